@@ -1,0 +1,121 @@
+# huifang - callback reports for property-service companies.
+#
+#   make run     install what is missing, build, run on input/ -> output/
+#   make test    install what is missing, build, run every test, then the
+#                suite again under AddressSanitizer + UBSan
+#   make bench   measure speed and memory on generated data (not a test)
+#
+# DEVELOPER=1 turns warnings into errors; SANITIZE=address,undefined builds
+# with sanitizers into build/san. PREFIX and DESTDIR are honoured by install.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/huifang
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(PREFIX)/etc
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+
+HF_CFLAGS = -std=c11 -Wall -Wextra -pedantic -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -MMD -MP \
+	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DHUIFANG_DATADIR='"$(DATADIR)"' -Ipipeline \
+	$(shell pkg-config --cflags libcjson 2>/dev/null)
+HF_LIBS = -lcsv $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lm
+
+ifeq ($(DEVELOPER),1)
+HF_CFLAGS += -Werror
+endif
+
+BUILD ?= build
+ifneq ($(SANITIZE),)
+HF_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+HF_LDFLAGS += -fsanitize=$(SANITIZE)
+ifeq ($(BUILD),build)
+BUILD := build/san
+endif
+endif
+
+LIB_SRCS := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/replay_%)
+HUIFANG := $(BUILD)/huifang
+
+.PHONY: all run nightly test check test-suite install uninstall clean bench \
+	fuzz lint deps tests
+
+all: $(HUIFANG)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HF_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libhuifang.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(HUIFANG): $(BUILD)/pipeline/main.o $(BUILD)/libhuifang.a
+	$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HF_LIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libhuifang.a
+	$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ \
+		$(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $(HF_LIBS)
+
+# The fuzz targets, linked with a small main that replays the saved corpus,
+# so that make test needs no clang; make fuzz builds them with libFuzzer.
+$(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/libhuifang.a
+	$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HF_LIBS)
+
+tests: $(HUIFANG) $(TEST_BINS) $(REPLAY_BINS)
+
+deps:
+	@sh scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(HUIFANG) run --input input --output output --config config/huifang.json $(RUN_ARGS)
+
+nightly: all
+	./$(HUIFANG) nightly --input input --output output --config config/huifang.json
+
+# One pass of the suite in the current BUILD (plain or sanitized).
+test-suite: tests
+	@sh tests/run.sh $(BUILD)
+
+test check: deps
+	@$(MAKE) --no-print-directory DEVELOPER=1 test-suite
+	@$(MAKE) --no-print-directory DEVELOPER=1 SANITIZE=address,undefined test-suite
+
+bench: deps all
+	@sh bench/run.sh $(BUILD)
+
+fuzz:
+	@sh tests/fuzz/build.sh
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--suppress=missingIncludeSystem -Ipipeline pipeline
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(HUIFANG) $(DESTDIR)$(BINDIR)/huifang
+	cp -R templates $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(DATADIR)/config
+	install -m 644 config/huifang.json $(DESTDIR)$(DATADIR)/config/huifang.json
+	if [ -f docs/huifang.1 ]; then install -m 644 docs/huifang.1 $(DESTDIR)$(MANDIR)/man1/huifang.1; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/huifang $(DESTDIR)$(MANDIR)/man1/huifang.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+.SECONDARY:

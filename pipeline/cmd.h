@@ -1,0 +1,53 @@
+/*
+ * cmd.h - the subcommands of the huifang binary and what they share.
+ *
+ * main.c dispatches argv[1] through a git-style table to one cmd_*()
+ * function; only main.c and cmd_*.c see argv, exit codes and the layout of
+ * output/. Each command returns a sysexits code:
+ *
+ *   0 ok · 64 usage · 65 data error (--strict) · 66 no input ·
+ *   70 internal / not built yet · 73 cannot write output · 75 lock held ·
+ *   78 bad config
+ */
+#ifndef HUIFANG_CMD_H
+#define HUIFANG_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HUIFANG_VERSION "0.1.0"
+
+struct cmd_opts {
+	const char *input;     /* --input, default "input" */
+	const char *output;    /* --output, default "output" */
+	const char *config;    /* --config, default "config/huifang.json" */
+	const char *as_of_text;
+	int64_t as_of;         /* --as-of, SOURCE_DATE_EPOCH, or now */
+	const char *week;      /* --week YYYY-Www or NULL */
+	const char *encoding;  /* --encoding */
+	const char *seed;      /* --seed (sampling) */
+	bool strict;
+	bool force;
+	bool quiet;
+};
+
+/*
+ * Parses the options every pipeline command shares. argv[0] is the command
+ * name. Unknown options or a bad value print a usage error and return 64;
+ * --help prints usage (stdout) and returns -1 so that the caller returns 0;
+ * otherwise 0. rest/nrest receive the non-option arguments when not NULL
+ * (else they are a usage error).
+ */
+int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
+		   const char *usage, char ***rest, int *nrest);
+
+int cmd_run(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_nightly(int argc, char **argv);
+
+#endif

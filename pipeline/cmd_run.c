@@ -1,0 +1,20 @@
+/*
+ * cmd_run.c - 'huifang run'. Not built yet: it says so and exits 70.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+#include "banned.h"
+
+int cmd_run(int argc, char **argv)
+{
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		puts("usage: huifang run [options]\n\n"
+		     "'huifang run' is not built yet.");
+		return 0;
+	}
+	fputs("huifang run: not built yet\n", stderr);
+	return EX_SOFTWARE;
+}

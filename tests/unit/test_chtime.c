@@ -1,0 +1,158 @@
+/*
+ * test_chtime.c - China time: civil conversions, SPEC §8 rule 5 parsing,
+ * ISO weeks and the default report week (rule 12).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "chtime.h"
+
+static int64_t parse(const char *s)
+{
+	int64_t t;
+
+	if (chtime_parse(s, strlen(s), &t) < 0)
+		return TIME_NONE;
+	return t;
+}
+
+static void assert_parses_to(const char *s, const char *expected)
+{
+	char out[20];
+	int64_t t = parse(s);
+
+	if (t == TIME_NONE)
+		fail_msg("'%s' did not parse", s);
+	chtime_format(t, out);
+	assert_string_equal(out, expected);
+}
+
+static void test_chtime__parses_every_spec_form(void **state)
+{
+	(void)state;
+	assert_parses_to("2026-11-20 14:03:00", "2026-11-20 14:03:00");
+	assert_parses_to("2026/11/20 14:03", "2026-11-20 14:03:00");
+	assert_parses_to("2026/1/5 9:07", "2026-01-05 09:07:00");
+	assert_parses_to("2026-11-20", "2026-11-20 00:00:00");
+	assert_parses_to("2026-11-20T14:03:00", "2026-11-20 14:03:00");
+	assert_parses_to("  2026-11-20 14:03:00\xe3\x80\x80", "2026-11-20 14:03:00");
+	/* Full-width digits and separators fold to ASCII first. */
+	assert_parses_to("\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x96"
+			 "\xef\xbc\x8d\xef\xbc\x91\xef\xbc\x91\xef\xbc\x8d"
+			 "\xef\xbc\x92\xef\xbc\x90", "2026-11-20 00:00:00");
+}
+
+static void test_chtime__converts_offsets_to_china_time(void **state)
+{
+	(void)state;
+	assert_parses_to("2026-11-20T06:03:00Z", "2026-11-20 14:03:00");
+	assert_parses_to("2026-11-20T14:03:00+08:00", "2026-11-20 14:03:00");
+	assert_parses_to("2026-11-20T14:03:00+0800", "2026-11-20 14:03:00");
+	assert_parses_to("2026-11-20T14:03:00+08", "2026-11-20 14:03:00");
+	assert_parses_to("2026-11-20T00:30:00-05:00", "2026-11-20 13:30:00");
+	assert_parses_to("2026-11-20 23:00:00Z", "2026-11-21 07:00:00");
+}
+
+static void test_chtime__rounds_fractions_half_up(void **state)
+{
+	(void)state;
+	assert_parses_to("2026-11-20 14:03:00.5", "2026-11-20 14:03:01");
+	assert_parses_to("2026-11-20 14:03:00.499", "2026-11-20 14:03:00");
+	assert_parses_to("2026-12-31 23:59:59.5", "2027-01-01 00:00:00");
+}
+
+static void test_chtime__reads_excel_serials(void **state)
+{
+	(void)state;
+	assert_parses_to("1", "1899-12-31 00:00:00");
+	assert_parses_to("46346", "2026-11-20 00:00:00");
+	assert_parses_to("46346.5", "2026-11-20 12:00:00");
+	/* 1/86400 of a day is one second; half a second rounds up. */
+	assert_parses_to("46346.0000057870370", "2026-11-20 00:00:00");
+	assert_parses_to("46346.0000057871", "2026-11-20 00:00:01");
+	assert_parses_to("2958465.99999", "9999-12-31 23:59:59");
+	assert_int_equal(parse("2958466"), TIME_NONE);
+	assert_int_equal(parse("0"), TIME_NONE);
+	assert_int_equal(parse("0.5"), TIME_NONE);
+	assert_int_equal(parse("20261120"), TIME_NONE);
+}
+
+static void test_chtime__is_strict_about_calendars(void **state)
+{
+	static const char *const bad[] = {
+		"2026-02-29", "2026-11-31", "2026-11-20 24:00",
+		"2026-11-20 12:60", "2026-11-20 12:00:60", "2026-13-01",
+		"2026-11-20 12", "2026-11-20  12:00", "26-11-20", "2026-11/20",
+		"2026-11-20 12:00 +08:00", "tomorrow", "", "2026-11-20T", "46346.",
+		"2026-00-10", "2026-11-00",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (parse(bad[i]) != TIME_NONE)
+			fail_msg("'%s' parsed but must not", bad[i]);
+	assert_parses_to("2024-02-29", "2024-02-29 00:00:00");
+}
+
+static void test_chtime__numbers_iso_weeks_by_the_iso_year(void **state)
+{
+	struct iso_week w;
+	char out[16];
+
+	(void)state;
+	chtime_iso_week(parse("2024-12-30"), &w);
+	chtime_format_week(w, out);
+	assert_string_equal(out, "2025-W01");
+	chtime_iso_week(parse("2021-01-03 23:59:59"), &w);
+	chtime_format_week(w, out);
+	assert_string_equal(out, "2020-W53");
+	chtime_iso_week(parse("2026-11-22 23:59:59"), &w);
+	chtime_format_week(w, out);
+	assert_string_equal(out, "2026-W47");
+	chtime_iso_week(parse("2026-11-23 00:00:00"), &w);
+	chtime_format_week(w, out);
+	assert_string_equal(out, "2026-W48");
+	assert_int_equal(chtime_week_start(w), parse("2026-11-23"));
+	assert_int_equal(iso_weeks_in_year(2020), 53);
+	assert_int_equal(iso_weeks_in_year(2026), 53);
+	assert_int_equal(iso_weeks_in_year(2025), 52);
+	assert_int_equal(chtime_parse_week("2025-W53", &w), -1);
+	assert_int_equal(chtime_parse_week("2026-W53", &w), 0);
+}
+
+static void test_chtime__default_week_ends_at_the_last_monday(void **state)
+{
+	struct iso_week w;
+	char out[16];
+
+	(void)state;
+	w = chtime_default_week(parse("2026-11-23 00:00:00"));
+	chtime_format_week(w, out);
+	assert_string_equal(out, "2026-W47");
+	w = chtime_default_week(parse("2026-11-22 23:59:59"));
+	chtime_format_week(w, out);
+	assert_string_equal(out, "2026-W46");
+	w = chtime_default_week(parse("2026-11-26 10:00:00"));
+	chtime_format_week(w, out);
+	assert_string_equal(out, "2026-W47");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chtime__parses_every_spec_form),
+		cmocka_unit_test(test_chtime__converts_offsets_to_china_time),
+		cmocka_unit_test(test_chtime__rounds_fractions_half_up),
+		cmocka_unit_test(test_chtime__reads_excel_serials),
+		cmocka_unit_test(test_chtime__is_strict_about_calendars),
+		cmocka_unit_test(test_chtime__numbers_iso_weeks_by_the_iso_year),
+		cmocka_unit_test(test_chtime__default_week_ends_at_the_last_monday),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
