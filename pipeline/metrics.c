@@ -330,6 +330,38 @@ static void build_groups(struct metrics *m, const struct config *cfg,
 	*nout = ngroups;
 }
 
+static int cmp_satisfaction_desc(const void *a, const void *b)
+{
+	const struct metrics_group *x = *(const struct metrics_group *const *)a;
+	const struct metrics_group *y = *(const struct metrics_group *const *)b;
+
+	if (x->s.satisfaction.value != y->s.satisfaction.value)
+		return x->s.satisfaction.value > y->s.satisfaction.value ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Ranks the ranked butlers by satisfaction, highest first, in competition
+ * style (1, 2, 2, 4): butlers with equal satisfaction share a rank. A
+ * ranked butler has rated >= 10, so the satisfaction is never null.
+ */
+static void rank_butlers(struct metrics *m)
+{
+	struct metrics_group **r = xreallocarray(NULL, m->nby_butler + 1,
+						 sizeof(*r));
+	size_t i, n = 0;
+
+	for (i = 0; i < m->nby_butler; i++)
+		if (m->by_butler[i].ranked)
+			r[n++] = &m->by_butler[i];
+	qsort(r, n, sizeof(*r), cmp_satisfaction_desc);
+	for (i = 0; i < n; i++)
+		r[i]->rank = i && r[i]->s.satisfaction.value ==
+					  r[i - 1]->s.satisfaction.value ?
+				     r[i - 1]->rank : (unsigned)i + 1;
+	free(r);
+}
+
 /* The report week's entry for ticket t, by address (both are in set order). */
 static struct week_ticket *find_week_ticket(struct metrics *m,
 					    const struct ticket *t)
@@ -588,6 +620,7 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 		     &m->nby_center, d);
 	build_groups(m, cfg, BY_BUTLER, ptrs, scratch, &m->by_butler,
 		     &m->nby_butler, d);
+	rank_butlers(m);
 
 	/* Owed callbacks: rule 19's order. */
 	for (i = 0; i < m->ntickets; i++)

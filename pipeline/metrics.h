@@ -70,6 +70,8 @@ struct metrics_group {
 	const char *center;      /* by_center, by_butler: "未指定" when empty */
 	const char *butler;      /* by_butler */
 	bool ranked;             /* by_butler: rated >= 10 */
+	unsigned rank;           /* by_butler, ranked only: 1 = the highest
+				  * satisfaction; equal ones share a rank */
 	bool unknown_subtype;    /* by_subtype: not in cfg->subtypes */
 	struct group_stats s;
 };

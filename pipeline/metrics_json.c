@@ -234,6 +234,10 @@ static void write_group(struct jw *w, const struct metrics_group *g)
 	if (g->butler) {
 		jw_str(w, "butler", g->butler);
 		jw_bool(w, "ranked", g->ranked);
+		if (g->ranked)
+			jw_size(w, "rank", g->rank);
+		else
+			jw_null(w, "rank");
 	}
 	write_stats(w, &g->s);
 	jw_close(w, '}');
@@ -459,6 +463,7 @@ static void write_quality(struct jw *w, const struct metrics *m,
 	jw_close(w, '}');
 	jw_size(w, "orphan_callbacks", set->quality.orphan_callbacks);
 	jw_size(w, "unrated_satisfaction", set->quality.unrated_satisfaction);
+	jw_size(w, "unknown_subtype_records", set->quality.unknown_subtype);
 	jw_key(w, "unknown_subtypes");
 	jw_open(w, '[');
 	for (i = 0; i < m->nby_subtype; i++) {

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -635,6 +636,43 @@ static void test_metrics__butler_ranked_from_ten_rated(void **state)
 	assert_false(f->m.by_butler[1].ranked);
 }
 
+static void test_metrics__ranks_butlers_by_satisfaction_sharing_ties(void **state)
+{
+	struct fixture *f = *state;
+	/* Per butler: rated, satisfied. 甲 9 of 10 = 0.9, 乙 10 of 10 = 1,
+	 * 丙 18 of 20 = 0.9, 丁 9 of 9 (not ranked). Ranks: 乙 1, 甲 and
+	 * 丙 2 (equal), 丁 none. */
+	static const struct {
+		const char *name;
+		int rated, satisfied;
+	} b[] = { { "甲", 10, 9 }, { "乙", 10, 10 }, { "丙", 20, 18 },
+		  { "丁", 9, 9 } };
+	char id[16];
+	int i, k, n = 0;
+	size_t g;
+
+	for (i = 0; i < 4; i++)
+		for (k = 0; k < b[i].rated; k++) {
+			snprintf(id, sizeof(id), "T%03d", n++);
+			add_ticket(f, id, TYPE_REPAIR, "公区维修", "中心A",
+				   b[i].name, nov(17, 9, 0, 0));
+			add_cb(f, nov(17, 10, 0, 0),
+			       k < b[i].satisfied ? "满意" : "不满意");
+		}
+	compute(f);
+	assert_int_equal(f->m.nby_butler, 4);
+	for (g = 0; g < f->m.nby_butler; g++) {
+		const struct metrics_group *bg = &f->m.by_butler[g];
+
+		if (!strcmp(bg->butler, "乙"))
+			assert_int_equal(bg->rank, 1);
+		else if (!strcmp(bg->butler, "甲") || !strcmp(bg->butler, "丙"))
+			assert_int_equal(bg->rank, 2);
+		else
+			assert_false(bg->ranked);
+	}
+}
+
 static void test_metrics__loops_close_by_any_strictly_later_call(void **state)
 {
 	struct fixture *f = *state;
@@ -973,6 +1011,7 @@ int main(void)
 		T(test_metrics__targets_and_meets_target),
 		T(test_metrics__groups_name_empty_and_unknown_values),
 		T(test_metrics__butler_ranked_from_ten_rated),
+		T(test_metrics__ranks_butlers_by_satisfaction_sharing_ties),
 		T(test_metrics__loops_close_by_any_strictly_later_call),
 		T(test_metrics__bursts_span_tickets_in_one_minute),
 		T(test_metrics__burst_of_three_calls_on_one_ticket),

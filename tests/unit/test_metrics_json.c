@@ -280,6 +280,7 @@ static void test_metrics_json__carries_every_spec_key(void **state)
 	assert_string_equal(str(g, "center"), "中心A");
 	assert_string_equal(str(g, "butler"), "李四");
 	assert_true(cJSON_IsFalse(get(g, "ranked")));
+	assert_true(cJSON_IsNull(get(g, "rank")));
 	assert_group_keys(g);
 
 	/* Owed: T2 due 11-20 09:00, T3 due 11-21 09:00; both overdue. */
