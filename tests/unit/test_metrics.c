@@ -991,6 +991,17 @@ static void test_metrics__empty_set(void **state)
 	assert_int_equal(f->m.nanomalies, 0);
 }
 
+static void test_metrics__refuses_a_missing_as_of(void **state)
+{
+	struct fixture *f = *state;
+
+	add_repair(f, "T1", nov(17, 9, 0, 0));
+	assert_int_equal(metrics_compute(&f->set, &f->cfg, w47(), TIME_NONE,
+					 &f->m, &f->d), -1);
+	assert_int_equal(f->d.errors, 1);
+	assert_int_equal(f->m.ntickets, 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1023,6 +1034,7 @@ int main(void)
 		T(test_metrics__trend_crosses_the_iso_year),
 		T(test_metrics__is_a_pure_function_of_its_input),
 		T(test_metrics__empty_set),
+		T(test_metrics__refuses_a_missing_as_of),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
