@@ -471,8 +471,13 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_config__names_a_missing_file),
 	};
 
+	const char *slash = strrchr(argv[0], '/');
+	int dirlen = slash ? (int)(slash - argv[0]) : 1;
+
 	(void)argc;
-	snprintf(scratch, sizeof(scratch), "%s.scratch-%ld.json", argv[0],
-		 (long)getpid());
+	/* Beside the binary, but not named test_*: tests/run.sh runs
+	 * everything called that. */
+	snprintf(scratch, sizeof(scratch), "%.*s/scratch-config-%ld.json",
+		 dirlen, slash ? argv[0] : ".", (long)getpid());
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
