@@ -42,7 +42,7 @@ static int setup(void **state)
 	const char *tmp = getenv("TMPDIR");
 
 	snprintf(f->root, sizeof(f->root), "%s/test_outfile.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
+		 tmp && *tmp ? tmp : P_tmpdir);
 	if (!mkdtemp(f->root))
 		return -1;
 	*state = f;

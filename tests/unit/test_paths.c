@@ -37,7 +37,7 @@ static int setup(void **state)
 	if (!getcwd(f->cwd, sizeof(f->cwd)))
 		return -1;
 	snprintf(f->root, sizeof(f->root), "%s/test_paths.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
+		 tmp && *tmp ? tmp : P_tmpdir);
 	if (!mkdtemp(f->root) || chdir(f->root) < 0)
 		return -1;
 	mkdir("share1", 0777);

@@ -32,7 +32,7 @@ static int setup(void **state)
 	const char *tmp = getenv("TMPDIR");
 
 	snprintf(f->root, sizeof(f->root), "%s/test_runlog.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
+		 tmp && *tmp ? tmp : P_tmpdir);
 	if (!mkdtemp(f->root))
 		return -1;
 	snprintf(f->output, sizeof(f->output), "%s/output", f->root);
