@@ -20,7 +20,7 @@ if ! command -v unshare >/dev/null 2>&1; then
 	echo "SKIP fulldisk: no unshare(1) to mount a small tmpfs"
 	exit 0
 fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/huifang-fulldisk.XXXXXX")
+work=$(mktemp -d -t huifang-fulldisk.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 mkdir "$work/full"
 
