@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -405,6 +406,132 @@ static void test_weekdir__remove_tree_does_not_follow_symlinks(void **state)
 	buf_release(&p);
 }
 
+/*
+ * The kill test of the mechanisms: a child publishes generation after
+ * generation of a week (three 8 KiB files and the mark) in a loop, and is
+ * sent SIGKILL after a different delay each time. After each kill, a
+ * cleanup must leave the week complete and of one generation (never a mix,
+ * never a short file), and nothing hidden behind.
+ */
+#define KILL_POINTS 60
+#define WEEK_FILES 3
+#define FILE_LINES 512
+
+static void publish_forever(const char *output, int first_generation)
+{
+	static const char *const names[WEEK_FILES] = {
+		"metrics.json", "samples.json", "report.pdf"
+	};
+	struct buf err = BUF_INIT, text = BUF_INIT, path = BUF_INIT;
+	struct weekdir wd;
+	int gen, i, k;
+
+	for (gen = first_generation; ; gen++) {
+		if (weekdir_begin(&wd, output, "2026-W47", &err) < 0)
+			_exit(1);
+		buf_reset(&text);
+		for (k = 0; k < FILE_LINES; k++)
+			buf_addf(&text, "generation %09d\n", gen);
+		for (i = 0; i < WEEK_FILES; i++) {
+			buf_reset(&path);
+			buf_addf(&path, "%s/%s", wd.stage_path, names[i]);
+			if (outfile_write_all(path.s, text.s, text.len, &err) < 0)
+				_exit(1);
+		}
+		if (weekdir_mark_issued(&wd, 0, &err) < 0 ||
+		    weekdir_publish(&wd, &err) < 0)
+			_exit(1);
+	}
+}
+
+/* The generation every file of the week holds, or -1 if they differ. */
+static int week_generation(struct fixture *f)
+{
+	static const char *const names[WEEK_FILES] = {
+		"metrics.json", "samples.json", "report.pdf"
+	};
+	char *text = malloc(FILE_LINES * 32);
+	int gen = -1, i, k;
+
+	for (i = 0; i < WEEK_FILES; i++) {
+		FILE *fp = fopen(at(f, "weeks/2026-W47/%s", names[i]), "rb");
+		size_t n;
+		int file_gen;
+
+		assert_non_null(fp);
+		n = fread(text, 1, FILE_LINES * 32 - 1, fp);
+		fclose(fp);
+		text[n] = '\0';
+		/* Complete: every line present and alike. */
+		assert_int_equal(n, FILE_LINES * 21);
+		assert_int_equal(sscanf(text, "generation %d", &file_gen), 1);
+		for (k = 1; k < FILE_LINES; k++)
+			assert_memory_equal(text, text + k * 21, 21);
+		if (i == 0)
+			gen = file_gen;
+		else if (file_gen != gen)
+			gen = -1;
+	}
+	free(text);
+	return gen;
+}
+
+static void kill_at_many_points(struct fixture *f)
+{
+	struct buf err = BUF_INIT;
+	int point, checks = 0, last = -1, complete = 0;
+
+	for (point = 0; point < KILL_POINTS; point++) {
+		/* Spread the kills over a few publish cycles, deterministically. */
+		useconds_t delay = (useconds_t)((point * 7919) % 4000);
+		pid_t pid = fork();
+		int gen;
+
+		assert_true(pid >= 0);
+		if (pid == 0)
+			publish_forever(f->output, (point + 1) * 100000);
+		usleep(delay);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+
+		assert_true(weekdir_cleanup(f->output, &err) >= 0);
+		assert_string_equal(err.s, "");
+		checks++;
+		if (!strcmp(ls(at(f, "weeks")), "") ||
+		    !strcmp(ls(at(f, "weeks")), "(missing)")) {
+			/* Killed before the very first publish: nothing yet. */
+			assert_int_equal(last, -1);
+			continue;
+		}
+		assert_string_equal(ls(at(f, "weeks")), "2026-W47");
+		assert_string_equal(ls(at(f, "weeks/2026-W47")),
+				    ".issued metrics.json report.pdf samples.json");
+		assert_true(weekdir_is_issued(f->output, "2026-W47"));
+		gen = week_generation(f);
+		assert_true(gen >= 0);
+		/* Never older than what a reader saw before. */
+		assert_true(gen >= last);
+		if (gen != last)
+			complete++;
+		last = gen;
+		checks++;
+	}
+	print_message("kill test: %d kill points, %d checks, %d new generations seen\n",
+		      KILL_POINTS, checks, complete);
+	buf_release(&err);
+}
+
+static void test_weekdir__sigkill_at_any_point_leaves_a_whole_week(void **state)
+{
+	kill_at_many_points(*state);
+}
+
+static void test_weekdir__sigkill_without_exchange_leaves_a_whole_week(void **state)
+{
+	weekdir_test_disable_exchange(true);
+	kill_at_many_points(*state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +546,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_weekdir__cleanup_restores_a_week_killed_between_renames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weekdir__cleanup_of_a_missing_output_is_a_no_op, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weekdir__remove_tree_does_not_follow_symlinks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_weekdir__sigkill_at_any_point_leaves_a_whole_week, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_weekdir__sigkill_without_exchange_leaves_a_whole_week, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
