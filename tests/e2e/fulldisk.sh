@@ -1,7 +1,9 @@
 #!/bin/sh
 # Full disk: writing through outfile.h onto a file system with no space
 # left must fail with a clear "<path>: No space left on device", leave the
-# previous file untouched and no temporary file behind.
+# previous file untouched and no temporary file behind; and, once
+# 'huifang run' exists, the whole pipeline must exit 73 and leave the
+# previous run's reports intact.
 #
 # A real full file system needs a mount: this script mounts a 256 KiB
 # tmpfs inside a user namespace (unshare -rm), which needs no root where
@@ -48,3 +50,46 @@ if grep -q 'SKIPPED.*full_disk' "$work/test.log"; then
 fi
 grep -q 'OK.*test_outfile__full_disk_fails_cleanly' "$work/test.log"
 echo "fulldisk: writing to a full tmpfs failed cleanly"
+
+# The whole pipeline on a disk that fills up: 'huifang run' must exit 73
+# with the path and the cause, and leave the reports of the previous run
+# byte for byte as they were, with no temporary file behind.
+if [ ! -d input ] || [ ! -f config/huifang.json ]; then
+	echo "fulldisk: note: no sample input or config here; pipeline not run"
+	exit 0
+fi
+cat >"$work/pipeline.sh" <<'SCRIPT'
+set -u
+out=$1 bin=$2 work=$3
+mount -t tmpfs -o size=64m,mode=0777 huifang-out "$out" || exit 90
+run() {
+	"$bin" run --input input --output "$out" --config config/huifang.json \
+		--as-of '2026-11-26 08:00:00' --week 2026-W47 "$@"
+}
+rc=0
+run >"$work/run1.out" 2>"$work/run1.err" || rc=$?
+if [ "$rc" -eq 70 ] && grep -q 'not built yet' "$work/run1.err"; then
+	exit 91
+fi
+[ "$rc" -eq 0 ] || { cat "$work/run1.err"; exit 92; }
+(cd "$out" && find weeks site -type f -exec sha256sum {} + | sort) >"$work/before"
+[ -s "$work/before" ] || exit 93
+dd if=/dev/zero of="$out/filler" bs=64k 2>/dev/null
+rc=0
+run --force >"$work/run2.out" 2>"$work/run2.err" || rc=$?
+cat "$work/run2.err"
+[ "$rc" -eq 73 ] || { echo "exit $rc, want 73"; exit 94; }
+grep -q 'No space left on device' "$work/run2.err" || exit 95
+(cd "$out" && find weeks site -type f -exec sha256sum {} + | sort) >"$work/after"
+cmp -s "$work/before" "$work/after" || { diff "$work/before" "$work/after"; exit 96; }
+[ -z "$(find "$out" -name '.*.tmp-*')" ] || { find "$out" -name '.*.tmp-*'; exit 97; }
+exit 0
+SCRIPT
+mkdir "$work/out"
+rc=0
+unshare -rm sh "$work/pipeline.sh" "$work/out" "$build/huifang" "$work" || rc=$?
+case $rc in
+0) echo "fulldisk: huifang run on a full disk exited 73 and left the reports intact" ;;
+91) echo "fulldisk: note: 'huifang run' is not built yet; pipeline not run" ;;
+*) echo "fulldisk: pipeline check $rc failed"; exit 1 ;;
+esac
