@@ -231,25 +231,26 @@ int weekdir_publish(struct weekdir *wd, struct buf *err)
 
 	/* The files are synced by outfile; their names live in the folder. */
 	if (fsync_dir(wd->stage_path, err) < 0)
-		goto fail;
+		goto out;
 	if (lstat(wd->final_path, &st) < 0) {
 		if (errno != ENOENT) {
 			buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
-			goto fail;
+			goto out;
 		}
 		if (rename(wd->stage_path, wd->final_path) < 0) {
 			buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
-			goto fail;
+			goto out;
 		}
 		/* In place: a failed directory sync cannot undo that. */
 		fsync_dir(wd->parent, &ignored);
-		goto out_published;
+		ret = 0;
+		goto out;
 	}
 	if (exchange(wd->stage_path, wd->final_path) == 0) {
-		/* The stage name now holds the previous folder: a leftover. */
+		/* The stage name now holds the previous folder, removed below. */
 		fsync_dir(wd->parent, &ignored);
-		remove_tree(wd->stage_path, &ignored);
-		goto out_published;
+		ret = 0;
+		goto out;
 	}
 	/*
 	 * No exchange here (an old kernel, NFS): rename the previous folder
@@ -258,26 +259,28 @@ int weekdir_publish(struct weekdir *wd, struct buf *err)
 	 */
 	buf_addf(&old, "%s/.%s.old-%ld", wd->parent, wd->name, (long)getpid());
 	if (remove_tree(old.s, err) < 0)
-		goto fail;
+		goto out;
 	if (rename(wd->final_path, old.s) < 0) {
 		buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
-		goto fail;
+		goto out;
 	}
 	if (rename(wd->stage_path, wd->final_path) < 0) {
 		buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
 		if (rename(old.s, wd->final_path) < 0) {
 			/* Left for weekdir_cleanup(), which restores it. */
 		}
-		goto fail;
+		goto out;
 	}
 	fsync_dir(wd->parent, &ignored);
 	remove_tree(old.s, &ignored);
-out_published:
 	ret = 0;
-	goto out;
-fail:
-	remove_tree(wd->stage_path, &ignored);
 out:
+	/*
+	 * Whatever the stage name holds now is not published: the new folder
+	 * after a failure, the previous one after an exchange. A failure to
+	 * remove it leaves a leftover for the next cleanup, nothing worse.
+	 */
+	remove_tree(wd->stage_path, &ignored);
 	buf_release(&old);
 	buf_release(&ignored);
 	weekdir_release(wd);
