@@ -32,11 +32,20 @@
 
 #define HF_RENAME_EXCHANGE (1 << 1)
 
-static bool exchange_disabled;
+enum leftover { NOT_LEFTOVER, LEFTOVER_TMP, LEFTOVER_OLD };
+
+static enum leftover classify(const char *name, long *pid, char **base);
+
+static bool exchange_disabled, links_disabled;
 
 void weekdir_test_disable_exchange(bool disable)
 {
 	exchange_disabled = disable;
+}
+
+void weekdir_test_disable_links(bool disable)
+{
+	links_disabled = disable;
 }
 
 /* Swaps two existing names atomically; -1 with errno when not possible. */
@@ -198,6 +207,138 @@ int weekdir_begin(struct weekdir *wd, const char *output, const char *week,
 	return ret;
 }
 
+/* Copies the regular file name from sfd to dfd (for file systems without links). */
+static int copy_file_at(int sfd, int dfd, const char *name, const char *shown,
+			struct buf *err)
+{
+	char chunk[65536];
+	ssize_t n = 0;
+	int in, out, ret = -1;
+
+	in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (in < 0) {
+		buf_addf(err, "%s: %s", shown, strerror(errno));
+		return -1;
+	}
+	out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		     O_CLOEXEC, 0666);
+	if (out < 0) {
+		buf_addf(err, "%s: %s", shown, strerror(errno));
+		close(in);
+		return -1;
+	}
+	errno = 0;
+	while ((n = read(in, chunk, sizeof(chunk))) > 0)
+		if (write(out, chunk, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	if (n < 0 || fsync(out) < 0) {
+		buf_addf(err, "%s: %s", shown, strerror(errno ? errno : EIO));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (close(out) < 0 && ret == 0) {
+		buf_addf(err, "%s: %s", shown, strerror(errno));
+		ret = -1;
+	}
+	close(in);
+	return ret;
+}
+
+/* Links (or copies) the tree of the open folder sfd into dfd; closes both. */
+static int carry_dir(int sfd, int dfd, const char *shown, struct buf *err)
+{
+	struct string_list names = { 0 };
+	struct buf child = BUF_INIT;
+	struct dirent *de;
+	struct stat st;
+	DIR *dir = fdopendir(sfd);
+	size_t i;
+	int ret = 0;
+
+	if (!dir) {
+		buf_addf(err, "%s: %s", shown, strerror(errno));
+		close(sfd);
+		close(dfd);
+		return -1;
+	}
+	while ((de = readdir(dir)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			string_list_add(&names, de->d_name);
+	for (i = 0; i < names.nr && ret == 0; i++) {
+		const char *name = names.items[i];
+		char *base = NULL;
+		long pid;
+
+		if (classify(name, &pid, &base) != NOT_LEFTOVER) {
+			free(base);
+			continue;
+		}
+		buf_reset(&child);
+		buf_addf(&child, "%s/%s", shown, name);
+		if (fstatat(dirfd(dir), name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			buf_addf(err, "%s: %s", child.s, strerror(errno));
+			ret = -1;
+		} else if (S_ISREG(st.st_mode)) {
+			if (links_disabled ||
+			    linkat(dirfd(dir), name, dfd, name, 0) < 0)
+				ret = copy_file_at(dirfd(dir), dfd, name,
+						   child.s, err);
+		} else if (S_ISDIR(st.st_mode)) {
+			int s2, d2;
+
+			if (mkdirat(dfd, name, 0777) < 0) {
+				buf_addf(err, "%s: %s", child.s, strerror(errno));
+				ret = -1;
+				continue;
+			}
+			s2 = openat(dirfd(dir), name, O_RDONLY | O_DIRECTORY |
+				    O_NOFOLLOW | O_CLOEXEC);
+			d2 = openat(dfd, name, O_RDONLY | O_DIRECTORY |
+				    O_NOFOLLOW | O_CLOEXEC);
+			if (s2 < 0 || d2 < 0) {
+				buf_addf(err, "%s: %s", child.s, strerror(errno));
+				if (s2 >= 0)
+					close(s2);
+				if (d2 >= 0)
+					close(d2);
+				ret = -1;
+				continue;
+			}
+			ret = carry_dir(s2, d2, child.s, err);
+		}
+	}
+	closedir(dir);
+	close(dfd);
+	string_list_clear(&names);
+	buf_release(&child);
+	return ret;
+}
+
+int weekdir_carry_over(struct weekdir *wd, struct buf *err)
+{
+	int sfd, dfd;
+
+	sfd = open(wd->final_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		   O_CLOEXEC);
+	if (sfd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
+		return -1;
+	}
+	dfd = open(wd->stage_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		   O_CLOEXEC);
+	if (dfd < 0) {
+		buf_addf(err, "%s: %s", wd->stage_path, strerror(errno));
+		close(sfd);
+		return -1;
+	}
+	return carry_dir(sfd, dfd, wd->final_path, err);
+}
+
 int weekdir_mark_issued(struct weekdir *wd, int64_t as_of, struct buf *err)
 {
 	struct buf path = BUF_INIT, text = BUF_INIT;
@@ -298,8 +439,6 @@ bool weekdir_is_issued(const char *output, const char *week)
 	buf_release(&path);
 	return issued;
 }
-
-enum leftover { NOT_LEFTOVER, LEFTOVER_TMP, LEFTOVER_OLD };
 
 /*
  * Classifies a directory entry name: ".<x>.tmp-<pid>" and

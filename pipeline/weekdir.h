@@ -73,6 +73,19 @@ int stagedir_begin(struct weekdir *wd, const char *parent, const char *name,
 		   struct buf *err);
 
 /*
+ * For a command that rewrites only some files of a week (huifang render
+ * after huifang metrics): fills the staging folder with the files the
+ * final folder holds now, subfolders included, so that publishing
+ * replaces just the files the command writes. Files are hard-linked,
+ * which is safe because outfile.h never modifies a file in place (it
+ * renames a new one over it); where the file system has no hard links,
+ * they are copied. Symlinks, other special files and leftovers of killed
+ * runs are not carried over; the ".issued" mark is. A missing final
+ * folder is fine (nothing to carry). 0, or -1 with err set.
+ */
+int weekdir_carry_over(struct weekdir *wd, struct buf *err);
+
+/*
  * Writes the ".issued" mark (atomically, through outfile.h) into the
  * staging folder; its one line records the as-of the reports were judged
  * at ("as_of 2026-11-30 02:00:00"), which keeps reruns byte-identical.
@@ -122,7 +135,9 @@ int weekdir_cleanup(const char *output, struct buf *err);
  */
 int remove_tree(const char *path, struct buf *err);
 
-/* Test hook: pretend the file system cannot exchange two names. */
+/* Test hooks: pretend the file system cannot exchange two names, or has
+ * no hard links (as some network file systems). */
 void weekdir_test_disable_exchange(bool disable);
+void weekdir_test_disable_links(bool disable);
 
 #endif

@@ -45,6 +45,7 @@ static int setup(void **state)
 	mkdir(f->output, 0777);
 	mkdir(f->outside, 0777);
 	weekdir_test_disable_exchange(false);
+	weekdir_test_disable_links(false);
 	*state = f;
 	return 0;
 }
@@ -55,6 +56,7 @@ static int teardown(void **state)
 	struct buf err = BUF_INIT;
 
 	weekdir_test_disable_exchange(false);
+	weekdir_test_disable_links(false);
 	remove_tree(f->root, &err);
 	buf_release(&err);
 	free(f);
@@ -221,6 +223,58 @@ static void test_weekdir__abort_leaves_the_previous_week_untouched(void **state)
 	assert_string_equal(ls(at(f, "weeks")), "2026-W47");
 	assert_string_equal(get(at(f, "weeks/2026-W47/metrics.json")), "old");
 	buf_release(&err);
+}
+
+static void carry_over(struct fixture *f)
+{
+	struct weekdir wd;
+	struct buf err = BUF_INIT, p = BUF_INIT;
+	long dead = dead_pid();
+
+	assert_int_equal(weekdir_begin(&wd, f->output, "2026-W47", &err), 0);
+	/* Nothing published yet: nothing to carry, and that is fine. */
+	assert_int_equal(weekdir_carry_over(&wd, &err), 0);
+	assert_string_equal(ls(wd.stage_path), "");
+	stage_file(&wd, "metrics.json", "m1");
+	stage_file(&wd, "samples.json", "s1");
+	buf_addf(&p, "%s/charts", wd.stage_path);
+	assert_int_equal(mkdir(p.s, 0777), 0);
+	stage_file(&wd, "charts/trend.svg", "t1");
+	assert_int_equal(weekdir_mark_issued(&wd, 0, &err), 0);
+	assert_int_equal(weekdir_publish(&wd, &err), 0);
+	/* Things that must not be carried: a symlink, a leftover. */
+	assert_int_equal(symlink(f->outside, at(f, "weeks/2026-W47/link")), 0);
+	put(at(f, "weeks/2026-W47/.samples.json.tmp-%ld-1", dead), "half");
+
+	/* A render: rewrites samples.json only. */
+	assert_int_equal(weekdir_begin(&wd, f->output, "2026-W47", &err), 0);
+	assert_int_equal(weekdir_carry_over(&wd, &err), 0);
+	assert_string_equal(ls(wd.stage_path), ".issued charts metrics.json samples.json");
+	stage_file(&wd, "samples.json", "s2");
+	/* Linked files are replaced, never written through. */
+	assert_string_equal(get(at(f, "weeks/2026-W47/samples.json")), "s1");
+	assert_int_equal(weekdir_publish(&wd, &err), 0);
+	assert_string_equal(err.s, "");
+	assert_string_equal(ls(at(f, "weeks/2026-W47")),
+			    ".issued charts metrics.json samples.json");
+	assert_string_equal(get(at(f, "weeks/2026-W47/metrics.json")), "m1");
+	assert_string_equal(get(at(f, "weeks/2026-W47/samples.json")), "s2");
+	assert_string_equal(get(at(f, "weeks/2026-W47/charts/trend.svg")), "t1");
+	assert_true(weekdir_is_issued(f->output, "2026-W47"));
+	assert_string_equal(ls(at(f, "weeks")), "2026-W47");
+	buf_release(&err);
+	buf_release(&p);
+}
+
+static void test_weekdir__carry_over_keeps_the_files_not_rewritten(void **state)
+{
+	carry_over(*state);
+}
+
+static void test_weekdir__carry_over_copies_without_hard_links(void **state)
+{
+	weekdir_test_disable_links(true);
+	carry_over(*state);
 }
 
 static void test_weekdir__issued_mark_comes_with_the_reports(void **state)
@@ -539,6 +593,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_weekdir__replaces_the_previous_week_by_exchange, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weekdir__replaces_the_previous_week_without_exchange, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weekdir__abort_leaves_the_previous_week_untouched, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_weekdir__carry_over_keeps_the_files_not_rewritten, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_weekdir__carry_over_copies_without_hard_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weekdir__issued_mark_comes_with_the_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weekdir__symlinked_mark_does_not_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weekdir__refuses_names_that_are_not_weeks, setup, teardown),
