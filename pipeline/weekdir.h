@@ -7,6 +7,7 @@
  *   struct weekdir wd;
  *   weekdir_begin(&wd, "output", "2026-W47", err);
  *       -- creates output/weeks/.2026-W47.tmp-<pid>/ (wd.stage_path)
+ *   weekdir_carry_over(&wd, err);           -- only to rewrite a few files
  *   ... outfile_open("<wd.stage_path>/metrics.json") ... for every file
  *   weekdir_mark_issued(&wd, as_of, err);   -- complete weeks only
  *   weekdir_publish(&wd, err);              -- or weekdir_abort(&wd)
