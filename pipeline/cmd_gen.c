@@ -174,8 +174,8 @@ int cmd_gen(int argc, char **argv)
 		return EX_USAGE;
 	}
 	if (o.bom && o.encoding != GEN_UTF8) {
-		fputs("huifang gen: --bom is for UTF-8 only (a GB18030 file "
-		      "has no byte-order mark)\n", stderr);
+		fprintf(stderr, "huifang gen: --bom is for UTF-8 only (a "
+			"GB18030 file has no byte-order mark)\n%s", usage);
 		return EX_USAGE;
 	}
 	if (gen_write(&o, out, &st, &err) < 0) {
