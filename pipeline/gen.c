@@ -1332,6 +1332,7 @@ static void ticket_row(struct writer *wr, const struct gen_ticket *t,
 	const struct cb_event *first = NULL, *second = NULL, *last_try = NULL;
 	int64_t updated = t->created;
 	bool done = t->completed != TIME_NONE && t->completed <= s;
+	bool called, closed;
 	size_t i;
 
 #define STYLE(col) value_style(wr, file_style, t->serial, col, week)
@@ -1359,6 +1360,9 @@ static void ticket_row(struct writer *wr, const struct gen_ticket *t,
 	if (t->rectified != TIME_NONE && t->rectified <= s &&
 	    t->rectified > updated)
 		updated = t->rectified;
+	called = first != NULL;
+	closed = second != NULL;
+	/* Callbacks kept in the callback module only leave these empty. */
 	if (t->mode == MODE_EXPORT)
 		first = second = last_try = NULL;
 	if (!first)
@@ -1395,9 +1399,9 @@ static void ticket_row(struct writer *wr, const struct gen_ticket *t,
 						  ce->technicians.n]);
 	if (t->cancelled_at != TIME_NONE && t->cancelled_at <= s)
 		row_adds(w, cancel_words[t->cancel_word]);
-	else if (done && second)
+	else if (done && closed)
 		row_adds(w, "已关闭");
-	else if (done && first && first->kind == EV_CALLBACK)
+	else if (done && called)
 		row_adds(w, "已回访");
 	else if (done)
 		row_adds(w, "已完成");
