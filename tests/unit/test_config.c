@@ -261,6 +261,21 @@ static void test_config__file_overrides_only_what_it_names(void **state)
 	config_release(&cfg);
 }
 
+static void test_config__accepts_a_bom_and_fractional_hours(void **state)
+{
+	struct config cfg;
+	char first[1024];
+
+	(void)state;
+	config_init(&cfg);
+	assert_int_equal(load_text("\xEF\xBB\xBF{\"sla_hours\": {\"default\": "
+				   "1.5}, \"templates_dir\": \"tpl\"}",
+				   &cfg, first, sizeof(first)), 0);
+	assert_int_equal(cfg.sla_seconds[TYPE_SPECIAL], 5400);
+	assert_string_equal(cfg.templates_dir, "tpl");
+	config_release(&cfg);
+}
+
 static void test_config__names_an_unknown_key(void **state)
 {
 	(void)state;
@@ -458,6 +473,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_config__defaults_follow_the_spec),
 		cmocka_unit_test(test_config__shipped_file_equals_the_defaults),
 		cmocka_unit_test(test_config__file_overrides_only_what_it_names),
+		cmocka_unit_test(test_config__accepts_a_bom_and_fractional_hours),
 		cmocka_unit_test(test_config__names_an_unknown_key),
 		cmocka_unit_test(test_config__names_a_wrong_type),
 		cmocka_unit_test(test_config__names_a_rate_out_of_range),
