@@ -657,10 +657,10 @@ static void draw_ticket(const struct world *w, struct rng *r,
 			t->cancelled_at = t->completed + range(r, HOUR, DAY);
 		return;
 	}
-	if (roll < 450) {
+	if (roll < 500) {
 		t->stuck = true;
 		/* A progress call on a ticket that never completes. */
-		if (chance(r, 3000))
+		if (chance(r, 6000))
 			t->first_at = working_hours(r,
 				created + range(r, 2 * HOUR, 3 * DAY));
 		t->first_sat = draw_satisfaction(r);
@@ -684,10 +684,10 @@ static void draw_ticket(const struct world *w, struct rng *r,
 		if (!chance(r, t->weak ? weak[t->type] : normal[t->type]))
 			return;
 		roll = below(r, 1000);
-		if (roll < 8) {
+		if (roll < 12) {
 			t->first_at = t->completed + range(r, 5, 59);
 			t->special_timing = true;
-		} else if (roll < 12) {
+		} else if (roll < 17) {
 			t->first_at = t->completed - range(r, 10 * 60,
 							   36 * HOUR);
 			t->special_timing = true;
