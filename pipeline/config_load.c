@@ -564,6 +564,40 @@ static void load_sla(struct loader *L, const cJSON *v, struct config *cfg)
 	}
 }
 
+/*
+ * A header name must lead to one column only: an alias may not be another
+ * column's name or alias. Headers compare case-insensitively (SPEC §8.4),
+ * so aliases do too; a clash is reported once, on the later column.
+ */
+static void check_column_aliases(struct loader *L, const struct config *cfg)
+{
+	int c, u;
+	size_t i, j;
+
+	for (c = 0; c < COL_COUNT; c++)
+		for (i = 0; i < cfg->column_aliases[c].nr; i++) {
+			const char *a = cfg->column_aliases[c].items[i];
+			int clash = -1;
+
+			for (u = 0; u < COL_COUNT && clash < 0; u++) {
+				if (u != c && !strcasecmp(a, column_name[u]))
+					clash = u;
+				for (j = 0; u < c && clash < 0 &&
+					    j < cfg->column_aliases[u].nr; j++)
+					if (!strcasecmp(a,
+						cfg->column_aliases[u].items[j]))
+						clash = u;
+			}
+			if (clash >= 0) {
+				size_t saved = push_key(L, column_name[c]);
+
+				fail(L, "'%s' already names %s", a,
+				     column_name[clash]);
+				pop(L, saved);
+			}
+		}
+}
+
 static void load_column_aliases(struct loader *L, const cJSON *v,
 				struct config *cfg)
 {
@@ -587,6 +621,7 @@ static void load_column_aliases(struct loader *L, const cJSON *v,
 			get_string_list(L, c, &cfg->column_aliases[col]);
 		pop(L, saved);
 	}
+	check_column_aliases(L, cfg);
 }
 
 static void load_types(struct loader *L, const cJSON *v, struct config *cfg)

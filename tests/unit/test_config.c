@@ -356,6 +356,15 @@ static void test_config__names_an_unknown_type(void **state)
 			"\"subtype\": \"噪音\"}]}]}}",
 			"F: sampling.levels[0].scope[0].subtype: not a sub-type "
 			"of 投诉 in types.投诉.subtypes, got '噪音'");
+	/* A header name may lead to one column only. */
+	assert_rejected("{\"column_aliases\": {\"工单编号\": [\"单号\"], "
+			"\"回访人\": [\"单号\"]}}",
+			"F: column_aliases.回访人: '单号' already names 工单编号");
+	assert_rejected("{\"column_aliases\": {\"内容\": [\"回访备注\"]}}",
+			"F: column_aliases.内容: '回访备注' already names 回访备注");
+	assert_rejected("{\"column_aliases\": {\"工单号\": []}}",
+			"F: column_aliases.工单号: not a canonical column name "
+			"(see docs/config.md)");
 	/* An alias may name one type only. */
 	assert_rejected("{\"types\": {\"投诉\": {\"aliases\": [\"报修\"]}}}",
 			"F: types.投诉.aliases: '报修' already names 报事报修");
