@@ -46,7 +46,6 @@
 #define WINDOW 6            /* batches kept: a ticket lives < 5 weeks */
 #define MAX_EVENTS 8        /* callbacks and attempts per ticket */
 #define NCENTERS 20
-#define NO_PERSON 0xFFFF
 
 /* ---- random numbers ---------------------------------------------------- */
 
