@@ -1,0 +1,802 @@
+/*
+ * pdfdoc.c - documents, text, wrapping and drawing over libharu (see
+ * pdfdoc.h).
+ *
+ * Invariants: a struct pdfdoc's error is the first error libharu reported
+ * through the handler, and once it is set every call returns -1 and
+ * pdfdoc_save() writes nothing. Only clean text (pdfdoc_clean) reaches
+ * libharu, so the UTF-8 encoder never sees a character the embedded font
+ * lacks. Widths come from the TrueType font definition, cached per BMP
+ * code point; they equal HPDF_Page_TextWidth because huifang sets no
+ * character or word spacing.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chtime.h"
+#include "outfile.h"
+#include "pdfdoc.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define BOX_CODE 0x25A1
+
+/* ---- font preparation ---------------------------------------------- */
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static unsigned be16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static void put32(struct buf *b, uint32_t v)
+{
+	unsigned char c[4] = { v >> 24, v >> 16 & 0xff, v >> 8 & 0xff,
+			       v & 0xff };
+
+	buf_add(b, c, 4);
+}
+
+static void put16(struct buf *b, unsigned v)
+{
+	unsigned char c[2] = { v >> 8 & 0xff, v & 0xff };
+
+	buf_add(b, c, 2);
+}
+
+static uint32_t table_checksum(const unsigned char *p, size_t len)
+{
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 4 <= len; i += 4)
+		sum += be32(p + i);
+	if (i < len) {
+		unsigned char last[4] = { 0, 0, 0, 0 };
+
+		memcpy(last, p + i, len - i);
+		sum += be32(last);
+	}
+	return sum;
+}
+
+static int read_whole_file(const char *path, struct buf *out, struct buf *err)
+{
+	FILE *fp = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int ret = -1;
+
+	if (!fp) {
+		buf_addf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(out, chunk, n);
+	if (ferror(fp)) {
+		buf_addf(err, "%s: read error", path);
+		goto out;
+	}
+	ret = 0;
+out:
+	fclose(fp);
+	return ret;
+}
+
+/* The tables libharu reads or embeds, in the tag order an sfnt wants. */
+static const char *const kept_tables[] = {
+	"OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea", "hmtx",
+	"loca", "maxp", "name", "post", "prep",
+};
+#define NKEPT (sizeof(kept_tables) / sizeof(kept_tables[0]))
+
+int pdffont_prepare(struct pdffont *f, const char *src, int index,
+		    const char *dir, struct buf *err)
+{
+	struct buf file = BUF_INIT, ttf = BUF_INIT, body = BUF_INIT;
+	struct buf tmp = BUF_INIT;
+	const unsigned char *p;
+	const unsigned char *found[NKEPT];
+	uint32_t found_len[NKEPT];
+	unsigned char post[32];
+	size_t face, ntables, i, k, nkept = 0;
+	int fd = -1, ret = -1;
+
+	memset(f, 0, sizeof(*f));
+	if (read_whole_file(src, &file, err) < 0)
+		goto out;
+	p = (const unsigned char *)file.s;
+	if (file.len < 12)
+		goto not_ttf;
+	if (!memcmp(p, "ttcf", 4)) {
+		if (index < 0 || (uint32_t)index >= be32(p + 8) ||
+		    12 + 4 * (size_t)index + 4 > file.len) {
+			buf_addf(err, "%s: no font number %d in the collection",
+				 src, index);
+			goto out;
+		}
+		face = be32(p + 12 + 4 * (size_t)index);
+	} else {
+		if (index != 0) {
+			buf_addf(err, "%s: not a font collection, so font "
+				 "number %d does not exist", src, index);
+			goto out;
+		}
+		face = 0;
+	}
+	if (face + 12 > file.len)
+		goto not_ttf;
+	if (!memcmp(p + face, "OTTO", 4)) {
+		buf_addf(err, "%s: PostScript-flavoured OpenType; libharu "
+			 "embeds TrueType outlines only", src);
+		goto out;
+	}
+	if (be32(p + face) != 0x00010000 && memcmp(p + face, "true", 4))
+		goto not_ttf;
+	ntables = be16(p + face + 4);
+	if (face + 12 + 16 * ntables > file.len)
+		goto not_ttf;
+	memset(found, 0, sizeof(found));
+	for (i = 0; i < ntables; i++) {
+		const unsigned char *rec = p + face + 12 + 16 * i;
+		uint32_t off = be32(rec + 8), len = be32(rec + 12);
+
+		if ((uint64_t)off + len > file.len)
+			goto not_ttf;
+		for (k = 0; k < NKEPT; k++)
+			if (!memcmp(rec, kept_tables[k], 4)) {
+				found[k] = p + off;
+				found_len[k] = len;
+			}
+	}
+	for (k = 0; k < NKEPT; k++)
+		if (found[k])
+			nkept++;
+	if (!found[1] || !found[4] || !found[5] || !found[8] || !found[9])
+		goto not_ttf;
+
+	/*
+	 * 'post' version 3.0 keeps the metrics and drops the glyph names,
+	 * which PDF viewers never use (libharu maps through 'cmap').
+	 */
+	memset(post, 0, sizeof(post));
+	if (found[11])
+		memcpy(post, found[11], found_len[11] < 32 ? found_len[11] : 32);
+	post[0] = 0, post[1] = 3, post[2] = 0, post[3] = 0;
+	found[11] = post;
+	found_len[11] = 32;
+
+	put32(&ttf, 0x00010000);
+	put16(&ttf, (unsigned)nkept);
+	for (i = 1, k = 0; i * 2 <= nkept; i *= 2, k++)
+		;
+	put16(&ttf, (unsigned)(i * 16));
+	put16(&ttf, (unsigned)k);
+	put16(&ttf, (unsigned)(nkept * 16 - i * 16));
+	for (k = 0; k < NKEPT; k++) {
+		if (!found[k])
+			continue;
+		buf_add(&ttf, kept_tables[k], 4);
+		put32(&ttf, table_checksum(found[k], found_len[k]));
+		put32(&ttf, (uint32_t)(12 + 16 * nkept + body.len));
+		put32(&ttf, found_len[k]);
+		buf_add(&body, found[k], found_len[k]);
+		while (body.len % 4)
+			buf_addch(&body, 0);
+	}
+	buf_add(&ttf, body.s, body.len);
+
+	buf_addf(&tmp, "%s/.huifang-font.tmp-XXXXXX", dir);
+	fd = mkstemp(tmp.s);
+	if (fd < 0) {
+		buf_addf(err, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	f->path = buf_detach(&tmp, NULL);
+	for (i = 0; i < ttf.len;) {
+		ssize_t w = write(fd, ttf.s + i, ttf.len - i);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			buf_addf(err, "%s: %s", f->path, strerror(errno));
+			goto out;
+		}
+		i += (size_t)w;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		buf_addf(err, "%s: %s", f->path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	ret = 0;
+	goto out;
+not_ttf:
+	buf_addf(err, "%s: not a TrueType font", src);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0)
+		pdffont_release(f);
+	buf_release(&file);
+	buf_release(&ttf);
+	buf_release(&body);
+	buf_release(&tmp);
+	return ret;
+}
+
+void pdffont_release(struct pdffont *f)
+{
+	if (f->path)
+		unlink(f->path);
+	free(f->path);
+	f->path = NULL;
+}
+
+/* ---- documents ------------------------------------------------------ */
+
+static void error_handler(HPDF_STATUS error, HPDF_STATUS detail, void *data)
+{
+	struct pdfdoc *pd = data;
+
+	if (!pd->error) {
+		pd->error = error;
+		pd->detail = detail;
+	}
+}
+
+void pdfdoc_describe_error(const struct pdfdoc *pd, struct buf *out)
+{
+	buf_addf(out, "libharu error 0x%04lX (detail %lu)",
+		 (unsigned long)pd->error, (unsigned long)pd->detail);
+}
+
+static int failed(const struct pdfdoc *pd)
+{
+	return pd->error ? -1 : 0;
+}
+
+int pdfdoc_open(struct pdfdoc *pd, const struct pdffont *font,
+		const char *title, int64_t as_of, struct buf *err)
+{
+	struct civil c;
+	HPDF_Date date;
+	const char *name;
+	size_t i;
+
+	memset(pd, 0, sizeof(*pd));
+	pd->doc = HPDF_New(error_handler, pd);
+	if (!pd->doc) {
+		buf_adds(err, "libharu: cannot create a document");
+		return -1;
+	}
+	HPDF_SetCompressionMode(pd->doc, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(pd->doc);
+	HPDF_SetCurrentEncoder(pd->doc, "UTF-8");
+	pd->encoder = HPDF_GetEncoder(pd->doc, "UTF-8");
+	name = HPDF_LoadTTFontFromFile(pd->doc, font->path, HPDF_TRUE);
+	if (name)
+		pd->font = HPDF_GetFont(pd->doc, name, "UTF-8");
+	if (pd->error || !pd->font || !pd->encoder) {
+		buf_adds(err, "cannot load the font: ");
+		pdfdoc_describe_error(pd, err);
+		goto fail;
+	}
+	pd->fontdef = ((HPDF_FontAttr)pd->font->attr)->fontdef;
+
+	chtime_civil(as_of, &c);
+	memset(&date, 0, sizeof(date));
+	date.year = c.year;
+	date.month = c.month;
+	date.day = c.day;
+	date.hour = c.hour;
+	date.minutes = c.minute;
+	date.seconds = c.second;
+	date.ind = '+';
+	date.off_hour = 8;
+	date.off_minutes = 0;
+	HPDF_SetInfoDateAttr(pd->doc, HPDF_INFO_CREATION_DATE, date);
+	HPDF_SetInfoDateAttr(pd->doc, HPDF_INFO_MOD_DATE, date);
+	HPDF_SetInfoAttr(pd->doc, HPDF_INFO_CREATOR, "huifang");
+	if (title)
+		HPDF_SetInfoAttr(pd->doc, HPDF_INFO_TITLE, title);
+	if (pd->error) {
+		pdfdoc_describe_error(pd, err);
+		goto fail;
+	}
+	pd->widths = xmalloc(65536 * sizeof(*pd->widths));
+	for (i = 0; i < 65536; i++)
+		pd->widths[i] = -1;
+	return 0;
+fail:
+	pdfdoc_close(pd);
+	return -1;
+}
+
+void pdfdoc_close(struct pdfdoc *pd)
+{
+	if (pd->doc)
+		HPDF_Free(pd->doc);
+	free(pd->pages);
+	free(pd->widths);
+	memset(pd, 0, sizeof(*pd));
+}
+
+int pdfdoc_add_page(struct pdfdoc *pd, enum pdf_orientation o)
+{
+	HPDF_Page page;
+
+	if (failed(pd))
+		return -1;
+	page = HPDF_AddPage(pd->doc);
+	if (!page)
+		return -1;
+	HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4,
+			  o == PDF_LANDSCAPE ? HPDF_PAGE_LANDSCAPE
+					     : HPDF_PAGE_PORTRAIT);
+	ALLOC_GROW(pd->pages, pd->npages + 1, pd->alloc);
+	pd->pages[pd->npages++] = page;
+	pd->page = page;
+	pd->page_w = HPDF_Page_GetWidth(page);
+	pd->page_h = HPDF_Page_GetHeight(page);
+	return failed(pd);
+}
+
+int pdfdoc_use_page(struct pdfdoc *pd, size_t i)
+{
+	if (i >= pd->npages)
+		return -1;
+	pd->page = pd->pages[i];
+	pd->page_w = HPDF_Page_GetWidth(pd->page);
+	pd->page_h = HPDF_Page_GetHeight(pd->page);
+	return failed(pd);
+}
+
+/* ---- text ----------------------------------------------------------- */
+
+/*
+ * Decodes one UTF-8 character at s (n bytes available). Returns its length
+ * and sets *cp, or returns 0 for an invalid sequence (overlong forms,
+ * surrogates and values above U+10FFFF included).
+ */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		len = 2;
+		c = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		len = 3;
+		c = s[0] & 0x0F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3F);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* The width of a BMP code point in 1/1000 em, or -2 without a glyph. */
+static int char_width(struct pdfdoc *pd, uint32_t cp)
+{
+	int16_t w = pd->widths[cp];
+
+	if (w == -1) {
+		if (cp != 0x20 &&
+		    HPDF_TTFontDef_GetGlyphid(pd->fontdef, (HPDF_UINT16)cp) == 0) {
+			w = -2;
+		} else {
+			w = HPDF_TTFontDef_GetCharWidth(pd->fontdef,
+							(HPDF_UINT16)cp);
+			if (w < 0)
+				w = 0;
+		}
+		pd->widths[cp] = w;
+	}
+	return w;
+}
+
+void pdfdoc_clean(struct pdfdoc *pd, const char *s, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)p);
+
+	while (n > 0) {
+		uint32_t cp;
+		size_t len = utf8_decode(p, n, &cp);
+
+		if (len == 0) {
+			/* Skip the whole damaged sequence as one character. */
+			len = 1;
+			while (len < n && (p[len] & 0xC0) == 0x80)
+				len++;
+			buf_adds(out, PDF_BOX);
+			pd->replaced++;
+		} else if (cp == '\n') {
+			buf_addch(out, '\n');
+		} else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+			buf_addch(out, ' ');
+		} else if (cp > 0xFFFF || char_width(pd, cp) == -2) {
+			buf_adds(out, PDF_BOX);
+			pd->replaced++;
+		} else {
+			buf_add(out, p, len);
+		}
+		p += len;
+		n -= len;
+	}
+}
+
+float pdfdoc_width(struct pdfdoc *pd, const char *s, size_t len, float size)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long total = 0;
+
+	while (len > 0) {
+		uint32_t cp;
+		size_t n = utf8_decode(p, len, &cp);
+		int w;
+
+		if (n == 0)
+			n = 1, cp = BOX_CODE;
+		if (cp <= 0xFFFF) {
+			w = char_width(pd, cp);
+			if (w > 0)
+				total += w;
+		}
+		p += n;
+		len -= n;
+	}
+	return (float)total * size / 1000.0f;
+}
+
+static int is_word_char(uint32_t cp)
+{
+	return cp < 0x80 && cp != ' ';
+}
+
+size_t pdfdoc_wrap(struct pdfdoc *pd, const char *text, float size,
+		   float width, struct pdf_lines *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = strlen(text), start = 0, i = 0, count = 0;
+	size_t last_space = (size_t)-1;
+	long limit = lroundf(width * 1000.0f / size), line_w = 0;
+
+	while (i <= n) {
+		uint32_t cp = 0;
+		size_t len = 0;
+		int w = 0;
+
+		if (i < n) {
+			len = utf8_decode(p + i, n - i, &cp);
+			if (len == 0)
+				len = 1, cp = BOX_CODE;
+			if (cp <= 0xFFFF && cp != '\n') {
+				w = char_width(pd, cp);
+				if (w < 0)
+					w = 0;
+			}
+		}
+		if (i == n || cp == '\n') {
+			ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+			out->v[out->nr].off = start;
+			out->v[out->nr++].len = i - start;
+			count++;
+			if (i == n)
+				break;
+			i += len;
+			start = i;
+			line_w = 0;
+			last_space = (size_t)-1;
+			continue;
+		}
+		if (line_w + w > limit && i > start) {
+			size_t end = i, next = i;
+
+			/*
+			 * Inside a Latin word, break at the line's last space
+			 * (the space itself is dropped); CJK text breaks
+			 * between any two characters.
+			 */
+			if (is_word_char(cp) && last_space != (size_t)-1 &&
+			    last_space > start) {
+				end = last_space;
+				next = last_space + 1;
+			} else if (cp == ' ') {
+				next = i + 1;
+			}
+			ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+			out->v[out->nr].off = start;
+			out->v[out->nr++].len = end - start;
+			count++;
+			start = next;
+			i = next;
+			line_w = 0;
+			last_space = (size_t)-1;
+			continue;
+		}
+		if (cp == ' ')
+			last_space = i;
+		line_w += w;
+		i += len;
+	}
+	return count;
+}
+
+void pdf_lines_release(struct pdf_lines *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int pdfdoc_text_clean(struct pdfdoc *pd, float x, float y, float size,
+		      const char *s, size_t len)
+{
+	char small[256];
+	char *text = small;
+
+	if (failed(pd) || !pd->page)
+		return -1;
+	if (len == 0)
+		return 0;
+	if (len >= sizeof(small))
+		text = xmalloc(len + 1);
+	memcpy(text, s, len);
+	text[len] = '\0';
+	HPDF_Page_BeginText(pd->page);
+	HPDF_Page_SetFontAndSize(pd->page, pd->font, size);
+	HPDF_Page_TextOut(pd->page, x, y, text);
+	HPDF_Page_EndText(pd->page);
+	if (text != small)
+		free(text);
+	return failed(pd);
+}
+
+int pdfdoc_text(struct pdfdoc *pd, float x, float y, float size,
+		const char *s)
+{
+	struct buf clean = BUF_INIT;
+	size_t i;
+	int ret;
+
+	pdfdoc_clean(pd, s, &clean);
+	for (i = 0; i < clean.len; i++)
+		if (clean.s[i] == '\n')
+			clean.s[i] = ' ';
+	ret = pdfdoc_text_clean(pd, x, y, size, clean.s, clean.len);
+	buf_release(&clean);
+	return ret;
+}
+
+int pdfdoc_text_in(struct pdfdoc *pd, float x, float y, float w, float size,
+		   enum pdf_align align, const char *s)
+{
+	struct buf clean = BUF_INIT;
+	float tw;
+	size_t i;
+	int ret;
+
+	pdfdoc_clean(pd, s, &clean);
+	for (i = 0; i < clean.len; i++)
+		if (clean.s[i] == '\n')
+			clean.s[i] = ' ';
+	tw = pdfdoc_width(pd, clean.s, clean.len, size);
+	if (align == PDF_CENTER)
+		x += (w - tw) / 2;
+	else if (align == PDF_RIGHT)
+		x += w - tw;
+	ret = pdfdoc_text_clean(pd, x, y, size, clean.s, clean.len);
+	buf_release(&clean);
+	return ret;
+}
+
+/* ---- drawing -------------------------------------------------------- */
+
+static void set_fill(struct pdfdoc *pd, long rgb)
+{
+	HPDF_Page_SetRGBFill(pd->page, (float)(rgb >> 16 & 0xff) / 255.0f,
+			     (float)(rgb >> 8 & 0xff) / 255.0f,
+			     (float)(rgb & 0xff) / 255.0f);
+}
+
+static void set_stroke(struct pdfdoc *pd, long rgb)
+{
+	HPDF_Page_SetRGBStroke(pd->page, (float)(rgb >> 16 & 0xff) / 255.0f,
+			       (float)(rgb >> 8 & 0xff) / 255.0f,
+			       (float)(rgb & 0xff) / 255.0f);
+}
+
+int pdfdoc_rect(struct pdfdoc *pd, float x, float y, float w, float h,
+		long fill, long stroke, float line_width)
+{
+	if (failed(pd) || !pd->page)
+		return -1;
+	if (fill < 0 && stroke < 0)
+		return 0;
+	HPDF_Page_GSave(pd->page);
+	if (fill >= 0)
+		set_fill(pd, fill);
+	if (stroke >= 0) {
+		set_stroke(pd, stroke);
+		HPDF_Page_SetLineWidth(pd->page, line_width);
+	}
+	HPDF_Page_Rectangle(pd->page, x, y, w, h);
+	if (fill >= 0 && stroke >= 0)
+		HPDF_Page_FillStroke(pd->page);
+	else if (fill >= 0)
+		HPDF_Page_Fill(pd->page);
+	else
+		HPDF_Page_Stroke(pd->page);
+	HPDF_Page_GRestore(pd->page);
+	return failed(pd);
+}
+
+int pdfdoc_line(struct pdfdoc *pd, float x1, float y1, float x2, float y2,
+		long stroke, float line_width, int dashed)
+{
+	static const HPDF_UINT16 dash[] = { 3, 2 };
+
+	if (failed(pd) || !pd->page)
+		return -1;
+	HPDF_Page_GSave(pd->page);
+	set_stroke(pd, stroke);
+	HPDF_Page_SetLineWidth(pd->page, line_width);
+	if (dashed)
+		HPDF_Page_SetDash(pd->page, dash, 2, 0);
+	HPDF_Page_MoveTo(pd->page, x1, y1);
+	HPDF_Page_LineTo(pd->page, x2, y2);
+	HPDF_Page_Stroke(pd->page);
+	HPDF_Page_GRestore(pd->page);
+	return failed(pd);
+}
+
+int pdfdoc_polyline(struct pdfdoc *pd, const float *xs, const float *ys,
+		    size_t n, long stroke, float line_width)
+{
+	size_t i;
+
+	if (failed(pd) || !pd->page)
+		return -1;
+	if (n < 2)
+		return 0;
+	HPDF_Page_GSave(pd->page);
+	set_stroke(pd, stroke);
+	HPDF_Page_SetLineWidth(pd->page, line_width);
+	HPDF_Page_SetLineJoin(pd->page, HPDF_ROUND_JOIN);
+	HPDF_Page_MoveTo(pd->page, xs[0], ys[0]);
+	for (i = 1; i < n; i++)
+		HPDF_Page_LineTo(pd->page, xs[i], ys[i]);
+	HPDF_Page_Stroke(pd->page);
+	HPDF_Page_GRestore(pd->page);
+	return failed(pd);
+}
+
+int pdfdoc_mark(struct pdfdoc *pd, float x, float y, float size, int ok)
+{
+	float lw = size / 7.0f;
+
+	if (failed(pd) || !pd->page)
+		return -1;
+	HPDF_Page_GSave(pd->page);
+	set_stroke(pd, ok ? 0x1E7B34 : 0xC0392B);
+	HPDF_Page_SetLineWidth(pd->page, lw);
+	HPDF_Page_SetLineCap(pd->page, HPDF_ROUND_END);
+	HPDF_Page_SetLineJoin(pd->page, HPDF_ROUND_JOIN);
+	if (ok) {
+		HPDF_Page_MoveTo(pd->page, x + size * 0.1f, y + size * 0.5f);
+		HPDF_Page_LineTo(pd->page, x + size * 0.4f, y + size * 0.15f);
+		HPDF_Page_LineTo(pd->page, x + size * 0.9f, y + size * 0.9f);
+	} else {
+		HPDF_Page_MoveTo(pd->page, x + size * 0.15f, y + size * 0.15f);
+		HPDF_Page_LineTo(pd->page, x + size * 0.85f, y + size * 0.85f);
+		HPDF_Page_MoveTo(pd->page, x + size * 0.15f, y + size * 0.85f);
+		HPDF_Page_LineTo(pd->page, x + size * 0.85f, y + size * 0.15f);
+	}
+	HPDF_Page_Stroke(pd->page);
+	HPDF_Page_GRestore(pd->page);
+	return failed(pd);
+}
+
+HPDF_Outline pdfdoc_bookmark(struct pdfdoc *pd, HPDF_Outline parent,
+			     const char *title)
+{
+	struct buf clean = BUF_INIT;
+	HPDF_Outline o = NULL;
+	HPDF_Destination dest;
+
+	if (failed(pd) || !pd->page)
+		return NULL;
+	pdfdoc_clean(pd, title, &clean);
+	o = HPDF_CreateOutline(pd->doc, parent, clean.s, pd->encoder);
+	buf_release(&clean);
+	if (!o)
+		return NULL;
+	dest = HPDF_Page_CreateDestination(pd->page);
+	if (!dest)
+		return NULL;
+	HPDF_Outline_SetDestination(o, dest);
+	HPDF_Outline_SetOpened(o, HPDF_FALSE);
+	return failed(pd) ? NULL : o;
+}
+
+int pdfdoc_save(struct pdfdoc *pd, const char *path, struct buf *err)
+{
+	struct outfile of;
+	unsigned char chunk[65536];
+	HPDF_UINT32 remaining;
+
+	if (!pd->doc || failed(pd)) {
+		buf_addf(err, "%s: ", path);
+		pdfdoc_describe_error(pd, err);
+		return -1;
+	}
+	if (HPDF_SaveToStream(pd->doc) != HPDF_OK || failed(pd)) {
+		buf_addf(err, "%s: ", path);
+		pdfdoc_describe_error(pd, err);
+		return -1;
+	}
+	HPDF_ResetStream(pd->doc);
+	remaining = HPDF_GetStreamSize(pd->doc);
+	if (outfile_open(&of, path, err) < 0)
+		return -1;
+	while (remaining > 0) {
+		HPDF_UINT32 n = remaining < sizeof(chunk) ? remaining
+							  : sizeof(chunk);
+		HPDF_STATUS st = HPDF_ReadFromStream(pd->doc, chunk, &n);
+
+		/*
+		 * The last chunk may come with HPDF_STREAM_EOF, which the
+		 * handler saw as an error; it is the normal end here.
+		 */
+		if (st == HPDF_STREAM_EOF && pd->error == HPDF_STREAM_EOF) {
+			pd->error = 0;
+			HPDF_ResetError(pd->doc);
+		}
+		if (n == 0 || n > remaining || outfile_write(&of, chunk, n) < 0)
+			break;
+		remaining -= n;
+		if (st != HPDF_OK && st != HPDF_STREAM_EOF)
+			break;
+	}
+	if (remaining > 0 && !of.failed && !pd->error)
+		pd->error = HPDF_STREAM_EOF;
+	if (failed(pd) || of.failed) {
+		buf_addf(err, "%s: ", path);
+		if (of.failed)
+			buf_adds(err, "write error");
+		else
+			pdfdoc_describe_error(pd, err);
+		outfile_rollback(&of);
+		return -1;
+	}
+	return outfile_commit(&of, err);
+}

@@ -1,0 +1,166 @@
+/*
+ * pdfdoc.h - a thin layer over libharu 2.3.0 for huifang's PDF reports.
+ *
+ * Calling order:
+ *
+ *   struct pdffont font;                 -- once per render
+ *   pdffont_prepare(&font, cfg->font_path, cfg->font_index, dir, err);
+ *   struct pdfdoc pd;                    -- once per document
+ *   pdfdoc_open(&pd, &font, "周报", as_of, err);
+ *   pdfdoc_add_page(&pd, PDF_LANDSCAPE);  pdfdoc_text(...); a table ...
+ *   pdfdoc_save(&pd, "output/weeks/2026-W47/周报-2026-W47.pdf", err);
+ *   pdfdoc_close(&pd);
+ *   pdffont_release(&font);              -- removes the prepared font file
+ *
+ * pdffont_prepare() copies the TrueType font (one face of a .ttc) into a
+ * small temporary .ttf without the tables libharu does not need and with
+ * a glyph-name-free 'post' table: libharu embeds 'post' whole, and in
+ * wqy-zenhei it is 450 KB of glyph names, most of every PDF's size.
+ *
+ * Every document records the first libharu error through its error
+ * handler; every function below returns -1 once an error is recorded, and
+ * pdfdoc_save() refuses to write a document that had one, so a failed
+ * document leaves no file. Text is UTF-8; pdfdoc_clean() replaces what the
+ * font cannot draw (characters above U+FFFF, characters without a glyph,
+ * invalid UTF-8) by a visible U+25A1 and counts them in pd->replaced.
+ * Coordinates are PDF points from the bottom left of the page.
+ */
+#ifndef HUIFANG_PDFDOC_H
+#define HUIFANG_PDFDOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hpdf.h>
+
+#include "buf.h"
+
+#define PDF_A4_SHORT 595.276f
+#define PDF_A4_LONG 841.89f
+#define PDF_BOX "\xe2\x96\xa1"    /* U+25A1 WHITE SQUARE */
+
+enum pdf_orientation { PDF_PORTRAIT, PDF_LANDSCAPE };
+enum pdf_align { PDF_LEFT, PDF_CENTER, PDF_RIGHT };
+
+struct pdffont {
+	char *path;   /* the prepared .ttf, owned; removed by release */
+};
+
+/*
+ * Prepares face index of the TrueType font (or collection) at src in a
+ * temporary file inside dir. Returns 0, or -1 with "<path>: <cause>" in
+ * err (no such file, not a TrueType font, index out of range, CFF-based
+ * OpenType that libharu cannot embed). pdffont_release() removes the file
+ * and frees the struct's contents; it is safe on a zeroed struct.
+ */
+int pdffont_prepare(struct pdffont *f, const char *src, int index,
+		    const char *dir, struct buf *err);
+void pdffont_release(struct pdffont *f);
+
+struct pdfdoc {
+	HPDF_Doc doc;
+	HPDF_Font font;
+	HPDF_FontDef fontdef;
+	HPDF_Encoder encoder;
+	HPDF_Page page;              /* the current page */
+	HPDF_Page *pages;            /* every page, in order */
+	size_t npages, alloc;
+	float page_w, page_h;
+	HPDF_STATUS error, detail;   /* the first libharu error */
+	size_t replaced;             /* characters drawn as U+25A1 */
+	int16_t *widths;             /* per BMP code point: -1 unknown,
+				      * -2 no glyph, else 1/1000 em */
+};
+
+/*
+ * Starts a document using the prepared font: compression on, UTF-8
+ * encoder, title in the document info, creation and modification dates
+ * set to as_of (China time) so the bytes depend on the input only.
+ * Returns 0, or -1 with the cause in err (the document is then closed).
+ */
+int pdfdoc_open(struct pdfdoc *pd, const struct pdffont *font,
+		const char *title, int64_t as_of, struct buf *err);
+/* Frees everything; safe after a failed open or save. */
+void pdfdoc_close(struct pdfdoc *pd);
+
+/* Appends an A4 page and makes it current. */
+int pdfdoc_add_page(struct pdfdoc *pd, enum pdf_orientation o);
+/* Makes page i (0-based) current again, e.g. to draw "第1页 共3页". */
+int pdfdoc_use_page(struct pdfdoc *pd, size_t i);
+
+/*
+ * Appends to out the UTF-8 text s made drawable: U+25A1 for invalid UTF-8,
+ * characters above U+FFFF and characters without a glyph (each counted in
+ * pd->replaced); a space for control characters other than '\n', which
+ * is kept as a line break. NULL is the empty string.
+ */
+void pdfdoc_clean(struct pdfdoc *pd, const char *s, struct buf *out);
+
+/*
+ * Width in points of len bytes of clean text at size. Equal to
+ * HPDF_Page_TextWidth over the same text, but from a per-character cache,
+ * so measuring every prefix of a line costs one addition per character.
+ */
+float pdfdoc_width(struct pdfdoc *pd, const char *s, size_t len, float size);
+
+struct pdf_line {
+	size_t off, len;   /* a slice of the text given to pdfdoc_wrap() */
+};
+
+struct pdf_lines {
+	struct pdf_line *v;
+	size_t nr, alloc;
+};
+
+/*
+ * Breaks clean text into lines no wider than width at size: at '\n', else
+ * before the first character that would overflow (between any two CJK
+ * characters, and at the last space of a Latin word when there is one).
+ * No character is lost: the lines, joined, are the text minus the '\n'
+ * and the spaces a line was broken at. An empty text gives one empty
+ * line. Lines are appended to out (reset it yourself); returns their count.
+ */
+size_t pdfdoc_wrap(struct pdfdoc *pd, const char *text, float size,
+		   float width, struct pdf_lines *out);
+void pdf_lines_release(struct pdf_lines *l);
+
+/* Draws raw (cleaned here) text with its baseline at (x, y). */
+int pdfdoc_text(struct pdfdoc *pd, float x, float y, float size,
+		const char *s);
+/* Draws s inside [x, x + w], aligned; too long a text is not cut. */
+int pdfdoc_text_in(struct pdfdoc *pd, float x, float y, float w, float size,
+		   enum pdf_align align, const char *s);
+/* Draws len bytes of already clean text. */
+int pdfdoc_text_clean(struct pdfdoc *pd, float x, float y, float size,
+		      const char *s, size_t len);
+
+/* Colours are 0xRRGGBB; a negative fill or stroke means none. */
+int pdfdoc_rect(struct pdfdoc *pd, float x, float y, float w, float h,
+		long fill, long stroke, float line_width);
+int pdfdoc_line(struct pdfdoc *pd, float x1, float y1, float x2, float y2,
+		long stroke, float line_width, int dashed);
+/* A tick (ok) or a cross (!ok) drawn with lines inside a size square. */
+int pdfdoc_mark(struct pdfdoc *pd, float x, float y, float size, int ok);
+/* A polyline through n points. */
+int pdfdoc_polyline(struct pdfdoc *pd, const float *xs, const float *ys,
+		    size_t n, long stroke, float line_width);
+
+/*
+ * Adds a bookmark titled title (UTF-8) under parent (NULL: top level)
+ * pointing at the top of the current page. Returns the outline, or NULL
+ * after an error.
+ */
+HPDF_Outline pdfdoc_bookmark(struct pdfdoc *pd, HPDF_Outline parent,
+			     const char *title);
+
+/*
+ * Saves the document to memory, then to path through outfile.h (aside,
+ * then renamed). Refuses (-1, nothing written) if any libharu call
+ * failed. err receives "<path>: <cause>".
+ */
+int pdfdoc_save(struct pdfdoc *pd, const char *path, struct buf *err);
+
+/* The first error as text ("libharu error 0x1025 (detail 0)"). */
+void pdfdoc_describe_error(const struct pdfdoc *pd, struct buf *out);
+
+#endif
