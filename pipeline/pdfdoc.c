@@ -800,3 +800,405 @@ int pdfdoc_save(struct pdfdoc *pd, const char *path, struct buf *err)
 	}
 	return outfile_commit(&of, err);
 }
+
+/* ---- tables --------------------------------------------------------- */
+
+float pdf_table_width(const struct pdf_table *t)
+{
+	float w = 0;
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		w += t->cols[i].width;
+	return w;
+}
+
+static float leading(const struct pdf_table *t)
+{
+	return t->size * 1.3f;
+}
+
+static int is_mark(const char *s)
+{
+	return !strcmp(s, PDF_CELL_TICK) || !strcmp(s, PDF_CELL_CROSS);
+}
+
+/*
+ * Draws lines [from, to) of every cell as one band of height h starting at
+ * t->y, with the borders around it.
+ */
+static int draw_band(struct pdf_table *t, struct buf *texts,
+		     struct pdf_lines *lines, size_t *first, size_t from,
+		     size_t to, float h, long fill, const char *const *cells)
+{
+	struct pdfdoc *pd = t->pd;
+	float x = t->x, lead = leading(t);
+	size_t c, i;
+
+	if (fill >= 0)
+		pdfdoc_rect(pd, t->x, t->y - h, pdf_table_width(t), h, fill, -1,
+			    0);
+	for (c = 0; c < t->ncols; c++) {
+		float cw = t->cols[c].width;
+
+		if (cells && is_mark(cells[c])) {
+			if (from == 0) {
+				float m = t->size;
+
+				pdfdoc_mark(pd, x + (cw - m) / 2,
+					    t->y - t->pad - m, m,
+					    !strcmp(cells[c], PDF_CELL_TICK));
+			}
+			x += cw;
+			continue;
+		}
+		for (i = from; i < to && first[c] + i < first[c + 1]; i++) {
+			const struct pdf_line *l = &lines->v[first[c] + i];
+			const char *s = texts[c].s + l->off;
+			float tx = x + t->pad;
+			float baseline = t->y - t->pad - t->size * 0.88f -
+					 (float)(i - from) * lead;
+			float tw, room = cw - 2 * t->pad;
+
+			if (t->cols[c].align != PDF_LEFT) {
+				tw = pdfdoc_width(pd, s, l->len, t->size);
+				tx += t->cols[c].align == PDF_CENTER
+					      ? (room - tw) / 2
+					      : room - tw;
+			}
+			pdfdoc_text_clean(pd, tx, baseline, t->size, s, l->len);
+		}
+		x += cw;
+	}
+	/* Borders: the band's outline and the column separators. */
+	if (t->border >= 0 && !pd->error) {
+		HPDF_Page_GSave(pd->page);
+		set_stroke(pd, t->border);
+		HPDF_Page_SetLineWidth(pd->page, 0.5f);
+		HPDF_Page_Rectangle(pd->page, t->x, t->y - h,
+				    pdf_table_width(t), h);
+		x = t->x;
+		for (c = 0; c + 1 < t->ncols; c++) {
+			x += t->cols[c].width;
+			HPDF_Page_MoveTo(pd->page, x, t->y);
+			HPDF_Page_LineTo(pd->page, x, t->y - h);
+		}
+		HPDF_Page_Stroke(pd->page);
+		HPDF_Page_GRestore(pd->page);
+	}
+	t->y -= h;
+	return failed(pd);
+}
+
+/*
+ * Lays out and draws one row (header or body), breaking pages as needed.
+ */
+static int table_row(struct pdf_table *t, const char *const *cells,
+		     long fill, int is_header)
+{
+	struct pdfdoc *pd = t->pd;
+	struct buf *texts = xcalloc(t->ncols, sizeof(*texts));
+	size_t *first = xcalloc(t->ncols + 1, sizeof(*first));
+	struct pdf_lines lines = { 0 };
+	size_t c, nlines = 1, done = 0;
+	float lead = leading(t);
+	int ret = -1;
+
+	for (c = 0; c < t->ncols; c++)
+		buf_init(&texts[c]);
+
+	for (c = 0; c < t->ncols; c++) {
+		size_t n;
+
+		first[c] = lines.nr;
+		if (is_mark(cells[c])) {
+			first[c + 1] = lines.nr;
+			continue;
+		}
+		pdfdoc_clean(pd, cells[c], &texts[c]);
+		n = pdfdoc_wrap(pd, texts[c].s, t->size,
+				t->cols[c].width - 2 * t->pad, &lines);
+		if (n > nlines)
+			nlines = n;
+	}
+	first[t->ncols] = lines.nr;
+
+	while (done < nlines) {
+		float avail = t->y - t->bottom - 2 * t->pad;
+		size_t fit = avail > 0 ? (size_t)((avail + 0.01f) / lead) : 0;
+		size_t left = nlines - done, chunk;
+		float page_room = t->top - t->bottom - 2 * t->pad -
+				  (is_header ? 0 : lead * 1.5f + 2 * t->pad);
+		size_t page_fit = page_room > 0 ? (size_t)(page_room / lead) : 1;
+		float h;
+
+		/*
+		 * Break the page when the rest of the row does not fit here
+		 * but would fit on a fresh page, or when nothing fits here;
+		 * a header never stays alone at the bottom of a page.
+		 */
+		if (fit == 0 || (fit < left && left <= page_fit &&
+				 t->rows_on_page > 0) ||
+		    (is_header && t->y - t->bottom < 3 * lead + 4 * t->pad)) {
+			if (t->new_page(pd, t->ctx) < 0)
+				goto out;
+			t->y = t->top;
+			t->rows_on_page = 0;
+			if (!is_header) {
+				const char **titles =
+					xcalloc(t->ncols, sizeof(*titles));
+
+				for (c = 0; c < t->ncols; c++)
+					titles[c] = t->cols[c].title;
+				if (table_row(t, titles, t->header_fill, 1) < 0) {
+					free(titles);
+					goto out;
+				}
+				free(titles);
+			}
+			continue;
+		}
+		chunk = left < fit ? left : fit;
+		h = (float)chunk * lead + 2 * t->pad;
+		if (done == 0 && chunk == nlines && h < t->min_row)
+			h = t->min_row;
+		if (draw_band(t, texts, &lines, first, done, done + chunk, h,
+			      fill, is_header ? NULL : cells) < 0)
+			goto out;
+		done += chunk;
+		if (!is_header)
+			t->rows_on_page++;
+	}
+	ret = failed(pd);
+out:
+	for (c = 0; c < t->ncols; c++)
+		buf_release(&texts[c]);
+	free(texts);
+	free(first);
+	pdf_lines_release(&lines);
+	return ret;
+}
+
+int pdf_table_start(struct pdf_table *t, float y)
+{
+	const char **titles = xcalloc(t->ncols, sizeof(*titles));
+	size_t c;
+	int ret;
+
+	for (c = 0; c < t->ncols; c++)
+		titles[c] = t->cols[c].title;
+	t->y = y;
+	t->rows_on_page = 0;
+	ret = table_row(t, titles, t->header_fill, 1);
+	free(titles);
+	return ret;
+}
+
+int pdf_table_row(struct pdf_table *t, const char *const *cells, long fill)
+{
+	return table_row(t, cells, fill, 0);
+}
+
+/* ---- charts --------------------------------------------------------- */
+
+static void pct_label(struct buf *b, double v)
+{
+	buf_reset(b);
+	buf_addf(b, "%.0f%%", v * 100.0);
+}
+
+static void y_axis(struct pdfdoc *pd, float x, float y, float w, float h,
+		   double ymin, double ymax)
+{
+	struct buf label = BUF_INIT;
+	int i;
+
+	for (i = 0; i <= 5; i++) {
+		double v = ymin + (ymax - ymin) * i / 5.0;
+		float ty = y + h * (float)i / 5.0f;
+
+		pdfdoc_line(pd, x, ty, x + w, ty, i ? 0xDDDDDD : 0x888888,
+			    0.4f, 0);
+		pct_label(&label, v);
+		pdfdoc_text_in(pd, x - 34, ty - 2.5f, 30, 7, PDF_RIGHT,
+			       label.s);
+	}
+	buf_release(&label);
+}
+
+int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
+		     const struct pdf_bar *bars, size_t n, double ymax)
+{
+	struct buf label = BUF_INIT, clean = BUF_INIT;
+	struct pdf_lines lines = { 0 };
+	float slot, bw, label_h = 20;
+	size_t i, k;
+
+	if (failed(pd) || n == 0)
+		return failed(pd);
+	if (ymax <= 0)
+		ymax = 1;
+	y_axis(pd, x, y + label_h, w, h - label_h - 10, 0, ymax);
+	slot = w / (float)n;
+	bw = slot * 0.5f;
+	if (bw > 40)
+		bw = 40;
+	for (i = 0; i < n; i++) {
+		float bx = x + slot * (float)i + (slot - bw) / 2;
+		float base = y + label_h, ph = h - label_h - 10;
+
+		if (bars[i].has_value) {
+			double v = bars[i].value < 0 ? 0 : bars[i].value;
+			float bh = (float)(v / ymax) * ph;
+			long colour = bars[i].has_target &&
+					      bars[i].value < bars[i].target
+				      ? 0xE08A3C
+				      : 0x3C78B4;
+
+			pdfdoc_rect(pd, bx, base, bw, bh, colour, -1, 0);
+			pct_label(&label, bars[i].value);
+			buf_reset(&label);
+			buf_addf(&label, "%.1f%%", bars[i].value * 100.0);
+			pdfdoc_text_in(pd, bx - 10, base + bh + 2, bw + 20, 7,
+				       PDF_CENTER, label.s);
+		} else {
+			pdfdoc_text_in(pd, bx - 10, base + 2, bw + 20, 7,
+				       PDF_CENTER, "—");
+		}
+		if (bars[i].has_target) {
+			float ty = base + (float)(bars[i].target / ymax) * ph;
+
+			pdfdoc_line(pd, bx - 4, ty, bx + bw + 4, ty, 0xC0392B,
+				    1.2f, 1);
+		}
+		buf_reset(&clean);
+		pdfdoc_clean(pd, bars[i].label, &clean);
+		lines.nr = 0;
+		pdfdoc_wrap(pd, clean.s, 7, slot - 2, &lines);
+		for (k = 0; k < lines.nr && k < 2; k++) {
+			const struct pdf_line *l = &lines.v[k];
+			float tw = pdfdoc_width(pd, clean.s + l->off, l->len, 7);
+
+			pdfdoc_text_clean(pd, x + slot * (float)i + (slot - tw) / 2,
+					  y + label_h - 9 - 8 * (float)k, 7,
+					  clean.s + l->off, l->len);
+		}
+	}
+	buf_release(&label);
+	buf_release(&clean);
+	pdf_lines_release(&lines);
+	return failed(pd);
+}
+
+int pdfdoc_stacked_bars(struct pdfdoc *pd, float x, float y, float w, float h,
+			const char *const *row_labels, size_t nrows,
+			const double *counts, size_t nseg,
+			const char *const *legend, const long *colors)
+{
+	struct buf label = BUF_INIT;
+	float label_w = 70, legend_h = 16, lx = x;
+	float row_h, bar_h;
+	size_t r, s;
+
+	if (failed(pd) || nrows == 0)
+		return failed(pd);
+	for (s = 0; s < nseg; s++) {
+		pdfdoc_rect(pd, lx, y + h - 9, 8, 8, colors[s], -1, 0);
+		pdfdoc_text(pd, lx + 11, y + h - 8, 7, legend[s]);
+		lx += 11 + pdfdoc_width(pd, legend[s], strlen(legend[s]), 7) + 8;
+	}
+	row_h = (h - legend_h) / (float)nrows;
+	bar_h = row_h * 0.6f;
+	for (r = 0; r < nrows; r++) {
+		float by = y + h - legend_h - row_h * (float)(r + 1) +
+			   (row_h - bar_h) / 2;
+		double sum = 0;
+		float bx = x + label_w, full = w - label_w;
+
+		pdfdoc_text_in(pd, x, by + bar_h / 2 - 3, label_w - 6, 8,
+			       PDF_RIGHT, row_labels[r]);
+		for (s = 0; s < nseg; s++)
+			sum += counts[r * nseg + s];
+		if (sum <= 0) {
+			pdfdoc_rect(pd, bx, by, full, bar_h, -1, 0xBBBBBB, 0.5f);
+			pdfdoc_text(pd, bx + 4, by + bar_h / 2 - 3, 7, "—");
+			continue;
+		}
+		for (s = 0; s < nseg; s++) {
+			float sw = (float)(counts[r * nseg + s] / sum) * full;
+
+			if (sw <= 0)
+				continue;
+			pdfdoc_rect(pd, bx, by, sw, bar_h, colors[s], 0xFFFFFF,
+				    0.5f);
+			buf_reset(&label);
+			buf_addf(&label, "%.0f", counts[r * nseg + s]);
+			if (sw > pdfdoc_width(pd, label.s, label.len, 7) + 4)
+				pdfdoc_text_in(pd, bx, by + bar_h / 2 - 2.5f, sw,
+					       7, PDF_CENTER, label.s);
+			bx += sw;
+		}
+	}
+	buf_release(&label);
+	return failed(pd);
+}
+
+int pdfdoc_line_chart(struct pdfdoc *pd, float x, float y, float w, float h,
+		      const char *const *xlabels, size_t n,
+		      const double *values, size_t nseries,
+		      const char *const *legend, const long *colors,
+		      double ymin, double ymax)
+{
+	float *xs = xcalloc(n ? n : 1, sizeof(*xs));
+	float *ys = xcalloc(n ? n : 1, sizeof(*ys));
+	float plot_y = y + 18, plot_h = h - 18 - 16, lx = x;
+	size_t i, s;
+
+	if (failed(pd) || n == 0)
+		goto out;
+	if (ymax <= ymin)
+		ymax = ymin + 1;
+	y_axis(pd, x, plot_y, w, plot_h, ymin, ymax);
+	for (s = 0; s < nseries; s++) {
+		pdfdoc_line(pd, lx, y + h - 5, lx + 14, y + h - 5, colors[s],
+			    1.5f, 0);
+		pdfdoc_text(pd, lx + 17, y + h - 8, 7, legend[s]);
+		lx += 30 + pdfdoc_width(pd, legend[s], strlen(legend[s]), 7);
+	}
+	for (i = 0; i < n; i++) {
+		float px = n > 1 ? x + 10 + (w - 20) * (float)i / (float)(n - 1)
+				 : x + w / 2;
+
+		pdfdoc_text_in(pd, px - 25, y + 6, 50, 6.5f, PDF_CENTER,
+			       xlabels[i]);
+		xs[i] = px;
+	}
+	for (s = 0; s < nseries; s++) {
+		size_t run = 0;
+
+		for (i = 0; i <= n; i++) {
+			double v = i < n ? values[s * n + i] : NAN;
+
+			if (!isnan(v)) {
+				double c = v < ymin ? ymin : v > ymax ? ymax : v;
+
+				ys[run] = plot_y +
+					  (float)((c - ymin) / (ymax - ymin)) *
+						  plot_h;
+				xs[run] = n > 1 ? x + 10 + (w - 20) * (float)i /
+							       (float)(n - 1)
+						: x + w / 2;
+				pdfdoc_rect(pd, xs[run] - 1.5f, ys[run] - 1.5f,
+					    3, 3, colors[s], -1, 0);
+				run++;
+				continue;
+			}
+			pdfdoc_polyline(pd, xs, ys, run, colors[s], 1.5f);
+			run = 0;
+		}
+	}
+out:
+	free(xs);
+	free(ys);
+	return failed(pd);
+}

@@ -163,4 +163,84 @@ int pdfdoc_save(struct pdfdoc *pd, const char *path, struct buf *err);
 /* The first error as text ("libharu error 0x1025 (detail 0)"). */
 void pdfdoc_describe_error(const struct pdfdoc *pd, struct buf *out);
 
+/* ---- tables --------------------------------------------------------- */
+
+/* A cell whose text is exactly PDF_CELL_TICK or PDF_CELL_CROSS is drawn as
+ * pdfdoc_mark() in the middle of the cell instead of text. */
+#define PDF_CELL_TICK "\x01"
+#define PDF_CELL_CROSS "\x02"
+
+struct pdf_column {
+	const char *title;
+	float width;               /* points */
+	enum pdf_align align;
+};
+
+/*
+ * A table that flows over pages: the caller fills in the fields, calls
+ * pdf_table_start() where the table begins and pdf_table_row() per row.
+ * When a row does not fit above bottom, new_page is called (it must add a
+ * page and may draw on it); the table then goes on at top with its header
+ * repeated. Cells wrap inside their column; a row taller than a page is
+ * split across pages, so no text is ever cut.
+ */
+struct pdf_table {
+	struct pdfdoc *pd;
+	const struct pdf_column *cols;
+	size_t ncols;
+	float x, top, bottom;      /* every page's body area */
+	float size;                /* font size */
+	float pad;                 /* inside each cell */
+	float min_row;             /* minimum row height, e.g. to write in */
+	long header_fill, border;
+	int (*new_page)(struct pdfdoc *pd, void *ctx);
+	void *ctx;
+	float y;                   /* where the next row starts */
+	size_t rows_on_page;
+};
+
+int pdf_table_start(struct pdf_table *t, float y);
+int pdf_table_row(struct pdf_table *t, const char *const *cells, long fill);
+/* The table's total width. */
+float pdf_table_width(const struct pdf_table *t);
+
+/* ---- charts --------------------------------------------------------- */
+
+/* A bar chart's bar: value and target in [0, ymax]; has_* false: none. */
+struct pdf_bar {
+	const char *label;
+	double value, target;
+	int has_value, has_target;
+};
+
+/*
+ * Vertical bars in the box (x, y, w, h) with y ticks every 20 % of ymax,
+ * the value as a percentage above each bar, the target as a dashed line
+ * across its bar (a bar below its target is drawn in the warning colour),
+ * and the label (wrapped) under it.
+ */
+int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
+		     const struct pdf_bar *bars, size_t n, double ymax);
+
+/*
+ * Horizontal stacked bars, one per row label; counts is nrows x nseg,
+ * each row drawn as shares of its own sum, the count written inside a
+ * segment wide enough; a legend of nseg entries goes above.
+ */
+int pdfdoc_stacked_bars(struct pdfdoc *pd, float x, float y, float w, float h,
+			const char *const *row_labels, size_t nrows,
+			const double *counts, size_t nseg,
+			const char *const *legend, const long *colors);
+
+/*
+ * Lines over n x labels: values is nseries x n, NAN for a missing point
+ * (the line breaks there). The y axis runs from ymin to ymax, labelled as
+ * percentages.
+ */
+int pdfdoc_line_chart(struct pdfdoc *pd, float x, float y, float w, float h,
+		      const char *const *xlabels, size_t n,
+		      const double *values, size_t nseries,
+		      const char *const *legend, const long *colors,
+		      double ymin, double ymax);
+
 #endif

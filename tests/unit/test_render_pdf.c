@@ -1,0 +1,464 @@
+/*
+ * test_render_pdf.c - render_pdf_week() on the hand-made week in
+ * tests/fixtures/pdf/: which files appear (and that none escapes the week
+ * folder), and, through pdftotext, that the text holds the header, the
+ * KPI figures of metrics.json, every butler, the rare characters, □ for a
+ * non-BMP character and the 500-character comment unbroken. Failure paths:
+ * a missing font and a broken template leave no file and say why.
+ *
+ * With HUIFANG_PDF_KEEP=<dir> the fixture week is rendered into <dir> and
+ * kept, for tests/e2e/pdf.sh and for looking at the pages.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <cJSON.h>
+
+#include "buf.h"
+#include "config.h"
+#include "diag.h"
+#include "render.h"
+
+#define FIXTURES "tests/fixtures/pdf"
+
+static char scratch_root[4096];
+static unsigned scratch_n;
+static cJSON *metrics, *records, *samples;
+
+static cJSON *load_json(const char *path)
+{
+	struct buf text = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+	cJSON *j;
+
+	if (!fp)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(&text, chunk, n);
+	fclose(fp);
+	j = cJSON_Parse(text.s);
+	buf_release(&text);
+	return j;
+}
+
+static void new_dir(struct buf *dir)
+{
+	buf_reset(dir);
+	buf_addf(dir, "%s/w%u", scratch_root, ++scratch_n);
+	assert_int_equal(mkdir(dir->s, 0777), 0);
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct buf p = BUF_INIT;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		buf_reset(&p);
+		buf_addf(&p, "%s/%s", dir, e->d_name);
+		unlink(p.s);
+	}
+	closedir(d);
+	rmdir(dir);
+	buf_release(&p);
+}
+
+/* The names in dir, sorted, joined by '\n'. */
+static void list_dir(const char *dir, struct buf *out)
+{
+	struct dirent **names;
+	int n, i;
+
+	n = scandir(dir, &names, NULL, alphasort);
+	assert_true(n >= 0);
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
+			buf_adds(out, names[i]->d_name);
+			buf_addch(out, '\n');
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Runs pdftotext on path (raw order when raw) and returns its text. */
+static void pdftotext(const char *path, int raw, struct buf *out)
+{
+	int fds[2], status;
+	pid_t pid;
+	char chunk[8192];
+	ssize_t n;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], 1);
+		if (raw)
+			execlp("pdftotext", "pdftotext", "-q", "-enc", "UTF-8",
+			       "-raw", path, "-", (char *)NULL);
+		else
+			execlp("pdftotext", "pdftotext", "-q", "-enc", "UTF-8",
+			       path, "-", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
+		buf_add(out, chunk, (size_t)n);
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void strip_space(struct buf *b)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < b->len; i++)
+		if (b->s[i] != ' ' && b->s[i] != '\n' && b->s[i] != '\r' &&
+		    b->s[i] != '\f')
+			b->s[j++] = b->s[i];
+	buf_setlen(b, j);
+}
+
+/* What the PDF shows for s: characters above U+FFFF become □. */
+static void as_drawn(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (((unsigned char)*s & 0xF8) == 0xF0) {
+			buf_adds(out, "\xe2\x96\xa1");
+			s += 3;
+		} else {
+			buf_addch(out, *s);
+		}
+	}
+}
+
+static int render_into(const char *dir, struct config *cfg, struct diag *d)
+{
+	struct week_view v = { metrics, samples, records };
+
+	return render_pdf_week(&v, cfg, "templates", dir, d);
+}
+
+static void render_ok(const char *dir)
+{
+	struct config cfg;
+	struct diag d;
+
+	config_init(&cfg);
+	diag_init(&d);
+	if (render_into(dir, &cfg, &d) < 0) {
+		diag_print(stderr, &d);
+		fail_msg("render_pdf_week failed");
+	}
+	assert_int_equal(d.errors, 0);
+	diag_release(&d);
+	config_release(&cfg);
+}
+
+static void test_render_pdf__writes_one_file_per_document(void **state)
+{
+	struct buf dir = BUF_INIT, names = BUF_INIT;
+
+	(void)state;
+	new_dir(&dir);
+	render_ok(dir.s);
+	list_dir(dir.s, &names);
+	/*
+	 * The report, one form per centre (the hostile centre
+	 * "../.隐藏/中心<BEL>" loses its leading dots, its slashes and its
+	 * control character, so it stays in the folder), one sheet per
+	 * level; no temporary file or prepared font is left behind.
+	 */
+	assert_string_equal(names.s,
+			    "周报-2026-W47.pdf\n"
+			    "回访记录表-_.隐藏_中心_.pdf\n"
+			    "回访记录表-东山服务中心.pdf\n"
+			    "回访记录表-珠江新城服务中心.pdf\n"
+			    "抽查表-cs_supervisor.pdf\n"
+			    "抽查表-engineering_manager.pdf\n"
+			    "抽查表-quality_dept.pdf\n");
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&names);
+}
+
+static void test_render_pdf__report_shows_header_kpis_and_butlers(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT,
+		   want = BUF_INIT;
+	const cJSON *g, *company = cJSON_GetObjectItem(metrics, "company");
+	const cJSON *totals = cJSON_GetObjectItem(metrics, "totals");
+
+	(void)state;
+	new_dir(&dir);
+	render_ok(dir.s);
+	buf_addf(&path, "%s/周报-2026-W47.pdf", dir.s);
+	pdftotext(path.s, 0, &text);
+
+	assert_non_null(strstr(text.s, cJSON_GetObjectItem(company, "name")
+						->valuestring));
+	assert_non_null(strstr(text.s, "2026-W47"));
+	assert_non_null(strstr(text.s, "2026-11-16 至 2026-11-22"));
+	assert_non_null(strstr(text.s, "正式报告"));
+	/* Every type's coverage, as metrics.json has it, one decimal. */
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(metrics, "by_type")) {
+		buf_reset(&want);
+		buf_addf(&want, "%.1f%%",
+			 cJSON_GetObjectItem(g, "coverage")->valuedouble * 100);
+		if (!strstr(text.s, want.s))
+			fail_msg("coverage %s of %s missing", want.s,
+				 cJSON_GetObjectItem(g, "type")->valuestring);
+	}
+	buf_reset(&want);
+	buf_addf(&want, "%.1f%%",
+		 cJSON_GetObjectItem(totals, "satisfaction")->valuedouble * 100);
+	assert_non_null(strstr(text.s, want.s));
+	buf_reset(&want);
+	buf_addf(&want, "%d / %d",
+		 cJSON_GetObjectItem(totals, "timely")->valueint,
+		 cJSON_GetObjectItem(totals, "called_back")->valueint);
+	assert_non_null(strstr(text.s, want.s));
+	/* Every butler, the non-BMP one with its □, and the unranked marked. */
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(metrics, "by_butler")) {
+		buf_reset(&want);
+		as_drawn(&want, cJSON_GetObjectItem(g, "butler")->valuestring);
+		if (!strstr(text.s, want.s))
+			fail_msg("butler %s missing", want.s);
+	}
+	assert_non_null(strstr(text.s, "刘\xe2\x96\xa1"));
+	assert_non_null(strstr(text.s, "样本不足"));
+	/* The data-quality page: rows read and a rejection reason. */
+	buf_reset(&want);
+	buf_addf(&want, "%d", cJSON_GetObjectItem(cJSON_GetObjectItem(metrics,
+								      "input"),
+						  "rows_read")->valueint);
+	assert_non_null(strstr(text.s, want.s));
+	assert_non_null(strstr(text.s, "时间无法解析"));
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+	buf_release(&want);
+}
+
+static void test_render_pdf__form_keeps_long_and_rare_text(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT,
+		   want = BUF_INIT;
+	const cJSON *row, *long_row = NULL;
+
+	(void)state;
+	cJSON_ArrayForEach(row, cJSON_GetObjectItem(records, "rows"))
+		if (strlen(cJSON_GetObjectItem(row, "remark")->valuestring) >
+		    1000)
+			long_row = row;
+	assert_non_null(long_row);
+	new_dir(&dir);
+	render_ok(dir.s);
+	buf_addf(&path, "%s/回访记录表-%s.pdf", dir.s,
+		 cJSON_GetObjectItem(long_row, "center")->valuestring);
+	pdftotext(path.s, 1, &text);
+	strip_space(&text);
+	/* 500 characters without a space, wrapped over many lines, come back
+	 * whole once the line breaks are removed. */
+	if (!strstr(text.s, cJSON_GetObjectItem(long_row, "remark")->valuestring))
+		fail_msg("the 500-character comment lost a character");
+	assert_non_null(strstr(text.s, "喆"));
+	assert_non_null(strstr(text.s, "堃"));
+	assert_non_null(strstr(text.s, "玥"));
+	assert_non_null(strstr(text.s, "笑脸\xe2\x96\xa1表情"));
+	assert_non_null(strstr(text.s, "WSWY-GZ-XM-KF-13"));
+	assert_non_null(strstr(text.s, "第1页共"));
+	assert_non_null(strstr(text.s, "物业管家（签字）"));
+	assert_non_null(strstr(text.s, "客户服务主管（签字）"));
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+	buf_release(&want);
+}
+
+static void test_render_pdf__audit_sheet_lists_items_and_blanks(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
+	const cJSON *level = cJSON_GetArrayItem(cJSON_GetObjectItem(samples,
+								    "levels"),
+						0);
+	const cJSON *item;
+
+	(void)state;
+	new_dir(&dir);
+	render_ok(dir.s);
+	buf_addf(&path, "%s/抽查表-cs_supervisor.pdf", dir.s);
+	pdftotext(path.s, 1, &text);
+	strip_space(&text);
+	cJSON_ArrayForEach(item, cJSON_GetObjectItem(level, "items"))
+		assert_non_null(strstr(text.s, cJSON_GetObjectItem(item, "ticket")
+						       ->valuestring));
+	assert_non_null(strstr(text.s, "是否真实回访"));
+	assert_non_null(strstr(text.s, "复核满意度"));
+	assert_non_null(strstr(text.s, "抽查日期"));
+	assert_non_null(strstr(text.s, "必抽：风险信号"));
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+}
+
+static void test_render_pdf__provisional_week_is_marked(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
+
+	(void)state;
+	cJSON_ReplaceItemInObject(metrics, "provisional", cJSON_CreateTrue());
+	new_dir(&dir);
+	render_ok(dir.s);
+	cJSON_ReplaceItemInObject(metrics, "provisional", cJSON_CreateFalse());
+	buf_addf(&path, "%s/周报-2026-W47.pdf", dir.s);
+	pdftotext(path.s, 0, &text);
+	assert_non_null(strstr(text.s, "临时报告"));
+	assert_null(strstr(text.s, "正式报告"));
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+}
+
+static void test_render_pdf__missing_font_leaves_no_file(void **state)
+{
+	struct buf dir = BUF_INIT, names = BUF_INIT;
+	struct config cfg;
+	struct diag d;
+
+	(void)state;
+	config_init(&cfg);
+	free(cfg.font_path);
+	cfg.font_path = strdup("fonts/no-such-font.ttc");
+	diag_init(&d);
+	new_dir(&dir);
+	assert_int_equal(render_into(dir.s, &cfg, &d), -1);
+	assert_int_equal(d.errors, 1);
+	assert_non_null(strstr(d.entries[0].message, "fonts/no-such-font.ttc"));
+	list_dir(dir.s, &names);
+	assert_string_equal(names.s, "");
+	remove_dir(dir.s);
+	diag_release(&d);
+	config_release(&cfg);
+	buf_release(&dir);
+	buf_release(&names);
+}
+
+static void test_render_pdf__broken_template_names_file_and_line(void **state)
+{
+	struct buf dir = BUF_INIT, tdir = BUF_INIT, path = BUF_INIT;
+	struct week_view v = { metrics, samples, records };
+	struct config cfg;
+	struct diag d;
+	size_t i;
+	int found = 0;
+	FILE *fp;
+
+	(void)state;
+	config_init(&cfg);
+	diag_init(&d);
+	new_dir(&dir);
+	new_dir(&tdir);
+	buf_addf(&path, "%s/pdf", tdir.s);
+	assert_int_equal(mkdir(path.s, 0777), 0);
+	buf_adds(&path, "/weekly.json");
+	fp = fopen(path.s, "w");
+	assert_non_null(fp);
+	fputs("{\n  \"title\": \"周报\",\n  \"labels\": oops\n}\n", fp);
+	fclose(fp);
+	assert_int_equal(render_pdf_week(&v, &cfg, tdir.s, dir.s, &d), -1);
+	for (i = 0; i < d.nr; i++)
+		if (d.entries[i].file && strstr(d.entries[i].file, "weekly.json") &&
+		    d.entries[i].line == 3)
+			found = 1;
+	assert_true(found);
+	unlink(path.s);
+	buf_setlen(&path, path.len - strlen("/weekly.json"));
+	rmdir(path.s);
+	/* The other documents had no template either: nothing was written. */
+	remove_dir(tdir.s);
+	buf_reset(&path);
+	list_dir(dir.s, &path);
+	assert_string_equal(path.s, "");
+	remove_dir(dir.s);
+	diag_release(&d);
+	config_release(&cfg);
+	buf_release(&dir);
+	buf_release(&tdir);
+	buf_release(&path);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_render_pdf__writes_one_file_per_document),
+		cmocka_unit_test(test_render_pdf__report_shows_header_kpis_and_butlers),
+		cmocka_unit_test(test_render_pdf__form_keeps_long_and_rare_text),
+		cmocka_unit_test(test_render_pdf__audit_sheet_lists_items_and_blanks),
+		cmocka_unit_test(test_render_pdf__provisional_week_is_marked),
+		cmocka_unit_test(test_render_pdf__missing_font_leaves_no_file),
+		cmocka_unit_test(test_render_pdf__broken_template_names_file_and_line),
+	};
+	const char *keep = getenv("HUIFANG_PDF_KEEP");
+	const char *slash = strrchr(argv[0], '/');
+	int ret;
+
+	(void)argc;
+	metrics = load_json(FIXTURES "/metrics.json");
+	records = load_json(FIXTURES "/records.json");
+	samples = load_json(FIXTURES "/samples.json");
+	if (!metrics || !records || !samples) {
+		fprintf(stderr, "cannot read the fixtures in " FIXTURES "\n");
+		return 1;
+	}
+	if (keep) {
+		struct config cfg;
+		struct diag d;
+
+		config_init(&cfg);
+		diag_init(&d);
+		ret = render_into(keep, &cfg, &d) < 0;
+		diag_print(stderr, &d);
+		diag_release(&d);
+		config_release(&cfg);
+	} else {
+		snprintf(scratch_root, sizeof(scratch_root),
+			 "%.*s/render_pdf-XXXXXX",
+			 slash ? (int)(slash - argv[0]) : 1,
+			 slash ? argv[0] : ".");
+		if (!mkdtemp(scratch_root)) {
+			perror(scratch_root);
+			return 1;
+		}
+		ret = cmocka_run_group_tests(tests, NULL, NULL);
+		rmdir(scratch_root);
+	}
+	cJSON_Delete(metrics);
+	cJSON_Delete(records);
+	cJSON_Delete(samples);
+	return ret;
+}
