@@ -404,6 +404,7 @@ struct render {
 	const char *week, *week_start, *week_end, *as_of_text, *seed;
 	int64_t as_of;
 	struct string_list names;   /* file names written, to keep unique */
+	struct tmpl weekly, form, audit;   /* root NULL: could not load */
 	int failed;
 };
 
@@ -851,17 +852,14 @@ static int render_record_forms(struct render *r)
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(r->v->records,
 							     "rows");
 	struct record_ref *refs;
-	struct tmpl t;
 	const cJSON *row;
 	size_t n = 0, i, k;
 	int ret = 0;
 
 	if (!cJSON_IsArray(rows) || cJSON_GetArraySize(rows) == 0)
 		return 0;
-	if (tmpl_load(&t, r->templates_dir, "record_form.json", r->d) < 0) {
-		r->failed = 1;
+	if (!r->form.root)
 		return -1;
-	}
 	refs = xcalloc((size_t)cJSON_GetArraySize(rows), sizeof(*refs));
 	cJSON_ArrayForEach(row, rows) {
 		refs[n].row = row;
@@ -874,11 +872,10 @@ static int render_record_forms(struct render *r)
 	for (i = 0; i < n; i = k) {
 		for (k = i; k < n && !strcmp(refs[k].center, refs[i].center); k++)
 			;
-		if (render_record_form(r, &t, refs + i, k - i) < 0)
+		if (render_record_form(r, &r->form, refs + i, k - i) < 0)
 			ret = -1;
 	}
 	free(refs);
-	tmpl_release(&t);
 	return ret;
 }
 
@@ -1126,22 +1123,18 @@ static int render_audit_sheets(struct render *r)
 	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(r->v->samples,
 							       "levels");
 	struct record_index ix;
-	struct tmpl t;
 	const cJSON *level;
 	int ret = 0;
 
 	if (!cJSON_IsArray(levels))
 		return 0;
-	if (tmpl_load(&t, r->templates_dir, "audit_sheet.json", r->d) < 0) {
-		r->failed = 1;
+	if (!r->audit.root)
 		return -1;
-	}
 	record_index_build(&ix, r->v->records);
 	cJSON_ArrayForEach(level, levels)
-		if (render_audit_sheet(r, &t, level, &ix) < 0)
+		if (render_audit_sheet(r, &r->audit, level, &ix) < 0)
 			ret = -1;
 	free(ix.rows);
-	tmpl_release(&t);
 	return ret;
 }
 
@@ -1634,21 +1627,17 @@ static int render_weekly(struct render *r)
 	const cJSON *m = r->v->metrics;
 	const cJSON *g;
 	cJSON *owed_rows = NULL;
-	struct tmpl t;
+	const struct tmpl *t = &r->weekly;
 	struct doc dc;
 	const char *title;
 	int ret = -1;
 
-	if (tmpl_load(&t, r->templates_dir, "weekly.json", r->d) < 0) {
-		r->failed = 1;
+	if (!t->root)
 		return -1;
-	}
-	title = str_of(t.root, "title") ? str_of(t.root, "title")
-					: label(&t, "title");
-	if (doc_open(&dc, r, &t, title) < 0) {
-		tmpl_release(&t);
+	title = str_of(t->root, "title") ? str_of(t->root, "title")
+					 : label(t, "title");
+	if (doc_open(&dc, r, t, title) < 0)
 		return -1;
-	}
 	dc.top = PDF_A4_LONG - MARGIN;
 	dc.bottom = MARGIN;
 	if (weekly_cover(&dc) < 0 || weekly_kpis(&dc) < 0)
@@ -1656,15 +1645,15 @@ static int render_weekly(struct render *r)
 	if (doc_new_page(&dc.pd, &dc) < 0 || weekly_charts(&dc) < 0)
 		goto out;
 	if (doc_new_page(&dc.pd, &dc) < 0 ||
-	    heading(&dc, label(&t, "detail"), 13) < 0)
+	    heading(&dc, label(t, "detail"), 13) < 0)
 		goto out;
-	if (paragraph(&dc, label(&t, "by_subtype"), 10) < 0 ||
+	if (paragraph(&dc, label(t, "by_subtype"), 10) < 0 ||
 	    object_table(&dc, "by_subtype", obj(m, "by_subtype"), 0, NULL) < 0)
 		goto out;
-	if (paragraph(&dc, label(&t, "by_center"), 10) < 0 ||
+	if (paragraph(&dc, label(t, "by_center"), 10) < 0 ||
 	    object_table(&dc, "by_center", obj(m, "by_center"), 0, NULL) < 0)
 		goto out;
-	if (paragraph(&dc, label(&t, "by_butler"), 10) < 0 ||
+	if (paragraph(&dc, label(t, "by_butler"), 10) < 0 ||
 	    object_table(&dc, "by_butler", obj(m, "by_butler"), 0, NULL) < 0)
 		goto out;
 	if (list_section(&dc, "loops", "loops_none", "loops",
@@ -1685,8 +1674,8 @@ static int render_weekly(struct render *r)
 		goto out;
 	if (weekly_headers(&dc) < 0)
 		goto out;
-	ret = doc_save(&dc, str_of(t.root, "file_prefix")
-				    ? str_of(t.root, "file_prefix")
+	ret = doc_save(&dc, str_of(t->root, "file_prefix")
+				    ? str_of(t->root, "file_prefix")
 				    : title,
 		       r->week);
 	goto done;
@@ -1702,11 +1691,32 @@ out:
 done:
 	cJSON_Delete(owed_rows);
 	doc_close(&dc);
-	tmpl_release(&t);
 	return ret;
 }
 
 /* ---- entry point ---------------------------------------------------- */
+
+/*
+ * The non-ASCII characters this file and pdfdoc.c draw themselves (the
+ * satisfaction levels of the chart legend, punctuation, □); keep in step
+ * with the string literals.
+ */
+static const char code_chars[] =
+	"·–—《》（）／：；□" "非常满意不一般" "是否未指定第页共";
+
+static void add_tree_chars(unsigned char *chars, const cJSON *j)
+{
+	const cJSON *e;
+
+	if (!j)
+		return;
+	if (j->string)
+		pdffont_add_chars(chars, j->string);
+	if (cJSON_IsString(j) && j->valuestring)
+		pdffont_add_chars(chars, j->valuestring);
+	for (e = j->child; e; e = e->next)
+		add_tree_chars(chars, e);
+}
 
 int render_pdf_week(const struct week_view *v, const struct config *cfg,
 		    const char *templates_dir, const char *week_dir,
@@ -1715,6 +1725,8 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	struct render r;
 	struct buf err = BUF_INIT;
 	const cJSON *company;
+	unsigned char *chars = NULL;
+	unsigned c;
 	int ret = -1;
 
 	memset(&r, 0, sizeof(r));
@@ -1745,18 +1757,48 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	if (chtime_parse(r.as_of_text, strlen(r.as_of_text), &r.as_of) < 0)
 		r.as_of = 0;
 
+	if (tmpl_load(&r.weekly, r.templates_dir, "weekly.json", d) < 0)
+		r.failed = 1;
+	if (tmpl_load(&r.form, r.templates_dir, "record_form.json", d) < 0)
+		r.failed = 1;
+	if (tmpl_load(&r.audit, r.templates_dir, "audit_sheet.json", d) < 0)
+		r.failed = 1;
+	if (!r.weekly.root && !r.form.root && !r.audit.root)
+		goto out;
+
+	/*
+	 * The font is cut down to the characters this render can draw: those
+	 * of the view model and the templates, printable ASCII, and the few
+	 * this file writes itself.
+	 */
+	chars = xcalloc(PDFFONT_CHARS_SIZE, 1);
+	for (c = 0x20; c < 0x7F; c++)
+		chars[c >> 3] |= (unsigned char)(1u << (c & 7));
+	pdffont_add_chars(chars, code_chars);
+	add_tree_chars(chars, v->metrics);
+	add_tree_chars(chars, v->records);
+	add_tree_chars(chars, v->samples);
+	add_tree_chars(chars, r.weekly.root);
+	add_tree_chars(chars, r.form.root);
+	add_tree_chars(chars, r.audit.root);
 	if (pdffont_prepare(&r.font, cfg->font_path, cfg->font_index, week_dir,
-			    &err) < 0) {
+			    chars, &err) < 0) {
 		diag_report(d, DIAG_ERROR, NULL, 0, 0, "font: %s", err.s);
+		r.failed = 1;
 		goto out;
 	}
-	render_weekly(&r);
+	if (r.weekly.root)
+		render_weekly(&r);
 	render_record_forms(&r);
 	render_audit_sheets(&r);
-	ret = r.failed ? -1 : 0;
 out:
+	ret = r.failed ? -1 : 0;
 	release_label_buffers();
 	pdffont_release(&r.font);
+	tmpl_release(&r.weekly);
+	tmpl_release(&r.form);
+	tmpl_release(&r.audit);
+	free(chars);
 	string_list_clear(&r.names);
 	buf_release(&err);
 	return ret;

@@ -178,13 +178,14 @@ static void test_pdfdoc__missing_font_is_a_clean_error(void **state)
 
 	(void)state;
 	assert_int_equal(pdffont_prepare(&f, "no-such-font.ttc", 0, scratch,
-					 &err), -1);
+					 NULL, &err), -1);
 	assert_non_null(strstr(err.s, "no-such-font.ttc"));
 	assert_null(f.path);
 	assert_int_equal(count_files(scratch), before);
 	buf_reset(&err);
 	/* A file that is not a font at all. */
-	assert_int_equal(pdffont_prepare(&f, "Makefile", 0, scratch, &err), -1);
+	assert_int_equal(pdffont_prepare(&f, "Makefile", 0, scratch, NULL,
+					 &err), -1);
 	assert_non_null(strstr(err.s, "not a TrueType font"));
 	assert_int_equal(count_files(scratch), before);
 	buf_release(&err);
@@ -253,7 +254,7 @@ int main(int argc, char **argv)
 	}
 	config_init(&cfg);
 	if (pdffont_prepare(&font, cfg.font_path, cfg.font_index, scratch,
-			    &err) < 0) {
+			    NULL, &err) < 0) {
 		fprintf(stderr, "%s\n", err.s);
 		return 1;
 	}

@@ -7,7 +7,9 @@
  * a missing font and a broken template leave no file and say why.
  *
  * With HUIFANG_PDF_KEEP=<dir> the fixture week is rendered into <dir> and
- * kept, for tests/e2e/pdf.sh and for looking at the pages.
+ * kept, for tests/e2e/pdf.sh and for looking at the pages;
+ * HUIFANG_PDF_FIXTURES=<dir> then reads another week's three JSON files
+ * (a large generated week, to measure the render).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -425,14 +427,21 @@ int main(int argc, char **argv)
 	};
 	const char *keep = getenv("HUIFANG_PDF_KEEP");
 	const char *slash = strrchr(argv[0], '/');
+	const char *fixtures = FIXTURES;
+	char path[4096];
 	int ret;
 
 	(void)argc;
-	metrics = load_json(FIXTURES "/metrics.json");
-	records = load_json(FIXTURES "/records.json");
-	samples = load_json(FIXTURES "/samples.json");
+	if (keep && getenv("HUIFANG_PDF_FIXTURES"))
+		fixtures = getenv("HUIFANG_PDF_FIXTURES");
+	snprintf(path, sizeof(path), "%s/metrics.json", fixtures);
+	metrics = load_json(path);
+	snprintf(path, sizeof(path), "%s/records.json", fixtures);
+	records = load_json(path);
+	snprintf(path, sizeof(path), "%s/samples.json", fixtures);
+	samples = load_json(path);
 	if (!metrics || !records || !samples) {
-		fprintf(stderr, "cannot read the fixtures in " FIXTURES "\n");
+		fprintf(stderr, "cannot read the fixtures in %s\n", fixtures);
 		return 1;
 	}
 	if (keep) {
@@ -446,6 +455,15 @@ int main(int argc, char **argv)
 		diag_release(&d);
 		config_release(&cfg);
 	} else {
+		/*
+		 * tests/run.sh logs e2e/pdf into <build>/tests/e2e/, which it
+		 * does not create; make it here (this binary runs first) until
+		 * run.sh does.
+		 */
+		snprintf(path, sizeof(path), "%.*s/../e2e",
+			 slash ? (int)(slash - argv[0]) : 1,
+			 slash ? argv[0] : ".");
+		mkdir(path, 0777);
 		snprintf(scratch_root, sizeof(scratch_root),
 			 "%.*s/render_pdf-XXXXXX",
 			 slash ? (int)(slash - argv[0]) : 1,
