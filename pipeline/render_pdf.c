@@ -952,9 +952,12 @@ static const char *audit_cell(struct buf *out, const cJSON *item,
 	} else if (!strcmp(c->key, "blank")) {
 		/* the auditor's findings */
 	} else if (!strcmp(c->key, "reason")) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "reason");
+		/* samples.json gives the reason in Chinese and in English. */
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "reason_zh");
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(item, "key");
 
+		if (!cJSON_IsString(v))
+			v = cJSON_GetObjectItemCaseSensitive(item, "reason");
 		if (cJSON_IsString(v)) {
 			buf_adds(out, v->valuestring);
 		} else if (cJSON_IsObject(v)) {
@@ -975,9 +978,20 @@ static const char *audit_cell(struct buf *out, const cJSON *item,
 		if (cJSON_IsNumber(k) && !cJSON_IsString(v))
 			buf_addf(out, "%skey %.6f", out->len ? "；" : "",
 				 k->valuedouble);
+	} else if (!strcmp(c->key, "category") && !str_of(item, "category") &&
+		   str_of(item, "type")) {
+		/* The form's 回访类别: type and sub-type, as records.json has it. */
+		buf_adds(out, str_of(item, "type"));
+		if (str_of(item, "subtype")) {
+			buf_addch(out, '/');
+			buf_adds(out, str_of(item, "subtype"));
+		}
 	} else {
 		const char *s = item_field(item, rec, c->key);
 
+		/* A callback time missing from the item: the record's date. */
+		if (!s && rec && !strcmp(c->key, "first_callback_at"))
+			s = str_of(rec, "date");
 		if (s)
 			buf_adds(out, s);
 	}

@@ -191,6 +191,54 @@ static void test_pdfdoc__missing_font_is_a_clean_error(void **state)
 	buf_release(&err);
 }
 
+static void test_pdfdoc__subset_keeps_only_the_given_characters(void **state)
+{
+	static unsigned char chars[PDFFONT_CHARS_SIZE];
+	struct pdffont small;
+	struct pdfdoc pd;
+	struct buf err = BUF_INIT, out = BUF_INIT, path = BUF_INIT;
+	struct config cfg;
+	struct stat st;
+	float w_full, w_small;
+
+	(void)state;
+	config_init(&cfg);
+	pdffont_add_chars(chars, "回访 A□");
+	if (pdffont_prepare(&small, cfg.font_path, cfg.font_index, scratch,
+			    chars, &err) < 0)
+		fail_msg("%s", err.s);
+	assert_int_equal(small.subset, 1);
+	/* Five glyphs and .notdef instead of 30,000: a few kilobytes. */
+	assert_int_equal(stat(small.path, &st), 0);
+	assert_true(st.st_size < 20000);
+
+	open_doc(&pd);
+	w_full = pdfdoc_width(&pd, "回访 A", strlen("回访 A"), 10);
+	pdfdoc_close(&pd);
+	if (pdfdoc_open(&pd, &small, "subset", 0, &err) < 0)
+		fail_msg("%s", err.s);
+	assert_int_equal(pdfdoc_add_page(&pd, PDF_PORTRAIT), 0);
+	/* Same metrics as the whole font; 喆 was not asked for: a box. */
+	w_small = pdfdoc_width(&pd, "回访 A", strlen("回访 A"), 10);
+	assert_true(w_full - w_small < 0.01f && w_small - w_full < 0.01f);
+	pdfdoc_clean(&pd, "回访喆A", &out);
+	assert_string_equal(out.s, "回访" PDF_BOX "A");
+	assert_int_equal(pd.replaced, 1);
+	assert_int_equal(pdfdoc_text(&pd, 50, 700, 12, "回访 A"), 0);
+	buf_addf(&path, "%s/subset.pdf", scratch);
+	if (pdfdoc_save(&pd, path.s, &err) < 0)
+		fail_msg("%s", err.s);
+	pdfdoc_close(&pd);
+	assert_int_equal(stat(path.s, &st), 0);
+	assert_true(st.st_size < 20000);
+	unlink(path.s);
+	pdffont_release(&small);
+	config_release(&cfg);
+	buf_release(&err);
+	buf_release(&out);
+	buf_release(&path);
+}
+
 static void test_pdfdoc__failed_document_leaves_no_file(void **state)
 {
 	struct pdfdoc pd;
@@ -237,6 +285,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pdfdoc__wraps_500_characters_without_losing_one),
 		cmocka_unit_test(test_pdfdoc__wraps_latin_at_spaces_and_newlines),
 		cmocka_unit_test(test_pdfdoc__missing_font_is_a_clean_error),
+		cmocka_unit_test(test_pdfdoc__subset_keeps_only_the_given_characters),
 		cmocka_unit_test(test_pdfdoc__failed_document_leaves_no_file),
 		cmocka_unit_test(test_pdfdoc__unwritable_folder_names_the_path),
 	};

@@ -290,7 +290,21 @@ static void test_render_pdf__form_keeps_long_and_rare_text(void **state)
 	assert_non_null(strstr(text.s, "玥"));
 	assert_non_null(strstr(text.s, "笑脸\xe2\x96\xa1表情"));
 	assert_non_null(strstr(text.s, "WSWY-GZ-XM-KF-13"));
-	assert_non_null(strstr(text.s, "第1页共"));
+	/* The document header on every page: 第i页共M页 for each i. */
+	{
+		const char *m = strstr(text.s, "第1页共");
+		int pages, i;
+
+		assert_non_null(m);
+		pages = atoi(m + strlen("第1页共"));
+		assert_true(pages >= 2);
+		for (i = 1; i <= pages; i++) {
+			buf_reset(&want);
+			buf_addf(&want, "第%d页共%d页", i, pages);
+			if (!strstr(text.s, want.s))
+				fail_msg("%s missing", want.s);
+		}
+	}
 	assert_non_null(strstr(text.s, "物业管家（签字）"));
 	assert_non_null(strstr(text.s, "客户服务主管（签字）"));
 	remove_dir(dir.s);
