@@ -11,6 +11,7 @@
  * character or word spacing.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,6 +401,7 @@ int pdffont_prepare(struct pdffont *f, const char *src, int index,
 	uint32_t found_len[NKEPT];
 	unsigned char post[32];
 	size_t face, ntables, i, k, nkept = 0;
+	unsigned n;
 	int fd = -1, ret = -1;
 
 	memset(f, 0, sizeof(*f));
@@ -507,10 +509,21 @@ int pdffont_prepare(struct pdffont *f, const char *src, int index,
 	}
 	buf_add(&ttf, body.s, body.len);
 
-	buf_addf(&tmp, "%s/.huifang-font.tmp-XXXXXX", dir);
-	fd = mkstemp(tmp.s);
+	/*
+	 * Named like outfile.h's temporaries (".<x>.tmp-<pid>-<n>"), so that
+	 * the week folder's cleanup recognises the leftover of a killed run.
+	 */
+	for (n = 1;; n++) {
+		buf_reset(&tmp);
+		buf_addf(&tmp, "%s/.huifang-font.ttf.tmp-%ld-%u", dir,
+			 (long)getpid(), n);
+		fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				 O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST || n >= 1000)
+			break;
+	}
 	if (fd < 0) {
-		buf_addf(err, "%s: %s", dir, strerror(errno));
+		buf_addf(err, "%s: %s", tmp.s, strerror(errno));
 		goto out;
 	}
 	f->path = buf_detach(&tmp, NULL);

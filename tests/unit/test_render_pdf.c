@@ -469,15 +469,6 @@ int main(int argc, char **argv)
 		diag_release(&d);
 		config_release(&cfg);
 	} else {
-		/*
-		 * tests/run.sh logs e2e/pdf into <build>/tests/e2e/, which it
-		 * does not create; make it here (this binary runs first) until
-		 * run.sh does.
-		 */
-		snprintf(path, sizeof(path), "%.*s/../e2e",
-			 slash ? (int)(slash - argv[0]) : 1,
-			 slash ? argv[0] : ".");
-		mkdir(path, 0777);
 		snprintf(scratch_root, sizeof(scratch_root),
 			 "%.*s/render_pdf-XXXXXX",
 			 slash ? (int)(slash - argv[0]) : 1,
