@@ -1228,7 +1228,7 @@ static int table_row(struct pdf_table *t, const char *const *cells,
 	struct pdf_lines lines = { 0 };
 	size_t c, nlines = 1, done = 0;
 	float lead = leading(t);
-	int ret = -1;
+	int fresh = 0, ret = -1;
 
 	for (c = 0; c < t->ncols; c++)
 		buf_init(&texts[c]);
@@ -1263,13 +1263,15 @@ static int table_row(struct pdf_table *t, const char *const *cells,
 		 * but would fit on a fresh page, or when nothing fits here;
 		 * a header never stays alone at the bottom of a page.
 		 */
-		if (fit == 0 || (fit < left && left <= page_fit &&
-				 t->rows_on_page > 0) ||
-		    (is_header && t->y - t->bottom < 3 * lead + 4 * t->pad)) {
+		if (!fresh &&
+		    (fit == 0 ||
+		     (fit < left && left <= page_fit && t->rows_on_page > 0) ||
+		     (is_header && t->y - t->bottom < 3 * lead + 4 * t->pad))) {
 			if (t->new_page(pd, t->ctx) < 0)
 				goto out;
 			t->y = t->top;
 			t->rows_on_page = 0;
+			fresh = 1;
 			if (!is_header) {
 				const char **titles =
 					xcalloc(t->ncols, sizeof(*titles));
@@ -1284,6 +1286,11 @@ static int table_row(struct pdf_table *t, const char *const *cells,
 			}
 			continue;
 		}
+		/* A page too small for one line still takes one: no endless
+		 * page breaks. */
+		if (fit == 0)
+			fit = 1;
+		fresh = 0;
 		chunk = left < fit ? left : fit;
 		h = (float)chunk * lead + 2 * t->pad;
 		if (done == 0 && chunk == nlines && h < t->min_row)

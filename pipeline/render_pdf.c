@@ -1011,7 +1011,7 @@ static int render_audit_sheet(struct render *r, const struct tmpl *t,
 	struct doc dc;
 	struct cols cs, scs;
 	struct pdf_table tb;
-	struct buf *cells = NULL, full_title = BUF_INIT, s = BUF_INIT;
+	struct buf *cells = NULL, s = BUF_INIT;
 	const char **texts = NULL;
 	size_t seq = 0, i;
 	int ret = -1;
@@ -1020,7 +1020,6 @@ static int render_audit_sheet(struct render *r, const struct tmpl *t,
 		title = label(t, "title");
 	if (!id)
 		id = "level";
-	buf_addf(&full_title, "%s", title);
 	if (doc_open(&dc, r, t, title) < 0)
 		return -1;
 	memset(&scs, 0, sizeof(scs));
@@ -1032,7 +1031,6 @@ static int render_audit_sheet(struct render *r, const struct tmpl *t,
 		      "columns", dc.width, r->d) < 0) {
 		r->failed = 1;
 		doc_close(&dc);
-		buf_release(&full_title);
 		return -1;
 	}
 	cells = bufs_new(cs.n > 3 ? cs.n : 3);
@@ -1126,7 +1124,6 @@ done:
 	free(cells);
 	free(texts);
 	cols_release(&cs);
-	buf_release(&full_title);
 	buf_release(&s);
 	doc_close(&dc);
 	return ret;

@@ -239,6 +239,62 @@ static void test_pdfdoc__subset_keeps_only_the_given_characters(void **state)
 	buf_release(&path);
 }
 
+static int count_pages(struct pdfdoc *pd, void *ctx)
+{
+	(*(int *)ctx)++;
+	return pdfdoc_add_page(pd, PDF_PORTRAIT);
+}
+
+static void test_pdfdoc__table_repeats_header_and_splits_tall_rows(void **state)
+{
+	static const struct pdf_column cols[2] = {
+		{ "序号", 30, PDF_CENTER }, { "业主意见", 60, PDF_LEFT },
+	};
+	struct pdfdoc pd;
+	struct pdf_table t;
+	struct buf text = BUF_INIT;
+	const char *cells[2];
+	int pages = 0;
+	size_t i;
+
+	(void)state;
+	open_doc(&pd);
+	memset(&t, 0, sizeof(t));
+	t.pd = &pd;
+	t.cols = cols;
+	t.ncols = 2;
+	t.x = 40;
+	t.top = 800;
+	t.bottom = 40;
+	t.size = 10;
+	t.pad = 2;
+	t.header_fill = 0xEEEEEE;
+	t.border = 0;
+	t.new_page = count_pages;
+	t.ctx = &pages;
+	assert_int_equal(pdf_table_start(&t, 800), 0);
+	/* 300 characters at 5 per line: 60 lines of 13 pt, more than one
+	 * page holds, so the row is split over two pages. */
+	for (i = 0; i < 300; i++)
+		buf_adds(&text, "漏");
+	cells[0] = "1";
+	cells[1] = text.s;
+	assert_int_equal(pdf_table_row(&t, cells, -1), 0);
+	assert_int_equal(pages, 1);
+	assert_int_equal(pd.npages, 2);
+	assert_true(t.y < 800 && t.y > 40);
+
+	/* A body too small for a single line still makes progress. */
+	t.top = 60;
+	t.bottom = 55;
+	t.y = 60;
+	cells[1] = "漏水漏水漏水漏水";
+	assert_int_equal(pdf_table_row(&t, cells, -1), 0);
+	assert_true(pages < 20);
+	buf_release(&text);
+	pdfdoc_close(&pd);
+}
+
 static void test_pdfdoc__failed_document_leaves_no_file(void **state)
 {
 	struct pdfdoc pd;
@@ -286,6 +342,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pdfdoc__wraps_latin_at_spaces_and_newlines),
 		cmocka_unit_test(test_pdfdoc__missing_font_is_a_clean_error),
 		cmocka_unit_test(test_pdfdoc__subset_keeps_only_the_given_characters),
+		cmocka_unit_test(test_pdfdoc__table_repeats_header_and_splits_tall_rows),
 		cmocka_unit_test(test_pdfdoc__failed_document_leaves_no_file),
 		cmocka_unit_test(test_pdfdoc__unwritable_folder_names_the_path),
 	};

@@ -428,6 +428,75 @@ static void test_render_pdf__broken_template_names_file_and_line(void **state)
 	buf_release(&path);
 }
 
+static cJSON *record_row(const char *center, const char *butler,
+			 const char *ticket)
+{
+	cJSON *r = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(r, "center", center);
+	cJSON_AddStringToObject(r, "butler", butler);
+	cJSON_AddStringToObject(r, "date", "2026-11-18 10:00");
+	cJSON_AddStringToObject(r, "ticket", ticket);
+	cJSON_AddStringToObject(r, "remark", "");
+	return r;
+}
+
+static void test_render_pdf__colliding_centre_names_stay_apart(void **state)
+{
+	struct buf dir = BUF_INIT, names = BUF_INIT;
+	cJSON *recs = cJSON_CreateObject(), *rows = cJSON_CreateArray();
+	struct week_view v = { metrics, NULL, recs };
+	struct config cfg;
+	struct diag d;
+
+	(void)state;
+	/* Three centres whose names come out alike once made safe, and an
+	 * empty one. */
+	cJSON_AddItemToArray(rows, record_row("东区/一", "张三", "T1"));
+	cJSON_AddItemToArray(rows, record_row("东区_一", "李四", "T2"));
+	cJSON_AddItemToArray(rows, record_row("东区\\一", "王五", "T3"));
+	cJSON_AddItemToArray(rows, record_row("...", "赵六", "T4"));
+	cJSON_AddItemToArray(rows, record_row("", "", "T5"));
+	cJSON_AddItemToObject(recs, "rows", rows);
+	config_init(&cfg);
+	diag_init(&d);
+	new_dir(&dir);
+	assert_int_equal(render_pdf_week(&v, &cfg, "templates", dir.s, &d), 0);
+	list_dir(dir.s, &names);
+	/* Sorted by centre: "" (未指定), "...", then the three 东区. */
+	assert_string_equal(names.s,
+			    "周报-2026-W47.pdf\n"
+			    "回访记录表-_.pdf\n"
+			    "回访记录表-东区_一-2.pdf\n"
+			    "回访记录表-东区_一-3.pdf\n"
+			    "回访记录表-东区_一.pdf\n"
+			    "回访记录表-未指定.pdf\n");
+	remove_dir(dir.s);
+	cJSON_Delete(recs);
+	diag_release(&d);
+	config_release(&cfg);
+	buf_release(&dir);
+	buf_release(&names);
+}
+
+static void test_render_pdf__missing_week_folder_is_a_clean_error(void **state)
+{
+	struct buf dir = BUF_INIT;
+	struct config cfg;
+	struct diag d;
+
+	(void)state;
+	config_init(&cfg);
+	diag_init(&d);
+	buf_addf(&dir, "%s/no-such-week", scratch_root);
+	assert_int_equal(render_into(dir.s, &cfg, &d), -1);
+	assert_true(d.errors >= 1);
+	assert_non_null(strstr(d.entries[0].message, "no-such-week"));
+	diag_release(&d);
+	config_release(&cfg);
+	buf_release(&dir);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +507,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_render_pdf__provisional_week_is_marked),
 		cmocka_unit_test(test_render_pdf__missing_font_leaves_no_file),
 		cmocka_unit_test(test_render_pdf__broken_template_names_file_and_line),
+		cmocka_unit_test(test_render_pdf__colliding_centre_names_stay_apart),
+		cmocka_unit_test(test_render_pdf__missing_week_folder_is_a_clean_error),
 	};
 	const char *keep = getenv("HUIFANG_PDF_KEEP");
 	const char *slash = strrchr(argv[0], '/');
