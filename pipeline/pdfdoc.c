@@ -809,12 +809,27 @@ static int is_word_char(uint32_t cp)
 	return cp < 0x80 && cp != ' ';
 }
 
+/* Punctuation that must not begin a line of Chinese text (避头点). */
+static int no_line_start(uint32_t cp)
+{
+	static const uint32_t marks[] = {
+		0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF09,
+		0x300B, 0x300D, 0x300F, 0x201D, 0x2019, 0x3011, 0xFF0E, 0x2026,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (cp == marks[i])
+			return 1;
+	return 0;
+}
+
 size_t pdfdoc_wrap(struct pdfdoc *pd, const char *text, float size,
 		   float width, struct pdf_lines *out)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t n = strlen(text), start = 0, i = 0, count = 0;
-	size_t last_space = (size_t)-1;
+	size_t last_space = (size_t)-1, prev = (size_t)-1;
 	long limit = lroundf(width * 1000.0f / size), line_w = 0;
 
 	while (i <= n) {
@@ -843,6 +858,7 @@ size_t pdfdoc_wrap(struct pdfdoc *pd, const char *text, float size,
 			start = i;
 			line_w = 0;
 			last_space = (size_t)-1;
+			prev = (size_t)-1;
 			continue;
 		}
 		if (line_w + w > limit && i > start) {
@@ -859,6 +875,12 @@ size_t pdfdoc_wrap(struct pdfdoc *pd, const char *text, float size,
 				next = last_space + 1;
 			} else if (cp == ' ') {
 				next = i + 1;
+			} else if (no_line_start(cp) && prev != (size_t)-1 &&
+				   prev > start) {
+				/* Take the previous character down with the
+				 * comma rather than start a line with it. */
+				end = prev;
+				next = prev;
 			}
 			ALLOC_GROW(out->v, out->nr + 1, out->alloc);
 			out->v[out->nr].off = start;
@@ -868,11 +890,13 @@ size_t pdfdoc_wrap(struct pdfdoc *pd, const char *text, float size,
 			i = next;
 			line_w = 0;
 			last_space = (size_t)-1;
+			prev = (size_t)-1;
 			continue;
 		}
 		if (cp == ' ')
 			last_space = i;
 		line_w += w;
+		prev = i;
 		i += len;
 	}
 	return count;

@@ -128,7 +128,8 @@ struct pdf_lines {
 /*
  * Breaks clean text into lines no wider than width at size: at '\n', else
  * before the first character that would overflow (between any two CJK
- * characters, and at the last space of a Latin word when there is one).
+ * characters, at the last space of a Latin word when there is one, and
+ * never before a closing mark such as ， 。 ） that may not begin a line).
  * No character is lost: the lines, joined, are the text minus the '\n'
  * and the spaces a line was broken at. An empty text gives one empty
  * line. Lines are appended to out (reset it yourself); returns their count.

@@ -134,11 +134,13 @@ static void test_pdfdoc__wraps_500_characters_without_losing_one(void **state)
 	for (i = 0; i < 500; i++)
 		buf_adds(&text, alphabet[(i * 7) % 10]);
 	n = pdfdoc_wrap(&pd, text.s, 8, 100, &lines);
-	/* 100 pt at 8 pt holds 12 full-width characters: 42 lines. */
-	assert_int_equal(n, 42);
+	/* 100 pt at 8 pt holds 12 full-width characters: at least 42
+	 * lines, a few more where a line may not start with "，". */
+	assert_true(n >= 42 && n <= 50);
 	for (i = 0; i < n; i++) {
 		assert_true(pdfdoc_width(&pd, text.s + lines.v[i].off,
 					 lines.v[i].len, 8) <= 100.0f);
+		assert_true(i == 0 || memcmp(text.s + lines.v[i].off, "，", 3));
 		buf_add(&joined, text.s + lines.v[i].off, lines.v[i].len);
 	}
 	assert_string_equal(joined.s, text.s);
