@@ -1432,13 +1432,31 @@ int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 		pdfdoc_clean(pd, bars[i].label, &clean);
 		lines.nr = 0;
 		pdfdoc_wrap(pd, clean.s, 7, slot - 2, &lines);
+		/* Two lines of label; a longer one ends in "…" (the tables
+		 * beside the chart carry the full name). */
 		for (k = 0; k < lines.nr && k < 2; k++) {
 			const struct pdf_line *l = &lines.v[k];
-			float tw = pdfdoc_width(pd, clean.s + l->off, l->len, 7);
+			float tw;
 
+			buf_reset(&label);
+			buf_add(&label, clean.s + l->off, l->len);
+			if (k == 1 && lines.nr > 2) {
+				while (label.len > 0 &&
+				       pdfdoc_width(pd, label.s, label.len, 7) +
+						       7 > slot - 2) {
+					do
+						label.len--;
+					while (label.len > 0 &&
+					       ((unsigned char)label.s[label.len] &
+						0xC0) == 0x80);
+				}
+				buf_setlen(&label, label.len);
+				buf_adds(&label, "…");
+			}
+			tw = pdfdoc_width(pd, label.s, label.len, 7);
 			pdfdoc_text_clean(pd, x + slot * (float)i + (slot - tw) / 2,
 					  y + label_h - 9 - 8 * (float)k, 7,
-					  clean.s + l->off, l->len);
+					  label.s, label.len);
 		}
 	}
 	buf_release(&label);

@@ -1327,6 +1327,7 @@ static int weekly_charts(struct doc *dc)
 	struct pdf_bar *bars = NULL;
 	const char **row_labels = NULL, **xlabels = NULL;
 	double *counts = NULL, *values = NULL;
+	cJSON *rows = NULL;
 	size_t n, i, k;
 	float half = (dc->width - 20) / 2, ch = 170;
 	int ret = -1;
@@ -1443,6 +1444,22 @@ static int weekly_charts(struct doc *dc)
 				  dc->width - 34, ch - 18, xlabels, n, values,
 				  2, legend, line_colours, 0, 1);
 		dc->y -= ch + 10;
+
+		/* The chart's figures, one row per week. */
+		rows = cJSON_CreateArray();
+		cJSON_ArrayForEach(g, trend) {
+			cJSON *row = cJSON_Duplicate(obj(g, "totals"), 1);
+
+			if (!row)
+				row = cJSON_CreateObject();
+			cJSON_DeleteItemFromObjectCaseSensitive(row, "week");
+			cJSON_AddStringToObject(row, "week",
+						str_of(g, "week") ? str_of(g, "week")
+								  : "");
+			cJSON_AddItemToArray(rows, row);
+		}
+		if (object_table(dc, "trend", rows, 0, NULL) < 0)
+			goto out;
 	}
 	ret = dc->pd.error ? -1 : 0;
 out:
@@ -1451,6 +1468,7 @@ out:
 	free(counts);
 	free(xlabels);
 	free(values);
+	cJSON_Delete(rows);
 	return ret;
 }
 
@@ -1494,11 +1512,12 @@ static int weekly_quality(struct doc *dc)
 	const cJSON *in = obj(m, "input"), *dq = obj(m, "data_quality");
 	const cJSON *e;
 	struct buf s = BUF_INIT, n = BUF_INIT;
-	static const char *const input_keys[4] = { "rows_read", "accepted",
-						   "rejected", "superseded" };
-	static const char *const input_labels[4] = {
-		"quality_rows", "quality_accepted", "quality_rejected",
-		"quality_superseded"
+	static const char *const input_keys[5] = { "files", "rows_read",
+						   "accepted", "rejected",
+						   "superseded" };
+	static const char *const input_labels[5] = {
+		"quality_file_count", "quality_rows", "quality_accepted",
+		"quality_rejected", "quality_superseded"
 	};
 	static const char *const dq_counts[4][2] = {
 		{ "orphan_callbacks", "quality_orphans" },
@@ -1506,7 +1525,7 @@ static int weekly_quality(struct doc *dc)
 		{ "superseded_tickets", "quality_superseded_tickets" },
 		{ "superseded_callbacks", "quality_superseded_callbacks" },
 	};
-	float bw = (dc->width - 18) / 4;
+	float bw = (dc->width - 24) / 5;
 	size_t i;
 	int ret = -1;
 
@@ -1514,7 +1533,7 @@ static int weekly_quality(struct doc *dc)
 		goto out;
 	if (heading(dc, label(t, "quality"), 13) < 0)
 		goto out;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		buf_reset(&s);
 		fmt_count(&s, obj(in, input_keys[i]), t);
 		kpi_box(dc, dc->left + (bw + 6) * (float)i, bw,
@@ -1532,8 +1551,12 @@ static int weekly_quality(struct doc *dc)
 	buf_reset(&s);
 	cJSON_ArrayForEach(e, obj(dq, "rejected_by_reason")) {
 		struct buf missing = BUF_INIT;
-		const char *l = section_label(t, "reject_reasons", e->string,
-					      &missing);
+		const char *l;
+
+		/* metrics.json lists every reason; show those that occurred. */
+		if (cJSON_IsNumber(e) && e->valuedouble == 0)
+			continue;
+		l = section_label(t, "reject_reasons", e->string, &missing);
 
 		if (s.len)
 			buf_adds(&s, "；");
@@ -1606,6 +1629,8 @@ static int weekly_headers(struct doc *dc)
 	buf_addf(&total, "%zu", pd->npages);
 	buf_addf(&head, "%s · %s · %s", r->company,
 		 title ? title : label(dc->t, "title"), r->week);
+	if (cJSON_IsTrue(obj(r->v->metrics, "provisional")))
+		buf_addf(&head, " · %s", label(dc->t, "provisional_short"));
 	for (i = 0; i < pd->npages; i++) {
 		const char *kv[4];
 
@@ -1713,7 +1738,7 @@ done:
  * with the string literals.
  */
 static const char code_chars[] =
-	"·–—《》（）／：；□" "非常满意不一般" "是否未指定第页共";
+	"·–—…《》（）／：；□" "非常满意不一般" "是否未指定第页共";
 
 static void add_tree_chars(unsigned char *chars, const cJSON *j)
 {

@@ -28,6 +28,11 @@ for f in "$out"/*.pdf; do
 		fail "font not embedded in $(basename "$f")"
 done
 [ "$n" -eq 7 ] || fail "expected 7 PDFs, got $n"
+# Every page of every document rasterises without an error.
+for f in "$out"/*.pdf; do
+	pdftoppm -q -r 12 -png "$f" "$out/.page" || fail "cannot render $(basename "$f")"
+	rm -f "$out"/.page*.png
+done
 ls -A "$out" | grep -q '^\.' && fail "a temporary file was left behind"
 
 size=$(wc -c <"$report")
