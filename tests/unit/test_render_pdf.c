@@ -428,6 +428,56 @@ static void test_render_pdf__broken_template_names_file_and_line(void **state)
 	buf_release(&path);
 }
 
+static void read_file(const char *path, struct buf *out)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+
+	assert_non_null(fp);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(out, chunk, n);
+	fclose(fp);
+}
+
+static void test_render_pdf__same_week_gives_the_same_bytes(void **state)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT, names = BUF_INIT, pa = BUF_INIT,
+		   pb = BUF_INIT, x = BUF_INIT, y = BUF_INIT;
+	char *name, *save = NULL;
+
+	(void)state;
+	new_dir(&a);
+	new_dir(&b);
+	render_ok(a.s);
+	render_ok(b.s);
+	list_dir(a.s, &names);
+	/* The dates inside come from as-of, not the clock: every document
+	 * is byte for byte the same. */
+	for (name = strtok_r(names.s, "\n", &save); name;
+	     name = strtok_r(NULL, "\n", &save)) {
+		buf_reset(&pa);
+		buf_reset(&pb);
+		buf_reset(&x);
+		buf_reset(&y);
+		buf_addf(&pa, "%s/%s", a.s, name);
+		buf_addf(&pb, "%s/%s", b.s, name);
+		read_file(pa.s, &x);
+		read_file(pb.s, &y);
+		assert_int_equal(x.len, y.len);
+		assert_memory_equal(x.s, y.s, x.len);
+	}
+	remove_dir(a.s);
+	remove_dir(b.s);
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&names);
+	buf_release(&pa);
+	buf_release(&pb);
+	buf_release(&x);
+	buf_release(&y);
+}
+
 static cJSON *record_row(const char *center, const char *butler,
 			 const char *ticket)
 {
@@ -507,6 +557,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_render_pdf__provisional_week_is_marked),
 		cmocka_unit_test(test_render_pdf__missing_font_leaves_no_file),
 		cmocka_unit_test(test_render_pdf__broken_template_names_file_and_line),
+		cmocka_unit_test(test_render_pdf__same_week_gives_the_same_bytes),
 		cmocka_unit_test(test_render_pdf__colliding_centre_names_stay_apart),
 		cmocka_unit_test(test_render_pdf__missing_week_folder_is_a_clean_error),
 	};
