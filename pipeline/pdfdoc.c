@@ -583,6 +583,10 @@ static void error_handler(HPDF_STATUS error, HPDF_STATUS detail, void *data)
 
 void pdfdoc_describe_error(const struct pdfdoc *pd, struct buf *out)
 {
+	if (!pd->error) {
+		buf_adds(out, "the document could not be laid out");
+		return;
+	}
 	buf_addf(out, "libharu error 0x%04lX (detail %lu)",
 		 (unsigned long)pd->error, (unsigned long)pd->detail);
 }

@@ -1293,7 +1293,8 @@ static int weekly_kpis(struct doc *dc)
 	dc->y -= 62;
 
 	/* Coverage by type against the 100 / 100 / 90 rules, then totals. */
-	total_row = cJSON_Duplicate(tot, 1);
+	total_row = cJSON_IsObject(tot) ? cJSON_Duplicate(tot, 1)
+					: cJSON_CreateObject();
 	if (!total_row)
 		goto out;
 	cJSON_DeleteItemFromObjectCaseSensitive(total_row, "type");
@@ -1817,6 +1818,12 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	add_tree_chars(chars, r.weekly.root);
 	add_tree_chars(chars, r.form.root);
 	add_tree_chars(chars, r.audit.root);
+	/* The header may come from the config when metrics.json lacks it. */
+	pdffont_add_chars(chars, r.company);
+	pdffont_add_chars(chars, r.document_code);
+	pdffont_add_chars(chars, r.version);
+	pdffont_add_chars(chars, r.effective_date);
+	pdffont_add_chars(chars, r.seed);
 	if (pdffont_prepare(&r.font, cfg->font_path, cfg->font_index, week_dir,
 			    chars, &err) < 0) {
 		diag_report(d, DIAG_ERROR, NULL, 0, 0, "font: %s", err.s);

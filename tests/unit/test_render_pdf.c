@@ -478,6 +478,46 @@ static void test_render_pdf__same_week_gives_the_same_bytes(void **state)
 	buf_release(&y);
 }
 
+static void test_render_pdf__sparse_metrics_show_dashes(void **state)
+{
+	struct buf dir = BUF_INIT, names = BUF_INIT, path = BUF_INIT,
+		   text = BUF_INIT;
+	cJSON *m = cJSON_Parse("{\"week\": \"2026-W47\", \"by_type\": "
+			       "[{\"type\": \"投诉\", \"eligible\": 0, "
+			       "\"coverage\": null, \"target\": 1, "
+			       "\"meets_target\": null}], \"trend\": [], "
+			       "\"by_center\": 7, \"anomalies\": \"x\"}");
+	struct week_view v = { m, NULL, NULL };
+	struct config cfg;
+	struct diag d;
+
+	(void)state;
+	/* Keys missing, nulls, wrong types: the report still renders, with
+	 * "—" where a figure is missing, and nothing else is written. */
+	config_init(&cfg);
+	diag_init(&d);
+	new_dir(&dir);
+	if (render_pdf_week(&v, &cfg, "templates", dir.s, &d) < 0) {
+		diag_print(stderr, &d);
+		fail_msg("render_pdf_week failed");
+	}
+	list_dir(dir.s, &names);
+	assert_string_equal(names.s, "周报-2026-W47.pdf\n");
+	buf_addf(&path, "%s/周报-2026-W47.pdf", dir.s);
+	pdftotext(path.s, 0, &text);
+	assert_non_null(strstr(text.s, "投诉"));
+	assert_non_null(strstr(text.s, "—"));
+	assert_non_null(strstr(text.s, cfg.company));
+	remove_dir(dir.s);
+	cJSON_Delete(m);
+	diag_release(&d);
+	config_release(&cfg);
+	buf_release(&dir);
+	buf_release(&names);
+	buf_release(&path);
+	buf_release(&text);
+}
+
 static cJSON *record_row(const char *center, const char *butler,
 			 const char *ticket)
 {
@@ -558,6 +598,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_render_pdf__missing_font_leaves_no_file),
 		cmocka_unit_test(test_render_pdf__broken_template_names_file_and_line),
 		cmocka_unit_test(test_render_pdf__same_week_gives_the_same_bytes),
+		cmocka_unit_test(test_render_pdf__sparse_metrics_show_dashes),
 		cmocka_unit_test(test_render_pdf__colliding_centre_names_stay_apart),
 		cmocka_unit_test(test_render_pdf__missing_week_folder_is_a_clean_error),
 	};
