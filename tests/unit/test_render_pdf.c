@@ -154,6 +154,29 @@ static void as_drawn(struct buf *out, const char *s)
 	}
 }
 
+/* Whether the bytes of b contain s. */
+static const char *has_bytes(const struct buf *b, const char *s)
+{
+	size_t n = strlen(s), i;
+
+	for (i = 0; i + n <= b->len; i++)
+		if (!memcmp(b->s + i, s, n))
+			return b->s + i;
+	return NULL;
+}
+
+static void read_file(const char *path, struct buf *out)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+
+	assert_non_null(fp);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(out, chunk, n);
+	fclose(fp);
+}
+
 static int render_into(const char *dir, struct config *cfg, struct diag *d)
 {
 	struct week_view v = { metrics, samples, records };
@@ -306,6 +329,13 @@ static void test_render_pdf__form_keeps_long_and_rare_text(void **state)
 		}
 	}
 	assert_non_null(strstr(text.s, "物业管家（签字）"));
+	/* A bookmark per butler: outline titles are UTF-16BE in hex, so
+	 * 李喆 王堃 陈玥 are FEFF 674E 5586, 738B 5803, 9648 73A5. */
+	buf_reset(&want);
+	read_file(path.s, &want);
+	assert_non_null(has_bytes(&want, "/Title <FEFF674E5586>"));
+	assert_non_null(has_bytes(&want, "/Title <FEFF738B5803>"));
+	assert_non_null(has_bytes(&want, "/Title <FEFF964873A5>"));
 	assert_non_null(strstr(text.s, "客户服务主管（签字）"));
 	remove_dir(dir.s);
 	buf_release(&dir);
@@ -426,18 +456,6 @@ static void test_render_pdf__broken_template_names_file_and_line(void **state)
 	buf_release(&dir);
 	buf_release(&tdir);
 	buf_release(&path);
-}
-
-static void read_file(const char *path, struct buf *out)
-{
-	char chunk[8192];
-	size_t n;
-	FILE *fp = fopen(path, "rb");
-
-	assert_non_null(fp);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(out, chunk, n);
-	fclose(fp);
 }
 
 static void test_render_pdf__same_week_gives_the_same_bytes(void **state)
