@@ -1291,8 +1291,20 @@ static int table_row(struct pdf_table *t, const char *const *cells,
 		 * but would fit on a fresh page, or when nothing fits here;
 		 * a header never stays alone at the bottom of a page.
 		 */
+		/*
+		 * A row that must keep room after it (the last row before the
+		 * signatures) moves to a fresh page with what follows rather
+		 * than leave it alone on the next page.
+		 */
+		int keep = done == 0 && t->keep_with_next > 0 &&
+			   t->rows_on_page > 0 &&
+			   (float)left * lead + 2 * t->pad + t->keep_with_next >
+				   t->y - t->bottom &&
+			   (float)left * lead + 2 * t->pad + t->keep_with_next <=
+				   page_room;
+
 		if (!fresh &&
-		    (fit == 0 ||
+		    (fit == 0 || keep ||
 		     (fit < left && left <= page_fit && t->rows_on_page > 0) ||
 		     (is_header && t->y - t->bottom < 3 * lead + 4 * t->pad))) {
 			if (t->new_page(pd, t->ctx) < 0)
@@ -1357,7 +1369,10 @@ int pdf_table_start(struct pdf_table *t, float y)
 
 int pdf_table_row(struct pdf_table *t, const char *const *cells, long fill)
 {
-	return table_row(t, cells, fill, 0);
+	int ret = table_row(t, cells, fill, 0);
+
+	t->keep_with_next = 0;
+	return ret;
 }
 
 /* ---- charts --------------------------------------------------------- */

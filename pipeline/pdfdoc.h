@@ -207,6 +207,9 @@ struct pdf_table {
 	float pad;                 /* inside each cell */
 	float min_row;             /* minimum row height, e.g. to write in */
 	long header_fill, border;
+	float keep_with_next;      /* room the next row must leave below it
+				    * (e.g. for signature lines), reset by
+				    * pdf_table_row() */
 	int (*new_page)(struct pdfdoc *pd, void *ctx);
 	void *ctx;
 	float y;                   /* where the next row starts */

@@ -29,6 +29,7 @@
 #include "banned.h"
 
 #define MARGIN 36.0f
+#define SIGNATURE_HEIGHT 40.0f
 
 /* ---- templates ------------------------------------------------------ */
 
@@ -682,7 +683,7 @@ static int signatures(struct doc *dc, const char *left_key,
 	struct buf s = BUF_INIT;
 	float half = dc->width / 2;
 
-	if (ensure(dc, 40) < 0)
+	if (ensure(dc, SIGNATURE_HEIGHT) < 0)
 		return -1;
 	dc->y -= 26;
 	buf_addf(&s, "%s：________________    %s：____________",
@@ -812,6 +813,8 @@ static int render_record_form(struct render *r, const struct tmpl *t,
 			for (c = 0; c < cs.n; c++)
 				texts[c] = record_cell(&cells[c], refs[i].row,
 						       &cs.v[c], i - start + 1);
+			if (i + 1 == k)
+				tb.keep_with_next = SIGNATURE_HEIGHT;
 			if (pdf_table_row(&tb, texts, -1) < 0)
 				goto out;
 		}
