@@ -286,6 +286,18 @@ static void test_pdfdoc__table_repeats_header_and_splits_tall_rows(void **state)
 	assert_int_equal(pd.npages, 2);
 	assert_true(t.y < 800 && t.y > 40);
 
+	/* A row that fits, but not with the room it must keep after it,
+	 * moves to a new page; without that room it stays. */
+	t.y = 40 + 2 * 2 + 13 + 10;
+	cells[1] = "漏水";
+	assert_int_equal(pdf_table_row(&t, cells, -1), 0);
+	assert_int_equal(pages, 1);
+	t.y = 40 + 2 * 2 + 13 + 10;
+	t.keep_with_next = 40;
+	assert_int_equal(pdf_table_row(&t, cells, -1), 0);
+	assert_int_equal(pages, 2);
+	assert_true(t.keep_with_next == 0);
+
 	/* A body too small for a single line still makes progress. */
 	t.top = 60;
 	t.bottom = 55;
