@@ -15,7 +15,10 @@
  * footer ("第N页 共M页") drawn once the page count is known; every file name
  * derived from the input goes through safe_name() and stays inside
  * week_dir; a document that fails leaves no file (pdfdoc_save writes
- * aside, then renames).
+ * aside, then renames). The font is subset once per render to the
+ * characters of the view model, the templates, the config's header and
+ * code_chars below, so every character this file draws must come from
+ * one of those.
  */
 #include <math.h>
 #include <stdio.h>
@@ -129,9 +132,9 @@ static double num_of(const cJSON *obj, const char *key, double def)
 }
 
 /*
- * The label at labels.<key> (or <section>.<key>), or "[key]" when the
- * template lacks it; the returned text lives in the template or in a
- * static table of missing keys for the run.
+ * The text at <section>.<key> of the template (anomaly kinds, reject
+ * reasons), or "[key]" written into missing when the template lacks it;
+ * the caller compares the result with missing->s to fall back to the key.
  */
 static const char *section_label(const struct tmpl *t, const char *section,
 				 const char *key, struct buf *missing)
@@ -159,8 +162,12 @@ static const char *label(const struct tmpl *t, const char *key)
 
 	if (s)
 		return s;
-	/* A few rotating buffers, so that two missing labels can be used in
-	 * one call; they are released at the end of render_pdf_week(). */
+	/*
+	 * A few rotating buffers, so that several missing labels can be used
+	 * in one statement (no caller holds more than eight at once); they
+	 * are released at the end of render_pdf_week(). This makes the
+	 * renderer single-threaded, as huifang is.
+	 */
 	b = &missing_labels[next_missing++ % 8];
 	buf_reset(b);
 	buf_addf(b, "[%s]", key);
