@@ -325,8 +325,14 @@ static const char *format_cell(struct buf *out, const cJSON *obj,
 			return cJSON_IsTrue(v) ? PDF_CELL_TICK : PDF_CELL_CROSS;
 		buf_adds(out, label(t, "none"));
 	} else if (!strcmp(f, "ranked")) {
+		/* A ranked butler shows the rank metrics.json gives, an
+		 * unranked one the template's words for "not ranked". */
+		const cJSON *rank = cJSON_GetObjectItemCaseSensitive(obj, "rank");
+
 		if (cJSON_IsFalse(v))
 			buf_adds(out, label(t, "not_ranked"));
+		else if (cJSON_IsTrue(v) && cJSON_IsNumber(rank))
+			add_number(out, rank->valuedouble);
 	} else if (!strcmp(f, "anomaly") && cJSON_IsString(v)) {
 		struct buf missing = BUF_INIT;
 		const char *s = section_label(t, "anomaly_kinds", v->valuestring,

@@ -272,6 +272,41 @@ static void test_render_pdf__report_shows_header_kpis_and_butlers(void **state)
 	}
 	assert_non_null(strstr(text.s, "刘\xe2\x96\xa1"));
 	assert_non_null(strstr(text.s, "样本不足"));
+
+	/* Each butler's row of the table, read in drawing order: centre,
+	 * butler, eligible, coverage, rated, satisfaction, ..., then the rank
+	 * metrics.json gives, or 样本不足 when not ranked. */
+	buf_reset(&text);
+	pdftotext(path.s, 1, &text);
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(metrics, "by_butler")) {
+		const char *center = cJSON_GetObjectItem(g, "center")->valuestring;
+		const char *butler = cJSON_GetObjectItem(g, "butler")->valuestring;
+		const cJSON *rank = cJSON_GetObjectItem(g, "rank");
+		const char *line, *end;
+		struct buf tail = BUF_INIT;
+
+		if (strpbrk(center, "\a\xf0") || strpbrk(butler, "\a\xf0"))
+			continue;   /* shown altered; checked above */
+		buf_reset(&want);
+		buf_addf(&want, "\n%s %s %d %.1f%% %d %.1f%% ", center, butler,
+			 cJSON_GetObjectItem(g, "eligible")->valueint,
+			 cJSON_GetObjectItem(g, "coverage")->valuedouble * 100,
+			 cJSON_GetObjectItem(g, "rated")->valueint,
+			 cJSON_GetObjectItem(g, "satisfaction")->valuedouble * 100);
+		line = strstr(text.s, want.s);
+		if (!line)
+			fail_msg("no table row '%s'", want.s + 1);
+		end = strchr(line + 1, '\n');
+		assert_non_null(end);
+		if (cJSON_IsNumber(rank))
+			buf_addf(&tail, " %d\n", rank->valueint);
+		else
+			buf_adds(&tail, " 样本不足\n");
+		if ((size_t)(end + 1 - line) < tail.len ||
+		    memcmp(end + 1 - tail.len, tail.s, tail.len))
+			fail_msg("row of %s does not end in '%s'", butler, tail.s);
+		buf_release(&tail);
+	}
 	/* The data-quality page: rows read and a rejection reason. */
 	buf_reset(&want);
 	buf_addf(&want, "%d", cJSON_GetObjectItem(cJSON_GetObjectItem(metrics,
