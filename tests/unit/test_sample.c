@@ -287,6 +287,55 @@ static void test_sample__draw_carries_the_documented_key(void **state)
 	week_release(&w);
 }
 
+static void test_sample__reproduces_the_documented_worked_example(void **state)
+{
+	struct week w;
+	struct config cfg;
+	struct samples s;
+	struct buf out = BUF_INIT;
+	const struct sample_level *l;
+	char id[32];
+	size_t i;
+
+	(void)state;
+	/* docs/sampling.md: stratum 东区中心/王芳, N 12, n 2, 006 a burst. */
+	week_init(&w, 12);
+	for (i = 1; i <= 12; i++) {
+		snprintf(id, sizeof(id), "GD202611170%02zu", i);
+		add(&w, id, TYPE_REPAIR, "公区维修", "东区中心", "王芳", 1,
+		    i == 6 ? 1u << ANOM_BURST : 0);
+	}
+	one_level(&cfg, STRATUM_BUTLER, 0.10, 1);
+	cfg.levels[0].risk_signals = (1u << ANOM_COUNT) - 1;
+	sample_init(&s);
+	assert_int_equal(draw(&w, &cfg, "huifang", &s), 0);
+	l = &s.levels[0];
+	assert_int_equal(l->nstrata, 1);
+	assert_int_equal(l->strata[0].population, 12);
+	assert_int_equal(l->strata[0].n, 2);
+	assert_int_equal(l->nitems, 2);
+	assert_string_equal(l->items[0].ticket->id, "GD20261117006");
+	assert_int_equal(l->items[0].reason, SAMPLE_MUST_INCLUDE);
+	assert_int_equal(l->items[0].rank, 4);
+	assert_true(l->items[0].key == UINT64_C(0x4f617a2f2bbc7042));
+	assert_string_equal(l->items[1].ticket->id, "GD20261117009");
+	assert_int_equal(l->items[1].reason, SAMPLE_BY_KEY);
+	assert_int_equal(l->items[1].rank, 1);
+	assert_true(l->items[1].key == UINT64_C(0x22ae3745b350cde0));
+	sample_write_json(&s, &w.m, &out);
+	assert_non_null(strstr(out.s, "\"reason\": \"must include: risk signal burst\""));
+	assert_non_null(strstr(out.s, "\"reason\": \"smallest keys: rank 1, n 2 of N 12\""));
+	assert_non_null(strstr(out.s, "\"key_hex\": \"22ae3745b350cde0\""));
+	buf_reset(&out);
+	sample_write_csv(&s, 0, NULL, &cfg, &out);
+	assert_non_null(strstr(out.s, "必抽：风险信号（同一分钟集中回访）"));
+	assert_non_null(strstr(out.s, "随机键 0.135471，第1小（本分层 N=12，抽 n=2）"));
+	buf_release(&out);
+	sample_release(&s);
+	config_release(&cfg);
+	week_release(&w);
+}
+
 /* ---- selection ---- */
 
 static void test_sample__takes_the_smallest_keys_of_each_stratum(void **state)
@@ -909,6 +958,7 @@ int main(void)
 		cmocka_unit_test(test_sample__gb2828_level_ii_sizes),
 		cmocka_unit_test(test_sample__key_matches_the_documented_formula),
 		cmocka_unit_test(test_sample__draw_carries_the_documented_key),
+		cmocka_unit_test(test_sample__reproduces_the_documented_worked_example),
 		cmocka_unit_test(test_sample__takes_the_smallest_keys_of_each_stratum),
 		cmocka_unit_test(test_sample__must_includes_fill_n_first_and_may_exceed_it),
 		cmocka_unit_test(test_sample__subtype_rule_forces_government_complaints),
