@@ -49,6 +49,8 @@ static const char *const risk_label[ANOM_COUNT] = {
 	"回访早于完成", "未完成即回访", "完成后一分钟内回访",
 	"同一分钟集中回访", "处理人自行回访", "无责任人",
 };
+_Static_assert(ANOM_COUNT == 6,
+	       "risk_key and risk_label must name every enum anomaly_kind");
 
 /* GB/T 2828.1-2012 table 1 (level II) and table 2-A sample sizes. */
 static const struct {
@@ -160,8 +162,13 @@ size_t sample_size(const struct sampling_level *level, size_t population)
 		 * 3000000/10^6 = 3, where the double 0.1 * 30 would be
 		 * 3.0000000000000004 and round up to 4.
 		 */
-		uint64_t ppm = (uint64_t)llround(level->rate * 1e6);
+		uint64_t ppm = 0;
 
+		/* Out-of-range rates (config_load() refuses them) clamp. */
+		if (level->rate >= 1)
+			ppm = 1000000;
+		else if (level->rate > 0)
+			ppm = (uint64_t)llround(level->rate * 1e6);
 		n = (ppm * (uint64_t)population + 999999) / 1000000;
 	}
 	if (n < level->minimum)
@@ -195,7 +202,11 @@ static bool in_scope(const struct sampling_level *l, const struct ticket *t)
 	return false;
 }
 
-/* Could a ticket matching must-include rule r ever be in l's scope? */
+/*
+ * Could a ticket matching must-include rule r ever be in l's scope? Two
+ * rules overlap when their types agree and either covers the whole type or
+ * both name the same sub-type.
+ */
 static bool rule_within_scope(const struct sampling_level *l,
 			      const struct scope_rule *r)
 {
@@ -208,7 +219,7 @@ static bool rule_within_scope(const struct sampling_level *l,
 
 		if (s->type != r->type)
 			continue;
-		if (!s->subtype || (r->subtype && !strcmp(s->subtype, r->subtype)))
+		if (!s->subtype || !r->subtype || !strcmp(s->subtype, r->subtype))
 			return true;
 	}
 	return false;

@@ -194,6 +194,9 @@ static void test_sample__size_rule_is_exact_at_ceiling_edges(void **state)
 	assert_int_equal(size_of(0.00, 0, 17), 0);
 	/* An empty stratum samples nothing, whatever the minimum. */
 	assert_int_equal(size_of(0.10, 5, 0), 0);
+	/* Rates config_load() would refuse clamp instead of wrapping. */
+	assert_int_equal(size_of(-0.5, 0, 10), 0);
+	assert_int_equal(size_of(7.0, 0, 10), 10);
 }
 
 static void test_sample__gb2828_level_ii_sizes(void **state)
@@ -814,10 +817,15 @@ static void test_sample__warns_of_a_must_include_outside_scope(void **state)
 	add(&w, "T1", TYPE_REPAIR, "公区维修", "东区中心", "王芳", 1, 0);
 	config_init(&cfg);
 	em = &cfg.levels[1];
-	em->nmust_include = 1;
-	em->must_include = calloc(1, sizeof(*em->must_include));
+	em->nmust_include = 3;
+	em->must_include = calloc(3, sizeof(*em->must_include));
 	em->must_include[0].type = TYPE_SPECIAL;
 	em->must_include[0].subtype = strdup("家政服务");
+	/* Overlapping the scope in part is fine: no warning for these. */
+	em->must_include[1].type = TYPE_COMPLAINT;
+	em->must_include[1].subtype = NULL;
+	em->must_include[2].type = TYPE_REPAIR;
+	em->must_include[2].subtype = strdup("整改类");
 	sample_init(&s);
 	diag_init(&d);
 	assert_int_equal(sample_draw(&w.m, &cfg, NULL, &s, &d), 0);
