@@ -453,6 +453,8 @@ int sample_draw(const struct metrics *m, const struct config *cfg,
 		seed = cfg->seed ? cfg->seed : "";
 	out->week = m->week;
 	out->seed = xstrdup(seed);
+	out->mask_names = cfg->mask_names;
+	out->mask_phones = cfg->mask_phones;
 	out->nlevels = cfg->nlevels;
 	out->levels = xcalloc(cfg->nlevels ? cfg->nlevels : 1,
 			      sizeof(*out->levels));
@@ -549,7 +551,68 @@ static void item_why(struct buf *b, const struct sample_level *l,
 	}
 }
 
-static void write_item(struct buf *b, const struct sample_level *l,
+static void item_why_zh(struct buf *b, const struct sample_level *l,
+			const struct sample_item *it);
+static void add_owner(struct buf *b, const char *owner, bool mask);
+static void add_phone(struct buf *b, const char *phone, bool mask);
+static const char *satisfaction_text(const struct callback *cb);
+
+static void json_time(struct buf *b, int64_t t)
+{
+	char text[20];
+
+	if (t == TIME_NONE) {
+		buf_adds(b, "null");
+		return;
+	}
+	chtime_format(t, text);
+	json_string(b, text);
+}
+
+/* "key": value, for a string value. */
+static void json_member(struct buf *b, const char *key, const char *value)
+{
+	buf_adds(b, ", \"");
+	buf_adds(b, key);
+	buf_adds(b, "\": ");
+	json_string(b, value);
+}
+
+/*
+ * The ticket's details as the audit sheet shows them, so that the PDF
+ * renderer reads them from samples.json and computes nothing.
+ */
+static void write_item_details(struct buf *b, const struct samples *smp,
+			       const struct sample_level *l,
+			       const struct sample_item *it)
+{
+	const struct ticket *t = it->ticket;
+	const struct callback *cb = it->first;
+	struct buf tmp = BUF_INIT;
+
+	json_member(b, "center", or_unspecified(t->center));
+	json_member(b, "butler", t->butler);
+	json_member(b, "unit", t->unit);
+	add_owner(&tmp, t->owner, smp->mask_names);
+	json_member(b, "owner", tmp.s);
+	buf_reset(&tmp);
+	add_phone(&tmp, t->phone, smp->mask_phones);
+	json_member(b, "phone", tmp.s);
+	buf_adds(b, ", \"completed_at\": ");
+	json_time(b, t->completed_at);
+	buf_adds(b, ", \"first_callback_at\": ");
+	json_time(b, cb ? cb->at : TIME_NONE);
+	json_member(b, "channel", cb ? cb->channel : "");
+	json_member(b, "satisfaction", cb ? satisfaction_text(cb) : "");
+	json_member(b, "recorder", cb ? cb->recorder : "");
+	buf_reset(&tmp);
+	item_why_zh(&tmp, l, it);
+	json_member(b, "reason_zh", tmp.s);
+	buf_release(&tmp);
+}
+
+static void write_item(struct buf *b, const struct samples *smp,
+		       const struct sample_level *l,
 		       const struct sample_item *it)
 {
 	const struct sample_stratum *s = &l->strata[it->stratum];
@@ -591,7 +654,9 @@ static void write_item(struct buf *b, const struct sample_level *l,
 	buf_addf(b, ", \"rank\": %zu, \"n\": %zu, \"N\": %zu, \"key\": ",
 		 it->rank, s->n, s->population);
 	buf_add_double(b, sample_key_unit(it->key));
-	buf_addf(b, ", \"key_hex\": \"%016llx\"}", (unsigned long long)it->key);
+	buf_addf(b, ", \"key_hex\": \"%016llx\"", (unsigned long long)it->key);
+	write_item_details(b, smp, l, it);
+	buf_addch(b, '}');
 	buf_release(&why);
 }
 
@@ -616,7 +681,8 @@ static void write_stratum(struct buf *b, const struct sample_stratum *s)
 		 s->must_include + s->by_key);
 }
 
-static void write_level(struct buf *b, const struct sample_level *l)
+static void write_level(struct buf *b, const struct samples *smp,
+			const struct sample_level *l)
 {
 	size_t i;
 
@@ -646,7 +712,7 @@ static void write_level(struct buf *b, const struct sample_level *l)
 	buf_adds(b, ",\n      \"items\": [");
 	for (i = 0; i < l->nitems; i++) {
 		buf_adds(b, i ? ",\n        " : "\n        ");
-		write_item(b, l, &l->items[i]);
+		write_item(b, smp, l, &l->items[i]);
 	}
 	buf_adds(b, l->nitems ? "\n      ]\n    }" : "]\n    }");
 }
@@ -676,12 +742,37 @@ void sample_write_json(const struct samples *s, const struct metrics *m,
 	buf_adds(out, ",\n  \"levels\": [");
 	for (i = 0; i < s->nlevels; i++) {
 		buf_adds(out, i ? ",\n" : "\n");
-		write_level(out, &s->levels[i]);
+		write_level(out, s, &s->levels[i]);
 	}
 	buf_adds(out, s->nlevels ? "\n  ]\n}\n" : "]\n}\n");
 }
 
 /* ---- audit sheets ---- */
+
+static void add_owner(struct buf *b, const char *owner, bool mask)
+{
+	if (mask)
+		mask_name(b, owner);
+	else
+		buf_adds(b, owner);
+}
+
+static void add_phone(struct buf *b, const char *phone, bool mask)
+{
+	if (mask)
+		mask_phone(b, phone);
+	else
+		buf_adds(b, phone);
+}
+
+/* The canonical label, or the text as written when it was no rating. */
+static const char *satisfaction_text(const struct callback *cb)
+{
+	if (cb->satisfaction >= SAT_VERY_DISSATISFIED &&
+	    cb->satisfaction <= SAT_VERY_SATISFIED)
+		return satisfaction_name[cb->satisfaction];
+	return cb->satisfaction_text;
+}
 
 /* The Chinese explanation of an item, for the auditor's sheet. */
 static void item_why_zh(struct buf *b, const struct sample_level *l,
@@ -744,14 +835,8 @@ static void write_sheet_row(struct buf *out, const struct sample_level *l,
 
 	for (i = 0; i < SHEET_COLUMNS; i++)
 		f[i] = "";
-	if (cfg->mask_names)
-		mask_name(&owner, t->owner);
-	else
-		buf_adds(&owner, t->owner);
-	if (cfg->mask_phones)
-		mask_phone(&phone, t->phone);
-	else
-		buf_adds(&phone, t->phone);
+	add_owner(&owner, t->owner, cfg->mask_names);
+	add_phone(&phone, t->phone, cfg->mask_phones);
 	item_why_zh(&why, l, it);
 	if (set && t->file < set->nfiles)
 		buf_addf(&source, "%s:%u", set->files[t->file].name, t->line);
@@ -772,10 +857,7 @@ static void write_sheet_row(struct buf *out, const struct sample_level *l,
 	f[SHEET_FIRST_CALLBACK] = first_at;
 	if (cb) {
 		f[SHEET_CHANNEL] = cb->channel;
-		f[SHEET_SATISFACTION] =
-			cb->satisfaction != SAT_NONE && cb->satisfaction <= 5 ?
-				satisfaction_name[cb->satisfaction] :
-				cb->satisfaction_text;
+		f[SHEET_SATISFACTION] = satisfaction_text(cb);
 		f[SHEET_RECORDER] = cb->recorder;
 	}
 	f[SHEET_REASON] = why.s;

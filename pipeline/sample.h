@@ -92,6 +92,8 @@ struct sample_level {
 struct samples {
 	struct iso_week week;
 	char *seed;
+	/* cfg->mask_names / mask_phones at draw time, for samples.json. */
+	bool mask_names, mask_phones;
 	struct sample_level *levels;    /* config order */
 	size_t nlevels;
 };
@@ -144,10 +146,12 @@ size_t sample_size(const struct sampling_level *level, size_t population);
 char sample_gb2828_letter(size_t population, size_t *size);
 
 /*
- * Appends samples.json (schema huifang.samples/1) to out: week, week_start,
- * week_end, provisional (from m), seed, and per level its id, label, size
- * rule, strata (name, center, butler, population, n, ...) and items
- * (ticket, stratum, reason, key, ...). Never fails.
+ * Appends samples.json (schema huifang.samples/1, docs/sampling.md) to out:
+ * week, week_start, week_end, provisional (from m), seed, and per level its
+ * id, label, size rule, strata (name, center, butler, population, n, ...)
+ * and items (ticket, stratum, reason, key, ..., and the ticket's details
+ * the audit sheet shows, so that a renderer needs nothing else; owner and
+ * phone masked as the config said at draw time). Never fails.
  */
 void sample_write_json(const struct samples *s, const struct metrics *m,
 		       struct buf *out);

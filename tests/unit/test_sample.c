@@ -907,7 +907,35 @@ static void test_sample__json_explains_every_item(void **state)
 		    cJSON_GetObjectItem(item, "key")->valuedouble < 1);
 	assert_int_equal(strlen(cJSON_GetObjectItem(item, "key_hex")->valuestring),
 			 16);
+	/* The details a renderer needs, personal data masked. */
+	assert_string_equal(cJSON_GetObjectItem(item, "center")->valuestring,
+			    "东区中心");
+	assert_string_equal(cJSON_GetObjectItem(item, "owner")->valuestring,
+			    "张*");
+	assert_string_equal(cJSON_GetObjectItem(item, "phone")->valuestring,
+			    "138****5678");
+	assert_string_equal(cJSON_GetObjectItem(item, "completed_at")->valuestring,
+			    "2026-11-17 09:30:00");
+	assert_string_equal(cJSON_GetObjectItem(item, "first_callback_at")->valuestring,
+			    "2026-11-18 10:00:00");
+	assert_string_equal(cJSON_GetObjectItem(item, "satisfaction")->valuestring,
+			    "满意");
+	assert_string_equal(cJSON_GetObjectItem(item, "recorder")->valuestring,
+			    "王管家");
+	assert_non_null(strstr(cJSON_GetObjectItem(item, "reason_zh")->valuestring,
+			       "（本分层 N=30，抽 n=3）"));
+	item = cJSON_GetArrayItem(items, 0);
+	assert_string_equal(cJSON_GetObjectItem(item, "reason_zh")->valuestring,
+			    "必抽：风险信号（处理人自行回访、无责任人）");
 	cJSON_Delete(root);
+
+	/* Unmasked when the config said so at draw time. */
+	cfg.mask_names = false;
+	cfg.mask_phones = false;
+	assert_int_equal(draw(&w, &cfg, "huifang", &s), 0);
+	buf_reset(&out);
+	sample_write_json(&s, &w.m, &out);
+	assert_non_null(strstr(out.s, "\"owner\": \"张三丰\", \"phone\": \"13812345678\""));
 	buf_release(&out);
 	sample_release(&s);
 	config_release(&cfg);
