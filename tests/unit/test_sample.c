@@ -838,6 +838,42 @@ static void test_sample__warns_of_a_must_include_outside_scope(void **state)
 	week_release(&w);
 }
 
+static void test_sample__an_empty_week_draws_nothing(void **state)
+{
+	struct week w;
+	struct config cfg;
+	struct samples s;
+	struct buf out = BUF_INIT;
+	cJSON *root;
+	size_t i;
+
+	(void)state;
+	week_init(&w, 2);
+	/* Eligible but not called back: no population anywhere. */
+	add(&w, "T1", TYPE_REPAIR, "公区维修", "东区中心", "王芳", 0,
+	    1u << ANOM_NO_BUTLER);
+	config_init(&cfg);
+	sample_init(&s);
+	assert_int_equal(draw(&w, &cfg, NULL, &s), 0);
+	assert_int_equal(s.nlevels, 3);
+	for (i = 0; i < s.nlevels; i++) {
+		assert_int_equal(s.levels[i].population, 0);
+		assert_int_equal(s.levels[i].nstrata, 0);
+		assert_int_equal(s.levels[i].nitems, 0);
+	}
+	sample_write_json(&s, &w.m, &out);
+	root = cJSON_Parse(out.s);
+	assert_non_null(root);
+	cJSON_Delete(root);
+	buf_reset(&out);
+	sample_write_csv(&s, 0, NULL, &cfg, &out);
+	assert_int_equal(strstr(out.s, "\r\n") + 2 - out.s, (long)out.len);
+	buf_release(&out);
+	sample_release(&s);
+	config_release(&cfg);
+	week_release(&w);
+}
+
 /* ---- output ---- */
 
 static void test_sample__json_explains_every_item(void **state)
@@ -1002,6 +1038,7 @@ int main(void)
 		cmocka_unit_test(test_sample__a_ticket_is_sampled_by_one_level_at_most),
 		cmocka_unit_test(test_sample__scope_limits_the_population),
 		cmocka_unit_test(test_sample__empty_centre_and_butler_are_unspecified),
+		cmocka_unit_test(test_sample__an_empty_week_draws_nothing),
 		cmocka_unit_test(test_sample__same_input_and_seed_give_the_same_sample),
 		cmocka_unit_test(test_sample__adding_five_percent_keeps_most_of_the_sample),
 		cmocka_unit_test(test_sample__rejects_a_config_it_cannot_draw),
