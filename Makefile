@@ -30,6 +30,22 @@ HF_CFLAGS += -Werror
 endif
 
 BUILD ?= build
+
+# Quiet by default; V=1 shows the commands.
+ifeq ($(V),1)
+Q =
+QUIET_CC =
+QUIET_LINK =
+else
+Q = @
+QUIET_CC = @echo '   CC $<';
+QUIET_LINK = @echo ' LINK $@';
+endif
+
+# make run judges the bundled sample at the moment its exports were taken
+# (huifang gen writes them as of Thursday 08:00 of 2026-W48), so the
+# reports show the same weeks whenever it is run. RUN_ARGS= uses the clock.
+RUN_ARGS ?= --as-of '2026-11-26 08:00:00'
 ifneq ($(SANITIZE),)
 HF_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 HF_LDFLAGS += -fsanitize=$(SANITIZE)
@@ -53,23 +69,23 @@ all: $(HUIFANG)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(HF_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(QUIET_CC)$(CC) $(HF_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libhuifang.a: $(LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(HUIFANG): $(BUILD)/pipeline/main.o $(BUILD)/libhuifang.a
-	$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HF_LIBS)
+	$(QUIET_LINK)$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HF_LIBS)
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libhuifang.a
-	$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ \
+	$(QUIET_LINK)$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ \
 		$(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $(HF_LIBS)
 
 # The fuzz targets, linked with a small main that replays the saved corpus,
 # so that make test needs no clang; make fuzz builds them with libFuzzer.
 $(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/libhuifang.a
-	$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HF_LIBS)
+	$(QUIET_LINK)$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HF_LIBS)
 
 tests: $(HUIFANG) $(TEST_BINS) $(REPLAY_BINS)
 
@@ -101,13 +117,24 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--suppress=missingIncludeSystem -Ipipeline pipeline
 
+# The installed binary finds its templates and default config under
+# $(DATADIR) (compiled in), or under ../share/huifang beside its bin/ folder
+# when the tree was moved (a DESTDIR staging tree, for one).
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(HUIFANG) $(DESTDIR)$(BINDIR)/huifang
-	cp -R templates $(DESTDIR)$(DATADIR)/
-	install -d $(DESTDIR)$(DATADIR)/config
-	install -m 644 config/huifang.json $(DESTDIR)$(DATADIR)/config/huifang.json
-	if [ -f docs/huifang.1 ]; then install -m 644 docs/huifang.1 $(DESTDIR)$(MANDIR)/man1/huifang.1; fi
+	install -m 644 docs/huifang.1 $(DESTDIR)$(MANDIR)/man1/huifang.1
+	@if [ -d templates ]; then \
+		echo "install templates -> $(DESTDIR)$(DATADIR)/templates"; \
+		(cd templates && find . -type d -exec install -d -m 755 \
+			"$(DESTDIR)$(DATADIR)/templates/{}" \; && \
+		 find . -type f -exec install -m 644 {} \
+			"$(DESTDIR)$(DATADIR)/templates/{}" \;) || exit 1; \
+	else echo "install: warning: no templates/ folder to install" >&2; fi
+	@if [ -f config/huifang.json ]; then \
+		install -d $(DESTDIR)$(DATADIR)/config && \
+		install -m 644 config/huifang.json $(DESTDIR)$(DATADIR)/config/huifang.json; \
+	else echo "install: warning: no config/huifang.json to install" >&2; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/huifang $(DESTDIR)$(MANDIR)/man1/huifang.1
