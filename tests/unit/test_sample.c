@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <cJSON.h>
 
@@ -22,6 +23,8 @@
 #include "config.h"
 #include "metrics.h"
 #include "sample.h"
+
+static char scratch[4096];   /* a config file beside the test binary */
 
 /* ---- building a week by hand ---- */
 
@@ -240,6 +243,69 @@ static void test_sample__gb2828_level_ii_sizes(void **state)
 	l.minimum = 10;                             /* the floor still holds */
 	assert_int_equal(sample_size(&l, 30), 10);
 	assert_int_equal(sample_size(&l, 6), 6);
+}
+
+static void test_sample__config_file_can_size_by_gb2828_level_ii(void **state)
+{
+	static const char text[] =
+		"{\"sampling\": {\"seed\": \"iso\", \"levels\": [{\"id\": \"iso_audit\", "
+		"\"label\": \"按标准抽检\", \"stratum\": \"center\", "
+		"\"size\": \"gb2828-II\", \"rate\": 0, \"minimum\": 1}]}}";
+	struct week w;
+	struct config cfg;
+	struct samples s;
+	struct diag d;
+	struct buf out = BUF_INIT;
+	char id[32];
+	FILE *fp;
+	size_t i;
+
+	(void)state;
+	fp = fopen(scratch, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, fp), sizeof(text) - 1);
+	assert_int_equal(fclose(fp), 0);
+	config_init(&cfg);
+	diag_init(&d);
+	if (config_load(&cfg, scratch, &d) < 0) {
+		diag_print(stderr, &d);
+		fail_msg("the scratch config did not load");
+	}
+	diag_release(&d);
+	unlink(scratch);
+	assert_int_equal(cfg.nlevels, 1);
+
+	/* Lots of 30 (D: 8), 3 (A: 2) and 1 (capped: 1). */
+	week_init(&w, 40);
+	for (i = 0; i < 34; i++) {
+		snprintf(id, sizeof(id), "T%02zu", i);
+		add(&w, id, TYPE_REPAIR, "公区维修",
+		    i < 30 ? "东区中心" : i < 33 ? "西区中心" : "北区中心",
+		    "王芳", 1, 0);
+	}
+	sample_init(&s);
+	assert_int_equal(draw(&w, &cfg, NULL, &s), 0);
+	assert_string_equal(s.seed, "iso");
+	assert_int_equal(s.levels[0].nstrata, 3);
+	/* Byte order: 东 E4 B8 9C, 北 E5 8C 97, 西 E8 A5 BF. */
+	assert_string_equal(s.levels[0].strata[0].name, "东区中心");
+	assert_int_equal(s.levels[0].strata[0].n, 8);
+	assert_int_equal(s.levels[0].strata[0].code_letter, 'D');
+	assert_string_equal(s.levels[0].strata[1].name, "北区中心");
+	assert_int_equal(s.levels[0].strata[1].n, 1);
+	assert_string_equal(s.levels[0].strata[2].name, "西区中心");
+	assert_int_equal(s.levels[0].strata[2].n, 2);
+	assert_int_equal(s.levels[0].strata[2].code_letter, 'A');
+	assert_int_equal(s.levels[0].nitems, 11);
+	sample_write_json(&s, &w.m, &out);
+	assert_non_null(strstr(out.s, "\"size\": \"gb2828-II\",\n"));
+	assert_null(strstr(out.s, "\"rate\""));
+	assert_non_null(strstr(out.s, "\"population\": 30, \"n\": 8, "
+				      "\"code_letter\": \"D\""));
+	buf_release(&out);
+	sample_release(&s);
+	config_release(&cfg);
+	week_release(&w);
 }
 
 /* ---- keys ---- */
@@ -1023,11 +1089,12 @@ static void test_sample__csv_neutralises_a_formula_ticket_number(void **state)
 	week_release(&w);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample__size_rule_is_exact_at_ceiling_edges),
 		cmocka_unit_test(test_sample__gb2828_level_ii_sizes),
+		cmocka_unit_test(test_sample__config_file_can_size_by_gb2828_level_ii),
 		cmocka_unit_test(test_sample__key_matches_the_documented_formula),
 		cmocka_unit_test(test_sample__draw_carries_the_documented_key),
 		cmocka_unit_test(test_sample__reproduces_the_documented_worked_example),
@@ -1047,5 +1114,13 @@ int main(void)
 		cmocka_unit_test(test_sample__csv_neutralises_a_formula_ticket_number),
 	};
 
+	const char *slash = strrchr(argv[0], '/');
+	int dirlen = slash ? (int)(slash - argv[0]) : 1;
+
+	(void)argc;
+	/* Beside the binary, but not named test_*: tests/run.sh runs
+	 * everything called that. */
+	snprintf(scratch, sizeof(scratch), "%.*s/scratch-sample-%ld.json",
+		 dirlen, slash ? argv[0] : ".", (long)getpid());
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
