@@ -212,6 +212,13 @@ static void error_at(struct json_reader *r, struct json_record *rec,
 	buf_reset(&r->msg);
 	buf_adds(&r->msg, what);
 	buf_reset(&r->ctx);
+	/*
+	 * The bytes before the record on its first line may be gone from the
+	 * buffer; spaces stand in for them so that the caret lines up.
+	 */
+	if (ls == s)
+		for (i = 1; i < rec->column; i++)
+			buf_addch(&r->ctx, ' ');
 	text_escape_invalid(&r->ctx, ls, (size_t)(le - ls));
 	rec->malformed = true;
 	rec->error = r->msg.s;

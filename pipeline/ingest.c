@@ -1,0 +1,1211 @@
+/*
+ * ingest.c - exports -> normalised records + rejects (see ingest.h).
+ *
+ * Each file is read once (JSON twice: first for the union of its keys),
+ * row by row. A row is checked against the reject reasons in the order of
+ * SPEC §8 rule 3, and the first that applies quarantines it; otherwise it
+ * becomes a ticket candidate (with its inline callbacks) or a callback
+ * candidate. Only when every file is read are the rules that need all
+ * rows applied: the duplicate-ticket rule (§8.7), callback identity
+ * (§8.8), the join of callback rows to tickets, and the orderings that
+ * ticket.h promises.
+ *
+ * Invariants kept throughout: for every file and for the set,
+ * rows_read == accepted + rejected + superseded (a superseded row is moved
+ * from accepted to superseded, never counted twice); rejected rows never
+ * become candidates, so they supersede nothing; every string a record
+ * holds lives in the set's arena, and the short strings that repeat
+ * (centres, butlers, types, statuses, channels, recorders) are interned,
+ * stored once.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "chtime.h"
+#include "csvout.h"
+#include "csvread.h"
+#include "ingest.h"
+#include "jsonread.h"
+#include "textio.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* The six timestamp columns of SPEC §8 rule 3, in canonical order. */
+static const int time_columns[] = { COL_CREATED, COL_COMPLETED, COL_UPDATED,
+				    COL_CB_TIME, COL_CB2_TIME, COL_RECTIFIED };
+
+struct intern {
+	const char **slot;
+	uint32_t *hash;
+	size_t cap, n;
+};
+
+struct ticket_cand {
+	struct ticket t;
+	bool has_updated;
+};
+
+struct cb_cand {
+	const char *ticket_id;
+	uint32_t owner;        /* ticket candidate, or NO_OWNER for a row */
+	uint32_t ticket;       /* index in set->tickets once joined */
+	struct callback cb;
+	bool unrated;          /* satisfaction text that is no label */
+};
+
+#define NO_OWNER UINT32_MAX
+
+struct ingest {
+	const struct ingest_opts *opts;
+	const struct config *cfg;
+	struct ticket_set *set;
+	struct diag *d;
+	struct intern names;
+	struct buf canon_key[COL_COUNT];
+	struct string_list alias_keys[COL_COUNT];
+	struct ticket_cand *tc;
+	size_t ntc, atc;
+	struct cb_cand *cc;
+	size_t ncc, acc;
+	size_t arejects;
+	struct buf tmp, fold;
+};
+
+/* One file's header and the row being looked at. */
+struct file_ctx {
+	uint32_t file;
+	struct input_file *f;
+	size_t ncols;
+	char **header;          /* as written, trimmed */
+	int colmap[COL_COUNT];  /* file column of each canonical one, or -1 */
+	const char **val;       /* the row: ncols values, untrimmed */
+	size_t *len;
+	uint32_t line;
+};
+
+/* ---- interning ---- */
+
+static uint32_t fnv1a(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static const char *intern(struct ingest *in, const char *s, size_t n)
+{
+	struct intern *t = &in->names;
+	uint32_t h;
+	size_t i;
+
+	if (!n)
+		return "";
+	if (t->n * 2 >= t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 1024, j;
+		const char **slot = xcalloc(cap, sizeof(*slot));
+		uint32_t *hash = xcalloc(cap, sizeof(*hash));
+
+		for (j = 0; j < t->cap; j++) {
+			if (!t->slot[j])
+				continue;
+			i = t->hash[j] & (cap - 1);
+			while (slot[i])
+				i = (i + 1) & (cap - 1);
+			slot[i] = t->slot[j];
+			hash[i] = t->hash[j];
+		}
+		free(t->slot);
+		free(t->hash);
+		t->slot = slot;
+		t->hash = hash;
+		t->cap = cap;
+	}
+	h = fnv1a(s, n);
+	i = h & (t->cap - 1);
+	while (t->slot[i]) {
+		if (t->hash[i] == h && !strncmp(t->slot[i], s, n) &&
+		    !t->slot[i][n])
+			return t->slot[i];
+		i = (i + 1) & (t->cap - 1);
+	}
+	t->slot[i] = arena_strndup(&in->set->arena, s, n);
+	t->hash[i] = h;
+	t->n++;
+	return t->slot[i];
+}
+
+/* ---- values ---- */
+
+/* The trimmed value of canonical column c in the row ("" if absent). */
+static const char *value(const struct file_ctx *fc, int c, size_t *n)
+{
+	const char *s;
+	int j = fc->colmap[c];
+
+	if (j < 0 || (size_t)j >= fc->ncols) {
+		*n = 0;
+		return "";
+	}
+	s = fc->val[j];
+	*n = fc->len[j];
+	text_trim(&s, n);
+	return s;
+}
+
+static const char *interned(struct ingest *in, const struct file_ctx *fc,
+			    int c)
+{
+	size_t n;
+	const char *s = value(fc, c, &n);
+
+	return intern(in, s, n);
+}
+
+static const char *copied(struct ingest *in, const struct file_ctx *fc,
+			  int c)
+{
+	size_t n;
+	const char *s = value(fc, c, &n);
+
+	return n ? arena_strndup(&in->set->arena, s, n) : "";
+}
+
+/* A value with full-width digits folded (ticket numbers, phones). */
+static const char *folded(struct ingest *in, const struct file_ctx *fc,
+			  int c)
+{
+	size_t n;
+	const char *s = value(fc, c, &n);
+
+	if (!n)
+		return "";
+	buf_reset(&in->fold);
+	text_fold_digits(&in->fold, s, n);
+	return arena_strndup(&in->set->arena, in->fold.s, in->fold.len);
+}
+
+/* The NUL-terminated trimmed value in in->tmp, for the matchers. */
+static const char *matchable(struct ingest *in, const struct file_ctx *fc,
+			     int c)
+{
+	size_t n;
+	const char *s = value(fc, c, &n);
+
+	buf_reset(&in->tmp);
+	buf_add(&in->tmp, s, n);
+	return in->tmp.s;
+}
+
+static int64_t timestamp(const struct file_ctx *fc, int c)
+{
+	size_t n;
+	const char *s = value(fc, c, &n);
+	int64_t t;
+
+	if (!n || chtime_parse(s, n, &t) < 0)
+		return TIME_NONE;
+	return t;
+}
+
+static int32_t round_of(struct ingest *in, const struct file_ctx *fc)
+{
+	size_t n, i;
+	const char *s = value(fc, COL_CB_ROUND, &n);
+	long v = 0;
+
+	buf_reset(&in->fold);
+	text_fold_digits(&in->fold, s, n);
+	if (!in->fold.len || in->fold.len > 6)
+		return 0;
+	for (i = 0; i < in->fold.len; i++) {
+		if (in->fold.s[i] < '0' || in->fold.s[i] > '9')
+			return 0;
+		v = v * 10 + (in->fold.s[i] - '0');
+	}
+	return (int32_t)v;
+}
+
+/* ---- rejects ---- */
+
+static const char *header_name(const struct file_ctx *fc, int c)
+{
+	int j = fc->colmap[c];
+
+	return j >= 0 ? fc->header[j] : column_name[c];
+}
+
+/* The row's fields as one CSV line, invalid bytes written \xNN. */
+static const char *original_line(struct ingest *in, const struct file_ctx *fc)
+{
+	struct buf line = BUF_INIT, field = BUF_INIT;
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < fc->ncols; i++) {
+		if (i)
+			buf_addch(&line, ',');
+		buf_reset(&field);
+		text_escape_invalid(&field, fc->val[i], fc->len[i]);
+		csv_add_field(&line, field.s, field.len);
+	}
+	s = arena_strndup(&in->set->arena, line.s, line.len);
+	buf_release(&line);
+	buf_release(&field);
+	return s;
+}
+
+static void add_reject(struct ingest *in, struct file_ctx *fc,
+		       enum reject_reason reason, uint32_t column,
+		       const char *original, uint32_t diag_line,
+		       uint32_t diag_column, const char *context,
+		       const char *fmt, ...)
+	__attribute__((format(printf, 9, 10)));
+
+static void add_reject(struct ingest *in, struct file_ctx *fc,
+		       enum reject_reason reason, uint32_t column,
+		       const char *original, uint32_t diag_line,
+		       uint32_t diag_column, const char *context,
+		       const char *fmt, ...)
+{
+	struct ticket_set *set = in->set;
+	struct buf msg = BUF_INIT;
+	struct reject *r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	ALLOC_GROW(set->rejects, set->nrejects + 1, in->arejects);
+	r = &set->rejects[set->nrejects++];
+	r->file = fc->file;
+	r->line = fc->line;
+	r->column = column;
+	r->reason = (uint8_t)reason;
+	r->message = arena_strndup(&set->arena, msg.s, msg.len);
+	r->original = original ? original : original_line(in, fc);
+	set->rejected++;
+	fc->f->rejected++;
+	set->quality.reasons[reason]++;
+	diag_report_context(in->d, DIAG_ERROR, fc->f->path,
+			    diag_line ? diag_line : fc->line,
+			    diag_line ? diag_column : column, context,
+			    "%s (%s)", msg.s, reject_reason_code[reason]);
+	buf_release(&msg);
+}
+
+/*
+ * SPEC §8 rule 3 from missing_ticket_id on (the readers have checked
+ * field_count, bad_encoding and field_too_long). Returns true when the
+ * row is rejected.
+ */
+static bool check_row(struct ingest *in, struct file_ctx *fc)
+{
+	size_t n, k;
+	const char *s;
+
+	s = value(fc, COL_TICKET_ID, &n);
+	if (!n) {
+		add_reject(in, fc, REJECT_MISSING_TICKET_ID,
+			   (uint32_t)fc->colmap[COL_TICKET_ID] + 1, NULL, 0, 0,
+			   NULL, "no ticket number in column '%s'",
+			   header_name(fc, COL_TICKET_ID));
+		return true;
+	}
+	if (fc->f->kind == FILE_TICKETS &&
+	    config_match_type(in->cfg, matchable(in, fc, COL_TYPE)) < 0) {
+		struct buf esc = BUF_INIT;
+
+		text_escape_invalid(&esc, in->tmp.s, in->tmp.len);
+		if (esc.len)
+			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
+				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, 0,
+				   0, NULL, "unknown ticket type '%s' in column '%s'",
+				   esc.s, header_name(fc, COL_TYPE));
+		else
+			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
+				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, 0,
+				   0, NULL, "empty ticket type in column '%s'",
+				   header_name(fc, COL_TYPE));
+		buf_release(&esc);
+		return true;
+	}
+	if (fc->f->kind == FILE_CALLBACKS) {
+		value(fc, COL_CB_TIME, &n);
+		if (!n) {
+			add_reject(in, fc, REJECT_NO_CALLBACK_TIME,
+				   (uint32_t)fc->colmap[COL_CB_TIME] + 1, NULL,
+				   0, 0, NULL, "no callback time in column '%s'",
+				   header_name(fc, COL_CB_TIME));
+			return true;
+		}
+	}
+	/* Timestamp columns in the order the file has them. */
+	for (k = 0; k < fc->ncols; k++) {
+		size_t t;
+
+		for (t = 0; t < sizeof(time_columns) / sizeof(time_columns[0]); t++) {
+			int c = time_columns[t];
+			int64_t when;
+
+			if (fc->colmap[c] != (int)k)
+				continue;
+			s = value(fc, c, &n);
+			if (n && chtime_parse(s, n, &when) < 0) {
+				struct buf esc = BUF_INIT;
+
+				text_escape_invalid(&esc, s, n);
+				add_reject(in, fc, REJECT_BAD_TIMESTAMP,
+					   (uint32_t)k + 1, NULL, 0, 0, NULL,
+					   "invalid timestamp '%s' in column '%s'",
+					   esc.s, fc->header[k]);
+				buf_release(&esc);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* ---- accepted rows ---- */
+
+static void fill_callback(struct ingest *in, const struct file_ctx *fc,
+			  struct cb_cand *c, enum callback_source source)
+{
+	const struct config *cfg = in->cfg;
+	struct callback *cb = &c->cb;
+	const char *sat_text;
+	bool attempt;
+
+	memset(cb, 0, sizeof(*cb));
+	cb->source = (uint8_t)source;
+	cb->file = fc->file;
+	cb->line = fc->line;
+	if (source == CB_INLINE_SECOND) {
+		cb->at = timestamp(fc, COL_CB2_TIME);
+		cb->recorder = cb->channel = cb->result = cb->remark = "";
+		sat_text = interned(in, fc, COL_CB2_SATISFACTION);
+		attempt = config_is_attempt(cfg, sat_text);
+	} else {
+		cb->at = timestamp(fc, COL_CB_TIME);
+		cb->recorder = interned(in, fc, COL_CB_RECORDER);
+		cb->channel = interned(in, fc, COL_CB_CHANNEL);
+		cb->result = interned(in, fc, COL_CB_RESULT);
+		cb->remark = copied(in, fc, COL_CB_REMARK);
+		cb->round = round_of(in, fc);
+		sat_text = interned(in, fc, COL_CB_SATISFACTION);
+		attempt = config_is_attempt(cfg, sat_text) ||
+			  config_is_attempt(cfg, cb->result);
+	}
+	cb->satisfaction_text = sat_text;
+	cb->is_attempt = attempt;
+	if (!attempt) {
+		cb->satisfaction = (uint8_t)config_match_satisfaction(cfg, sat_text);
+		c->unrated = *sat_text && cb->satisfaction == SAT_NONE;
+	} else {
+		c->unrated = false;
+	}
+}
+
+static struct cb_cand *new_cb(struct ingest *in)
+{
+	ALLOC_GROW(in->cc, in->ncc + 1, in->acc);
+	return &in->cc[in->ncc++];
+}
+
+static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
+{
+	struct ticket_cand *tc;
+	struct ticket *t;
+	uint32_t idx;
+	size_t n;
+
+	ALLOC_GROW(in->tc, in->ntc + 1, in->atc);
+	idx = (uint32_t)in->ntc++;
+	tc = &in->tc[idx];
+	t = &tc->t;
+	memset(tc, 0, sizeof(*tc));
+	t->id = folded(in, fc, COL_TICKET_ID);
+	t->center = interned(in, fc, COL_CENTER);
+	t->unit = copied(in, fc, COL_UNIT);
+	t->owner = copied(in, fc, COL_OWNER);
+	t->phone = folded(in, fc, COL_PHONE);
+	t->type_text = interned(in, fc, COL_TYPE);
+	t->type = (int8_t)config_match_type(in->cfg, t->type_text);
+	t->subtype = interned(in, fc, COL_SUBTYPE);
+	t->content = copied(in, fc, COL_CONTENT);
+	t->butler = interned(in, fc, COL_BUTLER);
+	t->status = interned(in, fc, COL_STATUS);
+	t->handler = interned(in, fc, COL_HANDLER);
+	t->cancelled = config_is_cancelled(in->cfg, t->status);
+	t->created_at = timestamp(fc, COL_CREATED);
+	t->completed_at = timestamp(fc, COL_COMPLETED);
+	t->updated_at = timestamp(fc, COL_UPDATED);
+	t->rectified_at = timestamp(fc, COL_RECTIFIED);
+	t->file = fc->file;
+	t->line = fc->line;
+	tc->has_updated = t->updated_at != TIME_NONE;
+	/* SPEC §8 rule 8: an inline callback exists when its time does. */
+	value(fc, COL_CB_TIME, &n);
+	if (n) {
+		struct cb_cand *c = new_cb(in);
+
+		fill_callback(in, fc, c, CB_INLINE_FIRST);
+		c->ticket_id = in->tc[idx].t.id;
+		c->owner = idx;
+	}
+	value(fc, COL_CB2_TIME, &n);
+	if (n) {
+		struct cb_cand *c = new_cb(in);
+
+		fill_callback(in, fc, c, CB_INLINE_SECOND);
+		c->ticket_id = in->tc[idx].t.id;
+		c->owner = idx;
+	}
+}
+
+static void accept_callback_row(struct ingest *in, const struct file_ctx *fc)
+{
+	struct cb_cand *c = new_cb(in);
+
+	fill_callback(in, fc, c, CB_ROW);
+	c->ticket_id = folded(in, fc, COL_TICKET_ID);
+	c->owner = NO_OWNER;
+}
+
+static void take_row(struct ingest *in, struct file_ctx *fc)
+{
+	if (check_row(in, fc))
+		return;
+	if (fc->f->kind == FILE_TICKETS)
+		accept_ticket(in, fc);
+	else
+		accept_callback_row(in, fc);
+	in->set->accepted++;
+	fc->f->accepted++;
+}
+
+/* ---- headers ---- */
+
+static void matcher_init(struct ingest *in)
+{
+	int c;
+	size_t i;
+
+	for (c = 0; c < COL_COUNT; c++) {
+		const struct string_list *al = &in->cfg->column_aliases[c];
+
+		buf_init(&in->canon_key[c]);
+		text_header_key(&in->canon_key[c], column_name[c],
+				strlen(column_name[c]));
+		memset(&in->alias_keys[c], 0, sizeof(in->alias_keys[c]));
+		for (i = 0; i < al->nr; i++) {
+			struct buf k = BUF_INIT;
+
+			text_header_key(&k, al->items[i], strlen(al->items[i]));
+			string_list_add(&in->alias_keys[c], k.s);
+			buf_release(&k);
+		}
+	}
+}
+
+static int match_column(struct ingest *in, const char *key)
+{
+	int c;
+
+	for (c = 0; c < COL_COUNT; c++)
+		if (!strcmp(key, in->canon_key[c].s) ||
+		    string_list_has(&in->alias_keys[c], key))
+			return c;
+	return -1;
+}
+
+static void unrecognised(struct ingest *in, struct file_ctx *fc,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void unrecognised(struct ingest *in, struct file_ctx *fc,
+			 const char *fmt, ...)
+{
+	struct buf why = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&why, fmt, ap);
+	va_end(ap);
+	fc->f->kind = FILE_UNRECOGNISED;
+	fc->f->why = arena_strndup(&in->set->arena, why.s, why.len);
+	diag_report(in->d, DIAG_WARNING, fc->f->path, 0, 0,
+		    "unrecognised file, skipped: %s", why.s);
+	buf_release(&why);
+}
+
+/*
+ * Reads a header of n names into fc and decides the file's kind. Trailing
+ * blank names are dropped (Excel's habit); a blank name before them, or
+ * two names for one column, makes the file unrecognised. Returns 0 when
+ * the file is an export, -1 otherwise (already reported).
+ */
+static int read_header(struct ingest *in, struct file_ctx *fc,
+		       const char *const *names, const size_t *lens, size_t n)
+{
+	struct buf *keys;
+	size_t i, j;
+	int c, ret = -1;
+
+	while (n) {
+		const char *s = names[n - 1];
+		size_t len = lens[n - 1];
+
+		text_trim(&s, &len);
+		if (len)
+			break;
+		n--;
+	}
+	for (c = 0; c < COL_COUNT; c++)
+		fc->colmap[c] = -1;
+	fc->ncols = n;
+	fc->header = arena_alloc(&in->set->arena, (n + 1) * sizeof(char *));
+	keys = xcalloc(n + 1, sizeof(*keys));
+	for (i = 0; i < n; i++) {
+		const char *s = names[i];
+		size_t len = lens[i];
+		struct buf esc = BUF_INIT;
+
+		text_trim(&s, &len);
+		text_escape_invalid(&esc, s, len);
+		fc->header[i] = arena_strndup(&in->set->arena, esc.s, esc.len);
+		buf_release(&esc);
+		buf_init(&keys[i]);
+		text_header_key(&keys[i], fc->header[i], strlen(fc->header[i]));
+	}
+	for (i = 0; i < n; i++) {
+		if (!keys[i].len) {
+			unrecognised(in, fc, "column %zu of the header is blank",
+				     i + 1);
+			goto out;
+		}
+		for (j = 0; j < i; j++)
+			if (!strcmp(keys[i].s, keys[j].s)) {
+				unrecognised(in, fc, "duplicate column '%s' "
+					     "(columns %zu and %zu)",
+					     fc->header[i], j + 1, i + 1);
+				goto out;
+			}
+		c = match_column(in, keys[i].s);
+		if (c < 0)
+			continue;
+		if (fc->colmap[c] >= 0) {
+			unrecognised(in, fc, "columns '%s' and '%s' are both %s "
+				     "(columns %d and %zu)",
+				     fc->header[fc->colmap[c]], fc->header[i],
+				     column_name[c], fc->colmap[c] + 1, i + 1);
+			goto out;
+		}
+		fc->colmap[c] = (int)i;
+	}
+	if (fc->colmap[COL_TYPE] >= 0 && fc->colmap[COL_TICKET_ID] >= 0) {
+		fc->f->kind = FILE_TICKETS;
+	} else if (fc->colmap[COL_TICKET_ID] >= 0 &&
+		   fc->colmap[COL_CB_TIME] >= 0) {
+		fc->f->kind = FILE_CALLBACKS;
+	} else if (fc->colmap[COL_TYPE] >= 0) {
+		unrecognised(in, fc, "a %s column but no %s column",
+			     column_name[COL_TYPE], column_name[COL_TICKET_ID]);
+		goto out;
+	} else {
+		unrecognised(in, fc, "no %s column, and not both %s and %s",
+			     column_name[COL_TYPE], column_name[COL_TICKET_ID],
+			     column_name[COL_CB_TIME]);
+		goto out;
+	}
+	ret = 0;
+out:
+	for (i = 0; i < n; i++)
+		buf_release(&keys[i]);
+	free(keys);
+	return ret;
+}
+
+/* ---- CSV files ---- */
+
+static void read_csv(struct ingest *in, struct file_ctx *fc)
+{
+	struct buf err = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	bool have_header = false;
+	int rc;
+
+	r = csv_reader_open(fc->f->path, in->opts->encoding,
+			    in->cfg->max_field_bytes, &err);
+	if (!r) {
+		unrecognised(in, fc, "cannot read: %s", err.s);
+		goto out;
+	}
+	fc->f->encoding = csv_reader_encoding(r);
+	diag_report(in->d, DIAG_NOTE, fc->f->path, 0, 0, "read as %s (%s)",
+		    fc->f->encoding, csv_reader_encoding_why(r));
+	while ((rc = csv_reader_next(r, &rec, &err)) > 0) {
+		size_t n = rec.nfields;
+
+		if (!have_header) {
+			if (read_header(in, fc, (const char *const *)rec.fields,
+					rec.lens, rec.nfields) < 0)
+				goto out;
+			have_header = true;
+			in->set->files_recognised++;
+			continue;
+		}
+		in->set->rows_read++;
+		fc->f->rows_read++;
+		fc->line = rec.line;
+		fc->val = (const char **)rec.fields;
+		fc->len = rec.lens;
+		/* Trailing empty fields beyond the header are tolerated. */
+		while (n > fc->ncols && !rec.lens[n - 1] && !rec.malformed)
+			n--;
+		if (rec.malformed) {
+			size_t save = fc->ncols;
+
+			fc->ncols = rec.nfields;
+			add_reject(in, fc, REJECT_MALFORMED_RECORD,
+				   (uint32_t)rec.nfields + 1, NULL,
+				   rec.error_line, rec.error_column, NULL,
+				   "malformed CSV: %s at line %u, character %u",
+				   rec.error, rec.error_line, rec.error_column);
+			fc->ncols = save;
+			continue;
+		}
+		if (n != fc->ncols) {
+			size_t save = fc->ncols;
+
+			fc->ncols = rec.nfields;
+			add_reject(in, fc, REJECT_FIELD_COUNT, 0, NULL, 0, 0, NULL,
+				   "expected %zu fields, found %zu", save, n);
+			fc->ncols = save;
+			continue;
+		}
+		if (rec.bad_encoding) {
+			size_t col = rec.bad_field;
+
+			add_reject(in, fc, REJECT_BAD_ENCODING, (uint32_t)col,
+				   NULL, 0, 0, NULL,
+				   "invalid %s at byte offset %llu%s%s%s",
+				   fc->f->encoding,
+				   (unsigned long long)rec.bad_offset,
+				   col ? " in column '" : "",
+				   col ? fc->header[col - 1] : "", col ? "'" : "");
+			continue;
+		}
+		if (rec.long_field) {
+			size_t col = rec.long_field;
+
+			add_reject(in, fc, REJECT_FIELD_TOO_LONG, (uint32_t)col,
+				   NULL, 0, 0, NULL,
+				   "field of %zu bytes in column '%s' is over "
+				   "the limit of %zu", rec.lens[col - 1],
+				   fc->header[col - 1], in->cfg->max_field_bytes);
+			continue;
+		}
+		take_row(in, fc);
+	}
+	if (rc < 0)
+		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0,
+			    "read error, the rest of the file is skipped: %s",
+			    err.s);
+	if (!have_header && fc->f->kind != FILE_UNRECOGNISED)
+		unrecognised(in, fc, "no header: the file is empty");
+out:
+	csv_reader_free(r);
+	buf_release(&err);
+}
+
+/* ---- JSON files ---- */
+
+struct json_keys {
+	char **name;
+	size_t *len;
+	size_t n, alloc;
+};
+
+static ssize_t key_index(const struct json_keys *k, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (!strcmp(k->name[i], name))
+			return (ssize_t)i;
+	return -1;
+}
+
+/* The first pass: the union of the keys, in order of first appearance. */
+static int json_union(struct ingest *in, struct file_ctx *fc, bool lines,
+		      struct json_keys *keys)
+{
+	struct buf err = BUF_INIT;
+	struct json_reader *r = json_reader_open(fc->f->path, lines, &err);
+	struct json_record rec;
+	int rc = -1;
+
+	if (!r) {
+		unrecognised(in, fc, "cannot read: %s", err.s);
+		goto out;
+	}
+	while (json_reader_next(r, &rec, &err) > 0) {
+		const cJSON *item;
+
+		if (!rec.obj)
+			continue;
+		for (item = rec.obj->child; item; item = item->next) {
+			if (key_index(keys, item->string) >= 0)
+				continue;
+			ALLOC_GROW(keys->name, keys->n + 1, keys->alloc);
+			keys->len = xreallocarray(keys->len, keys->alloc,
+						  sizeof(*keys->len));
+			keys->name[keys->n] = xstrdup(item->string);
+			keys->len[keys->n] = strlen(item->string);
+			keys->n++;
+		}
+	}
+	rc = 0;
+out:
+	json_reader_free(r);
+	buf_release(&err);
+	return rc;
+}
+
+static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
+{
+	struct json_keys keys = { NULL, NULL, 0, 0 };
+	struct buf err = BUF_INIT, vals = BUF_INIT, esc = BUF_INIT;
+	struct json_reader *r = NULL;
+	struct json_record rec;
+	size_t *offs = NULL, i;
+	int rc;
+
+	fc->f->encoding = "UTF-8";
+	if (json_union(in, fc, lines, &keys) < 0)
+		goto out;
+	if (!keys.n) {
+		unrecognised(in, fc, "no records with keys");
+		goto out;
+	}
+	if (read_header(in, fc, (const char *const *)keys.name, keys.len,
+			keys.n) < 0)
+		goto out;
+	in->set->files_recognised++;
+	r = json_reader_open(fc->f->path, lines, &err);
+	if (!r) {
+		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0, "%s", err.s);
+		goto out;
+	}
+	offs = xcalloc(keys.n + 1, sizeof(*offs));
+	fc->val = xcalloc(keys.n + 1, sizeof(*fc->val));
+	fc->len = xcalloc(keys.n + 1, sizeof(*fc->len));
+	while ((rc = json_reader_next(r, &rec, &err)) > 0) {
+		const cJSON *item, *nested = NULL;
+		size_t too_long = 0;
+
+		in->set->rows_read++;
+		fc->f->rows_read++;
+		fc->line = rec.line;
+		if (!rec.obj) {
+			/* The original is the record's text, as one field. */
+			const char *original;
+
+			buf_reset(&esc);
+			text_escape_invalid(&esc, rec.text, rec.len);
+			buf_reset(&vals);
+			csv_add_field(&vals, esc.s, esc.len);
+			original = arena_strndup(&in->set->arena, vals.s,
+						 vals.len);
+			if (rec.bad_encoding)
+				add_reject(in, fc, REJECT_BAD_ENCODING, 0,
+					   original, rec.error_line,
+					   rec.error_column, rec.error_context,
+					   "invalid UTF-8 at byte offset %llu",
+					   (unsigned long long)rec.bad_offset);
+			else
+				add_reject(in, fc, REJECT_MALFORMED_RECORD, 0,
+					   original, rec.error_line,
+					   rec.error_column, rec.error_context,
+					   "%s", rec.error);
+			continue;
+		}
+		/* The values in header order; absent keys are empty. */
+		buf_reset(&vals);
+		for (i = 0; i < keys.n; i++)
+			offs[i] = SIZE_MAX;
+		for (item = rec.obj->child; item; item = item->next) {
+			ssize_t k = key_index(&keys, item->string);
+			size_t start = vals.len;
+
+			if (k < 0)
+				continue;
+			if (json_value_text(item, &vals) < 0) {
+				char *p = cJSON_PrintUnformatted(item);
+
+				if (!nested)
+					nested = item;
+				buf_adds(&vals, p ? p : "");
+				cJSON_free(p);
+			}
+			offs[k] = start;
+			fc->len[k] = vals.len - start;
+			if (fc->len[k] > in->cfg->max_field_bytes && !too_long)
+				too_long = (size_t)k + 1;
+			buf_addch(&vals, '\0');
+		}
+		for (i = 0; i < keys.n; i++) {
+			if (offs[i] == SIZE_MAX) {
+				fc->val[i] = "";
+				fc->len[i] = 0;
+			} else {
+				fc->val[i] = vals.s + offs[i];
+			}
+		}
+		if (too_long) {
+			add_reject(in, fc, REJECT_FIELD_TOO_LONG, (uint32_t)too_long,
+				   NULL, 0, 0, NULL,
+				   "field of %zu bytes in column '%s' is over "
+				   "the limit of %zu", fc->len[too_long - 1],
+				   fc->header[too_long - 1],
+				   in->cfg->max_field_bytes);
+			continue;
+		}
+		if (check_row(in, fc))
+			continue;
+		if (nested) {
+			ssize_t k = key_index(&keys, nested->string);
+
+			add_reject(in, fc, REJECT_MALFORMED_RECORD, (uint32_t)k + 1,
+				   NULL, 0, 0, NULL,
+				   "value of '%s' is %s, not text",
+				   fc->header[k], cJSON_IsArray(nested) ?
+				   "an array" : "an object");
+			continue;
+		}
+		if (fc->f->kind == FILE_TICKETS)
+			accept_ticket(in, fc);
+		else
+			accept_callback_row(in, fc);
+		in->set->accepted++;
+		fc->f->accepted++;
+	}
+	if (rc < 0)
+		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0,
+			    "%s; the rest of the file is skipped", err.s);
+out:
+	json_reader_free(r);
+	for (i = 0; i < keys.n; i++)
+		free(keys.name[i]);
+	free(keys.name);
+	free(keys.len);
+	free(offs);
+	free(fc->val);
+	free(fc->len);
+	fc->val = NULL;
+	fc->len = NULL;
+	buf_release(&err);
+	buf_release(&vals);
+	buf_release(&esc);
+}
+
+/* ---- the rules that need every row ---- */
+
+static int cmp_ticket_cand(const void *a, const void *b)
+{
+	const struct ticket_cand *x = a, *y = b;
+	int c = strcmp(x->t.id, y->t.id);
+
+	if (c)
+		return c;
+	/* SPEC §8 rule 7: (has 更新时间, 更新时间, file order, line). */
+	if (x->has_updated != y->has_updated)
+		return x->has_updated ? 1 : -1;
+	if (x->has_updated && x->t.updated_at != y->t.updated_at)
+		return x->t.updated_at < y->t.updated_at ? -1 : 1;
+	if (x->t.file != y->t.file)
+		return x->t.file < y->t.file ? -1 : 1;
+	if (x->t.line != y->t.line)
+		return x->t.line < y->t.line ? -1 : 1;
+	return 0;
+}
+
+/* Identity (ticket, time, recorder), then the order of occurrence. */
+static int cmp_cb_identity(const void *a, const void *b)
+{
+	const struct cb_cand *x = a, *y = b;
+	int c = strcmp(x->ticket_id, y->ticket_id);
+
+	if (c)
+		return c;
+	if (x->cb.at != y->cb.at)
+		return x->cb.at < y->cb.at ? -1 : 1;
+	c = strcmp(x->cb.recorder, y->cb.recorder);
+	if (c)
+		return c;
+	if (x->cb.file != y->cb.file)
+		return x->cb.file < y->cb.file ? -1 : 1;
+	if (x->cb.line != y->cb.line)
+		return x->cb.line < y->cb.line ? -1 : 1;
+	return (int)x->cb.source - (int)y->cb.source;
+}
+
+/* ticket.h's order: by ticket, then (at, source, file, line). */
+static int cmp_cb_final(const void *a, const void *b)
+{
+	const struct cb_cand *x = a, *y = b;
+
+	if (x->ticket != y->ticket)
+		return x->ticket < y->ticket ? -1 : 1;
+	if (x->cb.at != y->cb.at)
+		return x->cb.at < y->cb.at ? -1 : 1;
+	if (x->cb.source != y->cb.source)
+		return (int)x->cb.source - (int)y->cb.source;
+	if (x->cb.file != y->cb.file)
+		return x->cb.file < y->cb.file ? -1 : 1;
+	if (x->cb.line != y->cb.line)
+		return x->cb.line < y->cb.line ? -1 : 1;
+	return 0;
+}
+
+static void supersede_row(struct ingest *in, uint32_t file)
+{
+	struct ticket_set *set = in->set;
+
+	set->accepted--;
+	set->superseded++;
+	set->files[file].accepted--;
+	set->files[file].superseded++;
+}
+
+static void resolve(struct ingest *in)
+{
+	struct ticket_set *set = in->set;
+	size_t i, j, n;
+
+	/* Duplicate tickets: the greatest of each number wins. */
+	qsort(in->tc, in->ntc, sizeof(*in->tc), cmp_ticket_cand);
+	set->tickets = xcalloc(in->ntc + 1, sizeof(*set->tickets));
+	for (i = 0; i < in->ntc; i = j) {
+		for (j = i + 1; j < in->ntc &&
+		     !strcmp(in->tc[j].t.id, in->tc[i].t.id); j++)
+			;
+		set->tickets[set->ntickets++] = in->tc[j - 1].t;
+		for (n = i; n + 1 < j; n++) {
+			supersede_row(in, in->tc[n].t.file);
+			set->quality.superseded_tickets++;
+		}
+	}
+	/*
+	 * A ticket's inline callbacks go with it: they stay only when their
+	 * row (file, line) is the winner's.
+	 */
+	n = 0;
+	for (i = 0; i < in->ncc; i++) {
+		struct cb_cand *c = &in->cc[i];
+
+		if (c->owner != NO_OWNER) {
+			const struct ticket *t = ticket_set_find(set,
+								 c->ticket_id);
+
+			if (!t || t->file != c->cb.file ||
+			    t->line != c->cb.line)
+				continue;
+		}
+		in->cc[n++] = *c;
+	}
+	in->ncc = n;
+
+	/* Callback identity: the last occurrence of each wins. */
+	qsort(in->cc, in->ncc, sizeof(*in->cc), cmp_cb_identity);
+	n = 0;
+	for (i = 0; i < in->ncc; i++) {
+		struct cb_cand *c = &in->cc[i];
+		const struct cb_cand *next = i + 1 < in->ncc ? &in->cc[i + 1] : NULL;
+
+		if (next && !strcmp(next->ticket_id, c->ticket_id) &&
+		    next->cb.at == c->cb.at &&
+		    !strcmp(next->cb.recorder, c->cb.recorder)) {
+			set->quality.superseded_callbacks++;
+			if (c->owner == NO_OWNER)
+				supersede_row(in, c->cb.file);
+			continue;
+		}
+		in->cc[n++] = *c;
+	}
+	in->ncc = n;
+
+	/* The join: a callback row on no accepted ticket is an orphan. */
+	n = 0;
+	for (i = 0; i < in->ncc; i++) {
+		struct cb_cand *c = &in->cc[i];
+		const struct ticket *t = ticket_set_find(set, c->ticket_id);
+
+		if (!t) {
+			set->quality.orphan_callbacks++;
+			continue;
+		}
+		c->ticket = (uint32_t)(t - set->tickets);
+		in->cc[n++] = *c;
+	}
+	in->ncc = n;
+	qsort(in->cc, in->ncc, sizeof(*in->cc), cmp_cb_final);
+	set->callbacks = xcalloc(in->ncc + 1, sizeof(*set->callbacks));
+	for (i = 0; i < in->ncc; i++) {
+		struct ticket *t = &set->tickets[in->cc[i].ticket];
+
+		if (!t->n_cb)
+			t->first_cb = (uint32_t)i;
+		t->n_cb++;
+		set->callbacks[i] = in->cc[i].cb;
+		if (in->cc[i].unrated)
+			set->quality.unrated_satisfaction++;
+	}
+	set->ncallbacks = in->ncc;
+	for (i = 0; i < set->ntickets; i++) {
+		const struct ticket *t = &set->tickets[i];
+
+		if (*t->subtype && !config_known_subtype(in->cfg, t->type,
+							 t->subtype))
+			set->quality.unknown_subtype++;
+	}
+}
+
+/* ---- entry points ---- */
+
+static bool has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n > k && !strcasecmp(name + n - k, suffix);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+int ingest_read_files(const char *const *paths, size_t npaths,
+		      const struct ingest_opts *opts, const struct config *cfg,
+		      struct ticket_set *set, struct diag *d)
+{
+	struct ingest in;
+	size_t i;
+	int c;
+
+	memset(&in, 0, sizeof(in));
+	in.opts = opts;
+	in.cfg = cfg;
+	in.set = set;
+	in.d = d;
+	buf_init(&in.tmp);
+	buf_init(&in.fold);
+	matcher_init(&in);
+	set->files = xcalloc(npaths + 1, sizeof(*set->files));
+	for (i = 0; i < npaths; i++) {
+		struct input_file *f = &set->files[set->nfiles++];
+		struct file_ctx fc;
+		struct stat st;
+
+		memset(&fc, 0, sizeof(fc));
+		fc.file = (uint32_t)i;
+		fc.f = f;
+		f->name = arena_strdup(&set->arena, base_name(paths[i]));
+		f->path = arena_strdup(&set->arena, paths[i]);
+		f->encoding = "";
+		f->why = "";
+		f->kind = FILE_UNRECOGNISED;
+		if (stat(paths[i], &st) == 0)
+			f->size = (uint64_t)st.st_size;
+		if (has_suffix(f->name, ".jsonl"))
+			read_json(&in, &fc, true);
+		else if (has_suffix(f->name, ".json"))
+			read_json(&in, &fc, false);
+		else
+			read_csv(&in, &fc);
+	}
+	resolve(&in);
+	free(in.tc);
+	free(in.cc);
+	free(in.names.slot);
+	free(in.names.hash);
+	for (c = 0; c < COL_COUNT; c++) {
+		buf_release(&in.canon_key[c]);
+		string_list_clear(&in.alias_keys[c]);
+	}
+	buf_release(&in.tmp);
+	buf_release(&in.fold);
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
+	       struct ticket_set *set, struct diag *d)
+{
+	DIR *dir = opendir(opts->input_dir);
+	struct dirent *e;
+	char **names = NULL, **paths = NULL;
+	size_t n = 0, alloc = 0, i;
+	int ret = -1;
+
+	if (!dir) {
+		diag_report(d, DIAG_ERROR, opts->input_dir, 0, 0,
+			    "cannot read the input folder: %s", strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(dir))) {
+		struct buf path = BUF_INIT;
+		struct stat st;
+
+		/* SPEC §8 rule 1. */
+		if (e->d_name[0] == '.' ||
+		    !(has_suffix(e->d_name, ".csv") ||
+		      has_suffix(e->d_name, ".json") ||
+		      has_suffix(e->d_name, ".jsonl")))
+			continue;
+		buf_addf(&path, "%s/%s", opts->input_dir, e->d_name);
+		if (stat(path.s, &st) < 0 || !S_ISREG(st.st_mode)) {
+			buf_release(&path);
+			continue;
+		}
+		buf_release(&path);
+		ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(*names), cmp_names);
+	paths = xcalloc(n + 1, sizeof(*paths));
+	for (i = 0; i < n; i++) {
+		struct buf path = BUF_INIT;
+
+		buf_addf(&path, "%s/%s", opts->input_dir, names[i]);
+		paths[i] = buf_detach(&path, NULL);
+	}
+	ret = ingest_read_files((const char *const *)paths, n, opts, cfg, set,
+				d);
+	for (i = 0; i < n; i++) {
+		free(names[i]);
+		free(paths[i]);
+	}
+	free(names);
+	free(paths);
+	return ret;
+}

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Golden cases of the ingest stage: for every tests/golden/ingest-*/ case,
+# runs 'huifang ingest' on its input/ (with the options in its args file,
+# if any) and compares, byte for byte, the summary line, rejects.csv and
+# the records/ artifact with expected/; then runs 'huifang check' on the
+# case's export files (sorted by name) and compares its output and exit
+# status with expected/check.txt and expected/check.rc.
+# usage: tests/e2e/golden_ingest.sh BUILD_DIR
+set -u
+build=${1:-build}
+huifang=$(cd "$build" && pwd)/huifang
+root=$(pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+fail() {
+	echo "FAIL $case: $*"
+	failed=1
+}
+
+same() {
+	if ! cmp -s "$1" "$2"; then
+		fail "$2 differs from $1"
+		diff -u "$1" "$2" | head -n 40
+	fi
+}
+
+for dir in "$root"/tests/golden/ingest-*/; do
+	case=$(basename "$dir")
+	out=$tmp/$case
+	mkdir -p "$out"
+	args=""
+	[ -f "$dir/args" ] && args=$(cat "$dir/args")
+	# shellcheck disable=SC2086
+	(cd "$dir" && "$huifang" ingest --input input --output "$out/output" \
+		$args >"$out/summary.txt" 2>"$out/stderr.txt")
+	rc=$?
+	[ "$rc" -eq "$(cat "$dir/expected/ingest.rc" 2>/dev/null || echo 0)" ] ||
+		fail "ingest exited $rc"
+	same "$dir/expected/summary.txt" "$out/summary.txt"
+	same "$dir/expected/rejects.csv" "$out/output/rejects.csv"
+	for f in summary.json tickets.jsonl callbacks.jsonl; do
+		same "$dir/expected/records/$f" "$out/output/records/$f"
+	done
+	if [ -f "$dir/expected/check.txt" ]; then
+		files=$(cd "$dir" && ls input | grep -iE '\.(csv|json|jsonl)$' |
+			LC_ALL=C sort | sed 's|^|input/|')
+		# shellcheck disable=SC2086
+		(cd "$dir" && "$huifang" check $args $files >"$out/check.txt" 2>&1)
+		rc=$?
+		same "$dir/expected/check.txt" "$out/check.txt"
+		[ "$rc" -eq "$(cat "$dir/expected/check.rc")" ] ||
+			fail "check exited $rc"
+	fi
+	[ "$failed" -eq 0 ] && echo "ok $case"
+done
+exit "$failed"
