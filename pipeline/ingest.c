@@ -723,7 +723,7 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0,
 			    "read error, the rest of the file is skipped: %s",
 			    err.s);
-	if (!have_header && fc->f->kind != FILE_UNRECOGNISED)
+	if (!have_header && !*fc->f->why)
 		unrecognised(in, fc, "no header: the file is empty");
 out:
 	csv_reader_free(r);
@@ -923,6 +923,14 @@ out:
 
 /* ---- the rules that need every row ---- */
 
+/* qsort, which must not be given NULL even for nothing to sort. */
+static void sort(void *base, size_t n, size_t size,
+		 int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static int cmp_ticket_cand(const void *a, const void *b)
 {
 	const struct ticket_cand *x = a, *y = b;
@@ -996,7 +1004,7 @@ static void resolve(struct ingest *in)
 	size_t i, j, n;
 
 	/* Duplicate tickets: the greatest of each number wins. */
-	qsort(in->tc, in->ntc, sizeof(*in->tc), cmp_ticket_cand);
+	sort(in->tc, in->ntc, sizeof(*in->tc), cmp_ticket_cand);
 	set->tickets = xcalloc(in->ntc + 1, sizeof(*set->tickets));
 	for (i = 0; i < in->ntc; i = j) {
 		for (j = i + 1; j < in->ntc &&
@@ -1029,7 +1037,7 @@ static void resolve(struct ingest *in)
 	in->ncc = n;
 
 	/* Callback identity: the last occurrence of each wins. */
-	qsort(in->cc, in->ncc, sizeof(*in->cc), cmp_cb_identity);
+	sort(in->cc, in->ncc, sizeof(*in->cc), cmp_cb_identity);
 	n = 0;
 	for (i = 0; i < in->ncc; i++) {
 		struct cb_cand *c = &in->cc[i];
@@ -1061,7 +1069,7 @@ static void resolve(struct ingest *in)
 		in->cc[n++] = *c;
 	}
 	in->ncc = n;
-	qsort(in->cc, in->ncc, sizeof(*in->cc), cmp_cb_final);
+	sort(in->cc, in->ncc, sizeof(*in->cc), cmp_cb_final);
 	set->callbacks = xcalloc(in->ncc + 1, sizeof(*set->callbacks));
 	for (i = 0; i < in->ncc; i++) {
 		struct ticket *t = &set->tickets[in->cc[i].ticket];
@@ -1191,7 +1199,7 @@ int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), cmp_names);
+	sort(names, n, sizeof(*names), cmp_names);
 	paths = xcalloc(n + 1, sizeof(*paths));
 	for (i = 0; i < n; i++) {
 		struct buf path = BUF_INIT;
