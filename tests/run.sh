@@ -12,7 +12,6 @@ failures=""
 run_one() {
 	name=$1
 	shift
-	mkdir -p "$(dirname "$build/tests/$name.log")"
 	if "$@" >"$build/tests/$name.log" 2>&1; then
 		passed=$((passed + 1))
 		echo "PASS $name"
