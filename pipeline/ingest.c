@@ -39,15 +39,24 @@
 static const int time_columns[] = { COL_CREATED, COL_COMPLETED, COL_UPDATED,
 				    COL_CB_TIME, COL_CB2_TIME, COL_RECTIFIED };
 
-struct intern {
-	const char **slot;
-	uint32_t *hash;
-	size_t cap, n;
+/*
+ * An interned string, with what the config's matchers say of it, worked
+ * out once per distinct value instead of once per row.
+ */
+struct name {
+	const char *s;
+	uint32_t hash;
+	int8_t type;          /* config_match_type, or NOT_YET */
+	int8_t satisfaction;  /* config_match_satisfaction, or NOT_YET */
+	int8_t attempt;       /* config_is_attempt, or NOT_YET */
+	int8_t cancelled;     /* config_is_cancelled, or NOT_YET */
 };
 
-struct ticket_cand {
-	struct ticket t;
-	bool has_updated;
+#define NOT_YET (-2)
+
+struct intern {
+	struct name *slot;
+	size_t cap, n;
 };
 
 struct cb_cand {
@@ -68,7 +77,7 @@ struct ingest {
 	struct intern names;
 	struct buf canon_key[COL_COUNT];
 	struct string_list alias_keys[COL_COUNT];
-	struct ticket_cand *tc;
+	struct ticket *tc;      /* every accepted ticket row */
 	size_t ntc, atc;
 	struct cb_cand *cc;
 	size_t ncc, acc;
@@ -83,7 +92,9 @@ struct file_ctx {
 	size_t ncols;
 	char **header;          /* as written, trimmed */
 	int colmap[COL_COUNT];  /* file column of each canonical one, or -1 */
+	int *time_col;          /* per file column: its timestamp column, or -1 */
 	const char **val;       /* the row: ncols values, untrimmed */
+	int64_t when[COL_COUNT]; /* timestamp columns, parsed by check_row */
 	size_t *len;
 	uint32_t line;
 };
@@ -102,46 +113,78 @@ static uint32_t fnv1a(const char *s, size_t n)
 	return h;
 }
 
-static const char *intern(struct ingest *in, const char *s, size_t n)
+static const struct name empty_name = { "", 0, NOT_YET, NOT_YET, NOT_YET,
+					NOT_YET };
+
+static struct name *intern_name(struct ingest *in, const char *s, size_t n)
 {
 	struct intern *t = &in->names;
 	uint32_t h;
 	size_t i;
 
-	if (!n)
-		return "";
 	if (t->n * 2 >= t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 1024, j;
-		const char **slot = xcalloc(cap, sizeof(*slot));
-		uint32_t *hash = xcalloc(cap, sizeof(*hash));
+		struct name *slot = xcalloc(cap, sizeof(*slot));
 
 		for (j = 0; j < t->cap; j++) {
-			if (!t->slot[j])
+			if (!t->slot[j].s)
 				continue;
-			i = t->hash[j] & (cap - 1);
-			while (slot[i])
+			i = t->slot[j].hash & (cap - 1);
+			while (slot[i].s)
 				i = (i + 1) & (cap - 1);
 			slot[i] = t->slot[j];
-			hash[i] = t->hash[j];
 		}
 		free(t->slot);
-		free(t->hash);
 		t->slot = slot;
-		t->hash = hash;
 		t->cap = cap;
 	}
 	h = fnv1a(s, n);
 	i = h & (t->cap - 1);
-	while (t->slot[i]) {
-		if (t->hash[i] == h && !strncmp(t->slot[i], s, n) &&
-		    !t->slot[i][n])
-			return t->slot[i];
+	while (t->slot[i].s) {
+		if (t->slot[i].hash == h && !strncmp(t->slot[i].s, s, n) &&
+		    !t->slot[i].s[n])
+			return &t->slot[i];
 		i = (i + 1) & (t->cap - 1);
 	}
-	t->slot[i] = arena_strndup(&in->set->arena, s, n);
-	t->hash[i] = h;
+	t->slot[i] = empty_name;
+	t->slot[i].s = n ? arena_strndup(&in->set->arena, s, n) : "";
+	t->slot[i].hash = h;
 	t->n++;
-	return t->slot[i];
+	return &t->slot[i];
+}
+
+static const char *intern(struct ingest *in, const char *s, size_t n)
+{
+	return n ? intern_name(in, s, n)->s : "";
+}
+
+static int name_type(struct ingest *in, struct name *e)
+{
+	if (e->type == NOT_YET)
+		e->type = (int8_t)config_match_type(in->cfg, e->s);
+	return e->type;
+}
+
+static int name_satisfaction(struct ingest *in, struct name *e)
+{
+	if (e->satisfaction == NOT_YET)
+		e->satisfaction =
+			(int8_t)config_match_satisfaction(in->cfg, e->s);
+	return e->satisfaction;
+}
+
+static bool name_attempt(struct ingest *in, struct name *e)
+{
+	if (e->attempt == NOT_YET)
+		e->attempt = (int8_t)config_is_attempt(in->cfg, e->s);
+	return e->attempt;
+}
+
+static bool name_cancelled(struct ingest *in, struct name *e)
+{
+	if (e->cancelled == NOT_YET)
+		e->cancelled = (int8_t)config_is_cancelled(in->cfg, e->s);
+	return e->cancelled;
 }
 
 /* ---- values ---- */
@@ -171,6 +214,15 @@ static const char *interned(struct ingest *in, const struct file_ctx *fc,
 	return intern(in, s, n);
 }
 
+static struct name *named(struct ingest *in, const struct file_ctx *fc,
+			 int c)
+{
+	size_t n;
+	const char *s = value(fc, c, &n);
+
+	return intern_name(in, s, n);
+}
+
 static const char *copied(struct ingest *in, const struct file_ctx *fc,
 			  int c)
 {
@@ -194,27 +246,10 @@ static const char *folded(struct ingest *in, const struct file_ctx *fc,
 	return arena_strndup(&in->set->arena, in->fold.s, in->fold.len);
 }
 
-/* The NUL-terminated trimmed value in in->tmp, for the matchers. */
-static const char *matchable(struct ingest *in, const struct file_ctx *fc,
-			     int c)
-{
-	size_t n;
-	const char *s = value(fc, c, &n);
-
-	buf_reset(&in->tmp);
-	buf_add(&in->tmp, s, n);
-	return in->tmp.s;
-}
-
+/* A timestamp column's value, as check_row() parsed it. */
 static int64_t timestamp(const struct file_ctx *fc, int c)
 {
-	size_t n;
-	const char *s = value(fc, c, &n);
-	int64_t t;
-
-	if (!n || chtime_parse(s, n, &t) < 0)
-		return TIME_NONE;
-	return t;
+	return fc->when[c];
 }
 
 static int32_t round_of(struct ingest *in, const struct file_ctx *fc)
@@ -310,7 +345,7 @@ static void add_reject(struct ingest *in, struct file_ctx *fc,
  */
 static bool check_row(struct ingest *in, struct file_ctx *fc)
 {
-	size_t n, k;
+	size_t n, k, t;
 	const char *s;
 
 	s = value(fc, COL_TICKET_ID, &n);
@@ -322,10 +357,11 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 		return true;
 	}
 	if (fc->f->kind == FILE_TICKETS &&
-	    config_match_type(in->cfg, matchable(in, fc, COL_TYPE)) < 0) {
+	    name_type(in, named(in, fc, COL_TYPE)) < 0) {
 		struct buf esc = BUF_INIT;
 
-		text_escape_invalid(&esc, in->tmp.s, in->tmp.len);
+		s = value(fc, COL_TYPE, &n);
+		text_escape_invalid(&esc, s, n);
 		if (esc.len)
 			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
 				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, 0,
@@ -349,28 +385,28 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 			return true;
 		}
 	}
-	/* Timestamp columns in the order the file has them. */
+	/*
+	 * Timestamp columns in the order the file has them; the values are
+	 * kept for the record so that each is parsed once.
+	 */
+	for (t = 0; t < sizeof(time_columns) / sizeof(time_columns[0]); t++)
+		fc->when[time_columns[t]] = TIME_NONE;
 	for (k = 0; k < fc->ncols; k++) {
-		size_t t;
+		int c = fc->time_col[k];
 
-		for (t = 0; t < sizeof(time_columns) / sizeof(time_columns[0]); t++) {
-			int c = time_columns[t];
-			int64_t when;
+		if (c < 0)
+			continue;
+		s = value(fc, c, &n);
+		if (n && chtime_parse(s, n, &fc->when[c]) < 0) {
+			struct buf esc = BUF_INIT;
 
-			if (fc->colmap[c] != (int)k)
-				continue;
-			s = value(fc, c, &n);
-			if (n && chtime_parse(s, n, &when) < 0) {
-				struct buf esc = BUF_INIT;
-
-				text_escape_invalid(&esc, s, n);
-				add_reject(in, fc, REJECT_BAD_TIMESTAMP,
-					   (uint32_t)k + 1, NULL, 0, 0, NULL,
-					   "invalid timestamp '%s' in column '%s'",
-					   esc.s, fc->header[k]);
-				buf_release(&esc);
-				return true;
-			}
+			text_escape_invalid(&esc, s, n);
+			add_reject(in, fc, REJECT_BAD_TIMESTAMP, (uint32_t)k + 1,
+				   NULL, 0, 0, NULL,
+				   "invalid timestamp '%s' in column '%s'", esc.s,
+				   fc->header[k]);
+			buf_release(&esc);
+			return true;
 		}
 	}
 	return false;
@@ -381,9 +417,8 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 static void fill_callback(struct ingest *in, const struct file_ctx *fc,
 			  struct cb_cand *c, enum callback_source source)
 {
-	const struct config *cfg = in->cfg;
 	struct callback *cb = &c->cb;
-	const char *sat_text;
+	struct name *sat;
 	bool attempt;
 
 	memset(cb, 0, sizeof(*cb));
@@ -393,24 +428,25 @@ static void fill_callback(struct ingest *in, const struct file_ctx *fc,
 	if (source == CB_INLINE_SECOND) {
 		cb->at = timestamp(fc, COL_CB2_TIME);
 		cb->recorder = cb->channel = cb->result = cb->remark = "";
-		sat_text = interned(in, fc, COL_CB2_SATISFACTION);
-		attempt = config_is_attempt(cfg, sat_text);
+		sat = named(in, fc, COL_CB2_SATISFACTION);
+		attempt = name_attempt(in, sat);
 	} else {
+		struct name *result = named(in, fc, COL_CB_RESULT);
+
 		cb->at = timestamp(fc, COL_CB_TIME);
 		cb->recorder = interned(in, fc, COL_CB_RECORDER);
 		cb->channel = interned(in, fc, COL_CB_CHANNEL);
-		cb->result = interned(in, fc, COL_CB_RESULT);
-		cb->remark = copied(in, fc, COL_CB_REMARK);
+		cb->result = result->s;
+		cb->remark = interned(in, fc, COL_CB_REMARK);
 		cb->round = round_of(in, fc);
-		sat_text = interned(in, fc, COL_CB_SATISFACTION);
-		attempt = config_is_attempt(cfg, sat_text) ||
-			  config_is_attempt(cfg, cb->result);
+		sat = named(in, fc, COL_CB_SATISFACTION);
+		attempt = name_attempt(in, sat) || name_attempt(in, result);
 	}
-	cb->satisfaction_text = sat_text;
+	cb->satisfaction_text = sat->s;
 	cb->is_attempt = attempt;
 	if (!attempt) {
-		cb->satisfaction = (uint8_t)config_match_satisfaction(cfg, sat_text);
-		c->unrated = *sat_text && cb->satisfaction == SAT_NONE;
+		cb->satisfaction = (uint8_t)name_satisfaction(in, sat);
+		c->unrated = *sat->s && cb->satisfaction == SAT_NONE;
 	} else {
 		c->unrated = false;
 	}
@@ -424,43 +460,44 @@ static struct cb_cand *new_cb(struct ingest *in)
 
 static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 {
-	struct ticket_cand *tc;
 	struct ticket *t;
+	struct name *e;
 	uint32_t idx;
 	size_t n;
 
 	ALLOC_GROW(in->tc, in->ntc + 1, in->atc);
 	idx = (uint32_t)in->ntc++;
-	tc = &in->tc[idx];
-	t = &tc->t;
-	memset(tc, 0, sizeof(*tc));
+	t = &in->tc[idx];
+	memset(t, 0, sizeof(*t));
 	t->id = folded(in, fc, COL_TICKET_ID);
 	t->center = interned(in, fc, COL_CENTER);
 	t->unit = copied(in, fc, COL_UNIT);
 	t->owner = copied(in, fc, COL_OWNER);
 	t->phone = folded(in, fc, COL_PHONE);
-	t->type_text = interned(in, fc, COL_TYPE);
-	t->type = (int8_t)config_match_type(in->cfg, t->type_text);
+	e = named(in, fc, COL_TYPE);
+	t->type_text = e->s;
+	t->type = (int8_t)name_type(in, e);
 	t->subtype = interned(in, fc, COL_SUBTYPE);
-	t->content = copied(in, fc, COL_CONTENT);
+	/* Contents repeat more often than one would think: intern them. */
+	t->content = interned(in, fc, COL_CONTENT);
 	t->butler = interned(in, fc, COL_BUTLER);
-	t->status = interned(in, fc, COL_STATUS);
+	e = named(in, fc, COL_STATUS);
+	t->status = e->s;
+	t->cancelled = name_cancelled(in, e);
 	t->handler = interned(in, fc, COL_HANDLER);
-	t->cancelled = config_is_cancelled(in->cfg, t->status);
 	t->created_at = timestamp(fc, COL_CREATED);
 	t->completed_at = timestamp(fc, COL_COMPLETED);
 	t->updated_at = timestamp(fc, COL_UPDATED);
 	t->rectified_at = timestamp(fc, COL_RECTIFIED);
 	t->file = fc->file;
 	t->line = fc->line;
-	tc->has_updated = t->updated_at != TIME_NONE;
 	/* SPEC §8 rule 8: an inline callback exists when its time does. */
 	value(fc, COL_CB_TIME, &n);
 	if (n) {
 		struct cb_cand *c = new_cb(in);
 
 		fill_callback(in, fc, c, CB_INLINE_FIRST);
-		c->ticket_id = in->tc[idx].t.id;
+		c->ticket_id = in->tc[idx].id;
 		c->owner = idx;
 	}
 	value(fc, COL_CB2_TIME, &n);
@@ -468,7 +505,7 @@ static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 		struct cb_cand *c = new_cb(in);
 
 		fill_callback(in, fc, c, CB_INLINE_SECOND);
-		c->ticket_id = in->tc[idx].t.id;
+		c->ticket_id = in->tc[idx].id;
 		c->owner = idx;
 	}
 }
@@ -613,6 +650,12 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 		}
 		fc->colmap[c] = (int)i;
 	}
+	fc->time_col = arena_alloc(&in->set->arena, (n + 1) * sizeof(int));
+	for (i = 0; i < n; i++)
+		fc->time_col[i] = -1;
+	for (i = 0; i < sizeof(time_columns) / sizeof(time_columns[0]); i++)
+		if (fc->colmap[time_columns[i]] >= 0)
+			fc->time_col[fc->colmap[time_columns[i]]] = time_columns[i];
 	if (fc->colmap[COL_TYPE] >= 0 && fc->colmap[COL_TICKET_ID] >= 0) {
 		fc->f->kind = FILE_TICKETS;
 	} else if (fc->colmap[COL_TICKET_ID] >= 0 &&
@@ -931,22 +974,23 @@ static void sort(void *base, size_t n, size_t size,
 		qsort(base, n, size, cmp);
 }
 
-static int cmp_ticket_cand(const void *a, const void *b)
+static int cmp_ticket(const void *a, const void *b)
 {
-	const struct ticket_cand *x = a, *y = b;
-	int c = strcmp(x->t.id, y->t.id);
+	const struct ticket *x = a, *y = b;
+	bool xu = x->updated_at != TIME_NONE, yu = y->updated_at != TIME_NONE;
+	int c = strcmp(x->id, y->id);
 
 	if (c)
 		return c;
 	/* SPEC §8 rule 7: (has 更新时间, 更新时间, file order, line). */
-	if (x->has_updated != y->has_updated)
-		return x->has_updated ? 1 : -1;
-	if (x->has_updated && x->t.updated_at != y->t.updated_at)
-		return x->t.updated_at < y->t.updated_at ? -1 : 1;
-	if (x->t.file != y->t.file)
-		return x->t.file < y->t.file ? -1 : 1;
-	if (x->t.line != y->t.line)
-		return x->t.line < y->t.line ? -1 : 1;
+	if (xu != yu)
+		return xu ? 1 : -1;
+	if (xu && x->updated_at != y->updated_at)
+		return x->updated_at < y->updated_at ? -1 : 1;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
 	return 0;
 }
 
@@ -970,15 +1014,11 @@ static int cmp_cb_identity(const void *a, const void *b)
 	return (int)x->cb.source - (int)y->cb.source;
 }
 
-/* ticket.h's order: by ticket, then (at, source, file, line). */
+/* Within one ticket and instant, ticket.h's order: (source, file, line). */
 static int cmp_cb_final(const void *a, const void *b)
 {
 	const struct cb_cand *x = a, *y = b;
 
-	if (x->ticket != y->ticket)
-		return x->ticket < y->ticket ? -1 : 1;
-	if (x->cb.at != y->cb.at)
-		return x->cb.at < y->cb.at ? -1 : 1;
 	if (x->cb.source != y->cb.source)
 		return (int)x->cb.source - (int)y->cb.source;
 	if (x->cb.file != y->cb.file)
@@ -998,90 +1038,123 @@ static void supersede_row(struct ingest *in, uint32_t file)
 	set->files[file].superseded++;
 }
 
-static void resolve(struct ingest *in)
+static bool same_identity(const struct cb_cand *x, const struct cb_cand *y)
+{
+	return x->cb.at == y->cb.at && x->ticket == y->ticket &&
+	       !strcmp(x->ticket_id, y->ticket_id) &&
+	       !strcmp(x->cb.recorder, y->cb.recorder);
+}
+
+/*
+ * Duplicate tickets (§8.7): the candidates are sorted so that the winner
+ * of each number is the last of its run; winners are moved down in place,
+ * and the array becomes set->tickets. No second array of a million
+ * tickets is ever held.
+ */
+static void resolve_tickets(struct ingest *in)
 {
 	struct ticket_set *set = in->set;
-	size_t i, j, n;
+	size_t i, j, n = 0, k;
 
-	/* Duplicate tickets: the greatest of each number wins. */
-	sort(in->tc, in->ntc, sizeof(*in->tc), cmp_ticket_cand);
-	set->tickets = xcalloc(in->ntc + 1, sizeof(*set->tickets));
+	sort(in->tc, in->ntc, sizeof(*in->tc), cmp_ticket);
 	for (i = 0; i < in->ntc; i = j) {
-		for (j = i + 1; j < in->ntc &&
-		     !strcmp(in->tc[j].t.id, in->tc[i].t.id); j++)
+		for (j = i + 1; j < in->ntc && !strcmp(in->tc[j].id, in->tc[i].id);
+		     j++)
 			;
-		set->tickets[set->ntickets++] = in->tc[j - 1].t;
-		for (n = i; n + 1 < j; n++) {
-			supersede_row(in, in->tc[n].t.file);
+		for (k = i; k + 1 < j; k++) {
+			supersede_row(in, in->tc[k].file);
 			set->quality.superseded_tickets++;
 		}
+		in->tc[n++] = in->tc[j - 1];
 	}
-	/*
-	 * A ticket's inline callbacks go with it: they stay only when their
-	 * row (file, line) is the winner's.
-	 */
-	n = 0;
-	for (i = 0; i < in->ncc; i++) {
-		struct cb_cand *c = &in->cc[i];
+	set->tickets = in->tc ? xreallocarray(in->tc, n + 1, sizeof(*in->tc))
+			      : xcalloc(1, sizeof(*set->tickets));
+	set->ntickets = n;
+	in->tc = NULL;
+	in->ntc = in->atc = 0;
+}
 
-		if (c->owner != NO_OWNER) {
-			const struct ticket *t = ticket_set_find(set,
-								 c->ticket_id);
+/*
+ * Callbacks (§8.8): sorted by identity and occurrence, joined to the
+ * tickets by a merge walk (both are in ticket-number order). An inline
+ * callback of a losing ticket row goes with it before identities are
+ * compared, so it supersedes nothing; among the rest, each identity keeps
+ * its last occurrence. Orphans are counted and dropped. The survivors are
+ * converted in place to struct callback, which is smaller, and the array
+ * becomes set->callbacks.
+ */
+static void resolve_callbacks(struct ingest *in)
+{
+	struct ticket_set *set = in->set;
+	struct callback *out;
+	size_t i, j, n = 0, t = 0;
 
-			if (!t || t->file != c->cb.file ||
-			    t->line != c->cb.line)
-				continue;
-		}
-		in->cc[n++] = *c;
-	}
-	in->ncc = n;
-
-	/* Callback identity: the last occurrence of each wins. */
 	sort(in->cc, in->ncc, sizeof(*in->cc), cmp_cb_identity);
-	n = 0;
 	for (i = 0; i < in->ncc; i++) {
-		struct cb_cand *c = &in->cc[i];
-		const struct cb_cand *next = i + 1 < in->ncc ? &in->cc[i + 1] : NULL;
+		struct cb_cand c = in->cc[i];
+		int cmp = 1;
 
-		if (next && !strcmp(next->ticket_id, c->ticket_id) &&
-		    next->cb.at == c->cb.at &&
-		    !strcmp(next->cb.recorder, c->cb.recorder)) {
-			set->quality.superseded_callbacks++;
-			if (c->owner == NO_OWNER)
-				supersede_row(in, c->cb.file);
+		while (t < set->ntickets &&
+		       (cmp = strcmp(set->tickets[t].id, c.ticket_id)) < 0)
+			t++;
+		c.ticket = t < set->ntickets && cmp == 0 ? (uint32_t)t
+							 : NO_OWNER;
+		if (c.owner != NO_OWNER &&
+		    (c.ticket == NO_OWNER ||
+		     set->tickets[c.ticket].file != c.cb.file ||
+		     set->tickets[c.ticket].line != c.cb.line))
 			continue;
+		if (n && same_identity(&in->cc[n - 1], &c)) {
+			set->quality.superseded_callbacks++;
+			if (in->cc[n - 1].owner == NO_OWNER)
+				supersede_row(in, in->cc[n - 1].cb.file);
+			n--;
 		}
-		in->cc[n++] = *c;
+		in->cc[n++] = c;
 	}
-	in->ncc = n;
-
-	/* The join: a callback row on no accepted ticket is an orphan. */
-	n = 0;
-	for (i = 0; i < in->ncc; i++) {
-		struct cb_cand *c = &in->cc[i];
-		const struct ticket *t = ticket_set_find(set, c->ticket_id);
-
-		if (!t) {
+	/* Orphans: accepted rows, counted, used by nothing. */
+	for (i = j = 0; i < n; i++) {
+		if (in->cc[i].ticket == NO_OWNER) {
 			set->quality.orphan_callbacks++;
 			continue;
 		}
-		c->ticket = (uint32_t)(t - set->tickets);
-		in->cc[n++] = *c;
-	}
-	in->ncc = n;
-	sort(in->cc, in->ncc, sizeof(*in->cc), cmp_cb_final);
-	set->callbacks = xcalloc(in->ncc + 1, sizeof(*set->callbacks));
-	for (i = 0; i < in->ncc; i++) {
-		struct ticket *t = &set->tickets[in->cc[i].ticket];
-
-		if (!t->n_cb)
-			t->first_cb = (uint32_t)i;
-		t->n_cb++;
-		set->callbacks[i] = in->cc[i].cb;
 		if (in->cc[i].unrated)
 			set->quality.unrated_satisfaction++;
+		in->cc[j++] = in->cc[i];
 	}
-	set->ncallbacks = in->ncc;
+	n = j;
+	/* Equal (ticket, instant) runs are short: sort each in rule 14's order. */
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && in->cc[j].ticket == in->cc[i].ticket &&
+		     in->cc[j].cb.at == in->cc[i].cb.at; j++)
+			;
+		sort(in->cc + i, j - i, sizeof(*in->cc), cmp_cb_final);
+	}
+	/* Element i moves down to an offset below every later element's. */
+	out = (struct callback *)(void *)in->cc;
+	for (i = 0; i < n; i++) {
+		struct cb_cand c = in->cc[i];
+		struct ticket *tk = &set->tickets[c.ticket];
+
+		if (!tk->n_cb)
+			tk->first_cb = (uint32_t)i;
+		tk->n_cb++;
+		memcpy(&out[i], &c.cb, sizeof(c.cb));
+	}
+	set->callbacks = in->cc ? xreallocarray(in->cc, n + 1, sizeof(*out))
+				: xcalloc(1, sizeof(*out));
+	set->ncallbacks = n;
+	in->cc = NULL;
+	in->ncc = in->acc = 0;
+}
+
+static void resolve(struct ingest *in)
+{
+	struct ticket_set *set = in->set;
+	size_t i;
+
+	resolve_tickets(in);
+	resolve_callbacks(in);
 	for (i = 0; i < set->ntickets; i++) {
 		const struct ticket *t = &set->tickets[i];
 
@@ -1150,7 +1223,6 @@ int ingest_read_files(const char *const *paths, size_t npaths,
 	free(in.tc);
 	free(in.cc);
 	free(in.names.slot);
-	free(in.names.hash);
 	for (c = 0; c < COL_COUNT; c++) {
 		buf_release(&in.canon_key[c]);
 		string_list_clear(&in.alias_keys[c]);

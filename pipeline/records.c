@@ -32,60 +32,110 @@ static const char *const source_name[] = { "inline_first", "inline_second",
 
 /* ---- writing ---- */
 
+/* buf_add with the common case, room enough, inline. */
+static inline void put(struct buf *b, const void *data, size_t n)
+{
+	if (b->len + n < b->cap) {
+		memcpy(b->s + b->len, data, n);
+		b->len += n;
+		b->s[b->len] = '\0';
+	} else {
+		buf_add(b, data, n);
+	}
+}
+
+/* Bytes a JSON string can hold as they are. */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\';
+}
+
 static void add_str(struct buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	buf_addch(b, '"');
-	for (; *p; p++) {
+	for (;;) {
+		const unsigned char *start = p;
+
+		while (plain(*p))
+			p++;
+		put(b, start, (size_t)(p - start));
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"':
-			buf_adds(b, "\\\"");
+			buf_add(b, "\\\"", 2);
 			break;
 		case '\\':
-			buf_adds(b, "\\\\");
+			buf_add(b, "\\\\", 2);
 			break;
 		case '\n':
-			buf_adds(b, "\\n");
+			buf_add(b, "\\n", 2);
 			break;
 		case '\r':
-			buf_adds(b, "\\r");
+			buf_add(b, "\\r", 2);
 			break;
 		case '\t':
-			buf_adds(b, "\\t");
+			buf_add(b, "\\t", 2);
 			break;
 		default:
-			if (*p < 0x20)
-				buf_addf(b, "\\u%04x", *p);
-			else
-				buf_addch(b, (char)*p);
+			buf_addf(b, "\\u%04x", *p);
 		}
+		p++;
 	}
 	buf_addch(b, '"');
 }
 
-static void add_key_str(struct buf *b, const char *key, const char *s)
+/* ,"key": with key a literal. */
+#define ADD_KEY(b, key) put((b), ",\"" key "\":", sizeof(key) + 3)
+
+static void add_uint(struct buf *b, unsigned long long v)
 {
-	buf_addf(b, ",\"%s\":", key);
-	add_str(b, s);
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put(b, tmp + i, sizeof(tmp) - i);
 }
 
-static void add_key_time(struct buf *b, const char *key, int64_t t)
-{
-	char out[20];
+/* Keys with an empty value are left out: absent means "" (or none). */
+#define add_key_str(b, key, s)                                              \
+	do {                                                                \
+		if (*(s)) {                                                 \
+			ADD_KEY(b, key);                                    \
+			add_str(b, s);                                      \
+		}                                                           \
+	} while (0)
 
-	buf_addf(b, ",\"%s\":", key);
+static void add_time(struct buf *b, int64_t t)
+{
+	char out[22];
+
 	if (t == TIME_NONE) {
-		buf_adds(b, "null");
+		buf_add(b, "null", 4);
 		return;
 	}
-	chtime_format(t, out);
-	add_str(b, out);
+	out[0] = '"';
+	chtime_format(t, out + 1);
+	out[20] = '"';
+	put(b, out, 21);
 }
+
+#define add_key_time(b, key, t)                                             \
+	do {                                                                \
+		if ((t) != TIME_NONE) {                                     \
+			ADD_KEY(b, key);                                    \
+			add_time(b, t);                                     \
+		}                                                           \
+	} while (0)
 
 static void format_ticket(struct buf *b, const struct ticket *t)
 {
-	buf_adds(b, "{\"id\":");
+	buf_add(b, "{\"id\":", 6);
 	add_str(b, t->id);
 	add_key_str(b, "type", ticket_type_name[t->type]);
 	add_key_str(b, "type_text", t->type_text);
@@ -98,18 +148,23 @@ static void format_ticket(struct buf *b, const struct ticket *t)
 	add_key_str(b, "butler", t->butler);
 	add_key_str(b, "status", t->status);
 	add_key_str(b, "handler", t->handler);
-	buf_addf(b, ",\"cancelled\":%s", t->cancelled ? "true" : "false");
+	if (t->cancelled)
+		put(b, ",\"cancelled\":true", 17);
 	add_key_time(b, "created_at", t->created_at);
 	add_key_time(b, "completed_at", t->completed_at);
 	add_key_time(b, "updated_at", t->updated_at);
 	add_key_time(b, "rectified_at", t->rectified_at);
-	buf_addf(b, ",\"file\":%u,\"line\":%u}\n", t->file, t->line);
+	ADD_KEY(b, "file");
+	add_uint(b, t->file);
+	ADD_KEY(b, "line");
+	add_uint(b, t->line);
+	buf_add(b, "}\n", 2);
 }
 
 static void format_callback(struct buf *b, const struct ticket *t,
 			    const struct callback *c)
 {
-	buf_adds(b, "{\"ticket\":");
+	buf_add(b, "{\"ticket\":", 10);
 	add_str(b, t->id);
 	add_key_time(b, "at", c->at);
 	add_key_str(b, "source", source_name[c->source]);
@@ -118,14 +173,18 @@ static void format_callback(struct buf *b, const struct ticket *t,
 	add_key_str(b, "result", c->result);
 	add_key_str(b, "remark", c->remark);
 	add_key_str(b, "satisfaction_text", c->satisfaction_text);
-	buf_addf(b, ",\"satisfaction\":");
-	if (c->satisfaction == SAT_NONE)
-		buf_adds(b, "null");
-	else
-		add_str(b, satisfaction_name[c->satisfaction]);
-	buf_addf(b, ",\"attempt\":%s,\"round\":%d,\"file\":%u,\"line\":%u}\n",
-		 c->is_attempt ? "true" : "false", (int)c->round, c->file,
-		 c->line);
+	add_key_str(b, "satisfaction", satisfaction_name[c->satisfaction]);
+	if (c->is_attempt)
+		put(b, ",\"attempt\":true", 15);
+	if (c->round > 0) {
+		ADD_KEY(b, "round");
+		add_uint(b, (unsigned long long)c->round);
+	}
+	ADD_KEY(b, "file");
+	add_uint(b, c->file);
+	ADD_KEY(b, "line");
+	add_uint(b, c->line);
+	buf_add(b, "}\n", 2);
 }
 
 static int flush(struct outfile *of, struct buf *b, bool force)
@@ -307,6 +366,7 @@ struct reader {
 	size_t alloc_tickets, alloc_callbacks;
 };
 
+/* A key that must be there (absent keys elsewhere mean "" or none). */
 static const cJSON *item(struct reader *r, const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -322,8 +382,10 @@ static const cJSON *item(struct reader *r, const cJSON *o, const char *key)
 static const char *get_str(struct reader *r, const cJSON *o, const char *key,
 			   bool pool)
 {
-	const cJSON *v = item(r, o, key);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
+	if (!v)
+		return "";
 	if (!cJSON_IsString(v)) {
 		if (v && !r->bad) {
 			diag_report(r->d, DIAG_ERROR, r->path, r->line, 0,
@@ -338,7 +400,7 @@ static const char *get_str(struct reader *r, const cJSON *o, const char *key,
 
 static int64_t get_time(struct reader *r, const cJSON *o, const char *key)
 {
-	const cJSON *v = item(r, o, key);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	int64_t t;
 
 	if (cJSON_IsNull(v) || !v)
@@ -401,7 +463,8 @@ static void read_ticket(struct reader *r, const cJSON *o, struct ticket *t)
 	t->butler = get_str(r, o, "butler", true);
 	t->status = get_str(r, o, "status", true);
 	t->handler = get_str(r, o, "handler", true);
-	t->cancelled = cJSON_IsTrue(item(r, o, "cancelled"));
+	t->cancelled = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o,
+								      "cancelled"));
 	t->created_at = get_time(r, o, "created_at");
 	t->completed_at = get_time(r, o, "completed_at");
 	t->updated_at = get_time(r, o, "updated_at");
@@ -426,12 +489,13 @@ static void read_callback(struct reader *r, const cJSON *o,
 	c->result = get_str(r, o, "result", true);
 	c->remark = get_str(r, o, "remark", false);
 	c->satisfaction_text = get_str(r, o, "satisfaction_text", true);
-	s = cJSON_IsString(item(r, o, "satisfaction")) ?
-	    cJSON_GetObjectItemCaseSensitive(o, "satisfaction")->valuestring : "";
-	k = name_index(satisfaction_name, 6, s);
+	s = get_str(r, o, "satisfaction", true);
+	k = *s ? name_index(satisfaction_name, 6, s) : SAT_NONE;
 	c->satisfaction = (uint8_t)(k < 0 ? SAT_NONE : k);
-	c->is_attempt = cJSON_IsTrue(item(r, o, "attempt"));
-	c->round = (int32_t)get_num(r, o, "round");
+	c->is_attempt = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o,
+								       "attempt"));
+	c->round = cJSON_GetObjectItemCaseSensitive(o, "round") ?
+		   (int32_t)get_num(r, o, "round") : 0;
 	c->file = (uint32_t)get_num(r, o, "file");
 	c->line = (uint32_t)get_num(r, o, "line");
 	if (c->at == TIME_NONE && !r->bad) {

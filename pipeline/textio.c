@@ -89,11 +89,24 @@ size_t utf8_stats_add(struct utf8_stats *st, const char *text, size_t n,
 	size_t i = 0;
 
 	while (i < n) {
+		unsigned c = s[i];
 		size_t len, bad;
 
-		i += ascii_run(s + i, n - i);
-		if (i >= n)
-			break;
+		if (c < 0x80) {
+			i += ascii_run(s + i, n - i);
+			continue;
+		}
+		/*
+		 * The common case of Chinese text, E1-EC and EE-EF leads with
+		 * two plain continuation bytes, without the general checks.
+		 */
+		if (i + 2 < n && ((c >= 0xE1 && c <= 0xEC) || c >= 0xEE) &&
+		    c <= 0xEF && (s[i + 1] & 0xC0) == 0x80 &&
+		    (s[i + 2] & 0xC0) == 0x80) {
+			st->multibyte++;
+			i += 3;
+			continue;
+		}
 		len = utf8_seq(s + i, n - i, &bad);
 		if (len) {
 			st->multibyte++;
