@@ -4,7 +4,7 @@
  * the same options ingest uses (CSV_STRICT | CSV_STRICT_FINI). Ingest's
  * target is at most 1.3 times this program's time on the same file.
  *
- * usage: bare_csv FILE    prints "<records> records, <fields> fields"
+ * usage: bare_csv FILE...    prints "<records> records, <fields> fields"
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,30 +31,34 @@ static void on_record(int c, void *data)
 int main(int argc, char **argv)
 {
 	static char block[1 << 20];
-	struct csv_parser p;
 	struct counts n = { 0, 0 };
-	size_t got;
-	FILE *fp;
+	int i;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: bare_csv FILE\n");
+	if (argc < 2) {
+		fprintf(stderr, "usage: bare_csv FILE...\n");
 		return 2;
 	}
-	fp = fopen(argv[1], "rb");
-	if (!fp) {
-		perror(argv[1]);
-		return 1;
-	}
-	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
-	while ((got = fread(block, 1, sizeof(block), fp)) > 0)
-		if (csv_parse(&p, block, got, on_field, on_record, &n) != got) {
-			fprintf(stderr, "bare_csv: %s\n",
-				csv_strerror(csv_error(&p)));
+	for (i = 1; i < argc; i++) {
+		struct csv_parser p;
+		size_t got;
+		FILE *fp = fopen(argv[i], "rb");
+
+		if (!fp) {
+			perror(argv[i]);
 			return 1;
 		}
-	csv_fini(&p, on_field, on_record, &n);
-	csv_free(&p);
-	fclose(fp);
+		csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
+		while ((got = fread(block, 1, sizeof(block), fp)) > 0)
+			if (csv_parse(&p, block, got, on_field, on_record, &n) !=
+			    got) {
+				fprintf(stderr, "bare_csv: %s: %s\n", argv[i],
+					csv_strerror(csv_error(&p)));
+				return 1;
+			}
+		csv_fini(&p, on_field, on_record, &n);
+		csv_free(&p);
+		fclose(fp);
+	}
 	printf("%llu records, %llu fields\n", n.records, n.fields);
 	return 0;
 }
