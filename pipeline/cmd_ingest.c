@@ -9,6 +9,7 @@
  * rows read = accepted + rejected + superseded.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "csvread.h"
 #include "ingest.h"
 #include "outfile.h"
+#include "paths.h"
 #include "records.h"
 #include "rejects.h"
 #include "banned.h"
@@ -77,6 +79,28 @@ static size_t unrecognised_files(const struct ticket_set *set)
 	return n;
 }
 
+/* Finds and loads the config; 0, or the exit code (78) after saying why. */
+static int load_config(struct config *cfg, const char *given)
+{
+	struct buf err = BUF_INIT;
+	struct diag d;
+	char *path = NULL;
+	int ret = 0;
+
+	diag_init(&d);
+	if (paths_config_file(given, &path, &err) < 0) {
+		fprintf(stderr, "huifang ingest: %s\n", err.s);
+		ret = EX_CONFIG;
+	} else if (config_load(cfg, path, &d) < 0) {
+		diag_print(stderr, &d);
+		ret = EX_CONFIG;
+	}
+	free(path);
+	diag_release(&d);
+	buf_release(&err);
+	return ret;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
 	struct cmd_opts o;
@@ -93,6 +117,9 @@ int cmd_ingest(int argc, char **argv)
 	config_init(&cfg);
 	diag_init(&d);
 	ticket_set_init(&set);
+	ret = load_config(&cfg, o.config);
+	if (ret)
+		goto out;
 	if (o.encoding && !csv_encoding_name(o.encoding)) {
 		fprintf(stderr, "huifang ingest: unknown encoding '%s' "
 			"(want UTF-8 or GB18030)\n%s", o.encoding, usage);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Golden cases of the ingest stage: for every tests/golden/ingest-*/ case,
-# runs 'huifang ingest' on its input/ (with the options in its args file,
-# if any) and compares, byte for byte, the summary line, rejects.csv and
+# runs 'huifang ingest' on its input/ with the repository's config (and
+# the options in its args file, if any) and compares, byte for byte, the summary line, rejects.csv and
 # the records/ artifact with expected/; then runs 'huifang check' on the
 # case's export files (sorted by name) and compares its output and exit
 # status with expected/check.txt and expected/check.rc.
@@ -33,8 +33,9 @@ for dir in "$root"/tests/golden/ingest-*/; do
 	args=""
 	[ -f "$dir/args" ] && args=$(cat "$dir/args")
 	# shellcheck disable=SC2086
-	(cd "$dir" && "$huifang" ingest --input input --output "$out/output" \
-		$args >"$out/summary.txt" 2>"$out/stderr.txt")
+	(cd "$dir" && "$huifang" ingest --config "$root/config/huifang.json" \
+		--input input --output "$out/output" $args \
+		>"$out/summary.txt" 2>"$out/stderr.txt")
 	rc=$?
 	[ "$rc" -eq "$(cat "$dir/expected/ingest.rc" 2>/dev/null || echo 0)" ] ||
 		fail "ingest exited $rc"
@@ -47,7 +48,8 @@ for dir in "$root"/tests/golden/ingest-*/; do
 		files=$(cd "$dir" && ls input | grep -iE '\.(csv|json|jsonl)$' |
 			LC_ALL=C sort | sed 's|^|input/|')
 		# shellcheck disable=SC2086
-		(cd "$dir" && "$huifang" check $args $files >"$out/check.txt" 2>&1)
+		(cd "$dir" && "$huifang" check --config "$root/config/huifang.json" \
+			$args $files >"$out/check.txt" 2>&1)
 		rc=$?
 		same "$dir/expected/check.txt" "$out/check.txt"
 		[ "$rc" -eq "$(cat "$dir/expected/check.rc")" ] ||
