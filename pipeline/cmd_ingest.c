@@ -33,7 +33,8 @@ static const char usage[] =
 	"the quarantined rows to --output/rejects.csv (default output/).\n"
 	"--strict makes any rejected row or unrecognised file exit 65.\n"
 	"\n"
-	"exit status: 0 ok, 64 usage, 65 data error (--strict), 66 no input,\n"
+	"exit status: 0 ok, 64 usage, 65 data error (--strict), 66 no input\n"
+	"(no readable folder, or no export in it),\n"
 	"73 cannot write output, 78 bad config\n";
 
 /*
@@ -135,6 +136,12 @@ int cmd_ingest(int argc, char **argv)
 	}
 	print_limited(stderr, &d, cfg.max_errors_per_file,
 		      !o.quiet && isatty(2));
+	if (!set.nfiles) {
+		fprintf(stderr, "huifang ingest: no *.csv, *.json or *.jsonl "
+			"exports in '%s'\n", o.input);
+		ret = EX_NOINPUT;
+		goto out;
+	}
 	buf_addf(&path, "%s/records", o.output);
 	if (mkdir_p(o.output, &err) < 0 ||
 	    records_write(&set, path.s, &err) < 0) {

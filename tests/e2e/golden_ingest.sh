@@ -57,4 +57,26 @@ for dir in "$root"/tests/golden/ingest-*/; do
 	fi
 	[ "$failed" -eq 0 ] && echo "ok $case"
 done
+# Exit statuses of the commands around the cases.
+case=exit-status
+cfg=$root/config/huifang.json
+status() {
+	want=$1
+	shift
+	"$@" >"$tmp/status.out" 2>&1
+	got=$?
+	[ "$got" -eq "$want" ] || fail "'$*' exited $got, not $want"
+}
+mkdir -p "$tmp/empty"
+status 66 "$huifang" ingest --config "$cfg" --input "$tmp/empty" --output "$tmp/o"
+status 66 "$huifang" ingest --config "$cfg" --input "$tmp/missing" --output "$tmp/o"
+status 64 "$huifang" ingest --config "$cfg" --encoding latin1 --input "$tmp/empty"
+status 78 "$huifang" ingest --config "$tmp/missing.json" --input "$tmp/empty"
+status 65 "$huifang" ingest --config "$cfg" --strict \
+	--input "$root/tests/golden/ingest-messy/input" --output "$tmp/o"
+status 66 "$huifang" check --config "$cfg" "$tmp/missing.csv"
+status 64 "$huifang" check --config "$cfg"
+printf '工单编号,工单类型\nT1,投诉\n' >"$tmp/clean.csv"
+status 0 "$huifang" check --config "$cfg" "$tmp/clean.csv"
+[ "$failed" -eq 0 ] && echo "ok $case"
 exit "$failed"
