@@ -840,6 +840,13 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 		size_t n = rec.nfields;
 
 		if (!have_header) {
+			if (rec.malformed) {
+				unrecognised(in, fc, "the header is not valid "
+					     "CSV: %s at line %u, character %u",
+					     rec.error, rec.error_line,
+					     rec.error_column);
+				goto out;
+			}
 			if (read_header(in, fc, (const char *const *)rec.fields,
 					rec.lens, rec.nfields) < 0)
 				goto out;

@@ -5,6 +5,8 @@
 # the records/ artifact with expected/; then runs 'huifang check' on the
 # case's export files (sorted by name) and compares its output and exit
 # status with expected/check.txt and expected/check.rc.
+# With GOLDEN_BLESS=1 the outputs are copied into expected/ instead: for
+# a new case, after checking every line of them by hand.
 # usage: tests/e2e/golden_ingest.sh BUILD_DIR
 set -u
 build=${1:-build}
@@ -20,6 +22,11 @@ fail() {
 }
 
 same() {
+	if [ -n "${GOLDEN_BLESS:-}" ]; then
+		mkdir -p "$(dirname "$1")"
+		cp "$2" "$1"
+		return
+	fi
 	if ! cmp -s "$1" "$2"; then
 		fail "$2 differs from $1"
 		diff -u "$1" "$2" | head -n 40
@@ -37,6 +44,7 @@ for dir in "$root"/tests/golden/ingest-*/; do
 		--input input --output "$out/output" $args \
 		>"$out/summary.txt" 2>"$out/stderr.txt")
 	rc=$?
+	[ -n "${GOLDEN_BLESS:-}" ] && echo "$rc" >"$dir/expected/ingest.rc"
 	[ "$rc" -eq "$(cat "$dir/expected/ingest.rc" 2>/dev/null || echo 0)" ] ||
 		fail "ingest exited $rc"
 	same "$dir/expected/summary.txt" "$out/summary.txt"
@@ -44,13 +52,14 @@ for dir in "$root"/tests/golden/ingest-*/; do
 	for f in summary.json tickets.jsonl callbacks.jsonl; do
 		same "$dir/expected/records/$f" "$out/output/records/$f"
 	done
-	if [ -f "$dir/expected/check.txt" ]; then
+	if [ -f "$dir/expected/check.txt" ] || [ -n "${GOLDEN_BLESS:-}" ]; then
 		files=$(cd "$dir" && ls input | grep -iE '\.(csv|json|jsonl)$' |
 			LC_ALL=C sort | sed 's|^|input/|')
 		# shellcheck disable=SC2086
 		(cd "$dir" && "$huifang" check --config "$root/config/huifang.json" \
 			$args $files >"$out/check.txt" 2>&1)
 		rc=$?
+		[ -n "${GOLDEN_BLESS:-}" ] && echo "$rc" >"$dir/expected/check.rc"
 		same "$dir/expected/check.txt" "$out/check.txt"
 		[ "$rc" -eq "$(cat "$dir/expected/check.rc")" ] ||
 			fail "check exited $rc"

@@ -319,10 +319,11 @@ static void test_ingest__reports_unusable_headers_and_goes_on(void **state)
 	put(f, "3.csv", "回访时间,满意度\n2026-11-20,满意\n");
 	put(f, "4.csv", "");
 	put(f, "5.csv", "工单编号,工单类型,,\nB,投诉,,\nC,投诉\n");
+	put(f, "6.csv", "工单编号,工单\"类型\nD,投诉\n");
 	put(f, ".6.csv", "工单编号,工单类型\nD,投诉\n");
 	put(f, "7.txt", "工单编号,工单类型\nE,投诉\n");
 	ingest(f);
-	assert_int_equal(f->set.nfiles, 5);
+	assert_int_equal(f->set.nfiles, 6);
 	assert_int_equal(f->set.files_recognised, 1);
 	assert_int_equal(f->set.files[0].kind, FILE_UNRECOGNISED);
 	assert_string_equal(f->set.files[0].why,
@@ -335,7 +336,9 @@ static void test_ingest__reports_unusable_headers_and_goes_on(void **state)
 	assert_int_equal(f->set.files[4].kind, FILE_TICKETS);
 	assert_int_equal(f->set.rows_read, 2);
 	assert_int_equal(f->set.ntickets, 2);
-	assert_int_equal(f->d.warnings, 4);
+	assert_string_equal(f->set.files[5].why, "the header is not valid CSV: "
+			    "unexpected '\"' at line 1, character 8");
+	assert_int_equal(f->d.warnings, 5);
 }
 
 static void test_ingest__records_read_back_the_same(void **state)
