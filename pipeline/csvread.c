@@ -421,6 +421,11 @@ static struct csv_reader *open_common(struct csv_reader *r,
 	}
 	r->max_field = max_field_bytes;
 	csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI);
+	/*
+	 * libcsv grows a field's buffer by this much at a time; its default
+	 * of 128 bytes makes a long field cost one realloc per 128 bytes.
+	 */
+	csv_set_blk_size(&r->p, 4096);
 	buf_init(&r->data);
 	buf_init(&r->conv);
 	r->line = 1;

@@ -94,7 +94,7 @@ struct ingest {
 	struct cb_cand *cc;
 	size_t ncc, acc;
 	size_t arejects;
-	struct buf tmp, fold;
+	struct buf fold;
 };
 
 /* One file's header and the row being looked at. */
@@ -1114,28 +1114,42 @@ static void sort(void *base, size_t n, size_t size,
 		qsort(base, n, size, cmp);
 }
 
-static int cmp_ticket(const void *a, const void *b)
+/*
+ * qsort() has no context argument, so the comparator of ticket indices
+ * finds the candidates here; set only for the duration of that sort.
+ */
+static const struct ticket *sorting_tickets;
+
+static int cmp_ticket_index(const void *a, const void *b)
 {
-	return strcmp(((const struct ticket *)a)->id,
-		      ((const struct ticket *)b)->id);
+	return strcmp(sorting_tickets[*(const uint32_t *)a].id,
+		      sorting_tickets[*(const uint32_t *)b].id);
 }
 
-/* Identity (ticket, time, recorder), then the order of occurrence. */
+/*
+ * Identity (ticket, time, recorder), then the order of occurrence. The
+ * ticket is its index in set->tickets; orphans (NO_OWNER) sort last, by
+ * their ticket number. Recorders are interned: equal text, equal pointer.
+ */
 static int cmp_cb_identity(const void *a, const void *b)
 {
 	const struct cb_cand *x = a, *y = b;
-	int c = x->ticket_id == y->ticket_id ? 0
-					     : strcmp(x->ticket_id, y->ticket_id);
+	int c;
 
-	if (c)
-		return c;
+	if (x->ticket != y->ticket)
+		return x->ticket < y->ticket ? -1 : 1;
+	if (x->ticket == NO_OWNER && x->ticket_id != y->ticket_id) {
+		c = strcmp(x->ticket_id, y->ticket_id);
+		if (c)
+			return c;
+	}
 	if (x->cb.at != y->cb.at)
 		return x->cb.at < y->cb.at ? -1 : 1;
-	/* Recorders are interned: equal text is the same pointer. */
-	c = x->cb.recorder == y->cb.recorder ? 0
-					     : strcmp(x->cb.recorder, y->cb.recorder);
-	if (c)
-		return c;
+	if (x->cb.recorder != y->cb.recorder) {
+		c = strcmp(x->cb.recorder, y->cb.recorder);
+		if (c)
+			return c;
+	}
 	if (x->cb.file != y->cb.file)
 		return x->cb.file < y->cb.file ? -1 : 1;
 	if (x->cb.line != y->cb.line)
@@ -1159,22 +1173,68 @@ static int cmp_cb_final(const void *a, const void *b)
 
 static bool same_identity(const struct cb_cand *x, const struct cb_cand *y)
 {
-	return x->cb.at == y->cb.at && x->ticket == y->ticket &&
-	       !strcmp(x->ticket_id, y->ticket_id) &&
-	       !strcmp(x->cb.recorder, y->cb.recorder);
+	return x->ticket == y->ticket && x->cb.at == y->cb.at &&
+	       (x->ticket != NO_OWNER || !strcmp(x->ticket_id, y->ticket_id)) &&
+	       (x->cb.recorder == y->cb.recorder ||
+		!strcmp(x->cb.recorder, y->cb.recorder));
 }
 
 /*
- * The tickets, one per number already (accept_ticket() applied §8.7),
- * sorted by number; the candidate array becomes set->tickets. first_cb
- * and n_cb, used for candidate slots until now, are cleared.
+ * The tickets, one per number already (accept_ticket() applied §8.7), go
+ * into number order in place: an array of indices is sorted, and the
+ * permutation is applied by cycles, so no second copy of a million
+ * tickets is made. Each callback candidate is first given its ticket's
+ * candidate index (its owner, or the number looked up for a row) and
+ * then the ticket's final index. first_cb and n_cb, used for candidate
+ * slots until now, are cleared. The candidate array becomes set->tickets.
  */
 static void resolve_tickets(struct ingest *in)
 {
 	struct ticket_set *set = in->set;
-	size_t i;
+	uint32_t *order, *perm;
+	size_t i, slot;
 
-	sort(in->tc, in->ntc, sizeof(*in->tc), cmp_ticket);
+	for (i = 0; i < in->ncc; i++) {
+		struct cb_cand *c = &in->cc[i];
+		long idx;
+
+		if (c->owner == DEAD)
+			continue;
+		if (c->owner != NO_OWNER) {
+			c->ticket = c->owner;
+			continue;
+		}
+		idx = find_ticket(in, c->ticket_id, strlen(c->ticket_id),
+				  str_hash(c->ticket_id, strlen(c->ticket_id)),
+				  &slot);
+		c->ticket = idx < 0 ? NO_OWNER : (uint32_t)idx;
+	}
+	order = xcalloc(in->ntc + 1, sizeof(*order));
+	perm = xcalloc(in->ntc + 1, sizeof(*perm));
+	for (i = 0; i < in->ntc; i++)
+		order[i] = (uint32_t)i;
+	sorting_tickets = in->tc;
+	sort(order, in->ntc, sizeof(*order), cmp_ticket_index);
+	sorting_tickets = NULL;
+	for (i = 0; i < in->ntc; i++)
+		perm[order[i]] = (uint32_t)i;
+	for (i = 0; i < in->ncc; i++)
+		if (in->cc[i].owner != DEAD && in->cc[i].ticket != NO_OWNER)
+			in->cc[i].ticket = perm[in->cc[i].ticket];
+	/* Element i belongs at perm[i]: rotate each cycle into place. */
+	for (i = 0; i < in->ntc; i++) {
+		while (perm[i] != i) {
+			uint32_t j = perm[i];
+			struct ticket tmp = in->tc[j];
+
+			in->tc[j] = in->tc[i];
+			in->tc[i] = tmp;
+			perm[i] = perm[j];
+			perm[j] = j;
+		}
+	}
+	free(order);
+	free(perm);
 	for (i = 0; i < in->ntc; i++)
 		in->tc[i].first_cb = in->tc[i].n_cb = 0;
 	set->tickets = in->tc ? xreallocarray(in->tc, in->ntc + 1,
@@ -1186,11 +1246,10 @@ static void resolve_tickets(struct ingest *in)
 }
 
 /*
- * Callbacks (§8.8): sorted by identity and occurrence, joined to the
- * tickets by a merge walk (both are in ticket-number order). An inline
- * callback of a losing ticket row goes with it before identities are
- * compared, so it supersedes nothing; among the rest, each identity keeps
- * its last occurrence. Orphans are counted and dropped. The survivors are
+ * Callbacks (§8.8), sorted by identity and occurrence. An inline callback
+ * of a row that lost (§8.7) was dropped when it lost (DEAD), so it
+ * supersedes nothing; among the rest, each identity keeps its last
+ * occurrence. Orphans are counted and dropped. The survivors are
  * converted in place to struct callback, which is smaller, and the array
  * becomes set->callbacks.
  */
@@ -1198,25 +1257,18 @@ static void resolve_callbacks(struct ingest *in)
 {
 	struct ticket_set *set = in->set;
 	struct callback *out;
-	size_t i, j, n = 0, t = 0;
+	size_t i, j, n = 0;
 
+	/* Dead slots first out, so that the sort has less to do. */
+	for (i = 0; i < in->ncc; i++)
+		if (in->cc[i].owner != DEAD)
+			in->cc[n++] = in->cc[i];
+	in->ncc = n;
+	n = 0;
 	sort(in->cc, in->ncc, sizeof(*in->cc), cmp_cb_identity);
 	for (i = 0; i < in->ncc; i++) {
 		struct cb_cand c = in->cc[i];
-		int cmp = 1;
 
-		if (c.owner == DEAD)
-			continue;
-		while (t < set->ntickets &&
-		       (cmp = strcmp(set->tickets[t].id, c.ticket_id)) < 0)
-			t++;
-		c.ticket = t < set->ntickets && cmp == 0 ? (uint32_t)t
-							 : NO_OWNER;
-		if (c.owner != NO_OWNER &&
-		    (c.ticket == NO_OWNER ||
-		     set->tickets[c.ticket].file != c.cb.file ||
-		     set->tickets[c.ticket].line != c.cb.line))
-			continue;
 		if (n && same_identity(&in->cc[n - 1], &c)) {
 			set->quality.superseded_callbacks++;
 			if (in->cc[n - 1].owner == NO_OWNER)
@@ -1306,7 +1358,6 @@ int ingest_read_files(const char *const *paths, size_t npaths,
 	in.cfg = cfg;
 	in.set = set;
 	in.d = d;
-	buf_init(&in.tmp);
 	buf_init(&in.fold);
 	matcher_init(&in);
 	set->files = xcalloc(npaths + 1, sizeof(*set->files));
@@ -1341,7 +1392,6 @@ int ingest_read_files(const char *const *paths, size_t npaths,
 		buf_release(&in.canon_key[c]);
 		string_list_clear(&in.alias_keys[c]);
 	}
-	buf_release(&in.tmp);
 	buf_release(&in.fold);
 	return 0;
 }
