@@ -421,6 +421,31 @@ static void test_ingest__rejects_csv_is_neutralised_with_bom(void **state)
 	buf_release(&out);
 }
 
+static void test_ingest__rejects_the_gb18030_row_with_a_bad_byte(void **state)
+{
+	struct fixture *f = *state;
+
+	/*
+	 * 工单编号,工单类型,内容 / T1,投诉,工单 / T2,投诉,0x80 in GB18030, with
+	 * CRLF. Mostly GB18030 double bytes, so detection says GB18030.
+	 */
+	put(f, "gb.csv", "\xb9\xa4\xb5\xa5\xb1\xe0\xba\xc5,\xb9\xa4\xb5\xa5"
+	    "\xc0\xe0\xd0\xcd,\xc4\xda\xc8\xdd\r\n"
+	    "T1,\xcd\xb6\xcb\xdf,\xb9\xa4\xb5\xa5\r\n"
+	    "T2,\xcd\xb6\xcb\xdf,a\x80" "b\r\n");
+	ingest(f);
+	assert_string_equal(f->set.files[0].encoding, "GB18030");
+	assert_int_equal(f->set.ntickets, 1);
+	assert_string_equal(f->set.tickets[0].content, "工单");
+	assert_int_equal(f->set.nrejects, 1);
+	assert_int_equal(f->set.rejects[0].reason, REJECT_BAD_ENCODING);
+	assert_int_equal(f->set.rejects[0].line, 3);
+	assert_int_equal(f->set.rejects[0].column, 3);
+	assert_string_equal(f->set.rejects[0].message,
+			    "invalid GB18030 at byte offset 47 in column '内容'");
+	assert_string_equal(f->set.rejects[0].original, "T2,投诉,a\\x80b");
+}
+
 static void test_ingest__fails_only_on_a_missing_input_folder(void **state)
 {
 	struct fixture *f = *state;
@@ -445,6 +470,7 @@ int main(void)
 		T(test_ingest__reports_unusable_headers_and_goes_on),
 		T(test_ingest__records_read_back_the_same),
 		T(test_ingest__rejects_csv_is_neutralised_with_bom),
+		T(test_ingest__rejects_the_gb18030_row_with_a_bad_byte),
 		T(test_ingest__fails_only_on_a_missing_input_folder),
 	};
 
