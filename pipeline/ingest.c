@@ -4,19 +4,22 @@
  * Each file is read once (JSON twice: first for the union of its keys),
  * row by row. A row is checked against the reject reasons in the order of
  * SPEC §8 rule 3, and the first that applies quarantines it; otherwise it
- * becomes a ticket candidate (with its inline callbacks) or a callback
- * candidate. Only when every file is read are the rules that need all
- * rows applied: the duplicate-ticket rule (§8.7), callback identity
- * (§8.8), the join of callback rows to tickets, and the orderings that
- * ticket.h promises.
+ * becomes a ticket or a callback candidate. The duplicate-ticket rule
+ * (§8.7) is applied as the rows arrive, since they arrive in (file, line)
+ * order: one candidate per ticket number is kept, with slots for its
+ * inline callbacks. Only when every file is read are the rules that need
+ * all rows applied: callback identity (§8.8), the join of callback rows
+ * to tickets, and the orderings that ticket.h promises (resolve()).
  *
  * Invariants kept throughout: for every file and for the set,
- * rows_read == accepted + rejected + superseded (a superseded row is moved
- * from accepted to superseded, never counted twice); rejected rows never
- * become candidates, so they supersede nothing; every string a record
- * holds lives in the set's arena, and the short strings that repeat
- * (centres, butlers, types, statuses, channels, recorders) are interned,
- * stored once.
+ * rows_read == accepted + rejected + superseded (a row is counted accepted
+ * when it passes the checks, and moved to superseded when it loses, never
+ * counted twice); rejected rows never become candidates, so they supersede
+ * nothing; the inline callback candidates of a ticket are consecutive
+ * (first_cb, n_cb of its candidate until resolve()), and those of a lost
+ * row are DEAD; every string a record holds lives in the set's arena, and
+ * the values that repeat (centres, butlers, types, statuses, channels,
+ * recorders, contents) are interned, stored once.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -61,10 +64,9 @@ struct intern {
 
 struct cb_cand {
 	const char *ticket_id;
-	uint32_t owner;        /* ticket candidate, or NO_OWNER for a row */
-	uint32_t ticket;       /* index in set->tickets once joined */
+	uint32_t owner;        /* ticket candidate, NO_OWNER for a row, DEAD */
+	uint32_t ticket;       /* its ticket, once resolve_tickets() ran */
 	struct callback cb;
-	bool unrated;          /* satisfaction text that is no label */
 };
 
 #define NO_OWNER UINT32_MAX
@@ -78,7 +80,7 @@ struct id_slot {
 struct id_map {
 	struct id_slot *e;
 	size_t cap, n;
-}; 
+};
 
 struct ingest {
 	const struct ingest_opts *opts;
@@ -249,13 +251,19 @@ static struct name *named(struct ingest *in, const struct file_ctx *fc,
 	return intern_name(in, s, n);
 }
 
-static const char *copied(struct ingest *in, const struct file_ctx *fc,
-			  int c)
+/*
+ * The value of column c, as old when that is the same text (a newer copy
+ * of a ticket mostly repeats the older one's unit, owner and phone, and
+ * the arena would otherwise keep both), else a copy in the arena.
+ */
+static const char *kept(struct ingest *in, const char *old, const char *s,
+			size_t n)
 {
-	size_t n;
-	const char *s = value(fc, c, &n);
-
-	return n ? arena_strndup(&in->set->arena, s, n) : "";
+	if (!n)
+		return "";
+	if (old && !strncmp(old, s, n) && !old[n])
+		return old;
+	return arena_strndup(&in->set->arena, s, n);
 }
 
 /* A value with full-width digits folded (ticket numbers, phones). */
@@ -470,12 +478,8 @@ static void fill_callback(struct ingest *in, const struct file_ctx *fc,
 	}
 	cb->satisfaction_text = sat->s;
 	cb->is_attempt = attempt;
-	if (!attempt) {
+	if (!attempt)
 		cb->satisfaction = (uint8_t)name_satisfaction(in, sat);
-		c->unrated = *sat->s && cb->satisfaction == SAT_NONE;
-	} else {
-		c->unrated = false;
-	}
 }
 
 static void supersede_row(struct ingest *in, uint32_t file)
@@ -555,6 +559,7 @@ static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 	bool has[2];
 	long idx;
 	int64_t upd = timestamp(fc, COL_UPDATED);
+	const char *old_unit = NULL, *old_owner = NULL, *old_phone = NULL, *s;
 
 	buf_reset(&in->fold);
 	id = value(fc, COL_TICKET_ID, &n);
@@ -572,6 +577,10 @@ static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 		}
 		supersede_row(in, t->file);
 		set->quality.superseded_tickets++;
+		/* A newer copy of the ticket: its texts may be reused. */
+		old_unit = t->unit;
+		old_owner = t->owner;
+		old_phone = t->phone;
 		id = t->id;
 		old_n = t->n_cb;
 		k = t->first_cb;
@@ -587,9 +596,14 @@ static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 	memset(t, 0, sizeof(*t));
 	t->id = id;
 	t->center = interned(in, fc, COL_CENTER);
-	t->unit = copied(in, fc, COL_UNIT);
-	t->owner = copied(in, fc, COL_OWNER);
-	t->phone = folded(in, fc, COL_PHONE);
+	s = value(fc, COL_UNIT, &n);
+	t->unit = kept(in, old_unit, s, n);
+	s = value(fc, COL_OWNER, &n);
+	t->owner = kept(in, old_owner, s, n);
+	s = value(fc, COL_PHONE, &n);
+	buf_reset(&in->fold);
+	text_fold_digits(&in->fold, s, n);
+	t->phone = kept(in, old_phone, in->fold.s, in->fold.len);
 	e = named(in, fc, COL_TYPE);
 	t->type_text = e->s;
 	t->type = (int8_t)name_type(in, e);
@@ -1283,7 +1297,9 @@ static void resolve_callbacks(struct ingest *in)
 			set->quality.orphan_callbacks++;
 			continue;
 		}
-		if (in->cc[i].unrated)
+		/* Text that is no label, on a callback: not rated (§8.9). */
+		if (!in->cc[i].cb.is_attempt && *in->cc[i].cb.satisfaction_text &&
+		    in->cc[i].cb.satisfaction == SAT_NONE)
 			set->quality.unrated_satisfaction++;
 		in->cc[j++] = in->cc[i];
 	}
