@@ -93,8 +93,13 @@ static void cb_field(void *s, size_t len, void *data)
 		r->long_field = r->nf + 1;
 	r->offs[r->nf] = r->data.len;
 	r->lens[r->nf] = len;
-	buf_add(&r->data, s, len);
-	buf_addch(&r->data, '\0');
+	/* One growth check and a copy: this runs for every field. */
+	buf_grow(&r->data, len + 1);
+	if (len)
+		memcpy(r->data.s + r->data.len, s, len);
+	r->data.len += len + 1;
+	r->data.s[r->data.len - 1] = '\0';
+	r->data.s[r->data.len] = '\0';
 	r->nf++;
 }
 

@@ -54,7 +54,7 @@ static void add_str(struct buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	buf_addch(b, '"');
+	put(b, "\"", 1);
 	for (;;) {
 		const unsigned char *start = p;
 
@@ -84,7 +84,7 @@ static void add_str(struct buf *b, const char *s)
 		}
 		p++;
 	}
-	buf_addch(b, '"');
+	put(b, "\"", 1);
 }
 
 /* ,"key": with key a literal. */
