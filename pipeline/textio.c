@@ -169,7 +169,10 @@ size_t text_gb18030_convert(void *cd, const char *s, size_t n,
 	char *in = (char *)s;
 	size_t left = n, invalid = 0;
 
-	iconv((iconv_t)cd, NULL, NULL, NULL, NULL);
+	/*
+	 * GB18030 has no shift state, so the descriptor needs no reset
+	 * between calls, only after an error (below).
+	 */
 	while (left) {
 		char *o;
 		size_t room, r;
