@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csv.h>
@@ -374,22 +375,36 @@ int csv_reader_next(struct csv_reader *r, struct csv_record *rec,
 }
 
 /* SPEC §8 rule 2 over the whole file, read in blocks. */
-static int detect(struct csv_reader *r, struct utf8_stats *st,
+static int detect(struct csv_reader *r, struct utf8_stats *st, bool *early,
 		  struct buf *err)
 {
 	char *block;
 	size_t carry = 0;
-	uint64_t pos = 0;
+	uint64_t pos = 0, size = 0;
+	struct stat sb;
 	int ret = -1;
 
 	if (r->fd < 0) {
 		utf8_stats_add(st, r->buf + r->start, r->end - r->start, true);
 		return 0;
 	}
+	if (fstat(r->fd, &sb) == 0 && sb.st_size > 0)
+		size = (uint64_t)sb.st_size;
 	block = xmalloc(BLOCK + 4);
 	for (;;) {
 		ssize_t n;
 		size_t used;
+
+		/*
+		 * The rest of the file can add at most one valid multi-byte
+		 * character per two bytes: once even that could not make it
+		 * UTF-8, it is not (a GB18030 file is decided early).
+		 */
+		if (size > pos && st->invalid * 20 >= st->multibyte +
+						       (size - pos) / 2 + 1) {
+			*early = true;
+			break;
+		}
 
 		do
 			n = pread(r->fd, block + carry, BLOCK, (off_t)pos);
@@ -417,7 +432,7 @@ static struct csv_reader *open_common(struct csv_reader *r,
 {
 	struct utf8_stats st = { 0, 0 };
 	const char *forced = NULL;
-	bool bom = false;
+	bool bom = false, early = false;
 
 	if (encoding && !(forced = csv_encoding_name(encoding))) {
 		buf_addf(err, "unknown encoding '%s' (want UTF-8 or GB18030)",
@@ -452,7 +467,7 @@ static struct csv_reader *open_common(struct csv_reader *r,
 		r->check_utf8 = true;
 		snprintf(r->why, sizeof(r->why), "--encoding");
 	} else {
-		if (detect(r, &st, err) < 0)
+		if (detect(r, &st, &early, err) < 0)
 			goto fail;
 		r->check_utf8 = st.invalid > 0;
 		if (bom || utf8_stats_is_utf8(&st)) {
@@ -468,8 +483,8 @@ static struct csv_reader *open_common(struct csv_reader *r,
 		} else {
 			r->enc = ENC_GB18030;
 			snprintf(r->why, sizeof(r->why),
-				 "detected: %zu invalid UTF-8 sequences",
-				 st.invalid);
+				 "detected: %s%zu invalid UTF-8 sequences",
+				 early ? "at least " : "", st.invalid);
 		}
 	}
 	if (r->enc == ENC_GB18030 && !(r->cd = text_gb18030_open())) {

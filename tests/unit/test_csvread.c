@@ -245,6 +245,44 @@ static void test_csv__reads_a_file_in_blocks(void **state)
 	buf_release(&err);
 }
 
+static void test_csv__decides_gb18030_before_the_end(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	struct buf text = BUF_INIT, err = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	int fd, i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/test_csvread_XXXXXX",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	/* 工单编号,内容 then 100000 rows of T<i>,投诉 in GB18030: 2.2 MB. */
+	buf_adds(&text, "\xb9\xa4\xb5\xa5\xb1\xe0\xba\xc5,x\r\n");
+	for (i = 0; i < 100000; i++)
+		buf_addf(&text, "T%d,\xcd\xb6\xcb\xdf\r\n", i);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text.s, text.len), (ssize_t)text.len);
+	close(fd);
+	r = csv_reader_open(path, NULL, 65536, &err);
+	assert_non_null(r);
+	assert_string_equal(csv_reader_encoding(r), "GB18030");
+	/* Decided after the first block of the scan, not at the end. */
+	assert_true(!strncmp(csv_reader_encoding_why(r), "detected: at least ",
+			     19));
+	next(r, &rec);
+	for (i = 0; i < 100000; i++) {
+		next(r, &rec);
+		assert_string_equal(rec.fields[1], "投诉");
+	}
+	at_end(r);
+	csv_reader_free(r);
+	unlink(path);
+	buf_release(&text);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_csv__quarantines_a_stray_quote_and_goes_on),
 		cmocka_unit_test(test_csv__quarantines_unterminated_quote),
 		cmocka_unit_test(test_csv__reads_a_file_in_blocks),
+		cmocka_unit_test(test_csv__decides_gb18030_before_the_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
