@@ -25,6 +25,7 @@
 #include <csv.h>
 
 #include "csvread.h"
+#include "sha256.h"
 #include "textio.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -53,6 +54,8 @@ struct csv_reader {
 
 	struct csv_parser p;
 	size_t max_field;
+	struct sha256_ctx sha;  /* of the file's bytes 0 .. hashed */
+	uint64_t hashed;
 
 	/* the open record */
 	bool in_record, rec_done;
@@ -122,6 +125,22 @@ static void parser_reset(struct csv_reader *r)
 	r->p.status = CSV_SUCCESS;
 }
 
+/*
+ * Adds n bytes read at file offset off to the file's digest, those not
+ * hashed yet: after a rewind the same bytes are read again.
+ */
+static void hash_bytes(struct csv_reader *r, uint64_t off, const char *data,
+		       size_t n)
+{
+	uint64_t end = off + n;
+
+	if (end <= r->hashed || off > r->hashed)
+		return;
+	sha256_update(&r->sha, data + (r->hashed - off),
+		      (size_t)(end - r->hashed));
+	r->hashed = end;
+}
+
 /* Moves unread bytes to the front and reads more. 0, or -1 with err. */
 static int refill(struct csv_reader *r, struct buf *err)
 {
@@ -149,6 +168,7 @@ static int refill(struct csv_reader *r, struct buf *err)
 	}
 	if (n == 0)
 		r->eof = true;
+	hash_bytes(r, r->buf_off + r->end, r->buf + r->end, (size_t)n);
 	r->end += (size_t)n;
 	return 0;
 }
@@ -440,6 +460,9 @@ static struct csv_reader *open_common(struct csv_reader *r,
 		goto fail;
 	}
 	r->max_field = max_field_bytes;
+	sha256_init(&r->sha);
+	if (r->fd < 0)
+		hash_bytes(r, 0, r->buf, r->end);
 	csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI);
 	/*
 	 * libcsv grows a field's buffer by this much at a time; its default
@@ -529,6 +552,32 @@ struct csv_reader *csv_reader_open_mem(const char *data, size_t len,
 	r->cap = r->end = len;
 	r->eof = true;
 	return open_common(r, encoding, max_field_bytes, err);
+}
+
+int csv_reader_sha256(struct csv_reader *r, char out[65])
+{
+	struct sha256_ctx c;
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	char block[65536];
+
+	/* Whatever the reading left unread is hashed now. */
+	while (r->fd >= 0) {
+		ssize_t n;
+
+		do
+			n = pread(r->fd, block, sizeof(block), (off_t)r->hashed);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return -1;
+		if (!n)
+			break;
+		sha256_update(&r->sha, block, (size_t)n);
+		r->hashed += (uint64_t)n;
+	}
+	c = r->sha;
+	sha256_final(&c, digest);
+	sha256_hex(digest, out);
+	return 0;
 }
 
 const char *csv_reader_encoding(const struct csv_reader *r)

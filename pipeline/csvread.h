@@ -78,6 +78,13 @@ const char *csv_reader_encoding_why(const struct csv_reader *r);
 int csv_reader_next(struct csv_reader *r, struct csv_record *rec,
 		    struct buf *err);
 
+/*
+ * The SHA-256 of the file's bytes as 64 hex digits: hashed as the file is
+ * read, the part not read yet (if the caller stopped early) read now.
+ * 0, or -1 on a read error. May be called at any point, more than once.
+ */
+int csv_reader_sha256(struct csv_reader *r, char out[65]);
+
 void csv_reader_free(struct csv_reader *r);
 
 /* Normalises an --encoding name: "UTF-8", "GB18030", or NULL if unknown. */

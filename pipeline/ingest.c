@@ -28,12 +28,15 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "chtime.h"
 #include "csvout.h"
 #include "csvread.h"
 #include "ingest.h"
 #include "jsonread.h"
+#include "sha256.h"
 #include "textio.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -928,11 +931,40 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 	if (!have_header && !*fc->f->why)
 		unrecognised(in, fc, "no header: the file is empty");
 out:
+	if (r && csv_reader_sha256(r, fc->f->sha256) < 0)
+		fc->f->sha256[0] = '\0';
 	csv_reader_free(r);
 	buf_release(&err);
 }
 
 /* ---- JSON files ---- */
+
+/* The SHA-256 of a file as hex, or "" when it cannot be read. */
+static void file_sha256(const char *path, char out[65])
+{
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	struct sha256_ctx c;
+	char block[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	out[0] = '\0';
+	if (fd < 0)
+		return;
+	sha256_init(&c);
+	while ((n = read(fd, block, sizeof(block))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return;
+		}
+		sha256_update(&c, block, (size_t)n);
+	}
+	close(fd);
+	sha256_final(&c, digest);
+	sha256_hex(digest, out);
+}
 
 struct json_keys {
 	char **name;
@@ -1103,6 +1135,7 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0,
 			    "%s; the rest of the file is skipped", err.s);
 out:
+	file_sha256(fc->f->path, fc->f->sha256);
 	json_reader_free(r);
 	for (i = 0; i < keys.n; i++)
 		free(keys.name[i]);
