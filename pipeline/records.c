@@ -20,6 +20,7 @@
 #include "jsonread.h"
 #include "outfile.h"
 #include "records.h"
+#include "textio.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -232,6 +233,19 @@ static int write_lines(const struct ticket_set *set, const char *path,
 	return 0;
 }
 
+/*
+ * A file name is bytes, not necessarily UTF-8: invalid bytes are written
+ * \xNN so that the JSON stays valid.
+ */
+static void add_safe(struct buf *b, const char *s)
+{
+	struct buf esc = BUF_INIT;
+
+	text_escape_invalid(&esc, s, strlen(s));
+	add_str(b, esc.s);
+	buf_release(&esc);
+}
+
 static void format_summary(const struct ticket_set *set, struct buf *b)
 {
 	const struct ingest_quality *q = &set->quality;
@@ -243,15 +257,15 @@ static void format_summary(const struct ticket_set *set, struct buf *b)
 
 		buf_adds(b, i ? ",\n    {" : "\n    {");
 		buf_adds(b, "\"name\": ");
-		add_str(b, f->name);
+		add_safe(b, f->name);
 		buf_adds(b, ", \"path\": ");
-		add_str(b, f->path);
+		add_safe(b, f->path);
 		buf_adds(b, ", \"kind\": ");
 		add_str(b, kind_name[f->kind]);
 		buf_adds(b, ", \"encoding\": ");
 		add_str(b, f->encoding ? f->encoding : "");
 		buf_adds(b, ", \"why\": ");
-		add_str(b, f->why ? f->why : "");
+		add_safe(b, f->why ? f->why : "");
 		buf_adds(b, ", \"sha256\": ");
 		add_str(b, f->sha256);
 		buf_addf(b, ", \"size\": %llu, \"rows_read\": %zu, "

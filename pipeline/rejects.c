@@ -12,6 +12,7 @@
 #include "csvout.h"
 #include "outfile.h"
 #include "rejects.h"
+#include "textio.h"
 #include "banned.h"
 
 static const char *const reason_zh[REJECT_REASON_COUNT] = {
@@ -42,6 +43,7 @@ void rejects_format(const struct ticket_set *set, struct buf *out)
 	static const char *const header[] = { "file", "line", "column", "code",
 					      "原因", "reason",
 					      "original fields" };
+	struct buf name = BUF_INIT;
 	size_t i;
 
 	buf_adds(out, CSV_BOM);
@@ -52,7 +54,10 @@ void rejects_format(const struct ticket_set *set, struct buf *out)
 				   set->files[r->file].name : "";
 		char num[24];
 
-		csv_add_field(out, file, strlen(file));
+		/* A file name is bytes: invalid ones are shown as \xNN. */
+		buf_reset(&name);
+		text_escape_invalid(&name, file, strlen(file));
+		csv_add_field(out, name.s, name.len);
 		buf_addch(out, ',');
 		snprintf(num, sizeof(num), "%u", r->line);
 		csv_add_field(out, num, strlen(num));
@@ -73,6 +78,7 @@ void rejects_format(const struct ticket_set *set, struct buf *out)
 		}
 		buf_adds(out, "\r\n");
 	}
+	buf_release(&name);
 }
 
 int rejects_write(const struct ticket_set *set, const char *path,

@@ -446,6 +446,36 @@ static void test_ingest__rejects_the_gb18030_row_with_a_bad_byte(void **state)
 	assert_string_equal(f->set.rejects[0].original, "T2,投诉,a\\x80b");
 }
 
+static void test_ingest__writes_a_non_utf8_file_name_safely(void **state)
+{
+	struct fixture *f = *state;
+	struct buf out = BUF_INIT, dir = BUF_INIT, err = BUF_INIT;
+	char *summary;
+	FILE *fp;
+	long n;
+
+	put(f, "a\xff.csv", "工单编号,工单类型\nT1,咨询\n");
+	ingest(f);
+	rejects_format(&f->set, &out);
+	assert_non_null(strstr(out.s, "\r\na\\xFF.csv,2,2,unknown_type,"));
+	buf_addf(&dir, "%s/records", f->dir);
+	assert_int_equal(records_write(&f->set, dir.s, &err), 0);
+	buf_addf(&dir, "/summary.json");
+	fp = fopen(dir.s, "rb");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	summary = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(summary, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	assert_non_null(strstr(summary, "\"name\": \"a\\\\xFF.csv\""));
+	free(summary);
+	buf_release(&out);
+	buf_release(&dir);
+	buf_release(&err);
+}
+
 static void test_ingest__fails_only_on_a_missing_input_folder(void **state)
 {
 	struct fixture *f = *state;
@@ -471,6 +501,7 @@ int main(void)
 		T(test_ingest__records_read_back_the_same),
 		T(test_ingest__rejects_csv_is_neutralised_with_bom),
 		T(test_ingest__rejects_the_gb18030_row_with_a_bad_byte),
+		T(test_ingest__writes_a_non_utf8_file_name_safely),
 		T(test_ingest__fails_only_on_a_missing_input_folder),
 	};
 
