@@ -883,7 +883,13 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 			size_t save = fc->ncols;
 
 			fc->ncols = rec.nfields;
-			add_reject(in, fc, REJECT_MALFORMED_RECORD,
+			/*
+			 * SPEC §8.3 keeps malformed_record for JSON; a CSV
+			 * row that cannot be split (a stray or unclosed
+			 * quote) does not have the header's fields, so it
+			 * is field_count, the first reason in precedence.
+			 */
+			add_reject(in, fc, REJECT_FIELD_COUNT,
 				   (uint32_t)rec.nfields + 1, NULL,
 				   rec.error_line, rec.error_column, NULL,
 				   "malformed CSV: %s at line %u, character %u",
