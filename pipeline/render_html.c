@@ -536,10 +536,47 @@ static cJSON *kpis(const cJSON *g)
 
 /* ---- the week ---- */
 
+/*
+ * The remarks of the first-round callbacks in records.json, by ticket, so
+ * that an open loop can show what the owner said.
+ */
+struct remark_index {
+	const cJSON **rows;     /* open addressing; NULL is empty */
+	size_t nslots;
+};
+
+static void remark_index_build(struct remark_index *ix, const cJSON *records)
+{
+	const cJSON *rows = get(records, "rows"), *row;
+	size_t n = (size_t)cJSON_GetArraySize(rows);
+
+	ix->nslots = 16;
+	while (ix->nslots < 2 * n)
+		ix->nslots *= 2;
+	ix->rows = xcalloc(ix->nslots, sizeof(*ix->rows));
+	cJSON_ArrayForEach(row, rows) {
+		const char *ticket = get_str(row, "ticket");
+		double round = 1;
+		size_t i;
+
+		get_num(row, "round", &round);
+		if (round != 1)
+			continue;
+		i = (size_t)fnv1a(ticket, NULL) & (ix->nslots - 1);
+		while (ix->rows[i] && strcmp(get_str(ix->rows[i], "ticket"), ticket))
+			i = (i + 1) & (ix->nslots - 1);
+		/* The first row of a ticket is its first-round callback. */
+		if (!ix->rows[i])
+			ix->rows[i] = row;
+	}
+}
+
+
 struct week_pages {
 	const cJSON *metrics, *samples, *records;
 	char week[16];
 	struct page_index centers, butlers;
+	struct remark_index remarks;
 };
 
 static const char *page_href(const struct page *p, struct buf *b)
@@ -591,18 +628,14 @@ static cJSON *anomaly_item(const struct site *s, const cJSON *a,
 	return r;
 }
 
-/* The remark of the first-round callback of ticket in records.json. */
-static const char *remark_of(const cJSON *records, const char *ticket)
+static const char *remark_of(const struct remark_index *ix,
+			     const char *ticket)
 {
-	const cJSON *row;
+	size_t i = (size_t)fnv1a(ticket, NULL) & (ix->nslots - 1);
 
-	cJSON_ArrayForEach(row, get(records, "rows")) {
-		double round = 0;
-
-		if (!strcmp(get_str(row, "ticket"), ticket) &&
-		    (!get_num(row, "round", &round) || round == 1))
-			return get_str(row, "remark");
-	}
+	for (; ix->rows[i]; i = (i + 1) & (ix->nslots - 1))
+		if (!strcmp(get_str(ix->rows[i], "ticket"), ticket))
+			return get_str(ix->rows[i], "remark");
 	return "";
 }
 
@@ -620,7 +653,7 @@ static cJSON *loop_item(const cJSON *l, const struct week_pages *w)
 	copy_str(r, l, "butler");
 	copy_str(r, l, "first_callback_at");
 	copy_str(r, l, "satisfaction");
-	put_str(r, "remark", remark_of(w->records, get_str(l, "ticket")));
+	put_str(r, "remark", remark_of(&w->remarks, get_str(l, "ticket")));
 	if (bp)
 		put_str(r, "butler_href", page_href(bp, &b));
 	buf_release(&b);
@@ -1050,6 +1083,7 @@ static int render_week(struct site *s, const struct week_view *v,
 	page_index_build(&w.centers, get(v->metrics, "by_center"), false);
 	page_index_build(&w.butlers, get(v->metrics, "by_butler"), true);
 	distribute(&w);
+	remark_index_build(&w.remarks, v->records);
 	buf_addf(&dir, "%s/weeks/%s", s->site_dir, week);
 	if (mkdir_p(dir.s, &err) < 0) {
 		diag_report(s->d, DIAG_ERROR, NULL, 0, 0,
@@ -1068,6 +1102,7 @@ static int render_week(struct site *s, const struct week_view *v,
 out:
 	page_index_release(&w.centers);
 	page_index_release(&w.butlers);
+	free(w.remarks.rows);
 	buf_release(&dir);
 	buf_release(&err);
 	return ret;

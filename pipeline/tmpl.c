@@ -635,6 +635,7 @@ struct render {
 	size_t depth, alloc;
 	unsigned partial_depth;
 	size_t start;           /* out->len when the render began */
+	size_t steps;           /* nodes visited */
 };
 
 static bool truthy(const cJSON *v)
@@ -769,6 +770,12 @@ static int render_list(struct render *r, const struct tmpl *t,
 		if (r->out->len - r->start > r->ts->max_output) {
 			diag_report(r->d, DIAG_ERROR, t->file, n->line, n->column,
 				    "output larger than %zu bytes", r->ts->max_output);
+			return -1;
+		}
+		/* Sections over partials can loop without writing a byte. */
+		if (++r->steps > r->ts->max_output) {
+			diag_report(r->d, DIAG_ERROR, t->file, n->line, n->column,
+				    "more than %zu steps", r->ts->max_output);
 			return -1;
 		}
 	}

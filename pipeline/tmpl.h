@@ -71,8 +71,10 @@ void tmpl_set_free(struct tmpl_set *ts);
 
 /*
  * Limits that keep a hostile template finite: partials nest at most
- * max_depth deep (default 32) and one render writes at most max_output
- * bytes (default 256 MiB). Exceeding either is a render error.
+ * max_depth deep (default 32), and one render writes at most max_output
+ * bytes and visits at most max_output template nodes (default 256 Mi;
+ * sections over partials can loop without writing). Exceeding any is a
+ * render error.
  */
 void tmpl_set_limits(struct tmpl_set *ts, unsigned max_depth,
 		     size_t max_output);

@@ -624,6 +624,22 @@ static cJSON *synthetic_week(size_t n, cJSON **records)
 		cJSON_AddStringToObject(o, "butler", butler);
 		cJSON_AddItemToArray(list, o);
 	}
+	list = cJSON_AddArrayToObject(m, "loops_open_list");
+	for (i = 0; i < n / 100; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		snprintf(ticket, sizeof(ticket), "BX%08zu", i * 13);
+		snprintf(center, sizeof(center), "第%zu服务中心", (i % 240) / 20);
+		snprintf(butler, sizeof(butler), "管家%zu", i % 240);
+		cJSON_AddStringToObject(o, "ticket", ticket);
+		cJSON_AddStringToObject(o, "type", "报事报修");
+		cJSON_AddStringToObject(o, "subtype", "公区维修");
+		cJSON_AddStringToObject(o, "center", center);
+		cJSON_AddStringToObject(o, "butler", butler);
+		cJSON_AddStringToObject(o, "first_callback_at", "2026-11-18 10:00:00");
+		cJSON_AddStringToObject(o, "satisfaction", "不满意");
+		cJSON_AddItemToArray(list, o);
+	}
 	*records = cJSON_CreateObject();
 	rows = cJSON_AddArrayToObject(*records, "rows");
 	for (i = 0; i < n; i++) {
