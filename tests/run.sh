@@ -23,7 +23,7 @@ run_one() {
 	fi
 }
 
-mkdir -p "$build/tests"
+mkdir -p "$build/tests/unit" "$build/tests/fuzz" "$build/tests/e2e"
 for t in "$build"/tests/unit/test_*; do
 	[ -x "$t" ] || continue
 	case $t in *.o|*.d) continue ;; esac
