@@ -64,7 +64,7 @@ grep -q 'weeks/2026-W47/index.html' "$site/index.html" || fail "index link"
 href=$(grep -o 'href="butler-[0-9a-f]*\.html">\.\./\.\./etc<' "$week" |
 	sed 's/href="\([^"]*\)".*/\1/' | head -n 1)
 [ -n "$href" ] || fail "no link to the butler ../../etc"
-grep -q 'class="overdue"><td>BX20261118005</td>' "$site/weeks/2026-W47/$href" ||
+grep -q 'class="overdue"><td data-label="工单编号">BX20261118005</td>' "$site/weeks/2026-W47/$href" ||
 	fail "worklist of ../../etc"
 csv=$site/weeks/2026-W47/owed-${href#butler-}
 csv=${csv%.html}.csv

@@ -322,7 +322,7 @@ static void test_render_html__shows_the_view_model_formatted(void **state)
 	/* Anomaly kinds in words, sample reasons in words. */
 	assert_contains(html, "<td>同一人同一分钟回访3单以上</td>");
 	assert_contains(html, "必抽：完成后1分钟内回访");
-	assert_contains(html, "随机键 0.037100，本层第 1 小（N=13，n=2）");
+	assert_contains(html, "随机键 0.037100，本层排第 1（共 N=13，抽 n=2）");
 	assert_contains(html, "本级本周没有抽中的工单。");
 	assert_contains(html, "<li>时间无法识别（<code>bad_timestamp</code>）：3 行</li>");
 	/* The charts are inline SVG with their words. */
@@ -347,15 +347,15 @@ static void test_render_html__gives_each_butler_a_worklist(void **state)
 	snprintf(rel, sizeof(rel), "weeks/2026-W47/%s", href);
 	html = page(f, rel);
 	/* Oldest first as metrics.json gives it; the overdue one marked. */
-	a = strstr(html, "<td>BX20261117001</td>");
-	b = strstr(html, "<td>BX20261122003</td>");
+	a = strstr(html, ">BX20261117001</td>");
+	b = strstr(html, ">BX20261122003</td>");
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_true(a < b);
-	assert_contains(html, "<tr class=\"overdue\"><td>BX20261117001</td>");
-	assert_contains(html, "<tr><td>BX20261122003</td>");
+	assert_contains(html, "<tr class=\"overdue\"><td data-label=\"工单编号\">BX20261117001</td>");
+	assert_contains(html, "<tr><td data-label=\"工单编号\">BX20261122003</td>");
 	assert_lacks(html, "BX20261118005");   /* another butler's */
-	assert_contains(html, "<td>2026-11-19 10:00:00</td><td><strong>⚠ 已超时</strong>");
+	assert_contains(html, ">2026-11-19 10:00:00</td><td data-label=\"状态\"><strong>⚠ 已超时</strong>");
 	/* The breadcrumbs lead back to the week and the centre. */
 	assert_contains(html, "<a href=\"../../index.html\">首页</a>");
 	assert_contains(html, "<a href=\"index.html\">2026-W47</a>");
@@ -387,7 +387,7 @@ static void test_render_html__keeps_hostile_names_inside_the_site(void **state)
 	snprintf(rel, sizeof(rel), "weeks/2026-W47/%s", href);
 	html = page(f, rel);
 	assert_contains(html, "<title>../../etc · 翠湖/&quot;东区&quot;服务中心 · 2026-W47</title>");
-	assert_contains(html, "<tr class=\"overdue\"><td>BX20261118005</td>");
+	assert_contains(html, "<tr class=\"overdue\"><td data-label=\"工单编号\">BX20261118005</td>");
 	/* His records, with the hostile remark escaped and a formula cell. */
 	assert_contains(html, "&lt;script&gt;");
 	assert_contains(html, "=HYPERLINK(&quot;http://x&quot;)");
