@@ -101,13 +101,24 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--suppress=missingIncludeSystem -Ipipeline pipeline
 
+# The installed binary finds its templates and default config under
+# $(DATADIR) (compiled in), or under ../share/huifang beside its bin/ folder
+# when the tree was moved (a DESTDIR staging tree, for one).
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(HUIFANG) $(DESTDIR)$(BINDIR)/huifang
-	cp -R templates $(DESTDIR)$(DATADIR)/
-	install -d $(DESTDIR)$(DATADIR)/config
-	install -m 644 config/huifang.json $(DESTDIR)$(DATADIR)/config/huifang.json
-	if [ -f docs/huifang.1 ]; then install -m 644 docs/huifang.1 $(DESTDIR)$(MANDIR)/man1/huifang.1; fi
+	install -m 644 docs/huifang.1 $(DESTDIR)$(MANDIR)/man1/huifang.1
+	@if [ -d templates ]; then \
+		echo "install templates -> $(DESTDIR)$(DATADIR)/templates"; \
+		(cd templates && find . -type d -exec install -d -m 755 \
+			"$(DESTDIR)$(DATADIR)/templates/{}" \; && \
+		 find . -type f -exec install -m 644 {} \
+			"$(DESTDIR)$(DATADIR)/templates/{}" \;) || exit 1; \
+	else echo "install: warning: no templates/ folder to install" >&2; fi
+	@if [ -f config/huifang.json ]; then \
+		install -d $(DESTDIR)$(DATADIR)/config && \
+		install -m 644 config/huifang.json $(DESTDIR)$(DATADIR)/config/huifang.json; \
+	else echo "install: warning: no config/huifang.json to install" >&2; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/huifang $(DESTDIR)$(MANDIR)/man1/huifang.1

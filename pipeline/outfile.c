@@ -2,8 +2,15 @@
  * outfile.c - write aside, then rename (see outfile.h).
  *
  * The temporary name starts with a dot and ends in ".tmp-<pid>-<n>" so that
- * a later run can recognise and remove leftovers of a killed one, and so
- * that a static web server's directory listing does not show them.
+ * a later run can recognise and remove leftovers of a killed one
+ * (weekdir_cleanup), and so that a static web server's directory listing
+ * does not show them. It lies in the final file's folder, so the rename is
+ * within one file system and atomic; O_EXCL|O_NOFOLLOW mean a planted file
+ * or symlink at the temporary name makes the open fail rather than write
+ * through it. Renaming over a final path that is a symlink replaces the
+ * link, never its target. Files get mode 0666 less the umask: the command
+ * sets a restrictive umask (config "umask", default 027), as the reports
+ * carry personal data.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +39,7 @@ static char *dir_of(const char *path)
 
 int fsync_dir(const char *dir, struct buf *err)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0) {
 		buf_addf(err, "%s: %s", dir, strerror(errno));
@@ -82,8 +89,11 @@ int outfile_open(struct outfile *of, const char *path, struct buf *err)
 
 int outfile_write(struct outfile *of, const void *data, size_t len)
 {
+	if (of->failed)
+		return -1;
+	errno = 0;
 	if (len && fwrite(data, 1, len, of->fp) != len) {
-		of->failed = 1;
+		of->failed = errno ? errno : EIO;
 		return -1;
 	}
 	return 0;
@@ -110,14 +120,31 @@ int outfile_commit(struct outfile *of, struct buf *err)
 	char *dir;
 	int saved;
 
-	if (of->failed || ferror(of->fp) || fflush(of->fp) != 0 ||
-	    fsync(fileno(of->fp)) != 0) {
+	if (!of->fp) {
+		saved = EBADF;
+		goto fail;
+	}
+	/*
+	 * Each step's own errno is the cause to report: a full disk shows as
+	 * ENOSPC from the write, the flush, the fsync or even the close (NFS
+	 * reports late), and the message must say so, not "Success".
+	 */
+	if (of->failed) {
+		saved = of->failed;
+		goto fail;
+	}
+	errno = 0;
+	if (ferror(of->fp)) {
+		saved = EIO;
+		goto fail;
+	}
+	if (fflush(of->fp) != 0 || fsync(fileno(of->fp)) != 0) {
 		saved = errno ? errno : EIO;
 		goto fail;
 	}
 	if (fclose(of->fp) != 0) {
 		of->fp = NULL;
-		saved = errno;
+		saved = errno ? errno : EIO;
 		goto fail;
 	}
 	of->fp = NULL;
@@ -135,7 +162,8 @@ int outfile_commit(struct outfile *of, struct buf *err)
 	outfile_free(of);
 	return 0;
 fail:
-	buf_addf(err, "%s: %s", of->path, strerror(saved));
+	buf_addf(err, "%s: %s", of->path ? of->path : "(not open)",
+		 strerror(saved));
 	outfile_rollback(of);
 	return -1;
 }
@@ -155,6 +183,7 @@ int mkdir_p(const char *path, struct buf *err)
 {
 	char *p = xstrdup(path);
 	char *s;
+	struct stat st;
 	int ret = 0;
 
 	if (!*p) {
@@ -166,10 +195,19 @@ int mkdir_p(const char *path, struct buf *err)
 			char saved = *s;
 
 			*s = '\0';
-			if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-				buf_addf(err, "%s: %s", p, strerror(errno));
-				ret = -1;
-				break;
+			if (mkdir(p, 0777) < 0) {
+				int cause = errno;
+
+				/* EEXIST is fine for a folder (or a link to one). */
+				if (cause == EEXIST &&
+				    (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)))
+					cause = ENOTDIR;
+				if (cause != EEXIST) {
+					buf_addf(err, "%s: %s", p,
+						 strerror(cause));
+					ret = -1;
+					break;
+				}
 			}
 			*s = saved;
 			if (!saved)
