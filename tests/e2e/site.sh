@@ -2,7 +2,10 @@
 # Renders the HTML site of the hand-made two-week view model in
 # tests/fixtures/html/ (through the render test binary's --render mode) and
 # checks that every page is there, inside the site folder, self-contained,
-# free of scripts, and shows what it must.
+# free of scripts, and shows what it must. Three pages are also compared
+# byte for byte with the golden copies in tests/fixtures/html/expected/;
+# after an intended change to the templates, HUIFANG_UPDATE_GOLDEN=1
+# rewrites them (review the diff before committing it).
 # usage: tests/e2e/site.sh BUILD_DIR
 set -eu
 build=${1:-build}
@@ -70,4 +73,18 @@ csv=$site/weeks/2026-W47/owed-${href#butler-}
 csv=${csv%.html}.csv
 head -c 3 "$csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "CSV without BOM"
 grep -q 'BX20261118005' "$csv" || fail "CSV without the ticket"
+# Golden pages: the index, the week, the butler called ../../etc.
+golden=tests/fixtures/html/expected
+for pair in "index.html:index.html" "weeks/2026-W47/index.html:week.html" \
+	"weeks/2026-W47/$href:butler-etc.html"; do
+	got=$site/${pair%%:*}
+	want=$golden/${pair#*:}
+	if [ "${HUIFANG_UPDATE_GOLDEN:-}" = 1 ]; then
+		mkdir -p "$golden"
+		cp "$got" "$want"
+	elif ! cmp -s "$got" "$want"; then
+		diff -u "$want" "$got" | head -n 40 >&2
+		fail "${pair%%:*} differs from $want"
+	fi
+done
 echo "site ok: $(find "$site" -type f | wc -l) files"
