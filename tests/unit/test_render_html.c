@@ -402,6 +402,61 @@ static void test_render_html__keeps_hostile_names_inside_the_site(void **state)
 	free(week);
 }
 
+static void test_render_html__renders_a_week_without_samples_or_records(void **state)
+{
+	const struct fixture *f = *state;
+	char *html = page(f, "weeks/2026-W46/index.html");
+
+	assert_contains(html, "<title>2026-W46 回访周报</title>");
+	assert_contains(html, "本周尚未抽样。");
+	assert_contains(html, "没有未闭环的不满意回访。");
+	assert_contains(html, "没有待回访的工单。");
+	assert_contains(html, "本周没有发现异常。");
+	free(html);
+}
+
+static void test_render_html__neutralises_formulas_in_the_worklist_csv(void **state)
+{
+	struct fixture f;
+	struct config cfg;
+	struct diag d;
+	char tmp[256];
+	struct buf path = BUF_INIT;
+	cJSON *owed;
+	char *week, *href, *csv;
+
+	(void)state;
+	fixture_load(&f, FIXTURE);
+	owed = cJSON_GetArrayItem(cJSON_GetObjectItem(f.weeks[0].metrics, "owed"), 0);
+	cJSON_ReplaceItemInObjectCaseSensitive(owed, "ticket",
+		cJSON_CreateString("=HYPERLINK(\"http://x\",\"y\")"));
+	snprintf(tmp, sizeof(tmp), "%s/test_render_csv.XXXXXX", P_tmpdir);
+	assert_non_null(mkdtemp(tmp));
+	config_init(&cfg);
+	diag_init(&d);
+	assert_int_equal(render_html_site(f.weeks, 1, &cfg, "templates", tmp, &d), 0);
+	buf_addf(&path, "%s/weeks/2026-W47/index.html", tmp);
+	week = read_text(path.s);
+	href = link_to(week, "张伟");
+	buf_reset(&path);
+	buf_addf(&path, "%s/weeks/2026-W47/owed-%.*s.csv", tmp,
+		 (int)(strlen(href) - strlen("butler-") - strlen(".html")),
+		 href + strlen("butler-"));
+	csv = read_text(path.s);
+	assert_non_null(csv);
+	assert_contains(csv, "\r\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",报事报修,");
+	/* On the page it is text. */
+	assert_contains(week, "=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)");
+	free(csv);
+	free(href);
+	free(week);
+	buf_release(&path);
+	diag_release(&d);
+	config_release(&cfg);
+	remove_tree(tmp);
+	fixture_release(&f);
+}
+
 static void test_render_html__reports_template_errors_with_position(void **state)
 {
 	struct fixture f;
@@ -705,6 +760,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_render_html__shows_the_view_model_formatted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render_html__gives_each_butler_a_worklist, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render_html__keeps_hostile_names_inside_the_site, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_html__renders_a_week_without_samples_or_records, setup, teardown),
+		cmocka_unit_test(test_render_html__neutralises_formulas_in_the_worklist_csv),
 		cmocka_unit_test(test_render_html__reports_template_errors_with_position),
 		cmocka_unit_test(test_render_html__refuses_a_week_that_is_not_an_iso_week),
 		cmocka_unit_test(test_render_html__reports_an_unwritable_site),
