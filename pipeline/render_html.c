@@ -382,13 +382,12 @@ static cJSON *crumb(cJSON *list, const char *label_text, const char *href)
 
 /* The parts every page shares: title, breadcrumbs, company, as-of. */
 static cJSON *page_ctx(const cJSON *metrics, const char *title,
-		       const char *root, cJSON **crumbs)
+		       cJSON **crumbs)
 {
 	cJSON *ctx = cJSON_CreateObject();
 	const cJSON *company = get(metrics, "company");
 
 	put_str(ctx, "title", title);
-	put_str(ctx, "root", root);
 	put_str(ctx, "company", get_str(company, "name"));
 	put_str(ctx, "as_of", get_str(metrics, "as_of"));
 	*crumbs = cJSON_CreateArray();
@@ -858,7 +857,7 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	int ret;
 
 	buf_addf(&title, "%s 回访周报", w->week);
-	ctx = page_ctx(m, title.s, "../../", &crumbs);
+	ctx = page_ctx(m, title.s, &crumbs);
 	week_crumbs(crumbs, w->week, true);
 	put_str(ctx, "week", w->week);
 	copy_str(ctx, m, "week_start");
@@ -944,7 +943,7 @@ static int render_center_page(struct site *s, struct week_pages *w,
 	int ret;
 
 	buf_addf(&title, "%s · %s", p->center, w->week);
-	ctx = page_ctx(w->metrics, title.s, "../../", &crumbs);
+	ctx = page_ctx(w->metrics, title.s, &crumbs);
 	week_crumbs(crumbs, w->week, false);
 	crumb(crumbs, p->center, NULL);
 	put_str(ctx, "week", w->week);
@@ -1029,7 +1028,7 @@ static int render_butler_page(struct site *s, struct week_pages *w,
 	int ret;
 
 	buf_addf(&title, "%s · %s · %s", p->butler, p->center, w->week);
-	ctx = page_ctx(w->metrics, title.s, "../../", &crumbs);
+	ctx = page_ctx(w->metrics, title.s, &crumbs);
 	week_crumbs(crumbs, w->week, false);
 	crumb(crumbs, p->center, page_href(cp, &href));
 	crumb(crumbs, p->butler, NULL);
@@ -1119,7 +1118,7 @@ static int render_index(struct site *s, const struct week_view *weeks,
 	size_t i;
 	int ret;
 
-	ctx = page_ctx(latest, "回访报表", "", &crumbs);
+	ctx = page_ctx(latest, "回访报表", &crumbs);
 	crumb(crumbs, "首页", NULL);
 	list = cJSON_AddArrayToObject(ctx, "weeks");
 	for (i = 0; i < nweeks; i++) {
