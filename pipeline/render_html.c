@@ -90,6 +90,12 @@ static size_t get_count(const cJSON *o, const char *key)
 	return get_num(o, key, &v) && v > 0 ? (size_t)v : 0;
 }
 
+/* The first element or member of an array or object, NULL for others. */
+static cJSON *children(const cJSON *v)
+{
+	return cJSON_IsArray(v) || cJSON_IsObject(v) ? v->child : NULL;
+}
+
 /* ---- building contexts ---- */
 
 static void put_str(cJSON *o, const char *key, const char *s)
@@ -338,7 +344,7 @@ static void add_has_flags(cJSON *o)
 	cJSON *c;
 
 	if (cJSON_IsArray(o)) {
-		cJSON_ArrayForEach(c, o)
+		for (c = children(o); c; c = c->next)
 			add_has_flags(c);
 		return;
 	}
@@ -466,7 +472,7 @@ static void chart_coverage(struct buf *svg, const char *title,
 	struct svg_bar *bars = xcalloc(n ? n : 1, sizeof(*bars));
 	const cJSON *g;
 
-	cJSON_ArrayForEach(g, list) {
+	for (g = children(list); g; g = g->next) {
 		bars[i].label = get_str(g, name_key);
 		bars[i].has_value = get_num(g, "coverage", &bars[i].value);
 		bars[i].has_target = get_num(g, "target", &bars[i].target);
@@ -486,7 +492,7 @@ static void chart_satisfaction(struct buf *svg, const char *title,
 
 	if (totals)
 		rows[i++] = stack_of(totals, totals_name);
-	cJSON_ArrayForEach(g, list)
+	for (g = children(list); g; g = g->next)
 		rows[i++] = stack_of(g, get_str(g, name_key));
 	svg_stacked(svg, title, sat_names, 5, rows, i);
 	free(rows);
@@ -504,7 +510,7 @@ static void chart_trend(struct buf *svg, const char *title,
 	struct svg_series series[2];
 	const cJSON *p;
 
-	cJSON_ArrayForEach(p, trend) {
+	for (p = children(trend); p; p = p->next) {
 		const char *w = get_str(p, "week");
 		const char *dash = strchr(w, '-');
 
@@ -553,7 +559,7 @@ static void remark_index_build(struct remark_index *ix, const cJSON *records)
 	while (ix->nslots < 2 * n)
 		ix->nslots *= 2;
 	ix->rows = xcalloc(ix->nslots, sizeof(*ix->rows));
-	cJSON_ArrayForEach(row, rows) {
+	for (row = children(rows); row; row = row->next) {
 		const char *ticket = get_str(row, "ticket");
 		double round = 1;
 		size_t i;
@@ -683,7 +689,7 @@ static cJSON *samples_ctx(const struct site *s, const cJSON *samples)
 
 	copy_str(ctx, samples, "seed");
 	cJSON_AddItemToObject(ctx, "levels", levels);
-	cJSON_ArrayForEach(l, get(samples, "levels")) {
+	for (l = children(get(samples, "levels")); l; l = l->next) {
 		cJSON *lv = cJSON_CreateObject(), *items = cJSON_CreateArray();
 		const cJSON *it;
 		double rate;
@@ -700,7 +706,7 @@ static cJSON *samples_ctx(const struct site *s, const cJSON *samples)
 		copy_count(lv, l, "population");
 		copy_count(lv, l, "sampled");
 		cJSON_AddItemToObject(lv, "items", items);
-		cJSON_ArrayForEach(it, get(l, "items")) {
+		for (it = children(get(l, "items")); it; it = it->next) {
 			cJSON *row = cJSON_CreateObject(), *sig;
 			const cJSON *k;
 			double key;
@@ -712,7 +718,7 @@ static cJSON *samples_ctx(const struct site *s, const cJSON *samples)
 			put_bool(row, "must",
 				 !strcmp(get_str(it, "rule"), "must_include"));
 			sig = cJSON_CreateArray();
-			cJSON_ArrayForEach(k, get(it, "signals"))
+			for (k = children(get(it, "signals")); k; k = k->next)
 				if (cJSON_IsString(k))
 					cJSON_AddItemToArray(sig, cJSON_CreateString(
 						label(s, "anomaly", k->valuestring)));
@@ -746,7 +752,7 @@ static cJSON *quality_ctx(const struct site *s, const cJSON *m)
 	copy_count(in, input, "rejected");
 	copy_count(in, input, "superseded");
 	cJSON_AddItemToObject(q, "input", in);
-	cJSON_ArrayForEach(e, get(dq, "files")) {
+	for (e = children(get(dq, "files")); e; e = e->next) {
 		cJSON *f = cJSON_CreateObject();
 
 		copy_str(f, e, "name");
@@ -759,7 +765,7 @@ static cJSON *quality_ctx(const struct site *s, const cJSON *m)
 		cJSON_AddItemToArray(files, f);
 	}
 	cJSON_AddItemToObject(q, "files", files);
-	cJSON_ArrayForEach(e, get(dq, "unrecognised_files")) {
+	for (e = children(get(dq, "unrecognised_files")); e; e = e->next) {
 		cJSON *f = cJSON_CreateObject();
 
 		copy_str(f, e, "name");
@@ -767,7 +773,7 @@ static cJSON *quality_ctx(const struct site *s, const cJSON *m)
 		cJSON_AddItemToArray(unrec, f);
 	}
 	cJSON_AddItemToObject(q, "unrecognised_files", unrec);
-	cJSON_ArrayForEach(e, get(dq, "rejected_by_reason")) {
+	for (e = children(get(dq, "rejected_by_reason")); e; e = e->next) {
 		cJSON *r = cJSON_CreateObject();
 
 		put_str(r, "code", e->string);
@@ -776,7 +782,7 @@ static cJSON *quality_ctx(const struct site *s, const cJSON *m)
 		cJSON_AddItemToArray(reasons, r);
 	}
 	cJSON_AddItemToObject(q, "rejected_by_reason", reasons);
-	cJSON_ArrayForEach(e, get(dq, "unknown_subtypes")) {
+	for (e = children(get(dq, "unknown_subtypes")); e; e = e->next) {
 		cJSON *u = cJSON_CreateObject();
 
 		copy_str(u, e, "type");
@@ -804,7 +810,7 @@ static void distribute(struct week_pages *w)
 		w->butlers.v[i].owed = cJSON_CreateArray();
 		w->butlers.v[i].records = cJSON_CreateArray();
 	}
-	cJSON_ArrayForEach(e, get(w->metrics, "owed")) {
+	for (e = children(get(w->metrics, "owed")); e; e = e->next) {
 		struct page *c = page_find(&w->centers, get_str(e, "center"), NULL);
 		struct page *b = page_find(&w->butlers, get_str(e, "center"),
 					   get_str(e, "butler"));
@@ -814,7 +820,7 @@ static void distribute(struct week_pages *w)
 		if (b)
 			cJSON_AddItemToArray(b->owed, owed_item(e, w));
 	}
-	cJSON_ArrayForEach(e, get(w->records, "rows")) {
+	for (e = children(get(w->records, "rows")); e; e = e->next) {
 		struct page *b = page_find(&w->butlers, get_str(e, "center"),
 					   get_str(e, "butler"));
 
@@ -831,7 +837,7 @@ static cJSON *filtered(const struct site *s, const struct week_pages *w,
 	cJSON *out = cJSON_CreateArray();
 	const cJSON *e;
 
-	cJSON_ArrayForEach(e, get(w->metrics, list)) {
+	for (e = children(get(w->metrics, list)); e; e = e->next) {
 		if (strcmp(get_str(e, "center"), center) ||
 		    (butler && strcmp(get_str(e, "butler"), butler)))
 			continue;
@@ -877,22 +883,22 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	put_svg(ctx, "chart_centers", &svg);
 
 	list = cJSON_AddArrayToObject(ctx, "by_type");
-	cJSON_ArrayForEach(e, get(m, "by_type"))
+	for (e = children(get(m, "by_type")); e; e = e->next)
 		cJSON_AddItemToArray(list, group_row(e, get_str(e, "type"), NULL));
 	list = cJSON_AddArrayToObject(ctx, "by_subtype");
-	cJSON_ArrayForEach(e, get(m, "by_subtype")) {
+	for (e = children(get(m, "by_subtype")); e; e = e->next) {
 		cJSON *r = group_row(e, get_str(e, "subtype"), NULL);
 
 		copy_str(r, e, "type");
 		cJSON_AddItemToArray(list, r);
 	}
 	list = cJSON_AddArrayToObject(ctx, "by_center");
-	cJSON_ArrayForEach(e, get(m, "by_center"))
+	for (e = children(get(m, "by_center")); e; e = e->next)
 		cJSON_AddItemToArray(list, group_row(e, get_str(e, "center"),
 			page_href(page_find(&w->centers, get_str(e, "center"), NULL),
 				  &href)));
 	list = cJSON_AddArrayToObject(ctx, "by_butler");
-	cJSON_ArrayForEach(e, get(m, "by_butler")) {
+	for (e = children(get(m, "by_butler")); e; e = e->next) {
 		cJSON *r = group_row(e, get_str(e, "butler"),
 			page_href(page_find(&w->butlers, get_str(e, "center"),
 					    get_str(e, "butler")), &href));
@@ -901,24 +907,24 @@ static int render_week_page(struct site *s, struct week_pages *w,
 		cJSON_AddItemToArray(list, r);
 	}
 	list = cJSON_AddArrayToObject(ctx, "trend");
-	cJSON_ArrayForEach(e, get(m, "trend")) {
+	for (e = children(get(m, "trend")); e; e = e->next) {
 		cJSON *r = group_row(get(e, "totals"), get_str(e, "week"), NULL);
 		cJSON *types = cJSON_AddArrayToObject(r, "by_type");
 		const cJSON *t;
 
-		cJSON_ArrayForEach(t, get(e, "by_type"))
+		for (t = children(get(e, "by_type")); t; t = t->next)
 			cJSON_AddItemToArray(types, group_row(t, get_str(t, "type"),
 							      NULL));
 		cJSON_AddItemToArray(list, r);
 	}
 	list = cJSON_AddArrayToObject(ctx, "loops");
-	cJSON_ArrayForEach(e, get(m, "loops_open_list"))
+	for (e = children(get(m, "loops_open_list")); e; e = e->next)
 		cJSON_AddItemToArray(list, loop_item(e, w));
 	list = cJSON_AddArrayToObject(ctx, "anomalies");
-	cJSON_ArrayForEach(e, get(m, "anomalies"))
+	for (e = children(get(m, "anomalies")); e; e = e->next)
 		cJSON_AddItemToArray(list, anomaly_item(s, e, w));
 	list = cJSON_AddArrayToObject(ctx, "owed");
-	cJSON_ArrayForEach(e, get(m, "owed"))
+	for (e = children(get(m, "owed")); e; e = e->next)
 		cJSON_AddItemToArray(list, owed_item(e, w));
 	if (w->samples)
 		cJSON_AddItemToObject(ctx, "samples", samples_ctx(s, w->samples));
@@ -951,7 +957,7 @@ static int render_center_page(struct site *s, struct week_pages *w,
 	cJSON_AddItemToObject(ctx, "kpis", kpis(p->group));
 
 	/* The centre's butlers, in the order of by_butler. */
-	cJSON_ArrayForEach(e, get(w->metrics, "by_butler"))
+	for (e = children(get(w->metrics, "by_butler")); e; e = e->next)
 		if (!strcmp(get_str(e, "center"), p->center))
 			cJSON_AddItemToArray(butlers, cJSON_Duplicate(e, 1));
 	chart_coverage(&svg, "各管家回访率", butlers, "butler");
@@ -960,7 +966,7 @@ static int render_center_page(struct site *s, struct week_pages *w,
 			   "butler");
 	put_svg(ctx, "chart_satisfaction", &svg);
 	list = cJSON_AddArrayToObject(ctx, "by_butler");
-	cJSON_ArrayForEach(e, butlers)
+	for (e = children(butlers); e; e = e->next)
 		cJSON_AddItemToArray(list, group_row(e, get_str(e, "butler"),
 			page_href(page_find(&w->butlers, p->center,
 					    get_str(e, "butler")), &href)));
@@ -999,7 +1005,7 @@ static int write_owed_csv(struct site *s, const struct page *p,
 		fields[i] = cJSON_IsString(h) ? h->valuestring : "";
 	}
 	csv_add_row(&csv, fields, 7);
-	cJSON_ArrayForEach(e, p->owed) {
+	for (e = children(p->owed); e; e = e->next) {
 		fields[0] = get_str(e, "ticket");
 		fields[1] = get_str(e, "type");
 		fields[2] = get_str(e, "center");
@@ -1143,7 +1149,7 @@ static int render_index(struct site *s, const struct week_view *weeks,
 	put_bool(lw, "provisional", cJSON_IsTrue(get(latest, "provisional")));
 	cJSON_AddItemToObject(lw, "kpis", kpis(get(latest, "totals")));
 	list = cJSON_AddArrayToObject(lw, "by_type");
-	cJSON_ArrayForEach(e, get(latest, "by_type"))
+	for (e = children(get(latest, "by_type")); e; e = e->next)
 		cJSON_AddItemToArray(list, group_row(e, get_str(e, "type"), NULL));
 	chart_coverage(&svg, "各类型回访率与目标", get(latest, "by_type"), "type");
 	put_svg(lw, "chart_coverage", &svg);
