@@ -200,7 +200,7 @@ static int parse_serial(const char *s, int64_t *out)
 		 * leftmost digit is the whole seconds, the first digit after
 		 * the point decides half-up rounding.
 		 */
-		unsigned char prod[128];
+		unsigned char prod[128] = { 0 };
 		size_t k = nfrac < sizeof(prod) ? nfrac : sizeof(prod);
 		uint64_t carry = 0;
 		size_t i;

@@ -20,7 +20,7 @@
 struct cmd_opts {
 	const char *input;     /* --input, default "input" */
 	const char *output;    /* --output, default "output" */
-	const char *config;    /* --config, default "config/huifang.json" */
+	const char *config;    /* --config; NULL: paths_config_file() finds it */
 	const char *as_of_text;
 	int64_t as_of;         /* --as-of, SOURCE_DATE_EPOCH, or now */
 	const char *week;      /* --week YYYY-Www or NULL */

@@ -73,7 +73,6 @@ int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
 	memset(o, 0, sizeof(*o));
 	o->input = "input";
 	o->output = "output";
-	o->config = "config/huifang.json";
 	if (rest) {
 		*rest = xcalloc((size_t)argc + 1, sizeof(char *));
 		*nrest = 0;

@@ -11,6 +11,12 @@
  *
  * reported through the diag; config_load() then returns -1 and the command
  * exits 78 (EX_CONFIG). config_release() frees everything the config owns.
+ *
+ * Each diag entry's message is that whole line (its file field is NULL, so
+ * diag_print() shows "huifang: error: config/huifang.json: ..."); every
+ * error in the file is reported, not only the first. After a failed load
+ * cfg holds a mix of defaults and settings read; release it. The layout of
+ * the file is in docs/config.md.
  */
 #ifndef HUIFANG_CONFIG_H
 #define HUIFANG_CONFIG_H

@@ -2,7 +2,8 @@
  * mask.c - masking of names, phone numbers and numbers in free text.
  *
  * Works on UTF-8 byte strings; a character is never cut in half because
- * only whole characters are copied and only ASCII digits are replaced.
+ * only whole characters are copied and only digit characters (ASCII or
+ * full-width) are replaced, each by one '*'.
  */
 #include <string.h>
 
@@ -67,27 +68,62 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Appends a run of n digits masked as first 3, stars, last 4. */
-static void mask_digits(struct buf *out, const char *d, size_t n)
+/*
+ * The byte length of the digit character at p: 1 for an ASCII digit, 3 for
+ * a full-width one (U+FF10-U+FF19, as Chinese input methods type them), 0
+ * for anything else.
+ */
+static size_t digit_len(const char *p)
 {
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (is_digit(*p))
+		return 1;
+	if (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99)
+		return 3;
+	return 0;
+}
+
+/* Skips n digit characters from p. */
+static const char *skip_digits(const char *p, size_t n)
+{
+	while (n--)
+		p += digit_len(p);
+	return p;
+}
+
+/* Counts the digit characters of the run at p; *end is after the run. */
+static size_t digit_run(const char *p, const char **end)
+{
+	size_t n = 0, k;
+
+	while ((k = digit_len(p))) {
+		p += k;
+		n++;
+	}
+	*end = p;
+	return n;
+}
+
+/* Appends a run of n digits masked as first 3, stars, last 4 (n >= 7). */
+static void mask_digits(struct buf *out, const char *d, size_t n,
+			const char *end)
+{
+	const char *p = skip_digits(d, 3);
 	size_t i;
 
-	if (n < 7) {
-		for (i = 0; i < n; i++)
-			buf_addch(out, '*');
-		return;
-	}
-	buf_add(out, d, 3);
+	buf_add(out, d, (size_t)(p - d));
 	for (i = 3; i < n - 4; i++)
 		buf_addch(out, '*');
-	buf_add(out, d + n - 4, 4);
+	p = skip_digits(d, n - 4);
+	buf_add(out, p, (size_t)(end - p));
 }
 
 void mask_phone(struct buf *out, const char *phone)
 {
 	char digits[64];
 	size_t n = 0;
-	const char *p;
+	const char *p, *d;
 
 	for (p = phone; *p && n < sizeof(digits); p++)
 		if (is_digit(*p))
@@ -98,10 +134,44 @@ void mask_phone(struct buf *out, const char *phone)
 		buf_adds(out, "****");
 		return;
 	}
+	/* +86 138 1234 5678 is the mobile 13812345678. */
+	d = digits;
+	if (n == 13 && d[0] == '8' && d[1] == '6' && d[2] == '1') {
+		d += 2;
+		n -= 2;
+	}
 	/* 11-digit mobiles read 138****5678; longer numbers keep 3 + 4. */
-	buf_add(out, digits, 3);
+	buf_add(out, d, 3);
 	buf_adds(out, "****");
-	buf_add(out, digits + n - 4, 4);
+	buf_add(out, d + n - 4, 4);
+}
+
+/*
+ * A mobile number written in groups, 138-1234-5678 or 138 1234 5678 (one
+ * separator, the same twice): returns the byte length of the whole number
+ * at p, or 0. Only this shape is joined, so that dates (2026-11-20) and
+ * amounts stay readable.
+ */
+static size_t grouped_mobile(const char *p)
+{
+	const char *q, *end;
+	char sep;
+
+	if (digit_run(p, &end) != 3)
+		return 0;
+	/* Mobile numbers start with 1 (or a full-width １). */
+	if (!(*p == '1' || (digit_len(p) == 3 && (unsigned char)p[2] == 0x91)))
+		return 0;
+	sep = *end;
+	if (sep != '-' && sep != ' ')
+		return 0;
+	q = end + 1;
+	if (digit_run(q, &end) != 4 || *end != sep)
+		return 0;
+	q = end + 1;
+	if (digit_run(q, &end) != 4)
+		return 0;
+	return (size_t)(end - p);
 }
 
 void mask_free_text(struct buf *out, const char *text)
@@ -109,22 +179,34 @@ void mask_free_text(struct buf *out, const char *text)
 	const char *p = text;
 
 	while (*p) {
-		if (is_digit(*p)) {
-			const char *start = p;
-			size_t n;
+		if (digit_len(p)) {
+			const char *start = p, *end;
+			size_t n, g = grouped_mobile(p);
 
-			while (is_digit(*p))
-				p++;
-			n = (size_t)(p - start);
+			if (g) {
+				/* Keep the groups' first and last parts. */
+				const char *last = start + g;
+
+				digit_run(start, &end);
+				buf_add(out, start, (size_t)(end - start) + 1);
+				buf_adds(out, "****");
+				digit_run(end + 1, &end);
+				buf_add(out, end, (size_t)(last - end));
+				p = last;
+				continue;
+			}
+			n = digit_run(p, &end);
+			p = end;
 			/* An 18-character ID number may end in X. */
 			if (n == 17 && (*p == 'X' || *p == 'x')) {
 				p++;
 				n++;
+				end = p;
 			}
 			if (n >= 7)
-				mask_digits(out, start, n);
+				mask_digits(out, start, n, end);
 			else
-				buf_add(out, start, n);
+				buf_add(out, start, (size_t)(end - start));
 			continue;
 		}
 		buf_addch(out, *p++);

@@ -1,0 +1,508 @@
+/*
+ * test_config.c - config_init() defaults, config_load() of the shipped
+ * file, and every kind of error config_load() must name (SPEC §7, the
+ * layout of docs/config.md).
+ *
+ * The error tests write small files next to this test binary and compare
+ * the whole diagnostic, with the file's path replaced by "F", so the
+ * expected strings below are exactly what an administrator reads.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "config.h"
+#include "diag.h"
+#include "metrics.h"
+
+static char scratch[4096];   /* a file beside the test binary */
+
+static void write_scratch(const char *text, size_t len)
+{
+	FILE *fp = fopen(scratch, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/*
+ * Loads text over the defaults; returns the number of errors and puts the
+ * first message (path replaced by "F") in first.
+ */
+static int load_text_len(const char *text, size_t len, struct config *cfg,
+			 char *first, size_t first_size)
+{
+	struct diag d;
+	size_t n = strlen(scratch);
+	int ret, errors;
+
+	write_scratch(text, len);
+	diag_init(&d);
+	ret = config_load(cfg, scratch, &d);
+	errors = (int)d.errors;
+	if (ret == 0)
+		assert_int_equal(errors, 0);
+	else
+		assert_true(errors > 0);
+	if (first && d.nr) {
+		const char *m = d.entries[0].message;
+
+		assert_memory_equal(m, scratch, n);
+		snprintf(first, first_size, "F%s", m + n);
+	} else if (first) {
+		first[0] = '\0';
+	}
+	diag_release(&d);
+	unlink(scratch);
+	return errors;
+}
+
+static int load_text(const char *text, struct config *cfg, char *first,
+		     size_t first_size)
+{
+	return load_text_len(text, strlen(text), cfg, first, first_size);
+}
+
+/* Asserts that text is rejected with exactly one error, expected. */
+static void assert_rejected(const char *text, const char *expected)
+{
+	struct config cfg;
+	char first[1024];
+
+	config_init(&cfg);
+	if (load_text(text, &cfg, first, sizeof(first)) != 1)
+		fail_msg("expected one error for %s, first: %s", text, first);
+	assert_string_equal(first, expected);
+	config_release(&cfg);
+}
+
+static void assert_lists_equal(const struct string_list *a,
+			       const struct string_list *b)
+{
+	size_t i;
+
+	assert_int_equal(a->nr, b->nr);
+	for (i = 0; i < a->nr; i++)
+		assert_string_equal(a->items[i], b->items[i]);
+}
+
+static void assert_opt_string_equal(const char *a, const char *b)
+{
+	if (!a || !b)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+static void assert_scopes_equal(const struct scope_rule *a, size_t na,
+				const struct scope_rule *b, size_t nb)
+{
+	size_t i;
+
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		assert_int_equal(a[i].type, b[i].type);
+		assert_opt_string_equal(a[i].subtype, b[i].subtype);
+	}
+}
+
+/* Every setting of struct config except path. */
+static void assert_configs_equal(const struct config *a,
+				 const struct config *b)
+{
+	size_t i;
+	int t;
+
+	assert_string_equal(a->company, b->company);
+	assert_string_equal(a->document_code, b->document_code);
+	assert_string_equal(a->document_version, b->document_version);
+	assert_string_equal(a->effective_date, b->effective_date);
+	for (t = 0; t < TYPE_COUNT; t++) {
+		assert_true(a->target[t] == b->target[t]);
+		assert_int_equal(a->sla_seconds[t], b->sla_seconds[t]);
+		assert_lists_equal(&a->type_aliases[t], &b->type_aliases[t]);
+		assert_lists_equal(&a->subtypes[t], &b->subtypes[t]);
+	}
+	assert_lists_equal(&a->attempt_words, &b->attempt_words);
+	assert_lists_equal(&a->cancelled_statuses, &b->cancelled_statuses);
+	for (i = 0; i < COL_COUNT; i++)
+		assert_lists_equal(&a->column_aliases[i], &b->column_aliases[i]);
+	assert_lists_equal(&a->satisfaction_alias_text,
+			   &b->satisfaction_alias_text);
+	assert_memory_equal(a->satisfaction_alias_level,
+			    b->satisfaction_alias_level,
+			    a->satisfaction_alias_text.nr);
+	assert_int_equal(a->max_field_bytes, b->max_field_bytes);
+	assert_opt_string_equal(a->encoding, b->encoding);
+	assert_string_equal(a->seed, b->seed);
+	assert_int_equal(a->nlevels, b->nlevels);
+	for (i = 0; i < a->nlevels; i++) {
+		const struct sampling_level *x = &a->levels[i], *y = &b->levels[i];
+
+		assert_string_equal(x->id, y->id);
+		assert_string_equal(x->label, y->label);
+		assert_scopes_equal(x->scope, x->nscope, y->scope, y->nscope);
+		assert_int_equal(x->stratum, y->stratum);
+		assert_int_equal(x->size, y->size);
+		assert_true(x->rate == y->rate);
+		assert_int_equal(x->minimum, y->minimum);
+		assert_int_equal(x->risk_signals, y->risk_signals);
+		assert_scopes_equal(x->must_include, x->nmust_include,
+				    y->must_include, y->nmust_include);
+	}
+	assert_int_equal(a->mask_names, b->mask_names);
+	assert_int_equal(a->mask_phones, b->mask_phones);
+	assert_int_equal(a->mask_free_text, b->mask_free_text);
+	assert_string_equal(a->font_path, b->font_path);
+	assert_int_equal(a->font_index, b->font_index);
+	assert_opt_string_equal(a->templates_dir, b->templates_dir);
+	assert_int_equal(a->retention_weeks, b->retention_weeks);
+	assert_int_equal(a->umask, b->umask);
+	assert_int_equal(a->max_errors_per_file, b->max_errors_per_file);
+}
+
+static void test_config__defaults_follow_the_spec(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	config_init(&cfg);
+	assert_true(cfg.target[TYPE_REPAIR] == 0.90);
+	assert_true(cfg.target[TYPE_COMPLAINT] == 1.0);
+	assert_true(cfg.target[TYPE_SPECIAL] == 1.0);
+	assert_int_equal(cfg.sla_seconds[TYPE_REPAIR], 48 * 3600);
+	assert_int_equal(config_match_type(&cfg, "报修"), TYPE_REPAIR);
+	assert_int_equal(config_match_type(&cfg, "客诉"), TYPE_COMPLAINT);
+	assert_int_equal(config_match_type(&cfg, "有偿特约服务"), TYPE_SPECIAL);
+	assert_int_equal(config_match_type(&cfg, "报修 "), TYPE_UNKNOWN);
+	assert_int_equal(config_match_satisfaction(&cfg, "基本满意"),
+			 SAT_SATISFIED);
+	assert_int_equal(config_match_satisfaction(&cfg, "\xef\xbc\x95"),
+			 SAT_VERY_SATISFIED);
+	assert_int_equal(config_match_satisfaction(&cfg, "1"),
+			 SAT_VERY_DISSATISFIED);
+	assert_int_equal(config_match_satisfaction(&cfg, "6"), SAT_NONE);
+	assert_true(config_is_attempt(&cfg, "拒访"));
+	assert_true(config_is_cancelled(&cfg, "作废"));
+	assert_false(config_is_cancelled(&cfg, "已完成"));
+	assert_int_equal(cfg.nlevels, 3);
+	assert_string_equal(cfg.levels[1].id, "engineering_manager");
+	assert_int_equal(cfg.levels[0].risk_signals, (1u << ANOM_COUNT) - 1);
+	config_release(&cfg);
+}
+
+static void test_config__shipped_file_equals_the_defaults(void **state)
+{
+	struct config loaded, defaults;
+	struct diag d;
+
+	(void)state;
+	config_init(&loaded);
+	config_init(&defaults);
+	diag_init(&d);
+	if (config_load(&loaded, "config/huifang.json", &d) < 0) {
+		diag_print(stderr, &d);
+		fail_msg("config/huifang.json did not load");
+	}
+	assert_int_equal(d.nr, 0);
+	assert_string_equal(loaded.path, "config/huifang.json");
+	assert_configs_equal(&loaded, &defaults);
+	diag_release(&d);
+	config_release(&loaded);
+	config_release(&defaults);
+}
+
+static void test_config__file_overrides_only_what_it_names(void **state)
+{
+	struct config cfg;
+	char first[1024];
+
+	(void)state;
+	config_init(&cfg);
+	assert_int_equal(load_text(
+		"{\"sla_hours\": {\"by_type\": {\"投诉\": 24}},\n"
+		" \"targets\": {\"报事报修\": 0.95},\n"
+		" \"ingest\": {\"encoding\": \"gbk\"},\n"
+		" \"output\": {\"umask\": \"077\"},\n"
+		" \"attempt_words\": [\"没人接\"],\n"
+		" \"satisfaction_aliases\": {\"还行\": \"一般\"},\n"
+		" \"sampling\": {\"levels\": [{\"id\": \"only\", \"label\": \"抽查\","
+		" \"stratum\": \"all\", \"size\": \"gb2828-II\", \"rate\": 0,"
+		" \"minimum\": 3, \"must_include\": {\"risk_signals\": [\"burst\"]}}]}}",
+		&cfg, first, sizeof(first)), 0);
+	assert_int_equal(cfg.sla_seconds[TYPE_COMPLAINT], 24 * 3600);
+	assert_int_equal(cfg.sla_seconds[TYPE_REPAIR], 48 * 3600);
+	assert_true(cfg.target[TYPE_REPAIR] == 0.95);
+	assert_true(cfg.target[TYPE_SPECIAL] == 1.0);
+	assert_string_equal(cfg.encoding, "GB18030");
+	assert_int_equal(cfg.umask, 077);
+	/* A list that is present replaces the default list. */
+	assert_true(config_is_attempt(&cfg, "没人接"));
+	assert_false(config_is_attempt(&cfg, "拒访"));
+	assert_int_equal(config_match_satisfaction(&cfg, "还行"), SAT_NEUTRAL);
+	assert_int_equal(config_match_satisfaction(&cfg, "很满意"), SAT_NONE);
+	assert_int_equal(cfg.nlevels, 1);
+	assert_string_equal(cfg.levels[0].id, "only");
+	assert_int_equal(cfg.levels[0].stratum, STRATUM_ALL);
+	assert_int_equal(cfg.levels[0].size, SIZE_GB2828_II);
+	assert_int_equal(cfg.levels[0].minimum, 3);
+	assert_int_equal(cfg.levels[0].risk_signals, 1u << ANOM_BURST);
+	/* Untouched sections keep their defaults. */
+	assert_string_equal(cfg.document_code, "WSWY-GZ-XM-KF-13");
+	assert_int_equal(cfg.retention_weeks, 26);
+	config_release(&cfg);
+}
+
+static void test_config__accepts_a_bom_and_fractional_hours(void **state)
+{
+	struct config cfg;
+	char first[1024];
+
+	(void)state;
+	config_init(&cfg);
+	assert_int_equal(load_text("\xEF\xBB\xBF{\"sla_hours\": {\"default\": "
+				   "1.5}, \"templates_dir\": \"tpl\"}",
+				   &cfg, first, sizeof(first)), 0);
+	assert_int_equal(cfg.sla_seconds[TYPE_SPECIAL], 5400);
+	assert_string_equal(cfg.templates_dir, "tpl");
+	config_release(&cfg);
+}
+
+static void test_config__names_an_unknown_key(void **state)
+{
+	(void)state;
+	assert_rejected("{\"colour\": \"blue\"}", "F: colour: unknown key");
+	assert_rejected("{\"masking\": {\"names\": true, \"emails\": true}}",
+			"F: masking.emails: unknown key");
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"stratum\": \"all\", \"rate\": 0.1, "
+			"\"minimum\": 1, \"colour\": \"x\"}]}}",
+			"F: sampling.levels[0].colour: unknown key");
+}
+
+static void test_config__names_a_wrong_type(void **state)
+{
+	(void)state;
+	assert_rejected("{\"masking\": {\"names\": \"yes\"}}",
+			"F: masking.names: must be true or false, got 'yes'");
+	assert_rejected("{\"retention_weeks\": \"26\"}",
+			"F: retention_weeks: must be a whole number, got '26'");
+	assert_rejected("{\"retention_weeks\": 2.5}",
+			"F: retention_weeks: must be a whole number between 0 "
+			"and 10000, got 2.5");
+	assert_rejected("{\"attempt_words\": \"未接通\"}",
+			"F: attempt_words: must be an array of strings, got "
+			"'未接通'");
+	assert_rejected("{\"cancelled_statuses\": [\"作废\", 3]}",
+			"F: cancelled_statuses[1]: must be a string, got 3");
+	assert_rejected("{\"company\": [1]}",
+			"F: company: must be an object, got an array");
+	assert_rejected("{\"company\": {\"effective_date\": \"2026-02-30\"}}",
+			"F: company.effective_date: must be a date YYYY-MM-DD, "
+			"got '2026-02-30'");
+	assert_rejected("{\"output\": {\"umask\": 27}}",
+			"F: output.umask: must be an octal string like "
+			"\"0027\", got 27");
+	assert_rejected("[]", "F: must be an object, got an array");
+}
+
+static void test_config__names_a_rate_out_of_range(void **state)
+{
+	(void)state;
+	assert_rejected(
+		"{\"sampling\": {\"levels\": [\n"
+		"  {\"id\": \"a\", \"label\": \"A\", \"stratum\": \"butler\", "
+		"\"rate\": 0.1, \"minimum\": 1},\n"
+		"  {\"id\": \"b\", \"label\": \"B\", \"stratum\": \"center\", "
+		"\"rate\": 1.5, \"minimum\": 1}]}}",
+		"F: sampling.levels[1].rate: must be between 0 and 1, got 1.5");
+	assert_rejected("{\"targets\": {\"投诉\": -0.1}}",
+			"F: targets.投诉: must be between 0 and 1, got -0.1");
+}
+
+static void test_config__names_a_negative_sla(void **state)
+{
+	(void)state;
+	assert_rejected("{\"sla_hours\": {\"default\": -4}}",
+			"F: sla_hours.default: must be more than 0 and at most "
+			"8760 hours, got -4");
+	assert_rejected("{\"sla_hours\": {\"by_type\": {\"特约服务\": 0}}}",
+			"F: sla_hours.by_type.特约服务: must be more than 0 and "
+			"at most 8760 hours, got 0");
+}
+
+static void test_config__names_an_unknown_type(void **state)
+{
+	(void)state;
+	assert_rejected("{\"targets\": {\"报修类\": 0.9}}",
+			"F: targets.报修类: not a ticket type (want 报事报修, "
+			"投诉 or 特约服务)");
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"stratum\": \"all\", \"rate\": 0.1, "
+			"\"minimum\": 1, \"scope\": [{\"type\": \"维修单\"}]}]}}",
+			"F: sampling.levels[0].scope[0].type: must be 报事报修, "
+			"投诉 or 特约服务, got '维修单'");
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"stratum\": \"all\", \"rate\": 0.1, "
+			"\"minimum\": 1, \"scope\": [{\"type\": \"投诉\", "
+			"\"subtype\": \"噪音\"}]}]}}",
+			"F: sampling.levels[0].scope[0].subtype: not a sub-type "
+			"of 投诉 in types.投诉.subtypes, got '噪音'");
+	/* A header name may lead to one column only. */
+	assert_rejected("{\"column_aliases\": {\"工单编号\": [\"单号\"], "
+			"\"回访人\": [\"单号\"]}}",
+			"F: column_aliases.回访人: '单号' already names 工单编号");
+	assert_rejected("{\"column_aliases\": {\"内容\": [\"回访备注\"]}}",
+			"F: column_aliases.内容: '回访备注' already names 回访备注");
+	assert_rejected("{\"column_aliases\": {\"工单号\": []}}",
+			"F: column_aliases.工单号: not a canonical column name "
+			"(see docs/config.md)");
+	/* An alias may name one type only. */
+	assert_rejected("{\"types\": {\"投诉\": {\"aliases\": [\"报修\"]}}}",
+			"F: types.投诉.aliases: '报修' already names 报事报修");
+}
+
+static void test_config__names_an_unknown_stratum(void **state)
+{
+	(void)state;
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"stratum\": \"team\", \"rate\": 0.1, "
+			"\"minimum\": 1}]}}",
+			"F: sampling.levels[0].stratum: must be butler, center "
+			"or all, got 'team'");
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"stratum\": \"all\", \"rate\": 0.1, "
+			"\"minimum\": 1, \"must_include\": {\"risk_signals\": "
+			"[\"late\"]}}]}}",
+			"F: sampling.levels[0].must_include.risk_signals[0]: not "
+			"an anomaly kind (see docs/config.md), got 'late'");
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"rate\": 0.1, \"minimum\": 1}]}}",
+			"F: sampling.levels[0].stratum: missing");
+}
+
+static void test_config__names_a_duplicate_key(void **state)
+{
+	(void)state;
+	assert_rejected("{\"retention_weeks\": 4, \"retention_weeks\": 5}",
+			"F: retention_weeks: duplicate key");
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"stratum\": \"all\", \"rate\": 0.1, "
+			"\"rate\": 0.2, \"minimum\": 1}]}}",
+			"F: sampling.levels[0].rate: duplicate key");
+	assert_rejected("{\"sampling\": {\"levels\": ["
+			"{\"id\": \"a\", \"label\": \"A\", \"stratum\": \"all\", "
+			"\"rate\": 0.1, \"minimum\": 1},"
+			"{\"id\": \"a\", \"label\": \"B\", \"stratum\": \"all\", "
+			"\"rate\": 0.1, \"minimum\": 1}]}}",
+			"F: sampling.levels[1].id: 'a' is already the id of "
+			"levels[0]");
+}
+
+static void test_config__rejects_invalid_utf8_with_its_place(void **state)
+{
+	(void)state;
+	assert_rejected("{\n  \"company\": {\"name\": \"\xff\"}\n}",
+			"F:2:24: invalid UTF-8 (byte 0xff)");
+	/* An overlong encoding of '/' and a lone surrogate are invalid too. */
+	assert_rejected("{\"company\": {\"name\": \"\xc0\xaf\"}}",
+			"F:1:23: invalid UTF-8 (byte 0xc0)");
+	assert_rejected("{\"company\": {\"name\": \"\xed\xa0\x80\"}}",
+			"F:1:23: invalid UTF-8 (byte 0xed)");
+}
+
+static void test_config__reports_syntax_errors_by_line_and_column(void **state)
+{
+	struct config cfg;
+	struct diag d;
+	const char *text = "{\n  \"retention_weeks\": 26\n  \"pdf\": {}\n}\n";
+
+	(void)state;
+	assert_rejected(text, "F:3:3: syntax error");
+	assert_rejected("{\"retention_weeks\": 26,}", "F:1:24: syntax error");
+	assert_rejected("", "F:1:1: syntax error");
+	/* The line is kept for a caret under the column. */
+	write_scratch(text, strlen(text));
+	config_init(&cfg);
+	diag_init(&d);
+	assert_int_equal(config_load(&cfg, scratch, &d), -1);
+	assert_int_equal(d.nr, 1);
+	assert_string_equal(d.entries[0].context, "  \"pdf\": {}");
+	assert_int_equal(d.entries[0].column, 3);
+	diag_release(&d);
+	config_release(&cfg);
+	unlink(scratch);
+}
+
+static void test_config__reports_every_error_not_just_the_first(void **state)
+{
+	struct config cfg;
+	char first[1024];
+
+	(void)state;
+	config_init(&cfg);
+	assert_int_equal(load_text("{\"retention_weeks\": -1, \"pdf\": "
+				   "{\"font_index\": 300}, \"x\": 1}",
+				   &cfg, first, sizeof(first)), 3);
+	assert_string_equal(first, "F: x: unknown key");
+	config_release(&cfg);
+}
+
+static void test_config__names_a_missing_file(void **state)
+{
+	struct config cfg;
+	struct diag d;
+
+	(void)state;
+	config_init(&cfg);
+	diag_init(&d);
+	assert_int_equal(config_load(&cfg, "no/such/huifang.json", &d), -1);
+	assert_int_equal(d.errors, 1);
+	assert_string_equal(d.entries[0].message,
+			    "no/such/huifang.json: cannot open: No such file "
+			    "or directory");
+	/* The defaults are intact after a failed load. */
+	assert_int_equal(cfg.retention_weeks, 26);
+	assert_null(cfg.path);
+	diag_release(&d);
+	config_release(&cfg);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config__defaults_follow_the_spec),
+		cmocka_unit_test(test_config__shipped_file_equals_the_defaults),
+		cmocka_unit_test(test_config__file_overrides_only_what_it_names),
+		cmocka_unit_test(test_config__accepts_a_bom_and_fractional_hours),
+		cmocka_unit_test(test_config__names_an_unknown_key),
+		cmocka_unit_test(test_config__names_a_wrong_type),
+		cmocka_unit_test(test_config__names_a_rate_out_of_range),
+		cmocka_unit_test(test_config__names_a_negative_sla),
+		cmocka_unit_test(test_config__names_an_unknown_type),
+		cmocka_unit_test(test_config__names_an_unknown_stratum),
+		cmocka_unit_test(test_config__names_a_duplicate_key),
+		cmocka_unit_test(test_config__rejects_invalid_utf8_with_its_place),
+		cmocka_unit_test(test_config__reports_syntax_errors_by_line_and_column),
+		cmocka_unit_test(test_config__reports_every_error_not_just_the_first),
+		cmocka_unit_test(test_config__names_a_missing_file),
+	};
+
+	const char *slash = strrchr(argv[0], '/');
+	int dirlen = slash ? (int)(slash - argv[0]) : 1;
+
+	(void)argc;
+	/* Beside the binary, but not named test_*: tests/run.sh runs
+	 * everything called that. */
+	snprintf(scratch, sizeof(scratch), "%.*s/scratch-config-%ld.json",
+		 dirlen, slash ? argv[0] : ".", (long)getpid());
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

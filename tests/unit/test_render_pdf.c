@@ -1,0 +1,703 @@
+/*
+ * test_render_pdf.c - render_pdf_week() on the hand-made week in
+ * tests/fixtures/pdf/: which files appear (and that none escapes the week
+ * folder), and, through pdftotext, that the text holds the header, the
+ * KPI figures of metrics.json, every butler, the rare characters, □ for a
+ * non-BMP character and the 500-character comment unbroken. Failure paths:
+ * a missing font and a broken template leave no file and say why.
+ *
+ * With HUIFANG_PDF_KEEP=<dir> the fixture week is rendered into <dir> and
+ * kept, for tests/e2e/pdf.sh and for looking at the pages;
+ * HUIFANG_PDF_FIXTURES=<dir> then reads another week's three JSON files
+ * (a large generated week, to measure the render).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <cJSON.h>
+
+#include "buf.h"
+#include "config.h"
+#include "diag.h"
+#include "render.h"
+
+#define FIXTURES "tests/fixtures/pdf"
+
+static char scratch_root[4096];
+static unsigned scratch_n;
+static cJSON *metrics, *records, *samples;
+
+static cJSON *load_json(const char *path)
+{
+	struct buf text = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+	cJSON *j;
+
+	if (!fp)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(&text, chunk, n);
+	fclose(fp);
+	j = cJSON_Parse(text.s);
+	buf_release(&text);
+	return j;
+}
+
+static void new_dir(struct buf *dir)
+{
+	buf_reset(dir);
+	buf_addf(dir, "%s/w%u", scratch_root, ++scratch_n);
+	assert_int_equal(mkdir(dir->s, 0777), 0);
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct buf p = BUF_INIT;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		buf_reset(&p);
+		buf_addf(&p, "%s/%s", dir, e->d_name);
+		unlink(p.s);
+	}
+	closedir(d);
+	rmdir(dir);
+	buf_release(&p);
+}
+
+/* The names in dir, sorted, joined by '\n'. */
+static void list_dir(const char *dir, struct buf *out)
+{
+	struct dirent **names;
+	int n, i;
+
+	n = scandir(dir, &names, NULL, alphasort);
+	assert_true(n >= 0);
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
+			buf_adds(out, names[i]->d_name);
+			buf_addch(out, '\n');
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Runs pdftotext on path (raw order when raw) and returns its text. */
+static void pdftotext(const char *path, int raw, struct buf *out)
+{
+	int fds[2], status;
+	pid_t pid;
+	char chunk[8192];
+	ssize_t n;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], 1);
+		if (raw)
+			execlp("pdftotext", "pdftotext", "-q", "-enc", "UTF-8",
+			       "-raw", path, "-", (char *)NULL);
+		else
+			execlp("pdftotext", "pdftotext", "-q", "-enc", "UTF-8",
+			       path, "-", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
+		buf_add(out, chunk, (size_t)n);
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void strip_space(struct buf *b)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < b->len; i++)
+		if (b->s[i] != ' ' && b->s[i] != '\n' && b->s[i] != '\r' &&
+		    b->s[i] != '\f')
+			b->s[j++] = b->s[i];
+	buf_setlen(b, j);
+}
+
+/* What the PDF shows for s: characters above U+FFFF become □. */
+static void as_drawn(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (((unsigned char)*s & 0xF8) == 0xF0) {
+			buf_adds(out, "\xe2\x96\xa1");
+			s += 3;
+		} else {
+			buf_addch(out, *s);
+		}
+	}
+}
+
+/* Whether the bytes of b contain s. */
+static const char *has_bytes(const struct buf *b, const char *s)
+{
+	size_t n = strlen(s), i;
+
+	for (i = 0; i + n <= b->len; i++)
+		if (!memcmp(b->s + i, s, n))
+			return b->s + i;
+	return NULL;
+}
+
+static void read_file(const char *path, struct buf *out)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+
+	assert_non_null(fp);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(out, chunk, n);
+	fclose(fp);
+}
+
+static int render_into(const char *dir, struct config *cfg, struct diag *d)
+{
+	struct week_view v = { metrics, samples, records };
+
+	return render_pdf_week(&v, cfg, "templates", dir, d);
+}
+
+static void render_ok(const char *dir)
+{
+	struct config cfg;
+	struct diag d;
+
+	config_init(&cfg);
+	diag_init(&d);
+	if (render_into(dir, &cfg, &d) < 0) {
+		diag_print(stderr, &d);
+		fail_msg("render_pdf_week failed");
+	}
+	assert_int_equal(d.errors, 0);
+	diag_release(&d);
+	config_release(&cfg);
+}
+
+static void test_render_pdf__writes_one_file_per_document(void **state)
+{
+	struct buf dir = BUF_INIT, names = BUF_INIT;
+
+	(void)state;
+	new_dir(&dir);
+	render_ok(dir.s);
+	list_dir(dir.s, &names);
+	/*
+	 * The report, one form per centre (the hostile centre
+	 * "../.隐藏/中心<BEL>" loses its leading dots, its slashes and its
+	 * control character, so it stays in the folder), one sheet per
+	 * level; no temporary file or prepared font is left behind.
+	 */
+	assert_string_equal(names.s,
+			    "周报-2026-W47.pdf\n"
+			    "回访记录表-_.隐藏_中心_.pdf\n"
+			    "回访记录表-东山服务中心.pdf\n"
+			    "回访记录表-珠江新城服务中心.pdf\n"
+			    "抽查表-cs_supervisor.pdf\n"
+			    "抽查表-engineering_manager.pdf\n"
+			    "抽查表-quality_dept.pdf\n");
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&names);
+}
+
+static void test_render_pdf__report_shows_header_kpis_and_butlers(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT,
+		   want = BUF_INIT;
+	const cJSON *g, *company = cJSON_GetObjectItem(metrics, "company");
+	const cJSON *totals = cJSON_GetObjectItem(metrics, "totals");
+
+	(void)state;
+	new_dir(&dir);
+	render_ok(dir.s);
+	buf_addf(&path, "%s/周报-2026-W47.pdf", dir.s);
+	pdftotext(path.s, 0, &text);
+
+	assert_non_null(strstr(text.s, cJSON_GetObjectItem(company, "name")
+						->valuestring));
+	assert_non_null(strstr(text.s, "2026-W47"));
+	assert_non_null(strstr(text.s, "2026-11-16 至 2026-11-22"));
+	assert_non_null(strstr(text.s, "正式报告"));
+	/* Every type's coverage, as metrics.json has it, one decimal. */
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(metrics, "by_type")) {
+		buf_reset(&want);
+		buf_addf(&want, "%.1f%%",
+			 cJSON_GetObjectItem(g, "coverage")->valuedouble * 100);
+		if (!strstr(text.s, want.s))
+			fail_msg("coverage %s of %s missing", want.s,
+				 cJSON_GetObjectItem(g, "type")->valuestring);
+	}
+	buf_reset(&want);
+	buf_addf(&want, "%.1f%%",
+		 cJSON_GetObjectItem(totals, "satisfaction")->valuedouble * 100);
+	assert_non_null(strstr(text.s, want.s));
+	buf_reset(&want);
+	buf_addf(&want, "%d / %d",
+		 cJSON_GetObjectItem(totals, "timely")->valueint,
+		 cJSON_GetObjectItem(totals, "called_back")->valueint);
+	assert_non_null(strstr(text.s, want.s));
+	/* Every butler, the non-BMP one with its □, and the unranked marked. */
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(metrics, "by_butler")) {
+		buf_reset(&want);
+		as_drawn(&want, cJSON_GetObjectItem(g, "butler")->valuestring);
+		if (!strstr(text.s, want.s))
+			fail_msg("butler %s missing", want.s);
+	}
+	assert_non_null(strstr(text.s, "刘\xe2\x96\xa1"));
+	assert_non_null(strstr(text.s, "样本不足"));
+
+	/* Each butler's row of the table, read in drawing order: centre,
+	 * butler, eligible, coverage, rated, satisfaction, ..., then the rank
+	 * metrics.json gives, or 样本不足 when not ranked. */
+	buf_reset(&text);
+	pdftotext(path.s, 1, &text);
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(metrics, "by_butler")) {
+		const char *center = cJSON_GetObjectItem(g, "center")->valuestring;
+		const char *butler = cJSON_GetObjectItem(g, "butler")->valuestring;
+		const cJSON *rank = cJSON_GetObjectItem(g, "rank");
+		const char *line, *end;
+		struct buf tail = BUF_INIT;
+
+		if (strpbrk(center, "\a\xf0") || strpbrk(butler, "\a\xf0"))
+			continue;   /* shown altered; checked above */
+		buf_reset(&want);
+		buf_addf(&want, "\n%s %s %d %.1f%% %d %.1f%% ", center, butler,
+			 cJSON_GetObjectItem(g, "eligible")->valueint,
+			 cJSON_GetObjectItem(g, "coverage")->valuedouble * 100,
+			 cJSON_GetObjectItem(g, "rated")->valueint,
+			 cJSON_GetObjectItem(g, "satisfaction")->valuedouble * 100);
+		line = strstr(text.s, want.s);
+		if (!line)
+			fail_msg("no table row '%s'", want.s + 1);
+		end = strchr(line + 1, '\n');
+		assert_non_null(end);
+		if (cJSON_IsNumber(rank))
+			buf_addf(&tail, " %d\n", rank->valueint);
+		else
+			buf_adds(&tail, " 样本不足\n");
+		if ((size_t)(end + 1 - line) < tail.len ||
+		    memcmp(end + 1 - tail.len, tail.s, tail.len))
+			fail_msg("row of %s does not end in '%s'", butler, tail.s);
+		buf_release(&tail);
+	}
+	/* The data-quality page: rows read and a rejection reason. */
+	buf_reset(&want);
+	buf_addf(&want, "%d", cJSON_GetObjectItem(cJSON_GetObjectItem(metrics,
+								      "input"),
+						  "rows_read")->valueint);
+	assert_non_null(strstr(text.s, want.s));
+	assert_non_null(strstr(text.s, "时间无法解析"));
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+	buf_release(&want);
+}
+
+static void test_render_pdf__form_keeps_long_and_rare_text(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT,
+		   want = BUF_INIT;
+	const cJSON *row, *long_row = NULL;
+
+	(void)state;
+	cJSON_ArrayForEach(row, cJSON_GetObjectItem(records, "rows"))
+		if (strlen(cJSON_GetObjectItem(row, "remark")->valuestring) >
+		    1000)
+			long_row = row;
+	assert_non_null(long_row);
+	new_dir(&dir);
+	render_ok(dir.s);
+	buf_addf(&path, "%s/回访记录表-%s.pdf", dir.s,
+		 cJSON_GetObjectItem(long_row, "center")->valuestring);
+	pdftotext(path.s, 1, &text);
+	strip_space(&text);
+	/* 500 characters without a space, wrapped over many lines, come back
+	 * whole once the line breaks are removed. */
+	if (!strstr(text.s, cJSON_GetObjectItem(long_row, "remark")->valuestring))
+		fail_msg("the 500-character comment lost a character");
+	assert_non_null(strstr(text.s, "喆"));
+	assert_non_null(strstr(text.s, "堃"));
+	assert_non_null(strstr(text.s, "玥"));
+	assert_non_null(strstr(text.s, "笑脸\xe2\x96\xa1表情"));
+	assert_non_null(strstr(text.s, "WSWY-GZ-XM-KF-13"));
+	/* The document header on every page: 第i页共M页 for each i. */
+	{
+		const char *m = strstr(text.s, "第1页共");
+		int pages, i;
+
+		assert_non_null(m);
+		pages = atoi(m + strlen("第1页共"));
+		assert_true(pages >= 2);
+		for (i = 1; i <= pages; i++) {
+			buf_reset(&want);
+			buf_addf(&want, "第%d页共%d页", i, pages);
+			if (!strstr(text.s, want.s))
+				fail_msg("%s missing", want.s);
+		}
+	}
+	assert_non_null(strstr(text.s, "物业管家（签字）"));
+	/* A bookmark per butler: outline titles are UTF-16BE in hex, so
+	 * 李喆 王堃 陈玥 are FEFF 674E 5586, 738B 5803, 9648 73A5. */
+	buf_reset(&want);
+	read_file(path.s, &want);
+	assert_non_null(has_bytes(&want, "/Title <FEFF674E5586>"));
+	assert_non_null(has_bytes(&want, "/Title <FEFF738B5803>"));
+	assert_non_null(has_bytes(&want, "/Title <FEFF964873A5>"));
+	assert_non_null(strstr(text.s, "客户服务主管（签字）"));
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+	buf_release(&want);
+}
+
+static void test_render_pdf__audit_sheet_lists_items_and_blanks(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
+	const cJSON *level = cJSON_GetArrayItem(cJSON_GetObjectItem(samples,
+								    "levels"),
+						0);
+	const cJSON *item;
+
+	(void)state;
+	new_dir(&dir);
+	render_ok(dir.s);
+	buf_addf(&path, "%s/抽查表-cs_supervisor.pdf", dir.s);
+	pdftotext(path.s, 1, &text);
+	strip_space(&text);
+	cJSON_ArrayForEach(item, cJSON_GetObjectItem(level, "items"))
+		assert_non_null(strstr(text.s, cJSON_GetObjectItem(item, "ticket")
+						       ->valuestring));
+	assert_non_null(strstr(text.s, "是否真实回访"));
+	assert_non_null(strstr(text.s, "复核满意度"));
+	assert_non_null(strstr(text.s, "抽查日期"));
+	assert_non_null(strstr(text.s, "必抽：风险信号"));
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+}
+
+static void test_render_pdf__provisional_week_is_marked(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
+
+	(void)state;
+	cJSON_ReplaceItemInObject(metrics, "provisional", cJSON_CreateTrue());
+	new_dir(&dir);
+	render_ok(dir.s);
+	cJSON_ReplaceItemInObject(metrics, "provisional", cJSON_CreateFalse());
+	buf_addf(&path, "%s/周报-2026-W47.pdf", dir.s);
+	pdftotext(path.s, 0, &text);
+	assert_non_null(strstr(text.s, "临时报告"));
+	assert_null(strstr(text.s, "正式报告"));
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+}
+
+static void test_render_pdf__missing_font_leaves_no_file(void **state)
+{
+	struct buf dir = BUF_INIT, names = BUF_INIT;
+	struct config cfg;
+	struct diag d;
+
+	(void)state;
+	config_init(&cfg);
+	free(cfg.font_path);
+	cfg.font_path = strdup("fonts/no-such-font.ttc");
+	diag_init(&d);
+	new_dir(&dir);
+	assert_int_equal(render_into(dir.s, &cfg, &d), -1);
+	assert_int_equal(d.errors, 1);
+	assert_non_null(strstr(d.entries[0].message, "fonts/no-such-font.ttc"));
+	list_dir(dir.s, &names);
+	assert_string_equal(names.s, "");
+	remove_dir(dir.s);
+	diag_release(&d);
+	config_release(&cfg);
+	buf_release(&dir);
+	buf_release(&names);
+}
+
+static void test_render_pdf__broken_template_names_file_and_line(void **state)
+{
+	struct buf dir = BUF_INIT, tdir = BUF_INIT, path = BUF_INIT;
+	struct week_view v = { metrics, samples, records };
+	struct config cfg;
+	struct diag d;
+	size_t i;
+	int found = 0;
+	FILE *fp;
+
+	(void)state;
+	config_init(&cfg);
+	diag_init(&d);
+	new_dir(&dir);
+	new_dir(&tdir);
+	buf_addf(&path, "%s/pdf", tdir.s);
+	assert_int_equal(mkdir(path.s, 0777), 0);
+	buf_adds(&path, "/weekly.json");
+	fp = fopen(path.s, "w");
+	assert_non_null(fp);
+	fputs("{\n  \"title\": \"周报\",\n  \"labels\": oops\n}\n", fp);
+	fclose(fp);
+	assert_int_equal(render_pdf_week(&v, &cfg, tdir.s, dir.s, &d), -1);
+	for (i = 0; i < d.nr; i++)
+		if (d.entries[i].file && strstr(d.entries[i].file, "weekly.json") &&
+		    d.entries[i].line == 3)
+			found = 1;
+	assert_true(found);
+	unlink(path.s);
+	buf_setlen(&path, path.len - strlen("/weekly.json"));
+	rmdir(path.s);
+	/* The other documents had no template either: nothing was written. */
+	remove_dir(tdir.s);
+	buf_reset(&path);
+	list_dir(dir.s, &path);
+	assert_string_equal(path.s, "");
+	remove_dir(dir.s);
+	diag_release(&d);
+	config_release(&cfg);
+	buf_release(&dir);
+	buf_release(&tdir);
+	buf_release(&path);
+}
+
+static void test_render_pdf__same_week_gives_the_same_bytes(void **state)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT, names = BUF_INIT, pa = BUF_INIT,
+		   pb = BUF_INIT, x = BUF_INIT, y = BUF_INIT;
+	char *name, *save = NULL;
+
+	(void)state;
+	new_dir(&a);
+	new_dir(&b);
+	render_ok(a.s);
+	render_ok(b.s);
+	list_dir(a.s, &names);
+	/* The dates inside come from as-of, not the clock: every document
+	 * is byte for byte the same. */
+	for (name = strtok_r(names.s, "\n", &save); name;
+	     name = strtok_r(NULL, "\n", &save)) {
+		buf_reset(&pa);
+		buf_reset(&pb);
+		buf_reset(&x);
+		buf_reset(&y);
+		buf_addf(&pa, "%s/%s", a.s, name);
+		buf_addf(&pb, "%s/%s", b.s, name);
+		read_file(pa.s, &x);
+		read_file(pb.s, &y);
+		assert_int_equal(x.len, y.len);
+		assert_memory_equal(x.s, y.s, x.len);
+	}
+	remove_dir(a.s);
+	remove_dir(b.s);
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&names);
+	buf_release(&pa);
+	buf_release(&pb);
+	buf_release(&x);
+	buf_release(&y);
+}
+
+static void test_render_pdf__sparse_metrics_show_dashes(void **state)
+{
+	struct buf dir = BUF_INIT, names = BUF_INIT, path = BUF_INIT,
+		   text = BUF_INIT;
+	cJSON *m = cJSON_Parse("{\"week\": \"2026-W47\", \"by_type\": "
+			       "[{\"type\": \"投诉\", \"eligible\": 0, "
+			       "\"coverage\": null, \"target\": 1, "
+			       "\"meets_target\": null}], \"trend\": [], "
+			       "\"by_center\": 7, \"anomalies\": \"x\"}");
+	struct week_view v = { m, NULL, NULL };
+	struct config cfg;
+	struct diag d;
+
+	(void)state;
+	/* Keys missing, nulls, wrong types: the report still renders, with
+	 * "—" where a figure is missing, and nothing else is written. */
+	config_init(&cfg);
+	diag_init(&d);
+	new_dir(&dir);
+	if (render_pdf_week(&v, &cfg, "templates", dir.s, &d) < 0) {
+		diag_print(stderr, &d);
+		fail_msg("render_pdf_week failed");
+	}
+	list_dir(dir.s, &names);
+	assert_string_equal(names.s, "周报-2026-W47.pdf\n");
+	buf_addf(&path, "%s/周报-2026-W47.pdf", dir.s);
+	pdftotext(path.s, 0, &text);
+	assert_non_null(strstr(text.s, "投诉"));
+	assert_non_null(strstr(text.s, "—"));
+	assert_non_null(strstr(text.s, cfg.company));
+	remove_dir(dir.s);
+	cJSON_Delete(m);
+	diag_release(&d);
+	config_release(&cfg);
+	buf_release(&dir);
+	buf_release(&names);
+	buf_release(&path);
+	buf_release(&text);
+}
+
+static cJSON *record_row(const char *center, const char *butler,
+			 const char *ticket)
+{
+	cJSON *r = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(r, "center", center);
+	cJSON_AddStringToObject(r, "butler", butler);
+	cJSON_AddStringToObject(r, "date", "2026-11-18 10:00");
+	cJSON_AddStringToObject(r, "ticket", ticket);
+	cJSON_AddStringToObject(r, "remark", "");
+	return r;
+}
+
+static void test_render_pdf__colliding_centre_names_stay_apart(void **state)
+{
+	struct buf dir = BUF_INIT, names = BUF_INIT;
+	cJSON *recs = cJSON_CreateObject(), *rows = cJSON_CreateArray();
+	struct week_view v = { metrics, NULL, recs };
+	struct config cfg;
+	struct diag d;
+
+	(void)state;
+	/* Three centres whose names come out alike once made safe, and an
+	 * empty one. */
+	cJSON_AddItemToArray(rows, record_row("东区/一", "张三", "T1"));
+	cJSON_AddItemToArray(rows, record_row("东区_一", "李四", "T2"));
+	cJSON_AddItemToArray(rows, record_row("东区\\一", "王五", "T3"));
+	cJSON_AddItemToArray(rows, record_row("...", "赵六", "T4"));
+	cJSON_AddItemToArray(rows, record_row("", "", "T5"));
+	cJSON_AddItemToObject(recs, "rows", rows);
+	config_init(&cfg);
+	diag_init(&d);
+	new_dir(&dir);
+	assert_int_equal(render_pdf_week(&v, &cfg, "templates", dir.s, &d), 0);
+	list_dir(dir.s, &names);
+	/* Sorted by centre: "" (未指定), "...", then the three 东区. */
+	assert_string_equal(names.s,
+			    "周报-2026-W47.pdf\n"
+			    "回访记录表-_.pdf\n"
+			    "回访记录表-东区_一-2.pdf\n"
+			    "回访记录表-东区_一-3.pdf\n"
+			    "回访记录表-东区_一.pdf\n"
+			    "回访记录表-未指定.pdf\n");
+	remove_dir(dir.s);
+	cJSON_Delete(recs);
+	diag_release(&d);
+	config_release(&cfg);
+	buf_release(&dir);
+	buf_release(&names);
+}
+
+static void test_render_pdf__missing_week_folder_is_a_clean_error(void **state)
+{
+	struct buf dir = BUF_INIT;
+	struct config cfg;
+	struct diag d;
+
+	(void)state;
+	config_init(&cfg);
+	diag_init(&d);
+	buf_addf(&dir, "%s/no-such-week", scratch_root);
+	assert_int_equal(render_into(dir.s, &cfg, &d), -1);
+	assert_true(d.errors >= 1);
+	assert_non_null(strstr(d.entries[0].message, "no-such-week"));
+	diag_release(&d);
+	config_release(&cfg);
+	buf_release(&dir);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_render_pdf__writes_one_file_per_document),
+		cmocka_unit_test(test_render_pdf__report_shows_header_kpis_and_butlers),
+		cmocka_unit_test(test_render_pdf__form_keeps_long_and_rare_text),
+		cmocka_unit_test(test_render_pdf__audit_sheet_lists_items_and_blanks),
+		cmocka_unit_test(test_render_pdf__provisional_week_is_marked),
+		cmocka_unit_test(test_render_pdf__missing_font_leaves_no_file),
+		cmocka_unit_test(test_render_pdf__broken_template_names_file_and_line),
+		cmocka_unit_test(test_render_pdf__same_week_gives_the_same_bytes),
+		cmocka_unit_test(test_render_pdf__sparse_metrics_show_dashes),
+		cmocka_unit_test(test_render_pdf__colliding_centre_names_stay_apart),
+		cmocka_unit_test(test_render_pdf__missing_week_folder_is_a_clean_error),
+	};
+	const char *keep = getenv("HUIFANG_PDF_KEEP");
+	const char *slash = strrchr(argv[0], '/');
+	const char *fixtures = FIXTURES;
+	char path[4096];
+	int ret;
+
+	(void)argc;
+	if (keep && getenv("HUIFANG_PDF_FIXTURES"))
+		fixtures = getenv("HUIFANG_PDF_FIXTURES");
+	snprintf(path, sizeof(path), "%s/metrics.json", fixtures);
+	metrics = load_json(path);
+	snprintf(path, sizeof(path), "%s/records.json", fixtures);
+	records = load_json(path);
+	snprintf(path, sizeof(path), "%s/samples.json", fixtures);
+	samples = load_json(path);
+	if (!metrics || !records || !samples) {
+		fprintf(stderr, "cannot read the fixtures in %s\n", fixtures);
+		return 1;
+	}
+	if (keep) {
+		struct config cfg;
+		struct diag d;
+
+		config_init(&cfg);
+		diag_init(&d);
+		ret = render_into(keep, &cfg, &d) < 0;
+		diag_print(stderr, &d);
+		diag_release(&d);
+		config_release(&cfg);
+	} else {
+		snprintf(scratch_root, sizeof(scratch_root),
+			 "%.*s/render_pdf-XXXXXX",
+			 slash ? (int)(slash - argv[0]) : 1,
+			 slash ? argv[0] : ".");
+		if (!mkdtemp(scratch_root)) {
+			perror(scratch_root);
+			return 1;
+		}
+		ret = cmocka_run_group_tests(tests, NULL, NULL);
+		rmdir(scratch_root);
+	}
+	cJSON_Delete(metrics);
+	cJSON_Delete(records);
+	cJSON_Delete(samples);
+	return ret;
+}
