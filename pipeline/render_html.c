@@ -442,6 +442,8 @@ static cJSON *group_row(const cJSON *g, const char *name, const char *href)
 	}
 	if (get_bool(g, "ranked", &ranked))
 		put_bool(r, "unranked", !ranked);
+	if (get_num(g, "rank", &v))
+		put_num(r, "rank", v);
 	buf_release(&b);
 	return r;
 }
