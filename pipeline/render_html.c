@@ -704,6 +704,7 @@ static cJSON *samples_ctx(const struct site *s, const cJSON *samples)
 			svg_add_percent(&b, rate);
 			put_buf(lv, "rate", &b);
 		}
+		put_bool(lv, "gb2828", !strcmp(get_str(l, "size"), "gb2828-II"));
 		copy_count(lv, l, "minimum");
 		copy_count(lv, l, "population");
 		copy_count(lv, l, "sampled");
