@@ -87,7 +87,14 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libhuifang.a
 $(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/libhuifang.a
 	$(QUIET_LINK)$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HF_LIBS)
 
-tests: $(HUIFANG) $(TEST_BINS) $(REPLAY_BINS)
+# Small programs the end-to-end scripts use (jget: read a JSON value).
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:%.c=$(BUILD)/%)
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(BUILD)/libhuifang.a
+	$(QUIET_LINK)$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HF_LIBS)
+
+tests: $(HUIFANG) $(TEST_BINS) $(REPLAY_BINS) $(TOOL_BINS)
 
 deps:
 	@sh scripts/deps.sh
