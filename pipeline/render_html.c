@@ -727,6 +727,7 @@ static cJSON *samples_ctx(const struct site *s, const cJSON *samples)
 						label(s, "anomaly", k->valuestring)));
 			cJSON_AddItemToObject(row, "signals", sig);
 			copy_str(row, it, "must_include");
+			copy_str(row, it, "reason_zh");
 			copy_count(row, it, "rank");
 			copy_count(row, it, "n");
 			copy_count(row, it, "N");

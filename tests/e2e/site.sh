@@ -60,7 +60,7 @@ grep -q '不排名' "$week" || fail "unranked butlers not marked"
 grep -q '<svg class="chart trend"' "$week" || fail "no trend chart"
 grep -q '>86.7% 目标90.0% 未达标</text>' "$week" || fail "coverage chart words"
 grep -q '客户服务主管' "$week" || fail "no audit samples"
-grep -q '时间无法识别' "$week" || fail "no data quality"
+grep -q '时间无法解析' "$week" || fail "no data quality"
 grep -q 'weeks/2026-W47/index.html' "$site/index.html" || fail "index link"
 
 # The butler of the hostile name: his page and his worklist.

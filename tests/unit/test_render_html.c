@@ -320,11 +320,13 @@ static void test_render_html__shows_the_view_model_formatted(void **state)
 	/* A trend week without complaints shows a dash, not 0 %. */
 	assert_contains(html, "<span class=\"pair\">投诉 —</span>");
 	/* Anomaly kinds in words, sample reasons in words. */
-	assert_contains(html, "<td>同一人同一分钟回访3单以上</td>");
-	assert_contains(html, "必抽：完成后1分钟内回访");
+	assert_contains(html, "<td>同一分钟内集中回访</td>");
+	/* The sample stage's own wording when samples.json has it, else
+	 * the template's. */
+	assert_contains(html, "<td>必抽：风险信号（完成后一分钟内回访）</td>");
 	assert_contains(html, "随机键 0.037100，本层排第 1（共 N=13，抽 n=2）");
 	assert_contains(html, "本级本周没有抽中的工单。");
-	assert_contains(html, "<li>时间无法识别（<code>bad_timestamp</code>）：3 行</li>");
+	assert_contains(html, "<li>时间无法解析（<code>bad_timestamp</code>）：3 行</li>");
 	/* The charts are inline SVG with their words. */
 	assert_contains(html, "<svg class=\"chart bars\"");
 	assert_contains(html, ">86.7% 目标90.0% 未达标</text>");
