@@ -5,7 +5,8 @@
  *   jget FILE PATH     PATH like  input.rows_read  or  by_type[0].coverage
  *
  * Strings print raw, everything else as cJSON prints it unformatted; "."
- * prints the whole document. Exits 1 if the path does not exist, 2 if the
+ * prints the whole document; a path ending in '#' prints the length of
+ * the array (or object) it names. Exits 1 if the path does not exist, 2 if the
  * file is not JSON.
  */
 #include <stdio.h>
@@ -22,6 +23,9 @@ int main(int argc, char **argv)
 	struct buf data = BUF_INIT;
 	char chunk[65536], *text;
 	const char *p;
+	char path[1024];
+	int want_length = 0;
+	size_t plen;
 	cJSON *root, *node;
 	FILE *f;
 	size_t n;
@@ -45,7 +49,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	node = root;
-	p = argv[2];
+	plen = strlen(argv[2]);
+	if (plen >= sizeof(path))
+		plen = sizeof(path) - 1;
+	memcpy(path, argv[2], plen);
+	path[plen] = '\0';
+	if (plen && path[plen - 1] == '#') {
+		want_length = 1;
+		path[--plen] = '\0';
+	}
+	p = path;
 	if (!strcmp(p, "."))
 		p = "";
 	while (*p && node) {
@@ -71,7 +84,9 @@ int main(int argc, char **argv)
 		cJSON_Delete(root);
 		return 1;
 	}
-	if (cJSON_IsString(node)) {
+	if (want_length) {
+		printf("%d\n", cJSON_GetArraySize(node));
+	} else if (cJSON_IsString(node)) {
 		puts(node->valuestring);
 	} else {
 		text = cJSON_PrintUnformatted(node);

@@ -1,0 +1,1510 @@
+/*
+ * ingest.c - exports -> normalised records + rejects (see ingest.h).
+ *
+ * Each file is read once (JSON twice: first for the union of its keys),
+ * row by row. A row is checked against the reject reasons in the order of
+ * SPEC §8 rule 3, and the first that applies quarantines it; otherwise it
+ * becomes a ticket or a callback candidate. The duplicate-ticket rule
+ * (§8.7) is applied as the rows arrive, since they arrive in (file, line)
+ * order: one candidate per ticket number is kept, with slots for its
+ * inline callbacks. Only when every file is read are the rules that need
+ * all rows applied: callback identity (§8.8), the join of callback rows
+ * to tickets, and the orderings that ticket.h promises (resolve()).
+ *
+ * Invariants kept throughout: for every file and for the set,
+ * rows_read == accepted + rejected + superseded (a row is counted accepted
+ * when it passes the checks, and moved to superseded when it loses, never
+ * counted twice); rejected rows never become candidates, so they supersede
+ * nothing; the inline callback candidates of a ticket are consecutive
+ * (first_cb, n_cb of its candidate until resolve()), and those of a lost
+ * row are DEAD; every string a record holds lives in the set's arena, and
+ * the values that repeat (centres, butlers, types, statuses, channels,
+ * recorders, contents) are interned, stored once.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "chtime.h"
+#include "csvout.h"
+#include "csvread.h"
+#include "ingest.h"
+#include "jsonread.h"
+#include "sha256.h"
+#include "textio.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* The six timestamp columns of SPEC §8 rule 3, in canonical order. */
+static const int time_columns[] = { COL_CREATED, COL_COMPLETED, COL_UPDATED,
+				    COL_CB_TIME, COL_CB2_TIME, COL_RECTIFIED };
+
+/*
+ * An interned string, with what the config's matchers say of it, worked
+ * out once per distinct value instead of once per row.
+ */
+struct name {
+	const char *s;
+	uint32_t hash;
+	int8_t type;          /* config_match_type, or NOT_YET */
+	int8_t satisfaction;  /* config_match_satisfaction, or NOT_YET */
+	int8_t attempt;       /* config_is_attempt, or NOT_YET */
+	int8_t cancelled;     /* config_is_cancelled, or NOT_YET */
+};
+
+#define NOT_YET (-2)
+
+struct intern {
+	struct name *slot;
+	size_t cap, n;
+};
+
+struct cb_cand {
+	const char *ticket_id;
+	uint32_t owner;        /* ticket candidate, NO_OWNER for a row, DEAD */
+	uint32_t ticket;       /* its ticket, once resolve_tickets() ran */
+	struct callback cb;
+};
+
+#define NO_OWNER UINT32_MAX
+#define DEAD (UINT32_MAX - 1)   /* an inline candidate of a lost row */
+
+struct id_slot {
+	uint32_t hash;
+	uint32_t idx;           /* candidate + 1; 0 for an empty slot */
+};
+
+struct id_map {
+	struct id_slot *e;
+	size_t cap, n;
+};
+
+struct ingest {
+	const struct ingest_opts *opts;
+	const struct config *cfg;
+	struct ticket_set *set;
+	struct diag *d;
+	struct intern names;
+	struct buf canon_key[COL_COUNT];
+	struct string_list alias_keys[COL_COUNT];
+	struct ticket *tc;      /* the winning row of each ticket number */
+	size_t ntc, atc;
+	struct id_map ids;      /* ticket number -> tc index */
+	struct cb_cand *cc;
+	size_t ncc, acc;
+	size_t arejects;
+	struct buf fold;
+};
+
+/* One file's header and the row being looked at. */
+struct file_ctx {
+	uint32_t file;
+	struct input_file *f;
+	size_t ncols;
+	char **header;          /* as written, trimmed */
+	int colmap[COL_COUNT];  /* file column of each canonical one, or -1 */
+	int *time_col;          /* per file column: its timestamp column, or -1 */
+	const char **val;       /* the row: ncols values, untrimmed */
+	int64_t when[COL_COUNT]; /* timestamp columns, parsed by check_row */
+	size_t *len;
+	uint32_t line;
+};
+
+/* ---- interning ---- */
+
+/*
+ * A string hash eight bytes at a time (values are mostly CJK text, 3
+ * bytes a character, so byte-wise FNV showed in profiles).
+ */
+static uint32_t str_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+		h ^= h >> 32;
+	}
+	if (i < n) {
+		uint64_t w = 0;
+
+		memcpy(&w, s + i, n - i);
+		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+	}
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
+static const struct name empty_name = { "", 0, NOT_YET, NOT_YET, NOT_YET,
+					NOT_YET };
+
+static struct name *intern_name(struct ingest *in, const char *s, size_t n)
+{
+	struct intern *t = &in->names;
+	uint32_t h;
+	size_t i;
+
+	if (t->n * 2 >= t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 1024, j;
+		struct name *slot = xcalloc(cap, sizeof(*slot));
+
+		for (j = 0; j < t->cap; j++) {
+			if (!t->slot[j].s)
+				continue;
+			i = t->slot[j].hash & (cap - 1);
+			while (slot[i].s)
+				i = (i + 1) & (cap - 1);
+			slot[i] = t->slot[j];
+		}
+		free(t->slot);
+		t->slot = slot;
+		t->cap = cap;
+	}
+	h = str_hash(s, n);
+	i = h & (t->cap - 1);
+	while (t->slot[i].s) {
+		if (t->slot[i].hash == h && !strncmp(t->slot[i].s, s, n) &&
+		    !t->slot[i].s[n])
+			return &t->slot[i];
+		i = (i + 1) & (t->cap - 1);
+	}
+	t->slot[i] = empty_name;
+	t->slot[i].s = n ? arena_strndup(&in->set->arena, s, n) : "";
+	t->slot[i].hash = h;
+	t->n++;
+	return &t->slot[i];
+}
+
+static const char *intern(struct ingest *in, const char *s, size_t n)
+{
+	return n ? intern_name(in, s, n)->s : "";
+}
+
+static int name_type(struct ingest *in, struct name *e)
+{
+	if (e->type == NOT_YET)
+		e->type = (int8_t)config_match_type(in->cfg, e->s);
+	return e->type;
+}
+
+static int name_satisfaction(struct ingest *in, struct name *e)
+{
+	if (e->satisfaction == NOT_YET)
+		e->satisfaction =
+			(int8_t)config_match_satisfaction(in->cfg, e->s);
+	return e->satisfaction;
+}
+
+static bool name_attempt(struct ingest *in, struct name *e)
+{
+	if (e->attempt == NOT_YET)
+		e->attempt = (int8_t)config_is_attempt(in->cfg, e->s);
+	return e->attempt;
+}
+
+static bool name_cancelled(struct ingest *in, struct name *e)
+{
+	if (e->cancelled == NOT_YET)
+		e->cancelled = (int8_t)config_is_cancelled(in->cfg, e->s);
+	return e->cancelled;
+}
+
+/* ---- values ---- */
+
+/* The trimmed value of canonical column c in the row ("" if absent). */
+static const char *value(const struct file_ctx *fc, int c, size_t *n)
+{
+	const char *s;
+	int j = fc->colmap[c];
+
+	if (j < 0 || (size_t)j >= fc->ncols) {
+		*n = 0;
+		return "";
+	}
+	s = fc->val[j];
+	*n = fc->len[j];
+	text_trim(&s, n);
+	return s;
+}
+
+static const char *interned(struct ingest *in, const struct file_ctx *fc,
+			    int c)
+{
+	size_t n;
+	const char *s = value(fc, c, &n);
+
+	return intern(in, s, n);
+}
+
+static struct name *named(struct ingest *in, const struct file_ctx *fc,
+			 int c)
+{
+	size_t n;
+	const char *s = value(fc, c, &n);
+
+	return intern_name(in, s, n);
+}
+
+/*
+ * The value of column c, as old when that is the same text (a newer copy
+ * of a ticket mostly repeats the older one's unit, owner and phone, and
+ * the arena would otherwise keep both), else a copy in the arena.
+ */
+static const char *kept(struct ingest *in, const char *old, const char *s,
+			size_t n)
+{
+	if (!n)
+		return "";
+	if (old && !strncmp(old, s, n) && !old[n])
+		return old;
+	return arena_strndup(&in->set->arena, s, n);
+}
+
+/* A value with full-width digits folded (ticket numbers, phones). */
+static const char *folded(struct ingest *in, const struct file_ctx *fc,
+			  int c)
+{
+	size_t n;
+	const char *s = value(fc, c, &n);
+
+	if (!n)
+		return "";
+	buf_reset(&in->fold);
+	text_fold_digits(&in->fold, s, n);
+	return arena_strndup(&in->set->arena, in->fold.s, in->fold.len);
+}
+
+/* A timestamp column's value, as check_row() parsed it. */
+static int64_t timestamp(const struct file_ctx *fc, int c)
+{
+	return fc->when[c];
+}
+
+static int32_t round_of(struct ingest *in, const struct file_ctx *fc)
+{
+	size_t n, i;
+	const char *s = value(fc, COL_CB_ROUND, &n);
+	long v = 0;
+
+	buf_reset(&in->fold);
+	text_fold_digits(&in->fold, s, n);
+	if (!in->fold.len || in->fold.len > 6)
+		return 0;
+	for (i = 0; i < in->fold.len; i++) {
+		if (in->fold.s[i] < '0' || in->fold.s[i] > '9')
+			return 0;
+		v = v * 10 + (in->fold.s[i] - '0');
+	}
+	return (int32_t)v;
+}
+
+/* ---- rejects ---- */
+
+static const char *header_name(const struct file_ctx *fc, int c)
+{
+	int j = fc->colmap[c];
+
+	return j >= 0 ? fc->header[j] : column_name[c];
+}
+
+/* The row's fields as one CSV line, invalid bytes written \xNN. */
+static const char *original_line(struct ingest *in, const struct file_ctx *fc)
+{
+	struct buf line = BUF_INIT, field = BUF_INIT;
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < fc->ncols; i++) {
+		if (i)
+			buf_addch(&line, ',');
+		buf_reset(&field);
+		text_escape_invalid(&field, fc->val[i], fc->len[i]);
+		csv_add_field(&line, field.s, field.len);
+	}
+	s = arena_strndup(&in->set->arena, line.s, line.len);
+	buf_release(&line);
+	buf_release(&field);
+	return s;
+}
+
+static void add_reject(struct ingest *in, struct file_ctx *fc,
+		       enum reject_reason reason, uint32_t column,
+		       const char *original, uint32_t diag_line,
+		       uint32_t diag_column, const char *context,
+		       const char *fmt, ...)
+	__attribute__((format(printf, 9, 10)));
+
+static void add_reject(struct ingest *in, struct file_ctx *fc,
+		       enum reject_reason reason, uint32_t column,
+		       const char *original, uint32_t diag_line,
+		       uint32_t diag_column, const char *context,
+		       const char *fmt, ...)
+{
+	struct ticket_set *set = in->set;
+	struct buf msg = BUF_INIT;
+	struct reject *r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	ALLOC_GROW(set->rejects, set->nrejects + 1, in->arejects);
+	r = &set->rejects[set->nrejects++];
+	r->file = fc->file;
+	r->line = fc->line;
+	r->column = column;
+	r->reason = (uint8_t)reason;
+	r->message = arena_strndup(&set->arena, msg.s, msg.len);
+	r->original = original ? original : original_line(in, fc);
+	set->rejected++;
+	fc->f->rejected++;
+	set->quality.reasons[reason]++;
+	diag_report_context(in->d, DIAG_ERROR, fc->f->path,
+			    diag_line ? diag_line : fc->line,
+			    diag_line ? diag_column : column, context,
+			    "%s (%s)", msg.s, reject_reason_code[reason]);
+	buf_release(&msg);
+}
+
+/*
+ * SPEC §8 rule 3 from missing_ticket_id on (the readers have checked
+ * field_count, bad_encoding and field_too_long). Returns true when the
+ * row is rejected.
+ */
+static bool check_row(struct ingest *in, struct file_ctx *fc)
+{
+	size_t n, k, t;
+	const char *s;
+
+	s = value(fc, COL_TICKET_ID, &n);
+	if (!n) {
+		add_reject(in, fc, REJECT_MISSING_TICKET_ID,
+			   (uint32_t)fc->colmap[COL_TICKET_ID] + 1, NULL, 0, 0,
+			   NULL, "no ticket number in column '%s'",
+			   header_name(fc, COL_TICKET_ID));
+		return true;
+	}
+	if (fc->f->kind == FILE_TICKETS &&
+	    name_type(in, named(in, fc, COL_TYPE)) < 0) {
+		struct buf esc = BUF_INIT;
+
+		s = value(fc, COL_TYPE, &n);
+		text_escape_invalid(&esc, s, n);
+		if (esc.len)
+			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
+				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, 0,
+				   0, NULL, "unknown ticket type '%s' in column '%s'",
+				   esc.s, header_name(fc, COL_TYPE));
+		else
+			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
+				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, 0,
+				   0, NULL, "empty ticket type in column '%s'",
+				   header_name(fc, COL_TYPE));
+		buf_release(&esc);
+		return true;
+	}
+	if (fc->f->kind == FILE_CALLBACKS) {
+		value(fc, COL_CB_TIME, &n);
+		if (!n) {
+			add_reject(in, fc, REJECT_NO_CALLBACK_TIME,
+				   (uint32_t)fc->colmap[COL_CB_TIME] + 1, NULL,
+				   0, 0, NULL, "no callback time in column '%s'",
+				   header_name(fc, COL_CB_TIME));
+			return true;
+		}
+	}
+	/*
+	 * Timestamp columns in the order the file has them; the values are
+	 * kept for the record so that each is parsed once.
+	 */
+	for (t = 0; t < sizeof(time_columns) / sizeof(time_columns[0]); t++)
+		fc->when[time_columns[t]] = TIME_NONE;
+	for (k = 0; k < fc->ncols; k++) {
+		int c = fc->time_col[k];
+
+		if (c < 0)
+			continue;
+		s = value(fc, c, &n);
+		if (n && chtime_parse(s, n, &fc->when[c]) < 0) {
+			struct buf esc = BUF_INIT;
+
+			text_escape_invalid(&esc, s, n);
+			add_reject(in, fc, REJECT_BAD_TIMESTAMP, (uint32_t)k + 1,
+				   NULL, 0, 0, NULL,
+				   "invalid timestamp '%s' in column '%s'", esc.s,
+				   fc->header[k]);
+			buf_release(&esc);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- accepted rows ---- */
+
+static void fill_callback(struct ingest *in, const struct file_ctx *fc,
+			  struct cb_cand *c, enum callback_source source)
+{
+	struct callback *cb = &c->cb;
+	struct name *sat;
+	bool attempt;
+
+	memset(cb, 0, sizeof(*cb));
+	cb->source = (uint8_t)source;
+	cb->file = fc->file;
+	cb->line = fc->line;
+	if (source == CB_INLINE_SECOND) {
+		cb->at = timestamp(fc, COL_CB2_TIME);
+		cb->recorder = cb->channel = cb->result = cb->remark = "";
+		sat = named(in, fc, COL_CB2_SATISFACTION);
+		attempt = name_attempt(in, sat);
+	} else {
+		struct name *result = named(in, fc, COL_CB_RESULT);
+
+		cb->at = timestamp(fc, COL_CB_TIME);
+		cb->recorder = interned(in, fc, COL_CB_RECORDER);
+		cb->channel = interned(in, fc, COL_CB_CHANNEL);
+		cb->result = result->s;
+		cb->remark = interned(in, fc, COL_CB_REMARK);
+		cb->round = round_of(in, fc);
+		sat = named(in, fc, COL_CB_SATISFACTION);
+		attempt = name_attempt(in, sat) || name_attempt(in, result);
+	}
+	cb->satisfaction_text = sat->s;
+	cb->is_attempt = attempt;
+	if (!attempt)
+		cb->satisfaction = (uint8_t)name_satisfaction(in, sat);
+}
+
+static void supersede_row(struct ingest *in, uint32_t file)
+{
+	struct ticket_set *set = in->set;
+
+	set->accepted--;
+	set->superseded++;
+	set->files[file].accepted--;
+	set->files[file].superseded++;
+}
+
+static struct cb_cand *new_cb(struct ingest *in)
+{
+	ALLOC_GROW(in->cc, in->ncc + 1, in->acc);
+	return &in->cc[in->ncc++];
+}
+
+/*
+ * The candidate that holds ticket number id (len bytes), or -1; *slot is
+ * where the number is, or would go, in the id map.
+ */
+static long find_ticket(struct ingest *in, const char *id, size_t len,
+			uint32_t hash, size_t *slot)
+{
+	struct id_map *m = &in->ids;
+	size_t i;
+
+	if (m->n * 2 >= m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 4096, j;
+		struct id_slot *e = xcalloc(cap, sizeof(*e));
+
+		for (j = 0; j < m->cap; j++) {
+			if (!m->e[j].idx)
+				continue;
+			i = m->e[j].hash & (cap - 1);
+			while (e[i].idx)
+				i = (i + 1) & (cap - 1);
+			e[i] = m->e[j];
+		}
+		free(m->e);
+		m->e = e;
+		m->cap = cap;
+	}
+	i = hash & (m->cap - 1);
+	while (m->e[i].idx) {
+		const struct ticket *t = &in->tc[m->e[i].idx - 1];
+
+		if (m->e[i].hash == hash && !strncmp(t->id, id, len) &&
+		    !t->id[len]) {
+			*slot = i;
+			return (long)m->e[i].idx - 1;
+		}
+		i = (i + 1) & (m->cap - 1);
+	}
+	*slot = i;
+	return -1;
+}
+
+/*
+ * SPEC §8.7 as the rows arrive. Rows come in (file, line) order, so a new
+ * row beats the kept one of its number unless the kept one has the
+ * greater (has 更新时间, 更新时间); the loser is superseded at once. The
+ * winner takes the loser's place, and its inline callbacks the loser's
+ * candidate slots (t->first_cb, t->n_cb until resolve()), so that a
+ * ticket exported every week holds one ticket and at most two inline
+ * callbacks in memory, not one per export.
+ */
+static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
+{
+	struct ticket_set *set = in->set;
+	struct ticket *t;
+	struct name *e;
+	const char *id;
+	size_t n, len, slot;
+	uint32_t hash, k = 0, old_n = 0, m;
+	bool has[2];
+	long idx;
+	int64_t upd = timestamp(fc, COL_UPDATED);
+	const char *old_unit = NULL, *old_owner = NULL, *old_phone = NULL, *s;
+
+	buf_reset(&in->fold);
+	id = value(fc, COL_TICKET_ID, &n);
+	text_fold_digits(&in->fold, id, n);
+	hash = str_hash(in->fold.s, in->fold.len);
+	idx = find_ticket(in, in->fold.s, in->fold.len, hash, &slot);
+	if (idx >= 0) {
+		t = &in->tc[idx];
+		if ((t->updated_at != TIME_NONE && upd == TIME_NONE) ||
+		    (t->updated_at != TIME_NONE && upd < t->updated_at)) {
+			/* The kept row wins: this one is superseded. */
+			supersede_row(in, fc->file);
+			set->quality.superseded_tickets++;
+			return;
+		}
+		supersede_row(in, t->file);
+		set->quality.superseded_tickets++;
+		/* A newer copy of the ticket: its texts may be reused. */
+		old_unit = t->unit;
+		old_owner = t->owner;
+		old_phone = t->phone;
+		id = t->id;
+		old_n = t->n_cb;
+		k = t->first_cb;
+	} else {
+		ALLOC_GROW(in->tc, in->ntc + 1, in->atc);
+		idx = (long)in->ntc++;
+		in->ids.e[slot].hash = hash;
+		in->ids.e[slot].idx = (uint32_t)idx + 1;
+		in->ids.n++;
+		id = arena_strndup(&set->arena, in->fold.s, in->fold.len);
+	}
+	t = &in->tc[idx];
+	memset(t, 0, sizeof(*t));
+	t->id = id;
+	t->center = interned(in, fc, COL_CENTER);
+	s = value(fc, COL_UNIT, &n);
+	t->unit = kept(in, old_unit, s, n);
+	s = value(fc, COL_OWNER, &n);
+	t->owner = kept(in, old_owner, s, n);
+	s = value(fc, COL_PHONE, &n);
+	buf_reset(&in->fold);
+	text_fold_digits(&in->fold, s, n);
+	t->phone = kept(in, old_phone, in->fold.s, in->fold.len);
+	e = named(in, fc, COL_TYPE);
+	t->type_text = e->s;
+	t->type = (int8_t)name_type(in, e);
+	t->subtype = interned(in, fc, COL_SUBTYPE);
+	/* Contents repeat more often than one would think: intern them. */
+	t->content = interned(in, fc, COL_CONTENT);
+	t->butler = interned(in, fc, COL_BUTLER);
+	e = named(in, fc, COL_STATUS);
+	t->status = e->s;
+	t->cancelled = name_cancelled(in, e);
+	t->handler = interned(in, fc, COL_HANDLER);
+	t->created_at = timestamp(fc, COL_CREATED);
+	t->completed_at = timestamp(fc, COL_COMPLETED);
+	t->updated_at = upd;
+	t->rectified_at = timestamp(fc, COL_RECTIFIED);
+	t->file = fc->file;
+	t->line = fc->line;
+	/*
+	 * SPEC §8 rule 8: an inline callback exists when its time does. The
+	 * winner's go into the loser's slots when they fit (a ticket's slots
+	 * are consecutive), else into new ones, the old ones dropped.
+	 */
+	m = 0;
+	for (n = 0; n < 2; n++) {
+		value(fc, n ? COL_CB2_TIME : COL_CB_TIME, &len);
+		has[n] = len > 0;
+		m += has[n];
+	}
+	if (m > old_n) {
+		for (n = 0; n < old_n; n++)
+			in->cc[k + n].owner = DEAD;
+		old_n = 0;
+		k = (uint32_t)in->ncc;
+	}
+	m = 0;
+	for (n = 0; n < 2; n++) {
+		struct cb_cand *c;
+
+		if (!has[n])
+			continue;
+		c = m < old_n ? &in->cc[k + m] : new_cb(in);
+		fill_callback(in, fc, c, n ? CB_INLINE_SECOND : CB_INLINE_FIRST);
+		c->ticket_id = id;
+		c->owner = (uint32_t)idx;
+		m++;
+	}
+	for (n = m; n < old_n; n++)
+		in->cc[k + n].owner = DEAD;
+	t = &in->tc[idx];
+	t->first_cb = k;
+	t->n_cb = m > old_n ? m : old_n;
+}
+
+static void accept_callback_row(struct ingest *in, const struct file_ctx *fc)
+{
+	struct cb_cand *c = new_cb(in);
+
+	fill_callback(in, fc, c, CB_ROW);
+	c->ticket_id = folded(in, fc, COL_TICKET_ID);
+	c->owner = NO_OWNER;
+}
+
+/* Counts a row that passed every check as accepted, and keeps it. */
+static void accept_row(struct ingest *in, struct file_ctx *fc)
+{
+	in->set->accepted++;
+	fc->f->accepted++;
+	if (fc->f->kind == FILE_TICKETS)
+		accept_ticket(in, fc);
+	else
+		accept_callback_row(in, fc);
+}
+
+static void take_row(struct ingest *in, struct file_ctx *fc)
+{
+	if (!check_row(in, fc))
+		accept_row(in, fc);
+}
+
+/* ---- headers ---- */
+
+static void matcher_init(struct ingest *in)
+{
+	int c;
+	size_t i;
+
+	for (c = 0; c < COL_COUNT; c++) {
+		const struct string_list *al = &in->cfg->column_aliases[c];
+
+		buf_init(&in->canon_key[c]);
+		text_header_key(&in->canon_key[c], column_name[c],
+				strlen(column_name[c]));
+		memset(&in->alias_keys[c], 0, sizeof(in->alias_keys[c]));
+		for (i = 0; i < al->nr; i++) {
+			struct buf k = BUF_INIT;
+
+			text_header_key(&k, al->items[i], strlen(al->items[i]));
+			string_list_add(&in->alias_keys[c], k.s);
+			buf_release(&k);
+		}
+	}
+}
+
+static int match_column(struct ingest *in, const char *key)
+{
+	int c;
+
+	for (c = 0; c < COL_COUNT; c++)
+		if (!strcmp(key, in->canon_key[c].s) ||
+		    string_list_has(&in->alias_keys[c], key))
+			return c;
+	return -1;
+}
+
+static void unrecognised(struct ingest *in, struct file_ctx *fc,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void unrecognised(struct ingest *in, struct file_ctx *fc,
+			 const char *fmt, ...)
+{
+	struct buf why = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&why, fmt, ap);
+	va_end(ap);
+	fc->f->kind = FILE_UNRECOGNISED;
+	fc->f->why = arena_strndup(&in->set->arena, why.s, why.len);
+	diag_report(in->d, DIAG_WARNING, fc->f->path, 0, 0,
+		    "unrecognised file, skipped: %s", why.s);
+	buf_release(&why);
+}
+
+/*
+ * Reads a header of n names into fc and decides the file's kind. Trailing
+ * blank names are dropped (Excel's habit); a blank name before them, or
+ * two names for one column, makes the file unrecognised. Returns 0 when
+ * the file is an export, -1 otherwise (already reported).
+ */
+static int read_header(struct ingest *in, struct file_ctx *fc,
+		       const char *const *names, const size_t *lens, size_t n)
+{
+	struct buf *keys;
+	size_t i, j;
+	int c, ret = -1;
+
+	while (n) {
+		const char *s = names[n - 1];
+		size_t len = lens[n - 1];
+
+		text_trim(&s, &len);
+		if (len)
+			break;
+		n--;
+	}
+	for (c = 0; c < COL_COUNT; c++)
+		fc->colmap[c] = -1;
+	fc->ncols = n;
+	fc->header = arena_alloc(&in->set->arena, (n + 1) * sizeof(char *));
+	keys = xcalloc(n + 1, sizeof(*keys));
+	for (i = 0; i < n; i++) {
+		const char *s = names[i];
+		size_t len = lens[i];
+		struct buf esc = BUF_INIT;
+
+		text_trim(&s, &len);
+		text_escape_invalid(&esc, s, len);
+		fc->header[i] = arena_strndup(&in->set->arena, esc.s, esc.len);
+		buf_release(&esc);
+		buf_init(&keys[i]);
+		text_header_key(&keys[i], fc->header[i], strlen(fc->header[i]));
+	}
+	for (i = 0; i < n; i++) {
+		if (!keys[i].len) {
+			unrecognised(in, fc, "column %zu of the header is blank",
+				     i + 1);
+			goto out;
+		}
+		for (j = 0; j < i; j++)
+			if (!strcmp(keys[i].s, keys[j].s)) {
+				unrecognised(in, fc, "duplicate column '%s' "
+					     "(columns %zu and %zu)",
+					     fc->header[i], j + 1, i + 1);
+				goto out;
+			}
+		c = match_column(in, keys[i].s);
+		if (c < 0)
+			continue;
+		if (fc->colmap[c] >= 0) {
+			unrecognised(in, fc, "columns '%s' and '%s' are both %s "
+				     "(columns %d and %zu)",
+				     fc->header[fc->colmap[c]], fc->header[i],
+				     column_name[c], fc->colmap[c] + 1, i + 1);
+			goto out;
+		}
+		fc->colmap[c] = (int)i;
+	}
+	fc->time_col = arena_alloc(&in->set->arena, (n + 1) * sizeof(int));
+	for (i = 0; i < n; i++)
+		fc->time_col[i] = -1;
+	for (i = 0; i < sizeof(time_columns) / sizeof(time_columns[0]); i++)
+		if (fc->colmap[time_columns[i]] >= 0)
+			fc->time_col[fc->colmap[time_columns[i]]] = time_columns[i];
+	if (fc->colmap[COL_TYPE] >= 0 && fc->colmap[COL_TICKET_ID] >= 0) {
+		fc->f->kind = FILE_TICKETS;
+	} else if (fc->colmap[COL_TICKET_ID] >= 0 &&
+		   fc->colmap[COL_CB_TIME] >= 0) {
+		fc->f->kind = FILE_CALLBACKS;
+	} else if (fc->colmap[COL_TYPE] >= 0) {
+		unrecognised(in, fc, "a %s column but no %s column",
+			     column_name[COL_TYPE], column_name[COL_TICKET_ID]);
+		goto out;
+	} else {
+		unrecognised(in, fc, "no %s column, and not both %s and %s",
+			     column_name[COL_TYPE], column_name[COL_TICKET_ID],
+			     column_name[COL_CB_TIME]);
+		goto out;
+	}
+	ret = 0;
+out:
+	for (i = 0; i < n; i++)
+		buf_release(&keys[i]);
+	free(keys);
+	return ret;
+}
+
+/* ---- CSV files ---- */
+
+static void read_csv(struct ingest *in, struct file_ctx *fc)
+{
+	struct buf err = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	bool have_header = false;
+	int rc;
+
+	r = csv_reader_open(fc->f->path, in->opts->encoding,
+			    in->cfg->max_field_bytes, &err);
+	if (!r) {
+		unrecognised(in, fc, "cannot read: %s", err.s);
+		goto out;
+	}
+	fc->f->encoding = csv_reader_encoding(r);
+	diag_report(in->d, DIAG_NOTE, fc->f->path, 0, 0, "read as %s (%s)",
+		    fc->f->encoding, csv_reader_encoding_why(r));
+	while ((rc = csv_reader_next(r, &rec, &err)) > 0) {
+		size_t n = rec.nfields;
+
+		if (!have_header) {
+			if (rec.malformed) {
+				unrecognised(in, fc, "the header is not valid "
+					     "CSV: %s at line %u, character %u",
+					     rec.error, rec.error_line,
+					     rec.error_column);
+				goto out;
+			}
+			if (read_header(in, fc, (const char *const *)rec.fields,
+					rec.lens, rec.nfields) < 0)
+				goto out;
+			have_header = true;
+			in->set->files_recognised++;
+			continue;
+		}
+		in->set->rows_read++;
+		fc->f->rows_read++;
+		fc->line = rec.line;
+		fc->val = (const char **)rec.fields;
+		fc->len = rec.lens;
+		/* Trailing empty fields beyond the header are tolerated. */
+		while (n > fc->ncols && !rec.lens[n - 1] && !rec.malformed)
+			n--;
+		if (rec.malformed) {
+			size_t save = fc->ncols;
+
+			fc->ncols = rec.nfields;
+			/*
+			 * SPEC §8.3 keeps malformed_record for JSON; a CSV
+			 * row that cannot be split (a stray or unclosed
+			 * quote) does not have the header's fields, so it
+			 * is field_count, the first reason in precedence.
+			 */
+			add_reject(in, fc, REJECT_FIELD_COUNT,
+				   (uint32_t)rec.nfields + 1, NULL,
+				   rec.error_line, rec.error_column, NULL,
+				   "malformed CSV: %s at line %u, character %u",
+				   rec.error, rec.error_line, rec.error_column);
+			fc->ncols = save;
+			continue;
+		}
+		if (n != fc->ncols) {
+			size_t save = fc->ncols;
+
+			fc->ncols = rec.nfields;
+			add_reject(in, fc, REJECT_FIELD_COUNT, 0, NULL, 0, 0, NULL,
+				   "expected %zu fields, found %zu", save, n);
+			fc->ncols = save;
+			continue;
+		}
+		if (rec.bad_encoding) {
+			size_t col = rec.bad_field;
+
+			add_reject(in, fc, REJECT_BAD_ENCODING, (uint32_t)col,
+				   NULL, 0, 0, NULL,
+				   "invalid %s at byte offset %llu%s%s%s",
+				   fc->f->encoding,
+				   (unsigned long long)rec.bad_offset,
+				   col ? " in column '" : "",
+				   col ? fc->header[col - 1] : "", col ? "'" : "");
+			continue;
+		}
+		if (rec.long_field) {
+			size_t col = rec.long_field;
+
+			add_reject(in, fc, REJECT_FIELD_TOO_LONG, (uint32_t)col,
+				   NULL, 0, 0, NULL,
+				   "field of %zu bytes in column '%s' is over "
+				   "the limit of %zu", rec.lens[col - 1],
+				   fc->header[col - 1], in->cfg->max_field_bytes);
+			continue;
+		}
+		take_row(in, fc);
+	}
+	if (rc < 0)
+		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0,
+			    "read error, the rest of the file is skipped: %s",
+			    err.s);
+	if (!have_header && !*fc->f->why)
+		unrecognised(in, fc, "no header: the file is empty");
+out:
+	if (r && csv_reader_sha256(r, fc->f->sha256) < 0)
+		fc->f->sha256[0] = '\0';
+	csv_reader_free(r);
+	buf_release(&err);
+}
+
+/* ---- JSON files ---- */
+
+/* The SHA-256 of a file as hex, or "" when it cannot be read. */
+static void file_sha256(const char *path, char out[65])
+{
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	struct sha256_ctx c;
+	char block[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	out[0] = '\0';
+	if (fd < 0)
+		return;
+	sha256_init(&c);
+	while ((n = read(fd, block, sizeof(block))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return;
+		}
+		sha256_update(&c, block, (size_t)n);
+	}
+	close(fd);
+	sha256_final(&c, digest);
+	sha256_hex(digest, out);
+}
+
+struct json_keys {
+	char **name;
+	size_t *len;
+	size_t n, alloc;
+};
+
+static ssize_t key_index(const struct json_keys *k, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (!strcmp(k->name[i], name))
+			return (ssize_t)i;
+	return -1;
+}
+
+/* The first pass: the union of the keys, in order of first appearance. */
+static int json_union(struct ingest *in, struct file_ctx *fc, bool lines,
+		      struct json_keys *keys)
+{
+	struct buf err = BUF_INIT;
+	struct json_reader *r = json_reader_open(fc->f->path, lines, &err);
+	struct json_record rec;
+	int rc = -1;
+
+	if (!r) {
+		unrecognised(in, fc, "cannot read: %s", err.s);
+		goto out;
+	}
+	while (json_reader_next(r, &rec, &err) > 0) {
+		const cJSON *item;
+
+		if (!rec.obj)
+			continue;
+		for (item = rec.obj->child; item; item = item->next) {
+			if (key_index(keys, item->string) >= 0)
+				continue;
+			ALLOC_GROW(keys->name, keys->n + 1, keys->alloc);
+			keys->len = xreallocarray(keys->len, keys->alloc,
+						  sizeof(*keys->len));
+			keys->name[keys->n] = xstrdup(item->string);
+			keys->len[keys->n] = strlen(item->string);
+			keys->n++;
+		}
+	}
+	rc = 0;
+out:
+	json_reader_free(r);
+	buf_release(&err);
+	return rc;
+}
+
+static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
+{
+	struct json_keys keys = { NULL, NULL, 0, 0 };
+	struct buf err = BUF_INIT, vals = BUF_INIT, esc = BUF_INIT;
+	struct json_reader *r = NULL;
+	struct json_record rec;
+	size_t *offs = NULL, i;
+	int rc;
+
+	fc->f->encoding = "UTF-8";
+	if (json_union(in, fc, lines, &keys) < 0)
+		goto out;
+	if (!keys.n) {
+		unrecognised(in, fc, "no records with keys");
+		goto out;
+	}
+	if (read_header(in, fc, (const char *const *)keys.name, keys.len,
+			keys.n) < 0)
+		goto out;
+	in->set->files_recognised++;
+	r = json_reader_open(fc->f->path, lines, &err);
+	if (!r) {
+		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0, "%s", err.s);
+		goto out;
+	}
+	offs = xcalloc(keys.n + 1, sizeof(*offs));
+	fc->val = xcalloc(keys.n + 1, sizeof(*fc->val));
+	fc->len = xcalloc(keys.n + 1, sizeof(*fc->len));
+	while ((rc = json_reader_next(r, &rec, &err)) > 0) {
+		const cJSON *item, *nested = NULL;
+		size_t too_long = 0;
+
+		in->set->rows_read++;
+		fc->f->rows_read++;
+		fc->line = rec.line;
+		if (!rec.obj) {
+			/* The original is the record's text, as one field. */
+			const char *original;
+
+			buf_reset(&esc);
+			text_escape_invalid(&esc, rec.text, rec.len);
+			buf_reset(&vals);
+			csv_add_field(&vals, esc.s, esc.len);
+			original = arena_strndup(&in->set->arena, vals.s,
+						 vals.len);
+			if (rec.bad_encoding)
+				add_reject(in, fc, REJECT_BAD_ENCODING, 0,
+					   original, rec.error_line,
+					   rec.error_column, rec.error_context,
+					   "invalid UTF-8 at byte offset %llu",
+					   (unsigned long long)rec.bad_offset);
+			else
+				add_reject(in, fc, REJECT_MALFORMED_RECORD, 0,
+					   original, rec.error_line,
+					   rec.error_column, rec.error_context,
+					   "%s", rec.error);
+			continue;
+		}
+		/* The values in header order; absent keys are empty. */
+		buf_reset(&vals);
+		for (i = 0; i < keys.n; i++)
+			offs[i] = SIZE_MAX;
+		for (item = rec.obj->child; item; item = item->next) {
+			ssize_t k = key_index(&keys, item->string);
+			size_t start = vals.len;
+
+			if (k < 0)
+				continue;
+			if (json_value_text(item, &vals) < 0) {
+				char *p = cJSON_PrintUnformatted(item);
+
+				if (!nested)
+					nested = item;
+				buf_adds(&vals, p ? p : "");
+				cJSON_free(p);
+			}
+			offs[k] = start;
+			fc->len[k] = vals.len - start;
+			if (fc->len[k] > in->cfg->max_field_bytes && !too_long)
+				too_long = (size_t)k + 1;
+			buf_addch(&vals, '\0');
+		}
+		for (i = 0; i < keys.n; i++) {
+			if (offs[i] == SIZE_MAX) {
+				fc->val[i] = "";
+				fc->len[i] = 0;
+			} else {
+				fc->val[i] = vals.s + offs[i];
+			}
+		}
+		if (too_long) {
+			add_reject(in, fc, REJECT_FIELD_TOO_LONG, (uint32_t)too_long,
+				   NULL, 0, 0, NULL,
+				   "field of %zu bytes in column '%s' is over "
+				   "the limit of %zu", fc->len[too_long - 1],
+				   fc->header[too_long - 1],
+				   in->cfg->max_field_bytes);
+			continue;
+		}
+		if (check_row(in, fc))
+			continue;
+		if (nested) {
+			ssize_t k = key_index(&keys, nested->string);
+
+			add_reject(in, fc, REJECT_MALFORMED_RECORD, (uint32_t)k + 1,
+				   NULL, 0, 0, NULL,
+				   "value of '%s' is %s, not text",
+				   fc->header[k], cJSON_IsArray(nested) ?
+				   "an array" : "an object");
+			continue;
+		}
+		accept_row(in, fc);
+	}
+	if (rc < 0)
+		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0,
+			    "%s; the rest of the file is skipped", err.s);
+out:
+	file_sha256(fc->f->path, fc->f->sha256);
+	json_reader_free(r);
+	for (i = 0; i < keys.n; i++)
+		free(keys.name[i]);
+	free(keys.name);
+	free(keys.len);
+	free(offs);
+	free(fc->val);
+	free(fc->len);
+	fc->val = NULL;
+	fc->len = NULL;
+	buf_release(&err);
+	buf_release(&vals);
+	buf_release(&esc);
+}
+
+/* ---- the rules that need every row ---- */
+
+/* qsort, which must not be given NULL even for nothing to sort. */
+static void sort(void *base, size_t n, size_t size,
+		 int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+/*
+ * qsort() has no context argument, so the comparator of ticket indices
+ * finds the candidates here; set only for the duration of that sort.
+ */
+static const struct ticket *sorting_tickets;
+
+static int cmp_ticket_index(const void *a, const void *b)
+{
+	return strcmp(sorting_tickets[*(const uint32_t *)a].id,
+		      sorting_tickets[*(const uint32_t *)b].id);
+}
+
+/*
+ * Identity (ticket, time, recorder), then the order of occurrence. The
+ * ticket is its index in set->tickets; orphans (NO_OWNER) sort last, by
+ * their ticket number. Recorders are interned: equal text, equal pointer.
+ */
+static int cmp_cb_identity(const void *a, const void *b)
+{
+	const struct cb_cand *x = a, *y = b;
+	int c;
+
+	if (x->ticket != y->ticket)
+		return x->ticket < y->ticket ? -1 : 1;
+	if (x->ticket == NO_OWNER && x->ticket_id != y->ticket_id) {
+		c = strcmp(x->ticket_id, y->ticket_id);
+		if (c)
+			return c;
+	}
+	if (x->cb.at != y->cb.at)
+		return x->cb.at < y->cb.at ? -1 : 1;
+	if (x->cb.recorder != y->cb.recorder) {
+		c = strcmp(x->cb.recorder, y->cb.recorder);
+		if (c)
+			return c;
+	}
+	if (x->cb.file != y->cb.file)
+		return x->cb.file < y->cb.file ? -1 : 1;
+	if (x->cb.line != y->cb.line)
+		return x->cb.line < y->cb.line ? -1 : 1;
+	return (int)x->cb.source - (int)y->cb.source;
+}
+
+/* Within one ticket and instant, ticket.h's order: (source, file, line). */
+static int cmp_cb_final(const void *a, const void *b)
+{
+	const struct cb_cand *x = a, *y = b;
+
+	if (x->cb.source != y->cb.source)
+		return (int)x->cb.source - (int)y->cb.source;
+	if (x->cb.file != y->cb.file)
+		return x->cb.file < y->cb.file ? -1 : 1;
+	if (x->cb.line != y->cb.line)
+		return x->cb.line < y->cb.line ? -1 : 1;
+	return 0;
+}
+
+static bool same_identity(const struct cb_cand *x, const struct cb_cand *y)
+{
+	return x->ticket == y->ticket && x->cb.at == y->cb.at &&
+	       (x->ticket != NO_OWNER || !strcmp(x->ticket_id, y->ticket_id)) &&
+	       (x->cb.recorder == y->cb.recorder ||
+		!strcmp(x->cb.recorder, y->cb.recorder));
+}
+
+/*
+ * The tickets, one per number already (accept_ticket() applied §8.7), go
+ * into number order in place: an array of indices is sorted, and the
+ * permutation is applied by cycles, so no second copy of a million
+ * tickets is made. Each callback candidate is first given its ticket's
+ * candidate index (its owner, or the number looked up for a row) and
+ * then the ticket's final index. first_cb and n_cb, used for candidate
+ * slots until now, are cleared. The candidate array becomes set->tickets.
+ */
+static void resolve_tickets(struct ingest *in)
+{
+	struct ticket_set *set = in->set;
+	uint32_t *order, *perm;
+	size_t i, slot;
+
+	for (i = 0; i < in->ncc; i++) {
+		struct cb_cand *c = &in->cc[i];
+		long idx;
+
+		if (c->owner == DEAD)
+			continue;
+		if (c->owner != NO_OWNER) {
+			c->ticket = c->owner;
+			continue;
+		}
+		idx = find_ticket(in, c->ticket_id, strlen(c->ticket_id),
+				  str_hash(c->ticket_id, strlen(c->ticket_id)),
+				  &slot);
+		c->ticket = idx < 0 ? NO_OWNER : (uint32_t)idx;
+	}
+	order = xcalloc(in->ntc + 1, sizeof(*order));
+	perm = xcalloc(in->ntc + 1, sizeof(*perm));
+	for (i = 0; i < in->ntc; i++)
+		order[i] = (uint32_t)i;
+	sorting_tickets = in->tc;
+	sort(order, in->ntc, sizeof(*order), cmp_ticket_index);
+	sorting_tickets = NULL;
+	for (i = 0; i < in->ntc; i++)
+		perm[order[i]] = (uint32_t)i;
+	for (i = 0; i < in->ncc; i++)
+		if (in->cc[i].owner != DEAD && in->cc[i].ticket != NO_OWNER)
+			in->cc[i].ticket = perm[in->cc[i].ticket];
+	/* Element i belongs at perm[i]: rotate each cycle into place. */
+	for (i = 0; i < in->ntc; i++) {
+		while (perm[i] != i) {
+			uint32_t j = perm[i];
+			struct ticket tmp = in->tc[j];
+
+			in->tc[j] = in->tc[i];
+			in->tc[i] = tmp;
+			perm[i] = perm[j];
+			perm[j] = j;
+		}
+	}
+	free(order);
+	free(perm);
+	for (i = 0; i < in->ntc; i++)
+		in->tc[i].first_cb = in->tc[i].n_cb = 0;
+	set->tickets = in->tc ? xreallocarray(in->tc, in->ntc + 1,
+					      sizeof(*in->tc))
+			      : xcalloc(1, sizeof(*set->tickets));
+	set->ntickets = in->ntc;
+	in->tc = NULL;
+	in->ntc = in->atc = 0;
+}
+
+/*
+ * Callbacks (§8.8), sorted by identity and occurrence. An inline callback
+ * of a row that lost (§8.7) was dropped when it lost (DEAD), so it
+ * supersedes nothing; among the rest, each identity keeps its last
+ * occurrence. Orphans are counted and dropped. The survivors are
+ * converted in place to struct callback, which is smaller, and the array
+ * becomes set->callbacks.
+ */
+static void resolve_callbacks(struct ingest *in)
+{
+	struct ticket_set *set = in->set;
+	struct callback *out;
+	size_t i, j, n = 0;
+
+	/* Dead slots first out, so that the sort has less to do. */
+	for (i = 0; i < in->ncc; i++)
+		if (in->cc[i].owner != DEAD)
+			in->cc[n++] = in->cc[i];
+	in->ncc = n;
+	n = 0;
+	sort(in->cc, in->ncc, sizeof(*in->cc), cmp_cb_identity);
+	for (i = 0; i < in->ncc; i++) {
+		struct cb_cand c = in->cc[i];
+
+		if (n && same_identity(&in->cc[n - 1], &c)) {
+			set->quality.superseded_callbacks++;
+			if (in->cc[n - 1].owner == NO_OWNER)
+				supersede_row(in, in->cc[n - 1].cb.file);
+			n--;
+		}
+		in->cc[n++] = c;
+	}
+	/* Orphans: accepted rows, counted, used by nothing. */
+	for (i = j = 0; i < n; i++) {
+		if (in->cc[i].ticket == NO_OWNER) {
+			set->quality.orphan_callbacks++;
+			continue;
+		}
+		/* Text that is no label, on a callback: not rated (§8.9). */
+		if (!in->cc[i].cb.is_attempt && *in->cc[i].cb.satisfaction_text &&
+		    in->cc[i].cb.satisfaction == SAT_NONE)
+			set->quality.unrated_satisfaction++;
+		in->cc[j++] = in->cc[i];
+	}
+	n = j;
+	/* Equal (ticket, instant) runs are short: sort each in rule 14's order. */
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && in->cc[j].ticket == in->cc[i].ticket &&
+		     in->cc[j].cb.at == in->cc[i].cb.at; j++)
+			;
+		sort(in->cc + i, j - i, sizeof(*in->cc), cmp_cb_final);
+	}
+	/* Element i moves down to an offset below every later element's. */
+	out = (struct callback *)(void *)in->cc;
+	for (i = 0; i < n; i++) {
+		struct cb_cand c = in->cc[i];
+		struct ticket *tk = &set->tickets[c.ticket];
+
+		if (!tk->n_cb)
+			tk->first_cb = (uint32_t)i;
+		tk->n_cb++;
+		memcpy(&out[i], &c.cb, sizeof(c.cb));
+	}
+	set->callbacks = in->cc ? xreallocarray(in->cc, n + 1, sizeof(*out))
+				: xcalloc(1, sizeof(*out));
+	set->ncallbacks = n;
+	in->cc = NULL;
+	in->ncc = in->acc = 0;
+}
+
+static void resolve(struct ingest *in)
+{
+	struct ticket_set *set = in->set;
+	size_t i;
+
+	resolve_tickets(in);
+	resolve_callbacks(in);
+	for (i = 0; i < set->ntickets; i++) {
+		const struct ticket *t = &set->tickets[i];
+
+		if (*t->subtype && !config_known_subtype(in->cfg, t->type,
+							 t->subtype))
+			set->quality.unknown_subtype++;
+	}
+}
+
+/* ---- entry points ---- */
+
+static bool has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n > k && !strcasecmp(name + n - k, suffix);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+int ingest_read_files(const char *const *paths, size_t npaths,
+		      const struct ingest_opts *opts, const struct config *cfg,
+		      struct ticket_set *set, struct diag *d)
+{
+	struct ingest in;
+	size_t i;
+	int c;
+
+	memset(&in, 0, sizeof(in));
+	in.opts = opts;
+	in.cfg = cfg;
+	in.set = set;
+	in.d = d;
+	buf_init(&in.fold);
+	matcher_init(&in);
+	set->files = xcalloc(npaths + 1, sizeof(*set->files));
+	for (i = 0; i < npaths; i++) {
+		struct input_file *f = &set->files[set->nfiles++];
+		struct file_ctx fc;
+		struct stat st;
+
+		memset(&fc, 0, sizeof(fc));
+		fc.file = (uint32_t)i;
+		fc.f = f;
+		f->name = arena_strdup(&set->arena, base_name(paths[i]));
+		f->path = arena_strdup(&set->arena, paths[i]);
+		f->encoding = "";
+		f->why = "";
+		f->kind = FILE_UNRECOGNISED;
+		if (stat(paths[i], &st) == 0)
+			f->size = (uint64_t)st.st_size;
+		if (has_suffix(f->name, ".jsonl"))
+			read_json(&in, &fc, true);
+		else if (has_suffix(f->name, ".json"))
+			read_json(&in, &fc, false);
+		else
+			read_csv(&in, &fc);
+	}
+	resolve(&in);
+	free(in.tc);
+	free(in.cc);
+	free(in.ids.e);
+	free(in.names.slot);
+	for (c = 0; c < COL_COUNT; c++) {
+		buf_release(&in.canon_key[c]);
+		string_list_clear(&in.alias_keys[c]);
+	}
+	buf_release(&in.fold);
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
+	       struct ticket_set *set, struct diag *d)
+{
+	DIR *dir = opendir(opts->input_dir);
+	struct dirent *e;
+	char **names = NULL, **paths = NULL;
+	size_t n = 0, alloc = 0, i;
+	int ret = -1;
+
+	if (!dir) {
+		diag_report(d, DIAG_ERROR, opts->input_dir, 0, 0,
+			    "cannot read the input folder: %s", strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(dir))) {
+		struct buf path = BUF_INIT;
+		struct stat st;
+
+		/* SPEC §8 rule 1. */
+		if (e->d_name[0] == '.' ||
+		    !(has_suffix(e->d_name, ".csv") ||
+		      has_suffix(e->d_name, ".json") ||
+		      has_suffix(e->d_name, ".jsonl")))
+			continue;
+		buf_addf(&path, "%s/%s", opts->input_dir, e->d_name);
+		if (stat(path.s, &st) < 0 || !S_ISREG(st.st_mode)) {
+			buf_release(&path);
+			continue;
+		}
+		buf_release(&path);
+		ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(dir);
+	sort(names, n, sizeof(*names), cmp_names);
+	paths = xcalloc(n + 1, sizeof(*paths));
+	for (i = 0; i < n; i++) {
+		struct buf path = BUF_INIT;
+
+		buf_addf(&path, "%s/%s", opts->input_dir, names[i]);
+		paths[i] = buf_detach(&path, NULL);
+	}
+	ret = ingest_read_files((const char *const *)paths, n, opts, cfg, set,
+				d);
+	for (i = 0; i < n; i++) {
+		free(names[i]);
+		free(paths[i]);
+	}
+	free(names);
+	free(paths);
+	return ret;
+}

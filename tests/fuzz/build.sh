@@ -1,0 +1,34 @@
+#!/bin/sh
+# make fuzz: builds each tests/fuzz/fuzz_*.c with clang's libFuzzer, ASan
+# and UBSan, and runs it for FUZZ_SECONDS (default 30) on a working copy
+# of its saved corpus (tests/fuzz/corpus/<target>/). New interesting
+# inputs stay in build/fuzz/corpus-<target>/; copy the ones worth keeping
+# into the saved corpus, which 'make test' replays. A crash stops the
+# script with libFuzzer's report and the input under build/fuzz/.
+set -eu
+cd "$(dirname "$0")/../.."
+seconds=${FUZZ_SECONDS:-30}
+if ! command -v clang >/dev/null 2>&1; then
+	echo "make fuzz: needs clang (apt-get install clang)" >&2
+	exit 1
+fi
+out=build/fuzz
+mkdir -p "$out"
+flags="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+-DHUIFANG_DATADIR=\"/usr/local/share/huifang\" -Ipipeline \
+$(pkg-config --cflags libcjson 2>/dev/null || true) \
+-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+libs="-lcsv $(pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lm"
+srcs=$(ls pipeline/*.c | grep -v '/main\.c$')
+for src in tests/fuzz/fuzz_*.c; do
+	name=$(basename "$src" .c)
+	echo "== $name: building"
+	# shellcheck disable=SC2086
+	clang $flags -o "$out/$name" "$src" $srcs $libs
+	mkdir -p "$out/corpus-$name"
+	cp tests/fuzz/corpus/"$name"/* "$out/corpus-$name/" 2>/dev/null || true
+	echo "== $name: fuzzing for ${seconds}s"
+	"$out/$name" -max_total_time="$seconds" -max_len=4096 \
+		-artifact_prefix="$out/$name-" "$out/corpus-$name"
+done
+echo "make fuzz: no crash"

@@ -1,0 +1,302 @@
+/*
+ * test_csvread.c - the CSV reader: lines as sed counts them, quoted
+ * newlines, line endings, BOM, encodings, limits and syntax errors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "csvread.h"
+
+static struct csv_reader *open_text(const char *text, size_t len,
+				    const char *enc)
+{
+	struct buf err = BUF_INIT;
+	struct csv_reader *r = csv_reader_open_mem(text, len, enc, 64, &err);
+
+	if (!r)
+		fail_msg("open: %s", err.s);
+	buf_release(&err);
+	return r;
+}
+
+static void next(struct csv_reader *r, struct csv_record *rec)
+{
+	struct buf err = BUF_INIT;
+
+	assert_int_equal(csv_reader_next(r, rec, &err), 1);
+	buf_release(&err);
+}
+
+static void at_end(struct csv_reader *r)
+{
+	struct csv_record rec;
+	struct buf err = BUF_INIT;
+
+	assert_int_equal(csv_reader_next(r, &rec, &err), 0);
+	buf_release(&err);
+}
+
+static void test_csv__reports_the_line_where_a_record_starts(void **state)
+{
+	/* Line 3 is blank; record 3 spans lines 4-6 by quoted newlines. */
+	static const char text[] = "a,b\r\n1,2\r\n\r\n\"x\r\ny\n\",3\r\n4,5";
+	struct csv_reader *r = open_text(text, sizeof(text) - 1, NULL);
+	struct csv_record rec;
+
+	(void)state;
+	next(r, &rec);
+	assert_int_equal(rec.line, 1);
+	next(r, &rec);
+	assert_int_equal(rec.line, 2);
+	assert_string_equal(rec.fields[1], "2");
+	next(r, &rec);
+	assert_int_equal(rec.line, 4);
+	assert_int_equal(rec.nfields, 2);
+	assert_string_equal(rec.fields[0], "x\r\ny\n");
+	next(r, &rec);
+	assert_int_equal(rec.line, 7);
+	assert_string_equal(rec.fields[1], "5");
+	at_end(r);
+	csv_reader_free(r);
+}
+
+static void test_csv__counts_a_lone_cr_as_a_line_end(void **state)
+{
+	static const char text[] = "a,b\r1,2\r\r3,4\r";
+	struct csv_reader *r = open_text(text, sizeof(text) - 1, NULL);
+	struct csv_record rec;
+
+	(void)state;
+	next(r, &rec);
+	next(r, &rec);
+	assert_int_equal(rec.line, 2);
+	next(r, &rec);
+	assert_int_equal(rec.line, 4);
+	assert_string_equal(rec.fields[0], "3");
+	at_end(r);
+	csv_reader_free(r);
+}
+
+static void test_csv__strips_the_bom(void **state)
+{
+	static const char text[] = "\xef\xbb\xbf工单编号,x\n1,2\n";
+	struct csv_reader *r = open_text(text, sizeof(text) - 1, NULL);
+	struct csv_record rec;
+
+	(void)state;
+	next(r, &rec);
+	assert_string_equal(rec.fields[0], "工单编号");
+	assert_string_equal(csv_reader_encoding(r), "UTF-8");
+	csv_reader_free(r);
+}
+
+static void test_csv__reads_gb18030_when_utf8_is_implausible(void **state)
+{
+	/* 工单编号,类型 \r\n T1,投诉 in GB18030. */
+	static const char text[] = "\xb9\xa4\xb5\xa5\xb1\xe0\xba\xc5,x\r\n"
+				   "T1,\xcd\xb6\xcb\xdf\r\n";
+	struct csv_reader *r = open_text(text, sizeof(text) - 1, NULL);
+	struct csv_record rec;
+
+	(void)state;
+	assert_string_equal(csv_reader_encoding(r), "GB18030");
+	next(r, &rec);
+	assert_string_equal(rec.fields[0], "工单编号");
+	next(r, &rec);
+	assert_int_equal(rec.line, 2);
+	assert_string_equal(rec.fields[1], "投诉");
+	assert_false(rec.bad_encoding);
+	csv_reader_free(r);
+}
+
+static void test_csv__flags_the_row_with_an_invalid_byte(void **state)
+{
+	/* Mostly valid UTF-8 (many multi-byte characters), one bad byte. */
+	struct buf text = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	int i;
+
+	(void)state;
+	buf_adds(&text, "工单编号,内容\n");
+	for (i = 0; i < 30; i++)
+		buf_adds(&text, "T,工单工单\n");
+	buf_adds(&text, "T9,ab\xff\n");
+	r = open_text(text.s, text.len, NULL);
+	assert_string_equal(csv_reader_encoding(r), "UTF-8");
+	for (i = 0; i < 31; i++) {
+		next(r, &rec);
+		assert_false(rec.bad_encoding);
+	}
+	next(r, &rec);
+	assert_int_equal(rec.line, 32);
+	assert_true(rec.bad_encoding);
+	assert_int_equal(rec.bad_field, 2);
+	assert_int_equal(rec.bad_offset, text.len - 2);
+	csv_reader_free(r);
+	buf_release(&text);
+}
+
+static void test_csv__flags_a_field_over_the_limit(void **state)
+{
+	struct buf text = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	int i;
+
+	(void)state;
+	buf_adds(&text, "a,b,c\n1,");
+	for (i = 0; i < 65; i++)
+		buf_addch(&text, 'x');
+	buf_adds(&text, ",3\n");
+	r = open_text(text.s, text.len, NULL);
+	next(r, &rec);
+	assert_int_equal(rec.long_field, 0);
+	next(r, &rec);
+	assert_int_equal(rec.long_field, 2);
+	csv_reader_free(r);
+	buf_release(&text);
+}
+
+static void test_csv__quarantines_a_stray_quote_and_goes_on(void **state)
+{
+	static const char text[] = "a,b\n1,x\"y\n2,z\n";
+	struct csv_reader *r = open_text(text, sizeof(text) - 1, NULL);
+	struct csv_record rec;
+
+	(void)state;
+	next(r, &rec);
+	next(r, &rec);
+	assert_true(rec.malformed);
+	assert_int_equal(rec.line, 2);
+	assert_int_equal(rec.error_line, 2);
+	assert_int_equal(rec.error_column, 4);
+	next(r, &rec);
+	assert_false(rec.malformed);
+	assert_int_equal(rec.line, 3);
+	assert_string_equal(rec.fields[1], "z");
+	at_end(r);
+	csv_reader_free(r);
+}
+
+static void test_csv__quarantines_unterminated_quote(void **state)
+{
+	/* The quote on line 2 never closes: only that row is lost. */
+	static const char text[] = "a,b\n1,\"open\n2,z\n3,w";
+	struct csv_reader *r = open_text(text, sizeof(text) - 1, NULL);
+	struct csv_record rec;
+
+	(void)state;
+	next(r, &rec);
+	next(r, &rec);
+	assert_true(rec.malformed);
+	assert_int_equal(rec.line, 2);
+	next(r, &rec);
+	assert_false(rec.malformed);
+	assert_int_equal(rec.line, 3);
+	next(r, &rec);
+	assert_int_equal(rec.line, 4);
+	assert_string_equal(rec.fields[1], "w");
+	at_end(r);
+	csv_reader_free(r);
+}
+
+static void test_csv__reads_a_file_in_blocks(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	struct buf text = BUF_INIT, err = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	int fd, i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/test_csvread_XXXXXX",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	/* Three mebibytes, so that lines cross the reader's blocks. */
+	buf_adds(&text, "\xef\xbb\xbfid,text\r\n");
+	for (i = 0; i < 100000; i++)
+		buf_addf(&text, "%d,\"工单 %d\r\n第二行\"\r\n", i, i);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text.s, text.len), (ssize_t)text.len);
+	close(fd);
+	r = csv_reader_open(path, NULL, 65536, &err);
+	assert_non_null(r);
+	next(r, &rec);
+	assert_string_equal(rec.fields[0], "id");
+	for (i = 0; i < 100000; i++) {
+		next(r, &rec);
+		assert_int_equal(rec.line, 2 + 2 * i);
+		assert_int_equal(atoi(rec.fields[0]), i);
+	}
+	at_end(r);
+	csv_reader_free(r);
+	unlink(path);
+	buf_release(&text);
+	buf_release(&err);
+}
+
+static void test_csv__decides_gb18030_before_the_end(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	struct buf text = BUF_INIT, err = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	int fd, i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/test_csvread_XXXXXX",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	/* 工单编号,内容 then 100000 rows of T<i>,投诉 in GB18030: 2.2 MB. */
+	buf_adds(&text, "\xb9\xa4\xb5\xa5\xb1\xe0\xba\xc5,x\r\n");
+	for (i = 0; i < 100000; i++)
+		buf_addf(&text, "T%d,\xcd\xb6\xcb\xdf\r\n", i);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text.s, text.len), (ssize_t)text.len);
+	close(fd);
+	r = csv_reader_open(path, NULL, 65536, &err);
+	assert_non_null(r);
+	assert_string_equal(csv_reader_encoding(r), "GB18030");
+	/* Decided after the first block of the scan, not at the end. */
+	assert_true(!strncmp(csv_reader_encoding_why(r), "detected: at least ",
+			     19));
+	next(r, &rec);
+	for (i = 0; i < 100000; i++) {
+		next(r, &rec);
+		assert_string_equal(rec.fields[1], "投诉");
+	}
+	at_end(r);
+	csv_reader_free(r);
+	unlink(path);
+	buf_release(&text);
+	buf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csv__reports_the_line_where_a_record_starts),
+		cmocka_unit_test(test_csv__counts_a_lone_cr_as_a_line_end),
+		cmocka_unit_test(test_csv__strips_the_bom),
+		cmocka_unit_test(test_csv__reads_gb18030_when_utf8_is_implausible),
+		cmocka_unit_test(test_csv__flags_the_row_with_an_invalid_byte),
+		cmocka_unit_test(test_csv__flags_a_field_over_the_limit),
+		cmocka_unit_test(test_csv__quarantines_a_stray_quote_and_goes_on),
+		cmocka_unit_test(test_csv__quarantines_unterminated_quote),
+		cmocka_unit_test(test_csv__reads_a_file_in_blocks),
+		cmocka_unit_test(test_csv__decides_gb18030_before_the_end),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

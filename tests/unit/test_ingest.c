@@ -1,0 +1,509 @@
+/*
+ * test_ingest.c - the ingest stage over small hand-written exports: the
+ * order of reject reasons, the duplicate-ticket rule, callback identity,
+ * attempts and satisfaction, status, header matching, the accounting
+ * invariant, and the records artifact read back.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "chtime.h"
+#include "config.h"
+#include "ingest.h"
+#include "records.h"
+#include "rejects.h"
+
+struct fixture {
+	char dir[4096];
+	struct config cfg;
+	struct ticket_set set;
+	struct diag d;
+	int nfiles;
+	char names[16][64];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(f->dir, sizeof(f->dir), "%s/test_ingest_XXXXXX",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	if (!mkdtemp(f->dir))
+		return -1;
+	config_init(&f->cfg);
+	ticket_set_init(&f->set);
+	diag_init(&f->d);
+	*state = f;
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	struct buf cmd = BUF_INIT;
+
+	/* Only our own mkdtemp folder and what the tests put in it. */
+	buf_addf(&cmd, "rm -rf '%s'", dir);
+	if (system(cmd.s) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	buf_release(&cmd);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	remove_tree(f->dir);
+	config_release(&f->cfg);
+	ticket_set_release(&f->set);
+	diag_release(&f->d);
+	free(f);
+	return 0;
+}
+
+static void put(struct fixture *f, const char *name, const char *text)
+{
+	struct buf path = BUF_INIT;
+	FILE *fp;
+
+	buf_addf(&path, "%s/%s", f->dir, name);
+	fp = fopen(path.s, "wb");
+	assert_non_null(fp);
+	fwrite(text, 1, strlen(text), fp);
+	assert_int_equal(fclose(fp), 0);
+	buf_release(&path);
+}
+
+static void slurp(struct buf *out, const char *dir, const char *sub,
+		  const char *name)
+{
+	struct buf path = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	FILE *fp;
+
+	buf_addf(&path, "%s/%s/%s", dir, sub, name);
+	fp = fopen(path.s, "rb");
+	assert_non_null(fp);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(out, chunk, n);
+	fclose(fp);
+	buf_release(&path);
+}
+
+static void ingest(struct fixture *f)
+{
+	struct ingest_opts o = { f->dir, NULL };
+
+	assert_int_equal(ingest_run(&o, &f->cfg, &f->set, &f->d), 0);
+	assert_int_equal(f->set.rows_read, f->set.accepted + f->set.rejected +
+					   f->set.superseded);
+}
+
+static int64_t at(const char *s)
+{
+	int64_t t;
+
+	assert_int_equal(chtime_parse(s, strlen(s), &t), 0);
+	return t;
+}
+
+static const struct ticket *find(struct fixture *f, const char *id)
+{
+	const struct ticket *t = ticket_set_find(&f->set, id);
+
+	if (!t)
+		fail_msg("ticket %s missing", id);
+	return t;
+}
+
+#define TICKETS "工单编号,工单类型,完成时间,更新时间,工单状态,回访时间,满意度,回访结果,回访人,二次回访时间,二次满意度\n"
+
+static void test_ingest__applies_reject_reasons_in_order(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f, "a.csv", TICKETS
+	    /* 2: field_count beats everything else on the row */
+	    ",咨询,2026-13-01\n"
+	    /* 3: missing id beats an unknown type and a bad time */
+	    "  　,咨询,2026-13-01,,,,,,,,\n"
+	    /* 4: unknown type (empty) beats a bad time */
+	    "T1,,2026-13-01,,,,,,,,\n"
+	    /* 5: the first bad timestamp in column order is named */
+	    "T2,投诉,2026-11-20,2026-11-31,,25:00,,,,,\n"
+	    /* 6: fine */
+	    "T3,投诉,2026-11-20,,,,,,,,\n");
+	ingest(f);
+	assert_int_equal(f->set.nrejects, 4);
+	assert_int_equal(f->set.rejects[0].reason, REJECT_FIELD_COUNT);
+	assert_int_equal(f->set.rejects[0].line, 2);
+	assert_int_equal(f->set.rejects[0].column, 0);
+	assert_int_equal(f->set.rejects[1].reason, REJECT_MISSING_TICKET_ID);
+	assert_int_equal(f->set.rejects[1].column, 1);
+	assert_int_equal(f->set.rejects[2].reason, REJECT_UNKNOWN_TYPE);
+	assert_string_equal(f->set.rejects[2].message,
+			    "empty ticket type in column '工单类型'");
+	assert_int_equal(f->set.rejects[3].reason, REJECT_BAD_TIMESTAMP);
+	assert_int_equal(f->set.rejects[3].column, 4);
+	assert_string_equal(f->set.rejects[3].message,
+			    "invalid timestamp '2026-11-31' in column '更新时间'");
+	assert_int_equal(f->set.accepted, 1);
+	assert_int_equal(f->set.quality.reasons[REJECT_BAD_TIMESTAMP], 1);
+}
+
+static void test_ingest__rejects_a_field_over_the_limit(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.max_field_bytes = 8;
+	/* Over the limit and a bad time: field_too_long comes first. */
+	put(f, "a.csv", "工单编号,工单类型,内容,完成时间\n"
+	    "T1,投诉,123456789,bad\nT2,投诉,12345678,\n");
+	ingest(f);
+	assert_int_equal(f->set.nrejects, 1);
+	assert_int_equal(f->set.rejects[0].reason, REJECT_FIELD_TOO_LONG);
+	assert_int_equal(f->set.rejects[0].column, 3);
+	assert_int_equal(f->set.ntickets, 1);
+}
+
+static void test_ingest__later_update_time_wins_then_file_then_line(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f, "1.csv", "工单编号,工单类型,服务中心,更新时间\n"
+	    "A,投诉,one,2026-11-20 10:00\n"   /* loses to 2.csv's later time */
+	    "B,投诉,one,2026-11-20 10:00\n"   /* beats 2.csv's copy: it has a time */
+	    "C,投诉,one,\n"                   /* loses to line 5 */
+	    "C,投诉,two,\n");
+	put(f, "2.csv", "工单编号,工单类型,服务中心,更新时间\n"
+	    "A,投诉,three,2026-11-20 11:00\n"
+	    "B,投诉,three,\n"
+	    "C,投诉,three,\n");               /* the later file wins */
+	ingest(f);
+	assert_int_equal(f->set.ntickets, 3);
+	assert_string_equal(find(f, "A")->center, "three");
+	assert_string_equal(find(f, "B")->center, "one");
+	assert_string_equal(find(f, "C")->center, "three");
+	assert_int_equal(f->set.superseded, 4);
+	assert_int_equal(f->set.quality.superseded_tickets, 4);
+	assert_int_equal(f->set.files[0].superseded, 3);
+	assert_int_equal(f->set.files[1].superseded, 1);
+	assert_int_equal(f->set.files[0].accepted, 1);
+	assert_int_equal(f->set.accepted, 3);
+}
+
+static void test_ingest__rejected_rows_supersede_nothing(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f, "a.csv", "工单编号,工单类型,服务中心,更新时间\n"
+	    "A,投诉,kept,2026-11-20 10:00\n"
+	    "A,投诉,rejected,2026-99-99\n");
+	ingest(f);
+	assert_string_equal(find(f, "A")->center, "kept");
+	assert_int_equal(f->set.superseded, 0);
+	assert_int_equal(f->set.rejected, 1);
+}
+
+static void test_ingest__a_losing_ticket_takes_its_callbacks(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f, "a.csv", TICKETS
+	    "A,投诉,2026-11-20,,,2026-11-21 10:00,满意,,李四,,\n"
+	    "A,投诉,2026-11-20,2026-11-22,,,,,,2026-11-23 09:00,不满意\n");
+	ingest(f);
+	assert_int_equal(f->set.ntickets, 1);
+	assert_int_equal(f->set.ncallbacks, 1);
+	assert_int_equal(f->set.callbacks[0].source, CB_INLINE_SECOND);
+	assert_int_equal(f->set.callbacks[0].satisfaction, SAT_DISSATISFIED);
+	assert_int_equal(f->set.callbacks[0].at, at("2026-11-23 09:00"));
+	assert_int_equal(f->set.superseded, 1);
+}
+
+static void test_ingest__a_repeated_callback_counts_once(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f, "1.csv", TICKETS
+	    "A,投诉,2026-11-20,,,2026-11-21 10:00,满意,,李四,,\n");
+	put(f, "2.csv", "工单编号,回访时间,回访人,满意度\n"
+	    /* repeats the inline callback: the row's values win */
+	    "A,2026-11-21 10:00:00,李四,非常满意\n"
+	    /* the same time by someone else is another callback */
+	    "A,2026-11-21 10:00,王五,一般\n"
+	    "Z,2026-11-21 10:00,王五,一般\n");
+	put(f, "3.jsonl",
+	    "{\"工单编号\": \"A\", \"回访时间\": \"2026-11-21T02:00:00Z\", "
+	    "\"回访人\": \"王五\", \"满意度\": 2}\n");
+	ingest(f);
+	assert_int_equal(f->set.ncallbacks, 2);
+	/* Same instant: the inline one first (gone), then rows by file. */
+	assert_int_equal(f->set.callbacks[0].source, CB_ROW);
+	assert_string_equal(f->set.callbacks[0].recorder, "李四");
+	assert_int_equal(f->set.callbacks[0].satisfaction, SAT_VERY_SATISFIED);
+	assert_string_equal(f->set.callbacks[1].recorder, "王五");
+	assert_int_equal(f->set.callbacks[1].satisfaction, SAT_DISSATISFIED);
+	assert_int_equal(f->set.callbacks[1].file, 2);
+	assert_int_equal(f->set.quality.superseded_callbacks, 2);
+	/* The inline repeat supersedes no row; 2.csv line 3 is superseded. */
+	assert_int_equal(f->set.superseded, 1);
+	assert_int_equal(f->set.files[1].superseded, 1);
+	assert_int_equal(f->set.files[0].accepted, 1);
+	assert_int_equal(f->set.quality.orphan_callbacks, 1);
+	assert_int_equal(f->set.accepted, 4);
+}
+
+static void test_ingest__reads_attempts_and_satisfaction(void **state)
+{
+	struct fixture *f = *state;
+	const struct ticket *t;
+	const struct callback *cb;
+
+	put(f, "a.csv", TICKETS
+	    "A,特约,2026-11-20,,已取消,2026-11-21 10:00,５,,李四,2026-11-22,未接通\n"
+	    "B,客诉,2026-11-20,,取消了,2026-11-21 10:00,满意,无人接听,李四,,\n"
+	    "C,报修,2026-11-20,,,2026-11-21 10:00,还可以,,李四,,\n");
+	ingest(f);
+	t = find(f, "A");
+	assert_int_equal(t->type, TYPE_SPECIAL);
+	assert_true(t->cancelled);
+	assert_int_equal(t->n_cb, 2);
+	cb = ticket_callbacks(&f->set, t);
+	assert_int_equal(cb[0].satisfaction, SAT_VERY_SATISFIED);
+	assert_false(cb[0].is_attempt);
+	assert_true(cb[1].is_attempt);
+	assert_int_equal(cb[1].satisfaction, SAT_NONE);
+	t = find(f, "B");
+	assert_int_equal(t->type, TYPE_COMPLAINT);
+	assert_false(t->cancelled); /* only the exact words cancel */
+	cb = ticket_callbacks(&f->set, t);
+	assert_true(cb[0].is_attempt);
+	assert_int_equal(cb[0].satisfaction, SAT_NONE);
+	t = find(f, "C");
+	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction, SAT_NONE);
+	assert_int_equal(f->set.quality.unrated_satisfaction, 1);
+}
+
+static void test_ingest__matches_headers_loosely_and_values_exactly(void **state)
+{
+	struct fixture *f = *state;
+
+	string_list_add(&f->cfg.column_aliases[COL_TICKET_ID], "Ticket No");
+	put(f, "a.csv", "\xef\xbb\xbf　TICKET NO ,工单类型　,服务中心\r\n"
+	    "Ａ１,　投诉\xc2\xa0,\xef\xbb\xbf东区\r\n"
+	    "A2,投 诉,东区\r\n");
+	ingest(f);
+	assert_int_equal(f->set.ntickets, 1);
+	/* Full-width digits of a ticket number fold; letters do not. */
+	assert_non_null(ticket_set_find(&f->set, "Ａ1"));
+	assert_string_equal(f->set.tickets[0].center, "东区");
+	assert_int_equal(f->set.rejects[0].reason, REJECT_UNKNOWN_TYPE);
+}
+
+static void test_ingest__reports_unusable_headers_and_goes_on(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f, "1.csv", "工单编号,,工单类型\nA,x,投诉\n");
+	put(f, "2.csv", "工单编号,工单类型, 工单编号\nA,投诉,B\n");
+	put(f, "3.csv", "回访时间,满意度\n2026-11-20,满意\n");
+	put(f, "4.csv", "");
+	put(f, "5.csv", "工单编号,工单类型,,\nB,投诉,,\nC,投诉\n");
+	put(f, "6.csv", "工单编号,工单\"类型\nD,投诉\n");
+	put(f, ".6.csv", "工单编号,工单类型\nD,投诉\n");
+	put(f, "7.txt", "工单编号,工单类型\nE,投诉\n");
+	ingest(f);
+	assert_int_equal(f->set.nfiles, 6);
+	assert_int_equal(f->set.files_recognised, 1);
+	assert_int_equal(f->set.files[0].kind, FILE_UNRECOGNISED);
+	assert_string_equal(f->set.files[0].why,
+			    "column 2 of the header is blank");
+	assert_string_equal(f->set.files[1].why,
+			    "duplicate column '工单编号' (columns 1 and 3)");
+	assert_int_equal(f->set.files[2].kind, FILE_UNRECOGNISED);
+	assert_string_equal(f->set.files[3].why, "no header: the file is empty");
+	/* Trailing blank header names are dropped, short rows are not. */
+	assert_int_equal(f->set.files[4].kind, FILE_TICKETS);
+	assert_int_equal(f->set.rows_read, 2);
+	assert_int_equal(f->set.ntickets, 2);
+	assert_string_equal(f->set.files[5].why, "the header is not valid CSV: "
+			    "unexpected '\"' at line 1, character 8");
+	assert_int_equal(f->d.warnings, 5);
+}
+
+static void test_ingest__records_read_back_the_same(void **state)
+{
+	struct fixture *f = *state;
+	struct ticket_set back;
+	struct buf dir = BUF_INIT, err = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
+	size_t i;
+
+	put(f, "a.csv", TICKETS
+	    "A,投诉,2026-11-20,,,2026-11-21 10:00,满意,,\"李\"\"四\",2026-11-22,未接通\n"
+	    "B,报修,,,作废,,,,,,\n"
+	    "C,咨询,,,,,,,,,\n");
+	put(f, "b.csv", "工单编号,回访时间,回访人,回访轮次\nA,2026-11-25 08:00,王五,２\n");
+	ingest(f);
+	buf_addf(&dir, "%s/records", f->dir);
+	assert_int_equal(records_write(&f->set, dir.s, &err), 0);
+	ticket_set_init(&back);
+	assert_int_equal(records_read(&back, dir.s, &f->d), 0);
+	assert_int_equal(back.ntickets, f->set.ntickets);
+	assert_int_equal(back.ncallbacks, 3);
+	assert_int_equal(back.rows_read, 4);
+	assert_int_equal(back.rejected, 1);
+	assert_int_equal(back.nfiles, 2);
+	assert_int_equal(back.quality.reasons[REJECT_UNKNOWN_TYPE], 1);
+	for (i = 0; i < back.ntickets; i++) {
+		assert_string_equal(back.tickets[i].id, f->set.tickets[i].id);
+		assert_int_equal(back.tickets[i].completed_at,
+				 f->set.tickets[i].completed_at);
+		assert_int_equal(back.tickets[i].cancelled,
+				 f->set.tickets[i].cancelled);
+		assert_int_equal(back.tickets[i].n_cb, f->set.tickets[i].n_cb);
+	}
+	for (i = 0; i < back.ncallbacks; i++) {
+		assert_int_equal(back.callbacks[i].at, f->set.callbacks[i].at);
+		assert_string_equal(back.callbacks[i].recorder,
+				    f->set.callbacks[i].recorder);
+		assert_int_equal(back.callbacks[i].is_attempt,
+				 f->set.callbacks[i].is_attempt);
+		assert_int_equal(back.callbacks[i].round,
+				 f->set.callbacks[i].round);
+	}
+	assert_int_equal(back.callbacks[2].round, 2);
+	/* Written again, the read-back set gives the same bytes. */
+	buf_reset(&dir);
+	buf_addf(&dir, "%s/again", f->dir);
+	assert_int_equal(records_write(&back, dir.s, &err), 0);
+	for (i = 0; i < 3; i++) {
+		static const char *const names[] = { "summary.json",
+						     "tickets.jsonl",
+						     "callbacks.jsonl" };
+
+		buf_reset(&a);
+		buf_reset(&b);
+		slurp(&a, f->dir, "records", names[i]);
+		slurp(&b, f->dir, "again", names[i]);
+		assert_true(a.len > 0);
+		assert_string_equal(a.s, b.s);
+	}
+	ticket_set_release(&back);
+	buf_release(&dir);
+	buf_release(&err);
+	buf_release(&a);
+	buf_release(&b);
+}
+
+static void test_ingest__rejects_csv_is_neutralised_with_bom(void **state)
+{
+	struct fixture *f = *state;
+	struct buf out = BUF_INIT;
+
+	put(f, "a.csv", "工单编号,工单类型\n\"=HYPERLINK(\"\"x\"\")\",@type\n");
+	ingest(f);
+	rejects_format(&f->set, &out);
+	assert_string_equal(out.s,
+		"\xef\xbb\xbf" "file,line,column,code,原因,reason,original fields\r\n"
+		"a.csv,2,2,unknown_type,未知工单类型,unknown ticket type "
+		"'@type' in column '工单类型',\"'=HYPERLINK(\"\"x\"\")\","
+		"\"'@type\"\r\n");
+	buf_release(&out);
+}
+
+static void test_ingest__rejects_the_gb18030_row_with_a_bad_byte(void **state)
+{
+	struct fixture *f = *state;
+
+	/*
+	 * 工单编号,工单类型,内容 / T1,投诉,工单 / T2,投诉,0x80 in GB18030, with
+	 * CRLF. Mostly GB18030 double bytes, so detection says GB18030.
+	 */
+	put(f, "gb.csv", "\xb9\xa4\xb5\xa5\xb1\xe0\xba\xc5,\xb9\xa4\xb5\xa5"
+	    "\xc0\xe0\xd0\xcd,\xc4\xda\xc8\xdd\r\n"
+	    "T1,\xcd\xb6\xcb\xdf,\xb9\xa4\xb5\xa5\r\n"
+	    "T2,\xcd\xb6\xcb\xdf,a\x80" "b\r\n");
+	ingest(f);
+	assert_string_equal(f->set.files[0].encoding, "GB18030");
+	assert_int_equal(f->set.ntickets, 1);
+	assert_string_equal(f->set.tickets[0].content, "工单");
+	assert_int_equal(f->set.nrejects, 1);
+	assert_int_equal(f->set.rejects[0].reason, REJECT_BAD_ENCODING);
+	assert_int_equal(f->set.rejects[0].line, 3);
+	assert_int_equal(f->set.rejects[0].column, 3);
+	assert_string_equal(f->set.rejects[0].message,
+			    "invalid GB18030 at byte offset 47 in column '内容'");
+	assert_string_equal(f->set.rejects[0].original, "T2,投诉,a\\x80b");
+}
+
+static void test_ingest__writes_a_non_utf8_file_name_safely(void **state)
+{
+	struct fixture *f = *state;
+	struct buf out = BUF_INIT, dir = BUF_INIT, err = BUF_INIT;
+	char *summary;
+	FILE *fp;
+	long n;
+
+	put(f, "a\xff.csv", "工单编号,工单类型\nT1,咨询\n");
+	ingest(f);
+	rejects_format(&f->set, &out);
+	assert_non_null(strstr(out.s, "\r\na\\xFF.csv,2,2,unknown_type,"));
+	buf_addf(&dir, "%s/records", f->dir);
+	assert_int_equal(records_write(&f->set, dir.s, &err), 0);
+	buf_addf(&dir, "/summary.json");
+	fp = fopen(dir.s, "rb");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	summary = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(summary, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	assert_non_null(strstr(summary, "\"name\": \"a\\\\xFF.csv\""));
+	free(summary);
+	buf_release(&out);
+	buf_release(&dir);
+	buf_release(&err);
+}
+
+static void test_ingest__fails_only_on_a_missing_input_folder(void **state)
+{
+	struct fixture *f = *state;
+	struct ingest_opts o = { "no/such/folder", NULL };
+
+	assert_int_equal(ingest_run(&o, &f->cfg, &f->set, &f->d), -1);
+	assert_int_equal(f->d.errors, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(test_ingest__applies_reject_reasons_in_order),
+		T(test_ingest__rejects_a_field_over_the_limit),
+		T(test_ingest__later_update_time_wins_then_file_then_line),
+		T(test_ingest__rejected_rows_supersede_nothing),
+		T(test_ingest__a_losing_ticket_takes_its_callbacks),
+		T(test_ingest__a_repeated_callback_counts_once),
+		T(test_ingest__reads_attempts_and_satisfaction),
+		T(test_ingest__matches_headers_loosely_and_values_exactly),
+		T(test_ingest__reports_unusable_headers_and_goes_on),
+		T(test_ingest__records_read_back_the_same),
+		T(test_ingest__rejects_csv_is_neutralised_with_bom),
+		T(test_ingest__rejects_the_gb18030_row_with_a_bad_byte),
+		T(test_ingest__writes_a_non_utf8_file_name_safely),
+		T(test_ingest__fails_only_on_a_missing_input_folder),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,188 @@
+/*
+ * test_jsonread.c - the JSON reader: the three layouts, record lines,
+ * syntax errors with line and column, duplicate keys, NUL, bad UTF-8.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "jsonread.h"
+
+static struct json_reader *open_text(const char *text, bool lines)
+{
+	struct buf err = BUF_INIT;
+	struct json_reader *r = json_reader_open_mem(text, strlen(text), lines,
+						     &err);
+
+	assert_non_null(r);
+	buf_release(&err);
+	return r;
+}
+
+static int next(struct json_reader *r, struct json_record *rec)
+{
+	struct buf err = BUF_INIT;
+	int rc = json_reader_next(r, rec, &err);
+
+	buf_release(&err);
+	return rc;
+}
+
+static const char *str(const struct json_record *rec, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec->obj, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void test_json__reads_an_array_with_record_lines(void **state)
+{
+	struct json_reader *r = open_text("[\n {\"工单编号\": \"T1\"},\n\n"
+					  "  {\"工单编号\":\n \"T2\"}\n]\n", false);
+	struct json_record rec;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_int_equal(rec.line, 2);
+	assert_int_equal(rec.column, 2);
+	assert_string_equal(str(&rec, "工单编号"), "T1");
+	assert_int_equal(next(r, &rec), 1);
+	assert_int_equal(rec.line, 4);
+	assert_string_equal(str(&rec, "工单编号"), "T2");
+	assert_int_equal(next(r, &rec), 0);
+	json_reader_free(r);
+}
+
+static void test_json__reads_the_records_wrapper(void **state)
+{
+	struct json_reader *r = open_text("{\"exported\": {\"by\": [1]}, "
+					  "\"records\": [{\"a\": 1}], \"n\": 1}",
+					  false);
+	struct json_record rec;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_non_null(rec.obj);
+	assert_int_equal(next(r, &rec), 0);
+	json_reader_free(r);
+}
+
+static void test_json__reads_json_lines_skipping_blank_ones(void **state)
+{
+	struct json_reader *r = open_text("{\"a\": \"1\"}\r\n\r\n  {\"a\": \"2\"}",
+					  true);
+	struct json_record rec;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_int_equal(rec.line, 1);
+	assert_int_equal(next(r, &rec), 1);
+	assert_int_equal(rec.line, 3);
+	assert_string_equal(str(&rec, "a"), "2");
+	assert_int_equal(next(r, &rec), 0);
+	json_reader_free(r);
+}
+
+static void test_json__reports_a_syntax_error_with_line_and_column(void **state)
+{
+	struct json_reader *r = open_text("[{\"a\": 1},\n {\"a\":\n   tru},\n"
+					  " {\"a\": 3}]", false);
+	struct json_record rec;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_non_null(rec.obj);
+	assert_int_equal(next(r, &rec), 1);
+	assert_true(rec.malformed);
+	assert_null(rec.obj);
+	assert_int_equal(rec.line, 2);
+	assert_int_equal(rec.error_line, 3);
+	assert_int_equal(rec.error_column, 4);
+	assert_string_equal(rec.error_context, "   tru}");
+	/* The next record is read normally. */
+	assert_int_equal(next(r, &rec), 1);
+	assert_int_equal(rec.line, 4);
+	assert_non_null(rec.obj);
+	json_reader_free(r);
+}
+
+static void test_json__rejects_non_objects_duplicates_and_nul(void **state)
+{
+	struct json_reader *r = open_text("[5, {\"a\": 1, \"a\": 2},"
+					  " {\"a\": \"x\\u0000y\"}]", false);
+	struct json_record rec;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_true(rec.malformed);
+	assert_string_equal(rec.error, "record is a number, not an object");
+	assert_int_equal(next(r, &rec), 1);
+	assert_string_equal(rec.error, "duplicate key 'a'");
+	assert_int_equal(next(r, &rec), 1);
+	assert_string_equal(rec.error, "NUL character in a string");
+	assert_int_equal(next(r, &rec), 0);
+	json_reader_free(r);
+}
+
+static void test_json__flags_invalid_utf8_with_its_offset(void **state)
+{
+	struct json_reader *r = open_text("[{\"a\": \"\xff\"}]", false);
+	struct json_record rec;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_true(rec.bad_encoding);
+	assert_int_equal(rec.bad_offset, 8);
+	json_reader_free(r);
+}
+
+static void test_json__ends_the_file_on_a_structure_error(void **state)
+{
+	struct json_reader *r = open_text("[{\"a\": 1} {\"a\": 2}]", false);
+	struct json_record rec;
+	struct buf err = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_int_equal(json_reader_next(r, &rec, &err), -1);
+	assert_string_equal(err.s, "(memory):1:11: expected ',' or ']' after a record");
+	buf_release(&err);
+	json_reader_free(r);
+}
+
+static void test_json__writes_values_as_their_text(void **state)
+{
+	cJSON *o = cJSON_Parse("[5, 4.5, null, \"５\", true, 20261120, [1]]");
+	struct buf out = BUF_INIT;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(json_value_text(cJSON_GetArrayItem(o, i), &out), 0);
+		buf_addch(&out, '|');
+	}
+	assert_string_equal(out.s, "5|4.5||５|true|20261120|");
+	assert_int_equal(json_value_text(cJSON_GetArrayItem(o, 6), &out), -1);
+	buf_release(&out);
+	cJSON_Delete(o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json__reads_an_array_with_record_lines),
+		cmocka_unit_test(test_json__reads_the_records_wrapper),
+		cmocka_unit_test(test_json__reads_json_lines_skipping_blank_ones),
+		cmocka_unit_test(test_json__reports_a_syntax_error_with_line_and_column),
+		cmocka_unit_test(test_json__rejects_non_objects_duplicates_and_nul),
+		cmocka_unit_test(test_json__flags_invalid_utf8_with_its_offset),
+		cmocka_unit_test(test_json__ends_the_file_on_a_structure_error),
+		cmocka_unit_test(test_json__writes_values_as_their_text),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
