@@ -51,16 +51,45 @@ static bool plain(unsigned char c)
 	return c >= 0x20 && c != '"' && c != '\\';
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+/* Whether a byte of w is below c (c at most 128; exact as a yes / no). */
+#define HAS_LESS(w, c) (((w) - ONES * (c)) & ~(w) & HIGHS)
+
+/*
+ * Bytes at the start of p[0..n) that need no escape: eight at a time
+ * while no byte of the word is a control, '"' or '\\', which is the
+ * whole of most values (CJK text, digits, time stamps).
+ */
+static size_t plain_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (HAS_LESS(w, 0x20) || HAS_LESS(w ^ (ONES * '"'), 1) ||
+		    HAS_LESS(w ^ (ONES * '\\'), 1))
+			break;
+	}
+	while (i < n && plain(p[i]))
+		i++;
+	return i;
+}
+
 static void add_str(struct buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
 
 	put(b, "\"", 1);
 	for (;;) {
 		const unsigned char *start = p;
+		size_t run = plain_run(p, left);
 
-		while (plain(*p))
-			p++;
+		p += run;
+		left -= run;
 		put(b, start, (size_t)(p - start));
 		if (!*p)
 			break;
@@ -84,6 +113,7 @@ static void add_str(struct buf *b, const char *s)
 			buf_addf(b, "\\u%04x", *p);
 		}
 		p++;
+		left--;
 	}
 	put(b, "\"", 1);
 }
