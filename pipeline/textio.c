@@ -237,6 +237,15 @@ void text_trim(const char **text, size_t *n)
 	const unsigned char *s = (const unsigned char *)*text;
 	size_t len = *n, k;
 
+	/*
+	 * Almost every value starts and ends with a byte that cannot begin
+	 * or end white space (a letter, a digit, a CJK lead or last byte
+	 * other than the few below): then there is nothing to trim.
+	 */
+	if (len && s[0] > ' ' && s[0] != 0xC2 && s[0] != 0xE3 &&
+	    s[0] != 0xEF && s[len - 1] > ' ' && s[len - 1] != 0xA0 &&
+	    s[len - 1] != 0x80 && s[len - 1] != 0xBF)
+		return;
 	while (len && (k = space_at(s, len))) {
 		s += k;
 		len -= k;
