@@ -110,10 +110,35 @@ static void compress(uint32_t state[8], const unsigned char block[64])
 
 #ifdef HAVE_SHANI_CODE
 /*
+ * Four rounds g*4 .. g*4+3 (two sha256rnds2), then the schedule: the
+ * words four groups ahead (next) get sha256msg2 over the current ones and
+ * the previous group, and the previous group's sha256msg1 is started.
+ * Written out for all sixteen groups so that the sixteen message words
+ * stay in four registers.
+ */
+#define SHANI_GROUP(g, cur, next, prev)                                     \
+	do {                                                                \
+		if ((g) < 4)                                                \
+			cur = _mm_shuffle_epi8(_mm_loadu_si128(             \
+				(const __m128i *)(const void *)(data + 16 * (g))), \
+				bswap);                                     \
+		msg = _mm_add_epi32(cur, _mm_loadu_si128(                   \
+			(const __m128i *)(const void *)&round_constants[4 * (g)])); \
+		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, msg);              \
+		msg = _mm_shuffle_epi32(msg, 0x0E);                         \
+		abef = _mm_sha256rnds2_epu32(abef, cdgh, msg);              \
+		if ((g) >= 3 && (g) <= 14) {                                \
+			tmp = _mm_alignr_epi8(cur, prev, 4);                \
+			next = _mm_add_epi32(next, tmp);                    \
+			next = _mm_sha256msg2_epu32(next, cur);             \
+		}                                                           \
+		if ((g) >= 1 && (g) <= 12)                                  \
+			prev = _mm_sha256msg1_epu32(prev, cur);             \
+	} while (0)
+
+/*
  * FIPS 180-4 6.2.2 over n blocks with the SHA extensions. The state is
- * kept as the instructions want it, (A, B, E, F) and (C, D, G, H); each
- * iteration does four rounds (two sha256rnds2) and extends the message
- * schedule four words ahead with sha256msg1 / sha256msg2.
+ * kept as the instructions want it, (A, B, E, F) and (C, D, G, H).
  */
 __attribute__((target("sha,ssse3,sse4.1")))
 static void compress_shani(uint32_t state[8], const unsigned char *data,
@@ -121,9 +146,9 @@ static void compress_shani(uint32_t state[8], const unsigned char *data,
 {
 	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
 					     0x0405060700010203ULL);
-	__m128i abef, cdgh, tmp, msg, m[4], abef_save, cdgh_save;
-	int g;
+	__m128i abef, cdgh, tmp, msg, m0, m1, m2, m3, abef_save, cdgh_save;
 
+	m0 = m1 = m2 = m3 = _mm_setzero_si128();
 	tmp = _mm_loadu_si128((const __m128i *)(const void *)&state[0]);
 	cdgh = _mm_loadu_si128((const __m128i *)(const void *)&state[4]);
 	tmp = _mm_shuffle_epi32(tmp, 0xB1);          /* C D A B */
@@ -133,27 +158,22 @@ static void compress_shani(uint32_t state[8], const unsigned char *data,
 	for (; n; n--, data += 64) {
 		abef_save = abef;
 		cdgh_save = cdgh;
-		for (g = 0; g < 16; g++) {
-			__m128i *cur = &m[g & 3], *next = &m[(g + 1) & 3],
-				*prev = &m[(g + 3) & 3];
-
-			if (g < 4)
-				*cur = _mm_shuffle_epi8(
-					_mm_loadu_si128((const __m128i *)(const void *)(data + 16 * g)),
-					bswap);
-			msg = _mm_add_epi32(*cur, _mm_loadu_si128(
-				(const __m128i *)(const void *)&round_constants[4 * g]));
-			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, msg);
-			if (g >= 3 && g <= 14) {
-				tmp = _mm_alignr_epi8(*cur, *prev, 4);
-				*next = _mm_add_epi32(*next, tmp);
-				*next = _mm_sha256msg2_epu32(*next, *cur);
-			}
-			msg = _mm_shuffle_epi32(msg, 0x0E);
-			abef = _mm_sha256rnds2_epu32(abef, cdgh, msg);
-			if (g >= 1 && g <= 12)
-				*prev = _mm_sha256msg1_epu32(*prev, *cur);
-		}
+		SHANI_GROUP(0, m0, m1, m3);
+		SHANI_GROUP(1, m1, m2, m0);
+		SHANI_GROUP(2, m2, m3, m1);
+		SHANI_GROUP(3, m3, m0, m2);
+		SHANI_GROUP(4, m0, m1, m3);
+		SHANI_GROUP(5, m1, m2, m0);
+		SHANI_GROUP(6, m2, m3, m1);
+		SHANI_GROUP(7, m3, m0, m2);
+		SHANI_GROUP(8, m0, m1, m3);
+		SHANI_GROUP(9, m1, m2, m0);
+		SHANI_GROUP(10, m2, m3, m1);
+		SHANI_GROUP(11, m3, m0, m2);
+		SHANI_GROUP(12, m0, m1, m3);
+		SHANI_GROUP(13, m1, m2, m0);
+		SHANI_GROUP(14, m2, m3, m1);
+		SHANI_GROUP(15, m3, m0, m2);
 		abef = _mm_add_epi32(abef, abef_save);
 		cdgh = _mm_add_epi32(cdgh, cdgh_save);
 	}
