@@ -107,6 +107,7 @@ struct file_ctx {
 	uint32_t file;
 	struct input_file *f;
 	size_t ncols;
+	size_t nwritten;        /* header fields as written, blank tail too */
 	char **header;          /* as written, trimmed */
 	int colmap[COL_COUNT];  /* file column of each canonical one, or -1 */
 	int *time_col;          /* per file column: its timestamp column, or -1 */
@@ -754,6 +755,7 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 	size_t i, j;
 	int c, ret = -1;
 
+	fc->nwritten = n;
 	while (n) {
 		const char *s = names[n - 1];
 		size_t len = lens[n - 1];
@@ -876,8 +878,14 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 		fc->line = rec.line;
 		fc->val = (const char **)rec.fields;
 		fc->len = rec.lens;
-		/* Trailing empty fields beyond the header are tolerated. */
-		while (n > fc->ncols && !rec.lens[n - 1] && !rec.malformed)
+		/*
+		 * SPEC §8.3: field_count is "more or fewer fields than the
+		 * header". The header as written may end in blank names
+		 * (Excel's habit), dropped from ncols; a row may fill those
+		 * with empty fields, and no more.
+		 */
+		while (n > fc->ncols && n <= fc->nwritten && !rec.lens[n - 1] &&
+		       !rec.malformed)
 			n--;
 		if (rec.malformed) {
 			size_t save = fc->ncols;

@@ -160,6 +160,31 @@ static void test_ingest__applies_reject_reasons_in_order(void **state)
 	assert_int_equal(f->set.quality.reasons[REJECT_BAD_TIMESTAMP], 1);
 }
 
+static void test_ingest__an_extra_empty_field_is_field_count(void **state)
+{
+	struct fixture *f = *state;
+
+	/* SPEC §8.3: "more or fewer fields than the header". */
+	put(f, "a.csv", "工单编号,工单类型,完成时间\n"
+	    "A,投诉,2026-11-20,\n"           /* 4 fields of 3: field_count */
+	    "B,投诉,2026-11-20\n");
+	/* Blank header names as written may be filled, and no more. */
+	put(f, "b.csv", "工单编号,工单类型,,\n"
+	    "C,投诉,,\n"                     /* 4 of 4 as written */
+	    "D,投诉,,,\n");                  /* 5 of 4 */
+	ingest(f);
+	assert_int_equal(f->set.nrejects, 2);
+	assert_int_equal(f->set.rejects[0].reason, REJECT_FIELD_COUNT);
+	assert_int_equal(f->set.rejects[0].line, 2);
+	assert_string_equal(f->set.rejects[0].message,
+			    "expected 3 fields, found 4");
+	assert_int_equal(f->set.rejects[1].reason, REJECT_FIELD_COUNT);
+	assert_int_equal(f->set.rejects[1].line, 3);
+	assert_int_equal(f->set.ntickets, 2);
+	find(f, "B");
+	find(f, "C");
+}
+
 static void test_ingest__rejects_a_field_over_the_limit(void **state)
 {
 	struct fixture *f = *state;
@@ -490,6 +515,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(test_ingest__applies_reject_reasons_in_order),
+		T(test_ingest__an_extra_empty_field_is_field_count),
 		T(test_ingest__rejects_a_field_over_the_limit),
 		T(test_ingest__later_update_time_wins_then_file_then_line),
 		T(test_ingest__rejected_rows_supersede_nothing),
