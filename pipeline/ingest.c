@@ -813,15 +813,16 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 	for (i = 0; i < sizeof(time_columns) / sizeof(time_columns[0]); i++)
 		if (fc->colmap[time_columns[i]] >= 0)
 			fc->time_col[fc->colmap[time_columns[i]]] = time_columns[i];
-	if (fc->colmap[COL_TYPE] >= 0 && fc->colmap[COL_TICKET_ID] >= 0) {
+	/*
+	 * SPEC §2: "A file whose header has a ticket-type column is a
+	 * ticket export", with or without 工单编号: without it, every row
+	 * is missing_ticket_id, so nothing of the file disappears.
+	 */
+	if (fc->colmap[COL_TYPE] >= 0) {
 		fc->f->kind = FILE_TICKETS;
 	} else if (fc->colmap[COL_TICKET_ID] >= 0 &&
 		   fc->colmap[COL_CB_TIME] >= 0) {
 		fc->f->kind = FILE_CALLBACKS;
-	} else if (fc->colmap[COL_TYPE] >= 0) {
-		unrecognised(in, fc, "a %s column but no %s column",
-			     column_name[COL_TYPE], column_name[COL_TICKET_ID]);
-		goto out;
 	} else {
 		unrecognised(in, fc, "no %s column, and not both %s and %s",
 			     column_name[COL_TYPE], column_name[COL_TICKET_ID],

@@ -185,6 +185,26 @@ static void test_ingest__an_extra_empty_field_is_field_count(void **state)
 	find(f, "C");
 }
 
+static void test_ingest__a_type_column_makes_a_ticket_export(void **state)
+{
+	struct fixture *f = *state;
+
+	/*
+	 * SPEC §2: "A file whose header has a ticket-type column is a
+	 * ticket export", also without 工单编号: its rows are rejected.
+	 */
+	put(f, "a.csv", "工单类型,完成时间\n投诉,2026-11-20\n报修,2026-11-21\n");
+	ingest(f);
+	assert_int_equal(f->set.files[0].kind, FILE_TICKETS);
+	assert_int_equal(f->set.files_recognised, 1);
+	assert_int_equal(f->set.rows_read, 2);
+	assert_int_equal(f->set.nrejects, 2);
+	assert_int_equal(f->set.rejects[0].reason, REJECT_MISSING_TICKET_ID);
+	assert_int_equal(f->set.rejects[0].column, 0);
+	assert_int_equal(f->set.rejects[1].line, 3);
+	assert_int_equal(f->set.ntickets, 0);
+}
+
 static void test_ingest__rejects_a_field_over_the_limit(void **state)
 {
 	struct fixture *f = *state;
@@ -516,6 +536,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(test_ingest__applies_reject_reasons_in_order),
 		T(test_ingest__an_extra_empty_field_is_field_count),
+		T(test_ingest__a_type_column_makes_a_ticket_export),
 		T(test_ingest__rejects_a_field_over_the_limit),
 		T(test_ingest__later_update_time_wins_then_file_then_line),
 		T(test_ingest__rejected_rows_supersede_nothing),
