@@ -244,7 +244,7 @@ void svg_trend(struct buf *out, const char *title,
 	       const struct svg_series *series, size_t nseries,
 	       double target)
 {
-	const double x0 = 80.0, x1 = 610.0, y0 = 30.0, y1 = 210.0;
+	const double x0 = 100.0, x1 = 610.0, y0 = 30.0, y1 = 210.0;
 	double height = y1 + 34.0 + 22.0;
 	size_t i, s;
 

@@ -1,7 +1,7 @@
 /*
  * test_svg.c - the inline SVG charts: geometry worked out by hand from the
  * fixed layout (bar charts 400 units wide, rows 46 high from y = 4 with
- * the bar 20 below the row's top; trend plot x 80-610, y 210 (0 %) to
+ * the bar 20 below the row's top; trend plot x 100-610, y 210 (0 %) to
  * 30 (100 %)), the words that make a
  * chart read without colour, and escaping of every label.
  */
@@ -128,9 +128,9 @@ static void test_svg__draws_trend_lines_with_gaps(void **state)
 
 	(void)state;
 	svg_trend(&out, "8周趋势", weeks, 3, series, 2, 0.9);
-	assert_contains(out.s, "d=\"M80.0 210.0L345.0 120.0L610.0 30.0\"");
+	assert_contains(out.s, "d=\"M100.0 210.0L355.0 120.0L610.0 30.0\"");
 	/* The missing week breaks the line: a new subpath, no point. */
-	assert_contains(out.s, "d=\"M80.0 120.0M610.0 30.0\"");
+	assert_contains(out.s, "d=\"M100.0 120.0M610.0 30.0\"");
 	assert_int_equal(count(out.s, "<rect x="), 2 + 1);
 	/* Target 0.9: y = 210 - 180 * 0.9. */
 	assert_contains(out.s, "y1=\"48.0\" x2=\"610.0\" y2=\"48.0\"");
