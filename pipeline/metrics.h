@@ -70,6 +70,9 @@ struct metrics_group {
 	const char *center;      /* by_center, by_butler: "未指定" when empty */
 	const char *butler;      /* by_butler */
 	bool ranked;             /* by_butler: rated >= 10 */
+	unsigned rank;           /* by_butler, ranked only: 1 = the highest
+				  * satisfaction; equal ones share a rank */
+	bool unknown_subtype;    /* by_subtype: not in cfg->subtypes */
 	struct group_stats s;
 };
 
@@ -80,6 +83,7 @@ struct week_ticket {
 	unsigned anomalies;             /* 1u << enum anomaly_kind */
 	bool timely;
 	bool loop_closed;               /* dissatisfied and closed */
+	uint32_t attempts;              /* attempts with time <= as_of */
 };
 
 struct anomaly {

@@ -1,0 +1,560 @@
+/*
+ * cmd_pipeline.c - ingest, metrics, sample and render, as 'run' and
+ * 'nightly' drive them (see cmd_pipeline.h).
+ *
+ * The order of work keeps the promise that a reader never sees half a
+ * report: every week's files are written into a staging folder and the
+ * folder is published whole (weekdir.h); rejects.csv, the site and run.json
+ * go through outfile.h. A week that fails leaves its previous version in
+ * place. Nothing here prints except through the diag stream and the
+ * summary the command prints.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <sys/stat.h>
+
+#include <cJSON.h>
+
+#include "buf.h"
+#include "callbacks_view.h"
+#include "cmd_pipeline.h"
+#include "csvout.h"
+#include "ingest.h"
+#include "lock.h"
+#include "metrics.h"
+#include "outfile.h"
+#include "paths.h"
+#include "rejects.h"
+#include "retention.h"
+#include "render.h"
+#include "sample.h"
+#include "sha256.h"
+#include "weekdir.h"
+#include "xalloc.h"
+#include "banned.h"
+
+double pipeline_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int pipeline_load_config(const struct cmd_opts *o, struct config *cfg)
+{
+	struct diag d;
+	struct buf err = BUF_INIT;
+	char *path = NULL;
+	int ret = 0;
+
+	diag_init(&d);
+	config_init(cfg);
+	if (paths_config_file(o->config, &path, &err) < 0) {
+		fprintf(stderr, "huifang: %s\n", err.s);
+		ret = EX_CONFIG;
+	} else if (config_load(cfg, path, &d) < 0) {
+		ret = EX_CONFIG;
+	}
+	diag_print(stderr, &d);
+	diag_release(&d);
+	buf_release(&err);
+	free(path);
+	return ret;
+}
+
+/* Writes buf to dir/name atomically; reports a failure on stderr. */
+static int write_file(const char *dir, const char *name, const struct buf *b)
+{
+	struct buf path = BUF_INIT, err = BUF_INIT;
+	int ret;
+
+	buf_addf(&path, "%s/%s", dir, name);
+	ret = outfile_write_all(path.s, b->s, b->len, &err);
+	if (ret < 0)
+		fprintf(stderr, "huifang: cannot write %s\n", err.s);
+	buf_release(&path);
+	buf_release(&err);
+	return ret;
+}
+
+static cJSON *parse_buf(const struct buf *b)
+{
+	return cJSON_ParseWithLength(b->s, b->len);
+}
+
+/*
+ * One week: metrics.json, records.json, samples.json and the audit CSVs,
+ * the PDFs; all into a staging folder that is then published.
+ */
+static int run_week(const struct cmd_opts *o, const struct config *cfg,
+		    const struct ticket_set *set, const char *templates,
+		    struct week_job *job, struct run_summary *sum)
+{
+	struct metrics m;
+	struct samples s;
+	struct diag d;
+	struct buf metrics_json = BUF_INIT, records_json = BUF_INIT;
+	struct buf samples_json = BUF_INIT, csv = BUF_INIT, name = BUF_INIT;
+	struct buf err = BUF_INIT;
+	struct week_view view = { NULL, NULL, NULL };
+	cJSON *jm = NULL, *js = NULL, *jr = NULL;
+	struct weekdir wd;
+	bool staged = false;
+	char week[16];
+	double t0;
+	size_t i;
+	int ret = EX_SOFTWARE;
+
+	chtime_format_week(job->week, week);
+	diag_init(&d);
+	d.stream = o->quiet ? NULL : stderr;
+	metrics_init(&m);
+	sample_init(&s);
+
+	if (!job->force && !job->provisional &&
+	    weekdir_is_issued(o->output, week)) {
+		job->status = WEEK_KEPT;
+		ret = 0;
+		goto out;
+	}
+
+	t0 = pipeline_clock();
+	if (metrics_compute(set, cfg, job->week, o->as_of, &m, &d) < 0)
+		goto out;
+	m.provisional = job->provisional || m.provisional;
+	metrics_write_json(&m, set, cfg, &metrics_json);
+	callbacks_view_write_json(&m, set, cfg, &records_json);
+	sum->times.metrics += pipeline_clock() - t0;
+
+	t0 = pipeline_clock();
+	if (sample_draw(&m, cfg, o->seed, &s, &d) < 0)
+		goto out;
+	sample_write_json(&s, &m, &samples_json);
+	sum->times.sample += pipeline_clock() - t0;
+
+	if (weekdir_begin(&wd, o->output, week, &err) < 0) {
+		fprintf(stderr, "huifang: cannot write %s\n", err.s);
+		ret = EX_CANTCREAT;
+		goto out;
+	}
+	staged = true;
+	ret = EX_CANTCREAT;
+	if (write_file(wd.stage_path, "metrics.json", &metrics_json) < 0 ||
+	    write_file(wd.stage_path, "records.json", &records_json) < 0 ||
+	    write_file(wd.stage_path, "samples.json", &samples_json) < 0)
+		goto out;
+	for (i = 0; i < s.nlevels; i++) {
+		buf_reset(&csv);
+		buf_reset(&name);
+		sample_write_csv(&s, i, set, cfg, &csv);
+		buf_addf(&name, "抽查表-%s.csv", cfg->levels[i].id);
+		if (write_file(wd.stage_path, name.s, &csv) < 0)
+			goto out;
+	}
+
+	t0 = pipeline_clock();
+	jm = parse_buf(&metrics_json);
+	js = parse_buf(&samples_json);
+	jr = parse_buf(&records_json);
+	if (!jm || !js || !jr) {
+		fprintf(stderr, "huifang: internal error: an artifact of %s "
+			"does not parse\n", week);
+		ret = EX_SOFTWARE;
+		goto out;
+	}
+	view.metrics = jm;
+	view.samples = js;
+	view.records = jr;
+	if (render_pdf_week(&view, cfg, templates, wd.stage_path, &d) < 0) {
+		ret = EX_CANTCREAT;
+		goto out;
+	}
+	sum->times.render_pdf += pipeline_clock() - t0;
+
+	if (!job->provisional &&
+	    weekdir_mark_issued(&wd, o->as_of, &err) < 0) {
+		fprintf(stderr, "huifang: cannot write %s\n", err.s);
+		goto out;
+	}
+	staged = false;
+	if (weekdir_publish(&wd, &err) < 0) {
+		fprintf(stderr, "huifang: cannot publish %s\n", err.s);
+		ret = EX_CANTCREAT;
+		goto out;
+	}
+	job->status = job->force ? WEEK_REISSUED : WEEK_ISSUED;
+	ret = 0;
+out:
+	if (ret && job->status == WEEK_PENDING)
+		job->status = WEEK_FAILED;
+	if (staged)
+		weekdir_abort(&wd);
+	cJSON_Delete(jm);
+	cJSON_Delete(js);
+	cJSON_Delete(jr);
+	sample_release(&s);
+	metrics_release(&m);
+	diag_release(&d);
+	buf_release(&metrics_json);
+	buf_release(&records_json);
+	buf_release(&samples_json);
+	buf_release(&csv);
+	buf_release(&name);
+	buf_release(&err);
+	return ret;
+}
+
+/* Reads dir/name as JSON; NULL if absent or unreadable. */
+static cJSON *read_json(const char *dir, const char *name)
+{
+	struct buf path = BUF_INIT, data = BUF_INIT;
+	char chunk[65536];
+	cJSON *j = NULL;
+	FILE *f;
+	size_t n;
+
+	buf_addf(&path, "%s/%s", dir, name);
+	f = fopen(path.s, "rb");
+	if (!f)
+		goto out;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&data, chunk, n);
+	if (!ferror(f))
+		j = cJSON_ParseWithLength(data.s, data.len);
+	fclose(f);
+out:
+	buf_release(&path);
+	buf_release(&data);
+	return j;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the published week folders, sorted oldest first. */
+static int list_weeks(const char *output, struct string_list *weeks)
+{
+	struct buf dir = BUF_INIT;
+	struct dirent *e;
+	DIR *dp;
+
+	buf_addf(&dir, "%s/weeks", output);
+	dp = opendir(dir.s);
+	buf_release(&dir);
+	if (!dp)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(dp)))
+		if (retention_is_week_name(e->d_name))
+			string_list_add(weeks, e->d_name);
+	closedir(dp);
+	if (weeks->nr)
+		qsort(weeks->items, weeks->nr, sizeof(char *), cmp_names);
+	return 0;
+}
+
+/* The site covers every published week under output/weeks, newest first,
+ * and is published whole like a week folder. */
+static int render_site(const struct cmd_opts *o, const struct config *cfg,
+		       const char *templates)
+{
+	struct string_list weeks = { NULL, 0, 0 };
+	struct week_view *views = NULL;
+	cJSON **trees = NULL;
+	struct buf wdir = BUF_INIT, err = BUF_INIT;
+	struct weekdir sd;
+	bool staged = false;
+	struct diag d;
+	size_t i, n = 0;
+	int ret = EX_CANTCREAT;
+
+	diag_init(&d);
+	d.stream = stderr;
+	if (list_weeks(o->output, &weeks) < 0) {
+		fprintf(stderr, "huifang: cannot read %s/weeks: %s\n",
+			o->output, strerror(errno));
+		goto out;
+	}
+	views = xcalloc(weeks.nr + 1, sizeof(*views));
+	trees = xcalloc(2 * weeks.nr + 1, sizeof(*trees));
+	for (i = weeks.nr; i-- > 0;) {
+		buf_reset(&wdir);
+		buf_addf(&wdir, "%s/weeks/%s", o->output, weeks.items[i]);
+		trees[2 * n] = read_json(wdir.s, "metrics.json");
+		trees[2 * n + 1] = read_json(wdir.s, "samples.json");
+		if (!trees[2 * n]) {
+			cJSON_Delete(trees[2 * n + 1]);
+			trees[2 * n + 1] = NULL;
+			continue;
+		}
+		views[n].metrics = trees[2 * n];
+		views[n].samples = trees[2 * n + 1];
+		n++;
+	}
+	if (stagedir_begin(&sd, o->output, "site", &err) < 0) {
+		fprintf(stderr, "huifang: cannot write %s\n", err.s);
+		goto out;
+	}
+	staged = true;
+	if (render_html_site(views, n, cfg, templates, sd.stage_path, &d) < 0)
+		goto out;
+	staged = false;
+	if (weekdir_publish(&sd, &err) < 0) {
+		fprintf(stderr, "huifang: cannot publish %s\n", err.s);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (staged)
+		weekdir_abort(&sd);
+	for (i = 0; trees && i < 2 * n; i++)
+		cJSON_Delete(trees[i]);
+	free(trees);
+	free(views);
+	string_list_clear(&weeks);
+	buf_release(&wdir);
+	buf_release(&err);
+	diag_release(&d);
+	return ret;
+}
+
+const char *pipeline_week_status(const struct week_job *j)
+{
+	switch (j->status) {
+	case WEEK_ISSUED:
+		return j->provisional ? "provisional" : "issued";
+	case WEEK_REISSUED:
+		return "reissued";
+	case WEEK_KEPT:
+		return "kept";
+	case WEEK_FAILED:
+		return "failed";
+	default:
+		return "pending";
+	}
+}
+
+static void add_json_string(struct buf *b, const char *s)
+{
+	cJSON *j = cJSON_CreateString(s);
+	char *text = cJSON_PrintUnformatted(j);
+
+	buf_adds(b, text);
+	free(text);
+	cJSON_Delete(j);
+}
+
+static void file_sha256(const char *path, char hex[65])
+{
+	struct sha256_ctx ctx;
+	unsigned char digest[32], chunk[65536];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	hex[0] = '\0';
+	if (!f)
+		return;
+	sha256_init(&ctx);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		sha256_update(&ctx, chunk, n);
+	fclose(f);
+	sha256_final(&ctx, digest);
+	sha256_hex(digest, hex);
+}
+
+/* output/run.json: what this run read, wrote, and how long it took. */
+static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
+			  const struct ticket_set *set,
+			  const struct week_job *jobs, size_t njobs,
+			  const struct run_summary *sum)
+{
+	struct buf b = BUF_INIT;
+	char as_of[20], week[16], cfg_digest[65];
+	size_t i;
+	int ret;
+
+	chtime_format(o->as_of, as_of);
+	file_sha256(cfg->path ? cfg->path : "", cfg_digest);
+	buf_adds(&b, "{\n  \"schema\": \"huifang.run/1\",\n  \"version\": ");
+	add_json_string(&b, HUIFANG_VERSION);
+	buf_addf(&b, ",\n  \"as_of\": \"%s\",\n  \"seed\": ", as_of);
+	add_json_string(&b, o->seed ? o->seed : cfg->seed);
+	buf_adds(&b, ",\n  \"config\": {\"path\": ");
+	add_json_string(&b, cfg->path ? cfg->path : "");
+	buf_adds(&b, ", \"sha256\": ");
+	add_json_string(&b, cfg_digest);
+	buf_adds(&b, "},\n  \"weeks\": [");
+	for (i = 0; i < njobs; i++) {
+		chtime_format_week(jobs[i].week, week);
+		buf_addf(&b, "%s\n    {\"week\": \"%s\", \"provisional\": %s, "
+			 "\"status\": \"%s\"}", i ? "," : "", week,
+			 jobs[i].provisional ? "true" : "false",
+			 pipeline_week_status(&jobs[i]));
+	}
+	buf_adds(&b, "\n  ],\n  \"input\": {\n    \"folder\": ");
+	add_json_string(&b, o->input);
+	buf_addf(&b, ",\n    \"files\": %zu, \"rows_read\": %zu, "
+		 "\"accepted\": %zu, \"rejected\": %zu, \"superseded\": %zu,\n"
+		 "    \"list\": [", sum->files, sum->rows_read, sum->accepted,
+		 sum->rejected, sum->superseded);
+	for (i = 0; i < set->nfiles; i++) {
+		const struct input_file *f = &set->files[i];
+		static const char *const kinds[] = { "tickets", "callbacks",
+						     "unrecognised" };
+
+		buf_addf(&b, "%s\n      {\"name\": ", i ? "," : "");
+		add_json_string(&b, f->name);
+		buf_addf(&b, ", \"kind\": \"%s\", \"encoding\": ",
+			 kinds[f->kind < 3 ? f->kind : 2]);
+		add_json_string(&b, f->encoding ? f->encoding : "");
+		buf_addf(&b, ", \"size\": %llu, \"sha256\": \"%s\", "
+			 "\"rows_read\": %zu, \"accepted\": %zu, "
+			 "\"rejected\": %zu, \"superseded\": %zu}",
+			 (unsigned long long)f->size, f->sha256, f->rows_read,
+			 f->accepted, f->rejected, f->superseded);
+	}
+	buf_adds(&b, "\n    ],\n    \"rejected_by_reason\": {");
+	for (i = 0; i < REJECT_REASON_COUNT; i++)
+		buf_addf(&b, "%s\"%s\": %zu", i ? ", " : "",
+			 reject_reason_code[i], set->quality.reasons[i]);
+	buf_adds(&b, "}\n  },\n  \"timings_seconds\": {");
+	buf_adds(&b, "\"ingest\": ");
+	buf_add_double(&b, sum->times.ingest);
+	buf_adds(&b, ", \"metrics\": ");
+	buf_add_double(&b, sum->times.metrics);
+	buf_adds(&b, ", \"sample\": ");
+	buf_add_double(&b, sum->times.sample);
+	buf_adds(&b, ", \"render_pdf\": ");
+	buf_add_double(&b, sum->times.render_pdf);
+	buf_adds(&b, ", \"render_html\": ");
+	buf_add_double(&b, sum->times.render_html);
+	buf_adds(&b, ", \"total\": ");
+	buf_add_double(&b, sum->times.total);
+	buf_adds(&b, "}\n}\n");
+	ret = write_file(o->output, "run.json", &b);
+	buf_release(&b);
+	return ret;
+}
+
+/*
+ * Ingest diagnostics: the first few go to stderr, the rest are in
+ * rejects.csv, so a bad export does not flood a cron mail.
+ */
+static void report_ingest(const struct cmd_opts *o,
+			  const struct ticket_set *set, const struct diag *d)
+{
+	size_t i, shown = 0, problems = 0;
+
+	if (o->quiet)
+		return;
+	/* Notes (which encoding a file was read as) go to the log only. */
+	for (i = 0; i < d->nr; i++) {
+		if (d->entries[i].level == DIAG_NOTE)
+			continue;
+		problems++;
+		if (shown < 10) {
+			diag_print_entry(stderr, &d->entries[i]);
+			shown++;
+		}
+	}
+	if (problems > shown)
+		fprintf(stderr, "huifang: %zu more diagnostics not shown\n",
+			problems - shown);
+	if (set->rejected)
+		fprintf(stderr, "huifang: %zu rows rejected; see %s/rejects.csv\n",
+			set->rejected, o->output);
+}
+
+int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
+		 struct week_job *jobs, size_t njobs, struct run_summary *sum)
+{
+	struct ticket_set set;
+	struct ingest_opts io;
+	struct diag d;
+	struct buf b = BUF_INIT, err = BUF_INIT;
+	char *templates = NULL;
+	struct lock lk = { -1, NULL, false };
+	double start = pipeline_clock(), t0;
+	size_t i;
+	int ret = 0, r;
+
+	memset(sum, 0, sizeof(*sum));
+	ticket_set_init(&set);
+	diag_init(&d);
+
+	if (paths_templates_dir(cfg, &templates, &err) < 0) {
+		fprintf(stderr, "huifang: %s\n", err.s);
+		ret = EX_CONFIG;
+		goto out;
+	}
+	/* Reports carry personal data: files are created under cfg->umask. */
+	umask((mode_t)cfg->umask);
+	if (lock_acquire(&lk, o->output, (int64_t)time(NULL), &err) < 0) {
+		fprintf(stderr, "huifang: %s\n", err.s);
+		ret = lk.busy ? EX_TEMPFAIL : EX_CANTCREAT;
+		goto out;
+	}
+	if (weekdir_cleanup(o->output, &err) < 0) {
+		fprintf(stderr, "huifang: cannot clean up %s\n", err.s);
+		ret = EX_CANTCREAT;
+		goto out;
+	}
+
+	t0 = pipeline_clock();
+	io.input_dir = o->input;
+	io.encoding = o->encoding ? o->encoding : cfg->encoding;
+	if (ingest_run(&io, cfg, &set, &d) < 0) {
+		ret = EX_NOINPUT;
+		goto out;
+	}
+	sum->times.ingest = pipeline_clock() - t0;
+	report_ingest(o, &set, &d);
+	sum->files = set.files_recognised;
+	sum->rows_read = set.rows_read;
+	sum->accepted = set.accepted;
+	sum->rejected = set.rejected;
+	sum->superseded = set.superseded;
+	if (!set.files_recognised) {
+		fprintf(stderr, "huifang: no ticket or callback export in %s\n",
+			o->input);
+		ret = EX_NOINPUT;
+		goto out;
+	}
+
+	rejects_format(&set, &b);
+	if (write_file(o->output, "rejects.csv", &b) < 0) {
+		ret = EX_CANTCREAT;
+		goto out;
+	}
+
+	for (i = 0; i < njobs; i++) {
+		r = run_week(o, cfg, &set, templates, &jobs[i], sum);
+		if (r && !ret)
+			ret = r;
+	}
+	t0 = pipeline_clock();
+	r = render_site(o, cfg, templates);
+	sum->times.render_html += pipeline_clock() - t0;
+	if (r && !ret)
+		ret = r;
+	sum->times.total = pipeline_clock() - start;
+	if (write_run_json(o, cfg, &set, jobs, njobs, sum) < 0 && !ret)
+		ret = EX_CANTCREAT;
+	if (!ret && o->strict && set.rejected)
+		ret = EX_DATAERR;
+out:
+	ticket_set_release(&set);
+	diag_release(&d);
+	buf_release(&b);
+	buf_release(&err);
+	free(templates);
+	lock_release(&lk);
+	return ret;
+}

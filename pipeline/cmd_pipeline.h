@@ -1,0 +1,62 @@
+/*
+ * cmd_pipeline.h - the pipeline as the commands run it.
+ *
+ * 'huifang run' and 'huifang nightly' both come here: load the config,
+ * ingest the input folder, and for each requested week compute the
+ * metrics, draw the samples and render the reports into output/weeks/<W>/
+ * (staged, then published whole), then the HTML site and output/run.json.
+ * Only the commands see exit codes, so these functions return sysexits
+ * codes.
+ */
+#ifndef HUIFANG_CMD_PIPELINE_H
+#define HUIFANG_CMD_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "chtime.h"
+#include "cmd.h"
+#include "config.h"
+#include "diag.h"
+#include "ticket.h"
+
+struct week_job {
+	struct iso_week week;
+	bool provisional;   /* the week is not over at as-of */
+	bool force;         /* reissue even if already issued */
+	/* Filled in by pipeline_run(): */
+	enum { WEEK_PENDING, WEEK_ISSUED, WEEK_REISSUED, WEEK_KEPT,
+	       WEEK_FAILED } status;
+};
+
+struct stage_times {
+	double ingest, metrics, sample, render_pdf, render_html, total;
+	/* seconds */
+};
+
+struct run_summary {
+	size_t files, rows_read, accepted, rejected, superseded;
+	struct stage_times times;
+};
+
+/*
+ * Loads the config named by o->config (reporting to stderr); returns 0 or
+ * EX_CONFIG.
+ */
+int pipeline_load_config(const struct cmd_opts *o, struct config *cfg);
+
+/*
+ * Runs ingest and then every job in turn; writes rejects.csv, the week
+ * folders, the site and run.json under o->output. Returns 0 or a sysexits
+ * code; diagnostics go to stderr unless o->quiet.
+ */
+int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
+		 struct week_job *jobs, size_t njobs, struct run_summary *sum);
+
+/* "issued", "provisional", "reissued", "kept", "failed" for summaries. */
+const char *pipeline_week_status(const struct week_job *j);
+
+/* Seconds on a monotonic clock, for stage timings. */
+double pipeline_clock(void);
+
+#endif
