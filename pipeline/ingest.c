@@ -69,6 +69,7 @@ struct cb_cand {
 	const char *ticket_id;
 	uint32_t owner;        /* ticket candidate, NO_OWNER for a row, DEAD */
 	uint32_t ticket;       /* its ticket, once resolve_tickets() ran */
+	uint32_t seq;          /* order of occurrence in the whole input */
 	struct callback cb;
 };
 
@@ -98,6 +99,7 @@ struct ingest {
 	struct id_map ids;      /* ticket number -> tc index */
 	struct cb_cand *cc;
 	size_t ncc, acc;
+	uint32_t cb_seq;        /* the next callback occurrence's seq */
 	size_t arejects;
 	struct buf fold;
 };
@@ -460,6 +462,12 @@ static void fill_callback(struct ingest *in, const struct file_ctx *fc,
 	bool attempt;
 
 	memset(cb, 0, sizeof(*cb));
+	/*
+	 * Occurrences are filled in reading order (file, record, inline
+	 * first before second), so seq orders them even where file and line
+	 * tie: the records of a JSON array written on one line.
+	 */
+	c->seq = in->cb_seq++;
 	cb->source = (uint8_t)source;
 	cb->file = fc->file;
 	cb->line = fc->line;
@@ -1212,25 +1220,20 @@ static int cmp_cb_identity(const void *a, const void *b)
 		if (c)
 			return c;
 	}
-	if (x->cb.file != y->cb.file)
-		return x->cb.file < y->cb.file ? -1 : 1;
-	if (x->cb.line != y->cb.line)
-		return x->cb.line < y->cb.line ? -1 : 1;
-	return (int)x->cb.source - (int)y->cb.source;
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Within one ticket and instant, ticket.h's order: (source, file, line). */
+/*
+ * Within one ticket and instant, ticket.h's order: (source, file, line),
+ * and the order of occurrence where those tie (qsort is not stable).
+ */
 static int cmp_cb_final(const void *a, const void *b)
 {
 	const struct cb_cand *x = a, *y = b;
 
 	if (x->cb.source != y->cb.source)
 		return (int)x->cb.source - (int)y->cb.source;
-	if (x->cb.file != y->cb.file)
-		return x->cb.file < y->cb.file ? -1 : 1;
-	if (x->cb.line != y->cb.line)
-		return x->cb.line < y->cb.line ? -1 : 1;
-	return 0;
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 static bool same_identity(const struct cb_cand *x, const struct cb_cand *y)

@@ -205,6 +205,39 @@ static void test_ingest__a_type_column_makes_a_ticket_export(void **state)
 	assert_int_equal(f->set.ntickets, 0);
 }
 
+static void test_ingest__records_on_one_line_keep_their_order(void **state)
+{
+	struct fixture *f = *state;
+	const struct callback *cb;
+
+	/*
+	 * A JSON array written on one line: every record starts on line 1.
+	 * SPEC §8.8 "the later occurrence superseding the earlier" and §8.14
+	 * "callback rows in file and line order" still follow the records'
+	 * order in the file.
+	 */
+	put(f, "a.csv", "工单编号,工单类型,完成时间\nA,投诉,2026-11-20 10:00\n");
+	put(f, "b.json", "[{\"工单编号\":\"A\",\"回访时间\":\"2026-11-21 10:00\","
+	    "\"回访人\":\"甲\",\"满意度\":\"满意\"},"
+	    "{\"工单编号\":\"A\",\"回访时间\":\"2026-11-21 10:00\","
+	    "\"回访人\":\"甲\",\"满意度\":\"不满意\"},"
+	    "{\"工单编号\":\"A\",\"回访时间\":\"2026-11-21 11:00\","
+	    "\"回访人\":\"乙\",\"满意度\":\"一般\"},"
+	    "{\"工单编号\":\"A\",\"回访时间\":\"2026-11-21 11:00\","
+	    "\"回访人\":\"丙\",\"满意度\":\"非常满意\"},"
+	    "{\"工单编号\":\"A\",\"回访时间\":\"2026-11-21 11:00\","
+	    "\"回访人\":\"丁\",\"满意度\":\"非常不满意\"}]");
+	ingest(f);
+	assert_int_equal(f->set.ncallbacks, 4);
+	cb = ticket_callbacks(&f->set, find(f, "A"));
+	assert_string_equal(cb[0].recorder, "甲");
+	assert_int_equal(cb[0].satisfaction, SAT_DISSATISFIED);
+	assert_string_equal(cb[1].recorder, "乙");
+	assert_string_equal(cb[2].recorder, "丙");
+	assert_string_equal(cb[3].recorder, "丁");
+	assert_int_equal(f->set.superseded, 1);
+}
+
 static void test_ingest__rejects_a_field_over_the_limit(void **state)
 {
 	struct fixture *f = *state;
@@ -537,6 +570,7 @@ int main(void)
 		T(test_ingest__applies_reject_reasons_in_order),
 		T(test_ingest__an_extra_empty_field_is_field_count),
 		T(test_ingest__a_type_column_makes_a_ticket_export),
+		T(test_ingest__records_on_one_line_keep_their_order),
 		T(test_ingest__rejects_a_field_over_the_limit),
 		T(test_ingest__later_update_time_wins_then_file_then_line),
 		T(test_ingest__rejected_rows_supersede_nothing),
