@@ -11,12 +11,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -37,6 +39,22 @@
 #include "weekdir.h"
 #include "xalloc.h"
 #include "banned.h"
+
+static struct pipeline_hooks hooks;
+
+void pipeline_set_hooks(const struct pipeline_hooks *h)
+{
+	if (h)
+		hooks = *h;
+	else
+		memset(&hooks, 0, sizeof(hooks));
+}
+
+static void progress(const char *stage, unsigned done, unsigned total)
+{
+	if (hooks.progress)
+		hooks.progress(stage, done, total, hooks.arg);
+}
 
 double pipeline_clock(void)
 {
@@ -494,6 +512,16 @@ int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
 		ret = EX_CONFIG;
 		goto out;
 	}
+	/*
+	 * A font that is not there would fail every PDF after the lock and
+	 * the ingest: say so at once, as the configuration error it is.
+	 */
+	if (cfg->font_path && access(cfg->font_path, R_OK) < 0) {
+		fprintf(stderr, "huifang: pdf.font_path '%s': %s\n",
+			cfg->font_path, strerror(errno));
+		ret = EX_CONFIG;
+		goto out;
+	}
 	/* Reports carry personal data: files are created under cfg->umask. */
 	umask((mode_t)cfg->umask);
 	if (lock_acquire(&lk, o->output, (int64_t)time(NULL), &err) < 0) {
@@ -507,6 +535,7 @@ int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
 		goto out;
 	}
 
+	progress("ingest", 0, (unsigned)njobs + 2);
 	t0 = pipeline_clock();
 	io.input_dir = o->input;
 	io.encoding = o->encoding ? o->encoding : cfg->encoding;
@@ -521,6 +550,25 @@ int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
 	sum->accepted = set.accepted;
 	sum->rejected = set.rejected;
 	sum->superseded = set.superseded;
+	/*
+	 * An export that exists but cannot be read would leave the reports
+	 * silently short of its rows: that is an input failure, reported
+	 * before anything is written, not an unrecognised file.
+	 */
+	for (i = 0; i < set.nfiles; i++) {
+		int fd;
+
+		if (set.files[i].kind != FILE_UNRECOGNISED)
+			continue;
+		fd = open(set.files[i].path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "huifang: cannot read %s: %s\n",
+				set.files[i].path, strerror(errno));
+			ret = EX_NOINPUT;
+			goto out;
+		}
+		close(fd);
+	}
 	if (!set.files_recognised) {
 		fprintf(stderr, "huifang: no ticket or callback export in %s\n",
 			o->input);
@@ -535,10 +583,17 @@ int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
 	}
 
 	for (i = 0; i < njobs; i++) {
+		progress("weeks", (unsigned)i + 1, (unsigned)njobs + 2);
 		r = run_week(o, cfg, &set, templates, &jobs[i], sum);
 		if (r && !ret)
 			ret = r;
 	}
+	if (hooks.after_weeks) {
+		r = hooks.after_weeks(o, hooks.arg);
+		if (r && !ret)
+			ret = r;
+	}
+	progress("site", (unsigned)njobs + 1, (unsigned)njobs + 2);
 	t0 = pipeline_clock();
 	r = render_site(o, cfg, templates);
 	sum->times.render_html += pipeline_clock() - t0;

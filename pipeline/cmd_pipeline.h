@@ -56,6 +56,24 @@ int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
 /* "issued", "provisional", "reissued", "kept", "failed" for summaries. */
 const char *pipeline_week_status(const struct week_job *j);
 
+/*
+ * Hooks for 'nightly' (cmd_nightly.c); pipeline_run() without hooks set
+ * behaves as before. after_weeks is called with the run lock held, after
+ * every week job and before the site is rendered (so the site lists what
+ * it leaves); it returns 0 or a sysexits code, which pipeline_run returns
+ * if nothing failed before. progress is called at each stage with the
+ * stage's name and how many of total stages are done. The struct is
+ * copied; NULL clears the hooks.
+ */
+struct pipeline_hooks {
+	int (*after_weeks)(const struct cmd_opts *o, void *arg);
+	void (*progress)(const char *stage, unsigned done, unsigned total,
+			 void *arg);
+	void *arg;
+};
+
+void pipeline_set_hooks(const struct pipeline_hooks *h);
+
 /* Seconds on a monotonic clock, for stage timings. */
 double pipeline_clock(void);
 
