@@ -4,7 +4,8 @@
 # current week provisional; a second night keeps the issued week's files
 # (same inodes, same bytes) and refreshes the provisional one; 'run
 # --week W --force' reissues; retention deletes older week folders and
-# only those; the day's log holds the details.
+# only those; on Monday the provisional week is issued; --quiet and a
+# terminal; the day's log holds the details.
 #
 # usage: tests/e2e/nightly.sh BUILD_DIR
 set -eu
@@ -128,18 +129,31 @@ for w in 2026-W44 2026-W45; do
 done; ok
 grep -qF 'nightly: retention: keep 2 weeks, removed 2:' "$log" || fail "the log lacks the retention line"; ok
 
+# Monday: the provisional W48 is complete now and gets issued; W49 is the
+# new provisional week; W47 is no job of this night and stays as it was.
+stamp "$w47" >"$work/w47-before"
+nightly --as-of '2026-11-30 02:00:00' >"$work/out6" 2>"$work/err6" ||
+	fail "Monday's nightly exited $?: $(cat "$work/err6")"
+grep -Eqx "huifang: 2026-W48 issued, 2026-W49 provisional, $rows rows, $rej rejected, [0-9]+\.[0-9] s" \
+	"$work/out6" || fail "Monday's summary: $(cat "$work/out6")"; ok
+grep -qx 'as_of 2026-11-30 02:00:00' "$w48/.issued" || fail "W48 not issued on Monday"; ok
+[ "$($jget "$w48/metrics.json" provisional)" = false ] || fail "W48 still provisional"; ok
+[ "$($jget "$o/weeks/2026-W49/metrics.json" provisional)" = true ] || fail "W49 not provisional"; ok
+stamp "$w47" >"$work/w47-after"
+cmp -s "$work/w47-before" "$work/w47-after" || fail "Monday's night touched W47"; ok
+
 # --quiet: nothing at all on a good night. On a terminal (script(1)) the
 # progress line is drawn there, and never lands in the log.
 if command -v script >/dev/null 2>&1; then
 	script -qec "$hf nightly --quiet --input input --output $o \
-		--config config/huifang.json --as-of '2026-11-27 10:00:00'" \
+		--config config/huifang.json --as-of '2026-11-30 10:00:00'" \
 		"$work/typescript" >/dev/null 2>&1 </dev/null || fail "nightly on a terminal failed"
 	grep -q 'weeks: [0-9]*%' "$work/typescript" || fail "no progress on the terminal: $(cat "$work/typescript")"; ok
 	! grep -q 'huifang: 2026-W' "$work/typescript" || fail "--quiet printed the summary"; ok
 	! grep -q "$(printf '\r')" "$log" || fail "progress in the log"; ok
 else
 	"$hf" nightly --quiet --input input --output "$o" --config config/huifang.json \
-		--as-of '2026-11-27 10:00:00' >"$work/out5" 2>&1 || fail "nightly --quiet failed"
+		--as-of '2026-11-30 10:00:00' >"$work/out5" 2>&1 || fail "nightly --quiet failed"
 	[ ! -s "$work/out5" ] || fail "--quiet printed: $(cat "$work/out5")"; ok
 fi
 
