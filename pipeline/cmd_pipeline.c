@@ -539,6 +539,8 @@ int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
 	io.input_dir = o->input;
 	io.encoding = o->encoding ? o->encoding : cfg->encoding;
 	if (ingest_run(&io, cfg, &set, &d) < 0) {
+		/* The reason (a missing input folder) is in d, and nowhere else. */
+		diag_print(stderr, &d);
 		ret = EX_NOINPUT;
 		goto out;
 	}

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Failure behaviour of 'huifang nightly' (issue 8 item 4): an unwritable
-# output folder, a missing font, a template error and an unreadable input
-# file each give a clear one-line error naming the path and the cause on
+# output folder, a missing font, a template error, an unreadable input
+# file and a missing input folder each give a clear one-line error naming the path and the cause on
 # stderr, the right exit code, and leave the reports of an earlier night
 # untouched (week folders: same inodes, sizes and mtimes; the site and
 # rejects.csv: same bytes). The full disk is in
@@ -80,6 +80,11 @@ grep -q no-such-font "$work/font.json" || fail "cannot set pdf.font_path"
 expect font 78 "^huifang: pdf.font_path '$work/no-such-font.ttc': No such file or directory\$" \
 	"$hf" nightly --input input --output "$o" --config "$work/font.json" --as-of "$asof"
 untouched font
+
+# A missing input folder (66): said, not silent.
+expect noinput 66 "^$work/no-input: error: cannot read the input folder: No such file or directory\$" \
+	"$hf" nightly --input "$work/no-input" --output "$o" --config config/huifang.json --as-of "$asof"
+untouched noinput
 
 # A template error in a copy of the templates (config templates_dir): the
 # PDFs cannot be rendered, the weeks are not published.
