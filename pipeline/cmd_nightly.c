@@ -17,7 +17,8 @@
  * unlinked temporary file for the duration of pipeline_run(); afterwards
  * every captured line is logged, and when the run failed the lines that
  * explain the failure (not the per-row reject diagnostics) are printed on
- * the real stderr, one line each.
+ * the real stderr, one line each. (If no temporary file can be made,
+ * nothing is captured and the messages reach stderr as 'run' prints them.)
  *
  * Invariants: stderr is always restored before this function prints or
  * returns; the log never receives ticket contents beyond what the
@@ -253,7 +254,7 @@ int cmd_nightly(int argc, char **argv)
 	struct pipeline_hooks hooks;
 	struct capture cap;
 	struct buf err = BUF_INIT, captured = BUF_INIT, line = BUF_INIT;
-	char as_of[20], week[2][16];
+	char as_of[CHTIME_BUF], week[2][16];
 	const char *p, *nl;
 	double start = pipeline_clock(), took;
 	int log_ok, ran = 0, ret;
