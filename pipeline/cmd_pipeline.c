@@ -377,19 +377,18 @@ static int render_site(const struct cmd_opts *o, const struct config *cfg,
 		goto out;
 	}
 	views = xcalloc(weeks.nr + 1, sizeof(*views));
-	trees = xcalloc(2 * weeks.nr + 1, sizeof(*trees));
+	trees = xcalloc(3 * weeks.nr + 1, sizeof(*trees));
 	for (i = weeks.nr; i-- > 0;) {
 		buf_reset(&wdir);
 		buf_addf(&wdir, "%s/weeks/%s", o->output, weeks.items[i]);
-		trees[2 * n] = read_json(wdir.s, "metrics.json");
-		trees[2 * n + 1] = read_json(wdir.s, "samples.json");
-		if (!trees[2 * n]) {
-			cJSON_Delete(trees[2 * n + 1]);
-			trees[2 * n + 1] = NULL;
+		trees[3 * n] = read_json(wdir.s, "metrics.json");
+		if (!trees[3 * n])
 			continue;
-		}
-		views[n].metrics = trees[2 * n];
-		views[n].samples = trees[2 * n + 1];
+		trees[3 * n + 1] = read_json(wdir.s, "samples.json");
+		trees[3 * n + 2] = read_json(wdir.s, "records.json");
+		views[n].metrics = trees[3 * n];
+		views[n].samples = trees[3 * n + 1];
+		views[n].records = trees[3 * n + 2];
 		n++;
 	}
 	if (stagedir_begin(&sd, o->output, "site", &err) < 0) {
@@ -408,7 +407,7 @@ static int render_site(const struct cmd_opts *o, const struct config *cfg,
 out:
 	if (staged)
 		weekdir_abort(&sd);
-	for (i = 0; trees && i < 2 * n; i++)
+	for (i = 0; trees && i < 3 * n; i++)
 		cJSON_Delete(trees[i]);
 	free(trees);
 	free(views);

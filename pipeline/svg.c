@@ -1,9 +1,9 @@
 /*
  * svg.c - inline SVG charts (see svg.h).
  *
- * Geometry is in a fixed 640-unit-wide user space; the viewBox lets the
- * browser scale it to the page, so a chart fits a phone as well as a
- * laptop. Coordinates are written with one decimal in the C locale, so
+ * Geometry is in a fixed user space (400 units wide for the bar charts,
+ * 640 for the trend); the viewBox lets the browser scale it to the page,
+ * so a chart fits a phone as well as a laptop. Coordinates are written with one decimal in the C locale, so
  * the same data always gives the same bytes. Every piece of text goes
  * through tmpl_escape_html(), and labels are cut to a fixed number of
  * characters (on a UTF-8 boundary) so a long name cannot run over the bars.
@@ -15,13 +15,13 @@
 #include "tmpl.h"
 #include "banned.h"
 
-#define WIDTH 640.0
-#define LABEL_W 150.0
-#define BAR_X0 LABEL_W
-#define BAR_W 300.0
-#define ROW_H 30.0
-#define BAR_H 18.0
-#define TOP 10.0
+#define WIDTH 640.0     /* the trend chart */
+#define BARS_W 400.0    /* the bar charts */
+#define ROW_H 46.0      /* a bar chart row: words, then the bar */
+#define TEXT_Y 14.0
+#define BAR_Y 20.0
+#define BAR_H 16.0
+#define TOP 4.0
 #define LABEL_CHARS 11
 
 static const char *const seg_fill[SVG_MAX_SEGMENTS] = {
@@ -81,58 +81,42 @@ static void add_label(struct buf *out, const char *s)
 }
 
 static void open_svg(struct buf *out, const char *cls, const char *title,
-		     double height)
+		     double width, double height)
 {
 	buf_addf(out, "<svg class=\"chart %s\" xmlns=\"http://www.w3.org/2000/svg\" "
 		 "viewBox=\"0 0 %.0f %.1f\" width=\"100%%\" role=\"img\" "
-		 "aria-label=\"", cls, WIDTH, height);
+		 "aria-label=\"", cls, width, height);
 	add_text(out, title);
 	buf_adds(out, "\" font-size=\"13\" font-family=\"sans-serif\"><title>");
 	add_text(out, title);
 	buf_adds(out, "</title>");
 }
 
+/*
+ * The bar charts put each row's words on one line and its bar on the next,
+ * full width, so that a chart 400 units wide reads on a phone without
+ * scrolling: the label at the left, the value (and total) at the right.
+ */
 void svg_bars_target(struct buf *out, const char *title,
 		     const struct svg_bar *bars, size_t n)
 {
-	double height = TOP + ROW_H * (double)n + 24.0;
+	double height = TOP + ROW_H * (double)n + 16.0;
 	size_t i;
 
-	open_svg(out, "bars", title, height);
-	/* The 0 and 100 % gridlines frame the bars. */
-	buf_addf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-		 "y2=\"%.1f\" stroke=\"#888\"/>", BAR_X0, TOP - 4,
-		 BAR_X0, TOP + ROW_H * (double)n);
-	buf_addf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-		 "y2=\"%.1f\" stroke=\"#ccc\"/>", BAR_X0 + BAR_W, TOP - 4,
-		 BAR_X0 + BAR_W, TOP + ROW_H * (double)n);
+	open_svg(out, "bars", title, BARS_W, height);
 	for (i = 0; i < n; i++) {
 		const struct svg_bar *b = &bars[i];
 		double y = TOP + ROW_H * (double)i;
-		double w = b->has_value ? BAR_W * clamp01(b->value) : 0.0;
+		double w = b->has_value ? BARS_W * clamp01(b->value) : 0.0;
 		bool below = b->has_value && b->has_target &&
 			     b->value < b->target;
 
-		buf_addf(out, "<g class=\"row%s\"><text x=\"%.1f\" y=\"%.1f\" "
-			 "text-anchor=\"end\">", below ? " below" : "",
-			 BAR_X0 - 6, y + BAR_H - 4);
+		buf_addf(out, "<g class=\"row%s\"><text class=\"label\" "
+			 "x=\"0\" y=\"%.1f\">", below ? " below" : "",
+			 y + TEXT_Y);
 		add_label(out, b->label);
-		buf_adds(out, "</text>");
-		if (b->has_value)
-			buf_addf(out, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "
-				 "width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
-				 BAR_X0, y, w, BAR_H,
-				 below ? "#c0392b" : "#1f5fa8");
-		if (b->has_target)
-			buf_addf(out, "<line class=\"target\" x1=\"%.1f\" "
-				 "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-				 "stroke=\"#111\" stroke-width=\"2\" "
-				 "stroke-dasharray=\"4 3\"/>",
-				 BAR_X0 + BAR_W * clamp01(b->target), y - 3,
-				 BAR_X0 + BAR_W * clamp01(b->target),
-				 y + BAR_H + 3);
-		buf_addf(out, "<text class=\"value\" x=\"%.1f\" y=\"%.1f\">",
-			 BAR_X0 + BAR_W + 8, y + BAR_H - 4);
+		buf_addf(out, "</text><text class=\"value\" x=\"%.1f\" "
+			 "y=\"%.1f\" text-anchor=\"end\">", BARS_W, y + TEXT_Y);
 		if (b->has_value)
 			svg_add_percent(out, b->value);
 		else
@@ -143,14 +127,28 @@ void svg_bars_target(struct buf *out, const char *title,
 			if (b->has_value)
 				buf_adds(out, below ? " 未达标" : " 达标");
 		}
-		buf_adds(out, "</text></g>");
+		/* The track shows where 100 % is. */
+		buf_addf(out, "</text><rect class=\"track\" x=\"0\" y=\"%.1f\" "
+			 "width=\"%.1f\" height=\"%.1f\" fill=\"#eceff3\"/>",
+			 y + BAR_Y, BARS_W, BAR_H);
+		if (b->has_value)
+			buf_addf(out, "<rect class=\"bar\" x=\"0\" y=\"%.1f\" "
+				 "width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
+				 y + BAR_Y, w, BAR_H,
+				 below ? "#c0392b" : "#1f5fa8");
+		if (b->has_target)
+			buf_addf(out, "<line class=\"target\" x1=\"%.1f\" "
+				 "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+				 "stroke=\"#111\" stroke-width=\"2\" "
+				 "stroke-dasharray=\"4 3\"/>",
+				 BARS_W * clamp01(b->target), y + BAR_Y - 3,
+				 BARS_W * clamp01(b->target), y + BAR_Y + BAR_H + 3);
+		buf_adds(out, "</g>");
 	}
-	buf_addf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
-		 "text-anchor=\"middle\" font-size=\"11\">0%%</text>"
-		 "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
-		 "text-anchor=\"middle\" font-size=\"11\">100%%</text>",
-		 BAR_X0, TOP + ROW_H * (double)n + 14,
-		 BAR_X0 + BAR_W, TOP + ROW_H * (double)n + 14);
+	buf_addf(out, "<text class=\"tick\" x=\"0\" y=\"%.1f\" "
+		 "font-size=\"11\">0%%</text><text class=\"tick\" x=\"%.1f\" "
+		 "y=\"%.1f\" text-anchor=\"end\" font-size=\"11\">100%%</text>",
+		 TOP + ROW_H * (double)n + 8, BARS_W, TOP + ROW_H * (double)n + 8);
 	buf_adds(out, "</svg>");
 }
 
@@ -158,40 +156,41 @@ void svg_stacked(struct buf *out, const char *title,
 		 const char *const *segment_names, size_t nseg,
 		 const struct svg_stack *rows, size_t n)
 {
-	double legend_y = TOP + ROW_H * (double)n + 8;
-	double height = legend_y + 26.0 * (double)((nseg + 2) / 3) + 4;
-	double bar_w = WIDTH - LABEL_W - 70.0;
+	double legend_y = TOP + ROW_H * (double)n + 4;
+	double height;
 	size_t i, k;
 
 	if (nseg > SVG_MAX_SEGMENTS)
 		nseg = SVG_MAX_SEGMENTS;
-	open_svg(out, "stacked", title, height);
+	height = legend_y + 22.0 * (double)((nseg + 1) / 2) + 4;
+	open_svg(out, "stacked", title, BARS_W, height);
 	for (i = 0; i < n; i++) {
 		const struct svg_stack *r = &rows[i];
-		double y = TOP + ROW_H * (double)i, x = BAR_X0;
+		double y = TOP + ROW_H * (double)i, x = 0.0;
 		size_t total = 0;
 
 		for (k = 0; k < nseg; k++)
 			total += r->counts[k];
-		buf_addf(out, "<g class=\"row\"><text x=\"%.1f\" y=\"%.1f\" "
-			 "text-anchor=\"end\">", BAR_X0 - 6, y + BAR_H - 4);
+		buf_addf(out, "<g class=\"row\"><text class=\"label\" x=\"0\" "
+			 "y=\"%.1f\">", y + TEXT_Y);
 		add_label(out, r->label);
-		buf_adds(out, "</text>");
+		buf_addf(out, "</text><text class=\"value\" x=\"%.1f\" "
+			 "y=\"%.1f\" text-anchor=\"end\">", BARS_W, y + TEXT_Y);
 		if (!total) {
-			buf_addf(out, "<text class=\"value\" x=\"%.1f\" y=\"%.1f\">"
-				 "无评价</text></g>", BAR_X0, y + BAR_H - 4);
+			buf_adds(out, "无评价</text></g>");
 			continue;
 		}
+		buf_addf(out, "共 %zu</text>", total);
 		for (k = 0; k < nseg; k++) {
 			double w;
 
 			if (!r->counts[k])
 				continue;
-			w = bar_w * (double)r->counts[k] / (double)total;
+			w = BARS_W * (double)r->counts[k] / (double)total;
 			buf_addf(out, "<rect class=\"seg seg%zu\" x=\"%.1f\" "
 				 "y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 				 "fill=\"%s\" stroke=\"#fff\"><title>",
-				 k, x, y, w, BAR_H, seg_fill[k]);
+				 k, x, y + BAR_Y, w, BAR_H, seg_fill[k]);
 			add_text(out, segment_names[k]);
 			buf_addf(out, " %zu</title></rect>", r->counts[k]);
 			/* A count fits in a segment of 3 digits' width. */
@@ -199,18 +198,16 @@ void svg_stacked(struct buf *out, const char *title,
 				buf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" "
 					 "text-anchor=\"middle\" fill=\"%s\" "
 					 "font-size=\"11\">%zu</text>",
-					 x + w / 2, y + BAR_H - 5, seg_text[k],
-					 r->counts[k]);
+					 x + w / 2, y + BAR_Y + BAR_H - 4,
+					 seg_text[k], r->counts[k]);
 			x += w;
 		}
-		buf_addf(out, "<text class=\"value\" x=\"%.1f\" y=\"%.1f\">"
-			 "共 %zu</text></g>", BAR_X0 + bar_w + 8,
-			 y + BAR_H - 4, total);
+		buf_adds(out, "</g>");
 	}
-	/* The legend names the segments in bar order. */
+	/* The legend names the segments in bar order, two to a line. */
 	for (k = 0; k < nseg; k++) {
-		double lx = 10.0 + 210.0 * (double)(k % 3);
-		double ly = legend_y + 26.0 * (double)(k / 3);
+		double lx = 200.0 * (double)(k % 2);
+		double ly = legend_y + 22.0 * (double)(k / 2);
 
 		buf_addf(out, "<g class=\"legend\"><rect x=\"%.1f\" y=\"%.1f\" "
 			 "width=\"14\" height=\"14\" fill=\"%s\" stroke=\"#333\"/>"
@@ -247,13 +244,13 @@ void svg_trend(struct buf *out, const char *title,
 	       const struct svg_series *series, size_t nseries,
 	       double target)
 {
-	const double x0 = 80.0, x1 = 610.0, y0 = 30.0, y1 = 210.0;
+	const double x0 = 100.0, x1 = 610.0, y0 = 30.0, y1 = 210.0;
 	double height = y1 + 34.0 + 22.0;
 	size_t i, s;
 
 	if (nseries > SVG_MAX_SERIES)
 		nseries = SVG_MAX_SERIES;
-	open_svg(out, "trend", title, height);
+	open_svg(out, "trend", title, WIDTH, height);
 	for (i = 0; i <= 4; i++) {
 		double y = y1 - (y1 - y0) * (double)i / 4.0;
 

@@ -1,7 +1,8 @@
 /*
  * test_svg.c - the inline SVG charts: geometry worked out by hand from the
- * fixed layout (bars 300 units wide from x = 150; stacked bars 420 wide;
- * trend plot x 80-610, y 210 (0 %) to 30 (100 %)), the words that make a
+ * fixed layout (bar charts 400 units wide, rows 46 high from y = 4 with
+ * the bar 20 below the row's top; trend plot x 100-610, y 210 (0 %) to
+ * 30 (100 %)), the words that make a
  * chart read without colour, and escaping of every label.
  */
 #include <setjmp.h>
@@ -48,13 +49,13 @@ static void test_svg__draws_bars_against_their_targets(void **state)
 	(void)state;
 	svg_bars_target(&out, "回访率 对比 目标", bars, 3);
 	assert_true(!strncmp(out.s, "<svg ", 5));
-	assert_contains(out.s, "viewBox=\"0 0 640 124.0\"");
+	assert_contains(out.s, "viewBox=\"0 0 400 158.0\"");
 	assert_contains(out.s, "<title>回访率 对比 目标</title>");
-	/* 0.5 of 300 units; the target 0.9 at 150 + 270. */
-	assert_contains(out.s, "x=\"150.0\" y=\"10.0\" width=\"150.0\" height=\"18.0\" fill=\"#c0392b\"");
-	assert_contains(out.s, "x1=\"420.0\" y1=\"7.0\" x2=\"420.0\" y2=\"31.0\"");
+	/* 0.5 of 400 units; the target 0.9 at 360, 3 beyond the bar. */
+	assert_contains(out.s, "x=\"0\" y=\"24.0\" width=\"200.0\" height=\"16.0\" fill=\"#c0392b\"");
+	assert_contains(out.s, "x1=\"360.0\" y1=\"21.0\" x2=\"360.0\" y2=\"43.0\"");
 	assert_contains(out.s, ">50.0% 目标90.0% 未达标</text>");
-	assert_contains(out.s, "width=\"300.0\" height=\"18.0\" fill=\"#1f5fa8\"");
+	assert_contains(out.s, "y=\"70.0\" width=\"400.0\" height=\"16.0\" fill=\"#1f5fa8\"");
 	assert_contains(out.s, ">100.0% 目标100.0% 达标</text>");
 	/* No data: no bar, and it says so. */
 	assert_contains(out.s, ">无数据 目标100.0%</text>");
@@ -96,9 +97,9 @@ static void test_svg__stacks_counts_with_a_legend(void **state)
 
 	(void)state;
 	svg_stacked(&out, "满意度分布", names, 5, rows, 2);
-	/* 3 of 4 of 420 units, then 1 of 4 from x = 465. */
-	assert_contains(out.s, "x=\"150.0\" y=\"10.0\" width=\"315.0\"");
-	assert_contains(out.s, "x=\"465.0\" y=\"10.0\" width=\"105.0\"");
+	/* 3 of 4 of 400 units, then 1 of 4 from x = 300. */
+	assert_contains(out.s, "x=\"0.0\" y=\"24.0\" width=\"300.0\"");
+	assert_contains(out.s, "x=\"300.0\" y=\"24.0\" width=\"100.0\"");
 	assert_contains(out.s, "<title>非常满意 3</title>");
 	assert_contains(out.s, "<title>满意 1</title>");
 	assert_lacks(out.s, "<title>一般");
@@ -127,9 +128,9 @@ static void test_svg__draws_trend_lines_with_gaps(void **state)
 
 	(void)state;
 	svg_trend(&out, "8周趋势", weeks, 3, series, 2, 0.9);
-	assert_contains(out.s, "d=\"M80.0 210.0L345.0 120.0L610.0 30.0\"");
+	assert_contains(out.s, "d=\"M100.0 210.0L355.0 120.0L610.0 30.0\"");
 	/* The missing week breaks the line: a new subpath, no point. */
-	assert_contains(out.s, "d=\"M80.0 120.0M610.0 30.0\"");
+	assert_contains(out.s, "d=\"M100.0 120.0M610.0 30.0\"");
 	assert_int_equal(count(out.s, "<rect x="), 2 + 1);
 	/* Target 0.9: y = 210 - 180 * 0.9. */
 	assert_contains(out.s, "y1=\"48.0\" x2=\"610.0\" y2=\"48.0\"");
