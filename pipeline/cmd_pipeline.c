@@ -155,9 +155,9 @@ static int load_week_artifacts(const struct cmd_opts *o, const char *week,
 	v = cJSON_GetObjectItemCaseSensitive(*jm, "as_of");
 	if (!*jm || !cJSON_IsString(v) ||
 	    chtime_parse(v->valuestring, strlen(v->valuestring), as_of) < 0) {
-		fprintf(stderr, "huifang: %s is not a metrics.json of huifang "
-			"(no as_of); run 'huifang metrics --week %s' again\n",
-			path.s, week);
+		fprintf(stderr, "huifang: %s: %s; run 'huifang metrics --week "
+			"%s' again\n", path.s, *jm ? "no valid as_of" :
+			"unreadable or not JSON", week);
 		goto out;
 	}
 	job->provisional = cJSON_IsTrue(

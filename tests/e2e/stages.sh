@@ -93,6 +93,23 @@ status 66 "$hf" render --output "$tmp/st" --config "$cfg" --week 2026-W40
 grep -q "run 'huifang metrics" "$tmp/out" || fail "render gives no hint: $(cat "$tmp/out")"
 [ -e "$tmp/st/weeks/2026-W40" ] && fail "a failed render left a week folder"
 
+# A broken artifact is no input either, and names the file.
+cp -r "$tmp/st" "$tmp/broken"
+echo '{"ticket": ' >>"$tmp/broken/records/tickets.jsonl"
+status 66 "$hf" metrics --output "$tmp/broken" --config "$cfg" --as-of "$asof"
+grep -q 'records/tickets.jsonl:' "$tmp/out" || fail "no file:line for broken records"
+echo '{' >"$tmp/broken/weeks/$week/metrics.json"
+status 66 "$hf" render --output "$tmp/broken" --config "$cfg" --week $week --force
+grep -q "weeks/$week/metrics.json: unreadable or not JSON" "$tmp/out" ||
+	fail "render does not name the broken metrics.json: $(cat "$tmp/out")"
+# An output folder that cannot be written: 73; another run's lock: 75.
+status 73 "$hf" metrics --output /dev/null/out --config "$cfg" --as-of "$asof"
+if command -v flock >/dev/null 2>&1; then
+	flock -n "$tmp/st/.huifang.lock" "$hf" sample --output "$tmp/st" \
+		--config "$cfg" --as-of "$asof" --week $week --force >"$tmp/out" 2>&1
+	[ $? -eq 75 ] || fail "sample under another run's lock did not exit 75"
+fi
+
 # An issued week is kept by every stage without --force.
 cp "$w/metrics.json" "$tmp/metrics.first"
 for c in metrics sample render; do
