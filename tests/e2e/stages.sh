@@ -137,6 +137,24 @@ cmp -s "$w/samples.json" "$tmp/w.before/samples.json" &&
 cmp -s "$w/metrics.json" "$tmp/w.before/metrics.json" || fail "sample changed metrics.json"
 cmp -s "$w/周报-$week.pdf" "$tmp/w.before/周报-$week.pdf" || fail "sample changed the PDF"
 
+# The default week and its provisional flag at the week's edge (SPEC
+# §8.12): at Monday 00:00 the week that just ended is complete; a second
+# earlier it is not over, and the default is the week before.
+mkdir "$tmp/edge-st"
+cp -r "$tmp/st/records" "$tmp/edge-st/"
+status 0 "$hf" metrics --output "$tmp/edge-st" --config "$cfg" \
+	--as-of '2026-11-23 00:00:00'
+grep -q "^huifang metrics: 2026-W47, " "$tmp/out" ||
+	fail "as-of Monday 00:00: $(cat "$tmp/out")"
+status 0 "$hf" metrics --output "$tmp/edge-st" --config "$cfg" \
+	--as-of '2026-11-22 23:59:59'
+grep -q "^huifang metrics: 2026-W46, " "$tmp/out" ||
+	fail "as-of Sunday 23:59:59: $(cat "$tmp/out")"
+status 0 "$hf" metrics --output "$tmp/edge-st" --config "$cfg" \
+	--as-of '2026-11-22 23:59:59' --week 2026-W47
+grep -q "^huifang metrics: 2026-W47 (provisional), " "$tmp/out" ||
+	fail "2026-W47 at Sunday 23:59:59 is not provisional: $(cat "$tmp/out")"
+
 # A provisional week rendered by the stages is not marked issued.
 status 0 "$hf" metrics --output "$tmp/st" --config "$cfg" --as-of "$asof" \
 	--week 2026-W48
