@@ -1,6 +1,13 @@
 /*
  * cmd_pipeline.c - ingest, metrics, sample and render, as 'run' and
- * 'nightly' drive them (see cmd_pipeline.h).
+ * 'nightly' drive them, and one step at a time, as the stage commands
+ * drive them (see cmd_pipeline.h).
+ *
+ * Each step has one implementation: week_write() does the metrics, sample
+ * and PDF steps of a week (all of them for a run, one for a stage
+ * command), ingest_step() what 'huifang ingest' writes, render_site() the
+ * site. That is what makes ingest; metrics; sample; render write the same
+ * bytes as one run (tests/e2e/stages.sh).
  *
  * The order of work keeps the promise that a reader never sees half a
  * report: every week's files are written into a staging folder and the
