@@ -91,7 +91,7 @@ static void write_row(struct buf *out, const struct row *r,
 {
 	const struct ticket *t = r->ticket;
 	const struct callback *cb = r->cb;
-	char when[20];
+	char when[CHTIME_BUF];
 
 	buf_adds(out, "    {");
 	field(out, "center", center_name(t), 1);

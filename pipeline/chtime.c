@@ -330,7 +330,8 @@ static char *put_digits(char *p, int v, int n)
 
 static char *put_date(char *p, const struct civil *c)
 {
-	p = put_digits(p, c->year, 4);
+	/* The largest Excel serial rounds up to 10000-01-01: five digits. */
+	p = put_digits(p, c->year, c->year > 9999 ? 5 : 4);
 	*p++ = '-';
 	p = put_digits(p, c->month, 2);
 	*p++ = '-';
@@ -346,7 +347,7 @@ static char *put_time(char *p, const struct civil *c)
 	return put_digits(p, c->second, 2);
 }
 
-void chtime_format(int64_t t, char out[20])
+void chtime_format(int64_t t, char out[CHTIME_BUF])
 {
 	struct civil c;
 	char *p;
@@ -358,7 +359,7 @@ void chtime_format(int64_t t, char out[20])
 	*p = '\0';
 }
 
-void chtime_format_date(int64_t t, char out[11])
+void chtime_format_date(int64_t t, char out[CHTIME_BUF])
 {
 	struct civil c;
 
@@ -366,7 +367,7 @@ void chtime_format_date(int64_t t, char out[11])
 	*put_date(out, &c) = '\0';
 }
 
-void chtime_format_iso(int64_t t, char out[26])
+void chtime_format_iso(int64_t t, char out[CHTIME_BUF])
 {
 	struct civil c;
 	char *p;

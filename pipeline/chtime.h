@@ -48,12 +48,18 @@ void chtime_civil(int64_t t, struct civil *c);
  */
 int chtime_parse(const char *s, size_t len, int64_t *out);
 
-/* "YYYY-MM-DD HH:MM:SS" (20 bytes with the NUL). */
-void chtime_format(int64_t t, char out[20]);
-/* "YYYY-MM-DD" (11 bytes with the NUL). */
-void chtime_format_date(int64_t t, char out[11]);
-/* "YYYY-MM-DDTHH:MM:SS+08:00" (26 bytes with the NUL). */
-void chtime_format_iso(int64_t t, char out[26]);
+/*
+ * "YYYY-MM-DD HH:MM:SS" (20 bytes with the NUL). The one instant past year
+ * 9999 that parses (serial 2958465.99999..., rounded up to 10000-01-01)
+ * takes a fifth year digit, so callers give these one byte more than the
+ * four-digit size: CHTIME_BUF.
+ */
+#define CHTIME_BUF 32
+void chtime_format(int64_t t, char out[CHTIME_BUF]);
+/* "YYYY-MM-DD" (11 bytes with the NUL; see above). */
+void chtime_format_date(int64_t t, char out[CHTIME_BUF]);
+/* "YYYY-MM-DDTHH:MM:SS+08:00" (26 bytes with the NUL; see above). */
+void chtime_format_iso(int64_t t, char out[CHTIME_BUF]);
 
 /* ISO 8601 weeks, in China time. */
 struct iso_week {

@@ -476,7 +476,7 @@ static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
 			  const struct run_summary *sum)
 {
 	struct buf b = BUF_INIT;
-	char as_of[20], week[16], cfg_digest[65];
+	char as_of[CHTIME_BUF], week[16], cfg_digest[65];
 	size_t i;
 	int ret;
 

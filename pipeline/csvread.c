@@ -383,6 +383,16 @@ int csv_reader_next(struct csv_reader *r, struct csv_record *rec,
 						      : "unexpected character after a closing quote";
 			rec->error_line = err_line;
 			rec->error_column = (uint32_t)col;
+			/*
+			 * A quote opened on an earlier line swallowed the
+			 * lines up to this one: read them again as rows of
+			 * their own, as for a quote that never closes, so
+			 * that nothing disappears.
+			 */
+			if (err_line != rec->line &&
+			    rewind_to(r, r->rec_resume_off, r->rec_resume_line,
+				      err) < 0)
+				return -1;
 			return 1;
 		}
 		r->start += len;

@@ -69,6 +69,7 @@ struct cb_cand {
 	const char *ticket_id;
 	uint32_t owner;        /* ticket candidate, NO_OWNER for a row, DEAD */
 	uint32_t ticket;       /* its ticket, once resolve_tickets() ran */
+	uint32_t seq;          /* order of occurrence in the whole input */
 	struct callback cb;
 };
 
@@ -98,6 +99,7 @@ struct ingest {
 	struct id_map ids;      /* ticket number -> tc index */
 	struct cb_cand *cc;
 	size_t ncc, acc;
+	uint32_t cb_seq;        /* the next callback occurrence's seq */
 	size_t arejects;
 	struct buf fold;
 };
@@ -107,6 +109,7 @@ struct file_ctx {
 	uint32_t file;
 	struct input_file *f;
 	size_t ncols;
+	size_t nwritten;        /* header fields as written, blank tail too */
 	char **header;          /* as written, trimmed */
 	int colmap[COL_COUNT];  /* file column of each canonical one, or -1 */
 	int *time_col;          /* per file column: its timestamp column, or -1 */
@@ -459,6 +462,12 @@ static void fill_callback(struct ingest *in, const struct file_ctx *fc,
 	bool attempt;
 
 	memset(cb, 0, sizeof(*cb));
+	/*
+	 * Occurrences are filled in reading order (file, record, inline
+	 * first before second), so seq orders them even where file and line
+	 * tie: the records of a JSON array written on one line.
+	 */
+	c->seq = in->cb_seq++;
 	cb->source = (uint8_t)source;
 	cb->file = fc->file;
 	cb->line = fc->line;
@@ -754,6 +763,7 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 	size_t i, j;
 	int c, ret = -1;
 
+	fc->nwritten = n;
 	while (n) {
 		const char *s = names[n - 1];
 		size_t len = lens[n - 1];
@@ -811,15 +821,16 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 	for (i = 0; i < sizeof(time_columns) / sizeof(time_columns[0]); i++)
 		if (fc->colmap[time_columns[i]] >= 0)
 			fc->time_col[fc->colmap[time_columns[i]]] = time_columns[i];
-	if (fc->colmap[COL_TYPE] >= 0 && fc->colmap[COL_TICKET_ID] >= 0) {
+	/*
+	 * SPEC §2: "A file whose header has a ticket-type column is a
+	 * ticket export", with or without 工单编号: without it, every row
+	 * is missing_ticket_id, so nothing of the file disappears.
+	 */
+	if (fc->colmap[COL_TYPE] >= 0) {
 		fc->f->kind = FILE_TICKETS;
 	} else if (fc->colmap[COL_TICKET_ID] >= 0 &&
 		   fc->colmap[COL_CB_TIME] >= 0) {
 		fc->f->kind = FILE_CALLBACKS;
-	} else if (fc->colmap[COL_TYPE] >= 0) {
-		unrecognised(in, fc, "a %s column but no %s column",
-			     column_name[COL_TYPE], column_name[COL_TICKET_ID]);
-		goto out;
 	} else {
 		unrecognised(in, fc, "no %s column, and not both %s and %s",
 			     column_name[COL_TYPE], column_name[COL_TICKET_ID],
@@ -876,8 +887,14 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 		fc->line = rec.line;
 		fc->val = (const char **)rec.fields;
 		fc->len = rec.lens;
-		/* Trailing empty fields beyond the header are tolerated. */
-		while (n > fc->ncols && !rec.lens[n - 1] && !rec.malformed)
+		/*
+		 * SPEC §8.3: field_count is "more or fewer fields than the
+		 * header". The header as written may end in blank names
+		 * (Excel's habit), dropped from ncols; a row may fill those
+		 * with empty fields, and no more.
+		 */
+		while (n > fc->ncols && n <= fc->nwritten && !rec.lens[n - 1] &&
+		       !rec.malformed)
 			n--;
 		if (rec.malformed) {
 			size_t save = fc->ncols;
@@ -1203,25 +1220,20 @@ static int cmp_cb_identity(const void *a, const void *b)
 		if (c)
 			return c;
 	}
-	if (x->cb.file != y->cb.file)
-		return x->cb.file < y->cb.file ? -1 : 1;
-	if (x->cb.line != y->cb.line)
-		return x->cb.line < y->cb.line ? -1 : 1;
-	return (int)x->cb.source - (int)y->cb.source;
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Within one ticket and instant, ticket.h's order: (source, file, line). */
+/*
+ * Within one ticket and instant, ticket.h's order: (source, file, line),
+ * and the order of occurrence where those tie (qsort is not stable).
+ */
 static int cmp_cb_final(const void *a, const void *b)
 {
 	const struct cb_cand *x = a, *y = b;
 
 	if (x->cb.source != y->cb.source)
 		return (int)x->cb.source - (int)y->cb.source;
-	if (x->cb.file != y->cb.file)
-		return x->cb.file < y->cb.file ? -1 : 1;
-	if (x->cb.line != y->cb.line)
-		return x->cb.line < y->cb.line ? -1 : 1;
-	return 0;
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 static bool same_identity(const struct cb_cand *x, const struct cb_cand *y)

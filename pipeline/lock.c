@@ -67,7 +67,7 @@ int lock_acquire(struct lock *lk, const char *output, int64_t started,
 		 struct buf *err)
 {
 	struct buf path = BUF_INIT, line = BUF_INIT;
-	char when[20];
+	char when[CHTIME_BUF];
 	int fd = -1, ret = -1;
 
 	lk->fd = -1;

@@ -151,7 +151,7 @@ static void jw_double(struct jw *w, const char *key, double v)
 
 static void jw_time(struct jw *w, const char *key, int64_t t)
 {
-	char s[20];
+	char s[CHTIME_BUF];
 
 	if (t == TIME_NONE) {
 		jw_null(w, key);
@@ -273,7 +273,7 @@ static void write_type_stats(struct jw *w, const struct group_stats *by_type)
 static void write_header(struct jw *w, const struct metrics *m,
 			 const struct config *cfg)
 {
-	char week[16], date[11];
+	char week[16], date[CHTIME_BUF];
 	int t;
 
 	jw_str(w, "schema", "huifang.metrics/1");
@@ -393,7 +393,7 @@ static void write_open_loops(struct jw *w, const struct metrics *m)
 
 static void write_trend(struct jw *w, const struct metrics *m)
 {
-	char week[16], date[11];
+	char week[16], date[CHTIME_BUF];
 	size_t i;
 
 	jw_key(w, "trend");

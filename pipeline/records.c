@@ -114,7 +114,8 @@ static void add_uint(struct buf *b, unsigned long long v)
 
 static void add_time(struct buf *b, int64_t t)
 {
-	char out[22];
+	char out[CHTIME_BUF + 2];
+	size_t n;
 
 	if (t == TIME_NONE) {
 		buf_add(b, "null", 4);
@@ -122,8 +123,9 @@ static void add_time(struct buf *b, int64_t t)
 	}
 	out[0] = '"';
 	chtime_format(t, out + 1);
-	out[20] = '"';
-	put(b, out, 21);
+	n = 1 + strlen(out + 1);
+	out[n++] = '"';
+	put(b, out, n);
 }
 
 #define add_key_time(b, key, t)                                             \

@@ -22,7 +22,7 @@ int runlog_open(struct runlog *rl, const char *output, int64_t now,
 		struct buf *err)
 {
 	struct buf path = BUF_INIT;
-	char day[11];
+	char day[CHTIME_BUF];
 	int ret = -1;
 
 	rl->fd = -1;
@@ -51,7 +51,7 @@ out:
 int runlog_line(struct runlog *rl, int64_t now, const char *fmt, ...)
 {
 	struct buf text = BUF_INIT, line = BUF_INIT;
-	char when[20];
+	char when[CHTIME_BUF];
 	const char *p, *nl;
 	va_list ap;
 	ssize_t n;

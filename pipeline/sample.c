@@ -559,7 +559,7 @@ static const char *satisfaction_text(const struct callback *cb);
 
 static void json_time(struct buf *b, int64_t t)
 {
-	char text[20];
+	char text[CHTIME_BUF];
 
 	if (t == TIME_NONE) {
 		buf_adds(b, "null");
@@ -720,7 +720,7 @@ static void write_level(struct buf *b, const struct samples *smp,
 void sample_write_json(const struct samples *s, const struct metrics *m,
 		       struct buf *out)
 {
-	char week[16], start[11], end[11];
+	char week[16], start[CHTIME_BUF], end[CHTIME_BUF];
 	size_t i;
 
 	chtime_format_week(m->week, week);
@@ -829,7 +829,7 @@ static void write_sheet_row(struct buf *out, const struct sample_level *l,
 	const struct callback *cb = it->first;
 	struct buf owner = BUF_INIT, phone = BUF_INIT, why = BUF_INIT;
 	struct buf source = BUF_INIT;
-	char completed[20] = "", first_at[20] = "";
+	char completed[CHTIME_BUF] = "", first_at[CHTIME_BUF] = "";
 	const char *f[SHEET_COLUMNS];
 	int i;
 

@@ -342,7 +342,7 @@ int weekdir_carry_over(struct weekdir *wd, struct buf *err)
 int weekdir_mark_issued(struct weekdir *wd, int64_t as_of, struct buf *err)
 {
 	struct buf path = BUF_INIT, text = BUF_INIT;
-	char when[20];
+	char when[CHTIME_BUF];
 	int ret;
 
 	chtime_format(as_of, when);

@@ -22,7 +22,7 @@ static int64_t parse(const char *s)
 
 static void assert_parses_to(const char *s, const char *expected)
 {
-	char out[20];
+	char out[CHTIME_BUF];
 	int64_t t = parse(s);
 
 	if (t == TIME_NONE)
@@ -75,6 +75,8 @@ static void test_chtime__reads_excel_serials(void **state)
 	assert_parses_to("46346.0000057870370", "2026-11-20 00:00:00");
 	assert_parses_to("46346.0000057871", "2026-11-20 00:00:01");
 	assert_parses_to("2958465.99999", "9999-12-31 23:59:59");
+	/* The largest serial rounds up past 9999; it prints five digits. */
+	assert_parses_to("2958465.999999", "10000-01-01 00:00:00");
 	assert_int_equal(parse("2958466"), TIME_NONE);
 	assert_int_equal(parse("0"), TIME_NONE);
 	assert_int_equal(parse("0.5"), TIME_NONE);

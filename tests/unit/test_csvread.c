@@ -209,6 +209,38 @@ static void test_csv__quarantines_unterminated_quote(void **state)
 	csv_reader_free(r);
 }
 
+static void test_csv__rereads_the_lines_a_late_closing_quote_swallowed(void **state)
+{
+	/*
+	 * The quote opened on line 2 closes on line 4 and is followed by
+	 * more text there: line 2 is quarantined, lines 3 and 4 are read
+	 * again as rows of their own (line 4 is then malformed by itself).
+	 */
+	static const char text[] = "a,b\n1,\"x\n2,z\n3,\"q\"w\n4,v\n";
+	struct csv_reader *r = open_text(text, sizeof(text) - 1, NULL);
+	struct csv_record rec;
+
+	(void)state;
+	next(r, &rec);
+	next(r, &rec);
+	assert_true(rec.malformed);
+	assert_int_equal(rec.line, 2);
+	assert_int_equal(rec.error_line, 4);
+	next(r, &rec);
+	assert_false(rec.malformed);
+	assert_int_equal(rec.line, 3);
+	assert_string_equal(rec.fields[1], "z");
+	next(r, &rec);
+	assert_true(rec.malformed);
+	assert_int_equal(rec.line, 4);
+	next(r, &rec);
+	assert_false(rec.malformed);
+	assert_int_equal(rec.line, 5);
+	assert_string_equal(rec.fields[1], "v");
+	at_end(r);
+	csv_reader_free(r);
+}
+
 static void test_csv__reads_a_file_in_blocks(void **state)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -294,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_csv__flags_a_field_over_the_limit),
 		cmocka_unit_test(test_csv__quarantines_a_stray_quote_and_goes_on),
 		cmocka_unit_test(test_csv__quarantines_unterminated_quote),
+		cmocka_unit_test(test_csv__rereads_the_lines_a_late_closing_quote_swallowed),
 		cmocka_unit_test(test_csv__reads_a_file_in_blocks),
 		cmocka_unit_test(test_csv__decides_gb18030_before_the_end),
 	};

@@ -160,6 +160,84 @@ static void test_ingest__applies_reject_reasons_in_order(void **state)
 	assert_int_equal(f->set.quality.reasons[REJECT_BAD_TIMESTAMP], 1);
 }
 
+static void test_ingest__an_extra_empty_field_is_field_count(void **state)
+{
+	struct fixture *f = *state;
+
+	/* SPEC §8.3: "more or fewer fields than the header". */
+	put(f, "a.csv", "工单编号,工单类型,完成时间\n"
+	    "A,投诉,2026-11-20,\n"           /* 4 fields of 3: field_count */
+	    "B,投诉,2026-11-20\n");
+	/* Blank header names as written may be filled, and no more. */
+	put(f, "b.csv", "工单编号,工单类型,,\n"
+	    "C,投诉,,\n"                     /* 4 of 4 as written */
+	    "D,投诉,,,\n");                  /* 5 of 4 */
+	ingest(f);
+	assert_int_equal(f->set.nrejects, 2);
+	assert_int_equal(f->set.rejects[0].reason, REJECT_FIELD_COUNT);
+	assert_int_equal(f->set.rejects[0].line, 2);
+	assert_string_equal(f->set.rejects[0].message,
+			    "expected 3 fields, found 4");
+	assert_int_equal(f->set.rejects[1].reason, REJECT_FIELD_COUNT);
+	assert_int_equal(f->set.rejects[1].line, 3);
+	assert_int_equal(f->set.ntickets, 2);
+	find(f, "B");
+	find(f, "C");
+}
+
+static void test_ingest__a_type_column_makes_a_ticket_export(void **state)
+{
+	struct fixture *f = *state;
+
+	/*
+	 * SPEC §2: "A file whose header has a ticket-type column is a
+	 * ticket export", also without 工单编号: its rows are rejected.
+	 */
+	put(f, "a.csv", "工单类型,完成时间\n投诉,2026-11-20\n报修,2026-11-21\n");
+	ingest(f);
+	assert_int_equal(f->set.files[0].kind, FILE_TICKETS);
+	assert_int_equal(f->set.files_recognised, 1);
+	assert_int_equal(f->set.rows_read, 2);
+	assert_int_equal(f->set.nrejects, 2);
+	assert_int_equal(f->set.rejects[0].reason, REJECT_MISSING_TICKET_ID);
+	assert_int_equal(f->set.rejects[0].column, 0);
+	assert_int_equal(f->set.rejects[1].line, 3);
+	assert_int_equal(f->set.ntickets, 0);
+}
+
+static void test_ingest__records_on_one_line_keep_their_order(void **state)
+{
+	struct fixture *f = *state;
+	const struct callback *cb;
+
+	/*
+	 * A JSON array written on one line: every record starts on line 1.
+	 * SPEC §8.8 "the later occurrence superseding the earlier" and §8.14
+	 * "callback rows in file and line order" still follow the records'
+	 * order in the file.
+	 */
+	put(f, "a.csv", "工单编号,工单类型,完成时间\nA,投诉,2026-11-20 10:00\n");
+	put(f, "b.json", "[{\"工单编号\":\"A\",\"回访时间\":\"2026-11-21 10:00\","
+	    "\"回访人\":\"甲\",\"满意度\":\"满意\"},"
+	    "{\"工单编号\":\"A\",\"回访时间\":\"2026-11-21 10:00\","
+	    "\"回访人\":\"甲\",\"满意度\":\"不满意\"},"
+	    "{\"工单编号\":\"A\",\"回访时间\":\"2026-11-21 11:00\","
+	    "\"回访人\":\"乙\",\"满意度\":\"一般\"},"
+	    "{\"工单编号\":\"A\",\"回访时间\":\"2026-11-21 11:00\","
+	    "\"回访人\":\"丙\",\"满意度\":\"非常满意\"},"
+	    "{\"工单编号\":\"A\",\"回访时间\":\"2026-11-21 11:00\","
+	    "\"回访人\":\"丁\",\"满意度\":\"非常不满意\"}]");
+	ingest(f);
+	assert_int_equal(f->set.ncallbacks, 4);
+	cb = ticket_callbacks(&f->set, find(f, "A"));
+	assert_string_equal(cb[0].recorder, "甲");
+	assert_int_equal(cb[0].satisfaction, SAT_DISSATISFIED);
+	assert_string_equal(cb[1].recorder, "乙");
+	assert_string_equal(cb[2].recorder, "丙");
+	assert_string_equal(cb[3].recorder, "丁");
+	assert_int_equal(f->set.superseded, 1);
+}
+
 static void test_ingest__rejects_a_field_over_the_limit(void **state)
 {
 	struct fixture *f = *state;
@@ -490,6 +568,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(test_ingest__applies_reject_reasons_in_order),
+		T(test_ingest__an_extra_empty_field_is_field_count),
+		T(test_ingest__a_type_column_makes_a_ticket_export),
+		T(test_ingest__records_on_one_line_keep_their_order),
 		T(test_ingest__rejects_a_field_over_the_limit),
 		T(test_ingest__later_update_time_wins_then_file_then_line),
 		T(test_ingest__rejected_rows_supersede_nothing),

@@ -193,7 +193,7 @@ static bool has_anomaly(const struct fixture *f, const char *id, int kind)
 static void test_metrics__week_is_monday_to_sunday_in_china_time(void **state)
 {
 	struct fixture *f = *state;
-	char s[20];
+	char s[CHTIME_BUF];
 
 	/* Sunday 23:59:59 of W46, Monday 00:00 and Sunday 23:59:59 of W47,
 	 * Monday 00:00 of W48. */
