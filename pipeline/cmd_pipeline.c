@@ -230,7 +230,9 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 
 	chtime_format_week(job->week, week);
 	diag_init(&d);
-	d.stream = o->quiet ? NULL : stderr;
+	/* --quiet keeps errors: a failed PDF must still say why. */
+	d.stream = stderr;
+	d.min_level = o->quiet ? DIAG_ERROR : DIAG_NOTE;
 	metrics_init(&m);
 	sample_init(&s);
 
