@@ -461,16 +461,6 @@ const char *pipeline_week_status(const struct week_job *j)
 	}
 }
 
-static void add_json_string(struct buf *b, const char *s)
-{
-	cJSON *j = cJSON_CreateString(s);
-	char *text = cJSON_PrintUnformatted(j);
-
-	buf_adds(b, text);
-	free(text);
-	cJSON_Delete(j);
-}
-
 static void file_sha256(const char *path, char hex[65])
 {
 	struct sha256_ctx ctx;
@@ -503,13 +493,13 @@ static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
 	chtime_format(o->as_of, as_of);
 	file_sha256(cfg->path ? cfg->path : "", cfg_digest);
 	buf_adds(&b, "{\n  \"schema\": \"huifang.run/1\",\n  \"version\": ");
-	add_json_string(&b, HUIFANG_VERSION);
+	buf_add_json_string(&b, HUIFANG_VERSION);
 	buf_addf(&b, ",\n  \"as_of\": \"%s\",\n  \"seed\": ", as_of);
-	add_json_string(&b, o->seed ? o->seed : cfg->seed);
+	buf_add_json_string(&b, o->seed ? o->seed : cfg->seed);
 	buf_adds(&b, ",\n  \"config\": {\"path\": ");
-	add_json_string(&b, cfg->path ? cfg->path : "");
+	buf_add_json_string(&b, cfg->path ? cfg->path : "");
 	buf_adds(&b, ", \"sha256\": ");
-	add_json_string(&b, cfg_digest);
+	buf_add_json_string(&b, cfg_digest);
 	buf_adds(&b, "},\n  \"weeks\": [");
 	for (i = 0; i < njobs; i++) {
 		chtime_format_week(jobs[i].week, week);
@@ -519,7 +509,7 @@ static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
 			 pipeline_week_status(&jobs[i]));
 	}
 	buf_adds(&b, "\n  ],\n  \"input\": {\n    \"folder\": ");
-	add_json_string(&b, o->input);
+	buf_add_json_string(&b, o->input);
 	buf_addf(&b, ",\n    \"files\": %zu, \"rows_read\": %zu, "
 		 "\"accepted\": %zu, \"rejected\": %zu, \"superseded\": %zu,\n"
 		 "    \"list\": [", sum->files, sum->rows_read, sum->accepted,
@@ -530,10 +520,10 @@ static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
 						     "unrecognised" };
 
 		buf_addf(&b, "%s\n      {\"name\": ", i ? "," : "");
-		add_json_string(&b, f->name);
+		buf_add_json_string(&b, f->name);
 		buf_addf(&b, ", \"kind\": \"%s\", \"encoding\": ",
 			 kinds[f->kind < 3 ? f->kind : 2]);
-		add_json_string(&b, f->encoding ? f->encoding : "");
+		buf_add_json_string(&b, f->encoding ? f->encoding : "");
 		buf_addf(&b, ", \"size\": %llu, \"sha256\": \"%s\", "
 			 "\"rows_read\": %zu, \"accepted\": %zu, "
 			 "\"rejected\": %zu, \"superseded\": %zu}",
