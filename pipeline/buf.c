@@ -142,3 +142,44 @@ void buf_add_double(struct buf *b, double v)
 	}
 	buf_adds(b, tmp);
 }
+
+void buf_add_json_string(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+
+	buf_addch(b, '"');
+	while (*p) {
+		const unsigned char *start = p;
+
+		/* Copy runs of plain bytes at once; stop at what needs care. */
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		buf_add(b, start, (size_t)(p - start));
+		if (!*p)
+			break;
+		switch (*p) {
+		case '"':
+			buf_add(b, "\\\"", 2);
+			break;
+		case '\\':
+			buf_add(b, "\\\\", 2);
+			break;
+		case '\n':
+			buf_add(b, "\\n", 2);
+			break;
+		case '\r':
+			buf_add(b, "\\r", 2);
+			break;
+		case '\t':
+			buf_add(b, "\\t", 2);
+			break;
+		default:
+			buf_add(b, "\\u00", 4);
+			buf_addch(b, hex[*p >> 4]);
+			buf_addch(b, hex[*p & 15]);
+		}
+		p++;
+	}
+	buf_addch(b, '"');
+}

@@ -45,4 +45,11 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
  */
 void buf_add_double(struct buf *b, double v);
 
+/*
+ * Appends s (UTF-8, NUL-terminated) as a JSON string literal with its
+ * quotes: " and \ escaped, \n \r \t by name, other control characters
+ * as \u00XX. Every JSON artifact huifang writes uses this one escaper.
+ */
+void buf_add_json_string(struct buf *b, const char *s);
+
 #endif

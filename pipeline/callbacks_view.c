@@ -48,42 +48,15 @@ static int cmp_row(const void *a, const void *b)
 	return (x->cb > y->cb) - (x->cb < y->cb);
 }
 
-static void json_string(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-
-	buf_addch(b, '"');
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			buf_addch(b, '\\');
-			buf_addch(b, *p);
-		} else if (*p == '\n') {
-			buf_add(b, "\\n", 2);
-		} else if (*p == '\r') {
-			buf_add(b, "\\r", 2);
-		} else if (*p == '\t') {
-			buf_add(b, "\\t", 2);
-		} else if (*p < 0x20) {
-			buf_add(b, "\\u00", 4);
-			buf_addch(b, hex[*p >> 4]);
-			buf_addch(b, hex[*p & 15]);
-		} else {
-			buf_addch(b, *p);
-		}
-	}
-	buf_addch(b, '"');
-}
-
 /* ", "key": "value"" (or without the comma for the first key). */
 static void field(struct buf *b, const char *key, const char *value,
 		  int first)
 {
 	if (!first)
 		buf_add(b, ", ", 2);
-	json_string(b, key);
+	buf_add_json_string(b, key);
 	buf_add(b, ": ", 2);
-	json_string(b, value);
+	buf_add_json_string(b, value);
 }
 
 static void write_row(struct buf *out, const struct row *r,
@@ -173,7 +146,7 @@ void callbacks_view_write_json(const struct metrics *m,
 
 	chtime_format_week(m->week, week);
 	buf_adds(out, "{\n  \"schema\": \"huifang.callbacks/1\",\n  \"week\": ");
-	json_string(out, week);
+	buf_add_json_string(out, week);
 	buf_adds(out, ",\n  \"masked\": ");
 	buf_adds(out, cfg->mask_names || cfg->mask_free_text ? "true" : "false");
 	buf_adds(out, ",\n  \"rows\": [");

@@ -1,6 +1,13 @@
 /*
  * cmd_pipeline.c - ingest, metrics, sample and render, as 'run' and
- * 'nightly' drive them (see cmd_pipeline.h).
+ * 'nightly' drive them, and one step at a time, as the stage commands
+ * drive them (see cmd_pipeline.h).
+ *
+ * Each step has one implementation: week_write() does the metrics, sample
+ * and PDF steps of a week (all of them for a run, one for a stage
+ * command), ingest_step() what 'huifang ingest' writes, render_site() the
+ * site. That is what makes ingest; metrics; sample; render write the same
+ * bytes as one run (tests/e2e/stages.sh).
  *
  * The order of work keeps the promise that a reader never sees half a
  * report: every week's files are written into a staging folder and the
@@ -11,12 +18,15 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -29,6 +39,7 @@
 #include "metrics.h"
 #include "outfile.h"
 #include "paths.h"
+#include "records.h"
 #include "rejects.h"
 #include "retention.h"
 #include "render.h"
@@ -37,6 +48,22 @@
 #include "weekdir.h"
 #include "xalloc.h"
 #include "banned.h"
+
+static struct pipeline_hooks hooks;
+
+void pipeline_set_hooks(const struct pipeline_hooks *h)
+{
+	if (h)
+		hooks = *h;
+	else
+		memset(&hooks, 0, sizeof(hooks));
+}
+
+static void progress(const char *stage, unsigned done, unsigned total)
+{
+	if (hooks.progress)
+		hooks.progress(stage, done, total, hooks.arg);
+}
 
 double pipeline_clock(void)
 {
@@ -88,13 +115,102 @@ static cJSON *parse_buf(const struct buf *b)
 	return cJSON_ParseWithLength(b->s, b->len);
 }
 
+/* Reads dir/name as JSON; NULL if absent or unreadable. */
+static cJSON *read_json(const char *dir, const char *name)
+{
+	struct buf path = BUF_INIT, data = BUF_INIT;
+	char chunk[65536];
+	cJSON *j = NULL;
+	FILE *f;
+	size_t n;
+
+	buf_addf(&path, "%s/%s", dir, name);
+	f = fopen(path.s, "rb");
+	if (!f)
+		goto out;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&data, chunk, n);
+	if (!ferror(f))
+		j = cJSON_ParseWithLength(data.s, data.len);
+	fclose(f);
+out:
+	buf_release(&path);
+	buf_release(&data);
+	return j;
+}
+
+/* Removes a carried-over file from the staging folder, if it is there. */
+static int drop_staged(const struct weekdir *wd, const char *name)
+{
+	struct buf path = BUF_INIT;
+	int ret = 0;
+
+	buf_addf(&path, "%s/%s", wd->stage_path, name);
+	if (unlink(path.s) < 0 && errno != ENOENT) {
+		fprintf(stderr, "huifang: cannot remove %s: %s\n", path.s,
+			strerror(errno));
+		ret = -1;
+	}
+	buf_release(&path);
+	return ret;
+}
+
 /*
- * One week: metrics.json, records.json, samples.json and the audit CSVs,
- * the PDFs; all into a staging folder that is then published.
+ * The week's artifacts a render step reads when metrics did not run in
+ * this process: metrics.json (required), samples.json and records.json
+ * from the published week folder. Fills job->provisional and *as_of from
+ * metrics.json. Returns 0 or a sysexits code after saying why.
  */
-static int run_week(const struct cmd_opts *o, const struct config *cfg,
-		    const struct ticket_set *set, const char *templates,
-		    struct week_job *job, struct run_summary *sum)
+static int load_week_artifacts(const struct cmd_opts *o, const char *week,
+			       struct week_job *job, int64_t *as_of,
+			       cJSON **jm, cJSON **js, cJSON **jr)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT;
+	const cJSON *v;
+	int ret = EX_NOINPUT;
+
+	buf_addf(&dir, "%s/weeks/%s", o->output, week);
+	buf_addf(&path, "%s/metrics.json", dir.s);
+	if (access(path.s, F_OK) < 0) {
+		fprintf(stderr, "huifang: no %s; run 'huifang metrics --week "
+			"%s' first\n", path.s, week);
+		goto out;
+	}
+	*jm = read_json(dir.s, "metrics.json");
+	v = cJSON_GetObjectItemCaseSensitive(*jm, "as_of");
+	if (!*jm || !cJSON_IsString(v) ||
+	    chtime_parse(v->valuestring, strlen(v->valuestring), as_of) < 0) {
+		fprintf(stderr, "huifang: %s: %s; run 'huifang metrics --week "
+			"%s' again\n", path.s, *jm ? "no valid as_of" :
+			"unreadable or not JSON", week);
+		goto out;
+	}
+	job->provisional = cJSON_IsTrue(
+		cJSON_GetObjectItemCaseSensitive(*jm, "provisional"));
+	*js = read_json(dir.s, "samples.json");
+	*jr = read_json(dir.s, "records.json");
+	ret = 0;
+out:
+	buf_release(&dir);
+	buf_release(&path);
+	return ret;
+}
+
+/*
+ * One week, the steps asked for: metrics.json and records.json
+ * (STEP_METRICS), samples.json and the audit CSVs (STEP_SAMPLE), the PDFs
+ * (STEP_PDF); all into a staging folder that is then published. When not
+ * every step runs, the staging folder starts as a copy of the week folder
+ * (weekdir_carry_over), so the files of the other steps stay. set may be
+ * NULL when only STEP_PDF is asked for: the PDFs are then drawn from the
+ * artifacts in the week folder. A complete week is marked issued only
+ * together with its PDFs; rewriting metrics or samples of a week drops a
+ * carried-over mark, since the PDFs no longer vouch for them.
+ */
+static int week_write(const struct cmd_opts *o, const struct config *cfg,
+		      const struct ticket_set *set, const char *templates,
+		      unsigned steps, struct week_job *job,
+		      struct run_summary *sum)
 {
 	struct metrics m;
 	struct samples s;
@@ -105,7 +221,8 @@ static int run_week(const struct cmd_opts *o, const struct config *cfg,
 	struct week_view view = { NULL, NULL, NULL };
 	cJSON *jm = NULL, *js = NULL, *jr = NULL;
 	struct weekdir wd;
-	bool staged = false;
+	bool staged = false, computed = steps & (STEP_METRICS | STEP_SAMPLE);
+	int64_t as_of = o->as_of;
 	char week[16];
 	double t0;
 	size_t i;
@@ -113,7 +230,9 @@ static int run_week(const struct cmd_opts *o, const struct config *cfg,
 
 	chtime_format_week(job->week, week);
 	diag_init(&d);
-	d.stream = o->quiet ? NULL : stderr;
+	/* --quiet keeps errors: a failed PDF must still say why. */
+	d.stream = stderr;
+	d.min_level = o->quiet ? DIAG_ERROR : DIAG_NOTE;
 	metrics_init(&m);
 	sample_init(&s);
 
@@ -124,19 +243,30 @@ static int run_week(const struct cmd_opts *o, const struct config *cfg,
 		goto out;
 	}
 
-	t0 = pipeline_clock();
-	if (metrics_compute(set, cfg, job->week, o->as_of, &m, &d) < 0)
-		goto out;
-	m.provisional = job->provisional || m.provisional;
-	metrics_write_json(&m, set, cfg, &metrics_json);
-	callbacks_view_write_json(&m, set, cfg, &records_json);
-	sum->times.metrics += pipeline_clock() - t0;
-
-	t0 = pipeline_clock();
-	if (sample_draw(&m, cfg, o->seed, &s, &d) < 0)
-		goto out;
-	sample_write_json(&s, &m, &samples_json);
-	sum->times.sample += pipeline_clock() - t0;
+	if (computed) {
+		t0 = pipeline_clock();
+		if (metrics_compute(set, cfg, job->week, o->as_of, &m, &d) < 0)
+			goto out;
+		m.provisional = job->provisional || m.provisional;
+		metrics_write_json(&m, set, cfg, &metrics_json);
+		callbacks_view_write_json(&m, set, cfg, &records_json);
+		sum->times.metrics += pipeline_clock() - t0;
+	}
+	if (steps & STEP_SAMPLE) {
+		t0 = pipeline_clock();
+		if (sample_draw(&m, cfg, o->seed, &s, &d) < 0) {
+			ret = EX_CONFIG;
+			goto out;
+		}
+		sample_write_json(&s, &m, &samples_json);
+		sum->times.sample += pipeline_clock() - t0;
+	}
+	if (!computed) {
+		ret = load_week_artifacts(o, week, job, &as_of, &jm, &js, &jr);
+		if (ret)
+			goto out;
+		ret = EX_SOFTWARE;
+	}
 
 	if (weekdir_begin(&wd, o->output, week, &err) < 0) {
 		fprintf(stderr, "huifang: cannot write %s\n", err.s);
@@ -145,42 +275,57 @@ static int run_week(const struct cmd_opts *o, const struct config *cfg,
 	}
 	staged = true;
 	ret = EX_CANTCREAT;
-	if (write_file(wd.stage_path, "metrics.json", &metrics_json) < 0 ||
-	    write_file(wd.stage_path, "records.json", &records_json) < 0 ||
-	    write_file(wd.stage_path, "samples.json", &samples_json) < 0)
+	if (steps != STEP_ALL && weekdir_carry_over(&wd, &err) < 0) {
+		fprintf(stderr, "huifang: cannot carry %s over: %s\n", week,
+			err.s);
 		goto out;
-	for (i = 0; i < s.nlevels; i++) {
-		buf_reset(&csv);
-		buf_reset(&name);
-		sample_write_csv(&s, i, set, cfg, &csv);
-		buf_addf(&name, "抽查表-%s.csv", cfg->levels[i].id);
-		if (write_file(wd.stage_path, name.s, &csv) < 0)
+	}
+	if (computed && drop_staged(&wd, WEEKDIR_ISSUED_MARK) < 0)
+		goto out;
+	if ((steps & STEP_METRICS) &&
+	    (write_file(wd.stage_path, "metrics.json", &metrics_json) < 0 ||
+	     write_file(wd.stage_path, "records.json", &records_json) < 0))
+		goto out;
+	if (steps & STEP_SAMPLE) {
+		if (write_file(wd.stage_path, "samples.json", &samples_json) < 0)
 			goto out;
+		for (i = 0; i < s.nlevels; i++) {
+			buf_reset(&csv);
+			buf_reset(&name);
+			sample_write_csv(&s, i, set, cfg, &csv);
+			buf_addf(&name, "抽查表-%s.csv", cfg->levels[i].id);
+			if (write_file(wd.stage_path, name.s, &csv) < 0)
+				goto out;
+		}
 	}
 
-	t0 = pipeline_clock();
-	jm = parse_buf(&metrics_json);
-	js = parse_buf(&samples_json);
-	jr = parse_buf(&records_json);
-	if (!jm || !js || !jr) {
-		fprintf(stderr, "huifang: internal error: an artifact of %s "
-			"does not parse\n", week);
-		ret = EX_SOFTWARE;
-		goto out;
-	}
-	view.metrics = jm;
-	view.samples = js;
-	view.records = jr;
-	if (render_pdf_week(&view, cfg, templates, wd.stage_path, &d) < 0) {
-		ret = EX_CANTCREAT;
-		goto out;
-	}
-	sum->times.render_pdf += pipeline_clock() - t0;
-
-	if (!job->provisional &&
-	    weekdir_mark_issued(&wd, o->as_of, &err) < 0) {
-		fprintf(stderr, "huifang: cannot write %s\n", err.s);
-		goto out;
+	if (steps & STEP_PDF) {
+		t0 = pipeline_clock();
+		if (computed) {
+			jm = parse_buf(&metrics_json);
+			js = parse_buf(&samples_json);
+			jr = parse_buf(&records_json);
+			if (!jm || !js || !jr) {
+				fprintf(stderr, "huifang: internal error: an "
+					"artifact of %s does not parse\n", week);
+				ret = EX_SOFTWARE;
+				goto out;
+			}
+		}
+		view.metrics = jm;
+		view.samples = js;
+		view.records = jr;
+		if (render_pdf_week(&view, cfg, templates, wd.stage_path,
+				    &d) < 0) {
+			ret = EX_CANTCREAT;
+			goto out;
+		}
+		sum->times.render_pdf += pipeline_clock() - t0;
+		if (!job->provisional &&
+		    weekdir_mark_issued(&wd, as_of, &err) < 0) {
+			fprintf(stderr, "huifang: cannot write %s\n", err.s);
+			goto out;
+		}
 	}
 	staged = false;
 	if (weekdir_publish(&wd, &err) < 0) {
@@ -208,30 +353,6 @@ out:
 	buf_release(&name);
 	buf_release(&err);
 	return ret;
-}
-
-/* Reads dir/name as JSON; NULL if absent or unreadable. */
-static cJSON *read_json(const char *dir, const char *name)
-{
-	struct buf path = BUF_INIT, data = BUF_INIT;
-	char chunk[65536];
-	cJSON *j = NULL;
-	FILE *f;
-	size_t n;
-
-	buf_addf(&path, "%s/%s", dir, name);
-	f = fopen(path.s, "rb");
-	if (!f)
-		goto out;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&data, chunk, n);
-	if (!ferror(f))
-		j = cJSON_ParseWithLength(data.s, data.len);
-	fclose(f);
-out:
-	buf_release(&path);
-	buf_release(&data);
-	return j;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -340,16 +461,6 @@ const char *pipeline_week_status(const struct week_job *j)
 	}
 }
 
-static void add_json_string(struct buf *b, const char *s)
-{
-	cJSON *j = cJSON_CreateString(s);
-	char *text = cJSON_PrintUnformatted(j);
-
-	buf_adds(b, text);
-	free(text);
-	cJSON_Delete(j);
-}
-
 static void file_sha256(const char *path, char hex[65])
 {
 	struct sha256_ctx ctx;
@@ -382,13 +493,13 @@ static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
 	chtime_format(o->as_of, as_of);
 	file_sha256(cfg->path ? cfg->path : "", cfg_digest);
 	buf_adds(&b, "{\n  \"schema\": \"huifang.run/1\",\n  \"version\": ");
-	add_json_string(&b, HUIFANG_VERSION);
+	buf_add_json_string(&b, HUIFANG_VERSION);
 	buf_addf(&b, ",\n  \"as_of\": \"%s\",\n  \"seed\": ", as_of);
-	add_json_string(&b, o->seed ? o->seed : cfg->seed);
+	buf_add_json_string(&b, o->seed ? o->seed : cfg->seed);
 	buf_adds(&b, ",\n  \"config\": {\"path\": ");
-	add_json_string(&b, cfg->path ? cfg->path : "");
+	buf_add_json_string(&b, cfg->path ? cfg->path : "");
 	buf_adds(&b, ", \"sha256\": ");
-	add_json_string(&b, cfg_digest);
+	buf_add_json_string(&b, cfg_digest);
 	buf_adds(&b, "},\n  \"weeks\": [");
 	for (i = 0; i < njobs; i++) {
 		chtime_format_week(jobs[i].week, week);
@@ -398,7 +509,7 @@ static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
 			 pipeline_week_status(&jobs[i]));
 	}
 	buf_adds(&b, "\n  ],\n  \"input\": {\n    \"folder\": ");
-	add_json_string(&b, o->input);
+	buf_add_json_string(&b, o->input);
 	buf_addf(&b, ",\n    \"files\": %zu, \"rows_read\": %zu, "
 		 "\"accepted\": %zu, \"rejected\": %zu, \"superseded\": %zu,\n"
 		 "    \"list\": [", sum->files, sum->rows_read, sum->accepted,
@@ -409,10 +520,10 @@ static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
 						     "unrecognised" };
 
 		buf_addf(&b, "%s\n      {\"name\": ", i ? "," : "");
-		add_json_string(&b, f->name);
+		buf_add_json_string(&b, f->name);
 		buf_addf(&b, ", \"kind\": \"%s\", \"encoding\": ",
 			 kinds[f->kind < 3 ? f->kind : 2]);
-		add_json_string(&b, f->encoding ? f->encoding : "");
+		buf_add_json_string(&b, f->encoding ? f->encoding : "");
 		buf_addf(&b, ", \"size\": %llu, \"sha256\": \"%s\", "
 			 "\"rows_read\": %zu, \"accepted\": %zu, "
 			 "\"rejected\": %zu, \"superseded\": %zu}",
@@ -471,33 +582,38 @@ static void report_ingest(const struct cmd_opts *o,
 			set->rejected, o->output);
 }
 
-int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
-		 struct week_job *jobs, size_t njobs, struct run_summary *sum)
+/*
+ * What every command that writes under o->output does first: find the
+ * templates (when it renders), set the umask, take the run lock and clear
+ * what killed runs left. 0 or a sysexits code after saying why; lk and
+ * *templates are the caller's to release either way.
+ */
+static int begin_output(const struct cmd_opts *o, const struct config *cfg,
+			bool renders, struct lock *lk, char **templates)
 {
-	struct ticket_set set;
-	struct ingest_opts io;
-	struct diag d;
-	struct buf b = BUF_INIT, err = BUF_INIT;
-	char *templates = NULL;
-	struct lock lk = { -1, NULL, false };
-	double start = pipeline_clock(), t0;
-	size_t i;
-	int ret = 0, r;
+	struct buf err = BUF_INIT;
+	int ret = 0;
 
-	memset(sum, 0, sizeof(*sum));
-	ticket_set_init(&set);
-	diag_init(&d);
-
-	if (paths_templates_dir(cfg, &templates, &err) < 0) {
+	if (renders && paths_templates_dir(cfg, templates, &err) < 0) {
 		fprintf(stderr, "huifang: %s\n", err.s);
+		ret = EX_CONFIG;
+		goto out;
+	}
+	/*
+	 * A font that is not there would fail every PDF after the lock and
+	 * the ingest: say so at once, as the configuration error it is.
+	 */
+	if (renders && cfg->font_path && access(cfg->font_path, R_OK) < 0) {
+		fprintf(stderr, "huifang: pdf.font_path '%s': %s\n",
+			cfg->font_path, strerror(errno));
 		ret = EX_CONFIG;
 		goto out;
 	}
 	/* Reports carry personal data: files are created under cfg->umask. */
 	umask((mode_t)cfg->umask);
-	if (lock_acquire(&lk, o->output, (int64_t)time(NULL), &err) < 0) {
+	if (lock_acquire(lk, o->output, (int64_t)time(NULL), &err) < 0) {
 		fprintf(stderr, "huifang: %s\n", err.s);
-		ret = lk.busy ? EX_TEMPFAIL : EX_CANTCREAT;
+		ret = lk->busy ? EX_TEMPFAIL : EX_CANTCREAT;
 		goto out;
 	}
 	if (weekdir_cleanup(o->output, &err) < 0) {
@@ -505,39 +621,115 @@ int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
 		ret = EX_CANTCREAT;
 		goto out;
 	}
+out:
+	buf_release(&err);
+	return ret;
+}
 
-	t0 = pipeline_clock();
+/*
+ * The ingest step of a run: the exports into set, then rejects.csv and
+ * the records/ artifact, the same files 'huifang ingest' writes, so that a
+ * later stage command can re-run one step over what this run read.
+ */
+static int ingest_step(const struct cmd_opts *o, const struct config *cfg,
+		       struct ticket_set *set, struct run_summary *sum)
+{
+	struct ingest_opts io;
+	struct diag d;
+	struct buf b = BUF_INIT, err = BUF_INIT;
+	double t0 = pipeline_clock();
+	size_t i;
+	int ret = EX_NOINPUT;
+
+	diag_init(&d);
 	io.input_dir = o->input;
 	io.encoding = o->encoding ? o->encoding : cfg->encoding;
-	if (ingest_run(&io, cfg, &set, &d) < 0) {
-		ret = EX_NOINPUT;
+	if (ingest_run(&io, cfg, set, &d) < 0) {
+		diag_print(stderr, &d);
 		goto out;
 	}
 	sum->times.ingest = pipeline_clock() - t0;
-	report_ingest(o, &set, &d);
-	sum->files = set.files_recognised;
-	sum->rows_read = set.rows_read;
-	sum->accepted = set.accepted;
-	sum->rejected = set.rejected;
-	sum->superseded = set.superseded;
-	if (!set.files_recognised) {
+	report_ingest(o, set, &d);
+	sum->files = set->files_recognised;
+	sum->rows_read = set->rows_read;
+	sum->accepted = set->accepted;
+	sum->rejected = set->rejected;
+	sum->superseded = set->superseded;
+	/*
+	 * An export that exists but cannot be read would leave the reports
+	 * silently short of its rows: that is an input failure, reported
+	 * before anything is written, not an unrecognised file.
+	 */
+	for (i = 0; i < set->nfiles; i++) {
+		int fd;
+
+		if (set->files[i].kind != FILE_UNRECOGNISED)
+			continue;
+		fd = open(set->files[i].path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "huifang: cannot read %s: %s\n",
+				set->files[i].path, strerror(errno));
+			goto out;
+		}
+		close(fd);
+	}
+	if (!set->files_recognised) {
 		fprintf(stderr, "huifang: no ticket or callback export in %s\n",
 			o->input);
-		ret = EX_NOINPUT;
 		goto out;
 	}
+	ret = EX_CANTCREAT;
+	rejects_format(set, &b);
+	if (write_file(o->output, "rejects.csv", &b) < 0)
+		goto out;
+	buf_reset(&b);
+	buf_addf(&b, "%s/records", o->output);
+	if (records_write(set, b.s, &err) < 0) {
+		fprintf(stderr, "huifang: cannot write %s\n", err.s);
+		goto out;
+	}
+	ret = 0;
+out:
+	diag_release(&d);
+	buf_release(&b);
+	buf_release(&err);
+	return ret;
+}
 
-	rejects_format(&set, &b);
-	if (write_file(o->output, "rejects.csv", &b) < 0) {
-		ret = EX_CANTCREAT;
+int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
+		 struct week_job *jobs, size_t njobs, struct run_summary *sum)
+{
+	struct ticket_set set;
+	char *templates = NULL;
+	struct lock lk = { -1, NULL, false };
+	double start = pipeline_clock(), t0;
+	size_t i;
+	int ret, r;
+
+	memset(sum, 0, sizeof(*sum));
+	ticket_set_init(&set);
+
+	ret = begin_output(o, cfg, true, &lk, &templates);
+	if (ret)
 		goto out;
-	}
+	progress("ingest", 0, (unsigned)njobs + 2);
+	ret = ingest_step(o, cfg, &set, sum);
+	if (ret)
+		goto out;
 
 	for (i = 0; i < njobs; i++) {
-		r = run_week(o, cfg, &set, templates, &jobs[i], sum);
+		progress("weeks", (unsigned)i + 1, (unsigned)njobs + 2);
+		r = week_write(o, cfg, &set, templates, STEP_ALL, &jobs[i],
+			       sum);
 		if (r && !ret)
 			ret = r;
 	}
+	if (hooks.after_weeks) {
+		r = hooks.after_weeks(o, hooks.arg);
+		if (r && !ret)
+			ret = r;
+	}
+	progress("site", (unsigned)njobs + 1, (unsigned)njobs + 2);
 	t0 = pipeline_clock();
 	r = render_site(o, cfg, templates);
 	sum->times.render_html += pipeline_clock() - t0;
@@ -550,10 +742,122 @@ int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
 		ret = EX_DATAERR;
 out:
 	ticket_set_release(&set);
-	diag_release(&d);
-	buf_release(&b);
-	buf_release(&err);
 	free(templates);
 	lock_release(&lk);
 	return ret;
+}
+
+/*
+ * The records 'huifang ingest' (or a run) left in o->output/records/.
+ * 0, or EX_NOINPUT after saying what is missing or broken.
+ */
+static int read_records(const struct cmd_opts *o, struct ticket_set *set,
+			struct run_summary *sum)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT;
+	struct diag d;
+	int ret = EX_NOINPUT;
+
+	diag_init(&d);
+	buf_addf(&dir, "%s/records", o->output);
+	buf_addf(&path, "%s/summary.json", dir.s);
+	if (access(path.s, F_OK) < 0) {
+		fprintf(stderr, "huifang: no ingested records in %s/; run "
+			"'huifang ingest --output %s' first\n", dir.s,
+			o->output);
+		goto out;
+	}
+	if (records_read(set, dir.s, &d) < 0) {
+		diag_print(stderr, &d);
+		fprintf(stderr, "huifang: cannot use the records in %s/; run "
+			"'huifang ingest --output %s' again\n", dir.s,
+			o->output);
+		goto out;
+	}
+	sum->files = set->files_recognised;
+	sum->rows_read = set->rows_read;
+	sum->accepted = set->accepted;
+	sum->rejected = set->rejected;
+	sum->superseded = set->superseded;
+	ret = 0;
+out:
+	diag_release(&d);
+	buf_release(&dir);
+	buf_release(&path);
+	return ret;
+}
+
+int pipeline_stage(const struct cmd_opts *o, const struct config *cfg,
+		   unsigned steps, struct week_job *job,
+		   struct run_summary *sum)
+{
+	struct ticket_set set;
+	char *templates = NULL;
+	struct lock lk = { -1, NULL, false };
+	bool renders = steps & STEP_PDF;
+	double start = pipeline_clock(), t0;
+	int ret, r;
+
+	memset(sum, 0, sizeof(*sum));
+	ticket_set_init(&set);
+
+	ret = begin_output(o, cfg, renders, &lk, &templates);
+	if (ret)
+		goto out;
+	if (steps & (STEP_METRICS | STEP_SAMPLE)) {
+		t0 = pipeline_clock();
+		ret = read_records(o, &set, sum);
+		if (ret)
+			goto out;
+		sum->times.ingest = pipeline_clock() - t0;
+	}
+	ret = week_write(o, cfg, renders && steps == STEP_PDF ? NULL : &set,
+			 templates, steps, job, sum);
+	if (renders) {
+		t0 = pipeline_clock();
+		r = render_site(o, cfg, templates);
+		sum->times.render_html += pipeline_clock() - t0;
+		if (r && !ret)
+			ret = r;
+	}
+	sum->times.total = pipeline_clock() - start;
+	if (!ret && o->strict && set.rejected)
+		ret = EX_DATAERR;
+out:
+	ticket_set_release(&set);
+	free(templates);
+	lock_release(&lk);
+	return ret;
+}
+
+void pipeline_week_job(const struct cmd_opts *o, struct week_job *job)
+{
+	memset(job, 0, sizeof(*job));
+	if (!o->week || chtime_parse_week(o->week, &job->week) < 0)
+		job->week = chtime_default_week(o->as_of);
+	job->provisional = chtime_week_start(job->week) + SECONDS_PER_WEEK >
+			   o->as_of;
+	job->force = o->force;
+}
+
+int pipeline_refuse_opts(int argc, char **argv, const char *const *names,
+			 const char *why, const char *usage)
+{
+	int i;
+	size_t k, n;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (strncmp(argv[i], "--", 2))
+			continue;
+		for (k = 0; names[k]; k++) {
+			n = strlen(names[k]);
+			if (strncmp(argv[i] + 2, names[k], n) ||
+			    (argv[i][2 + n] && argv[i][2 + n] != '='))
+				continue;
+			fprintf(stderr, "huifang %s: --%s does not apply: %s\n%s",
+				argv[0], names[k], why, usage);
+			return EX_USAGE;
+		}
+	}
+	return 0;
 }

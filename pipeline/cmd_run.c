@@ -60,6 +60,9 @@ int cmd_run(int argc, char **argv)
 	job.force = o.force;
 	ret = pipeline_run(&o, &cfg, &job, 1, &sum);
 	chtime_format_week(job.week, week);
+	/* A run that never reached its week has said why on stderr. */
+	if (job.status == WEEK_PENDING)
+		goto out;
 	printf("huifang: %s %s, %zu rows, %zu rejected, %.1f s\n", week,
 	       pipeline_week_status(&job), sum.rows_read, sum.rejected,
 	       sum.times.total);

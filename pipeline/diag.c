@@ -54,7 +54,8 @@ static void vreport(struct diag *d, enum diag_level level, const char *file,
 	else if (level == DIAG_WARNING)
 		d->warnings++;
 	if (d->stream) {
-		diag_print_entry(d->stream, &e);
+		if (level >= d->min_level)
+			diag_print_entry(d->stream, &e);
 		entry_release(&e);
 		return;
 	}

@@ -36,6 +36,8 @@ struct diag {
 	 * (the counters still count).
 	 */
 	FILE *stream;
+	/* With a stream: entries below this level are counted, not printed. */
+	enum diag_level min_level;
 };
 
 void diag_init(struct diag *d);

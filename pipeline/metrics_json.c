@@ -53,42 +53,6 @@ static void jw_sep(struct jw *w)
 	w->first = false;
 }
 
-static void json_string(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-
-	buf_addch(b, '"');
-	for (; *p; p++) {
-		switch (*p) {
-		case '"':
-			buf_add(b, "\\\"", 2);
-			break;
-		case '\\':
-			buf_add(b, "\\\\", 2);
-			break;
-		case '\n':
-			buf_add(b, "\\n", 2);
-			break;
-		case '\r':
-			buf_add(b, "\\r", 2);
-			break;
-		case '\t':
-			buf_add(b, "\\t", 2);
-			break;
-		default:
-			if (*p < 0x20) {
-				buf_add(b, "\\u00", 4);
-				buf_addch(b, hex[*p >> 4]);
-				buf_addch(b, hex[*p & 15]);
-			} else {
-				buf_addch(b, *p);
-			}
-		}
-	}
-	buf_addch(b, '"');
-}
-
 static void jw_open(struct jw *w, int ch)
 {
 	jw_sep(w);
@@ -109,7 +73,7 @@ static void jw_close(struct jw *w, int ch)
 static void jw_key(struct jw *w, const char *key)
 {
 	jw_sep(w);
-	json_string(w->b, key);
+	buf_add_json_string(w->b, key);
 	buf_add(w->b, ": ", 2);
 	w->after_key = true;
 }
@@ -118,7 +82,7 @@ static void jw_str(struct jw *w, const char *key, const char *v)
 {
 	jw_key(w, key);
 	jw_sep(w);
-	json_string(w->b, v);
+	buf_add_json_string(w->b, v);
 }
 
 static void jw_size(struct jw *w, const char *key, size_t v)

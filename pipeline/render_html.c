@@ -858,6 +858,17 @@ static void week_crumbs(cJSON *crumbs, const char *week, bool here)
 	crumb(crumbs, week, here ? NULL : "index.html");
 }
 
+/*
+ * Every page of a week carries "week_provisional", copied from its
+ * metrics.json "provisional", for head.mustache's banner under the
+ * breadcrumbs; the index is no page of a week and never gets it.
+ */
+static void week_mark(cJSON *ctx, const cJSON *metrics)
+{
+	put_bool(ctx, "week_provisional",
+		 cJSON_IsTrue(get(metrics, "provisional")));
+}
+
 static int render_week_page(struct site *s, struct week_pages *w,
 			    const char *dir)
 {
@@ -869,6 +880,7 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	buf_addf(&title, "%s 回访周报", w->week);
 	ctx = page_ctx(m, title.s, &crumbs);
 	week_crumbs(crumbs, w->week, true);
+	week_mark(ctx, w->metrics);
 	put_str(ctx, "week", w->week);
 	copy_str(ctx, m, "week_start");
 	copy_str(ctx, m, "week_end");
@@ -956,6 +968,7 @@ static int render_center_page(struct site *s, struct week_pages *w,
 	ctx = page_ctx(w->metrics, title.s, &crumbs);
 	week_crumbs(crumbs, w->week, false);
 	crumb(crumbs, p->center, NULL);
+	week_mark(ctx, w->metrics);
 	put_str(ctx, "week", w->week);
 	put_str(ctx, "center", p->center);
 	cJSON_AddItemToObject(ctx, "kpis", kpis(p->group));
@@ -1041,6 +1054,7 @@ static int render_butler_page(struct site *s, struct week_pages *w,
 	ctx = page_ctx(w->metrics, title.s, &crumbs);
 	week_crumbs(crumbs, w->week, false);
 	crumb(crumbs, p->center, page_href(cp, &href));
+	week_mark(ctx, w->metrics);
 	crumb(crumbs, p->butler, NULL);
 	put_str(ctx, "week", w->week);
 	put_str(ctx, "center", p->center);

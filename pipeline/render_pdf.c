@@ -634,14 +634,27 @@ out:
 	return ret;
 }
 
-/* The document header of the company's forms, on every page. */
+/*
+ * The document header of the company's forms, on every page. For a
+ * provisional week (metrics.json "provisional": true) the header's top
+ * right corner carries the template's "provisional" label in a red box,
+ * so that no page of the form can be mistaken for the week's final one.
+ */
 static int draw_form_headers(struct doc *dc, const char *title)
 {
 	struct render *r = dc->r;
 	struct pdfdoc *pd = &dc->pd;
 	struct buf line = BUF_INIT, page = BUF_INIT, num = BUF_INIT,
 		   total = BUF_INIT;
+	const char *mark = NULL;
+	float mark_w = 0;
 	size_t i;
+
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r->v->metrics,
+							  "provisional"))) {
+		mark = label(dc->t, "provisional");
+		mark_w = pdfdoc_width(pd, mark, strlen(mark), 9) + 10;
+	}
 
 	buf_addf(&total, "%zu", pd->npages);
 	for (i = 0; i < pd->npages; i++) {
@@ -680,6 +693,12 @@ static int draw_form_headers(struct doc *dc, const char *title)
 			       PDF_RIGHT, page.s);
 		pdfdoc_line(pd, MARGIN, y - 55, w - MARGIN, y - 55, 0x333333,
 			    0.8f, 0);
+		if (mark) {
+			pdfdoc_rect(pd, w - MARGIN - mark_w, y - 16, mark_w, 15,
+				    0xFDECEA, 0xC0392B, 1);
+			pdfdoc_text_in(pd, w - MARGIN - mark_w, y - 12, mark_w,
+				       9, PDF_CENTER, mark);
+		}
 	}
 	buf_release(&line);
 	buf_release(&page);

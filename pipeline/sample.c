@@ -469,34 +469,6 @@ out:
 
 /* ---- samples.json ---- */
 
-static void json_string(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	buf_addch(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			buf_addch(b, '\\');
-			buf_addch(b, c);
-		} else if (c == '\n') {
-			buf_adds(b, "\\n");
-		} else if (c == '\r') {
-			buf_adds(b, "\\r");
-		} else if (c == '\t') {
-			buf_adds(b, "\\t");
-		} else if (c < 0x20 || c == 0x7f) {
-			buf_adds(b, "\\u00");
-			buf_addch(b, hex[c >> 4]);
-			buf_addch(b, hex[c & 0xf]);
-		} else {
-			buf_addch(b, c);
-		}
-	}
-	buf_addch(b, '"');
-}
-
 static const char *stratum_kind_name(enum stratum s)
 {
 	switch (s) {
@@ -566,7 +538,7 @@ static void json_time(struct buf *b, int64_t t)
 		return;
 	}
 	chtime_format(t, text);
-	json_string(b, text);
+	buf_add_json_string(b, text);
 }
 
 /* "key": value, for a string value. */
@@ -575,7 +547,7 @@ static void json_member(struct buf *b, const char *key, const char *value)
 	buf_adds(b, ", \"");
 	buf_adds(b, key);
 	buf_adds(b, "\": ");
-	json_string(b, value);
+	buf_add_json_string(b, value);
 }
 
 /*
@@ -620,19 +592,19 @@ static void write_item(struct buf *b, const struct samples *smp,
 	int k, first = 1;
 
 	buf_adds(b, "{\"ticket\": ");
-	json_string(b, it->ticket->id);
+	buf_add_json_string(b, it->ticket->id);
 	buf_adds(b, ", \"stratum\": ");
-	json_string(b, s->name);
+	buf_add_json_string(b, s->name);
 	buf_adds(b, ", \"type\": ");
-	json_string(b, ticket_type_name[it->ticket->type]);
+	buf_add_json_string(b, ticket_type_name[it->ticket->type]);
 	buf_adds(b, ", \"subtype\": ");
-	json_string(b, it->ticket->subtype[0] ? it->ticket->subtype :
+	buf_add_json_string(b, it->ticket->subtype[0] ? it->ticket->subtype :
 						 UNCLASSIFIED);
 	buf_adds(b, ", \"reason\": ");
 	item_why(&why, l, it);
-	json_string(b, why.s);
+	buf_add_json_string(b, why.s);
 	buf_adds(b, ", \"rule\": ");
-	json_string(b, it->reason == SAMPLE_BY_KEY ? "key" : "must_include");
+	buf_add_json_string(b, it->reason == SAMPLE_BY_KEY ? "key" : "must_include");
 	if (it->reason == SAMPLE_MUST_INCLUDE) {
 		buf_adds(b, ", \"signals\": [");
 		for (k = 0; k < ANOM_COUNT; k++) {
@@ -640,7 +612,7 @@ static void write_item(struct buf *b, const struct samples *smp,
 				continue;
 			if (!first)
 				buf_adds(b, ", ");
-			json_string(b, risk_key[k]);
+			buf_add_json_string(b, risk_key[k]);
 			first = 0;
 		}
 		buf_addch(b, ']');
@@ -648,7 +620,7 @@ static void write_item(struct buf *b, const struct samples *smp,
 			buf_reset(&why);
 			rule_text(&why, it->rule);
 			buf_adds(b, ", \"must_include\": ");
-			json_string(b, why.s);
+			buf_add_json_string(b, why.s);
 		}
 	}
 	buf_addf(b, ", \"rank\": %zu, \"n\": %zu, \"N\": %zu, \"key\": ",
@@ -663,14 +635,14 @@ static void write_item(struct buf *b, const struct samples *smp,
 static void write_stratum(struct buf *b, const struct sample_stratum *s)
 {
 	buf_adds(b, "{\"stratum\": ");
-	json_string(b, s->name);
+	buf_add_json_string(b, s->name);
 	if (s->center) {
 		buf_adds(b, ", \"center\": ");
-		json_string(b, s->center);
+		buf_add_json_string(b, s->center);
 	}
 	if (s->butler) {
 		buf_adds(b, ", \"butler\": ");
-		json_string(b, s->butler);
+		buf_add_json_string(b, s->butler);
 	}
 	buf_addf(b, ", \"population\": %zu, \"n\": %zu", s->population, s->n);
 	if (s->code_letter)
@@ -687,16 +659,16 @@ static void write_level(struct buf *b, const struct samples *smp,
 	size_t i;
 
 	buf_adds(b, "    {\n      \"id\": ");
-	json_string(b, l->id);
+	buf_add_json_string(b, l->id);
 	buf_adds(b, ",\n      \"label\": ");
-	json_string(b, l->label);
+	buf_add_json_string(b, l->label);
 	buf_adds(b, ",\n      \"stratify_by\": ");
-	json_string(b, stratum_kind_name(l->stratum));
+	buf_add_json_string(b, stratum_kind_name(l->stratum));
 	buf_adds(b, ",\n      \"size\": ");
 	if (l->size == SIZE_GB2828_II) {
-		json_string(b, "gb2828-II");
+		buf_add_json_string(b, "gb2828-II");
 	} else {
-		json_string(b, "rate");
+		buf_add_json_string(b, "rate");
 		buf_adds(b, ",\n      \"rate\": ");
 		buf_add_double(b, l->rate);
 	}
@@ -728,15 +700,15 @@ void sample_write_json(const struct samples *s, const struct metrics *m,
 	/* week_end in the artifacts is the Sunday, inclusive (SPEC §8.12). */
 	chtime_format_date(m->week_end - 1, end);
 	buf_adds(out, "{\n  \"schema\": \"huifang.samples/1\",\n  \"week\": ");
-	json_string(out, week);
+	buf_add_json_string(out, week);
 	buf_adds(out, ",\n  \"week_start\": ");
-	json_string(out, start);
+	buf_add_json_string(out, start);
 	buf_adds(out, ",\n  \"week_end\": ");
-	json_string(out, end);
+	buf_add_json_string(out, end);
 	buf_addf(out, ",\n  \"provisional\": %s", m->provisional ? "true" :
 									"false");
 	buf_adds(out, ",\n  \"seed\": ");
-	json_string(out, s->seed ? s->seed : "");
+	buf_add_json_string(out, s->seed ? s->seed : "");
 	buf_adds(out, ",\n  \"key\": \"first 8 bytes of SHA-256(seed 0x1F "
 		      "level id 0x1F ticket) as a big-endian integer / 2^64\"");
 	buf_adds(out, ",\n  \"levels\": [");

@@ -3,7 +3,8 @@
 # left must fail with a clear "<path>: No space left on device", leave the
 # previous file untouched and no temporary file behind; and, once
 # 'huifang run' exists, the whole pipeline must exit 73 and leave the
-# previous run's reports intact.
+# previous run's reports intact; so must 'huifang nightly', with one line
+# on stderr.
 #
 # A real full file system needs a mount: this script mounts a 256 KiB
 # tmpfs inside a user namespace (unshare -rm), which needs no root where
@@ -83,13 +84,29 @@ grep -q 'No space left on device' "$work/run2.err" || exit 95
 (cd "$out" && find weeks site -type f -exec sha256sum {} + | sort) >"$work/after"
 cmp -s "$work/before" "$work/after" || { diff "$work/before" "$work/after"; exit 96; }
 [ -z "$(find "$out" -name '.*.tmp-*')" ] || { find "$out" -name '.*.tmp-*'; exit 97; }
+# nightly on a disk with a little room left, enough for the lock and
+# rejects.csv but not for a week: 73, each error one line with the path
+# and the cause.
+rm -f "$out/filler"
+avail=$(df -k --output=avail "$out" | tail -n 1)
+dd if=/dev/zero of="$out/filler" bs=1k count=$((avail - 300)) 2>/dev/null
+rc=0
+"$bin" nightly --input input --output "$out" --config config/huifang.json \
+	--as-of '2026-11-26 08:00:00' >"$work/run3.out" 2>"$work/run3.err" || rc=$?
+cat "$work/run3.err"
+[ "$rc" -eq 73 ] || { echo "nightly: exit $rc, want 73"; exit 98; }
+grep -q 'No space left on device' "$work/run3.err" || exit 99
+grep -v -q 'No space left on device' "$work/run3.err" && exit 100
+(cd "$out" && find weeks site -type f -exec sha256sum {} + | sort) >"$work/after3"
+cmp -s "$work/before" "$work/after3" || { diff "$work/before" "$work/after3"; exit 101; }
+[ -z "$(find "$out" -name '.*.tmp-*')" ] || { find "$out" -name '.*.tmp-*'; exit 102; }
 exit 0
 SCRIPT
 mkdir "$work/out"
 rc=0
 unshare -rm sh "$work/pipeline.sh" "$work/out" "$build/huifang" "$work" || rc=$?
 case $rc in
-0) echo "fulldisk: huifang run on a full disk exited 73 and left the reports intact" ;;
+0) echo "fulldisk: huifang run and nightly on a full disk exited 73 and left the reports intact" ;;
 91) echo "fulldisk: note: 'huifang run' is not built yet; pipeline not run" ;;
 *) echo "fulldisk: pipeline check $rc failed"; exit 1 ;;
 esac

@@ -12,7 +12,9 @@ src=$(pwd)
 work=$(mktemp -d -t huifang-install.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 dest="$work/dest"
-prefix=/usr/local
+# Not the compiled-in PREFIX: the installed binary must find its files
+# beside its bin/ folder, as a moved or staged install does.
+prefix=/opt/huifang-e2e
 failures=0
 
 fail() {
@@ -108,6 +110,33 @@ if [ -d "$src/input" ]; then
 			fail "installed huifang run wrote no weeks/2026-W47/metrics.json"
 		[ -z "$(find output -name '.*.tmp-*')" ] ||
 			fail "installed huifang run left temporary files"
+	fi
+	# The nightly run of the installed binary, as cron starts it: the
+	# reports of both weeks, PDFs included, the site and the log appear,
+	# with the installed templates and config (none are in reach here).
+	[ ! -e templates ] && [ ! -e config ] || fail "templates or config in reach"
+	[ -d "$data/templates" ] || fail "no installed templates"
+	[ ! -e /usr/local/share/huifang ] ||
+		echo "install: note: /usr/local/share/huifang exists here; the run may use it"
+	rc=0
+	"$bin" nightly --input "$src/input" --output nightly-output \
+		--as-of '2026-11-26 08:00:00' >nightly.out 2>nightly.err || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail "installed huifang nightly exited $rc: $(cat nightly.err)"
+	else
+		grep -Eq '^huifang: 2026-W47 issued, 2026-W48 provisional, [0-9]+ rows, ' nightly.out ||
+			fail "installed nightly: $(cat nightly.out)"
+		[ ! -s nightly.err ] || fail "installed nightly printed: $(cat nightly.err)"
+		for f in weeks/2026-W47/周报-2026-W47.pdf weeks/2026-W48/周报-2026-W48.pdf \
+			weeks/2026-W47/.issued site/index.html run.json; do
+			[ -s "nightly-output/$f" ] || fail "installed nightly wrote no $f"
+		done
+		n=$(find nightly-output/weeks -name '回访记录表-*.pdf' | wc -l)
+		[ "$n" -gt 0 ] || fail "installed nightly wrote no record forms"
+		pdfinfo nightly-output/weeks/2026-W47/周报-2026-W47.pdf >/dev/null 2>&1 ||
+			fail "pdfinfo rejects the installed run's weekly report"
+		ls nightly-output/logs/huifang-*.log >/dev/null 2>&1 || fail "no log"
+		echo "install: the installed binary's nightly wrote $n record forms, the reports and the site"
 	fi
 fi
 cd "$src"

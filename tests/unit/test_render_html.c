@@ -7,6 +7,8 @@
  * The expected figures are worked by hand from the fixture: totals 36 of
  * 40 called back (90.0 %, Wilson 76.9 %-96.0 %), 报事报修 26 of 30
  * (86.7 %, below its 90 % target), satisfaction 30 of 34 (88.2 %).
+ * With 2026-W47 flipped to provisional, each of its 7 pages carries the
+ * banner and the index marks its row.
  *
  * Besides the cmocka cases, the binary has two modes for the scripts:
  *   test_render_html --render FIXTURE_DIR SITE_DIR   render the fixture
@@ -544,6 +546,76 @@ static void test_render_html__reports_an_unwritable_site(void **state)
 	fixture_release(&f);
 }
 
+/*
+ * A provisional week (2026-W47 flipped to "provisional": true): every one
+ * of its pages carries the banner under the breadcrumbs, no page of the
+ * finished 2026-W46 does, and the index marks W47's row and not W46's.
+ */
+static void test_render_html__marks_every_page_of_a_provisional_week(void **state)
+{
+	static const char banner[] =
+		"</nav>\n  <p class=\"provisional\" role=\"note\">"
+		"<strong>临时</strong>本周未结束，数据为临时</p>";
+	struct fixture f;
+	struct config cfg;
+	struct diag d;
+	struct buf files = BUF_INIT;
+	char tmp[256], *line, *save = NULL, *html, *row;
+	size_t w47 = 0, w46 = 0;
+
+	(void)state;
+	fixture_load(&f, FIXTURE);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(f.weeks[0].metrics,
+						      "provisional")));
+	cJSON_ReplaceItemInObject((cJSON *)f.weeks[0].metrics, "provisional",
+				  cJSON_CreateTrue());
+	snprintf(tmp, sizeof(tmp), "%s/test_render_html.XXXXXX", P_tmpdir);
+	assert_non_null(mkdtemp(tmp));
+	snprintf(f.site, sizeof(f.site), "%s/site", tmp);
+	config_init(&cfg);
+	diag_init(&d);
+	assert_int_equal(render_html_site(f.weeks, 2, &cfg, "templates",
+					  f.site, &d), 0);
+	list_tree(f.site, "", &files);
+	for (line = strtok_r(files.s, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strstr(line, ".html") || !strcmp(line, "index.html"))
+			continue;
+		html = page(&f, line);
+		if (!strncmp(line, "weeks/2026-W47/", 15)) {
+			if (!strstr(html, banner))
+				fail_msg("%s lacks the banner", line);
+			w47++;
+		} else {
+			if (strstr(html, "数据为临时") ||
+			    strstr(html, "class=\"provisional\""))
+				fail_msg("%s is marked", line);
+			w46 += !strncmp(line, "weeks/2026-W46/", 15);
+		}
+		free(html);
+	}
+	/* The week page, 2 centres and 4 butlers of each week. */
+	assert_int_equal(w47, 7);
+	assert_int_equal(w46, 7);
+
+	html = page(&f, "index.html");
+	row = strstr(html, "<a href=\"weeks/2026-W47/index.html\">2026-W47</a>"
+			   " <span class=\"badge provisional\">临时</span></th>");
+	assert_non_null(row);
+	assert_lacks(html, "<a href=\"weeks/2026-W46/index.html\">2026-W46</a> <span");
+	assert_contains(html, "<span class=\"badge provisional\">临时 · 本周未结束，数据为临时</span></h2>");
+	/* The index is no page of a week: the badges, not the banner. */
+	assert_lacks(html, "<p class=\"provisional\"");
+	free(html);
+
+	*strrchr(f.site, '/') = '\0';
+	remove_tree(f.site);
+	diag_release(&d);
+	config_release(&cfg);
+	fixture_release(&f);
+	buf_release(&files);
+}
+
 /* ---- modes for the scripts ---- */
 
 static int render_fixture(const char *dir, const char *site)
@@ -767,6 +839,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_render_html__reports_template_errors_with_position),
 		cmocka_unit_test(test_render_html__refuses_a_week_that_is_not_an_iso_week),
 		cmocka_unit_test(test_render_html__reports_an_unwritable_site),
+		cmocka_unit_test(test_render_html__marks_every_page_of_a_provisional_week),
 	};
 
 	if (argc == 4 && !strcmp(argv[1], "--render"))

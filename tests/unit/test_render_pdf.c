@@ -3,7 +3,9 @@
  * tests/fixtures/pdf/: which files appear (and that none escapes the week
  * folder), and, through pdftotext, that the text holds the header, the
  * KPI figures of metrics.json, every butler, the rare characters, □ for a
- * non-BMP character and the 500-character comment unbroken. Failure paths:
+ * non-BMP character and the 500-character comment unbroken, and the
+ * provisional mark on every page of every form and audit sheet of a
+ * provisional week (and on none of a final one). Failure paths:
  * a missing font and a broken template leave no file and say why.
  *
  * With HUIFANG_PDF_KEEP=<dir> the fixture week is rendered into <dir> and
@@ -425,6 +427,83 @@ static void test_render_pdf__provisional_week_is_marked(void **state)
 	buf_release(&text);
 }
 
+/*
+ * Checks every form of dir (回访记录表-*.pdf, 抽查表-*.pdf): each page of
+ * its text holds the provisional mark when want, and none does otherwise.
+ * Returns the number of pages seen.
+ */
+static size_t forms_marked(const char *dir, int want)
+{
+	static const char mark[] = "临时·本周未结束，数据为临时";
+	struct buf names = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
+	char *name, *save = NULL;
+	size_t pages = 0, forms = 0;
+
+	list_dir(dir, &names);
+	for (name = strtok_r(names.s, "\n", &save); name;
+	     name = strtok_r(NULL, "\n", &save)) {
+		char *pg, *psave = NULL;
+		size_t n = 0;
+
+		if (strncmp(name, "回访记录表-", strlen("回访记录表-")) &&
+		    strncmp(name, "抽查表-", strlen("抽查表-")))
+			continue;
+		forms++;
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", dir, name);
+		buf_reset(&text);
+		pdftotext(path.s, 1, &text);
+		/* pdftotext ends every page with a form feed. */
+		for (pg = strtok_r(text.s, "\f", &psave); pg;
+		     pg = strtok_r(NULL, "\f", &psave)) {
+			struct buf one = BUF_INIT;
+
+			buf_adds(&one, pg);
+			strip_space(&one);
+			if (!one.len) {
+				buf_release(&one);
+				continue;
+			}
+			n++;
+			if (want && !strstr(one.s, mark))
+				fail_msg("%s page %zu lacks the mark", name, n);
+			if (!want && strstr(one.s, "数据为临时"))
+				fail_msg("%s page %zu is marked", name, n);
+			buf_release(&one);
+		}
+		assert_true(n >= 1);
+		pages += n;
+	}
+	assert_true(forms >= 2);
+	buf_release(&names);
+	buf_release(&path);
+	buf_release(&text);
+	return pages;
+}
+
+static void test_render_pdf__provisional_mark_on_every_form_page(void **state)
+{
+	struct buf dir = BUF_INIT;
+	size_t marked, plain;
+
+	(void)state;
+	cJSON_ReplaceItemInObject(metrics, "provisional", cJSON_CreateTrue());
+	new_dir(&dir);
+	render_ok(dir.s);
+	cJSON_ReplaceItemInObject(metrics, "provisional", cJSON_CreateFalse());
+	marked = forms_marked(dir.s, 1);
+	remove_dir(dir.s);
+	new_dir(&dir);
+	render_ok(dir.s);
+	plain = forms_marked(dir.s, 0);
+	remove_dir(dir.s);
+	/* The mark takes no room from the body: the same pages either way. */
+	assert_int_equal(marked, plain);
+	/* The fixture's forms run to more than one page each on average. */
+	assert_true(marked > 2);
+	buf_release(&dir);
+}
+
 static void test_render_pdf__missing_font_leaves_no_file(void **state)
 {
 	struct buf dir = BUF_INIT, names = BUF_INIT;
@@ -648,6 +727,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_render_pdf__form_keeps_long_and_rare_text),
 		cmocka_unit_test(test_render_pdf__audit_sheet_lists_items_and_blanks),
 		cmocka_unit_test(test_render_pdf__provisional_week_is_marked),
+		cmocka_unit_test(test_render_pdf__provisional_mark_on_every_form_page),
 		cmocka_unit_test(test_render_pdf__missing_font_leaves_no_file),
 		cmocka_unit_test(test_render_pdf__broken_template_names_file_and_line),
 		cmocka_unit_test(test_render_pdf__same_week_gives_the_same_bytes),

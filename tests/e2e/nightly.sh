@@ -1,0 +1,164 @@
+#!/bin/sh
+# 'huifang nightly' on the bundled sample (issue 8): one summary line on
+# stdout and nothing else; the complete week issued and marked, the
+# current week provisional; a second night keeps the issued week's files
+# (same inodes, same bytes) and refreshes the provisional one; 'run
+# --week W --force' reissues; retention deletes older week folders and
+# only those; on Monday the provisional week is issued; --quiet and a
+# terminal; the day's log holds the details.
+#
+# usage: tests/e2e/nightly.sh BUILD_DIR
+set -eu
+build=${1:-build}
+hf=$build/huifang
+jget=$build/tests/tools/jget
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	work=$(mktemp -d /dev/shm/huifang-nightly.XXXXXX)
+else
+	work=$(mktemp -d -t huifang-nightly.XXXXXX)
+fi
+trap 'rm -rf "$work"' EXIT INT TERM
+o=$work/o
+checks=0
+fail() { echo "FAIL: $*"; exit 1; }
+ok() { checks=$((checks + 1)); }
+
+nightly() {
+	"$hf" nightly --input input --output "$o" --config config/huifang.json "$@"
+}
+# "<inode> <mtime> <size> <name>" of every file of a week folder.
+stamp() {
+	(cd "$1" && find . -type f -exec stat -c '%i %Y.%y %s %n' {} + | sort -k4)
+}
+
+# Night 1, Thursday of 2026-W48: W47 is the last complete week.
+nightly --as-of '2026-11-26 08:00:00' >"$work/out1" 2>"$work/err1" ||
+	fail "nightly exited $?: $(cat "$work/err1")"
+[ ! -s "$work/err1" ] || fail "stderr not empty: $(cat "$work/err1")"; ok
+[ "$(wc -l <"$work/out1")" -eq 1 ] || fail "stdout is not one line: $(cat "$work/out1")"; ok
+rows=$($jget "$o/run.json" input.rows_read)
+rej=$($jget "$o/run.json" input.rejected)
+[ "$rows" -gt 0 ] && [ "$rej" -gt 0 ] || fail "run.json counts $rows $rej"
+grep -Eqx "huifang: 2026-W47 issued, 2026-W48 provisional, $rows rows, $rej rejected, [0-9]+\.[0-9] s" \
+	"$work/out1" || fail "summary line: $(cat "$work/out1")"; ok
+
+w47=$o/weeks/2026-W47
+w48=$o/weeks/2026-W48
+for w in "$w47" "$w48"; do
+	for f in metrics.json samples.json records.json; do
+		[ -s "$w/$f" ] || fail "missing $w/$f"
+	done
+done; ok
+[ -f "$w47/.issued" ] || fail "2026-W47 has no .issued"; ok
+[ ! -e "$w48/.issued" ] || fail "the provisional 2026-W48 is marked issued"; ok
+grep -qx 'as_of 2026-11-26 08:00:00' "$w47/.issued" || fail ".issued: $(cat "$w47/.issued")"; ok
+[ "$($jget "$w47/metrics.json" provisional)" = false ] || fail "W47 provisional"; ok
+[ "$($jget "$w48/metrics.json" provisional)" = true ] || fail "W48 not provisional"; ok
+[ -f "$w48/周报-2026-W48.pdf" ] || fail "no weekly PDF for W48"
+pdftotext "$w48/周报-2026-W48.pdf" - 2>/dev/null | grep -q '临时报告' ||
+	fail "the W48 weekly PDF does not say it is provisional"; ok
+[ "$($jget "$o/run.json" 'weeks[1].status')" = provisional ] || fail "run.json weeks[1]"; ok
+[ -f "$o/site/weeks/2026-W47/index.html" ] && [ -f "$o/site/weeks/2026-W48/index.html" ] ||
+	fail "the site lacks a week"; ok
+
+# The log: one per day, with the details the summary leaves out.
+set -- "$o"/logs/huifang-*.log
+[ "$#" -eq 1 ] && [ -f "$1" ] || fail "no log under $o/logs: $*"
+log=$1
+for want in 'nightly: start (pid ' 'as-of 2026-11-26 08:00:00' \
+	'(field_count)' "rows rejected; see" 'nightly: 2026-W47 issued' \
+	'nightly: 2026-W48 provisional' "nightly: input 10 files, $rows rows read" \
+	'nightly: seconds: ingest ' 'nightly: retention: keep 26 weeks, removed 0' \
+	"$(cat "$work/out1")" 'nightly: exit 0'; do
+	grep -qF -- "$want" "$log" || fail "the log lacks '$want'"
+	ok
+done
+grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} ' "$log" || fail "log lines have no time"; ok
+
+# Night 2, Friday: W47 is kept, byte for byte and inode for inode; W48
+# is rewritten with the new as-of.
+stamp "$w47" >"$work/w47-before"
+cp -R "$w47" "$work/w47-copy"
+stamp "$w48" >"$work/w48-before"
+sleep 1 # so that a rewrite would show in the mtimes
+nightly --as-of '2026-11-27 08:00:00' >"$work/out2" 2>"$work/err2" ||
+	fail "second nightly exited $?: $(cat "$work/err2")"
+[ ! -s "$work/err2" ] || fail "stderr not empty: $(cat "$work/err2")"; ok
+grep -Eqx "huifang: 2026-W47 kept, 2026-W48 provisional, $rows rows, $rej rejected, [0-9]+\.[0-9] s" \
+	"$work/out2" || fail "second summary: $(cat "$work/out2")"; ok
+stamp "$w47" >"$work/w47-after"
+cmp -s "$work/w47-before" "$work/w47-after" ||
+	{ diff "$work/w47-before" "$work/w47-after" | head; fail "the issued W47 was touched"; }; ok
+diff -r "$work/w47-copy" "$w47" >/dev/null || fail "the issued W47 changed bytes"; ok
+[ "$($jget "$w48/metrics.json" as_of)" = '2026-11-27 08:00:00' ] || fail "W48 not refreshed"; ok
+stamp "$w48" >"$work/w48-after"
+! cmp -s "$work/w48-before" "$work/w48-after" || fail "W48 files not rewritten"; ok
+grep -qF 'nightly: 2026-W47 kept' "$log" || fail "the log does not say W47 was kept"; ok
+
+# run --week 2026-W47 --force reissues it with the as-of given.
+"$hf" run --input input --output "$o" --config config/huifang.json \
+	--as-of '2026-11-27 08:00:00' --week 2026-W47 --force -q \
+	>"$work/out3" 2>"$work/err3" || fail "run --force exited $?: $(cat "$work/err3")"
+grep -q '^huifang: 2026-W47 reissued, ' "$work/out3" || fail "run --force: $(cat "$work/out3")"; ok
+grep -qx 'as_of 2026-11-27 08:00:00' "$w47/.issued" || fail "not reissued: $(cat "$w47/.issued")"; ok
+[ "$($jget "$w47/metrics.json" as_of)" = '2026-11-27 08:00:00' ] || fail "W47 metrics not reissued"; ok
+
+# Retention: with retention_weeks 1, older week folders go, and only
+# those: not the two weeks the night wrote, not a folder or file that is
+# not named exactly like a week, nothing outside weeks/.
+sed 's/"retention_weeks": *[0-9]*/"retention_weeks": 1/' config/huifang.json >"$work/keep1.json"
+grep -q '"retention_weeks": 1' "$work/keep1.json" || fail "cannot set retention_weeks"
+cp -R "$w47" "$o/weeks/2026-W44"
+cp -R "$w47" "$o/weeks/2026-W45"
+rm -f "$o/weeks/2026-W44/.issued" "$o/weeks/2026-W45/.issued"
+mkdir "$o/weeks/2026-W43-notes" "$o/weeks/keep-me"
+echo x >"$o/weeks/2026-W42"
+mkdir "$work/elsewhere" && ln -s "$work/elsewhere" "$o/weeks/2026-W41"
+"$hf" nightly --input input --output "$o" --config "$work/keep1.json" \
+	--as-of '2026-11-27 09:00:00' >"$work/out4" 2>"$work/err4" ||
+	fail "nightly with retention exited $?: $(cat "$work/err4")"
+[ ! -s "$work/err4" ] || fail "stderr not empty: $(cat "$work/err4")"; ok
+[ ! -e "$o/weeks/2026-W44" ] && [ ! -e "$o/weeks/2026-W45" ] || fail "old weeks not removed"; ok
+[ -d "$w47" ] && [ -d "$w48" ] || fail "retention removed a week the night wrote"; ok
+[ -d "$o/weeks/2026-W43-notes" ] && [ -d "$o/weeks/keep-me" ] && [ -f "$o/weeks/2026-W42" ] &&
+	[ -L "$o/weeks/2026-W41" ] && [ -d "$work/elsewhere" ] || fail "retention removed what is not a week"; ok
+[ "$(ls -A "$o/weeks" | grep -c '^\.')" -eq 0 ] || fail "leftovers: $(ls -A "$o/weeks")"; ok
+for w in 2026-W44 2026-W45; do
+	grep -qF "nightly: retention: removed weeks/$w" "$log" || fail "the log lacks the removal of $w"
+	! grep -q "$w" "$o/site/index.html" || fail "the site still lists $w"
+done; ok
+grep -qF 'nightly: retention: keep 2 weeks, removed 2:' "$log" || fail "the log lacks the retention line"; ok
+
+# Monday: the provisional W48 is complete now and gets issued; W49 is the
+# new provisional week; W47 is no job of this night and stays as it was.
+stamp "$w47" >"$work/w47-before"
+nightly --as-of '2026-11-30 02:00:00' >"$work/out6" 2>"$work/err6" ||
+	fail "Monday's nightly exited $?: $(cat "$work/err6")"
+grep -Eqx "huifang: 2026-W48 issued, 2026-W49 provisional, $rows rows, $rej rejected, [0-9]+\.[0-9] s" \
+	"$work/out6" || fail "Monday's summary: $(cat "$work/out6")"; ok
+grep -qx 'as_of 2026-11-30 02:00:00' "$w48/.issued" || fail "W48 not issued on Monday"; ok
+[ "$($jget "$w48/metrics.json" provisional)" = false ] || fail "W48 still provisional"; ok
+[ "$($jget "$o/weeks/2026-W49/metrics.json" provisional)" = true ] || fail "W49 not provisional"; ok
+stamp "$w47" >"$work/w47-after"
+cmp -s "$work/w47-before" "$work/w47-after" || fail "Monday's night touched W47"; ok
+
+# --quiet: nothing at all on a good night. On a terminal (script(1)) the
+# progress line is drawn there, and never lands in the log.
+if command -v script >/dev/null 2>&1; then
+	script -qec "$hf nightly --quiet --input input --output $o \
+		--config config/huifang.json --as-of '2026-11-30 10:00:00'" \
+		"$work/typescript" >/dev/null 2>&1 </dev/null || fail "nightly on a terminal failed"
+	grep -q 'weeks: [0-9]*%' "$work/typescript" || fail "no progress on the terminal: $(cat "$work/typescript")"; ok
+	! grep -q 'huifang: 2026-W' "$work/typescript" || fail "--quiet printed the summary"; ok
+	! grep -q "$(printf '\r')" "$log" || fail "progress in the log"; ok
+else
+	"$hf" nightly --quiet --input input --output "$o" --config config/huifang.json \
+		--as-of '2026-11-30 10:00:00' >"$work/out5" 2>&1 || fail "nightly --quiet failed"
+	[ ! -s "$work/out5" ] || fail "--quiet printed: $(cat "$work/out5")"; ok
+fi
+
+# Options nightly does not take.
+rc=0; nightly --week 2026-W47 >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 64 ] || fail "nightly --week exited $rc, want 64"; ok
+
+echo "nightly: $checks checks passed"
