@@ -5,7 +5,9 @@
 # run-sample) and an output folder of its own, and compares, byte for
 # byte, the report week's metrics.json, samples.json and records.json
 # with expected/, and the weekly report's text (pdftotext -layout) with
-# expected/周报.txt. The week is args' --week.
+# expected/周报.txt, and the site's index and week page with
+# expected/site/ (golden HTML of the bundled sample). The week is args'
+# --week.
 # With GOLDEN_BLESS=1 the outputs are copied into expected/ instead: after
 # checking the figures by hand (tests/golden/run-sample/README.md).
 # usage: tests/e2e/golden_run.sh BUILD_DIR
@@ -58,6 +60,9 @@ for dir in "$root"/tests/golden/run-*/; do
 	pdftotext -layout "$w/周报-$week.pdf" "$out/周报.txt" 2>/dev/null ||
 		fail "pdftotext cannot read 周报-$week.pdf"
 	same "$dir/expected/周报.txt" "$out/周报.txt"
+	same "$dir/expected/site/index.html" "$out/output/site/index.html"
+	same "$dir/expected/site/week.html" \
+		"$out/output/site/weeks/$week/index.html"
 	[ "$failed" -eq 0 ] && echo "ok $case"
 done
 exit "$failed"
