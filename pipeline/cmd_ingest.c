@@ -12,12 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "config.h"
 #include "csvread.h"
 #include "ingest.h"
+#include "lock.h"
 #include "outfile.h"
 #include "paths.h"
 #include "records.h"
@@ -110,6 +113,7 @@ int cmd_ingest(int argc, char **argv)
 	struct ticket_set set;
 	struct diag d;
 	struct buf path = BUF_INIT, err = BUF_INIT;
+	struct lock lk = { -1, NULL, false };
 	int rc, ret = 0;
 
 	rc = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
@@ -125,6 +129,17 @@ int cmd_ingest(int argc, char **argv)
 		fprintf(stderr, "huifang ingest: unknown encoding '%s' "
 			"(want UTF-8 or GB18030)\n%s", o.encoding, usage);
 		ret = EX_USAGE;
+		goto out;
+	}
+	/*
+	 * records/ and rejects.csv are what the stage commands read: take
+	 * the run lock, as they do, so that no run reads them half rewritten,
+	 * and create them under the config's umask (they hold personal data).
+	 */
+	umask((mode_t)cfg.umask);
+	if (lock_acquire(&lk, o.output, (int64_t)time(NULL), &err) < 0) {
+		fprintf(stderr, "huifang ingest: %s\n", err.s);
+		ret = lk.busy ? EX_TEMPFAIL : EX_CANTCREAT;
 		goto out;
 	}
 	io.input_dir = o.input;
@@ -166,6 +181,7 @@ int cmd_ingest(int argc, char **argv)
 			 d.errors))
 		ret = EX_DATAERR;
 out:
+	lock_release(&lk);
 	buf_release(&path);
 	buf_release(&err);
 	ticket_set_release(&set);

@@ -108,6 +108,10 @@ if command -v flock >/dev/null 2>&1; then
 	flock -n "$tmp/st/.huifang.lock" "$hf" sample --output "$tmp/st" \
 		--config "$cfg" --as-of "$asof" --week $week --force >"$tmp/out" 2>&1
 	[ $? -eq 75 ] || fail "sample under another run's lock did not exit 75"
+	flock -n "$tmp/st/.huifang.lock" "$hf" ingest --input input \
+		--output "$tmp/st" --config "$cfg" >"$tmp/out" 2>&1
+	[ $? -eq 75 ] || fail "ingest under another run's lock did not exit 75"
+	grep -q 'holds' "$tmp/out" || fail "ingest does not name the lock holder"
 fi
 
 # An issued week is kept by every stage without --force.
