@@ -45,79 +45,6 @@ static inline void put(struct buf *b, const void *data, size_t n)
 	}
 }
 
-/* Bytes a JSON string can hold as they are. */
-static bool plain(unsigned char c)
-{
-	return c >= 0x20 && c != '"' && c != '\\';
-}
-
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-/* Whether a byte of w is below c (c at most 128; exact as a yes / no). */
-#define HAS_LESS(w, c) (((w) - ONES * (c)) & ~(w) & HIGHS)
-
-/*
- * Bytes at the start of p[0..n) that need no escape: eight at a time
- * while no byte of the word is a control, '"' or '\\', which is the
- * whole of most values (CJK text, digits, time stamps).
- */
-static size_t plain_run(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, p + i, 8);
-		if (HAS_LESS(w, 0x20) || HAS_LESS(w ^ (ONES * '"'), 1) ||
-		    HAS_LESS(w ^ (ONES * '\\'), 1))
-			break;
-	}
-	while (i < n && plain(p[i]))
-		i++;
-	return i;
-}
-
-static void add_str(struct buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t left = strlen(s);
-
-	put(b, "\"", 1);
-	for (;;) {
-		const unsigned char *start = p;
-		size_t run = plain_run(p, left);
-
-		p += run;
-		left -= run;
-		put(b, start, (size_t)(p - start));
-		if (!*p)
-			break;
-		switch (*p) {
-		case '"':
-			buf_add(b, "\\\"", 2);
-			break;
-		case '\\':
-			buf_add(b, "\\\\", 2);
-			break;
-		case '\n':
-			buf_add(b, "\\n", 2);
-			break;
-		case '\r':
-			buf_add(b, "\\r", 2);
-			break;
-		case '\t':
-			buf_add(b, "\\t", 2);
-			break;
-		default:
-			buf_addf(b, "\\u%04x", *p);
-		}
-		p++;
-		left--;
-	}
-	put(b, "\"", 1);
-}
-
 /* ,"key": with key a literal. */
 #define ADD_KEY(b, key) put((b), ",\"" key "\":", sizeof(key) + 3)
 
@@ -138,7 +65,7 @@ static void add_uint(struct buf *b, unsigned long long v)
 	do {                                                                \
 		if (*(s)) {                                                 \
 			ADD_KEY(b, key);                                    \
-			add_str(b, s);                                      \
+			buf_add_json_string(b, s);                                      \
 		}                                                           \
 	} while (0)
 
@@ -169,7 +96,7 @@ static void add_time(struct buf *b, int64_t t)
 static void format_ticket(struct buf *b, const struct ticket *t)
 {
 	buf_add(b, "{\"id\":", 6);
-	add_str(b, t->id);
+	buf_add_json_string(b, t->id);
 	add_key_str(b, "type", ticket_type_name[t->type]);
 	add_key_str(b, "type_text", t->type_text);
 	add_key_str(b, "subtype", t->subtype);
@@ -198,7 +125,7 @@ static void format_callback(struct buf *b, const struct ticket *t,
 			    const struct callback *c)
 {
 	buf_add(b, "{\"ticket\":", 10);
-	add_str(b, t->id);
+	buf_add_json_string(b, t->id);
 	add_key_time(b, "at", c->at);
 	add_key_str(b, "source", source_name[c->source]);
 	add_key_str(b, "recorder", c->recorder);
@@ -274,7 +201,7 @@ static void add_safe(struct buf *b, const char *s)
 	struct buf esc = BUF_INIT;
 
 	text_escape_invalid(&esc, s, strlen(s));
-	add_str(b, esc.s);
+	buf_add_json_string(b, esc.s);
 	buf_release(&esc);
 }
 
@@ -293,13 +220,13 @@ static void format_summary(const struct ticket_set *set, struct buf *b)
 		buf_adds(b, ", \"path\": ");
 		add_safe(b, f->path);
 		buf_adds(b, ", \"kind\": ");
-		add_str(b, kind_name[f->kind]);
+		buf_add_json_string(b, kind_name[f->kind]);
 		buf_adds(b, ", \"encoding\": ");
-		add_str(b, f->encoding ? f->encoding : "");
+		buf_add_json_string(b, f->encoding ? f->encoding : "");
 		buf_adds(b, ", \"why\": ");
 		add_safe(b, f->why ? f->why : "");
 		buf_adds(b, ", \"sha256\": ");
-		add_str(b, f->sha256);
+		buf_add_json_string(b, f->sha256);
 		buf_addf(b, ", \"size\": %llu, \"rows_read\": %zu, "
 			 "\"accepted\": %zu, \"rejected\": %zu, "
 			 "\"superseded\": %zu}",
