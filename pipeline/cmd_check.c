@@ -14,10 +14,10 @@
 #include <sysexits.h>
 
 #include "cmd.h"
+#include "cmd_pipeline.h"
 #include "config.h"
 #include "csvread.h"
 #include "ingest.h"
-#include "paths.h"
 #include "banned.h"
 
 static const char usage[] =
@@ -28,28 +28,6 @@ static const char usage[] =
 	"\n"
 	"exit status: 0 clean, 64 usage, 65 problems found, 66 no such file,\n"
 	"78 bad config\n";
-
-/* Finds and loads the config; 0, or the exit code (78) after saying why. */
-static int load_config(struct config *cfg, const char *given)
-{
-	struct buf err = BUF_INIT;
-	struct diag d;
-	char *path = NULL;
-	int ret = 0;
-
-	diag_init(&d);
-	if (paths_config_file(given, &path, &err) < 0) {
-		fprintf(stderr, "huifang check: %s\n", err.s);
-		ret = EX_CONFIG;
-	} else if (config_load(cfg, path, &d) < 0) {
-		diag_print(stderr, &d);
-		ret = EX_CONFIG;
-	}
-	free(path);
-	diag_release(&d);
-	buf_release(&err);
-	return ret;
-}
 
 int cmd_check(int argc, char **argv)
 {
@@ -68,10 +46,10 @@ int cmd_check(int argc, char **argv)
 		free(rest);
 		return rc < 0 ? 0 : rc;
 	}
-	config_init(&cfg);
 	diag_init(&d);
 	ticket_set_init(&set);
-	ret = load_config(&cfg, o.config);
+	/* Initialises cfg whatever it returns, so out: may release it. */
+	ret = pipeline_load_config(&o, &cfg);
 	if (ret)
 		goto out;
 	if (!nrest) {

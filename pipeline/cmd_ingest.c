@@ -17,12 +17,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_pipeline.h"
 #include "config.h"
 #include "csvread.h"
 #include "ingest.h"
 #include "lock.h"
 #include "outfile.h"
-#include "paths.h"
 #include "records.h"
 #include "rejects.h"
 #include "banned.h"
@@ -83,28 +83,6 @@ static size_t unrecognised_files(const struct ticket_set *set)
 	return n;
 }
 
-/* Finds and loads the config; 0, or the exit code (78) after saying why. */
-static int load_config(struct config *cfg, const char *given)
-{
-	struct buf err = BUF_INIT;
-	struct diag d;
-	char *path = NULL;
-	int ret = 0;
-
-	diag_init(&d);
-	if (paths_config_file(given, &path, &err) < 0) {
-		fprintf(stderr, "huifang ingest: %s\n", err.s);
-		ret = EX_CONFIG;
-	} else if (config_load(cfg, path, &d) < 0) {
-		diag_print(stderr, &d);
-		ret = EX_CONFIG;
-	}
-	free(path);
-	diag_release(&d);
-	buf_release(&err);
-	return ret;
-}
-
 int cmd_ingest(int argc, char **argv)
 {
 	struct cmd_opts o;
@@ -119,10 +97,10 @@ int cmd_ingest(int argc, char **argv)
 	rc = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	config_init(&cfg);
 	diag_init(&d);
 	ticket_set_init(&set);
-	ret = load_config(&cfg, o.config);
+	/* Initialises cfg whatever it returns, so out: may release it. */
+	ret = pipeline_load_config(&o, &cfg);
 	if (ret)
 		goto out;
 	if (o.encoding && !csv_encoding_name(o.encoding)) {

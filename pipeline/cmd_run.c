@@ -49,15 +49,8 @@ int cmd_run(int argc, char **argv)
 	ret = pipeline_load_config(&o, &cfg);
 	if (ret)
 		goto out;
-	memset(&job, 0, sizeof(job));
-	if (o.week)
-		chtime_parse_week(o.week, &job.week);
-	else
-		job.week = chtime_default_week(o.as_of);
-	job.provisional = chtime_week_start(job.week) + SECONDS_PER_WEEK >
-			  o.as_of;
 	/* An issued complete week is kept unless --force reissues it. */
-	job.force = o.force;
+	pipeline_week_job(&o, &job);
 	ret = pipeline_run(&o, &cfg, &job, 1, &sum);
 	chtime_format_week(job.week, week);
 	/* A run that never reached its week has said why on stderr. */
