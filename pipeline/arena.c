@@ -102,3 +102,23 @@ char *arena_strdup(struct arena *a, const char *s)
 {
 	return arena_strndup(a, s, strlen(s));
 }
+
+void arena_adopt(struct arena *a, struct arena *from)
+{
+	struct arena_block *b = from->head, *tail;
+
+	if (!b)
+		return;
+	if (!a->head) {
+		*a = *from;
+		arena_init(from);
+		return;
+	}
+	/* Behind a's head, so that the head's free space stays in use. */
+	for (tail = b; tail->next; tail = tail->next)
+		;
+	tail->next = a->head->next;
+	a->head->next = b;
+	a->total += from->total;
+	arena_init(from);
+}

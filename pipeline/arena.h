@@ -26,5 +26,10 @@ void arena_release(struct arena *a);
 void *arena_alloc(struct arena *a, size_t size);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
+/*
+ * Moves every block of from into a, which then owns (and releases) what
+ * was allocated from from; from is left empty, ready for reuse.
+ */
+void arena_adopt(struct arena *a, struct arena *from);
 
 #endif

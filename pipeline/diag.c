@@ -35,6 +35,34 @@ void diag_release(struct diag *d)
 	d->nr = d->alloc = d->errors = d->warnings = 0;
 }
 
+/* Counts e and prints it (with a stream) or keeps it; d then owns it. */
+static void add_entry(struct diag *d, struct diag_entry e)
+{
+	if (e.level == DIAG_ERROR)
+		d->errors++;
+	else if (e.level == DIAG_WARNING)
+		d->warnings++;
+	if (d->stream) {
+		if (e.level >= d->min_level)
+			diag_print_entry(d->stream, &e);
+		entry_release(&e);
+		return;
+	}
+	ALLOC_GROW(d->entries, d->nr + 1, d->alloc);
+	d->entries[d->nr++] = e;
+}
+
+void diag_take(struct diag *d, struct diag *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->nr; i++)
+		add_entry(d, from->entries[i]);
+	free(from->entries);
+	from->entries = NULL;
+	from->nr = from->alloc = from->errors = from->warnings = 0;
+}
+
 static void vreport(struct diag *d, enum diag_level level, const char *file,
 		    unsigned long line, unsigned long column,
 		    const char *context, const char *fmt, va_list ap)
@@ -49,18 +77,7 @@ static void vreport(struct diag *d, enum diag_level level, const char *file,
 	e.column = column;
 	e.message = buf_detach(&msg, NULL);
 	e.context = context ? xstrdup(context) : NULL;
-	if (level == DIAG_ERROR)
-		d->errors++;
-	else if (level == DIAG_WARNING)
-		d->warnings++;
-	if (d->stream) {
-		if (level >= d->min_level)
-			diag_print_entry(d->stream, &e);
-		entry_release(&e);
-		return;
-	}
-	ALLOC_GROW(d->entries, d->nr + 1, d->alloc);
-	d->entries[d->nr++] = e;
+	add_entry(d, e);
 }
 
 void diag_report(struct diag *d, enum diag_level level, const char *file,

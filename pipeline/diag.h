@@ -54,6 +54,13 @@ void diag_report_context(struct diag *d, enum diag_level level,
 	__attribute__((format(printf, 7, 8)));
 
 /* Writes one entry in the format above (plus the caret lines, if any). */
+/*
+ * Moves every entry of from into d in order, as if each were reported to
+ * d now (counted, and printed when d has a stream); from is left empty.
+ * For a worker thread that collects into a diag of its own.
+ */
+void diag_take(struct diag *d, struct diag *from);
+
 void diag_print_entry(FILE *out, const struct diag_entry *e);
 void diag_print(FILE *out, const struct diag *d);
 
