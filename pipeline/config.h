@@ -119,6 +119,7 @@ struct config {
 
 	size_t max_field_bytes;      /* 65536 */
 	char *encoding;              /* NULL: detect per file */
+	unsigned ingest_threads;     /* files read at once; 0: one per CPU */
 
 	char *seed;                  /* sampling seed, printed in reports */
 	struct sampling_level *levels;

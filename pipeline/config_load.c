@@ -717,7 +717,7 @@ static void load_satisfaction_aliases(struct loader *L, const cJSON *v,
 static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
 {
 	static const char *const keys[] = { "max_field_bytes", "encoding",
-					    NULL };
+					    "threads", NULL };
 	const cJSON *c;
 	size_t saved;
 	long n;
@@ -728,6 +728,12 @@ static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
 		saved = push_key(L, "max_field_bytes");
 		if (get_whole(L, c, 1024, 64L << 20, &n))
 			cfg->max_field_bytes = (size_t)n;
+		pop(L, saved);
+	}
+	if ((c = member(v, "threads"))) {
+		saved = push_key(L, "threads");
+		if (get_whole(L, c, 0, 64, &n))
+			cfg->ingest_threads = (unsigned)n;
 		pop(L, saved);
 	}
 	if ((c = member(v, "encoding"))) {
