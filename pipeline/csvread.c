@@ -48,6 +48,17 @@ struct csv_reader {
 
 	enum encoding enc;
 	bool check_utf8;        /* the file has invalid bytes somewhere */
+	/*
+	 * Read as UTF-8 on the guess that it is, counting as the lines go;
+	 * at the end (or once the counts rule UTF-8 out) the guess is
+	 * checked, and a wrong one restarts the file as GB18030.
+	 */
+	bool speculative;
+	bool counting;          /* st is kept (speculative, or after a BOM) */
+	struct utf8_stats st;
+	uint64_t counted;       /* file bytes up to here are in st */
+	uint64_t size;          /* of the file, 0 if unknown */
+	bool bom;
 	void *cd;
 	struct buf conv;
 	char why[96];
@@ -307,6 +318,57 @@ static int rewind_to(struct csv_reader *r, uint64_t off, uint32_t line,
 	return 0;
 }
 
+/* SPEC §8 rule 2's "cannot be UTF-8 whatever the rest holds". */
+static bool hopeless(const struct utf8_stats *st, uint64_t size,
+		     uint64_t pos)
+{
+	return size > pos &&
+	       st->invalid * 20 >= st->multibyte + (size - pos) / 2 + 1;
+}
+
+/*
+ * The guess was wrong: reads the file again from its start as GB18030.
+ * 0, or -1 with err.
+ */
+static int restart_gb18030(struct csv_reader *r, bool early, struct buf *err)
+{
+	snprintf(r->why, sizeof(r->why),
+		 "detected: %s%zu invalid UTF-8 sequences",
+		 early ? "at least " : "", r->st.invalid);
+	r->speculative = r->counting = false;
+	r->check_utf8 = false;
+	r->enc = ENC_GB18030;
+	if (!(r->cd = text_gb18030_open())) {
+		buf_addf(err, "%s: this system's iconv cannot read GB18030",
+			 r->path);
+		return -1;
+	}
+	r->in_record = false;
+	return rewind_to(r, 0, 1, err);
+}
+
+/*
+ * Counts a line fed at file offset off into the statistics (once: lines
+ * are read again after a broken quote), and marks the record bad if the
+ * line holds an invalid byte.
+ */
+static void count_line(struct csv_reader *r, uint64_t off, const char *seg,
+		       size_t len)
+{
+	size_t bad;
+
+	if (off >= r->counted) {
+		size_t before = r->st.invalid;
+
+		utf8_stats_add(&r->st, seg, len, true);
+		r->counted = off + len;
+		if (r->st.invalid == before)
+			return;
+	}
+	if (!r->rec_bad && !utf8_valid(seg, len, &bad))
+		mark_bad(r, off + bad);
+}
+
 int csv_reader_next(struct csv_reader *r, struct csv_record *rec,
 		    struct buf *err)
 {
@@ -321,6 +383,21 @@ int csv_reader_next(struct csv_reader *r, struct csv_record *rec,
 		rc = next_line(r, &len, &ends_line, err);
 		if (rc < 0)
 			return -1;
+		if (rc == 0 && r->counting) {
+			r->counting = false;
+			if (r->speculative && !utf8_stats_is_utf8(&r->st)) {
+				if (restart_gb18030(r, false, err) < 0)
+					return -1;
+				return CSV_RESTART;
+			}
+			if (r->st.invalid)
+				snprintf(r->why, sizeof(r->why),
+					 "%s, %zu invalid sequences",
+					 r->speculative ? "detected"
+							: "byte order mark",
+					 r->st.invalid);
+			r->speculative = false;
+		}
 		if (rc == 0) {
 			if (!r->in_record) {
 				r->finished = true;
@@ -361,6 +438,15 @@ int csv_reader_next(struct csv_reader *r, struct csv_record *rec,
 				mark_bad(r, r->buf_off + r->start + bad);
 			seg = r->conv.s;
 			fed = r->conv.len;
+		} else if (r->counting) {
+			count_line(r, r->buf_off + r->start, seg, len);
+			if (r->speculative &&
+			    hopeless(&r->st, r->size, r->counted)) {
+				if (restart_gb18030(r, true, err) < 0)
+					return -1;
+				return CSV_RESTART;
+			}
+			fed = len;
 		} else {
 			size_t bad;
 
@@ -456,6 +542,26 @@ out:
 	return ret;
 }
 
+/*
+ * Reads the first block of the file (all of it if it is smaller) and
+ * counts it. 0, or -1 with err.
+ */
+static int first_block(struct csv_reader *r, struct utf8_stats *st,
+		       struct buf *err)
+{
+	struct stat sb;
+
+	if (r->fd >= 0) {
+		if (fstat(r->fd, &sb) == 0 && sb.st_size > 0)
+			r->size = (uint64_t)sb.st_size;
+		while (r->end < r->cap && !r->eof)
+			if (refill(r, err) < 0)
+				return -1;
+	}
+	utf8_stats_add(st, r->buf + r->start, r->end - r->start, r->eof);
+	return 0;
+}
+
 static struct csv_reader *open_common(struct csv_reader *r,
 				      const char *encoding,
 				      size_t max_field_bytes, struct buf *err)
@@ -499,11 +605,32 @@ static struct csv_reader *open_common(struct csv_reader *r,
 		r->enc = ENC_UTF8;
 		r->check_utf8 = true;
 		snprintf(r->why, sizeof(r->why), "--encoding");
+	} else if (bom) {
+		/* UTF-8 whatever it holds; the count is for the note. */
+		r->enc = ENC_UTF8;
+		r->check_utf8 = true;
+		r->counting = true;
+		r->counted = 3;
+		snprintf(r->why, sizeof(r->why), "byte order mark");
 	} else {
-		if (detect(r, &st, &early, err) < 0)
+		/*
+		 * The first block decides when it is the whole file, or when
+		 * it already rules UTF-8 out; else the file is read as UTF-8
+		 * on trust, and checked as it goes (csv_reader_next()).
+		 */
+		if (first_block(r, &st, err) < 0)
 			goto fail;
+		early = hopeless(&st, r->size, r->end);
+		if (!r->eof && !early) {
+			r->enc = ENC_UTF8;
+			r->speculative = true;
+			r->counting = true;
+			r->check_utf8 = true;
+			snprintf(r->why, sizeof(r->why), "detected");
+			return r;
+		}
 		r->check_utf8 = st.invalid > 0;
-		if (bom || utf8_stats_is_utf8(&st)) {
+		if (utf8_stats_is_utf8(&st)) {
 			r->enc = ENC_UTF8;
 			if (st.invalid)
 				snprintf(r->why, sizeof(r->why),
@@ -562,6 +689,28 @@ struct csv_reader *csv_reader_open_mem(const char *data, size_t len,
 	r->cap = r->end = len;
 	r->eof = true;
 	return open_common(r, encoding, max_field_bytes, err);
+}
+
+int csv_reader_decide(struct csv_reader *r, struct buf *err)
+{
+	struct utf8_stats st = { 0, 0 };
+	bool early = false;
+
+	if (!r->speculative)
+		return 0;
+	if (detect(r, &st, &early, err) < 0)
+		return -1;
+	r->speculative = r->counting = false;
+	if (utf8_stats_is_utf8(&st)) {
+		if (st.invalid)
+			snprintf(r->why, sizeof(r->why),
+				 "detected, %zu invalid sequences", st.invalid);
+		return 0;
+	}
+	r->st = st;
+	if (restart_gb18030(r, early, err) < 0)
+		return -1;
+	return CSV_RESTART;
 }
 
 int csv_reader_sha256(struct csv_reader *r, char out[65])

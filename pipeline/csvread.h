@@ -73,8 +73,24 @@ const char *csv_reader_encoding_why(const struct csv_reader *r);
 
 /*
  * Reads the next record into rec: 1 when there is one, 0 at the end, -1
- * on a read error (described in err).
+ * on a read error (described in err), or CSV_RESTART: the file, read as
+ * UTF-8 on trust (its encoding detected, and its first mebibyte not
+ * enough to decide), turned out to be GB18030 (SPEC §8 rule 2), and the
+ * reader starts again from its first line; the caller forgets every
+ * record it was given and goes on calling. It happens at most once per
+ * reader, and csv_reader_encoding() and _why() are final only after the
+ * last record (0).
  */
+#define CSV_RESTART 2
+
+/*
+ * Settles the encoding now, reading the whole file for SPEC §8 rule 2's
+ * counts if it is still read on trust: for a caller that cannot go on
+ * with what it was given (a header with an invalid byte), or that stops
+ * early and wants the true encoding. 0 when nothing changes, CSV_RESTART
+ * as for csv_reader_next(), -1 on a read error (in err).
+ */
+int csv_reader_decide(struct csv_reader *r, struct buf *err);
 int csv_reader_next(struct csv_reader *r, struct csv_record *rec,
 		    struct buf *err);
 

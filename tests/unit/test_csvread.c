@@ -315,6 +315,119 @@ static void test_csv__decides_gb18030_before_the_end(void **state)
 	buf_release(&err);
 }
 
+/* Writes text to a new temporary file; its path into path. */
+static void write_temp(char *path, size_t size, const struct buf *text)
+{
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	snprintf(path, size, "%s/test_csvread_XXXXXX",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text->s, text->len), (ssize_t)text->len);
+	close(fd);
+}
+
+static void test_csv__rereads_a_big_file_that_turns_out_gb18030(void **state)
+{
+	char path[4096];
+	struct buf text = BUF_INIT, err = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	int i, rc, before = 0;
+
+	(void)state;
+	/*
+	 * 1.5 MB of ASCII rows, so that the first mebibyte cannot decide,
+	 * then a last row of 200 bytes 0xFF: not UTF-8 by the file's counts
+	 * (200 invalid, no multi-byte), known only at the end.
+	 */
+	buf_adds(&text, "id,text\n");
+	for (i = 0; i < 150000; i++)
+		buf_addf(&text, "%d,abc\n", i);
+	buf_adds(&text, "last,");
+	for (i = 0; i < 200; i++)
+		buf_addch(&text, '\xff');
+	buf_addch(&text, '\n');
+	write_temp(path, sizeof(path), &text);
+	r = csv_reader_open(path, NULL, 65536, &err);
+	assert_non_null(r);
+	assert_string_equal(csv_reader_encoding(r), "UTF-8");
+	while ((rc = csv_reader_next(r, &rec, &err)) == 1)
+		before++;
+	/* Every record was given once as UTF-8, the bad one flagged. */
+	assert_int_equal(rc, CSV_RESTART);
+	assert_int_equal(before, 150002);
+	assert_string_equal(csv_reader_encoding(r), "GB18030");
+	assert_string_equal(csv_reader_encoding_why(r),
+			    "detected: 200 invalid UTF-8 sequences");
+	/* Then again from the first line, as GB18030. */
+	next(r, &rec);
+	assert_int_equal(rec.line, 1);
+	assert_string_equal(rec.fields[0], "id");
+	for (i = 0; i < 150000; i++) {
+		next(r, &rec);
+		assert_int_equal(rec.line, 2 + i);
+		assert_int_equal(atoi(rec.fields[0]), i);
+		assert_false(rec.bad_encoding);
+	}
+	next(r, &rec);
+	assert_int_equal(rec.line, 150002);
+	assert_true(rec.bad_encoding);
+	assert_int_equal(rec.bad_offset, text.len - 201);
+	at_end(r);
+	csv_reader_free(r);
+	unlink(path);
+	buf_release(&text);
+	buf_release(&err);
+}
+
+static void test_csv__keeps_a_big_utf8_file_with_one_bad_byte(void **state)
+{
+	char path[4096];
+	struct buf text = BUF_INIT, err = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	size_t bad_at = 0;
+	int i;
+
+	(void)state;
+	buf_adds(&text, "id,text\n");
+	for (i = 0; i < 60000; i++) {
+		if (i == 50000) {
+			buf_addf(&text, "%d,", i);
+			bad_at = text.len + 3;
+			buf_adds(&text, "投\xff诉\n");
+		} else {
+			buf_addf(&text, "%d,投诉\n", i);
+		}
+	}
+	write_temp(path, sizeof(path), &text);
+	r = csv_reader_open(path, NULL, 65536, &err);
+	assert_non_null(r);
+	next(r, &rec);
+	for (i = 0; i < 60000; i++) {
+		next(r, &rec);
+		assert_int_equal(rec.line, 2 + i);
+		assert_int_equal(rec.bad_encoding, i == 50000);
+		if (i == 50000) {
+			assert_int_equal(rec.bad_offset, bad_at);
+			assert_int_equal(rec.bad_field, 2);
+		} else {
+			assert_string_equal(rec.fields[1], "投诉");
+		}
+	}
+	at_end(r);
+	assert_string_equal(csv_reader_encoding(r), "UTF-8");
+	assert_string_equal(csv_reader_encoding_why(r),
+			    "detected, 1 invalid sequences");
+	csv_reader_free(r);
+	unlink(path);
+	buf_release(&text);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +441,8 @@ int main(void)
 		cmocka_unit_test(test_csv__quarantines_unterminated_quote),
 		cmocka_unit_test(test_csv__rereads_the_lines_a_late_closing_quote_swallowed),
 		cmocka_unit_test(test_csv__reads_a_file_in_blocks),
+		cmocka_unit_test(test_csv__rereads_a_big_file_that_turns_out_gb18030),
+		cmocka_unit_test(test_csv__keeps_a_big_utf8_file_with_one_bad_byte),
 		cmocka_unit_test(test_csv__decides_gb18030_before_the_end),
 	};
 
