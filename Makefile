@@ -21,9 +21,9 @@ LDFLAGS ?=
 HF_CFLAGS = -std=c11 -Wall -Wextra -pedantic -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -MMD -MP \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-DHUIFANG_DATADIR='"$(DATADIR)"' -Ipipeline \
+	-pthread -DHUIFANG_DATADIR='"$(DATADIR)"' -Ipipeline \
 	$(shell pkg-config --cflags libcjson 2>/dev/null)
-HF_LIBS = -lcsv $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lm
+HF_LIBS = -pthread -lcsv $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lm
 
 ifeq ($(DEVELOPER),1)
 HF_CFLAGS += -Werror

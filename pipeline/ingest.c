@@ -1,15 +1,23 @@
 /*
  * ingest.c - exports -> normalised records + rejects (see ingest.h).
  *
- * Each file is read once (JSON twice: first for the union of its keys),
- * row by row. A row is checked against the reject reasons in the order of
- * SPEC §8 rule 3, and the first that applies quarantines it; otherwise it
- * becomes a ticket or a callback candidate. The duplicate-ticket rule
- * (§8.7) is applied as the rows arrive, since they arrive in (file, line)
- * order: one candidate per ticket number is kept, with slots for its
- * inline callbacks. Only when every file is read are the rules that need
- * all rows applied: callback identity (§8.8), the join of callback rows
- * to tickets, and the orderings that ticket.h promises (resolve()).
+ * Two halves. Workers (one thread each, ingest.threads of the config)
+ * read whole files, each into a file_out of its own: every file is read
+ * once (JSON twice: first for the union of its keys), row by row; a row
+ * is checked against the reject reasons in the order of SPEC §8 rule 3,
+ * and the first that applies quarantines it; otherwise its values are
+ * normalised (trimmed, folded, timestamps parsed, the repeated ones
+ * interned in the worker's table) into a ticket row, with its inline
+ * callbacks, or a callback row. The merge, on the calling thread, takes
+ * the file_outs strictly in file order, so that the result does not
+ * depend on the number of threads or their timing: it applies the
+ * duplicate-ticket rule (§8.7) as the rows arrive in (file, line) order,
+ * keeping one candidate per ticket number with slots for its inline
+ * callbacks, and numbers the callback occurrences. Only when every file
+ * is merged are the rules that need all rows applied: callback identity
+ * (§8.8), the join of callback rows to tickets, and the orderings that
+ * ticket.h promises (resolve()). A worker reads at most 'window' files
+ * ahead of the merge, so memory does not grow with the number of files.
  *
  * Invariants kept throughout: for every file and for the set,
  * rows_read == accepted + rejected + superseded (a row is counted accepted
@@ -17,12 +25,15 @@
  * counted twice); rejected rows never become candidates, so they supersede
  * nothing; the inline callback candidates of a ticket are consecutive
  * (first_cb, n_cb of its candidate until resolve()), and those of a lost
- * row are DEAD; every string a record holds lives in the set's arena, and
- * the values that repeat (centres, butlers, types, statuses, channels,
- * recorders, contents) are interned, stored once.
+ * row are DEAD; a worker writes only its own file's input_file and
+ * file_out, and the merge reads a file_out only once it is done; every
+ * string a record holds lives in a worker's arena, which the set adopts
+ * at the end, and the values that repeat (centres, butlers, types,
+ * statuses, channels, recorders, contents) are interned per worker.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -86,14 +97,48 @@ struct id_map {
 	size_t cap, n;
 };
 
+/* The header matchers, built once and shared read-only by the workers. */
+struct matcher {
+	struct buf canon_key[COL_COUNT];
+	struct string_list alias_keys[COL_COUNT];
+};
+
+/*
+ * What a worker makes of one file: its accepted ticket rows in order
+ * (first_cb, n_cb index cb[], their inline callbacks), or its callback
+ * rows in cb[], its rejects and its diagnostics.
+ */
+struct file_out {
+	struct ticket *tk;
+	uint32_t *tk_hash;      /* str_hash of each row's ticket number */
+	size_t ntk, atk, ahash;
+	struct cb_cand *cb;
+	size_t ncb, acb;
+	struct reject *rej;
+	size_t nrej, arej;
+	size_t reasons[REJECT_REASON_COUNT];
+	bool recognised;
+	const char *enc_why;    /* how the encoding was chosen, for the note */
+	bool done;              /* written by the worker, under the pool lock */
+	struct diag d;
+};
+
+/* A worker: reads files into file_outs. */
 struct ingest {
 	const struct ingest_opts *opts;
 	const struct config *cfg;
-	struct ticket_set *set;
-	struct diag *d;
+	const struct matcher *m;
 	struct intern names;
-	struct buf canon_key[COL_COUNT];
-	struct string_list alias_keys[COL_COUNT];
+	struct arena arena;     /* every string of its rows; the set adopts it */
+	struct file_out *out;   /* the file being read */
+	struct diag *d;         /* &out->d */
+	struct buf fold;
+};
+
+/* The merge, on the calling thread. */
+struct merge {
+	const struct config *cfg;
+	struct ticket_set *set;
 	struct ticket *tc;      /* the winning row of each ticket number */
 	size_t ntc, atc;
 	struct id_map ids;      /* ticket number -> tc index */
@@ -101,7 +146,6 @@ struct ingest {
 	size_t ncc, acc;
 	uint32_t cb_seq;        /* the next callback occurrence's seq */
 	size_t arejects;
-	struct buf fold;
 };
 
 /* One file's header and the row being looked at. */
@@ -181,7 +225,7 @@ static struct name *intern_name(struct ingest *in, const char *s, size_t n)
 		i = (i + 1) & (t->cap - 1);
 	}
 	t->slot[i] = empty_name;
-	t->slot[i].s = n ? arena_strndup(&in->set->arena, s, n) : "";
+	t->slot[i].s = n ? arena_strndup(&in->arena, s, n) : "";
 	t->slot[i].hash = h;
 	t->n++;
 	return &t->slot[i];
@@ -257,21 +301,6 @@ static struct name *named(struct ingest *in, const struct file_ctx *fc,
 	return intern_name(in, s, n);
 }
 
-/*
- * The value of column c, as old when that is the same text (a newer copy
- * of a ticket mostly repeats the older one's unit, owner and phone, and
- * the arena would otherwise keep both), else a copy in the arena.
- */
-static const char *kept(struct ingest *in, const char *old, const char *s,
-			size_t n)
-{
-	if (!n)
-		return "";
-	if (old && !strncmp(old, s, n) && !old[n])
-		return old;
-	return arena_strndup(&in->set->arena, s, n);
-}
-
 /* A value with full-width digits folded (ticket numbers, phones). */
 static const char *folded(struct ingest *in, const struct file_ctx *fc,
 			  int c)
@@ -283,7 +312,7 @@ static const char *folded(struct ingest *in, const struct file_ctx *fc,
 		return "";
 	buf_reset(&in->fold);
 	text_fold_digits(&in->fold, s, n);
-	return arena_strndup(&in->set->arena, in->fold.s, in->fold.len);
+	return arena_strndup(&in->arena, in->fold.s, in->fold.len);
 }
 
 /* A timestamp column's value, as check_row() parsed it. */
@@ -333,7 +362,7 @@ static const char *original_line(struct ingest *in, const struct file_ctx *fc)
 		text_escape_invalid(&field, fc->val[i], fc->len[i]);
 		csv_add_field(&line, field.s, field.len);
 	}
-	s = arena_strndup(&in->set->arena, line.s, line.len);
+	s = arena_strndup(&in->arena, line.s, line.len);
 	buf_release(&line);
 	buf_release(&field);
 	return s;
@@ -352,7 +381,7 @@ static void add_reject(struct ingest *in, struct file_ctx *fc,
 		       uint32_t diag_column, const char *context,
 		       const char *fmt, ...)
 {
-	struct ticket_set *set = in->set;
+	struct file_out *out = in->out;
 	struct buf msg = BUF_INIT;
 	struct reject *r;
 	va_list ap;
@@ -360,17 +389,16 @@ static void add_reject(struct ingest *in, struct file_ctx *fc,
 	va_start(ap, fmt);
 	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	ALLOC_GROW(set->rejects, set->nrejects + 1, in->arejects);
-	r = &set->rejects[set->nrejects++];
+	ALLOC_GROW(out->rej, out->nrej + 1, out->arej);
+	r = &out->rej[out->nrej++];
 	r->file = fc->file;
 	r->line = fc->line;
 	r->column = column;
 	r->reason = (uint8_t)reason;
-	r->message = arena_strndup(&set->arena, msg.s, msg.len);
+	r->message = arena_strndup(&in->arena, msg.s, msg.len);
 	r->original = original ? original : original_line(in, fc);
-	set->rejected++;
 	fc->f->rejected++;
-	set->quality.reasons[reason]++;
+	out->reasons[reason]++;
 	diag_report_context(in->d, DIAG_ERROR, fc->f->path,
 			    diag_line ? diag_line : fc->line,
 			    diag_line ? diag_column : column, context,
@@ -461,13 +489,7 @@ static void fill_callback(struct ingest *in, const struct file_ctx *fc,
 	struct name *sat;
 	bool attempt;
 
-	memset(cb, 0, sizeof(*cb));
-	/*
-	 * Occurrences are filled in reading order (file, record, inline
-	 * first before second), so seq orders them even where file and line
-	 * tie: the records of a JSON array written on one line.
-	 */
-	c->seq = in->cb_seq++;
+	memset(c, 0, sizeof(*c));
 	cb->source = (uint8_t)source;
 	cb->file = fc->file;
 	cb->line = fc->line;
@@ -494,128 +516,44 @@ static void fill_callback(struct ingest *in, const struct file_ctx *fc,
 		cb->satisfaction = (uint8_t)name_satisfaction(in, sat);
 }
 
-static void supersede_row(struct ingest *in, uint32_t file)
+/* A new callback slot at the end of the file's. */
+static struct cb_cand *new_row_cb(struct file_out *out)
 {
-	struct ticket_set *set = in->set;
-
-	set->accepted--;
-	set->superseded++;
-	set->files[file].accepted--;
-	set->files[file].superseded++;
-}
-
-static struct cb_cand *new_cb(struct ingest *in)
-{
-	ALLOC_GROW(in->cc, in->ncc + 1, in->acc);
-	return &in->cc[in->ncc++];
+	ALLOC_GROW(out->cb, out->ncb + 1, out->acb);
+	return &out->cb[out->ncb++];
 }
 
 /*
- * The candidate that holds ticket number id (len bytes), or -1; *slot is
- * where the number is, or would go, in the id map.
- */
-static long find_ticket(struct ingest *in, const char *id, size_t len,
-			uint32_t hash, size_t *slot)
-{
-	struct id_map *m = &in->ids;
-	size_t i;
-
-	if (m->n * 2 >= m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 4096, j;
-		struct id_slot *e = xcalloc(cap, sizeof(*e));
-
-		for (j = 0; j < m->cap; j++) {
-			if (!m->e[j].idx)
-				continue;
-			i = m->e[j].hash & (cap - 1);
-			while (e[i].idx)
-				i = (i + 1) & (cap - 1);
-			e[i] = m->e[j];
-		}
-		free(m->e);
-		m->e = e;
-		m->cap = cap;
-	}
-	i = hash & (m->cap - 1);
-	while (m->e[i].idx) {
-		const struct ticket *t = &in->tc[m->e[i].idx - 1];
-
-		if (m->e[i].hash == hash && !strncmp(t->id, id, len) &&
-		    !t->id[len]) {
-			*slot = i;
-			return (long)m->e[i].idx - 1;
-		}
-		i = (i + 1) & (m->cap - 1);
-	}
-	*slot = i;
-	return -1;
-}
-
-/*
- * SPEC §8.7 as the rows arrive. Rows come in (file, line) order, so a new
- * row beats the kept one of its number unless the kept one has the
- * greater (has 更新时间, 更新时间); the loser is superseded at once. The
- * winner takes the loser's place, and its inline callbacks the loser's
- * candidate slots (t->first_cb, t->n_cb until resolve()), so that a
- * ticket exported every week holds one ticket and at most two inline
- * callbacks in memory, not one per export.
+ * A ticket row that passed the checks, normalised into the file's rows,
+ * its inline callbacks (SPEC §8 rule 8: one exists when its time does)
+ * after the callback rows of the rows before it. The duplicate rule is
+ * the merge's (merge_ticket()).
  */
 static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 {
-	struct ticket_set *set = in->set;
+	struct file_out *out = in->out;
 	struct ticket *t;
 	struct name *e;
-	const char *id;
-	size_t n, len, slot;
-	uint32_t hash, k = 0, old_n = 0, m;
-	bool has[2];
-	long idx;
-	int64_t upd = timestamp(fc, COL_UPDATED);
-	const char *old_unit = NULL, *old_owner = NULL, *old_phone = NULL, *s;
+	const char *s;
+	size_t n, len;
+	uint32_t m = 0;
 
-	buf_reset(&in->fold);
-	id = value(fc, COL_TICKET_ID, &n);
-	text_fold_digits(&in->fold, id, n);
-	hash = str_hash(in->fold.s, in->fold.len);
-	idx = find_ticket(in, in->fold.s, in->fold.len, hash, &slot);
-	if (idx >= 0) {
-		t = &in->tc[idx];
-		if ((t->updated_at != TIME_NONE && upd == TIME_NONE) ||
-		    (t->updated_at != TIME_NONE && upd < t->updated_at)) {
-			/* The kept row wins: this one is superseded. */
-			supersede_row(in, fc->file);
-			set->quality.superseded_tickets++;
-			return;
-		}
-		supersede_row(in, t->file);
-		set->quality.superseded_tickets++;
-		/* A newer copy of the ticket: its texts may be reused. */
-		old_unit = t->unit;
-		old_owner = t->owner;
-		old_phone = t->phone;
-		id = t->id;
-		old_n = t->n_cb;
-		k = t->first_cb;
-	} else {
-		ALLOC_GROW(in->tc, in->ntc + 1, in->atc);
-		idx = (long)in->ntc++;
-		in->ids.e[slot].hash = hash;
-		in->ids.e[slot].idx = (uint32_t)idx + 1;
-		in->ids.n++;
-		id = arena_strndup(&set->arena, in->fold.s, in->fold.len);
-	}
-	t = &in->tc[idx];
+	ALLOC_GROW(out->tk, out->ntk + 1, out->atk);
+	ALLOC_GROW(out->tk_hash, out->ntk + 1, out->ahash);
+	t = &out->tk[out->ntk];
 	memset(t, 0, sizeof(*t));
-	t->id = id;
-	t->center = interned(in, fc, COL_CENTER);
-	s = value(fc, COL_UNIT, &n);
-	t->unit = kept(in, old_unit, s, n);
-	s = value(fc, COL_OWNER, &n);
-	t->owner = kept(in, old_owner, s, n);
-	s = value(fc, COL_PHONE, &n);
+	s = value(fc, COL_TICKET_ID, &n);
 	buf_reset(&in->fold);
 	text_fold_digits(&in->fold, s, n);
-	t->phone = kept(in, old_phone, in->fold.s, in->fold.len);
+	out->tk_hash[out->ntk] = str_hash(in->fold.s, in->fold.len);
+	t->id = arena_strndup(&in->arena, in->fold.s, in->fold.len);
+	out->ntk++;
+	t->center = interned(in, fc, COL_CENTER);
+	s = value(fc, COL_UNIT, &n);
+	t->unit = n ? arena_strndup(&in->arena, s, n) : "";
+	s = value(fc, COL_OWNER, &n);
+	t->owner = n ? arena_strndup(&in->arena, s, n) : "";
+	t->phone = folded(in, fc, COL_PHONE);
 	e = named(in, fc, COL_TYPE);
 	t->type_text = e->s;
 	t->type = (int8_t)name_type(in, e);
@@ -629,49 +567,28 @@ static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 	t->handler = interned(in, fc, COL_HANDLER);
 	t->created_at = timestamp(fc, COL_CREATED);
 	t->completed_at = timestamp(fc, COL_COMPLETED);
-	t->updated_at = upd;
+	t->updated_at = timestamp(fc, COL_UPDATED);
 	t->rectified_at = timestamp(fc, COL_RECTIFIED);
 	t->file = fc->file;
 	t->line = fc->line;
-	/*
-	 * SPEC §8 rule 8: an inline callback exists when its time does. The
-	 * winner's go into the loser's slots when they fit (a ticket's slots
-	 * are consecutive), else into new ones, the old ones dropped.
-	 */
-	m = 0;
-	for (n = 0; n < 2; n++) {
-		value(fc, n ? COL_CB2_TIME : COL_CB_TIME, &len);
-		has[n] = len > 0;
-		m += has[n];
-	}
-	if (m > old_n) {
-		for (n = 0; n < old_n; n++)
-			in->cc[k + n].owner = DEAD;
-		old_n = 0;
-		k = (uint32_t)in->ncc;
-	}
-	m = 0;
+	t->first_cb = (uint32_t)out->ncb;
 	for (n = 0; n < 2; n++) {
 		struct cb_cand *c;
 
-		if (!has[n])
+		value(fc, n ? COL_CB2_TIME : COL_CB_TIME, &len);
+		if (!len)
 			continue;
-		c = m < old_n ? &in->cc[k + m] : new_cb(in);
+		c = new_row_cb(out);
 		fill_callback(in, fc, c, n ? CB_INLINE_SECOND : CB_INLINE_FIRST);
-		c->ticket_id = id;
-		c->owner = (uint32_t)idx;
+		c->ticket_id = t->id;
 		m++;
 	}
-	for (n = m; n < old_n; n++)
-		in->cc[k + n].owner = DEAD;
-	t = &in->tc[idx];
-	t->first_cb = k;
-	t->n_cb = m > old_n ? m : old_n;
+	t->n_cb = m;
 }
 
 static void accept_callback_row(struct ingest *in, const struct file_ctx *fc)
 {
-	struct cb_cand *c = new_cb(in);
+	struct cb_cand *c = new_row_cb(in->out);
 
 	fill_callback(in, fc, c, CB_ROW);
 	c->ticket_id = folded(in, fc, COL_TICKET_ID);
@@ -681,7 +598,6 @@ static void accept_callback_row(struct ingest *in, const struct file_ctx *fc)
 /* Counts a row that passed every check as accepted, and keeps it. */
 static void accept_row(struct ingest *in, struct file_ctx *fc)
 {
-	in->set->accepted++;
 	fc->f->accepted++;
 	if (fc->f->kind == FILE_TICKETS)
 		accept_ticket(in, fc);
@@ -697,35 +613,35 @@ static void take_row(struct ingest *in, struct file_ctx *fc)
 
 /* ---- headers ---- */
 
-static void matcher_init(struct ingest *in)
+static void matcher_init(struct matcher *mt, const struct config *cfg)
 {
 	int c;
 	size_t i;
 
 	for (c = 0; c < COL_COUNT; c++) {
-		const struct string_list *al = &in->cfg->column_aliases[c];
+		const struct string_list *al = &cfg->column_aliases[c];
 
-		buf_init(&in->canon_key[c]);
-		text_header_key(&in->canon_key[c], column_name[c],
+		buf_init(&mt->canon_key[c]);
+		text_header_key(&mt->canon_key[c], column_name[c],
 				strlen(column_name[c]));
-		memset(&in->alias_keys[c], 0, sizeof(in->alias_keys[c]));
+		memset(&mt->alias_keys[c], 0, sizeof(mt->alias_keys[c]));
 		for (i = 0; i < al->nr; i++) {
 			struct buf k = BUF_INIT;
 
 			text_header_key(&k, al->items[i], strlen(al->items[i]));
-			string_list_add(&in->alias_keys[c], k.s);
+			string_list_add(&mt->alias_keys[c], k.s);
 			buf_release(&k);
 		}
 	}
 }
 
-static int match_column(struct ingest *in, const char *key)
+static int match_column(const struct matcher *mt, const char *key)
 {
 	int c;
 
 	for (c = 0; c < COL_COUNT; c++)
-		if (!strcmp(key, in->canon_key[c].s) ||
-		    string_list_has(&in->alias_keys[c], key))
+		if (!strcmp(key, mt->canon_key[c].s) ||
+		    string_list_has(&mt->alias_keys[c], key))
 			return c;
 	return -1;
 }
@@ -744,7 +660,7 @@ static void unrecognised(struct ingest *in, struct file_ctx *fc,
 	buf_vaddf(&why, fmt, ap);
 	va_end(ap);
 	fc->f->kind = FILE_UNRECOGNISED;
-	fc->f->why = arena_strndup(&in->set->arena, why.s, why.len);
+	fc->f->why = arena_strndup(&in->arena, why.s, why.len);
 	diag_report(in->d, DIAG_WARNING, fc->f->path, 0, 0,
 		    "unrecognised file, skipped: %s", why.s);
 	buf_release(&why);
@@ -776,7 +692,7 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 	for (c = 0; c < COL_COUNT; c++)
 		fc->colmap[c] = -1;
 	fc->ncols = n;
-	fc->header = arena_alloc(&in->set->arena, (n + 1) * sizeof(char *));
+	fc->header = arena_alloc(&in->arena, (n + 1) * sizeof(char *));
 	keys = xcalloc(n + 1, sizeof(*keys));
 	for (i = 0; i < n; i++) {
 		const char *s = names[i];
@@ -785,7 +701,7 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 
 		text_trim(&s, &len);
 		text_escape_invalid(&esc, s, len);
-		fc->header[i] = arena_strndup(&in->set->arena, esc.s, esc.len);
+		fc->header[i] = arena_strndup(&in->arena, esc.s, esc.len);
 		buf_release(&esc);
 		buf_init(&keys[i]);
 		text_header_key(&keys[i], fc->header[i], strlen(fc->header[i]));
@@ -803,7 +719,7 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 					     fc->header[i], j + 1, i + 1);
 				goto out;
 			}
-		c = match_column(in, keys[i].s);
+		c = match_column(in->m, keys[i].s);
 		if (c < 0)
 			continue;
 		if (fc->colmap[c] >= 0) {
@@ -815,7 +731,7 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 		}
 		fc->colmap[c] = (int)i;
 	}
-	fc->time_col = arena_alloc(&in->set->arena, (n + 1) * sizeof(int));
+	fc->time_col = arena_alloc(&in->arena, (n + 1) * sizeof(int));
 	for (i = 0; i < n; i++)
 		fc->time_col[i] = -1;
 	for (i = 0; i < sizeof(time_columns) / sizeof(time_columns[0]); i++)
@@ -847,6 +763,20 @@ out:
 
 /* ---- CSV files ---- */
 
+/* Forgets what was read of the file so far, to read it again. */
+static void forget_file(struct ingest *in, struct file_ctx *fc)
+{
+	struct file_out *out = in->out;
+
+	out->ntk = out->ncb = out->nrej = 0;
+	memset(out->reasons, 0, sizeof(out->reasons));
+	out->recognised = false;
+	diag_release(&out->d);
+	fc->f->rows_read = fc->f->accepted = fc->f->rejected = 0;
+	fc->f->kind = FILE_UNRECOGNISED;
+	fc->f->why = "";
+}
+
 static void read_csv(struct ingest *in, struct file_ctx *fc)
 {
 	struct buf err = BUF_INIT;
@@ -862,12 +792,31 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 		goto out;
 	}
 	fc->f->encoding = csv_reader_encoding(r);
-	diag_report(in->d, DIAG_NOTE, fc->f->path, 0, 0, "read as %s (%s)",
-		    fc->f->encoding, csv_reader_encoding_why(r));
 	while ((rc = csv_reader_next(r, &rec, &err)) > 0) {
 		size_t n = rec.nfields;
 
+		if (rc == CSV_RESTART) {
+			/* Read as UTF-8 on trust, it is GB18030: again. */
+			forget_file(in, fc);
+			fc->f->encoding = csv_reader_encoding(r);
+			have_header = false;
+			continue;
+		}
 		if (!have_header) {
+			/*
+			 * A header that is not what it should be may be one
+			 * read as UTF-8 on trust: settle the encoding first.
+			 */
+			if (rec.malformed || rec.bad_encoding) {
+				rc = csv_reader_decide(r, &err);
+				if (rc < 0)
+					break;
+				if (rc == CSV_RESTART) {
+					forget_file(in, fc);
+					fc->f->encoding = csv_reader_encoding(r);
+					continue;
+				}
+			}
 			if (rec.malformed) {
 				unrecognised(in, fc, "the header is not valid "
 					     "CSV: %s at line %u, character %u",
@@ -876,13 +825,22 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 				goto out;
 			}
 			if (read_header(in, fc, (const char *const *)rec.fields,
-					rec.lens, rec.nfields) < 0)
+					rec.lens, rec.nfields) < 0) {
+				/* Perhaps it is a GB18030 header, read as UTF-8. */
+				rc = csv_reader_decide(r, &err);
+				if (rc < 0)
+					break;
+				if (rc == CSV_RESTART) {
+					forget_file(in, fc);
+					fc->f->encoding = csv_reader_encoding(r);
+					continue;
+				}
 				goto out;
+			}
 			have_header = true;
-			in->set->files_recognised++;
+			in->out->recognised = true;
 			continue;
 		}
-		in->set->rows_read++;
 		fc->f->rows_read++;
 		fc->line = rec.line;
 		fc->val = (const char **)rec.fields;
@@ -954,6 +912,14 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 	if (!have_header && !*fc->f->why)
 		unrecognised(in, fc, "no header: the file is empty");
 out:
+	/* Stopped early: the note says what the file is. */
+	if (r && csv_reader_decide(r, &err) < 0)
+		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0, "%s", err.s);
+	if (r) {
+		fc->f->encoding = csv_reader_encoding(r);
+		in->out->enc_why = arena_strdup(&in->arena,
+						csv_reader_encoding_why(r));
+	}
 	if (r && csv_reader_sha256(r, fc->f->sha256) < 0)
 		fc->f->sha256[0] = '\0';
 	csv_reader_free(r);
@@ -1060,7 +1026,7 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 	if (read_header(in, fc, (const char *const *)keys.name, keys.len,
 			keys.n) < 0)
 		goto out;
-	in->set->files_recognised++;
+	in->out->recognised = true;
 	r = json_reader_open(fc->f->path, lines, &err);
 	if (!r) {
 		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0, "%s", err.s);
@@ -1073,7 +1039,6 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 		const cJSON *item, *nested = NULL;
 		size_t too_long = 0;
 
-		in->set->rows_read++;
 		fc->f->rows_read++;
 		fc->line = rec.line;
 		if (!rec.obj) {
@@ -1084,7 +1049,7 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 			text_escape_invalid(&esc, rec.text, rec.len);
 			buf_reset(&vals);
 			csv_add_field(&vals, esc.s, esc.len);
-			original = arena_strndup(&in->set->arena, vals.s,
+			original = arena_strndup(&in->arena, vals.s,
 						 vals.len);
 			if (rec.bad_encoding)
 				add_reject(in, fc, REJECT_BAD_ENCODING, 0,
@@ -1174,6 +1139,181 @@ out:
 	buf_release(&esc);
 }
 
+/* ---- the merge, in file order ---- */
+
+static void supersede_row(struct merge *mg, uint32_t file)
+{
+	struct ticket_set *set = mg->set;
+
+	set->accepted--;
+	set->superseded++;
+	set->files[file].accepted--;
+	set->files[file].superseded++;
+}
+
+static struct cb_cand *new_cb(struct merge *mg)
+{
+	ALLOC_GROW(mg->cc, mg->ncc + 1, mg->acc);
+	return &mg->cc[mg->ncc++];
+}
+
+/*
+ * The candidate that holds ticket number id (len bytes), or -1; *slot is
+ * where the number is, or would go, in the id map.
+ */
+static long find_ticket(struct merge *mg, const char *id, size_t len,
+			uint32_t hash, size_t *slot)
+{
+	struct id_map *m = &mg->ids;
+	size_t i;
+
+	if (m->n * 2 >= m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 4096, j;
+		struct id_slot *e = xcalloc(cap, sizeof(*e));
+
+		for (j = 0; j < m->cap; j++) {
+			if (!m->e[j].idx)
+				continue;
+			i = m->e[j].hash & (cap - 1);
+			while (e[i].idx)
+				i = (i + 1) & (cap - 1);
+			e[i] = m->e[j];
+		}
+		free(m->e);
+		m->e = e;
+		m->cap = cap;
+	}
+	i = hash & (m->cap - 1);
+	while (m->e[i].idx) {
+		const struct ticket *t = &mg->tc[m->e[i].idx - 1];
+
+		if (m->e[i].hash == hash && !strncmp(t->id, id, len) &&
+		    !t->id[len]) {
+			*slot = i;
+			return (long)m->e[i].idx - 1;
+		}
+		i = (i + 1) & (m->cap - 1);
+	}
+	*slot = i;
+	return -1;
+}
+
+/*
+ * SPEC §8.7 as the rows arrive. Rows come in (file, line) order, so a new
+ * row beats the kept one of its number unless the kept one has the
+ * greater (has 更新时间, 更新时间); the loser is superseded at once. The
+ * winner takes the loser's place, and its inline callbacks the loser's
+ * candidate slots (t->first_cb, t->n_cb until resolve()), so that a
+ * ticket exported every week holds one ticket and at most two inline
+ * callbacks in memory, not one per export. Occurrences are numbered in
+ * reading order (file, record, inline first before second), so seq
+ * orders them even where file and line tie: the records of a JSON array
+ * written on one line.
+ */
+static void merge_ticket(struct merge *mg, const struct file_out *out,
+			 size_t r)
+{
+	const struct ticket *row = &out->tk[r];
+	struct ticket *t;
+	size_t slot, n;
+	uint32_t k = 0, old_n = 0, m = row->n_cb;
+	long idx;
+
+	idx = find_ticket(mg, row->id, strlen(row->id), out->tk_hash[r], &slot);
+	if (idx >= 0) {
+		t = &mg->tc[idx];
+		if ((t->updated_at != TIME_NONE && row->updated_at == TIME_NONE) ||
+		    (t->updated_at != TIME_NONE &&
+		     row->updated_at < t->updated_at)) {
+			/* The kept row wins: this one is superseded. */
+			supersede_row(mg, row->file);
+			mg->set->quality.superseded_tickets++;
+			return;
+		}
+		supersede_row(mg, t->file);
+		mg->set->quality.superseded_tickets++;
+		old_n = t->n_cb;
+		k = t->first_cb;
+	} else {
+		ALLOC_GROW(mg->tc, mg->ntc + 1, mg->atc);
+		idx = (long)mg->ntc++;
+		mg->ids.e[slot].hash = out->tk_hash[r];
+		mg->ids.e[slot].idx = (uint32_t)idx + 1;
+		mg->ids.n++;
+	}
+	/*
+	 * The winner's inline callbacks go into the loser's slots when they
+	 * fit (a ticket's slots are consecutive), else into new ones, the
+	 * old ones dropped.
+	 */
+	if (m > old_n) {
+		for (n = 0; n < old_n; n++)
+			mg->cc[k + n].owner = DEAD;
+		old_n = 0;
+		k = (uint32_t)mg->ncc;
+	}
+	for (n = 0; n < m; n++) {
+		struct cb_cand *c = n < old_n ? &mg->cc[k + n] : new_cb(mg);
+
+		*c = out->cb[row->first_cb + n];
+		c->seq = mg->cb_seq++;
+		c->owner = (uint32_t)idx;
+	}
+	for (n = m; n < old_n; n++)
+		mg->cc[k + n].owner = DEAD;
+	t = &mg->tc[idx];
+	*t = *row;
+	t->first_cb = k;
+	t->n_cb = m > old_n ? m : old_n;
+}
+
+/*
+ * Takes file i's rows into the set, after every file before it: counts,
+ * rejects, diagnostics (in d), tickets through §8.7, callback rows.
+ * Frees the file_out's arrays; the strings stay in the worker's arena.
+ */
+static void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
+		       struct diag *d)
+{
+	struct ticket_set *set = mg->set;
+	const struct input_file *f = &set->files[i];
+	size_t r;
+
+	set->files_recognised += out->recognised;
+	set->rows_read += f->rows_read;
+	set->accepted += f->accepted;
+	set->rejected += f->rejected;
+	for (r = 0; r < REJECT_REASON_COUNT; r++)
+		set->quality.reasons[r] += out->reasons[r];
+	if (out->nrej) {
+		ALLOC_GROW(set->rejects, set->nrejects + out->nrej,
+			   mg->arejects);
+		memcpy(set->rejects + set->nrejects, out->rej,
+		       out->nrej * sizeof(*out->rej));
+		set->nrejects += out->nrej;
+	}
+	if (out->enc_why)
+		diag_report(d, DIAG_NOTE, f->path, 0, 0, "read as %s (%s)",
+			    f->encoding, out->enc_why);
+	diag_take(d, &out->d);
+	for (r = 0; r < out->ntk; r++)
+		merge_ticket(mg, out, r);
+	if (f->kind == FILE_CALLBACKS) {
+		for (r = 0; r < out->ncb; r++) {
+			struct cb_cand *c = new_cb(mg);
+
+			*c = out->cb[r];
+			c->seq = mg->cb_seq++;
+		}
+	}
+	free(out->tk);
+	free(out->tk_hash);
+	free(out->cb);
+	free(out->rej);
+	diag_release(&out->d);
+	memset(out, 0, sizeof(*out));
+}
+
 /* ---- the rules that need every row ---- */
 
 /* qsort, which must not be given NULL even for nothing to sort. */
@@ -1184,39 +1324,130 @@ static void sort(void *base, size_t n, size_t size,
 		qsort(base, n, size, cmp);
 }
 
-/*
- * qsort() has no context argument, so the comparator of ticket indices
- * finds the candidates here; set only for the duration of that sort.
- */
-static const struct ticket *sorting_tickets;
+struct sort_job {
+	void *base;
+	size_t n, size;
+	int (*cmp)(const void *, const void *);
+};
 
-static int cmp_ticket_index(const void *a, const void *b)
+static void *sort_main(void *arg)
 {
-	return strcmp(sorting_tickets[*(const uint32_t *)a].id,
-		      sorting_tickets[*(const uint32_t *)b].id);
+	struct sort_job *j = arg;
+
+	sort(j->base, j->n, j->size, j->cmp);
+	return NULL;
 }
+
+/*
+ * Sorts two arrays with one comparator, the second on a thread of its own
+ * when both are big enough for that to pay (else, or when no thread can
+ * be started, one after the other). The comparator must be safe to call
+ * from two threads at once.
+ */
+static void sort_two(void *a, size_t na, void *b, size_t nb, size_t size,
+		     int (*cmp)(const void *, const void *), bool threads)
+{
+	struct sort_job j = { b, nb, size, cmp };
+	pthread_t t;
+
+	if (threads && na > 10000 && nb > 10000 &&
+	    pthread_create(&t, NULL, sort_main, &j) == 0) {
+		sort(a, na, size, cmp);
+		pthread_join(t, NULL);
+		return;
+	}
+	sort(a, na, size, cmp);
+	sort(b, nb, size, cmp);
+}
+
+/*
+ * A ticket number as a sort key: its first 16 bytes as two big-endian
+ * integers (zero-padded), which order as strcmp() does; only numbers that
+ * agree in all 16 are compared as strings.
+ */
+struct id_key {
+	uint64_t hi, lo;
+	const char *id;
+	uint32_t idx;
+};
+
+static uint64_t load_be64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void id_key_set(struct id_key *k, const char *id, uint32_t idx)
+{
+	unsigned char b[16] = { 0 };
+
+	memcpy(b, id, strnlen(id, sizeof(b)));
+	k->hi = load_be64(b);
+	k->lo = load_be64(b + 8);
+	k->id = id;
+	k->idx = idx;
+}
+
+static int cmp_id(const struct id_key *x, const struct id_key *y)
+{
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->id == y->id ? 0 : strcmp(x->id, y->id);
+}
+
+/* By number, then index (qsort is not stable). */
+static int cmp_id_key(const void *a, const void *b)
+{
+	const struct id_key *x = a, *y = b;
+	int c = cmp_id(x, y);
+
+	if (c)
+		return c;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/*
+ * Callback candidates are sorted through these keys, and the candidates
+ * then moved once; comparators reach the candidates through sorting_cc,
+ * set only for the duration of the sort (read by both sorting threads).
+ */
+struct cb_key {
+	uint32_t ticket;
+	uint32_t seq;
+	int64_t at;
+	uint32_t idx;
+};
+
+static const struct cb_cand *sorting_cc;
 
 /*
  * Identity (ticket, time, recorder), then the order of occurrence. The
  * ticket is its index in set->tickets; orphans (NO_OWNER) sort last, by
- * their ticket number. Recorders are interned: equal text, equal pointer.
+ * their ticket number. Equal recorders are mostly one interned string.
  */
 static int cmp_cb_identity(const void *a, const void *b)
 {
-	const struct cb_cand *x = a, *y = b;
+	const struct cb_key *x = a, *y = b;
+	const struct cb_cand *cx = &sorting_cc[x->idx], *cy = &sorting_cc[y->idx];
 	int c;
 
 	if (x->ticket != y->ticket)
 		return x->ticket < y->ticket ? -1 : 1;
-	if (x->ticket == NO_OWNER && x->ticket_id != y->ticket_id) {
-		c = strcmp(x->ticket_id, y->ticket_id);
+	if (x->ticket == NO_OWNER && cx->ticket_id != cy->ticket_id) {
+		c = strcmp(cx->ticket_id, cy->ticket_id);
 		if (c)
 			return c;
 	}
-	if (x->cb.at != y->cb.at)
-		return x->cb.at < y->cb.at ? -1 : 1;
-	if (x->cb.recorder != y->cb.recorder) {
-		c = strcmp(x->cb.recorder, y->cb.recorder);
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (cx->cb.recorder != cy->cb.recorder) {
+		c = strcmp(cx->cb.recorder, cy->cb.recorder);
 		if (c)
 			return c;
 	}
@@ -1245,127 +1476,184 @@ static bool same_identity(const struct cb_cand *x, const struct cb_cand *y)
 }
 
 /*
- * The tickets, one per number already (accept_ticket() applied §8.7), go
- * into number order in place: an array of indices is sorted, and the
- * permutation is applied by cycles, so no second copy of a million
- * tickets is made. Each callback candidate is first given its ticket's
- * candidate index (its owner, or the number looked up for a row) and
- * then the ticket's final index. first_cb and n_cb, used for candidate
- * slots until now, are cleared. The candidate array becomes set->tickets.
+ * Reorders n elements of size bytes in place so that position j receives
+ * the element that was at src[j], cycle by cycle, each element copied
+ * once, with one element of scratch: no second copy of the array. The
+ * reads are random, so the element a few steps ahead on the cycle is
+ * prefetched. src is consumed (left as the identity).
  */
-static void resolve_tickets(struct ingest *in)
+static void permute(void *base, size_t n, size_t size, uint32_t *src)
 {
-	struct ticket_set *set = in->set;
-	uint32_t *order, *perm;
-	size_t i, slot;
+	enum { AHEAD = 6 };
+	unsigned char *a = base, *tmp = xmalloc(size);
+	size_t i;
 
-	for (i = 0; i < in->ncc; i++) {
-		struct cb_cand *c = &in->cc[i];
-		long idx;
+	for (i = 0; i < n; i++) {
+		size_t j = i, ahead = i;
+		int k;
 
-		if (c->owner == DEAD)
+		if (src[i] == i)
 			continue;
-		if (c->owner != NO_OWNER) {
-			c->ticket = c->owner;
-			continue;
-		}
-		idx = find_ticket(in, c->ticket_id, strlen(c->ticket_id),
-				  str_hash(c->ticket_id, strlen(c->ticket_id)),
-				  &slot);
-		c->ticket = idx < 0 ? NO_OWNER : (uint32_t)idx;
-	}
-	order = xcalloc(in->ntc + 1, sizeof(*order));
-	perm = xcalloc(in->ntc + 1, sizeof(*perm));
-	for (i = 0; i < in->ntc; i++)
-		order[i] = (uint32_t)i;
-	sorting_tickets = in->tc;
-	sort(order, in->ntc, sizeof(*order), cmp_ticket_index);
-	sorting_tickets = NULL;
-	for (i = 0; i < in->ntc; i++)
-		perm[order[i]] = (uint32_t)i;
-	for (i = 0; i < in->ncc; i++)
-		if (in->cc[i].owner != DEAD && in->cc[i].ticket != NO_OWNER)
-			in->cc[i].ticket = perm[in->cc[i].ticket];
-	/* Element i belongs at perm[i]: rotate each cycle into place. */
-	for (i = 0; i < in->ntc; i++) {
-		while (perm[i] != i) {
-			uint32_t j = perm[i];
-			struct ticket tmp = in->tc[j];
+		memcpy(tmp, a + i * size, size);
+		for (k = 0; k < AHEAD && src[ahead] != i; k++)
+			ahead = src[ahead];
+		while (src[j] != i) {
+			size_t from = src[j];
 
-			in->tc[j] = in->tc[i];
-			in->tc[i] = tmp;
-			perm[i] = perm[j];
-			perm[j] = j;
+			if (src[ahead] != i) {
+				ahead = src[ahead];
+				__builtin_prefetch(a + ahead * size);
+				__builtin_prefetch(a + ahead * size + size - 1);
+			}
+			memcpy(a + j * size, a + from * size, size);
+			src[j] = (uint32_t)j;
+			j = from;
 		}
+		memcpy(a + j * size, tmp, size);
+		src[j] = (uint32_t)j;
 	}
-	free(order);
-	free(perm);
-	for (i = 0; i < in->ntc; i++)
-		in->tc[i].first_cb = in->tc[i].n_cb = 0;
-	set->tickets = in->tc ? xreallocarray(in->tc, in->ntc + 1,
-					      sizeof(*in->tc))
-			      : xcalloc(1, sizeof(*set->tickets));
-	set->ntickets = in->ntc;
-	in->tc = NULL;
-	in->ntc = in->atc = 0;
+	free(tmp);
 }
 
 /*
- * Callbacks (§8.8), sorted by identity and occurrence. An inline callback
- * of a row that lost (§8.7) was dropped when it lost (DEAD), so it
- * supersedes nothing; among the rest, each identity keeps its last
- * occurrence. Orphans are counted and dropped. The survivors are
- * converted in place to struct callback, which is smaller, and the array
- * becomes set->callbacks.
+ * The tickets, one per number already (merge_ticket() applied §8.7), go
+ * into number order in place: keys are sorted, and the permutation is
+ * applied by cycles, so no second copy of a million tickets is made.
+ * Each callback candidate is given its ticket's final index: an inline
+ * one through its owner, a callback row by joining the rows, sorted by
+ * number too (on a second thread), with the sorted tickets. first_cb and
+ * n_cb, used for candidate slots until now, are cleared. The candidate
+ * array becomes set->tickets.
  */
-static void resolve_callbacks(struct ingest *in)
+static void resolve_tickets(struct merge *mg, bool threads)
 {
-	struct ticket_set *set = in->set;
+	struct ticket_set *set = mg->set;
+	struct id_key *keys, *rows;
+	uint32_t *perm, *src;
+	size_t i, j, nrows = 0;
+
+	keys = xcalloc(mg->ntc + 1, sizeof(*keys));
+	for (i = 0; i < mg->ntc; i++)
+		id_key_set(&keys[i], mg->tc[i].id, (uint32_t)i);
+	for (i = 0; i < mg->ncc; i++)
+		nrows += mg->cc[i].owner == NO_OWNER;
+	rows = xcalloc(nrows + 1, sizeof(*rows));
+	for (i = j = 0; i < mg->ncc; i++)
+		if (mg->cc[i].owner == NO_OWNER)
+			id_key_set(&rows[j++], mg->cc[i].ticket_id, (uint32_t)i);
+	sort_two(keys, mg->ntc, rows, nrows, sizeof(*keys), cmp_id_key,
+		 threads);
+	perm = xcalloc(mg->ntc + 1, sizeof(*perm));
+	src = xcalloc(mg->ntc + 1, sizeof(*src));
+	for (i = 0; i < mg->ntc; i++) {
+		perm[keys[i].idx] = (uint32_t)i;
+		src[i] = keys[i].idx;
+	}
+	for (i = j = 0; i < nrows; i++) {
+		while (j < mg->ntc && cmp_id(&keys[j], &rows[i]) < 0)
+			j++;
+		mg->cc[rows[i].idx].ticket =
+			j < mg->ntc && !cmp_id(&keys[j], &rows[i]) ?
+			(uint32_t)j : NO_OWNER;
+	}
+	for (i = 0; i < mg->ncc; i++)
+		if (mg->cc[i].owner != DEAD && mg->cc[i].owner != NO_OWNER)
+			mg->cc[i].ticket = perm[mg->cc[i].owner];
+	free(keys);
+	free(rows);
+	free(perm);
+	permute(mg->tc, mg->ntc, sizeof(*mg->tc), src);
+	free(src);
+	for (i = 0; i < mg->ntc; i++)
+		mg->tc[i].first_cb = mg->tc[i].n_cb = 0;
+	set->tickets = mg->tc ? xreallocarray(mg->tc, mg->ntc + 1,
+					      sizeof(*mg->tc))
+			      : xcalloc(1, sizeof(*set->tickets));
+	set->ntickets = mg->ntc;
+	mg->tc = NULL;
+	mg->ntc = mg->atc = 0;
+}
+
+/*
+ * Callbacks (§8.8), sorted by identity and occurrence: keys are sorted,
+ * in two halves by ticket on two threads, and the candidates moved once.
+ * An inline callback of a row that lost (§8.7) was dropped when it lost
+ * (DEAD), so it supersedes nothing; among the rest, each identity keeps
+ * its last occurrence. Orphans are counted and dropped. The survivors
+ * are converted in place to struct callback, which is smaller, and the
+ * array becomes set->callbacks.
+ */
+static void resolve_callbacks(struct merge *mg, bool threads)
+{
+	struct ticket_set *set = mg->set;
 	struct callback *out;
-	size_t i, j, n = 0;
+	struct cb_key *keys;
+	uint32_t *src, half = (uint32_t)(set->ntickets / 2);
+	size_t i, j, n = 0, nlow = 0;
 
 	/* Dead slots first out, so that the sort has less to do. */
-	for (i = 0; i < in->ncc; i++)
-		if (in->cc[i].owner != DEAD)
-			in->cc[n++] = in->cc[i];
-	in->ncc = n;
-	n = 0;
-	sort(in->cc, in->ncc, sizeof(*in->cc), cmp_cb_identity);
-	for (i = 0; i < in->ncc; i++) {
-		struct cb_cand c = in->cc[i];
+	for (i = 0; i < mg->ncc; i++)
+		if (mg->cc[i].owner != DEAD)
+			mg->cc[n++] = mg->cc[i];
+	mg->ncc = n;
+	keys = xcalloc(n + 1, sizeof(*keys));
+	for (i = 0; i < n; i++)
+		nlow += mg->cc[i].ticket < half;
+	for (i = 0, j = nlow, n = 0; i < mg->ncc; i++) {
+		const struct cb_cand *c = &mg->cc[i];
+		struct cb_key *k = c->ticket < half ? &keys[n++] : &keys[j++];
 
-		if (n && same_identity(&in->cc[n - 1], &c)) {
+		k->ticket = c->ticket;
+		k->seq = c->seq;
+		k->at = c->cb.at;
+		k->idx = (uint32_t)i;
+	}
+	sorting_cc = mg->cc;
+	sort_two(keys, nlow, keys + nlow, mg->ncc - nlow, sizeof(*keys),
+		 cmp_cb_identity, threads);
+	sorting_cc = NULL;
+	src = xcalloc(mg->ncc + 1, sizeof(*src));
+	for (i = 0; i < mg->ncc; i++)
+		src[i] = keys[i].idx;
+	free(keys);
+	permute(mg->cc, mg->ncc, sizeof(*mg->cc), src);
+	free(src);
+	n = 0;
+	for (i = 0; i < mg->ncc; i++) {
+		struct cb_cand c = mg->cc[i];
+
+		if (n && same_identity(&mg->cc[n - 1], &c)) {
 			set->quality.superseded_callbacks++;
-			if (in->cc[n - 1].owner == NO_OWNER)
-				supersede_row(in, in->cc[n - 1].cb.file);
+			if (mg->cc[n - 1].owner == NO_OWNER)
+				supersede_row(mg, mg->cc[n - 1].cb.file);
 			n--;
 		}
-		in->cc[n++] = c;
+		mg->cc[n++] = c;
 	}
 	/* Orphans: accepted rows, counted, used by nothing. */
 	for (i = j = 0; i < n; i++) {
-		if (in->cc[i].ticket == NO_OWNER) {
+		if (mg->cc[i].ticket == NO_OWNER) {
 			set->quality.orphan_callbacks++;
 			continue;
 		}
 		/* Text that is no label, on a callback: not rated (§8.9). */
-		if (!in->cc[i].cb.is_attempt && *in->cc[i].cb.satisfaction_text &&
-		    in->cc[i].cb.satisfaction == SAT_NONE)
+		if (!mg->cc[i].cb.is_attempt && *mg->cc[i].cb.satisfaction_text &&
+		    mg->cc[i].cb.satisfaction == SAT_NONE)
 			set->quality.unrated_satisfaction++;
-		in->cc[j++] = in->cc[i];
+		mg->cc[j++] = mg->cc[i];
 	}
 	n = j;
 	/* Equal (ticket, instant) runs are short: sort each in rule 14's order. */
 	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && in->cc[j].ticket == in->cc[i].ticket &&
-		     in->cc[j].cb.at == in->cc[i].cb.at; j++)
+		for (j = i + 1; j < n && mg->cc[j].ticket == mg->cc[i].ticket &&
+		     mg->cc[j].cb.at == mg->cc[i].cb.at; j++)
 			;
-		sort(in->cc + i, j - i, sizeof(*in->cc), cmp_cb_final);
+		sort(mg->cc + i, j - i, sizeof(*mg->cc), cmp_cb_final);
 	}
 	/* Element i moves down to an offset below every later element's. */
-	out = (struct callback *)(void *)in->cc;
+	out = (struct callback *)(void *)mg->cc;
 	for (i = 0; i < n; i++) {
-		struct cb_cand c = in->cc[i];
+		struct cb_cand c = mg->cc[i];
 		struct ticket *tk = &set->tickets[c.ticket];
 
 		if (!tk->n_cb)
@@ -1373,24 +1661,24 @@ static void resolve_callbacks(struct ingest *in)
 		tk->n_cb++;
 		memcpy(&out[i], &c.cb, sizeof(c.cb));
 	}
-	set->callbacks = in->cc ? xreallocarray(in->cc, n + 1, sizeof(*out))
+	set->callbacks = mg->cc ? xreallocarray(mg->cc, n + 1, sizeof(*out))
 				: xcalloc(1, sizeof(*out));
 	set->ncallbacks = n;
-	in->cc = NULL;
-	in->ncc = in->acc = 0;
+	mg->cc = NULL;
+	mg->ncc = mg->acc = 0;
 }
 
-static void resolve(struct ingest *in)
+static void resolve(struct merge *mg, bool threads)
 {
-	struct ticket_set *set = in->set;
+	struct ticket_set *set = mg->set;
 	size_t i;
 
-	resolve_tickets(in);
-	resolve_callbacks(in);
+	resolve_tickets(mg, threads);
+	resolve_callbacks(mg, threads);
 	for (i = 0; i < set->ntickets; i++) {
 		const struct ticket *t = &set->tickets[i];
 
-		if (*t->subtype && !config_known_subtype(in->cfg, t->type,
+		if (*t->subtype && !config_known_subtype(mg->cfg, t->type,
 							 t->subtype))
 			set->quality.unknown_subtype++;
 	}
@@ -1412,30 +1700,191 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* Reads file i of the set into out, on whichever thread calls it. */
+static void read_file(struct ingest *in, struct ticket_set *set, uint32_t i,
+		      struct file_out *out)
+{
+	struct file_ctx fc;
+
+	memset(&fc, 0, sizeof(fc));
+	fc.file = i;
+	fc.f = &set->files[i];
+	in->out = out;
+	in->d = &out->d;
+	if (has_suffix(fc.f->name, ".jsonl"))
+		read_json(in, &fc, true);
+	else if (has_suffix(fc.f->name, ".json"))
+		read_json(in, &fc, false);
+	else
+		read_csv(in, &fc);
+	in->out = NULL;
+	in->d = NULL;
+}
+
+static void worker_init(struct ingest *in, const struct ingest_opts *opts,
+			const struct config *cfg, const struct matcher *m)
+{
+	memset(in, 0, sizeof(*in));
+	in->opts = opts;
+	in->cfg = cfg;
+	in->m = m;
+	arena_init(&in->arena);
+	buf_init(&in->fold);
+}
+
+/* Gives the worker's strings to the set, and frees the rest. */
+static void worker_release(struct ingest *in, struct ticket_set *set)
+{
+	arena_adopt(&set->arena, &in->arena);
+	free(in->names.slot);
+	buf_release(&in->fold);
+}
+
+/*
+ * The workers and the merge share this. A worker takes the next file when
+ * it is at most 'window' files ahead of the merge, reads it, and marks it
+ * done; the merge waits for each file in turn.
+ */
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t next;            /* the next file a worker takes */
+	size_t merged;          /* files merged */
+	size_t nfiles, window;
+	struct file_out *outs;
+	struct ticket_set *set;
+};
+
+struct worker {
+	pthread_t thread;
+	struct pool *pool;
+	struct ingest in;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = w->pool;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		size_t i;
+
+		while (p->next < p->nfiles && p->next >= p->merged + p->window)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->next >= p->nfiles)
+			break;
+		i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		read_file(&w->in, p->set, (uint32_t)i, &p->outs[i]);
+		pthread_mutex_lock(&p->lock);
+		p->outs[i].done = true;
+		pthread_cond_broadcast(&p->cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* How many files to read at once: the config's, or one per processor. */
+static size_t thread_count(const struct config *cfg, size_t nfiles)
+{
+	long n = cfg->ingest_threads;
+
+	if (!n) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		if (n < 1)
+			n = 1;
+		if (n > 8)
+			n = 8;
+	}
+	return (size_t)n < nfiles ? (size_t)n : nfiles;
+}
+
+/*
+ * Reads every file and merges them in order: on this thread alone when
+ * one thread is asked for (or there is one file), else with a pool of
+ * workers (a worker that cannot be started leaves the work to the
+ * others, and to this thread when none could).
+ */
+static void read_all(struct merge *mg, const struct ingest_opts *opts,
+		     const struct matcher *m, struct diag *d)
+{
+	struct ticket_set *set = mg->set;
+	size_t nthreads = thread_count(mg->cfg, set->nfiles), started = 0, i;
+	struct file_out *outs = xcalloc(set->nfiles + 1, sizeof(*outs));
+	struct worker *w = NULL;
+	struct pool p;
+
+	if (nthreads > 1) {
+		memset(&p, 0, sizeof(p));
+		pthread_mutex_init(&p.lock, NULL);
+		pthread_cond_init(&p.cond, NULL);
+		p.nfiles = set->nfiles;
+		p.window = 4 * nthreads;
+		p.outs = outs;
+		p.set = set;
+		w = xcalloc(nthreads, sizeof(*w));
+		for (i = 0; i < nthreads; i++) {
+			w[i].pool = &p;
+			worker_init(&w[i].in, opts, mg->cfg, m);
+			if (pthread_create(&w[i].thread, NULL, worker_main,
+					   &w[i]) != 0)
+				break;
+			started++;
+		}
+	}
+	if (!started) {
+		struct ingest in;
+
+		worker_init(&in, opts, mg->cfg, m);
+		for (i = 0; i < set->nfiles; i++) {
+			read_file(&in, set, (uint32_t)i, &outs[i]);
+			merge_file(mg, (uint32_t)i, &outs[i], d);
+		}
+		worker_release(&in, set);
+	} else {
+		for (i = 0; i < set->nfiles; i++) {
+			pthread_mutex_lock(&p.lock);
+			while (!outs[i].done)
+				pthread_cond_wait(&p.cond, &p.lock);
+			pthread_mutex_unlock(&p.lock);
+			merge_file(mg, (uint32_t)i, &outs[i], d);
+			pthread_mutex_lock(&p.lock);
+			p.merged = i + 1;
+			pthread_cond_broadcast(&p.cond);
+			pthread_mutex_unlock(&p.lock);
+		}
+		for (i = 0; i < started; i++)
+			pthread_join(w[i].thread, NULL);
+		pthread_mutex_destroy(&p.lock);
+		pthread_cond_destroy(&p.cond);
+	}
+	if (w) {
+		for (i = 0; i < nthreads; i++)
+			worker_release(&w[i].in, set);
+		free(w);
+	}
+	free(outs);
+}
+
 int ingest_read_files(const char *const *paths, size_t npaths,
 		      const struct ingest_opts *opts, const struct config *cfg,
 		      struct ticket_set *set, struct diag *d)
 {
-	struct ingest in;
+	struct merge mg;
+	struct matcher m;
 	size_t i;
 	int c;
 
-	memset(&in, 0, sizeof(in));
-	in.opts = opts;
-	in.cfg = cfg;
-	in.set = set;
-	in.d = d;
-	buf_init(&in.fold);
-	matcher_init(&in);
+	memset(&mg, 0, sizeof(mg));
+	mg.cfg = cfg;
+	mg.set = set;
+	matcher_init(&m, cfg);
 	set->files = xcalloc(npaths + 1, sizeof(*set->files));
 	for (i = 0; i < npaths; i++) {
 		struct input_file *f = &set->files[set->nfiles++];
-		struct file_ctx fc;
 		struct stat st;
 
-		memset(&fc, 0, sizeof(fc));
-		fc.file = (uint32_t)i;
-		fc.f = f;
 		f->name = arena_strdup(&set->arena, base_name(paths[i]));
 		f->path = arena_strdup(&set->arena, paths[i]);
 		f->encoding = "";
@@ -1443,23 +1892,16 @@ int ingest_read_files(const char *const *paths, size_t npaths,
 		f->kind = FILE_UNRECOGNISED;
 		if (stat(paths[i], &st) == 0)
 			f->size = (uint64_t)st.st_size;
-		if (has_suffix(f->name, ".jsonl"))
-			read_json(&in, &fc, true);
-		else if (has_suffix(f->name, ".json"))
-			read_json(&in, &fc, false);
-		else
-			read_csv(&in, &fc);
 	}
-	resolve(&in);
-	free(in.tc);
-	free(in.cc);
-	free(in.ids.e);
-	free(in.names.slot);
+	read_all(&mg, opts, &m, d);
+	resolve(&mg, thread_count(cfg, 2) > 1);
+	free(mg.tc);
+	free(mg.cc);
+	free(mg.ids.e);
 	for (c = 0; c < COL_COUNT; c++) {
-		buf_release(&in.canon_key[c]);
-		string_list_clear(&in.alias_keys[c]);
+		buf_release(&m.canon_key[c]);
+		string_list_clear(&m.alias_keys[c]);
 	}
-	buf_release(&in.fold);
 	return 0;
 }
 

@@ -554,6 +554,121 @@ static void test_ingest__writes_a_non_utf8_file_name_safely(void **state)
 	buf_release(&err);
 }
 
+static void same_string(const char *a, const char *b)
+{
+	assert_string_equal(a, b);
+}
+
+/*
+ * Files merged in name order whatever the number of threads: the same
+ * tickets, callbacks, rejects, counts and diagnostics, in the same order.
+ */
+static void test_ingest__the_same_whatever_the_threads(void **state)
+{
+	struct fixture *f = *state;
+	struct ingest_opts o = { f->dir, NULL };
+	struct ticket_set one, many;
+	struct diag d1, dn;
+	struct buf text = BUF_INIT, name = BUF_INIT;
+	size_t i;
+	int k, j;
+
+	/*
+	 * Twelve ticket exports and four callback exports: a ticket is
+	 * exported again and again with and without 更新时间, callbacks
+	 * repeat across files, every file has a row to reject.
+	 */
+	for (k = 0; k < 16; k++) {
+		buf_reset(&text);
+		buf_reset(&name);
+		if (k < 12) {
+			buf_addf(&name, "t%02d.csv", k);
+			buf_adds(&text, TICKETS);
+			for (j = 0; j < 30; j++)
+				buf_addf(&text, "T%d,%s,2026-11-%02d 10:00,%s,,"
+					 "2026-11-%02d 12:%02d,%s,,R%d,,\n",
+					 (k * 7 + j) % 41, j % 3 ? "报修" : "投诉",
+					 10 + j % 9, j % 4 ? "" : "2026-11-20 08:00",
+					 11 + j % 9, k, j % 2 ? "满意" : "不满意",
+					 j % 5);
+			buf_addf(&text, "X%d,咨询,,,,,,,,,\n", k);
+		} else {
+			buf_addf(&name, "w%02d.csv", k);
+			buf_adds(&text, "工单编号,回访时间,回访人,满意度\n");
+			for (j = 0; j < 50; j++)
+				buf_addf(&text, "T%d,2026-11-2%d 09:%02d,R%d,%s\n",
+					 (j * 3 + k % 2) % 45, j % 3, j % 7, j % 4,
+					 j % 6 ? "满意" : "未接通");
+			buf_addf(&text, "T%d,2026-13-01 09:00,R0,满意\n", k);
+		}
+		put(f, name.s, text.s);
+	}
+	ticket_set_init(&one);
+	ticket_set_init(&many);
+	diag_init(&d1);
+	diag_init(&dn);
+	f->cfg.ingest_threads = 1;
+	assert_int_equal(ingest_run(&o, &f->cfg, &one, &d1), 0);
+	f->cfg.ingest_threads = 4;
+	assert_int_equal(ingest_run(&o, &f->cfg, &many, &dn), 0);
+	assert_true(one.ntickets > 30);
+	assert_true(one.superseded > 100);
+	assert_true(one.quality.superseded_callbacks > 0);
+	assert_int_equal(one.nrejects, 16);
+	assert_int_equal(many.rows_read, one.rows_read);
+	assert_int_equal(many.accepted, one.accepted);
+	assert_int_equal(many.rejected, one.rejected);
+	assert_int_equal(many.superseded, one.superseded);
+	assert_int_equal(many.quality.orphan_callbacks,
+			 one.quality.orphan_callbacks);
+	assert_int_equal(many.quality.superseded_callbacks,
+			 one.quality.superseded_callbacks);
+	assert_int_equal(many.ntickets, one.ntickets);
+	for (i = 0; i < one.ntickets; i++) {
+		const struct ticket *a = &one.tickets[i], *b = &many.tickets[i];
+
+		same_string(a->id, b->id);
+		same_string(a->type_text, b->type_text);
+		same_string(a->butler, b->butler);
+		assert_int_equal(a->updated_at, b->updated_at);
+		assert_int_equal(a->file, b->file);
+		assert_int_equal(a->line, b->line);
+		assert_int_equal(a->first_cb, b->first_cb);
+		assert_int_equal(a->n_cb, b->n_cb);
+	}
+	assert_int_equal(many.ncallbacks, one.ncallbacks);
+	for (i = 0; i < one.ncallbacks; i++) {
+		const struct callback *a = &one.callbacks[i];
+		const struct callback *b = &many.callbacks[i];
+
+		assert_int_equal(a->at, b->at);
+		same_string(a->recorder, b->recorder);
+		same_string(a->satisfaction_text, b->satisfaction_text);
+		assert_int_equal(a->source, b->source);
+		assert_int_equal(a->file, b->file);
+		assert_int_equal(a->line, b->line);
+	}
+	for (i = 0; i < one.nfiles; i++) {
+		assert_int_equal(many.files[i].accepted, one.files[i].accepted);
+		assert_int_equal(many.files[i].superseded,
+				 one.files[i].superseded);
+	}
+	for (i = 0; i < one.nrejects; i++) {
+		assert_int_equal(many.rejects[i].file, one.rejects[i].file);
+		assert_int_equal(many.rejects[i].line, one.rejects[i].line);
+		same_string(many.rejects[i].message, one.rejects[i].message);
+	}
+	assert_int_equal(dn.nr, d1.nr);
+	for (i = 0; i < d1.nr; i++)
+		same_string(dn.entries[i].message, d1.entries[i].message);
+	ticket_set_release(&one);
+	ticket_set_release(&many);
+	diag_release(&d1);
+	diag_release(&dn);
+	buf_release(&text);
+	buf_release(&name);
+}
+
 static void test_ingest__fails_only_on_a_missing_input_folder(void **state)
 {
 	struct fixture *f = *state;
@@ -583,6 +698,7 @@ int main(void)
 		T(test_ingest__rejects_csv_is_neutralised_with_bom),
 		T(test_ingest__rejects_the_gb18030_row_with_a_bad_byte),
 		T(test_ingest__writes_a_non_utf8_file_name_safely),
+		T(test_ingest__the_same_whatever_the_threads),
 		T(test_ingest__fails_only_on_a_missing_input_folder),
 	};
 
