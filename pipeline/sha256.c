@@ -16,6 +16,7 @@
  * same block (the unit test vectors run through whichever this machine
  * has). Ingest hashes every input file, so this showed in its profile.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -185,20 +186,24 @@ static void compress_shani(uint32_t state[8], const unsigned char *data,
 	_mm_storeu_si128((__m128i *)(void *)&state[4], cdgh);
 }
 
-/* CPUID: SSSE3 and SSE4.1 (leaf 1, ECX bits 9, 19), SHA (leaf 7, EBX 29). */
+/*
+ * CPUID: SSSE3 and SSE4.1 (leaf 1, ECX bits 9, 19), SHA (leaf 7, EBX 29).
+ * Ingest hashes on several threads: the answer is stored atomically, and
+ * two threads that both ask first store the same answer.
+ */
 static int have_shani(void)
 {
-	static int known = -1;
+	static atomic_int known = -1;
 	unsigned a, b, c, d;
+	int v = atomic_load_explicit(&known, memory_order_relaxed);
 
-	if (known >= 0)
-		return known;
-	known = 0;
-	if (__get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 9)) &&
+	if (v >= 0)
+		return v;
+	v = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 9)) &&
 	    (c & (1u << 19)) && __get_cpuid_count(7, 0, &a, &b, &c, &d) &&
-	    (b & (1u << 29)))
-		known = 1;
-	return known;
+	    (b & (1u << 29));
+	atomic_store_explicit(&known, v, memory_order_relaxed);
+	return v;
 }
 #endif
 
