@@ -63,6 +63,7 @@ static const int time_columns[] = { COL_CREATED, COL_COMPLETED, COL_UPDATED,
 struct name {
 	const char *s;
 	uint32_t hash;
+	uint32_t len;
 	int8_t type;          /* config_match_type, or NOT_YET */
 	int8_t satisfaction;  /* config_match_satisfaction, or NOT_YET */
 	int8_t attempt;       /* config_is_attempt, or NOT_YET */
@@ -191,7 +192,7 @@ static uint32_t str_hash(const char *s, size_t n)
 	return (uint32_t)h;
 }
 
-static const struct name empty_name = { "", 0, NOT_YET, NOT_YET, NOT_YET,
+static const struct name empty_name = { "", 0, 0, NOT_YET, NOT_YET, NOT_YET,
 					NOT_YET };
 
 static struct name *intern_name(struct ingest *in, const char *s, size_t n)
@@ -219,14 +220,15 @@ static struct name *intern_name(struct ingest *in, const char *s, size_t n)
 	h = str_hash(s, n);
 	i = h & (t->cap - 1);
 	while (t->slot[i].s) {
-		if (t->slot[i].hash == h && !strncmp(t->slot[i].s, s, n) &&
-		    !t->slot[i].s[n])
+		if (t->slot[i].hash == h && t->slot[i].len == n &&
+		    !memcmp(t->slot[i].s, s, n))
 			return &t->slot[i];
 		i = (i + 1) & (t->cap - 1);
 	}
 	t->slot[i] = empty_name;
 	t->slot[i].s = n ? arena_strndup(&in->arena, s, n) : "";
 	t->slot[i].hash = h;
+	t->slot[i].len = (uint32_t)n;
 	t->n++;
 	return &t->slot[i];
 }
@@ -1363,13 +1365,26 @@ static void sort_two(void *a, size_t na, void *b, size_t nb, size_t size,
 /*
  * A ticket number as a sort key: its first 16 bytes as two big-endian
  * integers (zero-padded), which order as strcmp() does; only numbers that
- * agree in all 16 are compared as strings.
+ * agree in all 16 are compared as strings, found through idx: a ticket
+ * candidate, or with ROW_KEY set a callback candidate (sorting_tc and
+ * sorting_cc, set for the duration of the sort). 24 bytes, not 32 with a
+ * pointer: a million keys and qsort's copy of them are the peak of memory.
  */
 struct id_key {
 	uint64_t hi, lo;
-	const char *id;
 	uint32_t idx;
 };
+
+#define ROW_KEY (UINT32_C(1) << 31)
+
+static const struct ticket *sorting_tc;
+static const struct cb_cand *sorting_cc;
+
+static const char *id_key_text(const struct id_key *k)
+{
+	return k->idx & ROW_KEY ? sorting_cc[k->idx & ~ROW_KEY].ticket_id
+				: sorting_tc[k->idx].id;
+}
 
 static uint64_t load_be64(const unsigned char *p)
 {
@@ -1388,7 +1403,6 @@ static void id_key_set(struct id_key *k, const char *id, uint32_t idx)
 	memcpy(b, id, strnlen(id, sizeof(b)));
 	k->hi = load_be64(b);
 	k->lo = load_be64(b + 8);
-	k->id = id;
 	k->idx = idx;
 }
 
@@ -1398,7 +1412,10 @@ static int cmp_id(const struct id_key *x, const struct id_key *y)
 		return x->hi < y->hi ? -1 : 1;
 	if (x->lo != y->lo)
 		return x->lo < y->lo ? -1 : 1;
-	return x->id == y->id ? 0 : strcmp(x->id, y->id);
+	/* The first 16 bytes hold a NUL: the numbers are equal. */
+	if (!(x->lo & 0xFF) || !(y->lo & 0xFF))
+		return 0;
+	return strcmp(id_key_text(x), id_key_text(y));
 }
 
 /* By number, then index (qsort is not stable). */
@@ -1423,8 +1440,6 @@ struct cb_key {
 	int64_t at;
 	uint32_t idx;
 };
-
-static const struct cb_cand *sorting_cc;
 
 /*
  * Identity (ticket, time, recorder), then the order of occurrence. The
@@ -1540,7 +1555,10 @@ static void resolve_tickets(struct merge *mg, bool threads)
 	rows = xcalloc(nrows + 1, sizeof(*rows));
 	for (i = j = 0; i < mg->ncc; i++)
 		if (mg->cc[i].owner == NO_OWNER)
-			id_key_set(&rows[j++], mg->cc[i].ticket_id, (uint32_t)i);
+			id_key_set(&rows[j++], mg->cc[i].ticket_id,
+				   (uint32_t)i | ROW_KEY);
+	sorting_tc = mg->tc;
+	sorting_cc = mg->cc;
 	sort_two(keys, mg->ntc, rows, nrows, sizeof(*keys), cmp_id_key,
 		 threads);
 	perm = xcalloc(mg->ntc + 1, sizeof(*perm));
@@ -1552,10 +1570,12 @@ static void resolve_tickets(struct merge *mg, bool threads)
 	for (i = j = 0; i < nrows; i++) {
 		while (j < mg->ntc && cmp_id(&keys[j], &rows[i]) < 0)
 			j++;
-		mg->cc[rows[i].idx].ticket =
+		mg->cc[rows[i].idx & ~ROW_KEY].ticket =
 			j < mg->ntc && !cmp_id(&keys[j], &rows[i]) ?
 			(uint32_t)j : NO_OWNER;
 	}
+	sorting_tc = NULL;
+	sorting_cc = NULL;
 	for (i = 0; i < mg->ncc; i++)
 		if (mg->cc[i].owner != DEAD && mg->cc[i].owner != NO_OWNER)
 			mg->cc[i].ticket = perm[mg->cc[i].owner];

@@ -669,6 +669,45 @@ static void test_ingest__the_same_whatever_the_threads(void **state)
 	buf_release(&name);
 }
 
+/*
+ * Ticket numbers are sorted and joined by their first 16 bytes: longer
+ * numbers that share those are told apart by the rest.
+ */
+static void test_ingest__orders_and_joins_long_ticket_numbers(void **state)
+{
+	struct fixture *f = *state;
+	const struct ticket *t;
+
+	put(f, "a.csv", TICKETS
+	    "WX-2026-11-20-0001-B,投诉,,,,,,,,,\n"
+	    "WX-2026-11-20-0001-A,投诉,,,,,,,,,\n"
+	    "WX-2026-11-20-0001,投诉,,,,,,,,,\n"
+	    "WX-2026-11-2,投诉,,,,,,,,,\n");
+	put(f, "b.csv", "工单编号,回访时间,回访人\n"
+	    "WX-2026-11-20-0001-A,2026-11-21 10:00,甲\n"
+	    "WX-2026-11-20-0001-C,2026-11-21 11:00,乙\n"
+	    "WX-2026-11-20-0001-B,2026-11-21 12:00,丙\n"
+	    "WX-2026-11-20-0001,2026-11-21 13:00,丁\n");
+	ingest(f);
+	assert_int_equal(f->set.ntickets, 4);
+	assert_string_equal(f->set.tickets[0].id, "WX-2026-11-2");
+	assert_string_equal(f->set.tickets[1].id, "WX-2026-11-20-0001");
+	assert_string_equal(f->set.tickets[2].id, "WX-2026-11-20-0001-A");
+	assert_string_equal(f->set.tickets[3].id, "WX-2026-11-20-0001-B");
+	t = find(f, "WX-2026-11-20-0001-A");
+	assert_int_equal(t->n_cb, 1);
+	assert_string_equal(ticket_callbacks(&f->set, t)[0].recorder, "甲");
+	t = find(f, "WX-2026-11-20-0001-B");
+	assert_int_equal(t->n_cb, 1);
+	assert_string_equal(ticket_callbacks(&f->set, t)[0].recorder, "丙");
+	t = find(f, "WX-2026-11-20-0001");
+	assert_int_equal(t->n_cb, 1);
+	assert_string_equal(ticket_callbacks(&f->set, t)[0].recorder, "丁");
+	assert_int_equal(find(f, "WX-2026-11-2")->n_cb, 0);
+	/* -C has no ticket. */
+	assert_int_equal(f->set.quality.orphan_callbacks, 1);
+}
+
 static void test_ingest__fails_only_on_a_missing_input_folder(void **state)
 {
 	struct fixture *f = *state;
@@ -699,6 +738,7 @@ int main(void)
 		T(test_ingest__rejects_the_gb18030_row_with_a_bad_byte),
 		T(test_ingest__writes_a_non_utf8_file_name_safely),
 		T(test_ingest__the_same_whatever_the_threads),
+		T(test_ingest__orders_and_joins_long_ticket_numbers),
 		T(test_ingest__fails_only_on_a_missing_input_folder),
 	};
 
