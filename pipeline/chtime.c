@@ -220,6 +220,43 @@ static int parse_serial(const char *s, int64_t *out)
 	return 0;
 }
 
+/*
+ * The form nearly every export uses, "YYYY-MM-DD HH:MM:SS" (or with
+ * slashes), straight from its 19 bytes: 1 when it is one, with the same
+ * checks and the same result as the general parser below; 0 when the
+ * text is any other form, for the general parser to judge.
+ */
+static int parse_common(const char *s, size_t len, int64_t *out)
+{
+	static const signed char digit_at[19] = {
+		1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1
+	};
+	int v[19], y, mo, d, h, mi, sec, i;
+
+	if (len != 19 || (s[4] != '-' && s[4] != '/') || s[7] != s[4] ||
+	    s[10] != ' ' || s[13] != ':' || s[16] != ':')
+		return 0;
+	for (i = 0; i < 19; i++) {
+		if (!digit_at[i])
+			continue;
+		if (!is_digit(s[i]))
+			return 0;
+		v[i] = s[i] - '0';
+	}
+	y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
+	mo = v[5] * 10 + v[6];
+	d = v[8] * 10 + v[9];
+	h = v[11] * 10 + v[12];
+	mi = v[14] * 10 + v[15];
+	sec = v[17] * 10 + v[18];
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    h > 23 || mi > 59 || sec > 59)
+		return -1;
+	*out = days_from_civil(y, mo, d) * SECONDS_PER_DAY +
+	       (int64_t)h * 3600 + mi * 60 + sec - CHINA_OFFSET;
+	return 1;
+}
+
 int chtime_parse(const char *s, size_t len, int64_t *out)
 {
 	char v[96];
@@ -228,6 +265,12 @@ int chtime_parse(const char *s, size_t len, int64_t *out)
 	int64_t offset = CHINA_OFFSET;
 	char sep;
 
+	switch (parse_common(s, len, out)) {
+	case 1:
+		return 0;
+	case -1:
+		return -1;
+	}
 	if (fold(s, len, v, sizeof(v)) <= 0)
 		return -1;
 	p = v;

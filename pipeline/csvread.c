@@ -109,7 +109,8 @@ static void cb_field(void *s, size_t len, void *data)
 	r->offs[r->nf] = r->data.len;
 	r->lens[r->nf] = len;
 	/* One growth check and a copy: this runs for every field. */
-	buf_grow(&r->data, len + 1);
+	if (r->data.len + len + 2 > r->data.cap)
+		buf_grow(&r->data, len + 1);
 	if (len)
 		memcpy(r->data.s + r->data.len, s, len);
 	r->data.len += len + 1;
