@@ -147,6 +147,10 @@ struct merge {
 	size_t ncc, acc;
 	uint32_t cb_seq;        /* the next callback occurrence's seq */
 	size_t arejects;
+	/* resolve(): the tickets are put in order on a thread of their own */
+	uint32_t *tc_src;
+	pthread_t tc_thread;
+	bool tc_running;
 };
 
 /* One file's header and the row being looked at. */
@@ -1531,18 +1535,36 @@ static void permute(void *base, size_t n, size_t size, uint32_t *src)
 }
 
 /*
+ * Moves the ticket candidates into number order (mg->tc_src) and clears
+ * first_cb and n_cb, used for candidate slots until now. Runs on a thread
+ * of its own beside resolve_callbacks(), which touches neither.
+ */
+static void *order_tickets(void *arg)
+{
+	struct merge *mg = arg;
+	size_t i;
+
+	permute(mg->tc, mg->ntc, sizeof(*mg->tc), mg->tc_src);
+	free(mg->tc_src);
+	mg->tc_src = NULL;
+	for (i = 0; i < mg->ntc; i++)
+		mg->tc[i].first_cb = mg->tc[i].n_cb = 0;
+	return NULL;
+}
+
+/*
  * The tickets, one per number already (merge_ticket() applied §8.7), go
  * into number order in place: keys are sorted, and the permutation is
  * applied by cycles, so no second copy of a million tickets is made.
  * Each callback candidate is given its ticket's final index: an inline
  * one through its owner, a callback row by joining the rows, sorted by
- * number too (on a second thread), with the sorted tickets. first_cb and
- * n_cb, used for candidate slots until now, are cleared. The candidate
- * array becomes set->tickets.
+ * number too (on a second thread), with the sorted tickets. The tickets
+ * themselves are moved by order_tickets(), on a thread of its own while
+ * resolve_callbacks() works when threads is set; tickets_ordered() waits
+ * for it and hands the array to the set.
  */
 static void resolve_tickets(struct merge *mg, bool threads)
 {
-	struct ticket_set *set = mg->set;
 	struct id_key *keys, *rows;
 	uint32_t *perm, *src;
 	size_t i, j, nrows = 0;
@@ -1582,10 +1604,23 @@ static void resolve_tickets(struct merge *mg, bool threads)
 	free(keys);
 	free(rows);
 	free(perm);
-	permute(mg->tc, mg->ntc, sizeof(*mg->tc), src);
-	free(src);
-	for (i = 0; i < mg->ntc; i++)
-		mg->tc[i].first_cb = mg->tc[i].n_cb = 0;
+	mg->tc_src = src;
+	if (!threads ||
+	    pthread_create(&mg->tc_thread, NULL, order_tickets, mg) != 0) {
+		order_tickets(mg);
+		return;
+	}
+	mg->tc_running = true;
+}
+
+/* Waits for order_tickets(); the array becomes set->tickets. */
+static void tickets_ordered(struct merge *mg)
+{
+	struct ticket_set *set = mg->set;
+
+	if (mg->tc_running)
+		pthread_join(mg->tc_thread, NULL);
+	mg->tc_running = false;
 	set->tickets = mg->tc ? xreallocarray(mg->tc, mg->ntc + 1,
 					      sizeof(*mg->tc))
 			      : xcalloc(1, sizeof(*set->tickets));
@@ -1608,7 +1643,7 @@ static void resolve_callbacks(struct merge *mg, bool threads)
 	struct ticket_set *set = mg->set;
 	struct callback *out;
 	struct cb_key *keys;
-	uint32_t *src, half = (uint32_t)(set->ntickets / 2);
+	uint32_t *src, half = (uint32_t)(mg->ntc / 2);
 	size_t i, j, n = 0, nlow = 0;
 
 	/* Dead slots first out, so that the sort has less to do. */
@@ -1671,6 +1706,7 @@ static void resolve_callbacks(struct merge *mg, bool threads)
 		sort(mg->cc + i, j - i, sizeof(*mg->cc), cmp_cb_final);
 	}
 	/* Element i moves down to an offset below every later element's. */
+	tickets_ordered(mg);
 	out = (struct callback *)(void *)mg->cc;
 	for (i = 0; i < n; i++) {
 		struct cb_cand c = mg->cc[i];
