@@ -1629,44 +1629,86 @@ static void tickets_ordered(struct merge *mg)
 	mg->ntc = mg->atc = 0;
 }
 
-/*
- * Callbacks (§8.8), sorted by identity and occurrence: keys are sorted,
- * in two halves by ticket on two threads, and the candidates moved once.
- * An inline callback of a row that lost (§8.7) was dropped when it lost
- * (DEAD), so it supersedes nothing; among the rest, each identity keeps
- * its last occurrence. Orphans are counted and dropped. The survivors
- * are converted in place to struct callback, which is smaller, and the
- * array becomes set->callbacks.
- */
-static void resolve_callbacks(struct merge *mg, bool threads)
+/* Insertion sort: a ticket's callbacks are a handful. */
+static void sort_few(struct cb_key *k, size_t n)
 {
-	struct ticket_set *set = mg->set;
-	struct callback *out;
-	struct cb_key *keys;
-	uint32_t *src, half = (uint32_t)(mg->ntc / 2);
-	size_t i, j, n = 0, nlow = 0;
+	size_t i, j;
 
-	/* Dead slots first out, so that the sort has less to do. */
-	for (i = 0; i < mg->ncc; i++)
-		if (mg->cc[i].owner != DEAD)
-			mg->cc[n++] = mg->cc[i];
-	mg->ncc = n;
-	keys = xcalloc(n + 1, sizeof(*keys));
-	for (i = 0; i < n; i++)
-		nlow += mg->cc[i].ticket < half;
-	for (i = 0, j = nlow, n = 0; i < mg->ncc; i++) {
+	for (i = 1; i < n; i++) {
+		struct cb_key x = k[i];
+
+		for (j = i; j > 0 && cmp_cb_identity(&k[j - 1], &x) > 0; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+/*
+ * The candidates' keys in identity order (cmp_cb_identity()): counted
+ * out by ticket, which needs no comparison, then each ticket's few
+ * sorted in place; orphans, whose ticket is their number, last, by qsort.
+ */
+static struct cb_key *sort_cb_keys(struct merge *mg)
+{
+	uint32_t *start = xcalloc(mg->ntc + 2, sizeof(*start));
+	struct cb_key *keys = xcalloc(mg->ncc + 1, sizeof(*keys));
+	size_t i, t;
+
+	for (i = 0; i < mg->ncc; i++) {
+		uint32_t tk = mg->cc[i].ticket;
+
+		start[(tk == NO_OWNER ? mg->ntc : tk) + 1]++;
+	}
+	for (t = 1; t <= mg->ntc + 1; t++)
+		start[t] += start[t - 1];
+	for (i = 0; i < mg->ncc; i++) {
 		const struct cb_cand *c = &mg->cc[i];
-		struct cb_key *k = c->ticket < half ? &keys[n++] : &keys[j++];
+		uint32_t tk = c->ticket == NO_OWNER ? (uint32_t)mg->ntc
+						    : c->ticket;
+		struct cb_key *k = &keys[start[tk]++];
 
 		k->ticket = c->ticket;
 		k->seq = c->seq;
 		k->at = c->cb.at;
 		k->idx = (uint32_t)i;
 	}
+	/* start[t] is now where ticket t + 1 begins. */
 	sorting_cc = mg->cc;
-	sort_two(keys, nlow, keys + nlow, mg->ncc - nlow, sizeof(*keys),
-		 cmp_cb_identity, threads);
+	for (t = 0; t < mg->ntc; t++) {
+		size_t from = t ? start[t - 1] : 0;
+
+		sort_few(keys + from, start[t] - from);
+	}
+	t = mg->ntc ? start[mg->ntc - 1] : 0;
+	sort(keys + t, mg->ncc - t, sizeof(*keys), cmp_cb_identity);
 	sorting_cc = NULL;
+	free(start);
+	return keys;
+}
+
+/*
+ * Callbacks (§8.8), sorted by identity and occurrence: keys are sorted
+ * (sort_cb_keys()), and the candidates moved once.
+ * An inline callback of a row that lost (§8.7) was dropped when it lost
+ * (DEAD), so it supersedes nothing; among the rest, each identity keeps
+ * its last occurrence. Orphans are counted and dropped. The survivors
+ * are converted in place to struct callback, which is smaller, and the
+ * array becomes set->callbacks.
+ */
+static void resolve_callbacks(struct merge *mg)
+{
+	struct ticket_set *set = mg->set;
+	struct callback *out;
+	struct cb_key *keys;
+	uint32_t *src;
+	size_t i, j, n = 0;
+
+	/* Dead slots first out, so that the sort has less to do. */
+	for (i = 0; i < mg->ncc; i++)
+		if (mg->cc[i].owner != DEAD)
+			mg->cc[n++] = mg->cc[i];
+	mg->ncc = n;
+	keys = sort_cb_keys(mg);
 	src = xcalloc(mg->ncc + 1, sizeof(*src));
 	for (i = 0; i < mg->ncc; i++)
 		src[i] = keys[i].idx;
@@ -1730,7 +1772,7 @@ static void resolve(struct merge *mg, bool threads)
 	size_t i;
 
 	resolve_tickets(mg, threads);
-	resolve_callbacks(mg, threads);
+	resolve_callbacks(mg);
 	for (i = 0; i < set->ntickets; i++) {
 		const struct ticket *t = &set->tickets[i];
 
