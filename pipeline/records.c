@@ -56,8 +56,11 @@
 /* In a string's length word: the rest is a string-table entry. */
 #define REF_BIT ((uint32_t)1 << 31)
 
-static const char ticket_magic[8] = { 'H', 'F', 'T', 'I', 'C', 'K', 'E', 'T' };
-static const char callback_magic[8] = { 'H', 'F', 'C', 'A', 'L', 'L', 'B', 'K' };
+/* The first eight bytes: "HFTICKET" and "HFCALLBK", no NUL. */
+static const char ticket_magic[8] = { 'H', 'F', 'T', 'I', 'C', 'K', 'E',
+				      'T' };
+static const char callback_magic[8] = { 'H', 'F', 'C', 'A', 'L', 'L', 'B',
+					'K' };
 
 static const char *const ticket_string_name[TICKET_STRINGS] = {
 	"id", "type_text", "subtype", "center", "unit", "owner", "phone",
@@ -883,6 +886,10 @@ static int read_strings(struct reader *r, struct bin_file *f,
 			continue;
 		}
 		if ((uint64_t)len > f->size - file_offset(f)) {
+			if (f->size < HEADER_SIZE + f->bytes) {
+				truncated(r, f, record, offset);
+				return -1;
+			}
 			record_problem(r, f, record, offset,
 				       "string '%s' of %lu bytes runs past the "
 				       "end of the file", name[i],
