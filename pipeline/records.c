@@ -5,18 +5,23 @@
  * tickets.bin and callbacks.bin are a 48-byte header (magic, version,
  * record count, payload length, two checksums) and the records in set
  * order: integers little-endian and fixed width, instants int64 seconds,
- * strings a uint32 length and that many bytes of UTF-8. Writing formats
- * whole records into a 4 MiB buffer that goes to the temporary file when
- * full; the header is written last, over a placeholder, once the length
- * and checksums are known. The two files are written by two threads (the
- * caller's and one more), each with its own buffer and outfile; they share
- * only the set, which they read.
+ * strings a uint32 length and that many bytes of UTF-8. The values ingest
+ * interns (centre, butler, content, recorder, ...) are written once per
+ * file: the first time inline, which makes them the file's next string
+ * table entry, and after that as a reference to the entry (the length
+ * word's top bit set). Writing formats whole records into a 4 MiB buffer
+ * that goes to the temporary file when full, asking the kernel to start
+ * writeback each time; the header is written last, over a placeholder,
+ * once the length and checksums are known. The two files are written by
+ * two threads (the caller's and one more), each with its own buffer,
+ * string map and outfile; they share only the set, which they read.
  *
  * Reading streams each file through a buffer that is refilled as records
  * are taken from it, so memory holds the set and one buffer, and checks
  * every value before it is used: a length that runs past the end, an enum
- * out of range, a ticket index out of range or going backwards, a string
- * that is not UTF-8 or holds a NUL, counts that disagree with the header
+ * out of range, a ticket index out of range or going backwards, a
+ * reference to a string-table entry not yet defined, a string that is not
+ * UTF-8 or holds a NUL, counts that disagree with the header
  * or summary.json, bytes left over, and the checksums. The short strings
  * that repeat are interned just as ingest does, so a set read back costs
  * what an ingested one does.
