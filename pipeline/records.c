@@ -918,17 +918,16 @@ static int read_strings(struct reader *r, struct bin_file *f,
 				       (unsigned long)len);
 			return -1;
 		}
-		if (!pool[i]) {
+		if (!len) {
+			out[i] = "";
+		} else if (!pool[i]) {
 			out[i] = arena_strndup(&r->set->arena, (const char *)p,
 					       len);
 		} else {
 			out[i] = pooled(&r->pool, &r->set->arena,
 					(const char *)p, len);
-			if (len) {
-				ALLOC_GROW(f->strings, f->nstrings + 1,
-					   f->astrings);
-				f->strings[f->nstrings++] = out[i];
-			}
+			ALLOC_GROW(f->strings, f->nstrings + 1, f->astrings);
+			f->strings[f->nstrings++] = out[i];
 		}
 		f->pos += len;
 	}

@@ -29,10 +29,12 @@
 #define RECORDS_VERSION 2
 
 /*
- * 0, or -1 with err set ("<path>: <cause>"). On failure summary.json is
- * absent (it is removed before the data files are replaced), so a reader
- * never takes a half-replaced artifact for a whole one; the files of the
- * earlier schema (tickets.jsonl, callbacks.jsonl) are removed too.
+ * 0, or -1 with err set ("<path>: <cause>"). summary.json is removed
+ * before the data files are replaced and written after them, so a failure
+ * leaves either the old artifact untouched (dir cannot be made, the old
+ * summary cannot be removed) or no summary.json: a reader never takes a
+ * half-replaced artifact for a whole one. The files of the earlier schema
+ * (tickets.jsonl, callbacks.jsonl) are removed on success.
  */
 int records_write(const struct ticket_set *set, const char *dir,
 		  struct buf *err);
