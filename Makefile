@@ -18,7 +18,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
 
-HF_CFLAGS = -std=c11 -Wall -Wextra -pedantic -Wstrict-prototypes \
+HF_CFLAGS = -std=c11 -pthread -Wall -Wextra -pedantic -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -MMD -MP \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-pthread -DHUIFANG_DATADIR='"$(DATADIR)"' -Ipipeline \

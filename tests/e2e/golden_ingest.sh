@@ -1,8 +1,11 @@
 #!/bin/sh
 # Golden cases of the ingest stage: for every tests/golden/ingest-*/ case,
 # runs 'huifang ingest' on its input/ with the repository's config (and
-# the options in its args file, if any) and compares, byte for byte, the summary line, rejects.csv and
-# the records/ artifact with expected/; then runs 'huifang check' on the
+# the options in its args file, if any) and compares, byte for byte, the
+# summary line, rejects.csv and the records/ artifact with expected/: its
+# summary.json as written, and tickets.bin and callbacks.bin as recdump
+# prints them read back (the JSON Lines text of schema /1, so these files
+# also prove the round trip, field by field); then runs 'huifang check' on the
 # case's export files (sorted by name) and compares its output and exit
 # status with expected/check.txt and expected/check.rc.
 # With GOLDEN_BLESS=1 the outputs are copied into expected/ instead: for
@@ -11,6 +14,7 @@
 set -u
 build=${1:-build}
 huifang=$(cd "$build" && pwd)/huifang
+recdump=$(cd "$build" && pwd)/tests/tools/recdump
 root=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -49,8 +53,12 @@ for dir in "$root"/tests/golden/ingest-*/; do
 		fail "ingest exited $rc"
 	same "$dir/expected/summary.txt" "$out/summary.txt"
 	same "$dir/expected/rejects.csv" "$out/output/rejects.csv"
-	for f in summary.json tickets.jsonl callbacks.jsonl; do
-		same "$dir/expected/records/$f" "$out/output/records/$f"
+	same "$dir/expected/records/summary.json" \
+		"$out/output/records/summary.json"
+	for f in tickets callbacks; do
+		"$recdump" --$f "$out/output/records" >"$out/$f.jsonl" ||
+			fail "recdump --$f failed"
+		same "$dir/expected/records/$f.jsonl" "$out/$f.jsonl"
 	done
 	if [ -f "$dir/expected/check.txt" ] || [ -n "${GOLDEN_BLESS:-}" ]; then
 		files=$(cd "$dir" && ls input | grep -iE '\.(csv|json|jsonl)$' |

@@ -93,11 +93,21 @@ status 66 "$hf" render --output "$tmp/st" --config "$cfg" --week 2026-W40
 grep -q "run 'huifang metrics" "$tmp/out" || fail "render gives no hint: $(cat "$tmp/out")"
 [ -e "$tmp/st/weeks/2026-W40" ] && fail "a failed render left a week folder"
 
-# A broken artifact is no input either, and names the file.
+# A broken artifact is no input either, and names the file and record:
+# tickets.bin cut short, and (in a second copy) the high byte of the first
+# ticket's first string length set, 48 + 42 + 3 bytes in (docs/ingest.md).
 cp -r "$tmp/st" "$tmp/broken"
-echo '{"ticket": ' >>"$tmp/broken/records/tickets.jsonl"
+cp -r "$tmp/st" "$tmp/flipped"
+bin=$tmp/broken/records/tickets.bin
+head -c $(($(wc -c <"$bin") - 7)) "$bin" >"$tmp/cut" && mv "$tmp/cut" "$bin"
 status 66 "$hf" metrics --output "$tmp/broken" --config "$cfg" --as-of "$asof"
-grep -q 'records/tickets.jsonl:' "$tmp/out" || fail "no file:line for broken records"
+grep -q 'records/tickets.bin: error: record [0-9]* (byte offset [0-9]*): truncated' \
+	"$tmp/out" || fail "a cut tickets.bin is not named: $(cat "$tmp/out")"
+printf '\377' | dd of="$tmp/flipped/records/tickets.bin" bs=1 seek=93 \
+	conv=notrunc 2>/dev/null
+status 66 "$hf" metrics --output "$tmp/flipped" --config "$cfg" --as-of "$asof"
+grep -q "records/tickets.bin: error: record 0 (byte offset 48): string 'id'" \
+	"$tmp/out" || fail "a bad length in tickets.bin is not named: $(cat "$tmp/out")"
 echo '{' >"$tmp/broken/weeks/$week/metrics.json"
 status 66 "$hf" render --output "$tmp/broken" --config "$cfg" --week $week --force
 grep -q "weeks/$week/metrics.json: unreadable or not JSON" "$tmp/out" ||

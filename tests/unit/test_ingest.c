@@ -466,8 +466,8 @@ static void test_ingest__records_read_back_the_same(void **state)
 	assert_int_equal(records_write(&back, dir.s, &err), 0);
 	for (i = 0; i < 3; i++) {
 		static const char *const names[] = { "summary.json",
-						     "tickets.jsonl",
-						     "callbacks.jsonl" };
+						     "tickets.bin",
+						     "callbacks.bin" };
 
 		buf_reset(&a);
 		buf_reset(&b);
