@@ -574,7 +574,7 @@ static void test_callbacks_view__empty_week(void **state)
  * The bundled sample (input/, made by huifang gen) judged as make run
  * judges it: as-of 2026-11-26 08:00, default week 2026-W47. The figures
  * were checked against an independent reading of SPEC §4 written apart
- * from this code over ingest's records (tickets.jsonl, callbacks.jsonl);
+ * from this code over ingest's records (then JSON Lines, huifang.records/1);
  * both agree on every group, the owed list and the anomalies. This test
  * pins them so that a change in ingest or metrics that moves them is
  * seen. It runs from the source tree's top (as make test does).
