@@ -183,15 +183,21 @@ static void sum_final(struct sum *s)
 /* ---- writing ---- */
 
 /*
- * The strings of a file's pooled fields already written, by address:
- * ingest and records_read() intern those values, so equal text is one
- * pointer and the address alone finds it, without hashing the text. (Equal
- * text at two addresses is written twice: larger, still correct.)
+ * The strings of a file's pooled fields already written. Ingest and
+ * records_read() intern those values, so one text is mostly one pointer:
+ * a map by address answers most lookups without hashing the text. A new
+ * address is then looked up by its text, so that equal text at two
+ * addresses (ingest interns per worker thread) is still one entry: the
+ * file's bytes depend on the set's contents only, never on which thread
+ * read which export.
  */
 struct string_map {
-	const char **key;
+	const char **key;       /* by address */
 	uint32_t *index;
 	size_t cap, n;
+	const char **text;      /* by text: the first address of each entry */
+	uint32_t *tindex;
+	size_t tcap, ntext;
 };
 
 static size_t ptr_hash(const char *s, size_t cap)
@@ -201,46 +207,82 @@ static size_t ptr_hash(const char *s, size_t cap)
 	return (size_t)(h >> 32) & (cap - 1);
 }
 
+static size_t text_hash(const char *s, size_t cap)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+	return (size_t)(h ^ h >> 32) & (cap - 1);
+}
+
+/* Makes room for one more key in a table of cap slots holding n. */
+static void map_grow(const char ***key, uint32_t **index, size_t *cap,
+		     size_t n, size_t (*hash)(const char *, size_t))
+{
+	size_t ncap, i, j;
+	const char **nkey;
+	uint32_t *nindex;
+
+	if (n * 2 < *cap)
+		return;
+	ncap = *cap ? 2 * *cap : 4096;
+	nkey = xcalloc(ncap, sizeof(*nkey));
+	nindex = xcalloc(ncap, sizeof(*nindex));
+	for (j = 0; j < *cap; j++) {
+		if (!(*key)[j])
+			continue;
+		i = hash((*key)[j], ncap);
+		while (nkey[i])
+			i = (i + 1) & (ncap - 1);
+		nkey[i] = (*key)[j];
+		nindex[i] = (*index)[j];
+	}
+	free(*key);
+	free(*index);
+	*key = nkey;
+	*index = nindex;
+	*cap = ncap;
+}
+
 /* The entry of s, or UINT32_MAX after making s the next one. */
 static uint32_t string_map_find_or_add(struct string_map *m, const char *s)
 {
-	size_t i, j;
+	size_t i, t;
+	uint32_t found = UINT32_MAX;
 
-	if (m->n * 2 >= m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 4096;
-		const char **key = xcalloc(cap, sizeof(*key));
-		uint32_t *index = xcalloc(cap, sizeof(*index));
-
-		for (j = 0; j < m->cap; j++) {
-			if (!m->key[j])
-				continue;
-			i = ptr_hash(m->key[j], cap);
-			while (key[i])
-				i = (i + 1) & (cap - 1);
-			key[i] = m->key[j];
-			index[i] = m->index[j];
-		}
-		free(m->key);
-		free(m->index);
-		m->key = key;
-		m->index = index;
-		m->cap = cap;
-	}
+	map_grow(&m->key, &m->index, &m->cap, m->n, ptr_hash);
 	i = ptr_hash(s, m->cap);
 	while (m->key[i]) {
 		if (m->key[i] == s)
 			return m->index[i];
 		i = (i + 1) & (m->cap - 1);
 	}
+	map_grow(&m->text, &m->tindex, &m->tcap, m->ntext, text_hash);
+	t = text_hash(s, m->tcap);
+	while (m->text[t]) {
+		if (!strcmp(m->text[t], s)) {
+			found = m->tindex[t];
+			break;
+		}
+		t = (t + 1) & (m->tcap - 1);
+	}
+	if (found == UINT32_MAX) {
+		m->text[t] = s;
+		m->tindex[t] = (uint32_t)m->ntext++;
+	}
 	m->key[i] = s;
-	m->index[i] = (uint32_t)m->n++;
-	return UINT32_MAX;
+	m->index[i] = found == UINT32_MAX ? m->tindex[t] : found;
+	m->n++;
+	return found;
 }
 
 static void string_map_release(struct string_map *m)
 {
 	free(m->key);
 	free(m->index);
+	free(m->text);
+	free(m->tindex);
 	memset(m, 0, sizeof(*m));
 }
 
