@@ -18,7 +18,10 @@
 #   ingest.txt  bench/bare_csv (a bare libcsv parse that only counts
 #               fields: the baseline), huifang ingest on utf8/ and on
 #               gb18030/, iconv of utf8/ to GB18030, ingest's peak memory
-#               (GNU time's maximum resident set size); and the ingest and
+#               (GNU time's maximum resident set size), ingest on one
+#               thread (ingest.threads 1), bench/reader_only (huifang's
+#               CSV reader with no row work, on ingest's threads: the
+#               floor of ingest); and the ingest and
 #               metrics stage times of huifang run on utf8/ (run.json's
 #               timings_seconds), for issue 4's "metrics over 1 M tickets
 #               adds at most 15 % to ingest".
@@ -90,6 +93,13 @@ gen_once "$week" $week_args
 files=$(ls "$utf8" | grep -iE '\.csv$' | LC_ALL=C sort)
 [ -n "$files" ] || { echo "bench: no CSV exports in $utf8" >&2; exit 1; }
 cc -O2 -o "$build/bench/bare_csv" bench/bare_csv.c -lcsv
+# huifang's own reader alone, on ingest's threads: the floor of ingest.
+cc -O2 -Ipipeline -o "$build/bench/reader_only" bench/reader_only.c \
+	"$build/libhuifang.a" -lcsv -lm -pthread
+threads=$(nproc)
+[ "$threads" -le 8 ] || threads=8
+# The same config, read on one thread, for the single-thread figure.
+sed 's/"threads": 0/"threads": 1/' config/huifang.json >"$build/bench/one-thread.json"
 
 # measure CMD...: one warm-up, then $runs timed runs; prints "median_s
 # max_kb median_cpu_s" (CPU = user + system, which other work on a shared
@@ -160,6 +170,12 @@ set -- $(measure "$huifang" ingest --input "$utf8" --output "$out" --quiet)
 ingest=$1; ingest_kb=$2; ingest_cpu=$3
 set -- $(measure "$huifang" ingest --input "$gb" --output "$out" --quiet)
 ingest_gb=$1; ingest_gb_kb=$2; ingest_gb_cpu=$3
+set -- $(measure "$huifang" ingest --input "$utf8" --output "$out" --quiet \
+	--config "$build/bench/one-thread.json")
+ingest_1=$1; ingest_1_cpu=$3
+# shellcheck disable=SC2086
+set -- $(measure "$build/bench/reader_only" "$threads" $utf8_paths)
+reader=$1; reader_cpu=$3
 if [ -n "${BENCH_COMPARE:-}" ]; then
 	set -- $(measure "$BENCH_COMPARE" ingest --input "$utf8" --output "$out" --quiet)
 	cmp=$1; cmp_kb=$2; cmp_cpu=$3
@@ -184,6 +200,8 @@ result=bench/results/ingest.txt
 	echo "bare libcsv parse        $bare s   $bare_cpu s"
 	echo "huifang ingest (UTF-8)   $ingest s   $ingest_cpu s   peak $((ingest_kb / 1024)) MB"
 	echo "huifang ingest (GB18030) $ingest_gb s   $ingest_gb_cpu s   peak $((ingest_gb_kb / 1024)) MB"
+	echo "huifang ingest, 1 thread $ingest_1 s   $ingest_1_cpu s"
+	echo "reader alone, $threads threads $reader s   $reader_cpu s   (bench/reader_only: csvread.h, no row work)"
 	if [ -n "${BENCH_COMPARE:-}" ]; then
 		echo "$BENCH_COMPARE ingest (UTF-8)   $cmp s   $cmp_cpu s   peak $((cmp_kb / 1024)) MB"
 		echo "$BENCH_COMPARE ingest (GB18030) $cmp_gb s   $cmp_gb_cpu s"
@@ -191,10 +209,11 @@ result=bench/results/ingest.txt
 	echo "iconv UTF-8 -> GB18030   $conv s"
 	echo "huifang run: ingest stage $big_ingest s, metrics stage $big_metrics s (run.json)"
 	echo
-	awk -v a="$ingest" -v b="$bare" -v g="$ingest_gb" -v c="$conv" \
+	awk -v a="$ingest" -v b="$bare" -v g="$ingest_gb" -v c="$conv" -v r="$reader" -v one="$ingest_1" \
 	    -v kb="$ingest_kb" -v ac="$ingest_cpu" -v bc="$bare_cpu" -v ri="$big_ingest" -v rm="$big_metrics" 'BEGIN {
 		q = a / b
 		printf "ingest / bare parse      %.2f (target <= 1.30: %s); in CPU time %.2f\n", q, q <= 1.3 ? "met" : "NOT met", ac / bc
+		printf "  on one thread          %.2f; the reader alone %.2f\n", one / b, r / b
 		printf "peak memory              %d MB (target < 250: %s)\n", kb / 1024, kb / 1024 < 250 ? "met" : "NOT met"
 		printf "GB18030 extra            %.2f s against iconv %.2f s (target: %s)\n", g - a, c, g - a <= c ? "met" : "NOT met"
 		m = rm / ri
