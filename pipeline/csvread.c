@@ -9,6 +9,13 @@
  * the whole of the line tracking. Blank lines (only spaces, tabs and line
  * ends) are not fed at all, which is also what libcsv would do with them.
  *
+ * The encoding (SPEC §8 rule 2, a rule over the whole file) is decided
+ * from the first block when that is the whole file or already rules UTF-8
+ * out; otherwise the file is parsed as UTF-8 on trust ('speculative'),
+ * counted line by line, and judged at the end, where a wrong guess
+ * restarts it as GB18030 (CSV_RESTART). Lines read again after a broken
+ * quote are counted once ('counted'), as they are hashed once ('hashed').
+ *
  * Invariants: buf[start..end) holds unread bytes whose first byte is at
  * file offset buf_off + start and on line 'line'; a record is open exactly
  * when in_record is set; the record's fields accumulate in 'data' with a
@@ -635,12 +642,10 @@ static struct csv_reader *open_common(struct csv_reader *r,
 			r->enc = ENC_UTF8;
 			if (st.invalid)
 				snprintf(r->why, sizeof(r->why),
-					 "%s, %zu invalid sequences",
-					 bom ? "byte order mark" : "detected",
+					 "detected, %zu invalid sequences",
 					 st.invalid);
 			else
-				snprintf(r->why, sizeof(r->why), "%s",
-					 bom ? "byte order mark" : "detected");
+				snprintf(r->why, sizeof(r->why), "detected");
 		} else {
 			r->enc = ENC_GB18030;
 			snprintf(r->why, sizeof(r->why),

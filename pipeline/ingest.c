@@ -532,7 +532,7 @@ static struct cb_cand *new_row_cb(struct file_out *out)
 /*
  * A ticket row that passed the checks, normalised into the file's rows,
  * its inline callbacks (SPEC §8 rule 8: one exists when its time does)
- * after the callback rows of the rows before it. The duplicate rule is
+ * after those of the rows before it in cb[]. The duplicate rule is
  * the merge's (merge_ticket()).
  */
 static void accept_ticket(struct ingest *in, const struct file_ctx *fc)

@@ -709,6 +709,85 @@ static void test_ingest__orders_and_joins_long_ticket_numbers(void **state)
 	assert_int_equal(f->set.quality.orphan_callbacks, 1);
 }
 
+/* Writes text (len bytes) as name in the fixture's folder. */
+static void put_bytes(struct fixture *f, const char *name, const char *text,
+		      size_t len)
+{
+	struct buf path = BUF_INIT;
+	FILE *fp;
+
+	buf_addf(&path, "%s/%s", f->dir, name);
+	fp = fopen(path.s, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+	buf_release(&path);
+}
+
+/*
+ * A big GB18030 export whose first mebibyte does not decide (mostly
+ * ASCII rows): its header holds bytes that are not UTF-8, which settles
+ * the encoding at once, and the file is read as GB18030 from the start.
+ */
+static void test_ingest__a_big_gb18030_export_with_ascii_rows(void **state)
+{
+	struct fixture *f = *state;
+	struct buf text = BUF_INIT;
+	int i;
+
+	/* 工单编号,工单类型 in GB18030, then 120,000 rows of T<i>,投诉. */
+	buf_adds(&text, "\xb9\xa4\xb5\xa5\xb1\xe0\xba\xc5,"
+		 "\xb9\xa4\xb5\xa5\xc0\xe0\xd0\xcd\n");
+	for (i = 0; i < 120000; i++)
+		buf_addf(&text, "T%06d,%s\n", i,
+			 i % 1000 ? "\xcd\xb6\xcb\xdf" : "x");
+	put_bytes(f, "big.csv", text.s, text.len);
+	ingest(f);
+	assert_string_equal(f->set.files[0].encoding, "GB18030");
+	assert_int_equal(f->set.files[0].kind, FILE_TICKETS);
+	assert_int_equal(f->set.rows_read, 120000);
+	/* Every thousandth row has type "x": unknown_type. */
+	assert_int_equal(f->set.rejected, 120);
+	assert_int_equal(f->set.ntickets, 119880);
+	assert_string_equal(f->set.tickets[1].type_text, "投诉");
+	buf_release(&text);
+}
+
+/*
+ * A big file read as UTF-8 on trust whose end makes it GB18030: what was
+ * read of it is forgotten (rows, rejects, diagnostics), and it is read
+ * again as GB18030, where its UTF-8 header means nothing.
+ */
+static void test_ingest__forgets_a_file_read_on_a_wrong_guess(void **state)
+{
+	struct fixture *f = *state;
+	struct buf text = BUF_INIT;
+	size_t i;
+
+	buf_adds(&text, "工单编号,工单类型\n");
+	for (i = 0; i < 150000; i++)
+		buf_addf(&text, "T%06zu,%s\n", i, i % 1000 ? "投诉" : "咨询");
+	/* 20,000 invalid bytes: more than one per 20 multi-byte characters. */
+	buf_adds(&text, "Z,");
+	for (i = 0; i < 20000; i++)
+		buf_addch(&text, '\xff');
+	buf_addch(&text, '\n');
+	put_bytes(f, "big.csv", text.s, text.len);
+	put(f, "small.csv", TICKETS "A,投诉,,,,,,,,,\n");
+	ingest(f);
+	assert_string_equal(f->set.files[0].encoding, "GB18030");
+	assert_int_equal(f->set.files[0].kind, FILE_UNRECOGNISED);
+	assert_int_equal(f->set.files[0].rows_read, 0);
+	assert_int_equal(f->set.files[0].rejected, 0);
+	/* Only the small file's row is left. */
+	assert_int_equal(f->set.rows_read, 1);
+	assert_int_equal(f->set.rejected, 0);
+	assert_int_equal(f->set.nrejects, 0);
+	assert_int_equal(f->set.ntickets, 1);
+	assert_int_equal(f->set.files_recognised, 1);
+	buf_release(&text);
+}
+
 static void test_ingest__fails_only_on_a_missing_input_folder(void **state)
 {
 	struct fixture *f = *state;
@@ -740,6 +819,8 @@ int main(void)
 		T(test_ingest__writes_a_non_utf8_file_name_safely),
 		T(test_ingest__the_same_whatever_the_threads),
 		T(test_ingest__orders_and_joins_long_ticket_numbers),
+		T(test_ingest__a_big_gb18030_export_with_ascii_rows),
+		T(test_ingest__forgets_a_file_read_on_a_wrong_guess),
 		T(test_ingest__fails_only_on_a_missing_input_folder),
 	};
 
