@@ -35,6 +35,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1190,6 +1191,18 @@ static size_t get_count(struct reader *r, const char *path, const cJSON *o,
 		if (v && !r->bad)
 			diag_report(r->d, DIAG_ERROR, path, 0, 0,
 				    "key '%s' is not a number", key);
+		r->bad = 1;
+		return 0;
+	}
+	/*
+	 * A count no size_t holds (1e30, a digit too many) is damage; its
+	 * conversion would be undefined. The test is written so that a NaN
+	 * fails it too.
+	 */
+	if (!(v->valuedouble < (double)SIZE_MAX)) {
+		if (!r->bad)
+			diag_report(r->d, DIAG_ERROR, path, 0, 0,
+				    "key '%s' is out of range", key);
 		r->bad = 1;
 		return 0;
 	}

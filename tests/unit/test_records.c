@@ -5,9 +5,10 @@
  * equal and written again byte for byte; zero tickets; and every kind of
  * damage (truncation, bad magic, an enum out of range, a ticket index out
  * of range, invalid UTF-8, a NUL, a string-table reference out of range, a
- * flipped bit only the checksum sees, counts unlike summary.json's)
- * reported with the file and the record. The byte offsets used to damage
- * the files are the layout docs/ingest.md documents.
+ * flipped bit only the checksum sees, counts unlike summary.json's, a
+ * count no size_t holds) reported with the file and the record. The byte
+ * offsets used to damage the files are the layout docs/ingest.md
+ * documents.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -659,6 +660,35 @@ static void test_records__reports_counts_unlike_the_summary(void **state)
 	buf_release(&path);
 }
 
+/*
+ * A count too large for a size_t was converted all the same, which C
+ * leaves undefined (UBSan: "1e+30 is outside the range of representable
+ * values"); found by tests/fuzz/fuzz_records.c.
+ */
+static void test_records__reports_a_count_out_of_range(void **state)
+{
+	struct fixture *f = *state;
+	struct buf text = BUF_INIT, path = BUF_INIT;
+	char *at;
+	FILE *fp;
+
+	write_set(f);
+	slurp(&text, f->records, "summary.json");
+	at = strstr(text.s, "\"tickets\": 3,");
+	assert_non_null(at);
+	buf_addf(&path, "%s/summary.json", f->records);
+	fp = fopen(path.s, "wb");
+	assert_non_null(fp);
+	fwrite(text.s, 1, (size_t)(at - text.s), fp);
+	fputs("\"tickets\": 1e30,", fp);
+	fputs(at + strlen("\"tickets\": 3,"), fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_fails_with(f, "records/summary.json",
+			  "key 'tickets' is out of range");
+	buf_release(&text);
+	buf_release(&path);
+}
+
 static void test_records__refuses_the_schema_before(void **state)
 {
 	struct fixture *f = *state;
@@ -716,6 +746,7 @@ int main(void)
 		T(test_records__reports_a_string_reference_out_of_range),
 		T(test_records__reports_damage_only_the_checksum_sees),
 		T(test_records__reports_counts_unlike_the_summary),
+		T(test_records__reports_a_count_out_of_range),
 		T(test_records__refuses_the_schema_before),
 		T(test_records__a_failed_write_leaves_no_summary),
 	};
