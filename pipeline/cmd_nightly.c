@@ -32,7 +32,6 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include "buf.h"
@@ -90,29 +89,18 @@ static int64_t wall_clock(void)
  */
 static unsigned count_weeks_from(const char *output, const char *week)
 {
-	struct buf dir = BUF_INIT, path = BUF_INIT;
-	struct dirent *e;
-	struct stat st;
+	struct string_list weeks = { 0 };
+	struct buf err = BUF_INIT;
 	unsigned n = 0;
-	DIR *dp;
+	size_t i;
 
-	buf_addf(&dir, "%s/weeks", output);
-	dp = opendir(dir.s);
-	if (!dp)
-		goto out;
-	while ((e = readdir(dp))) {
-		if (!retention_is_week_name(e->d_name) ||
-		    strcmp(e->d_name, week) < 0)
-			continue;
-		buf_reset(&path);
-		buf_addf(&path, "%s/%s", dir.s, e->d_name);
-		if (lstat(path.s, &st) == 0 && S_ISDIR(st.st_mode))
+	/* Unreadable counts as none: retention_apply() then says why. */
+	retention_list_weeks(output, &weeks, &err);
+	for (i = 0; i < weeks.nr; i++)
+		if (strcmp(weeks.items[i], week) >= 0)
 			n++;
-	}
-	closedir(dp);
-out:
-	buf_release(&dir);
-	buf_release(&path);
+	string_list_clear(&weeks);
+	buf_release(&err);
 	return n;
 }
 

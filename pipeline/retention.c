@@ -63,43 +63,63 @@ out:
 	return ret;
 }
 
-int retention_apply(const char *output, unsigned keep,
-		    struct string_list *removed, struct buf *err)
+int retention_list_weeks(const char *output, struct string_list *weeks,
+			 struct buf *err)
 {
-	struct string_list weeks_found = { 0 };
-	struct buf weeks = BUF_INIT, path = BUF_INIT, later = BUF_INIT;
+	struct buf dir_path = BUF_INIT, path = BUF_INIT;
 	struct dirent *de;
 	struct stat st;
-	DIR *dir = NULL;
-	size_t i;
-	int ret = -1, deleted = 0, failed = 0;
+	DIR *dir;
+	size_t first = weeks->nr;
+	int ret = -1;
 
-	buf_addf(&weeks, "%s/weeks", output);
-	if (keep == 0) {
-		ret = 0;
-		goto out;
-	}
-	dir = opendir(weeks.s);
+	buf_addf(&dir_path, "%s/weeks", output);
+	dir = opendir(dir_path.s);
 	if (!dir) {
 		if (errno == ENOENT)
 			ret = 0;
 		else
-			buf_addf(err, "%s: %s", weeks.s, strerror(errno));
+			buf_addf(err, "%s: %s", dir_path.s, strerror(errno));
 		goto out;
 	}
 	while ((de = readdir(dir))) {
 		if (!retention_is_week_name(de->d_name))
 			continue;
 		buf_reset(&path);
-		buf_addf(&path, "%s/%s", weeks.s, de->d_name);
+		buf_addf(&path, "%s/%s", dir_path.s, de->d_name);
 		if (lstat(path.s, &st) == 0 && S_ISDIR(st.st_mode))
-			string_list_add(&weeks_found, de->d_name);
+			string_list_add(weeks, de->d_name);
 	}
+	closedir(dir);
+	if (weeks->nr > first)
+		qsort(weeks->items + first, weeks->nr - first,
+		      sizeof(char *), by_name);
+	ret = 0;
+out:
+	buf_release(&dir_path);
+	buf_release(&path);
+	return ret;
+}
+
+int retention_apply(const char *output, unsigned keep,
+		    struct string_list *removed, struct buf *err)
+{
+	struct string_list weeks_found = { 0 };
+	struct buf weeks = BUF_INIT, later = BUF_INIT;
+	size_t i;
+	int ret = -1, deleted = 0, failed = 0;
+
+	if (keep == 0) {
+		ret = 0;
+		goto out;
+	}
+	if (retention_list_weeks(output, &weeks_found, err) < 0)
+		goto out;
 	if (weeks_found.nr <= keep) {
 		ret = 0;
 		goto out;
 	}
-	qsort(weeks_found.items, weeks_found.nr, sizeof(char *), by_name);
+	buf_addf(&weeks, "%s/weeks", output);
 	for (i = 0; i < weeks_found.nr - keep; i++) {
 		if (delete_week(weeks.s, weeks_found.items[i],
 				failed ? &later : err) < 0) {
@@ -112,11 +132,8 @@ int retention_apply(const char *output, unsigned keep,
 	}
 	ret = failed ? -1 : deleted;
 out:
-	if (dir)
-		closedir(dir);
 	string_list_clear(&weeks_found);
 	buf_release(&weeks);
-	buf_release(&path);
 	buf_release(&later);
 	return ret;
 }

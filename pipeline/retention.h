@@ -34,6 +34,15 @@
 int retention_apply(const char *output, unsigned keep,
 		    struct string_list *removed, struct buf *err);
 
+/*
+ * Appends to weeks the names of the week folders of <output>/weeks/ (as
+ * above: exact names, real directories), sorted by name, oldest first;
+ * the list owns its strings. A missing weeks folder lists nothing.
+ * Returns 0, or -1 with "<path>: <cause>" appended to err.
+ */
+int retention_list_weeks(const char *output, struct string_list *weeks,
+			 struct buf *err);
+
 /* True when name is exactly "YYYY-Www" (digits; the week is not checked). */
 bool retention_is_week_name(const char *name);
 
