@@ -64,6 +64,29 @@ static int exchange(const char *a, const char *b)
 #endif
 }
 
+/*
+ * Opens the directory fd (closed with the stream) and collects the names
+ * of its entries but "." and "..": collect first, for removing or adding
+ * while reading leaves readdir unspecified. NULL with "<shown>: <cause>"
+ * appended to err, fd closed, when fd cannot be read as a directory.
+ */
+static DIR *read_names(int fd, const char *shown, struct string_list *names,
+		       struct buf *err)
+{
+	struct dirent *de;
+	DIR *dir = fdopendir(fd);
+
+	if (!dir) {
+		buf_addf(err, "%s: %s", shown, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	while ((de = readdir(dir)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			string_list_add(names, de->d_name);
+	return dir;
+}
+
 static int remove_at(int dirfd, const char *name, const char *shown,
 		     struct buf *err);
 
@@ -72,20 +95,12 @@ static int empty_dir(int fd, const char *shown, struct buf *err)
 {
 	struct string_list names = { 0 };
 	struct buf child = BUF_INIT;
-	struct dirent *de;
-	DIR *dir = fdopendir(fd);
+	DIR *dir = read_names(fd, shown, &names, err);
 	size_t i;
 	int ret = 0;
 
-	if (!dir) {
-		buf_addf(err, "%s: %s", shown, strerror(errno));
-		close(fd);
+	if (!dir)
 		return -1;
-	}
-	/* Collect first: removing while reading leaves readdir unspecified. */
-	while ((de = readdir(dir)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			string_list_add(&names, de->d_name);
 	for (i = 0; i < names.nr; i++) {
 		buf_reset(&child);
 		buf_addf(&child, "%s/%s", shown, names.items[i]);
@@ -252,21 +267,15 @@ static int carry_dir(int sfd, int dfd, const char *shown, struct buf *err)
 {
 	struct string_list names = { 0 };
 	struct buf child = BUF_INIT;
-	struct dirent *de;
 	struct stat st;
-	DIR *dir = fdopendir(sfd);
+	DIR *dir = read_names(sfd, shown, &names, err);
 	size_t i;
 	int ret = 0;
 
 	if (!dir) {
-		buf_addf(err, "%s: %s", shown, strerror(errno));
-		close(sfd);
 		close(dfd);
 		return -1;
 	}
-	while ((de = readdir(dir)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			string_list_add(&names, de->d_name);
 	for (i = 0; i < names.nr && ret == 0; i++) {
 		const char *name = names.items[i];
 		char *base = NULL;
@@ -493,20 +502,13 @@ static int cleanup_dir(int fd, const char *shown, int *done, struct buf *err)
 {
 	struct string_list names = { 0 };
 	struct buf child = BUF_INIT;
-	struct dirent *de;
 	struct stat st;
-	DIR *dir = fdopendir(fd);
+	DIR *dir = read_names(fd, shown, &names, err);
 	size_t i;
 	int ret = 0;
 
-	if (!dir) {
-		buf_addf(err, "%s: %s", shown, strerror(errno));
-		close(fd);
+	if (!dir)
 		return -1;
-	}
-	while ((de = readdir(dir)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			string_list_add(&names, de->d_name);
 	/*
 	 * Restore before removing: an ".old" folder whose final name is
 	 * missing is the only copy of that week, whatever else lies around.
