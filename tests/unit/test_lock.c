@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "chtime.h"
 #include "lock.h"
+#include "tmpdir.h"
 
 struct fixture {
 	char root[256];
@@ -33,11 +34,8 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
-	snprintf(f->root, sizeof(f->root), "%s/test_lock.XXXXXX",
-		 tmp && *tmp ? tmp : P_tmpdir);
-	if (!mkdtemp(f->root))
+	if (tmpdir_make(f->root, sizeof(f->root), "test_lock") < 0)
 		return -1;
 	snprintf(f->output, sizeof(f->output), "%s/output", f->root);
 	snprintf(f->lockfile, sizeof(f->lockfile), "%s/.huifang.lock",

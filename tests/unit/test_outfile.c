@@ -31,6 +31,7 @@
 #include "buf.h"
 #include "outfile.h"
 #include "weekdir.h"
+#include "tmpdir.h"
 
 struct fixture {
 	char root[256];
@@ -39,11 +40,8 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
-	snprintf(f->root, sizeof(f->root), "%s/test_outfile.XXXXXX",
-		 tmp && *tmp ? tmp : P_tmpdir);
-	if (!mkdtemp(f->root))
+	if (tmpdir_make(f->root, sizeof(f->root), "test_outfile") < 0)
 		return -1;
 	*state = f;
 	return 0;
@@ -52,10 +50,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct buf err = BUF_INIT;
 
-	remove_tree(f->root, &err);
-	buf_release(&err);
+	tmpdir_remove(f->root);
 	free(f);
 	return 0;
 }

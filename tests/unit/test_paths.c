@@ -21,6 +21,7 @@
 #include "config.h"
 #include "paths.h"
 #include "weekdir.h"
+#include "tmpdir.h"
 
 struct fixture {
 	char root[256];
@@ -32,13 +33,11 @@ static const char *const datadirs[] = { "share1", "share2", NULL };
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
 	if (!getcwd(f->cwd, sizeof(f->cwd)))
 		return -1;
-	snprintf(f->root, sizeof(f->root), "%s/test_paths.XXXXXX",
-		 tmp && *tmp ? tmp : P_tmpdir);
-	if (!mkdtemp(f->root) || chdir(f->root) < 0)
+	if (tmpdir_make(f->root, sizeof(f->root), "test_paths") < 0 ||
+	    chdir(f->root) < 0)
 		return -1;
 	mkdir("share1", 0777);
 	mkdir("share2", 0777);
@@ -49,12 +48,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct buf err = BUF_INIT;
 
 	if (chdir(f->cwd) < 0)
 		return -1;
-	remove_tree(f->root, &err);
-	buf_release(&err);
+	tmpdir_remove(f->root);
 	free(f);
 	return 0;
 }

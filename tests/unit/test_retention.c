@@ -20,6 +20,7 @@
 #include "config.h"
 #include "retention.h"
 #include "weekdir.h"
+#include "tmpdir.h"
 
 struct fixture {
 	char root[256];
@@ -31,11 +32,8 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
-	snprintf(f->root, sizeof(f->root), "%s/test_retention.XXXXXX",
-		 tmp && *tmp ? tmp : P_tmpdir);
-	if (!mkdtemp(f->root))
+	if (tmpdir_make(f->root, sizeof(f->root), "test_retention") < 0)
 		return -1;
 	snprintf(f->output, sizeof(f->output), "%s/output", f->root);
 	snprintf(f->weeks, sizeof(f->weeks), "%s/weeks", f->output);
@@ -50,10 +48,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct buf err = BUF_INIT;
 
-	remove_tree(f->root, &err);
-	buf_release(&err);
+	tmpdir_remove(f->root);
 	free(f);
 	return 0;
 }
@@ -84,34 +80,6 @@ static void week(struct fixture *f, const char *name)
 	buf_release(&p);
 }
 
-static int cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static const char *ls(const char *path)
-{
-	static struct buf out = BUF_INIT;
-	char *names[64];
-	size_t n = 0, i;
-	struct dirent *de;
-	DIR *dir = opendir(path);
-
-	buf_reset(&out);
-	if (!dir)
-		return "(missing)";
-	while ((de = readdir(dir)) && n < 64)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			names[n++] = strdup(de->d_name);
-	closedir(dir);
-	qsort(names, n, sizeof(names[0]), cmp);
-	for (i = 0; i < n; i++) {
-		buf_addf(&out, "%s%s", i ? " " : "", names[i]);
-		free(names[i]);
-	}
-	return out.s;
-}
-
 static const char *joined(const struct string_list *l)
 {
 	static struct buf out = BUF_INIT;
@@ -138,10 +106,10 @@ static void test_retention__keeps_the_last_n_weeks_by_name(void **state)
 	assert_int_equal(retention_apply(f->output, 3, &removed, &err), 2);
 	assert_string_equal(err.s, "");
 	assert_string_equal(joined(&removed), "2025-W52 2026-W01");
-	assert_string_equal(ls(f->weeks), "2026-W09 2026-W10 2026-W47");
+	assert_string_equal(tmpdir_ls(f->weeks), "2026-W09 2026-W10 2026-W47");
 	/* Applying it again changes nothing. */
 	assert_int_equal(retention_apply(f->output, 3, NULL, &err), 0);
-	assert_string_equal(ls(f->weeks), "2026-W09 2026-W10 2026-W47");
+	assert_string_equal(tmpdir_ls(f->weeks), "2026-W09 2026-W10 2026-W47");
 	string_list_clear(&removed);
 	buf_release(&err);
 }
@@ -154,7 +122,7 @@ static void test_retention__zero_keeps_every_week(void **state)
 	week(f, "2020-W01");
 	week(f, "2026-W47");
 	assert_int_equal(retention_apply(f->output, 0, NULL, &err), 0);
-	assert_string_equal(ls(f->weeks), "2020-W01 2026-W47");
+	assert_string_equal(tmpdir_ls(f->weeks), "2020-W01 2026-W47");
 	buf_release(&err);
 }
 
@@ -167,7 +135,7 @@ static void test_retention__fewer_weeks_than_n_is_a_no_op(void **state)
 	week(f, "2026-W47");
 	assert_int_equal(retention_apply(f->output, 2, NULL, &err), 0);
 	assert_int_equal(retention_apply(f->output, 26, NULL, &err), 0);
-	assert_string_equal(ls(f->weeks), "2026-W46 2026-W47");
+	assert_string_equal(tmpdir_ls(f->weeks), "2026-W46 2026-W47");
 	buf_release(&err);
 }
 
@@ -201,10 +169,10 @@ static void test_retention__touches_only_exact_week_folders(void **state)
 
 	assert_int_equal(retention_apply(f->output, 1, &removed, &err), 1);
 	assert_string_equal(joined(&removed), "2019-W01");
-	assert_string_equal(ls(f->weeks), "2018-W011 2018-W03-old 2018-W04 "
+	assert_string_equal(tmpdir_ls(f->weeks), "2018-W011 2018-W03-old 2018-W04 "
 			    "2018-W05 2018-W1 2018-w02 2026-W47 notes");
-	assert_string_equal(ls(f->outside), "precious");
-	assert_string_equal(ls(f->output), "weeks");
+	assert_string_equal(tmpdir_ls(f->outside), "precious");
+	assert_string_equal(tmpdir_ls(f->output), "weeks");
 	string_list_clear(&removed);
 	buf_release(&err);
 	buf_release(&p);

@@ -20,6 +20,7 @@
 #include "chtime.h"
 #include "runlog.h"
 #include "weekdir.h"
+#include "tmpdir.h"
 
 struct fixture {
 	char root[256];
@@ -29,11 +30,8 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
-	snprintf(f->root, sizeof(f->root), "%s/test_runlog.XXXXXX",
-		 tmp && *tmp ? tmp : P_tmpdir);
-	if (!mkdtemp(f->root))
+	if (tmpdir_make(f->root, sizeof(f->root), "test_runlog") < 0)
 		return -1;
 	snprintf(f->output, sizeof(f->output), "%s/output", f->root);
 	*state = f;
@@ -43,10 +41,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct buf err = BUF_INIT;
 
-	remove_tree(f->root, &err);
-	buf_release(&err);
+	tmpdir_remove(f->root);
 	free(f);
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include "chtime.h"
 #include "outfile.h"
 #include "weekdir.h"
+#include "tmpdir.h"
 
 struct fixture {
 	char root[256];
@@ -34,11 +35,8 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
-	snprintf(f->root, sizeof(f->root), "%s/test_weekdir.XXXXXX",
-		 tmp && *tmp ? tmp : P_tmpdir);
-	if (!mkdtemp(f->root))
+	if (tmpdir_make(f->root, sizeof(f->root), "test_weekdir") < 0)
 		return -1;
 	snprintf(f->output, sizeof(f->output), "%s/output", f->root);
 	snprintf(f->outside, sizeof(f->outside), "%s/outside", f->root);
@@ -53,12 +51,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct buf err = BUF_INIT;
 
 	weekdir_test_disable_exchange(false);
 	weekdir_test_disable_links(false);
-	remove_tree(f->root, &err);
-	buf_release(&err);
+	tmpdir_remove(f->root);
 	free(f);
 	return 0;
 }
@@ -102,35 +98,6 @@ static const char *get(const char *path)
 	return text;
 }
 
-static int cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The sorted entries of a folder, joined by spaces. */
-static const char *ls(const char *path)
-{
-	static struct buf out = BUF_INIT;
-	char *names[64];
-	size_t n = 0, i;
-	struct dirent *de;
-	DIR *dir = opendir(path);
-
-	buf_reset(&out);
-	if (!dir)
-		return "(missing)";
-	while ((de = readdir(dir)) && n < 64)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			names[n++] = strdup(de->d_name);
-	closedir(dir);
-	qsort(names, n, sizeof(names[0]), cmp);
-	for (i = 0; i < n; i++) {
-		buf_addf(&out, "%s%s", i ? " " : "", names[i]);
-		free(names[i]);
-	}
-	return out.s;
-}
-
 /* A pid that belonged to a process which has exited. */
 static long dead_pid(void)
 {
@@ -164,11 +131,11 @@ static void test_weekdir__publishes_a_new_week_whole(void **state)
 	stage_file(&wd, "metrics.json", "{\"week\":\"2026-W47\"}\n");
 	stage_file(&wd, "samples.json", "{}\n");
 	/* Until published, the week does not exist for a reader. */
-	assert_string_equal(ls(at(f, "weeks/2026-W47")), "(missing)");
+	assert_string_equal(tmpdir_ls(at(f, "weeks/2026-W47")), "(missing)");
 	assert_int_equal(weekdir_publish(&wd, &err), 0);
 	assert_string_equal(err.s, "");
-	assert_string_equal(ls(at(f, "weeks")), "2026-W47");
-	assert_string_equal(ls(at(f, "weeks/2026-W47")), "metrics.json samples.json");
+	assert_string_equal(tmpdir_ls(at(f, "weeks")), "2026-W47");
+	assert_string_equal(tmpdir_ls(at(f, "weeks/2026-W47")), "metrics.json samples.json");
 	assert_string_equal(get(at(f, "weeks/2026-W47/metrics.json")),
 			    "{\"week\":\"2026-W47\"}\n");
 	assert_null(wd.stage_path);
@@ -191,8 +158,8 @@ static void replace_previous_week(struct fixture *f)
 	assert_string_equal(get(at(f, "weeks/2026-W47/metrics.json")), "old");
 	assert_int_equal(weekdir_publish(&wd, &err), 0);
 	assert_string_equal(err.s, "");
-	assert_string_equal(ls(at(f, "weeks")), "2026-W47");
-	assert_string_equal(ls(at(f, "weeks/2026-W47")), "metrics.json");
+	assert_string_equal(tmpdir_ls(at(f, "weeks")), "2026-W47");
+	assert_string_equal(tmpdir_ls(at(f, "weeks/2026-W47")), "metrics.json");
 	assert_string_equal(get(at(f, "weeks/2026-W47/metrics.json")), "new");
 	buf_release(&err);
 }
@@ -220,7 +187,7 @@ static void test_weekdir__abort_leaves_the_previous_week_untouched(void **state)
 	assert_int_equal(weekdir_begin(&wd, f->output, "2026-W47", &err), 0);
 	stage_file(&wd, "metrics.json", "half");
 	weekdir_abort(&wd);
-	assert_string_equal(ls(at(f, "weeks")), "2026-W47");
+	assert_string_equal(tmpdir_ls(at(f, "weeks")), "2026-W47");
 	assert_string_equal(get(at(f, "weeks/2026-W47/metrics.json")), "old");
 	buf_release(&err);
 }
@@ -234,7 +201,7 @@ static void carry_over(struct fixture *f)
 	assert_int_equal(weekdir_begin(&wd, f->output, "2026-W47", &err), 0);
 	/* Nothing published yet: nothing to carry, and that is fine. */
 	assert_int_equal(weekdir_carry_over(&wd, &err), 0);
-	assert_string_equal(ls(wd.stage_path), "");
+	assert_string_equal(tmpdir_ls(wd.stage_path), "");
 	stage_file(&wd, "metrics.json", "m1");
 	stage_file(&wd, "samples.json", "s1");
 	buf_addf(&p, "%s/charts", wd.stage_path);
@@ -249,19 +216,19 @@ static void carry_over(struct fixture *f)
 	/* A render: rewrites samples.json only. */
 	assert_int_equal(weekdir_begin(&wd, f->output, "2026-W47", &err), 0);
 	assert_int_equal(weekdir_carry_over(&wd, &err), 0);
-	assert_string_equal(ls(wd.stage_path), ".issued charts metrics.json samples.json");
+	assert_string_equal(tmpdir_ls(wd.stage_path), ".issued charts metrics.json samples.json");
 	stage_file(&wd, "samples.json", "s2");
 	/* Linked files are replaced, never written through. */
 	assert_string_equal(get(at(f, "weeks/2026-W47/samples.json")), "s1");
 	assert_int_equal(weekdir_publish(&wd, &err), 0);
 	assert_string_equal(err.s, "");
-	assert_string_equal(ls(at(f, "weeks/2026-W47")),
+	assert_string_equal(tmpdir_ls(at(f, "weeks/2026-W47")),
 			    ".issued charts metrics.json samples.json");
 	assert_string_equal(get(at(f, "weeks/2026-W47/metrics.json")), "m1");
 	assert_string_equal(get(at(f, "weeks/2026-W47/samples.json")), "s2");
 	assert_string_equal(get(at(f, "weeks/2026-W47/charts/trend.svg")), "t1");
 	assert_true(weekdir_is_issued(f->output, "2026-W47"));
-	assert_string_equal(ls(at(f, "weeks")), "2026-W47");
+	assert_string_equal(tmpdir_ls(at(f, "weeks")), "2026-W47");
 	buf_release(&err);
 	buf_release(&p);
 }
@@ -339,7 +306,7 @@ static void test_weekdir__refuses_names_that_are_not_weeks(void **state)
 	/* 2026 has 53 ISO weeks, so W53 exists. */
 	assert_int_equal(weekdir_begin(&wd, f->output, "2026-W53", &err), 0);
 	weekdir_abort(&wd);
-	assert_string_equal(ls(at(f, "weeks")), "");
+	assert_string_equal(tmpdir_ls(at(f, "weeks")), "");
 	buf_release(&err);
 }
 
@@ -387,16 +354,16 @@ static void test_weekdir__cleanup_removes_leftovers_of_killed_runs(void **state)
 	assert_string_equal(err.s, "");
 	buf_reset(&p);
 	buf_addf(&p, "%s 2026-W46 link", live.s);
-	assert_string_equal(ls(at(f, "weeks")), p.s);
-	assert_string_equal(ls(at(f, "weeks/2026-W46")), ".issued metrics.json");
+	assert_string_equal(tmpdir_ls(at(f, "weeks")), p.s);
+	assert_string_equal(tmpdir_ls(at(f, "weeks/2026-W46")), ".issued metrics.json");
 	assert_string_equal(get(at(f, "weeks/2026-W46/metrics.json")), "W46");
 	buf_reset(&p);
 	buf_addf(&p, ".tmp-%ld .x.tmp-12a index.html", dead);
-	assert_string_equal(ls(at(f, "site")), p.s);
+	assert_string_equal(tmpdir_ls(at(f, "site")), p.s);
 	buf_reset(&p);
 	buf_addf(&p, ".report.pdf.tmp-%ld-1 precious", dead);
-	assert_string_equal(ls(f->outside), p.s);
-	assert_string_equal(ls(f->output), ".huifang.lock site weeks");
+	assert_string_equal(tmpdir_ls(f->outside), p.s);
+	assert_string_equal(tmpdir_ls(f->output), ".huifang.lock site weeks");
 	buf_release(&err);
 	buf_release(&p);
 	buf_release(&live);
@@ -419,7 +386,7 @@ static void test_weekdir__cleanup_restores_a_week_killed_between_renames(void **
 	mkdir(at(f, "weeks/.2026-W47.tmp-%ld", dead), 0777);
 	put(at(f, "weeks/.2026-W47.tmp-%ld/metrics.json", dead), "new");
 	assert_int_equal(weekdir_cleanup(f->output, &err), 2);
-	assert_string_equal(ls(at(f, "weeks")), "2026-W47");
+	assert_string_equal(tmpdir_ls(at(f, "weeks")), "2026-W47");
 	assert_string_equal(get(at(f, "weeks/2026-W47/metrics.json")), "issued");
 	assert_true(weekdir_is_issued(f->output, "2026-W47"));
 	/* A second cleanup finds nothing. */
@@ -451,7 +418,7 @@ static void test_weekdir__remove_tree_does_not_follow_symlinks(void **state)
 	assert_int_equal(symlink(f->outside, at(f, "weeks/2026-W01/dir")), 0);
 	assert_int_equal(symlink(p.s, at(f, "weeks/2026-W01/file")), 0);
 	assert_int_equal(remove_tree(at(f, "weeks/2026-W01"), &err), 0);
-	assert_string_equal(ls(at(f, "weeks")), "");
+	assert_string_equal(tmpdir_ls(at(f, "weeks")), "");
 	assert_string_equal(get(p.s), "keep");
 	/* Missing is fine. */
 	assert_int_equal(remove_tree(at(f, "weeks/2026-W01"), &err), 0);
@@ -551,14 +518,14 @@ static void kill_at_many_points(struct fixture *f)
 		assert_true(weekdir_cleanup(f->output, &err) >= 0);
 		assert_string_equal(err.s, "");
 		checks++;
-		if (!strcmp(ls(at(f, "weeks")), "") ||
-		    !strcmp(ls(at(f, "weeks")), "(missing)")) {
+		if (!strcmp(tmpdir_ls(at(f, "weeks")), "") ||
+		    !strcmp(tmpdir_ls(at(f, "weeks")), "(missing)")) {
 			/* Killed before the very first publish: nothing yet. */
 			assert_int_equal(last, -1);
 			continue;
 		}
-		assert_string_equal(ls(at(f, "weeks")), "2026-W47");
-		assert_string_equal(ls(at(f, "weeks/2026-W47")),
+		assert_string_equal(tmpdir_ls(at(f, "weeks")), "2026-W47");
+		assert_string_equal(tmpdir_ls(at(f, "weeks/2026-W47")),
 				    ".issued metrics.json report.pdf samples.json");
 		assert_true(weekdir_is_issued(f->output, "2026-W47"));
 		gen = week_generation(f);
