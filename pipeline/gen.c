@@ -35,6 +35,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "chtime.h"
+#include "csvout.h"
 #include "gen.h"
 #include "outfile.h"
 #include "xalloc.h"
@@ -1119,27 +1120,6 @@ static int to_gb18030(struct writer *wr, const char *s, size_t len,
 	return 0;
 }
 
-static void add_csv_field(struct buf *b, const char *s, size_t len)
-{
-	size_t i;
-	bool quote = false;
-
-	for (i = 0; i < len && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' ||
-			s[i] == '\r';
-	if (!quote) {
-		buf_add(b, s, len);
-		return;
-	}
-	buf_addch(b, '"');
-	for (i = 0; i < len; i++) {
-		if (s[i] == '"')
-			buf_addch(b, '"');
-		buf_addch(b, s[i]);
-	}
-	buf_addch(b, '"');
-}
-
 /*
  * Assembles fields into wr->line as one CSV record; skip is a field to
  * leave out (or -1), bad_field a field to prefix with the byte 0xFF (or
@@ -1174,15 +1154,15 @@ static int assemble(struct writer *wr, const struct row *w, int skip,
 
 			buf_addch(&tmp, (char)0xFF);
 			buf_add(&tmp, s, len);
-			add_csv_field(&wr->line, tmp.s, tmp.len);
+			csv_add_plain_field(&wr->line, tmp.s, tmp.len);
 			buf_release(&tmp);
 		} else {
-			add_csv_field(&wr->line, s, len);
+			csv_add_plain_field(&wr->line, s, len);
 		}
 	}
 	if (extra) {
 		buf_addch(&wr->line, ',');
-		add_csv_field(&wr->line, extra, strlen(extra));
+		csv_add_plain_field(&wr->line, extra, strlen(extra));
 	}
 	buf_adds(&wr->line, wr->o->crlf ? "\r\n" : "\n");
 	return 0;
