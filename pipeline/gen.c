@@ -975,7 +975,7 @@ static void add2(struct buf *b, int v)
 static void add_time_text(struct buf *b, int64_t t, enum time_style style)
 {
 	struct civil c;
-	size_t start = b->len;
+	char text[CHTIME_BUF], *p;
 
 	chtime_civil(t, &c);
 	switch (style) {
@@ -1000,33 +1000,22 @@ static void add_time_text(struct buf *b, int64_t t, enum time_style style)
 	default:
 		break;
 	}
-	buf_addf(b, "%04d-", c.year);
-	add2(b, c.month);
-	buf_addch(b, '-');
-	add2(b, c.day);
-	buf_addch(b, style == TS_ISO ? 'T' : ' ');
-	add2(b, c.hour);
-	buf_addch(b, ':');
-	add2(b, c.minute);
-	buf_addch(b, ':');
-	add2(b, c.second);
 	if (style == TS_ISO)
-		buf_adds(b, "+08:00");
-	if (style == TS_WIDE) {
-		/* Full-width digits and punctuation, as some forms save them. */
-		char *ascii = xstrndup(b->s + start, b->len - start);
-		char *p;
+		chtime_format_iso(t, text);
+	else
+		chtime_format(t, text);
+	if (style != TS_WIDE) {
+		buf_adds(b, text);
+		return;
+	}
+	/* Full-width digits and punctuation, as some forms save them. */
+	for (p = text; *p; p++) {
+		unsigned cp = *p == ' ' ? 0x3000
+					: 0xFF00u + (unsigned char)*p - 0x20;
 
-		buf_setlen(b, start);
-		for (p = ascii; *p; p++) {
-			unsigned cp = *p == ' ' ? 0x3000
-						: 0xFF00u + (unsigned char)*p - 0x20;
-
-			buf_addch(b, (char)(0xE0 | (cp >> 12)));
-			buf_addch(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-			buf_addch(b, (char)(0x80 | (cp & 0x3F)));
-		}
-		free(ascii);
+		buf_addch(b, (char)(0xE0 | (cp >> 12)));
+		buf_addch(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_addch(b, (char)(0x80 | (cp & 0x3F)));
 	}
 }
 
