@@ -36,21 +36,15 @@
 #define WHOLE_POPULATION "全部"
 
 /*
- * The names of the risk signals. The English ones are metrics.json's
- * anomaly kinds (kept here too so that this module does not need the
- * metrics stage linked in); the Chinese ones go on the audit sheets.
+ * The Chinese names of the risk signals, for the audit sheets; their
+ * English names are metrics.json's anomaly kinds, anomaly_kind_name.
  */
-static const char *const risk_key[ANOM_COUNT] = {
-	"callback_before_completion", "callback_without_completion",
-	"callback_too_fast",          "burst",
-	"self_callback",              "no_butler",
-};
 static const char *const risk_label[ANOM_COUNT] = {
 	"回访早于完成", "未完成即回访", "完成后一分钟内回访",
 	"同一分钟集中回访", "处理人自行回访", "无责任人",
 };
 _Static_assert(ANOM_COUNT == 6,
-	       "risk_key and risk_label must name every enum anomaly_kind");
+	       "risk_label must name every enum anomaly_kind");
 
 /* GB/T 2828.1-2012 table 1 (level II) and table 2-A sample sizes. */
 static const struct {
@@ -512,7 +506,7 @@ static void item_why(struct buf *b, const struct sample_level *l,
 				continue;
 			if (!first)
 				buf_adds(b, ", ");
-			buf_adds(b, risk_key[k]);
+			buf_adds(b, anomaly_kind_name[k]);
 			first = 0;
 		}
 	}
@@ -612,7 +606,7 @@ static void write_item(struct buf *b, const struct samples *smp,
 				continue;
 			if (!first)
 				buf_adds(b, ", ");
-			buf_add_json_string(b, risk_key[k]);
+			buf_add_json_string(b, anomaly_kind_name[k]);
 			first = 0;
 		}
 		buf_addch(b, ']');
