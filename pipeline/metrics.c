@@ -34,8 +34,6 @@ const char *const anomaly_kind_name[ANOM_COUNT] = {
 	"no_butler",
 };
 
-#define UNCLASSIFIED_SUBTYPE "未分类"
-#define UNSPECIFIED_CENTER "未指定"
 #define WILSON_Z 1.96
 #define RANK_MIN_RATED 10
 #define TOO_FAST_SECONDS 60
@@ -56,14 +54,24 @@ void metrics_release(struct metrics *m)
 	metrics_init(m);
 }
 
+const char *metrics_or_unspecified(const char *name)
+{
+	return *name ? name : METRICS_UNSPECIFIED;
+}
+
+const char *metrics_or_unclassified(const char *subtype)
+{
+	return *subtype ? subtype : METRICS_UNCLASSIFIED;
+}
+
 static const char *center_of(const struct ticket *t)
 {
-	return *t->center ? t->center : UNSPECIFIED_CENTER;
+	return metrics_or_unspecified(t->center);
 }
 
 static const char *subtype_of(const struct ticket *t)
 {
-	return *t->subtype ? t->subtype : UNCLASSIFIED_SUBTYPE;
+	return metrics_or_unclassified(t->subtype);
 }
 
 static int64_t sla_of(const struct config *cfg, int type)
