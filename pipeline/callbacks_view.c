@@ -60,15 +60,16 @@ static void write_row(struct buf *out, const struct row *r,
 {
 	const struct ticket *t = r->ticket;
 	const struct callback *cb = r->cb;
-	char when[CHTIME_BUF];
+	char when[CHTIME_BUF], minute[17];
 
 	buf_adds(out, "    {");
 	field(out, "center", metrics_or_unspecified(t->center), 1);
 	field(out, "butler", t->butler, 0);
+	/* "date" is the time to the minute: "YYYY-MM-DD HH:MM". */
 	chtime_format(cb->at, when);
-	when[16] = '\0';
-	field(out, "date", when, 0);
-	chtime_format(cb->at, when);
+	memcpy(minute, when, 16);
+	minute[16] = '\0';
+	field(out, "date", minute, 0);
 	field(out, "at", when, 0);
 	field(out, "ticket", t->id, 0);
 	field(out, "unit", t->unit, 0);
