@@ -919,24 +919,13 @@ int pdfdoc_text_clean(struct pdfdoc *pd, float x, float y, float size,
 int pdfdoc_text(struct pdfdoc *pd, float x, float y, float size,
 		const char *s)
 {
-	struct buf clean = BUF_INIT;
-	size_t i;
-	int ret;
-
-	pdfdoc_clean(pd, s, &clean);
-	for (i = 0; i < clean.len; i++)
-		if (clean.s[i] == '\n')
-			clean.s[i] = ' ';
-	ret = pdfdoc_text_clean(pd, x, y, size, clean.s, clean.len);
-	buf_release(&clean);
-	return ret;
+	return pdfdoc_text_in(pd, x, y, 0, size, PDF_LEFT, s);
 }
 
 int pdfdoc_text_in(struct pdfdoc *pd, float x, float y, float w, float size,
 		   enum pdf_align align, const char *s)
 {
 	struct buf clean = BUF_INIT;
-	float tw;
 	size_t i;
 	int ret;
 
@@ -944,11 +933,11 @@ int pdfdoc_text_in(struct pdfdoc *pd, float x, float y, float w, float size,
 	for (i = 0; i < clean.len; i++)
 		if (clean.s[i] == '\n')
 			clean.s[i] = ' ';
-	tw = pdfdoc_width(pd, clean.s, clean.len, size);
-	if (align == PDF_CENTER)
-		x += (w - tw) / 2;
-	else if (align == PDF_RIGHT)
-		x += w - tw;
+	if (align != PDF_LEFT) {
+		float tw = pdfdoc_width(pd, clean.s, clean.len, size);
+
+		x += align == PDF_CENTER ? (w - tw) / 2 : w - tw;
+	}
 	ret = pdfdoc_text_clean(pd, x, y, size, clean.s, clean.len);
 	buf_release(&clean);
 	return ret;
