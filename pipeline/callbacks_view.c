@@ -24,15 +24,11 @@ struct row {
 	int round;
 };
 
-static const char *center_name(const struct ticket *t)
-{
-	return *t->center ? t->center : "未指定";
-}
-
 static int cmp_row(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
-	int c = strcmp(center_name(x->ticket), center_name(y->ticket));
+	int c = strcmp(metrics_or_unspecified(x->ticket->center),
+		       metrics_or_unspecified(y->ticket->center));
 
 	if (c)
 		return c;
@@ -64,15 +60,16 @@ static void write_row(struct buf *out, const struct row *r,
 {
 	const struct ticket *t = r->ticket;
 	const struct callback *cb = r->cb;
-	char when[CHTIME_BUF];
+	char when[CHTIME_BUF], minute[17];
 
 	buf_adds(out, "    {");
-	field(out, "center", center_name(t), 1);
+	field(out, "center", metrics_or_unspecified(t->center), 1);
 	field(out, "butler", t->butler, 0);
+	/* "date" is the time to the minute: "YYYY-MM-DD HH:MM". */
 	chtime_format(cb->at, when);
-	when[16] = '\0';
-	field(out, "date", when, 0);
-	chtime_format(cb->at, when);
+	memcpy(minute, when, 16);
+	minute[16] = '\0';
+	field(out, "date", minute, 0);
 	field(out, "at", when, 0);
 	field(out, "ticket", t->id, 0);
 	field(out, "unit", t->unit, 0);

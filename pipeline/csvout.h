@@ -17,6 +17,11 @@
 #define CSV_BOM "\xEF\xBB\xBF"
 
 void csv_add_field(struct buf *b, const char *s, size_t len);
+/*
+ * A field quoted as above but never neutralised: for writing a file as
+ * another program would (huifang gen's exports), not for people.
+ */
+void csv_add_plain_field(struct buf *b, const char *s, size_t len);
 /* n fields separated by commas, then CRLF. */
 void csv_add_row(struct buf *b, const char *const *fields, size_t n);
 

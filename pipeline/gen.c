@@ -35,6 +35,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "chtime.h"
+#include "csvout.h"
 #include "gen.h"
 #include "outfile.h"
 #include "xalloc.h"
@@ -974,7 +975,7 @@ static void add2(struct buf *b, int v)
 static void add_time_text(struct buf *b, int64_t t, enum time_style style)
 {
 	struct civil c;
-	size_t start = b->len;
+	char text[CHTIME_BUF], *p;
 
 	chtime_civil(t, &c);
 	switch (style) {
@@ -999,33 +1000,22 @@ static void add_time_text(struct buf *b, int64_t t, enum time_style style)
 	default:
 		break;
 	}
-	buf_addf(b, "%04d-", c.year);
-	add2(b, c.month);
-	buf_addch(b, '-');
-	add2(b, c.day);
-	buf_addch(b, style == TS_ISO ? 'T' : ' ');
-	add2(b, c.hour);
-	buf_addch(b, ':');
-	add2(b, c.minute);
-	buf_addch(b, ':');
-	add2(b, c.second);
 	if (style == TS_ISO)
-		buf_adds(b, "+08:00");
-	if (style == TS_WIDE) {
-		/* Full-width digits and punctuation, as some forms save them. */
-		char *ascii = xstrndup(b->s + start, b->len - start);
-		char *p;
+		chtime_format_iso(t, text);
+	else
+		chtime_format(t, text);
+	if (style != TS_WIDE) {
+		buf_adds(b, text);
+		return;
+	}
+	/* Full-width digits and punctuation, as some forms save them. */
+	for (p = text; *p; p++) {
+		unsigned cp = *p == ' ' ? 0x3000
+					: 0xFF00u + (unsigned char)*p - 0x20;
 
-		buf_setlen(b, start);
-		for (p = ascii; *p; p++) {
-			unsigned cp = *p == ' ' ? 0x3000
-						: 0xFF00u + (unsigned char)*p - 0x20;
-
-			buf_addch(b, (char)(0xE0 | (cp >> 12)));
-			buf_addch(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-			buf_addch(b, (char)(0x80 | (cp & 0x3F)));
-		}
-		free(ascii);
+		buf_addch(b, (char)(0xE0 | (cp >> 12)));
+		buf_addch(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_addch(b, (char)(0x80 | (cp & 0x3F)));
 	}
 }
 
@@ -1119,27 +1109,6 @@ static int to_gb18030(struct writer *wr, const char *s, size_t len,
 	return 0;
 }
 
-static void add_csv_field(struct buf *b, const char *s, size_t len)
-{
-	size_t i;
-	bool quote = false;
-
-	for (i = 0; i < len && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' ||
-			s[i] == '\r';
-	if (!quote) {
-		buf_add(b, s, len);
-		return;
-	}
-	buf_addch(b, '"');
-	for (i = 0; i < len; i++) {
-		if (s[i] == '"')
-			buf_addch(b, '"');
-		buf_addch(b, s[i]);
-	}
-	buf_addch(b, '"');
-}
-
 /*
  * Assembles fields into wr->line as one CSV record; skip is a field to
  * leave out (or -1), bad_field a field to prefix with the byte 0xFF (or
@@ -1174,15 +1143,15 @@ static int assemble(struct writer *wr, const struct row *w, int skip,
 
 			buf_addch(&tmp, (char)0xFF);
 			buf_add(&tmp, s, len);
-			add_csv_field(&wr->line, tmp.s, tmp.len);
+			csv_add_plain_field(&wr->line, tmp.s, tmp.len);
 			buf_release(&tmp);
 		} else {
-			add_csv_field(&wr->line, s, len);
+			csv_add_plain_field(&wr->line, s, len);
 		}
 	}
 	if (extra) {
 		buf_addch(&wr->line, ',');
-		add_csv_field(&wr->line, extra, strlen(extra));
+		csv_add_plain_field(&wr->line, extra, strlen(extra));
 	}
 	buf_adds(&wr->line, wr->o->crlf ? "\r\n" : "\n");
 	return 0;

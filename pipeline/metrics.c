@@ -34,8 +34,6 @@ const char *const anomaly_kind_name[ANOM_COUNT] = {
 	"no_butler",
 };
 
-#define UNCLASSIFIED_SUBTYPE "未分类"
-#define UNSPECIFIED_CENTER "未指定"
 #define WILSON_Z 1.96
 #define RANK_MIN_RATED 10
 #define TOO_FAST_SECONDS 60
@@ -56,14 +54,24 @@ void metrics_release(struct metrics *m)
 	metrics_init(m);
 }
 
+const char *metrics_or_unspecified(const char *name)
+{
+	return *name ? name : METRICS_UNSPECIFIED;
+}
+
+const char *metrics_or_unclassified(const char *subtype)
+{
+	return *subtype ? subtype : METRICS_UNCLASSIFIED;
+}
+
 static const char *center_of(const struct ticket *t)
 {
-	return *t->center ? t->center : UNSPECIFIED_CENTER;
+	return metrics_or_unspecified(t->center);
 }
 
 static const char *subtype_of(const struct ticket *t)
 {
-	return *t->subtype ? t->subtype : UNCLASSIFIED_SUBTYPE;
+	return metrics_or_unclassified(t->subtype);
 }
 
 static int64_t sla_of(const struct config *cfg, int type)
@@ -403,6 +411,19 @@ static int64_t minute_of(int64_t at)
 }
 
 /*
+ * The calendar minute of a callback that can be part of a burst (one that
+ * exists at as-of and names its recorder): true and *minute, else false.
+ */
+static bool burst_minute(const struct callback *cb, int64_t as_of,
+			 int64_t *minute)
+{
+	if (!exists_callback(cb, as_of) || !*cb->recorder)
+		return false;
+	*minute = minute_of(cb->at);
+	return true;
+}
+
+/*
  * Rule 18 burst: callbacks with a recorder grouped by (recorder, calendar
  * minute) across all tickets; a group of 3 or more flags its tickets that
  * are eligible in the report week. Only minutes between the earliest and
@@ -423,10 +444,8 @@ static void find_bursts(const struct ticket_set *set, struct metrics *m)
 		for (k = 0; k < t->n_cb; k++) {
 			int64_t mi;
 
-			if (!exists_callback(&cbs[k], m->as_of) ||
-			    !*cbs[k].recorder)
+			if (!burst_minute(&cbs[k], m->as_of, &mi))
 				continue;
-			mi = minute_of(cbs[k].at);
 			if (mi < lo)
 				lo = mi;
 			if (mi > hi)
@@ -443,11 +462,8 @@ static void find_bursts(const struct ticket_set *set, struct metrics *m)
 		for (k = 0; k < t->n_cb; k++) {
 			int64_t mi;
 
-			if (!exists_callback(&cbs[k], m->as_of) ||
-			    !*cbs[k].recorder)
-				continue;
-			mi = minute_of(cbs[k].at);
-			if (mi < lo || mi > hi)
+			if (!burst_minute(&cbs[k], m->as_of, &mi) ||
+			    mi < lo || mi > hi)
 				continue;
 			ALLOC_GROW(keys, nkeys + 1, alloc);
 			keys[nkeys].minute = mi;

@@ -41,6 +41,18 @@ enum anomaly_kind {
 /* "callback_before_completion", ... indexed by enum anomaly_kind. */
 extern const char *const anomaly_kind_name[ANOM_COUNT];
 
+/*
+ * What a group or a list shows for an empty centre or butler, and for an
+ * empty sub-type; metrics.json, records.json and samples.json agree.
+ */
+#define METRICS_UNSPECIFIED "未指定"
+#define METRICS_UNCLASSIFIED "未分类"
+
+/* name (a centre or a butler), or METRICS_UNSPECIFIED when it is empty. */
+const char *metrics_or_unspecified(const char *name);
+/* subtype, or METRICS_UNCLASSIFIED when it is empty. */
+const char *metrics_or_unclassified(const char *subtype);
+
 /* A ratio with its 95 % Wilson interval; valid is false for a 0 denominator
  * (JSON null). */
 struct ratio {

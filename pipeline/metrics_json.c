@@ -144,11 +144,6 @@ static void jw_ratio(struct jw *w, const char *key, const char *ci_key,
 	buf_addch(w->b, ']');
 }
 
-static const char *center_name(const char *center)
-{
-	return *center ? center : "未指定";
-}
-
 /* The fields every group carries (SPEC §4 and docs/viewmodel.md). */
 static void write_stats(struct jw *w, const struct group_stats *s)
 {
@@ -297,8 +292,8 @@ static void write_owed(struct jw *w, const struct metrics *m)
 		jw_open(w, '{');
 		jw_str(w, "ticket", t->id);
 		jw_str(w, "type", ticket_type_name[t->type]);
-		jw_str(w, "subtype", *t->subtype ? t->subtype : "未分类");
-		jw_str(w, "center", center_name(t->center));
+		jw_str(w, "subtype", metrics_or_unclassified(t->subtype));
+		jw_str(w, "center", metrics_or_unspecified(t->center));
 		jw_str(w, "butler", t->butler);
 		jw_time(w, "completed_at", t->completed_at);
 		jw_time(w, "due_at", o->due_at);
@@ -320,7 +315,7 @@ static void write_anomalies(struct jw *w, const struct metrics *m)
 		jw_open(w, '{');
 		jw_str(w, "ticket", t->id);
 		jw_str(w, "kind", anomaly_kind_name[m->anomalies[i].kind]);
-		jw_str(w, "center", center_name(t->center));
+		jw_str(w, "center", metrics_or_unspecified(t->center));
 		jw_str(w, "butler", t->butler);
 		jw_close(w, '}');
 	}
@@ -344,8 +339,8 @@ static void write_open_loops(struct jw *w, const struct metrics *m)
 		jw_open(w, '{');
 		jw_str(w, "ticket", t->id);
 		jw_str(w, "type", ticket_type_name[t->type]);
-		jw_str(w, "subtype", *t->subtype ? t->subtype : "未分类");
-		jw_str(w, "center", center_name(t->center));
+		jw_str(w, "subtype", metrics_or_unclassified(t->subtype));
+		jw_str(w, "center", metrics_or_unspecified(t->center));
 		jw_str(w, "butler", t->butler);
 		jw_time(w, "first_callback_at", wt->first->at);
 		jw_str(w, "satisfaction",

@@ -21,6 +21,7 @@
 #include "chtime.h"
 #include "outfile.h"
 #include "pdfdoc.h"
+#include "textio.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -697,39 +698,19 @@ int pdfdoc_use_page(struct pdfdoc *pd, size_t i)
 /*
  * Decodes one UTF-8 character at s (n bytes available). Returns its length
  * and sets *cp, or returns 0 for an invalid sequence (overlong forms,
- * surrogates and values above U+10FFFF included).
+ * surrogates and values above U+10FFFF included), as utf8_seq() judges.
  */
 static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
+	size_t len = utf8_seq(s, n, NULL), i;
 	uint32_t c;
-	size_t len, i;
 
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2;
-		c = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3;
-		c = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else {
+	if (len == 0)
 		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
+	/* The lead byte's payload: 7, 5, 4 or 3 bits. */
+	c = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+	for (i = 1; i < len; i++)
 		c = c << 6 | (s[i] & 0x3F);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
 	*cp = c;
 	return len;
 }
@@ -938,24 +919,13 @@ int pdfdoc_text_clean(struct pdfdoc *pd, float x, float y, float size,
 int pdfdoc_text(struct pdfdoc *pd, float x, float y, float size,
 		const char *s)
 {
-	struct buf clean = BUF_INIT;
-	size_t i;
-	int ret;
-
-	pdfdoc_clean(pd, s, &clean);
-	for (i = 0; i < clean.len; i++)
-		if (clean.s[i] == '\n')
-			clean.s[i] = ' ';
-	ret = pdfdoc_text_clean(pd, x, y, size, clean.s, clean.len);
-	buf_release(&clean);
-	return ret;
+	return pdfdoc_text_in(pd, x, y, 0, size, PDF_LEFT, s);
 }
 
 int pdfdoc_text_in(struct pdfdoc *pd, float x, float y, float w, float size,
 		   enum pdf_align align, const char *s)
 {
 	struct buf clean = BUF_INIT;
-	float tw;
 	size_t i;
 	int ret;
 
@@ -963,11 +933,11 @@ int pdfdoc_text_in(struct pdfdoc *pd, float x, float y, float w, float size,
 	for (i = 0; i < clean.len; i++)
 		if (clean.s[i] == '\n')
 			clean.s[i] = ' ';
-	tw = pdfdoc_width(pd, clean.s, clean.len, size);
-	if (align == PDF_CENTER)
-		x += (w - tw) / 2;
-	else if (align == PDF_RIGHT)
-		x += w - tw;
+	if (align != PDF_LEFT) {
+		float tw = pdfdoc_width(pd, clean.s, clean.len, size);
+
+		x += align == PDF_CENTER ? (w - tw) / 2 : w - tw;
+	}
 	ret = pdfdoc_text_clean(pd, x, y, size, clean.s, clean.len);
 	buf_release(&clean);
 	return ret;

@@ -485,16 +485,18 @@ static int doc_open(struct doc *dc, struct render *r, const struct tmpl *t,
 
 /*
  * Saves the document as <week_dir>/<prefix>-<safe part>.pdf, unique among
- * the files of this render.
+ * the files of this render; the prefix is the template's "file_prefix",
+ * else its title.
  */
-static int doc_save(struct doc *dc, const char *prefix, const char *part)
+static int doc_save(struct doc *dc, const char *title, const char *part)
 {
 	struct render *r = dc->r;
+	const char *prefix = str_of(dc->t->root, "file_prefix");
 	struct buf name = BUF_INIT, path = BUF_INIT, err = BUF_INIT;
 	size_t base_len;
 	int n = 2, ret;
 
-	safe_name(&name, prefix);
+	safe_name(&name, prefix ? prefix : title);
 	buf_addch(&name, '-');
 	safe_name(&name, part);
 	base_len = name.len;
@@ -522,6 +524,25 @@ static void doc_close(struct doc *dc)
 {
 	pdfdoc_close(&dc->pd);
 	buf_release(&dc->note);
+}
+
+/* Reports why the document what could not be drawn, as "what: cause". */
+static void doc_fail(struct doc *dc, const char *what)
+{
+	struct buf err = BUF_INIT;
+
+	buf_addf(&err, "%s: ", what);
+	pdfdoc_describe_error(&dc->pd, &err);
+	report_error(dc->r, what, &err);
+	buf_release(&err);
+}
+
+/* The template's "title", else its label of that name. */
+static const char *doc_title(const struct tmpl *t)
+{
+	const char *title = str_of(t->root, "title");
+
+	return title ? title : label(t, "title");
 }
 
 /* Starts a new page when less than need points are left. */
@@ -732,6 +753,29 @@ static int signatures(struct doc *dc, const char *left_key,
 	return pd->error ? -1 : 0;
 }
 
+/*
+ * Opens a form: its pages start below the header draw_form_headers()
+ * draws at the end, and its table has the template's "columns". Returns
+ * 0, or -1 with the cause reported and nothing left to close.
+ */
+static int form_open(struct doc *dc, struct render *r, const struct tmpl *t,
+		     const char *title, struct cols *cs)
+{
+	if (doc_open(dc, r, t, title) < 0)
+		return -1;
+	dc->top = (dc->o == PDF_LANDSCAPE ? PDF_A4_SHORT : PDF_A4_LONG) -
+		  MARGIN - 56;
+	dc->bottom = MARGIN;
+	if (cols_load(cs, t, cJSON_GetObjectItemCaseSensitive(t->root,
+							      "columns"),
+		      "columns", dc->width, r->d) < 0) {
+		r->failed = 1;
+		doc_close(dc);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- the 《回访记录表》 ---------------------------------------------- */
 
 static const char *record_cell(struct buf *out, const cJSON *row,
@@ -789,7 +833,7 @@ static int cmp_by_center_butler(const void *a, const void *b)
 static int render_record_form(struct render *r, const struct tmpl *t,
 			      const struct record_ref *refs, size_t n)
 {
-	const char *title = str_of(t->root, "title");
+	const char *title = doc_title(t);
 	const char *center = refs[0].center;
 	struct doc dc;
 	struct cols cs;
@@ -800,20 +844,8 @@ static int render_record_form(struct render *r, const struct tmpl *t,
 	size_t i, k, start;
 	int ret = -1;
 
-	if (!title)
-		title = label(t, "title");
-	if (doc_open(&dc, r, t, title) < 0)
+	if (form_open(&dc, r, t, title, &cs) < 0)
 		return -1;
-	dc.top = (dc.o == PDF_LANDSCAPE ? PDF_A4_SHORT : PDF_A4_LONG) -
-		 MARGIN - 56;
-	dc.bottom = MARGIN;
-	if (cols_load(&cs, t, cJSON_GetObjectItemCaseSensitive(t->root,
-							       "columns"),
-		      "columns", dc.width, r->d) < 0) {
-		r->failed = 1;
-		doc_close(&dc);
-		return -1;
-	}
 	cells = bufs_new(cs.n);
 	texts = xcalloc(cs.n, sizeof(*texts));
 	kv[0] = "start", kv[1] = r->week_start, kv[2] = "end", kv[3] = r->week_end;
@@ -856,21 +888,10 @@ static int render_record_form(struct render *r, const struct tmpl *t,
 	}
 	if (draw_form_headers(&dc, title) < 0)
 		goto out;
-	ret = doc_save(&dc, str_of(t->root, "file_prefix")
-				    ? str_of(t->root, "file_prefix")
-				    : title,
-		       *center ? center : "未指定");
+	ret = doc_save(&dc, title, *center ? center : "未指定");
 	goto done;
 out:
-	{
-		struct buf err = BUF_INIT;
-
-		buf_adds(&err, center);
-		buf_adds(&err, ": ");
-		pdfdoc_describe_error(&dc.pd, &err);
-		report_error(r, center, &err);
-		buf_release(&err);
-	}
+	doc_fail(&dc, center);
 done:
 	for (i = 0; cells && i < cs.n; i++)
 		buf_release(&cells[i]);
@@ -1037,37 +1058,24 @@ static int render_audit_sheet(struct render *r, const struct tmpl *t,
 			      const cJSON *level,
 			      const struct record_index *ix)
 {
-	const char *title = str_of(t->root, "title");
+	const char *title = doc_title(t);
 	const char *id = str_of(level, "id");
 	const char *level_label = str_of(level, "label");
 	const cJSON *items = cJSON_GetObjectItemCaseSensitive(level, "items");
 	const cJSON *strata = cJSON_GetObjectItemCaseSensitive(level, "strata");
 	const cJSON *item, *st;
 	struct doc dc;
-	struct cols cs, scs;
+	struct cols cs;
 	struct pdf_table tb;
 	struct buf *cells = NULL, s = BUF_INIT;
 	const char **texts = NULL;
 	size_t seq = 0, i;
 	int ret = -1;
 
-	if (!title)
-		title = label(t, "title");
 	if (!id)
 		id = "level";
-	if (doc_open(&dc, r, t, title) < 0)
+	if (form_open(&dc, r, t, title, &cs) < 0)
 		return -1;
-	memset(&scs, 0, sizeof(scs));
-	dc.top = (dc.o == PDF_LANDSCAPE ? PDF_A4_SHORT : PDF_A4_LONG) -
-		 MARGIN - 56;
-	dc.bottom = MARGIN;
-	if (cols_load(&cs, t, cJSON_GetObjectItemCaseSensitive(t->root,
-							       "columns"),
-		      "columns", dc.width, r->d) < 0) {
-		r->failed = 1;
-		doc_close(&dc);
-		return -1;
-	}
 	cells = bufs_new(cs.n > 3 ? cs.n : 3);
 	texts = xcalloc(cs.n > 3 ? cs.n : 3, sizeof(*texts));
 	buf_addf(&dc.note, "%s：%s    %s：%s    %s：%s", label(t, "level"),
@@ -1143,16 +1151,10 @@ static int render_audit_sheet(struct render *r, const struct tmpl *t,
 	buf_addf(&s, "%s（%s）", title, level_label ? level_label : id);
 	if (draw_form_headers(&dc, s.s) < 0)
 		goto out;
-	ret = doc_save(&dc, str_of(t->root, "file_prefix")
-				    ? str_of(t->root, "file_prefix")
-				    : title,
-		       id);
+	ret = doc_save(&dc, title, id);
 	goto done;
 out:
-	buf_reset(&s);
-	buf_addf(&s, "%s: ", id);
-	pdfdoc_describe_error(&dc.pd, &s);
-	report_error(r, id, &s);
+	doc_fail(&dc, id);
 done:
 	for (i = 0; cells && i < (cs.n > 3 ? cs.n : 3); i++)
 		buf_release(&cells[i]);
@@ -1231,7 +1233,7 @@ static int weekly_cover(struct doc *dc)
 	struct pdfdoc *pd = &dc->pd;
 	struct buf s = BUF_INIT, period = BUF_INIT;
 	const char *kv[4];
-	const char *title = str_of(t->root, "title");
+	const char *title = doc_title(t);
 	float w = dc->width;
 
 	if (ensure(dc, 10) < 0)
@@ -1240,7 +1242,7 @@ static int weekly_cover(struct doc *dc)
 	fill(&period, label(t, "period"), kv, 2);
 	pdfdoc_text_in(pd, dc->left, dc->y - 22, w, 16, PDF_CENTER, r->company);
 	pdfdoc_text_in(pd, dc->left, dc->y - 52, w, 22, PDF_CENTER,
-		       title ? title : label(t, "title"));
+		       title);
 	buf_addf(&s, "%s：%s（%s）", label(t, "week"), r->week, period.s);
 	pdfdoc_text_in(pd, dc->left, dc->y - 74, w, 11, PDF_CENTER, s.s);
 	buf_reset(&s);
@@ -1706,8 +1708,7 @@ static int render_weekly(struct render *r)
 
 	if (!t->root)
 		return -1;
-	title = str_of(t->root, "title") ? str_of(t->root, "title")
-					 : label(t, "title");
+	title = doc_title(t);
 	if (doc_open(&dc, r, t, title) < 0)
 		return -1;
 	dc.top = PDF_A4_LONG - MARGIN;
@@ -1746,20 +1747,10 @@ static int render_weekly(struct render *r)
 		goto out;
 	if (weekly_headers(&dc) < 0)
 		goto out;
-	ret = doc_save(&dc, str_of(t->root, "file_prefix")
-				    ? str_of(t->root, "file_prefix")
-				    : title,
-		       r->week);
+	ret = doc_save(&dc, title, r->week);
 	goto done;
 out:
-	{
-		struct buf err = BUF_INIT;
-
-		buf_addf(&err, "%s: ", title);
-		pdfdoc_describe_error(&dc.pd, &err);
-		report_error(r, title, &err);
-		buf_release(&err);
-	}
+	doc_fail(&dc, title);
 done:
 	cJSON_Delete(owed_rows);
 	doc_close(&dc);

@@ -31,26 +31,18 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define UNSPECIFIED "未指定"   /* an empty centre or butler, as in metrics */
-#define UNCLASSIFIED "未分类"  /* an empty sub-type, as in metrics */
 #define WHOLE_POPULATION "全部"
 
 /*
- * The names of the risk signals. The English ones are metrics.json's
- * anomaly kinds (kept here too so that this module does not need the
- * metrics stage linked in); the Chinese ones go on the audit sheets.
+ * The Chinese names of the risk signals, for the audit sheets; their
+ * English names are metrics.json's anomaly kinds, anomaly_kind_name.
  */
-static const char *const risk_key[ANOM_COUNT] = {
-	"callback_before_completion", "callback_without_completion",
-	"callback_too_fast",          "burst",
-	"self_callback",              "no_butler",
-};
 static const char *const risk_label[ANOM_COUNT] = {
 	"回访早于完成", "未完成即回访", "完成后一分钟内回访",
 	"同一分钟集中回访", "处理人自行回访", "无责任人",
 };
 _Static_assert(ANOM_COUNT == 6,
-	       "risk_key and risk_label must name every enum anomaly_kind");
+	       "risk_label must name every enum anomaly_kind");
 
 /* GB/T 2828.1-2012 table 1 (level II) and table 2-A sample sizes. */
 static const struct {
@@ -186,7 +178,7 @@ static bool rule_matches(const struct scope_rule *r, const struct ticket *t)
 		return true;
 	/* A rule may name the empty sub-type the way metrics shows it. */
 	if (!t->subtype[0])
-		return !strcmp(r->subtype, UNCLASSIFIED);
+		return !strcmp(r->subtype, METRICS_UNCLASSIFIED);
 	return !strcmp(r->subtype, t->subtype);
 }
 
@@ -223,11 +215,6 @@ static bool rule_within_scope(const struct sampling_level *l,
 			return true;
 	}
 	return false;
-}
-
-static const char *or_unspecified(const char *s)
-{
-	return s[0] ? s : UNSPECIFIED;
 }
 
 static int compare_candidates(const void *a, const void *b)
@@ -300,9 +287,9 @@ static void draw_level(const struct metrics *m,
 		c->index = i;
 		c->id = t->id;
 		c->center = cfg_level->stratum == STRATUM_ALL ?
-				    "" : or_unspecified(t->center);
+				    "" : metrics_or_unspecified(t->center);
 		c->butler = cfg_level->stratum == STRATUM_BUTLER ?
-				    or_unspecified(t->butler) : "";
+				    metrics_or_unspecified(t->butler) : "";
 		c->key = sample_key(seed, cfg_level->id, t->id);
 		c->risk = wt->anomalies & cfg_level->risk_signals;
 		for (j = 0; j < cfg_level->nmust_include && !c->rule; j++)
@@ -512,7 +499,7 @@ static void item_why(struct buf *b, const struct sample_level *l,
 				continue;
 			if (!first)
 				buf_adds(b, ", ");
-			buf_adds(b, risk_key[k]);
+			buf_adds(b, anomaly_kind_name[k]);
 			first = 0;
 		}
 	}
@@ -562,7 +549,7 @@ static void write_item_details(struct buf *b, const struct samples *smp,
 	const struct callback *cb = it->first;
 	struct buf tmp = BUF_INIT;
 
-	json_member(b, "center", or_unspecified(t->center));
+	json_member(b, "center", metrics_or_unspecified(t->center));
 	json_member(b, "butler", t->butler);
 	json_member(b, "unit", t->unit);
 	add_owner(&tmp, t->owner, smp->mask_names);
@@ -598,8 +585,7 @@ static void write_item(struct buf *b, const struct samples *smp,
 	buf_adds(b, ", \"type\": ");
 	buf_add_json_string(b, ticket_type_name[it->ticket->type]);
 	buf_adds(b, ", \"subtype\": ");
-	buf_add_json_string(b, it->ticket->subtype[0] ? it->ticket->subtype :
-						 UNCLASSIFIED);
+	buf_add_json_string(b, metrics_or_unclassified(it->ticket->subtype));
 	buf_adds(b, ", \"reason\": ");
 	item_why(&why, l, it);
 	buf_add_json_string(b, why.s);
@@ -612,7 +598,7 @@ static void write_item(struct buf *b, const struct samples *smp,
 				continue;
 			if (!first)
 				buf_adds(b, ", ");
-			buf_add_json_string(b, risk_key[k]);
+			buf_add_json_string(b, anomaly_kind_name[k]);
 			first = 0;
 		}
 		buf_addch(b, ']');
@@ -817,11 +803,11 @@ static void write_sheet_row(struct buf *out, const struct sample_level *l,
 	if (cb)
 		chtime_format(cb->at, first_at);
 
-	f[SHEET_CENTER] = or_unspecified(t->center);
+	f[SHEET_CENTER] = metrics_or_unspecified(t->center);
 	f[SHEET_BUTLER] = t->butler;
 	f[SHEET_TICKET] = t->id;
 	f[SHEET_TYPE] = ticket_type_name[t->type];
-	f[SHEET_SUBTYPE] = t->subtype[0] ? t->subtype : UNCLASSIFIED;
+	f[SHEET_SUBTYPE] = metrics_or_unclassified(t->subtype);
 	f[SHEET_UNIT] = t->unit;
 	f[SHEET_OWNER] = owner.s;
 	f[SHEET_PHONE] = phone.s;
