@@ -33,6 +33,7 @@
 #include "chtime.h"
 #include "config.h"
 #include "metrics.h"
+#include "textio.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -172,36 +173,6 @@ out:
 	return ret;
 }
 
-/* Length of the valid UTF-8 sequence at p (strict: no overlongs, no
- * surrogates, nothing past U+10FFFF), or 0 when it is invalid. */
-static size_t utf8_valid_len(const unsigned char *p, const unsigned char *end)
-{
-	size_t n, i;
-	unsigned cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		n = 2, cp = p[0] & 0x1F;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		n = 3, cp = p[0] & 0x0F;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-		return 0;
-	return n;
-}
-
 /* 1-based line and byte column of offset off in text. */
 static void line_col(const char *text, size_t off, unsigned long *line,
 		     unsigned long *col, size_t *line_start)
@@ -237,26 +208,18 @@ static void fail_at(struct loader *L, const char *text, size_t len,
 	L->errors++;
 }
 
+/* textio's strict rules: no overlongs, no surrogates, nothing past U+10FFFF. */
 static int check_utf8(struct loader *L, const char *text, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)text;
-	const unsigned char *end = p + len;
+	struct buf what = BUF_INIT;
+	size_t bad;
 
-	while (p < end) {
-		size_t n = utf8_valid_len(p, end);
-
-		if (!n) {
-			struct buf what = BUF_INIT;
-
-			buf_addf(&what, "invalid UTF-8 (byte 0x%02x)", *p);
-			fail_at(L, text, len, (size_t)(p - (const unsigned char *)text),
-				what.s);
-			buf_release(&what);
-			return -1;
-		}
-		p += n;
-	}
-	return 0;
+	if (utf8_valid(text, len, &bad))
+		return 0;
+	buf_addf(&what, "invalid UTF-8 (byte 0x%02x)", (unsigned char)text[bad]);
+	fail_at(L, text, len, bad, what.s);
+	buf_release(&what);
+	return -1;
 }
 
 /* Reports every duplicate key in every object of the tree. */
