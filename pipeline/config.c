@@ -174,22 +174,26 @@ void config_init(struct config *cfg)
 	cfg->max_errors_per_file = 20;
 }
 
+void sampling_level_release(struct sampling_level *l)
+{
+	size_t j;
+
+	free(l->id);
+	free(l->label);
+	for (j = 0; j < l->nscope; j++)
+		free(l->scope[j].subtype);
+	free(l->scope);
+	for (j = 0; j < l->nmust_include; j++)
+		free(l->must_include[j].subtype);
+	free(l->must_include);
+}
+
 static void levels_release(struct config *cfg)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < cfg->nlevels; i++) {
-		struct sampling_level *l = &cfg->levels[i];
-
-		free(l->id);
-		free(l->label);
-		for (j = 0; j < l->nscope; j++)
-			free(l->scope[j].subtype);
-		free(l->scope);
-		for (j = 0; j < l->nmust_include; j++)
-			free(l->must_include[j].subtype);
-		free(l->must_include);
-	}
+	for (i = 0; i < cfg->nlevels; i++)
+		sampling_level_release(&cfg->levels[i]);
 	free(cfg->levels);
 	cfg->levels = NULL;
 	cfg->nlevels = 0;

@@ -141,6 +141,8 @@ struct config {
 void config_init(struct config *cfg);
 int config_load(struct config *cfg, const char *path, struct diag *d);
 void config_release(struct config *cfg);
+/* Frees what one sampling level owns (not the level itself). */
+void sampling_level_release(struct sampling_level *l);
 
 /* The type whose canonical name or alias equals text exactly; -1 if none. */
 int config_match_type(const struct config *cfg, const char *text);

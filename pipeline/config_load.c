@@ -930,18 +930,10 @@ static void load_level(struct loader *L, const cJSON *v,
 
 static void free_levels(struct sampling_level *levels, size_t n)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		free(levels[i].id);
-		free(levels[i].label);
-		for (j = 0; j < levels[i].nscope; j++)
-			free(levels[i].scope[j].subtype);
-		free(levels[i].scope);
-		for (j = 0; j < levels[i].nmust_include; j++)
-			free(levels[i].must_include[j].subtype);
-		free(levels[i].must_include);
-	}
+	for (i = 0; i < n; i++)
+		sampling_level_release(&levels[i]);
 	free(levels);
 }
 

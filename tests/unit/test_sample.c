@@ -122,19 +122,8 @@ static void one_level(struct config *cfg, enum stratum stratum, double rate,
 	size_t i;
 
 	config_init(cfg);
-	for (i = 1; i < cfg->nlevels; i++) {
-		struct sampling_level *l = &cfg->levels[i];
-		size_t j;
-
-		free(l->id);
-		free(l->label);
-		for (j = 0; j < l->nscope; j++)
-			free(l->scope[j].subtype);
-		free(l->scope);
-		for (j = 0; j < l->nmust_include; j++)
-			free(l->must_include[j].subtype);
-		free(l->must_include);
-	}
+	for (i = 1; i < cfg->nlevels; i++)
+		sampling_level_release(&cfg->levels[i]);
 	cfg->nlevels = 1;
 	cfg->levels[0].stratum = stratum;
 	cfg->levels[0].rate = rate;
