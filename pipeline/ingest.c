@@ -111,7 +111,7 @@ struct matcher {
  */
 struct file_out {
 	struct ticket *tk;
-	uint32_t *tk_hash;      /* str_hash of each row's ticket number */
+	uint32_t *tk_hash;      /* text_hash of each row's ticket number */
 	size_t ntk, atk, ahash;
 	struct cb_cand *cb;
 	size_t ncb, acb;
@@ -170,32 +170,6 @@ struct file_ctx {
 
 /* ---- interning ---- */
 
-/*
- * A string hash eight bytes at a time (values are mostly CJK text, 3
- * bytes a character, so byte-wise FNV showed in profiles).
- */
-static uint32_t str_hash(const char *s, size_t n)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-		h ^= h >> 32;
-	}
-	if (i < n) {
-		uint64_t w = 0;
-
-		memcpy(&w, s + i, n - i);
-		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
-	}
-	h ^= h >> 29;
-	return (uint32_t)h;
-}
-
 static const struct name empty_name = { "", 0, 0, NOT_YET, NOT_YET, NOT_YET,
 					NOT_YET };
 
@@ -221,7 +195,7 @@ static struct name *intern_name(struct ingest *in, const char *s, size_t n)
 		t->slot = slot;
 		t->cap = cap;
 	}
-	h = str_hash(s, n);
+	h = text_hash(s, n);
 	i = h & (t->cap - 1);
 	while (t->slot[i].s) {
 		if (t->slot[i].hash == h && t->slot[i].len == n &&
@@ -551,7 +525,7 @@ static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 	s = value(fc, COL_TICKET_ID, &n);
 	buf_reset(&in->fold);
 	text_fold_digits(&in->fold, s, n);
-	out->tk_hash[out->ntk] = str_hash(in->fold.s, in->fold.len);
+	out->tk_hash[out->ntk] = text_hash(in->fold.s, in->fold.len);
 	t->id = arena_strndup(&in->arena, in->fold.s, in->fold.len);
 	out->ntk++;
 	t->center = interned(in, fc, COL_CENTER);
