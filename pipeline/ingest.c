@@ -1987,7 +1987,7 @@ int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
 {
 	DIR *dir = opendir(opts->input_dir);
 	struct dirent *e;
-	char **names = NULL, **paths = NULL;
+	char **paths = NULL;
 	size_t n = 0, alloc = 0, i;
 	int ret = -1;
 
@@ -2011,26 +2011,16 @@ int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
 			buf_release(&path);
 			continue;
 		}
-		buf_release(&path);
-		ALLOC_GROW(names, n + 1, alloc);
-		names[n++] = xstrdup(e->d_name);
+		ALLOC_GROW(paths, n + 1, alloc);
+		paths[n++] = buf_detach(&path, NULL);
 	}
 	closedir(dir);
-	sort(names, n, sizeof(*names), cmp_names);
-	paths = xcalloc(n + 1, sizeof(*paths));
-	for (i = 0; i < n; i++) {
-		struct buf path = BUF_INIT;
-
-		buf_addf(&path, "%s/%s", opts->input_dir, names[i]);
-		paths[i] = buf_detach(&path, NULL);
-	}
+	/* One folder: the paths sort as the names do. */
+	sort(paths, n, sizeof(*paths), cmp_names);
 	ret = ingest_read_files((const char *const *)paths, n, opts, cfg, set,
 				d);
-	for (i = 0; i < n; i++) {
-		free(names[i]);
+	for (i = 0; i < n; i++)
 		free(paths[i]);
-	}
-	free(names);
 	free(paths);
 	return ret;
 }
