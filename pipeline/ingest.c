@@ -132,7 +132,6 @@ struct ingest {
 	struct intern names;
 	struct arena arena;     /* every string of its rows; the set adopts it */
 	struct file_out *out;   /* the file being read */
-	struct diag *d;         /* &out->d */
 	struct buf fold;
 };
 
@@ -379,7 +378,7 @@ static void add_reject(struct ingest *in, struct file_ctx *fc,
 	r->original = original ? original : original_line(in, fc);
 	fc->f->rejected++;
 	out->reasons[reason]++;
-	diag_report_context(in->d, DIAG_ERROR, fc->f->path,
+	diag_report_context(&in->out->d, DIAG_ERROR, fc->f->path,
 			    diag_line ? diag_line : fc->line,
 			    diag_line ? diag_column : column, context,
 			    "%s (%s)", msg.s, reject_reason_code[reason]);
@@ -641,7 +640,7 @@ static void unrecognised(struct ingest *in, struct file_ctx *fc,
 	va_end(ap);
 	fc->f->kind = FILE_UNRECOGNISED;
 	fc->f->why = arena_strndup(&in->arena, why.s, why.len);
-	diag_report(in->d, DIAG_WARNING, fc->f->path, 0, 0,
+	diag_report(&in->out->d, DIAG_WARNING, fc->f->path, 0, 0,
 		    "unrecognised file, skipped: %s", why.s);
 	buf_release(&why);
 }
@@ -886,7 +885,7 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 		take_row(in, fc);
 	}
 	if (rc < 0)
-		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0,
+		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0,
 			    "read error, the rest of the file is skipped: %s",
 			    err.s);
 	if (!have_header && !*fc->f->why)
@@ -894,7 +893,8 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 out:
 	/* Stopped early: the note says what the file is. */
 	if (r && csv_reader_decide(r, &err) < 0)
-		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0, "%s", err.s);
+		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0, "%s",
+			    err.s);
 	if (r) {
 		fc->f->encoding = csv_reader_encoding(r);
 		in->out->enc_why = arena_strdup(&in->arena,
@@ -1009,7 +1009,8 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 	in->out->recognised = true;
 	r = json_reader_open(fc->f->path, lines, &err);
 	if (!r) {
-		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0, "%s", err.s);
+		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0, "%s",
+			    err.s);
 		goto out;
 	}
 	offs = xcalloc(keys.n + 1, sizeof(*offs));
@@ -1100,7 +1101,7 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 		accept_row(in, fc);
 	}
 	if (rc < 0)
-		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0,
+		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0,
 			    "%s; the rest of the file is skipped", err.s);
 out:
 	file_sha256(fc->f->path, fc->f->sha256);
@@ -1782,7 +1783,6 @@ static void read_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 	fc.file = i;
 	fc.f = &set->files[i];
 	in->out = out;
-	in->d = &out->d;
 	if (has_suffix(fc.f->name, ".jsonl"))
 		read_json(in, &fc, true);
 	else if (has_suffix(fc.f->name, ".json"))
@@ -1790,7 +1790,6 @@ static void read_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 	else
 		read_csv(in, &fc);
 	in->out = NULL;
-	in->d = NULL;
 }
 
 static void worker_init(struct ingest *in, const struct ingest_opts *opts,
