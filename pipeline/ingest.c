@@ -39,7 +39,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "chtime.h"
@@ -908,33 +907,6 @@ out:
 
 /* ---- JSON files ---- */
 
-/* The SHA-256 of a file as hex, or "" when it cannot be read. */
-static void file_sha256(const char *path, char out[65])
-{
-	unsigned char digest[SHA256_DIGEST_SIZE];
-	struct sha256_ctx c;
-	char block[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	out[0] = '\0';
-	if (fd < 0)
-		return;
-	sha256_init(&c);
-	while ((n = read(fd, block, sizeof(block))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return;
-		}
-		sha256_update(&c, block, (size_t)n);
-	}
-	close(fd);
-	sha256_final(&c, digest);
-	sha256_hex(digest, out);
-}
-
 struct json_keys {
 	char **name;
 	size_t *len;
@@ -1104,7 +1076,7 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0,
 			    "%s; the rest of the file is skipped", err.s);
 out:
-	file_sha256(fc->f->path, fc->f->sha256);
+	(void)sha256_file(fc->f->path, fc->f->sha256);
 	json_reader_free(r);
 	for (i = 0; i < keys.n; i++)
 		free(keys.name[i]);
