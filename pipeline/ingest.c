@@ -117,7 +117,6 @@ struct file_out {
 	struct reject *rej;
 	size_t nrej, arej;
 	size_t reasons[REJECT_REASON_COUNT];
-	bool recognised;
 	const char *enc_why;    /* how the encoding was chosen, for the note */
 	bool done;              /* written by the worker, under the pool lock */
 	struct diag d;
@@ -748,7 +747,6 @@ static void forget_file(struct ingest *in, struct file_ctx *fc)
 
 	out->ntk = out->ncb = out->nrej = 0;
 	memset(out->reasons, 0, sizeof(out->reasons));
-	out->recognised = false;
 	diag_release(&out->d);
 	fc->f->rows_read = fc->f->accepted = fc->f->rejected = 0;
 	fc->f->kind = FILE_UNRECOGNISED;
@@ -816,7 +814,6 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 				goto out;
 			}
 			have_header = true;
-			in->out->recognised = true;
 			continue;
 		}
 		fc->f->rows_read++;
@@ -978,7 +975,6 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 	if (read_header(in, fc, (const char *const *)keys.name, keys.len,
 			keys.n) < 0)
 		goto out;
-	in->out->recognised = true;
 	r = json_reader_open(fc->f->path, lines, &err);
 	if (!r) {
 		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0, "%s",
@@ -1232,7 +1228,7 @@ static void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 	const struct input_file *f = &set->files[i];
 	size_t r;
 
-	set->files_recognised += out->recognised;
+	set->files_recognised += f->kind != FILE_UNRECOGNISED;
 	set->rows_read += f->rows_read;
 	set->accepted += f->accepted;
 	set->rejected += f->rejected;
