@@ -39,7 +39,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "chtime.h"
@@ -111,14 +110,13 @@ struct matcher {
  */
 struct file_out {
 	struct ticket *tk;
-	uint32_t *tk_hash;      /* str_hash of each row's ticket number */
+	uint32_t *tk_hash;      /* text_hash of each row's ticket number */
 	size_t ntk, atk, ahash;
 	struct cb_cand *cb;
 	size_t ncb, acb;
 	struct reject *rej;
 	size_t nrej, arej;
 	size_t reasons[REJECT_REASON_COUNT];
-	bool recognised;
 	const char *enc_why;    /* how the encoding was chosen, for the note */
 	bool done;              /* written by the worker, under the pool lock */
 	struct diag d;
@@ -132,7 +130,6 @@ struct ingest {
 	struct intern names;
 	struct arena arena;     /* every string of its rows; the set adopts it */
 	struct file_out *out;   /* the file being read */
-	struct diag *d;         /* &out->d */
 	struct buf fold;
 };
 
@@ -170,32 +167,6 @@ struct file_ctx {
 
 /* ---- interning ---- */
 
-/*
- * A string hash eight bytes at a time (values are mostly CJK text, 3
- * bytes a character, so byte-wise FNV showed in profiles).
- */
-static uint32_t str_hash(const char *s, size_t n)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-		h ^= h >> 32;
-	}
-	if (i < n) {
-		uint64_t w = 0;
-
-		memcpy(&w, s + i, n - i);
-		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
-	}
-	h ^= h >> 29;
-	return (uint32_t)h;
-}
-
 static const struct name empty_name = { "", 0, 0, NOT_YET, NOT_YET, NOT_YET,
 					NOT_YET };
 
@@ -221,7 +192,7 @@ static struct name *intern_name(struct ingest *in, const char *s, size_t n)
 		t->slot = slot;
 		t->cap = cap;
 	}
-	h = str_hash(s, n);
+	h = text_hash(s, n);
 	i = h & (t->cap - 1);
 	while (t->slot[i].s) {
 		if (t->slot[i].hash == h && t->slot[i].len == n &&
@@ -405,7 +376,7 @@ static void add_reject(struct ingest *in, struct file_ctx *fc,
 	r->original = original ? original : original_line(in, fc);
 	fc->f->rejected++;
 	out->reasons[reason]++;
-	diag_report_context(in->d, DIAG_ERROR, fc->f->path,
+	diag_report_context(&in->out->d, DIAG_ERROR, fc->f->path,
 			    diag_line ? diag_line : fc->line,
 			    diag_line ? diag_column : column, context,
 			    "%s (%s)", msg.s, reject_reason_code[reason]);
@@ -551,7 +522,7 @@ static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 	s = value(fc, COL_TICKET_ID, &n);
 	buf_reset(&in->fold);
 	text_fold_digits(&in->fold, s, n);
-	out->tk_hash[out->ntk] = str_hash(in->fold.s, in->fold.len);
+	out->tk_hash[out->ntk] = text_hash(in->fold.s, in->fold.len);
 	t->id = arena_strndup(&in->arena, in->fold.s, in->fold.len);
 	out->ntk++;
 	t->center = interned(in, fc, COL_CENTER);
@@ -667,7 +638,7 @@ static void unrecognised(struct ingest *in, struct file_ctx *fc,
 	va_end(ap);
 	fc->f->kind = FILE_UNRECOGNISED;
 	fc->f->why = arena_strndup(&in->arena, why.s, why.len);
-	diag_report(in->d, DIAG_WARNING, fc->f->path, 0, 0,
+	diag_report(&in->out->d, DIAG_WARNING, fc->f->path, 0, 0,
 		    "unrecognised file, skipped: %s", why.s);
 	buf_release(&why);
 }
@@ -776,7 +747,6 @@ static void forget_file(struct ingest *in, struct file_ctx *fc)
 
 	out->ntk = out->ncb = out->nrej = 0;
 	memset(out->reasons, 0, sizeof(out->reasons));
-	out->recognised = false;
 	diag_release(&out->d);
 	fc->f->rows_read = fc->f->accepted = fc->f->rejected = 0;
 	fc->f->kind = FILE_UNRECOGNISED;
@@ -844,7 +814,6 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 				goto out;
 			}
 			have_header = true;
-			in->out->recognised = true;
 			continue;
 		}
 		fc->f->rows_read++;
@@ -912,7 +881,7 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 		take_row(in, fc);
 	}
 	if (rc < 0)
-		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0,
+		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0,
 			    "read error, the rest of the file is skipped: %s",
 			    err.s);
 	if (!have_header && !*fc->f->why)
@@ -920,7 +889,8 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 out:
 	/* Stopped early: the note says what the file is. */
 	if (r && csv_reader_decide(r, &err) < 0)
-		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0, "%s", err.s);
+		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0, "%s",
+			    err.s);
 	if (r) {
 		fc->f->encoding = csv_reader_encoding(r);
 		in->out->enc_why = arena_strdup(&in->arena,
@@ -933,33 +903,6 @@ out:
 }
 
 /* ---- JSON files ---- */
-
-/* The SHA-256 of a file as hex, or "" when it cannot be read. */
-static void file_sha256(const char *path, char out[65])
-{
-	unsigned char digest[SHA256_DIGEST_SIZE];
-	struct sha256_ctx c;
-	char block[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	out[0] = '\0';
-	if (fd < 0)
-		return;
-	sha256_init(&c);
-	while ((n = read(fd, block, sizeof(block))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return;
-		}
-		sha256_update(&c, block, (size_t)n);
-	}
-	close(fd);
-	sha256_final(&c, digest);
-	sha256_hex(digest, out);
-}
 
 struct json_keys {
 	char **name;
@@ -1032,10 +975,10 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 	if (read_header(in, fc, (const char *const *)keys.name, keys.len,
 			keys.n) < 0)
 		goto out;
-	in->out->recognised = true;
 	r = json_reader_open(fc->f->path, lines, &err);
 	if (!r) {
-		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0, "%s", err.s);
+		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0, "%s",
+			    err.s);
 		goto out;
 	}
 	offs = xcalloc(keys.n + 1, sizeof(*offs));
@@ -1126,10 +1069,10 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 		accept_row(in, fc);
 	}
 	if (rc < 0)
-		diag_report(in->d, DIAG_ERROR, fc->f->path, 0, 0,
+		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0,
 			    "%s; the rest of the file is skipped", err.s);
 out:
-	file_sha256(fc->f->path, fc->f->sha256);
+	(void)sha256_file(fc->f->path, fc->f->sha256);
 	json_reader_free(r);
 	for (i = 0; i < keys.n; i++)
 		free(keys.name[i]);
@@ -1285,7 +1228,7 @@ static void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 	const struct input_file *f = &set->files[i];
 	size_t r;
 
-	set->files_recognised += out->recognised;
+	set->files_recognised += f->kind != FILE_UNRECOGNISED;
 	set->rows_read += f->rows_read;
 	set->accepted += f->accepted;
 	set->rejected += f->rejected;
@@ -1808,7 +1751,6 @@ static void read_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 	fc.file = i;
 	fc.f = &set->files[i];
 	in->out = out;
-	in->d = &out->d;
 	if (has_suffix(fc.f->name, ".jsonl"))
 		read_json(in, &fc, true);
 	else if (has_suffix(fc.f->name, ".json"))
@@ -1816,7 +1758,6 @@ static void read_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 	else
 		read_csv(in, &fc);
 	in->out = NULL;
-	in->d = NULL;
 }
 
 static void worker_init(struct ingest *in, const struct ingest_opts *opts,
@@ -2013,7 +1954,7 @@ int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
 {
 	DIR *dir = opendir(opts->input_dir);
 	struct dirent *e;
-	char **names = NULL, **paths = NULL;
+	char **paths = NULL;
 	size_t n = 0, alloc = 0, i;
 	int ret = -1;
 
@@ -2037,26 +1978,16 @@ int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
 			buf_release(&path);
 			continue;
 		}
-		buf_release(&path);
-		ALLOC_GROW(names, n + 1, alloc);
-		names[n++] = xstrdup(e->d_name);
+		ALLOC_GROW(paths, n + 1, alloc);
+		paths[n++] = buf_detach(&path, NULL);
 	}
 	closedir(dir);
-	sort(names, n, sizeof(*names), cmp_names);
-	paths = xcalloc(n + 1, sizeof(*paths));
-	for (i = 0; i < n; i++) {
-		struct buf path = BUF_INIT;
-
-		buf_addf(&path, "%s/%s", opts->input_dir, names[i]);
-		paths[i] = buf_detach(&path, NULL);
-	}
+	/* One folder: the paths sort as the names do. */
+	sort(paths, n, sizeof(*paths), cmp_names);
 	ret = ingest_read_files((const char *const *)paths, n, opts, cfg, set,
 				d);
-	for (i = 0; i < n; i++) {
-		free(names[i]);
+	for (i = 0; i < n; i++)
 		free(paths[i]);
-	}
-	free(names);
 	free(paths);
 	return ret;
 }

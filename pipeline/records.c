@@ -208,13 +208,9 @@ static size_t ptr_hash(const char *s, size_t cap)
 	return (size_t)(h >> 32) & (cap - 1);
 }
 
-static size_t text_hash(const char *s, size_t cap)
+static size_t text_slot(const char *s, size_t cap)
 {
-	uint64_t h = 0xcbf29ce484222325u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
-	return (size_t)(h ^ h >> 32) & (cap - 1);
+	return text_hash(s, strlen(s)) & (cap - 1);
 }
 
 /* Makes room for one more key in a table of cap slots holding n. */
@@ -259,8 +255,8 @@ static uint32_t string_map_find_or_add(struct string_map *m, const char *s)
 			return m->index[i];
 		i = (i + 1) & (m->cap - 1);
 	}
-	map_grow(&m->text, &m->tindex, &m->tcap, m->ntext, text_hash);
-	t = text_hash(s, m->tcap);
+	map_grow(&m->text, &m->tindex, &m->tcap, m->ntext, text_slot);
+	t = text_slot(s, m->tcap);
 	while (m->text[t]) {
 		if (!strcmp(m->text[t], s)) {
 			found = m->tindex[t];
@@ -630,17 +626,6 @@ struct pool {
 	size_t cap, n;
 };
 
-static uint32_t str_hash(const char *s, size_t n)
-{
-	const unsigned char *q = (const unsigned char *)s;
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ q[i]) * 16777619u;
-	return h;
-}
-
 /* The interned copy of s[0..n), a C string in a. */
 static const char *pooled(struct pool *p, struct arena *a, const char *s,
 			  size_t n)
@@ -656,7 +641,7 @@ static const char *pooled(struct pool *p, struct arena *a, const char *s,
 		for (j = 0; j < p->cap; j++) {
 			if (!p->slot[j])
 				continue;
-			i = str_hash(p->slot[j], strlen(p->slot[j])) &
+			i = text_hash(p->slot[j], strlen(p->slot[j])) &
 			    (cap - 1);
 			while (slot[i])
 				i = (i + 1) & (cap - 1);
@@ -666,7 +651,7 @@ static const char *pooled(struct pool *p, struct arena *a, const char *s,
 		p->slot = slot;
 		p->cap = cap;
 	}
-	i = str_hash(s, n) & (p->cap - 1);
+	i = text_hash(s, n) & (p->cap - 1);
 	while (p->slot[i]) {
 		if (!memcmp(p->slot[i], s, n) && !p->slot[i][n])
 			return p->slot[i];

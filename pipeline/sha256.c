@@ -16,8 +16,11 @@
  * same block (the unit test vectors run through whichever this machine
  * has). Ingest hashes every input file, so this showed in its profile.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <unistd.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <cpuid.h>
@@ -306,4 +309,33 @@ void sha256_hex(const unsigned char digest[SHA256_DIGEST_SIZE],
 		out[2 * i + 1] = hex[digest[i] & 0xf];
 	}
 	out[2 * SHA256_DIGEST_SIZE] = '\0';
+}
+
+int sha256_file(const char *path, char out[SHA256_HEX_SIZE])
+{
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	struct sha256_ctx c;
+	char block[65536];
+	ssize_t n;
+	int fd, ret = -1;
+
+	out[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	sha256_init(&c);
+	while ((n = read(fd, block, sizeof(block))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto out;
+		}
+		sha256_update(&c, block, (size_t)n);
+	}
+	sha256_final(&c, digest);
+	sha256_hex(digest, out);
+	ret = 0;
+out:
+	close(fd);
+	return ret;
 }

@@ -11,8 +11,11 @@
  *                 sha256_update(&c, part1, len1); ...
  *                 sha256_final(&c, digest);
  *
- * Nothing here allocates or fails; the context is a plain value the caller
- * owns (on the stack is fine) and may reuse after sha256_init().
+ * A whole file:   sha256_file(path, hex);
+ *
+ * Nothing here allocates, and only sha256_file() can fail; the context is
+ * a plain value the caller owns (on the stack is fine) and may reuse
+ * after sha256_init().
  */
 #ifndef HUIFANG_SHA256_H
 #define HUIFANG_SHA256_H
@@ -47,5 +50,12 @@ void sha256(const void *data, size_t len,
 /* Writes the digest as 64 lower-case hex digits and a NUL. */
 void sha256_hex(const unsigned char digest[SHA256_DIGEST_SIZE],
 		char out[SHA256_HEX_SIZE]);
+
+/*
+ * Writes the digest of the file at path as hex, as sha256_hex() does.
+ * Returns 0, or -1 with out set to "" when the file cannot be opened or
+ * read to its end.
+ */
+int sha256_file(const char *path, char out[SHA256_HEX_SIZE]);
 
 #endif

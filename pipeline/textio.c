@@ -1,6 +1,6 @@
 /*
  * textio.c - UTF-8 validation, GB18030 conversion, trimming and width
- * folding (see textio.h).
+ * folding, and the string hash of the string tables (see textio.h).
  *
  * Validation follows RFC 3629 exactly: no overlong forms, no surrogates,
  * nothing above U+10FFFF. The statistics count invalid input in maximal
@@ -339,4 +339,26 @@ void text_escape_invalid(struct buf *out, const char *text, size_t n)
 			i++;
 		}
 	}
+}
+
+uint32_t text_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+		h ^= h >> 32;
+	}
+	if (i < n) {
+		uint64_t w = 0;
+
+		memcpy(&w, s + i, n - i);
+		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+	}
+	h ^= h >> 29;
+	return (uint32_t)h;
 }

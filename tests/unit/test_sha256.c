@@ -9,8 +9,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "sha256.h"
@@ -119,6 +121,30 @@ static void test_sha256__incremental_equals_one_call(void **state)
 	}
 }
 
+static void test_sha256__hashes_a_file_or_gives_empty(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4096], hex[SHA256_HEX_SIZE];
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/test_sha256_XXXXXX",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite("abc", 1, 3, fp), 3);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(sha256_file(path, hex), 0);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223"
+				 "b00361a396177a9cb410ff61f20015ad");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(sha256_file(path, hex), -1);
+	assert_string_equal(hex, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_sha256__hashes_the_empty_message),
 		cmocka_unit_test(test_sha256__pads_correctly_at_block_boundaries),
 		cmocka_unit_test(test_sha256__incremental_equals_one_call),
+		cmocka_unit_test(test_sha256__hashes_a_file_or_gives_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
