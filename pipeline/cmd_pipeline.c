@@ -461,24 +461,6 @@ const char *pipeline_week_status(const struct week_job *j)
 	}
 }
 
-static void file_sha256(const char *path, char hex[65])
-{
-	struct sha256_ctx ctx;
-	unsigned char digest[32], chunk[65536];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	hex[0] = '\0';
-	if (!f)
-		return;
-	sha256_init(&ctx);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		sha256_update(&ctx, chunk, n);
-	fclose(f);
-	sha256_final(&ctx, digest);
-	sha256_hex(digest, hex);
-}
-
 /* output/run.json: what this run read, wrote, and how long it took. */
 static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
 			  const struct ticket_set *set,
@@ -491,7 +473,8 @@ static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
 	int ret;
 
 	chtime_format(o->as_of, as_of);
-	file_sha256(cfg->path ? cfg->path : "", cfg_digest);
+	/* "" when there is no config file or it cannot be read. */
+	(void)sha256_file(cfg->path ? cfg->path : "", cfg_digest);
 	buf_adds(&b, "{\n  \"schema\": \"huifang.run/1\",\n  \"version\": ");
 	buf_add_json_string(&b, HUIFANG_VERSION);
 	buf_addf(&b, ",\n  \"as_of\": \"%s\",\n  \"seed\": ", as_of);
