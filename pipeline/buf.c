@@ -219,3 +219,13 @@ void buf_add_json_string(struct buf *b, const char *s)
 	}
 	buf_addch(b, '"');
 }
+
+int buf_read_stream(struct buf *b, FILE *fp)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(b, chunk, n);
+	return ferror(fp) ? -1 : 0;
+}

@@ -15,6 +15,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct buf {
 	char *s;
@@ -44,6 +45,12 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
  * same value ("0.9", "0.123456789", "1"): the form metrics.json uses.
  */
 void buf_add_double(struct buf *b, double v);
+
+/*
+ * Appends what fp holds from where it stands to its end. 0, or -1 when a
+ * read failed (ferror(fp); errno says why); what was read stays in b.
+ */
+int buf_read_stream(struct buf *b, FILE *fp);
 
 /*
  * Appends s (UTF-8, NUL-terminated) as a JSON string literal with its

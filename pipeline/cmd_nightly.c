@@ -165,17 +165,13 @@ static void capture_begin(struct capture *c)
 /* Restores stderr and leaves the captured text in text. */
 static void capture_end(struct capture *c, struct buf *text)
 {
-	char chunk[8192];
-	size_t got;
-
 	if (!c->file)
 		return;
 	fflush(stderr);
 	dup2(c->saved_fd, STDERR_FILENO);
 	close(c->saved_fd);
 	rewind(c->file);
-	while ((got = fread(chunk, 1, sizeof(chunk), c->file)) > 0)
-		buf_add(text, chunk, got);
+	(void)buf_read_stream(text, c->file);
 	fclose(c->file);
 	c->file = NULL;
 }

@@ -119,18 +119,14 @@ static cJSON *parse_buf(const struct buf *b)
 static cJSON *read_json(const char *dir, const char *name)
 {
 	struct buf path = BUF_INIT, data = BUF_INIT;
-	char chunk[65536];
 	cJSON *j = NULL;
 	FILE *f;
-	size_t n;
 
 	buf_addf(&path, "%s/%s", dir, name);
 	f = fopen(path.s, "rb");
 	if (!f)
 		goto out;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&data, chunk, n);
-	if (!ferror(f))
+	if (buf_read_stream(&data, f) == 0)
 		j = cJSON_ParseWithLength(data.s, data.len);
 	fclose(f);
 out:

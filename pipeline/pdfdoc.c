@@ -74,17 +74,13 @@ static uint32_t table_checksum(const unsigned char *p, size_t len)
 static int read_whole_file(const char *path, struct buf *out, struct buf *err)
 {
 	FILE *fp = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
 	int ret = -1;
 
 	if (!fp) {
 		buf_addf(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(out, chunk, n);
-	if (ferror(fp)) {
+	if (buf_read_stream(out, fp) < 0) {
 		buf_addf(err, "%s: read error", path);
 		goto out;
 	}

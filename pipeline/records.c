@@ -1211,8 +1211,7 @@ static int read_summary(struct reader *r, const char *path)
 	const cJSON *files, *f, *q, *by;
 	cJSON *root = NULL;
 	FILE *fp = fopen(path, "rb");
-	char chunk[8192];
-	size_t n, i;
+	size_t i;
 	int ret = -1;
 
 	if (!fp) {
@@ -1221,8 +1220,7 @@ static int read_summary(struct reader *r, const char *path)
 			    "'huifang ingest' first)");
 		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&text, chunk, n);
+	(void)buf_read_stream(&text, fp);
 	fclose(fp);
 	root = cJSON_ParseWithLength(text.s, text.len);
 	if (!root || !cJSON_IsObject(root)) {

@@ -1189,8 +1189,6 @@ static cJSON *load_labels(const char *path, struct diag *d)
 {
 	FILE *fp = fopen(path, "rb");
 	struct buf text = BUF_INIT;
-	char chunk[4096];
-	size_t n;
 	cJSON *j = NULL;
 
 	if (!fp) {
@@ -1198,8 +1196,7 @@ static cJSON *load_labels(const char *path, struct diag *d)
 			    strerror(errno));
 		return NULL;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&text, chunk, n);
+	(void)buf_read_stream(&text, fp);
 	fclose(fp);
 	j = cJSON_ParseWithLength(text.s, text.len);
 	if (!cJSON_IsObject(j)) {

@@ -75,8 +75,6 @@ static int tmpl_load(struct tmpl *t, const char *dir, const char *name,
 {
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	const char *end = NULL;
-	char chunk[8192];
-	size_t n;
 	FILE *fp;
 
 	memset(t, 0, sizeof(*t));
@@ -87,8 +85,7 @@ static int tmpl_load(struct tmpl *t, const char *dir, const char *name,
 			    "cannot read the PDF template");
 		goto fail;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&text, chunk, n);
+	(void)buf_read_stream(&text, fp);
 	fclose(fp);
 	t->root = cJSON_ParseWithOpts(text.s, &end, 1);
 	if (!t->root || !cJSON_IsObject(t->root)) {
