@@ -54,7 +54,7 @@ BUILD := build/san
 endif
 endif
 
-LIB_SRCS := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
+LIB_SRCS := $(filter-out pipeline/cmd/main.c,$(wildcard pipeline/*/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
@@ -75,7 +75,7 @@ $(BUILD)/libhuifang.a: $(LIB_OBJS)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(HUIFANG): $(BUILD)/pipeline/main.o $(BUILD)/libhuifang.a
+$(HUIFANG): $(BUILD)/pipeline/cmd/main.o $(BUILD)/libhuifang.a
 	$(QUIET_LINK)$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HF_LIBS)
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libhuifang.a

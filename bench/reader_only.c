@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "buf.h"
-#include "csvread.h"
+#include "util/buf.h"
+#include "input/csvread.h"
 
 struct job {
 	pthread_mutex_t lock;

@@ -19,7 +19,7 @@ flags="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 $(pkg-config --cflags libcjson 2>/dev/null || true) \
 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 libs="-lcsv $(pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lm"
-srcs=$(ls pipeline/*.c | grep -v '/main\.c$')
+srcs=$(ls pipeline/*/*.c | grep -v '/cmd/main\.c$')
 for src in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)
 	echo "== $name: building"

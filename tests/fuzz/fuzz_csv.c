@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "buf.h"
-#include "csvread.h"
+#include "util/buf.h"
+#include "input/csvread.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "buf.h"
-#include "jsonread.h"
+#include "util/buf.h"
+#include "input/jsonread.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

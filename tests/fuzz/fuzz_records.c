@@ -35,12 +35,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "chtime.h"
-#include "diag.h"
-#include "records.h"
-#include "ticket.h"
-#include "banned.h"
+#include "util/buf.h"
+#include "util/chtime.h"
+#include "util/diag.h"
+#include "model/records.h"
+#include "model/ticket.h"
+#include "util/banned.h"
 
 #define HEADER_SIZE 48
 #define FLAG_NFILES 3u

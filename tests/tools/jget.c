@@ -15,8 +15,8 @@
 
 #include <cJSON.h>
 
-#include "buf.h"
-#include "banned.h"
+#include "util/buf.h"
+#include "util/banned.h"
 
 int main(int argc, char **argv)
 {

@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "chtime.h"
-#include "diag.h"
-#include "records.h"
-#include "ticket.h"
-#include "banned.h"
+#include "util/buf.h"
+#include "util/chtime.h"
+#include "util/diag.h"
+#include "model/records.h"
+#include "model/ticket.h"
+#include "util/banned.h"
 
 static const char *const source_name[] = { "inline_first", "inline_second",
 					   "row" };

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "chtime.h"
+#include "util/chtime.h"
 
 static int64_t parse(const char *s)
 {

@@ -17,10 +17,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "config.h"
-#include "diag.h"
-#include "metrics.h"
+#include "util/buf.h"
+#include "model/config.h"
+#include "util/diag.h"
+#include "stages/metrics.h"
 
 static char scratch[4096];   /* a file beside the test binary */
 

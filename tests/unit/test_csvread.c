@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "csvread.h"
+#include "util/buf.h"
+#include "input/csvread.h"
 
 static struct csv_reader *open_text(const char *text, size_t len,
 				    const char *enc)

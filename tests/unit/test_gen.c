@@ -20,10 +20,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "chtime.h"
-#include "gen.h"
-#include "xalloc.h"
+#include "util/buf.h"
+#include "util/chtime.h"
+#include "gen/gen.h"
+#include "util/xalloc.h"
 
 static char base[4096];
 

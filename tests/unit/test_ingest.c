@@ -14,12 +14,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "chtime.h"
-#include "config.h"
-#include "ingest.h"
-#include "records.h"
-#include "rejects.h"
+#include "util/buf.h"
+#include "util/chtime.h"
+#include "model/config.h"
+#include "input/ingest.h"
+#include "model/records.h"
+#include "input/rejects.h"
 
 struct fixture {
 	char dir[4096];

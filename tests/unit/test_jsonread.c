@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "jsonread.h"
+#include "util/buf.h"
+#include "input/jsonread.h"
 
 static struct json_reader *open_text(const char *text, bool lines)
 {

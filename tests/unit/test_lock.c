@@ -20,9 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "chtime.h"
-#include "lock.h"
+#include "util/buf.h"
+#include "util/chtime.h"
+#include "ops/lock.h"
 #include "tmpdir.h"
 
 struct fixture {

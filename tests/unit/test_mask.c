@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "mask.h"
+#include "util/buf.h"
+#include "util/mask.h"
 
 static void assert_masks(void (*fn)(struct buf *, const char *),
 			 const char *in, const char *expected)

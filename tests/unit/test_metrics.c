@@ -16,12 +16,12 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "chtime.h"
-#include "config.h"
-#include "diag.h"
-#include "metrics.h"
-#include "ticket.h"
-#include "xalloc.h"
+#include "util/chtime.h"
+#include "model/config.h"
+#include "util/diag.h"
+#include "stages/metrics.h"
+#include "model/ticket.h"
+#include "util/xalloc.h"
 
 #define EPS 1e-12
 

@@ -18,14 +18,14 @@
 
 #include <cJSON.h>
 
-#include "callbacks_view.h"
-#include "chtime.h"
-#include "config.h"
-#include "diag.h"
-#include "ingest.h"
-#include "metrics.h"
-#include "ticket.h"
-#include "xalloc.h"
+#include "stages/callbacks_view.h"
+#include "util/chtime.h"
+#include "model/config.h"
+#include "util/diag.h"
+#include "input/ingest.h"
+#include "stages/metrics.h"
+#include "model/ticket.h"
+#include "util/xalloc.h"
 
 static int64_t nov(int day, int h, int mi, int s)
 {

@@ -28,9 +28,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "outfile.h"
-#include "weekdir.h"
+#include "util/buf.h"
+#include "util/outfile.h"
+#include "ops/weekdir.h"
 #include "tmpdir.h"
 
 struct fixture {

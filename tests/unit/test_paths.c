@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "config.h"
-#include "paths.h"
-#include "weekdir.h"
+#include "util/buf.h"
+#include "model/config.h"
+#include "ops/paths.h"
+#include "ops/weekdir.h"
 #include "tmpdir.h"
 
 struct fixture {

@@ -17,10 +17,10 @@
 #include <dirent.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "chtime.h"
-#include "config.h"
-#include "pdfdoc.h"
+#include "util/buf.h"
+#include "util/chtime.h"
+#include "model/config.h"
+#include "report/pdfdoc.h"
 
 static char scratch[4096];
 static struct pdffont font;

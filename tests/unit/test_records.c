@@ -21,11 +21,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "chtime.h"
-#include "diag.h"
-#include "records.h"
-#include "ticket.h"
+#include "util/buf.h"
+#include "util/chtime.h"
+#include "util/diag.h"
+#include "model/records.h"
+#include "model/ticket.h"
 
 /* The documented layout: a 48-byte header, then the records. */
 #define HEADER 48

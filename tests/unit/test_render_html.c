@@ -27,10 +27,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "config.h"
-#include "render.h"
-#include "xalloc.h"
+#include "util/buf.h"
+#include "model/config.h"
+#include "report/render.h"
+#include "util/xalloc.h"
 
 #define FIXTURE "tests/fixtures/html"
 

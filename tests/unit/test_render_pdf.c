@@ -28,10 +28,10 @@
 
 #include <cJSON.h>
 
-#include "buf.h"
-#include "config.h"
-#include "diag.h"
-#include "render.h"
+#include "util/buf.h"
+#include "model/config.h"
+#include "util/diag.h"
+#include "report/render.h"
 
 #define FIXTURES "tests/fixtures/pdf"
 

@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "config.h"
-#include "retention.h"
-#include "weekdir.h"
+#include "util/buf.h"
+#include "model/config.h"
+#include "ops/retention.h"
+#include "ops/weekdir.h"
 #include "tmpdir.h"
 
 struct fixture {

@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "chtime.h"
-#include "runlog.h"
-#include "weekdir.h"
+#include "util/buf.h"
+#include "util/chtime.h"
+#include "ops/runlog.h"
+#include "ops/weekdir.h"
 #include "tmpdir.h"
 
 struct fixture {

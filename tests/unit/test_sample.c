@@ -19,10 +19,10 @@
 #include <cmocka.h>
 #include <cJSON.h>
 
-#include "arena.h"
-#include "config.h"
-#include "metrics.h"
-#include "sample.h"
+#include "util/arena.h"
+#include "model/config.h"
+#include "stages/metrics.h"
+#include "stages/sample.h"
 
 static char scratch[4096];   /* a config file beside the test binary */
 

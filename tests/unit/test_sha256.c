@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "sha256.h"
+#include "util/sha256.h"
 
 static void assert_digest(const void *data, size_t len, const char *expected)
 {

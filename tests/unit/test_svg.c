@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "svg.h"
+#include "report/svg.h"
 
 static void assert_contains(const char *hay, const char *needle)
 {

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "textio.h"
+#include "util/buf.h"
+#include "util/textio.h"
 
 static void test_textio__validates_utf8_strictly(void **state)
 {

@@ -15,8 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "tmpl.h"
-#include "xalloc.h"
+#include "report/tmpl.h"
+#include "util/xalloc.h"
 
 /* Renders text against the JSON ctx; returns the output (caller frees). */
 static char *render_with(struct tmpl_set *ts, const char *text,

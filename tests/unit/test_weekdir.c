@@ -20,10 +20,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "chtime.h"
-#include "outfile.h"
-#include "weekdir.h"
+#include "util/buf.h"
+#include "util/chtime.h"
+#include "util/outfile.h"
+#include "ops/weekdir.h"
 #include "tmpdir.h"
 
 struct fixture {

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "weekdir.h"
+#include "util/buf.h"
+#include "ops/weekdir.h"
 
 /*
  * Creates "<TMPDIR>/<name>.XXXXXX" into root (size bytes); 0, or -1 when

@@ -1,0 +1,145 @@
+/*
+ * cmd_common.c - option parsing shared by the pipeline commands.
+ *
+ * Options are long-only (--input DIR or --input=DIR), as the README and
+ * crontab lines spell them; a "--" ends the options.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "util/chtime.h"
+#include "cmd/cmd.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+static int usage_error(const char *cmd, const char *usage, const char *what,
+		       const char *arg)
+{
+	fprintf(stderr, "huifang %s: %s '%s'\n%s", cmd, what, arg, usage);
+	return EX_USAGE;
+}
+
+/* Resolves --as-of, else SOURCE_DATE_EPOCH, else the clock. */
+static int resolve_as_of(struct cmd_opts *o, const char *cmd,
+			 const char *usage)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+
+	if (o->as_of_text) {
+		if (chtime_parse(o->as_of_text, strlen(o->as_of_text),
+				 &o->as_of) < 0)
+			return usage_error(cmd, usage, "invalid --as-of",
+					   o->as_of_text);
+		return 0;
+	}
+	if (sde && *sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+
+		if (*end || v < 0) {
+			fprintf(stderr, "huifang %s: invalid SOURCE_DATE_EPOCH "
+				"'%s'\n", cmd, sde);
+			return EX_USAGE;
+		}
+		o->as_of = v;
+		return 0;
+	}
+	o->as_of = (int64_t)time(NULL);
+	return 0;
+}
+
+int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
+		   const char *usage, char ***rest, int *nrest)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} valued[] = {
+		{ "input", offsetof(struct cmd_opts, input) },
+		{ "output", offsetof(struct cmd_opts, output) },
+		{ "config", offsetof(struct cmd_opts, config) },
+		{ "as-of", offsetof(struct cmd_opts, as_of_text) },
+		{ "week", offsetof(struct cmd_opts, week) },
+		{ "encoding", offsetof(struct cmd_opts, encoding) },
+		{ "seed", offsetof(struct cmd_opts, seed) },
+	};
+	const char *cmd = argv[0];
+	int i, only_args = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->input = "input";
+	o->output = "output";
+	if (rest) {
+		*rest = xcalloc((size_t)argc + 1, sizeof(char *));
+		*nrest = 0;
+	}
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		size_t k;
+		int matched = 0;
+
+		if (only_args || a[0] != '-' || !a[1]) {
+			if (!rest)
+				return usage_error(cmd, usage,
+						   "unexpected argument", a);
+			(*rest)[(*nrest)++] = argv[i];
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_args = 1;
+			continue;
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			return -1;
+		}
+		if (!strcmp(a, "--strict")) {
+			o->strict = true;
+			continue;
+		}
+		if (!strcmp(a, "--force")) {
+			o->force = true;
+			continue;
+		}
+		if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			o->quiet = true;
+			continue;
+		}
+		for (k = 0; k < sizeof(valued) / sizeof(valued[0]); k++) {
+			size_t n = strlen(valued[k].name);
+			const char **slot = (const char **)((char *)o +
+							    valued[k].off);
+
+			if (strncmp(a, "--", 2) || strncmp(a + 2, valued[k].name, n))
+				continue;
+			if (a[2 + n] == '=') {
+				*slot = a + 3 + n;
+			} else if (a[2 + n] == '\0') {
+				if (i + 1 >= argc)
+					return usage_error(cmd, usage,
+							   "missing value for",
+							   a);
+				*slot = argv[++i];
+			} else {
+				continue;
+			}
+			matched = 1;
+			break;
+		}
+		if (!matched)
+			return usage_error(cmd, usage, "unknown option", a);
+	}
+	if (o->week) {
+		struct iso_week w;
+
+		if (chtime_parse_week(o->week, &w) < 0)
+			return usage_error(cmd, usage,
+					   "invalid --week (want YYYY-Www)",
+					   o->week);
+	}
+	return resolve_as_of(o, cmd, usage);
+}

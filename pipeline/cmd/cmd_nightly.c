@@ -1,0 +1,404 @@
+/*
+ * cmd_nightly.c - 'huifang nightly', the cron entry point.
+ *
+ * One night's work is one pipeline_run() with two week jobs, so one lock
+ * and one ingest serve both: the last complete week (issued once, then
+ * kept: job.force is false) and the week that contains the as-of (always
+ * rewritten, marked provisional). With the lock still held, after the
+ * weeks and before the site, a hook applies the retention, so the site
+ * never lists a week that was just deleted.
+ *
+ * Under cron the command prints exactly one line on stdout, the summary,
+ * and nothing on stderr unless something failed. Everything else the run
+ * has to say (the ingest diagnostics, warnings, per-week status, counts,
+ * timings, retention removals) goes to the day's log under
+ * <output>/logs/ (runlog.h). To get the pipeline's messages into the log
+ * without changing how 'run' prints them, stderr is pointed at an
+ * unlinked temporary file for the duration of pipeline_run(); afterwards
+ * every captured line is logged, and when the run failed the lines that
+ * explain the failure (not the per-row reject diagnostics) are printed on
+ * the real stderr, one line each. (If no temporary file can be made,
+ * nothing is captured and the messages reach stderr as 'run' prints them.)
+ *
+ * Invariants: stderr is always restored before this function prints or
+ * returns; the log never receives ticket contents beyond what the
+ * pipeline's own diagnostics quote; the exit code is the pipeline's
+ * (SPEC §7), or 73 when only the log could not be written.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "util/buf.h"
+#include "util/chtime.h"
+#include "cmd/cmd.h"
+#include "cmd/cmd_pipeline.h"
+#include "model/config.h"
+#include "ops/retention.h"
+#include "ops/runlog.h"
+#include "model/ticket.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+static const char usage[] =
+	"usage: huifang nightly [--input DIR] [--output DIR] [--config FILE]\n"
+	"                       [--as-of 'YYYY-MM-DD HH:MM:SS'] [--encoding NAME]\n"
+	"                       [--seed TEXT] [--strict] [--quiet]\n"
+	"\n"
+	"The cron entry point. Takes the output folder's lock, then writes the\n"
+	"reports of the last complete ISO week before --as-of (default now),\n"
+	"once: a week issued before is kept, 'huifang run --week W --force'\n"
+	"reissues it; and of the week containing the as-of, marked provisional\n"
+	"and rewritten every night. Deletes week folders beyond the config's\n"
+	"retention_weeks (never the two it just wrote), rebuilds the site, logs\n"
+	"the details to <output>/logs/huifang-YYYY-MM-DD.log and prints one line:\n"
+	"\n"
+	"  huifang: 2026-W47 issued, 2026-W48 provisional, 7569 rows, 21 rejected, 1.9 s\n"
+	"\n"
+	"Nothing else is printed unless something failed; --quiet drops the\n"
+	"summary line too when nothing did.\n"
+	"\n"
+	"exit status: 0 ok, 64 usage, 65 data error (--strict), 66 no input,\n"
+	"73 cannot write output, 75 lock held (another run), 78 bad config\n";
+
+/* What the retention hook needs, and what it found. */
+struct nightly {
+	const struct config *cfg;
+	struct runlog *log;
+	const char *oldest_job_week;     /* the complete week's name */
+	struct string_list removed;
+	struct buf retention_err;
+	unsigned keep;                   /* the effective keep, for the log */
+	int retention_failed;
+};
+
+static int64_t wall_clock(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/*
+ * The number of week folders (real directories named YYYY-Www, as
+ * retention.h counts them) whose name sorts at or after week: the ones
+ * this night wrote, and any later one a run with a later as-of wrote.
+ */
+static unsigned count_weeks_from(const char *output, const char *week)
+{
+	struct string_list weeks = { 0 };
+	struct buf err = BUF_INIT;
+	unsigned n = 0;
+	size_t i;
+
+	/* Unreadable counts as none: retention_apply() then says why. */
+	retention_list_weeks(output, &weeks, &err);
+	for (i = 0; i < weeks.nr; i++)
+		if (strcmp(weeks.items[i], week) >= 0)
+			n++;
+	string_list_clear(&weeks);
+	buf_release(&err);
+	return n;
+}
+
+/*
+ * The retention, run by pipeline_run() with the lock held. retention_weeks
+ * counts week folders by name; the weeks this night wrote are never
+ * deleted, so the effective keep is at least their number (a config of 1
+ * still keeps the complete and the provisional week).
+ */
+static int apply_retention(const struct cmd_opts *o, void *arg)
+{
+	struct nightly *n = arg;
+	unsigned own;
+
+	n->keep = n->cfg->retention_weeks;
+	if (!n->keep)
+		return 0;
+	own = count_weeks_from(o->output, n->oldest_job_week);
+	if (n->keep < own)
+		n->keep = own;
+	if (retention_apply(o->output, n->keep, &n->removed,
+			    &n->retention_err) < 0) {
+		n->retention_failed = 1;
+		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+/* The progress hook: a line on the terminal, nothing under cron. */
+static void show_progress(const char *stage, unsigned done, unsigned total,
+			  void *arg)
+{
+	struct nightly *n = arg;
+
+	runlog_progress(n->log, stage, done, total);
+}
+
+/* stderr pointed at a temporary file while the pipeline runs. */
+struct capture {
+	FILE *file;     /* NULL: nothing captured, stderr left alone */
+	int saved_fd;
+};
+
+static void capture_begin(struct capture *c)
+{
+	c->file = NULL;
+	c->saved_fd = -1;
+	fflush(stderr);
+	c->file = tmpfile();
+	if (!c->file)
+		return;
+	c->saved_fd = dup(STDERR_FILENO);
+	if (c->saved_fd < 0 || dup2(fileno(c->file), STDERR_FILENO) < 0) {
+		if (c->saved_fd >= 0)
+			close(c->saved_fd);
+		fclose(c->file);
+		c->file = NULL;
+		c->saved_fd = -1;
+	}
+}
+
+/* Restores stderr and leaves the captured text in text. */
+static void capture_end(struct capture *c, struct buf *text)
+{
+	if (!c->file)
+		return;
+	fflush(stderr);
+	dup2(c->saved_fd, STDERR_FILENO);
+	close(c->saved_fd);
+	rewind(c->file);
+	(void)buf_read_stream(text, c->file);
+	fclose(c->file);
+	c->file = NULL;
+}
+
+static int contains(const char *s, size_t len, const char *what)
+{
+	size_t n = strlen(what), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (!memcmp(s + i, what, n))
+			return 1;
+	return 0;
+}
+
+static int ends_with(const char *s, size_t len, const char *tail)
+{
+	size_t n = strlen(tail);
+
+	return len >= n && !memcmp(s + len - n, tail, n);
+}
+
+/*
+ * Whether a captured line explains a failed run (and so goes to the real
+ * stderr as well as the log): the pipeline's own "huifang: ..." errors and
+ * the "file: error: ..." diagnostics of templates, fonts and writes. Not
+ * shown: the per-row reject diagnostics (rejects.csv has them all),
+ * warnings, notes, caret lines, and the reject count, except under
+ * --strict where the rejects are the failure.
+ */
+static int explains_failure(const char *line, size_t len, int ret)
+{
+	size_t i;
+	char code[64];
+
+	if (!len || line[0] == ' ' || line[0] == '\t')
+		return 0;
+	if (!strncmp(line, "huifang: ", 9)) {
+		if (!strncmp(line + 9, "warning: ", 9) ||
+		    !strncmp(line + 9, "note: ", 6) ||
+		    ends_with(line, len, "more diagnostics not shown"))
+			return 0;
+		if (contains(line, len, " rows rejected; see "))
+			return ret == EX_DATAERR;
+		return 1;
+	}
+	if (!contains(line, len, ": error: "))
+		return 0;
+	for (i = 0; i < REJECT_REASON_COUNT; i++) {
+		snprintf(code, sizeof(code), " (%s)", reject_reason_code[i]);
+		if (ends_with(line, len, code))
+			return 0;
+	}
+	return 1;
+}
+
+int cmd_nightly(int argc, char **argv)
+{
+	struct cmd_opts o;
+	struct config cfg;
+	struct week_job jobs[2];
+	struct run_summary sum;
+	struct runlog rl = RUNLOG_INIT;
+	struct nightly n;
+	struct pipeline_hooks hooks;
+	struct capture cap;
+	struct buf err = BUF_INIT, captured = BUF_INIT, line = BUF_INIT;
+	char as_of[CHTIME_BUF], week[2][16];
+	const char *p, *nl;
+	double start = pipeline_clock(), took;
+	int log_ok, ran = 0, ret;
+	FILE *tty = NULL;
+	bool quiet;
+	size_t i;
+
+	memset(&n, 0, sizeof(n));
+	buf_init(&n.retention_err);
+	ret = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	if (o.week || o.force) {
+		fprintf(stderr, "huifang nightly: %s: nightly chooses its weeks; "
+			"'huifang run --week W --force' reissues one\n%s",
+			o.week ? "--week" : "--force", usage);
+		return EX_USAGE;
+	}
+	/*
+	 * --quiet is nightly's own: it drops the summary line of a run that
+	 * succeeded. The pipeline always speaks, into the capture, so that
+	 * the log has everything and no error is lost.
+	 */
+	quiet = o.quiet;
+	o.quiet = false;
+	/* This initialises cfg, also when it fails. */
+	ret = pipeline_load_config(&o, &cfg);
+	if (ret)
+		goto out;
+
+	/*
+	 * The log is created under the same umask as the reports (which
+	 * pipeline_run() sets again); a log that cannot be opened is
+	 * reported only if the run itself succeeds, as the run's own error
+	 * says more about an unwritable output folder.
+	 */
+	umask((mode_t)cfg.umask);
+	log_ok = runlog_open(&rl, o.output, wall_clock(), &err) == 0;
+	chtime_format(o.as_of, as_of);
+
+	memset(jobs, 0, sizeof(jobs));
+	jobs[0].week = chtime_default_week(o.as_of);
+	jobs[0].provisional = false;
+	jobs[0].force = false;
+	chtime_iso_week(o.as_of, &jobs[1].week);
+	jobs[1].provisional = true;
+	jobs[1].force = false;
+	for (i = 0; i < 2; i++)
+		chtime_format_week(jobs[i].week, week[i]);
+	runlog_line(&rl, wall_clock(), "nightly: start (pid %ld): as-of %s, "
+		    "input %s, output %s, config %s, weeks %s (complete) and "
+		    "%s (provisional)", (long)getpid(), as_of, o.input,
+		    o.output, cfg.path ? cfg.path : "", week[0], week[1]);
+
+	n.cfg = &cfg;
+	n.log = &rl;
+	n.oldest_job_week = week[0];
+	hooks.after_weeks = apply_retention;
+	hooks.progress = show_progress;
+	hooks.arg = &n;
+	pipeline_set_hooks(&hooks);
+
+	/*
+	 * The progress line must reach the terminal while stderr is being
+	 * captured: give it a stream of its own on the terminal.
+	 */
+	if (rl.progress) {
+		int fd = dup(STDERR_FILENO);
+
+		tty = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!tty && fd >= 0)
+			close(fd);
+		rl.progress = tty;
+	}
+	capture_begin(&cap);
+	ret = pipeline_run(&o, &cfg, jobs, 2, &sum);
+	capture_end(&cap, &captured);
+	pipeline_set_hooks(NULL);
+	runlog_progress_end(&rl);
+	if (tty) {
+		fclose(tty);
+		rl.progress = stderr;
+	}
+
+	/* Everything the pipeline said goes to the log, line by line. */
+	for (p = captured.s; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+		size_t len;
+
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (!len)
+			continue;
+		buf_reset(&line);
+		buf_add(&line, p, len);
+		runlog_line(&rl, wall_clock(), "%s", line.s);
+		if (ret && explains_failure(p, len, ret))
+			fprintf(stderr, "%s\n", line.s);
+	}
+
+	for (i = 0; i < 2; i++)
+		if (jobs[i].status != WEEK_PENDING)
+			ran = 1;
+	if (ran) {
+		for (i = 0; i < 2; i++)
+			runlog_line(&rl, wall_clock(), "nightly: %s %s%s", week[i],
+				    pipeline_week_status(&jobs[i]),
+				    jobs[i].status == WEEK_KEPT ?
+				    " (issued before; run --week --force "
+				    "reissues it)" : "");
+		runlog_line(&rl, wall_clock(), "nightly: input %zu files, %zu rows "
+			    "read, %zu accepted, %zu rejected, %zu superseded",
+			    sum.files, sum.rows_read, sum.accepted,
+			    sum.rejected, sum.superseded);
+		runlog_line(&rl, wall_clock(), "nightly: seconds: ingest %.3f, "
+			    "metrics %.3f, sample %.3f, render_pdf %.3f, "
+			    "render_html %.3f, pipeline %.3f", sum.times.ingest,
+			    sum.times.metrics, sum.times.sample,
+			    sum.times.render_pdf, sum.times.render_html,
+			    sum.times.total);
+		if (!cfg.retention_weeks)
+			runlog_line(&rl, wall_clock(), "nightly: retention: "
+				    "retention_weeks 0 keeps every week");
+		else if (n.keep)
+			runlog_line(&rl, wall_clock(), "nightly: retention: keep "
+				    "%u weeks, removed %zu%s", n.keep,
+				    n.removed.nr, n.removed.nr ? ":" : "");
+		for (i = 0; i < n.removed.nr; i++)
+			runlog_line(&rl, wall_clock(), "nightly: retention: "
+				    "removed weeks/%s", n.removed.items[i]);
+	}
+	if (n.retention_failed) {
+		fprintf(stderr, "huifang: cannot delete an old week: %s\n",
+			n.retention_err.s);
+		runlog_line(&rl, wall_clock(), "nightly: cannot delete an old "
+			    "week: %s", n.retention_err.s);
+	}
+
+	took = pipeline_clock() - start;
+	if (ran) {
+		buf_reset(&line);
+		buf_addf(&line, "huifang: %s %s, %s %s, %zu rows, %zu rejected, "
+			 "%.1f s", week[0], pipeline_week_status(&jobs[0]),
+			 week[1], pipeline_week_status(&jobs[1]),
+			 sum.rows_read, sum.rejected, took);
+		if (!quiet || ret)
+			printf("%s\n", line.s);
+		runlog_line(&rl, wall_clock(), "%s", line.s);
+	}
+	if (!ret && !log_ok) {
+		fprintf(stderr, "huifang: cannot write the log %s\n", err.s);
+		ret = EX_CANTCREAT;
+	}
+	runlog_line(&rl, wall_clock(), "nightly: exit %d", ret);
+out:
+	runlog_close(&rl);
+	string_list_clear(&n.removed);
+	buf_release(&n.retention_err);
+	buf_release(&err);
+	buf_release(&captured);
+	buf_release(&line);
+	config_release(&cfg);
+	return ret;
+}

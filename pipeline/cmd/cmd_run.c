@@ -1,0 +1,71 @@
+/*
+ * cmd_run.c - 'huifang run': the whole pipeline for one week.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "util/chtime.h"
+#include "cmd/cmd.h"
+#include "cmd/cmd_pipeline.h"
+#include "model/config.h"
+#include "util/banned.h"
+
+static const char usage[] =
+	"usage: huifang run [--input DIR] [--output DIR] [--config FILE]\n"
+	"                   [--as-of 'YYYY-MM-DD HH:MM:SS'] [--week YYYY-Www]\n"
+	"                   [--encoding utf-8|gb18030] [--seed TEXT] [--force]\n"
+	"                   [--strict] [--quiet]\n"
+	"\n"
+	"Reads every export in the input folder (default input/), computes the\n"
+	"metrics of the report week (default: the last complete ISO week before\n"
+	"--as-of, which defaults to now), draws the audit samples and writes the\n"
+	"reports under the output folder (default output/):\n"
+	"  output/weeks/<week>/   metrics.json, samples.json, records.json,\n"
+	"                         the PDFs and the audit CSVs\n"
+	"  output/site/           the HTML site\n"
+	"  output/rejects.csv     rows that could not be used, with the reason\n"
+	"  output/run.json        what this run read and wrote\n"
+	"\n"
+	"  --force    reissue a complete week that was already issued\n"
+	"  --strict   exit 65 when any row was rejected\n"
+	"  --quiet    print only errors and the summary line\n"
+	"\n"
+	"exit status: 0 ok, 64 usage, 65 data error (--strict), 66 no input,\n"
+	"73 cannot write output, 78 bad config\n";
+
+int cmd_run(int argc, char **argv)
+{
+	struct cmd_opts o;
+	struct config cfg;
+	struct week_job job;
+	struct run_summary sum;
+	char week[16];
+	int ret;
+
+	ret = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	ret = pipeline_load_config(&o, &cfg);
+	if (ret)
+		goto out;
+	/* An issued complete week is kept unless --force reissues it. */
+	pipeline_week_job(&o, &job);
+	ret = pipeline_run(&o, &cfg, &job, 1, &sum);
+	chtime_format_week(job.week, week);
+	/* A run that never reached its week has said why on stderr. */
+	if (job.status == WEEK_PENDING)
+		goto out;
+	printf("huifang: %s %s, %zu rows, %zu rejected, %.1f s\n", week,
+	       pipeline_week_status(&job), sum.rows_read, sum.rejected,
+	       sum.times.total);
+	if (job.status == WEEK_KEPT && !o.quiet)
+		printf("huifang: %s was issued before and is kept; "
+		       "--force reissues it\n", week);
+	if (!ret && !o.quiet)
+		printf("huifang: reports in %s/weeks/%s/, site in %s/site/"
+		       "index.html\n", o.output, week, o.output);
+out:
+	config_release(&cfg);
+	return ret;
+}

@@ -1,0 +1,568 @@
+/*
+ * jsonread.c - JSON and JSON Lines record by record (see jsonread.h).
+ *
+ * The outer structure ([ ... ] or {"records": [ ... ]}) is walked here by
+ * hand; each record's extent is found by counting brackets outside strings
+ * and only that text goes to cJSON_ParseWithLengthOpts(). The buffer keeps
+ * the bytes from 'mark' (the start of the record being read) on, and grows
+ * only when one record is larger than it.
+ *
+ * Invariants: buf[pos] is at file offset buf_off + pos, on line 'line'
+ * after 'col' characters of that line; bytes before mark may be dropped.
+ * Lines are counted at LF (so CRLF files count right).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "input/jsonread.h"
+#include "util/textio.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define BLOCK ((size_t)1 << 20)
+#define END_OF_INPUT (-1)
+#define READ_ERROR (-2)
+
+enum state {
+	S_START, S_WRAPPER, S_WRAPPER_SEP, S_ARRAY_FIRST, S_ARRAY_NEXT,
+	S_TRAIL, S_DONE
+};
+
+struct json_reader {
+	int fd;
+	char *path;
+	char *buf;
+	size_t cap, end, pos, mark;
+	bool eof, owns_buf, lines, wrapped;
+	uint64_t buf_off;
+	uint32_t line, col;
+	enum state state;
+	cJSON *cur;
+	struct buf msg, ctx, key;
+};
+
+static int refill(struct json_reader *r, struct buf *err)
+{
+	ssize_t n;
+
+	if (r->eof)
+		return 0;
+	if (r->mark) {
+		memmove(r->buf, r->buf + r->mark, r->end - r->mark);
+		r->buf_off += r->mark;
+		r->end -= r->mark;
+		r->pos -= r->mark;
+		r->mark = 0;
+	}
+	if (r->end == r->cap) {
+		r->cap *= 2;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	do
+		n = read(r->fd, r->buf + r->end, r->cap - r->end);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		buf_addf(err, "%s: %s", r->path, strerror(errno));
+		return -1;
+	}
+	if (!n)
+		r->eof = true;
+	r->end += (size_t)n;
+	return 0;
+}
+
+/* The byte k past pos, END_OF_INPUT, or READ_ERROR. */
+static int peek(struct json_reader *r, size_t k, struct buf *err)
+{
+	while (r->pos + k >= r->end) {
+		if (r->eof)
+			return END_OF_INPUT;
+		if (refill(r, err) < 0)
+			return READ_ERROR;
+	}
+	return (unsigned char)r->buf[r->pos + k];
+}
+
+static void advance(struct json_reader *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)r->buf[r->pos + i];
+
+		if (c == '\n') {
+			r->line++;
+			r->col = 0;
+		} else if ((c & 0xC0) != 0x80) {
+			r->col++;
+		}
+	}
+	r->pos += n;
+	if (r->mark < r->pos && r->state != S_DONE)
+		r->mark = r->pos;
+}
+
+static int skip_space(struct json_reader *r, struct buf *err)
+{
+	for (;;) {
+		int c = peek(r, 0, err);
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			advance(r, 1);
+		else
+			return c;
+	}
+}
+
+static int structure_error(struct json_reader *r, struct buf *err,
+			   const char *what)
+{
+	buf_addf(err, "%s:%u:%u: %s", r->path, r->line, r->col + 1, what);
+	r->state = S_DONE;
+	return -1;
+}
+
+/*
+ * The extent of the value at pos: *len bytes. *nul is set when a string
+ * holds \u0000 or a raw NUL. Returns 0, or READ_ERROR.
+ */
+static int scan_value(struct json_reader *r, size_t *len, bool *nul,
+		      struct buf *err)
+{
+	size_t k = 0;
+	int depth = 0, c;
+	bool in_str = false, esc = false;
+
+	*nul = false;
+	c = peek(r, 0, err);
+	if (c == READ_ERROR)
+		return READ_ERROR;
+	if (c != '{' && c != '[' && c != '"') {
+		/* A scalar: up to the next delimiter. */
+		while ((c = peek(r, k, err)) >= 0 && c != ',' && c != ']' &&
+		       c != '}' && c != ' ' && c != '\t' && c != '\r' &&
+		       c != '\n') {
+			if (!c)
+				*nul = true;
+			k++;
+		}
+		*len = k;
+		return c == READ_ERROR ? READ_ERROR : 0;
+	}
+	for (;;) {
+		c = peek(r, k, err);
+		if (c == READ_ERROR)
+			return READ_ERROR;
+		if (c == END_OF_INPUT)
+			break;
+		k++;
+		if (!c)
+			*nul = true;
+		if (in_str) {
+			if (esc) {
+				esc = false;
+				if (c == 'u' && peek(r, k, err) == '0' &&
+				    peek(r, k + 1, err) == '0' &&
+				    peek(r, k + 2, err) == '0' &&
+				    peek(r, k + 3, err) == '0')
+					*nul = true;
+			} else if (c == '\\') {
+				esc = true;
+			} else if (c == '"') {
+				in_str = false;
+				if (!depth)
+					break;
+			}
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (--depth <= 0)
+				break;
+		}
+	}
+	*len = k;
+	return 0;
+}
+
+/* The line of text around p for a caret, from within the record. */
+static void error_at(struct json_reader *r, struct json_record *rec,
+		     const char *p, const char *what)
+{
+	const char *s = rec->text, *ls = s, *le;
+	size_t i, n = (size_t)(p - s);
+	uint32_t line = rec->line, col = rec->column - 1;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\n') {
+			line++;
+			col = 0;
+			ls = s + i + 1;
+		} else if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			col++;
+		}
+	}
+	le = memchr(p, '\n', rec->len - n);
+	if (!le)
+		le = s + rec->len;
+	buf_reset(&r->msg);
+	buf_adds(&r->msg, what);
+	buf_reset(&r->ctx);
+	/*
+	 * The bytes before the record on its first line may be gone from the
+	 * buffer; spaces stand in for them so that the caret lines up.
+	 */
+	if (ls == s)
+		for (i = 1; i < rec->column; i++)
+			buf_addch(&r->ctx, ' ');
+	text_escape_invalid(&r->ctx, ls, (size_t)(le - ls));
+	rec->malformed = true;
+	rec->error = r->msg.s;
+	rec->error_line = line;
+	rec->error_column = col + 1;
+	rec->error_context = r->ctx.s;
+}
+
+static const char *kind_of(const cJSON *v)
+{
+	if (cJSON_IsArray(v))
+		return "an array";
+	if (cJSON_IsString(v))
+		return "a string";
+	if (cJSON_IsNumber(v))
+		return "a number";
+	if (cJSON_IsBool(v))
+		return "a boolean";
+	if (cJSON_IsNull(v))
+		return "null";
+	return "not an object";
+}
+
+/* Reads the value at pos as one record into rec. */
+static int read_record(struct json_reader *r, struct json_record *rec,
+		       size_t len, bool nul)
+{
+	const char *end = NULL;
+	size_t bad, i;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->line = r->line;
+	rec->column = r->col + 1;
+	rec->text = r->buf + r->pos;
+	rec->len = len;
+	cJSON_Delete(r->cur);
+	r->cur = NULL;
+	if (!utf8_valid(rec->text, len, &bad)) {
+		rec->bad_encoding = true;
+		rec->bad_offset = r->buf_off + r->pos + bad;
+		error_at(r, rec, rec->text + bad, "invalid UTF-8");
+		goto out;
+	}
+	if (nul) {
+		const char *z = memchr(rec->text, '\0', len);
+
+		error_at(r, rec, z ? z : rec->text, "NUL character in a string");
+		goto out;
+	}
+	r->cur = cJSON_ParseWithLengthOpts(rec->text, len, &end, 0);
+	if (!r->cur) {
+		const char *p = end ? end : cJSON_GetErrorPtr();
+
+		if (!p || p < rec->text || p > rec->text + len)
+			p = rec->text;
+		error_at(r, rec, p, "JSON syntax error");
+		goto out;
+	}
+	for (; end < rec->text + len; end++)
+		if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n') {
+			error_at(r, rec, end, "unexpected text after the record");
+			goto out;
+		}
+	if (!cJSON_IsObject(r->cur)) {
+		buf_reset(&r->key);
+		buf_addf(&r->key, "record is %s, not an object",
+			 kind_of(r->cur));
+		error_at(r, rec, rec->text, r->key.s);
+		goto out;
+	}
+	for (i = 0; ; i++) {
+		const cJSON *a = cJSON_GetArrayItem(r->cur, (int)i), *b;
+
+		if (!a)
+			break;
+		for (b = a->next; b; b = b->next)
+			if (!strcmp(a->string, b->string)) {
+				buf_reset(&r->key);
+				buf_adds(&r->key, "duplicate key '");
+				text_escape_invalid(&r->key, a->string,
+						    strlen(a->string));
+				buf_addch(&r->key, '\'');
+				error_at(r, rec, rec->text, r->key.s);
+				goto out;
+			}
+	}
+	rec->obj = r->cur;
+out:
+	advance(r, len);
+	return 1;
+}
+
+static int next_line_record(struct json_reader *r, struct json_record *rec,
+			    struct buf *err)
+{
+	for (;;) {
+		size_t k = 0, len;
+		bool nul = false, blank = true;
+		int c;
+
+		r->mark = r->pos;
+		while ((c = peek(r, k, err)) >= 0 && c != '\n') {
+			if (c != ' ' && c != '\t' && c != '\r')
+				blank = false;
+			if (!c)
+				nul = true;
+			k++;
+		}
+		if (c == READ_ERROR)
+			return -1;
+		if (!k && c == END_OF_INPUT) {
+			r->state = S_DONE;
+			return 0;
+		}
+		if (blank) {
+			advance(r, k + (c == '\n'));
+			continue;
+		}
+		/* The record is the line without its leading white space. */
+		while (r->buf[r->pos] == ' ' || r->buf[r->pos] == '\t') {
+			advance(r, 1);
+			k--;
+		}
+		len = k;
+		r->mark = r->pos;
+		read_record(r, rec, len, nul);
+		if (c == '\n')
+			advance(r, 1);
+		return 1;
+	}
+}
+
+int json_reader_next(struct json_reader *r, struct json_record *rec,
+		     struct buf *err)
+{
+	for (;;) {
+		size_t len;
+		bool nul;
+		int c;
+
+		if (r->state == S_DONE)
+			return 0;
+		if (r->lines)
+			return next_line_record(r, rec, err);
+		c = skip_space(r, err);
+		if (c == READ_ERROR)
+			return -1;
+		switch (r->state) {
+		case S_START:
+			if (c == END_OF_INPUT) {
+				r->state = S_DONE;
+				return 0;
+			}
+			advance(r, 1);
+			if (c == '[') {
+				r->state = S_ARRAY_FIRST;
+			} else if (c == '{') {
+				r->wrapped = true;
+				r->state = S_WRAPPER;
+			} else {
+				return structure_error(r, err,
+					"expected an array of records or {\"records\": [...]}");
+			}
+			break;
+		case S_WRAPPER:
+			if (c == '}') {
+				advance(r, 1);
+				r->state = S_TRAIL;
+				break;
+			}
+			if (c != '"')
+				return structure_error(r, err, "expected a key");
+			r->mark = r->pos;
+			if (scan_value(r, &len, &nul, err) < 0)
+				return -1;
+			buf_reset(&r->key);
+			buf_add(&r->key, r->buf + r->pos, len);
+			advance(r, len);
+			if (skip_space(r, err) != ':')
+				return structure_error(r, err, "expected ':'");
+			advance(r, 1);
+			c = skip_space(r, err);
+			if (!strcmp(r->key.s, "\"records\"")) {
+				if (c != '[')
+					return structure_error(r, err,
+						"\"records\" is not an array");
+				advance(r, 1);
+				r->state = S_ARRAY_FIRST;
+				break;
+			}
+			r->mark = r->pos;
+			if (scan_value(r, &len, &nul, err) < 0)
+				return -1;
+			advance(r, len);
+			r->state = S_WRAPPER_SEP;
+			break;
+		case S_WRAPPER_SEP:
+			if (c != ',' && c != '}')
+				return structure_error(r, err, "expected ',' or '}'");
+			advance(r, 1);
+			r->state = c == ',' ? S_WRAPPER : S_TRAIL;
+			break;
+		case S_ARRAY_FIRST:
+		case S_ARRAY_NEXT:
+			if (c == ']') {
+				advance(r, 1);
+				r->state = r->wrapped ? S_WRAPPER_SEP : S_TRAIL;
+				break;
+			}
+			if (r->state == S_ARRAY_NEXT) {
+				if (c != ',')
+					return structure_error(r, err,
+						"expected ',' or ']' after a record");
+				advance(r, 1);
+				c = skip_space(r, err);
+				if (c == ']' || c == END_OF_INPUT)
+					return structure_error(r, err,
+						"expected a record after ','");
+			}
+			if (c == END_OF_INPUT)
+				return structure_error(r, err,
+					"unexpected end of file in the array");
+			r->mark = r->pos;
+			if (scan_value(r, &len, &nul, err) < 0)
+				return -1;
+			r->state = S_ARRAY_NEXT;
+			return read_record(r, rec, len, nul);
+		case S_TRAIL:
+			if (c != END_OF_INPUT)
+				return structure_error(r, err,
+					"unexpected text after the records");
+			r->state = S_DONE;
+			return 0;
+		case S_DONE:
+			return 0;
+		}
+	}
+}
+
+static struct json_reader *open_common(struct json_reader *r, bool lines)
+{
+	r->lines = lines;
+	r->line = 1;
+	buf_init(&r->msg);
+	buf_init(&r->ctx);
+	buf_init(&r->key);
+	/* A byte order mark is tolerated; it is no part of a record. */
+	if (r->end - r->pos >= 3 && !memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3))
+		r->pos = r->mark = 3;
+	return r;
+}
+
+struct json_reader *json_reader_open(const char *path, bool lines,
+				     struct buf *err)
+{
+	struct json_reader *r = xcalloc(1, sizeof(*r));
+
+	r->path = xstrdup(path);
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	r->cap = BLOCK;
+	r->buf = xmalloc(r->cap);
+	r->owns_buf = true;
+	if (r->fd < 0) {
+		buf_addf(err, "%s: %s", path, strerror(errno));
+		json_reader_free(r);
+		return NULL;
+	}
+	while (r->end < 3 && !r->eof)
+		if (refill(r, err) < 0) {
+			json_reader_free(r);
+			return NULL;
+		}
+	return open_common(r, lines);
+}
+
+struct json_reader *json_reader_open_mem(const char *data, size_t len,
+					 bool lines, struct buf *err)
+{
+	struct json_reader *r = xcalloc(1, sizeof(*r));
+
+	(void)err;
+	r->path = xstrdup("(memory)");
+	r->fd = -1;
+	r->buf = (char *)data;
+	r->cap = r->end = len;
+	r->eof = true;
+	return open_common(r, lines);
+}
+
+void json_reader_free(struct json_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	if (r->owns_buf)
+		free(r->buf);
+	cJSON_Delete(r->cur);
+	buf_release(&r->msg);
+	buf_release(&r->ctx);
+	buf_release(&r->key);
+	free(r->path);
+	free(r);
+}
+
+/* Decimal text without an exponent: 20261120, 45000.5, 0.25. */
+static void add_number(struct buf *out, double v)
+{
+	struct buf tmp = BUF_INIT;
+	size_t n;
+
+	if (v > -9.0e15 && v < 9.0e15 && v == (double)(long long)v) {
+		buf_addf(out, "%lld", (long long)v);
+		return;
+	}
+	buf_add_double(&tmp, v);
+	if (!strchr(tmp.s, 'e')) {
+		buf_add(out, tmp.s, tmp.len);
+		buf_release(&tmp);
+		return;
+	}
+	buf_reset(&tmp);
+	buf_addf(&tmp, "%.17f", v);
+	n = tmp.len;
+	while (n > 1 && tmp.s[n - 1] == '0')
+		n--;
+	if (tmp.s[n - 1] == '.')
+		n--;
+	buf_add(out, tmp.s, n);
+	buf_release(&tmp);
+}
+
+int json_value_text(const cJSON *v, struct buf *out)
+{
+	if (cJSON_IsString(v)) {
+		buf_adds(out, v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		add_number(out, v->valuedouble);
+	} else if (cJSON_IsTrue(v)) {
+		buf_adds(out, "true");
+	} else if (cJSON_IsFalse(v)) {
+		buf_adds(out, "false");
+	} else if (!cJSON_IsNull(v)) {
+		return -1;
+	}
+	return 0;
+}

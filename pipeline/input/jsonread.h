@@ -1,0 +1,69 @@
+/*
+ * jsonread.h - reading JSON and JSON Lines exports record by record.
+ *
+ *   struct json_reader *r = json_reader_open(path, false, &err);
+ *   while ((rc = json_reader_next(r, &rec, &err)) > 0)
+ *           ... rec.obj (a cJSON object) ...
+ *   json_reader_free(r);
+ *
+ * A .json file holds an array of objects, or an object whose "records"
+ * key holds that array (other keys are skipped); a .jsonl file holds one
+ * value per non-blank line (SPEC §8 rule 6). The reader finds each
+ * record's extent itself and gives only that text to cJSON, so memory
+ * holds one record at a time however large the file is.
+ *
+ * A record that cannot be used is still returned, with its problem, so
+ * the caller can quarantine it: bad_encoding (invalid UTF-8, with the file
+ * offset), malformed (a syntax error with its line and column, a value
+ * that is not an object, a duplicate key, a NUL). A fault in the file's
+ * outer structure (no array, a missing comma between records) ends the
+ * file: json_reader_next() returns -1 with "line:column: message" in err.
+ *
+ * rec.obj and the record's text belong to the reader and are valid until
+ * the next call.
+ */
+#ifndef HUIFANG_JSONREAD_H
+#define HUIFANG_JSONREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "util/buf.h"
+
+struct json_record {
+	uint32_t line, column;  /* where the record starts, 1-based */
+	const cJSON *obj;       /* the object; NULL unless the record is good */
+	const char *text;       /* the record's bytes as written */
+	size_t len;
+	bool bad_encoding;
+	uint64_t bad_offset;    /* file offset of the first invalid byte */
+	bool malformed;
+	uint32_t error_line, error_column;
+	const char *error;      /* what is wrong (reader-owned text) */
+	const char *error_context; /* the line of the error, for a caret */
+};
+
+struct json_reader;
+
+/* lines: read JSON Lines. NULL with err set if the file cannot be read. */
+struct json_reader *json_reader_open(const char *path, bool lines,
+				     struct buf *err);
+/* The same over memory that outlives the reader. */
+struct json_reader *json_reader_open_mem(const char *data, size_t len,
+					 bool lines, struct buf *err);
+/* 1 a record, 0 the end, -1 a read or structure error (err). */
+int json_reader_next(struct json_reader *r, struct json_record *rec,
+		     struct buf *err);
+void json_reader_free(struct json_reader *r);
+
+/*
+ * Appends the text of a record's value (SPEC §8 rule 6): a string as is,
+ * null as "", a number as its shortest decimal text (5, not 5.0), true and
+ * false as words. Returns -1 (appending nothing) for an array or object.
+ */
+int json_value_text(const cJSON *v, struct buf *out);
+
+#endif

@@ -1,0 +1,277 @@
+/*
+ * config.c - built-in defaults and value matching (see config.h).
+ *
+ * config_init() is the single place where defaults live; the shipped
+ * config/huifang.json repeats them for the administrator to read and edit.
+ * Loading and validation of the JSON file are in config_load.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/config.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+const char *const column_name[COL_COUNT] = {
+	"工单编号", "服务中心", "楼栋房号", "业主姓名", "联系电话", "工单类型",
+	"工单子类", "内容",     "责任人",   "工单状态", "创建时间", "完成时间",
+	"更新时间", "处理人",   "回访时间", "回访方式", "满意度",   "回访结果",
+	"回访人",   "回访备注", "回访轮次", "整改完成时间", "二次回访时间",
+	"二次满意度",
+};
+
+void string_list_add(struct string_list *l, const char *s)
+{
+	ALLOC_GROW(l->items, l->nr + 1, l->alloc);
+	l->items[l->nr++] = xstrdup(s);
+}
+
+void string_list_clear(struct string_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		free(l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+bool string_list_has(const struct string_list *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (!strcmp(l->items[i], s))
+			return true;
+	return false;
+}
+
+static void add_all(struct string_list *l, const char *const *words)
+{
+	for (; *words; words++)
+		string_list_add(l, *words);
+}
+
+void config_add_satisfaction_alias(struct config *cfg, const char *text,
+				   int level)
+{
+	string_list_add(&cfg->satisfaction_alias_text, text);
+	cfg->satisfaction_alias_level =
+		xrealloc(cfg->satisfaction_alias_level,
+			 cfg->satisfaction_alias_text.nr);
+	cfg->satisfaction_alias_level[cfg->satisfaction_alias_text.nr - 1] =
+		(uint8_t)level;
+}
+
+static char *default_scope_subtype(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void default_levels(struct config *cfg)
+{
+	struct sampling_level *l;
+
+	cfg->nlevels = 3;
+	cfg->levels = xcalloc(3, sizeof(*cfg->levels));
+
+	l = &cfg->levels[0];
+	l->id = xstrdup("cs_supervisor");
+	l->label = xstrdup("客户服务主管");
+	l->stratum = STRATUM_BUTLER;
+	l->size = SIZE_RATE;
+	l->rate = 0.10;
+	l->minimum = 1;
+	/* Every risk signal of SPEC §4 forces a callback into this level. */
+	l->risk_signals = (1u << 6) - 1;
+
+	l = &cfg->levels[1];
+	l->id = xstrdup("engineering_manager");
+	l->label = xstrdup("工程经理");
+	l->stratum = STRATUM_CENTER;
+	l->size = SIZE_RATE;
+	l->rate = 0.05;
+	l->minimum = 2;
+	l->nscope = 3;
+	l->scope = xcalloc(3, sizeof(*l->scope));
+	l->scope[0].type = TYPE_REPAIR;
+	l->scope[0].subtype = default_scope_subtype(NULL);
+	l->scope[1].type = TYPE_COMPLAINT;
+	l->scope[1].subtype = default_scope_subtype("房屋管理类");
+	l->scope[2].type = TYPE_COMPLAINT;
+	l->scope[2].subtype = default_scope_subtype("设备管理类");
+
+	l = &cfg->levels[2];
+	l->id = xstrdup("quality_dept");
+	l->label = xstrdup("品质管理部");
+	l->stratum = STRATUM_CENTER;
+	l->size = SIZE_RATE;
+	l->rate = 0.03;
+	l->minimum = 1;
+	l->nmust_include = 1;
+	l->must_include = xcalloc(1, sizeof(*l->must_include));
+	l->must_include[0].type = TYPE_COMPLAINT;
+	l->must_include[0].subtype = xstrdup("政府相关部门移送类");
+}
+
+void config_init(struct config *cfg)
+{
+	static const char *const attempts[] = { "未接通", "无人接听", "拒访",
+						"空号",   "关机",     "停机",
+						NULL };
+	static const char *const cancelled[] = { "已取消", "作废", "取消",
+						 NULL };
+	static const char *const repair[] = { "报修", "报事", "维修", NULL };
+	static const char *const complaint[] = { "客诉", NULL };
+	static const char *const special[] = { "有偿服务", "有偿特约服务",
+					       "特约", NULL };
+	static const char *const repair_sub[] = { "整改类", "公区维修", "沟通",
+						  "户内维修", "咨询", NULL };
+	static const char *const complaint_sub[] = {
+		"共性问题",   "房屋管理类", "设备管理类", "秩序管理类",
+		"环境管理类", "综合服务类", "相邻关系",   "开发相关类",
+		"其它类",     "政府相关部门移送类", NULL
+	};
+	static const char *const special_sub[] = { "居家维修", "家政服务",
+						   "花卉养护", "房屋委托租售",
+						   NULL };
+	int t;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->company = xstrdup("物业服务有限公司");
+	cfg->document_code = xstrdup("WSWY-GZ-XM-KF-13");
+	cfg->document_version = xstrdup("A/0");
+	cfg->effective_date = xstrdup("2026-01-01");
+	cfg->target[TYPE_REPAIR] = 0.90;
+	cfg->target[TYPE_COMPLAINT] = 1.00;
+	cfg->target[TYPE_SPECIAL] = 1.00;
+	for (t = 0; t < TYPE_COUNT; t++)
+		cfg->sla_seconds[t] = 48 * 3600;
+	add_all(&cfg->attempt_words, attempts);
+	add_all(&cfg->cancelled_statuses, cancelled);
+	add_all(&cfg->type_aliases[TYPE_REPAIR], repair);
+	add_all(&cfg->type_aliases[TYPE_COMPLAINT], complaint);
+	add_all(&cfg->type_aliases[TYPE_SPECIAL], special);
+	add_all(&cfg->subtypes[TYPE_REPAIR], repair_sub);
+	add_all(&cfg->subtypes[TYPE_COMPLAINT], complaint_sub);
+	add_all(&cfg->subtypes[TYPE_SPECIAL], special_sub);
+	config_add_satisfaction_alias(cfg, "很满意", SAT_VERY_SATISFIED);
+	config_add_satisfaction_alias(cfg, "较满意", SAT_SATISFIED);
+	config_add_satisfaction_alias(cfg, "比较满意", SAT_SATISFIED);
+	config_add_satisfaction_alias(cfg, "基本满意", SAT_SATISFIED);
+	cfg->max_field_bytes = 65536;
+	cfg->ingest_threads = 0;
+	cfg->seed = xstrdup("huifang");
+	default_levels(cfg);
+	cfg->mask_names = true;
+	cfg->mask_phones = true;
+	cfg->mask_free_text = true;
+	cfg->font_path = xstrdup("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
+	cfg->font_index = 0;
+	cfg->templates_dir = NULL; /* found at run time: ./templates, DATADIR */
+	cfg->retention_weeks = 26;
+	cfg->umask = 027;
+	cfg->max_errors_per_file = 20;
+}
+
+void sampling_level_release(struct sampling_level *l)
+{
+	size_t j;
+
+	free(l->id);
+	free(l->label);
+	for (j = 0; j < l->nscope; j++)
+		free(l->scope[j].subtype);
+	free(l->scope);
+	for (j = 0; j < l->nmust_include; j++)
+		free(l->must_include[j].subtype);
+	free(l->must_include);
+}
+
+static void levels_release(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nlevels; i++)
+		sampling_level_release(&cfg->levels[i]);
+	free(cfg->levels);
+	cfg->levels = NULL;
+	cfg->nlevels = 0;
+}
+
+void config_release(struct config *cfg)
+{
+	int i;
+
+	free(cfg->path);
+	free(cfg->company);
+	free(cfg->document_code);
+	free(cfg->document_version);
+	free(cfg->effective_date);
+	string_list_clear(&cfg->attempt_words);
+	string_list_clear(&cfg->cancelled_statuses);
+	for (i = 0; i < COL_COUNT; i++)
+		string_list_clear(&cfg->column_aliases[i]);
+	for (i = 0; i < TYPE_COUNT; i++) {
+		string_list_clear(&cfg->type_aliases[i]);
+		string_list_clear(&cfg->subtypes[i]);
+	}
+	string_list_clear(&cfg->satisfaction_alias_text);
+	free(cfg->satisfaction_alias_level);
+	free(cfg->encoding);
+	free(cfg->seed);
+	levels_release(cfg);
+	free(cfg->font_path);
+	free(cfg->templates_dir);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+int config_match_type(const struct config *cfg, const char *text)
+{
+	int t;
+
+	for (t = 0; t < TYPE_COUNT; t++)
+		if (!strcmp(text, ticket_type_name[t]) ||
+		    string_list_has(&cfg->type_aliases[t], text))
+			return t;
+	return TYPE_UNKNOWN;
+}
+
+int config_match_satisfaction(const struct config *cfg, const char *text)
+{
+	static const char *const stars[] = { "1", "2", "3", "4", "5" };
+	static const char *const wide_stars[] = {
+		"\xef\xbc\x91", "\xef\xbc\x92", "\xef\xbc\x93", "\xef\xbc\x94",
+		"\xef\xbc\x95"
+	};
+	size_t i;
+	int s;
+
+	for (s = SAT_VERY_DISSATISFIED; s <= SAT_VERY_SATISFIED; s++)
+		if (!strcmp(text, satisfaction_name[s]) ||
+		    !strcmp(text, stars[s - 1]) ||
+		    !strcmp(text, wide_stars[s - 1]))
+			return s;
+	for (i = 0; i < cfg->satisfaction_alias_text.nr; i++)
+		if (!strcmp(text, cfg->satisfaction_alias_text.items[i]))
+			return cfg->satisfaction_alias_level[i];
+	return SAT_NONE;
+}
+
+bool config_is_attempt(const struct config *cfg, const char *text)
+{
+	return string_list_has(&cfg->attempt_words, text);
+}
+
+bool config_is_cancelled(const struct config *cfg, const char *status)
+{
+	return string_list_has(&cfg->cancelled_statuses, status);
+}
+
+bool config_known_subtype(const struct config *cfg, int type,
+			  const char *subtype)
+{
+	if (type < 0 || type >= TYPE_COUNT)
+		return false;
+	return string_list_has(&cfg->subtypes[type], subtype);
+}

@@ -1,0 +1,164 @@
+/*
+ * config.h - the settings of a run, from config/huifang.json.
+ *
+ * config_init() fills in the built-in defaults (the same values the shipped
+ * config/huifang.json spells out), so a program that loads no file still
+ * behaves as SPEC says. config_load() reads a JSON file over those
+ * defaults and validates it: an unknown key or a bad value is an error that
+ * names the file, the key path and the value, e.g.
+ *
+ *   config/huifang.json: sampling.levels[1].rate: must be between 0 and 1, got 1.5
+ *
+ * reported through the diag; config_load() then returns -1 and the command
+ * exits 78 (EX_CONFIG). config_release() frees everything the config owns.
+ *
+ * Each diag entry's message is that whole line (its file field is NULL, so
+ * diag_print() shows "huifang: error: config/huifang.json: ..."); every
+ * error in the file is reported, not only the first. After a failed load
+ * cfg holds a mix of defaults and settings read; release it. The layout of
+ * the file is in docs/config.md.
+ */
+#ifndef HUIFANG_CONFIG_H
+#define HUIFANG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/diag.h"
+#include "model/ticket.h"
+
+/* The canonical input columns of SPEC §2 (and the inline second callback). */
+enum column {
+	COL_TICKET_ID,        /* 工单编号 */
+	COL_CENTER,           /* 服务中心 */
+	COL_UNIT,             /* 楼栋房号 */
+	COL_OWNER,            /* 业主姓名 */
+	COL_PHONE,            /* 联系电话 */
+	COL_TYPE,             /* 工单类型 */
+	COL_SUBTYPE,          /* 工单子类 */
+	COL_CONTENT,          /* 内容 */
+	COL_BUTLER,           /* 责任人 */
+	COL_STATUS,           /* 工单状态 */
+	COL_CREATED,          /* 创建时间 */
+	COL_COMPLETED,        /* 完成时间 */
+	COL_UPDATED,          /* 更新时间 */
+	COL_HANDLER,          /* 处理人 */
+	COL_CB_TIME,          /* 回访时间 */
+	COL_CB_CHANNEL,       /* 回访方式 */
+	COL_CB_SATISFACTION,  /* 满意度 */
+	COL_CB_RESULT,        /* 回访结果 */
+	COL_CB_RECORDER,      /* 回访人 */
+	COL_CB_REMARK,        /* 回访备注 */
+	COL_CB_ROUND,         /* 回访轮次 */
+	COL_RECTIFIED,        /* 整改完成时间 */
+	COL_CB2_TIME,         /* 二次回访时间 */
+	COL_CB2_SATISFACTION, /* 二次满意度 */
+	COL_COUNT
+};
+
+extern const char *const column_name[COL_COUNT];
+
+struct string_list {
+	char **items;
+	size_t nr, alloc;
+};
+
+enum stratum {
+	STRATUM_BUTLER,
+	STRATUM_CENTER,
+	STRATUM_ALL
+};
+
+enum sample_size_method {
+	SIZE_RATE,        /* n = min(N, max(minimum, ceil(rate * N))) */
+	SIZE_GB2828_II    /* ISO 2859-1 / GB/T 2828.1 general level II */
+};
+
+/* A (type, sub-type) pair; subtype NULL means every sub-type of type. */
+struct scope_rule {
+	int type;         /* enum ticket_type */
+	char *subtype;
+};
+
+/* Bits of enum anomaly_kind (metrics.h) used as must-include signals. */
+struct sampling_level {
+	char *id;                    /* cs_supervisor, engineering_manager, ... */
+	char *label;                 /* 客户服务主管 */
+	struct scope_rule *scope;    /* empty: every type */
+	size_t nscope;
+	enum stratum stratum;
+	enum sample_size_method size;
+	double rate;                 /* [0, 1] */
+	unsigned minimum;
+	unsigned risk_signals;       /* must-include: 1u << anomaly kind */
+	struct scope_rule *must_include; /* must-include by sub-type */
+	size_t nmust_include;
+};
+
+struct config {
+	char *path;                  /* the file loaded, or NULL */
+
+	/* The document header of every report. */
+	char *company;
+	char *document_code;         /* WSWY-GZ-XM-KF-13 */
+	char *document_version;      /* A/0 */
+	char *effective_date;        /* YYYY-MM-DD */
+
+	double target[TYPE_COUNT];   /* coverage targets */
+	int64_t sla_seconds[TYPE_COUNT];
+
+	struct string_list attempt_words;      /* 未接通 ... */
+	struct string_list cancelled_statuses; /* 已取消, 作废, 取消 */
+	struct string_list column_aliases[COL_COUNT];
+	struct string_list type_aliases[TYPE_COUNT];
+	struct string_list subtypes[TYPE_COUNT]; /* the known sub-types */
+	/* satisfaction aliases: text -> enum satisfaction (1-5) */
+	struct string_list satisfaction_alias_text;
+	uint8_t *satisfaction_alias_level;
+
+	size_t max_field_bytes;      /* 65536 */
+	char *encoding;              /* NULL: detect per file */
+	unsigned ingest_threads;     /* files read at once; 0: one per CPU */
+
+	char *seed;                  /* sampling seed, printed in reports */
+	struct sampling_level *levels;
+	size_t nlevels;
+
+	bool mask_names;
+	bool mask_phones;
+	bool mask_free_text;         /* phone / ID numbers inside free text */
+
+	char *font_path;
+	int font_index;
+	char *templates_dir;
+
+	unsigned retention_weeks;    /* 0: keep everything */
+	unsigned umask;              /* for output files, e.g. 0027 */
+	unsigned max_errors_per_file; /* huifang check */
+};
+
+void config_init(struct config *cfg);
+int config_load(struct config *cfg, const char *path, struct diag *d);
+void config_release(struct config *cfg);
+/* Frees what one sampling level owns (not the level itself). */
+void sampling_level_release(struct sampling_level *l);
+
+/* The type whose canonical name or alias equals text exactly; -1 if none. */
+int config_match_type(const struct config *cfg, const char *text);
+/* enum satisfaction of a label, alias or star text; SAT_NONE if none. */
+int config_match_satisfaction(const struct config *cfg, const char *text);
+bool config_is_attempt(const struct config *cfg, const char *text);
+bool config_is_cancelled(const struct config *cfg, const char *status);
+bool config_known_subtype(const struct config *cfg, int type,
+			  const char *subtype);
+
+void config_add_satisfaction_alias(struct config *cfg, const char *text,
+				   int level);
+
+/* Small helpers for the lists above; items are owned by the list. */
+void string_list_add(struct string_list *l, const char *s);
+void string_list_clear(struct string_list *l);
+bool string_list_has(const struct string_list *l, const char *s);
+
+#endif

@@ -1,0 +1,1208 @@
+/*
+ * config_load.c - reading config/huifang.json over the defaults (config.h).
+ *
+ * The file is read whole, checked to be valid UTF-8 (cJSON would accept
+ * anything), parsed with cJSON, checked for duplicate keys in every object
+ * (cJSON keeps both and silently uses the first), and then walked against
+ * the layout of docs/config.md. Every problem is reported, not only the
+ * first, each as one diag error whose message is the whole line
+ *
+ *   config/huifang.json: sampling.levels[1].rate: must be between 0 and 1, got 1.5
+ *
+ * (the path as given, the key path, what is wrong, the value). Keys absent
+ * from the file keep their defaults; a list or map that is present replaces
+ * the default list or map as a whole. Sections are applied in a fixed order
+ * (types before sampling) so that the checks that refer to other settings
+ * do not depend on the order of keys in the file.
+ *
+ * Invariant: cfg stays a consistent, releasable config at every step, even
+ * when loading fails half-way; the caller releases it either way.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cJSON.h>
+
+#include "util/buf.h"
+#include "util/chtime.h"
+#include "model/config.h"
+#include "stages/metrics.h"
+#include "util/textio.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+/* The largest configuration file we are willing to read. */
+#define CONFIG_MAX_BYTES ((size_t)4 << 20)
+
+/* enum anomaly_kind in order; metrics.c owns the public table, but the
+ * config must not depend on the metrics stage being linked. */
+static const char *const risk_signal_name[] = {
+	"callback_before_completion", "callback_without_completion",
+	"callback_too_fast",          "burst",
+	"self_callback",              "no_butler",
+};
+_Static_assert(sizeof(risk_signal_name) / sizeof(risk_signal_name[0]) ==
+		       ANOM_COUNT,
+	       "risk_signal_name must list every enum anomaly_kind");
+
+struct loader {
+	const char *file;      /* the path as given, for messages */
+	struct diag *d;
+	struct buf path;       /* the key path of the value being checked */
+	unsigned errors;
+};
+
+static size_t push_key(struct loader *L, const char *key)
+{
+	size_t saved = L->path.len;
+
+	if (saved)
+		buf_addch(&L->path, '.');
+	buf_adds(&L->path, key);
+	return saved;
+}
+
+static size_t push_index(struct loader *L, size_t i)
+{
+	size_t saved = L->path.len;
+
+	buf_addf(&L->path, "[%zu]", i);
+	return saved;
+}
+
+static void pop(struct loader *L, size_t saved)
+{
+	buf_setlen(&L->path, saved);
+}
+
+/* Describes a JSON value for "got ...": numbers bare, strings quoted. */
+static void describe(struct buf *b, const cJSON *v)
+{
+	if (!v)
+		buf_adds(b, "nothing");
+	else if (cJSON_IsNumber(v))
+		buf_add_double(b, v->valuedouble);
+	else if (cJSON_IsString(v))
+		buf_addf(b, "'%s'", v->valuestring);
+	else if (cJSON_IsTrue(v))
+		buf_adds(b, "true");
+	else if (cJSON_IsFalse(v))
+		buf_adds(b, "false");
+	else if (cJSON_IsNull(v))
+		buf_adds(b, "null");
+	else if (cJSON_IsArray(v))
+		buf_adds(b, "an array");
+	else
+		buf_adds(b, "an object");
+}
+
+static void verr(struct loader *L, const cJSON *got, const char *fmt,
+		 va_list ap)
+{
+	struct buf msg = BUF_INIT;
+
+	buf_addf(&msg, "%s: ", L->file);
+	if (L->path.len)
+		buf_addf(&msg, "%s: ", L->path.s);
+	buf_vaddf(&msg, fmt, ap);
+	if (got) {
+		buf_adds(&msg, ", got ");
+		describe(&msg, got);
+	}
+	diag_report(L->d, DIAG_ERROR, NULL, 0, 0, "%s", msg.s);
+	buf_release(&msg);
+	L->errors++;
+}
+
+/* Reports a problem with the value at the current key path. */
+__attribute__((format(printf, 2, 3)))
+static void fail(struct loader *L, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verr(L, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* As fail(), followed by ", got <value>". */
+__attribute__((format(printf, 3, 4)))
+static void fail_got(struct loader *L, const cJSON *got, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verr(L, got, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the raw file ---------------------------------------------------- */
+
+static int read_file(const char *path, struct buf *out, struct buf *why)
+{
+	FILE *fp = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int ret = -1;
+
+	if (!fp) {
+		buf_addf(why, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (out->len + n > CONFIG_MAX_BYTES) {
+			buf_addf(why, "larger than %zu bytes: not a "
+				 "configuration file", CONFIG_MAX_BYTES);
+			goto out;
+		}
+		buf_add(out, chunk, n);
+	}
+	if (ferror(fp)) {
+		buf_addf(why, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	fclose(fp);
+	return ret;
+}
+
+/* 1-based line and byte column of offset off in text. */
+static void line_col(const char *text, size_t off, unsigned long *line,
+		     unsigned long *col, size_t *line_start)
+{
+	size_t i;
+
+	*line = 1;
+	*line_start = 0;
+	for (i = 0; i < off; i++)
+		if (text[i] == '\n') {
+			(*line)++;
+			*line_start = i + 1;
+		}
+	*col = (unsigned long)(off - *line_start) + 1;
+}
+
+/* Reports an error at a byte offset, with the line for a caret. */
+static void fail_at(struct loader *L, const char *text, size_t len,
+		    size_t off, const char *what)
+{
+	unsigned long line, col;
+	size_t start, end;
+	char *context;
+
+	line_col(text, off, &line, &col, &start);
+	for (end = start; end < len && text[end] != '\n' && text[end] != '\r';
+	     end++)
+		;
+	context = xstrndup(text + start, end - start);
+	diag_report_context(L->d, DIAG_ERROR, NULL, 0, col, context,
+			    "%s:%lu:%lu: %s", L->file, line, col, what);
+	free(context);
+	L->errors++;
+}
+
+/* textio's strict rules: no overlongs, no surrogates, nothing past U+10FFFF. */
+static int check_utf8(struct loader *L, const char *text, size_t len)
+{
+	struct buf what = BUF_INIT;
+	size_t bad;
+
+	if (utf8_valid(text, len, &bad))
+		return 0;
+	buf_addf(&what, "invalid UTF-8 (byte 0x%02x)", (unsigned char)text[bad]);
+	fail_at(L, text, len, bad, what.s);
+	buf_release(&what);
+	return -1;
+}
+
+/* Reports every duplicate key in every object of the tree. */
+static void check_duplicates(struct loader *L, const cJSON *v)
+{
+	const cJSON *c, *e;
+	size_t i = 0;
+
+	for (c = v->child; c; c = c->next, i++) {
+		size_t saved = cJSON_IsObject(v) ? push_key(L, c->string)
+						 : push_index(L, i);
+
+		if (cJSON_IsObject(v))
+			for (e = v->child; e != c; e = e->next)
+				if (!strcmp(e->string, c->string)) {
+					fail(L, "duplicate key");
+					break;
+				}
+		check_duplicates(L, c);
+		pop(L, saved);
+	}
+}
+
+/* ---- typed values ---------------------------------------------------- */
+
+/* Reports every key of obj that is not in allowed (a NULL-ended list).
+ * Returns false (after reporting) when obj is not an object. */
+static bool check_object(struct loader *L, const cJSON *obj,
+			 const char *const *allowed)
+{
+	const cJSON *c;
+
+	if (!cJSON_IsObject(obj)) {
+		fail_got(L, obj, "must be an object");
+		return false;
+	}
+	for (c = obj->child; c; c = c->next) {
+		const char *const *a;
+
+		for (a = allowed; *a; a++)
+			if (!strcmp(*a, c->string))
+				break;
+		if (!*a) {
+			size_t saved = push_key(L, c->string);
+
+			fail(L, "unknown key");
+			pop(L, saved);
+		}
+	}
+	return true;
+}
+
+static const cJSON *member(const cJSON *obj, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+/* A non-empty string (or null when null_ok: *dst becomes NULL). */
+static bool get_string(struct loader *L, const cJSON *v, char **dst,
+		       bool null_ok)
+{
+	if (null_ok && cJSON_IsNull(v)) {
+		free(*dst);
+		*dst = NULL;
+		return true;
+	}
+	if (!cJSON_IsString(v)) {
+		fail_got(L, v, null_ok ? "must be a string or null"
+				       : "must be a string");
+		return false;
+	}
+	if (!*v->valuestring) {
+		fail(L, "must not be empty");
+		return false;
+	}
+	free(*dst);
+	*dst = xstrdup(v->valuestring);
+	return true;
+}
+
+static bool get_bool(struct loader *L, const cJSON *v, bool *dst)
+{
+	if (!cJSON_IsBool(v)) {
+		fail_got(L, v, "must be true or false");
+		return false;
+	}
+	*dst = cJSON_IsTrue(v);
+	return true;
+}
+
+static bool get_number(struct loader *L, const cJSON *v, double lo, double hi,
+		       double *dst)
+{
+	if (!cJSON_IsNumber(v)) {
+		fail_got(L, v, "must be a number");
+		return false;
+	}
+	if (!(v->valuedouble >= lo && v->valuedouble <= hi)) {
+		struct buf range = BUF_INIT;
+
+		buf_add_double(&range, lo);
+		buf_adds(&range, " and ");
+		buf_add_double(&range, hi);
+		fail_got(L, v, "must be between %s", range.s);
+		buf_release(&range);
+		return false;
+	}
+	*dst = v->valuedouble;
+	return true;
+}
+
+static bool get_whole(struct loader *L, const cJSON *v, long lo, long hi,
+		      long *dst)
+{
+	if (!cJSON_IsNumber(v)) {
+		fail_got(L, v, "must be a whole number");
+		return false;
+	}
+	if (!(v->valuedouble >= (double)lo && v->valuedouble <= (double)hi) ||
+	    v->valuedouble != floor(v->valuedouble)) {
+		fail_got(L, v, "must be a whole number between %ld and %ld",
+			 lo, hi);
+		return false;
+	}
+	*dst = (long)v->valuedouble;
+	return true;
+}
+
+/* An array of non-empty strings, no repeats, replacing *dst. */
+static bool get_string_list(struct loader *L, const cJSON *v,
+			    struct string_list *dst)
+{
+	struct string_list l = { NULL, 0, 0 };
+	const cJSON *c;
+	size_t i = 0;
+	bool ok = true;
+
+	if (!cJSON_IsArray(v)) {
+		fail_got(L, v, "must be an array of strings");
+		return false;
+	}
+	for (c = v->child; c; c = c->next, i++) {
+		size_t saved = push_index(L, i);
+
+		if (!cJSON_IsString(c)) {
+			fail_got(L, c, "must be a string");
+			ok = false;
+		} else if (!*c->valuestring) {
+			fail(L, "must not be empty");
+			ok = false;
+		} else if (string_list_has(&l, c->valuestring)) {
+			fail_got(L, c, "repeats an earlier entry");
+			ok = false;
+		} else {
+			string_list_add(&l, c->valuestring);
+		}
+		pop(L, saved);
+	}
+	if (!ok) {
+		string_list_clear(&l);
+		return false;
+	}
+	string_list_clear(dst);
+	*dst = l;
+	return true;
+}
+
+static int type_of_name(const char *s)
+{
+	int t;
+
+	for (t = 0; t < TYPE_COUNT; t++)
+		if (!strcmp(s, ticket_type_name[t]))
+			return t;
+	return TYPE_UNKNOWN;
+}
+
+#define TYPE_CHOICES "报事报修, 投诉 or 特约服务"
+
+/* The type named by a key of a map keyed by type (targets, types, ...). */
+static int type_key(struct loader *L, const cJSON *c)
+{
+	int t = type_of_name(c->string);
+
+	if (t == TYPE_UNKNOWN)
+		fail(L, "not a ticket type (want " TYPE_CHOICES ")");
+	return t;
+}
+
+/* ---- the sections, in the order they are applied ---------------------- */
+
+static bool valid_date(const char *s)
+{
+	int y, m, d, i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return false;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+static void load_company(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "name", "document_code", "version",
+					    "effective_date", NULL };
+	const cJSON *c;
+	size_t saved;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "name"))) {
+		saved = push_key(L, "name");
+		get_string(L, c, &cfg->company, false);
+		pop(L, saved);
+	}
+	if ((c = member(v, "document_code"))) {
+		saved = push_key(L, "document_code");
+		get_string(L, c, &cfg->document_code, false);
+		pop(L, saved);
+	}
+	if ((c = member(v, "version"))) {
+		saved = push_key(L, "version");
+		get_string(L, c, &cfg->document_version, false);
+		pop(L, saved);
+	}
+	if ((c = member(v, "effective_date"))) {
+		saved = push_key(L, "effective_date");
+		if (cJSON_IsString(c) && !valid_date(c->valuestring))
+			fail_got(L, c, "must be a date YYYY-MM-DD");
+		else
+			get_string(L, c, &cfg->effective_date, false);
+		pop(L, saved);
+	}
+}
+
+static void load_targets(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	const cJSON *c;
+
+	if (!cJSON_IsObject(v)) {
+		fail_got(L, v, "must be an object");
+		return;
+	}
+	for (c = v->child; c; c = c->next) {
+		size_t saved = push_key(L, c->string);
+		int t = type_key(L, c);
+		double x;
+
+		if (t != TYPE_UNKNOWN && get_number(L, c, 0, 1, &x))
+			cfg->target[t] = x;
+		pop(L, saved);
+	}
+}
+
+static bool get_sla(struct loader *L, const cJSON *v, int64_t *seconds)
+{
+	if (!cJSON_IsNumber(v)) {
+		fail_got(L, v, "must be a number of hours");
+		return false;
+	}
+	if (!(v->valuedouble > 0 && v->valuedouble <= 8760)) {
+		fail_got(L, v, "must be more than 0 and at most 8760 hours");
+		return false;
+	}
+	*seconds = (int64_t)llround(v->valuedouble * 3600);
+	return true;
+}
+
+static void load_sla(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "default", "by_type", NULL };
+	const cJSON *c, *e;
+	size_t saved;
+	int64_t s;
+	int t;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "default"))) {
+		saved = push_key(L, "default");
+		if (get_sla(L, c, &s))
+			for (t = 0; t < TYPE_COUNT; t++)
+				cfg->sla_seconds[t] = s;
+		pop(L, saved);
+	}
+	if ((c = member(v, "by_type"))) {
+		saved = push_key(L, "by_type");
+		if (!cJSON_IsObject(c))
+			fail_got(L, c, "must be an object");
+		else
+			for (e = c->child; e; e = e->next) {
+				size_t s2 = push_key(L, e->string);
+
+				t = type_key(L, e);
+				if (t != TYPE_UNKNOWN && get_sla(L, e, &s))
+					cfg->sla_seconds[t] = s;
+				pop(L, s2);
+			}
+		pop(L, saved);
+	}
+}
+
+/*
+ * A header name must lead to one column only: an alias may not be another
+ * column's name or alias. Headers compare case-insensitively (SPEC §8.4),
+ * so aliases do too; a clash is reported once, on the later column.
+ */
+static void check_column_aliases(struct loader *L, const struct config *cfg)
+{
+	int c, u;
+	size_t i, j;
+
+	for (c = 0; c < COL_COUNT; c++)
+		for (i = 0; i < cfg->column_aliases[c].nr; i++) {
+			const char *a = cfg->column_aliases[c].items[i];
+			int clash = -1;
+
+			for (u = 0; u < COL_COUNT && clash < 0; u++) {
+				if (u != c && !strcasecmp(a, column_name[u]))
+					clash = u;
+				for (j = 0; u < c && clash < 0 &&
+					    j < cfg->column_aliases[u].nr; j++)
+					if (!strcasecmp(a,
+						cfg->column_aliases[u].items[j]))
+						clash = u;
+			}
+			if (clash >= 0) {
+				size_t saved = push_key(L, column_name[c]);
+
+				fail(L, "'%s' already names %s", a,
+				     column_name[clash]);
+				pop(L, saved);
+			}
+		}
+}
+
+static void load_column_aliases(struct loader *L, const cJSON *v,
+				struct config *cfg)
+{
+	const cJSON *c;
+	int col;
+
+	if (!cJSON_IsObject(v)) {
+		fail_got(L, v, "must be an object");
+		return;
+	}
+	for (c = v->child; c; c = c->next) {
+		size_t saved = push_key(L, c->string);
+
+		for (col = 0; col < COL_COUNT; col++)
+			if (!strcmp(c->string, column_name[col]))
+				break;
+		if (col == COL_COUNT)
+			fail(L, "not a canonical column name (see "
+			     "docs/config.md)");
+		else
+			get_string_list(L, c, &cfg->column_aliases[col]);
+		pop(L, saved);
+	}
+	check_column_aliases(L, cfg);
+}
+
+static void load_types(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "aliases", "subtypes", NULL };
+	const cJSON *c, *e;
+	size_t saved, s2;
+	int t, u;
+	size_t i;
+
+	if (!cJSON_IsObject(v)) {
+		fail_got(L, v, "must be an object");
+		return;
+	}
+	for (c = v->child; c; c = c->next) {
+		saved = push_key(L, c->string);
+		t = type_key(L, c);
+		if (t != TYPE_UNKNOWN && check_object(L, c, keys)) {
+			if ((e = member(c, "aliases"))) {
+				s2 = push_key(L, "aliases");
+				get_string_list(L, e, &cfg->type_aliases[t]);
+				pop(L, s2);
+			}
+			if ((e = member(c, "subtypes"))) {
+				s2 = push_key(L, "subtypes");
+				get_string_list(L, e, &cfg->subtypes[t]);
+				pop(L, s2);
+			}
+		}
+		pop(L, saved);
+	}
+	/*
+	 * An alias must name one type only, or matching would be ambiguous;
+	 * a clash between two alias lists is reported once, on the later type.
+	 */
+	for (t = 0; t < TYPE_COUNT; t++)
+		for (i = 0; i < cfg->type_aliases[t].nr; i++) {
+			const char *a = cfg->type_aliases[t].items[i];
+
+			for (u = 0; u < TYPE_COUNT; u++)
+				if ((u < t && string_list_has(
+						       &cfg->type_aliases[u], a)) ||
+				    !strcmp(a, ticket_type_name[u])) {
+					saved = push_key(L, ticket_type_name[t]);
+					push_key(L, "aliases");
+					fail(L, "'%s' already names %s", a,
+					     ticket_type_name[u]);
+					pop(L, saved);
+					break;
+				}
+		}
+}
+
+static void load_satisfaction_aliases(struct loader *L, const cJSON *v,
+				      struct config *cfg)
+{
+	const cJSON *c;
+	int s, ok = 1;
+
+	if (!cJSON_IsObject(v)) {
+		fail_got(L, v, "must be an object");
+		return;
+	}
+	for (c = v->child; c; c = c->next) {
+		size_t saved = push_key(L, c->string);
+
+		if (!*c->string) {
+			fail(L, "an alias must not be empty");
+			ok = 0;
+		}
+		for (s = SAT_VERY_DISSATISFIED; s <= SAT_VERY_SATISFIED; s++)
+			if (cJSON_IsString(c) &&
+			    !strcmp(c->valuestring, satisfaction_name[s]))
+				break;
+		if (s > SAT_VERY_SATISFIED) {
+			fail_got(L, c, "must be 非常满意, 满意, 一般, 不满意 or "
+				 "非常不满意");
+			ok = 0;
+		}
+		pop(L, saved);
+	}
+	if (!ok)
+		return;
+	string_list_clear(&cfg->satisfaction_alias_text);
+	free(cfg->satisfaction_alias_level);
+	cfg->satisfaction_alias_level = NULL;
+	for (c = v->child; c; c = c->next)
+		config_add_satisfaction_alias(
+			cfg, c->string,
+			config_match_satisfaction(cfg, c->valuestring));
+}
+
+static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "max_field_bytes", "encoding",
+					    "threads", NULL };
+	const cJSON *c;
+	size_t saved;
+	long n;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "max_field_bytes"))) {
+		saved = push_key(L, "max_field_bytes");
+		if (get_whole(L, c, 1024, 64L << 20, &n))
+			cfg->max_field_bytes = (size_t)n;
+		pop(L, saved);
+	}
+	if ((c = member(v, "threads"))) {
+		saved = push_key(L, "threads");
+		if (get_whole(L, c, 0, 64, &n))
+			cfg->ingest_threads = (unsigned)n;
+		pop(L, saved);
+	}
+	if ((c = member(v, "encoding"))) {
+		saved = push_key(L, "encoding");
+		if (cJSON_IsNull(c)) {
+			free(cfg->encoding);
+			cfg->encoding = NULL;
+		} else if (cJSON_IsString(c) &&
+			   (!strcasecmp(c->valuestring, "UTF-8") ||
+			    !strcasecmp(c->valuestring, "UTF8"))) {
+			free(cfg->encoding);
+			cfg->encoding = xstrdup("UTF-8");
+		} else if (cJSON_IsString(c) &&
+			   (!strcasecmp(c->valuestring, "GB18030") ||
+			    !strcasecmp(c->valuestring, "GBK") ||
+			    !strcasecmp(c->valuestring, "GB2312"))) {
+			/* GB18030 is a superset of GBK and GB2312. */
+			free(cfg->encoding);
+			cfg->encoding = xstrdup("GB18030");
+		} else {
+			fail_got(L, c, "must be null (detect), UTF-8, GBK or "
+				 "GB18030");
+		}
+		pop(L, saved);
+	}
+}
+
+/* A scope rule {"type": ..., "subtype": ...}; subtype optional. */
+static bool get_scope_rule(struct loader *L, const cJSON *v,
+			   const struct config *cfg, bool need_subtype,
+			   struct scope_rule *r)
+{
+	static const char *const keys[] = { "type", "subtype", NULL };
+	const cJSON *c;
+	size_t saved;
+	bool ok = true;
+
+	r->type = TYPE_UNKNOWN;
+	r->subtype = NULL;
+	if (!check_object(L, v, keys))
+		return false;
+	saved = push_key(L, "type");
+	c = member(v, "type");
+	if (!c) {
+		fail(L, "missing");
+		ok = false;
+	} else if (!cJSON_IsString(c) ||
+		   (r->type = type_of_name(c->valuestring)) == TYPE_UNKNOWN) {
+		fail_got(L, c, "must be " TYPE_CHOICES);
+		ok = false;
+	}
+	pop(L, saved);
+	saved = push_key(L, "subtype");
+	c = member(v, "subtype");
+	if (!c) {
+		if (need_subtype) {
+			fail(L, "missing");
+			ok = false;
+		}
+	} else if (!cJSON_IsString(c)) {
+		fail_got(L, c, "must be a string");
+		ok = false;
+	} else if (r->type != TYPE_UNKNOWN &&
+		   !config_known_subtype(cfg, r->type, c->valuestring)) {
+		fail_got(L, c, "not a sub-type of %s in types.%s.subtypes",
+			 ticket_type_name[r->type], ticket_type_name[r->type]);
+		ok = false;
+	} else {
+		r->subtype = xstrdup(c->valuestring);
+	}
+	pop(L, saved);
+	if (!ok) {
+		free(r->subtype);
+		r->subtype = NULL;
+	}
+	return ok;
+}
+
+static void get_scope_list(struct loader *L, const cJSON *v,
+			   const struct config *cfg, bool need_subtype,
+			   struct scope_rule **rules, size_t *n)
+{
+	const cJSON *c;
+	size_t i = 0;
+
+	if (!cJSON_IsArray(v)) {
+		fail_got(L, v, "must be an array");
+		return;
+	}
+	*rules = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(**rules));
+	*n = 0;
+	for (c = v->child; c; c = c->next, i++) {
+		size_t saved = push_index(L, i);
+
+		if (get_scope_rule(L, c, cfg, need_subtype, &(*rules)[*n]))
+			(*n)++;
+		pop(L, saved);
+	}
+}
+
+static void load_must_include(struct loader *L, const cJSON *v,
+			      const struct config *cfg,
+			      struct sampling_level *l)
+{
+	static const char *const keys[] = { "risk_signals", "subtypes", NULL };
+	const cJSON *c, *e;
+	size_t saved, i = 0;
+	unsigned k;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "risk_signals"))) {
+		saved = push_key(L, "risk_signals");
+		if (!cJSON_IsArray(c))
+			fail_got(L, c, "must be an array of anomaly kinds");
+		else
+			for (e = c->child; e; e = e->next, i++) {
+				size_t s2 = push_index(L, i);
+
+				for (k = 0; k < ANOM_COUNT; k++)
+					if (cJSON_IsString(e) &&
+					    !strcmp(e->valuestring,
+						    risk_signal_name[k]))
+						break;
+				if (k == ANOM_COUNT)
+					fail_got(L, e, "not an anomaly kind "
+						 "(see docs/config.md)");
+				else
+					l->risk_signals |= 1u << k;
+				pop(L, s2);
+			}
+		pop(L, saved);
+	}
+	if ((c = member(v, "subtypes"))) {
+		saved = push_key(L, "subtypes");
+		get_scope_list(L, c, cfg, true, &l->must_include,
+			       &l->nmust_include);
+		pop(L, saved);
+	}
+}
+
+static bool valid_level_id(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
+		      *s == '_'))
+			return false;
+	return true;
+}
+
+static void load_level(struct loader *L, const cJSON *v,
+		       const struct config *cfg, struct sampling_level *l)
+{
+	static const char *const keys[] = { "id",	"label",   "scope",
+					    "stratum",	"size",	   "rate",
+					    "minimum",	"must_include", NULL };
+	static const char *const strata[] = { "butler", "center", "all" };
+	const cJSON *c;
+	size_t saved;
+	double x;
+	long n;
+	int i;
+
+	l->size = SIZE_RATE;
+	if (!check_object(L, v, keys))
+		return;
+	saved = push_key(L, "id");
+	if (!(c = member(v, "id")))
+		fail(L, "missing");
+	else if (cJSON_IsString(c) && !valid_level_id(c->valuestring))
+		fail_got(L, c, "must be lower-case letters, digits and _");
+	else
+		get_string(L, c, &l->id, false);
+	pop(L, saved);
+	saved = push_key(L, "label");
+	if (!(c = member(v, "label")))
+		fail(L, "missing");
+	else
+		get_string(L, c, &l->label, false);
+	pop(L, saved);
+	if ((c = member(v, "scope"))) {
+		saved = push_key(L, "scope");
+		get_scope_list(L, c, cfg, false, &l->scope, &l->nscope);
+		pop(L, saved);
+	}
+	saved = push_key(L, "stratum");
+	if (!(c = member(v, "stratum"))) {
+		fail(L, "missing");
+	} else {
+		for (i = 0; i < 3; i++)
+			if (cJSON_IsString(c) &&
+			    !strcmp(c->valuestring, strata[i]))
+				break;
+		if (i == 3)
+			fail_got(L, c, "must be butler, center or all");
+		else
+			l->stratum = (enum stratum)i;
+	}
+	pop(L, saved);
+	if ((c = member(v, "size"))) {
+		saved = push_key(L, "size");
+		if (cJSON_IsString(c) && !strcmp(c->valuestring, "rate"))
+			l->size = SIZE_RATE;
+		else if (cJSON_IsString(c) &&
+			 !strcmp(c->valuestring, "gb2828-II"))
+			l->size = SIZE_GB2828_II;
+		else
+			fail_got(L, c, "must be rate or gb2828-II");
+		pop(L, saved);
+	}
+	saved = push_key(L, "rate");
+	if (!(c = member(v, "rate")))
+		fail(L, "missing");
+	else if (get_number(L, c, 0, 1, &x))
+		l->rate = x;
+	pop(L, saved);
+	saved = push_key(L, "minimum");
+	if (!(c = member(v, "minimum")))
+		fail(L, "missing");
+	else if (get_whole(L, c, 0, 1000000, &n))
+		l->minimum = (unsigned)n;
+	pop(L, saved);
+	if ((c = member(v, "must_include"))) {
+		saved = push_key(L, "must_include");
+		load_must_include(L, c, cfg, l);
+		pop(L, saved);
+	}
+}
+
+static void free_levels(struct sampling_level *levels, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sampling_level_release(&levels[i]);
+	free(levels);
+}
+
+static void load_levels(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	struct sampling_level *levels;
+	const cJSON *c;
+	size_t i = 0, j, n;
+	unsigned before = L->errors;
+
+	if (!cJSON_IsArray(v)) {
+		fail_got(L, v, "must be an array");
+		return;
+	}
+	n = (size_t)cJSON_GetArraySize(v);
+	if (!n) {
+		fail(L, "must list at least one level");
+		return;
+	}
+	levels = xcalloc(n, sizeof(*levels));
+	for (c = v->child; c; c = c->next, i++) {
+		size_t saved = push_index(L, i);
+
+		load_level(L, c, cfg, &levels[i]);
+		for (j = 0; j < i; j++)
+			if (levels[i].id && levels[j].id &&
+			    !strcmp(levels[i].id, levels[j].id)) {
+				size_t s2 = push_key(L, "id");
+
+				fail(L, "'%s' is already the id of "
+				     "levels[%zu]", levels[i].id, j);
+				pop(L, s2);
+			}
+		pop(L, saved);
+	}
+	if (L->errors != before) {
+		free_levels(levels, n);
+		return;
+	}
+	free_levels(cfg->levels, cfg->nlevels);
+	cfg->levels = levels;
+	cfg->nlevels = n;
+}
+
+static void load_sampling(struct loader *L, const cJSON *v,
+			  struct config *cfg)
+{
+	static const char *const keys[] = { "seed", "levels", NULL };
+	const cJSON *c;
+	size_t saved;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "seed"))) {
+		saved = push_key(L, "seed");
+		get_string(L, c, &cfg->seed, false);
+		pop(L, saved);
+	}
+	if ((c = member(v, "levels"))) {
+		saved = push_key(L, "levels");
+		load_levels(L, c, cfg);
+		pop(L, saved);
+	}
+}
+
+static void load_masking(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "names", "phones", "free_text",
+					    NULL };
+	const cJSON *c;
+	size_t saved;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "names"))) {
+		saved = push_key(L, "names");
+		get_bool(L, c, &cfg->mask_names);
+		pop(L, saved);
+	}
+	if ((c = member(v, "phones"))) {
+		saved = push_key(L, "phones");
+		get_bool(L, c, &cfg->mask_phones);
+		pop(L, saved);
+	}
+	if ((c = member(v, "free_text"))) {
+		saved = push_key(L, "free_text");
+		get_bool(L, c, &cfg->mask_free_text);
+		pop(L, saved);
+	}
+}
+
+static void load_pdf(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "font_path", "font_index", NULL };
+	const cJSON *c;
+	size_t saved;
+	long n;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "font_path"))) {
+		saved = push_key(L, "font_path");
+		get_string(L, c, &cfg->font_path, false);
+		pop(L, saved);
+	}
+	if ((c = member(v, "font_index"))) {
+		saved = push_key(L, "font_index");
+		if (get_whole(L, c, 0, 255, &n))
+			cfg->font_index = (int)n;
+		pop(L, saved);
+	}
+}
+
+static void load_output(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "umask", NULL };
+	const cJSON *c;
+	size_t saved, len, i;
+
+	if (!check_object(L, v, keys))
+		return;
+	if (!(c = member(v, "umask")))
+		return;
+	saved = push_key(L, "umask");
+	/* A string, so that nobody writes 27 meaning 027. */
+	len = cJSON_IsString(c) ? strlen(c->valuestring) : 0;
+	for (i = 0; i < len; i++)
+		if (c->valuestring[i] < '0' || c->valuestring[i] > '7')
+			break;
+	if (!len || i < len || len < 3 || len > 4 ||
+	    (len == 4 && c->valuestring[0] != '0'))
+		fail_got(L, c, "must be an octal string like \"0027\"");
+	else
+		cfg->umask = (unsigned)strtoul(c->valuestring, NULL, 8);
+	pop(L, saved);
+}
+
+static void load_check(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "max_errors_per_file", NULL };
+	const cJSON *c;
+	size_t saved;
+	long n;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "max_errors_per_file"))) {
+		saved = push_key(L, "max_errors_per_file");
+		if (get_whole(L, c, 0, 1000000, &n))
+			cfg->max_errors_per_file = (unsigned)n;
+		pop(L, saved);
+	}
+}
+
+static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
+{
+	static const char *const keys[] = {
+		"company",	    "targets",		   "sla_hours",
+		"attempt_words",    "cancelled_statuses",  "column_aliases",
+		"types",	    "satisfaction_aliases", "ingest",
+		"sampling",	    "masking",		   "pdf",
+		"templates_dir",    "retention_weeks",	   "output",
+		"check",	    NULL
+	};
+	const cJSON *c;
+	size_t saved;
+	long n;
+
+	if (!check_object(L, root, keys))
+		return;
+#define SECTION(key, fn)                                \
+	if ((c = member(root, key))) {                  \
+		saved = push_key(L, key);               \
+		fn(L, c, cfg);                          \
+		pop(L, saved);                          \
+	}
+	SECTION("company", load_company);
+	SECTION("targets", load_targets);
+	SECTION("sla_hours", load_sla);
+	if ((c = member(root, "attempt_words"))) {
+		saved = push_key(L, "attempt_words");
+		get_string_list(L, c, &cfg->attempt_words);
+		pop(L, saved);
+	}
+	if ((c = member(root, "cancelled_statuses"))) {
+		saved = push_key(L, "cancelled_statuses");
+		get_string_list(L, c, &cfg->cancelled_statuses);
+		pop(L, saved);
+	}
+	SECTION("column_aliases", load_column_aliases);
+	SECTION("types", load_types);
+	SECTION("satisfaction_aliases", load_satisfaction_aliases);
+	SECTION("ingest", load_ingest);
+	/* After types: sampling scopes name sub-types. */
+	SECTION("sampling", load_sampling);
+	SECTION("masking", load_masking);
+	SECTION("pdf", load_pdf);
+	if ((c = member(root, "templates_dir"))) {
+		saved = push_key(L, "templates_dir");
+		get_string(L, c, &cfg->templates_dir, true);
+		pop(L, saved);
+	}
+	if ((c = member(root, "retention_weeks"))) {
+		saved = push_key(L, "retention_weeks");
+		if (get_whole(L, c, 0, 10000, &n))
+			cfg->retention_weeks = (unsigned)n;
+		pop(L, saved);
+	}
+	SECTION("output", load_output);
+	SECTION("check", load_check);
+#undef SECTION
+}
+
+int config_load(struct config *cfg, const char *path, struct diag *d)
+{
+	struct loader L;
+	struct buf text = BUF_INIT, why = BUF_INIT;
+	cJSON *root = NULL;
+	const char *start, *err_at = NULL;
+	size_t skip = 0;
+	int ret = -1;
+
+	memset(&L, 0, sizeof(L));
+	L.file = path;
+	L.d = d;
+	buf_init(&L.path);
+	if (read_file(path, &text, &why) < 0) {
+		diag_report(d, DIAG_ERROR, NULL, 0, 0, "%s: %s", path, why.s);
+		goto out;
+	}
+	if (check_utf8(&L, text.s, text.len) < 0)
+		goto out;
+	/* A byte-order mark is harmless; cJSON does not expect one. */
+	if (text.len >= 3 && !memcmp(text.s, "\xEF\xBB\xBF", 3))
+		skip = 3;
+	start = text.s + skip;
+	/*
+	 * cJSON's own trailing-data check misfires when a length is given,
+	 * so the rest after the value is checked here to be white space.
+	 */
+	root = cJSON_ParseWithLengthOpts(start, text.len - skip, &err_at, 0);
+	if (root && err_at) {
+		while (*err_at == ' ' || *err_at == '\t' || *err_at == '\n' ||
+		       *err_at == '\r')
+			err_at++;
+		if (err_at < text.s + text.len) {
+			cJSON_Delete(root);
+			root = NULL;
+		}
+	}
+	if (!root) {
+		size_t off = err_at ? (size_t)(err_at - text.s) : text.len;
+
+		if (off > text.len)
+			off = text.len;
+		fail_at(&L, text.s, text.len, off, "syntax error");
+		goto out;
+	}
+	check_duplicates(&L, root);
+	load_root(&L, root, cfg);
+	if (L.errors)
+		goto out;
+	free(cfg->path);
+	cfg->path = xstrdup(path);
+	ret = 0;
+out:
+	cJSON_Delete(root);
+	buf_release(&text);
+	buf_release(&why);
+	buf_release(&L.path);
+	return ret;
+}

@@ -1,0 +1,181 @@
+/*
+ * ticket.h - the data model every stage shares.
+ *
+ * The ingest stage fills a struct ticket_set from the exports; metrics,
+ * sample and the renderers only read it. All strings and records live in
+ * the set's arena and are freed together by ticket_set_release(); nothing
+ * in a ticket_set is freed on its own. Strings are never NULL: an absent
+ * value is "". Instants are seconds since the epoch (chtime.h), TIME_NONE
+ * when absent.
+ *
+ * After ingest_run() returns:
+ *  - tickets[] holds the accepted winner of every ticket number (SPEC §8
+ *    rule 7), sorted by ticket number (byte-wise);
+ *  - callbacks[] holds every distinct callback and attempt (rule 8) of those
+ *    tickets, grouped by ticket in the same order as tickets[], and within a
+ *    ticket ordered by (at, source, file, line) as rule 14 orders them;
+ *    ticket->first_cb and ticket->n_cb give each ticket's slice;
+ *  - callbacks on no accepted ticket (orphans) are counted, not kept.
+ * Nothing here is filtered by as-of: that is the metrics stage's business.
+ */
+#ifndef HUIFANG_TICKET_H
+#define HUIFANG_TICKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+
+enum ticket_type {
+	TYPE_UNKNOWN = -1,
+	TYPE_REPAIR = 0,     /* 报事报修 */
+	TYPE_COMPLAINT = 1,  /* 投诉 */
+	TYPE_SPECIAL = 2,    /* 特约服务 */
+	TYPE_COUNT = 3
+};
+
+/* Canonical Chinese names, indexed by enum ticket_type. */
+extern const char *const ticket_type_name[TYPE_COUNT];
+/* Stable ASCII keys ("repair", "complaint", "special"). */
+extern const char *const ticket_type_key[TYPE_COUNT];
+
+enum satisfaction {
+	SAT_NONE = 0,              /* not rated (or an attempt) */
+	SAT_VERY_DISSATISFIED = 1, /* 非常不满意, 1 star */
+	SAT_DISSATISFIED = 2,      /* 不满意 */
+	SAT_NEUTRAL = 3,           /* 一般 */
+	SAT_SATISFIED = 4,         /* 满意 */
+	SAT_VERY_SATISFIED = 5     /* 非常满意, 5 stars */
+};
+
+/* Canonical labels indexed by enum satisfaction ("" for SAT_NONE). */
+extern const char *const satisfaction_name[6];
+
+/* Where a callback was recorded; also its rank among equal times (§8.14). */
+enum callback_source {
+	CB_INLINE_FIRST = 0,   /* 回访时间 … on the ticket row */
+	CB_INLINE_SECOND = 1,  /* 二次回访时间 / 二次满意度 on the ticket row */
+	CB_ROW = 2             /* a row of a callback export */
+};
+
+struct callback {
+	int64_t at;                 /* 回访时间 (never TIME_NONE) */
+	const char *recorder;       /* 回访人; "" for none (inline second) */
+	const char *channel;        /* 回访方式 */
+	const char *result;         /* 回访结果 */
+	const char *remark;         /* 回访备注 */
+	const char *satisfaction_text; /* 满意度 as written */
+	uint8_t satisfaction;       /* enum satisfaction */
+	uint8_t source;             /* enum callback_source */
+	bool is_attempt;            /* owner not reached: not a callback */
+	int32_t round;              /* 回访轮次, 0 when absent */
+	uint32_t file;              /* index into ticket_set.files */
+	uint32_t line;              /* line where its record starts */
+};
+
+struct ticket {
+	const char *id;         /* 工单编号, trimmed, never empty */
+	const char *center;     /* 服务中心; "" if empty */
+	const char *unit;       /* 楼栋房号 */
+	const char *owner;      /* 业主姓名 (personal data: mask on output) */
+	const char *phone;      /* 联系电话 (personal data) */
+	const char *type_text;  /* 工单类型 as written */
+	const char *subtype;    /* 工单子类 as written, trimmed; "" if empty */
+	const char *content;    /* 内容 */
+	const char *butler;     /* 责任人 */
+	const char *status;     /* 工单状态 */
+	const char *handler;    /* 处理人: who did the work */
+	int8_t type;            /* enum ticket_type, never TYPE_UNKNOWN */
+	bool cancelled;         /* status is a cancelled word (§8.10) */
+	int64_t created_at;     /* 创建时间 */
+	int64_t completed_at;   /* 完成时间 */
+	int64_t updated_at;     /* 更新时间 */
+	int64_t rectified_at;   /* 整改完成时间 */
+	uint32_t file, line;    /* where the winning record starts */
+	uint32_t first_cb;      /* slice of ticket_set.callbacks */
+	uint32_t n_cb;
+};
+
+enum file_kind {
+	FILE_TICKETS,
+	FILE_CALLBACKS,
+	FILE_UNRECOGNISED
+};
+
+struct input_file {
+	const char *name;       /* as listed in the input folder */
+	const char *path;       /* folder + name, for messages */
+	uint8_t kind;           /* enum file_kind */
+	const char *encoding;   /* "UTF-8", "GB18030" */
+	const char *why;        /* for FILE_UNRECOGNISED: the reason */
+	uint64_t size;          /* bytes */
+	char sha256[65];        /* hex digest of the file's bytes */
+	size_t rows_read, accepted, rejected, superseded;
+};
+
+/* SPEC §8 rule 3, in order of precedence. */
+enum reject_reason {
+	REJECT_FIELD_COUNT,
+	REJECT_BAD_ENCODING,
+	REJECT_FIELD_TOO_LONG,
+	REJECT_MISSING_TICKET_ID,
+	REJECT_UNKNOWN_TYPE,
+	REJECT_NO_CALLBACK_TIME,
+	REJECT_BAD_TIMESTAMP,
+	REJECT_MALFORMED_RECORD,
+	REJECT_REASON_COUNT
+};
+
+extern const char *const reject_reason_code[REJECT_REASON_COUNT];
+
+struct reject {
+	uint32_t file, line, column;  /* column: 1-based field, 0 if none */
+	uint8_t reason;               /* enum reject_reason */
+	const char *message;          /* readable reason, names the value */
+	const char *original;         /* the record's original fields as one
+				       * CSV line (valid UTF-8: invalid bytes
+				       * shown as \xNN) */
+};
+
+/* Data-quality counters gathered by ingest (metrics adds its own). */
+struct ingest_quality {
+	size_t orphan_callbacks;      /* callback rows on no accepted ticket */
+	size_t unrated_satisfaction;  /* 满意度 text that is no label/star */
+	size_t unknown_subtype;       /* sub-type not in the configured list */
+	size_t superseded_tickets;    /* ticket rows that lost (§8.7) */
+	size_t superseded_callbacks;  /* repeated callback identities (§8.8) */
+	size_t reasons[REJECT_REASON_COUNT];
+};
+
+struct ticket_set {
+	struct arena arena;
+	struct input_file *files;
+	size_t nfiles;                /* every file seen, recognised or not */
+	struct ticket *tickets;
+	size_t ntickets;
+	struct callback *callbacks;
+	size_t ncallbacks;
+	struct reject *rejects;       /* in file, line order */
+	size_t nrejects;
+	/* SPEC §2: rows_read = accepted + rejected + superseded. */
+	size_t files_recognised;
+	size_t rows_read, accepted, rejected, superseded;
+	struct ingest_quality quality;
+};
+
+void ticket_set_init(struct ticket_set *set);
+void ticket_set_release(struct ticket_set *set);
+
+/* Binary search by ticket number; NULL if absent. */
+const struct ticket *ticket_set_find(const struct ticket_set *set,
+				     const char *id);
+
+/* The callbacks of t (a slice of set->callbacks). */
+static inline const struct callback *
+ticket_callbacks(const struct ticket_set *set, const struct ticket *t)
+{
+	return set->callbacks + t->first_cb;
+}
+
+#endif

@@ -1,0 +1,592 @@
+/*
+ * weekdir.c - staging, publishing and cleaning up whole folders (see
+ * weekdir.h).
+ *
+ * Invariants. Every name this file creates beside a final folder starts
+ * with '.' and ends in ".tmp-<pid>" (work in progress, or a replaced folder
+ * waiting to be removed after an exchange) or ".old-<pid>" (a replaced
+ * folder that was renamed aside); at any moment, the final folder, or
+ * failing that its ".old" folder, is a complete week. Nothing here follows
+ * a symlink below the folder it was given: the walks use openat() with
+ * O_NOFOLLOW and fstatat() with AT_SYMLINK_NOFOLLOW, and remove a symlink
+ * itself rather than what it points to.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "util/chtime.h"
+#include "model/config.h"
+#include "util/outfile.h"
+#include "ops/weekdir.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define HF_RENAME_EXCHANGE (1 << 1)
+
+enum leftover { NOT_LEFTOVER, LEFTOVER_TMP, LEFTOVER_OLD };
+
+static enum leftover classify(const char *name, long *pid, char **base);
+
+static bool exchange_disabled, links_disabled;
+
+void weekdir_test_disable_exchange(bool disable)
+{
+	exchange_disabled = disable;
+}
+
+void weekdir_test_disable_links(bool disable)
+{
+	links_disabled = disable;
+}
+
+/* Swaps two existing names atomically; -1 with errno when not possible. */
+static int exchange(const char *a, const char *b)
+{
+	if (exchange_disabled) {
+		errno = EINVAL;
+		return -1;
+	}
+#ifdef SYS_renameat2
+	return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b,
+			    HF_RENAME_EXCHANGE);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * Opens the directory fd (closed with the stream) and collects the names
+ * of its entries but "." and "..": collect first, for removing or adding
+ * while reading leaves readdir unspecified. NULL with "<shown>: <cause>"
+ * appended to err, fd closed, when fd cannot be read as a directory.
+ */
+static DIR *read_names(int fd, const char *shown, struct string_list *names,
+		       struct buf *err)
+{
+	struct dirent *de;
+	DIR *dir = fdopendir(fd);
+
+	if (!dir) {
+		buf_addf(err, "%s: %s", shown, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	while ((de = readdir(dir)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			string_list_add(names, de->d_name);
+	return dir;
+}
+
+static int remove_at(int dirfd, const char *name, const char *shown,
+		     struct buf *err);
+
+/* Removes every entry of the open directory fd (which it closes). */
+static int empty_dir(int fd, const char *shown, struct buf *err)
+{
+	struct string_list names = { 0 };
+	struct buf child = BUF_INIT;
+	DIR *dir = read_names(fd, shown, &names, err);
+	size_t i;
+	int ret = 0;
+
+	if (!dir)
+		return -1;
+	for (i = 0; i < names.nr; i++) {
+		buf_reset(&child);
+		buf_addf(&child, "%s/%s", shown, names.items[i]);
+		if (remove_at(dirfd(dir), names.items[i], child.s, err) < 0 &&
+		    ret == 0)
+			ret = -1;
+	}
+	closedir(dir);
+	string_list_clear(&names);
+	buf_release(&child);
+	return ret;
+}
+
+static int remove_at(int dirfd, const char *name, const char *shown,
+		     struct buf *err)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		buf_addf(err, "%s: %s", shown, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT) {
+			buf_addf(err, "%s: %s", shown, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		buf_addf(err, "%s: %s", shown, strerror(errno));
+		return -1;
+	}
+	if (empty_dir(fd, shown, err) < 0)
+		return -1;
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+		buf_addf(err, "%s: %s", shown, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int remove_tree(const char *path, struct buf *err)
+{
+	return remove_at(AT_FDCWD, path, path, err);
+}
+
+void weekdir_release(struct weekdir *wd)
+{
+	free(wd->parent);
+	free(wd->name);
+	free(wd->final_path);
+	free(wd->stage_path);
+	memset(wd, 0, sizeof(*wd));
+}
+
+int stagedir_begin(struct weekdir *wd, const char *parent, const char *name,
+		   struct buf *err)
+{
+	struct buf path = BUF_INIT;
+
+	memset(wd, 0, sizeof(*wd));
+	if (!*name || name[0] == '.' || strchr(name, '/')) {
+		buf_addf(err, "'%s': not a plain folder name", name);
+		return -1;
+	}
+	if (mkdir_p(parent, err) < 0)
+		return -1;
+	wd->parent = xstrdup(parent);
+	wd->name = xstrdup(name);
+	buf_addf(&path, "%s/%s", parent, name);
+	wd->final_path = buf_detach(&path, NULL);
+	buf_addf(&path, "%s/.%s.tmp-%ld", parent, name, (long)getpid());
+	wd->stage_path = buf_detach(&path, NULL);
+	/* Ours by pid, so a leftover of an earlier process: not a live run. */
+	if (remove_tree(wd->stage_path, err) < 0)
+		goto fail;
+	if (mkdir(wd->stage_path, 0777) < 0) {
+		buf_addf(err, "%s: %s", wd->stage_path, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	weekdir_release(wd);
+	return -1;
+}
+
+/* True when week is exactly the canonical text of an existing ISO week. */
+static bool valid_week_name(const char *week)
+{
+	struct iso_week w;
+	char canon[16];
+
+	if (chtime_parse_week(week, &w) < 0)
+		return false;
+	chtime_format_week(w, canon);
+	return !strcmp(canon, week);
+}
+
+int weekdir_begin(struct weekdir *wd, const char *output, const char *week,
+		  struct buf *err)
+{
+	struct buf parent = BUF_INIT;
+	int ret;
+
+	if (!valid_week_name(week)) {
+		memset(wd, 0, sizeof(*wd));
+		buf_addf(err, "'%s': not a week (want YYYY-Www)", week);
+		return -1;
+	}
+	buf_addf(&parent, "%s/weeks", output);
+	ret = stagedir_begin(wd, parent.s, week, err);
+	buf_release(&parent);
+	return ret;
+}
+
+/* Copies the regular file name from sfd to dfd (for file systems without links). */
+static int copy_file_at(int sfd, int dfd, const char *name, const char *shown,
+			struct buf *err)
+{
+	char chunk[65536];
+	ssize_t n = 0;
+	int in, out, ret = -1;
+
+	in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (in < 0) {
+		buf_addf(err, "%s: %s", shown, strerror(errno));
+		return -1;
+	}
+	out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		     O_CLOEXEC, 0666);
+	if (out < 0) {
+		buf_addf(err, "%s: %s", shown, strerror(errno));
+		close(in);
+		return -1;
+	}
+	errno = 0;
+	while ((n = read(in, chunk, sizeof(chunk))) > 0)
+		if (write(out, chunk, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	if (n < 0 || fsync(out) < 0) {
+		buf_addf(err, "%s: %s", shown, strerror(errno ? errno : EIO));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (close(out) < 0 && ret == 0) {
+		buf_addf(err, "%s: %s", shown, strerror(errno));
+		ret = -1;
+	}
+	close(in);
+	return ret;
+}
+
+/* Links (or copies) the tree of the open folder sfd into dfd; closes both. */
+static int carry_dir(int sfd, int dfd, const char *shown, struct buf *err)
+{
+	struct string_list names = { 0 };
+	struct buf child = BUF_INIT;
+	struct stat st;
+	DIR *dir = read_names(sfd, shown, &names, err);
+	size_t i;
+	int ret = 0;
+
+	if (!dir) {
+		close(dfd);
+		return -1;
+	}
+	for (i = 0; i < names.nr && ret == 0; i++) {
+		const char *name = names.items[i];
+		char *base = NULL;
+		long pid;
+
+		if (classify(name, &pid, &base) != NOT_LEFTOVER) {
+			free(base);
+			continue;
+		}
+		buf_reset(&child);
+		buf_addf(&child, "%s/%s", shown, name);
+		if (fstatat(dirfd(dir), name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			buf_addf(err, "%s: %s", child.s, strerror(errno));
+			ret = -1;
+		} else if (S_ISREG(st.st_mode)) {
+			if (links_disabled ||
+			    linkat(dirfd(dir), name, dfd, name, 0) < 0)
+				ret = copy_file_at(dirfd(dir), dfd, name,
+						   child.s, err);
+		} else if (S_ISDIR(st.st_mode)) {
+			int s2, d2;
+
+			if (mkdirat(dfd, name, 0777) < 0) {
+				buf_addf(err, "%s: %s", child.s, strerror(errno));
+				ret = -1;
+				continue;
+			}
+			s2 = openat(dirfd(dir), name, O_RDONLY | O_DIRECTORY |
+				    O_NOFOLLOW | O_CLOEXEC);
+			d2 = openat(dfd, name, O_RDONLY | O_DIRECTORY |
+				    O_NOFOLLOW | O_CLOEXEC);
+			if (s2 < 0 || d2 < 0) {
+				buf_addf(err, "%s: %s", child.s, strerror(errno));
+				if (s2 >= 0)
+					close(s2);
+				if (d2 >= 0)
+					close(d2);
+				ret = -1;
+				continue;
+			}
+			ret = carry_dir(s2, d2, child.s, err);
+		}
+	}
+	closedir(dir);
+	close(dfd);
+	string_list_clear(&names);
+	buf_release(&child);
+	return ret;
+}
+
+int weekdir_carry_over(struct weekdir *wd, struct buf *err)
+{
+	int sfd, dfd;
+
+	sfd = open(wd->final_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		   O_CLOEXEC);
+	if (sfd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
+		return -1;
+	}
+	dfd = open(wd->stage_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		   O_CLOEXEC);
+	if (dfd < 0) {
+		buf_addf(err, "%s: %s", wd->stage_path, strerror(errno));
+		close(sfd);
+		return -1;
+	}
+	return carry_dir(sfd, dfd, wd->final_path, err);
+}
+
+int weekdir_mark_issued(struct weekdir *wd, int64_t as_of, struct buf *err)
+{
+	struct buf path = BUF_INIT, text = BUF_INIT;
+	char when[CHTIME_BUF];
+	int ret;
+
+	chtime_format(as_of, when);
+	buf_addf(&text, "as_of %s\n", when);
+	buf_addf(&path, "%s/%s", wd->stage_path, WEEKDIR_ISSUED_MARK);
+	ret = outfile_write_all(path.s, text.s, text.len, err);
+	buf_release(&path);
+	buf_release(&text);
+	return ret;
+}
+
+void weekdir_abort(struct weekdir *wd)
+{
+	struct buf ignored = BUF_INIT;
+
+	if (wd->stage_path)
+		remove_tree(wd->stage_path, &ignored);
+	buf_release(&ignored);
+	weekdir_release(wd);
+}
+
+int weekdir_publish(struct weekdir *wd, struct buf *err)
+{
+	struct buf old = BUF_INIT, ignored = BUF_INIT;
+	struct stat st;
+	int ret = -1;
+
+	/* The files are synced by outfile; their names live in the folder. */
+	if (fsync_dir(wd->stage_path, err) < 0)
+		goto out;
+	if (lstat(wd->final_path, &st) < 0) {
+		if (errno != ENOENT) {
+			buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
+			goto out;
+		}
+		if (rename(wd->stage_path, wd->final_path) < 0) {
+			buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
+			goto out;
+		}
+		/* In place: a failed directory sync cannot undo that. */
+		fsync_dir(wd->parent, &ignored);
+		ret = 0;
+		goto out;
+	}
+	if (exchange(wd->stage_path, wd->final_path) == 0) {
+		/* The stage name now holds the previous folder, removed below. */
+		fsync_dir(wd->parent, &ignored);
+		ret = 0;
+		goto out;
+	}
+	/*
+	 * No exchange here (an old kernel, NFS): rename the previous folder
+	 * aside, then the new one in. Killed in between, the next cleanup
+	 * finds the final name missing and puts ".old" back.
+	 */
+	buf_addf(&old, "%s/.%s.old-%ld", wd->parent, wd->name, (long)getpid());
+	if (remove_tree(old.s, err) < 0)
+		goto out;
+	if (rename(wd->final_path, old.s) < 0) {
+		buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
+		goto out;
+	}
+	if (rename(wd->stage_path, wd->final_path) < 0) {
+		buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
+		if (rename(old.s, wd->final_path) < 0) {
+			/* Left for weekdir_cleanup(), which restores it. */
+		}
+		goto out;
+	}
+	fsync_dir(wd->parent, &ignored);
+	remove_tree(old.s, &ignored);
+	ret = 0;
+out:
+	/*
+	 * Whatever the stage name holds now is not published: the new folder
+	 * after a failure, the previous one after an exchange. A failure to
+	 * remove it leaves a leftover for the next cleanup, nothing worse.
+	 */
+	remove_tree(wd->stage_path, &ignored);
+	buf_release(&old);
+	buf_release(&ignored);
+	weekdir_release(wd);
+	return ret;
+}
+
+bool weekdir_is_issued(const char *output, const char *week)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+	bool issued;
+
+	buf_addf(&path, "%s/weeks/%s/%s", output, week, WEEKDIR_ISSUED_MARK);
+	issued = lstat(path.s, &st) == 0 && S_ISREG(st.st_mode);
+	buf_release(&path);
+	return issued;
+}
+
+/*
+ * Classifies a directory entry name: ".<x>.tmp-<pid>" and
+ * ".<x>.tmp-<pid>-<n>" are LEFTOVER_TMP, ".<x>.old-<pid>" LEFTOVER_OLD; the
+ * pid goes to *pid, and for an ".old" folder <x> to *base (owned by the
+ * caller).
+ */
+static enum leftover classify(const char *name, long *pid, char **base)
+{
+	const char *dot, *p;
+	enum leftover kind;
+	int dashes = 0;
+
+	if (name[0] != '.')
+		return NOT_LEFTOVER;
+	dot = strrchr(name, '.');
+	if (dot == name)
+		return NOT_LEFTOVER;
+	if (!strncmp(dot, ".tmp-", 5))
+		kind = LEFTOVER_TMP;
+	else if (!strncmp(dot, ".old-", 5))
+		kind = LEFTOVER_OLD;
+	else
+		return NOT_LEFTOVER;
+	p = dot + 5;
+	if (!isdigit((unsigned char)*p))
+		return NOT_LEFTOVER;
+	for (; *p; p++) {
+		if (*p == '-' && isdigit((unsigned char)p[1]) && !dashes &&
+		    kind == LEFTOVER_TMP)
+			dashes++;
+		else if (!isdigit((unsigned char)*p))
+			return NOT_LEFTOVER;
+	}
+	if (dot - name < 2)
+		return NOT_LEFTOVER;
+	*pid = strtol(dot + 5, NULL, 10);
+	if (kind == LEFTOVER_OLD)
+		*base = xstrndup(name + 1, (size_t)(dot - name - 1));
+	return kind;
+}
+
+static bool process_alive(long pid)
+{
+	if (pid <= 0 || pid != (long)(pid_t)pid)
+		return false;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+/* Cleans the open directory fd (closed here) and below; count in *done. */
+static int cleanup_dir(int fd, const char *shown, int *done, struct buf *err)
+{
+	struct string_list names = { 0 };
+	struct buf child = BUF_INIT;
+	struct stat st;
+	DIR *dir = read_names(fd, shown, &names, err);
+	size_t i;
+	int ret = 0;
+
+	if (!dir)
+		return -1;
+	/*
+	 * Restore before removing: an ".old" folder whose final name is
+	 * missing is the only copy of that week, whatever else lies around.
+	 */
+	for (i = 0; i < names.nr; i++) {
+		const char *name = names.items[i];
+		char *base = NULL;
+		long pid;
+		int rc = 0;
+
+		buf_reset(&child);
+		buf_addf(&child, "%s/%s", shown, name);
+		switch (classify(name, &pid, &base)) {
+		case LEFTOVER_OLD:
+			if (process_alive(pid))
+				break;
+			if (fstatat(dirfd(dir), base, &st,
+				    AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
+				if (renameat(dirfd(dir), name, dirfd(dir),
+					     base) < 0) {
+					buf_addf(err, "%s: %s", child.s,
+						 strerror(errno));
+					rc = -1;
+				}
+			} else {
+				rc = remove_at(dirfd(dir), name, child.s, err);
+			}
+			if (rc == 0)
+				(*done)++;
+			break;
+		case LEFTOVER_TMP:
+			if (process_alive(pid))
+				break;
+			rc = remove_at(dirfd(dir), name, child.s, err);
+			if (rc == 0)
+				(*done)++;
+			break;
+		case NOT_LEFTOVER:
+			break;
+		}
+		free(base);
+		if (rc < 0 && ret == 0)
+			ret = -1;
+	}
+	/* Then walk down into the real folders (restored ones included). */
+	for (i = 0; i < names.nr; i++) {
+		int sub;
+
+		if (fstatat(dirfd(dir), names.items[i], &st,
+			    AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		sub = openat(dirfd(dir), names.items[i],
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0)
+			continue;
+		buf_reset(&child);
+		buf_addf(&child, "%s/%s", shown, names.items[i]);
+		if (cleanup_dir(sub, child.s, done, err) < 0 && ret == 0)
+			ret = -1;
+	}
+	closedir(dir);
+	string_list_clear(&names);
+	buf_release(&child);
+	return ret;
+}
+
+int weekdir_cleanup(const char *output, struct buf *err)
+{
+	int done = 0;
+	int fd = open(output, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		buf_addf(err, "%s: %s", output, strerror(errno));
+		return -1;
+	}
+	if (cleanup_dir(fd, output, &done, err) < 0)
+		return -1;
+	return done;
+}

@@ -1,0 +1,1564 @@
+/*
+ * pdfdoc.c - documents, text, wrapping and drawing over libharu (see
+ * pdfdoc.h).
+ *
+ * Invariants: a struct pdfdoc's error is the first error libharu reported
+ * through the handler, and once it is set every call returns -1 and
+ * pdfdoc_save() writes nothing. Only clean text (pdfdoc_clean) reaches
+ * libharu, so the UTF-8 encoder never sees a character the embedded font
+ * lacks. Widths come from the TrueType font definition, cached per BMP
+ * code point; they equal HPDF_Page_TextWidth because huifang sets no
+ * character or word spacing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/chtime.h"
+#include "util/outfile.h"
+#include "report/pdfdoc.h"
+#include "util/textio.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define BOX_CODE 0x25A1
+
+/* ---- font preparation ---------------------------------------------- */
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static unsigned be16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static void put32(struct buf *b, uint32_t v)
+{
+	unsigned char c[4] = { v >> 24, v >> 16 & 0xff, v >> 8 & 0xff,
+			       v & 0xff };
+
+	buf_add(b, c, 4);
+}
+
+static void put16(struct buf *b, unsigned v)
+{
+	unsigned char c[2] = { v >> 8 & 0xff, v & 0xff };
+
+	buf_add(b, c, 2);
+}
+
+static uint32_t table_checksum(const unsigned char *p, size_t len)
+{
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 4 <= len; i += 4)
+		sum += be32(p + i);
+	if (i < len) {
+		unsigned char last[4] = { 0, 0, 0, 0 };
+
+		memcpy(last, p + i, len - i);
+		sum += be32(last);
+	}
+	return sum;
+}
+
+static int read_whole_file(const char *path, struct buf *out, struct buf *err)
+{
+	FILE *fp = fopen(path, "rb");
+	int ret = -1;
+
+	if (!fp) {
+		buf_addf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (buf_read_stream(out, fp) < 0) {
+		buf_addf(err, "%s: read error", path);
+		goto out;
+	}
+	ret = 0;
+out:
+	fclose(fp);
+	return ret;
+}
+
+/* The tables libharu reads or embeds, in the tag order an sfnt wants. */
+static const char *const kept_tables[] = {
+	"OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea", "hmtx",
+	"loca", "maxp", "name", "post", "prep",
+};
+#define NKEPT (sizeof(kept_tables) / sizeof(kept_tables[0]))
+
+/*
+ * The glyph of code point cp through a format 4 'cmap' subtable (the
+ * Windows Unicode BMP one, which libharu uses too); 0 if none.
+ */
+static unsigned cmap4_lookup(const unsigned char *t, size_t len, unsigned cp)
+{
+	unsigned segs, i;
+
+	if (len < 14 || be16(t) != 4)
+		return 0;
+	segs = be16(t + 6) / 2;
+	if (14 + 8 * (size_t)segs + 2 > len)
+		return 0;
+	for (i = 0; i < segs; i++) {
+		unsigned end = be16(t + 14 + 2 * i);
+		unsigned start = be16(t + 16 + 2 * segs + 2 * i);
+		unsigned delta = be16(t + 16 + 4 * segs + 2 * i);
+		size_t ro_at = 16 + 6 * (size_t)segs + 2 * i;
+		unsigned ro = be16(t + ro_at);
+		size_t at;
+
+		if (cp > end)
+			continue;
+		if (cp < start)
+			return 0;
+		if (ro == 0)
+			return (cp + delta) & 0xFFFF;
+		at = ro_at + ro + 2 * (size_t)(cp - start);
+		if (at + 2 > len || be16(t + at) == 0)
+			return 0;
+		return (be16(t + at) + delta) & 0xFFFF;
+	}
+	return 0;
+}
+
+static const unsigned char *find_cmap4(const unsigned char *cmap, size_t len,
+				       size_t *sublen)
+{
+	unsigned n, i;
+
+	if (len < 4)
+		return NULL;
+	n = be16(cmap + 2);
+	for (i = 0; i < n && 4 + 8 * (size_t)i + 8 <= len; i++) {
+		const unsigned char *rec = cmap + 4 + 8 * i;
+		uint32_t off = be32(rec + 4);
+
+		if (be16(rec) == 3 && be16(rec + 2) == 1 && off + 4 <= len &&
+		    be16(cmap + off) == 4) {
+			*sublen = len - off;
+			if (be16(cmap + off + 2) < *sublen)
+				*sublen = be16(cmap + off + 2);
+			return cmap + off;
+		}
+	}
+	return NULL;
+}
+
+struct subset {
+	struct buf cmap, glyf, head, hhea, hmtx, loca, maxp;
+};
+
+static void subset_release(struct subset *s)
+{
+	buf_release(&s->cmap);
+	buf_release(&s->glyf);
+	buf_release(&s->head);
+	buf_release(&s->hhea);
+	buf_release(&s->hmtx);
+	buf_release(&s->loca);
+	buf_release(&s->maxp);
+}
+
+/*
+ * Builds the tables of a font holding only the glyphs of the code points
+ * in chars (a bitmap of the BMP), renumbered from 1 in code point order
+ * (composite glyphs bring their components). Returns 0, or -1 when the
+ * font has a shape this does not handle; the caller then embeds the whole
+ * font, which is larger but equally correct.
+ */
+static int build_subset(const unsigned char *const *tab, const uint32_t *len,
+			const unsigned char *chars, struct subset *out)
+{
+	const unsigned char *cmap4, *glyf = tab[4], *loca = tab[8];
+	size_t cmap4_len = 0, nglyphs, nnew = 0, i, segs = 0;
+	unsigned *new_of = NULL, *old_of = NULL, *cp_of = NULL, *gid_of = NULL;
+	unsigned long_loca, nhm, cp, ncp = 0;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&out->cmap);
+	buf_init(&out->glyf);
+	buf_init(&out->head);
+	buf_init(&out->hhea);
+	buf_init(&out->hmtx);
+	buf_init(&out->loca);
+	buf_init(&out->maxp);
+	if (!tab[6] || !tab[7] || len[5] < 54 || len[6] < 36 || len[9] < 6)
+		return -1;
+	cmap4 = find_cmap4(tab[1], len[1], &cmap4_len);
+	if (!cmap4)
+		return -1;
+	nglyphs = be16(tab[9] + 4);
+	long_loca = be16(tab[5] + 50);
+	nhm = be16(tab[6] + 34);
+	if (nhm == 0 || nhm > nglyphs || len[7] < 4 * nhm + 2 * (nglyphs - nhm) ||
+	    len[8] < (long_loca ? 4 : 2) * (nglyphs + 1))
+		return -1;
+	new_of = xmalloc(nglyphs * sizeof(*new_of));
+	old_of = xmalloc((nglyphs + 1) * sizeof(*old_of));
+	cp_of = xmalloc(65536 * sizeof(*cp_of));
+	gid_of = xmalloc(65536 * sizeof(*gid_of));
+	for (i = 0; i < nglyphs; i++)
+		new_of[i] = 0xFFFFFFFF;
+	new_of[0] = 0;
+	old_of[nnew++] = 0;
+	for (cp = 1; cp < 65536; cp++) {
+		unsigned g;
+
+		if (!(chars[cp >> 3] & (1u << (cp & 7))))
+			continue;
+		g = cmap4_lookup(cmap4, cmap4_len, cp);
+		if (g == 0 || g >= nglyphs)
+			continue;
+		if (new_of[g] == 0xFFFFFFFF) {
+			new_of[g] = (unsigned)nnew;
+			old_of[nnew++] = g;
+		}
+		cp_of[ncp] = cp;
+		gid_of[ncp++] = new_of[g];
+	}
+
+	/* glyf and loca; components join the list as they are found. */
+	for (i = 0; i < nnew; i++) {
+		unsigned g = old_of[i];
+		uint32_t from = long_loca ? be32(loca + 4 * g) : 2u * be16(loca + 2 * g);
+		uint32_t to = long_loca ? be32(loca + 4 * g + 4)
+					: 2u * be16(loca + 2 * g + 2);
+		size_t at = out->glyf.len;
+
+		if (to < from || to > len[4])
+			goto out;
+		put32(&out->loca, (uint32_t)at);
+		buf_add(&out->glyf, glyf + from, to - from);
+		if (to - from >= 10 && (int16_t)be16(glyf + from) < 0) {
+			/* A composite glyph: renumber its components. */
+			unsigned char *q = (unsigned char *)out->glyf.s + at + 10;
+			unsigned char *end = (unsigned char *)out->glyf.s +
+					     out->glyf.len;
+			unsigned flags;
+
+			do {
+				unsigned comp;
+
+				if (q + 4 > end)
+					goto out;
+				flags = be16(q);
+				comp = be16(q + 2);
+				if (comp >= nglyphs)
+					goto out;
+				if (new_of[comp] == 0xFFFFFFFF) {
+					new_of[comp] = (unsigned)nnew;
+					old_of[nnew++] = comp;
+				}
+				q[2] = (unsigned char)(new_of[comp] >> 8);
+				q[3] = (unsigned char)(new_of[comp] & 0xFF);
+				q += 4 + ((flags & 1) ? 4 : 2);
+				if (flags & 8)
+					q += 2;
+				else if (flags & 0x40)
+					q += 4;
+				else if (flags & 0x80)
+					q += 8;
+			} while (flags & 0x20);
+		}
+		while (out->glyf.len % 4)
+			buf_addch(&out->glyf, 0);
+	}
+	put32(&out->loca, (uint32_t)out->glyf.len);
+
+	/* hmtx: a full metric per glyph. */
+	for (i = 0; i < nnew; i++) {
+		unsigned g = old_of[i];
+		unsigned adv = be16(tab[7] + 4 * (g < nhm ? g : nhm - 1));
+		unsigned lsb = g < nhm ? be16(tab[7] + 4 * g + 2)
+				       : be16(tab[7] + 4 * nhm + 2 * (g - nhm));
+
+		put16(&out->hmtx, adv);
+		put16(&out->hmtx, lsb);
+	}
+
+	/* cmap: one format 4 subtable, a segment per run of code points
+	 * whose glyphs are consecutive too, then the final 0xFFFF. */
+	{
+		struct buf ends = BUF_INIT, starts = BUF_INIT, deltas = BUF_INIT;
+		size_t j = 0, sub_len;
+		unsigned sel = 0;
+
+		while (j < ncp) {
+			size_t k = j;
+
+			while (k + 1 < ncp && cp_of[k + 1] == cp_of[k] + 1 &&
+			       gid_of[k + 1] == gid_of[k] + 1)
+				k++;
+			put16(&ends, cp_of[k]);
+			put16(&starts, cp_of[j]);
+			put16(&deltas, (gid_of[j] - cp_of[j]) & 0xFFFF);
+			segs++;
+			j = k + 1;
+		}
+		put16(&ends, 0xFFFF);
+		put16(&starts, 0xFFFF);
+		put16(&deltas, 1);
+		segs++;
+		sub_len = 16 + 8 * segs;
+		if (sub_len > 0xFFFF) {
+			buf_release(&ends);
+			buf_release(&starts);
+			buf_release(&deltas);
+			goto out;
+		}
+		while ((2u << sel) <= segs)
+			sel++;
+		put16(&out->cmap, 0);
+		put16(&out->cmap, 1);
+		put16(&out->cmap, 3);
+		put16(&out->cmap, 1);
+		put32(&out->cmap, 12);
+		put16(&out->cmap, 4);
+		put16(&out->cmap, (unsigned)sub_len);
+		put16(&out->cmap, 0);
+		put16(&out->cmap, (unsigned)(2 * segs));
+		put16(&out->cmap, 2u << sel);
+		put16(&out->cmap, sel);
+		put16(&out->cmap, (unsigned)(2 * segs - (2u << sel)));
+		buf_add(&out->cmap, ends.s, ends.len);
+		put16(&out->cmap, 0);
+		buf_add(&out->cmap, starts.s, starts.len);
+		buf_add(&out->cmap, deltas.s, deltas.len);
+		for (j = 0; j < segs; j++)
+			put16(&out->cmap, 0);
+		buf_release(&ends);
+		buf_release(&starts);
+		buf_release(&deltas);
+	}
+
+	buf_add(&out->head, tab[5], len[5]);
+	memset(out->head.s + 8, 0, 4);       /* checkSumAdjustment */
+	out->head.s[50] = 0, out->head.s[51] = 1;   /* long loca */
+	buf_add(&out->hhea, tab[6], len[6]);
+	out->hhea.s[34] = (char)(nnew >> 8), out->hhea.s[35] = (char)(nnew & 0xFF);
+	buf_add(&out->maxp, tab[9], len[9]);
+	out->maxp.s[4] = (char)(nnew >> 8), out->maxp.s[5] = (char)(nnew & 0xFF);
+	ret = nnew <= 0xFFFF ? 0 : -1;
+out:
+	free(new_of);
+	free(old_of);
+	free(cp_of);
+	free(gid_of);
+	if (ret < 0)
+		subset_release(out);
+	return ret;
+}
+
+void pdffont_add_chars(unsigned char *chars, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		uint32_t cp = *p;
+		size_t len = 1;
+
+		if (*p >= 0xE0 && *p <= 0xEF && (p[1] & 0xC0) == 0x80 &&
+		    (p[2] & 0xC0) == 0x80) {
+			cp = (uint32_t)(p[0] & 0x0F) << 12 |
+			     (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+			len = 3;
+		} else if (*p >= 0xC2 && *p <= 0xDF && (p[1] & 0xC0) == 0x80) {
+			cp = (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+			len = 2;
+		} else if (*p >= 0x80) {
+			p++;
+			continue;
+		}
+		chars[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+		p += len;
+	}
+}
+
+int pdffont_prepare(struct pdffont *f, const char *src, int index,
+		    const char *dir, const unsigned char *chars,
+		    struct buf *err)
+{
+	struct buf file = BUF_INIT, ttf = BUF_INIT, body = BUF_INIT;
+	struct buf tmp = BUF_INIT;
+	struct subset sub;
+	const unsigned char *p;
+	const unsigned char *found[NKEPT];
+	uint32_t found_len[NKEPT];
+	unsigned char post[32];
+	size_t face, ntables, i, k, nkept = 0;
+	unsigned n;
+	int fd = -1, ret = -1;
+
+	memset(f, 0, sizeof(*f));
+	memset(&sub, 0, sizeof(sub));
+	buf_init(&sub.cmap);
+	buf_init(&sub.glyf);
+	buf_init(&sub.head);
+	buf_init(&sub.hhea);
+	buf_init(&sub.hmtx);
+	buf_init(&sub.loca);
+	buf_init(&sub.maxp);
+	if (read_whole_file(src, &file, err) < 0)
+		goto out;
+	p = (const unsigned char *)file.s;
+	if (file.len < 12)
+		goto not_ttf;
+	if (!memcmp(p, "ttcf", 4)) {
+		if (index < 0 || (uint32_t)index >= be32(p + 8) ||
+		    12 + 4 * (size_t)index + 4 > file.len) {
+			buf_addf(err, "%s: no font number %d in the collection",
+				 src, index);
+			goto out;
+		}
+		face = be32(p + 12 + 4 * (size_t)index);
+	} else {
+		if (index != 0) {
+			buf_addf(err, "%s: not a font collection, so font "
+				 "number %d does not exist", src, index);
+			goto out;
+		}
+		face = 0;
+	}
+	if (face + 12 > file.len)
+		goto not_ttf;
+	if (!memcmp(p + face, "OTTO", 4)) {
+		buf_addf(err, "%s: PostScript-flavoured OpenType; libharu "
+			 "embeds TrueType outlines only", src);
+		goto out;
+	}
+	if (be32(p + face) != 0x00010000 && memcmp(p + face, "true", 4))
+		goto not_ttf;
+	ntables = be16(p + face + 4);
+	if (face + 12 + 16 * ntables > file.len)
+		goto not_ttf;
+	memset(found, 0, sizeof(found));
+	for (i = 0; i < ntables; i++) {
+		const unsigned char *rec = p + face + 12 + 16 * i;
+		uint32_t off = be32(rec + 8), len = be32(rec + 12);
+
+		if ((uint64_t)off + len > file.len)
+			goto not_ttf;
+		for (k = 0; k < NKEPT; k++)
+			if (!memcmp(rec, kept_tables[k], 4)) {
+				found[k] = p + off;
+				found_len[k] = len;
+			}
+	}
+	for (k = 0; k < NKEPT; k++)
+		if (found[k])
+			nkept++;
+	if (!found[1] || !found[4] || !found[5] || !found[8] || !found[9])
+		goto not_ttf;
+
+	/*
+	 * 'post' version 3.0 keeps the metrics and drops the glyph names,
+	 * which PDF viewers never use (libharu maps through 'cmap').
+	 */
+	memset(post, 0, sizeof(post));
+	if (found[11])
+		memcpy(post, found[11], found_len[11] < 32 ? found_len[11] : 32);
+	post[0] = 0, post[1] = 3, post[2] = 0, post[3] = 0;
+	found[11] = post;
+	found_len[11] = 32;
+
+	if (chars && build_subset(found, found_len, chars, &sub) == 0) {
+		static const int idx[7] = { 1, 4, 5, 6, 7, 8, 9 };
+		struct buf *tabs[7] = { &sub.cmap, &sub.glyf, &sub.head,
+					&sub.hhea, &sub.hmtx, &sub.loca,
+					&sub.maxp };
+
+		for (k = 0; k < 7; k++) {
+			found[idx[k]] = (const unsigned char *)tabs[k]->s;
+			found_len[idx[k]] = (uint32_t)tabs[k]->len;
+		}
+		f->subset = 1;
+	}
+
+	put32(&ttf, 0x00010000);
+	put16(&ttf, (unsigned)nkept);
+	for (i = 1, k = 0; i * 2 <= nkept; i *= 2, k++)
+		;
+	put16(&ttf, (unsigned)(i * 16));
+	put16(&ttf, (unsigned)k);
+	put16(&ttf, (unsigned)(nkept * 16 - i * 16));
+	for (k = 0; k < NKEPT; k++) {
+		if (!found[k])
+			continue;
+		buf_add(&ttf, kept_tables[k], 4);
+		put32(&ttf, table_checksum(found[k], found_len[k]));
+		put32(&ttf, (uint32_t)(12 + 16 * nkept + body.len));
+		put32(&ttf, found_len[k]);
+		buf_add(&body, found[k], found_len[k]);
+		while (body.len % 4)
+			buf_addch(&body, 0);
+	}
+	buf_add(&ttf, body.s, body.len);
+
+	/*
+	 * Named like outfile.h's temporaries (".<x>.tmp-<pid>-<n>"), so that
+	 * the week folder's cleanup recognises the leftover of a killed run.
+	 */
+	for (n = 1;; n++) {
+		buf_reset(&tmp);
+		buf_addf(&tmp, "%s/.huifang-font.ttf.tmp-%ld-%u", dir,
+			 (long)getpid(), n);
+		fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				 O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST || n >= 1000)
+			break;
+	}
+	if (fd < 0) {
+		buf_addf(err, "%s: %s", tmp.s, strerror(errno));
+		goto out;
+	}
+	f->path = buf_detach(&tmp, NULL);
+	for (i = 0; i < ttf.len;) {
+		ssize_t w = write(fd, ttf.s + i, ttf.len - i);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			buf_addf(err, "%s: %s", f->path, strerror(errno));
+			goto out;
+		}
+		i += (size_t)w;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		buf_addf(err, "%s: %s", f->path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	ret = 0;
+	goto out;
+not_ttf:
+	buf_addf(err, "%s: not a TrueType font", src);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0)
+		pdffont_release(f);
+	buf_release(&file);
+	buf_release(&ttf);
+	buf_release(&body);
+	buf_release(&tmp);
+	subset_release(&sub);
+	return ret;
+}
+
+void pdffont_release(struct pdffont *f)
+{
+	if (f->path)
+		unlink(f->path);
+	free(f->path);
+	f->path = NULL;
+}
+
+/* ---- documents ------------------------------------------------------ */
+
+static void error_handler(HPDF_STATUS error, HPDF_STATUS detail, void *data)
+{
+	struct pdfdoc *pd = data;
+
+	if (!pd->error) {
+		pd->error = error;
+		pd->detail = detail;
+	}
+}
+
+void pdfdoc_describe_error(const struct pdfdoc *pd, struct buf *out)
+{
+	if (!pd->error) {
+		buf_adds(out, "the document could not be laid out");
+		return;
+	}
+	buf_addf(out, "libharu error 0x%04lX (detail %lu)",
+		 (unsigned long)pd->error, (unsigned long)pd->detail);
+}
+
+static int failed(const struct pdfdoc *pd)
+{
+	return pd->error ? -1 : 0;
+}
+
+int pdfdoc_open(struct pdfdoc *pd, const struct pdffont *font,
+		const char *title, int64_t as_of, struct buf *err)
+{
+	struct civil c;
+	HPDF_Date date;
+	const char *name;
+	size_t i;
+
+	memset(pd, 0, sizeof(*pd));
+	pd->doc = HPDF_New(error_handler, pd);
+	if (!pd->doc) {
+		buf_adds(err, "libharu: cannot create a document");
+		return -1;
+	}
+	HPDF_SetCompressionMode(pd->doc, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(pd->doc);
+	HPDF_SetCurrentEncoder(pd->doc, "UTF-8");
+	pd->encoder = HPDF_GetEncoder(pd->doc, "UTF-8");
+	name = HPDF_LoadTTFontFromFile(pd->doc, font->path, HPDF_TRUE);
+	if (name)
+		pd->font = HPDF_GetFont(pd->doc, name, "UTF-8");
+	if (pd->error || !pd->font || !pd->encoder) {
+		buf_adds(err, "cannot load the font: ");
+		pdfdoc_describe_error(pd, err);
+		goto fail;
+	}
+	pd->fontdef = ((HPDF_FontAttr)pd->font->attr)->fontdef;
+
+	chtime_civil(as_of, &c);
+	memset(&date, 0, sizeof(date));
+	date.year = c.year;
+	date.month = c.month;
+	date.day = c.day;
+	date.hour = c.hour;
+	date.minutes = c.minute;
+	date.seconds = c.second;
+	date.ind = '+';
+	date.off_hour = 8;
+	date.off_minutes = 0;
+	HPDF_SetInfoDateAttr(pd->doc, HPDF_INFO_CREATION_DATE, date);
+	HPDF_SetInfoDateAttr(pd->doc, HPDF_INFO_MOD_DATE, date);
+	HPDF_SetInfoAttr(pd->doc, HPDF_INFO_CREATOR, "huifang");
+	if (title)
+		HPDF_SetInfoAttr(pd->doc, HPDF_INFO_TITLE, title);
+	if (pd->error) {
+		pdfdoc_describe_error(pd, err);
+		goto fail;
+	}
+	pd->widths = xmalloc(65536 * sizeof(*pd->widths));
+	for (i = 0; i < 65536; i++)
+		pd->widths[i] = -1;
+	return 0;
+fail:
+	pdfdoc_close(pd);
+	return -1;
+}
+
+void pdfdoc_close(struct pdfdoc *pd)
+{
+	if (pd->doc)
+		HPDF_Free(pd->doc);
+	free(pd->pages);
+	free(pd->widths);
+	memset(pd, 0, sizeof(*pd));
+}
+
+int pdfdoc_add_page(struct pdfdoc *pd, enum pdf_orientation o)
+{
+	HPDF_Page page;
+
+	if (failed(pd))
+		return -1;
+	page = HPDF_AddPage(pd->doc);
+	if (!page)
+		return -1;
+	HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4,
+			  o == PDF_LANDSCAPE ? HPDF_PAGE_LANDSCAPE
+					     : HPDF_PAGE_PORTRAIT);
+	ALLOC_GROW(pd->pages, pd->npages + 1, pd->alloc);
+	pd->pages[pd->npages++] = page;
+	pd->page = page;
+	pd->page_w = HPDF_Page_GetWidth(page);
+	pd->page_h = HPDF_Page_GetHeight(page);
+	return failed(pd);
+}
+
+int pdfdoc_use_page(struct pdfdoc *pd, size_t i)
+{
+	if (i >= pd->npages)
+		return -1;
+	pd->page = pd->pages[i];
+	pd->page_w = HPDF_Page_GetWidth(pd->page);
+	pd->page_h = HPDF_Page_GetHeight(pd->page);
+	return failed(pd);
+}
+
+/* ---- text ----------------------------------------------------------- */
+
+/*
+ * Decodes one UTF-8 character at s (n bytes available). Returns its length
+ * and sets *cp, or returns 0 for an invalid sequence (overlong forms,
+ * surrogates and values above U+10FFFF included), as utf8_seq() judges.
+ */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len = utf8_seq(s, n, NULL), i;
+	uint32_t c;
+
+	if (len == 0)
+		return 0;
+	/* The lead byte's payload: 7, 5, 4 or 3 bits. */
+	c = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+	for (i = 1; i < len; i++)
+		c = c << 6 | (s[i] & 0x3F);
+	*cp = c;
+	return len;
+}
+
+/* The width of a BMP code point in 1/1000 em, or -2 without a glyph. */
+static int char_width(struct pdfdoc *pd, uint32_t cp)
+{
+	int16_t w = pd->widths[cp];
+
+	if (w == -1) {
+		if (cp != 0x20 &&
+		    HPDF_TTFontDef_GetGlyphid(pd->fontdef, (HPDF_UINT16)cp) == 0) {
+			w = -2;
+		} else {
+			w = HPDF_TTFontDef_GetCharWidth(pd->fontdef,
+							(HPDF_UINT16)cp);
+			if (w < 0)
+				w = 0;
+		}
+		pd->widths[cp] = w;
+	}
+	return w;
+}
+
+void pdfdoc_clean(struct pdfdoc *pd, const char *s, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)p);
+
+	while (n > 0) {
+		uint32_t cp;
+		size_t len = utf8_decode(p, n, &cp);
+
+		if (len == 0) {
+			/* Skip the whole damaged sequence as one character. */
+			len = 1;
+			while (len < n && (p[len] & 0xC0) == 0x80)
+				len++;
+			buf_adds(out, PDF_BOX);
+			pd->replaced++;
+		} else if (cp == '\n') {
+			buf_addch(out, '\n');
+		} else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+			buf_addch(out, ' ');
+		} else if (cp > 0xFFFF || char_width(pd, cp) == -2) {
+			buf_adds(out, PDF_BOX);
+			pd->replaced++;
+		} else {
+			buf_add(out, p, len);
+		}
+		p += len;
+		n -= len;
+	}
+}
+
+float pdfdoc_width(struct pdfdoc *pd, const char *s, size_t len, float size)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long total = 0;
+
+	while (len > 0) {
+		uint32_t cp;
+		size_t n = utf8_decode(p, len, &cp);
+		int w;
+
+		if (n == 0)
+			n = 1, cp = BOX_CODE;
+		if (cp <= 0xFFFF) {
+			w = char_width(pd, cp);
+			if (w > 0)
+				total += w;
+		}
+		p += n;
+		len -= n;
+	}
+	return (float)total * size / 1000.0f;
+}
+
+static int is_word_char(uint32_t cp)
+{
+	return cp < 0x80 && cp != ' ';
+}
+
+/* Punctuation that must not begin a line of Chinese text (避头点). */
+static int no_line_start(uint32_t cp)
+{
+	static const uint32_t marks[] = {
+		0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF09,
+		0x300B, 0x300D, 0x300F, 0x201D, 0x2019, 0x3011, 0xFF0E, 0x2026,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (cp == marks[i])
+			return 1;
+	return 0;
+}
+
+size_t pdfdoc_wrap(struct pdfdoc *pd, const char *text, float size,
+		   float width, struct pdf_lines *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = strlen(text), start = 0, i = 0, count = 0;
+	size_t last_space = (size_t)-1, prev = (size_t)-1;
+	long limit = lroundf(width * 1000.0f / size), line_w = 0;
+
+	while (i <= n) {
+		uint32_t cp = 0;
+		size_t len = 0;
+		int w = 0;
+
+		if (i < n) {
+			len = utf8_decode(p + i, n - i, &cp);
+			if (len == 0)
+				len = 1, cp = BOX_CODE;
+			if (cp <= 0xFFFF && cp != '\n') {
+				w = char_width(pd, cp);
+				if (w < 0)
+					w = 0;
+			}
+		}
+		if (i == n || cp == '\n') {
+			ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+			out->v[out->nr].off = start;
+			out->v[out->nr++].len = i - start;
+			count++;
+			if (i == n)
+				break;
+			i += len;
+			start = i;
+			line_w = 0;
+			last_space = (size_t)-1;
+			prev = (size_t)-1;
+			continue;
+		}
+		if (line_w + w > limit && i > start) {
+			size_t end = i, next = i;
+
+			/*
+			 * Inside a Latin word, break at the line's last space
+			 * (the space itself is dropped); CJK text breaks
+			 * between any two characters.
+			 */
+			if (is_word_char(cp) && last_space != (size_t)-1 &&
+			    last_space > start) {
+				end = last_space;
+				next = last_space + 1;
+			} else if (cp == ' ') {
+				next = i + 1;
+			} else if (no_line_start(cp) && prev != (size_t)-1 &&
+				   prev > start) {
+				/* Take the previous character down with the
+				 * comma rather than start a line with it. */
+				end = prev;
+				next = prev;
+			}
+			ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+			out->v[out->nr].off = start;
+			out->v[out->nr++].len = end - start;
+			count++;
+			start = next;
+			i = next;
+			line_w = 0;
+			last_space = (size_t)-1;
+			prev = (size_t)-1;
+			continue;
+		}
+		if (cp == ' ')
+			last_space = i;
+		line_w += w;
+		prev = i;
+		i += len;
+	}
+	return count;
+}
+
+void pdf_lines_release(struct pdf_lines *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int pdfdoc_text_clean(struct pdfdoc *pd, float x, float y, float size,
+		      const char *s, size_t len)
+{
+	char small[256];
+	char *text = small;
+
+	if (failed(pd) || !pd->page)
+		return -1;
+	if (len == 0)
+		return 0;
+	if (len >= sizeof(small))
+		text = xmalloc(len + 1);
+	memcpy(text, s, len);
+	text[len] = '\0';
+	HPDF_Page_BeginText(pd->page);
+	HPDF_Page_SetFontAndSize(pd->page, pd->font, size);
+	HPDF_Page_TextOut(pd->page, x, y, text);
+	HPDF_Page_EndText(pd->page);
+	if (text != small)
+		free(text);
+	return failed(pd);
+}
+
+int pdfdoc_text(struct pdfdoc *pd, float x, float y, float size,
+		const char *s)
+{
+	return pdfdoc_text_in(pd, x, y, 0, size, PDF_LEFT, s);
+}
+
+int pdfdoc_text_in(struct pdfdoc *pd, float x, float y, float w, float size,
+		   enum pdf_align align, const char *s)
+{
+	struct buf clean = BUF_INIT;
+	size_t i;
+	int ret;
+
+	pdfdoc_clean(pd, s, &clean);
+	for (i = 0; i < clean.len; i++)
+		if (clean.s[i] == '\n')
+			clean.s[i] = ' ';
+	if (align != PDF_LEFT) {
+		float tw = pdfdoc_width(pd, clean.s, clean.len, size);
+
+		x += align == PDF_CENTER ? (w - tw) / 2 : w - tw;
+	}
+	ret = pdfdoc_text_clean(pd, x, y, size, clean.s, clean.len);
+	buf_release(&clean);
+	return ret;
+}
+
+/* ---- drawing -------------------------------------------------------- */
+
+static void set_fill(struct pdfdoc *pd, long rgb)
+{
+	HPDF_Page_SetRGBFill(pd->page, (float)(rgb >> 16 & 0xff) / 255.0f,
+			     (float)(rgb >> 8 & 0xff) / 255.0f,
+			     (float)(rgb & 0xff) / 255.0f);
+}
+
+static void set_stroke(struct pdfdoc *pd, long rgb)
+{
+	HPDF_Page_SetRGBStroke(pd->page, (float)(rgb >> 16 & 0xff) / 255.0f,
+			       (float)(rgb >> 8 & 0xff) / 255.0f,
+			       (float)(rgb & 0xff) / 255.0f);
+}
+
+int pdfdoc_rect(struct pdfdoc *pd, float x, float y, float w, float h,
+		long fill, long stroke, float line_width)
+{
+	if (failed(pd) || !pd->page)
+		return -1;
+	if (fill < 0 && stroke < 0)
+		return 0;
+	HPDF_Page_GSave(pd->page);
+	if (fill >= 0)
+		set_fill(pd, fill);
+	if (stroke >= 0) {
+		set_stroke(pd, stroke);
+		HPDF_Page_SetLineWidth(pd->page, line_width);
+	}
+	HPDF_Page_Rectangle(pd->page, x, y, w, h);
+	if (fill >= 0 && stroke >= 0)
+		HPDF_Page_FillStroke(pd->page);
+	else if (fill >= 0)
+		HPDF_Page_Fill(pd->page);
+	else
+		HPDF_Page_Stroke(pd->page);
+	HPDF_Page_GRestore(pd->page);
+	return failed(pd);
+}
+
+int pdfdoc_line(struct pdfdoc *pd, float x1, float y1, float x2, float y2,
+		long stroke, float line_width, int dashed)
+{
+	static const HPDF_UINT16 dash[] = { 3, 2 };
+
+	if (failed(pd) || !pd->page)
+		return -1;
+	HPDF_Page_GSave(pd->page);
+	set_stroke(pd, stroke);
+	HPDF_Page_SetLineWidth(pd->page, line_width);
+	if (dashed)
+		HPDF_Page_SetDash(pd->page, dash, 2, 0);
+	HPDF_Page_MoveTo(pd->page, x1, y1);
+	HPDF_Page_LineTo(pd->page, x2, y2);
+	HPDF_Page_Stroke(pd->page);
+	HPDF_Page_GRestore(pd->page);
+	return failed(pd);
+}
+
+int pdfdoc_polyline(struct pdfdoc *pd, const float *xs, const float *ys,
+		    size_t n, long stroke, float line_width)
+{
+	size_t i;
+
+	if (failed(pd) || !pd->page)
+		return -1;
+	if (n < 2)
+		return 0;
+	HPDF_Page_GSave(pd->page);
+	set_stroke(pd, stroke);
+	HPDF_Page_SetLineWidth(pd->page, line_width);
+	HPDF_Page_SetLineJoin(pd->page, HPDF_ROUND_JOIN);
+	HPDF_Page_MoveTo(pd->page, xs[0], ys[0]);
+	for (i = 1; i < n; i++)
+		HPDF_Page_LineTo(pd->page, xs[i], ys[i]);
+	HPDF_Page_Stroke(pd->page);
+	HPDF_Page_GRestore(pd->page);
+	return failed(pd);
+}
+
+int pdfdoc_mark(struct pdfdoc *pd, float x, float y, float size, int ok)
+{
+	float lw = size / 7.0f;
+
+	if (failed(pd) || !pd->page)
+		return -1;
+	HPDF_Page_GSave(pd->page);
+	set_stroke(pd, ok ? 0x1E7B34 : 0xC0392B);
+	HPDF_Page_SetLineWidth(pd->page, lw);
+	HPDF_Page_SetLineCap(pd->page, HPDF_ROUND_END);
+	HPDF_Page_SetLineJoin(pd->page, HPDF_ROUND_JOIN);
+	if (ok) {
+		HPDF_Page_MoveTo(pd->page, x + size * 0.1f, y + size * 0.5f);
+		HPDF_Page_LineTo(pd->page, x + size * 0.4f, y + size * 0.15f);
+		HPDF_Page_LineTo(pd->page, x + size * 0.9f, y + size * 0.9f);
+	} else {
+		HPDF_Page_MoveTo(pd->page, x + size * 0.15f, y + size * 0.15f);
+		HPDF_Page_LineTo(pd->page, x + size * 0.85f, y + size * 0.85f);
+		HPDF_Page_MoveTo(pd->page, x + size * 0.15f, y + size * 0.85f);
+		HPDF_Page_LineTo(pd->page, x + size * 0.85f, y + size * 0.15f);
+	}
+	HPDF_Page_Stroke(pd->page);
+	HPDF_Page_GRestore(pd->page);
+	return failed(pd);
+}
+
+HPDF_Outline pdfdoc_bookmark(struct pdfdoc *pd, HPDF_Outline parent,
+			     const char *title)
+{
+	struct buf clean = BUF_INIT;
+	HPDF_Outline o = NULL;
+	HPDF_Destination dest;
+
+	if (failed(pd) || !pd->page)
+		return NULL;
+	pdfdoc_clean(pd, title, &clean);
+	o = HPDF_CreateOutline(pd->doc, parent, clean.s, pd->encoder);
+	buf_release(&clean);
+	if (!o)
+		return NULL;
+	dest = HPDF_Page_CreateDestination(pd->page);
+	if (!dest)
+		return NULL;
+	HPDF_Outline_SetDestination(o, dest);
+	HPDF_Outline_SetOpened(o, HPDF_FALSE);
+	return failed(pd) ? NULL : o;
+}
+
+int pdfdoc_save(struct pdfdoc *pd, const char *path, struct buf *err)
+{
+	struct outfile of;
+	unsigned char chunk[65536];
+	HPDF_UINT32 remaining;
+
+	if (!pd->doc || failed(pd)) {
+		buf_addf(err, "%s: ", path);
+		pdfdoc_describe_error(pd, err);
+		return -1;
+	}
+	if (HPDF_SaveToStream(pd->doc) != HPDF_OK || failed(pd)) {
+		buf_addf(err, "%s: ", path);
+		pdfdoc_describe_error(pd, err);
+		return -1;
+	}
+	HPDF_ResetStream(pd->doc);
+	remaining = HPDF_GetStreamSize(pd->doc);
+	if (outfile_open(&of, path, err) < 0)
+		return -1;
+	while (remaining > 0) {
+		HPDF_UINT32 n = remaining < sizeof(chunk) ? remaining
+							  : sizeof(chunk);
+		HPDF_STATUS st = HPDF_ReadFromStream(pd->doc, chunk, &n);
+
+		/*
+		 * The last chunk may come with HPDF_STREAM_EOF, which the
+		 * handler saw as an error; it is the normal end here.
+		 */
+		if (st == HPDF_STREAM_EOF && pd->error == HPDF_STREAM_EOF) {
+			pd->error = 0;
+			HPDF_ResetError(pd->doc);
+		}
+		if (n == 0 || n > remaining || outfile_write(&of, chunk, n) < 0)
+			break;
+		remaining -= n;
+		if (st != HPDF_OK && st != HPDF_STREAM_EOF)
+			break;
+	}
+	if (remaining > 0 && !of.failed && !pd->error)
+		pd->error = HPDF_STREAM_EOF;
+	if (failed(pd) || of.failed) {
+		buf_addf(err, "%s: ", path);
+		if (of.failed)
+			buf_adds(err, "write error");
+		else
+			pdfdoc_describe_error(pd, err);
+		outfile_rollback(&of);
+		return -1;
+	}
+	return outfile_commit(&of, err);
+}
+
+/* ---- tables --------------------------------------------------------- */
+
+float pdf_table_width(const struct pdf_table *t)
+{
+	float w = 0;
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		w += t->cols[i].width;
+	return w;
+}
+
+static float leading(const struct pdf_table *t)
+{
+	return t->size * 1.3f;
+}
+
+static int is_mark(const char *s)
+{
+	return !strcmp(s, PDF_CELL_TICK) || !strcmp(s, PDF_CELL_CROSS);
+}
+
+/*
+ * Draws lines [from, to) of every cell as one band of height h starting at
+ * t->y, with the borders around it.
+ */
+static int draw_band(struct pdf_table *t, struct buf *texts,
+		     struct pdf_lines *lines, size_t *first, size_t from,
+		     size_t to, float h, long fill, const char *const *cells)
+{
+	struct pdfdoc *pd = t->pd;
+	float x = t->x, lead = leading(t);
+	size_t c, i;
+
+	if (fill >= 0)
+		pdfdoc_rect(pd, t->x, t->y - h, pdf_table_width(t), h, fill, -1,
+			    0);
+	for (c = 0; c < t->ncols; c++) {
+		float cw = t->cols[c].width;
+
+		if (cells && is_mark(cells[c])) {
+			if (from == 0) {
+				float m = t->size;
+
+				pdfdoc_mark(pd, x + (cw - m) / 2,
+					    t->y - t->pad - m, m,
+					    !strcmp(cells[c], PDF_CELL_TICK));
+			}
+			x += cw;
+			continue;
+		}
+		for (i = from; i < to && first[c] + i < first[c + 1]; i++) {
+			const struct pdf_line *l = &lines->v[first[c] + i];
+			const char *s = texts[c].s + l->off;
+			float tx = x + t->pad;
+			float baseline = t->y - t->pad - t->size * 0.88f -
+					 (float)(i - from) * lead;
+			float tw, room = cw - 2 * t->pad;
+
+			if (t->cols[c].align != PDF_LEFT) {
+				tw = pdfdoc_width(pd, s, l->len, t->size);
+				tx += t->cols[c].align == PDF_CENTER
+					      ? (room - tw) / 2
+					      : room - tw;
+			}
+			pdfdoc_text_clean(pd, tx, baseline, t->size, s, l->len);
+		}
+		x += cw;
+	}
+	/* Borders: the band's outline and the column separators. */
+	if (t->border >= 0 && !pd->error) {
+		HPDF_Page_GSave(pd->page);
+		set_stroke(pd, t->border);
+		HPDF_Page_SetLineWidth(pd->page, 0.5f);
+		HPDF_Page_Rectangle(pd->page, t->x, t->y - h,
+				    pdf_table_width(t), h);
+		x = t->x;
+		for (c = 0; c + 1 < t->ncols; c++) {
+			x += t->cols[c].width;
+			HPDF_Page_MoveTo(pd->page, x, t->y);
+			HPDF_Page_LineTo(pd->page, x, t->y - h);
+		}
+		HPDF_Page_Stroke(pd->page);
+		HPDF_Page_GRestore(pd->page);
+	}
+	t->y -= h;
+	return failed(pd);
+}
+
+/*
+ * Lays out and draws one row (header or body), breaking pages as needed.
+ */
+static int table_row(struct pdf_table *t, const char *const *cells,
+		     long fill, int is_header)
+{
+	struct pdfdoc *pd = t->pd;
+	struct buf *texts = xcalloc(t->ncols, sizeof(*texts));
+	size_t *first = xcalloc(t->ncols + 1, sizeof(*first));
+	struct pdf_lines lines = { 0 };
+	size_t c, nlines = 1, done = 0;
+	float lead = leading(t);
+	int fresh = 0, ret = -1;
+
+	for (c = 0; c < t->ncols; c++)
+		buf_init(&texts[c]);
+
+	for (c = 0; c < t->ncols; c++) {
+		size_t n;
+
+		first[c] = lines.nr;
+		if (is_mark(cells[c])) {
+			first[c + 1] = lines.nr;
+			continue;
+		}
+		pdfdoc_clean(pd, cells[c], &texts[c]);
+		n = pdfdoc_wrap(pd, texts[c].s, t->size,
+				t->cols[c].width - 2 * t->pad, &lines);
+		if (n > nlines)
+			nlines = n;
+	}
+	first[t->ncols] = lines.nr;
+
+	while (done < nlines) {
+		float avail = t->y - t->bottom - 2 * t->pad;
+		size_t fit = avail > 0 ? (size_t)((avail + 0.01f) / lead) : 0;
+		size_t left = nlines - done, chunk;
+		float page_room = t->top - t->bottom - 2 * t->pad -
+				  (is_header ? 0 : lead * 1.5f + 2 * t->pad);
+		size_t page_fit = page_room > 0 ? (size_t)(page_room / lead) : 1;
+		float h;
+
+		/*
+		 * Break the page when the rest of the row does not fit here
+		 * but would fit on a fresh page, or when nothing fits here;
+		 * a header never stays alone at the bottom of a page.
+		 */
+		/*
+		 * A row that must keep room after it (the last row before the
+		 * signatures) moves to a fresh page with what follows rather
+		 * than leave it alone on the next page.
+		 */
+		int keep = done == 0 && t->keep_with_next > 0 &&
+			   t->rows_on_page > 0 &&
+			   (float)left * lead + 2 * t->pad + t->keep_with_next >
+				   t->y - t->bottom &&
+			   (float)left * lead + 2 * t->pad + t->keep_with_next <=
+				   page_room;
+
+		if (!fresh &&
+		    (fit == 0 || keep ||
+		     (fit < left && left <= page_fit && t->rows_on_page > 0) ||
+		     (is_header && t->y - t->bottom < 3 * lead + 4 * t->pad))) {
+			if (t->new_page(pd, t->ctx) < 0)
+				goto out;
+			t->y = t->top;
+			t->rows_on_page = 0;
+			fresh = 1;
+			if (!is_header) {
+				const char **titles =
+					xcalloc(t->ncols, sizeof(*titles));
+
+				for (c = 0; c < t->ncols; c++)
+					titles[c] = t->cols[c].title;
+				if (table_row(t, titles, t->header_fill, 1) < 0) {
+					free(titles);
+					goto out;
+				}
+				free(titles);
+			}
+			continue;
+		}
+		/* A page too small for one line still takes one: no endless
+		 * page breaks. */
+		if (fit == 0)
+			fit = 1;
+		fresh = 0;
+		chunk = left < fit ? left : fit;
+		h = (float)chunk * lead + 2 * t->pad;
+		if (done == 0 && chunk == nlines && h < t->min_row)
+			h = t->min_row;
+		if (draw_band(t, texts, &lines, first, done, done + chunk, h,
+			      fill, is_header ? NULL : cells) < 0)
+			goto out;
+		done += chunk;
+		if (!is_header)
+			t->rows_on_page++;
+	}
+	ret = failed(pd);
+out:
+	for (c = 0; c < t->ncols; c++)
+		buf_release(&texts[c]);
+	free(texts);
+	free(first);
+	pdf_lines_release(&lines);
+	return ret;
+}
+
+int pdf_table_start(struct pdf_table *t, float y)
+{
+	const char **titles = xcalloc(t->ncols, sizeof(*titles));
+	size_t c;
+	int ret;
+
+	for (c = 0; c < t->ncols; c++)
+		titles[c] = t->cols[c].title;
+	t->y = y;
+	t->rows_on_page = 0;
+	ret = table_row(t, titles, t->header_fill, 1);
+	free(titles);
+	return ret;
+}
+
+int pdf_table_row(struct pdf_table *t, const char *const *cells, long fill)
+{
+	int ret = table_row(t, cells, fill, 0);
+
+	t->keep_with_next = 0;
+	return ret;
+}
+
+/* ---- charts --------------------------------------------------------- */
+
+static void pct_label(struct buf *b, double v)
+{
+	buf_reset(b);
+	buf_addf(b, "%.0f%%", v * 100.0);
+}
+
+static void y_axis(struct pdfdoc *pd, float x, float y, float w, float h,
+		   double ymin, double ymax)
+{
+	struct buf label = BUF_INIT;
+	int i;
+
+	for (i = 0; i <= 5; i++) {
+		double v = ymin + (ymax - ymin) * i / 5.0;
+		float ty = y + h * (float)i / 5.0f;
+
+		pdfdoc_line(pd, x, ty, x + w, ty, i ? 0xDDDDDD : 0x888888,
+			    0.4f, 0);
+		pct_label(&label, v);
+		pdfdoc_text_in(pd, x - 34, ty - 2.5f, 30, 7, PDF_RIGHT,
+			       label.s);
+	}
+	buf_release(&label);
+}
+
+int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
+		     const struct pdf_bar *bars, size_t n, double ymax)
+{
+	struct buf label = BUF_INIT, clean = BUF_INIT;
+	struct pdf_lines lines = { 0 };
+	float slot, bw, label_h = 20;
+	size_t i, k;
+
+	if (failed(pd) || n == 0)
+		return failed(pd);
+	if (ymax <= 0)
+		ymax = 1;
+	y_axis(pd, x, y + label_h, w, h - label_h - 10, 0, ymax);
+	slot = w / (float)n;
+	bw = slot * 0.5f;
+	if (bw > 40)
+		bw = 40;
+	for (i = 0; i < n; i++) {
+		float bx = x + slot * (float)i + (slot - bw) / 2;
+		float base = y + label_h, ph = h - label_h - 10;
+
+		if (bars[i].has_value) {
+			double v = bars[i].value < 0 ? 0 : bars[i].value;
+			float bh = (float)(v / ymax) * ph;
+			long colour = bars[i].has_target &&
+					      bars[i].value < bars[i].target
+				      ? 0xE08A3C
+				      : 0x3C78B4;
+
+			pdfdoc_rect(pd, bx, base, bw, bh, colour, -1, 0);
+			pct_label(&label, bars[i].value);
+			buf_reset(&label);
+			buf_addf(&label, "%.1f%%", bars[i].value * 100.0);
+			pdfdoc_text_in(pd, bx - 10, base + bh + 2, bw + 20, 7,
+				       PDF_CENTER, label.s);
+		} else {
+			pdfdoc_text_in(pd, bx - 10, base + 2, bw + 20, 7,
+				       PDF_CENTER, "—");
+		}
+		if (bars[i].has_target) {
+			float ty = base + (float)(bars[i].target / ymax) * ph;
+
+			pdfdoc_line(pd, bx - 4, ty, bx + bw + 4, ty, 0xC0392B,
+				    1.2f, 1);
+		}
+		buf_reset(&clean);
+		pdfdoc_clean(pd, bars[i].label, &clean);
+		lines.nr = 0;
+		pdfdoc_wrap(pd, clean.s, 7, slot - 2, &lines);
+		/* Two lines of label; a longer one ends in "…" (the tables
+		 * beside the chart carry the full name). */
+		for (k = 0; k < lines.nr && k < 2; k++) {
+			const struct pdf_line *l = &lines.v[k];
+			float tw;
+
+			buf_reset(&label);
+			buf_add(&label, clean.s + l->off, l->len);
+			if (k == 1 && lines.nr > 2) {
+				while (label.len > 0 &&
+				       pdfdoc_width(pd, label.s, label.len, 7) +
+						       7 > slot - 2) {
+					do
+						label.len--;
+					while (label.len > 0 &&
+					       ((unsigned char)label.s[label.len] &
+						0xC0) == 0x80);
+				}
+				buf_setlen(&label, label.len);
+				buf_adds(&label, "…");
+			}
+			tw = pdfdoc_width(pd, label.s, label.len, 7);
+			pdfdoc_text_clean(pd, x + slot * (float)i + (slot - tw) / 2,
+					  y + label_h - 9 - 8 * (float)k, 7,
+					  label.s, label.len);
+		}
+	}
+	buf_release(&label);
+	buf_release(&clean);
+	pdf_lines_release(&lines);
+	return failed(pd);
+}
+
+int pdfdoc_stacked_bars(struct pdfdoc *pd, float x, float y, float w, float h,
+			const char *const *row_labels, size_t nrows,
+			const double *counts, size_t nseg,
+			const char *const *legend, const long *colors)
+{
+	struct buf label = BUF_INIT;
+	float label_w = 70, legend_h = 16, lx = x;
+	float row_h, bar_h;
+	size_t r, s;
+
+	if (failed(pd) || nrows == 0)
+		return failed(pd);
+	for (s = 0; s < nseg; s++) {
+		pdfdoc_rect(pd, lx, y + h - 9, 8, 8, colors[s], -1, 0);
+		pdfdoc_text(pd, lx + 11, y + h - 8, 7, legend[s]);
+		lx += 11 + pdfdoc_width(pd, legend[s], strlen(legend[s]), 7) + 8;
+	}
+	row_h = (h - legend_h) / (float)nrows;
+	bar_h = row_h * 0.6f;
+	for (r = 0; r < nrows; r++) {
+		float by = y + h - legend_h - row_h * (float)(r + 1) +
+			   (row_h - bar_h) / 2;
+		double sum = 0;
+		float bx = x + label_w, full = w - label_w;
+
+		pdfdoc_text_in(pd, x, by + bar_h / 2 - 3, label_w - 6, 8,
+			       PDF_RIGHT, row_labels[r]);
+		for (s = 0; s < nseg; s++)
+			sum += counts[r * nseg + s];
+		if (sum <= 0) {
+			pdfdoc_rect(pd, bx, by, full, bar_h, -1, 0xBBBBBB, 0.5f);
+			pdfdoc_text(pd, bx + 4, by + bar_h / 2 - 3, 7, "—");
+			continue;
+		}
+		for (s = 0; s < nseg; s++) {
+			float sw = (float)(counts[r * nseg + s] / sum) * full;
+
+			if (sw <= 0)
+				continue;
+			pdfdoc_rect(pd, bx, by, sw, bar_h, colors[s], 0xFFFFFF,
+				    0.5f);
+			buf_reset(&label);
+			buf_addf(&label, "%.0f", counts[r * nseg + s]);
+			if (sw > pdfdoc_width(pd, label.s, label.len, 7) + 4)
+				pdfdoc_text_in(pd, bx, by + bar_h / 2 - 2.5f, sw,
+					       7, PDF_CENTER, label.s);
+			bx += sw;
+		}
+	}
+	buf_release(&label);
+	return failed(pd);
+}
+
+int pdfdoc_line_chart(struct pdfdoc *pd, float x, float y, float w, float h,
+		      const char *const *xlabels, size_t n,
+		      const double *values, size_t nseries,
+		      const char *const *legend, const long *colors,
+		      double ymin, double ymax)
+{
+	float *xs = xcalloc(n ? n : 1, sizeof(*xs));
+	float *ys = xcalloc(n ? n : 1, sizeof(*ys));
+	float plot_y = y + 18, plot_h = h - 18 - 16, lx = x;
+	size_t i, s;
+
+	if (failed(pd) || n == 0)
+		goto out;
+	if (ymax <= ymin)
+		ymax = ymin + 1;
+	y_axis(pd, x, plot_y, w, plot_h, ymin, ymax);
+	for (s = 0; s < nseries; s++) {
+		pdfdoc_line(pd, lx, y + h - 5, lx + 14, y + h - 5, colors[s],
+			    1.5f, 0);
+		pdfdoc_text(pd, lx + 17, y + h - 8, 7, legend[s]);
+		lx += 30 + pdfdoc_width(pd, legend[s], strlen(legend[s]), 7);
+	}
+	for (i = 0; i < n; i++) {
+		float px = n > 1 ? x + 10 + (w - 20) * (float)i / (float)(n - 1)
+				 : x + w / 2;
+
+		pdfdoc_text_in(pd, px - 25, y + 6, 50, 6.5f, PDF_CENTER,
+			       xlabels[i]);
+		xs[i] = px;
+	}
+	for (s = 0; s < nseries; s++) {
+		size_t run = 0;
+
+		for (i = 0; i <= n; i++) {
+			double v = i < n ? values[s * n + i] : NAN;
+
+			if (!isnan(v)) {
+				double c = v < ymin ? ymin : v > ymax ? ymax : v;
+
+				ys[run] = plot_y +
+					  (float)((c - ymin) / (ymax - ymin)) *
+						  plot_h;
+				xs[run] = n > 1 ? x + 10 + (w - 20) * (float)i /
+							       (float)(n - 1)
+						: x + w / 2;
+				pdfdoc_rect(pd, xs[run] - 1.5f, ys[run] - 1.5f,
+					    3, 3, colors[s], -1, 0);
+				run++;
+				continue;
+			}
+			pdfdoc_polyline(pd, xs, ys, run, colors[s], 1.5f);
+			run = 0;
+		}
+	}
+out:
+	free(xs);
+	free(ys);
+	return failed(pd);
+}

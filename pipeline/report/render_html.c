@@ -1,0 +1,1286 @@
+/*
+ * render_html.c - the static HTML site (render_html_site, see render.h).
+ *
+ * The site is a function of the weeks' view models (metrics.json,
+ * samples.json, records.json) and the templates in <templates>/html/:
+ *
+ *   index.html                       the weeks, newest first, and the
+ *                                    latest week's KPIs against targets
+ *   weeks/<W>/index.html             the week
+ *   weeks/<W>/center-<h>.html        one per service centre
+ *   weeks/<W>/butler-<h>.html        one per butler, with the worklist
+ *   weeks/<W>/owed-<h>.csv           the butler's worklist as CSV
+ *
+ * For every page this file builds a cJSON context from the view model --
+ * copying values, formatting ratios and times for display, adding the SVG
+ * charts (svg.h) as raw strings and the navigation links -- and renders a
+ * template through tmpl.h. It computes no metric: every count and ratio
+ * shown is one the metrics stage wrote; what happens here is selection
+ * (the rows of one centre or butler), lookup (the remark of a callback in
+ * records.json) and formatting.
+ *
+ * Invariants: no file name is made from text out of the data. <W> must
+ * parse as an ISO week, and <h> is a hash of the centre (and butler) name,
+ * made unique within the week, so a butler called "../../etc" gets a page
+ * like butler-3f2a9c01d4.html inside site_dir. Every file is written
+ * through outfile.h. Wording that is not in a template (anomaly kinds,
+ * reject reasons, CSV headers) comes from <templates>/html/labels.json.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/chtime.h"
+#include "util/csvout.h"
+#include "util/outfile.h"
+#include "report/render.h"
+#include "report/svg.h"
+#include "report/tmpl.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define DASH "\xe2\x80\x94"   /* "—": no value */
+
+static const char *const sat_names[5] = {
+	"非常满意", "满意", "一般", "不满意", "非常不满意",
+};
+
+/* ---- reading the view model ---- */
+
+static const cJSON *get(const cJSON *o, const char *key)
+{
+	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key)
+				 : NULL;
+}
+
+static const char *get_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = get(o, key);
+
+	return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
+}
+
+static bool get_num(const cJSON *o, const char *key, double *out)
+{
+	const cJSON *v = get(o, key);
+
+	if (!cJSON_IsNumber(v))
+		return false;
+	*out = v->valuedouble;
+	return true;
+}
+
+static bool get_bool(const cJSON *o, const char *key, bool *out)
+{
+	const cJSON *v = get(o, key);
+
+	if (!cJSON_IsBool(v))
+		return false;
+	*out = cJSON_IsTrue(v);
+	return true;
+}
+
+static size_t get_count(const cJSON *o, const char *key)
+{
+	double v;
+
+	return get_num(o, key, &v) && v > 0 ? (size_t)v : 0;
+}
+
+/* The first element or member of an array or object, NULL for others. */
+static cJSON *children(const cJSON *v)
+{
+	return cJSON_IsArray(v) || cJSON_IsObject(v) ? v->child : NULL;
+}
+
+/* ---- building contexts ---- */
+
+static void put_str(cJSON *o, const char *key, const char *s)
+{
+	cJSON_AddItemToObject(o, key, cJSON_CreateString(s ? s : ""));
+}
+
+static void put_bool(cJSON *o, const char *key, bool v)
+{
+	cJSON_AddItemToObject(o, key, cJSON_CreateBool(v));
+}
+
+static void put_num(cJSON *o, const char *key, double v)
+{
+	cJSON_AddItemToObject(o, key, cJSON_CreateNumber(v));
+}
+
+static void put_buf(cJSON *o, const char *key, struct buf *b)
+{
+	put_str(o, key, b->s);
+	buf_reset(b);
+}
+
+/* A count copied as it is, or "—" when the view model lacks it. */
+static void copy_count(cJSON *o, const cJSON *src, const char *key)
+{
+	double v;
+
+	if (get_num(src, key, &v))
+		put_num(o, key, v);
+	else
+		put_str(o, key, DASH);
+}
+
+static void copy_str(cJSON *o, const cJSON *src, const char *key)
+{
+	put_str(o, key, get_str(src, key));
+}
+
+/* "86.7%" for a ratio, "—" for null. */
+static void put_ratio(cJSON *o, const char *key, const cJSON *src,
+		      const char *srckey)
+{
+	struct buf b = BUF_INIT;
+	double v;
+
+	if (get_num(src, srckey, &v))
+		svg_add_percent(&b, v);
+	else
+		buf_adds(&b, DASH);
+	put_buf(o, key, &b);
+	buf_release(&b);
+}
+
+/* "72.1%–94.4%" for an interval [low, high], "" for null. */
+static void put_interval(cJSON *o, const char *key, const cJSON *src,
+			 const char *srckey)
+{
+	const cJSON *ci = get(src, srckey);
+	struct buf b = BUF_INIT;
+
+	if (cJSON_GetArraySize(ci) == 2 &&
+	    cJSON_IsNumber(cJSON_GetArrayItem(ci, 0)) &&
+	    cJSON_IsNumber(cJSON_GetArrayItem(ci, 1))) {
+		svg_add_percent(&b, cJSON_GetArrayItem(ci, 0)->valuedouble);
+		buf_adds(&b, "\xe2\x80\x93");
+		svg_add_percent(&b, cJSON_GetArrayItem(ci, 1)->valuedouble);
+	}
+	put_buf(o, key, &b);
+	buf_release(&b);
+}
+
+/* ---- names of pages ---- */
+
+static uint64_t fnv1a(const char *a, const char *b)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)a; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	h = (h ^ 0x1f) * 0x100000001b3ULL;
+	for (p = (const unsigned char *)(b ? b : ""); *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return h;
+}
+
+/* A centre or butler page of one week. */
+struct page {
+	const char *center;
+	const char *butler;     /* NULL for a centre */
+	const cJSON *group;     /* its by_center / by_butler entry */
+	char name[48];          /* "butler-3f2a9c01d4" (no extension) */
+	cJSON *owed;            /* its owed entries, built as found */
+	cJSON *records;         /* butler: its callbacks of the week */
+};
+
+struct page_index {
+	struct page *v;
+	size_t nr;
+	size_t *slots;          /* open addressing over v; nr means empty */
+	size_t nslots;
+};
+
+static uint64_t page_hash(const char *center, const char *butler)
+{
+	return fnv1a(center, butler);
+}
+
+static struct page *page_find(const struct page_index *ix,
+			      const char *center, const char *butler)
+{
+	size_t i;
+
+	if (!ix->nslots)
+		return NULL;
+	i = (size_t)page_hash(center, butler) & (ix->nslots - 1);
+	for (;; i = (i + 1) & (ix->nslots - 1)) {
+		struct page *p;
+
+		if (ix->slots[i] == ix->nr)
+			return NULL;
+		p = &ix->v[ix->slots[i]];
+		if (!strcmp(p->center, center) &&
+		    !strcmp(p->butler ? p->butler : "", butler ? butler : "") &&
+		    (!p->butler) == (!butler))
+			return p;
+	}
+}
+
+/*
+ * The pages of the groups in list (by_center or by_butler), each named by
+ * a hash of its name, made unique by a suffix when two hashes meet.
+ */
+static void page_index_build(struct page_index *ix, const cJSON *list,
+			     bool butlers)
+{
+	const cJSON *g;
+	size_t n = (size_t)cJSON_GetArraySize(list), i, k;
+
+	memset(ix, 0, sizeof(*ix));
+	ix->v = xcalloc(n ? n : 1, sizeof(*ix->v));
+	for (g = cJSON_IsArray(list) ? list->child : NULL; g; g = g->next) {
+		struct page *p = &ix->v[ix->nr];
+		const char *center = get_str(g, "center");
+		const char *butler = butlers ? get_str(g, "butler") : NULL;
+		unsigned suffix = 1;
+
+		if (!cJSON_IsObject(g))
+			continue;
+		p->center = center;
+		p->butler = butler;
+		p->group = g;
+		for (;;) {
+			bool taken = false;
+
+			snprintf(p->name, sizeof(p->name),
+				 suffix > 1 ? "%s-%010llx-%u" : "%s-%010llx",
+				 butlers ? "butler" : "center",
+				 (unsigned long long)(page_hash(center, butler) &
+						      0xffffffffffULL), suffix);
+			for (k = 0; k < ix->nr; k++)
+				if (!strcmp(ix->v[k].name, p->name))
+					taken = true;
+			if (!taken)
+				break;
+			suffix++;
+		}
+		ix->nr++;
+	}
+	ix->nslots = 16;
+	while (ix->nslots < 2 * ix->nr)
+		ix->nslots *= 2;
+	ix->slots = xmalloc(ix->nslots * sizeof(*ix->slots));
+	for (i = 0; i < ix->nslots; i++)
+		ix->slots[i] = ix->nr;
+	for (k = 0; k < ix->nr; k++) {
+		const struct page *p = &ix->v[k];
+
+		/* A repeated group keeps its first page. */
+		if (page_find(ix, p->center, p->butler))
+			continue;
+		i = (size_t)page_hash(p->center, p->butler) & (ix->nslots - 1);
+		while (ix->slots[i] != ix->nr)
+			i = (i + 1) & (ix->nslots - 1);
+		ix->slots[i] = k;
+	}
+}
+
+static void page_index_release(struct page_index *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->nr; i++) {
+		cJSON_Delete(ix->v[i].owed);
+		cJSON_Delete(ix->v[i].records);
+	}
+	free(ix->v);
+	free(ix->slots);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* ---- the renderer's state ---- */
+
+struct site {
+	struct tmpl_set *ts;
+	const struct tmpl *t_index, *t_week, *t_center, *t_butler;
+	cJSON *labels;          /* labels.json */
+	const char *site_dir;
+	struct diag *d;
+	struct buf out;         /* reused for every page */
+	struct buf path;
+};
+
+/* The label of key in labels.json's table, or key itself. */
+static const char *label(const struct site *s, const char *table,
+			 const char *key)
+{
+	const char *v = get_str(get(s->labels, table), key);
+
+	return *v ? v : key;
+}
+
+static int write_file(struct site *s, const char *path, const struct buf *b)
+{
+	struct buf err = BUF_INIT;
+	int ret = 0;
+
+	if (outfile_write_all(path, b->s, b->len, &err) < 0) {
+		diag_report(s->d, DIAG_ERROR, NULL, 0, 0, "cannot write page: %s",
+			    err.s);
+		ret = -1;
+	}
+	buf_release(&err);
+	return ret;
+}
+
+/*
+ * Adds has_<name> (true when non-empty) beside every array in o, at any
+ * depth, so that a template can wrap a list in a table only when it has
+ * rows (Mustache cannot ask an array for its length).
+ */
+static void add_has_flags(cJSON *o)
+{
+	struct buf name = BUF_INIT;
+	cJSON *c;
+
+	if (cJSON_IsArray(o)) {
+		for (c = children(o); c; c = c->next)
+			add_has_flags(c);
+		return;
+	}
+	if (!cJSON_IsObject(o))
+		return;
+	/* The booleans added here land at the end, and the loop skips them. */
+	for (c = o->child; c; c = c->next) {
+		if (cJSON_IsObject(c)) {
+			add_has_flags(c);
+		} else if (cJSON_IsArray(c)) {
+			add_has_flags(c);
+			buf_reset(&name);
+			buf_addf(&name, "has_%s", c->string ? c->string : "");
+			if (c->string && !get(o, name.s))
+				put_bool(o, name.s, c->child != NULL);
+		}
+	}
+	buf_release(&name);
+}
+
+static int render_page(struct site *s, const struct tmpl *t, cJSON *ctx,
+		       const char *path)
+{
+	add_has_flags(ctx);
+	buf_reset(&s->out);
+	if (tmpl_render(t, ctx, &s->out, s->d) < 0)
+		return -1;
+	return write_file(s, path, &s->out);
+}
+
+static cJSON *crumb(cJSON *list, const char *label_text, const char *href)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	put_str(c, "label", label_text);
+	if (href)
+		put_str(c, "href", href);
+	cJSON_AddItemToArray(list, c);
+	return c;
+}
+
+/* The parts every page shares: title, breadcrumbs, company, as-of. */
+static cJSON *page_ctx(const cJSON *metrics, const char *title,
+		       cJSON **crumbs)
+{
+	cJSON *ctx = cJSON_CreateObject();
+	const cJSON *company = get(metrics, "company");
+
+	put_str(ctx, "title", title);
+	put_str(ctx, "company", get_str(company, "name"));
+	put_str(ctx, "as_of", get_str(metrics, "as_of"));
+	*crumbs = cJSON_CreateArray();
+	cJSON_AddItemToObject(ctx, "breadcrumbs", *crumbs);
+	return ctx;
+}
+
+/*
+ * One row of a group table: the group's numbers copied, its ratios
+ * formatted, its target and whether it meets it, its page if it has one.
+ */
+static cJSON *group_row(const cJSON *g, const char *name, const char *href)
+{
+	cJSON *r = cJSON_CreateObject();
+	static const char *const counts[] = {
+		"eligible", "called_back", "rated", "satisfied", "dissatisfied",
+		"loops_closed", "loops_open", "timely", "attempts", "owed",
+		"overdue",
+	};
+	struct buf b = BUF_INIT;
+	double v;
+	bool meets, ranked;
+	size_t i;
+
+	put_str(r, "name", name);
+	if (href)
+		put_str(r, "href", href);
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		copy_count(r, g, counts[i]);
+	put_ratio(r, "coverage", g, "coverage");
+	put_interval(r, "coverage_ci", g, "coverage_ci");
+	put_ratio(r, "satisfaction", g, "satisfaction");
+	put_interval(r, "satisfaction_ci", g, "satisfaction_ci");
+	if (get_num(g, "median_hours_to_callback", &v))
+		buf_addf(&b, "%.1f", v);
+	else
+		buf_adds(&b, DASH);
+	put_buf(r, "median_hours", &b);
+	if (get_num(g, "target", &v)) {
+		svg_add_percent(&b, v);
+		put_buf(r, "target", &b);
+	}
+	if (get_bool(g, "meets_target", &meets)) {
+		put_bool(r, "meets", meets);
+		put_bool(r, "below", !meets);
+	}
+	if (get_bool(g, "ranked", &ranked))
+		put_bool(r, "unranked", !ranked);
+	if (get_num(g, "rank", &v))
+		put_num(r, "rank", v);
+	buf_release(&b);
+	return r;
+}
+
+static struct svg_stack stack_of(const cJSON *g, const char *name)
+{
+	struct svg_stack st;
+	const cJSON *dist = get(g, "satisfaction_distribution");
+	size_t k;
+
+	memset(&st, 0, sizeof(st));
+	st.label = name;
+	for (k = 0; k < 5; k++)
+		st.counts[k] = get_count(dist, sat_names[k]);
+	return st;
+}
+
+static void put_svg(cJSON *o, const char *key, struct buf *svg)
+{
+	put_buf(o, key, svg);
+}
+
+/* The bar chart of coverage against target over a group list. */
+static void chart_coverage(struct buf *svg, const char *title,
+			   const cJSON *list, const char *name_key)
+{
+	size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
+	struct svg_bar *bars = xcalloc(n ? n : 1, sizeof(*bars));
+	const cJSON *g;
+
+	for (g = children(list); g; g = g->next) {
+		bars[i].label = get_str(g, name_key);
+		bars[i].has_value = get_num(g, "coverage", &bars[i].value);
+		bars[i].has_target = get_num(g, "target", &bars[i].target);
+		i++;
+	}
+	svg_bars_target(svg, title, bars, i);
+	free(bars);
+}
+
+static void chart_satisfaction(struct buf *svg, const char *title,
+			       const cJSON *totals, const char *totals_name,
+			       const cJSON *list, const char *name_key)
+{
+	size_t n = (size_t)cJSON_GetArraySize(list) + 1, i = 0;
+	struct svg_stack *rows = xcalloc(n, sizeof(*rows));
+	const cJSON *g;
+
+	if (totals)
+		rows[i++] = stack_of(totals, totals_name);
+	for (g = children(list); g; g = g->next)
+		rows[i++] = stack_of(g, get_str(g, name_key));
+	svg_stacked(svg, title, sat_names, 5, rows, i);
+	free(rows);
+}
+
+static void chart_trend(struct buf *svg, const char *title,
+			const cJSON *trend)
+{
+	size_t n = (size_t)cJSON_GetArraySize(trend), i = 0;
+	const char **labels = xcalloc(n ? n : 1, sizeof(*labels));
+	double *cov = xcalloc(n ? n : 1, sizeof(*cov));
+	double *sat = xcalloc(n ? n : 1, sizeof(*sat));
+	bool *has_cov = xcalloc(n ? n : 1, sizeof(*has_cov));
+	bool *has_sat = xcalloc(n ? n : 1, sizeof(*has_sat));
+	struct svg_series series[2];
+	const cJSON *p;
+
+	for (p = children(trend); p; p = p->next) {
+		const char *w = get_str(p, "week");
+		const char *dash = strchr(w, '-');
+
+		/* "W47" is enough on the axis; the table has the years. */
+		labels[i] = dash ? dash + 1 : w;
+		has_cov[i] = get_num(get(p, "totals"), "coverage", &cov[i]);
+		has_sat[i] = get_num(get(p, "totals"), "satisfaction", &sat[i]);
+		i++;
+	}
+	series[0].name = "回访率";
+	series[0].values = cov;
+	series[0].present = has_cov;
+	series[1].name = "满意率";
+	series[1].values = sat;
+	series[1].present = has_sat;
+	svg_trend(svg, title, labels, i, series, 2, -1.0);
+	free(labels);
+	free(cov);
+	free(sat);
+	free(has_cov);
+	free(has_sat);
+}
+
+static cJSON *kpis(const cJSON *g)
+{
+	return group_row(g, "", NULL);
+}
+
+/* ---- the week ---- */
+
+/*
+ * The remarks of the first-round callbacks in records.json, by ticket, so
+ * that an open loop can show what the owner said.
+ */
+struct remark_index {
+	const cJSON **rows;     /* open addressing; NULL is empty */
+	size_t nslots;
+};
+
+static void remark_index_build(struct remark_index *ix, const cJSON *records)
+{
+	const cJSON *rows = get(records, "rows"), *row;
+	size_t n = (size_t)cJSON_GetArraySize(rows);
+
+	ix->nslots = 16;
+	while (ix->nslots < 2 * n)
+		ix->nslots *= 2;
+	ix->rows = xcalloc(ix->nslots, sizeof(*ix->rows));
+	for (row = children(rows); row; row = row->next) {
+		const char *ticket = get_str(row, "ticket");
+		double round = 1;
+		size_t i;
+
+		get_num(row, "round", &round);
+		if (round != 1)
+			continue;
+		i = (size_t)fnv1a(ticket, NULL) & (ix->nslots - 1);
+		while (ix->rows[i] && strcmp(get_str(ix->rows[i], "ticket"), ticket))
+			i = (i + 1) & (ix->nslots - 1);
+		/* The first row of a ticket is its first-round callback. */
+		if (!ix->rows[i])
+			ix->rows[i] = row;
+	}
+}
+
+
+struct week_pages {
+	const cJSON *metrics, *samples, *records;
+	char week[16];
+	struct page_index centers, butlers;
+	struct remark_index remarks;
+};
+
+static const char *page_href(const struct page *p, struct buf *b)
+{
+	buf_reset(b);
+	if (p)
+		buf_addf(b, "%s.html", p->name);
+	return p ? b->s : NULL;
+}
+
+static cJSON *owed_item(const cJSON *o, const struct week_pages *w)
+{
+	cJSON *r = cJSON_CreateObject();
+	struct buf b = BUF_INIT;
+	const struct page *bp = page_find(&w->butlers, get_str(o, "center"),
+					  get_str(o, "butler"));
+	bool overdue = false;
+
+	copy_str(r, o, "ticket");
+	copy_str(r, o, "type");
+	copy_str(r, o, "center");
+	copy_str(r, o, "butler");
+	copy_str(r, o, "completed_at");
+	copy_str(r, o, "due_at");
+	get_bool(o, "overdue", &overdue);
+	put_bool(r, "overdue", overdue);
+	if (bp)
+		put_str(r, "butler_href", page_href(bp, &b));
+	buf_release(&b);
+	return r;
+}
+
+static cJSON *anomaly_item(const struct site *s, const cJSON *a,
+			   const struct week_pages *w)
+{
+	cJSON *r = cJSON_CreateObject();
+	struct buf b = BUF_INIT;
+	const struct page *bp = page_find(&w->butlers, get_str(a, "center"),
+					  get_str(a, "butler"));
+
+	copy_str(r, a, "ticket");
+	copy_str(r, a, "kind");
+	put_str(r, "kind_label", label(s, "anomaly", get_str(a, "kind")));
+	copy_str(r, a, "center");
+	copy_str(r, a, "butler");
+	if (bp)
+		put_str(r, "butler_href", page_href(bp, &b));
+	buf_release(&b);
+	return r;
+}
+
+static const char *remark_of(const struct remark_index *ix,
+			     const char *ticket)
+{
+	size_t i = (size_t)fnv1a(ticket, NULL) & (ix->nslots - 1);
+
+	for (; ix->rows[i]; i = (i + 1) & (ix->nslots - 1))
+		if (!strcmp(get_str(ix->rows[i], "ticket"), ticket))
+			return get_str(ix->rows[i], "remark");
+	return "";
+}
+
+static cJSON *loop_item(const cJSON *l, const struct week_pages *w)
+{
+	cJSON *r = cJSON_CreateObject();
+	struct buf b = BUF_INIT;
+	const struct page *bp = page_find(&w->butlers, get_str(l, "center"),
+					  get_str(l, "butler"));
+
+	copy_str(r, l, "ticket");
+	copy_str(r, l, "type");
+	copy_str(r, l, "subtype");
+	copy_str(r, l, "center");
+	copy_str(r, l, "butler");
+	copy_str(r, l, "first_callback_at");
+	copy_str(r, l, "satisfaction");
+	put_str(r, "remark", remark_of(&w->remarks, get_str(l, "ticket")));
+	if (bp)
+		put_str(r, "butler_href", page_href(bp, &b));
+	buf_release(&b);
+	return r;
+}
+
+static cJSON *record_item(const cJSON *row)
+{
+	static const char *const keys[] = {
+		"date", "ticket", "unit", "owner", "category", "issue",
+		"channel", "result", "satisfaction", "remark", "recorder",
+	};
+	cJSON *r = cJSON_CreateObject();
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		copy_str(r, row, keys[i]);
+	copy_count(r, row, "round");
+	return r;
+}
+
+/* The samples of the week, level by level, with the reasons in words. */
+static cJSON *samples_ctx(const struct site *s, const cJSON *samples)
+{
+	cJSON *ctx = cJSON_CreateObject(), *levels = cJSON_CreateArray();
+	const cJSON *l;
+	struct buf b = BUF_INIT;
+
+	copy_str(ctx, samples, "seed");
+	cJSON_AddItemToObject(ctx, "levels", levels);
+	for (l = children(get(samples, "levels")); l; l = l->next) {
+		cJSON *lv = cJSON_CreateObject(), *items = cJSON_CreateArray();
+		const cJSON *it;
+		double rate;
+
+		copy_str(lv, l, "id");
+		copy_str(lv, l, "label");
+		put_str(lv, "stratify_by",
+			label(s, "stratum", get_str(l, "stratify_by")));
+		if (get_num(l, "rate", &rate)) {
+			svg_add_percent(&b, rate);
+			put_buf(lv, "rate", &b);
+		}
+		put_bool(lv, "gb2828", !strcmp(get_str(l, "size"), "gb2828-II"));
+		copy_count(lv, l, "minimum");
+		copy_count(lv, l, "population");
+		copy_count(lv, l, "sampled");
+		cJSON_AddItemToObject(lv, "items", items);
+		for (it = children(get(l, "items")); it; it = it->next) {
+			cJSON *row = cJSON_CreateObject(), *sig;
+			const cJSON *k;
+			double key;
+
+			copy_str(row, it, "ticket");
+			copy_str(row, it, "stratum");
+			copy_str(row, it, "type");
+			copy_str(row, it, "subtype");
+			put_bool(row, "must",
+				 !strcmp(get_str(it, "rule"), "must_include"));
+			sig = cJSON_CreateArray();
+			for (k = children(get(it, "signals")); k; k = k->next)
+				if (cJSON_IsString(k))
+					cJSON_AddItemToArray(sig, cJSON_CreateString(
+						label(s, "anomaly", k->valuestring)));
+			cJSON_AddItemToObject(row, "signals", sig);
+			copy_str(row, it, "must_include");
+			copy_str(row, it, "reason_zh");
+			copy_count(row, it, "rank");
+			copy_count(row, it, "n");
+			copy_count(row, it, "N");
+			if (get_num(it, "key", &key)) {
+				buf_addf(&b, "%.6f", key);
+				put_buf(row, "key", &b);
+			}
+			cJSON_AddItemToArray(items, row);
+		}
+		cJSON_AddItemToArray(levels, lv);
+	}
+	buf_release(&b);
+	return ctx;
+}
+
+static cJSON *quality_ctx(const struct site *s, const cJSON *m)
+{
+	cJSON *q = cJSON_CreateObject(), *in = cJSON_CreateObject();
+	cJSON *files = cJSON_CreateArray(), *unrec = cJSON_CreateArray();
+	cJSON *reasons = cJSON_CreateArray(), *subs = cJSON_CreateArray();
+	const cJSON *dq = get(m, "data_quality"), *input = get(m, "input"), *e;
+
+	copy_count(in, input, "files");
+	copy_count(in, input, "rows_read");
+	copy_count(in, input, "accepted");
+	copy_count(in, input, "rejected");
+	copy_count(in, input, "superseded");
+	cJSON_AddItemToObject(q, "input", in);
+	for (e = children(get(dq, "files")); e; e = e->next) {
+		cJSON *f = cJSON_CreateObject();
+
+		copy_str(f, e, "name");
+		put_str(f, "kind", label(s, "file_kind", get_str(e, "kind")));
+		copy_str(f, e, "encoding");
+		copy_count(f, e, "rows_read");
+		copy_count(f, e, "accepted");
+		copy_count(f, e, "rejected");
+		copy_count(f, e, "superseded");
+		cJSON_AddItemToArray(files, f);
+	}
+	cJSON_AddItemToObject(q, "files", files);
+	for (e = children(get(dq, "unrecognised_files")); e; e = e->next) {
+		cJSON *f = cJSON_CreateObject();
+
+		copy_str(f, e, "name");
+		copy_str(f, e, "why");
+		cJSON_AddItemToArray(unrec, f);
+	}
+	cJSON_AddItemToObject(q, "unrecognised_files", unrec);
+	for (e = children(get(dq, "rejected_by_reason")); e; e = e->next) {
+		cJSON *r = cJSON_CreateObject();
+
+		put_str(r, "code", e->string);
+		put_str(r, "label", label(s, "reject", e->string));
+		put_num(r, "rows", e->valuedouble);
+		cJSON_AddItemToArray(reasons, r);
+	}
+	cJSON_AddItemToObject(q, "rejected_by_reason", reasons);
+	for (e = children(get(dq, "unknown_subtypes")); e; e = e->next) {
+		cJSON *u = cJSON_CreateObject();
+
+		copy_str(u, e, "type");
+		copy_str(u, e, "subtype");
+		copy_count(u, e, "tickets");
+		cJSON_AddItemToArray(subs, u);
+	}
+	cJSON_AddItemToObject(q, "unknown_subtypes", subs);
+	copy_count(q, dq, "orphan_callbacks");
+	copy_count(q, dq, "unrated_satisfaction");
+	copy_count(q, dq, "superseded_tickets");
+	copy_count(q, dq, "superseded_callbacks");
+	return q;
+}
+
+/* Sorts owed entries and records into the pages they belong to. */
+static void distribute(struct week_pages *w)
+{
+	const cJSON *e;
+	size_t i;
+
+	for (i = 0; i < w->centers.nr; i++)
+		w->centers.v[i].owed = cJSON_CreateArray();
+	for (i = 0; i < w->butlers.nr; i++) {
+		w->butlers.v[i].owed = cJSON_CreateArray();
+		w->butlers.v[i].records = cJSON_CreateArray();
+	}
+	for (e = children(get(w->metrics, "owed")); e; e = e->next) {
+		struct page *c = page_find(&w->centers, get_str(e, "center"), NULL);
+		struct page *b = page_find(&w->butlers, get_str(e, "center"),
+					   get_str(e, "butler"));
+
+		if (c)
+			cJSON_AddItemToArray(c->owed, owed_item(e, w));
+		if (b)
+			cJSON_AddItemToArray(b->owed, owed_item(e, w));
+	}
+	for (e = children(get(w->records, "rows")); e; e = e->next) {
+		struct page *b = page_find(&w->butlers, get_str(e, "center"),
+					   get_str(e, "butler"));
+
+		if (b)
+			cJSON_AddItemToArray(b->records, record_item(e));
+	}
+}
+
+/* The entries of list whose centre (and butler, when given) match. */
+static cJSON *filtered(const struct site *s, const struct week_pages *w,
+		       const char *list, const char *center,
+		       const char *butler)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *e;
+
+	for (e = children(get(w->metrics, list)); e; e = e->next) {
+		if (strcmp(get_str(e, "center"), center) ||
+		    (butler && strcmp(get_str(e, "butler"), butler)))
+			continue;
+		cJSON_AddItemToArray(out, !strcmp(list, "anomalies")
+					  ? anomaly_item(s, e, w)
+					  : loop_item(e, w));
+	}
+	return out;
+}
+
+static void week_crumbs(cJSON *crumbs, const char *week, bool here)
+{
+	crumb(crumbs, "首页", "../../index.html");
+	crumb(crumbs, week, here ? NULL : "index.html");
+}
+
+/*
+ * Every page of a week carries "week_provisional", copied from its
+ * metrics.json "provisional", for head.mustache's banner under the
+ * breadcrumbs; the index is no page of a week and never gets it.
+ */
+static void week_mark(cJSON *ctx, const cJSON *metrics)
+{
+	put_bool(ctx, "week_provisional",
+		 cJSON_IsTrue(get(metrics, "provisional")));
+}
+
+static int render_week_page(struct site *s, struct week_pages *w,
+			    const char *dir)
+{
+	const cJSON *m = w->metrics, *e;
+	cJSON *crumbs, *ctx, *list;
+	struct buf title = BUF_INIT, svg = BUF_INIT, href = BUF_INIT;
+	int ret;
+
+	buf_addf(&title, "%s 回访周报", w->week);
+	ctx = page_ctx(m, title.s, &crumbs);
+	week_crumbs(crumbs, w->week, true);
+	week_mark(ctx, w->metrics);
+	put_str(ctx, "week", w->week);
+	copy_str(ctx, m, "week_start");
+	copy_str(ctx, m, "week_end");
+	cJSON_AddItemToObject(ctx, "provisional",
+			      cJSON_CreateBool(cJSON_IsTrue(get(m, "provisional"))));
+	cJSON_AddItemToObject(ctx, "kpis", kpis(get(m, "totals")));
+
+	chart_coverage(&svg, "各类型回访率与目标", get(m, "by_type"), "type");
+	put_svg(ctx, "chart_coverage", &svg);
+	chart_satisfaction(&svg, "满意度分布", get(m, "totals"), "合计",
+			   get(m, "by_type"), "type");
+	put_svg(ctx, "chart_satisfaction", &svg);
+	chart_trend(&svg, "近8周回访率与满意率", get(m, "trend"));
+	put_svg(ctx, "chart_trend", &svg);
+	chart_coverage(&svg, "各服务中心回访率", get(m, "by_center"), "center");
+	put_svg(ctx, "chart_centers", &svg);
+
+	list = cJSON_AddArrayToObject(ctx, "by_type");
+	for (e = children(get(m, "by_type")); e; e = e->next)
+		cJSON_AddItemToArray(list, group_row(e, get_str(e, "type"), NULL));
+	list = cJSON_AddArrayToObject(ctx, "by_subtype");
+	for (e = children(get(m, "by_subtype")); e; e = e->next) {
+		cJSON *r = group_row(e, get_str(e, "subtype"), NULL);
+
+		copy_str(r, e, "type");
+		cJSON_AddItemToArray(list, r);
+	}
+	list = cJSON_AddArrayToObject(ctx, "by_center");
+	for (e = children(get(m, "by_center")); e; e = e->next)
+		cJSON_AddItemToArray(list, group_row(e, get_str(e, "center"),
+			page_href(page_find(&w->centers, get_str(e, "center"), NULL),
+				  &href)));
+	list = cJSON_AddArrayToObject(ctx, "by_butler");
+	for (e = children(get(m, "by_butler")); e; e = e->next) {
+		cJSON *r = group_row(e, get_str(e, "butler"),
+			page_href(page_find(&w->butlers, get_str(e, "center"),
+					    get_str(e, "butler")), &href));
+
+		copy_str(r, e, "center");
+		cJSON_AddItemToArray(list, r);
+	}
+	list = cJSON_AddArrayToObject(ctx, "trend");
+	for (e = children(get(m, "trend")); e; e = e->next) {
+		cJSON *r = group_row(get(e, "totals"), get_str(e, "week"), NULL);
+		cJSON *types = cJSON_AddArrayToObject(r, "by_type");
+		const cJSON *t;
+
+		for (t = children(get(e, "by_type")); t; t = t->next)
+			cJSON_AddItemToArray(types, group_row(t, get_str(t, "type"),
+							      NULL));
+		cJSON_AddItemToArray(list, r);
+	}
+	list = cJSON_AddArrayToObject(ctx, "loops");
+	for (e = children(get(m, "loops_open_list")); e; e = e->next)
+		cJSON_AddItemToArray(list, loop_item(e, w));
+	list = cJSON_AddArrayToObject(ctx, "anomalies");
+	for (e = children(get(m, "anomalies")); e; e = e->next)
+		cJSON_AddItemToArray(list, anomaly_item(s, e, w));
+	list = cJSON_AddArrayToObject(ctx, "owed");
+	for (e = children(get(m, "owed")); e; e = e->next)
+		cJSON_AddItemToArray(list, owed_item(e, w));
+	if (w->samples)
+		cJSON_AddItemToObject(ctx, "samples", samples_ctx(s, w->samples));
+	cJSON_AddItemToObject(ctx, "quality", quality_ctx(s, m));
+
+	buf_reset(&s->path);
+	buf_addf(&s->path, "%s/index.html", dir);
+	ret = render_page(s, s->t_week, ctx, s->path.s);
+	cJSON_Delete(ctx);
+	buf_release(&title);
+	buf_release(&svg);
+	buf_release(&href);
+	return ret;
+}
+
+static int render_center_page(struct site *s, struct week_pages *w,
+			      const struct page *p, const char *dir)
+{
+	cJSON *crumbs, *ctx, *list, *butlers = cJSON_CreateArray();
+	struct buf title = BUF_INIT, svg = BUF_INIT, href = BUF_INIT;
+	const cJSON *e;
+	int ret;
+
+	buf_addf(&title, "%s · %s", p->center, w->week);
+	ctx = page_ctx(w->metrics, title.s, &crumbs);
+	week_crumbs(crumbs, w->week, false);
+	crumb(crumbs, p->center, NULL);
+	week_mark(ctx, w->metrics);
+	put_str(ctx, "week", w->week);
+	put_str(ctx, "center", p->center);
+	cJSON_AddItemToObject(ctx, "kpis", kpis(p->group));
+
+	/* The centre's butlers, in the order of by_butler. */
+	for (e = children(get(w->metrics, "by_butler")); e; e = e->next)
+		if (!strcmp(get_str(e, "center"), p->center))
+			cJSON_AddItemToArray(butlers, cJSON_Duplicate(e, 1));
+	chart_coverage(&svg, "各管家回访率", butlers, "butler");
+	put_svg(ctx, "chart_coverage", &svg);
+	chart_satisfaction(&svg, "满意度分布", p->group, "本中心", butlers,
+			   "butler");
+	put_svg(ctx, "chart_satisfaction", &svg);
+	list = cJSON_AddArrayToObject(ctx, "by_butler");
+	for (e = children(butlers); e; e = e->next)
+		cJSON_AddItemToArray(list, group_row(e, get_str(e, "butler"),
+			page_href(page_find(&w->butlers, p->center,
+					    get_str(e, "butler")), &href)));
+	cJSON_AddItemToObject(ctx, "owed", cJSON_Duplicate(p->owed, 1));
+	cJSON_AddItemToObject(ctx, "loops",
+			      filtered(s, w, "loops_open_list", p->center, NULL));
+	cJSON_AddItemToObject(ctx, "anomalies",
+			      filtered(s, w, "anomalies", p->center, NULL));
+
+	buf_reset(&s->path);
+	buf_addf(&s->path, "%s/%s.html", dir, p->name);
+	ret = render_page(s, s->t_center, ctx, s->path.s);
+	cJSON_Delete(ctx);
+	cJSON_Delete(butlers);
+	buf_release(&title);
+	buf_release(&svg);
+	buf_release(&href);
+	return ret;
+}
+
+/* The butler's worklist as CSV: BOM, CRLF, formula-neutralised cells. */
+static int write_owed_csv(struct site *s, const struct page *p,
+			  const char *dir)
+{
+	const cJSON *header = get(s->labels, "owed_csv");
+	const char *fields[7];
+	struct buf csv = BUF_INIT;
+	const cJSON *e;
+	size_t i;
+	int ret;
+
+	buf_adds(&csv, CSV_BOM);
+	for (i = 0; i < 7; i++) {
+		const cJSON *h = cJSON_GetArrayItem(header, (int)i);
+
+		fields[i] = cJSON_IsString(h) ? h->valuestring : "";
+	}
+	csv_add_row(&csv, fields, 7);
+	for (e = children(p->owed); e; e = e->next) {
+		fields[0] = get_str(e, "ticket");
+		fields[1] = get_str(e, "type");
+		fields[2] = get_str(e, "center");
+		fields[3] = get_str(e, "butler");
+		fields[4] = get_str(e, "completed_at");
+		fields[5] = get_str(e, "due_at");
+		fields[6] = label(s, "words", cJSON_IsTrue(get(e, "overdue"))
+					      ? "yes" : "no");
+		csv_add_row(&csv, fields, 7);
+	}
+	buf_reset(&s->path);
+	buf_addf(&s->path, "%s/owed-%s.csv", dir, p->name + strlen("butler-"));
+	ret = write_file(s, s->path.s, &csv);
+	buf_release(&csv);
+	return ret;
+}
+
+static int render_butler_page(struct site *s, struct week_pages *w,
+			      const struct page *p, const char *dir)
+{
+	cJSON *crumbs, *ctx;
+	struct buf title = BUF_INIT, svg = BUF_INIT, href = BUF_INIT;
+	const struct page *cp = page_find(&w->centers, p->center, NULL);
+	struct svg_stack st;
+	bool ranked = true;
+	int ret;
+
+	buf_addf(&title, "%s · %s · %s", p->butler, p->center, w->week);
+	ctx = page_ctx(w->metrics, title.s, &crumbs);
+	week_crumbs(crumbs, w->week, false);
+	crumb(crumbs, p->center, page_href(cp, &href));
+	week_mark(ctx, w->metrics);
+	crumb(crumbs, p->butler, NULL);
+	put_str(ctx, "week", w->week);
+	put_str(ctx, "center", p->center);
+	put_str(ctx, "butler", p->butler);
+	if (cp)
+		put_str(ctx, "center_href", page_href(cp, &href));
+	cJSON_AddItemToObject(ctx, "kpis", kpis(p->group));
+	get_bool(p->group, "ranked", &ranked);
+	put_bool(ctx, "unranked", !ranked);
+	st = stack_of(p->group, p->butler);
+	svg_stacked(&svg, "满意度分布", sat_names, 5, &st, 1);
+	put_svg(ctx, "chart_satisfaction", &svg);
+	cJSON_AddItemToObject(ctx, "owed", cJSON_Duplicate(p->owed, 1));
+	buf_reset(&href);
+	buf_addf(&href, "owed-%s.csv", p->name + strlen("butler-"));
+	put_str(ctx, "owed_csv", href.s);
+	cJSON_AddItemToObject(ctx, "records", cJSON_Duplicate(p->records, 1));
+	cJSON_AddItemToObject(ctx, "loops",
+			      filtered(s, w, "loops_open_list", p->center,
+				       p->butler));
+	cJSON_AddItemToObject(ctx, "anomalies",
+			      filtered(s, w, "anomalies", p->center, p->butler));
+
+	buf_reset(&s->path);
+	buf_addf(&s->path, "%s/%s.html", dir, p->name);
+	ret = render_page(s, s->t_butler, ctx, s->path.s);
+	if (!ret)
+		ret = write_owed_csv(s, p, dir);
+	cJSON_Delete(ctx);
+	buf_release(&title);
+	buf_release(&svg);
+	buf_release(&href);
+	return ret;
+}
+
+static int render_week(struct site *s, const struct week_view *v,
+		       const char *week)
+{
+	struct week_pages w;
+	struct buf dir = BUF_INIT, err = BUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	memset(&w, 0, sizeof(w));
+	w.metrics = v->metrics;
+	w.samples = v->samples;
+	w.records = v->records;
+	snprintf(w.week, sizeof(w.week), "%s", week);
+	page_index_build(&w.centers, get(v->metrics, "by_center"), false);
+	page_index_build(&w.butlers, get(v->metrics, "by_butler"), true);
+	distribute(&w);
+	remark_index_build(&w.remarks, v->records);
+	buf_addf(&dir, "%s/weeks/%s", s->site_dir, week);
+	if (mkdir_p(dir.s, &err) < 0) {
+		diag_report(s->d, DIAG_ERROR, NULL, 0, 0,
+			    "cannot create folder: %s", err.s);
+		goto out;
+	}
+	if (render_week_page(s, &w, dir.s) < 0)
+		goto out;
+	for (i = 0; i < w.centers.nr; i++)
+		if (render_center_page(s, &w, &w.centers.v[i], dir.s) < 0)
+			goto out;
+	for (i = 0; i < w.butlers.nr; i++)
+		if (render_butler_page(s, &w, &w.butlers.v[i], dir.s) < 0)
+			goto out;
+	ret = 0;
+out:
+	page_index_release(&w.centers);
+	page_index_release(&w.butlers);
+	free(w.remarks.rows);
+	buf_release(&dir);
+	buf_release(&err);
+	return ret;
+}
+
+/* ---- the index ---- */
+
+static int render_index(struct site *s, const struct week_view *weeks,
+			size_t nweeks)
+{
+	const cJSON *latest = weeks[0].metrics, *e;
+	cJSON *crumbs, *ctx, *list, *lw;
+	struct buf svg = BUF_INIT, href = BUF_INIT;
+	size_t i;
+	int ret;
+
+	ctx = page_ctx(latest, "回访报表", &crumbs);
+	crumb(crumbs, "首页", NULL);
+	list = cJSON_AddArrayToObject(ctx, "weeks");
+	for (i = 0; i < nweeks; i++) {
+		const cJSON *m = weeks[i].metrics;
+		cJSON *r = group_row(get(m, "totals"), get_str(m, "week"), NULL);
+
+		buf_reset(&href);
+		buf_addf(&href, "weeks/%s/index.html", get_str(m, "week"));
+		put_str(r, "href", href.s);
+		copy_str(r, m, "week_start");
+		copy_str(r, m, "week_end");
+		put_bool(r, "provisional", cJSON_IsTrue(get(m, "provisional")));
+		cJSON_AddItemToArray(list, r);
+	}
+	lw = cJSON_AddObjectToObject(ctx, "latest");
+	put_str(lw, "week", get_str(latest, "week"));
+	buf_reset(&href);
+	buf_addf(&href, "weeks/%s/index.html", get_str(latest, "week"));
+	put_str(lw, "href", href.s);
+	copy_str(lw, latest, "week_start");
+	copy_str(lw, latest, "week_end");
+	put_bool(lw, "provisional", cJSON_IsTrue(get(latest, "provisional")));
+	cJSON_AddItemToObject(lw, "kpis", kpis(get(latest, "totals")));
+	list = cJSON_AddArrayToObject(lw, "by_type");
+	for (e = children(get(latest, "by_type")); e; e = e->next)
+		cJSON_AddItemToArray(list, group_row(e, get_str(e, "type"), NULL));
+	chart_coverage(&svg, "各类型回访率与目标", get(latest, "by_type"), "type");
+	put_svg(lw, "chart_coverage", &svg);
+	chart_trend(&svg, "近8周回访率与满意率", get(latest, "trend"));
+	put_svg(lw, "chart_trend", &svg);
+
+	buf_reset(&s->path);
+	buf_addf(&s->path, "%s/index.html", s->site_dir);
+	ret = render_page(s, s->t_index, ctx, s->path.s);
+	cJSON_Delete(ctx);
+	buf_release(&svg);
+	buf_release(&href);
+	return ret;
+}
+
+/* ---- entry point ---- */
+
+static cJSON *load_labels(const char *path, struct diag *d)
+{
+	FILE *fp = fopen(path, "rb");
+	struct buf text = BUF_INIT;
+	cJSON *j = NULL;
+
+	if (!fp) {
+		diag_report(d, DIAG_ERROR, path, 0, 0, "cannot read labels: %s",
+			    strerror(errno));
+		return NULL;
+	}
+	(void)buf_read_stream(&text, fp);
+	fclose(fp);
+	j = cJSON_ParseWithLength(text.s, text.len);
+	if (!cJSON_IsObject(j)) {
+		const char *at = cJSON_GetErrorPtr();
+		unsigned long line = 1, col = 1;
+		const char *p;
+
+		if (at && at >= text.s && at <= text.s + text.len) {
+			for (p = text.s; p < at; p++) {
+				col++;
+				if (*p == '\n') {
+					line++;
+					col = 1;
+				}
+			}
+		} else {
+			line = col = 0;
+		}
+		diag_report(d, DIAG_ERROR, path, line, col,
+			    "labels must be a JSON object");
+		cJSON_Delete(j);
+		j = NULL;
+	}
+	buf_release(&text);
+	return j;
+}
+
+int render_html_site(const struct week_view *weeks, size_t nweeks,
+		     const struct config *cfg, const char *templates_dir,
+		     const char *site_dir, struct diag *d)
+{
+	struct site s;
+	struct buf dir = BUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	(void)cfg;
+	memset(&s, 0, sizeof(s));
+	s.site_dir = site_dir;
+	s.d = d;
+	buf_init(&s.out);
+	buf_init(&s.path);
+	buf_addf(&dir, "%s/html", templates_dir);
+	s.ts = tmpl_set_new(dir.s);
+	if (!(s.t_index = tmpl_set_get(s.ts, "index", d)) ||
+	    !(s.t_week = tmpl_set_get(s.ts, "week", d)) ||
+	    !(s.t_center = tmpl_set_get(s.ts, "center", d)) ||
+	    !(s.t_butler = tmpl_set_get(s.ts, "butler", d)))
+		goto out;
+	buf_adds(&dir, "/labels.json");
+	if (!(s.labels = load_labels(dir.s, d)))
+		goto out;
+	if (!nweeks) {
+		diag_report(d, DIAG_ERROR, NULL, 0, 0, "no week to render");
+		goto out;
+	}
+	/* Week names become folder names: only real ISO weeks pass. */
+	for (i = 0; i < nweeks; i++) {
+		struct iso_week iw;
+		const char *week = get_str(weeks[i].metrics, "week");
+
+		if (chtime_parse_week(week, &iw) < 0) {
+			diag_report(d, DIAG_ERROR, "metrics.json", 0, 0,
+				    "week '%s' is not an ISO week", week);
+			goto out;
+		}
+	}
+	buf_reset(&s.path);
+	if (mkdir_p(site_dir, &s.path) < 0) {
+		diag_report(d, DIAG_ERROR, NULL, 0, 0, "cannot create folder: %s",
+			    s.path.s);
+		goto out;
+	}
+	for (i = 0; i < nweeks; i++)
+		if (render_week(&s, &weeks[i], get_str(weeks[i].metrics, "week")) < 0)
+			goto out;
+	if (render_index(&s, weeks, nweeks) < 0)
+		goto out;
+	ret = 0;
+out:
+	tmpl_set_free(s.ts);
+	cJSON_Delete(s.labels);
+	buf_release(&s.out);
+	buf_release(&s.path);
+	buf_release(&dir);
+	return ret;
+}

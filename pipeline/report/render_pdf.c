@@ -1,0 +1,1871 @@
+/*
+ * render_pdf.c - the week's PDFs: the weekly management report, one
+ * 《回访记录表》 per service centre and one audit sheet per sampling level
+ * (render_pdf_week() of render.h).
+ *
+ * Everything shown comes from the view model (metrics.json, records.json,
+ * samples.json as cJSON trees); this file formats numbers (a ratio as a
+ * percentage with one decimal) and lays them out, and computes no figure.
+ * Wording, column titles, widths and order come from the JSON templates in
+ * <templates_dir>/pdf/ (weekly.json, record_form.json, audit_sheet.json),
+ * read at run time; a label missing from a template shows as "[key]" so
+ * that whoever edits a template sees what is missing.
+ *
+ * Invariants: every page is laid out first and its running header and
+ * footer ("第N页 共M页") drawn once the page count is known; every file name
+ * derived from the input goes through safe_name() and stays inside
+ * week_dir; a document that fails leaves no file (pdfdoc_save writes
+ * aside, then renames). The font is subset once per render to the
+ * characters of the view model, the templates, the config's header and
+ * code_chars below, so every character this file draws must come from
+ * one of those.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/chtime.h"
+#include "report/pdfdoc.h"
+#include "report/render.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define MARGIN 36.0f
+#define SIGNATURE_HEIGHT 40.0f
+
+/* ---- templates ------------------------------------------------------ */
+
+struct tmpl {
+	cJSON *root;
+	char *path;
+};
+
+struct col {
+	const char *key;
+	const char *format;   /* int, pct, ci, hours, mark, ranked, anomaly */
+	struct pdf_column c;
+};
+
+struct cols {
+	struct col *v;
+	struct pdf_column *pdf;
+	size_t n;
+};
+
+static void position_of(const char *text, const char *at, unsigned long *line,
+			unsigned long *col)
+{
+	const char *p;
+
+	*line = 1;
+	*col = 1;
+	for (p = text; p < at && *p; p++) {
+		if (*p == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)*p & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+static int tmpl_load(struct tmpl *t, const char *dir, const char *name,
+		     struct diag *d)
+{
+	struct buf path = BUF_INIT, text = BUF_INIT;
+	const char *end = NULL;
+	FILE *fp;
+
+	memset(t, 0, sizeof(*t));
+	buf_addf(&path, "%s/pdf/%s", dir ? dir : "templates", name);
+	fp = fopen(path.s, "rb");
+	if (!fp) {
+		diag_report(d, DIAG_ERROR, path.s, 0, 0,
+			    "cannot read the PDF template");
+		goto fail;
+	}
+	(void)buf_read_stream(&text, fp);
+	fclose(fp);
+	t->root = cJSON_ParseWithOpts(text.s, &end, 1);
+	if (!t->root || !cJSON_IsObject(t->root)) {
+		unsigned long line, col;
+
+		position_of(text.s, end ? end : text.s, &line, &col);
+		diag_report(d, DIAG_ERROR, path.s, line, col,
+			    "the template is not a JSON object");
+		goto fail;
+	}
+	t->path = buf_detach(&path, NULL);
+	buf_release(&text);
+	return 0;
+fail:
+	cJSON_Delete(t->root);
+	t->root = NULL;
+	buf_release(&path);
+	buf_release(&text);
+	return -1;
+}
+
+static void tmpl_release(struct tmpl *t)
+{
+	cJSON_Delete(t->root);
+	free(t->path);
+	memset(t, 0, sizeof(*t));
+}
+
+static const char *str_of(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double num_of(const cJSON *obj, const char *key, double def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+/*
+ * The text at <section>.<key> of the template (anomaly kinds, reject
+ * reasons), or "[key]" written into missing when the template lacks it;
+ * the caller compares the result with missing->s to fall back to the key.
+ */
+static const char *section_label(const struct tmpl *t, const char *section,
+				 const char *key, struct buf *missing)
+{
+	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(t->root, section);
+	const char *s = str_of(labels, key);
+
+	if (s)
+		return s;
+	buf_reset(missing);
+	buf_addf(missing, "[%s]", key);
+	return missing->s;
+}
+
+static struct buf missing_labels[8] = { BUF_INIT, BUF_INIT, BUF_INIT,
+					BUF_INIT, BUF_INIT, BUF_INIT,
+					BUF_INIT, BUF_INIT };
+static unsigned next_missing;
+
+static const char *label(const struct tmpl *t, const char *key)
+{
+	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(t->root, "labels");
+	const char *s = str_of(labels, key);
+	struct buf *b;
+
+	if (s)
+		return s;
+	/*
+	 * A few rotating buffers, so that several missing labels can be used
+	 * in one statement (no caller holds more than eight at once); they
+	 * are released at the end of render_pdf_week(). This makes the
+	 * renderer single-threaded, as huifang is.
+	 */
+	b = &missing_labels[next_missing++ % 8];
+	buf_reset(b);
+	buf_addf(b, "[%s]", key);
+	return b->s;
+}
+
+static void release_label_buffers(void)
+{
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		buf_release(&missing_labels[i]);
+}
+
+/*
+ * Appends fmt with each "{name}" replaced by its value from the
+ * name/value pairs kv (n pairs); unknown placeholders stay as written.
+ */
+static void fill(struct buf *out, const char *fmt, const char *const *kv,
+		 size_t n)
+{
+	const char *p = fmt;
+
+	while (*p) {
+		size_t i;
+		int done = 0;
+
+		if (*p == '{') {
+			for (i = 0; i < n; i++) {
+				size_t len = strlen(kv[2 * i]);
+
+				if (!strncmp(p + 1, kv[2 * i], len) &&
+				    p[1 + len] == '}') {
+					buf_adds(out, kv[2 * i + 1]);
+					p += len + 2;
+					done = 1;
+					break;
+				}
+			}
+		}
+		if (!done)
+			buf_addch(out, *p++);
+	}
+}
+
+static enum pdf_align align_of(const char *s)
+{
+	if (s && !strcmp(s, "right"))
+		return PDF_RIGHT;
+	if (s && !strcmp(s, "center"))
+		return PDF_CENTER;
+	return PDF_LEFT;
+}
+
+/*
+ * Reads a column list (an array of {key, title, width, align, format})
+ * and scales the widths, which are relative, to total points.
+ */
+static int cols_load(struct cols *cs, const struct tmpl *t,
+		     const cJSON *array, const char *what, float total,
+		     struct diag *d)
+{
+	const cJSON *c;
+	double sum = 0;
+	size_t i = 0;
+
+	memset(cs, 0, sizeof(*cs));
+	if (!cJSON_IsArray(array) || cJSON_GetArraySize(array) == 0) {
+		diag_report(d, DIAG_ERROR, t->path, 0, 0,
+			    "'%s' must be a non-empty array of columns", what);
+		return -1;
+	}
+	cs->n = (size_t)cJSON_GetArraySize(array);
+	cs->v = xcalloc(cs->n, sizeof(*cs->v));
+	cs->pdf = xcalloc(cs->n, sizeof(*cs->pdf));
+	cJSON_ArrayForEach(c, array) {
+		const char *key = str_of(c, "key");
+		double w = num_of(c, "width", -1);
+
+		if (!key || w <= 0) {
+			diag_report(d, DIAG_ERROR, t->path, 0, 0,
+				    "'%s' column %zu needs a key and a "
+				    "positive width", what, i + 1);
+			free(cs->v);
+			free(cs->pdf);
+			memset(cs, 0, sizeof(*cs));
+			return -1;
+		}
+		cs->v[i].key = key;
+		cs->v[i].format = str_of(c, "format");
+		cs->v[i].c.title = str_of(c, "title") ? str_of(c, "title") : "";
+		cs->v[i].c.width = (float)w;
+		cs->v[i].c.align = align_of(str_of(c, "align"));
+		sum += w;
+		i++;
+	}
+	for (i = 0; i < cs->n; i++) {
+		cs->v[i].c.width = (float)(cs->v[i].c.width / sum * total);
+		cs->pdf[i] = cs->v[i].c;
+	}
+	return 0;
+}
+
+/* n empty buffers; xcalloc alone would leave their strings NULL. */
+static struct buf *bufs_new(size_t n)
+{
+	struct buf *b = xcalloc(n, sizeof(*b));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf_init(&b[i]);
+	return b;
+}
+
+static void cols_release(struct cols *cs)
+{
+	free(cs->v);
+	free(cs->pdf);
+	memset(cs, 0, sizeof(*cs));
+}
+
+static const char *or_default(const char *s, const char *def)
+{
+	return s && *s ? s : def ? def : "";
+}
+
+/* ---- formatting ----------------------------------------------------- */
+
+static void add_pct(struct buf *b, double v)
+{
+	buf_addf(b, "%.1f%%", v * 100.0);
+}
+
+static void add_number(struct buf *b, double v)
+{
+	if (v == floor(v) && fabs(v) < 1e15)
+		buf_addf(b, "%.0f", v);
+	else
+		buf_addf(b, "%g", v);
+}
+
+/*
+ * Formats obj[key] for a table cell. Returns the text in out (reset), or
+ * PDF_CELL_TICK / PDF_CELL_CROSS for a "mark" column.
+ */
+static const char *format_cell(struct buf *out, const cJSON *obj,
+			       const struct col *c, const struct tmpl *t)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, c->key);
+	const char *f = c->format ? c->format : "text";
+
+	buf_reset(out);
+	if (!strcmp(f, "mark")) {
+		if (cJSON_IsBool(v))
+			return cJSON_IsTrue(v) ? PDF_CELL_TICK : PDF_CELL_CROSS;
+		buf_adds(out, label(t, "none"));
+	} else if (!strcmp(f, "ranked")) {
+		/* A ranked butler shows the rank metrics.json gives, an
+		 * unranked one the template's words for "not ranked". */
+		const cJSON *rank = cJSON_GetObjectItemCaseSensitive(obj, "rank");
+
+		if (cJSON_IsFalse(v))
+			buf_adds(out, label(t, "not_ranked"));
+		else if (cJSON_IsTrue(v) && cJSON_IsNumber(rank))
+			add_number(out, rank->valuedouble);
+	} else if (!strcmp(f, "anomaly") && cJSON_IsString(v)) {
+		struct buf missing = BUF_INIT;
+		const char *s = section_label(t, "anomaly_kinds", v->valuestring,
+					      &missing);
+
+		buf_adds(out, s == missing.s ? v->valuestring : s);
+		buf_release(&missing);
+	} else if (cJSON_IsNull(v) || !v) {
+		buf_adds(out, label(t, "none"));
+	} else if (cJSON_IsNumber(v)) {
+		if (!strcmp(f, "pct"))
+			add_pct(out, v->valuedouble);
+		else if (!strcmp(f, "hours"))
+			buf_addf(out, "%.1f", v->valuedouble);
+		else
+			add_number(out, v->valuedouble);
+	} else if (cJSON_IsArray(v) && !strcmp(f, "ci") &&
+		   cJSON_GetArraySize(v) == 2 &&
+		   cJSON_IsNumber(cJSON_GetArrayItem(v, 0)) &&
+		   cJSON_IsNumber(cJSON_GetArrayItem(v, 1))) {
+		buf_addf(out, "%.1f–%.1f%%",
+			 cJSON_GetArrayItem(v, 0)->valuedouble * 100.0,
+			 cJSON_GetArrayItem(v, 1)->valuedouble * 100.0);
+	} else if (cJSON_IsString(v)) {
+		buf_adds(out, v->valuestring);
+	} else if (cJSON_IsBool(v)) {
+		buf_adds(out, cJSON_IsTrue(v) ? "是" : "否");
+	} else {
+		buf_adds(out, label(t, "none"));
+	}
+	return out->s;
+}
+
+/*
+ * A file name that stays inside the week folder whatever the input holds:
+ * '/', '\\', control characters and invalid UTF-8 become '_', leading dots
+ * and spaces go, the length is capped at a character boundary, and an
+ * empty result becomes "_".
+ */
+static void safe_name(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t start = out->len;
+
+	while (*p == '.' || *p == ' ')
+		p++;
+	while (*p && out->len - start < 120) {
+		size_t len = 1, i;
+
+		if (*p >= 0xC2 && *p <= 0xF4) {
+			len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+			for (i = 1; i < len; i++)
+				if ((p[i] & 0xC0) != 0x80)
+					break;
+			if (i < len) {
+				buf_addch(out, '_');
+				p++;
+				continue;
+			}
+			buf_add(out, p, len);
+		} else if (*p < 0x20 || *p == 0x7F || *p >= 0x80 || *p == '/' ||
+			   *p == '\\') {
+			buf_addch(out, '_');
+		} else {
+			buf_addch(out, (char)*p);
+		}
+		p += len;
+	}
+	if (out->len == start)
+		buf_addch(out, '_');
+}
+
+/* ---- the render and its documents ---------------------------------- */
+
+struct render {
+	const struct week_view *v;
+	const struct config *cfg;
+	const char *templates_dir;
+	const char *week_dir;
+	struct diag *d;
+	struct pdffont font;
+	const char *company, *document_code, *version, *effective_date;
+	const char *week, *week_start, *week_end, *as_of_text, *seed;
+	int64_t as_of;
+	struct string_list names;   /* file names written, to keep unique */
+	struct tmpl weekly, form, audit;   /* root NULL: could not load */
+	int failed;
+};
+
+struct doc {
+	struct render *r;
+	const struct tmpl *t;
+	struct pdfdoc pd;
+	enum pdf_orientation o;
+	float top, bottom, left, width;   /* the body area */
+	float y;                          /* the flow position */
+	float size;                       /* body font size */
+	const char *page_note;            /* drawn under the header */
+	struct buf note;
+};
+
+static int doc_new_page(struct pdfdoc *pd, void *ctx)
+{
+	struct doc *dc = ctx;
+
+	if (pdfdoc_add_page(pd, dc->o) < 0)
+		return -1;
+	dc->left = MARGIN;
+	dc->width = pd->page_w - 2 * MARGIN;
+	dc->y = dc->top;
+	if (dc->page_note && *dc->page_note) {
+		pdfdoc_text(pd, dc->left, dc->y - 10, 9, dc->page_note);
+		dc->y -= 16;
+	}
+	return pd->error ? -1 : 0;
+}
+
+static void report_error(struct render *r, const char *path,
+			 const struct buf *err)
+{
+	diag_report(r->d, DIAG_ERROR, NULL, 0, 0, "%s",
+		    err->len ? err->s : path);
+	r->failed = 1;
+}
+
+static int doc_open(struct doc *dc, struct render *r, const struct tmpl *t,
+		    const char *title)
+{
+	struct buf err = BUF_INIT;
+	const char *o = str_of(t->root, "orientation");
+
+	memset(dc, 0, sizeof(*dc));
+	dc->r = r;
+	dc->t = t;
+	dc->o = o && !strcmp(o, "landscape") ? PDF_LANDSCAPE : PDF_PORTRAIT;
+	dc->size = (float)num_of(t->root, "font_size", 8);
+	if (dc->size < 5 || dc->size > 20)
+		dc->size = 8;
+	if (pdfdoc_open(&dc->pd, &r->font, title, r->as_of, &err) < 0) {
+		report_error(r, title, &err);
+		buf_release(&err);
+		return -1;
+	}
+	dc->width = (dc->o == PDF_LANDSCAPE ? PDF_A4_LONG : PDF_A4_SHORT) -
+		    2 * MARGIN;
+	dc->left = MARGIN;
+	buf_release(&err);
+	return 0;
+}
+
+/*
+ * Saves the document as <week_dir>/<prefix>-<safe part>.pdf, unique among
+ * the files of this render; the prefix is the template's "file_prefix",
+ * else its title.
+ */
+static int doc_save(struct doc *dc, const char *title, const char *part)
+{
+	struct render *r = dc->r;
+	const char *prefix = str_of(dc->t->root, "file_prefix");
+	struct buf name = BUF_INIT, path = BUF_INIT, err = BUF_INIT;
+	size_t base_len;
+	int n = 2, ret;
+
+	safe_name(&name, prefix ? prefix : title);
+	buf_addch(&name, '-');
+	safe_name(&name, part);
+	base_len = name.len;
+	buf_adds(&name, ".pdf");
+	while (string_list_has(&r->names, name.s)) {
+		buf_setlen(&name, base_len);
+		buf_addf(&name, "-%d.pdf", n++);
+	}
+	string_list_add(&r->names, name.s);
+	buf_addf(&path, "%s/%s", r->week_dir, name.s);
+	ret = pdfdoc_save(&dc->pd, path.s, &err);
+	if (ret < 0)
+		report_error(r, path.s, &err);
+	else if (dc->pd.replaced)
+		diag_report(r->d, DIAG_WARNING, path.s, 0, 0,
+			    "%zu characters the font cannot draw are shown "
+			    "as \u25A1", dc->pd.replaced);
+	buf_release(&name);
+	buf_release(&path);
+	buf_release(&err);
+	return ret;
+}
+
+static void doc_close(struct doc *dc)
+{
+	pdfdoc_close(&dc->pd);
+	buf_release(&dc->note);
+}
+
+/* Reports why the document what could not be drawn, as "what: cause". */
+static void doc_fail(struct doc *dc, const char *what)
+{
+	struct buf err = BUF_INIT;
+
+	buf_addf(&err, "%s: ", what);
+	pdfdoc_describe_error(&dc->pd, &err);
+	report_error(dc->r, what, &err);
+	buf_release(&err);
+}
+
+/* The template's "title", else its label of that name. */
+static const char *doc_title(const struct tmpl *t)
+{
+	const char *title = str_of(t->root, "title");
+
+	return title ? title : label(t, "title");
+}
+
+/* Starts a new page when less than need points are left. */
+static int ensure(struct doc *dc, float need)
+{
+	if (dc->pd.npages == 0 || dc->y - need < dc->bottom)
+		return doc_new_page(&dc->pd, dc);
+	return dc->pd.error ? -1 : 0;
+}
+
+static int heading(struct doc *dc, const char *text, float size)
+{
+	if (ensure(dc, size * 2 + 60) < 0)
+		return -1;
+	dc->y -= size * 1.6f;
+	pdfdoc_text(&dc->pd, dc->left, dc->y, size, text);
+	dc->y -= size * 0.8f;
+	return dc->pd.error ? -1 : 0;
+}
+
+static int paragraph(struct doc *dc, const char *text, float size)
+{
+	struct buf clean = BUF_INIT;
+	struct pdf_lines lines = { 0 };
+	size_t i;
+
+	pdfdoc_clean(&dc->pd, text, &clean);
+	pdfdoc_wrap(&dc->pd, clean.s, size, dc->width, &lines);
+	for (i = 0; i < lines.nr; i++) {
+		if (ensure(dc, size * 1.5f) < 0)
+			break;
+		dc->y -= size * 1.5f;
+		pdfdoc_text_clean(&dc->pd, dc->left, dc->y, size,
+				  clean.s + lines.v[i].off, lines.v[i].len);
+	}
+	dc->y -= size * 0.5f;
+	buf_release(&clean);
+	pdf_lines_release(&lines);
+	return dc->pd.error ? -1 : 0;
+}
+
+static void table_init(struct pdf_table *tb, struct doc *dc,
+		       const struct cols *cs, float min_row)
+{
+	memset(tb, 0, sizeof(*tb));
+	tb->pd = &dc->pd;
+	tb->cols = cs->pdf;
+	tb->ncols = cs->n;
+	tb->x = dc->left;
+	tb->top = dc->top - (dc->page_note && *dc->page_note ? 16 : 0);
+	tb->bottom = dc->bottom;
+	tb->size = dc->size;
+	tb->pad = 2.5f;
+	tb->min_row = min_row;
+	tb->header_fill = 0xE4ECF4;
+	tb->border = 0x8C8C8C;
+	tb->new_page = doc_new_page;
+	tb->ctx = dc;
+}
+
+/*
+ * A table of JSON objects with template columns; rows is an array (or
+ * NULL). At most max rows are drawn (0: all); returns how many were.
+ */
+static long object_table(struct doc *dc, const char *table_key,
+			 const cJSON *rows, size_t max, const cJSON *extra)
+{
+	const cJSON *tables = cJSON_GetObjectItemCaseSensitive(dc->t->root,
+							       "tables");
+	struct cols cs;
+	struct pdf_table tb;
+	struct buf *cells;
+	const char **texts;
+	const cJSON *row;
+	size_t i, drawn = 0;
+	long ret = -1;
+
+	if (cols_load(&cs, dc->t, cJSON_GetObjectItemCaseSensitive(tables,
+								   table_key),
+		      table_key, dc->width, dc->r->d) < 0)
+		return -1;
+	cells = bufs_new(cs.n);
+	texts = xcalloc(cs.n, sizeof(*texts));
+	table_init(&tb, dc, &cs, 0);
+	if (ensure(dc, 60) < 0 || pdf_table_start(&tb, dc->y) < 0)
+		goto out;
+	cJSON_ArrayForEach(row, rows) {
+		if (max && drawn >= max)
+			break;
+		for (i = 0; i < cs.n; i++)
+			texts[i] = format_cell(&cells[i], row, &cs.v[i], dc->t);
+		if (pdf_table_row(&tb, texts, drawn % 2 ? 0xF6F6F6 : -1) < 0)
+			goto out;
+		drawn++;
+	}
+	if (extra) {
+		for (i = 0; i < cs.n; i++)
+			texts[i] = format_cell(&cells[i], extra, &cs.v[i], dc->t);
+		if (pdf_table_row(&tb, texts, 0xEDEDED) < 0)
+			goto out;
+	}
+	dc->y = tb.y - 6;
+	ret = (long)drawn;
+out:
+	for (i = 0; i < cs.n; i++)
+		buf_release(&cells[i]);
+	free(cells);
+	free(texts);
+	cols_release(&cs);
+	return ret;
+}
+
+/*
+ * The document header of the company's forms, on every page. For a
+ * provisional week (metrics.json "provisional": true) the header's top
+ * right corner carries the template's "provisional" label in a red box,
+ * so that no page of the form can be mistaken for the week's final one.
+ */
+static int draw_form_headers(struct doc *dc, const char *title)
+{
+	struct render *r = dc->r;
+	struct pdfdoc *pd = &dc->pd;
+	struct buf line = BUF_INIT, page = BUF_INIT, num = BUF_INIT,
+		   total = BUF_INIT;
+	const char *mark = NULL;
+	float mark_w = 0;
+	size_t i;
+
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r->v->metrics,
+							  "provisional"))) {
+		mark = label(dc->t, "provisional");
+		mark_w = pdfdoc_width(pd, mark, strlen(mark), 9) + 10;
+	}
+
+	buf_addf(&total, "%zu", pd->npages);
+	for (i = 0; i < pd->npages; i++) {
+		const char *kv[4];
+		float w, y;
+
+		if (pdfdoc_use_page(pd, i) < 0)
+			break;
+		w = pd->page_w;
+		y = pd->page_h - MARGIN + 6;
+		pdfdoc_text_in(pd, MARGIN, y - 12, w - 2 * MARGIN, 11,
+			       PDF_CENTER, r->company);
+		buf_reset(&line);
+		buf_addf(&line, "《%s》", title);
+		pdfdoc_text_in(pd, MARGIN, y - 32, w - 2 * MARGIN, 15,
+			       PDF_CENTER, line.s);
+		buf_reset(&num);
+		buf_addf(&num, "%zu", i + 1);
+		kv[0] = "n", kv[1] = num.s, kv[2] = "m", kv[3] = total.s;
+		buf_reset(&page);
+		fill(&page, label(dc->t, "page"), kv, 2);
+		buf_reset(&line);
+		buf_addf(&line, "%s：%s", label(dc->t, "document_code"),
+			 r->document_code);
+		pdfdoc_text(pd, MARGIN, y - 50, 8, line.s);
+		buf_reset(&line);
+		buf_addf(&line, "%s：%s", label(dc->t, "version"), r->version);
+		pdfdoc_text(pd, MARGIN + (w - 2 * MARGIN) * 0.3f, y - 50, 8,
+			    line.s);
+		buf_reset(&line);
+		buf_addf(&line, "%s：%s", label(dc->t, "effective_date"),
+			 r->effective_date);
+		pdfdoc_text(pd, MARGIN + (w - 2 * MARGIN) * 0.55f, y - 50, 8,
+			    line.s);
+		pdfdoc_text_in(pd, MARGIN, y - 50, w - 2 * MARGIN, 8,
+			       PDF_RIGHT, page.s);
+		pdfdoc_line(pd, MARGIN, y - 55, w - MARGIN, y - 55, 0x333333,
+			    0.8f, 0);
+		if (mark) {
+			pdfdoc_rect(pd, w - MARGIN - mark_w, y - 16, mark_w, 15,
+				    0xFDECEA, 0xC0392B, 1);
+			pdfdoc_text_in(pd, w - MARGIN - mark_w, y - 12, mark_w,
+				       9, PDF_CENTER, mark);
+		}
+	}
+	buf_release(&line);
+	buf_release(&page);
+	buf_release(&num);
+	buf_release(&total);
+	return pd->error ? -1 : 0;
+}
+
+/* Signature lines at the end of a form. */
+static int signatures(struct doc *dc, const char *left_key,
+		      const char *right_key)
+{
+	struct pdfdoc *pd = &dc->pd;
+	struct buf s = BUF_INIT;
+	float half = dc->width / 2;
+
+	if (ensure(dc, SIGNATURE_HEIGHT) < 0)
+		return -1;
+	dc->y -= 26;
+	buf_addf(&s, "%s：________________    %s：____________",
+		 label(dc->t, left_key), label(dc->t, "sign_date"));
+	pdfdoc_text(pd, dc->left, dc->y, 9, s.s);
+	if (right_key) {
+		buf_reset(&s);
+		buf_addf(&s, "%s：________________    %s：____________",
+			 label(dc->t, right_key), label(dc->t, "sign_date"));
+		pdfdoc_text(pd, dc->left + half, dc->y, 9, s.s);
+	}
+	dc->y -= 10;
+	buf_release(&s);
+	return pd->error ? -1 : 0;
+}
+
+/*
+ * Opens a form: its pages start below the header draw_form_headers()
+ * draws at the end, and its table has the template's "columns". Returns
+ * 0, or -1 with the cause reported and nothing left to close.
+ */
+static int form_open(struct doc *dc, struct render *r, const struct tmpl *t,
+		     const char *title, struct cols *cs)
+{
+	if (doc_open(dc, r, t, title) < 0)
+		return -1;
+	dc->top = (dc->o == PDF_LANDSCAPE ? PDF_A4_SHORT : PDF_A4_LONG) -
+		  MARGIN - 56;
+	dc->bottom = MARGIN;
+	if (cols_load(cs, t, cJSON_GetObjectItemCaseSensitive(t->root,
+							      "columns"),
+		      "columns", dc->width, r->d) < 0) {
+		r->failed = 1;
+		doc_close(dc);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the 《回访记录表》 ---------------------------------------------- */
+
+static const char *record_cell(struct buf *out, const cJSON *row,
+			       const struct col *c, size_t seq)
+{
+	buf_reset(out);
+	if (!strcmp(c->key, "seq")) {
+		buf_addf(out, "%zu", seq);
+	} else if (!strcmp(c->key, "result_satisfaction")) {
+		const char *res = str_of(row, "result");
+		const char *sat = str_of(row, "satisfaction");
+
+		buf_adds(out, res ? res : "");
+		if (sat && *sat) {
+			if (out->len)
+				buf_adds(out, "／");
+			buf_adds(out, sat);
+		}
+	} else if (!strcmp(c->key, "blank")) {
+		/* left empty for the person filling in the paper form */
+	} else {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(row, c->key);
+
+		if (cJSON_IsString(v))
+			buf_adds(out, v->valuestring);
+		else if (cJSON_IsNumber(v))
+			add_number(out, v->valuedouble);
+	}
+	return out->s;
+}
+
+/* A records.json row with its position, for a stable sort. */
+struct record_ref {
+	const cJSON *row;
+	const char *center, *butler;
+	size_t pos;
+};
+
+static int cmp_by_center_butler(const void *a, const void *b)
+{
+	const struct record_ref *x = a, *y = b;
+	int c = strcmp(x->center, y->center);
+
+	if (!c)
+		c = strcmp(x->butler, y->butler);
+	if (!c)
+		c = (x->pos > y->pos) - (x->pos < y->pos);
+	return c;
+}
+
+/*
+ * One centre's form: refs[0..n) are its rows, sorted by butler and then
+ * in records.json order (time, ticket).
+ */
+static int render_record_form(struct render *r, const struct tmpl *t,
+			      const struct record_ref *refs, size_t n)
+{
+	const char *title = doc_title(t);
+	const char *center = refs[0].center;
+	struct doc dc;
+	struct cols cs;
+	struct pdf_table tb;
+	struct buf *cells = NULL, period = BUF_INIT;
+	const char **texts = NULL;
+	const char *kv[4];
+	size_t i, k, start;
+	int ret = -1;
+
+	if (form_open(&dc, r, t, title, &cs) < 0)
+		return -1;
+	cells = bufs_new(cs.n);
+	texts = xcalloc(cs.n, sizeof(*texts));
+	kv[0] = "start", kv[1] = r->week_start, kv[2] = "end", kv[3] = r->week_end;
+	fill(&period, label(t, "period"), kv, 2);
+
+	/* One section per butler, each on its own pages with a bookmark,
+	 * its own sequence numbers and its own signature lines. */
+	for (start = 0; start < n; start = k) {
+		const char *butler = refs[start].butler;
+
+		for (k = start; k < n && !strcmp(refs[k].butler, butler); k++)
+			;
+		buf_reset(&dc.note);
+		buf_addf(&dc.note, "%s：%s    %s：%s    %s：%s（%s）",
+			 label(t, "center"), *center ? center : "—",
+			 label(t, "butler"), *butler ? butler : "—",
+			 label(t, "week"), r->week, period.s);
+		dc.page_note = dc.note.s;
+		if (doc_new_page(&dc.pd, &dc) < 0)
+			goto out;
+		if (!pdfdoc_bookmark(&dc.pd, NULL, *butler ? butler : "—"))
+			goto out;
+		table_init(&tb, &dc, &cs, 0);
+		if (pdf_table_start(&tb, dc.y) < 0)
+			goto out;
+		for (i = start; i < k; i++) {
+			size_t c;
+
+			for (c = 0; c < cs.n; c++)
+				texts[c] = record_cell(&cells[c], refs[i].row,
+						       &cs.v[c], i - start + 1);
+			if (i + 1 == k)
+				tb.keep_with_next = SIGNATURE_HEIGHT;
+			if (pdf_table_row(&tb, texts, -1) < 0)
+				goto out;
+		}
+		dc.y = tb.y;
+		if (signatures(&dc, "butler_sign", "supervisor_sign") < 0)
+			goto out;
+	}
+	if (draw_form_headers(&dc, title) < 0)
+		goto out;
+	ret = doc_save(&dc, title, *center ? center : "未指定");
+	goto done;
+out:
+	doc_fail(&dc, center);
+done:
+	for (i = 0; cells && i < cs.n; i++)
+		buf_release(&cells[i]);
+	free(cells);
+	free(texts);
+	cols_release(&cs);
+	buf_release(&period);
+	doc_close(&dc);
+	return ret;
+}
+
+static int render_record_forms(struct render *r)
+{
+	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(r->v->records,
+							     "rows");
+	struct record_ref *refs;
+	const cJSON *row;
+	size_t n = 0, i, k;
+	int ret = 0;
+
+	if (!cJSON_IsArray(rows) || cJSON_GetArraySize(rows) == 0)
+		return 0;
+	if (!r->form.root)
+		return -1;
+	refs = xcalloc((size_t)cJSON_GetArraySize(rows), sizeof(*refs));
+	cJSON_ArrayForEach(row, rows) {
+		refs[n].row = row;
+		refs[n].center = or_default(str_of(row, "center"), "");
+		refs[n].butler = or_default(str_of(row, "butler"), "");
+		refs[n].pos = n;
+		n++;
+	}
+	qsort(refs, n, sizeof(*refs), cmp_by_center_butler);
+	for (i = 0; i < n; i = k) {
+		for (k = i; k < n && !strcmp(refs[k].center, refs[i].center); k++)
+			;
+		if (render_record_form(r, &r->form, refs + i, k - i) < 0)
+			ret = -1;
+	}
+	free(refs);
+	return ret;
+}
+
+/* ---- audit sheets --------------------------------------------------- */
+
+struct record_index {
+	const cJSON **rows;   /* sorted by ticket, then round */
+	size_t n;
+};
+
+static int cmp_record(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	int c = strcmp(str_of(x, "ticket"), str_of(y, "ticket"));
+
+	if (c)
+		return c;
+	return (num_of(x, "round", 9) > num_of(y, "round", 9)) -
+	       (num_of(x, "round", 9) < num_of(y, "round", 9));
+}
+
+static void record_index_build(struct record_index *ix, const cJSON *records)
+{
+	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(records, "rows");
+	const cJSON *row;
+
+	memset(ix, 0, sizeof(*ix));
+	if (!cJSON_IsArray(rows))
+		return;
+	ix->rows = xcalloc((size_t)cJSON_GetArraySize(rows) + 1,
+			   sizeof(*ix->rows));
+	cJSON_ArrayForEach(row, rows)
+		if (str_of(row, "ticket"))
+			ix->rows[ix->n++] = row;
+	qsort(ix->rows, ix->n, sizeof(*ix->rows), cmp_record);
+}
+
+/* The first callback row of a ticket, or NULL. */
+static const cJSON *record_find(const struct record_index *ix,
+				const char *ticket)
+{
+	size_t lo = 0, hi = ix->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(str_of(ix->rows[mid], "ticket"), ticket) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ix->n && !strcmp(str_of(ix->rows[lo], "ticket"), ticket))
+		return ix->rows[lo];
+	return NULL;
+}
+
+/* An item's field, from the item itself or else its callback row. */
+static const char *item_field(const cJSON *item, const cJSON *rec,
+			      const char *key)
+{
+	const char *s = str_of(item, key);
+
+	if (!s && rec)
+		s = str_of(rec, key);
+	return s;
+}
+
+static const char *audit_cell(struct buf *out, const cJSON *item,
+			      const cJSON *rec, const struct col *c, size_t seq)
+{
+	buf_reset(out);
+	if (!strcmp(c->key, "seq")) {
+		buf_addf(out, "%zu", seq);
+	} else if (!strcmp(c->key, "blank")) {
+		/* the auditor's findings */
+	} else if (!strcmp(c->key, "reason")) {
+		/* samples.json gives the reason in Chinese and in English. */
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "reason_zh");
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(item, "key");
+
+		if (!cJSON_IsString(v))
+			v = cJSON_GetObjectItemCaseSensitive(item, "reason");
+		if (cJSON_IsString(v)) {
+			buf_adds(out, v->valuestring);
+		} else if (cJSON_IsObject(v)) {
+			const cJSON *e;
+
+			cJSON_ArrayForEach(e, v) {
+				if (out->len)
+					buf_adds(out, "；");
+				buf_adds(out, e->string);
+				buf_adds(out, "：");
+				if (cJSON_IsString(e))
+					buf_adds(out, e->valuestring);
+				else if (cJSON_IsNumber(e))
+					buf_addf(out, "%g", e->valuedouble);
+			}
+		}
+		/* A reason in words already says the key; else show it. */
+		if (cJSON_IsNumber(k) && !cJSON_IsString(v))
+			buf_addf(out, "%skey %.6f", out->len ? "；" : "",
+				 k->valuedouble);
+	} else if (!strcmp(c->key, "category") && !str_of(item, "category") &&
+		   str_of(item, "type")) {
+		/* The form's 回访类别: type and sub-type, as records.json has it. */
+		buf_adds(out, str_of(item, "type"));
+		if (str_of(item, "subtype")) {
+			buf_addch(out, '/');
+			buf_adds(out, str_of(item, "subtype"));
+		}
+	} else {
+		const char *s = item_field(item, rec, c->key);
+
+		/* A callback time missing from the item: the record's date. */
+		if (!s && rec && !strcmp(c->key, "first_callback_at"))
+			s = str_of(rec, "date");
+		if (s)
+			buf_adds(out, s);
+	}
+	return out->s;
+}
+
+static int render_audit_sheet(struct render *r, const struct tmpl *t,
+			      const cJSON *level,
+			      const struct record_index *ix)
+{
+	const char *title = doc_title(t);
+	const char *id = str_of(level, "id");
+	const char *level_label = str_of(level, "label");
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(level, "items");
+	const cJSON *strata = cJSON_GetObjectItemCaseSensitive(level, "strata");
+	const cJSON *item, *st;
+	struct doc dc;
+	struct cols cs;
+	struct pdf_table tb;
+	struct buf *cells = NULL, s = BUF_INIT;
+	const char **texts = NULL;
+	size_t seq = 0, i;
+	int ret = -1;
+
+	if (!id)
+		id = "level";
+	if (form_open(&dc, r, t, title, &cs) < 0)
+		return -1;
+	cells = bufs_new(cs.n > 3 ? cs.n : 3);
+	texts = xcalloc(cs.n > 3 ? cs.n : 3, sizeof(*texts));
+	buf_addf(&dc.note, "%s：%s    %s：%s    %s：%s", label(t, "level"),
+		 level_label ? level_label : id, label(t, "week"), r->week,
+		 label(t, "seed"), r->seed);
+	dc.page_note = dc.note.s;
+	if (doc_new_page(&dc.pd, &dc) < 0)
+		goto out;
+	table_init(&tb, &dc, &cs, (float)num_of(t->root, "row_height", 0));
+	if (pdf_table_start(&tb, dc.y) < 0)
+		goto out;
+	cJSON_ArrayForEach(item, items) {
+		const char *ticket = str_of(item, "ticket");
+		const cJSON *rec = ticket ? record_find(ix, ticket) : NULL;
+
+		seq++;
+		for (i = 0; i < cs.n; i++)
+			texts[i] = audit_cell(&cells[i], item, rec, &cs.v[i],
+					      seq);
+		if (pdf_table_row(&tb, texts, -1) < 0)
+			goto out;
+	}
+	dc.y = tb.y;
+	if (seq == 0 && paragraph(&dc, label(t, "empty"), 9) < 0)
+		goto out;
+
+	/* The strata, so that an auditor can explain the sample sizes. */
+	if (cJSON_IsArray(strata) && cJSON_GetArraySize(strata) > 0) {
+		static const float share[3] = { 0.6f, 0.2f, 0.2f };
+		struct pdf_column sc[3];
+
+		if (heading(&dc, label(t, "strata"), 10) < 0)
+			goto out;
+		sc[0].title = label(t, "stratum");
+		sc[1].title = label(t, "population");
+		sc[2].title = label(t, "sampled");
+		for (i = 0; i < 3; i++) {
+			sc[i].width = dc.width * 0.5f * share[i];
+			sc[i].align = i ? PDF_RIGHT : PDF_LEFT;
+		}
+		table_init(&tb, &dc, &cs, 0);
+		tb.cols = sc;
+		tb.ncols = 3;
+		if (pdf_table_start(&tb, dc.y) < 0)
+			goto out;
+		cJSON_ArrayForEach(st, strata) {
+			const cJSON *nn = cJSON_GetObjectItemCaseSensitive(st, "n");
+			const cJSON *pop =
+				cJSON_GetObjectItemCaseSensitive(st, "population");
+
+			if (!pop)
+				pop = cJSON_GetObjectItemCaseSensitive(st, "N");
+			buf_reset(&cells[0]);
+			buf_reset(&cells[1]);
+			buf_reset(&cells[2]);
+			buf_adds(&cells[0], str_of(st, "stratum")
+						    ? str_of(st, "stratum")
+						    : "—");
+			if (cJSON_IsNumber(pop))
+				add_number(&cells[1], pop->valuedouble);
+			if (cJSON_IsNumber(nn))
+				add_number(&cells[2], nn->valuedouble);
+			texts[0] = cells[0].s, texts[1] = cells[1].s,
+			texts[2] = cells[2].s;
+			if (pdf_table_row(&tb, texts, -1) < 0)
+				goto out;
+		}
+		dc.y = tb.y;
+	}
+	if (signatures(&dc, "auditor_sign", NULL) < 0)
+		goto out;
+	buf_reset(&s);
+	buf_addf(&s, "%s（%s）", title, level_label ? level_label : id);
+	if (draw_form_headers(&dc, s.s) < 0)
+		goto out;
+	ret = doc_save(&dc, title, id);
+	goto done;
+out:
+	doc_fail(&dc, id);
+done:
+	for (i = 0; cells && i < (cs.n > 3 ? cs.n : 3); i++)
+		buf_release(&cells[i]);
+	free(cells);
+	free(texts);
+	cols_release(&cs);
+	buf_release(&s);
+	doc_close(&dc);
+	return ret;
+}
+
+static int render_audit_sheets(struct render *r)
+{
+	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(r->v->samples,
+							       "levels");
+	struct record_index ix;
+	const cJSON *level;
+	int ret = 0;
+
+	if (!cJSON_IsArray(levels))
+		return 0;
+	if (!r->audit.root)
+		return -1;
+	record_index_build(&ix, r->v->records);
+	cJSON_ArrayForEach(level, levels)
+		if (render_audit_sheet(r, &r->audit, level, &ix) < 0)
+			ret = -1;
+	free(ix.rows);
+	return ret;
+}
+
+/* ---- the weekly management report ----------------------------------- */
+
+static const cJSON *obj(const cJSON *o, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+static int kpi_box(struct doc *dc, float x, float w, const char *title,
+		   const char *value, const char *sub)
+{
+	struct pdfdoc *pd = &dc->pd;
+	float h = 52, y = dc->y - h;
+
+	pdfdoc_rect(pd, x, y, w, h, 0xF2F6FA, 0xB8C8D8, 0.6f);
+	pdfdoc_text_in(pd, x + 4, y + h - 13, w - 8, 8, PDF_LEFT, title);
+	pdfdoc_text_in(pd, x + 4, y + 19, w - 8, 15, PDF_LEFT, value);
+	if (sub)
+		pdfdoc_text_in(pd, x + 4, y + 6, w - 8, 7, PDF_LEFT, sub);
+	return pd->error ? -1 : 0;
+}
+
+static void fmt_ratio(struct buf *b, const cJSON *v, const struct tmpl *t)
+{
+	buf_reset(b);
+	if (cJSON_IsNumber(v))
+		add_pct(b, v->valuedouble);
+	else
+		buf_adds(b, label(t, "none"));
+}
+
+static void fmt_count(struct buf *b, const cJSON *v, const struct tmpl *t)
+{
+	if (cJSON_IsNumber(v))
+		add_number(b, v->valuedouble);
+	else
+		buf_adds(b, label(t, "none"));
+}
+
+static int weekly_cover(struct doc *dc)
+{
+	struct render *r = dc->r;
+	const struct tmpl *t = dc->t;
+	const cJSON *m = r->v->metrics;
+	const cJSON *prov = obj(m, "provisional");
+	struct pdfdoc *pd = &dc->pd;
+	struct buf s = BUF_INIT, period = BUF_INIT;
+	const char *kv[4];
+	const char *title = doc_title(t);
+	float w = dc->width;
+
+	if (ensure(dc, 10) < 0)
+		return -1;
+	kv[0] = "start", kv[1] = r->week_start, kv[2] = "end", kv[3] = r->week_end;
+	fill(&period, label(t, "period"), kv, 2);
+	pdfdoc_text_in(pd, dc->left, dc->y - 22, w, 16, PDF_CENTER, r->company);
+	pdfdoc_text_in(pd, dc->left, dc->y - 52, w, 22, PDF_CENTER,
+		       title);
+	buf_addf(&s, "%s：%s（%s）", label(t, "week"), r->week, period.s);
+	pdfdoc_text_in(pd, dc->left, dc->y - 74, w, 11, PDF_CENTER, s.s);
+	buf_reset(&s);
+	buf_addf(&s, "%s：%s    %s：%s", label(t, "as_of"), r->as_of_text,
+		 label(t, "seed"), r->seed);
+	pdfdoc_text_in(pd, dc->left, dc->y - 90, w, 8.5f, PDF_CENTER, s.s);
+	if (cJSON_IsTrue(prov)) {
+		pdfdoc_rect(pd, dc->left + w * 0.1f, dc->y - 118, w * 0.8f, 20,
+			    0xFDECEA, 0xC0392B, 1);
+		pdfdoc_text_in(pd, dc->left, dc->y - 111, w, 10, PDF_CENTER,
+			       label(t, "provisional"));
+	} else {
+		pdfdoc_text_in(pd, dc->left, dc->y - 111, w, 10, PDF_CENTER,
+			       label(t, "final"));
+	}
+	dc->y -= 126;
+	buf_release(&s);
+	buf_release(&period);
+	return pd->error ? -1 : 0;
+}
+
+static int weekly_kpis(struct doc *dc)
+{
+	struct render *r = dc->r;
+	const struct tmpl *t = dc->t;
+	const cJSON *m = r->v->metrics;
+	const cJSON *tot = obj(m, "totals");
+	struct buf v = BUF_INIT, sub = BUF_INIT;
+	const char *kv[2];
+	float bw, gap = 6;
+	cJSON *total_row;
+	int ret = -1;
+
+	if (heading(dc, label(t, "kpi"), 13) < 0)
+		goto out;
+	if (ensure(dc, 60) < 0)
+		goto out;
+	bw = (dc->width - 4 * gap) / 5;
+
+	fmt_ratio(&v, obj(tot, "satisfaction"), t);
+	buf_reset(&sub);
+	fmt_count(&sub, obj(tot, "rated"), t);
+	kv[0] = "n", kv[1] = sub.s;
+	{
+		struct buf s2 = BUF_INIT;
+
+		fill(&s2, label(t, "kpi_rated"), kv, 1);
+		kpi_box(dc, dc->left, bw, label(t, "kpi_satisfaction"), v.s,
+			s2.s);
+		buf_release(&s2);
+	}
+	buf_reset(&v);
+	fmt_count(&v, obj(tot, "timely"), t);
+	buf_adds(&v, " / ");
+	fmt_count(&v, obj(tot, "called_back"), t);
+	kpi_box(dc, dc->left + (bw + gap), bw, label(t, "kpi_timely"), v.s,
+		NULL);
+	buf_reset(&v);
+	buf_reset(&sub);
+	if (cJSON_IsNumber(obj(tot, "median_hours_to_callback"))) {
+		buf_addf(&sub, "%.1f",
+			 obj(tot, "median_hours_to_callback")->valuedouble);
+		kv[0] = "h", kv[1] = sub.s;
+		fill(&v, label(t, "kpi_hours"), kv, 1);
+	} else {
+		buf_adds(&v, label(t, "none"));
+	}
+	kpi_box(dc, dc->left + 2 * (bw + gap), bw, label(t, "kpi_median"),
+		v.s, NULL);
+	buf_reset(&v);
+	fmt_count(&v, obj(tot, "loops_open"), t);
+	kpi_box(dc, dc->left + 3 * (bw + gap), bw, label(t, "kpi_loops_open"),
+		v.s, NULL);
+	buf_reset(&v);
+	fmt_count(&v, obj(tot, "owed"), t);
+	buf_adds(&v, "（");
+	fmt_count(&v, obj(tot, "overdue"), t);
+	buf_adds(&v, "）");
+	buf_reset(&sub);
+	buf_adds(&sub, label(t, "kpi_attempts"));
+	buf_adds(&sub, " ");
+	fmt_count(&sub, obj(tot, "attempts"), t);
+	kpi_box(dc, dc->left + 4 * (bw + gap), bw, label(t, "kpi_owed"), v.s,
+		sub.s);
+	dc->y -= 62;
+
+	/* Coverage by type against the 100 / 100 / 90 rules, then totals. */
+	total_row = cJSON_IsObject(tot) ? cJSON_Duplicate(tot, 1)
+					: cJSON_CreateObject();
+	if (!total_row)
+		goto out;
+	cJSON_DeleteItemFromObjectCaseSensitive(total_row, "type");
+	cJSON_AddStringToObject(total_row, "type", label(t, "total"));
+	if (object_table(dc, "by_type", obj(m, "by_type"), 0, total_row) < 0) {
+		cJSON_Delete(total_row);
+		goto out;
+	}
+	cJSON_Delete(total_row);
+	if (paragraph(dc, label(t, "rule"), 8) < 0)
+		goto out;
+	ret = 0;
+out:
+	buf_release(&v);
+	buf_release(&sub);
+	return ret;
+}
+
+static int weekly_charts(struct doc *dc)
+{
+	struct render *r = dc->r;
+	const struct tmpl *t = dc->t;
+	const cJSON *m = r->v->metrics;
+	const cJSON *g, *by_type = obj(m, "by_type"), *by_center = obj(m,
+								      "by_center");
+	const cJSON *trend = obj(m, "trend");
+	static const char *const levels[5] = { "非常满意", "满意", "一般",
+					       "不满意", "非常不满意" };
+	static const long colours[5] = { 0x2E7D32, 0x81C784, 0xBDBDBD,
+					 0xEF9A9A, 0xC62828 };
+	struct pdf_bar *bars = NULL;
+	const char **row_labels = NULL, **xlabels = NULL;
+	double *counts = NULL, *values = NULL;
+	cJSON *rows = NULL;
+	size_t n, i, k;
+	float half = (dc->width - 20) / 2, ch = 170;
+	int ret = -1;
+
+	if (heading(dc, label(t, "charts"), 13) < 0)
+		goto out;
+	if (ensure(dc, ch + 20) < 0)
+		goto out;
+
+	/* Coverage by type, each bar with its own target. */
+	n = (size_t)cJSON_GetArraySize(by_type);
+	bars = xcalloc(n + 1, sizeof(*bars));
+	i = 0;
+	cJSON_ArrayForEach(g, by_type) {
+		bars[i].label = str_of(g, "type") ? str_of(g, "type") : "—";
+		bars[i].has_value = cJSON_IsNumber(obj(g, "coverage"));
+		bars[i].value = num_of(g, "coverage", 0);
+		bars[i].has_target = cJSON_IsNumber(obj(g, "target"));
+		bars[i].target = num_of(g, "target", 0);
+		i++;
+	}
+	pdfdoc_text(&dc->pd, dc->left, dc->y - 12, 9, label(t, "chart_type"));
+	pdfdoc_bar_chart(&dc->pd, dc->left + 34, dc->y - ch, half - 34,
+			 ch - 20, bars, n, 1.0);
+
+	/* Satisfaction distribution: the total, then each type. */
+	row_labels = xcalloc(n + 1, sizeof(*row_labels));
+	counts = xcalloc((n + 1) * 5, sizeof(*counts));
+	row_labels[0] = label(t, "total");
+	for (k = 0; k < 5; k++)
+		counts[k] = num_of(obj(obj(m, "totals"),
+				       "satisfaction_distribution"),
+				   levels[k], 0);
+	i = 1;
+	cJSON_ArrayForEach(g, by_type) {
+		row_labels[i] = bars[i - 1].label;
+		for (k = 0; k < 5; k++)
+			counts[i * 5 + k] = num_of(obj(g,
+						       "satisfaction_distribution"),
+						   levels[k], 0);
+		i++;
+	}
+	pdfdoc_text(&dc->pd, dc->left + half + 20, dc->y - 12, 9,
+		    label(t, "chart_satisfaction"));
+	pdfdoc_stacked_bars(&dc->pd, dc->left + half + 20, dc->y - ch, half,
+			    ch - 22, row_labels, n + 1, counts, 5, levels,
+			    colours);
+	dc->y -= ch + 14;
+	free(bars);
+	bars = NULL;
+
+	/* Coverage by centre; the type targets as reference lines. */
+	n = (size_t)cJSON_GetArraySize(by_center);
+	if (n > 0) {
+		float x0 = dc->left + 34, w = dc->width - 34;
+
+		if (ensure(dc, ch + 20) < 0)
+			goto out;
+		bars = xcalloc(n, sizeof(*bars));
+		i = 0;
+		cJSON_ArrayForEach(g, by_center) {
+			bars[i].label = str_of(g, "center") ? str_of(g, "center")
+							    : "—";
+			bars[i].has_value = cJSON_IsNumber(obj(g, "coverage"));
+			bars[i].value = num_of(g, "coverage", 0);
+			i++;
+		}
+		pdfdoc_text(&dc->pd, dc->left, dc->y - 12, 9,
+			    label(t, "chart_center"));
+		pdfdoc_bar_chart(&dc->pd, x0, dc->y - ch, w, ch - 20, bars, n,
+				 1.0);
+		cJSON_ArrayForEach(g, by_type) {
+			if (cJSON_IsNumber(obj(g, "target"))) {
+				float ty = dc->y - ch + 20 +
+					   (float)num_of(g, "target", 0) *
+						   (ch - 20 - 20 - 10);
+
+				pdfdoc_line(&dc->pd, x0, ty, x0 + w, ty,
+					    0xC0392B, 0.8f, 1);
+			}
+		}
+		dc->y -= ch + 14;
+		free(bars);
+		bars = NULL;
+	}
+
+	/* The 8-week trend of the totals. */
+	n = (size_t)cJSON_GetArraySize(trend);
+	if (n > 0) {
+		const char *legend[2];
+		static const long line_colours[2] = { 0x3C78B4, 0x2E7D32 };
+
+		if (ensure(dc, ch + 20) < 0)
+			goto out;
+		xlabels = xcalloc(n, sizeof(*xlabels));
+		values = xcalloc(2 * n, sizeof(*values));
+		i = 0;
+		cJSON_ArrayForEach(g, trend) {
+			const cJSON *tt = obj(g, "totals");
+			const cJSON *cov = obj(tt, "coverage");
+			const cJSON *sat = obj(tt, "satisfaction");
+
+			xlabels[i] = str_of(g, "week") ? str_of(g, "week") : "";
+			values[i] = cJSON_IsNumber(cov) ? cov->valuedouble : NAN;
+			values[n + i] = cJSON_IsNumber(sat) ? sat->valuedouble
+							    : NAN;
+			i++;
+		}
+		legend[0] = label(t, "trend_coverage");
+		legend[1] = label(t, "trend_satisfaction");
+		pdfdoc_text(&dc->pd, dc->left, dc->y - 12, 9,
+			    label(t, "chart_trend"));
+		pdfdoc_line_chart(&dc->pd, dc->left + 34, dc->y - ch,
+				  dc->width - 34, ch - 18, xlabels, n, values,
+				  2, legend, line_colours, 0, 1);
+		dc->y -= ch + 10;
+
+		/* The chart's figures, one row per week. */
+		rows = cJSON_CreateArray();
+		cJSON_ArrayForEach(g, trend) {
+			cJSON *row = cJSON_Duplicate(obj(g, "totals"), 1);
+
+			if (!row)
+				row = cJSON_CreateObject();
+			cJSON_DeleteItemFromObjectCaseSensitive(row, "week");
+			cJSON_AddStringToObject(row, "week",
+						str_of(g, "week") ? str_of(g, "week")
+								  : "");
+			cJSON_AddItemToArray(rows, row);
+		}
+		if (object_table(dc, "trend", rows, 0, NULL) < 0)
+			goto out;
+	}
+	ret = dc->pd.error ? -1 : 0;
+out:
+	free(bars);
+	free(row_labels);
+	free(counts);
+	free(xlabels);
+	free(values);
+	cJSON_Delete(rows);
+	return ret;
+}
+
+/* A list section: its table, or a sentence when the list is empty. */
+static int list_section(struct doc *dc, const char *title_key,
+			const char *none_key, const char *table,
+			const cJSON *rows)
+{
+	const struct tmpl *t = dc->t;
+	size_t max = (size_t)num_of(t->root, "max_list_rows", 0);
+	size_t total = (size_t)cJSON_GetArraySize(rows);
+	long drawn;
+
+	if (heading(dc, label(t, title_key), 13) < 0)
+		return -1;
+	if (total == 0)
+		return paragraph(dc, label(t, none_key), 9);
+	drawn = object_table(dc, table, rows, max, NULL);
+	if (drawn < 0)
+		return -1;
+	if ((size_t)drawn < total) {
+		struct buf n = BUF_INIT, s = BUF_INIT;
+		const char *kv[2];
+		int ret;
+
+		buf_addf(&n, "%zu", total - (size_t)drawn);
+		kv[0] = "n", kv[1] = n.s;
+		fill(&s, label(t, "more_rows"), kv, 1);
+		ret = paragraph(dc, s.s, 8);
+		buf_release(&n);
+		buf_release(&s);
+		return ret;
+	}
+	return 0;
+}
+
+static int weekly_quality(struct doc *dc)
+{
+	const struct tmpl *t = dc->t;
+	const cJSON *m = dc->r->v->metrics;
+	const cJSON *in = obj(m, "input"), *dq = obj(m, "data_quality");
+	const cJSON *e;
+	struct buf s = BUF_INIT, n = BUF_INIT;
+	static const char *const input_keys[5] = { "files", "rows_read",
+						   "accepted", "rejected",
+						   "superseded" };
+	static const char *const input_labels[5] = {
+		"quality_file_count", "quality_rows", "quality_accepted",
+		"quality_rejected", "quality_superseded"
+	};
+	static const char *const dq_counts[4][2] = {
+		{ "orphan_callbacks", "quality_orphans" },
+		{ "unrated_satisfaction", "quality_unrated" },
+		{ "superseded_tickets", "quality_superseded_tickets" },
+		{ "superseded_callbacks", "quality_superseded_callbacks" },
+	};
+	float bw = (dc->width - 24) / 5;
+	size_t i;
+	int ret = -1;
+
+	if (doc_new_page(&dc->pd, dc) < 0)
+		goto out;
+	if (heading(dc, label(t, "quality"), 13) < 0)
+		goto out;
+	for (i = 0; i < 5; i++) {
+		buf_reset(&s);
+		fmt_count(&s, obj(in, input_keys[i]), t);
+		kpi_box(dc, dc->left + (bw + 6) * (float)i, bw,
+			label(t, input_labels[i]), s.s, NULL);
+	}
+	dc->y -= 62;
+	if (cJSON_IsArray(obj(dq, "files")) &&
+	    cJSON_GetArraySize(obj(dq, "files")) > 0) {
+		if (heading(dc, label(t, "quality_files"), 10) < 0 ||
+		    object_table(dc, "files", obj(dq, "files"), 0, NULL) < 0)
+			goto out;
+	}
+	if (heading(dc, label(t, "quality_reasons"), 10) < 0)
+		goto out;
+	buf_reset(&s);
+	cJSON_ArrayForEach(e, obj(dq, "rejected_by_reason")) {
+		struct buf missing = BUF_INIT;
+		const char *l;
+
+		/* metrics.json lists every reason; show those that occurred. */
+		if (cJSON_IsNumber(e) && e->valuedouble == 0)
+			continue;
+		l = section_label(t, "reject_reasons", e->string, &missing);
+
+		if (s.len)
+			buf_adds(&s, "；");
+		buf_addf(&s, "%s（%s）：", l == missing.s ? e->string : l,
+			 e->string);
+		fmt_count(&s, e, t);
+		buf_release(&missing);
+	}
+	if (!s.len)
+		buf_adds(&s, label(t, "none"));
+	if (paragraph(dc, s.s, 9) < 0)
+		goto out;
+	buf_reset(&s);
+	for (i = 0; i < 4; i++) {
+		if (s.len)
+			buf_adds(&s, "；");
+		buf_addf(&s, "%s：", label(t, dq_counts[i][1]));
+		fmt_count(&s, obj(dq, dq_counts[i][0]), t);
+	}
+	if (paragraph(dc, s.s, 9) < 0)
+		goto out;
+	buf_reset(&s);
+	cJSON_ArrayForEach(e, obj(dq, "unrecognised_files")) {
+		if (s.len)
+			buf_adds(&s, "；");
+		buf_addf(&s, "%s（%s）", str_of(e, "name") ? str_of(e, "name")
+							   : "—",
+			 str_of(e, "why") ? str_of(e, "why") : "—");
+	}
+	if (s.len) {
+		buf_reset(&n);
+		buf_addf(&n, "%s：%s", label(t, "quality_unrecognised"), s.s);
+		if (paragraph(dc, n.s, 9) < 0)
+			goto out;
+	}
+	buf_reset(&s);
+	cJSON_ArrayForEach(e, obj(dq, "unknown_subtypes")) {
+		if (s.len)
+			buf_adds(&s, "；");
+		buf_addf(&s, "%s/%s（", str_of(e, "type") ? str_of(e, "type")
+							  : "—",
+			 str_of(e, "subtype") ? str_of(e, "subtype") : "—");
+		fmt_count(&s, obj(e, "tickets"), t);
+		buf_adds(&s, "）");
+	}
+	if (s.len) {
+		buf_reset(&n);
+		buf_addf(&n, "%s：%s", label(t, "quality_unknown_subtypes"),
+			 s.s);
+		if (paragraph(dc, n.s, 9) < 0)
+			goto out;
+	}
+	ret = dc->pd.error ? -1 : 0;
+out:
+	buf_release(&s);
+	buf_release(&n);
+	return ret;
+}
+
+/* Running header and footer of the weekly report, from page 2 on. */
+static int weekly_headers(struct doc *dc)
+{
+	struct render *r = dc->r;
+	struct pdfdoc *pd = &dc->pd;
+	struct buf page = BUF_INIT, num = BUF_INIT, total = BUF_INIT,
+		   head = BUF_INIT;
+	const char *title = str_of(dc->t->root, "title");
+	size_t i;
+
+	buf_addf(&total, "%zu", pd->npages);
+	buf_addf(&head, "%s · %s · %s", r->company,
+		 title ? title : label(dc->t, "title"), r->week);
+	if (cJSON_IsTrue(obj(r->v->metrics, "provisional")))
+		buf_addf(&head, " · %s", label(dc->t, "provisional_short"));
+	for (i = 0; i < pd->npages; i++) {
+		const char *kv[4];
+
+		if (pdfdoc_use_page(pd, i) < 0)
+			break;
+		buf_reset(&num);
+		buf_addf(&num, "%zu", i + 1);
+		kv[0] = "n", kv[1] = num.s, kv[2] = "m", kv[3] = total.s;
+		buf_reset(&page);
+		fill(&page, label(dc->t, "page"), kv, 2);
+		if (i > 0) {
+			pdfdoc_text(pd, MARGIN, pd->page_h - MARGIN + 12, 7.5f,
+				    head.s);
+			pdfdoc_line(pd, MARGIN, pd->page_h - MARGIN + 8,
+				    pd->page_w - MARGIN, pd->page_h - MARGIN + 8,
+				    0x999999, 0.5f, 0);
+		}
+		pdfdoc_text_in(pd, MARGIN, MARGIN - 20, pd->page_w - 2 * MARGIN,
+			       7.5f, PDF_CENTER, page.s);
+	}
+	buf_release(&page);
+	buf_release(&num);
+	buf_release(&total);
+	buf_release(&head);
+	return pd->error ? -1 : 0;
+}
+
+static int render_weekly(struct render *r)
+{
+	const cJSON *m = r->v->metrics;
+	const cJSON *g;
+	cJSON *owed_rows = NULL;
+	const struct tmpl *t = &r->weekly;
+	struct doc dc;
+	const char *title;
+	int ret = -1;
+
+	if (!t->root)
+		return -1;
+	title = doc_title(t);
+	if (doc_open(&dc, r, t, title) < 0)
+		return -1;
+	dc.top = PDF_A4_LONG - MARGIN;
+	dc.bottom = MARGIN;
+	if (weekly_cover(&dc) < 0 || weekly_kpis(&dc) < 0)
+		goto out;
+	if (doc_new_page(&dc.pd, &dc) < 0 || weekly_charts(&dc) < 0)
+		goto out;
+	if (doc_new_page(&dc.pd, &dc) < 0 ||
+	    heading(&dc, label(t, "detail"), 13) < 0)
+		goto out;
+	if (paragraph(&dc, label(t, "by_subtype"), 10) < 0 ||
+	    object_table(&dc, "by_subtype", obj(m, "by_subtype"), 0, NULL) < 0)
+		goto out;
+	if (paragraph(&dc, label(t, "by_center"), 10) < 0 ||
+	    object_table(&dc, "by_center", obj(m, "by_center"), 0, NULL) < 0)
+		goto out;
+	if (paragraph(&dc, label(t, "by_butler"), 10) < 0 ||
+	    object_table(&dc, "by_butler", obj(m, "by_butler"), 0, NULL) < 0)
+		goto out;
+	if (list_section(&dc, "loops", "loops_none", "loops",
+			 obj(m, "loops_open_list")) < 0)
+		goto out;
+
+	/* The butlers who still owe callbacks: a selection, not a sum. */
+	owed_rows = cJSON_CreateArray();
+	cJSON_ArrayForEach(g, obj(m, "by_butler"))
+		if (num_of(g, "owed", 0) > 0)
+			cJSON_AddItemReferenceToArray(owed_rows, (cJSON *)g);
+	if (list_section(&dc, "owed", "owed_none", "owed", owed_rows) < 0)
+		goto out;
+	if (list_section(&dc, "anomalies", "anomalies_none", "anomalies",
+			 obj(m, "anomalies")) < 0)
+		goto out;
+	if (weekly_quality(&dc) < 0)
+		goto out;
+	if (weekly_headers(&dc) < 0)
+		goto out;
+	ret = doc_save(&dc, title, r->week);
+	goto done;
+out:
+	doc_fail(&dc, title);
+done:
+	cJSON_Delete(owed_rows);
+	doc_close(&dc);
+	return ret;
+}
+
+/* ---- entry point ---------------------------------------------------- */
+
+/*
+ * The non-ASCII characters this file and pdfdoc.c draw themselves (the
+ * satisfaction levels of the chart legend, punctuation, □); keep in step
+ * with the string literals.
+ */
+static const char code_chars[] =
+	"·–—…《》（）／：；□" "非常满意不一般" "是否未指定第页共";
+
+static void add_tree_chars(unsigned char *chars, const cJSON *j)
+{
+	const cJSON *e;
+
+	if (!j)
+		return;
+	if (j->string)
+		pdffont_add_chars(chars, j->string);
+	if (cJSON_IsString(j) && j->valuestring)
+		pdffont_add_chars(chars, j->valuestring);
+	for (e = j->child; e; e = e->next)
+		add_tree_chars(chars, e);
+}
+
+int render_pdf_week(const struct week_view *v, const struct config *cfg,
+		    const char *templates_dir, const char *week_dir,
+		    struct diag *d)
+{
+	struct render r;
+	struct buf err = BUF_INIT;
+	const cJSON *company;
+	unsigned char *chars = NULL;
+	unsigned c;
+	int ret = -1;
+
+	memset(&r, 0, sizeof(r));
+	if (!v || !v->metrics) {
+		diag_report(d, DIAG_ERROR, NULL, 0, 0,
+			    "no metrics to render the PDFs from");
+		return -1;
+	}
+	r.v = v;
+	r.cfg = cfg;
+	r.templates_dir = templates_dir ? templates_dir : cfg->templates_dir;
+	r.week_dir = week_dir;
+	r.d = d;
+	company = obj(v->metrics, "company");
+	r.company = or_default(str_of(company, "name"), cfg->company);
+	r.document_code = or_default(str_of(company, "document_code"),
+				     cfg->document_code);
+	r.version = or_default(str_of(company, "version"),
+			       cfg->document_version);
+	r.effective_date = or_default(str_of(company, "effective_date"),
+				      cfg->effective_date);
+	r.week = or_default(str_of(v->metrics, "week"), "week");
+	r.week_start = or_default(str_of(v->metrics, "week_start"), "");
+	r.week_end = or_default(str_of(v->metrics, "week_end"), "");
+	r.as_of_text = or_default(str_of(v->metrics, "as_of"), "");
+	r.seed = or_default(str_of(v->samples, "seed"),
+			    or_default(str_of(v->metrics, "seed"), cfg->seed));
+	if (chtime_parse(r.as_of_text, strlen(r.as_of_text), &r.as_of) < 0)
+		r.as_of = 0;
+
+	if (tmpl_load(&r.weekly, r.templates_dir, "weekly.json", d) < 0)
+		r.failed = 1;
+	if (tmpl_load(&r.form, r.templates_dir, "record_form.json", d) < 0)
+		r.failed = 1;
+	if (tmpl_load(&r.audit, r.templates_dir, "audit_sheet.json", d) < 0)
+		r.failed = 1;
+	if (!r.weekly.root && !r.form.root && !r.audit.root)
+		goto out;
+
+	/*
+	 * The font is cut down to the characters this render can draw: those
+	 * of the view model and the templates, printable ASCII, and the few
+	 * this file writes itself.
+	 */
+	chars = xcalloc(PDFFONT_CHARS_SIZE, 1);
+	for (c = 0x20; c < 0x7F; c++)
+		chars[c >> 3] |= (unsigned char)(1u << (c & 7));
+	pdffont_add_chars(chars, code_chars);
+	add_tree_chars(chars, v->metrics);
+	add_tree_chars(chars, v->records);
+	add_tree_chars(chars, v->samples);
+	add_tree_chars(chars, r.weekly.root);
+	add_tree_chars(chars, r.form.root);
+	add_tree_chars(chars, r.audit.root);
+	/* The header may come from the config when metrics.json lacks it. */
+	pdffont_add_chars(chars, r.company);
+	pdffont_add_chars(chars, r.document_code);
+	pdffont_add_chars(chars, r.version);
+	pdffont_add_chars(chars, r.effective_date);
+	pdffont_add_chars(chars, r.seed);
+	if (pdffont_prepare(&r.font, cfg->font_path, cfg->font_index, week_dir,
+			    chars, &err) < 0) {
+		diag_report(d, DIAG_ERROR, NULL, 0, 0, "font: %s", err.s);
+		r.failed = 1;
+		goto out;
+	}
+	if (r.weekly.root)
+		render_weekly(&r);
+	render_record_forms(&r);
+	render_audit_sheets(&r);
+out:
+	ret = r.failed ? -1 : 0;
+	release_label_buffers();
+	pdffont_release(&r.font);
+	tmpl_release(&r.weekly);
+	tmpl_release(&r.form);
+	tmpl_release(&r.audit);
+	free(chars);
+	string_list_clear(&r.names);
+	buf_release(&err);
+	return ret;
+}

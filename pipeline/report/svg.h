@@ -1,0 +1,80 @@
+/*
+ * svg.h - the inline SVG charts of the HTML site.
+ *
+ * Three charts, each appended to a caller-owned buf as one <svg> element
+ * that scales to its container (viewBox, width 100%):
+ *
+ *   svg_bars_target  horizontal bars of a ratio (coverage) per row, each
+ *                    against its own target drawn as a dashed line;
+ *   svg_stacked      a stacked bar per row (the satisfaction distribution);
+ *   svg_trend        lines over weeks (coverage, satisfaction), with an
+ *                    optional target line.
+ *
+ * The charts read without colour: every bar carries its value as text, a
+ * bar below its target says so in words, stacked segments carry their
+ * counts and a legend names them in order, and trend series differ by
+ * marker shape and dash pattern as well as colour. Colours are presentation
+ * attributes that the page's CSS may override through the class names.
+ *
+ * The charts draw what they are given and compute nothing beyond geometry:
+ * values are ratios in [0, 1] (clamped when drawn), counts are counts. All
+ * text (labels, titles) is escaped, so any string from an export is safe.
+ * These functions never fail.
+ */
+#ifndef HUIFANG_SVG_H
+#define HUIFANG_SVG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+struct svg_bar {
+	const char *label;
+	bool has_value;   /* false: no data (ratio with a 0 denominator) */
+	double value;     /* [0, 1] */
+	bool has_target;
+	double target;    /* [0, 1] */
+};
+
+/* title: the accessible name (<title>, aria-label). */
+void svg_bars_target(struct buf *out, const char *title,
+		     const struct svg_bar *bars, size_t n);
+
+#define SVG_MAX_SEGMENTS 8
+
+struct svg_stack {
+	const char *label;
+	size_t counts[SVG_MAX_SEGMENTS];
+};
+
+/*
+ * One bar per row, split into nseg segments (at most SVG_MAX_SEGMENTS)
+ * named by segment_names, in that order, left to right. A row whose counts
+ * are all 0 says "无评价".
+ */
+void svg_stacked(struct buf *out, const char *title,
+		 const char *const *segment_names, size_t nseg,
+		 const struct svg_stack *rows, size_t n);
+
+#define SVG_MAX_SERIES 3
+
+struct svg_series {
+	const char *name;
+	const double *values;   /* nx values in [0, 1] */
+	const bool *present;    /* nx flags: false leaves a gap */
+};
+
+/*
+ * Lines over nx points labelled xlabels (weeks, oldest first), for at most
+ * SVG_MAX_SERIES series, on a 0-100 % axis; target < 0 draws no target.
+ */
+void svg_trend(struct buf *out, const char *title,
+	       const char *const *xlabels, size_t nx,
+	       const struct svg_series *series, size_t nseries,
+	       double target);
+
+/* "92.3%" (one decimal, C locale) for a ratio. */
+void svg_add_percent(struct buf *out, double ratio);
+
+#endif

@@ -1,0 +1,687 @@
+/*
+ * metrics.c - SPEC §3-§4 and §8 rules 12-19 over one report week.
+ *
+ * One pass over the tickets classifies every ticket completed in the eight
+ * trend weeks (the report week and the seven before it): its first valid
+ * callback, timeliness, loop, attempts and owed state. The trend figures
+ * accumulate as the pass goes; the report week's eligible tickets are kept
+ * in m->tickets (in the set's order, which is ticket-number order) and the
+ * groups by sub-type, centre and butler are built from them by sorting
+ * pointers, so no step is quadratic. Bursts need callbacks of every
+ * ticket: they are grouped by sorting the callbacks whose minute can matter
+ * by (minute, recorder) once.
+ *
+ * Invariants: nothing after as_of exists (rule 13): every callback and
+ * attempt with a later time is skipped, and a completion after as_of is no
+ * completion. A ticket's callbacks are ordered as rule 14 says (ticket.h),
+ * so the first valid one met in its slice is the first callback. The set is
+ * only read; m points into it.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stages/metrics.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+const char *const anomaly_kind_name[ANOM_COUNT] = {
+	"callback_before_completion",
+	"callback_without_completion",
+	"callback_too_fast",
+	"burst",
+	"self_callback",
+	"no_butler",
+};
+
+#define WILSON_Z 1.96
+#define RANK_MIN_RATED 10
+#define TOO_FAST_SECONDS 60
+
+void metrics_init(struct metrics *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void metrics_release(struct metrics *m)
+{
+	free(m->by_subtype);
+	free(m->by_center);
+	free(m->by_butler);
+	free(m->tickets);
+	free(m->anomalies);
+	free(m->owed);
+	metrics_init(m);
+}
+
+const char *metrics_or_unspecified(const char *name)
+{
+	return *name ? name : METRICS_UNSPECIFIED;
+}
+
+const char *metrics_or_unclassified(const char *subtype)
+{
+	return *subtype ? subtype : METRICS_UNCLASSIFIED;
+}
+
+static const char *center_of(const struct ticket *t)
+{
+	return metrics_or_unspecified(t->center);
+}
+
+static const char *subtype_of(const struct ticket *t)
+{
+	return metrics_or_unclassified(t->subtype);
+}
+
+static int64_t sla_of(const struct config *cfg, int type)
+{
+	return cfg->sla_seconds[type];
+}
+
+/* A callback in the sense of SPEC §4: not an attempt, and it exists. */
+static bool exists_callback(const struct callback *cb, int64_t as_of)
+{
+	return !cb->is_attempt && cb->at <= as_of;
+}
+
+/*
+ * Fills wt for an eligible ticket t: first valid callback, timeliness,
+ * whether a dissatisfied first callback is followed by a strictly later
+ * valid one, the attempts, and the per-ticket anomalies that need no other
+ * ticket (bursts are added later).
+ */
+static void classify(const struct ticket_set *set, const struct ticket *t,
+		     const struct config *cfg, int64_t as_of,
+		     struct week_ticket *wt)
+{
+	const struct callback *cbs = ticket_callbacks(set, t);
+	uint32_t i;
+
+	memset(wt, 0, sizeof(*wt));
+	wt->ticket = t;
+	for (i = 0; i < t->n_cb; i++) {
+		const struct callback *cb = &cbs[i];
+
+		if (cb->at > as_of)
+			continue;
+		if (cb->is_attempt) {
+			wt->attempts++;
+			continue;
+		}
+		if (cb->at < t->completed_at) {
+			wt->anomalies |= 1u << ANOM_CALLBACK_BEFORE_COMPLETION;
+		} else if (!wt->first) {
+			wt->first = cb;
+		} else if (cb->at > wt->first->at &&
+			   wt->first->satisfaction != SAT_NONE &&
+			   wt->first->satisfaction <= SAT_DISSATISFIED) {
+			wt->loop_closed = true;
+		}
+		if (*t->handler && !strcmp(t->handler, cb->recorder))
+			wt->anomalies |= 1u << ANOM_SELF_CALLBACK;
+	}
+	if (wt->first) {
+		int64_t delay = wt->first->at - t->completed_at;
+
+		wt->timely = delay <= sla_of(cfg, t->type);
+		if (delay < TOO_FAST_SECONDS)
+			wt->anomalies |= 1u << ANOM_CALLBACK_TOO_FAST;
+	}
+	if (!*t->butler)
+		wt->anomalies |= 1u << ANOM_NO_BUTLER;
+}
+
+static void stats_add(struct group_stats *s, const struct week_ticket *wt,
+		      const struct config *cfg, int64_t as_of)
+{
+	const struct ticket *t = wt->ticket;
+
+	s->eligible++;
+	s->attempts += wt->attempts;
+	if (!wt->first) {
+		s->owed++;
+		if (as_of > t->completed_at + sla_of(cfg, t->type))
+			s->overdue++;
+		return;
+	}
+	s->called_back++;
+	if (wt->timely)
+		s->timely++;
+	if (wt->first->satisfaction == SAT_NONE)
+		return;
+	s->rated++;
+	s->by_satisfaction[wt->first->satisfaction]++;
+	if (wt->first->satisfaction >= SAT_SATISFIED)
+		s->satisfied++;
+	if (wt->first->satisfaction <= SAT_DISSATISFIED) {
+		s->dissatisfied++;
+		if (wt->loop_closed)
+			s->loops_closed++;
+		else
+			s->loops_open++;
+	}
+}
+
+/*
+ * The 95 % Wilson score interval of x successes in n, clamped to [0, 1].
+ * At x = 0 the low end and at x = n the high end are exactly 0 and 1 in
+ * real arithmetic; they are set so, rather than left to rounding.
+ */
+static void wilson(size_t x, size_t n, struct ratio *r)
+{
+	double p, z2, denom, center, half;
+
+	memset(r, 0, sizeof(*r));
+	if (!n)
+		return;
+	r->valid = true;
+	p = (double)x / (double)n;
+	z2 = WILSON_Z * WILSON_Z;
+	denom = 1.0 + z2 / (double)n;
+	center = (p + z2 / (2.0 * (double)n)) / denom;
+	half = WILSON_Z / denom *
+	       sqrt(p * (1.0 - p) / (double)n +
+		    z2 / (4.0 * (double)n * (double)n));
+	r->value = p;
+	r->low = x == 0 ? 0.0 : center - half;
+	r->high = x == n ? 1.0 : center + half;
+	if (r->low < 0.0)
+		r->low = 0.0;
+	if (r->high > 1.0)
+		r->high = 1.0;
+}
+
+static int cmp_int64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Completes a group from its counts: ratios, intervals, the median of the
+ * n delays (seconds; sorted here) and, when target >= 0, the target.
+ */
+static void stats_finish(struct group_stats *s, int64_t *delays, size_t n,
+			 double target)
+{
+	wilson(s->called_back, s->eligible, &s->coverage);
+	wilson(s->satisfied, s->rated, &s->satisfaction);
+	if (n) {
+		qsort(delays, n, sizeof(*delays), cmp_int64);
+		s->has_median = true;
+		if (n % 2)
+			s->median_hours_to_callback =
+				(double)delays[n / 2] / 3600.0;
+		else
+			s->median_hours_to_callback =
+				((double)delays[n / 2 - 1] / 3600.0 +
+				 (double)delays[n / 2] / 3600.0) / 2.0;
+	}
+	if (target >= 0) {
+		s->has_target = true;
+		s->target = target;
+		s->meets_target_valid = s->coverage.valid;
+		s->meets_target = s->coverage.valid &&
+				  s->coverage.value >= target;
+	}
+}
+
+/* Delays of the called-back tickets among wts[0..n), into out. */
+static size_t gather_delays(const struct week_ticket *const *wts, size_t n,
+			    int64_t *out)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (wts[i]->first)
+			out[k++] = wts[i]->first->at -
+				   wts[i]->ticket->completed_at;
+	return k;
+}
+
+/* Grouping of the report week's tickets by sorting pointers to them. */
+enum grouping { BY_SUBTYPE, BY_CENTER, BY_BUTLER };
+
+static int cmp_subtype(const void *a, const void *b)
+{
+	const struct ticket *x = (*(const struct week_ticket *const *)a)->ticket;
+	const struct ticket *y = (*(const struct week_ticket *const *)b)->ticket;
+
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return strcmp(subtype_of(x), subtype_of(y));
+}
+
+static int cmp_center(const void *a, const void *b)
+{
+	const struct ticket *x = (*(const struct week_ticket *const *)a)->ticket;
+	const struct ticket *y = (*(const struct week_ticket *const *)b)->ticket;
+
+	return strcmp(center_of(x), center_of(y));
+}
+
+static int cmp_butler(const void *a, const void *b)
+{
+	const struct ticket *x = (*(const struct week_ticket *const *)a)->ticket;
+	const struct ticket *y = (*(const struct week_ticket *const *)b)->ticket;
+	int c = strcmp(center_of(x), center_of(y));
+
+	return c ? c : strcmp(x->butler, y->butler);
+}
+
+/*
+ * Builds one list of groups. The sort is not stable, but members of a
+ * group only add counts and delays, which do not depend on their order.
+ */
+static void build_groups(struct metrics *m, const struct config *cfg,
+			 enum grouping how, const struct week_ticket **ptrs,
+			 int64_t *delays, struct metrics_group **out,
+			 size_t *nout, struct diag *d)
+{
+	int (*cmp)(const void *, const void *) =
+		how == BY_SUBTYPE ? cmp_subtype :
+		how == BY_CENTER ? cmp_center : cmp_butler;
+	struct metrics_group *groups = NULL;
+	size_t ngroups = 0, alloc = 0, n = 0, i, j;
+
+	for (i = 0; i < m->ntickets; i++)
+		if (how != BY_BUTLER || *m->tickets[i].ticket->butler)
+			ptrs[n++] = &m->tickets[i];
+	qsort(ptrs, n, sizeof(*ptrs), cmp);
+	for (i = 0; i < n; i = j) {
+		const struct ticket *t = ptrs[i]->ticket;
+		struct metrics_group *g;
+		size_t k, nd;
+
+		for (j = i + 1; j < n && !cmp(&ptrs[i], &ptrs[j]); j++)
+			;
+		ALLOC_GROW(groups, ngroups + 1, alloc);
+		g = &groups[ngroups++];
+		memset(g, 0, sizeof(*g));
+		g->type = TYPE_UNKNOWN;
+		for (k = i; k < j; k++)
+			stats_add(&g->s, ptrs[k], cfg, m->as_of);
+		nd = gather_delays(ptrs + i, j - i, delays);
+		switch (how) {
+		case BY_SUBTYPE:
+			g->type = t->type;
+			g->subtype = subtype_of(t);
+			g->unknown_subtype =
+				*t->subtype &&
+				!config_known_subtype(cfg, t->type, t->subtype);
+			if (g->unknown_subtype) {
+				m->unknown_subtypes++;
+				diag_report(d, DIAG_WARNING, NULL, 0, 0,
+					    "unknown sub-type '%s' of type "
+					    "'%s' on %zu tickets",
+					    t->subtype,
+					    ticket_type_name[t->type],
+					    j - i);
+			}
+			stats_finish(&g->s, delays, nd, cfg->target[t->type]);
+			break;
+		case BY_CENTER:
+			g->center = center_of(t);
+			stats_finish(&g->s, delays, nd, -1);
+			break;
+		case BY_BUTLER:
+			g->center = center_of(t);
+			g->butler = t->butler;
+			g->ranked = g->s.rated >= RANK_MIN_RATED;
+			stats_finish(&g->s, delays, nd, -1);
+			break;
+		}
+	}
+	*out = groups;
+	*nout = ngroups;
+}
+
+static int cmp_satisfaction_desc(const void *a, const void *b)
+{
+	const struct metrics_group *x = *(const struct metrics_group *const *)a;
+	const struct metrics_group *y = *(const struct metrics_group *const *)b;
+
+	if (x->s.satisfaction.value != y->s.satisfaction.value)
+		return x->s.satisfaction.value > y->s.satisfaction.value ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Ranks the ranked butlers by satisfaction, highest first, in competition
+ * style (1, 2, 2, 4): butlers with equal satisfaction share a rank. A
+ * ranked butler has rated >= 10, so the satisfaction is never null.
+ */
+static void rank_butlers(struct metrics *m)
+{
+	struct metrics_group **r = xreallocarray(NULL, m->nby_butler + 1,
+						 sizeof(*r));
+	size_t i, n = 0;
+
+	for (i = 0; i < m->nby_butler; i++)
+		if (m->by_butler[i].ranked)
+			r[n++] = &m->by_butler[i];
+	qsort(r, n, sizeof(*r), cmp_satisfaction_desc);
+	for (i = 0; i < n; i++)
+		r[i]->rank = i && r[i]->s.satisfaction.value ==
+					  r[i - 1]->s.satisfaction.value ?
+				     r[i - 1]->rank : (unsigned)i + 1;
+	free(r);
+}
+
+/* The report week's entry for ticket t, by address (both are in set order). */
+static struct week_ticket *find_week_ticket(struct metrics *m,
+					    const struct ticket *t)
+{
+	size_t lo = 0, hi = m->ntickets;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->tickets[mid].ticket == t)
+			return &m->tickets[mid];
+		if (m->tickets[mid].ticket < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct burst_key {
+	int64_t minute;          /* floor(at / 60): China minutes too */
+	const char *recorder;
+	const struct ticket *ticket;
+};
+
+static int cmp_burst(const void *a, const void *b)
+{
+	const struct burst_key *x = a, *y = b;
+
+	if (x->minute != y->minute)
+		return x->minute < y->minute ? -1 : 1;
+	return strcmp(x->recorder, y->recorder);
+}
+
+static int64_t minute_of(int64_t at)
+{
+	/* China is UTC+8 exactly, so China's minutes start where UTC's do. */
+	return at >= 0 ? at / 60 : -((-at + 59) / 60);
+}
+
+/*
+ * The calendar minute of a callback that can be part of a burst (one that
+ * exists at as-of and names its recorder): true and *minute, else false.
+ */
+static bool burst_minute(const struct callback *cb, int64_t as_of,
+			 int64_t *minute)
+{
+	if (!exists_callback(cb, as_of) || !*cb->recorder)
+		return false;
+	*minute = minute_of(cb->at);
+	return true;
+}
+
+/*
+ * Rule 18 burst: callbacks with a recorder grouped by (recorder, calendar
+ * minute) across all tickets; a group of 3 or more flags its tickets that
+ * are eligible in the report week. Only minutes between the earliest and
+ * the latest minute of a report-week callback can flag anything, so only
+ * callbacks in that range are sorted.
+ */
+static void find_bursts(const struct ticket_set *set, struct metrics *m)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	struct burst_key *keys = NULL;
+	size_t nkeys = 0, alloc = 0, i, j;
+
+	for (i = 0; i < m->ntickets; i++) {
+		const struct ticket *t = m->tickets[i].ticket;
+		const struct callback *cbs = ticket_callbacks(set, t);
+		uint32_t k;
+
+		for (k = 0; k < t->n_cb; k++) {
+			int64_t mi;
+
+			if (!burst_minute(&cbs[k], m->as_of, &mi))
+				continue;
+			if (mi < lo)
+				lo = mi;
+			if (mi > hi)
+				hi = mi;
+		}
+	}
+	if (lo > hi)
+		return;
+	for (i = 0; i < set->ntickets; i++) {
+		const struct ticket *t = &set->tickets[i];
+		const struct callback *cbs = ticket_callbacks(set, t);
+		uint32_t k;
+
+		for (k = 0; k < t->n_cb; k++) {
+			int64_t mi;
+
+			if (!burst_minute(&cbs[k], m->as_of, &mi) ||
+			    mi < lo || mi > hi)
+				continue;
+			ALLOC_GROW(keys, nkeys + 1, alloc);
+			keys[nkeys].minute = mi;
+			keys[nkeys].recorder = cbs[k].recorder;
+			keys[nkeys].ticket = t;
+			nkeys++;
+		}
+	}
+	qsort(keys, nkeys, sizeof(*keys), cmp_burst);
+	for (i = 0; i < nkeys; i = j) {
+		for (j = i + 1; j < nkeys && !cmp_burst(&keys[i], &keys[j]); j++)
+			;
+		if (j - i < 3)
+			continue;
+		for (; i < j; i++) {
+			struct week_ticket *wt =
+				find_week_ticket(m, keys[i].ticket);
+
+			if (wt)
+				wt->anomalies |= 1u << ANOM_BURST;
+		}
+	}
+	free(keys);
+}
+
+/*
+ * Rule 18 callback_without_completion: a ticket with no completion at
+ * as_of (none, or after as_of; cancelled or not) with a callback that
+ * exists and falls in the report week.
+ */
+static bool callback_without_completion(const struct ticket_set *set,
+					const struct ticket *t,
+					const struct metrics *m)
+{
+	const struct callback *cbs = ticket_callbacks(set, t);
+	uint32_t k;
+
+	if (t->completed_at != TIME_NONE && t->completed_at <= m->as_of)
+		return false;
+	for (k = 0; k < t->n_cb; k++)
+		if (exists_callback(&cbs[k], m->as_of) &&
+		    cbs[k].at >= m->week_start && cbs[k].at < m->week_end)
+			return true;
+	return false;
+}
+
+static void add_anomaly(struct metrics *m, size_t *alloc,
+			const struct ticket *t, enum anomaly_kind kind)
+{
+	ALLOC_GROW(m->anomalies, m->nanomalies + 1, *alloc);
+	m->anomalies[m->nanomalies].ticket = t;
+	m->anomalies[m->nanomalies].kind = kind;
+	m->nanomalies++;
+}
+
+static int cmp_owed(const void *a, const void *b)
+{
+	const struct owed_item *x = a, *y = b;
+
+	if (x->due_at != y->due_at)
+		return x->due_at < y->due_at ? -1 : 1;
+	return strcmp(x->ticket->id, y->ticket->id);
+}
+
+/* Per trend week and type: the delays of its called-back tickets. */
+struct delay_list {
+	int64_t *v;
+	size_t n, alloc;
+};
+
+static void delay_push(struct delay_list *l, int64_t v)
+{
+	ALLOC_GROW(l->v, l->n + 1, l->alloc);
+	l->v[l->n++] = v;
+}
+
+int metrics_compute(const struct ticket_set *set, const struct config *cfg,
+		    struct iso_week week, int64_t as_of, struct metrics *m,
+		    struct diag *d)
+{
+	struct delay_list delays[TREND_WEEKS][TYPE_COUNT];
+	const struct week_ticket **ptrs = NULL;
+	int64_t *scratch = NULL;
+	int64_t trend_start;
+	size_t ticket_alloc = 0, anomaly_alloc = 0, cwc_alloc = 0, ncwc = 0;
+	const struct ticket **cwc = NULL;
+	size_t i, w;
+	int t, kind, ret = -1;
+
+	memset(delays, 0, sizeof(delays));
+	metrics_release(m);
+	if (as_of == TIME_NONE || week.week < 1 || week.week > 53) {
+		diag_report(d, DIAG_ERROR, NULL, 0, 0,
+			    "metrics: no valid as-of time or report week");
+		goto out;
+	}
+	m->week = week;
+	m->week_start = chtime_week_start(week);
+	m->week_end = m->week_start + SECONDS_PER_WEEK;
+	m->as_of = as_of;
+	m->provisional = as_of < m->week_end;
+	trend_start = m->week_start - (TREND_WEEKS - 1) * SECONDS_PER_WEEK;
+	for (w = 0; w < TREND_WEEKS; w++)
+		m->trend[w].week = chtime_week_add(week,
+						   (int)w - (TREND_WEEKS - 1));
+
+	/* The one pass: classify what was completed in the trend weeks. */
+	for (i = 0; i < set->ntickets; i++) {
+		const struct ticket *tk = &set->tickets[i];
+		struct week_ticket wt;
+		struct trend_point *tp;
+
+		if (callback_without_completion(set, tk, m)) {
+			ALLOC_GROW(cwc, ncwc + 1, cwc_alloc);
+			cwc[ncwc++] = tk;
+		}
+		if (tk->type < 0 || tk->type >= TYPE_COUNT ||
+		    tk->cancelled || tk->completed_at == TIME_NONE ||
+		    tk->completed_at > as_of || tk->completed_at < trend_start ||
+		    tk->completed_at >= m->week_end)
+			continue;
+		classify(set, tk, cfg, as_of, &wt);
+		w = (size_t)((tk->completed_at - trend_start) / SECONDS_PER_WEEK);
+		tp = &m->trend[w];
+		stats_add(&tp->totals, &wt, cfg, as_of);
+		stats_add(&tp->by_type[tk->type], &wt, cfg, as_of);
+		if (wt.first)
+			delay_push(&delays[w][tk->type],
+				   wt.first->at - tk->completed_at);
+		if (w == TREND_WEEKS - 1) {
+			ALLOC_GROW(m->tickets, m->ntickets + 1, ticket_alloc);
+			m->tickets[m->ntickets++] = wt;
+		}
+	}
+
+	/* Medians of the trend groups; the last week is the report week. */
+	for (w = 0; w < TREND_WEEKS; w++) {
+		size_t n = 0;
+
+		for (t = 0; t < TYPE_COUNT; t++)
+			n += delays[w][t].n;
+		scratch = xreallocarray(scratch, n ? n : 1, sizeof(*scratch));
+		n = 0;
+		for (t = 0; t < TYPE_COUNT; t++) {
+			if (delays[w][t].n)
+				memcpy(scratch + n, delays[w][t].v,
+				       delays[w][t].n * sizeof(*scratch));
+			n += delays[w][t].n;
+		}
+		stats_finish(&m->trend[w].totals, scratch, n, -1);
+		for (t = 0; t < TYPE_COUNT; t++)
+			stats_finish(&m->trend[w].by_type[t], delays[w][t].v,
+				     delays[w][t].n, cfg->target[t]);
+	}
+	m->totals = m->trend[TREND_WEEKS - 1].totals;
+	for (t = 0; t < TYPE_COUNT; t++) {
+		m->by_type[t].type = t;
+		m->by_type[t].s = m->trend[TREND_WEEKS - 1].by_type[t];
+	}
+
+	find_bursts(set, m);
+
+	ptrs = xreallocarray(NULL, m->ntickets ? m->ntickets : 1,
+			     sizeof(*ptrs));
+	scratch = xreallocarray(scratch, m->ntickets ? m->ntickets : 1,
+				sizeof(*scratch));
+	build_groups(m, cfg, BY_SUBTYPE, ptrs, scratch, &m->by_subtype,
+		     &m->nby_subtype, d);
+	build_groups(m, cfg, BY_CENTER, ptrs, scratch, &m->by_center,
+		     &m->nby_center, d);
+	build_groups(m, cfg, BY_BUTLER, ptrs, scratch, &m->by_butler,
+		     &m->nby_butler, d);
+	rank_butlers(m);
+
+	/* Owed callbacks: rule 19's order. */
+	for (i = 0; i < m->ntickets; i++)
+		if (!m->tickets[i].first)
+			m->nowed++;
+	m->owed = xreallocarray(NULL, m->nowed ? m->nowed : 1,
+				sizeof(*m->owed));
+	m->nowed = 0;
+	for (i = 0; i < m->ntickets; i++) {
+		const struct ticket *tk = m->tickets[i].ticket;
+		struct owed_item *o;
+
+		if (m->tickets[i].first)
+			continue;
+		o = &m->owed[m->nowed++];
+		o->ticket = tk;
+		o->due_at = tk->completed_at + sla_of(cfg, tk->type);
+		o->overdue = as_of > o->due_at;
+	}
+	qsort(m->owed, m->nowed, sizeof(*m->owed), cmp_owed);
+
+	/*
+	 * Anomalies by kind, then ticket: m->tickets and cwc are both in
+	 * ticket-number order already.
+	 */
+	for (kind = 0; kind < ANOM_COUNT; kind++) {
+		if (kind == ANOM_CALLBACK_WITHOUT_COMPLETION) {
+			for (i = 0; i < ncwc; i++)
+				add_anomaly(m, &anomaly_alloc, cwc[i],
+					    ANOM_CALLBACK_WITHOUT_COMPLETION);
+			continue;
+		}
+		for (i = 0; i < m->ntickets; i++)
+			if (m->tickets[i].anomalies & (1u << kind))
+				add_anomaly(m, &anomaly_alloc,
+					    m->tickets[i].ticket,
+					    (enum anomaly_kind)kind);
+	}
+	ret = 0;
+out:
+	for (w = 0; w < TREND_WEEKS; w++)
+		for (t = 0; t < TYPE_COUNT; t++)
+			free(delays[w][t].v);
+	free(ptrs);
+	free(scratch);
+	free(cwc);
+	return ret;
+}

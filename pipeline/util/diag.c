@@ -1,0 +1,136 @@
+/*
+ * diag.c - collecting and printing diagnostics (see diag.h).
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/diag.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+static const char *level_name[] = { "note", "warning", "error" };
+
+void diag_init(struct diag *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+static void entry_release(struct diag_entry *e)
+{
+	free(e->file);
+	free(e->message);
+	free(e->context);
+}
+
+void diag_release(struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++)
+		entry_release(&d->entries[i]);
+	free(d->entries);
+	d->entries = NULL;
+	d->nr = d->alloc = d->errors = d->warnings = 0;
+}
+
+/* Counts e and prints it (with a stream) or keeps it; d then owns it. */
+static void add_entry(struct diag *d, struct diag_entry e)
+{
+	if (e.level == DIAG_ERROR)
+		d->errors++;
+	else if (e.level == DIAG_WARNING)
+		d->warnings++;
+	if (d->stream) {
+		if (e.level >= d->min_level)
+			diag_print_entry(d->stream, &e);
+		entry_release(&e);
+		return;
+	}
+	ALLOC_GROW(d->entries, d->nr + 1, d->alloc);
+	d->entries[d->nr++] = e;
+}
+
+void diag_take(struct diag *d, struct diag *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->nr; i++)
+		add_entry(d, from->entries[i]);
+	free(from->entries);
+	from->entries = NULL;
+	from->nr = from->alloc = from->errors = from->warnings = 0;
+}
+
+static void vreport(struct diag *d, enum diag_level level, const char *file,
+		    unsigned long line, unsigned long column,
+		    const char *context, const char *fmt, va_list ap)
+{
+	struct buf msg = BUF_INIT;
+	struct diag_entry e;
+
+	buf_vaddf(&msg, fmt, ap);
+	e.level = level;
+	e.file = file ? xstrdup(file) : NULL;
+	e.line = line;
+	e.column = column;
+	e.message = buf_detach(&msg, NULL);
+	e.context = context ? xstrdup(context) : NULL;
+	add_entry(d, e);
+}
+
+void diag_report(struct diag *d, enum diag_level level, const char *file,
+		 unsigned long line, unsigned long column, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(d, level, file, line, column, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void diag_report_context(struct diag *d, enum diag_level level,
+			 const char *file, unsigned long line,
+			 unsigned long column, const char *context,
+			 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(d, level, file, line, column, context, fmt, ap);
+	va_end(ap);
+}
+
+void diag_print_entry(FILE *out, const struct diag_entry *e)
+{
+	if (e->file) {
+		fputs(e->file, out);
+		if (e->line) {
+			fprintf(out, ":%lu", e->line);
+			if (e->column)
+				fprintf(out, ":%lu", e->column);
+		}
+		fputs(": ", out);
+	} else {
+		fputs("huifang: ", out);
+	}
+	fprintf(out, "%s: %s\n", level_name[e->level], e->message);
+	if (e->context) {
+		unsigned long i;
+
+		fprintf(out, "    %s\n    ", e->context);
+		/* The column counts bytes; the caret is good for ASCII lines. */
+		for (i = 1; i < e->column; i++)
+			fputc(' ', out);
+		fputs("^\n", out);
+	}
+}
+
+void diag_print(FILE *out, const struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++)
+		diag_print_entry(out, &d->entries[i]);
+}
