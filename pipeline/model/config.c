@@ -20,6 +20,11 @@ const char *const column_name[COL_COUNT] = {
 	"二次满意度",
 };
 
+const char *const issue_gate_name[GATE_COUNT] = {
+	"rejected_rows",   "unreadable_files", "damaged_ids", "repeated_ids",
+	"untimed_ratings", "no_butler",	       "stale_input", "empty_week",
+};
+
 void string_list_add(struct string_list *l, const char *s)
 {
 	ALLOC_GROW(l->items, l->nr + 1, l->alloc);
@@ -121,6 +126,7 @@ void config_init(struct config *cfg)
 						NULL };
 	static const char *const cancelled[] = { "已取消", "作废", "取消",
 						 NULL };
+	static const char *const unreachable[] = { "空号", "停机", NULL };
 	static const char *const repair[] = { "报修", "报事", "维修", NULL };
 	static const char *const complaint[] = { "客诉", NULL };
 	static const char *const special[] = { "有偿服务", "有偿特约服务",
@@ -172,6 +178,20 @@ void config_init(struct config *cfg)
 	cfg->retention_weeks = 26;
 	cfg->umask = 027;
 	cfg->max_errors_per_file = 20;
+	cfg->issue_grace_seconds = 24 * 3600;
+	cfg->gates.rejected_share = 0.05;
+	cfg->gates.unreadable_files = 0;
+	cfg->gates.damaged_ids = 0;
+	cfg->gates.repeated_id_share = 0.20;
+	cfg->gates.untimed_rating_share = 0.05;
+	cfg->gates.require_butler = true;
+	cfg->gates.stale_days = 3;
+	cfg->gates.empty_week_average = 50;
+	cfg->unreachable_attempts = 3;
+	cfg->unreachable_days = 2;
+	add_all(&cfg->unreachable_results, unreachable);
+	cfg->unreachable_leaves_coverage = false;
+	cfg->worklist_window_days = 90;
 }
 
 void sampling_level_release(struct sampling_level *l)
@@ -223,6 +243,8 @@ void config_release(struct config *cfg)
 	levels_release(cfg);
 	free(cfg->font_path);
 	free(cfg->templates_dir);
+	string_list_clear(&cfg->accept_gates);
+	string_list_clear(&cfg->unreachable_results);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

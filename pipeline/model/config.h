@@ -96,6 +96,43 @@ struct sampling_level {
 	size_t nmust_include;
 };
 
+/*
+ * The plausibility gates, in the order they are checked and reported;
+ * issue_gate_name[] holds their names as config, run.json and the
+ * reports spell them.
+ */
+enum issue_gate {
+	GATE_REJECTED_ROWS,        /* rejected_rows */
+	GATE_UNREADABLE_FILES,     /* unreadable_files */
+	GATE_DAMAGED_IDS,          /* damaged_ids */
+	GATE_REPEATED_IDS,         /* repeated_ids */
+	GATE_UNTIMED_RATINGS,      /* untimed_ratings */
+	GATE_NO_BUTLER,            /* no_butler */
+	GATE_STALE_INPUT,          /* stale_input */
+	GATE_EMPTY_WEEK,           /* empty_week */
+	GATE_COUNT
+};
+
+extern const char *const issue_gate_name[GATE_COUNT];
+
+/*
+ * The plausibility gates checked before a week is issued (SPEC §9.28,
+ * docs/operations.md); each trips when its measure exceeds its limit.
+ */
+struct issue_gates {
+	double rejected_share;        /* rejected / rows read; 0.05 */
+	unsigned unreadable_files;    /* files not read; 0 */
+	unsigned damaged_ids;         /* Excel-damaged ticket numbers; 0 */
+	double repeated_id_share;     /* a file's rows repeating a number
+				       * within it / its rows; 0.20 */
+	double untimed_rating_share;  /* ratings or results with no callback
+				       * time / all of them; 0.05 */
+	bool require_butler;          /* some eligible ticket has a butler */
+	double stale_days;            /* newest input time before as-of; 3 */
+	double empty_week_average;    /* 0 eligible while the 4 weeks before
+				       * averaged at least this; 50 */
+};
+
 struct config {
 	char *path;                  /* the file loaded, or NULL */
 
@@ -136,6 +173,20 @@ struct config {
 	unsigned retention_weeks;    /* 0: keep everything */
 	unsigned umask;              /* for output files, e.g. 0027 */
 	unsigned max_errors_per_file; /* huifang check */
+
+	/* Issuing (SPEC §9.26-§9.28): issue_at adds this to the SLA. */
+	int64_t issue_grace_seconds; /* issue.grace_hours, 24 h */
+	struct issue_gates gates;
+	struct string_list accept_gates; /* gate names issued over anyway */
+
+	/* 无法联系 (docs/metrics.md): an owed ticket whose owner cannot be
+	 * reached leaves the worklist. */
+	unsigned unreachable_attempts;   /* attempts ... */
+	unsigned unreachable_days;       /* ... on this many China days */
+	struct string_list unreachable_results; /* 空号, 停机: at once */
+	bool unreachable_leaves_coverage; /* out of coverage's denominator */
+
+	unsigned worklist_window_days;   /* live worklists look back; 90 */
 };
 
 void config_init(struct config *cfg);

@@ -1088,6 +1088,163 @@ static void load_check(struct loader *L, const cJSON *v, struct config *cfg)
 	}
 }
 
+static void load_share(struct loader *L, const cJSON *v, const char *key,
+		       double *dst)
+{
+	const cJSON *c = member(v, key);
+	size_t saved;
+
+	if (!c)
+		return;
+	saved = push_key(L, key);
+	get_number(L, c, 0, 1, dst);
+	pop(L, saved);
+}
+
+static void load_count(struct loader *L, const cJSON *v, const char *key,
+		       long lo, long hi, unsigned *dst)
+{
+	const cJSON *c = member(v, key);
+	size_t saved;
+	long n;
+
+	if (!c)
+		return;
+	saved = push_key(L, key);
+	if (get_whole(L, c, lo, hi, &n))
+		*dst = (unsigned)n;
+	pop(L, saved);
+}
+
+static void load_gates(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = {
+		"rejected_share",      "unreadable_files", "damaged_ids",
+		"repeated_id_share",   "untimed_rating_share",
+		"require_butler",      "stale_days",	   "empty_week_average",
+		NULL
+	};
+	struct issue_gates *g = &cfg->gates;
+	const cJSON *c;
+	size_t saved;
+
+	if (!check_object(L, v, keys))
+		return;
+	load_share(L, v, "rejected_share", &g->rejected_share);
+	load_count(L, v, "unreadable_files", 0, 1000000, &g->unreadable_files);
+	load_count(L, v, "damaged_ids", 0, 100000000, &g->damaged_ids);
+	load_share(L, v, "repeated_id_share", &g->repeated_id_share);
+	load_share(L, v, "untimed_rating_share", &g->untimed_rating_share);
+	if ((c = member(v, "require_butler"))) {
+		saved = push_key(L, "require_butler");
+		get_bool(L, c, &g->require_butler);
+		pop(L, saved);
+	}
+	if ((c = member(v, "stale_days"))) {
+		saved = push_key(L, "stale_days");
+		get_number(L, c, 0, 365, &g->stale_days);
+		pop(L, saved);
+	}
+	if ((c = member(v, "empty_week_average"))) {
+		saved = push_key(L, "empty_week_average");
+		get_number(L, c, 0, 100000, &g->empty_week_average);
+		pop(L, saved);
+	}
+}
+
+/* issue: when a week is issued and what keeps it provisional (§9.26). */
+static void load_issue(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "grace_hours", "gates",
+					    "accept_gates", NULL };
+	const cJSON *c;
+	size_t saved, i, g;
+	double h;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "grace_hours"))) {
+		saved = push_key(L, "grace_hours");
+		h = cJSON_IsNumber(c) ? c->valuedouble : -1;
+		if (!(h >= 0 && h <= 8760))
+			fail_got(L, c, "must be a number of hours from 0 to "
+				 "8760");
+		else
+			cfg->issue_grace_seconds = (int64_t)llround(h * 3600);
+		pop(L, saved);
+	}
+	if ((c = member(v, "gates"))) {
+		saved = push_key(L, "gates");
+		load_gates(L, c, cfg);
+		pop(L, saved);
+	}
+	if ((c = member(v, "accept_gates"))) {
+		saved = push_key(L, "accept_gates");
+		if (get_string_list(L, c, &cfg->accept_gates))
+			for (i = 0; i < cfg->accept_gates.nr; i++) {
+				for (g = 0; g < GATE_COUNT; g++)
+					if (!strcmp(cfg->accept_gates.items[i],
+						    issue_gate_name[g]))
+						break;
+				if (g == GATE_COUNT) {
+					size_t s2 = push_index(L, i);
+
+					fail(L, "not a gate: '%s'",
+					     cfg->accept_gates.items[i]);
+					pop(L, s2);
+				}
+			}
+		pop(L, saved);
+	}
+}
+
+/* unreachable: when an owed ticket's owner counts as 无法联系. */
+static void load_unreachable(struct loader *L, const cJSON *v,
+			     struct config *cfg)
+{
+	static const char *const keys[] = { "attempts", "days", "results",
+					    "exclude_from_coverage", NULL };
+	const cJSON *c;
+	size_t saved, i;
+
+	if (!check_object(L, v, keys))
+		return;
+	load_count(L, v, "attempts", 0, 1000, &cfg->unreachable_attempts);
+	load_count(L, v, "days", 1, 1000, &cfg->unreachable_days);
+	if ((c = member(v, "results"))) {
+		saved = push_key(L, "results");
+		if (get_string_list(L, c, &cfg->unreachable_results))
+			for (i = 0; i < cfg->unreachable_results.nr; i++)
+				/* Only an attempt's result is ever looked at. */
+				if (!string_list_has(&cfg->attempt_words,
+						     cfg->unreachable_results
+							     .items[i])) {
+					size_t s2 = push_index(L, i);
+
+					fail(L, "'%s' is not in attempt_words, "
+					     "so it can never apply",
+					     cfg->unreachable_results.items[i]);
+					pop(L, s2);
+				}
+		pop(L, saved);
+	}
+	if ((c = member(v, "exclude_from_coverage"))) {
+		saved = push_key(L, "exclude_from_coverage");
+		get_bool(L, c, &cfg->unreachable_leaves_coverage);
+		pop(L, saved);
+	}
+}
+
+static void load_worklists(struct loader *L, const cJSON *v,
+			   struct config *cfg)
+{
+	static const char *const keys[] = { "window_days", NULL };
+
+	if (!check_object(L, v, keys))
+		return;
+	load_count(L, v, "window_days", 1, 3660, &cfg->worklist_window_days);
+}
+
 static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 {
 	static const char *const keys[] = {
@@ -1096,7 +1253,8 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 		"types",	    "satisfaction_aliases", "ingest",
 		"sampling",	    "masking",		   "pdf",
 		"templates_dir",    "retention_weeks",	   "output",
-		"check",	    NULL
+		"check",	    "issue",		   "unreachable",
+		"worklists",	    NULL
 	};
 	const cJSON *c;
 	size_t saved;
@@ -1144,6 +1302,10 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	}
 	SECTION("output", load_output);
 	SECTION("check", load_check);
+	SECTION("issue", load_issue);
+	/* After attempt_words: the results must be attempt words. */
+	SECTION("unreachable", load_unreachable);
+	SECTION("worklists", load_worklists);
 #undef SECTION
 }
 

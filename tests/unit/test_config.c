@@ -167,6 +167,96 @@ static void assert_configs_equal(const struct config *a,
 	assert_int_equal(a->retention_weeks, b->retention_weeks);
 	assert_int_equal(a->umask, b->umask);
 	assert_int_equal(a->max_errors_per_file, b->max_errors_per_file);
+	assert_int_equal(a->issue_grace_seconds, b->issue_grace_seconds);
+	assert_memory_equal(&a->gates, &b->gates, sizeof(a->gates));
+	assert_lists_equal(&a->accept_gates, &b->accept_gates);
+	assert_int_equal(a->unreachable_attempts, b->unreachable_attempts);
+	assert_int_equal(a->unreachable_days, b->unreachable_days);
+	assert_lists_equal(&a->unreachable_results, &b->unreachable_results);
+	assert_int_equal(a->unreachable_leaves_coverage,
+			 b->unreachable_leaves_coverage);
+	assert_int_equal(a->worklist_window_days, b->worklist_window_days);
+}
+
+static void test_config__issue_defaults_follow_the_issue(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	config_init(&cfg);
+	assert_int_equal(cfg.issue_grace_seconds, 24 * 3600);
+	assert_true(cfg.gates.rejected_share == 0.05);
+	assert_int_equal(cfg.gates.unreadable_files, 0);
+	assert_int_equal(cfg.gates.damaged_ids, 0);
+	assert_true(cfg.gates.repeated_id_share == 0.20);
+	assert_true(cfg.gates.untimed_rating_share == 0.05);
+	assert_true(cfg.gates.require_butler);
+	assert_true(cfg.gates.stale_days == 3);
+	assert_true(cfg.gates.empty_week_average == 50);
+	assert_int_equal(cfg.accept_gates.nr, 0);
+	assert_int_equal(cfg.unreachable_attempts, 3);
+	assert_int_equal(cfg.unreachable_days, 2);
+	assert_true(string_list_has(&cfg.unreachable_results, "空号"));
+	assert_true(string_list_has(&cfg.unreachable_results, "停机"));
+	assert_false(cfg.unreachable_leaves_coverage);
+	assert_int_equal(cfg.worklist_window_days, 90);
+	config_release(&cfg);
+}
+
+static void test_config__reads_the_issue_settings(void **state)
+{
+	struct config cfg;
+	char first[1024];
+
+	(void)state;
+	config_init(&cfg);
+	assert_int_equal(load_text(
+		"{\"issue\": {\"grace_hours\": 12.5, \"accept_gates\": "
+		"[\"stale_input\"], \"gates\": {\"rejected_share\": 0.1, "
+		"\"require_butler\": false, \"stale_days\": 7}},\n"
+		" \"unreachable\": {\"attempts\": 0, \"results\": [\"空号\"],"
+		" \"exclude_from_coverage\": true},\n"
+		" \"worklists\": {\"window_days\": 30}}",
+		&cfg, first, sizeof(first)), 0);
+	assert_int_equal(cfg.issue_grace_seconds, 12 * 3600 + 1800);
+	assert_true(cfg.gates.rejected_share == 0.1);
+	assert_false(cfg.gates.require_butler);
+	assert_true(cfg.gates.stale_days == 7);
+	/* Gates the file does not name keep their defaults. */
+	assert_true(cfg.gates.repeated_id_share == 0.20);
+	assert_string_equal(cfg.accept_gates.items[0], "stale_input");
+	assert_int_equal(cfg.unreachable_attempts, 0);
+	assert_int_equal(cfg.unreachable_results.nr, 1);
+	assert_true(cfg.unreachable_leaves_coverage);
+	assert_int_equal(cfg.worklist_window_days, 30);
+	config_release(&cfg);
+}
+
+static void test_config__names_a_bad_issue_setting(void **state)
+{
+	(void)state;
+	assert_rejected("{\"issue\": {\"grace_hours\": -1}}",
+			"F: issue.grace_hours: must be a number of hours from "
+			"0 to 8760, got -1");
+	assert_rejected("{\"issue\": {\"gates\": {\"stale_days\": -2}}}",
+			"F: issue.gates.stale_days: must be between 0 and 365, "
+			"got -2");
+	assert_rejected("{\"issue\": {\"gates\": {\"rejected_share\": 5}}}",
+			"F: issue.gates.rejected_share: must be between 0 and "
+			"1, got 5");
+	assert_rejected("{\"issue\": {\"gates\": {\"colour\": 1}}}",
+			"F: issue.gates.colour: unknown key");
+	assert_rejected("{\"issue\": {\"accept_gates\": [\"stale\"]}}",
+			"F: issue.accept_gates[0]: not a gate: 'stale'");
+	assert_rejected("{\"unreachable\": {\"results\": [\"没人\"]}}",
+			"F: unreachable.results[0]: '没人' is not in "
+			"attempt_words, so it can never apply");
+	assert_rejected("{\"unreachable\": {\"days\": 0}}",
+			"F: unreachable.days: must be a whole number between 1 "
+			"and 1000, got 0");
+	assert_rejected("{\"worklists\": {\"window_days\": 0}}",
+			"F: worklists.window_days: must be a whole number "
+			"between 1 and 3660, got 0");
 }
 
 static void test_config__defaults_follow_the_spec(void **state)
@@ -494,6 +584,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_config__reports_syntax_errors_by_line_and_column),
 		cmocka_unit_test(test_config__reports_every_error_not_just_the_first),
 		cmocka_unit_test(test_config__names_a_missing_file),
+		cmocka_unit_test(test_config__issue_defaults_follow_the_issue),
+		cmocka_unit_test(test_config__reads_the_issue_settings),
+		cmocka_unit_test(test_config__names_a_bad_issue_setting),
 	};
 
 	const char *slash = strrchr(argv[0], '/');
