@@ -549,10 +549,22 @@ static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 	t->file = fc->file;
 	t->line = fc->line;
 	t->first_cb = (uint32_t)out->ncb;
+	if (ticket_id_damaged(t->id))
+		fc->f->damaged_ids++;
 	for (n = 0; n < 2; n++) {
 		struct cb_cand *c;
+		size_t rated;
 
+		/* A rating or result with no time is lost: count it (§9.28). */
+		value(fc, n ? COL_CB2_SATISFACTION : COL_CB_SATISFACTION,
+		      &rated);
+		if (!n && !rated)
+			value(fc, COL_CB_RESULT, &rated);
 		value(fc, n ? COL_CB2_TIME : COL_CB_TIME, &len);
+		if (rated && !len)
+			fc->f->untimed_ratings++;
+		else if (rated)
+			fc->f->ratings++;
 		if (!len)
 			continue;
 		c = new_row_cb(out);
@@ -1171,6 +1183,9 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 	idx = find_ticket(mg, row->id, strlen(row->id), out->tk_hash[r], &slot);
 	if (idx >= 0) {
 		t = &mg->tc[idx];
+		/* Many of these in one file: ids Excel damaged (§9.28). */
+		if (t->file == row->file)
+			mg->set->files[row->file].repeated_ids++;
 		if ((t->updated_at != TIME_NONE && row->updated_at == TIME_NONE) ||
 		    (t->updated_at != TIME_NONE &&
 		     row->updated_at < t->updated_at)) {

@@ -36,6 +36,41 @@ void ticket_set_release(struct ticket_set *set)
 	ticket_set_init(set);
 }
 
+/*
+ * Digits, then either a '.' with digits, or an exponent (e/E, an optional
+ * sign, digits), or both: the shapes Excel writes a long number in. A
+ * plain run of digits, however long, is a good number (§9.25).
+ */
+bool ticket_id_damaged(const char *id)
+{
+	const char *p = id;
+	bool frac = false, exp = false;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		frac = true;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		exp = true;
+	}
+	return !*p && (frac || exp);
+}
+
 const struct ticket *ticket_set_find(const struct ticket_set *set,
 				     const char *id)
 {

@@ -112,6 +112,11 @@ struct input_file {
 	uint64_t size;          /* bytes */
 	char sha256[65];        /* hex digest of the file's bytes */
 	size_t rows_read, accepted, rejected, superseded;
+	/* For the plausibility gates (SPEC §9.28), ticket files only: */
+	size_t damaged_ids;     /* accepted rows whose number Excel damaged */
+	size_t repeated_ids;    /* rows repeating a number earlier in the file */
+	size_t ratings;         /* inline callbacks with a time and a result */
+	size_t untimed_ratings; /* a 满意度 or 回访结果 but no 回访时间 */
 };
 
 /* SPEC §8 rule 3, in order of precedence. */
@@ -166,6 +171,12 @@ struct ticket_set {
 
 void ticket_set_init(struct ticket_set *set);
 void ticket_set_release(struct ticket_set *set);
+
+/*
+ * True when a ticket number was damaged by Excel (SPEC §9.25): digits with
+ * a fraction or an exponent, such as 8.22025E+17 or 822025.0.
+ */
+bool ticket_id_damaged(const char *id);
 
 /* Binary search by ticket number; NULL if absent. */
 const struct ticket *ticket_set_find(const struct ticket_set *set,

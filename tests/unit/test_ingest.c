@@ -797,6 +797,42 @@ static void test_ingest__fails_only_on_a_missing_input_folder(void **state)
 	assert_int_equal(f->d.errors, 1);
 }
 
+/* The counts the plausibility gates read (SPEC §9.28), per file. */
+static void test_ingest__counts_what_the_gates_read(void **state)
+{
+	struct fixture *f = *state;
+	const struct input_file *a, *b;
+
+	put(f, "a.csv", TICKETS
+	    "8.22025E+17,投诉,2026-11-20,,,,,,,,\n"
+	    "8.22025E+17,投诉,2026-11-21,,,,,,,,\n"
+	    "T1,投诉,2026-11-20,,,,满意,,,,\n"
+	    "T2,投诉,2026-11-20,,,2026-11-21,满意,,,,\n"
+	    "T3,投诉,2026-11-20,,,,,未接通,,,\n"
+	    "T4,投诉,2026-11-20,,,,,,,,非常满意\n");
+	/* A number repeated in another file is an update, not damage. */
+	put(f, "b.csv", TICKETS
+	    "T2,投诉,2026-11-20,2026-11-22,,2026-11-21,满意,,,,\n"
+	    "822025000000000001,投诉,2026-11-20,,,,,,,,\n");
+	ingest(f);
+	a = &f->set.files[0];
+	b = &f->set.files[1];
+	assert_string_equal(a->name, "a.csv");
+	assert_int_equal(a->damaged_ids, 2);
+	assert_int_equal(a->repeated_ids, 1);
+	/* T1's rating, T3's result and T4's second rating have no time. */
+	assert_int_equal(a->untimed_ratings, 3);
+	assert_int_equal(a->ratings, 1);
+	assert_int_equal(b->damaged_ids, 0);
+	assert_int_equal(b->repeated_ids, 0);
+	assert_int_equal(b->ratings, 1);
+	assert_true(ticket_id_damaged("822025.0"));
+	assert_true(ticket_id_damaged("8E17"));
+	assert_false(ticket_id_damaged("822025000000000001"));
+	assert_false(ticket_id_damaged("WX-1.5"));
+	assert_false(ticket_id_damaged("1.5E"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -822,6 +858,7 @@ int main(void)
 		T(test_ingest__a_big_gb18030_export_with_ascii_rows),
 		T(test_ingest__forgets_a_file_read_on_a_wrong_guess),
 		T(test_ingest__fails_only_on_a_missing_input_folder),
+		T(test_ingest__counts_what_the_gates_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,274 @@
+/*
+ * issue.c - issue_at, the plausibility gates and the decision to issue a
+ * week (see issue.h and docs/operations.md).
+ *
+ * Everything here is arithmetic over structs: the measures come from the
+ * ticket set and the metrics, the limits from the config. A gate compares
+ * with '>' (a share exactly at its limit passes), so a limit of 0 means
+ * "none at all". The descriptions are built in the C locale with fixed
+ * precision, so the same run prints the same lines anywhere.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stages/issue.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+int64_t issue_at(struct iso_week w, const struct config *cfg)
+{
+	int64_t sla = 0;
+	int t;
+
+	for (t = 0; t < TYPE_COUNT; t++)
+		if (cfg->sla_seconds[t] > sla)
+			sla = cfg->sla_seconds[t];
+	return chtime_week_start(w) + SECONDS_PER_WEEK + sla +
+	       cfg->issue_grace_seconds;
+}
+
+/* The newest instant of a ticket or its callbacks that is <= as_of. */
+static int64_t newest_of(const struct ticket_set *set, const struct ticket *t,
+			 int64_t as_of, int64_t newest)
+{
+	const struct callback *cbs = ticket_callbacks(set, t);
+	int64_t at[4] = { t->created_at, t->completed_at, t->updated_at,
+			  t->rectified_at };
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (at[i] != TIME_NONE && at[i] <= as_of && at[i] > newest)
+			newest = at[i];
+	for (i = 0; i < t->n_cb; i++)
+		if (cbs[i].at <= as_of && cbs[i].at > newest)
+			newest = cbs[i].at;
+	return newest;
+}
+
+void issue_gather(const struct ticket_set *set, const struct metrics *m,
+		  int64_t as_of, struct gate_input *in)
+{
+	size_t i;
+
+	memset(in, 0, sizeof(*in));
+	in->as_of = as_of;
+	in->newest = TIME_NONE;
+	in->rows_read = set->rows_read;
+	in->rejected = set->rejected;
+	in->files = xcalloc(set->nfiles ? set->nfiles : 1, sizeof(*in->files));
+	for (i = 0; i < set->nfiles; i++) {
+		const struct input_file *f = &set->files[i];
+
+		if (f->kind == FILE_UNRECOGNISED) {
+			in->unreadable_files++;
+			if (!in->unreadable_example)
+				in->unreadable_example = f->name;
+			continue;
+		}
+		in->damaged_ids += f->damaged_ids;
+		if (f->damaged_ids && !in->damaged_example)
+			in->damaged_example = f->name;
+		in->ratings += f->ratings;
+		in->untimed_ratings += f->untimed_ratings;
+		if (f->kind != FILE_TICKETS)
+			continue;
+		in->files[in->nfiles].name = f->name;
+		in->files[in->nfiles].rows = f->rows_read;
+		in->files[in->nfiles].repeated_ids = f->repeated_ids;
+		in->nfiles++;
+	}
+	for (i = 0; i < set->ntickets; i++)
+		in->newest = newest_of(set, &set->tickets[i], as_of, in->newest);
+	in->eligible = m->totals.eligible;
+	for (i = 0; i < m->ntickets; i++)
+		if (*m->tickets[i].ticket->butler)
+			in->eligible_with_butler++;
+	for (i = 0; i < ISSUE_PRIOR_WEEKS && i + 1 < TREND_WEEKS; i++)
+		in->prior_eligible[in->nprior++] =
+			m->trend[TREND_WEEKS - 2 - i].totals.eligible;
+}
+
+void issue_input_release(struct gate_input *in)
+{
+	free(in->files);
+	in->files = NULL;
+	in->nfiles = 0;
+}
+
+static double share(size_t part, size_t whole)
+{
+	return whole ? (double)part / (double)whole : 0.0;
+}
+
+static void gate(struct gate_result *r, double value, double limit,
+		 bool tripped)
+{
+	memset(r, 0, sizeof(*r));
+	r->value = value;
+	r->limit = limit;
+	r->tripped = tripped;
+}
+
+size_t issue_check_gates(const struct gate_input *in,
+			 const struct config *cfg,
+			 struct gate_result out[GATE_COUNT])
+{
+	const struct issue_gates *g = &cfg->gates;
+	struct gate_result *r;
+	double v, worst = 0.0, sum = 0.0;
+	size_t i, n = 0;
+	const char *worst_file = NULL;
+
+	v = share(in->rejected, in->rows_read);
+	gate(&out[GATE_REJECTED_ROWS], v, g->rejected_share,
+	     v > g->rejected_share);
+
+	r = &out[GATE_UNREADABLE_FILES];
+	gate(r, (double)in->unreadable_files, g->unreadable_files,
+	     in->unreadable_files > g->unreadable_files);
+	r->file = in->unreadable_example;
+
+	r = &out[GATE_DAMAGED_IDS];
+	gate(r, (double)in->damaged_ids, g->damaged_ids,
+	     in->damaged_ids > g->damaged_ids);
+	r->file = in->damaged_example;
+
+	for (i = 0; i < in->nfiles; i++) {
+		v = share(in->files[i].repeated_ids, in->files[i].rows);
+		if (v > worst || !worst_file) {
+			worst = v;
+			worst_file = in->files[i].name;
+		}
+	}
+	r = &out[GATE_REPEATED_IDS];
+	gate(r, worst, g->repeated_id_share, worst > g->repeated_id_share);
+	r->file = worst_file;
+
+	v = share(in->untimed_ratings, in->ratings + in->untimed_ratings);
+	gate(&out[GATE_UNTIMED_RATINGS], v, g->untimed_rating_share,
+	     v > g->untimed_rating_share);
+
+	gate(&out[GATE_NO_BUTLER], (double)in->eligible_with_butler, 1,
+	     g->require_butler && !in->no_butler_column && in->eligible &&
+		     !in->eligible_with_butler);
+
+	/* No time at all is as stale as it gets. */
+	v = in->newest == TIME_NONE ? HUGE_VAL :
+	    (double)(in->as_of - in->newest) / SECONDS_PER_DAY;
+	gate(&out[GATE_STALE_INPUT], v, g->stale_days, v > g->stale_days);
+
+	for (i = 0; i < in->nprior; i++)
+		sum += (double)in->prior_eligible[i];
+	v = in->nprior ? sum / (double)in->nprior : 0.0;
+	gate(&out[GATE_EMPTY_WEEK], v, g->empty_week_average,
+	     !in->eligible && in->nprior == ISSUE_PRIOR_WEEKS &&
+		     v >= g->empty_week_average);
+
+	for (i = 0; i < GATE_COUNT; i++)
+		n += out[i].tripped;
+	return n;
+}
+
+void issue_decide(int64_t when, int64_t as_of,
+		  struct gate_result gates[GATE_COUNT],
+		  const struct config *cfg, bool force_issue, bool accept_all,
+		  struct issue_decision *out)
+{
+	size_t g;
+
+	memset(out, 0, sizeof(*out));
+	out->issue_at = when;
+	out->due = as_of >= when;
+	out->forced = force_issue && !out->due;
+	for (g = 0; g < GATE_COUNT; g++) {
+		gates[g].accepted = false;
+		if (!gates[g].tripped)
+			continue;
+		out->tripped++;
+		if (accept_all || string_list_has(&cfg->accept_gates,
+						  issue_gate_name[g])) {
+			gates[g].accepted = true;
+			out->accepted++;
+		}
+	}
+	if (!out->due && !force_issue)
+		return;
+	if (out->accepted < out->tripped)
+		out->blocked = true;
+	else
+		out->issued = true;
+}
+
+/* value as a percentage with one decimal: 12.5 % */
+static void add_percent(struct buf *out, double v)
+{
+	buf_addf(out, "%.1f %%", v * 100.0);
+}
+
+void issue_describe_gate(enum issue_gate g, const struct gate_result *r,
+			 struct buf *out)
+{
+	buf_addf(out, "%s: ", issue_gate_name[g]);
+	switch (g) {
+	case GATE_REJECTED_ROWS:
+		add_percent(out, r->value);
+		buf_adds(out, " of the rows read were rejected (limit ");
+		add_percent(out, r->limit);
+		buf_adds(out, ")");
+		break;
+	case GATE_UNREADABLE_FILES:
+		buf_addf(out, "%.0f file(s) in the input folder were not read",
+			 r->value);
+		if (r->file)
+			buf_addf(out, ", such as '%s'", r->file);
+		buf_addf(out, " (limit %.0f)", r->limit);
+		break;
+	case GATE_DAMAGED_IDS:
+		buf_addf(out, "%.0f ticket number(s) damaged by Excel "
+			 "(like 8.22025E+17)", r->value);
+		if (r->file)
+			buf_addf(out, " in '%s' and maybe others", r->file);
+		buf_addf(out, " (limit %.0f)", r->limit);
+		break;
+	case GATE_REPEATED_IDS:
+		add_percent(out, r->value);
+		buf_adds(out, " of the rows");
+		if (r->file)
+			buf_addf(out, " of '%s'", r->file);
+		buf_adds(out, " repeat a ticket number of the same file "
+			 "(limit ");
+		add_percent(out, r->limit);
+		buf_adds(out, ")");
+		break;
+	case GATE_UNTIMED_RATINGS:
+		add_percent(out, r->value);
+		buf_adds(out, " of the ratings and results have no callback "
+			 "time (limit ");
+		add_percent(out, r->limit);
+		buf_adds(out, ")");
+		break;
+	case GATE_NO_BUTLER:
+		buf_adds(out, "no eligible ticket of the week has a butler "
+			 "(责任人)");
+		break;
+	case GATE_STALE_INPUT:
+		if (isinf(r->value))
+			buf_adds(out, "the input holds no time at or before "
+				 "the as-of");
+		else
+			buf_addf(out, "the newest time in the input is %.1f "
+				 "days before the as-of", r->value);
+		buf_addf(out, " (limit %.1f days)", r->limit);
+		break;
+	case GATE_EMPTY_WEEK:
+		buf_addf(out, "no eligible ticket in the week, while the %d "
+			 "weeks before averaged %.1f (limit %.1f)",
+			 ISSUE_PRIOR_WEEKS, r->value, r->limit);
+		break;
+	default:
+		break;
+	}
+	if (r->accepted)
+		buf_adds(out, "; accepted by the administrator");
+}
