@@ -41,6 +41,7 @@ const char *const anomaly_kind_name[ANOM_COUNT] = {
 void metrics_init(struct metrics *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->issue_at = TIME_NONE;
 }
 
 void metrics_release(struct metrics *m)
@@ -130,6 +131,39 @@ static void classify(const struct ticket_set *set, const struct ticket *t,
 	}
 	if (!*t->butler)
 		wt->anomalies |= 1u << ANOM_NO_BUTLER;
+	if (!wt->first)
+		wt->unreachable = metrics_unreachable(set, t, cfg, as_of);
+}
+
+bool metrics_unreachable(const struct ticket_set *set,
+			 const struct ticket *t, const struct config *cfg,
+			 int64_t as_of)
+{
+	const struct callback *cbs = ticket_callbacks(set, t);
+	int64_t last_day = INT64_MIN, day;
+	unsigned attempts = 0, days = 0;
+	uint32_t i;
+
+	for (i = 0; i < t->n_cb; i++) {
+		const struct callback *cb = &cbs[i];
+
+		if (!cb->is_attempt || cb->at > as_of ||
+		    (t->completed_at != TIME_NONE && cb->at < t->completed_at))
+			continue;
+		if (string_list_has(&cfg->unreachable_results, cb->result) ||
+		    string_list_has(&cfg->unreachable_results,
+				    cb->satisfaction_text))
+			return true;
+		attempts++;
+		/* Callbacks are in time order: a new day is a change of day. */
+		day = (cb->at + CHINA_OFFSET) / SECONDS_PER_DAY;
+		if (day != last_day)
+			days++;
+		last_day = day;
+	}
+	return cfg->unreachable_attempts &&
+	       attempts >= cfg->unreachable_attempts &&
+	       days >= cfg->unreachable_days;
 }
 
 static void stats_add(struct group_stats *s, const struct week_ticket *wt,
@@ -139,6 +173,10 @@ static void stats_add(struct group_stats *s, const struct week_ticket *wt,
 
 	s->eligible++;
 	s->attempts += wt->attempts;
+	if (!wt->first && wt->unreachable) {
+		s->unreachable++;
+		return;
+	}
 	if (!wt->first) {
 		s->owed++;
 		if (as_of > t->completed_at + sla_of(cfg, t->type))
@@ -192,6 +230,29 @@ static void wilson(size_t x, size_t n, struct ratio *r)
 		r->high = 1.0;
 }
 
+/*
+ * unreachable.exclude_from_coverage: coverage (and so meets_target) is
+ * taken over the reachable tickets only. The default keeps them in, so
+ * that a 100 % target stays honest (docs/metrics.md).
+ */
+static void leave_unreachable_out(struct group_stats *s)
+{
+	s->coverage = s->coverage_reachable;
+	if (s->has_target) {
+		s->meets_target_valid = s->coverage.valid;
+		s->meets_target = s->coverage.valid &&
+				  s->coverage.value >= s->target;
+	}
+}
+
+static void leave_unreachable_out_of(struct metrics_group *g, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		leave_unreachable_out(&g[i].s);
+}
+
 static int cmp_int64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -207,6 +268,8 @@ static void stats_finish(struct group_stats *s, int64_t *delays, size_t n,
 			 double target)
 {
 	wilson(s->called_back, s->eligible, &s->coverage);
+	wilson(s->called_back, s->eligible - s->unreachable,
+	       &s->coverage_reachable);
 	wilson(s->satisfied, s->rated, &s->satisfaction);
 	if (n) {
 		qsort(delays, n, sizeof(*delays), cmp_int64);
@@ -618,6 +681,12 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 			stats_finish(&m->trend[w].by_type[t], delays[w][t].v,
 				     delays[w][t].n, cfg->target[t]);
 	}
+	if (cfg->unreachable_leaves_coverage)
+		for (w = 0; w < TREND_WEEKS; w++) {
+			leave_unreachable_out(&m->trend[w].totals);
+			for (t = 0; t < TYPE_COUNT; t++)
+				leave_unreachable_out(&m->trend[w].by_type[t]);
+		}
 	m->totals = m->trend[TREND_WEEKS - 1].totals;
 	for (t = 0; t < TYPE_COUNT; t++) {
 		m->by_type[t].type = t;
@@ -637,10 +706,15 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 	build_groups(m, cfg, BY_BUTLER, ptrs, scratch, &m->by_butler,
 		     &m->nby_butler, d);
 	rank_butlers(m);
+	if (cfg->unreachable_leaves_coverage) {
+		leave_unreachable_out_of(m->by_subtype, m->nby_subtype);
+		leave_unreachable_out_of(m->by_center, m->nby_center);
+		leave_unreachable_out_of(m->by_butler, m->nby_butler);
+	}
 
-	/* Owed callbacks: rule 19's order. */
+	/* Owed callbacks: rule 19's order; 无法联系 ones are not owed. */
 	for (i = 0; i < m->ntickets; i++)
-		if (!m->tickets[i].first)
+		if (!m->tickets[i].first && !m->tickets[i].unreachable)
 			m->nowed++;
 	m->owed = xreallocarray(NULL, m->nowed ? m->nowed : 1,
 				sizeof(*m->owed));
@@ -649,7 +723,7 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 		const struct ticket *tk = m->tickets[i].ticket;
 		struct owed_item *o;
 
-		if (m->tickets[i].first)
+		if (m->tickets[i].first || m->tickets[i].unreachable)
 			continue;
 		o = &m->owed[m->nowed++];
 		o->ticket = tk;

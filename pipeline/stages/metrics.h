@@ -64,10 +64,15 @@ struct group_stats {
 	size_t eligible, called_back, rated, satisfied, dissatisfied;
 	size_t loops_closed, loops_open, timely, attempts;
 	size_t owed, overdue;
+	size_t unreachable;   /* 无法联系: not called back, owner unreachable;
+			       * not owed (docs/metrics.md) */
 	/* First-callback satisfaction of the rated ones, by enum
 	 * satisfaction (index 0 unused). */
 	size_t by_satisfaction[6];
 	struct ratio coverage, satisfaction;
+	/* called_back / (eligible - unreachable); coverage itself is this
+	 * only when unreachable.exclude_from_coverage is set. */
+	struct ratio coverage_reachable;
 	bool has_median;
 	double median_hours_to_callback;
 	/* by_type and by_subtype only: */
@@ -95,6 +100,7 @@ struct week_ticket {
 	unsigned anomalies;             /* 1u << enum anomaly_kind */
 	bool timely;
 	bool loop_closed;               /* dissatisfied and closed */
+	bool unreachable;               /* no callback, owner 无法联系 */
 	uint32_t attempts;              /* attempts with time <= as_of */
 };
 
@@ -116,6 +122,14 @@ struct trend_point {
 };
 
 #define TREND_WEEKS 8
+
+/* A plausibility gate as metrics.json records it (set by the command). */
+struct metrics_gate {
+	const char *name;
+	bool tripped, accepted;
+	double value, limit;     /* an infinite value is written as null */
+	const char *message;     /* one line for a person; owned by caller */
+};
 
 struct metrics {
 	struct iso_week week;
@@ -143,6 +157,18 @@ struct metrics {
 
 	/* Data quality found while computing (ingest's are in the set). */
 	size_t unknown_subtypes;
+
+	/*
+	 * How the week stands (SPEC §9.26-§9.28), set by the command before
+	 * metrics_write_json(); issue_at TIME_NONE writes none of it.
+	 * provisional (above) then means "not issued".
+	 */
+	int64_t issue_at;
+	unsigned revision;          /* 1, 2 ... once issued; 0 provisional */
+	bool issue_forced;          /* issued before issue_at by --issue */
+	const char *revision_reason; /* --reason of a revision, or NULL */
+	struct metrics_gate gates[16];
+	size_t ngates;
 };
 
 void metrics_init(struct metrics *m);
@@ -153,5 +179,18 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 void metrics_write_json(const struct metrics *m, const struct ticket_set *set,
 			const struct config *cfg, struct buf *out);
 void metrics_release(struct metrics *m);
+
+/*
+ * 无法联系 (docs/metrics.md): whether the owner of t counts as unreachable
+ * at as_of by the config's rule: an attempt (at or after completion, at
+ * or before as_of) whose result or satisfaction text is one of
+ * cfg->unreachable_results, or at least cfg->unreachable_attempts
+ * attempts (0: never) on at least cfg->unreachable_days China days.
+ * Says nothing of callbacks: the caller asks only for a ticket without
+ * a valid one.
+ */
+bool metrics_unreachable(const struct ticket_set *set,
+			 const struct ticket *t, const struct config *cfg,
+			 int64_t as_of);
 
 #endif

@@ -10,6 +10,7 @@
  * China time, dates as "YYYY-MM-DD". So the same input, config and as-of
  * give byte-identical files.
  */
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -152,6 +153,9 @@ static void write_stats(struct jw *w, const struct group_stats *s)
 	jw_size(w, "eligible", s->eligible);
 	jw_size(w, "called_back", s->called_back);
 	jw_ratio(w, "coverage", "coverage_ci", &s->coverage);
+	jw_size(w, "unreachable", s->unreachable);
+	jw_ratio(w, "coverage_reachable", "coverage_reachable_ci",
+		 &s->coverage_reachable);
 	if (s->has_target) {
 		jw_double(w, "target", s->target);
 		if (s->meets_target_valid)
@@ -229,6 +233,38 @@ static void write_type_stats(struct jw *w, const struct group_stats *by_type)
 	jw_close(w, ']');
 }
 
+/* SPEC §9.26-§9.28: when the week is issued, its revision, its gates. */
+static void write_issue(struct jw *w, const struct metrics *m)
+{
+	size_t i;
+
+	jw_time(w, "issue_at", m->issue_at);
+	jw_size(w, "revision", m->revision);
+	jw_bool(w, "issue_forced", m->issue_forced);
+	if (m->revision_reason)
+		jw_str(w, "revision_reason", m->revision_reason);
+	else
+		jw_null(w, "revision_reason");
+	jw_key(w, "gates");
+	jw_open(w, '[');
+	for (i = 0; i < m->ngates; i++) {
+		const struct metrics_gate *g = &m->gates[i];
+
+		jw_open(w, '{');
+		jw_str(w, "name", g->name);
+		jw_bool(w, "tripped", g->tripped);
+		jw_bool(w, "accepted", g->accepted);
+		if (isfinite(g->value))
+			jw_double(w, "value", g->value);
+		else
+			jw_null(w, "value");
+		jw_double(w, "limit", g->limit);
+		jw_str(w, "message", g->message ? g->message : "");
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
 static void write_header(struct jw *w, const struct metrics *m,
 			 const struct config *cfg)
 {
@@ -244,6 +280,8 @@ static void write_header(struct jw *w, const struct metrics *m,
 	jw_str(w, "week_end", date);
 	jw_time(w, "as_of", m->as_of);
 	jw_bool(w, "provisional", m->provisional);
+	if (m->issue_at != TIME_NONE)
+		write_issue(w, m);
 
 	jw_key(w, "company");
 	jw_open(w, '{');
@@ -264,6 +302,20 @@ static void write_header(struct jw *w, const struct metrics *m,
 	jw_open(w, '{');
 	for (t = 0; t < TYPE_COUNT; t++)
 		jw_double(w, ticket_type_name[t], cfg->target[t]);
+	jw_close(w, '}');
+	/* The 无法联系 rule in force, disclosed with the figures it moves. */
+	jw_key(w, "unreachable_rule");
+	jw_open(w, '{');
+	jw_size(w, "attempts", cfg->unreachable_attempts);
+	jw_size(w, "days", cfg->unreachable_days);
+	jw_key(w, "results");
+	jw_open(w, '[');
+	for (t = 0; t < (int)cfg->unreachable_results.nr; t++) {
+		jw_sep(w);
+		buf_add_json_string(w->b, cfg->unreachable_results.items[t]);
+	}
+	jw_close(w, ']');
+	jw_bool(w, "exclude_from_coverage", cfg->unreachable_leaves_coverage);
 	jw_close(w, '}');
 }
 
@@ -399,6 +451,9 @@ static void write_quality(struct jw *w, const struct metrics *m,
 		jw_size(w, "accepted", f->accepted);
 		jw_size(w, "rejected", f->rejected);
 		jw_size(w, "superseded", f->superseded);
+		jw_size(w, "damaged_ticket_ids", f->damaged_ids);
+		jw_size(w, "repeated_ticket_ids", f->repeated_ids);
+		jw_size(w, "ratings_without_time", f->untimed_ratings);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');

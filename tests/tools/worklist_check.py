@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""An independent reading of the live worklists (docs/metrics.md), written
+apart from pipeline/stages/worklist.c: it reads the CSV exports of an input
+folder itself, applies SPEC §8's duplicate and callback rules, and prints
+the three lists the way huifang's worklist CSVs hold them (owed,
+loops, unreachable: one line per ticket, "kind,ticket,state"), sorted.
+
+usage: worklist_check.py INPUT_DIR 'YYYY-MM-DD HH:MM:SS' [WEEK]
+With WEEK (2026-W47) it prints instead the week's counts per type:
+"type eligible called_back unreachable owed".
+
+It covers what the tests' exports use: UTF-8 CSV, the canonical headers,
+YYYY-MM-DD HH:MM[:SS] or YYYY/MM/DD times, the default config.
+"""
+import csv
+import io
+import datetime as dt
+import os
+import re
+import sys
+
+SLA = 48 * 3600
+WINDOW_DAYS = 90
+ATTEMPT_WORDS = {"未接通", "无人接听", "拒访", "空号", "关机", "停机"}
+UNREACHABLE_RESULTS = {"空号", "停机"}
+UNREACHABLE_ATTEMPTS, UNREACHABLE_DAYS = 3, 2
+CANCELLED = {"已取消", "作废", "取消"}
+TYPES = {"报事报修": "报事报修", "报修": "报事报修", "报事": "报事报修",
+         "维修": "报事报修", "投诉": "投诉", "客诉": "投诉",
+         "特约服务": "特约服务", "有偿服务": "特约服务",
+         "有偿特约服务": "特约服务", "特约": "特约服务"}
+SAT = {"非常满意": 5, "很满意": 5, "满意": 4, "较满意": 4, "比较满意": 4,
+       "基本满意": 4, "一般": 3, "不满意": 2, "非常不满意": 1, "很不满意": 1,
+       "5": 5, "4": 4, "3": 3, "2": 2, "1": 1}
+TIME_COLS = ["创建时间", "完成时间", "更新时间", "回访时间", "二次回访时间",
+             "整改完成时间"]
+TZ = dt.timezone(dt.timedelta(hours=8))
+TIME_RE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})"
+                     r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?"
+                     r"(Z|[+-]\d{2}(?::?\d{2})?)?$")
+
+
+def parse_time(s):
+    # Full-width forms fold to ASCII first (SPEC §8.5).
+    s = "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else
+                " " if c == "\u3000" else c for c in s).strip()
+    if re.fullmatch(r"\d+(\.\d+)?", s):
+        v = float(s)
+        if not 1 <= v < 2958466:
+            raise ValueError(s)
+        base = dt.datetime(1899, 12, 30, tzinfo=TZ)
+        secs = int(v * 86400 + 0.5)
+        return int((base + dt.timedelta(seconds=secs)).timestamp())
+    m = TIME_RE.match(s)
+    if not m:
+        raise ValueError(s)
+    y, mo, d, h, mi, sec, frac, off = m.groups()
+    t = dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0),
+                    int(sec or 0), tzinfo=TZ)
+    if frac and float(frac) >= 0.5:
+        t += dt.timedelta(seconds=1)
+    if off:
+        if off == "Z":
+            delta = 0
+        else:
+            digits = off[1:].replace(":", "")
+            delta = int(digits[:2]) * 60 + (int(digits[2:]) if len(digits) > 2
+                                             else 0)
+            delta *= -1 if off[0] == "-" else 1
+        t = t.replace(tzinfo=dt.timezone(dt.timedelta(minutes=delta)))
+    return int(t.timestamp())
+
+
+def read(folder):
+    tickets = {}     # id -> (key, row)
+    callbacks = {}   # (id, at, recorder) -> (at, is_attempt, sat, text)
+    inline = {}      # id -> list of callbacks of the winning row
+    for name in sorted(os.listdir(folder), key=lambda n: n.encode()):
+        if name.startswith(".") or not name.lower().endswith(".csv"):
+            continue
+        with open(os.path.join(folder, name), "rb") as fp:
+            raw = fp.read()
+        text = raw.decode("utf-8", errors="surrogateescape")
+        bad = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+        wide = sum(1 for ch in text if ord(ch) > 127) - bad
+        if bad and not raw.startswith(b"\xef\xbb\xbf") and bad * 20 >= wide:
+            text = raw.decode("gb18030", errors="surrogateescape")
+        text = text.lstrip("\ufeff")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        if not rows:
+            continue
+        head = [h.strip() for h in rows[0]]
+        is_tickets = "工单类型" in head
+        line = 1
+        for rec in rows[1:]:
+            line += 1
+            if not any(x.strip() for x in rec):
+                continue
+            if len(rec) != len(head) or any(
+                    "\udc80" <= ch <= "\udcff" for x in rec for ch in x):
+                continue
+            r = {h: v.strip() for h, v in zip(head, rec)}
+            tid = r.get("工单编号", "")
+            if not tid:
+                continue
+            if is_tickets and r.get("工单类型", "") not in TYPES:
+                continue
+            if not is_tickets and not r.get("回访时间"):
+                continue
+            try:
+                times = {c: parse_time(r[c]) if r.get(c) else None
+                         for c in TIME_COLS}
+            except ValueError:
+                continue
+            if is_tickets:
+                upd = times["更新时间"]
+                key = (upd is not None, upd or 0, name.encode(), line)
+                old = tickets.get(tid)
+                if old is None or key > old[0]:
+                    tickets[tid] = (key, r, times)
+            else:
+                text = r.get("满意度", "")
+                result = r.get("回访结果", "")
+                att = text in ATTEMPT_WORDS or result in ATTEMPT_WORDS
+                ident = (tid, times["回访时间"], r.get("回访人", ""))
+                callbacks[ident] = (times["回访时间"], att,
+                                    0 if att else SAT.get(text, 0),
+                                    {text, result})
+    out = {}
+    for tid, (_, r, times) in tickets.items():
+        cbs = {k: v for k, v in callbacks.items() if k[0] == tid}
+        if times["回访时间"] is not None:
+            text, result = r.get("满意度", ""), r.get("回访结果", "")
+            att = text in ATTEMPT_WORDS or result in ATTEMPT_WORDS
+            cbs[(tid, times["回访时间"], r.get("回访人", ""))] = (
+                times["回访时间"], att, 0 if att else SAT.get(text, 0),
+                {text, result})
+        if times["二次回访时间"] is not None:
+            text = r.get("二次满意度", "")
+            att = text in ATTEMPT_WORDS
+            cbs[(tid, times["二次回访时间"], "~2")] = (
+                times["二次回访时间"], att, 0 if att else SAT.get(text, 0),
+                {text})
+        out[tid] = (r, times, sorted(cbs.values(), key=lambda c: c[0]))
+    return out
+
+
+def unreachable(times, cbs, as_of):
+    n, days = 0, set()
+    for at, att, _, texts in cbs:
+        if not att or at > as_of or at < times["完成时间"]:
+            continue
+        if texts & UNREACHABLE_RESULTS:
+            return True
+        n += 1
+        days.add((at + 8 * 3600) // 86400)
+    return n >= UNREACHABLE_ATTEMPTS and len(days) >= UNREACHABLE_DAYS
+
+
+def classify(r, times, cbs, as_of):
+    """None (not in any list), or (kind, first callback)."""
+    valid = [c for c in cbs if not c[1] and c[0] <= as_of
+             and c[0] >= times["完成时间"]]
+    if not valid:
+        return ("unreachable" if unreachable(times, cbs, as_of)
+                else "owed", None)
+    first = valid[0]
+    if first[2] in (1, 2) and not any(c[0] > first[0] for c in valid):
+        return ("loops", first)
+    return (None, first)
+
+
+def main():
+    folder, as_of_text = sys.argv[1], sys.argv[2]
+    as_of = parse_time(as_of_text)
+    data = read(folder)
+    if len(sys.argv) > 3:
+        y, w = sys.argv[3].split("-W")
+        start = int(dt.datetime.fromisocalendar(int(y), int(w), 1)
+                    .replace(tzinfo=TZ).timestamp())
+        counts = {}
+        for tid, (r, times, cbs) in data.items():
+            done = times["完成时间"]
+            if (r.get("工单状态", "") in CANCELLED or done is None
+                    or done > as_of or not start <= done < start + 7 * 86400):
+                continue
+            kind, first = classify(r, times, cbs, as_of)
+            c = counts.setdefault(TYPES[r["工单类型"]], [0, 0, 0, 0])
+            c[0] += 1
+            c[1] += first is not None
+            c[2] += kind == "unreachable"
+            c[3] += kind == "owed"
+        for t in ("报事报修", "投诉", "特约服务"):
+            print(t, *counts.get(t, [0, 0, 0, 0]))
+        return
+    lines = []
+    for tid, (r, times, cbs) in data.items():
+        done = times["完成时间"]
+        if (r.get("工单状态", "") in CANCELLED or done is None
+                or done > as_of or done < as_of - WINDOW_DAYS * 86400):
+            continue
+        kind, first = classify(r, times, cbs, as_of)
+        if kind == "loops":
+            lines.append("loops,%s,%d" % (tid, (as_of - first[0]) // 86400))
+        elif kind:
+            state = ("无法联系" if kind == "unreachable" else
+                     "已超时" if as_of > done + SLA else "待回访")
+            lines.append("%s,%s,%s" % (kind, tid, state))
+    for line in sorted(lines):
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
