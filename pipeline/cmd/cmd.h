@@ -26,9 +26,12 @@ struct cmd_opts {
 	const char *week;      /* --week YYYY-Www or NULL */
 	const char *encoding;  /* --encoding */
 	const char *seed;      /* --seed (sampling) */
+	const char *reason;    /* --reason: why a revision is made */
 	bool strict;
 	bool force;
 	bool quiet;
+	bool issue;            /* --issue: issue before issue_at */
+	bool accept_gates;     /* --accept-gates: issue over tripped gates */
 };
 
 /*

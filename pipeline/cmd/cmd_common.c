@@ -66,6 +66,7 @@ int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
 		{ "week", offsetof(struct cmd_opts, week) },
 		{ "encoding", offsetof(struct cmd_opts, encoding) },
 		{ "seed", offsetof(struct cmd_opts, seed) },
+		{ "reason", offsetof(struct cmd_opts, reason) },
 	};
 	const char *cmd = argv[0];
 	int i, only_args = 0;
@@ -105,6 +106,14 @@ int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
 			o->force = true;
 			continue;
 		}
+		if (!strcmp(a, "--issue")) {
+			o->issue = true;
+			continue;
+		}
+		if (!strcmp(a, "--accept-gates")) {
+			o->accept_gates = true;
+			continue;
+		}
 		if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o->quiet = true;
 			continue;
@@ -141,5 +150,7 @@ int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
 					   "invalid --week (want YYYY-Www)",
 					   o->week);
 	}
+	if (o->reason && !*o->reason)
+		return usage_error(cmd, usage, "empty value for", "--reason");
 	return resolve_as_of(o, cmd, usage);
 }

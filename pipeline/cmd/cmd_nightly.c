@@ -41,6 +41,7 @@
 #include "model/config.h"
 #include "ops/retention.h"
 #include "ops/runlog.h"
+#include "ops/weekdir.h"
 #include "model/ticket.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -48,13 +49,17 @@
 static const char usage[] =
 	"usage: huifang nightly [--input DIR] [--output DIR] [--config FILE]\n"
 	"                       [--as-of 'YYYY-MM-DD HH:MM:SS'] [--encoding NAME]\n"
-	"                       [--seed TEXT] [--strict] [--quiet]\n"
+	"                       [--seed TEXT] [--strict] [--accept-gates] [--quiet]\n"
 	"\n"
-	"The cron entry point. Takes the output folder's lock, then writes the\n"
-	"reports of the last complete ISO week before --as-of (default now),\n"
-	"once: a week issued before is kept, 'huifang run --week W --force'\n"
-	"reissues it; and of the week containing the as-of, marked provisional\n"
-	"and rewritten every night. Deletes week folders beyond the config's\n"
+	"The cron entry point. Takes the output folder's lock, then renders the\n"
+	"last complete ISO week before --as-of (default now), the week that\n"
+	"contains the as-of, and any of the 4 weeks before them not yet issued.\n"
+	"A week is issued (正式) on the first night at or after its issue_at\n"
+	"(its Monday after + the longest SLA + issue.grace_hours) when the\n"
+	"plausibility gates pass; until then it is provisional (暂定). An\n"
+	"issued week is never rewritten: 'huifang run --week W --force\n"
+	"--reason TEXT' makes a revision. Writes the live worklists under\n"
+	"<output>/worklists/. Deletes week folders beyond the config's\n"
 	"retention_weeks (never the two it just wrote), rebuilds the site, logs\n"
 	"the details to <output>/logs/huifang-YYYY-MM-DD.log and prints one line:\n"
 	"\n"
@@ -63,7 +68,8 @@ static const char usage[] =
 	"Nothing else is printed unless something failed; --quiet drops the\n"
 	"summary line too when nothing did.\n"
 	"\n"
-	"exit status: 0 ok, 64 usage, 65 data error (--strict), 66 no input,\n"
+	"exit status: 0 ok, 64 usage, 65 data error (--strict, or a gate keeps\n"
+	"a due week provisional: one line on stderr says which), 66 no input,\n"
 	"73 cannot write output, 75 lock held (another run), 78 bad config\n";
 
 /* What the retention hook needs, and what it found. */
@@ -80,6 +86,69 @@ struct nightly {
 static int64_t wall_clock(void)
 {
 	return (int64_t)time(NULL);
+}
+
+/*
+ * How many weeks before the last complete one nightly looks at: a week a
+ * gate kept provisional stays a job of every night until it is issued
+ * (SPEC §9.27), for this many weeks; later only 'run --week W' issues it.
+ */
+#define NIGHTLY_LOOKBACK 4
+
+/*
+ * The not-yet-issued week folders among the NIGHTLY_LOOKBACK weeks before
+ * last, oldest first, into jobs; returns how many.
+ */
+static size_t pending_weeks(const char *output, struct iso_week last,
+			    struct week_job *jobs)
+{
+	char name[16];
+	size_t n = 0;
+	int k;
+
+	for (k = NIGHTLY_LOOKBACK; k >= 1; k--) {
+		struct iso_week w = chtime_week_add(last, -k);
+		struct buf dir = BUF_INIT;
+		struct stat st;
+		int exists;
+
+		chtime_format_week(w, name);
+		buf_addf(&dir, "%s/weeks/%s", output, name);
+		exists = lstat(dir.s, &st) == 0 && S_ISDIR(st.st_mode);
+		buf_release(&dir);
+		if (exists && !weekdir_is_issued(output, name))
+			jobs[n++].week = w;
+	}
+	return n;
+}
+
+/* One log line per week: its status, and why when it is not issued. */
+static void log_week(struct runlog *rl, const struct week_job *j,
+		     const char *week)
+{
+	char when[CHTIME_BUF];
+	size_t g;
+
+	if (j->status == WEEK_KEPT) {
+		runlog_line(rl, wall_clock(), "nightly: %s kept (issued "
+			    "before; run --week %s --force --reason TEXT makes "
+			    "a revision)%s", week, week, j->changed ?
+			    "; its figures would now differ" : "");
+		return;
+	}
+	if (!j->decision.issue_at) {
+		runlog_line(rl, wall_clock(), "nightly: %s %s", week,
+			    pipeline_week_status(j));
+		return;
+	}
+	chtime_format(j->decision.issue_at, when);
+	runlog_line(rl, wall_clock(), "nightly: %s %s (issue_at %s, revision "
+		    "%u)", week, pipeline_week_status(j), when, j->revision);
+	for (g = 0; g < GATE_COUNT; g++)
+		if (j->gates[g].tripped)
+			runlog_line(rl, wall_clock(), "nightly: %s gate %s%s",
+				    week, j->gate_text[g], j->decision.due ?
+				    "" : " (not due yet)");
 }
 
 /*
@@ -201,7 +270,8 @@ static int ends_with(const char *s, size_t len, const char *tail)
  * warnings, notes, caret lines, and the reject count, except under
  * --strict where the rejects are the failure.
  */
-static int explains_failure(const char *line, size_t len, int ret)
+static int explains_failure(const char *line, size_t len, int ret,
+			    bool strict)
 {
 	size_t i;
 	char code[64];
@@ -214,7 +284,7 @@ static int explains_failure(const char *line, size_t len, int ret)
 		    ends_with(line, len, "more diagnostics not shown"))
 			return 0;
 		if (contains(line, len, " rows rejected; see "))
-			return ret == EX_DATAERR;
+			return ret == EX_DATAERR && strict;
 		return 1;
 	}
 	if (!contains(line, len, ": error: "))
@@ -231,30 +301,32 @@ int cmd_nightly(int argc, char **argv)
 {
 	struct cmd_opts o;
 	struct config cfg;
-	struct week_job jobs[2];
+	struct week_job jobs[NIGHTLY_LOOKBACK + 2];
 	struct run_summary sum;
 	struct runlog rl = RUNLOG_INIT;
 	struct nightly n;
 	struct pipeline_hooks hooks;
 	struct capture cap;
 	struct buf err = BUF_INIT, captured = BUF_INIT, line = BUF_INIT;
-	char as_of[CHTIME_BUF], week[2][16];
+	char as_of[CHTIME_BUF], week[NIGHTLY_LOOKBACK + 2][16];
 	const char *p, *nl;
 	double start = pipeline_clock(), took;
 	int log_ok, ran = 0, ret;
 	FILE *tty = NULL;
 	bool quiet;
-	size_t i;
+	size_t i, njobs, last;
 
 	memset(&n, 0, sizeof(n));
 	buf_init(&n.retention_err);
 	ret = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	if (o.week || o.force) {
-		fprintf(stderr, "huifang nightly: %s: nightly chooses its weeks; "
-			"'huifang run --week W --force' reissues one\n%s",
-			o.week ? "--week" : "--force", usage);
+	if (o.week || o.force || o.issue || o.reason) {
+		fprintf(stderr, "huifang nightly: %s: nightly chooses its weeks "
+			"and issues each at its issue_at; 'huifang run --week W "
+			"--issue' issues one early, '--force --reason TEXT' "
+			"makes a revision\n%s", o.week ? "--week" : o.force ?
+			"--force" : o.issue ? "--issue" : "--reason", usage);
 		return EX_USAGE;
 	}
 	/*
@@ -280,22 +352,24 @@ int cmd_nightly(int argc, char **argv)
 	chtime_format(o.as_of, as_of);
 
 	memset(jobs, 0, sizeof(jobs));
-	jobs[0].week = chtime_default_week(o.as_of);
-	jobs[0].provisional = false;
-	jobs[0].force = false;
-	chtime_iso_week(o.as_of, &jobs[1].week);
-	jobs[1].provisional = true;
-	jobs[1].force = false;
-	for (i = 0; i < 2; i++)
+	njobs = pending_weeks(o.output, chtime_default_week(o.as_of), jobs);
+	jobs[njobs].week = chtime_default_week(o.as_of);
+	jobs[njobs + 1].provisional = true;
+	chtime_iso_week(o.as_of, &jobs[njobs + 1].week);
+	/* The last complete week is the oldest the retention must keep. */
+	last = njobs;
+	njobs += 2;
+	for (i = 0; i < njobs; i++)
 		chtime_format_week(jobs[i].week, week[i]);
 	runlog_line(&rl, wall_clock(), "nightly: start (pid %ld): as-of %s, "
 		    "input %s, output %s, config %s, weeks %s (complete) and "
-		    "%s (provisional)", (long)getpid(), as_of, o.input,
-		    o.output, cfg.path ? cfg.path : "", week[0], week[1]);
+		    "%s (current), %zu earlier not issued", (long)getpid(),
+		    as_of, o.input, o.output, cfg.path ? cfg.path : "",
+		    week[last], week[last + 1], last);
 
 	n.cfg = &cfg;
 	n.log = &rl;
-	n.oldest_job_week = week[0];
+	n.oldest_job_week = week[last];
 	hooks.after_weeks = apply_retention;
 	hooks.progress = show_progress;
 	hooks.arg = &n;
@@ -314,7 +388,7 @@ int cmd_nightly(int argc, char **argv)
 		rl.progress = tty;
 	}
 	capture_begin(&cap);
-	ret = pipeline_run(&o, &cfg, jobs, 2, &sum);
+	ret = pipeline_run(&o, &cfg, jobs, njobs, &sum);
 	capture_end(&cap, &captured);
 	pipeline_set_hooks(NULL);
 	runlog_progress_end(&rl);
@@ -334,20 +408,16 @@ int cmd_nightly(int argc, char **argv)
 		buf_reset(&line);
 		buf_add(&line, p, len);
 		runlog_line(&rl, wall_clock(), "%s", line.s);
-		if (ret && explains_failure(p, len, ret))
+		if (ret && explains_failure(p, len, ret, o.strict))
 			fprintf(stderr, "%s\n", line.s);
 	}
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < njobs; i++)
 		if (jobs[i].status != WEEK_PENDING)
 			ran = 1;
 	if (ran) {
-		for (i = 0; i < 2; i++)
-			runlog_line(&rl, wall_clock(), "nightly: %s %s%s", week[i],
-				    pipeline_week_status(&jobs[i]),
-				    jobs[i].status == WEEK_KEPT ?
-				    " (issued before; run --week --force "
-				    "reissues it)" : "");
+		for (i = 0; i < njobs; i++)
+			log_week(&rl, &jobs[i], week[i]);
 		runlog_line(&rl, wall_clock(), "nightly: input %zu files, %zu rows "
 			    "read, %zu accepted, %zu rejected, %zu superseded",
 			    sum.files, sum.rows_read, sum.accepted,
@@ -379,10 +449,12 @@ int cmd_nightly(int argc, char **argv)
 	took = pipeline_clock() - start;
 	if (ran) {
 		buf_reset(&line);
-		buf_addf(&line, "huifang: %s %s, %s %s, %zu rows, %zu rejected, "
-			 "%.1f s", week[0], pipeline_week_status(&jobs[0]),
-			 week[1], pipeline_week_status(&jobs[1]),
-			 sum.rows_read, sum.rejected, took);
+		buf_adds(&line, "huifang: ");
+		for (i = 0; i < njobs; i++)
+			buf_addf(&line, "%s %s, ", week[i],
+				 pipeline_week_status(&jobs[i]));
+		buf_addf(&line, "%zu rows, %zu rejected, %.1f s", sum.rows_read,
+			 sum.rejected, took);
 		if (!quiet || ret)
 			printf("%s\n", line.s);
 		runlog_line(&rl, wall_clock(), "%s", line.s);

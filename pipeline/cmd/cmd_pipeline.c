@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +45,23 @@
 #include "ops/retention.h"
 #include "report/render.h"
 #include "stages/sample.h"
+#include "stages/issue.h"
+#include "stages/worklist.h"
 #include "util/sha256.h"
 #include "ops/weekdir.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 static struct pipeline_hooks hooks;
+
+/*
+ * Files in the input folder that ingest did not even list (an .xlsx
+ * before Excel is read, a stray document): the unreadable_files gate
+ * counts them with the unrecognised ones. Set by ingest_step(), read by
+ * the week jobs of the same run.
+ */
+static size_t unlisted_files;
+static char *unlisted_example;
 
 void pipeline_set_hooks(const struct pipeline_hooks *h)
 {
@@ -193,6 +205,258 @@ out:
 }
 
 /*
+ * The issue decision of a week (SPEC §9.26-§9.28) into job and m: the
+ * gates over what this run read, then issue_at, --issue and
+ * --accept-gates. Without the ingest's per-file counts (a stage command
+ * over records/) those gates read zero.
+ */
+static void decide_issue(const struct cmd_opts *o, const struct config *cfg,
+			 const struct ticket_set *set, struct metrics *m,
+			 struct week_job *job)
+{
+	struct gate_input in;
+	struct buf line = BUF_INIT;
+	size_t g;
+
+	issue_gather(set, m, o->as_of, &in);
+	in.unreadable_files += unlisted_files;
+	if (!in.unreadable_example)
+		in.unreadable_example = unlisted_example;
+	issue_check_gates(&in, cfg, job->gates);
+	issue_decide(issue_at(job->week, cfg), o->as_of, job->gates, cfg,
+		     o->issue, o->accept_gates, &job->decision);
+	issue_input_release(&in);
+	job->provisional = !job->decision.issued;
+	m->provisional = job->provisional;
+	m->issue_at = job->decision.issue_at;
+	m->issue_forced = job->decision.forced;
+	m->ngates = GATE_COUNT;
+	for (g = 0; g < GATE_COUNT; g++) {
+		struct metrics_gate *mg = &m->gates[g];
+
+		buf_reset(&line);
+		issue_describe_gate((enum issue_gate)g, &job->gates[g], &line);
+		snprintf(job->gate_text[g], sizeof(job->gate_text[g]), "%s",
+			 line.s);
+		mg->name = issue_gate_name[g];
+		mg->tripped = job->gates[g].tripped;
+		mg->accepted = job->gates[g].accepted;
+		mg->value = job->gates[g].value;
+		mg->limit = job->gates[g].limit;
+		mg->message = job->gate_text[g];
+	}
+	m->blocked = job->decision.blocked;
+	buf_release(&line);
+}
+
+/*
+ * One line on stderr, whatever --quiet says, for a week a gate keeps
+ * provisional: cron mails it, the exit status is 65.
+ */
+static void say_blocked(const struct week_job *job, const char *week)
+{
+	struct buf line = BUF_INIT;
+	size_t g, n = 0;
+
+	buf_addf(&line, "huifang: %s not issued, kept provisional: ", week);
+	for (g = 0; g < GATE_COUNT; g++) {
+		if (!job->gates[g].tripped || job->gates[g].accepted)
+			continue;
+		buf_addf(&line, "%sgate %s", n++ ? "; " : "",
+			 job->gate_text[g]);
+	}
+	buf_adds(&line, " (fix the input, or --accept-gates)");
+	fprintf(stderr, "%s\n", line.s);
+	buf_release(&line);
+}
+
+/* The revision of an issued week's metrics.json (1 when it has none). */
+static unsigned issued_revision(const char *output, const char *week)
+{
+	struct buf dir = BUF_INIT;
+	cJSON *j;
+	const cJSON *v;
+	unsigned rev = 1;
+
+	buf_addf(&dir, "%s/weeks/%s", output, week);
+	j = read_json(dir.s, "metrics.json");
+	v = cJSON_GetObjectItemCaseSensitive(j, "revision");
+	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 1e6)
+		rev = (unsigned)v->valuedouble;
+	cJSON_Delete(j);
+	buf_release(&dir);
+	return rev;
+}
+
+/* The figures a reader compares between an issue and now. */
+static void figures(const cJSON *totals, double out[4])
+{
+	static const char *const keys[] = { "eligible", "called_back", "rated",
+					    "satisfied" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(totals,
+								  keys[i]);
+
+		out[i] = cJSON_IsNumber(v) ? v->valuedouble : -1;
+	}
+}
+
+/*
+ * An issued week is kept; when its figures at this as-of differ from the
+ * issued ones, a warning says how, and how to make a revision (§9.27).
+ */
+static void warn_if_changed(const struct cmd_opts *o, const char *week,
+			    const struct metrics *m, struct week_job *job)
+{
+	struct buf dir = BUF_INIT;
+	cJSON *j;
+	double was[4], now[4];
+
+	buf_addf(&dir, "%s/weeks/%s", o->output, week);
+	j = read_json(dir.s, "metrics.json");
+	figures(cJSON_GetObjectItemCaseSensitive(j, "totals"), was);
+	now[0] = (double)m->totals.eligible;
+	now[1] = (double)m->totals.called_back;
+	now[2] = (double)m->totals.rated;
+	now[3] = (double)m->totals.satisfied;
+	if (j && memcmp(was, now, sizeof(was))) {
+		job->changed = true;
+		fprintf(stderr, "huifang: warning: %s was issued with %.0f "
+			"eligible, %.0f called back, %.0f rated, %.0f "
+			"satisfied; at this as-of it has %.0f, %.0f, %.0f, "
+			"%.0f; the issue is kept ('huifang run --week %s "
+			"--force --reason TEXT' makes a revision)\n", week,
+			was[0], was[1], was[2], was[3], now[0], now[1], now[2],
+			now[3], week);
+	}
+	cJSON_Delete(j);
+	buf_release(&dir);
+}
+
+/* Hard-links (or copies) the regular file from into to. */
+static int keep_file(const char *from, const char *to, struct buf *err)
+{
+	struct buf data = BUF_INIT;
+	FILE *f;
+	int ret = -1;
+
+	if (link(from, to) == 0)
+		return 0;
+	f = fopen(from, "rb");
+	if (!f || buf_read_stream(&data, f) < 0) {
+		buf_addf(err, "%s: %s", from, strerror(errno));
+		goto out;
+	}
+	if (outfile_write_all(to, data.s, data.len, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (f)
+		fclose(f);
+	buf_release(&data);
+	return ret;
+}
+
+/*
+ * Keeps the revision history of a week being reissued: the staged folder
+ * gets revisions/ with every earlier revision (vN/ folders carried from
+ * the published week) and vprev/ with the PDFs, CSVs and metrics.json of
+ * the issue now being replaced. Symlinks and anything but regular files
+ * are left behind.
+ */
+static int keep_revisions(const struct weekdir *wd, unsigned prev,
+			  struct buf *err)
+{
+	struct buf from = BUF_INIT, to = BUF_INIT, sub = BUF_INIT;
+	struct dirent *e, *e2;
+	DIR *dp = NULL, *dp2;
+	struct stat st;
+	int ret = -1;
+
+	buf_addf(&to, "%s/revisions", wd->stage_path);
+	if (mkdir(to.s, 0777) < 0 && errno != EEXIST) {
+		buf_addf(err, "%s: %s", to.s, strerror(errno));
+		goto out;
+	}
+	/* The earlier revisions, as they are. */
+	buf_addf(&from, "%s/revisions", wd->final_path);
+	dp = opendir(from.s);
+	while (dp && (e = readdir(dp))) {
+		if (e->d_name[0] != 'v')
+			continue;
+		buf_reset(&sub);
+		buf_addf(&sub, "%s/%s", from.s, e->d_name);
+		if (lstat(sub.s, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		buf_reset(&to);
+		buf_addf(&to, "%s/revisions/%s", wd->stage_path, e->d_name);
+		if (mkdir(to.s, 0777) < 0 && errno != EEXIST) {
+			buf_addf(err, "%s: %s", to.s, strerror(errno));
+			goto out;
+		}
+		dp2 = opendir(sub.s);
+		while (dp2 && (e2 = readdir(dp2))) {
+			struct buf a = BUF_INIT, b = BUF_INIT;
+			int r = 0;
+
+			buf_addf(&a, "%s/%s", sub.s, e2->d_name);
+			buf_addf(&b, "%s/%s", to.s, e2->d_name);
+			if (e2->d_name[0] != '.' && lstat(a.s, &st) == 0 &&
+			    S_ISREG(st.st_mode))
+				r = keep_file(a.s, b.s, err);
+			buf_release(&a);
+			buf_release(&b);
+			if (r < 0) {
+				closedir(dp2);
+				goto out;
+			}
+		}
+		if (dp2)
+			closedir(dp2);
+	}
+	if (dp)
+		closedir(dp);
+	dp = NULL;
+	/* The issue being replaced. */
+	buf_reset(&to);
+	buf_addf(&to, "%s/revisions/v%u", wd->stage_path, prev);
+	if (mkdir(to.s, 0777) < 0 && errno != EEXIST) {
+		buf_addf(err, "%s: %s", to.s, strerror(errno));
+		goto out;
+	}
+	dp = opendir(wd->final_path);
+	while (dp && (e = readdir(dp))) {
+		size_t n = strlen(e->d_name);
+		struct buf a = BUF_INIT, b = BUF_INIT;
+		int r = 0;
+		bool kept = n > 4 && (!strcmp(e->d_name + n - 4, ".pdf") ||
+				      !strcmp(e->d_name + n - 4, ".csv"));
+
+		if (e->d_name[0] == '.' ||
+		    (!kept && strcmp(e->d_name, "metrics.json")))
+			continue;
+		buf_addf(&a, "%s/%s", wd->final_path, e->d_name);
+		buf_addf(&b, "%s/%s", to.s, e->d_name);
+		if (lstat(a.s, &st) == 0 && S_ISREG(st.st_mode))
+			r = keep_file(a.s, b.s, err);
+		buf_release(&a);
+		buf_release(&b);
+		if (r < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	if (dp)
+		closedir(dp);
+	buf_release(&from);
+	buf_release(&to);
+	buf_release(&sub);
+	return ret;
+}
+
+/*
  * One week, the steps asked for: metrics.json and records.json
  * (STEP_METRICS), samples.json and the audit CSVs (STEP_SAMPLE), the PDFs
  * (STEP_PDF); all into a staging folder that is then published. When not
@@ -218,6 +482,7 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 	cJSON *jm = NULL, *js = NULL, *jr = NULL;
 	struct weekdir wd;
 	bool staged = false, computed = steps & (STEP_METRICS | STEP_SAMPLE);
+	bool issued_before;
 	int64_t as_of = o->as_of;
 	char week[16];
 	double t0;
@@ -232,8 +497,12 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 	metrics_init(&m);
 	sample_init(&s);
 
-	if (!job->force && !job->provisional &&
-	    weekdir_is_issued(o->output, week)) {
+	issued_before = weekdir_is_issued(o->output, week);
+	if (!job->force && issued_before) {
+		/* Never reissued (§9.27); but say when it would now differ. */
+		if (set && metrics_compute(set, cfg, job->week, o->as_of, &m,
+					   &d) == 0)
+			warn_if_changed(o, week, &m, job);
 		job->status = WEEK_KEPT;
 		ret = 0;
 		goto out;
@@ -243,7 +512,37 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 		t0 = pipeline_clock();
 		if (metrics_compute(set, cfg, job->week, o->as_of, &m, &d) < 0)
 			goto out;
-		m.provisional = job->provisional || m.provisional;
+		decide_issue(o, cfg, set, &m, job);
+		if (job->decision.blocked)
+			say_blocked(job, week);
+		if (issued_before && job->provisional) {
+			/* A blocked revision leaves the issued week alone. */
+			job->status = WEEK_BLOCKED;
+			ret = 0;
+			goto out;
+		}
+		/*
+		 * A run's --force on an issued week makes a new revision; a
+		 * stage command rewrites its step of the current one.
+		 */
+		if (!job->provisional && steps == STEP_ALL) {
+			job->revision = issued_before ?
+				issued_revision(o->output, week) + 1 : 1;
+			if (issued_before && !o->reason)
+				fprintf(stderr, "huifang: warning: %s: a revision "
+					"without --reason; the report says so\n",
+					week);
+			if (issued_before)
+				m.revision_reason = o->reason ? o->reason :
+						    "(no --reason given)";
+		} else if (!job->provisional) {
+			job->revision = issued_revision(o->output, week);
+		}
+		m.revision = job->revision;
+		if (job->decision.forced)
+			fprintf(stderr, "huifang: warning: %s issued before "
+				"its issue_at by --issue; the report says so\n",
+				week);
 		metrics_write_json(&m, set, cfg, &metrics_json);
 		callbacks_view_write_json(&m, set, cfg, &records_json);
 		sum->times.metrics += pipeline_clock() - t0;
@@ -278,6 +577,13 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 	}
 	if (computed && drop_staged(&wd, WEEKDIR_ISSUED_MARK) < 0)
 		goto out;
+	/* A revision keeps the issue it replaces (v1, v2 ...). */
+	if (steps == STEP_ALL && issued_before && !job->provisional &&
+	    keep_revisions(&wd, job->revision - 1, &err) < 0) {
+		fprintf(stderr, "huifang: cannot keep the earlier revision of "
+			"%s: %s\n", week, err.s);
+		goto out;
+	}
 	if ((steps & STEP_METRICS) &&
 	    (write_file(wd.stage_path, "metrics.json", &metrics_json) < 0 ||
 	     write_file(wd.stage_path, "records.json", &records_json) < 0))
@@ -329,7 +635,8 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 		ret = EX_CANTCREAT;
 		goto out;
 	}
-	job->status = job->force ? WEEK_REISSUED : WEEK_ISSUED;
+	job->status = job->decision.blocked ? WEEK_BLOCKED :
+		      job->force && issued_before ? WEEK_REISSUED : WEEK_ISSUED;
 	ret = 0;
 out:
 	if (ret && job->status == WEEK_PENDING)
@@ -452,6 +759,8 @@ const char *pipeline_week_status(const struct week_job *j)
 		return "kept";
 	case WEEK_FAILED:
 		return "failed";
+	case WEEK_BLOCKED:
+		return "blocked";
 	default:
 		return "pending";
 	}
@@ -481,11 +790,46 @@ static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
 	buf_add_json_string(&b, cfg_digest);
 	buf_adds(&b, "},\n  \"weeks\": [");
 	for (i = 0; i < njobs; i++) {
-		chtime_format_week(jobs[i].week, week);
+		const struct week_job *j = &jobs[i];
+		char when[CHTIME_BUF];
+		size_t g, n = 0;
+
+		chtime_format_week(j->week, week);
 		buf_addf(&b, "%s\n    {\"week\": \"%s\", \"provisional\": %s, "
-			 "\"status\": \"%s\"}", i ? "," : "", week,
-			 jobs[i].provisional ? "true" : "false",
-			 pipeline_week_status(&jobs[i]));
+			 "\"status\": \"%s\"", i ? "," : "", week,
+			 j->provisional ? "true" : "false",
+			 pipeline_week_status(j));
+		/* SPEC §9.28: the gates, by name, value and limit. */
+		if (j->decision.issue_at) {
+			chtime_format(j->decision.issue_at, when);
+			buf_addf(&b, ", \"issue_at\": \"%s\", \"due\": %s, "
+				 "\"forced\": %s, \"blocked\": %s, "
+				 "\"revision\": %u, \"changed_since_issue\": %s, "
+				 "\"gates_tripped\": [", when,
+				 j->decision.due ? "true" : "false",
+				 j->decision.forced ? "true" : "false",
+				 j->decision.blocked ? "true" : "false",
+				 j->revision, j->changed ? "true" : "false");
+			for (g = 0; g < GATE_COUNT; g++) {
+				if (!j->gates[g].tripped)
+					continue;
+				buf_addf(&b, "%s{\"name\": \"%s\", \"accepted\": "
+					 "%s, \"value\": ", n++ ? ", " : "",
+					 issue_gate_name[g],
+					 j->gates[g].accepted ? "true" : "false");
+				if (isfinite(j->gates[g].value))
+					buf_add_double(&b, j->gates[g].value);
+				else
+					buf_adds(&b, "null");
+				buf_adds(&b, ", \"limit\": ");
+				buf_add_double(&b, j->gates[g].limit);
+				buf_adds(&b, ", \"message\": ");
+				buf_add_json_string(&b, j->gate_text[g]);
+				buf_adds(&b, "}");
+			}
+			buf_adds(&b, "]");
+		}
+		buf_adds(&b, "}");
 	}
 	buf_adds(&b, "\n  ],\n  \"input\": {\n    \"folder\": ");
 	buf_add_json_string(&b, o->input);
@@ -606,6 +950,95 @@ out:
 }
 
 /*
+ * Regular files of the input folder that ingest did not list: not hidden
+ * (".name"), not an Excel lock file ("~$name"), and not among set's
+ * files. They are not read, so the unreadable_files gate counts them.
+ */
+static void count_unlisted(const char *dir, const struct ticket_set *set)
+{
+	struct string_list names = { NULL, 0, 0 };
+	struct buf path = BUF_INIT;
+	struct dirent *e;
+	struct stat st;
+	DIR *dp;
+	size_t i;
+
+	unlisted_files = 0;
+	free(unlisted_example);
+	unlisted_example = NULL;
+	dp = opendir(dir);
+	while (dp && (e = readdir(dp))) {
+		if (e->d_name[0] == '.' || !strncmp(e->d_name, "~$", 2))
+			continue;
+		for (i = 0; i < set->nfiles; i++)
+			if (!strcmp(set->files[i].name, e->d_name))
+				break;
+		if (i < set->nfiles)
+			continue;
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", dir, e->d_name);
+		if (stat(path.s, &st) == 0 && S_ISREG(st.st_mode))
+			string_list_add(&names, e->d_name);
+	}
+	if (dp)
+		closedir(dp);
+	/* The first by name, so that the message is the same every run. */
+	if (names.nr) {
+		qsort(names.items, names.nr, sizeof(char *), cmp_names);
+		unlisted_example = xstrdup(names.items[0]);
+	}
+	unlisted_files = names.nr;
+	string_list_clear(&names);
+	buf_release(&path);
+}
+
+/*
+ * The live worklists (stages/worklist.h), written every run whatever the
+ * weeks, into <output>/worklists/, published whole like a week folder.
+ */
+static int write_worklists(const struct cmd_opts *o, const struct config *cfg,
+			   const struct ticket_set *set)
+{
+	static const char *const names[WORKLIST_KINDS] = {
+		"待回访.csv", "未闭环.csv", "无法联系.csv"
+	};
+	struct worklist wl;
+	struct weekdir sd;
+	struct buf b = BUF_INIT, err = BUF_INIT;
+	int k, ret = EX_CANTCREAT;
+
+	worklist_compute(set, cfg, o->as_of, &wl);
+	if (stagedir_begin(&sd, o->output, "worklists", &err) < 0) {
+		fprintf(stderr, "huifang: cannot write %s\n", err.s);
+		goto out;
+	}
+	for (k = 0; k < WORKLIST_KINDS; k++) {
+		buf_reset(&b);
+		worklist_write_csv(&wl, (enum worklist_kind)k, cfg, &b);
+		if (write_file(sd.stage_path, names[k], &b) < 0) {
+			weekdir_abort(&sd);
+			goto out;
+		}
+	}
+	buf_reset(&b);
+	worklist_write_summary_csv(&wl, &b);
+	if (write_file(sd.stage_path, "汇总.csv", &b) < 0) {
+		weekdir_abort(&sd);
+		goto out;
+	}
+	if (weekdir_publish(&sd, &err) < 0) {
+		fprintf(stderr, "huifang: cannot publish %s\n", err.s);
+		goto out;
+	}
+	ret = 0;
+out:
+	worklist_release(&wl);
+	buf_release(&b);
+	buf_release(&err);
+	return ret;
+}
+
+/*
  * The ingest step of a run: the exports into set, then rejects.csv and
  * the records/ artifact, the same files 'huifang ingest' writes, so that a
  * later stage command can re-run one step over what this run read.
@@ -657,6 +1090,7 @@ static int ingest_step(const struct cmd_opts *o, const struct config *cfg,
 			o->input);
 		goto out;
 	}
+	count_unlisted(o->input, set);
 	ret = EX_CANTCREAT;
 	rejects_format(set, &b);
 	if (write_file(o->output, "rejects.csv", &b) < 0)
@@ -703,6 +1137,10 @@ int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
 		if (r && !ret)
 			ret = r;
 	}
+	/* Every night, whatever the weeks (issue 16). */
+	r = write_worklists(o, cfg, &set);
+	if (r && !ret)
+		ret = r;
 	if (hooks.after_weeks) {
 		r = hooks.after_weeks(o, hooks.arg);
 		if (r && !ret)
@@ -719,10 +1157,17 @@ int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
 		ret = EX_CANTCREAT;
 	if (!ret && o->strict && set.rejected)
 		ret = EX_DATAERR;
+	/* A due week a gate keeps provisional is a data error (§9.31). */
+	for (i = 0; i < njobs && !ret; i++)
+		if (jobs[i].status == WEEK_BLOCKED)
+			ret = EX_DATAERR;
 out:
 	ticket_set_release(&set);
 	free(templates);
 	lock_release(&lk);
+	free(unlisted_example);
+	unlisted_example = NULL;
+	unlisted_files = 0;
 	return ret;
 }
 
@@ -792,6 +1237,9 @@ int pipeline_stage(const struct cmd_opts *o, const struct config *cfg,
 	}
 	ret = week_write(o, cfg, renders && steps == STEP_PDF ? NULL : &set,
 			 templates, steps, job, sum);
+	/* The live worklists, as a run writes them (issue 16). */
+	if (!ret && (steps & STEP_METRICS))
+		ret = write_worklists(o, cfg, &set);
 	if (renders) {
 		t0 = pipeline_clock();
 		r = render_site(o, cfg, templates);
@@ -801,6 +1249,8 @@ int pipeline_stage(const struct cmd_opts *o, const struct config *cfg,
 	}
 	sum->times.total = pipeline_clock() - start;
 	if (!ret && o->strict && set.rejected)
+		ret = EX_DATAERR;
+	if (!ret && job->status == WEEK_BLOCKED)
 		ret = EX_DATAERR;
 out:
 	ticket_set_release(&set);
@@ -814,8 +1264,9 @@ void pipeline_week_job(const struct cmd_opts *o, struct week_job *job)
 	memset(job, 0, sizeof(*job));
 	if (!o->week || chtime_parse_week(o->week, &job->week) < 0)
 		job->week = chtime_default_week(o->as_of);
-	job->provisional = chtime_week_start(job->week) + SECONDS_PER_WEEK >
-			   o->as_of;
+	/* Until the run decides: before issue_at is provisional (§9.26). */
+	job->provisional = o->as_of < chtime_week_start(job->week) +
+				      SECONDS_PER_WEEK;
 	job->force = o->force;
 }
 

@@ -25,14 +25,26 @@
 #include "model/config.h"
 #include "util/diag.h"
 #include "model/ticket.h"
+#include "stages/issue.h"
 
+/*
+ * One week a command renders. provisional starts as "before issue_at"
+ * (pipeline_week_job()) and ends as "not issued by this run", which the
+ * issue decision settles (SPEC §9.26-§9.28): a due week is issued only
+ * when no gate blocks it.
+ */
 struct week_job {
 	struct iso_week week;
-	bool provisional;   /* the week is not over at as-of */
+	bool provisional;   /* not issued */
 	bool force;         /* reissue even if already issued */
 	/* Filled in by pipeline_run(): */
 	enum { WEEK_PENDING, WEEK_ISSUED, WEEK_REISSUED, WEEK_KEPT,
-	       WEEK_FAILED } status;
+	       WEEK_FAILED, WEEK_BLOCKED } status;
+	struct issue_decision decision;
+	struct gate_result gates[GATE_COUNT];
+	char gate_text[GATE_COUNT][512];  /* issue_describe_gate()'s lines */
+	unsigned revision;                /* the revision this run wrote */
+	bool changed;       /* kept, but its figures would now differ */
 };
 
 struct stage_times {
@@ -103,7 +115,8 @@ void pipeline_week_job(const struct cmd_opts *o, struct week_job *job);
 int pipeline_refuse_opts(int argc, char **argv, const char *const *names,
 			 const char *why, const char *usage);
 
-/* "issued", "provisional", "reissued", "kept", "failed" for summaries. */
+/* "issued", "provisional", "reissued", "kept", "failed", "blocked" for
+ * summaries. */
 const char *pipeline_week_status(const struct week_job *j);
 
 /*

@@ -166,6 +166,7 @@ struct metrics {
 	int64_t issue_at;
 	unsigned revision;          /* 1, 2 ... once issued; 0 provisional */
 	bool issue_forced;          /* issued before issue_at by --issue */
+	bool blocked;               /* due, but a gate keeps it provisional */
 	const char *revision_reason; /* --reason of a revision, or NULL */
 	struct metrics_gate gates[16];
 	size_t ngates;

@@ -241,6 +241,7 @@ static void write_issue(struct jw *w, const struct metrics *m)
 	jw_time(w, "issue_at", m->issue_at);
 	jw_size(w, "revision", m->revision);
 	jw_bool(w, "issue_forced", m->issue_forced);
+	jw_bool(w, "blocked", m->blocked);
 	if (m->revision_reason)
 		jw_str(w, "revision_reason", m->revision_reason);
 	else

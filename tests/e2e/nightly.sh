@@ -4,8 +4,9 @@
 # current week provisional; a second night keeps the issued week's files
 # (same inodes, same bytes) and refreshes the provisional one; 'run
 # --week W --force' reissues; retention deletes older week folders and
-# only those; on Monday the provisional week is issued; --quiet and a
-# terminal; the day's log holds the details.
+# only those; on Monday the provisional week is not yet due, on Thursday
+# a tripped gate keeps it provisional (exit 65) until the config accepts
+# it; --quiet and a terminal; the day's log holds the details.
 #
 # usage: tests/e2e/nightly.sh BUILD_DIR
 set -eu
@@ -129,15 +130,19 @@ for w in 2026-W44 2026-W45; do
 done; ok
 grep -qF 'nightly: retention: keep 2 weeks, removed 2:' "$log" || fail "the log lacks the retention line"; ok
 
-# Monday: the provisional W48 is complete now and gets issued; W49 is the
-# new provisional week; W47 is no job of this night and stays as it was.
+# Monday: W48 is complete now but not issued before its issue_at,
+# Thursday 2026-12-03 00:00 (SPEC §9.26); W49 is the new current week;
+# W47 is issued and stays as it was. The sample's newest time is
+# 2026-11-26 08:00, so stale_input trips, but a week that is not due is
+# not blocked: exit 0.
 stamp "$w47" >"$work/w47-before"
 nightly --as-of '2026-11-30 02:00:00' >"$work/out6" 2>"$work/err6" ||
 	fail "Monday's nightly exited $?: $(cat "$work/err6")"
-grep -Eqx "huifang: 2026-W48 issued, 2026-W49 provisional, $rows rows, $rej rejected, [0-9]+\.[0-9] s" \
+grep -Eqx "huifang: 2026-W48 provisional, 2026-W49 provisional, $rows rows, $rej rejected, [0-9]+\.[0-9] s" \
 	"$work/out6" || fail "Monday's summary: $(cat "$work/out6")"; ok
-grep -qx 'as_of 2026-11-30 02:00:00' "$w48/.issued" || fail "W48 not issued on Monday"; ok
-[ "$($jget "$w48/metrics.json" provisional)" = false ] || fail "W48 still provisional"; ok
+[ ! -e "$w48/.issued" ] || fail "W48 issued before its issue_at"; ok
+[ "$($jget "$w48/metrics.json" provisional)" = true ] || fail "W48 not provisional"; ok
+[ "$($jget "$w48/metrics.json" issue_at)" = '2026-12-03 00:00:00' ] || fail "W48 issue_at"; ok
 [ "$($jget "$o/weeks/2026-W49/metrics.json" provisional)" = true ] || fail "W49 not provisional"; ok
 stamp "$w47" >"$work/w47-after"
 cmp -s "$work/w47-before" "$work/w47-after" || fail "Monday's night touched W47"; ok
@@ -156,6 +161,36 @@ else
 		--as-of '2026-11-30 10:00:00' >"$work/out5" 2>&1 || fail "nightly --quiet failed"
 	[ ! -s "$work/out5" ] || fail "--quiet printed: $(cat "$work/out5")"; ok
 fi
+
+# Thursday: W48 is due, but the exports are a week old: the stale_input
+# gate keeps it provisional, one line on stderr names the gate, its value
+# and limit, and the night exits 65 (SPEC §9.28, §9.31), also under
+# --quiet; run.json and metrics.json record it.
+rc=0
+nightly --quiet --as-of '2026-12-03 02:00:00' >"$work/out7" 2>"$work/err7" || rc=$?
+[ "$rc" -eq 65 ] || fail "a blocked week exited $rc: $(cat "$work/err7")"; ok
+[ "$(wc -l <"$work/err7")" -eq 1 ] || fail "stderr is not one line: $(cat "$work/err7")"; ok
+grep -q '^huifang: 2026-W48 not issued, kept provisional: gate stale_input: the newest time in the input is 6.8 days before the as-of (limit 3.0 days)' \
+	"$work/err7" || fail "the gate line: $(cat "$work/err7")"; ok
+grep -q '2026-W48 blocked, 2026-W49 provisional' "$work/out7" || fail "summary: $(cat "$work/out7")"; ok
+[ ! -e "$w48/.issued" ] || fail "a blocked week was issued"; ok
+[ "$($jget "$w48/metrics.json" blocked)" = true ] || fail "metrics.json: not blocked"; ok
+[ "$($jget "$o/run.json" 'weeks[0].gates_tripped[0].name')" = stale_input ] ||
+	fail "run.json does not name the gate"; ok
+# The administrator accepts the gate in the config: W48 is issued, and
+# says so.
+sed 's/"accept_gates": \[\]/"accept_gates": ["stale_input"]/' config/huifang.json >"$work/accept.json"
+grep -q '"accept_gates": \["stale_input"\]' "$work/accept.json" || fail "cannot set accept_gates"
+"$hf" nightly --input input --output "$o" --config "$work/accept.json" \
+	--as-of '2026-12-03 03:00:00' >"$work/out8" 2>"$work/err8" ||
+	fail "accepted gate: exit $?: $(cat "$work/err8")"
+grep -q '2026-W48 issued, 2026-W49 provisional' "$work/out8" || fail "summary: $(cat "$work/out8")"; ok
+[ -f "$w48/.issued" ] || fail "W48 not issued"; ok
+[ "$($jget "$w48/metrics.json" 'gates[6].accepted')" = true ] || fail "the acceptance is not recorded"; ok
+# The next night keeps it, whatever the gates say now.
+rc=0
+nightly --as-of '2026-12-04 02:00:00' >"$work/out9" 2>"$work/err9" || rc=$?
+grep -q '2026-W48 kept' "$work/out9" || fail "W48 reissued: $(cat "$work/out9")"; ok
 
 # Options nightly does not take.
 rc=0; nightly --week 2026-W47 >/dev/null 2>&1 || rc=$?

@@ -81,15 +81,23 @@ while read -r b; do
 	grep -q "$b" "$out/forms.txt" || fail "butler $b is not in any record form"
 done <"$out/butlers"
 
-# A second run without --force keeps the issued week; with --force it
-# reissues it byte for byte.
+# A second run without --force keeps the issued week; with --force and
+# a reason it makes revision 2, the same figures, and keeps revision 1's
+# files under revisions/v1/ (SPEC §9.27).
 cp "$m" "$out/metrics.first"
 "$hf" run --input input --output "$out/o" --config config/huifang.json \
 	--as-of "$asof" --week 2026-W47 >"$out/stdout2" 2>/dev/null ||
 	fail "second run failed"
 grep -q 'kept' "$out/stdout2" || fail "an issued week was not kept"
 "$hf" run --input input --output "$out/o" --config config/huifang.json \
-	--as-of "$asof" --week 2026-W47 --force >/dev/null 2>&1 ||
-	fail "forced run failed"
-cmp -s "$m" "$out/metrics.first" || fail "a rerun changed metrics.json"
+	--as-of "$asof" --week 2026-W47 --force --reason '复核后重出' \
+	>/dev/null 2>&1 || fail "forced run failed"
+w=$out/o/weeks/2026-W47
+cmp -s "$w/revisions/v1/metrics.json" "$out/metrics.first" ||
+	fail "revision 1's metrics.json was not kept"
+[ -f "$w/revisions/v1/周报-2026-W47.pdf" ] || fail "revision 1's PDF was not kept"
+grep -q '"revision": 2,' "$m" || fail "the reissue is not revision 2"
+grep -q '"revision_reason": "复核后重出",' "$m" || fail "no revision reason"
+grep -v '"revision' "$m" >"$out/m2" && grep -v '"revision' "$out/metrics.first" >"$out/m1"
+cmp -s "$out/m1" "$out/m2" || fail "a revision changed the figures"
 echo "ok: $read_ rows, $rej rejected"

@@ -151,15 +151,27 @@ cmp -s "$w/samples.json" "$tmp/w.before/samples.json" &&
 cmp -s "$w/metrics.json" "$tmp/w.before/metrics.json" || fail "sample changed metrics.json"
 cmp -s "$w/周报-$week.pdf" "$tmp/w.before/周报-$week.pdf" || fail "sample changed the PDF"
 
-# The default week and its provisional flag at the week's edge (SPEC
-# §8.12): at Monday 00:00 the week that just ended is complete; a second
-# earlier it is not over, and the default is the week before.
+# The default week and its provisional flag at the week's edges (SPEC
+# §8.12, §9.26): at Monday 00:00 the week that just ended is the default,
+# still provisional until its issue_at (Thursday 00:00 with 48 h SLAs and
+# 24 h grace), issued from that instant; a second before Monday it is not
+# over, and the default is the week before.
 mkdir "$tmp/edge-st"
 cp -r "$tmp/st/records" "$tmp/edge-st/"
 status 0 "$hf" metrics --output "$tmp/edge-st" --config "$cfg" \
 	--as-of '2026-11-23 00:00:00'
-grep -q "^huifang metrics: 2026-W47, " "$tmp/out" ||
+grep -q "^huifang metrics: 2026-W47 (provisional), " "$tmp/out" ||
 	fail "as-of Monday 00:00: $(cat "$tmp/out")"
+status 0 "$hf" metrics --output "$tmp/edge-st" --config "$cfg" \
+	--as-of '2026-11-25 23:59:59' --week 2026-W47
+grep -q "^huifang metrics: 2026-W47 (provisional), " "$tmp/out" ||
+	fail "a second before issue_at: $(cat "$tmp/out")"
+[ "$($jget "$tmp/edge-st/weeks/2026-W47/metrics.json" issue_at)" = \
+	'2026-11-26 00:00:00' ] || fail "issue_at of 2026-W47"
+status 0 "$hf" metrics --output "$tmp/edge-st" --config "$cfg" \
+	--as-of '2026-11-26 00:00:00' --week 2026-W47
+grep -q "^huifang metrics: 2026-W47, " "$tmp/out" ||
+	fail "at issue_at: $(cat "$tmp/out")"
 status 0 "$hf" metrics --output "$tmp/edge-st" --config "$cfg" \
 	--as-of '2026-11-22 23:59:59'
 grep -q "^huifang metrics: 2026-W46, " "$tmp/out" ||

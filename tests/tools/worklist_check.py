@@ -40,10 +40,19 @@ TIME_RE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})"
                      r"(Z|[+-]\d{2}(?::?\d{2})?)?$")
 
 
+def fold(s):
+    """Full-width forms to ASCII (SPEC §8.5, §8.9)."""
+    return "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else
+                   " " if c == "\u3000" else c for c in s).strip()
+
+
+def rating(text):
+    return SAT.get(text, SAT.get(fold(text), 0) if fold(text).isdigit()
+                   else 0)
+
+
 def parse_time(s):
-    # Full-width forms fold to ASCII first (SPEC §8.5).
-    s = "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else
-                " " if c == "\u3000" else c for c in s).strip()
+    s = fold(s)
     if re.fullmatch(r"\d+(\.\d+)?", s):
         v = float(s)
         if not 1 <= v < 2958466:
@@ -124,7 +133,7 @@ def read(folder):
                 att = text in ATTEMPT_WORDS or result in ATTEMPT_WORDS
                 ident = (tid, times["回访时间"], r.get("回访人", ""))
                 callbacks[ident] = (times["回访时间"], att,
-                                    0 if att else SAT.get(text, 0),
+                                    0 if att else rating(text),
                                     {text, result})
     out = {}
     for tid, (_, r, times) in tickets.items():
@@ -133,13 +142,13 @@ def read(folder):
             text, result = r.get("满意度", ""), r.get("回访结果", "")
             att = text in ATTEMPT_WORDS or result in ATTEMPT_WORDS
             cbs[(tid, times["回访时间"], r.get("回访人", ""))] = (
-                times["回访时间"], att, 0 if att else SAT.get(text, 0),
+                times["回访时间"], att, 0 if att else rating(text),
                 {text, result})
         if times["二次回访时间"] is not None:
             text = r.get("二次满意度", "")
             att = text in ATTEMPT_WORDS
             cbs[(tid, times["二次回访时间"], "~2")] = (
-                times["二次回访时间"], att, 0 if att else SAT.get(text, 0),
+                times["二次回访时间"], att, 0 if att else rating(text),
                 {text})
         out[tid] = (r, times, sorted(cbs.values(), key=lambda c: c[0]))
     return out
