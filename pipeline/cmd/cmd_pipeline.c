@@ -289,15 +289,19 @@ static unsigned issued_revision(const char *output, const char *week)
 }
 
 /* The figures a reader compares between an issue and now. */
-static void figures(const cJSON *totals, double out[4])
+#define NFIGURES 8
+static const char *const figure_keys[NFIGURES] = {
+	"eligible", "called_back", "rated", "satisfied", "dissatisfied",
+	"loops_closed", "timely", "unreachable"
+};
+
+static void figures(const cJSON *totals, double out[NFIGURES])
 {
-	static const char *const keys[] = { "eligible", "called_back", "rated",
-					    "satisfied" };
 	size_t i;
 
-	for (i = 0; i < 4; i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(totals,
-								  keys[i]);
+	for (i = 0; i < NFIGURES; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+			totals, figure_keys[i]);
 
 		out[i] = cJSON_IsNumber(v) ? v->valuedouble : -1;
 	}
@@ -310,29 +314,35 @@ static void figures(const cJSON *totals, double out[4])
 static void warn_if_changed(const struct cmd_opts *o, const char *week,
 			    const struct metrics *m, struct week_job *job)
 {
-	struct buf dir = BUF_INIT;
+	struct buf dir = BUF_INIT, how = BUF_INIT;
+	const struct group_stats *s = &m->totals;
+	const double now[NFIGURES] = {
+		(double)s->eligible, (double)s->called_back, (double)s->rated,
+		(double)s->satisfied, (double)s->dissatisfied,
+		(double)s->loops_closed, (double)s->timely,
+		(double)s->unreachable
+	};
+	double was[NFIGURES];
 	cJSON *j;
-	double was[4], now[4];
+	size_t i;
 
 	buf_addf(&dir, "%s/weeks/%s", o->output, week);
 	j = read_json(dir.s, "metrics.json");
 	figures(cJSON_GetObjectItemCaseSensitive(j, "totals"), was);
-	now[0] = (double)m->totals.eligible;
-	now[1] = (double)m->totals.called_back;
-	now[2] = (double)m->totals.rated;
-	now[3] = (double)m->totals.satisfied;
-	if (j && memcmp(was, now, sizeof(was))) {
+	for (i = 0; j && i < NFIGURES; i++)
+		if (was[i] != now[i])
+			buf_addf(&how, "%s%s %.0f -> %.0f", how.len ? ", " : "",
+				 figure_keys[i], was[i], now[i]);
+	if (how.len) {
 		job->changed = true;
-		fprintf(stderr, "huifang: warning: %s was issued with %.0f "
-			"eligible, %.0f called back, %.0f rated, %.0f "
-			"satisfied; at this as-of it has %.0f, %.0f, %.0f, "
-			"%.0f; the issue is kept ('huifang run --week %s "
-			"--force --reason TEXT' makes a revision)\n", week,
-			was[0], was[1], was[2], was[3], now[0], now[1], now[2],
-			now[3], week);
+		fprintf(stderr, "huifang: warning: %s was issued with other "
+			"figures than it has at this as-of (%s); the issue is "
+			"kept ('huifang run --week %s --force --reason TEXT' "
+			"makes a revision)\n", week, how.s, week);
 	}
 	cJSON_Delete(j);
 	buf_release(&dir);
+	buf_release(&how);
 }
 
 /* Hard-links (or copies) the regular file from into to. */

@@ -33,6 +33,23 @@ m=$w/metrics.json
 [ "$($jget "$m" week_start)" = 2026-11-16 ] || fail "week_start"
 [ "$($jget "$m" week_end)" = 2026-11-22 ] || fail "week_end"
 [ "$($jget "$m" as_of)" = "$asof" ] || fail "as_of"
+# make run's as-of is past 2026-W47's issue_at, and the bundled sample
+# passes every plausibility gate at its defaults (SPEC §9.26, §9.28).
+[ "$($jget "$m" issue_at)" = '2026-11-26 00:00:00' ] || fail "issue_at"
+[ "$($jget "$m" provisional)" = false ] || fail "W47 not issued"
+[ "$($jget "$m" revision)" = 1 ] || fail "revision"
+g=0
+for name in rejected_rows unreadable_files damaged_ids repeated_ids \
+	untimed_ratings no_butler stale_input empty_week; do
+	[ "$($jget "$m" "gates[$g].name")" = $name ] || fail "gate $g is not $name"
+	[ "$($jget "$m" "gates[$g].tripped")" = false ] ||
+		fail "the sample trips $name: $($jget "$m" "gates[$g].message")"
+	g=$((g + 1))
+done
+[ "$($jget "$out/o/run.json" 'weeks[0].blocked')" = false ] || fail "run.json: blocked"
+for f in 待回访 未闭环 无法联系 汇总; do
+	[ -f "$out/o/worklists/$f.csv" ] || fail "no worklists/$f.csv"
+done
 
 read_=$($jget "$m" input.rows_read)
 acc=$($jget "$m" input.accepted)

@@ -5,9 +5,11 @@ folder itself, applies SPEC §8's duplicate and callback rules, and prints
 the three lists the way huifang's worklist CSVs hold them (owed,
 loops, unreachable: one line per ticket, "kind,ticket,state"), sorted.
 
-usage: worklist_check.py INPUT_DIR 'YYYY-MM-DD HH:MM:SS' [WEEK]
+usage: worklist_check.py INPUT_DIR 'YYYY-MM-DD HH:MM:SS' [WEEK | DIR]
 With WEEK (2026-W47) it prints instead the week's counts per type:
-"type eligible called_back unreachable owed".
+"type eligible called_back unreachable owed". With DIR, huifang's
+worklists folder (待回访.csv, 未闭环.csv, 无法联系.csv), it compares the
+lists with its own and exits 1, showing the difference, when they differ.
 
 It covers what the tests' exports use: UTF-8 CSV, the canonical headers,
 YYYY-MM-DD HH:MM[:SS] or YYYY/MM/DD times, the default config.
@@ -183,7 +185,7 @@ def main():
     folder, as_of_text = sys.argv[1], sys.argv[2]
     as_of = parse_time(as_of_text)
     data = read(folder)
-    if len(sys.argv) > 3:
+    if len(sys.argv) > 3 and not os.path.isdir(sys.argv[3]):
         y, w = sys.argv[3].split("-W")
         start = int(dt.datetime.fromisocalendar(int(y), int(w), 1)
                     .replace(tzinfo=TZ).timestamp())
@@ -202,6 +204,7 @@ def main():
         for t in ("报事报修", "投诉", "特约服务"):
             print(t, *counts.get(t, [0, 0, 0, 0]))
         return
+    compare = len(sys.argv) > 3 and os.path.isdir(sys.argv[3])
     lines = []
     for tid, (r, times, cbs) in data.items():
         done = times["完成时间"]
@@ -215,7 +218,27 @@ def main():
             state = ("无法联系" if kind == "unreachable" else
                      "已超时" if as_of > done + SLA else "待回访")
             lines.append("%s,%s,%s" % (kind, tid, state))
-    for line in sorted(lines):
+    lines.sort()
+    if compare:
+        theirs = []
+        for kind, name in (("owed", "待回访"), ("loops", "未闭环"),
+                           ("unreachable", "无法联系")):
+            with open(os.path.join(sys.argv[3], name + ".csv"),
+                      encoding="utf-8-sig", newline="") as fp:
+                for r in list(csv.reader(fp))[1:]:
+                    theirs.append("%s,%s,%s" % (kind, r[2], r[10]))
+        theirs.sort()
+        if theirs != lines:
+            import difflib
+            for d in difflib.unified_diff(lines, theirs, "independent",
+                                          "huifang", lineterm=""):
+                print(d)
+            sys.exit(1)
+        print("worklists agree: %d owed, %d loops, %d unreachable" % tuple(
+            sum(1 for x in lines if x.startswith(k + ","))
+            for k in ("owed", "loops", "unreachable")))
+        return
+    for line in lines:
         print(line)
 
 

@@ -1,0 +1,123 @@
+#!/bin/sh
+# A month of nightly runs (issue 16, SPEC §9.26-§9.31): the as-of advances
+# day by day, 2026-11-09 to 2026-12-08 at 02:00, over daily exports
+# (tests/tools/month_exports.py) dropped into the input folder each night,
+# with a stale stretch (the exports of 11-22 to 11-25 arrive only on
+# 11-27), a late correction (a callback of 11-13 keyed in on 11-20, after
+# 2026-W46 was issued) and a broken export (every row rejected, there on
+# the night of 12-03 only). It checks that
+#  - every week is issued exactly once, on the first night at or after its
+#    issue_at (Thursday 00:00 after it) that its gates pass: W45 on 11-12,
+#    W46 on 11-19, W47 on 11-27 (11-26 is stale: exit 65), W48 on 12-04
+#    (12-03 has the broken export: exit 65); every other night exits 0;
+#  - an issued week keeps the figures it was issued with (its metrics.json
+#    does not change), and the late correction only makes nightly warn;
+#    'run --force --reason' then makes revision 2 and keeps revision 1;
+#  - each night, the live worklists equal the lists an independent script
+#    (tests/tools/worklist_check.py) computes from the same exports.
+# usage: tests/e2e/month.sh BUILD_DIR
+set -u
+build=${1:-build}
+hf=$(cd "$build" && pwd)/huifang
+jget=$(cd "$build" && pwd)/tests/tools/jget
+root=$(pwd)
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	work=$(mktemp -d /dev/shm/huifang-month.XXXXXX)
+else
+	work=$(mktemp -d -t huifang-month.XXXXXX)
+fi
+trap 'rm -rf "$work"' EXIT INT TERM
+fail() { echo "FAIL: $*"; exit 1; }
+command -v python3 >/dev/null || fail "python3 is needed"
+
+days=$work/days in=$work/in o=$work/o
+python3 tests/tools/month_exports.py "$days" || fail "cannot write the exports"
+mkdir "$in"
+# The exports up to the first night: days 10-26 to 11-07.
+for f in "$days"/tickets-2026-1[01]-*.csv "$days"/callbacks-2026-1[01]-*.csv; do
+	d=$(basename "$f" .csv | sed 's/^[a-z]*-//')
+	[ "$d" \< 2026-11-08 ] && cp "$f" "$in/"
+done
+
+add_day() {
+	cp "$days/tickets-$1.csv" "$days/callbacks-$1.csv" "$in/"
+}
+
+issued=
+i=0
+while [ $i -lt 30 ]; do
+	night=$(date -u -d "2026-11-09 +$i day" +%F)
+	prev=$(date -u -d "$night -1 day" +%F)
+	i=$((i + 1))
+	case $prev in
+	2026-11-2[2-5]) ;;                 # held back: the stale stretch
+	2026-11-26) for d in 22 23 24 25 26; do add_day 2026-11-$d; done ;;
+	*) add_day "$prev" ;;
+	esac
+	[ "$night" = 2026-11-21 ] && cp "$days/late-callback.csv" "$in/"
+	[ "$night" = 2026-12-03 ] && cp "$days/broken-export.csv" "$in/"
+	[ "$night" = 2026-12-04 ] && rm "$in/broken-export.csv"
+
+	rc=0
+	"$hf" nightly --input "$in" --output "$o" --config config/huifang.json \
+		--as-of "$night 02:00:00" >"$work/out" 2>"$work/err" || rc=$?
+	case $night in
+	2026-11-26|2026-12-03) want=65 ;;
+	*) want=0 ;;
+	esac
+	[ "$rc" -eq "$want" ] ||
+		fail "$night: exit $rc, want $want: $(cat "$work/out" "$work/err")"
+	if [ "$want" -eq 65 ]; then
+		gate=stale_input
+		[ "$night" = 2026-12-03 ] && gate=rejected_rows
+		grep -q "not issued, kept provisional: gate $gate: " "$work/err" ||
+			fail "$night: the blocking gate is not named: $(cat "$work/err")"
+	fi
+	# The weeks issued tonight, and their figures as issued.
+	n=0
+	while w=$("$jget" "$o/run.json" "weeks[$n].week" 2>/dev/null) && [ -n "$w" ]; do
+		if [ "$("$jget" "$o/run.json" "weeks[$n].status")" = issued ]; then
+			issued="$issued $w@$night"
+			cp "$o/weeks/$w/metrics.json" "$work/issued-$w.json"
+		fi
+		n=$((n + 1))
+	done
+	python3 tests/tools/worklist_check.py "$in" "$night 02:00:00" \
+		"$o/worklists" >"$work/check" ||
+		fail "$night: the worklists differ: $(cat "$work/check")"
+	[ "$night" = 2026-11-10 ] && cp "$o/worklists/待回访.csv" "$work/owed-1110.csv"
+done
+
+want=" 2026-W45@2026-11-12 2026-W46@2026-11-19 2026-W47@2026-11-27 2026-W48@2026-12-04"
+[ "$issued" = "$want" ] || fail "issued:$issued; want:$want"
+echo "ok: each week issued once, on its night:$issued"
+for w in 2026-W45 2026-W46 2026-W47 2026-W48; do
+	cmp -s "$work/issued-$w.json" "$o/weeks/$w/metrics.json" ||
+		fail "$w changed after it was issued"
+	[ -f "$o/weeks/$w/.issued" ] || fail "$w has no issued mark"
+	[ "$("$jget" "$o/weeks/$w/metrics.json" revision)" = 1 ] || fail "$w revision"
+done
+echo "ok: the issued weeks kept their figures"
+# The owed list moved on: a ticket owed on 11-10 and called back since is
+# no longer listed.
+cmp -s "$work/owed-1110.csv" "$o/worklists/待回访.csv" &&
+	fail "the owed list did not change in a month"
+grep -q 'W46.*would now differ\|2026-W46 was issued with' "$o"/logs/*.log ||
+	fail "no log line says the late correction would change 2026-W46"
+echo "ok: the late correction is logged, not issued"
+
+# The correction is made official by a revision.
+called=$("$jget" "$o/weeks/2026-W46/metrics.json" totals.called_back)
+"$hf" run --input "$in" --output "$o" --config config/huifang.json \
+	--as-of '2026-12-08 09:00:00' --week 2026-W46 --force \
+	--reason '补录 11-13 的回访' >"$work/out" 2>"$work/err" ||
+	fail "the revision exited $?: $(cat "$work/err")"
+m=$o/weeks/2026-W46/metrics.json
+[ "$("$jget" "$m" revision)" = 2 ] || fail "not revision 2"
+[ "$("$jget" "$m" revision_reason)" = '补录 11-13 的回访' ] || fail "no reason"
+[ "$("$jget" "$m" totals.called_back)" -eq $((called + 1)) ] ||
+	fail "the revision does not hold the late callback"
+cmp -s "$o/weeks/2026-W46/revisions/v1/metrics.json" "$work/issued-2026-W46.json" ||
+	fail "revision 1 was not kept"
+ls "$o/weeks/2026-W46/revisions/v1/"*.pdf >/dev/null 2>&1 || fail "revision 1's PDFs"
+echo "ok: revision 2 of 2026-W46 ($called -> $((called + 1)) called back), v1 kept"
