@@ -114,7 +114,8 @@ static const unsigned char *find_cmap4(const unsigned char *cmap, size_t len,
 		const unsigned char *rec = cmap + 4 + 8 * i;
 		uint32_t off = be32(rec + 4);
 
-		if (be16(rec) == 3 && be16(rec + 2) == 1 && off + 4 <= len &&
+		if (be16(rec) == 3 && be16(rec + 2) == 1 &&
+		    (size_t)off + 4 <= len &&
 		    be16(cmap + off) == 4) {
 			*sublen = len - off;
 			if (be16(cmap + off + 2) < *sublen)
