@@ -176,6 +176,66 @@ static int failed(const struct pdfdoc *pd)
 	return pd->error ? -1 : 0;
 }
 
+/*
+ * libharu 2.3.0 gives the UTF-8 font a "ToUnicode" stream that is really
+ * an encoding CMap (begincidrange), which poppler rejects ("Invalid
+ * 'begincidrange' operator in ToUnicode CMap") and which maps nothing.
+ * With the UTF-8 encoder and Identity-H the codes in the content streams
+ * are the characters' UTF-16 code units, all in the BMP (pdfdoc_clean
+ * replaces the rest), so the correct CMap is the identity: one bfrange
+ * per high byte, the low byte varying as bfrange requires, surrogates
+ * left out. The stream is rewritten in place; libharu still compresses
+ * it when saving.
+ */
+static int write_to_unicode(struct pdfdoc *pd)
+{
+	HPDF_Dict cmap = HPDF_Dict_GetItem(pd->font, "ToUnicode",
+					   HPDF_OCLASS_DICT);
+	struct buf s = BUF_INIT;
+	unsigned hi, in_block = 0, blocks_left;
+	int ret = -1;
+
+	if (!cmap || !cmap->stream)
+		return -1;
+	buf_adds(&s, "/CIDInit /ProcSet findresource begin\n"
+		 "12 dict begin\n"
+		 "begincmap\n"
+		 "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+		 "/Supplement 0 >> def\n"
+		 "/CMapName /Adobe-Identity-UCS def\n"
+		 "/CMapType 2 def\n"
+		 "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	/* 248 ranges (256 high bytes less 8 of surrogates), 100 a block. */
+	blocks_left = 248;
+	for (hi = 0; hi < 256; hi++) {
+		if (hi >= 0xD8 && hi <= 0xDF)
+			continue;
+		if (in_block == 0)
+			buf_addf(&s, "%u beginbfrange\n",
+				 blocks_left < 100 ? blocks_left : 100);
+		if (hi == 0)
+			buf_adds(&s, "<0020> <00FF> <0020>\n");
+		else
+			buf_addf(&s, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+		blocks_left--;
+		if (++in_block == 100 || blocks_left == 0) {
+			buf_adds(&s, "endbfrange\n");
+			in_block = 0;
+		}
+	}
+	buf_adds(&s, "endcmap\n"
+		 "CMapName currentdict /CMap defineresource pop\n"
+		 "end\nend\n");
+	HPDF_MemStream_FreeData(cmap->stream);
+	if (HPDF_Stream_Write(cmap->stream, (const HPDF_BYTE *)s.s,
+			      (HPDF_UINT)s.len) != HPDF_OK)
+		goto out;
+	ret = 0;
+out:
+	buf_release(&s);
+	return ret;
+}
+
 int pdfdoc_open(struct pdfdoc *pd, const struct pdffont *font,
 		const char *title, int64_t as_of, struct buf *err)
 {
@@ -203,6 +263,11 @@ int pdfdoc_open(struct pdfdoc *pd, const struct pdffont *font,
 		goto fail;
 	}
 	pd->fontdef = ((HPDF_FontAttr)pd->font->attr)->fontdef;
+	if (write_to_unicode(pd) < 0 || pd->error) {
+		buf_adds(err, "cannot write the font's ToUnicode map: ");
+		pdfdoc_describe_error(pd, err);
+		goto fail;
+	}
 
 	chtime_civil(as_of, &c);
 	memset(&date, 0, sizeof(date));
