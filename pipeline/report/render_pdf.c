@@ -97,6 +97,14 @@ static const char *format_cell(struct buf *out, const cJSON *obj,
 
 		buf_adds(out, s == missing.s ? v->valuestring : s);
 		buf_release(&missing);
+	} else if (!strcmp(f, "change") && cJSON_IsNumber(v)) {
+		/* A change of a ratio, in points with an arrow: ▲ 1.2. */
+		double pts = v->valuedouble * 100.0;
+
+		if (fabs(pts) < 0.05)
+			buf_adds(out, "＝ 0.0");
+		else
+			buf_addf(out, "%s %.1f", pts > 0 ? "▲" : "▼", fabs(pts));
 	} else if (cJSON_IsNull(v) || !v) {
 		buf_adds(out, pdf_tmpl_label(t, "none"));
 	} else if (cJSON_IsNumber(v)) {
@@ -352,7 +360,7 @@ static void table_init(struct pdf_table *tb, struct doc *dc,
 	tb->top = dc->top - (dc->page_note && *dc->page_note ? 16 : 0);
 	tb->bottom = dc->bottom;
 	tb->size = dc->size;
-	tb->pad = 2.5f;
+	tb->pad = (float)cjson_num_of(dc->t->root, "cell_padding", 2.5);
 	tb->min_row = min_row;
 	tb->header_fill = 0xE4ECF4;
 	tb->border = 0x8C8C8C;
@@ -954,13 +962,13 @@ static int kpi_box(struct doc *dc, float x, float w, const char *title,
 		   const char *value, const char *sub)
 {
 	struct pdfdoc *pd = &dc->pd;
-	float h = 52, y = dc->y - h;
+	float h = 44, y = dc->y - h;
 
 	pdfdoc_rect(pd, x, y, w, h, 0xF2F6FA, 0xB8C8D8, 0.6f);
-	pdfdoc_text_in(pd, x + 4, y + h - 13, w - 8, 8, PDF_LEFT, title);
-	pdfdoc_text_in(pd, x + 4, y + 19, w - 8, 15, PDF_LEFT, value);
+	pdfdoc_text_in(pd, x + 4, y + h - 11, w - 8, 7.5f, PDF_LEFT, title);
+	pdfdoc_text_in(pd, x + 4, y + 16, w - 8, 13, PDF_LEFT, value);
 	if (sub)
-		pdfdoc_text_in(pd, x + 4, y + 6, w - 8, 7, PDF_LEFT, sub);
+		pdfdoc_text_in(pd, x + 4, y + 5, w - 8, 6.5f, PDF_LEFT, sub);
 	return pd->error ? -1 : 0;
 }
 
@@ -997,25 +1005,26 @@ static int weekly_cover(struct doc *dc)
 		return -1;
 	kv[0] = "start", kv[1] = r->week_start, kv[2] = "end", kv[3] = r->week_end;
 	pdf_tmpl_fill(&period, pdf_tmpl_label(t, "period"), kv, 2);
-	pdfdoc_text_in(pd, dc->left, dc->y - 22, w, 16, PDF_CENTER, r->company);
-	pdfdoc_text_in(pd, dc->left, dc->y - 52, w, 22, PDF_CENTER,
+	/* Compact, so that page 1 holds the verdicts and the actions. */
+	pdfdoc_text_in(pd, dc->left, dc->y - 16, w, 13, PDF_CENTER, r->company);
+	pdfdoc_text_in(pd, dc->left, dc->y - 40, w, 18, PDF_CENTER,
 		       title);
 	buf_addf(&s, "%s：%s（%s）", pdf_tmpl_label(t, "week"), r->week, period.s);
-	pdfdoc_text_in(pd, dc->left, dc->y - 74, w, 11, PDF_CENTER, s.s);
+	pdfdoc_text_in(pd, dc->left, dc->y - 58, w, 10, PDF_CENTER, s.s);
 	buf_reset(&s);
 	buf_addf(&s, "%s：%s    %s：%s", pdf_tmpl_label(t, "as_of"), r->as_of_text,
 		 pdf_tmpl_label(t, "seed"), r->seed);
-	pdfdoc_text_in(pd, dc->left, dc->y - 90, w, 8.5f, PDF_CENTER, s.s);
+	pdfdoc_text_in(pd, dc->left, dc->y - 72, w, 8, PDF_CENTER, s.s);
 	if (cJSON_IsTrue(prov)) {
-		pdfdoc_rect(pd, dc->left + w * 0.1f, dc->y - 118, w * 0.8f, 20,
+		pdfdoc_rect(pd, dc->left + w * 0.1f, dc->y - 95, w * 0.8f, 16,
 			    0xFDECEA, 0xC0392B, 1);
-		pdfdoc_text_in(pd, dc->left, dc->y - 111, w, 10, PDF_CENTER,
+		pdfdoc_text_in(pd, dc->left, dc->y - 90, w, 9, PDF_CENTER,
 			       pdf_tmpl_label(t, "provisional"));
 	} else {
-		pdfdoc_text_in(pd, dc->left, dc->y - 111, w, 10, PDF_CENTER,
+		pdfdoc_text_in(pd, dc->left, dc->y - 90, w, 9, PDF_CENTER,
 			       pdf_tmpl_label(t, "final"));
 	}
-	dc->y -= 126;
+	dc->y -= 98;
 	buf_release(&s);
 	buf_release(&period);
 	return pd->error ? -1 : 0;
@@ -1030,13 +1039,11 @@ static int weekly_kpis(struct doc *dc)
 	struct buf v = BUF_INIT, sub = BUF_INIT;
 	const char *kv[2];
 	float bw, gap = 6;
-	cJSON *total_row;
 	int ret = -1;
 
-	if (heading(dc, pdf_tmpl_label(t, "kpi"), 13) < 0)
-		goto out;
 	if (ensure(dc, 60) < 0)
 		goto out;
+	dc->y -= 8;
 	bw = (dc->width - 4 * gap) / 5;
 
 	fmt_ratio(&v, obj(tot, "satisfaction"), t);
@@ -1084,22 +1091,8 @@ static int weekly_kpis(struct doc *dc)
 	fmt_count(&sub, obj(tot, "attempts"), t);
 	kpi_box(dc, dc->left + 4 * (bw + gap), bw, pdf_tmpl_label(t, "kpi_owed"), v.s,
 		sub.s);
-	dc->y -= 62;
+	dc->y -= 50;
 
-	/* Coverage by type against the 100 / 100 / 90 rules, then totals. */
-	total_row = cJSON_IsObject(tot) ? cJSON_Duplicate(tot, 1)
-					: cJSON_CreateObject();
-	if (!total_row)
-		goto out;
-	cJSON_DeleteItemFromObjectCaseSensitive(total_row, "type");
-	cJSON_AddStringToObject(total_row, "type", pdf_tmpl_label(t, "total"));
-	if (object_table(dc, "by_type", obj(m, "by_type"), 0, total_row) < 0) {
-		cJSON_Delete(total_row);
-		goto out;
-	}
-	cJSON_Delete(total_row);
-	if (paragraph(dc, pdf_tmpl_label(t, "rule"), 8) < 0)
-		goto out;
 	ret = 0;
 out:
 	buf_release(&v);
@@ -1268,6 +1261,33 @@ out:
 }
 
 /* A list section: its table, or a sentence when the list is empty. */
+/*
+ * At most max rows (0: all) of a template table, then the template's
+ * more_key sentence ("{n}" the rows left out) when some were.
+ */
+static int rows_then_more(struct doc *dc, const char *table,
+			  const cJSON *rows, size_t max, const char *more_key)
+{
+	size_t total = (size_t)cJSON_GetArraySize(rows);
+	struct buf n = BUF_INIT, s = BUF_INIT;
+	const char *kv[2];
+	long drawn;
+	int ret;
+
+	drawn = object_table(dc, table, rows, max, NULL);
+	if (drawn < 0)
+		return -1;
+	if ((size_t)drawn >= total)
+		return 0;
+	buf_addf(&n, "%zu", total - (size_t)drawn);
+	kv[0] = "n", kv[1] = n.s;
+	pdf_tmpl_fill(&s, pdf_tmpl_label(dc->t, more_key), kv, 1);
+	ret = paragraph(dc, s.s, 8);
+	buf_release(&n);
+	buf_release(&s);
+	return ret;
+}
+
 static int list_section(struct doc *dc, const char *title_key,
 			const char *none_key, const char *table,
 			const cJSON *rows)
@@ -1275,29 +1295,12 @@ static int list_section(struct doc *dc, const char *title_key,
 	const struct pdf_tmpl *t = dc->t;
 	size_t max = (size_t)cjson_num_of(t->root, "max_list_rows", 0);
 	size_t total = (size_t)cJSON_GetArraySize(rows);
-	long drawn;
 
 	if (heading(dc, pdf_tmpl_label(t, title_key), 13) < 0)
 		return -1;
 	if (total == 0)
 		return paragraph(dc, pdf_tmpl_label(t, none_key), 9);
-	drawn = object_table(dc, table, rows, max, NULL);
-	if (drawn < 0)
-		return -1;
-	if ((size_t)drawn < total) {
-		struct buf n = BUF_INIT, s = BUF_INIT;
-		const char *kv[2];
-		int ret;
-
-		buf_addf(&n, "%zu", total - (size_t)drawn);
-		kv[0] = "n", kv[1] = n.s;
-		pdf_tmpl_fill(&s, pdf_tmpl_label(t, "more_rows"), kv, 1);
-		ret = paragraph(dc, s.s, 8);
-		buf_release(&n);
-		buf_release(&s);
-		return ret;
-	}
-	return 0;
+	return rows_then_more(dc, table, rows, max, "more_rows");
 }
 
 static int weekly_quality(struct doc *dc)
@@ -1324,7 +1327,7 @@ static int weekly_quality(struct doc *dc)
 	size_t i;
 	int ret = -1;
 
-	if (doc_new_page(&dc->pd, dc) < 0)
+	if (ensure(dc, 240) < 0)
 		goto out;
 	if (heading(dc, pdf_tmpl_label(t, "quality"), 13) < 0)
 		goto out;
@@ -1453,11 +1456,292 @@ static int weekly_headers(struct doc *dc)
 	return pd->error ? -1 : 0;
 }
 
+/*
+ * A titled list of at most max rows of a template table, then "及其他 N
+ * 项" for the rest (the full lists are in metrics.json and on the site),
+ * or the template's "none" sentence when there is nothing.
+ */
+static int short_list(struct doc *dc, const char *title_key,
+		      const char *none_key, const char *table,
+		      const cJSON *rows, size_t max)
+{
+	const struct pdf_tmpl *t = dc->t;
+	size_t total = (size_t)cJSON_GetArraySize(rows);
+
+	if (ensure(dc, 40) < 0)
+		return -1;
+	dc->y -= 2;
+	if (paragraph(dc, pdf_tmpl_label(t, title_key), 9) < 0)
+		return -1;
+	if (total == 0)
+		return paragraph(dc, pdf_tmpl_label(t, none_key), 8);
+	return rows_then_more(dc, table, rows, max, "and_more");
+}
+
+static size_t tmpl_count(const struct pdf_tmpl *t, const char *key,
+			 size_t def)
+{
+	double v = cjson_num_of(t->root, key, (double)def);
+
+	return v >= 1 && v < 1000 ? (size_t)v : def;
+}
+
+/* Page 1: each type's verdict against its target, with ▲▼. */
+static int weekly_verdict(struct doc *dc)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *cmp = obj(dc->r->v->metrics, "comparison");
+	cJSON *total_row;
+	int ret;
+
+	if (heading(dc, pdf_tmpl_label(t, "verdict"), 13) < 0)
+		return -1;
+	total_row = cJSON_IsObject(obj(cmp, "totals")) ?
+			    cJSON_Duplicate(obj(cmp, "totals"), 1) :
+			    cJSON_CreateObject();
+	if (!total_row)
+		return -1;
+	cJSON_AddStringToObject(total_row, "type", pdf_tmpl_label(t, "total"));
+	ret = object_table(dc, "verdict", obj(cmp, "by_type"), 0, total_row) < 0
+		      ? -1 : 0;
+	cJSON_Delete(total_row);
+	if (ret == 0)
+		ret = paragraph(dc, pdf_tmpl_label(t, "verdict_note"), 7.5f);
+	return ret;
+}
+
+/* The items of list whose key is true (or, with want_false, false). */
+static cJSON *select_bool(const cJSON *list, const char *key, int want)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, list) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, key);
+
+		if (cJSON_IsBool(v) && !!cJSON_IsTrue(v) == want)
+			cJSON_AddItemReferenceToArray(out, (cJSON *)e);
+	}
+	return out;
+}
+
+/*
+ * Page 1: what to act on. Each list is a selection of metrics.json's
+ * lists (no figure is computed): centre and type pairs below target,
+ * overdue complaints, loops open for at least open_loop_days, and, when
+ * the view model carries them, audit findings and tripped gates.
+ */
+static int weekly_actions(struct doc *dc)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *m = dc->r->v->metrics;
+	size_t max = tmpl_count(t, "action_rows", 10);
+	size_t days = tmpl_count(t, "open_loop_days", 3);
+	cJSON *below = select_bool(obj(m, "by_center_type"), "meets_target", 0);
+	cJSON *overdue = cJSON_CreateArray(), *loops = cJSON_CreateArray();
+	cJSON *findings = NULL, *gates = NULL;
+	const cJSON *e;
+	int ret = -1;
+
+	cJSON_ArrayForEach(e, obj(m, "owed")) {
+		const char *type = cjson_str_of(e, "type");
+
+		if (cJSON_IsTrue(obj(e, "overdue")) && type &&
+		    !strcmp(type, "投诉"))
+			cJSON_AddItemReferenceToArray(overdue, (cJSON *)e);
+	}
+	cJSON_ArrayForEach(e, obj(m, "loops_open_list"))
+		if (cjson_num_of(e, "open_days", 0) >= (double)days)
+			cJSON_AddItemReferenceToArray(loops, (cJSON *)e);
+	if (heading(dc, pdf_tmpl_label(t, "actions"), 13) < 0)
+		goto out;
+	if (short_list(dc, "act_below_target", "act_none", "act_below_target",
+		       below, max) < 0 ||
+	    short_list(dc, "act_overdue", "act_none", "act_overdue", overdue,
+		       max) < 0 ||
+	    short_list(dc, "act_loops", "act_none", "act_loops", loops,
+		       max) < 0)
+		goto out;
+	/*
+	 * Hooks for the data other issues add: audit findings ("findings",
+	 * SPEC §9.29) and plausibility gates ("gates", §9.28). Shown only
+	 * when the view model has them.
+	 */
+	if (cJSON_IsArray(obj(m, "findings")) &&
+	    short_list(dc, "act_findings", "act_none", "act_findings",
+		       obj(m, "findings"), max) < 0)
+		goto out;
+	if (cJSON_IsArray(obj(m, "gates"))) {
+		gates = select_bool(obj(m, "gates"), "tripped", 1);
+		if (short_list(dc, "act_gates", "act_none", "act_gates", gates,
+			       max) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	cJSON_Delete(below);
+	cJSON_Delete(overdue);
+	cJSON_Delete(loops);
+	cJSON_Delete(findings);
+	cJSON_Delete(gates);
+	return ret;
+}
+
+/* Puts v (owned by the view model) into row under key; nothing if NULL. */
+static void add_ref(cJSON *row, const char *key, const cJSON *v)
+{
+	if (v)
+		cJSON_AddItemReferenceToObject(row, key, (cJSON *)v);
+}
+
+static int cmp_worst_rank(const void *a, const void *b)
+{
+	double x = cjson_num_of(*(const cJSON *const *)a, "worst_rank", 1e9);
+	double y = cjson_num_of(*(const cJSON *const *)b, "worst_rank", 1e9);
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Each centre against each type's target, worst first (by_center's
+ * worst_rank): a row per centre with, per type, its coverage and a
+ * ✓/✗ (cells cov_<i> and ok_<i>, i in the order of by_type).
+ */
+static int weekly_matrix(struct doc *dc)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *m = dc->r->v->metrics;
+	const cJSON *centers = obj(m, "by_center"), *ct = obj(m, "by_center_type");
+	const cJSON *types = obj(m, "by_type");
+	size_t n = (size_t)cJSON_GetArraySize(centers), i = 0;
+	const cJSON **order = xcalloc(n + 1, sizeof(*order));
+	cJSON *rows = cJSON_CreateArray();
+	const cJSON *e;
+	int ret = -1;
+
+	cJSON_ArrayForEach(e, centers)
+		order[i++] = e;
+	qsort(order, n, sizeof(*order), cmp_worst_rank);
+	for (i = 0; i < n; i++) {
+		cJSON *row = cJSON_CreateObject();
+		const char *center = cjson_str_of(order[i], "center");
+		const cJSON *ty;
+		int k = 0;
+
+		cJSON_AddItemToArray(rows, row);
+		add_ref(row, "center",
+					       obj(order[i], "center"));
+		add_ref(row, "coverage",
+					       obj(order[i], "coverage"));
+		add_ref(row, "satisfaction",
+					       obj(order[i], "satisfaction"));
+		add_ref(row, "types_below_target",
+					       obj(order[i], "types_below_target"));
+		cJSON_ArrayForEach(ty, types) {
+			const char *type = cjson_str_of(ty, "type");
+			char cov[16], ok[16];
+
+			snprintf(cov, sizeof(cov), "cov_%d", k);
+			snprintf(ok, sizeof(ok), "ok_%d", k);
+			k++;
+			cJSON_ArrayForEach(e, ct) {
+				const char *c = cjson_str_of(e, "center");
+				const char *y = cjson_str_of(e, "type");
+
+				if (c && y && center && type &&
+				    !strcmp(c, center) && !strcmp(y, type)) {
+					add_ref(row, cov, obj(e, "coverage"));
+					add_ref(row, ok, obj(e, "meets_target"));
+					break;
+				}
+			}
+		}
+	}
+	if (heading(dc, pdf_tmpl_label(t, "matrix"), 13) < 0 ||
+	    object_table(dc, "matrix", rows, 0, NULL) < 0)
+		goto out;
+	ret = paragraph(dc, pdf_tmpl_label(t, "matrix_note"), 7);
+out:
+	cJSON_Delete(rows);
+	free(order);
+	return ret;
+}
+
+/*
+ * The top and bottom ranking_rows of a rankings list (sorted by rank in
+ * metrics.json, ranked ones first), or every ranked one when they are
+ * few; the full table is on the site.
+ */
+static int ranking_table(struct doc *dc, const char *title_key,
+			 const char *table, const cJSON *list, size_t nshow)
+{
+	cJSON *top = cJSON_CreateArray(), *bottom = cJSON_CreateArray();
+	const cJSON *e;
+	size_t ranked = 0, i = 0;
+	int ret = -1;
+
+	cJSON_ArrayForEach(e, list)
+		if (cJSON_IsTrue(obj(e, "ranked")))
+			ranked++;
+	cJSON_ArrayForEach(e, list) {
+		if (!cJSON_IsTrue(obj(e, "ranked")))
+			break;
+		if (ranked <= 2 * nshow || i < nshow)
+			cJSON_AddItemReferenceToArray(top, (cJSON *)e);
+		else if (i >= ranked - nshow)
+			cJSON_AddItemReferenceToArray(bottom, (cJSON *)e);
+		i++;
+	}
+	if (short_list(dc, title_key, "ranking_none", table, top, 0) < 0)
+		goto out;
+	if (cJSON_GetArraySize(bottom) > 0) {
+		/* The bottom rows under the top ones, after a small gap. */
+		dc->y -= 4;
+		if (object_table(dc, table, bottom, 0, NULL) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	cJSON_Delete(top);
+	cJSON_Delete(bottom);
+	return ret;
+}
+
+static int weekly_rankings(struct doc *dc)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *rk = obj(dc->r->v->metrics, "rankings");
+	size_t nshow = tmpl_count(t, "ranking_rows", 5);
+	struct buf s = BUF_INIT;
+	const char *kv[6];
+	char n[16], min[16];
+	int ret = -1;
+
+	snprintf(n, sizeof(n), "%.0f", cjson_num_of(rk, "window_weeks", 0));
+	snprintf(min, sizeof(min), "%.0f", cjson_num_of(rk, "min_rated", 0));
+	kv[0] = "n", kv[1] = n;
+	kv[2] = "from", kv[3] = cjson_str_of(rk, "from_week") ?
+				       cjson_str_of(rk, "from_week") : "";
+	kv[4] = "min", kv[5] = min;
+	if (heading(dc, pdf_tmpl_label(t, "rankings"), 13) < 0)
+		goto out;
+	pdf_tmpl_fill(&s, pdf_tmpl_label(t, "rankings_note"), kv, 3);
+	if (paragraph(dc, s.s, 7.5f) < 0)
+		goto out;
+	if (ranking_table(dc, "ranking_centers", "ranking_centers",
+			  obj(rk, "centers"), nshow) < 0 ||
+	    ranking_table(dc, "ranking_butlers", "ranking_butlers",
+			  obj(rk, "butlers"), nshow) < 0)
+		goto out;
+	ret = 0;
+out:
+	buf_release(&s);
+	return ret;
+}
+
 static int render_weekly(struct render *r)
 {
 	const cJSON *m = r->v->metrics;
-	const cJSON *g;
-	cJSON *owed_rows = NULL;
 	const struct pdf_tmpl *t = &r->weekly;
 	struct doc dc;
 	const char *title;
@@ -1470,9 +1754,14 @@ static int render_weekly(struct render *r)
 		return -1;
 	dc.top = PDF_A4_LONG - MARGIN;
 	dc.bottom = MARGIN;
-	if (weekly_cover(&dc) < 0 || weekly_kpis(&dc) < 0)
+	/* Page 1: verdicts, the KPIs and what to act on. */
+	if (weekly_cover(&dc) < 0 || weekly_verdict(&dc) < 0 ||
+	    weekly_kpis(&dc) < 0 || weekly_actions(&dc) < 0)
 		goto out;
 	if (doc_new_page(&dc.pd, &dc) < 0 || weekly_charts(&dc) < 0)
+		goto out;
+	if (doc_new_page(&dc.pd, &dc) < 0 || weekly_matrix(&dc) < 0 ||
+	    weekly_rankings(&dc) < 0)
 		goto out;
 	if (doc_new_page(&dc.pd, &dc) < 0 ||
 	    heading(&dc, pdf_tmpl_label(t, "detail"), 13) < 0)
@@ -1480,22 +1769,8 @@ static int render_weekly(struct render *r)
 	if (paragraph(&dc, pdf_tmpl_label(t, "by_subtype"), 10) < 0 ||
 	    object_table(&dc, "by_subtype", obj(m, "by_subtype"), 0, NULL) < 0)
 		goto out;
-	if (paragraph(&dc, pdf_tmpl_label(t, "by_center"), 10) < 0 ||
-	    object_table(&dc, "by_center", obj(m, "by_center"), 0, NULL) < 0)
-		goto out;
-	if (paragraph(&dc, pdf_tmpl_label(t, "by_butler"), 10) < 0 ||
-	    object_table(&dc, "by_butler", obj(m, "by_butler"), 0, NULL) < 0)
-		goto out;
 	if (list_section(&dc, "loops", "loops_none", "loops",
 			 obj(m, "loops_open_list")) < 0)
-		goto out;
-
-	/* The butlers who still owe callbacks: a selection, not a sum. */
-	owed_rows = cJSON_CreateArray();
-	cJSON_ArrayForEach(g, obj(m, "by_butler"))
-		if (cjson_num_of(g, "owed", 0) > 0)
-			cJSON_AddItemReferenceToArray(owed_rows, (cJSON *)g);
-	if (list_section(&dc, "owed", "owed_none", "owed", owed_rows) < 0)
 		goto out;
 	if (list_section(&dc, "anomalies", "anomalies_none", "anomalies",
 			 obj(m, "anomalies")) < 0)
@@ -1509,7 +1784,6 @@ static int render_weekly(struct render *r)
 out:
 	doc_fail(&dc, title);
 done:
-	cJSON_Delete(owed_rows);
 	doc_close(&dc);
 	return ret;
 }
@@ -1522,7 +1796,7 @@ done:
  * with the string literals.
  */
 static const char code_chars[] =
-	"·–—…《》（）／：；□" "非常满意不一般" "是否未指定第页共";
+	"·–—…《》（）／：；□" "非常满意不一般" "是否未指定第页共" "▲▼＝";
 
 static void add_tree_chars(unsigned char *chars, const cJSON *j)
 {

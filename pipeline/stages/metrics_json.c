@@ -258,16 +258,42 @@ static void write_rankings(struct jw *w, const struct metrics *m)
 	jw_close(w, '}');
 }
 
+/* b - a in points of a ratio, or null when either is null. */
+static void write_change(struct jw *w, const char *key, const struct ratio *a,
+			 const struct ratio *b)
+{
+	if (a->valid && b->valid)
+		jw_double(w, key, b->value - a->value);
+	else
+		jw_null(w, key);
+}
+
 /*
  * Each type (and the totals) this week, the week before and the pooled
- * COMPARE_WEEKS weeks before it: coverage and satisfaction only.
+ * COMPARE_WEEKS weeks before it: coverage and satisfaction, and this
+ * week's change against each (this week - then, a ratio difference).
  */
 static void write_compared(struct jw *w, const struct group_stats *now,
 			   const struct group_stats *last,
 			   const struct group_stats *prior)
 {
 	jw_ratio(w, "coverage", "coverage_ci", &now->coverage);
+	if (now->has_target) {
+		jw_double(w, "target", now->target);
+		if (now->meets_target_valid)
+			jw_bool(w, "meets_target", now->meets_target);
+		else
+			jw_null(w, "meets_target");
+	}
 	jw_ratio(w, "satisfaction", "satisfaction_ci", &now->satisfaction);
+	write_change(w, "coverage_change_last_week", &last->coverage,
+		     &now->coverage);
+	write_change(w, "coverage_change_prior", &prior->coverage,
+		     &now->coverage);
+	write_change(w, "satisfaction_change_last_week", &last->satisfaction,
+		     &now->satisfaction);
+	write_change(w, "satisfaction_change_prior", &prior->satisfaction,
+		     &now->satisfaction);
 	jw_key(w, "last_week");
 	jw_open(w, '{');
 	jw_ratio(w, "coverage", "coverage_ci", &last->coverage);
@@ -446,6 +472,10 @@ static void write_open_loops(struct jw *w, const struct metrics *m)
 		jw_str(w, "center", metrics_or_unspecified(t->center));
 		jw_str(w, "butler", t->butler);
 		jw_time(w, "first_callback_at", wt->first->at);
+		/* Whole days the loop has been open at as-of. */
+		jw_size(w, "open_days",
+			m->as_of > wt->first->at ?
+				(size_t)((m->as_of - wt->first->at) / 86400) : 0);
 		jw_str(w, "satisfaction",
 		       satisfaction_name[wt->first->satisfaction]);
 		jw_close(w, '}');
