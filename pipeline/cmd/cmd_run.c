@@ -7,7 +7,7 @@
 
 #include "util/chtime.h"
 #include "cmd/cmd.h"
-#include "cmd/cmd_pipeline.h"
+#include "cmd/pipeline.h"
 #include "model/config.h"
 #include "util/banned.h"
 
@@ -37,7 +37,7 @@ static const char usage[] =
 int cmd_run(int argc, char **argv)
 {
 	struct cmd_opts o;
-	struct config cfg;
+	struct cmd_pipeline cp;
 	struct week_job job;
 	struct run_summary sum;
 	char week[16];
@@ -46,15 +46,16 @@ int cmd_run(int argc, char **argv)
 	ret = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	ret = pipeline_load_config(&o, &cfg);
+	cmd_pipeline_begin(&o, &cp);
+	ret = cmd_pipeline_config(&o, &cp);
 	if (ret)
 		goto out;
 	/* An issued complete week is kept unless --force reissues it. */
-	pipeline_week_job(&o, &job);
-	ret = pipeline_run(&o, &cfg, &job, 1, &sum);
+	pipeline_week_job(o.week, o.as_of, o.force, &job);
+	ret = pipeline_run(&cp.p, &job, 1, &sum);
 	chtime_format_week(job.week, week);
 	/* A run that never reached its week has said why on stderr. */
-	if (job.status == WEEK_PENDING)
+	if (job.status == WEEK_PENDING || (o.quiet && !ret))
 		goto out;
 	printf("huifang: %s %s, %zu rows, %zu rejected, %.1f s\n", week,
 	       pipeline_week_status(&job), sum.rows_read, sum.rejected,
@@ -66,6 +67,6 @@ int cmd_run(int argc, char **argv)
 		printf("huifang: reports in %s/weeks/%s/, site in %s/site/"
 		       "index.html\n", o.output, week, o.output);
 out:
-	config_release(&cfg);
+	cmd_pipeline_end(&cp);
 	return ret;
 }

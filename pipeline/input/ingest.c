@@ -204,17 +204,17 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
-	       struct ticket_set *set, struct diag *d)
+int ingest_list_files(const char *dir_path, char ***paths, size_t *npaths,
+		      struct diag *d)
 {
-	DIR *dir = opendir(opts->input_dir);
+	DIR *dir = opendir(dir_path);
 	struct dirent *e;
-	char **paths = NULL;
-	size_t n = 0, alloc = 0, i;
-	int ret = -1;
+	size_t n = 0, alloc = 0;
 
+	*paths = NULL;
+	*npaths = 0;
 	if (!dir) {
-		diag_report(d, DIAG_ERROR, opts->input_dir, 0, 0,
+		diag_report(d, DIAG_ERROR, dir_path, 0, 0,
 			    "cannot read the input folder: %s", strerror(errno));
 		return -1;
 	}
@@ -228,18 +228,31 @@ int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
 		      has_suffix(e->d_name, ".json") ||
 		      has_suffix(e->d_name, ".jsonl")))
 			continue;
-		buf_addf(&path, "%s/%s", opts->input_dir, e->d_name);
+		buf_addf(&path, "%s/%s", dir_path, e->d_name);
 		if (stat(path.s, &st) < 0 || !S_ISREG(st.st_mode)) {
 			buf_release(&path);
 			continue;
 		}
-		ALLOC_GROW(paths, n + 1, alloc);
-		paths[n++] = buf_detach(&path, NULL);
+		ALLOC_GROW(*paths, n + 1, alloc);
+		(*paths)[n++] = buf_detach(&path, NULL);
 	}
 	closedir(dir);
 	/* One folder: the paths sort as the names do. */
 	if (n)
-		qsort(paths, n, sizeof(*paths), cmp_names);
+		qsort(*paths, n, sizeof(**paths), cmp_names);
+	*npaths = n;
+	return 0;
+}
+
+int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
+	       struct ticket_set *set, struct diag *d)
+{
+	char **paths;
+	size_t n, i;
+	int ret;
+
+	if (ingest_list_files(opts->input_dir, &paths, &n, d) < 0)
+		return -1;
 	ret = ingest_read_files((const char *const *)paths, n, opts, cfg, set,
 				d);
 	for (i = 0; i < n; i++)

@@ -262,10 +262,10 @@ static void add_reject(struct ingest *in, struct file_ctx *fc,
 	r->original = original ? original : original_line(in, fc);
 	fc->f->rejected++;
 	out->reasons[reason]++;
-	diag_report_context(&in->out->d, DIAG_ERROR, fc->f->path,
-			    diag_line ? diag_line : fc->line,
-			    diag_line ? diag_column : column, context,
-			    "%s (%s)", msg.s, reject_reason_code[reason]);
+	diag_report_code(&in->out->d, DIAG_ERROR, fc->f->path,
+			 diag_line ? diag_line : fc->line,
+			 diag_line ? diag_column : column, context,
+			 reject_reason_code[reason], "%s", msg.s);
 	buf_release(&msg);
 }
 
