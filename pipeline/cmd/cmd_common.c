@@ -14,6 +14,7 @@
 #include "util/chtime.h"
 #include "cmd/cmd.h"
 #include "cmd/pipeline.h"
+#include "ops/paths.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -95,7 +96,12 @@ int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
 			continue;
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			struct buf order = BUF_INIT;
+
+			paths_describe(&order);
 			fputs(usage, stdout);
+			printf("\n%s", order.s);
+			buf_release(&order);
 			return -1;
 		}
 		if (!strcmp(a, "--strict")) {

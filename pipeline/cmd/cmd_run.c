@@ -27,12 +27,14 @@ static const char usage[] =
 	"  output/rejects.csv     rows that could not be used, with the reason\n"
 	"  output/run.json        what this run read and wrote\n"
 	"\n"
-	"  --force    reissue a complete week that was already issued\n"
+	"  --force    reissue a complete week that was already issued; a\n"
+	"             provisional week is rewritten on every run anyway\n"
 	"  --strict   exit 65 when any row was rejected\n"
-	"  --quiet    print only errors and the summary line\n"
+	"  --quiet    print nothing but errors\n"
 	"\n"
 	"exit status: 0 ok, 64 usage, 65 data error (--strict), 66 no input,\n"
-	"73 cannot write output, 78 bad config\n";
+	"73 cannot write output, 75 another run holds the output folder,\n"
+	"78 bad config\n";
 
 int cmd_run(int argc, char **argv)
 {
