@@ -14,7 +14,8 @@
 static const char usage[] =
 	"usage: huifang run [--input DIR] [--output DIR] [--config FILE]\n"
 	"                   [--as-of 'YYYY-MM-DD HH:MM:SS'] [--week YYYY-Www]\n"
-	"                   [--encoding utf-8|gb18030] [--seed TEXT] [--force]\n"
+	"                   [--encoding utf-8|gb18030] [--seed TEXT]\n"
+	"                   [--force [--reason TEXT]] [--issue] [--accept-gates]\n"
 	"                   [--strict] [--quiet]\n"
 	"\n"
 	"Reads every export in the input folder (default input/), computes the\n"
@@ -24,17 +25,26 @@ static const char usage[] =
 	"  output/weeks/<week>/   metrics.json, samples.json, records.json,\n"
 	"                         the PDFs and the audit CSVs\n"
 	"  output/site/           the HTML site\n"
+	"  output/worklists/      live owed callbacks, open loops, 无法联系\n"
 	"  output/rejects.csv     rows that could not be used, with the reason\n"
 	"  output/run.json        what this run read and wrote\n"
 	"\n"
-	"  --force    reissue a complete week that was already issued; a\n"
-	"             provisional week is rewritten on every run anyway\n"
-	"  --strict   exit 65 when any row was rejected\n"
-	"  --quiet    print nothing but errors\n"
+	"The week is issued (正式) at its issue_at (its Monday after + the\n"
+	"longest SLA + issue.grace_hours) when the plausibility gates pass;\n"
+	"before that, or when a gate trips, it is provisional (暂定).\n"
 	"\n"
-	"exit status: 0 ok, 64 usage, 65 data error (--strict), 66 no input,\n"
-	"73 cannot write output, 75 another run holds the output folder,\n"
-	"78 bad config\n";
+	"  --force         reissue an issued week as its next revision, keeping\n"
+	"                  the earlier one under revisions/; a provisional week\n"
+	"                  is rewritten on every run anyway\n"
+	"  --reason TEXT   why the revision is made (recorded in the report)\n"
+	"  --issue         issue before issue_at (a warning; the report says so)\n"
+	"  --accept-gates  issue over tripped gates (the report lists them)\n"
+	"  --strict        exit 65 when any row was rejected\n"
+	"  --quiet         print nothing but errors\n"
+	"\n"
+	"exit status: 0 ok, 64 usage, 65 data error (--strict, or a gate keeps\n"
+	"a due week provisional), 66 no input, 73 cannot write output, 75\n"
+	"another run holds the output folder, 78 bad config\n";
 
 int cmd_run(int argc, char **argv)
 {
