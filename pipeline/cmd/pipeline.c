@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,6 +269,108 @@ out:
 	buf_release(&dir);
 	buf_release(&path);
 	return ret;
+}
+
+/* The counts of a metrics.json group; -1 when one is missing or bad. */
+static int group_from_json(const cJSON *g, struct group_stats *s)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} f[] = {
+		{ "eligible", offsetof(struct group_stats, eligible) },
+		{ "called_back", offsetof(struct group_stats, called_back) },
+		{ "rated", offsetof(struct group_stats, rated) },
+		{ "satisfied", offsetof(struct group_stats, satisfied) },
+		{ "dissatisfied", offsetof(struct group_stats, dissatisfied) },
+		{ "loops_closed", offsetof(struct group_stats, loops_closed) },
+		{ "loops_open", offsetof(struct group_stats, loops_open) },
+		{ "timely", offsetof(struct group_stats, timely) },
+		{ "attempts", offsetof(struct group_stats, attempts) },
+		{ "owed", offsetof(struct group_stats, owed) },
+		{ "overdue", offsetof(struct group_stats, overdue) },
+	};
+	const cJSON *v, *dist;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (!cJSON_IsObject(g))
+		return -1;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(g, f[i].key);
+		if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
+		    v->valuedouble > 1e12)
+			return -1;
+		*(size_t *)(void *)((char *)s + f[i].off) =
+			(size_t)v->valuedouble;
+	}
+	/* Written before 无法联系 was counted: none. */
+	v = cJSON_GetObjectItemCaseSensitive(g, "unreachable");
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+	    v->valuedouble <= (double)s->eligible)
+		s->unreachable = (size_t)v->valuedouble;
+	v = cJSON_GetObjectItemCaseSensitive(g, "median_hours_to_callback");
+	if (cJSON_IsNumber(v)) {
+		s->has_median = true;
+		s->median_hours_to_callback = v->valuedouble;
+	}
+	dist = cJSON_GetObjectItemCaseSensitive(g, "satisfaction_distribution");
+	for (i = 1; i < 6; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(dist, satisfaction_name[i]);
+		if (cJSON_IsNumber(v) && v->valuedouble >= 0)
+			s->by_satisfaction[i] = (size_t)v->valuedouble;
+	}
+	return 0;
+}
+
+/*
+ * SPEC §9.29, one week, one number: the issued figures of the report
+ * week's past trend weeks, from their issued metrics.json, into out
+ * (TREND_WEEKS - 1 at most); returns how many. A week whose file cannot
+ * be read is recomputed instead, as before it was issued.
+ */
+static size_t read_issued_trend(const char *output, struct iso_week week,
+				struct trend_point *out)
+{
+	size_t n = 0;
+	int k, t;
+
+	for (k = 1; k < TREND_WEEKS; k++) {
+		struct iso_week w = chtime_week_add(week, -k);
+		struct buf dir = BUF_INIT;
+		const cJSON *bt, *e;
+		char name[16];
+		cJSON *j;
+		int ok;
+
+		chtime_format_week(w, name);
+		if (!weekdir_is_issued(output, name))
+			continue;
+		buf_addf(&dir, "%s/weeks/%s", output, name);
+		j = read_json(dir.s, "metrics.json");
+		buf_release(&dir);
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].week = w;
+		ok = group_from_json(cJSON_GetObjectItemCaseSensitive(j, "totals"),
+				     &out[n].totals) == 0;
+		bt = cJSON_GetObjectItemCaseSensitive(j, "by_type");
+		for (t = 0; ok && t < TYPE_COUNT; t++) {
+			ok = 0;
+			cJSON_ArrayForEach(e, bt) {
+				const cJSON *ty = cJSON_GetObjectItemCaseSensitive(
+					e, "type");
+
+				if (cJSON_IsString(ty) &&
+				    !strcmp(ty->valuestring, ticket_type_name[t]))
+					ok = group_from_json(e,
+						&out[n].by_type[t]) == 0;
+			}
+		}
+		cJSON_Delete(j);
+		if (ok)
+			n++;
+	}
+	return n;
 }
 
 /*
@@ -587,8 +690,13 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	}
 
 	if (computed) {
+		struct trend_point issued[TREND_WEEKS];
+		size_t nissued = read_issued_trend(o->output, job->week,
+						   issued);
+
 		t0 = pipeline_clock();
-		if (metrics_compute(set, cfg, job->week, o->as_of, &m, &d) < 0)
+		if (metrics_compute_issued(set, cfg, job->week, o->as_of,
+					   issued, nissued, &m, &d) < 0)
 			goto out;
 		decide_issue(p, cfg, set, &m, sum, job);
 		if (job->decision.blocked)

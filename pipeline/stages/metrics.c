@@ -706,6 +706,29 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 		    struct iso_week week, int64_t as_of, struct metrics *m,
 		    struct diag *d)
 {
+	return metrics_compute_issued(set, cfg, week, as_of, NULL, 0, m, d);
+}
+
+/* A past trend week's issued figures in place of the recomputed ones. */
+static void use_issued(struct trend_point *tp, const struct trend_point *is,
+		       const struct config *cfg)
+{
+	int t;
+
+	tp->totals = is->totals;
+	stats_finish(&tp->totals, NULL, 0, -1);
+	for (t = 0; t < TYPE_COUNT; t++) {
+		tp->by_type[t] = is->by_type[t];
+		stats_finish(&tp->by_type[t], NULL, 0, cfg->target[t]);
+	}
+	tp->issued = true;
+}
+
+int metrics_compute_issued(const struct ticket_set *set,
+			   const struct config *cfg, struct iso_week week,
+			   int64_t as_of, const struct trend_point *issued,
+			   size_t nissued, struct metrics *m, struct diag *d)
+{
 	struct delay_list delays[TREND_WEEKS][TYPE_COUNT];
 	const struct week_ticket **ptrs = NULL;
 	int64_t *scratch = NULL;
@@ -789,6 +812,11 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 			stats_finish(&m->trend[w].by_type[t], delays[w][t].v,
 				     delays[w][t].n, cfg->target[t]);
 	}
+	for (i = 0; i < nissued; i++)
+		for (w = 0; w + 1 < TREND_WEEKS; w++)
+			if (m->trend[w].week.year == issued[i].week.year &&
+			    m->trend[w].week.week == issued[i].week.week)
+				use_issued(&m->trend[w], &issued[i], cfg);
 	if (cfg->unreachable_leaves_coverage)
 		for (w = 0; w < TREND_WEEKS; w++) {
 			leave_unreachable_out(&m->trend[w].totals);

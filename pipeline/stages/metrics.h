@@ -123,6 +123,7 @@ struct trend_point {
 	struct iso_week week;
 	struct group_stats totals;
 	struct group_stats by_type[TYPE_COUNT];
+	bool issued;      /* the figures the week was issued with (§9.29) */
 };
 
 #define TREND_WEEKS 8
@@ -201,6 +202,19 @@ void metrics_init(struct metrics *m);
 int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 		    struct iso_week week, int64_t as_of, struct metrics *m,
 		    struct diag *d);
+/*
+ * As metrics_compute(), with the issued figures of past weeks (SPEC
+ * §9.29: one week, one number): a trend week found in issued[] (by week)
+ * shows those counts and median instead of its figures at as_of, and so
+ * do the comparisons built on the trend (last week, the prior average).
+ * Only the counts, the median and the satisfaction distribution of each
+ * totals and by_type group are read; ratios are recomputed from them.
+ * The report week itself is always computed.
+ */
+int metrics_compute_issued(const struct ticket_set *set,
+			   const struct config *cfg, struct iso_week week,
+			   int64_t as_of, const struct trend_point *issued,
+			   size_t nissued, struct metrics *m, struct diag *d);
 /* Appends metrics.json (schema huifang.metrics/1) to out. */
 void metrics_write_json(const struct metrics *m, const struct ticket_set *set,
 			const struct config *cfg, struct buf *out);

@@ -551,6 +551,7 @@ static void write_trend(struct jw *w, const struct metrics *m)
 		jw_str(w, "week", week);
 		chtime_format_date(chtime_week_start(tp->week), date);
 		jw_str(w, "week_start", date);
+		jw_bool(w, "issued", tp->issued);
 		jw_key(w, "totals");
 		jw_open(w, '{');
 		write_stats(w, &tp->totals);

@@ -97,7 +97,22 @@ for w in 2026-W45 2026-W46 2026-W47 2026-W48; do
 	[ -f "$o/weeks/$w/.issued" ] || fail "$w has no issued mark"
 	[ "$("$jget" "$o/weeks/$w/metrics.json" revision)" = 1 ] || fail "$w revision"
 done
-echo "ok: the issued weeks kept their figures"
+# One week, one number (SPEC §9.29): the later weeks' trends show a past
+# week with the figures it was issued with.
+for k in 0 1 2; do
+	w=2026-W4$((5 + k))
+	t=$((4 + k))
+	[ "$("$jget" "$o/weeks/2026-W48/metrics.json" "trend[$t].week")" = $w ] ||
+		fail "trend[$t] of 2026-W48 is not $w"
+	[ "$("$jget" "$o/weeks/2026-W48/metrics.json" "trend[$t].issued")" = true ] ||
+		fail "2026-W48's trend does not show $w as issued"
+	for f in eligible called_back rated timely; do
+		[ "$("$jget" "$o/weeks/2026-W48/metrics.json" "trend[$t].totals.$f")" = \
+		  "$("$jget" "$work/issued-$w.json" "totals.$f")" ] ||
+			fail "2026-W48's trend shows another $f for $w than it was issued with"
+	done
+done
+echo "ok: the issued weeks kept their figures, in later trends too"
 # The owed list moved on: a ticket owed on 11-10 and called back since is
 # no longer listed.
 cmp -s "$work/owed-1110.csv" "$o/worklists/待回访.csv" &&

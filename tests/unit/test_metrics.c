@@ -1004,6 +1004,58 @@ static void test_metrics__refuses_a_missing_as_of(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+/*
+ * SPEC §9.29: a past week that was issued shows its issued figures in the
+ * trend and the comparisons, whatever its tickets say now; the report
+ * week and the weeks not issued are computed.
+ */
+static void test_metrics__trend_shows_a_past_week_as_issued(void **state)
+{
+	struct fixture *f = *state;
+	struct trend_point issued;
+	struct iso_week w46;
+
+	/* W46: one ticket, not called back at the as-of. */
+	add_repair(f, "T1", nov(10, 9, 0, 0));
+	/* W47: one ticket, called back. */
+	add_repair(f, "T2", nov(17, 9, 0, 0));
+	add_cb(f, nov(17, 10, 0, 0), "满意");
+	assert_int_equal(chtime_parse_week("2026-W46", &w46), 0);
+	memset(&issued, 0, sizeof(issued));
+	issued.week = w46;
+	issued.totals.eligible = 4;
+	issued.totals.called_back = 3;
+	issued.by_type[TYPE_REPAIR].eligible = 4;
+	issued.by_type[TYPE_REPAIR].called_back = 3;
+	issued.by_type[TYPE_REPAIR].has_median = true;
+	issued.by_type[TYPE_REPAIR].median_hours_to_callback = 5.5;
+	assert_int_equal(metrics_compute_issued(&f->set, &f->cfg, w47(),
+						nov(26, 8, 0, 0), &issued, 1,
+						&f->m, &f->d), 0);
+	assert_true(f->m.trend[TREND_WEEKS - 2].issued);
+	assert_int_equal(f->m.trend[TREND_WEEKS - 2].totals.eligible, 4);
+	assert_double_equal(f->m.trend[TREND_WEEKS - 2].totals.coverage.value,
+			    0.75, EPS);
+	assert_true(f->m.trend[TREND_WEEKS - 2].by_type[TYPE_REPAIR]
+			    .meets_target_valid);
+	assert_false(f->m.trend[TREND_WEEKS - 2].by_type[TYPE_REPAIR]
+			     .meets_target);
+	assert_double_equal(f->m.trend[TREND_WEEKS - 2].by_type[TYPE_REPAIR]
+				    .median_hours_to_callback, 5.5, EPS);
+	/* The prior average pools the issued counts too. */
+	assert_int_equal(f->m.prior.totals.eligible, 4);
+	/* The report week and an unissued week are computed. */
+	assert_false(f->m.trend[TREND_WEEKS - 1].issued);
+	assert_int_equal(f->m.totals.eligible, 1);
+	assert_int_equal(f->m.totals.called_back, 1);
+	assert_false(f->m.trend[TREND_WEEKS - 3].issued);
+	/* Without issued figures, W46 is what its ticket says now. */
+	compute(f);
+	assert_false(f->m.trend[TREND_WEEKS - 2].issued);
+	assert_int_equal(f->m.trend[TREND_WEEKS - 2].totals.eligible, 1);
+	assert_int_equal(f->m.trend[TREND_WEEKS - 2].totals.called_back, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1035,6 +1087,7 @@ int main(void)
 		T(test_metrics__is_a_pure_function_of_its_input),
 		T(test_metrics__empty_set),
 		T(test_metrics__refuses_a_missing_as_of),
+		T(test_metrics__trend_shows_a_past_week_as_issued),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
