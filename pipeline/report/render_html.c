@@ -865,8 +865,37 @@ static void week_crumbs(cJSON *crumbs, const char *week, bool here)
  */
 static void week_mark(cJSON *ctx, const cJSON *metrics)
 {
+	const cJSON *g, *at = get(metrics, "issue_at");
+	cJSON *issue = cJSON_CreateArray(), *gates = cJSON_CreateArray();
+
 	put_bool(ctx, "week_provisional",
 		 cJSON_IsTrue(get(metrics, "provisional")));
+	/*
+	 * SPEC §9.26, §9.28: when a provisional week will be issued, and in
+	 * red the gates that keep a due week provisional (accepted ones are
+	 * named apart).
+	 */
+	if (cJSON_IsString(at) && cJSON_IsTrue(get(metrics, "provisional"))) {
+		cJSON *e = cJSON_CreateObject();
+
+		put_str(e, "at", at->valuestring);
+		cJSON_AddItemToArray(issue, e);
+	}
+	cJSON_ArrayForEach(g, get(metrics, "gates")) {
+		const cJSON *msg = get(g, "message");
+		cJSON *e;
+
+		if (!cJSON_IsTrue(get(g, "tripped")) || !cJSON_IsString(msg))
+			continue;
+		e = cJSON_CreateObject();
+		put_str(e, "message", msg->valuestring);
+		put_bool(e, "accepted", cJSON_IsTrue(get(g, "accepted")));
+		put_bool(e, "blocking", cJSON_IsTrue(get(metrics, "blocked")) &&
+					!cJSON_IsTrue(get(g, "accepted")));
+		cJSON_AddItemToArray(gates, e);
+	}
+	cJSON_AddItemToObject(ctx, "week_issue", issue);
+	cJSON_AddItemToObject(ctx, "week_gates", gates);
 }
 
 static int render_week_page(struct site *s, struct week_pages *w,

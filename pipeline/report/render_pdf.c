@@ -989,6 +989,61 @@ static void fmt_count(struct buf *b, const cJSON *v, const struct pdf_tmpl *t)
 		buf_adds(b, pdf_tmpl_label(t, "none"));
 }
 
+/*
+ * Under the cover's banner (SPEC §9.26-§9.28): each tripped gate in a red
+ * box, the ones that keep the week provisional and the ones an
+ * administrator accepted; a revision and its reason; an early issue.
+ */
+static int issue_notes(struct doc *dc, const cJSON *m)
+{
+	const struct pdf_tmpl *t = dc->t;
+	struct pdfdoc *pd = &dc->pd;
+	struct buf s = BUF_INIT, n = BUF_INIT;
+	const cJSON *g, *msg, *reason = obj(m, "revision_reason");
+	const char *kv[4];
+	float w = dc->width;
+
+	cJSON_ArrayForEach(g, obj(m, "gates")) {
+		msg = obj(g, "message");
+		if (!cJSON_IsTrue(obj(g, "tripped")) || !cJSON_IsString(msg))
+			continue;
+		if (ensure(dc, 20) < 0)
+			break;
+		buf_reset(&s);
+		kv[0] = "message", kv[1] = msg->valuestring;
+		pdf_tmpl_fill(&s, pdf_tmpl_label(t, cJSON_IsTrue(obj(g, "accepted"))
+						      ? "gate_accepted" : "gate_line"),
+			      kv, 1);
+		pdfdoc_rect(pd, dc->left, dc->y - 16, w, 14, 0xFDECEA, 0xC0392B,
+			    1);
+		pdfdoc_text_in(pd, dc->left + 4, dc->y - 12, w - 8, 8, PDF_LEFT,
+			       s.s);
+		dc->y -= 18;
+	}
+	if (cJSON_IsString(reason) && ensure(dc, 14) == 0) {
+		buf_reset(&s);
+		buf_reset(&n);
+		buf_addf(&n, "%.0f", cjson_num_of(m, "revision", 0));
+		kv[0] = "revision", kv[1] = n.s;
+		kv[2] = "reason", kv[3] = reason->valuestring;
+		pdf_tmpl_fill(&s, pdf_tmpl_label(t, "revision"), kv, 2);
+		pdfdoc_text_in(pd, dc->left, dc->y - 10, w, 8, PDF_CENTER, s.s);
+		dc->y -= 14;
+	}
+	if (cJSON_IsTrue(obj(m, "issue_forced")) && ensure(dc, 14) == 0) {
+		buf_reset(&s);
+		kv[0] = "issue_at";
+		kv[1] = cJSON_IsString(obj(m, "issue_at")) ?
+			obj(m, "issue_at")->valuestring : "";
+		pdf_tmpl_fill(&s, pdf_tmpl_label(t, "issue_forced"), kv, 1);
+		pdfdoc_text_in(pd, dc->left, dc->y - 10, w, 8, PDF_CENTER, s.s);
+		dc->y -= 14;
+	}
+	buf_release(&s);
+	buf_release(&n);
+	return pd->error ? -1 : 0;
+}
+
 static int weekly_cover(struct doc *dc)
 {
 	struct render *r = dc->r;
@@ -1016,15 +1071,24 @@ static int weekly_cover(struct doc *dc)
 		 pdf_tmpl_label(t, "seed"), r->seed);
 	pdfdoc_text_in(pd, dc->left, dc->y - 72, w, 8, PDF_CENTER, s.s);
 	if (cJSON_IsTrue(prov)) {
+		const cJSON *at = obj(m, "issue_at");
+
+		buf_reset(&s);
+		kv[0] = "issue_at";
+		kv[1] = cJSON_IsString(at) ? at->valuestring : "";
+		pdf_tmpl_fill(&s, pdf_tmpl_label(t, cJSON_IsTrue(obj(m, "blocked"))
+						      ? "blocked" : "provisional"),
+			      kv, 1);
 		pdfdoc_rect(pd, dc->left + w * 0.1f, dc->y - 95, w * 0.8f, 16,
 			    0xFDECEA, 0xC0392B, 1);
-		pdfdoc_text_in(pd, dc->left, dc->y - 90, w, 9, PDF_CENTER,
-			       pdf_tmpl_label(t, "provisional"));
+		pdfdoc_text_in(pd, dc->left, dc->y - 90, w, 9, PDF_CENTER, s.s);
 	} else {
 		pdfdoc_text_in(pd, dc->left, dc->y - 90, w, 9, PDF_CENTER,
 			       pdf_tmpl_label(t, "final"));
 	}
 	dc->y -= 98;
+	if (issue_notes(dc, m) < 0)
+		return -1;
 	buf_release(&s);
 	buf_release(&period);
 	return pd->error ? -1 : 0;

@@ -56,7 +56,7 @@ grep -qx 'as_of 2026-11-26 08:00:00' "$w47/.issued" || fail ".issued: $(cat "$w4
 [ "$($jget "$w47/metrics.json" provisional)" = false ] || fail "W47 provisional"; ok
 [ "$($jget "$w48/metrics.json" provisional)" = true ] || fail "W48 not provisional"; ok
 [ -f "$w48/周报-2026-W48.pdf" ] || fail "no weekly PDF for W48"
-pdftotext "$w48/周报-2026-W48.pdf" - 2>/dev/null | grep -q '临时报告' ||
+pdftotext "$w48/周报-2026-W48.pdf" - 2>/dev/null | grep -q '暂定报告：尚未正式发布（2026-12-03 00:00:00 起可正式发布）' ||
 	fail "the W48 weekly PDF does not say it is provisional"; ok
 [ "$($jget "$o/run.json" 'weeks[1].status')" = provisional ] || fail "run.json weeks[1]"; ok
 [ -f "$o/site/weeks/2026-W47/index.html" ] && [ -f "$o/site/weeks/2026-W48/index.html" ] ||
@@ -180,6 +180,14 @@ grep -q '2026-W48 blocked, 2026-W49 provisional' "$work/out7" || fail "summary: 
 [ "$($jget "$w48/metrics.json" blocked)" = true ] || fail "metrics.json: not blocked"; ok
 [ "$($jget "$o/run.json" 'weeks[0].gates_tripped[0].name')" = stale_input ] ||
 	fail "run.json does not name the gate"; ok
+# In red on page 1 of the weekly PDF, and on the site's week pages.
+pdftotext -l 1 "$w48/周报-2026-W48.pdf" "$work/p1.txt" 2>/dev/null &&
+	grep -q '合理性检查未通过' "$work/p1.txt" && grep -q 'stale_input' "$work/p1.txt" ||
+	fail "page 1 does not say which gate keeps W48 provisional"; ok
+grep -q '<p class="provisional gate" role="alert"><strong>合理性检查未通过，暂不正式发布</strong>stale_input: ' \
+	"$o/site/weeks/2026-W48/index.html" || fail "the site does not name the gate"; ok
+grep -q '2026-12-03 00:00:00 起可正式发布' "$o/site/weeks/2026-W48/index.html" ||
+	fail "the site does not say when W48 is issued"; ok
 # The administrator accepts the gate in the config: W48 is issued, and
 # says so.
 sed 's/"accept_gates": \[\]/"accept_gates": ["stale_input"]/' config/huifang.json >"$work/accept.json"

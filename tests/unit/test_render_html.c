@@ -555,7 +555,7 @@ static void test_render_html__marks_every_page_of_a_provisional_week(void **stat
 {
 	static const char banner[] =
 		"</nav>\n  <p class=\"provisional\" role=\"note\">"
-		"<strong>临时</strong>本周未结束，数据为临时</p>";
+		"<strong>暂定</strong>尚未正式发布；数字会随后续回访变化</p>";
 	struct fixture f;
 	struct config cfg;
 	struct diag d;
@@ -587,7 +587,7 @@ static void test_render_html__marks_every_page_of_a_provisional_week(void **stat
 				fail_msg("%s lacks the banner", line);
 			w47++;
 		} else {
-			if (strstr(html, "数据为临时") ||
+			if (strstr(html, "尚未正式发布") ||
 			    strstr(html, "class=\"provisional\""))
 				fail_msg("%s is marked", line);
 			w46 += !strncmp(line, "weeks/2026-W46/", 15);
@@ -600,10 +600,10 @@ static void test_render_html__marks_every_page_of_a_provisional_week(void **stat
 
 	html = page(&f, "index.html");
 	row = strstr(html, "<a href=\"weeks/2026-W47/index.html\">2026-W47</a>"
-			   " <span class=\"badge provisional\">临时</span></th>");
+			   " <span class=\"badge provisional\">暂定</span></th>");
 	assert_non_null(row);
 	assert_lacks(html, "<a href=\"weeks/2026-W46/index.html\">2026-W46</a> <span");
-	assert_contains(html, "<span class=\"badge provisional\">临时 · 本周未结束，数据为临时</span></h2>");
+	assert_contains(html, "<span class=\"badge provisional\">暂定 · 尚未正式发布</span></h2>");
 	/* The index is no page of a week: the badges, not the banner. */
 	assert_lacks(html, "<p class=\"provisional\"");
 	free(html);

@@ -434,7 +434,7 @@ static void test_render_pdf__provisional_week_is_marked(void **state)
 	cJSON_ReplaceItemInObject(metrics, "provisional", cJSON_CreateFalse());
 	buf_addf(&path, "%s/周报-2026-W47.pdf", dir.s);
 	pdftotext(path.s, 0, &text);
-	assert_non_null(strstr(text.s, "临时报告"));
+	assert_non_null(strstr(text.s, "暂定报告"));
 	assert_null(strstr(text.s, "正式报告"));
 	remove_dir(dir.s);
 	buf_release(&dir);
@@ -449,7 +449,7 @@ static void test_render_pdf__provisional_week_is_marked(void **state)
  */
 static size_t forms_marked(const char *dir, int want)
 {
-	static const char mark[] = "临时·本周未结束，数据为临时";
+	static const char mark[] = "暂定·尚未正式发布，数据会随后续回访变化";
 	struct buf names = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
 	char *name, *save = NULL;
 	size_t pages = 0, forms = 0;
@@ -482,7 +482,7 @@ static size_t forms_marked(const char *dir, int want)
 			n++;
 			if (want && !strstr(one.s, mark))
 				fail_msg("%s page %zu lacks the mark", name, n);
-			if (!want && strstr(one.s, "数据为临时"))
+			if (!want && strstr(one.s, "尚未正式发布"))
 				fail_msg("%s page %zu is marked", name, n);
 			buf_release(&one);
 		}
