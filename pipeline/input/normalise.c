@@ -588,6 +588,19 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 		}
 		fc->colmap[c] = (int)i;
 	}
+	{
+		/* The names as one CSV line, above the file's rejects. */
+		struct buf line = BUF_INIT;
+
+		for (i = 0; i < n; i++) {
+			if (i)
+				buf_addch(&line, ',');
+			csv_add_field(&line, fc->header[i],
+				      strlen(fc->header[i]));
+		}
+		fc->f->header = arena_strndup(&in->arena, line.s, line.len);
+		buf_release(&line);
+	}
 	fc->time_col = arena_alloc(&in->arena, (n + 1) * sizeof(int));
 	for (i = 0; i < n; i++)
 		fc->time_col[i] = -1;
@@ -631,6 +644,7 @@ static void forget_file(struct ingest *in, struct file_ctx *fc)
 	fc->f->rows_read = fc->f->accepted = fc->f->rejected = 0;
 	fc->f->kind = FILE_UNRECOGNISED;
 	fc->f->why = "";
+	fc->f->header = NULL;
 }
 
 /* The row's text, when it has no fields, as one escaped CSV field. */
