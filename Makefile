@@ -128,8 +128,9 @@ lint:
 		--suppress=missingIncludeSystem -Ipipeline pipeline
 
 # The installed binary finds its templates and default config under
-# $(DATADIR) (compiled in), or under ../share/huifang beside its bin/ folder
-# when the tree was moved (a DESTDIR staging tree, for one).
+# ../share/huifang beside its bin/ folder (also when the tree was moved: a
+# DESTDIR staging tree, for one), else under $(DATADIR) (compiled in);
+# 'huifang --help' prints the whole lookup order.
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(HUIFANG) $(DESTDIR)$(BINDIR)/huifang
