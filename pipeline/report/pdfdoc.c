@@ -1016,6 +1016,9 @@ static void y_axis(struct pdfdoc *pd, float x, float y, float w, float h,
 	buf_release(&label);
 }
 
+/* The size of the category labels under bars. */
+#define AXIS_LABEL 6.5f
+
 /* The boxes of the value labels drawn so far in one chart. */
 struct placed_box {
 	float x0, y0, x1, y1;
@@ -1126,7 +1129,7 @@ int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 		buf_reset(&clean);
 		pdfdoc_clean(pd, bars[i].label, &clean);
 		lines.nr = 0;
-		pdfdoc_wrap(pd, clean.s, 7, slot - 2, &lines);
+		pdfdoc_wrap(pd, clean.s, AXIS_LABEL, slot - 2, &lines);
 		/* Two lines of label; a longer one ends in "…" (the tables
 		 * beside the chart carry the full name). */
 		for (k = 0; k < lines.nr && k < 2; k++) {
@@ -1137,8 +1140,9 @@ int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 			buf_add(&label, clean.s + l->off, l->len);
 			if (k == 1 && lines.nr > 2) {
 				while (label.len > 0 &&
-				       pdfdoc_width(pd, label.s, label.len, 7) +
-						       7 > slot - 2) {
+				       pdfdoc_width(pd, label.s, label.len,
+						    AXIS_LABEL) +
+						       AXIS_LABEL > slot - 2) {
 					do
 						label.len--;
 					while (label.len > 0 &&
@@ -1148,9 +1152,12 @@ int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 				buf_setlen(&label, label.len);
 				buf_adds(&label, "…");
 			}
-			tw = pdfdoc_width(pd, label.s, label.len, 7);
+			tw = pdfdoc_width(pd, label.s, label.len, AXIS_LABEL);
+			/* Lines 1.3 em apart, so their boxes do not touch. */
 			pdfdoc_text_clean(pd, x + slot * (float)i + (slot - tw) / 2,
-					  y + label_h - 9 - 8 * (float)k, 7,
+					  y + label_h - 8 -
+						  AXIS_LABEL * 1.3f * (float)k,
+					  AXIS_LABEL,
 					  label.s, label.len);
 		}
 	}
