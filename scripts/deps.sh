@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="make gcc libc6-dev pkg-config libcsv-dev libcjson-dev libhpdf-dev \
-libcmocka-dev fonts-wqy-zenhei poppler-utils time"
+libcmocka-dev fonts-wqy-zenhei poppler-utils time qpdf python3"
 
 missing=""
 for p in $PACKAGES; do
