@@ -307,7 +307,7 @@ struct bin_writer {
 static void start_writeback(struct bin_writer *w)
 {
 #ifdef SYNC_FILE_RANGE_WRITE
-	if (w->of.failed)
+	if (w->of.failed || !outfile_fsync_enabled())
 		return;
 	if (fflush(w->of.fp) != 0) {
 		w->of.failed = errno ? errno : EIO;
