@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "util/chtime.h"
-#include "model/config.h"
+#include "util/string_list.h"
 #include "util/outfile.h"
 #include "ops/weekdir.h"
 #include "util/xalloc.h"
