@@ -77,7 +77,7 @@ struct scope_rule {
 	char *subtype;
 };
 
-/* Bits of enum anomaly_kind (metrics.h) used as must-include signals. */
+/* Bits of enum anomaly_kind (ticket.h) used as must-include signals. */
 struct sampling_level {
 	char *id;                    /* cs_supervisor, engineering_manager, ... */
 	char *label;                 /* 客户服务主管 */

@@ -36,6 +36,7 @@
 #include "util/chtime.h"
 #include "util/csvout.h"
 #include "util/outfile.h"
+#include "model/ticket.h"
 #include "report/render.h"
 #include "report/svg.h"
 #include "report/tmpl.h"
@@ -43,10 +44,6 @@
 #include "util/banned.h"
 
 #define DASH "\xe2\x80\x94"   /* "—": no value */
-
-static const char *const sat_names[5] = {
-	"非常满意", "满意", "一般", "不满意", "非常不满意",
-};
 
 /* ---- reading the view model ---- */
 
@@ -457,7 +454,7 @@ static struct svg_stack stack_of(const cJSON *g, const char *name)
 	memset(&st, 0, sizeof(st));
 	st.label = name;
 	for (k = 0; k < 5; k++)
-		st.counts[k] = get_count(dist, sat_names[k]);
+		st.counts[k] = get_count(dist, satisfaction_scale[k]);
 	return st;
 }
 
@@ -496,7 +493,7 @@ static void chart_satisfaction(struct buf *svg, const char *title,
 		rows[i++] = stack_of(totals, totals_name);
 	for (g = children(list); g; g = g->next)
 		rows[i++] = stack_of(g, get_str(g, name_key));
-	svg_stacked(svg, title, sat_names, 5, rows, i);
+	svg_stacked(svg, title, satisfaction_scale, 5, rows, i);
 	free(rows);
 }
 
@@ -1065,7 +1062,7 @@ static int render_butler_page(struct site *s, struct week_pages *w,
 	get_bool(p->group, "ranked", &ranked);
 	put_bool(ctx, "unranked", !ranked);
 	st = stack_of(p->group, p->butler);
-	svg_stacked(&svg, "满意度分布", sat_names, 5, &st, 1);
+	svg_stacked(&svg, "满意度分布", satisfaction_scale, 5, &st, 1);
 	put_svg(ctx, "chart_satisfaction", &svg);
 	cJSON_AddItemToObject(ctx, "owed", cJSON_Duplicate(p->owed, 1));
 	buf_reset(&href);
