@@ -45,6 +45,7 @@
 #include <cJSON.h>
 
 #include "util/chtime.h"
+#include "util/jsonw.h"
 #include "util/outfile.h"
 #include "model/records.h"
 #include "util/textio.h"
@@ -482,61 +483,63 @@ out:
  * A file name is bytes, not necessarily UTF-8: invalid bytes are written
  * \xNN so that the JSON stays valid.
  */
-static void add_safe(struct buf *b, const char *s)
+static void add_safe(struct jsonw *w, const char *key, const char *s)
 {
 	struct buf esc = BUF_INIT;
 
 	text_escape_invalid(&esc, s, strlen(s));
-	buf_add_json_string(b, esc.s);
+	jsonw_str(w, key, esc.s);
 	buf_release(&esc);
 }
 
 static void format_summary(const struct ticket_set *set, struct buf *b)
 {
 	const struct ingest_quality *q = &set->quality;
+	struct jsonw w;
 	size_t i;
 
-	buf_addf(b, "{\n  \"schema\": \"%s\",\n  \"files\": [", RECORDS_SCHEMA);
+	jsonw_init(&w, b);
+	jsonw_open(&w, NULL, '{', JSONW_BLOCK);
+	jsonw_str(&w, "schema", RECORDS_SCHEMA);
+	jsonw_open(&w, "files", '[', JSONW_BLOCK);
 	for (i = 0; i < set->nfiles; i++) {
 		const struct input_file *f = &set->files[i];
 
-		buf_adds(b, i ? ",\n    {" : "\n    {");
-		buf_adds(b, "\"name\": ");
-		add_safe(b, f->name);
-		buf_adds(b, ", \"path\": ");
-		add_safe(b, f->path);
-		buf_adds(b, ", \"kind\": ");
-		buf_add_json_string(b, kind_name[f->kind]);
-		buf_adds(b, ", \"encoding\": ");
-		buf_add_json_string(b, f->encoding ? f->encoding : "");
-		buf_adds(b, ", \"why\": ");
-		add_safe(b, f->why ? f->why : "");
-		buf_adds(b, ", \"sha256\": ");
-		buf_add_json_string(b, f->sha256);
-		buf_addf(b, ", \"size\": %llu, \"rows_read\": %zu, "
-			 "\"accepted\": %zu, \"rejected\": %zu, "
-			 "\"superseded\": %zu}",
-			 (unsigned long long)f->size, f->rows_read, f->accepted,
-			 f->rejected, f->superseded);
+		jsonw_open(&w, NULL, '{', JSONW_INLINE);
+		add_safe(&w, "name", f->name);
+		add_safe(&w, "path", f->path);
+		jsonw_str(&w, "kind", kind_name[f->kind]);
+		jsonw_str(&w, "encoding", f->encoding ? f->encoding : "");
+		add_safe(&w, "why", f->why ? f->why : "");
+		jsonw_str(&w, "sha256", f->sha256);
+		jsonw_uint(&w, "size", f->size);
+		jsonw_uint(&w, "rows_read", f->rows_read);
+		jsonw_uint(&w, "accepted", f->accepted);
+		jsonw_uint(&w, "rejected", f->rejected);
+		jsonw_uint(&w, "superseded", f->superseded);
+		jsonw_close(&w);
 	}
-	buf_addf(b, "\n  ],\n  \"files_recognised\": %zu,\n"
-		 "  \"rows_read\": %zu,\n  \"accepted\": %zu,\n"
-		 "  \"rejected\": %zu,\n  \"superseded\": %zu,\n"
-		 "  \"tickets\": %zu,\n  \"callbacks\": %zu,\n",
-		 set->files_recognised, set->rows_read, set->accepted,
-		 set->rejected, set->superseded, set->ntickets,
-		 set->ncallbacks);
-	buf_addf(b, "  \"quality\": {\"orphan_callbacks\": %zu, "
-		 "\"unrated_satisfaction\": %zu, \"unknown_subtype\": %zu, "
-		 "\"superseded_tickets\": %zu, \"superseded_callbacks\": %zu, "
-		 "\"rejected_by_reason\": {",
-		 q->orphan_callbacks, q->unrated_satisfaction,
-		 q->unknown_subtype, q->superseded_tickets,
-		 q->superseded_callbacks);
+	jsonw_close(&w);
+	jsonw_uint(&w, "files_recognised", set->files_recognised);
+	jsonw_uint(&w, "rows_read", set->rows_read);
+	jsonw_uint(&w, "accepted", set->accepted);
+	jsonw_uint(&w, "rejected", set->rejected);
+	jsonw_uint(&w, "superseded", set->superseded);
+	jsonw_uint(&w, "tickets", set->ntickets);
+	jsonw_uint(&w, "callbacks", set->ncallbacks);
+	jsonw_open(&w, "quality", '{', JSONW_INLINE);
+	jsonw_uint(&w, "orphan_callbacks", q->orphan_callbacks);
+	jsonw_uint(&w, "unrated_satisfaction", q->unrated_satisfaction);
+	jsonw_uint(&w, "unknown_subtype", q->unknown_subtype);
+	jsonw_uint(&w, "superseded_tickets", q->superseded_tickets);
+	jsonw_uint(&w, "superseded_callbacks", q->superseded_callbacks);
+	jsonw_open(&w, "rejected_by_reason", '{', JSONW_INLINE);
 	for (i = 0; i < REJECT_REASON_COUNT; i++)
-		buf_addf(b, "%s\"%s\": %zu", i ? ", " : "",
-			 reject_reason_code[i], q->reasons[i]);
-	buf_adds(b, "}}\n}\n");
+		jsonw_uint(&w, reject_reason_code[i], q->reasons[i]);
+	jsonw_close(&w);
+	jsonw_close(&w);
+	jsonw_close(&w);
+	jsonw_end(&w);
 }
 
 /* Removes dir/name; a file that is not there is fine. */
