@@ -620,7 +620,7 @@ static int begin_output(const struct pipeline *p, const struct config *cfg,
 	struct buf err = BUF_INIT;
 	int ret = 0;
 
-	if (renders && paths_templates_dir(cfg, templates, &err) < 0) {
+	if (renders && paths_templates_dir(cfg->templates_dir, templates, &err) < 0) {
 		say(p, "%s\n", err.s);
 		ret = EX_CONFIG;
 		goto out;

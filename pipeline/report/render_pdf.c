@@ -1797,7 +1797,7 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	}
 	r.v = v;
 	r.cfg = cfg;
-	r.templates_dir = templates_dir ? templates_dir : cfg->templates_dir;
+	r.templates_dir = templates_dir;
 	r.week_dir = week_dir;
 	r.d = d;
 	company = obj(v->metrics, "company");
