@@ -11,10 +11,12 @@
  * give byte-identical files.
  */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stages/metrics.h"
 #include "util/jsonw.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 static void write_ratio(struct jsonw *w, const char *key, const char *ci_key,
@@ -69,7 +71,8 @@ static void write_stats(struct jsonw *w, const struct group_stats *s)
 	jsonw_close(w);
 }
 
-static void write_group(struct jsonw *w, const struct metrics_group *g)
+static void write_group(struct jsonw *w, const struct metrics_group *g,
+			bool ranking)
 {
 	jsonw_open(w, NULL, '{', JSONW_BLOCK);
 	if (g->type >= 0 && g->type < TYPE_COUNT)
@@ -78,15 +81,134 @@ static void write_group(struct jsonw *w, const struct metrics_group *g)
 		jsonw_str(w, "subtype", g->subtype);
 	if (g->center)
 		jsonw_str(w, "center", g->center);
-	if (g->butler) {
-		jsonw_str(w, "butler", g->butler);
+	if (g->butler || ranking) {
+		if (g->butler)
+			jsonw_str(w, "butler", g->butler);
 		jsonw_bool(w, "ranked", g->ranked);
 		if (g->ranked)
 			jsonw_uint(w, "rank", g->rank);
 		else
 			jsonw_null(w, "rank");
 	}
+	if (g->worst_rank) {
+		jsonw_uint(w, "types_below_target", g->types_below_target);
+		jsonw_uint(w, "worst_rank", g->worst_rank);
+	}
 	write_stats(w, &g->s);
+	jsonw_close(w);
+}
+
+/* Ranked ones by rank (ties by name, as the lists are), then the rest. */
+static int cmp_by_rank(const void *a, const void *b)
+{
+	const struct metrics_group *x = *(const struct metrics_group *const *)a;
+	const struct metrics_group *y = *(const struct metrics_group *const *)b;
+
+	if (x->ranked != y->ranked)
+		return x->ranked ? -1 : 1;
+	if (x->ranked && x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static void write_ranking(struct jsonw *w, const char *key,
+			  const struct metrics_group *g, size_t n)
+{
+	const struct metrics_group **p = xreallocarray(NULL, n + 1,
+						       sizeof(*p));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = &g[i];
+	qsort(p, n, sizeof(*p), cmp_by_rank);
+	jsonw_open(w, key, '[', JSONW_BLOCK);
+	for (i = 0; i < n; i++)
+		write_group(w, p[i], true);
+	jsonw_close(w);
+	free(p);
+}
+
+static void write_rankings(struct jsonw *w, const struct metrics *m)
+{
+	char week[16];
+
+	jsonw_open(w, "rankings", '{', JSONW_BLOCK);
+	jsonw_uint(w, "window_weeks", m->window_weeks);
+	chtime_format_week(m->trend[TREND_WEEKS - m->window_weeks].week, week);
+	jsonw_str(w, "from_week", week);
+	chtime_format_week(m->week, week);
+	jsonw_str(w, "to_week", week);
+	jsonw_uint(w, "min_rated", 10);
+	write_ranking(w, "butlers", m->window_butlers, m->nwindow_butlers);
+	write_ranking(w, "centers", m->window_centers, m->nwindow_centers);
+	jsonw_close(w);
+}
+
+/* b - a in points of a ratio, or null when either is null. */
+static void write_change(struct jsonw *w, const char *key, const struct ratio *a,
+			 const struct ratio *b)
+{
+	if (a->valid && b->valid)
+		jsonw_double(w, key, b->value - a->value);
+	else
+		jsonw_null(w, key);
+}
+
+/*
+ * Each type (and the totals) this week, the week before and the pooled
+ * COMPARE_WEEKS weeks before it: coverage and satisfaction, and this
+ * week's change against each (this week - then, a ratio difference).
+ */
+static void write_compared(struct jsonw *w, const struct group_stats *now,
+			   const struct group_stats *last,
+			   const struct group_stats *prior)
+{
+	write_ratio(w, "coverage", "coverage_ci", &now->coverage);
+	if (now->has_target) {
+		jsonw_double(w, "target", now->target);
+		if (now->meets_target_valid)
+			jsonw_bool(w, "meets_target", now->meets_target);
+		else
+			jsonw_null(w, "meets_target");
+	}
+	write_ratio(w, "satisfaction", "satisfaction_ci", &now->satisfaction);
+	write_change(w, "coverage_change_last_week", &last->coverage,
+		     &now->coverage);
+	write_change(w, "coverage_change_prior", &prior->coverage,
+		     &now->coverage);
+	write_change(w, "satisfaction_change_last_week", &last->satisfaction,
+		     &now->satisfaction);
+	write_change(w, "satisfaction_change_prior", &prior->satisfaction,
+		     &now->satisfaction);
+	jsonw_open(w, "last_week", '{', JSONW_BLOCK);
+	write_ratio(w, "coverage", "coverage_ci", &last->coverage);
+	write_ratio(w, "satisfaction", "satisfaction_ci", &last->satisfaction);
+	jsonw_close(w);
+	jsonw_open(w, "prior_average", '{', JSONW_BLOCK);
+	write_ratio(w, "coverage", "coverage_ci", &prior->coverage);
+	write_ratio(w, "satisfaction", "satisfaction_ci", &prior->satisfaction);
+	jsonw_close(w);
+}
+
+static void write_comparison(struct jsonw *w, const struct metrics *m)
+{
+	const struct trend_point *last = &m->trend[TREND_WEEKS - 2];
+	int t;
+
+	jsonw_open(w, "comparison", '{', JSONW_BLOCK);
+	jsonw_uint(w, "prior_weeks", COMPARE_WEEKS);
+	jsonw_open(w, "totals", '{', JSONW_BLOCK);
+	write_compared(w, &m->totals, &last->totals, &m->prior.totals);
+	jsonw_close(w);
+	jsonw_open(w, "by_type", '[', JSONW_BLOCK);
+	for (t = 0; t < TYPE_COUNT; t++) {
+		jsonw_open(w, NULL, '{', JSONW_BLOCK);
+		jsonw_str(w, "type", ticket_type_name[t]);
+		write_compared(w, &m->by_type[t].s, &last->by_type[t],
+			       &m->prior.by_type[t]);
+		jsonw_close(w);
+	}
+	jsonw_close(w);
 	jsonw_close(w);
 }
 
@@ -97,7 +219,7 @@ static void write_groups(struct jsonw *w, const char *key,
 
 	jsonw_open(w, key, '[', JSONW_BLOCK);
 	for (i = 0; i < n; i++)
-		write_group(w, &g[i]);
+		write_group(w, &g[i], false);
 	jsonw_close(w);
 }
 
@@ -222,6 +344,10 @@ static void write_open_loops(struct jsonw *w, const struct metrics *m)
 		jsonw_str(w, "center", metrics_or_unspecified(t->center));
 		jsonw_str(w, "butler", t->butler);
 		jsonw_time(w, "first_callback_at", wt->first->at);
+		/* Whole days the loop has been open at as-of. */
+		jsonw_uint(w, "open_days",
+			m->as_of > wt->first->at ?
+				(size_t)((m->as_of - wt->first->at) / 86400) : 0);
 		jsonw_str(w, "satisfaction",
 		       satisfaction_name[wt->first->satisfaction]);
 		jsonw_close(w);
@@ -330,6 +456,10 @@ void metrics_write_json(const struct metrics *m, const struct ticket_set *set,
 	write_groups(&w, "by_subtype", m->by_subtype, m->nby_subtype);
 	write_groups(&w, "by_center", m->by_center, m->nby_center);
 	write_groups(&w, "by_butler", m->by_butler, m->nby_butler);
+	write_groups(&w, "by_center_type", m->by_center_type,
+		     m->nby_center_type);
+	write_rankings(&w, m);
+	write_comparison(&w, m);
 	write_owed(&w, m);
 	write_anomalies(&w, m);
 	write_open_loops(&w, m);
