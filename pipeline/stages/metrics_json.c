@@ -35,13 +35,9 @@ static void write_ratio(struct jsonw *w, const char *key, const char *ci_key,
 	jsonw_close(w);
 }
 
-/* The fields every group carries (SPEC §4 and docs/viewmodel.md). */
-static void write_stats(struct jsonw *w, const struct group_stats *s)
+/* Coverage with its interval, and the type's target where there is one. */
+static void write_coverage(struct jsonw *w, const struct group_stats *s)
 {
-	int i;
-
-	jsonw_uint(w, "eligible", s->eligible);
-	jsonw_uint(w, "called_back", s->called_back);
 	write_ratio(w, "coverage", "coverage_ci", &s->coverage);
 	if (s->has_target) {
 		jsonw_double(w, "target", s->target);
@@ -50,6 +46,16 @@ static void write_stats(struct jsonw *w, const struct group_stats *s)
 		else
 			jsonw_null(w, "meets_target");
 	}
+}
+
+/* The fields every group carries (SPEC §4 and docs/viewmodel.md). */
+static void write_stats(struct jsonw *w, const struct group_stats *s)
+{
+	int i;
+
+	jsonw_uint(w, "eligible", s->eligible);
+	jsonw_uint(w, "called_back", s->called_back);
+	write_coverage(w, s);
 	jsonw_uint(w, "rated", s->rated);
 	jsonw_uint(w, "satisfied", s->satisfied);
 	write_ratio(w, "satisfaction", "satisfaction_ci", &s->satisfaction);
@@ -163,14 +169,7 @@ static void write_compared(struct jsonw *w, const struct group_stats *now,
 			   const struct group_stats *last,
 			   const struct group_stats *prior)
 {
-	write_ratio(w, "coverage", "coverage_ci", &now->coverage);
-	if (now->has_target) {
-		jsonw_double(w, "target", now->target);
-		if (now->meets_target_valid)
-			jsonw_bool(w, "meets_target", now->meets_target);
-		else
-			jsonw_null(w, "meets_target");
-	}
+	write_coverage(w, now);
 	write_ratio(w, "satisfaction", "satisfaction_ci", &now->satisfaction);
 	write_change(w, "coverage_change_last_week", &last->coverage,
 		     &now->coverage);
