@@ -19,8 +19,8 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static void write_ratio(struct jsonw *w, const char *key, const char *ci_key,
-		     const struct ratio *r)
+static void write_ratio(struct jsonw *w, const char *key,
+			const char *ci_key, const struct ratio *r)
 {
 	if (!r->valid) {
 		jsonw_null(w, key);
@@ -66,7 +66,7 @@ static void write_stats(struct jsonw *w, const struct group_stats *s)
 	jsonw_uint(w, "attempts", s->attempts);
 	if (s->has_median)
 		jsonw_double(w, "median_hours_to_callback",
-			  s->median_hours_to_callback);
+			     s->median_hours_to_callback);
 	else
 		jsonw_null(w, "median_hours_to_callback");
 	jsonw_uint(w, "owed", s->owed);
