@@ -23,7 +23,7 @@ HF_CFLAGS = -std=c11 -pthread -Wall -Wextra -pedantic -Wstrict-prototypes \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DHUIFANG_DATADIR='"$(DATADIR)"' -Ipipeline \
 	$(shell pkg-config --cflags libcjson 2>/dev/null)
-HF_LIBS = -pthread -lcsv $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lm
+HF_LIBS = -pthread -lcsv $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lzip -lexpat -lfreexl -lxlsxwriter -lm
 
 ifeq ($(DEVELOPER),1)
 HF_CFLAGS += -Werror

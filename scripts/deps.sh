@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="make gcc libc6-dev pkg-config libcsv-dev libcjson-dev libhpdf-dev \
-libcmocka-dev fonts-wqy-zenhei poppler-utils time"
+libcmocka-dev fonts-wqy-zenhei poppler-utils time libzip-dev libexpat1-dev \
+libfreexl-dev libxlsxwriter-dev libreoffice-calc-nogui python3-openpyxl"
 
 missing=""
 for p in $PACKAGES; do
