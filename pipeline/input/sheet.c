@@ -400,18 +400,20 @@ int sheet_double_text(struct buf *out, double v, enum sheet_numfmt fmt,
 		add_serial(out, v, fmt, date1904);
 		return SHEET_DATE;
 	}
-	add_general(out, v);
-	/* A double holds every integer to 2^53 exactly; Excel 15 digits. */
-	if (v == floor(v) && fabs(v) < 1e15)
-		return SHEET_NUMBER;
 	{
 		char probe[64];
-		int k = snprintf(probe, sizeof(probe), "%.15G", v);
+		bool exact;
 
-		if (k > 0 && strtod(probe, NULL) == v && !strchr(probe, 'E'))
+		/* Excel holds 15 significant digits: does the double? */
+		snprintf(probe, sizeof(probe), "%.15G", v);
+		exact = strtod(probe, NULL) == v;
+		if (exact && v == floor(v) && fabs(v) < 1e20) {
+			buf_addf(out, "%.0f", v);
 			return SHEET_NUMBER;
+		}
+		buf_adds(out, probe);
+		return SHEET_NUMBER | (exact ? 0 : SHEET_INEXACT);
 	}
-	return SHEET_NUMBER | SHEET_INEXACT;
 }
 
 int sheet_number_text(struct buf *out, const char *raw, size_t len,
