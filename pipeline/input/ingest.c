@@ -46,6 +46,8 @@
 #include "input/csvread.h"
 #include "input/ingest.h"
 #include "input/jsonread.h"
+#include "input/xls.h"
+#include "input/xlsx.h"
 #include "util/sha256.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
@@ -163,6 +165,7 @@ struct file_ctx {
 	int64_t when[COL_COUNT]; /* timestamp columns, parsed by check_row */
 	size_t *len;
 	uint32_t line;
+	bool sheet;             /* a workbook's sheet: cells have names */
 };
 
 /* ---- interning ---- */
@@ -376,6 +379,13 @@ static void add_reject(struct ingest *in, struct file_ctx *fc,
 	r->original = original ? original : original_line(in, fc);
 	fc->f->rejected++;
 	out->reasons[reason]++;
+	if (fc->sheet && column) {
+		char cell[SHEET_CELL_NAME];
+
+		/* SPEC §9.20: a sheet's problem names its cell. */
+		sheet_cell_name(cell, column - 1, fc->line);
+		buf_addf(&msg, " at %s!%s", fc->f->name, cell);
+	}
 	diag_report_context(&in->out->d, DIAG_ERROR, fc->f->path,
 			    diag_line ? diag_line : fc->line,
 			    diag_line ? diag_column : column, context,
@@ -899,6 +909,130 @@ out:
 	if (r && csv_reader_sha256(r, fc->f->sha256) < 0)
 		fc->f->sha256[0] = '\0';
 	csv_reader_free(r);
+	buf_release(&err);
+}
+
+/* ---- Excel workbooks ---- */
+
+/* One sheet of an .xlsx or .xls workbook, through its reader. */
+struct sheet_source {
+	struct xlsx_reader *xlsx;
+	struct xls_reader *xls;
+};
+
+static int sheet_next(struct sheet_source *src, struct sheet_row *row,
+		      struct buf *err)
+{
+	return src->xlsx ? xlsx_reader_next(src->xlsx, row, err)
+			 : xls_reader_next(src->xls, row, err);
+}
+
+/*
+ * SPEC §9.20: the sheet is an entry of its own, "book.xlsx[Sheet1]";
+ * rows are the sheet's rows (sheet.h), a row's line its row number.
+ */
+static void read_sheet(struct ingest *in, struct file_ctx *fc, bool xls)
+{
+	struct buf err = BUF_INIT, name = BUF_INIT;
+	struct sheet_opts so = { NULL, 0, in->cfg->max_field_bytes };
+	struct sheet_source src = { NULL, NULL };
+	struct sheet_row row;
+	const char *sheet;
+	bool have_header = false;
+	size_t error_cells = 0;
+	int rc;
+
+	(void)sha256_file(fc->f->path, fc->f->sha256);
+	if (xls)
+		src.xls = xls_reader_open(fc->f->path, &so, &err);
+	else
+		src.xlsx = xlsx_reader_open(fc->f->path, &so, &err);
+	if (!src.xls && !src.xlsx) {
+		unrecognised(in, fc, "cannot read: %s", err.s);
+		goto out;
+	}
+	sheet = xls ? xls_reader_sheet(src.xls) : xlsx_reader_sheet(src.xlsx);
+	fc->sheet = true;
+	fc->f->encoding = xls ? arena_strdup(&in->arena,
+					     xls_reader_encoding(src.xls))
+			      : "UTF-8";
+	buf_addf(&name, "%s[%s]", fc->f->name, sheet);
+	fc->f->name = arena_strndup(&in->arena, name.s, name.len);
+	buf_reset(&name);
+	buf_addf(&name, "%s[%s]", fc->f->path, sheet);
+	fc->f->path = arena_strndup(&in->arena, name.s, name.len);
+	while ((rc = sheet_next(&src, &row, &err)) > 0) {
+		int id;
+
+		if (!have_header) {
+			if (read_header(in, fc, (const char *const *)row.fields,
+					row.lens, row.nfields) < 0)
+				goto out;
+			have_header = true;
+			continue;
+		}
+		fc->f->rows_read++;
+		fc->line = row.line;
+		fc->val = (const char **)row.fields;
+		fc->len = row.lens;
+		error_cells += row.error_cells;
+		if (row.nfields != fc->ncols) {
+			size_t save = fc->ncols;
+
+			fc->ncols = row.nfields;
+			add_reject(in, fc, REJECT_FIELD_COUNT,
+				   (uint32_t)row.nfields, NULL, 0, 0, NULL,
+				   "expected %zu fields, found a value in "
+				   "column %zu", save, row.nfields);
+			fc->ncols = save;
+			continue;
+		}
+		if (row.bad_field) {
+			size_t col = row.bad_field;
+
+			add_reject(in, fc, REJECT_BAD_ENCODING, (uint32_t)col,
+				   NULL, 0, 0, NULL, "a character no field may "
+				   "hold (NUL or a lone surrogate) in column "
+				   "'%s'", fc->header[col - 1]);
+			continue;
+		}
+		if (row.long_field) {
+			size_t col = row.long_field;
+
+			add_reject(in, fc, REJECT_FIELD_TOO_LONG, (uint32_t)col,
+				   NULL, 0, 0, NULL,
+				   "field of more than %zu bytes in column '%s'",
+				   in->cfg->max_field_bytes, fc->header[col - 1]);
+			continue;
+		}
+		id = fc->colmap[COL_TICKET_ID];
+		if (id >= 0 && (row.flags[id] & SHEET_INEXACT)) {
+			char cell[SHEET_CELL_NAME];
+
+			sheet_cell_name(cell, (uint32_t)id, row.line);
+			diag_report(&in->out->d, DIAG_WARNING, fc->f->path,
+				    row.line, (unsigned long)id + 1,
+				    "ticket number '%s' at %s!%s is a number "
+				    "Excel could not hold exactly (more than 15 "
+				    "digits, or E-notation): the export damaged "
+				    "it", row.fields[id], fc->f->name, cell);
+		}
+		take_row(in, fc);
+	}
+	if (rc < 0)
+		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0,
+			    "cannot read the rest of the sheet, skipped: %s",
+			    err.s);
+	if (error_cells)
+		diag_report(&in->out->d, DIAG_WARNING, fc->f->path, 0, 0,
+			    "%zu error cells (#N/A, #DIV/0! ...) read as empty",
+			    error_cells);
+	if (!have_header && !*fc->f->why)
+		unrecognised(in, fc, "no header: the sheet is empty");
+out:
+	xlsx_reader_free(src.xlsx);
+	xls_reader_free(src.xls);
+	buf_release(&name);
 	buf_release(&err);
 }
 
@@ -1751,7 +1885,11 @@ static void read_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 	fc.file = i;
 	fc.f = &set->files[i];
 	in->out = out;
-	if (has_suffix(fc.f->name, ".jsonl"))
+	if (has_suffix(fc.f->name, ".xlsx"))
+		read_sheet(in, &fc, false);
+	else if (has_suffix(fc.f->name, ".xls"))
+		read_sheet(in, &fc, true);
+	else if (has_suffix(fc.f->name, ".jsonl"))
 		read_json(in, &fc, true);
 	else if (has_suffix(fc.f->name, ".json"))
 		read_json(in, &fc, false);
@@ -1967,11 +2105,13 @@ int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
 		struct buf path = BUF_INIT;
 		struct stat st;
 
-		/* SPEC §8 rule 1. */
-		if (e->d_name[0] == '.' ||
+		/* SPEC §8 rule 1 and §9.20 (~$ is an Excel lock file). */
+		if (e->d_name[0] == '.' || !strncmp(e->d_name, "~$", 2) ||
 		    !(has_suffix(e->d_name, ".csv") ||
 		      has_suffix(e->d_name, ".json") ||
-		      has_suffix(e->d_name, ".jsonl")))
+		      has_suffix(e->d_name, ".jsonl") ||
+		      has_suffix(e->d_name, ".xlsx") ||
+		      has_suffix(e->d_name, ".xls")))
 			continue;
 		buf_addf(&path, "%s/%s", opts->input_dir, e->d_name);
 		if (stat(path.s, &st) < 0 || !S_ISREG(st.st_mode)) {
