@@ -94,7 +94,16 @@ TOOL_BINS := $(TOOL_SRCS:%.c=$(BUILD)/%)
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(BUILD)/libhuifang.a
 	$(QUIET_LINK)$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HF_LIBS)
 
-tests: $(HUIFANG) $(TEST_BINS) $(REPLAY_BINS) $(TOOL_BINS)
+# The Excel fixtures (LibreOffice and openpyxl), made once per make test
+# into build/ whichever BUILD is tested: the sanitizer pass reuses them.
+EXCEL_FIXTURES := build/tests/excel/.made
+
+tests: $(HUIFANG) $(TEST_BINS) $(REPLAY_BINS) $(TOOL_BINS) $(EXCEL_FIXTURES)
+
+$(EXCEL_FIXTURES): tests/excel/make-fixtures.sh tests/excel/edge.py \
+		build/huifang config/huifang.json
+	@echo ' MAKE Excel fixtures (LibreOffice)'
+	$(Q)sh tests/excel/make-fixtures.sh build/tests/excel build/huifang
 
 deps:
 	@sh scripts/deps.sh
