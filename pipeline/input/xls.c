@@ -37,6 +37,15 @@
 #include <unistd.h>
 
 #include "input/xls.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HF_HAS_ASAN 1
+#endif
+#endif
+#ifndef HF_HAS_ASAN
+#define HF_HAS_ASAN 0
+#endif
 #include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -141,7 +150,13 @@ static void child_main(const char *path, const char *sheet, int fd)
 
 	if (!out)
 		_exit(4);
+	/*
+	 * AddressSanitizer reserves terabytes of address space for its
+	 * shadow: under it the memory limit would fail every allocation.
+	 */
+#if !defined(__SANITIZE_ADDRESS__) && !HF_HAS_ASAN
 	limit(RLIMIT_AS, XLS_MAX_MEMORY);
+#endif
 	limit(RLIMIT_CPU, XLS_MAX_CPU);
 	limit(RLIMIT_FSIZE, 0);
 	limit(RLIMIT_CORE, 0);

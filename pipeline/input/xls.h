@@ -31,8 +31,8 @@
 #include "util/buf.h"
 
 #define XLS_MAX_MEMORY ((unsigned long)1 << 30)
-#define XLS_MAX_CPU 60
-#define XLS_MAX_WALL 120
+#define XLS_MAX_CPU 20
+#define XLS_MAX_WALL 60
 
 struct xls_reader;
 

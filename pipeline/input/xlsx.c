@@ -242,6 +242,13 @@ static XML_Parser new_parser(struct parse *ps, const char *part)
 	return p;
 }
 
+static void parse_init(struct parse *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	buf_init(&ps->reason);
+	buf_init(&ps->text);
+}
+
 static void parse_release(struct parse *ps)
 {
 	size_t i;
@@ -256,7 +263,7 @@ static void parse_release(struct parse *ps)
 	}
 	free(ps->sheets);
 	free(ps->fmts);
-	memset(ps, 0, sizeof(*ps));
+	parse_init(ps);
 }
 
 static void zip_reason(struct buf *err, const char *what, zip_error_t *ze)
@@ -458,9 +465,10 @@ static int read_rels(struct xlsx_reader *x, const char *part,
 {
 	const char *slash = strrchr(part, '/');
 	struct buf name = BUF_INIT, base = BUF_INIT;
-	struct parse ps = { 0 };
+	struct parse ps;
 	int ret = -1;
 
+	parse_init(&ps);
 	if (slash)
 		buf_add(&base, part, (size_t)(slash - part) + 1);
 	buf_add(&name, base.s, base.len);
@@ -745,7 +753,8 @@ static int read_merges(struct xlsx_reader *x, struct buf *err)
 		memmove(w, w + total - keep, keep);
 		carry = keep;
 	}
-	qsort(x->merges, x->nmerges, sizeof(*x->merges), cmp_merge);
+	if (x->nmerges)
+		qsort(x->merges, x->nmerges, sizeof(*x->merges), cmp_merge);
 	ret = 0;
 out:
 	free(w);
@@ -1018,12 +1027,13 @@ static int check_package(zip_t *z, struct buf *err)
 static int load(struct xlsx_reader *x, struct buf *err)
 {
 	struct rels root = { 0 }, wb = { 0 };
-	struct parse ps = { 0 };
+	struct parse ps;
 	const struct rel *r;
 	const char *workbook;
 	size_t i, k;
 	int ret = -1;
 
+	parse_init(&ps);
 	if (check_package(x->zip, err))
 		goto out;
 	if (read_rels(x, "", &root, true, err))
@@ -1131,6 +1141,7 @@ static struct xlsx_reader *reader_new(const struct sheet_opts *opts)
 	if (!x->opts.max_field_bytes)
 		x->opts.max_field_bytes = 65536;
 	arena_init(&x->arena);
+	parse_init(&x->ps);
 	buf_init(&x->cell);
 	sheet_rows_init(&x->rows, &x->opts);
 	return x;
