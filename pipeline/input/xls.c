@@ -55,7 +55,7 @@ struct xls_reader {
 	int fd;
 	struct sheet_opts opts;
 	char *sheet;
-	char encoding[32];
+	const char *encoding;
 	bool date1904, done, failed;
 	struct timespec deadline;
 	struct sheet_rows rows;
@@ -336,22 +336,30 @@ static int get_failure(struct xls_reader *x, struct buf *err)
 	return -1;
 }
 
-static void codepage_name(char out[32], unsigned cp)
+/*
+ * The workbook's CODEPAGE by name; static text, so that it outlives the
+ * reader (an input file's encoding is kept after its reader closes).
+ */
+static const char *codepage_name(unsigned cp)
 {
-	switch (cp) {
-	case FREEXL_BIFF_UTF16LE:
-		snprintf(out, 32, "UTF-16LE");
-		break;
-	case FREEXL_BIFF_CP936:
-		snprintf(out, 32, "CP936 (GBK)");
-		break;
-	case FREEXL_BIFF_CP950:
-		snprintf(out, 32, "CP950 (Big5)");
-		break;
-	default:
-		snprintf(out, 32, "CP%u", cp);
-		break;
-	}
+	static const struct { unsigned cp; const char *name; } names[] = {
+		{ FREEXL_BIFF_UTF16LE, "UTF-16LE" },
+		{ FREEXL_BIFF_CP936, "CP936 (GBK)" },
+		{ FREEXL_BIFF_CP950, "CP950 (Big5)" },
+		{ FREEXL_BIFF_CP932, "CP932" },
+		{ FREEXL_BIFF_CP949, "CP949" },
+		{ FREEXL_BIFF_CP1250, "CP1250" },
+		{ FREEXL_BIFF_CP1251, "CP1251" },
+		{ FREEXL_BIFF_CP1252, "CP1252" },
+		{ FREEXL_BIFF_ASCII, "ASCII" },
+		{ FREEXL_BIFF_MACROMAN, "MacRoman" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].cp == cp)
+			return names[i].name;
+	return "another codepage";
 }
 
 static bool is_cfbf(const char *path, struct buf *err)
@@ -431,7 +439,7 @@ struct xls_reader *xls_reader_open(const char *path,
 			buf_adds(err, "the .xls reader sent nonsense");
 		goto fail;
 	}
-	codepage_name(x->encoding, cp);
+	x->encoding = codepage_name(cp);
 	x->date1904 = d1904 != 0;
 	x->sheet = xstrndup(x->text.s, x->text.len);
 	return x;

@@ -41,7 +41,7 @@ struct xls_reader *xls_reader_open(const char *path,
 				   const struct sheet_opts *opts,
 				   struct buf *err);
 const char *xls_reader_sheet(const struct xls_reader *x);
-/* The workbook's CODEPAGE as a name ("CP936", "UTF-16LE"). */
+/* The workbook's CODEPAGE as a name ("CP936 (GBK)", "UTF-16LE"): static. */
 const char *xls_reader_encoding(const struct xls_reader *x);
 /* 1 and a row, 0 at the end, -1 with the reason in err. */
 int xls_reader_next(struct xls_reader *x, struct sheet_row *row,
