@@ -124,15 +124,16 @@ size_t issue_check_gates(const struct gate_input *in,
 	gate(&out[GATE_REJECTED_ROWS], v, g->rejected_share,
 	     v > g->rejected_share);
 
+	/* A file is named only where a gate trips: that is where to look. */
 	r = &out[GATE_UNREADABLE_FILES];
 	gate(r, (double)in->unreadable_files, g->unreadable_files,
 	     in->unreadable_files > g->unreadable_files);
-	r->file = in->unreadable_example;
+	r->file = r->tripped ? in->unreadable_example : NULL;
 
 	r = &out[GATE_DAMAGED_IDS];
 	gate(r, (double)in->damaged_ids, g->damaged_ids,
 	     in->damaged_ids > g->damaged_ids);
-	r->file = in->damaged_example;
+	r->file = r->tripped ? in->damaged_example : NULL;
 
 	for (i = 0; i < in->nfiles; i++) {
 		v = share(in->files[i].repeated_ids, in->files[i].rows);
@@ -143,7 +144,7 @@ size_t issue_check_gates(const struct gate_input *in,
 	}
 	r = &out[GATE_REPEATED_IDS];
 	gate(r, worst, g->repeated_id_share, worst > g->repeated_id_share);
-	r->file = worst_file;
+	r->file = r->tripped ? worst_file : NULL;
 
 	v = share(in->untimed_ratings, in->ratings + in->untimed_ratings);
 	gate(&out[GATE_UNTIMED_RATINGS], v, g->untimed_rating_share,
