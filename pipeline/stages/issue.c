@@ -201,22 +201,23 @@ void issue_decide(int64_t when, int64_t as_of,
 		out->issued = true;
 }
 
-/* value as a percentage with one decimal: 12.5 % */
-static void add_percent(struct buf *out, double v)
+/* "<value> %<what> (limit <limit> %)", one decimal: 12.5 % */
+static void add_share(struct buf *out, const struct gate_result *r,
+		      const char *what)
 {
-	buf_addf(out, "%.1f %%", v * 100.0);
+	buf_addf(out, "%.1f %%%s (limit %.1f %%)", r->value * 100.0, what,
+		 r->limit * 100.0);
 }
 
 void issue_describe_gate(enum issue_gate g, const struct gate_result *r,
 			 struct buf *out)
 {
+	struct buf what = BUF_INIT;
+
 	buf_addf(out, "%s: ", issue_gate_name[g]);
 	switch (g) {
 	case GATE_REJECTED_ROWS:
-		add_percent(out, r->value);
-		buf_adds(out, " of the rows read were rejected (limit ");
-		add_percent(out, r->limit);
-		buf_adds(out, ")");
+		add_share(out, r, " of the rows read were rejected");
 		break;
 	case GATE_UNREADABLE_FILES:
 		buf_addf(out, "%.0f file(s) in the input folder were not read",
@@ -233,21 +234,15 @@ void issue_describe_gate(enum issue_gate g, const struct gate_result *r,
 		buf_addf(out, " (limit %.0f)", r->limit);
 		break;
 	case GATE_REPEATED_IDS:
-		add_percent(out, r->value);
-		buf_adds(out, " of the rows");
+		buf_adds(&what, " of the rows");
 		if (r->file)
-			buf_addf(out, " of '%s'", r->file);
-		buf_adds(out, " repeat a ticket number of the same file "
-			 "(limit ");
-		add_percent(out, r->limit);
-		buf_adds(out, ")");
+			buf_addf(&what, " of '%s'", r->file);
+		buf_adds(&what, " repeat a ticket number of the same file");
+		add_share(out, r, what.s);
 		break;
 	case GATE_UNTIMED_RATINGS:
-		add_percent(out, r->value);
-		buf_adds(out, " of the ratings and results have no callback "
-			 "time (limit ");
-		add_percent(out, r->limit);
-		buf_adds(out, ")");
+		add_share(out, r, " of the ratings and results have no "
+			  "callback time");
 		break;
 	case GATE_NO_BUTLER:
 		buf_adds(out, "no eligible ticket of the week has a butler "
@@ -272,4 +267,5 @@ void issue_describe_gate(enum issue_gate g, const struct gate_result *r,
 	}
 	if (r->accepted)
 		buf_adds(out, "; accepted by the administrator");
+	buf_release(&what);
 }
