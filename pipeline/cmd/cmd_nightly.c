@@ -75,6 +75,7 @@ struct nightly {
 	struct runlog *log;
 	const char *oldest_job_week;     /* the complete week's name */
 	struct string_list removed;
+	struct string_list records_kept; /* weeks whose records were kept */
 	struct buf retention_err;
 	unsigned keep;                   /* the effective keep, for the log */
 	int retention_failed;
@@ -187,6 +188,13 @@ static int apply_retention(const struct pipeline *p, void *arg)
 	own = count_weeks_from(p->opts->output, n->oldest_job_week);
 	if (n->keep < own)
 		n->keep = own;
+	/* The issued forms and audit sheets outlive their week folder. */
+	if (pipeline_keep_quality_records(p->opts->output, n->keep,
+					  &n->records_kept,
+					  &n->retention_err) < 0) {
+		n->retention_failed = 1;
+		return EX_CANTCREAT;
+	}
 	if (retention_apply(p->opts->output, n->keep, &n->removed,
 			    &n->retention_err) < 0) {
 		n->retention_failed = 1;
@@ -354,6 +362,11 @@ int cmd_nightly(int argc, char **argv)
 			runlog_line(&rl, wall_clock(), "nightly: retention: keep "
 				    "%u weeks, removed %zu%s", n.keep,
 				    n.removed.nr, n.removed.nr ? ":" : "");
+		for (i = 0; i < n.records_kept.nr; i++)
+			runlog_line(&rl, wall_clock(), "nightly: retention: "
+				    "kept the quality records of %s in "
+				    "quality-records/%s", n.records_kept.items[i],
+				    n.records_kept.items[i]);
 		for (i = 0; i < n.removed.nr; i++)
 			runlog_line(&rl, wall_clock(), "nightly: retention: "
 				    "removed weeks/%s", n.removed.items[i]);
@@ -386,6 +399,7 @@ int cmd_nightly(int argc, char **argv)
 out:
 	runlog_close(&rl);
 	string_list_clear(&n.removed);
+	string_list_clear(&n.records_kept);
 	buf_release(&n.retention_err);
 	buf_release(&err);
 	buf_release(&line);

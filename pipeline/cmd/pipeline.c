@@ -640,6 +640,109 @@ out:
 	return ret;
 }
 
+/* Whether name is a quality record: an issued week's form or audit sheet. */
+static bool quality_record(const char *name)
+{
+	return !strncmp(name, "回访记录表", strlen("回访记录表")) ||
+	       !strncmp(name, "抽查表", strlen("抽查表"));
+}
+
+/* Links (or copies) the quality records of folder from into to. */
+static int keep_records_of(const char *from, const char *to, struct buf *err)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	struct dirent *e;
+	struct stat st;
+	DIR *dp = opendir(from);
+	int ret = 0;
+
+	while (dp && !ret && (e = readdir(dp))) {
+		if (!quality_record(e->d_name))
+			continue;
+		buf_reset(&a);
+		buf_reset(&b);
+		buf_addf(&a, "%s/%s", from, e->d_name);
+		buf_addf(&b, "%s/%s", to, e->d_name);
+		if (lstat(a.s, &st) == 0 && S_ISREG(st.st_mode))
+			ret = keep_file(a.s, b.s, err);
+	}
+	if (dp)
+		closedir(dp);
+	buf_release(&a);
+	buf_release(&b);
+	return ret;
+}
+
+int pipeline_keep_quality_records(const char *output, unsigned keep,
+				  struct string_list *kept, struct buf *err)
+{
+	struct string_list weeks = { NULL, 0, 0 };
+	struct buf parent = BUF_INIT, from = BUF_INIT, to = BUF_INIT;
+	struct weekdir sd;
+	struct dirent *e;
+	struct stat st;
+	size_t i;
+	int ret = -1;
+
+	if (retention_list_weeks(output, &weeks, err) < 0)
+		goto out;
+	buf_addf(&parent, "%s/quality-records", output);
+	for (i = 0; keep && i + keep < weeks.nr; i++) {
+		const char *week = weeks.items[i];
+		DIR *dp;
+		int r;
+
+		if (!weekdir_is_issued(output, week))
+			continue;
+		if (stagedir_begin(&sd, parent.s, week, err) < 0)
+			goto out;
+		buf_reset(&from);
+		buf_addf(&from, "%s/weeks/%s", output, week);
+		r = keep_records_of(from.s, sd.stage_path, err);
+		/* Each revision's records, under revisions/vN/ as in the week. */
+		buf_addf(&from, "/revisions");
+		dp = opendir(from.s);
+		while (dp && !r && (e = readdir(dp))) {
+			struct buf sub = BUF_INIT;
+
+			buf_addf(&sub, "%s/%s", from.s, e->d_name);
+			if (e->d_name[0] == 'v' && lstat(sub.s, &st) == 0 &&
+			    S_ISDIR(st.st_mode)) {
+				buf_reset(&to);
+				buf_addf(&to, "%s/revisions", sd.stage_path);
+				if (mkdir(to.s, 0777) < 0 && errno != EEXIST)
+					r = -1;
+				buf_addf(&to, "/%s", e->d_name);
+				if (!r && mkdir(to.s, 0777) < 0 && errno != EEXIST)
+					r = -1;
+				if (r)
+					buf_addf(err, "%s: %s", to.s,
+						 strerror(errno));
+				else
+					r = keep_records_of(sub.s, to.s, err);
+			}
+			buf_release(&sub);
+		}
+		if (dp)
+			closedir(dp);
+		if (r) {
+			weekdir_abort(&sd);
+			goto out;
+		}
+		if (weekdir_publish(&sd, err) < 0)
+			goto out;
+		if (kept)
+			string_list_add(kept, week);
+	}
+	ret = 0;
+out:
+	string_list_clear(&weeks);
+	buf_release(&parent);
+	buf_release(&from);
+	buf_release(&to);
+	return ret;
+}
+
 /*
  * One week, the steps asked for: metrics.json and records.json
  * (STEP_METRICS), samples.json and the audit CSVs (STEP_SAMPLE), the PDFs

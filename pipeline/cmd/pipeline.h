@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util/buf.h"
 #include "util/chtime.h"
 #include "model/config.h"
 #include "util/diag.h"
@@ -140,6 +141,18 @@ enum week_step {
 };
 int pipeline_stage(const struct pipeline *p, unsigned steps,
 		   struct week_job *job, struct run_summary *sum);
+
+/*
+ * Issued 回访记录表 and 抽查表 are quality records, which the retention
+ * never deletes: before retention_apply(output, keep) deletes the week
+ * folders beyond keep, this copies (hard-links) the records of each
+ * issued one, its revisions' too, to <output>/quality-records/<week>/
+ * (published whole), and lists the weeks in kept. Run it with the lock
+ * held. 0, or -1 with "<path>: <cause>" appended to err (then delete
+ * nothing).
+ */
+int pipeline_keep_quality_records(const char *output, unsigned keep,
+				  struct string_list *kept, struct buf *err);
 
 /* The week a command works on: week (NULL: the default of as_of). */
 void pipeline_week_job(const char *week, int64_t as_of, bool force,

@@ -128,6 +128,16 @@ for w in 2026-W44 2026-W45; do
 	! grep -q "$w" "$o/site/index.html" || fail "the site still lists $w"
 done; ok
 grep -qF 'nightly: retention: keep 2 weeks, removed 2:' "$log" || fail "the log lacks the retention line"; ok
+# The issued weeks it deleted (W44 and W45, which the night issued as
+# unissued folders among the 4 weeks before) leave their 回访记录表 and
+# 抽查表 behind: quality records, never deleted by huifang.
+for w in 2026-W44 2026-W45; do
+	ls "$o/quality-records/$w/"回访记录表-*.pdf >/dev/null 2>&1 &&
+		ls "$o/quality-records/$w/"抽查表-*.csv >/dev/null 2>&1 ||
+		fail "the quality records of $w were not kept: $(ls "$o/quality-records/$w" 2>&1)"
+	grep -qF "nightly: retention: kept the quality records of $w" "$log" ||
+		fail "the log does not say $w's records were kept"
+done; ok
 
 # Monday: W48 is complete now but not issued before its issue_at,
 # Thursday 2026-12-03 00:00 (SPEC §9.26); W49 is the new current week;
