@@ -121,7 +121,7 @@ static void clean_name(struct buf *out, const char *s, size_t max)
 		unsigned cp = decode(&p);
 
 		if (cp == 0xFFFD || cp < 0x20 || cp == 0x7F ||
-		    strchr("[]:*?/\\", (int)cp) ||
+		    (cp < 0x80 && strchr("[]:*?/\\", (int)cp)) ||
 		    (cp == '\'' && (n == 0 || !*p || n + 1 == max)))
 			buf_addch(out, '_');
 		else

@@ -152,78 +152,113 @@ static void field(struct buf *b, bool *first, const char *s)
 	csv_add_field(b, s, strlen(s));
 }
 
-static void time_field(struct buf *b, bool *first, int64_t t)
+const char *const worklist_columns[WORKLIST_KINDS][WORKLIST_MAX_COLUMNS + 1] = {
+	{ "服务中心", "管家", "工单编号", "工单类型", "工单子类", "楼栋房号",
+	  "业主", "联系电话", "完成时间", "应回访时间", "状态", NULL },
+	{ "服务中心", "管家", "工单编号", "工单类型", "工单子类", "楼栋房号",
+	  "业主", "联系电话", "首次回访时间", "满意度", "未闭环天数",
+	  "整改完成时间", NULL },
+	{ "服务中心", "管家", "工单编号", "工单类型", "工单子类", "楼栋房号",
+	  "业主", "联系电话", "完成时间", "应回访时间", "状态", NULL },
+};
+
+size_t worklist_ncolumns(enum worklist_kind kind)
+{
+	size_t n = 0;
+
+	while (worklist_columns[kind][n])
+		n++;
+	return n;
+}
+
+/* Appends s and its NUL to text, remembering where it starts. */
+static void cell(struct buf *text, size_t *off, size_t *n, const char *s)
+{
+	off[(*n)++] = text->len;
+	buf_adds(text, s);
+	buf_addch(text, '\0');
+}
+
+static void time_cell(struct buf *text, size_t *off, size_t *n, int64_t t)
 {
 	char s[CHTIME_BUF];
 
-	if (t == TIME_NONE) {
-		field(b, first, "");
-		return;
-	}
-	chtime_format(t, s);
-	field(b, first, s);
+	if (t == TIME_NONE)
+		s[0] = '\0';
+	else
+		chtime_format(t, s);
+	cell(text, off, n, s);
 }
 
-static const char *const header[WORKLIST_KINDS] = {
-	"服务中心,管家,工单编号,工单类型,工单子类,楼栋房号,业主,联系电话,"
-	"完成时间,应回访时间,状态",
-	"服务中心,管家,工单编号,工单类型,工单子类,楼栋房号,业主,联系电话,"
-	"首次回访时间,满意度,未闭环天数,整改完成时间",
-	"服务中心,管家,工单编号,工单类型,工单子类,楼栋房号,业主,联系电话,"
-	"完成时间,应回访时间,状态",
-};
+size_t worklist_cells(const struct worklist *wl, enum worklist_kind kind,
+		      size_t i, const struct config *cfg, struct buf *text,
+		      const char *cells[WORKLIST_MAX_COLUMNS])
+{
+	const struct worklist_item *it = &wl->items[kind][i];
+	const struct ticket *t = it->ticket;
+	struct buf tmp = BUF_INIT;
+	size_t off[WORKLIST_MAX_COLUMNS], n = 0, k;
+	char days[24];
+
+	buf_reset(text);
+	cell(text, off, &n, metrics_or_unspecified(t->center));
+	cell(text, off, &n, metrics_or_unspecified(t->butler));
+	cell(text, off, &n, t->id);
+	cell(text, off, &n, ticket_type_name[t->type]);
+	cell(text, off, &n, metrics_or_unclassified(t->subtype));
+	cell(text, off, &n, t->unit);
+	if (cfg->mask_names)
+		mask_name(&tmp, t->owner);
+	else
+		buf_adds(&tmp, t->owner);
+	cell(text, off, &n, tmp.s ? tmp.s : "");
+	buf_reset(&tmp);
+	if (cfg->mask_phones)
+		mask_phone(&tmp, t->phone);
+	else
+		buf_adds(&tmp, t->phone);
+	cell(text, off, &n, tmp.s ? tmp.s : "");
+	if (kind == WORKLIST_LOOPS) {
+		time_cell(text, off, &n, it->first->at);
+		cell(text, off, &n, satisfaction_name[it->first->satisfaction]);
+		snprintf(days, sizeof(days), "%lld", (long long)it->days_open);
+		cell(text, off, &n, days);
+		/* 整改完成时间 that has not happened yet is unknown. */
+		time_cell(text, off, &n, t->rectified_at <= wl->as_of ?
+			  t->rectified_at : TIME_NONE);
+	} else {
+		time_cell(text, off, &n, t->completed_at);
+		time_cell(text, off, &n, it->due_at);
+		cell(text, off, &n, kind == WORKLIST_UNREACHABLE ? "无法联系" :
+			  it->overdue ? "已超时" : "待回访");
+	}
+	/* The text may have moved while it grew: point into it last. */
+	for (k = 0; k < n; k++)
+		cells[k] = text->s + off[k];
+	buf_release(&tmp);
+	return n;
+}
 
 void worklist_write_csv(const struct worklist *wl, enum worklist_kind kind,
 			const struct config *cfg, struct buf *out)
 {
-	struct buf tmp = BUF_INIT;
-	size_t i;
+	struct buf text = BUF_INIT;
+	const char *cells[WORKLIST_MAX_COLUMNS];
+	size_t i, k, n;
+	bool first = true;
 
 	buf_adds(out, CSV_BOM);
-	buf_adds(out, header[kind]);
+	for (k = 0; worklist_columns[kind][k]; k++)
+		field(out, &first, worklist_columns[kind][k]);
 	buf_adds(out, "\r\n");
 	for (i = 0; i < wl->n[kind]; i++) {
-		const struct worklist_item *it = &wl->items[kind][i];
-		const struct ticket *t = it->ticket;
-		bool first = true;
-
-		field(out, &first, metrics_or_unspecified(t->center));
-		field(out, &first, metrics_or_unspecified(t->butler));
-		field(out, &first, t->id);
-		field(out, &first, ticket_type_name[t->type]);
-		field(out, &first, metrics_or_unclassified(t->subtype));
-		field(out, &first, t->unit);
-		buf_reset(&tmp);
-		if (cfg->mask_names)
-			mask_name(&tmp, t->owner);
-		else
-			buf_adds(&tmp, t->owner);
-		field(out, &first, tmp.s);
-		buf_reset(&tmp);
-		if (cfg->mask_phones)
-			mask_phone(&tmp, t->phone);
-		else
-			buf_adds(&tmp, t->phone);
-		field(out, &first, tmp.s);
-		if (kind == WORKLIST_LOOPS) {
-			time_field(out, &first, it->first->at);
-			field(out, &first,
-			      satisfaction_name[it->first->satisfaction]);
-			buf_reset(&tmp);
-			buf_addf(&tmp, "%lld", (long long)it->days_open);
-			field(out, &first, tmp.s);
-			/* 整改完成时间 that has not happened yet is unknown. */
-			time_field(out, &first, t->rectified_at <= wl->as_of ?
-				   t->rectified_at : TIME_NONE);
-		} else {
-			time_field(out, &first, t->completed_at);
-			time_field(out, &first, it->due_at);
-			field(out, &first, kind == WORKLIST_UNREACHABLE ?
-			      "无法联系" : it->overdue ? "已超时" : "待回访");
-		}
+		n = worklist_cells(wl, kind, i, cfg, &text, cells);
+		first = true;
+		for (k = 0; k < n; k++)
+			field(out, &first, cells[k]);
 		buf_adds(out, "\r\n");
 	}
-	buf_release(&tmp);
+	buf_release(&text);
 }
 
 /* One (centre, butler) row of the summary. */

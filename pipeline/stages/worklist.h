@@ -68,6 +68,21 @@ void worklist_compute(const struct ticket_set *set, const struct config *cfg,
 		      int64_t as_of, struct worklist *wl);
 void worklist_release(struct worklist *wl);
 
+/* The columns of each list, NULL-terminated: the CSVs' header. */
+#define WORKLIST_MAX_COLUMNS 12
+extern const char *const
+	worklist_columns[WORKLIST_KINDS][WORKLIST_MAX_COLUMNS + 1];
+size_t worklist_ncolumns(enum worklist_kind kind);
+
+/*
+ * The cells of item i of list kind as text, one per column (owners and
+ * phones masked as cfg says): cells[] points into text, which the caller
+ * owns and which the next call reuses. Returns the number of cells.
+ */
+size_t worklist_cells(const struct worklist *wl, enum worklist_kind kind,
+		      size_t i, const struct config *cfg, struct buf *text,
+		      const char *cells[WORKLIST_MAX_COLUMNS]);
+
 /*
  * Appends list kind as CSV (UTF-8 BOM, CRLF, formula-neutralised, owners
  * and phones masked as cfg says), one row per item in the list's order.

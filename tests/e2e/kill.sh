@@ -32,8 +32,12 @@ trap 'rm -rf "$work"' EXIT INT TERM
 command -v pdfinfo >/dev/null 2>&1 || { echo "kill: no pdfinfo (poppler-utils)"; exit 1; }
 mkdir "$work/empty"
 
-prev_as_of='2026-11-25 08:00:00'
-new_as_of='2026-11-26 08:00:00'
+# Both as-ofs are before 2026-W47's issue_at (Thursday 2026-11-26 00:00):
+# the week stays provisional, so every run rewrites it whole. (An issued
+# week is never rewritten in place: --force makes a new revision beside
+# the old one, which is not what this test is about.)
+prev_as_of='2026-11-24 08:00:00'
+new_as_of='2026-11-25 08:00:00'
 set -- --input input --config config/huifang.json --week 2026-W47 -q
 
 "$bin" run "$@" --output "$work/ref-prev" --as-of "$prev_as_of" >/dev/null 2>"$work/err" ||

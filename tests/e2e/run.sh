@@ -50,6 +50,20 @@ done
 for f in 待回访 未闭环 无法联系 汇总; do
 	[ -f "$out/o/worklists/$f.csv" ] || fail "no worklists/$f.csv"
 done
+# The same lists as a workbook: a sheet per list, the CSV's rows.
+/usr/bin/python3 - "$out/o/worklists" <<'PY' || fail "回访工作清单.xlsx does not hold the CSVs' rows"
+import csv, sys, openpyxl
+d = sys.argv[1]
+wb = openpyxl.load_workbook(d + "/回访工作清单.xlsx")
+for name in ("待回访", "未闭环", "无法联系"):
+    rows = list(csv.reader(open(d + "/" + name + ".csv", encoding="utf-8-sig")))
+    sheet = [[("" if c is None else str(c)) for c in r]
+             for r in wb[name].iter_rows(values_only=True)]
+    assert len(sheet) == len(rows), (name, len(sheet), len(rows))
+    assert sheet[0] == rows[0], (name, sheet[0])
+    for a, b in zip(sheet[1:], rows[1:]):
+        assert a[2] == b[2], (name, a[2], b[2])
+PY
 
 read_=$($jget "$m" input.rows_read)
 acc=$($jget "$m" input.accepted)

@@ -14,6 +14,8 @@
 #include <zip.h>
 #include <cmocka.h>
 
+#include "report/xlsxout.h"
+
 #include "util/buf.h"
 #include "input/sheet.h"
 #include "input/xlsx.h"
@@ -510,6 +512,23 @@ static void test_sheet__names_cells_like_excel(void **s)
 	assert_int_equal(sheet_parse_ref("A1048577", &col, &row), -1);
 }
 
+/*
+ * Regression: a CJK sheet name lost a character whose code point's low
+ * byte is one of Excel's forbidden []:*?/\ (未 is U+672A: '*').
+ */
+static void test_xlsxout__keeps_cjk_sheet_names(void **s)
+{
+	struct buf out = BUF_INIT;
+
+	(void)s;
+	xlsxout_sheet_name_for(&out, "未闭环", NULL, 0);
+	assert_string_equal(out.s, "未闭环");
+	buf_reset(&out);
+	xlsxout_sheet_name_for(&out, "a*b[c]", NULL, 0);
+	assert_string_equal(out.s, "a_b_c_");
+	buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx__refuses_hostile_packages),
 		cmocka_unit_test(test_sheet__classifies_number_formats),
 		cmocka_unit_test(test_sheet__names_cells_like_excel),
+		cmocka_unit_test(test_xlsxout__keeps_cjk_sheet_names),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
