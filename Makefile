@@ -24,7 +24,7 @@ HF_CFLAGS = -std=c11 -pthread -Wall -Wextra -pedantic -Wstrict-prototypes \
 	-DHUIFANG_DATADIR='"$(DATADIR)"' -DHUIFANG_SRCDIR='"$(CURDIR)"' \
 	-Ipipeline \
 	$(shell pkg-config --cflags libcjson 2>/dev/null)
-HF_LIBS = -pthread -lcsv $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lm
+HF_LIBS = -pthread -lcsv $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lzip -lexpat -lfreexl -lxlsxwriter -lm
 
 ifeq ($(DEVELOPER),1)
 HF_CFLAGS += -Werror
@@ -64,7 +64,7 @@ REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/replay_%)
 HUIFANG := $(BUILD)/huifang
 
 .PHONY: all run nightly test check test-suite install uninstall clean bench \
-	fuzz lint deps tests
+	fuzz lint deps deps-test tests
 
 all: $(HUIFANG)
 
@@ -95,10 +95,23 @@ TOOL_BINS := $(TOOL_SRCS:%.c=$(BUILD)/%)
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(BUILD)/libhuifang.a
 	$(QUIET_LINK)$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HF_LIBS)
 
-tests: $(HUIFANG) $(TEST_BINS) $(REPLAY_BINS) $(TOOL_BINS)
+# The Excel fixtures (LibreOffice and openpyxl), made once per make test
+# into build/ whichever BUILD is tested: the sanitizer pass reuses them.
+EXCEL_FIXTURES := build/tests/excel/.made
+
+tests: $(HUIFANG) $(TEST_BINS) $(REPLAY_BINS) $(TOOL_BINS) $(EXCEL_FIXTURES)
+
+$(EXCEL_FIXTURES): tests/excel/make-fixtures.sh tests/excel/edge.py \
+		build/huifang config/huifang.json
+	@echo ' MAKE Excel fixtures (LibreOffice)'
+	$(Q)sh tests/excel/make-fixtures.sh build/tests/excel build/huifang
 
 deps:
 	@sh scripts/deps.sh
+
+# The tests' own tools (qpdf, openpyxl, LibreOffice) on top of the build's.
+deps-test:
+	@sh scripts/deps.sh test
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -114,7 +127,7 @@ nightly: deps
 test-suite: tests
 	@sh tests/run.sh $(BUILD)
 
-test check: deps
+test check: deps-test
 	@$(MAKE) --no-print-directory DEVELOPER=1 test-suite
 	@$(MAKE) --no-print-directory DEVELOPER=1 SANITIZE=address,undefined test-suite
 

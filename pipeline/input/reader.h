@@ -3,9 +3,10 @@
  *
  * A reader turns one export file into rows of text fields; the row
  * normaliser (normalise.c) matches the header, checks and normalises the
- * rows, whatever the file's format. CSV (csvread.h) and JSON / JSON Lines
- * (jsonread.h) are readers today; a new format is a new reader, and
- * nothing after the reader changes.
+ * rows, whatever the file's format. CSV (csvread.h), JSON / JSON Lines
+ * (jsonread.h) and the first sheet of an .xlsx (xlsx.h) or .xls (xls.h)
+ * workbook are readers today; a new format is a new reader, and nothing
+ * after the reader changes.
  *
  *   struct reader_opts ro = { NULL, 65536, NULL };
  *   struct reader *r = reader_open(path, &ro, &err);  -- NULL: see err
@@ -112,13 +113,20 @@ struct reader_row {
 	 */
 	size_t not_text_field;
 	const char *not_text;
+	/*
+	 * A sheet's cells (sheet.h): SHEET_* flags per field (a number
+	 * Excel could not hold exactly, an error value read as empty ...),
+	 * else NULL; error_cells counts the row's error values.
+	 */
+	const uint8_t *cell_flags;
+	size_t error_cells;
 };
 
 struct reader;
 
 /*
  * Opens path, choosing the reader by its name's ending (.json, .jsonl,
- * else CSV). Returns NULL with a message in err when the file cannot be
+ * .xlsx, .xls, else CSV). Returns NULL with a message in err when the file cannot be
  * opened or read, or opts->encoding is unknown.
  */
 struct reader *reader_open(const char *path, const struct reader_opts *opts,

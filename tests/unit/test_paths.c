@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "util/buf.h"
-#include "model/config.h"
 #include "ops/paths.h"
 #include "ops/weekdir.h"
 #include "tmpdir.h"
@@ -196,7 +195,6 @@ static void test_paths__named_config_is_never_replaced_by_a_default(void **state
 
 static void test_paths__wrappers_use_the_config_and_the_data_folder(void **state)
 {
-	struct config cfg;
 	struct buf err = BUF_INIT;
 	const char *const *dirs = paths_datadirs();
 	char *dir;
@@ -210,12 +208,9 @@ static void test_paths__wrappers_use_the_config_and_the_data_folder(void **state
 	assert_string_equal(dirs[0], HUIFANG_SRCDIR);
 	assert_string_equal(dirs[1], HUIFANG_DATADIR);
 	assert_null(dirs[2]);
-	config_init(&cfg);
-	cfg.templates_dir = strdup("share2");
-	assert_int_equal(paths_templates_dir(&cfg, &dir, &err), 0);
+	assert_int_equal(paths_templates_dir("share2", &dir, &err), 0);
 	assert_string_equal(dir, "share2");
 	free(dir);
-	config_release(&cfg);
 	buf_release(&err);
 }
 
