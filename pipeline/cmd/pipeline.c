@@ -46,6 +46,7 @@
 #include "input/rejects.h"
 #include "ops/retention.h"
 #include "report/render.h"
+#include "report/render_xlsx.h"
 #include "stages/sample.h"
 #include "util/sha256.h"
 #include "ops/weekdir.h"
@@ -387,7 +388,8 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		view.samples = js;
 		view.records = jr;
 		if (render_pdf_week(&view, cfg, templates, wd.stage_path,
-				    &d) < 0) {
+				    &d) < 0 ||
+		    render_xlsx_week(&view, cfg, wd.stage_path, &d) < 0) {
 			ret = EX_CANTCREAT;
 			goto out;
 		}

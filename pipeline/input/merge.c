@@ -100,7 +100,7 @@ static long find_ticket(struct merge *mg, const char *id, size_t len,
  * row beats the kept one of its number unless the kept one has the
  * greater (has 更新时间, 更新时间); the loser is superseded at once. The
  * winner takes the loser's place, and its inline callbacks the loser's
- * candidate slots (t->first_cb, t->n_cb until resolve()), so that a
+ * candidate slots (t->first_cb, t->n_cb until merge_resolve()), so that a
  * ticket exported every week holds one ticket and at most two inline
  * callbacks in memory, not one per export. Occurrences are numbered in
  * reading order (file, record, inline first before second), so seq

@@ -134,6 +134,8 @@ struct input_file {
 	uint8_t kind;           /* enum file_kind */
 	const char *encoding;   /* "UTF-8", "GB18030" */
 	const char *why;        /* for FILE_UNRECOGNISED: the reason */
+	/* The header's names as one CSV line (for rejects.csv), or NULL. */
+	const char *header;
 	uint64_t size;          /* bytes */
 	char sha256[65];        /* hex digest of the file's bytes */
 	size_t rows_read, accepted, rejected, superseded;
