@@ -54,9 +54,10 @@ extern const char *const satisfaction_name[6];
 /*
  * The five labels in the order the reports list them, best first
  * (非常满意 … 非常不满意): satisfaction_scale[k] is
- * satisfaction_name[SAT_VERY_SATISFIED - k].
+ * satisfaction_name[SAT_VERY_SATISFIED - k]; a NULL follows them, for the
+ * lists that end at one (a drop-down's choices).
  */
-extern const char *const satisfaction_scale[5];
+extern const char *const satisfaction_scale[6];
 
 /*
  * The risk signals of SPEC §8.18, which the metrics stage finds, the
