@@ -381,6 +381,15 @@ static void write_header(struct jw *w, const struct metrics *m,
 	jw_str(w, "version", cfg->document_version ? cfg->document_version : "");
 	jw_str(w, "effective_date",
 	       cfg->effective_date ? cfg->effective_date : "");
+	jw_key(w, "document_codes");
+	jw_open(w, '{');
+	jw_str(w, "weekly_report",
+	       cfg->code_weekly_report ? cfg->code_weekly_report : "");
+	jw_str(w, "audit_sheet",
+	       cfg->code_audit_sheet ? cfg->code_audit_sheet : "");
+	jw_str(w, "centre_report",
+	       cfg->code_centre_report ? cfg->code_centre_report : "");
+	jw_close(w, '}');
 	jw_close(w, '}');
 	jw_str(w, "seed", cfg->seed ? cfg->seed : "");
 	jw_key(w, "sla_hours");
