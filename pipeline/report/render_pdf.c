@@ -28,6 +28,7 @@
 #include "util/chtime.h"
 #include "report/pdfdoc.h"
 #include "report/pdf_tmpl.h"
+#include "model/ticket.h"
 #include "report/render.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -1244,8 +1245,6 @@ static int weekly_charts(struct doc *dc)
 	const cJSON *m = r->v->metrics;
 	const cJSON *g, *ty, *by_type = obj(m, "by_type");
 	const cJSON *trend = obj(m, "trend");
-	static const char *const levels[5] = { "非常满意", "满意", "一般",
-					       "不满意", "非常不满意" };
 	static const long colours[5] = { 0x2E7D32, 0x81C784, 0xBDBDBD,
 					 0xEF9A9A, 0xC62828 };
 	struct pdf_bar *bars = NULL;
@@ -1284,20 +1283,20 @@ static int weekly_charts(struct doc *dc)
 	for (k = 0; k < 5; k++)
 		counts[k] = cjson_num_of(obj(obj(m, "totals"),
 				       "satisfaction_distribution"),
-				   levels[k], 0);
+				   satisfaction_scale[k], 0);
 	i = 1;
 	cJSON_ArrayForEach(g, by_type) {
 		row_labels[i] = bars[i - 1].label;
 		for (k = 0; k < 5; k++)
 			counts[i * 5 + k] = cjson_num_of(obj(g,
 						       "satisfaction_distribution"),
-						   levels[k], 0);
+						   satisfaction_scale[k], 0);
 		i++;
 	}
 	pdfdoc_text(&dc->pd, dc->left + half + 20, dc->y - 12, 9,
 		    pdf_tmpl_label(t, "chart_satisfaction"));
 	pdfdoc_stacked_bars(&dc->pd, dc->left + half + 20, dc->y - ch, half,
-			    ch - 22, row_labels, n + 1, counts, 5, levels,
+			    ch - 22, row_labels, n + 1, counts, 5, satisfaction_scale,
 			    colours);
 	dc->y -= ch + 14;
 	free(bars);
@@ -2201,7 +2200,7 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	}
 	r.v = v;
 	r.cfg = cfg;
-	r.templates_dir = templates_dir ? templates_dir : cfg->templates_dir;
+	r.templates_dir = templates_dir;
 	r.week_dir = week_dir;
 	r.d = d;
 	company = obj(v->metrics, "company");
