@@ -181,6 +181,9 @@ void config_release(struct config *cfg)
 	free(cfg->path);
 	free(cfg->company);
 	free(cfg->document_code);
+	free(cfg->code_weekly_report);
+	free(cfg->code_audit_sheet);
+	free(cfg->code_centre_report);
 	free(cfg->document_version);
 	free(cfg->effective_date);
 	string_list_clear(&cfg->attempt_words);

@@ -98,6 +98,8 @@ struct config {
 	/* The document header of every report. */
 	char *company;
 	char *document_code;         /* WSWY-GZ-XM-KF-13 */
+	/* company.document_codes: the other documents' codes, NULL: none. */
+	char *code_weekly_report, *code_audit_sheet, *code_centre_report;
 	char *document_version;      /* A/0 */
 	char *effective_date;        /* YYYY-MM-DD */
 

@@ -417,7 +417,13 @@ static bool valid_date(const char *s)
 static void load_company(struct loader *L, const cJSON *v, struct config *cfg)
 {
 	static const char *const keys[] = { "name", "document_code", "version",
-					    "effective_date", NULL };
+					    "effective_date", "document_codes",
+					    NULL };
+	static const char *const code_keys[] = { "weekly_report",
+						 "audit_sheet",
+						 "centre_report", NULL };
+	char **codes[3];
+	size_t k;
 	const cJSON *c;
 	size_t saved;
 
@@ -432,6 +438,25 @@ static void load_company(struct loader *L, const cJSON *v, struct config *cfg)
 		saved = push_key(L, "document_code");
 		get_string(L, c, &cfg->document_code, false);
 		pop(L, saved);
+	}
+	/* The other documents' codes; the 回访记录表 keeps document_code. */
+	codes[0] = &cfg->code_weekly_report;
+	codes[1] = &cfg->code_audit_sheet;
+	codes[2] = &cfg->code_centre_report;
+	if ((c = member(v, "document_codes"))) {
+		size_t saved2 = push_key(L, "document_codes");
+
+		if (check_object(L, c, code_keys))
+			for (k = 0; code_keys[k]; k++) {
+				const cJSON *e = member(c, code_keys[k]);
+
+				if (!e)
+					continue;
+				saved = push_key(L, code_keys[k]);
+				get_string(L, e, codes[k], true);
+				pop(L, saved);
+			}
+		pop(L, saved2);
 	}
 	if ((c = member(v, "version"))) {
 		saved = push_key(L, "version");

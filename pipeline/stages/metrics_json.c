@@ -258,6 +258,14 @@ static void write_header(struct jsonw *w, const struct metrics *m,
 	jsonw_str(w, "version", cfg->document_version ? cfg->document_version : "");
 	jsonw_str(w, "effective_date",
 	       cfg->effective_date ? cfg->effective_date : "");
+	jsonw_open(w, "document_codes", '{', JSONW_BLOCK);
+	jsonw_str(w, "weekly_report",
+		  cfg->code_weekly_report ? cfg->code_weekly_report : "");
+	jsonw_str(w, "audit_sheet",
+		  cfg->code_audit_sheet ? cfg->code_audit_sheet : "");
+	jsonw_str(w, "centre_report",
+		  cfg->code_centre_report ? cfg->code_centre_report : "");
+	jsonw_close(w);
 	jsonw_close(w);
 	jsonw_str(w, "seed", cfg->seed ? cfg->seed : "");
 	jsonw_open(w, "sla_hours", '{', JSONW_BLOCK);

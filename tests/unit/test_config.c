@@ -288,6 +288,33 @@ static void test_config__names_an_unknown_key(void **state)
 			"F: sampling.levels[0].colour: unknown key");
 }
 
+/* Issue 18: the other documents' codes and the rankings window. */
+static void test_config__reads_document_codes_and_rankings(void **state)
+{
+	struct config cfg;
+	char first[1024];
+
+	(void)state;
+	config_init(&cfg);
+	assert_null(cfg.code_weekly_report);
+	assert_int_equal(cfg.rankings_window_weeks, 4);
+	assert_int_equal(load_text(
+		"{\"company\": {\"document_codes\": {\"weekly_report\": \"ZB-1\","
+		" \"audit_sheet\": null, \"centre_report\": \"ZX-2\"}},"
+		" \"rankings\": {\"window_weeks\": 6}}",
+		&cfg, first, sizeof(first)), 0);
+	assert_string_equal(cfg.code_weekly_report, "ZB-1");
+	assert_null(cfg.code_audit_sheet);
+	assert_string_equal(cfg.code_centre_report, "ZX-2");
+	assert_string_equal(cfg.document_code, "WSWY-GZ-XM-KF-13");
+	assert_int_equal(cfg.rankings_window_weeks, 6);
+	config_release(&cfg);
+	assert_rejected("{\"company\": {\"document_codes\": {\"weekly\": \"x\"}}}",
+			"F: company.document_codes.weekly: unknown key");
+	assert_rejected("{\"rankings\": {\"window_weeks\": 9}}",
+			"F: rankings.window_weeks: must be a whole number between 1 and 8, got 9");
+}
+
 static void test_config__names_a_wrong_type(void **state)
 {
 	(void)state;
@@ -495,6 +522,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_config__file_overrides_only_what_it_names),
 		cmocka_unit_test(test_config__accepts_a_bom_and_fractional_hours),
 		cmocka_unit_test(test_config__names_an_unknown_key),
+		cmocka_unit_test(test_config__reads_document_codes_and_rankings),
 		cmocka_unit_test(test_config__names_a_wrong_type),
 		cmocka_unit_test(test_config__names_a_rate_out_of_range),
 		cmocka_unit_test(test_config__names_a_negative_sla),
