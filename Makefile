@@ -63,7 +63,7 @@ REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/replay_%)
 HUIFANG := $(BUILD)/huifang
 
 .PHONY: all run nightly test check test-suite install uninstall clean bench \
-	fuzz lint deps tests
+	fuzz lint deps deps-test tests
 
 all: $(HUIFANG)
 
@@ -108,6 +108,10 @@ $(EXCEL_FIXTURES): tests/excel/make-fixtures.sh tests/excel/edge.py \
 deps:
 	@sh scripts/deps.sh
 
+# The tests' own tools (qpdf, openpyxl, LibreOffice) on top of the build's.
+deps-test:
+	@sh scripts/deps.sh test
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	./$(HUIFANG) run --input input --output output --config config/huifang.json $(RUN_ARGS)
@@ -122,7 +126,7 @@ nightly: deps
 test-suite: tests
 	@sh tests/run.sh $(BUILD)
 
-test check: deps
+test check: deps-test
 	@$(MAKE) --no-print-directory DEVELOPER=1 test-suite
 	@$(MAKE) --no-print-directory DEVELOPER=1 SANITIZE=address,undefined test-suite
 
@@ -137,8 +141,9 @@ lint:
 		--suppress=missingIncludeSystem -Ipipeline pipeline
 
 # The installed binary finds its templates and default config under
-# $(DATADIR) (compiled in), or under ../share/huifang beside its bin/ folder
-# when the tree was moved (a DESTDIR staging tree, for one).
+# ../share/huifang beside its bin/ folder (also when the tree was moved: a
+# DESTDIR staging tree, for one), else under $(DATADIR) (compiled in);
+# 'huifang --help' prints the whole lookup order.
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(HUIFANG) $(DESTDIR)$(BINDIR)/huifang

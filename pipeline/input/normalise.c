@@ -59,42 +59,30 @@ struct file_ctx {
 static const struct name empty_name = { "", 0, 0, NOT_YET, NOT_YET, NOT_YET,
 					NOT_YET };
 
+static uint32_t name_rehash(const void *slot)
+{
+	return ((const struct name *)slot)->hash;
+}
+
 static struct name *intern_name(struct ingest *in, const char *s, size_t n)
 {
-	struct intern *t = &in->names;
+	struct hashtab *t = &in->names;
+	struct name *e;
 	uint32_t h;
 	size_t i;
 
-	if (t->n * 2 >= t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 1024, j;
-		struct name *slot = xcalloc(cap, sizeof(*slot));
-
-		for (j = 0; j < t->cap; j++) {
-			if (!t->slot[j].s)
-				continue;
-			i = t->slot[j].hash & (cap - 1);
-			while (slot[i].s)
-				i = (i + 1) & (cap - 1);
-			slot[i] = t->slot[j];
-		}
-		free(t->slot);
-		t->slot = slot;
-		t->cap = cap;
-	}
+	hashtab_reserve(t);
 	h = text_hash(s, n);
-	i = h & (t->cap - 1);
-	while (t->slot[i].s) {
-		if (t->slot[i].hash == h && t->slot[i].len == n &&
-		    !memcmp(t->slot[i].s, s, n))
-			return &t->slot[i];
-		i = (i + 1) & (t->cap - 1);
-	}
-	t->slot[i] = empty_name;
-	t->slot[i].s = n ? arena_strndup(&in->arena, s, n) : "";
-	t->slot[i].hash = h;
-	t->slot[i].len = (uint32_t)n;
+	for (i = hashtab_start(t, h); (e = hashtab_at(t, i))->s;
+	     i = hashtab_next(t, i))
+		if (e->hash == h && e->len == n && !memcmp(e->s, s, n))
+			return e;
+	*e = empty_name;
+	e->s = n ? arena_strndup(&in->arena, s, n) : "";
+	e->hash = h;
+	e->len = (uint32_t)n;
 	t->n++;
-	return &t->slot[i];
+	return e;
 }
 
 static const char *intern(struct ingest *in, const char *s, size_t n)
@@ -598,6 +586,19 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 		}
 		fc->colmap[c] = (int)i;
 	}
+	{
+		/* The names as one CSV line, above the file's rejects. */
+		struct buf line = BUF_INIT;
+
+		for (i = 0; i < n; i++) {
+			if (i)
+				buf_addch(&line, ',');
+			csv_add_field(&line, fc->header[i],
+				      strlen(fc->header[i]));
+		}
+		fc->f->header = arena_strndup(&in->arena, line.s, line.len);
+		buf_release(&line);
+	}
 	fc->time_col = arena_alloc(&in->arena, (n + 1) * sizeof(int));
 	for (i = 0; i < n; i++)
 		fc->time_col[i] = -1;
@@ -641,6 +642,7 @@ static void forget_file(struct ingest *in, struct file_ctx *fc)
 	fc->f->rows_read = fc->f->accepted = fc->f->rejected = 0;
 	fc->f->kind = FILE_UNRECOGNISED;
 	fc->f->why = "";
+	fc->f->header = NULL;
 }
 
 /* The row's text, when it has no fields, as one escaped CSV field. */
@@ -923,6 +925,8 @@ void normaliser_init(struct ingest *in, const struct ingest_opts *opts,
 	in->opts = opts;
 	in->cfg = cfg;
 	in->m = m;
+	in->names = (struct hashtab)HASHTAB_INIT(sizeof(struct name), 1024,
+						 name_rehash);
 	arena_init(&in->arena);
 	buf_init(&in->fold);
 }
@@ -930,7 +934,7 @@ void normaliser_init(struct ingest *in, const struct ingest_opts *opts,
 void normaliser_release(struct ingest *in, struct ticket_set *set)
 {
 	arena_adopt(&set->arena, &in->arena);
-	free(in->names.slot);
+	hashtab_release(&in->names);
 	buf_release(&in->fold);
 }
 

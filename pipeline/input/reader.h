@@ -23,6 +23,10 @@
  * next header or the end, are its records. A file is one table (CSV,
  * JSON: the union of the records' keys, in order of first appearance);
  * a workbook may be one table per sheet, each header naming its sheet.
+ * (Today the normaliser takes one table per file: a second header
+ * starts the file's header matching again. SPEC §9.20 makes each sheet an
+ * entry of input.files of its own, "book.xlsx[Sheet1]"; the Excel readers
+ * wire that, in ingest.c's file list, not in the merge.)
  * Blank lines are not rows. A row the reader finds broken is still
  * returned, with its problem, so that the normaliser quarantines it and
  * the run goes on; a fault that ends the file is a -1.
