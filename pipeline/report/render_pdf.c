@@ -13,7 +13,7 @@
  *
  * Invariants: every page is laid out first and its running header and
  * footer ("第N页 共M页") drawn once the page count is known; every file name
- * derived from the input goes through safe_name() and stays inside
+ * derived from the input goes through text_safe_file_name() and stays inside
  * week_dir; a document that fails leaves no file (pdfdoc_save writes
  * aside, then renames). The font is subset once per render to the
  * characters of the view model, the templates, the config's header and
@@ -31,6 +31,7 @@
 #include "model/ticket.h"
 #include "report/render.h"
 #include "util/xalloc.h"
+#include "util/textio.h"
 #include "util/banned.h"
 
 #define MARGIN 36.0f
@@ -132,45 +133,6 @@ static const char *format_cell(struct buf *out, const cJSON *obj,
 	return out->s;
 }
 
-/*
- * A file name that stays inside the week folder whatever the input holds:
- * '/', '\\', control characters and invalid UTF-8 become '_', leading dots
- * and spaces go, the length is capped at a character boundary, and an
- * empty result becomes "_".
- */
-static void safe_name(struct buf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t start = out->len;
-
-	while (*p == '.' || *p == ' ')
-		p++;
-	while (*p && out->len - start < 120) {
-		size_t len = 1, i;
-
-		if (*p >= 0xC2 && *p <= 0xF4) {
-			len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
-			for (i = 1; i < len; i++)
-				if ((p[i] & 0xC0) != 0x80)
-					break;
-			if (i < len) {
-				buf_addch(out, '_');
-				p++;
-				continue;
-			}
-			buf_add(out, p, len);
-		} else if (*p < 0x20 || *p == 0x7F || *p >= 0x80 || *p == '/' ||
-			   *p == '\\') {
-			buf_addch(out, '_');
-		} else {
-			buf_addch(out, (char)*p);
-		}
-		p += len;
-	}
-	if (out->len == start)
-		buf_addch(out, '_');
-}
-
 /* ---- the render and its documents ---------------------------------- */
 
 struct render {
@@ -265,9 +227,9 @@ static int doc_save(struct doc *dc, const char *title, const char *part)
 	size_t base_len;
 	int n = 2, ret;
 
-	safe_name(&name, prefix ? prefix : title);
+	text_safe_file_name(&name, prefix ? prefix : title);
 	buf_addch(&name, '-');
-	safe_name(&name, part);
+	text_safe_file_name(&name, part);
 	base_len = name.len;
 	buf_adds(&name, ".pdf");
 	while (string_list_has(&r->names, name.s)) {
