@@ -587,9 +587,55 @@ static void load_column_aliases(struct loader *L, const cJSON *v,
 	check_column_aliases(L, cfg);
 }
 
+/* types.<type>.subtype_aliases: {alias: known sub-type}, replacing. */
+static void load_subtype_aliases(struct loader *L, const cJSON *v,
+				 struct config *cfg, int t)
+{
+	struct string_list text = { NULL, 0, 0 }, target = { NULL, 0, 0 };
+	const cJSON *c;
+	bool ok = true;
+
+	if (!cJSON_IsObject(v)) {
+		fail_got(L, v, "must be an object");
+		return;
+	}
+	for (c = v->child; c; c = c->next) {
+		size_t saved = push_key(L, c->string);
+
+		if (!*c->string) {
+			fail(L, "an alias must not be empty");
+			ok = false;
+		} else if (config_known_subtype(cfg, t, c->string)) {
+			fail(L, "'%s' is itself a sub-type of %s, so this alias "
+			     "could never apply", c->string,
+			     ticket_type_name[t]);
+			ok = false;
+		} else if (!cJSON_IsString(c) ||
+			   !config_known_subtype(cfg, t, c->valuestring)) {
+			fail_got(L, c, "must name a sub-type in types.%s.subtypes",
+				 ticket_type_name[t]);
+			ok = false;
+		} else {
+			string_list_add(&text, c->string);
+			string_list_add(&target, c->valuestring);
+		}
+		pop(L, saved);
+	}
+	if (ok) {
+		string_list_clear(&cfg->subtype_alias_text[t]);
+		string_list_clear(&cfg->subtype_alias_target[t]);
+		cfg->subtype_alias_text[t] = text;
+		cfg->subtype_alias_target[t] = target;
+		return;
+	}
+	string_list_clear(&text);
+	string_list_clear(&target);
+}
+
 static void load_types(struct loader *L, const cJSON *v, struct config *cfg)
 {
-	static const char *const keys[] = { "aliases", "subtypes", NULL };
+	static const char *const keys[] = { "aliases", "subtypes",
+					    "subtype_aliases", NULL };
 	const cJSON *c, *e;
 	size_t saved, s2;
 	int t, u;
@@ -611,6 +657,12 @@ static void load_types(struct loader *L, const cJSON *v, struct config *cfg)
 			if ((e = member(c, "subtypes"))) {
 				s2 = push_key(L, "subtypes");
 				get_string_list(L, e, &cfg->subtypes[t]);
+				pop(L, s2);
+			}
+			/* After subtypes: an alias names a known one. */
+			if ((e = member(c, "subtype_aliases"))) {
+				s2 = push_key(L, "subtype_aliases");
+				load_subtype_aliases(L, e, cfg, t);
 				pop(L, s2);
 			}
 		}
@@ -654,6 +706,13 @@ static void load_satisfaction_aliases(struct loader *L, const cJSON *v,
 		if (!*c->string) {
 			fail(L, "an alias must not be empty");
 			ok = 0;
+		} else if ((s = config_builtin_satisfaction(c->string))) {
+			/* SPEC §9.22: config that can never apply is an error. */
+			fail(L, "'%s' is always read as %s (a built-in form), so "
+			     "this alias could never apply; map the column in a "
+			     "source profile's values instead", c->string,
+			     satisfaction_name[s]);
+			ok = 0;
 		}
 		for (s = SAT_VERY_DISSATISFIED; s <= SAT_VERY_SATISFIED; s++)
 			if (cJSON_IsString(c) &&
@@ -675,6 +734,33 @@ static void load_satisfaction_aliases(struct loader *L, const cJSON *v,
 		config_add_satisfaction_alias(
 			cfg, c->string,
 			config_match_satisfaction(cfg, c->valuestring));
+}
+
+/*
+ * SPEC §9.22 and issue 14: an attempt word that is also a satisfaction
+ * (a label, an alias or a star such as `2`) would turn every such rating
+ * into an attempt, as the attempt code `2` once did. Reported on the word.
+ */
+static void check_attempt_words(struct loader *L, const struct config *cfg)
+{
+	size_t i;
+	int s;
+
+	for (i = 0; i < cfg->attempt_words.nr; i++) {
+		const char *w = cfg->attempt_words.items[i];
+
+		if ((s = config_match_satisfaction(cfg, w)) == SAT_NONE)
+			continue;
+		{
+			size_t saved = push_key(L, "attempt_words");
+
+			push_index(L, i);
+			fail(L, "'%s' is also the satisfaction %s; a status code "
+			     "meaning \"not reached\" belongs in a source "
+			     "profile's attempt rule", w, satisfaction_name[s]);
+			pop(L, saved);
+		}
+	}
 }
 
 static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
@@ -1126,6 +1212,7 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	SECTION("column_aliases", load_column_aliases);
 	SECTION("types", load_types);
 	SECTION("satisfaction_aliases", load_satisfaction_aliases);
+	check_attempt_words(L, cfg);
 	SECTION("ingest", load_ingest);
 	/* After types: sampling scopes name sub-types. */
 	SECTION("sampling", load_sampling);
