@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/config.h"
+#include "model/source.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -199,6 +200,17 @@ static void levels_release(struct config *cfg)
 	cfg->nlevels = 0;
 }
 
+void config_sources_release(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsources; i++)
+		source_profile_release(&cfg->sources[i]);
+	free(cfg->sources);
+	cfg->sources = NULL;
+	cfg->nsources = 0;
+}
+
 void config_release(struct config *cfg)
 {
 	int i;
@@ -225,6 +237,7 @@ void config_release(struct config *cfg)
 	levels_release(cfg);
 	free(cfg->font_path);
 	free(cfg->templates_dir);
+	config_sources_release(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

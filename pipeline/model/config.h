@@ -64,6 +64,8 @@ struct string_list {
 	size_t nr, alloc;
 };
 
+struct source_profile;
+
 enum stratum {
 	STRATUM_BUTLER,
 	STRATUM_CENTER,
@@ -139,11 +141,17 @@ struct config {
 	unsigned retention_weeks;    /* 0: keep everything */
 	unsigned umask;              /* for output files, e.g. 0027 */
 	unsigned max_errors_per_file; /* huifang check */
+
+	/* Source profiles (source.h), in order: a file's first match wins. */
+	struct source_profile *sources;
+	size_t nsources;
 };
 
 void config_init(struct config *cfg);
 int config_load(struct config *cfg, const char *path, struct diag *d);
 void config_release(struct config *cfg);
+/* Frees the source profiles and empties the list. */
+void config_sources_release(struct config *cfg);
 /* Frees what one sampling level owns (not the level itself). */
 void sampling_level_release(struct sampling_level *l);
 
