@@ -42,6 +42,7 @@ struct json_reader {
 	enum state state;
 	cJSON *cur;
 	struct buf msg, ctx, key;
+	struct buf quoted;      /* a record with its long integers quoted */
 };
 
 static int refill(struct json_reader *r, struct buf *err)
@@ -242,6 +243,69 @@ static const char *kind_of(const cJSON *v)
 	return "not an object";
 }
 
+/*
+ * SPEC §9.25: an integer literal of 16 digits or more does not survive a
+ * double (a 19-digit snowflake id loses its last digits, and neighbouring
+ * ids merge into one ticket). Such literals outside strings are quoted
+ * before cJSON sees them, so their text is kept exactly as written; shorter
+ * integers, which a double holds exactly, and numbers with a fraction or an
+ * exponent stay numbers (§8.6). Returns true, with the record in out, when
+ * anything was quoted.
+ */
+static bool quote_long_integers(const char *s, size_t len, struct buf *out)
+{
+	size_t i = 0, from = 0;
+	bool in_str = false, quoted = false;
+
+	buf_reset(out);
+	while (i < len) {
+		size_t start = i, ndigits = 0;
+		char c = s[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+			i++;
+			continue;
+		}
+		if (c == '"') {
+			in_str = true;
+			i++;
+			continue;
+		}
+		if (c != '-' && !(c >= '0' && c <= '9')) {
+			i++;
+			continue;
+		}
+		if (c == '-')
+			i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++, ndigits++;
+		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
+			/* A fraction or an exponent: a number, as it was. */
+			while (i < len && (s[i] == '.' || s[i] == 'e' ||
+					   s[i] == 'E' || s[i] == '+' ||
+					   s[i] == '-' ||
+					   (s[i] >= '0' && s[i] <= '9')))
+				i++;
+			continue;
+		}
+		if (ndigits < 16)
+			continue;
+		buf_add(out, s + from, start - from);
+		buf_addch(out, '"');
+		buf_add(out, s + start, i - start);
+		buf_addch(out, '"');
+		from = i;
+		quoted = true;
+	}
+	if (quoted)
+		buf_add(out, s + from, len - from);
+	return quoted;
+}
+
 /* Reads the value at pos as one record into rec. */
 static int read_record(struct json_reader *r, struct json_record *rec,
 		       size_t len, bool nul)
@@ -268,7 +332,22 @@ static int read_record(struct json_reader *r, struct json_record *rec,
 		error_at(r, rec, z ? z : rec->text, "NUL character in a string");
 		goto out;
 	}
-	r->cur = cJSON_ParseWithLengthOpts(rec->text, len, &end, 0);
+	if (quote_long_integers(rec->text, len, &r->quoted)) {
+		/*
+		 * The quoted copy parses exactly when the record does, and
+		 * what follows the value is the same text; errors are found
+		 * in the record as written, below, so their columns are true.
+		 */
+		const char *qend = NULL;
+
+		r->cur = cJSON_ParseWithLengthOpts(r->quoted.s, r->quoted.len,
+						   &qend, 0);
+		if (r->cur && qend)
+			end = rec->text + len -
+			      (size_t)(r->quoted.s + r->quoted.len - qend);
+	}
+	if (!r->cur)
+		r->cur = cJSON_ParseWithLengthOpts(rec->text, len, &end, 0);
 	if (!r->cur) {
 		const char *p = end ? end : cJSON_GetErrorPtr();
 
@@ -520,6 +599,7 @@ void json_reader_free(struct json_reader *r)
 	buf_release(&r->msg);
 	buf_release(&r->ctx);
 	buf_release(&r->key);
+	buf_release(&r->quoted);
 	free(r->path);
 	free(r);
 }
