@@ -217,6 +217,45 @@ static void test_json__places_errors_in_a_record_with_long_integers(void **state
 	json_reader_free(r);
 }
 
+static void test_json__reads_records_at_a_profile_path(void **state)
+{
+	struct json_reader *r = open_text(
+		"{\"code\": 200, \"msg\": \"ok\", \"data\": {\"pagination\": "
+		"{\"total\": 2},\n \"list\": [{\"no\": \"WX1\"}, {\"no\": "
+		"\"WX2\"}], \"list2\": [{\"no\": \"WX3\"}]}, \"records\": "
+		"[{\"no\": \"X\"}]}", false);
+	struct json_record rec;
+	struct buf err = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(json_reader_set_records(r, "data..list"), -1);
+	assert_int_equal(json_reader_set_records(r, "data.list"), 0);
+	assert_int_equal(next(r, &rec), 1);
+	assert_string_equal(str(&rec, "no"), "WX1");
+	assert_int_equal(rec.line, 2);
+	assert_int_equal(next(r, &rec), 1);
+	assert_string_equal(str(&rec, "no"), "WX2");
+	/* Nothing else in the file is a record, "records" included. */
+	assert_int_equal(next(r, &rec), 0);
+	json_reader_free(r);
+
+	r = open_text("{\"code\": 500, \"data\": null}", false);
+	assert_int_equal(json_reader_set_records(r, "data.list"), 0);
+	assert_int_equal(json_reader_next(r, &rec, &err), -1);
+	assert_string_equal(err.s, "(memory):1:23: \"data.list\" is not an "
+			    "object");
+	buf_reset(&err);
+	json_reader_free(r);
+
+	r = open_text("{\"code\": 0, \"rows\": []}", false);
+	assert_int_equal(json_reader_set_records(r, "data.list"), 0);
+	assert_int_equal(json_reader_next(r, &rec, &err), -1);
+	assert_string_equal(err.s, "(memory):1:24: \"data.list\" is not in "
+			    "the file");
+	buf_release(&err);
+	json_reader_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_json__ends_the_file_on_a_structure_error),
 		cmocka_unit_test(test_json__writes_values_as_their_text),
 		cmocka_unit_test(test_json__keeps_long_integers_digit_for_digit),
+		cmocka_unit_test(test_json__reads_records_at_a_profile_path),
 		cmocka_unit_test(test_json__places_errors_in_a_record_with_long_integers),
 	};
 
