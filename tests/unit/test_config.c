@@ -130,6 +130,10 @@ static void assert_configs_equal(const struct config *a,
 		assert_int_equal(a->sla_seconds[t], b->sla_seconds[t]);
 		assert_lists_equal(&a->type_aliases[t], &b->type_aliases[t]);
 		assert_lists_equal(&a->subtypes[t], &b->subtypes[t]);
+		assert_lists_equal(&a->subtype_alias_text[t],
+				   &b->subtype_alias_text[t]);
+		assert_lists_equal(&a->subtype_alias_target[t],
+				   &b->subtype_alias_target[t]);
 	}
 	assert_lists_equal(&a->attempt_words, &b->attempt_words);
 	assert_lists_equal(&a->cancelled_statuses, &b->cancelled_statuses);
@@ -167,6 +171,7 @@ static void assert_configs_equal(const struct config *a,
 	assert_int_equal(a->retention_weeks, b->retention_weeks);
 	assert_int_equal(a->umask, b->umask);
 	assert_int_equal(a->max_errors_per_file, b->max_errors_per_file);
+	assert_int_equal(a->nsources, b->nsources);
 }
 
 static void test_config__defaults_follow_the_spec(void **state)

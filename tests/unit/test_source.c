@@ -454,6 +454,74 @@ static void test_source__names_a_broken_code_table(void **state)
 		       "'staff.csv':2: unterminated quote");
 }
 
+/* Loads a shipped example (run from the top of the tree, as make test does). */
+static void load_example(const char *path, struct config *cfg)
+{
+	struct diag d;
+
+	diag_init(&d);
+	config_init(cfg);
+	if (config_load(cfg, path, &d) < 0) {
+		if (d.nr)
+			fail_msg("%s: %s", path, d.entries[0].message);
+		fail_msg("%s did not load", path);
+	}
+	diag_release(&d);
+}
+
+static void test_source__shipped_examples_load(void **state)
+{
+	struct config cfg;
+	const struct source_profile *p;
+
+	(void)state;
+	load_example("config/examples/hc.json", &cfg);
+	assert_int_equal(cfg.nsources, 4);
+	p = source_match(&cfg, "r_repair_pool.csv");
+	assert_string_equal(p->name, "pool");
+	assert_string_equal(source_code(p, COL_CENTER, "2023062100001"),
+			    "翠湖小区");
+	assert_string_equal(source_code(p, COL_SUBTYPE, "102023062100012"),
+			    "公区维修");
+	assert_string_equal(source_match(&cfg, "r_repair_return_visit.csv")->name,
+			    "visit");
+	assert_string_equal(source_map_value(source_by_name(&cfg, "complaint"),
+					     COL_TYPE, TYPE_UNKNOWN, "809002"),
+			    SOURCE_SKIP);
+	config_release(&cfg);
+
+	load_example("config/examples/ruoyi.json", &cfg);
+	p = source_match(&cfg, "flow_complaints_2025.json");
+	assert_string_equal(p->name, "complaints");
+	assert_string_equal(p->records, "data.list");
+	assert_string_equal(p->constant[COL_TYPE], "投诉");
+	assert_int_equal(p->time_forms, CHTIME_EPOCH_MS);
+	assert_int_equal(p->callback_time_from, COL_COMPLETED);
+	config_release(&cfg);
+
+	load_example("config/examples/siyuan.json", &cfg);
+	/* The revisit table's profile comes first: its glob is narrower. */
+	assert_string_equal(source_match(&cfg, "t_was_worksheet_revisit.csv")->name,
+			    "revisit");
+	assert_string_equal(source_match(&cfg, "t_was_worksheet.csv")->name,
+			    "worksheet");
+	p = source_by_name(&cfg, "revisit");
+	assert_string_equal(source_map_value(p, COL_CB_SATISFACTION,
+					     TYPE_COMPLAINT, "3"), "不满意");
+	assert_string_equal(source_map_value(p, COL_CB_SATISFACTION,
+					     TYPE_REPAIR, "3"), "一般");
+	assert_true(source_is_attempt(p, "2"));
+	assert_true(config_is_cancelled(&cfg, "无效投诉"));
+	config_release(&cfg);
+
+	load_example("config/examples/ledger.json", &cfg);
+	p = source_match(&cfg, "回访登记表-2026-11.csv");
+	assert_string_equal(p->encoding, "GB18030");
+	assert_string_equal(source_map_value(p, COL_CB_SATISFACTION,
+					     TYPE_UNKNOWN, "B"), "满意");
+	config_release(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +539,7 @@ int main(void)
 		T(test_source__refuses_joins_without_a_key),
 		T(test_source__reads_a_join),
 		T(test_source__names_a_broken_code_table),
+		T(test_source__shipped_examples_load),
 #undef T
 	};
 
