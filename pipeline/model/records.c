@@ -415,7 +415,10 @@ static void put_callback(struct bin_writer *w, uint32_t ticket,
 	put_u64(fixed + 4, from_i64(c->at));
 	fixed[12] = c->source;
 	fixed[13] = c->satisfaction;
-	fixed[14] = c->is_attempt ? 1 : 0;
+	/* Bit 0 attempt, bit 1 a date alone, bit 2 a stand-in time. */
+	fixed[14] = (unsigned char)((c->is_attempt ? 1 : 0) |
+				    (c->date_only ? 2 : 0) |
+				    (c->stand_in ? 4 : 0));
 	put_u32(fixed + 15, (uint32_t)c->round);
 	put_u32(fixed + 19, c->file);
 	put_u32(fixed + 23, c->line);
@@ -515,24 +518,29 @@ static void format_summary(const struct ticket_set *set, struct buf *b)
 		buf_add_json_string(b, f->sha256);
 		buf_addf(b, ", \"size\": %llu, \"rows_read\": %zu, "
 			 "\"accepted\": %zu, \"rejected\": %zu, "
-			 "\"superseded\": %zu}",
+			 "\"superseded\": %zu, \"excluded\": %zu, "
+			 "\"damaged_ticket_ids\": %zu}",
 			 (unsigned long long)f->size, f->rows_read, f->accepted,
-			 f->rejected, f->superseded);
+			 f->rejected, f->superseded, f->excluded,
+			 f->damaged_ticket_ids);
 	}
 	buf_addf(b, "\n  ],\n  \"files_recognised\": %zu,\n"
 		 "  \"rows_read\": %zu,\n  \"accepted\": %zu,\n"
 		 "  \"rejected\": %zu,\n  \"superseded\": %zu,\n"
+		 "  \"excluded\": %zu,\n"
 		 "  \"tickets\": %zu,\n  \"callbacks\": %zu,\n",
 		 set->files_recognised, set->rows_read, set->accepted,
-		 set->rejected, set->superseded, set->ntickets,
+		 set->rejected, set->superseded, set->excluded, set->ntickets,
 		 set->ncallbacks);
 	buf_addf(b, "  \"quality\": {\"orphan_callbacks\": %zu, "
 		 "\"unrated_satisfaction\": %zu, \"unknown_subtype\": %zu, "
 		 "\"superseded_tickets\": %zu, \"superseded_callbacks\": %zu, "
+		 "\"date_only_callbacks\": %zu, \"stand_in_callbacks\": %zu, "
 		 "\"rejected_by_reason\": {",
 		 q->orphan_callbacks, q->unrated_satisfaction,
 		 q->unknown_subtype, q->superseded_tickets,
-		 q->superseded_callbacks);
+		 q->superseded_callbacks, q->date_only_callbacks,
+		 q->stand_in_callbacks);
 	for (i = 0; i < REJECT_REASON_COUNT; i++)
 		buf_addf(b, "%s\"%s\": %zu", i ? ", " : "",
 			 reject_reason_code[i], q->reasons[i]);
@@ -1087,11 +1095,11 @@ static int read_callbacks(struct reader *r, const char *path)
 			goto out;
 		}
 		if (p[12] > CB_ROW || p[13] > SAT_VERY_SATISFIED ||
-		    p[14] > 1) {
+		    p[14] > 7) {
 			record_problem(r, &f, i, at, "%s %u out of range",
 				       p[12] > CB_ROW ? "source" :
 				       p[13] > SAT_VERY_SATISFIED ?
-				       "satisfaction" : "attempt flag",
+				       "satisfaction" : "flags",
 				       p[12] > CB_ROW ? p[12] :
 				       p[13] > SAT_VERY_SATISFIED ? p[13] :
 				       p[14]);
@@ -1099,7 +1107,9 @@ static int read_callbacks(struct reader *r, const char *path)
 		}
 		c->source = p[12];
 		c->satisfaction = p[13];
-		c->is_attempt = p[14];
+		c->is_attempt = p[14] & 1;
+		c->date_only = (p[14] & 2) != 0;
+		c->stand_in = (p[14] & 4) != 0;
 		c->round = to_i32(get_u32(p + 15));
 		c->file = get_u32(p + 19);
 		c->line = get_u32(p + 23);
@@ -1194,6 +1204,15 @@ static size_t get_count(struct reader *r, const char *path, const cJSON *o,
 	return v->valuedouble > 0 ? (size_t)v->valuedouble : 0;
 }
 
+/* A count added after the first artifacts (issue 14): absent is 0. */
+static size_t get_count_opt(struct reader *r, const char *path,
+			    const cJSON *o, const char *key)
+{
+	if (!cJSON_GetObjectItemCaseSensitive(o, key))
+		return 0;
+	return get_count(r, path, o, key);
+}
+
 static int name_index(const char *const *names, size_t n, const char *s)
 {
 	size_t i;
@@ -1259,12 +1278,16 @@ static int read_summary(struct reader *r, const char *path)
 		in->accepted = get_count(r, path, f, "accepted");
 		in->rejected = get_count(r, path, f, "rejected");
 		in->superseded = get_count(r, path, f, "superseded");
+		in->excluded = get_count_opt(r, path, f, "excluded");
+		in->damaged_ticket_ids = get_count_opt(r, path, f,
+						       "damaged_ticket_ids");
 	}
 	set->files_recognised = get_count(r, path, root, "files_recognised");
 	set->rows_read = get_count(r, path, root, "rows_read");
 	set->accepted = get_count(r, path, root, "accepted");
 	set->rejected = get_count(r, path, root, "rejected");
 	set->superseded = get_count(r, path, root, "superseded");
+	set->excluded = get_count_opt(r, path, root, "excluded");
 	r->summary_tickets = get_count(r, path, root, "tickets");
 	r->summary_callbacks = get_count(r, path, root, "callbacks");
 	q = item(r, path, root, "quality");
@@ -1280,6 +1303,10 @@ static int read_summary(struct reader *r, const char *path)
 						   "superseded_tickets");
 		iq->superseded_callbacks = get_count(r, path, q,
 						     "superseded_callbacks");
+		iq->date_only_callbacks = get_count_opt(r, path, q,
+							"date_only_callbacks");
+		iq->stand_in_callbacks = get_count_opt(r, path, q,
+						       "stand_in_callbacks");
 		by = item(r, path, q, "rejected_by_reason");
 		for (i = 0; by && i < REJECT_REASON_COUNT; i++)
 			iq->reasons[i] = get_count(r, path, by,

@@ -276,6 +276,7 @@ static void write_input(struct jw *w, const struct ticket_set *set)
 	jw_size(w, "accepted", set->accepted);
 	jw_size(w, "rejected", set->rejected);
 	jw_size(w, "superseded", set->superseded);
+	jw_size(w, "excluded", set->excluded);
 	jw_close(w, '}');
 }
 
@@ -399,6 +400,8 @@ static void write_quality(struct jw *w, const struct metrics *m,
 		jw_size(w, "accepted", f->accepted);
 		jw_size(w, "rejected", f->rejected);
 		jw_size(w, "superseded", f->superseded);
+		jw_size(w, "excluded", f->excluded);
+		jw_size(w, "damaged_ticket_ids", f->damaged_ticket_ids);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
@@ -439,6 +442,8 @@ static void write_quality(struct jw *w, const struct metrics *m,
 	jw_close(w, ']');
 	jw_size(w, "superseded_tickets", set->quality.superseded_tickets);
 	jw_size(w, "superseded_callbacks", set->quality.superseded_callbacks);
+	jw_size(w, "date_only_callbacks", set->quality.date_only_callbacks);
+	jw_size(w, "stand_in_callbacks", set->quality.stand_in_callbacks);
 	jw_close(w, '}');
 }
 
