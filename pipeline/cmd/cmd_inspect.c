@@ -24,7 +24,7 @@
 #include <sysexits.h>
 
 #include "cmd/cmd.h"
-#include "cmd/cmd_pipeline.h"
+#include "cmd/pipeline.h"
 #include "input/csvread.h"
 #include "input/jsonread.h"
 #include "model/config.h"
@@ -620,7 +620,7 @@ out:
 int cmd_inspect(int argc, char **argv)
 {
 	struct cmd_opts o;
-	struct config cfg;
+	struct cmd_pipeline cp;
 	char **rest = NULL;
 	int nrest = 0, rc, ret, i;
 
@@ -629,7 +629,9 @@ int cmd_inspect(int argc, char **argv)
 		free(rest);
 		return rc < 0 ? 0 : rc;
 	}
-	ret = pipeline_load_config(&o, &cfg);
+	cmd_pipeline_begin(&o, &cp);
+	/* Initialises cp.cfg whatever it returns, so out: may release it. */
+	ret = cmd_pipeline_config(&o, &cp);
 	if (ret)
 		goto out;
 	if (!nrest) {
@@ -646,12 +648,12 @@ int cmd_inspect(int argc, char **argv)
 	for (i = 0; i < nrest; i++) {
 		if (i)
 			putchar('\n');
-		if (inspect_one(&cfg, rest[i], o.encoding ? o.encoding
-							  : cfg.encoding) < 0)
+		if (inspect_one(&cp.cfg, rest[i], o.encoding ? o.encoding
+							     : cp.cfg.encoding) < 0)
 			ret = EX_NOINPUT;
 	}
 out:
 	free(rest);
-	config_release(&cfg);
+	cmd_pipeline_end(&cp);
 	return ret;
 }
