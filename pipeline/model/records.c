@@ -536,11 +536,12 @@ static void format_summary(const struct ticket_set *set, struct buf *b)
 		 "\"unrated_satisfaction\": %zu, \"unknown_subtype\": %zu, "
 		 "\"superseded_tickets\": %zu, \"superseded_callbacks\": %zu, "
 		 "\"date_only_callbacks\": %zu, \"stand_in_callbacks\": %zu, "
+		 "\"ratings_without_time\": %zu, "
 		 "\"rejected_by_reason\": {",
 		 q->orphan_callbacks, q->unrated_satisfaction,
 		 q->unknown_subtype, q->superseded_tickets,
 		 q->superseded_callbacks, q->date_only_callbacks,
-		 q->stand_in_callbacks);
+		 q->stand_in_callbacks, q->ratings_without_time);
 	for (i = 0; i < REJECT_REASON_COUNT; i++)
 		buf_addf(b, "%s\"%s\": %zu", i ? ", " : "",
 			 reject_reason_code[i], q->reasons[i]);
@@ -1307,6 +1308,8 @@ static int read_summary(struct reader *r, const char *path)
 							"date_only_callbacks");
 		iq->stand_in_callbacks = get_count_opt(r, path, q,
 						       "stand_in_callbacks");
+		iq->ratings_without_time = get_count_opt(r, path, q,
+							 "ratings_without_time");
 		by = item(r, path, q, "rejected_by_reason");
 		for (i = 0; by && i < REJECT_REASON_COUNT; i++)
 			iq->reasons[i] = get_count(r, path, by,

@@ -171,6 +171,7 @@ struct ingest_quality {
 	size_t superseded_tickets;    /* ticket rows that lost (§8.7) */
 	size_t superseded_callbacks;  /* repeated callback identities (§8.8) */
 	size_t date_only_callbacks;   /* callbacks timed by a date alone */
+	size_t ratings_without_time;  /* 满意度 / 回访结果, no 回访时间 */
 	size_t stand_in_callbacks;    /* timed from a stand-in column */
 	size_t reasons[REJECT_REASON_COUNT];
 };

@@ -444,6 +444,7 @@ static void write_quality(struct jw *w, const struct metrics *m,
 	jw_size(w, "superseded_callbacks", set->quality.superseded_callbacks);
 	jw_size(w, "date_only_callbacks", set->quality.date_only_callbacks);
 	jw_size(w, "stand_in_callbacks", set->quality.stand_in_callbacks);
+	jw_size(w, "ratings_without_time", set->quality.ratings_without_time);
 	jw_close(w, '}');
 }
 

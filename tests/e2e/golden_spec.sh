@@ -11,11 +11,14 @@
 #   args            line 1: the as-of; line 2: the week, or empty for the
 #                   default week
 #   config.json     optional: used instead of config/huifang.json
+#   config-path     optional: one line, a config file of the repository
+#                   to use instead (a shipped example, config/examples/)
 #   expected/checks lines "PATH<TAB>VALUE": 'jget metrics.json PATH' must
 #                   print VALUE ('#' at the end of PATH: an array's length)
 #   expected/rejects.csv   optional: output/rejects.csv, byte for byte
 #   expected/week   optional: the one week folder the run must write
-# Every case also checks rows_read = accepted + rejected + superseded.
+# Every case also checks rows_read = accepted + rejected + superseded +
+# excluded, in total and for every file.
 # usage: tests/e2e/golden_spec.sh BUILD_DIR
 set -u
 build=${1:-build}
@@ -44,6 +47,7 @@ for dir in "$root"/tests/golden/spec-*/; do
 	fi
 	cfg=$root/config/huifang.json
 	[ -f "$dir/config.json" ] && cfg=$dir/config.json
+	[ -f "$dir/config-path" ] && cfg=$root/$(sed -n 1p "$dir/config-path")
 	as_of=$(sed -n 1p "$dir/args")
 	week=$(sed -n 2p "$dir/args")
 	if [ -n "$week" ]; then
@@ -77,8 +81,22 @@ for dir in "$root"/tests/golden/spec-*/; do
 	a=$("$jget" "$m" input.accepted)
 	j=$("$jget" "$m" input.rejected)
 	s=$("$jget" "$m" input.superseded)
-	[ "$r" -eq $((a + j + s)) ] ||
-		fail "rows_read $r != $a accepted + $j rejected + $s superseded"
+	x=$("$jget" "$m" input.excluded)
+	[ "$r" -eq $((a + j + s + x)) ] ||
+		fail "rows_read $r != $a accepted + $j rejected + $s superseded + $x excluded"
+	n=$("$jget" "$m" 'data_quality.files#')
+	k=0
+	while [ "$k" -lt "$n" ]; do
+		f="data_quality.files[$k]"
+		r=$("$jget" "$m" "$f.rows_read")
+		a=$("$jget" "$m" "$f.accepted")
+		j=$("$jget" "$m" "$f.rejected")
+		s=$("$jget" "$m" "$f.superseded")
+		x=$("$jget" "$m" "$f.excluded")
+		[ "$r" -eq $((a + j + s + x)) ] ||
+			fail "$f: rows_read $r != $a + $j + $s + $x"
+		k=$((k + 1))
+	done
 	if [ -f "$dir/expected/rejects.csv" ]; then
 		if ! cmp -s "$dir/expected/rejects.csv" "$out/output/rejects.csv"; then
 			fail "rejects.csv differs"

@@ -333,12 +333,18 @@ static void test_ingest__a_repeated_callback_counts_once(void **state)
 	assert_int_equal(f->set.callbacks[1].satisfaction, SAT_DISSATISFIED);
 	assert_int_equal(f->set.callbacks[1].file, 2);
 	assert_int_equal(f->set.quality.superseded_callbacks, 2);
-	/* The inline repeat supersedes no row; 2.csv line 3 is superseded. */
-	assert_int_equal(f->set.superseded, 1);
-	assert_int_equal(f->set.files[1].superseded, 1);
+	/*
+	 * SPEC §8.8's accounting, as issue 14 clarified it: the ticket row
+	 * stays accepted, and 2.csv line 2, which repeats its inline
+	 * callback, is superseded though its content wins; 2.csv line 3 is
+	 * superseded by 3.jsonl.
+	 */
+	assert_int_equal(f->set.superseded, 2);
+	assert_int_equal(f->set.files[1].superseded, 2);
+	assert_int_equal(f->set.files[1].accepted, 1);
 	assert_int_equal(f->set.files[0].accepted, 1);
 	assert_int_equal(f->set.quality.orphan_callbacks, 1);
-	assert_int_equal(f->set.accepted, 4);
+	assert_int_equal(f->set.accepted, 3);
 }
 
 static void test_ingest__reads_attempts_and_satisfaction(void **state)

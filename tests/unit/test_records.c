@@ -265,6 +265,7 @@ static void build_set(struct fixture *f)
 	set->quality.superseded_callbacks = 1;
 	set->quality.date_only_callbacks = 7;
 	set->quality.stand_in_callbacks = 8;
+	set->quality.ratings_without_time = 10;
 	set->excluded = 9;
 	for (i = 0; i < REJECT_REASON_COUNT; i++)
 		set->quality.reasons[i] = i + 1;
