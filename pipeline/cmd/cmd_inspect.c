@@ -471,7 +471,8 @@ static void print_skeleton(const struct inspection *in, const char *file,
 		buf_release(&g);
 	}
 	buf_addf(out, ",\n  \"kind\": \"%s\"",
-		 kind == SOURCE_CALLBACKS ? "callbacks" : "tickets");
+		 kind == SOURCE_CALLBACKS ? "callbacks" :
+		 kind == SOURCE_TICKETS ? "tickets" : "?");
 	buf_adds(out, ",\n  \"columns\": {");
 	for (i = 0; i < in->ncols; i++) {
 		const struct column_seen *c = &in->cols[i];
