@@ -1,0 +1,39 @@
+#!/bin/sh
+# End to end: what a source profile changes in the reports (issue 14).
+# The RuoYi-style case (tests/golden/spec-profile-ruoyi, whose figures
+# golden_spec.sh checks) has no callback time: page 1 of the weekly report
+# says how many callbacks were timed from the stand-in column; the bundled
+# sample, read without profiles, has no such note.
+# usage: tests/e2e/profiles.sh BUILD_DIR
+set -u
+build=${1:-build}
+hf=$build/huifang
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+fail() {
+	echo "FAIL: $*"
+	failed=1
+}
+
+mkdir -p "$tmp/in"
+cp tests/golden/spec-profile-ruoyi/input/* "$tmp/in/"
+"$hf" run --input "$tmp/in" --output "$tmp/out" \
+	--config config/examples/ruoyi.json --as-of '2026-11-26 10:00:00' \
+	--week 2026-W47 --quiet >"$tmp/stdout" 2>"$tmp/stderr" ||
+	fail "run exited $?: $(cat "$tmp/stderr")"
+pdftotext -layout -f 1 -l 1 "$tmp/out/weeks/2026-W47/周报-2026-W47.pdf" \
+	"$tmp/p1.txt" 2>/dev/null || fail "pdftotext failed"
+grep -qF "4 次回访以配置指定的替代时间列计时" "$tmp/p1.txt" ||
+	fail "page 1 does not say that 4 callbacks are stand-in timed"
+
+"$hf" run --output "$tmp/sample" --as-of '2026-11-26 08:00:00' \
+	--week 2026-W47 --quiet >"$tmp/stdout" 2>"$tmp/stderr" ||
+	fail "sample run exited $?"
+pdftotext -layout -f 1 -l 1 "$tmp/sample/weeks/2026-W47/周报-2026-W47.pdf" \
+	"$tmp/s1.txt" 2>/dev/null || fail "pdftotext failed"
+! grep -qF "替代时间列" "$tmp/s1.txt" ||
+	fail "the sample's page 1 speaks of stand-in times"
+
+exit "$failed"
