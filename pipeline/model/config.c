@@ -171,6 +171,7 @@ void config_init(struct config *cfg)
 	cfg->font_index = 0;
 	cfg->templates_dir = NULL; /* found at run time: ./templates, DATADIR */
 	cfg->retention_weeks = 26;
+	cfg->rankings_window_weeks = 4;
 	cfg->umask = 027;
 	cfg->max_errors_per_file = 20;
 }

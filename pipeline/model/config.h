@@ -139,6 +139,7 @@ struct config {
 	char *templates_dir;
 
 	unsigned retention_weeks;    /* 0: keep everything */
+	unsigned rankings_window_weeks;  /* rankings.window_weeks, 1-8 */
 	unsigned umask;              /* for output files, e.g. 0027 */
 	unsigned max_errors_per_file; /* huifang check */
 

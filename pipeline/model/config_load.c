@@ -1181,6 +1181,25 @@ static void load_check(struct loader *L, const cJSON *v, struct config *cfg)
 	}
 }
 
+/* rankings.window_weeks: the weeks the rankings span, within the trend. */
+static void load_rankings(struct loader *L, const cJSON *v,
+			  struct config *cfg)
+{
+	static const char *const keys[] = { "window_weeks", NULL };
+	const cJSON *c;
+	size_t saved;
+	long n;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "window_weeks"))) {
+		saved = push_key(L, "window_weeks");
+		if (get_whole(L, c, 1, 8, &n))
+			cfg->rankings_window_weeks = (unsigned)n;
+		pop(L, saved);
+	}
+}
+
 /* ---- source profiles (source.h, docs/sources.md) ---------------------- */
 
 /* The enum column named exactly name; -1 if it is not a canonical name. */
@@ -1901,7 +1920,8 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 		"types",	    "satisfaction_aliases", "ingest",
 		"sampling",	    "masking",		   "pdf",
 		"templates_dir",    "retention_weeks",	   "output",
-		"check",	    "sources",		   NULL
+		"check",	    "rankings",		   "sources",
+		NULL
 	};
 	const cJSON *c;
 	size_t saved;
@@ -1950,6 +1970,7 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	}
 	SECTION("output", load_output);
 	SECTION("check", load_check);
+	SECTION("rankings", load_rankings);
 	/* After types and satisfaction_aliases: value maps check against
 	 * them. */
 	SECTION("sources", load_sources);
