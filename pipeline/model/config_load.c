@@ -1318,9 +1318,21 @@ static const char *header_of(const struct source_profile *p, int col)
 	return NULL;
 }
 
-static void profile_constants(struct loader *L, const cJSON *v,
-			      const struct config *cfg,
-			      struct source_profile *p)
+/* What the members of a profile's maps are read into. */
+struct profile_ctx {
+	const struct config *cfg;
+	struct source_profile *p;
+	int type;                    /* values_by_type's type, else unknown */
+};
+
+/*
+ * Calls fn for every member of the object v, with the member's key on the
+ * key path; v itself is reported when it is not an object.
+ */
+static void each_member(struct loader *L, const cJSON *v,
+			void (*fn)(struct loader *, const cJSON *,
+				   struct profile_ctx *),
+			struct profile_ctx *ctx)
 {
 	const cJSON *c;
 
@@ -1330,25 +1342,33 @@ static void profile_constants(struct loader *L, const cJSON *v,
 	}
 	for (c = v->child; c; c = c->next) {
 		size_t saved = push_key(L, c->string);
-		int col = column_key(L, c);
-		const char *from;
 
-		if (col < 0) {
-			/* reported */
-		} else if (!cJSON_IsString(c) || !*c->valuestring) {
-			fail_got(L, c, "must be a non-empty string");
-		} else if ((from = header_of(p, col))) {
-			fail(L, "the column '%s' is mapped to %s too; a constant "
-			     "would hide it", from, column_name[col]);
-		} else if (col == COL_TYPE &&
-			   config_match_type(cfg, c->valuestring) < 0) {
-			fail_got(L, c, "must be a ticket type or one of its "
-				 "aliases");
-		} else {
-			free(p->constant[col]);
-			p->constant[col] = xstrdup(c->valuestring);
-		}
+		fn(L, c, ctx);
 		pop(L, saved);
+	}
+}
+
+/* constants: {column: value}. */
+static void constant_member(struct loader *L, const cJSON *c,
+			    struct profile_ctx *ctx)
+{
+	struct source_profile *p = ctx->p;
+	int col = column_key(L, c);
+	const char *from;
+
+	if (col < 0)
+		return;
+	if (!cJSON_IsString(c) || !*c->valuestring) {
+		fail_got(L, c, "must be a non-empty string");
+	} else if ((from = header_of(p, col))) {
+		fail(L, "the column '%s' is mapped to %s too; a constant "
+		     "would hide it", from, column_name[col]);
+	} else if (col == COL_TYPE &&
+		   config_match_type(ctx->cfg, c->valuestring) < 0) {
+		fail_got(L, c, "must be a ticket type or one of its aliases");
+	} else {
+		free(p->constant[col]);
+		p->constant[col] = xstrdup(c->valuestring);
 	}
 }
 
@@ -1429,49 +1449,30 @@ static void profile_map(struct loader *L, const cJSON *v,
 	p->maps[p->nmaps++] = m;
 }
 
-/* values: {column: {from: to}}, for type (TYPE_UNKNOWN: every type). */
-static void profile_values(struct loader *L, const cJSON *v,
-			   const struct config *cfg, struct source_profile *p,
-			   int type)
+/* values: {column: {from: to}}, for ctx->type. */
+static void values_member(struct loader *L, const cJSON *c,
+			  struct profile_ctx *ctx)
 {
-	const cJSON *c;
+	int col = column_key(L, c);
 
-	if (!cJSON_IsObject(v)) {
-		fail_got(L, v, "must be an object");
-		return;
-	}
-	for (c = v->child; c; c = c->next) {
-		size_t saved = push_key(L, c->string);
-		int col = column_key(L, c);
-
-		if (col == COL_TYPE && type != TYPE_UNKNOWN)
-			fail(L, "a map chosen by 工单类型 cannot map 工单类型 "
-			     "itself; put it under values");
-		else if (col >= 0)
-			profile_map(L, c, cfg, p, col, type);
-		pop(L, saved);
-	}
+	if (col == COL_TYPE && ctx->type != TYPE_UNKNOWN)
+		fail(L, "a map chosen by 工单类型 cannot map 工单类型 itself; put "
+		     "it under values");
+	else if (col >= 0)
+		profile_map(L, c, ctx->cfg, ctx->p, col, ctx->type);
 }
 
-static void profile_values_by_type(struct loader *L, const cJSON *v,
-				   const struct config *cfg,
-				   struct source_profile *p)
+/* values_by_type: {type: {column: {from: to}}}. */
+static void by_type_member(struct loader *L, const cJSON *c,
+			   struct profile_ctx *ctx)
 {
-	const cJSON *c;
+	struct profile_ctx sub = *ctx;
 
-	if (!cJSON_IsObject(v)) {
-		fail_got(L, v, "must be an object");
-		return;
-	}
-	for (c = v->child; c; c = c->next) {
-		size_t saved = push_key(L, c->string);
-		int t = type_key(L, c);
-
-		if (t != TYPE_UNKNOWN)
-			profile_values(L, c, cfg, p, t);
-		pop(L, saved);
-	}
+	sub.type = type_key(L, c);
+	if (sub.type != TYPE_UNKNOWN)
+		each_member(L, c, values_member, &sub);
 }
+
 
 static void profile_time_formats(struct loader *L, const cJSON *v,
 				 struct source_profile *p)
@@ -1718,55 +1719,42 @@ out:
 	buf_release(&path);
 }
 
-static void profile_code_tables(struct loader *L, const cJSON *v,
-				struct source_profile *p)
+/*
+ * code_tables: {column: {"file", "key", "value"}}; key and value name the
+ * table's columns, "code" and "name" unless given.
+ */
+static void code_table_member(struct loader *L, const cJSON *c,
+			      struct profile_ctx *ctx)
 {
 	static const char *const keys[] = { "file", "key", "value", NULL };
-	const cJSON *c, *e;
+	struct source_profile *p = ctx->p;
+	char *got[3] = { NULL, xstrdup("code"), xstrdup("name") };
+	int col = column_key(L, c), k;
+	bool ok = col >= 0 && check_object(L, c, keys);
+	struct code_table *t;
 
-	if (!cJSON_IsObject(v)) {
-		fail_got(L, v, "must be an object");
-		return;
-	}
-	for (c = v->child; c; c = c->next) {
-		size_t saved = push_key(L, c->string), s2;
-		int col = column_key(L, c);
-		char *file = NULL, *key = xstrdup("code"),
-		     *value = xstrdup("name");
-		bool ok = col >= 0 && check_object(L, c, keys);
+	for (k = 0; ok && k < 3; k++) {
+		const cJSON *e = member(c, keys[k]);
+		size_t saved;
 
-		if (ok) {
-			s2 = push_key(L, "file");
-			ok = get_string(L, member(c, "file"), &file, false);
-			pop(L, s2);
-		}
-		if (ok && (e = member(c, "key"))) {
-			s2 = push_key(L, "key");
-			ok = get_string(L, e, &key, false);
-			pop(L, s2);
-		}
-		if (ok && (e = member(c, "value"))) {
-			s2 = push_key(L, "value");
-			ok = get_string(L, e, &value, false);
-			pop(L, s2);
-		}
-		if (ok) {
-			struct code_table *t;
-
-			p->codes = xrealloc(p->codes,
-					    (p->ncodes + 1) * sizeof(*p->codes));
-			t = &p->codes[p->ncodes++];
-			memset(t, 0, sizeof(*t));
-			t->column = col;
-			t->file = file;
-			file = NULL;
-			read_code_table(L, t, key, value);
-		}
-		free(file);
-		free(key);
-		free(value);
+		/* The file is required; key and value have defaults. */
+		if (!e && k)
+			continue;
+		saved = push_key(L, keys[k]);
+		ok = get_string(L, e, &got[k], false);
 		pop(L, saved);
 	}
+	if (ok) {
+		p->codes = xrealloc(p->codes, (p->ncodes + 1) * sizeof(*p->codes));
+		t = &p->codes[p->ncodes++];
+		memset(t, 0, sizeof(*t));
+		t->column = col;
+		t->file = got[0];
+		got[0] = NULL;
+		read_code_table(L, t, got[1], got[2]);
+	}
+	for (k = 0; k < 3; k++)
+		free(got[k]);
 }
 
 static void load_profile(struct loader *L, const cJSON *v,
@@ -1779,6 +1767,7 @@ static void load_profile(struct loader *L, const cJSON *v,
 		"attempt",	"split_handler", "callback_time_from",
 		"key_column",	"join",		"code_tables", NULL
 	};
+	struct profile_ctx ctx = { cfg, p, TYPE_UNKNOWN };
 	const cJSON *c;
 	size_t saved;
 
@@ -1815,11 +1804,11 @@ static void load_profile(struct loader *L, const cJSON *v,
 	});
 	/* In this order: the checks of values read the others. */
 	STEP("columns", profile_columns(L, c, p));
-	STEP("constants", profile_constants(L, c, cfg, p));
+	STEP("constants", each_member(L, c, constant_member, &ctx));
 	STEP("empty_values", get_string_list(L, c, &p->empty_values));
 	STEP("attempt", profile_attempt(L, c, p));
-	STEP("values", profile_values(L, c, cfg, p, TYPE_UNKNOWN));
-	STEP("values_by_type", profile_values_by_type(L, c, cfg, p));
+	STEP("values", each_member(L, c, values_member, &ctx));
+	STEP("values_by_type", each_member(L, c, by_type_member, &ctx));
 	STEP("records", {
 		if (get_string(L, c, &p->records, false) &&
 		    (p->records[0] == '.' ||
@@ -1856,7 +1845,7 @@ static void load_profile(struct loader *L, const cJSON *v,
 			p->join = NULL;
 		}
 	});
-	STEP("code_tables", profile_code_tables(L, c, p));
+	STEP("code_tables", each_member(L, c, code_table_member, &ctx));
 #undef STEP
 }
 
