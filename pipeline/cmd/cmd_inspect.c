@@ -200,7 +200,7 @@ out:
 }
 
 static int read_json(struct inspection *in, const char *path, bool lines,
-		     struct buf *format)
+		     const char *records, struct buf *format)
 {
 	struct buf err = BUF_INIT, text = BUF_INIT;
 	struct json_reader *r = json_reader_open(path, lines, &err);
@@ -211,8 +211,8 @@ static int read_json(struct inspection *in, const char *path, bool lines,
 		fprintf(stderr, "huifang inspect: %s\n", err.s);
 		goto out;
 	}
-	if (in->p && in->p->records && !lines)
-		json_reader_set_records(r, in->p->records);
+	if (records && !lines)
+		json_reader_set_records(r, records);
 	while ((rc = json_reader_next(r, &rec, &err)) > 0) {
 		const cJSON *v;
 
@@ -232,8 +232,8 @@ static int read_json(struct inspection *in, const char *path, bool lines,
 		goto out;
 	}
 	buf_addf(format, "%s, UTF-8", lines ? "JSON Lines" : "JSON");
-	if (in->p && in->p->records && !lines)
-		buf_addf(format, ", records at %s", in->p->records);
+	if (records && !lines)
+		buf_addf(format, ", records at %s", records);
 	ret = 0;
 out:
 	json_reader_free(r);
@@ -386,6 +386,54 @@ static bool normalise(const struct inspection *in, int c, const char *value,
 	}
 }
 
+/* The dotted path of the first array of objects below obj, into path. */
+static bool search_records(const cJSON *obj, struct buf *path)
+{
+	const cJSON *c;
+
+	for (c = obj->child; c; c = c->next) {
+		size_t saved = path->len;
+
+		/* A key with a dot cannot be named in a path. */
+		if (!c->string || strchr(c->string, '.'))
+			continue;
+		if (saved)
+			buf_addch(path, '.');
+		buf_adds(path, c->string);
+		if (cJSON_IsArray(c) && cJSON_IsObject(c->child))
+			return true;
+		if (cJSON_IsObject(c) && search_records(c, path))
+			return true;
+		buf_setlen(path, saved);
+	}
+	return false;
+}
+
+/*
+ * A JSON file with no records at the top level or under "records" (an API
+ * response, {"code", "data": {"list": [...]}}): the path of the first
+ * array of objects in it, the profile's `records`, into path; false when
+ * there is none, or the file is over 64 MiB (inspect holds it whole).
+ */
+static bool find_records(const char *file, struct buf *path)
+{
+	struct buf text = BUF_INIT;
+	FILE *fp = fopen(file, "rb");
+	cJSON *root = NULL;
+	bool found = false;
+
+	if (!fp)
+		return false;
+	if (buf_read_stream(&text, fp) == 0 && text.len < (64u << 20))
+		root = cJSON_ParseWithLength(text.s, text.len);
+	fclose(fp);
+	if (cJSON_IsObject(root))
+		found = search_records(root, path);
+	cJSON_Delete(root);
+	buf_release(&text);
+	return found;
+}
+
 /* A glob for files like name: every run of digits becomes one '*'. */
 static void glob_of(struct buf *out, const char *name)
 {
@@ -445,7 +493,7 @@ static const char *kind_of(const struct inspection *in, int *kind)
 }
 
 static void print_skeleton(const struct inspection *in, const char *file,
-			   int kind, struct buf *out)
+			   int kind, const char *records, struct buf *out)
 {
 	bool first = true;
 	size_t i, j;
@@ -469,6 +517,10 @@ static void print_skeleton(const struct inspection *in, const char *file,
 		glob_of(&g, file);
 		json_string(out, g.s);
 		buf_release(&g);
+	}
+	if (records) {
+		buf_adds(out, ",\n  \"records\": ");
+		json_string(out, records);
 	}
 	buf_addf(out, ",\n  \"kind\": \"%s\"",
 		 kind == SOURCE_CALLBACKS ? "callbacks" :
@@ -536,8 +588,9 @@ static int inspect_one(const struct config *cfg, const char *path,
 		       const char *encoding)
 {
 	struct inspection in;
-	struct buf format = BUF_INIT, out = BUF_INIT;
+	struct buf format = BUF_INIT, out = BUF_INIT, found = BUF_INIT;
 	const char *base = strrchr(path, '/'), *ext, *kind_text;
+	const char *records = NULL;
 	size_t i, j;
 	int kind, ret = 0;
 
@@ -548,9 +601,21 @@ static int inspect_one(const struct config *cfg, const char *path,
 	in.p = source_match(cfg, base);
 	if (!encoding && in.p && in.p->encoding)
 		encoding = in.p->encoding;
-	if (ext && (!strcasecmp(ext, ".json") || !strcasecmp(ext, ".jsonl")))
-		ret = read_json(&in, path, !strcasecmp(ext, ".jsonl"), &format);
-	else if (ext && !strcasecmp(ext, ".csv"))
+	if (ext && !strcasecmp(ext, ".jsonl")) {
+		ret = read_json(&in, path, true, NULL, &format);
+	} else if (ext && !strcasecmp(ext, ".json")) {
+		records = in.p ? in.p->records : NULL;
+		ret = read_json(&in, path, false, records, &format);
+		/* No records where the default reading looks: find them. */
+		if (ret == 0 && !in.rows && !records &&
+		    find_records(path, &found)) {
+			records = found.s;
+			buf_reset(&format);
+			ret = read_json(&in, path, false, records, &format);
+			buf_adds(&format, " (found; the profile needs "
+				 "\"records\")");
+		}
+	} else if (ext && !strcasecmp(ext, ".csv"))
 		ret = read_csv(&in, path, encoding, &format);
 	else {
 		fprintf(stderr, "huifang inspect: %s: not a .csv, .json or "
@@ -605,7 +670,9 @@ static int inspect_one(const struct config *cfg, const char *path,
 					 column_name[i], in.p->constant[i]);
 	buf_adds(&out, "profile skeleton (edit every \"?\", then add it to "
 		 "the config's sources):\n");
-	print_skeleton(&in, path, kind, &out);
+	/* A profile that already names them needs no new "records". */
+	print_skeleton(&in, path, kind,
+		       in.p && in.p->records == records ? NULL : records, &out);
 	fwrite(out.s, 1, out.len, stdout);
 out:
 	for (i = 0; i < in.ncols; i++) {
@@ -615,6 +682,7 @@ out:
 	free(in.cols);
 	buf_release(&format);
 	buf_release(&out);
+	buf_release(&found);
 	return ret;
 }
 

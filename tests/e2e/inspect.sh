@@ -84,6 +84,14 @@ rc=$?
 has "sources[0].kind: must be tickets or callbacks, got '?'"
 has "sources[0].columns.visit_id: must be a canonical column name (see docs/config.md), got '?'"
 
+# An API response without a profile: its records are found.
+"$hf" inspect "$ry/flow_repair.json" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] || fail "inspect of an API response exited $?"
+has "format:  JSON, UTF-8, records at data.list (found; the profile needs \"records\")"
+has "rows:    4"
+has "applyPhone -> none; 4 of 4 rows filled"
+has "\"records\": \"data.list\","
+
 # 3. Usage.
 "$hf" inspect >"$tmp/out" 2>&1
 [ $? -eq 64 ] || fail "inspect without a file is not 64"
