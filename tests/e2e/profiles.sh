@@ -36,4 +36,13 @@ pdftotext -layout -f 1 -l 1 "$tmp/sample/weeks/2026-W47/周报-2026-W47.pdf" \
 ! grep -qF "替代时间列" "$tmp/s1.txt" ||
 	fail "the sample's page 1 speaks of stand-in times"
 
+# check lists a value nothing can read, and a warning alone passes.
+printf '工单编号,工单类型,工单子类,完成时间,满意度\nA1,投诉,屋顶类,2026-11-17 10:00,\n' \
+	>"$tmp/w.csv"
+"$hf" check --config config/huifang.json "$tmp/w.csv" >"$tmp/check" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] || fail "check with warnings only exited $rc"
+grep -qF "w.csv:2:3: warning: '屋顶类' in column '工单子类' is no known sub-type of its type: kept as written" \
+	"$tmp/check" || fail "check did not name the unknown sub-type: $(cat "$tmp/check")"
+
 exit "$failed"
