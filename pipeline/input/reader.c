@@ -354,8 +354,11 @@ struct reader *reader_open(const char *path, const struct reader_opts *opts,
 		if (!r->csv)
 			goto fail;
 	} else if (r->kind == READER_XLSX || r->kind == READER_XLS) {
-		/* Until a source profile names a sheet: the first. */
+		/* The sheet a source profile names, else the first. */
 		struct sheet_opts so = { NULL, 0, opts->max_field_bytes };
+
+		if (opts->profile)
+			so.sheet = opts->profile->sheet;
 
 		if (r->kind == READER_XLSX)
 			r->xlsx = xlsx_reader_open(path, &so, err);

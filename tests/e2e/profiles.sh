@@ -45,4 +45,34 @@ rc=$?
 grep -qF "w.csv:2:3: warning: '屋顶类' in column '工单子类' is no known sub-type of its type: kept as written" \
 	"$tmp/check" || fail "check did not name the unknown sub-type: $(cat "$tmp/check")"
 
+# A profile names the sheet of a workbook: without it the first sheet
+# (a notes sheet) is read and is no export.
+/usr/bin/python3 - "$tmp/book-2026.xlsx" <<'PY' || fail "openpyxl could not write the workbook"
+import sys
+from openpyxl import Workbook
+wb = Workbook()
+notes = wb.active
+notes.title = "说明"
+notes.append(["导出说明"])
+notes.append(["本表由系统导出"])
+ws = wb.create_sheet("工单")
+ws.append(["派工单号", "类别", "完成时间"])
+ws.append(["K1", "报修", "2026-11-17 10:00:00"])
+ws.append(["K2", "投诉", "2026-11-18 10:00:00"])
+wb.save(sys.argv[1])
+PY
+mkdir -p "$tmp/wb"
+mv "$tmp/book-2026.xlsx" "$tmp/wb/"
+"$hf" check --config config/huifang.json "$tmp/wb" >"$tmp/check" 2>&1
+grep -qF "unrecognised" "$tmp/check" ||
+	fail "the notes sheet read as an export: $(cat "$tmp/check")"
+printf '%s\n' '{"sources": [{"name": "book", "files": "book-*.xlsx",' \
+	'"sheet": "工单", "columns": {"派工单号": "工单编号",' \
+	'"类别": "工单类型", "完成时间": "完成时间"}}]}' >"$tmp/book.json"
+"$hf" check --config "$tmp/book.json" "$tmp/wb" >"$tmp/check" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] || fail "check of the profile's sheet exited $rc: $(cat "$tmp/check")"
+grep -qF "2 rows read, 0 would be rejected, 0 unrecognised files" \
+	"$tmp/check" || fail "the sheet 工单 was not read: $(cat "$tmp/check")"
+
 exit "$failed"
