@@ -1152,6 +1152,25 @@ static int weekly_kpis(struct doc *dc)
 		sub.s);
 	dc->y -= 50;
 
+	/*
+	 * Issue 14: callbacks timed from a profile's stand-in column count
+	 * for coverage only; page 1 says how many, so that a timely figure
+	 * of 0 is read for what it is.
+	 */
+	{
+		const cJSON *dq = obj(m, "data_quality");
+		const cJSON *si = obj(dq, "stand_in_callbacks");
+
+		if (cJSON_IsNumber(si) && si->valuedouble > 0) {
+			buf_reset(&v);
+			buf_reset(&sub);
+			fmt_count(&sub, si, t);
+			kv[0] = "n", kv[1] = sub.s;
+			pdf_tmpl_fill(&v, pdf_tmpl_label(t, "stand_in_note"), kv, 1);
+			if (paragraph(dc, v.s, 8) < 0)
+				goto out;
+		}
+	}
 	ret = 0;
 out:
 	buf_release(&v);

@@ -287,6 +287,7 @@ static void write_input(struct jsonw *w, const struct ticket_set *set)
 	jsonw_uint(w, "accepted", set->accepted);
 	jsonw_uint(w, "rejected", set->rejected);
 	jsonw_uint(w, "superseded", set->superseded);
+	jsonw_uint(w, "excluded", set->excluded);
 	jsonw_close(w);
 }
 
@@ -407,6 +408,8 @@ static void write_quality(struct jsonw *w, const struct metrics *m,
 		jsonw_uint(w, "accepted", f->accepted);
 		jsonw_uint(w, "rejected", f->rejected);
 		jsonw_uint(w, "superseded", f->superseded);
+		jsonw_uint(w, "excluded", f->excluded);
+		jsonw_uint(w, "damaged_ticket_ids", f->damaged_ticket_ids);
 		jsonw_close(w);
 	}
 	jsonw_close(w);
@@ -444,6 +447,9 @@ static void write_quality(struct jsonw *w, const struct metrics *m,
 	jsonw_close(w);
 	jsonw_uint(w, "superseded_tickets", set->quality.superseded_tickets);
 	jsonw_uint(w, "superseded_callbacks", set->quality.superseded_callbacks);
+	jsonw_uint(w, "date_only_callbacks", set->quality.date_only_callbacks);
+	jsonw_uint(w, "stand_in_callbacks", set->quality.stand_in_callbacks);
+	jsonw_uint(w, "ratings_without_time", set->quality.ratings_without_time);
 	jsonw_close(w);
 }
 
