@@ -45,6 +45,7 @@
 #include "util/outfile.h"
 #include "ops/paths.h"
 #include "model/records.h"
+#include "model/source.h"
 #include "input/rejects.h"
 #include "ops/retention.h"
 #include "report/render.h"
@@ -377,6 +378,46 @@ static size_t read_issued_trend(const char *output, struct iso_week week,
 }
 
 /*
+ * Whether the source profiles declare there is no butler column (the
+ * no_butler gate's exception, SPEC §9.28): every ticket file was read
+ * through a profile that maps no column, and no constant, to 责任人 (HC
+ * has no butler). A file read without a profile has the canonical
+ * columns, 责任人 among them.
+ */
+static bool profiles_have_no_butler(const struct config *cfg,
+				    const struct ticket_set *set)
+{
+	struct buf name = BUF_INIT;
+	size_t i, k, files = 0;
+	bool none = true;
+
+	for (i = 0; i < set->nfiles && none; i++) {
+		const struct input_file *f = &set->files[i];
+		const struct source_profile *sp;
+		const char *sheet;
+
+		if (f->kind != FILE_TICKETS)
+			continue;
+		files++;
+		/* A workbook's sheet "book.xlsx[Sheet1]" matches as book.xlsx. */
+		buf_reset(&name);
+		sheet = strchr(f->name, '[');
+		buf_add(&name, f->name, sheet ? (size_t)(sheet - f->name) :
+						strlen(f->name));
+		sp = source_match(cfg, name.s);
+		if (!sp || sp->constant[COL_BUTLER]) {
+			none = false;
+			continue;
+		}
+		for (k = 0; k < sp->header.nr; k++)
+			if (sp->header_column[k] == COL_BUTLER)
+				none = false;
+	}
+	buf_release(&name);
+	return files && none;
+}
+
+/*
  * The issue decision of a week (SPEC §9.26-§9.28) into job and m: the
  * gates over what this run read, then issue_at, --issue and
  * --accept-gates. Without the ingest's per-file counts (a stage command
@@ -392,6 +433,7 @@ static void decide_issue(const struct pipeline *p, const struct config *cfg,
 	size_t g;
 
 	issue_gather(set, m, o->as_of, &in);
+	in.no_butler_column = profiles_have_no_butler(cfg, set);
 	in.unreadable_files += sum->unlisted_files;
 	if (!in.unreadable_example && sum->unlisted_files)
 		in.unreadable_example = sum->unlisted_example;

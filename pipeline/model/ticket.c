@@ -20,9 +20,9 @@ const char *const ticket_type_key[TYPE_COUNT] = { "repair", "complaint",
 const char *const satisfaction_name[6] = { "", SAT_LABEL_1, SAT_LABEL_2,
 					   SAT_LABEL_3, SAT_LABEL_4,
 					   SAT_LABEL_5 };
-const char *const satisfaction_scale[5] = { SAT_LABEL_5, SAT_LABEL_4,
+const char *const satisfaction_scale[6] = { SAT_LABEL_5, SAT_LABEL_4,
 					    SAT_LABEL_3, SAT_LABEL_2,
-					    SAT_LABEL_1 };
+					    SAT_LABEL_1, NULL };
 const char *const anomaly_kind_name[ANOM_COUNT] = {
 	"callback_before_completion",
 	"callback_without_completion",
@@ -52,41 +52,6 @@ void ticket_set_release(struct ticket_set *set)
 	free(set->rejects);
 	arena_release(&set->arena);
 	ticket_set_init(set);
-}
-
-/*
- * Digits, then either a '.' with digits, or an exponent (e/E, an optional
- * sign, digits), or both: the shapes Excel writes a long number in. A
- * plain run of digits, however long, is a good number (§9.25).
- */
-bool ticket_id_damaged(const char *id)
-{
-	const char *p = id;
-	bool frac = false, exp = false;
-
-	if (*p < '0' || *p > '9')
-		return false;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		frac = true;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (*p < '0' || *p > '9')
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		exp = true;
-	}
-	return !*p && (frac || exp);
 }
 
 const struct ticket *ticket_set_find(const struct ticket_set *set,

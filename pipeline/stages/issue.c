@@ -66,11 +66,9 @@ void issue_gather(const struct ticket_set *set, const struct metrics *m,
 				in->unreadable_example = f->name;
 			continue;
 		}
-		in->damaged_ids += f->damaged_ids;
-		if (f->damaged_ids && !in->damaged_example)
+		in->damaged_ids += f->damaged_ticket_ids;
+		if (f->damaged_ticket_ids && !in->damaged_example)
 			in->damaged_example = f->name;
-		in->ratings += f->ratings;
-		in->untimed_ratings += f->untimed_ratings;
 		if (f->kind != FILE_TICKETS)
 			continue;
 		in->files[in->nfiles].name = f->name;
@@ -78,6 +76,12 @@ void issue_gather(const struct ticket_set *set, const struct metrics *m,
 		in->files[in->nfiles].repeated_ids = f->repeated_ids;
 		in->nfiles++;
 	}
+	/*
+	 * Ratings or results without a callback time (ingest's count, issue
+	 * 14) against every callback and attempt that has one.
+	 */
+	in->untimed_ratings = set->quality.ratings_without_time;
+	in->ratings = set->ncallbacks;
 	for (i = 0; i < set->ntickets; i++)
 		in->newest = newest_of(set, &set->tickets[i], as_of, in->newest);
 	in->eligible = m->totals.eligible;

@@ -60,7 +60,7 @@ struct gate_input {
 	const char *damaged_example;  /* a file holding one, or NULL */
 	struct gate_file *files;      /* ticket files (owned) */
 	size_t nfiles;
-	size_t ratings;               /* callbacks with a time and a result */
+	size_t ratings;               /* callbacks and attempts (with a time) */
 	size_t untimed_ratings;       /* a rating or result, no callback time */
 	size_t eligible;              /* the report week's */
 	size_t eligible_with_butler;

@@ -131,4 +131,19 @@ grep -q '"revision": 2,' "$m" || fail "the reissue is not revision 2"
 grep -q '"revision_reason": "复核后重出",' "$m" || fail "no revision reason"
 grep -v '"revision' "$m" >"$out/m2" && grep -v '"revision' "$out/metrics.first" >"$out/m1"
 cmp -s "$out/m1" "$out/m2" || fail "a revision changed the figures"
+# A binary of the build tree finds the tree's config and templates from
+# any folder (no --config, no ./config, no ./templates there).
+hfa=$(cd "$(dirname "$hf")" && pwd)/huifang
+root=$(pwd)
+mkdir "$out/elsewhere"
+rc=0
+(cd "$out/elsewhere" && "$hfa" check "$root/input" >check.out 2>&1) || rc=$?
+[ "$rc" -eq 65 ] || fail "check from another folder exited $rc, not 65: $(cat "$out/elsewhere/check.out")"
+grep -q " $rej would be rejected" "$out/elsewhere/check.out" ||
+	fail "check from another folder: $(tail -1 "$out/elsewhere/check.out")"
+(cd "$out/elsewhere" && "$hfa" render --output "$out/o" --week 2026-W47 --force \
+	>render.out 2>&1) || fail "render from another folder: $(cat "$out/elsewhere/render.out")"
+"$hfa" run --help | grep -qF "$root/config/huifang.json and $root/templates" ||
+	fail "run --help does not print the source tree in the lookup order"
+
 echo "ok: $read_ rows, $rej rejected"

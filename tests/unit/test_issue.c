@@ -325,9 +325,7 @@ static void test_issue__gathers_the_measures_from_set_and_metrics(
 	in_files[0].kind = FILE_TICKETS;
 	in_files[0].rows_read = 10;
 	in_files[0].repeated_ids = 3;
-	in_files[0].damaged_ids = 2;
-	in_files[0].ratings = 4;
-	in_files[0].untimed_ratings = 1;
+	in_files[0].damaged_ticket_ids = 2;
 	in_files[1].name = "notes.txt.csv";
 	in_files[1].kind = FILE_UNRECOGNISED;
 	in_files[2].name = "cb.csv";
@@ -337,6 +335,7 @@ static void test_issue__gathers_the_measures_from_set_and_metrics(
 	set.nfiles = 3;
 	set.rows_read = 15;
 	set.rejected = 2;
+	set.quality.ratings_without_time = 1;
 	memset(tk, 0, sizeof(tk));
 	memset(&cb, 0, sizeof(cb));
 	tk[0].id = "T1";
@@ -375,7 +374,7 @@ static void test_issue__gathers_the_measures_from_set_and_metrics(
 	assert_int_equal(in.damaged_ids, 2);
 	assert_int_equal(in.nfiles, 1);
 	assert_int_equal(in.files[0].repeated_ids, 3);
-	assert_int_equal(in.ratings, 4);
+	assert_int_equal(in.ratings, 1);
 	assert_int_equal(in.untimed_ratings, 1);
 	assert_int_equal(in.eligible, 2);
 	assert_int_equal(in.eligible_with_butler, 1);
