@@ -96,6 +96,7 @@ void worklist_compute(const struct ticket_set *set, const struct config *cfg,
 {
 	size_t alloc[WORKLIST_KINDS] = { 0 };
 	size_t i;
+	int k;
 
 	memset(wl, 0, sizeof(*wl));
 	wl->as_of = as_of;
@@ -127,12 +128,12 @@ void worklist_compute(const struct ticket_set *set, const struct config *cfg,
 		it->first = first;
 		it->days_open = (as_of - first->at) / SECONDS_PER_DAY;
 	}
-	qsort(wl->items[WORKLIST_OWED], wl->n[WORKLIST_OWED],
-	      sizeof(struct worklist_item), cmp_due);
-	qsort(wl->items[WORKLIST_UNREACHABLE], wl->n[WORKLIST_UNREACHABLE],
-	      sizeof(struct worklist_item), cmp_due);
-	qsort(wl->items[WORKLIST_LOOPS], wl->n[WORKLIST_LOOPS],
-	      sizeof(struct worklist_item), cmp_loop);
+	/* An empty list has no array at all: qsort() wants one. */
+	for (k = 0; k < WORKLIST_KINDS; k++)
+		if (wl->n[k])
+			qsort(wl->items[k], wl->n[k],
+			      sizeof(struct worklist_item),
+			      k == WORKLIST_LOOPS ? cmp_loop : cmp_due);
 }
 
 void worklist_release(struct worklist *wl)
