@@ -22,6 +22,7 @@
 #include "input/csvread.h"
 #include "input/ingest.h"
 #include "ops/lock.h"
+#include "util/folder.h"
 #include "util/outfile.h"
 #include "model/records.h"
 #include "input/rejects.h"
@@ -118,6 +119,11 @@ int cmd_ingest(int argc, char **argv)
 	if (lock_acquire(&lk, o.output, (int64_t)time(NULL), &err) < 0) {
 		fprintf(stderr, "huifang ingest: %s\n", err.s);
 		ret = lk.busy ? EX_TEMPFAIL : EX_CANTCREAT;
+		goto out;
+	}
+	if (folder_refuse_links(o.output, &err) < 0) {
+		fprintf(stderr, "huifang ingest: %s\n", err.s);
+		ret = EX_CANTCREAT;
 		goto out;
 	}
 	io.input_dir = o.input;

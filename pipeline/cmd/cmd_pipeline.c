@@ -37,6 +37,7 @@
 #include "input/ingest.h"
 #include "ops/lock.h"
 #include "stages/metrics.h"
+#include "util/folder.h"
 #include "util/outfile.h"
 #include "ops/paths.h"
 #include "model/records.h"
@@ -593,6 +594,11 @@ static int begin_output(const struct cmd_opts *o, const struct config *cfg,
 	if (lock_acquire(lk, o->output, (int64_t)time(NULL), &err) < 0) {
 		fprintf(stderr, "huifang: %s\n", err.s);
 		ret = lk->busy ? EX_TEMPFAIL : EX_CANTCREAT;
+		goto out;
+	}
+	if (folder_refuse_links(o->output, &err) < 0) {
+		fprintf(stderr, "huifang: %s\n", err.s);
+		ret = EX_CANTCREAT;
 		goto out;
 	}
 	if (weekdir_cleanup(o->output, &err) < 0) {

@@ -123,7 +123,8 @@ bool weekdir_is_issued(const char *output, const char *week);
  * ".<name>.tmp-<pid>-<n>". Leftovers whose pid is a live process (this one
  * included) are left alone, as they may be another run's work in
  * progress. Symlinks are never followed: the walk stays inside output.
- * Call it with the run lock held, before staging anything. Returns the
+ * Call it with the run lock held, after folder_refuse_links(), before
+ * staging anything. Returns the
  * number of leftovers removed or restored, or -1 with err set (the walk
  * goes on past an entry it cannot remove, and reports the first failure).
  */
