@@ -1004,7 +1004,7 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 				add_reject(in, fc, REJECT_BAD_ENCODING, 0,
 					   original, rec.error_line,
 					   rec.error_column, rec.error_context,
-					   "invalid UTF-8 at byte offset %llu",
+					   "%s at byte offset %llu", rec.error,
 					   (unsigned long long)rec.bad_offset);
 			else
 				add_reject(in, fc, REJECT_MALFORMED_RECORD, 0,
