@@ -89,7 +89,8 @@ static void write_row(struct buf *out, const struct row *r,
 	field(out, "category", tmp->s, 0);
 	buf_reset(tmp);
 	if (cfg->mask_free_text)
-		mask_free_text(tmp, t->content);
+		mask_free_text_of(tmp, t->content,
+				  cfg->mask_names ? t->owner : NULL);
 	else
 		buf_adds(tmp, t->content);
 	field(out, "issue", tmp->s, 0);
@@ -98,7 +99,8 @@ static void write_row(struct buf *out, const struct row *r,
 	field(out, "satisfaction", satisfaction_name[cb->satisfaction], 0);
 	buf_reset(tmp);
 	if (cfg->mask_free_text)
-		mask_free_text(tmp, cb->remark);
+		mask_free_text_of(tmp, cb->remark,
+				  cfg->mask_names ? t->owner : NULL);
 	else
 		buf_adds(tmp, cb->remark);
 	field(out, "remark", tmp->s, 0);

@@ -84,14 +84,6 @@ static size_t digit_len(const char *p)
 	return 0;
 }
 
-/* Skips n digit characters from p. */
-static const char *skip_digits(const char *p, size_t n)
-{
-	while (n--)
-		p += digit_len(p);
-	return p;
-}
-
 /* Counts the digit characters of the run at p; *end is after the run. */
 static size_t digit_run(const char *p, const char **end)
 {
@@ -105,18 +97,41 @@ static size_t digit_run(const char *p, const char **end)
 	return n;
 }
 
-/* Appends a run of n digits masked as first 3, stars, last 4 (n >= 7). */
-static void mask_digits(struct buf *out, const char *d, size_t n,
+/*
+ * How many leading digits a number of n digits shows: 3 for 11 or more (a
+ * mobile reads 138****5678, as SPEC §6 says), none for shorter ones (a
+ * landline's 8 digits would otherwise show 7). The last 4 always show.
+ */
+static size_t shown_head(size_t n)
+{
+	return n >= 11 ? 3 : 0;
+}
+
+/*
+ * Appends the number from p to end, whose digit characters (an ID's
+ * final X counts as one) number n >= 7: digits outside the first
+ * shown_head(n) and the last 4 become '*'; separators are copied.
+ */
+static void mask_digits(struct buf *out, const char *p, size_t n,
 			const char *end)
 {
-	const char *p = skip_digits(d, 3);
-	size_t i;
+	size_t i = 0, k, head = shown_head(n);
 
-	buf_add(out, d, (size_t)(p - d));
-	for (i = 3; i < n - 4; i++)
-		buf_addch(out, '*');
-	p = skip_digits(d, n - 4);
-	buf_add(out, p, (size_t)(end - p));
+	while (p < end) {
+		k = digit_len(p);
+		if (!k && (*p == 'X' || *p == 'x'))
+			k = 1;
+		if (!k) {
+			buf_addch(out, *p++);
+			continue;
+		}
+		if (i < head || i >= n - 4)
+			buf_add(out, p, k);
+		else
+			buf_addch(out, '*');
+		p += k;
+		i++;
+	}
 }
 
 void mask_phone(struct buf *out, const char *phone)
@@ -140,59 +155,80 @@ void mask_phone(struct buf *out, const char *phone)
 		d += 2;
 		n -= 2;
 	}
-	/* 11-digit mobiles read 138****5678; longer numbers keep 3 + 4. */
-	buf_add(out, d, 3);
+	/*
+	 * 11-digit mobiles read 138****5678, longer numbers keep 3 + 4;
+	 * a landline without its area code (87654321) shows its last 4.
+	 */
+	buf_add(out, d, shown_head(n));
 	buf_adds(out, "****");
 	buf_add(out, d + n - 4, 4);
 }
 
 /*
- * A mobile number written in groups, 138-1234-5678 or 138 1234 5678 (one
- * separator, the same twice): returns the byte length of the whole number
- * at p, or 0. Only this shape is joined, so that dates (2026-11-20) and
- * amounts stay readable.
+ * A number written in groups: runs of digits joined by one separator,
+ * ' ' or '-', the same throughout, 11 or more digits in all; the last
+ * group of an 18-character ID may end in X. So 138-1234-5678, 139 8765
+ * 4321, 110105 19491231 0037 and 0851-12345678 are one number each, while
+ * dates (2026-11-20) and mixed separators (138-1234 5678) are not.
+ * Returns the byte length of the whole number at p with its digit count
+ * in *n, or 0.
  */
-static size_t grouped_mobile(const char *p)
+static size_t grouped_number(const char *p, size_t *n)
 {
-	const char *q, *end;
-	char sep;
+	const char *q = p, *end;
+	size_t total = 0, groups = 0, run;
+	char sep = 0;
 
-	if (digit_run(p, &end) != 3)
+	for (;;) {
+		run = digit_run(q, &end);
+		if (!run)
+			break;
+		total += run;
+		groups++;
+		q = end;
+		if (total == 17 && (*q == 'X' || *q == 'x')) {
+			total++;
+			q++;
+			break;
+		}
+		if (!(*q == ' ' || *q == '-') || (sep && *q != sep) ||
+		    !digit_len(q + 1))
+			break;
+		sep = *q;
+		q++;
+	}
+	if (groups < 2 || total < 11)
 		return 0;
-	/* Mobile numbers start with 1 (or a full-width １). */
-	if (!(*p == '1' || (digit_len(p) == 3 && (unsigned char)p[2] == 0x91)))
-		return 0;
-	sep = *end;
-	if (sep != '-' && sep != ' ')
-		return 0;
-	q = end + 1;
-	if (digit_run(q, &end) != 4 || *end != sep)
-		return 0;
-	q = end + 1;
-	if (digit_run(q, &end) != 4)
-		return 0;
-	return (size_t)(end - p);
+	/* q may sit after a separator that led nowhere: not part of it. */
+	*n = total;
+	return (size_t)(q - p);
 }
 
-void mask_free_text(struct buf *out, const char *text)
+void mask_free_text_of(struct buf *out, const char *text, const char *owner)
 {
 	const char *p = text;
+	size_t owner_len = owner ? strlen(owner) : 0;
 
+	/*
+	 * The owner's own name, where the text repeats it, is masked as the
+	 * owner column is; a one-character "name" would match too much.
+	 */
+	if (owner_len && utf8_char_len((const unsigned char *)owner) ==
+			 owner_len)
+		owner_len = 0;
 	while (*p) {
+		if (owner_len && !strncmp(p, owner, owner_len)) {
+			mask_name(out, owner);
+			p += owner_len;
+			continue;
+		}
 		if (digit_len(p)) {
 			const char *start = p, *end;
-			size_t n, g = grouped_mobile(p);
+			size_t n, g = grouped_number(p, &n);
 
 			if (g) {
-				/* Keep the groups' first and last parts. */
-				const char *last = start + g;
-
-				digit_run(start, &end);
-				buf_add(out, start, (size_t)(end - start) + 1);
-				buf_adds(out, "****");
-				digit_run(end + 1, &end);
-				buf_add(out, end, (size_t)(last - end));
-				p = last;
+				mask_digits(out, start, n, start + g);
+				p = start + g;
 				continue;
 			}
 			n = digit_run(p, &end);
@@ -211,4 +247,9 @@ void mask_free_text(struct buf *out, const char *text)
 		}
 		buf_addch(out, *p++);
 	}
+}
+
+void mask_free_text(struct buf *out, const char *text)
+{
+	mask_free_text_of(out, text, NULL);
 }
