@@ -148,9 +148,7 @@ int cmd_ingest(int argc, char **argv)
 		ret = EX_CANTCREAT;
 		goto out;
 	}
-	buf_reset(&path);
-	buf_addf(&path, "%s/rejects.csv", o.output);
-	if (rejects_write(&set, path.s, &err) < 0) {
+	if (rejects_write(&set, o.output, &err) < 0) {
 		fprintf(stderr, "huifang ingest: %s\n", err.s);
 		ret = EX_CANTCREAT;
 		goto out;

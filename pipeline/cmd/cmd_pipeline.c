@@ -664,9 +664,10 @@ static int ingest_step(const struct cmd_opts *o, const struct config *cfg,
 		goto out;
 	}
 	ret = EX_CANTCREAT;
-	rejects_format(set, &b);
-	if (write_file(o->output, "rejects.csv", &b) < 0)
+	if (rejects_write(set, o->output, &err) < 0) {
+		fprintf(stderr, "huifang: cannot write %s\n", err.s);
 		goto out;
+	}
 	buf_reset(&b);
 	buf_addf(&b, "%s/records", o->output);
 	if (records_write(set, b.s, &err) < 0) {

@@ -46,6 +46,7 @@
 #include "input/csvread.h"
 #include "input/ingest.h"
 #include "input/jsonread.h"
+#include "util/mask.h"
 #include "util/sha256.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
@@ -325,42 +326,152 @@ static const char *header_name(const struct file_ctx *fc, int c)
 	return j >= 0 ? fc->header[j] : column_name[c];
 }
 
-/* The row's fields as one CSV line, invalid bytes written \xNN. */
-static const char *original_line(struct ingest *in, const struct file_ctx *fc)
+static int match_column(const struct matcher *mt, const char *key);
+
+/* The ticket statuses DOMAIN.md names: vocabulary, nobody's name. */
+static bool is_status_word(const char *s)
 {
-	struct buf line = BUF_INIT, field = BUF_INIT;
-	const char *s;
+	static const char *const words[] = {
+		"待处理", "处理中", "已完成", "已关闭", "已取消", "作废",
+		"已处理", "已回访", "待回访",
+	};
 	size_t i;
 
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(s, words[i]))
+			return true;
+	return false;
+}
+
+/* How a JSON record's value under key is masked (mask_json_text()). */
+static enum mask_kind key_mask(const char *key, void *ctx)
+{
+	struct ingest *in = ctx;
+	const struct config *cfg = in->cfg;
+	struct buf k = BUF_INIT;
+	int c;
+
+	text_header_key(&k, key, strlen(key));
+	c = match_column(in->m, k.s);
+	buf_release(&k);
+	if (c == COL_OWNER)
+		return cfg->mask_names ? MASK_NAME : MASK_KEEP;
+	if (c == COL_PHONE)
+		return cfg->mask_phones ? MASK_PHONE : MASK_KEEP;
+	if (c == COL_CONTENT || c == COL_CB_REMARK)
+		return cfg->mask_free_text ? MASK_TEXT : MASK_KEEP;
+	return MASK_KEEP;
+}
+
+/*
+ * Appends the row's field i to line as rejects.csv shows it when masked
+ * (docs/ingest.md, "Rejects and masking"): the owner column as a name, the
+ * phone column as a phone, the free-text columns as free text (the
+ * owner's own name in them included), as the config's mask settings say;
+ * other columns as they are. A row whose fields do not line up with the
+ * header (aligned false: field_count) has every field masked as a guess.
+ */
+static void add_masked_field(struct ingest *in, const struct file_ctx *fc,
+			     size_t i, bool aligned, const char *owner,
+			     const struct buf *field, struct buf *line)
+{
+	const struct config *cfg = in->cfg;
+	struct buf m = BUF_INIT, esc = BUF_INIT;
+	const char *s;
+	size_t n;
+
+	if (!aligned) {
+		/*
+		 * The words of the export's vocabulary (a type, a
+		 * satisfaction) are nobody's name: they stay readable.
+		 */
+		s = field->s;
+		n = field->len;
+		text_trim(&s, &n);
+		buf_add(&esc, s, n);
+		if (!(cfg->mask_names || cfg->mask_phones ||
+		      cfg->mask_free_text) ||
+		    config_match_type(cfg, esc.s) >= 0 ||
+		    config_match_satisfaction(cfg, esc.s) != SAT_NONE ||
+		    config_is_attempt(cfg, esc.s) ||
+		    config_is_cancelled(cfg, esc.s) || is_status_word(esc.s))
+			buf_add(&m, field->s, field->len);
+		else
+			mask_guess(&m, field->s);
+	} else if ((int)i == fc->colmap[COL_OWNER] && cfg->mask_names) {
+		s = value(fc, COL_OWNER, &n);
+		text_escape_invalid(&esc, s, n);
+		mask_name(&m, esc.s);
+	} else if ((int)i == fc->colmap[COL_PHONE] && cfg->mask_phones) {
+		s = value(fc, COL_PHONE, &n);
+		text_escape_invalid(&esc, s, n);
+		mask_phone(&m, esc.s);
+	} else if (((int)i == fc->colmap[COL_CONTENT] ||
+		    (int)i == fc->colmap[COL_CB_REMARK]) && cfg->mask_free_text) {
+		mask_free_text_of(&m, field->s, cfg->mask_names ? owner : NULL);
+	} else {
+		buf_add(&m, field->s, field->len);
+	}
+	csv_add_field(line, m.s, m.len);
+	buf_release(&m);
+	buf_release(&esc);
+}
+
+/*
+ * The row's fields as one CSV line, invalid bytes written \xNN: as they
+ * are, or (masked) as add_masked_field() shows them.
+ */
+static const char *original_line(struct ingest *in, const struct file_ctx *fc,
+				 bool masked, bool aligned)
+{
+	struct buf line = BUF_INIT, field = BUF_INIT, owner = BUF_INIT;
+	const char *s;
+	size_t i, n;
+
+	if (masked && aligned && fc->colmap[COL_OWNER] >= 0) {
+		s = value(fc, COL_OWNER, &n);
+		text_escape_invalid(&owner, s, n);
+	}
 	for (i = 0; i < fc->ncols; i++) {
 		if (i)
 			buf_addch(&line, ',');
 		buf_reset(&field);
 		text_escape_invalid(&field, fc->val[i], fc->len[i]);
-		csv_add_field(&line, field.s, field.len);
+		if (masked)
+			add_masked_field(in, fc, i, aligned, owner.s, &field,
+					 &line);
+		else
+			csv_add_field(&line, field.s, field.len);
 	}
 	s = arena_strndup(&in->arena, line.s, line.len);
 	buf_release(&line);
 	buf_release(&field);
+	buf_release(&owner);
 	return s;
 }
 
+/*
+ * Quarantines the current row: its reject (original and masked the row's
+ * own fields unless given: a JSON record's text) and one diagnostic,
+ * whose context line (JSON) is shown masked.
+ */
 static void add_reject(struct ingest *in, struct file_ctx *fc,
 		       enum reject_reason reason, uint32_t column,
-		       const char *original, uint32_t diag_line,
-		       uint32_t diag_column, const char *context,
-		       const char *fmt, ...)
-	__attribute__((format(printf, 9, 10)));
+		       const char *original, const char *masked,
+		       uint32_t diag_line, uint32_t diag_column,
+		       const char *context, const char *fmt, ...)
+	__attribute__((format(printf, 10, 11)));
 
 static void add_reject(struct ingest *in, struct file_ctx *fc,
 		       enum reject_reason reason, uint32_t column,
-		       const char *original, uint32_t diag_line,
-		       uint32_t diag_column, const char *context,
-		       const char *fmt, ...)
+		       const char *original, const char *masked,
+		       uint32_t diag_line, uint32_t diag_column,
+		       const char *context, const char *fmt, ...)
 {
 	struct file_out *out = in->out;
-	struct buf msg = BUF_INIT;
+	struct buf msg = BUF_INIT, ctx = BUF_INIT;
 	struct reject *r;
+	bool aligned = reason != REJECT_FIELD_COUNT;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -373,14 +484,21 @@ static void add_reject(struct ingest *in, struct file_ctx *fc,
 	r->column = column;
 	r->reason = (uint8_t)reason;
 	r->message = arena_strndup(&in->arena, msg.s, msg.len);
-	r->original = original ? original : original_line(in, fc);
+	r->original = original ? original : original_line(in, fc, false,
+							   aligned);
+	r->masked = masked ? masked : original_line(in, fc, true, aligned);
 	fc->f->rejected++;
 	out->reasons[reason]++;
+	/* A context echoes values of any column: mask it character for character. */
+	if (context)
+		mask_json_text(&ctx, context, key_mask, in);
 	diag_report_context(&in->out->d, DIAG_ERROR, fc->f->path,
 			    diag_line ? diag_line : fc->line,
-			    diag_line ? diag_column : column, context,
+			    diag_line ? diag_column : column,
+			    context ? ctx.s : NULL,
 			    "%s (%s)", msg.s, reject_reason_code[reason]);
 	buf_release(&msg);
+	buf_release(&ctx);
 }
 
 /*
@@ -396,7 +514,7 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 	s = value(fc, COL_TICKET_ID, &n);
 	if (!n) {
 		add_reject(in, fc, REJECT_MISSING_TICKET_ID,
-			   (uint32_t)fc->colmap[COL_TICKET_ID] + 1, NULL, 0, 0,
+			   (uint32_t)fc->colmap[COL_TICKET_ID] + 1, NULL, NULL, 0, 0,
 			   NULL, "no ticket number in column '%s'",
 			   header_name(fc, COL_TICKET_ID));
 		return true;
@@ -409,12 +527,12 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 		text_escape_invalid(&esc, s, n);
 		if (esc.len)
 			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
-				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, 0,
+				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, NULL, 0,
 				   0, NULL, "unknown ticket type '%s' in column '%s'",
 				   esc.s, header_name(fc, COL_TYPE));
 		else
 			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
-				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, 0,
+				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, NULL, 0,
 				   0, NULL, "empty ticket type in column '%s'",
 				   header_name(fc, COL_TYPE));
 		buf_release(&esc);
@@ -424,7 +542,7 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 		value(fc, COL_CB_TIME, &n);
 		if (!n) {
 			add_reject(in, fc, REJECT_NO_CALLBACK_TIME,
-				   (uint32_t)fc->colmap[COL_CB_TIME] + 1, NULL,
+				   (uint32_t)fc->colmap[COL_CB_TIME] + 1, NULL, NULL,
 				   0, 0, NULL, "no callback time in column '%s'",
 				   header_name(fc, COL_CB_TIME));
 			return true;
@@ -447,7 +565,7 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 
 			text_escape_invalid(&esc, s, n);
 			add_reject(in, fc, REJECT_BAD_TIMESTAMP, (uint32_t)k + 1,
-				   NULL, 0, 0, NULL,
+				   NULL, NULL, 0, 0, NULL,
 				   "invalid timestamp '%s' in column '%s'", esc.s,
 				   fc->header[k]);
 			buf_release(&esc);
@@ -840,7 +958,7 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 			 * is field_count, the first reason in precedence.
 			 */
 			add_reject(in, fc, REJECT_FIELD_COUNT,
-				   (uint32_t)rec.nfields + 1, NULL,
+				   (uint32_t)rec.nfields + 1, NULL, NULL,
 				   rec.error_line, rec.error_column, NULL,
 				   "malformed CSV: %s at line %u, character %u",
 				   rec.error, rec.error_line, rec.error_column);
@@ -851,7 +969,7 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 			size_t save = fc->ncols;
 
 			fc->ncols = rec.nfields;
-			add_reject(in, fc, REJECT_FIELD_COUNT, 0, NULL, 0, 0, NULL,
+			add_reject(in, fc, REJECT_FIELD_COUNT, 0, NULL, NULL, 0, 0, NULL,
 				   "expected %zu fields, found %zu", save, n);
 			fc->ncols = save;
 			continue;
@@ -860,7 +978,7 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 			size_t col = rec.bad_field;
 
 			add_reject(in, fc, REJECT_BAD_ENCODING, (uint32_t)col,
-				   NULL, 0, 0, NULL,
+				   NULL, NULL, 0, 0, NULL,
 				   "invalid %s at byte offset %llu%s%s%s",
 				   fc->f->encoding,
 				   (unsigned long long)rec.bad_offset,
@@ -872,7 +990,7 @@ static void read_csv(struct ingest *in, struct file_ctx *fc)
 			size_t col = rec.long_field;
 
 			add_reject(in, fc, REJECT_FIELD_TOO_LONG, (uint32_t)col,
-				   NULL, 0, 0, NULL,
+				   NULL, NULL, 0, 0, NULL,
 				   "field of %zu bytes in column '%s' is over "
 				   "the limit of %zu", rec.lens[col - 1],
 				   fc->header[col - 1], in->cfg->max_field_bytes);
@@ -992,7 +1110,7 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 		fc->line = rec.line;
 		if (!rec.obj) {
 			/* The original is the record's text, as one field. */
-			const char *original;
+			const char *original, *masked;
 
 			buf_reset(&esc);
 			text_escape_invalid(&esc, rec.text, rec.len);
@@ -1000,15 +1118,20 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 			csv_add_field(&vals, esc.s, esc.len);
 			original = arena_strndup(&in->arena, vals.s,
 						 vals.len);
+			buf_reset(&vals);
+			mask_json_text(&vals, esc.s, key_mask, in);
+			buf_reset(&esc);
+			csv_add_field(&esc, vals.s, vals.len);
+			masked = arena_strndup(&in->arena, esc.s, esc.len);
 			if (rec.bad_encoding)
 				add_reject(in, fc, REJECT_BAD_ENCODING, 0,
-					   original, rec.error_line,
+					   original, masked, rec.error_line,
 					   rec.error_column, rec.error_context,
 					   "%s at byte offset %llu", rec.error,
 					   (unsigned long long)rec.bad_offset);
 			else
 				add_reject(in, fc, REJECT_MALFORMED_RECORD, 0,
-					   original, rec.error_line,
+					   original, masked, rec.error_line,
 					   rec.error_column, rec.error_context,
 					   "%s", rec.error);
 			continue;
@@ -1047,7 +1170,7 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 		}
 		if (too_long) {
 			add_reject(in, fc, REJECT_FIELD_TOO_LONG, (uint32_t)too_long,
-				   NULL, 0, 0, NULL,
+				   NULL, NULL, 0, 0, NULL,
 				   "field of %zu bytes in column '%s' is over "
 				   "the limit of %zu", fc->len[too_long - 1],
 				   fc->header[too_long - 1],
@@ -1060,7 +1183,7 @@ static void read_json(struct ingest *in, struct file_ctx *fc, bool lines)
 			ssize_t k = key_index(&keys, nested->string);
 
 			add_reject(in, fc, REJECT_MALFORMED_RECORD, (uint32_t)k + 1,
-				   NULL, 0, 0, NULL,
+				   NULL, NULL, 0, 0, NULL,
 				   "value of '%s' is %s, not text",
 				   fc->header[k], cJSON_IsArray(nested) ?
 				   "an array" : "an object");

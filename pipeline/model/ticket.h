@@ -136,6 +136,8 @@ struct reject {
 	const char *original;         /* the record's original fields as one
 				       * CSV line (valid UTF-8: invalid bytes
 				       * shown as \xNN) */
+	const char *masked;           /* the same with personal data masked
+				       * (rejects.csv; docs/ingest.md) */
 };
 
 /* Data-quality counters gathered by ingest (metrics adds its own). */

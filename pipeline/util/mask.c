@@ -5,6 +5,7 @@
  * only whole characters are copied and only digit characters (ASCII or
  * full-width) are replaced, each by one '*'.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "util/mask.h"
@@ -61,6 +62,19 @@ void mask_name(struct buf *out, const char *name)
 	}
 	buf_add(out, name, keep);
 	buf_addch(out, '*');
+}
+
+/* True when name starts with a compound surname. */
+static bool compound_surname(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(compound_surnames) / sizeof(*compound_surnames);
+	     i++)
+		if (!strncmp(name, compound_surnames[i],
+			     strlen(compound_surnames[i])))
+			return true;
+	return false;
 }
 
 static int is_digit(char c)
@@ -252,4 +266,126 @@ void mask_free_text_of(struct buf *out, const char *text, const char *owner)
 void mask_free_text(struct buf *out, const char *text)
 {
 	mask_free_text_of(out, text, NULL);
+}
+
+/* True for a CJK ideograph of the basic block (U+4E00-U+9FFF) at p. */
+static bool is_ideograph(const unsigned char *p)
+{
+	return p[0] >= 0xE4 && p[0] <= 0xE9 && (p[1] & 0xC0) == 0x80 &&
+	       (p[2] & 0xC0) == 0x80 && (p[0] != 0xE4 || p[1] >= 0xB8);
+}
+
+/* The first character of a name and a '*' for each of the others. */
+static bool mask_name_chars(struct buf *out, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t k;
+
+	if (!*p)
+		return false;
+	k = utf8_char_len(p);
+	buf_add(out, text, k);
+	for (p += k; *p; p += utf8_char_len(p))
+		buf_addch(out, '*');
+	return true;
+}
+
+void mask_guess(struct buf *out, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t chars = 0;
+
+	/*
+	 * Two or three ideographs and nothing else read as a name, and so
+	 * do four that start with a compound surname; longer words (东区中心,
+	 * 户内维修) are not names.
+	 */
+	while (*p && is_ideograph(p)) {
+		p += 3;
+		chars++;
+	}
+	if (!*p && ((chars >= 2 && chars <= 3) ||
+		    (chars == 4 && compound_surname(text)))) {
+		mask_name_chars(out, text);
+		return;
+	}
+	mask_free_text(out, text);
+}
+
+/* Masks one JSON string's content (or a scalar) as kind says. */
+static void mask_json_value(struct buf *out, const char *text,
+			    enum mask_kind kind)
+{
+	switch (kind) {
+	case MASK_KEEP:
+		buf_adds(out, text);
+		break;
+	case MASK_NAME:
+		mask_name_chars(out, text);
+		break;
+	case MASK_GUESS:
+		mask_guess(out, text);
+		break;
+	case MASK_PHONE:
+	case MASK_TEXT:
+		mask_free_text(out, text);
+		break;
+	}
+}
+
+void mask_json_text(struct buf *out, const char *text,
+		    enum mask_kind (*kind_of)(const char *key, void *ctx),
+		    void *ctx)
+{
+	struct buf value = BUF_INIT, key = BUF_INIT;
+	enum mask_kind kind = MASK_GUESS;
+	const char *p = text;
+
+	while (*p) {
+		const char *start = p, *q;
+
+		if (*p != '"') {
+			/*
+			 * Outside strings: structure, and numbers (a phone
+			 * written as one), masked as the key's values are.
+			 */
+			while (*p && *p != '"')
+				p++;
+			buf_reset(&value);
+			buf_add(&value, start, (size_t)(p - start));
+			if (kind == MASK_KEEP)
+				buf_add(out, value.s, value.len);
+			else
+				mask_free_text(out, value.s);
+			if (memchr(start, ',', (size_t)(p - start)) ||
+			    memchr(start, '{', (size_t)(p - start)))
+				kind = MASK_GUESS;
+			continue;
+		}
+		buf_addch(out, *p++);
+		start = p;
+		while (*p && *p != '"') {
+			if (*p == '\\' && p[1])
+				p++;
+			p++;
+		}
+		buf_reset(&value);
+		buf_add(&value, start, (size_t)(p - start));
+		for (q = *p ? p + 1 : p; *q == ' ' || *q == '\t'; q++)
+			;
+		if (*q == ':') {
+			/* A key: shown, and it says how its value is masked. */
+			buf_add(out, value.s, value.len);
+			buf_reset(&key);
+			buf_add(&key, value.s, value.len);
+			kind = kind_of ? kind_of(key.s, ctx) : MASK_GUESS;
+		} else {
+			mask_json_value(out, value.s, kind);
+			kind = MASK_GUESS;
+		}
+		if (*p)
+			buf_addch(out, *p++);
+	}
+	buf_release(&value);
+	buf_release(&key);
 }

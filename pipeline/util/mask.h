@@ -22,6 +22,27 @@
 void mask_name(struct buf *out, const char *name);
 void mask_phone(struct buf *out, const char *phone);
 void mask_free_text(struct buf *out, const char *text);
+/* How a value is masked where its column is known only by a key. */
+enum mask_kind { MASK_KEEP, MASK_NAME, MASK_PHONE, MASK_TEXT, MASK_GUESS };
+
+/*
+ * A value whose column is not known (a row whose fields do not line up
+ * with its header): two or three CJK ideographs (four after a compound
+ * surname) read as a name and keep the first (张**), anything else is
+ * masked as free text. Character for character, so a caret under a
+ * masked line still points right.
+ */
+void mask_guess(struct buf *out, const char *text);
+/*
+ * The text of a JSON record (or a line of one), character for
+ * character: keys as they are, each key's value as kind_of(key, ctx)
+ * says (a name keeps its first character, a phone or free text its
+ * digits masked), values without a key (or kind_of NULL) by
+ * mask_guess().
+ */
+void mask_json_text(struct buf *out, const char *text,
+		    enum mask_kind (*kind_of)(const char *key, void *ctx),
+		    void *ctx);
 /* mask_free_text(), and owner's full name (when not NULL) as mask_name(). */
 void mask_free_text_of(struct buf *out, const char *text, const char *owner);
 
