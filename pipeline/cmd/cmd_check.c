@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sysexits.h>
 
 #include "cmd/cmd.h"
@@ -18,6 +19,7 @@
 #include "model/config.h"
 #include "input/csvread.h"
 #include "input/ingest.h"
+#include "util/textio.h"
 #include "util/banned.h"
 
 static const char usage[] =
@@ -39,6 +41,7 @@ int cmd_check(int argc, char **argv)
 	char **rest = NULL;
 	int nrest = 0, rc, ret = 0;
 	size_t i, shown = 0, hidden = 0, problems = 0, unrecognised = 0;
+	struct buf skipped = BUF_INIT;
 	const char *file = NULL;
 
 	rc = cmd_parse_opts(argc, argv, &o, usage, &rest, &nrest);
@@ -64,15 +67,19 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < (size_t)nrest; i++) {
-		FILE *fp = fopen(rest[i], "rb");
+		struct buf why = BUF_INIT;
+		int fd = text_open_regular(rest[i], &why);
 
-		if (!fp) {
-			fprintf(stderr, "huifang check: cannot read '%s'\n",
-				rest[i]);
+		/* A FIFO or a device (/dev/zero) is refused, not read. */
+		if (fd < 0) {
+			fprintf(stderr, "huifang check: cannot read '%s': %s\n",
+				rest[i], why.s);
+			buf_release(&why);
 			ret = EX_NOINPUT;
 			goto out;
 		}
-		fclose(fp);
+		buf_release(&why);
+		close(fd);
 	}
 	io.input_dir = NULL;
 	io.encoding = o.encoding ? o.encoding : cfg.encoding;
@@ -102,9 +109,12 @@ int cmd_check(int argc, char **argv)
 	}
 	for (i = 0; i < set.nfiles; i++)
 		unrecognised += set.files[i].kind == FILE_UNRECOGNISED;
+	ingest_describe_skipped(&set, &skipped);
 	printf("%zu problems in %d files: %zu rows read, %zu would be "
-	       "rejected, %zu unrecognised files\n", problems, nrest,
-	       set.rows_read, set.rejected, unrecognised);
+	       "rejected, %zu unrecognised files%s%s\n", problems, nrest,
+	       set.rows_read, set.rejected, unrecognised,
+	       skipped.len ? "; " : "", skipped.s);
+	buf_release(&skipped);
 	if (problems)
 		ret = EX_DATAERR;
 out:

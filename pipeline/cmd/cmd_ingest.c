@@ -153,12 +153,15 @@ int cmd_ingest(int argc, char **argv)
 		ret = EX_CANTCREAT;
 		goto out;
 	}
+	buf_reset(&path);
+	ingest_describe_skipped(&set, &path);
 	printf("ingest: %zu files (%zu unrecognised), %zu rows read = "
 	       "%zu accepted + %zu rejected + %zu superseded; %zu tickets, "
-	       "%zu callbacks, %zu orphan callbacks\n",
+	       "%zu callbacks, %zu orphan callbacks%s%s\n",
 	       set.files_recognised, unrecognised_files(&set), set.rows_read,
 	       set.accepted, set.rejected, set.superseded, set.ntickets,
-	       set.ncallbacks, set.quality.orphan_callbacks);
+	       set.ncallbacks, set.quality.orphan_callbacks,
+	       path.len ? "; " : "", path.s);
 	if (o.strict && (set.rejected || unrecognised_files(&set) ||
 			 d.errors))
 		ret = EX_DATAERR;

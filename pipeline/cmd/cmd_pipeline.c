@@ -43,9 +43,11 @@
 #include "model/records.h"
 #include "input/rejects.h"
 #include "ops/retention.h"
+#include "report/pdfdoc.h"
 #include "report/render.h"
 #include "stages/sample.h"
 #include "util/sha256.h"
+#include "util/textio.h"
 #include "ops/weekdir.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -589,6 +591,14 @@ static int begin_output(const struct cmd_opts *o, const struct config *cfg,
 		ret = EX_CONFIG;
 		goto out;
 	}
+	/* The font itself, and its number in a collection (issue 13). */
+	if (renders && cfg->font_path &&
+	    pdffont_check(cfg->font_path, cfg->font_index, &err) < 0) {
+		fprintf(stderr, "huifang: pdf.font_path, pdf.font_index %d: "
+			"%s\n", cfg->font_index, err.s);
+		ret = EX_CONFIG;
+		goto out;
+	}
 	/* Reports carry personal data: files are created under cfg->umask. */
 	umask((mode_t)cfg->umask);
 	if (lock_acquire(lk, o->output, (int64_t)time(NULL), &err) < 0) {
@@ -646,18 +656,31 @@ static int ingest_step(const struct cmd_opts *o, const struct config *cfg,
 	 * before anything is written, not an unrecognised file.
 	 */
 	for (i = 0; i < set->nfiles; i++) {
+		struct buf why = BUF_INIT;
 		int fd;
 
 		if (set->files[i].kind != FILE_UNRECOGNISED)
 			continue;
-		fd = open(set->files[i].path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
+		/* A FIFO or a device is skipped and named, not opened. */
+		fd = text_open_regular(set->files[i].path, &why);
+		if (fd < 0 && errno != EINVAL) {
 			fprintf(stderr, "huifang: cannot read %s: %s\n",
-				set->files[i].path, strerror(errno));
+				set->files[i].path, why.s);
+			buf_release(&why);
 			goto out;
 		}
-		close(fd);
+		buf_release(&why);
+		if (fd >= 0)
+			close(fd);
 	}
+	/*
+	 * A skipped export is named whatever the cap on diagnostics and
+	 * --quiet: its rows are missing from every report (issue 13).
+	 */
+	ingest_describe_skipped(set, &b);
+	if (b.len)
+		fprintf(stderr, "huifang: %s\n", b.s);
+	buf_reset(&b);
 	if (!set->files_recognised) {
 		fprintf(stderr, "huifang: no ticket or callback export in %s\n",
 			o->input);

@@ -668,11 +668,14 @@ struct csv_reader *csv_reader_open(const char *path, const char *encoding,
 				   size_t max_field_bytes, struct buf *err)
 {
 	struct csv_reader *r = xcalloc(1, sizeof(*r));
+	struct buf why = BUF_INIT;
 
 	r->path = xstrdup(path);
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	r->fd = text_open_regular(path, &why);
+	if (r->fd < 0)
+		buf_addf(err, "%s: %s", path, why.s);
+	buf_release(&why);
 	if (r->fd < 0) {
-		buf_addf(err, "%s: %s", path, strerror(errno));
 		csv_reader_free(r);
 		return NULL;
 	}

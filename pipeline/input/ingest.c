@@ -1864,6 +1864,60 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/*
+ * True when the first n bytes look like UTF-16 without a byte-order mark:
+ * UTF-8 and GB18030 text holds no NUL, while in UTF-16 every ASCII
+ * character (the commas, the line ends) has a zero byte, always in the
+ * same half of its unit. So: at least 3 zero bytes, at least one unit in
+ * 8, all on one side.
+ */
+static bool looks_utf16(const unsigned char *b, size_t n)
+{
+	size_t i, zero[2] = { 0, 0 }, units = n / 2;
+
+	for (i = 0; i < 2 * units; i++)
+		zero[i & 1] += !b[i];
+	for (i = 0; i < 2; i++)
+		if (!zero[1 - i] && zero[i] >= 3 && zero[i] * 8 >= units)
+			return true;
+	return false;
+}
+
+/*
+ * Refuses, by name, a file no reader should open (issue 13): not a
+ * regular file (a FIFO would hang the run, a device never end), or
+ * UTF-16 text, which would otherwise read as a header without a 工单类型
+ * column. Returns true when the file is refused (and reported).
+ */
+static bool refuse_file(struct ingest *in, struct file_ctx *fc)
+{
+	struct buf why = BUF_INIT;
+	unsigned char head[256];
+	ssize_t n;
+	int fd = text_open_regular(fc->f->path, &why);
+
+	if (fd < 0) {
+		/* A plain read failure is the reader's to report. */
+		if (errno == EINVAL)
+			unrecognised(in, fc, "%s", why.s);
+		buf_release(&why);
+		return errno == EINVAL;
+	}
+	buf_release(&why);
+	do
+		n = read(fd, head, sizeof(head));
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) ||
+		       (head[0] == 0xFE && head[1] == 0xFF) ||
+		       looks_utf16(head, (size_t)n))) {
+		unrecognised(in, fc, "UTF-16 text: huifang reads UTF-8 and "
+			     "GB18030; save the file as UTF-8 and run again");
+		return true;
+	}
+	return false;
+}
+
 /* Reads file i of the set into out, on whichever thread calls it. */
 static void read_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 		      struct file_out *out)
@@ -1874,7 +1928,9 @@ static void read_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 	fc.file = i;
 	fc.f = &set->files[i];
 	in->out = out;
-	if (has_suffix(fc.f->name, ".jsonl"))
+	if (refuse_file(in, &fc))
+		;
+	else if (has_suffix(fc.f->name, ".jsonl"))
 		read_json(in, &fc, true);
 	else if (has_suffix(fc.f->name, ".json"))
 		read_json(in, &fc, false);
@@ -2067,6 +2123,25 @@ int ingest_read_files(const char *const *paths, size_t npaths,
 	return 0;
 }
 
+void ingest_describe_skipped(const struct ticket_set *set, struct buf *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < set->nfiles; i++)
+		n += set->files[i].kind == FILE_UNRECOGNISED;
+	if (!n)
+		return;
+	buf_addf(out, "%zu file%s skipped:", n, n == 1 ? "" : "s");
+	for (i = 0, n = 0; i < set->nfiles; i++) {
+		const char *name = set->files[i].name;
+
+		if (set->files[i].kind != FILE_UNRECOGNISED)
+			continue;
+		buf_adds(out, n++ ? ", " : " ");
+		text_escape_controls(out, name, strlen(name));
+	}
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -2097,7 +2172,12 @@ int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
 		      has_suffix(e->d_name, ".jsonl")))
 			continue;
 		buf_addf(&path, "%s/%s", opts->input_dir, e->d_name);
-		if (stat(path.s, &st) < 0 || !S_ISREG(st.st_mode)) {
+		/*
+		 * Anything else by an export's name (a FIFO, a device, a
+		 * folder) is listed too, so that it is named as skipped
+		 * (refuse_file()); only what has vanished is not.
+		 */
+		if (stat(path.s, &st) < 0) {
 			buf_release(&path);
 			continue;
 		}

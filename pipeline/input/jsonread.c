@@ -592,14 +592,16 @@ struct json_reader *json_reader_open(const char *path, bool lines,
 				     struct buf *err)
 {
 	struct json_reader *r = xcalloc(1, sizeof(*r));
+	struct buf why = BUF_INIT;
 
 	r->path = xstrdup(path);
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	r->fd = text_open_regular(path, &why);
 	r->cap = BLOCK;
 	r->buf = xmalloc(r->cap);
 	r->owns_buf = true;
 	if (r->fd < 0) {
-		buf_addf(err, "%s: %s", path, strerror(errno));
+		buf_addf(err, "%s: %s", path, why.s);
+		buf_release(&why);
 		json_reader_free(r);
 		return NULL;
 	}

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include <cJSON.h>
@@ -146,13 +147,21 @@ static void fail_got(struct loader *L, const cJSON *got, const char *fmt, ...)
 
 static int read_file(const char *path, struct buf *out, struct buf *why)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp;
 	char chunk[65536];
 	size_t n;
-	int ret = -1;
+	int ret = -1, fd;
 
+	/* A FIFO or a device would hang the run or never end: refused. */
+	buf_adds(why, "cannot open: ");
+	fd = text_open_regular(path, why);
+	if (fd < 0)
+		return -1;
+	buf_reset(why);
+	fp = fdopen(fd, "rb");
 	if (!fp) {
 		buf_addf(why, "cannot open: %s", strerror(errno));
+		close(fd);
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
@@ -485,8 +494,13 @@ static bool get_sla(struct loader *L, const cJSON *v, int64_t *seconds)
 		fail_got(L, v, "must be a number of hours");
 		return false;
 	}
-	if (!(v->valuedouble > 0 && v->valuedouble <= 8760)) {
-		fail_got(L, v, "must be more than 0 and at most 8760 hours");
+	/*
+	 * Below a minute an SLA is a typing error (0.5 for 30 hours?), and
+	 * every callback would read as late: refused (issue 13).
+	 */
+	if (!(v->valuedouble * 3600 >= 60 - 1e-9 && v->valuedouble <= 8760)) {
+		fail_got(L, v, "must be at least one minute (0.0167 hours) and "
+			 "at most 8760 hours");
 		return false;
 	}
 	*seconds = (int64_t)llround(v->valuedouble * 3600);

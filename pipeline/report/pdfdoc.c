@@ -386,6 +386,60 @@ void pdffont_add_chars(unsigned char *chars, const char *s)
 	}
 }
 
+/*
+ * Finds font number index of the font file p (len bytes): the offset of
+ * its table directory in *face. 0, or -1 with "<src>: <cause>" appended
+ * to err (no such font in the collection, not TrueType, CFF outlines).
+ */
+static int select_face(const unsigned char *p, size_t len, const char *src,
+		       int index, size_t *face, struct buf *err)
+{
+	if (len < 12)
+		goto not_ttf;
+	if (!memcmp(p, "ttcf", 4)) {
+		if (index < 0 || (uint32_t)index >= be32(p + 8) ||
+		    12 + 4 * (size_t)index + 4 > len) {
+			buf_addf(err, "%s: no font number %d in the collection",
+				 src, index);
+			return -1;
+		}
+		*face = be32(p + 12 + 4 * (size_t)index);
+	} else {
+		if (index != 0) {
+			buf_addf(err, "%s: not a font collection, so font "
+				 "number %d does not exist", src, index);
+			return -1;
+		}
+		*face = 0;
+	}
+	if (*face + 12 > len)
+		goto not_ttf;
+	if (!memcmp(p + *face, "OTTO", 4)) {
+		buf_addf(err, "%s: PostScript-flavoured OpenType; libharu "
+			 "embeds TrueType outlines only", src);
+		return -1;
+	}
+	if (be32(p + *face) != 0x00010000 && memcmp(p + *face, "true", 4))
+		goto not_ttf;
+	return 0;
+not_ttf:
+	buf_addf(err, "%s: not a TrueType font", src);
+	return -1;
+}
+
+int pdffont_check(const char *src, int index, struct buf *err)
+{
+	struct buf file = BUF_INIT;
+	size_t face;
+	int ret = -1;
+
+	if (read_whole_file(src, &file, err) == 0)
+		ret = select_face((const unsigned char *)file.s, file.len, src,
+				  index, &face, err);
+	buf_release(&file);
+	return ret;
+}
+
 int pdffont_prepare(struct pdffont *f, const char *src, int index,
 		    const char *dir, const unsigned char *chars,
 		    struct buf *err)
@@ -413,33 +467,8 @@ int pdffont_prepare(struct pdffont *f, const char *src, int index,
 	if (read_whole_file(src, &file, err) < 0)
 		goto out;
 	p = (const unsigned char *)file.s;
-	if (file.len < 12)
-		goto not_ttf;
-	if (!memcmp(p, "ttcf", 4)) {
-		if (index < 0 || (uint32_t)index >= be32(p + 8) ||
-		    12 + 4 * (size_t)index + 4 > file.len) {
-			buf_addf(err, "%s: no font number %d in the collection",
-				 src, index);
-			goto out;
-		}
-		face = be32(p + 12 + 4 * (size_t)index);
-	} else {
-		if (index != 0) {
-			buf_addf(err, "%s: not a font collection, so font "
-				 "number %d does not exist", src, index);
-			goto out;
-		}
-		face = 0;
-	}
-	if (face + 12 > file.len)
-		goto not_ttf;
-	if (!memcmp(p + face, "OTTO", 4)) {
-		buf_addf(err, "%s: PostScript-flavoured OpenType; libharu "
-			 "embeds TrueType outlines only", src);
+	if (select_face(p, file.len, src, index, &face, err) < 0)
 		goto out;
-	}
-	if (be32(p + face) != 0x00010000 && memcmp(p + face, "true", 4))
-		goto not_ttf;
 	ntables = be16(p + face + 4);
 	if (face + 12 + 16 * ntables > file.len)
 		goto not_ttf;
