@@ -20,32 +20,6 @@ const char *const column_name[COL_COUNT] = {
 	"二次满意度",
 };
 
-void string_list_add(struct string_list *l, const char *s)
-{
-	ALLOC_GROW(l->items, l->nr + 1, l->alloc);
-	l->items[l->nr++] = xstrdup(s);
-}
-
-void string_list_clear(struct string_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->nr; i++)
-		free(l->items[i]);
-	free(l->items);
-	memset(l, 0, sizeof(*l));
-}
-
-bool string_list_has(const struct string_list *l, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < l->nr; i++)
-		if (!strcmp(l->items[i], s))
-			return true;
-	return false;
-}
-
 static void add_all(struct string_list *l, const char *const *words)
 {
 	for (; *words; words++)
@@ -170,6 +144,7 @@ void config_init(struct config *cfg)
 	cfg->font_index = 0;
 	cfg->templates_dir = NULL; /* found at run time: ./templates, DATADIR */
 	cfg->retention_weeks = 26;
+	cfg->rankings_window_weeks = 4;
 	cfg->umask = 027;
 	cfg->max_errors_per_file = 20;
 }

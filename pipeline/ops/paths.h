@@ -6,14 +6,16 @@
  * except HUIFANG_DATADIR (the Makefile's $(DATADIR), e.g.
  * /usr/local/share/huifang). The search order, first match wins:
  *
- *   templates:  cfg->templates_dir if set (an error if it is not a folder,
- *               never a silent fallback), else ./templates, else
- *               HUIFANG_DATADIR/templates, else <prefix>/share/huifang/
- *               templates where <prefix> is the folder above the "bin"
- *               folder holding the running binary (a relocated install).
+ *   templates:  the config's templates_dir if set (an error if it is not a folder,
+ *               never a silent fallback), else ./templates, else beside
+ *               the binary: for a binary in <prefix>/bin/ (an install,
+ *               perhaps relocated) <prefix>/share/huifang/templates, for
+ *               any other (the build tree, build/huifang) its folder's
+ *               and the folder above's templates; else the installed
+ *               data folder HUIFANG_DATADIR/templates.
  *   config:     --config if given (an error if it is not a readable
- *               file), else ./config/huifang.json, else the same two data
- *               folders' config/huifang.json.
+ *               file), else ./config/huifang.json, else the same folders'
+ *               config/huifang.json, in the same order.
  *
  * Relative paths are taken relative to the working directory, like
  * --input and --output. Results are newly allocated strings the caller
@@ -23,7 +25,9 @@
 #define HUIFANG_PATHS_H
 
 #include "util/buf.h"
-#include "model/config.h"
+
+/* Appends the search order, one line a step, for --help. */
+void paths_describe(struct buf *out);
 
 /*
  * The data folders to search after the working directory, in order, as a
@@ -32,12 +36,13 @@
 const char *const *paths_datadirs(void);
 
 /*
- * Sets *out to the templates folder for cfg. Returns 0, or -1 with err set:
- * "templates_dir '<dir>': <cause>" when the configured one is unusable,
- * "no templates folder (looked in templates, <datadir>/templates, ...)"
- * when none is found.
+ * Sets *out to the templates folder: configured (the config's
+ * templates_dir, NULL or "" when it names none), else the defaults above.
+ * Returns 0, or -1 with err set: "templates_dir '<dir>': <cause>" when the
+ * configured one is unusable, "no templates folder (looked in templates,
+ * <datadir>/templates, ...)" when none is found.
  */
-int paths_templates_dir(const struct config *cfg, char **out,
+int paths_templates_dir(const char *configured, char **out,
 			struct buf *err);
 
 /*

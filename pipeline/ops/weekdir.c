@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #include "util/chtime.h"
-#include "model/config.h"
 #include "util/folder.h"
+#include "util/string_list.h"
 #include "util/outfile.h"
 #include "ops/weekdir.h"
 #include "util/xalloc.h"
@@ -278,7 +278,7 @@ static int copy_file_at(int sfd, int dfd, const char *name, const char *shown,
 			n = -1;
 			break;
 		}
-	if (n < 0 || fsync(out) < 0) {
+	if (n < 0 || outfile_fsync(out) < 0) {
 		buf_addf(err, "%s: %s", shown, strerror(errno ? errno : EIO));
 		goto out;
 	}
@@ -406,7 +406,7 @@ void weekdir_abort(struct weekdir *wd)
 /* fsyncs the folder fd; some file systems refuse, which is not fatal. */
 static void sync_folder(int fd)
 {
-	if (fsync(fd) < 0) {
+	if (outfile_fsync(fd) < 0) {
 		/* The names are in place; only their durability is unsure. */
 	}
 }

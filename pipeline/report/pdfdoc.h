@@ -14,10 +14,8 @@
  *
  * pdffont_prepare() copies the TrueType font (one face of a .ttc) into a
  * small temporary .ttf: only the glyphs of the characters the render can
- * draw, no table libharu does not need, and a glyph-name-free 'post'.
- * libharu 2.3.0 embeds 'loca', 'hmtx' and 'post' whole, and for the 30,000
- * glyphs of wqy-zenhei they made 500 KB of every PDF and most of its
- * loading time.
+ * draw, no table libharu does not need, and a glyph-name-free 'post'
+ * (the subsetter itself is ttf_subset.h).
  *
  * Every document records the first libharu error through its error
  * handler; every function below returns -1 once an error is recorded, and
@@ -35,6 +33,7 @@
 
 #include <hpdf.h>
 
+#include "report/ttf_subset.h"
 #include "util/buf.h"
 
 #define PDF_A4_SHORT 595.276f
@@ -72,7 +71,7 @@ int pdffont_prepare(struct pdffont *f, const char *src, int index,
  * config error before any work. 0, or -1 with err set as above.
  */
 int pdffont_check(const char *src, int index, struct buf *err);
-#define PDFFONT_CHARS_SIZE 8192
+#define PDFFONT_CHARS_SIZE TTF_CHARS_SIZE
 /* Marks the BMP characters of UTF-8 text s in chars. */
 void pdffont_add_chars(unsigned char *chars, const char *s);
 void pdffont_release(struct pdffont *f);
@@ -239,9 +238,10 @@ struct pdf_bar {
 
 /*
  * Vertical bars in the box (x, y, w, h) with y ticks every 20 % of ymax,
- * the value as a percentage above each bar, the target as a dashed line
- * across its bar (a bar below its target is drawn in the warning colour),
- * and the label (wrapped) under it.
+ * the value as a percentage above each bar and above its target line, the
+ * target as a dashed line across its bar (a bar below its target is drawn
+ * in the warning colour), and the label (wrapped) under it. Value labels
+ * never overlap: one that would is lifted a line, or else left out.
  */
 int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 		     const struct pdf_bar *bars, size_t n, double ymax);
@@ -249,7 +249,8 @@ int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 /*
  * Horizontal stacked bars, one per row label; counts is nrows x nseg,
  * each row drawn as shares of its own sum, the count written inside a
- * segment wide enough; a legend of nseg entries goes above.
+ * segment wide enough and beside the bar (after a swatch of the
+ * segment's colour) otherwise; a legend of nseg entries goes above.
  */
 int pdfdoc_stacked_bars(struct pdfdoc *pd, float x, float y, float w, float h,
 			const char *const *row_labels, size_t nrows,
@@ -259,12 +260,14 @@ int pdfdoc_stacked_bars(struct pdfdoc *pd, float x, float y, float w, float h,
 /*
  * Lines over n x labels: values is nseries x n, NAN for a missing point
  * (the line breaks there). The y axis runs from ymin to ymax, labelled as
- * percentages.
+ * percentages; refs are nrefs dashed reference lines (targets), each with
+ * its label (or NULL) at the right.
  */
 int pdfdoc_line_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 		      const char *const *xlabels, size_t n,
 		      const double *values, size_t nseries,
 		      const char *const *legend, const long *colors,
-		      double ymin, double ymax);
+		      double ymin, double ymax, const double *refs,
+		      const char *const *ref_labels, size_t nrefs);
 
 #endif
