@@ -667,6 +667,11 @@ static int begin_output(const struct pipeline *p, const struct config *cfg,
 		ret = lk->busy ? EX_TEMPFAIL : EX_CANTCREAT;
 		goto out;
 	}
+	/*
+	 * From here on the run makes temporary files: running out of
+	 * memory removes them before it exits 71 (xalloc.h).
+	 */
+	xalloc_on_exhaustion(weekdir_remove_own, (void *)o->output);
 	if (folder_refuse_links(o->output, &err) < 0) {
 		say(p, "%s", err.s);
 		ret = EX_CANTCREAT;

@@ -588,6 +588,9 @@ static struct csv_reader *open_common(struct csv_reader *r,
 	if (r->fd < 0)
 		hash_bytes(r, 0, r->buf, r->end);
 	csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI);
+	/* libcsv allocates through the xalloc family: exhaustion exits 71. */
+	csv_set_realloc_func(&r->p, xrealloc);
+	csv_set_free_func(&r->p, free);
 	/*
 	 * libcsv grows a field's buffer by this much at a time; its default
 	 * of 128 bytes makes a long field cost one realloc per 128 bytes.

@@ -137,6 +137,12 @@ struct config {
 
 void config_init(struct config *cfg);
 int config_load(struct config *cfg, const char *path, struct diag *d);
+/*
+ * config_load() over len bytes of text already read, named path in the
+ * messages (the fuzz target's entry; the file is read by config_load()).
+ */
+int config_load_text(struct config *cfg, const char *path, const char *text,
+		     size_t len, struct diag *d);
 void config_release(struct config *cfg);
 /* Frees what one sampling level owns (not the level itself). */
 void sampling_level_release(struct sampling_level *l);

@@ -1173,8 +1173,23 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 
 int config_load(struct config *cfg, const char *path, struct diag *d)
 {
-	struct loader L;
 	struct buf text = BUF_INIT, why = BUF_INIT;
+	int ret = -1;
+
+	if (read_file(path, &text, &why) < 0)
+		diag_report(d, DIAG_ERROR, NULL, 0, 0, "%s: %s", path, why.s);
+	else
+		ret = config_load_text(cfg, path, text.s, text.len, d);
+	buf_release(&text);
+	buf_release(&why);
+	return ret;
+}
+
+int config_load_text(struct config *cfg, const char *path, const char *data,
+		     size_t len, struct diag *d)
+{
+	struct loader L;
+	struct buf text = BUF_INIT;
 	cJSON *root = NULL;
 	const char *start, *err_at = NULL;
 	size_t skip = 0;
@@ -1184,10 +1199,8 @@ int config_load(struct config *cfg, const char *path, struct diag *d)
 	L.file = path;
 	L.d = d;
 	buf_init(&L.path);
-	if (read_file(path, &text, &why) < 0) {
-		diag_report(d, DIAG_ERROR, NULL, 0, 0, "%s: %s", path, why.s);
-		goto out;
-	}
+	/* A copy, NUL-terminated: the checks below read up to the NUL. */
+	buf_add(&text, data, len);
 	if (check_utf8(&L, text.s, text.len) < 0)
 		goto out;
 	/* A byte-order mark is harmless; cJSON does not expect one. */
@@ -1226,7 +1239,6 @@ int config_load(struct config *cfg, const char *path, struct diag *d)
 out:
 	cJSON_Delete(root);
 	buf_release(&text);
-	buf_release(&why);
 	buf_release(&L.path);
 	return ret;
 }

@@ -556,8 +556,19 @@ static bool process_alive(long pid)
 	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
+/*
+ * Whether a leftover of process pid is to be cleaned: a dead process's
+ * (own false), or this process's own (own true: after running out of
+ * memory, xalloc.h).
+ */
+static bool to_clean(long pid, bool own)
+{
+	return own ? pid == (long)getpid() : !process_alive(pid);
+}
+
 /* Cleans the open directory fd (closed here) and below; count in *done. */
-static int cleanup_dir(int fd, const char *shown, int *done, struct buf *err)
+static int cleanup_dir(int fd, const char *shown, bool own, int *done,
+		       struct buf *err)
 {
 	struct string_list names = { 0 };
 	struct buf child = BUF_INIT;
@@ -582,7 +593,7 @@ static int cleanup_dir(int fd, const char *shown, int *done, struct buf *err)
 		buf_addf(&child, "%s/%s", shown, name);
 		switch (classify(name, &pid, &base)) {
 		case LEFTOVER_OLD:
-			if (process_alive(pid))
+			if (!to_clean(pid, own))
 				break;
 			if (fstatat(dirfd(dir), base, &st,
 				    AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
@@ -599,7 +610,7 @@ static int cleanup_dir(int fd, const char *shown, int *done, struct buf *err)
 				(*done)++;
 			break;
 		case LEFTOVER_TMP:
-			if (process_alive(pid))
+			if (!to_clean(pid, own))
 				break;
 			rc = remove_at(dirfd(dir), name, child.s, err);
 			if (rc == 0)
@@ -625,7 +636,7 @@ static int cleanup_dir(int fd, const char *shown, int *done, struct buf *err)
 			continue;
 		buf_reset(&child);
 		buf_addf(&child, "%s/%s", shown, names.items[i]);
-		if (cleanup_dir(sub, child.s, done, err) < 0 && ret == 0)
+		if (cleanup_dir(sub, child.s, own, done, err) < 0 && ret == 0)
 			ret = -1;
 	}
 	closedir(dir);
@@ -634,7 +645,7 @@ static int cleanup_dir(int fd, const char *shown, int *done, struct buf *err)
 	return ret;
 }
 
-int weekdir_cleanup(const char *output, struct buf *err)
+static int cleanup(const char *output, bool own, struct buf *err)
 {
 	int done = 0;
 	int fd = open(output, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -645,7 +656,20 @@ int weekdir_cleanup(const char *output, struct buf *err)
 		buf_addf(err, "%s: %s", output, strerror(errno));
 		return -1;
 	}
-	if (cleanup_dir(fd, output, &done, err) < 0)
+	if (cleanup_dir(fd, output, own, &done, err) < 0)
 		return -1;
 	return done;
+}
+
+int weekdir_cleanup(const char *output, struct buf *err)
+{
+	return cleanup(output, false, err);
+}
+
+void weekdir_remove_own(void *output)
+{
+	struct buf ignored = BUF_INIT;
+
+	cleanup(output, true, &ignored);
+	buf_release(&ignored);
 }

@@ -131,6 +131,14 @@ bool weekdir_is_issued(const char *output, const char *week);
 int weekdir_cleanup(const char *output, struct buf *err);
 
 /*
+ * The same for this process's own leftovers (its staging folders and
+ * temporary files under output, a char *), quietly: the cleanup a command
+ * registers with xalloc_on_exhaustion(), so that a run that runs out of
+ * memory leaves nothing half written behind.
+ */
+void weekdir_remove_own(void *output);
+
+/*
  * Removes path and, if it is a directory, everything below it, never
  * following symlinks (a symlink is removed, not its target). A missing
  * path is not an error. 0, or -1 with "<path>: <cause>" appended to err.
