@@ -28,6 +28,7 @@
 #include "input/sheet.h"
 #include "util/chtime.h"
 #include "util/csvout.h"
+#include "util/hashtab.h"
 #include "util/mask.h"
 #include "util/sha256.h"
 #include "util/textio.h"
@@ -644,11 +645,26 @@ static void unrecognised(struct ingest *in, struct file_ctx *fc,
  * two names for one column, makes the file unrecognised. Returns 0 when
  * the file is an export, -1 otherwise (already reported).
  */
+/* A header name seen: its hash and index + 1 (0: an empty slot). */
+struct seen_slot {
+	uint32_t hash;
+	uint32_t index1;
+};
+
+static uint32_t seen_rehash(const void *slot)
+{
+	return ((const struct seen_slot *)slot)->hash;
+}
+
 static int read_header(struct ingest *in, struct file_ctx *fc,
 		       const char *const *names, const size_t *lens, size_t n)
 {
+	struct hashtab seen = HASHTAB_INIT(sizeof(struct seen_slot), 64,
+					   seen_rehash);
+	struct seen_slot *slot;
 	struct buf *keys;
-	size_t i, j;
+	size_t i, j, k;
+	uint32_t h;
 	int c, ret = -1;
 
 	fc->nwritten = n;
@@ -663,6 +679,13 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 	}
 	for (c = 0; c < COL_COUNT; c++)
 		fc->colmap[c] = -1;
+	/* A hostile width is refused before any work on it (issue 13). */
+	if (n > in->cfg->max_columns) {
+		fc->ncols = 0;
+		unrecognised(in, fc, "the header has %zu columns, over the limit "
+			     "ingest.max_columns (%zu)", n, in->cfg->max_columns);
+		return -1;
+	}
 	fc->ncols = n;
 	fc->header = arena_alloc(&in->arena, (n + 1) * sizeof(char *));
 	keys = xcalloc(n + 1, sizeof(*keys));
@@ -684,13 +707,23 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 				     i + 1);
 			goto out;
 		}
-		for (j = 0; j < i; j++)
-			if (!strcmp(keys[i].s, keys[j].s)) {
+		/* Duplicates through a hash table: linear in the width. */
+		h = text_hash(keys[i].s, keys[i].len);
+		hashtab_reserve(&seen);
+		for (k = hashtab_start(&seen, h);
+		     (slot = hashtab_at(&seen, k))->index1;
+		     k = hashtab_next(&seen, k)) {
+			j = slot->index1 - 1;
+			if (slot->hash == h && !strcmp(keys[i].s, keys[j].s)) {
 				unrecognised(in, fc, "duplicate column '%s' "
 					     "(columns %zu and %zu)",
 					     fc->header[i], j + 1, i + 1);
 				goto out;
 			}
+		}
+		slot->hash = h;
+		slot->index1 = (uint32_t)i + 1;
+		seen.n++;
 		c = match_column(in->m, keys[i].s);
 		if (c < 0)
 			continue;
@@ -743,6 +776,7 @@ out:
 	for (i = 0; i < n; i++)
 		buf_release(&keys[i]);
 	free(keys);
+	hashtab_release(&seen);
 	return ret;
 }
 
@@ -995,7 +1029,8 @@ static bool refuse_file(struct ingest *in, struct file_ctx *fc)
 static void read_table(struct ingest *in, struct file_ctx *fc)
 {
 	struct reader_opts ro = { in->opts->encoding, in->cfg->max_field_bytes,
-				  NULL };
+				  in->cfg->max_columns,
+				  in->cfg->max_header_bytes, NULL };
 	struct buf err = BUF_INIT;
 	struct reader *r;
 	struct reader_row row;
@@ -1067,7 +1102,10 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 		}
 		take_row(in, fc, &row, reader_encoding(r));
 	}
-	if (rc < 0)
+	/* A header refused (ingest.max_header_bytes): the file is skipped. */
+	if (rc < 0 && !have_header && !*fc->f->why)
+		unrecognised(in, fc, "%s", err.s);
+	else if (rc < 0)
 		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0, "%s",
 			    err.s);
 	if (fc->error_cells)

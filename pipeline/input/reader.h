@@ -8,7 +8,7 @@
  * workbook are readers today; a new format is a new reader, and nothing
  * after the reader changes.
  *
- *   struct reader_opts ro = { NULL, 65536, NULL };
+ *   struct reader_opts ro = { NULL, 65536, 16384, 1 << 20, NULL };
  *   struct reader *r = reader_open(path, &ro, &err);  -- NULL: see err
  *   struct reader_row row;
  *   while ((rc = reader_next_row(r, &row, &err)) > 0) {
@@ -54,6 +54,8 @@ struct source_profile;
 struct reader_opts {
 	const char *encoding;   /* NULL: detect; else "UTF-8" or "GB18030" */
 	size_t max_field_bytes; /* a longer field is READER_LONG_FIELD */
+	size_t max_columns;     /* a header (JSON: distinct keys) wider fails */
+	size_t max_header_bytes; /* a longer CSV header line fails */
 	const struct source_profile *profile;   /* may be NULL */
 };
 

@@ -114,6 +114,8 @@ struct config {
 	uint8_t *satisfaction_alias_level;
 
 	size_t max_field_bytes;      /* 65536 */
+	size_t max_columns;          /* ingest.max_columns, 16384 */
+	size_t max_header_bytes;     /* ingest.max_header_bytes, 1 MiB */
 	char *encoding;              /* NULL: detect per file */
 	unsigned ingest_threads;     /* files read at once; 0: one per CPU */
 

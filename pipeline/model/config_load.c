@@ -684,7 +684,8 @@ static void load_satisfaction_aliases(struct loader *L, const cJSON *v,
 static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
 {
 	static const char *const keys[] = { "max_field_bytes", "encoding",
-					    "threads", NULL };
+					    "threads", "max_columns",
+					    "max_header_bytes", NULL };
 	const cJSON *c;
 	size_t saved;
 	long n;
@@ -695,6 +696,22 @@ static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
 		saved = push_key(L, "max_field_bytes");
 		if (get_whole(L, c, 1024, 64L << 20, &n))
 			cfg->max_field_bytes = (size_t)n;
+		pop(L, saved);
+	}
+	/*
+	 * Bounds on a header (issue 13): a hostile export cannot hold the
+	 * nightly lock for hours with two million columns.
+	 */
+	if ((c = member(v, "max_columns"))) {
+		saved = push_key(L, "max_columns");
+		if (get_whole(L, c, 16, 1L << 20, &n))
+			cfg->max_columns = (size_t)n;
+		pop(L, saved);
+	}
+	if ((c = member(v, "max_header_bytes"))) {
+		saved = push_key(L, "max_header_bytes");
+		if (get_whole(L, c, 1024, 64L << 20, &n))
+			cfg->max_header_bytes = (size_t)n;
 		pop(L, saved);
 	}
 	if ((c = member(v, "threads"))) {
