@@ -219,7 +219,8 @@ static int audit_book(const struct week_view *v, const cJSON *level,
 			centers[ncenters++] = c;
 		}
 	}
-	qsort(centers, ncenters, sizeof(*centers), cmp_str);
+	if (ncenters)
+		qsort(centers, ncenters, sizeof(*centers), cmp_str);
 	for (i = 0; i < ncenters; i++) {
 		struct xlsxout_sheet *s = xlsxout_sheet(b, centers[i],
 							audit_cols, AUDIT_COLS);

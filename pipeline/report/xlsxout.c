@@ -429,7 +429,7 @@ static int sync_file(const char *path)
 
 	if (fd < 0)
 		return -1;
-	ret = fsync(fd);
+	ret = outfile_fsync(fd);
 	if (close(fd))
 		ret = -1;
 	return ret;
