@@ -19,9 +19,6 @@
 #include "util/banned.h"
 
 static const char *const genuine_choices[] = { "是", "否", "无法联系", NULL };
-static const char *const rating_choices[] = {
-	"非常满意", "满意", "一般", "不满意", "非常不满意", NULL
-};
 
 /* The audit sheet's columns; the CSV's, less its source column. */
 static const struct xlsxout_column audit_cols[] = {
@@ -34,7 +31,7 @@ static const struct xlsxout_column audit_cols[] = {
 	{ "回访方式", XLSX_TEXT, NULL }, { "满意度", XLSX_TEXT, NULL },
 	{ "回访人", XLSX_TEXT, NULL }, { "抽样原因", XLSX_TEXT, NULL },
 	{ "是否真实回访", XLSX_TEXT, genuine_choices },
-	{ "复核满意度", XLSX_TEXT, rating_choices },
+	{ "复核满意度", XLSX_TEXT, satisfaction_scale },
 	{ "问题描述", XLSX_TEXT, NULL }, { "抽查人", XLSX_TEXT, NULL },
 	{ "抽查日期", XLSX_DATE, NULL },
 };

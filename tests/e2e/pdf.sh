@@ -28,7 +28,7 @@ for f in "$out"/*.pdf; do
 	pdffonts "$f" 2>/dev/null | awk 'NR > 2 && $0 ~ /CID TrueType/ { if ($(NF-4) == "yes") ok = 1 } END { exit !ok }' ||
 		fail "font not embedded in $(basename "$f")"
 done
-[ "$n" -eq 7 ] || fail "expected 7 PDFs, got $n"
+[ "$n" -eq 10 ] || fail "expected 10 PDFs, got $n"
 # Every page of every document rasterises without an error.
 for f in "$out"/*.pdf; do
 	pdftoppm -q -r 12 -png "$f" "$out/.page" || fail "cannot render $(basename "$f")"
