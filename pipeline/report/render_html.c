@@ -906,7 +906,7 @@ static void week_mark(cJSON *ctx, const cJSON *metrics)
 static int render_week_page(struct site *s, struct week_pages *w,
 			    const char *dir)
 {
-	const cJSON *m = w->metrics, *e;
+	const cJSON *m = w->metrics, *e, *rank;
 	cJSON *crumbs, *ctx, *list;
 	struct buf title = BUF_INIT, svg = BUF_INIT, href = BUF_INIT;
 	int ret;
@@ -955,6 +955,36 @@ static int render_week_page(struct site *s, struct week_pages *w,
 
 		copy_str(r, e, "center");
 		cJSON_AddItemToArray(list, r);
+	}
+	/* Each centre against each type's target, and the rankings over
+	 * the window (issue 18): the full tables the PDF only summarises. */
+	list = cJSON_AddArrayToObject(ctx, "by_center_type");
+	for (e = children(get(m, "by_center_type")); e; e = e->next) {
+		cJSON *r = group_row(e, get_str(e, "center"), NULL);
+
+		copy_str(r, e, "type");
+		cJSON_AddItemToArray(list, r);
+	}
+	rank = get(m, "rankings");
+	if (rank) {
+		cJSON *rk = cJSON_AddObjectToObject(ctx, "rankings");
+		double v;
+
+		if (get_num(rank, "window_weeks", &v))
+			put_num(rk, "window_weeks", v);
+		copy_str(rk, rank, "from_week");
+		list = cJSON_AddArrayToObject(rk, "centers");
+		for (e = children(get(rank, "centers")); e; e = e->next)
+			cJSON_AddItemToArray(list,
+					     group_row(e, get_str(e, "center"),
+						       NULL));
+		list = cJSON_AddArrayToObject(rk, "butlers");
+		for (e = children(get(rank, "butlers")); e; e = e->next) {
+			cJSON *r = group_row(e, get_str(e, "butler"), NULL);
+
+			copy_str(r, e, "center");
+			cJSON_AddItemToArray(list, r);
+		}
 	}
 	list = cJSON_AddArrayToObject(ctx, "trend");
 	for (e = children(get(m, "trend")); e; e = e->next) {
