@@ -903,10 +903,29 @@ static void week_mark(cJSON *ctx, const cJSON *metrics)
 		 cJSON_IsTrue(get(metrics, "provisional")));
 }
 
+/*
+ * ctx[key]: a row (group_row, without a link) per group of src, named by
+ * its name_key, with its extra_key (when not NULL) copied beside.
+ */
+static void add_group_rows(cJSON *ctx, const char *key, const cJSON *src,
+			   const char *name_key, const char *extra_key)
+{
+	cJSON *list = cJSON_AddArrayToObject(ctx, key);
+	const cJSON *e;
+
+	for (e = children(src); e; e = e->next) {
+		cJSON *r = group_row(e, get_str(e, name_key), NULL);
+
+		if (extra_key)
+			copy_str(r, e, extra_key);
+		cJSON_AddItemToArray(list, r);
+	}
+}
+
 static int render_week_page(struct site *s, struct week_pages *w,
 			    const char *dir)
 {
-	const cJSON *m = w->metrics, *e;
+	const cJSON *m = w->metrics, *e, *rank;
 	cJSON *crumbs, *ctx, *list;
 	struct buf title = BUF_INIT, svg = BUF_INIT, href = BUF_INIT;
 	int ret;
@@ -935,13 +954,8 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	list = cJSON_AddArrayToObject(ctx, "by_type");
 	for (e = children(get(m, "by_type")); e; e = e->next)
 		cJSON_AddItemToArray(list, group_row(e, get_str(e, "type"), NULL));
-	list = cJSON_AddArrayToObject(ctx, "by_subtype");
-	for (e = children(get(m, "by_subtype")); e; e = e->next) {
-		cJSON *r = group_row(e, get_str(e, "subtype"), NULL);
-
-		copy_str(r, e, "type");
-		cJSON_AddItemToArray(list, r);
-	}
+	add_group_rows(ctx, "by_subtype", get(m, "by_subtype"), "subtype",
+		       "type");
 	list = cJSON_AddArrayToObject(ctx, "by_center");
 	for (e = children(get(m, "by_center")); e; e = e->next)
 		cJSON_AddItemToArray(list, group_row(e, get_str(e, "center"),
@@ -955,6 +969,23 @@ static int render_week_page(struct site *s, struct week_pages *w,
 
 		copy_str(r, e, "center");
 		cJSON_AddItemToArray(list, r);
+	}
+	/* Each centre against each type's target, and the rankings over
+	 * the window (issue 18): the full tables the PDF only summarises. */
+	add_group_rows(ctx, "by_center_type", get(m, "by_center_type"),
+		       "center", "type");
+	rank = get(m, "rankings");
+	if (rank) {
+		cJSON *rk = cJSON_AddObjectToObject(ctx, "rankings");
+		double v;
+
+		if (get_num(rank, "window_weeks", &v))
+			put_num(rk, "window_weeks", v);
+		copy_str(rk, rank, "from_week");
+		add_group_rows(rk, "centers", get(rank, "centers"), "center",
+			       NULL);
+		add_group_rows(rk, "butlers", get(rank, "butlers"), "butler",
+			       "center");
 	}
 	list = cJSON_AddArrayToObject(ctx, "trend");
 	for (e = children(get(m, "trend")); e; e = e->next) {
