@@ -70,6 +70,12 @@ enum stratum {
 	STRATUM_ALL
 };
 
+/* How a stratum's key places are spread (docs/sampling.md). */
+enum sample_spread {
+	SPREAD_NONE,      /* the stratum's smallest keys */
+	SPREAD_BUTLER     /* round-robin over the butlers (or recorders) */
+};
+
 enum sample_size_method {
 	SIZE_RATE,        /* n = min(N, max(minimum, ceil(rate * N))) */
 	SIZE_GB2828_II    /* ISO 2859-1 / GB/T 2828.1 general level II */
@@ -90,10 +96,15 @@ struct sampling_level {
 	enum stratum stratum;
 	enum sample_size_method size;
 	double rate;                 /* [0, 1] */
-	unsigned minimum;
+	unsigned minimum;            /* per stratum */
+	enum sample_spread spread;
+	unsigned minimum_per_butler; /* per butler (or recorder) of a stratum */
 	unsigned risk_signals;       /* must-include: 1u << anomaly kind */
 	struct scope_rule *must_include; /* must-include by sub-type */
 	size_t nmust_include;
+	bool fake_followup;          /* must-include: butlers with a confirmed
+				      * fake callback in the last
+				      * audit_followup_weeks weeks */
 };
 
 struct config {
@@ -132,6 +143,14 @@ struct config {
 	char *font_path;
 	int font_index;
 	char *templates_dir;
+
+	/* The audit loop (docs/audit.md). */
+	unsigned audit_followup_weeks; /* fake_followup lasts this long */
+	unsigned audit_overdue_days;   /* after the week is issued */
+	bool audit_mask_names;         /* on the audit sheets (role-based) */
+	bool audit_mask_phones;
+	bool audit_mask_ids;           /* ID numbers inside 内容 */
+	unsigned audit_file_mode;      /* audit sheets and findings, 0600 */
 
 	unsigned retention_weeks;    /* 0: keep everything */
 	unsigned umask;              /* for output files, e.g. 0027 */

@@ -63,9 +63,14 @@ struct candidate {
 	const char *center;        /* stratum keys; "" when not stratified */
 	const char *butler;
 	const char *id;
+	const char *group;         /* spread by: butler, else recorder */
 	uint64_t key;
 	unsigned risk;             /* must-include risk signals hit */
 	const struct scope_rule *rule; /* must-include sub-type rule hit */
+	const struct sample_followup *followup; /* fake_followup hit */
+	bool must;                 /* any of the three */
+	bool floor;                /* taken for minimum_per_butler */
+	bool drawn;                /* taken by this level */
 };
 
 void sample_init(struct samples *s)
@@ -258,22 +263,250 @@ static char *stratum_name(enum stratum kind, const char *center,
 }
 
 /*
+ * Does the ticket's file map a 责任人 column? Only then is an empty butler
+ * a sign of anything (no_butler), and a must-include. Source profiles say
+ * which columns a file maps; until they exist no file declares it, so the
+ * answer is no. HOOK: when struct input_file learns its profile, answer
+ * from it here (the ticket's t->file indexes the set's files).
+ */
+static bool file_maps_butler(const struct ticket *t)
+{
+	(void)t;
+	return false;
+}
+
+/* The name a ticket is spread by: its butler, else its recorder. */
+static const char *spread_name(const struct week_ticket *wt)
+{
+	if (wt->ticket->butler[0])
+		return wt->ticket->butler;
+	if (wt->first && wt->first->recorder[0])
+		return wt->first->recorder;
+	return METRICS_UNSPECIFIED;
+}
+
+static const struct sample_followup *
+followup_of(const struct ticket *t, const struct sample_followup *fu,
+	    size_t nfu)
+{
+	size_t i;
+
+	if (!t->butler[0])
+		return NULL;
+	for (i = 0; i < nfu; i++)
+		if (!strcmp(fu[i].center, t->center) &&
+		    !strcmp(fu[i].butler, t->butler))
+			return &fu[i];
+	return NULL;
+}
+
+/* A stratum's place in the candidate array and its sizes while drawing. */
+struct span {
+	size_t start, end;      /* cand[start, end) */
+	size_t musts;           /* must-include candidates */
+	uint64_t quota;         /* rate x ordinary, in millionths */
+	size_t places;          /* key places */
+};
+
+/* A key candidate while spreading: its round within its butler. */
+struct spread_slot {
+	size_t cand;            /* index into cand */
+	const char *group;
+	size_t round;
+	uint64_t key;
+};
+
+static int compare_slots_by_group(const void *a, const void *b)
+{
+	const struct spread_slot *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->group, y->group)))
+		return c;
+	return x->cand < y->cand ? -1 : x->cand > y->cand;
+}
+
+static int compare_slots_by_round(const void *a, const void *b)
+{
+	const struct spread_slot *x = a, *y = b;
+
+	if (x->round != y->round)
+		return x->round < y->round ? -1 : 1;
+	return x->cand < y->cand ? -1 : x->cand > y->cand;
+}
+
+static int compare_spans_by_remainder(const void *a, const void *b,
+				      const struct span *sp)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	uint64_t ri = sp[i].quota % 1000000, rj = sp[j].quota % 1000000;
+	size_t ni = sp[i].end - sp[i].start - sp[i].musts;
+	size_t nj = sp[j].end - sp[j].start - sp[j].musts;
+
+	if (ri != rj)
+		return ri > rj ? -1 : 1;
+	if (ni != nj)
+		return ni > nj ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+/*
+ * Largest remainder: the level's key places, round(rate x ordinary) over
+ * all strata, go first to every stratum's whole share, then one each to
+ * the strata with the largest fractional shares (ties: the larger
+ * stratum, then strata order). A stable insertion sort keeps it free of
+ * qsort's instability and of a comparison context.
+ */
+static void allocate_by_remainder(struct span *sp, size_t nsp, uint64_t ppm)
+{
+	uint64_t ordinary = 0, total, given = 0;
+	size_t *order, i, j;
+
+	for (i = 0; i < nsp; i++) {
+		size_t n = sp[i].end - sp[i].start - sp[i].musts;
+
+		ordinary += n;
+		sp[i].quota = ppm * n;
+		sp[i].places = (size_t)(sp[i].quota / 1000000);
+		given += sp[i].places;
+	}
+	total = (ppm * ordinary + 500000) / 1000000;
+	order = xcalloc(nsp ? nsp : 1, sizeof(*order));
+	for (i = 0; i < nsp; i++) {
+		size_t v = i;
+
+		for (j = i; j > 0 &&
+			    compare_spans_by_remainder(&v, &order[j - 1], sp) < 0;
+		     j--)
+			order[j] = order[j - 1];
+		order[j] = v;
+	}
+	for (i = 0; i < nsp && given < total; i++) {
+		if (!(sp[order[i]].quota % 1000000))
+			break;
+		sp[order[i]].places++;
+		given++;
+	}
+	free(order);
+}
+
+static uint64_t rate_ppm(double rate)
+{
+	if (rate >= 1)
+		return 1000000;
+	if (rate > 0)
+		return (uint64_t)llround(rate * 1e6);
+	return 0;
+}
+
+static struct sample_item *add_item(struct sample_level *l,
+				    const struct metrics *m,
+				    const struct candidate *c, size_t rank,
+				    enum sample_reason reason)
+{
+	struct sample_item *it = &l->items[l->nitems++];
+
+	it->reason = reason;
+	it->rank = rank;
+	it->key = c->key;
+	it->stratum = l->nstrata;
+	it->ticket = m->tickets[c->index].ticket;
+	it->first = m->tickets[c->index].first;
+	if (reason == SAMPLE_MUST_INCLUDE) {
+		it->risk = c->risk;
+		it->rule = c->rule;
+		it->followup = c->followup;
+	}
+	return it;
+}
+
+/*
+ * The key places of one stratum: minimum_per_butler first (each butler's
+ * smallest keys until it holds that many, its must-includes counted), then
+ * the rest by smallest key, or round-robin over the butlers when spread.
+ */
+static void draw_keys(const struct metrics *m,
+		      const struct sampling_level *cfg_level,
+		      struct candidate *cand, const struct span *sp,
+		      bool *taken, struct sample_level *l,
+		      struct sample_stratum *s)
+{
+	struct spread_slot *slot;
+	size_t nslot = 0, i, j, places = sp->places;
+
+	slot = xcalloc(sp->end - sp->start + 1, sizeof(*slot));
+	for (i = sp->start; i < sp->end; i++) {
+		if (cand[i].must)
+			continue;
+		if (taken[cand[i].index]) {
+			s->taken_earlier++;
+			continue;
+		}
+		slot[nslot].cand = i;
+		slot[nslot].group = cand[i].group;
+		slot[nslot].key = cand[i].key;
+		nslot++;
+	}
+	/* Rounds within each butler: slots are in key order already. */
+	qsort(slot, nslot, sizeof(*slot), compare_slots_by_group);
+	for (i = 0; i < nslot; i = j) {
+		size_t held = 0, k;
+
+		for (k = sp->start; k < sp->end; k++)
+			if (cand[k].must && cand[k].drawn &&
+			    !strcmp(cand[k].group, slot[i].group))
+				held++;
+		for (j = i; j < nslot && !strcmp(slot[j].group, slot[i].group);
+		     j++) {
+			if (held < cfg_level->minimum_per_butler) {
+				/* Round 0 sorts first: taken below. */
+				held++;
+				slot[j].round = 0;
+				cand[slot[j].cand].floor = true;
+			} else {
+				slot[j].round = j - i + 1;
+			}
+		}
+	}
+	if (cfg_level->spread == SPREAD_NONE)
+		for (i = 0; i < nslot; i++)
+			if (!cand[slot[i].cand].floor)
+				slot[i].round = 1;
+	qsort(slot, nslot, sizeof(*slot), compare_slots_by_round);
+	for (i = 0; i < nslot; i++) {
+		struct candidate *c = &cand[slot[i].cand];
+
+		if (!c->floor && s->by_key >= places)
+			break;
+		taken[c->index] = true;
+		c->drawn = true;
+		add_item(l, m, c, slot[i].cand - sp->start + 1, SAMPLE_BY_KEY);
+		s->by_key++;
+	}
+	free(slot);
+}
+
+/*
  * Draws one level: fills l and marks the tickets it takes in taken[]
  * (indexed like m->tickets).
  */
 static void draw_level(const struct metrics *m,
 		       const struct sampling_level *cfg_level,
-		       const char *seed, bool *taken, struct sample_level *l)
+		       const char *seed, const struct sample_followup *fu,
+		       size_t nfu, bool *taken, struct sample_level *l)
 {
 	struct candidate *cand;
-	size_t ncand = 0, i, start, end, j;
+	struct span *sp;
+	size_t ncand = 0, nsp = 0, i, j;
 
 	l->id = xstrdup(cfg_level->id);
 	l->label = xstrdup(cfg_level->label ? cfg_level->label : "");
 	l->stratum = cfg_level->stratum;
+	l->spread = cfg_level->spread;
 	l->size = cfg_level->size;
 	l->rate = cfg_level->rate;
 	l->minimum = cfg_level->minimum;
+	l->minimum_per_butler = cfg_level->minimum_per_butler;
 
 	cand = xcalloc(m->ntickets ? m->ntickets : 1, sizeof(*cand));
 	for (i = 0; i < m->ntickets; i++) {
@@ -290,93 +523,103 @@ static void draw_level(const struct metrics *m,
 				    "" : metrics_or_unspecified(t->center);
 		c->butler = cfg_level->stratum == STRATUM_BUTLER ?
 				    metrics_or_unspecified(t->butler) : "";
+		c->group = spread_name(wt);
 		c->key = sample_key(seed, cfg_level->id, t->id);
 		c->risk = wt->anomalies & cfg_level->risk_signals;
+		if (!file_maps_butler(t))
+			c->risk &= ~(1u << ANOM_NO_BUTLER);
 		for (j = 0; j < cfg_level->nmust_include && !c->rule; j++)
 			if (rule_matches(&cfg_level->must_include[j], t))
 				c->rule = &cfg_level->must_include[j];
+		if (cfg_level->fake_followup)
+			c->followup = followup_of(t, fu, nfu);
+		c->must = c->risk || c->rule || c->followup;
 	}
 	l->population = ncand;
 	qsort(cand, ncand, sizeof(*cand), compare_candidates);
 
-	/* Every candidate could be sampled: size items for that at once. */
-	l->items = xcalloc(ncand ? ncand : 1, sizeof(*l->items));
-	for (start = 0; start < ncand; start = end) {
-		struct sample_stratum *s;
-		size_t musts_from, sampled = 0;
+	/* The strata and their must-includes. */
+	sp = xcalloc(ncand ? ncand : 1, sizeof(*sp));
+	for (i = 0; i < ncand; i = j) {
+		sp[nsp].start = i;
+		for (j = i; j < ncand && !strcmp(cand[j].center, cand[i].center) &&
+			    !strcmp(cand[j].butler, cand[i].butler);
+		     j++)
+			if (cand[j].must)
+				sp[nsp].musts++;
+		sp[nsp].end = j;
+		nsp++;
+	}
 
-		for (end = start + 1; end < ncand; end++)
-			if (strcmp(cand[end].center, cand[start].center) ||
-			    strcmp(cand[end].butler, cand[start].butler))
-				break;
-		l->strata = xreallocarray(l->strata, l->nstrata + 1,
-					  sizeof(*l->strata));
-		s = &l->strata[l->nstrata];
-		memset(s, 0, sizeof(*s));
-		s->name = stratum_name(l->stratum, cand[start].center,
-				       cand[start].butler);
-		if (l->stratum != STRATUM_ALL)
-			s->center = xstrdup(cand[start].center);
-		if (l->stratum == STRATUM_BUTLER)
-			s->butler = xstrdup(cand[start].butler);
-		s->population = end - start;
-		s->n = sample_size(cfg_level, s->population);
+	/* Key places: the rate by largest remainder, or GB/T 2828.1. */
+	if (cfg_level->size == SIZE_RATE) {
+		allocate_by_remainder(sp, nsp, rate_ppm(cfg_level->rate));
+	} else {
+		for (i = 0; i < nsp; i++) {
+			size_t n = sample_size(cfg_level, sp[i].end - sp[i].start);
+
+			sp[i].places = n > sp[i].musts ? n - sp[i].musts : 0;
+		}
+	}
+	/* The minimum per stratum counts the must-includes; capped at N. */
+	for (i = 0; i < nsp; i++) {
+		size_t ordinary = sp[i].end - sp[i].start - sp[i].musts;
+
+		if (sp[i].musts + sp[i].places < cfg_level->minimum)
+			sp[i].places = cfg_level->minimum - sp[i].musts;
+		if (sp[i].places > ordinary)
+			sp[i].places = ordinary;
+	}
+
+	/* Items: must-includes, key places (at most ncand in all). */
+	l->items = xcalloc(ncand ? ncand : 1, sizeof(*l->items));
+	l->strata = xcalloc(nsp ? nsp : 1, sizeof(*l->strata));
+	for (i = 0; i < nsp; i++) {
+		struct sample_stratum *s = &l->strata[l->nstrata];
+		const struct candidate *c0 = &cand[sp[i].start];
+		size_t musts_from, k;
+
+		s->center = cfg_level->stratum == STRATUM_ALL ?
+				    NULL : xstrdup(c0->center);
+		s->butler = cfg_level->stratum == STRATUM_BUTLER ?
+				    xstrdup(c0->butler) : NULL;
+		s->name = stratum_name(cfg_level->stratum, c0->center,
+				       c0->butler);
+		s->population = sp[i].end - sp[i].start;
+		s->ordinary = s->population - sp[i].musts;
+		s->quota = (double)sp[i].quota / 1e6;
+		s->places = sp[i].places;
+		s->n = sp[i].musts + sp[i].places;
 		if (l->size == SIZE_GB2828_II)
 			s->code_letter = sample_gb2828_letter(s->population,
 							      NULL);
 
-		/* Must-includes first: all of them, whatever n is. */
+		/* Must-includes first: all of them, beyond n too. */
 		musts_from = l->nitems;
-		for (i = start; i < end; i++) {
-			struct sample_item *it;
-
-			if (!cand[i].risk && !cand[i].rule)
+		for (k = sp[i].start; k < sp[i].end; k++) {
+			if (!cand[k].must)
 				continue;
-			if (taken[cand[i].index]) {
+			if (taken[cand[k].index]) {
 				s->taken_earlier++;
 				continue;
 			}
-			taken[cand[i].index] = true;
-			it = &l->items[l->nitems++];
-			it->reason = SAMPLE_MUST_INCLUDE;
-			it->risk = cand[i].risk;
-			it->rule = cand[i].rule;
-			it->rank = i - start + 1;
-			it->key = cand[i].key;
-			it->stratum = l->nstrata;
-			it->ticket = m->tickets[cand[i].index].ticket;
-			it->first = m->tickets[cand[i].index].first;
+			taken[cand[k].index] = true;
+			cand[k].drawn = true;
+			add_item(l, m, &cand[k], k - sp[i].start + 1,
+				 SAMPLE_MUST_INCLUDE);
 			s->must_include++;
-			sampled++;
 		}
 		qsort(l->items + musts_from, l->nitems - musts_from,
 		      sizeof(*l->items), compare_items_by_ticket);
 
-		/* Then the smallest keys fill what is left of n. */
-		for (i = start; i < end; i++) {
-			struct sample_item *it;
-
-			if (cand[i].risk || cand[i].rule)
-				continue;
-			if (taken[cand[i].index]) {
-				s->taken_earlier++;
-				continue;
-			}
-			if (sampled >= s->n)
-				continue;
-			taken[cand[i].index] = true;
-			it = &l->items[l->nitems++];
-			it->reason = SAMPLE_BY_KEY;
-			it->rank = i - start + 1;
-			it->key = cand[i].key;
-			it->stratum = l->nstrata;
-			it->ticket = m->tickets[cand[i].index].ticket;
-			it->first = m->tickets[cand[i].index].first;
-			s->by_key++;
-			sampled++;
-		}
+		draw_keys(m, cfg_level, cand, &sp[i], taken, l, s);
+		if (s->by_key > s->places)
+			s->n = sp[i].musts + s->by_key; /* minimum_per_butler */
+		l->ordinary += s->ordinary;
+		l->by_key += s->by_key;
 		l->nstrata++;
 	}
+	free(sp);
 	free(cand);
 }
 
@@ -429,6 +672,13 @@ static int check_levels(const struct config *cfg, struct diag *d)
 int sample_draw(const struct metrics *m, const struct config *cfg,
 		const char *seed, struct samples *out, struct diag *d)
 {
+	return sample_draw_followup(m, cfg, seed, NULL, 0, out, d);
+}
+
+int sample_draw_followup(const struct metrics *m, const struct config *cfg,
+			 const char *seed, const struct sample_followup *fu,
+			 size_t nfu, struct samples *out, struct diag *d)
+{
 	bool *taken = NULL;
 	size_t i;
 	int ret = -1;
@@ -447,11 +697,22 @@ int sample_draw(const struct metrics *m, const struct config *cfg,
 			      sizeof(*out->levels));
 	taken = xcalloc(m->ntickets ? m->ntickets : 1, sizeof(*taken));
 	for (i = 0; i < cfg->nlevels; i++)
-		draw_level(m, &cfg->levels[i], seed, taken, &out->levels[i]);
+		draw_level(m, &cfg->levels[i], seed, fu, nfu, taken,
+			   &out->levels[i]);
 	ret = 0;
 out:
 	free(taken);
 	return ret;
+}
+
+const char *sample_stratum_short(const struct sample_stratum *s)
+{
+	if (s->must_include + s->by_key >= s->n) {
+		if (!s->n && s->population)
+			return "below_one";
+		return "";
+	}
+	return "taken_earlier";
 }
 
 /* ---- samples.json ---- */
@@ -507,6 +768,15 @@ static void item_why(struct buf *b, const struct sample_level *l,
 		if (it->risk)
 			buf_adds(b, "; ");
 		rule_text(b, it->rule);
+	}
+	if (it->followup) {
+		char week[16];
+
+		chtime_format_week(it->followup->week, week);
+		if (it->risk || it->rule)
+			buf_adds(b, "; ");
+		buf_addf(b, "fake_followup (a fake callback confirmed in %s)",
+			 week);
 	}
 }
 
@@ -608,6 +878,13 @@ static void write_item(struct buf *b, const struct samples *smp,
 			buf_adds(b, ", \"must_include\": ");
 			buf_add_json_string(b, why.s);
 		}
+		if (it->followup) {
+			char week[16];
+
+			chtime_format_week(it->followup->week, week);
+			buf_adds(b, ", \"fake_followup\": ");
+			buf_add_json_string(b, week);
+		}
 	}
 	buf_addf(b, ", \"rank\": %zu, \"n\": %zu, \"N\": %zu, \"key\": ",
 		 it->rank, s->n, s->population);
@@ -630,13 +907,22 @@ static void write_stratum(struct buf *b, const struct sample_stratum *s)
 		buf_adds(b, ", \"butler\": ");
 		buf_add_json_string(b, s->butler);
 	}
-	buf_addf(b, ", \"population\": %zu, \"n\": %zu", s->population, s->n);
+	buf_addf(b, ", \"population\": %zu, \"ordinary\": %zu",
+		 s->population, s->ordinary);
+	if (!s->code_letter) {
+		buf_adds(b, ", \"quota\": ");
+		buf_add_double(b, s->quota);
+	}
+	buf_addf(b, ", \"places\": %zu, \"n\": %zu", s->places, s->n);
 	if (s->code_letter)
 		buf_addf(b, ", \"code_letter\": \"%c\"", s->code_letter);
 	buf_addf(b, ", \"must_include\": %zu, \"by_key\": %zu, "
-		    "\"taken_earlier\": %zu, \"sampled\": %zu}",
+		    "\"taken_earlier\": %zu, \"sampled\": %zu",
 		 s->must_include, s->by_key, s->taken_earlier,
 		 s->must_include + s->by_key);
+	buf_adds(b, ", \"short\": ");
+	buf_add_json_string(b, sample_stratum_short(s));
+	buf_addch(b, '}');
 }
 
 static void write_level(struct buf *b, const struct samples *smp,
@@ -659,8 +945,20 @@ static void write_level(struct buf *b, const struct samples *smp,
 		buf_add_double(b, l->rate);
 	}
 	buf_addf(b, ",\n      \"minimum\": %u", l->minimum);
+	buf_adds(b, ",\n      \"spread\": ");
+	buf_add_json_string(b, l->spread == SPREAD_BUTLER ? "butler" : "none");
+	buf_addf(b, ",\n      \"minimum_per_butler\": %u",
+		 l->minimum_per_butler);
 	buf_addf(b, ",\n      \"population\": %zu,\n      \"sampled\": %zu",
 		 l->population, l->nitems);
+	buf_addf(b, ",\n      \"ordinary\": %zu,\n      \"by_key\": %zu",
+		 l->ordinary, l->by_key);
+	buf_adds(b, ",\n      \"realised_rate\": ");
+	buf_add_double(b, l->population ?
+				  (double)l->nitems / (double)l->population : 0);
+	buf_adds(b, ",\n      \"key_rate\": ");
+	buf_add_double(b, l->ordinary ?
+				  (double)l->by_key / (double)l->ordinary : 0);
 	buf_adds(b, ",\n      \"strata\": [");
 	for (i = 0; i < l->nstrata; i++) {
 		buf_adds(b, i ? ",\n        " : "\n        ");
@@ -759,6 +1057,14 @@ static void item_why_zh(struct buf *b, const struct sample_level *l,
 		if (!first)
 			buf_adds(b, "；");
 		rule_text(b, it->rule);
+	}
+	if (it->followup) {
+		char week[16];
+
+		chtime_format_week(it->followup->week, week);
+		if (!first || it->rule)
+			buf_adds(b, "；");
+		buf_addf(b, "虚假回访跟踪（%s 查实）", week);
 	}
 }
 

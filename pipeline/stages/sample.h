@@ -54,6 +54,8 @@ struct sample_item {
 					  * (1u << enum anomaly_kind) */
 	const struct scope_rule *rule;   /* must-include sub-type rule hit,
 					  * or NULL; points into the config */
+	const struct sample_followup *followup; /* fake_followup hit, or
+					  * NULL; points into the caller's */
 	uint64_t key;                    /* the full 64-bit key */
 	size_t rank;                     /* 1-based rank of the key among the
 					  * stratum's N tickets */
@@ -64,7 +66,10 @@ struct sample_stratum {
 	char *center;          /* NULL for STRATUM_ALL */
 	char *butler;          /* NULL unless STRATUM_BUTLER */
 	size_t population;     /* N: in-scope called-back tickets */
-	size_t n;              /* the size rule's n for N */
+	size_t ordinary;       /* N less the must-includes */
+	double quota;          /* rate x ordinary (SIZE_RATE) */
+	size_t places;         /* key places: largest remainder, minimum */
+	size_t n;              /* planned: must-includes + places */
 	char code_letter;      /* SIZE_GB2828_II: 'A'..'Q'; else 0 */
 	size_t must_include;   /* taken by a must-include rule */
 	size_t by_key;         /* taken by smallest key */
@@ -78,7 +83,11 @@ struct sample_level {
 	enum sample_size_method size;
 	double rate;
 	unsigned minimum;
+	enum sample_spread spread;
+	unsigned minimum_per_butler;
 	size_t population;     /* sum of the strata's N */
+	size_t ordinary;       /* sum of the strata's ordinary */
+	size_t by_key;         /* items taken by key */
 	struct sample_stratum *strata;  /* sorted by (center, butler) bytes */
 	size_t nstrata;
 	/*
@@ -98,6 +107,17 @@ struct samples {
 	size_t nlevels;
 };
 
+/*
+ * A butler with a confirmed fake callback in an earlier week: his
+ * callbacks are must-includes (reason fake_followup) of every level that
+ * sets must_include.fake_followup. The caller owns the strings.
+ */
+struct sample_followup {
+	const char *center;    /* as in the ticket ("" for none) */
+	const char *butler;    /* never empty */
+	struct iso_week week;  /* the week of the fake callback */
+};
+
 /* Empties s; allocates nothing. */
 void sample_init(struct samples *s);
 
@@ -112,6 +132,15 @@ void sample_init(struct samples *s);
  */
 int sample_draw(const struct metrics *m, const struct config *cfg,
 		const char *seed, struct samples *out, struct diag *d);
+
+/*
+ * As sample_draw(), with the butlers under fake_followup (fu[0..nfu)),
+ * which must outlive out. The samples are a function of (metrics,
+ * findings, config, seed).
+ */
+int sample_draw_followup(const struct metrics *m, const struct config *cfg,
+			 const char *seed, const struct sample_followup *fu,
+			 size_t nfu, struct samples *out, struct diag *d);
 
 /* Frees everything s owns and leaves it empty. */
 void sample_release(struct samples *s);
@@ -144,6 +173,14 @@ size_t sample_size(const struct sampling_level *level, size_t population);
  * N < 2) and its sample size (*size).
  */
 char sample_gb2828_letter(size_t population, size_t *size);
+
+/*
+ * Why the stratum drew fewer than one might expect: "taken_earlier" when
+ * it holds fewer than n because an earlier level took tickets it would
+ * have drawn; "below_one" when its share of the rate rounded to no place
+ * (and the minimum is 0); "" otherwise.
+ */
+const char *sample_stratum_short(const struct sample_stratum *s);
 
 /*
  * Appends samples.json (schema huifang.samples/1, docs/sampling.md) to out:
