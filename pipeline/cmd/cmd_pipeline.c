@@ -96,18 +96,29 @@ int pipeline_load_config(const struct cmd_opts *o, struct config *cfg)
 }
 
 /* Writes buf to dir/name atomically; reports a failure on stderr. */
-static int write_file(const char *dir, const char *name, const struct buf *b)
+/* Writes dir/name with mode (less the umask); 0 or -1, said on stderr. */
+static int write_file_mode(const char *dir, const char *name,
+			   const struct buf *b, unsigned mode)
 {
 	struct buf path = BUF_INIT, err = BUF_INIT;
-	int ret;
+	struct outfile of;
+	int ret = -1;
 
 	buf_addf(&path, "%s/%s", dir, name);
-	ret = outfile_write_all(path.s, b->s, b->len, &err);
+	if (outfile_open_mode(&of, path.s, mode, &err) == 0) {
+		outfile_write(&of, b->s, b->len);
+		ret = outfile_commit(&of, &err);
+	}
 	if (ret < 0)
 		fprintf(stderr, "huifang: cannot write %s\n", err.s);
 	buf_release(&path);
 	buf_release(&err);
 	return ret;
+}
+
+static int write_file(const char *dir, const char *name, const struct buf *b)
+{
+	return write_file_mode(dir, name, b, 0666);
 }
 
 static cJSON *parse_buf(const struct buf *b)
@@ -290,7 +301,9 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 			buf_reset(&name);
 			sample_write_csv(&s, i, set, cfg, &csv);
 			buf_addf(&name, "抽查表-%s.csv", cfg->levels[i].id);
-			if (write_file(wd.stage_path, name.s, &csv) < 0)
+			/* Unmasked phones: the audit outputs' own mode. */
+			if (write_file_mode(wd.stage_path, name.s, &csv,
+					    cfg->audit_file_mode) < 0)
 				goto out;
 		}
 	}

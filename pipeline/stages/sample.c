@@ -1069,22 +1069,29 @@ static void item_why_zh(struct buf *b, const struct sample_level *l,
 }
 
 enum sheet_column {
+	SHEET_WEEK, SHEET_LEVEL,
 	SHEET_CENTER, SHEET_BUTLER, SHEET_TICKET, SHEET_TYPE, SHEET_SUBTYPE,
-	SHEET_UNIT, SHEET_OWNER, SHEET_PHONE, SHEET_COMPLETED,
-	SHEET_FIRST_CALLBACK, SHEET_CHANNEL, SHEET_SATISFACTION,
-	SHEET_RECORDER, SHEET_REASON, SHEET_SOURCE, SHEET_GENUINE,
-	SHEET_RECHECKED, SHEET_PROBLEM, SHEET_AUDITOR, SHEET_AUDIT_DATE,
-	SHEET_COLUMNS
+	SHEET_UNIT, SHEET_OWNER, SHEET_PHONE, SHEET_CONTENT, SHEET_COMPLETED,
+	SHEET_FIRST_CALLBACK, SHEET_CHANNEL, SHEET_RESULT, SHEET_SATISFACTION,
+	SHEET_REMARK, SHEET_RECORDER, SHEET_REASON, SHEET_SOURCE,
+	SHEET_GENUINE, SHEET_RECHECKED, SHEET_PROBLEM, SHEET_AUDITOR,
+	SHEET_AUDIT_DATE, SHEET_COLUMNS
 };
 
+/*
+ * 周次 and 抽查级别 let 'huifang audit import' check a filled-in sheet
+ * against the week's sample; the last five columns are the auditor's.
+ */
 static const char *const sheet_header[SHEET_COLUMNS] = {
+	"周次", "抽查级别",
 	"服务中心", "责任人", "工单编号", "工单类型", "工单子类", "楼栋房号",
-	"业主姓名", "联系电话", "完成时间", "首次回访时间", "回访方式",
-	"满意度", "回访人", "抽样原因", "来源", "是否真实回访", "复核满意度",
-	"问题描述", "抽查人", "抽查日期",
+	"业主姓名", "联系电话", "内容", "完成时间", "首次回访时间", "回访方式",
+	"回访结果", "满意度", "回访备注", "回访人", "抽样原因", "来源",
+	"是否真实回访", "复核满意度", "问题描述", "抽查人", "抽查日期",
 };
 
-static void write_sheet_row(struct buf *out, const struct sample_level *l,
+static void write_sheet_row(struct buf *out, const struct samples *smp,
+			    const struct sample_level *l,
 			    const struct sample_item *it,
 			    const struct ticket_set *set,
 			    const struct config *cfg)
@@ -1092,15 +1099,20 @@ static void write_sheet_row(struct buf *out, const struct sample_level *l,
 	const struct ticket *t = it->ticket;
 	const struct callback *cb = it->first;
 	struct buf owner = BUF_INIT, phone = BUF_INIT, why = BUF_INIT;
-	struct buf source = BUF_INIT;
-	char completed[CHTIME_BUF] = "", first_at[CHTIME_BUF] = "";
+	struct buf source = BUF_INIT, content = BUF_INIT;
+	char completed[CHTIME_BUF] = "", first_at[CHTIME_BUF] = "", week[16];
 	const char *f[SHEET_COLUMNS];
 	int i;
 
 	for (i = 0; i < SHEET_COLUMNS; i++)
 		f[i] = "";
-	add_owner(&owner, t->owner, cfg->mask_names);
-	add_phone(&phone, t->phone, cfg->mask_phones);
+	/* The audit sheet's own masking: the auditor calls the owner. */
+	add_owner(&owner, t->owner, cfg->audit_mask_names);
+	add_phone(&phone, t->phone, cfg->audit_mask_phones);
+	if (cfg->audit_mask_ids)
+		mask_free_text(&content, t->content ? t->content : "");
+	else
+		buf_adds(&content, t->content ? t->content : "");
 	item_why_zh(&why, l, it);
 	if (set && t->file < set->nfiles)
 		buf_addf(&source, "%s:%u", set->files[t->file].name, t->line);
@@ -1108,7 +1120,10 @@ static void write_sheet_row(struct buf *out, const struct sample_level *l,
 		chtime_format(t->completed_at, completed);
 	if (cb)
 		chtime_format(cb->at, first_at);
+	chtime_format_week(smp->week, week);
 
+	f[SHEET_WEEK] = week;
+	f[SHEET_LEVEL] = l->id;
 	f[SHEET_CENTER] = metrics_or_unspecified(t->center);
 	f[SHEET_BUTLER] = t->butler;
 	f[SHEET_TICKET] = t->id;
@@ -1117,11 +1132,14 @@ static void write_sheet_row(struct buf *out, const struct sample_level *l,
 	f[SHEET_UNIT] = t->unit;
 	f[SHEET_OWNER] = owner.s;
 	f[SHEET_PHONE] = phone.s;
+	f[SHEET_CONTENT] = content.s;
 	f[SHEET_COMPLETED] = completed;
 	f[SHEET_FIRST_CALLBACK] = first_at;
 	if (cb) {
 		f[SHEET_CHANNEL] = cb->channel;
+		f[SHEET_RESULT] = cb->result ? cb->result : "";
 		f[SHEET_SATISFACTION] = satisfaction_text(cb);
+		f[SHEET_REMARK] = cb->remark ? cb->remark : "";
 		f[SHEET_RECORDER] = cb->recorder;
 	}
 	f[SHEET_REASON] = why.s;
@@ -1132,6 +1150,7 @@ static void write_sheet_row(struct buf *out, const struct sample_level *l,
 	buf_release(&phone);
 	buf_release(&why);
 	buf_release(&source);
+	buf_release(&content);
 }
 
 void sample_write_csv(const struct samples *s, size_t level,
@@ -1147,5 +1166,5 @@ void sample_write_csv(const struct samples *s, size_t level,
 		return;
 	l = &s->levels[level];
 	for (i = 0; i < l->nitems; i++)
-		write_sheet_row(out, l, &l->items[i], set, cfg);
+		write_sheet_row(out, s, l, &l->items[i], set, cfg);
 }

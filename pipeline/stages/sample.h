@@ -196,10 +196,13 @@ void sample_write_json(const struct samples *s, const struct metrics *m,
 /*
  * Appends the audit sheet of level index `level` as CSV (csvout.h: BOM,
  * CRLF, formula-neutralised) to out: a header row, then one row per item
- * in item order with the ticket's details (owner and phone masked as cfg
- * says), why it was sampled, its source file and line in the set, and
- * blank columns for the auditor: 是否真实回访, 复核满意度, 问题描述, 抽查人,
- * 抽查日期. A level index out of range appends the header row only.
+ * in item order: the week and level id (for 'huifang audit import'), the
+ * ticket's details with 内容 and the first callback's result and remark,
+ * owner, phone and ID numbers in 内容 masked as cfg's audit masking says
+ * (default: name and IDs masked, phone shown: the auditor calls), why it
+ * was sampled, its source file and line in the set, and blank columns for
+ * the auditor: 是否真实回访, 复核满意度, 问题描述, 抽查人, 抽查日期. A level
+ * index out of range appends the header row only.
  */
 void sample_write_csv(const struct samples *s, size_t level,
 		      const struct ticket_set *set, const struct config *cfg,

@@ -1062,24 +1062,35 @@ static void test_sample__csv_neutralises_a_formula_ticket_number(void **state)
 	assert_int_equal(draw(&w, &cfg, "huifang", &s), 0);
 	sample_write_csv(&s, 0, NULL, &cfg, &out);
 	assert_memory_equal(out.s, "\xEF\xBB\xBF", 3);
-	assert_non_null(strstr(out.s, "服务中心,责任人,工单编号,"));
+	assert_non_null(strstr(out.s, "周次,抽查级别,服务中心,责任人,工单编号,"));
 	assert_non_null(strstr(out.s, ",是否真实回访,复核满意度,问题描述,抽查人,"
 				      "抽查日期\r\n"));
 	row = strstr(out.s, "\r\n") + 2;
 	/* The formula is quoted and prefixed with a single quote. */
 	assert_non_null(strstr(row, ",\"'=HYPERLINK(\"\"http://x\"\")\","));
-	/* Personal data masked, the first callback shown, blanks left. */
-	assert_non_null(strstr(row, ",张*,138****5678,2026-11-17 09:30:00,"
-				    "2026-11-18 10:00:00,电话,满意,王管家,"));
+	/* The week and level, for the import. */
+	assert_non_null(strstr(row, "2026-W47,cs_supervisor,"));
+	/*
+	 * The audit sheet's masking: name masked, the phone shown for the
+	 * auditor's call; the first callback shown, blanks left.
+	 */
+	assert_non_null(strstr(row, ",张*,13812345678,,2026-11-17 09:30:00,"
+				    "2026-11-18 10:00:00,电话,已解决,满意,,王管家,"));
 	assert_non_null(strstr(row, "随机键 "));
 	assert_non_null(strstr(row, ",,,,,\r\n"));
 
-	/* Unmasked when the config says so. */
-	cfg.mask_names = false;
-	cfg.mask_phones = false;
+	/* The reports' masking does not apply to the sheet, audit's does. */
+	cfg.mask_names = true;
+	cfg.mask_phones = true;
+	cfg.audit_mask_names = false;
 	buf_reset(&out);
 	sample_write_csv(&s, 0, NULL, &cfg, &out);
 	assert_non_null(strstr(out.s, ",张三丰,13812345678,"));
+	cfg.audit_mask_names = true;
+	cfg.audit_mask_phones = true;
+	buf_reset(&out);
+	sample_write_csv(&s, 0, NULL, &cfg, &out);
+	assert_non_null(strstr(out.s, ",张*,138****5678,"));
 	/* A level out of range has the header only. */
 	buf_reset(&out);
 	sample_write_csv(&s, 7, NULL, &cfg, &out);

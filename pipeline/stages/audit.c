@@ -1,0 +1,1113 @@
+/*
+ * audit.c - findings of the three-level audit: importing the filled-in
+ * sheets, the findings artifact, and the results in metrics.json.
+ *
+ * Invariants: a struct findings is sorted by (level, ticket, date) and
+ * holds each key once; an import adds nothing unless every row of the
+ * sheet is good; the results are a pure function of (samples, findings,
+ * week, as-of, config): no clock, the weeks' files read in name order.
+ * The results of a ticket audited more than once are those of its latest
+ * finding (by date); every finding stays in the artifact.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/csvread.h"
+#include "stages/audit.h"
+#include "stages/metrics.h"
+#include "model/ticket.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+/* The columns of a sheet the import reads (sample_write_csv() writes them). */
+enum sheet_col {
+	COL_WEEK, COL_LEVEL, COL_TICKET, COL_GENUINE, COL_RECHECKED,
+	COL_PROBLEM, COL_AUDITOR, COL_DATE, SHEET_NCOLS
+};
+
+static const char *const sheet_col_name[SHEET_NCOLS] = {
+	"周次", "抽查级别", "工单编号", "是否真实回访", "复核满意度", "问题描述",
+	"抽查人", "抽查日期",
+};
+
+void findings_init(struct findings *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+static void finding_release(struct finding *x)
+{
+	free(x->level);
+	free(x->ticket);
+	free(x->date);
+	free(x->auditor);
+	free(x->note);
+	free(x->center);
+	free(x->butler);
+	free(x->source);
+}
+
+void findings_release(struct findings *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		finding_release(&f->v[i]);
+	free(f->v);
+	findings_init(f);
+}
+
+static int compare_keys(const struct finding *x, const struct finding *y)
+{
+	int c;
+
+	if ((c = strcmp(x->level, y->level)))
+		return c;
+	if ((c = strcmp(x->ticket, y->ticket)))
+		return c;
+	return strcmp(x->date, y->date);
+}
+
+static int compare_findings(const void *a, const void *b)
+{
+	return compare_keys(a, b);
+}
+
+static struct finding *findings_add(struct findings *f)
+{
+	if (f->n == f->alloc) {
+		f->alloc = f->alloc ? 2 * f->alloc : 16;
+		f->v = xrealloc(f->v, f->alloc * sizeof(*f->v));
+	}
+	memset(&f->v[f->n], 0, sizeof(f->v[f->n]));
+	return &f->v[f->n++];
+}
+
+static void finding_copy(struct finding *dst, const struct finding *src)
+{
+	dst->level = xstrdup(src->level);
+	dst->ticket = xstrdup(src->ticket);
+	dst->date = xstrdup(src->date);
+	dst->auditor = xstrdup(src->auditor);
+	dst->genuine = src->genuine;
+	dst->satisfaction = src->satisfaction;
+	dst->recorded = src->recorded;
+	dst->note = xstrdup(src->note);
+	dst->center = xstrdup(src->center);
+	dst->butler = xstrdup(src->butler);
+	dst->source = xstrdup(src->source);
+}
+
+void findings_merge(struct findings *into, const struct findings *from)
+{
+	size_t i, j;
+
+	for (i = 0; i < from->n; i++) {
+		struct finding *x = NULL;
+
+		for (j = 0; j < into->n && !x; j++)
+			if (!compare_keys(&into->v[j], &from->v[i]))
+				x = &into->v[j];
+		if (x)
+			finding_release(x);
+		else
+			x = findings_add(into);
+		finding_copy(x, &from->v[i]);
+	}
+	qsort(into->v, into->n, sizeof(*into->v), compare_findings);
+}
+
+/* ---- the artifact ---- */
+
+static int satisfaction_of(const char *text)
+{
+	int k;
+
+	if (!text)
+		return SAT_NONE;
+	for (k = SAT_VERY_DISSATISFIED; k <= SAT_VERY_SATISFIED; k++)
+		if (!strcmp(text, satisfaction_name[k]))
+			return k;
+	return SAT_NONE;
+}
+
+static void json_member(struct buf *b, const char *key, const char *value)
+{
+	buf_adds(b, ", \"");
+	buf_adds(b, key);
+	buf_adds(b, "\": ");
+	if (value)
+		buf_add_json_string(b, value);
+	else
+		buf_adds(b, "null");
+}
+
+void findings_write_json(const struct findings *f, struct buf *out)
+{
+	char week[16];
+	size_t i;
+
+	chtime_format_week(f->week, week);
+	buf_adds(out, "{\n  \"schema\": \"" FINDINGS_SCHEMA "\",\n  \"week\": ");
+	buf_add_json_string(out, week);
+	buf_adds(out, ",\n  \"findings\": [");
+	for (i = 0; i < f->n; i++) {
+		const struct finding *x = &f->v[i];
+
+		buf_adds(out, i ? ",\n    " : "\n    ");
+		buf_adds(out, "{\"level\": ");
+		buf_add_json_string(out, x->level);
+		json_member(out, "ticket", x->ticket);
+		json_member(out, "audit_date", x->date);
+		json_member(out, "auditor", x->auditor);
+		buf_addf(out, ", \"genuine\": %s", x->genuine ? "true" : "false");
+		json_member(out, "satisfaction", x->satisfaction ?
+				 satisfaction_name[x->satisfaction] : NULL);
+		json_member(out, "recorded_satisfaction", x->recorded ?
+				 satisfaction_name[x->recorded] : NULL);
+		json_member(out, "note", x->note);
+		json_member(out, "center", x->center);
+		json_member(out, "butler", x->butler);
+		json_member(out, "source", x->source);
+		buf_addch(out, '}');
+	}
+	buf_adds(out, f->n ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int findings_read(const char *path, struct iso_week week,
+		  struct findings *f, struct diag *d)
+{
+	struct buf text = BUF_INIT;
+	cJSON *root = NULL;
+	const cJSON *list, *e;
+	struct iso_week w;
+	FILE *fp;
+	int ret = -1;
+
+	findings_release(f);
+	f->week = week;
+	fp = fopen(path, "rb");
+	if (!fp) {
+		if (errno == ENOENT)
+			return 0;
+		diag_report(d, DIAG_ERROR, path, 0, 0, "cannot read: %s",
+			    strerror(errno));
+		return -1;
+	}
+	if (buf_read_stream(&text, fp) < 0) {
+		diag_report(d, DIAG_ERROR, path, 0, 0, "cannot read: %s",
+			    strerror(errno));
+		fclose(fp);
+		goto out;
+	}
+	fclose(fp);
+	root = cJSON_ParseWithLength(text.s, text.len);
+	if (!root || !jstr(root, "schema") ||
+	    strcmp(jstr(root, "schema"), FINDINGS_SCHEMA)) {
+		diag_report(d, DIAG_ERROR, path, 0, 0,
+			    "not a findings file (schema " FINDINGS_SCHEMA ")");
+		goto out;
+	}
+	if (!jstr(root, "week") || chtime_parse_week(jstr(root, "week"), &w) ||
+	    w.year != week.year || w.week != week.week) {
+		diag_report(d, DIAG_ERROR, path, 0, 0,
+			    "'week' is not the week of the file's name");
+		goto out;
+	}
+	list = cJSON_GetObjectItemCaseSensitive(root, "findings");
+	cJSON_ArrayForEach(e, list) {
+		const cJSON *g = cJSON_GetObjectItemCaseSensitive(e, "genuine");
+		struct finding *x;
+
+		if (!jstr(e, "level") || !jstr(e, "ticket") ||
+		    !jstr(e, "audit_date") || !cJSON_IsBool(g)) {
+			diag_report(d, DIAG_ERROR, path, 0, 0,
+				    "a finding lacks level, ticket, audit_date or genuine");
+			findings_release(f);
+			goto out;
+		}
+		x = findings_add(f);
+		x->level = xstrdup(jstr(e, "level"));
+		x->ticket = xstrdup(jstr(e, "ticket"));
+		x->date = xstrdup(jstr(e, "audit_date"));
+		x->auditor = xstrdup(jstr(e, "auditor") ? jstr(e, "auditor") : "");
+		x->genuine = cJSON_IsTrue(g);
+		x->satisfaction = satisfaction_of(jstr(e, "satisfaction"));
+		x->recorded = satisfaction_of(jstr(e, "recorded_satisfaction"));
+		x->note = xstrdup(jstr(e, "note") ? jstr(e, "note") : "");
+		x->center = xstrdup(jstr(e, "center") ? jstr(e, "center") : "");
+		x->butler = xstrdup(jstr(e, "butler") ? jstr(e, "butler") : "");
+		x->source = xstrdup(jstr(e, "source") ? jstr(e, "source") : "");
+	}
+	qsort(f->v, f->n, sizeof(*f->v), compare_findings);
+	f->week = week;
+	ret = 0;
+out:
+	cJSON_Delete(root);
+	buf_release(&text);
+	return ret;
+}
+
+/* ---- importing a sheet ---- */
+
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* Trims ASCII and ideographic spaces in place; returns the start. */
+static char *trim(char *s)
+{
+	char *e;
+
+	for (;;) {
+		if (*s == ' ' || *s == '\t')
+			s++;
+		else if (!strncmp(s, "\xE3\x80\x80", 3))
+			s += 3;
+		else
+			break;
+	}
+	e = s + strlen(s);
+	for (;;) {
+		if (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		else if (e - s >= 3 && !strncmp(e - 3, "\xE3\x80\x80", 3))
+			e -= 3;
+		else
+			break;
+	}
+	*e = '\0';
+	return s;
+}
+
+/* A leading ' that csvout.h put before a formula-like cell goes again. */
+static char *cell(struct csv_record *rec, const size_t *col, int which)
+{
+	char *s;
+
+	if (col[which] == SIZE_MAX || col[which] >= rec->nfields)
+		return (char *)"";
+	s = trim(rec->fields[col[which]]);
+	if (s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1]))
+		s++;
+	return s;
+}
+
+/*
+ * Finds the columns by their header names (a BOM before the first is
+ * ignored); -1 with a diagnostic when one the import needs is missing.
+ */
+static int read_header(const char *path, struct csv_record *rec,
+		       size_t col[SHEET_NCOLS], struct diag *d)
+{
+	size_t i, k;
+	int ret = 0;
+
+	for (k = 0; k < SHEET_NCOLS; k++)
+		col[k] = SIZE_MAX;
+	for (i = 0; i < rec->nfields; i++) {
+		char *name = rec->fields[i];
+
+		if (!i && !strncmp(name, "\xEF\xBB\xBF", 3))
+			name += 3;
+		name = trim(name);
+		for (k = 0; k < SHEET_NCOLS; k++)
+			if (!strcmp(name, sheet_col_name[k]) && col[k] == SIZE_MAX)
+				col[k] = i;
+	}
+	for (k = 0; k < SHEET_NCOLS; k++)
+		if (col[k] == SIZE_MAX) {
+			diag_report(d, DIAG_ERROR, path, rec->line, 0,
+				    "no column '%s' in the header: not a filled-in audit sheet",
+				    sheet_col_name[k]);
+			ret = -1;
+		}
+	return ret;
+}
+
+int audit_sheet_week(const char *path, struct iso_week *week,
+		     struct diag *d)
+{
+	struct buf err = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	size_t col[SHEET_NCOLS];
+	bool header = false;
+	int rc, ret = -1;
+
+	r = csv_reader_open(path, NULL, 65536, &err);
+	if (!r) {
+		diag_report(d, DIAG_ERROR, NULL, 0, 0, "%s", err.s);
+		buf_release(&err);
+		return -1;
+	}
+	while ((rc = csv_reader_next(r, &rec, &err)) != 0) {
+		const char *w;
+
+		if (rc < 0) {
+			diag_report(d, DIAG_ERROR, path, 0, 0, "%s", err.s);
+			break;
+		}
+		if (rc == CSV_RESTART) {
+			header = false;
+			continue;
+		}
+		if (!header) {
+			if (read_header(path, &rec, col, d) < 0)
+				break;
+			header = true;
+			continue;
+		}
+		w = cell(&rec, col, COL_WEEK);
+		if (!*w)
+			continue;
+		if (chtime_parse_week(w, week) < 0) {
+			diag_report(d, DIAG_ERROR, path, rec.line,
+				    col[COL_WEEK] + 1,
+				    "'%s' in column '周次' is not a week like 2026-W47",
+				    w);
+			break;
+		}
+		ret = 0;
+		break;
+	}
+	if (rc == 0 && header)
+		diag_report(d, DIAG_ERROR, path, 0, 0,
+			    "no row names its week (column '周次')");
+	csv_reader_free(r);
+	buf_release(&err);
+	return ret;
+}
+
+/* The sampled item of ticket in samples, and its level; NULL if none. */
+static const cJSON *sampled_item(const cJSON *samples, const char *ticket,
+				 const cJSON **level_out)
+{
+	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(samples, "levels");
+	const cJSON *level, *item;
+
+	cJSON_ArrayForEach(level, levels) {
+		const cJSON *items = cJSON_GetObjectItemCaseSensitive(level,
+								       "items");
+
+		cJSON_ArrayForEach(item, items) {
+			const char *t = jstr(item, "ticket");
+
+			if (t && !strcmp(t, ticket)) {
+				*level_out = level;
+				return item;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The level of samples whose id or label is text; NULL if none. */
+static const cJSON *level_named(const cJSON *samples, const char *text)
+{
+	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(samples, "levels");
+	const cJSON *level;
+
+	cJSON_ArrayForEach(level, levels) {
+		const char *id = jstr(level, "id"), *label = jstr(level, "label");
+
+		if ((id && !strcmp(id, text)) || (label && !strcmp(label, text)))
+			return level;
+	}
+	return NULL;
+}
+
+static int parse_genuine(const char *s, bool *genuine)
+{
+	static const char *const yes[] = { "是", "真实", "已回访", "Y", "y",
+					   NULL };
+	static const char *const no[] = { "否", "虚假", "未回访", "N", "n",
+					  NULL };
+	size_t i;
+
+	for (i = 0; yes[i]; i++)
+		if (!strcmp(s, yes[i])) {
+			*genuine = true;
+			return 0;
+		}
+	for (i = 0; no[i]; i++)
+		if (!strcmp(s, no[i])) {
+			*genuine = false;
+			return 0;
+		}
+	return -1;
+}
+
+/* A YYYY-MM-DD date (or a timestamp of that day); its 00:00, or -1. */
+static int parse_date(const char *s, int64_t *day)
+{
+	int64_t t;
+	char text[CHTIME_BUF];
+
+	if (!*s || chtime_parse(s, strlen(s), &t) < 0)
+		return -1;
+	chtime_format_date(t, text);
+	*day = chtime_make(atoi(text), atoi(text + 5), atoi(text + 8), 0, 0,
+			   0);
+	return 0;
+}
+
+struct row_check {
+	const char *path;
+	unsigned long line;
+	struct diag *d;
+	unsigned errors;
+};
+
+static void bad(struct row_check *rc, size_t col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void bad(struct row_check *rc, size_t col, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	diag_report(rc->d, DIAG_ERROR, rc->path, rc->line,
+		    col == SIZE_MAX ? 0 : col + 1, "%s", msg.s);
+	buf_release(&msg);
+	rc->errors++;
+}
+
+/*
+ * Checks one data row and, when it is good, fills x (which the caller
+ * releases). 1 when it is a finding, 0 when the row is not audited yet,
+ * -1 when it is bad (reported).
+ */
+static int check_row(struct row_check *rc, struct csv_record *rec,
+		     const size_t *col, const cJSON *samples,
+		     const char *sample_week, int64_t as_of,
+		     const struct config *cfg, struct finding *x)
+{
+	const char *week = cell(rec, col, COL_WEEK);
+	const char *level_text = cell(rec, col, COL_LEVEL);
+	const char *ticket = cell(rec, col, COL_TICKET);
+	const char *genuine = cell(rec, col, COL_GENUINE);
+	const char *rechecked = cell(rec, col, COL_RECHECKED);
+	const char *problem = cell(rec, col, COL_PROBLEM);
+	const char *auditor = cell(rec, col, COL_AUDITOR);
+	const char *date = cell(rec, col, COL_DATE);
+	const cJSON *level, *item, *item_level = NULL;
+	unsigned before = rc->errors;
+	struct iso_week w;
+	int64_t day = 0, start;
+	bool is_genuine = false;
+	int sat = SAT_NONE;
+
+	if (!*genuine && !*rechecked && !*problem && !*auditor && !*date)
+		return 0;
+	if (rec->bad_encoding || rec->malformed || rec->long_field) {
+		bad(rc, SIZE_MAX, "the row is damaged (%s)",
+		    rec->malformed ? rec->error : rec->bad_encoding ?
+		    "invalid UTF-8 or GB18030 bytes" : "a field is too long");
+		return -1;
+	}
+	if (chtime_parse_week(week, &w) < 0)
+		bad(rc, col[COL_WEEK], "'%s' in column '周次' is not a week like 2026-W47",
+		    week);
+	else if (strcmp(week, sample_week))
+		bad(rc, col[COL_WEEK],
+		    "week '%s' differs from the sheet's week %s: one sheet, one week",
+		    week, sample_week);
+	level = level_named(samples, level_text);
+	if (!level)
+		bad(rc, col[COL_LEVEL], "'%s' in column '抽查级别' is no audit level of the config",
+		    level_text);
+	item = *ticket ? sampled_item(samples, ticket, &item_level) : NULL;
+	if (!*ticket)
+		bad(rc, col[COL_TICKET], "empty ticket number in column '工单编号'");
+	else if (!item)
+		bad(rc, col[COL_TICKET], "ticket '%s' is not in the samples of %s",
+		    ticket, sample_week);
+	else if (level && item_level != level)
+		bad(rc, col[COL_TICKET],
+		    "ticket '%s' was sampled by %s, not by %s", ticket,
+		    jstr(item_level, "label") ? jstr(item_level, "label") : "?",
+		    level_text);
+	if (!*genuine)
+		bad(rc, col[COL_GENUINE], "empty '是否真实回访': write 是 or 否");
+	else if (parse_genuine(genuine, &is_genuine) < 0)
+		bad(rc, col[COL_GENUINE], "'%s' in column '是否真实回访' is not 是 or 否",
+		    genuine);
+	if (*rechecked) {
+		sat = config_match_satisfaction(cfg, rechecked);
+		if (sat == SAT_NONE)
+			bad(rc, col[COL_RECHECKED],
+			    "'%s' in column '复核满意度' is no satisfaction (非常满意 满意 一般 不满意 非常不满意)",
+			    rechecked);
+	}
+	if (!*auditor)
+		bad(rc, col[COL_AUDITOR], "empty '抽查人': who made the audit call");
+	start = chtime_week_start(w);
+	if (!*date)
+		bad(rc, col[COL_DATE], "empty '抽查日期'");
+	else if (parse_date(date, &day) < 0)
+		bad(rc, col[COL_DATE], "'%s' in column '抽查日期' is not a date like 2026-11-24",
+		    date);
+	else if (day < start)
+		bad(rc, col[COL_DATE],
+		    "audit date '%s' is before the week %s began", date, week);
+	else if (day > as_of)
+		bad(rc, col[COL_DATE], "audit date '%s' is after the as-of time",
+		    date);
+	if (rc->errors != before)
+		return -1;
+	{
+		char text[CHTIME_BUF];
+		struct buf src = BUF_INIT;
+
+		chtime_format_date(day, text);
+		buf_addf(&src, "%s:%lu", basename_of(rc->path), rc->line);
+		x->level = xstrdup(jstr(level, "id"));
+		x->ticket = xstrdup(ticket);
+		x->date = xstrdup(text);
+		x->auditor = xstrdup(auditor);
+		x->genuine = is_genuine;
+		x->satisfaction = sat;
+		x->recorded = satisfaction_of(jstr(item, "satisfaction"));
+		x->note = xstrdup(problem);
+		x->center = xstrdup(jstr(item, "center") ? jstr(item, "center") : "");
+		x->butler = xstrdup(jstr(item, "butler") ? jstr(item, "butler") : "");
+		x->source = buf_detach(&src, NULL);
+	}
+	return 1;
+}
+
+int audit_import_csv(const cJSON *samples, const char *path, int64_t as_of,
+		     const struct config *cfg, struct findings *out,
+		     struct diag *d)
+{
+	struct buf err = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	struct findings got;
+	struct row_check rc = { path, 0, d, 0 };
+	size_t col[SHEET_NCOLS], i;
+	const char *sample_week = jstr(samples, "week");
+	bool header = false;
+	int n, ret = -1;
+
+	findings_init(&got);
+	if (!sample_week) {
+		diag_report(d, DIAG_ERROR, path, 0, 0, "internal: samples without a week");
+		return -1;
+	}
+	r = csv_reader_open(path, NULL, 65536, &err);
+	if (!r) {
+		diag_report(d, DIAG_ERROR, NULL, 0, 0, "%s", err.s);
+		goto out;
+	}
+	for (;;) {
+		struct finding x;
+
+		n = csv_reader_next(r, &rec, &err);
+		if (!n)
+			break;
+		if (n < 0) {
+			diag_report(d, DIAG_ERROR, path, 0, 0, "%s", err.s);
+			rc.errors++;
+			break;
+		}
+		if (n == CSV_RESTART) {
+			findings_release(&got);
+			rc.errors = 0;
+			header = false;
+			continue;
+		}
+		if (!header) {
+			if (read_header(path, &rec, col, d) < 0) {
+				rc.errors++;
+				break;
+			}
+			header = true;
+			continue;
+		}
+		rc.line = rec.line;
+		memset(&x, 0, sizeof(x));
+		if (check_row(&rc, &rec, col, samples, sample_week, as_of, cfg,
+			      &x) > 0)
+			*findings_add(&got) = x;
+	}
+	if (!header && !rc.errors) {
+		diag_report(d, DIAG_ERROR, path, 0, 0, "empty: no header row");
+		rc.errors++;
+	}
+	/* A key twice in one import: which one is right is not ours to say. */
+	qsort(got.v, got.n, sizeof(*got.v), compare_findings);
+	for (i = 1; i < got.n; i++)
+		if (!compare_keys(&got.v[i - 1], &got.v[i])) {
+			diag_report(d, DIAG_ERROR, path, 0, 0,
+				    "ticket '%s' has two findings dated %s (%s and %s); keep one",
+				    got.v[i].ticket, got.v[i].date,
+				    got.v[i - 1].source, got.v[i].source);
+			rc.errors++;
+		}
+	if (rc.errors)
+		goto out;
+	chtime_parse_week(sample_week, &out->week);
+	findings_merge(out, &got);
+	ret = 0;
+out:
+	if (r)
+		csv_reader_free(r);
+	findings_release(&got);
+	buf_release(&err);
+	return ret;
+}
+
+/* ---- every week's findings ---- */
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int audit_read_all(const char *dir, struct findings **all, size_t *nall,
+		   struct diag *d)
+{
+	DIR *dp;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, alloc = 0, i;
+	int ret = 0;
+
+	*all = NULL;
+	*nall = 0;
+	dp = opendir(dir);
+	if (!dp)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(dp))) {
+		struct iso_week w;
+		size_t len = strlen(e->d_name);
+		char week[16];
+
+		if (len != 13 || strcmp(e->d_name + 8, ".json"))
+			continue;
+		memcpy(week, e->d_name, 8);
+		week[8] = '\0';
+		if (chtime_parse_week(week, &w) < 0)
+			continue;
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 8;
+			names = xrealloc(names, alloc * sizeof(*names));
+		}
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(dp);
+	qsort(names, n, sizeof(*names), compare_names);
+	*all = xcalloc(n ? n : 1, sizeof(**all));
+	for (i = 0; i < n; i++) {
+		struct buf path = BUF_INIT;
+		char week[16];
+		struct iso_week w;
+
+		memcpy(week, names[i], 8);
+		week[8] = '\0';
+		chtime_parse_week(week, &w);
+		buf_addf(&path, "%s/%s", dir, names[i]);
+		findings_init(&(*all)[*nall]);
+		if (findings_read(path.s, w, &(*all)[*nall], d) < 0)
+			ret = -1;
+		else
+			(*nall)++;
+		buf_release(&path);
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
+void audit_release_all(struct findings *all, size_t nall)
+{
+	size_t i;
+
+	for (i = 0; i < nall; i++)
+		findings_release(&all[i]);
+	free(all);
+}
+
+static int week_index(struct iso_week w)
+{
+	return w.year * 54 + w.week;
+}
+
+/* Weeks from a to b, b later; computed by stepping (few weeks at most). */
+static int weeks_between(struct iso_week a, struct iso_week b)
+{
+	int64_t d = chtime_week_start(b) - chtime_week_start(a);
+
+	return (int)(d / SECONDS_PER_WEEK);
+}
+
+void audit_followups(const struct findings *all, size_t nall,
+		     struct iso_week week, const struct config *cfg,
+		     struct sample_followup **fu, size_t *nfu)
+{
+	size_t i, j, k, alloc = 0;
+
+	*fu = NULL;
+	*nfu = 0;
+	for (i = 0; i < nall; i++) {
+		int ago = weeks_between(all[i].week, week);
+
+		if (ago < 1 || ago > (int)cfg->audit_followup_weeks)
+			continue;
+		for (j = 0; j < all[i].n; j++) {
+			const struct finding *x = &all[i].v[j];
+			bool seen = false;
+
+			if (x->genuine || !x->butler[0] ||
+			    !strcmp(x->butler, METRICS_UNSPECIFIED))
+				continue;
+			/* The latest fake week of a butler is the one named. */
+			for (k = 0; k < *nfu && !seen; k++)
+				if (!strcmp((*fu)[k].center, x->center) &&
+				    !strcmp((*fu)[k].butler, x->butler)) {
+					seen = true;
+					if (week_index(all[i].week) >
+					    week_index((*fu)[k].week))
+						(*fu)[k].week = all[i].week;
+				}
+			if (seen)
+				continue;
+			if (*nfu == alloc) {
+				alloc = alloc ? 2 * alloc : 8;
+				*fu = xrealloc(*fu, alloc * sizeof(**fu));
+			}
+			(*fu)[*nfu].center = x->center;
+			(*fu)[*nfu].butler = x->butler;
+			(*fu)[*nfu].week = all[i].week;
+			(*nfu)++;
+		}
+	}
+}
+
+/* ---- results ---- */
+
+void audit_wilson(size_t k, size_t n, double *low, double *high)
+{
+	const double z = 1.959963984540054;
+	double p, denom, centre, half;
+
+	if (!n) {
+		*low = 0;
+		*high = 1;
+		return;
+	}
+	p = (double)k / (double)n;
+	denom = 1 + z * z / (double)n;
+	centre = (p + z * z / (2.0 * (double)n)) / denom;
+	half = z / denom * sqrt(p * (1 - p) / (double)n +
+				z * z / (4.0 * (double)n * (double)n));
+	*low = centre - half < 0 ? 0 : centre - half;
+	*high = centre + half > 1 ? 1 : centre + half;
+}
+
+int64_t audit_due_at(struct iso_week week, const struct config *cfg)
+{
+	int64_t sla = 0;
+	int k;
+
+	for (k = 0; k < TYPE_COUNT; k++)
+		if (cfg->sla_seconds[k] > sla)
+			sla = cfg->sla_seconds[k];
+	/* SPEC §9.26: issued at the Monday after + the longest SLA + 24 h. */
+	return chtime_week_start(week) + SECONDS_PER_WEEK + sla + 24 * 3600 +
+	       (int64_t)cfg->audit_overdue_days * 86400;
+}
+
+/* The counts of one group (a level, a centre or a butler of a level). */
+struct tally {
+	size_t sampled, done, genuine, fake, rated, agree, recorded_better;
+};
+
+static void add_rate(struct buf *b, const char *key, size_t k, size_t n)
+{
+	double low, high;
+
+	buf_addf(b, ", \"%s\": ", key);
+	if (!n) {
+		buf_adds(b, "null");
+		return;
+	}
+	audit_wilson(k, n, &low, &high);
+	buf_adds(b, "{\"value\": ");
+	buf_add_double(b, (double)k / (double)n);
+	buf_adds(b, ", \"low\": ");
+	buf_add_double(b, low);
+	buf_adds(b, ", \"high\": ");
+	buf_add_double(b, high);
+	buf_addch(b, '}');
+}
+
+static void write_tally(struct buf *b, const struct tally *t, bool overdue)
+{
+	buf_addf(b, "\"sampled\": %zu, \"done\": %zu, \"overdue\": %zu, "
+		    "\"genuine\": %zu, \"fake\": %zu, \"rated\": %zu, "
+		    "\"agree\": %zu, \"recorded_better\": %zu",
+		 t->sampled, t->done, overdue ? t->sampled - t->done : 0,
+		 t->genuine, t->fake, t->rated, t->agree, t->recorded_better);
+	add_rate(b, "genuine_rate", t->genuine, t->done);
+	add_rate(b, "agreement", t->agree, t->rated);
+	add_rate(b, "recorded_better_rate", t->recorded_better, t->rated);
+}
+
+/* The latest finding of (level, ticket) in f, or NULL. */
+static const struct finding *latest(const struct findings *f,
+				    const char *level, const char *ticket)
+{
+	const struct finding *best = NULL;
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (!strcmp(f->v[i].level, level) &&
+		    !strcmp(f->v[i].ticket, ticket))
+			best = &f->v[i];     /* sorted by date: the last wins */
+	return best;
+}
+
+static void count(struct tally *t, const struct finding *x)
+{
+	t->sampled++;
+	if (!x)
+		return;
+	t->done++;
+	if (x->genuine)
+		t->genuine++;
+	else
+		t->fake++;
+	if (x->genuine && x->satisfaction && x->recorded) {
+		t->rated++;
+		if (x->satisfaction == x->recorded)
+			t->agree++;
+		else if (x->recorded > x->satisfaction)
+			t->recorded_better++;
+	}
+}
+
+/* A named group's tally in a small growing list (centres, butlers). */
+struct group {
+	const char *center, *butler;
+	struct tally t;
+};
+
+static struct tally *group_of(struct group **g, size_t *n, size_t *alloc,
+			      const char *center, const char *butler)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*g)[i].center, center) &&
+		    (!butler || !strcmp((*g)[i].butler, butler)))
+			return &(*g)[i].t;
+	if (*n == *alloc) {
+		*alloc = *alloc ? 2 * *alloc : 16;
+		*g = xrealloc(*g, *alloc * sizeof(**g));
+	}
+	memset(&(*g)[*n], 0, sizeof(**g));
+	(*g)[*n].center = center;
+	(*g)[*n].butler = butler ? butler : "";
+	return &(*g)[(*n)++].t;
+}
+
+static int compare_groups(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+	int c = strcmp(x->center, y->center);
+
+	return c ? c : strcmp(x->butler, y->butler);
+}
+
+static const struct findings *findings_of(const struct findings *all,
+					  size_t nall, struct iso_week w)
+{
+	size_t i;
+
+	for (i = 0; i < nall; i++)
+		if (all[i].week.year == w.year && all[i].week.week == w.week)
+			return &all[i];
+	return NULL;
+}
+
+static void write_level(struct buf *b, const cJSON *level,
+			const struct findings *f, bool overdue)
+{
+	static const struct findings none;
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(level, "items");
+	const cJSON *item;
+	struct group *centres = NULL, *butlers = NULL;
+	size_t nc = 0, ac = 0, nb = 0, ab = 0, i;
+	struct tally all;
+	const char *id = jstr(level, "id") ? jstr(level, "id") : "";
+
+	if (!f)
+		f = &none;
+	memset(&all, 0, sizeof(all));
+	cJSON_ArrayForEach(item, items) {
+		const char *ticket = jstr(item, "ticket");
+		const char *center = jstr(item, "center");
+		const char *butler = jstr(item, "butler");
+		const struct finding *x;
+
+		if (!ticket)
+			continue;
+		center = center ? center : METRICS_UNSPECIFIED;
+		butler = butler && *butler ? butler : METRICS_UNSPECIFIED;
+		x = latest(f, id, ticket);
+		count(&all, x);
+		count(group_of(&centres, &nc, &ac, center, NULL), x);
+		count(group_of(&butlers, &nb, &ab, center, butler), x);
+	}
+	qsort(centres, nc, sizeof(*centres), compare_groups);
+	qsort(butlers, nb, sizeof(*butlers), compare_groups);
+	buf_adds(b, "{\"id\": ");
+	buf_add_json_string(b, id);
+	buf_adds(b, ", \"label\": ");
+	buf_add_json_string(b, jstr(level, "label") ? jstr(level, "label") : "");
+	buf_adds(b, ", ");
+	write_tally(b, &all, overdue);
+	buf_adds(b, ",\n        \"centers\": [");
+	for (i = 0; i < nc; i++) {
+		buf_adds(b, i ? ",\n          {\"center\": " :
+				"\n          {\"center\": ");
+		buf_add_json_string(b, centres[i].center);
+		buf_adds(b, ", ");
+		write_tally(b, &centres[i].t, overdue);
+		buf_addch(b, '}');
+	}
+	buf_adds(b, nc ? "\n        ]" : "]");
+	buf_adds(b, ",\n        \"butlers\": [");
+	for (i = 0; i < nb; i++) {
+		buf_adds(b, i ? ",\n          {\"center\": " :
+				"\n          {\"center\": ");
+		buf_add_json_string(b, butlers[i].center);
+		buf_adds(b, ", \"butler\": ");
+		buf_add_json_string(b, butlers[i].butler);
+		buf_adds(b, ", ");
+		write_tally(b, &butlers[i].t, overdue);
+		buf_addch(b, '}');
+	}
+	buf_adds(b, nb ? "\n        ]}" : "]}");
+	free(centres);
+	free(butlers);
+}
+
+/* The findings of one set as a tally (latest per ticket, all levels). */
+static void tally_findings(const struct findings *f, struct tally *t)
+{
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < f->n; i++) {
+		/* Only the last finding of a (level, ticket) counts. */
+		if (i + 1 < f->n && !strcmp(f->v[i].level, f->v[i + 1].level) &&
+		    !strcmp(f->v[i].ticket, f->v[i + 1].ticket))
+			continue;
+		count(t, &f->v[i]);
+	}
+	t->sampled = 0;
+}
+
+void audit_results_json(const cJSON *samples, const struct findings *all,
+			size_t nall, struct iso_week week, int64_t as_of,
+			const struct config *cfg, struct buf *out)
+{
+	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(samples, "levels");
+	const cJSON *level;
+	const struct findings *f = findings_of(all, nall, week);
+	int64_t due = audit_due_at(week, cfg);
+	char text[CHTIME_BUF], wk[16];
+	struct tally dated;
+	size_t i, j, first = 1;
+
+	chtime_format(due, text);
+	buf_adds(out, "{\n      \"due_at\": ");
+	buf_add_json_string(out, text);
+	buf_addf(out, ", \"overdue\": %s", as_of >= due ? "true" : "false");
+	buf_addf(out, ", \"findings\": %zu", f ? f->n : 0);
+	buf_adds(out, ",\n      \"levels\": [");
+	cJSON_ArrayForEach(level, levels) {
+		buf_adds(out, first ? "\n        " : ",\n        ");
+		write_level(out, level, f, as_of >= due);
+		first = 0;
+	}
+	buf_adds(out, first ? "]" : "\n      ]");
+
+	/* The trend: every earlier week with findings, up to this one. */
+	buf_adds(out, ",\n      \"trend\": [");
+	first = 1;
+	for (i = 0; i < nall; i++) {
+		struct tally t;
+
+		if (week_index(all[i].week) > week_index(week))
+			continue;
+		if (weeks_between(all[i].week, week) >= TREND_WEEKS)
+			continue;
+		tally_findings(&all[i], &t);
+		chtime_format_week(all[i].week, wk);
+		buf_adds(out, first ? "\n        {\"week\": " :
+				      ",\n        {\"week\": ");
+		buf_add_json_string(out, wk);
+		buf_addf(out, ", \"done\": %zu, \"genuine\": %zu, \"fake\": %zu",
+			 t.done, t.genuine, t.fake);
+		add_rate(out, "genuine_rate", t.genuine, t.done);
+		add_rate(out, "agreement", t.agree, t.rated);
+		buf_addch(out, '}');
+		first = 0;
+	}
+	buf_adds(out, first ? "]" : "\n      ]");
+
+	/* SPEC §9.29: the findings dated in this week, whatever their sample. */
+	memset(&dated, 0, sizeof(dated));
+	for (i = 0; i < nall; i++)
+		for (j = 0; j < all[i].n; j++) {
+			int64_t day;
+
+			if (parse_date(all[i].v[j].date, &day) < 0 ||
+			    day < chtime_week_start(week) ||
+			    day >= chtime_week_start(week) + SECONDS_PER_WEEK)
+				continue;
+			count(&dated, &all[i].v[j]);
+		}
+	buf_addf(out, ",\n      \"dated_in_week\": {\"findings\": %zu, "
+		      "\"genuine\": %zu, \"fake\": %zu",
+		 dated.done, dated.genuine, dated.fake);
+	add_rate(out, "genuine_rate", dated.genuine, dated.done);
+	buf_adds(out, "}\n    }");
+}
+
+int audit_append_to_metrics(struct buf *metrics, const struct buf *audit)
+{
+	if (metrics->len < 2 || strcmp(metrics->s + metrics->len - 2, "}\n"))
+		return -1;
+	buf_setlen(metrics, metrics->len - 2);
+	while (metrics->len && (metrics->s[metrics->len - 1] == '\n' ||
+				metrics->s[metrics->len - 1] == ' '))
+		buf_setlen(metrics, metrics->len - 1);
+	buf_adds(metrics, ",\n  \"audit\": ");
+	buf_add(metrics, audit->s, audit->len);
+	buf_adds(metrics, "\n}\n");
+	return 0;
+}
