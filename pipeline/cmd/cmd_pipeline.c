@@ -43,6 +43,7 @@
 #include "input/rejects.h"
 #include "ops/retention.h"
 #include "report/render.h"
+#include "stages/audit.h"
 #include "stages/sample.h"
 #include "util/sha256.h"
 #include "ops/weekdir.h"
@@ -203,6 +204,49 @@ out:
 	return ret;
 }
 
+int pipeline_draw_samples(const struct cmd_opts *o, const struct config *cfg,
+			  const struct metrics *m, struct samples *s,
+			  struct buf *samples_json, struct buf *metrics_json,
+			  struct diag *d)
+{
+	struct findings *all = NULL;
+	struct sample_followup *fu = NULL;
+	struct buf dir = BUF_INIT, audit = BUF_INIT;
+	size_t nall = 0, nfu = 0;
+	cJSON *js = NULL;
+	int ret = EX_DATAERR;
+
+	buf_addf(&dir, "%s/findings", o->output);
+	if (audit_read_all(dir.s, &all, &nall, d) < 0) {
+		diag_report(d, DIAG_ERROR, dir.s, 0, 0,
+			    "cannot read the audit findings");
+		goto out;
+	}
+	audit_followups(all, nall, m->week, cfg, &fu, &nfu);
+	if (sample_draw_followup(m, cfg, o->seed, fu, nfu, s, d) < 0) {
+		ret = EX_CONFIG;
+		goto out;
+	}
+	sample_write_json(s, m, samples_json);
+	if (metrics_json) {
+		js = cJSON_ParseWithLength(samples_json->s, samples_json->len);
+		audit_results_json(js, all, nall, m->week, o->as_of, cfg,
+				   &audit);
+		if (!js || audit_append_to_metrics(metrics_json, &audit) < 0) {
+			ret = EX_SOFTWARE;
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	cJSON_Delete(js);
+	free(fu);
+	audit_release_all(all, nall);
+	buf_release(&dir);
+	buf_release(&audit);
+	return ret;
+}
+
 /*
  * One week, the steps asked for: metrics.json and records.json
  * (STEP_METRICS), samples.json and the audit CSVs (STEP_SAMPLE), the PDFs
@@ -258,14 +302,17 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 		metrics_write_json(&m, set, cfg, &metrics_json);
 		callbacks_view_write_json(&m, set, cfg, &records_json);
 		sum->times.metrics += pipeline_clock() - t0;
-	}
-	if (steps & STEP_SAMPLE) {
+		/*
+		 * The samples depend on earlier weeks' findings (fake_followup)
+		 * and metrics.json reports this week's audits: both steps
+		 * draw, so that metrics then sample writes what a run writes.
+		 */
 		t0 = pipeline_clock();
-		if (sample_draw(&m, cfg, o->seed, &s, &d) < 0) {
-			ret = EX_CONFIG;
+		ret = pipeline_draw_samples(o, cfg, &m, &s, &samples_json,
+					    &metrics_json, &d);
+		if (ret)
 			goto out;
-		}
-		sample_write_json(&s, &m, &samples_json);
+		ret = EX_SOFTWARE;
 		sum->times.sample += pipeline_clock() - t0;
 	}
 	if (!computed) {

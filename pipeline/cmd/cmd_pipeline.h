@@ -23,6 +23,7 @@
 #include "util/chtime.h"
 #include "cmd/cmd.h"
 #include "model/config.h"
+#include "util/buf.h"
 #include "util/diag.h"
 #include "model/ticket.h"
 
@@ -102,6 +103,21 @@ void pipeline_week_job(const struct cmd_opts *o, struct week_job *job);
  */
 int pipeline_refuse_opts(int argc, char **argv, const char *const *names,
 			 const char *why, const char *usage);
+
+/*
+ * The week's samples as every command draws them: with the butlers under
+ * fake_followup from <output>/findings/ (stages/audit.h), into s and its
+ * samples.json text; when metrics_json is not NULL, the week's audit
+ * results are added to it as "audit". 0 or a sysexits code (EX_DATAERR:
+ * a damaged findings file, EX_CONFIG: levels it cannot draw), with the
+ * reason in d.
+ */
+struct metrics;
+struct samples;
+int pipeline_draw_samples(const struct cmd_opts *o, const struct config *cfg,
+			  const struct metrics *m, struct samples *s,
+			  struct buf *samples_json, struct buf *metrics_json,
+			  struct diag *d);
 
 /* "issued", "provisional", "reissued", "kept", "failed" for summaries. */
 const char *pipeline_week_status(const struct week_job *j);

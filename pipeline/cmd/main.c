@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "render", cmd_render, "write the PDF reports and the HTML site" },
 	{ "check", cmd_check, "validate export files without writing reports" },
 	{ "gen", cmd_gen, "generate realistic sample exports" },
+	{ "audit", cmd_audit, "import the auditors' filled-in sheets" },
 };
 
 static void usage(FILE *out)
