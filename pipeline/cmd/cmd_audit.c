@@ -89,15 +89,22 @@ static cJSON *read_samples_file(const char *path)
 	return j;
 }
 
-/* The week's sample as drawn from the input now; 0 or a sysexits code. */
+/*
+ * The week's sample as drawn from the input now; 0 or a sysexits code.
+ * The input's own rejected rows are the run's business, not the sheet's:
+ * they go to a diag of their own, printed only when nothing can be drawn.
+ */
 static int draw_samples(struct importer *im, struct iso_week week,
-			cJSON **out, struct diag *d)
+			cJSON **out, struct diag *sheet_diag)
 {
 	struct metrics m;
 	struct samples s;
 	struct buf json = BUF_INIT;
+	struct diag own, *d = &own;
 	int ret = EX_NOINPUT;
 
+	(void)sheet_diag;
+	diag_init(&own);
 	metrics_init(&m);
 	sample_init(&s);
 	if (!im->ingested) {
@@ -117,6 +124,12 @@ static int draw_samples(struct importer *im, struct iso_week week,
 	*out = cJSON_ParseWithLength(json.s, json.len);
 	ret = *out ? 0 : EX_SOFTWARE;
 out:
+	if (ret) {
+		diag_print(stderr, &own);
+		fprintf(stderr, "huifang audit import: cannot draw the sample "
+			"of the week from %s\n", im->o->input);
+	}
+	diag_release(&own);
 	sample_release(&s);
 	metrics_release(&m);
 	buf_release(&json);

@@ -1111,3 +1111,65 @@ int audit_append_to_metrics(struct buf *metrics, const struct buf *audit)
 	buf_adds(metrics, "\n}\n");
 	return 0;
 }
+
+/* ---- generated findings (huifang gen --audit) ---- */
+
+/* A draw in [0, 10^6) for (seed, what, ticket). */
+static uint32_t fill_draw(const char *seed, const char *what,
+			  const char *ticket)
+{
+	return (uint32_t)(sample_key(seed, what, ticket) % 1000000);
+}
+
+void audit_write_filled_sheet(const struct samples *s, size_t level,
+			      const struct ticket_set *set,
+			      const struct config *cfg,
+			      const struct audit_fill *fill, struct buf *out)
+{
+	static const char *const auditors[] = { "周主管", "吴经理", "郑专员" };
+	const struct sample_level *l;
+	const char **cells;
+	char (*dates)[CHTIME_BUF];
+	size_t i;
+
+	if (level >= s->nlevels) {
+		sample_write_csv_filled(s, level, set, cfg, NULL, out);
+		return;
+	}
+	l = &s->levels[level];
+	cells = xcalloc(l->nitems * SAMPLE_FINDING_COLUMNS + 1, sizeof(*cells));
+	dates = xcalloc(l->nitems + 1, sizeof(*dates));
+	for (i = 0; i < l->nitems; i++) {
+		const struct sample_item *it = &l->items[i];
+		const char *id = it->ticket->id;
+		const char **c = cells + i * SAMPLE_FINDING_COLUMNS;
+		int recorded = it->first ? it->first->satisfaction : SAT_NONE;
+
+		if (fill_draw(fill->seed, "pending", id) < fill->pending_ppm)
+			continue;
+		chtime_format_date(fill->first_day +
+					   (int64_t)(fill_draw(fill->seed, "day", id) % 3) *
+						   86400,
+				   dates[i]);
+		c[3] = auditors[level % 3];
+		c[4] = dates[i];
+		if (fill_draw(fill->seed, "fake", id) < fill->fake_ppm) {
+			c[0] = "否";
+			c[2] = "业主称未接到回访电话";
+			continue;
+		}
+		c[0] = "是";
+		if (recorded < SAT_VERY_DISSATISFIED || recorded > SAT_VERY_SATISFIED)
+			continue;
+		if (recorded > SAT_VERY_DISSATISFIED &&
+		    fill_draw(fill->seed, "disagree", id) < fill->disagree_ppm) {
+			c[1] = satisfaction_name[recorded - 1];
+			c[2] = "业主评价低于回访记录";
+		} else {
+			c[1] = satisfaction_name[recorded];
+		}
+	}
+	sample_write_csv_filled(s, level, set, cfg, cells, out);
+	free(cells);
+	free(dates);
+}

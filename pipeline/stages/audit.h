@@ -148,6 +148,29 @@ void audit_results_json(const cJSON *samples, const struct findings *all,
  */
 int audit_append_to_metrics(struct buf *metrics, const struct buf *audit);
 
+/*
+ * How 'huifang gen --audit' fills in a sample's sheets: shares in
+ * millionths of the items that stay blank (not audited yet), that the
+ * owner says were never called (fake), and whose owner gives another
+ * satisfaction (one level lower than recorded); audit dates spread over
+ * the three days from first_day. Drawn from SHA-256 of (seed, ticket), so
+ * the same sample gives the same findings.
+ */
+struct audit_fill {
+	const char *seed;
+	uint32_t pending_ppm, fake_ppm, disagree_ppm;
+	int64_t first_day;
+};
+
+/*
+ * Appends the level's audit sheet (sample_write_csv_filled()) filled in
+ * as fill says, as an auditor would return it. Never fails.
+ */
+void audit_write_filled_sheet(const struct samples *s, size_t level,
+			      const struct ticket_set *set,
+			      const struct config *cfg,
+			      const struct audit_fill *fill, struct buf *out);
+
 /* The 95 % Wilson score interval of k successes in n trials. */
 void audit_wilson(size_t k, size_t n, double *low, double *high);
 

@@ -1094,7 +1094,8 @@ static void write_sheet_row(struct buf *out, const struct samples *smp,
 			    const struct sample_level *l,
 			    const struct sample_item *it,
 			    const struct ticket_set *set,
-			    const struct config *cfg)
+			    const struct config *cfg,
+			    const char *const *finding)
 {
 	const struct ticket *t = it->ticket;
 	const struct callback *cb = it->first;
@@ -1144,6 +1145,8 @@ static void write_sheet_row(struct buf *out, const struct samples *smp,
 	}
 	f[SHEET_REASON] = why.s;
 	f[SHEET_SOURCE] = source.s;
+	for (i = 0; finding && i < SAMPLE_FINDING_COLUMNS; i++)
+		f[SHEET_GENUINE + i] = finding[i] ? finding[i] : "";
 	csv_add_row(out, f, SHEET_COLUMNS);
 
 	buf_release(&owner);
@@ -1157,14 +1160,26 @@ void sample_write_csv(const struct samples *s, size_t level,
 		      const struct ticket_set *set, const struct config *cfg,
 		      struct buf *out)
 {
+	sample_write_csv_filled(s, level, set, cfg, NULL, out);
+}
+
+void sample_write_csv_filled(const struct samples *s, size_t level,
+			     const struct ticket_set *set,
+			     const struct config *cfg,
+			     const char *const *findings, struct buf *out)
+{
 	const struct sample_level *l;
 	size_t i;
 
+	_Static_assert(SHEET_COLUMNS - SHEET_GENUINE == SAMPLE_FINDING_COLUMNS,
+		       "the auditor's columns close the sheet");
 	buf_adds(out, CSV_BOM);
 	csv_add_row(out, sheet_header, SHEET_COLUMNS);
 	if (level >= s->nlevels)
 		return;
 	l = &s->levels[level];
 	for (i = 0; i < l->nitems; i++)
-		write_sheet_row(out, s, l, &l->items[i], set, cfg);
+		write_sheet_row(out, s, l, &l->items[i], set, cfg,
+				findings ? findings + i * SAMPLE_FINDING_COLUMNS :
+					   NULL);
 }

@@ -208,4 +208,16 @@ void sample_write_csv(const struct samples *s, size_t level,
 		      const struct ticket_set *set, const struct config *cfg,
 		      struct buf *out);
 
+/*
+ * The same sheet filled in: findings holds SAMPLE_FINDING_COLUMNS cells
+ * per item of the level, in item order (是否真实回访, 复核满意度, 问题描述,
+ * 抽查人, 抽查日期; NULL cells are blank), or is NULL for a blank sheet.
+ * 'huifang gen --audit' writes the sample's findings with it.
+ */
+#define SAMPLE_FINDING_COLUMNS 5
+void sample_write_csv_filled(const struct samples *s, size_t level,
+			     const struct ticket_set *set,
+			     const struct config *cfg,
+			     const char *const *findings, struct buf *out);
+
 #endif
