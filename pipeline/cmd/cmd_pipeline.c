@@ -268,9 +268,10 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 	struct diag d;
 	struct buf metrics_json = BUF_INIT, records_json = BUF_INIT;
 	struct buf samples_json = BUF_INIT, csv = BUF_INIT, name = BUF_INIT;
+	struct buf sheets_json = BUF_INIT;
 	struct buf err = BUF_INIT;
 	struct week_view view = { NULL, NULL, NULL };
-	cJSON *jm = NULL, *js = NULL, *jr = NULL;
+	cJSON *jm = NULL, *js = NULL, *jr = NULL, *ja = NULL;
 	struct weekdir wd;
 	bool staged = false, computed = steps & (STEP_METRICS | STEP_SAMPLE);
 	int64_t as_of = o->as_of;
@@ -312,6 +313,7 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 					    &metrics_json, &d);
 		if (ret)
 			goto out;
+		sample_write_sheets_json(&s, &m, cfg, &sheets_json);
 		ret = EX_SOFTWARE;
 		sum->times.sample += pipeline_clock() - t0;
 	}
@@ -343,6 +345,10 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 	if (steps & STEP_SAMPLE) {
 		if (write_file(wd.stage_path, "samples.json", &samples_json) < 0)
 			goto out;
+		/* The audit sheets' view holds the phones: the audit mode. */
+		if (write_file_mode(wd.stage_path, "audit_sheets.json",
+				    &sheets_json, cfg->audit_file_mode) < 0)
+			goto out;
 		for (i = 0; i < s.nlevels; i++) {
 			buf_reset(&csv);
 			buf_reset(&name);
@@ -361,6 +367,7 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 			jm = parse_buf(&metrics_json);
 			js = parse_buf(&samples_json);
 			jr = parse_buf(&records_json);
+			ja = parse_buf(&sheets_json);
 			if (!jm || !js || !jr) {
 				fprintf(stderr, "huifang: internal error: an "
 					"artifact of %s does not parse\n", week);
@@ -371,8 +378,11 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 		view.metrics = jm;
 		view.samples = js;
 		view.records = jr;
+		if (!computed)
+			ja = read_json(wd.stage_path, "audit_sheets.json");
 		if (render_pdf_week(&view, cfg, templates, wd.stage_path,
-				    &d) < 0) {
+				    &d) < 0 ||
+		    render_audit_sheets(ja, cfg, wd.stage_path, &d) < 0) {
 			ret = EX_CANTCREAT;
 			goto out;
 		}
@@ -399,12 +409,14 @@ out:
 	cJSON_Delete(jm);
 	cJSON_Delete(js);
 	cJSON_Delete(jr);
+	cJSON_Delete(ja);
 	sample_release(&s);
 	metrics_release(&m);
 	diag_release(&d);
 	buf_release(&metrics_json);
 	buf_release(&records_json);
 	buf_release(&samples_json);
+	buf_release(&sheets_json);
 	buf_release(&csv);
 	buf_release(&name);
 	buf_release(&err);

@@ -80,6 +80,8 @@ static void default_levels(struct config *cfg)
 	l->label = xstrdup("客户服务主管");
 	l->stratum = STRATUM_CENTER;
 	l->spread = SPREAD_BUTLER;
+	/* Each centre's supervisor audits his own centre. */
+	l->sheets = SHEETS_PER_CENTER;
 	l->size = SIZE_RATE;
 	l->rate = 0.10;
 	l->minimum = 1;

@@ -70,6 +70,12 @@ enum stratum {
 	STRATUM_ALL
 };
 
+/* The audit sheet PDFs of a level: one per centre, or one with sections. */
+enum sample_sheets {
+	SHEETS_ONE,
+	SHEETS_PER_CENTER
+};
+
 /* How a stratum's key places are spread (docs/sampling.md). */
 enum sample_spread {
 	SPREAD_NONE,      /* the stratum's smallest keys */
@@ -102,6 +108,7 @@ struct sampling_level {
 	unsigned risk_signals;       /* must-include: 1u << anomaly kind */
 	struct scope_rule *must_include; /* must-include by sub-type */
 	size_t nmust_include;
+	enum sample_sheets sheets;   /* audit sheet PDFs */
 	bool fake_followup;          /* must-include: butlers with a confirmed
 				      * fake callback in the last
 				      * audit_followup_weeks weeks */

@@ -862,7 +862,7 @@ static void load_level(struct loader *L, const cJSON *v,
 					    "stratum",	"size",	   "rate",
 					    "minimum",	"must_include",
 					    "spread",	"minimum_per_butler",
-					    NULL };
+					    "sheets",	NULL };
 	static const char *const strata[] = { "butler", "center", "all" };
 	const cJSON *c;
 	size_t saved;
@@ -938,6 +938,17 @@ static void load_level(struct loader *L, const cJSON *v,
 			l->spread = SPREAD_BUTLER;
 		else
 			fail_got(L, c, "must be none or butler");
+		pop(L, saved);
+	}
+	if ((c = member(v, "sheets"))) {
+		saved = push_key(L, "sheets");
+		if (cJSON_IsString(c) && !strcmp(c->valuestring, "one"))
+			l->sheets = SHEETS_ONE;
+		else if (cJSON_IsString(c) &&
+			 !strcmp(c->valuestring, "per_center"))
+			l->sheets = SHEETS_PER_CENTER;
+		else
+			fail_got(L, c, "must be one or per_center");
 		pop(L, saved);
 	}
 	if ((c = member(v, "minimum_per_butler"))) {

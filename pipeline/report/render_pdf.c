@@ -1,13 +1,13 @@
 /*
- * render_pdf.c - the week's PDFs: the weekly management report, one
- * 《回访记录表》 per service centre and one audit sheet per sampling level
- * (render_pdf_week() of render.h).
+ * render_pdf.c - the week's PDFs: the weekly management report and one
+ * 《回访记录表》 per service centre (render_pdf_week() of render.h); the
+ * audit sheets are render_audit.c's.
  *
  * Everything shown comes from the view model (metrics.json, records.json,
  * samples.json as cJSON trees); this file formats numbers (a ratio as a
  * percentage with one decimal) and lays them out, and computes no figure.
  * Wording, column titles, widths and order come from the JSON templates in
- * <templates_dir>/pdf/ (weekly.json, record_form.json, audit_sheet.json),
+ * <templates_dir>/pdf/ (weekly.json, record_form.json),
  * read at run time; a label missing from a template shows as "[key]" so
  * that whoever edits a template sees what is missing.
  *
@@ -415,7 +415,7 @@ struct render {
 	const char *week, *week_start, *week_end, *as_of_text, *seed;
 	int64_t as_of;
 	struct string_list names;   /* file names written, to keep unique */
-	struct tmpl weekly, form, audit;   /* root NULL: could not load */
+	struct tmpl weekly, form;   /* root NULL: could not load */
 	int failed;
 };
 
@@ -932,256 +932,7 @@ static int render_record_forms(struct render *r)
 	return ret;
 }
 
-/* ---- audit sheets --------------------------------------------------- */
-
-struct record_index {
-	const cJSON **rows;   /* sorted by ticket, then round */
-	size_t n;
-};
-
-static int cmp_record(const void *a, const void *b)
-{
-	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-	int c = strcmp(str_of(x, "ticket"), str_of(y, "ticket"));
-
-	if (c)
-		return c;
-	return (num_of(x, "round", 9) > num_of(y, "round", 9)) -
-	       (num_of(x, "round", 9) < num_of(y, "round", 9));
-}
-
-static void record_index_build(struct record_index *ix, const cJSON *records)
-{
-	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(records, "rows");
-	const cJSON *row;
-
-	memset(ix, 0, sizeof(*ix));
-	if (!cJSON_IsArray(rows))
-		return;
-	ix->rows = xcalloc((size_t)cJSON_GetArraySize(rows) + 1,
-			   sizeof(*ix->rows));
-	cJSON_ArrayForEach(row, rows)
-		if (str_of(row, "ticket"))
-			ix->rows[ix->n++] = row;
-	qsort(ix->rows, ix->n, sizeof(*ix->rows), cmp_record);
-}
-
-/* The first callback row of a ticket, or NULL. */
-static const cJSON *record_find(const struct record_index *ix,
-				const char *ticket)
-{
-	size_t lo = 0, hi = ix->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(str_of(ix->rows[mid], "ticket"), ticket) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < ix->n && !strcmp(str_of(ix->rows[lo], "ticket"), ticket))
-		return ix->rows[lo];
-	return NULL;
-}
-
-/* An item's field, from the item itself or else its callback row. */
-static const char *item_field(const cJSON *item, const cJSON *rec,
-			      const char *key)
-{
-	const char *s = str_of(item, key);
-
-	if (!s && rec)
-		s = str_of(rec, key);
-	return s;
-}
-
-static const char *audit_cell(struct buf *out, const cJSON *item,
-			      const cJSON *rec, const struct col *c, size_t seq)
-{
-	buf_reset(out);
-	if (!strcmp(c->key, "seq")) {
-		buf_addf(out, "%zu", seq);
-	} else if (!strcmp(c->key, "blank")) {
-		/* the auditor's findings */
-	} else if (!strcmp(c->key, "reason")) {
-		/* samples.json gives the reason in Chinese and in English. */
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "reason_zh");
-		const cJSON *k = cJSON_GetObjectItemCaseSensitive(item, "key");
-
-		if (!cJSON_IsString(v))
-			v = cJSON_GetObjectItemCaseSensitive(item, "reason");
-		if (cJSON_IsString(v)) {
-			buf_adds(out, v->valuestring);
-		} else if (cJSON_IsObject(v)) {
-			const cJSON *e;
-
-			cJSON_ArrayForEach(e, v) {
-				if (out->len)
-					buf_adds(out, "；");
-				buf_adds(out, e->string);
-				buf_adds(out, "：");
-				if (cJSON_IsString(e))
-					buf_adds(out, e->valuestring);
-				else if (cJSON_IsNumber(e))
-					buf_addf(out, "%g", e->valuedouble);
-			}
-		}
-		/* A reason in words already says the key; else show it. */
-		if (cJSON_IsNumber(k) && !cJSON_IsString(v))
-			buf_addf(out, "%skey %.6f", out->len ? "；" : "",
-				 k->valuedouble);
-	} else if (!strcmp(c->key, "category") && !str_of(item, "category") &&
-		   str_of(item, "type")) {
-		/* The form's 回访类别: type and sub-type, as records.json has it. */
-		buf_adds(out, str_of(item, "type"));
-		if (str_of(item, "subtype")) {
-			buf_addch(out, '/');
-			buf_adds(out, str_of(item, "subtype"));
-		}
-	} else {
-		const char *s = item_field(item, rec, c->key);
-
-		/* A callback time missing from the item: the record's date. */
-		if (!s && rec && !strcmp(c->key, "first_callback_at"))
-			s = str_of(rec, "date");
-		if (s)
-			buf_adds(out, s);
-	}
-	return out->s;
-}
-
-static int render_audit_sheet(struct render *r, const struct tmpl *t,
-			      const cJSON *level,
-			      const struct record_index *ix)
-{
-	const char *title = doc_title(t);
-	const char *id = str_of(level, "id");
-	const char *level_label = str_of(level, "label");
-	const cJSON *items = cJSON_GetObjectItemCaseSensitive(level, "items");
-	const cJSON *strata = cJSON_GetObjectItemCaseSensitive(level, "strata");
-	const cJSON *item, *st;
-	struct doc dc;
-	struct cols cs;
-	struct pdf_table tb;
-	struct buf *cells = NULL, s = BUF_INIT;
-	const char **texts = NULL;
-	size_t seq = 0, i;
-	int ret = -1;
-
-	if (!id)
-		id = "level";
-	if (form_open(&dc, r, t, title, &cs) < 0)
-		return -1;
-	cells = bufs_new(cs.n > 3 ? cs.n : 3);
-	texts = xcalloc(cs.n > 3 ? cs.n : 3, sizeof(*texts));
-	buf_addf(&dc.note, "%s：%s    %s：%s    %s：%s", label(t, "level"),
-		 level_label ? level_label : id, label(t, "week"), r->week,
-		 label(t, "seed"), r->seed);
-	dc.page_note = dc.note.s;
-	if (doc_new_page(&dc.pd, &dc) < 0)
-		goto out;
-	table_init(&tb, &dc, &cs, (float)num_of(t->root, "row_height", 0));
-	if (pdf_table_start(&tb, dc.y) < 0)
-		goto out;
-	cJSON_ArrayForEach(item, items) {
-		const char *ticket = str_of(item, "ticket");
-		const cJSON *rec = ticket ? record_find(ix, ticket) : NULL;
-
-		seq++;
-		for (i = 0; i < cs.n; i++)
-			texts[i] = audit_cell(&cells[i], item, rec, &cs.v[i],
-					      seq);
-		if (pdf_table_row(&tb, texts, -1) < 0)
-			goto out;
-	}
-	dc.y = tb.y;
-	if (seq == 0 && paragraph(&dc, label(t, "empty"), 9) < 0)
-		goto out;
-
-	/* The strata, so that an auditor can explain the sample sizes. */
-	if (cJSON_IsArray(strata) && cJSON_GetArraySize(strata) > 0) {
-		static const float share[3] = { 0.6f, 0.2f, 0.2f };
-		struct pdf_column sc[3];
-
-		if (heading(&dc, label(t, "strata"), 10) < 0)
-			goto out;
-		sc[0].title = label(t, "stratum");
-		sc[1].title = label(t, "population");
-		sc[2].title = label(t, "sampled");
-		for (i = 0; i < 3; i++) {
-			sc[i].width = dc.width * 0.5f * share[i];
-			sc[i].align = i ? PDF_RIGHT : PDF_LEFT;
-		}
-		table_init(&tb, &dc, &cs, 0);
-		tb.cols = sc;
-		tb.ncols = 3;
-		if (pdf_table_start(&tb, dc.y) < 0)
-			goto out;
-		cJSON_ArrayForEach(st, strata) {
-			const cJSON *nn = cJSON_GetObjectItemCaseSensitive(st, "n");
-			const cJSON *pop =
-				cJSON_GetObjectItemCaseSensitive(st, "population");
-
-			if (!pop)
-				pop = cJSON_GetObjectItemCaseSensitive(st, "N");
-			buf_reset(&cells[0]);
-			buf_reset(&cells[1]);
-			buf_reset(&cells[2]);
-			buf_adds(&cells[0], str_of(st, "stratum")
-						    ? str_of(st, "stratum")
-						    : "—");
-			if (cJSON_IsNumber(pop))
-				add_number(&cells[1], pop->valuedouble);
-			if (cJSON_IsNumber(nn))
-				add_number(&cells[2], nn->valuedouble);
-			texts[0] = cells[0].s, texts[1] = cells[1].s,
-			texts[2] = cells[2].s;
-			if (pdf_table_row(&tb, texts, -1) < 0)
-				goto out;
-		}
-		dc.y = tb.y;
-	}
-	if (signatures(&dc, "auditor_sign", NULL) < 0)
-		goto out;
-	buf_reset(&s);
-	buf_addf(&s, "%s（%s）", title, level_label ? level_label : id);
-	if (draw_form_headers(&dc, s.s) < 0)
-		goto out;
-	ret = doc_save(&dc, title, id);
-	goto done;
-out:
-	doc_fail(&dc, id);
-done:
-	for (i = 0; cells && i < (cs.n > 3 ? cs.n : 3); i++)
-		buf_release(&cells[i]);
-	free(cells);
-	free(texts);
-	cols_release(&cs);
-	buf_release(&s);
-	doc_close(&dc);
-	return ret;
-}
-
-static int render_audit_sheets(struct render *r)
-{
-	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(r->v->samples,
-							       "levels");
-	struct record_index ix;
-	const cJSON *level;
-	int ret = 0;
-
-	if (!cJSON_IsArray(levels))
-		return 0;
-	if (!r->audit.root)
-		return -1;
-	record_index_build(&ix, r->v->records);
-	cJSON_ArrayForEach(level, levels)
-		if (render_audit_sheet(r, &r->audit, level, &ix) < 0)
-			ret = -1;
-	free(ix.rows);
-	return ret;
-}
+/* The audit sheets are render_audit.c's, from audit_sheets.json. */
 
 /* ---- the weekly management report ----------------------------------- */
 
@@ -1821,9 +1572,7 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 		r.failed = 1;
 	if (tmpl_load(&r.form, r.templates_dir, "record_form.json", d) < 0)
 		r.failed = 1;
-	if (tmpl_load(&r.audit, r.templates_dir, "audit_sheet.json", d) < 0)
-		r.failed = 1;
-	if (!r.weekly.root && !r.form.root && !r.audit.root)
+	if (!r.weekly.root && !r.form.root)
 		goto out;
 
 	/*
@@ -1840,7 +1589,6 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	add_tree_chars(chars, v->samples);
 	add_tree_chars(chars, r.weekly.root);
 	add_tree_chars(chars, r.form.root);
-	add_tree_chars(chars, r.audit.root);
 	/* The header may come from the config when metrics.json lacks it. */
 	pdffont_add_chars(chars, r.company);
 	pdffont_add_chars(chars, r.document_code);
@@ -1856,14 +1604,12 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	if (r.weekly.root)
 		render_weekly(&r);
 	render_record_forms(&r);
-	render_audit_sheets(&r);
 out:
 	ret = r.failed ? -1 : 0;
 	release_label_buffers();
 	pdffont_release(&r.font);
 	tmpl_release(&r.weekly);
 	tmpl_release(&r.form);
-	tmpl_release(&r.audit);
 	free(chars);
 	string_list_clear(&r.names);
 	buf_release(&err);

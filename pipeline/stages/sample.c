@@ -1183,3 +1183,174 @@ void sample_write_csv_filled(const struct samples *s, size_t level,
 				findings ? findings + i * SAMPLE_FINDING_COLUMNS :
 					   NULL);
 }
+
+/* ---- the audit sheets' view (audit_sheets.json) ---- */
+
+/* Why a stratum drew fewer than n, in the sheet's words. */
+static const char *short_zh(const struct sample_stratum *st)
+{
+	const char *why = sample_stratum_short(st);
+
+	if (!strcmp(why, "taken_earlier"))
+		return "部分工单已被上一级抽中";
+	if (!strcmp(why, "below_one"))
+		return "按比例不足1单";
+	return "";
+}
+
+static void sheet_item_json(struct buf *b, const struct samples *smp,
+			    const struct sample_level *l,
+			    const struct sample_item *it,
+			    const struct config *cfg)
+{
+	const struct ticket *t = it->ticket;
+	const struct callback *cb = it->first;
+	struct buf tmp = BUF_INIT;
+	char when[CHTIME_BUF] = "";
+
+	(void)smp;
+	buf_adds(b, "{\"ticket\": ");
+	buf_add_json_string(b, t->id);
+	json_member(b, "stratum", l->strata[it->stratum].name);
+	json_member(b, "butler", t->butler);
+	json_member(b, "type", ticket_type_name[t->type]);
+	json_member(b, "subtype", metrics_or_unclassified(t->subtype));
+	json_member(b, "unit", t->unit);
+	add_owner(&tmp, t->owner, cfg->audit_mask_names);
+	json_member(b, "owner", tmp.s);
+	buf_reset(&tmp);
+	add_phone(&tmp, t->phone, cfg->audit_mask_phones);
+	json_member(b, "phone", tmp.s);
+	buf_reset(&tmp);
+	if (cfg->audit_mask_ids)
+		mask_free_text(&tmp, t->content ? t->content : "");
+	else
+		buf_adds(&tmp, t->content ? t->content : "");
+	json_member(b, "content", tmp.s);
+	if (t->completed_at != TIME_NONE)
+		chtime_format(t->completed_at, when);
+	json_member(b, "completed_at", when);
+	when[0] = '\0';
+	if (cb)
+		chtime_format(cb->at, when);
+	json_member(b, "callback_at", when);
+	json_member(b, "channel", cb ? cb->channel : "");
+	json_member(b, "result", cb && cb->result ? cb->result : "");
+	json_member(b, "satisfaction", cb ? satisfaction_text(cb) : "");
+	json_member(b, "remark", cb && cb->remark ? cb->remark : "");
+	json_member(b, "recorder", cb ? cb->recorder : "");
+	buf_reset(&tmp);
+	item_why_zh(&tmp, l, it);
+	json_member(b, "reason_zh", tmp.s);
+	buf_addf(b, ", \"key_hex\": \"%016llx\"}", (unsigned long long)it->key);
+	buf_release(&tmp);
+}
+
+static int compare_centres(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The level's centres (of its items and strata), sorted, each once. */
+static size_t level_centres(const struct sample_level *l, const char ***out)
+{
+	const char **v;
+	size_t n = 0, i, j;
+
+	v = xcalloc(l->nitems + l->nstrata + 1, sizeof(*v));
+	for (i = 0; i < l->nitems; i++)
+		v[n++] = metrics_or_unspecified(l->items[i].ticket->center);
+	for (i = 0; i < l->nstrata; i++)
+		if (l->strata[i].center)
+			v[n++] = l->strata[i].center;
+	qsort(v, n, sizeof(*v), compare_centres);
+	for (i = j = 0; i < n; i++)
+		if (!j || strcmp(v[j - 1], v[i]))
+			v[j++] = v[i];
+	*out = v;
+	return j;
+}
+
+void sample_write_sheets_json(const struct samples *s,
+			      const struct metrics *m,
+			      const struct config *cfg, struct buf *out)
+{
+	char week[16], as_of[CHTIME_BUF];
+	size_t i, c, k;
+
+	chtime_format_week(s->week, week);
+	chtime_format(m->as_of, as_of);
+	buf_adds(out, "{\n  \"schema\": \"huifang.audit_sheets/1\",\n  \"week\": ");
+	buf_add_json_string(out, week);
+	buf_adds(out, ",\n  \"as_of\": ");
+	buf_add_json_string(out, as_of);
+	buf_addf(out, ",\n  \"provisional\": %s",
+		 m->provisional ? "true" : "false");
+	buf_adds(out, ",\n  \"seed\": ");
+	buf_add_json_string(out, s->seed ? s->seed : "");
+	buf_addf(out, ",\n  \"masking\": {\"names\": %s, \"phones\": %s, "
+		      "\"ids\": %s}",
+		 cfg->audit_mask_names ? "true" : "false",
+		 cfg->audit_mask_phones ? "true" : "false",
+		 cfg->audit_mask_ids ? "true" : "false");
+	buf_adds(out, ",\n  \"levels\": [");
+	for (i = 0; i < s->nlevels; i++) {
+		const struct sample_level *l = &s->levels[i];
+		const char **centres;
+		size_t nc = level_centres(l, &centres);
+		bool per_center = i < cfg->nlevels &&
+				  cfg->levels[i].sheets == SHEETS_PER_CENTER;
+
+		buf_adds(out, i ? ",\n    {\"id\": " : "\n    {\"id\": ");
+		buf_add_json_string(out, l->id);
+		json_member(out, "label", l->label);
+		buf_addf(out, ", \"per_center\": %s, \"sampled\": %zu",
+			 per_center ? "true" : "false", l->nitems);
+		buf_adds(out, ", \"realised_rate\": ");
+		buf_add_double(out, l->population ? (double)l->nitems /
+						     (double)l->population : 0);
+		buf_adds(out, ",\n     \"centers\": [");
+		for (c = 0; c < nc; c++) {
+			bool first = true;
+
+			buf_adds(out, c ? ",\n      {\"center\": " :
+					  "\n      {\"center\": ");
+			buf_add_json_string(out, centres[c]);
+			buf_adds(out, ", \"items\": [");
+			for (k = 0; k < l->nitems; k++) {
+				const struct sample_item *it = &l->items[k];
+
+				if (strcmp(metrics_or_unspecified(it->ticket->center),
+					   centres[c]))
+					continue;
+				buf_adds(out, first ? "\n        " : ",\n        ");
+				sheet_item_json(out, s, l, it, cfg);
+				first = false;
+			}
+			buf_adds(out, first ? "], \"strata\": [" :
+					      "\n       ], \"strata\": [");
+			first = true;
+			for (k = 0; k < l->nstrata; k++) {
+				const struct sample_stratum *st = &l->strata[k];
+
+				if (!st->center || strcmp(st->center, centres[c]))
+					continue;
+				buf_adds(out, first ? "\n        {\"stratum\": " :
+						      ",\n        {\"stratum\": ");
+				buf_add_json_string(out, st->name);
+				buf_addf(out, ", \"population\": %zu, \"n\": %zu, "
+					      "\"sampled\": %zu, \"taken_earlier\": %zu",
+					 st->population, st->n,
+					 st->must_include + st->by_key,
+					 st->taken_earlier);
+				json_member(out, "short_zh", short_zh(st));
+				buf_addch(out, '}');
+				first = false;
+			}
+			buf_adds(out, first ? "]}" : "\n       ]}");
+		}
+		buf_adds(out, nc ? "\n     ]}" : "]}");
+		free(centres);
+	}
+	buf_adds(out, s->nlevels ? "\n  ]\n}\n" : "]\n}\n");
+}

@@ -220,4 +220,16 @@ void sample_write_csv_filled(const struct samples *s, size_t level,
 			     const struct config *cfg,
 			     const char *const *findings, struct buf *out);
 
+/*
+ * Appends audit_sheets.json (schema huifang.audit_sheets/1, docs/audit.md),
+ * the view the audit sheet PDFs are drawn from: per level and per centre
+ * (byte order) the items with everything the auditor's call needs, masked
+ * as cfg's audit masking says (so the file is written with the audit
+ * file mode and never published), and the centre's strata with what was
+ * drawn and why fewer. Never fails.
+ */
+void sample_write_sheets_json(const struct samples *s,
+			      const struct metrics *m,
+			      const struct config *cfg, struct buf *out);
+
 #endif
