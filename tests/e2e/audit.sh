@@ -1,0 +1,94 @@
+#!/bin/sh
+# The audit loop end to end on the bundled sample, as 'make run' does it:
+# 'huifang audit import' of input/audit/ on a clean output folder (the
+# sample drawn from the input), then 'huifang run'; the findings reach
+# metrics.json; a re-import changes nothing; a sheet with bad rows exits
+# 65, names file, line and column, and imports nothing; the per-centre
+# audit sheets exist with the audit file mode and stay out of the site.
+# usage: tests/e2e/audit.sh BUILD_DIR
+set -eu
+build=${1:-build}
+huifang=$build/huifang
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+asof='2026-11-26 08:00:00'
+out=$tmp/output
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+"$huifang" audit import --input input --output "$out" --config config/huifang.json \
+	--as-of "$asof" input/audit/*.csv >"$tmp/import.txt" ||
+	fail "import exited $?"
+grep -q '^huifang audit import: 97 findings from 3 sheets' "$tmp/import.txt" ||
+	fail "import said: $(cat "$tmp/import.txt")"
+findings=$out/findings/2026-W47.json
+[ -f "$findings" ] || fail "no $findings"
+[ "$(stat -c %a "$findings")" = 600 ] || fail "findings mode $(stat -c %a "$findings")"
+cp "$findings" "$tmp/first.json"
+
+"$huifang" run --input input --output "$out" --config config/huifang.json \
+	--as-of "$asof" >/dev/null 2>&1 || fail "run exited $?"
+week=$out/weeks/2026-W47
+python3 - "$week/metrics.json" <<'EOF' || fail "metrics.json audit section"
+import json, sys
+a = json.load(open(sys.argv[1]))["audit"]
+levels = {l["id"]: l for l in a["levels"]}
+cs = levels["cs_supervisor"]
+assert cs["sampled"] == 49 and cs["done"] == 45 and cs["fake"] == 1, cs
+assert cs["genuine_rate"]["low"] < 44 / 45 < cs["genuine_rate"]["high"]
+assert levels["engineering_manager"]["done"] == 34
+assert levels["quality_dept"]["done"] == 18
+assert sum(c["done"] for c in cs["centers"]) == 45
+assert a["trend"][-1]["week"] == "2026-W47"
+EOF
+
+# Re-importing the same sheets: the same findings, byte for byte.
+"$huifang" audit import --input input --output "$out" --config config/huifang.json \
+	--as-of "$asof" input/audit/*.csv >/dev/null || fail "re-import exited $?"
+cmp -s "$findings" "$tmp/first.json" || fail "re-import changed the findings"
+
+# A bad row: 65, file, line and column named, nothing imported.
+python3 - input/audit/抽查表-quality_dept-2026-W47.csv "$tmp/bad.csv" <<'EOF'
+import csv, io, sys
+rows = list(csv.reader(io.open(sys.argv[1], encoding="utf-8-sig", newline="")))
+h = rows[0]
+rows[2][h.index("是否真实回访")] = "也许"
+rows[3][h.index("工单编号")] = "NOT-SAMPLED"
+w = io.open(sys.argv[2], "w", encoding="utf-8-sig", newline="")
+csv.writer(w, lineterminator="\r\n").writerows(rows)
+EOF
+rm -rf "$out/findings"
+set +e
+"$huifang" audit import --input input --output "$out" --config config/huifang.json \
+	--as-of "$asof" input/audit/抽查表-cs_supervisor-2026-W47.csv "$tmp/bad.csv" \
+	>"$tmp/bad.out" 2>"$tmp/bad.err"
+rc=$?
+set -e
+[ "$rc" -eq 65 ] || fail "bad sheet exited $rc, want 65"
+col=$(head -1 input/audit/抽查表-quality_dept-2026-W47.csv | tr ',' '\n' | grep -n '是否真实回访' | cut -d: -f1)
+grep -q "bad.csv:3:$col: error: '也许' in column '是否真实回访'" "$tmp/bad.err" ||
+	fail "no error for line 3: $(cat "$tmp/bad.err")"
+grep -q "bad.csv:4:[0-9]*: error: ticket 'NOT-SAMPLED' is not in the samples of 2026-W47" "$tmp/bad.err" ||
+	fail "no error for line 4: $(cat "$tmp/bad.err")"
+[ ! -e "$out/findings/2026-W47.json" ] || fail "a bad sheet imported something"
+
+# The sheets: one per centre for 客户服务主管, one for each other level,
+# mode 0600, never in the site.
+n=$(ls "$week" | grep -c '^抽查表-客户服务主管-.*物业服务中心\.pdf$')
+[ "$n" -eq 20 ] || fail "$n per-centre sheets, want 20"
+for f in "$week/抽查表-工程经理.pdf" "$week/抽查表-品质管理部.pdf" \
+	"$week/抽查表-客户服务主管-翠湖苑物业服务中心.pdf" "$week/audit_sheets.json" \
+	"$week/抽查表-cs_supervisor.csv"; do
+	[ -f "$f" ] || fail "no $f"
+	[ "$(stat -c %a "$f")" = 600 ] || fail "$f mode $(stat -c %a "$f")"
+done
+if find "$out/site" -name '抽查表*' -o -name 'audit_sheets.json' | grep -q .; then
+	fail "an audit sheet is in the site"
+fi
+if grep -rqP '(?<![0-9])1[3-9][0-9]{9}(?![0-9])' "$out/site"; then
+	fail "an unmasked phone number is in the site"
+fi
+echo ok
