@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cmd/pipeline.h"
+
 #define HUIFANG_VERSION "0.1.0"
 
 struct cmd_opts {
@@ -40,6 +42,33 @@ struct cmd_opts {
  */
 int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
 		   const char *usage, char ***rest, int *nrest);
+
+/*
+ * For a stage command: EX_USAGE, after printing why and the usage, when
+ * argv (argv[0] the command name) holds one of the NULL-terminated long
+ * option names (without "--") before a "--"; else 0. Options a stage
+ * does not read are refused rather than ignored, so that nobody believes
+ * 'huifang metrics --input new/' re-read the exports.
+ */
+int cmd_refuse_opts(int argc, char **argv, const char *const *names,
+		    const char *why, const char *usage);
+
+/*
+ * What a pipeline command holds while it runs: cmd_pipeline_begin()
+ * takes the options (the printer on stderr, capped as 'run' prints),
+ * cmd_pipeline_config() loads the config through the printer (cfg is
+ * initialised whatever it returns) and makes p, cmd_pipeline_end()
+ * prints what the cap held back and frees the config.
+ */
+struct cmd_pipeline {
+	struct pipeline_opts po;
+	struct pipeline_printer pr;
+	struct config cfg;
+	struct pipeline p;
+};
+void cmd_pipeline_begin(const struct cmd_opts *o, struct cmd_pipeline *cp);
+int cmd_pipeline_config(const struct cmd_opts *o, struct cmd_pipeline *cp);
+void cmd_pipeline_end(struct cmd_pipeline *cp);
 
 int cmd_run(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);

@@ -25,7 +25,7 @@
 #include <cJSON.h>
 
 #include "cmd/cmd.h"
-#include "cmd/cmd_pipeline.h"
+#include "cmd/pipeline.h"
 #include "input/ingest.h"
 #include "model/config.h"
 #include "ops/lock.h"
@@ -68,6 +68,7 @@ struct week_import {
 struct importer {
 	const struct cmd_opts *o;
 	const struct config *cfg;
+	const struct pipeline *p;
 	struct ticket_set set;
 	bool ingested;
 	struct week_import *weeks;
@@ -118,7 +119,7 @@ static int draw_samples(struct importer *im, struct iso_week week,
 	ret = EX_SOFTWARE;
 	if (metrics_compute(&im->set, im->cfg, week, im->o->as_of, &m, d) < 0)
 		goto out;
-	ret = pipeline_draw_samples(im->o, im->cfg, &m, &s, &json, NULL, d);
+	ret = pipeline_draw_samples(im->p, &m, &s, &json, NULL, d);
 	if (ret)
 		goto out;
 	*out = cJSON_ParseWithLength(json.s, json.len);
@@ -214,7 +215,8 @@ out:
 static int audit_import(int argc, char **argv)
 {
 	struct cmd_opts o;
-	struct config cfg;
+	struct cmd_pipeline cp;
+	const struct config *cfg = &cp.cfg;
 	struct importer im;
 	struct diag d;
 	struct lock lk = { -1, NULL, false };
@@ -237,12 +239,14 @@ static int audit_import(int argc, char **argv)
 	diag_init(&d);
 	d.stream = stderr;
 	d.min_level = o.quiet ? DIAG_ERROR : DIAG_WARNING;
-	ret = pipeline_load_config(&o, &cfg);
+	cmd_pipeline_begin(&o, &cp);
+	ret = cmd_pipeline_config(&o, &cp);
 	if (ret)
 		goto out;
 	im.o = &o;
-	im.cfg = &cfg;
-	umask((mode_t)cfg.umask);
+	im.cfg = cfg;
+	im.p = &cp.p;
+	umask((mode_t)cfg->umask);
 	if (lock_acquire(&lk, o.output, (int64_t)time(NULL), &err) < 0) {
 		fprintf(stderr, "huifang: %s\n", err.s);
 		ret = lk.busy ? EX_TEMPFAIL : EX_CANTCREAT;
@@ -266,7 +270,7 @@ static int audit_import(int argc, char **argv)
 		wi = week_of(&im, w, &d, &ret);
 		if (!wi)
 			goto out;
-		if (audit_import_csv(wi->samples, files[i], o.as_of, &cfg,
+		if (audit_import_csv(wi->samples, files[i], o.as_of, cfg,
 				     &wi->got, &d) < 0 || d.errors != before)
 			continue;
 		wi->sheets++;
@@ -298,7 +302,7 @@ out:
 	free(im.weeks);
 	if (im.ingested)
 		ticket_set_release(&im.set);
-	config_release(&cfg);
+	cmd_pipeline_end(&cp);
 	diag_release(&d);
 	buf_release(&err);
 	buf_release(&written);

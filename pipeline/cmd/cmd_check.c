@@ -2,7 +2,8 @@
  * cmd_check.c - 'huifang check FILE...': validate exports, write nothing.
  *
  * The files are read exactly as 'huifang ingest' reads them (the same
- * ingest_read_files()), so check and ingest never disagree about a row.
+ * pipeline_ingest(), with the same capped printer), so check and ingest
+ * never disagree about a row; a folder stands for its exports.
  * Every problem prints as 'file:line:column: error: message (code)', at
  * most max_errors_per_file per file (config) and then a count of the
  * rest; the last line counts everything. Exit 0 when every file is a
@@ -12,19 +13,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "cmd/cmd_pipeline.h"
+#include "cmd/pipeline.h"
 #include "model/config.h"
 #include "input/csvread.h"
 #include "input/ingest.h"
 #include "util/banned.h"
 
 static const char usage[] =
-	"usage: huifang check [--config FILE] [--encoding UTF-8|GB18030] FILE...\n"
+	"usage: huifang check [--config FILE] [--encoding UTF-8|GB18030]\n"
+	"                     FILE|FOLDER...\n"
 	"\n"
 	"Validates export files as 'huifang ingest' would read them and\n"
-	"prints each problem as file:line:column: error: message.\n"
+	"prints each problem as file:line:column: error: message. A folder\n"
+	"stands for the exports in it, as --input reads them.\n"
 	"\n"
 	"exit status: 0 clean, 64 usage, 65 problems found, 66 no such file,\n"
 	"78 bad config\n";
@@ -32,24 +36,22 @@ static const char usage[] =
 int cmd_check(int argc, char **argv)
 {
 	struct cmd_opts o;
-	struct config cfg;
-	struct ingest_opts io;
+	struct cmd_pipeline cp;
 	struct ticket_set set;
-	struct diag d;
+	struct run_summary sum;
 	char **rest = NULL;
 	int nrest = 0, rc, ret = 0;
-	size_t i, shown = 0, hidden = 0, problems = 0, unrecognised = 0;
-	const char *file = NULL;
+	size_t i, unrecognised = 0;
 
 	rc = cmd_parse_opts(argc, argv, &o, usage, &rest, &nrest);
 	if (rc) {
 		free(rest);
 		return rc < 0 ? 0 : rc;
 	}
-	diag_init(&d);
 	ticket_set_init(&set);
+	cmd_pipeline_begin(&o, &cp);
 	/* Initialises cfg whatever it returns, so out: may release it. */
-	ret = pipeline_load_config(&o, &cfg);
+	ret = cmd_pipeline_config(&o, &cp);
 	if (ret)
 		goto out;
 	if (!nrest) {
@@ -64,53 +66,33 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < (size_t)nrest; i++) {
-		FILE *fp = fopen(rest[i], "rb");
-
-		if (!fp) {
+		if (access(rest[i], R_OK) < 0) {
 			fprintf(stderr, "huifang check: cannot read '%s'\n",
 				rest[i]);
 			ret = EX_NOINPUT;
 			goto out;
 		}
-		fclose(fp);
 	}
-	io.input_dir = NULL;
-	io.encoding = o.encoding ? o.encoding : cfg.encoding;
-	ingest_read_files((const char *const *)rest, (size_t)nrest, &io, &cfg,
-			  &set, &d);
-	for (i = 0; i <= d.nr; i++) {
-		const struct diag_entry *e = i < d.nr ? &d.entries[i] : NULL;
-
-		if (!e || !file || !e->file || strcmp(e->file, file)) {
-			if (hidden)
-				printf("%s: %zu more errors not shown\n", file,
-				       hidden);
-			shown = hidden = 0;
-			file = e ? e->file : NULL;
-		}
-		if (!e)
-			break;
-		if (e->level == DIAG_NOTE)
-			continue;
-		problems++;
-		if (cfg.max_errors_per_file && shown >= cfg.max_errors_per_file) {
-			hidden++;
-			continue;
-		}
-		shown++;
-		diag_print_entry(stdout, e);
-	}
+	/* The problems are check's output: on stdout, all of them. */
+	cp.pr.out = stdout;
+	cp.pr.max_total = 0;
+	cp.pr.max_per_file = cp.cfg.max_errors_per_file;
+	cp.pr.quiet = false;
+	ret = pipeline_ingest(&cp.p, (const char *const *)rest, (size_t)nrest,
+			      0, &set, &sum);
+	pipeline_printer_finish(&cp.pr);
+	if (ret)
+		goto out;
 	for (i = 0; i < set.nfiles; i++)
 		unrecognised += set.files[i].kind == FILE_UNRECOGNISED;
-	printf("%zu problems in %d files: %zu rows read, %zu would be "
-	       "rejected, %zu unrecognised files\n", problems, nrest,
-	       set.rows_read, set.rejected, unrecognised);
-	if (problems)
+	printf("%zu problems in %zu files: %zu rows read, %zu would be "
+	       "rejected, %zu unrecognised files\n", cp.pr.problems,
+	       set.nfiles, set.rows_read, set.rejected, unrecognised);
+	if (cp.pr.problems)
 		ret = EX_DATAERR;
 out:
 	free(rest);
 	ticket_set_release(&set);
-	diag_release(&d);
-	config_release(&cfg);
+	cmd_pipeline_end(&cp);
 	return ret;
 }

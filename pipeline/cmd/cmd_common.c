@@ -13,6 +13,8 @@
 
 #include "util/chtime.h"
 #include "cmd/cmd.h"
+#include "cmd/pipeline.h"
+#include "ops/paths.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -94,7 +96,12 @@ int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
 			continue;
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			struct buf order = BUF_INIT;
+
+			paths_describe(&order);
 			fputs(usage, stdout);
+			printf("\n%s", order.s);
+			buf_release(&order);
 			return -1;
 		}
 		if (!strcmp(a, "--strict")) {
@@ -142,4 +149,55 @@ int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
 					   o->week);
 	}
 	return resolve_as_of(o, cmd, usage);
+}
+
+int cmd_refuse_opts(int argc, char **argv, const char *const *names,
+		    const char *why, const char *usage)
+{
+	int i;
+	size_t k, n;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (strncmp(argv[i], "--", 2))
+			continue;
+		for (k = 0; names[k]; k++) {
+			n = strlen(names[k]);
+			if (strncmp(argv[i] + 2, names[k], n) ||
+			    (argv[i][2 + n] && argv[i][2 + n] != '='))
+				continue;
+			fprintf(stderr, "huifang %s: --%s does not apply: %s\n%s",
+				argv[0], names[k], why, usage);
+			return EX_USAGE;
+		}
+	}
+	return 0;
+}
+
+void cmd_pipeline_begin(const struct cmd_opts *o, struct cmd_pipeline *cp)
+{
+	memset(&cp->po, 0, sizeof(cp->po));
+	cp->po.input = o->input;
+	cp->po.output = o->output;
+	cp->po.as_of = o->as_of;
+	cp->po.seed = o->seed;
+	cp->po.encoding = o->encoding;
+	cp->po.strict = o->strict;
+	cp->po.quiet = o->quiet;
+	/* What 'run' has always shown: the first ten input problems. */
+	pipeline_printer_init(&cp->pr, stderr, 10, 0);
+	cp->pr.quiet = o->quiet;
+}
+
+int cmd_pipeline_config(const struct cmd_opts *o, struct cmd_pipeline *cp)
+{
+	int ret = pipeline_load_config(&cp->pr.sink, o->config, &cp->cfg);
+
+	pipeline_init(&cp->p, &cp->po, &cp->cfg, &cp->pr.sink);
+	return ret;
+}
+
+void cmd_pipeline_end(struct cmd_pipeline *cp)
+{
+	pipeline_printer_finish(&cp->pr);
+	config_release(&cp->cfg);
 }

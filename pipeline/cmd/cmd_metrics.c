@@ -13,7 +13,7 @@
 
 #include "util/chtime.h"
 #include "cmd/cmd.h"
-#include "cmd/cmd_pipeline.h"
+#include "cmd/pipeline.h"
 #include "model/config.h"
 #include "util/banned.h"
 
@@ -34,7 +34,7 @@ static const char usage[] =
 	"  --force    rewrite a complete week that was already issued (its\n"
 	"             PDFs are then no longer marked issued until rendered)\n"
 	"  --strict   exit 65 when the records hold rejected rows\n"
-	"  --quiet    print only errors and the summary line\n"
+	"  --quiet    print nothing but errors\n"
 	"\n"
 	"exit status: 0 ok, 64 usage, 65 data error (--strict), 66 no records\n"
 	"(run 'huifang ingest' first), 73 cannot write output, 75 another run\n"
@@ -45,7 +45,7 @@ int cmd_metrics(int argc, char **argv)
 	static const char *const not_read[] = { "input", "encoding", "seed",
 						NULL };
 	struct cmd_opts o;
-	struct config cfg;
+	struct cmd_pipeline cp;
 	struct week_job job;
 	struct run_summary sum;
 	char week[16];
@@ -54,16 +54,19 @@ int cmd_metrics(int argc, char **argv)
 	ret = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	ret = pipeline_refuse_opts(argc, argv, not_read, "metrics reads the "
-				   "records of 'huifang ingest'", usage);
+	ret = cmd_refuse_opts(argc, argv, not_read, "metrics reads the "
+			      "records of 'huifang ingest'", usage);
 	if (ret)
 		return ret;
-	ret = pipeline_load_config(&o, &cfg);
+	cmd_pipeline_begin(&o, &cp);
+	ret = cmd_pipeline_config(&o, &cp);
 	if (ret)
 		goto out;
-	pipeline_week_job(&o, &job);
-	ret = pipeline_stage(&o, &cfg, STEP_METRICS, &job, &sum);
+	pipeline_week_job(o.week, o.as_of, o.force, &job);
+	ret = pipeline_stage(&cp.p, STEP_METRICS, &job, &sum);
 	chtime_format_week(job.week, week);
+	if (o.quiet && !ret)
+		goto out;
 	if (job.status == WEEK_KEPT)
 		printf("huifang metrics: %s was issued before and is kept; "
 		       "--force rewrites it\n", week);
@@ -75,6 +78,6 @@ int cmd_metrics(int argc, char **argv)
 		       sum.accepted, sum.rejected, sum.superseded, o.output,
 		       week);
 out:
-	config_release(&cfg);
+	cmd_pipeline_end(&cp);
 	return ret;
 }

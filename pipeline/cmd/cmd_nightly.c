@@ -12,16 +12,13 @@
  * and nothing on stderr unless something failed. Everything else the run
  * has to say (the ingest diagnostics, warnings, per-week status, counts,
  * timings, retention removals) goes to the day's log under
- * <output>/logs/ (runlog.h). To get the pipeline's messages into the log
- * without changing how 'run' prints them, stderr is pointed at an
- * unlinked temporary file for the duration of pipeline_run(); afterwards
- * every captured line is logged, and when the run failed the lines that
- * explain the failure (not the per-row reject diagnostics) are printed on
- * the real stderr, one line each. (If no temporary file can be made,
- * nothing is captured and the messages reach stderr as 'run' prints them.)
+ * <output>/logs/ (runlog.h). The engine's capped printer is the sink,
+ * as for 'run', but its lines go to the log (nightly_write()); when the
+ * run failed, the first line of each message that explains the failure
+ * (by its kind, level and code: not a row's reject) is printed on
+ * stderr afterwards, one line each.
  *
- * Invariants: stderr is always restored before this function prints or
- * returns; the log never receives ticket contents beyond what the
+ * Invariants: the log never receives ticket contents beyond what the
  * pipeline's own diagnostics quote; the exit code is the pipeline's
  * (SPEC §7), or 73 when only the log could not be written.
  */
@@ -37,7 +34,7 @@
 #include "util/buf.h"
 #include "util/chtime.h"
 #include "cmd/cmd.h"
-#include "cmd/cmd_pipeline.h"
+#include "cmd/pipeline.h"
 #include "model/config.h"
 #include "ops/retention.h"
 #include "ops/runlog.h"
@@ -110,7 +107,7 @@ static unsigned count_weeks_from(const char *output, const char *week)
  * deleted, so the effective keep is at least their number (a config of 1
  * still keeps the complete and the provisional week).
  */
-static int apply_retention(const struct cmd_opts *o, void *arg)
+static int apply_retention(const struct pipeline *p, void *arg)
 {
 	struct nightly *n = arg;
 	unsigned own;
@@ -118,10 +115,10 @@ static int apply_retention(const struct cmd_opts *o, void *arg)
 	n->keep = n->cfg->retention_weeks;
 	if (!n->keep)
 		return 0;
-	own = count_weeks_from(o->output, n->oldest_job_week);
+	own = count_weeks_from(p->opts->output, n->oldest_job_week);
 	if (n->keep < own)
 		n->keep = own;
-	if (retention_apply(o->output, n->keep, &n->removed,
+	if (retention_apply(p->opts->output, n->keep, &n->removed,
 			    &n->retention_err) < 0) {
 		n->retention_failed = 1;
 		return EX_CANTCREAT;
@@ -138,111 +135,57 @@ static void show_progress(const char *stage, unsigned done, unsigned total,
 	runlog_progress(n->log, stage, done, total);
 }
 
-/* stderr pointed at a temporary file while the pipeline runs. */
-struct capture {
-	FILE *file;     /* NULL: nothing captured, stderr left alone */
-	int saved_fd;
+/*
+ * The printer's output under nightly: every line to the log; the first
+ * line of each message that explains a failure (an error that is not a
+ * row's reject: rejects.csv has those) kept for stderr, and the count of
+ * rejected rows apart, which explains only a --strict failure.
+ */
+struct nightly_out {
+	struct runlog *log;
+	struct buf failure;
+	struct buf rejected;
 };
 
-static void capture_begin(struct capture *c)
+static void nightly_write(void *arg, enum pipeline_kind kind,
+			  const struct diag_entry *e, const char *text)
 {
-	c->file = NULL;
-	c->saved_fd = -1;
-	fflush(stderr);
-	c->file = tmpfile();
-	if (!c->file)
+	struct nightly_out *no = arg;
+	const char *p, *nl;
+	size_t len;
+
+	for (p = text; *p; p = nl ? nl + 1 : p + strlen(p)) {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len)
+			runlog_line(no->log, wall_clock(), "%.*s", (int)len, p);
+	}
+	if (!e)
 		return;
-	c->saved_fd = dup(STDERR_FILENO);
-	if (c->saved_fd < 0 || dup2(fileno(c->file), STDERR_FILENO) < 0) {
-		if (c->saved_fd >= 0)
-			close(c->saved_fd);
-		fclose(c->file);
-		c->file = NULL;
-		c->saved_fd = -1;
+	len = strcspn(text, "\n");
+	if (e->code && !strcmp(e->code, "rows_rejected")) {
+		buf_add(&no->rejected, text, len);
+		buf_addch(&no->rejected, '\n');
+	} else if (e->level == DIAG_ERROR &&
+		   !(kind == PIPELINE_INPUT && e->code)) {
+		buf_add(&no->failure, text, len);
+		buf_addch(&no->failure, '\n');
 	}
-}
-
-/* Restores stderr and leaves the captured text in text. */
-static void capture_end(struct capture *c, struct buf *text)
-{
-	if (!c->file)
-		return;
-	fflush(stderr);
-	dup2(c->saved_fd, STDERR_FILENO);
-	close(c->saved_fd);
-	rewind(c->file);
-	(void)buf_read_stream(text, c->file);
-	fclose(c->file);
-	c->file = NULL;
-}
-
-static int contains(const char *s, size_t len, const char *what)
-{
-	size_t n = strlen(what), i;
-
-	for (i = 0; i + n <= len; i++)
-		if (!memcmp(s + i, what, n))
-			return 1;
-	return 0;
-}
-
-static int ends_with(const char *s, size_t len, const char *tail)
-{
-	size_t n = strlen(tail);
-
-	return len >= n && !memcmp(s + len - n, tail, n);
-}
-
-/*
- * Whether a captured line explains a failed run (and so goes to the real
- * stderr as well as the log): the pipeline's own "huifang: ..." errors and
- * the "file: error: ..." diagnostics of templates, fonts and writes. Not
- * shown: the per-row reject diagnostics (rejects.csv has them all),
- * warnings, notes, caret lines, and the reject count, except under
- * --strict where the rejects are the failure.
- */
-static int explains_failure(const char *line, size_t len, int ret)
-{
-	size_t i;
-	char code[64];
-
-	if (!len || line[0] == ' ' || line[0] == '\t')
-		return 0;
-	if (!strncmp(line, "huifang: ", 9)) {
-		if (!strncmp(line + 9, "warning: ", 9) ||
-		    !strncmp(line + 9, "note: ", 6) ||
-		    ends_with(line, len, "more diagnostics not shown"))
-			return 0;
-		if (contains(line, len, " rows rejected; see "))
-			return ret == EX_DATAERR;
-		return 1;
-	}
-	if (!contains(line, len, ": error: "))
-		return 0;
-	for (i = 0; i < REJECT_REASON_COUNT; i++) {
-		snprintf(code, sizeof(code), " (%s)", reject_reason_code[i]);
-		if (ends_with(line, len, code))
-			return 0;
-	}
-	return 1;
 }
 
 int cmd_nightly(int argc, char **argv)
 {
 	struct cmd_opts o;
-	struct config cfg;
+	struct cmd_pipeline cp;
+	struct nightly_out no;
 	struct week_job jobs[2];
 	struct run_summary sum;
 	struct runlog rl = RUNLOG_INIT;
 	struct nightly n;
-	struct pipeline_hooks hooks;
-	struct capture cap;
-	struct buf err = BUF_INIT, captured = BUF_INIT, line = BUF_INIT;
+	struct buf err = BUF_INIT, line = BUF_INIT;
 	char as_of[CHTIME_BUF], week[2][16];
-	const char *p, *nl;
 	double start = pipeline_clock(), took;
 	int log_ok, ran = 0, ret;
-	FILE *tty = NULL;
 	bool quiet;
 	size_t i;
 
@@ -259,13 +202,17 @@ int cmd_nightly(int argc, char **argv)
 	}
 	/*
 	 * --quiet is nightly's own: it drops the summary line of a run that
-	 * succeeded. The pipeline always speaks, into the capture, so that
-	 * the log has everything and no error is lost.
+	 * succeeded. The pipeline always speaks, into the log, so that no
+	 * error is lost.
 	 */
 	quiet = o.quiet;
 	o.quiet = false;
+	buf_init(&no.failure);
+	buf_init(&no.rejected);
+	no.log = &rl;
+	cmd_pipeline_begin(&o, &cp);
 	/* This initialises cfg, also when it fails. */
-	ret = pipeline_load_config(&o, &cfg);
+	ret = cmd_pipeline_config(&o, &cp);
 	if (ret)
 		goto out;
 
@@ -275,7 +222,7 @@ int cmd_nightly(int argc, char **argv)
 	 * reported only if the run itself succeeds, as the run's own error
 	 * says more about an unwritable output folder.
 	 */
-	umask((mode_t)cfg.umask);
+	umask((mode_t)cp.cfg.umask);
 	log_ok = runlog_open(&rl, o.output, wall_clock(), &err) == 0;
 	chtime_format(o.as_of, as_of);
 
@@ -291,51 +238,23 @@ int cmd_nightly(int argc, char **argv)
 	runlog_line(&rl, wall_clock(), "nightly: start (pid %ld): as-of %s, "
 		    "input %s, output %s, config %s, weeks %s (complete) and "
 		    "%s (provisional)", (long)getpid(), as_of, o.input,
-		    o.output, cfg.path ? cfg.path : "", week[0], week[1]);
+		    o.output, cp.cfg.path ? cp.cfg.path : "", week[0], week[1]);
 
-	n.cfg = &cfg;
+	n.cfg = &cp.cfg;
 	n.log = &rl;
 	n.oldest_job_week = week[0];
-	hooks.after_weeks = apply_retention;
-	hooks.progress = show_progress;
-	hooks.arg = &n;
-	pipeline_set_hooks(&hooks);
-
-	/*
-	 * The progress line must reach the terminal while stderr is being
-	 * captured: give it a stream of its own on the terminal.
-	 */
-	if (rl.progress) {
-		int fd = dup(STDERR_FILENO);
-
-		tty = fd >= 0 ? fdopen(fd, "w") : NULL;
-		if (!tty && fd >= 0)
-			close(fd);
-		rl.progress = tty;
-	}
-	capture_begin(&cap);
-	ret = pipeline_run(&o, &cfg, jobs, 2, &sum);
-	capture_end(&cap, &captured);
-	pipeline_set_hooks(NULL);
+	cp.p.hooks.after_weeks = apply_retention;
+	cp.p.hooks.progress = show_progress;
+	cp.p.hooks.arg = &n;
+	/* From here on, what the pipeline says goes to the log. */
+	cp.pr.write = nightly_write;
+	cp.pr.write_arg = &no;
+	ret = pipeline_run(&cp.p, jobs, 2, &sum);
 	runlog_progress_end(&rl);
-	if (tty) {
-		fclose(tty);
-		rl.progress = stderr;
-	}
-
-	/* Everything the pipeline said goes to the log, line by line. */
-	for (p = captured.s; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
-		size_t len;
-
-		nl = strchr(p, '\n');
-		len = nl ? (size_t)(nl - p) : strlen(p);
-		if (!len)
-			continue;
-		buf_reset(&line);
-		buf_add(&line, p, len);
-		runlog_line(&rl, wall_clock(), "%s", line.s);
-		if (ret && explains_failure(p, len, ret))
-			fprintf(stderr, "%s\n", line.s);
+	if (ret) {
+		fputs(no.failure.s, stderr);
+		if (ret == EX_DATAERR)
+			fputs(no.rejected.s, stderr);
 	}
 
 	for (i = 0; i < 2; i++)
@@ -358,7 +277,7 @@ int cmd_nightly(int argc, char **argv)
 			    sum.times.metrics, sum.times.sample,
 			    sum.times.render_pdf, sum.times.render_html,
 			    sum.times.total);
-		if (!cfg.retention_weeks)
+		if (!cp.cfg.retention_weeks)
 			runlog_line(&rl, wall_clock(), "nightly: retention: "
 				    "retention_weeks 0 keeps every week");
 		else if (n.keep)
@@ -397,8 +316,9 @@ out:
 	string_list_clear(&n.removed);
 	buf_release(&n.retention_err);
 	buf_release(&err);
-	buf_release(&captured);
 	buf_release(&line);
-	config_release(&cfg);
+	cmd_pipeline_end(&cp);
+	buf_release(&no.failure);
+	buf_release(&no.rejected);
 	return ret;
 }

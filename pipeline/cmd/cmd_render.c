@@ -17,7 +17,7 @@
 
 #include "util/chtime.h"
 #include "cmd/cmd.h"
-#include "cmd/cmd_pipeline.h"
+#include "cmd/pipeline.h"
 #include "model/config.h"
 #include "util/banned.h"
 
@@ -34,7 +34,7 @@ static const char usage[] =
 	"defaults to now; the reports are judged at metrics.json's as-of.\n"
 	"\n"
 	"  --force    redraw a complete week that was already issued\n"
-	"  --quiet    print only errors and the summary line\n"
+	"  --quiet    print nothing but errors\n"
 	"\n"
 	"exit status: 0 ok, 64 usage, 66 no metrics.json for the week (run\n"
 	"'huifang metrics' first), 73 cannot write output, 75 another run holds\n"
@@ -45,7 +45,7 @@ int cmd_render(int argc, char **argv)
 	static const char *const not_read[] = { "input", "encoding", "seed",
 						"strict", NULL };
 	struct cmd_opts o;
-	struct config cfg;
+	struct cmd_pipeline cp;
 	struct week_job job;
 	struct run_summary sum;
 	char week[16];
@@ -54,20 +54,23 @@ int cmd_render(int argc, char **argv)
 	ret = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	ret = pipeline_refuse_opts(argc, argv, not_read, "render reads only "
-				   "the week's metrics.json, samples.json and "
-				   "records.json", usage);
+	ret = cmd_refuse_opts(argc, argv, not_read, "render reads only "
+			      "the week's metrics.json, samples.json and "
+			      "records.json", usage);
 	if (ret)
 		return ret;
-	ret = pipeline_load_config(&o, &cfg);
+	cmd_pipeline_begin(&o, &cp);
+	ret = cmd_pipeline_config(&o, &cp);
 	if (ret)
 		goto out;
-	pipeline_week_job(&o, &job);
+	pipeline_week_job(o.week, o.as_of, o.force, &job);
 	/* metrics.json says whether the week was provisional; an issued
 	 * week is complete by definition. */
 	job.provisional = false;
-	ret = pipeline_stage(&o, &cfg, STEP_PDF, &job, &sum);
+	ret = pipeline_stage(&cp.p, STEP_PDF, &job, &sum);
 	chtime_format_week(job.week, week);
+	if (o.quiet && !ret)
+		goto out;
 	if (job.status == WEEK_KEPT)
 		printf("huifang render: %s was issued before and is kept; "
 		       "--force redraws it; site in %s/site/index.html\n", week,
@@ -77,6 +80,6 @@ int cmd_render(int argc, char **argv)
 		       "in %s/site/index.html\n", week,
 		       pipeline_week_status(&job), o.output, week, o.output);
 out:
-	config_release(&cfg);
+	cmd_pipeline_end(&cp);
 	return ret;
 }

@@ -7,7 +7,7 @@
 
 #include "util/chtime.h"
 #include "cmd/cmd.h"
-#include "cmd/cmd_pipeline.h"
+#include "cmd/pipeline.h"
 #include "model/config.h"
 #include "util/banned.h"
 
@@ -27,17 +27,19 @@ static const char usage[] =
 	"  output/rejects.csv     rows that could not be used, with the reason\n"
 	"  output/run.json        what this run read and wrote\n"
 	"\n"
-	"  --force    reissue a complete week that was already issued\n"
+	"  --force    reissue a complete week that was already issued; a\n"
+	"             provisional week is rewritten on every run anyway\n"
 	"  --strict   exit 65 when any row was rejected\n"
-	"  --quiet    print only errors and the summary line\n"
+	"  --quiet    print nothing but errors\n"
 	"\n"
 	"exit status: 0 ok, 64 usage, 65 data error (--strict), 66 no input,\n"
-	"73 cannot write output, 78 bad config\n";
+	"73 cannot write output, 75 another run holds the output folder,\n"
+	"78 bad config\n";
 
 int cmd_run(int argc, char **argv)
 {
 	struct cmd_opts o;
-	struct config cfg;
+	struct cmd_pipeline cp;
 	struct week_job job;
 	struct run_summary sum;
 	char week[16];
@@ -46,15 +48,16 @@ int cmd_run(int argc, char **argv)
 	ret = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	ret = pipeline_load_config(&o, &cfg);
+	cmd_pipeline_begin(&o, &cp);
+	ret = cmd_pipeline_config(&o, &cp);
 	if (ret)
 		goto out;
 	/* An issued complete week is kept unless --force reissues it. */
-	pipeline_week_job(&o, &job);
-	ret = pipeline_run(&o, &cfg, &job, 1, &sum);
+	pipeline_week_job(o.week, o.as_of, o.force, &job);
+	ret = pipeline_run(&cp.p, &job, 1, &sum);
 	chtime_format_week(job.week, week);
 	/* A run that never reached its week has said why on stderr. */
-	if (job.status == WEEK_PENDING)
+	if (job.status == WEEK_PENDING || (o.quiet && !ret))
 		goto out;
 	printf("huifang: %s %s, %zu rows, %zu rejected, %.1f s\n", week,
 	       pipeline_week_status(&job), sum.rows_read, sum.rejected,
@@ -66,6 +69,6 @@ int cmd_run(int argc, char **argv)
 		printf("huifang: reports in %s/weeks/%s/, site in %s/site/"
 		       "index.html\n", o.output, week, o.output);
 out:
-	config_release(&cfg);
+	cmd_pipeline_end(&cp);
 	return ret;
 }

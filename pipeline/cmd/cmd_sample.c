@@ -15,7 +15,7 @@
 
 #include "util/chtime.h"
 #include "cmd/cmd.h"
-#include "cmd/cmd_pipeline.h"
+#include "cmd/pipeline.h"
 #include "model/config.h"
 #include "util/banned.h"
 
@@ -38,7 +38,7 @@ static const char usage[] =
 	"  --force    rewrite a complete week that was already issued (its\n"
 	"             PDFs are then no longer marked issued until rendered)\n"
 	"  --strict   exit 65 when the records hold rejected rows\n"
-	"  --quiet    print only errors and the summary line\n"
+	"  --quiet    print nothing but errors\n"
 	"\n"
 	"exit status: 0 ok, 64 usage, 65 data error (--strict), 66 no records\n"
 	"(run 'huifang ingest' first), 73 cannot write output, 75 another run\n"
@@ -48,7 +48,7 @@ int cmd_sample(int argc, char **argv)
 {
 	static const char *const not_read[] = { "input", "encoding", NULL };
 	struct cmd_opts o;
-	struct config cfg;
+	struct cmd_pipeline cp;
 	struct week_job job;
 	struct run_summary sum;
 	char week[16];
@@ -57,16 +57,19 @@ int cmd_sample(int argc, char **argv)
 	ret = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	ret = pipeline_refuse_opts(argc, argv, not_read, "sample reads the "
-				   "records of 'huifang ingest'", usage);
+	ret = cmd_refuse_opts(argc, argv, not_read, "sample reads the "
+			      "records of 'huifang ingest'", usage);
 	if (ret)
 		return ret;
-	ret = pipeline_load_config(&o, &cfg);
+	cmd_pipeline_begin(&o, &cp);
+	ret = cmd_pipeline_config(&o, &cp);
 	if (ret)
 		goto out;
-	pipeline_week_job(&o, &job);
-	ret = pipeline_stage(&o, &cfg, STEP_SAMPLE, &job, &sum);
+	pipeline_week_job(o.week, o.as_of, o.force, &job);
+	ret = pipeline_stage(&cp.p, STEP_SAMPLE, &job, &sum);
 	chtime_format_week(job.week, week);
+	if (o.quiet && !ret)
+		goto out;
 	if (job.status == WEEK_KEPT)
 		printf("huifang sample: %s was issued before and is kept; "
 		       "--force rewrites it\n", week);
@@ -74,8 +77,8 @@ int cmd_sample(int argc, char **argv)
 		printf("huifang sample: %s%s, seed '%s'; wrote %s/weeks/%s/"
 		       "samples.json and the audit CSVs\n", week,
 		       job.provisional ? " (provisional)" : "",
-		       o.seed ? o.seed : cfg.seed, o.output, week);
+		       o.seed ? o.seed : cp.cfg.seed, o.output, week);
 out:
-	config_release(&cfg);
+	cmd_pipeline_end(&cp);
 	return ret;
 }

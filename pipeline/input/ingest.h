@@ -20,7 +20,10 @@
  * exits 66). The set owns everything it holds.
  *
  * ingest_read_files() is the same over an explicit list of files (for
- * 'huifang check' and the tests).
+ * 'huifang check' and the tests). ingest_list_files() lists the exports
+ * of a folder as ingest_run() reads them (SPEC §8 rule 1), sorted; the
+ * caller frees each path and the array; -1 (reported to d) when the
+ * folder cannot be read.
  */
 #ifndef HUIFANG_INGEST_H
 #define HUIFANG_INGEST_H
@@ -38,6 +41,8 @@ struct ingest_opts {
 
 int ingest_run(const struct ingest_opts *opts, const struct config *cfg,
 	       struct ticket_set *set, struct diag *d);
+int ingest_list_files(const char *dir, char ***paths, size_t *npaths,
+		      struct diag *d);
 int ingest_read_files(const char *const *paths, size_t npaths,
 		      const struct ingest_opts *opts, const struct config *cfg,
 		      struct ticket_set *set, struct diag *d);

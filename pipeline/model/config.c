@@ -180,6 +180,7 @@ void config_init(struct config *cfg)
 	cfg->audit_mask_ids = true;
 	cfg->audit_file_mode = 0600;
 	cfg->retention_weeks = 26;
+	cfg->rankings_window_weeks = 4;
 	cfg->umask = 027;
 	cfg->max_errors_per_file = 20;
 }

@@ -160,6 +160,7 @@ struct config {
 	unsigned audit_file_mode;      /* audit sheets and findings, 0600 */
 
 	unsigned retention_weeks;    /* 0: keep everything */
+	unsigned rankings_window_weeks;  /* rankings.window_weeks, 1-8 */
 	unsigned umask;              /* for output files, e.g. 0027 */
 	unsigned max_errors_per_file; /* huifang check */
 };

@@ -1202,6 +1202,25 @@ static void load_check(struct loader *L, const cJSON *v, struct config *cfg)
 	}
 }
 
+/* rankings.window_weeks: the weeks the rankings span, within the trend. */
+static void load_rankings(struct loader *L, const cJSON *v,
+			  struct config *cfg)
+{
+	static const char *const keys[] = { "window_weeks", NULL };
+	const cJSON *c;
+	size_t saved;
+	long n;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "window_weeks"))) {
+		saved = push_key(L, "window_weeks");
+		if (get_whole(L, c, 1, 8, &n))
+			cfg->rankings_window_weeks = (unsigned)n;
+		pop(L, saved);
+	}
+}
+
 static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 {
 	static const char *const keys[] = {
@@ -1210,7 +1229,8 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 		"types",	    "satisfaction_aliases", "ingest",
 		"sampling",	    "masking",		   "pdf",
 		"templates_dir",    "retention_weeks",	   "output",
-		"check",	    "audit",		   NULL
+		"check",	    "rankings",		   "audit",
+		NULL
 	};
 	const cJSON *c;
 	size_t saved;
@@ -1258,6 +1278,7 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	}
 	SECTION("output", load_output);
 	SECTION("check", load_check);
+	SECTION("rankings", load_rankings);
 	SECTION("audit", load_audit);
 #undef SECTION
 }

@@ -24,49 +24,71 @@
 #include "util/banned.h"
 
 /*
- * "<prefix>/share/huifang" for a binary running from "<prefix>/bin/", or
- * NULL when the binary's folder is not called bin (a build folder).
+ * The folders beside the running binary, appended to dirs at *n: for a
+ * binary in "<prefix>/bin/" (an install, perhaps relocated) the folder
+ * "<prefix>/share/huifang"; for any other (a build tree: build/huifang)
+ * the binary's folder and the one above it, where the source tree keeps
+ * config/ and templates/.
  */
-static char *exe_datadir(void)
+static void exe_datadirs(const char **dirs, size_t *n)
 {
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	char *slash;
 	struct buf dir = BUF_INIT;
 
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
+	if (len <= 0)
+		return;
+	exe[len] = '\0';
 	slash = strrchr(exe, '/');
 	if (!slash)
-		return NULL;
+		return;
 	*slash = '\0';
 	slash = strrchr(exe, '/');
-	if (!slash || strcmp(slash, "/bin"))
-		return NULL;
-	*slash = '\0';
-	buf_addf(&dir, "%s/share/huifang", exe);
-	return buf_detach(&dir, NULL);
+	if (slash && !strcmp(slash, "/bin")) {
+		*slash = '\0';
+		buf_addf(&dir, "%s/share/huifang", exe);
+		dirs[(*n)++] = buf_detach(&dir, NULL);
+		return;
+	}
+	dirs[(*n)++] = xstrdup(exe);
+	if (slash && slash != exe) {
+		*slash = '\0';
+		dirs[(*n)++] = xstrdup(exe);
+	}
 }
 
 const char *const *paths_datadirs(void)
 {
-	static const char *dirs[3];
+	static const char *dirs[4];
 	static bool done;
 
 	if (!done) {
-		char *exe = exe_datadir();
 		size_t n = 0;
 
-		dirs[n++] = HUIFANG_DATADIR;
-		if (exe && strcmp(exe, HUIFANG_DATADIR))
-			dirs[n++] = exe;
-		else
-			free(exe);
+		/* Beside the binary first, then the installed data folder. */
+		exe_datadirs(dirs, &n);
+		if (!n || strcmp(dirs[n - 1], HUIFANG_DATADIR))
+			dirs[n++] = HUIFANG_DATADIR;
 		dirs[n] = NULL;
 		done = true;
 	}
 	return dirs;
+}
+
+void paths_describe(struct buf *out)
+{
+	const char *const *dirs = paths_datadirs();
+	size_t i;
+
+	buf_adds(out, "config and templates are looked up in this order, the "
+		 "first found wins:\n"
+		 "  1. --config FILE, and templates_dir in the config\n"
+		 "  2. ./config/huifang.json and ./templates\n");
+	for (i = 0; dirs[i]; i++)
+		buf_addf(out, "  %zu. %s/config/huifang.json and %s/templates%s\n",
+			 i + 3, dirs[i], dirs[i], dirs[i + 1] ? "" :
+			 " (the data folder)");
 }
 
 static bool is_dir(const char *path)

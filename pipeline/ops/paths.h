@@ -7,13 +7,15 @@
  * /usr/local/share/huifang). The search order, first match wins:
  *
  *   templates:  cfg->templates_dir if set (an error if it is not a folder,
- *               never a silent fallback), else ./templates, else
- *               HUIFANG_DATADIR/templates, else <prefix>/share/huifang/
- *               templates where <prefix> is the folder above the "bin"
- *               folder holding the running binary (a relocated install).
+ *               never a silent fallback), else ./templates, else beside
+ *               the binary: for a binary in <prefix>/bin/ (an install,
+ *               perhaps relocated) <prefix>/share/huifang/templates, for
+ *               any other (the build tree, build/huifang) its folder's
+ *               and the folder above's templates; else the installed
+ *               data folder HUIFANG_DATADIR/templates.
  *   config:     --config if given (an error if it is not a readable
- *               file), else ./config/huifang.json, else the same two data
- *               folders' config/huifang.json.
+ *               file), else ./config/huifang.json, else the same folders'
+ *               config/huifang.json, in the same order.
  *
  * Relative paths are taken relative to the working directory, like
  * --input and --output. Results are newly allocated strings the caller
@@ -24,6 +26,9 @@
 
 #include "util/buf.h"
 #include "model/config.h"
+
+/* Appends the search order, one line a step, for --help. */
+void paths_describe(struct buf *out);
 
 /*
  * The data folders to search after the working directory, in order, as a

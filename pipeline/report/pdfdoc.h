@@ -14,10 +14,8 @@
  *
  * pdffont_prepare() copies the TrueType font (one face of a .ttc) into a
  * small temporary .ttf: only the glyphs of the characters the render can
- * draw, no table libharu does not need, and a glyph-name-free 'post'.
- * libharu 2.3.0 embeds 'loca', 'hmtx' and 'post' whole, and for the 30,000
- * glyphs of wqy-zenhei they made 500 KB of every PDF and most of its
- * loading time.
+ * draw, no table libharu does not need, and a glyph-name-free 'post'
+ * (the subsetter itself is ttf_subset.h).
  *
  * Every document records the first libharu error through its error
  * handler; every function below returns -1 once an error is recorded, and
@@ -35,6 +33,7 @@
 
 #include <hpdf.h>
 
+#include "report/ttf_subset.h"
 #include "util/buf.h"
 
 #define PDF_A4_SHORT 595.276f
@@ -65,7 +64,7 @@ struct pdffont {
 int pdffont_prepare(struct pdffont *f, const char *src, int index,
 		    const char *dir, const unsigned char *chars,
 		    struct buf *err);
-#define PDFFONT_CHARS_SIZE 8192
+#define PDFFONT_CHARS_SIZE TTF_CHARS_SIZE
 /* Marks the BMP characters of UTF-8 text s in chars. */
 void pdffont_add_chars(unsigned char *chars, const char *s);
 void pdffont_release(struct pdffont *f);

@@ -7,9 +7,9 @@
  * samples.json as cJSON trees); this file formats numbers (a ratio as a
  * percentage with one decimal) and lays them out, and computes no figure.
  * Wording, column titles, widths and order come from the JSON templates in
- * <templates_dir>/pdf/ (weekly.json, record_form.json),
- * read at run time; a label missing from a template shows as "[key]" so
- * that whoever edits a template sees what is missing.
+ * <templates_dir>/pdf/ (weekly.json, record_form.json), read at run
+ * time through pdf_tmpl.h; a label missing from a template shows as
+ * "[key]" so that whoever edits a template sees what is missing.
  *
  * Invariants: every page is laid out first and its running header and
  * footer ("第N页 共M页") drawn once the page count is known; every file name
@@ -27,246 +27,13 @@
 
 #include "util/chtime.h"
 #include "report/pdfdoc.h"
+#include "report/pdf_tmpl.h"
 #include "report/render.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 #define MARGIN 36.0f
 #define SIGNATURE_HEIGHT 40.0f
-
-/* ---- templates ------------------------------------------------------ */
-
-struct tmpl {
-	cJSON *root;
-	char *path;
-};
-
-struct col {
-	const char *key;
-	const char *format;   /* int, pct, ci, hours, mark, ranked, anomaly */
-	struct pdf_column c;
-};
-
-struct cols {
-	struct col *v;
-	struct pdf_column *pdf;
-	size_t n;
-};
-
-static void position_of(const char *text, const char *at, unsigned long *line,
-			unsigned long *col)
-{
-	const char *p;
-
-	*line = 1;
-	*col = 1;
-	for (p = text; p < at && *p; p++) {
-		if (*p == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)*p & 0xC0) != 0x80) {
-			(*col)++;
-		}
-	}
-}
-
-static int tmpl_load(struct tmpl *t, const char *dir, const char *name,
-		     struct diag *d)
-{
-	struct buf path = BUF_INIT, text = BUF_INIT;
-	const char *end = NULL;
-	FILE *fp;
-
-	memset(t, 0, sizeof(*t));
-	buf_addf(&path, "%s/pdf/%s", dir ? dir : "templates", name);
-	fp = fopen(path.s, "rb");
-	if (!fp) {
-		diag_report(d, DIAG_ERROR, path.s, 0, 0,
-			    "cannot read the PDF template");
-		goto fail;
-	}
-	(void)buf_read_stream(&text, fp);
-	fclose(fp);
-	t->root = cJSON_ParseWithOpts(text.s, &end, 1);
-	if (!t->root || !cJSON_IsObject(t->root)) {
-		unsigned long line, col;
-
-		position_of(text.s, end ? end : text.s, &line, &col);
-		diag_report(d, DIAG_ERROR, path.s, line, col,
-			    "the template is not a JSON object");
-		goto fail;
-	}
-	t->path = buf_detach(&path, NULL);
-	buf_release(&text);
-	return 0;
-fail:
-	cJSON_Delete(t->root);
-	t->root = NULL;
-	buf_release(&path);
-	buf_release(&text);
-	return -1;
-}
-
-static void tmpl_release(struct tmpl *t)
-{
-	cJSON_Delete(t->root);
-	free(t->path);
-	memset(t, 0, sizeof(*t));
-}
-
-static const char *str_of(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double num_of(const cJSON *obj, const char *key, double def)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : def;
-}
-
-/*
- * The text at <section>.<key> of the template (anomaly kinds, reject
- * reasons), or "[key]" written into missing when the template lacks it;
- * the caller compares the result with missing->s to fall back to the key.
- */
-static const char *section_label(const struct tmpl *t, const char *section,
-				 const char *key, struct buf *missing)
-{
-	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(t->root, section);
-	const char *s = str_of(labels, key);
-
-	if (s)
-		return s;
-	buf_reset(missing);
-	buf_addf(missing, "[%s]", key);
-	return missing->s;
-}
-
-static struct buf missing_labels[8] = { BUF_INIT, BUF_INIT, BUF_INIT,
-					BUF_INIT, BUF_INIT, BUF_INIT,
-					BUF_INIT, BUF_INIT };
-static unsigned next_missing;
-
-static const char *label(const struct tmpl *t, const char *key)
-{
-	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(t->root, "labels");
-	const char *s = str_of(labels, key);
-	struct buf *b;
-
-	if (s)
-		return s;
-	/*
-	 * A few rotating buffers, so that several missing labels can be used
-	 * in one statement (no caller holds more than eight at once); they
-	 * are released at the end of render_pdf_week(). This makes the
-	 * renderer single-threaded, as huifang is.
-	 */
-	b = &missing_labels[next_missing++ % 8];
-	buf_reset(b);
-	buf_addf(b, "[%s]", key);
-	return b->s;
-}
-
-static void release_label_buffers(void)
-{
-	size_t i;
-
-	for (i = 0; i < 8; i++)
-		buf_release(&missing_labels[i]);
-}
-
-/*
- * Appends fmt with each "{name}" replaced by its value from the
- * name/value pairs kv (n pairs); unknown placeholders stay as written.
- */
-static void fill(struct buf *out, const char *fmt, const char *const *kv,
-		 size_t n)
-{
-	const char *p = fmt;
-
-	while (*p) {
-		size_t i;
-		int done = 0;
-
-		if (*p == '{') {
-			for (i = 0; i < n; i++) {
-				size_t len = strlen(kv[2 * i]);
-
-				if (!strncmp(p + 1, kv[2 * i], len) &&
-				    p[1 + len] == '}') {
-					buf_adds(out, kv[2 * i + 1]);
-					p += len + 2;
-					done = 1;
-					break;
-				}
-			}
-		}
-		if (!done)
-			buf_addch(out, *p++);
-	}
-}
-
-static enum pdf_align align_of(const char *s)
-{
-	if (s && !strcmp(s, "right"))
-		return PDF_RIGHT;
-	if (s && !strcmp(s, "center"))
-		return PDF_CENTER;
-	return PDF_LEFT;
-}
-
-/*
- * Reads a column list (an array of {key, title, width, align, format})
- * and scales the widths, which are relative, to total points.
- */
-static int cols_load(struct cols *cs, const struct tmpl *t,
-		     const cJSON *array, const char *what, float total,
-		     struct diag *d)
-{
-	const cJSON *c;
-	double sum = 0;
-	size_t i = 0;
-
-	memset(cs, 0, sizeof(*cs));
-	if (!cJSON_IsArray(array) || cJSON_GetArraySize(array) == 0) {
-		diag_report(d, DIAG_ERROR, t->path, 0, 0,
-			    "'%s' must be a non-empty array of columns", what);
-		return -1;
-	}
-	cs->n = (size_t)cJSON_GetArraySize(array);
-	cs->v = xcalloc(cs->n, sizeof(*cs->v));
-	cs->pdf = xcalloc(cs->n, sizeof(*cs->pdf));
-	cJSON_ArrayForEach(c, array) {
-		const char *key = str_of(c, "key");
-		double w = num_of(c, "width", -1);
-
-		if (!key || w <= 0) {
-			diag_report(d, DIAG_ERROR, t->path, 0, 0,
-				    "'%s' column %zu needs a key and a "
-				    "positive width", what, i + 1);
-			free(cs->v);
-			free(cs->pdf);
-			memset(cs, 0, sizeof(*cs));
-			return -1;
-		}
-		cs->v[i].key = key;
-		cs->v[i].format = str_of(c, "format");
-		cs->v[i].c.title = str_of(c, "title") ? str_of(c, "title") : "";
-		cs->v[i].c.width = (float)w;
-		cs->v[i].c.align = align_of(str_of(c, "align"));
-		sum += w;
-		i++;
-	}
-	for (i = 0; i < cs->n; i++) {
-		cs->v[i].c.width = (float)(cs->v[i].c.width / sum * total);
-		cs->pdf[i] = cs->v[i].c;
-	}
-	return 0;
-}
 
 /* n empty buffers; xcalloc alone would leave their strings NULL. */
 static struct buf *bufs_new(size_t n)
@@ -277,13 +44,6 @@ static struct buf *bufs_new(size_t n)
 	for (i = 0; i < n; i++)
 		buf_init(&b[i]);
 	return b;
-}
-
-static void cols_release(struct cols *cs)
-{
-	free(cs->v);
-	free(cs->pdf);
-	memset(cs, 0, sizeof(*cs));
 }
 
 static const char *or_default(const char *s, const char *def)
@@ -311,7 +71,7 @@ static void add_number(struct buf *b, double v)
  * PDF_CELL_TICK / PDF_CELL_CROSS for a "mark" column.
  */
 static const char *format_cell(struct buf *out, const cJSON *obj,
-			       const struct col *c, const struct tmpl *t)
+			       const struct pdf_tmpl_col *c, const struct pdf_tmpl *t)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, c->key);
 	const char *f = c->format ? c->format : "text";
@@ -320,25 +80,33 @@ static const char *format_cell(struct buf *out, const cJSON *obj,
 	if (!strcmp(f, "mark")) {
 		if (cJSON_IsBool(v))
 			return cJSON_IsTrue(v) ? PDF_CELL_TICK : PDF_CELL_CROSS;
-		buf_adds(out, label(t, "none"));
+		buf_adds(out, pdf_tmpl_label(t, "none"));
 	} else if (!strcmp(f, "ranked")) {
 		/* A ranked butler shows the rank metrics.json gives, an
 		 * unranked one the template's words for "not ranked". */
 		const cJSON *rank = cJSON_GetObjectItemCaseSensitive(obj, "rank");
 
 		if (cJSON_IsFalse(v))
-			buf_adds(out, label(t, "not_ranked"));
+			buf_adds(out, pdf_tmpl_label(t, "not_ranked"));
 		else if (cJSON_IsTrue(v) && cJSON_IsNumber(rank))
 			add_number(out, rank->valuedouble);
 	} else if (!strcmp(f, "anomaly") && cJSON_IsString(v)) {
 		struct buf missing = BUF_INIT;
-		const char *s = section_label(t, "anomaly_kinds", v->valuestring,
+		const char *s = pdf_tmpl_section_label(t, "anomaly_kinds", v->valuestring,
 					      &missing);
 
 		buf_adds(out, s == missing.s ? v->valuestring : s);
 		buf_release(&missing);
+	} else if (!strcmp(f, "change") && cJSON_IsNumber(v)) {
+		/* A change of a ratio, in points with an arrow: ▲ 1.2. */
+		double pts = v->valuedouble * 100.0;
+
+		if (fabs(pts) < 0.05)
+			buf_adds(out, "＝ 0.0");
+		else
+			buf_addf(out, "%s %.1f", pts > 0 ? "▲" : "▼", fabs(pts));
 	} else if (cJSON_IsNull(v) || !v) {
-		buf_adds(out, label(t, "none"));
+		buf_adds(out, pdf_tmpl_label(t, "none"));
 	} else if (cJSON_IsNumber(v)) {
 		if (!strcmp(f, "pct"))
 			add_pct(out, v->valuedouble);
@@ -358,7 +126,7 @@ static const char *format_cell(struct buf *out, const cJSON *obj,
 	} else if (cJSON_IsBool(v)) {
 		buf_adds(out, cJSON_IsTrue(v) ? "是" : "否");
 	} else {
-		buf_adds(out, label(t, "none"));
+		buf_adds(out, pdf_tmpl_label(t, "none"));
 	}
 	return out->s;
 }
@@ -415,13 +183,13 @@ struct render {
 	const char *week, *week_start, *week_end, *as_of_text, *seed;
 	int64_t as_of;
 	struct string_list names;   /* file names written, to keep unique */
-	struct tmpl weekly, form;   /* root NULL: could not load */
+	struct pdf_tmpl weekly, form;   /* root NULL: could not load */
 	int failed;
 };
 
 struct doc {
 	struct render *r;
-	const struct tmpl *t;
+	const struct pdf_tmpl *t;
 	struct pdfdoc pd;
 	enum pdf_orientation o;
 	float top, bottom, left, width;   /* the body area */
@@ -455,17 +223,17 @@ static void report_error(struct render *r, const char *path,
 	r->failed = 1;
 }
 
-static int doc_open(struct doc *dc, struct render *r, const struct tmpl *t,
+static int doc_open(struct doc *dc, struct render *r, const struct pdf_tmpl *t,
 		    const char *title)
 {
 	struct buf err = BUF_INIT;
-	const char *o = str_of(t->root, "orientation");
+	const char *o = cjson_str_of(t->root, "orientation");
 
 	memset(dc, 0, sizeof(*dc));
 	dc->r = r;
 	dc->t = t;
 	dc->o = o && !strcmp(o, "landscape") ? PDF_LANDSCAPE : PDF_PORTRAIT;
-	dc->size = (float)num_of(t->root, "font_size", 8);
+	dc->size = (float)cjson_num_of(t->root, "font_size", 8);
 	if (dc->size < 5 || dc->size > 20)
 		dc->size = 8;
 	if (pdfdoc_open(&dc->pd, &r->font, title, r->as_of, &err) < 0) {
@@ -488,7 +256,7 @@ static int doc_open(struct doc *dc, struct render *r, const struct tmpl *t,
 static int doc_save(struct doc *dc, const char *title, const char *part)
 {
 	struct render *r = dc->r;
-	const char *prefix = str_of(dc->t->root, "file_prefix");
+	const char *prefix = cjson_str_of(dc->t->root, "file_prefix");
 	struct buf name = BUF_INIT, path = BUF_INIT, err = BUF_INIT;
 	size_t base_len;
 	int n = 2, ret;
@@ -535,11 +303,11 @@ static void doc_fail(struct doc *dc, const char *what)
 }
 
 /* The template's "title", else its label of that name. */
-static const char *doc_title(const struct tmpl *t)
+static const char *doc_title(const struct pdf_tmpl *t)
 {
-	const char *title = str_of(t->root, "title");
+	const char *title = cjson_str_of(t->root, "title");
 
-	return title ? title : label(t, "title");
+	return title ? title : pdf_tmpl_label(t, "title");
 }
 
 /* Starts a new page when less than need points are left. */
@@ -582,7 +350,7 @@ static int paragraph(struct doc *dc, const char *text, float size)
 }
 
 static void table_init(struct pdf_table *tb, struct doc *dc,
-		       const struct cols *cs, float min_row)
+		       const struct pdf_tmpl_cols *cs, float min_row)
 {
 	memset(tb, 0, sizeof(*tb));
 	tb->pd = &dc->pd;
@@ -592,7 +360,7 @@ static void table_init(struct pdf_table *tb, struct doc *dc,
 	tb->top = dc->top - (dc->page_note && *dc->page_note ? 16 : 0);
 	tb->bottom = dc->bottom;
 	tb->size = dc->size;
-	tb->pad = 2.5f;
+	tb->pad = (float)cjson_num_of(dc->t->root, "cell_padding", 2.5);
 	tb->min_row = min_row;
 	tb->header_fill = 0xE4ECF4;
 	tb->border = 0x8C8C8C;
@@ -609,7 +377,7 @@ static long object_table(struct doc *dc, const char *table_key,
 {
 	const cJSON *tables = cJSON_GetObjectItemCaseSensitive(dc->t->root,
 							       "tables");
-	struct cols cs;
+	struct pdf_tmpl_cols cs;
 	struct pdf_table tb;
 	struct buf *cells;
 	const char **texts;
@@ -617,7 +385,7 @@ static long object_table(struct doc *dc, const char *table_key,
 	size_t i, drawn = 0;
 	long ret = -1;
 
-	if (cols_load(&cs, dc->t, cJSON_GetObjectItemCaseSensitive(tables,
+	if (pdf_tmpl_cols_load(&cs, dc->t, cJSON_GetObjectItemCaseSensitive(tables,
 								   table_key),
 		      table_key, dc->width, dc->r->d) < 0)
 		return -1;
@@ -648,7 +416,7 @@ out:
 		buf_release(&cells[i]);
 	free(cells);
 	free(texts);
-	cols_release(&cs);
+	pdf_tmpl_cols_release(&cs);
 	return ret;
 }
 
@@ -670,7 +438,7 @@ static int draw_form_headers(struct doc *dc, const char *title)
 
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r->v->metrics,
 							  "provisional"))) {
-		mark = label(dc->t, "provisional");
+		mark = pdf_tmpl_label(dc->t, "provisional");
 		mark_w = pdfdoc_width(pd, mark, strlen(mark), 9) + 10;
 	}
 
@@ -693,17 +461,17 @@ static int draw_form_headers(struct doc *dc, const char *title)
 		buf_addf(&num, "%zu", i + 1);
 		kv[0] = "n", kv[1] = num.s, kv[2] = "m", kv[3] = total.s;
 		buf_reset(&page);
-		fill(&page, label(dc->t, "page"), kv, 2);
+		pdf_tmpl_fill(&page, pdf_tmpl_label(dc->t, "page"), kv, 2);
 		buf_reset(&line);
-		buf_addf(&line, "%s：%s", label(dc->t, "document_code"),
+		buf_addf(&line, "%s：%s", pdf_tmpl_label(dc->t, "document_code"),
 			 r->document_code);
 		pdfdoc_text(pd, MARGIN, y - 50, 8, line.s);
 		buf_reset(&line);
-		buf_addf(&line, "%s：%s", label(dc->t, "version"), r->version);
+		buf_addf(&line, "%s：%s", pdf_tmpl_label(dc->t, "version"), r->version);
 		pdfdoc_text(pd, MARGIN + (w - 2 * MARGIN) * 0.3f, y - 50, 8,
 			    line.s);
 		buf_reset(&line);
-		buf_addf(&line, "%s：%s", label(dc->t, "effective_date"),
+		buf_addf(&line, "%s：%s", pdf_tmpl_label(dc->t, "effective_date"),
 			 r->effective_date);
 		pdfdoc_text(pd, MARGIN + (w - 2 * MARGIN) * 0.55f, y - 50, 8,
 			    line.s);
@@ -737,12 +505,12 @@ static int signatures(struct doc *dc, const char *left_key,
 		return -1;
 	dc->y -= 26;
 	buf_addf(&s, "%s：________________    %s：____________",
-		 label(dc->t, left_key), label(dc->t, "sign_date"));
+		 pdf_tmpl_label(dc->t, left_key), pdf_tmpl_label(dc->t, "sign_date"));
 	pdfdoc_text(pd, dc->left, dc->y, 9, s.s);
 	if (right_key) {
 		buf_reset(&s);
 		buf_addf(&s, "%s：________________    %s：____________",
-			 label(dc->t, right_key), label(dc->t, "sign_date"));
+			 pdf_tmpl_label(dc->t, right_key), pdf_tmpl_label(dc->t, "sign_date"));
 		pdfdoc_text(pd, dc->left + half, dc->y, 9, s.s);
 	}
 	dc->y -= 10;
@@ -755,15 +523,15 @@ static int signatures(struct doc *dc, const char *left_key,
  * draws at the end, and its table has the template's "columns". Returns
  * 0, or -1 with the cause reported and nothing left to close.
  */
-static int form_open(struct doc *dc, struct render *r, const struct tmpl *t,
-		     const char *title, struct cols *cs)
+static int form_open(struct doc *dc, struct render *r, const struct pdf_tmpl *t,
+		     const char *title, struct pdf_tmpl_cols *cs)
 {
 	if (doc_open(dc, r, t, title) < 0)
 		return -1;
 	dc->top = (dc->o == PDF_LANDSCAPE ? PDF_A4_SHORT : PDF_A4_LONG) -
 		  MARGIN - 56;
 	dc->bottom = MARGIN;
-	if (cols_load(cs, t, cJSON_GetObjectItemCaseSensitive(t->root,
+	if (pdf_tmpl_cols_load(cs, t, cJSON_GetObjectItemCaseSensitive(t->root,
 							      "columns"),
 		      "columns", dc->width, r->d) < 0) {
 		r->failed = 1;
@@ -776,14 +544,14 @@ static int form_open(struct doc *dc, struct render *r, const struct tmpl *t,
 /* ---- the 《回访记录表》 ---------------------------------------------- */
 
 static const char *record_cell(struct buf *out, const cJSON *row,
-			       const struct col *c, size_t seq)
+			       const struct pdf_tmpl_col *c, size_t seq)
 {
 	buf_reset(out);
 	if (!strcmp(c->key, "seq")) {
 		buf_addf(out, "%zu", seq);
 	} else if (!strcmp(c->key, "result_satisfaction")) {
-		const char *res = str_of(row, "result");
-		const char *sat = str_of(row, "satisfaction");
+		const char *res = cjson_str_of(row, "result");
+		const char *sat = cjson_str_of(row, "satisfaction");
 
 		buf_adds(out, res ? res : "");
 		if (sat && *sat) {
@@ -827,13 +595,13 @@ static int cmp_by_center_butler(const void *a, const void *b)
  * One centre's form: refs[0..n) are its rows, sorted by butler and then
  * in records.json order (time, ticket).
  */
-static int render_record_form(struct render *r, const struct tmpl *t,
+static int render_record_form(struct render *r, const struct pdf_tmpl *t,
 			      const struct record_ref *refs, size_t n)
 {
 	const char *title = doc_title(t);
 	const char *center = refs[0].center;
 	struct doc dc;
-	struct cols cs;
+	struct pdf_tmpl_cols cs;
 	struct pdf_table tb;
 	struct buf *cells = NULL, period = BUF_INIT;
 	const char **texts = NULL;
@@ -846,7 +614,7 @@ static int render_record_form(struct render *r, const struct tmpl *t,
 	cells = bufs_new(cs.n);
 	texts = xcalloc(cs.n, sizeof(*texts));
 	kv[0] = "start", kv[1] = r->week_start, kv[2] = "end", kv[3] = r->week_end;
-	fill(&period, label(t, "period"), kv, 2);
+	pdf_tmpl_fill(&period, pdf_tmpl_label(t, "period"), kv, 2);
 
 	/* One section per butler, each on its own pages with a bookmark,
 	 * its own sequence numbers and its own signature lines. */
@@ -857,9 +625,9 @@ static int render_record_form(struct render *r, const struct tmpl *t,
 			;
 		buf_reset(&dc.note);
 		buf_addf(&dc.note, "%s：%s    %s：%s    %s：%s（%s）",
-			 label(t, "center"), *center ? center : "—",
-			 label(t, "butler"), *butler ? butler : "—",
-			 label(t, "week"), r->week, period.s);
+			 pdf_tmpl_label(t, "center"), *center ? center : "—",
+			 pdf_tmpl_label(t, "butler"), *butler ? butler : "—",
+			 pdf_tmpl_label(t, "week"), r->week, period.s);
 		dc.page_note = dc.note.s;
 		if (doc_new_page(&dc.pd, &dc) < 0)
 			goto out;
@@ -894,7 +662,7 @@ done:
 		buf_release(&cells[i]);
 	free(cells);
 	free(texts);
-	cols_release(&cs);
+	pdf_tmpl_cols_release(&cs);
 	buf_release(&period);
 	doc_close(&dc);
 	return ret;
@@ -916,8 +684,8 @@ static int render_record_forms(struct render *r)
 	refs = xcalloc((size_t)cJSON_GetArraySize(rows), sizeof(*refs));
 	cJSON_ArrayForEach(row, rows) {
 		refs[n].row = row;
-		refs[n].center = or_default(str_of(row, "center"), "");
-		refs[n].butler = or_default(str_of(row, "butler"), "");
+		refs[n].center = or_default(cjson_str_of(row, "center"), "");
+		refs[n].butler = or_default(cjson_str_of(row, "butler"), "");
 		refs[n].pos = n;
 		n++;
 	}
@@ -945,37 +713,37 @@ static int kpi_box(struct doc *dc, float x, float w, const char *title,
 		   const char *value, const char *sub)
 {
 	struct pdfdoc *pd = &dc->pd;
-	float h = 52, y = dc->y - h;
+	float h = 44, y = dc->y - h;
 
 	pdfdoc_rect(pd, x, y, w, h, 0xF2F6FA, 0xB8C8D8, 0.6f);
-	pdfdoc_text_in(pd, x + 4, y + h - 13, w - 8, 8, PDF_LEFT, title);
-	pdfdoc_text_in(pd, x + 4, y + 19, w - 8, 15, PDF_LEFT, value);
+	pdfdoc_text_in(pd, x + 4, y + h - 11, w - 8, 7.5f, PDF_LEFT, title);
+	pdfdoc_text_in(pd, x + 4, y + 16, w - 8, 13, PDF_LEFT, value);
 	if (sub)
-		pdfdoc_text_in(pd, x + 4, y + 6, w - 8, 7, PDF_LEFT, sub);
+		pdfdoc_text_in(pd, x + 4, y + 5, w - 8, 6.5f, PDF_LEFT, sub);
 	return pd->error ? -1 : 0;
 }
 
-static void fmt_ratio(struct buf *b, const cJSON *v, const struct tmpl *t)
+static void fmt_ratio(struct buf *b, const cJSON *v, const struct pdf_tmpl *t)
 {
 	buf_reset(b);
 	if (cJSON_IsNumber(v))
 		add_pct(b, v->valuedouble);
 	else
-		buf_adds(b, label(t, "none"));
+		buf_adds(b, pdf_tmpl_label(t, "none"));
 }
 
-static void fmt_count(struct buf *b, const cJSON *v, const struct tmpl *t)
+static void fmt_count(struct buf *b, const cJSON *v, const struct pdf_tmpl *t)
 {
 	if (cJSON_IsNumber(v))
 		add_number(b, v->valuedouble);
 	else
-		buf_adds(b, label(t, "none"));
+		buf_adds(b, pdf_tmpl_label(t, "none"));
 }
 
 static int weekly_cover(struct doc *dc)
 {
 	struct render *r = dc->r;
-	const struct tmpl *t = dc->t;
+	const struct pdf_tmpl *t = dc->t;
 	const cJSON *m = r->v->metrics;
 	const cJSON *prov = obj(m, "provisional");
 	struct pdfdoc *pd = &dc->pd;
@@ -987,26 +755,27 @@ static int weekly_cover(struct doc *dc)
 	if (ensure(dc, 10) < 0)
 		return -1;
 	kv[0] = "start", kv[1] = r->week_start, kv[2] = "end", kv[3] = r->week_end;
-	fill(&period, label(t, "period"), kv, 2);
-	pdfdoc_text_in(pd, dc->left, dc->y - 22, w, 16, PDF_CENTER, r->company);
-	pdfdoc_text_in(pd, dc->left, dc->y - 52, w, 22, PDF_CENTER,
+	pdf_tmpl_fill(&period, pdf_tmpl_label(t, "period"), kv, 2);
+	/* Compact, so that page 1 holds the verdicts and the actions. */
+	pdfdoc_text_in(pd, dc->left, dc->y - 16, w, 13, PDF_CENTER, r->company);
+	pdfdoc_text_in(pd, dc->left, dc->y - 40, w, 18, PDF_CENTER,
 		       title);
-	buf_addf(&s, "%s：%s（%s）", label(t, "week"), r->week, period.s);
-	pdfdoc_text_in(pd, dc->left, dc->y - 74, w, 11, PDF_CENTER, s.s);
+	buf_addf(&s, "%s：%s（%s）", pdf_tmpl_label(t, "week"), r->week, period.s);
+	pdfdoc_text_in(pd, dc->left, dc->y - 58, w, 10, PDF_CENTER, s.s);
 	buf_reset(&s);
-	buf_addf(&s, "%s：%s    %s：%s", label(t, "as_of"), r->as_of_text,
-		 label(t, "seed"), r->seed);
-	pdfdoc_text_in(pd, dc->left, dc->y - 90, w, 8.5f, PDF_CENTER, s.s);
+	buf_addf(&s, "%s：%s    %s：%s", pdf_tmpl_label(t, "as_of"), r->as_of_text,
+		 pdf_tmpl_label(t, "seed"), r->seed);
+	pdfdoc_text_in(pd, dc->left, dc->y - 72, w, 8, PDF_CENTER, s.s);
 	if (cJSON_IsTrue(prov)) {
-		pdfdoc_rect(pd, dc->left + w * 0.1f, dc->y - 118, w * 0.8f, 20,
+		pdfdoc_rect(pd, dc->left + w * 0.1f, dc->y - 95, w * 0.8f, 16,
 			    0xFDECEA, 0xC0392B, 1);
-		pdfdoc_text_in(pd, dc->left, dc->y - 111, w, 10, PDF_CENTER,
-			       label(t, "provisional"));
+		pdfdoc_text_in(pd, dc->left, dc->y - 90, w, 9, PDF_CENTER,
+			       pdf_tmpl_label(t, "provisional"));
 	} else {
-		pdfdoc_text_in(pd, dc->left, dc->y - 111, w, 10, PDF_CENTER,
-			       label(t, "final"));
+		pdfdoc_text_in(pd, dc->left, dc->y - 90, w, 9, PDF_CENTER,
+			       pdf_tmpl_label(t, "final"));
 	}
-	dc->y -= 126;
+	dc->y -= 98;
 	buf_release(&s);
 	buf_release(&period);
 	return pd->error ? -1 : 0;
@@ -1015,19 +784,17 @@ static int weekly_cover(struct doc *dc)
 static int weekly_kpis(struct doc *dc)
 {
 	struct render *r = dc->r;
-	const struct tmpl *t = dc->t;
+	const struct pdf_tmpl *t = dc->t;
 	const cJSON *m = r->v->metrics;
 	const cJSON *tot = obj(m, "totals");
 	struct buf v = BUF_INIT, sub = BUF_INIT;
 	const char *kv[2];
 	float bw, gap = 6;
-	cJSON *total_row;
 	int ret = -1;
 
-	if (heading(dc, label(t, "kpi"), 13) < 0)
-		goto out;
 	if (ensure(dc, 60) < 0)
 		goto out;
+	dc->y -= 8;
 	bw = (dc->width - 4 * gap) / 5;
 
 	fmt_ratio(&v, obj(tot, "satisfaction"), t);
@@ -1037,8 +804,8 @@ static int weekly_kpis(struct doc *dc)
 	{
 		struct buf s2 = BUF_INIT;
 
-		fill(&s2, label(t, "kpi_rated"), kv, 1);
-		kpi_box(dc, dc->left, bw, label(t, "kpi_satisfaction"), v.s,
+		pdf_tmpl_fill(&s2, pdf_tmpl_label(t, "kpi_rated"), kv, 1);
+		kpi_box(dc, dc->left, bw, pdf_tmpl_label(t, "kpi_satisfaction"), v.s,
 			s2.s);
 		buf_release(&s2);
 	}
@@ -1046,7 +813,7 @@ static int weekly_kpis(struct doc *dc)
 	fmt_count(&v, obj(tot, "timely"), t);
 	buf_adds(&v, " / ");
 	fmt_count(&v, obj(tot, "called_back"), t);
-	kpi_box(dc, dc->left + (bw + gap), bw, label(t, "kpi_timely"), v.s,
+	kpi_box(dc, dc->left + (bw + gap), bw, pdf_tmpl_label(t, "kpi_timely"), v.s,
 		NULL);
 	buf_reset(&v);
 	buf_reset(&sub);
@@ -1054,15 +821,15 @@ static int weekly_kpis(struct doc *dc)
 		buf_addf(&sub, "%.1f",
 			 obj(tot, "median_hours_to_callback")->valuedouble);
 		kv[0] = "h", kv[1] = sub.s;
-		fill(&v, label(t, "kpi_hours"), kv, 1);
+		pdf_tmpl_fill(&v, pdf_tmpl_label(t, "kpi_hours"), kv, 1);
 	} else {
-		buf_adds(&v, label(t, "none"));
+		buf_adds(&v, pdf_tmpl_label(t, "none"));
 	}
-	kpi_box(dc, dc->left + 2 * (bw + gap), bw, label(t, "kpi_median"),
+	kpi_box(dc, dc->left + 2 * (bw + gap), bw, pdf_tmpl_label(t, "kpi_median"),
 		v.s, NULL);
 	buf_reset(&v);
 	fmt_count(&v, obj(tot, "loops_open"), t);
-	kpi_box(dc, dc->left + 3 * (bw + gap), bw, label(t, "kpi_loops_open"),
+	kpi_box(dc, dc->left + 3 * (bw + gap), bw, pdf_tmpl_label(t, "kpi_loops_open"),
 		v.s, NULL);
 	buf_reset(&v);
 	fmt_count(&v, obj(tot, "owed"), t);
@@ -1070,27 +837,13 @@ static int weekly_kpis(struct doc *dc)
 	fmt_count(&v, obj(tot, "overdue"), t);
 	buf_adds(&v, "）");
 	buf_reset(&sub);
-	buf_adds(&sub, label(t, "kpi_attempts"));
+	buf_adds(&sub, pdf_tmpl_label(t, "kpi_attempts"));
 	buf_adds(&sub, " ");
 	fmt_count(&sub, obj(tot, "attempts"), t);
-	kpi_box(dc, dc->left + 4 * (bw + gap), bw, label(t, "kpi_owed"), v.s,
+	kpi_box(dc, dc->left + 4 * (bw + gap), bw, pdf_tmpl_label(t, "kpi_owed"), v.s,
 		sub.s);
-	dc->y -= 62;
+	dc->y -= 50;
 
-	/* Coverage by type against the 100 / 100 / 90 rules, then totals. */
-	total_row = cJSON_IsObject(tot) ? cJSON_Duplicate(tot, 1)
-					: cJSON_CreateObject();
-	if (!total_row)
-		goto out;
-	cJSON_DeleteItemFromObjectCaseSensitive(total_row, "type");
-	cJSON_AddStringToObject(total_row, "type", label(t, "total"));
-	if (object_table(dc, "by_type", obj(m, "by_type"), 0, total_row) < 0) {
-		cJSON_Delete(total_row);
-		goto out;
-	}
-	cJSON_Delete(total_row);
-	if (paragraph(dc, label(t, "rule"), 8) < 0)
-		goto out;
 	ret = 0;
 out:
 	buf_release(&v);
@@ -1101,7 +854,7 @@ out:
 static int weekly_charts(struct doc *dc)
 {
 	struct render *r = dc->r;
-	const struct tmpl *t = dc->t;
+	const struct pdf_tmpl *t = dc->t;
 	const cJSON *m = r->v->metrics;
 	const cJSON *g, *by_type = obj(m, "by_type"), *by_center = obj(m,
 								      "by_center");
@@ -1118,7 +871,7 @@ static int weekly_charts(struct doc *dc)
 	float half = (dc->width - 20) / 2, ch = 170;
 	int ret = -1;
 
-	if (heading(dc, label(t, "charts"), 13) < 0)
+	if (heading(dc, pdf_tmpl_label(t, "charts"), 13) < 0)
 		goto out;
 	if (ensure(dc, ch + 20) < 0)
 		goto out;
@@ -1128,36 +881,36 @@ static int weekly_charts(struct doc *dc)
 	bars = xcalloc(n + 1, sizeof(*bars));
 	i = 0;
 	cJSON_ArrayForEach(g, by_type) {
-		bars[i].label = str_of(g, "type") ? str_of(g, "type") : "—";
+		bars[i].label = cjson_str_of(g, "type") ? cjson_str_of(g, "type") : "—";
 		bars[i].has_value = cJSON_IsNumber(obj(g, "coverage"));
-		bars[i].value = num_of(g, "coverage", 0);
+		bars[i].value = cjson_num_of(g, "coverage", 0);
 		bars[i].has_target = cJSON_IsNumber(obj(g, "target"));
-		bars[i].target = num_of(g, "target", 0);
+		bars[i].target = cjson_num_of(g, "target", 0);
 		i++;
 	}
-	pdfdoc_text(&dc->pd, dc->left, dc->y - 12, 9, label(t, "chart_type"));
+	pdfdoc_text(&dc->pd, dc->left, dc->y - 12, 9, pdf_tmpl_label(t, "chart_type"));
 	pdfdoc_bar_chart(&dc->pd, dc->left + 34, dc->y - ch, half - 34,
 			 ch - 20, bars, n, 1.0);
 
 	/* Satisfaction distribution: the total, then each type. */
 	row_labels = xcalloc(n + 1, sizeof(*row_labels));
 	counts = xcalloc((n + 1) * 5, sizeof(*counts));
-	row_labels[0] = label(t, "total");
+	row_labels[0] = pdf_tmpl_label(t, "total");
 	for (k = 0; k < 5; k++)
-		counts[k] = num_of(obj(obj(m, "totals"),
+		counts[k] = cjson_num_of(obj(obj(m, "totals"),
 				       "satisfaction_distribution"),
 				   levels[k], 0);
 	i = 1;
 	cJSON_ArrayForEach(g, by_type) {
 		row_labels[i] = bars[i - 1].label;
 		for (k = 0; k < 5; k++)
-			counts[i * 5 + k] = num_of(obj(g,
+			counts[i * 5 + k] = cjson_num_of(obj(g,
 						       "satisfaction_distribution"),
 						   levels[k], 0);
 		i++;
 	}
 	pdfdoc_text(&dc->pd, dc->left + half + 20, dc->y - 12, 9,
-		    label(t, "chart_satisfaction"));
+		    pdf_tmpl_label(t, "chart_satisfaction"));
 	pdfdoc_stacked_bars(&dc->pd, dc->left + half + 20, dc->y - ch, half,
 			    ch - 22, row_labels, n + 1, counts, 5, levels,
 			    colours);
@@ -1175,20 +928,20 @@ static int weekly_charts(struct doc *dc)
 		bars = xcalloc(n, sizeof(*bars));
 		i = 0;
 		cJSON_ArrayForEach(g, by_center) {
-			bars[i].label = str_of(g, "center") ? str_of(g, "center")
+			bars[i].label = cjson_str_of(g, "center") ? cjson_str_of(g, "center")
 							    : "—";
 			bars[i].has_value = cJSON_IsNumber(obj(g, "coverage"));
-			bars[i].value = num_of(g, "coverage", 0);
+			bars[i].value = cjson_num_of(g, "coverage", 0);
 			i++;
 		}
 		pdfdoc_text(&dc->pd, dc->left, dc->y - 12, 9,
-			    label(t, "chart_center"));
+			    pdf_tmpl_label(t, "chart_center"));
 		pdfdoc_bar_chart(&dc->pd, x0, dc->y - ch, w, ch - 20, bars, n,
 				 1.0);
 		cJSON_ArrayForEach(g, by_type) {
 			if (cJSON_IsNumber(obj(g, "target"))) {
 				float ty = dc->y - ch + 20 +
-					   (float)num_of(g, "target", 0) *
+					   (float)cjson_num_of(g, "target", 0) *
 						   (ch - 20 - 20 - 10);
 
 				pdfdoc_line(&dc->pd, x0, ty, x0 + w, ty,
@@ -1216,16 +969,16 @@ static int weekly_charts(struct doc *dc)
 			const cJSON *cov = obj(tt, "coverage");
 			const cJSON *sat = obj(tt, "satisfaction");
 
-			xlabels[i] = str_of(g, "week") ? str_of(g, "week") : "";
+			xlabels[i] = cjson_str_of(g, "week") ? cjson_str_of(g, "week") : "";
 			values[i] = cJSON_IsNumber(cov) ? cov->valuedouble : NAN;
 			values[n + i] = cJSON_IsNumber(sat) ? sat->valuedouble
 							    : NAN;
 			i++;
 		}
-		legend[0] = label(t, "trend_coverage");
-		legend[1] = label(t, "trend_satisfaction");
+		legend[0] = pdf_tmpl_label(t, "trend_coverage");
+		legend[1] = pdf_tmpl_label(t, "trend_satisfaction");
 		pdfdoc_text(&dc->pd, dc->left, dc->y - 12, 9,
-			    label(t, "chart_trend"));
+			    pdf_tmpl_label(t, "chart_trend"));
 		pdfdoc_line_chart(&dc->pd, dc->left + 34, dc->y - ch,
 				  dc->width - 34, ch - 18, xlabels, n, values,
 				  2, legend, line_colours, 0, 1);
@@ -1240,7 +993,7 @@ static int weekly_charts(struct doc *dc)
 				row = cJSON_CreateObject();
 			cJSON_DeleteItemFromObjectCaseSensitive(row, "week");
 			cJSON_AddStringToObject(row, "week",
-						str_of(g, "week") ? str_of(g, "week")
+						cjson_str_of(g, "week") ? cjson_str_of(g, "week")
 								  : "");
 			cJSON_AddItemToArray(rows, row);
 		}
@@ -1259,41 +1012,51 @@ out:
 }
 
 /* A list section: its table, or a sentence when the list is empty. */
+/*
+ * At most max rows (0: all) of a template table, then the template's
+ * more_key sentence ("{n}" the rows left out) when some were.
+ */
+static int rows_then_more(struct doc *dc, const char *table,
+			  const cJSON *rows, size_t max, const char *more_key)
+{
+	size_t total = (size_t)cJSON_GetArraySize(rows);
+	struct buf n = BUF_INIT, s = BUF_INIT;
+	const char *kv[2];
+	long drawn;
+	int ret;
+
+	drawn = object_table(dc, table, rows, max, NULL);
+	if (drawn < 0)
+		return -1;
+	if ((size_t)drawn >= total)
+		return 0;
+	buf_addf(&n, "%zu", total - (size_t)drawn);
+	kv[0] = "n", kv[1] = n.s;
+	pdf_tmpl_fill(&s, pdf_tmpl_label(dc->t, more_key), kv, 1);
+	ret = paragraph(dc, s.s, 8);
+	buf_release(&n);
+	buf_release(&s);
+	return ret;
+}
+
 static int list_section(struct doc *dc, const char *title_key,
 			const char *none_key, const char *table,
 			const cJSON *rows)
 {
-	const struct tmpl *t = dc->t;
-	size_t max = (size_t)num_of(t->root, "max_list_rows", 0);
+	const struct pdf_tmpl *t = dc->t;
+	size_t max = (size_t)cjson_num_of(t->root, "max_list_rows", 0);
 	size_t total = (size_t)cJSON_GetArraySize(rows);
-	long drawn;
 
-	if (heading(dc, label(t, title_key), 13) < 0)
+	if (heading(dc, pdf_tmpl_label(t, title_key), 13) < 0)
 		return -1;
 	if (total == 0)
-		return paragraph(dc, label(t, none_key), 9);
-	drawn = object_table(dc, table, rows, max, NULL);
-	if (drawn < 0)
-		return -1;
-	if ((size_t)drawn < total) {
-		struct buf n = BUF_INIT, s = BUF_INIT;
-		const char *kv[2];
-		int ret;
-
-		buf_addf(&n, "%zu", total - (size_t)drawn);
-		kv[0] = "n", kv[1] = n.s;
-		fill(&s, label(t, "more_rows"), kv, 1);
-		ret = paragraph(dc, s.s, 8);
-		buf_release(&n);
-		buf_release(&s);
-		return ret;
-	}
-	return 0;
+		return paragraph(dc, pdf_tmpl_label(t, none_key), 9);
+	return rows_then_more(dc, table, rows, max, "more_rows");
 }
 
 static int weekly_quality(struct doc *dc)
 {
-	const struct tmpl *t = dc->t;
+	const struct pdf_tmpl *t = dc->t;
 	const cJSON *m = dc->r->v->metrics;
 	const cJSON *in = obj(m, "input"), *dq = obj(m, "data_quality");
 	const cJSON *e;
@@ -1315,24 +1078,24 @@ static int weekly_quality(struct doc *dc)
 	size_t i;
 	int ret = -1;
 
-	if (doc_new_page(&dc->pd, dc) < 0)
+	if (ensure(dc, 240) < 0)
 		goto out;
-	if (heading(dc, label(t, "quality"), 13) < 0)
+	if (heading(dc, pdf_tmpl_label(t, "quality"), 13) < 0)
 		goto out;
 	for (i = 0; i < 5; i++) {
 		buf_reset(&s);
 		fmt_count(&s, obj(in, input_keys[i]), t);
 		kpi_box(dc, dc->left + (bw + 6) * (float)i, bw,
-			label(t, input_labels[i]), s.s, NULL);
+			pdf_tmpl_label(t, input_labels[i]), s.s, NULL);
 	}
 	dc->y -= 62;
 	if (cJSON_IsArray(obj(dq, "files")) &&
 	    cJSON_GetArraySize(obj(dq, "files")) > 0) {
-		if (heading(dc, label(t, "quality_files"), 10) < 0 ||
+		if (heading(dc, pdf_tmpl_label(t, "quality_files"), 10) < 0 ||
 		    object_table(dc, "files", obj(dq, "files"), 0, NULL) < 0)
 			goto out;
 	}
-	if (heading(dc, label(t, "quality_reasons"), 10) < 0)
+	if (heading(dc, pdf_tmpl_label(t, "quality_reasons"), 10) < 0)
 		goto out;
 	buf_reset(&s);
 	cJSON_ArrayForEach(e, obj(dq, "rejected_by_reason")) {
@@ -1342,7 +1105,7 @@ static int weekly_quality(struct doc *dc)
 		/* metrics.json lists every reason; show those that occurred. */
 		if (cJSON_IsNumber(e) && e->valuedouble == 0)
 			continue;
-		l = section_label(t, "reject_reasons", e->string, &missing);
+		l = pdf_tmpl_section_label(t, "reject_reasons", e->string, &missing);
 
 		if (s.len)
 			buf_adds(&s, "；");
@@ -1352,14 +1115,14 @@ static int weekly_quality(struct doc *dc)
 		buf_release(&missing);
 	}
 	if (!s.len)
-		buf_adds(&s, label(t, "none"));
+		buf_adds(&s, pdf_tmpl_label(t, "none"));
 	if (paragraph(dc, s.s, 9) < 0)
 		goto out;
 	buf_reset(&s);
 	for (i = 0; i < 4; i++) {
 		if (s.len)
 			buf_adds(&s, "；");
-		buf_addf(&s, "%s：", label(t, dq_counts[i][1]));
+		buf_addf(&s, "%s：", pdf_tmpl_label(t, dq_counts[i][1]));
 		fmt_count(&s, obj(dq, dq_counts[i][0]), t);
 	}
 	if (paragraph(dc, s.s, 9) < 0)
@@ -1368,13 +1131,13 @@ static int weekly_quality(struct doc *dc)
 	cJSON_ArrayForEach(e, obj(dq, "unrecognised_files")) {
 		if (s.len)
 			buf_adds(&s, "；");
-		buf_addf(&s, "%s（%s）", str_of(e, "name") ? str_of(e, "name")
+		buf_addf(&s, "%s（%s）", cjson_str_of(e, "name") ? cjson_str_of(e, "name")
 							   : "—",
-			 str_of(e, "why") ? str_of(e, "why") : "—");
+			 cjson_str_of(e, "why") ? cjson_str_of(e, "why") : "—");
 	}
 	if (s.len) {
 		buf_reset(&n);
-		buf_addf(&n, "%s：%s", label(t, "quality_unrecognised"), s.s);
+		buf_addf(&n, "%s：%s", pdf_tmpl_label(t, "quality_unrecognised"), s.s);
 		if (paragraph(dc, n.s, 9) < 0)
 			goto out;
 	}
@@ -1382,15 +1145,15 @@ static int weekly_quality(struct doc *dc)
 	cJSON_ArrayForEach(e, obj(dq, "unknown_subtypes")) {
 		if (s.len)
 			buf_adds(&s, "；");
-		buf_addf(&s, "%s/%s（", str_of(e, "type") ? str_of(e, "type")
+		buf_addf(&s, "%s/%s（", cjson_str_of(e, "type") ? cjson_str_of(e, "type")
 							  : "—",
-			 str_of(e, "subtype") ? str_of(e, "subtype") : "—");
+			 cjson_str_of(e, "subtype") ? cjson_str_of(e, "subtype") : "—");
 		fmt_count(&s, obj(e, "tickets"), t);
 		buf_adds(&s, "）");
 	}
 	if (s.len) {
 		buf_reset(&n);
-		buf_addf(&n, "%s：%s", label(t, "quality_unknown_subtypes"),
+		buf_addf(&n, "%s：%s", pdf_tmpl_label(t, "quality_unknown_subtypes"),
 			 s.s);
 		if (paragraph(dc, n.s, 9) < 0)
 			goto out;
@@ -1409,14 +1172,14 @@ static int weekly_headers(struct doc *dc)
 	struct pdfdoc *pd = &dc->pd;
 	struct buf page = BUF_INIT, num = BUF_INIT, total = BUF_INIT,
 		   head = BUF_INIT;
-	const char *title = str_of(dc->t->root, "title");
+	const char *title = cjson_str_of(dc->t->root, "title");
 	size_t i;
 
 	buf_addf(&total, "%zu", pd->npages);
 	buf_addf(&head, "%s · %s · %s", r->company,
-		 title ? title : label(dc->t, "title"), r->week);
+		 title ? title : pdf_tmpl_label(dc->t, "title"), r->week);
 	if (cJSON_IsTrue(obj(r->v->metrics, "provisional")))
-		buf_addf(&head, " · %s", label(dc->t, "provisional_short"));
+		buf_addf(&head, " · %s", pdf_tmpl_label(dc->t, "provisional_short"));
 	for (i = 0; i < pd->npages; i++) {
 		const char *kv[4];
 
@@ -1426,7 +1189,7 @@ static int weekly_headers(struct doc *dc)
 		buf_addf(&num, "%zu", i + 1);
 		kv[0] = "n", kv[1] = num.s, kv[2] = "m", kv[3] = total.s;
 		buf_reset(&page);
-		fill(&page, label(dc->t, "page"), kv, 2);
+		pdf_tmpl_fill(&page, pdf_tmpl_label(dc->t, "page"), kv, 2);
 		if (i > 0) {
 			pdfdoc_text(pd, MARGIN, pd->page_h - MARGIN + 12, 7.5f,
 				    head.s);
@@ -1444,12 +1207,293 @@ static int weekly_headers(struct doc *dc)
 	return pd->error ? -1 : 0;
 }
 
+/*
+ * A titled list of at most max rows of a template table, then "及其他 N
+ * 项" for the rest (the full lists are in metrics.json and on the site),
+ * or the template's "none" sentence when there is nothing.
+ */
+static int short_list(struct doc *dc, const char *title_key,
+		      const char *none_key, const char *table,
+		      const cJSON *rows, size_t max)
+{
+	const struct pdf_tmpl *t = dc->t;
+	size_t total = (size_t)cJSON_GetArraySize(rows);
+
+	if (ensure(dc, 40) < 0)
+		return -1;
+	dc->y -= 2;
+	if (paragraph(dc, pdf_tmpl_label(t, title_key), 9) < 0)
+		return -1;
+	if (total == 0)
+		return paragraph(dc, pdf_tmpl_label(t, none_key), 8);
+	return rows_then_more(dc, table, rows, max, "and_more");
+}
+
+static size_t tmpl_count(const struct pdf_tmpl *t, const char *key,
+			 size_t def)
+{
+	double v = cjson_num_of(t->root, key, (double)def);
+
+	return v >= 1 && v < 1000 ? (size_t)v : def;
+}
+
+/* Page 1: each type's verdict against its target, with ▲▼. */
+static int weekly_verdict(struct doc *dc)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *cmp = obj(dc->r->v->metrics, "comparison");
+	cJSON *total_row;
+	int ret;
+
+	if (heading(dc, pdf_tmpl_label(t, "verdict"), 13) < 0)
+		return -1;
+	total_row = cJSON_IsObject(obj(cmp, "totals")) ?
+			    cJSON_Duplicate(obj(cmp, "totals"), 1) :
+			    cJSON_CreateObject();
+	if (!total_row)
+		return -1;
+	cJSON_AddStringToObject(total_row, "type", pdf_tmpl_label(t, "total"));
+	ret = object_table(dc, "verdict", obj(cmp, "by_type"), 0, total_row) < 0
+		      ? -1 : 0;
+	cJSON_Delete(total_row);
+	if (ret == 0)
+		ret = paragraph(dc, pdf_tmpl_label(t, "verdict_note"), 7.5f);
+	return ret;
+}
+
+/* The items of list whose key is true (or, with want_false, false). */
+static cJSON *select_bool(const cJSON *list, const char *key, int want)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, list) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, key);
+
+		if (cJSON_IsBool(v) && !!cJSON_IsTrue(v) == want)
+			cJSON_AddItemReferenceToArray(out, (cJSON *)e);
+	}
+	return out;
+}
+
+/*
+ * Page 1: what to act on. Each list is a selection of metrics.json's
+ * lists (no figure is computed): centre and type pairs below target,
+ * overdue complaints, loops open for at least open_loop_days, and, when
+ * the view model carries them, audit findings and tripped gates.
+ */
+static int weekly_actions(struct doc *dc)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *m = dc->r->v->metrics;
+	size_t max = tmpl_count(t, "action_rows", 10);
+	size_t days = tmpl_count(t, "open_loop_days", 3);
+	cJSON *below = select_bool(obj(m, "by_center_type"), "meets_target", 0);
+	cJSON *overdue = cJSON_CreateArray(), *loops = cJSON_CreateArray();
+	cJSON *findings = NULL, *gates = NULL;
+	const cJSON *e;
+	int ret = -1;
+
+	cJSON_ArrayForEach(e, obj(m, "owed")) {
+		const char *type = cjson_str_of(e, "type");
+
+		if (cJSON_IsTrue(obj(e, "overdue")) && type &&
+		    !strcmp(type, "投诉"))
+			cJSON_AddItemReferenceToArray(overdue, (cJSON *)e);
+	}
+	cJSON_ArrayForEach(e, obj(m, "loops_open_list"))
+		if (cjson_num_of(e, "open_days", 0) >= (double)days)
+			cJSON_AddItemReferenceToArray(loops, (cJSON *)e);
+	if (heading(dc, pdf_tmpl_label(t, "actions"), 13) < 0)
+		goto out;
+	if (short_list(dc, "act_below_target", "act_none", "act_below_target",
+		       below, max) < 0 ||
+	    short_list(dc, "act_overdue", "act_none", "act_overdue", overdue,
+		       max) < 0 ||
+	    short_list(dc, "act_loops", "act_none", "act_loops", loops,
+		       max) < 0)
+		goto out;
+	/*
+	 * Hooks for the data other issues add: audit findings ("findings",
+	 * SPEC §9.29) and plausibility gates ("gates", §9.28). Shown only
+	 * when the view model has them.
+	 */
+	if (cJSON_IsArray(obj(m, "findings")) &&
+	    short_list(dc, "act_findings", "act_none", "act_findings",
+		       obj(m, "findings"), max) < 0)
+		goto out;
+	if (cJSON_IsArray(obj(m, "gates"))) {
+		gates = select_bool(obj(m, "gates"), "tripped", 1);
+		if (short_list(dc, "act_gates", "act_none", "act_gates", gates,
+			       max) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	cJSON_Delete(below);
+	cJSON_Delete(overdue);
+	cJSON_Delete(loops);
+	cJSON_Delete(findings);
+	cJSON_Delete(gates);
+	return ret;
+}
+
+/* Puts v (owned by the view model) into row under key; nothing if NULL. */
+static void add_ref(cJSON *row, const char *key, const cJSON *v)
+{
+	if (v)
+		cJSON_AddItemReferenceToObject(row, key, (cJSON *)v);
+}
+
+static int cmp_worst_rank(const void *a, const void *b)
+{
+	double x = cjson_num_of(*(const cJSON *const *)a, "worst_rank", 1e9);
+	double y = cjson_num_of(*(const cJSON *const *)b, "worst_rank", 1e9);
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Each centre against each type's target, worst first (by_center's
+ * worst_rank): a row per centre with, per type, its coverage and a
+ * ✓/✗ (cells cov_<i> and ok_<i>, i in the order of by_type).
+ */
+static int weekly_matrix(struct doc *dc)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *m = dc->r->v->metrics;
+	const cJSON *centers = obj(m, "by_center"), *ct = obj(m, "by_center_type");
+	const cJSON *types = obj(m, "by_type");
+	size_t n = (size_t)cJSON_GetArraySize(centers), i = 0;
+	const cJSON **order = xcalloc(n + 1, sizeof(*order));
+	cJSON *rows = cJSON_CreateArray();
+	const cJSON *e;
+	int ret = -1;
+
+	cJSON_ArrayForEach(e, centers)
+		order[i++] = e;
+	qsort(order, n, sizeof(*order), cmp_worst_rank);
+	for (i = 0; i < n; i++) {
+		cJSON *row = cJSON_CreateObject();
+		const char *center = cjson_str_of(order[i], "center");
+		const cJSON *ty;
+		int k = 0;
+
+		cJSON_AddItemToArray(rows, row);
+		add_ref(row, "center",
+					       obj(order[i], "center"));
+		add_ref(row, "coverage",
+					       obj(order[i], "coverage"));
+		add_ref(row, "satisfaction",
+					       obj(order[i], "satisfaction"));
+		add_ref(row, "types_below_target",
+					       obj(order[i], "types_below_target"));
+		cJSON_ArrayForEach(ty, types) {
+			const char *type = cjson_str_of(ty, "type");
+			char cov[16], ok[16];
+
+			snprintf(cov, sizeof(cov), "cov_%d", k);
+			snprintf(ok, sizeof(ok), "ok_%d", k);
+			k++;
+			cJSON_ArrayForEach(e, ct) {
+				const char *c = cjson_str_of(e, "center");
+				const char *y = cjson_str_of(e, "type");
+
+				if (c && y && center && type &&
+				    !strcmp(c, center) && !strcmp(y, type)) {
+					add_ref(row, cov, obj(e, "coverage"));
+					add_ref(row, ok, obj(e, "meets_target"));
+					break;
+				}
+			}
+		}
+	}
+	if (heading(dc, pdf_tmpl_label(t, "matrix"), 13) < 0 ||
+	    object_table(dc, "matrix", rows, 0, NULL) < 0)
+		goto out;
+	ret = paragraph(dc, pdf_tmpl_label(t, "matrix_note"), 7);
+out:
+	cJSON_Delete(rows);
+	free(order);
+	return ret;
+}
+
+/*
+ * The top and bottom ranking_rows of a rankings list (sorted by rank in
+ * metrics.json, ranked ones first), or every ranked one when they are
+ * few; the full table is on the site.
+ */
+static int ranking_table(struct doc *dc, const char *title_key,
+			 const char *table, const cJSON *list, size_t nshow)
+{
+	cJSON *top = cJSON_CreateArray(), *bottom = cJSON_CreateArray();
+	const cJSON *e;
+	size_t ranked = 0, i = 0;
+	int ret = -1;
+
+	cJSON_ArrayForEach(e, list)
+		if (cJSON_IsTrue(obj(e, "ranked")))
+			ranked++;
+	cJSON_ArrayForEach(e, list) {
+		if (!cJSON_IsTrue(obj(e, "ranked")))
+			break;
+		if (ranked <= 2 * nshow || i < nshow)
+			cJSON_AddItemReferenceToArray(top, (cJSON *)e);
+		else if (i >= ranked - nshow)
+			cJSON_AddItemReferenceToArray(bottom, (cJSON *)e);
+		i++;
+	}
+	if (short_list(dc, title_key, "ranking_none", table, top, 0) < 0)
+		goto out;
+	if (cJSON_GetArraySize(bottom) > 0) {
+		/* The bottom rows under the top ones, after a small gap. */
+		dc->y -= 4;
+		if (object_table(dc, table, bottom, 0, NULL) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	cJSON_Delete(top);
+	cJSON_Delete(bottom);
+	return ret;
+}
+
+static int weekly_rankings(struct doc *dc)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *rk = obj(dc->r->v->metrics, "rankings");
+	size_t nshow = tmpl_count(t, "ranking_rows", 5);
+	struct buf s = BUF_INIT;
+	const char *kv[6];
+	char n[16], min[16];
+	int ret = -1;
+
+	snprintf(n, sizeof(n), "%.0f", cjson_num_of(rk, "window_weeks", 0));
+	snprintf(min, sizeof(min), "%.0f", cjson_num_of(rk, "min_rated", 0));
+	kv[0] = "n", kv[1] = n;
+	kv[2] = "from", kv[3] = cjson_str_of(rk, "from_week") ?
+				       cjson_str_of(rk, "from_week") : "";
+	kv[4] = "min", kv[5] = min;
+	if (heading(dc, pdf_tmpl_label(t, "rankings"), 13) < 0)
+		goto out;
+	pdf_tmpl_fill(&s, pdf_tmpl_label(t, "rankings_note"), kv, 3);
+	if (paragraph(dc, s.s, 7.5f) < 0)
+		goto out;
+	if (ranking_table(dc, "ranking_centers", "ranking_centers",
+			  obj(rk, "centers"), nshow) < 0 ||
+	    ranking_table(dc, "ranking_butlers", "ranking_butlers",
+			  obj(rk, "butlers"), nshow) < 0)
+		goto out;
+	ret = 0;
+out:
+	buf_release(&s);
+	return ret;
+}
+
 static int render_weekly(struct render *r)
 {
 	const cJSON *m = r->v->metrics;
-	const cJSON *g;
-	cJSON *owed_rows = NULL;
-	const struct tmpl *t = &r->weekly;
+	const struct pdf_tmpl *t = &r->weekly;
 	struct doc dc;
 	const char *title;
 	int ret = -1;
@@ -1461,32 +1505,23 @@ static int render_weekly(struct render *r)
 		return -1;
 	dc.top = PDF_A4_LONG - MARGIN;
 	dc.bottom = MARGIN;
-	if (weekly_cover(&dc) < 0 || weekly_kpis(&dc) < 0)
+	/* Page 1: verdicts, the KPIs and what to act on. */
+	if (weekly_cover(&dc) < 0 || weekly_verdict(&dc) < 0 ||
+	    weekly_kpis(&dc) < 0 || weekly_actions(&dc) < 0)
 		goto out;
 	if (doc_new_page(&dc.pd, &dc) < 0 || weekly_charts(&dc) < 0)
 		goto out;
+	if (doc_new_page(&dc.pd, &dc) < 0 || weekly_matrix(&dc) < 0 ||
+	    weekly_rankings(&dc) < 0)
+		goto out;
 	if (doc_new_page(&dc.pd, &dc) < 0 ||
-	    heading(&dc, label(t, "detail"), 13) < 0)
+	    heading(&dc, pdf_tmpl_label(t, "detail"), 13) < 0)
 		goto out;
-	if (paragraph(&dc, label(t, "by_subtype"), 10) < 0 ||
+	if (paragraph(&dc, pdf_tmpl_label(t, "by_subtype"), 10) < 0 ||
 	    object_table(&dc, "by_subtype", obj(m, "by_subtype"), 0, NULL) < 0)
-		goto out;
-	if (paragraph(&dc, label(t, "by_center"), 10) < 0 ||
-	    object_table(&dc, "by_center", obj(m, "by_center"), 0, NULL) < 0)
-		goto out;
-	if (paragraph(&dc, label(t, "by_butler"), 10) < 0 ||
-	    object_table(&dc, "by_butler", obj(m, "by_butler"), 0, NULL) < 0)
 		goto out;
 	if (list_section(&dc, "loops", "loops_none", "loops",
 			 obj(m, "loops_open_list")) < 0)
-		goto out;
-
-	/* The butlers who still owe callbacks: a selection, not a sum. */
-	owed_rows = cJSON_CreateArray();
-	cJSON_ArrayForEach(g, obj(m, "by_butler"))
-		if (num_of(g, "owed", 0) > 0)
-			cJSON_AddItemReferenceToArray(owed_rows, (cJSON *)g);
-	if (list_section(&dc, "owed", "owed_none", "owed", owed_rows) < 0)
 		goto out;
 	if (list_section(&dc, "anomalies", "anomalies_none", "anomalies",
 			 obj(m, "anomalies")) < 0)
@@ -1500,7 +1535,6 @@ static int render_weekly(struct render *r)
 out:
 	doc_fail(&dc, title);
 done:
-	cJSON_Delete(owed_rows);
 	doc_close(&dc);
 	return ret;
 }
@@ -1513,7 +1547,7 @@ done:
  * with the string literals.
  */
 static const char code_chars[] =
-	"·–—…《》（）／：；□" "非常满意不一般" "是否未指定第页共";
+	"·–—…《》（）／：；□" "非常满意不一般" "是否未指定第页共" "▲▼＝";
 
 static void add_tree_chars(unsigned char *chars, const cJSON *j)
 {
@@ -1552,25 +1586,25 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	r.week_dir = week_dir;
 	r.d = d;
 	company = obj(v->metrics, "company");
-	r.company = or_default(str_of(company, "name"), cfg->company);
-	r.document_code = or_default(str_of(company, "document_code"),
+	r.company = or_default(cjson_str_of(company, "name"), cfg->company);
+	r.document_code = or_default(cjson_str_of(company, "document_code"),
 				     cfg->document_code);
-	r.version = or_default(str_of(company, "version"),
+	r.version = or_default(cjson_str_of(company, "version"),
 			       cfg->document_version);
-	r.effective_date = or_default(str_of(company, "effective_date"),
+	r.effective_date = or_default(cjson_str_of(company, "effective_date"),
 				      cfg->effective_date);
-	r.week = or_default(str_of(v->metrics, "week"), "week");
-	r.week_start = or_default(str_of(v->metrics, "week_start"), "");
-	r.week_end = or_default(str_of(v->metrics, "week_end"), "");
-	r.as_of_text = or_default(str_of(v->metrics, "as_of"), "");
-	r.seed = or_default(str_of(v->samples, "seed"),
-			    or_default(str_of(v->metrics, "seed"), cfg->seed));
+	r.week = or_default(cjson_str_of(v->metrics, "week"), "week");
+	r.week_start = or_default(cjson_str_of(v->metrics, "week_start"), "");
+	r.week_end = or_default(cjson_str_of(v->metrics, "week_end"), "");
+	r.as_of_text = or_default(cjson_str_of(v->metrics, "as_of"), "");
+	r.seed = or_default(cjson_str_of(v->samples, "seed"),
+			    or_default(cjson_str_of(v->metrics, "seed"), cfg->seed));
 	if (chtime_parse(r.as_of_text, strlen(r.as_of_text), &r.as_of) < 0)
 		r.as_of = 0;
 
-	if (tmpl_load(&r.weekly, r.templates_dir, "weekly.json", d) < 0)
+	if (pdf_tmpl_load(&r.weekly, r.templates_dir, "weekly.json", d) < 0)
 		r.failed = 1;
-	if (tmpl_load(&r.form, r.templates_dir, "record_form.json", d) < 0)
+	if (pdf_tmpl_load(&r.form, r.templates_dir, "record_form.json", d) < 0)
 		r.failed = 1;
 	if (!r.weekly.root && !r.form.root)
 		goto out;
@@ -1606,10 +1640,10 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	render_record_forms(&r);
 out:
 	ret = r.failed ? -1 : 0;
-	release_label_buffers();
+	pdf_tmpl_labels_release();
 	pdffont_release(&r.font);
-	tmpl_release(&r.weekly);
-	tmpl_release(&r.form);
+	pdf_tmpl_release(&r.weekly);
+	pdf_tmpl_release(&r.form);
 	free(chars);
 	string_list_clear(&r.names);
 	buf_release(&err);

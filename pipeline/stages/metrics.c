@@ -48,6 +48,9 @@ void metrics_release(struct metrics *m)
 	free(m->by_subtype);
 	free(m->by_center);
 	free(m->by_butler);
+	free(m->by_center_type);
+	free(m->window_butlers);
+	free(m->window_centers);
 	free(m->tickets);
 	free(m->anomalies);
 	free(m->owed);
@@ -228,6 +231,26 @@ static void stats_finish(struct group_stats *s, int64_t *delays, size_t n,
 	}
 }
 
+/* Adds the counts of from to s (before stats_finish). */
+static void stats_sum(struct group_stats *s, const struct group_stats *from)
+{
+	int i;
+
+	s->eligible += from->eligible;
+	s->called_back += from->called_back;
+	s->rated += from->rated;
+	s->satisfied += from->satisfied;
+	s->dissatisfied += from->dissatisfied;
+	s->loops_closed += from->loops_closed;
+	s->loops_open += from->loops_open;
+	s->timely += from->timely;
+	s->attempts += from->attempts;
+	s->owed += from->owed;
+	s->overdue += from->overdue;
+	for (i = 0; i < 6; i++)
+		s->by_satisfaction[i] += from->by_satisfaction[i];
+}
+
 /* Delays of the called-back tickets among wts[0..n), into out. */
 static size_t gather_delays(const struct week_ticket *const *wts, size_t n,
 			    int64_t *out)
@@ -242,7 +265,7 @@ static size_t gather_delays(const struct week_ticket *const *wts, size_t n,
 }
 
 /* Grouping of the report week's tickets by sorting pointers to them. */
-enum grouping { BY_SUBTYPE, BY_CENTER, BY_BUTLER };
+enum grouping { BY_SUBTYPE, BY_CENTER, BY_BUTLER, BY_CENTER_TYPE };
 
 static int cmp_subtype(const void *a, const void *b)
 {
@@ -262,6 +285,17 @@ static int cmp_center(const void *a, const void *b)
 	return strcmp(center_of(x), center_of(y));
 }
 
+static int cmp_center_type(const void *a, const void *b)
+{
+	const struct ticket *x = (*(const struct week_ticket *const *)a)->ticket;
+	const struct ticket *y = (*(const struct week_ticket *const *)b)->ticket;
+	int c = strcmp(center_of(x), center_of(y));
+
+	if (c)
+		return c;
+	return (x->type > y->type) - (x->type < y->type);
+}
+
 static int cmp_butler(const void *a, const void *b)
 {
 	const struct ticket *x = (*(const struct week_ticket *const *)a)->ticket;
@@ -276,19 +310,21 @@ static int cmp_butler(const void *a, const void *b)
  * group only add counts and delays, which do not depend on their order.
  */
 static void build_groups(struct metrics *m, const struct config *cfg,
-			 enum grouping how, const struct week_ticket **ptrs,
+			 enum grouping how, const struct week_ticket *tickets,
+			 size_t ntickets, const struct week_ticket **ptrs,
 			 int64_t *delays, struct metrics_group **out,
 			 size_t *nout, struct diag *d)
 {
 	int (*cmp)(const void *, const void *) =
 		how == BY_SUBTYPE ? cmp_subtype :
-		how == BY_CENTER ? cmp_center : cmp_butler;
+		how == BY_CENTER ? cmp_center :
+		how == BY_CENTER_TYPE ? cmp_center_type : cmp_butler;
 	struct metrics_group *groups = NULL;
 	size_t ngroups = 0, alloc = 0, n = 0, i, j;
 
-	for (i = 0; i < m->ntickets; i++)
-		if (how != BY_BUTLER || *m->tickets[i].ticket->butler)
-			ptrs[n++] = &m->tickets[i];
+	for (i = 0; i < ntickets; i++)
+		if (how != BY_BUTLER || *tickets[i].ticket->butler)
+			ptrs[n++] = &tickets[i];
 	qsort(ptrs, n, sizeof(*ptrs), cmp);
 	for (i = 0; i < n; i = j) {
 		const struct ticket *t = ptrs[i]->ticket;
@@ -324,7 +360,13 @@ static void build_groups(struct metrics *m, const struct config *cfg,
 			break;
 		case BY_CENTER:
 			g->center = center_of(t);
+			g->ranked = g->s.rated >= RANK_MIN_RATED;
 			stats_finish(&g->s, delays, nd, -1);
+			break;
+		case BY_CENTER_TYPE:
+			g->center = center_of(t);
+			g->type = t->type;
+			stats_finish(&g->s, delays, nd, cfg->target[t->type]);
 			break;
 		case BY_BUTLER:
 			g->center = center_of(t);
@@ -349,25 +391,82 @@ static int cmp_satisfaction_desc(const void *a, const void *b)
 }
 
 /*
- * Ranks the ranked butlers by satisfaction, highest first, in competition
- * style (1, 2, 2, 4): butlers with equal satisfaction share a rank. A
- * ranked butler has rated >= 10, so the satisfaction is never null.
+ * Ranks the ranked groups (butlers, or centres over the window) by
+ * satisfaction, highest first, in competition style (1, 2, 2, 4): groups
+ * with equal satisfaction share a rank. A ranked group has rated >= 10,
+ * so the satisfaction is never null.
  */
-static void rank_butlers(struct metrics *m)
+static void rank_groups(struct metrics_group *groups, size_t ngroups)
 {
-	struct metrics_group **r = xreallocarray(NULL, m->nby_butler + 1,
+	struct metrics_group **r = xreallocarray(NULL, ngroups + 1,
 						 sizeof(*r));
 	size_t i, n = 0;
 
-	for (i = 0; i < m->nby_butler; i++)
-		if (m->by_butler[i].ranked)
-			r[n++] = &m->by_butler[i];
+	for (i = 0; i < ngroups; i++)
+		if (groups[i].ranked)
+			r[n++] = &groups[i];
 	qsort(r, n, sizeof(*r), cmp_satisfaction_desc);
 	for (i = 0; i < n; i++)
 		r[i]->rank = i && r[i]->s.satisfaction.value ==
 					  r[i - 1]->s.satisfaction.value ?
 				     r[i - 1]->rank : (unsigned)i + 1;
 	free(r);
+}
+
+/*
+ * Worst first: the centres that miss the most types' targets, then the one
+ * whose worst type falls furthest below its target, then by name. Counts
+ * the misses into types_below_target and numbers the order in worst_rank
+ * (1 = worst); by_center keeps its name order.
+ */
+struct center_order {
+	struct metrics_group *g;
+	double worst_gap;   /* the least coverage - target over its types */
+};
+
+static int cmp_worst_first(const void *a, const void *b)
+{
+	const struct center_order *x = a, *y = b;
+
+	if (x->g->types_below_target != y->g->types_below_target)
+		return x->g->types_below_target > y->g->types_below_target ?
+			       -1 : 1;
+	if (x->worst_gap != y->worst_gap)
+		return x->worst_gap < y->worst_gap ? -1 : 1;
+	return strcmp(x->g->center, y->g->center);
+}
+
+static void rank_centers_worst_first(struct metrics *m)
+{
+	struct center_order *o = xreallocarray(NULL, m->nby_center + 1,
+					       sizeof(*o));
+	size_t i, j = 0;
+
+	for (i = 0; i < m->nby_center; i++) {
+		struct metrics_group *g = &m->by_center[i];
+
+		o[i].g = g;
+		o[i].worst_gap = 2.0;
+		/* Both lists are sorted by centre name. */
+		while (j < m->nby_center_type &&
+		       strcmp(m->by_center_type[j].center, g->center) < 0)
+			j++;
+		for (; j < m->nby_center_type &&
+		       !strcmp(m->by_center_type[j].center, g->center); j++) {
+			const struct group_stats *s = &m->by_center_type[j].s;
+
+			if (!s->meets_target_valid)
+				continue;
+			if (!s->meets_target)
+				g->types_below_target++;
+			if (s->coverage.value - s->target < o[i].worst_gap)
+				o[i].worst_gap = s->coverage.value - s->target;
+		}
+	}
+	qsort(o, m->nby_center, sizeof(*o), cmp_worst_first);
+	for (i = 0; i < m->nby_center; i++)
+		o[i].g->worst_rank = (unsigned)i + 1;
+	free(o);
 }
 
 /* The report week's entry for ticket t, by address (both are in set order). */
@@ -550,6 +649,8 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 	int64_t trend_start;
 	size_t ticket_alloc = 0, anomaly_alloc = 0, cwc_alloc = 0, ncwc = 0;
 	const struct ticket **cwc = NULL;
+	struct week_ticket *window = NULL;
+	size_t nwindow = 0, window_alloc = 0;
 	size_t i, w;
 	int t, kind, ret = -1;
 
@@ -565,6 +666,9 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 	m->week_end = m->week_start + SECONDS_PER_WEEK;
 	m->as_of = as_of;
 	m->provisional = as_of < m->week_end;
+	m->window_weeks = cfg->rankings_window_weeks;
+	if (m->window_weeks < 1 || m->window_weeks > TREND_WEEKS)
+		m->window_weeks = 4;
 	trend_start = m->week_start - (TREND_WEEKS - 1) * SECONDS_PER_WEEK;
 	for (w = 0; w < TREND_WEEKS; w++)
 		m->trend[w].week = chtime_week_add(week,
@@ -597,6 +701,10 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 			ALLOC_GROW(m->tickets, m->ntickets + 1, ticket_alloc);
 			m->tickets[m->ntickets++] = wt;
 		}
+		if (w >= TREND_WEEKS - m->window_weeks) {
+			ALLOC_GROW(window, nwindow + 1, window_alloc);
+			window[nwindow++] = wt;
+		}
 	}
 
 	/* Medians of the trend groups; the last week is the report week. */
@@ -619,6 +727,15 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 				     delays[w][t].n, cfg->target[t]);
 	}
 	m->totals = m->trend[TREND_WEEKS - 1].totals;
+	for (w = TREND_WEEKS - 1 - COMPARE_WEEKS; w < TREND_WEEKS - 1; w++) {
+		stats_sum(&m->prior.totals, &m->trend[w].totals);
+		for (t = 0; t < TYPE_COUNT; t++)
+			stats_sum(&m->prior.by_type[t],
+				  &m->trend[w].by_type[t]);
+	}
+	stats_finish(&m->prior.totals, NULL, 0, -1);
+	for (t = 0; t < TYPE_COUNT; t++)
+		stats_finish(&m->prior.by_type[t], NULL, 0, cfg->target[t]);
 	for (t = 0; t < TYPE_COUNT; t++) {
 		m->by_type[t].type = t;
 		m->by_type[t].s = m->trend[TREND_WEEKS - 1].by_type[t];
@@ -630,13 +747,26 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 			     sizeof(*ptrs));
 	scratch = xreallocarray(scratch, m->ntickets ? m->ntickets : 1,
 				sizeof(*scratch));
-	build_groups(m, cfg, BY_SUBTYPE, ptrs, scratch, &m->by_subtype,
-		     &m->nby_subtype, d);
-	build_groups(m, cfg, BY_CENTER, ptrs, scratch, &m->by_center,
-		     &m->nby_center, d);
-	build_groups(m, cfg, BY_BUTLER, ptrs, scratch, &m->by_butler,
-		     &m->nby_butler, d);
-	rank_butlers(m);
+	build_groups(m, cfg, BY_SUBTYPE, m->tickets, m->ntickets, ptrs,
+		     scratch, &m->by_subtype, &m->nby_subtype, d);
+	build_groups(m, cfg, BY_CENTER, m->tickets, m->ntickets, ptrs,
+		     scratch, &m->by_center, &m->nby_center, d);
+	build_groups(m, cfg, BY_BUTLER, m->tickets, m->ntickets, ptrs,
+		     scratch, &m->by_butler, &m->nby_butler, d);
+	build_groups(m, cfg, BY_CENTER_TYPE, m->tickets, m->ntickets, ptrs,
+		     scratch, &m->by_center_type, &m->nby_center_type, d);
+	rank_groups(m->by_butler, m->nby_butler);
+	rank_centers_worst_first(m);
+
+	ptrs = xreallocarray(ptrs, nwindow ? nwindow : 1, sizeof(*ptrs));
+	scratch = xreallocarray(scratch, nwindow ? nwindow : 1,
+				sizeof(*scratch));
+	build_groups(m, cfg, BY_BUTLER, window, nwindow, ptrs, scratch,
+		     &m->window_butlers, &m->nwindow_butlers, d);
+	build_groups(m, cfg, BY_CENTER, window, nwindow, ptrs, scratch,
+		     &m->window_centers, &m->nwindow_centers, d);
+	rank_groups(m->window_butlers, m->nwindow_butlers);
+	rank_groups(m->window_centers, m->nwindow_centers);
 
 	/* Owed callbacks: rule 19's order. */
 	for (i = 0; i < m->ntickets; i++)
@@ -683,5 +813,6 @@ out:
 	free(ptrs);
 	free(scratch);
 	free(cwc);
+	free(window);
 	return ret;
 }

@@ -85,6 +85,10 @@ struct metrics_group {
 	unsigned rank;           /* by_butler, ranked only: 1 = the highest
 				  * satisfaction; equal ones share a rank */
 	bool unknown_subtype;    /* by_subtype: not in cfg->subtypes */
+	/* by_center only: of the centre's by_center_type groups, how many
+	 * miss their type's target, and the centre's place when centres are
+	 * listed worst first (1 = worst; see docs/metrics.md). */
+	unsigned types_below_target, worst_rank;
 	struct group_stats s;
 };
 
@@ -116,6 +120,7 @@ struct trend_point {
 };
 
 #define TREND_WEEKS 8
+#define COMPARE_WEEKS 4
 
 struct metrics {
 	struct iso_week week;
@@ -132,6 +137,20 @@ struct metrics {
 	size_t nby_center;
 	struct metrics_group *by_butler;    /* sorted by center, butler */
 	size_t nby_butler;
+	/* Each centre against each type's target: sorted by center, type. */
+	struct metrics_group *by_center_type;
+	size_t nby_center_type;
+
+	/*
+	 * Rankings over the rolling window of window_weeks weeks that ends
+	 * with the report week (rated >= 10 over the window): butlers sorted
+	 * by center, butler and centres by center, like the week's lists.
+	 */
+	unsigned window_weeks;
+	struct metrics_group *window_butlers;
+	size_t nwindow_butlers;
+	struct metrics_group *window_centers;
+	size_t nwindow_centers;
 
 	struct week_ticket *tickets;        /* eligible, sorted by ticket id */
 	size_t ntickets;
@@ -140,6 +159,12 @@ struct metrics {
 	struct owed_item *owed;             /* sorted by due_at, ticket */
 	size_t nowed;
 	struct trend_point trend[TREND_WEEKS]; /* oldest first; last = week */
+	/*
+	 * The COMPARE_WEEKS weeks before the report week pooled (their counts
+	 * summed, then the ratios): what page 1's "against the 4-week
+	 * average" compares with. The week before is trend[TREND_WEEKS - 2].
+	 */
+	struct trend_point prior;
 
 	/* Data quality found while computing (ingest's are in the set). */
 	size_t unknown_subtypes;

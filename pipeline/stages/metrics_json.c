@@ -11,9 +11,11 @@
  * give byte-identical files.
  */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stages/metrics.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 /*
@@ -181,7 +183,8 @@ static void write_stats(struct jw *w, const struct group_stats *s)
 	jw_close(w, '}');
 }
 
-static void write_group(struct jw *w, const struct metrics_group *g)
+static void write_group(struct jw *w, const struct metrics_group *g,
+			bool ranking)
 {
 	jw_open(w, '{');
 	if (g->type >= 0 && g->type < TYPE_COUNT)
@@ -190,15 +193,141 @@ static void write_group(struct jw *w, const struct metrics_group *g)
 		jw_str(w, "subtype", g->subtype);
 	if (g->center)
 		jw_str(w, "center", g->center);
-	if (g->butler) {
-		jw_str(w, "butler", g->butler);
+	if (g->butler || ranking) {
+		if (g->butler)
+			jw_str(w, "butler", g->butler);
 		jw_bool(w, "ranked", g->ranked);
 		if (g->ranked)
 			jw_size(w, "rank", g->rank);
 		else
 			jw_null(w, "rank");
 	}
+	if (g->worst_rank) {
+		jw_size(w, "types_below_target", g->types_below_target);
+		jw_size(w, "worst_rank", g->worst_rank);
+	}
 	write_stats(w, &g->s);
+	jw_close(w, '}');
+}
+
+/* Ranked ones by rank (ties by name, as the lists are), then the rest. */
+static int cmp_by_rank(const void *a, const void *b)
+{
+	const struct metrics_group *x = *(const struct metrics_group *const *)a;
+	const struct metrics_group *y = *(const struct metrics_group *const *)b;
+
+	if (x->ranked != y->ranked)
+		return x->ranked ? -1 : 1;
+	if (x->ranked && x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static void write_ranking(struct jw *w, const char *key,
+			  const struct metrics_group *g, size_t n)
+{
+	const struct metrics_group **p = xreallocarray(NULL, n + 1,
+						       sizeof(*p));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = &g[i];
+	qsort(p, n, sizeof(*p), cmp_by_rank);
+	jw_key(w, key);
+	jw_open(w, '[');
+	for (i = 0; i < n; i++)
+		write_group(w, p[i], true);
+	jw_close(w, ']');
+	free(p);
+}
+
+static void write_rankings(struct jw *w, const struct metrics *m)
+{
+	char week[16];
+
+	jw_key(w, "rankings");
+	jw_open(w, '{');
+	jw_size(w, "window_weeks", m->window_weeks);
+	chtime_format_week(m->trend[TREND_WEEKS - m->window_weeks].week, week);
+	jw_str(w, "from_week", week);
+	chtime_format_week(m->week, week);
+	jw_str(w, "to_week", week);
+	jw_size(w, "min_rated", 10);
+	write_ranking(w, "butlers", m->window_butlers, m->nwindow_butlers);
+	write_ranking(w, "centers", m->window_centers, m->nwindow_centers);
+	jw_close(w, '}');
+}
+
+/* b - a in points of a ratio, or null when either is null. */
+static void write_change(struct jw *w, const char *key, const struct ratio *a,
+			 const struct ratio *b)
+{
+	if (a->valid && b->valid)
+		jw_double(w, key, b->value - a->value);
+	else
+		jw_null(w, key);
+}
+
+/*
+ * Each type (and the totals) this week, the week before and the pooled
+ * COMPARE_WEEKS weeks before it: coverage and satisfaction, and this
+ * week's change against each (this week - then, a ratio difference).
+ */
+static void write_compared(struct jw *w, const struct group_stats *now,
+			   const struct group_stats *last,
+			   const struct group_stats *prior)
+{
+	jw_ratio(w, "coverage", "coverage_ci", &now->coverage);
+	if (now->has_target) {
+		jw_double(w, "target", now->target);
+		if (now->meets_target_valid)
+			jw_bool(w, "meets_target", now->meets_target);
+		else
+			jw_null(w, "meets_target");
+	}
+	jw_ratio(w, "satisfaction", "satisfaction_ci", &now->satisfaction);
+	write_change(w, "coverage_change_last_week", &last->coverage,
+		     &now->coverage);
+	write_change(w, "coverage_change_prior", &prior->coverage,
+		     &now->coverage);
+	write_change(w, "satisfaction_change_last_week", &last->satisfaction,
+		     &now->satisfaction);
+	write_change(w, "satisfaction_change_prior", &prior->satisfaction,
+		     &now->satisfaction);
+	jw_key(w, "last_week");
+	jw_open(w, '{');
+	jw_ratio(w, "coverage", "coverage_ci", &last->coverage);
+	jw_ratio(w, "satisfaction", "satisfaction_ci", &last->satisfaction);
+	jw_close(w, '}');
+	jw_key(w, "prior_average");
+	jw_open(w, '{');
+	jw_ratio(w, "coverage", "coverage_ci", &prior->coverage);
+	jw_ratio(w, "satisfaction", "satisfaction_ci", &prior->satisfaction);
+	jw_close(w, '}');
+}
+
+static void write_comparison(struct jw *w, const struct metrics *m)
+{
+	const struct trend_point *last = &m->trend[TREND_WEEKS - 2];
+	int t;
+
+	jw_key(w, "comparison");
+	jw_open(w, '{');
+	jw_size(w, "prior_weeks", COMPARE_WEEKS);
+	jw_key(w, "totals");
+	jw_open(w, '{');
+	write_compared(w, &m->totals, &last->totals, &m->prior.totals);
+	jw_close(w, '}');
+	jw_key(w, "by_type");
+	jw_open(w, '[');
+	for (t = 0; t < TYPE_COUNT; t++) {
+		jw_open(w, '{');
+		jw_str(w, "type", ticket_type_name[t]);
+		write_compared(w, &m->by_type[t].s, &last->by_type[t],
+			       &m->prior.by_type[t]);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
 	jw_close(w, '}');
 }
 
@@ -210,7 +339,7 @@ static void write_groups(struct jw *w, const char *key,
 	jw_key(w, key);
 	jw_open(w, '[');
 	for (i = 0; i < n; i++)
-		write_group(w, &g[i]);
+		write_group(w, &g[i], false);
 	jw_close(w, ']');
 }
 
@@ -343,6 +472,10 @@ static void write_open_loops(struct jw *w, const struct metrics *m)
 		jw_str(w, "center", metrics_or_unspecified(t->center));
 		jw_str(w, "butler", t->butler);
 		jw_time(w, "first_callback_at", wt->first->at);
+		/* Whole days the loop has been open at as-of. */
+		jw_size(w, "open_days",
+			m->as_of > wt->first->at ?
+				(size_t)((m->as_of - wt->first->at) / 86400) : 0);
 		jw_str(w, "satisfaction",
 		       satisfaction_name[wt->first->satisfaction]);
 		jw_close(w, '}');
@@ -458,6 +591,10 @@ void metrics_write_json(const struct metrics *m, const struct ticket_set *set,
 	write_groups(&w, "by_subtype", m->by_subtype, m->nby_subtype);
 	write_groups(&w, "by_center", m->by_center, m->nby_center);
 	write_groups(&w, "by_butler", m->by_butler, m->nby_butler);
+	write_groups(&w, "by_center_type", m->by_center_type,
+		     m->nby_center_type);
+	write_rankings(&w, m);
+	write_comparison(&w, m);
 	write_owed(&w, m);
 	write_anomalies(&w, m);
 	write_open_loops(&w, m);

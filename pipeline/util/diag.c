@@ -42,6 +42,11 @@ static void add_entry(struct diag *d, struct diag_entry e)
 		d->errors++;
 	else if (e.level == DIAG_WARNING)
 		d->warnings++;
+	if (d->emit) {
+		d->emit(&e, d->emit_arg);
+		entry_release(&e);
+		return;
+	}
 	if (d->stream) {
 		if (e.level >= d->min_level)
 			diag_print_entry(d->stream, &e);
@@ -65,7 +70,8 @@ void diag_take(struct diag *d, struct diag *from)
 
 static void vreport(struct diag *d, enum diag_level level, const char *file,
 		    unsigned long line, unsigned long column,
-		    const char *context, const char *fmt, va_list ap)
+		    const char *context, const char *code, const char *fmt,
+		    va_list ap)
 {
 	struct buf msg = BUF_INIT;
 	struct diag_entry e;
@@ -77,6 +83,7 @@ static void vreport(struct diag *d, enum diag_level level, const char *file,
 	e.column = column;
 	e.message = buf_detach(&msg, NULL);
 	e.context = context ? xstrdup(context) : NULL;
+	e.code = code;
 	add_entry(d, e);
 }
 
@@ -86,7 +93,7 @@ void diag_report(struct diag *d, enum diag_level level, const char *file,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(d, level, file, line, column, NULL, fmt, ap);
+	vreport(d, level, file, line, column, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -98,33 +105,57 @@ void diag_report_context(struct diag *d, enum diag_level level,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(d, level, file, line, column, context, fmt, ap);
+	vreport(d, level, file, line, column, context, NULL, fmt, ap);
 	va_end(ap);
+}
+
+void diag_report_code(struct diag *d, enum diag_level level,
+		      const char *file, unsigned long line,
+		      unsigned long column, const char *context,
+		      const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(d, level, file, line, column, context, code, fmt, ap);
+	va_end(ap);
+}
+
+void diag_format_entry(struct buf *out, const struct diag_entry *e)
+{
+	if (e->file) {
+		buf_adds(out, e->file);
+		if (e->line) {
+			buf_addf(out, ":%lu", e->line);
+			if (e->column)
+				buf_addf(out, ":%lu", e->column);
+		}
+		buf_adds(out, ": ");
+	} else {
+		buf_adds(out, "huifang: ");
+	}
+	buf_addf(out, "%s: %s", level_name[e->level], e->message);
+	if (e->code)
+		buf_addf(out, " (%s)", e->code);
+	buf_addch(out, '\n');
+	if (e->context) {
+		unsigned long i;
+
+		buf_addf(out, "    %s\n    ", e->context);
+		/* The column counts bytes; the caret is good for ASCII lines. */
+		for (i = 1; i < e->column; i++)
+			buf_addch(out, ' ');
+		buf_adds(out, "^\n");
+	}
 }
 
 void diag_print_entry(FILE *out, const struct diag_entry *e)
 {
-	if (e->file) {
-		fputs(e->file, out);
-		if (e->line) {
-			fprintf(out, ":%lu", e->line);
-			if (e->column)
-				fprintf(out, ":%lu", e->column);
-		}
-		fputs(": ", out);
-	} else {
-		fputs("huifang: ", out);
-	}
-	fprintf(out, "%s: %s\n", level_name[e->level], e->message);
-	if (e->context) {
-		unsigned long i;
+	struct buf b = BUF_INIT;
 
-		fprintf(out, "    %s\n    ", e->context);
-		/* The column counts bytes; the caret is good for ASCII lines. */
-		for (i = 1; i < e->column; i++)
-			fputc(' ', out);
-		fputs("^\n", out);
-	}
+	diag_format_entry(&b, e);
+	fwrite(b.s, 1, b.len, out);
+	buf_release(&b);
 }
 
 void diag_print(FILE *out, const struct diag *d)

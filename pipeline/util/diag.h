@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stddef.h>
 
+#include "util/buf.h"
+
 enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
 
 struct diag_entry {
@@ -25,6 +27,12 @@ struct diag_entry {
 	unsigned long line, column;
 	char *message;  /* owned */
 	char *context;  /* owned; the offending line for a caret, may be NULL */
+	/*
+	 * What kind of problem, for a program to tell them apart (a reject
+	 * reason's code), or NULL; static text. Printed after the message
+	 * in parentheses.
+	 */
+	const char *code;
 };
 
 struct diag {
@@ -38,6 +46,12 @@ struct diag {
 	FILE *stream;
 	/* With a stream: entries below this level are counted, not printed. */
 	enum diag_level min_level;
+	/*
+	 * When set (it wins over stream), each entry is given to emit as it
+	 * arrives, counted, and not kept: a sink that decides where it goes.
+	 */
+	void (*emit)(const struct diag_entry *e, void *arg);
+	void *emit_arg;
 };
 
 void diag_init(struct diag *d);
@@ -53,7 +67,13 @@ void diag_report_context(struct diag *d, enum diag_level level,
 			 const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
-/* Writes one entry in the format above (plus the caret lines, if any). */
+/* As diag_report_context, with the entry's code (static text). */
+void diag_report_code(struct diag *d, enum diag_level level,
+		      const char *file, unsigned long line,
+		      unsigned long column, const char *context,
+		      const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
+
 /*
  * Moves every entry of from into d in order, as if each were reported to
  * d now (counted, and printed when d has a stream); from is left empty.
@@ -61,7 +81,10 @@ void diag_report_context(struct diag *d, enum diag_level level,
  */
 void diag_take(struct diag *d, struct diag *from);
 
+/* Writes one entry in the format above (plus the caret lines, if any). */
 void diag_print_entry(FILE *out, const struct diag_entry *e);
+/* The same, appended to a buffer. */
+void diag_format_entry(struct buf *out, const struct diag_entry *e);
 void diag_print(FILE *out, const struct diag *d);
 
 #endif

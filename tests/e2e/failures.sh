@@ -145,4 +145,16 @@ expect unreadable 66 "^huifang: cannot read $work/input/tickets-2026-W45.csv: Pe
 	$other "$hf" nightly --input "$work/input" --output "$o" --config config/huifang.json --as-of "$asof"
 untouched unreadable
 
+# 'huifang ingest' reads the exports through the same engine as a run:
+# the same 66 and the same line (--quiet: the rows it rejects on the way
+# are in rejects.csv), and records/ is not rewritten short of the rows.
+(cd "$o" && find records -type f -exec sha256sum {} + | sort) >"$work/records-before"
+[ -s "$work/records-before" ] || fail "no records/ after the first night"; ok
+# shellcheck disable=SC2086
+expect unreadable-ingest 66 "^huifang: cannot read $work/input/tickets-2026-W45.csv: Permission denied\$" \
+	$other "$hf" ingest --quiet --input "$work/input" --output "$o" --config config/huifang.json
+untouched unreadable-ingest
+(cd "$o" && find records -type f -exec sha256sum {} + | sort) >"$work/records-after"
+cmp -s "$work/records-before" "$work/records-after" || fail "ingest rewrote records/"; ok
+
 echo "failures: $checks checks passed"

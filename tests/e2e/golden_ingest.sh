@@ -71,6 +71,13 @@ for dir in "$root"/tests/golden/ingest-*/; do
 		same "$dir/expected/check.txt" "$out/check.txt"
 		[ "$rc" -eq "$(cat "$dir/expected/check.rc")" ] ||
 			fail "check exited $rc"
+		# A folder stands for the exports in it, read in the same order.
+		# shellcheck disable=SC2086
+		(cd "$dir" && "$huifang" check --config "$root/config/huifang.json" \
+			$args input >"$out/check-folder.txt" 2>&1)
+		frc=$?
+		[ "$frc" -eq "$rc" ] || fail "check of the folder exited $frc, not $rc"
+		same "$out/check.txt" "$out/check-folder.txt"
 	fi
 	[ "$failed" -eq 0 ] && echo "ok $case"
 done
@@ -93,6 +100,7 @@ status 65 "$huifang" ingest --config "$cfg" --strict \
 	--input "$root/tests/golden/ingest-messy/input" --output "$tmp/o"
 status 66 "$huifang" check --config "$cfg" "$tmp/missing.csv"
 status 64 "$huifang" check --config "$cfg"
+status 66 "$huifang" check --config "$cfg" "$tmp/empty"
 printf '工单编号,工单类型\nT1,投诉\n' >"$tmp/clean.csv"
 status 0 "$huifang" check --config "$cfg" "$tmp/clean.csv"
 [ "$failed" -eq 0 ] && echo "ok $case"

@@ -99,7 +99,10 @@ grep -qF 'nightly: 2026-W47 kept' "$log" || fail "the log does not say W47 was k
 "$hf" run --input input --output "$o" --config config/huifang.json \
 	--as-of '2026-11-27 08:00:00' --week 2026-W47 --force -q \
 	>"$work/out3" 2>"$work/err3" || fail "run --force exited $?: $(cat "$work/err3")"
-grep -q '^huifang: 2026-W47 reissued, ' "$work/out3" || fail "run --force: $(cat "$work/out3")"; ok
+# --quiet prints nothing but errors: no summary line when it succeeds.
+[ ! -s "$work/out3" ] || fail "run --force -q printed: $(cat "$work/out3")"; ok
+[ "$($jget "$o/run.json" 'weeks[0].status')" = reissued ] ||
+	fail "run --force: run.json says $($jget "$o/run.json" 'weeks[0].status')"; ok
 grep -qx 'as_of 2026-11-27 08:00:00' "$w47/.issued" || fail "not reissued: $(cat "$w47/.issued")"; ok
 [ "$($jget "$w47/metrics.json" as_of)" = '2026-11-27 08:00:00' ] || fail "W47 metrics not reissued"; ok
 

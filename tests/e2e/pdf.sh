@@ -2,7 +2,8 @@
 # End-to-end checks of the week's PDFs on the fixture week
 # (tests/fixtures/pdf/): every document embeds its font, the weekly
 # report stays under 600 KB, and the text a reader copies out holds the
-# header, the rare characters and a visible box for the non-BMP one.
+# header, the rare characters and a visible box for the non-BMP one;
+# poppler and qpdf accept every document without a warning.
 # The unit binary renders the week (HUIFANG_PDF_KEEP) until `huifang
 # render` is wired to render_pdf_week().
 # usage: tests/e2e/pdf.sh BUILD_DIR
@@ -36,6 +37,18 @@ for f in "$out"/*.pdf; do
 	rm -f "$out"/.page*.png
 done
 ls -A "$out" | grep -q '^\.' && fail "a temporary file was left behind"
+# Checkers are silent: poppler prints nothing while extracting text (it
+# warned about libharu's ToUnicode CMap on every document), and qpdf
+# --check finds no error and no warning.
+for f in "$out"/*.pdf; do
+	warn=$(pdftotext -enc UTF-8 "$f" /dev/null 2>&1) ||
+		fail "pdftotext failed on $(basename "$f")"
+	[ -z "$warn" ] || fail "poppler warns on $(basename "$f"): $warn"
+	check=$(qpdf --check "$f" 2>&1) ||
+		fail "qpdf --check fails on $(basename "$f"): $check"
+	echo "$check" | grep -qi 'warning' &&
+		fail "qpdf warns on $(basename "$f"): $check"
+done
 
 size=$(wc -c <"$report")
 [ "$size" -lt 614400 ] || fail "weekly report is $size bytes, over 600 KB"

@@ -17,6 +17,7 @@
  * summary the command prints.
  */
 #include <dirent.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,7 +33,8 @@
 
 #include "util/buf.h"
 #include "stages/callbacks_view.h"
-#include "cmd/cmd_pipeline.h"
+#include "cmd/cmd.h"
+#include "cmd/pipeline.h"
 #include "util/csvout.h"
 #include "input/ingest.h"
 #include "ops/lock.h"
@@ -50,20 +52,90 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static struct pipeline_hooks hooks;
+/* ---- messages: every one goes to the sink ---- */
 
-void pipeline_set_hooks(const struct pipeline_hooks *h)
+static void emit(const struct pipeline *p, enum pipeline_kind kind,
+		 const struct diag_entry *e)
 {
-	if (h)
-		hooks = *h;
-	else
-		memset(&hooks, 0, sizeof(hooks));
+	if (p->sink && p->sink->emit)
+		p->sink->emit(p->sink->arg, kind, e);
 }
 
-static void progress(const char *stage, unsigned done, unsigned total)
+static void emit_stage(const struct diag_entry *e, void *arg)
 {
-	if (hooks.progress)
-		hooks.progress(stage, done, total, hooks.arg);
+	emit(arg, PIPELINE_STAGE, e);
+}
+
+static void emit_input(const struct diag_entry *e, void *arg)
+{
+	emit(arg, PIPELINE_INPUT, e);
+}
+
+/* A diag whose entries go to the sink as they arrive, of this kind. */
+static void diag_to_sink(struct diag *d, const struct pipeline *p,
+			 enum pipeline_kind kind)
+{
+	diag_init(d);
+	d->emit = kind == PIPELINE_INPUT ? emit_input : emit_stage;
+	d->emit_arg = (void *)p;
+}
+
+static void vsay(const struct pipeline_sink *s, enum diag_level level,
+		 const char *code, const char *fmt, va_list ap)
+{
+	struct buf msg = BUF_INIT;
+	struct diag_entry e;
+
+	buf_vaddf(&msg, fmt, ap);
+	memset(&e, 0, sizeof(e));
+	e.level = level;
+	e.message = msg.s;
+	e.code = code;
+	if (s && s->emit)
+		s->emit(s->arg, PIPELINE_RUN, &e);
+	buf_release(&msg);
+}
+
+static void say(const struct pipeline *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say_level(const struct pipeline *p, enum diag_level level,
+		      const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The engine's own error: "huifang: text" on a terminal. */
+static void say(const struct pipeline *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(p->sink, DIAG_ERROR, NULL, fmt, ap);
+	va_end(ap);
+}
+
+static void say_level(const struct pipeline *p, enum diag_level level,
+		      const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(p->sink, level, code, fmt, ap);
+	va_end(ap);
+}
+
+static void progress(const struct pipeline *p, const char *stage,
+		     unsigned done, unsigned total)
+{
+	if (p->hooks.progress)
+		p->hooks.progress(stage, done, total, p->hooks.arg);
+}
+
+void pipeline_init(struct pipeline *p, const struct pipeline_opts *o,
+		   const struct config *cfg, const struct pipeline_sink *s)
+{
+	memset(p, 0, sizeof(*p));
+	p->opts = o;
+	p->cfg = cfg;
+	p->sink = s;
 }
 
 double pipeline_clock(void)
@@ -74,32 +146,37 @@ double pipeline_clock(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int pipeline_load_config(const struct cmd_opts *o, struct config *cfg)
+int pipeline_load_config(const struct pipeline_sink *s, const char *path,
+			 struct config *cfg)
 {
+	struct pipeline p;
 	struct diag d;
 	struct buf err = BUF_INIT;
-	char *path = NULL;
+	char *found = NULL;
 	int ret = 0;
 
-	diag_init(&d);
+	pipeline_init(&p, NULL, NULL, s);
+	diag_to_sink(&d, &p, PIPELINE_STAGE);
 	config_init(cfg);
-	if (paths_config_file(o->config, &path, &err) < 0) {
-		fprintf(stderr, "huifang: %s\n", err.s);
+	if (paths_config_file(path, &found, &err) < 0) {
+		say(&p, "%s", err.s);
 		ret = EX_CONFIG;
-	} else if (config_load(cfg, path, &d) < 0) {
+	} else if (config_load(cfg, found, &d) < 0) {
 		ret = EX_CONFIG;
 	}
-	diag_print(stderr, &d);
 	diag_release(&d);
 	buf_release(&err);
-	free(path);
+	free(found);
 	return ret;
 }
 
-/* Writes buf to dir/name atomically; reports a failure on stderr. */
-/* Writes dir/name with mode (less the umask); 0 or -1, said on stderr. */
-static int write_file_mode(const char *dir, const char *name,
-			   const struct buf *b, unsigned mode)
+/*
+ * Writes b to dir/name atomically with mode (less the umask); reports a
+ * failure to the sink.
+ */
+static int write_file_mode(const struct pipeline *p, const char *dir,
+			   const char *name, const struct buf *b,
+			   unsigned mode)
 {
 	struct buf path = BUF_INIT, err = BUF_INIT;
 	struct outfile of;
@@ -111,15 +188,17 @@ static int write_file_mode(const char *dir, const char *name,
 		ret = outfile_commit(&of, &err);
 	}
 	if (ret < 0)
-		fprintf(stderr, "huifang: cannot write %s\n", err.s);
+		say(p, "cannot write %s\n", err.s);
 	buf_release(&path);
 	buf_release(&err);
 	return ret;
 }
 
-static int write_file(const char *dir, const char *name, const struct buf *b)
+/* Writes buf to dir/name atomically; reports a failure to the sink. */
+static int write_file(const struct pipeline *p, const char *dir,
+		      const char *name, const struct buf *b)
 {
-	return write_file_mode(dir, name, b, 0666);
+	return write_file_mode(p, dir, name, b, 0666);
 }
 
 static cJSON *parse_buf(const struct buf *b)
@@ -148,14 +227,14 @@ out:
 }
 
 /* Removes a carried-over file from the staging folder, if it is there. */
-static int drop_staged(const struct weekdir *wd, const char *name)
+static int drop_staged(const struct pipeline *p, const struct weekdir *wd, const char *name)
 {
 	struct buf path = BUF_INIT;
 	int ret = 0;
 
 	buf_addf(&path, "%s/%s", wd->stage_path, name);
 	if (unlink(path.s) < 0 && errno != ENOENT) {
-		fprintf(stderr, "huifang: cannot remove %s: %s\n", path.s,
+		say(p, "cannot remove %s: %s\n", path.s,
 			strerror(errno));
 		ret = -1;
 	}
@@ -169,10 +248,11 @@ static int drop_staged(const struct weekdir *wd, const char *name)
  * from the published week folder. Fills job->provisional and *as_of from
  * metrics.json. Returns 0 or a sysexits code after saying why.
  */
-static int load_week_artifacts(const struct cmd_opts *o, const char *week,
+static int load_week_artifacts(const struct pipeline *p, const char *week,
 			       struct week_job *job, int64_t *as_of,
 			       cJSON **jm, cJSON **js, cJSON **jr)
 {
+	const struct pipeline_opts *o = p->opts;
 	struct buf dir = BUF_INIT, path = BUF_INIT;
 	const cJSON *v;
 	int ret = EX_NOINPUT;
@@ -180,7 +260,7 @@ static int load_week_artifacts(const struct cmd_opts *o, const char *week,
 	buf_addf(&dir, "%s/weeks/%s", o->output, week);
 	buf_addf(&path, "%s/metrics.json", dir.s);
 	if (access(path.s, F_OK) < 0) {
-		fprintf(stderr, "huifang: no %s; run 'huifang metrics --week "
+		say(p, "no %s; run 'huifang metrics --week "
 			"%s' first\n", path.s, week);
 		goto out;
 	}
@@ -188,7 +268,7 @@ static int load_week_artifacts(const struct cmd_opts *o, const char *week,
 	v = cJSON_GetObjectItemCaseSensitive(*jm, "as_of");
 	if (!*jm || !cJSON_IsString(v) ||
 	    chtime_parse(v->valuestring, strlen(v->valuestring), as_of) < 0) {
-		fprintf(stderr, "huifang: %s: %s; run 'huifang metrics --week "
+		say(p, "%s: %s; run 'huifang metrics --week "
 			"%s' again\n", path.s, *jm ? "no valid as_of" :
 			"unreadable or not JSON", week);
 		goto out;
@@ -204,11 +284,12 @@ out:
 	return ret;
 }
 
-int pipeline_draw_samples(const struct cmd_opts *o, const struct config *cfg,
-			  const struct metrics *m, struct samples *s,
-			  struct buf *samples_json, struct buf *metrics_json,
-			  struct diag *d)
+int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
+			  struct samples *s, struct buf *samples_json,
+			  struct buf *metrics_json, struct diag *d)
 {
+	const struct pipeline_opts *o = p->opts;
+	const struct config *cfg = p->cfg;
 	struct findings *all = NULL;
 	struct sample_followup *fu = NULL;
 	struct buf dir = BUF_INIT, audit = BUF_INIT;
@@ -258,11 +339,12 @@ out:
  * together with its PDFs; rewriting metrics or samples of a week drops a
  * carried-over mark, since the PDFs no longer vouch for them.
  */
-static int week_write(const struct cmd_opts *o, const struct config *cfg,
+static int week_write(const struct pipeline *p, const struct config *cfg,
 		      const struct ticket_set *set, const char *templates,
 		      unsigned steps, struct week_job *job,
 		      struct run_summary *sum)
 {
+	const struct pipeline_opts *o = p->opts;
 	struct metrics m;
 	struct samples s;
 	struct diag d;
@@ -281,10 +363,8 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 	int ret = EX_SOFTWARE;
 
 	chtime_format_week(job->week, week);
-	diag_init(&d);
 	/* --quiet keeps errors: a failed PDF must still say why. */
-	d.stream = stderr;
-	d.min_level = o->quiet ? DIAG_ERROR : DIAG_NOTE;
+	diag_to_sink(&d, p, PIPELINE_STAGE);
 	metrics_init(&m);
 	sample_init(&s);
 
@@ -309,7 +389,7 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 		 * draw, so that metrics then sample writes what a run writes.
 		 */
 		t0 = pipeline_clock();
-		ret = pipeline_draw_samples(o, cfg, &m, &s, &samples_json,
+		ret = pipeline_draw_samples(p, &m, &s, &samples_json,
 					    &metrics_json, &d);
 		if (ret)
 			goto out;
@@ -318,35 +398,35 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 		sum->times.sample += pipeline_clock() - t0;
 	}
 	if (!computed) {
-		ret = load_week_artifacts(o, week, job, &as_of, &jm, &js, &jr);
+		ret = load_week_artifacts(p, week, job, &as_of, &jm, &js, &jr);
 		if (ret)
 			goto out;
 		ret = EX_SOFTWARE;
 	}
 
 	if (weekdir_begin(&wd, o->output, week, &err) < 0) {
-		fprintf(stderr, "huifang: cannot write %s\n", err.s);
+		say(p, "cannot write %s\n", err.s);
 		ret = EX_CANTCREAT;
 		goto out;
 	}
 	staged = true;
 	ret = EX_CANTCREAT;
 	if (steps != STEP_ALL && weekdir_carry_over(&wd, &err) < 0) {
-		fprintf(stderr, "huifang: cannot carry %s over: %s\n", week,
+		say(p, "cannot carry %s over: %s\n", week,
 			err.s);
 		goto out;
 	}
-	if (computed && drop_staged(&wd, WEEKDIR_ISSUED_MARK) < 0)
+	if (computed && drop_staged(p, &wd, WEEKDIR_ISSUED_MARK) < 0)
 		goto out;
 	if ((steps & STEP_METRICS) &&
-	    (write_file(wd.stage_path, "metrics.json", &metrics_json) < 0 ||
-	     write_file(wd.stage_path, "records.json", &records_json) < 0))
+	    (write_file(p, wd.stage_path, "metrics.json", &metrics_json) < 0 ||
+	     write_file(p, wd.stage_path, "records.json", &records_json) < 0))
 		goto out;
 	if (steps & STEP_SAMPLE) {
-		if (write_file(wd.stage_path, "samples.json", &samples_json) < 0)
+		if (write_file(p, wd.stage_path, "samples.json", &samples_json) < 0)
 			goto out;
 		/* The audit sheets' view holds the phones: the audit mode. */
-		if (write_file_mode(wd.stage_path, "audit_sheets.json",
+		if (write_file_mode(p, wd.stage_path, "audit_sheets.json",
 				    &sheets_json, cfg->audit_file_mode) < 0)
 			goto out;
 		for (i = 0; i < s.nlevels; i++) {
@@ -355,7 +435,7 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 			sample_write_csv(&s, i, set, cfg, &csv);
 			buf_addf(&name, "抽查表-%s.csv", cfg->levels[i].id);
 			/* Unmasked phones: the audit outputs' own mode. */
-			if (write_file_mode(wd.stage_path, name.s, &csv,
+			if (write_file_mode(p, wd.stage_path, name.s, &csv,
 					    cfg->audit_file_mode) < 0)
 				goto out;
 		}
@@ -369,7 +449,7 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 			jr = parse_buf(&records_json);
 			ja = parse_buf(&sheets_json);
 			if (!jm || !js || !jr) {
-				fprintf(stderr, "huifang: internal error: an "
+				say(p, "internal error: an "
 					"artifact of %s does not parse\n", week);
 				ret = EX_SOFTWARE;
 				goto out;
@@ -389,13 +469,13 @@ static int week_write(const struct cmd_opts *o, const struct config *cfg,
 		sum->times.render_pdf += pipeline_clock() - t0;
 		if (!job->provisional &&
 		    weekdir_mark_issued(&wd, as_of, &err) < 0) {
-			fprintf(stderr, "huifang: cannot write %s\n", err.s);
+			say(p, "cannot write %s\n", err.s);
 			goto out;
 		}
 	}
 	staged = false;
 	if (weekdir_publish(&wd, &err) < 0) {
-		fprintf(stderr, "huifang: cannot publish %s\n", err.s);
+		say(p, "cannot publish %s\n", err.s);
 		ret = EX_CANTCREAT;
 		goto out;
 	}
@@ -451,9 +531,10 @@ static int list_weeks(const char *output, struct string_list *weeks)
 
 /* The site covers every published week under output/weeks, newest first,
  * and is published whole like a week folder. */
-static int render_site(const struct cmd_opts *o, const struct config *cfg,
+static int render_site(const struct pipeline *p, const struct config *cfg,
 		       const char *templates)
 {
+	const struct pipeline_opts *o = p->opts;
 	struct string_list weeks = { NULL, 0, 0 };
 	struct week_view *views = NULL;
 	cJSON **trees = NULL;
@@ -464,10 +545,9 @@ static int render_site(const struct cmd_opts *o, const struct config *cfg,
 	size_t i, n = 0;
 	int ret = EX_CANTCREAT;
 
-	diag_init(&d);
-	d.stream = stderr;
+	diag_to_sink(&d, p, PIPELINE_STAGE);
 	if (list_weeks(o->output, &weeks) < 0) {
-		fprintf(stderr, "huifang: cannot read %s/weeks: %s\n",
+		say(p, "cannot read %s/weeks: %s\n",
 			o->output, strerror(errno));
 		goto out;
 	}
@@ -487,7 +567,7 @@ static int render_site(const struct cmd_opts *o, const struct config *cfg,
 		n++;
 	}
 	if (stagedir_begin(&sd, o->output, "site", &err) < 0) {
-		fprintf(stderr, "huifang: cannot write %s\n", err.s);
+		say(p, "cannot write %s\n", err.s);
 		goto out;
 	}
 	staged = true;
@@ -495,7 +575,7 @@ static int render_site(const struct cmd_opts *o, const struct config *cfg,
 		goto out;
 	staged = false;
 	if (weekdir_publish(&sd, &err) < 0) {
-		fprintf(stderr, "huifang: cannot publish %s\n", err.s);
+		say(p, "cannot publish %s\n", err.s);
 		goto out;
 	}
 	ret = 0;
@@ -530,11 +610,12 @@ const char *pipeline_week_status(const struct week_job *j)
 }
 
 /* output/run.json: what this run read, wrote, and how long it took. */
-static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
+static int write_run_json(const struct pipeline *p, const struct config *cfg,
 			  const struct ticket_set *set,
 			  const struct week_job *jobs, size_t njobs,
 			  const struct run_summary *sum)
 {
+	const struct pipeline_opts *o = p->opts;
 	struct buf b = BUF_INIT;
 	char as_of[CHTIME_BUF], week[16], cfg_digest[65];
 	size_t i;
@@ -599,38 +680,9 @@ static int write_run_json(const struct cmd_opts *o, const struct config *cfg,
 	buf_adds(&b, ", \"total\": ");
 	buf_add_double(&b, sum->times.total);
 	buf_adds(&b, "}\n}\n");
-	ret = write_file(o->output, "run.json", &b);
+	ret = write_file(p, o->output, "run.json", &b);
 	buf_release(&b);
 	return ret;
-}
-
-/*
- * Ingest diagnostics: the first few go to stderr, the rest are in
- * rejects.csv, so a bad export does not flood a cron mail.
- */
-static void report_ingest(const struct cmd_opts *o,
-			  const struct ticket_set *set, const struct diag *d)
-{
-	size_t i, shown = 0, problems = 0;
-
-	if (o->quiet)
-		return;
-	/* Notes (which encoding a file was read as) go to the log only. */
-	for (i = 0; i < d->nr; i++) {
-		if (d->entries[i].level == DIAG_NOTE)
-			continue;
-		problems++;
-		if (shown < 10) {
-			diag_print_entry(stderr, &d->entries[i]);
-			shown++;
-		}
-	}
-	if (problems > shown)
-		fprintf(stderr, "huifang: %zu more diagnostics not shown\n",
-			problems - shown);
-	if (set->rejected)
-		fprintf(stderr, "huifang: %zu rows rejected; see %s/rejects.csv\n",
-			set->rejected, o->output);
 }
 
 /*
@@ -639,14 +691,15 @@ static void report_ingest(const struct cmd_opts *o,
  * what killed runs left. 0 or a sysexits code after saying why; lk and
  * *templates are the caller's to release either way.
  */
-static int begin_output(const struct cmd_opts *o, const struct config *cfg,
+static int begin_output(const struct pipeline *p, const struct config *cfg,
 			bool renders, struct lock *lk, char **templates)
 {
+	const struct pipeline_opts *o = p->opts;
 	struct buf err = BUF_INIT;
 	int ret = 0;
 
 	if (renders && paths_templates_dir(cfg, templates, &err) < 0) {
-		fprintf(stderr, "huifang: %s\n", err.s);
+		say(p, "%s\n", err.s);
 		ret = EX_CONFIG;
 		goto out;
 	}
@@ -655,7 +708,7 @@ static int begin_output(const struct cmd_opts *o, const struct config *cfg,
 	 * the ingest: say so at once, as the configuration error it is.
 	 */
 	if (renders && cfg->font_path && access(cfg->font_path, R_OK) < 0) {
-		fprintf(stderr, "huifang: pdf.font_path '%s': %s\n",
+		say(p, "pdf.font_path '%s': %s\n",
 			cfg->font_path, strerror(errno));
 		ret = EX_CONFIG;
 		goto out;
@@ -663,12 +716,12 @@ static int begin_output(const struct cmd_opts *o, const struct config *cfg,
 	/* Reports carry personal data: files are created under cfg->umask. */
 	umask((mode_t)cfg->umask);
 	if (lock_acquire(lk, o->output, (int64_t)time(NULL), &err) < 0) {
-		fprintf(stderr, "huifang: %s\n", err.s);
+		say(p, "%s\n", err.s);
 		ret = lk->busy ? EX_TEMPFAIL : EX_CANTCREAT;
 		goto out;
 	}
 	if (weekdir_cleanup(o->output, &err) < 0) {
-		fprintf(stderr, "huifang: cannot clean up %s\n", err.s);
+		say(p, "cannot clean up %s\n", err.s);
 		ret = EX_CANTCREAT;
 		goto out;
 	}
@@ -677,14 +730,44 @@ out:
 	return ret;
 }
 
-/*
- * The ingest step of a run: the exports into set, then rejects.csv and
- * the records/ artifact, the same files 'huifang ingest' writes, so that a
- * later stage command can re-run one step over what this run read.
- */
-static int ingest_step(const struct cmd_opts *o, const struct config *cfg,
-		       struct ticket_set *set, struct run_summary *sum)
+
+/* Adds path to paths, or, for a folder, its exports (SPEC §8 rule 1). */
+static int add_path(const struct pipeline *p, const char *path,
+		    struct string_list *paths, struct diag *d)
 {
+	struct stat st;
+	char **found = NULL;
+	size_t n = 0, i;
+
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		string_list_add(paths, path);
+		return 0;
+	}
+	if (ingest_list_files(path, &found, &n, d) < 0)
+		return -1;
+	if (!n)
+		say(p, "no *.csv, *.json or *.jsonl exports in %s", path);
+	for (i = 0; i < n; i++) {
+		string_list_add(paths, found[i]);
+		free(found[i]);
+	}
+	free(found);
+	return n ? 0 : -1;
+}
+
+/*
+ * The ingest step: the exports into set, its messages to the sink, then
+ * (PIPELINE_WRITE) rejects.csv and the records/ artifact, which a later
+ * stage command re-runs one step over. The caller holds the lock when
+ * it writes.
+ */
+static int ingest_step(const struct pipeline *p, const char *const *paths,
+		       size_t npaths, unsigned flags, struct ticket_set *set,
+		       struct run_summary *sum)
+{
+	const struct pipeline_opts *o = p->opts;
+	const struct config *cfg = p->cfg;
+	struct string_list files = { NULL, 0, 0 };
 	struct ingest_opts io;
 	struct diag d;
 	struct buf b = BUF_INIT, err = BUF_INIT;
@@ -692,20 +775,31 @@ static int ingest_step(const struct cmd_opts *o, const struct config *cfg,
 	size_t i;
 	int ret = EX_NOINPUT;
 
-	diag_init(&d);
+	diag_to_sink(&d, p, PIPELINE_INPUT);
 	io.input_dir = o->input;
 	io.encoding = o->encoding ? o->encoding : cfg->encoding;
-	if (ingest_run(&io, cfg, set, &d) < 0) {
-		diag_print(stderr, &d);
+	if (paths) {
+		for (i = 0; i < npaths; i++)
+			if (add_path(p, paths[i], &files, &d) < 0)
+				goto out;
+		ingest_read_files((const char *const *)files.items, files.nr,
+				  &io, cfg, set, &d);
+	} else if (ingest_run(&io, cfg, set, &d) < 0) {
 		goto out;
 	}
 	sum->times.ingest = pipeline_clock() - t0;
-	report_ingest(o, set, &d);
+	if (p->sink && p->sink->input_done)
+		p->sink->input_done(p->sink->arg);
+	if (set->rejected && (flags & PIPELINE_WRITE))
+		say_level(p, DIAG_WARNING, "rows_rejected",
+			  "%zu rows rejected; see %s/rejects.csv",
+			  set->rejected, o->output);
 	sum->files = set->files_recognised;
 	sum->rows_read = set->rows_read;
 	sum->accepted = set->accepted;
 	sum->rejected = set->rejected;
 	sum->superseded = set->superseded;
+	sum->errors = d.errors;
 	/*
 	 * An export that exists but cannot be read would leave the reports
 	 * silently short of its rows: that is an input failure, reported
@@ -718,38 +812,69 @@ static int ingest_step(const struct cmd_opts *o, const struct config *cfg,
 			continue;
 		fd = open(set->files[i].path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			fprintf(stderr, "huifang: cannot read %s: %s\n",
-				set->files[i].path, strerror(errno));
+			say(p, "cannot read %s: %s", set->files[i].path,
+			    strerror(errno));
 			goto out;
 		}
 		close(fd);
 	}
-	if (!set->files_recognised) {
-		fprintf(stderr, "huifang: no ticket or callback export in %s\n",
-			o->input);
+	if ((flags & PIPELINE_NEED_EXPORT) && !set->files_recognised) {
+		say(p, "no ticket or callback export in %s",
+		    paths && npaths == 1 ? paths[0] : o->input);
 		goto out;
 	}
+	ret = 0;
+	if (!(flags & PIPELINE_WRITE))
+		goto out;
 	ret = EX_CANTCREAT;
 	rejects_format(set, &b);
-	if (write_file(o->output, "rejects.csv", &b) < 0)
+	if (write_file(p, o->output, "rejects.csv", &b) < 0)
 		goto out;
 	buf_reset(&b);
 	buf_addf(&b, "%s/records", o->output);
 	if (records_write(set, b.s, &err) < 0) {
-		fprintf(stderr, "huifang: cannot write %s\n", err.s);
+		say(p, "cannot write %s", err.s);
 		goto out;
 	}
 	ret = 0;
 out:
+	string_list_clear(&files);
 	diag_release(&d);
 	buf_release(&b);
 	buf_release(&err);
 	return ret;
 }
 
-int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
-		 struct week_job *jobs, size_t njobs, struct run_summary *sum)
+int pipeline_ingest(const struct pipeline *p, const char *const *paths,
+		    size_t npaths, unsigned flags, struct ticket_set *set,
+		    struct run_summary *sum)
 {
+	struct lock lk = { -1, NULL, false };
+	char *templates = NULL;
+	int ret;
+
+	memset(sum, 0, sizeof(*sum));
+	/*
+	 * records/ and rejects.csv are what the stage commands read: take
+	 * the run lock, as they do, so that no run reads them half rewritten.
+	 */
+	if (flags & PIPELINE_WRITE) {
+		ret = begin_output(p, p->cfg, false, &lk, &templates);
+		if (ret)
+			goto out;
+	}
+	ret = ingest_step(p, paths, npaths, flags, set, sum);
+out:
+	free(templates);
+	lock_release(&lk);
+	return ret;
+}
+
+int pipeline_run(const struct pipeline *p, struct week_job *jobs,
+		 size_t njobs, struct run_summary *sum)
+{
+	const struct pipeline_opts *o = p->opts;
+	const struct config *cfg = p->cfg;
 	struct ticket_set set;
 	char *templates = NULL;
 	struct lock lk = { -1, NULL, false };
@@ -760,34 +885,35 @@ int pipeline_run(const struct cmd_opts *o, const struct config *cfg,
 	memset(sum, 0, sizeof(*sum));
 	ticket_set_init(&set);
 
-	ret = begin_output(o, cfg, true, &lk, &templates);
+	ret = begin_output(p, cfg, true, &lk, &templates);
 	if (ret)
 		goto out;
-	progress("ingest", 0, (unsigned)njobs + 2);
-	ret = ingest_step(o, cfg, &set, sum);
+	progress(p, "ingest", 0, (unsigned)njobs + 2);
+	ret = ingest_step(p, NULL, 0, PIPELINE_WRITE | PIPELINE_NEED_EXPORT,
+			  &set, sum);
 	if (ret)
 		goto out;
 
 	for (i = 0; i < njobs; i++) {
-		progress("weeks", (unsigned)i + 1, (unsigned)njobs + 2);
-		r = week_write(o, cfg, &set, templates, STEP_ALL, &jobs[i],
+		progress(p, "weeks", (unsigned)i + 1, (unsigned)njobs + 2);
+		r = week_write(p, cfg, &set, templates, STEP_ALL, &jobs[i],
 			       sum);
 		if (r && !ret)
 			ret = r;
 	}
-	if (hooks.after_weeks) {
-		r = hooks.after_weeks(o, hooks.arg);
+	if (p->hooks.after_weeks) {
+		r = p->hooks.after_weeks(p, p->hooks.arg);
 		if (r && !ret)
 			ret = r;
 	}
-	progress("site", (unsigned)njobs + 1, (unsigned)njobs + 2);
+	progress(p, "site", (unsigned)njobs + 1, (unsigned)njobs + 2);
 	t0 = pipeline_clock();
-	r = render_site(o, cfg, templates);
+	r = render_site(p, cfg, templates);
 	sum->times.render_html += pipeline_clock() - t0;
 	if (r && !ret)
 		ret = r;
 	sum->times.total = pipeline_clock() - start;
-	if (write_run_json(o, cfg, &set, jobs, njobs, sum) < 0 && !ret)
+	if (write_run_json(p, cfg, &set, jobs, njobs, sum) < 0 && !ret)
 		ret = EX_CANTCREAT;
 	if (!ret && o->strict && set.rejected)
 		ret = EX_DATAERR;
@@ -802,27 +928,25 @@ out:
  * The records 'huifang ingest' (or a run) left in o->output/records/.
  * 0, or EX_NOINPUT after saying what is missing or broken.
  */
-static int read_records(const struct cmd_opts *o, struct ticket_set *set,
+static int read_records(const struct pipeline *p, struct ticket_set *set,
 			struct run_summary *sum)
 {
+	const struct pipeline_opts *o = p->opts;
 	struct buf dir = BUF_INIT, path = BUF_INIT;
 	struct diag d;
 	int ret = EX_NOINPUT;
 
-	diag_init(&d);
+	diag_to_sink(&d, p, PIPELINE_STAGE);
 	buf_addf(&dir, "%s/records", o->output);
 	buf_addf(&path, "%s/summary.json", dir.s);
 	if (access(path.s, F_OK) < 0) {
-		fprintf(stderr, "huifang: no ingested records in %s/; run "
-			"'huifang ingest --output %s' first\n", dir.s,
-			o->output);
+		say(p, "no ingested records in %s/; run 'huifang ingest "
+		    "--output %s' first", dir.s, o->output);
 		goto out;
 	}
 	if (records_read(set, dir.s, &d) < 0) {
-		diag_print(stderr, &d);
-		fprintf(stderr, "huifang: cannot use the records in %s/; run "
-			"'huifang ingest --output %s' again\n", dir.s,
-			o->output);
+		say(p, "cannot use the records in %s/; run 'huifang ingest "
+		    "--output %s' again", dir.s, o->output);
 		goto out;
 	}
 	sum->files = set->files_recognised;
@@ -838,10 +962,11 @@ out:
 	return ret;
 }
 
-int pipeline_stage(const struct cmd_opts *o, const struct config *cfg,
-		   unsigned steps, struct week_job *job,
-		   struct run_summary *sum)
+int pipeline_stage(const struct pipeline *p, unsigned steps,
+		   struct week_job *job, struct run_summary *sum)
 {
+	const struct pipeline_opts *o = p->opts;
+	const struct config *cfg = p->cfg;
 	struct ticket_set set;
 	char *templates = NULL;
 	struct lock lk = { -1, NULL, false };
@@ -852,21 +977,21 @@ int pipeline_stage(const struct cmd_opts *o, const struct config *cfg,
 	memset(sum, 0, sizeof(*sum));
 	ticket_set_init(&set);
 
-	ret = begin_output(o, cfg, renders, &lk, &templates);
+	ret = begin_output(p, cfg, renders, &lk, &templates);
 	if (ret)
 		goto out;
 	if (steps & (STEP_METRICS | STEP_SAMPLE)) {
 		t0 = pipeline_clock();
-		ret = read_records(o, &set, sum);
+		ret = read_records(p, &set, sum);
 		if (ret)
 			goto out;
 		sum->times.ingest = pipeline_clock() - t0;
 	}
-	ret = week_write(o, cfg, renders && steps == STEP_PDF ? NULL : &set,
+	ret = week_write(p, cfg, renders && steps == STEP_PDF ? NULL : &set,
 			 templates, steps, job, sum);
 	if (renders) {
 		t0 = pipeline_clock();
-		r = render_site(o, cfg, templates);
+		r = render_site(p, cfg, templates);
 		sum->times.render_html += pipeline_clock() - t0;
 		if (r && !ret)
 			ret = r;
@@ -881,34 +1006,117 @@ out:
 	return ret;
 }
 
-void pipeline_week_job(const struct cmd_opts *o, struct week_job *job)
+void pipeline_week_job(const char *week, int64_t as_of, bool force,
+		       struct week_job *job)
 {
 	memset(job, 0, sizeof(*job));
-	if (!o->week || chtime_parse_week(o->week, &job->week) < 0)
-		job->week = chtime_default_week(o->as_of);
+	if (!week || chtime_parse_week(week, &job->week) < 0)
+		job->week = chtime_default_week(as_of);
 	job->provisional = chtime_week_start(job->week) + SECONDS_PER_WEEK >
-			   o->as_of;
-	job->force = o->force;
+			   as_of;
+	job->force = force;
 }
 
-int pipeline_refuse_opts(int argc, char **argv, const char *const *names,
-			 const char *why, const char *usage)
-{
-	int i;
-	size_t k, n;
+/* ---- the capped printer ---- */
 
-	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		if (strncmp(argv[i], "--", 2))
-			continue;
-		for (k = 0; names[k]; k++) {
-			n = strlen(names[k]);
-			if (strncmp(argv[i] + 2, names[k], n) ||
-			    (argv[i][2 + n] && argv[i][2 + n] != '='))
-				continue;
-			fprintf(stderr, "huifang %s: --%s does not apply: %s\n%s",
-				argv[0], names[k], why, usage);
-			return EX_USAGE;
-		}
+static void printer_write(struct pipeline_printer *pr,
+			  enum pipeline_kind kind, const struct diag_entry *e,
+			  const char *text)
+{
+	if (pr->write)
+		pr->write(pr->write_arg, kind, e, text);
+	else
+		fputs(text, pr->out);
+}
+
+/* The count of a file's messages past the cap, when it has some. */
+static void printer_file_done(struct pipeline_printer *pr)
+{
+	struct buf b = BUF_INIT;
+
+	if (pr->file_hidden) {
+		buf_addf(&b, "%s: %zu more errors not shown\n", pr->file,
+			 pr->file_hidden);
+		printer_write(pr, PIPELINE_INPUT, NULL, b.s);
 	}
-	return 0;
+	pr->file_shown = pr->file_hidden = 0;
+	buf_release(&b);
+}
+
+static void printer_emit(void *arg, enum pipeline_kind kind,
+			 const struct diag_entry *e)
+{
+	struct pipeline_printer *pr = arg;
+	struct buf b = BUF_INIT;
+
+	if (kind == PIPELINE_INPUT) {
+		if (!pr->file || !e->file || strcmp(pr->file, e->file)) {
+			printer_file_done(pr);
+			free(pr->file);
+			pr->file = e->file ? xstrdup(e->file) : NULL;
+		}
+		if (e->level == DIAG_NOTE && !pr->notes)
+			return;
+		/* --quiet: only the errors that are not a row's reject. */
+		if (pr->quiet && (e->level < DIAG_ERROR || e->code))
+			return;
+		if (e->level != DIAG_NOTE) {
+			pr->problems++;
+			if (pr->max_per_file &&
+			    pr->file_shown >= pr->max_per_file) {
+				pr->file_hidden++;
+				return;
+			}
+			if (pr->max_total && pr->shown >= pr->max_total) {
+				pr->hidden++;
+				return;
+			}
+			pr->file_shown++;
+			pr->shown++;
+		}
+		diag_format_entry(&b, e);
+	} else {
+		if (pr->quiet && e->level < DIAG_ERROR)
+			return;
+		if (kind == PIPELINE_RUN)
+			buf_addf(&b, "huifang: %s\n", e->message);
+		else
+			diag_format_entry(&b, e);
+	}
+	printer_write(pr, kind, e, b.s);
+	buf_release(&b);
+}
+
+static void printer_input_done(void *arg)
+{
+	struct pipeline_printer *pr = arg;
+	struct buf b = BUF_INIT;
+
+	printer_file_done(pr);
+	free(pr->file);
+	pr->file = NULL;
+	if (pr->hidden) {
+		buf_addf(&b, "huifang: %zu more diagnostics not shown\n",
+			 pr->hidden);
+		printer_write(pr, PIPELINE_RUN, NULL, b.s);
+	}
+	pr->hidden = 0;
+	buf_release(&b);
+}
+
+void pipeline_printer_init(struct pipeline_printer *pr, FILE *out,
+			   unsigned max_total, unsigned max_per_file)
+{
+	memset(pr, 0, sizeof(*pr));
+	pr->out = out;
+	pr->max_total = max_total;
+	pr->max_per_file = max_per_file;
+	pr->sink.emit = printer_emit;
+	pr->sink.input_done = printer_input_done;
+	pr->sink.arg = pr;
+}
+
+void pipeline_printer_finish(struct pipeline_printer *pr)
+{
+	printer_input_done(pr);
 }

@@ -1,0 +1,167 @@
+/*
+ * pipeline.h - the one engine every command runs.
+ *
+ *   struct pipeline p;
+ *   pipeline_init(&p, &opts, &cfg, &sink);   -- allocates nothing
+ *   p.hooks = hooks;                         -- optional (nightly)
+ *   pipeline_run(&p, jobs, n, &sum);         -- run, nightly
+ *   pipeline_ingest(&p, paths, n, flags, &set, &sum); -- ingest, check
+ *   pipeline_stage(&p, steps, &job, &sum);   -- metrics, sample, render
+ *
+ * A run is ingest, then each week job's metrics, sample and PDFs (staged,
+ * published whole), the site and run.json; pipeline_ingest() is the one
+ * ingest entry point, also inside a run; a stage command runs one step
+ * over the records/ artifact, as one run would (docs/stages.md).
+ *
+ * Nothing is global: the options, the config, the sink and the hooks are
+ * the caller's, read through p and never freed here. Every message goes
+ * to the sink with its kind (PIPELINE_INPUT: about an export, capped when
+ * printed; PIPELINE_STAGE: a stage's diagnostic; PIPELINE_RUN: the
+ * engine's own, printed "huifang: text"), file, line, column, code and
+ * text. pipeline_printer is the capped printer every command uses;
+ * nightly's sink writes the run log instead. The functions return 0 or
+ * a sysexits code; only commands print summaries and choose to exit.
+ */
+#ifndef HUIFANG_PIPELINE_H
+#define HUIFANG_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/chtime.h"
+#include "model/config.h"
+#include "util/diag.h"
+#include "model/ticket.h"
+
+struct pipeline_opts {
+	const char *input, *output;     /* folders */
+	int64_t as_of;
+	const char *seed;               /* NULL: the config's */
+	const char *encoding;           /* NULL: the config's, else detect */
+	bool strict;                    /* rejected rows exit 65 */
+	bool quiet;                     /* stage notes and warnings dropped */
+};
+
+enum pipeline_kind { PIPELINE_INPUT, PIPELINE_STAGE, PIPELINE_RUN };
+
+struct pipeline_sink {
+	void (*emit)(void *arg, enum pipeline_kind kind,
+		     const struct diag_entry *e);
+	/* After the ingest's messages (the printer's cap ends there). */
+	void (*input_done)(void *arg);
+	void *arg;
+};
+
+struct pipeline;
+
+struct pipeline_hooks {
+	/* With the lock held, after every week, before the site. */
+	int (*after_weeks)(const struct pipeline *p, void *arg);
+	void (*progress)(const char *stage, unsigned done, unsigned total,
+			 void *arg);
+	void *arg;
+};
+
+struct pipeline {
+	const struct pipeline_opts *opts;
+	const struct config *cfg;
+	const struct pipeline_sink *sink;
+	struct pipeline_hooks hooks;
+};
+
+struct week_job {
+	struct iso_week week;
+	bool provisional;   /* the week is not over at as-of */
+	bool force;         /* reissue even if already issued */
+	enum { WEEK_PENDING, WEEK_ISSUED, WEEK_REISSUED, WEEK_KEPT,
+	       WEEK_FAILED } status;    /* set by the engine */
+};
+
+struct stage_times {
+	double ingest, metrics, sample, render_pdf, render_html, total;
+};
+
+struct run_summary {
+	size_t files, rows_read, accepted, rejected, superseded;
+	size_t errors;          /* the ingest's error diagnostics */
+	struct stage_times times;
+};
+
+void pipeline_init(struct pipeline *p, const struct pipeline_opts *o,
+		   const struct config *cfg, const struct pipeline_sink *s);
+
+/* Loads the config at path (NULL: the lookup order); 0 or EX_CONFIG. */
+int pipeline_load_config(const struct pipeline_sink *s, const char *path,
+			 struct config *cfg);
+
+int pipeline_run(const struct pipeline *p, struct week_job *jobs,
+		 size_t njobs, struct run_summary *sum);
+
+/*
+ * Reads the exports of opts->input (paths NULL) or the files and folders
+ * in paths into set: EX_NOINPUT when nothing can be read, an export
+ * cannot be opened, or (PIPELINE_NEED_EXPORT) none is recognised; with
+ * PIPELINE_WRITE, then rejects.csv and records/ under opts->output.
+ */
+enum { PIPELINE_WRITE = 1, PIPELINE_NEED_EXPORT = 2 };
+int pipeline_ingest(const struct pipeline *p, const char *const *paths,
+		    size_t npaths, unsigned flags, struct ticket_set *set,
+		    struct run_summary *sum);
+
+enum week_step {
+	STEP_METRICS = 1u << 0,   /* metrics.json, records.json */
+	STEP_SAMPLE = 1u << 1,    /* samples.json, the audit CSVs */
+	STEP_PDF = 1u << 2,       /* the PDFs, then the site */
+	STEP_ALL = STEP_METRICS | STEP_SAMPLE | STEP_PDF
+};
+int pipeline_stage(const struct pipeline *p, unsigned steps,
+		   struct week_job *job, struct run_summary *sum);
+
+/*
+ * The week's samples as every command draws them: with the butlers under
+ * fake_followup from <output>/findings/ (stages/audit.h), into s and its
+ * samples.json text; when metrics_json is not NULL, the week's audit
+ * results are added to it as "audit". 0 or a sysexits code (EX_DATAERR:
+ * a damaged findings file, EX_CONFIG: levels it cannot draw), with the
+ * reason in d.
+ */
+struct metrics;
+struct samples;
+struct buf;
+int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
+			  struct samples *s, struct buf *samples_json,
+			  struct buf *metrics_json, struct diag *d);
+
+/* The week a command works on: week (NULL: the default of as_of). */
+void pipeline_week_job(const char *week, int64_t as_of, bool force,
+		       struct week_job *job);
+/* "issued", "provisional", "reissued", "kept", "failed". */
+const char *pipeline_week_status(const struct week_job *j);
+/* Seconds on a monotonic clock, for stage timings. */
+double pipeline_clock(void);
+
+/*
+ * The capped printer: input messages (notes only when notes) at most
+ * max_per_file per file and max_total in all (0: no cap), then a count
+ * of the rest; stage and run messages always (quiet: errors only).
+ */
+struct pipeline_printer {
+	FILE *out;
+	unsigned max_total, max_per_file;
+	bool notes, quiet, quiet_input;
+	size_t problems, shown, file_shown, file_hidden, hidden;
+	char *file;
+	/* Where the text goes (NULL: to out); e is NULL for the counts. */
+	void (*write)(void *arg, enum pipeline_kind kind,
+		      const struct diag_entry *e, const char *text);
+	void *write_arg;
+	struct pipeline_sink sink;      /* what pipeline_init() is given */
+};
+void pipeline_printer_init(struct pipeline_printer *pr, FILE *out,
+			   unsigned max_total, unsigned max_per_file);
+/* Prints the counts of what was not shown; frees what it holds. */
+void pipeline_printer_finish(struct pipeline_printer *pr);
+
+#endif

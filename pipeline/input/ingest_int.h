@@ -1,0 +1,153 @@
+/*
+ * ingest_int.h - the ingest stage's inside: the row normaliser and the
+ * merge, shared by ingest.c, normalise.c and merge.c only.
+ *
+ * Calling order, for every file in order (ingest.c runs the first two on
+ * worker threads, the merge on the calling thread):
+ *
+ *   matcher_init(&m, cfg);                   -- once, shared read-only
+ *   normaliser_init(&in, opts, cfg, &m);     -- one per worker
+ *   normalise_file(&in, set, i, &outs[i]);   -- a reader's rows -> outs[i]
+ *   merge_file(&mg, i, &outs[i], d);         -- strictly in file order
+ *   ...
+ *   merge_resolve(&mg, threads);             -- the rules that need all rows
+ *   merge_release(&mg); normaliser_release(&in, set); matcher_release(&m);
+ *
+ * Ownership: a file_out's arrays belong to it until merge_file() frees
+ * them; every string of a row lives in its normaliser's arena, which
+ * normaliser_release() gives to the set; the merge's arrays become the
+ * set's in merge_resolve().
+ */
+#ifndef HUIFANG_INGEST_INT_H
+#define HUIFANG_INGEST_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "input/ingest.h"
+#include "model/ticket.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/diag.h"
+
+/* A callback occurrence on its way to the set. */
+struct cb_cand {
+	const char *ticket_id;
+	uint32_t owner;        /* ticket candidate, NO_OWNER for a row, DEAD */
+	uint32_t ticket;       /* its ticket, once resolve_tickets() ran */
+	uint32_t seq;          /* order of occurrence in the whole input */
+	struct callback cb;
+};
+
+#define NO_OWNER UINT32_MAX
+#define DEAD (UINT32_MAX - 1)   /* an inline candidate of a lost row */
+
+/* The header matchers, built once and shared read-only by the workers. */
+struct matcher {
+	struct buf canon_key[COL_COUNT];
+	struct string_list alias_keys[COL_COUNT];
+};
+
+void matcher_init(struct matcher *mt, const struct config *cfg);
+void matcher_release(struct matcher *mt);
+
+/*
+ * What a worker makes of one file: its accepted ticket rows in order
+ * (first_cb, n_cb index cb[], their inline callbacks), or its callback
+ * rows in cb[], its rejects and its diagnostics.
+ */
+struct file_out {
+	struct ticket *tk;
+	uint32_t *tk_hash;      /* text_hash of each row's ticket number */
+	size_t ntk, atk, ahash;
+	struct cb_cand *cb;
+	size_t ncb, acb;
+	struct reject *rej;
+	size_t nrej, arej;
+	size_t reasons[REJECT_REASON_COUNT];
+	const char *enc_why;    /* how the encoding was chosen, for the note */
+	bool done;              /* written by the worker, under the pool lock */
+	struct diag d;
+};
+
+/*
+ * An interned string, with what the config's matchers say of it, worked
+ * out once per distinct value instead of once per row.
+ */
+struct name {
+	const char *s;
+	uint32_t hash;
+	uint32_t len;
+	int8_t type;          /* config_match_type, or NOT_YET */
+	int8_t satisfaction;  /* config_match_satisfaction, or NOT_YET */
+	int8_t attempt;       /* config_is_attempt, or NOT_YET */
+	int8_t cancelled;     /* config_is_cancelled, or NOT_YET */
+};
+
+struct intern {
+	struct name *slot;
+	size_t cap, n;
+};
+
+/* A worker's normaliser: reads files into file_outs. */
+struct ingest {
+	const struct ingest_opts *opts;
+	const struct config *cfg;
+	const struct matcher *m;
+	struct intern names;
+	struct arena arena;     /* every string of its rows; the set adopts it */
+	struct file_out *out;   /* the file being read */
+	struct buf fold;
+};
+
+void normaliser_init(struct ingest *in, const struct ingest_opts *opts,
+		     const struct config *cfg, const struct matcher *m);
+/* Reads file i of the set through its reader into out. */
+void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
+		    struct file_out *out);
+/* Gives the normaliser's strings to the set, and frees the rest. */
+void normaliser_release(struct ingest *in, struct ticket_set *set);
+
+struct id_slot {
+	uint32_t hash;
+	uint32_t idx;           /* candidate + 1; 0 for an empty slot */
+};
+
+struct id_map {
+	struct id_slot *e;
+	size_t cap, n;
+};
+
+/* The merge, on the calling thread; merge_init() allocates nothing. */
+struct merge {
+	const struct config *cfg;
+	struct ticket_set *set;
+	struct ticket *tc;      /* the winning row of each ticket number */
+	size_t ntc, atc;
+	struct id_map ids;      /* ticket number -> tc index */
+	struct cb_cand *cc;
+	size_t ncc, acc;
+	uint32_t cb_seq;        /* the next callback occurrence's seq */
+	size_t arejects;
+	/* resolve(): the tickets are put in order on a thread of their own */
+	uint32_t *tc_src;
+	pthread_t tc_thread;
+	bool tc_running;
+};
+
+void merge_init(struct merge *mg, const struct config *cfg,
+		struct ticket_set *set);
+/*
+ * Takes file i's rows into the set, after every file before it: counts,
+ * rejects, diagnostics (into d), tickets through SPEC §8.7, callback
+ * rows. Frees the file_out's arrays.
+ */
+void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
+		struct diag *d);
+/* The rules that need every row (§8.8, the orderings of ticket.h). */
+void merge_resolve(struct merge *mg, bool threads);
+void merge_release(struct merge *mg);
+
+#endif

@@ -1,0 +1,684 @@
+/*
+ * merge.c - the ingest stage's merge: file_outs -> the ticket set.
+ *
+ * On the calling thread, the merge takes the normaliser's file_outs
+ * strictly in file order, so that the result does not depend on the
+ * number of threads or their timing: it applies the duplicate-ticket rule
+ * (SPEC §8.7) as the rows arrive in (file, line) order, keeping one
+ * candidate per ticket number with slots for its inline callbacks, and
+ * numbers the callback occurrences. Only when every file is merged are
+ * the rules that need all rows applied: callback identity (§8.8), the
+ * join of callback rows to tickets, and the orderings that ticket.h
+ * promises (merge_resolve()).
+ *
+ * Invariants: rows_read == accepted + rejected + superseded for every
+ * file and for the set (a row counted accepted by the normaliser moves to
+ * superseded when it loses, never counted twice); rejected rows never
+ * become candidates, so they supersede nothing; the inline callback
+ * candidates of a ticket are consecutive (first_cb, n_cb of its candidate
+ * until merge_resolve()), and those of a lost row are DEAD; the merge
+ * reads a file_out only once it is done.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/ingest_int.h"
+#include "util/chtime.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+void merge_init(struct merge *mg, const struct config *cfg,
+		struct ticket_set *set)
+{
+	memset(mg, 0, sizeof(*mg));
+	mg->cfg = cfg;
+	mg->set = set;
+}
+
+void merge_release(struct merge *mg)
+{
+	free(mg->tc);
+	free(mg->cc);
+	free(mg->ids.e);
+	memset(mg, 0, sizeof(*mg));
+}
+
+/* ---- the merge, in file order ---- */
+
+static void supersede_row(struct merge *mg, uint32_t file)
+{
+	struct ticket_set *set = mg->set;
+
+	set->accepted--;
+	set->superseded++;
+	set->files[file].accepted--;
+	set->files[file].superseded++;
+}
+
+static struct cb_cand *new_cb(struct merge *mg)
+{
+	ALLOC_GROW(mg->cc, mg->ncc + 1, mg->acc);
+	return &mg->cc[mg->ncc++];
+}
+
+/*
+ * The candidate that holds ticket number id (len bytes), or -1; *slot is
+ * where the number is, or would go, in the id map.
+ */
+static long find_ticket(struct merge *mg, const char *id, size_t len,
+			uint32_t hash, size_t *slot)
+{
+	struct id_map *m = &mg->ids;
+	size_t i;
+
+	if (m->n * 2 >= m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 4096, j;
+		struct id_slot *e = xcalloc(cap, sizeof(*e));
+
+		for (j = 0; j < m->cap; j++) {
+			if (!m->e[j].idx)
+				continue;
+			i = m->e[j].hash & (cap - 1);
+			while (e[i].idx)
+				i = (i + 1) & (cap - 1);
+			e[i] = m->e[j];
+		}
+		free(m->e);
+		m->e = e;
+		m->cap = cap;
+	}
+	i = hash & (m->cap - 1);
+	while (m->e[i].idx) {
+		const struct ticket *t = &mg->tc[m->e[i].idx - 1];
+
+		if (m->e[i].hash == hash && !strncmp(t->id, id, len) &&
+		    !t->id[len]) {
+			*slot = i;
+			return (long)m->e[i].idx - 1;
+		}
+		i = (i + 1) & (m->cap - 1);
+	}
+	*slot = i;
+	return -1;
+}
+
+/*
+ * SPEC §8.7 as the rows arrive. Rows come in (file, line) order, so a new
+ * row beats the kept one of its number unless the kept one has the
+ * greater (has 更新时间, 更新时间); the loser is superseded at once. The
+ * winner takes the loser's place, and its inline callbacks the loser's
+ * candidate slots (t->first_cb, t->n_cb until resolve()), so that a
+ * ticket exported every week holds one ticket and at most two inline
+ * callbacks in memory, not one per export. Occurrences are numbered in
+ * reading order (file, record, inline first before second), so seq
+ * orders them even where file and line tie: the records of a JSON array
+ * written on one line.
+ */
+static void merge_ticket(struct merge *mg, const struct file_out *out,
+			 size_t r)
+{
+	const struct ticket *row = &out->tk[r];
+	struct ticket *t;
+	size_t slot, n;
+	uint32_t k = 0, old_n = 0, m = row->n_cb;
+	long idx;
+
+	idx = find_ticket(mg, row->id, strlen(row->id), out->tk_hash[r], &slot);
+	if (idx >= 0) {
+		t = &mg->tc[idx];
+		if ((t->updated_at != TIME_NONE && row->updated_at == TIME_NONE) ||
+		    (t->updated_at != TIME_NONE &&
+		     row->updated_at < t->updated_at)) {
+			/* The kept row wins: this one is superseded. */
+			supersede_row(mg, row->file);
+			mg->set->quality.superseded_tickets++;
+			return;
+		}
+		supersede_row(mg, t->file);
+		mg->set->quality.superseded_tickets++;
+		old_n = t->n_cb;
+		k = t->first_cb;
+	} else {
+		ALLOC_GROW(mg->tc, mg->ntc + 1, mg->atc);
+		idx = (long)mg->ntc++;
+		mg->ids.e[slot].hash = out->tk_hash[r];
+		mg->ids.e[slot].idx = (uint32_t)idx + 1;
+		mg->ids.n++;
+	}
+	/*
+	 * The winner's inline callbacks go into the loser's slots when they
+	 * fit (a ticket's slots are consecutive), else into new ones, the
+	 * old ones dropped.
+	 */
+	if (m > old_n) {
+		for (n = 0; n < old_n; n++)
+			mg->cc[k + n].owner = DEAD;
+		old_n = 0;
+		k = (uint32_t)mg->ncc;
+	}
+	for (n = 0; n < m; n++) {
+		struct cb_cand *c = n < old_n ? &mg->cc[k + n] : new_cb(mg);
+
+		*c = out->cb[row->first_cb + n];
+		c->seq = mg->cb_seq++;
+		c->owner = (uint32_t)idx;
+	}
+	for (n = m; n < old_n; n++)
+		mg->cc[k + n].owner = DEAD;
+	t = &mg->tc[idx];
+	*t = *row;
+	t->first_cb = k;
+	t->n_cb = m > old_n ? m : old_n;
+}
+
+/*
+ * Takes file i's rows into the set, after every file before it: counts,
+ * rejects, diagnostics (in d), tickets through §8.7, callback rows.
+ * Frees the file_out's arrays; the strings stay in the worker's arena.
+ */
+void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
+		struct diag *d)
+{
+	struct ticket_set *set = mg->set;
+	const struct input_file *f = &set->files[i];
+	size_t r;
+
+	set->files_recognised += f->kind != FILE_UNRECOGNISED;
+	set->rows_read += f->rows_read;
+	set->accepted += f->accepted;
+	set->rejected += f->rejected;
+	for (r = 0; r < REJECT_REASON_COUNT; r++)
+		set->quality.reasons[r] += out->reasons[r];
+	if (out->nrej) {
+		ALLOC_GROW(set->rejects, set->nrejects + out->nrej,
+			   mg->arejects);
+		memcpy(set->rejects + set->nrejects, out->rej,
+		       out->nrej * sizeof(*out->rej));
+		set->nrejects += out->nrej;
+	}
+	if (out->enc_why)
+		diag_report(d, DIAG_NOTE, f->path, 0, 0, "read as %s (%s)",
+			    f->encoding, out->enc_why);
+	diag_take(d, &out->d);
+	for (r = 0; r < out->ntk; r++)
+		merge_ticket(mg, out, r);
+	if (f->kind == FILE_CALLBACKS) {
+		for (r = 0; r < out->ncb; r++) {
+			struct cb_cand *c = new_cb(mg);
+
+			*c = out->cb[r];
+			c->seq = mg->cb_seq++;
+		}
+	}
+	free(out->tk);
+	free(out->tk_hash);
+	free(out->cb);
+	free(out->rej);
+	diag_release(&out->d);
+	memset(out, 0, sizeof(*out));
+}
+
+/* ---- the rules that need every row ---- */
+
+/* qsort, which must not be given NULL even for nothing to sort. */
+static void sort(void *base, size_t n, size_t size,
+		 int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+struct sort_job {
+	void *base;
+	size_t n, size;
+	int (*cmp)(const void *, const void *);
+};
+
+static void *sort_main(void *arg)
+{
+	struct sort_job *j = arg;
+
+	sort(j->base, j->n, j->size, j->cmp);
+	return NULL;
+}
+
+/*
+ * Sorts two arrays with one comparator, the second on a thread of its own
+ * when both are big enough for that to pay (else, or when no thread can
+ * be started, one after the other). The comparator must be safe to call
+ * from two threads at once.
+ */
+static void sort_two(void *a, size_t na, void *b, size_t nb, size_t size,
+		     int (*cmp)(const void *, const void *), bool threads)
+{
+	struct sort_job j = { b, nb, size, cmp };
+	pthread_t t;
+
+	if (threads && na > 10000 && nb > 10000 &&
+	    pthread_create(&t, NULL, sort_main, &j) == 0) {
+		sort(a, na, size, cmp);
+		pthread_join(t, NULL);
+		return;
+	}
+	sort(a, na, size, cmp);
+	sort(b, nb, size, cmp);
+}
+
+/*
+ * A ticket number as a sort key: its first 16 bytes as two big-endian
+ * integers (zero-padded), which order as strcmp() does; only numbers that
+ * agree in all 16 are compared as strings, found through idx: a ticket
+ * candidate, or with ROW_KEY set a callback candidate (sorting_tc and
+ * sorting_cc, set for the duration of the sort). 24 bytes, not 32 with a
+ * pointer: a million keys and qsort's copy of them are the peak of memory.
+ */
+struct id_key {
+	uint64_t hi, lo;
+	uint32_t idx;
+};
+
+#define ROW_KEY (UINT32_C(1) << 31)
+
+static const struct ticket *sorting_tc;
+static const struct cb_cand *sorting_cc;
+
+static const char *id_key_text(const struct id_key *k)
+{
+	return k->idx & ROW_KEY ? sorting_cc[k->idx & ~ROW_KEY].ticket_id
+				: sorting_tc[k->idx].id;
+}
+
+static uint64_t load_be64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void id_key_set(struct id_key *k, const char *id, uint32_t idx)
+{
+	unsigned char b[16] = { 0 };
+
+	memcpy(b, id, strnlen(id, sizeof(b)));
+	k->hi = load_be64(b);
+	k->lo = load_be64(b + 8);
+	k->idx = idx;
+}
+
+static int cmp_id(const struct id_key *x, const struct id_key *y)
+{
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	/* The first 16 bytes hold a NUL: the numbers are equal. */
+	if (!(x->lo & 0xFF) || !(y->lo & 0xFF))
+		return 0;
+	return strcmp(id_key_text(x), id_key_text(y));
+}
+
+/* By number, then index (qsort is not stable). */
+static int cmp_id_key(const void *a, const void *b)
+{
+	const struct id_key *x = a, *y = b;
+	int c = cmp_id(x, y);
+
+	if (c)
+		return c;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/*
+ * Callback candidates are sorted through these keys, and the candidates
+ * then moved once; comparators reach the candidates through sorting_cc,
+ * set only for the duration of the sort (read by both sorting threads).
+ */
+struct cb_key {
+	uint32_t ticket;
+	uint32_t seq;
+	int64_t at;
+	uint32_t idx;
+};
+
+/*
+ * Identity (ticket, time, recorder), then the order of occurrence. The
+ * ticket is its index in set->tickets; orphans (NO_OWNER) sort last, by
+ * their ticket number. Equal recorders are mostly one interned string.
+ */
+static int cmp_cb_identity(const void *a, const void *b)
+{
+	const struct cb_key *x = a, *y = b;
+	const struct cb_cand *cx = &sorting_cc[x->idx], *cy = &sorting_cc[y->idx];
+	int c;
+
+	if (x->ticket != y->ticket)
+		return x->ticket < y->ticket ? -1 : 1;
+	if (x->ticket == NO_OWNER && cx->ticket_id != cy->ticket_id) {
+		c = strcmp(cx->ticket_id, cy->ticket_id);
+		if (c)
+			return c;
+	}
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (cx->cb.recorder != cy->cb.recorder) {
+		c = strcmp(cx->cb.recorder, cy->cb.recorder);
+		if (c)
+			return c;
+	}
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/*
+ * Within one ticket and instant, ticket.h's order: (source, file, line),
+ * and the order of occurrence where those tie (qsort is not stable).
+ */
+static int cmp_cb_final(const void *a, const void *b)
+{
+	const struct cb_cand *x = a, *y = b;
+
+	if (x->cb.source != y->cb.source)
+		return (int)x->cb.source - (int)y->cb.source;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static bool same_identity(const struct cb_cand *x, const struct cb_cand *y)
+{
+	return x->ticket == y->ticket && x->cb.at == y->cb.at &&
+	       (x->ticket != NO_OWNER || !strcmp(x->ticket_id, y->ticket_id)) &&
+	       (x->cb.recorder == y->cb.recorder ||
+		!strcmp(x->cb.recorder, y->cb.recorder));
+}
+
+/*
+ * Reorders n elements of size bytes in place so that position j receives
+ * the element that was at src[j], cycle by cycle, each element copied
+ * once, with one element of scratch: no second copy of the array. The
+ * reads are random, so the element a few steps ahead on the cycle is
+ * prefetched. src is consumed (left as the identity).
+ */
+static void permute(void *base, size_t n, size_t size, uint32_t *src)
+{
+	enum { AHEAD = 6 };
+	unsigned char *a = base, *tmp = xmalloc(size);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t j = i, ahead = i;
+		int k;
+
+		if (src[i] == i)
+			continue;
+		memcpy(tmp, a + i * size, size);
+		for (k = 0; k < AHEAD && src[ahead] != i; k++)
+			ahead = src[ahead];
+		while (src[j] != i) {
+			size_t from = src[j];
+
+			if (src[ahead] != i) {
+				ahead = src[ahead];
+				__builtin_prefetch(a + ahead * size);
+				__builtin_prefetch(a + ahead * size + size - 1);
+			}
+			memcpy(a + j * size, a + from * size, size);
+			src[j] = (uint32_t)j;
+			j = from;
+		}
+		memcpy(a + j * size, tmp, size);
+		src[j] = (uint32_t)j;
+	}
+	free(tmp);
+}
+
+/*
+ * Moves the ticket candidates into number order (mg->tc_src) and clears
+ * first_cb and n_cb, used for candidate slots until now. Runs on a thread
+ * of its own beside resolve_callbacks(), which touches neither.
+ */
+static void *order_tickets(void *arg)
+{
+	struct merge *mg = arg;
+	size_t i;
+
+	permute(mg->tc, mg->ntc, sizeof(*mg->tc), mg->tc_src);
+	free(mg->tc_src);
+	mg->tc_src = NULL;
+	for (i = 0; i < mg->ntc; i++)
+		mg->tc[i].first_cb = mg->tc[i].n_cb = 0;
+	return NULL;
+}
+
+/*
+ * The tickets, one per number already (merge_ticket() applied §8.7), go
+ * into number order in place: keys are sorted, and the permutation is
+ * applied by cycles, so no second copy of a million tickets is made.
+ * Each callback candidate is given its ticket's final index: an inline
+ * one through its owner, a callback row by joining the rows, sorted by
+ * number too (on a second thread), with the sorted tickets. The tickets
+ * themselves are moved by order_tickets(), on a thread of its own while
+ * resolve_callbacks() works when threads is set; tickets_ordered() waits
+ * for it and hands the array to the set.
+ */
+static void resolve_tickets(struct merge *mg, bool threads)
+{
+	struct id_key *keys, *rows;
+	uint32_t *perm, *src;
+	size_t i, j, nrows = 0;
+
+	keys = xcalloc(mg->ntc + 1, sizeof(*keys));
+	for (i = 0; i < mg->ntc; i++)
+		id_key_set(&keys[i], mg->tc[i].id, (uint32_t)i);
+	for (i = 0; i < mg->ncc; i++)
+		nrows += mg->cc[i].owner == NO_OWNER;
+	rows = xcalloc(nrows + 1, sizeof(*rows));
+	for (i = j = 0; i < mg->ncc; i++)
+		if (mg->cc[i].owner == NO_OWNER)
+			id_key_set(&rows[j++], mg->cc[i].ticket_id,
+				   (uint32_t)i | ROW_KEY);
+	sorting_tc = mg->tc;
+	sorting_cc = mg->cc;
+	sort_two(keys, mg->ntc, rows, nrows, sizeof(*keys), cmp_id_key,
+		 threads);
+	perm = xcalloc(mg->ntc + 1, sizeof(*perm));
+	src = xcalloc(mg->ntc + 1, sizeof(*src));
+	for (i = 0; i < mg->ntc; i++) {
+		perm[keys[i].idx] = (uint32_t)i;
+		src[i] = keys[i].idx;
+	}
+	for (i = j = 0; i < nrows; i++) {
+		while (j < mg->ntc && cmp_id(&keys[j], &rows[i]) < 0)
+			j++;
+		mg->cc[rows[i].idx & ~ROW_KEY].ticket =
+			j < mg->ntc && !cmp_id(&keys[j], &rows[i]) ?
+			(uint32_t)j : NO_OWNER;
+	}
+	sorting_tc = NULL;
+	sorting_cc = NULL;
+	for (i = 0; i < mg->ncc; i++)
+		if (mg->cc[i].owner != DEAD && mg->cc[i].owner != NO_OWNER)
+			mg->cc[i].ticket = perm[mg->cc[i].owner];
+	free(keys);
+	free(rows);
+	free(perm);
+	mg->tc_src = src;
+	if (!threads ||
+	    pthread_create(&mg->tc_thread, NULL, order_tickets, mg) != 0) {
+		order_tickets(mg);
+		return;
+	}
+	mg->tc_running = true;
+}
+
+/* Waits for order_tickets(); the array becomes set->tickets. */
+static void tickets_ordered(struct merge *mg)
+{
+	struct ticket_set *set = mg->set;
+
+	if (mg->tc_running)
+		pthread_join(mg->tc_thread, NULL);
+	mg->tc_running = false;
+	set->tickets = mg->tc ? xreallocarray(mg->tc, mg->ntc + 1,
+					      sizeof(*mg->tc))
+			      : xcalloc(1, sizeof(*set->tickets));
+	set->ntickets = mg->ntc;
+	mg->tc = NULL;
+	mg->ntc = mg->atc = 0;
+}
+
+/* Insertion sort: a ticket's callbacks are a handful. */
+static void sort_few(struct cb_key *k, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct cb_key x = k[i];
+
+		for (j = i; j > 0 && cmp_cb_identity(&k[j - 1], &x) > 0; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+/*
+ * The candidates' keys in identity order (cmp_cb_identity()): counted
+ * out by ticket, which needs no comparison, then each ticket's few
+ * sorted in place; orphans, whose ticket is their number, last, by qsort.
+ */
+static struct cb_key *sort_cb_keys(struct merge *mg)
+{
+	uint32_t *start = xcalloc(mg->ntc + 2, sizeof(*start));
+	struct cb_key *keys = xcalloc(mg->ncc + 1, sizeof(*keys));
+	size_t i, t;
+
+	for (i = 0; i < mg->ncc; i++) {
+		uint32_t tk = mg->cc[i].ticket;
+
+		start[(tk == NO_OWNER ? mg->ntc : tk) + 1]++;
+	}
+	for (t = 1; t <= mg->ntc + 1; t++)
+		start[t] += start[t - 1];
+	for (i = 0; i < mg->ncc; i++) {
+		const struct cb_cand *c = &mg->cc[i];
+		uint32_t tk = c->ticket == NO_OWNER ? (uint32_t)mg->ntc
+						    : c->ticket;
+		struct cb_key *k = &keys[start[tk]++];
+
+		k->ticket = c->ticket;
+		k->seq = c->seq;
+		k->at = c->cb.at;
+		k->idx = (uint32_t)i;
+	}
+	/* start[t] is now where ticket t + 1 begins. */
+	sorting_cc = mg->cc;
+	for (t = 0; t < mg->ntc; t++) {
+		size_t from = t ? start[t - 1] : 0;
+
+		sort_few(keys + from, start[t] - from);
+	}
+	t = mg->ntc ? start[mg->ntc - 1] : 0;
+	sort(keys + t, mg->ncc - t, sizeof(*keys), cmp_cb_identity);
+	sorting_cc = NULL;
+	free(start);
+	return keys;
+}
+
+/*
+ * Callbacks (§8.8), sorted by identity and occurrence: keys are sorted
+ * (sort_cb_keys()), and the candidates moved once.
+ * An inline callback of a row that lost (§8.7) was dropped when it lost
+ * (DEAD), so it supersedes nothing; among the rest, each identity keeps
+ * its last occurrence. Orphans are counted and dropped. The survivors
+ * are converted in place to struct callback, which is smaller, and the
+ * array becomes set->callbacks.
+ */
+static void resolve_callbacks(struct merge *mg)
+{
+	struct ticket_set *set = mg->set;
+	struct callback *out;
+	struct cb_key *keys;
+	uint32_t *src;
+	size_t i, j, n = 0;
+
+	/* Dead slots first out, so that the sort has less to do. */
+	for (i = 0; i < mg->ncc; i++)
+		if (mg->cc[i].owner != DEAD)
+			mg->cc[n++] = mg->cc[i];
+	mg->ncc = n;
+	keys = sort_cb_keys(mg);
+	src = xcalloc(mg->ncc + 1, sizeof(*src));
+	for (i = 0; i < mg->ncc; i++)
+		src[i] = keys[i].idx;
+	free(keys);
+	permute(mg->cc, mg->ncc, sizeof(*mg->cc), src);
+	free(src);
+	n = 0;
+	for (i = 0; i < mg->ncc; i++) {
+		struct cb_cand c = mg->cc[i];
+
+		if (n && same_identity(&mg->cc[n - 1], &c)) {
+			set->quality.superseded_callbacks++;
+			if (mg->cc[n - 1].owner == NO_OWNER)
+				supersede_row(mg, mg->cc[n - 1].cb.file);
+			n--;
+		}
+		mg->cc[n++] = c;
+	}
+	/* Orphans: accepted rows, counted, used by nothing. */
+	for (i = j = 0; i < n; i++) {
+		if (mg->cc[i].ticket == NO_OWNER) {
+			set->quality.orphan_callbacks++;
+			continue;
+		}
+		/* Text that is no label, on a callback: not rated (§8.9). */
+		if (!mg->cc[i].cb.is_attempt && *mg->cc[i].cb.satisfaction_text &&
+		    mg->cc[i].cb.satisfaction == SAT_NONE)
+			set->quality.unrated_satisfaction++;
+		mg->cc[j++] = mg->cc[i];
+	}
+	n = j;
+	/* Equal (ticket, instant) runs are short: sort each in rule 14's order. */
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && mg->cc[j].ticket == mg->cc[i].ticket &&
+		     mg->cc[j].cb.at == mg->cc[i].cb.at; j++)
+			;
+		sort(mg->cc + i, j - i, sizeof(*mg->cc), cmp_cb_final);
+	}
+	/* Element i moves down to an offset below every later element's. */
+	tickets_ordered(mg);
+	out = (struct callback *)(void *)mg->cc;
+	for (i = 0; i < n; i++) {
+		struct cb_cand c = mg->cc[i];
+		struct ticket *tk = &set->tickets[c.ticket];
+
+		if (!tk->n_cb)
+			tk->first_cb = (uint32_t)i;
+		tk->n_cb++;
+		memcpy(&out[i], &c.cb, sizeof(c.cb));
+	}
+	set->callbacks = mg->cc ? xreallocarray(mg->cc, n + 1, sizeof(*out))
+				: xcalloc(1, sizeof(*out));
+	set->ncallbacks = n;
+	mg->cc = NULL;
+	mg->ncc = mg->acc = 0;
+}
+
+void merge_resolve(struct merge *mg, bool threads)
+{
+	struct ticket_set *set = mg->set;
+	size_t i;
+
+	resolve_tickets(mg, threads);
+	resolve_callbacks(mg);
+	for (i = 0; i < set->ntickets; i++) {
+		const struct ticket *t = &set->tickets[i];
+
+		if (*t->subtype && !config_known_subtype(mg->cfg, t->type,
+							 t->subtype))
+			set->quality.unknown_subtype++;
+	}
+}
+
+/* ---- entry points ---- */

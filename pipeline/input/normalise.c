@@ -1,0 +1,892 @@
+/*
+ * normalise.c - the row normaliser: a reader's rows -> a file_out.
+ *
+ * One normaliser per worker thread (ingest.c). For each file it opens
+ * the file's reader (reader.h), matches the header's names to the
+ * canonical columns (SPEC §2, aliases from the config) and decides the
+ * file's kind, then checks each row against the reject reasons in the
+ * order of SPEC §8 rule 3: the first that applies quarantines it (a
+ * reject with its reason and original fields, and a diagnostic);
+ * otherwise its values are normalised (trimmed, folded, timestamps
+ * parsed, the repeated ones interned in the worker's table) into a
+ * ticket row, with its inline callbacks, or a callback row. The merge
+ * (merge.c) takes the file_outs in file order.
+ *
+ * Invariants: for every file, rows_read == accepted + rejected (the
+ * merge moves accepted rows to superseded); a normaliser writes only its
+ * own file's input_file and file_out; every string a row holds lives in
+ * the normaliser's arena, which the set adopts at the end.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/ingest_int.h"
+#include "input/reader.h"
+#include "util/chtime.h"
+#include "util/csvout.h"
+#include "util/sha256.h"
+#include "util/textio.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+/* The six timestamp columns of SPEC §8 rule 3, in canonical order. */
+static const int time_columns[] = { COL_CREATED, COL_COMPLETED, COL_UPDATED,
+				    COL_CB_TIME, COL_CB2_TIME, COL_RECTIFIED };
+
+#define NOT_YET (-2)
+
+/* One file's header and the row being looked at. */
+struct file_ctx {
+	uint32_t file;
+	struct input_file *f;
+	size_t ncols;
+	size_t nwritten;        /* header fields as written, blank tail too */
+	char **header;          /* as written, trimmed */
+	int colmap[COL_COUNT];  /* file column of each canonical one, or -1 */
+	int *time_col;          /* per file column: its timestamp column, or -1 */
+	const char *const *val; /* the row: ncols values, untrimmed */
+	int64_t when[COL_COUNT]; /* timestamp columns, parsed by check_row */
+	const size_t *len;
+	uint32_t line;
+};
+
+/* ---- interning ---- */
+
+static const struct name empty_name = { "", 0, 0, NOT_YET, NOT_YET, NOT_YET,
+					NOT_YET };
+
+static struct name *intern_name(struct ingest *in, const char *s, size_t n)
+{
+	struct intern *t = &in->names;
+	uint32_t h;
+	size_t i;
+
+	if (t->n * 2 >= t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 1024, j;
+		struct name *slot = xcalloc(cap, sizeof(*slot));
+
+		for (j = 0; j < t->cap; j++) {
+			if (!t->slot[j].s)
+				continue;
+			i = t->slot[j].hash & (cap - 1);
+			while (slot[i].s)
+				i = (i + 1) & (cap - 1);
+			slot[i] = t->slot[j];
+		}
+		free(t->slot);
+		t->slot = slot;
+		t->cap = cap;
+	}
+	h = text_hash(s, n);
+	i = h & (t->cap - 1);
+	while (t->slot[i].s) {
+		if (t->slot[i].hash == h && t->slot[i].len == n &&
+		    !memcmp(t->slot[i].s, s, n))
+			return &t->slot[i];
+		i = (i + 1) & (t->cap - 1);
+	}
+	t->slot[i] = empty_name;
+	t->slot[i].s = n ? arena_strndup(&in->arena, s, n) : "";
+	t->slot[i].hash = h;
+	t->slot[i].len = (uint32_t)n;
+	t->n++;
+	return &t->slot[i];
+}
+
+static const char *intern(struct ingest *in, const char *s, size_t n)
+{
+	return n ? intern_name(in, s, n)->s : "";
+}
+
+static int name_type(struct ingest *in, struct name *e)
+{
+	if (e->type == NOT_YET)
+		e->type = (int8_t)config_match_type(in->cfg, e->s);
+	return e->type;
+}
+
+static int name_satisfaction(struct ingest *in, struct name *e)
+{
+	if (e->satisfaction == NOT_YET)
+		e->satisfaction =
+			(int8_t)config_match_satisfaction(in->cfg, e->s);
+	return e->satisfaction;
+}
+
+static bool name_attempt(struct ingest *in, struct name *e)
+{
+	if (e->attempt == NOT_YET)
+		e->attempt = (int8_t)config_is_attempt(in->cfg, e->s);
+	return e->attempt;
+}
+
+static bool name_cancelled(struct ingest *in, struct name *e)
+{
+	if (e->cancelled == NOT_YET)
+		e->cancelled = (int8_t)config_is_cancelled(in->cfg, e->s);
+	return e->cancelled;
+}
+
+/* ---- values ---- */
+
+/* The trimmed value of canonical column c in the row ("" if absent). */
+static const char *value(const struct file_ctx *fc, int c, size_t *n)
+{
+	const char *s;
+	int j = fc->colmap[c];
+
+	if (j < 0 || (size_t)j >= fc->ncols) {
+		*n = 0;
+		return "";
+	}
+	s = fc->val[j];
+	*n = fc->len[j];
+	text_trim(&s, n);
+	return s;
+}
+
+static const char *interned(struct ingest *in, const struct file_ctx *fc,
+			    int c)
+{
+	size_t n;
+	const char *s = value(fc, c, &n);
+
+	return intern(in, s, n);
+}
+
+static struct name *named(struct ingest *in, const struct file_ctx *fc,
+			 int c)
+{
+	size_t n;
+	const char *s = value(fc, c, &n);
+
+	return intern_name(in, s, n);
+}
+
+/* A value with full-width digits folded (ticket numbers, phones). */
+static const char *folded(struct ingest *in, const struct file_ctx *fc,
+			  int c)
+{
+	size_t n;
+	const char *s = value(fc, c, &n);
+
+	if (!n)
+		return "";
+	buf_reset(&in->fold);
+	text_fold_digits(&in->fold, s, n);
+	return arena_strndup(&in->arena, in->fold.s, in->fold.len);
+}
+
+/* A timestamp column's value, as check_row() parsed it. */
+static int64_t timestamp(const struct file_ctx *fc, int c)
+{
+	return fc->when[c];
+}
+
+static int32_t round_of(struct ingest *in, const struct file_ctx *fc)
+{
+	size_t n, i;
+	const char *s = value(fc, COL_CB_ROUND, &n);
+	long v = 0;
+
+	buf_reset(&in->fold);
+	text_fold_digits(&in->fold, s, n);
+	if (!in->fold.len || in->fold.len > 6)
+		return 0;
+	for (i = 0; i < in->fold.len; i++) {
+		if (in->fold.s[i] < '0' || in->fold.s[i] > '9')
+			return 0;
+		v = v * 10 + (in->fold.s[i] - '0');
+	}
+	return (int32_t)v;
+}
+
+/* ---- rejects ---- */
+
+static const char *header_name(const struct file_ctx *fc, int c)
+{
+	int j = fc->colmap[c];
+
+	return j >= 0 ? fc->header[j] : column_name[c];
+}
+
+/* The row's fields as one CSV line, invalid bytes written \xNN. */
+static const char *original_line(struct ingest *in, const struct file_ctx *fc)
+{
+	struct buf line = BUF_INIT, field = BUF_INIT;
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < fc->ncols; i++) {
+		if (i)
+			buf_addch(&line, ',');
+		buf_reset(&field);
+		text_escape_invalid(&field, fc->val[i], fc->len[i]);
+		csv_add_field(&line, field.s, field.len);
+	}
+	s = arena_strndup(&in->arena, line.s, line.len);
+	buf_release(&line);
+	buf_release(&field);
+	return s;
+}
+
+static void add_reject(struct ingest *in, struct file_ctx *fc,
+		       enum reject_reason reason, uint32_t column,
+		       const char *original, uint32_t diag_line,
+		       uint32_t diag_column, const char *context,
+		       const char *fmt, ...)
+	__attribute__((format(printf, 9, 10)));
+
+static void add_reject(struct ingest *in, struct file_ctx *fc,
+		       enum reject_reason reason, uint32_t column,
+		       const char *original, uint32_t diag_line,
+		       uint32_t diag_column, const char *context,
+		       const char *fmt, ...)
+{
+	struct file_out *out = in->out;
+	struct buf msg = BUF_INIT;
+	struct reject *r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	ALLOC_GROW(out->rej, out->nrej + 1, out->arej);
+	r = &out->rej[out->nrej++];
+	r->file = fc->file;
+	r->line = fc->line;
+	r->column = column;
+	r->reason = (uint8_t)reason;
+	r->message = arena_strndup(&in->arena, msg.s, msg.len);
+	r->original = original ? original : original_line(in, fc);
+	fc->f->rejected++;
+	out->reasons[reason]++;
+	diag_report_code(&in->out->d, DIAG_ERROR, fc->f->path,
+			 diag_line ? diag_line : fc->line,
+			 diag_line ? diag_column : column, context,
+			 reject_reason_code[reason], "%s", msg.s);
+	buf_release(&msg);
+}
+
+/*
+ * SPEC §8 rule 3 from missing_ticket_id on (the readers have checked
+ * field_count, bad_encoding and field_too_long). Returns true when the
+ * row is rejected.
+ */
+static bool check_row(struct ingest *in, struct file_ctx *fc)
+{
+	size_t n, k, t;
+	const char *s;
+
+	s = value(fc, COL_TICKET_ID, &n);
+	if (!n) {
+		add_reject(in, fc, REJECT_MISSING_TICKET_ID,
+			   (uint32_t)fc->colmap[COL_TICKET_ID] + 1, NULL, 0, 0,
+			   NULL, "no ticket number in column '%s'",
+			   header_name(fc, COL_TICKET_ID));
+		return true;
+	}
+	if (fc->f->kind == FILE_TICKETS &&
+	    name_type(in, named(in, fc, COL_TYPE)) < 0) {
+		struct buf esc = BUF_INIT;
+
+		s = value(fc, COL_TYPE, &n);
+		text_escape_invalid(&esc, s, n);
+		if (esc.len)
+			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
+				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, 0,
+				   0, NULL, "unknown ticket type '%s' in column '%s'",
+				   esc.s, header_name(fc, COL_TYPE));
+		else
+			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
+				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, 0,
+				   0, NULL, "empty ticket type in column '%s'",
+				   header_name(fc, COL_TYPE));
+		buf_release(&esc);
+		return true;
+	}
+	if (fc->f->kind == FILE_CALLBACKS) {
+		value(fc, COL_CB_TIME, &n);
+		if (!n) {
+			add_reject(in, fc, REJECT_NO_CALLBACK_TIME,
+				   (uint32_t)fc->colmap[COL_CB_TIME] + 1, NULL,
+				   0, 0, NULL, "no callback time in column '%s'",
+				   header_name(fc, COL_CB_TIME));
+			return true;
+		}
+	}
+	/*
+	 * Timestamp columns in the order the file has them; the values are
+	 * kept for the record so that each is parsed once.
+	 */
+	for (t = 0; t < sizeof(time_columns) / sizeof(time_columns[0]); t++)
+		fc->when[time_columns[t]] = TIME_NONE;
+	for (k = 0; k < fc->ncols; k++) {
+		int c = fc->time_col[k];
+
+		if (c < 0)
+			continue;
+		s = value(fc, c, &n);
+		if (n && chtime_parse(s, n, &fc->when[c]) < 0) {
+			struct buf esc = BUF_INIT;
+
+			text_escape_invalid(&esc, s, n);
+			add_reject(in, fc, REJECT_BAD_TIMESTAMP, (uint32_t)k + 1,
+				   NULL, 0, 0, NULL,
+				   "invalid timestamp '%s' in column '%s'", esc.s,
+				   fc->header[k]);
+			buf_release(&esc);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- accepted rows ---- */
+
+static void fill_callback(struct ingest *in, const struct file_ctx *fc,
+			  struct cb_cand *c, enum callback_source source)
+{
+	struct callback *cb = &c->cb;
+	struct name *sat;
+	bool attempt;
+
+	memset(c, 0, sizeof(*c));
+	cb->source = (uint8_t)source;
+	cb->file = fc->file;
+	cb->line = fc->line;
+	if (source == CB_INLINE_SECOND) {
+		cb->at = timestamp(fc, COL_CB2_TIME);
+		cb->recorder = cb->channel = cb->result = cb->remark = "";
+		sat = named(in, fc, COL_CB2_SATISFACTION);
+		attempt = name_attempt(in, sat);
+	} else {
+		struct name *result = named(in, fc, COL_CB_RESULT);
+
+		cb->at = timestamp(fc, COL_CB_TIME);
+		cb->recorder = interned(in, fc, COL_CB_RECORDER);
+		cb->channel = interned(in, fc, COL_CB_CHANNEL);
+		cb->result = result->s;
+		cb->remark = interned(in, fc, COL_CB_REMARK);
+		cb->round = round_of(in, fc);
+		sat = named(in, fc, COL_CB_SATISFACTION);
+		attempt = name_attempt(in, sat) || name_attempt(in, result);
+	}
+	cb->satisfaction_text = sat->s;
+	cb->is_attempt = attempt;
+	if (!attempt)
+		cb->satisfaction = (uint8_t)name_satisfaction(in, sat);
+}
+
+/* A new callback slot at the end of the file's. */
+static struct cb_cand *new_row_cb(struct file_out *out)
+{
+	ALLOC_GROW(out->cb, out->ncb + 1, out->acb);
+	return &out->cb[out->ncb++];
+}
+
+/*
+ * A ticket row that passed the checks, normalised into the file's rows,
+ * its inline callbacks (SPEC §8 rule 8: one exists when its time does)
+ * after those of the rows before it in cb[]. The duplicate rule is
+ * the merge's (merge_ticket()).
+ */
+static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
+{
+	struct file_out *out = in->out;
+	struct ticket *t;
+	struct name *e;
+	const char *s;
+	size_t n, len;
+	uint32_t m = 0;
+
+	ALLOC_GROW(out->tk, out->ntk + 1, out->atk);
+	ALLOC_GROW(out->tk_hash, out->ntk + 1, out->ahash);
+	t = &out->tk[out->ntk];
+	memset(t, 0, sizeof(*t));
+	s = value(fc, COL_TICKET_ID, &n);
+	buf_reset(&in->fold);
+	text_fold_digits(&in->fold, s, n);
+	out->tk_hash[out->ntk] = text_hash(in->fold.s, in->fold.len);
+	t->id = arena_strndup(&in->arena, in->fold.s, in->fold.len);
+	out->ntk++;
+	t->center = interned(in, fc, COL_CENTER);
+	s = value(fc, COL_UNIT, &n);
+	t->unit = n ? arena_strndup(&in->arena, s, n) : "";
+	s = value(fc, COL_OWNER, &n);
+	t->owner = n ? arena_strndup(&in->arena, s, n) : "";
+	t->phone = folded(in, fc, COL_PHONE);
+	e = named(in, fc, COL_TYPE);
+	t->type_text = e->s;
+	t->type = (int8_t)name_type(in, e);
+	t->subtype = interned(in, fc, COL_SUBTYPE);
+	/* Contents repeat more often than one would think: intern them. */
+	t->content = interned(in, fc, COL_CONTENT);
+	t->butler = interned(in, fc, COL_BUTLER);
+	e = named(in, fc, COL_STATUS);
+	t->status = e->s;
+	t->cancelled = name_cancelled(in, e);
+	t->handler = interned(in, fc, COL_HANDLER);
+	t->created_at = timestamp(fc, COL_CREATED);
+	t->completed_at = timestamp(fc, COL_COMPLETED);
+	t->updated_at = timestamp(fc, COL_UPDATED);
+	t->rectified_at = timestamp(fc, COL_RECTIFIED);
+	t->file = fc->file;
+	t->line = fc->line;
+	t->first_cb = (uint32_t)out->ncb;
+	for (n = 0; n < 2; n++) {
+		struct cb_cand *c;
+
+		value(fc, n ? COL_CB2_TIME : COL_CB_TIME, &len);
+		if (!len)
+			continue;
+		c = new_row_cb(out);
+		fill_callback(in, fc, c, n ? CB_INLINE_SECOND : CB_INLINE_FIRST);
+		c->ticket_id = t->id;
+		m++;
+	}
+	t->n_cb = m;
+}
+
+static void accept_callback_row(struct ingest *in, const struct file_ctx *fc)
+{
+	struct cb_cand *c = new_row_cb(in->out);
+
+	fill_callback(in, fc, c, CB_ROW);
+	c->ticket_id = folded(in, fc, COL_TICKET_ID);
+	c->owner = NO_OWNER;
+}
+
+/* Counts a row that passed every check as accepted, and keeps it. */
+static void accept_row(struct ingest *in, struct file_ctx *fc)
+{
+	fc->f->accepted++;
+	if (fc->f->kind == FILE_TICKETS)
+		accept_ticket(in, fc);
+	else
+		accept_callback_row(in, fc);
+}
+
+/* ---- headers ---- */
+
+void matcher_init(struct matcher *mt, const struct config *cfg)
+{
+	int c;
+	size_t i;
+
+	for (c = 0; c < COL_COUNT; c++) {
+		const struct string_list *al = &cfg->column_aliases[c];
+
+		buf_init(&mt->canon_key[c]);
+		text_header_key(&mt->canon_key[c], column_name[c],
+				strlen(column_name[c]));
+		memset(&mt->alias_keys[c], 0, sizeof(mt->alias_keys[c]));
+		for (i = 0; i < al->nr; i++) {
+			struct buf k = BUF_INIT;
+
+			text_header_key(&k, al->items[i], strlen(al->items[i]));
+			string_list_add(&mt->alias_keys[c], k.s);
+			buf_release(&k);
+		}
+	}
+}
+
+static int match_column(const struct matcher *mt, const char *key)
+{
+	int c;
+
+	for (c = 0; c < COL_COUNT; c++)
+		if (!strcmp(key, mt->canon_key[c].s) ||
+		    string_list_has(&mt->alias_keys[c], key))
+			return c;
+	return -1;
+}
+
+static void unrecognised(struct ingest *in, struct file_ctx *fc,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void unrecognised(struct ingest *in, struct file_ctx *fc,
+			 const char *fmt, ...)
+{
+	struct buf why = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&why, fmt, ap);
+	va_end(ap);
+	fc->f->kind = FILE_UNRECOGNISED;
+	fc->f->why = arena_strndup(&in->arena, why.s, why.len);
+	diag_report(&in->out->d, DIAG_WARNING, fc->f->path, 0, 0,
+		    "unrecognised file, skipped: %s", why.s);
+	buf_release(&why);
+}
+
+/*
+ * Reads a header of n names into fc and decides the file's kind. Trailing
+ * blank names are dropped (Excel's habit); a blank name before them, or
+ * two names for one column, makes the file unrecognised. Returns 0 when
+ * the file is an export, -1 otherwise (already reported).
+ */
+static int read_header(struct ingest *in, struct file_ctx *fc,
+		       const char *const *names, const size_t *lens, size_t n)
+{
+	struct buf *keys;
+	size_t i, j;
+	int c, ret = -1;
+
+	fc->nwritten = n;
+	while (n) {
+		const char *s = names[n - 1];
+		size_t len = lens[n - 1];
+
+		text_trim(&s, &len);
+		if (len)
+			break;
+		n--;
+	}
+	for (c = 0; c < COL_COUNT; c++)
+		fc->colmap[c] = -1;
+	fc->ncols = n;
+	fc->header = arena_alloc(&in->arena, (n + 1) * sizeof(char *));
+	keys = xcalloc(n + 1, sizeof(*keys));
+	for (i = 0; i < n; i++) {
+		const char *s = names[i];
+		size_t len = lens[i];
+		struct buf esc = BUF_INIT;
+
+		text_trim(&s, &len);
+		text_escape_invalid(&esc, s, len);
+		fc->header[i] = arena_strndup(&in->arena, esc.s, esc.len);
+		buf_release(&esc);
+		buf_init(&keys[i]);
+		text_header_key(&keys[i], fc->header[i], strlen(fc->header[i]));
+	}
+	for (i = 0; i < n; i++) {
+		if (!keys[i].len) {
+			unrecognised(in, fc, "column %zu of the header is blank",
+				     i + 1);
+			goto out;
+		}
+		for (j = 0; j < i; j++)
+			if (!strcmp(keys[i].s, keys[j].s)) {
+				unrecognised(in, fc, "duplicate column '%s' "
+					     "(columns %zu and %zu)",
+					     fc->header[i], j + 1, i + 1);
+				goto out;
+			}
+		c = match_column(in->m, keys[i].s);
+		if (c < 0)
+			continue;
+		if (fc->colmap[c] >= 0) {
+			unrecognised(in, fc, "columns '%s' and '%s' are both %s "
+				     "(columns %d and %zu)",
+				     fc->header[fc->colmap[c]], fc->header[i],
+				     column_name[c], fc->colmap[c] + 1, i + 1);
+			goto out;
+		}
+		fc->colmap[c] = (int)i;
+	}
+	fc->time_col = arena_alloc(&in->arena, (n + 1) * sizeof(int));
+	for (i = 0; i < n; i++)
+		fc->time_col[i] = -1;
+	for (i = 0; i < sizeof(time_columns) / sizeof(time_columns[0]); i++)
+		if (fc->colmap[time_columns[i]] >= 0)
+			fc->time_col[fc->colmap[time_columns[i]]] = time_columns[i];
+	/*
+	 * SPEC §2: "A file whose header has a ticket-type column is a
+	 * ticket export", with or without 工单编号: without it, every row
+	 * is missing_ticket_id, so nothing of the file disappears.
+	 */
+	if (fc->colmap[COL_TYPE] >= 0) {
+		fc->f->kind = FILE_TICKETS;
+	} else if (fc->colmap[COL_TICKET_ID] >= 0 &&
+		   fc->colmap[COL_CB_TIME] >= 0) {
+		fc->f->kind = FILE_CALLBACKS;
+	} else {
+		unrecognised(in, fc, "no %s column, and not both %s and %s",
+			     column_name[COL_TYPE], column_name[COL_TICKET_ID],
+			     column_name[COL_CB_TIME]);
+		goto out;
+	}
+	ret = 0;
+out:
+	for (i = 0; i < n; i++)
+		buf_release(&keys[i]);
+	free(keys);
+	return ret;
+}
+
+/* ---- CSV files ---- */
+
+/* Forgets what was read of the file so far, to read it again. */
+static void forget_file(struct ingest *in, struct file_ctx *fc)
+{
+	struct file_out *out = in->out;
+
+	out->ntk = out->ncb = out->nrej = 0;
+	memset(out->reasons, 0, sizeof(out->reasons));
+	diag_release(&out->d);
+	fc->f->rows_read = fc->f->accepted = fc->f->rejected = 0;
+	fc->f->kind = FILE_UNRECOGNISED;
+	fc->f->why = "";
+}
+
+/* The row's text, when it has no fields, as one escaped CSV field. */
+static const char *original_text(struct ingest *in,
+				 const struct reader_row *row)
+{
+	struct buf esc = BUF_INIT, field = BUF_INIT;
+	const char *s;
+
+	text_escape_invalid(&esc, row->text, row->text_len);
+	csv_add_field(&field, esc.s, esc.len);
+	s = arena_strndup(&in->arena, field.s, field.len);
+	buf_release(&esc);
+	buf_release(&field);
+	return s;
+}
+
+/*
+ * SPEC §8 rule 3 for one row of the table: the reader's problems in
+ * their order of precedence, field_count between them, then check_row()
+ * and a value that is not text; a row that passes is accepted.
+ */
+static void take_row(struct ingest *in, struct file_ctx *fc,
+		     const struct reader_row *row, const char *encoding)
+{
+	size_t n = row->nfields, col;
+
+	fc->f->rows_read++;
+	fc->line = row->line;
+	fc->val = row->fields;
+	fc->len = row->lens;
+	if (row->problem == READER_UNSPLIT) {
+		size_t save = fc->ncols;
+
+		fc->ncols = row->nfields;
+		/*
+		 * SPEC §8.3 keeps malformed_record for JSON; a CSV row that
+		 * cannot be split (a stray or unclosed quote) does not have
+		 * the header's fields, so it is field_count, the first
+		 * reason in precedence.
+		 */
+		add_reject(in, fc, REJECT_FIELD_COUNT,
+			   (uint32_t)row->nfields + 1, NULL, row->error_line,
+			   row->error_column, NULL,
+			   "malformed CSV: %s at line %u, character %u",
+			   row->error, row->error_line, row->error_column);
+		fc->ncols = save;
+		return;
+	}
+	if (row->problem == READER_NOT_RECORD) {
+		add_reject(in, fc, REJECT_MALFORMED_RECORD, 0,
+			   original_text(in, row), row->error_line,
+			   row->error_column, row->error_context, "%s",
+			   row->error);
+		return;
+	}
+	/*
+	 * SPEC §8.3: field_count is "more or fewer fields than the header".
+	 * The header as written may end in blank names (Excel's habit),
+	 * dropped from ncols; a row may fill those with empty fields, and
+	 * no more.
+	 */
+	while (!row->keyed && n > fc->ncols && n <= fc->nwritten &&
+	       !row->lens[n - 1])
+		n--;
+	if (!row->keyed && n != fc->ncols) {
+		size_t save = fc->ncols;
+
+		fc->ncols = row->nfields;
+		add_reject(in, fc, REJECT_FIELD_COUNT, 0, NULL, 0, 0, NULL,
+			   "expected %zu fields, found %zu", save, n);
+		fc->ncols = save;
+		return;
+	}
+	col = row->bad_field;
+	if (row->problem == READER_BAD_ENCODING) {
+		add_reject(in, fc, REJECT_BAD_ENCODING, (uint32_t)col,
+			   row->text ? original_text(in, row) : NULL,
+			   row->error_line, row->error_column,
+			   row->error_context,
+			   "invalid %s at byte offset %llu%s%s%s", encoding,
+			   (unsigned long long)row->bad_offset,
+			   col ? " in column '" : "",
+			   col ? fc->header[col - 1] : "", col ? "'" : "");
+		return;
+	}
+	if (row->problem == READER_LONG_FIELD) {
+		add_reject(in, fc, REJECT_FIELD_TOO_LONG, (uint32_t)col, NULL,
+			   0, 0, NULL, "field of %zu bytes in column '%s' is "
+			   "over the limit of %zu", row->lens[col - 1],
+			   fc->header[col - 1], in->cfg->max_field_bytes);
+		return;
+	}
+	if (check_row(in, fc))
+		return;
+	if (row->not_text_field) {
+		col = row->not_text_field;
+		add_reject(in, fc, REJECT_MALFORMED_RECORD, (uint32_t)col, NULL,
+			   0, 0, NULL, "value of '%s' is %s, not text",
+			   fc->header[col - 1], row->not_text);
+		return;
+	}
+	accept_row(in, fc);
+}
+
+/*
+ * Settles the reader's encoding when the header is not what it should
+ * be: it may be a GB18030 header read as UTF-8 on trust. Returns
+ * READER_RESTART (the file's rows so far forgotten), 0, or -1 with the
+ * read error's message in err.
+ */
+static int settle(struct ingest *in, struct file_ctx *fc, struct reader *r,
+		  struct buf *err)
+{
+	int rc = reader_settle(r, err);
+
+	if (rc == READER_RESTART) {
+		forget_file(in, fc);
+		fc->f->encoding = reader_encoding(r);
+	} else if (rc < 0) {
+		struct buf msg = BUF_INIT;
+
+		buf_addf(&msg, "read error, the rest of the file is skipped: %s",
+			 err->s);
+		buf_reset(err);
+		buf_add(err, msg.s, msg.len);
+		buf_release(&msg);
+	}
+	return rc;
+}
+
+static void read_table(struct ingest *in, struct file_ctx *fc)
+{
+	struct reader_opts ro = { in->opts->encoding, in->cfg->max_field_bytes,
+				  NULL };
+	struct buf err = BUF_INIT;
+	struct reader *r;
+	struct reader_row row;
+	bool have_header = false;
+	int rc;
+
+	fc->f->encoding = reader_fixed_encoding(fc->f->path);
+	r = reader_open(fc->f->path, &ro, &err);
+	if (!r) {
+		unrecognised(in, fc, "cannot read: %s", err.s);
+		goto out;
+	}
+	fc->f->encoding = reader_encoding(r);
+	while ((rc = reader_next_row(r, &row, &err)) > 0) {
+		if (rc == READER_RESTART) {
+			/* Read as UTF-8 on trust, it is GB18030: again. */
+			forget_file(in, fc);
+			fc->f->encoding = reader_encoding(r);
+			have_header = false;
+			continue;
+		}
+		if (row.header) {
+			/*
+			 * A header that is not what it should be may be one
+			 * read as UTF-8 on trust: settle the encoding first.
+			 */
+			have_header = false;
+			if (row.problem == READER_UNSPLIT ||
+			    row.problem == READER_BAD_ENCODING) {
+				rc = settle(in, fc, r, &err);
+				if (rc < 0)
+					break;
+				if (rc == READER_RESTART)
+					continue;
+			}
+			if (row.problem == READER_UNSPLIT) {
+				unrecognised(in, fc, "the header is not valid "
+					     "CSV: %s at line %u, character %u",
+					     row.error, row.error_line,
+					     row.error_column);
+				goto out;
+			}
+			if (read_header(in, fc, row.fields, row.lens,
+					row.nfields) < 0) {
+				/* Perhaps it is a GB18030 header, read as UTF-8. */
+				rc = settle(in, fc, r, &err);
+				if (rc < 0)
+					break;
+				if (rc == READER_RESTART)
+					continue;
+				goto out;
+			}
+			have_header = true;
+			continue;
+		}
+		take_row(in, fc, &row, reader_encoding(r));
+	}
+	if (rc < 0)
+		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0, "%s",
+			    err.s);
+	if (!have_header && !*fc->f->why)
+		unrecognised(in, fc, "%s", reader_empty_reason(r));
+out:
+	/* Stopped early: the note says what the file is. */
+	if (r && reader_settle(r, &err) < 0)
+		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0, "%s",
+			    err.s);
+	if (r) {
+		const char *why = reader_encoding_why(r);
+
+		fc->f->encoding = reader_encoding(r);
+		if (why)
+			in->out->enc_why = arena_strdup(&in->arena, why);
+		(void)reader_sha256(r, fc->f->sha256);
+	} else if (!strcmp(fc->f->encoding, "UTF-8")) {
+		/* A file of a fixed encoding is hashed even when unread. */
+		(void)sha256_file(fc->f->path, fc->f->sha256);
+	}
+	reader_close(r);
+	buf_release(&err);
+}
+
+/* ---- the normaliser's life ---- */
+
+void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
+		    struct file_out *out)
+{
+	struct file_ctx fc;
+
+	memset(&fc, 0, sizeof(fc));
+	fc.file = i;
+	fc.f = &set->files[i];
+	in->out = out;
+	read_table(in, &fc);
+	in->out = NULL;
+}
+
+void normaliser_init(struct ingest *in, const struct ingest_opts *opts,
+		     const struct config *cfg, const struct matcher *m)
+{
+	memset(in, 0, sizeof(*in));
+	in->opts = opts;
+	in->cfg = cfg;
+	in->m = m;
+	arena_init(&in->arena);
+	buf_init(&in->fold);
+}
+
+void normaliser_release(struct ingest *in, struct ticket_set *set)
+{
+	arena_adopt(&set->arena, &in->arena);
+	free(in->names.slot);
+	buf_release(&in->fold);
+}
+
+void matcher_release(struct matcher *mt)
+{
+	int c;
+
+	for (c = 0; c < COL_COUNT; c++) {
+		buf_release(&mt->canon_key[c]);
+		string_list_clear(&mt->alias_keys[c]);
+	}
+}

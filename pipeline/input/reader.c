@@ -1,0 +1,382 @@
+/*
+ * reader.c - the readers behind reader.h: CSV and JSON / JSON Lines.
+ *
+ * Each reader is a thin layer over its format's record reader (csvread,
+ * jsonread) that gives the rows reader.h's shape. The CSV reader's first
+ * record is the header (again after a restart); the JSON reader reads the
+ * file twice, first for the union of the records' keys (the header, SPEC
+ * §8 rule 6), then for the records, each turned into one field per key in
+ * header order (an absent key is empty). The texts of the messages are
+ * the ones the ingest stage has always printed, so that no output changes
+ * with the interface.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/types.h>
+
+#include "input/csvread.h"
+#include "input/jsonread.h"
+#include "input/reader.h"
+#include "util/sha256.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+enum reader_kind { READER_CSV, READER_JSON };
+
+struct reader {
+	enum reader_kind kind;
+	char *path;
+	const struct source_profile *profile;
+	size_t max_field_bytes;
+	uint32_t *columns;      /* 1, 2, 3 ...: every field's source column */
+	size_t acolumns;
+	/* CSV */
+	struct csv_reader *csv;
+	bool seen_header;
+	/* JSON: the keys of the first pass, then the records */
+	bool lines;
+	char **key;
+	size_t *key_len;
+	size_t nkeys, akeys;
+	bool header_given;
+	struct json_reader *json;
+	struct buf vals;
+	size_t *offs;           /* per key: its value's offset in vals */
+	const char **val;
+	size_t *len;
+};
+
+static bool has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n > k && !strcasecmp(name + n - k, suffix);
+}
+
+static enum reader_kind kind_of(const char *path, bool *lines)
+{
+	*lines = has_suffix(path, ".jsonl");
+	if (*lines || has_suffix(path, ".json"))
+		return READER_JSON;
+	return READER_CSV;
+}
+
+/* The source column of n fields: 1 .. n, for a file without gaps. */
+static const uint32_t *columns(struct reader *r, size_t n)
+{
+	size_t i;
+
+	if (n > r->acolumns) {
+		ALLOC_GROW(r->columns, n, r->acolumns);
+		for (i = 0; i < r->acolumns; i++)
+			r->columns[i] = (uint32_t)i + 1;
+	}
+	return r->columns;
+}
+
+/* Replaces err's text with fmt around it ("%s" is the old text). */
+static void wrap_error(struct buf *err, const char *before, const char *after)
+{
+	struct buf msg = BUF_INIT;
+
+	buf_adds(&msg, before);
+	buf_add(&msg, err->s, err->len);
+	buf_adds(&msg, after);
+	buf_reset(err);
+	buf_add(err, msg.s, msg.len);
+	buf_release(&msg);
+}
+
+/* ---- CSV ---- */
+
+static int csv_next(struct reader *r, struct reader_row *row,
+		    struct buf *err)
+{
+	struct csv_record rec;
+	int rc = csv_reader_next(r->csv, &rec, err);
+
+	if (rc < 0) {
+		wrap_error(err, "read error, the rest of the file is skipped: ",
+			   "");
+		return -1;
+	}
+	if (!rc)
+		return 0;
+	if (rc == CSV_RESTART) {
+		r->seen_header = false;
+		return READER_RESTART;
+	}
+	row->header = !r->seen_header;
+	r->seen_header = true;
+	row->line = rec.line;
+	row->nfields = rec.nfields;
+	row->fields = (const char *const *)rec.fields;
+	row->lens = rec.lens;
+	row->columns = columns(r, rec.nfields);
+	if (rec.malformed) {
+		row->problem = READER_UNSPLIT;
+		row->error = rec.error;
+		row->error_line = rec.error_line;
+		row->error_column = rec.error_column;
+	} else if (rec.bad_encoding) {
+		row->problem = READER_BAD_ENCODING;
+		row->bad_field = rec.bad_field;
+		row->bad_offset = rec.bad_offset;
+	} else if (rec.long_field) {
+		row->problem = READER_LONG_FIELD;
+		row->bad_field = rec.long_field;
+	}
+	return 1;
+}
+
+/* ---- JSON ---- */
+
+static ssize_t key_index(const struct reader *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nkeys; i++)
+		if (!strcmp(r->key[i], name))
+			return (ssize_t)i;
+	return -1;
+}
+
+/* The first pass: the union of the keys, in order of first appearance. */
+static int json_union(struct reader *r, struct buf *err)
+{
+	struct json_reader *jr = json_reader_open(r->path, r->lines, err);
+	struct json_record rec;
+
+	if (!jr)
+		return -1;
+	while (json_reader_next(jr, &rec, err) > 0) {
+		const cJSON *item;
+
+		if (!rec.obj)
+			continue;
+		for (item = rec.obj->child; item; item = item->next) {
+			if (key_index(r, item->string) >= 0)
+				continue;
+			ALLOC_GROW(r->key, r->nkeys + 1, r->akeys);
+			r->key_len = xreallocarray(r->key_len, r->akeys,
+						   sizeof(*r->key_len));
+			r->key[r->nkeys] = xstrdup(item->string);
+			r->key_len[r->nkeys] = strlen(item->string);
+			r->nkeys++;
+		}
+	}
+	/* A fault in the structure is reported by the second pass. */
+	buf_reset(err);
+	json_reader_free(jr);
+	return 0;
+}
+
+static int json_next(struct reader *r, struct reader_row *row,
+		     struct buf *err)
+{
+	struct json_record rec;
+	const cJSON *item, *nested = NULL;
+	size_t i, too_long = 0;
+	int rc;
+
+	if (!r->header_given) {
+		if (!r->nkeys)
+			return 0;
+		r->header_given = true;
+		row->header = true;
+		row->line = 1;
+		row->nfields = r->nkeys;
+		row->fields = (const char *const *)r->key;
+		row->lens = r->key_len;
+		row->columns = columns(r, r->nkeys);
+		return 1;
+	}
+	if (!r->json) {
+		r->json = json_reader_open(r->path, r->lines, err);
+		if (!r->json)
+			return -1;
+		r->offs = xcalloc(r->nkeys + 1, sizeof(*r->offs));
+		r->val = xcalloc(r->nkeys + 1, sizeof(*r->val));
+		r->len = xcalloc(r->nkeys + 1, sizeof(*r->len));
+	}
+	rc = json_reader_next(r->json, &rec, err);
+	if (rc < 0) {
+		wrap_error(err, "", "; the rest of the file is skipped");
+		return -1;
+	}
+	if (!rc)
+		return 0;
+	row->line = rec.line;
+	if (!rec.obj) {
+		row->problem = rec.bad_encoding ? READER_BAD_ENCODING :
+			READER_NOT_RECORD;
+		row->bad_offset = rec.bad_offset;
+		row->error = rec.error;
+		row->error_line = rec.error_line;
+		row->error_column = rec.error_column;
+		row->error_context = rec.error_context;
+		row->text = rec.text;
+		row->text_len = rec.len;
+		return 1;
+	}
+	/* The values in header order; absent keys are empty. */
+	buf_reset(&r->vals);
+	for (i = 0; i < r->nkeys; i++)
+		r->offs[i] = SIZE_MAX;
+	for (item = rec.obj->child; item; item = item->next) {
+		ssize_t k = key_index(r, item->string);
+		size_t start = r->vals.len;
+
+		if (k < 0)
+			continue;
+		if (json_value_text(item, &r->vals) < 0) {
+			char *p = cJSON_PrintUnformatted(item);
+
+			if (!nested)
+				nested = item;
+			buf_adds(&r->vals, p ? p : "");
+			cJSON_free(p);
+		}
+		r->offs[k] = start;
+		r->len[k] = r->vals.len - start;
+		if (r->len[k] > r->max_field_bytes && !too_long)
+			too_long = (size_t)k + 1;
+		buf_addch(&r->vals, '\0');
+	}
+	for (i = 0; i < r->nkeys; i++) {
+		if (r->offs[i] == SIZE_MAX) {
+			r->val[i] = "";
+			r->len[i] = 0;
+		} else {
+			r->val[i] = r->vals.s + r->offs[i];
+		}
+	}
+	row->keyed = true;
+	row->nfields = r->nkeys;
+	row->fields = r->val;
+	row->lens = r->len;
+	row->columns = columns(r, r->nkeys);
+	if (too_long) {
+		row->problem = READER_LONG_FIELD;
+		row->bad_field = too_long;
+	}
+	if (nested) {
+		row->not_text_field = (size_t)key_index(r, nested->string) + 1;
+		row->not_text = cJSON_IsArray(nested) ? "an array" :
+			"an object";
+	}
+	return 1;
+}
+
+/* ---- the interface ---- */
+
+struct reader *reader_open(const char *path, const struct reader_opts *opts,
+			   struct buf *err)
+{
+	struct reader *r = xcalloc(1, sizeof(*r));
+
+	r->kind = kind_of(path, &r->lines);
+	r->path = xstrdup(path);
+	r->profile = opts->profile;
+	r->max_field_bytes = opts->max_field_bytes;
+	buf_init(&r->vals);
+	if (r->kind == READER_CSV) {
+		r->csv = csv_reader_open(path, opts->encoding,
+					 opts->max_field_bytes, err);
+		if (!r->csv)
+			goto fail;
+	} else if (json_union(r, err) < 0) {
+		goto fail;
+	}
+	return r;
+fail:
+	reader_close(r);
+	return NULL;
+}
+
+int reader_next_row(struct reader *r, struct reader_row *row,
+		    struct buf *err)
+{
+	memset(row, 0, sizeof(*row));
+	row->file = r->path;
+	row->profile = r->profile;
+	if (r->kind == READER_CSV)
+		return csv_next(r, row, err);
+	return json_next(r, row, err);
+}
+
+int reader_settle(struct reader *r, struct buf *err)
+{
+	int rc;
+
+	if (r->kind != READER_CSV)
+		return 0;
+	rc = csv_reader_decide(r->csv, err);
+	if (rc == CSV_RESTART) {
+		r->seen_header = false;
+		return READER_RESTART;
+	}
+	return rc;
+}
+
+const char *reader_encoding(const struct reader *r)
+{
+	return r->kind == READER_CSV ? csv_reader_encoding(r->csv) : "UTF-8";
+}
+
+const char *reader_encoding_why(const struct reader *r)
+{
+	return r->kind == READER_CSV ? csv_reader_encoding_why(r->csv) : NULL;
+}
+
+const char *reader_fixed_encoding(const char *path)
+{
+	bool lines;
+
+	return kind_of(path, &lines) == READER_JSON ? "UTF-8" : "";
+}
+
+const char *reader_empty_reason(const struct reader *r)
+{
+	return r->kind == READER_CSV ? "no header: the file is empty" :
+		"no records with keys";
+}
+
+int reader_sha256(struct reader *r, char out[65])
+{
+	if (r->kind == READER_CSV) {
+		if (csv_reader_sha256(r->csv, out) < 0) {
+			out[0] = '\0';
+			return -1;
+		}
+		return 0;
+	}
+	return sha256_file(r->path, out);
+}
+
+const struct source_profile *reader_profile(const struct reader *r)
+{
+	return r->profile;
+}
+
+void reader_close(struct reader *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	csv_reader_free(r->csv);
+	json_reader_free(r->json);
+	for (i = 0; i < r->nkeys; i++)
+		free(r->key[i]);
+	free(r->key);
+	free(r->key_len);
+	free(r->offs);
+	free(r->val);
+	free(r->len);
+	free(r->columns);
+	buf_release(&r->vals);
+	free(r->path);
+	free(r);
+}
