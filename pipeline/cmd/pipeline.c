@@ -292,7 +292,7 @@ int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 	const struct config *cfg = p->cfg;
 	struct findings *all = NULL;
 	struct sample_followup *fu = NULL;
-	struct buf dir = BUF_INIT, audit = BUF_INIT;
+	struct buf dir = BUF_INIT, audit = BUF_INIT, problems = BUF_INIT;
 	size_t nall = 0, nfu = 0;
 	cJSON *js = NULL;
 	int ret = EX_DATAERR;
@@ -313,7 +313,11 @@ int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 		js = cJSON_ParseWithLength(samples_json->s, samples_json->len);
 		audit_results_json(js, all, nall, m->week, o->as_of, cfg,
 				   &audit);
-		if (!js || audit_append_to_metrics(metrics_json, &audit) < 0) {
+		if (!js ||
+		    audit_append_to_metrics(metrics_json, "audit", &audit) < 0 ||
+		    (audit_problems_json(js, all, nall, m->week, &problems) &&
+		     audit_append_to_metrics(metrics_json, "findings",
+					     &problems) < 0)) {
 			ret = EX_SOFTWARE;
 			goto out;
 		}
@@ -325,6 +329,7 @@ out:
 	audit_release_all(all, nall);
 	buf_release(&dir);
 	buf_release(&audit);
+	buf_release(&problems);
 	return ret;
 }
 

@@ -1490,6 +1490,39 @@ out:
 	return ret;
 }
 
+/*
+ * 三级抽查结果: metrics.json's "audit" (stages/audit.h): per level, per
+ * centre (all levels together) and over the weeks, as they are there.
+ */
+static int weekly_audit(struct doc *dc)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *a = obj(dc->r->v->metrics, "audit");
+	struct buf s = BUF_INIT;
+	const char *kv[2];
+	int ret = -1;
+
+	if (!cJSON_IsObject(a))
+		return 0;
+	if (heading(dc, pdf_tmpl_label(t, "audit"), 13) < 0)
+		goto out;
+	kv[0] = "due";
+	kv[1] = cjson_str_of(a, "due_at") ? cjson_str_of(a, "due_at") : "";
+	pdf_tmpl_fill(&s, pdf_tmpl_label(t, "audit_note"), kv, 1);
+	if (paragraph(dc, s.s, 7.5f) < 0 ||
+	    object_table(dc, "audit_levels", obj(a, "levels"), 0, NULL) < 0 ||
+	    paragraph(dc, pdf_tmpl_label(t, "audit_centers"), 9) < 0 ||
+	    object_table(dc, "audit_centers",
+			 obj(obj(a, "all_levels"), "centers"), 0, NULL) < 0 ||
+	    paragraph(dc, pdf_tmpl_label(t, "audit_trend"), 9) < 0 ||
+	    object_table(dc, "audit_trend", obj(a, "trend"), 0, NULL) < 0)
+		goto out;
+	ret = 0;
+out:
+	buf_release(&s);
+	return ret;
+}
+
 static int render_weekly(struct render *r)
 {
 	const cJSON *m = r->v->metrics;
@@ -1526,7 +1559,7 @@ static int render_weekly(struct render *r)
 	if (list_section(&dc, "anomalies", "anomalies_none", "anomalies",
 			 obj(m, "anomalies")) < 0)
 		goto out;
-	if (weekly_quality(&dc) < 0)
+	if (weekly_quality(&dc) < 0 || weekly_audit(&dc) < 0)
 		goto out;
 	if (weekly_headers(&dc) < 0)
 		goto out;

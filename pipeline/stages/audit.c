@@ -843,23 +843,23 @@ struct tally {
 	size_t sampled, done, genuine, fake, rated, agree, recorded_better;
 };
 
+/* "key": k/n, "key_ci": [low, high] (null, null when n is 0). */
 static void add_rate(struct buf *b, const char *key, size_t k, size_t n)
 {
 	double low, high;
 
-	buf_addf(b, ", \"%s\": ", key);
 	if (!n) {
-		buf_adds(b, "null");
+		buf_addf(b, ", \"%s\": null, \"%s_ci\": null", key, key);
 		return;
 	}
 	audit_wilson(k, n, &low, &high);
-	buf_adds(b, "{\"value\": ");
+	buf_addf(b, ", \"%s\": ", key);
 	buf_add_double(b, (double)k / (double)n);
-	buf_adds(b, ", \"low\": ");
+	buf_addf(b, ", \"%s_ci\": [", key);
 	buf_add_double(b, low);
-	buf_adds(b, ", \"high\": ");
+	buf_adds(b, ", ");
 	buf_add_double(b, high);
-	buf_addch(b, '}');
+	buf_addch(b, ']');
 }
 
 static void write_tally(struct buf *b, const struct tally *t, bool overdue)
@@ -951,20 +951,23 @@ static const struct findings *findings_of(const struct findings *all,
 	return NULL;
 }
 
-static void write_level(struct buf *b, const cJSON *level,
-			const struct findings *f, bool overdue)
+/* Tallies of a level's items (or several levels'), whole and grouped. */
+struct tallies {
+	struct tally all;
+	struct group *centres, *butlers;
+	size_t nc, ac, nb, ab;
+};
+
+static void collect(struct tallies *t, const cJSON *level,
+		    const struct findings *f)
 {
 	static const struct findings none;
 	const cJSON *items = cJSON_GetObjectItemCaseSensitive(level, "items");
 	const cJSON *item;
-	struct group *centres = NULL, *butlers = NULL;
-	size_t nc = 0, ac = 0, nb = 0, ab = 0, i;
-	struct tally all;
 	const char *id = jstr(level, "id") ? jstr(level, "id") : "";
 
 	if (!f)
 		f = &none;
-	memset(&all, 0, sizeof(all));
 	cJSON_ArrayForEach(item, items) {
 		const char *ticket = jstr(item, "ticket");
 		const char *center = jstr(item, "center");
@@ -976,42 +979,60 @@ static void write_level(struct buf *b, const cJSON *level,
 		center = center ? center : METRICS_UNSPECIFIED;
 		butler = butler && *butler ? butler : METRICS_UNSPECIFIED;
 		x = latest(f, id, ticket);
-		count(&all, x);
-		count(group_of(&centres, &nc, &ac, center, NULL), x);
-		count(group_of(&butlers, &nb, &ab, center, butler), x);
+		count(&t->all, x);
+		count(group_of(&t->centres, &t->nc, &t->ac, center, NULL), x);
+		count(group_of(&t->butlers, &t->nb, &t->ab, center, butler), x);
 	}
-	qsort(centres, nc, sizeof(*centres), compare_groups);
-	qsort(butlers, nb, sizeof(*butlers), compare_groups);
+}
+
+/* ,"centers": [...], "butlers": [...] of t; frees the groups. */
+static void write_groups(struct buf *b, struct tallies *t, bool overdue,
+			 const char *indent)
+{
+	size_t i;
+
+	qsort(t->centres, t->nc, sizeof(*t->centres), compare_groups);
+	qsort(t->butlers, t->nb, sizeof(*t->butlers), compare_groups);
+	buf_addf(b, ",\n%s\"centers\": [", indent);
+	for (i = 0; i < t->nc; i++) {
+		buf_addf(b, "%s\n%s  {\"center\": ", i ? "," : "", indent);
+		buf_add_json_string(b, t->centres[i].center);
+		buf_adds(b, ", ");
+		write_tally(b, &t->centres[i].t, overdue);
+		buf_addch(b, '}');
+	}
+	buf_addf(b, t->nc ? "\n%s]" : "]", indent);
+	buf_addf(b, ",\n%s\"butlers\": [", indent);
+	for (i = 0; i < t->nb; i++) {
+		buf_addf(b, "%s\n%s  {\"center\": ", i ? "," : "", indent);
+		buf_add_json_string(b, t->butlers[i].center);
+		buf_adds(b, ", \"butler\": ");
+		buf_add_json_string(b, t->butlers[i].butler);
+		buf_adds(b, ", ");
+		write_tally(b, &t->butlers[i].t, overdue);
+		buf_addch(b, '}');
+	}
+	buf_addf(b, t->nb ? "\n%s]" : "]", indent);
+	free(t->centres);
+	free(t->butlers);
+	memset(t, 0, sizeof(*t));
+}
+
+static void write_level(struct buf *b, const cJSON *level,
+			const struct findings *f, bool overdue)
+{
+	struct tallies t;
+
+	memset(&t, 0, sizeof(t));
+	collect(&t, level, f);
 	buf_adds(b, "{\"id\": ");
-	buf_add_json_string(b, id);
+	buf_add_json_string(b, jstr(level, "id") ? jstr(level, "id") : "");
 	buf_adds(b, ", \"label\": ");
 	buf_add_json_string(b, jstr(level, "label") ? jstr(level, "label") : "");
 	buf_adds(b, ", ");
-	write_tally(b, &all, overdue);
-	buf_adds(b, ",\n        \"centers\": [");
-	for (i = 0; i < nc; i++) {
-		buf_adds(b, i ? ",\n          {\"center\": " :
-				"\n          {\"center\": ");
-		buf_add_json_string(b, centres[i].center);
-		buf_adds(b, ", ");
-		write_tally(b, &centres[i].t, overdue);
-		buf_addch(b, '}');
-	}
-	buf_adds(b, nc ? "\n        ]" : "]");
-	buf_adds(b, ",\n        \"butlers\": [");
-	for (i = 0; i < nb; i++) {
-		buf_adds(b, i ? ",\n          {\"center\": " :
-				"\n          {\"center\": ");
-		buf_add_json_string(b, butlers[i].center);
-		buf_adds(b, ", \"butler\": ");
-		buf_add_json_string(b, butlers[i].butler);
-		buf_adds(b, ", ");
-		write_tally(b, &butlers[i].t, overdue);
-		buf_addch(b, '}');
-	}
-	buf_adds(b, nb ? "\n        ]}" : "]}");
-	free(centres);
-	free(butlers);
+	write_tally(b, &t.all, overdue);
+	write_groups(b, &t, overdue, "        ");
+	buf_addch(b, '}');
 }
 
 /* The findings of one set as a tally (latest per ticket, all levels). */
@@ -1054,6 +1075,19 @@ void audit_results_json(const cJSON *samples, const struct findings *all,
 		first = 0;
 	}
 	buf_adds(out, first ? "]" : "\n      ]");
+
+	/* Every level together, per centre and per butler (the site's pages). */
+	{
+		struct tallies t;
+
+		memset(&t, 0, sizeof(t));
+		cJSON_ArrayForEach(level, levels)
+			collect(&t, level, f);
+		buf_adds(out, ",\n      \"all_levels\": {");
+		write_tally(out, &t.all, as_of >= due);
+		write_groups(out, &t, as_of >= due, "        ");
+		buf_addch(out, '}');
+	}
 
 	/* The trend: every earlier week with findings, up to this one. */
 	buf_adds(out, ",\n      \"trend\": [");
@@ -1098,7 +1132,59 @@ void audit_results_json(const cJSON *samples, const struct findings *all,
 	buf_adds(out, "}\n    }");
 }
 
-int audit_append_to_metrics(struct buf *metrics, const struct buf *audit)
+int audit_problems_json(const cJSON *samples, const struct findings *all,
+			size_t nall, struct iso_week week, struct buf *out)
+{
+	const struct findings *f = findings_of(all, nall, week);
+	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(samples, "levels");
+	size_t i, n = 0;
+	int pass;
+
+	if (!f)
+		return 0;
+	buf_addch(out, '[');
+	/* The callbacks never made first, then the ratings recorded higher. */
+	for (pass = 0; pass < 2; pass++)
+	for (i = 0; f && i < f->n; i++) {
+		const struct finding *x = &f->v[i];
+		const char *label = x->level;
+		const cJSON *level;
+		struct buf what = BUF_INIT;
+
+		if (pass == 0 && x->genuine)
+			continue;
+		if (pass == 1 && !(x->genuine && x->satisfaction &&
+				   x->recorded && x->recorded > x->satisfaction))
+			continue;
+		cJSON_ArrayForEach(level, levels)
+			if (jstr(level, "id") && !strcmp(jstr(level, "id"), x->level) &&
+			    jstr(level, "label"))
+				label = jstr(level, "label");
+		if (!x->genuine)
+			buf_adds(&what, "未真实回访");
+		else
+			buf_addf(&what, "满意度记录偏高：记录%s，业主复核%s",
+				 satisfaction_name[x->recorded],
+				 satisfaction_name[x->satisfaction]);
+		if (x->note[0])
+			buf_addf(&what, "（%s）", x->note);
+		buf_adds(out, n++ ? ",\n    {\"ticket\": " : "\n    {\"ticket\": ");
+		buf_add_json_string(out, x->ticket);
+		json_member(out, "level", label);
+		json_member(out, "center", x->center);
+		json_member(out, "butler", x->butler);
+		json_member(out, "audit_date", x->date);
+		buf_addf(out, ", \"genuine\": %s", x->genuine ? "true" : "false");
+		json_member(out, "finding", what.s);
+		buf_addch(out, '}');
+		buf_release(&what);
+	}
+	buf_adds(out, n ? "\n  ]" : "]");
+	return 1;
+}
+
+int audit_append_to_metrics(struct buf *metrics, const char *key,
+			    const struct buf *value)
 {
 	if (metrics->len < 2 || strcmp(metrics->s + metrics->len - 2, "}\n"))
 		return -1;
@@ -1106,8 +1192,8 @@ int audit_append_to_metrics(struct buf *metrics, const struct buf *audit)
 	while (metrics->len && (metrics->s[metrics->len - 1] == '\n' ||
 				metrics->s[metrics->len - 1] == ' '))
 		buf_setlen(metrics, metrics->len - 1);
-	buf_adds(metrics, ",\n  \"audit\": ");
-	buf_add(metrics, audit->s, audit->len);
+	buf_addf(metrics, ",\n  \"%s\": ", key);
+	buf_add(metrics, value->s, value->len);
 	buf_adds(metrics, "\n}\n");
 	return 0;
 }

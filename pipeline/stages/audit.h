@@ -20,7 +20,9 @@
  *   audit_read_all(<output>/findings, &all, &nall, &d);  -- every week
  *   audit_followups(all, nall, W, cfg, &fu, &nfu);  -- for sample_draw_followup()
  *   audit_results_json(samples, all, nall, W, as_of, cfg, &out);
- *   audit_append_to_metrics(&metrics_json, &out);   -- metrics.json "audit"
+ *   audit_append_to_metrics(&metrics_json, "audit", &out);
+ *   audit_problems_json(samples, all, nall, W, &list);
+ *   audit_append_to_metrics(&metrics_json, "findings", &list);
  *   audit_release_all(all, nall);
  *
  * A finding is keyed by (week, level, ticket, 抽查日期): importing a key
@@ -142,11 +144,25 @@ void audit_results_json(const cJSON *samples, const struct findings *all,
 			const struct config *cfg, struct buf *out);
 
 /*
- * Inserts "audit": <audit> as the last member of the metrics.json text in
+ * Appends metrics.json's "findings" (SPEC §9.29): the problems the
+ * audits of week's sample found, for the report's page 1: every callback
+ * found not made, and every one whose owner rated lower than recorded,
+ * as {ticket, level (label), center, butler, audit_date, genuine,
+ * finding (the words)}: those not made first, each part in (level,
+ * ticket, date) order. Returns 1, or 0 with nothing appended when no
+ * findings of the week were imported (an empty list would say the audits
+ * found nothing).
+ */
+int audit_problems_json(const cJSON *samples, const struct findings *all,
+			 size_t nall, struct iso_week week, struct buf *out);
+
+/*
+ * Inserts "key": value as the last member of the metrics.json text in
  * metrics (which must end with "}\n", as metrics_write_json() writes it).
  * Returns 0, or -1 when metrics does not end so (nothing changed).
  */
-int audit_append_to_metrics(struct buf *metrics, const struct buf *audit);
+int audit_append_to_metrics(struct buf *metrics, const char *key,
+			    const struct buf *value);
 
 /*
  * How 'huifang gen --audit' fills in a sample's sheets: shares in

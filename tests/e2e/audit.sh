@@ -38,11 +38,14 @@ a = json.load(open(sys.argv[1]))["audit"]
 levels = {l["id"]: l for l in a["levels"]}
 cs = levels["cs_supervisor"]
 assert cs["sampled"] == 49 and cs["done"] == 45 and cs["fake"] == 1, cs
-assert cs["genuine_rate"]["low"] < 44 / 45 < cs["genuine_rate"]["high"]
+assert cs["genuine_rate_ci"][0] < 44 / 45 == cs["genuine_rate"] < cs["genuine_rate_ci"][1]
 assert levels["engineering_manager"]["done"] == 34
 assert levels["quality_dept"]["done"] == 18
 assert sum(c["done"] for c in cs["centers"]) == 45
 assert a["trend"][-1]["week"] == "2026-W47"
+assert a["all_levels"]["done"] == 45 + 34 + 18
+f = json.load(open(sys.argv[1]))["findings"]
+assert sum(1 for x in f if not x["genuine"]) == 3, f
 EOF
 
 # Re-importing the same sheets: the same findings, byte for byte.

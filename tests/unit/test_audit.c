@@ -366,7 +366,12 @@ static void test_audit__results_count_done_fakes_and_agreement(void **state)
 	audit_results_json(samples, &f, 1, (struct iso_week){ 2026, 47 },
 			   as_of(), &cfg, &out);
 	buf_adds(&metrics, "{\n  \"schema\": \"x\"\n}\n");
-	assert_int_equal(audit_append_to_metrics(&metrics, &out), 0);
+	assert_int_equal(audit_append_to_metrics(&metrics, "audit", &out), 0);
+	buf_reset(&out);
+	assert_int_equal(audit_problems_json(samples, &f, 1,
+					     (struct iso_week){ 2026, 47 }, &out), 1);
+	assert_int_equal(audit_append_to_metrics(&metrics, "findings", &out), 0);
+	buf_reset(&out);
 	root_j = cJSON_Parse(metrics.s);
 	if (!root_j)
 		fail_msg("does not parse:\n%s", metrics.s);
@@ -379,8 +384,13 @@ static void test_audit__results_count_done_fakes_and_agreement(void **state)
 	assert_int_equal(cJSON_GetObjectItem(cs, "rated")->valueint, 2);
 	assert_int_equal(cJSON_GetObjectItem(cs, "agree")->valueint, 1);
 	assert_int_equal(cJSON_GetObjectItem(cs, "recorded_better")->valueint, 1);
-	assert_true(fabs(cJSON_GetObjectItem(cJSON_GetObjectItem(cs, "genuine_rate"),
-					     "value")->valuedouble - 2.0 / 3) < 1e-12);
+	assert_true(fabs(cJSON_GetObjectItem(cs, "genuine_rate")->valuedouble -
+			 2.0 / 3) < 1e-12);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cs, "genuine_rate_ci")), 2);
+	/* All levels together: the same three, and Q1 not done. */
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(root_j, "audit"),
+								 "all_levels"),
+					     "sampled")->valueint, 4);
 	/* quality_dept: nothing done, not yet overdue at the as-of. */
 	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(levels, 1),
 					     "overdue")->valueint, 0);
@@ -388,8 +398,25 @@ static void test_audit__results_count_done_fakes_and_agreement(void **state)
 	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(root_j, "audit"),
 								 "dated_in_week"),
 					     "findings")->valueint, 0);
+	/* The problems for page 1: T2 never called, T1 recorded better. */
+	{
+		const cJSON *list = cJSON_GetObjectItem(root_j, "findings");
+
+		assert_int_equal(cJSON_GetArraySize(list), 2);
+		assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "ticket")->valuestring, "T2");
+		assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "finding")->valuestring,
+				    "未真实回访");
+		assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 1), "finding")->valuestring,
+				    "满意度记录偏高：记录非常满意，业主复核满意");
+		assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 1), "level")->valuestring,
+				    "客户服务主管");
+	}
 	cJSON_Delete(root_j);
 	buf_reset(&out);
+	/* No findings imported for a week: no list at all. */
+	assert_int_equal(audit_problems_json(samples, &f, 1,
+					     (struct iso_week){ 2026, 46 }, &out), 0);
+	assert_int_equal(out.len, 0);
 	/* Long after the due date, the missing audit is overdue. */
 	audit_results_json(samples, &f, 1, (struct iso_week){ 2026, 47 },
 			   chtime_make(2027, 1, 1, 0, 0, 0), &cfg, &out);
