@@ -48,6 +48,14 @@ f = json.load(open(sys.argv[1]))["findings"]
 assert sum(1 for x in f if not x["genuine"]) == 3, f
 EOF
 
+# The site's centre and butler pages show the audits (masked data only).
+page=$(grep -l '<h1>南山雅居物业服务中心 ' "$out"/site/weeks/2026-W47/center-*.html)
+grep -q '<h2>三级抽查结果</h2>' "$page" || fail "no audit section on the centre page"
+grep -q '<tr><th scope="row">三级合计</th><td class="num">4</td><td class="num">3</td>' "$page" ||
+	fail "centre page audit figures"
+grep -l '<h2>三级抽查结果</h2>' "$out"/site/weeks/2026-W47/butler-*.html | grep -q . ||
+	fail "no audit section on the butler pages"
+
 # Re-importing the same sheets: the same findings, byte for byte.
 "$huifang" audit import --input input --output "$out" --config config/huifang.json \
 	--as-of "$asof" input/audit/*.csv >/dev/null || fail "re-import exited $?"
