@@ -23,7 +23,7 @@ HF_CFLAGS = -std=c11 -pthread -Wall -Wextra -pedantic -Wstrict-prototypes \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DHUIFANG_DATADIR='"$(DATADIR)"' -Ipipeline \
 	$(shell pkg-config --cflags libcjson 2>/dev/null)
-HF_LIBS = -pthread -lcsv $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lm
+HF_LIBS = -pthread -lcsv $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lzip -lexpat -lfreexl -lxlsxwriter -lm
 
 ifeq ($(DEVELOPER),1)
 HF_CFLAGS += -Werror
@@ -63,7 +63,7 @@ REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/replay_%)
 HUIFANG := $(BUILD)/huifang
 
 .PHONY: all run nightly test check test-suite install uninstall clean bench \
-	fuzz lint deps tests
+	fuzz lint deps deps-test tests
 
 all: $(HUIFANG)
 
@@ -94,10 +94,23 @@ TOOL_BINS := $(TOOL_SRCS:%.c=$(BUILD)/%)
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(BUILD)/libhuifang.a
 	$(QUIET_LINK)$(CC) $(HF_CFLAGS) $(CFLAGS) $(HF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HF_LIBS)
 
-tests: $(HUIFANG) $(TEST_BINS) $(REPLAY_BINS) $(TOOL_BINS)
+# The Excel fixtures (LibreOffice and openpyxl), made once per make test
+# into build/ whichever BUILD is tested: the sanitizer pass reuses them.
+EXCEL_FIXTURES := build/tests/excel/.made
+
+tests: $(HUIFANG) $(TEST_BINS) $(REPLAY_BINS) $(TOOL_BINS) $(EXCEL_FIXTURES)
+
+$(EXCEL_FIXTURES): tests/excel/make-fixtures.sh tests/excel/edge.py \
+		build/huifang config/huifang.json
+	@echo ' MAKE Excel fixtures (LibreOffice)'
+	$(Q)sh tests/excel/make-fixtures.sh build/tests/excel build/huifang
 
 deps:
 	@sh scripts/deps.sh
+
+# The tests' own tools (qpdf, openpyxl, LibreOffice) on top of the build's.
+deps-test:
+	@sh scripts/deps.sh test
 
 # The auditors' findings (input/audit/, written by huifang gen --audit) go
 # in first, so that the reports show the whole audit loop.
@@ -116,7 +129,7 @@ nightly: deps
 test-suite: tests
 	@sh tests/run.sh $(BUILD)
 
-test check: deps
+test check: deps-test
 	@$(MAKE) --no-print-directory DEVELOPER=1 test-suite
 	@$(MAKE) --no-print-directory DEVELOPER=1 SANITIZE=address,undefined test-suite
 
@@ -131,8 +144,9 @@ lint:
 		--suppress=missingIncludeSystem -Ipipeline pipeline
 
 # The installed binary finds its templates and default config under
-# $(DATADIR) (compiled in), or under ../share/huifang beside its bin/ folder
-# when the tree was moved (a DESTDIR staging tree, for one).
+# ../share/huifang beside its bin/ folder (also when the tree was moved: a
+# DESTDIR staging tree, for one), else under $(DATADIR) (compiled in);
+# 'huifang --help' prints the whole lookup order.
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(HUIFANG) $(DESTDIR)$(BINDIR)/huifang

@@ -4,7 +4,13 @@
 set -eu
 
 PACKAGES="make gcc libc6-dev pkg-config libcsv-dev libcjson-dev libhpdf-dev \
-libcmocka-dev fonts-wqy-zenhei poppler-utils time"
+libcmocka-dev fonts-wqy-zenhei poppler-utils time libzip-dev libexpat1-dev \
+libfreexl-dev libxlsxwriter-dev"
+# What only the tests use: 'scripts/deps.sh test' adds them (make test).
+TEST_PACKAGES="qpdf python3 python3-openpyxl libreoffice-calc-nogui"
+if [ "${1:-}" = test ]; then
+	PACKAGES="$PACKAGES $TEST_PACKAGES"
+fi
 
 missing=""
 for p in $PACKAGES; do

@@ -6,7 +6,7 @@
  * output/. Each command returns a sysexits code:
  *
  *   0 ok · 64 usage · 65 data error (--strict) · 66 no input ·
- *   70 internal / not built yet · 73 cannot write output · 75 lock held ·
+ *   70 internal error · 73 cannot write output · 75 lock held ·
  *   78 bad config
  */
 #ifndef HUIFANG_CMD_H

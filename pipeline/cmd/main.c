@@ -9,6 +9,7 @@
 #include <sysexits.h>
 
 #include "cmd/cmd.h"
+#include "ops/paths.h"
 #include "util/banned.h"
 
 struct command {
@@ -24,13 +25,14 @@ static const struct command commands[] = {
 	{ "metrics", cmd_metrics, "compute metrics.json for a week" },
 	{ "sample", cmd_sample, "draw the three-level audit samples" },
 	{ "render", cmd_render, "write the PDF reports and the HTML site" },
-	{ "check", cmd_check, "validate export files without writing reports" },
+	{ "check", cmd_check, "validate export files or folders, write nothing" },
 	{ "gen", cmd_gen, "generate realistic sample exports" },
 	{ "audit", cmd_audit, "import the auditors' filled-in sheets" },
 };
 
 static void usage(FILE *out)
 {
+	struct buf order = BUF_INIT;
 	size_t i;
 
 	fputs("usage: huifang <command> [options]\n"
@@ -43,6 +45,9 @@ static void usage(FILE *out)
 	      "  0 ok, 64 usage, 65 data error (--strict), 66 no input,\n"
 	      "  70 internal error, 73 cannot write output, 75 lock held,\n"
 	      "  78 bad config\n", out);
+	paths_describe(&order);
+	fprintf(out, "\n%s", order.s);
+	buf_release(&order);
 }
 
 int main(int argc, char **argv)

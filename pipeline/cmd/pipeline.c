@@ -36,6 +36,7 @@
 #include "cmd/cmd.h"
 #include "cmd/pipeline.h"
 #include "util/csvout.h"
+#include "util/jsonw.h"
 #include "input/ingest.h"
 #include "ops/lock.h"
 #include "stages/metrics.h"
@@ -45,6 +46,7 @@
 #include "input/rejects.h"
 #include "ops/retention.h"
 #include "report/render.h"
+#include "report/render_xlsx.h"
 #include "stages/audit.h"
 #include "stages/sample.h"
 #include "util/sha256.h"
@@ -467,7 +469,8 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 			ja = read_json(wd.stage_path, "audit_sheets.json");
 		if (render_pdf_week(&view, cfg, templates, wd.stage_path,
 				    &d) < 0 ||
-		    render_audit_sheets(ja, cfg, wd.stage_path, &d) < 0) {
+		    render_audit_sheets(ja, cfg, wd.stage_path, &d) < 0 ||
+		    render_xlsx_week(&view, cfg, wd.stage_path, &d) < 0) {
 			ret = EX_CANTCREAT;
 			goto out;
 		}
@@ -622,6 +625,7 @@ static int write_run_json(const struct pipeline *p, const struct config *cfg,
 {
 	const struct pipeline_opts *o = p->opts;
 	struct buf b = BUF_INIT;
+	struct jsonw w;
 	char as_of[CHTIME_BUF], week[16], cfg_digest[65];
 	size_t i;
 	int ret;
@@ -629,62 +633,72 @@ static int write_run_json(const struct pipeline *p, const struct config *cfg,
 	chtime_format(o->as_of, as_of);
 	/* "" when there is no config file or it cannot be read. */
 	(void)sha256_file(cfg->path ? cfg->path : "", cfg_digest);
-	buf_adds(&b, "{\n  \"schema\": \"huifang.run/1\",\n  \"version\": ");
-	buf_add_json_string(&b, HUIFANG_VERSION);
-	buf_addf(&b, ",\n  \"as_of\": \"%s\",\n  \"seed\": ", as_of);
-	buf_add_json_string(&b, o->seed ? o->seed : cfg->seed);
-	buf_adds(&b, ",\n  \"config\": {\"path\": ");
-	buf_add_json_string(&b, cfg->path ? cfg->path : "");
-	buf_adds(&b, ", \"sha256\": ");
-	buf_add_json_string(&b, cfg_digest);
-	buf_adds(&b, "},\n  \"weeks\": [");
+	jsonw_init(&w, &b);
+	jsonw_open(&w, NULL, '{', JSONW_BLOCK);
+	jsonw_str(&w, "schema", "huifang.run/1");
+	jsonw_str(&w, "version", HUIFANG_VERSION);
+	jsonw_str(&w, "as_of", as_of);
+	jsonw_str(&w, "seed", o->seed ? o->seed : cfg->seed);
+	jsonw_open(&w, "config", '{', JSONW_INLINE);
+	jsonw_str(&w, "path", cfg->path ? cfg->path : "");
+	jsonw_str(&w, "sha256", cfg_digest);
+	jsonw_close(&w);
+	jsonw_open(&w, "weeks", '[', JSONW_BLOCK);
 	for (i = 0; i < njobs; i++) {
 		chtime_format_week(jobs[i].week, week);
-		buf_addf(&b, "%s\n    {\"week\": \"%s\", \"provisional\": %s, "
-			 "\"status\": \"%s\"}", i ? "," : "", week,
-			 jobs[i].provisional ? "true" : "false",
-			 pipeline_week_status(&jobs[i]));
+		jsonw_open(&w, NULL, '{', JSONW_INLINE);
+		jsonw_str(&w, "week", week);
+		jsonw_bool(&w, "provisional", jobs[i].provisional);
+		jsonw_str(&w, "status", pipeline_week_status(&jobs[i]));
+		jsonw_close(&w);
 	}
-	buf_adds(&b, "\n  ],\n  \"input\": {\n    \"folder\": ");
-	buf_add_json_string(&b, o->input);
-	buf_addf(&b, ",\n    \"files\": %zu, \"rows_read\": %zu, "
-		 "\"accepted\": %zu, \"rejected\": %zu, \"superseded\": %zu,\n"
-		 "    \"list\": [", sum->files, sum->rows_read, sum->accepted,
-		 sum->rejected, sum->superseded);
+	jsonw_close(&w);
+	jsonw_open(&w, "input", '{', JSONW_BLOCK);
+	jsonw_str(&w, "folder", o->input);
+	/* The counts share a line. */
+	jsonw_uint(&w, "files", sum->files);
+	jsonw_same_line(&w);
+	jsonw_uint(&w, "rows_read", sum->rows_read);
+	jsonw_same_line(&w);
+	jsonw_uint(&w, "accepted", sum->accepted);
+	jsonw_same_line(&w);
+	jsonw_uint(&w, "rejected", sum->rejected);
+	jsonw_same_line(&w);
+	jsonw_uint(&w, "superseded", sum->superseded);
+	jsonw_open(&w, "list", '[', JSONW_BLOCK);
 	for (i = 0; i < set->nfiles; i++) {
 		const struct input_file *f = &set->files[i];
 		static const char *const kinds[] = { "tickets", "callbacks",
 						     "unrecognised" };
 
-		buf_addf(&b, "%s\n      {\"name\": ", i ? "," : "");
-		buf_add_json_string(&b, f->name);
-		buf_addf(&b, ", \"kind\": \"%s\", \"encoding\": ",
-			 kinds[f->kind < 3 ? f->kind : 2]);
-		buf_add_json_string(&b, f->encoding ? f->encoding : "");
-		buf_addf(&b, ", \"size\": %llu, \"sha256\": \"%s\", "
-			 "\"rows_read\": %zu, \"accepted\": %zu, "
-			 "\"rejected\": %zu, \"superseded\": %zu}",
-			 (unsigned long long)f->size, f->sha256, f->rows_read,
-			 f->accepted, f->rejected, f->superseded);
+		jsonw_open(&w, NULL, '{', JSONW_INLINE);
+		jsonw_str(&w, "name", f->name);
+		jsonw_str(&w, "kind", kinds[f->kind < 3 ? f->kind : 2]);
+		jsonw_str(&w, "encoding", f->encoding ? f->encoding : "");
+		jsonw_uint(&w, "size", f->size);
+		jsonw_str(&w, "sha256", f->sha256);
+		jsonw_uint(&w, "rows_read", f->rows_read);
+		jsonw_uint(&w, "accepted", f->accepted);
+		jsonw_uint(&w, "rejected", f->rejected);
+		jsonw_uint(&w, "superseded", f->superseded);
+		jsonw_close(&w);
 	}
-	buf_adds(&b, "\n    ],\n    \"rejected_by_reason\": {");
+	jsonw_close(&w);
+	jsonw_open(&w, "rejected_by_reason", '{', JSONW_INLINE);
 	for (i = 0; i < REJECT_REASON_COUNT; i++)
-		buf_addf(&b, "%s\"%s\": %zu", i ? ", " : "",
-			 reject_reason_code[i], set->quality.reasons[i]);
-	buf_adds(&b, "}\n  },\n  \"timings_seconds\": {");
-	buf_adds(&b, "\"ingest\": ");
-	buf_add_double(&b, sum->times.ingest);
-	buf_adds(&b, ", \"metrics\": ");
-	buf_add_double(&b, sum->times.metrics);
-	buf_adds(&b, ", \"sample\": ");
-	buf_add_double(&b, sum->times.sample);
-	buf_adds(&b, ", \"render_pdf\": ");
-	buf_add_double(&b, sum->times.render_pdf);
-	buf_adds(&b, ", \"render_html\": ");
-	buf_add_double(&b, sum->times.render_html);
-	buf_adds(&b, ", \"total\": ");
-	buf_add_double(&b, sum->times.total);
-	buf_adds(&b, "}\n}\n");
+		jsonw_uint(&w, reject_reason_code[i], set->quality.reasons[i]);
+	jsonw_close(&w);
+	jsonw_close(&w);
+	jsonw_open(&w, "timings_seconds", '{', JSONW_INLINE);
+	jsonw_double(&w, "ingest", sum->times.ingest);
+	jsonw_double(&w, "metrics", sum->times.metrics);
+	jsonw_double(&w, "sample", sum->times.sample);
+	jsonw_double(&w, "render_pdf", sum->times.render_pdf);
+	jsonw_double(&w, "render_html", sum->times.render_html);
+	jsonw_double(&w, "total", sum->times.total);
+	jsonw_close(&w);
+	jsonw_close(&w);
+	jsonw_end(&w);
 	ret = write_file(p, o->output, "run.json", &b);
 	buf_release(&b);
 	return ret;
@@ -703,7 +717,7 @@ static int begin_output(const struct pipeline *p, const struct config *cfg,
 	struct buf err = BUF_INIT;
 	int ret = 0;
 
-	if (renders && paths_templates_dir(cfg, templates, &err) < 0) {
+	if (renders && paths_templates_dir(cfg->templates_dir, templates, &err) < 0) {
 		say(p, "%s\n", err.s);
 		ret = EX_CONFIG;
 		goto out;

@@ -222,11 +222,13 @@ int ingest_list_files(const char *dir_path, char ***paths, size_t *npaths,
 		struct buf path = BUF_INIT;
 		struct stat st;
 
-		/* SPEC §8 rule 1. */
-		if (e->d_name[0] == '.' ||
+		/* SPEC §8 rule 1 and §9.20 (~$ is an Excel lock file). */
+		if (e->d_name[0] == '.' || !strncmp(e->d_name, "~$", 2) ||
 		    !(has_suffix(e->d_name, ".csv") ||
 		      has_suffix(e->d_name, ".json") ||
-		      has_suffix(e->d_name, ".jsonl")))
+		      has_suffix(e->d_name, ".jsonl") ||
+		      has_suffix(e->d_name, ".xlsx") ||
+		      has_suffix(e->d_name, ".xls")))
 			continue;
 		buf_addf(&path, "%s/%s", dir_path, e->d_name);
 		if (stat(path.s, &st) < 0 || !S_ISREG(st.st_mode)) {

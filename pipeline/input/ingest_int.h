@@ -31,6 +31,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/diag.h"
+#include "util/hashtab.h"
 
 /* A callback occurrence on its way to the set. */
 struct cb_cand {
@@ -86,17 +87,12 @@ struct name {
 	int8_t cancelled;     /* config_is_cancelled, or NOT_YET */
 };
 
-struct intern {
-	struct name *slot;
-	size_t cap, n;
-};
-
 /* A worker's normaliser: reads files into file_outs. */
 struct ingest {
 	const struct ingest_opts *opts;
 	const struct config *cfg;
 	const struct matcher *m;
-	struct intern names;
+	struct hashtab names;   /* of struct name: the interned strings */
 	struct arena arena;     /* every string of its rows; the set adopts it */
 	struct file_out *out;   /* the file being read */
 	struct buf fold;
@@ -110,14 +106,10 @@ void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 /* Gives the normaliser's strings to the set, and frees the rest. */
 void normaliser_release(struct ingest *in, struct ticket_set *set);
 
+/* A slot of the merge's table of ticket numbers. */
 struct id_slot {
 	uint32_t hash;
 	uint32_t idx;           /* candidate + 1; 0 for an empty slot */
-};
-
-struct id_map {
-	struct id_slot *e;
-	size_t cap, n;
 };
 
 /* The merge, on the calling thread; merge_init() allocates nothing. */
@@ -126,7 +118,7 @@ struct merge {
 	struct ticket_set *set;
 	struct ticket *tc;      /* the winning row of each ticket number */
 	size_t ntc, atc;
-	struct id_map ids;      /* ticket number -> tc index */
+	struct hashtab ids;     /* of struct id_slot: number -> tc index */
 	struct cb_cand *cc;
 	size_t ncc, acc;
 	uint32_t cb_seq;        /* the next callback occurrence's seq */

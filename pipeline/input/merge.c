@@ -28,19 +28,26 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+static uint32_t id_rehash(const void *slot)
+{
+	return ((const struct id_slot *)slot)->hash;
+}
+
 void merge_init(struct merge *mg, const struct config *cfg,
 		struct ticket_set *set)
 {
 	memset(mg, 0, sizeof(*mg));
 	mg->cfg = cfg;
 	mg->set = set;
+	mg->ids = (struct hashtab)HASHTAB_INIT(sizeof(struct id_slot), 4096,
+					       id_rehash);
 }
 
 void merge_release(struct merge *mg)
 {
 	free(mg->tc);
 	free(mg->cc);
-	free(mg->ids.e);
+	hashtab_release(&mg->ids);
 	memset(mg, 0, sizeof(*mg));
 }
 
@@ -69,35 +76,20 @@ static struct cb_cand *new_cb(struct merge *mg)
 static long find_ticket(struct merge *mg, const char *id, size_t len,
 			uint32_t hash, size_t *slot)
 {
-	struct id_map *m = &mg->ids;
+	struct hashtab *m = &mg->ids;
+	const struct id_slot *e;
 	size_t i;
 
-	if (m->n * 2 >= m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 4096, j;
-		struct id_slot *e = xcalloc(cap, sizeof(*e));
+	hashtab_reserve(m);
+	for (i = hashtab_start(m, hash); (e = hashtab_at(m, i))->idx;
+	     i = hashtab_next(m, i)) {
+		const struct ticket *t = &mg->tc[e->idx - 1];
 
-		for (j = 0; j < m->cap; j++) {
-			if (!m->e[j].idx)
-				continue;
-			i = m->e[j].hash & (cap - 1);
-			while (e[i].idx)
-				i = (i + 1) & (cap - 1);
-			e[i] = m->e[j];
-		}
-		free(m->e);
-		m->e = e;
-		m->cap = cap;
-	}
-	i = hash & (m->cap - 1);
-	while (m->e[i].idx) {
-		const struct ticket *t = &mg->tc[m->e[i].idx - 1];
-
-		if (m->e[i].hash == hash && !strncmp(t->id, id, len) &&
+		if (e->hash == hash && !strncmp(t->id, id, len) &&
 		    !t->id[len]) {
 			*slot = i;
-			return (long)m->e[i].idx - 1;
+			return (long)e->idx - 1;
 		}
-		i = (i + 1) & (m->cap - 1);
 	}
 	*slot = i;
 	return -1;
@@ -108,7 +100,7 @@ static long find_ticket(struct merge *mg, const char *id, size_t len,
  * row beats the kept one of its number unless the kept one has the
  * greater (has 更新时间, 更新时间); the loser is superseded at once. The
  * winner takes the loser's place, and its inline callbacks the loser's
- * candidate slots (t->first_cb, t->n_cb until resolve()), so that a
+ * candidate slots (t->first_cb, t->n_cb until merge_resolve()), so that a
  * ticket exported every week holds one ticket and at most two inline
  * callbacks in memory, not one per export. Occurrences are numbered in
  * reading order (file, record, inline first before second), so seq
@@ -119,6 +111,7 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 			 size_t r)
 {
 	const struct ticket *row = &out->tk[r];
+	struct id_slot *e;
 	struct ticket *t;
 	size_t slot, n;
 	uint32_t k = 0, old_n = 0, m = row->n_cb;
@@ -142,8 +135,9 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 	} else {
 		ALLOC_GROW(mg->tc, mg->ntc + 1, mg->atc);
 		idx = (long)mg->ntc++;
-		mg->ids.e[slot].hash = out->tk_hash[r];
-		mg->ids.e[slot].idx = (uint32_t)idx + 1;
+		e = hashtab_at(&mg->ids, slot);
+		e->hash = out->tk_hash[r];
+		e->idx = (uint32_t)idx + 1;
 		mg->ids.n++;
 	}
 	/*

@@ -23,6 +23,7 @@
 
 #include "input/ingest_int.h"
 #include "input/reader.h"
+#include "input/sheet.h"
 #include "util/chtime.h"
 #include "util/csvout.h"
 #include "util/sha256.h"
@@ -49,6 +50,8 @@ struct file_ctx {
 	int64_t when[COL_COUNT]; /* timestamp columns, parsed by check_row */
 	const size_t *len;
 	uint32_t line;
+	bool sheet;             /* a workbook's sheet: its cells have names */
+	size_t error_cells;     /* error values (#N/A ...) read as empty */
 };
 
 /* ---- interning ---- */
@@ -56,42 +59,30 @@ struct file_ctx {
 static const struct name empty_name = { "", 0, 0, NOT_YET, NOT_YET, NOT_YET,
 					NOT_YET };
 
+static uint32_t name_rehash(const void *slot)
+{
+	return ((const struct name *)slot)->hash;
+}
+
 static struct name *intern_name(struct ingest *in, const char *s, size_t n)
 {
-	struct intern *t = &in->names;
+	struct hashtab *t = &in->names;
+	struct name *e;
 	uint32_t h;
 	size_t i;
 
-	if (t->n * 2 >= t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 1024, j;
-		struct name *slot = xcalloc(cap, sizeof(*slot));
-
-		for (j = 0; j < t->cap; j++) {
-			if (!t->slot[j].s)
-				continue;
-			i = t->slot[j].hash & (cap - 1);
-			while (slot[i].s)
-				i = (i + 1) & (cap - 1);
-			slot[i] = t->slot[j];
-		}
-		free(t->slot);
-		t->slot = slot;
-		t->cap = cap;
-	}
+	hashtab_reserve(t);
 	h = text_hash(s, n);
-	i = h & (t->cap - 1);
-	while (t->slot[i].s) {
-		if (t->slot[i].hash == h && t->slot[i].len == n &&
-		    !memcmp(t->slot[i].s, s, n))
-			return &t->slot[i];
-		i = (i + 1) & (t->cap - 1);
-	}
-	t->slot[i] = empty_name;
-	t->slot[i].s = n ? arena_strndup(&in->arena, s, n) : "";
-	t->slot[i].hash = h;
-	t->slot[i].len = (uint32_t)n;
+	for (i = hashtab_start(t, h); (e = hashtab_at(t, i))->s;
+	     i = hashtab_next(t, i))
+		if (e->hash == h && e->len == n && !memcmp(e->s, s, n))
+			return e;
+	*e = empty_name;
+	e->s = n ? arena_strndup(&in->arena, s, n) : "";
+	e->hash = h;
+	e->len = (uint32_t)n;
 	t->n++;
-	return &t->slot[i];
+	return e;
 }
 
 static const char *intern(struct ingest *in, const char *s, size_t n)
@@ -262,6 +253,13 @@ static void add_reject(struct ingest *in, struct file_ctx *fc,
 	r->original = original ? original : original_line(in, fc);
 	fc->f->rejected++;
 	out->reasons[reason]++;
+	if (fc->sheet && column) {
+		char cell[SHEET_CELL_NAME];
+
+		/* SPEC §9.20: a sheet's problem names its cell. */
+		sheet_cell_name(cell, column - 1, fc->line);
+		buf_addf(&msg, " at %s!%s", fc->f->name, cell);
+	}
 	diag_report_code(&in->out->d, DIAG_ERROR, fc->f->path,
 			 diag_line ? diag_line : fc->line,
 			 diag_line ? diag_column : column, context,
@@ -588,6 +586,19 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 		}
 		fc->colmap[c] = (int)i;
 	}
+	{
+		/* The names as one CSV line, above the file's rejects. */
+		struct buf line = BUF_INIT;
+
+		for (i = 0; i < n; i++) {
+			if (i)
+				buf_addch(&line, ',');
+			csv_add_field(&line, fc->header[i],
+				      strlen(fc->header[i]));
+		}
+		fc->f->header = arena_strndup(&in->arena, line.s, line.len);
+		buf_release(&line);
+	}
 	fc->time_col = arena_alloc(&in->arena, (n + 1) * sizeof(int));
 	for (i = 0; i < n; i++)
 		fc->time_col[i] = -1;
@@ -631,6 +642,7 @@ static void forget_file(struct ingest *in, struct file_ctx *fc)
 	fc->f->rows_read = fc->f->accepted = fc->f->rejected = 0;
 	fc->f->kind = FILE_UNRECOGNISED;
 	fc->f->why = "";
+	fc->f->header = NULL;
 }
 
 /* The row's text, when it has no fields, as one escaped CSV field. */
@@ -646,6 +658,31 @@ static const char *original_text(struct ingest *in,
 	buf_release(&esc);
 	buf_release(&field);
 	return s;
+}
+
+/*
+ * What a sheet's cells say beyond their text: error values read as
+ * empty (counted, and reported once per sheet), and a ticket number
+ * Excel could not hold exactly (more than 15 significant digits, or
+ * E-notation), which is damaged and said so, naming its cell.
+ */
+static void sheet_cells(struct ingest *in, struct file_ctx *fc,
+			const struct reader_row *row)
+{
+	int id = fc->colmap[COL_TICKET_ID];
+
+	fc->error_cells += row->error_cells;
+	if (id >= 0 && (size_t)id < row->nfields &&
+	    (row->cell_flags[id] & SHEET_INEXACT)) {
+		char cell[SHEET_CELL_NAME];
+
+		sheet_cell_name(cell, (uint32_t)id, row->line);
+		diag_report(&in->out->d, DIAG_WARNING, fc->f->path, row->line,
+			    (unsigned long)id + 1, "ticket number '%s' at %s!%s "
+			    "is a number Excel could not hold exactly (more "
+			    "than 15 digits, or E-notation): the export "
+			    "damaged it", row->fields[id], fc->f->name, cell);
+	}
 }
 
 /*
@@ -724,6 +761,8 @@ static void take_row(struct ingest *in, struct file_ctx *fc,
 			   fc->header[col - 1], in->cfg->max_field_bytes);
 		return;
 	}
+	if (row->cell_flags)
+		sheet_cells(in, fc, row);
 	if (check_row(in, fc))
 		return;
 	if (row->not_text_field) {
@@ -787,6 +826,18 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 			have_header = false;
 			continue;
 		}
+		if (row.header && row.sheet && !fc->sheet) {
+			struct buf name = BUF_INIT;
+
+			/* SPEC §9.20: each sheet is "book.xlsx[Sheet1]". */
+			fc->sheet = true;
+			buf_addf(&name, "%s[%s]", fc->f->name, row.sheet);
+			fc->f->name = arena_strndup(&in->arena, name.s, name.len);
+			buf_reset(&name);
+			buf_addf(&name, "%s[%s]", fc->f->path, row.sheet);
+			fc->f->path = arena_strndup(&in->arena, name.s, name.len);
+			buf_release(&name);
+		}
 		if (row.header) {
 			/*
 			 * A header that is not what it should be may be one
@@ -826,6 +877,10 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 	if (rc < 0)
 		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0, "%s",
 			    err.s);
+	if (fc->error_cells)
+		diag_report(&in->out->d, DIAG_WARNING, fc->f->path, 0, 0,
+			    "%zu error cells (#N/A, #DIV/0! ...) read as empty",
+			    fc->error_cells);
 	if (!have_header && !*fc->f->why)
 		unrecognised(in, fc, "%s", reader_empty_reason(r));
 out:
@@ -870,6 +925,8 @@ void normaliser_init(struct ingest *in, const struct ingest_opts *opts,
 	in->opts = opts;
 	in->cfg = cfg;
 	in->m = m;
+	in->names = (struct hashtab)HASHTAB_INIT(sizeof(struct name), 1024,
+						 name_rehash);
 	arena_init(&in->arena);
 	buf_init(&in->fold);
 }
@@ -877,7 +934,7 @@ void normaliser_init(struct ingest *in, const struct ingest_opts *opts,
 void normaliser_release(struct ingest *in, struct ticket_set *set)
 {
 	arena_adopt(&set->arena, &in->arena);
-	free(in->names.slot);
+	hashtab_release(&in->names);
 	buf_release(&in->fold);
 }
 

@@ -1,12 +1,15 @@
 /*
- * reader.c - the readers behind reader.h: CSV and JSON / JSON Lines.
+ * reader.c - the readers behind reader.h: CSV, JSON / JSON Lines and
+ * the sheets of .xlsx and .xls workbooks.
  *
  * Each reader is a thin layer over its format's record reader (csvread,
  * jsonread) that gives the rows reader.h's shape. The CSV reader's first
  * record is the header (again after a restart); the JSON reader reads the
  * file twice, first for the union of the records' keys (the header, SPEC
  * §8 rule 6), then for the records, each turned into one field per key in
- * header order (an absent key is empty). The texts of the messages are
+ * header order (an absent key is empty). A workbook's reader reads its
+ * first sheet (sheet.h: rows padded to the header, a row's line its row
+ * number); its header row names the sheet. The texts of the messages are
  * the ones the ingest stage has always printed, so that no output changes
  * with the interface.
  */
@@ -18,11 +21,13 @@
 #include "input/csvread.h"
 #include "input/jsonread.h"
 #include "input/reader.h"
+#include "input/xls.h"
+#include "input/xlsx.h"
 #include "util/sha256.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-enum reader_kind { READER_CSV, READER_JSON };
+enum reader_kind { READER_CSV, READER_JSON, READER_XLSX, READER_XLS };
 
 struct reader {
 	enum reader_kind kind;
@@ -45,6 +50,10 @@ struct reader {
 	size_t *offs;           /* per key: its value's offset in vals */
 	const char **val;
 	size_t *len;
+	/* workbooks */
+	struct xlsx_reader *xlsx;
+	struct xls_reader *xls;
+	bool seen_sheet_header;
 };
 
 static bool has_suffix(const char *name, const char *suffix)
@@ -59,6 +68,10 @@ static enum reader_kind kind_of(const char *path, bool *lines)
 	*lines = has_suffix(path, ".jsonl");
 	if (*lines || has_suffix(path, ".json"))
 		return READER_JSON;
+	if (has_suffix(path, ".xlsx"))
+		return READER_XLSX;
+	if (has_suffix(path, ".xls"))
+		return READER_XLS;
 	return READER_CSV;
 }
 
@@ -269,6 +282,43 @@ static int json_next(struct reader *r, struct reader_row *row,
 	return 1;
 }
 
+/* ---- workbooks ---- */
+
+static int sheet_next(struct reader *r, struct reader_row *row,
+		      struct buf *err)
+{
+	struct sheet_row sr;
+	int rc = r->xlsx ? xlsx_reader_next(r->xlsx, &sr, err)
+			 : xls_reader_next(r->xls, &sr, err);
+
+	if (rc < 0) {
+		wrap_error(err, "cannot read the rest of the sheet, skipped: ",
+			   "");
+		return -1;
+	}
+	if (!rc)
+		return 0;
+	row->sheet = r->xlsx ? xlsx_reader_sheet(r->xlsx)
+			     : xls_reader_sheet(r->xls);
+	row->header = !r->seen_sheet_header;
+	r->seen_sheet_header = true;
+	row->line = sr.line;
+	row->nfields = sr.nfields;
+	row->fields = (const char *const *)sr.fields;
+	row->lens = sr.lens;
+	row->columns = columns(r, sr.nfields);
+	row->cell_flags = sr.flags;
+	row->error_cells = sr.error_cells;
+	if (sr.bad_field) {
+		row->problem = READER_BAD_ENCODING;
+		row->bad_field = sr.bad_field;
+	} else if (sr.long_field) {
+		row->problem = READER_LONG_FIELD;
+		row->bad_field = sr.long_field;
+	}
+	return 1;
+}
+
 /* ---- the interface ---- */
 
 struct reader *reader_open(const char *path, const struct reader_opts *opts,
@@ -285,6 +335,16 @@ struct reader *reader_open(const char *path, const struct reader_opts *opts,
 		r->csv = csv_reader_open(path, opts->encoding,
 					 opts->max_field_bytes, err);
 		if (!r->csv)
+			goto fail;
+	} else if (r->kind == READER_XLSX || r->kind == READER_XLS) {
+		/* Until a source profile names a sheet: the first. */
+		struct sheet_opts so = { NULL, 0, opts->max_field_bytes };
+
+		if (r->kind == READER_XLSX)
+			r->xlsx = xlsx_reader_open(path, &so, err);
+		else
+			r->xls = xls_reader_open(path, &so, err);
+		if (!r->xlsx && !r->xls)
 			goto fail;
 	} else if (json_union(r, err) < 0) {
 		goto fail;
@@ -303,7 +363,9 @@ int reader_next_row(struct reader *r, struct reader_row *row,
 	row->profile = r->profile;
 	if (r->kind == READER_CSV)
 		return csv_next(r, row, err);
-	return json_next(r, row, err);
+	if (r->kind == READER_JSON)
+		return json_next(r, row, err);
+	return sheet_next(r, row, err);
 }
 
 int reader_settle(struct reader *r, struct buf *err)
@@ -322,6 +384,8 @@ int reader_settle(struct reader *r, struct buf *err)
 
 const char *reader_encoding(const struct reader *r)
 {
+	if (r->kind == READER_XLS)
+		return xls_reader_encoding(r->xls);
 	return r->kind == READER_CSV ? csv_reader_encoding(r->csv) : "UTF-8";
 }
 
@@ -334,11 +398,16 @@ const char *reader_fixed_encoding(const char *path)
 {
 	bool lines;
 
-	return kind_of(path, &lines) == READER_JSON ? "UTF-8" : "";
+	enum reader_kind kind = kind_of(path, &lines);
+
+	/* An .xls has its CODEPAGE: known once the reader has opened it. */
+	return kind == READER_JSON || kind == READER_XLSX ? "UTF-8" : "";
 }
 
 const char *reader_empty_reason(const struct reader *r)
 {
+	if (r->kind == READER_XLSX || r->kind == READER_XLS)
+		return "no header: the sheet is empty";
 	return r->kind == READER_CSV ? "no header: the file is empty" :
 		"no records with keys";
 }
@@ -368,6 +437,8 @@ void reader_close(struct reader *r)
 		return;
 	csv_reader_free(r->csv);
 	json_reader_free(r->json);
+	xlsx_reader_free(r->xlsx);
+	xls_reader_free(r->xls);
 	for (i = 0; i < r->nkeys; i++)
 		free(r->key[i]);
 	free(r->key);

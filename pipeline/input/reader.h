@@ -3,9 +3,10 @@
  *
  * A reader turns one export file into rows of text fields; the row
  * normaliser (normalise.c) matches the header, checks and normalises the
- * rows, whatever the file's format. CSV (csvread.h) and JSON / JSON Lines
- * (jsonread.h) are readers today; a new format is a new reader, and
- * nothing after the reader changes.
+ * rows, whatever the file's format. CSV (csvread.h), JSON / JSON Lines
+ * (jsonread.h) and the first sheet of an .xlsx (xlsx.h) or .xls (xls.h)
+ * workbook are readers today; a new format is a new reader, and nothing
+ * after the reader changes.
  *
  *   struct reader_opts ro = { NULL, 65536, NULL };
  *   struct reader *r = reader_open(path, &ro, &err);  -- NULL: see err
@@ -22,6 +23,10 @@
  * next header or the end, are its records. A file is one table (CSV,
  * JSON: the union of the records' keys, in order of first appearance);
  * a workbook may be one table per sheet, each header naming its sheet.
+ * (Today the normaliser takes one table per file: a second header
+ * starts the file's header matching again. SPEC §9.20 makes each sheet an
+ * entry of input.files of its own, "book.xlsx[Sheet1]"; the Excel readers
+ * wire that, in ingest.c's file list, not in the merge.)
  * Blank lines are not rows. A row the reader finds broken is still
  * returned, with its problem, so that the normaliser quarantines it and
  * the run goes on; a fault that ends the file is a -1.
@@ -108,13 +113,20 @@ struct reader_row {
 	 */
 	size_t not_text_field;
 	const char *not_text;
+	/*
+	 * A sheet's cells (sheet.h): SHEET_* flags per field (a number
+	 * Excel could not hold exactly, an error value read as empty ...),
+	 * else NULL; error_cells counts the row's error values.
+	 */
+	const uint8_t *cell_flags;
+	size_t error_cells;
 };
 
 struct reader;
 
 /*
  * Opens path, choosing the reader by its name's ending (.json, .jsonl,
- * else CSV). Returns NULL with a message in err when the file cannot be
+ * .xlsx, .xls, else CSV). Returns NULL with a message in err when the file cannot be
  * opened or read, or opts->encoding is unknown.
  */
 struct reader *reader_open(const char *path, const struct reader_opts *opts,

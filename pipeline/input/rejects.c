@@ -6,6 +6,7 @@
  * has as many columns as the widest row, which Excel and every CSV reader
  * accept.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,26 +39,48 @@ const char *reject_reason_en(int reason)
 							   : "";
 }
 
+/* The file of a reject, its name's invalid bytes shown as \xNN. */
+static void add_file_name(struct buf *out, const struct ticket_set *set,
+			  uint32_t file, struct buf *name)
+{
+	const char *s = file < set->nfiles ? set->files[file].name : "";
+
+	buf_reset(name);
+	text_escape_invalid(name, s, strlen(s));
+	csv_add_field(out, name->s, name->len);
+}
+
 void rejects_format(const struct ticket_set *set, struct buf *out)
 {
-	static const char *const header[] = { "file", "line", "column", "code",
-					      "原因", "reason",
-					      "original fields" };
+	static const char *const header[] = { "文件", "行", "列", "代码",
+					      "原因", "说明", "原始字段" };
 	struct buf name = BUF_INIT;
+	uint32_t last_file = UINT32_MAX;
 	size_t i;
 
 	buf_adds(out, CSV_BOM);
 	csv_add_row(out, header, sizeof(header) / sizeof(header[0]));
 	for (i = 0; i < set->nrejects; i++) {
 		const struct reject *r = &set->rejects[i];
-		const char *file = r->file < set->nfiles ?
-				   set->files[r->file].name : "";
+		const struct input_file *f = r->file < set->nfiles ?
+					     &set->files[r->file] : NULL;
 		char num[24];
 
-		/* A file name is bytes: invalid ones are shown as \xNN. */
-		buf_reset(&name);
-		text_escape_invalid(&name, file, strlen(file));
-		csv_add_field(out, name.s, name.len);
+		/*
+		 * Before a file's first reject, its header's names, so that
+		 * the original fields line up under their column names.
+		 */
+		if (r->file != last_file && f && f->header) {
+			add_file_name(out, set, r->file, &name);
+			buf_adds(out, ",,,,");
+			csv_add_field(out, REJECTS_HEADER_ROW,
+				      strlen(REJECTS_HEADER_ROW));
+			buf_adds(out, ",,");
+			buf_adds(out, f->header);
+			buf_adds(out, "\r\n");
+		}
+		last_file = r->file;
+		add_file_name(out, set, r->file, &name);
 		buf_addch(out, ',');
 		snprintf(num, sizeof(num), "%u", r->line);
 		csv_add_field(out, num, strlen(num));

@@ -2,16 +2,23 @@
  * rejects.h - output/rejects.csv: every quarantined row, readable.
  *
  * One row per reject of a ticket_set, in file and line order, after a
- * header: file, line, column, code, 原因, reason, then the row's original
- * fields, each in its own column. UTF-8 with a BOM, CRLF, every field
- * formula-neutralised (csvout.h), invalid bytes shown as \xNN. The column
- * is the 1-based field that caused the reject, 0 when no one field did.
+ * header in Chinese: 文件 (file), 行 (line), 列 (column), 代码 (the
+ * reason's code), 原因 (the reason), 说明 (what exactly, with the value),
+ * then 原始字段: the row's original fields, each in its own column.
+ * Before a file's first reject, one row gives that file's column names
+ * (原因 is REJECTS_HEADER_ROW, 行, 列 and 代码 empty), so that the
+ * original fields line up under their names; rows with a 代码 are the
+ * rejects. UTF-8 with a BOM, CRLF, every field formula-neutralised
+ * (csvout.h), invalid bytes shown as \xNN. The column is the 1-based
+ * field that caused the reject, 0 when no one field did.
  */
 #ifndef HUIFANG_REJECTS_H
 #define HUIFANG_REJECTS_H
 
 #include "util/buf.h"
 #include "model/ticket.h"
+
+#define REJECTS_HEADER_ROW "原始表头"
 
 /* The readable reason of a code: Chinese and English labels. */
 const char *reject_reason_zh(int reason);

@@ -20,32 +20,6 @@ const char *const column_name[COL_COUNT] = {
 	"二次满意度",
 };
 
-void string_list_add(struct string_list *l, const char *s)
-{
-	ALLOC_GROW(l->items, l->nr + 1, l->alloc);
-	l->items[l->nr++] = xstrdup(s);
-}
-
-void string_list_clear(struct string_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->nr; i++)
-		free(l->items[i]);
-	free(l->items);
-	memset(l, 0, sizeof(*l));
-}
-
-bool string_list_has(const struct string_list *l, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < l->nr; i++)
-		if (!strcmp(l->items[i], s))
-			return true;
-	return false;
-}
-
 static void add_all(struct string_list *l, const char *const *words)
 {
 	for (; *words; words++)

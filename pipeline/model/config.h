@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "util/diag.h"
+#include "util/string_list.h"
 #include "model/ticket.h"
 
 /* The canonical input columns of SPEC §2 (and the inline second callback). */
@@ -59,11 +60,6 @@ enum column {
 
 extern const char *const column_name[COL_COUNT];
 
-struct string_list {
-	char **items;
-	size_t nr, alloc;
-};
-
 enum stratum {
 	STRATUM_BUTLER,
 	STRATUM_CENTER,
@@ -93,7 +89,7 @@ struct scope_rule {
 	char *subtype;
 };
 
-/* Bits of enum anomaly_kind (metrics.h) used as must-include signals. */
+/* Bits of enum anomaly_kind (ticket.h) used as must-include signals. */
 struct sampling_level {
 	char *id;                    /* cs_supervisor, engineering_manager, ... */
 	char *label;                 /* 客户服务主管 */
@@ -182,10 +178,5 @@ bool config_known_subtype(const struct config *cfg, int type,
 
 void config_add_satisfaction_alias(struct config *cfg, const char *text,
 				   int level);
-
-/* Small helpers for the lists above; items are owned by the list. */
-void string_list_add(struct string_list *l, const char *s);
-void string_list_clear(struct string_list *l);
-bool string_list_has(const struct string_list *l, const char *s);
 
 #endif

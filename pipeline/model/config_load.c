@@ -32,24 +32,12 @@
 #include "util/buf.h"
 #include "util/chtime.h"
 #include "model/config.h"
-#include "stages/metrics.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 /* The largest configuration file we are willing to read. */
 #define CONFIG_MAX_BYTES ((size_t)4 << 20)
-
-/* enum anomaly_kind in order; metrics.c owns the public table, but the
- * config must not depend on the metrics stage being linked. */
-static const char *const risk_signal_name[] = {
-	"callback_before_completion", "callback_without_completion",
-	"callback_too_fast",          "burst",
-	"self_callback",              "no_butler",
-};
-_Static_assert(sizeof(risk_signal_name) / sizeof(risk_signal_name[0]) ==
-		       ANOM_COUNT,
-	       "risk_signal_name must list every enum anomaly_kind");
 
 struct loader {
 	const char *file;      /* the path as given, for messages */
@@ -660,8 +648,10 @@ static void load_satisfaction_aliases(struct loader *L, const cJSON *v,
 			    !strcmp(c->valuestring, satisfaction_name[s]))
 				break;
 		if (s > SAT_VERY_SATISFIED) {
-			fail_got(L, c, "must be 非常满意, 满意, 一般, 不满意 or "
-				 "非常不满意");
+			fail_got(L, c, "must be %s, %s, %s, %s or %s",
+				 satisfaction_scale[0], satisfaction_scale[1],
+				 satisfaction_scale[2], satisfaction_scale[3],
+				 satisfaction_scale[4]);
 			ok = 0;
 		}
 		pop(L, saved);
@@ -820,7 +810,7 @@ static void load_must_include(struct loader *L, const cJSON *v,
 				for (k = 0; k < ANOM_COUNT; k++)
 					if (cJSON_IsString(e) &&
 					    !strcmp(e->valuestring,
-						    risk_signal_name[k]))
+						    anomaly_kind_name[k]))
 						break;
 				if (k == ANOM_COUNT)
 					fail_got(L, e, "not an anomaly kind "

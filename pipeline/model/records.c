@@ -45,6 +45,8 @@
 #include <cJSON.h>
 
 #include "util/chtime.h"
+#include "util/hashtab.h"
+#include "util/jsonw.h"
 #include "util/outfile.h"
 #include "model/records.h"
 #include "util/textio.h"
@@ -193,94 +195,82 @@ static void sum_final(struct sum *s)
  * read which export.
  */
 struct string_map {
-	const char **key;       /* by address */
-	uint32_t *index;
-	size_t cap, n;
-	const char **text;      /* by text: the first address of each entry */
-	uint32_t *tindex;
-	size_t tcap, ntext;
+	struct hashtab by_address; /* of struct string_slot */
+	struct hashtab by_text;    /* of struct string_slot: the first
+				    * address of each entry */
+	size_t ntext;
 };
 
-static size_t ptr_hash(const char *s, size_t cap)
+struct string_slot {
+	const char *s;
+	uint32_t index;
+};
+
+static uint32_t address_hash(const char *s)
 {
 	uint64_t h = (uint64_t)(uintptr_t)s * 0x9e3779b97f4a7c15u;
 
-	return (size_t)(h >> 32) & (cap - 1);
+	return (uint32_t)(h >> 32);
 }
 
-static size_t text_slot(const char *s, size_t cap)
+static uint32_t address_rehash(const void *slot)
 {
-	return text_hash(s, strlen(s)) & (cap - 1);
+	return address_hash(((const struct string_slot *)slot)->s);
 }
 
-/* Makes room for one more key in a table of cap slots holding n. */
-static void map_grow(const char ***key, uint32_t **index, size_t *cap,
-		     size_t n, size_t (*hash)(const char *, size_t))
+static uint32_t text_rehash(const void *slot)
 {
-	size_t ncap, i, j;
-	const char **nkey;
-	uint32_t *nindex;
+	const char *s = ((const struct string_slot *)slot)->s;
 
-	if (n * 2 < *cap)
-		return;
-	ncap = *cap ? 2 * *cap : 4096;
-	nkey = xcalloc(ncap, sizeof(*nkey));
-	nindex = xcalloc(ncap, sizeof(*nindex));
-	for (j = 0; j < *cap; j++) {
-		if (!(*key)[j])
-			continue;
-		i = hash((*key)[j], ncap);
-		while (nkey[i])
-			i = (i + 1) & (ncap - 1);
-		nkey[i] = (*key)[j];
-		nindex[i] = (*index)[j];
-	}
-	free(*key);
-	free(*index);
-	*key = nkey;
-	*index = nindex;
-	*cap = ncap;
+	return text_hash(s, strlen(s));
+}
+
+static void string_map_init(struct string_map *m)
+{
+	m->by_address = (struct hashtab)HASHTAB_INIT(
+		sizeof(struct string_slot), 4096, address_rehash);
+	m->by_text = (struct hashtab)HASHTAB_INIT(sizeof(struct string_slot),
+						  4096, text_rehash);
+	m->ntext = 0;
 }
 
 /* The entry of s, or UINT32_MAX after making s the next one. */
 static uint32_t string_map_find_or_add(struct string_map *m, const char *s)
 {
-	size_t i, t;
+	struct string_slot *a, *t;
 	uint32_t found = UINT32_MAX;
+	size_t i;
 
-	map_grow(&m->key, &m->index, &m->cap, m->n, ptr_hash);
-	i = ptr_hash(s, m->cap);
-	while (m->key[i]) {
-		if (m->key[i] == s)
-			return m->index[i];
-		i = (i + 1) & (m->cap - 1);
-	}
-	map_grow(&m->text, &m->tindex, &m->tcap, m->ntext, text_slot);
-	t = text_slot(s, m->tcap);
-	while (m->text[t]) {
-		if (!strcmp(m->text[t], s)) {
-			found = m->tindex[t];
+	hashtab_reserve(&m->by_address);
+	for (i = hashtab_start(&m->by_address, address_hash(s));
+	     (a = hashtab_at(&m->by_address, i))->s;
+	     i = hashtab_next(&m->by_address, i))
+		if (a->s == s)
+			return a->index;
+	hashtab_reserve(&m->by_text);
+	for (i = hashtab_start(&m->by_text, text_hash(s, strlen(s)));
+	     (t = hashtab_at(&m->by_text, i))->s;
+	     i = hashtab_next(&m->by_text, i))
+		if (!strcmp(t->s, s)) {
+			found = t->index;
 			break;
 		}
-		t = (t + 1) & (m->tcap - 1);
-	}
 	if (found == UINT32_MAX) {
-		m->text[t] = s;
-		m->tindex[t] = (uint32_t)m->ntext++;
+		t->s = s;
+		t->index = (uint32_t)m->ntext++;
+		m->by_text.n++;
 	}
-	m->key[i] = s;
-	m->index[i] = found == UINT32_MAX ? m->tindex[t] : found;
-	m->n++;
+	a->s = s;
+	a->index = t->index;
+	m->by_address.n++;
 	return found;
 }
 
 static void string_map_release(struct string_map *m)
 {
-	free(m->key);
-	free(m->index);
-	free(m->text);
-	free(m->tindex);
-	memset(m, 0, sizeof(*m));
+	hashtab_release(&m->by_address);
+	hashtab_release(&m->by_text);
+	m->ntext = 0;
 }
 
 struct bin_writer {
@@ -307,7 +297,7 @@ struct bin_writer {
 static void start_writeback(struct bin_writer *w)
 {
 #ifdef SYNC_FILE_RANGE_WRITE
-	if (w->of.failed)
+	if (w->of.failed || !outfile_fsync_enabled())
 		return;
 	if (fflush(w->of.fp) != 0) {
 		w->of.failed = errno ? errno : EIO;
@@ -482,61 +472,63 @@ out:
  * A file name is bytes, not necessarily UTF-8: invalid bytes are written
  * \xNN so that the JSON stays valid.
  */
-static void add_safe(struct buf *b, const char *s)
+static void add_safe(struct jsonw *w, const char *key, const char *s)
 {
 	struct buf esc = BUF_INIT;
 
 	text_escape_invalid(&esc, s, strlen(s));
-	buf_add_json_string(b, esc.s);
+	jsonw_str(w, key, esc.s);
 	buf_release(&esc);
 }
 
 static void format_summary(const struct ticket_set *set, struct buf *b)
 {
 	const struct ingest_quality *q = &set->quality;
+	struct jsonw w;
 	size_t i;
 
-	buf_addf(b, "{\n  \"schema\": \"%s\",\n  \"files\": [", RECORDS_SCHEMA);
+	jsonw_init(&w, b);
+	jsonw_open(&w, NULL, '{', JSONW_BLOCK);
+	jsonw_str(&w, "schema", RECORDS_SCHEMA);
+	jsonw_open(&w, "files", '[', JSONW_BLOCK);
 	for (i = 0; i < set->nfiles; i++) {
 		const struct input_file *f = &set->files[i];
 
-		buf_adds(b, i ? ",\n    {" : "\n    {");
-		buf_adds(b, "\"name\": ");
-		add_safe(b, f->name);
-		buf_adds(b, ", \"path\": ");
-		add_safe(b, f->path);
-		buf_adds(b, ", \"kind\": ");
-		buf_add_json_string(b, kind_name[f->kind]);
-		buf_adds(b, ", \"encoding\": ");
-		buf_add_json_string(b, f->encoding ? f->encoding : "");
-		buf_adds(b, ", \"why\": ");
-		add_safe(b, f->why ? f->why : "");
-		buf_adds(b, ", \"sha256\": ");
-		buf_add_json_string(b, f->sha256);
-		buf_addf(b, ", \"size\": %llu, \"rows_read\": %zu, "
-			 "\"accepted\": %zu, \"rejected\": %zu, "
-			 "\"superseded\": %zu}",
-			 (unsigned long long)f->size, f->rows_read, f->accepted,
-			 f->rejected, f->superseded);
+		jsonw_open(&w, NULL, '{', JSONW_INLINE);
+		add_safe(&w, "name", f->name);
+		add_safe(&w, "path", f->path);
+		jsonw_str(&w, "kind", kind_name[f->kind]);
+		jsonw_str(&w, "encoding", f->encoding ? f->encoding : "");
+		add_safe(&w, "why", f->why ? f->why : "");
+		jsonw_str(&w, "sha256", f->sha256);
+		jsonw_uint(&w, "size", f->size);
+		jsonw_uint(&w, "rows_read", f->rows_read);
+		jsonw_uint(&w, "accepted", f->accepted);
+		jsonw_uint(&w, "rejected", f->rejected);
+		jsonw_uint(&w, "superseded", f->superseded);
+		jsonw_close(&w);
 	}
-	buf_addf(b, "\n  ],\n  \"files_recognised\": %zu,\n"
-		 "  \"rows_read\": %zu,\n  \"accepted\": %zu,\n"
-		 "  \"rejected\": %zu,\n  \"superseded\": %zu,\n"
-		 "  \"tickets\": %zu,\n  \"callbacks\": %zu,\n",
-		 set->files_recognised, set->rows_read, set->accepted,
-		 set->rejected, set->superseded, set->ntickets,
-		 set->ncallbacks);
-	buf_addf(b, "  \"quality\": {\"orphan_callbacks\": %zu, "
-		 "\"unrated_satisfaction\": %zu, \"unknown_subtype\": %zu, "
-		 "\"superseded_tickets\": %zu, \"superseded_callbacks\": %zu, "
-		 "\"rejected_by_reason\": {",
-		 q->orphan_callbacks, q->unrated_satisfaction,
-		 q->unknown_subtype, q->superseded_tickets,
-		 q->superseded_callbacks);
+	jsonw_close(&w);
+	jsonw_uint(&w, "files_recognised", set->files_recognised);
+	jsonw_uint(&w, "rows_read", set->rows_read);
+	jsonw_uint(&w, "accepted", set->accepted);
+	jsonw_uint(&w, "rejected", set->rejected);
+	jsonw_uint(&w, "superseded", set->superseded);
+	jsonw_uint(&w, "tickets", set->ntickets);
+	jsonw_uint(&w, "callbacks", set->ncallbacks);
+	jsonw_open(&w, "quality", '{', JSONW_INLINE);
+	jsonw_uint(&w, "orphan_callbacks", q->orphan_callbacks);
+	jsonw_uint(&w, "unrated_satisfaction", q->unrated_satisfaction);
+	jsonw_uint(&w, "unknown_subtype", q->unknown_subtype);
+	jsonw_uint(&w, "superseded_tickets", q->superseded_tickets);
+	jsonw_uint(&w, "superseded_callbacks", q->superseded_callbacks);
+	jsonw_open(&w, "rejected_by_reason", '{', JSONW_INLINE);
 	for (i = 0; i < REJECT_REASON_COUNT; i++)
-		buf_addf(b, "%s\"%s\": %zu", i ? ", " : "",
-			 reject_reason_code[i], q->reasons[i]);
-	buf_adds(b, "}}\n}\n");
+		jsonw_uint(&w, reject_reason_code[i], q->reasons[i]);
+	jsonw_close(&w);
+	jsonw_close(&w);
+	jsonw_close(&w);
+	jsonw_end(&w);
 }
 
 /* Removes dir/name; a file that is not there is fine. */
@@ -567,6 +559,7 @@ int records_write(const struct ticket_set *set, const char *dir,
 	for (i = 0; i < 2; i++) {
 		w[i].set = set;
 		w[i].callbacks = i == 1;
+		string_map_init(&w[i].strings);
 		buf_init(&w[i].err);
 	}
 	if (mkdir_p(dir, err) < 0)
@@ -621,45 +614,35 @@ out:
 
 /* ---- reading ---- */
 
-struct pool {
-	const char **slot;
-	size_t cap, n;
+/* The reader's interned strings: a table of struct pool_slot. */
+struct pool_slot {
+	const char *s;
 };
 
+static uint32_t pool_rehash(const void *slot)
+{
+	const char *s = ((const struct pool_slot *)slot)->s;
+
+	return text_hash(s, strlen(s));
+}
+
 /* The interned copy of s[0..n), a C string in a. */
-static const char *pooled(struct pool *p, struct arena *a, const char *s,
+static const char *pooled(struct hashtab *p, struct arena *a, const char *s,
 			  size_t n)
 {
+	struct pool_slot *e;
 	size_t i;
 
 	if (!n)
 		return "";
-	if (p->n * 2 >= p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 1024, j;
-		const char **slot = xcalloc(cap, sizeof(*slot));
-
-		for (j = 0; j < p->cap; j++) {
-			if (!p->slot[j])
-				continue;
-			i = text_hash(p->slot[j], strlen(p->slot[j])) &
-			    (cap - 1);
-			while (slot[i])
-				i = (i + 1) & (cap - 1);
-			slot[i] = p->slot[j];
-		}
-		free(p->slot);
-		p->slot = slot;
-		p->cap = cap;
-	}
-	i = text_hash(s, n) & (p->cap - 1);
-	while (p->slot[i]) {
-		if (!memcmp(p->slot[i], s, n) && !p->slot[i][n])
-			return p->slot[i];
-		i = (i + 1) & (p->cap - 1);
-	}
-	p->slot[i] = arena_strndup(a, s, n);
+	hashtab_reserve(p);
+	for (i = hashtab_start(p, text_hash(s, n)); (e = hashtab_at(p, i))->s;
+	     i = hashtab_next(p, i))
+		if (!memcmp(e->s, s, n) && !e->s[n])
+			return e->s;
+	e->s = arena_strndup(a, s, n);
 	p->n++;
-	return p->slot[i];
+	return e->s;
 }
 
 /* One .bin file being read: a window of it in buf[pos..end). */
@@ -679,7 +662,7 @@ struct bin_file {
 
 struct reader {
 	struct ticket_set *set;
-	struct pool pool;
+	struct hashtab pool;    /* of struct pool_slot */
 	struct diag *d;
 	size_t summary_tickets, summary_callbacks;
 	int bad;
@@ -1301,6 +1284,8 @@ int records_read(struct ticket_set *set, const char *dir, struct diag *d)
 	memset(&r, 0, sizeof(r));
 	r.set = set;
 	r.d = d;
+	r.pool = (struct hashtab)HASHTAB_INIT(sizeof(struct pool_slot), 1024,
+					      pool_rehash);
 	buf_addf(&path, "%s/summary.json", dir);
 	if (read_summary(&r, path.s) < 0)
 		goto out;
@@ -1316,7 +1301,7 @@ int records_read(struct ticket_set *set, const char *dir, struct diag *d)
 out:
 	if (ret < 0)
 		ticket_set_release(set);
-	free(r.pool.slot);
+	hashtab_release(&r.pool);
 	buf_release(&path);
 	return ret;
 }

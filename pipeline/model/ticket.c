@@ -11,8 +11,26 @@ const char *const ticket_type_name[TYPE_COUNT] = { "报事报修", "投诉",
 						   "特约服务" };
 const char *const ticket_type_key[TYPE_COUNT] = { "repair", "complaint",
 						  "special" };
-const char *const satisfaction_name[6] = { "", "非常不满意", "不满意", "一般",
-					   "满意", "非常满意" };
+/* Each label spelled once, for the two orders below. */
+#define SAT_LABEL_1 "非常不满意"
+#define SAT_LABEL_2 "不满意"
+#define SAT_LABEL_3 "一般"
+#define SAT_LABEL_4 "满意"
+#define SAT_LABEL_5 "非常满意"
+const char *const satisfaction_name[6] = { "", SAT_LABEL_1, SAT_LABEL_2,
+					   SAT_LABEL_3, SAT_LABEL_4,
+					   SAT_LABEL_5 };
+const char *const satisfaction_scale[5] = { SAT_LABEL_5, SAT_LABEL_4,
+					    SAT_LABEL_3, SAT_LABEL_2,
+					    SAT_LABEL_1 };
+const char *const anomaly_kind_name[ANOM_COUNT] = {
+	"callback_before_completion",
+	"callback_without_completion",
+	"callback_too_fast",
+	"burst",
+	"self_callback",
+	"no_butler",
+};
 const char *const reject_reason_code[REJECT_REASON_COUNT] = {
 	"field_count",       "bad_encoding",     "field_too_long",
 	"missing_ticket_id", "unknown_type",     "no_callback_time",

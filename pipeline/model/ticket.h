@@ -51,6 +51,31 @@ enum satisfaction {
 
 /* Canonical labels indexed by enum satisfaction ("" for SAT_NONE). */
 extern const char *const satisfaction_name[6];
+/*
+ * The five labels in the order the reports list them, best first
+ * (非常满意 … 非常不满意): satisfaction_scale[k] is
+ * satisfaction_name[SAT_VERY_SATISFIED - k].
+ */
+extern const char *const satisfaction_scale[5];
+
+/*
+ * The risk signals of SPEC §8.18, which the metrics stage finds, the
+ * sampling stage must include and the config names (sampling
+ * must_include.risk_signals).
+ */
+enum anomaly_kind {
+	ANOM_CALLBACK_BEFORE_COMPLETION,
+	ANOM_CALLBACK_WITHOUT_COMPLETION,
+	ANOM_CALLBACK_TOO_FAST,
+	ANOM_BURST,
+	ANOM_SELF_CALLBACK,
+	ANOM_NO_BUTLER,
+	ANOM_COUNT
+};
+
+/* "callback_before_completion", ... indexed by enum anomaly_kind: the
+ * kinds' names in metrics.json, samples.json and the config. */
+extern const char *const anomaly_kind_name[ANOM_COUNT];
 
 /* Where a callback was recorded; also its rank among equal times (§8.14). */
 enum callback_source {
@@ -109,6 +134,8 @@ struct input_file {
 	uint8_t kind;           /* enum file_kind */
 	const char *encoding;   /* "UTF-8", "GB18030" */
 	const char *why;        /* for FILE_UNRECOGNISED: the reason */
+	/* The header's names as one CSV line (for rejects.csv), or NULL. */
+	const char *header;
 	uint64_t size;          /* bytes */
 	char sha256[65];        /* hex digest of the file's bytes */
 	size_t rows_read, accepted, rejected, superseded;

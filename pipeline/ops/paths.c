@@ -186,11 +186,10 @@ int paths_find_config(const char *given, const char *const *datadirs,
 		      is_readable_file, "config file", out, err);
 }
 
-int paths_templates_dir(const struct config *cfg, char **out,
+int paths_templates_dir(const char *configured, char **out,
 			struct buf *err)
 {
-	return paths_find_templates(cfg ? cfg->templates_dir : NULL,
-				    paths_datadirs(), out, err);
+	return paths_find_templates(configured, paths_datadirs(), out, err);
 }
 
 int paths_config_file(const char *given, char **out, struct buf *err)

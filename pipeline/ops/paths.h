@@ -6,7 +6,7 @@
  * except HUIFANG_DATADIR (the Makefile's $(DATADIR), e.g.
  * /usr/local/share/huifang). The search order, first match wins:
  *
- *   templates:  cfg->templates_dir if set (an error if it is not a folder,
+ *   templates:  the config's templates_dir if set (an error if it is not a folder,
  *               never a silent fallback), else ./templates, else beside
  *               the binary: for a binary in <prefix>/bin/ (an install,
  *               perhaps relocated) <prefix>/share/huifang/templates, for
@@ -25,7 +25,6 @@
 #define HUIFANG_PATHS_H
 
 #include "util/buf.h"
-#include "model/config.h"
 
 /* Appends the search order, one line a step, for --help. */
 void paths_describe(struct buf *out);
@@ -37,12 +36,13 @@ void paths_describe(struct buf *out);
 const char *const *paths_datadirs(void);
 
 /*
- * Sets *out to the templates folder for cfg. Returns 0, or -1 with err set:
- * "templates_dir '<dir>': <cause>" when the configured one is unusable,
- * "no templates folder (looked in templates, <datadir>/templates, ...)"
- * when none is found.
+ * Sets *out to the templates folder: configured (the config's
+ * templates_dir, NULL or "" when it names none), else the defaults above.
+ * Returns 0, or -1 with err set: "templates_dir '<dir>': <cause>" when the
+ * configured one is unusable, "no templates folder (looked in templates,
+ * <datadir>/templates, ...)" when none is found.
  */
-int paths_templates_dir(const struct config *cfg, char **out,
+int paths_templates_dir(const char *configured, char **out,
 			struct buf *err);
 
 /*

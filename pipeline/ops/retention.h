@@ -21,7 +21,7 @@
 #include <stdbool.h>
 
 #include "util/buf.h"
-#include "model/config.h"
+#include "util/string_list.h"
 
 /*
  * Deletes all but the last keep week folders of <output>/weeks/. The

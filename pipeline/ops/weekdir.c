@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "util/chtime.h"
-#include "model/config.h"
+#include "util/string_list.h"
 #include "util/outfile.h"
 #include "ops/weekdir.h"
 #include "util/xalloc.h"
@@ -252,7 +252,7 @@ static int copy_file_at(int sfd, int dfd, const char *name, const char *shown,
 			n = -1;
 			break;
 		}
-	if (n < 0 || fsync(out) < 0) {
+	if (n < 0 || outfile_fsync(out) < 0) {
 		buf_addf(err, "%s: %s", shown, strerror(errno ? errno : EIO));
 		goto out;
 	}

@@ -1022,11 +1022,65 @@ static void y_axis(struct pdfdoc *pd, float x, float y, float w, float h,
 	buf_release(&label);
 }
 
+/* The size of the category labels under bars. */
+#define AXIS_LABEL 6.5f
+
+/* The boxes of the value labels drawn so far in one chart. */
+struct placed_box {
+	float x0, y0, x1, y1;
+};
+
+struct placed {
+	struct placed_box *v;
+	size_t n, alloc;
+};
+
+static int box_hits(const struct placed *p, const struct placed_box *b)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (b->x0 < p->v[i].x1 && p->v[i].x0 < b->x1 &&
+		    b->y0 < p->v[i].y1 && p->v[i].y0 < b->y1)
+			return 1;
+	return 0;
+}
+
+/*
+ * Draws a value label centred on cx with its baseline at y, unless it
+ * would touch a label already drawn: then one line higher, and if that
+ * collides too (or leaves the chart's top), the label is dropped. Labels
+ * never overlap, so none is ever unreadable.
+ */
+static void place_label(struct pdfdoc *pd, struct placed *p, float cx,
+			float y, const char *text, float size, float top)
+{
+	float w = pdfdoc_width(pd, text, strlen(text), size);
+	struct placed_box b;
+	int tries;
+
+	for (tries = 0; tries < 2; tries++, y += size + 1) {
+		b.x0 = cx - w / 2 - 0.5f;
+		b.x1 = cx + w / 2 + 0.5f;
+		b.y0 = y - size * 0.25f;
+		b.y1 = y + size;
+		if (b.y1 > top + size)
+			return;
+		if (box_hits(p, &b))
+			continue;
+		pdfdoc_text(pd, cx - w / 2, y, size, text);
+		ALLOC_GROW(p->v, p->n + 1, p->alloc);
+		p->v[p->n++] = b;
+		return;
+	}
+}
+
 int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 		     const struct pdf_bar *bars, size_t n, double ymax)
 {
 	struct buf label = BUF_INIT, clean = BUF_INIT;
 	struct pdf_lines lines = { 0 };
+	struct placed placed = { NULL, 0, 0 };
 	float slot, bw, label_h = 20;
 	size_t i, k;
 
@@ -1043,6 +1097,12 @@ int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 		float bx = x + slot * (float)i + (slot - bw) / 2;
 		float base = y + label_h, ph = h - label_h - 10;
 
+		if (bars[i].has_target) {
+			float ty = base + (float)(bars[i].target / ymax) * ph;
+
+			pdfdoc_line(pd, bx - 4, ty, bx + bw + 4, ty, 0xC0392B,
+				    1.2f, 1);
+		}
 		if (bars[i].has_value) {
 			double v = bars[i].value < 0 ? 0 : bars[i].value;
 			float bh = (float)(v / ymax) * ph;
@@ -1050,27 +1110,32 @@ int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 					      bars[i].value < bars[i].target
 				      ? 0xE08A3C
 				      : 0x3C78B4;
+			float top = base + bh;
 
 			pdfdoc_rect(pd, bx, base, bw, bh, colour, -1, 0);
-			pct_label(&label, bars[i].value);
+			/* The label sits above the bar and above its target
+			 * line, never across either. */
+			if (bars[i].has_target) {
+				float ty = base +
+					   (float)(bars[i].target / ymax) * ph;
+
+				if (ty + 1 > top)
+					top = ty + 1;
+			}
 			buf_reset(&label);
 			buf_addf(&label, "%.1f%%", bars[i].value * 100.0);
-			pdfdoc_text_in(pd, bx - 10, base + bh + 2, bw + 20, 7,
-				       PDF_CENTER, label.s);
+			if (pdfdoc_width(pd, label.s, label.len, 7) > slot - 2)
+				pct_label(&label, bars[i].value);
+			place_label(pd, &placed, x + slot * (float)i + slot / 2,
+				    top + 2, label.s, 7, y + h);
 		} else {
-			pdfdoc_text_in(pd, bx - 10, base + 2, bw + 20, 7,
-				       PDF_CENTER, "—");
-		}
-		if (bars[i].has_target) {
-			float ty = base + (float)(bars[i].target / ymax) * ph;
-
-			pdfdoc_line(pd, bx - 4, ty, bx + bw + 4, ty, 0xC0392B,
-				    1.2f, 1);
+			place_label(pd, &placed, x + slot * (float)i + slot / 2,
+				    base + 2, "—", 7, y + h);
 		}
 		buf_reset(&clean);
 		pdfdoc_clean(pd, bars[i].label, &clean);
 		lines.nr = 0;
-		pdfdoc_wrap(pd, clean.s, 7, slot - 2, &lines);
+		pdfdoc_wrap(pd, clean.s, AXIS_LABEL, slot - 2, &lines);
 		/* Two lines of label; a longer one ends in "…" (the tables
 		 * beside the chart carry the full name). */
 		for (k = 0; k < lines.nr && k < 2; k++) {
@@ -1081,8 +1146,9 @@ int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 			buf_add(&label, clean.s + l->off, l->len);
 			if (k == 1 && lines.nr > 2) {
 				while (label.len > 0 &&
-				       pdfdoc_width(pd, label.s, label.len, 7) +
-						       7 > slot - 2) {
+				       pdfdoc_width(pd, label.s, label.len,
+						    AXIS_LABEL) +
+						       AXIS_LABEL > slot - 2) {
 					do
 						label.len--;
 					while (label.len > 0 &&
@@ -1092,15 +1158,19 @@ int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 				buf_setlen(&label, label.len);
 				buf_adds(&label, "…");
 			}
-			tw = pdfdoc_width(pd, label.s, label.len, 7);
+			tw = pdfdoc_width(pd, label.s, label.len, AXIS_LABEL);
+			/* Lines 1.3 em apart, so their boxes do not touch. */
 			pdfdoc_text_clean(pd, x + slot * (float)i + (slot - tw) / 2,
-					  y + label_h - 9 - 8 * (float)k, 7,
+					  y + label_h - 8 -
+						  AXIS_LABEL * 1.3f * (float)k,
+					  AXIS_LABEL,
 					  label.s, label.len);
 		}
 	}
 	buf_release(&label);
 	buf_release(&clean);
 	pdf_lines_release(&lines);
+	free(placed.v);
 	return failed(pd);
 }
 
@@ -1110,7 +1180,7 @@ int pdfdoc_stacked_bars(struct pdfdoc *pd, float x, float y, float w, float h,
 			const char *const *legend, const long *colors)
 {
 	struct buf label = BUF_INIT;
-	float label_w = 70, legend_h = 16, lx = x;
+	float label_w = 70, legend_h = 16, lx = x, beside_w = 48;
 	float row_h, bar_h;
 	size_t r, s;
 
@@ -1127,7 +1197,8 @@ int pdfdoc_stacked_bars(struct pdfdoc *pd, float x, float y, float w, float h,
 		float by = y + h - legend_h - row_h * (float)(r + 1) +
 			   (row_h - bar_h) / 2;
 		double sum = 0;
-		float bx = x + label_w, full = w - label_w;
+		float bx = x + label_w, full = w - label_w - beside_w;
+		float side = x + w - beside_w + 4;
 
 		pdfdoc_text_in(pd, x, by + bar_h / 2 - 3, label_w - 6, 8,
 			       PDF_RIGHT, row_labels[r]);
@@ -1147,9 +1218,20 @@ int pdfdoc_stacked_bars(struct pdfdoc *pd, float x, float y, float w, float h,
 				    0.5f);
 			buf_reset(&label);
 			buf_addf(&label, "%.0f", counts[r * nseg + s]);
-			if (sw > pdfdoc_width(pd, label.s, label.len, 7) + 4)
+			if (sw > pdfdoc_width(pd, label.s, label.len, 7) + 4) {
 				pdfdoc_text_in(pd, bx, by + bar_h / 2 - 2.5f, sw,
 					       7, PDF_CENTER, label.s);
+			} else {
+				/* Too narrow for its number: the number goes
+				 * beside the bar, after a swatch of its
+				 * colour, so every segment has its figure. */
+				pdfdoc_rect(pd, side, by + bar_h / 2 - 2.5f, 5,
+					    5, colors[s], -1, 0);
+				pdfdoc_text(pd, side + 6, by + bar_h / 2 - 2.5f,
+					    7, label.s);
+				side += 8 + pdfdoc_width(pd, label.s,
+							 label.len, 7) + 3;
+			}
 			bx += sw;
 		}
 	}
@@ -1161,7 +1243,8 @@ int pdfdoc_line_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 		      const char *const *xlabels, size_t n,
 		      const double *values, size_t nseries,
 		      const char *const *legend, const long *colors,
-		      double ymin, double ymax)
+		      double ymin, double ymax, const double *refs,
+		      const char *const *ref_labels, size_t nrefs)
 {
 	float *xs = xcalloc(n ? n : 1, sizeof(*xs));
 	float *ys = xcalloc(n ? n : 1, sizeof(*ys));
@@ -1173,6 +1256,18 @@ int pdfdoc_line_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 	if (ymax <= ymin)
 		ymax = ymin + 1;
 	y_axis(pd, x, plot_y, w, plot_h, ymin, ymax);
+	/* Targets: dashed lines, labelled at the right inside the plot. */
+	for (s = 0; s < nrefs; s++) {
+		float ry;
+
+		if (refs[s] < ymin || refs[s] > ymax)
+			continue;
+		ry = plot_y + (float)((refs[s] - ymin) / (ymax - ymin)) * plot_h;
+		pdfdoc_line(pd, x, ry, x + w, ry, 0xC0392B, 0.8f, 1);
+		if (ref_labels && ref_labels[s])
+			pdfdoc_text_in(pd, x + w - 80, ry + 2, 78, 6.5f,
+				       PDF_RIGHT, ref_labels[s]);
+	}
 	for (s = 0; s < nseries; s++) {
 		pdfdoc_line(pd, lx, y + h - 5, lx + 14, y + h - 5, colors[s],
 			    1.5f, 0);

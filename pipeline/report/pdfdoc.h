@@ -234,9 +234,10 @@ struct pdf_bar {
 
 /*
  * Vertical bars in the box (x, y, w, h) with y ticks every 20 % of ymax,
- * the value as a percentage above each bar, the target as a dashed line
- * across its bar (a bar below its target is drawn in the warning colour),
- * and the label (wrapped) under it.
+ * the value as a percentage above each bar and above its target line, the
+ * target as a dashed line across its bar (a bar below its target is drawn
+ * in the warning colour), and the label (wrapped) under it. Value labels
+ * never overlap: one that would is lifted a line, or else left out.
  */
 int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 		     const struct pdf_bar *bars, size_t n, double ymax);
@@ -244,7 +245,8 @@ int pdfdoc_bar_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 /*
  * Horizontal stacked bars, one per row label; counts is nrows x nseg,
  * each row drawn as shares of its own sum, the count written inside a
- * segment wide enough; a legend of nseg entries goes above.
+ * segment wide enough and beside the bar (after a swatch of the
+ * segment's colour) otherwise; a legend of nseg entries goes above.
  */
 int pdfdoc_stacked_bars(struct pdfdoc *pd, float x, float y, float w, float h,
 			const char *const *row_labels, size_t nrows,
@@ -254,12 +256,14 @@ int pdfdoc_stacked_bars(struct pdfdoc *pd, float x, float y, float w, float h,
 /*
  * Lines over n x labels: values is nseries x n, NAN for a missing point
  * (the line breaks there). The y axis runs from ymin to ymax, labelled as
- * percentages.
+ * percentages; refs are nrefs dashed reference lines (targets), each with
+ * its label (or NULL) at the right.
  */
 int pdfdoc_line_chart(struct pdfdoc *pd, float x, float y, float w, float h,
 		      const char *const *xlabels, size_t n,
 		      const double *values, size_t nseries,
 		      const char *const *legend, const long *colors,
-		      double ymin, double ymax);
+		      double ymin, double ymax, const double *refs,
+		      const char *const *ref_labels, size_t nrefs);
 
 #endif

@@ -9,7 +9,9 @@
  *   records.json  (huifang.callbacks/1) -- NULL if absent
  *
  * as parsed cJSON trees owned by the caller. Layout and wording come from
- * templates_dir (templates/ in the source tree, or the installed copy).
+ * templates_dir, the folder the caller found (paths_templates_dir():
+ * templates/ in the source tree, or the installed copy); a renderer never
+ * looks for it in the config.
  * Every file is written through outfile.h (aside, then renamed). Both
  * functions return 0, or -1 with the cause reported to d (a template error
  * names the template file, line and column; an unwritable folder names the

@@ -35,7 +35,9 @@
 
 #include "util/chtime.h"
 #include "util/csvout.h"
+#include "util/hashtab.h"
 #include "util/outfile.h"
+#include "model/ticket.h"
 #include "report/render.h"
 #include "report/svg.h"
 #include "report/tmpl.h"
@@ -43,10 +45,6 @@
 #include "util/banned.h"
 
 #define DASH "\xe2\x80\x94"   /* "—": no value */
-
-static const char *const sat_names[5] = {
-	"非常满意", "满意", "一般", "不满意", "非常不满意",
-};
 
 /* ---- reading the view model ---- */
 
@@ -193,37 +191,51 @@ struct page {
 	cJSON *records;         /* butler: its callbacks of the week */
 };
 
+/* A slot of a page index. */
+struct page_slot {
+	const struct page *p;
+};
+
 struct page_index {
 	struct page *v;
 	size_t nr;
-	size_t *slots;          /* open addressing over v; nr means empty */
-	size_t nslots;
+	struct hashtab by_name; /* of struct page_slot: by centre, butler */
 };
 
-static uint64_t page_hash(const char *center, const char *butler)
+static uint32_t page_hash(const char *center, const char *butler)
 {
-	return fnv1a(center, butler);
+	return (uint32_t)fnv1a(center, butler);
+}
+
+static uint32_t page_rehash(const void *slot)
+{
+	const struct page *p = ((const struct page_slot *)slot)->p;
+
+	return page_hash(p->center, p->butler);
+}
+
+static bool page_is(const struct page *p, const char *center,
+		    const char *butler)
+{
+	return !strcmp(p->center, center) &&
+	       !strcmp(p->butler ? p->butler : "", butler ? butler : "") &&
+	       (!p->butler) == (!butler);
 }
 
 static struct page *page_find(const struct page_index *ix,
 			      const char *center, const char *butler)
 {
+	const struct page_slot *e;
 	size_t i;
 
-	if (!ix->nslots)
+	if (!ix->by_name.cap)
 		return NULL;
-	i = (size_t)page_hash(center, butler) & (ix->nslots - 1);
-	for (;; i = (i + 1) & (ix->nslots - 1)) {
-		struct page *p;
-
-		if (ix->slots[i] == ix->nr)
-			return NULL;
-		p = &ix->v[ix->slots[i]];
-		if (!strcmp(p->center, center) &&
-		    !strcmp(p->butler ? p->butler : "", butler ? butler : "") &&
-		    (!p->butler) == (!butler))
-			return p;
-	}
+	for (i = hashtab_start(&ix->by_name, page_hash(center, butler));
+	     (e = hashtab_at(&ix->by_name, i))->p;
+	     i = hashtab_next(&ix->by_name, i))
+		if (page_is(e->p, center, butler))
+			return (struct page *)e->p;
+	return NULL;
 }
 
 /*
@@ -255,7 +267,7 @@ static void page_index_build(struct page_index *ix, const cJSON *list,
 			snprintf(p->name, sizeof(p->name),
 				 suffix > 1 ? "%s-%010llx-%u" : "%s-%010llx",
 				 butlers ? "butler" : "center",
-				 (unsigned long long)(page_hash(center, butler) &
+				 (unsigned long long)(fnv1a(center, butler) &
 						      0xffffffffffULL), suffix);
 			for (k = 0; k < ix->nr; k++)
 				if (!strcmp(ix->v[k].name, p->name))
@@ -266,22 +278,24 @@ static void page_index_build(struct page_index *ix, const cJSON *list,
 		}
 		ix->nr++;
 	}
-	ix->nslots = 16;
-	while (ix->nslots < 2 * ix->nr)
-		ix->nslots *= 2;
-	ix->slots = xmalloc(ix->nslots * sizeof(*ix->slots));
-	for (i = 0; i < ix->nslots; i++)
-		ix->slots[i] = ix->nr;
+	ix->by_name = (struct hashtab)HASHTAB_INIT(sizeof(struct page_slot),
+						   16, page_rehash);
 	for (k = 0; k < ix->nr; k++) {
 		const struct page *p = &ix->v[k];
+		struct page_slot *e;
 
 		/* A repeated group keeps its first page. */
-		if (page_find(ix, p->center, p->butler))
-			continue;
-		i = (size_t)page_hash(p->center, p->butler) & (ix->nslots - 1);
-		while (ix->slots[i] != ix->nr)
-			i = (i + 1) & (ix->nslots - 1);
-		ix->slots[i] = k;
+		hashtab_reserve(&ix->by_name);
+		for (i = hashtab_start(&ix->by_name,
+				       page_hash(p->center, p->butler));
+		     (e = hashtab_at(&ix->by_name, i))->p;
+		     i = hashtab_next(&ix->by_name, i))
+			if (page_is(e->p, p->center, p->butler))
+				break;
+		if (!e->p) {
+			e->p = p;
+			ix->by_name.n++;
+		}
 	}
 }
 
@@ -294,7 +308,7 @@ static void page_index_release(struct page_index *ix)
 		cJSON_Delete(ix->v[i].records);
 	}
 	free(ix->v);
-	free(ix->slots);
+	hashtab_release(&ix->by_name);
 	memset(ix, 0, sizeof(*ix));
 }
 
@@ -457,7 +471,7 @@ static struct svg_stack stack_of(const cJSON *g, const char *name)
 	memset(&st, 0, sizeof(st));
 	st.label = name;
 	for (k = 0; k < 5; k++)
-		st.counts[k] = get_count(dist, sat_names[k]);
+		st.counts[k] = get_count(dist, satisfaction_scale[k]);
 	return st;
 }
 
@@ -496,7 +510,7 @@ static void chart_satisfaction(struct buf *svg, const char *title,
 		rows[i++] = stack_of(totals, totals_name);
 	for (g = children(list); g; g = g->next)
 		rows[i++] = stack_of(g, get_str(g, name_key));
-	svg_stacked(svg, title, sat_names, 5, rows, i);
+	svg_stacked(svg, title, satisfaction_scale, 5, rows, i);
 	free(rows);
 }
 
@@ -547,37 +561,54 @@ static cJSON *kpis(const cJSON *g)
  * The remarks of the first-round callbacks in records.json, by ticket, so
  * that an open loop can show what the owner said.
  */
-struct remark_index {
-	const cJSON **rows;     /* open addressing; NULL is empty */
-	size_t nslots;
+struct remark_slot {
+	const cJSON *row;
 };
+
+struct remark_index {
+	struct hashtab by_ticket; /* of struct remark_slot */
+};
+
+static uint32_t ticket_hash(const char *ticket)
+{
+	return (uint32_t)fnv1a(ticket, NULL);
+}
+
+static uint32_t remark_rehash(const void *slot)
+{
+	return ticket_hash(get_str(((const struct remark_slot *)slot)->row,
+				   "ticket"));
+}
 
 static void remark_index_build(struct remark_index *ix, const cJSON *records)
 {
 	const cJSON *rows = get(records, "rows"), *row;
-	size_t n = (size_t)cJSON_GetArraySize(rows);
 
-	ix->nslots = 16;
-	while (ix->nslots < 2 * n)
-		ix->nslots *= 2;
-	ix->rows = xcalloc(ix->nslots, sizeof(*ix->rows));
+	ix->by_ticket = (struct hashtab)HASHTAB_INIT(
+		sizeof(struct remark_slot), 16, remark_rehash);
+	hashtab_reserve(&ix->by_ticket);
 	for (row = children(rows); row; row = row->next) {
 		const char *ticket = get_str(row, "ticket");
+		struct remark_slot *e;
 		double round = 1;
 		size_t i;
 
 		get_num(row, "round", &round);
 		if (round != 1)
 			continue;
-		i = (size_t)fnv1a(ticket, NULL) & (ix->nslots - 1);
-		while (ix->rows[i] && strcmp(get_str(ix->rows[i], "ticket"), ticket))
-			i = (i + 1) & (ix->nslots - 1);
+		hashtab_reserve(&ix->by_ticket);
+		for (i = hashtab_start(&ix->by_ticket, ticket_hash(ticket));
+		     (e = hashtab_at(&ix->by_ticket, i))->row;
+		     i = hashtab_next(&ix->by_ticket, i))
+			if (!strcmp(get_str(e->row, "ticket"), ticket))
+				break;
 		/* The first row of a ticket is its first-round callback. */
-		if (!ix->rows[i])
-			ix->rows[i] = row;
+		if (!e->row) {
+			e->row = row;
+			ix->by_ticket.n++;
+		}
 	}
 }
-
 
 struct week_pages {
 	const cJSON *metrics, *samples, *records;
@@ -638,11 +669,14 @@ static cJSON *anomaly_item(const struct site *s, const cJSON *a,
 static const char *remark_of(const struct remark_index *ix,
 			     const char *ticket)
 {
-	size_t i = (size_t)fnv1a(ticket, NULL) & (ix->nslots - 1);
+	const struct remark_slot *e;
+	size_t i;
 
-	for (; ix->rows[i]; i = (i + 1) & (ix->nslots - 1))
-		if (!strcmp(get_str(ix->rows[i], "ticket"), ticket))
-			return get_str(ix->rows[i], "remark");
+	for (i = hashtab_start(&ix->by_ticket, ticket_hash(ticket));
+	     (e = hashtab_at(&ix->by_ticket, i))->row;
+	     i = hashtab_next(&ix->by_ticket, i))
+		if (!strcmp(get_str(e->row, "ticket"), ticket))
+			return get_str(e->row, "remark");
 	return "";
 }
 
@@ -1119,7 +1153,7 @@ static int render_butler_page(struct site *s, struct week_pages *w,
 	get_bool(p->group, "ranked", &ranked);
 	put_bool(ctx, "unranked", !ranked);
 	st = stack_of(p->group, p->butler);
-	svg_stacked(&svg, "满意度分布", sat_names, 5, &st, 1);
+	svg_stacked(&svg, "满意度分布", satisfaction_scale, 5, &st, 1);
 	put_svg(ctx, "chart_satisfaction", &svg);
 	cJSON_AddItemToObject(ctx, "owed", cJSON_Duplicate(p->owed, 1));
 	buf_reset(&href);
@@ -1183,7 +1217,7 @@ static int render_week(struct site *s, const struct week_view *v,
 out:
 	page_index_release(&w.centers);
 	page_index_release(&w.butlers);
-	free(w.remarks.rows);
+	hashtab_release(&w.remarks.by_ticket);
 	buf_release(&dir);
 	buf_release(&err);
 	return ret;

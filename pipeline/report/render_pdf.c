@@ -28,6 +28,7 @@
 #include "util/chtime.h"
 #include "report/pdfdoc.h"
 #include "report/pdf_tmpl.h"
+#include "model/ticket.h"
 #include "report/render.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -519,6 +520,43 @@ static int signatures(struct doc *dc, const char *left_key,
 }
 
 /*
+ * Widens column key of cs so that text fits on one line, taking the width
+ * from the widest other column; nothing when it fits already or text is
+ * NULL. The pdfdoc and the table both read cs->pdf, so the two agree.
+ */
+static void fit_column_to(struct doc *dc, struct pdf_tmpl_cols *cs,
+			  const char *key, const char *text)
+{
+	struct buf clean = BUF_INIT;
+	float pad = (float)cjson_num_of(dc->t->root, "cell_padding", 2.5);
+	float need;
+	size_t i, col = cs->n, widest = cs->n;
+
+	if (!text)
+		return;
+	for (i = 0; i < cs->n; i++) {
+		if (!strcmp(cs->v[i].key, key))
+			col = i;
+		else if (widest == cs->n ||
+			 cs->pdf[i].width > cs->pdf[widest].width)
+			widest = i;
+	}
+	if (col == cs->n || widest == cs->n)
+		return;
+	pdfdoc_clean(&dc->pd, text, &clean);
+	need = pdfdoc_width(&dc->pd, clean.s, clean.len, dc->size) +
+	       2 * pad + 1;
+	buf_release(&clean);
+	if (need <= cs->pdf[col].width ||
+	    cs->pdf[widest].width - (need - cs->pdf[col].width) < 20)
+		return;
+	cs->pdf[widest].width -= need - cs->pdf[col].width;
+	cs->pdf[col].width = need;
+	cs->v[widest].c.width = cs->pdf[widest].width;
+	cs->v[col].c.width = need;
+}
+
+/*
  * Opens a form: its pages start below the header draw_form_headers()
  * draws at the end, and its table has the template's "columns". Returns
  * 0, or -1 with the cause reported and nothing left to close.
@@ -544,7 +582,8 @@ static int form_open(struct doc *dc, struct render *r, const struct pdf_tmpl *t,
 /* ---- the 《回访记录表》 ---------------------------------------------- */
 
 static const char *record_cell(struct buf *out, const cJSON *row,
-			       const struct pdf_tmpl_col *c, size_t seq)
+			       const struct pdf_tmpl_col *c, size_t seq,
+			       const struct pdf_tmpl *t)
 {
 	buf_reset(out);
 	if (!strcmp(c->key, "seq")) {
@@ -559,6 +598,13 @@ static const char *record_cell(struct buf *out, const cJSON *row,
 				buf_adds(out, "／");
 			buf_adds(out, sat);
 		}
+	} else if (!strcmp(c->key, "round")) {
+		/* 首次 or 二次 (records.json's round: 1, or 2 for any later). */
+		double round = cjson_num_of(row, "round", 0);
+
+		if (round >= 1 && t)
+			buf_adds(out, pdf_tmpl_label(t, round >= 2 ? "round_2"
+								 : "round_1"));
 	} else if (!strcmp(c->key, "blank")) {
 		/* left empty for the person filling in the paper form */
 	} else {
@@ -607,6 +653,8 @@ static int render_record_form(struct render *r, const struct pdf_tmpl *t,
 	const char **texts = NULL;
 	const char *kv[4];
 	size_t i, k, start;
+	int page_per_butler = cJSON_IsTrue(
+		cJSON_GetObjectItemCaseSensitive(t->root, "page_per_butler"));
 	int ret = -1;
 
 	if (form_open(&dc, r, t, title, &cs) < 0)
@@ -616,35 +664,73 @@ static int render_record_form(struct render *r, const struct pdf_tmpl *t,
 	kv[0] = "start", kv[1] = r->week_start, kv[2] = "end", kv[3] = r->week_end;
 	pdf_tmpl_fill(&period, pdf_tmpl_label(t, "period"), kv, 2);
 
-	/* One section per butler, each on its own pages with a bookmark,
-	 * its own sequence numbers and its own signature lines. */
+	/*
+	 * Ticket numbers are never broken: the ticket column is widened to
+	 * the longest number of the form, at the expense of the widest
+	 * column (its text wraps instead); fit_column_to() stops taking
+	 * width from a column that would fall under 20 points.
+	 */
+	for (i = 0; i < n; i++) {
+		fit_column_to(&dc, &cs, "ticket",
+			      cjson_str_of(refs[i].row, "ticket"));
+		/* Dates and rooms read better unbroken too. */
+		fit_column_to(&dc, &cs, "date",
+			      cjson_str_of(refs[i].row, "date"));
+		fit_column_to(&dc, &cs, "unit",
+			      cjson_str_of(refs[i].row, "unit"));
+	}
+
+	/*
+	 * One section per butler, flowing one after the other, each with a
+	 * bookmark, its title, its own sequence numbers and its own
+	 * signature lines; a page of its own only when the template asks
+	 * (page_per_butler), for forms that are signed page by page.
+	 */
 	for (start = 0; start < n; start = k) {
 		const char *butler = refs[start].butler;
+		struct buf head = BUF_INIT;
 
 		for (k = start; k < n && !strcmp(refs[k].butler, butler); k++)
 			;
+		/* A page that starts inside a section names its butler. */
 		buf_reset(&dc.note);
 		buf_addf(&dc.note, "%s：%s    %s：%s    %s：%s（%s）",
 			 pdf_tmpl_label(t, "center"), *center ? center : "—",
 			 pdf_tmpl_label(t, "butler"), *butler ? butler : "—",
 			 pdf_tmpl_label(t, "week"), r->week, period.s);
 		dc.page_note = dc.note.s;
-		if (doc_new_page(&dc.pd, &dc) < 0)
+		if (start == 0 || page_per_butler) {
+			if (doc_new_page(&dc.pd, &dc) < 0)
+				goto out;
+		} else if (ensure(&dc, 3 * dc.size + 40 + SIGNATURE_HEIGHT) < 0) {
 			goto out;
+		}
 		if (!pdfdoc_bookmark(&dc.pd, NULL, *butler ? butler : "—"))
+			goto out;
+		buf_addf(&head, "%s：%s（%zu）", pdf_tmpl_label(t, "butler"),
+			 *butler ? butler : "—", k - start);
+		dc.y -= 4;
+		i = paragraph(&dc, head.s, 9) < 0;
+		buf_release(&head);
+		if (i)
 			goto out;
 		table_init(&tb, &dc, &cs, 0);
 		if (pdf_table_start(&tb, dc.y) < 0)
 			goto out;
 		for (i = start; i < k; i++) {
 			size_t c;
+			int second = cjson_num_of(refs[i].row, "round", 1) >= 2;
 
 			for (c = 0; c < cs.n; c++)
 				texts[c] = record_cell(&cells[c], refs[i].row,
-						       &cs.v[c], i - start + 1);
+						       &cs.v[c], i - start + 1,
+						       t);
 			if (i + 1 == k)
 				tb.keep_with_next = SIGNATURE_HEIGHT;
-			if (pdf_table_row(&tb, texts, -1) < 0)
+			/* A second callback's row is shaded as well as
+			 * marked in its 轮次 cell. */
+			if (pdf_table_row(&tb, texts,
+					  second ? 0xFFF4DC : -1) < 0)
 				goto out;
 		}
 		dc.y = tb.y;
@@ -851,16 +937,54 @@ out:
 	return ret;
 }
 
+#define TREND_SERIES 4
+
+/*
+ * The length in bytes of the suffix every list[].key shares (whole UTF-8
+ * characters; 0 if it is some name whole), so that chart labels drop it:
+ * "万象新城物业服务中心" and "东湖名邸物业服务中心" share "物业服务中心".
+ */
+static size_t common_suffix(const cJSON *list, const char *key)
+{
+	const char *first = NULL;
+	size_t len = 0, shortest = 0;
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, list) {
+		const char *s = cjson_str_of(e, key);
+		size_t n, k;
+
+		if (!s)
+			continue;
+		n = strlen(s);
+		if (!first) {
+			first = s;
+			len = shortest = n;
+			continue;
+		}
+		if (n < shortest)
+			shortest = n;
+		for (k = 0; k < len && k < n &&
+			    first[strlen(first) - 1 - k] == s[n - 1 - k]; k++)
+			;
+		len = k;
+	}
+	if (!first || len >= shortest)
+		len = 0;   /* one name would be left empty: keep them whole */
+	/* Back to a character boundary. */
+	while (len > 0 && ((unsigned char)first[strlen(first) - len] & 0xC0) ==
+				  0x80)
+		len--;
+	return len;
+}
+
 static int weekly_charts(struct doc *dc)
 {
 	struct render *r = dc->r;
 	const struct pdf_tmpl *t = dc->t;
 	const cJSON *m = r->v->metrics;
-	const cJSON *g, *by_type = obj(m, "by_type"), *by_center = obj(m,
-								      "by_center");
+	const cJSON *g, *ty, *by_type = obj(m, "by_type");
 	const cJSON *trend = obj(m, "trend");
-	static const char *const levels[5] = { "非常满意", "满意", "一般",
-					       "不满意", "非常不满意" };
 	static const long colours[5] = { 0x2E7D32, 0x81C784, 0xBDBDBD,
 					 0xEF9A9A, 0xC62828 };
 	struct pdf_bar *bars = NULL;
@@ -868,7 +992,7 @@ static int weekly_charts(struct doc *dc)
 	double *counts = NULL, *values = NULL;
 	cJSON *rows = NULL;
 	size_t n, i, k;
-	float half = (dc->width - 20) / 2, ch = 170;
+	float half = (dc->width - 20) / 2, ch = 140;
 	int ret = -1;
 
 	if (heading(dc, pdf_tmpl_label(t, "charts"), 13) < 0)
@@ -899,90 +1023,184 @@ static int weekly_charts(struct doc *dc)
 	for (k = 0; k < 5; k++)
 		counts[k] = cjson_num_of(obj(obj(m, "totals"),
 				       "satisfaction_distribution"),
-				   levels[k], 0);
+				   satisfaction_scale[k], 0);
 	i = 1;
 	cJSON_ArrayForEach(g, by_type) {
 		row_labels[i] = bars[i - 1].label;
 		for (k = 0; k < 5; k++)
 			counts[i * 5 + k] = cjson_num_of(obj(g,
 						       "satisfaction_distribution"),
-						   levels[k], 0);
+						   satisfaction_scale[k], 0);
 		i++;
 	}
 	pdfdoc_text(&dc->pd, dc->left + half + 20, dc->y - 12, 9,
 		    pdf_tmpl_label(t, "chart_satisfaction"));
 	pdfdoc_stacked_bars(&dc->pd, dc->left + half + 20, dc->y - ch, half,
-			    ch - 22, row_labels, n + 1, counts, 5, levels,
+			    ch - 22, row_labels, n + 1, counts, 5, satisfaction_scale,
 			    colours);
 	dc->y -= ch + 14;
 	free(bars);
 	bars = NULL;
 
-	/* Coverage by centre; the type targets as reference lines. */
-	n = (size_t)cJSON_GetArraySize(by_center);
+	/*
+	 * Coverage by centre, one chart per type against that type's target
+	 * (by_center_type): a blended rate says nothing about 投诉 100 %.
+	 * Centre names lose the suffix they all share, so they are not cut.
+	 */
+	n = (size_t)cJSON_GetArraySize(obj(m, "by_center_type"));
 	if (n > 0) {
-		float x0 = dc->left + 34, w = dc->width - 34;
+		float x0 = dc->left + 34, w = dc->width - 34, cch = 96;
+		size_t suffix = common_suffix(obj(m, "by_center"), "center");
+		struct buf *names = bufs_new(n);
 
-		if (ensure(dc, ch + 20) < 0)
-			goto out;
 		bars = xcalloc(n, sizeof(*bars));
-		i = 0;
-		cJSON_ArrayForEach(g, by_center) {
-			bars[i].label = cjson_str_of(g, "center") ? cjson_str_of(g, "center")
-							    : "—";
-			bars[i].has_value = cJSON_IsNumber(obj(g, "coverage"));
-			bars[i].value = cjson_num_of(g, "coverage", 0);
-			i++;
-		}
-		pdfdoc_text(&dc->pd, dc->left, dc->y - 12, 9,
-			    pdf_tmpl_label(t, "chart_center"));
-		pdfdoc_bar_chart(&dc->pd, x0, dc->y - ch, w, ch - 20, bars, n,
-				 1.0);
-		cJSON_ArrayForEach(g, by_type) {
-			if (cJSON_IsNumber(obj(g, "target"))) {
-				float ty = dc->y - ch + 20 +
-					   (float)cjson_num_of(g, "target", 0) *
-						   (ch - 20 - 20 - 10);
+		cJSON_ArrayForEach(ty, by_type) {
+			const char *type = cjson_str_of(ty, "type");
+			struct buf title = BUF_INIT;
+			const char *kv[4];
+			char target[16];
 
-				pdfdoc_line(&dc->pd, x0, ty, x0 + w, ty,
-					    0xC0392B, 0.8f, 1);
+			if (!type)
+				continue;
+			i = 0;
+			cJSON_ArrayForEach(g, obj(m, "by_center_type")) {
+				const char *c = cjson_str_of(g, "center");
+				const char *y = cjson_str_of(g, "type");
+
+				if (!c || !y || strcmp(y, type))
+					continue;
+				buf_reset(&names[i]);
+				buf_add(&names[i], c, strlen(c) > suffix ?
+					strlen(c) - suffix : strlen(c));
+				bars[i].label = names[i].s;
+				bars[i].has_value =
+					cJSON_IsNumber(obj(g, "coverage"));
+				bars[i].value = cjson_num_of(g, "coverage", 0);
+				bars[i].has_target =
+					cJSON_IsNumber(obj(g, "target"));
+				bars[i].target = cjson_num_of(g, "target", 0);
+				i++;
 			}
+			if (i == 0)
+				continue;
+			if (ensure(dc, cch + 16) < 0) {
+				for (k = 0; k < n; k++)
+					buf_release(&names[k]);
+				free(names);
+				goto out;
+			}
+			snprintf(target, sizeof(target), "%.0f%%",
+				 cjson_num_of(ty, "target", 0) * 100);
+			kv[0] = "type", kv[1] = type;
+			kv[2] = "target", kv[3] = target;
+			pdf_tmpl_fill(&title, pdf_tmpl_label(t, "chart_center"),
+				      kv, 2);
+			pdfdoc_text(&dc->pd, dc->left, dc->y - 10, 8.5f,
+				    title.s);
+			buf_release(&title);
+			pdfdoc_bar_chart(&dc->pd, x0, dc->y - cch, w, cch - 14,
+					 bars, i, 1.0);
+			dc->y -= cch + 4;
 		}
-		dc->y -= ch + 14;
+		for (k = 0; k < n; k++)
+			buf_release(&names[k]);
+		free(names);
 		free(bars);
 		bars = NULL;
 	}
 
-	/* The 8-week trend of the totals. */
+	/*
+	 * The 8-week trend: each type's coverage and the satisfaction, on an
+	 * axis from just under the lowest figure or target to 100 %, so
+	 * that a move from 74 % to 83 % shows; the targets are dashed lines.
+	 */
 	n = (size_t)cJSON_GetArraySize(trend);
 	if (n > 0) {
-		const char *legend[2];
-		static const long line_colours[2] = { 0x3C78B4, 0x2E7D32 };
+		const char *legend[TREND_SERIES], *ref_labels[TREND_SERIES];
+		double refs[TREND_SERIES], lowest = 1;
+		size_t nseries = 0, nrefs = 0, s2;
+		static const long line_colours[TREND_SERIES] = {
+			0x3C78B4, 0xE08A3C, 0x8E44AD, 0x2E7D32
+		};
+		struct buf ref_text[TREND_SERIES] = { BUF_INIT, BUF_INIT,
+						      BUF_INIT, BUF_INIT };
 
 		if (ensure(dc, ch + 20) < 0)
 			goto out;
+		values = xcalloc(TREND_SERIES * n, sizeof(*values));
 		xlabels = xcalloc(n, sizeof(*xlabels));
-		values = xcalloc(2 * n, sizeof(*values));
+		for (k = 0; k < TREND_SERIES * n; k++)
+			values[k] = NAN;
 		i = 0;
 		cJSON_ArrayForEach(g, trend) {
-			const cJSON *tt = obj(g, "totals");
-			const cJSON *cov = obj(tt, "coverage");
-			const cJSON *sat = obj(tt, "satisfaction");
-
 			xlabels[i] = cjson_str_of(g, "week") ? cjson_str_of(g, "week") : "";
-			values[i] = cJSON_IsNumber(cov) ? cov->valuedouble : NAN;
-			values[n + i] = cJSON_IsNumber(sat) ? sat->valuedouble
-							    : NAN;
 			i++;
 		}
-		legend[0] = pdf_tmpl_label(t, "trend_coverage");
-		legend[1] = pdf_tmpl_label(t, "trend_satisfaction");
+		/* One coverage line per type, then the satisfaction. */
+		cJSON_ArrayForEach(ty, by_type) {
+			const char *type = cjson_str_of(ty, "type");
+			int seen = 0;
+
+			if (!type || nseries + 1 >= TREND_SERIES)
+				continue;
+			i = 0;
+			cJSON_ArrayForEach(g, trend) {
+				const cJSON *e;
+
+				cJSON_ArrayForEach(e, obj(g, "by_type")) {
+					const char *y = cjson_str_of(e, "type");
+					const cJSON *cov = obj(e, "coverage");
+
+					if (y && !strcmp(y, type) &&
+					    cJSON_IsNumber(cov))
+						values[nseries * n + i] =
+							cov->valuedouble;
+				}
+				i++;
+			}
+			legend[nseries++] = type;
+			if (!cJSON_IsNumber(obj(ty, "target")))
+				continue;
+			for (s2 = 0; s2 < nrefs; s2++)
+				if (refs[s2] == obj(ty, "target")->valuedouble)
+					seen = 1;
+			if (!seen) {
+				refs[nrefs] = obj(ty, "target")->valuedouble;
+				buf_addf(&ref_text[nrefs], "%s %.0f%%",
+					 pdf_tmpl_label(t, "target"),
+					 refs[nrefs] * 100);
+				ref_labels[nrefs] = ref_text[nrefs].s;
+				nrefs++;
+			}
+		}
+		i = 0;
+		cJSON_ArrayForEach(g, trend) {
+			const cJSON *sat = obj(obj(g, "totals"), "satisfaction");
+
+			if (cJSON_IsNumber(sat))
+				values[nseries * n + i] = sat->valuedouble;
+			i++;
+		}
+		legend[nseries++] = pdf_tmpl_label(t, "trend_satisfaction");
+		for (k = 0; k < nseries * n; k++)
+			if (!isnan(values[k]) && values[k] < lowest)
+				lowest = values[k];
+		for (k = 0; k < nrefs; k++)
+			if (refs[k] < lowest)
+				lowest = refs[k];
+		/* Down to the 10 % step under the lowest, at least 0. */
+		lowest = floor(lowest * 10 - 0.2) / 10;
+		if (lowest < 0)
+			lowest = 0;
 		pdfdoc_text(&dc->pd, dc->left, dc->y - 12, 9,
 			    pdf_tmpl_label(t, "chart_trend"));
 		pdfdoc_line_chart(&dc->pd, dc->left + 34, dc->y - ch,
 				  dc->width - 34, ch - 18, xlabels, n, values,
-				  2, legend, line_colours, 0, 1);
+				  nseries, legend, line_colours, lowest, 1,
+				  refs, ref_labels, nrefs);
 		dc->y -= ch + 10;
+		for (k = 0; k < TREND_SERIES; k++)
+			buf_release(&ref_text[k]);
 
 		/* The chart's figures, one row per week. */
 		rows = cJSON_CreateArray();
@@ -1615,7 +1833,7 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	}
 	r.v = v;
 	r.cfg = cfg;
-	r.templates_dir = templates_dir ? templates_dir : cfg->templates_dir;
+	r.templates_dir = templates_dir;
 	r.week_dir = week_dir;
 	r.d = d;
 	company = obj(v->metrics, "company");

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "stages/callbacks_view.h"
+#include "util/jsonw.h"
 #include "util/mask.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -44,66 +45,56 @@ static int cmp_row(const void *a, const void *b)
 	return (x->cb > y->cb) - (x->cb < y->cb);
 }
 
-/* ", "key": "value"" (or without the comma for the first key). */
-static void field(struct buf *b, const char *key, const char *value,
-		  int first)
-{
-	if (!first)
-		buf_add(b, ", ", 2);
-	buf_add_json_string(b, key);
-	buf_add(b, ": ", 2);
-	buf_add_json_string(b, value);
-}
-
-static void write_row(struct buf *out, const struct row *r,
+static void write_row(struct jsonw *w, const struct row *r,
 		      const struct config *cfg, struct buf *tmp)
 {
 	const struct ticket *t = r->ticket;
 	const struct callback *cb = r->cb;
 	char when[CHTIME_BUF], minute[17];
 
-	buf_adds(out, "    {");
-	field(out, "center", metrics_or_unspecified(t->center), 1);
-	field(out, "butler", t->butler, 0);
+	jsonw_open(w, NULL, '{', JSONW_INLINE);
+	jsonw_str(w, "center", metrics_or_unspecified(t->center));
+	jsonw_str(w, "butler", t->butler);
 	/* "date" is the time to the minute: "YYYY-MM-DD HH:MM". */
 	chtime_format(cb->at, when);
 	memcpy(minute, when, 16);
 	minute[16] = '\0';
-	field(out, "date", minute, 0);
-	field(out, "at", when, 0);
-	field(out, "ticket", t->id, 0);
-	field(out, "unit", t->unit, 0);
+	jsonw_str(w, "date", minute);
+	jsonw_str(w, "at", when);
+	jsonw_str(w, "ticket", t->id);
+	jsonw_str(w, "unit", t->unit);
 	buf_reset(tmp);
 	if (cfg->mask_names)
 		mask_name(tmp, t->owner);
 	else
 		buf_adds(tmp, t->owner);
-	field(out, "owner", tmp->s, 0);
-	field(out, "type", ticket_type_name[t->type], 0);
+	jsonw_str(w, "owner", tmp->s);
+	jsonw_str(w, "type", ticket_type_name[t->type]);
 	buf_reset(tmp);
 	buf_adds(tmp, ticket_type_name[t->type]);
 	if (*t->subtype) {
 		buf_addch(tmp, '/');
 		buf_adds(tmp, t->subtype);
 	}
-	field(out, "category", tmp->s, 0);
+	jsonw_str(w, "category", tmp->s);
 	buf_reset(tmp);
 	if (cfg->mask_free_text)
 		mask_free_text(tmp, t->content);
 	else
 		buf_adds(tmp, t->content);
-	field(out, "issue", tmp->s, 0);
-	field(out, "channel", cb->channel, 0);
-	field(out, "result", cb->result, 0);
-	field(out, "satisfaction", satisfaction_name[cb->satisfaction], 0);
+	jsonw_str(w, "issue", tmp->s);
+	jsonw_str(w, "channel", cb->channel);
+	jsonw_str(w, "result", cb->result);
+	jsonw_str(w, "satisfaction", satisfaction_name[cb->satisfaction]);
 	buf_reset(tmp);
 	if (cfg->mask_free_text)
 		mask_free_text(tmp, cb->remark);
 	else
 		buf_adds(tmp, cb->remark);
-	field(out, "remark", tmp->s, 0);
-	field(out, "recorder", cb->recorder, 0);
-	buf_addf(out, ", \"round\": %d}", r->round);
+	jsonw_str(w, "remark", tmp->s);
+	jsonw_str(w, "recorder", cb->recorder);
+	jsonw_int(w, "round", r->round);
+	jsonw_close(w);
 }
 
 void callbacks_view_write_json(const struct metrics *m,
@@ -113,6 +104,7 @@ void callbacks_view_write_json(const struct metrics *m,
 	struct row *rows = NULL;
 	struct buf tmp = BUF_INIT;
 	size_t nrows = 0, alloc = 0, i;
+	struct jsonw w;
 	char week[16];
 
 	for (i = 0; i < set->ntickets; i++) {
@@ -142,16 +134,17 @@ void callbacks_view_write_json(const struct metrics *m,
 		qsort(rows, nrows, sizeof(*rows), cmp_row);
 
 	chtime_format_week(m->week, week);
-	buf_adds(out, "{\n  \"schema\": \"huifang.callbacks/1\",\n  \"week\": ");
-	buf_add_json_string(out, week);
-	buf_adds(out, ",\n  \"masked\": ");
-	buf_adds(out, cfg->mask_names || cfg->mask_free_text ? "true" : "false");
-	buf_adds(out, ",\n  \"rows\": [");
-	for (i = 0; i < nrows; i++) {
-		buf_adds(out, i ? ",\n" : "\n");
-		write_row(out, &rows[i], cfg, &tmp);
-	}
-	buf_adds(out, nrows ? "\n  ]\n}\n" : "]\n}\n");
+	jsonw_init(&w, out);
+	jsonw_open(&w, NULL, '{', JSONW_BLOCK);
+	jsonw_str(&w, "schema", "huifang.callbacks/1");
+	jsonw_str(&w, "week", week);
+	jsonw_bool(&w, "masked", cfg->mask_names || cfg->mask_free_text);
+	jsonw_open(&w, "rows", '[', JSONW_BLOCK);
+	for (i = 0; i < nrows; i++)
+		write_row(&w, &rows[i], cfg, &tmp);
+	jsonw_close(&w);
+	jsonw_close(&w);
+	jsonw_end(&w);
 	buf_release(&tmp);
 	free(rows);
 }

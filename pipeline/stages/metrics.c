@@ -25,15 +25,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-const char *const anomaly_kind_name[ANOM_COUNT] = {
-	"callback_before_completion",
-	"callback_without_completion",
-	"callback_too_fast",
-	"burst",
-	"self_callback",
-	"no_butler",
-};
-
 #define WILSON_Z 1.96
 #define RANK_MIN_RATED 10
 #define TOO_FAST_SECONDS 60

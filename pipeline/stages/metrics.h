@@ -28,19 +28,6 @@
 #include "util/diag.h"
 #include "model/ticket.h"
 
-enum anomaly_kind {
-	ANOM_CALLBACK_BEFORE_COMPLETION,
-	ANOM_CALLBACK_WITHOUT_COMPLETION,
-	ANOM_CALLBACK_TOO_FAST,
-	ANOM_BURST,
-	ANOM_SELF_CALLBACK,
-	ANOM_NO_BUTLER,
-	ANOM_COUNT
-};
-
-/* "callback_before_completion", ... indexed by enum anomaly_kind. */
-extern const char *const anomaly_kind_name[ANOM_COUNT];
-
 /*
  * What a group or a list shows for an empty centre or butler, and for an
  * empty sub-type; metrics.json, records.json and samples.json agree.

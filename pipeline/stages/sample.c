@@ -21,12 +21,14 @@
  * strings are compared byte-wise).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/csvout.h"
 #include "util/mask.h"
 #include "stages/sample.h"
+#include "util/jsonw.h"
 #include "util/sha256.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -786,32 +788,11 @@ static void add_owner(struct buf *b, const char *owner, bool mask);
 static void add_phone(struct buf *b, const char *phone, bool mask);
 static const char *satisfaction_text(const struct callback *cb);
 
-static void json_time(struct buf *b, int64_t t)
-{
-	char text[CHTIME_BUF];
-
-	if (t == TIME_NONE) {
-		buf_adds(b, "null");
-		return;
-	}
-	chtime_format(t, text);
-	buf_add_json_string(b, text);
-}
-
-/* "key": value, for a string value. */
-static void json_member(struct buf *b, const char *key, const char *value)
-{
-	buf_adds(b, ", \"");
-	buf_adds(b, key);
-	buf_adds(b, "\": ");
-	buf_add_json_string(b, value);
-}
-
 /*
  * The ticket's details as the audit sheet shows them, so that the PDF
  * renderer reads them from samples.json and computes nothing.
  */
-static void write_item_details(struct buf *b, const struct samples *smp,
+static void write_item_details(struct jsonw *w, const struct samples *smp,
 			       const struct sample_level *l,
 			       const struct sample_item *it)
 {
@@ -819,188 +800,162 @@ static void write_item_details(struct buf *b, const struct samples *smp,
 	const struct callback *cb = it->first;
 	struct buf tmp = BUF_INIT;
 
-	json_member(b, "center", metrics_or_unspecified(t->center));
-	json_member(b, "butler", t->butler);
-	json_member(b, "unit", t->unit);
+	jsonw_str(w, "center", metrics_or_unspecified(t->center));
+	jsonw_str(w, "butler", t->butler);
+	jsonw_str(w, "unit", t->unit);
 	add_owner(&tmp, t->owner, smp->mask_names);
-	json_member(b, "owner", tmp.s);
+	jsonw_str(w, "owner", tmp.s);
 	buf_reset(&tmp);
 	add_phone(&tmp, t->phone, smp->mask_phones);
-	json_member(b, "phone", tmp.s);
-	buf_adds(b, ", \"completed_at\": ");
-	json_time(b, t->completed_at);
-	buf_adds(b, ", \"first_callback_at\": ");
-	json_time(b, cb ? cb->at : TIME_NONE);
-	json_member(b, "channel", cb ? cb->channel : "");
-	json_member(b, "satisfaction", cb ? satisfaction_text(cb) : "");
-	json_member(b, "recorder", cb ? cb->recorder : "");
+	jsonw_str(w, "phone", tmp.s);
+	jsonw_time(w, "completed_at", t->completed_at);
+	jsonw_time(w, "first_callback_at", cb ? cb->at : TIME_NONE);
+	jsonw_str(w, "channel", cb ? cb->channel : "");
+	jsonw_str(w, "satisfaction", cb ? satisfaction_text(cb) : "");
+	jsonw_str(w, "recorder", cb ? cb->recorder : "");
 	buf_reset(&tmp);
 	item_why_zh(&tmp, l, it);
-	json_member(b, "reason_zh", tmp.s);
+	jsonw_str(w, "reason_zh", tmp.s);
 	buf_release(&tmp);
 }
 
-static void write_item(struct buf *b, const struct samples *smp,
+static void write_item(struct jsonw *w, const struct samples *smp,
 		       const struct sample_level *l,
 		       const struct sample_item *it)
 {
 	const struct sample_stratum *s = &l->strata[it->stratum];
 	struct buf why = BUF_INIT;
-	int k, first = 1;
+	char hex[17];
+	int k;
 
-	buf_adds(b, "{\"ticket\": ");
-	buf_add_json_string(b, it->ticket->id);
-	buf_adds(b, ", \"stratum\": ");
-	buf_add_json_string(b, s->name);
-	buf_adds(b, ", \"type\": ");
-	buf_add_json_string(b, ticket_type_name[it->ticket->type]);
-	buf_adds(b, ", \"subtype\": ");
-	buf_add_json_string(b, metrics_or_unclassified(it->ticket->subtype));
-	buf_adds(b, ", \"reason\": ");
+	jsonw_open(w, NULL, '{', JSONW_INLINE);
+	jsonw_str(w, "ticket", it->ticket->id);
+	jsonw_str(w, "stratum", s->name);
+	jsonw_str(w, "type", ticket_type_name[it->ticket->type]);
+	jsonw_str(w, "subtype", metrics_or_unclassified(it->ticket->subtype));
 	item_why(&why, l, it);
-	buf_add_json_string(b, why.s);
-	buf_adds(b, ", \"rule\": ");
-	buf_add_json_string(b, it->reason == SAMPLE_BY_KEY ? "key" : "must_include");
+	jsonw_str(w, "reason", why.s);
+	jsonw_str(w, "rule",
+		  it->reason == SAMPLE_BY_KEY ? "key" : "must_include");
 	if (it->reason == SAMPLE_MUST_INCLUDE) {
-		buf_adds(b, ", \"signals\": [");
-		for (k = 0; k < ANOM_COUNT; k++) {
-			if (!(it->risk & 1u << k))
-				continue;
-			if (!first)
-				buf_adds(b, ", ");
-			buf_add_json_string(b, anomaly_kind_name[k]);
-			first = 0;
-		}
-		buf_addch(b, ']');
+		jsonw_open(w, "signals", '[', JSONW_INLINE);
+		for (k = 0; k < ANOM_COUNT; k++)
+			if (it->risk & 1u << k)
+				jsonw_str(w, NULL, anomaly_kind_name[k]);
+		jsonw_close(w);
 		if (it->rule) {
 			buf_reset(&why);
 			rule_text(&why, it->rule);
-			buf_adds(b, ", \"must_include\": ");
-			buf_add_json_string(b, why.s);
+			jsonw_str(w, "must_include", why.s);
 		}
 		if (it->followup) {
 			char week[16];
 
 			chtime_format_week(it->followup->week, week);
-			buf_adds(b, ", \"fake_followup\": ");
-			buf_add_json_string(b, week);
+			jsonw_str(w, "fake_followup", week);
 		}
 	}
-	buf_addf(b, ", \"rank\": %zu, \"n\": %zu, \"N\": %zu, \"key\": ",
-		 it->rank, s->n, s->population);
-	buf_add_double(b, sample_key_unit(it->key));
-	buf_addf(b, ", \"key_hex\": \"%016llx\"", (unsigned long long)it->key);
-	write_item_details(b, smp, l, it);
-	buf_addch(b, '}');
+	jsonw_uint(w, "rank", it->rank);
+	jsonw_uint(w, "n", s->n);
+	jsonw_uint(w, "N", s->population);
+	jsonw_double(w, "key", sample_key_unit(it->key));
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)it->key);
+	jsonw_str(w, "key_hex", hex);
+	write_item_details(w, smp, l, it);
+	jsonw_close(w);
 	buf_release(&why);
 }
 
-static void write_stratum(struct buf *b, const struct sample_stratum *s)
+static void write_stratum(struct jsonw *w, const struct sample_stratum *s)
 {
-	buf_adds(b, "{\"stratum\": ");
-	buf_add_json_string(b, s->name);
-	if (s->center) {
-		buf_adds(b, ", \"center\": ");
-		buf_add_json_string(b, s->center);
-	}
-	if (s->butler) {
-		buf_adds(b, ", \"butler\": ");
-		buf_add_json_string(b, s->butler);
-	}
-	buf_addf(b, ", \"population\": %zu, \"ordinary\": %zu",
-		 s->population, s->ordinary);
-	if (!s->code_letter) {
-		buf_adds(b, ", \"quota\": ");
-		buf_add_double(b, s->quota);
-	}
-	buf_addf(b, ", \"places\": %zu, \"n\": %zu", s->places, s->n);
+	char letter[2] = { s->code_letter, '\0' };
+
+	jsonw_open(w, NULL, '{', JSONW_INLINE);
+	jsonw_str(w, "stratum", s->name);
+	if (s->center)
+		jsonw_str(w, "center", s->center);
+	if (s->butler)
+		jsonw_str(w, "butler", s->butler);
+	jsonw_uint(w, "population", s->population);
+	jsonw_uint(w, "ordinary", s->ordinary);
+	if (!s->code_letter)
+		jsonw_double(w, "quota", s->quota);
+	jsonw_uint(w, "places", s->places);
+	jsonw_uint(w, "n", s->n);
 	if (s->code_letter)
-		buf_addf(b, ", \"code_letter\": \"%c\"", s->code_letter);
-	buf_addf(b, ", \"must_include\": %zu, \"by_key\": %zu, "
-		    "\"taken_earlier\": %zu, \"sampled\": %zu",
-		 s->must_include, s->by_key, s->taken_earlier,
-		 s->must_include + s->by_key);
-	buf_adds(b, ", \"short\": ");
-	buf_add_json_string(b, sample_stratum_short(s));
-	buf_addch(b, '}');
+		jsonw_str(w, "code_letter", letter);
+	jsonw_uint(w, "must_include", s->must_include);
+	jsonw_uint(w, "by_key", s->by_key);
+	jsonw_uint(w, "taken_earlier", s->taken_earlier);
+	jsonw_uint(w, "sampled", s->must_include + s->by_key);
+	jsonw_str(w, "short", sample_stratum_short(s));
+	jsonw_close(w);
 }
 
-static void write_level(struct buf *b, const struct samples *smp,
+static void write_level(struct jsonw *w, const struct samples *smp,
 			const struct sample_level *l)
 {
 	size_t i;
 
-	buf_adds(b, "    {\n      \"id\": ");
-	buf_add_json_string(b, l->id);
-	buf_adds(b, ",\n      \"label\": ");
-	buf_add_json_string(b, l->label);
-	buf_adds(b, ",\n      \"stratify_by\": ");
-	buf_add_json_string(b, stratum_kind_name(l->stratum));
-	buf_adds(b, ",\n      \"size\": ");
+	jsonw_open(w, NULL, '{', JSONW_BLOCK);
+	jsonw_str(w, "id", l->id);
+	jsonw_str(w, "label", l->label);
+	jsonw_str(w, "stratify_by", stratum_kind_name(l->stratum));
 	if (l->size == SIZE_GB2828_II) {
-		buf_add_json_string(b, "gb2828-II");
+		jsonw_str(w, "size", "gb2828-II");
 	} else {
-		buf_add_json_string(b, "rate");
-		buf_adds(b, ",\n      \"rate\": ");
-		buf_add_double(b, l->rate);
+		jsonw_str(w, "size", "rate");
+		jsonw_double(w, "rate", l->rate);
 	}
-	buf_addf(b, ",\n      \"minimum\": %u", l->minimum);
-	buf_adds(b, ",\n      \"spread\": ");
-	buf_add_json_string(b, l->spread == SPREAD_BUTLER ? "butler" : "none");
-	buf_addf(b, ",\n      \"minimum_per_butler\": %u",
-		 l->minimum_per_butler);
-	buf_addf(b, ",\n      \"population\": %zu,\n      \"sampled\": %zu",
-		 l->population, l->nitems);
-	buf_addf(b, ",\n      \"ordinary\": %zu,\n      \"by_key\": %zu",
-		 l->ordinary, l->by_key);
-	buf_adds(b, ",\n      \"realised_rate\": ");
-	buf_add_double(b, l->population ?
-				  (double)l->nitems / (double)l->population : 0);
-	buf_adds(b, ",\n      \"key_rate\": ");
-	buf_add_double(b, l->ordinary ?
-				  (double)l->by_key / (double)l->ordinary : 0);
-	buf_adds(b, ",\n      \"strata\": [");
-	for (i = 0; i < l->nstrata; i++) {
-		buf_adds(b, i ? ",\n        " : "\n        ");
-		write_stratum(b, &l->strata[i]);
-	}
-	buf_adds(b, l->nstrata ? "\n      ]" : "]");
-	buf_adds(b, ",\n      \"items\": [");
-	for (i = 0; i < l->nitems; i++) {
-		buf_adds(b, i ? ",\n        " : "\n        ");
-		write_item(b, smp, l, &l->items[i]);
-	}
-	buf_adds(b, l->nitems ? "\n      ]\n    }" : "]\n    }");
+	jsonw_uint(w, "minimum", l->minimum);
+	jsonw_str(w, "spread", l->spread == SPREAD_BUTLER ? "butler" : "none");
+	jsonw_uint(w, "minimum_per_butler", l->minimum_per_butler);
+	jsonw_uint(w, "population", l->population);
+	jsonw_uint(w, "sampled", l->nitems);
+	jsonw_uint(w, "ordinary", l->ordinary);
+	jsonw_uint(w, "by_key", l->by_key);
+	jsonw_double(w, "realised_rate", l->population ?
+			     (double)l->nitems / (double)l->population : 0);
+	jsonw_double(w, "key_rate", l->ordinary ?
+			(double)l->by_key / (double)l->ordinary : 0);
+	jsonw_open(w, "strata", '[', JSONW_BLOCK);
+	for (i = 0; i < l->nstrata; i++)
+		write_stratum(w, &l->strata[i]);
+	jsonw_close(w);
+	jsonw_open(w, "items", '[', JSONW_BLOCK);
+	for (i = 0; i < l->nitems; i++)
+		write_item(w, smp, l, &l->items[i]);
+	jsonw_close(w);
+	jsonw_close(w);
 }
 
 void sample_write_json(const struct samples *s, const struct metrics *m,
 		       struct buf *out)
 {
 	char week[16], start[CHTIME_BUF], end[CHTIME_BUF];
+	struct jsonw w;
 	size_t i;
 
 	chtime_format_week(m->week, week);
 	chtime_format_date(m->week_start, start);
 	/* week_end in the artifacts is the Sunday, inclusive (SPEC §8.12). */
 	chtime_format_date(m->week_end - 1, end);
-	buf_adds(out, "{\n  \"schema\": \"huifang.samples/1\",\n  \"week\": ");
-	buf_add_json_string(out, week);
-	buf_adds(out, ",\n  \"week_start\": ");
-	buf_add_json_string(out, start);
-	buf_adds(out, ",\n  \"week_end\": ");
-	buf_add_json_string(out, end);
-	buf_addf(out, ",\n  \"provisional\": %s", m->provisional ? "true" :
-									"false");
-	buf_adds(out, ",\n  \"seed\": ");
-	buf_add_json_string(out, s->seed ? s->seed : "");
-	buf_adds(out, ",\n  \"key\": \"first 8 bytes of SHA-256(seed 0x1F "
-		      "level id 0x1F ticket) as a big-endian integer / 2^64\"");
-	buf_adds(out, ",\n  \"levels\": [");
-	for (i = 0; i < s->nlevels; i++) {
-		buf_adds(out, i ? ",\n" : "\n");
-		write_level(out, s, &s->levels[i]);
-	}
-	buf_adds(out, s->nlevels ? "\n  ]\n}\n" : "]\n}\n");
+	jsonw_init(&w, out);
+	jsonw_open(&w, NULL, '{', JSONW_BLOCK);
+	jsonw_str(&w, "schema", "huifang.samples/1");
+	jsonw_str(&w, "week", week);
+	jsonw_str(&w, "week_start", start);
+	jsonw_str(&w, "week_end", end);
+	jsonw_bool(&w, "provisional", m->provisional);
+	jsonw_str(&w, "seed", s->seed ? s->seed : "");
+	jsonw_str(&w, "key", "first 8 bytes of SHA-256(seed 0x1F level id "
+		  "0x1F ticket) as a big-endian integer / 2^64");
+	jsonw_open(&w, "levels", '[', JSONW_BLOCK);
+	for (i = 0; i < s->nlevels; i++)
+		write_level(&w, s, &s->levels[i]);
+	jsonw_close(&w);
+	jsonw_close(&w);
+	jsonw_end(&w);
 }
 
 /* ---- audit sheets ---- */
@@ -1198,51 +1153,51 @@ static const char *short_zh(const struct sample_stratum *st)
 	return "";
 }
 
-static void sheet_item_json(struct buf *b, const struct samples *smp,
-			    const struct sample_level *l,
+static void sheet_item_json(struct jsonw *w, const struct sample_level *l,
 			    const struct sample_item *it,
 			    const struct config *cfg)
 {
 	const struct ticket *t = it->ticket;
 	const struct callback *cb = it->first;
 	struct buf tmp = BUF_INIT;
-	char when[CHTIME_BUF] = "";
+	char when[CHTIME_BUF] = "", hex[17];
 
-	(void)smp;
-	buf_adds(b, "{\"ticket\": ");
-	buf_add_json_string(b, t->id);
-	json_member(b, "stratum", l->strata[it->stratum].name);
-	json_member(b, "butler", t->butler);
-	json_member(b, "type", ticket_type_name[t->type]);
-	json_member(b, "subtype", metrics_or_unclassified(t->subtype));
-	json_member(b, "unit", t->unit);
+	jsonw_open(w, NULL, '{', JSONW_INLINE);
+	jsonw_str(w, "ticket", t->id);
+	jsonw_str(w, "stratum", l->strata[it->stratum].name);
+	jsonw_str(w, "butler", t->butler);
+	jsonw_str(w, "type", ticket_type_name[t->type]);
+	jsonw_str(w, "subtype", metrics_or_unclassified(t->subtype));
+	jsonw_str(w, "unit", t->unit);
 	add_owner(&tmp, t->owner, cfg->audit_mask_names);
-	json_member(b, "owner", tmp.s);
+	jsonw_str(w, "owner", tmp.s);
 	buf_reset(&tmp);
 	add_phone(&tmp, t->phone, cfg->audit_mask_phones);
-	json_member(b, "phone", tmp.s);
+	jsonw_str(w, "phone", tmp.s);
 	buf_reset(&tmp);
 	if (cfg->audit_mask_ids)
 		mask_free_text(&tmp, t->content ? t->content : "");
 	else
 		buf_adds(&tmp, t->content ? t->content : "");
-	json_member(b, "content", tmp.s);
+	jsonw_str(w, "content", tmp.s);
 	if (t->completed_at != TIME_NONE)
 		chtime_format(t->completed_at, when);
-	json_member(b, "completed_at", when);
+	jsonw_str(w, "completed_at", when);
 	when[0] = '\0';
 	if (cb)
 		chtime_format(cb->at, when);
-	json_member(b, "callback_at", when);
-	json_member(b, "channel", cb ? cb->channel : "");
-	json_member(b, "result", cb && cb->result ? cb->result : "");
-	json_member(b, "satisfaction", cb ? satisfaction_text(cb) : "");
-	json_member(b, "remark", cb && cb->remark ? cb->remark : "");
-	json_member(b, "recorder", cb ? cb->recorder : "");
+	jsonw_str(w, "callback_at", when);
+	jsonw_str(w, "channel", cb ? cb->channel : "");
+	jsonw_str(w, "result", cb && cb->result ? cb->result : "");
+	jsonw_str(w, "satisfaction", cb ? satisfaction_text(cb) : "");
+	jsonw_str(w, "remark", cb && cb->remark ? cb->remark : "");
+	jsonw_str(w, "recorder", cb ? cb->recorder : "");
 	buf_reset(&tmp);
 	item_why_zh(&tmp, l, it);
-	json_member(b, "reason_zh", tmp.s);
-	buf_addf(b, ", \"key_hex\": \"%016llx\"}", (unsigned long long)it->key);
+	jsonw_str(w, "reason_zh", tmp.s);
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)it->key);
+	jsonw_str(w, "key_hex", hex);
+	jsonw_close(w);
 	buf_release(&tmp);
 }
 
@@ -1276,81 +1231,72 @@ void sample_write_sheets_json(const struct samples *s,
 			      const struct config *cfg, struct buf *out)
 {
 	char week[16], as_of[CHTIME_BUF];
+	struct jsonw w;
 	size_t i, c, k;
 
 	chtime_format_week(s->week, week);
 	chtime_format(m->as_of, as_of);
-	buf_adds(out, "{\n  \"schema\": \"huifang.audit_sheets/1\",\n  \"week\": ");
-	buf_add_json_string(out, week);
-	buf_adds(out, ",\n  \"as_of\": ");
-	buf_add_json_string(out, as_of);
-	buf_addf(out, ",\n  \"provisional\": %s",
-		 m->provisional ? "true" : "false");
-	buf_adds(out, ",\n  \"seed\": ");
-	buf_add_json_string(out, s->seed ? s->seed : "");
-	buf_addf(out, ",\n  \"masking\": {\"names\": %s, \"phones\": %s, "
-		      "\"ids\": %s}",
-		 cfg->audit_mask_names ? "true" : "false",
-		 cfg->audit_mask_phones ? "true" : "false",
-		 cfg->audit_mask_ids ? "true" : "false");
-	buf_adds(out, ",\n  \"levels\": [");
+	jsonw_init(&w, out);
+	jsonw_open(&w, NULL, '{', JSONW_BLOCK);
+	jsonw_str(&w, "schema", "huifang.audit_sheets/1");
+	jsonw_str(&w, "week", week);
+	jsonw_str(&w, "as_of", as_of);
+	jsonw_bool(&w, "provisional", m->provisional);
+	jsonw_str(&w, "seed", s->seed ? s->seed : "");
+	jsonw_open(&w, "masking", '{', JSONW_INLINE);
+	jsonw_bool(&w, "names", cfg->audit_mask_names);
+	jsonw_bool(&w, "phones", cfg->audit_mask_phones);
+	jsonw_bool(&w, "ids", cfg->audit_mask_ids);
+	jsonw_close(&w);
+	jsonw_open(&w, "levels", '[', JSONW_BLOCK);
 	for (i = 0; i < s->nlevels; i++) {
 		const struct sample_level *l = &s->levels[i];
 		const char **centres;
 		size_t nc = level_centres(l, &centres);
-		bool per_center = i < cfg->nlevels &&
-				  cfg->levels[i].sheets == SHEETS_PER_CENTER;
 
-		buf_adds(out, i ? ",\n    {\"id\": " : "\n    {\"id\": ");
-		buf_add_json_string(out, l->id);
-		json_member(out, "label", l->label);
-		buf_addf(out, ", \"per_center\": %s, \"sampled\": %zu",
-			 per_center ? "true" : "false", l->nitems);
-		buf_adds(out, ", \"realised_rate\": ");
-		buf_add_double(out, l->population ? (double)l->nitems /
-						     (double)l->population : 0);
-		buf_adds(out, ",\n     \"centers\": [");
+		jsonw_open(&w, NULL, '{', JSONW_BLOCK);
+		jsonw_str(&w, "id", l->id);
+		jsonw_str(&w, "label", l->label);
+		jsonw_bool(&w, "per_center", i < cfg->nlevels &&
+				 cfg->levels[i].sheets == SHEETS_PER_CENTER);
+		jsonw_uint(&w, "sampled", l->nitems);
+		jsonw_double(&w, "realised_rate", l->population ?
+				     (double)l->nitems / (double)l->population : 0);
+		jsonw_open(&w, "centers", '[', JSONW_BLOCK);
 		for (c = 0; c < nc; c++) {
-			bool first = true;
-
-			buf_adds(out, c ? ",\n      {\"center\": " :
-					  "\n      {\"center\": ");
-			buf_add_json_string(out, centres[c]);
-			buf_adds(out, ", \"items\": [");
-			for (k = 0; k < l->nitems; k++) {
-				const struct sample_item *it = &l->items[k];
-
-				if (strcmp(metrics_or_unspecified(it->ticket->center),
-					   centres[c]))
-					continue;
-				buf_adds(out, first ? "\n        " : ",\n        ");
-				sheet_item_json(out, s, l, it, cfg);
-				first = false;
-			}
-			buf_adds(out, first ? "], \"strata\": [" :
-					      "\n       ], \"strata\": [");
-			first = true;
+			jsonw_open(&w, NULL, '{', JSONW_BLOCK);
+			jsonw_str(&w, "center", centres[c]);
+			jsonw_open(&w, "items", '[', JSONW_BLOCK);
+			for (k = 0; k < l->nitems; k++)
+				if (!strcmp(metrics_or_unspecified(
+						    l->items[k].ticket->center),
+					    centres[c]))
+					sheet_item_json(&w, l, &l->items[k], cfg);
+			jsonw_close(&w);
+			jsonw_open(&w, "strata", '[', JSONW_BLOCK);
 			for (k = 0; k < l->nstrata; k++) {
 				const struct sample_stratum *st = &l->strata[k];
 
 				if (!st->center || strcmp(st->center, centres[c]))
 					continue;
-				buf_adds(out, first ? "\n        {\"stratum\": " :
-						      ",\n        {\"stratum\": ");
-				buf_add_json_string(out, st->name);
-				buf_addf(out, ", \"population\": %zu, \"n\": %zu, "
-					      "\"sampled\": %zu, \"taken_earlier\": %zu",
-					 st->population, st->n,
-					 st->must_include + st->by_key,
-					 st->taken_earlier);
-				json_member(out, "short_zh", short_zh(st));
-				buf_addch(out, '}');
-				first = false;
+				jsonw_open(&w, NULL, '{', JSONW_INLINE);
+				jsonw_str(&w, "stratum", st->name);
+				jsonw_uint(&w, "population", st->population);
+				jsonw_uint(&w, "n", st->n);
+				jsonw_uint(&w, "sampled",
+					   st->must_include + st->by_key);
+				jsonw_uint(&w, "taken_earlier", st->taken_earlier);
+				jsonw_str(&w, "short_zh", short_zh(st));
+				jsonw_close(&w);
 			}
-			buf_adds(out, first ? "]}" : "\n       ]}");
+			jsonw_close(&w);
+			jsonw_close(&w);
 		}
-		buf_adds(out, nc ? "\n     ]}" : "]}");
+		jsonw_close(&w);
+		jsonw_close(&w);
 		free(centres);
 	}
-	buf_adds(out, s->nlevels ? "\n  ]\n}\n" : "]\n}\n");
+	jsonw_close(&w);
+	jsonw_close(&w);
+	jsonw_end(&w);
 }

@@ -19,10 +19,18 @@
  * rename leaves the new file in place while returning -1. Errors are
  * described in err (a buf the caller owns) as "<path>: <cause>", and the
  * call returns -1.
+ *
+ * Every fsync of huifang goes through outfile_fsync(). The environment
+ * switch HUIFANG_TEST_FSYNC=0 turns them all off, for the test suite only
+ * (as git's GIT_TEST_FSYNC): the suite writes thousands of files whose
+ * durability nobody needs, and waiting for the disk made up much of its
+ * time. Unset, or any other value, keeps every fsync: the product's
+ * default never changes.
  */
 #ifndef HUIFANG_OUTFILE_H
 #define HUIFANG_OUTFILE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stddef.h>
 
@@ -65,5 +73,10 @@ int mkdir_p(const char *path, struct buf *err);
 
 /* fsyncs a directory; 0 or -1 with err set. */
 int fsync_dir(const char *dir, struct buf *err);
+
+/* Whether fsyncs happen: false only when HUIFANG_TEST_FSYNC is "0". */
+bool outfile_fsync_enabled(void);
+/* fsync(fd) when they happen, else 0; -1 with errno set on failure. */
+int outfile_fsync(int fd);
 
 #endif

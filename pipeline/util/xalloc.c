@@ -1,8 +1,8 @@
 /*
  * xalloc.c - the allocation family of xalloc.h.
  *
- * Exhaustion is fatal by design (see the header); the only state is the
- * failure-injection counter used by tests.
+ * Exhaustion is fatal by design (see the header); the family keeps no
+ * state.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +12,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static unsigned long fail_countdown;
-
 static void die_oom(size_t size)
 {
 	fprintf(stderr, "huifang: fatal: out of memory allocating %zu bytes\n",
@@ -21,21 +19,9 @@ static void die_oom(size_t size)
 	abort();
 }
 
-static int injected_failure(void)
-{
-	if (fail_countdown == 0)
-		return 0;
-	return --fail_countdown == 0;
-}
-
-void xalloc_fail_after(unsigned long n)
-{
-	fail_countdown = n;
-}
-
 void *xmalloc(size_t size)
 {
-	void *p = injected_failure() ? NULL : malloc(size ? size : 1);
+	void *p = malloc(size ? size : 1);
 
 	if (!p)
 		die_oom(size);
@@ -44,8 +30,7 @@ void *xmalloc(size_t size)
 
 void *xcalloc(size_t nmemb, size_t size)
 {
-	void *p = injected_failure() ? NULL
-				     : calloc(nmemb ? nmemb : 1, size ? size : 1);
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 
 	if (!p)
 		die_oom(nmemb * size);
@@ -54,7 +39,7 @@ void *xcalloc(size_t nmemb, size_t size)
 
 void *xrealloc(void *ptr, size_t size)
 {
-	void *p = injected_failure() ? NULL : realloc(ptr, size ? size : 1);
+	void *p = realloc(ptr, size ? size : 1);
 
 	if (!p)
 		die_oom(size);

@@ -5,9 +5,6 @@
  * prints one line to stderr and aborts: there is no sensible way to go on
  * with half a report, and callers stay free of NULL checks. The caller owns
  * what it gets and frees it with free().
- *
- * For the failure-path tests, xalloc_fail_after(n) makes the n-th following
- * allocation report exhaustion (0 turns it off).
  */
 #ifndef HUIFANG_XALLOC_H
 #define HUIFANG_XALLOC_H
@@ -21,9 +18,6 @@ void *xrealloc(void *ptr, size_t size);
 void *xreallocarray(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-
-/* Test hook: the n-th allocation from now on fails (0: never). */
-void xalloc_fail_after(unsigned long n);
 
 /* Grow *cap so that it holds at least need elements (doubling). */
 #define ALLOC_GROW(ptr, need, cap)                                          \

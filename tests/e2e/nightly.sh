@@ -12,11 +12,7 @@ set -eu
 build=${1:-build}
 hf=$build/huifang
 jget=$build/tests/tools/jget
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-	work=$(mktemp -d /dev/shm/huifang-nightly.XXXXXX)
-else
-	work=$(mktemp -d -t huifang-nightly.XXXXXX)
-fi
+work=$(mktemp -d -t huifang-nightly.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 o=$work/o
 checks=0

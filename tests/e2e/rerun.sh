@@ -11,11 +11,7 @@
 set -eu
 build=${1:-build}
 hf=$build/huifang
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-	work=$(mktemp -d /dev/shm/huifang-rerun.XXXXXX)
-else
-	work=$(mktemp -d -t huifang-rerun.XXXXXX)
-fi
+work=$(mktemp -d -t huifang-rerun.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
 

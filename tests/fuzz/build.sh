@@ -18,7 +18,7 @@ flags="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 -DHUIFANG_DATADIR=\"/usr/local/share/huifang\" -Ipipeline \
 $(pkg-config --cflags libcjson 2>/dev/null || true) \
 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
-libs="-lcsv $(pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lm"
+libs="-lcsv $(pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lzip -lexpat -lfreexl -lxlsxwriter -lm"
 srcs=$(ls pipeline/*/*.c | grep -v '/cmd/main\.c$')
 for src in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)
@@ -28,7 +28,9 @@ for src in tests/fuzz/fuzz_*.c; do
 	mkdir -p "$out/corpus-$name"
 	cp tests/fuzz/corpus/"$name"/* "$out/corpus-$name/" 2>/dev/null || true
 	echo "== $name: fuzzing for ${seconds}s"
-	"$out/$name" -max_total_time="$seconds" -max_len=4096 \
+	# Workbooks are zips: their seeds are bigger than a CSV's.
+	case $name in fuzz_xlsx|fuzz_xls) max_len=65536 ;; *) max_len=4096 ;; esac
+	"$out/$name" -max_total_time="$seconds" -max_len="$max_len" \
 		-artifact_prefix="$out/$name-" "$out/corpus-$name"
 done
 echo "make fuzz: no crash"

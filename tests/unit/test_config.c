@@ -368,6 +368,17 @@ static void test_config__names_an_unknown_type(void **state)
 	/* An alias may name one type only. */
 	assert_rejected("{\"types\": {\"投诉\": {\"aliases\": [\"报修\"]}}}",
 			"F: types.投诉.aliases: '报修' already names 报事报修");
+	/* A satisfaction alias names one of the five labels, best first. */
+	assert_rejected("{\"satisfaction_aliases\": {\"还行\": \"中等\"}}",
+			"F: satisfaction_aliases.还行: must be 非常满意, 满意, "
+			"一般, 不满意 or 非常不满意, got '中等'");
+	/* A risk signal is one of the anomaly kinds. */
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"stratum\": \"all\", \"rate\": 0.1, "
+			"\"minimum\": 1, \"must_include\": {\"risk_signals\": "
+			"[\"no_butler\", \"fast\"]}}]}}",
+			"F: sampling.levels[0].must_include.risk_signals[1]: not "
+			"an anomaly kind (see docs/config.md), got 'fast'");
 }
 
 static void test_config__names_an_unknown_stratum(void **state)

@@ -493,7 +493,8 @@ static void test_ingest__rejects_csv_is_neutralised_with_bom(void **state)
 	ingest(f);
 	rejects_format(&f->set, &out);
 	assert_string_equal(out.s,
-		"\xef\xbb\xbf" "file,line,column,code,原因,reason,original fields\r\n"
+		"\xef\xbb\xbf" "文件,行,列,代码,原因,说明,原始字段\r\n"
+		"a.csv,,,,原始表头,,工单编号,工单类型\r\n"
 		"a.csv,2,2,unknown_type,未知工单类型,unknown ticket type "
 		"'@type' in column '工单类型',\"'=HYPERLINK(\"\"x\"\")\","
 		"\"'@type\"\r\n");

@@ -4,11 +4,12 @@
  * an over-long file, a rollback) leaves the previous file untouched and
  * no temporary file behind, and says why with the path.
  *
- * The full-disk case runs on a real full file system when
+ * The full-disk case runs, alone, on a real full file system when
  * HUIFANG_FULLDISK_DIR names an empty, small one (tests/e2e/fulldisk.sh
- * mounts a tmpfs in a user namespace for it); without it, the same
- * failure path is exercised with a file size limit (RLIMIT_FSIZE, which
- * makes write() fail with EFBIG), which needs no privileges at all.
+ * mounts a tmpfs in a user namespace for it, and is skipped where it
+ * cannot); without it the other cases run, and the same failure path is
+ * exercised with a file size limit (RLIMIT_FSIZE, which makes write()
+ * fail with EFBIG), which needs no privileges at all.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -251,10 +252,7 @@ static void test_outfile__full_disk_fails_cleanly(void **state)
 	int fd;
 
 	(void)state;
-	if (!dir || !*dir) {
-		/* tests/e2e/fulldisk.sh runs this case on a full tmpfs. */
-		skip();
-	}
+	assert_non_null(dir);
 	buf_addf(&path, "%s/metrics.json", dir);
 	assert_int_equal(outfile_write_all(path.s, "previous\n", 9, &err), 0);
 	/* Fill the file system to the last block. */
@@ -275,8 +273,43 @@ static void test_outfile__full_disk_fails_cleanly(void **state)
 	buf_release(&path);
 }
 
+/*
+ * HUIFANG_TEST_FSYNC=0 turns the fsyncs off, and only that value: fsync on
+ * a closed descriptor fails with EBADF exactly when it is really called.
+ */
+static void test_outfile__fsync_is_off_only_under_the_test_switch(void **state)
+{
+	static const char *const keeps[] = { NULL, "1", "", "no", "00" };
+	const char *saved = getenv("HUIFANG_TEST_FSYNC");
+	char *copy = saved ? strdup(saved) : NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(keeps) / sizeof(keeps[0]); i++) {
+		if (keeps[i])
+			setenv("HUIFANG_TEST_FSYNC", keeps[i], 1);
+		else
+			unsetenv("HUIFANG_TEST_FSYNC");
+		assert_true(outfile_fsync_enabled());
+		errno = 0;
+		assert_int_equal(outfile_fsync(-1), -1);
+		assert_int_equal(errno, EBADF);
+	}
+	setenv("HUIFANG_TEST_FSYNC", "0", 1);
+	assert_false(outfile_fsync_enabled());
+	assert_int_equal(outfile_fsync(-1), 0);
+	if (copy)
+		setenv("HUIFANG_TEST_FSYNC", copy, 1);
+	else
+		unsetenv("HUIFANG_TEST_FSYNC");
+	free(copy);
+}
+
 int main(void)
 {
+	const struct CMUnitTest full_disk[] = {
+		cmocka_unit_test(test_outfile__full_disk_fails_cleanly),
+	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_outfile__commit_replaces_the_file_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile__rollback_keeps_the_previous_file, setup, teardown),
@@ -284,8 +317,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_outfile__unwritable_folder_names_path_and_cause, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile__mkdir_p_refuses_a_file_in_the_way, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile__size_limit_fails_cleanly, setup, teardown),
-		cmocka_unit_test(test_outfile__full_disk_fails_cleanly),
+		cmocka_unit_test(test_outfile__fsync_is_off_only_under_the_test_switch),
 	};
+	const char *dir = getenv("HUIFANG_FULLDISK_DIR");
 
+	if (dir && *dir)
+		return cmocka_run_group_tests(full_disk, NULL, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,35 @@
+/*
+ * render_xlsx.h - the week's Excel workbooks, beside its CSVs and PDFs.
+ *
+ *   render_xlsx_week(&view, cfg, week_dir, &diag);
+ *
+ * Like the other renderers it computes nothing: it reads the week's view
+ * model (render.h: metrics.json and samples.json as parsed trees owned
+ * by the caller) and writes, through xlsxout.h, into week_dir (which
+ * exists):
+ *
+ *   抽查表-<level>.xlsx   one per sampling level: a 说明 sheet (the level,
+ *                         its size rule and every stratum's N and n), a
+ *                         sheet per service centre with the sampled
+ *                         tickets, why each was chosen, and the auditor's
+ *                         columns (是否真实回访 and 复核满意度 as drop-down
+ *                         lists), and a hidden sheet 样本标识 holding the
+ *                         sample's identity (week, level, seed, ticket,
+ *                         key) so that a returned workbook can be checked;
+ *   周指标.xlsx           the week's figures by type, sub-type, centre and
+ *                         butler, one flat table per sheet (to pivot).
+ *
+ * Ticket numbers are text, times real dates; see xlsxout.h for the rest.
+ * Returns 0, or -1 with the cause reported to d (the path named).
+ */
+#ifndef HUIFANG_RENDER_XLSX_H
+#define HUIFANG_RENDER_XLSX_H
+
+#include "model/config.h"
+#include "report/render.h"
+#include "util/diag.h"
+
+int render_xlsx_week(const struct week_view *v, const struct config *cfg,
+		     const char *week_dir, struct diag *d);
+
+#endif

@@ -1,0 +1,82 @@
+#!/bin/sh
+# Excel in and out (SPEC §9.20): the same export as CSV, as .xlsx and as
+# .xls written by LibreOffice gives the same metrics, samples, records
+# and rejects; so do openpyxl's edge cases and their CSV twins; and the
+# workbooks huifang writes load in openpyxl with the expected sheets,
+# types and drop-down lists, and read back in LibreOffice as the text of
+# the audit CSVs. The fixtures are made once per make test
+# (tests/excel/make-fixtures.sh, a prerequisite of the tests).
+# usage: tests/e2e/excel.sh BUILD_DIR
+set -u
+build=${1:-build}
+huifang=$(cd "$build" && pwd)/huifang
+fx=build/tests/excel
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+if [ ! -f "$fx/.made" ]; then
+	echo "FAIL: no Excel fixtures in $fx (make tests builds them)"
+	exit 1
+fi
+run() {
+	"$huifang" run --input "$1" --output "$2" --config config/huifang.json \
+		--as-of '2026-11-26 08:00:00' --week 2026-W47 >"$2.log" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		echo "FAIL: huifang run on $1 exited $rc"
+		cat "$2.log"
+		failed=1
+	fi
+}
+for k in csv xlsx xls; do
+	run "$fx/$k" "$tmp/$k"
+done
+for k in xlsx xls; do
+	/usr/bin/python3 tests/excel/check.py same-run "$tmp/csv" "$tmp/$k" ||
+		failed=1
+	# Every sheet is an input file of its own, named book.xlsx[Sheet].
+	grep -q "\"callbacks.$k\[callbacks\]\"" "$tmp/$k/weeks/2026-W47/metrics.json" ||
+		{ echo "FAIL: no callbacks.$k[callbacks] in metrics.json"; failed=1; }
+done
+run "$fx/edge/csv" "$tmp/edge-csv"
+run "$fx/edge/xlsx" "$tmp/edge-xlsx"
+/usr/bin/python3 tests/excel/check.py same-run "$tmp/edge-csv" "$tmp/edge-xlsx" ||
+	failed=1
+
+# check names the cell, warns about the damaged ticket numbers and the
+# error cell, and rejects what the CSV twin rejects.
+"$huifang" check "$fx/edge/xlsx/edge-types.xlsx" >"$tmp/check.txt" 2>&1
+rc=$?
+[ "$rc" -eq 65 ] || { echo "FAIL: check exited $rc, not 65"; failed=1; }
+for want in \
+	"edge-types.xlsx\[工单\]:4:8: error: invalid timestamp '10:30:00' in column '回访时间' at edge-types.xlsx\[工单\]!H4 (bad_timestamp)" \
+	"edge-types.xlsx\[工单\]:5:1: warning: ticket number '8.22025112E+17' at edge-types.xlsx\[工单\]!A5 is a number Excel could not hold exactly" \
+	"edge-types.xlsx\[工单\]: warning: 1 error cells" \
+	"2 would be rejected"; do
+	grep -q "$want" "$tmp/check.txt" ||
+		{ echo "FAIL: check does not say: $want"; cat "$tmp/check.txt"; failed=1; }
+done
+
+# A hostile or broken workbook is refused with a reason; the run goes on.
+mkdir -p "$tmp/bad"
+cp "$fx/csv/tickets-2026-W47.csv" "$tmp/bad/"
+printf 'PK\003\004 not really a zip' >"$tmp/bad/broken.xlsx"
+printf 'not an ole2 file' >"$tmp/bad/broken.xls"
+printf 'lock' >"$tmp/bad/~\$tickets.xlsx"
+"$huifang" check "$tmp/bad"/* >"$tmp/bad.txt" 2>&1
+grep -q "broken.xlsx: warning: unrecognised file, skipped: cannot read: not a readable .xlsx package" "$tmp/bad.txt" &&
+grep -q "broken.xls: warning: unrecognised file, skipped: cannot read: not an .xls workbook" "$tmp/bad.txt" ||
+	{ echo "FAIL: broken workbooks"; cat "$tmp/bad.txt"; failed=1; }
+"$huifang" run --input "$tmp/bad" --output "$tmp/bad-out" \
+	--config config/huifang.json --as-of '2026-11-26 08:00:00' \
+	--week 2026-W47 >"$tmp/bad-run.txt" 2>&1
+if grep -q '~\$tickets' "$tmp/bad-out/weeks/2026-W47/metrics.json"; then
+	echo "FAIL: an Excel lock file was read"
+	failed=1
+fi
+grep -q '"rows_read": [1-9]' "$tmp/bad-out/weeks/2026-W47/metrics.json" ||
+	{ echo "FAIL: the run did not go on past broken workbooks"; cat "$tmp/bad-run.txt"; failed=1; }
+
+/usr/bin/python3 tests/excel/check.py written "$fx" || failed=1
+exit $failed

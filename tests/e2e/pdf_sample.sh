@@ -1,0 +1,108 @@
+#!/bin/sh
+# The PDFs of the bundled sample read as a person would read them
+# (issue 18): one run over input/ as the golden run-sample does, then
+#   - the weekly report has at most 5 pages;
+#   - poppler and qpdf are silent on every PDF;
+#   - no two words overlap or touch on any page (pdftotext -bbox, through
+#     pdf_overlap.awk), and no word is two figures run together;
+#   - every ticket number of records.json appears whole in the text of its
+#     centre's 回访记录表, and every sampled ticket of samples.json in its
+#     level's 抽查表;
+#   - a 回访记录表 holds fewer pages than it has butlers (sections flow).
+# usage: tests/e2e/pdf_sample.sh BUILD_DIR
+set -u
+build=${1:-build}
+huifang=$(cd "$build" && pwd)/huifang
+root=$(pwd)
+tmp=$(mktemp -d -t huifang-pdfs.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+fail() {
+	echo "FAIL: $*"
+	failed=1
+}
+
+"$huifang" run --input input --config config/huifang.json \
+	--as-of '2026-11-26 08:00:00' --week 2026-W47 --output "$tmp/out" \
+	--quiet >"$tmp/stdout" 2>"$tmp/stderr" || {
+	echo "FAIL: run exited $?"
+	head "$tmp/stderr"
+	exit 1
+}
+w=$tmp/out/weeks/2026-W47
+
+pages() {
+	pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ { print $2 }'
+}
+
+n=$(pages "$w/周报-2026-W47.pdf")
+[ -n "$n" ] && [ "$n" -le 5 ] || fail "weekly report has ${n:-no} pages, over 5"
+
+count=0
+for f in "$w"/*.pdf; do
+	count=$((count + 1))
+	name=$(basename "$f")
+	warn=$(pdftotext -enc UTF-8 "$f" "$tmp/text.txt" 2>&1) ||
+		fail "pdftotext failed on $name"
+	[ -z "$warn" ] || fail "poppler warns on $name: $warn"
+	check=$(qpdf --check "$f" 2>&1) || fail "qpdf --check fails on $name"
+	echo "$check" | grep -qi 'warning' && fail "qpdf warns on $name"
+	pdftotext -bbox "$f" "$tmp/bbox.html" 2>/dev/null
+	awk -v file="$name" -v tol=0.5 -v gap=1.5 \
+		-f "$root/tests/e2e/pdf_overlap.awk" "$tmp/bbox.html" \
+		>"$tmp/overlaps.txt"
+	if [ -s "$tmp/overlaps.txt" ]; then
+		fail "words collide in $name"
+		head -n 5 "$tmp/overlaps.txt"
+	fi
+done
+[ "$count" -ge 24 ] || fail "expected at least 24 PDFs, got $count"
+
+# Every callback row's ticket, whole, in its centre's form. The records
+# file has one row per line; centre names of the sample are plain, so the
+# file name is the centre's.
+sed -n 's/.*"center": "\([^"]*\)".*"ticket": "\([^"]*\)".*/\1 \2/p' \
+	"$w/records.json" >"$tmp/tickets.txt"
+rows=$(wc -l <"$tmp/tickets.txt")
+[ "$rows" -gt 100 ] || fail "only $rows rows read from records.json"
+cut -d' ' -f1 "$tmp/tickets.txt" | sort -u >"$tmp/centers.txt"
+while read -r center; do
+	form="$w/回访记录表-$center.pdf"
+	[ -f "$form" ] || { fail "no form for $center"; continue; }
+	pdftotext -enc UTF-8 "$form" "$tmp/form.txt" 2>/dev/null
+	grep "^$center " "$tmp/tickets.txt" | cut -d' ' -f2 | sort -u |
+	while read -r ticket; do
+		grep -Eq "(^|[^0-9A-Za-z])$ticket([^0-9A-Za-z]|\$)" \
+			"$tmp/form.txt" || echo "$ticket"
+	done >"$tmp/missing.txt"
+	[ -s "$tmp/missing.txt" ] &&
+		fail "tickets not whole in the form of $center: $(head -n 3 "$tmp/missing.txt" | tr '\n' ' ')"
+	# Sections flow: fewer pages than butlers.
+	butlers=$(grep "\"center\": \"$center\"" "$w/records.json" |
+		sed -n 's/.*"butler": "\([^"]*\)".*/\1/p' | sort -u | wc -l)
+	p=$(pages "$form")
+	[ "$butlers" -lt 3 ] || [ "$p" -lt "$butlers" ] ||
+		fail "form of $center: $p pages for $butlers butlers"
+done <"$tmp/centers.txt"
+
+# Every sampled ticket, whole, in its level's audit sheet.
+awk '/"id": "/ { sub(/.*"id": "/, ""); sub(/".*/, ""); level = $0 }
+     /"ticket": "/ && level != "" { s = $0; sub(/.*"ticket": "/, "", s);
+	sub(/".*/, "", s); print level, s }' "$w/samples.json" >"$tmp/sampled.txt"
+[ -s "$tmp/sampled.txt" ] || fail "no sampled ticket read from samples.json"
+for level in $(cut -d' ' -f1 "$tmp/sampled.txt" | sort -u); do
+	sheet="$w/抽查表-$level.pdf"
+	[ -f "$sheet" ] || { fail "no audit sheet for $level"; continue; }
+	pdftotext -enc UTF-8 "$sheet" "$tmp/sheet.txt" 2>/dev/null
+	grep "^$level " "$tmp/sampled.txt" | cut -d' ' -f2 |
+	while read -r ticket; do
+		grep -Eq "(^|[^0-9A-Za-z])$ticket([^0-9A-Za-z]|\$)" \
+			"$tmp/sheet.txt" || echo "$ticket"
+	done >"$tmp/missing.txt"
+	[ -s "$tmp/missing.txt" ] &&
+		fail "tickets not whole in the $level sheet: $(head -n 3 "$tmp/missing.txt" | tr '\n' ' ')"
+done
+
+[ "$failed" -eq 0 ] || exit 1
+echo "pdf_sample: $count PDFs, weekly report $n pages, $rows callback rows and $(wc -l <"$tmp/sampled.txt") sampled tickets found whole"
