@@ -95,6 +95,7 @@ static void finding_copy(struct finding *dst, const struct finding *src)
 	dst->date = xstrdup(src->date);
 	dst->auditor = xstrdup(src->auditor);
 	dst->genuine = src->genuine;
+	dst->unreachable = src->unreachable;
 	dst->satisfaction = src->satisfaction;
 	dst->recorded = src->recorded;
 	dst->note = xstrdup(src->note);
@@ -165,7 +166,8 @@ void findings_write_json(const struct findings *f, struct buf *out)
 		json_member(out, "ticket", x->ticket);
 		json_member(out, "audit_date", x->date);
 		json_member(out, "auditor", x->auditor);
-		buf_addf(out, ", \"genuine\": %s", x->genuine ? "true" : "false");
+		buf_addf(out, ", \"genuine\": %s", x->unreachable ? "null" :
+				 x->genuine ? "true" : "false");
 		json_member(out, "satisfaction", x->satisfaction ?
 				 satisfaction_name[x->satisfaction] : NULL);
 		json_member(out, "recorded_satisfaction", x->recorded ?
@@ -232,7 +234,7 @@ int findings_read(const char *path, struct iso_week week,
 		struct finding *x;
 
 		if (!jstr(e, "level") || !jstr(e, "ticket") ||
-		    !jstr(e, "audit_date") || !cJSON_IsBool(g)) {
+		    !jstr(e, "audit_date") || !(cJSON_IsBool(g) || cJSON_IsNull(g))) {
 			diag_report(d, DIAG_ERROR, path, 0, 0,
 				    "a finding lacks level, ticket, audit_date or genuine");
 			findings_release(f);
@@ -244,6 +246,7 @@ int findings_read(const char *path, struct iso_week week,
 		x->date = xstrdup(jstr(e, "audit_date"));
 		x->auditor = xstrdup(jstr(e, "auditor") ? jstr(e, "auditor") : "");
 		x->genuine = cJSON_IsTrue(g);
+		x->unreachable = cJSON_IsNull(g);
 		x->satisfaction = satisfaction_of(jstr(e, "satisfaction"));
 		x->recorded = satisfaction_of(jstr(e, "recorded_satisfaction"));
 		x->note = xstrdup(jstr(e, "note") ? jstr(e, "note") : "");
@@ -432,22 +435,29 @@ static const cJSON *level_named(const cJSON *samples, const char *text)
 	return NULL;
 }
 
-static int parse_genuine(const char *s, bool *genuine)
+/* 是否真实回访: 0 with *genuine / *unreachable set, or -1. */
+static int parse_genuine(const char *s, bool *genuine, bool *unreachable)
 {
 	static const char *const yes[] = { "是", "真实", "已回访", "Y", "y",
 					   NULL };
 	static const char *const no[] = { "否", "虚假", "未回访", "N", "n",
 					  NULL };
+	/* The workbook's third choice: the owner could not be reached. */
+	static const char *const unknown[] = { "无法联系", "联系不上", NULL };
 	size_t i;
 
+	*genuine = *unreachable = false;
 	for (i = 0; yes[i]; i++)
 		if (!strcmp(s, yes[i])) {
 			*genuine = true;
 			return 0;
 		}
 	for (i = 0; no[i]; i++)
-		if (!strcmp(s, no[i])) {
-			*genuine = false;
+		if (!strcmp(s, no[i]))
+			return 0;
+	for (i = 0; unknown[i]; i++)
+		if (!strcmp(s, unknown[i])) {
+			*unreachable = true;
 			return 0;
 		}
 	return -1;
@@ -492,36 +502,36 @@ static void bad(struct row_check *rc, size_t col, const char *fmt, ...)
 }
 
 /*
- * Checks one data row and, when it is good, fills x (which the caller
- * releases). 1 when it is a finding, 0 when the row is not audited yet,
- * -1 when it is bad (reported).
+ * Checks one data row (v: its cells by enum sheet_col; damaged: why its
+ * bytes cannot be trusted, or NULL) and, when it is good, fills x (which
+ * the caller releases). 1 when it is a finding, 0 when the row is not
+ * audited yet, -1 when it is bad (reported).
  */
-static int check_row(struct row_check *rc, struct csv_record *rec,
-		     const size_t *col, const cJSON *samples,
-		     const char *sample_week, int64_t as_of,
-		     const struct config *cfg, struct finding *x)
+static int check_row(struct row_check *rc, const char *const *v,
+		     const size_t *col, const char *damaged,
+		     const cJSON *samples, const char *sample_week,
+		     int64_t as_of, const struct config *cfg,
+		     struct finding *x)
 {
-	const char *week = cell(rec, col, COL_WEEK);
-	const char *level_text = cell(rec, col, COL_LEVEL);
-	const char *ticket = cell(rec, col, COL_TICKET);
-	const char *genuine = cell(rec, col, COL_GENUINE);
-	const char *rechecked = cell(rec, col, COL_RECHECKED);
-	const char *problem = cell(rec, col, COL_PROBLEM);
-	const char *auditor = cell(rec, col, COL_AUDITOR);
-	const char *date = cell(rec, col, COL_DATE);
+	const char *week = v[COL_WEEK];
+	const char *level_text = v[COL_LEVEL];
+	const char *ticket = v[COL_TICKET];
+	const char *genuine = v[COL_GENUINE];
+	const char *rechecked = v[COL_RECHECKED];
+	const char *problem = v[COL_PROBLEM];
+	const char *auditor = v[COL_AUDITOR];
+	const char *date = v[COL_DATE];
 	const cJSON *level, *item, *item_level = NULL;
 	unsigned before = rc->errors;
 	struct iso_week w;
 	int64_t day = 0, start;
-	bool is_genuine = false;
+	bool is_genuine = false, unreachable = false;
 	int sat = SAT_NONE;
 
 	if (!*genuine && !*rechecked && !*problem && !*auditor && !*date)
 		return 0;
-	if (rec->bad_encoding || rec->malformed || rec->long_field) {
-		bad(rc, SIZE_MAX, "the row is damaged (%s)",
-		    rec->malformed ? rec->error : rec->bad_encoding ?
-		    "invalid UTF-8 or GB18030 bytes" : "a field is too long");
+	if (damaged) {
+		bad(rc, SIZE_MAX, "the row is damaged (%s)", damaged);
 		return -1;
 	}
 	if (chtime_parse_week(week, &w) < 0)
@@ -548,8 +558,8 @@ static int check_row(struct row_check *rc, struct csv_record *rec,
 		    level_text);
 	if (!*genuine)
 		bad(rc, col[COL_GENUINE], "empty '是否真实回访': write 是 or 否");
-	else if (parse_genuine(genuine, &is_genuine) < 0)
-		bad(rc, col[COL_GENUINE], "'%s' in column '是否真实回访' is not 是 or 否",
+	else if (parse_genuine(genuine, &is_genuine, &unreachable) < 0)
+		bad(rc, col[COL_GENUINE], "'%s' in column '是否真实回访' is not 是, 否 or 无法联系",
 		    genuine);
 	if (*rechecked) {
 		sat = config_match_satisfaction(cfg, rechecked);
@@ -585,6 +595,7 @@ static int check_row(struct row_check *rc, struct csv_record *rec,
 		x->date = xstrdup(text);
 		x->auditor = xstrdup(auditor);
 		x->genuine = is_genuine;
+		x->unreachable = unreachable;
 		x->satisfaction = sat;
 		x->recorded = satisfaction_of(jstr(item, "satisfaction"));
 		x->note = xstrdup(problem);
@@ -604,7 +615,8 @@ int audit_import_csv(const cJSON *samples, const char *path, int64_t as_of,
 	struct csv_record rec;
 	struct findings got;
 	struct row_check rc = { path, 0, d, 0 };
-	size_t col[SHEET_NCOLS], i;
+	size_t col[SHEET_NCOLS], i, k;
+	const char *v[SHEET_NCOLS];
 	const char *sample_week = jstr(samples, "week");
 	bool header = false;
 	int n, ret = -1;
@@ -646,8 +658,13 @@ int audit_import_csv(const cJSON *samples, const char *path, int64_t as_of,
 		}
 		rc.line = rec.line;
 		memset(&x, 0, sizeof(x));
-		if (check_row(&rc, &rec, col, samples, sample_week, as_of, cfg,
-			      &x) > 0)
+		for (k = 0; k < SHEET_NCOLS; k++)
+			v[k] = cell(&rec, col, (int)k);
+		if (check_row(&rc, v, col,
+			      rec.malformed ? rec.error :
+			      rec.bad_encoding ? "invalid UTF-8 or GB18030 bytes" :
+			      rec.long_field ? "a field is too long" : NULL,
+			      samples, sample_week, as_of, cfg, &x) > 0)
 			*findings_add(&got) = x;
 	}
 	if (!header && !rc.errors) {
@@ -778,7 +795,7 @@ void audit_followups(const struct findings *all, size_t nall,
 			const struct finding *x = &all[i].v[j];
 			bool seen = false;
 
-			if (x->genuine || !x->butler[0] ||
+			if (x->genuine || x->unreachable || !x->butler[0] ||
 			    !strcmp(x->butler, METRICS_UNSPECIFIED))
 				continue;
 			/* The latest fake week of a butler is the one named. */
@@ -840,7 +857,8 @@ int64_t audit_due_at(struct iso_week week, const struct config *cfg)
 
 /* The counts of one group (a level, a centre or a butler of a level). */
 struct tally {
-	size_t sampled, done, genuine, fake, rated, agree, recorded_better;
+	size_t sampled, done, unreachable, genuine, fake, rated, agree;
+	size_t recorded_better;
 };
 
 /* "key": k/n, "key_ci": [low, high] (null, null when n is 0). */
@@ -865,9 +883,11 @@ static void add_rate(struct buf *b, const char *key, size_t k, size_t n)
 static void write_tally(struct buf *b, const struct tally *t, bool overdue)
 {
 	buf_addf(b, "\"sampled\": %zu, \"done\": %zu, \"overdue\": %zu, "
+		    "\"unreachable\": %zu, "
 		    "\"genuine\": %zu, \"fake\": %zu, \"rated\": %zu, "
 		    "\"agree\": %zu, \"recorded_better\": %zu",
 		 t->sampled, t->done, overdue ? t->sampled - t->done : 0,
+		 t->unreachable,
 		 t->genuine, t->fake, t->rated, t->agree, t->recorded_better);
 	add_rate(b, "genuine_rate", t->genuine, t->done);
 	add_rate(b, "agreement", t->agree, t->rated);
@@ -893,6 +913,11 @@ static void count(struct tally *t, const struct finding *x)
 	t->sampled++;
 	if (!x)
 		return;
+	/* Not reached: tried, but the audit is still to do. */
+	if (x->unreachable) {
+		t->unreachable++;
+		return;
+	}
 	t->done++;
 	if (x->genuine)
 		t->genuine++;
@@ -1151,7 +1176,7 @@ int audit_problems_json(const cJSON *samples, const struct findings *all,
 		const cJSON *level;
 		struct buf what = BUF_INIT;
 
-		if (pass == 0 && x->genuine)
+		if (pass == 0 && (x->genuine || x->unreachable))
 			continue;
 		if (pass == 1 && !(x->genuine && x->satisfaction &&
 				   x->recorded && x->recorded > x->satisfaction))

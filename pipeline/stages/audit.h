@@ -55,6 +55,8 @@ struct finding {
 	char *date;           /* 抽查日期, YYYY-MM-DD */
 	char *auditor;        /* 抽查人 */
 	bool genuine;         /* 是否真实回访: the callback really happened */
+	bool unreachable;     /* 无法联系: the owner could not be reached,
+			       * so the audit is not done (genuine false) */
 	int satisfaction;     /* 复核满意度: enum satisfaction, SAT_NONE if
 			       * the owner gave none */
 	int recorded;         /* the callback's recorded satisfaction, from

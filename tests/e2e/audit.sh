@@ -80,7 +80,7 @@ rc=$?
 set -e
 [ "$rc" -eq 65 ] || fail "bad sheet exited $rc, want 65"
 col=$(head -1 input/audit/抽查表-quality_dept-2026-W47.csv | tr ',' '\n' | grep -n '是否真实回访' | cut -d: -f1)
-grep -q "bad.csv:3:$col: error: '也许' in column '是否真实回访'" "$tmp/bad.err" ||
+grep -q "bad.csv:3:$col: error: '也许' in column '是否真实回访' is not 是, 否 or 无法联系" "$tmp/bad.err" ||
 	fail "no error for line 3: $(cat "$tmp/bad.err")"
 grep -q "bad.csv:4:[0-9]*: error: ticket 'NOT-SAMPLED' is not in the samples of 2026-W47" "$tmp/bad.err" ||
 	fail "no error for line 4: $(cat "$tmp/bad.err")"

@@ -138,7 +138,7 @@ static void test_audit__reports_every_bad_row_and_imports_nothing(void **state)
 		{ "2026-W47,工程部,东区中心,T2,是,满意,,赵,2026-11-24",
 		  "3:2 '工程部' in column '抽查级别' is no audit level" },
 		{ "2026-W47,cs_supervisor,东区中心,T2,也许,满意,,赵,2026-11-24",
-		  "3:5 '也许' in column '是否真实回访' is not 是 or 否" },
+		  "3:5 '也许' in column '是否真实回访' is not 是, 否 or 无法联系" },
 		{ "2026-W47,cs_supervisor,东区中心,T2,,满意,,赵,2026-11-24",
 		  "3:5 empty '是否真实回访'" },
 		{ "2026-W47,cs_supervisor,东区中心,T2,是,超级满意,,赵,2026-11-24",
@@ -255,6 +255,40 @@ static void test_audit__reimport_replaces_and_a_second_date_is_kept(void **state
 	findings_release(&store);
 }
 
+/* 无法联系: kept, but not an audit done, not a fake, no follow-up. */
+static void test_audit__an_unreachable_owner_is_no_audit_yet(void **state)
+{
+	struct findings f;
+	struct config cfg;
+	struct buf out = BUF_INIT;
+	struct sample_followup *fu;
+	size_t nfu;
+	cJSON *samples = cJSON_Parse(samples_text);
+
+	(void)state;
+	findings_init(&f);
+	assert_int_equal(import("2026-W47,cs_supervisor,东区中心,T2,无法联系,,三次未接,赵,2026-11-24\r\n",
+				&f, NULL), 0);
+	assert_int_equal(f.n, 1);
+	assert_true(f.v[0].unreachable);
+	config_init(&cfg);
+	audit_results_json(samples, &f, 1, (struct iso_week){ 2026, 47 },
+			   as_of(), &cfg, &out);
+	assert_non_null(strstr(out.s, "\"id\": \"cs_supervisor\", \"label\": \"客户服务主管\", "
+				      "\"sampled\": 3, \"done\": 0, \"overdue\": 0, "
+				      "\"unreachable\": 1, \"genuine\": 0, \"fake\": 0"));
+	audit_followups(&f, 1, (struct iso_week){ 2026, 48 }, &cfg, &fu, &nfu);
+	assert_int_equal(nfu, 0);
+	free(fu);
+	buf_reset(&out);
+	findings_write_json(&f, &out);
+	assert_non_null(strstr(out.s, "\"genuine\": null"));
+	buf_release(&out);
+	config_release(&cfg);
+	cJSON_Delete(samples);
+	findings_release(&f);
+}
+
 static void test_audit__the_artifact_reads_back(void **state)
 {
 	struct findings f, back;
@@ -267,7 +301,8 @@ static void test_audit__the_artifact_reads_back(void **state)
 	findings_init(&f);
 	findings_init(&back);
 	assert_int_equal(import("2026-W47,cs_supervisor,东区中心,T1,是,满意,\"说\"\"好\"\"了\",赵,2026-11-24\r\n"
-				"2026-W47,品质管理部,西区中心,Q1,否,,,钱,2026-11-25\r\n",
+				"2026-W47,品质管理部,西区中心,Q1,否,,,钱,2026-11-25\r\n"
+				"2026-W47,cs_supervisor,东区中心,T2,无法联系,,,钱,2026-11-25\r\n",
 				&f, NULL), 0);
 	findings_write_json(&f, &json);
 	snprintf(path, sizeof(path), "%s/2026-W47.json", root);
@@ -436,6 +471,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit__reports_every_bad_row_and_imports_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit__a_sheet_without_the_finding_columns_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit__reimport_replaces_and_a_second_date_is_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit__an_unreachable_owner_is_no_audit_yet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit__the_artifact_reads_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit__a_fake_puts_the_butler_under_followup, setup, teardown),
 		cmocka_unit_test(test_audit__wilson_interval_matches_the_formula),
