@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "input/csvread.h"
+#include "input/xlsx.h"
 #include "stages/audit.h"
 #include "stages/metrics.h"
 #include "model/ticket.h"
@@ -315,7 +316,8 @@ static char *cell(struct csv_record *rec, const size_t *col, int which)
  * Finds the columns by their header names (a BOM before the first is
  * ignored); -1 with a diagnostic when one the import needs is missing.
  */
-static int read_header(const char *path, struct csv_record *rec,
+static int read_header(const char *path, unsigned long line,
+		       char *const *fields, size_t nfields, bool want_ids,
 		       size_t col[SHEET_NCOLS], struct diag *d)
 {
 	size_t i, k;
@@ -323,8 +325,8 @@ static int read_header(const char *path, struct csv_record *rec,
 
 	for (k = 0; k < SHEET_NCOLS; k++)
 		col[k] = SIZE_MAX;
-	for (i = 0; i < rec->nfields; i++) {
-		char *name = rec->fields[i];
+	for (i = 0; i < nfields; i++) {
+		char *name = fields[i];
 
 		if (!i && !strncmp(name, "\xEF\xBB\xBF", 3))
 			name += 3;
@@ -334,12 +336,63 @@ static int read_header(const char *path, struct csv_record *rec,
 				col[k] = i;
 	}
 	for (k = 0; k < SHEET_NCOLS; k++)
-		if (col[k] == SIZE_MAX) {
-			diag_report(d, DIAG_ERROR, path, rec->line, 0,
+		if (col[k] == SIZE_MAX &&
+		    (want_ids || (k != COL_WEEK && k != COL_LEVEL))) {
+			diag_report(d, DIAG_ERROR, path, line, 0,
 				    "no column '%s' in the header: not a filled-in audit sheet",
 				    sheet_col_name[k]);
 			ret = -1;
 		}
+	return ret;
+}
+
+static bool is_workbook(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 5 && !strcmp(path + n - 5, ".xlsx");
+}
+
+/*
+ * The week and level of an audit workbook, from its hidden sheet 样本标识
+ * (render_xlsx.c: week, level, seed, ticket, key): 0, or -1 with the
+ * reason in d.
+ */
+static int workbook_identity(const char *path, char week[16], char *level,
+			     size_t level_size, struct diag *d)
+{
+	struct sheet_opts opts = { "样本标识", 0, 0 };
+	struct buf err = BUF_INIT;
+	struct xlsx_reader *x = xlsx_reader_open(path, &opts, &err);
+	struct sheet_row row;
+	int rc, ret = -1;
+	bool header = false;
+
+	if (!x) {
+		diag_report(d, DIAG_ERROR, path, 0, 0,
+			    "not an audit workbook (no sheet 样本标识): %s", err.s);
+		buf_release(&err);
+		return -1;
+	}
+	while ((rc = xlsx_reader_next(x, &row, &err)) > 0) {
+		if (!header) {
+			header = true;
+			continue;
+		}
+		if (row.nfields < 2)
+			break;
+		snprintf(week, 16, "%s", trim(row.fields[0]));
+		snprintf(level, level_size, "%s", trim(row.fields[1]));
+		ret = 0;
+		break;
+	}
+	if (rc < 0)
+		diag_report(d, DIAG_ERROR, path, 0, 0, "%s", err.s);
+	else if (ret < 0)
+		diag_report(d, DIAG_ERROR, path, 0, 0,
+			    "sheet 样本标识 names no week and level");
+	xlsx_reader_free(x);
+	buf_release(&err);
 	return ret;
 }
 
@@ -353,6 +406,18 @@ int audit_sheet_week(const char *path, struct iso_week *week,
 	bool header = false;
 	int rc, ret = -1;
 
+	if (is_workbook(path)) {
+		char text[16], level[64];
+
+		if (workbook_identity(path, text, level, sizeof(level), d) < 0)
+			return -1;
+		if (chtime_parse_week(text, week) < 0) {
+			diag_report(d, DIAG_ERROR, path, 0, 0,
+				    "sheet 样本标识: '%s' is not a week", text);
+			return -1;
+		}
+		return 0;
+	}
 	r = csv_reader_open(path, NULL, 65536, &err);
 	if (!r) {
 		diag_report(d, DIAG_ERROR, NULL, 0, 0, "%s", err.s);
@@ -371,7 +436,8 @@ int audit_sheet_week(const char *path, struct iso_week *week,
 			continue;
 		}
 		if (!header) {
-			if (read_header(path, &rec, col, d) < 0)
+			if (read_header(path, rec.line, rec.fields, rec.nfields,
+					true, col, d) < 0)
 				break;
 			header = true;
 			continue;
@@ -606,6 +672,36 @@ static int check_row(struct row_check *rc, const char *const *v,
 	return 1;
 }
 
+/*
+ * The end of an import: a key twice in it is an error too (which one is
+ * right is not ours to say); with no error, got goes into out. 0 or -1.
+ */
+static int finish_import(const char *path, struct findings *got,
+			 unsigned errors, const char *sample_week,
+			 struct findings *out, struct diag *d)
+{
+	size_t i;
+
+	qsort(got->v, got->n, sizeof(*got->v), compare_findings);
+	for (i = 1; i < got->n; i++)
+		if (!compare_keys(&got->v[i - 1], &got->v[i])) {
+			diag_report(d, DIAG_ERROR, path, 0, 0,
+				    "ticket '%s' has two findings dated %s (%s and %s); keep one",
+				    got->v[i].ticket, got->v[i].date,
+				    got->v[i - 1].source, got->v[i].source);
+			errors++;
+		}
+	if (errors)
+		return -1;
+	chtime_parse_week(sample_week, &out->week);
+	findings_merge(out, got);
+	return 0;
+}
+
+static int import_workbook(const cJSON *samples, const char *path,
+			   int64_t as_of, const struct config *cfg,
+			   struct findings *out, struct diag *d);
+
 int audit_import_csv(const cJSON *samples, const char *path, int64_t as_of,
 		     const struct config *cfg, struct findings *out,
 		     struct diag *d)
@@ -615,7 +711,7 @@ int audit_import_csv(const cJSON *samples, const char *path, int64_t as_of,
 	struct csv_record rec;
 	struct findings got;
 	struct row_check rc = { path, 0, d, 0 };
-	size_t col[SHEET_NCOLS], i, k;
+	size_t col[SHEET_NCOLS], k;
 	const char *v[SHEET_NCOLS];
 	const char *sample_week = jstr(samples, "week");
 	bool header = false;
@@ -626,6 +722,8 @@ int audit_import_csv(const cJSON *samples, const char *path, int64_t as_of,
 		diag_report(d, DIAG_ERROR, path, 0, 0, "internal: samples without a week");
 		return -1;
 	}
+	if (is_workbook(path))
+		return import_workbook(samples, path, as_of, cfg, out, d);
 	r = csv_reader_open(path, NULL, 65536, &err);
 	if (!r) {
 		diag_report(d, DIAG_ERROR, NULL, 0, 0, "%s", err.s);
@@ -649,7 +747,8 @@ int audit_import_csv(const cJSON *samples, const char *path, int64_t as_of,
 			continue;
 		}
 		if (!header) {
-			if (read_header(path, &rec, col, d) < 0) {
+			if (read_header(path, rec.line, rec.fields, rec.nfields,
+					true, col, d) < 0) {
 				rc.errors++;
 				break;
 			}
@@ -671,26 +770,126 @@ int audit_import_csv(const cJSON *samples, const char *path, int64_t as_of,
 		diag_report(d, DIAG_ERROR, path, 0, 0, "empty: no header row");
 		rc.errors++;
 	}
-	/* A key twice in one import: which one is right is not ours to say. */
-	qsort(got.v, got.n, sizeof(*got.v), compare_findings);
-	for (i = 1; i < got.n; i++)
-		if (!compare_keys(&got.v[i - 1], &got.v[i])) {
-			diag_report(d, DIAG_ERROR, path, 0, 0,
-				    "ticket '%s' has two findings dated %s (%s and %s); keep one",
-				    got.v[i].ticket, got.v[i].date,
-				    got.v[i - 1].source, got.v[i].source);
-			rc.errors++;
-		}
-	if (rc.errors)
-		goto out;
-	chtime_parse_week(sample_week, &out->week);
-	findings_merge(out, &got);
-	ret = 0;
+	ret = finish_import(path, &got, rc.errors, sample_week, out, d);
 out:
 	if (r)
 		csv_reader_free(r);
 	findings_release(&got);
 	buf_release(&err);
+	return ret;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * A returned audit workbook (render_xlsx.c): its week and level from the
+ * hidden sheet 样本标识, then the sheet of each centre the level sampled
+ * (named after the centre), every row checked as a CSV row is; messages
+ * name the sheet as "book.xlsx[centre]". A centre's sheet that is gone
+ * (or renamed) is an error: its audits would silently be lost.
+ */
+static int import_workbook(const cJSON *samples, const char *path,
+			   int64_t as_of, const struct config *cfg,
+			   struct findings *out, struct diag *d)
+{
+	struct findings got;
+	struct buf err = BUF_INIT, where = BUF_INIT;
+	const char *sample_week = jstr(samples, "week");
+	const char **centres = NULL;
+	const cJSON *level, *item;
+	char week[16], level_id[64];
+	size_t ncentres = 0, c, k;
+	unsigned errors = 0;
+	int ret = -1;
+
+	findings_init(&got);
+	if (workbook_identity(path, week, level_id, sizeof(level_id), d) < 0)
+		return -1;
+	level = level_named(samples, level_id);
+	if (!level) {
+		diag_report(d, DIAG_ERROR, path, 0, 0,
+			    "sheet 样本标识: '%s' is no audit level of the config",
+			    level_id);
+		return -1;
+	}
+	centres = xcalloc((size_t)cJSON_GetArraySize(
+				  cJSON_GetObjectItemCaseSensitive(level, "items")) + 1,
+			  sizeof(*centres));
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(level, "items")) {
+		const char *centre = jstr(item, "center") ? jstr(item, "center") : "";
+
+		for (k = 0; k < ncentres && strcmp(centres[k], centre); k++)
+			;
+		if (k == ncentres)
+			centres[ncentres++] = centre;
+	}
+	qsort(centres, ncentres, sizeof(*centres), compare_strings);
+	for (c = 0; c < ncentres; c++) {
+		struct sheet_opts opts = { centres[c], 0, 0 };
+		struct xlsx_reader *x;
+		struct sheet_row row;
+		struct row_check rc;
+		size_t col[SHEET_NCOLS];
+		const char *v[SHEET_NCOLS];
+		bool header = false;
+		int n;
+
+		buf_reset(&where);
+		buf_addf(&where, "%s[%s]", path, centres[c]);
+		buf_reset(&err);
+		x = xlsx_reader_open(path, &opts, &err);
+		if (!x) {
+			diag_report(d, DIAG_ERROR, where.s, 0, 0,
+				    "no sheet for this centre's sampled tickets: %s",
+				    err.s);
+			errors++;
+			continue;
+		}
+		rc.path = where.s;
+		rc.line = 0;
+		rc.d = d;
+		rc.errors = 0;
+		while ((n = xlsx_reader_next(x, &row, &err)) > 0) {
+			struct finding f;
+
+			if (!header) {
+				if (read_header(where.s, row.line, row.fields,
+						row.nfields, false, col, d) < 0) {
+					rc.errors++;
+					break;
+				}
+				header = true;
+				continue;
+			}
+			rc.line = row.line;
+			for (k = 0; k < SHEET_NCOLS; k++)
+				v[k] = col[k] < row.nfields ?
+					       trim(row.fields[col[k]]) : "";
+			v[COL_WEEK] = week;
+			v[COL_LEVEL] = level_id;
+			memset(&f, 0, sizeof(f));
+			if (check_row(&rc, v, col,
+				      row.bad_field ? "a character that cannot be read" :
+				      row.long_field ? "a field is too long" : NULL,
+				      samples, sample_week, as_of, cfg, &f) > 0)
+				*findings_add(&got) = f;
+		}
+		if (n < 0) {
+			diag_report(d, DIAG_ERROR, where.s, 0, 0, "%s", err.s);
+			rc.errors++;
+		}
+		errors += rc.errors;
+		xlsx_reader_free(x);
+	}
+	/* Sources name the workbook's sheet and row: 抽查表-x.xlsx[中心]:5. */
+	ret = finish_import(path, &got, errors, sample_week, out, d);
+	free(centres);
+	findings_release(&got);
+	buf_release(&err);
+	buf_release(&where);
 	return ret;
 }
 

@@ -94,17 +94,21 @@ void findings_write_json(const struct findings *f, struct buf *out);
 void findings_merge(struct findings *into, const struct findings *from);
 
 /*
- * The week of an audit sheet: the 周次 of its first row with one. 0, or
- * -1 with the reason (no such column, no row, not a week) in d.
+ * The week of an audit sheet: the 周次 of its first row with one (of a
+ * workbook: its sheet 样本标识). 0, or -1 with the reason (no such
+ * column, no row, not a week) in d.
  */
 int audit_sheet_week(const char *path, struct iso_week *week,
 		     struct diag *d);
 
 /*
- * Reads one filled-in audit sheet (the CSV sample_write_csv() writes) and
+ * Reads one filled-in audit sheet (the CSV sample_write_csv() writes, or
+ * the workbook render_xlsx.c writes, 抽查表-<level>.xlsx: its week and
+ * level from the hidden sheet 样本标识, its rows from the sheet of each
+ * centre the level sampled, messages naming "book.xlsx[centre]") and
  * checks every row against samples (the week's samples.json, parsed):
  * the week and level must be the sample's, the ticket sampled by that
- * level, 是否真实回访 是/否, 复核满意度 empty or a satisfaction cfg
+ * level, 是否真实回访 是, 否 or 无法联系, 复核满意度 empty or a satisfaction cfg
  * knows, 抽查日期 a date from the week's start to as_of, 抽查人 given,
  * and no key twice. Rows whose five finding columns are all blank are
  * not audited yet and are skipped. Adds the findings to out and returns

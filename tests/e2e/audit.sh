@@ -4,7 +4,8 @@
 # sample drawn from the input), then 'huifang run'; the findings reach
 # metrics.json; a re-import changes nothing; a sheet with bad rows exits
 # 65, names file, line and column, and imports nothing; the per-centre
-# audit sheets exist with the audit file mode and stay out of the site.
+# audit sheets exist with the audit file mode and stay out of the site;
+# wt/d's audit workbook, filled in with openpyxl, imports the same way.
 # usage: tests/e2e/audit.sh BUILD_DIR
 set -eu
 build=${1:-build}
@@ -85,6 +86,54 @@ grep -q "bad.csv:3:$col: error: '也许' in column '是否真实回访' is not �
 grep -q "bad.csv:4:[0-9]*: error: ticket 'NOT-SAMPLED' is not in the samples of 2026-W47" "$tmp/bad.err" ||
 	fail "no error for line 4: $(cat "$tmp/bad.err")"
 [ ! -e "$out/findings/2026-W47.json" ] || fail "a bad sheet imported something"
+
+# The audit workbook (wt/d's 抽查表-<level>.xlsx) filled in with openpyxl
+# and imported: its rows go through the same checks, and a bad one is
+# named by workbook, sheet, row and column.
+/usr/bin/python3 - "$week/抽查表-quality_dept.xlsx" "$tmp" <<'EOF'
+import datetime, sys
+import openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+n = 0
+for ws in wb.worksheets:
+    if ws.title in ("说明", "分层", "样本标识"):
+        continue
+    ix = {c.value: i for i, c in enumerate(ws[1])}
+    for r in ws.iter_rows(min_row=2):
+        if r[ix["工单编号"]].value is None:
+            continue
+        r[ix["是否真实回访"]].value = ["否", "无法联系"][n] if n < 2 else "是"
+        r[ix["复核满意度"]].value = "满意" if n > 1 else None
+        r[ix["抽查人"]].value = "郑专员"
+        r[ix["抽查日期"]].value = datetime.datetime(2026, 11, 25)
+        n += 1
+wb.save(sys.argv[2] + "/good.xlsx")
+ws = wb.worksheets[2]
+ix = {c.value: i for i, c in enumerate(ws[1])}
+ws.cell(row=2, column=ix["复核满意度"] + 1).value = "超级满意"
+wb.save(sys.argv[2] + "/bad.xlsx")
+EOF
+set +e
+"$huifang" audit import --input input --output "$out" --config config/huifang.json \
+	--as-of "$asof" "$tmp/bad.xlsx" >/dev/null 2>"$tmp/xbad.err"
+rc=$?
+set -e
+[ "$rc" -eq 65 ] || fail "bad workbook exited $rc, want 65"
+grep -q "bad.xlsx\[万象新城物业服务中心\]:2:[0-9]*: error: '超级满意' in column '复核满意度'" "$tmp/xbad.err" ||
+	fail "bad workbook: $(cat "$tmp/xbad.err")"
+[ ! -e "$out/findings/2026-W47.json" ] || fail "a bad workbook imported something"
+"$huifang" audit import --input input --output "$out" --config config/huifang.json \
+	--as-of "$asof" "$tmp/good.xlsx" >"$tmp/x.out" || fail "workbook import exited $?"
+grep -q '^huifang audit import: 20 findings from 1 sheet' "$tmp/x.out" ||
+	fail "workbook import said: $(cat "$tmp/x.out")"
+python3 - "$out/findings/2026-W47.json" <<'EOF' || fail "workbook findings"
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+assert len(f) == 20 and all(x["level"] == "quality_dept" for x in f)
+assert sum(x["genuine"] is None for x in f) == 1
+assert sum(x["genuine"] is False for x in f) == 1
+assert all(x["source"].startswith("good.xlsx[") for x in f)
+EOF
 
 # The sheets: one per centre for 客户服务主管, one for each other level,
 # mode 0600, never in the site.
