@@ -294,7 +294,7 @@ int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 	const struct config *cfg = p->cfg;
 	struct findings *all = NULL;
 	struct sample_followup *fu = NULL;
-	struct buf dir = BUF_INIT, audit = BUF_INIT, problems = BUF_INIT;
+	struct buf dir = BUF_INIT;
 	size_t nall = 0, nfu = 0;
 	cJSON *js = NULL;
 	int ret = EX_DATAERR;
@@ -312,17 +312,17 @@ int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 	}
 	sample_write_json(s, m, samples_json);
 	if (metrics_json) {
+		struct jsonw w;
+
 		js = cJSON_ParseWithLength(samples_json->s, samples_json->len);
-		audit_results_json(js, all, nall, m->week, o->as_of, cfg,
-				   &audit);
-		if (!js ||
-		    audit_append_to_metrics(metrics_json, "audit", &audit) < 0 ||
-		    (audit_problems_json(js, all, nall, m->week, &problems) &&
-		     audit_append_to_metrics(metrics_json, "findings",
-					     &problems) < 0)) {
+		if (!js || jsonw_reopen(&w, metrics_json) < 0) {
 			ret = EX_SOFTWARE;
 			goto out;
 		}
+		audit_results_json(&w, js, all, nall, m->week, o->as_of, cfg);
+		audit_problems_json(&w, js, all, nall, m->week);
+		jsonw_close(&w);
+		jsonw_end(&w);
 	}
 	ret = 0;
 out:
@@ -330,8 +330,6 @@ out:
 	free(fu);
 	audit_release_all(all, nall);
 	buf_release(&dir);
-	buf_release(&audit);
-	buf_release(&problems);
 	return ret;
 }
 

@@ -19,10 +19,10 @@
  *
  *   audit_read_all(<output>/findings, &all, &nall, &d);  -- every week
  *   audit_followups(all, nall, W, cfg, &fu, &nfu);  -- for sample_draw_followup()
- *   audit_results_json(samples, all, nall, W, as_of, cfg, &out);
- *   audit_append_to_metrics(&metrics_json, "audit", &out);
- *   audit_problems_json(samples, all, nall, W, &list);
- *   audit_append_to_metrics(&metrics_json, "findings", &list);
+ *   jsonw_reopen(&w, &metrics_json);             -- metrics.json's root
+ *   audit_results_json(&w, samples, all, nall, W, as_of, cfg);
+ *   audit_problems_json(&w, samples, all, nall, W);
+ *   jsonw_close(&w); jsonw_end(&w);
  *   audit_release_all(all, nall);
  *
  * A finding is keyed by (week, level, ticket, 抽查日期): importing a key
@@ -138,37 +138,33 @@ void audit_followups(const struct findings *all, size_t nall,
 		     struct sample_followup **fu, size_t *nfu);
 
 /*
- * Appends the "audit" object of metrics.json for week (docs/audit.md):
- * per level, centre and butler the audits done against sampled, overdue,
+ * Writes the member "audit" of metrics.json for week into w (inside the
+ * root object, jsonw_reopen()): per level, centre and butler, and the
+ * levels together, the audits done against sampled, overdue, unreachable,
  * 真实回访率 and the fakes, satisfaction agreement and how many were
  * recorded better than the owner said, each rate with its 95 % Wilson
- * interval; the trend over the weeks with findings; and the findings
- * dated in the week (SPEC §9.29), whatever sample they audit.
+ * interval (rate_ci); the trend over the weeks with findings; and the
+ * findings dated in the week (SPEC §9.29), whatever sample they audit
+ * (docs/audit.md).
  */
-void audit_results_json(const cJSON *samples, const struct findings *all,
-			size_t nall, struct iso_week week, int64_t as_of,
-			const struct config *cfg, struct buf *out);
+struct jsonw;
+void audit_results_json(struct jsonw *w, const cJSON *samples,
+			const struct findings *all, size_t nall,
+			struct iso_week week, int64_t as_of,
+			const struct config *cfg);
 
 /*
- * Appends metrics.json's "findings" (SPEC §9.29): the problems the
- * audits of week's sample found, for the report's page 1: every callback
- * found not made, and every one whose owner rated lower than recorded,
- * as {ticket, level (label), center, butler, audit_date, genuine,
- * finding (the words)}: those not made first, each part in (level,
- * ticket, date) order. Returns 1, or 0 with nothing appended when no
- * findings of the week were imported (an empty list would say the audits
- * found nothing).
+ * Writes the member "findings" of metrics.json (SPEC §9.29): the problems
+ * the audits of week's sample found, for the report's page 1: every
+ * callback found not made, then every one whose owner rated lower than
+ * recorded, as {ticket, level (label), center, butler, audit_date,
+ * genuine, finding (the words)}, each part in (level, ticket, date)
+ * order. Returns 1, or 0 with nothing written when no findings of the
+ * week were imported (an empty list would say the audits found nothing).
  */
-int audit_problems_json(const cJSON *samples, const struct findings *all,
-			 size_t nall, struct iso_week week, struct buf *out);
-
-/*
- * Inserts "key": value as the last member of the metrics.json text in
- * metrics (which must end with "}\n", as metrics_write_json() writes it).
- * Returns 0, or -1 when metrics does not end so (nothing changed).
- */
-int audit_append_to_metrics(struct buf *metrics, const char *key,
-			    const struct buf *value);
+int audit_problems_json(struct jsonw *w, const cJSON *samples,
+			const struct findings *all, size_t nall,
+			struct iso_week week);
 
 /*
  * How 'huifang gen --audit' fills in a sample's sheets: shares in

@@ -20,6 +20,7 @@
 
 #include "model/config.h"
 #include "stages/audit.h"
+#include "util/jsonw.h"
 #include "tmpdir.h"
 
 static char root[512];
@@ -255,6 +256,48 @@ static void test_audit__reimport_replaces_and_a_second_date_is_kept(void **state
 	findings_release(&store);
 }
 
+/*
+ * metrics.json's members as the run adds them (jsonw_reopen() on a small
+ * document), parsed; *has_list says whether "findings" was written.
+ */
+static cJSON *results(const cJSON *samples, const struct findings *f,
+		      struct iso_week week, int64_t at,
+		      const struct config *cfg, int *has_list)
+{
+	struct buf text = BUF_INIT;
+	struct jsonw w;
+	cJSON *j;
+	int listed;
+
+	buf_adds(&text, "{\n  \"schema\": \"x\"\n}\n");
+	assert_int_equal(jsonw_reopen(&w, &text), 0);
+	audit_results_json(&w, samples, f, 1, week, at, cfg);
+	listed = audit_problems_json(&w, samples, f, 1, week);
+	jsonw_close(&w);
+	jsonw_end(&w);
+	j = cJSON_Parse(text.s);
+	if (!j)
+		fail_msg("does not parse:\n%s", text.s);
+	if (has_list)
+		*has_list = listed;
+	buf_release(&text);
+	return j;
+}
+
+static const cJSON *level_of(const cJSON *root, int i)
+{
+	return cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "audit"),
+						      "levels"), i);
+}
+
+static int num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+
+	assert_non_null(v);
+	return v->valueint;
+}
+
 /* 无法联系: kept, but not an audit done, not a fake, no follow-up. */
 static void test_audit__an_unreachable_owner_is_no_audit_yet(void **state)
 {
@@ -263,7 +306,7 @@ static void test_audit__an_unreachable_owner_is_no_audit_yet(void **state)
 	struct buf out = BUF_INIT;
 	struct sample_followup *fu;
 	size_t nfu;
-	cJSON *samples = cJSON_Parse(samples_text);
+	cJSON *samples = cJSON_Parse(samples_text), *root_j;
 
 	(void)state;
 	findings_init(&f);
@@ -272,11 +315,15 @@ static void test_audit__an_unreachable_owner_is_no_audit_yet(void **state)
 	assert_int_equal(f.n, 1);
 	assert_true(f.v[0].unreachable);
 	config_init(&cfg);
-	audit_results_json(samples, &f, 1, (struct iso_week){ 2026, 47 },
-			   as_of(), &cfg, &out);
-	assert_non_null(strstr(out.s, "\"id\": \"cs_supervisor\", \"label\": \"客户服务主管\", "
-				      "\"sampled\": 3, \"done\": 0, \"overdue\": 0, "
-				      "\"unreachable\": 1, \"genuine\": 0, \"fake\": 0"));
+	root_j = results(samples, &f, (struct iso_week){ 2026, 47 }, as_of(),
+			 &cfg, NULL);
+	assert_int_equal(num(level_of(root_j, 0), "sampled"), 3);
+	assert_int_equal(num(level_of(root_j, 0), "done"), 0);
+	assert_int_equal(num(level_of(root_j, 0), "unreachable"), 1);
+	assert_int_equal(num(level_of(root_j, 0), "fake"), 0);
+	/* Nothing to act on: an unreachable owner is no problem found. */
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root_j, "findings")), 0);
+	cJSON_Delete(root_j);
 	audit_followups(&f, 1, (struct iso_week){ 2026, 48 }, &cfg, &fu, &nfu);
 	assert_int_equal(nfu, 0);
 	free(fu);
@@ -387,8 +434,8 @@ static void test_audit__results_count_done_fakes_and_agreement(void **state)
 {
 	struct findings f;
 	struct config cfg;
-	struct buf out = BUF_INIT, metrics = BUF_INIT;
 	cJSON *samples = cJSON_Parse(samples_text), *root_j, *levels, *cs;
+	int listed;
 
 	(void)state;
 	findings_init(&f);
@@ -398,18 +445,9 @@ static void test_audit__results_count_done_fakes_and_agreement(void **state)
 				"2026-W47,cs_supervisor,西区中心,T3,是,满意,,赵,2026-11-24\r\n",
 				&f, NULL), 0);
 	config_init(&cfg);
-	audit_results_json(samples, &f, 1, (struct iso_week){ 2026, 47 },
-			   as_of(), &cfg, &out);
-	buf_adds(&metrics, "{\n  \"schema\": \"x\"\n}\n");
-	assert_int_equal(audit_append_to_metrics(&metrics, "audit", &out), 0);
-	buf_reset(&out);
-	assert_int_equal(audit_problems_json(samples, &f, 1,
-					     (struct iso_week){ 2026, 47 }, &out), 1);
-	assert_int_equal(audit_append_to_metrics(&metrics, "findings", &out), 0);
-	buf_reset(&out);
-	root_j = cJSON_Parse(metrics.s);
-	if (!root_j)
-		fail_msg("does not parse:\n%s", metrics.s);
+	root_j = results(samples, &f, (struct iso_week){ 2026, 47 }, as_of(),
+			 &cfg, &listed);
+	assert_int_equal(listed, 1);
 	levels = cJSON_GetObjectItem(cJSON_GetObjectItem(root_j, "audit"),
 				     "levels");
 	cs = cJSON_GetArrayItem(levels, 0);
@@ -447,18 +485,21 @@ static void test_audit__results_count_done_fakes_and_agreement(void **state)
 				    "客户服务主管");
 	}
 	cJSON_Delete(root_j);
-	buf_reset(&out);
 	/* No findings imported for a week: no list at all. */
-	assert_int_equal(audit_problems_json(samples, &f, 1,
-					     (struct iso_week){ 2026, 46 }, &out), 0);
-	assert_int_equal(out.len, 0);
+	root_j = results(samples, &f, (struct iso_week){ 2026, 46 }, as_of(),
+			 &cfg, &listed);
+	assert_int_equal(listed, 0);
+	assert_null(cJSON_GetObjectItem(root_j, "findings"));
+	cJSON_Delete(root_j);
 	/* Long after the due date, the missing audit is overdue. */
-	audit_results_json(samples, &f, 1, (struct iso_week){ 2026, 47 },
-			   chtime_make(2027, 1, 1, 0, 0, 0), &cfg, &out);
-	assert_non_null(strstr(out.s, "\"id\": \"quality_dept\", \"label\": \"品质管理部\", "
-				      "\"sampled\": 1, \"done\": 0, \"overdue\": 1"));
-	buf_release(&out);
-	buf_release(&metrics);
+	root_j = results(samples, &f, (struct iso_week){ 2026, 47 },
+			 chtime_make(2027, 1, 1, 0, 0, 0), &cfg, NULL);
+	assert_string_equal(cJSON_GetObjectItem(level_of(root_j, 1), "id")->valuestring,
+			    "quality_dept");
+	assert_int_equal(num(level_of(root_j, 1), "sampled"), 1);
+	assert_int_equal(num(level_of(root_j, 1), "done"), 0);
+	assert_int_equal(num(level_of(root_j, 1), "overdue"), 1);
+	cJSON_Delete(root_j);
 	config_release(&cfg);
 	cJSON_Delete(samples);
 	findings_release(&f);
