@@ -5,7 +5,8 @@
 # metrics.json; a re-import changes nothing; a sheet with bad rows exits
 # 65, names file, line and column, and imports nothing; the per-centre
 # audit sheets exist with the audit file mode and stay out of the site;
-# wt/d's audit workbook, filled in with openpyxl, imports the same way.
+# wt/d's audit workbook, filled in with openpyxl, imports the same way;
+# a fake in one week's sample forces the butler into the next week's.
 # usage: tests/e2e/audit.sh BUILD_DIR
 set -eu
 build=${1:-build}
@@ -151,4 +152,35 @@ fi
 if grep -rqP '(?<![0-9])1[3-9][0-9]{9}(?![0-9])' "$out/site"; then
 	fail "an unmasked phone number is in the site"
 fi
+# A fake found in 2026-W46's sample makes that butler's callbacks
+# must-includes of 客户服务主管 in 2026-W47 (fake_followup), with the reason.
+fo=$tmp/followup
+"$huifang" run --input input --output "$fo" --config config/huifang.json \
+	--as-of "$asof" --week 2026-W46 >/dev/null 2>&1 || fail "run W46 exited $?"
+python3 - "$fo/weeks/2026-W46/抽查表-cs_supervisor.csv" "$tmp/w46.csv" >"$tmp/faked" <<'EOF'
+import csv, io, sys
+rows = list(csv.reader(io.open(sys.argv[1], encoding="utf-8-sig", newline="")))
+h = rows[0]
+r = next(r for r in rows[1:] if r[h.index("责任人")])
+r[h.index("是否真实回访")] = "否"
+r[h.index("抽查人")] = "周主管"
+r[h.index("抽查日期")] = "2026-11-20"
+w = io.open(sys.argv[2], "w", encoding="utf-8-sig", newline="")
+csv.writer(w, lineterminator="\r\n").writerows([h, r])
+print(r[h.index("服务中心")] + "\t" + r[h.index("责任人")])
+EOF
+"$huifang" audit import --input input --output "$fo" --config config/huifang.json \
+	--as-of "$asof" "$tmp/w46.csv" >/dev/null || fail "W46 import exited $?"
+"$huifang" run --input input --output "$fo" --config config/huifang.json \
+	--as-of "$asof" --week 2026-W47 >/dev/null 2>&1 || fail "run W47 exited $?"
+python3 - "$fo/weeks/2026-W47/samples.json" "$(cat "$tmp/faked")" <<'EOF' || fail "no fake_followup in 2026-W47"
+import json, sys
+center, butler = sys.argv[2].split("\t")
+cs = json.load(open(sys.argv[1]))["levels"][0]
+mine = [i for i in cs["items"] if i["center"] == center and i["butler"] == butler]
+assert mine, "the butler has no callback in the sample"
+assert all(i["rule"] == "must_include" and i.get("fake_followup") == "2026-W46" for i in mine), mine
+assert all("虚假回访跟踪（2026-W46 查实）" in i["reason_zh"] for i in mine)
+EOF
+
 echo ok
