@@ -357,7 +357,7 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	struct buf samples_json = BUF_INIT, csv = BUF_INIT, name = BUF_INIT;
 	struct buf sheets_json = BUF_INIT;
 	struct buf err = BUF_INIT;
-	struct week_view view = { NULL, NULL, NULL };
+	struct week_view view = { NULL, NULL, NULL, NULL };
 	cJSON *jm = NULL, *js = NULL, *jr = NULL, *ja = NULL;
 	struct weekdir wd;
 	bool staged = false, computed = steps & (STEP_METRICS | STEP_SAMPLE);
@@ -465,6 +465,7 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		view.records = jr;
 		if (!computed)
 			ja = read_json(wd.stage_path, "audit_sheets.json");
+		view.audit_sheets = ja;
 		if (render_pdf_week(&view, cfg, templates, wd.stage_path,
 				    &d) < 0 ||
 		    render_audit_sheets(ja, cfg, wd.stage_path, &d) < 0 ||

@@ -31,6 +31,12 @@ struct week_view {
 	const cJSON *metrics;
 	const cJSON *samples;
 	const cJSON *records;
+	/*
+	 * audit_sheets.json (sample_write_sheets_json()), or NULL: the audit
+	 * outputs' view, masked by audit.masking (the phone shown), which
+	 * the audit workbooks take the owner and phone from.
+	 */
+	const cJSON *audit_sheets;
 };
 
 /*

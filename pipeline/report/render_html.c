@@ -742,6 +742,15 @@ static cJSON *samples_ctx(const struct site *s, const cJSON *samples)
 		copy_count(lv, l, "minimum");
 		copy_count(lv, l, "population");
 		copy_count(lv, l, "sampled");
+		/* What the rate came to: all drawn, and drawn by key. */
+		if (get_num(l, "realised_rate", &rate)) {
+			svg_add_percent(&b, rate);
+			put_buf(lv, "realised_rate", &b);
+		}
+		if (get_num(l, "key_rate", &rate)) {
+			svg_add_percent(&b, rate);
+			put_buf(lv, "key_rate", &b);
+		}
 		cJSON_AddItemToObject(lv, "items", items);
 		for (it = children(get(l, "items")); it; it = it->next) {
 			cJSON *row = cJSON_CreateObject(), *sig;

@@ -142,7 +142,7 @@ n=$(ls "$week" | grep -c '^抽查表-客户服务主管-.*物业服务中心\.pd
 [ "$n" -eq 20 ] || fail "$n per-centre sheets, want 20"
 for f in "$week/抽查表-工程经理.pdf" "$week/抽查表-品质管理部.pdf" \
 	"$week/抽查表-客户服务主管-翠湖苑物业服务中心.pdf" "$week/audit_sheets.json" \
-	"$week/抽查表-cs_supervisor.csv"; do
+	"$week/抽查表-cs_supervisor.csv" "$week/抽查表-cs_supervisor.xlsx"; do
 	[ -f "$f" ] || fail "no $f"
 	[ "$(stat -c %a "$f")" = 600 ] || fail "$f mode $(stat -c %a "$f")"
 done

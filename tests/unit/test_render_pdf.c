@@ -180,7 +180,7 @@ static void read_file(const char *path, struct buf *out)
 
 static int render_into(const char *dir, struct config *cfg, struct diag *d)
 {
-	struct week_view v = { metrics, samples, records };
+	struct week_view v = { metrics, samples, records, NULL };
 
 	return render_pdf_week(&v, cfg, "templates", dir, d);
 }
@@ -516,7 +516,7 @@ static void test_render_pdf__missing_font_leaves_no_file(void **state)
 static void test_render_pdf__broken_template_names_file_and_line(void **state)
 {
 	struct buf dir = BUF_INIT, tdir = BUF_INIT, path = BUF_INIT;
-	struct week_view v = { metrics, samples, records };
+	struct week_view v = { metrics, samples, records, NULL };
 	struct config cfg;
 	struct diag d;
 	size_t i;
@@ -604,7 +604,7 @@ static void test_render_pdf__sparse_metrics_show_dashes(void **state)
 			       "\"coverage\": null, \"target\": 1, "
 			       "\"meets_target\": null}], \"trend\": [], "
 			       "\"by_center\": 7, \"anomalies\": \"x\"}");
-	struct week_view v = { m, NULL, NULL };
+	struct week_view v = { m, NULL, NULL, NULL };
 	struct config cfg;
 	struct diag d;
 
@@ -652,7 +652,7 @@ static void test_render_pdf__colliding_centre_names_stay_apart(void **state)
 {
 	struct buf dir = BUF_INIT, names = BUF_INIT;
 	cJSON *recs = cJSON_CreateObject(), *rows = cJSON_CreateArray();
-	struct week_view v = { metrics, NULL, recs };
+	struct week_view v = { metrics, NULL, recs, NULL };
 	struct config cfg;
 	struct diag d;
 
