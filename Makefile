@@ -21,7 +21,8 @@ LDFLAGS ?=
 HF_CFLAGS = -std=c11 -pthread -Wall -Wextra -pedantic -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -MMD -MP \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-DHUIFANG_DATADIR='"$(DATADIR)"' -Ipipeline \
+	-DHUIFANG_DATADIR='"$(DATADIR)"' -DHUIFANG_SRCDIR='"$(CURDIR)"' \
+	-Ipipeline \
 	$(shell pkg-config --cflags libcjson 2>/dev/null)
 HF_LIBS = -pthread -lcsv $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lzip -lexpat -lfreexl -lxlsxwriter -lm
 

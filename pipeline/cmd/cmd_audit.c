@@ -119,7 +119,7 @@ static int draw_samples(struct importer *im, struct iso_week week,
 	ret = EX_SOFTWARE;
 	if (metrics_compute(&im->set, im->cfg, week, im->o->as_of, &m, d) < 0)
 		goto out;
-	ret = pipeline_draw_samples(im->p, &m, &s, &json, NULL, d);
+	ret = pipeline_draw_samples(im->p, &m, &im->set, &s, &json, NULL, d);
 	if (ret)
 		goto out;
 	*out = cJSON_ParseWithLength(json.s, json.len);

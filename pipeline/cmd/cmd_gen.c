@@ -147,7 +147,7 @@ static int write_audit_sheets(const struct gen_opts *o, const char *out,
 	ret = EX_DATAERR;
 	if (ingest_run(&io, &cfg, &set, &d) < 0 ||
 	    metrics_compute(&set, &cfg, w, as_of, &m, &d) < 0 ||
-	    sample_draw(&m, &cfg, NULL, &s, &d) < 0) {
+	    sample_draw_followup(&m, &set, &cfg, NULL, NULL, 0, &s, &d) < 0) {
 		diag_print(stderr, &d);
 		goto out;
 	}

@@ -287,8 +287,9 @@ out:
 }
 
 int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
-			  struct samples *s, struct buf *samples_json,
-			  struct buf *metrics_json, struct diag *d)
+			  const struct ticket_set *set, struct samples *s,
+			  struct buf *samples_json, struct buf *metrics_json,
+			  struct diag *d)
 {
 	const struct pipeline_opts *o = p->opts;
 	const struct config *cfg = p->cfg;
@@ -306,7 +307,7 @@ int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 		goto out;
 	}
 	audit_followups(all, nall, m->week, cfg, &fu, &nfu);
-	if (sample_draw_followup(m, cfg, o->seed, fu, nfu, s, d) < 0) {
+	if (sample_draw_followup(m, set, cfg, o->seed, fu, nfu, s, d) < 0) {
 		ret = EX_CONFIG;
 		goto out;
 	}
@@ -394,7 +395,7 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		 * draw, so that metrics then sample writes what a run writes.
 		 */
 		t0 = pipeline_clock();
-		ret = pipeline_draw_samples(p, &m, &s, &samples_json,
+		ret = pipeline_draw_samples(p, &m, set, &s, &samples_json,
 					    &metrics_json, &d);
 		if (ret)
 			goto out;

@@ -131,8 +131,9 @@ struct metrics;
 struct samples;
 struct buf;
 int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
-			  struct samples *s, struct buf *samples_json,
-			  struct buf *metrics_json, struct diag *d);
+			  const struct ticket_set *set, struct samples *s,
+			  struct buf *samples_json, struct buf *metrics_json,
+			  struct diag *d);
 
 /* The week a command works on: week (NULL: the default of as_of). */
 void pipeline_week_job(const char *week, int64_t as_of, bool force,

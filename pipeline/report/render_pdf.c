@@ -13,7 +13,7 @@
  *
  * Invariants: every page is laid out first and its running header and
  * footer ("第N页 共M页") drawn once the page count is known; every file name
- * derived from the input goes through safe_name() and stays inside
+ * derived from the input goes through text_safe_file_name() and stays inside
  * week_dir; a document that fails leaves no file (pdfdoc_save writes
  * aside, then renames). The font is subset once per render to the
  * characters of the view model, the templates, the config's header and
@@ -31,6 +31,7 @@
 #include "model/ticket.h"
 #include "report/render.h"
 #include "util/xalloc.h"
+#include "util/textio.h"
 #include "util/banned.h"
 
 #define MARGIN 36.0f
@@ -132,45 +133,6 @@ static const char *format_cell(struct buf *out, const cJSON *obj,
 	return out->s;
 }
 
-/*
- * A file name that stays inside the week folder whatever the input holds:
- * '/', '\\', control characters and invalid UTF-8 become '_', leading dots
- * and spaces go, the length is capped at a character boundary, and an
- * empty result becomes "_".
- */
-static void safe_name(struct buf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t start = out->len;
-
-	while (*p == '.' || *p == ' ')
-		p++;
-	while (*p && out->len - start < 120) {
-		size_t len = 1, i;
-
-		if (*p >= 0xC2 && *p <= 0xF4) {
-			len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
-			for (i = 1; i < len; i++)
-				if ((p[i] & 0xC0) != 0x80)
-					break;
-			if (i < len) {
-				buf_addch(out, '_');
-				p++;
-				continue;
-			}
-			buf_add(out, p, len);
-		} else if (*p < 0x20 || *p == 0x7F || *p >= 0x80 || *p == '/' ||
-			   *p == '\\') {
-			buf_addch(out, '_');
-		} else {
-			buf_addch(out, (char)*p);
-		}
-		p += len;
-	}
-	if (out->len == start)
-		buf_addch(out, '_');
-}
-
 /* ---- the render and its documents ---------------------------------- */
 
 struct render {
@@ -184,7 +146,9 @@ struct render {
 	const char *week, *week_start, *week_end, *as_of_text, *seed;
 	int64_t as_of;
 	struct string_list names;   /* file names written, to keep unique */
-	struct pdf_tmpl weekly, form;   /* root NULL: could not load */
+	struct pdf_tmpl weekly, form, centre;   /* root NULL: not loaded */
+	/* company.document_codes; "" when not configured. */
+	const char *code_weekly, *code_audit, *code_centre;
 	int failed;
 };
 
@@ -197,6 +161,7 @@ struct doc {
 	float y;                          /* the flow position */
 	float size;                       /* body font size */
 	const char *page_note;            /* drawn under the header */
+	const char *doc_code;             /* a form's 文件编号 */
 	struct buf note;
 };
 
@@ -262,9 +227,9 @@ static int doc_save(struct doc *dc, const char *title, const char *part)
 	size_t base_len;
 	int n = 2, ret;
 
-	safe_name(&name, prefix ? prefix : title);
+	text_safe_file_name(&name, prefix ? prefix : title);
 	buf_addch(&name, '-');
-	safe_name(&name, part);
+	text_safe_file_name(&name, part);
 	base_len = name.len;
 	buf_adds(&name, ".pdf");
 	while (string_list_has(&r->names, name.s)) {
@@ -465,7 +430,7 @@ static int draw_form_headers(struct doc *dc, const char *title)
 		pdf_tmpl_fill(&page, pdf_tmpl_label(dc->t, "page"), kv, 2);
 		buf_reset(&line);
 		buf_addf(&line, "%s：%s", pdf_tmpl_label(dc->t, "document_code"),
-			 r->document_code);
+			 dc->doc_code ? dc->doc_code : r->document_code);
 		pdfdoc_text(pd, MARGIN, y - 50, 8, line.s);
 		buf_reset(&line);
 		buf_addf(&line, "%s：%s", pdf_tmpl_label(dc->t, "version"), r->version);
@@ -851,6 +816,9 @@ static int weekly_cover(struct doc *dc)
 	buf_reset(&s);
 	buf_addf(&s, "%s：%s    %s：%s", pdf_tmpl_label(t, "as_of"), r->as_of_text,
 		 pdf_tmpl_label(t, "seed"), r->seed);
+	if (dc->doc_code && *dc->doc_code)
+		buf_addf(&s, "    %s：%s", pdf_tmpl_label(t, "document_code"),
+			 dc->doc_code);
 	pdfdoc_text_in(pd, dc->left, dc->y - 72, w, 8, PDF_CENTER, s.s);
 	if (cJSON_IsTrue(prov)) {
 		pdfdoc_rect(pd, dc->left + w * 0.1f, dc->y - 95, w * 0.8f, 16,
@@ -930,6 +898,25 @@ static int weekly_kpis(struct doc *dc)
 		sub.s);
 	dc->y -= 50;
 
+	/*
+	 * Issue 14: callbacks timed from a profile's stand-in column count
+	 * for coverage only; page 1 says how many, so that a timely figure
+	 * of 0 is read for what it is.
+	 */
+	{
+		const cJSON *dq = obj(m, "data_quality");
+		const cJSON *si = obj(dq, "stand_in_callbacks");
+
+		if (cJSON_IsNumber(si) && si->valuedouble > 0) {
+			buf_reset(&v);
+			buf_reset(&sub);
+			fmt_count(&sub, si, t);
+			kv[0] = "n", kv[1] = sub.s;
+			pdf_tmpl_fill(&v, pdf_tmpl_label(t, "stand_in_note"), kv, 1);
+			if (paragraph(dc, v.s, 8) < 0)
+				goto out;
+		}
+	}
 	ret = 0;
 out:
 	buf_release(&v);
@@ -1756,6 +1743,7 @@ static int render_weekly(struct render *r)
 		return -1;
 	dc.top = PDF_A4_LONG - MARGIN;
 	dc.bottom = MARGIN;
+	dc.doc_code = r->code_weekly;
 	/* Page 1: verdicts, the KPIs and what to act on. */
 	if (weekly_cover(&dc) < 0 || weekly_verdict(&dc) < 0 ||
 	    weekly_kpis(&dc) < 0 || weekly_actions(&dc) < 0)
@@ -1788,6 +1776,145 @@ out:
 done:
 	doc_close(&dc);
 	return ret;
+}
+
+/* ---- the weekly report per centre ------------------------------------ */
+
+/* The entries of list whose key equals value (references). */
+static cJSON *select_str(const cJSON *list, const char *key,
+			 const char *value)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, list) {
+		const char *s = cjson_str_of(e, key);
+
+		if (s && !strcmp(s, value))
+			cJSON_AddItemReferenceToArray(out, (cJSON *)e);
+	}
+	return out;
+}
+
+/*
+ * The centre's butlers this week, each with its rank and satisfaction
+ * over the rankings window (rankings.butlers) when it has one.
+ */
+static cJSON *centre_butlers(const cJSON *m, const char *center)
+{
+	cJSON *rows = cJSON_CreateArray();
+	const cJSON *g, *w;
+
+	cJSON_ArrayForEach(g, obj(m, "by_butler")) {
+		const char *c = cjson_str_of(g, "center");
+		const char *b = cjson_str_of(g, "butler");
+		cJSON *row;
+
+		if (!c || !b || strcmp(c, center))
+			continue;
+		row = cJSON_CreateObject();
+		cJSON_AddItemToArray(rows, row);
+		add_ref(row, "butler", obj(g, "butler"));
+		add_ref(row, "eligible", obj(g, "eligible"));
+		add_ref(row, "coverage", obj(g, "coverage"));
+		add_ref(row, "rated", obj(g, "rated"));
+		add_ref(row, "satisfaction", obj(g, "satisfaction"));
+		add_ref(row, "loops_open", obj(g, "loops_open"));
+		add_ref(row, "owed", obj(g, "owed"));
+		cJSON_ArrayForEach(w, obj(obj(m, "rankings"), "butlers")) {
+			const char *wc = cjson_str_of(w, "center");
+			const char *wb = cjson_str_of(w, "butler");
+
+			if (wc && wb && !strcmp(wc, c) && !strcmp(wb, b)) {
+				add_ref(row, "window_rank", obj(w, "rank"));
+				add_ref(row, "window_satisfaction",
+					obj(w, "satisfaction"));
+				break;
+			}
+		}
+	}
+	return rows;
+}
+
+/*
+ * One centre's weekly report for its 项目经理, at most 2 pages on the
+ * sample: its figures per type against each target, its butlers, what it
+ * still owes and its open loops, and (once the view model has them) the
+ * audit findings on its tickets.
+ */
+static int render_centre_report(struct render *r, const char *center)
+{
+	const cJSON *m = r->v->metrics;
+	const struct pdf_tmpl *t = &r->centre;
+	cJSON *types = select_str(obj(m, "by_center_type"), "center", center);
+	cJSON *owed = select_str(obj(m, "owed"), "center", center);
+	cJSON *loops = select_str(obj(m, "loops_open_list"), "center", center);
+	cJSON *butlers = centre_butlers(m, center), *findings = NULL;
+	struct buf note = BUF_INIT;
+	const char *title = doc_title(t);
+	struct doc dc;
+	int ret = -1;
+
+	if (doc_open(&dc, r, t, title) < 0)
+		goto done_free;
+	dc.top = PDF_A4_LONG - MARGIN;
+	dc.bottom = MARGIN;
+	dc.doc_code = r->code_centre;
+	if (weekly_cover(&dc) < 0)
+		goto out;
+	buf_addf(&note, "%s：%s", pdf_tmpl_label(t, "center"), center);
+	pdfdoc_text_in(&dc.pd, dc.left, dc.y - 12, dc.width, 12, PDF_CENTER,
+		       note.s);
+	dc.y -= 20;
+	dc.page_note = note.s;
+	if (heading(&dc, pdf_tmpl_label(t, "types"), 12) < 0 ||
+	    object_table(&dc, "types", types, 0, NULL) < 0 ||
+	    paragraph(&dc, pdf_tmpl_label(t, "types_note"), 7.5f) < 0)
+		goto out;
+	if (heading(&dc, pdf_tmpl_label(t, "butlers"), 12) < 0 ||
+	    paragraph(&dc, pdf_tmpl_label(t, "butlers_note"), 7.5f) < 0 ||
+	    object_table(&dc, "butlers", butlers, 0, NULL) < 0)
+		goto out;
+	if (list_section(&dc, "owed", "owed_none", "owed", owed) < 0 ||
+	    list_section(&dc, "loops", "loops_none", "loops", loops) < 0)
+		goto out;
+	/* Hook: audit findings, shown once the view model carries them. */
+	if (cJSON_IsArray(obj(m, "findings"))) {
+		findings = select_str(obj(m, "findings"), "center", center);
+		if (list_section(&dc, "findings", "findings_none", "findings",
+				 findings) < 0)
+			goto out;
+	}
+	if (weekly_headers(&dc) < 0)
+		goto out;
+	ret = doc_save(&dc, title, center);
+	goto done;
+out:
+	doc_fail(&dc, center);
+done:
+	doc_close(&dc);
+done_free:
+	cJSON_Delete(types);
+	cJSON_Delete(owed);
+	cJSON_Delete(loops);
+	cJSON_Delete(butlers);
+	cJSON_Delete(findings);
+	buf_release(&note);
+	return ret;
+}
+
+static void render_centre_reports(struct render *r)
+{
+	const cJSON *g;
+
+	if (!r->centre.root)
+		return;
+	cJSON_ArrayForEach(g, obj(r->v->metrics, "by_center")) {
+		const char *center = cjson_str_of(g, "center");
+
+		if (center)
+			render_centre_report(r, center);
+	}
 }
 
 /* ---- entry point ---------------------------------------------------- */
@@ -1844,6 +1971,15 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 			       cfg->document_version);
 	r.effective_date = or_default(cjson_str_of(company, "effective_date"),
 				      cfg->effective_date);
+	r.code_weekly = or_default(cjson_str_of(obj(company, "document_codes"),
+						"weekly_report"),
+				   cfg->code_weekly_report);
+	r.code_audit = or_default(cjson_str_of(obj(company, "document_codes"),
+					       "audit_sheet"),
+				  cfg->code_audit_sheet);
+	r.code_centre = or_default(cjson_str_of(obj(company, "document_codes"),
+						"centre_report"),
+				   cfg->code_centre_report);
 	r.week = or_default(cjson_str_of(v->metrics, "week"), "week");
 	r.week_start = or_default(cjson_str_of(v->metrics, "week_start"), "");
 	r.week_end = or_default(cjson_str_of(v->metrics, "week_end"), "");
@@ -1857,7 +1993,10 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 		r.failed = 1;
 	if (pdf_tmpl_load(&r.form, r.templates_dir, "record_form.json", d) < 0)
 		r.failed = 1;
-	if (!r.weekly.root && !r.form.root)
+	if (pdf_tmpl_load(&r.centre, r.templates_dir, "centre_report.json",
+			  d) < 0)
+		r.failed = 1;
+	if (!r.weekly.root && !r.form.root && !r.centre.root)
 		goto out;
 
 	/*
@@ -1874,6 +2013,7 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	add_tree_chars(chars, v->samples);
 	add_tree_chars(chars, r.weekly.root);
 	add_tree_chars(chars, r.form.root);
+	add_tree_chars(chars, r.centre.root);
 	/* The header may come from the config when metrics.json lacks it. */
 	pdffont_add_chars(chars, r.company);
 	pdffont_add_chars(chars, r.document_code);
@@ -1888,6 +2028,7 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	}
 	if (r.weekly.root)
 		render_weekly(&r);
+	render_centre_reports(&r);
 	render_record_forms(&r);
 out:
 	ret = r.failed ? -1 : 0;
@@ -1895,6 +2036,7 @@ out:
 	pdffont_release(&r.font);
 	pdf_tmpl_release(&r.weekly);
 	pdf_tmpl_release(&r.form);
+	pdf_tmpl_release(&r.centre);
 	free(chars);
 	string_list_clear(&r.names);
 	buf_release(&err);

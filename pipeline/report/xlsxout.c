@@ -121,7 +121,7 @@ static void clean_name(struct buf *out, const char *s, size_t max)
 		unsigned cp = decode(&p);
 
 		if (cp == 0xFFFD || cp < 0x20 || cp == 0x7F ||
-		    strchr("[]:*?/\\", (int)cp) ||
+		    (cp < 0x80 && strchr("[]:*?/\\", (int)cp)) ||
 		    (cp == '\'' && (n == 0 || !*p || n + 1 == max)))
 			buf_addch(out, '_');
 		else
@@ -299,8 +299,6 @@ static bool parse_number(const char *t, double *v)
 {
 	char *end;
 
-	if (!*t || !strcmp(t, "null"))
-		return false;
 	*v = strtod(t, &end);
 	return !*end;
 }
@@ -325,6 +323,8 @@ void xlsxout_row(struct xlsxout_sheet *s, const char *const *cells)
 			continue;
 		switch (s->cols[i].kind) {
 		case XLSX_NUMBER: case XLSX_PERCENT:
+			if (!strcmp(t, "null"))
+				break;  /* a ratio over nothing: blank */
 			if (parse_number(t, &v)) {
 				note(b, worksheet_write_number(s->ws, r, c, v,
 					s->cols[i].kind == XLSX_PERCENT ?
@@ -429,7 +429,7 @@ static int sync_file(const char *path)
 
 	if (fd < 0)
 		return -1;
-	ret = fsync(fd);
+	ret = outfile_fsync(fd);
 	if (close(fd))
 		ret = -1;
 	return ret;

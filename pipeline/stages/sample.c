@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/source.h"
 #include "util/csvout.h"
 #include "util/mask.h"
 #include "stages/sample.h"
@@ -266,14 +267,29 @@ static char *stratum_name(enum stratum kind, const char *center,
 
 /*
  * Does the ticket's file map a 责任人 column? Only then is an empty butler
- * a sign of anything (no_butler), and a must-include. Source profiles say
- * which columns a file maps; until they exist no file declares it, so the
- * answer is no. HOOK: when struct input_file learns its profile, answer
- * from it here (the ticket's t->file indexes the set's files).
+ * a sign of anything (no_butler), and a must-include. A file maps it when
+ * the source profile that reads it (source_match(), the first whose glob
+ * matches the file's name) names a header for 责任人 or gives it a
+ * constant. Without a profile, or without the set, nothing is known about
+ * the source's columns, and the answer is no: a source without butlers
+ * must not turn every ticket into a must-include.
  */
-static bool file_maps_butler(const struct ticket *t)
+static bool file_maps_butler(const struct ticket_set *set,
+			     const struct config *cfg, const struct ticket *t)
 {
-	(void)t;
+	const struct source_profile *p;
+	size_t i;
+
+	if (!set || t->file >= set->nfiles)
+		return false;
+	p = source_match(cfg, set->files[t->file].name);
+	if (!p)
+		return false;
+	if (p->constant[COL_BUTLER])
+		return true;
+	for (i = 0; i < p->header.nr; i++)
+		if (p->header_column[i] == COL_BUTLER)
+			return true;
 	return false;
 }
 
@@ -492,7 +508,8 @@ static void draw_keys(const struct metrics *m,
  * Draws one level: fills l and marks the tickets it takes in taken[]
  * (indexed like m->tickets).
  */
-static void draw_level(const struct metrics *m,
+static void draw_level(const struct metrics *m, const struct ticket_set *set,
+		       const struct config *cfg,
 		       const struct sampling_level *cfg_level,
 		       const char *seed, const struct sample_followup *fu,
 		       size_t nfu, bool *taken, struct sample_level *l)
@@ -528,7 +545,7 @@ static void draw_level(const struct metrics *m,
 		c->group = spread_name(wt);
 		c->key = sample_key(seed, cfg_level->id, t->id);
 		c->risk = wt->anomalies & cfg_level->risk_signals;
-		if (!file_maps_butler(t))
+		if (!file_maps_butler(set, cfg, t))
 			c->risk &= ~(1u << ANOM_NO_BUTLER);
 		for (j = 0; j < cfg_level->nmust_include && !c->rule; j++)
 			if (rule_matches(&cfg_level->must_include[j], t))
@@ -674,12 +691,13 @@ static int check_levels(const struct config *cfg, struct diag *d)
 int sample_draw(const struct metrics *m, const struct config *cfg,
 		const char *seed, struct samples *out, struct diag *d)
 {
-	return sample_draw_followup(m, cfg, seed, NULL, 0, out, d);
+	return sample_draw_followup(m, NULL, cfg, seed, NULL, 0, out, d);
 }
 
-int sample_draw_followup(const struct metrics *m, const struct config *cfg,
-			 const char *seed, const struct sample_followup *fu,
-			 size_t nfu, struct samples *out, struct diag *d)
+int sample_draw_followup(const struct metrics *m, const struct ticket_set *set,
+			 const struct config *cfg, const char *seed,
+			 const struct sample_followup *fu, size_t nfu,
+			 struct samples *out, struct diag *d)
 {
 	bool *taken = NULL;
 	size_t i;
@@ -699,7 +717,7 @@ int sample_draw_followup(const struct metrics *m, const struct config *cfg,
 			      sizeof(*out->levels));
 	taken = xcalloc(m->ntickets ? m->ntickets : 1, sizeof(*taken));
 	for (i = 0; i < cfg->nlevels; i++)
-		draw_level(m, &cfg->levels[i], seed, fu, nfu, taken,
+		draw_level(m, set, cfg, &cfg->levels[i], seed, fu, nfu, taken,
 			   &out->levels[i]);
 	ret = 0;
 out:

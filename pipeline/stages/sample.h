@@ -135,12 +135,15 @@ int sample_draw(const struct metrics *m, const struct config *cfg,
 
 /*
  * As sample_draw(), with the butlers under fake_followup (fu[0..nfu)),
- * which must outlive out. The samples are a function of (metrics,
- * findings, config, seed).
+ * which must outlive out, and the ticket set m was computed from (or
+ * NULL), whose files' source profiles say whether a file maps 责任人:
+ * only then is no_butler a must-include. The samples are a function of
+ * (metrics, findings, config, seed).
  */
-int sample_draw_followup(const struct metrics *m, const struct config *cfg,
-			 const char *seed, const struct sample_followup *fu,
-			 size_t nfu, struct samples *out, struct diag *d);
+int sample_draw_followup(const struct metrics *m, const struct ticket_set *set,
+			 const struct config *cfg, const char *seed,
+			 const struct sample_followup *fu, size_t nfu,
+			 struct samples *out, struct diag *d);
 
 /* Frees everything s owns and leaves it empty. */
 void sample_release(struct samples *s);

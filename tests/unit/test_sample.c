@@ -22,6 +22,7 @@
 #include "util/arena.h"
 #include "model/config.h"
 #include "stages/metrics.h"
+#include "model/source.h"
 #include "stages/sample.h"
 
 static char scratch[4096];   /* a config file beside the test binary */
@@ -1321,7 +1322,7 @@ static void test_sample__fake_followup_forces_the_butlers_callbacks(void **state
 	config_init(&cfg);
 	sample_init(&s);
 	diag_init(&d);
-	assert_int_equal(sample_draw_followup(&w.m, &cfg, "fu", &fu, 1, &s, &d),
+	assert_int_equal(sample_draw_followup(&w.m, NULL, &cfg, "fu", &fu, 1, &s, &d),
 			 0);
 	assert_int_equal(d.errors, 0);
 	for (i = 0; i < s.levels[0].nitems; i++) {
@@ -1389,6 +1390,88 @@ static void test_sample__strata_say_why_they_drew_fewer(void **state)
 	week_release(&w);
 }
 
+/*
+ * no_butler forces a ticket in only when its file's source profile maps
+ * 责任人: the same week, drawn with a set whose file a profile reads with
+ * a 负责人 column, and with one whose profile does not name the column.
+ */
+static void test_sample__no_butler_is_a_must_include_only_where_mapped(void **state)
+{
+	struct week w;
+	struct config cfg;
+	struct samples s;
+	struct diag d;
+	struct ticket_set set;
+	struct input_file files[2];
+	struct source_profile prof;
+	int columns[1] = { COL_BUTLER };
+	char id[32];
+	size_t i, musts;
+
+	(void)state;
+	week_init(&w, 40);
+	for (i = 0; i < 40; i++) {
+		struct ticket *t;
+
+		snprintf(id, sizeof(id), "NB%02zu", i);
+		t = add(&w, id, TYPE_REPAIR, "公区维修", "东区中心",
+			i < 5 ? "" : "王芳", 1, i < 5 ? 1u << ANOM_NO_BUTLER : 0);
+		t->file = 0;
+	}
+	memset(&set, 0, sizeof(set));
+	memset(files, 0, sizeof(files));
+	files[0].name = "erp-工单.csv";
+	set.files = files;
+	set.nfiles = 1;
+	memset(&prof, 0, sizeof(prof));
+	prof.name = (char *)"erp";
+	string_list_add(&prof.files, "erp-*.csv");
+	string_list_add(&prof.header, "负责人");
+	prof.header_column = columns;
+	config_init(&cfg);
+	cfg.sources = &prof;
+	cfg.nsources = 1;
+	diag_init(&d);
+	sample_init(&s);
+
+	/* The profile maps 责任人: the five empty butlers are forced in. */
+	assert_int_equal(sample_draw_followup(&w.m, &set, &cfg, "nb", NULL, 0,
+					      &s, &d), 0);
+	for (i = musts = 0; i < s.levels[0].nitems; i++)
+		if (s.levels[0].items[i].reason == SAMPLE_MUST_INCLUDE) {
+			musts++;
+			assert_int_equal(s.levels[0].items[i].risk,
+					 1u << ANOM_NO_BUTLER);
+		}
+	assert_int_equal(musts, 5);
+	sample_release(&s);
+
+	/* A profile that does not name the column: nothing forced in. */
+	columns[0] = COL_HANDLER;
+	assert_int_equal(sample_draw_followup(&w.m, &set, &cfg, "nb", NULL, 0,
+					      &s, &d), 0);
+	for (i = 0; i < s.levels[0].nitems; i++)
+		assert_int_equal(s.levels[0].items[i].reason, SAMPLE_BY_KEY);
+	sample_release(&s);
+
+	/* A file no profile reads: nothing forced in either. */
+	files[0].name = "other.csv";
+	columns[0] = COL_BUTLER;
+	assert_int_equal(sample_draw_followup(&w.m, &set, &cfg, "nb", NULL, 0,
+					      &s, &d), 0);
+	for (i = 0; i < s.levels[0].nitems; i++)
+		assert_int_equal(s.levels[0].items[i].reason, SAMPLE_BY_KEY);
+	sample_release(&s);
+	assert_int_equal(d.errors, 0);
+	diag_release(&d);
+	cfg.sources = NULL;
+	cfg.nsources = 0;
+	string_list_clear(&prof.files);
+	string_list_clear(&prof.header);
+	config_release(&cfg);
+	week_release(&w);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1417,6 +1500,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_sample__a_source_without_butlers_samples_by_centre),
 		cmocka_unit_test(test_sample__fake_followup_forces_the_butlers_callbacks),
 		cmocka_unit_test(test_sample__strata_say_why_they_drew_fewer),
+		cmocka_unit_test(test_sample__no_butler_is_a_must_include_only_where_mapped),
 	};
 
 	const char *slash = strrchr(argv[0], '/');
