@@ -909,7 +909,8 @@ static void load_must_include(struct loader *L, const cJSON *v,
 			      const struct config *cfg,
 			      struct sampling_level *l)
 {
-	static const char *const keys[] = { "risk_signals", "subtypes", NULL };
+	static const char *const keys[] = { "risk_signals", "subtypes",
+					    "fake_followup", NULL };
 	const cJSON *c, *e;
 	size_t saved, i = 0;
 	unsigned k;
@@ -944,6 +945,11 @@ static void load_must_include(struct loader *L, const cJSON *v,
 			       &l->nmust_include);
 		pop(L, saved);
 	}
+	if ((c = member(v, "fake_followup"))) {
+		saved = push_key(L, "fake_followup");
+		get_bool(L, c, &l->fake_followup);
+		pop(L, saved);
+	}
 }
 
 static bool valid_level_id(const char *s)
@@ -962,7 +968,9 @@ static void load_level(struct loader *L, const cJSON *v,
 {
 	static const char *const keys[] = { "id",	"label",   "scope",
 					    "stratum",	"size",	   "rate",
-					    "minimum",	"must_include", NULL };
+					    "minimum",	"must_include",
+					    "spread",	"minimum_per_butler",
+					    "sheets",	NULL };
 	static const char *const strata[] = { "butler", "center", "all" };
 	const cJSON *c;
 	size_t saved;
@@ -1029,6 +1037,34 @@ static void load_level(struct loader *L, const cJSON *v,
 	else if (get_whole(L, c, 0, 1000000, &n))
 		l->minimum = (unsigned)n;
 	pop(L, saved);
+	if ((c = member(v, "spread"))) {
+		saved = push_key(L, "spread");
+		if (cJSON_IsString(c) && !strcmp(c->valuestring, "none"))
+			l->spread = SPREAD_NONE;
+		else if (cJSON_IsString(c) &&
+			 !strcmp(c->valuestring, "butler"))
+			l->spread = SPREAD_BUTLER;
+		else
+			fail_got(L, c, "must be none or butler");
+		pop(L, saved);
+	}
+	if ((c = member(v, "sheets"))) {
+		saved = push_key(L, "sheets");
+		if (cJSON_IsString(c) && !strcmp(c->valuestring, "one"))
+			l->sheets = SHEETS_ONE;
+		else if (cJSON_IsString(c) &&
+			 !strcmp(c->valuestring, "per_center"))
+			l->sheets = SHEETS_PER_CENTER;
+		else
+			fail_got(L, c, "must be one or per_center");
+		pop(L, saved);
+	}
+	if ((c = member(v, "minimum_per_butler"))) {
+		saved = push_key(L, "minimum_per_butler");
+		if (get_whole(L, c, 0, 1000000, &n))
+			l->minimum_per_butler = (unsigned)n;
+		pop(L, saved);
+	}
 	if ((c = member(v, "must_include"))) {
 		saved = push_key(L, "must_include");
 		load_must_include(L, c, cfg, l);
@@ -1155,28 +1191,106 @@ static void load_pdf(struct loader *L, const cJSON *v, struct config *cfg)
 	}
 }
 
+/* An octal file mode or umask written as a string, "0027". */
+static bool get_octal(struct loader *L, const cJSON *v, unsigned *dst)
+{
+	size_t len, i;
+
+	/* A string, so that nobody writes 27 meaning 027. */
+	len = cJSON_IsString(v) ? strlen(v->valuestring) : 0;
+	for (i = 0; i < len; i++)
+		if (v->valuestring[i] < '0' || v->valuestring[i] > '7')
+			break;
+	if (!len || i < len || len < 3 || len > 4 ||
+	    (len == 4 && v->valuestring[0] != '0')) {
+		fail_got(L, v, "must be an octal string like \"0027\"");
+		return false;
+	}
+	*dst = (unsigned)strtoul(v->valuestring, NULL, 8);
+	return true;
+}
+
 static void load_output(struct loader *L, const cJSON *v, struct config *cfg)
 {
 	static const char *const keys[] = { "umask", NULL };
 	const cJSON *c;
-	size_t saved, len, i;
+	size_t saved;
 
 	if (!check_object(L, v, keys))
 		return;
 	if (!(c = member(v, "umask")))
 		return;
 	saved = push_key(L, "umask");
-	/* A string, so that nobody writes 27 meaning 027. */
-	len = cJSON_IsString(c) ? strlen(c->valuestring) : 0;
-	for (i = 0; i < len; i++)
-		if (c->valuestring[i] < '0' || c->valuestring[i] > '7')
-			break;
-	if (!len || i < len || len < 3 || len > 4 ||
-	    (len == 4 && c->valuestring[0] != '0'))
-		fail_got(L, c, "must be an octal string like \"0027\"");
-	else
-		cfg->umask = (unsigned)strtoul(c->valuestring, NULL, 8);
+	get_octal(L, c, &cfg->umask);
 	pop(L, saved);
+}
+
+static void load_audit_masking(struct loader *L, const cJSON *v,
+			       struct config *cfg)
+{
+	static const char *const keys[] = { "names", "phones", "ids", NULL };
+	const cJSON *c;
+	size_t saved;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "names"))) {
+		saved = push_key(L, "names");
+		get_bool(L, c, &cfg->audit_mask_names);
+		pop(L, saved);
+	}
+	if ((c = member(v, "phones"))) {
+		saved = push_key(L, "phones");
+		get_bool(L, c, &cfg->audit_mask_phones);
+		pop(L, saved);
+	}
+	if ((c = member(v, "ids"))) {
+		saved = push_key(L, "ids");
+		get_bool(L, c, &cfg->audit_mask_ids);
+		pop(L, saved);
+	}
+}
+
+static void load_audit(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "fake_followup_weeks",
+					    "overdue_days", "masking",
+					    "file_mode", NULL };
+	const cJSON *c;
+	size_t saved;
+	unsigned mode;
+	long n;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "fake_followup_weeks"))) {
+		saved = push_key(L, "fake_followup_weeks");
+		if (get_whole(L, c, 0, 520, &n))
+			cfg->audit_followup_weeks = (unsigned)n;
+		pop(L, saved);
+	}
+	if ((c = member(v, "overdue_days"))) {
+		saved = push_key(L, "overdue_days");
+		if (get_whole(L, c, 0, 3650, &n))
+			cfg->audit_overdue_days = (unsigned)n;
+		pop(L, saved);
+	}
+	if ((c = member(v, "masking"))) {
+		saved = push_key(L, "masking");
+		load_audit_masking(L, c, cfg);
+		pop(L, saved);
+	}
+	if ((c = member(v, "file_mode"))) {
+		saved = push_key(L, "file_mode");
+		if (get_octal(L, c, &mode)) {
+			/* The owner must be able to read and rewrite it. */
+			if ((mode & 0600) != 0600 || (mode & 0007))
+				fail_got(L, c, "must let the owner read and write and give others nothing, like \"0640\"");
+			else
+				cfg->audit_file_mode = mode;
+		}
+		pop(L, saved);
+	}
 }
 
 static void load_check(struct loader *L, const cJSON *v, struct config *cfg)
@@ -1925,6 +2039,7 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 		"sampling",	    "masking",		   "pdf",
 		"templates_dir",    "retention_weeks",	   "output",
 		"check",	    "rankings",		   "sources",
+		"audit",
 		NULL
 	};
 	const cJSON *c;
@@ -1978,6 +2093,7 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	/* After types and satisfaction_aliases: value maps check against
 	 * them. */
 	SECTION("sources", load_sources);
+	SECTION("audit", load_audit);
 #undef SECTION
 }
 

@@ -742,6 +742,15 @@ static cJSON *samples_ctx(const struct site *s, const cJSON *samples)
 		copy_count(lv, l, "minimum");
 		copy_count(lv, l, "population");
 		copy_count(lv, l, "sampled");
+		/* What the rate came to: all drawn, and drawn by key. */
+		if (get_num(l, "realised_rate", &rate)) {
+			svg_add_percent(&b, rate);
+			put_buf(lv, "realised_rate", &b);
+		}
+		if (get_num(l, "key_rate", &rate)) {
+			svg_add_percent(&b, rate);
+			put_buf(lv, "key_rate", &b);
+		}
 		cJSON_AddItemToObject(lv, "items", items);
 		for (it = children(get(l, "items")); it; it = it->next) {
 			cJSON *row = cJSON_CreateObject(), *sig;
@@ -1021,6 +1030,56 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	return ret;
 }
 
+/*
+ * The audit results of a centre (butler NULL) or a butler, one row per
+ * level and one for the levels together, from metrics.json's "audit"
+ * (stages/audit.h), formatted for the page.
+ */
+static void audit_row(cJSON *rows, const char *label_text, const cJSON *g)
+{
+	cJSON *r = cJSON_CreateObject();
+
+	put_str(r, "label", label_text);
+	copy_count(r, g, "sampled");
+	copy_count(r, g, "done");
+	copy_count(r, g, "overdue");
+	copy_count(r, g, "fake");
+	copy_count(r, g, "recorded_better");
+	put_ratio(r, "genuine_rate", g, "genuine_rate");
+	put_interval(r, "genuine_ci", g, "genuine_rate_ci");
+	put_ratio(r, "agreement", g, "agreement");
+	put_interval(r, "agreement_ci", g, "agreement_ci");
+	cJSON_AddItemToArray(rows, r);
+}
+
+static const cJSON *audit_group(const cJSON *groups, const char *center,
+				const char *butler)
+{
+	const cJSON *e;
+
+	for (e = children(groups); e; e = e->next)
+		if (!strcmp(get_str(e, "center"), center) &&
+		    (!butler || !strcmp(get_str(e, "butler"), butler)))
+			return e;
+	return NULL;
+}
+
+static cJSON *audit_ctx(const cJSON *metrics, const char *center,
+			const char *butler)
+{
+	const cJSON *a = get(metrics, "audit"), *l, *g;
+	const char *key = butler ? "butlers" : "centers";
+	cJSON *rows = cJSON_CreateArray();
+
+	for (l = children(get(a, "levels")); l; l = l->next)
+		if ((g = audit_group(get(l, key), center, butler)))
+			audit_row(rows, get_str(l, "label"), g);
+	if (cJSON_GetArraySize(rows) > 1 &&
+	    (g = audit_group(get(get(a, "all_levels"), key), center, butler)))
+		audit_row(rows, "三级合计", g);
+	return rows;
+}
+
 static int render_center_page(struct site *s, struct week_pages *w,
 			      const struct page *p, const char *dir)
 {
@@ -1057,6 +1116,10 @@ static int render_center_page(struct site *s, struct week_pages *w,
 			      filtered(s, w, "loops_open_list", p->center, NULL));
 	cJSON_AddItemToObject(ctx, "anomalies",
 			      filtered(s, w, "anomalies", p->center, NULL));
+	cJSON_AddItemToObject(ctx, "audit",
+			      audit_ctx(w->metrics, p->center, NULL));
+	put_str(ctx, "audit_due", get_str(get(w->metrics, "audit"), "due_at"));
+	put_bool(ctx, "audit_drawn", get(w->metrics, "audit") != NULL);
 
 	buf_reset(&s->path);
 	buf_addf(&s->path, "%s/%s.html", dir, p->name);
@@ -1142,6 +1205,10 @@ static int render_butler_page(struct site *s, struct week_pages *w,
 				       p->butler));
 	cJSON_AddItemToObject(ctx, "anomalies",
 			      filtered(s, w, "anomalies", p->center, p->butler));
+	cJSON_AddItemToObject(ctx, "audit",
+			      audit_ctx(w->metrics, p->center, p->butler));
+	put_str(ctx, "audit_due", get_str(get(w->metrics, "audit"), "due_at"));
+	put_bool(ctx, "audit_drawn", get(w->metrics, "audit") != NULL);
 
 	buf_reset(&s->path);
 	buf_addf(&s->path, "%s/%s.html", dir, p->name);

@@ -437,7 +437,13 @@ static int sync_file(const char *path)
 
 int xlsxout_commit(struct xlsxout *b, struct buf *err)
 {
+	return xlsxout_commit_mode(b, 0666, err);
+}
+
+int xlsxout_commit_mode(struct xlsxout *b, unsigned mode, struct buf *err)
+{
 	const char *slash = strrchr(b->path, '/');
+	mode_t mask = umask(0);
 	struct buf dir = BUF_INIT;
 	lxw_error e;
 	size_t i;
@@ -453,7 +459,10 @@ int xlsxout_commit(struct xlsxout *b, struct buf *err)
 		buf_addf(err, "%s: %s", b->path, lxw_strerror(e));
 		goto out;
 	}
-	if (sync_file(b->tmp_path) || rename(b->tmp_path, b->path)) {
+	/* The mode the file is meant to have, less the umask, as outfile.h. */
+	umask(mask);
+	if (chmod(b->tmp_path, (mode_t)mode & ~mask) ||
+	    sync_file(b->tmp_path) || rename(b->tmp_path, b->path)) {
 		buf_addf(err, "%s: %s", b->path, strerror(errno));
 		goto out;
 	}

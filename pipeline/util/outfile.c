@@ -74,6 +74,12 @@ int fsync_dir(const char *dir, struct buf *err)
 
 int outfile_open(struct outfile *of, const char *path, struct buf *err)
 {
+	return outfile_open_mode(of, path, 0666, err);
+}
+
+int outfile_open_mode(struct outfile *of, const char *path, unsigned mode,
+		      struct buf *err)
+{
 	const char *base = strrchr(path, '/');
 	char *dir = dir_of(path);
 	struct buf tmp = BUF_INIT;
@@ -85,7 +91,7 @@ int outfile_open(struct outfile *of, const char *path, struct buf *err)
 		 ++tmp_counter);
 	free(dir);
 	fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0666);
+		  (mode_t)mode);
 	if (fd < 0) {
 		buf_addf(err, "%s: %s", path, strerror(errno));
 		buf_release(&tmp);
