@@ -21,7 +21,8 @@ LDFLAGS ?=
 HF_CFLAGS = -std=c11 -pthread -Wall -Wextra -pedantic -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings -fno-common -MMD -MP \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-DHUIFANG_DATADIR='"$(DATADIR)"' -Ipipeline \
+	-DHUIFANG_DATADIR='"$(DATADIR)"' -DHUIFANG_SRCDIR='"$(CURDIR)"' \
+	-Ipipeline \
 	$(shell pkg-config --cflags libcjson 2>/dev/null)
 HF_LIBS = -pthread -lcsv $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lzip -lexpat -lfreexl -lxlsxwriter -lm
 
@@ -112,8 +113,11 @@ deps:
 deps-test:
 	@sh scripts/deps.sh test
 
+# The auditors' findings (input/audit/, written by huifang gen --audit) go
+# in first, so that the reports show the whole audit loop.
 run: deps
 	@$(MAKE) --no-print-directory all
+	./$(HUIFANG) audit import --input input --output output --config config/huifang.json $(RUN_ARGS) input/audit/*.csv
 	./$(HUIFANG) run --input input --output output --config config/huifang.json $(RUN_ARGS)
 
 # The cron entry point on the sample, judged at the same moment as make run

@@ -128,9 +128,11 @@ mkdir -p "$results" "$build/tests/unit" "$build/tests/fuzz" "$build/tests/e2e"
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	scratch_root=$(mktemp -d /dev/shm/huifang-tests.XXXXXX)
 else
-	scratch_root=$(mktemp -d "$(pwd)/$build/tests/scratch.XXXXXX")
+	scratch_root=$(mktemp -d "$(cd "$build/tests" && pwd)/scratch.XXXXXX")
 fi
 chmod 755 "$scratch_root"
+# An interrupted run leaves no scratch behind.
+trap 'rm -rf "$scratch_root"; exit 130' INT TERM
 jobs=${HUIFANG_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
 export HUIFANG_TEST_SCRATCH="$scratch_root"
 export HUIFANG_TEST_FSYNC="${HUIFANG_TEST_FSYNC-0}"

@@ -78,5 +78,7 @@ int cmd_render(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_nightly(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

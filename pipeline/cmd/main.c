@@ -31,6 +31,8 @@ static const struct command commands[] = {
 	{ "render", cmd_render, "write the PDF reports and the HTML site" },
 	{ "check", cmd_check, "validate export files or folders, write nothing" },
 	{ "gen", cmd_gen, "generate realistic sample exports" },
+	{ "inspect", cmd_inspect, "show how an export reads, and a profile for it" },
+	{ "audit", cmd_audit, "import the auditors' filled-in sheets" },
 };
 
 static void usage(FILE *out)

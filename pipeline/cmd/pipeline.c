@@ -49,6 +49,7 @@
 #include "report/pdfdoc.h"
 #include "report/render.h"
 #include "report/render_xlsx.h"
+#include "stages/audit.h"
 #include "stages/sample.h"
 #include "util/sha256.h"
 #include "util/textio.h"
@@ -174,19 +175,35 @@ int pipeline_load_config(const struct pipeline_sink *s, const char *path,
 	return ret;
 }
 
-/* Writes buf to dir/name atomically; reports a failure to the sink. */
-static int write_file(const struct pipeline *p, const char *dir, const char *name, const struct buf *b)
+/*
+ * Writes b to dir/name atomically with mode (less the umask); reports a
+ * failure to the sink.
+ */
+static int write_file_mode(const struct pipeline *p, const char *dir,
+			   const char *name, const struct buf *b,
+			   unsigned mode)
 {
 	struct buf path = BUF_INIT, err = BUF_INIT;
-	int ret;
+	struct outfile of;
+	int ret = -1;
 
 	buf_addf(&path, "%s/%s", dir, name);
-	ret = outfile_write_all(path.s, b->s, b->len, &err);
+	if (outfile_open_mode(&of, path.s, mode, &err) == 0) {
+		outfile_write(&of, b->s, b->len);
+		ret = outfile_commit(&of, &err);
+	}
 	if (ret < 0)
 		say(p, "cannot write %s\n", err.s);
 	buf_release(&path);
 	buf_release(&err);
 	return ret;
+}
+
+/* Writes buf to dir/name atomically; reports a failure to the sink. */
+static int write_file(const struct pipeline *p, const char *dir,
+		      const char *name, const struct buf *b)
+{
+	return write_file_mode(p, dir, name, b, 0666);
 }
 
 static cJSON *parse_buf(const struct buf *b)
@@ -272,6 +289,54 @@ out:
 	return ret;
 }
 
+int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
+			  const struct ticket_set *set, struct samples *s,
+			  struct buf *samples_json, struct buf *metrics_json,
+			  struct diag *d)
+{
+	const struct pipeline_opts *o = p->opts;
+	const struct config *cfg = p->cfg;
+	struct findings *all = NULL;
+	struct sample_followup *fu = NULL;
+	struct buf dir = BUF_INIT;
+	size_t nall = 0, nfu = 0;
+	cJSON *js = NULL;
+	int ret = EX_DATAERR;
+
+	buf_addf(&dir, "%s/findings", o->output);
+	if (audit_read_all(dir.s, &all, &nall, d) < 0) {
+		diag_report(d, DIAG_ERROR, dir.s, 0, 0,
+			    "cannot read the audit findings");
+		goto out;
+	}
+	audit_followups(all, nall, m->week, cfg, &fu, &nfu);
+	if (sample_draw_followup(m, set, cfg, o->seed, fu, nfu, s, d) < 0) {
+		ret = EX_CONFIG;
+		goto out;
+	}
+	sample_write_json(s, m, samples_json);
+	if (metrics_json) {
+		struct jsonw w;
+
+		js = cJSON_ParseWithLength(samples_json->s, samples_json->len);
+		if (!js || jsonw_reopen(&w, metrics_json) < 0) {
+			ret = EX_SOFTWARE;
+			goto out;
+		}
+		audit_results_json(&w, js, all, nall, m->week, o->as_of, cfg);
+		audit_problems_json(&w, js, all, nall, m->week);
+		jsonw_close(&w);
+		jsonw_end(&w);
+	}
+	ret = 0;
+out:
+	cJSON_Delete(js);
+	free(fu);
+	audit_release_all(all, nall);
+	buf_release(&dir);
+	return ret;
+}
+
 /*
  * One week, the steps asked for: metrics.json and records.json
  * (STEP_METRICS), samples.json and the audit CSVs (STEP_SAMPLE), the PDFs
@@ -294,9 +359,10 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	struct diag d;
 	struct buf metrics_json = BUF_INIT, records_json = BUF_INIT;
 	struct buf samples_json = BUF_INIT, csv = BUF_INIT, name = BUF_INIT;
+	struct buf sheets_json = BUF_INIT;
 	struct buf err = BUF_INIT;
-	struct week_view view = { NULL, NULL, NULL };
-	cJSON *jm = NULL, *js = NULL, *jr = NULL;
+	struct week_view view = { NULL, NULL, NULL, NULL };
+	cJSON *jm = NULL, *js = NULL, *jr = NULL, *ja = NULL;
 	struct weekdir wd;
 	bool staged = false, computed = steps & (STEP_METRICS | STEP_SAMPLE);
 	int64_t as_of = o->as_of;
@@ -326,14 +392,18 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		metrics_write_json(&m, set, cfg, &metrics_json);
 		callbacks_view_write_json(&m, set, cfg, &records_json);
 		sum->times.metrics += pipeline_clock() - t0;
-	}
-	if (steps & STEP_SAMPLE) {
+		/*
+		 * The samples depend on earlier weeks' findings (fake_followup)
+		 * and metrics.json reports this week's audits: both steps
+		 * draw, so that metrics then sample writes what a run writes.
+		 */
 		t0 = pipeline_clock();
-		if (sample_draw(&m, cfg, o->seed, &s, &d) < 0) {
-			ret = EX_CONFIG;
+		ret = pipeline_draw_samples(p, &m, set, &s, &samples_json,
+					    &metrics_json, &d);
+		if (ret)
 			goto out;
-		}
-		sample_write_json(&s, &m, &samples_json);
+		sample_write_sheets_json(&s, &m, cfg, &sheets_json);
+		ret = EX_SOFTWARE;
 		sum->times.sample += pipeline_clock() - t0;
 	}
 	if (!computed) {
@@ -364,12 +434,18 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	if (steps & STEP_SAMPLE) {
 		if (write_file(p, wd.stage_path, "samples.json", &samples_json) < 0)
 			goto out;
+		/* The audit sheets' view holds the phones: the audit mode. */
+		if (write_file_mode(p, wd.stage_path, "audit_sheets.json",
+				    &sheets_json, cfg->audit_file_mode) < 0)
+			goto out;
 		for (i = 0; i < s.nlevels; i++) {
 			buf_reset(&csv);
 			buf_reset(&name);
 			sample_write_csv(&s, i, set, cfg, &csv);
 			buf_addf(&name, "抽查表-%s.csv", cfg->levels[i].id);
-			if (write_file(p, wd.stage_path, name.s, &csv) < 0)
+			/* Unmasked phones: the audit outputs' own mode. */
+			if (write_file_mode(p, wd.stage_path, name.s, &csv,
+					    cfg->audit_file_mode) < 0)
 				goto out;
 		}
 	}
@@ -380,6 +456,7 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 			jm = parse_buf(&metrics_json);
 			js = parse_buf(&samples_json);
 			jr = parse_buf(&records_json);
+			ja = parse_buf(&sheets_json);
 			if (!jm || !js || !jr) {
 				say(p, "internal error: an "
 					"artifact of %s does not parse\n", week);
@@ -390,8 +467,12 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		view.metrics = jm;
 		view.samples = js;
 		view.records = jr;
+		if (!computed)
+			ja = read_json(wd.stage_path, "audit_sheets.json");
+		view.audit_sheets = ja;
 		if (render_pdf_week(&view, cfg, templates, wd.stage_path,
 				    &d) < 0 ||
+		    render_audit_sheets(ja, cfg, wd.stage_path, &d) < 0 ||
 		    render_xlsx_week(&view, cfg, wd.stage_path, &d) < 0) {
 			ret = EX_CANTCREAT;
 			goto out;
@@ -419,12 +500,14 @@ out:
 	cJSON_Delete(jm);
 	cJSON_Delete(js);
 	cJSON_Delete(jr);
+	cJSON_Delete(ja);
 	sample_release(&s);
 	metrics_release(&m);
 	diag_release(&d);
 	buf_release(&metrics_json);
 	buf_release(&records_json);
 	buf_release(&samples_json);
+	buf_release(&sheets_json);
 	buf_release(&csv);
 	buf_release(&name);
 	buf_release(&err);

@@ -22,6 +22,7 @@
 
 #include "input/ingest.h"
 #include "input/ingest_int.h"
+#include "model/source.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -170,6 +171,31 @@ static void read_all(struct merge *mg, const struct ingest_opts *opts,
 	free(outs);
 }
 
+/*
+ * Issue 14: a source profile whose globs match none of the files read is
+ * a warning: a renamed export would otherwise fall back to the default
+ * reading without a word.
+ */
+static void warn_unmatched_profiles(const struct config *cfg,
+				    const struct ticket_set *set,
+				    struct diag *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < cfg->nsources; i++) {
+		const struct source_profile *p = &cfg->sources[i];
+
+		for (j = 0; j < set->nfiles; j++)
+			if (source_match(cfg, set->files[j].name) == p)
+				break;
+		if (j == set->nfiles)
+			diag_report(d, DIAG_WARNING, NULL, 0, 0,
+				    "%s: sources[%zu] '%s': no file read matches "
+				    "its files", cfg->path ? cfg->path : "config",
+				    i, p->name);
+	}
+}
+
 int ingest_read_files(const char *const *paths, size_t npaths,
 		      const struct ingest_opts *opts, const struct config *cfg,
 		      struct ticket_set *set, struct diag *d)
@@ -193,6 +219,7 @@ int ingest_read_files(const char *const *paths, size_t npaths,
 		if (stat(paths[i], &st) == 0)
 			f->size = (uint64_t)st.st_size;
 	}
+	warn_unmatched_profiles(cfg, set, d);
 	read_all(&mg, opts, &m, d);
 	merge_resolve(&mg, thread_count(cfg, 2) > 1);
 	merge_release(&mg);

@@ -39,6 +39,11 @@ struct cb_cand {
 	uint32_t owner;        /* ticket candidate, NO_OWNER for a row, DEAD */
 	uint32_t ticket;       /* its ticket, once resolve_tickets() ran */
 	uint32_t seq;          /* order of occurrence in the whole input */
+	/* Issue 14: the file's source profile (NULL: none), for maps that
+	 * depend on the ticket's type; by_key: ticket_id is the ticket's
+	 * join_key, not its number, until merge_resolve() joins it. */
+	const struct source_profile *profile;
+	bool by_key;
 	struct callback cb;
 };
 
@@ -69,6 +74,7 @@ struct file_out {
 	size_t nrej, arej;
 	size_t reasons[REJECT_REASON_COUNT];
 	const char *enc_why;    /* how the encoding was chosen, for the note */
+	size_t untimed;         /* ratings or results without a callback time */
 	bool done;              /* written by the worker, under the pool lock */
 	struct diag d;
 };

@@ -45,6 +45,14 @@ struct json_reader {
 	enum state state;
 	cJSON *cur;
 	struct buf msg, ctx, key, lost;
+	struct buf quoted;      /* a record with its long integers quoted */
+	/* The keys leading to the records: "records" unless the caller set
+	 * a path (json_reader_set_records); depth counts the objects the
+	 * reader is inside. */
+	char *records;          /* the path as given, for messages */
+	char **seg;
+	size_t nseg, depth;
+	bool path_set, found;
 };
 
 static int refill(struct json_reader *r, struct buf *err)
@@ -288,6 +296,130 @@ static bool out_of_range(const cJSON *v)
 	return false;
 }
 
+/*
+ * SPEC §9.25: an integer literal of 16 digits or more does not survive a
+ * double (a 19-digit snowflake id loses its last digits, and neighbouring
+ * ids merge into one ticket). Such literals outside strings are quoted
+ * before cJSON sees them, so their text is kept exactly as written; shorter
+ * integers, which a double holds exactly, and numbers with a fraction or an
+ * exponent stay numbers (§8.6). Returns true, with the record in out, when
+ * anything was quoted.
+ */
+static bool quote_long_integers(const char *s, size_t len, struct buf *out)
+{
+	size_t i = 0, from = 0;
+	bool in_str = false, quoted = false;
+
+	buf_reset(out);
+	while (i < len) {
+		size_t start = i, ndigits = 0;
+		char c = s[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+			i++;
+			continue;
+		}
+		if (c == '"') {
+			in_str = true;
+			i++;
+			continue;
+		}
+		if (c != '-' && !(c >= '0' && c <= '9')) {
+			i++;
+			continue;
+		}
+		if (c == '-')
+			i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++, ndigits++;
+		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
+			/* A fraction or an exponent: a number, as it was. */
+			while (i < len && (s[i] == '.' || s[i] == 'e' ||
+					   s[i] == 'E' || s[i] == '+' ||
+					   s[i] == '-' ||
+					   (s[i] >= '0' && s[i] <= '9')))
+				i++;
+			continue;
+		}
+		if (ndigits < 16)
+			continue;
+		buf_add(out, s + from, start - from);
+		buf_addch(out, '"');
+		buf_add(out, s + start, i - start);
+		buf_addch(out, '"');
+		from = i;
+		quoted = true;
+	}
+	if (quoted)
+		buf_add(out, s + from, len - from);
+	return quoted;
+}
+
+static void json_reader_free_path(struct json_reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nseg; i++)
+		free(r->seg[i]);
+	free(r->seg);
+	free(r->records);
+	r->seg = NULL;
+	r->records = NULL;
+	r->nseg = 0;
+}
+
+static void json_reader_set_path(struct json_reader *r, const char *path)
+{
+	const char *p = path, *dot;
+
+	json_reader_free_path(r);
+	r->records = xstrdup(path);
+	for (;;) {
+		dot = strchr(p, '.');
+		r->seg = xrealloc(r->seg, (r->nseg + 1) * sizeof(*r->seg));
+		r->seg[r->nseg++] = dot ? xstrndup(p, (size_t)(dot - p))
+					: xstrdup(p);
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	r->path_set = true;
+}
+
+int json_reader_set_records(struct json_reader *r, const char *path)
+{
+	if (!*path || path[0] == '.' || path[strlen(path) - 1] == '.' ||
+	    strstr(path, "..") || r->state != S_START)
+		return -1;
+	json_reader_set_path(r, path);
+	return 0;
+}
+
+/* Whether key (a JSON string as written, quotes included) is name. */
+static bool is_key(const struct buf *key, const char *name)
+{
+	size_t n = strlen(name);
+
+	return key->len == n + 2 && !memcmp(key->s + 1, name, n);
+}
+
+/* A structure error about the records' path: "data.list" is not .... */
+static int path_error(struct json_reader *r, struct buf *err,
+		      const char *what)
+{
+	struct buf msg = BUF_INIT;
+	int ret;
+
+	buf_addf(&msg, "\"%s\" %s", r->records, what);
+	ret = structure_error(r, err, msg.s);
+	buf_release(&msg);
+	return ret;
+}
+
 /* Reads the value at pos as one record into rec. */
 static int read_record(struct json_reader *r, struct json_record *rec,
 		       size_t len, bool nul)
@@ -321,7 +453,22 @@ static int read_record(struct json_reader *r, struct json_record *rec,
 		error_at(r, rec, z, "NUL character (\\u0000)");
 		goto out;
 	}
-	r->cur = cJSON_ParseWithLengthOpts(rec->text, len, &end, 0);
+	if (quote_long_integers(rec->text, len, &r->quoted)) {
+		/*
+		 * The quoted copy parses exactly when the record does, and
+		 * what follows the value is the same text; errors are found
+		 * in the record as written, below, so their columns are true.
+		 */
+		const char *qend = NULL;
+
+		r->cur = cJSON_ParseWithLengthOpts(r->quoted.s, r->quoted.len,
+						   &qend, 0);
+		if (r->cur && qend)
+			end = rec->text + len -
+			      (size_t)(r->quoted.s + r->quoted.len - qend);
+	}
+	if (!r->cur)
+		r->cur = cJSON_ParseWithLengthOpts(rec->text, len, &end, 0);
 	if (!r->cur) {
 		const char *p = end ? end : cJSON_GetErrorPtr();
 
@@ -491,6 +638,7 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 				r->in_records = true;
 			} else if (c == '{') {
 				r->wrapped = true;
+				r->depth = 1;
 				r->state = S_WRAPPER;
 			} else {
 				return structure_error(r, err,
@@ -500,7 +648,7 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 		case S_WRAPPER:
 			if (c == '}') {
 				advance(r, 1);
-				r->state = S_TRAIL;
+				r->state = --r->depth ? S_WRAPPER_SEP : S_TRAIL;
 				break;
 			}
 			if (c != '"')
@@ -515,11 +663,22 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 				return structure_error(r, err, "expected ':'");
 			advance(r, 1);
 			c = skip_space(r, err);
-			if (!strcmp(r->key.s, "\"records\"")) {
+			if (r->depth <= r->nseg && !r->found &&
+			    is_key(&r->key, r->seg[r->depth - 1])) {
+				if (r->depth < r->nseg) {
+					if (c != '{')
+						return path_error(r, err,
+							"is not an object");
+					advance(r, 1);
+					r->depth++;
+					r->state = S_WRAPPER;
+					break;
+				}
 				if (c != '[')
-					return structure_error(r, err,
-						"\"records\" is not an array");
+					return path_error(r, err,
+							  "is not an array");
 				advance(r, 1);
+				r->found = true;
 				r->state = S_ARRAY_FIRST;
 				r->in_records = true;
 				break;
@@ -535,7 +694,10 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 				return lost_records(r, rec, err,
 						    "expected ',' or '}'");
 			advance(r, 1);
-			r->state = c == ',' ? S_WRAPPER : S_TRAIL;
+			if (c == ',')
+				r->state = S_WRAPPER;
+			else
+				r->state = --r->depth ? S_WRAPPER_SEP : S_TRAIL;
 			break;
 		case S_ARRAY_FIRST:
 		case S_ARRAY_NEXT:
@@ -566,6 +728,8 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 			if (c != END_OF_INPUT)
 				return lost_records(r, rec, err,
 					"unexpected text after the records");
+			if (r->path_set && !r->found)
+				return path_error(r, err, "is not in the file");
 			r->state = S_DONE;
 			return 0;
 		case S_DONE:
@@ -577,6 +741,8 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 static struct json_reader *open_common(struct json_reader *r, bool lines)
 {
 	r->lines = lines;
+	json_reader_set_path(r, "records");
+	r->path_set = false;
 	r->line = 1;
 	buf_init(&r->msg);
 	buf_init(&r->ctx);
@@ -640,6 +806,8 @@ void json_reader_free(struct json_reader *r)
 	buf_release(&r->ctx);
 	buf_release(&r->key);
 	buf_release(&r->lost);
+	buf_release(&r->quoted);
+	json_reader_free_path(r);
 	free(r->path);
 	free(r);
 }

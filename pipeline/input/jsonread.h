@@ -54,6 +54,15 @@ struct json_reader *json_reader_open(const char *path, bool lines,
 /* The same over memory that outlives the reader. */
 struct json_reader *json_reader_open_mem(const char *data, size_t len,
 					 bool lines, struct buf *err);
+/*
+ * Reads the records from the array at path (keys joined by dots, such as
+ * "data.list" for {"code": 0, "data": {"list": [...]}}) instead of
+ * "records"; a source profile's `records`. Call before the first
+ * json_reader_next(). A file without that path ends with a structure
+ * error naming it. -1 (nothing changed) for a malformed path.
+ */
+int json_reader_set_records(struct json_reader *r, const char *path);
+
 /* 1 a record, 0 the end, -1 a read or structure error (err). */
 int json_reader_next(struct json_reader *r, struct json_record *rec,
 		     struct buf *err);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "input/ingest_int.h"
+#include "model/source.h"
 #include "util/chtime.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -182,6 +183,8 @@ void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 	set->rows_read += f->rows_read;
 	set->accepted += f->accepted;
 	set->rejected += f->rejected;
+	set->excluded += f->excluded;
+	set->quality.ratings_without_time += out->untimed;
 	for (r = 0; r < REJECT_REASON_COUNT; r++)
 		set->quality.reasons[r] += out->reasons[r];
 	if (out->nrej) {
@@ -382,6 +385,7 @@ static int cmp_cb_final(const void *a, const void *b)
 static bool same_identity(const struct cb_cand *x, const struct cb_cand *y)
 {
 	return x->ticket == y->ticket && x->cb.at == y->cb.at &&
+	       x->cb.date_only == y->cb.date_only &&
 	       (x->ticket != NO_OWNER || !strcmp(x->ticket_id, y->ticket_id)) &&
 	       (x->cb.recorder == y->cb.recorder ||
 		!strcmp(x->cb.recorder, y->cb.recorder));
@@ -456,12 +460,64 @@ static void *order_tickets(void *arg)
  * resolve_callbacks() works when threads is set; tickets_ordered() waits
  * for it and hands the array to the set.
  */
+/* A ticket's join key and its candidate, for join_by_key(). */
+struct join_entry {
+	const char *key;
+	uint32_t tc;
+};
+
+static int cmp_join(const void *a, const void *b)
+{
+	return strcmp(((const struct join_entry *)a)->key,
+		      ((const struct join_entry *)b)->key);
+}
+
+/*
+ * Issue 14: callback rows of a profile that joins on the tickets' internal
+ * id (source.h's join and key_column) name that id in ticket_id. After
+ * every file is merged, whatever their order, each is given the winning
+ * ticket's number that carries the key (§8.7: the key travels with the
+ * winner), and is joined by number like any other row; a key no ticket
+ * holds stays as it is and is an orphan.
+ */
+static void join_by_key(struct merge *mg)
+{
+	struct join_entry *e, want, *hit;
+	size_t i, n = 0, nrows = 0;
+
+	for (i = 0; i < mg->ncc; i++)
+		nrows += mg->cc[i].by_key;
+	if (!nrows)
+		return;
+	e = xcalloc(mg->ntc + 1, sizeof(*e));
+	for (i = 0; i < mg->ntc; i++)
+		if (mg->tc[i].join_key && *mg->tc[i].join_key) {
+			e[n].key = mg->tc[i].join_key;
+			e[n].tc = (uint32_t)i;
+			n++;
+		}
+	sort(e, n, sizeof(*e), cmp_join);
+	for (i = 0; i < mg->ncc; i++) {
+		struct cb_cand *c = &mg->cc[i];
+
+		if (!c->by_key)
+			continue;
+		c->by_key = false;
+		want.key = c->ticket_id;
+		hit = n ? bsearch(&want, e, n, sizeof(*e), cmp_join) : NULL;
+		if (hit)
+			c->ticket_id = mg->tc[hit->tc].id;
+	}
+	free(e);
+}
+
 static void resolve_tickets(struct merge *mg, bool threads)
 {
 	struct id_key *keys, *rows;
 	uint32_t *perm, *src;
 	size_t i, j, nrows = 0;
 
+	join_by_key(mg);
 	keys = xcalloc(mg->ntc + 1, sizeof(*keys));
 	for (i = 0; i < mg->ntc; i++)
 		id_key_set(&keys[i], mg->tc[i].id, (uint32_t)i);
@@ -562,7 +618,8 @@ static struct cb_key *sort_cb_keys(struct merge *mg)
 
 		k->ticket = c->ticket;
 		k->seq = c->seq;
-		k->at = c->cb.at;
+		/* A date alone sorts after the timed callbacks of its day. */
+		k->at = callback_sort_at(&c->cb);
 		k->idx = (uint32_t)i;
 	}
 	/* start[t] is now where ticket t + 1 begins. */
@@ -588,6 +645,34 @@ static struct cb_key *sort_cb_keys(struct merge *mg)
  * are converted in place to struct callback, which is smaller, and the
  * array becomes set->callbacks.
  */
+/*
+ * Issue 14: a callback-export row of a profile whose satisfaction map
+ * depends on 工单类型 is read once its ticket, and so its type, is known
+ * (the normaliser used the map for every type). satisfaction_text holds
+ * the source's own value.
+ */
+static void remap_satisfaction(const struct merge *mg, struct cb_cand *c,
+			       int type)
+{
+	const char *label;
+	size_t i;
+
+	if (!c->profile || c->cb.is_attempt || c->cb.source != CB_ROW ||
+	    !*c->cb.satisfaction_text)
+		return;
+	for (i = 0; i < c->profile->nmaps; i++)
+		if (c->profile->maps[i].column == COL_CB_SATISFACTION &&
+		    c->profile->maps[i].type == type)
+			break;
+	if (i == c->profile->nmaps)
+		return;
+	label = source_map_value(c->profile, COL_CB_SATISFACTION, type,
+				 c->cb.satisfaction_text);
+	label = source_code(c->profile, COL_CB_SATISFACTION, label);
+	c->cb.satisfaction =
+		(uint8_t)config_match_satisfaction(mg->cfg, label);
+}
+
 static void resolve_callbacks(struct merge *mg)
 {
 	struct ticket_set *set = mg->set;
@@ -595,6 +680,7 @@ static void resolve_callbacks(struct merge *mg)
 	struct cb_key *keys;
 	uint32_t *src;
 	size_t i, j, n = 0;
+	bool inline_seen = false, counted = false;
 
 	/* Dead slots first out, so that the sort has less to do. */
 	for (i = 0; i < mg->ncc; i++)
@@ -608,15 +694,32 @@ static void resolve_callbacks(struct merge *mg)
 	free(keys);
 	permute(mg->cc, mg->ncc, sizeof(*mg->cc), src);
 	free(src);
+	/*
+	 * §8.8's accounting: a group of R occurrences on distinct rows adds
+	 * R - 1 to superseded. When an inline occurrence is in the group, the
+	 * ticket row stays accepted and every callback-export row of the
+	 * group is superseded, the last one too, though its content wins;
+	 * otherwise every callback-export row but the last is. counted marks
+	 * a kept row already moved to superseded.
+	 */
 	n = 0;
 	for (i = 0; i < mg->ncc; i++) {
 		struct cb_cand c = mg->cc[i];
 
 		if (n && same_identity(&mg->cc[n - 1], &c)) {
 			set->quality.superseded_callbacks++;
-			if (mg->cc[n - 1].owner == NO_OWNER)
+			if (mg->cc[n - 1].owner == NO_OWNER && !counted)
 				supersede_row(mg, mg->cc[n - 1].cb.file);
+			inline_seen |= c.owner != NO_OWNER;
 			n--;
+			counted = false;
+			if (inline_seen && c.owner == NO_OWNER) {
+				supersede_row(mg, c.cb.file);
+				counted = true;
+			}
+		} else {
+			inline_seen = c.owner != NO_OWNER;
+			counted = false;
 		}
 		mg->cc[n++] = c;
 	}
@@ -626,17 +729,14 @@ static void resolve_callbacks(struct merge *mg)
 			set->quality.orphan_callbacks++;
 			continue;
 		}
-		/* Text that is no label, on a callback: not rated (§8.9). */
-		if (!mg->cc[i].cb.is_attempt && *mg->cc[i].cb.satisfaction_text &&
-		    mg->cc[i].cb.satisfaction == SAT_NONE)
-			set->quality.unrated_satisfaction++;
 		mg->cc[j++] = mg->cc[i];
 	}
 	n = j;
 	/* Equal (ticket, instant) runs are short: sort each in rule 14's order. */
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && mg->cc[j].ticket == mg->cc[i].ticket &&
-		     mg->cc[j].cb.at == mg->cc[i].cb.at; j++)
+		     callback_sort_at(&mg->cc[j].cb) ==
+			     callback_sort_at(&mg->cc[i].cb); j++)
 			;
 		sort(mg->cc + i, j - i, sizeof(*mg->cc), cmp_cb_final);
 	}
@@ -647,6 +747,15 @@ static void resolve_callbacks(struct merge *mg)
 		struct cb_cand c = mg->cc[i];
 		struct ticket *tk = &set->tickets[c.ticket];
 
+		remap_satisfaction(mg, &c, tk->type);
+		/* Text that is no label, on a callback: not rated (§8.9). */
+		if (!c.cb.is_attempt && *c.cb.satisfaction_text &&
+		    c.cb.satisfaction == SAT_NONE)
+			set->quality.unrated_satisfaction++;
+		if (!c.cb.is_attempt) {
+			set->quality.date_only_callbacks += c.cb.date_only;
+			set->quality.stand_in_callbacks += c.cb.stand_in;
+		}
 		if (!tk->n_cb)
 			tk->first_cb = (uint32_t)i;
 		tk->n_cb++;

@@ -25,6 +25,7 @@
 
 #include "input/ingest_int.h"
 #include "input/reader.h"
+#include "model/source.h"
 #include "input/sheet.h"
 #include "util/chtime.h"
 #include "util/csvout.h"
@@ -52,8 +53,21 @@ struct file_ctx {
 	int *time_col;          /* per file column: its timestamp column, or -1 */
 	const char *const *val; /* the row: ncols values, untrimmed */
 	int64_t when[COL_COUNT]; /* timestamp columns, parsed by check_row */
+	bool date_only[COL_COUNT]; /* ... and which of them were a date alone */
 	const size_t *len;
 	uint32_t line;
+	/*
+	 * The file's source profile (source.h), or NULL for the default
+	 * reading. With one, every value goes through profile_row() first:
+	 * eff[] is what each column means for the row (constants, empty
+	 * values, value maps, code tables), raw[] what it held, trimmed.
+	 */
+	const struct source_profile *p;
+	const char *eff[COL_COUNT], *raw[COL_COUNT];
+	size_t efflen[COL_COUNT], rawlen[COL_COUNT];
+	bool stand_in;          /* 回访时间 taken from p->callback_time_from */
+	int key_col;            /* file column of p->key_column, or -1 */
+	struct string_list warned; /* values warned about in this file */
 	bool sheet;             /* a workbook's sheet: its cells have names */
 	size_t error_cells;     /* error values (#N/A ...) read as empty */
 };
@@ -131,6 +145,10 @@ static const char *value(const struct file_ctx *fc, int c, size_t *n)
 	const char *s;
 	int j = fc->colmap[c];
 
+	if (fc->p) {
+		*n = fc->efflen[c];
+		return fc->eff[c];
+	}
 	if (j < 0 || (size_t)j >= fc->ncols) {
 		*n = 0;
 		return "";
@@ -385,6 +403,154 @@ static void add_reject(struct ingest *in, struct file_ctx *fc,
 	buf_release(&ctx);
 }
 
+/* ---- source profiles ---- */
+
+/* Column c's trimmed value as the file holds it, or the profile's constant. */
+static void raw_value(const struct file_ctx *fc, int c, const char **s,
+		      size_t *n)
+{
+	int j = fc->colmap[c];
+
+	if (fc->p->constant[c]) {
+		*s = fc->p->constant[c];
+		*n = strlen(*s);
+		return;
+	}
+	if (j < 0 || (size_t)j >= fc->ncols) {
+		*s = "";
+		*n = 0;
+		return;
+	}
+	*s = fc->val[j];
+	*n = fc->len[j];
+	text_trim(s, n);
+}
+
+/*
+ * What column c means for the row under the profile, for a row of type
+ * (TYPE_UNKNOWN when not known): an empty value (p->empty_values) is
+ * empty, then the value map, then the code table. Returns true when the
+ * map sends the row to skip.
+ */
+static bool map_column(struct ingest *in, struct file_ctx *fc, int c,
+		       int type)
+{
+	const char *s, *m;
+	size_t n;
+
+	raw_value(fc, c, &s, &n);
+	fc->raw[c] = fc->eff[c] = s;
+	fc->rawlen[c] = fc->efflen[c] = n;
+	if (!n)
+		return false;
+	/* The lookups take NUL-terminated text; trimming may cut the end. */
+	buf_reset(&in->fold);
+	buf_add(&in->fold, s, n);
+	if (source_is_empty(fc->p, in->fold.s)) {
+		fc->raw[c] = fc->eff[c] = "";
+		fc->rawlen[c] = fc->efflen[c] = 0;
+		return false;
+	}
+	m = source_map_value(fc->p, c, type, in->fold.s);
+	if (!strcmp(m, SOURCE_SKIP))
+		return true;
+	m = source_code(fc->p, c, m);
+	if (m != in->fold.s) {
+		/* A map's or a code table's text: the config's, long-lived. */
+		fc->eff[c] = m;
+		fc->efflen[c] = strlen(m);
+	}
+	return false;
+}
+
+/*
+ * Every column of the row through the profile (source.h): 工单类型 first,
+ * since the other maps may depend on the type; then the stand-in for a
+ * missing callback time, when the row records a callback (a satisfaction
+ * or a result) and the profile names one. Returns true when the row is
+ * excluded: a value map sent it to skip.
+ */
+static bool profile_row(struct ingest *in, struct file_ctx *fc)
+{
+	bool skip = map_column(in, fc, COL_TYPE, TYPE_UNKNOWN);
+	int c, type = TYPE_UNKNOWN, from = fc->p->callback_time_from;
+
+	if (fc->efflen[COL_TYPE]) {
+		buf_reset(&in->fold);
+		buf_add(&in->fold, fc->eff[COL_TYPE], fc->efflen[COL_TYPE]);
+		type = config_match_type(in->cfg, in->fold.s);
+	}
+	for (c = 0; c < COL_COUNT; c++)
+		if (c != COL_TYPE && map_column(in, fc, c, type))
+			skip = true;
+	fc->stand_in = false;
+	if (from >= 0 && !fc->efflen[COL_CB_TIME] && fc->efflen[from] &&
+	    (fc->efflen[COL_CB_SATISFACTION] || fc->efflen[COL_CB_RESULT])) {
+		fc->eff[COL_CB_TIME] = fc->eff[from];
+		fc->efflen[COL_CB_TIME] = fc->efflen[from];
+		fc->stand_in = true;
+	}
+	return skip;
+}
+
+/*
+ * A warning about a value huifang cannot normalise (SPEC §9, issue 14:
+ * `check` names every one), once per distinct value and column in a file.
+ */
+static void warn_value(struct ingest *in, struct file_ctx *fc, int c,
+		       const char *v, const char *what)
+{
+	struct buf key = BUF_INIT, esc = BUF_INIT;
+	int j = fc->colmap[c];
+
+	buf_addf(&key, "%d:%s", c, v);
+	if (!string_list_has(&fc->warned, key.s)) {
+		string_list_add(&fc->warned, key.s);
+		text_escape_invalid(&esc, v, strlen(v));
+		diag_report(&in->out->d, DIAG_WARNING, fc->f->path, fc->line,
+			    j >= 0 ? (uint32_t)j + 1 : 0,
+			    "'%s' in column '%s' %s", esc.s,
+			    j >= 0 ? fc->header[j] : column_name[c], what);
+	}
+	buf_release(&key);
+	buf_release(&esc);
+}
+
+/*
+ * SPEC §9.25: a ticket number Excel turned into a number with a fraction
+ * or an exponent (8.22025E+17): digits, then '.' and digits and/or an
+ * exponent, at least one of the two.
+ */
+static bool damaged_id(const char *id)
+{
+	const char *p = id;
+	bool frac = false, expo = false;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		frac = true;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		expo = true;
+	}
+	return !*p && (frac || expo);
+}
+
 /*
  * SPEC §8 rule 3 from missing_ticket_id on (the readers have checked
  * field_count, bad_encoding and field_too_long). Returns true when the
@@ -436,15 +602,18 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 	 * Timestamp columns in the order the file has them; the values are
 	 * kept for the record so that each is parsed once.
 	 */
-	for (t = 0; t < sizeof(time_columns) / sizeof(time_columns[0]); t++)
+	for (t = 0; t < sizeof(time_columns) / sizeof(time_columns[0]); t++) {
 		fc->when[time_columns[t]] = TIME_NONE;
+		fc->date_only[time_columns[t]] = false;
+	}
 	for (k = 0; k < fc->ncols; k++) {
 		int c = fc->time_col[k];
 
 		if (c < 0)
 			continue;
 		s = value(fc, c, &n);
-		if (n && chtime_parse(s, n, &fc->when[c]) < 0) {
+		if (n && chtime_parse_as(s, n, fc->p ? fc->p->time_forms : 0,
+					 &fc->when[c], &fc->date_only[c]) < 0) {
 			struct buf esc = BUF_INIT;
 
 			text_escape_invalid(&esc, s, n);
@@ -456,15 +625,31 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 			return true;
 		}
 	}
+	/* Issue 14: the stand-in column's instant, not a date alone. */
+	if (fc->p && fc->stand_in) {
+		fc->when[COL_CB_TIME] = fc->when[fc->p->callback_time_from];
+		fc->date_only[COL_CB_TIME] = false;
+	}
 	return false;
 }
 
 /* ---- accepted rows ---- */
 
-static void fill_callback(struct ingest *in, const struct file_ctx *fc,
+/* Whether the row's value of column c is one of the profile's attempts. */
+static bool profile_attempt(struct ingest *in, const struct file_ctx *fc,
+			    int c)
+{
+	return source_is_attempt(fc->p, named(in, fc, c)->s);
+}
+
+static void fill_callback(struct ingest *in, struct file_ctx *fc,
 			  struct cb_cand *c, enum callback_source source)
 {
 	struct callback *cb = &c->cb;
+	const struct source_profile *p = fc->p;
+	bool rule = p && p->attempt_column >= 0;
+	int sat_col = source == CB_INLINE_SECOND ? COL_CB2_SATISFACTION
+						 : COL_CB_SATISFACTION;
 	struct name *sat;
 	bool attempt;
 
@@ -474,25 +659,74 @@ static void fill_callback(struct ingest *in, const struct file_ctx *fc,
 	cb->line = fc->line;
 	if (source == CB_INLINE_SECOND) {
 		cb->at = timestamp(fc, COL_CB2_TIME);
+		cb->date_only = fc->date_only[COL_CB2_TIME];
 		cb->recorder = cb->channel = cb->result = cb->remark = "";
 		sat = named(in, fc, COL_CB2_SATISFACTION);
-		attempt = name_attempt(in, sat);
+		/* A profile's rule reads its column; the second callback has
+		 * only its satisfaction to read it from. */
+		attempt = rule ? p->attempt_column == COL_CB_SATISFACTION &&
+				 profile_attempt(in, fc, COL_CB2_SATISFACTION)
+			       : name_attempt(in, sat);
 	} else {
 		struct name *result = named(in, fc, COL_CB_RESULT);
 
 		cb->at = timestamp(fc, COL_CB_TIME);
+		cb->date_only = fc->date_only[COL_CB_TIME];
+		cb->stand_in = p && fc->stand_in;
 		cb->recorder = interned(in, fc, COL_CB_RECORDER);
 		cb->channel = interned(in, fc, COL_CB_CHANNEL);
 		cb->result = result->s;
 		cb->remark = interned(in, fc, COL_CB_REMARK);
 		cb->round = round_of(in, fc);
 		sat = named(in, fc, COL_CB_SATISFACTION);
-		attempt = name_attempt(in, sat) || name_attempt(in, result);
+		/* Issue 14: a profile's attempt rule replaces the words. */
+		attempt = rule ? profile_attempt(in, fc, p->attempt_column)
+			       : name_attempt(in, sat) || name_attempt(in, result);
 	}
-	cb->satisfaction_text = sat->s;
+	/* As written: under a profile, the source's own code. */
+	cb->satisfaction_text = p ? intern(in, fc->raw[sat_col],
+					   fc->rawlen[sat_col])
+				  : sat->s;
 	cb->is_attempt = attempt;
-	if (!attempt)
+	c->profile = p;
+	if (!attempt) {
 		cb->satisfaction = (uint8_t)name_satisfaction(in, sat);
+		if (*sat->s && cb->satisfaction == SAT_NONE)
+			warn_value(in, fc, sat_col, cb->satisfaction_text,
+				   "is no satisfaction label or star: not "
+				   "rated");
+	}
+}
+
+/*
+ * 处理人 for the self-callback comparison: under a profile that splits it,
+ * its people joined by HANDLER_SEPARATOR (ticket.h), else as written.
+ */
+static bool add_person(const char *person, size_t len, void *arg)
+{
+	struct buf *b = arg;
+
+	if (b->len)
+		buf_addch(b, HANDLER_SEPARATOR);
+	buf_add(b, person, len);
+	return false;
+}
+
+static const char *handler_of(struct ingest *in, const struct file_ctx *fc)
+{
+	struct buf people = BUF_INIT;
+	const char *s;
+	size_t n;
+
+	if (!fc->p || !fc->p->handler_separators)
+		return interned(in, fc, COL_HANDLER);
+	s = value(fc, COL_HANDLER, &n);
+	buf_reset(&in->fold);
+	buf_add(&in->fold, s, n);
+	source_each_handler(fc->p, in->fold.s, add_person, &people);
+	s = intern(in, people.s, people.len);
+	buf_release(&people);
+	return s;
 }
 
 /* A new callback slot at the end of the file's. */
@@ -508,7 +742,7 @@ static struct cb_cand *new_row_cb(struct file_out *out)
  * after those of the rows before it in cb[]. The duplicate rule is
  * the merge's (merge_ticket()).
  */
-static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
+static void accept_ticket(struct ingest *in, struct file_ctx *fc)
 {
 	struct file_out *out = in->out;
 	struct ticket *t;
@@ -527,6 +761,8 @@ static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 	out->tk_hash[out->ntk] = text_hash(in->fold.s, in->fold.len);
 	t->id = arena_strndup(&in->arena, in->fold.s, in->fold.len);
 	out->ntk++;
+	if (damaged_id(t->id))
+		fc->f->damaged_ticket_ids++;
 	t->center = interned(in, fc, COL_CENTER);
 	s = value(fc, COL_UNIT, &n);
 	t->unit = n ? arena_strndup(&in->arena, s, n) : "";
@@ -537,13 +773,32 @@ static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 	t->type_text = e->s;
 	t->type = (int8_t)name_type(in, e);
 	t->subtype = interned(in, fc, COL_SUBTYPE);
+	if (*t->subtype) {
+		/* SPEC §9.23: `2 房屋管理类` and aliases name a known one. */
+		const char *known = config_match_subtype(in->cfg, t->type,
+							 t->subtype);
+
+		if (known && strcmp(known, t->subtype))
+			t->subtype = intern(in, known, strlen(known));
+		else if (!known)
+			warn_value(in, fc, COL_SUBTYPE, t->subtype,
+				   "is no known sub-type of its type: kept as "
+				   "written");
+	}
 	/* Contents repeat more often than one would think: intern them. */
 	t->content = interned(in, fc, COL_CONTENT);
 	t->butler = interned(in, fc, COL_BUTLER);
 	e = named(in, fc, COL_STATUS);
 	t->status = e->s;
 	t->cancelled = name_cancelled(in, e);
-	t->handler = interned(in, fc, COL_HANDLER);
+	t->handler = handler_of(in, fc);
+	t->join_key = "";
+	if (fc->key_col >= 0 && (size_t)fc->key_col < fc->ncols) {
+		s = fc->val[fc->key_col];
+		len = fc->len[fc->key_col];
+		text_trim(&s, &len);
+		t->join_key = intern(in, s, len);
+	}
 	t->created_at = timestamp(fc, COL_CREATED);
 	t->completed_at = timestamp(fc, COL_COMPLETED);
 	t->updated_at = timestamp(fc, COL_UPDATED);
@@ -551,6 +806,28 @@ static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 	t->file = fc->file;
 	t->line = fc->line;
 	t->first_cb = (uint32_t)out->ncb;
+	/*
+	 * A rating or result with no callback time is no callback: counted
+	 * and warned about (issue 14), never silently dropped.
+	 */
+	value(fc, COL_CB_TIME, &len);
+	if (!len) {
+		size_t ns, nr;
+
+		value(fc, COL_CB_SATISFACTION, &ns);
+		value(fc, COL_CB_RESULT, &nr);
+		if (ns || nr) {
+			int c = ns ? COL_CB_SATISFACTION : COL_CB_RESULT;
+
+			out->untimed++;
+			diag_report(&out->d, DIAG_WARNING, fc->f->path, fc->line,
+				    fc->colmap[c] >= 0 ?
+					    (uint32_t)fc->colmap[c] + 1 : 0,
+				    "a %s without a %s: not counted as a "
+				    "callback", column_name[c],
+				    column_name[COL_CB_TIME]);
+		}
+	}
 	for (n = 0; n < 2; n++) {
 		struct cb_cand *c;
 
@@ -565,13 +842,17 @@ static void accept_ticket(struct ingest *in, const struct file_ctx *fc)
 	t->n_cb = m;
 }
 
-static void accept_callback_row(struct ingest *in, const struct file_ctx *fc)
+static void accept_callback_row(struct ingest *in, struct file_ctx *fc)
 {
 	struct cb_cand *c = new_row_cb(in->out);
 
 	fill_callback(in, fc, c, CB_ROW);
 	c->ticket_id = folded(in, fc, COL_TICKET_ID);
 	c->owner = NO_OWNER;
+	/* The ticket's internal id, joined in merge_resolve() (issue 14). */
+	c->by_key = fc->p && fc->p->join;
+	if (!c->by_key && damaged_id(c->ticket_id))
+		fc->f->damaged_ticket_ids++;
 }
 
 /* Counts a row that passed every check as accepted, and keeps it. */
@@ -637,6 +918,36 @@ static void unrecognised(struct ingest *in, struct file_ctx *fc,
 	diag_report(&in->out->d, DIAG_WARNING, fc->f->path, 0, 0,
 		    "unrecognised file, skipped: %s", why.s);
 	buf_release(&why);
+}
+
+/*
+ * Issue 14: a header nothing maps that resembles a canonical column the
+ * file lacks gets a hint (source_column_hint(): one name contains the
+ * other, or they are one edit apart), so that a near miss is not a
+ * silently unread column.
+ */
+static void hint_headers(struct ingest *in, struct file_ctx *fc)
+{
+	size_t i;
+	int c, hint;
+
+	for (i = 0; i < fc->ncols; i++) {
+		for (c = 0; c < COL_COUNT; c++)
+			if (fc->colmap[c] == (int)i)
+				break;
+		if (c < COL_COUNT || (fc->p && fc->p->key_column &&
+				      !strcmp(fc->header[i], fc->p->key_column)))
+			continue;
+		hint = source_column_hint(fc->header[i]);
+		if (hint < 0 || fc->colmap[hint] >= 0 ||
+		    (fc->p && fc->p->constant[hint]))
+			continue;
+		diag_report(&in->out->d, DIAG_WARNING, fc->f->path, 1,
+			    (uint32_t)i + 1, "column '%s' is not read: did you "
+			    "mean %s? add it to %s", fc->header[i],
+			    column_name[hint],
+			    fc->p ? "the profile's columns" : "column_aliases");
+	}
 }
 
 /*
@@ -724,7 +1035,10 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 		slot->hash = h;
 		slot->index1 = (uint32_t)i + 1;
 		seen.n++;
-		c = match_column(in->m, keys[i].s);
+		/* A profile's own names first: they apply to its files only. */
+		c = fc->p ? source_map_header(fc->p, fc->header[i]) : -1;
+		if (c < 0)
+			c = match_column(in->m, keys[i].s);
 		if (c < 0)
 			continue;
 		if (fc->colmap[c] >= 0) {
@@ -760,7 +1074,30 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 	 * ticket export", with or without 工单编号: without it, every row
 	 * is missing_ticket_id, so nothing of the file disappears.
 	 */
-	if (fc->colmap[COL_TYPE] >= 0) {
+	hint_headers(in, fc);
+	fc->key_col = -1;
+	if (fc->p && fc->p->key_column) {
+		struct buf k = BUF_INIT;
+
+		text_header_key(&k, fc->p->key_column,
+				strlen(fc->p->key_column));
+		for (i = 0; i < n && fc->key_col < 0; i++)
+			if (!strcmp(k.s, keys[i].s))
+				fc->key_col = (int)i;
+		buf_release(&k);
+		if (fc->key_col < 0)
+			diag_report(&in->out->d, DIAG_WARNING, fc->f->path, 1, 0,
+				    "no column '%s', the key_column of source "
+				    "'%s': no callback can join these tickets",
+				    fc->p->key_column, fc->p->name);
+	}
+	/* A profile may say what the file is (issue 14). */
+	if (fc->p && fc->p->kind == SOURCE_TICKETS) {
+		fc->f->kind = FILE_TICKETS;
+	} else if (fc->p && fc->p->kind == SOURCE_CALLBACKS) {
+		fc->f->kind = FILE_CALLBACKS;
+	} else if (fc->colmap[COL_TYPE] >= 0 ||
+		   (fc->p && fc->p->constant[COL_TYPE])) {
 		fc->f->kind = FILE_TICKETS;
 	} else if (fc->colmap[COL_TICKET_ID] >= 0 &&
 		   fc->colmap[COL_CB_TIME] >= 0) {
@@ -791,6 +1128,9 @@ static void forget_file(struct ingest *in, struct file_ctx *fc)
 	memset(out->reasons, 0, sizeof(out->reasons));
 	diag_release(&out->d);
 	fc->f->rows_read = fc->f->accepted = fc->f->rejected = 0;
+	fc->f->excluded = fc->f->damaged_ticket_ids = 0;
+	out->untimed = 0;
+	string_list_clear(&fc->warned);
 	fc->f->kind = FILE_UNRECOGNISED;
 	fc->f->why = "";
 	fc->f->header = NULL;
@@ -927,6 +1267,11 @@ static void take_row(struct ingest *in, struct file_ctx *fc,
 	}
 	if (row->cell_flags)
 		sheet_cells(in, fc, row);
+	/* A row a profile's value map skips is excluded, not a ticket. */
+	if (fc->p && profile_row(in, fc)) {
+		fc->f->excluded++;
+		return;
+	}
 	if (check_row(in, fc))
 		return;
 	if (row->not_text_field) {
@@ -1030,7 +1375,7 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 {
 	struct reader_opts ro = { in->opts->encoding, in->cfg->max_field_bytes,
 				  in->cfg->max_columns,
-				  in->cfg->max_header_bytes, NULL };
+				  in->cfg->max_header_bytes, fc->p };
 	struct buf err = BUF_INIT;
 	struct reader *r;
 	struct reader_row row;
@@ -1039,6 +1384,9 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 
 	if (refuse_file(in, fc))
 		return;
+	/* The profile knows its files' encoding (docs/sources.md). */
+	if (fc->p && fc->p->encoding)
+		ro.encoding = fc->p->encoding;
 	fc->f->encoding = reader_fixed_encoding(fc->f->path);
 	r = reader_open(fc->f->path, &ro, &err);
 	if (!r) {
@@ -1144,9 +1492,12 @@ void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 	memset(&fc, 0, sizeof(fc));
 	fc.file = i;
 	fc.f = &set->files[i];
+	fc.key_col = -1;
+	fc.p = source_match(in->cfg, fc.f->name ? fc.f->name : fc.f->path);
 	in->out = out;
 	read_table(in, &fc);
 	in->out = NULL;
+	string_list_clear(&fc.warned);
 }
 
 void normaliser_init(struct ingest *in, const struct ingest_opts *opts,

@@ -24,6 +24,7 @@
 #include "input/reader.h"
 #include "input/xls.h"
 #include "input/xlsx.h"
+#include "model/source.h"
 #include "util/hashtab.h"
 #include "util/sha256.h"
 #include "util/textio.h"
@@ -200,9 +201,19 @@ static ssize_t key_index(struct reader *r, const char *name)
 }
 
 /* The first pass: the union of the keys, in order of first appearance. */
-static int json_union(struct reader *r, struct buf *err)
+/* Opens the JSON file, at its profile's records path if it names one. */
+static struct json_reader *json_open(struct reader *r, struct buf *err)
 {
 	struct json_reader *jr = json_reader_open(r->path, r->lines, err);
+
+	if (jr && r->profile && r->profile->records && !r->lines)
+		json_reader_set_records(jr, r->profile->records);
+	return jr;
+}
+
+static int json_union(struct reader *r, struct buf *err)
+{
+	struct json_reader *jr = json_open(r, err);
 	struct json_record rec;
 
 	if (!jr)
@@ -226,9 +237,15 @@ static int json_union(struct reader *r, struct buf *err)
 			key_find(r, item->string, true);
 		}
 	}
-	/* A fault in the structure is reported by the second pass. */
-	buf_reset(err);
 	json_reader_free(jr);
+	/*
+	 * A fault in the structure is reported by the second pass, unless
+	 * nothing was found before it: a profile's records path that is not
+	 * in the file (issue 14) must say so, not read as an empty file.
+	 */
+	if (!r->nkeys && err->len && r->profile && r->profile->records)
+		return -1;
+	buf_reset(err);
 	return 0;
 }
 
@@ -253,7 +270,7 @@ static int json_next(struct reader *r, struct reader_row *row,
 		return 1;
 	}
 	if (!r->json) {
-		r->json = json_reader_open(r->path, r->lines, err);
+		r->json = json_open(r, err);
 		if (!r->json)
 			return -1;
 		r->offs = xcalloc(r->nkeys + 1, sizeof(*r->offs));
@@ -390,8 +407,11 @@ struct reader *reader_open(const char *path, const struct reader_opts *opts,
 			goto fail;
 		csv_reader_limit_header(r->csv, opts->max_header_bytes);
 	} else if (r->kind == READER_XLSX || r->kind == READER_XLS) {
-		/* Until a source profile names a sheet: the first. */
+		/* The sheet a source profile names, else the first. */
 		struct sheet_opts so = { NULL, 0, opts->max_field_bytes };
+
+		if (opts->profile)
+			so.sheet = opts->profile->sheet;
 
 		if (r->kind == READER_XLSX)
 			r->xlsx = xlsx_reader_open(path, &so, err);

@@ -30,9 +30,16 @@
 #include "input/sheet.h"
 #include "util/buf.h"
 
+/* The fuzz target builds with smaller limits (-DXLS_MAX_CPU=2 ...). */
+#ifndef XLS_MAX_MEMORY
 #define XLS_MAX_MEMORY ((unsigned long)1 << 30)
+#endif
+#ifndef XLS_MAX_CPU
 #define XLS_MAX_CPU 20
+#endif
+#ifndef XLS_MAX_WALL
 #define XLS_MAX_WALL 60
+#endif
 
 struct xls_reader;
 

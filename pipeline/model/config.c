@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/config.h"
+#include "model/source.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -52,12 +53,16 @@ static void default_levels(struct config *cfg)
 	l = &cfg->levels[0];
 	l->id = xstrdup("cs_supervisor");
 	l->label = xstrdup("客户服务主管");
-	l->stratum = STRATUM_BUTLER;
+	l->stratum = STRATUM_CENTER;
+	l->spread = SPREAD_BUTLER;
+	/* Each centre's supervisor audits his own centre. */
+	l->sheets = SHEETS_PER_CENTER;
 	l->size = SIZE_RATE;
 	l->rate = 0.10;
 	l->minimum = 1;
 	/* Every risk signal of SPEC §4 forces a callback into this level. */
 	l->risk_signals = (1u << 6) - 1;
+	l->fake_followup = true;
 
 	l = &cfg->levels[1];
 	l->id = xstrdup("engineering_manager");
@@ -145,6 +150,12 @@ void config_init(struct config *cfg)
 	cfg->font_path = xstrdup("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
 	cfg->font_index = 0;
 	cfg->templates_dir = NULL; /* found at run time: ./templates, DATADIR */
+	cfg->audit_followup_weeks = 4;
+	cfg->audit_overdue_days = 14;
+	cfg->audit_mask_names = true;
+	cfg->audit_mask_phones = false;
+	cfg->audit_mask_ids = true;
+	cfg->audit_file_mode = 0600;
 	cfg->retention_weeks = 26;
 	cfg->rankings_window_weeks = 4;
 	cfg->umask = 027;
@@ -176,6 +187,17 @@ static void levels_release(struct config *cfg)
 	cfg->nlevels = 0;
 }
 
+void config_sources_release(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsources; i++)
+		source_profile_release(&cfg->sources[i]);
+	free(cfg->sources);
+	cfg->sources = NULL;
+	cfg->nsources = 0;
+}
+
 void config_release(struct config *cfg)
 {
 	int i;
@@ -183,6 +205,9 @@ void config_release(struct config *cfg)
 	free(cfg->path);
 	free(cfg->company);
 	free(cfg->document_code);
+	free(cfg->code_weekly_report);
+	free(cfg->code_audit_sheet);
+	free(cfg->code_centre_report);
 	free(cfg->document_version);
 	free(cfg->effective_date);
 	string_list_clear(&cfg->attempt_words);
@@ -192,6 +217,8 @@ void config_release(struct config *cfg)
 	for (i = 0; i < TYPE_COUNT; i++) {
 		string_list_clear(&cfg->type_aliases[i]);
 		string_list_clear(&cfg->subtypes[i]);
+		string_list_clear(&cfg->subtype_alias_text[i]);
+		string_list_clear(&cfg->subtype_alias_target[i]);
 	}
 	string_list_clear(&cfg->satisfaction_alias_text);
 	free(cfg->satisfaction_alias_level);
@@ -200,6 +227,7 @@ void config_release(struct config *cfg)
 	levels_release(cfg);
 	free(cfg->font_path);
 	free(cfg->templates_dir);
+	config_sources_release(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -214,21 +242,59 @@ int config_match_type(const struct config *cfg, const char *text)
 	return TYPE_UNKNOWN;
 }
 
-int config_match_satisfaction(const struct config *cfg, const char *text)
+/*
+ * The digit 1-5 at *p, ASCII or full-width (U+FF11-U+FF15); 0 if none.
+ * *len is set to its length in bytes.
+ */
+static int star_digit(const char *p, size_t *len)
 {
-	static const char *const stars[] = { "1", "2", "3", "4", "5" };
-	static const char *const wide_stars[] = {
-		"\xef\xbc\x91", "\xef\xbc\x92", "\xef\xbc\x93", "\xef\xbc\x94",
-		"\xef\xbc\x95"
-	};
-	size_t i;
-	int s;
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (u[0] >= '1' && u[0] <= '5') {
+		*len = 1;
+		return u[0] - '0';
+	}
+	if (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x91 && u[2] <= 0x95) {
+		*len = 3;
+		return u[2] - 0x90;
+	}
+	return 0;
+}
+
+int config_builtin_satisfaction(const char *text)
+{
+	static const char black_star[] = "\xe2\x98\x85"; /* ★ */
+	size_t n = 0;
+	int s, stars;
 
 	for (s = SAT_VERY_DISSATISFIED; s <= SAT_VERY_SATISFIED; s++)
-		if (!strcmp(text, satisfaction_name[s]) ||
-		    !strcmp(text, stars[s - 1]) ||
-		    !strcmp(text, wide_stars[s - 1]))
+		if (!strcmp(text, satisfaction_name[s]))
 			return s;
+	/* SPEC §9.22: 很不满意 is 非常不满意, as 很满意 is 非常满意. */
+	if (!strcmp(text, "很不满意"))
+		return SAT_VERY_DISSATISFIED;
+	/* Stars: 5, ５, 5星, 5分 (§8.9, §9.22). */
+	if ((stars = star_digit(text, &n))) {
+		if (!text[n] || !strcmp(text + n, "星") ||
+		    !strcmp(text + n, "分"))
+			return stars;
+		return SAT_NONE;
+	}
+	/* ★ repeated one to five times. */
+	for (stars = 0; !strncmp(text, black_star, 3); text += 3)
+		stars++;
+	if (!*text && stars >= 1 && stars <= 5)
+		return stars;
+	return SAT_NONE;
+}
+
+int config_match_satisfaction(const struct config *cfg, const char *text)
+{
+	size_t i;
+	int s = config_builtin_satisfaction(text);
+
+	if (s != SAT_NONE)
+		return s;
 	for (i = 0; i < cfg->satisfaction_alias_text.nr; i++)
 		if (!strcmp(text, cfg->satisfaction_alias_text.items[i]))
 			return cfg->satisfaction_alias_level[i];
@@ -251,4 +317,88 @@ bool config_known_subtype(const struct config *cfg, int type,
 	if (type < 0 || type >= TYPE_COUNT)
 		return false;
 	return string_list_has(&cfg->subtypes[type], subtype);
+}
+
+/* Steps over the ASCII or full-width digits at p; returns where they end. */
+static const char *skip_digits(const char *p)
+{
+	size_t n;
+
+	for (;;) {
+		const unsigned char *u = (const unsigned char *)p;
+
+		if (*u >= '0' && *u <= '9')
+			n = 1;
+		else if (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 &&
+			 u[2] <= 0x99)
+			n = 3;
+		else
+			return p;
+		p += n;
+	}
+}
+
+/* Steps over one of the NULL-ended literals at p; NULL if none is there. */
+static const char *skip_one_of(const char *p, const char *const *lits)
+{
+	for (; *lits; lits++)
+		if (!strncmp(p, *lits, strlen(*lits)))
+			return p + strlen(*lits);
+	return NULL;
+}
+
+const char *config_strip_ordinal(const char *text)
+{
+	static const char *const open[] = { "(", "\xef\xbc\x88", NULL };
+	static const char *const close[] = { ")", "\xef\xbc\x89", NULL };
+	static const char *const after[] = {
+		")", "\xef\xbc\x89", "\xe3\x80\x81", ".", "\xef\xbc\x8e", " ",
+		"\xe3\x80\x80", NULL
+	};
+	const char *p = text, *q;
+
+	/* （2）房屋管理类 or (2) 房屋管理类 */
+	if ((q = skip_one_of(p, open))) {
+		const char *d = skip_digits(q);
+
+		if (d == q || !(p = skip_one_of(d, close)))
+			return text;
+	} else {
+		/* 2 房屋管理类, 2)房屋管理类, 2）, 2、, 2. */
+		q = skip_digits(p);
+		if (q == p || !(p = skip_one_of(q, after)))
+			return text;
+	}
+	while (*p == ' ')
+		p++;
+	if (!strncmp(p, "\xe3\x80\x80", 3))
+		p += 3;
+	return *p ? p : text;
+}
+
+const char *config_match_subtype(const struct config *cfg, int type,
+				 const char *text)
+{
+	const char *bare;
+	size_t i;
+	int pass;
+
+	if (type < 0 || type >= TYPE_COUNT || !*text)
+		return NULL;
+	/* As written first, then without the work instruction's ordinal. */
+	for (pass = 0; pass < 2; pass++) {
+		const struct string_list *known = &cfg->subtypes[type];
+		const struct string_list *alias = &cfg->subtype_alias_text[type];
+
+		bare = pass ? config_strip_ordinal(text) : text;
+		if (pass && bare == text)
+			break;
+		for (i = 0; i < known->nr; i++)
+			if (!strcmp(bare, known->items[i]))
+				return known->items[i];
+		for (i = 0; i < alias->nr; i++)
+			if (!strcmp(bare, alias->items[i]))
+				return cfg->subtype_alias_target[type].items[i];
+	}
+	return NULL;
 }

@@ -60,10 +60,24 @@ enum column {
 
 extern const char *const column_name[COL_COUNT];
 
+struct source_profile;
+
 enum stratum {
 	STRATUM_BUTLER,
 	STRATUM_CENTER,
 	STRATUM_ALL
+};
+
+/* The audit sheet PDFs of a level: one per centre, or one with sections. */
+enum sample_sheets {
+	SHEETS_ONE,
+	SHEETS_PER_CENTER
+};
+
+/* How a stratum's key places are spread (docs/sampling.md). */
+enum sample_spread {
+	SPREAD_NONE,      /* the stratum's smallest keys */
+	SPREAD_BUTLER     /* round-robin over the butlers (or recorders) */
 };
 
 enum sample_size_method {
@@ -86,10 +100,16 @@ struct sampling_level {
 	enum stratum stratum;
 	enum sample_size_method size;
 	double rate;                 /* [0, 1] */
-	unsigned minimum;
+	unsigned minimum;            /* per stratum */
+	enum sample_spread spread;
+	unsigned minimum_per_butler; /* per butler (or recorder) of a stratum */
 	unsigned risk_signals;       /* must-include: 1u << anomaly kind */
 	struct scope_rule *must_include; /* must-include by sub-type */
 	size_t nmust_include;
+	enum sample_sheets sheets;   /* audit sheet PDFs */
+	bool fake_followup;          /* must-include: butlers with a confirmed
+				      * fake callback in the last
+				      * audit_followup_weeks weeks */
 };
 
 struct config {
@@ -98,6 +118,8 @@ struct config {
 	/* The document header of every report. */
 	char *company;
 	char *document_code;         /* WSWY-GZ-XM-KF-13 */
+	/* company.document_codes: the other documents' codes, NULL: none. */
+	char *code_weekly_report, *code_audit_sheet, *code_centre_report;
 	char *document_version;      /* A/0 */
 	char *effective_date;        /* YYYY-MM-DD */
 
@@ -109,6 +131,9 @@ struct config {
 	struct string_list column_aliases[COL_COUNT];
 	struct string_list type_aliases[TYPE_COUNT];
 	struct string_list subtypes[TYPE_COUNT]; /* the known sub-types */
+	/* sub-type aliases: text -> a known sub-type of the same type */
+	struct string_list subtype_alias_text[TYPE_COUNT];
+	struct string_list subtype_alias_target[TYPE_COUNT];
 	/* satisfaction aliases: text -> enum satisfaction (1-5) */
 	struct string_list satisfaction_alias_text;
 	uint8_t *satisfaction_alias_level;
@@ -131,10 +156,22 @@ struct config {
 	int font_index;
 	char *templates_dir;
 
+	/* The audit loop (docs/audit.md). */
+	unsigned audit_followup_weeks; /* fake_followup lasts this long */
+	unsigned audit_overdue_days;   /* after the week is issued */
+	bool audit_mask_names;         /* on the audit sheets (role-based) */
+	bool audit_mask_phones;
+	bool audit_mask_ids;           /* ID numbers inside 内容 */
+	unsigned audit_file_mode;      /* audit sheets and findings, 0600 */
+
 	unsigned retention_weeks;    /* 0: keep everything */
 	unsigned rankings_window_weeks;  /* rankings.window_weeks, 1-8 */
 	unsigned umask;              /* for output files, e.g. 0027 */
 	unsigned max_errors_per_file; /* huifang check */
+
+	/* Source profiles (source.h), in order: a file's first match wins. */
+	struct source_profile *sources;
+	size_t nsources;
 };
 
 void config_init(struct config *cfg);
@@ -146,17 +183,39 @@ int config_load(struct config *cfg, const char *path, struct diag *d);
 int config_load_text(struct config *cfg, const char *path, const char *text,
 		     size_t len, struct diag *d);
 void config_release(struct config *cfg);
+/* Frees the source profiles and empties the list. */
+void config_sources_release(struct config *cfg);
 /* Frees what one sampling level owns (not the level itself). */
 void sampling_level_release(struct sampling_level *l);
 
 /* The type whose canonical name or alias equals text exactly; -1 if none. */
 int config_match_type(const struct config *cfg, const char *text);
-/* enum satisfaction of a label, alias or star text; SAT_NONE if none. */
+/*
+ * enum satisfaction of a built-in form (SPEC §8.9, §9.22): the five
+ * labels, 很不满意, stars 1-5 as digits (also full-width), N星, N分, and ★
+ * repeated 1-5 times. SAT_NONE if text is none of them.
+ */
+int config_builtin_satisfaction(const char *text);
+/* The built-in forms, then the configured aliases; SAT_NONE if none. */
 int config_match_satisfaction(const struct config *cfg, const char *text);
 bool config_is_attempt(const struct config *cfg, const char *text);
 bool config_is_cancelled(const struct config *cfg, const char *status);
 bool config_known_subtype(const struct config *cfg, int type,
 			  const char *subtype);
+/*
+ * SPEC §9.23: text without the work instruction's leading ordinal
+ * (`2 房屋管理类`, `2)房屋管理类`, `2）`, `（2）`, `2、`, `2.`) and the white
+ * space after it; text itself when it has none or nothing follows it.
+ */
+const char *config_strip_ordinal(const char *text);
+/*
+ * The known sub-type of type that text names, as written, by a configured
+ * alias, or after config_strip_ordinal(); the returned string is the
+ * config's. NULL when text names none (it then stays as written and counts
+ * as unknown).
+ */
+const char *config_match_subtype(const struct config *cfg, int type,
+				 const char *text);
 
 void config_add_satisfaction_alias(struct config *cfg, const char *text,
 				   int level);

@@ -33,6 +33,7 @@
 #include "util/buf.h"
 #include "util/chtime.h"
 #include "model/config.h"
+#include "model/source.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -426,7 +427,13 @@ static bool valid_date(const char *s)
 static void load_company(struct loader *L, const cJSON *v, struct config *cfg)
 {
 	static const char *const keys[] = { "name", "document_code", "version",
-					    "effective_date", NULL };
+					    "effective_date", "document_codes",
+					    NULL };
+	static const char *const code_keys[] = { "weekly_report",
+						 "audit_sheet",
+						 "centre_report", NULL };
+	char **codes[3];
+	size_t k;
 	const cJSON *c;
 	size_t saved;
 
@@ -441,6 +448,25 @@ static void load_company(struct loader *L, const cJSON *v, struct config *cfg)
 		saved = push_key(L, "document_code");
 		get_string(L, c, &cfg->document_code, false);
 		pop(L, saved);
+	}
+	/* The other documents' codes; the 回访记录表 keeps document_code. */
+	codes[0] = &cfg->code_weekly_report;
+	codes[1] = &cfg->code_audit_sheet;
+	codes[2] = &cfg->code_centre_report;
+	if ((c = member(v, "document_codes"))) {
+		size_t saved2 = push_key(L, "document_codes");
+
+		if (check_object(L, c, code_keys))
+			for (k = 0; code_keys[k]; k++) {
+				const cJSON *e = member(c, code_keys[k]);
+
+				if (!e)
+					continue;
+				saved = push_key(L, code_keys[k]);
+				get_string(L, e, codes[k], true);
+				pop(L, saved);
+			}
+		pop(L, saved2);
 	}
 	if ((c = member(v, "version"))) {
 		saved = push_key(L, "version");
@@ -589,9 +615,55 @@ static void load_column_aliases(struct loader *L, const cJSON *v,
 	check_column_aliases(L, cfg);
 }
 
+/* types.<type>.subtype_aliases: {alias: known sub-type}, replacing. */
+static void load_subtype_aliases(struct loader *L, const cJSON *v,
+				 struct config *cfg, int t)
+{
+	struct string_list text = { NULL, 0, 0 }, target = { NULL, 0, 0 };
+	const cJSON *c;
+	bool ok = true;
+
+	if (!cJSON_IsObject(v)) {
+		fail_got(L, v, "must be an object");
+		return;
+	}
+	for (c = v->child; c; c = c->next) {
+		size_t saved = push_key(L, c->string);
+
+		if (!*c->string) {
+			fail(L, "an alias must not be empty");
+			ok = false;
+		} else if (config_known_subtype(cfg, t, c->string)) {
+			fail(L, "'%s' is itself a sub-type of %s, so this alias "
+			     "could never apply", c->string,
+			     ticket_type_name[t]);
+			ok = false;
+		} else if (!cJSON_IsString(c) ||
+			   !config_known_subtype(cfg, t, c->valuestring)) {
+			fail_got(L, c, "must name a sub-type in types.%s.subtypes",
+				 ticket_type_name[t]);
+			ok = false;
+		} else {
+			string_list_add(&text, c->string);
+			string_list_add(&target, c->valuestring);
+		}
+		pop(L, saved);
+	}
+	if (ok) {
+		string_list_clear(&cfg->subtype_alias_text[t]);
+		string_list_clear(&cfg->subtype_alias_target[t]);
+		cfg->subtype_alias_text[t] = text;
+		cfg->subtype_alias_target[t] = target;
+		return;
+	}
+	string_list_clear(&text);
+	string_list_clear(&target);
+}
+
 static void load_types(struct loader *L, const cJSON *v, struct config *cfg)
 {
-	static const char *const keys[] = { "aliases", "subtypes", NULL };
+	static const char *const keys[] = { "aliases", "subtypes",
+					    "subtype_aliases", NULL };
 	const cJSON *c, *e;
 	size_t saved, s2;
 	int t, u;
@@ -613,6 +685,12 @@ static void load_types(struct loader *L, const cJSON *v, struct config *cfg)
 			if ((e = member(c, "subtypes"))) {
 				s2 = push_key(L, "subtypes");
 				get_string_list(L, e, &cfg->subtypes[t]);
+				pop(L, s2);
+			}
+			/* After subtypes: an alias names a known one. */
+			if ((e = member(c, "subtype_aliases"))) {
+				s2 = push_key(L, "subtype_aliases");
+				load_subtype_aliases(L, e, cfg, t);
 				pop(L, s2);
 			}
 		}
@@ -656,6 +734,13 @@ static void load_satisfaction_aliases(struct loader *L, const cJSON *v,
 		if (!*c->string) {
 			fail(L, "an alias must not be empty");
 			ok = 0;
+		} else if ((s = config_builtin_satisfaction(c->string))) {
+			/* SPEC §9.22: config that can never apply is an error. */
+			fail(L, "'%s' is always read as %s (a built-in form), so "
+			     "this alias could never apply; map the column in a "
+			     "source profile's values instead", c->string,
+			     satisfaction_name[s]);
+			ok = 0;
 		}
 		for (s = SAT_VERY_DISSATISFIED; s <= SAT_VERY_SATISFIED; s++)
 			if (cJSON_IsString(c) &&
@@ -679,6 +764,57 @@ static void load_satisfaction_aliases(struct loader *L, const cJSON *v,
 		config_add_satisfaction_alias(
 			cfg, c->string,
 			config_match_satisfaction(cfg, c->valuestring));
+}
+
+/*
+ * SPEC §9.22 and issue 14: an attempt word that is also a satisfaction
+ * (a label, an alias or a star such as `2`) would turn every such rating
+ * into an attempt, as the attempt code `2` once did. Reported on the word.
+ */
+static void check_attempt_words(struct loader *L, const struct config *cfg)
+{
+	size_t i;
+	int s;
+
+	for (i = 0; i < cfg->attempt_words.nr; i++) {
+		const char *w = cfg->attempt_words.items[i];
+
+		if ((s = config_match_satisfaction(cfg, w)) == SAT_NONE)
+			continue;
+		{
+			size_t saved = push_key(L, "attempt_words");
+
+			push_index(L, i);
+			fail(L, "'%s' is also the satisfaction %s; a status code "
+			     "meaning \"not reached\" belongs in a source "
+			     "profile's attempt rule", w, satisfaction_name[s]);
+			pop(L, saved);
+		}
+	}
+}
+
+/* UTF-8 or GB18030 under any of their names, as ingest.encoding. */
+static bool get_encoding(struct loader *L, const cJSON *c, char **dst)
+{
+	if (cJSON_IsNull(c)) {
+		free(*dst);
+		*dst = NULL;
+	} else if (cJSON_IsString(c) && (!strcasecmp(c->valuestring, "UTF-8") ||
+					 !strcasecmp(c->valuestring, "UTF8"))) {
+		free(*dst);
+		*dst = xstrdup("UTF-8");
+	} else if (cJSON_IsString(c) &&
+		   (!strcasecmp(c->valuestring, "GB18030") ||
+		    !strcasecmp(c->valuestring, "GBK") ||
+		    !strcasecmp(c->valuestring, "GB2312"))) {
+		/* GB18030 is a superset of GBK and GB2312. */
+		free(*dst);
+		*dst = xstrdup("GB18030");
+	} else {
+		fail_got(L, c, "must be null (detect), UTF-8, GBK or GB18030");
+		return false;
+	}
+	return true;
 }
 
 static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
@@ -722,25 +858,7 @@ static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
 	}
 	if ((c = member(v, "encoding"))) {
 		saved = push_key(L, "encoding");
-		if (cJSON_IsNull(c)) {
-			free(cfg->encoding);
-			cfg->encoding = NULL;
-		} else if (cJSON_IsString(c) &&
-			   (!strcasecmp(c->valuestring, "UTF-8") ||
-			    !strcasecmp(c->valuestring, "UTF8"))) {
-			free(cfg->encoding);
-			cfg->encoding = xstrdup("UTF-8");
-		} else if (cJSON_IsString(c) &&
-			   (!strcasecmp(c->valuestring, "GB18030") ||
-			    !strcasecmp(c->valuestring, "GBK") ||
-			    !strcasecmp(c->valuestring, "GB2312"))) {
-			/* GB18030 is a superset of GBK and GB2312. */
-			free(cfg->encoding);
-			cfg->encoding = xstrdup("GB18030");
-		} else {
-			fail_got(L, c, "must be null (detect), UTF-8, GBK or "
-				 "GB18030");
-		}
+		get_encoding(L, c, &cfg->encoding);
 		pop(L, saved);
 	}
 }
@@ -822,7 +940,8 @@ static void load_must_include(struct loader *L, const cJSON *v,
 			      const struct config *cfg,
 			      struct sampling_level *l)
 {
-	static const char *const keys[] = { "risk_signals", "subtypes", NULL };
+	static const char *const keys[] = { "risk_signals", "subtypes",
+					    "fake_followup", NULL };
 	const cJSON *c, *e;
 	size_t saved, i = 0;
 	unsigned k;
@@ -857,6 +976,11 @@ static void load_must_include(struct loader *L, const cJSON *v,
 			       &l->nmust_include);
 		pop(L, saved);
 	}
+	if ((c = member(v, "fake_followup"))) {
+		saved = push_key(L, "fake_followup");
+		get_bool(L, c, &l->fake_followup);
+		pop(L, saved);
+	}
 }
 
 static bool valid_level_id(const char *s)
@@ -875,7 +999,9 @@ static void load_level(struct loader *L, const cJSON *v,
 {
 	static const char *const keys[] = { "id",	"label",   "scope",
 					    "stratum",	"size",	   "rate",
-					    "minimum",	"must_include", NULL };
+					    "minimum",	"must_include",
+					    "spread",	"minimum_per_butler",
+					    "sheets",	NULL };
 	static const char *const strata[] = { "butler", "center", "all" };
 	const cJSON *c;
 	size_t saved;
@@ -942,6 +1068,34 @@ static void load_level(struct loader *L, const cJSON *v,
 	else if (get_whole(L, c, 0, 1000000, &n))
 		l->minimum = (unsigned)n;
 	pop(L, saved);
+	if ((c = member(v, "spread"))) {
+		saved = push_key(L, "spread");
+		if (cJSON_IsString(c) && !strcmp(c->valuestring, "none"))
+			l->spread = SPREAD_NONE;
+		else if (cJSON_IsString(c) &&
+			 !strcmp(c->valuestring, "butler"))
+			l->spread = SPREAD_BUTLER;
+		else
+			fail_got(L, c, "must be none or butler");
+		pop(L, saved);
+	}
+	if ((c = member(v, "sheets"))) {
+		saved = push_key(L, "sheets");
+		if (cJSON_IsString(c) && !strcmp(c->valuestring, "one"))
+			l->sheets = SHEETS_ONE;
+		else if (cJSON_IsString(c) &&
+			 !strcmp(c->valuestring, "per_center"))
+			l->sheets = SHEETS_PER_CENTER;
+		else
+			fail_got(L, c, "must be one or per_center");
+		pop(L, saved);
+	}
+	if ((c = member(v, "minimum_per_butler"))) {
+		saved = push_key(L, "minimum_per_butler");
+		if (get_whole(L, c, 0, 1000000, &n))
+			l->minimum_per_butler = (unsigned)n;
+		pop(L, saved);
+	}
 	if ((c = member(v, "must_include"))) {
 		saved = push_key(L, "must_include");
 		load_must_include(L, c, cfg, l);
@@ -1068,28 +1222,106 @@ static void load_pdf(struct loader *L, const cJSON *v, struct config *cfg)
 	}
 }
 
+/* An octal file mode or umask written as a string, "0027". */
+static bool get_octal(struct loader *L, const cJSON *v, unsigned *dst)
+{
+	size_t len, i;
+
+	/* A string, so that nobody writes 27 meaning 027. */
+	len = cJSON_IsString(v) ? strlen(v->valuestring) : 0;
+	for (i = 0; i < len; i++)
+		if (v->valuestring[i] < '0' || v->valuestring[i] > '7')
+			break;
+	if (!len || i < len || len < 3 || len > 4 ||
+	    (len == 4 && v->valuestring[0] != '0')) {
+		fail_got(L, v, "must be an octal string like \"0027\"");
+		return false;
+	}
+	*dst = (unsigned)strtoul(v->valuestring, NULL, 8);
+	return true;
+}
+
 static void load_output(struct loader *L, const cJSON *v, struct config *cfg)
 {
 	static const char *const keys[] = { "umask", NULL };
 	const cJSON *c;
-	size_t saved, len, i;
+	size_t saved;
 
 	if (!check_object(L, v, keys))
 		return;
 	if (!(c = member(v, "umask")))
 		return;
 	saved = push_key(L, "umask");
-	/* A string, so that nobody writes 27 meaning 027. */
-	len = cJSON_IsString(c) ? strlen(c->valuestring) : 0;
-	for (i = 0; i < len; i++)
-		if (c->valuestring[i] < '0' || c->valuestring[i] > '7')
-			break;
-	if (!len || i < len || len < 3 || len > 4 ||
-	    (len == 4 && c->valuestring[0] != '0'))
-		fail_got(L, c, "must be an octal string like \"0027\"");
-	else
-		cfg->umask = (unsigned)strtoul(c->valuestring, NULL, 8);
+	get_octal(L, c, &cfg->umask);
 	pop(L, saved);
+}
+
+static void load_audit_masking(struct loader *L, const cJSON *v,
+			       struct config *cfg)
+{
+	static const char *const keys[] = { "names", "phones", "ids", NULL };
+	const cJSON *c;
+	size_t saved;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "names"))) {
+		saved = push_key(L, "names");
+		get_bool(L, c, &cfg->audit_mask_names);
+		pop(L, saved);
+	}
+	if ((c = member(v, "phones"))) {
+		saved = push_key(L, "phones");
+		get_bool(L, c, &cfg->audit_mask_phones);
+		pop(L, saved);
+	}
+	if ((c = member(v, "ids"))) {
+		saved = push_key(L, "ids");
+		get_bool(L, c, &cfg->audit_mask_ids);
+		pop(L, saved);
+	}
+}
+
+static void load_audit(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "fake_followup_weeks",
+					    "overdue_days", "masking",
+					    "file_mode", NULL };
+	const cJSON *c;
+	size_t saved;
+	unsigned mode;
+	long n;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "fake_followup_weeks"))) {
+		saved = push_key(L, "fake_followup_weeks");
+		if (get_whole(L, c, 0, 520, &n))
+			cfg->audit_followup_weeks = (unsigned)n;
+		pop(L, saved);
+	}
+	if ((c = member(v, "overdue_days"))) {
+		saved = push_key(L, "overdue_days");
+		if (get_whole(L, c, 0, 3650, &n))
+			cfg->audit_overdue_days = (unsigned)n;
+		pop(L, saved);
+	}
+	if ((c = member(v, "masking"))) {
+		saved = push_key(L, "masking");
+		load_audit_masking(L, c, cfg);
+		pop(L, saved);
+	}
+	if ((c = member(v, "file_mode"))) {
+		saved = push_key(L, "file_mode");
+		if (get_octal(L, c, &mode)) {
+			/* The owner must be able to read and rewrite it. */
+			if ((mode & 0600) != 0600 || (mode & 0007))
+				fail_got(L, c, "must let the owner read and write and give others nothing, like \"0640\"");
+			else
+				cfg->audit_file_mode = mode;
+		}
+		pop(L, saved);
+	}
 }
 
 static void load_check(struct loader *L, const cJSON *v, struct config *cfg)
@@ -1128,6 +1360,707 @@ static void load_rankings(struct loader *L, const cJSON *v,
 	}
 }
 
+/* ---- source profiles (source.h, docs/sources.md) ---------------------- */
+
+/* The enum column named exactly name; -1 if it is not a canonical name. */
+static int column_of(const char *name)
+{
+	int c;
+
+	for (c = 0; c < COL_COUNT; c++)
+		if (!strcmp(name, column_name[c]))
+			return c;
+	return -1;
+}
+
+static bool is_time_column(int c)
+{
+	return c == COL_CREATED || c == COL_COMPLETED || c == COL_UPDATED ||
+	       c == COL_CB_TIME || c == COL_RECTIFIED || c == COL_CB2_TIME;
+}
+
+static bool is_satisfaction_column(int c)
+{
+	return c == COL_CB_SATISFACTION || c == COL_CB2_SATISFACTION;
+}
+
+/* A key of a map keyed by canonical column; -1 (reported) if not one. */
+static int column_key(struct loader *L, const cJSON *c)
+{
+	int col = column_of(c->string);
+
+	if (col < 0)
+		fail(L, "not a canonical column name (see docs/config.md)");
+	return col;
+}
+
+/* A string or an array of strings, as a list (files). */
+static bool get_one_or_more(struct loader *L, const cJSON *v,
+			    struct string_list *dst)
+{
+	if (cJSON_IsString(v)) {
+		if (!*v->valuestring) {
+			fail(L, "must not be empty");
+			return false;
+		}
+		string_list_clear(dst);
+		string_list_add(dst, v->valuestring);
+		return true;
+	}
+	if (!cJSON_IsArray(v) || !v->child) {
+		fail_got(L, v, "must be a string or a non-empty array of "
+			 "strings");
+		return false;
+	}
+	return get_string_list(L, v, dst);
+}
+
+static void profile_columns(struct loader *L, const cJSON *v,
+			    struct source_profile *p)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	const cJSON *c;
+	size_t i, n = 0;
+
+	if (!cJSON_IsObject(v)) {
+		fail_got(L, v, "must be an object");
+		return;
+	}
+	for (c = v->child; c; c = c->next)
+		n++;
+	p->header_column = xcalloc(n ? n : 1, sizeof(*p->header_column));
+	for (c = v->child; c; c = c->next) {
+		size_t saved = push_key(L, c->string);
+		int col = -1;
+
+		if (!*c->string)
+			fail(L, "a header name must not be empty");
+		else if (!cJSON_IsString(c) ||
+			 (col = column_of(c->valuestring)) < 0)
+			fail_got(L, c, "must be a canonical column name (see "
+				 "docs/config.md)");
+		for (i = 0; col >= 0 && i < p->header.nr; i++) {
+			buf_setlen(&a, 0);
+			buf_setlen(&b, 0);
+			text_header_key(&a, c->string, strlen(c->string));
+			text_header_key(&b, p->header.items[i],
+					strlen(p->header.items[i]));
+			if (!strcmp(a.s, b.s)) {
+				fail(L, "'%s' is the same header as '%s' (headers "
+				     "compare ignoring case and width)",
+				     c->string, p->header.items[i]);
+				col = -1;
+			} else if (p->header_column[i] == col) {
+				fail(L, "'%s' and '%s' both map to %s; a column "
+				     "has one source", p->header.items[i],
+				     c->string, column_name[col]);
+				col = -1;
+			}
+		}
+		if (col >= 0) {
+			p->header_column[p->header.nr] = col;
+			string_list_add(&p->header, c->string);
+		}
+		pop(L, saved);
+	}
+	buf_release(&a);
+	buf_release(&b);
+}
+
+/* The source header p maps to column col; NULL if none. */
+static const char *header_of(const struct source_profile *p, int col)
+{
+	size_t i;
+
+	for (i = 0; i < p->header.nr; i++)
+		if (p->header_column[i] == col)
+			return p->header.items[i];
+	return NULL;
+}
+
+/* What the members of a profile's maps are read into. */
+struct profile_ctx {
+	const struct config *cfg;
+	struct source_profile *p;
+	int type;                    /* values_by_type's type, else unknown */
+};
+
+/*
+ * Calls fn for every member of the object v, with the member's key on the
+ * key path; v itself is reported when it is not an object.
+ */
+static void each_member(struct loader *L, const cJSON *v,
+			void (*fn)(struct loader *, const cJSON *,
+				   struct profile_ctx *),
+			struct profile_ctx *ctx)
+{
+	const cJSON *c;
+
+	if (!cJSON_IsObject(v)) {
+		fail_got(L, v, "must be an object");
+		return;
+	}
+	for (c = v->child; c; c = c->next) {
+		size_t saved = push_key(L, c->string);
+
+		fn(L, c, ctx);
+		pop(L, saved);
+	}
+}
+
+/* constants: {column: value}. */
+static void constant_member(struct loader *L, const cJSON *c,
+			    struct profile_ctx *ctx)
+{
+	struct source_profile *p = ctx->p;
+	int col = column_key(L, c);
+	const char *from;
+
+	if (col < 0)
+		return;
+	if (!cJSON_IsString(c) || !*c->valuestring) {
+		fail_got(L, c, "must be a non-empty string");
+	} else if ((from = header_of(p, col))) {
+		fail(L, "the column '%s' is mapped to %s too; a constant "
+		     "would hide it", from, column_name[col]);
+	} else if (col == COL_TYPE &&
+		   config_match_type(ctx->cfg, c->valuestring) < 0) {
+		fail_got(L, c, "must be a ticket type or one of its aliases");
+	} else {
+		free(p->constant[col]);
+		p->constant[col] = xstrdup(c->valuestring);
+	}
+}
+
+/* Whether text has white space around it that trimming would remove. */
+static bool untrimmed(const char *text)
+{
+	const char *s = text;
+	size_t n = strlen(text);
+
+	text_trim(&s, &n);
+	return s != text || n != strlen(text);
+}
+
+/* One column's map {from: to} for type (TYPE_UNKNOWN: every type). */
+static void profile_map(struct loader *L, const cJSON *v,
+			const struct config *cfg, struct source_profile *p,
+			int col, int type)
+{
+	struct value_map m;
+	const cJSON *c;
+	bool ok = true;
+
+	memset(&m, 0, sizeof(m));
+	m.column = col;
+	m.type = type;
+	if (!cJSON_IsObject(v)) {
+		fail_got(L, v, "must be an object");
+		return;
+	}
+	for (c = v->child; c; c = c->next) {
+		size_t saved = push_key(L, c->string);
+		const char *to = cJSON_IsString(c) ? c->valuestring : NULL;
+		bool good = false;
+
+		if (!*c->string)
+			fail(L, "an empty value is empty; it cannot be mapped");
+		else if (untrimmed(c->string))
+			fail(L, "'%s' has white space around it, but values are "
+			     "trimmed before they are mapped, so it could never "
+			     "apply", c->string);
+		else if (source_is_empty(p, c->string))
+			fail(L, "'%s' is one of empty_values, which empty a value "
+			     "before it is mapped, so it could never apply",
+			     c->string);
+		else if (col == p->attempt_column &&
+			 string_list_has(&p->attempt_values, c->string))
+			fail(L, "'%s' is also a value of the attempt rule, which "
+			     "makes the row an attempt first", c->string);
+		else if (!to || !*to)
+			fail_got(L, c, "must be a non-empty string");
+		else if (!strcmp(to, SOURCE_SKIP))
+			good = true;
+		else if (is_satisfaction_column(col) &&
+			 (config_builtin_satisfaction(to) == SAT_NONE ||
+			  strcmp(to, satisfaction_name[
+					     config_builtin_satisfaction(to)])))
+			fail_got(L, c, "must be 非常满意, 满意, 一般, 不满意, 非常不满意 "
+				 "or skip");
+		else if (col == COL_TYPE && config_match_type(cfg, to) < 0)
+			fail_got(L, c, "must be a ticket type, one of its aliases, "
+				 "or skip");
+		else
+			good = true;
+		if (good) {
+			string_list_add(&m.from, c->string);
+			string_list_add(&m.to, to);
+		} else {
+			ok = false;
+		}
+		pop(L, saved);
+	}
+	if (!ok) {
+		string_list_clear(&m.from);
+		string_list_clear(&m.to);
+		return;
+	}
+	p->maps = xrealloc(p->maps, (p->nmaps + 1) * sizeof(*p->maps));
+	p->maps[p->nmaps++] = m;
+}
+
+/* values: {column: {from: to}}, for ctx->type. */
+static void values_member(struct loader *L, const cJSON *c,
+			  struct profile_ctx *ctx)
+{
+	int col = column_key(L, c);
+
+	if (col == COL_TYPE && ctx->type != TYPE_UNKNOWN)
+		fail(L, "a map chosen by 工单类型 cannot map 工单类型 itself; put "
+		     "it under values");
+	else if (col >= 0)
+		profile_map(L, c, ctx->cfg, ctx->p, col, ctx->type);
+}
+
+/* values_by_type: {type: {column: {from: to}}}. */
+static void by_type_member(struct loader *L, const cJSON *c,
+			   struct profile_ctx *ctx)
+{
+	struct profile_ctx sub = *ctx;
+
+	sub.type = type_key(L, c);
+	if (sub.type != TYPE_UNKNOWN)
+		each_member(L, c, values_member, &sub);
+}
+
+
+static void profile_time_formats(struct loader *L, const cJSON *v,
+				 struct source_profile *p)
+{
+	static const struct {
+		const char *name;
+		unsigned form;
+	} forms[] = {
+		{ "epoch_seconds", CHTIME_EPOCH_S },
+		{ "epoch_milliseconds", CHTIME_EPOCH_MS },
+		{ "YYYYMMDDHHMMSS", CHTIME_COMPACT },
+	};
+	struct string_list names = { NULL, 0, 0 };
+	size_t i, k;
+
+	if (!get_string_list(L, v, &names))
+		return;
+	for (i = 0; i < names.nr; i++) {
+		for (k = 0; k < sizeof(forms) / sizeof(forms[0]); k++)
+			if (!strcmp(names.items[i], forms[k].name))
+				break;
+		if (k == sizeof(forms) / sizeof(forms[0])) {
+			size_t saved = push_index(L, i);
+
+			fail(L, "must be epoch_seconds, epoch_milliseconds or "
+			     "YYYYMMDDHHMMSS, got '%s'", names.items[i]);
+			pop(L, saved);
+		} else {
+			p->time_forms |= forms[k].form;
+		}
+	}
+	string_list_clear(&names);
+}
+
+static void profile_attempt(struct loader *L, const cJSON *v,
+			    struct source_profile *p)
+{
+	static const char *const keys[] = { "column", "values", NULL };
+	const cJSON *c;
+	size_t saved;
+
+	if (!check_object(L, v, keys))
+		return;
+	saved = push_key(L, "column");
+	c = member(v, "column");
+	if (!c || !cJSON_IsString(c) || column_of(c->valuestring) < 0)
+		fail_got(L, c, "must be a canonical column name");
+	else
+		p->attempt_column = column_of(c->valuestring);
+	pop(L, saved);
+	saved = push_key(L, "values");
+	c = member(v, "values");
+	if (!c || !cJSON_IsArray(c) || !c->child)
+		fail_got(L, c, "must be a non-empty array of strings");
+	else
+		get_string_list(L, c, &p->attempt_values);
+	pop(L, saved);
+}
+
+/* The directory part of path with its slash ("" for none). */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return xstrndup(path, slash ? (size_t)(slash - path) + 1 : 0);
+}
+
+/*
+ * Splits one CSV record at text[*pos] (RFC 4180: quotes, doubled quotes,
+ * CRLF or LF) into fields; -1 on an unterminated quote.
+ */
+static int csv_record(const char *text, size_t len, size_t *pos,
+		      struct string_list *fields)
+{
+	struct buf f = BUF_INIT;
+	size_t i = *pos;
+	int ret = 0;
+
+	string_list_clear(fields);
+	for (;;) {
+		buf_setlen(&f, 0);
+		if (i < len && text[i] == '"') {
+			for (i++;; i++) {
+				if (i >= len) {
+					ret = -1;
+					goto out;
+				}
+				if (text[i] == '"') {
+					if (i + 1 < len && text[i + 1] == '"')
+						i++;
+					else
+						break;
+				}
+				buf_addch(&f, text[i]);
+			}
+			i++;
+		}
+		while (i < len && text[i] != ',' && text[i] != '\n' &&
+		       text[i] != '\r')
+			buf_addch(&f, text[i++]);
+		string_list_add(fields, f.len ? f.s : "");
+		if (i < len && text[i] == ',') {
+			i++;
+			continue;
+		}
+		if (i < len && text[i] == '\r')
+			i++;
+		if (i < len && text[i] == '\n')
+			i++;
+		break;
+	}
+out:
+	*pos = i;
+	buf_release(&f);
+	return ret;
+}
+
+/* The index of name among fields (trimmed, as headers compare); -1. */
+static int field_index(const struct string_list *fields, const char *name)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	size_t i;
+	int at = -1;
+
+	text_header_key(&a, name, strlen(name));
+	for (i = 0; i < fields->nr && at < 0; i++) {
+		buf_setlen(&b, 0);
+		text_header_key(&b, fields->items[i], strlen(fields->items[i]));
+		if (!strcmp(a.s, b.s))
+			at = (int)i;
+	}
+	buf_release(&a);
+	buf_release(&b);
+	return at;
+}
+
+struct code_pair {
+	char *code, *name;
+	unsigned long line;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct code_pair *x = a, *y = b;
+	int c = strcmp(x->code, y->code);
+
+	if (c)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/*
+ * Reads the code table file (relative to the config file's folder) into
+ * t: a header naming key and value, then one row per code. Every problem
+ * names the table's key path, the file as given and the line.
+ */
+static void read_code_table(struct loader *L, struct code_table *t,
+			    const char *key, const char *value)
+{
+	struct buf text = BUF_INIT, why = BUF_INIT, path = BUF_INIT;
+	struct string_list fields = { NULL, 0, 0 };
+	struct code_pair *pairs = NULL;
+	size_t npairs = 0, alloc = 0, pos = 0, bad, i;
+	unsigned long line = 1;
+	int ki, vi;
+	char *dir;
+
+	dir = t->file[0] == '/' ? xstrdup("") : dir_of(L->file);
+	buf_addf(&path, "%s%s", dir, t->file);
+	free(dir);
+	if (read_file(path.s, &text, &why) < 0) {
+		fail(L, "'%s': %s", t->file, why.s);
+		goto out;
+	}
+	if (!utf8_valid(text.s, text.len, &bad)) {
+		fail(L, "'%s': invalid UTF-8 at byte %zu (a code table is "
+		     "UTF-8)", t->file, bad);
+		goto out;
+	}
+	if (text.len >= 3 && !memcmp(text.s, "\xEF\xBB\xBF", 3))
+		pos = 3;
+	if (csv_record(text.s, text.len, &pos, &fields) < 0 ||
+	    (ki = field_index(&fields, key)) < 0 ||
+	    (vi = field_index(&fields, value)) < 0 || ki == vi) {
+		fail(L, "'%s': the first line must be a header naming the "
+		     "columns '%s' and '%s'", t->file, key, value);
+		goto out;
+	}
+	while (pos < text.len) {
+		const char *code, *name;
+		size_t n;
+
+		line++;
+		if (text.s[pos] == '\n' || text.s[pos] == '\r') {
+			/* A blank line is not a row. */
+			csv_record(text.s, text.len, &pos, &fields);
+			continue;
+		}
+		if (csv_record(text.s, text.len, &pos, &fields) < 0) {
+			fail(L, "'%s':%lu: unterminated quote", t->file, line);
+			goto out;
+		}
+		if ((size_t)ki >= fields.nr || (size_t)vi >= fields.nr) {
+			fail(L, "'%s':%lu: %zu fields, fewer than the header's",
+			     t->file, line, fields.nr);
+			continue;
+		}
+		code = fields.items[ki];
+		n = strlen(code);
+		text_trim(&code, &n);
+		name = fields.items[vi];
+		if (!n) {
+			fail(L, "'%s':%lu: the code is empty", t->file, line);
+			continue;
+		}
+		ALLOC_GROW(pairs, npairs + 1, alloc);
+		pairs[npairs].code = xstrndup(code, n);
+		n = strlen(name);
+		text_trim(&name, &n);
+		pairs[npairs].name = xstrndup(name, n);
+		pairs[npairs].line = line;
+		npairs++;
+	}
+	qsort(pairs, npairs, sizeof(*pairs), cmp_pair);
+	for (i = 0; i < npairs; i++) {
+		if (i && !strcmp(pairs[i].code, pairs[i - 1].code)) {
+			fail(L, "'%s':%lu: the code '%s' repeats line %lu",
+			     t->file, pairs[i].line, pairs[i].code,
+			     pairs[i - 1].line);
+			continue;
+		}
+		string_list_add(&t->code, pairs[i].code);
+		string_list_add(&t->name, pairs[i].name);
+	}
+out:
+	for (i = 0; i < npairs; i++) {
+		free(pairs[i].code);
+		free(pairs[i].name);
+	}
+	free(pairs);
+	string_list_clear(&fields);
+	buf_release(&text);
+	buf_release(&why);
+	buf_release(&path);
+}
+
+/*
+ * code_tables: {column: {"file", "key", "value"}}; key and value name the
+ * table's columns, "code" and "name" unless given.
+ */
+static void code_table_member(struct loader *L, const cJSON *c,
+			      struct profile_ctx *ctx)
+{
+	static const char *const keys[] = { "file", "key", "value", NULL };
+	struct source_profile *p = ctx->p;
+	char *got[3] = { NULL, xstrdup("code"), xstrdup("name") };
+	int col = column_key(L, c), k;
+	bool ok = col >= 0 && check_object(L, c, keys);
+	struct code_table *t;
+
+	for (k = 0; ok && k < 3; k++) {
+		const cJSON *e = member(c, keys[k]);
+		size_t saved;
+
+		/* The file is required; key and value have defaults. */
+		if (!e && k)
+			continue;
+		saved = push_key(L, keys[k]);
+		ok = get_string(L, e, &got[k], false);
+		pop(L, saved);
+	}
+	if (ok) {
+		p->codes = xrealloc(p->codes, (p->ncodes + 1) * sizeof(*p->codes));
+		t = &p->codes[p->ncodes++];
+		memset(t, 0, sizeof(*t));
+		t->column = col;
+		t->file = got[0];
+		got[0] = NULL;
+		read_code_table(L, t, got[1], got[2]);
+	}
+	for (k = 0; k < 3; k++)
+		free(got[k]);
+}
+
+static void load_profile(struct loader *L, const cJSON *v,
+			 const struct config *cfg, struct source_profile *p)
+{
+	static const char *const keys[] = {
+		"name",		"files",	"kind",	      "columns",
+		"constants",	"empty_values", "values",     "values_by_type",
+		"records",	"encoding",	"sheet",      "time_formats",
+		"attempt",	"split_handler", "callback_time_from",
+		"key_column",	"join",		"code_tables", NULL
+	};
+	struct profile_ctx ctx = { cfg, p, TYPE_UNKNOWN };
+	const cJSON *c;
+	size_t saved;
+
+	p->attempt_column = -1;
+	p->callback_time_from = -1;
+	if (!check_object(L, v, keys))
+		return;
+	saved = push_key(L, "name");
+	if (!(c = member(v, "name")))
+		fail(L, "missing");
+	else
+		get_string(L, c, &p->name, false);
+	pop(L, saved);
+	saved = push_key(L, "files");
+	if (!(c = member(v, "files")))
+		fail(L, "missing");
+	else
+		get_one_or_more(L, c, &p->files);
+	pop(L, saved);
+#define STEP(key, stmt)                           \
+	if ((c = member(v, key))) {               \
+		saved = push_key(L, key);         \
+		stmt;                             \
+		pop(L, saved);                    \
+	}
+	STEP("kind", {
+		if (cJSON_IsString(c) && !strcmp(c->valuestring, "tickets"))
+			p->kind = SOURCE_TICKETS;
+		else if (cJSON_IsString(c) &&
+			 !strcmp(c->valuestring, "callbacks"))
+			p->kind = SOURCE_CALLBACKS;
+		else
+			fail_got(L, c, "must be tickets or callbacks");
+	});
+	/* In this order: the checks of values read the others. */
+	STEP("columns", profile_columns(L, c, p));
+	STEP("constants", each_member(L, c, constant_member, &ctx));
+	STEP("empty_values", get_string_list(L, c, &p->empty_values));
+	STEP("attempt", profile_attempt(L, c, p));
+	STEP("values", each_member(L, c, values_member, &ctx));
+	STEP("values_by_type", each_member(L, c, by_type_member, &ctx));
+	STEP("records", {
+		if (get_string(L, c, &p->records, false) &&
+		    (p->records[0] == '.' ||
+		     p->records[strlen(p->records) - 1] == '.' ||
+		     strstr(p->records, "..")))
+			fail_got(L, c, "must be keys joined by dots, such as "
+				 "data.list");
+	});
+	STEP("encoding", get_encoding(L, c, &p->encoding));
+	STEP("sheet", get_string(L, c, &p->sheet, false));
+	STEP("time_formats", profile_time_formats(L, c, p));
+	STEP("split_handler", get_string(L, c, &p->handler_separators, false));
+	STEP("callback_time_from", {
+		int col = cJSON_IsString(c) ? column_of(c->valuestring) : -1;
+
+		if (col < 0 || !is_time_column(col) || col == COL_CB_TIME ||
+		    col == COL_CB2_TIME)
+			fail_got(L, c, "must be 创建时间, 完成时间, 更新时间 or "
+				 "整改完成时间");
+		else
+			p->callback_time_from = col;
+	});
+	STEP("key_column", {
+		if (get_string(L, c, &p->key_column, false) &&
+		    p->kind == SOURCE_CALLBACKS)
+			fail(L, "only a tickets profile has a key column; a "
+			     "callbacks profile names it with join");
+	});
+	STEP("join", {
+		if (get_string(L, c, &p->join, false) &&
+		    p->kind != SOURCE_CALLBACKS) {
+			fail(L, "only a profile of kind callbacks joins tickets");
+			free(p->join);
+			p->join = NULL;
+		}
+	});
+	STEP("code_tables", each_member(L, c, code_table_member, &ctx));
+#undef STEP
+}
+
+/* Checks across profiles: unique names, joins that name a key. */
+static void check_profiles(struct loader *L, const struct config *cfg)
+{
+	size_t i, j;
+
+	for (i = 0; i < cfg->nsources; i++) {
+		const struct source_profile *p = &cfg->sources[i], *t;
+		size_t saved = push_index(L, i);
+
+		for (j = 0; p->name && j < i; j++)
+			if (cfg->sources[j].name &&
+			    !strcmp(cfg->sources[j].name, p->name)) {
+				push_key(L, "name");
+				fail(L, "'%s' names sources[%zu] too", p->name,
+				     j);
+				break;
+			}
+		if (p->join) {
+			t = source_by_name(cfg, p->join);
+			if (!t || !t->key_column) {
+				push_key(L, "join");
+				fail(L, "'%s' must name a tickets profile that has "
+				     "a key_column", p->join);
+			}
+		}
+		pop(L, saved);
+	}
+}
+
+static void load_sources(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	const cJSON *c;
+	size_t i = 0, n = 0;
+
+	if (!cJSON_IsArray(v)) {
+		fail_got(L, v, "must be an array of source profiles");
+		return;
+	}
+	config_sources_release(cfg);
+	for (c = v->child; c; c = c->next)
+		n++;
+	cfg->sources = xcalloc(n ? n : 1, sizeof(*cfg->sources));
+	for (c = v->child; c; c = c->next, i++) {
+		size_t saved = push_index(L, i);
+
+		cfg->nsources++;
+		load_profile(L, c, cfg, &cfg->sources[i]);
+		pop(L, saved);
+	}
+	check_profiles(L, cfg);
+}
+
 static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 {
 	static const char *const keys[] = {
@@ -1136,7 +2069,9 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 		"types",	    "satisfaction_aliases", "ingest",
 		"sampling",	    "masking",		   "pdf",
 		"templates_dir",    "retention_weeks",	   "output",
-		"check",	    "rankings",		   NULL
+		"check",	    "rankings",		   "sources",
+		"audit",
+		NULL
 	};
 	const cJSON *c;
 	size_t saved;
@@ -1166,6 +2101,7 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	SECTION("column_aliases", load_column_aliases);
 	SECTION("types", load_types);
 	SECTION("satisfaction_aliases", load_satisfaction_aliases);
+	check_attempt_words(L, cfg);
 	SECTION("ingest", load_ingest);
 	/* After types: sampling scopes name sub-types. */
 	SECTION("sampling", load_sampling);
@@ -1185,6 +2121,10 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	SECTION("output", load_output);
 	SECTION("check", load_check);
 	SECTION("rankings", load_rankings);
+	/* After types and satisfaction_aliases: value maps check against
+	 * them. */
+	SECTION("sources", load_sources);
+	SECTION("audit", load_audit);
 #undef SECTION
 }
 

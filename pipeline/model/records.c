@@ -405,7 +405,10 @@ static void put_callback(struct bin_writer *w, uint32_t ticket,
 	put_u64(fixed + 4, from_i64(c->at));
 	fixed[12] = c->source;
 	fixed[13] = c->satisfaction;
-	fixed[14] = c->is_attempt ? 1 : 0;
+	/* Bit 0 attempt, bit 1 a date alone, bit 2 a stand-in time. */
+	fixed[14] = (unsigned char)((c->is_attempt ? 1 : 0) |
+				    (c->date_only ? 2 : 0) |
+				    (c->stand_in ? 4 : 0));
 	put_u32(fixed + 15, (uint32_t)c->round);
 	put_u32(fixed + 19, c->file);
 	put_u32(fixed + 23, c->line);
@@ -506,6 +509,8 @@ static void format_summary(const struct ticket_set *set, struct buf *b)
 		jsonw_uint(&w, "accepted", f->accepted);
 		jsonw_uint(&w, "rejected", f->rejected);
 		jsonw_uint(&w, "superseded", f->superseded);
+		jsonw_uint(&w, "excluded", f->excluded);
+		jsonw_uint(&w, "damaged_ticket_ids", f->damaged_ticket_ids);
 		jsonw_close(&w);
 	}
 	jsonw_close(&w);
@@ -514,6 +519,7 @@ static void format_summary(const struct ticket_set *set, struct buf *b)
 	jsonw_uint(&w, "accepted", set->accepted);
 	jsonw_uint(&w, "rejected", set->rejected);
 	jsonw_uint(&w, "superseded", set->superseded);
+	jsonw_uint(&w, "excluded", set->excluded);
 	jsonw_uint(&w, "tickets", set->ntickets);
 	jsonw_uint(&w, "callbacks", set->ncallbacks);
 	jsonw_open(&w, "quality", '{', JSONW_INLINE);
@@ -522,6 +528,9 @@ static void format_summary(const struct ticket_set *set, struct buf *b)
 	jsonw_uint(&w, "unknown_subtype", q->unknown_subtype);
 	jsonw_uint(&w, "superseded_tickets", q->superseded_tickets);
 	jsonw_uint(&w, "superseded_callbacks", q->superseded_callbacks);
+	jsonw_uint(&w, "date_only_callbacks", q->date_only_callbacks);
+	jsonw_uint(&w, "stand_in_callbacks", q->stand_in_callbacks);
+	jsonw_uint(&w, "ratings_without_time", q->ratings_without_time);
 	jsonw_open(&w, "rejected_by_reason", '{', JSONW_INLINE);
 	for (i = 0; i < REJECT_REASON_COUNT; i++)
 		jsonw_uint(&w, reject_reason_code[i], q->reasons[i]);
@@ -1070,11 +1079,11 @@ static int read_callbacks(struct reader *r, const char *path)
 			goto out;
 		}
 		if (p[12] > CB_ROW || p[13] > SAT_VERY_SATISFIED ||
-		    p[14] > 1) {
+		    p[14] > 7) {
 			record_problem(r, &f, i, at, "%s %u out of range",
 				       p[12] > CB_ROW ? "source" :
 				       p[13] > SAT_VERY_SATISFIED ?
-				       "satisfaction" : "attempt flag",
+				       "satisfaction" : "flags",
 				       p[12] > CB_ROW ? p[12] :
 				       p[13] > SAT_VERY_SATISFIED ? p[13] :
 				       p[14]);
@@ -1082,7 +1091,9 @@ static int read_callbacks(struct reader *r, const char *path)
 		}
 		c->source = p[12];
 		c->satisfaction = p[13];
-		c->is_attempt = p[14];
+		c->is_attempt = p[14] & 1;
+		c->date_only = (p[14] & 2) != 0;
+		c->stand_in = (p[14] & 4) != 0;
 		c->round = to_i32(get_u32(p + 15));
 		c->file = get_u32(p + 19);
 		c->line = get_u32(p + 23);
@@ -1177,6 +1188,15 @@ static size_t get_count(struct reader *r, const char *path, const cJSON *o,
 	return v->valuedouble > 0 ? (size_t)v->valuedouble : 0;
 }
 
+/* A count added after the first artifacts (issue 14): absent is 0. */
+static size_t get_count_opt(struct reader *r, const char *path,
+			    const cJSON *o, const char *key)
+{
+	if (!cJSON_GetObjectItemCaseSensitive(o, key))
+		return 0;
+	return get_count(r, path, o, key);
+}
+
 static int name_index(const char *const *names, size_t n, const char *s)
 {
 	size_t i;
@@ -1242,12 +1262,16 @@ static int read_summary(struct reader *r, const char *path)
 		in->accepted = get_count(r, path, f, "accepted");
 		in->rejected = get_count(r, path, f, "rejected");
 		in->superseded = get_count(r, path, f, "superseded");
+		in->excluded = get_count_opt(r, path, f, "excluded");
+		in->damaged_ticket_ids = get_count_opt(r, path, f,
+						       "damaged_ticket_ids");
 	}
 	set->files_recognised = get_count(r, path, root, "files_recognised");
 	set->rows_read = get_count(r, path, root, "rows_read");
 	set->accepted = get_count(r, path, root, "accepted");
 	set->rejected = get_count(r, path, root, "rejected");
 	set->superseded = get_count(r, path, root, "superseded");
+	set->excluded = get_count_opt(r, path, root, "excluded");
 	r->summary_tickets = get_count(r, path, root, "tickets");
 	r->summary_callbacks = get_count(r, path, root, "callbacks");
 	q = item(r, path, root, "quality");
@@ -1263,6 +1287,12 @@ static int read_summary(struct reader *r, const char *path)
 						   "superseded_tickets");
 		iq->superseded_callbacks = get_count(r, path, q,
 						     "superseded_callbacks");
+		iq->date_only_callbacks = get_count_opt(r, path, q,
+							"date_only_callbacks");
+		iq->stand_in_callbacks = get_count_opt(r, path, q,
+						       "stand_in_callbacks");
+		iq->ratings_without_time = get_count_opt(r, path, q,
+							 "ratings_without_time");
 		by = item(r, path, q, "rejected_by_reason");
 		for (i = 0; by && i < REJECT_REASON_COUNT; i++)
 			iq->reasons[i] = get_count(r, path, by,

@@ -20,9 +20,9 @@ const char *const ticket_type_key[TYPE_COUNT] = { "repair", "complaint",
 const char *const satisfaction_name[6] = { "", SAT_LABEL_1, SAT_LABEL_2,
 					   SAT_LABEL_3, SAT_LABEL_4,
 					   SAT_LABEL_5 };
-const char *const satisfaction_scale[5] = { SAT_LABEL_5, SAT_LABEL_4,
+const char *const satisfaction_scale[6] = { SAT_LABEL_5, SAT_LABEL_4,
 					    SAT_LABEL_3, SAT_LABEL_2,
-					    SAT_LABEL_1 };
+					    SAT_LABEL_1, NULL };
 const char *const anomaly_kind_name[ANOM_COUNT] = {
 	"callback_before_completion",
 	"callback_without_completion",

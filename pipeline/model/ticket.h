@@ -54,9 +54,10 @@ extern const char *const satisfaction_name[6];
 /*
  * The five labels in the order the reports list them, best first
  * (非常满意 … 非常不满意): satisfaction_scale[k] is
- * satisfaction_name[SAT_VERY_SATISFIED - k].
+ * satisfaction_name[SAT_VERY_SATISFIED - k]; a NULL follows them, for the
+ * lists that end at one (a drop-down's choices).
  */
-extern const char *const satisfaction_scale[5];
+extern const char *const satisfaction_scale[6];
 
 /*
  * The risk signals of SPEC §8.18, which the metrics stage finds, the
@@ -94,6 +95,18 @@ struct callback {
 	uint8_t satisfaction;       /* enum satisfaction */
 	uint8_t source;             /* enum callback_source */
 	bool is_attempt;            /* owner not reached: not a callback */
+	/*
+	 * SPEC §9.24: the time was a date alone ("that day, time unknown"):
+	 * at is that day's 00:00:00, and the callback sorts after the timed
+	 * callbacks of its day (callback_sort_at()).
+	 */
+	bool date_only;
+	/*
+	 * Issue 14: the source has no callback time and a profile's
+	 * callback_time_from column stands in for it: the callback counts
+	 * for coverage, not for timeliness, the median or an anomaly.
+	 */
+	bool stand_in;
 	int32_t round;              /* 回访轮次, 0 when absent */
 	uint32_t file;              /* index into ticket_set.files */
 	uint32_t line;              /* line where its record starts */
@@ -101,6 +114,12 @@ struct callback {
 
 struct ticket {
 	const char *id;         /* 工单编号, trimmed, never empty */
+	/*
+	 * The internal id callbacks join on (a source profile's key_column),
+	 * "" or NULL for none; used inside ingest only, not kept in the
+	 * records.
+	 */
+	const char *join_key;
 	const char *center;     /* 服务中心; "" if empty */
 	const char *unit;       /* 楼栋房号 */
 	const char *owner;      /* 业主姓名 (personal data: mask on output) */
@@ -110,7 +129,9 @@ struct ticket {
 	const char *content;    /* 内容 */
 	const char *butler;     /* 责任人 */
 	const char *status;     /* 工单状态 */
-	const char *handler;    /* 处理人: who did the work */
+	const char *handler;    /* 处理人: who did the work; several people
+				 * joined by HANDLER_SEPARATOR when a
+				 * source profile splits the value */
 	int8_t type;            /* enum ticket_type, never TYPE_UNKNOWN */
 	bool cancelled;         /* status is a cancelled word (§8.10) */
 	int64_t created_at;     /* 创建时间 */
@@ -121,6 +142,9 @@ struct ticket {
 	uint32_t first_cb;      /* slice of ticket_set.callbacks */
 	uint32_t n_cb;
 };
+
+/* Between the people of a split 处理人 (a byte no export text holds). */
+#define HANDLER_SEPARATOR '\x1f'
 
 enum file_kind {
 	FILE_TICKETS,
@@ -139,6 +163,8 @@ struct input_file {
 	uint64_t size;          /* bytes */
 	char sha256[65];        /* hex digest of the file's bytes */
 	size_t rows_read, accepted, rejected, superseded;
+	size_t excluded;        /* rows a profile's value map skips */
+	size_t damaged_ticket_ids; /* 8.22025E+17: accepted, counted (§9.25) */
 };
 
 /* SPEC §8 rule 3, in order of precedence. */
@@ -174,6 +200,9 @@ struct ingest_quality {
 	size_t unknown_subtype;       /* sub-type not in the configured list */
 	size_t superseded_tickets;    /* ticket rows that lost (§8.7) */
 	size_t superseded_callbacks;  /* repeated callback identities (§8.8) */
+	size_t date_only_callbacks;   /* callbacks timed by a date alone */
+	size_t ratings_without_time;  /* 满意度 / 回访结果, no 回访时间 */
+	size_t stand_in_callbacks;    /* timed from a stand-in column */
 	size_t reasons[REJECT_REASON_COUNT];
 };
 
@@ -187,9 +216,12 @@ struct ticket_set {
 	size_t ncallbacks;
 	struct reject *rejects;       /* in file, line order */
 	size_t nrejects;
-	/* SPEC §2: rows_read = accepted + rejected + superseded. */
+	/*
+	 * SPEC §2: rows_read = accepted + rejected + superseded + excluded
+	 * (excluded: rows a source profile sends to skip, issue 14).
+	 */
 	size_t files_recognised;
-	size_t rows_read, accepted, rejected, superseded;
+	size_t rows_read, accepted, rejected, superseded, excluded;
 	struct ingest_quality quality;
 };
 
@@ -199,6 +231,15 @@ void ticket_set_release(struct ticket_set *set);
 /* Binary search by ticket number; NULL if absent. */
 const struct ticket *ticket_set_find(const struct ticket_set *set,
 				     const char *id);
+
+/*
+ * The instant a callback sorts and compares at (SPEC §9.24): a date alone
+ * sorts after the timed callbacks of its day, at its last second.
+ */
+static inline int64_t callback_sort_at(const struct callback *cb)
+{
+	return cb->date_only ? cb->at + 86400 - 1 : cb->at;
+}
 
 /* The callbacks of t (a slice of set->callbacks). */
 static inline const struct callback *

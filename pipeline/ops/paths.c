@@ -10,6 +10,9 @@
 #ifndef HUIFANG_DATADIR
 #define HUIFANG_DATADIR "/usr/local/share/huifang"
 #endif
+#ifndef HUIFANG_SRCDIR
+#define HUIFANG_SRCDIR ""       /* built outside the Makefile: no tree */
+#endif
 
 #include <errno.h>
 #include <limits.h>
@@ -24,16 +27,18 @@
 #include "util/banned.h"
 
 /*
- * The folders beside the running binary, appended to dirs at *n: for a
+ * The folder beside the running binary, appended to dirs at *n: for a
  * binary in "<prefix>/bin/" (an install, perhaps relocated) the folder
- * "<prefix>/share/huifang"; for any other (a build tree: build/huifang)
- * the binary's folder and the one above it, where the source tree keeps
- * config/ and templates/.
+ * "<prefix>/share/huifang"; for a binary inside the source tree it was
+ * built in (build/huifang, build/san/huifang: HUIFANG_SRCDIR, the
+ * Makefile's folder) that tree, which keeps config/ and templates/; for
+ * any other, the binary's own folder.
  */
 static void exe_datadirs(const char **dirs, size_t *n)
 {
 	char exe[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t src = strlen(HUIFANG_SRCDIR);
 	char *slash;
 	struct buf dir = BUF_INIT;
 
@@ -44,6 +49,11 @@ static void exe_datadirs(const char **dirs, size_t *n)
 	if (!slash)
 		return;
 	*slash = '\0';
+	if (src > 1 && !strncmp(exe, HUIFANG_SRCDIR, src) &&
+	    (exe[src] == '/' || !exe[src])) {
+		dirs[(*n)++] = HUIFANG_SRCDIR;
+		return;
+	}
 	slash = strrchr(exe, '/');
 	if (slash && !strcmp(slash, "/bin")) {
 		*slash = '\0';
@@ -52,15 +62,11 @@ static void exe_datadirs(const char **dirs, size_t *n)
 		return;
 	}
 	dirs[(*n)++] = xstrdup(exe);
-	if (slash && slash != exe) {
-		*slash = '\0';
-		dirs[(*n)++] = xstrdup(exe);
-	}
 }
 
 const char *const *paths_datadirs(void)
 {
-	static const char *dirs[4];
+	static const char *dirs[3];
 	static bool done;
 
 	if (!done) {

@@ -4,15 +4,18 @@
  * The same binary runs from the source tree (make run), from an install
  * under PREFIX, and from a DESTDIR staging tree, so nothing is compiled in
  * except HUIFANG_DATADIR (the Makefile's $(DATADIR), e.g.
- * /usr/local/share/huifang). The search order, first match wins:
+ * /usr/local/share/huifang) and HUIFANG_SRCDIR (the folder it was built
+ * in, used only while the binary is inside it). The search order, first
+ * match wins:
  *
  *   templates:  the config's templates_dir if set (an error if it is not a folder,
  *               never a silent fallback), else ./templates, else beside
  *               the binary: for a binary in <prefix>/bin/ (an install,
  *               perhaps relocated) <prefix>/share/huifang/templates, for
- *               any other (the build tree, build/huifang) its folder's
- *               and the folder above's templates; else the installed
- *               data folder HUIFANG_DATADIR/templates.
+ *               one inside the source tree it was built in (build/huifang;
+ *               HUIFANG_SRCDIR, the Makefile's folder) that tree's
+ *               templates, for any other its own folder's; else the
+ *               installed data folder HUIFANG_DATADIR/templates.
  *   config:     --config if given (an error if it is not a readable
  *               file), else ./config/huifang.json, else the same folders'
  *               config/huifang.json, in the same order.

@@ -258,15 +258,19 @@ static int copy_file_at(int sfd, int dfd, const char *name, const char *shown,
 {
 	char chunk[65536];
 	ssize_t n = 0;
+	struct stat st;
 	int in, out, ret = -1;
 
 	in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (in < 0) {
+	if (in < 0 || fstat(in, &st) < 0) {
 		buf_addf(err, "%s: %s", shown, strerror(errno));
+		if (in >= 0)
+			close(in);
 		return -1;
 	}
+	/* The copy is no more open than the file: audit sheets stay 0600. */
 	out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		     O_CLOEXEC, 0666);
+		     O_CLOEXEC, st.st_mode & 0666);
 	if (out < 0) {
 		buf_addf(err, "%s: %s", shown, strerror(errno));
 		close(in);

@@ -744,6 +744,12 @@ HPDF_Outline pdfdoc_bookmark(struct pdfdoc *pd, HPDF_Outline parent,
 
 int pdfdoc_save(struct pdfdoc *pd, const char *path, struct buf *err)
 {
+	return pdfdoc_save_mode(pd, path, 0666, err);
+}
+
+int pdfdoc_save_mode(struct pdfdoc *pd, const char *path, unsigned mode,
+		     struct buf *err)
+{
 	struct outfile of;
 	unsigned char chunk[65536];
 	HPDF_UINT32 remaining;
@@ -760,7 +766,7 @@ int pdfdoc_save(struct pdfdoc *pd, const char *path, struct buf *err)
 	}
 	HPDF_ResetStream(pd->doc);
 	remaining = HPDF_GetStreamSize(pd->doc);
-	if (outfile_open(&of, path, err) < 0)
+	if (outfile_open_mode(&of, path, mode, err) < 0)
 		return -1;
 	while (remaining > 0) {
 		HPDF_UINT32 n = remaining < sizeof(chunk) ? remaining

@@ -179,6 +179,9 @@ HPDF_Outline pdfdoc_bookmark(struct pdfdoc *pd, HPDF_Outline parent,
  * failed. err receives "<path>: <cause>".
  */
 int pdfdoc_save(struct pdfdoc *pd, const char *path, struct buf *err);
+/* The same with the file's mode (less the umask), e.g. 0600. */
+int pdfdoc_save_mode(struct pdfdoc *pd, const char *path, unsigned mode,
+		     struct buf *err);
 
 /* The first error as text ("libharu error 0x1025 (detail 0)"). */
 void pdfdoc_describe_error(const struct pdfdoc *pd, struct buf *out);

@@ -1,19 +1,19 @@
 /*
- * render_pdf.c - the week's PDFs: the weekly management report, one
- * 《回访记录表》 per service centre and one audit sheet per sampling level
- * (render_pdf_week() of render.h).
+ * render_pdf.c - the week's PDFs: the weekly management report and one
+ * 《回访记录表》 per service centre (render_pdf_week() of render.h); the
+ * audit sheets are render_audit.c's.
  *
  * Everything shown comes from the view model (metrics.json, records.json,
  * samples.json as cJSON trees); this file formats numbers (a ratio as a
  * percentage with one decimal) and lays them out, and computes no figure.
  * Wording, column titles, widths and order come from the JSON templates in
- * <templates_dir>/pdf/ (weekly.json, record_form.json, audit_sheet.json),
- * read at run time through pdf_tmpl.h; a label missing from a template
- * shows as "[key]" so that whoever edits a template sees what is missing.
+ * <templates_dir>/pdf/ (weekly.json, record_form.json), read at run
+ * time through pdf_tmpl.h; a label missing from a template shows as
+ * "[key]" so that whoever edits a template sees what is missing.
  *
  * Invariants: every page is laid out first and its running header and
  * footer ("第N页 共M页") drawn once the page count is known; every file name
- * derived from the input goes through safe_name() and stays inside
+ * derived from the input goes through text_safe_file_name() and stays inside
  * week_dir; a document that fails leaves no file (pdfdoc_save writes
  * aside, then renames). The font is subset once per render to the
  * characters of the view model, the templates, the config's header and
@@ -31,6 +31,7 @@
 #include "model/ticket.h"
 #include "report/render.h"
 #include "util/xalloc.h"
+#include "util/textio.h"
 #include "util/banned.h"
 
 #define MARGIN 36.0f
@@ -132,45 +133,6 @@ static const char *format_cell(struct buf *out, const cJSON *obj,
 	return out->s;
 }
 
-/*
- * A file name that stays inside the week folder whatever the input holds:
- * '/', '\\', control characters and invalid UTF-8 become '_', leading dots
- * and spaces go, the length is capped at a character boundary, and an
- * empty result becomes "_".
- */
-static void safe_name(struct buf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t start = out->len;
-
-	while (*p == '.' || *p == ' ')
-		p++;
-	while (*p && out->len - start < 120) {
-		size_t len = 1, i;
-
-		if (*p >= 0xC2 && *p <= 0xF4) {
-			len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
-			for (i = 1; i < len; i++)
-				if ((p[i] & 0xC0) != 0x80)
-					break;
-			if (i < len) {
-				buf_addch(out, '_');
-				p++;
-				continue;
-			}
-			buf_add(out, p, len);
-		} else if (*p < 0x20 || *p == 0x7F || *p >= 0x80 || *p == '/' ||
-			   *p == '\\') {
-			buf_addch(out, '_');
-		} else {
-			buf_addch(out, (char)*p);
-		}
-		p += len;
-	}
-	if (out->len == start)
-		buf_addch(out, '_');
-}
-
 /* ---- the render and its documents ---------------------------------- */
 
 struct render {
@@ -184,7 +146,9 @@ struct render {
 	const char *week, *week_start, *week_end, *as_of_text, *seed;
 	int64_t as_of;
 	struct string_list names;   /* file names written, to keep unique */
-	struct pdf_tmpl weekly, form, audit;   /* root NULL: could not load */
+	struct pdf_tmpl weekly, form, centre;   /* root NULL: not loaded */
+	/* company.document_codes; "" when not configured. */
+	const char *code_weekly, *code_audit, *code_centre;
 	int failed;
 };
 
@@ -197,6 +161,7 @@ struct doc {
 	float y;                          /* the flow position */
 	float size;                       /* body font size */
 	const char *page_note;            /* drawn under the header */
+	const char *doc_code;             /* a form's 文件编号 */
 	struct buf note;
 };
 
@@ -262,9 +227,9 @@ static int doc_save(struct doc *dc, const char *title, const char *part)
 	size_t base_len;
 	int n = 2, ret;
 
-	safe_name(&name, prefix ? prefix : title);
+	text_safe_file_name(&name, prefix ? prefix : title);
 	buf_addch(&name, '-');
-	safe_name(&name, part);
+	text_safe_file_name(&name, part);
 	base_len = name.len;
 	buf_adds(&name, ".pdf");
 	while (string_list_has(&r->names, name.s)) {
@@ -465,7 +430,7 @@ static int draw_form_headers(struct doc *dc, const char *title)
 		pdf_tmpl_fill(&page, pdf_tmpl_label(dc->t, "page"), kv, 2);
 		buf_reset(&line);
 		buf_addf(&line, "%s：%s", pdf_tmpl_label(dc->t, "document_code"),
-			 r->document_code);
+			 dc->doc_code ? dc->doc_code : r->document_code);
 		pdfdoc_text(pd, MARGIN, y - 50, 8, line.s);
 		buf_reset(&line);
 		buf_addf(&line, "%s：%s", pdf_tmpl_label(dc->t, "version"), r->version);
@@ -786,259 +751,7 @@ static int render_record_forms(struct render *r)
 	return ret;
 }
 
-/* ---- audit sheets --------------------------------------------------- */
-
-struct record_index {
-	const cJSON **rows;   /* sorted by ticket, then round */
-	size_t n;
-};
-
-static int cmp_record(const void *a, const void *b)
-{
-	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-	int c = strcmp(cjson_str_of(x, "ticket"), cjson_str_of(y, "ticket"));
-
-	if (c)
-		return c;
-	return (cjson_num_of(x, "round", 9) > cjson_num_of(y, "round", 9)) -
-	       (cjson_num_of(x, "round", 9) < cjson_num_of(y, "round", 9));
-}
-
-static void record_index_build(struct record_index *ix, const cJSON *records)
-{
-	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(records, "rows");
-	const cJSON *row;
-
-	memset(ix, 0, sizeof(*ix));
-	if (!cJSON_IsArray(rows))
-		return;
-	ix->rows = xcalloc((size_t)cJSON_GetArraySize(rows) + 1,
-			   sizeof(*ix->rows));
-	cJSON_ArrayForEach(row, rows)
-		if (cjson_str_of(row, "ticket"))
-			ix->rows[ix->n++] = row;
-	qsort(ix->rows, ix->n, sizeof(*ix->rows), cmp_record);
-}
-
-/* The first callback row of a ticket, or NULL. */
-static const cJSON *record_find(const struct record_index *ix,
-				const char *ticket)
-{
-	size_t lo = 0, hi = ix->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(cjson_str_of(ix->rows[mid], "ticket"), ticket) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < ix->n && !strcmp(cjson_str_of(ix->rows[lo], "ticket"), ticket))
-		return ix->rows[lo];
-	return NULL;
-}
-
-/* An item's field, from the item itself or else its callback row. */
-static const char *item_field(const cJSON *item, const cJSON *rec,
-			      const char *key)
-{
-	const char *s = cjson_str_of(item, key);
-
-	if (!s && rec)
-		s = cjson_str_of(rec, key);
-	return s;
-}
-
-static const char *audit_cell(struct buf *out, const cJSON *item,
-			      const cJSON *rec, const struct pdf_tmpl_col *c, size_t seq)
-{
-	buf_reset(out);
-	if (!strcmp(c->key, "seq")) {
-		buf_addf(out, "%zu", seq);
-	} else if (!strcmp(c->key, "blank")) {
-		/* the auditor's findings */
-	} else if (!strcmp(c->key, "reason")) {
-		/* samples.json gives the reason in Chinese and in English. */
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "reason_zh");
-		const cJSON *k = cJSON_GetObjectItemCaseSensitive(item, "key");
-
-		if (!cJSON_IsString(v))
-			v = cJSON_GetObjectItemCaseSensitive(item, "reason");
-		if (cJSON_IsString(v)) {
-			buf_adds(out, v->valuestring);
-		} else if (cJSON_IsObject(v)) {
-			const cJSON *e;
-
-			cJSON_ArrayForEach(e, v) {
-				if (out->len)
-					buf_adds(out, "；");
-				buf_adds(out, e->string);
-				buf_adds(out, "：");
-				if (cJSON_IsString(e))
-					buf_adds(out, e->valuestring);
-				else if (cJSON_IsNumber(e))
-					buf_addf(out, "%g", e->valuedouble);
-			}
-		}
-		/* A reason in words already says the key; else show it. */
-		if (cJSON_IsNumber(k) && !cJSON_IsString(v))
-			buf_addf(out, "%skey %.6f", out->len ? "；" : "",
-				 k->valuedouble);
-	} else if (!strcmp(c->key, "category") && !cjson_str_of(item, "category") &&
-		   cjson_str_of(item, "type")) {
-		/* The form's 回访类别: type and sub-type, as records.json has it. */
-		buf_adds(out, cjson_str_of(item, "type"));
-		if (cjson_str_of(item, "subtype")) {
-			buf_addch(out, '/');
-			buf_adds(out, cjson_str_of(item, "subtype"));
-		}
-	} else {
-		const char *s = item_field(item, rec, c->key);
-
-		/* A callback time missing from the item: the record's date. */
-		if (!s && rec && !strcmp(c->key, "first_callback_at"))
-			s = cjson_str_of(rec, "date");
-		if (s)
-			buf_adds(out, s);
-	}
-	return out->s;
-}
-
-static int render_audit_sheet(struct render *r, const struct pdf_tmpl *t,
-			      const cJSON *level,
-			      const struct record_index *ix)
-{
-	const char *title = doc_title(t);
-	const char *id = cjson_str_of(level, "id");
-	const char *level_label = cjson_str_of(level, "label");
-	const cJSON *items = cJSON_GetObjectItemCaseSensitive(level, "items");
-	const cJSON *strata = cJSON_GetObjectItemCaseSensitive(level, "strata");
-	const cJSON *item, *st;
-	struct doc dc;
-	struct pdf_tmpl_cols cs;
-	struct pdf_table tb;
-	struct buf *cells = NULL, s = BUF_INIT;
-	const char **texts = NULL;
-	size_t seq = 0, i;
-	int ret = -1;
-
-	if (!id)
-		id = "level";
-	if (form_open(&dc, r, t, title, &cs) < 0)
-		return -1;
-	cells = bufs_new(cs.n > 3 ? cs.n : 3);
-	texts = xcalloc(cs.n > 3 ? cs.n : 3, sizeof(*texts));
-	buf_addf(&dc.note, "%s：%s    %s：%s    %s：%s", pdf_tmpl_label(t, "level"),
-		 level_label ? level_label : id, pdf_tmpl_label(t, "week"), r->week,
-		 pdf_tmpl_label(t, "seed"), r->seed);
-	dc.page_note = dc.note.s;
-	if (doc_new_page(&dc.pd, &dc) < 0)
-		goto out;
-	/* Ticket numbers are never broken (see render_record_form). */
-	cJSON_ArrayForEach(item, items)
-		fit_column_to(&dc, &cs, "ticket", cjson_str_of(item, "ticket"));
-	table_init(&tb, &dc, &cs, (float)cjson_num_of(t->root, "row_height", 0));
-	if (pdf_table_start(&tb, dc.y) < 0)
-		goto out;
-	cJSON_ArrayForEach(item, items) {
-		const char *ticket = cjson_str_of(item, "ticket");
-		const cJSON *rec = ticket ? record_find(ix, ticket) : NULL;
-
-		seq++;
-		for (i = 0; i < cs.n; i++)
-			texts[i] = audit_cell(&cells[i], item, rec, &cs.v[i],
-					      seq);
-		if (pdf_table_row(&tb, texts, -1) < 0)
-			goto out;
-	}
-	dc.y = tb.y;
-	if (seq == 0 && paragraph(&dc, pdf_tmpl_label(t, "empty"), 9) < 0)
-		goto out;
-
-	/* The strata, so that an auditor can explain the sample sizes. */
-	if (cJSON_IsArray(strata) && cJSON_GetArraySize(strata) > 0) {
-		static const float share[3] = { 0.6f, 0.2f, 0.2f };
-		struct pdf_column sc[3];
-
-		if (heading(&dc, pdf_tmpl_label(t, "strata"), 10) < 0)
-			goto out;
-		sc[0].title = pdf_tmpl_label(t, "stratum");
-		sc[1].title = pdf_tmpl_label(t, "population");
-		sc[2].title = pdf_tmpl_label(t, "sampled");
-		for (i = 0; i < 3; i++) {
-			sc[i].width = dc.width * 0.5f * share[i];
-			sc[i].align = i ? PDF_RIGHT : PDF_LEFT;
-		}
-		table_init(&tb, &dc, &cs, 0);
-		tb.cols = sc;
-		tb.ncols = 3;
-		if (pdf_table_start(&tb, dc.y) < 0)
-			goto out;
-		cJSON_ArrayForEach(st, strata) {
-			const cJSON *nn = cJSON_GetObjectItemCaseSensitive(st, "n");
-			const cJSON *pop =
-				cJSON_GetObjectItemCaseSensitive(st, "population");
-
-			if (!pop)
-				pop = cJSON_GetObjectItemCaseSensitive(st, "N");
-			buf_reset(&cells[0]);
-			buf_reset(&cells[1]);
-			buf_reset(&cells[2]);
-			buf_adds(&cells[0], cjson_str_of(st, "stratum")
-						    ? cjson_str_of(st, "stratum")
-						    : "—");
-			if (cJSON_IsNumber(pop))
-				add_number(&cells[1], pop->valuedouble);
-			if (cJSON_IsNumber(nn))
-				add_number(&cells[2], nn->valuedouble);
-			texts[0] = cells[0].s, texts[1] = cells[1].s,
-			texts[2] = cells[2].s;
-			if (pdf_table_row(&tb, texts, -1) < 0)
-				goto out;
-		}
-		dc.y = tb.y;
-	}
-	if (signatures(&dc, "auditor_sign", NULL) < 0)
-		goto out;
-	buf_reset(&s);
-	buf_addf(&s, "%s（%s）", title, level_label ? level_label : id);
-	if (draw_form_headers(&dc, s.s) < 0)
-		goto out;
-	ret = doc_save(&dc, title, id);
-	goto done;
-out:
-	doc_fail(&dc, id);
-done:
-	for (i = 0; cells && i < (cs.n > 3 ? cs.n : 3); i++)
-		buf_release(&cells[i]);
-	free(cells);
-	free(texts);
-	pdf_tmpl_cols_release(&cs);
-	buf_release(&s);
-	doc_close(&dc);
-	return ret;
-}
-
-static int render_audit_sheets(struct render *r)
-{
-	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(r->v->samples,
-							       "levels");
-	struct record_index ix;
-	const cJSON *level;
-	int ret = 0;
-
-	if (!cJSON_IsArray(levels))
-		return 0;
-	if (!r->audit.root)
-		return -1;
-	record_index_build(&ix, r->v->records);
-	cJSON_ArrayForEach(level, levels)
-		if (render_audit_sheet(r, &r->audit, level, &ix) < 0)
-			ret = -1;
-	free(ix.rows);
-	return ret;
-}
+/* The audit sheets are render_audit.c's, from audit_sheets.json. */
 
 /* ---- the weekly management report ----------------------------------- */
 
@@ -1103,6 +816,9 @@ static int weekly_cover(struct doc *dc)
 	buf_reset(&s);
 	buf_addf(&s, "%s：%s    %s：%s", pdf_tmpl_label(t, "as_of"), r->as_of_text,
 		 pdf_tmpl_label(t, "seed"), r->seed);
+	if (dc->doc_code && *dc->doc_code)
+		buf_addf(&s, "    %s：%s", pdf_tmpl_label(t, "document_code"),
+			 dc->doc_code);
 	pdfdoc_text_in(pd, dc->left, dc->y - 72, w, 8, PDF_CENTER, s.s);
 	if (cJSON_IsTrue(prov)) {
 		pdfdoc_rect(pd, dc->left + w * 0.1f, dc->y - 95, w * 0.8f, 16,
@@ -1182,6 +898,25 @@ static int weekly_kpis(struct doc *dc)
 		sub.s);
 	dc->y -= 50;
 
+	/*
+	 * Issue 14: callbacks timed from a profile's stand-in column count
+	 * for coverage only; page 1 says how many, so that a timely figure
+	 * of 0 is read for what it is.
+	 */
+	{
+		const cJSON *dq = obj(m, "data_quality");
+		const cJSON *si = obj(dq, "stand_in_callbacks");
+
+		if (cJSON_IsNumber(si) && si->valuedouble > 0) {
+			buf_reset(&v);
+			buf_reset(&sub);
+			fmt_count(&sub, si, t);
+			kv[0] = "n", kv[1] = sub.s;
+			pdf_tmpl_fill(&v, pdf_tmpl_label(t, "stand_in_note"), kv, 1);
+			if (paragraph(dc, v.s, 8) < 0)
+				goto out;
+		}
+	}
 	ret = 0;
 out:
 	buf_release(&v);
@@ -1960,6 +1695,39 @@ out:
 	return ret;
 }
 
+/*
+ * 三级抽查结果: metrics.json's "audit" (stages/audit.h): per level, per
+ * centre (all levels together) and over the weeks, as they are there.
+ */
+static int weekly_audit(struct doc *dc)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *a = obj(dc->r->v->metrics, "audit");
+	struct buf s = BUF_INIT;
+	const char *kv[2];
+	int ret = -1;
+
+	if (!cJSON_IsObject(a))
+		return 0;
+	if (heading(dc, pdf_tmpl_label(t, "audit"), 13) < 0)
+		goto out;
+	kv[0] = "due";
+	kv[1] = cjson_str_of(a, "due_at") ? cjson_str_of(a, "due_at") : "";
+	pdf_tmpl_fill(&s, pdf_tmpl_label(t, "audit_note"), kv, 1);
+	if (paragraph(dc, s.s, 7.5f) < 0 ||
+	    object_table(dc, "audit_levels", obj(a, "levels"), 0, NULL) < 0 ||
+	    paragraph(dc, pdf_tmpl_label(t, "audit_centers"), 9) < 0 ||
+	    object_table(dc, "audit_centers",
+			 obj(obj(a, "all_levels"), "centers"), 0, NULL) < 0 ||
+	    paragraph(dc, pdf_tmpl_label(t, "audit_trend"), 9) < 0 ||
+	    object_table(dc, "audit_trend", obj(a, "trend"), 0, NULL) < 0)
+		goto out;
+	ret = 0;
+out:
+	buf_release(&s);
+	return ret;
+}
+
 static int render_weekly(struct render *r)
 {
 	const cJSON *m = r->v->metrics;
@@ -1975,6 +1743,7 @@ static int render_weekly(struct render *r)
 		return -1;
 	dc.top = PDF_A4_LONG - MARGIN;
 	dc.bottom = MARGIN;
+	dc.doc_code = r->code_weekly;
 	/* Page 1: verdicts, the KPIs and what to act on. */
 	if (weekly_cover(&dc) < 0 || weekly_verdict(&dc) < 0 ||
 	    weekly_kpis(&dc) < 0 || weekly_actions(&dc) < 0)
@@ -1996,7 +1765,7 @@ static int render_weekly(struct render *r)
 	if (list_section(&dc, "anomalies", "anomalies_none", "anomalies",
 			 obj(m, "anomalies")) < 0)
 		goto out;
-	if (weekly_quality(&dc) < 0)
+	if (weekly_quality(&dc) < 0 || weekly_audit(&dc) < 0)
 		goto out;
 	if (weekly_headers(&dc) < 0)
 		goto out;
@@ -2007,6 +1776,145 @@ out:
 done:
 	doc_close(&dc);
 	return ret;
+}
+
+/* ---- the weekly report per centre ------------------------------------ */
+
+/* The entries of list whose key equals value (references). */
+static cJSON *select_str(const cJSON *list, const char *key,
+			 const char *value)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, list) {
+		const char *s = cjson_str_of(e, key);
+
+		if (s && !strcmp(s, value))
+			cJSON_AddItemReferenceToArray(out, (cJSON *)e);
+	}
+	return out;
+}
+
+/*
+ * The centre's butlers this week, each with its rank and satisfaction
+ * over the rankings window (rankings.butlers) when it has one.
+ */
+static cJSON *centre_butlers(const cJSON *m, const char *center)
+{
+	cJSON *rows = cJSON_CreateArray();
+	const cJSON *g, *w;
+
+	cJSON_ArrayForEach(g, obj(m, "by_butler")) {
+		const char *c = cjson_str_of(g, "center");
+		const char *b = cjson_str_of(g, "butler");
+		cJSON *row;
+
+		if (!c || !b || strcmp(c, center))
+			continue;
+		row = cJSON_CreateObject();
+		cJSON_AddItemToArray(rows, row);
+		add_ref(row, "butler", obj(g, "butler"));
+		add_ref(row, "eligible", obj(g, "eligible"));
+		add_ref(row, "coverage", obj(g, "coverage"));
+		add_ref(row, "rated", obj(g, "rated"));
+		add_ref(row, "satisfaction", obj(g, "satisfaction"));
+		add_ref(row, "loops_open", obj(g, "loops_open"));
+		add_ref(row, "owed", obj(g, "owed"));
+		cJSON_ArrayForEach(w, obj(obj(m, "rankings"), "butlers")) {
+			const char *wc = cjson_str_of(w, "center");
+			const char *wb = cjson_str_of(w, "butler");
+
+			if (wc && wb && !strcmp(wc, c) && !strcmp(wb, b)) {
+				add_ref(row, "window_rank", obj(w, "rank"));
+				add_ref(row, "window_satisfaction",
+					obj(w, "satisfaction"));
+				break;
+			}
+		}
+	}
+	return rows;
+}
+
+/*
+ * One centre's weekly report for its 项目经理, at most 2 pages on the
+ * sample: its figures per type against each target, its butlers, what it
+ * still owes and its open loops, and (once the view model has them) the
+ * audit findings on its tickets.
+ */
+static int render_centre_report(struct render *r, const char *center)
+{
+	const cJSON *m = r->v->metrics;
+	const struct pdf_tmpl *t = &r->centre;
+	cJSON *types = select_str(obj(m, "by_center_type"), "center", center);
+	cJSON *owed = select_str(obj(m, "owed"), "center", center);
+	cJSON *loops = select_str(obj(m, "loops_open_list"), "center", center);
+	cJSON *butlers = centre_butlers(m, center), *findings = NULL;
+	struct buf note = BUF_INIT;
+	const char *title = doc_title(t);
+	struct doc dc;
+	int ret = -1;
+
+	if (doc_open(&dc, r, t, title) < 0)
+		goto done_free;
+	dc.top = PDF_A4_LONG - MARGIN;
+	dc.bottom = MARGIN;
+	dc.doc_code = r->code_centre;
+	if (weekly_cover(&dc) < 0)
+		goto out;
+	buf_addf(&note, "%s：%s", pdf_tmpl_label(t, "center"), center);
+	pdfdoc_text_in(&dc.pd, dc.left, dc.y - 12, dc.width, 12, PDF_CENTER,
+		       note.s);
+	dc.y -= 20;
+	dc.page_note = note.s;
+	if (heading(&dc, pdf_tmpl_label(t, "types"), 12) < 0 ||
+	    object_table(&dc, "types", types, 0, NULL) < 0 ||
+	    paragraph(&dc, pdf_tmpl_label(t, "types_note"), 7.5f) < 0)
+		goto out;
+	if (heading(&dc, pdf_tmpl_label(t, "butlers"), 12) < 0 ||
+	    paragraph(&dc, pdf_tmpl_label(t, "butlers_note"), 7.5f) < 0 ||
+	    object_table(&dc, "butlers", butlers, 0, NULL) < 0)
+		goto out;
+	if (list_section(&dc, "owed", "owed_none", "owed", owed) < 0 ||
+	    list_section(&dc, "loops", "loops_none", "loops", loops) < 0)
+		goto out;
+	/* Hook: audit findings, shown once the view model carries them. */
+	if (cJSON_IsArray(obj(m, "findings"))) {
+		findings = select_str(obj(m, "findings"), "center", center);
+		if (list_section(&dc, "findings", "findings_none", "findings",
+				 findings) < 0)
+			goto out;
+	}
+	if (weekly_headers(&dc) < 0)
+		goto out;
+	ret = doc_save(&dc, title, center);
+	goto done;
+out:
+	doc_fail(&dc, center);
+done:
+	doc_close(&dc);
+done_free:
+	cJSON_Delete(types);
+	cJSON_Delete(owed);
+	cJSON_Delete(loops);
+	cJSON_Delete(butlers);
+	cJSON_Delete(findings);
+	buf_release(&note);
+	return ret;
+}
+
+static void render_centre_reports(struct render *r)
+{
+	const cJSON *g;
+
+	if (!r->centre.root)
+		return;
+	cJSON_ArrayForEach(g, obj(r->v->metrics, "by_center")) {
+		const char *center = cjson_str_of(g, "center");
+
+		if (center)
+			render_centre_report(r, center);
+	}
 }
 
 /* ---- entry point ---------------------------------------------------- */
@@ -2063,6 +1971,15 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 			       cfg->document_version);
 	r.effective_date = or_default(cjson_str_of(company, "effective_date"),
 				      cfg->effective_date);
+	r.code_weekly = or_default(cjson_str_of(obj(company, "document_codes"),
+						"weekly_report"),
+				   cfg->code_weekly_report);
+	r.code_audit = or_default(cjson_str_of(obj(company, "document_codes"),
+					       "audit_sheet"),
+				  cfg->code_audit_sheet);
+	r.code_centre = or_default(cjson_str_of(obj(company, "document_codes"),
+						"centre_report"),
+				   cfg->code_centre_report);
 	r.week = or_default(cjson_str_of(v->metrics, "week"), "week");
 	r.week_start = or_default(cjson_str_of(v->metrics, "week_start"), "");
 	r.week_end = or_default(cjson_str_of(v->metrics, "week_end"), "");
@@ -2076,9 +1993,10 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 		r.failed = 1;
 	if (pdf_tmpl_load(&r.form, r.templates_dir, "record_form.json", d) < 0)
 		r.failed = 1;
-	if (pdf_tmpl_load(&r.audit, r.templates_dir, "audit_sheet.json", d) < 0)
+	if (pdf_tmpl_load(&r.centre, r.templates_dir, "centre_report.json",
+			  d) < 0)
 		r.failed = 1;
-	if (!r.weekly.root && !r.form.root && !r.audit.root)
+	if (!r.weekly.root && !r.form.root && !r.centre.root)
 		goto out;
 
 	/*
@@ -2095,7 +2013,7 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	add_tree_chars(chars, v->samples);
 	add_tree_chars(chars, r.weekly.root);
 	add_tree_chars(chars, r.form.root);
-	add_tree_chars(chars, r.audit.root);
+	add_tree_chars(chars, r.centre.root);
 	/* The header may come from the config when metrics.json lacks it. */
 	pdffont_add_chars(chars, r.company);
 	pdffont_add_chars(chars, r.document_code);
@@ -2110,15 +2028,15 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	}
 	if (r.weekly.root)
 		render_weekly(&r);
+	render_centre_reports(&r);
 	render_record_forms(&r);
-	render_audit_sheets(&r);
 out:
 	ret = r.failed ? -1 : 0;
 	pdf_tmpl_labels_release();
 	pdffont_release(&r.font);
 	pdf_tmpl_release(&r.weekly);
 	pdf_tmpl_release(&r.form);
-	pdf_tmpl_release(&r.audit);
+	pdf_tmpl_release(&r.centre);
 	free(chars);
 	string_list_clear(&r.names);
 	buf_release(&err);

@@ -14,13 +14,11 @@
 #include "report/render_xlsx.h"
 #include "report/xlsxout.h"
 #include "util/chtime.h"
+#include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 static const char *const genuine_choices[] = { "是", "否", "无法联系", NULL };
-static const char *const rating_choices[] = {
-	"非常满意", "满意", "一般", "不满意", "非常不满意", NULL
-};
 
 /* The audit sheet's columns; the CSV's, less its source column. */
 static const struct xlsxout_column audit_cols[] = {
@@ -33,11 +31,13 @@ static const struct xlsxout_column audit_cols[] = {
 	{ "回访方式", XLSX_TEXT, NULL }, { "满意度", XLSX_TEXT, NULL },
 	{ "回访人", XLSX_TEXT, NULL }, { "抽样原因", XLSX_TEXT, NULL },
 	{ "是否真实回访", XLSX_TEXT, genuine_choices },
-	{ "复核满意度", XLSX_TEXT, rating_choices },
+	{ "复核满意度", XLSX_TEXT, satisfaction_scale },
 	{ "问题描述", XLSX_TEXT, NULL }, { "抽查人", XLSX_TEXT, NULL },
 	{ "抽查日期", XLSX_DATE, NULL },
 };
 #define AUDIT_COLS (sizeof(audit_cols) / sizeof(audit_cols[0]))
+#define AUDIT_COL_OWNER 6       /* 业主姓名 */
+#define AUDIT_COL_PHONE 7       /* 联系电话 */
 /* The item keys of samples.json for the filled columns, in order. */
 static const char *const audit_keys[] = {
 	"center", "butler", "ticket", "type", "subtype", "unit", "owner",
@@ -109,10 +109,11 @@ static int64_t created_at(const struct week_view *v)
 	return chtime_parse(as_of, strlen(as_of), &t) ? 0 : t;
 }
 
-static int commit(struct xlsxout *b, const char *path, struct diag *d)
+static int commit(struct xlsxout *b, const char *path, unsigned mode,
+		  struct diag *d)
 {
 	struct buf err = BUF_INIT;
-	int ret = xlsxout_commit(b, &err);
+	int ret = xlsxout_commit_mode(b, mode, &err);
 
 	if (ret < 0)
 		diag_report(d, DIAG_ERROR, path, 0, 0, "cannot write: %s",
@@ -184,8 +185,29 @@ static void audit_notes(struct xlsxout *b, const cJSON *samples,
 	buf_release(&t);
 }
 
+/*
+ * The item of ticket in level id of audit_sheets.json (the audit view,
+ * masked by audit.masking), or NULL.
+ */
+static const cJSON *audit_view_item(const cJSON *sheets, const char *id,
+				    const char *ticket)
+{
+	const cJSON *l, *c, *it;
+
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(sheets, "levels")) {
+		if (strcmp(str(l, "id"), id))
+			continue;
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(l, "centers"))
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "items"))
+				if (!strcmp(str(it, "ticket"), ticket))
+					return it;
+	}
+	return NULL;
+}
+
 static int audit_book(const struct week_view *v, const cJSON *level,
-		      const char *week_dir, struct diag *d)
+		      const struct config *cfg, const char *week_dir,
+		      struct diag *d)
 {
 	const cJSON *items = cJSON_GetObjectItemCaseSensitive(level, "items");
 	const cJSON *it;
@@ -218,15 +240,28 @@ static int audit_book(const struct week_view *v, const cJSON *level,
 			centers[ncenters++] = c;
 		}
 	}
-	qsort(centers, ncenters, sizeof(*centers), cmp_str);
+	if (ncenters)
+		qsort(centers, ncenters, sizeof(*centers), cmp_str);
 	for (i = 0; i < ncenters; i++) {
 		struct xlsxout_sheet *s = xlsxout_sheet(b, centers[i],
 							audit_cols, AUDIT_COLS);
 
 		cJSON_ArrayForEach(it, items) {
+			const cJSON *av;
+
 			if (strcmp(str(it, "center"), centers[i]))
 				continue;
 			row_of(it, audit_keys, AUDIT_FILLED, bufs, cells);
+			/*
+			 * The auditor calls the owner: owner and phone as the
+			 * audit masking has them, as on the PDF and the CSV.
+			 */
+			av = audit_view_item(v->audit_sheets, str(level, "id"),
+					     str(it, "ticket"));
+			if (av) {
+				cells[AUDIT_COL_OWNER] = str(av, "owner");
+				cells[AUDIT_COL_PHONE] = str(av, "phone");
+			}
 			xlsxout_row(s, cells);
 		}
 	}
@@ -244,7 +279,8 @@ static int audit_book(const struct week_view *v, const cJSON *level,
 	}
 	for (i = 0; i < AUDIT_FILLED; i++)
 		buf_release(&bufs[i]);
-	ret = commit(b, path.s, d);
+	/* An audit output: the phones are there (docs/audit.md). */
+	ret = commit(b, path.s, cfg->audit_file_mode, d);
 out:
 	free(centers);
 	buf_release(&path);
@@ -282,6 +318,8 @@ static const struct grouping groupings[] = {
 	{ "按子类", "by_subtype", { "工单类型", "工单子类" },
 	  { "type", "subtype" } },
 	{ "按服务中心", "by_center", { "服务中心", NULL }, { "center", NULL } },
+	{ "服务中心×类型", "by_center_type", { "服务中心", "工单类型" },
+	  { "center", "type" } },
 	{ "按管家", "by_butler", { "服务中心", "责任人" },
 	  { "center", "butler" } },
 };
@@ -331,8 +369,139 @@ static int figures_book(const struct week_view *v, const char *week_dir,
 	if (b) {
 		for (i = 0; i < N(groupings); i++)
 			figure_sheet(b, v->metrics, &groupings[i]);
-		ret = commit(b, path.s, d);
+		ret = commit(b, path.s, 0666, d);
 	}
+	buf_release(&path);
+	return ret;
+}
+
+/*
+ * The worklists: a workbook per centre with owed callbacks or open
+ * loops, a sheet per butler (by byte order; no butler is 未指定责任人),
+ * the owed tickets first in metrics.json's order (due time, ticket),
+ * then the open loops.
+ */
+static const struct xlsxout_column work_cols[] = {
+	{ "事项", XLSX_TEXT, NULL }, { "工单编号", XLSX_TEXT, NULL },
+	{ "工单类型", XLSX_TEXT, NULL }, { "工单子类", XLSX_TEXT, NULL },
+	{ "完成时间", XLSX_DATETIME, NULL }, { "应回访时间", XLSX_DATETIME, NULL },
+	{ "已超时", XLSX_TEXT, NULL }, { "首次回访时间", XLSX_DATETIME, NULL },
+	{ "满意度", XLSX_TEXT, NULL }, { "未闭环天数", XLSX_NUMBER, NULL },
+};
+static const char *const owed_keys[] = {
+	NULL, "ticket", "type", "subtype", "completed_at", "due_at", "overdue",
+};
+static const char *const loop_keys[] = {
+	NULL, "ticket", "type", "subtype", NULL, NULL, NULL,
+	"first_callback_at", "satisfaction", "open_days",
+};
+
+static const char *butler_of(const cJSON *it)
+{
+	const char *b = str(it, "butler");
+
+	return *b ? b : "未指定责任人";
+}
+
+/* The distinct values of f over the items of both lists, sorted. */
+static size_t distinct(const cJSON *a, const cJSON *b, const char *center,
+		       const char *(*f)(const cJSON *), const char ***out)
+{
+	const cJSON *lists[2] = { a, b }, *it;
+	const char **v = NULL;
+	size_t n = 0, alloc = 0, i, k;
+
+	for (i = 0; i < 2; i++) {
+		cJSON_ArrayForEach(it, lists[i]) {
+			const char *x = f(it);
+
+			if (center && strcmp(str(it, "center"), center))
+				continue;
+			for (k = 0; k < n && strcmp(v[k], x); k++)
+				;
+			if (k == n) {
+				ALLOC_GROW(v, n + 1, alloc);
+				v[n++] = x;
+			}
+		}
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
+	*out = v;
+	return n;
+}
+
+static const char *center_of(const cJSON *it)
+{
+	return str(it, "center");
+}
+
+static void work_rows(struct xlsxout_sheet *s, const cJSON *list,
+		      const char *center, const char *butler, const char *what,
+		      const char *const *keys, size_t nkeys)
+{
+	struct buf bufs[N(work_cols)];
+	const char *cells[N(work_cols)];
+	const cJSON *it;
+	size_t i;
+
+	for (i = 0; i < N(work_cols); i++)
+		buf_init(&bufs[i]);
+	cJSON_ArrayForEach(it, list) {
+		if (strcmp(str(it, "center"), center) ||
+		    strcmp(butler_of(it), butler))
+			continue;
+		for (i = 0; i < N(work_cols); i++)
+			cells[i] = i < nkeys && keys[i] ?
+				text_of(&bufs[i], it, keys[i]) : "";
+		cells[0] = what;
+		xlsxout_row(s, cells);
+	}
+	for (i = 0; i < N(work_cols); i++)
+		buf_release(&bufs[i]);
+}
+
+static int worklists(const struct week_view *v, const char *week_dir,
+		     struct diag *d)
+{
+	const cJSON *owed = cJSON_GetObjectItemCaseSensitive(v->metrics,
+							     "owed");
+	const cJSON *loops = cJSON_GetObjectItemCaseSensitive(v->metrics,
+							      "loops_open_list");
+	const char **centers, **butlers;
+	size_t ncenters = distinct(owed, loops, NULL, center_of, &centers);
+	size_t i, k, nbutlers;
+	struct buf path = BUF_INIT;
+	int ret = 0;
+
+	for (i = 0; i < ncenters; i++) {
+		struct xlsxout *b;
+
+		buf_reset(&path);
+		buf_addf(&path, "%s/回访工作单-", week_dir);
+		text_safe_file_name(&path, centers[i]);
+		buf_adds(&path, ".xlsx");
+		b = open_book(path.s, v, d);
+		if (!b) {
+			ret = -1;
+			continue;
+		}
+		nbutlers = distinct(owed, loops, centers[i], butler_of,
+				    &butlers);
+		for (k = 0; k < nbutlers; k++) {
+			struct xlsxout_sheet *s = xlsxout_sheet(b, butlers[k],
+				work_cols, N(work_cols));
+
+			work_rows(s, owed, centers[i], butlers[k], "待回访",
+				  owed_keys, N(owed_keys));
+			work_rows(s, loops, centers[i], butlers[k], "不满意未闭环",
+				  loop_keys, N(loop_keys));
+		}
+		free(butlers);
+		if (commit(b, path.s, 0666, d) < 0)
+			ret = -1;
+	}
+	free(centers);
 	buf_release(&path);
 	return ret;
 }
@@ -346,11 +515,13 @@ int render_xlsx_week(const struct week_view *v, const struct config *cfg,
 	(void)cfg;
 	if (figures_book(v, week_dir, d) < 0)
 		ret = -1;
+	if (worklists(v, week_dir, d) < 0)
+		ret = -1;
 	if (!v->samples)
 		return ret;
 	cJSON_ArrayForEach(level, cJSON_GetObjectItemCaseSensitive(v->samples,
 								     "levels"))
-		if (audit_book(v, level, week_dir, d) < 0)
+		if (audit_book(v, level, cfg, week_dir, d) < 0)
 			ret = -1;
 	return ret;
 }

@@ -16,8 +16,13 @@
  *                         lists), and a hidden sheet 样本标识 holding the
  *                         sample's identity (week, level, seed, ticket,
  *                         key) so that a returned workbook can be checked;
- *   周指标.xlsx           the week's figures by type, sub-type, centre and
- *                         butler, one flat table per sheet (to pivot).
+ *   周指标.xlsx           the week's figures by type, sub-type, centre,
+ *                         centre × type and butler, one flat table per
+ *                         sheet (to filter and pivot);
+ *   回访工作单-<centre>.xlsx  the butlers' worklist: for each centre with
+ *                         owed callbacks or open dissatisfaction loops, a
+ *                         sheet per butler listing them (owed first, by
+ *                         due time).
  *
  * Ticket numbers are text, times real dates; see xlsxout.h for the rest.
  * Returns 0, or -1 with the cause reported to d (the path named).

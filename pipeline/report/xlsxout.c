@@ -122,7 +122,7 @@ static void clean_name(struct buf *out, const char *s, size_t max)
 		unsigned cp = decode(&p);
 
 		if (cp == 0xFFFD || cp < 0x20 || cp == 0x7F ||
-		    strchr("[]:*?/\\", (int)cp) ||
+		    (cp < 0x80 && strchr("[]:*?/\\", (int)cp)) ||
 		    (cp == '\'' && (n == 0 || !*p || n + 1 == max)))
 			buf_addch(out, '_');
 		else
@@ -312,8 +312,6 @@ static bool parse_number(const char *t, double *v)
 {
 	char *end;
 
-	if (!*t || !strcmp(t, "null"))
-		return false;
 	*v = strtod(t, &end);
 	return !*end;
 }
@@ -338,6 +336,8 @@ void xlsxout_row(struct xlsxout_sheet *s, const char *const *cells)
 			continue;
 		switch (s->cols[i].kind) {
 		case XLSX_NUMBER: case XLSX_PERCENT:
+			if (!strcmp(t, "null"))
+				break;  /* a ratio over nothing: blank */
 			if (parse_number(t, &v)) {
 				note(b, worksheet_write_number(s->ws, r, c, v,
 					s->cols[i].kind == XLSX_PERCENT ?
@@ -442,7 +442,7 @@ static int sync_file(const char *path)
 
 	if (fd < 0)
 		return -1;
-	ret = fsync(fd);
+	ret = outfile_fsync(fd);
 	if (close(fd))
 		ret = -1;
 	return ret;
@@ -450,11 +450,19 @@ static int sync_file(const char *path)
 
 int xlsxout_commit(struct xlsxout *b, struct buf *err)
 {
+	return xlsxout_commit_mode(b, 0666, err);
+}
+
+int xlsxout_commit_mode(struct xlsxout *b, unsigned mode, struct buf *err)
+{
+	mode_t mask = umask(0);
 	const char *base;
 	lxw_error e;
 	size_t i;
 	int ret = -1, pfd = -1, dfd = -1;
 
+	/* Read, not changed: the umask is put back at once. */
+	umask(mask);
 	for (i = 0; i < b->nsheets; i++)
 		finish_sheet(b->sheets[i]);
 	e = workbook_close(b->wb);
@@ -476,7 +484,9 @@ int xlsxout_commit(struct xlsxout *b, struct buf *err)
 	dfd = folder_open(b->dir, false, err);
 	if (dfd < 0)
 		goto out;
-	if (sync_file(b->tmp_path) ||
+	/* The mode the file is meant to have, less the umask, as outfile.h. */
+	if (fchmodat(dfd, "book.xlsx", (mode_t)mode & ~mask, 0) ||
+	    sync_file(b->tmp_path) ||
 	    renameat(dfd, "book.xlsx", pfd, base)) {
 		buf_addf(err, "%s: %s", b->path, strerror(errno));
 		goto out;

@@ -73,6 +73,28 @@ static int64_t sla_of(const struct config *cfg, int type)
 	return cfg->sla_seconds[type];
 }
 
+/*
+ * Whether recorder is one of the people in handler: the normaliser keeps a
+ * 处理人 that a source profile splits as its people joined by
+ * HANDLER_SEPARATOR (ticket.h), else the whole value is one person.
+ */
+static bool handled_by(const char *handler, const char *recorder)
+{
+	size_t n = strlen(recorder);
+	const char *p = handler, *end;
+
+	if (!n)
+		return false;
+	for (;;) {
+		end = strchr(p, HANDLER_SEPARATOR);
+		if (!end)
+			return !strcmp(p, recorder);
+		if ((size_t)(end - p) == n && !memcmp(p, recorder, n))
+			return true;
+		p = end + 1;
+	}
+}
+
 /* A callback in the sense of SPEC §4: not an attempt, and it exists. */
 static bool exists_callback(const struct callback *cb, int64_t as_of)
 {
@@ -103,19 +125,31 @@ static void classify(const struct ticket_set *set, const struct ticket *t,
 			wt->attempts++;
 			continue;
 		}
-		if (cb->at < t->completed_at) {
+		/*
+		 * SPEC §9.24: a date alone is "that day, time unknown", before
+		 * a completion only when its day ends at or before it.
+		 */
+		if (cb->date_only ? cb->at + SECONDS_PER_DAY <= t->completed_at
+				  : cb->at < t->completed_at) {
 			wt->anomalies |= 1u << ANOM_CALLBACK_BEFORE_COMPLETION;
 		} else if (!wt->first) {
 			wt->first = cb;
-		} else if (cb->at > wt->first->at &&
+		} else if (callback_sort_at(cb) > callback_sort_at(wt->first) &&
 			   wt->first->satisfaction != SAT_NONE &&
 			   wt->first->satisfaction <= SAT_DISSATISFIED) {
 			wt->loop_closed = true;
 		}
-		if (*t->handler && !strcmp(t->handler, cb->recorder))
+		if (*t->handler && handled_by(t->handler, cb->recorder))
 			wt->anomalies |= 1u << ANOM_SELF_CALLBACK;
 	}
-	if (wt->first) {
+	if (wt->first && wt->first->stand_in) {
+		/* Timed by a stand-in column: no delay can be judged. */
+	} else if (wt->first && wt->first->date_only) {
+		/* Timely when that day's end is within the SLA; never too
+		 * fast, whatever the hour of the completion. */
+		wt->timely = wt->first->at + SECONDS_PER_DAY - t->completed_at <=
+			     sla_of(cfg, t->type);
+	} else if (wt->first) {
 		int64_t delay = wt->first->at - t->completed_at;
 
 		wt->timely = delay <= sla_of(cfg, t->type);
@@ -222,6 +256,15 @@ static void stats_finish(struct group_stats *s, int64_t *delays, size_t n,
 	}
 }
 
+/*
+ * Whether a called-back ticket has a delay to the second: not when its
+ * first callback is a date alone or stand-in timed (SPEC §9.24, issue 14).
+ */
+static bool has_delay(const struct week_ticket *wt)
+{
+	return wt->first && !wt->first->date_only && !wt->first->stand_in;
+}
+
 /* Adds the counts of from to s (before stats_finish). */
 static void stats_sum(struct group_stats *s, const struct group_stats *from)
 {
@@ -249,7 +292,7 @@ static size_t gather_delays(const struct week_ticket *const *wts, size_t n,
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++)
-		if (wts[i]->first)
+		if (has_delay(wts[i]))
 			out[k++] = wts[i]->first->at -
 				   wts[i]->ticket->completed_at;
 	return k;
@@ -507,7 +550,9 @@ static int64_t minute_of(int64_t at)
 static bool burst_minute(const struct callback *cb, int64_t as_of,
 			 int64_t *minute)
 {
-	if (!exists_callback(cb, as_of) || !*cb->recorder)
+	/* A date alone or a stand-in time has no minute to share. */
+	if (!exists_callback(cb, as_of) || !*cb->recorder || cb->date_only ||
+	    cb->stand_in)
 		return false;
 	*minute = minute_of(cb->at);
 	return true;
@@ -685,7 +730,7 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
 		tp = &m->trend[w];
 		stats_add(&tp->totals, &wt, cfg, as_of);
 		stats_add(&tp->by_type[tk->type], &wt, cfg, as_of);
-		if (wt.first)
+		if (has_delay(&wt))
 			delay_push(&delays[w][tk->type],
 				   wt.first->at - tk->completed_at);
 		if (w == TREND_WEEKS - 1) {

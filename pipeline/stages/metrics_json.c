@@ -258,6 +258,14 @@ static void write_header(struct jsonw *w, const struct metrics *m,
 	jsonw_str(w, "version", cfg->document_version ? cfg->document_version : "");
 	jsonw_str(w, "effective_date",
 	       cfg->effective_date ? cfg->effective_date : "");
+	jsonw_open(w, "document_codes", '{', JSONW_BLOCK);
+	jsonw_str(w, "weekly_report",
+		  cfg->code_weekly_report ? cfg->code_weekly_report : "");
+	jsonw_str(w, "audit_sheet",
+		  cfg->code_audit_sheet ? cfg->code_audit_sheet : "");
+	jsonw_str(w, "centre_report",
+		  cfg->code_centre_report ? cfg->code_centre_report : "");
+	jsonw_close(w);
 	jsonw_close(w);
 	jsonw_str(w, "seed", cfg->seed ? cfg->seed : "");
 	jsonw_open(w, "sla_hours", '{', JSONW_BLOCK);
@@ -279,6 +287,7 @@ static void write_input(struct jsonw *w, const struct ticket_set *set)
 	jsonw_uint(w, "accepted", set->accepted);
 	jsonw_uint(w, "rejected", set->rejected);
 	jsonw_uint(w, "superseded", set->superseded);
+	jsonw_uint(w, "excluded", set->excluded);
 	jsonw_close(w);
 }
 
@@ -399,6 +408,8 @@ static void write_quality(struct jsonw *w, const struct metrics *m,
 		jsonw_uint(w, "accepted", f->accepted);
 		jsonw_uint(w, "rejected", f->rejected);
 		jsonw_uint(w, "superseded", f->superseded);
+		jsonw_uint(w, "excluded", f->excluded);
+		jsonw_uint(w, "damaged_ticket_ids", f->damaged_ticket_ids);
 		jsonw_close(w);
 	}
 	jsonw_close(w);
@@ -436,6 +447,9 @@ static void write_quality(struct jsonw *w, const struct metrics *m,
 	jsonw_close(w);
 	jsonw_uint(w, "superseded_tickets", set->quality.superseded_tickets);
 	jsonw_uint(w, "superseded_callbacks", set->quality.superseded_callbacks);
+	jsonw_uint(w, "date_only_callbacks", set->quality.date_only_callbacks);
+	jsonw_uint(w, "stand_in_callbacks", set->quality.stand_in_callbacks);
+	jsonw_uint(w, "ratings_without_time", set->quality.ratings_without_time);
 	jsonw_close(w);
 }
 

@@ -257,50 +257,140 @@ static int parse_common(const char *s, size_t len, int64_t *out)
 	return 1;
 }
 
+/* The UTF-8 bytes of 年, 月 and 日 (SPEC §9.21). */
+#define NIAN "\xe5\xb9\xb4"
+#define YUE "\xe6\x9c\x88"
+#define RI "\xe6\x97\xa5"
+
+/* Steps over the literal lit at *p; 0 if it is not there. */
+static int take(const char **p, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(*p, lit, n))
+		return 0;
+	*p += n;
+	return 1;
+}
+
+/*
+ * The profile-only forms of SPEC §9.21 on a value of digits alone: 14
+ * digits as YYYYMMDDHHMMSS, then epoch milliseconds or seconds. With both
+ * epoch forms allowed, 13 or more digits are milliseconds (1973 onwards)
+ * and fewer are seconds. Returns 1 when a form applied (*out set, or -1
+ * from *status on a bad calendar), 0 when none did.
+ */
+static int parse_digits(const char *v, size_t n, unsigned forms,
+			int64_t *out, int *status)
+{
+	int64_t x = 0;
+	size_t i;
+
+	if ((forms & CHTIME_COMPACT) && n == 14) {
+		const char *p = v;
+		int y = digits(&p, 4, 4), mo = digits(&p, 2, 2),
+		    d = digits(&p, 2, 2), h = digits(&p, 2, 2),
+		    mi = digits(&p, 2, 2), sec = digits(&p, 2, 2);
+
+		*status = 0;
+		if (y < 1 || mo < 1 || mo > 12 || d < 1 ||
+		    d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59)
+			*status = -1;
+		else
+			*out = chtime_make(y, mo, d, h, mi, sec);
+		return 1;
+	}
+	if (!(forms & (CHTIME_EPOCH_S | CHTIME_EPOCH_MS)))
+		return 0;
+	/* 16 digits of milliseconds reach past year 9999: nothing longer. */
+	if (n > 16)
+		return *status = -1, 1;
+	for (i = 0; i < n; i++)
+		x = x * 10 + (v[i] - '0');
+	*status = 0;
+	if ((forms & CHTIME_EPOCH_MS) &&
+	    (!(forms & CHTIME_EPOCH_S) || n >= 13))
+		*out = x / 1000 + (x % 1000 >= 500);
+	else
+		*out = x;
+	/* Up to 9999-12-31 23:59:59 China time, like every other form. */
+	if (*out > chtime_make(9999, 12, 31, 23, 59, 59))
+		*status = -1;
+	return 1;
+}
+
 int chtime_parse(const char *s, size_t len, int64_t *out)
+{
+	return chtime_parse_as(s, len, 0, out, NULL);
+}
+
+int chtime_parse_as(const char *s, size_t len, unsigned forms, int64_t *out,
+		    bool *date_only)
 {
 	char v[96];
 	const char *p;
-	int y, mo, d, h = 0, mi = 0, sec = 0, round_up = 0;
+	int y, mo, d, h = 0, mi = 0, sec = 0, round_up = 0, n;
 	int64_t offset = CHINA_OFFSET;
-	char sep;
+	bool cjk;
 
+	if (date_only)
+		*date_only = false;
 	switch (parse_common(s, len, out)) {
 	case 1:
 		return 0;
 	case -1:
 		return -1;
 	}
-	if (fold(s, len, v, sizeof(v)) <= 0)
+	if ((n = fold(s, len, v, sizeof(v))) <= 0)
 		return -1;
 	p = v;
-	/* Digits alone, or with a fraction: an Excel serial. */
+	/*
+	 * Digits alone: a profile's compact or epoch form, else an Excel
+	 * serial (so that `20261120` stays an out-of-range serial, §8.5).
+	 */
 	{
 		const char *q = v;
+		int status;
 
 		while (is_digit(*q))
 			q++;
+		if (*q == '\0' && parse_digits(v, (size_t)n, forms, out,
+					       &status))
+			return status;
 		if (*q == '.' || *q == '\0')
 			return parse_serial(v, out);
 	}
 	y = digits(&p, 4, 4);
 	if (y < 0 || is_digit(*p))
 		return -1;
-	sep = *p;
-	if (sep != '-' && sep != '/')
-		return -1;
-	p++;
-	mo = digits(&p, 1, 2);
-	if (mo < 0 || is_digit(*p) || *p != sep)
-		return -1;
-	p++;
-	d = digits(&p, 1, 2);
-	if (d < 0 || is_digit(*p))
-		return -1;
+	cjk = take(&p, NIAN);
+	if (!cjk) {
+		char sep = *p;
+
+		if (sep != '-' && sep != '/')
+			return -1;
+		p++;
+		mo = digits(&p, 1, 2);
+		if (mo < 0 || is_digit(*p) || *p != sep)
+			return -1;
+		p++;
+		d = digits(&p, 1, 2);
+		if (d < 0 || is_digit(*p))
+			return -1;
+	} else {
+		mo = digits(&p, 1, 2);
+		if (mo < 0 || is_digit(*p) || !take(&p, YUE))
+			return -1;
+		d = digits(&p, 1, 2);
+		if (d < 0 || is_digit(*p) || !take(&p, RI))
+			return -1;
+	}
 	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
 		return -1;
-	if (*p == ' ' || *p == 'T') {
-		p++;
+	if (*p == ' ' || *p == 'T' || (cjk && is_digit(*p))) {
+		/* 2025年11月27日10:00 is written with or without a space. */
+		if (!is_digit(*p))
+			p++;
 		h = digits(&p, 1, 2);
 		if (h < 0 || is_digit(*p) || *p != ':')
 			return -1;
@@ -324,10 +414,11 @@ int chtime_parse(const char *s, size_t len, int64_t *out)
 		}
 		if (h > 23 || mi > 59 || sec > 59)
 			return -1;
-		if (*p == 'Z') {
+		/* A time written the Chinese way carries no offset. */
+		if (!cjk && *p == 'Z') {
 			offset = 0;
 			p++;
-		} else if (*p == '+' || *p == '-') {
+		} else if (!cjk && (*p == '+' || *p == '-')) {
 			int sign = *p == '-' ? -1 : 1;
 			int oh, om = 0;
 
@@ -349,6 +440,8 @@ int chtime_parse(const char *s, size_t len, int64_t *out)
 				return -1;
 			offset = sign * ((int64_t)oh * 3600 + om * 60);
 		}
+	} else if (date_only && !*p) {
+		*date_only = true;
 	}
 	if (*p)
 		return -1;

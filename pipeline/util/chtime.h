@@ -11,11 +11,14 @@
  * time H:MM[:SS] after a space or 'T' with an optional fraction of a second
  * rounded half up, an optional offset (Z, +HH, +HHMM, +HH:MM), and Excel
  * serials 1 <= s < 2958466 on the 1899-12-30 epoch with the day fraction
- * rounded half up to the second. Calendars are strict.
+ * rounded half up to the second. Calendars are strict. SPEC §9.21 adds
+ * `YYYY年M月D日` with an optional time (built in), and the profile-only
+ * forms that chtime_parse_as() reads when a source profile asks for them.
  */
 #ifndef HUIFANG_CHTIME_H
 #define HUIFANG_CHTIME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +50,24 @@ void chtime_civil(int64_t t, struct civil *c);
  * "empty" means before calling.
  */
 int chtime_parse(const char *s, size_t len, int64_t *out);
+
+/* The profile-only forms of SPEC §9.21, as bits of chtime_parse_as()'s
+ * forms: they apply to a value of digits alone, which is otherwise an
+ * Excel serial. */
+#define CHTIME_EPOCH_S  0x1u  /* seconds since 1970-01-01 00:00:00 UTC */
+#define CHTIME_EPOCH_MS 0x2u  /* milliseconds, rounded half up */
+#define CHTIME_COMPACT  0x4u  /* 14 digits YYYYMMDDHHMMSS, China time */
+
+/*
+ * chtime_parse() with the profile-only forms in forms (0: none). With both
+ * epoch forms, 13 or more digits are milliseconds and fewer are seconds;
+ * 14 digits are YYYYMMDDHHMMSS first when CHTIME_COMPACT is set. When
+ * date_only is not NULL it is set to whether the value was a written date
+ * without a time (SPEC §9.24: a callback on "that day, time unknown"); the
+ * instant is that day's 00:00:00 either way.
+ */
+int chtime_parse_as(const char *s, size_t len, unsigned forms, int64_t *out,
+		    bool *date_only);
 
 /*
  * "YYYY-MM-DD HH:MM:SS" (20 bytes with the NUL). The one instant past year

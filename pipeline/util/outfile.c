@@ -62,6 +62,12 @@ int fsync_dir(const char *dir, struct buf *err)
 
 int outfile_open(struct outfile *of, const char *path, struct buf *err)
 {
+	return outfile_open_mode(of, path, 0666, err);
+}
+
+int outfile_open_mode(struct outfile *of, const char *path, unsigned mode,
+		      struct buf *err)
+{
 	const char *base;
 	struct buf tmp = BUF_INIT;
 	int fd, dirfd;
@@ -81,7 +87,7 @@ int outfile_open(struct outfile *of, const char *path, struct buf *err)
 	buf_reset(&tmp);
 	buf_addf(&tmp, ".%s.tmp-%ld-%lu", base, (long)getpid(), ++tmp_counter);
 	fd = openat(dirfd, tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0666);
+		    O_CLOEXEC, (mode_t)mode);
 	if (fd < 0) {
 		buf_addf(err, "%s: %s", path, strerror(errno));
 		goto fail;

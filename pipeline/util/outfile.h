@@ -51,6 +51,12 @@ struct outfile {
 /* Opens the temporary file for path; 0, or -1 with err set and of empty. */
 int outfile_open(struct outfile *of, const char *path, struct buf *err);
 /*
+ * The same with mode instead of 0666 (the umask still applies), for files
+ * that must be stricter than the reports, like the audit sheets (0600).
+ */
+int outfile_open_mode(struct outfile *of, const char *path, unsigned mode,
+		      struct buf *err);
+/*
  * Writes len bytes; 0, or -1 once any write has failed (the error is kept
  * for outfile_commit to report, so callers may write on unchecked).
  */

@@ -438,3 +438,43 @@ int text_open_regular(const char *path, struct buf *why)
 		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 	return fd;
 }
+
+/*
+ * A file name that stays inside the week folder whatever the input holds
+ * (see textio.h):
+ * '/', '\\', control characters and invalid UTF-8 become '_', leading dots
+ * and spaces go, the length is capped at a character boundary, and an
+ * empty result becomes "_".
+ */
+void text_safe_file_name(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t start = out->len;
+
+	while (*p == '.' || *p == ' ')
+		p++;
+	while (*p && out->len - start < 120) {
+		size_t len = 1, i;
+
+		if (*p >= 0xC2 && *p <= 0xF4) {
+			len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+			for (i = 1; i < len; i++)
+				if ((p[i] & 0xC0) != 0x80)
+					break;
+			if (i < len) {
+				buf_addch(out, '_');
+				p++;
+				continue;
+			}
+			buf_add(out, p, len);
+		} else if (*p < 0x20 || *p == 0x7F || *p >= 0x80 || *p == '/' ||
+			   *p == '\\') {
+			buf_addch(out, '_');
+		} else {
+			buf_addch(out, (char)*p);
+		}
+		p += len;
+	}
+	if (out->len == start)
+		buf_addch(out, '_');
+}

@@ -94,6 +94,15 @@ void text_escape_invalid(struct buf *out, const char *s, size_t n);
 void text_escape_controls(struct buf *out, const char *s, size_t n);
 
 /*
+ * Appends a file name made from s that stays inside its folder whatever
+ * s holds: '/', '\\', control characters and invalid UTF-8 become '_',
+ * leading dots and spaces go, the length is capped at 120 bytes on a
+ * character boundary, and an empty result is "_". The renderers name
+ * the files of a centre or a template with it.
+ */
+void text_safe_file_name(struct buf *out, const char *s);
+
+/*
  * A hash of the n bytes at s for the string tables of ingest and
  * records, eight bytes at a time (values are mostly CJK text, 3 bytes a
  * character, so byte-wise FNV showed in profiles). Not stable across

@@ -11,12 +11,15 @@
 #   args            line 1: the as-of; line 2: the week, or empty for the
 #                   default week
 #   config.json     optional: used instead of config/huifang.json
+#   config-path     optional: one line, a config file of the repository
+#                   to use instead (a shipped example, config/examples/)
 #   expected/checks lines "PATH<TAB>VALUE": 'jget metrics.json PATH' must
 #                   print VALUE ('#' at the end of PATH: an array's length)
 #   expected/rejects.csv   optional: output/rejects.csv, byte for byte
 #                          (GOLDEN_BLESS=1 copies the output over it)
 #   expected/week   optional: the one week folder the run must write
-# Every case also checks rows_read = accepted + rejected + superseded.
+# Every case also checks rows_read = accepted + rejected + superseded +
+# excluded, in total and for every file.
 # usage: tests/e2e/golden_spec.sh BUILD_DIR
 set -u
 build=${1:-build}
@@ -45,6 +48,7 @@ for dir in "$root"/tests/golden/spec-*/; do
 	fi
 	cfg=$root/config/huifang.json
 	[ -f "$dir/config.json" ] && cfg=$dir/config.json
+	[ -f "$dir/config-path" ] && cfg=$root/$(sed -n 1p "$dir/config-path")
 	as_of=$(sed -n 1p "$dir/args")
 	week=$(sed -n 2p "$dir/args")
 	if [ -n "$week" ]; then
@@ -72,7 +76,8 @@ for dir in "$root"/tests/golden/spec-*/; do
 	# One jget for all the case's paths: its lines follow the paths'.
 	grep -v -e '^#' -e '^$' "$dir/expected/checks" >"$out/checks"
 	{ cut -f1 "$out/checks"
-	  printf '%s\n' input.rows_read input.accepted input.rejected input.superseded
+	  printf '%s\n' input.rows_read input.accepted input.rejected input.superseded \
+		input.excluded 'data_quality.files#'
 	} | tr '\n' '\0' | xargs -0 "$jget" "$m" >"$out/got" 2>&1
 	# "PATH<TAB>WANT" against the line of the same number in got.
 	awk -v tab="$tab" 'NR == FNR { got[FNR] = $0; next }
@@ -89,8 +94,26 @@ for dir in "$root"/tests/golden/spec-*/; do
 	a=$(sed -n "$((n + 2))p" "$out/got")
 	j=$(sed -n "$((n + 3))p" "$out/got")
 	s=$(sed -n "$((n + 4))p" "$out/got")
-	[ "$r" -eq $((a + j + s)) ] 2>/dev/null ||
-		fail "rows_read $r != $a accepted + $j rejected + $s superseded"
+	x=$(sed -n "$((n + 5))p" "$out/got")
+	nf=$(sed -n "$((n + 6))p" "$out/got")
+	[ "$r" -eq $((a + j + s + x)) ] 2>/dev/null ||
+		fail "rows_read $r != $a accepted + $j rejected + $s superseded + $x excluded"
+	# The same for every file, with one more jget.
+	k=0
+	while [ "$k" -lt "${nf:-0}" ] 2>/dev/null; do
+		for c in rows_read accepted rejected superseded excluded; do
+			printf 'data_quality.files[%s].%s\n' "$k" "$c"
+		done
+		k=$((k + 1))
+	done | tr '\n' '\0' | xargs -0 -r "$jget" "$m" >"$out/files" 2>&1
+	awk 'NR % 5 == 1 { r = $0 } NR % 5 == 2 { a = $0 } NR % 5 == 3 { j = $0 }
+		NR % 5 == 4 { s = $0 }
+		NR % 5 == 0 && r != a + j + s + $0 {
+			printf "file %d: rows_read %s != %s + %s + %s + %s\n",
+				NR / 5 - 1, r, a, j, s, $0 }' "$out/files" >"$out/bad_files"
+	while IFS= read -r line; do
+		fail "$line"
+	done <"$out/bad_files"
 	if [ -f "$dir/expected/rejects.csv" ] && [ -n "${GOLDEN_BLESS:-}" ]; then
 		cp "$out/output/rejects.csv" "$dir/expected/rejects.csv"
 	fi

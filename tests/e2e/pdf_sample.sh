@@ -57,7 +57,7 @@ for f in "$w"/*.pdf; do
 		head -n 5 "$tmp/overlaps.txt"
 	fi
 done
-[ "$count" -ge 24 ] || fail "expected at least 24 PDFs, got $count"
+[ "$count" -ge 44 ] || fail "expected at least 44 PDFs, got $count"
 
 # Every callback row's ticket, whole, in its centre's form. The records
 # file has one row per line; centre names of the sample are plain, so the

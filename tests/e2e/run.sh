@@ -92,4 +92,19 @@ grep -q 'kept' "$out/stdout2" || fail "an issued week was not kept"
 	--as-of "$asof" --week 2026-W47 --force >/dev/null 2>&1 ||
 	fail "forced run failed"
 cmp -s "$m" "$out/metrics.first" || fail "a rerun changed metrics.json"
+# A binary of the build tree finds the tree's config and templates from
+# any folder (no --config, no ./config, no ./templates there).
+hfa=$(cd "$(dirname "$hf")" && pwd)/huifang
+root=$(pwd)
+mkdir "$out/elsewhere"
+rc=0
+(cd "$out/elsewhere" && "$hfa" check "$root/input" >check.out 2>&1) || rc=$?
+[ "$rc" -eq 65 ] || fail "check from another folder exited $rc, not 65: $(cat "$out/elsewhere/check.out")"
+grep -q " $rej would be rejected" "$out/elsewhere/check.out" ||
+	fail "check from another folder: $(tail -1 "$out/elsewhere/check.out")"
+(cd "$out/elsewhere" && "$hfa" render --output "$out/o" --week 2026-W47 --force \
+	>render.out 2>&1) || fail "render from another folder: $(cat "$out/elsewhere/render.out")"
+"$hfa" run --help | grep -qF "$root/config/huifang.json and $root/templates" ||
+	fail "run --help does not print the source tree in the lookup order"
+
 echo "ok: $read_ rows, $rej rejected"

@@ -97,21 +97,30 @@ def written(fx):
                     fail("%s[%s]: completed_at %s" % (path, c, row[8].value))
             if ws.max_row != len(items) + 1:
                 fail("%s[%s]: %d rows" % (path, c, ws.max_row))
-        # LibreOffice reads back the text the audit CSV holds.
+        # LibreOffice reads back the text the audit CSV holds, column by
+        # column name (the CSV has more columns: 周次, 内容, 来源 ...).
         with open(os.path.join(week, "抽查表-%s.csv" % level["id"]),
                   encoding="utf-8-sig") as f:
-            want_rows = [r[:14] for r in list(csv.reader(f))[1:]]
+            rows = list(csv.reader(f))
+        shared = [n for n in rows[0] if n in AUDIT_SHARED]
+        if len(shared) != len(AUDIT_SHARED):
+            fail("抽查表-%s.csv: columns %s" % (level["id"], rows[0]))
+        pick = [rows[0].index(n) for n in AUDIT_SHARED]
+        want_rows = [[r[i] for i in pick] for r in rows[1:]]
         got_rows = []
         for c in centers:
             with open(os.path.join(fx, "written", "抽查表-%s-%s.csv"
                                    % (level["id"], c)),
                       encoding="utf-8") as f:
-                got_rows += [r[:14] for r in list(csv.reader(f))[1:]]
+                rows = list(csv.reader(f))
+            pick = [rows[0].index(n) for n in AUDIT_SHARED]
+            got_rows += [[r[i] for i in pick] for r in rows[1:]]
         if sorted(got_rows) != sorted(want_rows):
             fail("抽查表-%s: LibreOffice's text differs from the CSV"
                  % level["id"])
     wb = openpyxl.load_workbook(os.path.join(week, "周指标.xlsx"))
-    if wb.sheetnames != ["按类型", "按子类", "按服务中心", "按管家"]:
+    if wb.sheetnames != ["按类型", "按子类", "按服务中心", "服务中心×类型",
+                         "按管家"]:
         fail("周指标.xlsx: sheets %s" % wb.sheetnames)
     ws = wb["按类型"]
     for g, row in zip(m["by_type"], ws.iter_rows(min_row=2)):
@@ -128,6 +137,33 @@ def written(fx):
     if got != [[g["center"], str(g["eligible"])] for g in m["by_center"]]:
         fail("周指标-按服务中心: LibreOffice's text %s" % got[:3])
 
+
+    # The worklists: every owed ticket and open loop, in its centre's
+    # workbook, on its butler's sheet; owed first, in metrics order.
+    want = {}
+    for kind, lst in (("待回访", m["owed"]), ("不满意未闭环", m["loops_open_list"])):
+        for it in lst:
+            key = (it["center"], it["butler"] or "未指定责任人")
+            want.setdefault(key, []).append([kind, it["ticket"]])
+    got = {}
+    for path in glob.glob(os.path.join(week, "回访工作单-*.xlsx")):
+        wb = openpyxl.load_workbook(path)
+        center = os.path.basename(path)[len("回访工作单-"):-len(".xlsx")]
+        if wb.sheetnames != sorted(wb.sheetnames, key=lambda n: n.encode()):
+            fail("%s: sheets not in order: %s" % (path, wb.sheetnames))
+        for ws in wb:
+            rows = [[c.value for c in r[:2]] for r in ws.iter_rows(min_row=2)]
+            got[(center, ws.title)] = rows
+            if ws["B2"].data_type != "s":
+                fail("%s[%s]: a ticket number is not text" % (path, ws.title))
+    if got != want:
+        fail("worklists differ from metrics.json: %d sheets, want %d"
+             % (len(got), len(want)))
+
+# The columns the audit workbook and the audit CSV both have.
+AUDIT_SHARED = ["服务中心", "责任人", "工单编号", "工单类型", "工单子类", "楼栋房号",
+                "业主姓名", "联系电话", "完成时间", "首次回访时间", "回访方式",
+                "满意度", "回访人", "抽样原因"]
 
 if sys.argv[1] == "same-run":
     same_run(sys.argv[2], sys.argv[3])

@@ -99,6 +99,10 @@ static void format_callback(struct buf *b, const struct ticket *t,
 	add_key_str(b, "satisfaction", satisfaction_name[c->satisfaction]);
 	if (c->is_attempt)
 		buf_adds(b, ",\"attempt\":true");
+	if (c->date_only)
+		buf_adds(b, ",\"date_only\":true");
+	if (c->stand_in)
+		buf_adds(b, ",\"stand_in\":true");
 	if (c->round > 0) {
 		ADD_KEY(b, "round");
 		buf_addf(b, "%ld", (long)c->round);

@@ -160,6 +160,112 @@ static void test_chtime__default_week_ends_at_the_last_monday(void **state)
 	assert_string_equal(out, "2026-W47");
 }
 
+static int64_t parse_as(const char *s, unsigned forms, bool *date_only)
+{
+	int64_t t;
+
+	if (chtime_parse_as(s, strlen(s), forms, &t, date_only) < 0)
+		return TIME_NONE;
+	return t;
+}
+
+static void test_chtime__reads_chinese_dates_built_in(void **state)
+{
+	bool date_only = false;
+
+	(void)state;
+	assert_parses_to("2025年11月27日 10:00", "2025-11-27 10:00:00");
+	assert_parses_to("2025年11月27日 10:00:30", "2025-11-27 10:00:30");
+	assert_parses_to("2025年1月7日10:05", "2025-01-07 10:05:00");
+	assert_parses_to("2025年11月27日", "2025-11-27 00:00:00");
+	/* Full-width digits fold first. */
+	assert_parses_to("\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x95"
+			 "年１１月２７日 １０：００",
+			 "2025-11-27 10:00:00");
+	assert_int_equal(parse_as("2025年11月27日", 0, &date_only),
+			 parse("2025-11-27"));
+	assert_true(date_only);
+	/* Strict like every other form; no offset after a Chinese time. */
+	assert_int_equal(parse("2026年2月29日"), TIME_NONE);
+	assert_int_equal(parse("2025年11月27"), TIME_NONE);
+	assert_int_equal(parse("2025年11月27日 24:00"), TIME_NONE);
+	assert_int_equal(parse("2025年11月27日 10:00Z"), TIME_NONE);
+	assert_int_equal(parse("2025年13月1日"), TIME_NONE);
+}
+
+static void test_chtime__tells_a_date_alone_from_a_time(void **state)
+{
+	bool date_only = true;
+
+	(void)state;
+	assert_int_equal(parse_as("2026-11-20", 0, &date_only),
+			 parse("2026-11-20 00:00:00"));
+	assert_true(date_only);
+	assert_int_equal(parse_as("2026/11/20 00:00", 0, &date_only),
+			 parse("2026-11-20 00:00:00"));
+	assert_false(date_only);
+	assert_int_equal(parse_as("2026-11-20 00:00:00", 0, &date_only),
+			 parse("2026-11-20 00:00:00"));
+	assert_false(date_only);
+	/* An Excel serial is a number, not a written date. */
+	assert_int_equal(parse_as("46346", 0, &date_only),
+			 parse("2026-11-20"));
+	assert_false(date_only);
+}
+
+static void test_chtime__reads_epochs_only_when_asked(void **state)
+{
+	(void)state;
+	/* 1764208800 is 2025-11-27 10:00:00 China time. */
+	assert_int_equal(parse_as("1764208800", CHTIME_EPOCH_S, NULL),
+			 parse("2025-11-27 10:00:00"));
+	assert_int_equal(parse_as("1764208800499", CHTIME_EPOCH_MS, NULL),
+			 parse("2025-11-27 10:00:00"));
+	assert_int_equal(parse_as("1764208800500", CHTIME_EPOCH_MS, NULL),
+			 parse("2025-11-27 10:00:01"));
+	/* Both allowed: the number of digits decides. */
+	assert_int_equal(parse_as("1764208800",
+				  CHTIME_EPOCH_S | CHTIME_EPOCH_MS, NULL),
+			 parse("2025-11-27 10:00:00"));
+	assert_int_equal(parse_as("1764208800000",
+				  CHTIME_EPOCH_S | CHTIME_EPOCH_MS, NULL),
+			 parse("2025-11-27 10:00:00"));
+	/* Without the option ten digits are an out-of-range Excel serial. */
+	assert_int_equal(parse("1764208800"), TIME_NONE);
+	assert_int_equal(parse_as("12345678901234567", CHTIME_EPOCH_MS, NULL),
+			 TIME_NONE);
+	/* Other forms still parse under the option. */
+	assert_int_equal(parse_as("2025-11-27 10:00:00", CHTIME_EPOCH_S, NULL),
+			 parse("2025-11-27 10:00:00"));
+}
+
+static void test_chtime__reads_compact_times_only_when_asked(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_as("20251127100005", CHTIME_COMPACT, NULL),
+			 parse("2025-11-27 10:00:05"));
+	assert_int_equal(parse_as("20251127100005",
+				  CHTIME_COMPACT | CHTIME_EPOCH_MS, NULL),
+			 parse("2025-11-27 10:00:05"));
+	assert_int_equal(parse_as("20260229100000", CHTIME_COMPACT, NULL),
+			 TIME_NONE);
+	assert_int_equal(parse_as("20251127240000", CHTIME_COMPACT, NULL),
+			 TIME_NONE);
+	assert_int_equal(parse("20251127100005"), TIME_NONE);
+	/* Eight digits are not a compact date: a serial, out of range. */
+	assert_int_equal(parse_as("20261120", CHTIME_COMPACT, NULL),
+			 TIME_NONE);
+}
+
+static void test_chtime__reads_iso_offsets_with_fractions(void **state)
+{
+	(void)state;
+	assert_parses_to("2025-11-27T10:00:00.123+0800", "2025-11-27 10:00:00");
+	assert_parses_to("2025-11-27T02:00:00.500Z", "2025-11-27 10:00:01");
+	assert_parses_to("2025-11-27T10:00:00.999999+08:00",
+			 "2025-11-27 10:00:01");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +276,11 @@ int main(void)
 		cmocka_unit_test(test_chtime__is_strict_about_calendars),
 		cmocka_unit_test(test_chtime__numbers_iso_weeks_by_the_iso_year),
 		cmocka_unit_test(test_chtime__default_week_ends_at_the_last_monday),
+		cmocka_unit_test(test_chtime__reads_chinese_dates_built_in),
+		cmocka_unit_test(test_chtime__tells_a_date_alone_from_a_time),
+		cmocka_unit_test(test_chtime__reads_epochs_only_when_asked),
+		cmocka_unit_test(test_chtime__reads_compact_times_only_when_asked),
+		cmocka_unit_test(test_chtime__reads_iso_offsets_with_fractions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

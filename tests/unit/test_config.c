@@ -130,6 +130,10 @@ static void assert_configs_equal(const struct config *a,
 		assert_int_equal(a->sla_seconds[t], b->sla_seconds[t]);
 		assert_lists_equal(&a->type_aliases[t], &b->type_aliases[t]);
 		assert_lists_equal(&a->subtypes[t], &b->subtypes[t]);
+		assert_lists_equal(&a->subtype_alias_text[t],
+				   &b->subtype_alias_text[t]);
+		assert_lists_equal(&a->subtype_alias_target[t],
+				   &b->subtype_alias_target[t]);
 	}
 	assert_lists_equal(&a->attempt_words, &b->attempt_words);
 	assert_lists_equal(&a->cancelled_statuses, &b->cancelled_statuses);
@@ -167,6 +171,7 @@ static void assert_configs_equal(const struct config *a,
 	assert_int_equal(a->retention_weeks, b->retention_weeks);
 	assert_int_equal(a->umask, b->umask);
 	assert_int_equal(a->max_errors_per_file, b->max_errors_per_file);
+	assert_int_equal(a->nsources, b->nsources);
 }
 
 static void test_config__defaults_follow_the_spec(void **state)
@@ -286,6 +291,33 @@ static void test_config__names_an_unknown_key(void **state)
 			"\"label\": \"A\", \"stratum\": \"all\", \"rate\": 0.1, "
 			"\"minimum\": 1, \"colour\": \"x\"}]}}",
 			"F: sampling.levels[0].colour: unknown key");
+}
+
+/* Issue 18: the other documents' codes and the rankings window. */
+static void test_config__reads_document_codes_and_rankings(void **state)
+{
+	struct config cfg;
+	char first[1024];
+
+	(void)state;
+	config_init(&cfg);
+	assert_null(cfg.code_weekly_report);
+	assert_int_equal(cfg.rankings_window_weeks, 4);
+	assert_int_equal(load_text(
+		"{\"company\": {\"document_codes\": {\"weekly_report\": \"ZB-1\","
+		" \"audit_sheet\": null, \"centre_report\": \"ZX-2\"}},"
+		" \"rankings\": {\"window_weeks\": 6}}",
+		&cfg, first, sizeof(first)), 0);
+	assert_string_equal(cfg.code_weekly_report, "ZB-1");
+	assert_null(cfg.code_audit_sheet);
+	assert_string_equal(cfg.code_centre_report, "ZX-2");
+	assert_string_equal(cfg.document_code, "WSWY-GZ-XM-KF-13");
+	assert_int_equal(cfg.rankings_window_weeks, 6);
+	config_release(&cfg);
+	assert_rejected("{\"company\": {\"document_codes\": {\"weekly\": \"x\"}}}",
+			"F: company.document_codes.weekly: unknown key");
+	assert_rejected("{\"rankings\": {\"window_weeks\": 9}}",
+			"F: rankings.window_weeks: must be a whole number between 1 and 8, got 9");
 }
 
 static void test_config__names_a_wrong_type(void **state)
@@ -503,14 +535,129 @@ static void test_config__names_a_missing_file(void **state)
 	config_release(&cfg);
 }
 
+static void test_config__reads_the_satisfaction_people_write(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	config_init(&cfg);
+	assert_int_equal(config_match_satisfaction(&cfg, "很不满意"),
+			 SAT_VERY_DISSATISFIED);
+	assert_int_equal(config_match_satisfaction(&cfg, "非常不满意"),
+			 SAT_VERY_DISSATISFIED);
+	assert_int_equal(config_match_satisfaction(&cfg, "★★★★★"),
+			 SAT_VERY_SATISFIED);
+	assert_int_equal(config_match_satisfaction(&cfg, "★"),
+			 SAT_VERY_DISSATISFIED);
+	assert_int_equal(config_match_satisfaction(&cfg, "★★★"), SAT_NEUTRAL);
+	assert_int_equal(config_match_satisfaction(&cfg, "★★★★★★"), SAT_NONE);
+	assert_int_equal(config_match_satisfaction(&cfg, "5星"),
+			 SAT_VERY_SATISFIED);
+	assert_int_equal(config_match_satisfaction(&cfg, "4分"), SAT_SATISFIED);
+	assert_int_equal(config_match_satisfaction(&cfg, "\xef\xbc\x92星"),
+			 SAT_DISSATISFIED);
+	assert_int_equal(config_match_satisfaction(&cfg, "6星"), SAT_NONE);
+	assert_int_equal(config_match_satisfaction(&cfg, "0分"), SAT_NONE);
+	assert_int_equal(config_match_satisfaction(&cfg, "五星"), SAT_NONE);
+	assert_int_equal(config_match_satisfaction(&cfg, "55"), SAT_NONE);
+	assert_int_equal(config_match_satisfaction(&cfg, "5 星"), SAT_NONE);
+	config_release(&cfg);
+}
+
+static void test_config__matches_numbered_subtypes(void **state)
+{
+	static const char *const written[] = {
+		"房屋管理类", "2 房屋管理类", "2)房屋管理类", "2）房屋管理类",
+		"（2）房屋管理类", "(2) 房屋管理类", "2、房屋管理类",
+		"12.房屋管理类", "\xef\xbc\x92\xe3\x80\x80房屋管理类",
+	};
+	struct config cfg;
+	size_t i;
+
+	(void)state;
+	config_init(&cfg);
+	for (i = 0; i < sizeof(written) / sizeof(written[0]); i++) {
+		const char *m = config_match_subtype(&cfg, TYPE_COMPLAINT,
+						     written[i]);
+
+		if (!m || strcmp(m, "房屋管理类"))
+			fail_msg("'%s' did not match 房屋管理类", written[i]);
+	}
+	/* Only a whole ordinal goes, and only before a known sub-type. */
+	assert_null(config_match_subtype(&cfg, TYPE_COMPLAINT, "2房屋管理类"));
+	assert_null(config_match_subtype(&cfg, TYPE_COMPLAINT, "2 屋顶"));
+	assert_null(config_match_subtype(&cfg, TYPE_REPAIR, "2 房屋管理类"));
+	assert_null(config_match_subtype(&cfg, TYPE_COMPLAINT, "(2 房屋管理类"));
+	assert_string_equal(config_strip_ordinal("3 "), "3 ");
+	assert_string_equal(config_strip_ordinal("2)"), "2)");
+	config_release(&cfg);
+}
+
+static void test_config__reads_subtype_aliases(void **state)
+{
+	struct config cfg;
+	char first[512];
+
+	(void)state;
+	config_init(&cfg);
+	assert_int_equal(load_text("{\"types\": {\"投诉\": {\"subtype_aliases\": "
+				   "{\"房屋类\": \"房屋管理类\"}}}}",
+				   &cfg, first, sizeof(first)), 0);
+	assert_string_equal(config_match_subtype(&cfg, TYPE_COMPLAINT,
+						 "房屋类"), "房屋管理类");
+	assert_string_equal(config_match_subtype(&cfg, TYPE_COMPLAINT,
+						 "（2）房屋类"), "房屋管理类");
+	config_release(&cfg);
+	assert_rejected("{\"types\": {\"投诉\": {\"subtype_aliases\": "
+			"{\"房屋类\": \"屋顶类\"}}}}",
+			"F: types.投诉.subtype_aliases.房屋类: must name a sub-type "
+			"in types.投诉.subtypes, got '屋顶类'");
+	assert_rejected("{\"types\": {\"投诉\": {\"subtype_aliases\": "
+			"{\"共性问题\": \"房屋管理类\"}}}}",
+			"F: types.投诉.subtype_aliases.共性问题: '共性问题' is "
+			"itself a sub-type of 投诉, so this alias could never "
+			"apply");
+}
+
+static void test_config__refuses_aliases_that_can_never_apply(void **state)
+{
+	(void)state;
+	/* The reversed scale of issue 14: the built-in stars always won. */
+	assert_rejected("{\"satisfaction_aliases\": {\"1\": \"非常满意\"}}",
+			"F: satisfaction_aliases.1: '1' is always read as "
+			"非常不满意 (a built-in form), so this alias could never "
+			"apply; map the column in a source profile's values "
+			"instead");
+	assert_rejected("{\"satisfaction_aliases\": {\"★★\": \"满意\"}}",
+			"F: satisfaction_aliases.★★: '★★' is always read as "
+			"不满意 (a built-in form), so this alias could never "
+			"apply; map the column in a source profile's values "
+			"instead");
+	/* The attempt code 2 that also matched 满意度 2. */
+	assert_rejected("{\"attempt_words\": [\"未接通\", \"2\"]}",
+			"F: attempt_words[1]: '2' is also the satisfaction 不满意; "
+			"a status code meaning \"not reached\" belongs in a source "
+			"profile's attempt rule");
+	assert_rejected("{\"attempt_words\": [\"还行\"], "
+			"\"satisfaction_aliases\": {\"还行\": \"一般\"}}",
+			"F: attempt_words[0]: '还行' is also the satisfaction 一般; "
+			"a status code meaning \"not reached\" belongs in a source "
+			"profile's attempt rule");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config__defaults_follow_the_spec),
+		cmocka_unit_test(test_config__reads_the_satisfaction_people_write),
+		cmocka_unit_test(test_config__matches_numbered_subtypes),
+		cmocka_unit_test(test_config__reads_subtype_aliases),
+		cmocka_unit_test(test_config__refuses_aliases_that_can_never_apply),
 		cmocka_unit_test(test_config__shipped_file_equals_the_defaults),
 		cmocka_unit_test(test_config__file_overrides_only_what_it_names),
 		cmocka_unit_test(test_config__accepts_a_bom_and_fractional_hours),
 		cmocka_unit_test(test_config__names_an_unknown_key),
+		cmocka_unit_test(test_config__reads_document_codes_and_rankings),
 		cmocka_unit_test(test_config__names_a_wrong_type),
 		cmocka_unit_test(test_config__names_a_rate_out_of_range),
 		cmocka_unit_test(test_config__names_a_negative_sla),

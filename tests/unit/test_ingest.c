@@ -107,7 +107,7 @@ static void ingest(struct fixture *f)
 
 	assert_int_equal(ingest_run(&o, &f->cfg, &f->set, &f->d), 0);
 	assert_int_equal(f->set.rows_read, f->set.accepted + f->set.rejected +
-					   f->set.superseded);
+					   f->set.superseded + f->set.excluded);
 }
 
 static int64_t at(const char *s)
@@ -335,12 +335,18 @@ static void test_ingest__a_repeated_callback_counts_once(void **state)
 	assert_int_equal(f->set.callbacks[1].satisfaction, SAT_DISSATISFIED);
 	assert_int_equal(f->set.callbacks[1].file, 2);
 	assert_int_equal(f->set.quality.superseded_callbacks, 2);
-	/* The inline repeat supersedes no row; 2.csv line 3 is superseded. */
-	assert_int_equal(f->set.superseded, 1);
-	assert_int_equal(f->set.files[1].superseded, 1);
+	/*
+	 * SPEC §8.8's accounting, as issue 14 clarified it: the ticket row
+	 * stays accepted, and 2.csv line 2, which repeats its inline
+	 * callback, is superseded though its content wins; 2.csv line 3 is
+	 * superseded by 3.jsonl.
+	 */
+	assert_int_equal(f->set.superseded, 2);
+	assert_int_equal(f->set.files[1].superseded, 2);
+	assert_int_equal(f->set.files[1].accepted, 1);
 	assert_int_equal(f->set.files[0].accepted, 1);
 	assert_int_equal(f->set.quality.orphan_callbacks, 1);
-	assert_int_equal(f->set.accepted, 4);
+	assert_int_equal(f->set.accepted, 3);
 }
 
 static void test_ingest__reads_attempts_and_satisfaction(void **state)
@@ -861,10 +867,209 @@ static void test_ingest__fails_only_on_a_missing_input_folder(void **state)
 	assert_int_equal(f->d.errors, 1);
 }
 
+/* ---- source profiles (issue 14) ---- */
+
+/*
+ * Loads json as the config, from a file the ingest does not read as an
+ * export (its name has no export's ending); code tables beside it too.
+ */
+static void load_profiles(struct fixture *f, const char *json)
+{
+	struct buf path = BUF_INIT;
+	struct diag d;
+
+	put(f, "profiles.conf", json);
+	buf_addf(&path, "%s/profiles.conf", f->dir);
+	diag_init(&d);
+	config_release(&f->cfg);
+	config_init(&f->cfg);
+	if (config_load(&f->cfg, path.s, &d) < 0)
+		fail_msg("config: %s", d.nr ? d.entries[0].message : "?");
+	diag_release(&d);
+	buf_release(&path);
+}
+
+/* The first diagnostic whose message contains needle; NULL if none. */
+static const struct diag_entry *find_diag(const struct fixture *f,
+					  const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < f->d.nr; i++)
+		if (strstr(f->d.entries[i].message, needle))
+			return &f->d.entries[i];
+	return NULL;
+}
+
+static void test_ingest__reads_a_file_through_its_profile(void **state)
+{
+	struct fixture *f = *state;
+	const struct ticket *t;
+	const struct diag_entry *e;
+	size_t i;
+
+	put(f, "centers.txt", "code,name\nC1,东区服务中心\n");
+	load_profiles(f, "{\"sources\": [{\"name\": \"pool\", \"files\": "
+		      "\"pool*.csv\", \"kind\": \"tickets\",\n"
+		      " \"columns\": {\"repair_id\": \"工单编号\", \"type_cd\": "
+		      "\"工单类型\", \"center\": \"服务中心\", \"finish\": \"完成时间\","
+		      " \"visit_time\": \"回访时间\", \"visit_type\": \"满意度\"},\n"
+		      " \"values\": {\"工单类型\": {\"1\": \"投诉\", \"2\": \"skip\"},"
+		      " \"满意度\": {\"1001\": \"满意\", \"2002\": \"不满意\"}},\n"
+		      " \"empty_values\": [\"1900-01-01 00:00:00\"],\n"
+		      " \"time_formats\": [\"epoch_milliseconds\"],\n"
+		      " \"code_tables\": {\"服务中心\": {\"file\": "
+		      "\"centers.txt\"}}}]}");
+	put(f, "pool_1.csv", "repair_id,type_cd,center,finish,visit_time,"
+	    "visit_type\n"
+	    /* 2025-11-27 10:00 and 12:00 China time, in milliseconds */
+	    "T1,1,C1,1764208800000,1764216000000,1001\n"
+	    /* 建议: not a ticket */
+	    "T2,2,C1,1764208800000,,\n"
+	    /* Excel's damage; a rating without a callback time */
+	    "8.22025E+17,1,C2,1900-01-01 00:00:00,,2002\n");
+	/* The same header names mean nothing outside the profile's files. */
+	put(f, "other.csv", "repair_id,type_cd\nX,1\n");
+	ingest(f);
+	assert_int_equal(f->set.ntickets, 2);
+	assert_int_equal(f->set.files[1].rows_read, 3);
+	assert_int_equal(f->set.files[1].accepted, 2);
+	assert_int_equal(f->set.files[1].excluded, 1);
+	assert_int_equal(f->set.files[1].damaged_ticket_ids, 1);
+	assert_int_equal(f->set.excluded, 1);
+	assert_int_equal(f->set.rows_read, f->set.accepted + f->set.rejected +
+			 f->set.superseded + f->set.excluded);
+	assert_int_equal(f->set.files[0].kind, FILE_UNRECOGNISED);
+	t = find(f, "T1");
+	assert_string_equal(t->center, "东区服务中心");
+	assert_int_equal(t->type, TYPE_COMPLAINT);
+	assert_int_equal(t->completed_at, at("2025-11-27 10:00"));
+	assert_int_equal(t->n_cb, 1);
+	assert_int_equal(ticket_callbacks(&f->set, t)[0].at,
+			 at("2025-11-27 12:00"));
+	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+			 SAT_SATISFIED);
+	/* The source's own code, as written. */
+	assert_string_equal(ticket_callbacks(&f->set, t)[0].satisfaction_text,
+			    "1001");
+	t = find(f, "8.22025E+17");
+	assert_string_equal(t->center, "C2");
+	assert_int_equal(t->completed_at, TIME_NONE);
+	assert_int_equal(t->n_cb, 0);
+	assert_int_equal(f->set.quality.ratings_without_time, 1);
+	e = find_diag(f, "a 满意度 without a 回访时间: not counted as a "
+		      "callback");
+	assert_non_null(e);
+	assert_int_equal(e->level, DIAG_WARNING);
+	assert_int_equal(e->line, 4);
+	for (i = 0; i < f->set.nfiles; i++)
+		assert_int_equal(f->set.files[i].superseded, 0);
+}
+
+static void test_ingest__joins_on_an_internal_id_in_any_file_order(void **state)
+{
+	struct fixture *f = *state;
+	const struct ticket *t;
+	const struct callback *cb;
+
+	load_profiles(f, "{\"sources\": [\n"
+		      " {\"name\": \"rv\", \"files\": \"a_revisit.csv\", \"kind\":"
+		      " \"callbacks\", \"join\": \"ws\",\n"
+		      "  \"columns\": {\"ws_id\": \"工单编号\", \"at\": \"回访时间\","
+		      " \"sat\": \"满意度\", \"state\": \"回访结果\"},\n"
+		      "  \"attempt\": {\"column\": \"回访结果\", \"values\": [\"2\"]},\n"
+		      "  \"values\": {\"满意度\": {\"1\": \"非常满意\", \"2\": \"满意\","
+		      " \"3\": \"一般\"}},\n"
+		      "  \"values_by_type\": {\"投诉\": {\"满意度\": {\"1\": \"满意\","
+		      " \"3\": \"不满意\"}}}},\n"
+		      " {\"name\": \"ws\", \"files\": \"b_ws.csv\", \"kind\": "
+		      "\"tickets\", \"key_column\": \"id\",\n"
+		      "  \"columns\": {\"no\": \"工单编号\", \"type\": \"工单类型\","
+		      " \"done\": \"完成时间\", \"upd\": \"更新时间\"}}]}");
+	/* The callbacks come first: joins wait until every file is read. */
+	put(f, "a_revisit.csv", "ws_id,at,sat,state\n"
+	    "9001,2026-11-18 10:00,3,1\n"
+	    "9002,2026-11-18 11:00,3,1\n"
+	    "9002,2026-11-18 09:00,2,2\n"
+	    "9999,2026-11-18 12:00,1,1\n");
+	/* WS2's key moves with its winning version (§8.7). */
+	put(f, "b_ws.csv", "id,no,type,done,upd\n"
+	    "9001,WS1,报事报修,2026-11-17 10:00,\n"
+	    "1234,WS2,投诉,2026-11-17 10:00,2026-11-17 10:00\n"
+	    "9002,WS2,投诉,2026-11-17 10:00,2026-11-18 00:00\n");
+	ingest(f);
+	t = find(f, "WS1");
+	assert_int_equal(t->n_cb, 1);
+	cb = ticket_callbacks(&f->set, t);
+	/* 3 is 一般 on the scale for every type ... */
+	assert_int_equal(cb[0].satisfaction, SAT_NEUTRAL);
+	t = find(f, "WS2");
+	assert_int_equal(t->n_cb, 2);
+	cb = ticket_callbacks(&f->set, t);
+	/* ... the attempt rule reads state, not the 满意度 2 ... */
+	assert_true(cb[0].is_attempt);
+	assert_false(cb[1].is_attempt);
+	/* ... and complaints have their own scale: 3 is 不满意. */
+	assert_int_equal(cb[1].satisfaction, SAT_DISSATISFIED);
+	assert_int_equal(f->set.quality.orphan_callbacks, 1);
+}
+
+static void test_ingest__near_misses_and_idle_profiles_are_loud(void **state)
+{
+	struct fixture *f = *state;
+	const struct diag_entry *e;
+
+	load_profiles(f, "{\"sources\": [{\"name\": \"hc\", \"files\": "
+		      "\"r_repair_pool*.csv\"}]}");
+	put(f, "a.csv", "工单号,工单类型,工单子类,满意度,回访时间\n"
+	    "A1,投诉,（2）房屋管理类,五星,2026-11-18 10:00\n");
+	ingest(f);
+	e = find_diag(f, "column '工单号' is not read: did you mean 工单编号? "
+		      "add it to column_aliases");
+	assert_non_null(e);
+	assert_int_equal(e->level, DIAG_WARNING);
+	assert_int_equal(e->column, 1);
+	e = find_diag(f, "sources[0] 'hc': no file read matches its files");
+	assert_non_null(e);
+	assert_int_equal(e->level, DIAG_WARNING);
+	/* Without 工单编号 every row is missing_ticket_id, nothing is lost. */
+	assert_int_equal(f->set.rejected, 1);
+}
+
+static void test_ingest__warns_about_values_it_cannot_read(void **state)
+{
+	struct fixture *f = *state;
+	const struct ticket *t;
+
+	put(f, "a.csv", "工单编号,工单类型,工单子类,完成时间,回访时间,满意度\n"
+	    "A1,投诉,（2）房屋管理类,2026-11-17 10:00,2026-11-18 10:00,五星\n"
+	    "A2,投诉,屋顶类,2026-11-17 10:00,2026-11-18 10:00,五星\n"
+	    "A3,投诉,2)设备管理类,2026-11-17 10:00,2026年11月18日 10:00,★★★★\n");
+	ingest(f);
+	assert_string_equal(find(f, "A1")->subtype, "房屋管理类");
+	assert_string_equal(find(f, "A3")->subtype, "设备管理类");
+	t = find(f, "A3");
+	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+			 SAT_SATISFIED);
+	assert_int_equal(ticket_callbacks(&f->set, t)[0].at,
+			 at("2026-11-18 10:00"));
+	/* Once per value and file, at its first row. */
+	assert_non_null(find_diag(f, "'五星' in column '满意度' is no "
+				  "satisfaction label or star: not rated"));
+	assert_non_null(find_diag(f, "'屋顶类' in column '工单子类' is no known "
+				  "sub-type of its type: kept as written"));
+	assert_int_equal(f->set.quality.unrated_satisfaction, 2);
+	assert_int_equal(f->d.warnings, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(test_ingest__reads_a_file_through_its_profile),
+		T(test_ingest__joins_on_an_internal_id_in_any_file_order),
+		T(test_ingest__near_misses_and_idle_profiles_are_loud),
+		T(test_ingest__warns_about_values_it_cannot_read),
 		T(test_ingest__applies_reject_reasons_in_order),
 		T(test_ingest__an_extra_empty_field_is_field_count),
 		T(test_ingest__a_type_column_makes_a_ticket_export),

@@ -250,6 +250,91 @@ static void test_json__writes_values_as_their_text(void **state)
 	cJSON_Delete(o);
 }
 
+static void test_json__keeps_long_integers_digit_for_digit(void **state)
+{
+	struct json_reader *r = open_text(
+		"[{\"id\": 1234567890123456789, \"b\": 1234567890123456788,\n"
+		"  \"n\": -9007199254740993, \"s\": \"x 1234567890123456789\",\n"
+		"  \"f\": 1234567890123456789.5, \"e\": 8.22025E+17,\n"
+		"  \"k\": 123456789012345, \"q\": \"\\\"\"}]", false);
+	struct json_record rec;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_non_null(rec.obj);
+	/* Two neighbouring ids stay two ids, digit for digit. */
+	assert_string_equal(str(&rec, "id"), "1234567890123456789");
+	assert_string_equal(str(&rec, "b"), "1234567890123456788");
+	assert_string_equal(str(&rec, "n"), "-9007199254740993");
+	assert_string_equal(str(&rec, "s"), "x 1234567890123456789");
+	assert_string_equal(str(&rec, "q"), "\"");
+	/* A fraction or an exponent is a number (a damaged id, §9.25). */
+	assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(rec.obj,
+								    "e")));
+	assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(rec.obj,
+								    "f")));
+	assert_int_equal(json_value_text(
+		cJSON_GetObjectItemCaseSensitive(rec.obj, "k"), &out), 0);
+	assert_string_equal(out.s, "123456789012345");
+	assert_int_equal(next(r, &rec), 0);
+	buf_release(&out);
+	json_reader_free(r);
+}
+
+static void test_json__places_errors_in_a_record_with_long_integers(void **state)
+{
+	struct json_reader *r = open_text(
+		"[{\"id\": 1234567890123456789, \"x\": tru}]", false);
+	struct json_record rec;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_true(rec.malformed);
+	assert_int_equal(rec.error_line, 1);
+	assert_int_equal(rec.error_column, 35);
+	json_reader_free(r);
+}
+
+static void test_json__reads_records_at_a_profile_path(void **state)
+{
+	struct json_reader *r = open_text(
+		"{\"code\": 200, \"msg\": \"ok\", \"data\": {\"pagination\": "
+		"{\"total\": 2},\n \"list\": [{\"no\": \"WX1\"}, {\"no\": "
+		"\"WX2\"}], \"list2\": [{\"no\": \"WX3\"}]}, \"records\": "
+		"[{\"no\": \"X\"}]}", false);
+	struct json_record rec;
+	struct buf err = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(json_reader_set_records(r, "data..list"), -1);
+	assert_int_equal(json_reader_set_records(r, "data.list"), 0);
+	assert_int_equal(next(r, &rec), 1);
+	assert_string_equal(str(&rec, "no"), "WX1");
+	assert_int_equal(rec.line, 2);
+	assert_int_equal(next(r, &rec), 1);
+	assert_string_equal(str(&rec, "no"), "WX2");
+	/* Nothing else in the file is a record, "records" included. */
+	assert_int_equal(next(r, &rec), 0);
+	json_reader_free(r);
+
+	r = open_text("{\"code\": 500, \"data\": null}", false);
+	assert_int_equal(json_reader_set_records(r, "data.list"), 0);
+	assert_int_equal(json_reader_next(r, &rec, &err), -1);
+	assert_string_equal(err.s, "(memory):1:23: \"data.list\" is not an "
+			    "object");
+	buf_reset(&err);
+	json_reader_free(r);
+
+	r = open_text("{\"code\": 0, \"rows\": []}", false);
+	assert_int_equal(json_reader_set_records(r, "data.list"), 0);
+	assert_int_equal(json_reader_next(r, &rec, &err), -1);
+	assert_string_equal(err.s, "(memory):1:24: \"data.list\" is not in "
+			    "the file");
+	buf_release(&err);
+	json_reader_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +349,9 @@ int main(void)
 		cmocka_unit_test(test_json__counts_the_records_lost_after_a_structure_error),
 		cmocka_unit_test(test_json__ends_the_file_on_an_error_outside_the_records),
 		cmocka_unit_test(test_json__writes_values_as_their_text),
+		cmocka_unit_test(test_json__keeps_long_integers_digit_for_digit),
+		cmocka_unit_test(test_json__reads_records_at_a_profile_path),
+		cmocka_unit_test(test_json__places_errors_in_a_record_with_long_integers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

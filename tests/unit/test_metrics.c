@@ -1002,12 +1002,135 @@ static void test_metrics__refuses_a_missing_as_of(void **state)
 	assert_int_equal(f->m.ntickets, 0);
 }
 
+/* SPEC §9.24: a date alone is "that day, time unknown". */
+static void test_metrics__a_date_alone_is_that_day_time_unknown(void **state)
+{
+	struct fixture *f = *state;
+	struct callback *cb;
+
+	/* Same day as the completion: not before it, never too fast. */
+	add_repair(f, "D1", nov(17, 15, 0, 0));
+	cb = add_cb_full(f, nov(17, 0, 0, 0), "满意", "王五", CB_ROW);
+	cb->date_only = true;
+	/* The day before the completion's: before it. */
+	add_repair(f, "D2", nov(18, 9, 0, 0));
+	cb = add_cb(f, nov(17, 0, 0, 0), "满意");
+	cb->date_only = true;
+	/* Timely when the day's end is within the SLA (48 h): 11-20 24:00
+	 * is 45 h after 11-19 03:00, 11-21 24:00 is 69 h. */
+	add_repair(f, "D3", nov(19, 3, 0, 0));
+	cb = add_cb(f, nov(20, 0, 0, 0), "不满意");
+	cb->date_only = true;
+	add_repair(f, "D4", nov(19, 3, 0, 0));
+	cb = add_cb(f, nov(21, 0, 0, 0), "满意");
+	cb->date_only = true;
+	/* A timed callback: the only delay in the median (2 h). */
+	add_repair(f, "D5", nov(19, 10, 0, 0));
+	add_cb(f, nov(19, 12, 0, 0), "满意");
+	compute(f);
+	assert_int_equal(f->m.totals.eligible, 5);
+	assert_int_equal(f->m.totals.called_back, 4);
+	assert_non_null(week_ticket(f, "D1")->first);
+	assert_false(has_anomaly(f, "D1", ANOM_CALLBACK_BEFORE_COMPLETION));
+	assert_false(has_anomaly(f, "D1", ANOM_CALLBACK_TOO_FAST));
+	assert_null(week_ticket(f, "D2")->first);
+	assert_true(has_anomaly(f, "D2", ANOM_CALLBACK_BEFORE_COMPLETION));
+	assert_true(week_ticket(f, "D1")->timely);
+	assert_true(week_ticket(f, "D3")->timely);
+	assert_false(week_ticket(f, "D4")->timely);
+	assert_int_equal(f->m.totals.timely, 3);
+	assert_true(f->m.totals.has_median);
+	assert_double_equal(f->m.totals.median_hours_to_callback, 2.0, EPS);
+}
+
+static void test_metrics__a_date_alone_closes_a_loop_after_a_timed_one(void **state)
+{
+	struct fixture *f = *state;
+	struct callback *cb;
+
+	/* 不满意 at 11-18 10:00, then a date-alone callback on 11-18: it
+	 * sorts after the timed ones of its day, so it closes the loop. */
+	add_repair(f, "L1", nov(17, 15, 0, 0));
+	add_cb(f, nov(18, 10, 0, 0), "不满意");
+	cb = add_cb(f, nov(18, 0, 0, 0), "满意");
+	cb->date_only = true;
+	compute(f);
+	assert_int_equal(f->m.totals.dissatisfied, 1);
+	assert_int_equal(f->m.totals.loops_closed, 1);
+}
+
+static void test_metrics__dates_alone_make_no_burst(void **state)
+{
+	struct fixture *f = *state;
+	struct callback *cb;
+	int i;
+	char id[8];
+
+	for (i = 0; i < 3; i++) {
+		snprintf(id, sizeof(id), "B%d", i);
+		add_repair(f, id, nov(17, 10, 0, 0));
+		cb = add_cb_full(f, nov(18, 0, 0, 0), "满意", "陈静", CB_ROW);
+		cb->date_only = true;
+	}
+	compute(f);
+	assert_false(has_anomaly(f, "B0", ANOM_BURST));
+	assert_int_equal(f->m.totals.called_back, 3);
+}
+
+/* Issue 14: a callback timed from a stand-in column (no callback time). */
+static void test_metrics__stand_in_times_count_for_coverage_only(void **state)
+{
+	struct fixture *f = *state;
+	struct callback *cb;
+
+	add_repair(f, "S1", nov(17, 12, 0, 0));
+	cb = add_cb(f, nov(17, 12, 0, 0), "非常满意");
+	cb->stand_in = true;
+	add_repair(f, "S2", nov(18, 12, 0, 0));
+	cb = add_cb(f, nov(18, 12, 0, 0), "不满意");
+	cb->stand_in = true;
+	compute(f);
+	assert_int_equal(f->m.totals.called_back, 2);
+	assert_int_equal(f->m.totals.rated, 2);
+	assert_int_equal(f->m.totals.satisfied, 1);
+	assert_int_equal(f->m.totals.timely, 0);
+	assert_false(f->m.totals.has_median);
+	/* Zero seconds after completion, but no delay is judged. */
+	assert_false(has_anomaly(f, "S1", ANOM_CALLBACK_TOO_FAST));
+}
+
+static void test_metrics__self_callback_reads_a_split_handler(void **state)
+{
+	struct fixture *f = *state;
+	struct ticket *t;
+
+	t = add_repair(f, "H1", nov(17, 12, 0, 0));
+	t->handler = "物业公司\x1f王伟";
+	add_cb_full(f, nov(18, 12, 0, 0), "满意", "王伟", CB_ROW);
+	t = add_repair(f, "H2", nov(17, 12, 0, 0));
+	t->handler = "物业公司\x1f王伟";
+	add_cb_full(f, nov(18, 12, 0, 0), "满意", "物业", CB_ROW);
+	t = add_repair(f, "H3", nov(17, 12, 0, 0));
+	t->handler = "物业公司,王伟";
+	add_cb_full(f, nov(18, 12, 0, 0), "满意", "王伟", CB_ROW);
+	compute(f);
+	assert_true(has_anomaly(f, "H1", ANOM_SELF_CALLBACK));
+	assert_false(has_anomaly(f, "H2", ANOM_SELF_CALLBACK));
+	/* Unsplit, the value is one person's name. */
+	assert_false(has_anomaly(f, "H3", ANOM_SELF_CALLBACK));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_metrics__week_is_monday_to_sunday_in_china_time),
+		T(test_metrics__a_date_alone_is_that_day_time_unknown),
+		T(test_metrics__a_date_alone_closes_a_loop_after_a_timed_one),
+		T(test_metrics__dates_alone_make_no_burst),
+		T(test_metrics__stand_in_times_count_for_coverage_only),
+		T(test_metrics__self_callback_reads_a_split_handler),
 		T(test_metrics__week_before_as_of_is_provisional),
 		T(test_metrics__cancelled_tickets_are_not_eligible),
 		T(test_metrics__callback_validity_boundaries),

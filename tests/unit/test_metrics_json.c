@@ -625,7 +625,7 @@ static void test_metrics_json__bundled_sample_week(void **state)
 	for (i = 0; i < f->m.nanomalies; i++)
 		count[f->m.anomalies[i].kind]++;
 	assert_memory_equal(count, anomalies, sizeof(count));
-	assert_int_equal(f->m.nby_subtype, 24);
+	assert_int_equal(f->m.nby_subtype, 23);
 	assert_int_equal(f->m.nby_center, 20);
 	assert_int_equal(f->m.nby_butler, 158);
 

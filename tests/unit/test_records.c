@@ -119,6 +119,8 @@ static void add_file(struct fixture *f, const char *name, uint8_t kind,
 	in->accepted = 7;
 	in->rejected = 2;
 	in->superseded = 1;
+	in->excluded = set->nfiles;
+	in->damaged_ticket_ids = 3 + set->nfiles;
 	buf_release(&path);
 }
 
@@ -232,6 +234,8 @@ static void build_set(struct fixture *f)
 	c->remark = arena_strdup(&set->arena, big.s);
 	c->satisfaction_text = S(f, "1");
 	c->satisfaction = SAT_VERY_DISSATISFIED;
+	c->date_only = true;
+	c->stand_in = true;
 	c->source = CB_ROW;
 	c->round = INT32_MAX;
 	c->file = 1;
@@ -259,6 +263,10 @@ static void build_set(struct fixture *f)
 	set->quality.unknown_subtype = 6;
 	set->quality.superseded_tickets = 2;
 	set->quality.superseded_callbacks = 1;
+	set->quality.date_only_callbacks = 7;
+	set->quality.stand_in_callbacks = 8;
+	set->quality.ratings_without_time = 10;
+	set->excluded = 9;
 	for (i = 0; i < REJECT_REASON_COUNT; i++)
 		set->quality.reasons[i] = i + 1;
 	buf_release(&big);
@@ -284,6 +292,8 @@ static void assert_sets_equal(const struct ticket_set *a,
 		assert_int_equal(x->accepted, y->accepted);
 		assert_int_equal(x->rejected, y->rejected);
 		assert_int_equal(x->superseded, y->superseded);
+		assert_int_equal(x->excluded, y->excluded);
+		assert_int_equal(x->damaged_ticket_ids, y->damaged_ticket_ids);
 	}
 	assert_int_equal(a->ntickets, b->ntickets);
 	for (i = 0; i < a->ntickets; i++) {
@@ -325,6 +335,8 @@ static void assert_sets_equal(const struct ticket_set *a,
 		assert_int_equal(x->satisfaction, y->satisfaction);
 		assert_int_equal(x->source, y->source);
 		assert_int_equal(x->is_attempt, y->is_attempt);
+		assert_int_equal(x->date_only, y->date_only);
+		assert_int_equal(x->stand_in, y->stand_in);
 		assert_int_equal(x->round, y->round);
 		assert_int_equal(x->file, y->file);
 		assert_int_equal(x->line, y->line);
@@ -334,6 +346,7 @@ static void assert_sets_equal(const struct ticket_set *a,
 	assert_int_equal(a->accepted, b->accepted);
 	assert_int_equal(a->rejected, b->rejected);
 	assert_int_equal(a->superseded, b->superseded);
+	assert_int_equal(a->excluded, b->excluded);
 	assert_memory_equal(&a->quality, &b->quality, sizeof(a->quality));
 }
 
