@@ -851,6 +851,11 @@ static int ingest_step(const struct pipeline *p, const char *const *paths,
 
 		if (set->files[i].kind != FILE_UNRECOGNISED)
 			continue;
+		if (set->files[i].changed) {
+			say(p, "cannot read %s: %s", set->files[i].path,
+			    set->files[i].why);
+			goto out;
+		}
 		/* A FIFO or a device is skipped and named, not opened. */
 		fd = text_open_regular(set->files[i].path, &why);
 		if (fd < 0 && errno != EINVAL) {

@@ -20,6 +20,8 @@
 #include <errno.h>
 #include <unistd.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +72,9 @@ struct file_ctx {
 	struct string_list warned; /* values warned about in this file */
 	bool sheet;             /* a workbook's sheet: its cells have names */
 	size_t error_cells;     /* error values (#N/A ...) read as empty */
+	struct stat opened;     /* the file as refuse_file() opened it */
+	bool have_opened;
+	unsigned long grown;    /* HUIFANG_TEST_GROW_INPUT's appends so far */
 };
 
 /* ---- interning ---- */
@@ -1342,6 +1347,7 @@ static bool refuse_file(struct ingest *in, struct file_ctx *fc)
 	ssize_t n;
 	int fd = text_open_regular(fc->f->path, &why);
 
+	fc->have_opened = fd >= 0 && fstat(fd, &fc->opened) == 0;
 	if (fd < 0) {
 		int cause = errno;
 
@@ -1484,6 +1490,36 @@ out:
 
 /* ---- the normaliser's life ---- */
 
+/*
+ * True when the file at fc's path is no longer the one read: its size,
+ * modification time or inode differ from when refuse_file() opened it.
+ * HUIFANG_TEST_GROW_INPUT=n appends a line end to the file after each of
+ * its first n readings, to test this (tests/e2e/hostile.sh).
+ */
+static bool changed_since_open(struct file_ctx *fc)
+{
+	const char *grow = getenv("HUIFANG_TEST_GROW_INPUT");
+	struct stat now;
+
+	if (!fc->have_opened)
+		return false;
+	if (grow && fc->grown < strtoul(grow, NULL, 10)) {
+		FILE *fp = fopen(fc->f->path, "ab");
+
+		fc->grown++;
+		if (fp) {
+			fputc('\n', fp);
+			fclose(fp);
+		}
+	}
+	if (stat(fc->f->path, &now) < 0)
+		return true;
+	return now.st_size != fc->opened.st_size ||
+	       now.st_ino != fc->opened.st_ino ||
+	       now.st_mtim.tv_sec != fc->opened.st_mtim.tv_sec ||
+	       now.st_mtim.tv_nsec != fc->opened.st_mtim.tv_nsec;
+}
+
 void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 		    struct file_out *out)
 {
@@ -1496,6 +1532,23 @@ void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 	fc.p = source_match(in->cfg, fc.f->name ? fc.f->name : fc.f->path);
 	in->out = out;
 	read_table(in, &fc);
+	/*
+	 * A file rewritten while it was read (an export still being copied
+	 * in) gives a mix of two versions or half of one: it is read once
+	 * more, and if it changes again it is unreadable (exit 66).
+	 */
+	if (changed_since_open(&fc)) {
+		forget_file(in, &fc);
+		fc.error_cells = 0;
+		read_table(in, &fc);
+		if (changed_since_open(&fc)) {
+			forget_file(in, &fc);
+			fc.f->changed = true;
+			fc.f->why = "it changed while it was read, twice";
+			diag_report(&out->d, DIAG_ERROR, fc.f->path, 0, 0,
+				    "cannot read: %s", fc.f->why);
+		}
+	}
 	in->out = NULL;
 	string_list_clear(&fc.warned);
 }

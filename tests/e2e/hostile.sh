@@ -13,6 +13,7 @@
 #     header line: skipped naming the limit, in well under a second each;
 #   - JSON: \u0000 in JSON Lines is bad_encoding, 1e400 is no ticket,
 #     the records after a syntax error are counted;
+#   - a file that changes while it is read: read again, then exit 66;
 #   - sla_hours below a minute and a font_index not in the font: exit 78.
 #
 # usage: tests/e2e/hostile.sh BUILD_DIR
@@ -103,6 +104,25 @@ r, a, j, s = map(int, m.groups())
 assert r == a + j + s, (r, a, j, s)
 PY
 ok
+
+# A file that changes while it is read is read once more; if it changes
+# again it is unreadable (66). HUIFANG_TEST_GROW_INPUT=n appends a line
+# end to a file after each of its first n readings.
+mkdir "$work/grow"
+head -n 30 input/tickets-2026-W47.csv >"$work/grow/t.csv"
+run grow0 "$hf" ingest --input "$work/grow" --output "$work/o6" --config "$cfg"
+run grow1 env HUIFANG_TEST_GROW_INPUT=1 "$hf" ingest --input "$work/grow" \
+	--output "$work/o4" --config "$cfg"
+[ "$rc" -eq 0 ] || fail "changed once: exit $rc: $(cat "$work/grow1.err")"; ok
+# Read once more, counted once: the same summary as an undisturbed run.
+cmp -s "$work/grow0.out" "$work/grow1.out" ||
+	fail "changed once: $(cat "$work/grow1.out") vs $(cat "$work/grow0.out")"; ok
+[ "$(grep -c "二次满意度" "$work/grow1.err")" -le 1 ] || fail "changed once: messages doubled"; ok
+run grow2 env HUIFANG_TEST_GROW_INPUT=2 "$hf" ingest --input "$work/grow" \
+	--output "$work/o5" --config "$cfg"
+[ "$rc" -eq 66 ] || fail "changed twice: exit $rc: $(cat "$work/grow2.err")"; ok
+has grow2.err "cannot read $work/grow/t.csv: it changed while it was read, twice"
+[ ! -e "$work/o5/records/summary.json" ] || fail "changed twice: records written"; ok
 
 # Bad config values found before any work: exit 78, naming the key.
 sed 's/"default": 48/"default": 0.01/' "$cfg" >"$work/sla.json"
