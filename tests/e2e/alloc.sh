@@ -88,7 +88,7 @@ sweep() {
 
 # 'ingest' needs under a thousand allocations: every N to 200, then every
 # 50th (make test); every N (make test-alloc). 'run' needs about 48,000
-# and a second a run: a spread of points in make test, every N to 1,000
+# and a second a run: a few points in make test, every N to 1,000
 # and every 100th after in make test-alloc.
 if [ "$full" = 1 ]; then
 	sweep ingest 1000000 1 "$hf" ingest --input "$work/in" --output "$work/o" \
@@ -98,6 +98,6 @@ if [ "$full" = 1 ]; then
 else
 	sweep ingest 200 50 "$hf" ingest --input "$work/in" --output "$work/o" \
 		--config "$cfg" --quiet
-	sweep run 3 4999 "$hf" run --input "$work/in" --output "$work/o" \
+	sweep run 2 15999 "$hf" run --input "$work/in" --output "$work/o" \
 		--config "$cfg" --as-of "$asof" --week 2026-W47 --force --quiet
 fi
