@@ -961,23 +961,13 @@ static void hint_headers(struct ingest *in, struct file_ctx *fc)
  * two names for one column, makes the file unrecognised. Returns 0 when
  * the file is an export, -1 otherwise (already reported).
  */
-/* A header name seen: its hash and index + 1 (0: an empty slot). */
-struct seen_slot {
-	uint32_t hash;
-	uint32_t index1;
-};
-
-static uint32_t seen_rehash(const void *slot)
-{
-	return ((const struct seen_slot *)slot)->hash;
-}
-
 static int read_header(struct ingest *in, struct file_ctx *fc,
 		       const char *const *names, const size_t *lens, size_t n)
 {
-	struct hashtab seen = HASHTAB_INIT(sizeof(struct seen_slot), 64,
-					   seen_rehash);
-	struct seen_slot *slot;
+	/* The header names seen, by index into keys[]. */
+	struct hashtab seen = HASHTAB_INIT(sizeof(struct hashtab_index), 64,
+					   hashtab_index_rehash);
+	struct hashtab_index *slot;
 	struct buf *keys;
 	size_t i, j, k;
 	uint32_t h;

@@ -48,7 +48,7 @@ struct reader {
 	char **key;
 	size_t *key_len;
 	size_t nkeys, akeys;
-	struct hashtab keys;    /* of struct key_slot */
+	struct hashtab keys;    /* of struct hashtab_index into key[] */
 	size_t max_columns;
 	bool header_given;
 	struct json_reader *json;
@@ -152,17 +152,6 @@ static int csv_next(struct reader *r, struct reader_row *row,
 
 /* ---- JSON ---- */
 
-/* A slot of the keys' table: the key's index + 1 (0: empty). */
-struct key_slot {
-	uint32_t hash;
-	uint32_t index1;
-};
-
-static uint32_t key_rehash(const void *slot)
-{
-	return ((const struct key_slot *)slot)->hash;
-}
-
 /*
  * The index of key name, or -1; with add, a new key is added (the
  * caller checks the limit first). A hash table, so that 40,000 distinct
@@ -172,7 +161,7 @@ static ssize_t key_find(struct reader *r, const char *name, bool add)
 {
 	size_t len = strlen(name), i;
 	uint32_t h = text_hash(name, len);
-	struct key_slot *k;
+	struct hashtab_index *k;
 
 	if (add)
 		hashtab_reserve(&r->keys);
@@ -397,8 +386,8 @@ struct reader *reader_open(const char *path, const struct reader_opts *opts,
 	r->profile = opts->profile;
 	r->max_field_bytes = opts->max_field_bytes;
 	r->max_columns = opts->max_columns ? opts->max_columns : SIZE_MAX;
-	r->keys = (struct hashtab)HASHTAB_INIT(sizeof(struct key_slot), 64,
-					       key_rehash);
+	r->keys = (struct hashtab)HASHTAB_INIT(sizeof(struct hashtab_index),
+					       64, hashtab_index_rehash);
 	buf_init(&r->vals);
 	if (r->kind == READER_CSV) {
 		r->csv = csv_reader_open(path, opts->encoding,
