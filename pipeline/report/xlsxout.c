@@ -162,7 +162,7 @@ struct xlsxout *xlsxout_open(const char *path, int64_t created,
 			     struct buf *err)
 {
 	struct xlsxout *b = xcalloc(1, sizeof(*b));
-	struct buf dir = BUF_INIT;
+	struct buf dir = BUF_INIT, why = BUF_INIT;
 	const char *slash = strrchr(path, '/');
 	lxw_workbook_options opts = { 0 };
 	lxw_doc_properties props = { 0 };
@@ -176,12 +176,20 @@ struct xlsxout *xlsxout_open(const char *path, int64_t created,
 	 * The folder is entered as folder.h does (no link below the output
 	 * folder followed) before the private folder is made in it.
 	 */
-	fd = folder_open(dir.s, false, err);
+	fd = folder_open(dir.s, false, &why);
 	if (fd < 0) {
+		/* A refused link names itself; otherwise say what failed. */
+		if (errno == ELOOP)
+			buf_add(err, why.s, why.len);
+		else
+			buf_addf(err, "%s: cannot make a private folder: %s",
+				 dir.s, strerror(errno));
+		buf_release(&why);
 		buf_release(&dir);
 		free(b);
 		return NULL;
 	}
+	buf_release(&why);
 	close(fd);
 	buf_adds(&dir, "/.xlsx-XXXXXX");
 	/* mkdtemp makes the folder 0700: private to this run. */
