@@ -75,6 +75,7 @@ struct file_ctx {
 	struct stat opened;     /* the file as refuse_file() opened it */
 	bool have_opened;
 	unsigned long grown;    /* HUIFANG_TEST_GROW_INPUT's appends so far */
+	const char *real_path, *real_name; /* before a sheet renames them */
 };
 
 /* ---- interning ---- */
@@ -1494,7 +1495,7 @@ static bool changed_since_open(struct file_ctx *fc)
 	if (!fc->have_opened)
 		return false;
 	if (grow && fc->grown < strtoul(grow, NULL, 10)) {
-		FILE *fp = fopen(fc->f->path, "ab");
+		FILE *fp = fopen(fc->real_path, "ab");
 
 		fc->grown++;
 		if (fp) {
@@ -1502,7 +1503,7 @@ static bool changed_since_open(struct file_ctx *fc)
 			fclose(fp);
 		}
 	}
-	if (stat(fc->f->path, &now) < 0)
+	if (stat(fc->real_path, &now) < 0)
 		return true;
 	return now.st_size != fc->opened.st_size ||
 	       now.st_ino != fc->opened.st_ino ||
@@ -1521,6 +1522,9 @@ void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 	fc.key_col = -1;
 	fc.p = source_match(in->cfg, fc.f->name ? fc.f->name : fc.f->path);
 	in->out = out;
+	/* A sheet renames the file "book.xlsx[Sheet1]": keep the real one. */
+	fc.real_path = fc.f->path;
+	fc.real_name = fc.f->name;
 	read_table(in, &fc);
 	/*
 	 * A file rewritten while it was read (an export still being copied
@@ -1530,6 +1534,9 @@ void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 	if (changed_since_open(&fc)) {
 		forget_file(in, &fc);
 		fc.error_cells = 0;
+		fc.f->path = fc.real_path;
+		fc.f->name = fc.real_name;
+		fc.sheet = false;
 		read_table(in, &fc);
 		if (changed_since_open(&fc)) {
 			forget_file(in, &fc);
