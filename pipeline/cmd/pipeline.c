@@ -40,16 +40,19 @@
 #include "input/ingest.h"
 #include "ops/lock.h"
 #include "stages/metrics.h"
+#include "util/folder.h"
 #include "util/outfile.h"
 #include "ops/paths.h"
 #include "model/records.h"
 #include "input/rejects.h"
 #include "ops/retention.h"
+#include "report/pdfdoc.h"
 #include "report/render.h"
 #include "report/render_xlsx.h"
 #include "stages/audit.h"
 #include "stages/sample.h"
 #include "util/sha256.h"
+#include "util/textio.h"
 #include "ops/weekdir.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -732,11 +735,29 @@ static int begin_output(const struct pipeline *p, const struct config *cfg,
 		ret = EX_CONFIG;
 		goto out;
 	}
+	/* The font itself, and its number in a collection (issue 13). */
+	if (renders && cfg->font_path &&
+	    pdffont_check(cfg->font_path, cfg->font_index, &err) < 0) {
+		say(p, "pdf.font_path, pdf.font_index %d: %s",
+		    cfg->font_index, err.s);
+		ret = EX_CONFIG;
+		goto out;
+	}
 	/* Reports carry personal data: files are created under cfg->umask. */
 	umask((mode_t)cfg->umask);
 	if (lock_acquire(lk, o->output, (int64_t)time(NULL), &err) < 0) {
 		say(p, "%s\n", err.s);
 		ret = lk->busy ? EX_TEMPFAIL : EX_CANTCREAT;
+		goto out;
+	}
+	/*
+	 * From here on the run makes temporary files: running out of
+	 * memory removes them before it exits 71 (xalloc.h).
+	 */
+	xalloc_on_exhaustion(weekdir_remove_own, (void *)o->output);
+	if (folder_refuse_links(o->output, &err) < 0) {
+		say(p, "%s", err.s);
+		ret = EX_CANTCREAT;
 		goto out;
 	}
 	if (weekdir_cleanup(o->output, &err) < 0) {
@@ -825,18 +846,35 @@ static int ingest_step(const struct pipeline *p, const char *const *paths,
 	 * before anything is written, not an unrecognised file.
 	 */
 	for (i = 0; i < set->nfiles; i++) {
+		struct buf why = BUF_INIT;
 		int fd;
 
 		if (set->files[i].kind != FILE_UNRECOGNISED)
 			continue;
-		fd = open(set->files[i].path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
+		if (set->files[i].changed) {
 			say(p, "cannot read %s: %s", set->files[i].path,
-			    strerror(errno));
+			    set->files[i].why);
 			goto out;
 		}
-		close(fd);
+		/* A FIFO or a device is skipped and named, not opened. */
+		fd = text_open_regular(set->files[i].path, &why);
+		if (fd < 0 && errno != EINVAL) {
+			say(p, "cannot read %s: %s", set->files[i].path, why.s);
+			buf_release(&why);
+			goto out;
+		}
+		buf_release(&why);
+		if (fd >= 0)
+			close(fd);
 	}
+	/*
+	 * A skipped export is named whatever the cap on diagnostics and
+	 * --quiet: its rows are missing from every report (issue 13).
+	 */
+	ingest_describe_skipped(set, &b);
+	if (b.len)
+		say(p, "%s", b.s);
+	buf_reset(&b);
 	if ((flags & PIPELINE_NEED_EXPORT) && !set->files_recognised) {
 		say(p, "no ticket or callback export in %s",
 		    paths && npaths == 1 ? paths[0] : o->input);
@@ -846,9 +884,10 @@ static int ingest_step(const struct pipeline *p, const char *const *paths,
 	if (!(flags & PIPELINE_WRITE))
 		goto out;
 	ret = EX_CANTCREAT;
-	rejects_format(set, &b);
-	if (write_file(p, o->output, "rejects.csv", &b) < 0)
+	if (rejects_write(set, o->output, &err) < 0) {
+		say(p, "cannot write %s", err.s);
 		goto out;
+	}
 	buf_reset(&b);
 	buf_addf(&b, "%s/records", o->output);
 	if (records_write(set, b.s, &err) < 0) {

@@ -139,6 +139,8 @@ void config_init(struct config *cfg)
 	config_add_satisfaction_alias(cfg, "比较满意", SAT_SATISFIED);
 	config_add_satisfaction_alias(cfg, "基本满意", SAT_SATISFIED);
 	cfg->max_field_bytes = 65536;
+	cfg->max_columns = 16384;
+	cfg->max_header_bytes = 1 << 20;
 	cfg->ingest_threads = 0;
 	cfg->seed = xstrdup("huifang");
 	default_levels(cfg);

@@ -139,6 +139,8 @@ struct config {
 	uint8_t *satisfaction_alias_level;
 
 	size_t max_field_bytes;      /* 65536 */
+	size_t max_columns;          /* ingest.max_columns, 16384 */
+	size_t max_header_bytes;     /* ingest.max_header_bytes, 1 MiB */
 	char *encoding;              /* NULL: detect per file */
 	unsigned ingest_threads;     /* files read at once; 0: one per CPU */
 
@@ -174,6 +176,12 @@ struct config {
 
 void config_init(struct config *cfg);
 int config_load(struct config *cfg, const char *path, struct diag *d);
+/*
+ * config_load() over len bytes of text already read, named path in the
+ * messages (the fuzz target's entry; the file is read by config_load()).
+ */
+int config_load_text(struct config *cfg, const char *path, const char *text,
+		     size_t len, struct diag *d);
 void config_release(struct config *cfg);
 /* Frees the source profiles and empties the list. */
 void config_sources_release(struct config *cfg);

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include <cJSON.h>
@@ -135,13 +136,21 @@ static void fail_got(struct loader *L, const cJSON *got, const char *fmt, ...)
 
 static int read_file(const char *path, struct buf *out, struct buf *why)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp;
 	char chunk[65536];
 	size_t n;
-	int ret = -1;
+	int ret = -1, fd;
 
+	/* A FIFO or a device would hang the run or never end: refused. */
+	buf_adds(why, "cannot open: ");
+	fd = text_open_regular(path, why);
+	if (fd < 0)
+		return -1;
+	buf_reset(why);
+	fp = fdopen(fd, "rb");
 	if (!fp) {
 		buf_addf(why, "cannot open: %s", strerror(errno));
+		close(fd);
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
@@ -499,8 +508,13 @@ static bool get_sla(struct loader *L, const cJSON *v, int64_t *seconds)
 		fail_got(L, v, "must be a number of hours");
 		return false;
 	}
-	if (!(v->valuedouble > 0 && v->valuedouble <= 8760)) {
-		fail_got(L, v, "must be more than 0 and at most 8760 hours");
+	/*
+	 * Below a minute an SLA is a typing error (0.5 for 30 hours?), and
+	 * every callback would read as late: refused (issue 13).
+	 */
+	if (!(v->valuedouble * 3600 >= 60 - 1e-9 && v->valuedouble <= 8760)) {
+		fail_got(L, v, "must be at least one minute (0.0167 hours) and "
+			 "at most 8760 hours");
 		return false;
 	}
 	*seconds = (int64_t)llround(v->valuedouble * 3600);
@@ -806,7 +820,8 @@ static bool get_encoding(struct loader *L, const cJSON *c, char **dst)
 static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
 {
 	static const char *const keys[] = { "max_field_bytes", "encoding",
-					    "threads", NULL };
+					    "threads", "max_columns",
+					    "max_header_bytes", NULL };
 	const cJSON *c;
 	size_t saved;
 	long n;
@@ -817,6 +832,22 @@ static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
 		saved = push_key(L, "max_field_bytes");
 		if (get_whole(L, c, 1024, 64L << 20, &n))
 			cfg->max_field_bytes = (size_t)n;
+		pop(L, saved);
+	}
+	/*
+	 * Bounds on a header (issue 13): a hostile export cannot hold the
+	 * nightly lock for hours with two million columns.
+	 */
+	if ((c = member(v, "max_columns"))) {
+		saved = push_key(L, "max_columns");
+		if (get_whole(L, c, 16, 1L << 20, &n))
+			cfg->max_columns = (size_t)n;
+		pop(L, saved);
+	}
+	if ((c = member(v, "max_header_bytes"))) {
+		saved = push_key(L, "max_header_bytes");
+		if (get_whole(L, c, 1024, 64L << 20, &n))
+			cfg->max_header_bytes = (size_t)n;
 		pop(L, saved);
 	}
 	if ((c = member(v, "threads"))) {
@@ -2099,8 +2130,23 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 
 int config_load(struct config *cfg, const char *path, struct diag *d)
 {
-	struct loader L;
 	struct buf text = BUF_INIT, why = BUF_INIT;
+	int ret = -1;
+
+	if (read_file(path, &text, &why) < 0)
+		diag_report(d, DIAG_ERROR, NULL, 0, 0, "%s: %s", path, why.s);
+	else
+		ret = config_load_text(cfg, path, text.s, text.len, d);
+	buf_release(&text);
+	buf_release(&why);
+	return ret;
+}
+
+int config_load_text(struct config *cfg, const char *path, const char *data,
+		     size_t len, struct diag *d)
+{
+	struct loader L;
+	struct buf text = BUF_INIT;
 	cJSON *root = NULL;
 	const char *start, *err_at = NULL;
 	size_t skip = 0;
@@ -2110,10 +2156,8 @@ int config_load(struct config *cfg, const char *path, struct diag *d)
 	L.file = path;
 	L.d = d;
 	buf_init(&L.path);
-	if (read_file(path, &text, &why) < 0) {
-		diag_report(d, DIAG_ERROR, NULL, 0, 0, "%s: %s", path, why.s);
-		goto out;
-	}
+	/* A copy, NUL-terminated: the checks below read up to the NUL. */
+	buf_add(&text, data, len);
 	if (check_utf8(&L, text.s, text.len) < 0)
 		goto out;
 	/* A byte-order mark is harmless; cJSON does not expect one. */
@@ -2152,7 +2196,6 @@ int config_load(struct config *cfg, const char *path, struct diag *d)
 out:
 	cJSON_Delete(root);
 	buf_release(&text);
-	buf_release(&why);
 	buf_release(&L.path);
 	return ret;
 }

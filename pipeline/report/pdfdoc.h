@@ -64,6 +64,13 @@ struct pdffont {
 int pdffont_prepare(struct pdffont *f, const char *src, int index,
 		    const char *dir, const unsigned char *chars,
 		    struct buf *err);
+/*
+ * Checks that src holds font number index in a form pdffont_prepare()
+ * can embed, without preparing it: for the commands that render, at
+ * config load (issue 13), so that a bad font_path or font_index is a
+ * config error before any work. 0, or -1 with err set as above.
+ */
+int pdffont_check(const char *src, int index, struct buf *err);
 #define PDFFONT_CHARS_SIZE TTF_CHARS_SIZE
 /* Marks the BMP characters of UTF-8 text s in chars. */
 void pdffont_add_chars(unsigned char *chars, const char *s);

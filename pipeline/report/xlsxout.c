@@ -21,6 +21,7 @@
 
 #include "report/xlsxout.h"
 #include "util/chtime.h"
+#include "util/folder.h"
 #include "util/outfile.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -165,11 +166,23 @@ struct xlsxout *xlsxout_open(const char *path, int64_t created,
 	const char *slash = strrchr(path, '/');
 	lxw_workbook_options opts = { 0 };
 	lxw_doc_properties props = { 0 };
+	int fd;
 
 	if (slash)
 		buf_add(&dir, path, (size_t)(slash - path));
 	else
 		buf_addch(&dir, '.');
+	/*
+	 * The folder is entered as folder.h does (no link below the output
+	 * folder followed) before the private folder is made in it.
+	 */
+	fd = folder_open(dir.s, false, err);
+	if (fd < 0) {
+		buf_release(&dir);
+		free(b);
+		return NULL;
+	}
+	close(fd);
 	buf_adds(&dir, "/.xlsx-XXXXXX");
 	/* mkdtemp makes the folder 0700: private to this run. */
 	if (!mkdtemp(dir.s)) {
@@ -442,13 +455,14 @@ int xlsxout_commit(struct xlsxout *b, struct buf *err)
 
 int xlsxout_commit_mode(struct xlsxout *b, unsigned mode, struct buf *err)
 {
-	const char *slash = strrchr(b->path, '/');
 	mode_t mask = umask(0);
-	struct buf dir = BUF_INIT;
+	const char *base;
 	lxw_error e;
 	size_t i;
-	int ret = -1;
+	int ret = -1, pfd = -1, dfd = -1;
 
+	/* Read, not changed: the umask is put back at once. */
+	umask(mask);
 	for (i = 0; i < b->nsheets; i++)
 		finish_sheet(b->sheets[i]);
 	e = workbook_close(b->wb);
@@ -459,20 +473,34 @@ int xlsxout_commit_mode(struct xlsxout *b, unsigned mode, struct buf *err)
 		buf_addf(err, "%s: %s", b->path, lxw_strerror(e));
 		goto out;
 	}
+	/*
+	 * Renamed from the private folder into place relative to both
+	 * folders' descriptors, each opened without following a link below
+	 * the output folder (folder.h).
+	 */
+	pfd = folder_open_parent(b->path, &base, false, err);
+	if (pfd < 0)
+		goto out;
+	dfd = folder_open(b->dir, false, err);
+	if (dfd < 0)
+		goto out;
 	/* The mode the file is meant to have, less the umask, as outfile.h. */
-	umask(mask);
-	if (chmod(b->tmp_path, (mode_t)mode & ~mask) ||
-	    sync_file(b->tmp_path) || rename(b->tmp_path, b->path)) {
+	if (fchmodat(dfd, "book.xlsx", (mode_t)mode & ~mask, 0) ||
+	    sync_file(b->tmp_path) ||
+	    renameat(dfd, "book.xlsx", pfd, base)) {
 		buf_addf(err, "%s: %s", b->path, strerror(errno));
 		goto out;
 	}
-	if (slash)
-		buf_add(&dir, b->path, (size_t)(slash - b->path));
-	else
-		buf_addch(&dir, '.');
-	ret = fsync_dir(dir.s, err);
+	if (outfile_fsync(pfd) < 0 && errno != EINVAL && errno != EROFS) {
+		buf_addf(err, "%s: %s", b->path, strerror(errno));
+		goto out;
+	}
+	ret = 0;
 out:
-	buf_release(&dir);
+	if (pfd >= 0)
+		close(pfd);
+	if (dfd >= 0)
+		close(dfd);
 	book_free(b);
 	return ret;
 }
