@@ -112,6 +112,14 @@ static int new_page(struct pdfdoc *pd, void *ctx)
 	return 0;
 }
 
+/* company.document_codes.audit_sheet, else the company's document code. */
+static const char *doc_code(const struct config *cfg)
+{
+	if (cfg->code_audit_sheet && *cfg->code_audit_sheet)
+		return cfg->code_audit_sheet;
+	return cfg->document_code ? cfg->document_code : "";
+}
+
 /* The header of every page, once the page count is known. */
 static int draw_headers(struct sheet *sh)
 {
@@ -135,8 +143,7 @@ static int draw_headers(struct sheet *sh)
 		buf_addf(&line, "服务中心：%s    周次：%s    文件编号：%s    版本：%s",
 			 i < sh->npage_center && sh->page_center[i] ?
 				 sh->page_center[i] : "",
-			 sh->week, sh->cfg->document_code ?
-					   sh->cfg->document_code : "",
+			 sh->week, doc_code(sh->cfg),
 			 sh->cfg->document_version ?
 				 sh->cfg->document_version : "");
 		ret |= pdfdoc_text(pd, MARGIN, y - 46, 8, line.s);
@@ -434,7 +441,7 @@ int render_audit_sheets(const cJSON *sheets, const struct config *cfg,
 	pdffont_add_chars(chars, title);
 	pdffont_add_chars(chars, provisional_mark);
 	pdffont_add_chars(chars, cfg->company ? cfg->company : "");
-	pdffont_add_chars(chars, cfg->document_code ? cfg->document_code : "");
+	pdffont_add_chars(chars, doc_code(cfg));
 	pdffont_add_chars(chars, cfg->document_version ?
 					 cfg->document_version : "");
 	for (i = 0; i < NCOLS; i++)

@@ -1703,6 +1703,7 @@ static int weekly_audit(struct doc *dc)
 {
 	const struct pdf_tmpl *t = dc->t;
 	const cJSON *a = obj(dc->r->v->metrics, "audit");
+	cJSON *centres = NULL;
 	struct buf s = BUF_INIT;
 	const char *kv[2];
 	int ret = -1;
@@ -1715,15 +1716,22 @@ static int weekly_audit(struct doc *dc)
 	kv[1] = cjson_str_of(a, "due_at") ? cjson_str_of(a, "due_at") : "";
 	pdf_tmpl_fill(&s, pdf_tmpl_label(t, "audit_note"), kv, 1);
 	if (paragraph(dc, s.s, 7.5f) < 0 ||
-	    object_table(dc, "audit_levels", obj(a, "levels"), 0, NULL) < 0 ||
-	    paragraph(dc, pdf_tmpl_label(t, "audit_centers"), 9) < 0 ||
-	    object_table(dc, "audit_centers",
-			 obj(obj(a, "all_levels"), "centers"), 0, NULL) < 0 ||
-	    paragraph(dc, pdf_tmpl_label(t, "audit_trend"), 9) < 0 ||
-	    object_table(dc, "audit_trend", obj(a, "trend"), 0, NULL) < 0)
+	    object_table(dc, "audit_levels", obj(a, "levels"), 0, NULL) < 0)
+		goto out;
+	/* The centres to follow up only; the site has every centre. */
+	centres = select_bool(obj(obj(a, "all_levels"), "centers"),
+			      "attention", 1);
+	if (short_list(dc, "audit_centers", "audit_centers_none",
+		       "audit_centers", centres,
+		       tmpl_count(t, "action_rows", 10)) < 0)
+		goto out;
+	if (cJSON_GetArraySize(obj(a, "trend")) > 0 &&
+	    (paragraph(dc, pdf_tmpl_label(t, "audit_trend"), 9) < 0 ||
+	     object_table(dc, "audit_trend", obj(a, "trend"), 0, NULL) < 0))
 		goto out;
 	ret = 0;
 out:
+	cJSON_Delete(centres);
 	buf_release(&s);
 	return ret;
 }

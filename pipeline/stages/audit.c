@@ -1098,6 +1098,10 @@ static void write_tally(struct jsonw *w, const struct tally *t, bool overdue)
 	add_rate(w, "genuine_rate", t->genuine, t->done);
 	add_rate(w, "agreement", t->agree, t->rated);
 	add_rate(w, "recorded_better_rate", t->recorded_better, t->rated);
+	/* Something to follow up: a fake, a rating recorded too high, or
+	 * audits overdue (the report lists only these centres). */
+	jsonw_bool(w, "attention", t->fake || t->recorded_better ||
+				   (overdue && t->sampled > t->done));
 }
 
 /* The latest finding of (level, ticket) in f, or NULL. */
