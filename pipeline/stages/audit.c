@@ -80,6 +80,13 @@ static int compare_findings(const void *a, const void *b)
 	return compare_keys(a, b);
 }
 
+/* qsort() of a set, which may be empty (and then its array NULL). */
+static void findings_sort(struct findings *f)
+{
+	if (f->n)
+		qsort(f->v, f->n, sizeof(*f->v), compare_findings);
+}
+
 static struct finding *findings_add(struct findings *f)
 {
 	if (f->n == f->alloc) {
@@ -122,7 +129,7 @@ void findings_merge(struct findings *into, const struct findings *from)
 			x = findings_add(into);
 		finding_copy(x, &from->v[i]);
 	}
-	qsort(into->v, into->n, sizeof(*into->v), compare_findings);
+	findings_sort(into);
 }
 
 /* ---- the artifact ---- */
@@ -257,7 +264,7 @@ int findings_read(const char *path, struct iso_week week,
 		x->butler = xstrdup(jstr(e, "butler") ? jstr(e, "butler") : "");
 		x->source = xstrdup(jstr(e, "source") ? jstr(e, "source") : "");
 	}
-	qsort(f->v, f->n, sizeof(*f->v), compare_findings);
+	findings_sort(f);
 	f->week = week;
 	ret = 0;
 out:
@@ -684,7 +691,7 @@ static int finish_import(const char *path, struct findings *got,
 {
 	size_t i;
 
-	qsort(got->v, got->n, sizeof(*got->v), compare_findings);
+	findings_sort(got);
 	for (i = 1; i < got->n; i++)
 		if (!compare_keys(&got->v[i - 1], &got->v[i])) {
 			diag_report(d, DIAG_ERROR, path, 0, 0,
@@ -934,7 +941,8 @@ int audit_read_all(const char *dir, struct findings **all, size_t *nall,
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(dp);
-	qsort(names, n, sizeof(*names), compare_names);
+	if (n)
+		qsort(names, n, sizeof(*names), compare_names);
 	*all = xcalloc(n ? n : 1, sizeof(**all));
 	for (i = 0; i < n; i++) {
 		struct buf path = BUF_INIT;
@@ -1225,8 +1233,10 @@ static void write_groups(struct jsonw *w, struct tallies *t, bool overdue)
 {
 	size_t i;
 
-	qsort(t->centres, t->nc, sizeof(*t->centres), compare_groups);
-	qsort(t->butlers, t->nb, sizeof(*t->butlers), compare_groups);
+	if (t->nc)
+		qsort(t->centres, t->nc, sizeof(*t->centres), compare_groups);
+	if (t->nb)
+		qsort(t->butlers, t->nb, sizeof(*t->butlers), compare_groups);
 	jsonw_open(w, "centers", '[', JSONW_BLOCK);
 	for (i = 0; i < t->nc; i++) {
 		jsonw_open(w, NULL, '{', JSONW_INLINE);

@@ -433,7 +433,11 @@ static struct sample_item *add_item(struct sample_level *l,
 	if (reason == SAMPLE_MUST_INCLUDE) {
 		it->risk = c->risk;
 		it->rule = c->rule;
-		it->followup = c->followup;
+		/* A copy: the caller's follow-up list need not outlive us. */
+		if (c->followup) {
+			it->followup = true;
+			it->followup_week = c->followup->week;
+		}
 	}
 	return it;
 }
@@ -792,7 +796,7 @@ static void item_why(struct buf *b, const struct sample_level *l,
 	if (it->followup) {
 		char week[16];
 
-		chtime_format_week(it->followup->week, week);
+		chtime_format_week(it->followup_week, week);
 		if (it->risk || it->rule)
 			buf_adds(b, "; ");
 		buf_addf(b, "fake_followup (a fake callback confirmed in %s)",
@@ -869,7 +873,7 @@ static void write_item(struct jsonw *w, const struct samples *smp,
 		if (it->followup) {
 			char week[16];
 
-			chtime_format_week(it->followup->week, week);
+			chtime_format_week(it->followup_week, week);
 			jsonw_str(w, "fake_followup", week);
 		}
 	}
@@ -1034,7 +1038,7 @@ static void item_why_zh(struct buf *b, const struct sample_level *l,
 	if (it->followup) {
 		char week[16];
 
-		chtime_format_week(it->followup->week, week);
+		chtime_format_week(it->followup_week, week);
 		if (!first || it->rule)
 			buf_adds(b, "；");
 		buf_addf(b, "虚假回访跟踪（%s 查实）", week);

@@ -54,8 +54,8 @@ struct sample_item {
 					  * (1u << enum anomaly_kind) */
 	const struct scope_rule *rule;   /* must-include sub-type rule hit,
 					  * or NULL; points into the config */
-	const struct sample_followup *followup; /* fake_followup hit, or
-					  * NULL; points into the caller's */
+	bool followup;                   /* fake_followup hit ... */
+	struct iso_week followup_week;   /* ... for a fake of this week */
 	uint64_t key;                    /* the full 64-bit key */
 	size_t rank;                     /* 1-based rank of the key among the
 					  * stratum's N tickets */
@@ -134,8 +134,8 @@ int sample_draw(const struct metrics *m, const struct config *cfg,
 		const char *seed, struct samples *out, struct diag *d);
 
 /*
- * As sample_draw(), with the butlers under fake_followup (fu[0..nfu)),
- * which must outlive out, and the ticket set m was computed from (or
+ * As sample_draw(), with the butlers under fake_followup (fu[0..nfu),
+ * copied as needed), and the ticket set m was computed from (or
  * NULL), whose files' source profiles say whether a file maps 责任人:
  * only then is no_butler a must-include. The samples are a function of
  * (metrics, findings, config, seed).
