@@ -63,7 +63,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/replay_%)
 HUIFANG := $(BUILD)/huifang
 
-.PHONY: all run nightly test check test-suite install uninstall clean bench \
+.PHONY: all run nightly test check test-suite test-alloc install uninstall clean bench \
 	fuzz lint deps deps-test tests
 
 all: $(HUIFANG)
@@ -113,8 +113,11 @@ deps:
 deps-test:
 	@sh scripts/deps.sh test
 
+# The auditors' findings (input/audit/, written by huifang gen --audit) go
+# in first, so that the reports show the whole audit loop.
 run: deps
 	@$(MAKE) --no-print-directory all
+	./$(HUIFANG) audit import --input input --output output --config config/huifang.json $(RUN_ARGS) input/audit/*.csv
 	./$(HUIFANG) run --input input --output output --config config/huifang.json $(RUN_ARGS)
 
 # The cron entry point on the sample, judged at the same moment as make run
@@ -126,6 +129,13 @@ nightly: deps
 # One pass of the suite in the current BUILD (plain or sanitized).
 test-suite: tests
 	@sh tests/run.sh $(BUILD)
+
+# The full allocation-failure sweep (tests/e2e/alloc.sh; make test runs
+# a shorter one): every allocation of a small ingest, and of a small run
+# every one to 1,000 and every 100th after. Long: half an hour and more.
+test-alloc: deps
+	@$(MAKE) --no-print-directory DEVELOPER=1 tests
+	ALLOC_FULL=1 sh tests/e2e/alloc.sh $(BUILD)
 
 test check: deps-test
 	@$(MAKE) --no-print-directory DEVELOPER=1 test-suite

@@ -6,8 +6,8 @@
  * output/. Each command returns a sysexits code:
  *
  *   0 ok · 64 usage · 65 data error (--strict) · 66 no input ·
- *   70 internal error · 73 cannot write output · 75 lock held ·
- *   78 bad config
+ *   70 internal error · 71 out of memory (xalloc.h) · 73 cannot write
+ *   output · 75 lock held · 78 bad config
  */
 #ifndef HUIFANG_CMD_H
 #define HUIFANG_CMD_H
@@ -82,5 +82,6 @@ int cmd_check(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_nightly(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
  * warnings or not; 65 otherwise.
  */
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -21,6 +22,7 @@
 #include "model/config.h"
 #include "input/csvread.h"
 #include "input/ingest.h"
+#include "util/textio.h"
 #include "util/banned.h"
 
 static const char usage[] =
@@ -67,12 +69,24 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < (size_t)nrest; i++) {
-		if (access(rest[i], R_OK) < 0) {
-			fprintf(stderr, "huifang check: cannot read '%s'\n",
-				rest[i]);
+		struct buf why = BUF_INIT;
+		struct stat st;
+		int fd;
+
+		/* A folder is read as an input folder (SPEC §8 rule 1). */
+		if (stat(rest[i], &st) == 0 && S_ISDIR(st.st_mode))
+			continue;
+		/* A FIFO or a device (/dev/zero) is refused, not read. */
+		fd = text_open_regular(rest[i], &why);
+		if (fd < 0) {
+			fprintf(stderr, "huifang check: cannot read '%s': %s\n",
+				rest[i], why.s);
+			buf_release(&why);
 			ret = EX_NOINPUT;
 			goto out;
 		}
+		buf_release(&why);
+		close(fd);
 	}
 	/* The problems are check's output: on stdout, all of them. */
 	cp.pr.out = stdout;

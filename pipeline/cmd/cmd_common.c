@@ -15,6 +15,7 @@
 #include "cmd/cmd.h"
 #include "cmd/pipeline.h"
 #include "ops/paths.h"
+#include "util/folder.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -159,6 +160,8 @@ int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
 	}
 	if (o->reason && !*o->reason)
 		return usage_error(cmd, usage, "empty value for", "--reason");
+	/* No symlink below --output is followed from here on (folder.h). */
+	folder_set_root(o->output);
 	return resolve_as_of(o, cmd, usage);
 }
 

@@ -15,12 +15,21 @@
 #include "util/chtime.h"
 #include "cmd/cmd.h"
 #include "gen/gen.h"
+#include "input/ingest.h"
+#include "model/config.h"
+#include "ops/paths.h"
+#include "stages/audit.h"
+#include "stages/metrics.h"
+#include "stages/sample.h"
+#include "util/outfile.h"
 #include "util/banned.h"
 
 static const char usage[] =
 	"usage: huifang gen --seed S --weeks W --tickets-per-week N --out DIR\n"
 	"                   [--end-week 2026-W48] [--encoding utf-8|gb18030]\n"
 	"                   [--bom] [--crlf] [--bad-rows RATE]\n"
+	"                   [--audit [--config FILE] [--audit-pending RATE]\n"
+	"                    [--audit-fake RATE] [--audit-disagree RATE]]\n"
 	"\n"
 	"Writes realistic ERP exports into DIR: tickets-<week>.csv, one ticket\n"
 	"export per ISO week, and callbacks.csv, the callback export. The same\n"
@@ -37,8 +46,18 @@ static const char usage[] =
 	"  --crlf                end lines with CR LF\n"
 	"  --bad-rows RATE       this fraction (0-0.5) of rows is bad, every\n"
 	"                        reject kind of SPEC 8.3 in turn\n"
+	"  --audit               also write DIR/audit/抽查表-<level>-<week>.csv:\n"
+	"                        the report week's samples (as of the export,\n"
+	"                        drawn with --config) filled in by auditors,\n"
+	"                        for 'huifang audit import'\n"
+	"  --audit-pending RATE  share of sampled callbacks not audited yet\n"
+	"                        (default 0.1)\n"
+	"  --audit-fake RATE     share found never made (default 0.05)\n"
+	"  --audit-disagree RATE share whose owner rates lower than recorded\n"
+	"                        (default 0.15)\n"
 	"\n"
-	"exit status: 0 ok, 64 usage, 73 cannot write output\n";
+	"exit status: 0 ok, 64 usage, 65 the exports cannot be sampled,\n"
+	"73 cannot write output, 78 bad config\n";
 
 static int usage_error(const char *what, const char *arg)
 {
@@ -91,13 +110,91 @@ static int parse_rate(const char *s, uint32_t *ppm)
 	return 0;
 }
 
+/*
+ * --audit: the report week of the export (taken Thursday 08:00 of the end
+ * week) read back, sampled as a run would, and each level's sheet filled
+ * in. Returns 0 or a sysexits code.
+ */
+static int write_audit_sheets(const struct gen_opts *o, const char *out,
+			      const char *config, struct audit_fill *fill)
+{
+	struct config cfg;
+	struct ticket_set set;
+	struct metrics m;
+	struct samples s;
+	struct diag d;
+	struct buf err = BUF_INIT, dir = BUF_INIT, path = BUF_INIT;
+	struct buf csv = BUF_INIT;
+	struct ingest_opts io = { out, NULL };
+	char *config_path = NULL, week[16];
+	int64_t as_of = chtime_week_start(o->end_week) + 3 * 86400 + 8 * 3600;
+	struct iso_week w = chtime_default_week(as_of);
+	size_t i;
+	int ret = EX_CONFIG;
+
+	config_init(&cfg);
+	ticket_set_init(&set);
+	metrics_init(&m);
+	sample_init(&s);
+	diag_init(&d);
+	if (paths_config_file(config, &config_path, &err) < 0 ||
+	    config_load(&cfg, config_path, &d) < 0) {
+		diag_print(stderr, &d);
+		if (err.len)
+			fprintf(stderr, "huifang gen: %s\n", err.s);
+		goto out;
+	}
+	ret = EX_DATAERR;
+	if (ingest_run(&io, &cfg, &set, &d) < 0 ||
+	    metrics_compute(&set, &cfg, w, as_of, &m, &d) < 0 ||
+	    sample_draw_followup(&m, &set, &cfg, NULL, NULL, 0, &s, &d) < 0) {
+		diag_print(stderr, &d);
+		goto out;
+	}
+	ret = EX_CANTCREAT;
+	fill->first_day = chtime_week_start(w) + 7 * 86400;
+	chtime_format_week(w, week);
+	buf_addf(&dir, "%s/audit", out);
+	if (mkdir_p(dir.s, &err) < 0)
+		goto fail;
+	for (i = 0; i < s.nlevels; i++) {
+		buf_reset(&csv);
+		buf_reset(&path);
+		audit_write_filled_sheet(&s, i, &set, &cfg, fill, &csv);
+		buf_addf(&path, "%s/抽查表-%s-%s.csv", dir.s, s.levels[i].id,
+			 week);
+		if (outfile_write_all(path.s, csv.s, csv.len, &err) < 0)
+			goto fail;
+	}
+	fprintf(stderr, "huifang gen: filled-in audit sheets of %s in %s\n",
+		week, dir.s);
+	ret = 0;
+	goto out;
+fail:
+	fprintf(stderr, "huifang gen: %s\n", err.s);
+out:
+	sample_release(&s);
+	metrics_release(&m);
+	ticket_set_release(&set);
+	config_release(&cfg);
+	diag_release(&d);
+	free(config_path);
+	buf_release(&err);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&csv);
+	return ret;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	struct gen_opts o;
 	struct gen_stats st;
 	struct buf err = BUF_INIT;
-	const char *out = NULL;
+	const char *out = NULL, *config = NULL, *seed_text = NULL;
+	struct audit_fill fill = { NULL, 100000, 50000, 150000, 0 };
 	bool have_seed = false, have_weeks = false, have_n = false;
+	bool audit = false;
 	int i, ret;
 
 	gen_opts_init(&o);
@@ -119,6 +216,10 @@ int cmd_gen(int argc, char **argv)
 			o.crlf = true;
 			continue;
 		}
+		if (!strcmp(a, "--audit")) {
+			audit = true;
+			continue;
+		}
 		if (strncmp(a, "--", 2) || nlen >= sizeof(name))
 			return usage_error("unknown option", a);
 		memcpy(name, a, nlen);
@@ -133,6 +234,7 @@ int cmd_gen(int argc, char **argv)
 			if (!*v)
 				return usage_error("invalid --seed", v);
 			o.seed = gen_seed_from_text(v);
+			seed_text = v;
 			have_seed = true;
 		} else if (!strcmp(name, "--weeks")) {
 			if (parse_count(v, 1, 520, &o.weeks) < 0)
@@ -160,6 +262,20 @@ int cmd_gen(int argc, char **argv)
 			else
 				return usage_error("invalid --encoding (want "
 						   "utf-8 or gb18030)", v);
+		} else if (!strcmp(name, "--config")) {
+			config = v;
+		} else if (!strcmp(name, "--audit-pending")) {
+			if (parse_rate(v, &fill.pending_ppm) < 0)
+				return usage_error("invalid --audit-pending "
+						   "(want 0 to 0.5)", v);
+		} else if (!strcmp(name, "--audit-fake")) {
+			if (parse_rate(v, &fill.fake_ppm) < 0)
+				return usage_error("invalid --audit-fake (want "
+						   "0 to 0.5)", v);
+		} else if (!strcmp(name, "--audit-disagree")) {
+			if (parse_rate(v, &fill.disagree_ppm) < 0)
+				return usage_error("invalid --audit-disagree "
+						   "(want 0 to 0.5)", v);
 		} else if (!strcmp(name, "--bad-rows")) {
 			if (parse_rate(v, &o.bad_rows_ppm) < 0)
 				return usage_error("invalid --bad-rows (want "
@@ -192,6 +308,9 @@ int cmd_gen(int argc, char **argv)
 			st.callback_rows, bad, (unsigned long long)st.bytes,
 			out);
 		ret = 0;
+		fill.seed = seed_text;
+		if (audit)
+			ret = write_audit_sheets(&o, out, config, &fill);
 	}
 	buf_release(&err);
 	return ret;

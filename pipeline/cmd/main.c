@@ -5,11 +5,15 @@
  * finds the command, and answers --help and --version.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
+#include <cJSON.h>
+
 #include "cmd/cmd.h"
 #include "ops/paths.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 struct command {
@@ -28,6 +32,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "validate export files or folders, write nothing" },
 	{ "gen", cmd_gen, "generate realistic sample exports" },
 	{ "inspect", cmd_inspect, "show how an export reads, and a profile for it" },
+	{ "audit", cmd_audit, "import the auditors' filled-in sheets" },
 };
 
 static void usage(FILE *out)
@@ -53,6 +58,14 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	size_t i;
+	/*
+	 * One allocator for the libraries too: their exhaustion exits 71
+	 * like ours, and the injection hook counts their allocations.
+	 */
+	static cJSON_Hooks hooks = { xmalloc, free };
+
+	cJSON_InitHooks(&hooks);
+	xalloc_init_from_env();
 
 	if (argc < 2) {
 		usage(stderr);

@@ -42,19 +42,23 @@
 #include "input/ingest.h"
 #include "ops/lock.h"
 #include "stages/metrics.h"
+#include "util/folder.h"
 #include "util/outfile.h"
 #include "ops/paths.h"
 #include "model/records.h"
 #include "model/source.h"
 #include "input/rejects.h"
 #include "ops/retention.h"
+#include "report/pdfdoc.h"
 #include "report/render.h"
 #include "report/xlsxout.h"
 #include "report/render_xlsx.h"
+#include "stages/audit.h"
 #include "stages/sample.h"
 #include "stages/issue.h"
 #include "stages/worklist.h"
 #include "util/sha256.h"
+#include "util/textio.h"
 #include "ops/weekdir.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -177,19 +181,35 @@ int pipeline_load_config(const struct pipeline_sink *s, const char *path,
 	return ret;
 }
 
-/* Writes buf to dir/name atomically; reports a failure to the sink. */
-static int write_file(const struct pipeline *p, const char *dir, const char *name, const struct buf *b)
+/*
+ * Writes b to dir/name atomically with mode (less the umask); reports a
+ * failure to the sink.
+ */
+static int write_file_mode(const struct pipeline *p, const char *dir,
+			   const char *name, const struct buf *b,
+			   unsigned mode)
 {
 	struct buf path = BUF_INIT, err = BUF_INIT;
-	int ret;
+	struct outfile of;
+	int ret = -1;
 
 	buf_addf(&path, "%s/%s", dir, name);
-	ret = outfile_write_all(path.s, b->s, b->len, &err);
+	if (outfile_open_mode(&of, path.s, mode, &err) == 0) {
+		outfile_write(&of, b->s, b->len);
+		ret = outfile_commit(&of, &err);
+	}
 	if (ret < 0)
 		say(p, "cannot write %s\n", err.s);
 	buf_release(&path);
 	buf_release(&err);
 	return ret;
+}
+
+/* Writes buf to dir/name atomically; reports a failure to the sink. */
+static int write_file(const struct pipeline *p, const char *dir,
+		      const char *name, const struct buf *b)
+{
+	return write_file_mode(p, dir, name, b, 0666);
 }
 
 static cJSON *parse_buf(const struct buf *b)
@@ -786,6 +806,54 @@ out:
 	return ret;
 }
 
+int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
+			  const struct ticket_set *set, struct samples *s,
+			  struct buf *samples_json, struct buf *metrics_json,
+			  struct diag *d)
+{
+	const struct pipeline_opts *o = p->opts;
+	const struct config *cfg = p->cfg;
+	struct findings *all = NULL;
+	struct sample_followup *fu = NULL;
+	struct buf dir = BUF_INIT;
+	size_t nall = 0, nfu = 0;
+	cJSON *js = NULL;
+	int ret = EX_DATAERR;
+
+	buf_addf(&dir, "%s/findings", o->output);
+	if (audit_read_all(dir.s, &all, &nall, d) < 0) {
+		diag_report(d, DIAG_ERROR, dir.s, 0, 0,
+			    "cannot read the audit findings");
+		goto out;
+	}
+	audit_followups(all, nall, m->week, cfg, &fu, &nfu);
+	if (sample_draw_followup(m, set, cfg, o->seed, fu, nfu, s, d) < 0) {
+		ret = EX_CONFIG;
+		goto out;
+	}
+	sample_write_json(s, m, samples_json);
+	if (metrics_json) {
+		struct jsonw w;
+
+		js = cJSON_ParseWithLength(samples_json->s, samples_json->len);
+		if (!js || jsonw_reopen(&w, metrics_json) < 0) {
+			ret = EX_SOFTWARE;
+			goto out;
+		}
+		audit_results_json(&w, js, all, nall, m->week, o->as_of, cfg);
+		audit_problems_json(&w, js, all, nall, m->week);
+		jsonw_close(&w);
+		jsonw_end(&w);
+	}
+	ret = 0;
+out:
+	cJSON_Delete(js);
+	free(fu);
+	audit_release_all(all, nall);
+	buf_release(&dir);
+	return ret;
+}
+
 /*
  * One week, the steps asked for: metrics.json and records.json
  * (STEP_METRICS), samples.json and the audit CSVs (STEP_SAMPLE), the PDFs
@@ -808,9 +876,10 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	struct diag d;
 	struct buf metrics_json = BUF_INIT, records_json = BUF_INIT;
 	struct buf samples_json = BUF_INIT, csv = BUF_INIT, name = BUF_INIT;
+	struct buf sheets_json = BUF_INIT;
 	struct buf err = BUF_INIT;
-	struct week_view view = { NULL, NULL, NULL };
-	cJSON *jm = NULL, *js = NULL, *jr = NULL;
+	struct week_view view = { NULL, NULL, NULL, NULL };
+	cJSON *jm = NULL, *js = NULL, *jr = NULL, *ja = NULL;
 	struct weekdir wd;
 	bool staged = false, computed = steps & (STEP_METRICS | STEP_SAMPLE);
 	bool issued_before;
@@ -880,14 +949,18 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		metrics_write_json(&m, set, cfg, &metrics_json);
 		callbacks_view_write_json(&m, set, cfg, &records_json);
 		sum->times.metrics += pipeline_clock() - t0;
-	}
-	if (steps & STEP_SAMPLE) {
+		/*
+		 * The samples depend on earlier weeks' findings (fake_followup)
+		 * and metrics.json reports this week's audits: both steps
+		 * draw, so that metrics then sample writes what a run writes.
+		 */
 		t0 = pipeline_clock();
-		if (sample_draw(&m, cfg, o->seed, &s, &d) < 0) {
-			ret = EX_CONFIG;
+		ret = pipeline_draw_samples(p, &m, set, &s, &samples_json,
+					    &metrics_json, &d);
+		if (ret)
 			goto out;
-		}
-		sample_write_json(&s, &m, &samples_json);
+		sample_write_sheets_json(&s, &m, cfg, &sheets_json);
+		ret = EX_SOFTWARE;
 		sum->times.sample += pipeline_clock() - t0;
 	}
 	if (!computed) {
@@ -925,12 +998,18 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	if (steps & STEP_SAMPLE) {
 		if (write_file(p, wd.stage_path, "samples.json", &samples_json) < 0)
 			goto out;
+		/* The audit sheets' view holds the phones: the audit mode. */
+		if (write_file_mode(p, wd.stage_path, "audit_sheets.json",
+				    &sheets_json, cfg->audit_file_mode) < 0)
+			goto out;
 		for (i = 0; i < s.nlevels; i++) {
 			buf_reset(&csv);
 			buf_reset(&name);
 			sample_write_csv(&s, i, set, cfg, &csv);
 			buf_addf(&name, "抽查表-%s.csv", cfg->levels[i].id);
-			if (write_file(p, wd.stage_path, name.s, &csv) < 0)
+			/* Unmasked phones: the audit outputs' own mode. */
+			if (write_file_mode(p, wd.stage_path, name.s, &csv,
+					    cfg->audit_file_mode) < 0)
 				goto out;
 		}
 	}
@@ -941,6 +1020,7 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 			jm = parse_buf(&metrics_json);
 			js = parse_buf(&samples_json);
 			jr = parse_buf(&records_json);
+			ja = parse_buf(&sheets_json);
 			if (!jm || !js || !jr) {
 				say(p, "internal error: an "
 					"artifact of %s does not parse\n", week);
@@ -951,8 +1031,12 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		view.metrics = jm;
 		view.samples = js;
 		view.records = jr;
+		if (!computed)
+			ja = read_json(wd.stage_path, "audit_sheets.json");
+		view.audit_sheets = ja;
 		if (render_pdf_week(&view, cfg, templates, wd.stage_path,
 				    &d) < 0 ||
+		    render_audit_sheets(ja, cfg, wd.stage_path, &d) < 0 ||
 		    render_xlsx_week(&view, cfg, wd.stage_path, &d) < 0) {
 			ret = EX_CANTCREAT;
 			goto out;
@@ -981,12 +1065,14 @@ out:
 	cJSON_Delete(jm);
 	cJSON_Delete(js);
 	cJSON_Delete(jr);
+	cJSON_Delete(ja);
 	sample_release(&s);
 	metrics_release(&m);
 	diag_release(&d);
 	buf_release(&metrics_json);
 	buf_release(&records_json);
 	buf_release(&samples_json);
+	buf_release(&sheets_json);
 	buf_release(&csv);
 	buf_release(&name);
 	buf_release(&err);
@@ -1245,11 +1331,29 @@ static int begin_output(const struct pipeline *p, const struct config *cfg,
 		ret = EX_CONFIG;
 		goto out;
 	}
+	/* The font itself, and its number in a collection (issue 13). */
+	if (renders && cfg->font_path &&
+	    pdffont_check(cfg->font_path, cfg->font_index, &err) < 0) {
+		say(p, "pdf.font_path, pdf.font_index %d: %s",
+		    cfg->font_index, err.s);
+		ret = EX_CONFIG;
+		goto out;
+	}
 	/* Reports carry personal data: files are created under cfg->umask. */
 	umask((mode_t)cfg->umask);
 	if (lock_acquire(lk, o->output, (int64_t)time(NULL), &err) < 0) {
 		say(p, "%s\n", err.s);
 		ret = lk->busy ? EX_TEMPFAIL : EX_CANTCREAT;
+		goto out;
+	}
+	/*
+	 * From here on the run makes temporary files: running out of
+	 * memory removes them before it exits 71 (xalloc.h).
+	 */
+	xalloc_on_exhaustion(weekdir_remove_own, (void *)o->output);
+	if (folder_refuse_links(o->output, &err) < 0) {
+		say(p, "%s", err.s);
+		ret = EX_CANTCREAT;
 		goto out;
 	}
 	if (weekdir_cleanup(o->output, &err) < 0) {
@@ -1491,18 +1595,35 @@ static int ingest_step(const struct pipeline *p, const char *const *paths,
 	 * before anything is written, not an unrecognised file.
 	 */
 	for (i = 0; i < set->nfiles; i++) {
+		struct buf why = BUF_INIT;
 		int fd;
 
 		if (set->files[i].kind != FILE_UNRECOGNISED)
 			continue;
-		fd = open(set->files[i].path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
+		if (set->files[i].changed) {
 			say(p, "cannot read %s: %s", set->files[i].path,
-			    strerror(errno));
+			    set->files[i].why);
 			goto out;
 		}
-		close(fd);
+		/* A FIFO or a device is skipped and named, not opened. */
+		fd = text_open_regular(set->files[i].path, &why);
+		if (fd < 0 && errno != EINVAL) {
+			say(p, "cannot read %s: %s", set->files[i].path, why.s);
+			buf_release(&why);
+			goto out;
+		}
+		buf_release(&why);
+		if (fd >= 0)
+			close(fd);
 	}
+	/*
+	 * A skipped export is named whatever the cap on diagnostics and
+	 * --quiet: its rows are missing from every report (issue 13).
+	 */
+	ingest_describe_skipped(set, &b);
+	if (b.len)
+		say(p, "%s", b.s);
+	buf_reset(&b);
 	if ((flags & PIPELINE_NEED_EXPORT) && !set->files_recognised) {
 		say(p, "no ticket or callback export in %s",
 		    paths && npaths == 1 ? paths[0] : o->input);
@@ -1514,9 +1635,10 @@ static int ingest_step(const struct pipeline *p, const char *const *paths,
 	if (!(flags & PIPELINE_WRITE))
 		goto out;
 	ret = EX_CANTCREAT;
-	rejects_format(set, &b);
-	if (write_file(p, o->output, "rejects.csv", &b) < 0)
+	if (rejects_write(set, o->output, &err) < 0) {
+		say(p, "cannot write %s", err.s);
 		goto out;
+	}
 	buf_reset(&b);
 	buf_addf(&b, "%s/records", o->output);
 	if (records_write(set, b.s, &err) < 0) {

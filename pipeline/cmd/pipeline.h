@@ -154,6 +154,22 @@ int pipeline_stage(const struct pipeline *p, unsigned steps,
 int pipeline_keep_quality_records(const char *output, unsigned keep,
 				  struct string_list *kept, struct buf *err);
 
+/*
+ * The week's samples as every command draws them: with the butlers under
+ * fake_followup from <output>/findings/ (stages/audit.h), into s and its
+ * samples.json text; when metrics_json is not NULL, the week's audit
+ * results are added to it as "audit". 0 or a sysexits code (EX_DATAERR:
+ * a damaged findings file, EX_CONFIG: levels it cannot draw), with the
+ * reason in d.
+ */
+struct metrics;
+struct samples;
+struct buf;
+int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
+			  const struct ticket_set *set, struct samples *s,
+			  struct buf *samples_json, struct buf *metrics_json,
+			  struct diag *d);
+
 /* The week a command works on: week (NULL: the default of as_of). */
 void pipeline_week_job(const char *week, int64_t as_of, bool force,
 		       struct week_job *job);

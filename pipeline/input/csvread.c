@@ -72,6 +72,8 @@ struct csv_reader {
 
 	struct csv_parser p;
 	size_t max_field;
+	size_t max_header;      /* bytes of the first record; 0: no limit */
+	bool header_read, over_limit;
 	struct sha256_ctx sha;  /* of the file's bytes 0 .. hashed */
 	uint64_t hashed;
 
@@ -192,6 +194,14 @@ static int refill(struct csv_reader *r, struct buf *err)
 	return 0;
 }
 
+static int header_too_long(struct csv_reader *r, struct buf *err)
+{
+	buf_addf(err, "the header is longer than %zu bytes: over the limit "
+		 "ingest.max_header_bytes (%zu)", r->max_header, r->max_header);
+	r->over_limit = true;
+	return -1;
+}
+
 /*
  * The next physical line: *len bytes at buf + start, including its line
  * end. 1, 0 at the end of the input, -1 on a read error.
@@ -230,6 +240,12 @@ static int next_line(struct csv_reader *r, size_t *len, bool *ends_line,
 			*ends_line = false;
 			return 1;
 		}
+		/*
+		 * A header line longer than the limit is refused before it
+		 * is read whole: a 300 MB line would otherwise be buffered.
+		 */
+		if (!r->header_read && r->max_header && avail > r->max_header)
+			return header_too_long(r, err);
 		if (refill(r, err) < 0)
 			return -1;
 	}
@@ -491,7 +507,12 @@ int csv_reader_next(struct csv_reader *r, struct csv_record *rec,
 		}
 		r->start += len;
 		r->line += ends_line;
+		/* A header spread over quoted line ends counts whole. */
+		if (!r->header_read && r->max_header &&
+		    r->data.len > r->max_header)
+			return header_too_long(r, err);
 		if (r->rec_done) {
+			r->header_read = true;
 			finish_record(r, rec);
 			return 1;
 		}
@@ -588,6 +609,9 @@ static struct csv_reader *open_common(struct csv_reader *r,
 	if (r->fd < 0)
 		hash_bytes(r, 0, r->buf, r->end);
 	csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI);
+	/* libcsv allocates through the xalloc family: exhaustion exits 71. */
+	csv_set_realloc_func(&r->p, xrealloc);
+	csv_set_free_func(&r->p, free);
 	/*
 	 * libcsv grows a field's buffer by this much at a time; its default
 	 * of 128 bytes makes a long field cost one realloc per 128 bytes.
@@ -668,11 +692,14 @@ struct csv_reader *csv_reader_open(const char *path, const char *encoding,
 				   size_t max_field_bytes, struct buf *err)
 {
 	struct csv_reader *r = xcalloc(1, sizeof(*r));
+	struct buf why = BUF_INIT;
 
 	r->path = xstrdup(path);
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	r->fd = text_open_regular(path, &why);
+	if (r->fd < 0)
+		buf_addf(err, "%s: %s", path, why.s);
+	buf_release(&why);
 	if (r->fd < 0) {
-		buf_addf(err, "%s: %s", path, strerror(errno));
 		csv_reader_free(r);
 		return NULL;
 	}
@@ -695,6 +722,16 @@ struct csv_reader *csv_reader_open_mem(const char *data, size_t len,
 	r->cap = r->end = len;
 	r->eof = true;
 	return open_common(r, encoding, max_field_bytes, err);
+}
+
+void csv_reader_limit_header(struct csv_reader *r, size_t max_bytes)
+{
+	r->max_header = max_bytes;
+}
+
+bool csv_reader_over_limit(const struct csv_reader *r)
+{
+	return r->over_limit;
 }
 
 int csv_reader_decide(struct csv_reader *r, struct buf *err)

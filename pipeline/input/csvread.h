@@ -61,6 +61,14 @@ struct csv_reader;
 struct csv_reader *csv_reader_open(const char *path, const char *encoding,
 				   size_t max_field_bytes, struct buf *err);
 /* The same over len bytes of memory, which must outlive the reader. */
+/*
+ * Refuses a header (the first record) of more than max_bytes bytes
+ * (ingest.max_header_bytes; 0: no limit) before it is buffered whole:
+ * csv_reader_next() then returns -1 with the limit named in err, and
+ * csv_reader_over_limit() says that this, not a read error, was why.
+ */
+void csv_reader_limit_header(struct csv_reader *r, size_t max_bytes);
+bool csv_reader_over_limit(const struct csv_reader *r);
 struct csv_reader *csv_reader_open_mem(const char *data, size_t len,
 				       const char *encoding,
 				       size_t max_field_bytes,

@@ -23,6 +23,7 @@
 #include "input/ingest.h"
 #include "input/ingest_int.h"
 #include "model/source.h"
+#include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -226,6 +227,25 @@ int ingest_read_files(const char *const *paths, size_t npaths,
 	return 0;
 }
 
+void ingest_describe_skipped(const struct ticket_set *set, struct buf *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < set->nfiles; i++)
+		n += set->files[i].kind == FILE_UNRECOGNISED;
+	if (!n)
+		return;
+	buf_addf(out, "%zu file%s skipped:", n, n == 1 ? "" : "s");
+	for (i = 0, n = 0; i < set->nfiles; i++) {
+		const char *name = set->files[i].name;
+
+		if (set->files[i].kind != FILE_UNRECOGNISED)
+			continue;
+		buf_adds(out, n++ ? ", " : " ");
+		text_escape_controls(out, name, strlen(name));
+	}
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -258,7 +278,12 @@ int ingest_list_files(const char *dir_path, char ***paths, size_t *npaths,
 		      has_suffix(e->d_name, ".xls")))
 			continue;
 		buf_addf(&path, "%s/%s", dir_path, e->d_name);
-		if (stat(path.s, &st) < 0 || !S_ISREG(st.st_mode)) {
+		/*
+		 * Anything else by an export's name (a FIFO, a device, a
+		 * folder) is listed too, so that it is named as skipped
+		 * (normalise.c refuses it); only what has vanished is not.
+		 */
+		if (stat(path.s, &st) < 0) {
 			buf_release(&path);
 			continue;
 		}

@@ -47,4 +47,12 @@ int ingest_read_files(const char *const *paths, size_t npaths,
 		      const struct ingest_opts *opts, const struct config *cfg,
 		      struct ticket_set *set, struct diag *d);
 
+/*
+ * Appends "N files skipped: a.csv, b.json" naming every unrecognised or
+ * refused file of set (names escaped for a terminal), or nothing when
+ * there is none: every command's summary names them, so that a skipped
+ * export is never lost behind the cap on diagnostics.
+ */
+void ingest_describe_skipped(const struct ticket_set *set, struct buf *out);
+
 #endif

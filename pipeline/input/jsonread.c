@@ -13,6 +13,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,11 +39,12 @@ struct json_reader {
 	char *buf;
 	size_t cap, end, pos, mark;
 	bool eof, owns_buf, lines, wrapped;
+	bool in_records;        /* the records array has been entered */
 	uint64_t buf_off;
 	uint32_t line, col;
 	enum state state;
 	cJSON *cur;
-	struct buf msg, ctx, key;
+	struct buf msg, ctx, key, lost;
 	struct buf quoted;      /* a record with its long integers quoted */
 	/* The keys leading to the records: "records" unless the caller set
 	 * a path (json_reader_set_records); depth counts the objects the
@@ -251,6 +254,49 @@ static const char *kind_of(const cJSON *v)
 }
 
 /*
+ * Where the first NUL of text lies: a raw NUL byte, or the escape \u0000
+ * inside a string; text + len when there is none.
+ */
+static const char *find_nul(const char *text, size_t len)
+{
+	bool in_str = false, esc = false;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (!c)
+			return text + i;
+		if (!in_str) {
+			in_str = c == '"';
+		} else if (esc) {
+			esc = false;
+			if (c == 'u' && len - i > 4 && !memcmp(text + i + 1,
+							       "0000", 4))
+				return text + i - 1;
+		} else if (c == '\\') {
+			esc = true;
+		} else if (c == '"') {
+			in_str = false;
+		}
+	}
+	return text + len;
+}
+
+/* True when v holds a number a double cannot hold (1e400). */
+static bool out_of_range(const cJSON *v)
+{
+	const cJSON *c;
+
+	if (cJSON_IsNumber(v))
+		return !isfinite(v->valuedouble);
+	for (c = v->child; c; c = c->next)
+		if (out_of_range(c))
+			return true;
+	return false;
+}
+
+/*
  * SPEC §9.25: an integer literal of 16 digits or more does not survive a
  * double (a 19-digit snowflake id loses its last digits, and neighbouring
  * ids merge into one ticket). Such literals outside strings are quoted
@@ -395,9 +441,16 @@ static int read_record(struct json_reader *r, struct json_record *rec,
 		goto out;
 	}
 	if (nul) {
-		const char *z = memchr(rec->text, '\0', len);
+		const char *z = find_nul(rec->text, len);
 
-		error_at(r, rec, z ? z : rec->text, "NUL character in a string");
+		/*
+		 * SPEC: a NUL cannot be stored in a value, and cutting the
+		 * value there would merge two tickets: the row is
+		 * bad_encoding, raw NUL byte or \u0000 escape alike.
+		 */
+		rec->bad_encoding = true;
+		rec->bad_offset = r->buf_off + r->pos + (uint64_t)(z - rec->text);
+		error_at(r, rec, z, "NUL character (\\u0000)");
 		goto out;
 	}
 	if (quote_long_integers(rec->text, len, &r->quoted)) {
@@ -429,6 +482,11 @@ static int read_record(struct json_reader *r, struct json_record *rec,
 			error_at(r, rec, end, "unexpected text after the record");
 			goto out;
 		}
+	if (out_of_range(r->cur)) {
+		error_at(r, rec, rec->text, "a number too large for any value "
+			 "(it would read as infinity)");
+		goto out;
+	}
 	if (!cJSON_IsObject(r->cur)) {
 		buf_reset(&r->key);
 		buf_addf(&r->key, "record is %s, not an object",
@@ -491,11 +549,66 @@ static int next_line_record(struct json_reader *r, struct json_record *rec,
 		}
 		len = k;
 		r->mark = r->pos;
+		if (find_nul(r->buf + r->pos, len) < r->buf + r->pos + len)
+			nul = true;
 		read_record(r, rec, len, nul);
 		if (c == '\n')
 			advance(r, 1);
 		return 1;
 	}
+}
+
+/*
+ * A fault in the outer structure once the records have begun: the rest of
+ * the file cannot be read as records, but it must not vanish uncounted.
+ * The fault becomes one malformed record at its line and column whose
+ * message says how many records follow it, counted by skipping over the
+ * values that follow at any level and counting those that are objects.
+ * Returns 1 with rec filled; the file ends there. Before the records
+ * begin, or at the end of the input (a cut file loses nothing after the
+ * cut), it is the plain structure error above (-1).
+ */
+static int lost_records(struct json_reader *r, struct json_record *rec,
+			struct buf *err, const char *what)
+{
+	size_t k = 0, len, lost = 0;
+	bool nul;
+	int c = peek(r, 0, err);
+
+	if (!r->in_records || c == END_OF_INPUT || c == READ_ERROR)
+		return structure_error(r, err, what);
+	memset(rec, 0, sizeof(*rec));
+	rec->line = r->line;
+	rec->column = r->col + 1;
+	/* The text of the record is the rest of the line at the fault. */
+	buf_reset(&r->lost);
+	while ((c = peek(r, k, err)) >= 0 && c != '\n' && c != '\r' && k < 256)
+		k++;
+	buf_add(&r->lost, r->buf + r->pos, k);
+	rec->text = r->lost.s;
+	rec->len = r->lost.len;
+	for (;;) {
+		c = skip_space(r, err);
+		if (c < 0)
+			break;
+		if (c == '{' || c == '[' || c == '"' || (c != ',' && c != ':' &&
+							 c != ']' && c != '}')) {
+			r->mark = r->pos;
+			if (scan_value(r, &len, &nul, err) < 0)
+				break;
+			lost += c == '{';
+			advance(r, len ? len : 1);
+		} else {
+			advance(r, 1);
+		}
+	}
+	buf_reset(&r->key);
+	buf_addf(&r->key, "JSON syntax error: %s; %zu record%s after it %s "
+		 "lost", what, lost, lost == 1 ? "" : "s",
+		 lost == 1 ? "is" : "are");
+	error_at(r, rec, rec->text, r->key.s);
+	r->state = S_DONE;
+	return 1;
 }
 
 int json_reader_next(struct json_reader *r, struct json_record *rec,
@@ -522,6 +635,7 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 			advance(r, 1);
 			if (c == '[') {
 				r->state = S_ARRAY_FIRST;
+				r->in_records = true;
 			} else if (c == '{') {
 				r->wrapped = true;
 				r->depth = 1;
@@ -566,6 +680,7 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 				advance(r, 1);
 				r->found = true;
 				r->state = S_ARRAY_FIRST;
+				r->in_records = true;
 				break;
 			}
 			r->mark = r->pos;
@@ -576,7 +691,8 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 			break;
 		case S_WRAPPER_SEP:
 			if (c != ',' && c != '}')
-				return structure_error(r, err, "expected ',' or '}'");
+				return lost_records(r, rec, err,
+						    "expected ',' or '}'");
 			advance(r, 1);
 			if (c == ',')
 				r->state = S_WRAPPER;
@@ -592,12 +708,12 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 			}
 			if (r->state == S_ARRAY_NEXT) {
 				if (c != ',')
-					return structure_error(r, err,
+					return lost_records(r, rec, err,
 						"expected ',' or ']' after a record");
 				advance(r, 1);
 				c = skip_space(r, err);
 				if (c == ']' || c == END_OF_INPUT)
-					return structure_error(r, err,
+					return lost_records(r, rec, err,
 						"expected a record after ','");
 			}
 			if (c == END_OF_INPUT)
@@ -610,7 +726,7 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 			return read_record(r, rec, len, nul);
 		case S_TRAIL:
 			if (c != END_OF_INPUT)
-				return structure_error(r, err,
+				return lost_records(r, rec, err,
 					"unexpected text after the records");
 			if (r->path_set && !r->found)
 				return path_error(r, err, "is not in the file");
@@ -631,6 +747,7 @@ static struct json_reader *open_common(struct json_reader *r, bool lines)
 	buf_init(&r->msg);
 	buf_init(&r->ctx);
 	buf_init(&r->key);
+	buf_init(&r->lost);
 	/* A byte order mark is tolerated; it is no part of a record. */
 	if (r->end - r->pos >= 3 && !memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3))
 		r->pos = r->mark = 3;
@@ -641,14 +758,16 @@ struct json_reader *json_reader_open(const char *path, bool lines,
 				     struct buf *err)
 {
 	struct json_reader *r = xcalloc(1, sizeof(*r));
+	struct buf why = BUF_INIT;
 
 	r->path = xstrdup(path);
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	r->fd = text_open_regular(path, &why);
 	r->cap = BLOCK;
 	r->buf = xmalloc(r->cap);
 	r->owns_buf = true;
 	if (r->fd < 0) {
-		buf_addf(err, "%s: %s", path, strerror(errno));
+		buf_addf(err, "%s: %s", path, why.s);
+		buf_release(&why);
 		json_reader_free(r);
 		return NULL;
 	}
@@ -686,6 +805,7 @@ void json_reader_free(struct json_reader *r)
 	buf_release(&r->msg);
 	buf_release(&r->ctx);
 	buf_release(&r->key);
+	buf_release(&r->lost);
 	buf_release(&r->quoted);
 	json_reader_free_path(r);
 	free(r->path);

@@ -17,7 +17,11 @@
  * own file's input_file and file_out; every string a row holds lives in
  * the normaliser's arena, which the set adopts at the end.
  */
+#include <errno.h>
+#include <unistd.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +31,8 @@
 #include "input/sheet.h"
 #include "util/chtime.h"
 #include "util/csvout.h"
+#include "util/hashtab.h"
+#include "util/mask.h"
 #include "util/sha256.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
@@ -66,6 +72,10 @@ struct file_ctx {
 	struct string_list warned; /* values warned about in this file */
 	bool sheet;             /* a workbook's sheet: its cells have names */
 	size_t error_cells;     /* error values (#N/A ...) read as empty */
+	struct stat opened;     /* the file as refuse_file() opened it */
+	bool have_opened;
+	unsigned long grown;    /* HUIFANG_TEST_GROW_INPUT's appends so far */
+	const char *real_path, *real_name; /* before a sheet renames them */
 };
 
 /* ---- interning ---- */
@@ -220,42 +230,149 @@ static const char *header_name(const struct file_ctx *fc, int c)
 	return j >= 0 ? fc->header[j] : column_name[c];
 }
 
-/* The row's fields as one CSV line, invalid bytes written \xNN. */
-static const char *original_line(struct ingest *in, const struct file_ctx *fc)
+static int match_column(const struct matcher *mt, const char *key);
+
+/* The ticket statuses DOMAIN.md names: vocabulary, nobody's name. */
+static bool is_status_word(const char *s)
 {
-	struct buf line = BUF_INIT, field = BUF_INIT;
-	const char *s;
+	static const char *const words[] = {
+		"待处理", "处理中", "已完成", "已关闭", "已取消", "作废",
+		"已处理", "已回访", "待回访",
+	};
 	size_t i;
 
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(s, words[i]))
+			return true;
+	return false;
+}
+
+/* How a JSON record's value under key is masked (mask_json_text()). */
+static enum mask_kind key_mask(const char *key, void *ctx)
+{
+	struct ingest *in = ctx;
+	const struct config *cfg = in->cfg;
+	struct buf k = BUF_INIT;
+	int c;
+
+	text_header_key(&k, key, strlen(key));
+	c = match_column(in->m, k.s);
+	buf_release(&k);
+	if (c == COL_OWNER)
+		return cfg->mask_names ? MASK_NAME : MASK_KEEP;
+	if (c == COL_PHONE)
+		return cfg->mask_phones ? MASK_PHONE : MASK_KEEP;
+	if (c == COL_CONTENT || c == COL_CB_REMARK)
+		return cfg->mask_free_text ? MASK_TEXT : MASK_KEEP;
+	return MASK_KEEP;
+}
+
+/*
+ * Appends the row's field i to line as rejects.csv shows it when masked
+ * (docs/ingest.md, "Masked by default"): the owner column as a name, the
+ * phone column as a phone, the free-text columns as free text (the
+ * owner's own name in them included), as the config's mask settings say;
+ * other columns as they are. A row whose fields do not line up with the
+ * header (aligned false: field_count) has every field masked as a guess,
+ * but for the export's vocabulary.
+ */
+static void add_masked_field(struct ingest *in, const struct file_ctx *fc,
+			     size_t i, bool aligned, const char *owner,
+			     const struct buf *field, struct buf *line)
+{
+	const struct config *cfg = in->cfg;
+	struct buf m = BUF_INIT, esc = BUF_INIT;
+	const char *s;
+	size_t n;
+
+	if (!aligned) {
+		s = field->s;
+		n = field->len;
+		text_trim(&s, &n);
+		buf_add(&esc, s, n);
+		if (!(cfg->mask_names || cfg->mask_phones ||
+		      cfg->mask_free_text) ||
+		    config_match_type(cfg, esc.s) >= 0 ||
+		    config_match_satisfaction(cfg, esc.s) != SAT_NONE ||
+		    config_is_attempt(cfg, esc.s) ||
+		    config_is_cancelled(cfg, esc.s) || is_status_word(esc.s))
+			buf_add(&m, field->s, field->len);
+		else
+			mask_guess(&m, field->s);
+	} else if ((int)i == fc->colmap[COL_OWNER] && cfg->mask_names) {
+		s = value(fc, COL_OWNER, &n);
+		text_escape_invalid(&esc, s, n);
+		mask_name(&m, esc.s);
+	} else if ((int)i == fc->colmap[COL_PHONE] && cfg->mask_phones) {
+		s = value(fc, COL_PHONE, &n);
+		text_escape_invalid(&esc, s, n);
+		mask_phone(&m, esc.s);
+	} else if (((int)i == fc->colmap[COL_CONTENT] ||
+		    (int)i == fc->colmap[COL_CB_REMARK]) && cfg->mask_free_text) {
+		mask_free_text_of(&m, field->s, cfg->mask_names ? owner : NULL);
+	} else {
+		buf_add(&m, field->s, field->len);
+	}
+	csv_add_field(line, m.s, m.len);
+	buf_release(&m);
+	buf_release(&esc);
+}
+
+/*
+ * The row's fields as one CSV line, invalid bytes written \xNN: as they
+ * are, or (masked) as add_masked_field() shows them.
+ */
+static const char *original_line(struct ingest *in, const struct file_ctx *fc,
+				 bool masked, bool aligned)
+{
+	struct buf line = BUF_INIT, field = BUF_INIT, owner = BUF_INIT;
+	const char *s;
+	size_t i, n;
+
+	if (masked && aligned && fc->colmap[COL_OWNER] >= 0) {
+		s = value(fc, COL_OWNER, &n);
+		text_escape_invalid(&owner, s, n);
+	}
 	for (i = 0; i < fc->ncols; i++) {
 		if (i)
 			buf_addch(&line, ',');
 		buf_reset(&field);
 		text_escape_invalid(&field, fc->val[i], fc->len[i]);
-		csv_add_field(&line, field.s, field.len);
+		if (masked)
+			add_masked_field(in, fc, i, aligned, owner.s, &field,
+					 &line);
+		else
+			csv_add_field(&line, field.s, field.len);
 	}
 	s = arena_strndup(&in->arena, line.s, line.len);
 	buf_release(&line);
 	buf_release(&field);
+	buf_release(&owner);
 	return s;
 }
 
+/*
+ * Quarantines the current row: its reject (the row's own fields, as they
+ * are and masked, unless the record's text is given: a JSON record that
+ * is no row) and one diagnostic, whose context line is shown masked.
+ */
 static void add_reject(struct ingest *in, struct file_ctx *fc,
 		       enum reject_reason reason, uint32_t column,
-		       const char *original, uint32_t diag_line,
-		       uint32_t diag_column, const char *context,
-		       const char *fmt, ...)
-	__attribute__((format(printf, 9, 10)));
+		       const char *original, const char *masked,
+		       uint32_t diag_line, uint32_t diag_column,
+		       const char *context, const char *fmt, ...)
+	__attribute__((format(printf, 10, 11)));
 
 static void add_reject(struct ingest *in, struct file_ctx *fc,
 		       enum reject_reason reason, uint32_t column,
-		       const char *original, uint32_t diag_line,
-		       uint32_t diag_column, const char *context,
-		       const char *fmt, ...)
+		       const char *original, const char *masked,
+		       uint32_t diag_line, uint32_t diag_column,
+		       const char *context, const char *fmt, ...)
 {
 	struct file_out *out = in->out;
-	struct buf msg = BUF_INIT;
+	struct buf msg = BUF_INIT, ctx = BUF_INIT;
 	struct reject *r;
+	bool aligned = reason != REJECT_FIELD_COUNT;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -268,7 +385,9 @@ static void add_reject(struct ingest *in, struct file_ctx *fc,
 	r->column = column;
 	r->reason = (uint8_t)reason;
 	r->message = arena_strndup(&in->arena, msg.s, msg.len);
-	r->original = original ? original : original_line(in, fc);
+	r->original = original ? original : original_line(in, fc, false,
+							   aligned);
+	r->masked = masked ? masked : original_line(in, fc, true, aligned);
 	fc->f->rejected++;
 	out->reasons[reason]++;
 	if (fc->sheet && column) {
@@ -278,11 +397,16 @@ static void add_reject(struct ingest *in, struct file_ctx *fc,
 		sheet_cell_name(cell, column - 1, fc->line);
 		buf_addf(&msg, " at %s!%s", fc->f->name, cell);
 	}
+	/* A context echoes values of any column: masked, char for char. */
+	if (context)
+		mask_json_text(&ctx, context, key_mask, in);
 	diag_report_code(&in->out->d, DIAG_ERROR, fc->f->path,
 			 diag_line ? diag_line : fc->line,
-			 diag_line ? diag_column : column, context,
+			 diag_line ? diag_column : column,
+			 context ? ctx.s : NULL,
 			 reject_reason_code[reason], "%s", msg.s);
 	buf_release(&msg);
+	buf_release(&ctx);
 }
 
 /* ---- source profiles ---- */
@@ -446,7 +570,7 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 	s = value(fc, COL_TICKET_ID, &n);
 	if (!n) {
 		add_reject(in, fc, REJECT_MISSING_TICKET_ID,
-			   (uint32_t)fc->colmap[COL_TICKET_ID] + 1, NULL, 0, 0,
+			   (uint32_t)fc->colmap[COL_TICKET_ID] + 1, NULL, NULL, 0, 0,
 			   NULL, "no ticket number in column '%s'",
 			   header_name(fc, COL_TICKET_ID));
 		return true;
@@ -459,12 +583,12 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 		text_escape_invalid(&esc, s, n);
 		if (esc.len)
 			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
-				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, 0,
+				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, NULL, 0,
 				   0, NULL, "unknown ticket type '%s' in column '%s'",
 				   esc.s, header_name(fc, COL_TYPE));
 		else
 			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
-				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, 0,
+				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, NULL, 0,
 				   0, NULL, "empty ticket type in column '%s'",
 				   header_name(fc, COL_TYPE));
 		buf_release(&esc);
@@ -474,7 +598,7 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 		value(fc, COL_CB_TIME, &n);
 		if (!n) {
 			add_reject(in, fc, REJECT_NO_CALLBACK_TIME,
-				   (uint32_t)fc->colmap[COL_CB_TIME] + 1, NULL,
+				   (uint32_t)fc->colmap[COL_CB_TIME] + 1, NULL, NULL,
 				   0, 0, NULL, "no callback time in column '%s'",
 				   header_name(fc, COL_CB_TIME));
 			return true;
@@ -500,7 +624,7 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 
 			text_escape_invalid(&esc, s, n);
 			add_reject(in, fc, REJECT_BAD_TIMESTAMP, (uint32_t)k + 1,
-				   NULL, 0, 0, NULL,
+				   NULL, NULL, 0, 0, NULL,
 				   "invalid timestamp '%s' in column '%s'", esc.s,
 				   fc->header[k]);
 			buf_release(&esc);
@@ -841,8 +965,13 @@ static void hint_headers(struct ingest *in, struct file_ctx *fc)
 static int read_header(struct ingest *in, struct file_ctx *fc,
 		       const char *const *names, const size_t *lens, size_t n)
 {
+	/* The header names seen, by index into keys[]. */
+	struct hashtab seen = HASHTAB_INIT(sizeof(struct hashtab_index), 64,
+					   hashtab_index_rehash);
+	struct hashtab_index *slot;
 	struct buf *keys;
-	size_t i, j;
+	size_t i, j, k;
+	uint32_t h;
 	int c, ret = -1;
 
 	fc->nwritten = n;
@@ -857,6 +986,13 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 	}
 	for (c = 0; c < COL_COUNT; c++)
 		fc->colmap[c] = -1;
+	/* A hostile width is refused before any work on it (issue 13). */
+	if (n > in->cfg->max_columns) {
+		fc->ncols = 0;
+		unrecognised(in, fc, "the header has %zu columns, over the limit "
+			     "ingest.max_columns (%zu)", n, in->cfg->max_columns);
+		return -1;
+	}
 	fc->ncols = n;
 	fc->header = arena_alloc(&in->arena, (n + 1) * sizeof(char *));
 	keys = xcalloc(n + 1, sizeof(*keys));
@@ -878,13 +1014,23 @@ static int read_header(struct ingest *in, struct file_ctx *fc,
 				     i + 1);
 			goto out;
 		}
-		for (j = 0; j < i; j++)
-			if (!strcmp(keys[i].s, keys[j].s)) {
+		/* Duplicates through a hash table: linear in the width. */
+		h = text_hash(keys[i].s, keys[i].len);
+		hashtab_reserve(&seen);
+		for (k = hashtab_start(&seen, h);
+		     (slot = hashtab_at(&seen, k))->index1;
+		     k = hashtab_next(&seen, k)) {
+			j = slot->index1 - 1;
+			if (slot->hash == h && !strcmp(keys[i].s, keys[j].s)) {
 				unrecognised(in, fc, "duplicate column '%s' "
 					     "(columns %zu and %zu)",
 					     fc->header[i], j + 1, i + 1);
 				goto out;
 			}
+		}
+		slot->hash = h;
+		slot->index1 = (uint32_t)i + 1;
+		seen.n++;
 		/* A profile's own names first: they apply to its files only. */
 		c = fc->p ? source_map_header(fc->p, fc->header[i]) : -1;
 		if (c < 0)
@@ -963,6 +1109,7 @@ out:
 	for (i = 0; i < n; i++)
 		buf_release(&keys[i]);
 	free(keys);
+	hashtab_release(&seen);
 	return ret;
 }
 
@@ -985,14 +1132,23 @@ static void forget_file(struct ingest *in, struct file_ctx *fc)
 	fc->f->header = NULL;
 }
 
-/* The row's text, when it has no fields, as one escaped CSV field. */
+/*
+ * The row's text, when it has no fields, as one escaped CSV field; masked,
+ * the values of its keys as mask_json_text() shows them.
+ */
 static const char *original_text(struct ingest *in,
-				 const struct reader_row *row)
+				 const struct reader_row *row, bool masked)
 {
 	struct buf esc = BUF_INIT, field = BUF_INIT;
 	const char *s;
 
 	text_escape_invalid(&esc, row->text, row->text_len);
+	if (masked) {
+		mask_json_text(&field, esc.s, key_mask, in);
+		buf_reset(&esc);
+		buf_add(&esc, field.s, field.len);
+		buf_reset(&field);
+	}
 	csv_add_field(&field, esc.s, esc.len);
 	s = arena_strndup(&in->arena, field.s, field.len);
 	buf_release(&esc);
@@ -1050,7 +1206,7 @@ static void take_row(struct ingest *in, struct file_ctx *fc,
 		 * reason in precedence.
 		 */
 		add_reject(in, fc, REJECT_FIELD_COUNT,
-			   (uint32_t)row->nfields + 1, NULL, row->error_line,
+			   (uint32_t)row->nfields + 1, NULL, NULL, row->error_line,
 			   row->error_column, NULL,
 			   "malformed CSV: %s at line %u, character %u",
 			   row->error, row->error_line, row->error_column);
@@ -1059,7 +1215,8 @@ static void take_row(struct ingest *in, struct file_ctx *fc,
 	}
 	if (row->problem == READER_NOT_RECORD) {
 		add_reject(in, fc, REJECT_MALFORMED_RECORD, 0,
-			   original_text(in, row), row->error_line,
+			   original_text(in, row, false),
+			   original_text(in, row, true), row->error_line,
 			   row->error_column, row->error_context, "%s",
 			   row->error);
 		return;
@@ -1077,7 +1234,7 @@ static void take_row(struct ingest *in, struct file_ctx *fc,
 		size_t save = fc->ncols;
 
 		fc->ncols = row->nfields;
-		add_reject(in, fc, REJECT_FIELD_COUNT, 0, NULL, 0, 0, NULL,
+		add_reject(in, fc, REJECT_FIELD_COUNT, 0, NULL, NULL, 0, 0, NULL,
 			   "expected %zu fields, found %zu", save, n);
 		fc->ncols = save;
 		return;
@@ -1085,17 +1242,20 @@ static void take_row(struct ingest *in, struct file_ctx *fc,
 	col = row->bad_field;
 	if (row->problem == READER_BAD_ENCODING) {
 		add_reject(in, fc, REJECT_BAD_ENCODING, (uint32_t)col,
-			   row->text ? original_text(in, row) : NULL,
+			   row->text ? original_text(in, row, false) : NULL,
+			   row->text ? original_text(in, row, true) : NULL,
 			   row->error_line, row->error_column,
 			   row->error_context,
-			   "invalid %s at byte offset %llu%s%s%s", encoding,
+			   "%s%s at byte offset %llu%s%s%s",
+			   row->error ? "" : "invalid ",
+			   row->error ? row->error : encoding,
 			   (unsigned long long)row->bad_offset,
 			   col ? " in column '" : "",
 			   col ? fc->header[col - 1] : "", col ? "'" : "");
 		return;
 	}
 	if (row->problem == READER_LONG_FIELD) {
-		add_reject(in, fc, REJECT_FIELD_TOO_LONG, (uint32_t)col, NULL,
+		add_reject(in, fc, REJECT_FIELD_TOO_LONG, (uint32_t)col, NULL, NULL,
 			   0, 0, NULL, "field of %zu bytes in column '%s' is "
 			   "over the limit of %zu", row->lens[col - 1],
 			   fc->header[col - 1], in->cfg->max_field_bytes);
@@ -1112,7 +1272,7 @@ static void take_row(struct ingest *in, struct file_ctx *fc,
 		return;
 	if (row->not_text_field) {
 		col = row->not_text_field;
-		add_reject(in, fc, REJECT_MALFORMED_RECORD, (uint32_t)col, NULL,
+		add_reject(in, fc, REJECT_MALFORMED_RECORD, (uint32_t)col, NULL, NULL,
 			   0, 0, NULL, "value of '%s' is %s, not text",
 			   fc->header[col - 1], row->not_text);
 		return;
@@ -1146,16 +1306,81 @@ static int settle(struct ingest *in, struct file_ctx *fc, struct reader *r,
 	return rc;
 }
 
+/*
+ * True when the first n bytes look like UTF-16 without a byte-order mark:
+ * UTF-8 and GB18030 text holds no NUL, while in UTF-16 every ASCII
+ * character (the commas, the line ends) has a zero byte, always in the
+ * same half of its unit. So: at least 3 zero bytes, at least one unit in
+ * 8, all on one side.
+ */
+static bool looks_utf16(const unsigned char *b, size_t n)
+{
+	size_t i, zero[2] = { 0, 0 }, units = n / 2;
+
+	for (i = 0; i < 2 * units; i++)
+		zero[i & 1] += !b[i];
+	for (i = 0; i < 2; i++)
+		if (!zero[1 - i] && zero[i] >= 3 && zero[i] * 8 >= units)
+			return true;
+	return false;
+}
+
+/*
+ * Refuses, by name, a file no reader should open (issue 13): not a
+ * regular file (a FIFO would hang the run, a device never end), or a
+ * text export in UTF-16, which would otherwise read as a header without
+ * a 工单类型 column. Returns true when the file is refused (and reported).
+ */
+static bool refuse_file(struct ingest *in, struct file_ctx *fc)
+{
+	struct buf why = BUF_INIT;
+	unsigned char head[256];
+	ssize_t n;
+	int fd = text_open_regular(fc->f->path, &why);
+
+	fc->have_opened = fd >= 0 && fstat(fd, &fc->opened) == 0;
+	if (fd < 0) {
+		int cause = errno;
+
+		/* A plain read failure is the reader's to report. */
+		if (cause == EINVAL)
+			unrecognised(in, fc, "%s", why.s);
+		buf_release(&why);
+		return cause == EINVAL;
+	}
+	buf_release(&why);
+	/* Workbooks are binary: only the text exports can be UTF-16. */
+	if (reader_is_workbook(fc->f->path)) {
+		close(fd);
+		return false;
+	}
+	do
+		n = read(fd, head, sizeof(head));
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) ||
+		       (head[0] == 0xFE && head[1] == 0xFF) ||
+		       looks_utf16(head, (size_t)n))) {
+		unrecognised(in, fc, "UTF-16 text: huifang reads UTF-8 and "
+			     "GB18030; save the file as UTF-8 and run again");
+		return true;
+	}
+	return false;
+}
+
 static void read_table(struct ingest *in, struct file_ctx *fc)
 {
 	struct reader_opts ro = { in->opts->encoding, in->cfg->max_field_bytes,
-				  fc->p };
+				  in->cfg->max_columns,
+				  in->cfg->max_header_bytes, fc->p };
 	struct buf err = BUF_INIT;
 	struct reader *r;
 	struct reader_row row;
 	bool have_header = false;
 	int rc;
 
+	if (refuse_file(in, fc))
+		return;
 	/* The profile knows its files' encoding (docs/sources.md). */
 	if (fc->p && fc->p->encoding)
 		ro.encoding = fc->p->encoding;
@@ -1222,7 +1447,10 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 		}
 		take_row(in, fc, &row, reader_encoding(r));
 	}
-	if (rc < 0)
+	/* A header refused (ingest.max_header_bytes): the file is skipped. */
+	if (rc < 0 && !have_header && !*fc->f->why)
+		unrecognised(in, fc, "%s", err.s);
+	else if (rc < 0)
 		diag_report(&in->out->d, DIAG_ERROR, fc->f->path, 0, 0, "%s",
 			    err.s);
 	if (fc->error_cells)
@@ -1253,6 +1481,36 @@ out:
 
 /* ---- the normaliser's life ---- */
 
+/*
+ * True when the file at fc's path is no longer the one read: its size,
+ * modification time or inode differ from when refuse_file() opened it.
+ * HUIFANG_TEST_GROW_INPUT=n appends a line end to the file after each of
+ * its first n readings, to test this (tests/e2e/hostile.sh).
+ */
+static bool changed_since_open(struct file_ctx *fc)
+{
+	const char *grow = getenv("HUIFANG_TEST_GROW_INPUT");
+	struct stat now;
+
+	if (!fc->have_opened)
+		return false;
+	if (grow && fc->grown < strtoul(grow, NULL, 10)) {
+		FILE *fp = fopen(fc->real_path, "ab");
+
+		fc->grown++;
+		if (fp) {
+			fputc('\n', fp);
+			fclose(fp);
+		}
+	}
+	if (stat(fc->real_path, &now) < 0)
+		return true;
+	return now.st_size != fc->opened.st_size ||
+	       now.st_ino != fc->opened.st_ino ||
+	       now.st_mtim.tv_sec != fc->opened.st_mtim.tv_sec ||
+	       now.st_mtim.tv_nsec != fc->opened.st_mtim.tv_nsec;
+}
+
 void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 		    struct file_out *out)
 {
@@ -1264,7 +1522,30 @@ void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 	fc.key_col = -1;
 	fc.p = source_match(in->cfg, fc.f->name ? fc.f->name : fc.f->path);
 	in->out = out;
+	/* A sheet renames the file "book.xlsx[Sheet1]": keep the real one. */
+	fc.real_path = fc.f->path;
+	fc.real_name = fc.f->name;
 	read_table(in, &fc);
+	/*
+	 * A file rewritten while it was read (an export still being copied
+	 * in) gives a mix of two versions or half of one: it is read once
+	 * more, and if it changes again it is unreadable (exit 66).
+	 */
+	if (changed_since_open(&fc)) {
+		forget_file(in, &fc);
+		fc.error_cells = 0;
+		fc.f->path = fc.real_path;
+		fc.f->name = fc.real_name;
+		fc.sheet = false;
+		read_table(in, &fc);
+		if (changed_since_open(&fc)) {
+			forget_file(in, &fc);
+			fc.f->changed = true;
+			fc.f->why = "it changed while it was read, twice";
+			diag_report(&out->d, DIAG_ERROR, fc.f->path, 0, 0,
+				    "cannot read: %s", fc.f->why);
+		}
+	}
 	in->out = NULL;
 	string_list_clear(&fc.warned);
 }

@@ -8,7 +8,7 @@
  * workbook are readers today; a new format is a new reader, and nothing
  * after the reader changes.
  *
- *   struct reader_opts ro = { NULL, 65536, NULL };
+ *   struct reader_opts ro = { NULL, 65536, 16384, 1 << 20, NULL };
  *   struct reader *r = reader_open(path, &ro, &err);  -- NULL: see err
  *   struct reader_row row;
  *   while ((rc = reader_next_row(r, &row, &err)) > 0) {
@@ -54,6 +54,8 @@ struct source_profile;
 struct reader_opts {
 	const char *encoding;   /* NULL: detect; else "UTF-8" or "GB18030" */
 	size_t max_field_bytes; /* a longer field is READER_LONG_FIELD */
+	size_t max_columns;     /* a header (JSON: distinct keys) wider fails */
+	size_t max_header_bytes; /* a longer CSV header line fails */
 	const struct source_profile *profile;   /* may be NULL */
 };
 
@@ -156,6 +158,8 @@ int reader_settle(struct reader *r, struct buf *err);
 const char *reader_encoding(const struct reader *r);
 /* How the encoding was chosen, for a note; NULL when there is no choice. */
 const char *reader_encoding_why(const struct reader *r);
+/* True when path names a workbook (.xlsx, .xls): binary, not text. */
+bool reader_is_workbook(const char *path);
 /*
  * The encoding a file of path's kind has by definition ("UTF-8" for
  * JSON, SPEC §8 rule 2), or "" when it is detected per file.

@@ -7,8 +7,10 @@
  * accept.
  */
 #include <stdint.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/csvout.h"
 #include "util/outfile.h"
@@ -50,7 +52,8 @@ static void add_file_name(struct buf *out, const struct ticket_set *set,
 	csv_add_field(out, name->s, name->len);
 }
 
-void rejects_format(const struct ticket_set *set, struct buf *out)
+void rejects_format(const struct ticket_set *set, bool masked,
+		    struct buf *out)
 {
 	static const char *const header[] = { "文件", "行", "列", "代码",
 					      "原因", "说明", "原始字段" };
@@ -64,6 +67,7 @@ void rejects_format(const struct ticket_set *set, struct buf *out)
 		const struct reject *r = &set->rejects[i];
 		const struct input_file *f = r->file < set->nfiles ?
 					     &set->files[r->file] : NULL;
+		const char *fields;
 		char num[24];
 
 		/*
@@ -95,23 +99,48 @@ void rejects_format(const struct ticket_set *set, struct buf *out)
 			      strlen(reject_reason_zh(r->reason)));
 		buf_addch(out, ',');
 		csv_add_field(out, r->message, strlen(r->message));
-		if (r->original && *r->original) {
+		fields = masked && r->masked ? r->masked : r->original;
+		if (fields && *fields) {
 			buf_addch(out, ',');
-			buf_adds(out, r->original);
+			buf_adds(out, fields);
 		}
 		buf_adds(out, "\r\n");
 	}
 	buf_release(&name);
 }
 
-int rejects_write(const struct ticket_set *set, const char *path,
+int rejects_write(const struct ticket_set *set, const char *dir,
 		  struct buf *err)
 {
-	struct buf out = BUF_INIT;
-	int ret;
+	struct buf out = BUF_INIT, path = BUF_INIT;
+	struct outfile of;
+	int ret = -1;
 
-	rejects_format(set, &out);
-	ret = outfile_write_all(path, out.s, out.len, err);
+	rejects_format(set, true, &out);
+	buf_addf(&path, "%s/%s", dir, REJECTS_FILE);
+	if (outfile_write_all(path.s, out.s, out.len, err) < 0)
+		goto out;
+	/*
+	 * The originals, for the administrator who must see what a row
+	 * really held: readable by the owner alone, whatever the umask.
+	 */
+	buf_reset(&out);
+	rejects_format(set, false, &out);
+	buf_reset(&path);
+	buf_addf(&path, "%s/%s", dir, REJECTS_ORIGINAL_FILE);
+	if (outfile_open(&of, path.s, err) < 0)
+		goto out;
+	if (fchmod(fileno(of.fp), 0600) < 0) {
+		buf_addf(err, "%s: %s", path.s, strerror(errno));
+		outfile_rollback(&of);
+		goto out;
+	}
+	outfile_write(&of, out.s, out.len);
+	if (outfile_commit(&of, err) < 0)
+		goto out;
+	ret = 0;
+out:
 	buf_release(&out);
+	buf_release(&path);
 	return ret;
 }

@@ -11,9 +11,17 @@
  * rejects. UTF-8 with a BOM, CRLF, every field formula-neutralised
  * (csvout.h), invalid bytes shown as \xNN. The column is the 1-based
  * field that caused the reject, 0 when no one field did.
+ *
+ * The original fields hold personal data, and rejects.csv is read by
+ * whoever fixes the exports: it shows them masked as the reports do
+ * (struct reject's masked; docs/ingest.md says how). The unmasked
+ * originals go to rejects.original.csv beside it, mode 0600 whatever the
+ * umask, for the administrator.
  */
 #ifndef HUIFANG_REJECTS_H
 #define HUIFANG_REJECTS_H
+
+#include <stdbool.h>
 
 #include "util/buf.h"
 #include "model/ticket.h"
@@ -24,11 +32,21 @@
 const char *reject_reason_zh(int reason);
 const char *reject_reason_en(int reason);
 
-/* Appends the whole CSV (BOM, header, rows) to out. */
-void rejects_format(const struct ticket_set *set, struct buf *out);
+/*
+ * Appends the whole CSV (BOM, header, rows) to out, the original fields
+ * masked or as they were.
+ */
+void rejects_format(const struct ticket_set *set, bool masked,
+		    struct buf *out);
 
-/* Writes it atomically to path (outfile.h); 0, or -1 with err set. */
-int rejects_write(const struct ticket_set *set, const char *path,
+#define REJECTS_FILE "rejects.csv"
+#define REJECTS_ORIGINAL_FILE "rejects.original.csv"
+
+/*
+ * Writes dir/rejects.csv (masked) and dir/rejects.original.csv (mode
+ * 0600) atomically (outfile.h); 0, or -1 with err set.
+ */
+int rejects_write(const struct ticket_set *set, const char *dir,
 		  struct buf *err);
 
 #endif

@@ -158,7 +158,10 @@ static void child_main(const char *path, const char *sheet, int fd)
 	limit(RLIMIT_AS, XLS_MAX_MEMORY);
 #endif
 	limit(RLIMIT_CPU, XLS_MAX_CPU);
+#if !defined(__SANITIZE_ADDRESS__) && !HF_HAS_ASAN
+	/* Under a sanitizer its report must reach the log: no file limit. */
 	limit(RLIMIT_FSIZE, 0);
+#endif
 	limit(RLIMIT_CORE, 0);
 	/* Number texts are short: one allocation now, none later. */
 	buf_grow(&num, 256);
@@ -280,9 +283,22 @@ static int get(struct xls_reader *x, void *p, size_t n, struct buf *err)
 	while (n) {
 		struct pollfd pfd = { x->fd, POLLIN, 0 };
 		ssize_t r;
-		int ms = remaining_ms(x);
+		int ms = remaining_ms(x), ready = ms ? poll(&pfd, 1, ms) : 0;
 
-		if (!ms || poll(&pfd, 1, ms) == 0) {
+		/*
+		 * A signal (a timer, SIGCHLD) interrupts poll: wait again,
+		 * never fall through to a read that could block past the
+		 * deadline (the descriptor is non-blocking besides).
+		 */
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0) {
+			kill_child(x);
+			buf_addf(err, "cannot wait for the .xls reader: %s",
+				 strerror(errno));
+			return -1;
+		}
+		if (ready == 0) {
 			if (remaining_ms(x))
 				continue;
 			kill_child(x);
@@ -291,7 +307,7 @@ static int get(struct xls_reader *x, void *p, size_t n, struct buf *err)
 			return -1;
 		}
 		r = read(x->fd, s, n);
-		if (r < 0 && errno == EINTR)
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (r <= 0) {
 			child_gone(x, err);
@@ -425,6 +441,7 @@ struct xls_reader *xls_reader_open(const char *path,
 	close(fds[1]);
 	x->fd = fds[0];
 	fcntl(x->fd, F_SETFD, FD_CLOEXEC);
+	fcntl(x->fd, F_SETFL, fcntl(x->fd, F_GETFL) | O_NONBLOCK);
 	clock_gettime(CLOCK_MONOTONIC, &x->deadline);
 	x->deadline.tv_sec += XLS_MAX_WALL;
 	if (get(x, &tag, 1, err))

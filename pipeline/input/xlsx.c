@@ -96,6 +96,7 @@ struct xlsx_reader {
 	/* merged ranges, by first row; active ones cover the current row */
 	struct merge *merges;
 	size_t nmerges, merges_alloc, next_merge;
+	uint64_t merged_cells;      /* cells the ranges cover, in all */
 	size_t *active;
 	size_t nactive, active_alloc;
 	/* the sheet's stream */
@@ -656,9 +657,12 @@ static int add_merge(struct xlsx_reader *x, const char *ref, size_t n,
 	if (sheet_parse_ref(a, &c1, &r1) || sheet_parse_ref(b, &c2, &r2) ||
 	    !r1 || !r2 || r2 < r1 || c2 < c1 || (r1 == r2 && c1 == c2))
 		return 0;
-	if (x->nmerges >= XLSX_MAX_MERGES) {
-		buf_addf(err, "the sheet has more than %d merged ranges",
-			 XLSX_MAX_MERGES);
+	x->merged_cells += (uint64_t)(r2 - r1 + 1) * (c2 - c1 + 1);
+	if (x->nmerges >= XLSX_MAX_MERGES ||
+	    x->merged_cells > XLSX_MAX_MERGED_CELLS) {
+		buf_addf(err, "the sheet has more than %d merged ranges, or "
+			 "they cover more than %d cells", XLSX_MAX_MERGES,
+			 XLSX_MAX_MERGED_CELLS);
 		return -1;
 	}
 	ALLOC_GROW(x->merges, x->nmerges + 1, x->merges_alloc);

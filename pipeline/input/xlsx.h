@@ -42,6 +42,8 @@
 #define XLSX_MAX_PART_BYTES ((unsigned long long)512 << 20)
 #define XLSX_MAX_RATIO 100
 #define XLSX_MAX_MERGES 100000
+/* Each covered cell is filled in: a bound on the work merges cause. */
+#define XLSX_MAX_MERGED_CELLS 10000000
 
 struct xlsx_reader;
 

@@ -58,12 +58,16 @@ static void default_levels(struct config *cfg)
 	l = &cfg->levels[0];
 	l->id = xstrdup("cs_supervisor");
 	l->label = xstrdup("客户服务主管");
-	l->stratum = STRATUM_BUTLER;
+	l->stratum = STRATUM_CENTER;
+	l->spread = SPREAD_BUTLER;
+	/* Each centre's supervisor audits his own centre. */
+	l->sheets = SHEETS_PER_CENTER;
 	l->size = SIZE_RATE;
 	l->rate = 0.10;
 	l->minimum = 1;
 	/* Every risk signal of SPEC §4 forces a callback into this level. */
 	l->risk_signals = (1u << 6) - 1;
+	l->fake_followup = true;
 
 	l = &cfg->levels[1];
 	l->id = xstrdup("engineering_manager");
@@ -141,6 +145,8 @@ void config_init(struct config *cfg)
 	config_add_satisfaction_alias(cfg, "比较满意", SAT_SATISFIED);
 	config_add_satisfaction_alias(cfg, "基本满意", SAT_SATISFIED);
 	cfg->max_field_bytes = 65536;
+	cfg->max_columns = 16384;
+	cfg->max_header_bytes = 1 << 20;
 	cfg->ingest_threads = 0;
 	cfg->seed = xstrdup("huifang");
 	default_levels(cfg);
@@ -150,6 +156,12 @@ void config_init(struct config *cfg)
 	cfg->font_path = xstrdup("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
 	cfg->font_index = 0;
 	cfg->templates_dir = NULL; /* found at run time: ./templates, DATADIR */
+	cfg->audit_followup_weeks = 4;
+	cfg->audit_overdue_days = 14;
+	cfg->audit_mask_names = true;
+	cfg->audit_mask_phones = false;
+	cfg->audit_mask_ids = true;
+	cfg->audit_file_mode = 0600;
 	cfg->retention_weeks = 26;
 	cfg->rankings_window_weeks = 4;
 	cfg->umask = 027;

@@ -68,6 +68,18 @@ enum stratum {
 	STRATUM_ALL
 };
 
+/* The audit sheet PDFs of a level: one per centre, or one with sections. */
+enum sample_sheets {
+	SHEETS_ONE,
+	SHEETS_PER_CENTER
+};
+
+/* How a stratum's key places are spread (docs/sampling.md). */
+enum sample_spread {
+	SPREAD_NONE,      /* the stratum's smallest keys */
+	SPREAD_BUTLER     /* round-robin over the butlers (or recorders) */
+};
+
 enum sample_size_method {
 	SIZE_RATE,        /* n = min(N, max(minimum, ceil(rate * N))) */
 	SIZE_GB2828_II    /* ISO 2859-1 / GB/T 2828.1 general level II */
@@ -88,10 +100,16 @@ struct sampling_level {
 	enum stratum stratum;
 	enum sample_size_method size;
 	double rate;                 /* [0, 1] */
-	unsigned minimum;
+	unsigned minimum;            /* per stratum */
+	enum sample_spread spread;
+	unsigned minimum_per_butler; /* per butler (or recorder) of a stratum */
 	unsigned risk_signals;       /* must-include: 1u << anomaly kind */
 	struct scope_rule *must_include; /* must-include by sub-type */
 	size_t nmust_include;
+	enum sample_sheets sheets;   /* audit sheet PDFs */
+	bool fake_followup;          /* must-include: butlers with a confirmed
+				      * fake callback in the last
+				      * audit_followup_weeks weeks */
 };
 
 /*
@@ -158,6 +176,8 @@ struct config {
 	uint8_t *satisfaction_alias_level;
 
 	size_t max_field_bytes;      /* 65536 */
+	size_t max_columns;          /* ingest.max_columns, 16384 */
+	size_t max_header_bytes;     /* ingest.max_header_bytes, 1 MiB */
 	char *encoding;              /* NULL: detect per file */
 	unsigned ingest_threads;     /* files read at once; 0: one per CPU */
 
@@ -172,6 +192,14 @@ struct config {
 	char *font_path;
 	int font_index;
 	char *templates_dir;
+
+	/* The audit loop (docs/audit.md). */
+	unsigned audit_followup_weeks; /* fake_followup lasts this long */
+	unsigned audit_overdue_days;   /* after the week is issued */
+	bool audit_mask_names;         /* on the audit sheets (role-based) */
+	bool audit_mask_phones;
+	bool audit_mask_ids;           /* ID numbers inside 内容 */
+	unsigned audit_file_mode;      /* audit sheets and findings, 0600 */
 
 	unsigned retention_weeks;    /* 0: keep everything */
 	unsigned rankings_window_weeks;  /* rankings.window_weeks, 1-8 */
@@ -199,6 +227,12 @@ struct config {
 
 void config_init(struct config *cfg);
 int config_load(struct config *cfg, const char *path, struct diag *d);
+/*
+ * config_load() over len bytes of text already read, named path in the
+ * messages (the fuzz target's entry; the file is read by config_load()).
+ */
+int config_load_text(struct config *cfg, const char *path, const char *text,
+		     size_t len, struct diag *d);
 void config_release(struct config *cfg);
 /* Frees the source profiles and empties the list. */
 void config_sources_release(struct config *cfg);

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include <cJSON.h>
@@ -135,13 +136,21 @@ static void fail_got(struct loader *L, const cJSON *got, const char *fmt, ...)
 
 static int read_file(const char *path, struct buf *out, struct buf *why)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp;
 	char chunk[65536];
 	size_t n;
-	int ret = -1;
+	int ret = -1, fd;
 
+	/* A FIFO or a device would hang the run or never end: refused. */
+	buf_adds(why, "cannot open: ");
+	fd = text_open_regular(path, why);
+	if (fd < 0)
+		return -1;
+	buf_reset(why);
+	fp = fdopen(fd, "rb");
 	if (!fp) {
 		buf_addf(why, "cannot open: %s", strerror(errno));
+		close(fd);
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
@@ -499,8 +508,13 @@ static bool get_sla(struct loader *L, const cJSON *v, int64_t *seconds)
 		fail_got(L, v, "must be a number of hours");
 		return false;
 	}
-	if (!(v->valuedouble > 0 && v->valuedouble <= 8760)) {
-		fail_got(L, v, "must be more than 0 and at most 8760 hours");
+	/*
+	 * Below a minute an SLA is a typing error (0.5 for 30 hours?), and
+	 * every callback would read as late: refused (issue 13).
+	 */
+	if (!(v->valuedouble * 3600 >= 60 - 1e-9 && v->valuedouble <= 8760)) {
+		fail_got(L, v, "must be at least one minute (0.0167 hours) and "
+			 "at most 8760 hours");
 		return false;
 	}
 	*seconds = (int64_t)llround(v->valuedouble * 3600);
@@ -806,7 +820,8 @@ static bool get_encoding(struct loader *L, const cJSON *c, char **dst)
 static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
 {
 	static const char *const keys[] = { "max_field_bytes", "encoding",
-					    "threads", NULL };
+					    "threads", "max_columns",
+					    "max_header_bytes", NULL };
 	const cJSON *c;
 	size_t saved;
 	long n;
@@ -817,6 +832,22 @@ static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
 		saved = push_key(L, "max_field_bytes");
 		if (get_whole(L, c, 1024, 64L << 20, &n))
 			cfg->max_field_bytes = (size_t)n;
+		pop(L, saved);
+	}
+	/*
+	 * Bounds on a header (issue 13): a hostile export cannot hold the
+	 * nightly lock for hours with two million columns.
+	 */
+	if ((c = member(v, "max_columns"))) {
+		saved = push_key(L, "max_columns");
+		if (get_whole(L, c, 16, 1L << 20, &n))
+			cfg->max_columns = (size_t)n;
+		pop(L, saved);
+	}
+	if ((c = member(v, "max_header_bytes"))) {
+		saved = push_key(L, "max_header_bytes");
+		if (get_whole(L, c, 1024, 64L << 20, &n))
+			cfg->max_header_bytes = (size_t)n;
 		pop(L, saved);
 	}
 	if ((c = member(v, "threads"))) {
@@ -909,7 +940,8 @@ static void load_must_include(struct loader *L, const cJSON *v,
 			      const struct config *cfg,
 			      struct sampling_level *l)
 {
-	static const char *const keys[] = { "risk_signals", "subtypes", NULL };
+	static const char *const keys[] = { "risk_signals", "subtypes",
+					    "fake_followup", NULL };
 	const cJSON *c, *e;
 	size_t saved, i = 0;
 	unsigned k;
@@ -944,6 +976,11 @@ static void load_must_include(struct loader *L, const cJSON *v,
 			       &l->nmust_include);
 		pop(L, saved);
 	}
+	if ((c = member(v, "fake_followup"))) {
+		saved = push_key(L, "fake_followup");
+		get_bool(L, c, &l->fake_followup);
+		pop(L, saved);
+	}
 }
 
 static bool valid_level_id(const char *s)
@@ -962,7 +999,9 @@ static void load_level(struct loader *L, const cJSON *v,
 {
 	static const char *const keys[] = { "id",	"label",   "scope",
 					    "stratum",	"size",	   "rate",
-					    "minimum",	"must_include", NULL };
+					    "minimum",	"must_include",
+					    "spread",	"minimum_per_butler",
+					    "sheets",	NULL };
 	static const char *const strata[] = { "butler", "center", "all" };
 	const cJSON *c;
 	size_t saved;
@@ -1029,6 +1068,34 @@ static void load_level(struct loader *L, const cJSON *v,
 	else if (get_whole(L, c, 0, 1000000, &n))
 		l->minimum = (unsigned)n;
 	pop(L, saved);
+	if ((c = member(v, "spread"))) {
+		saved = push_key(L, "spread");
+		if (cJSON_IsString(c) && !strcmp(c->valuestring, "none"))
+			l->spread = SPREAD_NONE;
+		else if (cJSON_IsString(c) &&
+			 !strcmp(c->valuestring, "butler"))
+			l->spread = SPREAD_BUTLER;
+		else
+			fail_got(L, c, "must be none or butler");
+		pop(L, saved);
+	}
+	if ((c = member(v, "sheets"))) {
+		saved = push_key(L, "sheets");
+		if (cJSON_IsString(c) && !strcmp(c->valuestring, "one"))
+			l->sheets = SHEETS_ONE;
+		else if (cJSON_IsString(c) &&
+			 !strcmp(c->valuestring, "per_center"))
+			l->sheets = SHEETS_PER_CENTER;
+		else
+			fail_got(L, c, "must be one or per_center");
+		pop(L, saved);
+	}
+	if ((c = member(v, "minimum_per_butler"))) {
+		saved = push_key(L, "minimum_per_butler");
+		if (get_whole(L, c, 0, 1000000, &n))
+			l->minimum_per_butler = (unsigned)n;
+		pop(L, saved);
+	}
 	if ((c = member(v, "must_include"))) {
 		saved = push_key(L, "must_include");
 		load_must_include(L, c, cfg, l);
@@ -1155,28 +1222,106 @@ static void load_pdf(struct loader *L, const cJSON *v, struct config *cfg)
 	}
 }
 
+/* An octal file mode or umask written as a string, "0027". */
+static bool get_octal(struct loader *L, const cJSON *v, unsigned *dst)
+{
+	size_t len, i;
+
+	/* A string, so that nobody writes 27 meaning 027. */
+	len = cJSON_IsString(v) ? strlen(v->valuestring) : 0;
+	for (i = 0; i < len; i++)
+		if (v->valuestring[i] < '0' || v->valuestring[i] > '7')
+			break;
+	if (!len || i < len || len < 3 || len > 4 ||
+	    (len == 4 && v->valuestring[0] != '0')) {
+		fail_got(L, v, "must be an octal string like \"0027\"");
+		return false;
+	}
+	*dst = (unsigned)strtoul(v->valuestring, NULL, 8);
+	return true;
+}
+
 static void load_output(struct loader *L, const cJSON *v, struct config *cfg)
 {
 	static const char *const keys[] = { "umask", NULL };
 	const cJSON *c;
-	size_t saved, len, i;
+	size_t saved;
 
 	if (!check_object(L, v, keys))
 		return;
 	if (!(c = member(v, "umask")))
 		return;
 	saved = push_key(L, "umask");
-	/* A string, so that nobody writes 27 meaning 027. */
-	len = cJSON_IsString(c) ? strlen(c->valuestring) : 0;
-	for (i = 0; i < len; i++)
-		if (c->valuestring[i] < '0' || c->valuestring[i] > '7')
-			break;
-	if (!len || i < len || len < 3 || len > 4 ||
-	    (len == 4 && c->valuestring[0] != '0'))
-		fail_got(L, c, "must be an octal string like \"0027\"");
-	else
-		cfg->umask = (unsigned)strtoul(c->valuestring, NULL, 8);
+	get_octal(L, c, &cfg->umask);
 	pop(L, saved);
+}
+
+static void load_audit_masking(struct loader *L, const cJSON *v,
+			       struct config *cfg)
+{
+	static const char *const keys[] = { "names", "phones", "ids", NULL };
+	const cJSON *c;
+	size_t saved;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "names"))) {
+		saved = push_key(L, "names");
+		get_bool(L, c, &cfg->audit_mask_names);
+		pop(L, saved);
+	}
+	if ((c = member(v, "phones"))) {
+		saved = push_key(L, "phones");
+		get_bool(L, c, &cfg->audit_mask_phones);
+		pop(L, saved);
+	}
+	if ((c = member(v, "ids"))) {
+		saved = push_key(L, "ids");
+		get_bool(L, c, &cfg->audit_mask_ids);
+		pop(L, saved);
+	}
+}
+
+static void load_audit(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "fake_followup_weeks",
+					    "overdue_days", "masking",
+					    "file_mode", NULL };
+	const cJSON *c;
+	size_t saved;
+	unsigned mode;
+	long n;
+
+	if (!check_object(L, v, keys))
+		return;
+	if ((c = member(v, "fake_followup_weeks"))) {
+		saved = push_key(L, "fake_followup_weeks");
+		if (get_whole(L, c, 0, 520, &n))
+			cfg->audit_followup_weeks = (unsigned)n;
+		pop(L, saved);
+	}
+	if ((c = member(v, "overdue_days"))) {
+		saved = push_key(L, "overdue_days");
+		if (get_whole(L, c, 0, 3650, &n))
+			cfg->audit_overdue_days = (unsigned)n;
+		pop(L, saved);
+	}
+	if ((c = member(v, "masking"))) {
+		saved = push_key(L, "masking");
+		load_audit_masking(L, c, cfg);
+		pop(L, saved);
+	}
+	if ((c = member(v, "file_mode"))) {
+		saved = push_key(L, "file_mode");
+		if (get_octal(L, c, &mode)) {
+			/* The owner must be able to read and rewrite it. */
+			if ((mode & 0600) != 0600 || (mode & 0007))
+				fail_got(L, c, "must let the owner read and write and give others nothing, like \"0640\"");
+			else
+				cfg->audit_file_mode = mode;
+		}
+		pop(L, saved);
+	}
 }
 
 static void load_check(struct loader *L, const cJSON *v, struct config *cfg)
@@ -2083,6 +2228,7 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 		"templates_dir",    "retention_weeks",	   "output",
 		"check",	    "rankings",		   "sources",
 		"issue",	    "unreachable",	   "worklists",
+		"audit",
 		NULL
 	};
 	const cJSON *c;
@@ -2140,13 +2286,29 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	/* After attempt_words: the results must be attempt words. */
 	SECTION("unreachable", load_unreachable);
 	SECTION("worklists", load_worklists);
+	SECTION("audit", load_audit);
 #undef SECTION
 }
 
 int config_load(struct config *cfg, const char *path, struct diag *d)
 {
-	struct loader L;
 	struct buf text = BUF_INIT, why = BUF_INIT;
+	int ret = -1;
+
+	if (read_file(path, &text, &why) < 0)
+		diag_report(d, DIAG_ERROR, NULL, 0, 0, "%s: %s", path, why.s);
+	else
+		ret = config_load_text(cfg, path, text.s, text.len, d);
+	buf_release(&text);
+	buf_release(&why);
+	return ret;
+}
+
+int config_load_text(struct config *cfg, const char *path, const char *data,
+		     size_t len, struct diag *d)
+{
+	struct loader L;
+	struct buf text = BUF_INIT;
 	cJSON *root = NULL;
 	const char *start, *err_at = NULL;
 	size_t skip = 0;
@@ -2156,10 +2318,8 @@ int config_load(struct config *cfg, const char *path, struct diag *d)
 	L.file = path;
 	L.d = d;
 	buf_init(&L.path);
-	if (read_file(path, &text, &why) < 0) {
-		diag_report(d, DIAG_ERROR, NULL, 0, 0, "%s: %s", path, why.s);
-		goto out;
-	}
+	/* A copy, NUL-terminated: the checks below read up to the NUL. */
+	buf_add(&text, data, len);
 	if (check_utf8(&L, text.s, text.len) < 0)
 		goto out;
 	/* A byte-order mark is harmless; cJSON does not expect one. */
@@ -2198,7 +2358,6 @@ int config_load(struct config *cfg, const char *path, struct diag *d)
 out:
 	cJSON_Delete(root);
 	buf_release(&text);
-	buf_release(&why);
 	buf_release(&L.path);
 	return ret;
 }

@@ -167,6 +167,8 @@ struct input_file {
 	size_t damaged_ticket_ids; /* 8.22025E+17: accepted, counted (§9.25) */
 	/* For the plausibility gates (SPEC §9.28), ticket files only: */
 	size_t repeated_ids;    /* rows repeating a number earlier in the file */
+	bool changed;           /* changed while read, and again when re-read:
+				 * unreadable (the command exits 66) */
 };
 
 /* SPEC §8 rule 3, in order of precedence. */
@@ -191,6 +193,8 @@ struct reject {
 	const char *original;         /* the record's original fields as one
 				       * CSV line (valid UTF-8: invalid bytes
 				       * shown as \xNN) */
+	const char *masked;           /* the same with personal data masked
+				       * (rejects.csv; docs/ingest.md) */
 };
 
 /* Data-quality counters gathered by ingest (metrics adds its own). */

@@ -185,6 +185,11 @@ int paths_find_config(const char *given, const char *const *datadirs,
 			buf_addf(err, "%s: %s", given, strerror(EISDIR));
 			return -1;
 		}
+		/* A FIFO or a device would hang the run or never end. */
+		if (!S_ISREG(st.st_mode)) {
+			buf_addf(err, "%s: not a regular file", given);
+			return -1;
+		}
 		*out = xstrdup(given);
 		return 0;
 	}

@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +17,7 @@
 
 #include "ops/retention.h"
 #include "ops/weekdir.h"
+#include "util/folder.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -40,20 +42,29 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Renames weeks/<week> aside, then removes it; 0 or -1 with err set. */
+/*
+ * Renames weeks/<week> aside, then removes it; 0 or -1 with err set. The
+ * rename is relative to the weeks folder's descriptor, opened without
+ * following links (folder.h), and remove_tree() enters it the same way.
+ */
 static int delete_week(const char *weeks, const char *week, struct buf *err)
 {
 	struct buf path = BUF_INIT, aside = BUF_INIT;
-	int ret = -1;
+	int fd, ret = -1;
 
 	buf_addf(&path, "%s/%s", weeks, week);
 	buf_addf(&aside, "%s/.%s.tmp-%ld", weeks, week, (long)getpid());
 	if (remove_tree(aside.s, err) < 0)
 		goto out;
-	if (rename(path.s, aside.s) < 0) {
+	fd = folder_open(weeks, false, err);
+	if (fd < 0)
+		goto out;
+	if (renameat(fd, week, fd, strrchr(aside.s, '/') + 1) < 0) {
 		buf_addf(err, "%s: %s", path.s, strerror(errno));
+		close(fd);
 		goto out;
 	}
+	close(fd);
 	if (remove_tree(aside.s, err) < 0)
 		goto out;
 	ret = 0;
@@ -66,28 +77,33 @@ out:
 int retention_list_weeks(const char *output, struct string_list *weeks,
 			 struct buf *err)
 {
-	struct buf dir_path = BUF_INIT, path = BUF_INIT;
+	struct buf dir_path = BUF_INIT, why = BUF_INIT;
 	struct dirent *de;
 	struct stat st;
 	DIR *dir;
 	size_t first = weeks->nr;
-	int ret = -1;
+	int fd, ret = -1;
 
 	buf_addf(&dir_path, "%s/weeks", output);
-	dir = opendir(dir_path.s);
-	if (!dir) {
+	fd = folder_open(dir_path.s, false, &why);
+	if (fd < 0) {
 		if (errno == ENOENT)
 			ret = 0;
 		else
-			buf_addf(err, "%s: %s", dir_path.s, strerror(errno));
+			buf_add(err, why.s, why.len);
+		goto out;
+	}
+	dir = fdopendir(fd);
+	if (!dir) {
+		buf_addf(err, "%s: %s", dir_path.s, strerror(errno));
+		close(fd);
 		goto out;
 	}
 	while ((de = readdir(dir))) {
 		if (!retention_is_week_name(de->d_name))
 			continue;
-		buf_reset(&path);
-		buf_addf(&path, "%s/%s", dir_path.s, de->d_name);
-		if (lstat(path.s, &st) == 0 && S_ISDIR(st.st_mode))
+		if (fstatat(dirfd(dir), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
 			string_list_add(weeks, de->d_name);
 	}
 	closedir(dir);
@@ -97,7 +113,7 @@ int retention_list_weeks(const char *output, struct string_list *weeks,
 	ret = 0;
 out:
 	buf_release(&dir_path);
-	buf_release(&path);
+	buf_release(&why);
 	return ret;
 }
 

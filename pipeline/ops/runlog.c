@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util/chtime.h"
+#include "util/folder.h"
 #include "util/outfile.h"
 #include "ops/runlog.h"
 #include "util/xalloc.h"
@@ -23,7 +24,7 @@ int runlog_open(struct runlog *rl, const char *output, int64_t now,
 {
 	struct buf path = BUF_INIT;
 	char day[CHTIME_BUF];
-	int ret = -1;
+	int dfd, ret = -1;
 
 	rl->fd = -1;
 	rl->path = NULL;
@@ -31,12 +32,15 @@ int runlog_open(struct runlog *rl, const char *output, int64_t now,
 	rl->last_percent = -1;
 	rl->progress = isatty(STDERR_FILENO) ? stderr : NULL;
 	buf_addf(&path, "%s/logs", output);
-	if (mkdir_p(path.s, err) < 0)
+	/* Entered without following links (folder.h), made if missing. */
+	dfd = folder_open(path.s, true, err);
+	if (dfd < 0)
 		goto out;
 	chtime_format_date(now, day);
 	buf_addf(&path, "/huifang-%s.log", day);
-	rl->fd = open(path.s, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-		      O_CLOEXEC, 0666);
+	rl->fd = openat(dfd, strrchr(path.s, '/') + 1, O_WRONLY | O_APPEND |
+			O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	close(dfd);
 	if (rl->fd < 0) {
 		buf_addf(err, "%s: %s", path.s, strerror(errno));
 		goto out;

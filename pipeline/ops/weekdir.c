@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "util/chtime.h"
+#include "util/folder.h"
 #include "util/string_list.h"
 #include "util/outfile.h"
 #include "ops/weekdir.h"
@@ -48,15 +49,18 @@ void weekdir_test_disable_links(bool disable)
 	links_disabled = disable;
 }
 
-/* Swaps two existing names atomically; -1 with errno when not possible. */
-static int exchange(const char *a, const char *b)
+/*
+ * Swaps two existing names of the folder dirfd atomically; -1 with errno
+ * when not possible.
+ */
+static int exchange(int dirfd, const char *a, const char *b)
 {
 	if (exchange_disabled) {
 		errno = EINVAL;
 		return -1;
 	}
 #ifdef SYS_renameat2
-	return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b,
+	return (int)syscall(SYS_renameat2, dirfd, a, dirfd, b,
 			    HF_RENAME_EXCHANGE);
 #else
 	errno = ENOSYS;
@@ -150,7 +154,27 @@ static int remove_at(int dirfd, const char *name, const char *shown,
 
 int remove_tree(const char *path, struct buf *err)
 {
-	return remove_at(AT_FDCWD, path, path, err);
+	struct buf ignored = BUF_INIT;
+	char *copy = xstrdup(path);
+	size_t n = strlen(copy);
+	const char *base;
+	int fd, ret;
+
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	/* The folder holding it is entered as folder.h does, links refused. */
+	fd = folder_open_parent(copy, &base, false, &ignored);
+	if (fd < 0) {
+		ret = errno == ENOENT ? 0 : -1;
+		if (ret < 0)
+			buf_add(err, ignored.s, ignored.len);
+	} else {
+		ret = remove_at(fd, base, copy, err);
+		close(fd);
+	}
+	buf_release(&ignored);
+	free(copy);
+	return ret;
 }
 
 void weekdir_release(struct weekdir *wd)
@@ -166,13 +190,16 @@ int stagedir_begin(struct weekdir *wd, const char *parent, const char *name,
 		   struct buf *err)
 {
 	struct buf path = BUF_INIT;
+	const char *stage_name;
+	int pfd;
 
 	memset(wd, 0, sizeof(*wd));
 	if (!*name || name[0] == '.' || strchr(name, '/')) {
 		buf_addf(err, "'%s': not a plain folder name", name);
 		return -1;
 	}
-	if (mkdir_p(parent, err) < 0)
+	pfd = folder_open(parent, true, err);
+	if (pfd < 0)
 		return -1;
 	wd->parent = xstrdup(parent);
 	wd->name = xstrdup(name);
@@ -180,15 +207,18 @@ int stagedir_begin(struct weekdir *wd, const char *parent, const char *name,
 	wd->final_path = buf_detach(&path, NULL);
 	buf_addf(&path, "%s/.%s.tmp-%ld", parent, name, (long)getpid());
 	wd->stage_path = buf_detach(&path, NULL);
+	stage_name = strrchr(wd->stage_path, '/') + 1;
 	/* Ours by pid, so a leftover of an earlier process: not a live run. */
-	if (remove_tree(wd->stage_path, err) < 0)
+	if (remove_at(pfd, stage_name, wd->stage_path, err) < 0)
 		goto fail;
-	if (mkdir(wd->stage_path, 0777) < 0) {
+	if (mkdirat(pfd, stage_name, 0777) < 0) {
 		buf_addf(err, "%s: %s", wd->stage_path, strerror(errno));
 		goto fail;
 	}
+	close(pfd);
 	return 0;
 fail:
+	close(pfd);
 	weekdir_release(wd);
 	return -1;
 }
@@ -228,15 +258,19 @@ static int copy_file_at(int sfd, int dfd, const char *name, const char *shown,
 {
 	char chunk[65536];
 	ssize_t n = 0;
+	struct stat st;
 	int in, out, ret = -1;
 
 	in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (in < 0) {
+	if (in < 0 || fstat(in, &st) < 0) {
 		buf_addf(err, "%s: %s", shown, strerror(errno));
+		if (in >= 0)
+			close(in);
 		return -1;
 	}
+	/* The copy is no more open than the file: audit sheets stay 0600. */
 	out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		     O_CLOEXEC, 0666);
+		     O_CLOEXEC, st.st_mode & 0666);
 	if (out < 0) {
 		buf_addf(err, "%s: %s", shown, strerror(errno));
 		close(in);
@@ -330,18 +364,18 @@ int weekdir_carry_over(struct weekdir *wd, struct buf *err)
 {
 	int sfd, dfd;
 
-	sfd = open(wd->final_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		   O_CLOEXEC);
+	struct buf missing = BUF_INIT;
+
+	sfd = folder_open(wd->final_path, false, &missing);
 	if (sfd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
-		return -1;
+		if (errno != ENOENT)
+			buf_add(err, missing.s, missing.len);
+		buf_release(&missing);
+		return errno == ENOENT ? 0 : -1;
 	}
-	dfd = open(wd->stage_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		   O_CLOEXEC);
+	buf_release(&missing);
+	dfd = folder_open(wd->stage_path, false, err);
 	if (dfd < 0) {
-		buf_addf(err, "%s: %s", wd->stage_path, strerror(errno));
 		close(sfd);
 		return -1;
 	}
@@ -373,32 +407,52 @@ void weekdir_abort(struct weekdir *wd)
 	weekdir_release(wd);
 }
 
+/* fsyncs the folder fd; some file systems refuse, which is not fatal. */
+static void sync_folder(int fd)
+{
+	if (outfile_fsync(fd) < 0) {
+		/* The names are in place; only their durability is unsure. */
+	}
+}
+
 int weekdir_publish(struct weekdir *wd, struct buf *err)
 {
 	struct buf old = BUF_INIT, ignored = BUF_INIT;
+	const char *stage = strrchr(wd->stage_path, '/') + 1;
+	const char *final = wd->name;
 	struct stat st;
-	int ret = -1;
+	int pfd, ret = -1;
 
+	/*
+	 * Every rename below is relative to the parent's descriptor, opened
+	 * once without following links (folder.h): the names cannot be
+	 * redirected between the checks and the renames.
+	 */
+	pfd = folder_open(wd->parent, false, err);
+	if (pfd < 0) {
+		weekdir_release(wd);
+		return -1;
+	}
 	/* The files are synced by outfile; their names live in the folder. */
 	if (fsync_dir(wd->stage_path, err) < 0)
 		goto out;
-	if (lstat(wd->final_path, &st) < 0) {
+	if (fstatat(pfd, final, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT) {
 			buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
 			goto out;
 		}
-		if (rename(wd->stage_path, wd->final_path) < 0) {
+		if (renameat(pfd, stage, pfd, final) < 0) {
 			buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
 			goto out;
 		}
 		/* In place: a failed directory sync cannot undo that. */
-		fsync_dir(wd->parent, &ignored);
+		sync_folder(pfd);
 		ret = 0;
 		goto out;
 	}
-	if (exchange(wd->stage_path, wd->final_path) == 0) {
+	if (exchange(pfd, stage, final) == 0) {
 		/* The stage name now holds the previous folder, removed below. */
-		fsync_dir(wd->parent, &ignored);
+		sync_folder(pfd);
 		ret = 0;
 		goto out;
 	}
@@ -407,22 +461,22 @@ int weekdir_publish(struct weekdir *wd, struct buf *err)
 	 * aside, then the new one in. Killed in between, the next cleanup
 	 * finds the final name missing and puts ".old" back.
 	 */
-	buf_addf(&old, "%s/.%s.old-%ld", wd->parent, wd->name, (long)getpid());
-	if (remove_tree(old.s, err) < 0)
+	buf_addf(&old, ".%s.old-%ld", wd->name, (long)getpid());
+	if (remove_at(pfd, old.s, old.s, err) < 0)
 		goto out;
-	if (rename(wd->final_path, old.s) < 0) {
+	if (renameat(pfd, final, pfd, old.s) < 0) {
 		buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
 		goto out;
 	}
-	if (rename(wd->stage_path, wd->final_path) < 0) {
+	if (renameat(pfd, stage, pfd, final) < 0) {
 		buf_addf(err, "%s: %s", wd->final_path, strerror(errno));
-		if (rename(old.s, wd->final_path) < 0) {
+		if (renameat(pfd, old.s, pfd, final) < 0) {
 			/* Left for weekdir_cleanup(), which restores it. */
 		}
 		goto out;
 	}
-	fsync_dir(wd->parent, &ignored);
-	remove_tree(old.s, &ignored);
+	sync_folder(pfd);
+	remove_at(pfd, old.s, old.s, &ignored);
 	ret = 0;
 out:
 	/*
@@ -430,7 +484,8 @@ out:
 	 * after a failure, the previous one after an exchange. A failure to
 	 * remove it leaves a leftover for the next cleanup, nothing worse.
 	 */
-	remove_tree(wd->stage_path, &ignored);
+	remove_at(pfd, stage, wd->stage_path, &ignored);
+	close(pfd);
 	buf_release(&old);
 	buf_release(&ignored);
 	weekdir_release(wd);
@@ -439,13 +494,21 @@ out:
 
 bool weekdir_is_issued(const char *output, const char *week)
 {
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, ignored = BUF_INIT;
 	struct stat st;
-	bool issued;
+	bool issued = false;
+	int fd;
 
-	buf_addf(&path, "%s/weeks/%s/%s", output, week, WEEKDIR_ISSUED_MARK);
-	issued = lstat(path.s, &st) == 0 && S_ISREG(st.st_mode);
+	buf_addf(&path, "%s/weeks/%s", output, week);
+	fd = folder_open(path.s, false, &ignored);
+	if (fd >= 0) {
+		issued = fstatat(fd, WEEKDIR_ISSUED_MARK, &st,
+				 AT_SYMLINK_NOFOLLOW) == 0 &&
+			 S_ISREG(st.st_mode);
+		close(fd);
+	}
 	buf_release(&path);
+	buf_release(&ignored);
 	return issued;
 }
 
@@ -497,8 +560,19 @@ static bool process_alive(long pid)
 	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
+/*
+ * Whether a leftover of process pid is to be cleaned: a dead process's
+ * (own false), or this process's own (own true: after running out of
+ * memory, xalloc.h).
+ */
+static bool to_clean(long pid, bool own)
+{
+	return own ? pid == (long)getpid() : !process_alive(pid);
+}
+
 /* Cleans the open directory fd (closed here) and below; count in *done. */
-static int cleanup_dir(int fd, const char *shown, int *done, struct buf *err)
+static int cleanup_dir(int fd, const char *shown, bool own, int *done,
+		       struct buf *err)
 {
 	struct string_list names = { 0 };
 	struct buf child = BUF_INIT;
@@ -523,7 +597,7 @@ static int cleanup_dir(int fd, const char *shown, int *done, struct buf *err)
 		buf_addf(&child, "%s/%s", shown, name);
 		switch (classify(name, &pid, &base)) {
 		case LEFTOVER_OLD:
-			if (process_alive(pid))
+			if (!to_clean(pid, own))
 				break;
 			if (fstatat(dirfd(dir), base, &st,
 				    AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
@@ -540,7 +614,7 @@ static int cleanup_dir(int fd, const char *shown, int *done, struct buf *err)
 				(*done)++;
 			break;
 		case LEFTOVER_TMP:
-			if (process_alive(pid))
+			if (!to_clean(pid, own))
 				break;
 			rc = remove_at(dirfd(dir), name, child.s, err);
 			if (rc == 0)
@@ -566,7 +640,7 @@ static int cleanup_dir(int fd, const char *shown, int *done, struct buf *err)
 			continue;
 		buf_reset(&child);
 		buf_addf(&child, "%s/%s", shown, names.items[i]);
-		if (cleanup_dir(sub, child.s, done, err) < 0 && ret == 0)
+		if (cleanup_dir(sub, child.s, own, done, err) < 0 && ret == 0)
 			ret = -1;
 	}
 	closedir(dir);
@@ -575,7 +649,7 @@ static int cleanup_dir(int fd, const char *shown, int *done, struct buf *err)
 	return ret;
 }
 
-int weekdir_cleanup(const char *output, struct buf *err)
+static int cleanup(const char *output, bool own, struct buf *err)
 {
 	int done = 0;
 	int fd = open(output, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -586,7 +660,20 @@ int weekdir_cleanup(const char *output, struct buf *err)
 		buf_addf(err, "%s: %s", output, strerror(errno));
 		return -1;
 	}
-	if (cleanup_dir(fd, output, &done, err) < 0)
+	if (cleanup_dir(fd, output, own, &done, err) < 0)
 		return -1;
 	return done;
+}
+
+int weekdir_cleanup(const char *output, struct buf *err)
+{
+	return cleanup(output, false, err);
+}
+
+void weekdir_remove_own(void *output)
+{
+	struct buf ignored = BUF_INIT;
+
+	cleanup(output, true, &ignored);
+	buf_release(&ignored);
 }

@@ -123,11 +123,20 @@ bool weekdir_is_issued(const char *output, const char *week);
  * ".<name>.tmp-<pid>-<n>". Leftovers whose pid is a live process (this one
  * included) are left alone, as they may be another run's work in
  * progress. Symlinks are never followed: the walk stays inside output.
- * Call it with the run lock held, before staging anything. Returns the
+ * Call it with the run lock held, after folder_refuse_links(), before
+ * staging anything. Returns the
  * number of leftovers removed or restored, or -1 with err set (the walk
  * goes on past an entry it cannot remove, and reports the first failure).
  */
 int weekdir_cleanup(const char *output, struct buf *err);
+
+/*
+ * The same for this process's own leftovers (its staging folders and
+ * temporary files under output, a char *), quietly: the cleanup a command
+ * registers with xalloc_on_exhaustion(), so that a run that runs out of
+ * memory leaves nothing half written behind.
+ */
+void weekdir_remove_own(void *output);
 
 /*
  * Removes path and, if it is a directory, everything below it, never

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "util/chtime.h"
+#include "util/folder.h"
 #include "util/outfile.h"
 #include "report/pdfdoc.h"
 #include "report/ttf_subset.h"
@@ -74,6 +75,26 @@ void pdffont_add_chars(unsigned char *chars, const char *s)
 	}
 }
 
+int pdffont_check(const char *src, int index, struct buf *err)
+{
+	struct buf file = BUF_INIT, cause = BUF_INIT;
+	size_t face;
+	int ret = -1;
+
+	if (read_whole_file(src, &file, err) < 0)
+		goto out;
+	if (ttf_find_face((const unsigned char *)file.s, file.len, index,
+			  &face, &cause) < 0) {
+		buf_addf(err, "%s: %s", src, cause.s);
+		goto out;
+	}
+	ret = 0;
+out:
+	buf_release(&file);
+	buf_release(&cause);
+	return ret;
+}
+
 int pdffont_prepare(struct pdffont *f, const char *src, int index,
 		    const char *dir, const unsigned char *chars,
 		    struct buf *err)
@@ -82,7 +103,7 @@ int pdffont_prepare(struct pdffont *f, const char *src, int index,
 	struct buf cause = BUF_INIT;
 	size_t i;
 	unsigned n;
-	int fd = -1, ret = -1;
+	int fd = -1, dfd, ret = -1;
 
 	memset(f, 0, sizeof(*f));
 	if (read_whole_file(src, &file, err) < 0)
@@ -97,15 +118,20 @@ int pdffont_prepare(struct pdffont *f, const char *src, int index,
 	 * Named like outfile.h's temporaries (".<x>.tmp-<pid>-<n>"), so that
 	 * the week folder's cleanup recognises the leftover of a killed run.
 	 */
+	/* In the folder entered without following links (folder.h). */
+	dfd = folder_open(dir, false, err);
+	if (dfd < 0)
+		goto out;
 	for (n = 1;; n++) {
 		buf_reset(&tmp);
 		buf_addf(&tmp, "%s/.huifang-font.ttf.tmp-%ld-%u", dir,
 			 (long)getpid(), n);
-		fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-				 O_CLOEXEC, 0600);
+		fd = openat(dfd, strrchr(tmp.s, '/') + 1, O_WRONLY | O_CREAT |
+			    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0 || errno != EEXIST || n >= 1000)
 			break;
 	}
+	close(dfd);
 	if (fd < 0) {
 		buf_addf(err, "%s: %s", tmp.s, strerror(errno));
 		goto out;
@@ -718,6 +744,12 @@ HPDF_Outline pdfdoc_bookmark(struct pdfdoc *pd, HPDF_Outline parent,
 
 int pdfdoc_save(struct pdfdoc *pd, const char *path, struct buf *err)
 {
+	return pdfdoc_save_mode(pd, path, 0666, err);
+}
+
+int pdfdoc_save_mode(struct pdfdoc *pd, const char *path, unsigned mode,
+		     struct buf *err)
+{
 	struct outfile of;
 	unsigned char chunk[65536];
 	HPDF_UINT32 remaining;
@@ -734,7 +766,7 @@ int pdfdoc_save(struct pdfdoc *pd, const char *path, struct buf *err)
 	}
 	HPDF_ResetStream(pd->doc);
 	remaining = HPDF_GetStreamSize(pd->doc);
-	if (outfile_open(&of, path, err) < 0)
+	if (outfile_open_mode(&of, path, mode, err) < 0)
 		return -1;
 	while (remaining > 0) {
 		HPDF_UINT32 n = remaining < sizeof(chunk) ? remaining

@@ -64,6 +64,13 @@ struct pdffont {
 int pdffont_prepare(struct pdffont *f, const char *src, int index,
 		    const char *dir, const unsigned char *chars,
 		    struct buf *err);
+/*
+ * Checks that src holds font number index in a form pdffont_prepare()
+ * can embed, without preparing it: for the commands that render, at
+ * config load (issue 13), so that a bad font_path or font_index is a
+ * config error before any work. 0, or -1 with err set as above.
+ */
+int pdffont_check(const char *src, int index, struct buf *err);
 #define PDFFONT_CHARS_SIZE TTF_CHARS_SIZE
 /* Marks the BMP characters of UTF-8 text s in chars. */
 void pdffont_add_chars(unsigned char *chars, const char *s);
@@ -172,6 +179,9 @@ HPDF_Outline pdfdoc_bookmark(struct pdfdoc *pd, HPDF_Outline parent,
  * failed. err receives "<path>: <cause>".
  */
 int pdfdoc_save(struct pdfdoc *pd, const char *path, struct buf *err);
+/* The same with the file's mode (less the umask), e.g. 0600. */
+int pdfdoc_save_mode(struct pdfdoc *pd, const char *path, unsigned mode,
+		     struct buf *err);
 
 /* The first error as text ("libharu error 0x1025 (detail 0)"). */
 void pdfdoc_describe_error(const struct pdfdoc *pd, struct buf *out);

@@ -31,16 +31,33 @@ struct week_view {
 	const cJSON *metrics;
 	const cJSON *samples;
 	const cJSON *records;
+	/*
+	 * audit_sheets.json (sample_write_sheets_json()), or NULL: the audit
+	 * outputs' view, masked by audit.masking (the phone shown), which
+	 * the audit workbooks take the owner and phone from.
+	 */
+	const cJSON *audit_sheets;
 };
 
 /*
  * Writes the week's PDFs into week_dir (which exists): the weekly
- * management report, one 《回访记录表》 per centre, one audit sheet per
- * level.
+ * management report and one 《回访记录表》 per centre (the audit sheets:
+ * render_audit_sheets()).
  */
 int render_pdf_week(const struct week_view *v, const struct config *cfg,
 		    const char *templates_dir, const char *week_dir,
 		    struct diag *d);
+
+/*
+ * Writes the audit sheet PDFs (render_audit.c) from audit_sheets.json
+ * (sample_write_sheets_json()) into week_dir: one per centre for a level
+ * with per_center sheets (抽查表-客户服务主管-<centre>.pdf), else one per
+ * level with a section per centre (抽查表-工程经理.pdf); each with the
+ * sampling key in an appendix, written with cfg->audit_file_mode.
+ * sheets NULL writes nothing. 0, or -1 with the reasons in d.
+ */
+int render_audit_sheets(const cJSON *sheets, const struct config *cfg,
+			const char *week_dir, struct diag *d);
 
 /*
  * Writes the HTML site into site_dir (which exists): an index of the given

@@ -742,6 +742,15 @@ static cJSON *samples_ctx(const struct site *s, const cJSON *samples)
 		copy_count(lv, l, "minimum");
 		copy_count(lv, l, "population");
 		copy_count(lv, l, "sampled");
+		/* What the rate came to: all drawn, and drawn by key. */
+		if (get_num(l, "realised_rate", &rate)) {
+			svg_add_percent(&b, rate);
+			put_buf(lv, "realised_rate", &b);
+		}
+		if (get_num(l, "key_rate", &rate)) {
+			svg_add_percent(&b, rate);
+			put_buf(lv, "key_rate", &b);
+		}
 		cJSON_AddItemToObject(lv, "items", items);
 		for (it = children(get(l, "items")); it; it = it->next) {
 			cJSON *row = cJSON_CreateObject(), *sig;
@@ -932,10 +941,29 @@ static void week_mark(cJSON *ctx, const cJSON *metrics)
 	cJSON_AddItemToObject(ctx, "week_gates", gates);
 }
 
+/*
+ * ctx[key]: a row (group_row, without a link) per group of src, named by
+ * its name_key, with its extra_key (when not NULL) copied beside.
+ */
+static void add_group_rows(cJSON *ctx, const char *key, const cJSON *src,
+			   const char *name_key, const char *extra_key)
+{
+	cJSON *list = cJSON_AddArrayToObject(ctx, key);
+	const cJSON *e;
+
+	for (e = children(src); e; e = e->next) {
+		cJSON *r = group_row(e, get_str(e, name_key), NULL);
+
+		if (extra_key)
+			copy_str(r, e, extra_key);
+		cJSON_AddItemToArray(list, r);
+	}
+}
+
 static int render_week_page(struct site *s, struct week_pages *w,
 			    const char *dir)
 {
-	const cJSON *m = w->metrics, *e;
+	const cJSON *m = w->metrics, *e, *rank;
 	cJSON *crumbs, *ctx, *list;
 	struct buf title = BUF_INIT, svg = BUF_INIT, href = BUF_INIT;
 	int ret;
@@ -964,13 +992,8 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	list = cJSON_AddArrayToObject(ctx, "by_type");
 	for (e = children(get(m, "by_type")); e; e = e->next)
 		cJSON_AddItemToArray(list, group_row(e, get_str(e, "type"), NULL));
-	list = cJSON_AddArrayToObject(ctx, "by_subtype");
-	for (e = children(get(m, "by_subtype")); e; e = e->next) {
-		cJSON *r = group_row(e, get_str(e, "subtype"), NULL);
-
-		copy_str(r, e, "type");
-		cJSON_AddItemToArray(list, r);
-	}
+	add_group_rows(ctx, "by_subtype", get(m, "by_subtype"), "subtype",
+		       "type");
 	list = cJSON_AddArrayToObject(ctx, "by_center");
 	for (e = children(get(m, "by_center")); e; e = e->next)
 		cJSON_AddItemToArray(list, group_row(e, get_str(e, "center"),
@@ -984,6 +1007,23 @@ static int render_week_page(struct site *s, struct week_pages *w,
 
 		copy_str(r, e, "center");
 		cJSON_AddItemToArray(list, r);
+	}
+	/* Each centre against each type's target, and the rankings over
+	 * the window (issue 18): the full tables the PDF only summarises. */
+	add_group_rows(ctx, "by_center_type", get(m, "by_center_type"),
+		       "center", "type");
+	rank = get(m, "rankings");
+	if (rank) {
+		cJSON *rk = cJSON_AddObjectToObject(ctx, "rankings");
+		double v;
+
+		if (get_num(rank, "window_weeks", &v))
+			put_num(rk, "window_weeks", v);
+		copy_str(rk, rank, "from_week");
+		add_group_rows(rk, "centers", get(rank, "centers"), "center",
+			       NULL);
+		add_group_rows(rk, "butlers", get(rank, "butlers"), "butler",
+			       "center");
 	}
 	list = cJSON_AddArrayToObject(ctx, "trend");
 	for (e = children(get(m, "trend")); e; e = e->next) {
@@ -1017,6 +1057,56 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	buf_release(&svg);
 	buf_release(&href);
 	return ret;
+}
+
+/*
+ * The audit results of a centre (butler NULL) or a butler, one row per
+ * level and one for the levels together, from metrics.json's "audit"
+ * (stages/audit.h), formatted for the page.
+ */
+static void audit_row(cJSON *rows, const char *label_text, const cJSON *g)
+{
+	cJSON *r = cJSON_CreateObject();
+
+	put_str(r, "label", label_text);
+	copy_count(r, g, "sampled");
+	copy_count(r, g, "done");
+	copy_count(r, g, "overdue");
+	copy_count(r, g, "fake");
+	copy_count(r, g, "recorded_better");
+	put_ratio(r, "genuine_rate", g, "genuine_rate");
+	put_interval(r, "genuine_ci", g, "genuine_rate_ci");
+	put_ratio(r, "agreement", g, "agreement");
+	put_interval(r, "agreement_ci", g, "agreement_ci");
+	cJSON_AddItemToArray(rows, r);
+}
+
+static const cJSON *audit_group(const cJSON *groups, const char *center,
+				const char *butler)
+{
+	const cJSON *e;
+
+	for (e = children(groups); e; e = e->next)
+		if (!strcmp(get_str(e, "center"), center) &&
+		    (!butler || !strcmp(get_str(e, "butler"), butler)))
+			return e;
+	return NULL;
+}
+
+static cJSON *audit_ctx(const cJSON *metrics, const char *center,
+			const char *butler)
+{
+	const cJSON *a = get(metrics, "audit"), *l, *g;
+	const char *key = butler ? "butlers" : "centers";
+	cJSON *rows = cJSON_CreateArray();
+
+	for (l = children(get(a, "levels")); l; l = l->next)
+		if ((g = audit_group(get(l, key), center, butler)))
+			audit_row(rows, get_str(l, "label"), g);
+	if (cJSON_GetArraySize(rows) > 1 &&
+	    (g = audit_group(get(get(a, "all_levels"), key), center, butler)))
+		audit_row(rows, "三级合计", g);
+	return rows;
 }
 
 static int render_center_page(struct site *s, struct week_pages *w,
@@ -1055,6 +1145,10 @@ static int render_center_page(struct site *s, struct week_pages *w,
 			      filtered(s, w, "loops_open_list", p->center, NULL));
 	cJSON_AddItemToObject(ctx, "anomalies",
 			      filtered(s, w, "anomalies", p->center, NULL));
+	cJSON_AddItemToObject(ctx, "audit",
+			      audit_ctx(w->metrics, p->center, NULL));
+	put_str(ctx, "audit_due", get_str(get(w->metrics, "audit"), "due_at"));
+	put_bool(ctx, "audit_drawn", get(w->metrics, "audit") != NULL);
 
 	buf_reset(&s->path);
 	buf_addf(&s->path, "%s/%s.html", dir, p->name);
@@ -1140,6 +1234,10 @@ static int render_butler_page(struct site *s, struct week_pages *w,
 				       p->butler));
 	cJSON_AddItemToObject(ctx, "anomalies",
 			      filtered(s, w, "anomalies", p->center, p->butler));
+	cJSON_AddItemToObject(ctx, "audit",
+			      audit_ctx(w->metrics, p->center, p->butler));
+	put_str(ctx, "audit_due", get_str(get(w->metrics, "audit"), "due_at"));
+	put_bool(ctx, "audit_drawn", get(w->metrics, "audit") != NULL);
 
 	buf_reset(&s->path);
 	buf_addf(&s->path, "%s/%s.html", dir, p->name);

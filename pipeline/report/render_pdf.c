@@ -1,15 +1,15 @@
 /*
- * render_pdf.c - the week's PDFs: the weekly management report, one
- * 《回访记录表》 per service centre and one audit sheet per sampling level
- * (render_pdf_week() of render.h).
+ * render_pdf.c - the week's PDFs: the weekly management report and one
+ * 《回访记录表》 per service centre (render_pdf_week() of render.h); the
+ * audit sheets are render_audit.c's.
  *
  * Everything shown comes from the view model (metrics.json, records.json,
  * samples.json as cJSON trees); this file formats numbers (a ratio as a
  * percentage with one decimal) and lays them out, and computes no figure.
  * Wording, column titles, widths and order come from the JSON templates in
- * <templates_dir>/pdf/ (weekly.json, record_form.json, audit_sheet.json),
- * read at run time through pdf_tmpl.h; a label missing from a template
- * shows as "[key]" so that whoever edits a template sees what is missing.
+ * <templates_dir>/pdf/ (weekly.json, record_form.json), read at run
+ * time through pdf_tmpl.h; a label missing from a template shows as
+ * "[key]" so that whoever edits a template sees what is missing.
  *
  * Invariants: every page is laid out first and its running header and
  * footer ("第N页 共M页") drawn once the page count is known; every file name
@@ -146,7 +146,7 @@ struct render {
 	const char *week, *week_start, *week_end, *as_of_text, *seed;
 	int64_t as_of;
 	struct string_list names;   /* file names written, to keep unique */
-	struct pdf_tmpl weekly, form, audit, centre;   /* root NULL: not loaded */
+	struct pdf_tmpl weekly, form, centre;   /* root NULL: not loaded */
 	/* company.document_codes; "" when not configured. */
 	const char *code_weekly, *code_audit, *code_centre;
 	int failed;
@@ -751,261 +751,7 @@ static int render_record_forms(struct render *r)
 	return ret;
 }
 
-/* ---- audit sheets --------------------------------------------------- */
-
-struct record_index {
-	const cJSON **rows;   /* sorted by ticket, then round */
-	size_t n;
-};
-
-static int cmp_record(const void *a, const void *b)
-{
-	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-	int c = strcmp(cjson_str_of(x, "ticket"), cjson_str_of(y, "ticket"));
-
-	if (c)
-		return c;
-	return (cjson_num_of(x, "round", 9) > cjson_num_of(y, "round", 9)) -
-	       (cjson_num_of(x, "round", 9) < cjson_num_of(y, "round", 9));
-}
-
-static void record_index_build(struct record_index *ix, const cJSON *records)
-{
-	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(records, "rows");
-	const cJSON *row;
-
-	memset(ix, 0, sizeof(*ix));
-	if (!cJSON_IsArray(rows))
-		return;
-	ix->rows = xcalloc((size_t)cJSON_GetArraySize(rows) + 1,
-			   sizeof(*ix->rows));
-	cJSON_ArrayForEach(row, rows)
-		if (cjson_str_of(row, "ticket"))
-			ix->rows[ix->n++] = row;
-	qsort(ix->rows, ix->n, sizeof(*ix->rows), cmp_record);
-}
-
-/* The first callback row of a ticket, or NULL. */
-static const cJSON *record_find(const struct record_index *ix,
-				const char *ticket)
-{
-	size_t lo = 0, hi = ix->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(cjson_str_of(ix->rows[mid], "ticket"), ticket) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < ix->n && !strcmp(cjson_str_of(ix->rows[lo], "ticket"), ticket))
-		return ix->rows[lo];
-	return NULL;
-}
-
-/* An item's field, from the item itself or else its callback row. */
-static const char *item_field(const cJSON *item, const cJSON *rec,
-			      const char *key)
-{
-	const char *s = cjson_str_of(item, key);
-
-	if (!s && rec)
-		s = cjson_str_of(rec, key);
-	return s;
-}
-
-static const char *audit_cell(struct buf *out, const cJSON *item,
-			      const cJSON *rec, const struct pdf_tmpl_col *c, size_t seq)
-{
-	buf_reset(out);
-	if (!strcmp(c->key, "seq")) {
-		buf_addf(out, "%zu", seq);
-	} else if (!strcmp(c->key, "blank")) {
-		/* the auditor's findings */
-	} else if (!strcmp(c->key, "reason")) {
-		/* samples.json gives the reason in Chinese and in English. */
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "reason_zh");
-		const cJSON *k = cJSON_GetObjectItemCaseSensitive(item, "key");
-
-		if (!cJSON_IsString(v))
-			v = cJSON_GetObjectItemCaseSensitive(item, "reason");
-		if (cJSON_IsString(v)) {
-			buf_adds(out, v->valuestring);
-		} else if (cJSON_IsObject(v)) {
-			const cJSON *e;
-
-			cJSON_ArrayForEach(e, v) {
-				if (out->len)
-					buf_adds(out, "；");
-				buf_adds(out, e->string);
-				buf_adds(out, "：");
-				if (cJSON_IsString(e))
-					buf_adds(out, e->valuestring);
-				else if (cJSON_IsNumber(e))
-					buf_addf(out, "%g", e->valuedouble);
-			}
-		}
-		/* A reason in words already says the key; else show it. */
-		if (cJSON_IsNumber(k) && !cJSON_IsString(v))
-			buf_addf(out, "%skey %.6f", out->len ? "；" : "",
-				 k->valuedouble);
-	} else if (!strcmp(c->key, "category") && !cjson_str_of(item, "category") &&
-		   cjson_str_of(item, "type")) {
-		/* The form's 回访类别: type and sub-type, as records.json has it. */
-		buf_adds(out, cjson_str_of(item, "type"));
-		if (cjson_str_of(item, "subtype")) {
-			buf_addch(out, '/');
-			buf_adds(out, cjson_str_of(item, "subtype"));
-		}
-	} else {
-		const char *s = item_field(item, rec, c->key);
-
-		/* A callback time missing from the item: the record's date. */
-		if (!s && rec && !strcmp(c->key, "first_callback_at"))
-			s = cjson_str_of(rec, "date");
-		if (s)
-			buf_adds(out, s);
-	}
-	return out->s;
-}
-
-static int render_audit_sheet(struct render *r, const struct pdf_tmpl *t,
-			      const cJSON *level,
-			      const struct record_index *ix)
-{
-	const char *title = doc_title(t);
-	const char *id = cjson_str_of(level, "id");
-	const char *level_label = cjson_str_of(level, "label");
-	const cJSON *items = cJSON_GetObjectItemCaseSensitive(level, "items");
-	const cJSON *strata = cJSON_GetObjectItemCaseSensitive(level, "strata");
-	const cJSON *item, *st;
-	struct doc dc;
-	struct pdf_tmpl_cols cs;
-	struct pdf_table tb;
-	struct buf *cells = NULL, s = BUF_INIT;
-	const char **texts = NULL;
-	size_t seq = 0, i;
-	int ret = -1;
-
-	if (!id)
-		id = "level";
-	if (form_open(&dc, r, t, title, &cs) < 0)
-		return -1;
-	if (*r->code_audit)
-		dc.doc_code = r->code_audit;
-	cells = bufs_new(cs.n > 3 ? cs.n : 3);
-	texts = xcalloc(cs.n > 3 ? cs.n : 3, sizeof(*texts));
-	buf_addf(&dc.note, "%s：%s    %s：%s    %s：%s", pdf_tmpl_label(t, "level"),
-		 level_label ? level_label : id, pdf_tmpl_label(t, "week"), r->week,
-		 pdf_tmpl_label(t, "seed"), r->seed);
-	dc.page_note = dc.note.s;
-	if (doc_new_page(&dc.pd, &dc) < 0)
-		goto out;
-	/* Ticket numbers are never broken (see render_record_form). */
-	cJSON_ArrayForEach(item, items)
-		fit_column_to(&dc, &cs, "ticket", cjson_str_of(item, "ticket"));
-	table_init(&tb, &dc, &cs, (float)cjson_num_of(t->root, "row_height", 0));
-	if (pdf_table_start(&tb, dc.y) < 0)
-		goto out;
-	cJSON_ArrayForEach(item, items) {
-		const char *ticket = cjson_str_of(item, "ticket");
-		const cJSON *rec = ticket ? record_find(ix, ticket) : NULL;
-
-		seq++;
-		for (i = 0; i < cs.n; i++)
-			texts[i] = audit_cell(&cells[i], item, rec, &cs.v[i],
-					      seq);
-		if (pdf_table_row(&tb, texts, -1) < 0)
-			goto out;
-	}
-	dc.y = tb.y;
-	if (seq == 0 && paragraph(&dc, pdf_tmpl_label(t, "empty"), 9) < 0)
-		goto out;
-
-	/* The strata, so that an auditor can explain the sample sizes. */
-	if (cJSON_IsArray(strata) && cJSON_GetArraySize(strata) > 0) {
-		static const float share[3] = { 0.6f, 0.2f, 0.2f };
-		struct pdf_column sc[3];
-
-		if (heading(&dc, pdf_tmpl_label(t, "strata"), 10) < 0)
-			goto out;
-		sc[0].title = pdf_tmpl_label(t, "stratum");
-		sc[1].title = pdf_tmpl_label(t, "population");
-		sc[2].title = pdf_tmpl_label(t, "sampled");
-		for (i = 0; i < 3; i++) {
-			sc[i].width = dc.width * 0.5f * share[i];
-			sc[i].align = i ? PDF_RIGHT : PDF_LEFT;
-		}
-		table_init(&tb, &dc, &cs, 0);
-		tb.cols = sc;
-		tb.ncols = 3;
-		if (pdf_table_start(&tb, dc.y) < 0)
-			goto out;
-		cJSON_ArrayForEach(st, strata) {
-			const cJSON *nn = cJSON_GetObjectItemCaseSensitive(st, "n");
-			const cJSON *pop =
-				cJSON_GetObjectItemCaseSensitive(st, "population");
-
-			if (!pop)
-				pop = cJSON_GetObjectItemCaseSensitive(st, "N");
-			buf_reset(&cells[0]);
-			buf_reset(&cells[1]);
-			buf_reset(&cells[2]);
-			buf_adds(&cells[0], cjson_str_of(st, "stratum")
-						    ? cjson_str_of(st, "stratum")
-						    : "—");
-			if (cJSON_IsNumber(pop))
-				add_number(&cells[1], pop->valuedouble);
-			if (cJSON_IsNumber(nn))
-				add_number(&cells[2], nn->valuedouble);
-			texts[0] = cells[0].s, texts[1] = cells[1].s,
-			texts[2] = cells[2].s;
-			if (pdf_table_row(&tb, texts, -1) < 0)
-				goto out;
-		}
-		dc.y = tb.y;
-	}
-	if (signatures(&dc, "auditor_sign", NULL) < 0)
-		goto out;
-	buf_reset(&s);
-	buf_addf(&s, "%s（%s）", title, level_label ? level_label : id);
-	if (draw_form_headers(&dc, s.s) < 0)
-		goto out;
-	ret = doc_save(&dc, title, id);
-	goto done;
-out:
-	doc_fail(&dc, id);
-done:
-	for (i = 0; cells && i < (cs.n > 3 ? cs.n : 3); i++)
-		buf_release(&cells[i]);
-	free(cells);
-	free(texts);
-	pdf_tmpl_cols_release(&cs);
-	buf_release(&s);
-	doc_close(&dc);
-	return ret;
-}
-
-static int render_audit_sheets(struct render *r)
-{
-	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(r->v->samples,
-							       "levels");
-	struct record_index ix;
-	const cJSON *level;
-	int ret = 0;
-
-	if (!cJSON_IsArray(levels))
-		return 0;
-	if (!r->audit.root)
-		return -1;
-	record_index_build(&ix, r->v->records);
-	cJSON_ArrayForEach(level, levels)
-		if (render_audit_sheet(r, &r->audit, level, &ix) < 0)
-			ret = -1;
-	free(ix.rows);
-	return ret;
-}
+/* The audit sheets are render_audit.c's, from audit_sheets.json. */
 
 /* ---- the weekly management report ----------------------------------- */
 
@@ -2013,6 +1759,47 @@ out:
 	return ret;
 }
 
+/*
+ * 三级抽查结果: metrics.json's "audit" (stages/audit.h): per level, per
+ * centre (all levels together) and over the weeks, as they are there.
+ */
+static int weekly_audit(struct doc *dc)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *a = obj(dc->r->v->metrics, "audit");
+	cJSON *centres = NULL;
+	struct buf s = BUF_INIT;
+	const char *kv[2];
+	int ret = -1;
+
+	if (!cJSON_IsObject(a))
+		return 0;
+	if (heading(dc, pdf_tmpl_label(t, "audit"), 13) < 0)
+		goto out;
+	kv[0] = "due";
+	kv[1] = cjson_str_of(a, "due_at") ? cjson_str_of(a, "due_at") : "";
+	pdf_tmpl_fill(&s, pdf_tmpl_label(t, "audit_note"), kv, 1);
+	if (paragraph(dc, s.s, 7.5f) < 0 ||
+	    object_table(dc, "audit_levels", obj(a, "levels"), 0, NULL) < 0)
+		goto out;
+	/* The centres to follow up only; the site has every centre. */
+	centres = select_bool(obj(obj(a, "all_levels"), "centers"),
+			      "attention", 1);
+	if (short_list(dc, "audit_centers", "audit_centers_none",
+		       "audit_centers", centres,
+		       tmpl_count(t, "action_rows", 10)) < 0)
+		goto out;
+	if (cJSON_GetArraySize(obj(a, "trend")) > 0 &&
+	    (paragraph(dc, pdf_tmpl_label(t, "audit_trend"), 9) < 0 ||
+	     object_table(dc, "audit_trend", obj(a, "trend"), 0, NULL) < 0))
+		goto out;
+	ret = 0;
+out:
+	cJSON_Delete(centres);
+	buf_release(&s);
+	return ret;
+}
+
 static int render_weekly(struct render *r)
 {
 	const cJSON *m = r->v->metrics;
@@ -2050,7 +1837,7 @@ static int render_weekly(struct render *r)
 	if (list_section(&dc, "anomalies", "anomalies_none", "anomalies",
 			 obj(m, "anomalies")) < 0)
 		goto out;
-	if (weekly_quality(&dc) < 0)
+	if (weekly_quality(&dc) < 0 || weekly_audit(&dc) < 0)
 		goto out;
 	if (weekly_headers(&dc) < 0)
 		goto out;
@@ -2278,12 +2065,10 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 		r.failed = 1;
 	if (pdf_tmpl_load(&r.form, r.templates_dir, "record_form.json", d) < 0)
 		r.failed = 1;
-	if (pdf_tmpl_load(&r.audit, r.templates_dir, "audit_sheet.json", d) < 0)
-		r.failed = 1;
 	if (pdf_tmpl_load(&r.centre, r.templates_dir, "centre_report.json",
 			  d) < 0)
 		r.failed = 1;
-	if (!r.weekly.root && !r.form.root && !r.audit.root && !r.centre.root)
+	if (!r.weekly.root && !r.form.root && !r.centre.root)
 		goto out;
 
 	/*
@@ -2300,7 +2085,6 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	add_tree_chars(chars, v->samples);
 	add_tree_chars(chars, r.weekly.root);
 	add_tree_chars(chars, r.form.root);
-	add_tree_chars(chars, r.audit.root);
 	add_tree_chars(chars, r.centre.root);
 	/* The header may come from the config when metrics.json lacks it. */
 	pdffont_add_chars(chars, r.company);
@@ -2318,14 +2102,12 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 		render_weekly(&r);
 	render_centre_reports(&r);
 	render_record_forms(&r);
-	render_audit_sheets(&r);
 out:
 	ret = r.failed ? -1 : 0;
 	pdf_tmpl_labels_release();
 	pdffont_release(&r.font);
 	pdf_tmpl_release(&r.weekly);
 	pdf_tmpl_release(&r.form);
-	pdf_tmpl_release(&r.audit);
 	pdf_tmpl_release(&r.centre);
 	free(chars);
 	string_list_clear(&r.names);

@@ -36,6 +36,8 @@ static const struct xlsxout_column audit_cols[] = {
 	{ "抽查日期", XLSX_DATE, NULL },
 };
 #define AUDIT_COLS (sizeof(audit_cols) / sizeof(audit_cols[0]))
+#define AUDIT_COL_OWNER 6       /* 业主姓名 */
+#define AUDIT_COL_PHONE 7       /* 联系电话 */
 /* The item keys of samples.json for the filled columns, in order. */
 static const char *const audit_keys[] = {
 	"center", "butler", "ticket", "type", "subtype", "unit", "owner",
@@ -107,10 +109,11 @@ static int64_t created_at(const struct week_view *v)
 	return chtime_parse(as_of, strlen(as_of), &t) ? 0 : t;
 }
 
-static int commit(struct xlsxout *b, const char *path, struct diag *d)
+static int commit(struct xlsxout *b, const char *path, unsigned mode,
+		  struct diag *d)
 {
 	struct buf err = BUF_INIT;
-	int ret = xlsxout_commit(b, &err);
+	int ret = xlsxout_commit_mode(b, mode, &err);
 
 	if (ret < 0)
 		diag_report(d, DIAG_ERROR, path, 0, 0, "cannot write: %s",
@@ -182,8 +185,29 @@ static void audit_notes(struct xlsxout *b, const cJSON *samples,
 	buf_release(&t);
 }
 
+/*
+ * The item of ticket in level id of audit_sheets.json (the audit view,
+ * masked by audit.masking), or NULL.
+ */
+static const cJSON *audit_view_item(const cJSON *sheets, const char *id,
+				    const char *ticket)
+{
+	const cJSON *l, *c, *it;
+
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(sheets, "levels")) {
+		if (strcmp(str(l, "id"), id))
+			continue;
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(l, "centers"))
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "items"))
+				if (!strcmp(str(it, "ticket"), ticket))
+					return it;
+	}
+	return NULL;
+}
+
 static int audit_book(const struct week_view *v, const cJSON *level,
-		      const char *week_dir, struct diag *d)
+		      const struct config *cfg, const char *week_dir,
+		      struct diag *d)
 {
 	const cJSON *items = cJSON_GetObjectItemCaseSensitive(level, "items");
 	const cJSON *it;
@@ -223,9 +247,21 @@ static int audit_book(const struct week_view *v, const cJSON *level,
 							audit_cols, AUDIT_COLS);
 
 		cJSON_ArrayForEach(it, items) {
+			const cJSON *av;
+
 			if (strcmp(str(it, "center"), centers[i]))
 				continue;
 			row_of(it, audit_keys, AUDIT_FILLED, bufs, cells);
+			/*
+			 * The auditor calls the owner: owner and phone as the
+			 * audit masking has them, as on the PDF and the CSV.
+			 */
+			av = audit_view_item(v->audit_sheets, str(level, "id"),
+					     str(it, "ticket"));
+			if (av) {
+				cells[AUDIT_COL_OWNER] = str(av, "owner");
+				cells[AUDIT_COL_PHONE] = str(av, "phone");
+			}
 			xlsxout_row(s, cells);
 		}
 	}
@@ -243,7 +279,8 @@ static int audit_book(const struct week_view *v, const cJSON *level,
 	}
 	for (i = 0; i < AUDIT_FILLED; i++)
 		buf_release(&bufs[i]);
-	ret = commit(b, path.s, d);
+	/* An audit output: the phones are there (docs/audit.md). */
+	ret = commit(b, path.s, cfg->audit_file_mode, d);
 out:
 	free(centers);
 	buf_release(&path);
@@ -332,7 +369,7 @@ static int figures_book(const struct week_view *v, const char *week_dir,
 	if (b) {
 		for (i = 0; i < N(groupings); i++)
 			figure_sheet(b, v->metrics, &groupings[i]);
-		ret = commit(b, path.s, d);
+		ret = commit(b, path.s, 0666, d);
 	}
 	buf_release(&path);
 	return ret;
@@ -461,7 +498,7 @@ static int worklists(const struct week_view *v, const char *week_dir,
 				  loop_keys, N(loop_keys));
 		}
 		free(butlers);
-		if (commit(b, path.s, d) < 0)
+		if (commit(b, path.s, 0666, d) < 0)
 			ret = -1;
 	}
 	free(centers);
@@ -484,7 +521,7 @@ int render_xlsx_week(const struct week_view *v, const struct config *cfg,
 		return ret;
 	cJSON_ArrayForEach(level, cJSON_GetObjectItemCaseSensitive(v->samples,
 								     "levels"))
-		if (audit_book(v, level, week_dir, d) < 0)
+		if (audit_book(v, level, cfg, week_dir, d) < 0)
 			ret = -1;
 	return ret;
 }

@@ -332,6 +332,42 @@ out:
 	return ret;
 }
 
+int ttf_find_face(const unsigned char *p, size_t len, int index,
+		  size_t *face, struct buf *err)
+{
+	if (len < 12)
+		goto not_ttf;
+	if (!memcmp(p, "ttcf", 4)) {
+		if (index < 0 || (uint32_t)index >= be32(p + 8) ||
+		    12 + 4 * (size_t)index + 4 > len) {
+			buf_addf(err, "no font number %d in the collection",
+				 index);
+			return -1;
+		}
+		*face = be32(p + 12 + 4 * (size_t)index);
+	} else {
+		if (index != 0) {
+			buf_addf(err, "not a font collection, so font "
+				 "number %d does not exist", index);
+			return -1;
+		}
+		*face = 0;
+	}
+	if (*face + 12 > len)
+		goto not_ttf;
+	if (!memcmp(p + *face, "OTTO", 4)) {
+		buf_addf(err, "PostScript-flavoured OpenType; libharu "
+			 "embeds TrueType outlines only");
+		return -1;
+	}
+	if (be32(p + *face) != 0x00010000 && memcmp(p + *face, "true", 4))
+		goto not_ttf;
+	return 0;
+not_ttf:
+	buf_adds(err, "not a TrueType font");
+	return -1;
+}
+
 int ttf_subset_build(const unsigned char *font, size_t len, int index,
 		     const unsigned char *chars, struct buf *out,
 		     int *subset, struct buf *err)
@@ -355,33 +391,8 @@ int ttf_subset_build(const unsigned char *font, size_t len, int index,
 	buf_init(&sub.loca);
 	buf_init(&sub.maxp);
 	p = font;
-	if (len < 12)
-		goto not_ttf;
-	if (!memcmp(p, "ttcf", 4)) {
-		if (index < 0 || (uint32_t)index >= be32(p + 8) ||
-		    12 + 4 * (size_t)index + 4 > len) {
-			buf_addf(err, "no font number %d in the collection",
-				 index);
-			goto out;
-		}
-		face = be32(p + 12 + 4 * (size_t)index);
-	} else {
-		if (index != 0) {
-			buf_addf(err, "not a font collection, so font "
-				 "number %d does not exist", index);
-			goto out;
-		}
-		face = 0;
-	}
-	if (face + 12 > len)
-		goto not_ttf;
-	if (!memcmp(p + face, "OTTO", 4)) {
-		buf_addf(err, "PostScript-flavoured OpenType; libharu "
-			 "embeds TrueType outlines only");
+	if (ttf_find_face(font, len, index, &face, err) < 0)
 		goto out;
-	}
-	if (be32(p + face) != 0x00010000 && memcmp(p + face, "true", 4))
-		goto not_ttf;
 	ntables = be16(p + face + 4);
 	if (face + 12 + 16 * ntables > len)
 		goto not_ttf;

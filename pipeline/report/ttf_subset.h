@@ -33,6 +33,15 @@
  * such face in the collection, PostScript-flavoured OpenType); out is
  * then unspecified and the caller releases it.
  */
+/*
+ * Finds face index of the font file p[0..len): the offset of its table
+ * directory in *face. 0, or -1 with the cause in err (as below). The
+ * commands that render check the configured font with it before any work
+ * (pdffont_check()).
+ */
+int ttf_find_face(const unsigned char *p, size_t len, int index,
+		  size_t *face, struct buf *err);
+
 int ttf_subset_build(const unsigned char *font, size_t len, int index,
 		     const unsigned char *chars, struct buf *out,
 		     int *subset, struct buf *err);

@@ -21,6 +21,7 @@
 
 #include "report/xlsxout.h"
 #include "util/chtime.h"
+#include "util/folder.h"
 #include "util/outfile.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -161,15 +162,35 @@ struct xlsxout *xlsxout_open(const char *path, int64_t created,
 			     struct buf *err)
 {
 	struct xlsxout *b = xcalloc(1, sizeof(*b));
-	struct buf dir = BUF_INIT;
+	struct buf dir = BUF_INIT, why = BUF_INIT;
 	const char *slash = strrchr(path, '/');
 	lxw_workbook_options opts = { 0 };
 	lxw_doc_properties props = { 0 };
+	int fd;
 
 	if (slash)
 		buf_add(&dir, path, (size_t)(slash - path));
 	else
 		buf_addch(&dir, '.');
+	/*
+	 * The folder is entered as folder.h does (no link below the output
+	 * folder followed) before the private folder is made in it.
+	 */
+	fd = folder_open(dir.s, false, &why);
+	if (fd < 0) {
+		/* A refused link names itself; otherwise say what failed. */
+		if (errno == ELOOP)
+			buf_add(err, why.s, why.len);
+		else
+			buf_addf(err, "%s: cannot make a private folder: %s",
+				 dir.s, strerror(errno));
+		buf_release(&why);
+		buf_release(&dir);
+		free(b);
+		return NULL;
+	}
+	buf_release(&why);
+	close(fd);
 	buf_adds(&dir, "/.xlsx-XXXXXX");
 	/* mkdtemp makes the folder 0700: private to this run. */
 	if (!mkdtemp(dir.s)) {
@@ -437,12 +458,19 @@ static int sync_file(const char *path)
 
 int xlsxout_commit(struct xlsxout *b, struct buf *err)
 {
-	const char *slash = strrchr(b->path, '/');
-	struct buf dir = BUF_INIT;
+	return xlsxout_commit_mode(b, 0666, err);
+}
+
+int xlsxout_commit_mode(struct xlsxout *b, unsigned mode, struct buf *err)
+{
+	mode_t mask = umask(0);
+	const char *base;
 	lxw_error e;
 	size_t i;
-	int ret = -1;
+	int ret = -1, pfd = -1, dfd = -1;
 
+	/* Read, not changed: the umask is put back at once. */
+	umask(mask);
 	for (i = 0; i < b->nsheets; i++)
 		finish_sheet(b->sheets[i]);
 	e = workbook_close(b->wb);
@@ -453,17 +481,34 @@ int xlsxout_commit(struct xlsxout *b, struct buf *err)
 		buf_addf(err, "%s: %s", b->path, lxw_strerror(e));
 		goto out;
 	}
-	if (sync_file(b->tmp_path) || rename(b->tmp_path, b->path)) {
+	/*
+	 * Renamed from the private folder into place relative to both
+	 * folders' descriptors, each opened without following a link below
+	 * the output folder (folder.h).
+	 */
+	pfd = folder_open_parent(b->path, &base, false, err);
+	if (pfd < 0)
+		goto out;
+	dfd = folder_open(b->dir, false, err);
+	if (dfd < 0)
+		goto out;
+	/* The mode the file is meant to have, less the umask, as outfile.h. */
+	if (fchmodat(dfd, "book.xlsx", (mode_t)mode & ~mask, 0) ||
+	    sync_file(b->tmp_path) ||
+	    renameat(dfd, "book.xlsx", pfd, base)) {
 		buf_addf(err, "%s: %s", b->path, strerror(errno));
 		goto out;
 	}
-	if (slash)
-		buf_add(&dir, b->path, (size_t)(slash - b->path));
-	else
-		buf_addch(&dir, '.');
-	ret = fsync_dir(dir.s, err);
+	if (outfile_fsync(pfd) < 0 && errno != EINVAL && errno != EROFS) {
+		buf_addf(err, "%s: %s", b->path, strerror(errno));
+		goto out;
+	}
+	ret = 0;
 out:
-	buf_release(&dir);
+	if (pfd >= 0)
+		close(pfd);
+	if (dfd >= 0)
+		close(dfd);
 	book_free(b);
 	return ret;
 }

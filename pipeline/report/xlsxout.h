@@ -82,6 +82,8 @@ const char *xlsxout_sheet_name(const struct xlsxout_sheet *s);
 
 /* Writes, fsyncs and renames the workbook; 0, or -1 with err. */
 int xlsxout_commit(struct xlsxout *b, struct buf *err);
+/* The same with the file's mode (less the umask), e.g. the audit 0600. */
+int xlsxout_commit_mode(struct xlsxout *b, unsigned mode, struct buf *err);
 /* Throws the workbook away; the final path is untouched. */
 void xlsxout_abort(struct xlsxout *b);
 

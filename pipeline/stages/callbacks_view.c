@@ -79,7 +79,8 @@ static void write_row(struct jsonw *w, const struct row *r,
 	jsonw_str(w, "category", tmp->s);
 	buf_reset(tmp);
 	if (cfg->mask_free_text)
-		mask_free_text(tmp, t->content);
+		mask_free_text_of(tmp, t->content,
+				  cfg->mask_names ? t->owner : NULL);
 	else
 		buf_adds(tmp, t->content);
 	jsonw_str(w, "issue", tmp->s);
@@ -88,7 +89,8 @@ static void write_row(struct jsonw *w, const struct row *r,
 	jsonw_str(w, "satisfaction", satisfaction_name[cb->satisfaction]);
 	buf_reset(tmp);
 	if (cfg->mask_free_text)
-		mask_free_text(tmp, cb->remark);
+		mask_free_text_of(tmp, cb->remark,
+				  cfg->mask_names ? t->owner : NULL);
 	else
 		buf_adds(tmp, cb->remark);
 	jsonw_str(w, "remark", tmp->s);

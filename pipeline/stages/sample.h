@@ -54,6 +54,8 @@ struct sample_item {
 					  * (1u << enum anomaly_kind) */
 	const struct scope_rule *rule;   /* must-include sub-type rule hit,
 					  * or NULL; points into the config */
+	bool followup;                   /* fake_followup hit ... */
+	struct iso_week followup_week;   /* ... for a fake of this week */
 	uint64_t key;                    /* the full 64-bit key */
 	size_t rank;                     /* 1-based rank of the key among the
 					  * stratum's N tickets */
@@ -64,7 +66,10 @@ struct sample_stratum {
 	char *center;          /* NULL for STRATUM_ALL */
 	char *butler;          /* NULL unless STRATUM_BUTLER */
 	size_t population;     /* N: in-scope called-back tickets */
-	size_t n;              /* the size rule's n for N */
+	size_t ordinary;       /* N less the must-includes */
+	double quota;          /* rate x ordinary (SIZE_RATE) */
+	size_t places;         /* key places: largest remainder, minimum */
+	size_t n;              /* planned: must-includes + places */
 	char code_letter;      /* SIZE_GB2828_II: 'A'..'Q'; else 0 */
 	size_t must_include;   /* taken by a must-include rule */
 	size_t by_key;         /* taken by smallest key */
@@ -78,7 +83,11 @@ struct sample_level {
 	enum sample_size_method size;
 	double rate;
 	unsigned minimum;
+	enum sample_spread spread;
+	unsigned minimum_per_butler;
 	size_t population;     /* sum of the strata's N */
+	size_t ordinary;       /* sum of the strata's ordinary */
+	size_t by_key;         /* items taken by key */
 	struct sample_stratum *strata;  /* sorted by (center, butler) bytes */
 	size_t nstrata;
 	/*
@@ -98,6 +107,17 @@ struct samples {
 	size_t nlevels;
 };
 
+/*
+ * A butler with a confirmed fake callback in an earlier week: his
+ * callbacks are must-includes (reason fake_followup) of every level that
+ * sets must_include.fake_followup. The caller owns the strings.
+ */
+struct sample_followup {
+	const char *center;    /* as in the ticket ("" for none) */
+	const char *butler;    /* never empty */
+	struct iso_week week;  /* the week of the fake callback */
+};
+
 /* Empties s; allocates nothing. */
 void sample_init(struct samples *s);
 
@@ -112,6 +132,18 @@ void sample_init(struct samples *s);
  */
 int sample_draw(const struct metrics *m, const struct config *cfg,
 		const char *seed, struct samples *out, struct diag *d);
+
+/*
+ * As sample_draw(), with the butlers under fake_followup (fu[0..nfu),
+ * copied as needed), and the ticket set m was computed from (or
+ * NULL), whose files' source profiles say whether a file maps 责任人:
+ * only then is no_butler a must-include. The samples are a function of
+ * (metrics, findings, config, seed).
+ */
+int sample_draw_followup(const struct metrics *m, const struct ticket_set *set,
+			 const struct config *cfg, const char *seed,
+			 const struct sample_followup *fu, size_t nfu,
+			 struct samples *out, struct diag *d);
 
 /* Frees everything s owns and leaves it empty. */
 void sample_release(struct samples *s);
@@ -146,6 +178,14 @@ size_t sample_size(const struct sampling_level *level, size_t population);
 char sample_gb2828_letter(size_t population, size_t *size);
 
 /*
+ * Why the stratum drew fewer than one might expect: "taken_earlier" when
+ * it holds fewer than n because an earlier level took tickets it would
+ * have drawn; "below_one" when its share of the rate rounded to no place
+ * (and the minimum is 0); "" otherwise.
+ */
+const char *sample_stratum_short(const struct sample_stratum *s);
+
+/*
  * Appends samples.json (schema huifang.samples/1, docs/sampling.md) to out:
  * week, week_start, week_end, provisional (from m), seed, and per level its
  * id, label, size rule, strata (name, center, butler, population, n, ...)
@@ -159,13 +199,40 @@ void sample_write_json(const struct samples *s, const struct metrics *m,
 /*
  * Appends the audit sheet of level index `level` as CSV (csvout.h: BOM,
  * CRLF, formula-neutralised) to out: a header row, then one row per item
- * in item order with the ticket's details (owner and phone masked as cfg
- * says), why it was sampled, its source file and line in the set, and
- * blank columns for the auditor: 是否真实回访, 复核满意度, 问题描述, 抽查人,
- * 抽查日期. A level index out of range appends the header row only.
+ * in item order: the week and level id (for 'huifang audit import'), the
+ * ticket's details with 内容 and the first callback's result and remark,
+ * owner, phone and ID numbers in 内容 masked as cfg's audit masking says
+ * (default: name and IDs masked, phone shown: the auditor calls), why it
+ * was sampled, its source file and line in the set, and blank columns for
+ * the auditor: 是否真实回访, 复核满意度, 问题描述, 抽查人, 抽查日期. A level
+ * index out of range appends the header row only.
  */
 void sample_write_csv(const struct samples *s, size_t level,
 		      const struct ticket_set *set, const struct config *cfg,
 		      struct buf *out);
+
+/*
+ * The same sheet filled in: findings holds SAMPLE_FINDING_COLUMNS cells
+ * per item of the level, in item order (是否真实回访, 复核满意度, 问题描述,
+ * 抽查人, 抽查日期; NULL cells are blank), or is NULL for a blank sheet.
+ * 'huifang gen --audit' writes the sample's findings with it.
+ */
+#define SAMPLE_FINDING_COLUMNS 5
+void sample_write_csv_filled(const struct samples *s, size_t level,
+			     const struct ticket_set *set,
+			     const struct config *cfg,
+			     const char *const *findings, struct buf *out);
+
+/*
+ * Appends audit_sheets.json (schema huifang.audit_sheets/1, docs/audit.md),
+ * the view the audit sheet PDFs are drawn from: per level and per centre
+ * (byte order) the items with everything the auditor's call needs, masked
+ * as cfg's audit masking says (so the file is written with the audit
+ * file mode and never published), and the centre's strata with what was
+ * drawn and why fewer. Never fails.
+ */
+void sample_write_sheets_json(const struct samples *s,
+			      const struct metrics *m,
+			      const struct config *cfg, struct buf *out);
 
 #endif

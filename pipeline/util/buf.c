@@ -47,10 +47,8 @@ void buf_grow(struct buf *b, size_t extra)
 	size_t need = b->len + extra + 1;
 	size_t cap;
 
-	if (need < b->len) {
-		fprintf(stderr, "huifang: fatal: buffer size overflow\n");
-		abort();
-	}
+	if (need < b->len)
+		xalloc_die(SIZE_MAX);
 	if (need <= b->cap)
 		return;
 	cap = b->cap ? b->cap : 64;

@@ -7,6 +7,7 @@
 
 #include "util/buf.h"
 #include "util/diag.h"
+#include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -68,6 +69,19 @@ void diag_take(struct diag *d, struct diag *from)
 	from->nr = from->alloc = from->errors = from->warnings = 0;
 }
 
+/*
+ * A copy of text safe for a terminal and a log line: file names and
+ * values come from the exports, and a newline or an escape sequence in
+ * them must neither forge a line nor reach the terminal raw.
+ */
+static char *shown(const char *text)
+{
+	struct buf b = BUF_INIT;
+
+	text_escape_controls(&b, text, strlen(text));
+	return buf_detach(&b, NULL);
+}
+
 static void vreport(struct diag *d, enum diag_level level, const char *file,
 		    unsigned long line, unsigned long column,
 		    const char *context, const char *code, const char *fmt,
@@ -78,12 +92,13 @@ static void vreport(struct diag *d, enum diag_level level, const char *file,
 
 	buf_vaddf(&msg, fmt, ap);
 	e.level = level;
-	e.file = file ? xstrdup(file) : NULL;
+	e.file = file ? shown(file) : NULL;
 	e.line = line;
 	e.column = column;
-	e.message = buf_detach(&msg, NULL);
-	e.context = context ? xstrdup(context) : NULL;
+	e.message = shown(msg.s);
+	e.context = context ? shown(context) : NULL;
 	e.code = code;
+	buf_release(&msg);
 	add_entry(d, e);
 }
 

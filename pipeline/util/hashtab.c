@@ -53,3 +53,8 @@ void hashtab_release(struct hashtab *t)
 	t->cap = 0;
 	t->n = 0;
 }
+
+uint32_t hashtab_index_rehash(const void *slot)
+{
+	return ((const struct hashtab_index *)slot)->hash;
+}

@@ -44,6 +44,18 @@ struct hashtab {
 #define HASHTAB_INIT(size, min_cap, rehash) \
 	{ NULL, (size), 0, 0, (min_cap), (rehash) }
 
+/*
+ * The slot of a table that indexes an array kept by the caller: the
+ * entry's hash and its index + 1 (0: an empty slot), with its rehash.
+ * For tables of names whose strings live elsewhere (a header's names,
+ * a JSON file's keys).
+ */
+struct hashtab_index {
+	uint32_t hash;
+	uint32_t index1;
+};
+uint32_t hashtab_index_rehash(const void *slot);
+
 /* Makes room for one more slot, as above. */
 void hashtab_reserve(struct hashtab *t);
 /* Frees the slots; t is then empty, with the same slot type. */

@@ -8,6 +8,7 @@
  */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/chtime.h"
 #include "util/jsonw.h"
@@ -80,6 +81,24 @@ void jsonw_close(struct jsonw *w)
 	buf_addch(w->b, open & OPEN_ARRAY ? ']' : '}');
 	w->first = false;
 	w->same_line = false;
+}
+
+int jsonw_reopen(struct jsonw *w, struct buf *b)
+{
+	jsonw_init(w, b);
+	if (b->len >= 3 && !memcmp(b->s + b->len - 3, "{}\n", 3)) {
+		buf_setlen(b, b->len - 2);
+	} else if (b->len >= 3 && !memcmp(b->s + b->len - 3, "\n}\n", 3)) {
+		buf_setlen(b, b->len - 3);
+		w->first = false;
+	} else {
+		return -1;
+	}
+	w->depth = 1;
+	w->open[1] = 0;
+	if (b->len >= 2 && !memcmp(b->s + b->len - 2, "{\n", 2))
+		w->first = true;
+	return 0;
 }
 
 void jsonw_end(struct jsonw *w)

@@ -64,6 +64,15 @@ void jsonw_open(struct jsonw *w, const char *key, int bracket,
 		enum jsonw_layout layout);
 /* Closes the innermost open container. */
 void jsonw_close(struct jsonw *w);
+/*
+ * Continues a document jsonw wrote into b and ended, whose root is a block
+ * object: takes its closing bracket and newline off and leaves w inside
+ * the root, so that members can be added (then close and end as usual).
+ * 0, or -1 when b does not end that way (b untouched). For a stage that
+ * adds its own members to another stage's artifact (metrics.json's
+ * "audit", stages/audit.h).
+ */
+int jsonw_reopen(struct jsonw *w, struct buf *b);
 /* Ends the document: a newline after the closing bracket. */
 void jsonw_end(struct jsonw *w);
 /* The next element of the current block container continues this line. */

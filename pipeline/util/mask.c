@@ -5,6 +5,7 @@
  * only whole characters are copied and only digit characters (ASCII or
  * full-width) are replaced, each by one '*'.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "util/mask.h"
@@ -63,6 +64,19 @@ void mask_name(struct buf *out, const char *name)
 	buf_addch(out, '*');
 }
 
+/* True when name starts with a compound surname. */
+static bool compound_surname(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(compound_surnames) / sizeof(*compound_surnames);
+	     i++)
+		if (!strncmp(name, compound_surnames[i],
+			     strlen(compound_surnames[i])))
+			return true;
+	return false;
+}
+
 static int is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -84,14 +98,6 @@ static size_t digit_len(const char *p)
 	return 0;
 }
 
-/* Skips n digit characters from p. */
-static const char *skip_digits(const char *p, size_t n)
-{
-	while (n--)
-		p += digit_len(p);
-	return p;
-}
-
 /* Counts the digit characters of the run at p; *end is after the run. */
 static size_t digit_run(const char *p, const char **end)
 {
@@ -105,18 +111,41 @@ static size_t digit_run(const char *p, const char **end)
 	return n;
 }
 
-/* Appends a run of n digits masked as first 3, stars, last 4 (n >= 7). */
-static void mask_digits(struct buf *out, const char *d, size_t n,
+/*
+ * How many leading digits a number of n digits shows: 3 for 11 or more (a
+ * mobile reads 138****5678, as SPEC §6 says), none for shorter ones (a
+ * landline's 8 digits would otherwise show 7). The last 4 always show.
+ */
+static size_t shown_head(size_t n)
+{
+	return n >= 11 ? 3 : 0;
+}
+
+/*
+ * Appends the number from p to end, whose digit characters (an ID's
+ * final X counts as one) number n >= 7: digits outside the first
+ * shown_head(n) and the last 4 become '*'; separators are copied.
+ */
+static void mask_digits(struct buf *out, const char *p, size_t n,
 			const char *end)
 {
-	const char *p = skip_digits(d, 3);
-	size_t i;
+	size_t i = 0, k, head = shown_head(n);
 
-	buf_add(out, d, (size_t)(p - d));
-	for (i = 3; i < n - 4; i++)
-		buf_addch(out, '*');
-	p = skip_digits(d, n - 4);
-	buf_add(out, p, (size_t)(end - p));
+	while (p < end) {
+		k = digit_len(p);
+		if (!k && (*p == 'X' || *p == 'x'))
+			k = 1;
+		if (!k) {
+			buf_addch(out, *p++);
+			continue;
+		}
+		if (i < head || i >= n - 4)
+			buf_add(out, p, k);
+		else
+			buf_addch(out, '*');
+		p += k;
+		i++;
+	}
 }
 
 void mask_phone(struct buf *out, const char *phone)
@@ -140,59 +169,80 @@ void mask_phone(struct buf *out, const char *phone)
 		d += 2;
 		n -= 2;
 	}
-	/* 11-digit mobiles read 138****5678; longer numbers keep 3 + 4. */
-	buf_add(out, d, 3);
+	/*
+	 * 11-digit mobiles read 138****5678, longer numbers keep 3 + 4;
+	 * a landline without its area code (87654321) shows its last 4.
+	 */
+	buf_add(out, d, shown_head(n));
 	buf_adds(out, "****");
 	buf_add(out, d + n - 4, 4);
 }
 
 /*
- * A mobile number written in groups, 138-1234-5678 or 138 1234 5678 (one
- * separator, the same twice): returns the byte length of the whole number
- * at p, or 0. Only this shape is joined, so that dates (2026-11-20) and
- * amounts stay readable.
+ * A number written in groups: runs of digits joined by one separator,
+ * ' ' or '-', the same throughout, 11 or more digits in all; the last
+ * group of an 18-character ID may end in X. So 138-1234-5678, 139 8765
+ * 4321, 110105 19491231 0037 and 0851-12345678 are one number each, while
+ * dates (2026-11-20) and mixed separators (138-1234 5678) are not.
+ * Returns the byte length of the whole number at p with its digit count
+ * in *n, or 0.
  */
-static size_t grouped_mobile(const char *p)
+static size_t grouped_number(const char *p, size_t *n)
 {
-	const char *q, *end;
-	char sep;
+	const char *q = p, *end;
+	size_t total = 0, groups = 0, run;
+	char sep = 0;
 
-	if (digit_run(p, &end) != 3)
+	for (;;) {
+		run = digit_run(q, &end);
+		if (!run)
+			break;
+		total += run;
+		groups++;
+		q = end;
+		if (total == 17 && (*q == 'X' || *q == 'x')) {
+			total++;
+			q++;
+			break;
+		}
+		if (!(*q == ' ' || *q == '-') || (sep && *q != sep) ||
+		    !digit_len(q + 1))
+			break;
+		sep = *q;
+		q++;
+	}
+	if (groups < 2 || total < 11)
 		return 0;
-	/* Mobile numbers start with 1 (or a full-width １). */
-	if (!(*p == '1' || (digit_len(p) == 3 && (unsigned char)p[2] == 0x91)))
-		return 0;
-	sep = *end;
-	if (sep != '-' && sep != ' ')
-		return 0;
-	q = end + 1;
-	if (digit_run(q, &end) != 4 || *end != sep)
-		return 0;
-	q = end + 1;
-	if (digit_run(q, &end) != 4)
-		return 0;
-	return (size_t)(end - p);
+	/* q may sit after a separator that led nowhere: not part of it. */
+	*n = total;
+	return (size_t)(q - p);
 }
 
-void mask_free_text(struct buf *out, const char *text)
+void mask_free_text_of(struct buf *out, const char *text, const char *owner)
 {
 	const char *p = text;
+	size_t owner_len = owner ? strlen(owner) : 0;
 
+	/*
+	 * The owner's own name, where the text repeats it, is masked as the
+	 * owner column is; a one-character "name" would match too much.
+	 */
+	if (owner_len && utf8_char_len((const unsigned char *)owner) ==
+			 owner_len)
+		owner_len = 0;
 	while (*p) {
+		if (owner_len && !strncmp(p, owner, owner_len)) {
+			mask_name(out, owner);
+			p += owner_len;
+			continue;
+		}
 		if (digit_len(p)) {
 			const char *start = p, *end;
-			size_t n, g = grouped_mobile(p);
+			size_t n, g = grouped_number(p, &n);
 
 			if (g) {
-				/* Keep the groups' first and last parts. */
-				const char *last = start + g;
-
-				digit_run(start, &end);
-				buf_add(out, start, (size_t)(end - start) + 1);
-				buf_adds(out, "****");
-				digit_run(end + 1, &end);
-				buf_add(out, end, (size_t)(last - end));
-				p = last;
+				mask_digits(out, start, n, start + g);
+				p = start + g;
 				continue;
 			}
 			n = digit_run(p, &end);
@@ -211,4 +261,131 @@ void mask_free_text(struct buf *out, const char *text)
 		}
 		buf_addch(out, *p++);
 	}
+}
+
+void mask_free_text(struct buf *out, const char *text)
+{
+	mask_free_text_of(out, text, NULL);
+}
+
+/* True for a CJK ideograph of the basic block (U+4E00-U+9FFF) at p. */
+static bool is_ideograph(const unsigned char *p)
+{
+	return p[0] >= 0xE4 && p[0] <= 0xE9 && (p[1] & 0xC0) == 0x80 &&
+	       (p[2] & 0xC0) == 0x80 && (p[0] != 0xE4 || p[1] >= 0xB8);
+}
+
+/* The first character of a name and a '*' for each of the others. */
+static bool mask_name_chars(struct buf *out, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t k;
+
+	if (!*p)
+		return false;
+	k = utf8_char_len(p);
+	buf_add(out, text, k);
+	for (p += k; *p; p += utf8_char_len(p))
+		buf_addch(out, '*');
+	return true;
+}
+
+void mask_guess(struct buf *out, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t chars = 0;
+
+	/*
+	 * Two or three ideographs and nothing else read as a name, and so
+	 * do four that start with a compound surname; longer words (东区中心,
+	 * 户内维修) are not names.
+	 */
+	while (*p && is_ideograph(p)) {
+		p += 3;
+		chars++;
+	}
+	if (!*p && ((chars >= 2 && chars <= 3) ||
+		    (chars == 4 && compound_surname(text)))) {
+		mask_name_chars(out, text);
+		return;
+	}
+	mask_free_text(out, text);
+}
+
+/* Masks one JSON string's content (or a scalar) as kind says. */
+static void mask_json_value(struct buf *out, const char *text,
+			    enum mask_kind kind)
+{
+	switch (kind) {
+	case MASK_KEEP:
+		buf_adds(out, text);
+		break;
+	case MASK_NAME:
+		mask_name_chars(out, text);
+		break;
+	case MASK_GUESS:
+		mask_guess(out, text);
+		break;
+	case MASK_PHONE:
+	case MASK_TEXT:
+		mask_free_text(out, text);
+		break;
+	}
+}
+
+void mask_json_text(struct buf *out, const char *text,
+		    enum mask_kind (*kind_of)(const char *key, void *ctx),
+		    void *ctx)
+{
+	struct buf value = BUF_INIT, key = BUF_INIT;
+	enum mask_kind kind = MASK_GUESS;
+	const char *p = text;
+
+	while (*p) {
+		const char *start = p, *q;
+
+		if (*p != '"') {
+			/*
+			 * Outside strings: structure, and numbers (a phone
+			 * written as one), masked as the key's values are.
+			 */
+			while (*p && *p != '"')
+				p++;
+			buf_reset(&value);
+			buf_add(&value, start, (size_t)(p - start));
+			if (kind == MASK_KEEP)
+				buf_add(out, value.s, value.len);
+			else
+				mask_free_text(out, value.s);
+			if (memchr(start, ',', (size_t)(p - start)) ||
+			    memchr(start, '{', (size_t)(p - start)))
+				kind = MASK_GUESS;
+			continue;
+		}
+		buf_addch(out, *p++);
+		start = p;
+		while (*p && *p != '"') {
+			if (*p == '\\' && p[1])
+				p++;
+			p++;
+		}
+		buf_reset(&value);
+		buf_add(&value, start, (size_t)(p - start));
+		for (q = *p ? p + 1 : p; *q == ' ' || *q == '\t'; q++)
+			;
+		if (*q == ':') {
+			/* A key: shown, and it says how its value is masked. */
+			buf_add(out, value.s, value.len);
+			buf_reset(&key);
+			buf_add(&key, value.s, value.len);
+			kind = kind_of ? kind_of(key.s, ctx) : MASK_GUESS;
+		} else {
+			mask_json_value(out, value.s, kind);
+			kind = MASK_GUESS;
+		}
+		if (*p)
+			buf_addch(out, *p++);
+	}
+	buf_release(&value);
+	buf_release(&key);
 }

@@ -20,22 +20,12 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "util/folder.h"
 #include "util/outfile.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 static unsigned long tmp_counter;
-
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
 
 bool outfile_fsync_enabled(void)
 {
@@ -57,11 +47,9 @@ int fsync_dir(const char *dir, struct buf *err)
 
 	if (!outfile_fsync_enabled())
 		return 0;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		buf_addf(err, "%s: %s", dir, strerror(errno));
+	fd = folder_open(dir, false, err);
+	if (fd < 0)
 		return -1;
-	}
 	/* Some file systems refuse fsync on directories; that is not fatal. */
 	if (outfile_fsync(fd) < 0 && errno != EINVAL && errno != EROFS) {
 		buf_addf(err, "%s: %s", dir, strerror(errno));
@@ -74,34 +62,54 @@ int fsync_dir(const char *dir, struct buf *err)
 
 int outfile_open(struct outfile *of, const char *path, struct buf *err)
 {
-	const char *base = strrchr(path, '/');
-	char *dir = dir_of(path);
+	return outfile_open_mode(of, path, 0666, err);
+}
+
+int outfile_open_mode(struct outfile *of, const char *path, unsigned mode,
+		      struct buf *err)
+{
+	const char *base;
 	struct buf tmp = BUF_INIT;
-	int fd;
+	int fd, dirfd;
 
 	memset(of, 0, sizeof(*of));
-	base = base ? base + 1 : path;
-	buf_addf(&tmp, "%s/.%s.tmp-%ld-%lu", dir, base, (long)getpid(),
-		 ++tmp_counter);
-	free(dir);
-	fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0666);
-	if (fd < 0) {
-		buf_addf(err, "%s: %s", path, strerror(errno));
+	of->dirfd = -1;
+	dirfd = folder_open_parent(path, &base, false, &tmp);
+	if (dirfd < 0) {
+		/* A refused link names itself; otherwise name the file. */
+		if (errno == ELOOP)
+			buf_add(err, tmp.s, tmp.len);
+		else
+			buf_addf(err, "%s: %s", path, strerror(errno));
 		buf_release(&tmp);
 		return -1;
+	}
+	buf_reset(&tmp);
+	buf_addf(&tmp, ".%s.tmp-%ld-%lu", base, (long)getpid(), ++tmp_counter);
+	fd = openat(dirfd, tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, (mode_t)mode);
+	if (fd < 0) {
+		buf_addf(err, "%s: %s", path, strerror(errno));
+		goto fail;
 	}
 	of->fp = fdopen(fd, "wb");
 	if (!of->fp) {
 		buf_addf(err, "%s: %s", path, strerror(errno));
 		close(fd);
-		unlink(tmp.s);
-		buf_release(&tmp);
-		return -1;
+		unlinkat(dirfd, tmp.s, 0);
+		goto fail;
 	}
+	of->dirfd = dirfd;
 	of->path = xstrdup(path);
+	of->name = xstrdup(base);
+	of->tmp_name = buf_detach(&tmp, NULL);
+	buf_addf(&tmp, "%.*s%s", (int)(base - path), path, of->tmp_name);
 	of->tmp_path = buf_detach(&tmp, NULL);
 	return 0;
+fail:
+	close(dirfd);
+	buf_release(&tmp);
+	return -1;
 }
 
 int outfile_write(struct outfile *of, const void *data, size_t len)
@@ -118,23 +126,28 @@ int outfile_write(struct outfile *of, const void *data, size_t len)
 
 static void outfile_free(struct outfile *of)
 {
+	/* A struct outfile the caller zeroed holds no descriptor (not fd 0). */
+	if (of->path && of->dirfd >= 0)
+		close(of->dirfd);
 	free(of->path);
+	free(of->name);
+	free(of->tmp_name);
 	free(of->tmp_path);
 	memset(of, 0, sizeof(*of));
+	of->dirfd = -1;
 }
 
 void outfile_rollback(struct outfile *of)
 {
 	if (of->fp)
 		fclose(of->fp);
-	if (of->tmp_path)
-		unlink(of->tmp_path);
+	if (of->path && of->tmp_name && of->dirfd >= 0)
+		unlinkat(of->dirfd, of->tmp_name, 0);
 	outfile_free(of);
 }
 
 int outfile_commit(struct outfile *of, struct buf *err)
 {
-	char *dir;
 	int saved;
 
 	if (!of->fp) {
@@ -165,17 +178,16 @@ int outfile_commit(struct outfile *of, struct buf *err)
 		goto fail;
 	}
 	of->fp = NULL;
-	if (rename(of->tmp_path, of->path) != 0) {
+	if (renameat(of->dirfd, of->tmp_name, of->dirfd, of->name) != 0) {
 		saved = errno;
 		goto fail;
 	}
-	dir = dir_of(of->path);
-	if (fsync_dir(dir, err) < 0) {
-		free(dir);
+	/* Some file systems refuse fsync on directories; that is not fatal. */
+	if (outfile_fsync(of->dirfd) < 0 && errno != EINVAL && errno != EROFS) {
+		buf_addf(err, "%s: %s", of->path, strerror(errno));
 		outfile_free(of);
 		return -1;
 	}
-	free(dir);
 	outfile_free(of);
 	return 0;
 fail:
@@ -198,39 +210,13 @@ int outfile_write_all(const char *path, const void *data, size_t len,
 
 int mkdir_p(const char *path, struct buf *err)
 {
-	char *p = xstrdup(path);
-	char *s;
-	struct stat st;
-	int ret = 0;
+	int fd;
 
-	if (!*p) {
-		free(p);
+	if (!*path)
 		return 0;
-	}
-	for (s = p + 1; ; s++) {
-		if (*s == '/' || *s == '\0') {
-			char saved = *s;
-
-			*s = '\0';
-			if (mkdir(p, 0777) < 0) {
-				int cause = errno;
-
-				/* EEXIST is fine for a folder (or a link to one). */
-				if (cause == EEXIST &&
-				    (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)))
-					cause = ENOTDIR;
-				if (cause != EEXIST) {
-					buf_addf(err, "%s: %s", p,
-						 strerror(cause));
-					ret = -1;
-					break;
-				}
-			}
-			*s = saved;
-			if (!saved)
-				break;
-		}
-	}
-	free(p);
-	return ret;
+	fd = folder_open(path, true, err);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
 }

@@ -9,9 +9,11 @@
  *   fwrite(..., of.fp);            -- or outfile_write()
  *   if (outfile_commit(&of, err) < 0) ...   -- or outfile_rollback(&of)
  *
- * outfile_open creates "<dir>/.<name>.tmp-<pid>-<n>" with O_EXCL|O_NOFOLLOW
- * and mode 0666 (the umask applies); commit flushes, fsyncs, closes checking
- * the result, renames over the final path and fsyncs the directory. On any
+ * outfile_open opens the file's folder through folder.h (so no symlink
+ * below the output folder is followed), creates ".<name>.tmp-<pid>-<n>" in
+ * it with O_EXCL|O_NOFOLLOW and mode 0666 (the umask applies); commit
+ * flushes, fsyncs, closes checking the result, renames over the final name
+ * within the same folder descriptor and fsyncs the folder. On any
  * failure before the rename the temporary file is removed and the final
  * path is untouched; the cause is the failing step's errno (a full disk
  * reads "No space left on device" whether the write, the flush, the fsync
@@ -38,13 +40,22 @@
 
 struct outfile {
 	FILE *fp;
+	int dirfd;      /* the folder both names live in (folder.h), owned */
 	char *path;     /* final path, owned */
-	char *tmp_path; /* owned */
+	char *name;     /* its last component, owned */
+	char *tmp_name; /* the temporary file's name in dirfd, owned */
+	char *tmp_path; /* the same as a path, for messages and tests; owned */
 	int failed;     /* errno of the first failed write; commit refuses */
 };
 
 /* Opens the temporary file for path; 0, or -1 with err set and of empty. */
 int outfile_open(struct outfile *of, const char *path, struct buf *err);
+/*
+ * The same with mode instead of 0666 (the umask still applies), for files
+ * that must be stricter than the reports, like the audit sheets (0600).
+ */
+int outfile_open_mode(struct outfile *of, const char *path, unsigned mode,
+		      struct buf *err);
 /*
  * Writes len bytes; 0, or -1 once any write has failed (the error is kept
  * for outfile_commit to report, so callers may write on unchecked).
@@ -60,8 +71,9 @@ int outfile_write_all(const char *path, const void *data, size_t len,
 		      struct buf *err);
 
 /*
- * mkdir -p (mode 0777 less the umask); 0 or -1 with err set, also when a
- * component exists but is not a folder.
+ * mkdir -p (mode 0777 less the umask) through folder_open(), so below the
+ * output folder a symlink is refused rather than followed; 0 or -1 with
+ * err set, also when a component exists but is not a folder.
  */
 int mkdir_p(const char *path, struct buf *err);
 

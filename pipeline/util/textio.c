@@ -13,6 +13,9 @@
 #include <iconv.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 
 #include "util/textio.h"
 #include "util/banned.h"
@@ -341,6 +344,36 @@ void text_escape_invalid(struct buf *out, const char *text, size_t n)
 	}
 }
 
+void text_escape_controls(struct buf *out, const char *text, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t len = s[i] ? utf8_seq(s + i, n - i, NULL) : 0;
+
+		if (len == 1 && (s[i] < 0x20 || s[i] == 0x7F)) {
+			if (s[i] == '\n')
+				buf_adds(out, "\\n");
+			else if (s[i] == '\r')
+				buf_adds(out, "\\r");
+			else if (s[i] == '\t')
+				buf_adds(out, "\\t");
+			else
+				buf_addf(out, "\\x%02X", s[i]);
+		} else if (len == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0) {
+			/* C1 controls (U+0080-U+009F): CSI is one of them. */
+			buf_addf(out, "\\u%04X", s[i + 1]);
+		} else if (len) {
+			buf_add(out, s + i, len);
+		} else {
+			buf_addf(out, "\\x%02X", s[i]);
+			len = 1;
+		}
+		i += len;
+	}
+}
+
 uint32_t text_hash(const char *s, size_t n)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
@@ -361,6 +394,49 @@ uint32_t text_hash(const char *s, size_t n)
 	}
 	h ^= h >> 29;
 	return (uint32_t)h;
+}
+
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISDIR(mode))
+		return "a folder";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a file";
+}
+
+int text_open_regular(const char *path, struct buf *why)
+{
+	struct stat st;
+	int fd, flags;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		buf_adds(why, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		buf_adds(why, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		buf_addf(why, "not a regular file (%s)", file_kind(st.st_mode));
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
 }
 
 /*

@@ -86,6 +86,14 @@ void text_header_key(struct buf *out, const char *s, size_t n);
 void text_escape_invalid(struct buf *out, const char *s, size_t n);
 
 /*
+ * As text_escape_invalid(), and control characters too: newline, CR and
+ * tab as \n \r \t, other C0 controls and DEL as \xNN, C1 controls as
+ * \u00NN. For text that reaches a terminal or a log line: a value can
+ * then neither forge a line nor send an escape sequence.
+ */
+void text_escape_controls(struct buf *out, const char *s, size_t n);
+
+/*
  * Appends a file name made from s that stays inside its folder whatever
  * s holds: '/', '\\', control characters and invalid UTF-8 become '_',
  * leading dots and spaces go, the length is capped at 120 bytes on a
@@ -101,5 +109,14 @@ void text_safe_file_name(struct buf *out, const char *s);
  * versions: never store it.
  */
 uint32_t text_hash(const char *s, size_t n);
+
+/*
+ * Opens path for reading when it is a regular file (links followed) and
+ * returns the descriptor. A FIFO, a device, a socket or a folder is
+ * refused without blocking and without reading from it (a FIFO would
+ * hang, /dev/zero never end): -1 with errno EINVAL and "not a regular
+ * file (a FIFO)" (or the open's own cause) appended to why.
+ */
+int text_open_regular(const char *path, struct buf *why);
 
 #endif

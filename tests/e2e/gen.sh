@@ -20,9 +20,11 @@ cmdline=$(sed -n 's/^    huifang gen \(.*--out input\)$/\1/p' docs/gen.md | head
 "$huifang" gen $(echo "$cmdline" | sed 's/--out input$//') --out "$tmp/input" \
 	2>"$tmp/summary" || fail "gen exited $?"
 grep -q '^huifang gen: 10 files, ' "$tmp/summary" || fail "summary: $(cat "$tmp/summary")"
+grep -q '^huifang gen: filled-in audit sheets of 2026-W47 in ' "$tmp/summary" ||
+	fail "no audit sheets: $(cat "$tmp/summary")"
 
-(cd input && ls) >"$tmp/committed"
-(cd "$tmp/input" && ls) >"$tmp/generated"
+(cd input && find . -type f | sort) >"$tmp/committed"
+(cd "$tmp/input" && find . -type f | sort) >"$tmp/generated"
 cmp -s "$tmp/committed" "$tmp/generated" ||
 	fail "files differ: $(diff "$tmp/committed" "$tmp/generated" | tr '\n' ' ')"
 for f in $(cat "$tmp/committed"); do
@@ -44,6 +46,7 @@ expect_usage --seed 1 --weeks 1 --tickets-per-week 1 --out "$tmp/x" --bad-rows 0
 expect_usage --seed 1 --weeks 1 --tickets-per-week 1 --out "$tmp/x" --end-week 2025-W53
 expect_usage --seed 1 --weeks 1 --tickets-per-week 1 --out "$tmp/x" --colour red
 expect_usage --seed 1 --weeks 1 --tickets-per-week 1 --out "$tmp/x" --encoding gb18030 --bom
+expect_usage --seed 1 --weeks 1 --tickets-per-week 1 --out "$tmp/x" --audit --audit-fake 0.9
 [ ! -e "$tmp/x" ] || fail "a usage error wrote files"
 
 "$huifang" gen --help | grep -q '^usage: huifang gen' || fail "--help"

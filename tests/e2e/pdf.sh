@@ -28,7 +28,10 @@ for f in "$out"/*.pdf; do
 	pdffonts "$f" 2>/dev/null | awk 'NR > 2 && $0 ~ /CID TrueType/ { if ($(NF-4) == "yes") ok = 1 } END { exit !ok }' ||
 		fail "font not embedded in $(basename "$f")"
 done
-[ "$n" -eq 10 ] || fail "expected 10 PDFs, got $n"
+# The report, the three centres' reports and their forms; the audit
+# sheets are render_audit_sheets()'s (tests/unit/test_render_audit.c,
+# tests/e2e/audit.sh).
+[ "$n" -eq 7 ] || fail "expected 7 PDFs, got $n"
 # Every page of every document rasterises without an error.
 for f in "$out"/*.pdf; do
 	pdftoppm -q -r 12 -png "$f" "$out/.page" || fail "cannot render $(basename "$f")"

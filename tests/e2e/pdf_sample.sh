@@ -7,7 +7,7 @@
 #     pdf_overlap.awk), and no word is two figures run together;
 #   - every ticket number of records.json appears whole in the text of its
 #     centre's 回访记录表, and every sampled ticket of samples.json in its
-#     level's 抽查表;
+#     level's 抽查表 (per centre, or one per level);
 #   - a 回访记录表 holds fewer pages than it has butlers (sections flow).
 # usage: tests/e2e/pdf_sample.sh BUILD_DIR
 set -u
@@ -86,22 +86,29 @@ while read -r center; do
 		fail "form of $center: $p pages for $butlers butlers"
 done <"$tmp/centers.txt"
 
-# Every sampled ticket, whole, in its level's audit sheet.
-awk '/"id": "/ { sub(/.*"id": "/, ""); sub(/".*/, ""); level = $0 }
+# Every sampled ticket, whole, in its level's audit sheets: one per centre
+# (抽查表-客户服务主管-<centre>.pdf) or one per level (抽查表-工程经理.pdf),
+# named by the level's label (render_audit.c, docs/audit.md).
+awk '/"id": "/ { s = $0; sub(/.*"id": "/, "", s); sub(/".*/, "", s); level = s }
+     /"label": "/ && level != "" && label[level] == "" { s = $0;
+	sub(/.*"label": "/, "", s); sub(/".*/, "", s); label[level] = s }
      /"ticket": "/ && level != "" { s = $0; sub(/.*"ticket": "/, "", s);
-	sub(/".*/, "", s); print level, s }' "$w/samples.json" >"$tmp/sampled.txt"
+	sub(/".*/, "", s); print label[level], s }' "$w/samples.json" >"$tmp/sampled.txt"
 [ -s "$tmp/sampled.txt" ] || fail "no sampled ticket read from samples.json"
-for level in $(cut -d' ' -f1 "$tmp/sampled.txt" | sort -u); do
-	sheet="$w/抽查表-$level.pdf"
-	[ -f "$sheet" ] || { fail "no audit sheet for $level"; continue; }
-	pdftotext -enc UTF-8 "$sheet" "$tmp/sheet.txt" 2>/dev/null
-	grep "^$level " "$tmp/sampled.txt" | cut -d' ' -f2 |
+for label in $(cut -d' ' -f1 "$tmp/sampled.txt" | sort -u); do
+	: >"$tmp/sheet.txt"
+	for sheet in "$w/抽查表-$label".pdf "$w/抽查表-$label"-*.pdf; do
+		[ -f "$sheet" ] || continue
+		pdftotext -enc UTF-8 "$sheet" - >>"$tmp/sheet.txt" 2>/dev/null
+	done
+	[ -s "$tmp/sheet.txt" ] || { fail "no audit sheet for $label"; continue; }
+	grep "^$label " "$tmp/sampled.txt" | cut -d' ' -f2 |
 	while read -r ticket; do
 		grep -Eq "(^|[^0-9A-Za-z])$ticket([^0-9A-Za-z]|\$)" \
 			"$tmp/sheet.txt" || echo "$ticket"
 	done >"$tmp/missing.txt"
 	[ -s "$tmp/missing.txt" ] &&
-		fail "tickets not whole in the $level sheet: $(head -n 3 "$tmp/missing.txt" | tr '\n' ' ')"
+		fail "tickets not whole in the $label sheets: $(head -n 3 "$tmp/missing.txt" | tr '\n' ' ')"
 done
 
 [ "$failed" -eq 0 ] || exit 1

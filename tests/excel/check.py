@@ -99,16 +99,24 @@ def written(fx):
                     fail("%s[%s]: completed_at %s" % (path, c, row[8].value))
             if ws.max_row != len(items) + 1:
                 fail("%s[%s]: %d rows" % (path, c, ws.max_row))
-        # LibreOffice reads back the text the audit CSV holds.
+        # LibreOffice reads back the text the audit CSV holds, column by
+        # column name (the CSV has more columns: 周次, 内容, 来源 ...).
         with open(os.path.join(week, "抽查表-%s.csv" % level["id"]),
                   encoding="utf-8-sig") as f:
-            want_rows = [r[:14] for r in list(csv.reader(f))[1:]]
+            rows = list(csv.reader(f))
+        shared = [n for n in rows[0] if n in AUDIT_SHARED]
+        if len(shared) != len(AUDIT_SHARED):
+            fail("抽查表-%s.csv: columns %s" % (level["id"], rows[0]))
+        pick = [rows[0].index(n) for n in AUDIT_SHARED]
+        want_rows = [[r[i] for i in pick] for r in rows[1:]]
         got_rows = []
         for c in centers:
             with open(os.path.join(fx, "written", "抽查表-%s-%s.csv"
                                    % (level["id"], c)),
                       encoding="utf-8") as f:
-                got_rows += [r[:14] for r in list(csv.reader(f))[1:]]
+                rows = list(csv.reader(f))
+            pick = [rows[0].index(n) for n in AUDIT_SHARED]
+            got_rows += [[r[i] for i in pick] for r in rows[1:]]
         if sorted(got_rows) != sorted(want_rows):
             fail("抽查表-%s: LibreOffice's text differs from the CSV"
                  % level["id"])
@@ -154,6 +162,10 @@ def written(fx):
         fail("worklists differ from metrics.json: %d sheets, want %d"
              % (len(got), len(want)))
 
+# The columns the audit workbook and the audit CSV both have.
+AUDIT_SHARED = ["服务中心", "责任人", "工单编号", "工单类型", "工单子类", "楼栋房号",
+                "业主姓名", "联系电话", "完成时间", "首次回访时间", "回访方式",
+                "满意度", "回访人", "抽样原因"]
 
 if sys.argv[1] == "same-run":
     same_run(sys.argv[2], sys.argv[3])

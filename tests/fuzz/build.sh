@@ -20,8 +20,10 @@ $(pkg-config --cflags libcjson 2>/dev/null || true) \
 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 libs="-lcsv $(pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lhpdf -lzip -lexpat -lfreexl -lxlsxwriter -lm"
 srcs=$(ls pipeline/*/*.c | grep -v '/cmd/main\.c$')
-for src in tests/fuzz/fuzz_*.c; do
-	name=$(basename "$src" .c)
+# FUZZ_TARGETS="fuzz_chtime fuzz_config" builds and runs just those.
+targets=${FUZZ_TARGETS:-$(ls tests/fuzz/fuzz_*.c | sed 's#.*/##; s#\.c$##')}
+for name in $targets; do
+	src=tests/fuzz/$name.c
 	echo "== $name: building"
 	# freexl loops on many broken files until the child's CPU limit:
 	# smaller limits keep the .xls fuzzer going.

@@ -450,15 +450,31 @@ static void test_config__names_a_rate_out_of_range(void **state)
 			"F: targets.投诉: must be between 0 and 1, got -0.1");
 }
 
+static void assert_accepted_sla(const char *text, int64_t seconds)
+{
+	struct config cfg;
+	char first[1024];
+
+	config_init(&cfg);
+	assert_int_equal(load_text(text, &cfg, first, sizeof(first)), 0);
+	assert_int_equal(cfg.sla_seconds[0], seconds);
+	config_release(&cfg);
+}
+
 static void test_config__names_a_negative_sla(void **state)
 {
 	(void)state;
 	assert_rejected("{\"sla_hours\": {\"default\": -4}}",
-			"F: sla_hours.default: must be more than 0 and at most "
-			"8760 hours, got -4");
+			"F: sla_hours.default: must be at least one minute "
+			"(0.0167 hours) and at most 8760 hours, got -4");
 	assert_rejected("{\"sla_hours\": {\"by_type\": {\"特约服务\": 0}}}",
-			"F: sla_hours.by_type.特约服务: must be more than 0 and "
-			"at most 8760 hours, got 0");
+			"F: sla_hours.by_type.特约服务: must be at least one "
+			"minute (0.0167 hours) and at most 8760 hours, got 0");
+	/* Issue 13: below a minute was accepted. */
+	assert_rejected("{\"sla_hours\": {\"default\": 0.01}}",
+			"F: sla_hours.default: must be at least one minute "
+			"(0.0167 hours) and at most 8760 hours, got 0.01");
+	assert_accepted_sla("{\"sla_hours\": {\"default\": 0.0167}}", 60);
 }
 
 static void test_config__names_an_unknown_type(void **state)

@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
 #include "util/buf.h"
 #include "util/chtime.h"
 #include "model/config.h"
@@ -497,7 +499,7 @@ static void test_ingest__rejects_csv_is_neutralised_with_bom(void **state)
 
 	put(f, "a.csv", "工单编号,工单类型\n\"=HYPERLINK(\"\"x\"\")\",@type\n");
 	ingest(f);
-	rejects_format(&f->set, &out);
+	rejects_format(&f->set, false, &out);
 	assert_string_equal(out.s,
 		"\xef\xbb\xbf" "文件,行,列,代码,原因,说明,原始字段\r\n"
 		"a.csv,,,,原始表头,,工单编号,工单类型\r\n"
@@ -505,6 +507,67 @@ static void test_ingest__rejects_csv_is_neutralised_with_bom(void **state)
 		"'@type' in column '工单类型',\"'=HYPERLINK(\"\"x\"\")\","
 		"\"'@type\"\r\n");
 	buf_release(&out);
+}
+
+/*
+ * Issue 13: rejects.csv held names, phones and ID numbers verbatim. It is
+ * masked now, column by column (and every field of a field_count row, and
+ * the values of a JSON record that cannot be parsed); the originals go to
+ * rejects.original.csv, mode 0600, and the diagnostics echo no value of
+ * a personal column.
+ */
+static void test_ingest__rejects_are_masked_and_originals_kept_apart(void **state)
+{
+	struct fixture *f = *state;
+	struct buf out = BUF_INIT, shown = BUF_INIT, err = BUF_INIT;
+	struct stat st;
+	size_t i;
+
+	put(f, "a.csv", "工单编号,工单类型,业主姓名,联系电话,内容\n"
+	    "T1,咨询,张三丰,13812345678,张三丰说身份证110105 19491231 0037\n"
+	    "T2,投诉,李四,0851-12345678,多,一列\n");
+	put(f, "b.jsonl", "{\"工单编号\": \"T4\", \"工单类型\": \"投诉\"}\n"
+	    "{\"工单编号\": \"T3\", \"业主姓名\": \"王小明\", "
+	    "\"联系电话\": 13912345678, \"内容\": x}\n");
+	ingest(f);
+	assert_int_equal(f->set.nrejects, 3);
+	rejects_format(&f->set, true, &out);
+	assert_non_null(strstr(out.s, ",T1,咨询,张*,138****5678,"
+			       "张*说身份证110*** ******** 0037\r\n"));
+	/* field_count: every field masked, the vocabulary (投诉) kept. */
+	assert_non_null(strstr(out.s, ",T2,投诉,李*,085*-****5678,多,一*\r\n"));
+	assert_non_null(strstr(out.s, "\"{\"\"工单编号\"\": \"\"T3\"\", "
+			       "\"\"业主姓名\"\": \"\"王**\"\", \"\"联系电话\"\": "
+			       "139****5678, \"\"内容\"\": x}\"\r\n"));
+	assert_null(strstr(out.s, "张三丰"));
+	assert_null(strstr(out.s, "13812345678"));
+	assert_null(strstr(out.s, "王小明"));
+	/* Every diagnostic's message and context echo no personal value. */
+	for (i = 0; i < f->d.nr; i++) {
+		buf_addf(&shown, "%s|%s\n", f->d.entries[i].message,
+			 f->d.entries[i].context ? f->d.entries[i].context : "");
+	}
+	assert_non_null(strstr(shown.s, "\"业主姓名\": \"王**\""));
+	assert_null(strstr(shown.s, "王小明"));
+	assert_null(strstr(shown.s, "13912345678"));
+	assert_null(strstr(shown.s, "张三丰"));
+	buf_reset(&out);
+	rejects_format(&f->set, false, &out);
+	assert_non_null(strstr(out.s, "张三丰,13812345678,"));
+	assert_int_equal(rejects_write(&f->set, f->dir, &err), 0);
+	buf_reset(&out);
+	slurp(&out, f->dir, ".", REJECTS_ORIGINAL_FILE);
+	assert_non_null(strstr(out.s, "王小明"));
+	buf_reset(&shown);
+	buf_addf(&shown, "%s/%s", f->dir, REJECTS_ORIGINAL_FILE);
+	assert_int_equal(stat(shown.s, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	buf_reset(&out);
+	slurp(&out, f->dir, ".", REJECTS_FILE);
+	assert_null(strstr(out.s, "王小明"));
+	buf_release(&out);
+	buf_release(&shown);
+	buf_release(&err);
 }
 
 static void test_ingest__rejects_the_gb18030_row_with_a_bad_byte(void **state)
@@ -542,7 +605,7 @@ static void test_ingest__writes_a_non_utf8_file_name_safely(void **state)
 
 	put(f, "a\xff.csv", "工单编号,工单类型\nT1,咨询\n");
 	ingest(f);
-	rejects_format(&f->set, &out);
+	rejects_format(&f->set, false, &out);
 	assert_non_null(strstr(out.s, "\r\na\\xFF.csv,2,2,unknown_type,"));
 	buf_addf(&dir, "%s/records", f->dir);
 	assert_int_equal(records_write(&f->set, dir.s, &err), 0);
@@ -1050,6 +1113,7 @@ int main(void)
 		T(test_ingest__reports_unusable_headers_and_goes_on),
 		T(test_ingest__records_read_back_the_same),
 		T(test_ingest__rejects_csv_is_neutralised_with_bom),
+		T(test_ingest__rejects_are_masked_and_originals_kept_apart),
 		T(test_ingest__rejects_the_gb18030_row_with_a_bad_byte),
 		T(test_ingest__writes_a_non_utf8_file_name_safely),
 		T(test_ingest__the_same_whatever_the_threads),

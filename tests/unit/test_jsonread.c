@@ -1,6 +1,8 @@
 /*
  * test_jsonread.c - the JSON reader: the three layouts, record lines,
- * syntax errors with line and column, duplicate keys, NUL, bad UTF-8.
+ * syntax errors with line and column, duplicate keys, NUL (raw and
+ * \u0000, in both layouts), numbers beyond a double, bad UTF-8, and the
+ * records lost after a fault in the outer structure.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -123,8 +125,54 @@ static void test_json__rejects_non_objects_duplicates_and_nul(void **state)
 	assert_int_equal(next(r, &rec), 1);
 	assert_string_equal(rec.error, "duplicate key 'a'");
 	assert_int_equal(next(r, &rec), 1);
-	assert_string_equal(rec.error, "NUL character in a string");
+	assert_true(rec.bad_encoding);
+	assert_int_equal(rec.bad_offset, 30);
+	assert_string_equal(rec.error, "NUL character (\\u0000)");
 	assert_int_equal(next(r, &rec), 0);
+	json_reader_free(r);
+}
+
+/* Issue 13: JSON Lines cut the value at \u0000, merging two tickets. */
+static void test_json__flags_an_escaped_nul_in_json_lines(void **state)
+{
+	struct json_reader *r = open_text("{\"a\": \"T1\\u0000T2\"}\n"
+					  "{\"a\": \"x\\\\u0000\"}\n", true);
+	struct json_record rec;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_true(rec.bad_encoding);
+	assert_null(rec.obj);
+	assert_int_equal(rec.bad_offset, 9);
+	assert_int_equal(rec.error_column, 10);
+	/* An escaped backslash before "u0000" is text, not a NUL. */
+	assert_int_equal(next(r, &rec), 1);
+	assert_false(rec.bad_encoding);
+	assert_string_equal(str(&rec, "a"), "x\\u0000");
+	assert_int_equal(next(r, &rec), 0);
+	json_reader_free(r);
+}
+
+/* Issue 13: 1e400 read as the ticket "inf". */
+static void test_json__rejects_a_number_beyond_a_double(void **state)
+{
+	struct json_reader *r = open_text("[{\"a\": 1e400}, {\"a\": -1E999},"
+					  " {\"a\": 1e300}]", false);
+	struct json_record rec;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_true(rec.malformed);
+	assert_non_null(strstr(rec.error, "too large"));
+	assert_int_equal(next(r, &rec), 1);
+	assert_true(rec.malformed);
+	assert_int_equal(next(r, &rec), 1);
+	assert_non_null(rec.obj);
+	assert_int_equal(json_value_text(cJSON_GetObjectItem(rec.obj, "a"), &out), 0);
+	assert_null(strstr(out.s, "inf"));
+	assert_int_equal(next(r, &rec), 0);
+	buf_release(&out);
 	json_reader_free(r);
 }
 
@@ -140,16 +188,47 @@ static void test_json__flags_invalid_utf8_with_its_offset(void **state)
 	json_reader_free(r);
 }
 
-static void test_json__ends_the_file_on_a_structure_error(void **state)
+/*
+ * Issue 13: the records after a fault in the outer structure were
+ * counted nowhere; the fault is one malformed record saying how many.
+ */
+static void test_json__counts_the_records_lost_after_a_structure_error(void **state)
 {
-	struct json_reader *r = open_text("[{\"a\": 1} {\"a\": 2}]", false);
+	struct json_reader *r = open_text("[{\"a\": 1} {\"a\": 2},\n"
+					  "{\"a\": [3, {}]}, {\"a\": \"}\"}]", false);
+	struct json_record rec;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_non_null(rec.obj);
+	assert_int_equal(next(r, &rec), 1);
+	assert_null(rec.obj);
+	assert_true(rec.malformed);
+	assert_int_equal(rec.error_line, 1);
+	assert_int_equal(rec.error_column, 11);
+	assert_string_equal(rec.error, "JSON syntax error: expected ',' or ']' "
+			    "after a record; 3 records after it are lost");
+	assert_string_equal(rec.error_context, "          {\"a\": 2},");
+	assert_int_equal(next(r, &rec), 0);
+	json_reader_free(r);
+}
+
+/* Before the records begin, or at a cut, the file ends with an error. */
+static void test_json__ends_the_file_on_an_error_outside_the_records(void **state)
+{
+	struct json_reader *r = open_text("[{\"a\": 1},", false);
 	struct json_record rec;
 	struct buf err = BUF_INIT;
 
 	(void)state;
 	assert_int_equal(next(r, &rec), 1);
 	assert_int_equal(json_reader_next(r, &rec, &err), -1);
-	assert_string_equal(err.s, "(memory):1:11: expected ',' or ']' after a record");
+	assert_string_equal(err.s, "(memory):1:11: expected a record after ','");
+	json_reader_free(r);
+	buf_reset(&err);
+	r = open_text("\"text\"", false);
+	assert_int_equal(json_reader_next(r, &rec, &err), -1);
+	assert_non_null(strstr(err.s, "expected an array of records"));
 	buf_release(&err);
 	json_reader_free(r);
 }
@@ -265,7 +344,10 @@ int main(void)
 		cmocka_unit_test(test_json__reports_a_syntax_error_with_line_and_column),
 		cmocka_unit_test(test_json__rejects_non_objects_duplicates_and_nul),
 		cmocka_unit_test(test_json__flags_invalid_utf8_with_its_offset),
-		cmocka_unit_test(test_json__ends_the_file_on_a_structure_error),
+		cmocka_unit_test(test_json__flags_an_escaped_nul_in_json_lines),
+		cmocka_unit_test(test_json__rejects_a_number_beyond_a_double),
+		cmocka_unit_test(test_json__counts_the_records_lost_after_a_structure_error),
+		cmocka_unit_test(test_json__ends_the_file_on_an_error_outside_the_records),
 		cmocka_unit_test(test_json__writes_values_as_their_text),
 		cmocka_unit_test(test_json__keeps_long_integers_digit_for_digit),
 		cmocka_unit_test(test_json__reads_records_at_a_profile_path),

@@ -1,7 +1,7 @@
 /*
  * test_jsonw.c - the JSON writer: block and inline layouts, empty
  * containers, members kept on one line, escaping, numbers and instants,
- * and text that parses back to what was written.
+ * text that parses back to what was written, and a reopened document.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -108,12 +108,58 @@ static void test_jsonw__writes_instants_in_china_time_or_null(void **state)
 	buf_release(&b);
 }
 
+/* A stage adds members to another's document: the same bytes as one go. */
+static void test_jsonw__reopens_an_ended_document(void **state)
+{
+	struct buf one = BUF_INIT, two = BUF_INIT;
+	struct jsonw w;
+
+	(void)state;
+	jsonw_init(&w, &one);
+	jsonw_open(&w, NULL, '{', JSONW_BLOCK);
+	jsonw_str(&w, "a", "x");
+	jsonw_open(&w, "b", '[', JSONW_INLINE);
+	jsonw_uint(&w, NULL, 1);
+	jsonw_close(&w);
+	jsonw_close(&w);
+	jsonw_end(&w);
+
+	jsonw_init(&w, &two);
+	jsonw_open(&w, NULL, '{', JSONW_BLOCK);
+	jsonw_str(&w, "a", "x");
+	jsonw_close(&w);
+	jsonw_end(&w);
+	assert_int_equal(jsonw_reopen(&w, &two), 0);
+	jsonw_open(&w, "b", '[', JSONW_INLINE);
+	jsonw_uint(&w, NULL, 1);
+	jsonw_close(&w);
+	jsonw_close(&w);
+	jsonw_end(&w);
+	assert_string_equal(one.s, two.s);
+
+	/* An empty root, and text that is no ended object. */
+	buf_reset(&two);
+	buf_adds(&two, "{}\n");
+	assert_int_equal(jsonw_reopen(&w, &two), 0);
+	jsonw_uint(&w, "n", 2);
+	jsonw_close(&w);
+	jsonw_end(&w);
+	assert_string_equal(two.s, "{\n  \"n\": 2\n}\n");
+	buf_reset(&two);
+	buf_adds(&two, "[1]\n");
+	assert_int_equal(jsonw_reopen(&w, &two), -1);
+	assert_string_equal(two.s, "[1]\n");
+	buf_release(&one);
+	buf_release(&two);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jsonw__lays_out_blocks_and_inline_containers),
 		cmocka_unit_test(test_jsonw__escapes_strings_and_keys),
 		cmocka_unit_test(test_jsonw__writes_instants_in_china_time_or_null),
+		cmocka_unit_test(test_jsonw__reopens_an_ended_document),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

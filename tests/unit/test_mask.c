@@ -54,6 +54,9 @@ static void test_mask__phones_keep_three_and_four_digits(void **state)
 	assert_masks(mask_phone, "+86 138 1234 5678", "138****5678");
 	assert_masks(mask_phone, "0755-86001234", "075****1234");
 	assert_masks(mask_phone, "12345", "****");
+	/* Issue 13: a landline's 8 digits showed 7; now the last 4. */
+	assert_masks(mask_phone, "87654321", "****4321");
+	assert_masks(mask_phone, "(0851)87654321", "085****4321");
 	assert_masks(mask_phone, "", "");
 }
 
@@ -72,6 +75,44 @@ static void test_mask__numbers_in_free_text_are_masked(void **state)
 		     "打138-****-5678或139 **** 4321");
 	/* Mixed separators are not a grouped mobile: groups stay short. */
 	assert_masks(mask_free_text, "138-1234 5678", "138-1234 5678");
+}
+
+/* Issue 13: grouped IDs kept 17 of 18 digits, landlines 7 of 8. */
+static void test_mask__grouped_ids_and_landlines_are_masked(void **state)
+{
+	(void)state;
+	assert_masks(mask_free_text, "证件110105 19491231 0037。",
+		     "证件110*** ******** 0037。");
+	assert_masks(mask_free_text, "证件110105-19491231-003X",
+		     "证件110***-********-003X");
+	assert_masks(mask_free_text, "座机0851-12345678转", "座机085*-****5678转");
+	assert_masks(mask_free_text, "座机(0851)87654321", "座机(0851)****4321");
+	assert_masks(mask_free_text, "座机（0851）87654321",
+		     "座机（0851）****4321");
+	assert_masks(mask_free_text, "电话87654321", "电话****4321");
+	/* A separator that leads to no digit ends the number before it. */
+	assert_masks(mask_free_text, "138-1234-5678- 好", "138-****-5678- 好");
+}
+
+static void mask_owner_zhang(struct buf *out, const char *text)
+{
+	mask_free_text_of(out, text, "张三丰");
+}
+
+static void mask_owner_single(struct buf *out, const char *text)
+{
+	mask_free_text_of(out, text, "张");
+}
+
+/* Issue 13: the owner's full name in 内容 stayed visible. */
+static void test_mask__the_owners_name_in_free_text_is_masked(void **state)
+{
+	(void)state;
+	assert_masks(mask_owner_zhang, "业主张三丰来电，张三丰说13812345678",
+		     "业主张*来电，张*说138****5678");
+	assert_masks(mask_owner_zhang, "张三说", "张三说");
+	/* A one-character name would hide every 张: it is not matched. */
+	assert_masks(mask_owner_single, "张先生", "张先生");
 }
 
 static void test_mask__short_numbers_and_dates_are_kept(void **state)
@@ -135,6 +176,8 @@ int main(void)
 		cmocka_unit_test(test_mask__names_keep_the_surname),
 		cmocka_unit_test(test_mask__phones_keep_three_and_four_digits),
 		cmocka_unit_test(test_mask__numbers_in_free_text_are_masked),
+		cmocka_unit_test(test_mask__grouped_ids_and_landlines_are_masked),
+		cmocka_unit_test(test_mask__the_owners_name_in_free_text_is_masked),
 		cmocka_unit_test(test_mask__short_numbers_and_dates_are_kept),
 		cmocka_unit_test(test_mask__full_width_digits_are_digits_too),
 		cmocka_unit_test(test_mask__keeps_utf8_intact),

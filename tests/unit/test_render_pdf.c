@@ -4,8 +4,7 @@
  * folder), and, through pdftotext, that the text holds the header, the
  * KPI figures of metrics.json, every butler, the rare characters, □ for a
  * non-BMP character and the 500-character comment unbroken, and the
- * provisional mark on every page of every form and audit sheet of a
- * provisional week (and on none of a final one). Failure paths:
+ * provisional mark on every page of every form of a provisional week (and on none of a final one). Failure paths:
  * a missing font and a broken template leave no file and say why.
  *
  * With HUIFANG_PDF_KEEP=<dir> the fixture week is rendered into <dir> and
@@ -181,7 +180,7 @@ static void read_file(const char *path, struct buf *out)
 
 static int render_into(const char *dir, struct config *cfg, struct diag *d)
 {
-	struct week_view v = { metrics, samples, records };
+	struct week_view v = { metrics, samples, records, NULL };
 
 	return render_pdf_week(&v, cfg, "templates", dir, d);
 }
@@ -213,8 +212,9 @@ static void test_render_pdf__writes_one_file_per_document(void **state)
 	/*
 	 * The report, one centre report and one form per centre (the
 	 * hostile centre "../.隐藏/中心<BEL>" loses its leading dots, its
-	 * slashes and its control character, so it stays in the folder), one
-	 * sheet per level; no temporary file or prepared font is left behind.
+	 * slashes and its control character, so it stays in the folder); the
+	 * audit sheets are render_audit_sheets()'s (test_render_audit.c); no
+	 * temporary file or prepared font is left behind.
 	 */
 	assert_string_equal(names.s,
 			    "中心周报-_.隐藏_中心_.pdf\n"
@@ -223,10 +223,7 @@ static void test_render_pdf__writes_one_file_per_document(void **state)
 			    "周报-2026-W47.pdf\n"
 			    "回访记录表-_.隐藏_中心_.pdf\n"
 			    "回访记录表-东山服务中心.pdf\n"
-			    "回访记录表-珠江新城服务中心.pdf\n"
-			    "抽查表-cs_supervisor.pdf\n"
-			    "抽查表-engineering_manager.pdf\n"
-			    "抽查表-quality_dept.pdf\n");
+			    "回访记录表-珠江新城服务中心.pdf\n");
 	remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&names);
@@ -449,33 +446,6 @@ static void test_render_pdf__form_keeps_long_and_rare_text(void **state)
 	buf_release(&want);
 }
 
-static void test_render_pdf__audit_sheet_lists_items_and_blanks(void **state)
-{
-	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
-	const cJSON *level = cJSON_GetArrayItem(cJSON_GetObjectItem(samples,
-								    "levels"),
-						0);
-	const cJSON *item;
-
-	(void)state;
-	new_dir(&dir);
-	render_ok(dir.s);
-	buf_addf(&path, "%s/抽查表-cs_supervisor.pdf", dir.s);
-	pdftotext(path.s, 1, &text);
-	strip_space(&text);
-	cJSON_ArrayForEach(item, cJSON_GetObjectItem(level, "items"))
-		assert_non_null(strstr(text.s, cJSON_GetObjectItem(item, "ticket")
-						       ->valuestring));
-	assert_non_null(strstr(text.s, "是否真实回访"));
-	assert_non_null(strstr(text.s, "复核满意度"));
-	assert_non_null(strstr(text.s, "抽查日期"));
-	assert_non_null(strstr(text.s, "必抽：风险信号"));
-	remove_dir(dir.s);
-	buf_release(&dir);
-	buf_release(&path);
-	buf_release(&text);
-}
-
 static void test_render_pdf__provisional_week_is_marked(void **state)
 {
 	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
@@ -599,7 +569,7 @@ static void test_render_pdf__missing_font_leaves_no_file(void **state)
 static void test_render_pdf__broken_template_names_file_and_line(void **state)
 {
 	struct buf dir = BUF_INIT, tdir = BUF_INIT, path = BUF_INIT;
-	struct week_view v = { metrics, samples, records };
+	struct week_view v = { metrics, samples, records, NULL };
 	struct config cfg;
 	struct diag d;
 	size_t i;
@@ -687,7 +657,7 @@ static void test_render_pdf__sparse_metrics_show_dashes(void **state)
 			       "\"coverage\": null, \"target\": 1, "
 			       "\"meets_target\": null}], \"trend\": [], "
 			       "\"by_center\": 7, \"anomalies\": \"x\"}");
-	struct week_view v = { m, NULL, NULL };
+	struct week_view v = { m, NULL, NULL, NULL };
 	struct config cfg;
 	struct diag d;
 
@@ -735,7 +705,7 @@ static void test_render_pdf__colliding_centre_names_stay_apart(void **state)
 {
 	struct buf dir = BUF_INIT, names = BUF_INIT;
 	cJSON *recs = cJSON_CreateObject(), *rows = cJSON_CreateArray();
-	struct week_view v = { metrics, NULL, recs };
+	struct week_view v = { metrics, NULL, recs, NULL };
 	struct config cfg;
 	struct diag d;
 
@@ -798,7 +768,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_render_pdf__report_shows_header_kpis_and_rankings),
 		cmocka_unit_test(test_render_pdf__centre_report_shows_its_own_figures),
 		cmocka_unit_test(test_render_pdf__form_keeps_long_and_rare_text),
-		cmocka_unit_test(test_render_pdf__audit_sheet_lists_items_and_blanks),
 		cmocka_unit_test(test_render_pdf__provisional_week_is_marked),
 		cmocka_unit_test(test_render_pdf__provisional_mark_on_every_form_page),
 		cmocka_unit_test(test_render_pdf__missing_font_leaves_no_file),

@@ -22,6 +22,7 @@
 #include "util/arena.h"
 #include "model/config.h"
 #include "stages/metrics.h"
+#include "model/source.h"
 #include "stages/sample.h"
 
 static char scratch[4096];   /* a config file beside the test binary */
@@ -289,7 +290,8 @@ static void test_sample__config_file_can_size_by_gb2828_level_ii(void **state)
 	sample_write_json(&s, &w.m, &out);
 	assert_non_null(strstr(out.s, "\"size\": \"gb2828-II\",\n"));
 	assert_null(strstr(out.s, "\"rate\""));
-	assert_non_null(strstr(out.s, "\"population\": 30, \"n\": 8, "
+	assert_non_null(strstr(out.s, "\"population\": 30, \"ordinary\": 30, "
+				      "\"places\": 8, \"n\": 8, "
 				      "\"code_letter\": \"D\""));
 	buf_release(&out);
 	sample_release(&s);
@@ -433,21 +435,25 @@ static void test_sample__takes_the_smallest_keys_of_each_stratum(void **state)
 	assert_int_equal(s.levels[0].population, 42);
 	/* Strata in byte order of (centre, butler): 李 (E6 9D) < 王 (E7 8E). */
 	assert_int_equal(s.levels[0].nstrata, 2);
+	/*
+	 * Largest remainder: round(0.1 x 42) = 4 places; shares 1.2 and 3.0
+	 * give 1 and 3 and nothing is left over (ceil in every stratum would
+	 * have given 2 + 3 = 5, 12 % instead of 10 %).
+	 */
 	assert_string_equal(s.levels[0].strata[0].name, "东区中心/李强");
 	assert_int_equal(s.levels[0].strata[0].population, 12);
-	assert_int_equal(s.levels[0].strata[0].n, 2);
+	assert_int_equal(s.levels[0].strata[0].n, 1);
 	assert_string_equal(s.levels[0].strata[1].name, "东区中心/王芳");
 	assert_int_equal(s.levels[0].strata[1].population, 30);
 	assert_int_equal(s.levels[0].strata[1].n, 3);
-	assert_int_equal(s.levels[0].nitems, 5);
+	assert_int_equal(s.levels[0].nitems, 4);
 	/* Items come stratum by stratum, each by ascending key. */
 	assert_true(s.levels[0].items[0].key == keys_b[0]);
-	assert_true(s.levels[0].items[1].key == keys_b[1]);
-	assert_true(s.levels[0].items[2].key == keys_a[0]);
-	assert_true(s.levels[0].items[3].key == keys_a[1]);
-	assert_true(s.levels[0].items[4].key == keys_a[2]);
-	for (i = 0; i < 5; i++)
-		assert_int_equal(s.levels[0].items[i].rank, i < 2 ? i + 1 : i - 1);
+	assert_true(s.levels[0].items[1].key == keys_a[0]);
+	assert_true(s.levels[0].items[2].key == keys_a[1]);
+	assert_true(s.levels[0].items[3].key == keys_a[2]);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(s.levels[0].items[i].rank, i < 1 ? i + 1 : i);
 	assert_null(find_item(&s, "T999", NULL));
 	sample_release(&s);
 	config_release(&cfg);
@@ -487,15 +493,20 @@ static void test_sample__must_includes_fill_n_first_and_may_exceed_it(void **sta
 	assert_non_null(it);
 	assert_int_equal(it->reason, SAMPLE_MUST_INCLUDE);
 	assert_int_equal(it->risk, 1u << ANOM_BURST);
-	/* 李强's stratum: 4 must-includes although n is 1, none by key. */
+	/*
+	 * The rate applies to the 25 ordinary tickets: round(2.5) = 3 key
+	 * places; shares 0.6 (李强, 6 ordinary) and 1.9 (王芳, 19) give 0 and
+	 * 1, and the two places left go to the larger remainders, one each.
+	 * 李强's stratum: its 4 must-includes on top of its 1 key place.
+	 */
 	assert_string_equal(s.levels[0].strata[0].name, "东区中心/李强");
-	assert_int_equal(s.levels[0].strata[0].n, 1);
+	assert_int_equal(s.levels[0].strata[0].n, 5);
 	assert_int_equal(s.levels[0].strata[0].must_include, 4);
-	assert_int_equal(s.levels[0].strata[0].by_key, 0);
-	/* 王芳's: the burst fills one of n = 2, the smallest key the other. */
-	assert_int_equal(s.levels[0].strata[1].n, 2);
+	assert_int_equal(s.levels[0].strata[0].by_key, 1);
+	/* 王芳's: the burst, and 2 key places. */
+	assert_int_equal(s.levels[0].strata[1].n, 3);
 	assert_int_equal(s.levels[0].strata[1].must_include, 1);
-	assert_int_equal(s.levels[0].strata[1].by_key, 1);
+	assert_int_equal(s.levels[0].strata[1].by_key, 2);
 	for (i = 0; i < s.levels[0].nitems; i++) {
 		if (s.levels[0].items[i].reason == SAMPLE_MUST_INCLUDE)
 			musts++;
@@ -503,12 +514,13 @@ static void test_sample__must_includes_fill_n_first_and_may_exceed_it(void **sta
 			by_key++;
 	}
 	assert_int_equal(musts, 5);
-	assert_int_equal(by_key, 1);
+	assert_int_equal(by_key, 3);
 	/* Must-includes come first in a stratum, by ticket number. */
 	assert_string_equal(s.levels[0].items[0].ticket->id, "B00");
 	assert_string_equal(s.levels[0].items[3].ticket->id, "B09");
-	assert_string_equal(s.levels[0].items[4].ticket->id, "A07");
-	assert_int_equal(s.levels[0].items[5].reason, SAMPLE_BY_KEY);
+	assert_int_equal(s.levels[0].items[4].reason, SAMPLE_BY_KEY);
+	assert_string_equal(s.levels[0].items[5].ticket->id, "A07");
+	assert_int_equal(s.levels[0].items[6].reason, SAMPLE_BY_KEY);
 	sample_release(&s);
 	config_release(&cfg);
 	week_release(&w);
@@ -973,27 +985,28 @@ static void test_sample__json_explains_every_item(void **state)
 	assert_string_equal(cJSON_GetObjectItem(level, "label")->valuestring,
 			    "客户服务主管");
 	strata = cJSON_GetObjectItem(level, "strata");
+	/* Per centre, spread over butlers; 1 must-include + round(2.9). */
 	assert_int_equal(cJSON_GetArraySize(strata), 1);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(strata, 0),
 						"stratum")->valuestring,
-			    "东区中心/王\"芳");
+			    "东区中心");
 	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(strata, 0),
 					     "population")->valueint, 30);
 	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(strata, 0),
-					     "n")->valueint, 3);
+					     "n")->valueint, 4);
 	items = cJSON_GetObjectItem(level, "items");
-	assert_int_equal(cJSON_GetArraySize(items), 3);
+	assert_int_equal(cJSON_GetArraySize(items), 4);
 	item = cJSON_GetArrayItem(items, 0);
 	assert_string_equal(cJSON_GetObjectItem(item, "ticket")->valuestring,
 			    "GD202611170004");
 	assert_string_equal(cJSON_GetObjectItem(item, "rule")->valuestring,
 			    "must_include");
 	assert_string_equal(cJSON_GetObjectItem(item, "reason")->valuestring,
-			    "must include: risk signal self_callback, no_butler");
+			    "must include: risk signal self_callback");
 	item = cJSON_GetArrayItem(items, 1);
 	assert_string_equal(cJSON_GetObjectItem(item, "rule")->valuestring, "key");
 	assert_non_null(strstr(cJSON_GetObjectItem(item, "reason")->valuestring,
-			       ", n 3 of N 30"));
+			       ", n 4 of N 30"));
 	assert_true(cJSON_GetObjectItem(item, "key")->valuedouble >= 0 &&
 		    cJSON_GetObjectItem(item, "key")->valuedouble < 1);
 	assert_int_equal(strlen(cJSON_GetObjectItem(item, "key_hex")->valuestring),
@@ -1014,10 +1027,10 @@ static void test_sample__json_explains_every_item(void **state)
 	assert_string_equal(cJSON_GetObjectItem(item, "recorder")->valuestring,
 			    "王管家");
 	assert_non_null(strstr(cJSON_GetObjectItem(item, "reason_zh")->valuestring,
-			       "（本分层 N=30，抽 n=3）"));
+			       "（本分层 N=30，抽 n=4）"));
 	item = cJSON_GetArrayItem(items, 0);
 	assert_string_equal(cJSON_GetObjectItem(item, "reason_zh")->valuestring,
-			    "必抽：风险信号（处理人自行回访、无责任人）");
+			    "必抽：风险信号（处理人自行回访）");
 	cJSON_Delete(root);
 
 	/* Unmasked when the config said so at draw time. */
@@ -1050,30 +1063,420 @@ static void test_sample__csv_neutralises_a_formula_ticket_number(void **state)
 	assert_int_equal(draw(&w, &cfg, "huifang", &s), 0);
 	sample_write_csv(&s, 0, NULL, &cfg, &out);
 	assert_memory_equal(out.s, "\xEF\xBB\xBF", 3);
-	assert_non_null(strstr(out.s, "服务中心,责任人,工单编号,"));
+	assert_non_null(strstr(out.s, "周次,抽查级别,服务中心,责任人,工单编号,"));
 	assert_non_null(strstr(out.s, ",是否真实回访,复核满意度,问题描述,抽查人,"
 				      "抽查日期\r\n"));
 	row = strstr(out.s, "\r\n") + 2;
 	/* The formula is quoted and prefixed with a single quote. */
 	assert_non_null(strstr(row, ",\"'=HYPERLINK(\"\"http://x\"\")\","));
-	/* Personal data masked, the first callback shown, blanks left. */
-	assert_non_null(strstr(row, ",张*,138****5678,2026-11-17 09:30:00,"
-				    "2026-11-18 10:00:00,电话,满意,王管家,"));
+	/* The week and level, for the import. */
+	assert_non_null(strstr(row, "2026-W47,cs_supervisor,"));
+	/*
+	 * The audit sheet's masking: name masked, the phone shown for the
+	 * auditor's call; the first callback shown, blanks left.
+	 */
+	assert_non_null(strstr(row, ",张*,13812345678,,2026-11-17 09:30:00,"
+				    "2026-11-18 10:00:00,电话,已解决,满意,,王管家,"));
 	assert_non_null(strstr(row, "随机键 "));
 	assert_non_null(strstr(row, ",,,,,\r\n"));
 
-	/* Unmasked when the config says so. */
-	cfg.mask_names = false;
-	cfg.mask_phones = false;
+	/* The reports' masking does not apply to the sheet, audit's does. */
+	cfg.mask_names = true;
+	cfg.mask_phones = true;
+	cfg.audit_mask_names = false;
 	buf_reset(&out);
 	sample_write_csv(&s, 0, NULL, &cfg, &out);
 	assert_non_null(strstr(out.s, ",张三丰,13812345678,"));
+	cfg.audit_mask_names = true;
+	cfg.audit_mask_phones = true;
+	buf_reset(&out);
+	sample_write_csv(&s, 0, NULL, &cfg, &out);
+	assert_non_null(strstr(out.s, ",张*,138****5678,"));
 	/* A level out of range has the header only. */
 	buf_reset(&out);
 	sample_write_csv(&s, 7, NULL, &cfg, &out);
 	assert_int_equal(strstr(out.s, "\r\n") + 2 - out.s, (long)out.len);
 	buf_release(&out);
 	sample_release(&s);
+	config_release(&cfg);
+	week_release(&w);
+}
+
+/* ---- realised rates, spread, sources without butlers, follow-up ---- */
+
+/*
+ * A realistic week of `count` tickets: 8 centres, `per_butler` tickets a
+ * butler on average, every type; 2 % bursts, 1 % government complaints.
+ */
+static void fill_volume(struct week *w, size_t count, size_t per_butler)
+{
+	static const char *const centers[] = {
+		"翠湖苑物业服务中心", "东区中心", "西区中心", "南区中心",
+		"北区中心", "滨江中心", "山景中心", "花园中心"
+	};
+	static const char *const subtypes[] = { "公区维修", "户内维修",
+						"房屋管理类", "环境管理类" };
+	static char names[64][16];
+	size_t nbutlers = count / 8 / per_butler + 1, i;
+	uint32_t x = 88172645u;
+	char id[32];
+
+	if (nbutlers > 64)
+		nbutlers = 64;
+	for (i = 0; i < 64; i++)
+		snprintf(names[i], sizeof(names[i]), "管家%02zu", i);
+	for (i = 0; i < count; i++) {
+		const char *sub;
+		int type;
+		unsigned risk = 0;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		snprintf(id, sizeof(id), "V%06zu", i);
+		type = x % 4 < 2 ? TYPE_REPAIR : x % 4 == 2 ? TYPE_COMPLAINT :
+							  TYPE_SPECIAL;
+		sub = type == TYPE_REPAIR ? subtypes[(x >> 4) % 2] :
+		      type == TYPE_COMPLAINT ?
+				(x >> 20) % 100 == 0 ? "政府相关部门移送类" :
+						       subtypes[2 + (x >> 4) % 2] :
+				"家政服务";
+		if ((x >> 24) % 50 == 0)
+			risk = 1u << ANOM_BURST;
+		add(w, id, type, sub, centers[(x >> 8) % 8],
+		    names[(x >> 12) % nbutlers], 1, risk);
+	}
+}
+
+/*
+ * The settled tolerance: at 500, 4,000 and 20,000 tickets a week, each
+ * level's tickets sampled by key are within 0.7-1.3 x its rate of the
+ * tickets that are not must-includes, with dense (two a butler) and
+ * sparse (thirty a butler) butlers alike.
+ */
+static void test_sample__realised_rate_is_within_tolerance_at_three_volumes(void **state)
+{
+	static const size_t volumes[] = { 500, 4000, 20000 };
+	static const size_t per_butler[] = { 2, 30 };
+	size_t v, p, i;
+
+	(void)state;
+	for (v = 0; v < 3; v++) {
+		for (p = 0; p < 2; p++) {
+			struct week w;
+			struct config cfg;
+			struct samples s;
+
+			week_init(&w, volumes[v]);
+			fill_volume(&w, volumes[v], per_butler[p]);
+			config_init(&cfg);
+			sample_init(&s);
+			assert_int_equal(draw(&w, &cfg, "huifang", &s), 0);
+			for (i = 0; i < s.nlevels; i++) {
+				const struct sample_level *l = &s.levels[i];
+				double realised = (double)l->by_key /
+						  (double)l->ordinary;
+
+				assert_true(l->ordinary > 0);
+				if (realised < 0.7 * l->rate ||
+				    realised > 1.3 * l->rate)
+					fail_msg("%zu tickets, %zu a butler, %s: %zu of %zu by key = %.4f, rate %.2f",
+						 volumes[v], per_butler[p],
+						 l->id, l->by_key, l->ordinary,
+						 realised, l->rate);
+			}
+			sample_release(&s);
+			config_release(&cfg);
+			week_release(&w);
+		}
+	}
+}
+
+/* Per centre, spread: every butler gets one before any gets two. */
+static void test_sample__spread_takes_round_robin_over_butlers(void **state)
+{
+	struct week w;
+	struct config cfg;
+	struct samples s;
+	char id[32];
+	size_t i, count[4] = { 0 };
+	static const char *const butlers[] = { "甲", "乙", "丙", "丁" };
+
+	(void)state;
+	week_init(&w, 80);
+	/* 甲 has 50 tickets, the others 10 each: 8 places. */
+	for (i = 0; i < 80; i++) {
+		snprintf(id, sizeof(id), "S%03zu", i);
+		add(&w, id, TYPE_REPAIR, "公区维修", "东区中心",
+		    butlers[i < 50 ? 0 : 1 + (i - 50) / 10], 1, 0);
+	}
+	one_level(&cfg, STRATUM_CENTER, 0.10, 1);
+	cfg.levels[0].spread = SPREAD_BUTLER;
+	sample_init(&s);
+	assert_int_equal(draw(&w, &cfg, "spread", &s), 0);
+	assert_int_equal(s.levels[0].nstrata, 1);
+	assert_int_equal(s.levels[0].nitems, 8);
+	for (i = 0; i < 8; i++) {
+		size_t b;
+
+		for (b = 0; b < 4; b++)
+			if (!strcmp(s.levels[0].items[i].ticket->butler,
+				    butlers[b]))
+				count[b]++;
+	}
+	/* 8 places over 4 butlers: two rounds, two each. */
+	for (i = 0; i < 4; i++)
+		assert_int_equal(count[i], 2);
+	/* Within one round, by ascending key. */
+	for (i = 1; i < 4; i++)
+		assert_true(s.levels[0].items[i - 1].key <
+			    s.levels[0].items[i].key);
+	sample_release(&s);
+
+	/* minimum_per_butler: 3 each, 12 in all although the rate says 8. */
+	cfg.levels[0].minimum_per_butler = 3;
+	assert_int_equal(draw(&w, &cfg, "spread", &s), 0);
+	assert_int_equal(s.levels[0].nitems, 12);
+	assert_int_equal(s.levels[0].strata[0].n, 12);
+	assert_int_equal(s.levels[0].strata[0].places, 8);
+	sample_release(&s);
+	config_release(&cfg);
+	week_release(&w);
+}
+
+/*
+ * A source without butlers: every ticket has no_butler, but no profile
+ * maps 责任人, so none is a must-include; the default config samples each
+ * centre at its rate, spread over the recorders, and the later levels
+ * still get their share.
+ */
+static void test_sample__a_source_without_butlers_samples_by_centre(void **state)
+{
+	static const char *const recorders[] = { "客服甲", "客服乙" };
+	struct week w;
+	struct config cfg;
+	struct samples s;
+	struct callback cbs[2];
+	char id[32];
+	size_t i, j, by_recorder[2] = { 0 };
+
+	(void)state;
+	week_init(&w, 400);
+	for (i = 0; i < 2; i++) {
+		cbs[i] = w.cb;
+		cbs[i].recorder = recorders[i];
+	}
+	for (i = 0; i < 400; i++) {
+		snprintf(id, sizeof(id), "NB%04zu", i);
+		add(&w, id, i % 3 ? TYPE_REPAIR : TYPE_COMPLAINT,
+		    i % 3 ? "公区维修" : "房屋管理类",
+		    i % 2 ? "东区中心" : "西区中心", "", 1,
+		    1u << ANOM_NO_BUTLER);
+		w.wt[i].first = &cbs[i % 4 < 2];
+	}
+	config_init(&cfg);
+	sample_init(&s);
+	assert_int_equal(draw(&w, &cfg, "nb", &s), 0);
+	for (i = 0; i < s.nlevels; i++) {
+		const struct sample_level *l = &s.levels[i];
+
+		assert_int_equal(l->ordinary, l->population);
+		assert_true(l->nitems > 0);
+		for (j = 0; j < l->nitems; j++)
+			assert_int_equal(l->items[j].reason, SAMPLE_BY_KEY);
+	}
+	/* cs_supervisor: 2 centres, 200 each: 20 + 20, spread by recorder. */
+	assert_int_equal(s.levels[0].nstrata, 2);
+	assert_int_equal(s.levels[0].nitems, 40);
+	for (j = 0; j < s.levels[0].nitems; j++)
+		by_recorder[s.levels[0].items[j].first == &cbs[1]]++;
+	assert_int_equal(by_recorder[0], 20);
+	assert_int_equal(by_recorder[1], 20);
+	/* engineering_manager: 5 % of 400 in scope = 20. */
+	assert_int_equal(s.levels[1].population, 400);
+	assert_int_equal(s.levels[1].nitems, 20);
+	sample_release(&s);
+	config_release(&cfg);
+	week_release(&w);
+}
+
+/* A confirmed fake makes every callback of that butler a must-include. */
+static void test_sample__fake_followup_forces_the_butlers_callbacks(void **state)
+{
+	struct week w;
+	struct config cfg;
+	struct samples s;
+	struct diag d;
+	struct sample_followup fu = { "东区中心", "王芳", { 2026, 45 } }, *heap;
+	struct buf out = BUF_INIT;
+	char id[32];
+	size_t i, wang = 0;
+
+	(void)state;
+	week_init(&w, 60);
+	for (i = 0; i < 60; i++) {
+		snprintf(id, sizeof(id), "F%03zu", i);
+		add(&w, id, TYPE_REPAIR, "公区维修", "东区中心",
+		    i % 6 ? "李强" : "王芳", 1, 0);
+	}
+	config_init(&cfg);
+	sample_init(&s);
+	diag_init(&d);
+	/*
+	 * The list is the caller's and may go before the samples do (the run
+	 * frees it, then writes the sheets): a regression under ASan.
+	 */
+	heap = malloc(sizeof(*heap));
+	assert_non_null(heap);
+	*heap = fu;
+	assert_int_equal(sample_draw_followup(&w.m, NULL, &cfg, "fu", heap, 1, &s, &d),
+			 0);
+	free(heap);
+	assert_int_equal(d.errors, 0);
+	for (i = 0; i < s.levels[0].nitems; i++) {
+		const struct sample_item *it = &s.levels[0].items[i];
+
+		if (strcmp(it->ticket->butler, "王芳"))
+			continue;
+		wang++;
+		assert_int_equal(it->reason, SAMPLE_MUST_INCLUDE);
+		assert_true(it->followup);
+		assert_int_equal(it->followup_week.week, 45);
+	}
+	assert_int_equal(wang, 10);
+	/* The 50 others give 5 key places. */
+	assert_int_equal(s.levels[0].by_key, 5);
+	sample_write_json(&s, &w.m, &out);
+	assert_non_null(strstr(out.s, "fake_followup (a fake callback confirmed in 2026-W45)"));
+	assert_non_null(strstr(out.s, "\"fake_followup\": \"2026-W45\""));
+	buf_reset(&out);
+	sample_write_csv(&s, 0, NULL, &cfg, &out);
+	assert_non_null(strstr(out.s, "必抽：虚假回访跟踪（2026-W45 查实）"));
+	buf_release(&out);
+	sample_release(&s);
+	/* Without the follow-up, 王芳's callbacks are drawn like any. */
+	assert_int_equal(draw(&w, &cfg, "fu", &s), 0);
+	for (i = 0; i < s.levels[0].nitems; i++)
+		assert_int_equal(s.levels[0].items[i].reason, SAMPLE_BY_KEY);
+	diag_release(&d);
+	sample_release(&s);
+	config_release(&cfg);
+	week_release(&w);
+}
+
+/* A stratum an earlier level emptied says so, and draws what is left. */
+static void test_sample__strata_say_why_they_drew_fewer(void **state)
+{
+	struct week w;
+	struct config cfg;
+	struct samples s;
+	struct sampling_level *l2;
+	char id[32];
+	size_t i;
+
+	(void)state;
+	week_init(&w, 10);
+	for (i = 0; i < 3; i++) {
+		snprintf(id, sizeof(id), "E%02zu", i);
+		add(&w, id, TYPE_REPAIR, "公区维修", "小中心", "王芳", 1,
+		    1u << ANOM_BURST);
+	}
+	config_init(&cfg);
+	l2 = &cfg.levels[2];
+	sample_init(&s);
+	assert_int_equal(draw(&w, &cfg, "short", &s), 0);
+	/* cs_supervisor took all three as must-includes. */
+	assert_int_equal(s.levels[0].nitems, 3);
+	assert_int_equal(s.levels[2].strata[0].n, l2->minimum);
+	assert_int_equal(s.levels[2].strata[0].must_include +
+			 s.levels[2].strata[0].by_key, 0);
+	assert_int_equal(s.levels[2].strata[0].taken_earlier, 3);
+	assert_string_equal(sample_stratum_short(&s.levels[2].strata[0]),
+			    "taken_earlier");
+	assert_string_equal(sample_stratum_short(&s.levels[0].strata[0]), "");
+	sample_release(&s);
+	config_release(&cfg);
+	week_release(&w);
+}
+
+/*
+ * no_butler forces a ticket in only when its file's source profile maps
+ * 责任人: the same week, drawn with a set whose file a profile reads with
+ * a 负责人 column, and with one whose profile does not name the column.
+ */
+static void test_sample__no_butler_is_a_must_include_only_where_mapped(void **state)
+{
+	struct week w;
+	struct config cfg;
+	struct samples s;
+	struct diag d;
+	struct ticket_set set;
+	struct input_file files[2];
+	struct source_profile prof;
+	int columns[1] = { COL_BUTLER };
+	char id[32];
+	size_t i, musts;
+
+	(void)state;
+	week_init(&w, 40);
+	for (i = 0; i < 40; i++) {
+		struct ticket *t;
+
+		snprintf(id, sizeof(id), "NB%02zu", i);
+		t = add(&w, id, TYPE_REPAIR, "公区维修", "东区中心",
+			i < 5 ? "" : "王芳", 1, i < 5 ? 1u << ANOM_NO_BUTLER : 0);
+		t->file = 0;
+	}
+	memset(&set, 0, sizeof(set));
+	memset(files, 0, sizeof(files));
+	files[0].name = "erp-工单.csv";
+	set.files = files;
+	set.nfiles = 1;
+	memset(&prof, 0, sizeof(prof));
+	prof.name = (char *)"erp";
+	string_list_add(&prof.files, "erp-*.csv");
+	string_list_add(&prof.header, "负责人");
+	prof.header_column = columns;
+	config_init(&cfg);
+	cfg.sources = &prof;
+	cfg.nsources = 1;
+	diag_init(&d);
+	sample_init(&s);
+
+	/* The profile maps 责任人: the five empty butlers are forced in. */
+	assert_int_equal(sample_draw_followup(&w.m, &set, &cfg, "nb", NULL, 0,
+					      &s, &d), 0);
+	for (i = musts = 0; i < s.levels[0].nitems; i++)
+		if (s.levels[0].items[i].reason == SAMPLE_MUST_INCLUDE) {
+			musts++;
+			assert_int_equal(s.levels[0].items[i].risk,
+					 1u << ANOM_NO_BUTLER);
+		}
+	assert_int_equal(musts, 5);
+	sample_release(&s);
+
+	/* A profile that does not name the column: nothing forced in. */
+	columns[0] = COL_HANDLER;
+	assert_int_equal(sample_draw_followup(&w.m, &set, &cfg, "nb", NULL, 0,
+					      &s, &d), 0);
+	for (i = 0; i < s.levels[0].nitems; i++)
+		assert_int_equal(s.levels[0].items[i].reason, SAMPLE_BY_KEY);
+	sample_release(&s);
+
+	/* A file no profile reads: nothing forced in either. */
+	files[0].name = "other.csv";
+	columns[0] = COL_BUTLER;
+	assert_int_equal(sample_draw_followup(&w.m, &set, &cfg, "nb", NULL, 0,
+					      &s, &d), 0);
+	for (i = 0; i < s.levels[0].nitems; i++)
+		assert_int_equal(s.levels[0].items[i].reason, SAMPLE_BY_KEY);
+	sample_release(&s);
+	assert_int_equal(d.errors, 0);
+	diag_release(&d);
+	cfg.sources = NULL;
+	cfg.nsources = 0;
+	string_list_clear(&prof.files);
+	string_list_clear(&prof.header);
 	config_release(&cfg);
 	week_release(&w);
 }
@@ -1101,6 +1504,12 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_sample__warns_of_a_must_include_outside_scope),
 		cmocka_unit_test(test_sample__json_explains_every_item),
 		cmocka_unit_test(test_sample__csv_neutralises_a_formula_ticket_number),
+		cmocka_unit_test(test_sample__realised_rate_is_within_tolerance_at_three_volumes),
+		cmocka_unit_test(test_sample__spread_takes_round_robin_over_butlers),
+		cmocka_unit_test(test_sample__a_source_without_butlers_samples_by_centre),
+		cmocka_unit_test(test_sample__fake_followup_forces_the_butlers_callbacks),
+		cmocka_unit_test(test_sample__strata_say_why_they_drew_fewer),
+		cmocka_unit_test(test_sample__no_butler_is_a_must_include_only_where_mapped),
 	};
 
 	const char *slash = strrchr(argv[0], '/');

@@ -1,0 +1,313 @@
+/*
+ * test_render_audit.c - render_audit_sheets(): the audit sheet PDFs from
+ * a hand-made audit_sheets.json. One file per centre for a per_center
+ * level, with Chinese names that stay inside the folder whatever the
+ * centre is called; one file with a section per centre otherwise; what
+ * the auditor needs on the sheet (phone, 内容, the recorded result, boxes
+ * for the findings); the sampling key in the appendix; the stricter file
+ * mode; the provisional mark.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <cJSON.h>
+
+#include "util/buf.h"
+#include "model/config.h"
+#include "util/diag.h"
+#include "report/render.h"
+
+static char scratch_root[4096];
+static unsigned scratch_n;
+
+static const char sheets_text[] =
+	"{\"schema\": \"huifang.audit_sheets/1\", \"week\": \"2026-W47\","
+	" \"as_of\": \"2026-11-26 08:00:00\", \"provisional\": false, \"seed\": \"huifang\","
+	" \"levels\": ["
+	"{\"id\": \"cs_supervisor\", \"label\": \"客户服务主管\", \"per_center\": true,"
+	" \"sampled\": 2, \"realised_rate\": 0.1, \"centers\": ["
+	"  {\"center\": \"../翠湖苑/中心\", \"items\": [{\"ticket\": \"GD001\", \"stratum\": \"../翠湖苑/中心\","
+	"    \"butler\": \"王芳\", \"type\": \"报事报修\", \"subtype\": \"公区维修\", \"unit\": \"3栋1单元502\","
+	"    \"owner\": \"张*\", \"phone\": \"13812345678\", \"content\": \"楼道灯不亮，业主说已经第二次了\","
+	"    \"completed_at\": \"2026-11-17 09:30:00\", \"callback_at\": \"2026-11-18 10:00:00\","
+	"    \"channel\": \"电话\", \"result\": \"已解决\", \"satisfaction\": \"满意\", \"remark\": \"业主认可\","
+	"    \"recorder\": \"王管家\", \"reason_zh\": \"随机键 0.135471，第1小（本分层 N=12，抽 n=2）\","
+	"    \"key_hex\": \"22ae3745b350cde0\"}],"
+	"   \"strata\": [{\"stratum\": \"../翠湖苑/中心\", \"population\": 12, \"n\": 2, \"sampled\": 1,"
+	"    \"taken_earlier\": 0, \"short_zh\": \"\"}]},"
+	"  {\"center\": \"东区中心\", \"items\": [{\"ticket\": \"GD002\", \"stratum\": \"东区中心\","
+	"    \"butler\": \"李强\", \"type\": \"投诉\", \"subtype\": \"环境管理类\", \"unit\": \"5栋2单元101\","
+	"    \"owner\": \"李*\", \"phone\": \"13900001111\", \"content\": \"垃圾清运不及时\","
+	"    \"completed_at\": \"2026-11-17 09:30:00\", \"callback_at\": \"2026-11-18 11:00:00\","
+	"    \"channel\": \"上门\", \"result\": \"已回访\", \"satisfaction\": \"非常满意\", \"remark\": \"\","
+	"    \"recorder\": \"李管家\", \"reason_zh\": \"必抽：风险信号（同一分钟集中回访）\","
+	"    \"key_hex\": \"4f617a2f2bbc7042\"}],"
+	"   \"strata\": [{\"stratum\": \"东区中心\", \"population\": 3, \"n\": 1, \"sampled\": 0,"
+	"    \"taken_earlier\": 3, \"short_zh\": \"部分工单已被上一级抽中\"}]}]},"
+	"{\"id\": \"quality_dept\", \"label\": \"品质管理部\", \"per_center\": false,"
+	" \"sampled\": 0, \"realised_rate\": 0, \"centers\": ["
+	"  {\"center\": \"东区中心\", \"items\": [], \"strata\": [{\"stratum\": \"东区中心\","
+	"    \"population\": 3, \"n\": 1, \"sampled\": 0, \"taken_earlier\": 3,"
+	"    \"short_zh\": \"部分工单已被上一级抽中\"}]}]}]}";
+
+static void new_dir(struct buf *dir)
+{
+	buf_reset(dir);
+	buf_addf(dir, "%s/w%u", scratch_root, ++scratch_n);
+	assert_int_equal(mkdir(dir->s, 0777), 0);
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct buf p = BUF_INIT;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		buf_reset(&p);
+		buf_addf(&p, "%s/%s", dir, e->d_name);
+		unlink(p.s);
+	}
+	closedir(d);
+	rmdir(dir);
+	buf_release(&p);
+}
+
+/* The names in dir, sorted, joined by '\n'. */
+static void list_dir(const char *dir, struct buf *out)
+{
+	struct dirent **names;
+	int n, i;
+
+	n = scandir(dir, &names, NULL, alphasort);
+	assert_true(n >= 0);
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
+			buf_adds(out, names[i]->d_name);
+			buf_addch(out, '\n');
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Runs pdftotext on path (raw order when raw) and returns its text. */
+static void pdftotext(const char *path, int raw, struct buf *out)
+{
+	int fds[2], status;
+	pid_t pid;
+	char chunk[8192];
+	ssize_t n;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], 1);
+		if (raw)
+			execlp("pdftotext", "pdftotext", "-q", "-enc", "UTF-8",
+			       "-raw", path, "-", (char *)NULL);
+		else
+			execlp("pdftotext", "pdftotext", "-q", "-enc", "UTF-8",
+			       path, "-", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
+		buf_add(out, chunk, (size_t)n);
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void strip_space(struct buf *b)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < b->len; i++)
+		if (b->s[i] != ' ' && b->s[i] != '\n' && b->s[i] != '\r' &&
+		    b->s[i] != '\f')
+			b->s[j++] = b->s[i];
+	buf_setlen(b, j);
+}
+
+static void render_ok(const char *dir, cJSON *sheets)
+{
+	struct config cfg;
+	struct diag d;
+
+	config_init(&cfg);
+	diag_init(&d);
+	if (render_audit_sheets(sheets, &cfg, dir, &d) < 0) {
+		diag_print(stderr, &d);
+		fail_msg("render_audit_sheets failed");
+	}
+	assert_int_equal(d.errors, 0);
+	diag_release(&d);
+	config_release(&cfg);
+}
+
+static int setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	(void)state;
+	snprintf(scratch_root, sizeof(scratch_root), "%s/test_render_audit.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	return mkdtemp(scratch_root) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	rmdir(scratch_root);
+	return 0;
+}
+
+static void test_render_audit__one_sheet_per_centre_and_one_per_level(void **state)
+{
+	struct buf dir = BUF_INIT, names = BUF_INIT;
+	cJSON *sheets = cJSON_Parse(sheets_text);
+
+	(void)state;
+	assert_non_null(sheets);
+	new_dir(&dir);
+	render_ok(dir.s, sheets);
+	list_dir(dir.s, &names);
+	/* The hostile centre loses its leading dot and its slashes. */
+	assert_string_equal(names.s,
+			    "抽查表-品质管理部.pdf\n"
+			    "抽查表-客户服务主管-_._翠湖苑_中心.pdf\n"
+			    "抽查表-客户服务主管-东区中心.pdf\n");
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&names);
+	cJSON_Delete(sheets);
+}
+
+static void test_render_audit__the_sheet_carries_the_call_and_the_boxes(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
+	cJSON *sheets = cJSON_Parse(sheets_text);
+
+	(void)state;
+	new_dir(&dir);
+	render_ok(dir.s, sheets);
+	buf_addf(&path, "%s/抽查表-客户服务主管-东区中心.pdf", dir.s);
+	pdftotext(path.s, 1, &text);
+	strip_space(&text);
+	/* Its own centre's ticket only, with everything the call needs. */
+	assert_non_null(strstr(text.s, "GD002"));
+	assert_null(strstr(text.s, "GD001"));
+	assert_non_null(strstr(text.s, "13900001111"));
+	assert_non_null(strstr(text.s, "5栋2单元101"));
+	assert_non_null(strstr(text.s, "李*"));
+	assert_non_null(strstr(text.s, "垃圾清运不及时"));
+	assert_non_null(strstr(text.s, "满意度：非常满意"));
+	assert_non_null(strstr(text.s, "李管家"));
+	assert_non_null(strstr(text.s, "2026-11-18"));
+	assert_non_null(strstr(text.s, "□是□否"));
+	assert_non_null(strstr(text.s, "□非常满意"));
+	assert_non_null(strstr(text.s, "抽查日期"));
+	assert_non_null(strstr(text.s, "抽查人"));
+	assert_non_null(strstr(text.s, "第1页共2页"));
+	/* The appendix: the reason, the key, the strata and why fewer. */
+	assert_non_null(strstr(text.s, "必抽：风险信号（同一分钟集中回访）"));
+	assert_non_null(strstr(text.s, "4f617a2f2bbc7042"));
+	assert_non_null(strstr(text.s, "部分工单已被上一级抽中"));
+	assert_null(strstr(text.s, "临时"));
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+	cJSON_Delete(sheets);
+}
+
+static void test_render_audit__a_level_document_has_a_section_per_centre(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
+	cJSON *sheets = cJSON_Parse(sheets_text);
+
+	(void)state;
+	new_dir(&dir);
+	render_ok(dir.s, sheets);
+	buf_addf(&path, "%s/抽查表-品质管理部.pdf", dir.s);
+	pdftotext(path.s, 1, &text);
+	strip_space(&text);
+	assert_non_null(strstr(text.s, "东区中心：本周抽查0单"));
+	assert_non_null(strstr(text.s, "本中心本周无抽样工单"));
+	assert_non_null(strstr(text.s, "部分工单已被上一级抽中"));
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+	cJSON_Delete(sheets);
+}
+
+static void test_render_audit__files_get_the_audit_mode(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT;
+	cJSON *sheets = cJSON_Parse(sheets_text);
+	struct stat st;
+	mode_t old = umask(022);
+
+	(void)state;
+	new_dir(&dir);
+	render_ok(dir.s, sheets);
+	umask(old);
+	buf_addf(&path, "%s/抽查表-品质管理部.pdf", dir.s);
+	assert_int_equal(stat(path.s, &st), 0);
+	/* config_init()'s audit.file_mode 0600, not the reports' 0644. */
+	assert_int_equal(st.st_mode & 0777, 0600);
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	cJSON_Delete(sheets);
+}
+
+static void test_render_audit__a_provisional_week_is_marked(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
+	cJSON *sheets = cJSON_Parse(sheets_text);
+
+	(void)state;
+	cJSON_ReplaceItemInObject(sheets, "provisional", cJSON_CreateTrue());
+	new_dir(&dir);
+	render_ok(dir.s, sheets);
+	buf_addf(&path, "%s/抽查表-客户服务主管-东区中心.pdf", dir.s);
+	pdftotext(path.s, 1, &text);
+	strip_space(&text);
+	assert_non_null(strstr(text.s, "本周未结束，数据为临时"));
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+	cJSON_Delete(sheets);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_render_audit__one_sheet_per_centre_and_one_per_level),
+		cmocka_unit_test(test_render_audit__the_sheet_carries_the_call_and_the_boxes),
+		cmocka_unit_test(test_render_audit__a_level_document_has_a_section_per_centre),
+		cmocka_unit_test(test_render_audit__files_get_the_audit_mode),
+		cmocka_unit_test(test_render_audit__a_provisional_week_is_marked),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
