@@ -684,7 +684,8 @@ static int finish_import(const char *path, struct findings *got,
 {
 	size_t i;
 
-	qsort(got->v, got->n, sizeof(*got->v), compare_findings);
+	if (got->n)
+		qsort(got->v, got->n, sizeof(*got->v), compare_findings);
 	for (i = 1; i < got->n; i++)
 		if (!compare_keys(&got->v[i - 1], &got->v[i])) {
 			diag_report(d, DIAG_ERROR, path, 0, 0,
@@ -1225,8 +1226,11 @@ static void write_groups(struct jsonw *w, struct tallies *t, bool overdue)
 {
 	size_t i;
 
-	qsort(t->centres, t->nc, sizeof(*t->centres), compare_groups);
-	qsort(t->butlers, t->nb, sizeof(*t->butlers), compare_groups);
+	/* qsort() wants an array, even of none (UBSan: NULL for no rows). */
+	if (t->nc)
+		qsort(t->centres, t->nc, sizeof(*t->centres), compare_groups);
+	if (t->nb)
+		qsort(t->butlers, t->nb, sizeof(*t->butlers), compare_groups);
 	jsonw_open(w, "centers", '[', JSONW_BLOCK);
 	for (i = 0; i < t->nc; i++) {
 		jsonw_open(w, NULL, '{', JSONW_INLINE);
