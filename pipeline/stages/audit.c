@@ -1233,6 +1233,7 @@ static void write_groups(struct jsonw *w, struct tallies *t, bool overdue)
 {
 	size_t i;
 
+	/* qsort() wants an array, even of none (UBSan: NULL for no rows). */
 	if (t->nc)
 		qsort(t->centres, t->nc, sizeof(*t->centres), compare_groups);
 	if (t->nb)

@@ -241,7 +241,8 @@ static int find_link(int fd, struct buf *shown, unsigned depth,
 		}
 		names[n++] = xstrdup(de->d_name);
 	}
-	qsort(names, n, sizeof(*names), by_name);
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
 	for (i = 0; i < n && ret == 0; i++) {
 		buf_setlen(shown, len);
 		buf_addf(shown, "/%s", names[i]);
