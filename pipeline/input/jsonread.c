@@ -300,11 +300,25 @@ static bool out_of_range(const cJSON *v)
  * SPEC §9.25: an integer literal of 16 digits or more does not survive a
  * double (a 19-digit snowflake id loses its last digits, and neighbouring
  * ids merge into one ticket). Such literals outside strings are quoted
- * before cJSON sees them, so their text is kept exactly as written; shorter
- * integers, which a double holds exactly, and numbers with a fraction or an
- * exponent stay numbers (§8.6). Returns true, with the record in out, when
- * anything was quoted.
+ * before cJSON sees them, so their text is kept exactly as written, and so
+ * are numbers written with an exponent or with 16 or more digits before a
+ * fraction: a ticket number Excel damaged (8.22025E+17) must reach the
+ * normaliser as written to be counted damaged (§9.25). Shorter integers,
+ * which a double holds exactly, and ordinary fractions stay numbers
+ * (§8.6). Returns true, with the record in out, when anything was quoted.
  */
+/* Whether the number literal s (not NUL-terminated) fits a double. */
+static bool finite_literal(const char *s, size_t len)
+{
+	char tmp[64];
+
+	if (len >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	return isfinite(strtod(tmp, NULL));
+}
+
 static bool quote_long_integers(const char *s, size_t len, struct buf *out)
 {
 	size_t i = 0, from = 0;
@@ -337,16 +351,32 @@ static bool quote_long_integers(const char *s, size_t len, struct buf *out)
 		while (i < len && s[i] >= '0' && s[i] <= '9')
 			i++, ndigits++;
 		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
-			/* A fraction or an exponent: a number, as it was. */
+			bool expo = false;
+
 			while (i < len && (s[i] == '.' || s[i] == 'e' ||
 					   s[i] == 'E' || s[i] == '+' ||
 					   s[i] == '-' ||
-					   (s[i] >= '0' && s[i] <= '9')))
+					   (s[i] >= '0' && s[i] <= '9'))) {
+				expo |= s[i] == 'e' || s[i] == 'E';
 				i++;
+			}
+			/*
+			 * A fraction stays a number, as it was, unless its
+			 * integer part is too long for a double. An exponent
+			 * (8.22025E+17) keeps the text it was written with:
+			 * in a ticket-number column that is the damaged id
+			 * §9.25 counts, where its decimal expansion would be
+			 * a plausible number that hides the damage.
+			 */
+			if (!expo && ndigits < 16)
+				continue;
+			/* Beyond a double (1e400) it stays a number: the
+			 * record is malformed, as it always was. */
+			if (expo && !finite_literal(s + start, i - start))
+				continue;
+		} else if (ndigits < 16) {
 			continue;
 		}
-		if (ndigits < 16)
-			continue;
 		buf_add(out, s + from, start - from);
 		buf_addch(out, '"');
 		buf_add(out, s + start, i - start);

@@ -18,7 +18,9 @@ hf=$(cd "$(dirname "$build/huifang")" && pwd)/huifang
 work=$(mktemp -d -t huifang-alloc.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 cfg=config/huifang.json
-asof='2026-11-26 08:00:00'
+# Before 2026-W47's issue_at (Thursday 00:00), so the week stays provisional:
+# every --force run re-renders it, and no revision or gate enters the sweep.
+asof='2026-11-25 08:00:00'
 full=${ALLOC_FULL:-0}
 fail() { echo "FAIL: $*"; exit 1; }
 

@@ -884,9 +884,19 @@ static void test_ingest__counts_what_the_gates_read(void **state)
 	put(f, "b.csv", TICKETS
 	    "T2,投诉,2026-11-20,2026-11-22,,2026-11-21,满意,,,,\n"
 	    "822025000000000001,投诉,2026-11-20,,,,,,,,\n");
+	/*
+	 * The same damage in JSON: a number with an exponent is a damaged id
+	 * (§9.25), never its decimal expansion; a 19-digit integer is exact.
+	 */
+	put(f, "c.json", "[{\"工单编号\": 8.22025E+17, \"工单类型\": \"投诉\", "
+	    "\"完成时间\": \"2026-11-20 10:00:00\"},\n"
+	    " {\"工单编号\": 8220251120000000001, \"工单类型\": \"投诉\", "
+	    "\"完成时间\": \"2026-11-20 10:00:00\"}]\n");
 	ingest(f);
 	a = &f->set.files[0];
 	b = &f->set.files[1];
+	assert_string_equal(f->set.files[2].name, "c.json");
+	assert_int_equal(f->set.files[2].damaged_ticket_ids, 1);
 	assert_string_equal(a->name, "a.csv");
 	assert_int_equal(a->damaged_ticket_ids, 2);
 	assert_int_equal(a->repeated_ids, 1);
