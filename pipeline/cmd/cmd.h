@@ -73,6 +73,26 @@ void cmd_pipeline_begin(const struct cmd_opts *o, struct cmd_pipeline *cp);
 int cmd_pipeline_config(const struct cmd_opts *o, struct cmd_pipeline *cp);
 void cmd_pipeline_end(struct cmd_pipeline *cp);
 
+/*
+ * One stage command (metrics, sample, render): parse the options, refuse
+ * those the stage does not read, run pipeline_stage() with steps on the
+ * week, then, unless --quiet on success, let said() print the one line
+ * that says what became of the week (week is its "2026-W47"). The three
+ * commands differ only in these fields.
+ */
+struct cmd_stage {
+	const char *usage;
+	unsigned steps;                 /* STEP_* of pipeline.h */
+	const char *const *not_read;    /* options refused, NULL-ended */
+	const char *why_not_read;
+	/* render: the provisional flag is metrics.json's, not the as-of's */
+	bool provisional_from_artifact;
+	void (*said)(const struct cmd_opts *o, const struct cmd_pipeline *cp,
+		     const struct week_job *job, const struct run_summary *sum,
+		     const char *week);
+};
+int cmd_run_stage(int argc, char **argv, const struct cmd_stage *st);
+
 int cmd_run(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);

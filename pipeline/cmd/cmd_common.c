@@ -218,3 +218,35 @@ void cmd_pipeline_end(struct cmd_pipeline *cp)
 	pipeline_printer_finish(&cp->pr);
 	config_release(&cp->cfg);
 }
+
+int cmd_run_stage(int argc, char **argv, const struct cmd_stage *st)
+{
+	struct cmd_opts o;
+	struct cmd_pipeline cp;
+	struct week_job job;
+	struct run_summary sum;
+	char week[16];
+	int ret;
+
+	ret = cmd_parse_opts(argc, argv, &o, st->usage, NULL, NULL);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	ret = cmd_refuse_opts(argc, argv, st->not_read, st->why_not_read,
+			      st->usage);
+	if (ret)
+		return ret;
+	cmd_pipeline_begin(&o, &cp);
+	ret = cmd_pipeline_config(&o, &cp);
+	if (ret)
+		goto out;
+	pipeline_week_job(o.week, o.as_of, o.force, &job);
+	if (st->provisional_from_artifact)
+		job.provisional = false;
+	ret = pipeline_stage(&cp.p, st->steps, &job, &sum);
+	chtime_format_week(job.week, week);
+	if (!o.quiet || ret)
+		st->said(&o, &cp, &job, &sum, week);
+out:
+	cmd_pipeline_end(&cp);
+	return ret;
+}

@@ -40,44 +40,31 @@ static const char usage[] =
 	"(run 'huifang ingest' first), 73 cannot write output, 75 another run\n"
 	"holds the output folder, 78 bad config\n";
 
+static void said(const struct cmd_opts *o, const struct cmd_pipeline *cp,
+		 const struct week_job *job, const struct run_summary *sum,
+		 const char *week)
+{
+	(void)cp;
+	if (job->status == WEEK_KEPT)
+		printf("huifang metrics: %s was issued before and is kept; "
+		       "--force rewrites it\n", week);
+	else if (job->status == WEEK_ISSUED || job->status == WEEK_REISSUED)
+		printf("huifang metrics: %s%s, %zu rows = %zu accepted + %zu "
+		       "rejected + %zu superseded; wrote %s/weeks/%s/"
+		       "metrics.json and records.json\n", week,
+		       job->provisional ? " (provisional)" : "", sum->rows_read,
+		       sum->accepted, sum->rejected, sum->superseded, o->output,
+		       week);
+}
+
 int cmd_metrics(int argc, char **argv)
 {
 	static const char *const not_read[] = { "input", "encoding", "seed",
 						NULL };
-	struct cmd_opts o;
-	struct cmd_pipeline cp;
-	struct week_job job;
-	struct run_summary sum;
-	char week[16];
-	int ret;
+	static const struct cmd_stage st = {
+		usage, STEP_METRICS, not_read,
+		"metrics reads the records of 'huifang ingest'", false, said
+	};
 
-	ret = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
-	if (ret)
-		return ret < 0 ? 0 : ret;
-	ret = cmd_refuse_opts(argc, argv, not_read, "metrics reads the "
-			      "records of 'huifang ingest'", usage);
-	if (ret)
-		return ret;
-	cmd_pipeline_begin(&o, &cp);
-	ret = cmd_pipeline_config(&o, &cp);
-	if (ret)
-		goto out;
-	pipeline_week_job(o.week, o.as_of, o.force, &job);
-	ret = pipeline_stage(&cp.p, STEP_METRICS, &job, &sum);
-	chtime_format_week(job.week, week);
-	if (o.quiet && !ret)
-		goto out;
-	if (job.status == WEEK_KEPT)
-		printf("huifang metrics: %s was issued before and is kept; "
-		       "--force rewrites it\n", week);
-	else if (job.status == WEEK_ISSUED || job.status == WEEK_REISSUED)
-		printf("huifang metrics: %s%s, %zu rows = %zu accepted + %zu "
-		       "rejected + %zu superseded; wrote %s/weeks/%s/"
-		       "metrics.json and records.json\n", week,
-		       job.provisional ? " (provisional)" : "", sum.rows_read,
-		       sum.accepted, sum.rejected, sum.superseded, o.output,
-		       week);
-out:
-	cmd_pipeline_end(&cp);
-	return ret;
+	return cmd_run_stage(argc, argv, &st);
 }

@@ -40,46 +40,33 @@ static const char usage[] =
 	"'huifang metrics' first), 73 cannot write output, 75 another run holds\n"
 	"the output folder, 78 bad config\n";
 
+static void said(const struct cmd_opts *o, const struct cmd_pipeline *cp,
+		 const struct week_job *job, const struct run_summary *sum,
+		 const char *week)
+{
+	(void)cp;
+	(void)sum;
+	if (job->status == WEEK_KEPT)
+		printf("huifang render: %s was issued before and is kept; "
+		       "--force redraws it; site in %s/site/index.html\n", week,
+		       o->output);
+	else if (job->status == WEEK_ISSUED || job->status == WEEK_REISSUED)
+		printf("huifang render: %s %s; reports in %s/weeks/%s/, site "
+		       "in %s/site/index.html\n", week,
+		       pipeline_week_status(job), o->output, week, o->output);
+}
+
 int cmd_render(int argc, char **argv)
 {
 	static const char *const not_read[] = { "input", "encoding", "seed",
 						"strict", NULL };
-	struct cmd_opts o;
-	struct cmd_pipeline cp;
-	struct week_job job;
-	struct run_summary sum;
-	char week[16];
-	int ret;
-
-	ret = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
-	if (ret)
-		return ret < 0 ? 0 : ret;
-	ret = cmd_refuse_opts(argc, argv, not_read, "render reads only "
-			      "the week's metrics.json, samples.json and "
-			      "records.json", usage);
-	if (ret)
-		return ret;
-	cmd_pipeline_begin(&o, &cp);
-	ret = cmd_pipeline_config(&o, &cp);
-	if (ret)
-		goto out;
-	pipeline_week_job(o.week, o.as_of, o.force, &job);
 	/* metrics.json says whether the week was provisional; an issued
 	 * week is complete by definition. */
-	job.provisional = false;
-	ret = pipeline_stage(&cp.p, STEP_PDF, &job, &sum);
-	chtime_format_week(job.week, week);
-	if (o.quiet && !ret)
-		goto out;
-	if (job.status == WEEK_KEPT)
-		printf("huifang render: %s was issued before and is kept; "
-		       "--force redraws it; site in %s/site/index.html\n", week,
-		       o.output);
-	else if (job.status == WEEK_ISSUED || job.status == WEEK_REISSUED)
-		printf("huifang render: %s %s; reports in %s/weeks/%s/, site "
-		       "in %s/site/index.html\n", week,
-		       pipeline_week_status(&job), o.output, week, o.output);
-out:
-	cmd_pipeline_end(&cp);
-	return ret;
+	static const struct cmd_stage st = {
+		usage, STEP_PDF, not_read,
+		"render reads only the week's metrics.json, samples.json and "
+		"records.json", true, said
+	};
+
+	return cmd_run_stage(argc, argv, &st);
 }

@@ -308,6 +308,20 @@ static bool get_bool(struct loader *L, const cJSON *v, bool *dst)
 	return true;
 }
 
+/* Member key of v, if present, into *dst as get_bool() reads it. */
+static void member_bool(struct loader *L, const cJSON *v, const char *key,
+			bool *dst)
+{
+	const cJSON *c = member(v, key);
+	size_t saved;
+
+	if (!c)
+		return;
+	saved = push_key(L, key);
+	get_bool(L, c, dst);
+	pop(L, saved);
+}
+
 static bool get_number(struct loader *L, const cJSON *v, double lo, double hi,
 		       double *dst)
 {
@@ -976,11 +990,7 @@ static void load_must_include(struct loader *L, const cJSON *v,
 			       &l->nmust_include);
 		pop(L, saved);
 	}
-	if ((c = member(v, "fake_followup"))) {
-		saved = push_key(L, "fake_followup");
-		get_bool(L, c, &l->fake_followup);
-		pop(L, saved);
-	}
+	member_bool(L, v, "fake_followup", &l->fake_followup);
 }
 
 static bool valid_level_id(const char *s)
@@ -1178,26 +1188,11 @@ static void load_masking(struct loader *L, const cJSON *v, struct config *cfg)
 {
 	static const char *const keys[] = { "names", "phones", "free_text",
 					    NULL };
-	const cJSON *c;
-	size_t saved;
-
 	if (!check_object(L, v, keys))
 		return;
-	if ((c = member(v, "names"))) {
-		saved = push_key(L, "names");
-		get_bool(L, c, &cfg->mask_names);
-		pop(L, saved);
-	}
-	if ((c = member(v, "phones"))) {
-		saved = push_key(L, "phones");
-		get_bool(L, c, &cfg->mask_phones);
-		pop(L, saved);
-	}
-	if ((c = member(v, "free_text"))) {
-		saved = push_key(L, "free_text");
-		get_bool(L, c, &cfg->mask_free_text);
-		pop(L, saved);
-	}
+	member_bool(L, v, "names", &cfg->mask_names);
+	member_bool(L, v, "phones", &cfg->mask_phones);
+	member_bool(L, v, "free_text", &cfg->mask_free_text);
 }
 
 static void load_pdf(struct loader *L, const cJSON *v, struct config *cfg)
@@ -1260,26 +1255,11 @@ static void load_audit_masking(struct loader *L, const cJSON *v,
 			       struct config *cfg)
 {
 	static const char *const keys[] = { "names", "phones", "ids", NULL };
-	const cJSON *c;
-	size_t saved;
-
 	if (!check_object(L, v, keys))
 		return;
-	if ((c = member(v, "names"))) {
-		saved = push_key(L, "names");
-		get_bool(L, c, &cfg->audit_mask_names);
-		pop(L, saved);
-	}
-	if ((c = member(v, "phones"))) {
-		saved = push_key(L, "phones");
-		get_bool(L, c, &cfg->audit_mask_phones);
-		pop(L, saved);
-	}
-	if ((c = member(v, "ids"))) {
-		saved = push_key(L, "ids");
-		get_bool(L, c, &cfg->audit_mask_ids);
-		pop(L, saved);
-	}
+	member_bool(L, v, "names", &cfg->audit_mask_names);
+	member_bool(L, v, "phones", &cfg->audit_mask_phones);
+	member_bool(L, v, "ids", &cfg->audit_mask_ids);
 }
 
 static void load_audit(struct loader *L, const cJSON *v, struct config *cfg)
@@ -2108,11 +2088,7 @@ static void load_gates(struct loader *L, const cJSON *v, struct config *cfg)
 	load_count(L, v, "damaged_ids", 0, 100000000, &g->damaged_ids);
 	load_share(L, v, "repeated_id_share", &g->repeated_id_share);
 	load_share(L, v, "untimed_rating_share", &g->untimed_rating_share);
-	if ((c = member(v, "require_butler"))) {
-		saved = push_key(L, "require_butler");
-		get_bool(L, c, &g->require_butler);
-		pop(L, saved);
-	}
+	member_bool(L, v, "require_butler", &g->require_butler);
 	if ((c = member(v, "stale_days"))) {
 		saved = push_key(L, "stale_days");
 		get_number(L, c, 0, 365, &g->stale_days);
@@ -2201,11 +2177,7 @@ static void load_unreachable(struct loader *L, const cJSON *v,
 				}
 		pop(L, saved);
 	}
-	if ((c = member(v, "exclude_from_coverage"))) {
-		saved = push_key(L, "exclude_from_coverage");
-		get_bool(L, c, &cfg->unreachable_leaves_coverage);
-		pop(L, saved);
-	}
+	member_bool(L, v, "exclude_from_coverage", &cfg->unreachable_leaves_coverage);
 }
 
 static void load_worklists(struct loader *L, const cJSON *v,
