@@ -2219,6 +2219,17 @@ static bool valid_address(const char *s)
 }
 
 
+/* Says s is no plain address, its control characters made visible. */
+static void fail_address(struct loader *L, const char *s)
+{
+	struct buf shown = BUF_INIT;
+
+	text_escape_controls(&shown, s, strlen(s));
+	fail(L, "'%s' is not a plain address like name@example.com",
+	     shown.s);
+	buf_release(&shown);
+}
+
 /* A non-empty array of addresses, no repeats, into *dst. */
 static void get_addresses(struct loader *L, const cJSON *v,
 			  struct string_list *dst)
@@ -2233,8 +2244,7 @@ static void get_addresses(struct loader *L, const cJSON *v,
 		if (!valid_address(dst->items[i])) {
 			size_t saved = push_index(L, i);
 
-			fail(L, "'%s' is not a plain address like "
-			     "name@example.com", dst->items[i]);
+			fail_address(L, dst->items[i]);
 			pop(L, saved);
 		}
 }
@@ -2260,8 +2270,7 @@ static void load_delivery(struct loader *L, const cJSON *v,
 		fail(L, "is required: the address the reports are sent from");
 	else if (get_string(L, c, &dc->from, false) &&
 		 !valid_address(dc->from))
-		fail(L, "'%s' is not a plain address like name@example.com",
-		     dc->from);
+		fail_address(L, dc->from);
 	pop(L, saved);
 	if ((c = member(v, "command"))) {
 		saved = push_key(L, "command");
@@ -2311,7 +2320,7 @@ static void load_delivery(struct loader *L, const cJSON *v,
 		pop(L, saved);
 	}
 	/* Delivery to no one could never apply. */
-	if (dc->enabled && !dc->management.nr && !dc->centers.nr)
+	if (dc->enabled && !member(v, "management") && !dc->centers.nr)
 		fail(L, "names no recipient: add \"management\" or "
 		     "\"centers\"");
 }
