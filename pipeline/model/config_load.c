@@ -2320,7 +2320,9 @@ static void load_delivery(struct loader *L, const cJSON *v,
 		pop(L, saved);
 	}
 	/* Delivery to no one could never apply. */
-	if (dc->enabled && !member(v, "management") && !dc->centers.nr)
+	c = member(v, "centers");
+	if (dc->enabled && !member(v, "management") && !dc->centers.nr &&
+	    (!c || cJSON_IsObject(c)))
 		fail(L, "names no recipient: add \"management\" or "
 		     "\"centers\"");
 }
