@@ -466,22 +466,34 @@ static void summary(struct buf *b, const cJSON *m, const char *center,
 		buf_addch(b, '\n');
 	}
 	buf_adds(b, "\n回访率（目标）：\n");
-	if (center)
-		types = obj(m, "by_center_type");
-	cJSON_ArrayForEach(t, types) {
-		const cJSON *ok = obj(t, "meets_target");
+	/* Every type, in by_type's order; a centre's row where it has one. */
+	cJSON_ArrayForEach(g, types) {
+		const char *type = str_of(g, "type");
+		const cJSON *ok;
 
-		if (center && (!str_of(t, "center") ||
-			       strcmp(str_of(t, "center"), center)))
+		if (!type)
 			continue;
-		buf_addf(b, "  %s  ", str_of(t, "type") ? str_of(t, "type") : "");
+		t = g;
+		if (center) {
+			t = NULL;
+			cJSON_ArrayForEach(a, obj(m, "by_center_type"))
+				if (str_of(a, "center") && str_of(a, "type") &&
+				    !strcmp(str_of(a, "center"), center) &&
+				    !strcmp(str_of(a, "type"), type))
+					t = a;
+		}
+		buf_addf(b, "  %s  ", type);
+		if (!t || !num_of(t, "eligible", 0)) {
+			buf_adds(b, "本周无应回访工单\n");
+			continue;
+		}
+		ok = obj(t, "meets_target");
 		add_pct(b, obj(t, "coverage"));
 		buf_adds(b, "（目标 ");
 		add_pct(b, obj(t, "target"));
 		buf_addf(b, "）%s，应回访 %.0f，已回访 %.0f\n",
-			 cJSON_IsTrue(ok) ? "达标" : cJSON_IsFalse(ok) ?
-			 "未达标" : "无应回访", num_of(t, "eligible", 0),
-			 num_of(t, "called_back", 0));
+			 cJSON_IsTrue(ok) ? "达标" : "未达标",
+			 num_of(t, "eligible", 0), num_of(t, "called_back", 0));
 	}
 	total = center ? find_by(obj(m, "by_center"), "center", center)
 		       : obj(m, "totals");
