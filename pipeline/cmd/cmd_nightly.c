@@ -66,6 +66,12 @@ static const char usage[] =
 	"Nothing else is printed unless something failed; --quiet drops the\n"
 	"summary line too when nothing did.\n"
 	"\n"
+	"With the config's delivery section, mails each issued revision's\n"
+	"weekly PDF to the management and each centre's PDF to its manager,\n"
+	"once, recorded in <output>/delivery.json (docs/delivery.md). A message\n"
+	"not sent is said on stderr and tried again the next night; it does\n"
+	"not change the exit status.\n"
+	"\n"
 	"exit status: 0 ok, 64 usage, 65 data error (--strict, or a gate keeps\n"
 	"a due week provisional: one line on stderr says which), 66 no input,\n"
 	"73 cannot write output, 75 lock held (another run), 78 bad config\n";
