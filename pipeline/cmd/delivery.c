@@ -149,23 +149,43 @@ static void entry_set(char **field, const char *value)
 	*field = dup_or_null(value);
 }
 
+static void entry_release(struct entry *e)
+{
+	free(e->center);
+	free(e->status);
+	free(e->file);
+	free(e->sha256);
+	free(e->message_id);
+	free(e->error);
+	free(e->first_attempt);
+	free(e->last_attempt);
+	string_list_clear(&e->to);
+}
+
+/*
+ * Drops the entries of weeks the retention deleted (weeks lists those
+ * left): no message of theirs can be sent again, and the file stays the
+ * size of the retained weeks.
+ */
+static void ledger_prune(struct ledger *lg, const struct string_list *weeks)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < lg->n; i++) {
+		if (string_list_has(weeks, lg->v[i].week))
+			lg->v[kept++] = lg->v[i];
+		else
+			entry_release(&lg->v[i]);
+	}
+	lg->n = kept;
+}
+
 static void ledger_release(struct ledger *lg)
 {
 	size_t i;
 
-	for (i = 0; i < lg->n; i++) {
-		struct entry *e = &lg->v[i];
-
-		free(e->center);
-		free(e->status);
-		free(e->file);
-		free(e->sha256);
-		free(e->message_id);
-		free(e->error);
-		free(e->first_attempt);
-		free(e->last_attempt);
-		string_list_clear(&e->to);
-	}
+	for (i = 0; i < lg->n; i++)
+		entry_release(&lg->v[i]);
 	free(lg->v);
 	string_list_clear(&lg->since_key);
 	string_list_clear(&lg->since_at);
@@ -888,6 +908,7 @@ int delivery_run(const struct pipeline *p, const struct ticket_set *set,
 		ret = EX_CANTCREAT;
 		goto out;
 	}
+	ledger_prune(&r.lg, &weeks);
 save:
 	buf_reset(&err);
 	if (ledger_save(&r.lg, &err) < 0) {
