@@ -77,6 +77,7 @@ struct run {
 	struct ledger lg;
 	char *templates;
 	struct delivery_result *res;
+	const char **argv;         /* the command, NULL-terminated */
 	char now[CHTIME_BUF];      /* the wall clock, for the ledger */
 	char as_of[CHTIME_BUF];
 };
@@ -622,8 +623,7 @@ static int send_one(struct run *r, struct entry *e, const char *dir,
 	if (ledger_save(&r->lg, &err) < 0)
 		goto out;
 	buf_reset(&err);
-	if (mail_send((const char *const *)r->dc->command.items, &msg,
-		      r->dc->timeout_seconds, &err) == 0) {
+	if (mail_send(r->argv, &msg, r->dc->timeout_seconds, &err) == 0) {
 		entry_set(&e->status, "sent");
 	} else {
 		entry_set(&e->status, "failed");
@@ -676,7 +676,7 @@ static int64_t issued_at(const char *dir)
 static int centre_file(struct run *r, const cJSON *m, const char *center,
 		       struct buf *name, struct buf *err)
 {
-	struct buf other = BUF_INIT;
+	struct buf mine = BUF_INIT, other = BUF_INIT;
 	struct diag d;
 	const cJSON *g;
 	int ret = 1;
@@ -692,15 +692,16 @@ static int centre_file(struct run *r, const cJSON *m, const char *center,
 		ret = -1;
 		goto out;
 	}
+	/* Two centres' files share the prefix: their safe names decide. */
+	text_safe_file_name(&mine, center);
 	cJSON_ArrayForEach(g, obj(m, "by_center")) {
 		const char *c = str_of(g, "center");
 
 		if (!c || !strcmp(c, center))
 			continue;
 		buf_reset(&other);
-		if (render_pdf_file_name(&other, r->templates,
-					 "centre_report.json", c, &d) == 0 &&
-		    !strcmp(other.s, name->s)) {
+		text_safe_file_name(&other, c);
+		if (!strcmp(other.s, mine.s)) {
 			buf_adds(err, "another centre's report has the same "
 				 "file name, so which file is this centre's "
 				 "is not certain: not sent");
@@ -710,6 +711,7 @@ static int centre_file(struct run *r, const cJSON *m, const char *center,
 	}
 out:
 	diag_release(&d);
+	buf_release(&mine);
 	buf_release(&other);
 	return ret;
 }
@@ -849,6 +851,9 @@ int delivery_run(const struct pipeline *p, const struct ticket_set *set,
 		}
 	if (missing)
 		return EX_CONFIG;
+	r.argv = xcalloc(r.dc->command.nr + 1, sizeof(*r.argv));
+	for (i = 0; i < r.dc->command.nr; i++)
+		r.argv[i] = r.dc->command.items[i];
 	chtime_format(p->opts->as_of, r.as_of);
 	chtime_format((int64_t)time(NULL), r.now);
 	if (paths_templates_dir(p->cfg->templates_dir, &r.templates, &err) < 0 ||
@@ -919,6 +924,7 @@ out:
 	string_list_clear(&weeks);
 	ledger_release(&r.lg);
 	free(r.templates);
+	free(r.argv);
 	buf_release(&err);
 	buf_release(&dir);
 	return ret;

@@ -71,7 +71,8 @@ struct mail_message {
 void mail_build(struct buf *out, const struct mail_message *m);
 
 /*
- * Runs argv[0] (an absolute path; no shell, no PATH search) with argv,
+ * Runs argv[0] (an absolute path; no shell, no PATH search) with argv
+ * (NULL-terminated),
  * writes message to its standard input and waits for it, at most
  * timeout_seconds in all, after which it is killed. 0 when it exits 0;
  * else -1 with the reason appended to err: "exit N", "killed by signal

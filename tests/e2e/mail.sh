@@ -33,7 +33,9 @@ cleanup() {
 	[ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-fail() { echo "FAIL: $*"; exit 1; }
+# printf, not echo: dash's echo would turn a "\r\n" in a message into a
+# real line break.
+fail() { printf 'FAIL: %s\n' "$*"; exit 1; }
 
 [ -x "$msmtp" ] || { echo "SKIP: msmtp is not installed (scripts/deps.sh test)"; exit 77; }
 "$py" -c 'import aiosmtpd' 2>/dev/null ||
