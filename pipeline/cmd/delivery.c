@@ -704,7 +704,7 @@ static int centre_file(struct run *r, const cJSON *m, const char *center,
 		if (!strcmp(other.s, mine.s)) {
 			buf_adds(err, "another centre's report has the same "
 				 "file name, so which file is this centre's "
-				 "is not certain: not sent");
+				 "is not certain");
 			ret = -1;
 			goto out;
 		}
