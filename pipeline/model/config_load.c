@@ -1353,12 +1353,6 @@ static int column_of(const char *name)
 	return -1;
 }
 
-static bool is_time_column(int c)
-{
-	return c == COL_CREATED || c == COL_COMPLETED || c == COL_UPDATED ||
-	       c == COL_CB_TIME || c == COL_RECTIFIED || c == COL_CB2_TIME;
-}
-
 static bool is_satisfaction_column(int c)
 {
 	return c == COL_CB_SATISFACTION || c == COL_CB2_SATISFACTION;
@@ -1964,7 +1958,7 @@ static void load_profile(struct loader *L, const cJSON *v,
 	STEP("callback_time_from", {
 		int col = cJSON_IsString(c) ? column_of(c->valuestring) : -1;
 
-		if (col < 0 || !is_time_column(col) || col == COL_CB_TIME ||
+		if (col < 0 || !column_is_time(col) || col == COL_CB_TIME ||
 		    col == COL_CB2_TIME)
 			fail_got(L, c, "must be 创建时间, 完成时间, 更新时间 or "
 				 "整改完成时间");
