@@ -806,6 +806,45 @@ out:
 	return ret;
 }
 
+/*
+ * When the week of m was first issued, as its folder records it: the
+ * as-of of its first revision's metrics.json (revisions/v1/ once it was
+ * reissued, else the issued metrics.json), or this run's as-of when this
+ * run issues it. TIME_NONE when the week is not issued: the audits' due
+ * time then falls back to the config's issue_at (docs/audit.md).
+ */
+static int64_t recorded_issue_time(const char *output, const struct metrics *m)
+{
+	static const char *const where[] = { "revisions/v1/metrics.json",
+					     "metrics.json" };
+	struct buf dir = BUF_INIT;
+	char week[16];
+	int64_t at = TIME_NONE;
+	size_t i;
+
+	if (!m->revision)
+		return TIME_NONE;
+	chtime_format_week(m->week, week);
+	for (i = 0; i < 2 && at == TIME_NONE; i++) {
+		cJSON *j;
+		const cJSON *v;
+		const char *text;
+
+		if (i == 1 && !weekdir_is_issued(output, week))
+			break;
+		buf_reset(&dir);
+		buf_addf(&dir, "%s/weeks/%s", output, week);
+		j = read_json(dir.s, where[i]);
+		v = cJSON_GetObjectItemCaseSensitive(j, "as_of");
+		text = cJSON_IsString(v) ? v->valuestring : NULL;
+		if (text && chtime_parse(text, strlen(text), &at) < 0)
+			at = TIME_NONE;
+		cJSON_Delete(j);
+	}
+	buf_release(&dir);
+	return at == TIME_NONE ? m->as_of : at;
+}
+
 int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 			  const struct ticket_set *set, struct samples *s,
 			  struct buf *samples_json, struct buf *metrics_json,
@@ -840,8 +879,9 @@ int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 			ret = EX_SOFTWARE;
 			goto out;
 		}
-		audit_results_json(&w, js, all, nall, m->week, o->as_of, cfg);
-		audit_problems_json(&w, js, all, nall, m->week);
+		audit_results_json(&w, js, all, nall, m->week, o->as_of,
+				   recorded_issue_time(o->output, m), cfg);
+		audit_problems_json(&w, js, all, nall, m->week, o->as_of);
 		jsonw_close(&w);
 		jsonw_end(&w);
 	}

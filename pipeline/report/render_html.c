@@ -1062,7 +1062,8 @@ static int render_week_page(struct site *s, struct week_pages *w,
 /*
  * The audit results of a centre (butler NULL) or a butler, one row per
  * level and one for the levels together, from metrics.json's "audit"
- * (stages/audit.h), formatted for the page.
+ * (stages/audit.h), formatted for the page: the week's own sample
+ * (sampled, done, overdue) and the audits dated in the week (SPEC §9.29).
  */
 static void audit_row(cJSON *rows, const char *label_text, const cJSON *g)
 {
@@ -1072,6 +1073,8 @@ static void audit_row(cJSON *rows, const char *label_text, const cJSON *g)
 	copy_count(r, g, "sampled");
 	copy_count(r, g, "done");
 	copy_count(r, g, "overdue");
+	copy_count(r, g, "audited");
+	copy_count(r, g, "unreachable");
 	copy_count(r, g, "fake");
 	copy_count(r, g, "recorded_better");
 	put_ratio(r, "genuine_rate", g, "genuine_rate");
