@@ -2055,6 +2055,85 @@ static cJSON *centre_butlers(const cJSON *m, const char *center)
 	return rows;
 }
 
+/* The entry of groups (a list of centres) for center, or NULL. */
+static const cJSON *centre_entry(const cJSON *groups, const char *center)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, groups) {
+		const char *c = cjson_str_of(e, "center");
+
+		if (c && !strcmp(c, center))
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * The centre's audit results: a row per level that sampled its tickets
+ * and one for the levels together, as metrics.json's "audit" has them
+ * (levels[].centers[], all_levels.centers[]; stages/audit.h counts them,
+ * in the week SPEC §9.29 reports them), then the findings on its tickets
+ * (metrics.json "findings", selected by centre). Without "audit" in the
+ * view model (no samples, or metrics written before the audit loop) the
+ * section says so.
+ */
+static int centre_audit(struct doc *dc, const char *center)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *m = dc->r->v->metrics, *a = obj(m, "audit"), *l, *g;
+	cJSON *rows = cJSON_CreateArray(), *findings = NULL;
+	struct buf s = BUF_INIT;
+	const char *kv[2];
+	int ret = -1;
+
+	if (heading(dc, pdf_tmpl_label(t, "audit"), 12) < 0)
+		goto out;
+	if (!cJSON_IsObject(a)) {
+		ret = paragraph(dc, pdf_tmpl_label(t, "audit_none"), 9);
+		goto out;
+	}
+	cJSON_ArrayForEach(l, obj(a, "levels")) {
+		cJSON *row;
+
+		if (!(g = centre_entry(obj(l, "centers"), center)))
+			continue;
+		row = cJSON_Duplicate(g, 1);
+		if (!row)
+			goto out;
+		cJSON_AddItemToArray(rows, row);
+		add_ref(row, "label", obj(l, "label"));
+	}
+	if (cJSON_GetArraySize(rows) == 0) {
+		ret = paragraph(dc, pdf_tmpl_label(t, "audit_not_sampled"), 9);
+		goto out;
+	}
+	if (cJSON_GetArraySize(rows) > 1 &&
+	    (g = centre_entry(obj(obj(a, "all_levels"), "centers"), center))) {
+		cJSON *row = cJSON_Duplicate(g, 1);
+
+		if (!row)
+			goto out;
+		cJSON_AddItemToArray(rows, row);
+		cJSON_AddStringToObject(row, "label",
+					pdf_tmpl_label(t, "audit_all_levels"));
+	}
+	kv[0] = "due";
+	kv[1] = cjson_str_of(a, "due_at") ? cjson_str_of(a, "due_at") : "";
+	pdf_tmpl_fill(&s, pdf_tmpl_label(t, "audit_note"), kv, 1);
+	if (paragraph(dc, s.s, 7.5f) < 0 ||
+	    object_table(dc, "audit", rows, 0, NULL) < 0)
+		goto out;
+	findings = select_str(obj(m, "findings"), "center", center);
+	ret = short_list(dc, "findings", "findings_none", "findings",
+			 findings, 0);
+out:
+	cJSON_Delete(rows);
+	cJSON_Delete(findings);
+	buf_release(&s);
+	return ret;
+}
+
 /*
  * One centre's weekly report for its 项目经理, at most 2 pages on the
  * sample: its figures per type against each target, its butlers, what it
@@ -2068,7 +2147,7 @@ static int render_centre_report(struct render *r, const char *center)
 	cJSON *types = select_str(obj(m, "by_center_type"), "center", center);
 	cJSON *owed = select_str(obj(m, "owed"), "center", center);
 	cJSON *loops = select_str(obj(m, "loops_open_list"), "center", center);
-	cJSON *butlers = centre_butlers(m, center), *findings = NULL;
+	cJSON *butlers = centre_butlers(m, center);
 	struct buf note = BUF_INIT;
 	const char *title = doc_title(t);
 	struct doc dc;
@@ -2097,13 +2176,8 @@ static int render_centre_report(struct render *r, const char *center)
 	if (list_section(&dc, "owed", "owed_none", "owed", owed) < 0 ||
 	    list_section(&dc, "loops", "loops_none", "loops", loops) < 0)
 		goto out;
-	/* Hook: audit findings, shown once the view model carries them. */
-	if (cJSON_IsArray(obj(m, "findings"))) {
-		findings = select_str(obj(m, "findings"), "center", center);
-		if (list_section(&dc, "findings", "findings_none", "findings",
-				 findings) < 0)
-			goto out;
-	}
+	if (centre_audit(&dc, center) < 0)
+		goto out;
 	if (weekly_headers(&dc) < 0)
 		goto out;
 	ret = doc_save(&dc, title, center);
@@ -2117,7 +2191,6 @@ done_free:
 	cJSON_Delete(owed);
 	cJSON_Delete(loops);
 	cJSON_Delete(butlers);
-	cJSON_Delete(findings);
 	buf_release(&note);
 	return ret;
 }

@@ -3,6 +3,7 @@
 # (issue 18): one run over input/ as make run does (the generated audit
 # findings imported first), then
 #   - the weekly report has at most 5 pages, page 1 lists the findings;
+#   - each centre's report has at most 2 pages and its audit results;
 #   - poppler and qpdf are silent on every PDF;
 #   - no two words overlap or touch on any page (pdftotext -bbox, through
 #     pdf_overlap.awk), and no word is two figures run together;
@@ -63,6 +64,18 @@ grep -q "及其他 $((findings - 10)) 项" "$tmp/page1.txt" ||
 	fail "page 1 does not say 及其他 $((findings - 10)) 项"
 pdftotext -enc UTF-8 "$w/周报-2026-W47.pdf" - 2>/dev/null |
 	grep -q '十、三级抽查结果' || fail "the weekly report lacks 十、三级抽查结果"
+
+# A report per centre, at most 2 pages, its audit results in it.
+centres=0
+for f in "$w"/中心周报-*.pdf; do
+	[ -f "$f" ] || continue
+	centres=$((centres + 1))
+	p=$(pages "$f")
+	[ -n "$p" ] && [ "$p" -le 2 ] || fail "$(basename "$f") has ${p:-no} pages, over 2"
+	pdftotext -enc UTF-8 "$f" - 2>/dev/null | grep -q '三级抽查结果' ||
+		fail "$(basename "$f") lacks 三级抽查结果"
+done
+[ "$centres" -eq 20 ] || fail "expected 20 centre reports, got $centres"
 
 count=0
 for f in "$w"/*.pdf; do

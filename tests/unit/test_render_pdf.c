@@ -388,6 +388,77 @@ static void test_render_pdf__centre_report_shows_its_own_figures(void **state)
 	buf_release(&want);
 }
 
+/*
+ * A centre's report carries its audit results from metrics.json's
+ * "audit" as they are there (a row per level that sampled it, then the
+ * levels together), the findings on its own tickets and no other
+ * centre's; a centre no level sampled says so; and a week without
+ * "audit" says there is no audit data.
+ */
+static void test_render_pdf__centre_report_shows_its_audit_results(void **state)
+{
+	static const char audit[] =
+		"{\"due_at\": \"2026-12-10 00:00:00\", \"levels\": ["
+		"{\"id\": \"cs_supervisor\", \"label\": \"客户服务主管\", \"centers\": ["
+		"{\"center\": \"东山服务中心\", \"sampled\": 7, \"done\": 6, \"overdue\": 1,"
+		" \"fake\": 1, \"genuine_rate\": 0.8333333333333334,"
+		" \"genuine_rate_ci\": [0.43649, 0.96994], \"agreement\": 0.6,"
+		" \"recorded_better\": 2}]},"
+		"{\"id\": \"quality_dept\", \"label\": \"品质管理部\", \"centers\": ["
+		"{\"center\": \"东山服务中心\", \"sampled\": 3, \"done\": 3, \"overdue\": 0,"
+		" \"fake\": 0, \"genuine_rate\": 1, \"genuine_rate_ci\": [0.4385, 1],"
+		" \"agreement\": 1, \"recorded_better\": 0}]}],"
+		" \"all_levels\": {\"centers\": ["
+		"{\"center\": \"东山服务中心\", \"sampled\": 10, \"done\": 9, \"overdue\": 1,"
+		" \"fake\": 1, \"genuine_rate\": 0.8888888888888888,"
+		" \"genuine_rate_ci\": [0.5650, 0.9801], \"agreement\": 0.75,"
+		" \"recorded_better\": 2}]}}";
+	static const char findings[] =
+		"[{\"ticket\": \"BS2026111600901\", \"level\": \"客户服务主管\","
+		" \"center\": \"东山服务中心\", \"finding\": \"未真实回访（业主称未接到回访电话）\"},"
+		" {\"ticket\": \"BS2026111600902\", \"level\": \"品质管理部\","
+		" \"center\": \"珠江新城服务中心\", \"finding\": \"满意度记录偏高\"}]";
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
+
+	(void)state;
+	new_dir(&dir);
+	render_ok(dir.s);
+	buf_addf(&path, "%s/中心周报-东山服务中心.pdf", dir.s);
+	pdftotext(path.s, 1, &text);
+	assert_non_null(strstr(text.s, "三级抽查结果"));
+	assert_non_null(strstr(text.s, "本周没有抽查数据。"));
+	remove_dir(dir.s);
+
+	cJSON_AddItemToObject(metrics, "audit", cJSON_Parse(audit));
+	cJSON_AddItemToObject(metrics, "findings", cJSON_Parse(findings));
+	new_dir(&dir);
+	render_ok(dir.s);
+	buf_reset(&path);
+	buf_addf(&path, "%s/中心周报-东山服务中心.pdf", dir.s);
+	buf_reset(&text);
+	pdftotext(path.s, 1, &text);
+	assert_non_null(strstr(text.s, "截止 2026-12-10 00:00:00"));
+	assert_non_null(strstr(text.s,
+			       "\n客户服务主管 7 6 1 83.3% 43.6–97.0% 1 60.0% 2\n"));
+	assert_non_null(strstr(text.s,
+			       "\n品质管理部 3 3 0 100.0% 43.9–100.0% 0 100.0% 0\n"));
+	assert_non_null(strstr(text.s,
+			       "\n三级合计 10 9 1 88.9% 56.5–98.0% 1 75.0% 2\n"));
+	assert_non_null(strstr(text.s, "BS2026111600901"));
+	assert_null(strstr(text.s, "BS2026111600902"));
+	buf_reset(&path);
+	buf_addf(&path, "%s/中心周报-珠江新城服务中心.pdf", dir.s);
+	buf_reset(&text);
+	pdftotext(path.s, 1, &text);
+	assert_non_null(strstr(text.s, "本周的抽查样本中没有本中心的工单。"));
+	cJSON_DeleteItemFromObject(metrics, "audit");
+	cJSON_DeleteItemFromObject(metrics, "findings");
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+}
+
 static void test_render_pdf__form_keeps_long_and_rare_text(void **state)
 {
 	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT,
@@ -767,6 +838,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_render_pdf__writes_one_file_per_document),
 		cmocka_unit_test(test_render_pdf__report_shows_header_kpis_and_rankings),
 		cmocka_unit_test(test_render_pdf__centre_report_shows_its_own_figures),
+		cmocka_unit_test(test_render_pdf__centre_report_shows_its_audit_results),
 		cmocka_unit_test(test_render_pdf__form_keeps_long_and_rare_text),
 		cmocka_unit_test(test_render_pdf__provisional_week_is_marked),
 		cmocka_unit_test(test_render_pdf__provisional_mark_on_every_form_page),
