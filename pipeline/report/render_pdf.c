@@ -1028,40 +1028,19 @@ out:
 
 /*
  * The length in bytes of the suffix every list[].key shares (whole UTF-8
- * characters; 0 if it is some name whole), so that chart labels drop it:
- * "万象新城物业服务中心" and "东湖名邸物业服务中心" share "物业服务中心".
+ * characters; 0 if it is some name whole), so that chart labels drop it
+ * (text_common_suffix()).
  */
 static size_t common_suffix(const cJSON *list, const char *key)
 {
-	const char *first = NULL;
-	size_t len = 0, shortest = 0;
+	size_t n = (size_t)cJSON_GetArraySize(list), i = 0, len;
+	const char **names = xcalloc(n ? n : 1, sizeof(*names));
 	const cJSON *e;
 
-	cJSON_ArrayForEach(e, list) {
-		const char *s = cjson_str_of(e, key);
-		size_t n, k;
-
-		if (!s)
-			continue;
-		n = strlen(s);
-		if (!first) {
-			first = s;
-			len = shortest = n;
-			continue;
-		}
-		if (n < shortest)
-			shortest = n;
-		for (k = 0; k < len && k < n &&
-			    first[strlen(first) - 1 - k] == s[n - 1 - k]; k++)
-			;
-		len = k;
-	}
-	if (!first || len >= shortest)
-		len = 0;   /* one name would be left empty: keep them whole */
-	/* Back to a character boundary. */
-	while (len > 0 && ((unsigned char)first[strlen(first) - len] & 0xC0) ==
-				  0x80)
-		len--;
+	cJSON_ArrayForEach(e, list)
+		names[i++] = cjson_str_of(e, key);
+	len = text_common_suffix(names, i);
+	free(names);
 	return len;
 }
 
