@@ -39,6 +39,8 @@ static size_t count(const char *hay, const char *needle)
 	return n;
 }
 
+static size_t assert_no_overlap(const char *svg);
+
 static void test_svg__draws_bars_against_their_targets(void **state)
 {
 	struct svg_bar bars[] = {
@@ -63,6 +65,7 @@ static void test_svg__draws_bars_against_their_targets(void **state)
 	assert_contains(out.s, ">无数据 目标100.0%</text>");
 	assert_int_equal(count(out.s, "class=\"bar\""), 2);
 	assert_true(!strcmp(out.s + out.len - 6, "</svg>"));
+	assert_no_overlap(out.s);
 	buf_release(&out);
 }
 
@@ -83,6 +86,14 @@ static void test_svg__escapes_and_shortens_labels(void **state)
 	buf_reset(&out);
 	svg_bars_target(&out, "t", &cjk, 1);
 	assert_contains(out.s, ">一二三四五六七八九十甲…</text>");
+	/* The longest label beside the longest value still leaves a gap. */
+	cjk.value = 0.999;
+	cjk.has_target = true;
+	cjk.target = 1.0;
+	buf_reset(&out);
+	svg_bars_target(&out, "t", &cjk, 1);
+	assert_contains(out.s, ">99.9% 目标100.0% 未达标</text>");
+	assert_no_overlap(out.s);
 	buf_release(&out);
 }
 
