@@ -479,6 +479,13 @@ static void decide_issue(const struct pipeline *p, const struct config *cfg,
 		mg->value = job->gates[g].value;
 		mg->limit = job->gates[g].limit;
 		mg->message = job->gate_text[g];
+		buf_reset(&line);
+		issue_describe_gate_zh((enum issue_gate)g, &job->gates[g],
+				       &line);
+		snprintf(job->gate_text_zh[g], sizeof(job->gate_text_zh[g]),
+			 "%s", line.s);
+		/* Only the pages' lines: a gate that passed shows nowhere. */
+		mg->message_zh = mg->tripped ? job->gate_text_zh[g] : NULL;
 	}
 	m->blocked = job->decision.blocked;
 	buf_release(&line);
