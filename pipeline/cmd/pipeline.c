@@ -440,8 +440,8 @@ static bool profiles_have_no_butler(const struct config *cfg,
 /*
  * The issue decision of a week (SPEC §9.26-§9.28) into job and m: the
  * gates over what this run read, then issue_at, --issue and
- * --accept-gates. Without the ingest's per-file counts (a stage command
- * over records/) those gates read zero.
+ * --accept-gates. A stage command over records/ gets the ingest's counts
+ * (repeated ids per file, unlisted files) from the artifact.
  */
 static void decide_issue(const struct pipeline *p, const struct config *cfg,
 			 const struct ticket_set *set, struct metrics *m,
@@ -1403,7 +1403,7 @@ static int add_path(const struct pipeline *p, const char *path,
  * (".name"), not an Excel lock file ("~$name"), and not among set's
  * files. They are not read, so the unreadable_files gate counts them.
  */
-static void count_unlisted(const char *dir, const struct ticket_set *set,
+static void count_unlisted(const char *dir, struct ticket_set *set,
 			   struct run_summary *sum)
 {
 	struct string_list names = { NULL, 0, 0 };
@@ -1444,6 +1444,10 @@ static void count_unlisted(const char *dir, const struct ticket_set *set,
 			 "%s", names.items[0]);
 	}
 	sum->unlisted_files = names.nr;
+	/* Kept in records/ for the stage commands' gates. */
+	set->unlisted_files = names.nr;
+	set->unlisted_example = names.nr ?
+		arena_strdup(&set->arena, sum->unlisted_example) : NULL;
 	string_list_clear(&names);
 	buf_release(&path);
 }
@@ -1778,6 +1782,10 @@ static int read_records(const struct pipeline *p, struct ticket_set *set,
 	sum->accepted = set->accepted;
 	sum->rejected = set->rejected;
 	sum->superseded = set->superseded;
+	/* What the ingest found beside the exports, for the gates. */
+	sum->unlisted_files = set->unlisted_files;
+	snprintf(sum->unlisted_example, sizeof(sum->unlisted_example), "%s",
+		 set->unlisted_example ? set->unlisted_example : "");
 	ret = 0;
 out:
 	diag_release(&d);
