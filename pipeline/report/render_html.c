@@ -1035,7 +1035,8 @@ static void week_mark(cJSON *ctx, const cJSON *metrics)
 		cJSON_AddItemToArray(issue, e);
 	}
 	cJSON_ArrayForEach(g, get(metrics, "gates")) {
-		const cJSON *msg = get(g, "message");
+		const cJSON *msg = cJSON_IsString(get(g, "message_zh")) ?
+				   get(g, "message_zh") : get(g, "message");
 		cJSON *e;
 
 		if (!cJSON_IsTrue(get(g, "tripped")) || !cJSON_IsString(msg))

@@ -842,7 +842,10 @@ static int issue_notes(struct doc *dc, const cJSON *m)
 	float w = dc->width;
 
 	cJSON_ArrayForEach(g, obj(m, "gates")) {
-		msg = obj(g, "message");
+		/* The Chinese reason on a Chinese page; the code's line else. */
+		msg = obj(g, "message_zh");
+		if (!cJSON_IsString(msg))
+			msg = obj(g, "message");
 		if (!cJSON_IsTrue(obj(g, "tripped")) || !cJSON_IsString(msg))
 			continue;
 		if (ensure(dc, 20) < 0)
