@@ -26,6 +26,7 @@ struct cmd_opts {
 	const char *as_of_text;
 	int64_t as_of;         /* --as-of, SOURCE_DATE_EPOCH, or now */
 	const char *week;      /* --week YYYY-Www or NULL */
+	const char *period;    /* --period YYYY-MM or YYYY-Qn, or NULL */
 	const char *encoding;  /* --encoding */
 	const char *seed;      /* --seed (sampling) */
 	const char *reason;    /* --reason: why a revision is made */

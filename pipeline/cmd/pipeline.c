@@ -268,11 +268,12 @@ static int load_week_artifacts(const struct pipeline *p, const char *week,
 	const cJSON *v;
 	int ret = EX_NOINPUT;
 
-	buf_addf(&dir, "%s/weeks/%s", o->output, week);
+	buf_addf(&dir, "%s/%s/%s", o->output, pipeline_job_folder(job), week);
 	buf_addf(&path, "%s/metrics.json", dir.s);
 	if (access(path.s, F_OK) < 0) {
-		say(p, "no %s; run 'huifang metrics --week "
-			"%s' first\n", path.s, week);
+		say(p, "no %s; run 'huifang %s %s' first\n", path.s,
+		    job->period.kind == PERIOD_WEEK ? "metrics --week" :
+		    "run --period", week);
 		goto out;
 	}
 	*jm = read_json(dir.s, "metrics.json");
@@ -349,32 +350,34 @@ static int group_from_json(const cJSON *g, struct group_stats *s)
 
 /*
  * SPEC §9.29, one week, one number: the issued figures of the report
- * week's past trend weeks, from their issued metrics.json, into out
- * (TREND_WEEKS - 1 at most); returns how many. A week whose file cannot
+ * period's past trend periods, from their issued metrics.json, into out
+ * (TREND_MAX - 1 at most); returns how many. A week whose file cannot
  * be read is recomputed instead, as before it was issued.
  */
-static size_t read_issued_trend(const char *output, struct iso_week week,
+static size_t read_issued_trend(const char *output, struct period period,
 				struct trend_point *out)
 {
 	size_t n = 0;
 	int k, t;
 
-	for (k = 1; k < TREND_WEEKS; k++) {
-		struct iso_week w = chtime_week_add(week, -k);
+	for (k = 1; k < (int)period_trend_len(period.kind); k++) {
+		struct period w = period_add(period, -k);
 		struct buf dir = BUF_INIT;
 		const cJSON *bt, *e;
-		char name[16];
+		char name[PERIOD_ID_SIZE];
 		cJSON *j;
 		int ok;
 
-		chtime_format_week(w, name);
+		period_format(w, name);
 		if (!weekdir_is_issued(output, name))
 			continue;
-		buf_addf(&dir, "%s/weeks/%s", output, name);
+		buf_addf(&dir, "%s/%s/%s", output, weekdir_folder_of(name),
+			 name);
 		j = read_json(dir.s, "metrics.json");
 		buf_release(&dir);
 		memset(&out[n], 0, sizeof(out[n]));
-		out[n].week = w;
+		out[n].period = w;
+		out[n].week = period_week(w);
 		ok = group_from_json(cJSON_GetObjectItemCaseSensitive(j, "totals"),
 				     &out[n].totals) == 0;
 		bt = cJSON_GetObjectItemCaseSensitive(j, "by_type");
@@ -458,7 +461,8 @@ static void decide_issue(const struct pipeline *p, const struct config *cfg,
 	if (!in.unreadable_example && sum->unlisted_files)
 		in.unreadable_example = sum->unlisted_example;
 	issue_check_gates(&in, cfg, job->gates);
-	issue_decide(issue_at(job->week, cfg), o->as_of, job->gates, cfg,
+	issue_decide(issue_at_period(pipeline_job_period(job), cfg), o->as_of,
+		     job->gates, cfg,
 		     o->issue, o->accept_gates, &job->decision);
 	issue_input_release(&in);
 	job->provisional = !job->decision.issued;
@@ -514,7 +518,7 @@ static unsigned issued_revision(const char *output, const char *week)
 	const cJSON *v;
 	unsigned rev = 1;
 
-	buf_addf(&dir, "%s/weeks/%s", output, week);
+	buf_addf(&dir, "%s/%s/%s", output, weekdir_folder_of(week), week);
 	j = read_json(dir.s, "metrics.json");
 	v = cJSON_GetObjectItemCaseSensitive(j, "revision");
 	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 1e6)
@@ -562,7 +566,8 @@ static void warn_if_changed(const struct pipeline *p, const char *week,
 	cJSON *j;
 	size_t i;
 
-	buf_addf(&dir, "%s/weeks/%s", p->opts->output, week);
+	buf_addf(&dir, "%s/%s/%s", p->opts->output, weekdir_folder_of(week),
+		 week);
 	j = read_json(dir.s, "metrics.json");
 	figures(cJSON_GetObjectItemCaseSensitive(j, "totals"), was);
 	for (i = 0; j && i < NFIGURES; i++)
@@ -884,12 +889,17 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	bool staged = false, computed = steps & (STEP_METRICS | STEP_SAMPLE);
 	bool issued_before;
 	int64_t as_of = o->as_of;
-	char week[16];
+	struct period period = pipeline_job_period(job);
+	/* A month or quarter: no samples, no audit sheets (SPEC §9.30). */
+	bool is_week = period.kind == PERIOD_WEEK;
+	char week[PERIOD_ID_SIZE];
 	double t0;
 	size_t i;
 	int ret = EX_SOFTWARE;
 
-	chtime_format_week(job->week, week);
+	pipeline_job_id(job, week);
+	if (!is_week)
+		steps &= ~(unsigned)STEP_SAMPLE;
 	/* --quiet keeps errors: a failed PDF must still say why. */
 	diag_to_sink(&d, p, PIPELINE_STAGE);
 	metrics_init(&m);
@@ -898,8 +908,8 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	issued_before = weekdir_is_issued(o->output, week);
 	if (!job->force && issued_before) {
 		/* Never reissued (§9.27); but say when it would now differ. */
-		if (set && metrics_compute(set, cfg, job->week, o->as_of, &m,
-					   &d) == 0)
+		if (set && metrics_compute_period(set, cfg, period, o->as_of,
+						  NULL, 0, &m, &d) == 0)
 			warn_if_changed(p, week, &m, job);
 		job->status = WEEK_KEPT;
 		ret = 0;
@@ -907,12 +917,11 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	}
 
 	if (computed) {
-		struct trend_point issued[TREND_WEEKS];
-		size_t nissued = read_issued_trend(o->output, job->week,
-						   issued);
+		struct trend_point issued[TREND_MAX];
+		size_t nissued = read_issued_trend(o->output, period, issued);
 
 		t0 = pipeline_clock();
-		if (metrics_compute_issued(set, cfg, job->week, o->as_of,
+		if (metrics_compute_period(set, cfg, period, o->as_of,
 					   issued, nissued, &m, &d) < 0)
 			goto out;
 		decide_issue(p, cfg, set, &m, sum, job);
@@ -955,11 +964,14 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		 * draw, so that metrics then sample writes what a run writes.
 		 */
 		t0 = pipeline_clock();
-		ret = pipeline_draw_samples(p, &m, set, &s, &samples_json,
-					    &metrics_json, &d);
-		if (ret)
-			goto out;
-		sample_write_sheets_json(&s, &m, cfg, &sheets_json);
+		if (is_week) {
+			ret = pipeline_draw_samples(p, &m, set, &s,
+						    &samples_json,
+						    &metrics_json, &d);
+			if (ret)
+				goto out;
+			sample_write_sheets_json(&s, &m, cfg, &sheets_json);
+		}
 		ret = EX_SOFTWARE;
 		sum->times.sample += pipeline_clock() - t0;
 	}
@@ -991,9 +1003,11 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		    err.s);
 		goto out;
 	}
+	/* A period's PDFs read no callback records: it has no record forms. */
 	if ((steps & STEP_METRICS) &&
 	    (write_file(p, wd.stage_path, "metrics.json", &metrics_json) < 0 ||
-	     write_file(p, wd.stage_path, "records.json", &records_json) < 0))
+	     (is_week && write_file(p, wd.stage_path, "records.json",
+				    &records_json) < 0)))
 		goto out;
 	if (steps & STEP_SAMPLE) {
 		if (write_file(p, wd.stage_path, "samples.json", &samples_json) < 0)
@@ -1018,10 +1032,10 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		t0 = pipeline_clock();
 		if (computed) {
 			jm = parse_buf(&metrics_json);
-			js = parse_buf(&samples_json);
-			jr = parse_buf(&records_json);
-			ja = parse_buf(&sheets_json);
-			if (!jm || !js || !jr) {
+			js = is_week ? parse_buf(&samples_json) : NULL;
+			jr = is_week ? parse_buf(&records_json) : NULL;
+			ja = is_week ? parse_buf(&sheets_json) : NULL;
+			if (!jm || (is_week && (!js || !jr))) {
 				say(p, "internal error: an "
 					"artifact of %s does not parse\n", week);
 				ret = EX_SOFTWARE;
@@ -1037,7 +1051,8 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		if (render_pdf_week(&view, cfg, templates, wd.stage_path,
 				    &d) < 0 ||
 		    render_audit_sheets(ja, cfg, wd.stage_path, &d) < 0 ||
-		    render_xlsx_week(&view, cfg, wd.stage_path, &d) < 0) {
+		    (is_week &&
+		     render_xlsx_week(&view, cfg, wd.stage_path, &d) < 0)) {
 			ret = EX_CANTCREAT;
 			goto out;
 		}
@@ -1196,7 +1211,7 @@ static int write_run_json(const struct pipeline *p, const struct config *cfg,
 	const struct pipeline_opts *o = p->opts;
 	struct buf b = BUF_INIT;
 	struct jsonw w;
-	char as_of[CHTIME_BUF], week[16], cfg_digest[65];
+	char as_of[CHTIME_BUF], week[PERIOD_ID_SIZE], cfg_digest[65];
 	size_t i;
 	int ret;
 
@@ -1218,7 +1233,7 @@ static int write_run_json(const struct pipeline *p, const struct config *cfg,
 		const struct week_job *j = &jobs[i];
 		size_t g;
 
-		chtime_format_week(j->week, week);
+		pipeline_job_id(j, week);
 		jsonw_open(&w, NULL, '{', JSONW_INLINE);
 		jsonw_str(&w, "week", week);
 		jsonw_bool(&w, "provisional", j->provisional);
@@ -1831,12 +1846,33 @@ out:
 void pipeline_week_job(const char *week, int64_t as_of, bool force,
 		       struct week_job *job)
 {
+	struct period p;
+
 	memset(job, 0, sizeof(*job));
-	if (!week || chtime_parse_week(week, &job->week) < 0)
+	if (week && period_parse(week, &p) == 0 && p.kind != PERIOD_WEEK) {
+		job->period = p;
+		job->week = period_week(p);
+	} else if (!week || chtime_parse_week(week, &job->week) < 0) {
 		job->week = chtime_default_week(as_of);
-	job->provisional = chtime_week_start(job->week) + SECONDS_PER_WEEK >
-			   as_of;
+	}
+	job->provisional = period_end(pipeline_job_period(job)) > as_of;
 	job->force = force;
+}
+
+struct period pipeline_job_period(const struct week_job *j)
+{
+	return j->period.kind == PERIOD_WEEK ? period_from_week(j->week) :
+	       j->period;
+}
+
+void pipeline_job_id(const struct week_job *j, char id[PERIOD_ID_SIZE])
+{
+	period_format(pipeline_job_period(j), id);
+}
+
+const char *pipeline_job_folder(const struct week_job *j)
+{
+	return j->period.kind == PERIOD_WEEK ? "weeks" : "periods";
 }
 
 /* ---- the capped printer ---- */

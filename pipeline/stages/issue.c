@@ -92,9 +92,9 @@ void issue_gather(const struct ticket_set *set, const struct metrics *m,
 	for (i = 0; i < m->ntickets; i++)
 		if (*m->tickets[i].ticket->butler)
 			in->eligible_with_butler++;
-	for (i = 0; i < ISSUE_PRIOR_WEEKS && i + 1 < TREND_WEEKS; i++)
+	for (i = 0; i < ISSUE_PRIOR_WEEKS && i + 1 < m->ntrend; i++)
 		in->prior_eligible[in->nprior++] =
-			m->trend[TREND_WEEKS - 2 - i].totals.eligible;
+			m->trend[m->ntrend - 2 - i].totals.eligible;
 }
 
 void issue_input_release(struct gate_input *in)
