@@ -95,6 +95,7 @@ struct cmd_stage {
 int cmd_run_stage(int argc, char **argv, const struct cmd_stage *st);
 
 int cmd_run(int argc, char **argv);
+int cmd_backfill(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_sample(int argc, char **argv);

@@ -54,6 +54,7 @@
 #include "report/xlsxout.h"
 #include "report/render_xlsx.h"
 #include "stages/audit.h"
+#include "stages/backfill.h"
 #include "stages/sample.h"
 #include "stages/issue.h"
 #include "stages/worklist.h"
@@ -1756,6 +1757,97 @@ out:
 	return ret;
 }
 
+/* Whether the period id is issued, or its metrics.json is at as_of. */
+static bool published_current(const char *id, int64_t as_of, void *output)
+{
+	struct buf dir = BUF_INIT;
+	const cJSON *v;
+	int64_t t;
+	bool current = false;
+	cJSON *j;
+
+	if (weekdir_is_issued(output, id))
+		return true;
+	buf_addf(&dir, "%s/%s/%s", (const char *)output, weekdir_folder_of(id),
+		 id);
+	j = read_json(dir.s, "metrics.json");
+	v = cJSON_GetObjectItemCaseSensitive(j, "as_of");
+	if (cJSON_IsString(v) &&
+	    chtime_parse(v->valuestring, strlen(v->valuestring), &t) == 0)
+		current = t == as_of;
+	cJSON_Delete(j);
+	buf_release(&dir);
+	return current;
+}
+
+int pipeline_backfill(const struct pipeline *p, struct week_job **jobs_out,
+		      size_t *njobs, struct run_summary *sum)
+{
+	const struct pipeline_opts *o = p->opts;
+	const struct config *cfg = p->cfg;
+	struct backfill_item *items = NULL;
+	struct week_job *jobs = NULL;
+	struct ticket_set set;
+	char *templates = NULL;
+	struct lock lk = { -1, NULL, false };
+	double start = pipeline_clock(), t0;
+	size_t i, n = 0;
+	int ret, r;
+
+	memset(sum, 0, sizeof(*sum));
+	ticket_set_init(&set);
+	ret = begin_output(p, cfg, true, &lk, &templates);
+	if (ret)
+		goto out;
+	/* The exports as a run reads them; their records are run's to write. */
+	ret = ingest_step(p, NULL, 0, PIPELINE_NEED_EXPORT, &set, sum);
+	if (ret)
+		goto out;
+	n = backfill_plan(&set, cfg, o->as_of, published_current,
+			  (void *)o->output, &items);
+	jobs = xcalloc(n ? n : 1, sizeof(*jobs));
+	for (i = 0; i < n; i++) {
+		/* Each period at its own as-of: what it was issued with. */
+		struct pipeline_opts po = *o;
+		struct pipeline pj = *p;
+		struct week_job *j = &jobs[i];
+
+		po.as_of = items[i].as_of;
+		po.issue = false;
+		po.reason = NULL;
+		pj.opts = &po;
+		j->week = period_week(items[i].period);
+		if (items[i].period.kind != PERIOD_WEEK)
+			j->period = items[i].period;
+		j->provisional = period_end(items[i].period) > po.as_of;
+		progress(p, "periods", (unsigned)i + 1, (unsigned)n + 1);
+		r = week_write(&pj, cfg, &set, templates, STEP_ALL, j, sum);
+		if (r && !ret)
+			ret = r;
+	}
+	/* Nothing rendered, nothing rewritten: a second backfill is a no-op. */
+	if (n) {
+		progress(p, "site", (unsigned)n + 1, (unsigned)n + 1);
+		t0 = pipeline_clock();
+		r = render_site(p, cfg, templates);
+		sum->times.render_html += pipeline_clock() - t0;
+		if (r && !ret)
+			ret = r;
+	}
+	for (i = 0; i < n && !ret; i++)
+		if (jobs[i].status == WEEK_BLOCKED)
+			ret = EX_DATAERR;
+	sum->times.total = pipeline_clock() - start;
+out:
+	*jobs_out = jobs;
+	*njobs = n;
+	free(items);
+	ticket_set_release(&set);
+	free(templates);
+	lock_release(&lk);
+	return ret;
+}
+
 /*
  * The records 'huifang ingest' (or a run) left in o->output/records/.
  * 0, or EX_NOINPUT after saying what is missing or broken.
@@ -1914,6 +2006,9 @@ static void printer_emit(void *arg, enum pipeline_kind kind,
 			pr->file = e->file ? xstrdup(e->file) : NULL;
 		}
 		if (e->level == DIAG_NOTE && !pr->notes)
+			return;
+		/* A command that reads the exports after run told of them. */
+		if (pr->quiet_input)
 			return;
 		/* --quiet: only the errors that are not a row's reject. */
 		if (pr->quiet && (e->level < DIAG_ERROR || e->code))

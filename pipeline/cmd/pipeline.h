@@ -133,6 +133,18 @@ int pipeline_run(const struct pipeline *p, struct week_job *jobs,
 		 size_t njobs, struct run_summary *sum);
 
 /*
+ * 'huifang backfill' (SPEC §9.30): reads the exports as a run does
+ * (writing no records), then renders every week, month and quarter of
+ * the data that is not issued, each at its own as-of (its issue_at when
+ * due, else opts->as_of: stages/backfill.h), oldest first, and the site
+ * when it rendered anything. *jobs (n of them, the caller frees) says
+ * what became of each. 0, EX_DATAERR when a gate blocked a due period,
+ * or another sysexits code.
+ */
+int pipeline_backfill(const struct pipeline *p, struct week_job **jobs,
+		      size_t *njobs, struct run_summary *sum);
+
+/*
  * Reads the exports of opts->input (paths NULL) or the files and folders
  * in paths into set: EX_NOINPUT when nothing can be read, an export
  * cannot be opened, or (PIPELINE_NEED_EXPORT) none is recognised; with
@@ -202,7 +214,8 @@ double pipeline_clock(void);
 struct pipeline_printer {
 	FILE *out;
 	unsigned max_total, max_per_file;
-	bool notes, quiet, quiet_input;
+	bool notes, quiet;
+	bool quiet_input;      /* no input messages at all (backfill) */
 	size_t problems, shown, file_shown, file_hidden, hidden;
 	char *file;
 	/* Where the text goes (NULL: to out); e is NULL for the counts. */
