@@ -86,6 +86,9 @@ done
 sed 's/"西区"\]/"西区", "南区"]/' "$tmp/sheets.json" >"$tmp/sheets-missing.json"
 "$huifang" check --config "$tmp/sheets-missing.json" "$fx/edge/sheets/xls/台账.xls" \
 	>"$tmp/missing.txt" 2>&1
+rc=$?
+# (It was once called unreadable, exit 66: "book.xls[南区]" opened as a path.)
+[ "$rc" -eq 65 ] || { echo "FAIL: check with a missing sheet exited $rc, not 65"; failed=1; }
 grep -q "台账.xls\[南区\]: warning: unrecognised file, skipped: cannot read: the workbook has no sheet named '南区'" "$tmp/missing.txt" ||
 	{ echo "FAIL: a missing sheet is not named"; cat "$tmp/missing.txt"; failed=1; }
 
