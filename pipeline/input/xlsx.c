@@ -221,8 +221,14 @@ static unsigned decode_xstring(struct buf *out, const char *s, size_t n)
 			i += 7;
 			continue;
 		}
-		buf_addch(out, s[i]);
-		i++;
+		{
+			/* The text up to the next '_' (or the end) at once. */
+			const char *u = memchr(s + i + 1, '_', n - i - 1);
+			size_t run = u ? (size_t)(u - (s + i)) : n - i;
+
+			buf_add(out, s + i, run);
+			i += run;
+		}
 	}
 	return flags;
 }
