@@ -1591,8 +1591,13 @@ static int ingest_step(const struct pipeline *p, const char *const *paths,
 			    set->files[i].why);
 			goto out;
 		}
-		/* A FIFO or a device is skipped and named, not opened. */
-		fd = text_open_regular(set->files[i].path, &why);
+		/*
+		 * A FIFO or a device is skipped and named, not opened. (A
+		 * sheet's path names it, "book.xlsx[Sheet1]": open the file.)
+		 */
+		fd = text_open_regular(set->files[i].disk_path ?
+				       set->files[i].disk_path :
+				       set->files[i].path, &why);
 		if (fd < 0 && errno != EINVAL) {
 			say(p, "cannot read %s: %s", set->files[i].path, why.s);
 			buf_release(&why);
