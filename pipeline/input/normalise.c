@@ -1443,11 +1443,26 @@ static bool refuse_file(struct ingest *in, struct file_ctx *fc)
 	return false;
 }
 
+/* SPEC §9.20: each sheet is "book.xlsx[Sheet1]", in every message. */
+static void name_sheet(struct ingest *in, struct file_ctx *fc,
+		       const char *sheet)
+{
+	struct buf name = BUF_INIT;
+
+	fc->sheet = true;
+	buf_addf(&name, "%s[%s]", fc->f->name, sheet);
+	fc->f->name = arena_strndup(&in->arena, name.s, name.len);
+	buf_reset(&name);
+	buf_addf(&name, "%s[%s]", fc->f->path, sheet);
+	fc->f->path = arena_strndup(&in->arena, name.s, name.len);
+	buf_release(&name);
+}
+
 static void read_table(struct ingest *in, struct file_ctx *fc)
 {
 	struct reader_opts ro = { in->opts->encoding, in->cfg->max_field_bytes,
 				  in->cfg->max_columns,
-				  in->cfg->max_header_bytes, fc->p };
+				  in->cfg->max_header_bytes, fc->p, NULL };
 	struct buf err = BUF_INIT;
 	struct reader *r;
 	struct reader_row row;
@@ -1459,8 +1474,12 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 	/* The profile knows its files' encoding (docs/sources.md). */
 	if (fc->p && fc->p->encoding)
 		ro.encoding = fc->p->encoding;
+	ro.sheet = fc->f->sheet;
 	fc->f->encoding = reader_fixed_encoding(fc->f->path);
 	r = reader_open(fc->f->path, &ro, &err);
+	/* One of several sheets: named so from the start, errors included. */
+	if (fc->f->sheet)
+		name_sheet(in, fc, fc->f->sheet);
 	if (!r) {
 		unrecognised(in, fc, "cannot read: %s", err.s);
 		goto out;
@@ -1474,18 +1493,8 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 			have_header = false;
 			continue;
 		}
-		if (row.header && row.sheet && !fc->sheet) {
-			struct buf name = BUF_INIT;
-
-			/* SPEC §9.20: each sheet is "book.xlsx[Sheet1]". */
-			fc->sheet = true;
-			buf_addf(&name, "%s[%s]", fc->f->name, row.sheet);
-			fc->f->name = arena_strndup(&in->arena, name.s, name.len);
-			buf_reset(&name);
-			buf_addf(&name, "%s[%s]", fc->f->path, row.sheet);
-			fc->f->path = arena_strndup(&in->arena, name.s, name.len);
-			buf_release(&name);
-		}
+		if (row.header && row.sheet && !fc->sheet)
+			name_sheet(in, fc, row.sheet);
 		if (row.header) {
 			/*
 			 * A header that is not what it should be may be one
@@ -1548,7 +1557,7 @@ out:
 		(void)reader_sha256(r, fc->f->sha256);
 	} else if (!strcmp(fc->f->encoding, "UTF-8")) {
 		/* A file of a fixed encoding is hashed even when unread. */
-		(void)sha256_file(fc->f->path, fc->f->sha256);
+		(void)sha256_file(fc->real_path, fc->f->sha256);
 	}
 	reader_close(r);
 	buf_release(&err);

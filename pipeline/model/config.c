@@ -187,6 +187,9 @@ void config_init(struct config *cfg)
 	add_all(&cfg->unreachable_results, unreachable);
 	cfg->unreachable_leaves_coverage = false;
 	cfg->worklist_window_days = 90;
+	cfg->worklist_mask_names = true;
+	cfg->worklist_mask_phones = false;
+	cfg->site_retention_weeks = 13;
 }
 
 void sampling_level_release(struct sampling_level *l)

@@ -324,6 +324,7 @@ void source_profile_release(struct source_profile *p)
 	free(p->records);
 	free(p->encoding);
 	free(p->sheet);
+	string_list_clear(&p->sheets);
 	string_list_clear(&p->attempt_values);
 	free(p->handler_separators);
 	free(p->key_column);

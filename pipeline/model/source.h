@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/config.h"
 
@@ -65,7 +66,14 @@ struct source_profile {
 	struct string_list empty_values; /* values that mean "empty" */
 	char *records;               /* JSON path of the records: data.list */
 	char *encoding;              /* NULL: as ingest.encoding says */
-	char *sheet;                 /* Excel: the sheet to read; NULL: all */
+	char *sheet;                 /* Excel: the one sheet to read; NULL:
+				      * the first (or sheets, below) */
+	struct string_list sheets;   /* Excel: these sheets, each a file of
+				      * its own ("book.xlsx[Sheet2]") */
+	bool all_sheets;             /* Excel: every visible sheet */
+	uint32_t header_row;         /* 1-based row (line) at or after which
+				      * the header starts; 0: the first
+				      * non-empty one (Excel and CSV) */
 	unsigned time_forms;         /* CHTIME_EPOCH_S | ... (chtime.h) */
 	int attempt_column;          /* enum column; -1: the attempt words */
 	struct string_list attempt_values;
