@@ -1097,7 +1097,8 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		view.audit_sheets = ja;
 		if (render_pdf_week(&view, cfg, templates, wd.stage_path,
 				    &d) < 0 ||
-		    render_audit_sheets(ja, cfg, wd.stage_path, &d) < 0 ||
+		    render_audit_sheets(ja, cfg, templates, wd.stage_path,
+					&d) < 0 ||
 		    (is_week &&
 		     render_xlsx_week(&view, cfg, wd.stage_path, &d) < 0)) {
 			ret = EX_CANTCREAT;

@@ -53,11 +53,15 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
  * (sample_write_sheets_json()) into week_dir: one per centre for a level
  * with per_center sheets (抽查表-客户服务主管-<centre>.pdf), else one per
  * level with a section per centre (抽查表-工程经理.pdf); each with the
- * sampling key in an appendix, written with cfg->audit_file_mode.
- * sheets NULL writes nothing. 0, or -1 with the reasons in d.
+ * sampling key in an appendix, written with cfg->audit_file_mode. The
+ * wording, columns and cell patterns are <templates_dir>/pdf/
+ * audit_sheet.json ("templates" when NULL). sheets NULL writes nothing.
+ * 0, or -1 with the reasons in d (a template that cannot be read, or
+ * whose column lists are not lists of columns, names its path).
  */
 int render_audit_sheets(const cJSON *sheets, const struct config *cfg,
-			const char *week_dir, struct diag *d);
+			const char *templates_dir, const char *week_dir,
+			struct diag *d);
 
 /*
  * Writes the HTML site into site_dir (which exists): an index of the given
