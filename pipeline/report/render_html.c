@@ -1071,6 +1071,56 @@ static void add_group_rows(cJSON *ctx, const char *key, const cJSON *src,
 	}
 }
 
+struct ranked_center {
+	const cJSON *g;
+	size_t pos;   /* in by_center: ties keep it */
+};
+
+static int cmp_worst_rank(const void *a, const void *b)
+{
+	const struct ranked_center *p = a, *q = b;
+	double x = 1e9, y = 1e9;
+
+	get_num(p->g, "worst_rank", &x);
+	get_num(q->g, "worst_rank", &y);
+	if (x != y)
+		return (x > y) - (x < y);
+	return (p->pos > q->pos) - (p->pos < q->pos);
+}
+
+/*
+ * ctx.by_center_type: the centre × type rows, the centres worst first
+ * (by_center's worst_rank: most types below target, then the lowest
+ * coverage), each centre's types in the order of by_center_type.
+ */
+static void center_type_rows(cJSON *ctx, const cJSON *m)
+{
+	const cJSON *centers = get(m, "by_center"), *e;
+	size_t n = (size_t)cJSON_GetArraySize(centers), i = 0;
+	struct ranked_center *order = xcalloc(n ? n : 1, sizeof(*order));
+	cJSON *list = cJSON_AddArrayToObject(ctx, "by_center_type");
+
+	for (e = children(centers); e && i < n; e = e->next, i++) {
+		order[i].g = e;
+		order[i].pos = i;
+	}
+	qsort(order, i, sizeof(*order), cmp_worst_rank);
+	for (n = i, i = 0; i < n; i++) {
+		const char *center = get_str(order[i].g, "center");
+
+		for (e = children(get(m, "by_center_type")); e; e = e->next) {
+			cJSON *r;
+
+			if (strcmp(get_str(e, "center"), center))
+				continue;
+			r = group_row(e, center, NULL);
+			copy_str(r, e, "type");
+			cJSON_AddItemToArray(list, r);
+		}
+	}
+	free(order);
+}
+
 static int render_week_page(struct site *s, struct week_pages *w,
 			    const char *dir)
 {
@@ -1120,8 +1170,7 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	}
 	/* Each centre against each type's target, and the rankings over
 	 * the window (issue 18): the full tables the PDF only summarises. */
-	add_group_rows(ctx, "by_center_type", get(m, "by_center_type"),
-		       "center", "type");
+	center_type_rows(ctx, m);
 	rank = get(m, "rankings");
 	if (rank) {
 		cJSON *rk = cJSON_AddObjectToObject(ctx, "rankings");
