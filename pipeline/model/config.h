@@ -60,6 +60,9 @@ enum column {
 
 extern const char *const column_name[COL_COUNT];
 
+/* True for the six timestamp columns of SPEC §8 rule 3. */
+bool column_is_time(int column);
+
 struct source_profile;
 
 enum stratum {

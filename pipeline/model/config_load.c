@@ -1353,12 +1353,6 @@ static int column_of(const char *name)
 	return -1;
 }
 
-static bool is_time_column(int c)
-{
-	return c == COL_CREATED || c == COL_COMPLETED || c == COL_UPDATED ||
-	       c == COL_CB_TIME || c == COL_RECTIFIED || c == COL_CB2_TIME;
-}
-
 static bool is_satisfaction_column(int c)
 {
 	return c == COL_CB_SATISFACTION || c == COL_CB2_SATISFACTION;
@@ -1897,6 +1891,29 @@ static void code_table_member(struct loader *L, const cJSON *c,
 		free(got[k]);
 }
 
+/*
+ * SPEC §9.22: a key that could never apply is an error. The Excel keys
+ * (sheet, sheets) apply to workbooks, header_row to workbooks and CSV; a
+ * profile all of whose globs end in another extension (*.json) reads
+ * none of those. A glob whose ending has a wildcard may match either.
+ */
+static void profile_never_applies(struct loader *L,
+				  const struct source_profile *p, bool csv)
+{
+	size_t i;
+
+	for (i = 0; i < p->files.nr; i++) {
+		const char *g = p->files.items[i], *dot = strrchr(g, '.');
+
+		if (!dot || strpbrk(dot, "*?[") || !strcasecmp(dot, ".xlsx") ||
+		    !strcasecmp(dot, ".xls") ||
+		    (csv && !strcasecmp(dot, ".csv")))
+			return;
+	}
+	fail(L, "none of the profile's files is %s, so this could never "
+	     "apply", csv ? "a workbook or a CSV" : "a workbook");
+}
+
 static void load_profile(struct loader *L, const cJSON *v,
 			 const struct config *cfg, struct source_profile *p)
 {
@@ -1905,7 +1922,8 @@ static void load_profile(struct loader *L, const cJSON *v,
 		"constants",	"empty_values", "values",     "values_by_type",
 		"records",	"encoding",	"sheet",      "time_formats",
 		"attempt",	"split_handler", "callback_time_from",
-		"key_column",	"join",		"code_tables", NULL
+		"key_column",	"join",		"code_tables", "sheets",
+		"header_row",	NULL
 	};
 	struct profile_ctx ctx = { cfg, p, TYPE_UNKNOWN };
 	const cJSON *c;
@@ -1958,13 +1976,35 @@ static void load_profile(struct loader *L, const cJSON *v,
 				 "data.list");
 	});
 	STEP("encoding", get_encoding(L, c, &p->encoding));
-	STEP("sheet", get_string(L, c, &p->sheet, false));
+	STEP("sheet", {
+		if (get_string(L, c, &p->sheet, false))
+			profile_never_applies(L, p, false);
+	});
+	STEP("sheets", {
+		if (p->sheet)
+			fail(L, "give sheet (one sheet) or sheets, not both");
+		else if (cJSON_IsString(c) && !strcmp(c->valuestring, "all"))
+			p->all_sheets = true;
+		else if (!cJSON_IsArray(c) || !c->child)
+			fail_got(L, c, "must be \"all\" or a non-empty array "
+				 "of sheet names");
+		else
+			get_string_list(L, c, &p->sheets);
+		profile_never_applies(L, p, false);
+	});
+	STEP("header_row", {
+		long n;
+
+		if (get_whole(L, c, 1, 1048576, &n))   /* Excel's rows */
+			p->header_row = (uint32_t)n;
+		profile_never_applies(L, p, true);
+	});
 	STEP("time_formats", profile_time_formats(L, c, p));
 	STEP("split_handler", get_string(L, c, &p->handler_separators, false));
 	STEP("callback_time_from", {
 		int col = cJSON_IsString(c) ? column_of(c->valuestring) : -1;
 
-		if (col < 0 || !is_time_column(col) || col == COL_CB_TIME ||
+		if (col < 0 || !column_is_time(col) || col == COL_CB_TIME ||
 		    col == COL_CB2_TIME)
 			fail_got(L, c, "must be 创建时间, 完成时间, 更新时间 or "
 				 "整改完成时间");

@@ -155,6 +155,13 @@ enum file_kind {
 struct input_file {
 	const char *name;       /* as listed in the input folder */
 	const char *path;       /* folder + name, for messages */
+	/*
+	 * The sheet this entry reads when a profile asks for several
+	 * (sources' sheets: one entry per sheet); NULL: the profile's sheet
+	 * or the first. Once read, name and path say "book.xlsx[Sheet2]".
+	 */
+	const char *sheet;
+	const char *disk_path;  /* the file itself, whatever the sheet */
 	uint8_t kind;           /* enum file_kind */
 	const char *encoding;   /* "UTF-8", "GB18030" */
 	const char *why;        /* for FILE_UNRECOGNISED: the reason */

@@ -18,14 +18,18 @@
 
 int64_t issue_at(struct iso_week w, const struct config *cfg)
 {
+	return issue_at_period(period_from_week(w), cfg);
+}
+
+int64_t issue_at_period(struct period p, const struct config *cfg)
+{
 	int64_t sla = 0;
 	int t;
 
 	for (t = 0; t < TYPE_COUNT; t++)
 		if (cfg->sla_seconds[t] > sla)
 			sla = cfg->sla_seconds[t];
-	return chtime_week_start(w) + SECONDS_PER_WEEK + sla +
-	       cfg->issue_grace_seconds;
+	return period_end(p) + sla + cfg->issue_grace_seconds;
 }
 
 /* The newest instant of a ticket or its callbacks that is <= as_of. */
@@ -88,9 +92,9 @@ void issue_gather(const struct ticket_set *set, const struct metrics *m,
 	for (i = 0; i < m->ntickets; i++)
 		if (*m->tickets[i].ticket->butler)
 			in->eligible_with_butler++;
-	for (i = 0; i < ISSUE_PRIOR_WEEKS && i + 1 < TREND_WEEKS; i++)
+	for (i = 0; i < ISSUE_PRIOR_WEEKS && i + 1 < m->ntrend; i++)
 		in->prior_eligible[in->nprior++] =
-			m->trend[TREND_WEEKS - 2 - i].totals.eligible;
+			m->trend[m->ntrend - 2 - i].totals.eligible;
 }
 
 void issue_input_release(struct gate_input *in)

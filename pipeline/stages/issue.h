@@ -31,6 +31,7 @@
 #include "util/buf.h"
 #include "util/chtime.h"
 #include "model/config.h"
+#include "model/period.h"
 #include "model/ticket.h"
 #include "stages/metrics.h"
 
@@ -43,6 +44,12 @@
  * and 24 h grace: Thursday 2026-11-26 00:00.
  */
 int64_t issue_at(struct iso_week w, const struct config *cfg);
+/*
+ * issue_at of any period (SPEC §9.30): its end + the longest SLA + the
+ * grace, so a month or quarter is issued when its last week's tickets had
+ * their SLA window; 2026-11 with 48 h SLAs: 2026-12-04 00:00.
+ */
+int64_t issue_at_period(struct period p, const struct config *cfg);
 
 /* One recognised ticket file, for the repeated_ids gate. */
 struct gate_file {
