@@ -271,7 +271,7 @@ int ingest_read_files(const char *const *paths, size_t npaths,
 	}
 	warn_unmatched_profiles(cfg, set, d);
 	read_all(&mg, opts, &m, d);
-	merge_resolve(&mg, thread_count(cfg, 2) > 1);
+	merge_resolve(&mg, thread_count(cfg, 2) > 1, d);
 	merge_release(&mg);
 	matcher_release(&m);
 	return 0;

@@ -1353,12 +1353,6 @@ static int column_of(const char *name)
 	return -1;
 }
 
-static bool is_time_column(int c)
-{
-	return c == COL_CREATED || c == COL_COMPLETED || c == COL_UPDATED ||
-	       c == COL_CB_TIME || c == COL_RECTIFIED || c == COL_CB2_TIME;
-}
-
 static bool is_satisfaction_column(int c)
 {
 	return c == COL_CB_SATISFACTION || c == COL_CB2_SATISFACTION;
@@ -2010,7 +2004,7 @@ static void load_profile(struct loader *L, const cJSON *v,
 	STEP("callback_time_from", {
 		int col = cJSON_IsString(c) ? column_of(c->valuestring) : -1;
 
-		if (col < 0 || !is_time_column(col) || col == COL_CB_TIME ||
+		if (col < 0 || !column_is_time(col) || col == COL_CB_TIME ||
 		    col == COL_CB2_TIME)
 			fail_got(L, c, "must be 创建时间, 完成时间, 更新时间 or "
 				 "整改完成时间");
@@ -2229,11 +2223,33 @@ static void load_unreachable(struct loader *L, const cJSON *v,
 static void load_worklists(struct loader *L, const cJSON *v,
 			   struct config *cfg)
 {
-	static const char *const keys[] = { "window_days", NULL };
+	static const char *const keys[] = { "window_days", "masking", NULL };
+	static const char *const mask_keys[] = { "names", "phones", NULL };
+	const cJSON *c;
+	size_t saved;
 
 	if (!check_object(L, v, keys))
 		return;
 	load_count(L, v, "window_days", 1, 3660, &cfg->worklist_window_days);
+	if ((c = member(v, "masking"))) {
+		saved = push_key(L, "masking");
+		if (check_object(L, c, mask_keys)) {
+			member_bool(L, c, "names", &cfg->worklist_mask_names);
+			member_bool(L, c, "phones", &cfg->worklist_mask_phones);
+		}
+		pop(L, saved);
+	}
+}
+
+/* The site's own retention (issue 16), within the weeks' retention. */
+static void load_site(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "retention_weeks", NULL };
+
+	if (!check_object(L, v, keys))
+		return;
+	load_count(L, v, "retention_weeks", 0, 10000,
+		   &cfg->site_retention_weeks);
 }
 
 static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
@@ -2246,7 +2262,7 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 		"templates_dir",    "retention_weeks",	   "output",
 		"check",	    "rankings",		   "sources",
 		"issue",	    "unreachable",	   "worklists",
-		"audit",
+		"audit",	    "site",
 		NULL
 	};
 	const cJSON *c;
@@ -2305,7 +2321,23 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	SECTION("unreachable", load_unreachable);
 	SECTION("worklists", load_worklists);
 	SECTION("audit", load_audit);
+	SECTION("site", load_site);
 #undef SECTION
+	/*
+	 * The site is built from the week folders: keeping more weeks on it
+	 * than retention_weeks keeps folders could never apply.
+	 */
+	c = member(root, "site");
+	if (cfg->retention_weeks && cJSON_IsObject(c) &&
+	    member(c, "retention_weeks") &&
+	    cfg->site_retention_weeks > cfg->retention_weeks) {
+		saved = push_key(L, "site");
+		push_key(L, "retention_weeks");
+		fail(L, "%u is more than retention_weeks (%u): the site cannot "
+		     "show weeks whose folders are deleted",
+		     cfg->site_retention_weeks, cfg->retention_weeks);
+		pop(L, saved);
+	}
 }
 
 int config_load(struct config *cfg, const char *path, struct diag *d)

@@ -234,6 +234,15 @@ struct ticket_set {
 	size_t files_recognised;
 	size_t rows_read, accepted, rejected, superseded, excluded;
 	struct ingest_quality quality;
+	/*
+	 * Regular files of the input folder that ingest did not list (an
+	 * unsupported kind): the command counts them after the ingest, the
+	 * records artifact keeps them, so that a stage command's
+	 * unreadable_files gate sees what the ingest saw (SPEC §9.28). The
+	 * example (the first by name) is in the arena, or NULL.
+	 */
+	size_t unlisted_files;
+	const char *unlisted_example;
 };
 
 void ticket_set_init(struct ticket_set *set);

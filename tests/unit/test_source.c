@@ -186,12 +186,17 @@ static void test_source__maps_values_by_type_and_skips(void **state)
 					     TYPE_COMPLAINT, "1"), "满意");
 	assert_string_equal(source_map_value(p, COL_CB_SATISFACTION,
 					     TYPE_COMPLAINT, "3"), "不满意");
-	assert_string_equal(source_map_value(p, COL_CB_SATISFACTION,
-					     TYPE_COMPLAINT, "4"), "4");
+	/* SPEC §9.22: a map replaces the built-ins, so a value it does not
+	 * list means nothing (not built-in 4 stars). */
+	assert_null(source_map_value(p, COL_CB_SATISFACTION, TYPE_COMPLAINT,
+				     "4"));
+	assert_null(source_value(p, COL_CB_SATISFACTION, TYPE_REPAIR, "5分"));
+	assert_null(source_value(p, COL_CB_SATISFACTION, TYPE_REPAIR,
+				 "非常满意"));
 	assert_string_equal(source_map_value(p, COL_TYPE, TYPE_UNKNOWN, "9"),
 			    SOURCE_SKIP);
-	assert_string_equal(source_map_value(p, COL_TYPE, TYPE_UNKNOWN, "投诉"),
-			    "投诉");
+	/* ... even a canonical name: the map is the column's vocabulary. */
+	assert_null(source_map_value(p, COL_TYPE, TYPE_UNKNOWN, "投诉"));
 	/* An unmapped column keeps its value. */
 	assert_string_equal(source_map_value(p, COL_CENTER, TYPE_REPAIR, "1"),
 			    "1");
