@@ -225,7 +225,7 @@ static cJSON *read_json(const char *dir, const char *name)
 	FILE *f;
 
 	buf_addf(&path, "%s/%s", dir, name);
-	f = fopen(path.s, "rb");
+	f = folder_fopen_read(path.s, NULL);
 	if (!f)
 		goto out;
 	if (buf_read_stream(&data, f) == 0)
