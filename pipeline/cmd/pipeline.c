@@ -225,7 +225,7 @@ static cJSON *read_json(const char *dir, const char *name)
 	FILE *f;
 
 	buf_addf(&path, "%s/%s", dir, name);
-	f = fopen(path.s, "rb");
+	f = folder_fopen_read(path.s, NULL);
 	if (!f)
 		goto out;
 	if (buf_read_stream(&data, f) == 0)
@@ -1176,7 +1176,7 @@ static int render_site(const struct pipeline *p, const struct config *cfg,
 	const struct pipeline_opts *o = p->opts;
 	struct string_list weeks = { NULL, 0, 0 };
 	struct week_view *views = NULL;
-	cJSON **trees = NULL;
+	cJSON **trees = NULL, *lists = NULL;
 	struct buf wdir = BUF_INIT, err = BUF_INIT;
 	struct weekdir sd;
 	bool staged = false;
@@ -1193,6 +1193,9 @@ static int render_site(const struct pipeline *p, const struct config *cfg,
 	views = xcalloc(weeks.nr + 1, sizeof(*views));
 	trees = xcalloc(3 * weeks.nr + 1, sizeof(*trees));
 	for (i = weeks.nr; i-- > 0;) {
+		/* The site's own retention: the newest weeks only (issue 16). */
+		if (cfg->site_retention_weeks && n == cfg->site_retention_weeks)
+			break;
 		buf_reset(&wdir);
 		buf_addf(&wdir, "%s/weeks/%s", o->output, weeks.items[i]);
 		trees[3 * n] = read_json(wdir.s, "metrics.json");
@@ -1212,6 +1215,13 @@ static int render_site(const struct pipeline *p, const struct config *cfg,
 	staged = true;
 	if (render_html_site(views, n, cfg, templates, sd.stage_path, &d) < 0)
 		goto out;
+	/* The live worklists, as the last run wrote them (issue 16). */
+	buf_reset(&wdir);
+	buf_addf(&wdir, "%s/worklists", o->output);
+	lists = read_json(wdir.s, "worklists.json");
+	if (n && render_html_worklists(lists, views, n, cfg, templates,
+				       sd.stage_path, &d) < 0)
+		goto out;
 	staged = false;
 	if (weekdir_publish(&sd, &err) < 0) {
 		say(p, "cannot publish %s\n", err.s);
@@ -1223,6 +1233,7 @@ out:
 		weekdir_abort(&sd);
 	for (i = 0; trees && i < 3 * n; i++)
 		cJSON_Delete(trees[i]);
+	cJSON_Delete(lists);
 	free(trees);
 	free(views);
 	string_list_clear(&weeks);

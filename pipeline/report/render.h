@@ -72,4 +72,20 @@ int render_html_site(const struct week_view *weeks, size_t nweeks,
 		     const struct config *cfg, const char *templates_dir,
 		     const char *site_dir, struct diag *d);
 
+/*
+ * Writes the live worklists' pages into site_dir/worklists/ (issue 16):
+ * an index, a page per centre and per butler (his live list first, the
+ * overdue first, then his figures in each of the given weeks), and each
+ * butler's owed list as CSV. lists is worklists.json (the worklist
+ * stage's view, masked as masking.* says; worklist.h), or NULL when none
+ * was written yet: the pages then say so. Every centre and butler of the
+ * weeks gets a page, so the weeks' butler pages (render_html_site, which
+ * link to worklists/butler-<h>.html) never point nowhere: call both for
+ * one site.
+ */
+int render_html_worklists(const cJSON *lists, const struct week_view *weeks,
+			  size_t nweeks, const struct config *cfg,
+			  const char *templates_dir, const char *site_dir,
+			  struct diag *d);
+
 #endif

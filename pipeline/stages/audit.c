@@ -25,6 +25,7 @@
 #include "model/ticket.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
+#include "util/folder.h"
 #include "util/banned.h"
 
 /* The columns of a sheet the import reads (sample_write_csv() writes them). */
@@ -211,7 +212,7 @@ int findings_read(const char *path, struct iso_week week,
 
 	findings_release(f);
 	f->week = week;
-	fp = fopen(path, "rb");
+	fp = folder_fopen_read(path, NULL);
 	if (!fp) {
 		if (errno == ENOENT)
 			return 0;

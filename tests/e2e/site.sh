@@ -38,7 +38,7 @@ outside=$(find "$tmp" -mindepth 1 ! -path "$site" ! -path "$site/*")
 [ -z "$outside" ] || fail "files outside the site: $outside"
 [ ! -e "$site/etc" ] || fail "a butler name became a path"
 bad=$(find "$site" -type f | sed "s|^$site/||" |
-	grep -Ev '^(index\.html|weeks/[0-9]{4}-W[0-9]{2}/(index\.html|(center|butler)-[0-9a-f]{10}(-[0-9]+)?\.html|owed-[0-9a-f]{10}(-[0-9]+)?\.csv))$' || true)
+	grep -Ev '^(index\.html|(weeks/[0-9]{4}-W[0-9]{2}|worklists)/(index\.html|(center|butler)-[0-9a-f]{10}(-[0-9]+)?\.html|owed-[0-9a-f]{10}(-[0-9]+)?\.csv))$' || true)
 [ -z "$bad" ] || fail "unexpected file names: $bad"
 
 for f in $(find "$site" -name '*.html'); do
@@ -86,5 +86,13 @@ for pair in "index.html:index.html" "weeks/2026-W47/index.html:week.html" \
 		diff -u "$want" "$got" | head -n 40 >&2
 		fail "${pair%%:*} differs from $want"
 	fi
+done
+# Every link of every page, the live worklists' included, finds its
+# target (issue 16: a week's butler page links his live list).
+for f in $(find "$site" -name '*.html'); do
+	d=$(dirname "$f")
+	for h in $(grep -o 'href="[^"#]*"' "$f" | sed 's/^href="//; s/"$//' | sort -u); do
+		[ -e "$d/$h" ] || fail "$f links to $h, which is not there"
+	done
 done
 echo "site ok: $(find "$site" -type f | wc -l) files"
