@@ -87,4 +87,6 @@ for pair in "index.html:index.html" "weeks/2026-W47/index.html:week.html" \
 		fail "${pair%%:*} differs from $want"
 	fi
 done
-echo "site ok: $(find "$site" -type f | wc -l) files"
+# Every link of every page finds its target inside the site (issue 19).
+python3 tests/e2e/site_links.py "$site" >"$tmp/links" || fail "$(cat "$tmp/links")"
+echo "site ok: $(find "$site" -type f | wc -l) files; $(tail -n 1 "$tmp/links")"
