@@ -37,6 +37,7 @@
 #include "util/csvout.h"
 #include "util/hashtab.h"
 #include "util/outfile.h"
+#include "util/textio.h"
 #include "model/period.h"
 #include "model/ticket.h"
 #include "report/render.h"
@@ -1317,6 +1318,15 @@ static int render_butler_page(struct site *s, struct week_pages *w,
 	buf_reset(&href);
 	buf_addf(&href, "owed-%s.csv", p->name + strlen("butler-"));
 	put_str(ctx, "owed_csv", href.s);
+	/*
+	 * The file on disk keeps its neutral name; the browser saves it as
+	 * 待回访-<butler>.csv (issue 19), the name made safe as a PDF's is.
+	 */
+	buf_reset(&href);
+	buf_adds(&href, "待回访-");
+	text_safe_file_name(&href, p->butler);
+	buf_adds(&href, ".csv");
+	put_str(ctx, "owed_download", href.s);
 	cJSON_AddItemToObject(ctx, "records", cJSON_Duplicate(p->records, 1));
 	cJSON_AddItemToObject(ctx, "loops",
 			      filtered(s, w, "loops_open_list", p->center,

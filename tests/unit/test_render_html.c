@@ -371,6 +371,8 @@ static void test_render_html__gives_each_butler_a_worklist(void **state)
 	snprintf(rel, sizeof(rel), "weeks/2026-W47/owed-%.*s.csv",
 		 (int)(strlen(dash + 1) - 5), dash + 1);
 	assert_contains(html, strrchr(rel, '/') + 1);
+	/* Saved under the butler's name; the file keeps its neutral one. */
+	assert_contains(html, "download=\"待回访-张伟.csv\"");
 	csv = page(f, rel);
 	assert_string_equal(csv,
 		"\xEF\xBB\xBF" "工单编号,工单类型,服务中心,责任人,完成时间,应回访时间,是否超时\r\n"
