@@ -51,7 +51,6 @@
 #include "ops/retention.h"
 #include "report/pdfdoc.h"
 #include "report/render.h"
-#include "report/xlsxout.h"
 #include "report/render_xlsx.h"
 #include "stages/audit.h"
 #include "stages/backfill.h"
@@ -444,8 +443,8 @@ static bool profiles_have_no_butler(const struct config *cfg,
 /*
  * The issue decision of a week (SPEC §9.26-§9.28) into job and m: the
  * gates over what this run read, then issue_at, --issue and
- * --accept-gates. Without the ingest's per-file counts (a stage command
- * over records/) those gates read zero.
+ * --accept-gates. A stage command over records/ gets the ingest's counts
+ * (repeated ids per file, unlisted files) from the artifact.
  */
 static void decide_issue(const struct pipeline *p, const struct config *cfg,
 			 const struct ticket_set *set, struct metrics *m,
@@ -484,6 +483,13 @@ static void decide_issue(const struct pipeline *p, const struct config *cfg,
 		mg->value = job->gates[g].value;
 		mg->limit = job->gates[g].limit;
 		mg->message = job->gate_text[g];
+		buf_reset(&line);
+		issue_describe_gate_zh((enum issue_gate)g, &job->gates[g],
+				       &line);
+		snprintf(job->gate_text_zh[g], sizeof(job->gate_text_zh[g]),
+			 "%s", line.s);
+		/* Only the pages' lines: a gate that passed shows nowhere. */
+		mg->message_zh = mg->tripped ? job->gate_text_zh[g] : NULL;
 	}
 	m->blocked = job->decision.blocked;
 	buf_release(&line);
@@ -1541,7 +1547,7 @@ static int add_path(const struct pipeline *p, const char *path,
  * (".name"), not an Excel lock file ("~$name"), and not among set's
  * files. They are not read, so the unreadable_files gate counts them.
  */
-static void count_unlisted(const char *dir, const struct ticket_set *set,
+static void count_unlisted(const char *dir, struct ticket_set *set,
 			   struct run_summary *sum)
 {
 	struct string_list names = { NULL, 0, 0 };
@@ -1582,69 +1588,21 @@ static void count_unlisted(const char *dir, const struct ticket_set *set,
 			 "%s", names.items[0]);
 	}
 	sum->unlisted_files = names.nr;
+	/* Kept in records/ for the stage commands' gates. */
+	set->unlisted_files = names.nr;
+	set->unlisted_example = names.nr ?
+		arena_strdup(&set->arena, sum->unlisted_example) : NULL;
 	string_list_clear(&names);
 	buf_release(&path);
 }
 
 /*
  * The live worklists (stages/worklist.h), written every run whatever the
- * weeks, into <output>/worklists/, published whole like a week folder.
+ * weeks, into <output>/worklists/, published whole like a week folder:
+ * the butlers' own lists (CSVs, a workbook per centre; masked by role,
+ * with the audit mode when they show a phone), the summary, and the
+ * site's masked view worklists.json, which render_site() reads.
  */
-/*
- * The live worklists as one workbook, 回访工作清单.xlsx: a sheet per list,
- * the rows and columns of its CSV (times as real dates, days open as a
- * number), sorted by centre and butler. 0, or -1 after saying why.
- */
-static int write_worklist_book(const struct pipeline *p,
-			       const struct config *cfg,
-			       const struct worklist *wl, const char *dir)
-{
-	static const char *const sheet[WORKLIST_KINDS] = { "待回访", "未闭环",
-							   "无法联系" };
-	struct xlsxout_column cols[WORKLIST_MAX_COLUMNS];
-	const char *cells[WORKLIST_MAX_COLUMNS];
-	struct buf path = BUF_INIT, err = BUF_INIT, text = BUF_INIT;
-	struct xlsxout *book;
-	struct xlsxout_sheet *sh;
-	size_t i, c, n;
-	int k, ret = -1;
-
-	buf_addf(&path, "%s/回访工作清单.xlsx", dir);
-	book = xlsxout_open(path.s, p->opts->as_of, &err);
-	if (!book) {
-		say(p, "cannot write %s: %s", path.s, err.s);
-		goto out;
-	}
-	for (k = 0; k < WORKLIST_KINDS; k++) {
-		n = worklist_ncolumns((enum worklist_kind)k);
-		for (c = 0; c < n; c++) {
-			const char *title = worklist_columns[k][c];
-
-			cols[c].title = title;
-			cols[c].choices = NULL;
-			cols[c].kind = strstr(title, "时间") ? XLSX_DATETIME :
-				       !strcmp(title, "未闭环天数") ? XLSX_NUMBER :
-				       XLSX_TEXT;
-		}
-		sh = xlsxout_sheet(book, sheet[k], cols, n);
-		for (i = 0; i < wl->n[k]; i++) {
-			worklist_cells(wl, (enum worklist_kind)k, i, cfg, &text,
-				       cells);
-			xlsxout_row(sh, cells);
-		}
-	}
-	if (xlsxout_commit(book, &err) < 0) {
-		say(p, "cannot write %s: %s", path.s, err.s);
-		goto out;
-	}
-	ret = 0;
-out:
-	buf_release(&path);
-	buf_release(&err);
-	buf_release(&text);
-	return ret;
-}
-
 static int write_worklists(const struct pipeline *p, const struct config *cfg,
 			   const struct ticket_set *set)
 {
@@ -1652,11 +1610,15 @@ static int write_worklists(const struct pipeline *p, const struct config *cfg,
 	static const char *const names[WORKLIST_KINDS] = {
 		"待回访.csv", "未闭环.csv", "无法联系.csv"
 	};
+	unsigned mode = worklist_shows_personal_data(cfg) ?
+			cfg->audit_file_mode : 0666;
 	struct worklist wl;
 	struct weekdir sd;
+	struct diag d;
 	struct buf b = BUF_INIT, err = BUF_INIT;
 	int k, ret = EX_CANTCREAT;
 
+	diag_to_sink(&d, p, PIPELINE_STAGE);
 	worklist_compute(set, cfg, o->as_of, &wl);
 	if (stagedir_begin(&sd, o->output, "worklists", &err) < 0) {
 		say(p, "cannot write %s", err.s);
@@ -1664,16 +1626,23 @@ static int write_worklists(const struct pipeline *p, const struct config *cfg,
 	}
 	for (k = 0; k < WORKLIST_KINDS; k++) {
 		buf_reset(&b);
-		worklist_write_csv(&wl, (enum worklist_kind)k, cfg, &b);
-		if (write_file(p, sd.stage_path, names[k], &b) < 0) {
+		worklist_write_csv(&wl, (enum worklist_kind)k,
+				   WORKLIST_FOR_BUTLER, cfg, &b);
+		if (write_file_mode(p, sd.stage_path, names[k], &b, mode) < 0) {
 			weekdir_abort(&sd);
 			goto out;
 		}
 	}
 	buf_reset(&b);
 	worklist_write_summary_csv(&wl, &b);
-	if (write_file(p, sd.stage_path, "汇总.csv", &b) < 0 ||
-	    write_worklist_book(p, cfg, &wl, sd.stage_path) < 0) {
+	if (write_file(p, sd.stage_path, "汇总.csv", &b) < 0) {
+		weekdir_abort(&sd);
+		goto out;
+	}
+	buf_reset(&b);
+	worklist_write_json(&wl, cfg, &b);
+	if (write_file(p, sd.stage_path, "worklists.json", &b) < 0 ||
+	    render_xlsx_worklists(&wl, cfg, sd.stage_path, &d) < 0) {
 		weekdir_abort(&sd);
 		goto out;
 	}
@@ -1684,6 +1653,7 @@ static int write_worklists(const struct pipeline *p, const struct config *cfg,
 	ret = 0;
 out:
 	worklist_release(&wl);
+	diag_release(&d);
 	buf_release(&b);
 	buf_release(&err);
 	return ret;
@@ -1750,8 +1720,13 @@ static int ingest_step(const struct pipeline *p, const char *const *paths,
 			    set->files[i].why);
 			goto out;
 		}
-		/* A FIFO or a device is skipped and named, not opened. */
-		fd = text_open_regular(set->files[i].path, &why);
+		/*
+		 * A FIFO or a device is skipped and named, not opened. (A
+		 * sheet's path names it, "book.xlsx[Sheet1]": open the file.)
+		 */
+		fd = text_open_regular(set->files[i].disk_path ?
+				       set->files[i].disk_path :
+				       set->files[i].path, &why);
 		if (fd < 0 && errno != EINVAL) {
 			say(p, "cannot read %s: %s", set->files[i].path, why.s);
 			buf_release(&why);
@@ -2007,6 +1982,10 @@ static int read_records(const struct pipeline *p, struct ticket_set *set,
 	sum->accepted = set->accepted;
 	sum->rejected = set->rejected;
 	sum->superseded = set->superseded;
+	/* What the ingest found beside the exports, for the gates. */
+	sum->unlisted_files = set->unlisted_files;
+	snprintf(sum->unlisted_example, sizeof(sum->unlisted_example), "%s",
+		 set->unlisted_example ? set->unlisted_example : "");
 	ret = 0;
 out:
 	diag_release(&d);

@@ -104,6 +104,7 @@ struct week_job {
 	struct issue_decision decision;
 	struct gate_result gates[GATE_COUNT];
 	char gate_text[GATE_COUNT][512];  /* issue_describe_gate()'s lines */
+	char gate_text_zh[GATE_COUNT][512]; /* issue_describe_gate_zh()'s */
 	unsigned revision;                /* the revision it wrote, 0: none */
 	bool changed;       /* kept, but its figures would now differ */
 };

@@ -511,10 +511,14 @@ static void format_summary(const struct ticket_set *set, struct buf *b)
 		jsonw_uint(&w, "superseded", f->superseded);
 		jsonw_uint(&w, "excluded", f->excluded);
 		jsonw_uint(&w, "damaged_ticket_ids", f->damaged_ticket_ids);
+		jsonw_uint(&w, "repeated_ids", f->repeated_ids);
 		jsonw_close(&w);
 	}
 	jsonw_close(&w);
 	jsonw_uint(&w, "files_recognised", set->files_recognised);
+	jsonw_uint(&w, "unlisted_files", set->unlisted_files);
+	add_safe(&w, "unlisted_example",
+		 set->unlisted_example ? set->unlisted_example : "");
 	jsonw_uint(&w, "rows_read", set->rows_read);
 	jsonw_uint(&w, "accepted", set->accepted);
 	jsonw_uint(&w, "rejected", set->rejected);
@@ -1265,8 +1269,14 @@ static int read_summary(struct reader *r, const char *path)
 		in->excluded = get_count_opt(r, path, f, "excluded");
 		in->damaged_ticket_ids = get_count_opt(r, path, f,
 						       "damaged_ticket_ids");
+		in->repeated_ids = get_count_opt(r, path, f, "repeated_ids");
 	}
 	set->files_recognised = get_count(r, path, root, "files_recognised");
+	/* Counts for the gates (issue 16): absent in older artifacts. */
+	set->unlisted_files = get_count_opt(r, path, root, "unlisted_files");
+	if (set->unlisted_files)
+		set->unlisted_example = get_str(r, path, root,
+						"unlisted_example", false);
 	set->rows_read = get_count(r, path, root, "rows_read");
 	set->accepted = get_count(r, path, root, "accepted");
 	set->rejected = get_count(r, path, root, "rejected");

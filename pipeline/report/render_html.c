@@ -500,6 +500,74 @@ static void chart_coverage(struct buf *svg, const char *title,
 	free(bars);
 }
 
+/*
+ * ctx[key]: one chart per type of the week m, each the coverage of every
+ * centre (by_center_type) against that type's own target, so that
+ * nobody has to guess whether a centre met 投诉 100 % from a blended
+ * rate; centre names lose the suffix they all share (物业服务中心).
+ */
+static void charts_center_types(cJSON *ctx, const char *key, const cJSON *m)
+{
+	const cJSON *ct = get(m, "by_center_type"), *t, *g;
+	size_t n = (size_t)cJSON_GetArraySize(ct), i, suffix;
+	struct svg_bar *bars = xcalloc(n ? n : 1, sizeof(*bars));
+	const char **names = xcalloc(n ? n : 1, sizeof(*names));
+	struct buf *short_names = xcalloc(n ? n : 1, sizeof(*short_names));
+	cJSON *list = cJSON_AddArrayToObject(ctx, key);
+	struct buf title = BUF_INIT, svg = BUF_INIT;
+
+	for (i = 0; i < n; i++)
+		buf_init(&short_names[i]);
+	i = 0;
+	for (g = children(get(m, "by_center")); g && i < n; g = g->next)
+		names[i++] = get_str(g, "center");
+	suffix = text_common_suffix(names, i);
+	for (t = children(get(m, "by_type")); t; t = t->next) {
+		const char *type = get_str(t, "type");
+		double target;
+		cJSON *c;
+
+		i = 0;
+		for (g = children(ct); g; g = g->next) {
+			const char *center = get_str(g, "center");
+			size_t len = strlen(center);
+
+			if (strcmp(get_str(g, "type"), type))
+				continue;
+			buf_reset(&short_names[i]);
+			buf_add(&short_names[i], center,
+				len > suffix ? len - suffix : len);
+			bars[i].label = short_names[i].s;
+			bars[i].has_value = get_num(g, "coverage",
+						    &bars[i].value);
+			bars[i].has_target = get_num(g, "target",
+						     &bars[i].target);
+			i++;
+		}
+		if (i == 0)
+			continue;
+		buf_reset(&title);
+		buf_addf(&title, "各服务中心%s回访率", type);
+		if (get_num(t, "target", &target)) {
+			buf_adds(&title, "（目标 ");
+			svg_add_percent(&title, target);
+			buf_adds(&title, "）");
+		}
+		c = cJSON_CreateObject();
+		put_str(c, "title", title.s);
+		svg_bars_target(&svg, title.s, bars, i);
+		put_svg(c, "svg", &svg);
+		cJSON_AddItemToArray(list, c);
+	}
+	for (i = 0; i < n; i++)
+		buf_release(&short_names[i]);
+	free(short_names);
+	free(names);
+	free(bars);
+	buf_release(&title);
+	buf_release(&svg);
+}
+
 static void chart_satisfaction(struct buf *svg, const char *title,
 			       const cJSON *totals, const char *totals_name,
 			       const cJSON *list, const char *name_key)
@@ -516,40 +584,81 @@ static void chart_satisfaction(struct buf *svg, const char *title,
 	free(rows);
 }
 
-static void chart_trend(struct buf *svg, const char *title,
-			const cJSON *trend)
+/*
+ * The 8-week trend: each type's coverage (by_type of the week m, in its
+ * order) and the satisfaction of all types, with each distinct target as
+ * a dashed line named after its types ("目标 100%（投诉、特约服务）").
+ */
+static void chart_trend(struct buf *svg, const char *title, const cJSON *m)
 {
-	size_t n = (size_t)cJSON_GetArraySize(trend), i = 0;
+	const cJSON *trend = get(m, "trend"), *p, *t;
+	size_t n = (size_t)cJSON_GetArraySize(trend), i = 0, s, ns = 0, nr = 0;
 	const char **labels = xcalloc(n ? n : 1, sizeof(*labels));
-	double *cov = xcalloc(n ? n : 1, sizeof(*cov));
-	double *sat = xcalloc(n ? n : 1, sizeof(*sat));
-	bool *has_cov = xcalloc(n ? n : 1, sizeof(*has_cov));
-	bool *has_sat = xcalloc(n ? n : 1, sizeof(*has_sat));
-	struct svg_series series[2];
-	const cJSON *p;
+	double *vals = xcalloc(SVG_MAX_SERIES * (n ? n : 1), sizeof(*vals));
+	bool *has = xcalloc(SVG_MAX_SERIES * (n ? n : 1), sizeof(*has));
+	struct svg_series series[SVG_MAX_SERIES];
+	struct svg_ref refs[SVG_MAX_SERIES];
+	struct buf names[SVG_MAX_SERIES];
 
 	for (p = children(trend); p; p = p->next) {
 		const char *w = get_str(p, "week");
 		const char *dash = strchr(w, '-');
 
 		/* "W47" is enough on the axis; the table has the years. */
-		labels[i] = dash ? dash + 1 : w;
-		has_cov[i] = get_num(get(p, "totals"), "coverage", &cov[i]);
-		has_sat[i] = get_num(get(p, "totals"), "satisfaction", &sat[i]);
-		i++;
+		labels[i++] = dash ? dash + 1 : w;
 	}
-	series[0].name = "回访率";
-	series[0].values = cov;
-	series[0].present = has_cov;
-	series[1].name = "满意率";
-	series[1].values = sat;
-	series[1].present = has_sat;
-	svg_trend(svg, title, labels, i, series, 2, -1.0);
+	for (t = children(get(m, "by_type")); t && ns + 1 < SVG_MAX_SERIES;
+	     t = t->next) {
+		const char *type = get_str(t, "type");
+		double target;
+
+		i = 0;
+		for (p = children(trend); p; p = p->next, i++) {
+			const cJSON *e;
+
+			for (e = children(get(p, "by_type")); e; e = e->next)
+				if (!strcmp(get_str(e, "type"), type))
+					has[ns * n + i] = get_num(e, "coverage",
+							  &vals[ns * n + i]);
+		}
+		series[ns].name = type;
+		series[ns].values = vals + ns * n;
+		series[ns].present = has + ns * n;
+		ns++;
+		if (!get_num(t, "target", &target))
+			continue;
+		for (s = 0; s < nr && refs[s].value != target; s++)
+			;
+		if (s == nr) {
+			refs[nr].value = target;
+			buf_init(&names[nr]);
+			buf_adds(&names[nr], "目标 ");
+			svg_add_percent(&names[nr], target);
+			buf_adds(&names[nr], "（");
+			nr++;
+		} else {
+			buf_adds(&names[s], "、");
+		}
+		buf_adds(&names[s], type);
+	}
+	for (s = 0; s < nr; s++) {
+		buf_adds(&names[s], "）");
+		refs[s].label = names[s].s;
+	}
+	i = 0;
+	for (p = children(trend); p; p = p->next, i++)
+		has[ns * n + i] = get_num(get(p, "totals"), "satisfaction",
+					  &vals[ns * n + i]);
+	series[ns].name = "满意率";
+	series[ns].values = vals + ns * n;
+	series[ns].present = has + ns * n;
+	ns++;
+	svg_trend(svg, title, labels, n, series, ns, refs, nr);
+	for (s = 0; s < nr; s++)
+		buf_release(&names[s]);
 	free(labels);
-	free(cov);
-	free(sat);
-	free(has_cov);
-	free(has_sat);
+	free(vals);
+	free(has);
 }
 
 static cJSON *kpis(const cJSON *g)
@@ -1014,7 +1123,8 @@ static void week_mark(cJSON *ctx, const cJSON *metrics)
 		cJSON_AddItemToArray(issue, e);
 	}
 	cJSON_ArrayForEach(g, get(metrics, "gates")) {
-		const cJSON *msg = get(g, "message");
+		const cJSON *msg = cJSON_IsString(get(g, "message_zh")) ?
+				   get(g, "message_zh") : get(g, "message");
 		cJSON *e;
 
 		if (!cJSON_IsTrue(get(g, "tripped")) || !cJSON_IsString(msg))
@@ -1073,10 +1183,9 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	chart_satisfaction(&svg, "满意度分布", get(m, "totals"), "合计",
 			   get(m, "by_type"), "type");
 	put_svg(ctx, "chart_satisfaction", &svg);
-	chart_trend(&svg, "近8周回访率与满意率", get(m, "trend"));
+	chart_trend(&svg, "近8周各类型回访率与满意率", m);
 	put_svg(ctx, "chart_trend", &svg);
-	chart_coverage(&svg, "各服务中心回访率", get(m, "by_center"), "center");
-	put_svg(ctx, "chart_centers", &svg);
+	charts_center_types(ctx, "charts_centers", m);
 
 	list = cJSON_AddArrayToObject(ctx, "by_type");
 	for (e = children(get(m, "by_type")); e; e = e->next)
@@ -1202,7 +1311,7 @@ static cJSON *audit_ctx(const cJSON *metrics, const char *center,
 static int render_center_page(struct site *s, struct week_pages *w,
 			      const struct page *p, const char *dir)
 {
-	cJSON *crumbs, *ctx, *list, *butlers = cJSON_CreateArray();
+	cJSON *crumbs, *ctx, *list, *types, *butlers = cJSON_CreateArray();
 	struct buf title = BUF_INIT, svg = BUF_INIT, href = BUF_INIT;
 	const cJSON *e;
 	int ret;
@@ -1215,6 +1324,19 @@ static int render_center_page(struct site *s, struct week_pages *w,
 	put_str(ctx, "week", w->week);
 	put_str(ctx, "center", p->center);
 	cJSON_AddItemToObject(ctx, "kpis", kpis(p->group));
+
+	/* The centre's figures per type, each against its own target. */
+	types = cJSON_CreateArray();
+	list = cJSON_AddArrayToObject(ctx, "by_type");
+	for (e = children(get(w->metrics, "by_center_type")); e; e = e->next)
+		if (!strcmp(get_str(e, "center"), p->center)) {
+			cJSON_AddItemReferenceToArray(types, (cJSON *)e);
+			cJSON_AddItemToArray(list, group_row(e, get_str(e, "type"),
+							     NULL));
+		}
+	chart_coverage(&svg, "本中心各类型回访率与目标", types, "type");
+	put_svg(ctx, "chart_types", &svg);
+	cJSON_Delete(types);
 
 	/* The centre's butlers, in the order of by_butler. */
 	for (e = children(get(w->metrics, "by_butler")); e; e = e->next)
@@ -1478,8 +1600,8 @@ static int render_period_page(struct site *s, const struct site_period *v,
 	cJSON_AddItemToObject(ctx, "kpis", kpis(get(m, "totals")));
 	chart_coverage(&svg, "各类型回访率与目标", get(m, "by_type"), "type");
 	put_svg(ctx, "chart_coverage", &svg);
-	chart_trend(&svg, quarter ? "近4个季度回访率与满意率" :
-		    "近12个月回访率与满意率", get(m, "trend"));
+	chart_trend(&svg, quarter ? "近4个季度各类型回访率与满意率" :
+		    "近12个月各类型回访率与满意率", m);
 	put_svg(ctx, "chart_trend", &svg);
 	list = cJSON_AddArrayToObject(ctx, "by_type");
 	for (e = children(get(m, "by_type")); e; e = e->next)
@@ -1562,7 +1684,7 @@ static int render_index(struct site *s, const struct site_period *weeks,
 		chart_coverage(&svg, "各类型回访率与目标", get(latest, "by_type"),
 			       "type");
 		put_svg(lw, "chart_coverage", &svg);
-		chart_trend(&svg, "近8周回访率与满意率", get(latest, "trend"));
+		chart_trend(&svg, "近8周各类型回访率与满意率", latest);
 		put_svg(lw, "chart_trend", &svg);
 		add_trend_rows(lw, latest);
 		put_str(lw, "trend_unit", "周");

@@ -143,4 +143,13 @@ void issue_decide(int64_t when, int64_t as_of,
 void issue_describe_gate(enum issue_gate g, const struct gate_result *r,
 			 struct buf *out);
 
+/*
+ * The same in Chinese for the reports' pages (page 1 of the weekly PDF,
+ * the site), naming the gate in Chinese and by its code, e.g.
+ *   拒收行比例（rejected_rows）：读入的行中被拒收的占 12.5%（上限 5.0%）
+ * Acceptance is not part of the text: the templates word it.
+ */
+void issue_describe_gate_zh(enum issue_gate g, const struct gate_result *r,
+			    struct buf *out);
+
 #endif

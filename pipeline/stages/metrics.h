@@ -126,6 +126,7 @@ struct metrics_gate {
 	bool tripped, accepted;
 	double value, limit;     /* an infinite value is written as null */
 	const char *message;     /* one line for a person; owned by caller */
+	const char *message_zh;  /* the same in Chinese, or NULL; the same */
 };
 
 struct metrics {

@@ -269,6 +269,8 @@ static void write_issue(struct jsonw *w, const struct metrics *m)
 			jsonw_null(w, "value");
 		jsonw_double(w, "limit", g->limit);
 		jsonw_str(w, "message", g->message ? g->message : "");
+		if (g->message_zh)
+			jsonw_str(w, "message_zh", g->message_zh);
 		jsonw_close(w);
 	}
 	jsonw_close(w);
