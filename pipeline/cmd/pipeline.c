@@ -225,7 +225,7 @@ static cJSON *read_json(const char *dir, const char *name)
 	FILE *f;
 
 	buf_addf(&path, "%s/%s", dir, name);
-	f = fopen(path.s, "rb");
+	f = folder_fopen_read(path.s, NULL);
 	if (!f)
 		goto out;
 	if (buf_read_stream(&data, f) == 0)
@@ -818,6 +818,45 @@ out:
 	return ret;
 }
 
+/*
+ * When the week of m was first issued, as its folder records it: the
+ * as-of of its first revision's metrics.json (revisions/v1/ once it was
+ * reissued, else the issued metrics.json), or this run's as-of when this
+ * run issues it. TIME_NONE when the week is not issued: the audits' due
+ * time then falls back to the config's issue_at (docs/audit.md).
+ */
+static int64_t recorded_issue_time(const char *output, const struct metrics *m)
+{
+	static const char *const where[] = { "revisions/v1/metrics.json",
+					     "metrics.json" };
+	struct buf dir = BUF_INIT;
+	char week[16];
+	int64_t at = TIME_NONE;
+	size_t i;
+
+	if (!m->revision)
+		return TIME_NONE;
+	chtime_format_week(m->week, week);
+	for (i = 0; i < 2 && at == TIME_NONE; i++) {
+		cJSON *j;
+		const cJSON *v;
+		const char *text;
+
+		if (i == 1 && !weekdir_is_issued(output, week))
+			break;
+		buf_reset(&dir);
+		buf_addf(&dir, "%s/weeks/%s", output, week);
+		j = read_json(dir.s, where[i]);
+		v = cJSON_GetObjectItemCaseSensitive(j, "as_of");
+		text = cJSON_IsString(v) ? v->valuestring : NULL;
+		if (text && chtime_parse(text, strlen(text), &at) < 0)
+			at = TIME_NONE;
+		cJSON_Delete(j);
+	}
+	buf_release(&dir);
+	return at == TIME_NONE ? m->as_of : at;
+}
+
 int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 			  const struct ticket_set *set, struct samples *s,
 			  struct buf *samples_json, struct buf *metrics_json,
@@ -852,8 +891,9 @@ int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 			ret = EX_SOFTWARE;
 			goto out;
 		}
-		audit_results_json(&w, js, all, nall, m->week, o->as_of, cfg);
-		audit_problems_json(&w, js, all, nall, m->week);
+		audit_results_json(&w, js, all, nall, m->week, o->as_of,
+				   recorded_issue_time(o->output, m), cfg);
+		audit_problems_json(&w, js, all, nall, m->week, o->as_of);
 		jsonw_close(&w);
 		jsonw_end(&w);
 	}
@@ -1057,7 +1097,8 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		view.audit_sheets = ja;
 		if (render_pdf_week(&view, cfg, templates, wd.stage_path,
 				    &d) < 0 ||
-		    render_audit_sheets(ja, cfg, wd.stage_path, &d) < 0 ||
+		    render_audit_sheets(ja, cfg, templates, wd.stage_path,
+					&d) < 0 ||
 		    (is_week &&
 		     render_xlsx_week(&view, cfg, wd.stage_path, &d) < 0)) {
 			ret = EX_CANTCREAT;
@@ -1190,19 +1231,22 @@ static void site_entry_release(struct site_entry *e)
 
 /*
  * Reads the published periods of folder, newest first, into entries (at
- * *n on) and views; a folder without a readable metrics.json is left out.
+ * *n on) and views, the newest keep of them (0: all); a folder without a
+ * readable metrics.json is left out.
  */
 static void read_site_entries(const char *output, const char *folder,
-			      const struct string_list *names,
+			      const struct string_list *names, unsigned keep,
 			      struct site_entry *entries,
 			      struct site_period *views, size_t *n)
 {
 	struct buf dir = BUF_INIT;
-	size_t i;
+	size_t i, first = *n;
 
 	for (i = names->nr; i-- > 0;) {
 		struct site_entry *e = &entries[*n];
 
+		if (keep && *n - first == keep)
+			break;
 		buf_reset(&dir);
 		buf_addf(&dir, "%s/%s/%s", output, folder, names->items[i]);
 		memset(e, 0, sizeof(*e));
@@ -1269,7 +1313,9 @@ static int render_site(const struct pipeline *p, const struct config *cfg,
 	struct string_list weeks = { NULL, 0, 0 }, periods = { NULL, 0, 0 };
 	struct site_entry *entries = NULL;
 	struct site_period *views = NULL;
-	struct buf err = BUF_INIT;
+	struct week_view *week_views = NULL;
+	cJSON *lists = NULL;
+	struct buf wdir = BUF_INIT, err = BUF_INIT;
 	struct weekdir sd;
 	bool staged = false;
 	struct diag d;
@@ -1285,9 +1331,12 @@ static int render_site(const struct pipeline *p, const struct config *cfg,
 	}
 	entries = xcalloc(weeks.nr + periods.nr + 1, sizeof(*entries));
 	views = xcalloc(weeks.nr + periods.nr + 1, sizeof(*views));
-	read_site_entries(o->output, "weeks", &weeks, entries, views, &n);
+	/* The site's own retention: the newest weeks only (issue 16). */
+	read_site_entries(o->output, "weeks", &weeks, cfg->site_retention_weeks,
+			  entries, views, &n);
 	nweeks = n;
-	read_site_entries(o->output, "periods", &periods, entries, views, &n);
+	read_site_entries(o->output, "periods", &periods, 0, entries, views,
+			  &n);
 	if (stagedir_begin(&sd, o->output, "site", &err) < 0) {
 		say(p, "cannot write %s\n", err.s);
 		goto out;
@@ -1300,6 +1349,16 @@ static int render_site(const struct pipeline *p, const struct config *cfg,
 		say(p, "cannot copy a report into the site: %s\n", err.s);
 		goto out;
 	}
+	/* The live worklists, as the last run wrote them (issue 16). */
+	buf_reset(&wdir);
+	buf_addf(&wdir, "%s/worklists", o->output);
+	lists = read_json(wdir.s, "worklists.json");
+	week_views = xcalloc(nweeks + 1, sizeof(*week_views));
+	for (i = 0; i < nweeks; i++)
+		week_views[i] = views[i].view;
+	if (nweeks && render_html_worklists(lists, week_views, nweeks, cfg,
+					    templates, sd.stage_path, &d) < 0)
+		goto out;
 	staged = false;
 	if (weekdir_publish(&sd, &err) < 0) {
 		say(p, "cannot publish %s\n", err.s);
@@ -1312,9 +1371,12 @@ out:
 	for (i = 0; entries && i < n; i++)
 		site_entry_release(&entries[i]);
 	free(entries);
+	free(week_views);
+	cJSON_Delete(lists);
 	free(views);
 	string_list_clear(&weeks);
 	string_list_clear(&periods);
+	buf_release(&wdir);
 	buf_release(&err);
 	diag_release(&d);
 	return ret;
