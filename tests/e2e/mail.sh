@@ -83,7 +83,7 @@ EOF
 config() { # NAME MSMTPRC EXTRA_CENTRE
 	"$py" - config/huifang.json "$work/$1.json" "$msmtp" "$work/$2" "$3" <<'EOF'
 import json, sys
-c = json.load(open(sys.argv[1]))
+c = json.load(open(sys.argv[1], encoding="utf-8"))
 centers = {"万象新城物业服务中心": ["wanxiang@example.com"],
            '金域/蓝湾 "A"; x=1\r\nBcc: evil@example.com': ["xz@example.com"]}
 if sys.argv[5]:
@@ -93,7 +93,7 @@ c["delivery"] = {"from": "huifang@example.com",
                  "timeout_seconds": 20,
                  "management": ["gm@example.com", "qa@example.com"],
                  "centers": centers}
-json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+json.dump(c, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 EOF
 }
 config good msmtprc-good ""
