@@ -40,6 +40,18 @@ struct week_view {
 };
 
 /*
+ * A week, month or quarter on the site: its view, and the files of its
+ * folder the site publishes (PDFs, CSVs, workbooks; never an audit
+ * sheet: docs/site.md), sorted, which the caller copies beside its page
+ * and the page links. files NULL and nfiles 0: none.
+ */
+struct site_period {
+	struct week_view view;
+	const char *const *files;
+	size_t nfiles;
+};
+
+/*
  * Writes the week's PDFs into week_dir (which exists): the weekly
  * management report and one 《回访记录表》 per centre (the audit sheets:
  * render_audit_sheets()).
@@ -71,6 +83,20 @@ int render_audit_sheets(const cJSON *sheets, const struct config *cfg,
 int render_html_site(const struct week_view *weeks, size_t nweeks,
 		     const struct config *cfg, const char *templates_dir,
 		     const char *site_dir, struct diag *d);
+
+/*
+ * As render_html_site(), with the months and quarters too (SPEC §9.30;
+ * newest first, as the caller gives them; their metrics.json has a
+ * "period" whose id names the folder): a page each under
+ * periods/<id>/index.html, listed on the index beside the weeks. The
+ * index headlines the newest issued week, with the newest week beside it
+ * when that one is provisional. Either list may be empty, not both.
+ */
+int render_html_site_periods(const struct site_period *weeks, size_t nweeks,
+			     const struct site_period *periods, size_t nperiods,
+			     const struct config *cfg,
+			     const char *templates_dir, const char *site_dir,
+			     struct diag *d);
 
 /*
  * Writes the live worklists' pages into site_dir/worklists/ (issue 16):
