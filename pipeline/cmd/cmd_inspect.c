@@ -242,12 +242,6 @@ out:
 	return ret;
 }
 
-static bool is_time_column(int c)
-{
-	return c == COL_CREATED || c == COL_COMPLETED || c == COL_UPDATED ||
-	       c == COL_CB_TIME || c == COL_RECTIFIED || c == COL_CB2_TIME;
-}
-
 /* A masked form of value as the reports would show it. */
 static void masked(struct buf *out, int column, const char *value)
 {
@@ -318,14 +312,19 @@ static bool normalise(const struct inspection *in, int c, const char *value,
 		return true;
 	}
 	if (p) {
-		v = source_map_value(p, c, TYPE_UNKNOWN, v);
-		if (!strcmp(v, SOURCE_SKIP)) {
+		v = source_value(p, c, TYPE_UNKNOWN, v);
+		if (!v && p->constant[c]) {
+			v = value;
+		} else if (!v) {
+			/* SPEC §9.22: the map replaces the built-in forms. */
+			buf_adds(out, "not in the profile's value map");
+			return false;
+		} else if (!strcmp(v, SOURCE_SKIP)) {
 			buf_adds(out, "skip: the row is excluded");
 			return true;
 		}
-		v = source_code(p, c, v);
 	}
-	if (is_time_column(c)) {
+	if (column_is_time(c)) {
 		if (chtime_parse_as(v, strlen(v), p ? p->time_forms : 0, &t,
 				    &date_only) < 0) {
 			buf_adds(out, "not a time");

@@ -46,6 +46,7 @@
 #ifndef HF_HAS_ASAN
 #define HF_HAS_ASAN 0
 #endif
+#include "util/string_list.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -138,7 +139,8 @@ static void child_cell(FILE *out, uint32_t col, const FreeXL_CellValue *v,
 	put_text(out, text, len);
 }
 
-static void child_main(const char *path, const char *sheet, int fd)
+static void child_main(const char *path, const char *sheet, bool list,
+		       int fd)
 {
 	const void *h = NULL;
 	FILE *out = fdopen(fd, "w");
@@ -171,6 +173,20 @@ static void child_main(const char *path, const char *sheet, int fd)
 	freexl_get_info(h, FREEXL_BIFF_CODEPAGE, &codepage);
 	freexl_get_info(h, FREEXL_BIFF_DATEMODE, &datemode);
 	freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &nsheets);
+	if (list) {
+		for (i = 0; i < nsheets; i++) {
+			if (freexl_get_worksheet_name(h, (unsigned short)i,
+						      &name) != FREEXL_OK ||
+			    !name)
+				continue;
+			put(out, "S", 1);
+			put_text(out, name, strlen(name));
+		}
+		put(out, "E", 1);
+		if (fflush(out))
+			_exit(3);
+		_exit(0);
+	}
 	for (i = 0; i < nsheets; i++) {
 		if (freexl_get_worksheet_name(h, (unsigned short)i, &name) !=
 		    FREEXL_OK || !name)
@@ -401,15 +417,16 @@ static bool is_cfbf(const char *path, struct buf *err)
 	return true;
 }
 
-struct xls_reader *xls_reader_open(const char *path,
-				   const struct sheet_opts *opts,
-				   struct buf *err)
+/*
+ * A reader with its child started on path: reading the sheet x->opts
+ * names, or listing the sheets. NULL with the reason in err.
+ */
+static struct xls_reader *spawn(const char *path,
+				const struct sheet_opts *opts, bool list,
+				struct buf *err)
 {
 	struct xls_reader *x;
 	int fds[2];
-	char tag;
-	uint32_t cp;
-	uint8_t d1904;
 
 	if (!is_cfbf(path, err))
 		return NULL;
@@ -431,11 +448,12 @@ struct xls_reader *xls_reader_open(const char *path,
 		close(fds[0]);
 		close(fds[1]);
 		x->pid = 0;
-		goto fail;
+		xls_reader_free(x);
+		return NULL;
 	}
 	if (x->pid == 0) {
 		close(fds[0]);
-		child_main(path, x->opts.sheet, fds[1]);
+		child_main(path, x->opts.sheet, list, fds[1]);
 		_exit(5);
 	}
 	close(fds[1]);
@@ -444,6 +462,52 @@ struct xls_reader *xls_reader_open(const char *path,
 	fcntl(x->fd, F_SETFL, fcntl(x->fd, F_GETFL) | O_NONBLOCK);
 	clock_gettime(CLOCK_MONOTONIC, &x->deadline);
 	x->deadline.tv_sec += XLS_MAX_WALL;
+	return x;
+}
+
+int xls_list_sheets(const char *path, struct string_list *names,
+		    struct buf *err)
+{
+	struct xls_reader *x = spawn(path, NULL, true, err);
+	int ret = -1;
+
+	if (!x)
+		return -1;
+	for (;;) {
+		char tag;
+
+		if (get(x, &tag, 1, err))
+			break;
+		if (tag == 'E') {
+			ret = 0;
+			break;
+		}
+		if (tag == 'X') {
+			get_failure(x, err);
+			break;
+		}
+		if (tag != 'S' || get_text(x, 4096, err)) {
+			if (!err->len)
+				buf_adds(err, "the .xls reader sent nonsense");
+			break;
+		}
+		string_list_add(names, x->text.s ? x->text.s : "");
+	}
+	xls_reader_free(x);
+	return ret;
+}
+
+struct xls_reader *xls_reader_open(const char *path,
+				   const struct sheet_opts *opts,
+				   struct buf *err)
+{
+	struct xls_reader *x = spawn(path, opts, false, err);
+	char tag;
+	uint32_t cp;
+	uint8_t d1904;
+
+	if (!x)
+		return NULL;
 	if (get(x, &tag, 1, err))
 		goto fail;
 	if (tag == 'X') {

@@ -47,6 +47,13 @@ struct xls_reader;
 struct xls_reader *xls_reader_open(const char *path,
 				   const struct sheet_opts *opts,
 				   struct buf *err);
+/*
+ * Appends the names of the workbook's sheets, in its order, to names
+ * (through the same child). 0, or -1 with the reason in err.
+ */
+struct string_list;
+int xls_list_sheets(const char *path, struct string_list *names,
+		    struct buf *err);
 const char *xls_reader_sheet(const struct xls_reader *x);
 /* The workbook's CODEPAGE as a name ("CP936 (GBK)", "UTF-16LE"): static. */
 const char *xls_reader_encoding(const struct xls_reader *x);

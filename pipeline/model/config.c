@@ -21,6 +21,13 @@ const char *const column_name[COL_COUNT] = {
 	"二次满意度",
 };
 
+bool column_is_time(int column)
+{
+	return column == COL_CREATED || column == COL_COMPLETED ||
+	       column == COL_UPDATED || column == COL_CB_TIME ||
+	       column == COL_RECTIFIED || column == COL_CB2_TIME;
+}
+
 const char *const issue_gate_name[GATE_COUNT] = {
 	"rejected_rows",   "unreadable_files", "damaged_ids", "repeated_ids",
 	"untimed_ratings", "no_butler",	       "stale_input", "empty_week",
@@ -180,6 +187,9 @@ void config_init(struct config *cfg)
 	add_all(&cfg->unreachable_results, unreachable);
 	cfg->unreachable_leaves_coverage = false;
 	cfg->worklist_window_days = 90;
+	cfg->worklist_mask_names = true;
+	cfg->worklist_mask_phones = false;
+	cfg->site_retention_weeks = 13;
 }
 
 void sampling_level_release(struct sampling_level *l)

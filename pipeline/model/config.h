@@ -60,6 +60,9 @@ enum column {
 
 extern const char *const column_name[COL_COUNT];
 
+/* True for the six timestamp columns of SPEC §8 rule 3. */
+bool column_is_time(int column);
+
 struct source_profile;
 
 enum stratum {
@@ -223,6 +226,18 @@ struct config {
 	bool unreachable_leaves_coverage; /* out of coverage's denominator */
 
 	unsigned worklist_window_days;   /* live worklists look back; 90 */
+	/*
+	 * The butlers' own lists (output/worklists/: CSVs, workbooks) are
+	 * masked by role, as the audit sheets are (docs/operations.md): the
+	 * owner's name masked, the phone shown, so the butler can call; a
+	 * file that shows either is written with audit_file_mode. The site's
+	 * worklist pages keep mask_names / mask_phones.
+	 */
+	bool worklist_mask_names;        /* worklists.masking.names, true */
+	bool worklist_mask_phones;       /* worklists.masking.phones, false */
+
+	/* The site's own retention: the newest N weeks; 0 all there are. */
+	unsigned site_retention_weeks;   /* site.retention_weeks, 13 */
 };
 
 void config_init(struct config *cfg);

@@ -842,7 +842,10 @@ static int issue_notes(struct doc *dc, const cJSON *m)
 	float w = dc->width;
 
 	cJSON_ArrayForEach(g, obj(m, "gates")) {
-		msg = obj(g, "message");
+		/* The Chinese reason on a Chinese page; the code's line else. */
+		msg = obj(g, "message_zh");
+		if (!cJSON_IsString(msg))
+			msg = obj(g, "message");
 		if (!cJSON_IsTrue(obj(g, "tripped")) || !cJSON_IsString(msg))
 			continue;
 		if (ensure(dc, 20) < 0)
@@ -2219,6 +2222,7 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	struct render r;
 	struct buf err = BUF_INIT;
 	const cJSON *company;
+	const char *period_kind;
 	unsigned char *chars = NULL;
 	unsigned c;
 	int ret = -1;
@@ -2269,6 +2273,14 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 		r.failed = 1;
 	if (!r.weekly.root && !r.form.root && !r.centre.root)
 		goto out;
+	/* A month or quarter: its wording, and no record forms (§9.30). */
+	period_kind = cjson_str_of(obj(v->metrics, "period"), "kind");
+	if (period_kind && strcmp(period_kind, "week")) {
+		if (pdf_tmpl_apply_period(&r.weekly, period_kind, d) < 0 ||
+		    pdf_tmpl_apply_period(&r.centre, period_kind, d) < 0)
+			r.failed = 1;
+		pdf_tmpl_release(&r.form);
+	}
 
 	/*
 	 * The font is cut down to the characters this render can draw: those
