@@ -51,6 +51,7 @@
 #include "model/records.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
+#include "util/folder.h"
 #include "util/banned.h"
 
 #define HEADER_SIZE 48
@@ -768,9 +769,12 @@ static int bin_open(struct reader *r, struct bin_file *f, const char *path,
 
 	memset(f, 0, sizeof(*f));
 	f->path = path;
-	f->fp = fopen(path, "rb");
+	/* Not through a link swapped in since the up-front check. */
+	f->fp = folder_fopen_read(path, NULL);
 	if (!f->fp || fstat(fileno(f->fp), &st) < 0) {
-		file_problem(r, f, "cannot read: %s", strerror(errno));
+		file_problem(r, f, "cannot read: %s", errno == ELOOP ?
+			     "a symbolic link below the output folder; "
+			     "huifang does not follow it" : strerror(errno));
 		return -1;
 	}
 	f->size = (uint64_t)st.st_size;
@@ -1217,10 +1221,16 @@ static int read_summary(struct reader *r, const char *path)
 	struct buf text = BUF_INIT;
 	const cJSON *files, *f, *q, *by;
 	cJSON *root = NULL;
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = folder_fopen_read(path, NULL);
 	size_t i;
 	int ret = -1;
 
+	if (!fp && errno == ELOOP) {
+		diag_report(r->d, DIAG_ERROR, path, 0, 0,
+			    "cannot read: a symbolic link below the output "
+			    "folder; huifang does not follow it");
+		return -1;
+	}
 	if (!fp) {
 		diag_report(r->d, DIAG_ERROR, path, 0, 0,
 			    "cannot read: no ingest artifact here (run "

@@ -348,7 +348,9 @@ static void test_render_html__shows_the_view_model_formatted(void **state)
 	/* The index: newest week first, then the older one. */
 	assert_true(strstr(index, ">2026-W47</a>") < strstr(index, ">2026-W46</a>"));
 	assert_contains(index, "<a href=\"weeks/2026-W46/index.html\">2026-W46</a>");
-	assert_contains(index, "最新一周：<a href=\"weeks/2026-W47/index.html\">2026-W47</a>");
+	assert_contains(index, "最新正式周报：<a href=\"weeks/2026-W47/index.html\">2026-W47</a>");
+	/* Both weeks are issued: no provisional week beside the headline. */
+	assert_lacks(index, "id=\"current\"");
 	free(html);
 	free(index);
 }
@@ -382,6 +384,8 @@ static void test_render_html__gives_each_butler_a_worklist(void **state)
 	snprintf(rel, sizeof(rel), "weeks/2026-W47/owed-%.*s.csv",
 		 (int)(strlen(dash + 1) - 5), dash + 1);
 	assert_contains(html, strrchr(rel, '/') + 1);
+	/* Saved under the butler's name; the file keeps its neutral one. */
+	assert_contains(html, "download=\"待回访-张伟.csv\"");
 	csv = page(f, rel);
 	assert_string_equal(csv,
 		"\xEF\xBB\xBF" "工单编号,工单类型,服务中心,责任人,完成时间,应回访时间,是否超时\r\n"
@@ -616,7 +620,14 @@ static void test_render_html__marks_every_page_of_a_provisional_week(void **stat
 			   " <span class=\"badge provisional\">暂定</span></th>");
 	assert_non_null(row);
 	assert_lacks(html, "<a href=\"weeks/2026-W46/index.html\">2026-W46</a> <span");
-	assert_contains(html, "<span class=\"badge provisional\">暂定 · 尚未正式发布</span></h2>");
+	/*
+	 * Issue 19: the headline is the newest issued week (W46), with the
+	 * provisional W47 beside it, never the other way round.
+	 */
+	assert_contains(html, "最新正式周报：<a href=\"weeks/2026-W46/index.html\">2026-W46</a>");
+	assert_contains(html, "<aside id=\"current\" aria-label=\"本周暂定数字\">\n"
+			"  <h2>本周（暂定）：<a href=\"weeks/2026-W47/index.html\">2026-W47</a></h2>");
+	assert_true(strstr(html, "id=\"latest\"") < strstr(html, "id=\"current\""));
 	/* The index is no page of a week: the badges, not the banner. */
 	assert_lacks(html, "<p class=\"provisional\"");
 	free(html);
