@@ -894,6 +894,37 @@ static int issue_notes(struct doc *dc, const cJSON *m)
 		pdf_tmpl_fill(&s, pdf_tmpl_label(t, "revision"), kv, 2);
 		pdfdoc_text_in(pd, dc->left, dc->y - 10, w, 8, PDF_CENTER, s.s);
 		dc->y -= 14;
+		/* The figures the revision changed (issue 16). */
+		buf_reset(&n);
+		cJSON_ArrayForEach(g, obj(m, "revision_changes")) {
+			char was[32], now[32];
+			const char *ckv[6];
+
+			snprintf(was, sizeof(was), "%.0f",
+				 cjson_num_of(g, "was", 0));
+			snprintf(now, sizeof(now), "%.0f",
+				 cjson_num_of(g, "now", 0));
+			ckv[0] = "label";
+			ckv[1] = cJSON_IsString(obj(g, "label")) ?
+				 obj(g, "label")->valuestring : "";
+			ckv[2] = "was", ckv[3] = was;
+			ckv[4] = "now", ckv[5] = now;
+			if (n.len)
+				buf_adds(&n, "；");
+			pdf_tmpl_fill(&n, pdf_tmpl_label(t, "revision_change"),
+				      ckv, 3);
+		}
+		if (cJSON_IsArray(obj(m, "revision_changes")) &&
+		    ensure(dc, 14) == 0) {
+			buf_reset(&s);
+			kv[0] = "changes", kv[1] = n.s;
+			pdf_tmpl_fill(&s, pdf_tmpl_label(t, n.len ?
+				"revision_changes" : "revision_unchanged"),
+				kv, 1);
+			pdfdoc_text_in(pd, dc->left, dc->y - 10, w, 8,
+				       PDF_CENTER, s.s);
+			dc->y -= 14;
+		}
 	}
 	if (cJSON_IsTrue(obj(m, "issue_forced")) && ensure(dc, 14) == 0) {
 		buf_reset(&s);
