@@ -35,7 +35,7 @@ for name in $targets; do
 	cp tests/fuzz/corpus/"$name"/* "$out/corpus-$name/" 2>/dev/null || true
 	echo "== $name: fuzzing for ${seconds}s"
 	# Workbooks are zips: their seeds are bigger than a CSV's.
-	case $name in fuzz_xlsx|fuzz_xls) max_len=65536 ;; *) max_len=4096 ;; esac
+	case $name in fuzz_xlsx|fuzz_xls|fuzz_biff) max_len=65536 ;; *) max_len=4096 ;; esac
 	"$out/$name" -max_total_time="$seconds" -max_len="$max_len" \
 		-artifact_prefix="$out/$name-" "$out/corpus-$name"
 done
