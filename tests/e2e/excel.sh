@@ -101,6 +101,13 @@ for k in xlsx xls; do
 	grep -q "台账.$k\[西区\]:5:8: error: invalid timestamp '2026-13-01 10:00:00' in column '回访时间' at 台账.$k\[西区\]!H5" "$tmp/sheets-$k.log" ||
 		{ echo "FAIL: $k: the error does not name sheet and cell"; cat "$tmp/sheets-$k.log"; failed=1; }
 done
+# inspect reads a workbook as a run does: the profile's header row.
+"$huifang" inspect --config "$tmp/sheets.json" "$fx/edge/sheets/xlsx/台账.xlsx" \
+	>"$tmp/inspect.txt" 2>&1 &&
+grep -q "^format:  Excel .xlsx, sheet '东区', UTF-8" "$tmp/inspect.txt" &&
+grep -q "^rows:    2" "$tmp/inspect.txt" &&
+grep -q "^  工单编号 -> 工单编号 (canonical); 2 of 2 rows filled" "$tmp/inspect.txt" ||
+	{ echo "FAIL: inspect of a workbook"; cat "$tmp/inspect.txt"; failed=1; }
 # A sheet the profile names but the workbook lacks is named as skipped.
 sed 's/"西区"\]/"西区", "南区"]/' "$tmp/sheets.json" >"$tmp/sheets-missing.json"
 "$huifang" check --config "$tmp/sheets-missing.json" "$fx/edge/sheets/xls/台账.xls" \
