@@ -25,7 +25,7 @@ static const char usage[] =
 	"                        [--accept-gates] [--quiet]\n"
 	"\n"
 	"Renders every week, month and quarter the exports hold data for, from\n"
-	"the first completion (at most retention_weeks back) to the period of\n"
+	"the first completion (at most site.retention_weeks back) to the period of\n"
 	"--as-of (default: now), that is not issued yet, then the site. A\n"
 	"period that is due is rendered at its issue_at (its end + the longest\n"
 	"SLA + issue.grace_hours), so it shows the figures it would have been\n"

@@ -818,6 +818,45 @@ out:
 	return ret;
 }
 
+/*
+ * When the week of m was first issued, as its folder records it: the
+ * as-of of its first revision's metrics.json (revisions/v1/ once it was
+ * reissued, else the issued metrics.json), or this run's as-of when this
+ * run issues it. TIME_NONE when the week is not issued: the audits' due
+ * time then falls back to the config's issue_at (docs/audit.md).
+ */
+static int64_t recorded_issue_time(const char *output, const struct metrics *m)
+{
+	static const char *const where[] = { "revisions/v1/metrics.json",
+					     "metrics.json" };
+	struct buf dir = BUF_INIT;
+	char week[16];
+	int64_t at = TIME_NONE;
+	size_t i;
+
+	if (!m->revision)
+		return TIME_NONE;
+	chtime_format_week(m->week, week);
+	for (i = 0; i < 2 && at == TIME_NONE; i++) {
+		cJSON *j;
+		const cJSON *v;
+		const char *text;
+
+		if (i == 1 && !weekdir_is_issued(output, week))
+			break;
+		buf_reset(&dir);
+		buf_addf(&dir, "%s/weeks/%s", output, week);
+		j = read_json(dir.s, where[i]);
+		v = cJSON_GetObjectItemCaseSensitive(j, "as_of");
+		text = cJSON_IsString(v) ? v->valuestring : NULL;
+		if (text && chtime_parse(text, strlen(text), &at) < 0)
+			at = TIME_NONE;
+		cJSON_Delete(j);
+	}
+	buf_release(&dir);
+	return at == TIME_NONE ? m->as_of : at;
+}
+
 int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 			  const struct ticket_set *set, struct samples *s,
 			  struct buf *samples_json, struct buf *metrics_json,
@@ -852,8 +891,9 @@ int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 			ret = EX_SOFTWARE;
 			goto out;
 		}
-		audit_results_json(&w, js, all, nall, m->week, o->as_of, cfg);
-		audit_problems_json(&w, js, all, nall, m->week);
+		audit_results_json(&w, js, all, nall, m->week, o->as_of,
+				   recorded_issue_time(o->output, m), cfg);
+		audit_problems_json(&w, js, all, nall, m->week, o->as_of);
 		jsonw_close(&w);
 		jsonw_end(&w);
 	}
@@ -1057,7 +1097,8 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		view.audit_sheets = ja;
 		if (render_pdf_week(&view, cfg, templates, wd.stage_path,
 				    &d) < 0 ||
-		    render_audit_sheets(ja, cfg, wd.stage_path, &d) < 0 ||
+		    render_audit_sheets(ja, cfg, templates, wd.stage_path,
+					&d) < 0 ||
 		    (is_week &&
 		     render_xlsx_week(&view, cfg, wd.stage_path, &d) < 0)) {
 			ret = EX_CANTCREAT;
@@ -1106,70 +1147,217 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The names of the published week folders, sorted oldest first. */
-static int list_weeks(const char *output, struct string_list *weeks)
+/*
+ * The names of the published folders under <output>/<folder> ("weeks" or
+ * "periods") whose names are periods of that folder, sorted oldest first
+ * (a month sorts before its quarter's id: "2026-10" < "2026-Q4").
+ */
+static int list_periods(const char *output, const char *folder,
+			struct string_list *names)
 {
 	struct buf dir = BUF_INIT;
 	struct dirent *e;
+	const char *f;
 	DIR *dp;
 
-	buf_addf(&dir, "%s/weeks", output);
+	buf_addf(&dir, "%s/%s", output, folder);
 	dp = opendir(dir.s);
 	buf_release(&dir);
 	if (!dp)
 		return errno == ENOENT ? 0 : -1;
 	while ((e = readdir(dp)))
-		if (retention_is_week_name(e->d_name))
-			string_list_add(weeks, e->d_name);
+		if ((f = weekdir_folder_of(e->d_name)) && !strcmp(f, folder))
+			string_list_add(names, e->d_name);
 	closedir(dp);
-	if (weeks->nr)
-		qsort(weeks->items, weeks->nr, sizeof(char *), cmp_names);
+	if (names->nr)
+		qsort(names->items, names->nr, sizeof(char *), cmp_names);
 	return 0;
 }
 
-/* The site covers every published week under output/weeks, newest first,
- * and is published whole like a week folder. */
+/*
+ * Whether the site publishes a file of a period's folder (docs/site.md):
+ * its PDFs, CSVs and workbooks, never an audit output (抽查表-*: the full
+ * phone) nor anything hidden, temporary or original (rejects.original).
+ */
+static bool site_publishes(const char *name)
+{
+	static const char audit_prefix[] = "抽查表";
+	const char *dot = strrchr(name, '.');
+
+	if (name[0] == '.' || !dot || strstr(name, ".original") ||
+	    !strncmp(name, audit_prefix, sizeof(audit_prefix) - 1))
+		return false;
+	return !strcmp(dot, ".pdf") || !strcmp(dot, ".csv") ||
+	       !strcmp(dot, ".xlsx");
+}
+
+/* The files of dir the site publishes, sorted, into files. */
+static int list_published(const char *dir, struct string_list *files)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *dp = opendir(dir);
+	int dfd;
+
+	if (!dp)
+		return -1;
+	dfd = dirfd(dp);
+	while ((e = readdir(dp)))
+		if (site_publishes(e->d_name) &&
+		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode))
+			string_list_add(files, e->d_name);
+	closedir(dp);
+	if (files->nr)
+		qsort(files->items, files->nr, sizeof(char *), cmp_names);
+	return 0;
+}
+
+/* One week's or period's view and what it owns, for the site. */
+struct site_entry {
+	cJSON *metrics, *samples, *records;
+	struct string_list files;
+	const char *folder;     /* "weeks" or "periods" */
+	const char *name;
+};
+
+static void site_entry_release(struct site_entry *e)
+{
+	cJSON_Delete(e->metrics);
+	cJSON_Delete(e->samples);
+	cJSON_Delete(e->records);
+	string_list_clear(&e->files);
+}
+
+/*
+ * Reads the published periods of folder, newest first, into entries (at
+ * *n on) and views, the newest keep of them (0: all); a folder without a
+ * readable metrics.json is left out.
+ */
+static void read_site_entries(const char *output, const char *folder,
+			      const struct string_list *names, unsigned keep,
+			      struct site_entry *entries,
+			      struct site_period *views, size_t *n)
+{
+	struct buf dir = BUF_INIT;
+	size_t i, first = *n;
+
+	for (i = names->nr; i-- > 0;) {
+		struct site_entry *e = &entries[*n];
+
+		if (keep && *n - first == keep)
+			break;
+		buf_reset(&dir);
+		buf_addf(&dir, "%s/%s/%s", output, folder, names->items[i]);
+		memset(e, 0, sizeof(*e));
+		e->metrics = read_json(dir.s, "metrics.json");
+		if (!e->metrics)
+			continue;
+		e->samples = read_json(dir.s, "samples.json");
+		e->records = read_json(dir.s, "records.json");
+		e->folder = folder;
+		e->name = names->items[i];
+		(void)list_published(dir.s, &e->files);
+		memset(&views[*n], 0, sizeof(views[*n]));
+		views[*n].view.metrics = e->metrics;
+		views[*n].view.samples = e->samples;
+		views[*n].view.records = e->records;
+		views[*n].files = (const char *const *)e->files.items;
+		views[*n].nfiles = e->files.nr;
+		(*n)++;
+	}
+	buf_release(&dir);
+}
+
+/*
+ * Copies (hard-links) each entry's published files beside its page in
+ * the staged site, so that the site folder is whole by itself.
+ */
+static int copy_site_files(const char *output, const char *site,
+			   const struct site_entry *entries, size_t n,
+			   struct buf *err)
+{
+	struct buf from = BUF_INIT, to = BUF_INIT;
+	size_t i, k;
+	int ret = -1;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < entries[i].files.nr; k++) {
+			const struct site_entry *e = &entries[i];
+
+			buf_reset(&from);
+			buf_reset(&to);
+			buf_addf(&from, "%s/%s/%s/%s", output, e->folder,
+				 e->name, e->files.items[k]);
+			buf_addf(&to, "%s/%s/%s/%s", site, e->folder, e->name,
+				 e->files.items[k]);
+			if (keep_file(from.s, to.s, err) < 0)
+				goto out;
+		}
+	ret = 0;
+out:
+	buf_release(&from);
+	buf_release(&to);
+	return ret;
+}
+
+/*
+ * The site covers every published week under output/weeks and month and
+ * quarter under output/periods, newest first, with their published
+ * files beside their pages, and is published whole like a week folder.
+ */
 static int render_site(const struct pipeline *p, const struct config *cfg,
 		       const char *templates)
 {
 	const struct pipeline_opts *o = p->opts;
-	struct string_list weeks = { NULL, 0, 0 };
-	struct week_view *views = NULL;
-	cJSON **trees = NULL;
+	struct string_list weeks = { NULL, 0, 0 }, periods = { NULL, 0, 0 };
+	struct site_entry *entries = NULL;
+	struct site_period *views = NULL;
+	struct week_view *week_views = NULL;
+	cJSON *lists = NULL;
 	struct buf wdir = BUF_INIT, err = BUF_INIT;
 	struct weekdir sd;
 	bool staged = false;
 	struct diag d;
-	size_t i, n = 0;
+	size_t i, nweeks = 0, n = 0;
 	int ret = EX_CANTCREAT;
 
 	diag_to_sink(&d, p, PIPELINE_STAGE);
-	if (list_weeks(o->output, &weeks) < 0) {
-		say(p, "cannot read %s/weeks: %s\n",
-			o->output, strerror(errno));
+	if (list_periods(o->output, "weeks", &weeks) < 0 ||
+	    list_periods(o->output, "periods", &periods) < 0) {
+		say(p, "cannot read %s/weeks or %s/periods: %s\n",
+			o->output, o->output, strerror(errno));
 		goto out;
 	}
-	views = xcalloc(weeks.nr + 1, sizeof(*views));
-	trees = xcalloc(3 * weeks.nr + 1, sizeof(*trees));
-	for (i = weeks.nr; i-- > 0;) {
-		buf_reset(&wdir);
-		buf_addf(&wdir, "%s/weeks/%s", o->output, weeks.items[i]);
-		trees[3 * n] = read_json(wdir.s, "metrics.json");
-		if (!trees[3 * n])
-			continue;
-		trees[3 * n + 1] = read_json(wdir.s, "samples.json");
-		trees[3 * n + 2] = read_json(wdir.s, "records.json");
-		views[n].metrics = trees[3 * n];
-		views[n].samples = trees[3 * n + 1];
-		views[n].records = trees[3 * n + 2];
-		n++;
-	}
+	entries = xcalloc(weeks.nr + periods.nr + 1, sizeof(*entries));
+	views = xcalloc(weeks.nr + periods.nr + 1, sizeof(*views));
+	/* The site's own retention: the newest weeks only (issue 16). */
+	read_site_entries(o->output, "weeks", &weeks, cfg->site_retention_weeks,
+			  entries, views, &n);
+	nweeks = n;
+	read_site_entries(o->output, "periods", &periods, 0, entries, views,
+			  &n);
 	if (stagedir_begin(&sd, o->output, "site", &err) < 0) {
 		say(p, "cannot write %s\n", err.s);
 		goto out;
 	}
 	staged = true;
-	if (render_html_site(views, n, cfg, templates, sd.stage_path, &d) < 0)
+	if (render_html_site_periods(views, nweeks, views + nweeks, n - nweeks,
+				     cfg, templates, sd.stage_path, &d) < 0)
+		goto out;
+	if (copy_site_files(o->output, sd.stage_path, entries, n, &err) < 0) {
+		say(p, "cannot copy a report into the site: %s\n", err.s);
+		goto out;
+	}
+	/* The live worklists, as the last run wrote them (issue 16). */
+	buf_reset(&wdir);
+	buf_addf(&wdir, "%s/worklists", o->output);
+	lists = read_json(wdir.s, "worklists.json");
+	week_views = xcalloc(nweeks + 1, sizeof(*week_views));
+	for (i = 0; i < nweeks; i++)
+		week_views[i] = views[i].view;
+	if (nweeks && render_html_worklists(lists, week_views, nweeks, cfg,
+					    templates, sd.stage_path, &d) < 0)
 		goto out;
 	staged = false;
 	if (weekdir_publish(&sd, &err) < 0) {
@@ -1180,11 +1368,14 @@ static int render_site(const struct pipeline *p, const struct config *cfg,
 out:
 	if (staged)
 		weekdir_abort(&sd);
-	for (i = 0; trees && i < 3 * n; i++)
-		cJSON_Delete(trees[i]);
-	free(trees);
+	for (i = 0; entries && i < n; i++)
+		site_entry_release(&entries[i]);
+	free(entries);
+	free(week_views);
+	cJSON_Delete(lists);
 	free(views);
 	string_list_clear(&weeks);
+	string_list_clear(&periods);
 	buf_release(&wdir);
 	buf_release(&err);
 	diag_release(&d);

@@ -3,8 +3,10 @@
  *
  * The span starts at the earliest completion the as-of can see, so a
  * ticket completed "later" (a wrong clock, a future date) never widens
- * it, and at most retention_weeks back, so a backfill never renders what
- * the nightly retention would delete at once. A month or quarter is in
+ * it, and at most the site's retention back (the as-of's week and the
+ * site.retention_weeks - 1 before it, which is what the site shows; else
+ * retention_weeks), so a backfill never renders what the site would
+ * leave out or the nightly retention delete at once. A month or quarter is in
  * the span when it overlaps it: the first month holds the first week's
  * Monday even when the month began before the data.
  */
@@ -27,6 +29,7 @@ size_t backfill_plan(const struct ticket_set *set, const struct config *cfg,
 {
 	int64_t first = TIME_NONE, floor;
 	size_t i, n = 0, alloc = 0;
+	unsigned keep;
 	int k;
 
 	*items = NULL;
@@ -39,9 +42,11 @@ size_t backfill_plan(const struct ticket_set *set, const struct config *cfg,
 	}
 	if (first == TIME_NONE)
 		return 0;
-	if (cfg->retention_weeks) {
+	keep = cfg->site_retention_weeks ? cfg->site_retention_weeks :
+					   cfg->retention_weeks;
+	if (keep) {
 		floor = period_start(period_of(as_of, PERIOD_WEEK)) -
-			(int64_t)cfg->retention_weeks * SECONDS_PER_WEEK;
+			(int64_t)(keep - 1) * SECONDS_PER_WEEK;
 		if (first < floor)
 			first = floor;
 	}

@@ -9,8 +9,9 @@
  *
  * The plan covers the periods of the data: from the period of the
  * earliest completion at or before as_of (but not before the site's
- * retention, cfg->retention_weeks weeks back from as_of's week; 0 keeps
- * everything) to the period containing as_of, for each kind. A period
+ * retention: as_of's week and the cfg->site_retention_weeks - 1 weeks
+ * before it, or cfg->retention_weeks when the site keeps everything; 0
+ * and 0 keep everything) to the period containing as_of, for each kind. A period
  * that is due (issue_at <= as_of) is rendered at its issue_at, so it
  * shows the figures it would have been issued with; one that is not is
  * rendered at as_of, provisional. A period is left out when

@@ -381,11 +381,33 @@ static void json_item(struct jsonw *w, const struct worklist *wl,
 	buf_release(&phone);
 }
 
+/* The counts of n people summed, as an object (with its centre). */
+static void json_counts(struct jsonw *w, const char *key, const char *center,
+			const struct worklist_person *p, size_t n)
+{
+	size_t sum[WORKLIST_KINDS] = { 0 }, overdue = 0, i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < WORKLIST_KINDS; k++)
+			sum[k] += p[i].n[k];
+		overdue += p[i].overdue;
+	}
+	jsonw_open(w, key, '{', JSONW_INLINE);
+	if (center)
+		jsonw_str(w, "center", center);
+	jsonw_uint(w, "owed", sum[WORKLIST_OWED]);
+	jsonw_uint(w, "overdue", overdue);
+	jsonw_uint(w, "loops", sum[WORKLIST_LOOPS]);
+	jsonw_uint(w, "unreachable", sum[WORKLIST_UNREACHABLE]);
+	jsonw_close(w);
+}
+
 void worklist_write_json(const struct worklist *wl, const struct config *cfg,
 			 struct buf *out)
 {
 	struct jsonw w;
-	size_t i;
+	size_t i, j;
 	int k;
 
 	jsonw_init(&w, out);
@@ -394,6 +416,17 @@ void worklist_write_json(const struct worklist *wl, const struct config *cfg,
 	jsonw_time(&w, "as_of", wl->as_of);
 	jsonw_time(&w, "since", wl->since);
 	jsonw_uint(&w, "window_days", wl->window_days);
+	/* The sums the pages show: the whole company, then each centre. */
+	json_counts(&w, "totals", NULL, wl->people, wl->npeople);
+	jsonw_open(&w, "centers", '[', JSONW_BLOCK);
+	for (i = 0; i < wl->npeople; i = j) {
+		for (j = i + 1; j < wl->npeople &&
+		     !strcmp(wl->people[j].center, wl->people[i].center); j++)
+			;
+		json_counts(&w, NULL, wl->people[i].center, &wl->people[i],
+			    j - i);
+	}
+	jsonw_close(&w);
 	jsonw_open(&w, "people", '[', JSONW_BLOCK);
 	for (i = 0; i < wl->npeople; i++) {
 		const struct worklist_person *p = &wl->people[i];

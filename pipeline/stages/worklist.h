@@ -127,8 +127,9 @@ void worklist_write_csv(const struct worklist *wl, enum worklist_kind kind,
 /*
  * Appends the site's view of the lists as JSON (schema
  * huifang.worklists/1, docs/viewmodel.md), masked as masking.* says:
- * as_of, since, window_days, people[] with their counts, and owed[],
- * loops[], unreachable[] in the lists' order. The renderer reads it and
+ * as_of, since, window_days, the counts of the whole (totals), of each
+ * centre (centers[]) and of each person (people[]), and owed[], loops[],
+ * unreachable[] in the lists' order. The renderer reads it and
  * computes nothing.
  */
 void worklist_write_json(const struct worklist *wl, const struct config *cfg,

@@ -81,6 +81,8 @@ static void test_backfill__plans_every_period_of_the_data(void **state)
 
 	(void)state;
 	config_init(&cfg);
+	cfg.site_retention_weeks = 0;
+	cfg.retention_weeks = 0;
 	setup_set(&set, t, 4, completed);
 	n = backfill_plan(&set, &cfg, as_of, is_current, &done, &it);
 	ids_of(it, n, ids, sizeof(ids));
@@ -133,7 +135,8 @@ static void test_backfill__stays_within_the_retention(void **state)
 
 	(void)state;
 	config_init(&cfg);
-	cfg.retention_weeks = 2;
+	cfg.retention_weeks = 26;
+	cfg.site_retention_weeks = 3;     /* the site shows W46-W48 */
 	setup_set(&set, t, 1, completed);
 	n = backfill_plan(&set, &cfg, as_of, is_current, &done, &it);
 	/* W46, W47, W48; November; Q4. */
