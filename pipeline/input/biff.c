@@ -439,12 +439,10 @@ out:
 const struct biff_cell *biff_cell_at(const struct biff_sheet *s,
 				     uint32_t row, uint32_t col)
 {
-	struct biff_cell key;
+	struct biff_cell key = { row, col, 0, 0 };
 
 	if (!s->ncells)
 		return NULL;
-	key.row = row;
-	key.col = col;
 	return bsearch(&key, s->cells, s->ncells, sizeof(key), by_cell);
 }
 
