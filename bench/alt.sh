@@ -59,7 +59,11 @@ if [ -n "${4:-}" ] && [ "$(cat "$csv/.generated" 2>/dev/null)" != "$4" ]; then
 	echo "$4" >"$csv/.generated"
 fi
 jsonl=$data/jsonl
-if [ "$(cat "$jsonl/.generated" 2>/dev/null)" != "$(cat "$csv/.generated")" ]; then
+# fresh DIR: DIR was made from the CSV exports as they are now.
+fresh() {
+	[ -f "$1/.generated" ] && [ "$(cat "$1/.generated")" = "$(cat "$csv/.generated" 2>/dev/null)" ]
+}
+if ! fresh "$jsonl"; then
 	echo "bench: JSON Lines copy of $csv"
 	rm -rf "$jsonl"
 	$py bench/alt/csv2jsonl.py "$csv" "$jsonl"
@@ -68,7 +72,7 @@ fi
 if [ "${BENCH_XLSX:-0}" = 1 ]; then
 	xlsx=$data/xlsx
 	cc -O2 -o "$build/bench/csv2xlsx" bench/csv2xlsx.c -lcsv -lxlsxwriter
-	if [ "$(cat "$xlsx/.generated" 2>/dev/null)" != "$(cat "$csv/.generated")" ]; then
+	if ! fresh "$xlsx"; then
 		echo "bench: .xlsx copy of $csv"
 		rm -rf "$xlsx"
 		mkdir -p "$xlsx"
@@ -76,7 +80,7 @@ if [ "${BENCH_XLSX:-0}" = 1 ]; then
 			b=$(basename "$f" .csv)
 			"$build/bench/csv2xlsx" "$f" "$xlsx/$b.xlsx"
 		done
-		cp "$csv/.generated" "$xlsx/.generated"
+		cat "$csv/.generated" >"$xlsx/.generated" 2>/dev/null || echo '?' >"$xlsx/.generated"
 	fi
 fi
 cc -O2 -o "$build/bench/bare_csv" bench/bare_csv.c -lcsv
