@@ -48,6 +48,10 @@ endif
 # make run judges the bundled sample at the moment its exports were taken
 # (huifang gen writes them as of Thursday 08:00 of 2026-W48), so the
 # reports show the same weeks whenever it is run. RUN_ARGS= uses the clock.
+# It backfills first (every week, month and quarter of the sample, each
+# at its issue_at: W40-W47 and 2026-09, 2026-10, 2026-Q3 issued, W48,
+# 2026-11 and 2026-Q4 provisional), so the week the run reports finds
+# the weeks before it issued, as the nightly runs would have left them.
 RUN_ARGS ?= --as-of '2026-11-26 08:00:00'
 ifneq ($(SANITIZE),)
 HF_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -120,6 +124,7 @@ deps-test:
 run: deps
 	@$(MAKE) --no-print-directory all
 	./$(HUIFANG) audit import --input input --output output --config config/huifang.json $(RUN_ARGS) input/audit/*.csv
+	./$(HUIFANG) backfill --input input --output output --config config/huifang.json $(RUN_ARGS)
 	./$(HUIFANG) run --input input --output output --config config/huifang.json $(RUN_ARGS)
 
 # The cron entry point on the sample, judged at the same moment as make run

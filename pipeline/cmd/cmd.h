@@ -26,6 +26,7 @@ struct cmd_opts {
 	const char *as_of_text;
 	int64_t as_of;         /* --as-of, SOURCE_DATE_EPOCH, or now */
 	const char *week;      /* --week YYYY-Www or NULL */
+	const char *period;    /* --period YYYY-MM or YYYY-Qn, or NULL */
 	const char *encoding;  /* --encoding */
 	const char *seed;      /* --seed (sampling) */
 	const char *reason;    /* --reason: why a revision is made */
@@ -94,6 +95,7 @@ struct cmd_stage {
 int cmd_run_stage(int argc, char **argv, const struct cmd_stage *st);
 
 int cmd_run(int argc, char **argv);
+int cmd_backfill(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_sample(int argc, char **argv);

@@ -35,6 +35,7 @@
 #include "util/buf.h"
 #include "util/outfile.h"
 #include "util/xalloc.h"
+#include "util/folder.h"
 #include "util/banned.h"
 
 static const char usage[] =
@@ -79,7 +80,7 @@ static cJSON *read_samples_file(const char *path)
 {
 	struct buf text = BUF_INIT;
 	cJSON *j = NULL;
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = folder_fopen_read(path, NULL);
 
 	if (!fp)
 		return NULL;

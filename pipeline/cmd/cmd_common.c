@@ -67,6 +67,7 @@ int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
 		{ "config", offsetof(struct cmd_opts, config) },
 		{ "as-of", offsetof(struct cmd_opts, as_of_text) },
 		{ "week", offsetof(struct cmd_opts, week) },
+		{ "period", offsetof(struct cmd_opts, period) },
 		{ "encoding", offsetof(struct cmd_opts, encoding) },
 		{ "seed", offsetof(struct cmd_opts, seed) },
 		{ "reason", offsetof(struct cmd_opts, reason) },
@@ -158,6 +159,18 @@ int cmd_parse_opts(int argc, char **argv, struct cmd_opts *o,
 					   "invalid --week (want YYYY-Www)",
 					   o->week);
 	}
+	if (o->period) {
+		struct period p;
+
+		if (period_parse(o->period, &p) < 0 || p.kind == PERIOD_WEEK)
+			return usage_error(cmd, usage, "invalid --period (want "
+					   "YYYY-MM or YYYY-Qn)", o->period);
+		if (o->week)
+			return usage_error(cmd, usage, "--week and --period "
+					   "together:", o->period);
+		/* The job takes the period where it takes a week. */
+		o->week = o->period;
+	}
 	if (o->reason && !*o->reason)
 		return usage_error(cmd, usage, "empty value for", "--reason");
 	/* No symlink below --output is followed from here on (folder.h). */
@@ -225,7 +238,7 @@ int cmd_run_stage(int argc, char **argv, const struct cmd_stage *st)
 	struct cmd_pipeline cp;
 	struct week_job job;
 	struct run_summary sum;
-	char week[16];
+	char week[PERIOD_ID_SIZE];
 	int ret;
 
 	ret = cmd_parse_opts(argc, argv, &o, st->usage, NULL, NULL);
@@ -235,6 +248,12 @@ int cmd_run_stage(int argc, char **argv, const struct cmd_stage *st)
 			      st->usage);
 	if (ret)
 		return ret;
+	if (o.period && (st->steps & STEP_SAMPLE) && st->steps != STEP_ALL) {
+		fprintf(stderr, "huifang %s: --period does not apply: a month "
+			"or quarter has no samples (SPEC §9.30)\n%s", argv[0],
+			st->usage);
+		return EX_USAGE;
+	}
 	cmd_pipeline_begin(&o, &cp);
 	ret = cmd_pipeline_config(&o, &cp);
 	if (ret)
@@ -243,7 +262,7 @@ int cmd_run_stage(int argc, char **argv, const struct cmd_stage *st)
 	if (st->provisional_from_artifact)
 		job.provisional = false;
 	ret = pipeline_stage(&cp.p, st->steps, &job, &sum);
-	chtime_format_week(job.week, week);
+	pipeline_job_id(&job, week);
 	if (!o.quiet || ret)
 		st->said(&o, &cp, &job, &sum, week);
 out:

@@ -47,8 +47,9 @@ static const char usage[] =
 	"  --bad-rows RATE       this fraction (0-0.5) of rows is bad, every\n"
 	"                        reject kind of SPEC 8.3 in turn\n"
 	"  --audit               also write DIR/audit/抽查表-<level>-<week>.csv:\n"
-	"                        the report week's samples (as of the export,\n"
-	"                        drawn with --config) filled in by auditors,\n"
+	"                        the samples of the week before the report\n"
+	"                        week (as of the export, drawn with --config)\n"
+	"                        filled in by auditors in the report week,\n"
 	"                        for 'huifang audit import'\n"
 	"  --audit-pending RATE  share of sampled callbacks not audited yet\n"
 	"                        (default 0.1)\n"
@@ -111,9 +112,12 @@ static int parse_rate(const char *s, uint32_t *ppm)
 }
 
 /*
- * --audit: the report week of the export (taken Thursday 08:00 of the end
- * week) read back, sampled as a run would, and each level's sheet filled
- * in. Returns 0 or a sysexits code.
+ * --audit: the week before the report week of the export (taken Thursday
+ * 08:00 of the end week) read back, sampled as a run would, and each
+ * level's sheet filled in, dated in the report week: the audits of last
+ * week's sample made this week, which the report week's reports show
+ * (SPEC §9.29: a finding is reported in the week it is dated). Returns 0
+ * or a sysexits code.
  */
 static int write_audit_sheets(const struct gen_opts *o, const char *out,
 			      const char *config, struct audit_fill *fill)
@@ -128,7 +132,7 @@ static int write_audit_sheets(const struct gen_opts *o, const char *out,
 	struct ingest_opts io = { out, NULL };
 	char *config_path = NULL, week[16];
 	int64_t as_of = chtime_week_start(o->end_week) + 3 * 86400 + 8 * 3600;
-	struct iso_week w = chtime_default_week(as_of);
+	struct iso_week w = chtime_week_add(chtime_default_week(as_of), -1);
 	size_t i;
 	int ret = EX_CONFIG;
 

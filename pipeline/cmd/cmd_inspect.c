@@ -26,6 +26,7 @@
 #include "cmd/cmd.h"
 #include "cmd/pipeline.h"
 #include "input/csvread.h"
+#include "input/reader.h"
 #include "input/jsonread.h"
 #include "model/config.h"
 #include "model/source.h"
@@ -242,10 +243,61 @@ out:
 	return ret;
 }
 
-static bool is_time_column(int c)
+/*
+ * A workbook (issue 15): the sheet its profile names (or the first), the
+ * header at or after the profile's header_row, through the same reader
+ * as ingest, so that what inspect shows is what a run reads.
+ */
+static int read_sheet(struct inspection *in, const char *path,
+		      struct buf *format)
 {
-	return c == COL_CREATED || c == COL_COMPLETED || c == COL_UPDATED ||
-	       c == COL_CB_TIME || c == COL_RECTIFIED || c == COL_CB2_TIME;
+	struct reader_opts ro = { NULL, 1u << 26, 0, 0, in->p, NULL };
+	struct buf err = BUF_INIT;
+	struct reader *r = reader_open(path, &ro, &err);
+	struct reader_row row;
+	size_t *by_field = NULL;
+	size_t nfields = 0, i;
+	int rc = 0, ret = -1;
+
+	if (!r) {
+		fprintf(stderr, "huifang inspect: %s: %s\n", path, err.s);
+		goto out;
+	}
+	while ((rc = reader_next_row(r, &row, &err)) > 0) {
+		if (row.header) {
+			nfields = row.nfields;
+			by_field = xcalloc(nfields ? nfields : 1,
+					   sizeof(*by_field));
+			for (i = 0; i < nfields; i++)
+				by_field[i] = (size_t)(column_for(in,
+						row.fields[i]) - in->cols);
+			buf_addf(format, "Excel %s, sheet '%s', %s",
+				 strrchr(path, '.'), row.sheet,
+				 reader_encoding(r));
+			continue;
+		}
+		in->rows++;
+		if (row.problem != READER_ROW_OK)
+			continue;
+		for (i = 0; i < nfields && i < row.nfields; i++)
+			see_value(&in->cols[by_field[i]], row.fields[i],
+				  row.lens[i]);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "huifang inspect: %s: %s\n", path, err.s);
+		goto out;
+	}
+	if (!by_field) {
+		fprintf(stderr, "huifang inspect: %s: %s\n", path,
+			reader_empty_reason(r));
+		goto out;
+	}
+	ret = 0;
+out:
+	free(by_field);
+	reader_close(r);
+	buf_release(&err);
+	return ret;
 }
 
 /* A masked form of value as the reports would show it. */
@@ -318,14 +370,19 @@ static bool normalise(const struct inspection *in, int c, const char *value,
 		return true;
 	}
 	if (p) {
-		v = source_map_value(p, c, TYPE_UNKNOWN, v);
-		if (!strcmp(v, SOURCE_SKIP)) {
+		v = source_value(p, c, TYPE_UNKNOWN, v);
+		if (!v && p->constant[c]) {
+			v = value;
+		} else if (!v) {
+			/* SPEC §9.22: the map replaces the built-in forms. */
+			buf_adds(out, "not in the profile's value map");
+			return false;
+		} else if (!strcmp(v, SOURCE_SKIP)) {
 			buf_adds(out, "skip: the row is excluded");
 			return true;
 		}
-		v = source_code(p, c, v);
 	}
-	if (is_time_column(c)) {
+	if (column_is_time(c)) {
 		if (chtime_parse_as(v, strlen(v), p ? p->time_forms : 0, &t,
 				    &date_only) < 0) {
 			buf_adds(out, "not a time");
@@ -617,9 +674,11 @@ static int inspect_one(const struct config *cfg, const char *path,
 		}
 	} else if (ext && !strcasecmp(ext, ".csv"))
 		ret = read_csv(&in, path, encoding, &format);
+	else if (ext && (!strcasecmp(ext, ".xlsx") || !strcasecmp(ext, ".xls")))
+		ret = read_sheet(&in, path, &format);
 	else {
-		fprintf(stderr, "huifang inspect: %s: not a .csv, .json or "
-			".jsonl file\n", path);
+		fprintf(stderr, "huifang inspect: %s: not a .csv, .json, "
+			".jsonl, .xlsx or .xls file\n", path);
 		ret = -1;
 	}
 	if (ret < 0)

@@ -22,7 +22,8 @@
 #include "util/banned.h"
 
 static const char usage[] =
-	"usage: huifang render [--output DIR] [--config FILE] [--week YYYY-Www]\n"
+	"usage: huifang render [--output DIR] [--config FILE]\n"
+	"                      [--week YYYY-Www | --period YYYY-MM|YYYY-Qn]\n"
 	"                      [--as-of 'YYYY-MM-DD HH:MM:SS'] [--force] [--quiet]\n"
 	"\n"
 	"Draws the week's PDF reports from the files 'huifang metrics' and\n"
@@ -32,6 +33,8 @@ static const char usage[] =
 	"site over every week to output/site/ (default output folder: output/).\n"
 	"The week defaults to the last complete ISO week before --as-of, which\n"
 	"defaults to now; the reports are judged at metrics.json's as-of.\n"
+	"--period redraws a month's or quarter's PDFs in output/periods/<id>/\n"
+	"from the metrics.json 'huifang run --period' wrote there.\n"
 	"\n"
 	"  --force    redraw a complete week that was already issued\n"
 	"  --quiet    print nothing but errors\n"
@@ -51,9 +54,10 @@ static void said(const struct cmd_opts *o, const struct cmd_pipeline *cp,
 		       "--force redraws it; site in %s/site/index.html\n", week,
 		       o->output);
 	else if (job->status == WEEK_ISSUED || job->status == WEEK_REISSUED)
-		printf("huifang render: %s %s; reports in %s/weeks/%s/, site "
+		printf("huifang render: %s %s; reports in %s/%s/%s/, site "
 		       "in %s/site/index.html\n", week,
-		       pipeline_week_status(job), o->output, week, o->output);
+		       pipeline_week_status(job), o->output,
+		       pipeline_job_folder(job), week, o->output);
 }
 
 int cmd_render(int argc, char **argv)

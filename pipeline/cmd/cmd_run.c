@@ -13,7 +13,8 @@
 
 static const char usage[] =
 	"usage: huifang run [--input DIR] [--output DIR] [--config FILE]\n"
-	"                   [--as-of 'YYYY-MM-DD HH:MM:SS'] [--week YYYY-Www]\n"
+	"                   [--as-of 'YYYY-MM-DD HH:MM:SS']\n"
+	"                   [--week YYYY-Www | --period YYYY-MM|YYYY-Qn]\n"
 	"                   [--encoding utf-8|gb18030] [--seed TEXT]\n"
 	"                   [--force [--reason TEXT]] [--issue] [--accept-gates]\n"
 	"                   [--strict] [--quiet]\n"
@@ -24,13 +25,18 @@ static const char usage[] =
 	"reports under the output folder (default output/):\n"
 	"  output/weeks/<week>/   metrics.json, samples.json, records.json,\n"
 	"                         the PDFs and the audit CSVs\n"
+	"  output/periods/<id>/   with --period: a month's (2026-11) or a\n"
+	"                         quarter's (2026-Q4) metrics.json, management\n"
+	"                         PDF and centre PDFs (no samples, no record\n"
+	"                         forms)\n"
 	"  output/site/           the HTML site\n"
 	"  output/worklists/      live owed callbacks, open loops, 无法联系\n"
 	"  output/rejects.csv     rows that could not be used, with the reason\n"
 	"  output/run.json        what this run read and wrote\n"
 	"\n"
 	"The week is issued (正式) at its issue_at (its Monday after + the\n"
-	"longest SLA + issue.grace_hours) when the plausibility gates pass;\n"
+	"longest SLA + issue.grace_hours; a month or quarter: its end + the\n"
+	"same) when the plausibility gates pass;\n"
 	"before that, or when a gate trips, it is provisional (暂定).\n"
 	"\n"
 	"  --force         reissue an issued week as its next revision, keeping\n"
@@ -52,7 +58,7 @@ int cmd_run(int argc, char **argv)
 	struct cmd_pipeline cp;
 	struct week_job job;
 	struct run_summary sum;
-	char week[16];
+	char week[PERIOD_ID_SIZE];
 	int ret;
 
 	ret = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
@@ -65,7 +71,7 @@ int cmd_run(int argc, char **argv)
 	/* An issued complete week is kept unless --force reissues it. */
 	pipeline_week_job(o.week, o.as_of, o.force, &job);
 	ret = pipeline_run(&cp.p, &job, 1, &sum);
-	chtime_format_week(job.week, week);
+	pipeline_job_id(&job, week);
 	/* A run that never reached its week has said why on stderr. */
 	if (job.status == WEEK_PENDING || (o.quiet && !ret))
 		goto out;
@@ -76,8 +82,9 @@ int cmd_run(int argc, char **argv)
 		printf("huifang: %s was issued before and is kept; "
 		       "--force reissues it\n", week);
 	if (!ret && !o.quiet)
-		printf("huifang: reports in %s/weeks/%s/, site in %s/site/"
-		       "index.html\n", o.output, week, o.output);
+		printf("huifang: reports in %s/%s/%s/, site in %s/site/"
+		       "index.html\n", o.output, pipeline_job_folder(&job),
+		       week, o.output);
 out:
 	cmd_pipeline_end(&cp);
 	return ret;

@@ -25,6 +25,7 @@ struct command {
 static const struct command commands[] = {
 	{ "run", cmd_run, "ingest, metrics, sample and render one week" },
 	{ "nightly", cmd_nightly, "the cron entry point: lock, run, retain" },
+	{ "backfill", cmd_backfill, "render every past week, month and quarter not issued" },
 	{ "ingest", cmd_ingest, "read the exports into normalised records" },
 	{ "metrics", cmd_metrics, "compute metrics.json for a week" },
 	{ "sample", cmd_sample, "draw the three-level audit samples" },

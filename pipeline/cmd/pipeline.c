@@ -51,9 +51,9 @@
 #include "ops/retention.h"
 #include "report/pdfdoc.h"
 #include "report/render.h"
-#include "report/xlsxout.h"
 #include "report/render_xlsx.h"
 #include "stages/audit.h"
+#include "stages/backfill.h"
 #include "stages/sample.h"
 #include "stages/issue.h"
 #include "stages/worklist.h"
@@ -225,7 +225,7 @@ static cJSON *read_json(const char *dir, const char *name)
 	FILE *f;
 
 	buf_addf(&path, "%s/%s", dir, name);
-	f = fopen(path.s, "rb");
+	f = folder_fopen_read(path.s, NULL);
 	if (!f)
 		goto out;
 	if (buf_read_stream(&data, f) == 0)
@@ -268,11 +268,12 @@ static int load_week_artifacts(const struct pipeline *p, const char *week,
 	const cJSON *v;
 	int ret = EX_NOINPUT;
 
-	buf_addf(&dir, "%s/weeks/%s", o->output, week);
+	buf_addf(&dir, "%s/%s/%s", o->output, pipeline_job_folder(job), week);
 	buf_addf(&path, "%s/metrics.json", dir.s);
 	if (access(path.s, F_OK) < 0) {
-		say(p, "no %s; run 'huifang metrics --week "
-			"%s' first\n", path.s, week);
+		say(p, "no %s; run 'huifang %s %s' first\n", path.s,
+		    job->period.kind == PERIOD_WEEK ? "metrics --week" :
+		    "run --period", week);
 		goto out;
 	}
 	*jm = read_json(dir.s, "metrics.json");
@@ -349,32 +350,34 @@ static int group_from_json(const cJSON *g, struct group_stats *s)
 
 /*
  * SPEC §9.29, one week, one number: the issued figures of the report
- * week's past trend weeks, from their issued metrics.json, into out
- * (TREND_WEEKS - 1 at most); returns how many. A week whose file cannot
+ * period's past trend periods, from their issued metrics.json, into out
+ * (TREND_MAX - 1 at most); returns how many. A week whose file cannot
  * be read is recomputed instead, as before it was issued.
  */
-static size_t read_issued_trend(const char *output, struct iso_week week,
+static size_t read_issued_trend(const char *output, struct period period,
 				struct trend_point *out)
 {
 	size_t n = 0;
 	int k, t;
 
-	for (k = 1; k < TREND_WEEKS; k++) {
-		struct iso_week w = chtime_week_add(week, -k);
+	for (k = 1; k < (int)period_trend_len(period.kind); k++) {
+		struct period w = period_add(period, -k);
 		struct buf dir = BUF_INIT;
 		const cJSON *bt, *e;
-		char name[16];
+		char name[PERIOD_ID_SIZE];
 		cJSON *j;
 		int ok;
 
-		chtime_format_week(w, name);
+		period_format(w, name);
 		if (!weekdir_is_issued(output, name))
 			continue;
-		buf_addf(&dir, "%s/weeks/%s", output, name);
+		buf_addf(&dir, "%s/%s/%s", output, weekdir_folder_of(name),
+			 name);
 		j = read_json(dir.s, "metrics.json");
 		buf_release(&dir);
 		memset(&out[n], 0, sizeof(out[n]));
-		out[n].week = w;
+		out[n].period = w;
+		out[n].week = period_week(w);
 		ok = group_from_json(cJSON_GetObjectItemCaseSensitive(j, "totals"),
 				     &out[n].totals) == 0;
 		bt = cJSON_GetObjectItemCaseSensitive(j, "by_type");
@@ -440,8 +443,8 @@ static bool profiles_have_no_butler(const struct config *cfg,
 /*
  * The issue decision of a week (SPEC §9.26-§9.28) into job and m: the
  * gates over what this run read, then issue_at, --issue and
- * --accept-gates. Without the ingest's per-file counts (a stage command
- * over records/) those gates read zero.
+ * --accept-gates. A stage command over records/ gets the ingest's counts
+ * (repeated ids per file, unlisted files) from the artifact.
  */
 static void decide_issue(const struct pipeline *p, const struct config *cfg,
 			 const struct ticket_set *set, struct metrics *m,
@@ -458,7 +461,8 @@ static void decide_issue(const struct pipeline *p, const struct config *cfg,
 	if (!in.unreadable_example && sum->unlisted_files)
 		in.unreadable_example = sum->unlisted_example;
 	issue_check_gates(&in, cfg, job->gates);
-	issue_decide(issue_at(job->week, cfg), o->as_of, job->gates, cfg,
+	issue_decide(issue_at_period(pipeline_job_period(job), cfg), o->as_of,
+		     job->gates, cfg,
 		     o->issue, o->accept_gates, &job->decision);
 	issue_input_release(&in);
 	job->provisional = !job->decision.issued;
@@ -479,6 +483,13 @@ static void decide_issue(const struct pipeline *p, const struct config *cfg,
 		mg->value = job->gates[g].value;
 		mg->limit = job->gates[g].limit;
 		mg->message = job->gate_text[g];
+		buf_reset(&line);
+		issue_describe_gate_zh((enum issue_gate)g, &job->gates[g],
+				       &line);
+		snprintf(job->gate_text_zh[g], sizeof(job->gate_text_zh[g]),
+			 "%s", line.s);
+		/* Only the pages' lines: a gate that passed shows nowhere. */
+		mg->message_zh = mg->tripped ? job->gate_text_zh[g] : NULL;
 	}
 	m->blocked = job->decision.blocked;
 	buf_release(&line);
@@ -514,7 +525,7 @@ static unsigned issued_revision(const char *output, const char *week)
 	const cJSON *v;
 	unsigned rev = 1;
 
-	buf_addf(&dir, "%s/weeks/%s", output, week);
+	buf_addf(&dir, "%s/%s/%s", output, weekdir_folder_of(week), week);
 	j = read_json(dir.s, "metrics.json");
 	v = cJSON_GetObjectItemCaseSensitive(j, "revision");
 	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 1e6)
@@ -529,6 +540,11 @@ static unsigned issued_revision(const char *output, const char *week)
 static const char *const figure_keys[NFIGURES] = {
 	"eligible", "called_back", "rated", "satisfied", "dissatisfied",
 	"loops_closed", "timely", "unreachable"
+};
+/* Their names on the reports' pages. */
+static const char *const figure_labels[NFIGURES] = {
+	"应回访", "已回访", "已评价", "满意", "不满意", "已闭环", "及时回访",
+	"无法联系"
 };
 
 static void figures(const cJSON *totals, double out[NFIGURES])
@@ -547,10 +563,16 @@ static void figures(const cJSON *totals, double out[NFIGURES])
  * An issued week is kept; when its figures at this as-of differ from the
  * issued ones, a warning says how, and how to make a revision (§9.27).
  */
-static void warn_if_changed(const struct pipeline *p, const char *week,
-			    const struct metrics *m, struct week_job *job)
+/*
+ * The totals of m that differ from the issued metrics.json of week, into
+ * changes[NFIGURES]; returns how many. An unreadable issue compares as
+ * nothing changed.
+ */
+static size_t changed_figures(const struct pipeline *p, const char *week,
+			      const struct metrics *m,
+			      struct metrics_change *changes)
 {
-	struct buf dir = BUF_INIT, how = BUF_INIT;
+	struct buf dir = BUF_INIT;
 	const struct group_stats *s = &m->totals;
 	const double now[NFIGURES] = {
 		(double)s->eligible, (double)s->called_back, (double)s->rated,
@@ -560,15 +582,35 @@ static void warn_if_changed(const struct pipeline *p, const char *week,
 	};
 	double was[NFIGURES];
 	cJSON *j;
-	size_t i;
+	size_t i, n = 0;
 
-	buf_addf(&dir, "%s/weeks/%s", p->opts->output, week);
+	buf_addf(&dir, "%s/%s/%s", p->opts->output, weekdir_folder_of(week),
+		 week);
 	j = read_json(dir.s, "metrics.json");
 	figures(cJSON_GetObjectItemCaseSensitive(j, "totals"), was);
 	for (i = 0; j && i < NFIGURES; i++)
-		if (was[i] != now[i])
-			buf_addf(&how, "%s%s %.0f -> %.0f", how.len ? ", " : "",
-				 figure_keys[i], was[i], now[i]);
+		if (was[i] != now[i]) {
+			changes[n].figure = figure_keys[i];
+			changes[n].label = figure_labels[i];
+			changes[n].was = was[i];
+			changes[n].now = now[i];
+			n++;
+		}
+	cJSON_Delete(j);
+	buf_release(&dir);
+	return n;
+}
+
+static void warn_if_changed(const struct pipeline *p, const char *week,
+			    const struct metrics *m, struct week_job *job)
+{
+	struct buf how = BUF_INIT;
+	struct metrics_change changes[NFIGURES];
+	size_t i, n = changed_figures(p, week, m, changes);
+
+	for (i = 0; i < n; i++)
+		buf_addf(&how, "%s%s %.0f -> %.0f", how.len ? ", " : "",
+			 changes[i].figure, changes[i].was, changes[i].now);
 	if (how.len) {
 		job->changed = true;
 		say_level(p, DIAG_WARNING, "changed_since_issue", "%s was "
@@ -577,8 +619,6 @@ static void warn_if_changed(const struct pipeline *p, const char *week,
 			  "--force --reason TEXT' makes a revision)", week,
 			  how.s, week);
 	}
-	cJSON_Delete(j);
-	buf_release(&dir);
 	buf_release(&how);
 }
 
@@ -806,6 +846,45 @@ out:
 	return ret;
 }
 
+/*
+ * When the week of m was first issued, as its folder records it: the
+ * as-of of its first revision's metrics.json (revisions/v1/ once it was
+ * reissued, else the issued metrics.json), or this run's as-of when this
+ * run issues it. TIME_NONE when the week is not issued: the audits' due
+ * time then falls back to the config's issue_at (docs/audit.md).
+ */
+static int64_t recorded_issue_time(const char *output, const struct metrics *m)
+{
+	static const char *const where[] = { "revisions/v1/metrics.json",
+					     "metrics.json" };
+	struct buf dir = BUF_INIT;
+	char week[16];
+	int64_t at = TIME_NONE;
+	size_t i;
+
+	if (!m->revision)
+		return TIME_NONE;
+	chtime_format_week(m->week, week);
+	for (i = 0; i < 2 && at == TIME_NONE; i++) {
+		cJSON *j;
+		const cJSON *v;
+		const char *text;
+
+		if (i == 1 && !weekdir_is_issued(output, week))
+			break;
+		buf_reset(&dir);
+		buf_addf(&dir, "%s/weeks/%s", output, week);
+		j = read_json(dir.s, where[i]);
+		v = cJSON_GetObjectItemCaseSensitive(j, "as_of");
+		text = cJSON_IsString(v) ? v->valuestring : NULL;
+		if (text && chtime_parse(text, strlen(text), &at) < 0)
+			at = TIME_NONE;
+		cJSON_Delete(j);
+	}
+	buf_release(&dir);
+	return at == TIME_NONE ? m->as_of : at;
+}
+
 int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 			  const struct ticket_set *set, struct samples *s,
 			  struct buf *samples_json, struct buf *metrics_json,
@@ -840,8 +919,9 @@ int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 			ret = EX_SOFTWARE;
 			goto out;
 		}
-		audit_results_json(&w, js, all, nall, m->week, o->as_of, cfg);
-		audit_problems_json(&w, js, all, nall, m->week);
+		audit_results_json(&w, js, all, nall, m->week, o->as_of,
+				   recorded_issue_time(o->output, m), cfg);
+		audit_problems_json(&w, js, all, nall, m->week, o->as_of);
 		jsonw_close(&w);
 		jsonw_end(&w);
 	}
@@ -884,12 +964,17 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	bool staged = false, computed = steps & (STEP_METRICS | STEP_SAMPLE);
 	bool issued_before;
 	int64_t as_of = o->as_of;
-	char week[16];
+	struct period period = pipeline_job_period(job);
+	/* A month or quarter: no samples, no audit sheets (SPEC §9.30). */
+	bool is_week = period.kind == PERIOD_WEEK;
+	char week[PERIOD_ID_SIZE];
 	double t0;
 	size_t i;
 	int ret = EX_SOFTWARE;
 
-	chtime_format_week(job->week, week);
+	pipeline_job_id(job, week);
+	if (!is_week)
+		steps &= ~(unsigned)STEP_SAMPLE;
 	/* --quiet keeps errors: a failed PDF must still say why. */
 	diag_to_sink(&d, p, PIPELINE_STAGE);
 	metrics_init(&m);
@@ -898,8 +983,8 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	issued_before = weekdir_is_issued(o->output, week);
 	if (!job->force && issued_before) {
 		/* Never reissued (§9.27); but say when it would now differ. */
-		if (set && metrics_compute(set, cfg, job->week, o->as_of, &m,
-					   &d) == 0)
+		if (set && metrics_compute_period(set, cfg, period, o->as_of,
+						  NULL, 0, &m, &d) == 0)
 			warn_if_changed(p, week, &m, job);
 		job->status = WEEK_KEPT;
 		ret = 0;
@@ -907,12 +992,11 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	}
 
 	if (computed) {
-		struct trend_point issued[TREND_WEEKS];
-		size_t nissued = read_issued_trend(o->output, job->week,
-						   issued);
+		struct trend_point issued[TREND_MAX];
+		size_t nissued = read_issued_trend(o->output, period, issued);
 
 		t0 = pipeline_clock();
-		if (metrics_compute_issued(set, cfg, job->week, o->as_of,
+		if (metrics_compute_period(set, cfg, period, o->as_of,
 					   issued, nissued, &m, &d) < 0)
 			goto out;
 		decide_issue(p, cfg, set, &m, sum, job);
@@ -935,9 +1019,13 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 				say_level(p, DIAG_WARNING, NULL, "%s: a revision "
 					  "without --reason; the report says so",
 					  week);
-			if (issued_before)
+			if (issued_before) {
 				m.revision_reason = o->reason ? o->reason :
 						    "(no --reason given)";
+				/* What the revision changes (issue 16). */
+				m.nrevision_changes = changed_figures(p, week,
+					&m, m.revision_changes);
+			}
 		} else if (!job->provisional) {
 			job->revision = issued_revision(o->output, week);
 		}
@@ -955,11 +1043,14 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		 * draw, so that metrics then sample writes what a run writes.
 		 */
 		t0 = pipeline_clock();
-		ret = pipeline_draw_samples(p, &m, set, &s, &samples_json,
-					    &metrics_json, &d);
-		if (ret)
-			goto out;
-		sample_write_sheets_json(&s, &m, cfg, &sheets_json);
+		if (is_week) {
+			ret = pipeline_draw_samples(p, &m, set, &s,
+						    &samples_json,
+						    &metrics_json, &d);
+			if (ret)
+				goto out;
+			sample_write_sheets_json(&s, &m, cfg, &sheets_json);
+		}
 		ret = EX_SOFTWARE;
 		sum->times.sample += pipeline_clock() - t0;
 	}
@@ -991,9 +1082,11 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		    err.s);
 		goto out;
 	}
+	/* A period's PDFs read no callback records: it has no record forms. */
 	if ((steps & STEP_METRICS) &&
 	    (write_file(p, wd.stage_path, "metrics.json", &metrics_json) < 0 ||
-	     write_file(p, wd.stage_path, "records.json", &records_json) < 0))
+	     (is_week && write_file(p, wd.stage_path, "records.json",
+				    &records_json) < 0)))
 		goto out;
 	if (steps & STEP_SAMPLE) {
 		if (write_file(p, wd.stage_path, "samples.json", &samples_json) < 0)
@@ -1018,10 +1111,10 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		t0 = pipeline_clock();
 		if (computed) {
 			jm = parse_buf(&metrics_json);
-			js = parse_buf(&samples_json);
-			jr = parse_buf(&records_json);
-			ja = parse_buf(&sheets_json);
-			if (!jm || !js || !jr) {
+			js = is_week ? parse_buf(&samples_json) : NULL;
+			jr = is_week ? parse_buf(&records_json) : NULL;
+			ja = is_week ? parse_buf(&sheets_json) : NULL;
+			if (!jm || (is_week && (!js || !jr))) {
 				say(p, "internal error: an "
 					"artifact of %s does not parse\n", week);
 				ret = EX_SOFTWARE;
@@ -1036,8 +1129,10 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		view.audit_sheets = ja;
 		if (render_pdf_week(&view, cfg, templates, wd.stage_path,
 				    &d) < 0 ||
-		    render_audit_sheets(ja, cfg, wd.stage_path, &d) < 0 ||
-		    render_xlsx_week(&view, cfg, wd.stage_path, &d) < 0) {
+		    render_audit_sheets(ja, cfg, templates, wd.stage_path,
+					&d) < 0 ||
+		    (is_week &&
+		     render_xlsx_week(&view, cfg, wd.stage_path, &d) < 0)) {
 			ret = EX_CANTCREAT;
 			goto out;
 		}
@@ -1084,70 +1179,217 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The names of the published week folders, sorted oldest first. */
-static int list_weeks(const char *output, struct string_list *weeks)
+/*
+ * The names of the published folders under <output>/<folder> ("weeks" or
+ * "periods") whose names are periods of that folder, sorted oldest first
+ * (a month sorts before its quarter's id: "2026-10" < "2026-Q4").
+ */
+static int list_periods(const char *output, const char *folder,
+			struct string_list *names)
 {
 	struct buf dir = BUF_INIT;
 	struct dirent *e;
+	const char *f;
 	DIR *dp;
 
-	buf_addf(&dir, "%s/weeks", output);
+	buf_addf(&dir, "%s/%s", output, folder);
 	dp = opendir(dir.s);
 	buf_release(&dir);
 	if (!dp)
 		return errno == ENOENT ? 0 : -1;
 	while ((e = readdir(dp)))
-		if (retention_is_week_name(e->d_name))
-			string_list_add(weeks, e->d_name);
+		if ((f = weekdir_folder_of(e->d_name)) && !strcmp(f, folder))
+			string_list_add(names, e->d_name);
 	closedir(dp);
-	if (weeks->nr)
-		qsort(weeks->items, weeks->nr, sizeof(char *), cmp_names);
+	if (names->nr)
+		qsort(names->items, names->nr, sizeof(char *), cmp_names);
 	return 0;
 }
 
-/* The site covers every published week under output/weeks, newest first,
- * and is published whole like a week folder. */
+/*
+ * Whether the site publishes a file of a period's folder (docs/site.md):
+ * its PDFs, CSVs and workbooks, never an audit output (抽查表-*: the full
+ * phone) nor anything hidden, temporary or original (rejects.original).
+ */
+static bool site_publishes(const char *name)
+{
+	static const char audit_prefix[] = "抽查表";
+	const char *dot = strrchr(name, '.');
+
+	if (name[0] == '.' || !dot || strstr(name, ".original") ||
+	    !strncmp(name, audit_prefix, sizeof(audit_prefix) - 1))
+		return false;
+	return !strcmp(dot, ".pdf") || !strcmp(dot, ".csv") ||
+	       !strcmp(dot, ".xlsx");
+}
+
+/* The files of dir the site publishes, sorted, into files. */
+static int list_published(const char *dir, struct string_list *files)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *dp = opendir(dir);
+	int dfd;
+
+	if (!dp)
+		return -1;
+	dfd = dirfd(dp);
+	while ((e = readdir(dp)))
+		if (site_publishes(e->d_name) &&
+		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode))
+			string_list_add(files, e->d_name);
+	closedir(dp);
+	if (files->nr)
+		qsort(files->items, files->nr, sizeof(char *), cmp_names);
+	return 0;
+}
+
+/* One week's or period's view and what it owns, for the site. */
+struct site_entry {
+	cJSON *metrics, *samples, *records;
+	struct string_list files;
+	const char *folder;     /* "weeks" or "periods" */
+	const char *name;
+};
+
+static void site_entry_release(struct site_entry *e)
+{
+	cJSON_Delete(e->metrics);
+	cJSON_Delete(e->samples);
+	cJSON_Delete(e->records);
+	string_list_clear(&e->files);
+}
+
+/*
+ * Reads the published periods of folder, newest first, into entries (at
+ * *n on) and views, the newest keep of them (0: all); a folder without a
+ * readable metrics.json is left out.
+ */
+static void read_site_entries(const char *output, const char *folder,
+			      const struct string_list *names, unsigned keep,
+			      struct site_entry *entries,
+			      struct site_period *views, size_t *n)
+{
+	struct buf dir = BUF_INIT;
+	size_t i, first = *n;
+
+	for (i = names->nr; i-- > 0;) {
+		struct site_entry *e = &entries[*n];
+
+		if (keep && *n - first == keep)
+			break;
+		buf_reset(&dir);
+		buf_addf(&dir, "%s/%s/%s", output, folder, names->items[i]);
+		memset(e, 0, sizeof(*e));
+		e->metrics = read_json(dir.s, "metrics.json");
+		if (!e->metrics)
+			continue;
+		e->samples = read_json(dir.s, "samples.json");
+		e->records = read_json(dir.s, "records.json");
+		e->folder = folder;
+		e->name = names->items[i];
+		(void)list_published(dir.s, &e->files);
+		memset(&views[*n], 0, sizeof(views[*n]));
+		views[*n].view.metrics = e->metrics;
+		views[*n].view.samples = e->samples;
+		views[*n].view.records = e->records;
+		views[*n].files = (const char *const *)e->files.items;
+		views[*n].nfiles = e->files.nr;
+		(*n)++;
+	}
+	buf_release(&dir);
+}
+
+/*
+ * Copies (hard-links) each entry's published files beside its page in
+ * the staged site, so that the site folder is whole by itself.
+ */
+static int copy_site_files(const char *output, const char *site,
+			   const struct site_entry *entries, size_t n,
+			   struct buf *err)
+{
+	struct buf from = BUF_INIT, to = BUF_INIT;
+	size_t i, k;
+	int ret = -1;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < entries[i].files.nr; k++) {
+			const struct site_entry *e = &entries[i];
+
+			buf_reset(&from);
+			buf_reset(&to);
+			buf_addf(&from, "%s/%s/%s/%s", output, e->folder,
+				 e->name, e->files.items[k]);
+			buf_addf(&to, "%s/%s/%s/%s", site, e->folder, e->name,
+				 e->files.items[k]);
+			if (keep_file(from.s, to.s, err) < 0)
+				goto out;
+		}
+	ret = 0;
+out:
+	buf_release(&from);
+	buf_release(&to);
+	return ret;
+}
+
+/*
+ * The site covers every published week under output/weeks and month and
+ * quarter under output/periods, newest first, with their published
+ * files beside their pages, and is published whole like a week folder.
+ */
 static int render_site(const struct pipeline *p, const struct config *cfg,
 		       const char *templates)
 {
 	const struct pipeline_opts *o = p->opts;
-	struct string_list weeks = { NULL, 0, 0 };
-	struct week_view *views = NULL;
-	cJSON **trees = NULL;
+	struct string_list weeks = { NULL, 0, 0 }, periods = { NULL, 0, 0 };
+	struct site_entry *entries = NULL;
+	struct site_period *views = NULL;
+	struct week_view *week_views = NULL;
+	cJSON *lists = NULL;
 	struct buf wdir = BUF_INIT, err = BUF_INIT;
 	struct weekdir sd;
 	bool staged = false;
 	struct diag d;
-	size_t i, n = 0;
+	size_t i, nweeks = 0, n = 0;
 	int ret = EX_CANTCREAT;
 
 	diag_to_sink(&d, p, PIPELINE_STAGE);
-	if (list_weeks(o->output, &weeks) < 0) {
-		say(p, "cannot read %s/weeks: %s\n",
-			o->output, strerror(errno));
+	if (list_periods(o->output, "weeks", &weeks) < 0 ||
+	    list_periods(o->output, "periods", &periods) < 0) {
+		say(p, "cannot read %s/weeks or %s/periods: %s\n",
+			o->output, o->output, strerror(errno));
 		goto out;
 	}
-	views = xcalloc(weeks.nr + 1, sizeof(*views));
-	trees = xcalloc(3 * weeks.nr + 1, sizeof(*trees));
-	for (i = weeks.nr; i-- > 0;) {
-		buf_reset(&wdir);
-		buf_addf(&wdir, "%s/weeks/%s", o->output, weeks.items[i]);
-		trees[3 * n] = read_json(wdir.s, "metrics.json");
-		if (!trees[3 * n])
-			continue;
-		trees[3 * n + 1] = read_json(wdir.s, "samples.json");
-		trees[3 * n + 2] = read_json(wdir.s, "records.json");
-		views[n].metrics = trees[3 * n];
-		views[n].samples = trees[3 * n + 1];
-		views[n].records = trees[3 * n + 2];
-		n++;
-	}
+	entries = xcalloc(weeks.nr + periods.nr + 1, sizeof(*entries));
+	views = xcalloc(weeks.nr + periods.nr + 1, sizeof(*views));
+	/* The site's own retention: the newest weeks only (issue 16). */
+	read_site_entries(o->output, "weeks", &weeks, cfg->site_retention_weeks,
+			  entries, views, &n);
+	nweeks = n;
+	read_site_entries(o->output, "periods", &periods, 0, entries, views,
+			  &n);
 	if (stagedir_begin(&sd, o->output, "site", &err) < 0) {
 		say(p, "cannot write %s\n", err.s);
 		goto out;
 	}
 	staged = true;
-	if (render_html_site(views, n, cfg, templates, sd.stage_path, &d) < 0)
+	if (render_html_site_periods(views, nweeks, views + nweeks, n - nweeks,
+				     cfg, templates, sd.stage_path, &d) < 0)
+		goto out;
+	if (copy_site_files(o->output, sd.stage_path, entries, n, &err) < 0) {
+		say(p, "cannot copy a report into the site: %s\n", err.s);
+		goto out;
+	}
+	/* The live worklists, as the last run wrote them (issue 16). */
+	buf_reset(&wdir);
+	buf_addf(&wdir, "%s/worklists", o->output);
+	lists = read_json(wdir.s, "worklists.json");
+	week_views = xcalloc(nweeks + 1, sizeof(*week_views));
+	for (i = 0; i < nweeks; i++)
+		week_views[i] = views[i].view;
+	if (nweeks && render_html_worklists(lists, week_views, nweeks, cfg,
+					    templates, sd.stage_path, &d) < 0)
 		goto out;
 	staged = false;
 	if (weekdir_publish(&sd, &err) < 0) {
@@ -1158,11 +1400,14 @@ static int render_site(const struct pipeline *p, const struct config *cfg,
 out:
 	if (staged)
 		weekdir_abort(&sd);
-	for (i = 0; trees && i < 3 * n; i++)
-		cJSON_Delete(trees[i]);
-	free(trees);
+	for (i = 0; entries && i < n; i++)
+		site_entry_release(&entries[i]);
+	free(entries);
+	free(week_views);
+	cJSON_Delete(lists);
 	free(views);
 	string_list_clear(&weeks);
+	string_list_clear(&periods);
 	buf_release(&wdir);
 	buf_release(&err);
 	diag_release(&d);
@@ -1196,7 +1441,7 @@ static int write_run_json(const struct pipeline *p, const struct config *cfg,
 	const struct pipeline_opts *o = p->opts;
 	struct buf b = BUF_INIT;
 	struct jsonw w;
-	char as_of[CHTIME_BUF], week[16], cfg_digest[65];
+	char as_of[CHTIME_BUF], week[PERIOD_ID_SIZE], cfg_digest[65];
 	size_t i;
 	int ret;
 
@@ -1218,7 +1463,7 @@ static int write_run_json(const struct pipeline *p, const struct config *cfg,
 		const struct week_job *j = &jobs[i];
 		size_t g;
 
-		chtime_format_week(j->week, week);
+		pipeline_job_id(j, week);
 		jsonw_open(&w, NULL, '{', JSONW_INLINE);
 		jsonw_str(&w, "week", week);
 		jsonw_bool(&w, "provisional", j->provisional);
@@ -1296,6 +1541,8 @@ static int write_run_json(const struct pipeline *p, const struct config *cfg,
 	jsonw_double(&w, "render_html", sum->times.render_html);
 	jsonw_double(&w, "total", sum->times.total);
 	jsonw_close(&w);
+	if (p->hooks.run_json)
+		p->hooks.run_json(&w, p->hooks.arg);
 	jsonw_close(&w);
 	jsonw_end(&w);
 	ret = write_file(p, o->output, "run.json", &b);
@@ -1396,7 +1643,7 @@ static int add_path(const struct pipeline *p, const char *path,
  * (".name"), not an Excel lock file ("~$name"), and not among set's
  * files. They are not read, so the unreadable_files gate counts them.
  */
-static void count_unlisted(const char *dir, const struct ticket_set *set,
+static void count_unlisted(const char *dir, struct ticket_set *set,
 			   struct run_summary *sum)
 {
 	struct string_list names = { NULL, 0, 0 };
@@ -1437,69 +1684,21 @@ static void count_unlisted(const char *dir, const struct ticket_set *set,
 			 "%s", names.items[0]);
 	}
 	sum->unlisted_files = names.nr;
+	/* Kept in records/ for the stage commands' gates. */
+	set->unlisted_files = names.nr;
+	set->unlisted_example = names.nr ?
+		arena_strdup(&set->arena, sum->unlisted_example) : NULL;
 	string_list_clear(&names);
 	buf_release(&path);
 }
 
 /*
  * The live worklists (stages/worklist.h), written every run whatever the
- * weeks, into <output>/worklists/, published whole like a week folder.
+ * weeks, into <output>/worklists/, published whole like a week folder:
+ * the butlers' own lists (CSVs, a workbook per centre; masked by role,
+ * with the audit mode when they show a phone), the summary, and the
+ * site's masked view worklists.json, which render_site() reads.
  */
-/*
- * The live worklists as one workbook, 回访工作清单.xlsx: a sheet per list,
- * the rows and columns of its CSV (times as real dates, days open as a
- * number), sorted by centre and butler. 0, or -1 after saying why.
- */
-static int write_worklist_book(const struct pipeline *p,
-			       const struct config *cfg,
-			       const struct worklist *wl, const char *dir)
-{
-	static const char *const sheet[WORKLIST_KINDS] = { "待回访", "未闭环",
-							   "无法联系" };
-	struct xlsxout_column cols[WORKLIST_MAX_COLUMNS];
-	const char *cells[WORKLIST_MAX_COLUMNS];
-	struct buf path = BUF_INIT, err = BUF_INIT, text = BUF_INIT;
-	struct xlsxout *book;
-	struct xlsxout_sheet *sh;
-	size_t i, c, n;
-	int k, ret = -1;
-
-	buf_addf(&path, "%s/回访工作清单.xlsx", dir);
-	book = xlsxout_open(path.s, p->opts->as_of, &err);
-	if (!book) {
-		say(p, "cannot write %s: %s", path.s, err.s);
-		goto out;
-	}
-	for (k = 0; k < WORKLIST_KINDS; k++) {
-		n = worklist_ncolumns((enum worklist_kind)k);
-		for (c = 0; c < n; c++) {
-			const char *title = worklist_columns[k][c];
-
-			cols[c].title = title;
-			cols[c].choices = NULL;
-			cols[c].kind = strstr(title, "时间") ? XLSX_DATETIME :
-				       !strcmp(title, "未闭环天数") ? XLSX_NUMBER :
-				       XLSX_TEXT;
-		}
-		sh = xlsxout_sheet(book, sheet[k], cols, n);
-		for (i = 0; i < wl->n[k]; i++) {
-			worklist_cells(wl, (enum worklist_kind)k, i, cfg, &text,
-				       cells);
-			xlsxout_row(sh, cells);
-		}
-	}
-	if (xlsxout_commit(book, &err) < 0) {
-		say(p, "cannot write %s: %s", path.s, err.s);
-		goto out;
-	}
-	ret = 0;
-out:
-	buf_release(&path);
-	buf_release(&err);
-	buf_release(&text);
-	return ret;
-}
-
 static int write_worklists(const struct pipeline *p, const struct config *cfg,
 			   const struct ticket_set *set)
 {
@@ -1507,11 +1706,15 @@ static int write_worklists(const struct pipeline *p, const struct config *cfg,
 	static const char *const names[WORKLIST_KINDS] = {
 		"待回访.csv", "未闭环.csv", "无法联系.csv"
 	};
+	unsigned mode = worklist_shows_personal_data(cfg) ?
+			cfg->audit_file_mode : 0666;
 	struct worklist wl;
 	struct weekdir sd;
+	struct diag d;
 	struct buf b = BUF_INIT, err = BUF_INIT;
 	int k, ret = EX_CANTCREAT;
 
+	diag_to_sink(&d, p, PIPELINE_STAGE);
 	worklist_compute(set, cfg, o->as_of, &wl);
 	if (stagedir_begin(&sd, o->output, "worklists", &err) < 0) {
 		say(p, "cannot write %s", err.s);
@@ -1519,16 +1722,23 @@ static int write_worklists(const struct pipeline *p, const struct config *cfg,
 	}
 	for (k = 0; k < WORKLIST_KINDS; k++) {
 		buf_reset(&b);
-		worklist_write_csv(&wl, (enum worklist_kind)k, cfg, &b);
-		if (write_file(p, sd.stage_path, names[k], &b) < 0) {
+		worklist_write_csv(&wl, (enum worklist_kind)k,
+				   WORKLIST_FOR_BUTLER, cfg, &b);
+		if (write_file_mode(p, sd.stage_path, names[k], &b, mode) < 0) {
 			weekdir_abort(&sd);
 			goto out;
 		}
 	}
 	buf_reset(&b);
 	worklist_write_summary_csv(&wl, &b);
-	if (write_file(p, sd.stage_path, "汇总.csv", &b) < 0 ||
-	    write_worklist_book(p, cfg, &wl, sd.stage_path) < 0) {
+	if (write_file(p, sd.stage_path, "汇总.csv", &b) < 0) {
+		weekdir_abort(&sd);
+		goto out;
+	}
+	buf_reset(&b);
+	worklist_write_json(&wl, cfg, &b);
+	if (write_file(p, sd.stage_path, "worklists.json", &b) < 0 ||
+	    render_xlsx_worklists(&wl, cfg, sd.stage_path, &d) < 0) {
 		weekdir_abort(&sd);
 		goto out;
 	}
@@ -1539,6 +1749,7 @@ static int write_worklists(const struct pipeline *p, const struct config *cfg,
 	ret = 0;
 out:
 	worklist_release(&wl);
+	diag_release(&d);
 	buf_release(&b);
 	buf_release(&err);
 	return ret;
@@ -1605,8 +1816,13 @@ static int ingest_step(const struct pipeline *p, const char *const *paths,
 			    set->files[i].why);
 			goto out;
 		}
-		/* A FIFO or a device is skipped and named, not opened. */
-		fd = text_open_regular(set->files[i].path, &why);
+		/*
+		 * A FIFO or a device is skipped and named, not opened. (A
+		 * sheet's path names it, "book.xlsx[Sheet1]": open the file.)
+		 */
+		fd = text_open_regular(set->files[i].disk_path ?
+				       set->files[i].disk_path :
+				       set->files[i].path, &why);
 		if (fd < 0 && errno != EINVAL) {
 			say(p, "cannot read %s: %s", set->files[i].path, why.s);
 			buf_release(&why);
@@ -1725,6 +1941,11 @@ int pipeline_run(const struct pipeline *p, struct week_job *jobs,
 	sum->times.render_html += pipeline_clock() - t0;
 	if (r && !ret)
 		ret = r;
+	if (p->hooks.after_site) {
+		r = p->hooks.after_site(p, &set, p->hooks.arg);
+		if (r && !ret)
+			ret = r;
+	}
 	sum->times.total = pipeline_clock() - start;
 	if (write_run_json(p, cfg, &set, jobs, njobs, sum) < 0 && !ret)
 		ret = EX_CANTCREAT;
@@ -1735,6 +1956,97 @@ int pipeline_run(const struct pipeline *p, struct week_job *jobs,
 		if (jobs[i].status == WEEK_BLOCKED)
 			ret = EX_DATAERR;
 out:
+	ticket_set_release(&set);
+	free(templates);
+	lock_release(&lk);
+	return ret;
+}
+
+/* Whether the period id is issued, or its metrics.json is at as_of. */
+static bool published_current(const char *id, int64_t as_of, void *output)
+{
+	struct buf dir = BUF_INIT;
+	const cJSON *v;
+	int64_t t;
+	bool current = false;
+	cJSON *j;
+
+	if (weekdir_is_issued(output, id))
+		return true;
+	buf_addf(&dir, "%s/%s/%s", (const char *)output, weekdir_folder_of(id),
+		 id);
+	j = read_json(dir.s, "metrics.json");
+	v = cJSON_GetObjectItemCaseSensitive(j, "as_of");
+	if (cJSON_IsString(v) &&
+	    chtime_parse(v->valuestring, strlen(v->valuestring), &t) == 0)
+		current = t == as_of;
+	cJSON_Delete(j);
+	buf_release(&dir);
+	return current;
+}
+
+int pipeline_backfill(const struct pipeline *p, struct week_job **jobs_out,
+		      size_t *njobs, struct run_summary *sum)
+{
+	const struct pipeline_opts *o = p->opts;
+	const struct config *cfg = p->cfg;
+	struct backfill_item *items = NULL;
+	struct week_job *jobs = NULL;
+	struct ticket_set set;
+	char *templates = NULL;
+	struct lock lk = { -1, NULL, false };
+	double start = pipeline_clock(), t0;
+	size_t i, n = 0;
+	int ret, r;
+
+	memset(sum, 0, sizeof(*sum));
+	ticket_set_init(&set);
+	ret = begin_output(p, cfg, true, &lk, &templates);
+	if (ret)
+		goto out;
+	/* The exports as a run reads them; their records are run's to write. */
+	ret = ingest_step(p, NULL, 0, PIPELINE_NEED_EXPORT, &set, sum);
+	if (ret)
+		goto out;
+	n = backfill_plan(&set, cfg, o->as_of, published_current,
+			  (void *)o->output, &items);
+	jobs = xcalloc(n ? n : 1, sizeof(*jobs));
+	for (i = 0; i < n; i++) {
+		/* Each period at its own as-of: what it was issued with. */
+		struct pipeline_opts po = *o;
+		struct pipeline pj = *p;
+		struct week_job *j = &jobs[i];
+
+		po.as_of = items[i].as_of;
+		po.issue = false;
+		po.reason = NULL;
+		pj.opts = &po;
+		j->week = period_week(items[i].period);
+		if (items[i].period.kind != PERIOD_WEEK)
+			j->period = items[i].period;
+		j->provisional = period_end(items[i].period) > po.as_of;
+		progress(p, "periods", (unsigned)i + 1, (unsigned)n + 1);
+		r = week_write(&pj, cfg, &set, templates, STEP_ALL, j, sum);
+		if (r && !ret)
+			ret = r;
+	}
+	/* Nothing rendered, nothing rewritten: a second backfill is a no-op. */
+	if (n) {
+		progress(p, "site", (unsigned)n + 1, (unsigned)n + 1);
+		t0 = pipeline_clock();
+		r = render_site(p, cfg, templates);
+		sum->times.render_html += pipeline_clock() - t0;
+		if (r && !ret)
+			ret = r;
+	}
+	for (i = 0; i < n && !ret; i++)
+		if (jobs[i].status == WEEK_BLOCKED)
+			ret = EX_DATAERR;
+	sum->times.total = pipeline_clock() - start;
+out:
+	*jobs_out = jobs;
+	*njobs = n;
+	free(items);
 	ticket_set_release(&set);
 	free(templates);
 	lock_release(&lk);
@@ -1771,6 +2083,10 @@ static int read_records(const struct pipeline *p, struct ticket_set *set,
 	sum->accepted = set->accepted;
 	sum->rejected = set->rejected;
 	sum->superseded = set->superseded;
+	/* What the ingest found beside the exports, for the gates. */
+	sum->unlisted_files = set->unlisted_files;
+	snprintf(sum->unlisted_example, sizeof(sum->unlisted_example), "%s",
+		 set->unlisted_example ? set->unlisted_example : "");
 	ret = 0;
 out:
 	diag_release(&d);
@@ -1831,12 +2147,33 @@ out:
 void pipeline_week_job(const char *week, int64_t as_of, bool force,
 		       struct week_job *job)
 {
+	struct period p;
+
 	memset(job, 0, sizeof(*job));
-	if (!week || chtime_parse_week(week, &job->week) < 0)
+	if (week && period_parse(week, &p) == 0 && p.kind != PERIOD_WEEK) {
+		job->period = p;
+		job->week = period_week(p);
+	} else if (!week || chtime_parse_week(week, &job->week) < 0) {
 		job->week = chtime_default_week(as_of);
-	job->provisional = chtime_week_start(job->week) + SECONDS_PER_WEEK >
-			   as_of;
+	}
+	job->provisional = period_end(pipeline_job_period(job)) > as_of;
 	job->force = force;
+}
+
+struct period pipeline_job_period(const struct week_job *j)
+{
+	return j->period.kind == PERIOD_WEEK ? period_from_week(j->week) :
+	       j->period;
+}
+
+void pipeline_job_id(const struct week_job *j, char id[PERIOD_ID_SIZE])
+{
+	period_format(pipeline_job_period(j), id);
+}
+
+const char *pipeline_job_folder(const struct week_job *j)
+{
+	return j->period.kind == PERIOD_WEEK ? "weeks" : "periods";
 }
 
 /* ---- the capped printer ---- */
@@ -1878,6 +2215,9 @@ static void printer_emit(void *arg, enum pipeline_kind kind,
 			pr->file = e->file ? xstrdup(e->file) : NULL;
 		}
 		if (e->level == DIAG_NOTE && !pr->notes)
+			return;
+		/* A command that reads the exports after run told of them. */
+		if (pr->quiet_input)
 			return;
 		/* --quiet: only the errors that are not a row's reject. */
 		if (pr->quiet && (e->level < DIAG_ERROR || e->code))

@@ -33,6 +33,7 @@
 #include "util/buf.h"
 #include "util/chtime.h"
 #include "model/config.h"
+#include "model/period.h"
 #include "util/diag.h"
 #include "model/ticket.h"
 #include "stages/issue.h"
@@ -61,12 +62,22 @@ struct pipeline_sink {
 };
 
 struct pipeline;
+struct jsonw;
 
 struct pipeline_hooks {
 	/* With the lock held, after every week, before the site. */
 	int (*after_weeks)(const struct pipeline *p, void *arg);
 	void (*progress)(const char *stage, unsigned done, unsigned total,
 			 void *arg);
+	/*
+	 * With the lock held, after the site, before run.json, over the
+	 * ingested set: nightly's delivery (cmd/delivery.h). Its non-zero
+	 * return becomes the run's status, as after_weeks' does.
+	 */
+	int (*after_site)(const struct pipeline *p,
+			  const struct ticket_set *set, void *arg);
+	/* Adds members at the end of run.json's top object. */
+	void (*run_json)(struct jsonw *w, void *arg);
 	void *arg;
 };
 
@@ -85,7 +96,16 @@ struct pipeline {
  * WEEK_BLOCKED (written as provisional, the command exits 65).
  */
 struct week_job {
+	/*
+	 * The period: a week job sets week (period.kind stays PERIOD_WEEK,
+	 * 0, so a zeroed job is a week's); a month or quarter job (SPEC
+	 * §9.30) sets period, and week to period_week(period). A period's
+	 * folder is output/periods/<id>/, with its metrics.json and its
+	 * management and centre PDFs; it has no samples, no audit sheets and
+	 * no 回访记录表.
+	 */
 	struct iso_week week;
+	struct period period;
 	bool provisional;   /* not issued */
 	bool force;         /* reissue even if already issued */
 	enum { WEEK_PENDING, WEEK_ISSUED, WEEK_REISSUED, WEEK_KEPT,
@@ -94,6 +114,7 @@ struct week_job {
 	struct issue_decision decision;
 	struct gate_result gates[GATE_COUNT];
 	char gate_text[GATE_COUNT][512];  /* issue_describe_gate()'s lines */
+	char gate_text_zh[GATE_COUNT][512]; /* issue_describe_gate_zh()'s */
 	unsigned revision;                /* the revision it wrote, 0: none */
 	bool changed;       /* kept, but its figures would now differ */
 };
@@ -121,6 +142,18 @@ int pipeline_load_config(const struct pipeline_sink *s, const char *path,
 
 int pipeline_run(const struct pipeline *p, struct week_job *jobs,
 		 size_t njobs, struct run_summary *sum);
+
+/*
+ * 'huifang backfill' (SPEC §9.30): reads the exports as a run does
+ * (writing no records), then renders every week, month and quarter of
+ * the data that is not issued, each at its own as-of (its issue_at when
+ * due, else opts->as_of: stages/backfill.h), oldest first, and the site
+ * when it rendered anything. *jobs (n of them, the caller frees) says
+ * what became of each. 0, EX_DATAERR when a gate blocked a due period,
+ * or another sysexits code.
+ */
+int pipeline_backfill(const struct pipeline *p, struct week_job **jobs,
+		      size_t *njobs, struct run_summary *sum);
 
 /*
  * Reads the exports of opts->input (paths NULL) or the files and folders
@@ -170,9 +203,15 @@ int pipeline_draw_samples(const struct pipeline *p, const struct metrics *m,
 			  struct buf *samples_json, struct buf *metrics_json,
 			  struct diag *d);
 
-/* The week a command works on: week (NULL: the default of as_of). */
+/* The week a command works on: week (NULL: the default of as_of), or
+ * the month or quarter it names ("2026-11", "2026-Q4"). */
 void pipeline_week_job(const char *week, int64_t as_of, bool force,
 		       struct week_job *job);
+/* The job's period (a week job's from its week) and its id. */
+struct period pipeline_job_period(const struct week_job *j);
+void pipeline_job_id(const struct week_job *j, char id[PERIOD_ID_SIZE]);
+/* The job's folder below the output folder: "weeks" or "periods". */
+const char *pipeline_job_folder(const struct week_job *j);
 /* "issued", "provisional", "reissued", "kept", "failed", "blocked". */
 const char *pipeline_week_status(const struct week_job *j);
 /* Seconds on a monotonic clock, for stage timings. */
@@ -186,7 +225,8 @@ double pipeline_clock(void);
 struct pipeline_printer {
 	FILE *out;
 	unsigned max_total, max_per_file;
-	bool notes, quiet, quiet_input;
+	bool notes, quiet;
+	bool quiet_input;      /* no input messages at all (backfill) */
 	size_t problems, shown, file_shown, file_hidden, hidden;
 	char *file;
 	/* Where the text goes (NULL: to out); e is NULL for the counts. */

@@ -23,6 +23,8 @@
 #include "input/ingest.h"
 #include "input/ingest_int.h"
 #include "model/source.h"
+#include "input/reader.h"
+#include "util/string_list.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -196,32 +198,80 @@ static void warn_unmatched_profiles(const struct config *cfg,
 	}
 }
 
+/* Appends an entry for path (reading sheet, when not NULL). */
+static void add_file(struct ticket_set *set, size_t *alloc, const char *path,
+		     const char *sheet)
+{
+	struct input_file *f;
+	struct stat st;
+
+	ALLOC_GROW(set->files, set->nfiles + 2, *alloc);
+	f = &set->files[set->nfiles++];
+	memset(f, 0, sizeof(*f) * 2);
+	f->name = arena_strdup(&set->arena, base_name(path));
+	f->path = arena_strdup(&set->arena, path);
+	f->disk_path = f->path;
+	f->sheet = sheet ? arena_strdup(&set->arena, sheet) : NULL;
+	f->encoding = "";
+	f->why = "";
+	f->kind = FILE_UNRECOGNISED;
+	if (stat(path, &st) == 0)
+		f->size = (uint64_t)st.st_size;
+}
+
+/*
+ * SPEC §9.20: each sheet read is an entry of input.files of its own. A
+ * workbook whose profile asks for several sheets (sources' sheets) gives
+ * one entry per sheet: every visible one in the workbook's order, or the
+ * ones named in the profile's order (a name the workbook lacks is still
+ * an entry, which its reader refuses by name). A workbook that cannot
+ * be listed is one entry, refused with the reason when it is read.
+ */
+static void add_sheets(struct ticket_set *set, size_t *alloc,
+		       const char *path, const struct source_profile *p)
+{
+	struct string_list names = { NULL, 0, 0 };
+	struct buf err = BUF_INIT;
+	size_t i;
+
+	if (!p->all_sheets) {
+		for (i = 0; i < p->sheets.nr; i++)
+			add_file(set, alloc, path, p->sheets.items[i]);
+		return;
+	}
+	if (reader_list_sheets(path, &names, &err) < 0 || !names.nr)
+		add_file(set, alloc, path, NULL);
+	for (i = 0; i < names.nr; i++)
+		add_file(set, alloc, path, names.items[i]);
+	string_list_clear(&names);
+	buf_release(&err);
+}
+
 int ingest_read_files(const char *const *paths, size_t npaths,
 		      const struct ingest_opts *opts, const struct config *cfg,
 		      struct ticket_set *set, struct diag *d)
 {
 	struct merge mg;
 	struct matcher m;
-	size_t i;
+	size_t i, alloc = 0;
 
 	merge_init(&mg, cfg, set);
 	matcher_init(&m, cfg);
-	set->files = xcalloc(npaths + 1, sizeof(*set->files));
+	ALLOC_GROW(set->files, npaths + 1, alloc);
+	memset(set->files, 0, sizeof(*set->files));
 	for (i = 0; i < npaths; i++) {
-		struct input_file *f = &set->files[set->nfiles++];
-		struct stat st;
+		const struct source_profile *p =
+			source_match(cfg, base_name(paths[i]));
 
-		f->name = arena_strdup(&set->arena, base_name(paths[i]));
-		f->path = arena_strdup(&set->arena, paths[i]);
-		f->encoding = "";
-		f->why = "";
-		f->kind = FILE_UNRECOGNISED;
-		if (stat(paths[i], &st) == 0)
-			f->size = (uint64_t)st.st_size;
+		if (p && (p->all_sheets || p->sheets.nr) &&
+		    reader_is_workbook(paths[i]))
+			add_sheets(set, &alloc, paths[i], p);
+		else
+			add_file(set, &alloc, paths[i], NULL);
 	}
 	warn_unmatched_profiles(cfg, set, d);
 	read_all(&mg, opts, &m, d);
-	merge_resolve(&mg, thread_count(cfg, 2) > 1);
+	merge_resolve(&mg, thread_count(cfg, 2) > 1, d);
 	merge_release(&mg);
 	matcher_release(&m);
 	return 0;

@@ -10,7 +10,7 @@
  *   normalise_file(&in, set, i, &outs[i]);   -- a reader's rows -> outs[i]
  *   merge_file(&mg, i, &outs[i], d);         -- strictly in file order
  *   ...
- *   merge_resolve(&mg, threads);             -- the rules that need all rows
+ *   merge_resolve(&mg, threads, d);          -- the rules that need all rows
  *   merge_release(&mg); normaliser_release(&in, set); matcher_release(&m);
  *
  * Ownership: a file_out's arrays belong to it until merge_file() frees
@@ -44,6 +44,11 @@ struct cb_cand {
 	 * join_key, not its number, until merge_resolve() joins it. */
 	const struct source_profile *profile;
 	bool by_key;
+	/* A row whose 满意度 the profile maps by type: the header and
+	 * column (from 1) merge_resolve() names when it cannot read it;
+	 * sat_header is NULL for every other callback. */
+	const char *sat_header;
+	uint32_t sat_column;
 	struct callback cb;
 };
 
@@ -144,8 +149,11 @@ void merge_init(struct merge *mg, const struct config *cfg,
  */
 void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 		struct diag *d);
-/* The rules that need every row (§8.8, the orderings of ticket.h). */
-void merge_resolve(struct merge *mg, bool threads);
+/*
+ * The rules that need every row (§8.8, the orderings of ticket.h); what
+ * it cannot read (a satisfaction a by-type map does not list) goes to d.
+ */
+void merge_resolve(struct merge *mg, bool threads, struct diag *d);
 void merge_release(struct merge *mg);
 
 #endif

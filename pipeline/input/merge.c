@@ -26,6 +26,7 @@
 #include "input/ingest_int.h"
 #include "model/source.h"
 #include "util/chtime.h"
+#include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -651,34 +652,56 @@ static struct cb_key *sort_cb_keys(struct merge *mg)
 /*
  * Issue 14: a callback-export row of a profile whose satisfaction map
  * depends on 工单类型 is read once its ticket, and so its type, is known
- * (the normaliser used the map for every type). satisfaction_text holds
- * the source's own value.
+ * (the normaliser used the map for every type and said nothing). A value
+ * the type's map does not list is not rated (SPEC §9.22: the map replaces
+ * the built-ins); each value that cannot be read is warned about once per
+ * file (warned holds "file:value"). satisfaction_text holds the source's
+ * own value.
  */
 static void remap_satisfaction(const struct merge *mg, struct cb_cand *c,
-			       int type)
+			       int type, struct string_list *warned,
+			       struct diag *d)
 {
 	const char *label;
-	size_t i;
+	struct buf key = BUF_INIT, esc = BUF_INIT;
 
-	if (!c->profile || c->cb.is_attempt || c->cb.source != CB_ROW ||
+	if (!c->sat_header || c->cb.is_attempt ||
 	    !*c->cb.satisfaction_text)
 		return;
-	for (i = 0; i < c->profile->nmaps; i++)
-		if (c->profile->maps[i].column == COL_CB_SATISFACTION &&
-		    c->profile->maps[i].type == type)
-			break;
-	if (i == c->profile->nmaps)
+	label = source_value(c->profile, COL_CB_SATISFACTION, type,
+			     c->cb.satisfaction_text);
+	c->cb.satisfaction = label ? (uint8_t)config_match_satisfaction(
+						     mg->cfg, label)
+				   : SAT_NONE;
+	if (c->cb.satisfaction != SAT_NONE)
 		return;
-	label = source_map_value(c->profile, COL_CB_SATISFACTION, type,
-				 c->cb.satisfaction_text);
-	label = source_code(c->profile, COL_CB_SATISFACTION, label);
-	c->cb.satisfaction =
-		(uint8_t)config_match_satisfaction(mg->cfg, label);
+	buf_addf(&key, "%u:%s", (unsigned)c->cb.file, c->cb.satisfaction_text);
+	if (!string_list_has(warned, key.s)) {
+		string_list_add(warned, key.s);
+		text_escape_invalid(&esc, c->cb.satisfaction_text,
+				    strlen(c->cb.satisfaction_text));
+		if (label)
+			diag_report(d, DIAG_WARNING,
+				    mg->set->files[c->cb.file].path, c->cb.line,
+				    c->sat_column, "'%s' in column '%s' is no "
+				    "satisfaction label or star: not rated",
+				    esc.s, c->sat_header);
+		else
+			diag_report(d, DIAG_WARNING,
+				    mg->set->files[c->cb.file].path, c->cb.line,
+				    c->sat_column, "'%s' in column '%s' is not "
+				    "in the value map of source '%s' for %s: "
+				    "not rated", esc.s, c->sat_header,
+				    c->profile->name, ticket_type_name[type]);
+	}
+	buf_release(&key);
+	buf_release(&esc);
 }
 
-static void resolve_callbacks(struct merge *mg)
+static void resolve_callbacks(struct merge *mg, struct diag *d)
 {
 	struct ticket_set *set = mg->set;
+	struct string_list warned = { NULL, 0, 0 };
 	struct callback *out;
 	struct cb_key *keys;
 	uint32_t *src;
@@ -750,7 +773,7 @@ static void resolve_callbacks(struct merge *mg)
 		struct cb_cand c = mg->cc[i];
 		struct ticket *tk = &set->tickets[c.ticket];
 
-		remap_satisfaction(mg, &c, tk->type);
+		remap_satisfaction(mg, &c, tk->type, &warned, d);
 		/* Text that is no label, on a callback: not rated (§8.9). */
 		if (!c.cb.is_attempt && *c.cb.satisfaction_text &&
 		    c.cb.satisfaction == SAT_NONE)
@@ -764,6 +787,7 @@ static void resolve_callbacks(struct merge *mg)
 		tk->n_cb++;
 		memcpy(&out[i], &c.cb, sizeof(c.cb));
 	}
+	string_list_clear(&warned);
 	set->callbacks = mg->cc ? xreallocarray(mg->cc, n + 1, sizeof(*out))
 				: xcalloc(1, sizeof(*out));
 	set->ncallbacks = n;
@@ -771,13 +795,13 @@ static void resolve_callbacks(struct merge *mg)
 	mg->ncc = mg->acc = 0;
 }
 
-void merge_resolve(struct merge *mg, bool threads)
+void merge_resolve(struct merge *mg, bool threads, struct diag *d)
 {
 	struct ticket_set *set = mg->set;
 	size_t i;
 
 	resolve_tickets(mg, threads);
-	resolve_callbacks(mg);
+	resolve_callbacks(mg, d);
 	for (i = 0; i < set->ntickets; i++) {
 		const struct ticket *t = &set->tickets[i];
 

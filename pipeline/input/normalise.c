@@ -67,6 +67,9 @@ struct file_ctx {
 	const struct source_profile *p;
 	const char *eff[COL_COUNT], *raw[COL_COUNT];
 	size_t efflen[COL_COUNT], rawlen[COL_COUNT];
+	/* SPEC §9.22: the column has a map that does not list its value, so
+	 * the value has none of the built-in meanings (unlisted()). */
+	bool unmapped[COL_COUNT];
 	bool stand_in;          /* 回访时间 taken from p->callback_time_from */
 	int key_col;            /* file column of p->key_column, or -1 */
 	struct string_list warned; /* values warned about in this file */
@@ -435,8 +438,11 @@ static void raw_value(const struct file_ctx *fc, int c, const char **s,
 /*
  * What column c means for the row under the profile, for a row of type
  * (TYPE_UNKNOWN when not known): an empty value (p->empty_values) is
- * empty, then the value map, then the code table. Returns true when the
- * map sends the row to skip.
+ * empty, then the value map, then the code table (source_value()). A
+ * value the column's map does not list stays as written and is marked
+ * unmapped: SPEC §9.22, the map replaces the built-in forms, so its
+ * readers give it none (a 满意度 is not rated, a 工单类型 unknown ...).
+ * Returns true when the map sends the row to skip.
  */
 static bool map_column(struct ingest *in, struct file_ctx *fc, int c,
 		       int type)
@@ -447,6 +453,7 @@ static bool map_column(struct ingest *in, struct file_ctx *fc, int c,
 	raw_value(fc, c, &s, &n);
 	fc->raw[c] = fc->eff[c] = s;
 	fc->rawlen[c] = fc->efflen[c] = n;
+	fc->unmapped[c] = false;
 	if (!n)
 		return false;
 	/* The lookups take NUL-terminated text; trimming may cut the end. */
@@ -457,10 +464,18 @@ static bool map_column(struct ingest *in, struct file_ctx *fc, int c,
 		fc->rawlen[c] = fc->efflen[c] = 0;
 		return false;
 	}
-	m = source_map_value(fc->p, c, type, in->fold.s);
+	/* The profile's attempt codes mean themselves (the loader keeps
+	 * them out of the maps). */
+	if (c == fc->p->attempt_column && source_is_attempt(fc->p, in->fold.s))
+		return false;
+	m = source_value(fc->p, c, type, in->fold.s);
+	if (!m) {
+		/* A constant is the config's own value, not the source's. */
+		fc->unmapped[c] = !fc->p->constant[c];
+		return false;
+	}
 	if (!strcmp(m, SOURCE_SKIP))
 		return true;
-	m = source_code(fc->p, c, m);
 	if (m != in->fold.s) {
 		/* A map's or a code table's text: the config's, long-lived. */
 		fc->eff[c] = m;
@@ -468,6 +483,8 @@ static bool map_column(struct ingest *in, struct file_ctx *fc, int c,
 	}
 	return false;
 }
+
+static void warn_unmapped(struct ingest *in, struct file_ctx *fc, int c);
 
 /*
  * Every column of the row through the profile (source.h): 工单类型 first,
@@ -489,6 +506,12 @@ static bool profile_row(struct ingest *in, struct file_ctx *fc)
 	for (c = 0; c < COL_COUNT; c++)
 		if (c != COL_TYPE && map_column(in, fc, c, type))
 			skip = true;
+	/* 工单类型 is a reject reason, 满意度 is warned about with the
+	 * callback (an attempt carries none); the rest are said here. */
+	for (c = 0; c < COL_COUNT && !skip; c++)
+		if (fc->unmapped[c] && c != COL_TYPE &&
+		    c != COL_CB_SATISFACTION && c != COL_CB2_SATISFACTION)
+			warn_unmapped(in, fc, c);
 	fc->stand_in = false;
 	if (from >= 0 && !fc->efflen[COL_CB_TIME] && fc->efflen[from] &&
 	    (fc->efflen[COL_CB_SATISFACTION] || fc->efflen[COL_CB_RESULT])) {
@@ -520,6 +543,33 @@ static void warn_value(struct ingest *in, struct file_ctx *fc, int c,
 	}
 	buf_release(&key);
 	buf_release(&esc);
+}
+
+/* Whether column c holds a value its profile's map does not list. */
+static bool unlisted(const struct file_ctx *fc, int c)
+{
+	return fc->p && fc->unmapped[c];
+}
+
+/*
+ * SPEC §9.22: a value the profile's map for column c does not list, said
+ * once per file with what it is read as instead.
+ */
+static void warn_unmapped(struct ingest *in, struct file_ctx *fc, int c)
+{
+	struct buf what = BUF_INIT;
+	const char *effect =
+		c == COL_CB_SATISFACTION || c == COL_CB2_SATISFACTION ?
+			"not rated" :
+		c == COL_SUBTYPE ? "kept as written, matched to no sub-type" :
+		c == COL_STATUS	 ? "kept as written, never cancelled" :
+		c == COL_CB_RESULT ? "kept as written, never an attempt" :
+				     "kept as written";
+
+	buf_addf(&what, "is not in the value map of source '%s' for this "
+		 "column: %s", fc->p->name, effect);
+	warn_value(in, fc, c, intern(in, fc->raw[c], fc->rawlen[c]), what.s);
+	buf_release(&what);
 }
 
 /*
@@ -576,12 +626,19 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 		return true;
 	}
 	if (fc->f->kind == FILE_TICKETS &&
-	    name_type(in, named(in, fc, COL_TYPE)) < 0) {
+	    (unlisted(fc, COL_TYPE) ||
+	     name_type(in, named(in, fc, COL_TYPE)) < 0)) {
 		struct buf esc = BUF_INIT;
 
 		s = value(fc, COL_TYPE, &n);
 		text_escape_invalid(&esc, s, n);
-		if (esc.len)
+		if (unlisted(fc, COL_TYPE))
+			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
+				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, NULL, 0,
+				   0, NULL, "ticket type '%s' in column '%s' is not "
+				   "in the value map of source '%s'", esc.s,
+				   header_name(fc, COL_TYPE), fc->p->name);
+		else if (esc.len)
 			add_reject(in, fc, REJECT_UNKNOWN_TYPE,
 				   (uint32_t)fc->colmap[COL_TYPE] + 1, NULL, NULL, 0,
 				   0, NULL, "unknown ticket type '%s' in column '%s'",
@@ -672,7 +729,7 @@ static void fill_callback(struct ingest *in, struct file_ctx *fc,
 		 * only its satisfaction to read it from. */
 		attempt = rule ? p->attempt_column == COL_CB_SATISFACTION &&
 				 profile_attempt(in, fc, COL_CB2_SATISFACTION)
-			       : name_attempt(in, sat);
+			       : !unlisted(fc, sat_col) && name_attempt(in, sat);
 	} else {
 		struct name *result = named(in, fc, COL_CB_RESULT);
 
@@ -687,7 +744,9 @@ static void fill_callback(struct ingest *in, struct file_ctx *fc,
 		sat = named(in, fc, COL_CB_SATISFACTION);
 		/* Issue 14: a profile's attempt rule replaces the words. */
 		attempt = rule ? profile_attempt(in, fc, p->attempt_column)
-			       : name_attempt(in, sat) || name_attempt(in, result);
+			       : (!unlisted(fc, sat_col) && name_attempt(in, sat)) ||
+				 (!unlisted(fc, COL_CB_RESULT) &&
+				  name_attempt(in, result));
 	}
 	/* As written: under a profile, the source's own code. */
 	cb->satisfaction_text = p ? intern(in, fc->raw[sat_col],
@@ -695,13 +754,29 @@ static void fill_callback(struct ingest *in, struct file_ctx *fc,
 				  : sat->s;
 	cb->is_attempt = attempt;
 	c->profile = p;
-	if (!attempt) {
-		cb->satisfaction = (uint8_t)name_satisfaction(in, sat);
-		if (*sat->s && cb->satisfaction == SAT_NONE)
-			warn_value(in, fc, sat_col, cb->satisfaction_text,
-				   "is no satisfaction label or star: not "
-				   "rated");
+	if (attempt)
+		return;
+	/*
+	 * A callback row's type is its ticket's, known after the merge: when
+	 * the profile maps 满意度 by type, merge_resolve() reads it again
+	 * then and says what it cannot read.
+	 */
+	if (source == CB_ROW && p && source_maps_by_type(p, sat_col)) {
+		c->sat_header = intern(in, header_name(fc, sat_col),
+				       strlen(header_name(fc, sat_col)));
+		c->sat_column = fc->colmap[sat_col] >= 0 ?
+					(uint32_t)fc->colmap[sat_col] + 1 : 0;
 	}
+	if (unlisted(fc, sat_col)) {
+		cb->satisfaction = SAT_NONE;
+		if (!c->sat_header)
+			warn_unmapped(in, fc, sat_col);
+		return;
+	}
+	cb->satisfaction = (uint8_t)name_satisfaction(in, sat);
+	if (*sat->s && cb->satisfaction == SAT_NONE && !c->sat_header)
+		warn_value(in, fc, sat_col, cb->satisfaction_text,
+			   "is no satisfaction label or star: not rated");
 }
 
 /*
@@ -779,7 +854,7 @@ static void accept_ticket(struct ingest *in, struct file_ctx *fc)
 	t->type_text = e->s;
 	t->type = (int8_t)name_type(in, e);
 	t->subtype = interned(in, fc, COL_SUBTYPE);
-	if (*t->subtype) {
+	if (*t->subtype && !unlisted(fc, COL_SUBTYPE)) {
 		/* SPEC §9.23: `2 房屋管理类` and aliases name a known one. */
 		const char *known = config_match_subtype(in->cfg, t->type,
 							 t->subtype);
@@ -796,7 +871,7 @@ static void accept_ticket(struct ingest *in, struct file_ctx *fc)
 	t->butler = interned(in, fc, COL_BUTLER);
 	e = named(in, fc, COL_STATUS);
 	t->status = e->s;
-	t->cancelled = name_cancelled(in, e);
+	t->cancelled = !unlisted(fc, COL_STATUS) && name_cancelled(in, e);
 	t->handler = handler_of(in, fc);
 	t->join_key = "";
 	if (fc->key_col >= 0 && (size_t)fc->key_col < fc->ncols) {
@@ -1368,11 +1443,26 @@ static bool refuse_file(struct ingest *in, struct file_ctx *fc)
 	return false;
 }
 
+/* SPEC §9.20: each sheet is "book.xlsx[Sheet1]", in every message. */
+static void name_sheet(struct ingest *in, struct file_ctx *fc,
+		       const char *sheet)
+{
+	struct buf name = BUF_INIT;
+
+	fc->sheet = true;
+	buf_addf(&name, "%s[%s]", fc->f->name, sheet);
+	fc->f->name = arena_strndup(&in->arena, name.s, name.len);
+	buf_reset(&name);
+	buf_addf(&name, "%s[%s]", fc->f->path, sheet);
+	fc->f->path = arena_strndup(&in->arena, name.s, name.len);
+	buf_release(&name);
+}
+
 static void read_table(struct ingest *in, struct file_ctx *fc)
 {
 	struct reader_opts ro = { in->opts->encoding, in->cfg->max_field_bytes,
 				  in->cfg->max_columns,
-				  in->cfg->max_header_bytes, fc->p };
+				  in->cfg->max_header_bytes, fc->p, NULL };
 	struct buf err = BUF_INIT;
 	struct reader *r;
 	struct reader_row row;
@@ -1384,8 +1474,12 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 	/* The profile knows its files' encoding (docs/sources.md). */
 	if (fc->p && fc->p->encoding)
 		ro.encoding = fc->p->encoding;
+	ro.sheet = fc->f->sheet;
 	fc->f->encoding = reader_fixed_encoding(fc->f->path);
 	r = reader_open(fc->f->path, &ro, &err);
+	/* One of several sheets: named so from the start, errors included. */
+	if (fc->f->sheet)
+		name_sheet(in, fc, fc->f->sheet);
 	if (!r) {
 		unrecognised(in, fc, "cannot read: %s", err.s);
 		goto out;
@@ -1399,18 +1493,8 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 			have_header = false;
 			continue;
 		}
-		if (row.header && row.sheet && !fc->sheet) {
-			struct buf name = BUF_INIT;
-
-			/* SPEC §9.20: each sheet is "book.xlsx[Sheet1]". */
-			fc->sheet = true;
-			buf_addf(&name, "%s[%s]", fc->f->name, row.sheet);
-			fc->f->name = arena_strndup(&in->arena, name.s, name.len);
-			buf_reset(&name);
-			buf_addf(&name, "%s[%s]", fc->f->path, row.sheet);
-			fc->f->path = arena_strndup(&in->arena, name.s, name.len);
-			buf_release(&name);
-		}
+		if (row.header && row.sheet && !fc->sheet)
+			name_sheet(in, fc, row.sheet);
 		if (row.header) {
 			/*
 			 * A header that is not what it should be may be one
@@ -1473,7 +1557,7 @@ out:
 		(void)reader_sha256(r, fc->f->sha256);
 	} else if (!strcmp(fc->f->encoding, "UTF-8")) {
 		/* A file of a fixed encoding is hashed even when unread. */
-		(void)sha256_file(fc->f->path, fc->f->sha256);
+		(void)sha256_file(fc->real_path, fc->f->sha256);
 	}
 	reader_close(r);
 	buf_release(&err);

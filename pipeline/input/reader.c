@@ -7,9 +7,11 @@
  * record is the header (again after a restart); the JSON reader reads the
  * file twice, first for the union of the records' keys (the header, SPEC
  * §8 rule 6), then for the records, each turned into one field per key in
- * header order (an absent key is empty). A workbook's reader reads its
- * first sheet (sheet.h: rows padded to the header, a row's line its row
- * number); its header row names the sheet. The texts of the messages are
+ * header order (an absent key is empty). A workbook's reader reads one
+ * sheet (sheet.h: rows padded to the header, a row's line its row
+ * number): the one asked for, else the profile's, else the first; its
+ * header row names the sheet. A profile's header_row skips the title
+ * rows above it, in a sheet and in a CSV. The texts of the messages are
  * the ones the ingest stage has always printed, so that no output changes
  * with the interface.
  */
@@ -27,6 +29,7 @@
 #include "model/source.h"
 #include "util/hashtab.h"
 #include "util/sha256.h"
+#include "util/string_list.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -43,6 +46,7 @@ struct reader {
 	/* CSV */
 	struct csv_reader *csv;
 	bool seen_header;
+	uint32_t header_row;    /* the profile's: rows above it are skipped */
 	/* JSON: the keys of the first pass, then the records */
 	bool lines;
 	char **key;
@@ -113,20 +117,28 @@ static int csv_next(struct reader *r, struct reader_row *row,
 		    struct buf *err)
 {
 	struct csv_record rec;
-	int rc = csv_reader_next(r->csv, &rec, err);
+	int rc;
 
-	if (rc < 0) {
-		if (!csv_reader_over_limit(r->csv))
-			wrap_error(err, "read error, the rest of the file is "
-				   "skipped: ", "");
-		return -1;
-	}
-	if (!rc)
-		return 0;
-	if (rc == CSV_RESTART) {
-		r->seen_header = false;
-		return READER_RESTART;
-	}
+	/*
+	 * A ledger's title rows above the profile's header_row are not
+	 * rows, as in a sheet (sheet.h): the header is the first record
+	 * that starts at or after it.
+	 */
+	do {
+		rc = csv_reader_next(r->csv, &rec, err);
+		if (rc < 0) {
+			if (!csv_reader_over_limit(r->csv))
+				wrap_error(err, "read error, the rest of the "
+					   "file is skipped: ", "");
+			return -1;
+		}
+		if (!rc)
+			return 0;
+		if (rc == CSV_RESTART) {
+			r->seen_header = false;
+			return READER_RESTART;
+		}
+	} while (!r->seen_header && rec.line < r->header_row);
 	row->header = !r->seen_header;
 	r->seen_header = true;
 	row->line = rec.line;
@@ -395,12 +407,16 @@ struct reader *reader_open(const char *path, const struct reader_opts *opts,
 		if (!r->csv)
 			goto fail;
 		csv_reader_limit_header(r->csv, opts->max_header_bytes);
-	} else if (r->kind == READER_XLSX || r->kind == READER_XLS) {
-		/* The sheet a source profile names, else the first. */
-		struct sheet_opts so = { NULL, 0, opts->max_field_bytes };
-
 		if (opts->profile)
+			r->header_row = opts->profile->header_row;
+	} else if (r->kind == READER_XLSX || r->kind == READER_XLS) {
+		/* The sheet asked for, the one the profile names, the first. */
+		struct sheet_opts so = { opts->sheet, 0, opts->max_field_bytes };
+
+		if (opts->profile && !so.sheet)
 			so.sheet = opts->profile->sheet;
+		if (opts->profile)
+			so.header_row = opts->profile->header_row;
 
 		if (r->kind == READER_XLSX)
 			r->xlsx = xlsx_reader_open(path, &so, err);
@@ -492,6 +508,21 @@ int reader_sha256(struct reader *r, char out[65])
 		return 0;
 	}
 	return sha256_file(r->path, out);
+}
+
+int reader_list_sheets(const char *path, struct string_list *names,
+		       struct buf *err)
+{
+	bool lines;
+	enum reader_kind kind = kind_of(path, &lines);
+
+	string_list_clear(names);
+	if (kind == READER_XLSX)
+		return xlsx_list_sheets(path, names, err);
+	if (kind == READER_XLS)
+		return xls_list_sheets(path, names, err);
+	buf_adds(err, "not a workbook: it has no sheets");
+	return -1;
 }
 
 const struct source_profile *reader_profile(const struct reader *r)

@@ -8,7 +8,7 @@
  * workbook are readers today; a new format is a new reader, and nothing
  * after the reader changes.
  *
- *   struct reader_opts ro = { NULL, 65536, 16384, 1 << 20, NULL };
+ *   struct reader_opts ro = { NULL, 65536, 16384, 1 << 20, NULL, NULL };
  *   struct reader *r = reader_open(path, &ro, &err);  -- NULL: see err
  *   struct reader_row row;
  *   while ((rc = reader_next_row(r, &row, &err)) > 0) {
@@ -23,10 +23,11 @@
  * next header or the end, are its records. A file is one table (CSV,
  * JSON: the union of the records' keys, in order of first appearance);
  * a workbook may be one table per sheet, each header naming its sheet.
- * (Today the normaliser takes one table per file: a second header
- * starts the file's header matching again. SPEC §9.20 makes each sheet an
- * entry of input.files of its own, "book.xlsx[Sheet1]"; the Excel readers
- * wire that, in ingest.c's file list, not in the merge.)
+ * (The normaliser takes one table per file: a second header starts
+ * the file's header matching again. SPEC §9.20 makes each sheet an
+ * entry of input.files of its own, "book.xlsx[Sheet1]": a profile that
+ * asks for several sheets gets one entry per sheet in ingest.c's file
+ * list, each opened with its sheet in reader_opts.)
  * Blank lines are not rows. A row the reader finds broken is still
  * returned, with its problem, so that the normaliser quarantines it and
  * the run goes on; a fault that ends the file is a -1.
@@ -57,6 +58,12 @@ struct reader_opts {
 	size_t max_columns;     /* a header (JSON: distinct keys) wider fails */
 	size_t max_header_bytes; /* a longer CSV header line fails */
 	const struct source_profile *profile;   /* may be NULL */
+	/*
+	 * A workbook's sheet to read; NULL: the profile's sheet, else the
+	 * first. The header is the first row at or after the profile's
+	 * header_row (workbooks and CSV).
+	 */
+	const char *sheet;
 };
 
 /* What is wrong with a row, in the order SPEC §8 rule 3 checks them. */
@@ -169,6 +176,15 @@ const char *reader_fixed_encoding(const char *path);
 const char *reader_empty_reason(const struct reader *r);
 /* The SHA-256 of the file's bytes, 64 hex digits: 0, or -1 (out is ""). */
 int reader_sha256(struct reader *r, char out[65]);
+/*
+ * The names of the sheets of the workbook at path that a profile's
+ * sheets asks for: every visible sheet (all_sheets; an .xls has no
+ * hidden ones for freexl) in the workbook's order, into *names (cleared
+ * first). 0, or -1 with the reason in err (not a workbook, unreadable).
+ */
+struct string_list;
+int reader_list_sheets(const char *path, struct string_list *names,
+		       struct buf *err);
 /* The source profile the reader was opened with (may be NULL). */
 const struct source_profile *reader_profile(const struct reader *r);
 

@@ -47,7 +47,9 @@
  * defaults (the first sheet, the header on its first non-empty row).
  */
 struct sheet_opts {
-	const char *sheet;          /* the sheet's name; NULL: the first */
+	const char *sheet;          /* the sheet's name; NULL: the first
+				     * (several sheets are several readers,
+				     * one per entry of input.files) */
 	uint32_t header_row;        /* 1-based; 0: the first non-empty row */
 	size_t max_field_bytes;     /* 0: 65536 (SPEC §8.3) */
 };

@@ -17,10 +17,12 @@
  * Cells become text as sheet.h says. freexl converts text from the
  * workbook's CODEPAGE to UTF-8 and decides which numbers are dates (from
  * their formats, in the workbook's 1900 or 1904 system), giving
- * "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" or "HH:MM:SS"; it does not tell an
- * error or a boolean cell from a number, so those read as their numeric
- * codes. BIFF8 has no merged-cell values to copy: a merged range's other
- * cells read as empty.
+ * "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" or "HH:MM:SS". It does not tell an
+ * error or a boolean cell from a number and knows no merged ranges; the
+ * child reads those from the sheet's records (biff.h), so that a boolean
+ * reads TRUE or FALSE, an error value is empty and flagged SHEET_ERROR,
+ * and a merged range gives its top-left value to every cell it covers,
+ * as in an .xlsx.
  *
  * The reader owns its rows; a row is valid until the next call.
  */
@@ -47,6 +49,13 @@ struct xls_reader;
 struct xls_reader *xls_reader_open(const char *path,
 				   const struct sheet_opts *opts,
 				   struct buf *err);
+/*
+ * Appends the names of the workbook's sheets, in its order, to names
+ * (through the same child). 0, or -1 with the reason in err.
+ */
+struct string_list;
+int xls_list_sheets(const char *path, struct string_list *names,
+		    struct buf *err);
 const char *xls_reader_sheet(const struct xls_reader *x);
 /* The workbook's CODEPAGE as a name ("CP936 (GBK)", "UTF-16LE"): static. */
 const char *xls_reader_encoding(const struct xls_reader *x);

@@ -24,6 +24,7 @@
 
 #include "input/xlsx.h"
 #include "util/arena.h"
+#include "util/string_list.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -42,6 +43,7 @@ struct rels {
 
 struct wb_sheet {
 	char *name, *rid;
+	bool hidden;                /* state="hidden" or "veryHidden" */
 };
 
 struct merge {
@@ -81,6 +83,7 @@ struct parse {
 struct xlsx_reader {
 	zip_t *zip;
 	struct sheet_opts opts;
+	struct string_list *list;   /* xlsx_list_sheets(): the names, no rows */
 	char *sheet_name;
 	char *sheet_part;
 	bool date1904;
@@ -218,8 +221,14 @@ static unsigned decode_xstring(struct buf *out, const char *s, size_t n)
 			i += 7;
 			continue;
 		}
-		buf_addch(out, s[i]);
-		i++;
+		{
+			/* The text up to the next '_' (or the end) at once. */
+			const char *u = memchr(s + i + 1, '_', n - i - 1);
+			size_t run = u ? (size_t)(u - (s + i)) : n - i;
+
+			buf_add(out, s + i, run);
+			i += run;
+		}
 	}
 	return flags;
 }
@@ -527,6 +536,8 @@ static void XMLCALL workbook_start(void *data, const XML_Char *name,
 		s = &ps->sheets[ps->nsheets++];
 		s->name = xstrdup(sname);
 		s->rid = xstrdup(rid);
+		sname = attr(atts, "state", false);
+		s->hidden = sname && strcmp(sname, "visible");
 	}
 }
 
@@ -1061,6 +1072,14 @@ static int load(struct xlsx_reader *x, struct buf *err)
 		buf_adds(err, "the workbook has no sheets");
 		goto out;
 	}
+	if (x->list) {
+		/* Every visible sheet: hidden ones are lookup lists. */
+		for (i = 0; i < ps.nsheets; i++)
+			if (!ps.sheets[i].hidden)
+				string_list_add(x->list, ps.sheets[i].name);
+		ret = 0;
+		goto out;
+	}
 	for (i = 0; i < ps.nsheets; i++)
 		if (!x->opts.sheet || !strcmp(ps.sheets[i].name, x->opts.sheet))
 			break;
@@ -1161,11 +1180,9 @@ static struct xlsx_reader *finish_open(struct xlsx_reader *x,
 	return x;
 }
 
-struct xlsx_reader *xlsx_reader_open(const char *path,
-				     const struct sheet_opts *opts,
-				     struct buf *err)
+/* The package at path, or NULL with the reason in err. */
+static zip_t *open_package(const char *path, struct buf *err)
 {
-	struct xlsx_reader *x;
 	int code = 0;
 	zip_t *z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
 
@@ -1175,11 +1192,39 @@ struct xlsx_reader *xlsx_reader_open(const char *path,
 		zip_error_init_with_code(&ze, code);
 		zip_reason(err, "not a readable .xlsx package", &ze);
 		zip_error_fini(&ze);
-		return NULL;
 	}
+	return z;
+}
+
+struct xlsx_reader *xlsx_reader_open(const char *path,
+				     const struct sheet_opts *opts,
+				     struct buf *err)
+{
+	struct xlsx_reader *x;
+	zip_t *z = open_package(path, err);
+
+	if (!z)
+		return NULL;
 	x = reader_new(opts);
 	x->zip = z;
 	return finish_open(x, err);
+}
+
+int xlsx_list_sheets(const char *path, struct string_list *names,
+		     struct buf *err)
+{
+	struct xlsx_reader *x;
+	zip_t *z = open_package(path, err);
+	int code;
+
+	if (!z)
+		return -1;
+	x = reader_new(NULL);
+	x->zip = z;
+	x->list = names;
+	code = load(x, err);
+	xlsx_reader_free(x);
+	return code;
 }
 
 struct xlsx_reader *xlsx_reader_open_mem(const void *data, size_t len,

@@ -1,5 +1,6 @@
 /*
- * xlsx.h - reading one sheet of an .xlsx workbook row by row.
+ * xlsx.h - reading one sheet of an .xlsx workbook row by row (and
+ * listing its sheets).
  *
  *   struct xlsx_reader *x = xlsx_reader_open(path, &opts, &err);
  *   struct sheet_row row;
@@ -58,6 +59,15 @@ struct xlsx_reader *xlsx_reader_open(const char *path,
 struct xlsx_reader *xlsx_reader_open_mem(const void *data, size_t len,
 					 const struct sheet_opts *opts,
 					 struct buf *err);
+
+/*
+ * Appends the names of the workbook's visible sheets, in its order, to
+ * names (hidden sheets are left out: they hold lookup lists, and a
+ * profile may still name one). 0, or -1 with the reason in err.
+ */
+struct string_list;
+int xlsx_list_sheets(const char *path, struct string_list *names,
+		     struct buf *err);
 
 /* The name of the sheet being read. */
 const char *xlsx_reader_sheet(const struct xlsx_reader *x);

@@ -21,6 +21,13 @@ const char *const column_name[COL_COUNT] = {
 	"二次满意度",
 };
 
+bool column_is_time(int column)
+{
+	return column == COL_CREATED || column == COL_COMPLETED ||
+	       column == COL_UPDATED || column == COL_CB_TIME ||
+	       column == COL_RECTIFIED || column == COL_CB2_TIME;
+}
+
 const char *const issue_gate_name[GATE_COUNT] = {
 	"rejected_rows",   "unreadable_files", "damaged_ids", "repeated_ids",
 	"untimed_ratings", "no_butler",	       "stale_input", "empty_week",
@@ -180,6 +187,27 @@ void config_init(struct config *cfg)
 	add_all(&cfg->unreachable_results, unreachable);
 	cfg->unreachable_leaves_coverage = false;
 	cfg->worklist_window_days = 90;
+	cfg->worklist_mask_names = true;
+	cfg->worklist_mask_phones = false;
+	cfg->site_retention_weeks = 13;
+	string_list_add(&cfg->delivery.command, "/usr/sbin/sendmail");
+	string_list_add(&cfg->delivery.command, "-t");
+	string_list_add(&cfg->delivery.command, "-oi");
+	cfg->delivery.timeout_seconds = 60;
+}
+
+void config_delivery_release(struct delivery_config *dc)
+{
+	size_t i;
+
+	free(dc->from);
+	string_list_clear(&dc->command);
+	string_list_clear(&dc->management);
+	for (i = 0; i < dc->centers.nr; i++)
+		string_list_clear(&dc->center_to[i]);
+	free(dc->center_to);
+	string_list_clear(&dc->centers);
+	memset(dc, 0, sizeof(*dc));
 }
 
 void sampling_level_release(struct sampling_level *l)
@@ -250,6 +278,7 @@ void config_release(struct config *cfg)
 	string_list_clear(&cfg->accept_gates);
 	string_list_clear(&cfg->unreachable_results);
 	config_sources_release(cfg);
+	config_delivery_release(&cfg->delivery);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

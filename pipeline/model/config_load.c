@@ -1353,12 +1353,6 @@ static int column_of(const char *name)
 	return -1;
 }
 
-static bool is_time_column(int c)
-{
-	return c == COL_CREATED || c == COL_COMPLETED || c == COL_UPDATED ||
-	       c == COL_CB_TIME || c == COL_RECTIFIED || c == COL_CB2_TIME;
-}
-
 static bool is_satisfaction_column(int c)
 {
 	return c == COL_CB_SATISFACTION || c == COL_CB2_SATISFACTION;
@@ -1897,6 +1891,29 @@ static void code_table_member(struct loader *L, const cJSON *c,
 		free(got[k]);
 }
 
+/*
+ * SPEC §9.22: a key that could never apply is an error. The Excel keys
+ * (sheet, sheets) apply to workbooks, header_row to workbooks and CSV; a
+ * profile all of whose globs end in another extension (*.json) reads
+ * none of those. A glob whose ending has a wildcard may match either.
+ */
+static void profile_never_applies(struct loader *L,
+				  const struct source_profile *p, bool csv)
+{
+	size_t i;
+
+	for (i = 0; i < p->files.nr; i++) {
+		const char *g = p->files.items[i], *dot = strrchr(g, '.');
+
+		if (!dot || strpbrk(dot, "*?[") || !strcasecmp(dot, ".xlsx") ||
+		    !strcasecmp(dot, ".xls") ||
+		    (csv && !strcasecmp(dot, ".csv")))
+			return;
+	}
+	fail(L, "none of the profile's files is %s, so this could never "
+	     "apply", csv ? "a workbook or a CSV" : "a workbook");
+}
+
 static void load_profile(struct loader *L, const cJSON *v,
 			 const struct config *cfg, struct source_profile *p)
 {
@@ -1905,7 +1922,8 @@ static void load_profile(struct loader *L, const cJSON *v,
 		"constants",	"empty_values", "values",     "values_by_type",
 		"records",	"encoding",	"sheet",      "time_formats",
 		"attempt",	"split_handler", "callback_time_from",
-		"key_column",	"join",		"code_tables", NULL
+		"key_column",	"join",		"code_tables", "sheets",
+		"header_row",	NULL
 	};
 	struct profile_ctx ctx = { cfg, p, TYPE_UNKNOWN };
 	const cJSON *c;
@@ -1958,13 +1976,35 @@ static void load_profile(struct loader *L, const cJSON *v,
 				 "data.list");
 	});
 	STEP("encoding", get_encoding(L, c, &p->encoding));
-	STEP("sheet", get_string(L, c, &p->sheet, false));
+	STEP("sheet", {
+		if (get_string(L, c, &p->sheet, false))
+			profile_never_applies(L, p, false);
+	});
+	STEP("sheets", {
+		if (p->sheet)
+			fail(L, "give sheet (one sheet) or sheets, not both");
+		else if (cJSON_IsString(c) && !strcmp(c->valuestring, "all"))
+			p->all_sheets = true;
+		else if (!cJSON_IsArray(c) || !c->child)
+			fail_got(L, c, "must be \"all\" or a non-empty array "
+				 "of sheet names");
+		else
+			get_string_list(L, c, &p->sheets);
+		profile_never_applies(L, p, false);
+	});
+	STEP("header_row", {
+		long n;
+
+		if (get_whole(L, c, 1, 1048576, &n))   /* Excel's rows */
+			p->header_row = (uint32_t)n;
+		profile_never_applies(L, p, true);
+	});
 	STEP("time_formats", profile_time_formats(L, c, p));
 	STEP("split_handler", get_string(L, c, &p->handler_separators, false));
 	STEP("callback_time_from", {
 		int col = cJSON_IsString(c) ? column_of(c->valuestring) : -1;
 
-		if (col < 0 || !is_time_column(col) || col == COL_CB_TIME ||
+		if (col < 0 || !column_is_time(col) || col == COL_CB_TIME ||
 		    col == COL_CB2_TIME)
 			fail_got(L, c, "must be 创建时间, 完成时间, 更新时间 or "
 				 "整改完成时间");
@@ -2183,11 +2223,170 @@ static void load_unreachable(struct loader *L, const cJSON *v,
 static void load_worklists(struct loader *L, const cJSON *v,
 			   struct config *cfg)
 {
-	static const char *const keys[] = { "window_days", NULL };
+	static const char *const keys[] = { "window_days", "masking", NULL };
+	static const char *const mask_keys[] = { "names", "phones", NULL };
+	const cJSON *c;
+	size_t saved;
 
 	if (!check_object(L, v, keys))
 		return;
 	load_count(L, v, "window_days", 1, 3660, &cfg->worklist_window_days);
+	if ((c = member(v, "masking"))) {
+		saved = push_key(L, "masking");
+		if (check_object(L, c, mask_keys)) {
+			member_bool(L, c, "names", &cfg->worklist_mask_names);
+			member_bool(L, c, "phones", &cfg->worklist_mask_phones);
+		}
+		pop(L, saved);
+	}
+}
+
+/* The site's own retention (issue 16), within the weeks' retention. */
+static void load_site(struct loader *L, const cJSON *v, struct config *cfg)
+{
+	static const char *const keys[] = { "retention_weeks", NULL };
+
+	if (!check_object(L, v, keys))
+		return;
+	load_count(L, v, "retention_weeks", 0, 10000,
+		   &cfg->site_retention_weeks);
+}
+
+/* ---- delivery (docs/delivery.md) --------------------------------------- */
+
+/*
+ * A plain address local@domain: printable ASCII without white space,
+ * quotes, brackets, commas or semicolons before the @, letters, digits,
+ * hyphens and dots after it; at most 254 bytes. No display names: an
+ * address goes into a header as it is written, so it must not be able to
+ * carry anything but an address.
+ */
+static bool valid_address(const char *s)
+{
+	const char *at = strchr(s, '@'), *p;
+	size_t len = strlen(s);
+
+	if (!at || at == s || !at[1] || strchr(at + 1, '@') || len > 254)
+		return false;
+	for (p = s; p < at; p++)
+		if (*p <= ' ' || *p >= 0x7F || strchr("\"(),:;<>[\\]", *p))
+			return false;
+	if (at[1] == '.' || s[len - 1] == '.' || strstr(at, ".."))
+		return false;
+	for (p = at + 1; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
+			return false;
+	return true;
+}
+
+
+/* Says s is no plain address, its control characters made visible. */
+static void fail_address(struct loader *L, const char *s)
+{
+	struct buf shown = BUF_INIT;
+
+	text_escape_controls(&shown, s, strlen(s));
+	fail(L, "'%s' is not a plain address like name@example.com",
+	     shown.s);
+	buf_release(&shown);
+}
+
+/* A non-empty array of addresses, no repeats, into *dst. */
+static void get_addresses(struct loader *L, const cJSON *v,
+			  struct string_list *dst)
+{
+	size_t i;
+
+	if (!get_string_list(L, v, dst))
+		return;
+	if (!dst->nr)
+		fail(L, "must name at least one address");
+	for (i = 0; i < dst->nr; i++)
+		if (!valid_address(dst->items[i])) {
+			size_t saved = push_index(L, i);
+
+			fail_address(L, dst->items[i]);
+			pop(L, saved);
+		}
+}
+
+static void load_delivery(struct loader *L, const cJSON *v,
+			  struct config *cfg)
+{
+	static const char *const keys[] = { "enabled", "from", "command",
+					    "timeout_seconds", "management",
+					    "centers", NULL };
+	struct delivery_config *dc = &cfg->delivery;
+	const cJSON *c, *e;
+	size_t saved, saved2, n = 0;
+	long secs;
+
+	if (!check_object(L, v, keys))
+		return;
+	/* Having the section opts in; "enabled": false pauses it. */
+	dc->enabled = true;
+	member_bool(L, v, "enabled", &dc->enabled);
+	saved = push_key(L, "from");
+	if (!(c = member(v, "from")))
+		fail(L, "is required: the address the reports are sent from");
+	else if (get_string(L, c, &dc->from, false) &&
+		 !valid_address(dc->from))
+		fail_address(L, dc->from);
+	pop(L, saved);
+	if ((c = member(v, "command"))) {
+		saved = push_key(L, "command");
+		if (get_string_list(L, c, &dc->command)) {
+			if (!dc->command.nr)
+				fail(L, "must name the program, like "
+				     "[\"/usr/sbin/sendmail\", \"-t\", \"-oi\"]");
+			else if (dc->command.items[0][0] != '/')
+				fail(L, "'%s' must be an absolute path (no "
+				     "shell runs it, and cron's PATH is short)",
+				     dc->command.items[0]);
+		}
+		pop(L, saved);
+	}
+	if ((c = member(v, "timeout_seconds"))) {
+		saved = push_key(L, "timeout_seconds");
+		if (get_whole(L, c, 1, 3600, &secs))
+			dc->timeout_seconds = (unsigned)secs;
+		pop(L, saved);
+	}
+	if ((c = member(v, "management"))) {
+		saved = push_key(L, "management");
+		get_addresses(L, c, &dc->management);
+		pop(L, saved);
+	}
+	if ((c = member(v, "centers"))) {
+		saved = push_key(L, "centers");
+		if (!cJSON_IsObject(c)) {
+			fail_got(L, c, "must be an object of centre names and "
+				 "their recipients");
+		} else {
+			for (e = c->child; e; e = e->next)
+				n++;
+			dc->center_to = xcalloc(n ? n : 1,
+						sizeof(*dc->center_to));
+			for (e = c->child; e; e = e->next) {
+				saved2 = push_key(L, e->string);
+				if (!*e->string)
+					fail(L, "a centre's name must not be "
+					     "empty");
+				get_addresses(L, e,
+					      &dc->center_to[dc->centers.nr]);
+				string_list_add(&dc->centers, e->string);
+				pop(L, saved2);
+			}
+		}
+		pop(L, saved);
+	}
+	/* Delivery to no one could never apply. */
+	c = member(v, "centers");
+	if (dc->enabled && !member(v, "management") && !dc->centers.nr &&
+	    (!c || cJSON_IsObject(c)))
+		fail(L, "names no recipient: add \"management\" or "
+		     "\"centers\"");
 }
 
 static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
@@ -2200,7 +2399,7 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 		"templates_dir",    "retention_weeks",	   "output",
 		"check",	    "rankings",		   "sources",
 		"issue",	    "unreachable",	   "worklists",
-		"audit",
+		"audit",	    "site",		   "delivery",
 		NULL
 	};
 	const cJSON *c;
@@ -2259,7 +2458,24 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	SECTION("unreachable", load_unreachable);
 	SECTION("worklists", load_worklists);
 	SECTION("audit", load_audit);
+	SECTION("site", load_site);
+	SECTION("delivery", load_delivery);
 #undef SECTION
+	/*
+	 * The site is built from the week folders: keeping more weeks on it
+	 * than retention_weeks keeps folders could never apply.
+	 */
+	c = member(root, "site");
+	if (cfg->retention_weeks && cJSON_IsObject(c) &&
+	    member(c, "retention_weeks") &&
+	    cfg->site_retention_weeks > cfg->retention_weeks) {
+		saved = push_key(L, "site");
+		push_key(L, "retention_weeks");
+		fail(L, "%u is more than retention_weeks (%u): the site cannot "
+		     "show weeks whose folders are deleted",
+		     cfg->site_retention_weeks, cfg->retention_weeks);
+		pop(L, saved);
+	}
 }
 
 int config_load(struct config *cfg, const char *path, struct diag *d)

@@ -51,6 +51,7 @@
 #include "model/records.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
+#include "util/folder.h"
 #include "util/banned.h"
 
 #define HEADER_SIZE 48
@@ -511,10 +512,14 @@ static void format_summary(const struct ticket_set *set, struct buf *b)
 		jsonw_uint(&w, "superseded", f->superseded);
 		jsonw_uint(&w, "excluded", f->excluded);
 		jsonw_uint(&w, "damaged_ticket_ids", f->damaged_ticket_ids);
+		jsonw_uint(&w, "repeated_ids", f->repeated_ids);
 		jsonw_close(&w);
 	}
 	jsonw_close(&w);
 	jsonw_uint(&w, "files_recognised", set->files_recognised);
+	jsonw_uint(&w, "unlisted_files", set->unlisted_files);
+	add_safe(&w, "unlisted_example",
+		 set->unlisted_example ? set->unlisted_example : "");
 	jsonw_uint(&w, "rows_read", set->rows_read);
 	jsonw_uint(&w, "accepted", set->accepted);
 	jsonw_uint(&w, "rejected", set->rejected);
@@ -764,9 +769,12 @@ static int bin_open(struct reader *r, struct bin_file *f, const char *path,
 
 	memset(f, 0, sizeof(*f));
 	f->path = path;
-	f->fp = fopen(path, "rb");
+	/* Not through a link swapped in since the up-front check. */
+	f->fp = folder_fopen_read(path, NULL);
 	if (!f->fp || fstat(fileno(f->fp), &st) < 0) {
-		file_problem(r, f, "cannot read: %s", strerror(errno));
+		file_problem(r, f, "cannot read: %s", errno == ELOOP ?
+			     "a symbolic link below the output folder; "
+			     "huifang does not follow it" : strerror(errno));
 		return -1;
 	}
 	f->size = (uint64_t)st.st_size;
@@ -1213,10 +1221,16 @@ static int read_summary(struct reader *r, const char *path)
 	struct buf text = BUF_INIT;
 	const cJSON *files, *f, *q, *by;
 	cJSON *root = NULL;
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = folder_fopen_read(path, NULL);
 	size_t i;
 	int ret = -1;
 
+	if (!fp && errno == ELOOP) {
+		diag_report(r->d, DIAG_ERROR, path, 0, 0,
+			    "cannot read: a symbolic link below the output "
+			    "folder; huifang does not follow it");
+		return -1;
+	}
 	if (!fp) {
 		diag_report(r->d, DIAG_ERROR, path, 0, 0,
 			    "cannot read: no ingest artifact here (run "
@@ -1265,8 +1279,14 @@ static int read_summary(struct reader *r, const char *path)
 		in->excluded = get_count_opt(r, path, f, "excluded");
 		in->damaged_ticket_ids = get_count_opt(r, path, f,
 						       "damaged_ticket_ids");
+		in->repeated_ids = get_count_opt(r, path, f, "repeated_ids");
 	}
 	set->files_recognised = get_count(r, path, root, "files_recognised");
+	/* Counts for the gates (issue 16): absent in older artifacts. */
+	set->unlisted_files = get_count_opt(r, path, root, "unlisted_files");
+	if (set->unlisted_files)
+		set->unlisted_example = get_str(r, path, root,
+						"unlisted_example", false);
 	set->rows_read = get_count(r, path, root, "rows_read");
 	set->accepted = get_count(r, path, root, "accepted");
 	set->rejected = get_count(r, path, root, "rejected");

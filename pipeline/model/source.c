@@ -91,17 +91,14 @@ static const char *lookup(const struct value_map *m, const char *value)
 const char *source_map_value(const struct source_profile *p, int column,
 			     int type, const char *value)
 {
-	const char *to = NULL;
+	const struct value_map *m = NULL;
 
 	/* A map for the row's type replaces the map for every type. */
-	if (type != TYPE_UNKNOWN) {
-		const struct value_map *m = find_map(p, column, type);
-
-		if (m)
-			return (to = lookup(m, value)) ? to : value;
-	}
-	to = lookup(find_map(p, column, TYPE_UNKNOWN), value);
-	return to ? to : value;
+	if (type != TYPE_UNKNOWN)
+		m = find_map(p, column, type);
+	if (!m)
+		m = find_map(p, column, TYPE_UNKNOWN);
+	return m ? lookup(m, value) : value;
 }
 
 static int cmp_code(const void *key, const void *item)
@@ -109,8 +106,9 @@ static int cmp_code(const void *key, const void *item)
 	return strcmp((const char *)key, *(char *const *)item);
 }
 
-const char *source_code(const struct source_profile *p, int column,
-			const char *value)
+/* The name a code table of p gives value in column; NULL if none does. */
+static const char *code_of(const struct source_profile *p, int column,
+			   const char *value)
 {
 	size_t i;
 
@@ -125,7 +123,39 @@ const char *source_code(const struct source_profile *p, int column,
 		if (hit)
 			return t->name.items[hit - t->code.items];
 	}
-	return value;
+	return NULL;
+}
+
+const char *source_code(const struct source_profile *p, int column,
+			const char *value)
+{
+	const char *name = code_of(p, column, value);
+
+	return name ? name : value;
+}
+
+const char *source_value(const struct source_profile *p, int column,
+			 int type, const char *value)
+{
+	const char *m = source_map_value(p, column, type, value);
+
+	if (m)
+		return strcmp(m, SOURCE_SKIP) ? source_code(p, column, m) : m;
+	/* Unlisted: a code table may still name it; a time stays a time. */
+	if ((m = code_of(p, column, value)))
+		return m;
+	return column_is_time(column) ? value : NULL;
+}
+
+bool source_maps_by_type(const struct source_profile *p, int column)
+{
+	size_t i;
+
+	for (i = 0; i < p->nmaps; i++)
+		if (p->maps[i].column == column &&
+		    p->maps[i].type != TYPE_UNKNOWN)
+			return true;
+	return false;
 }
 
 bool source_is_attempt(const struct source_profile *p, const char *value)
@@ -294,6 +324,7 @@ void source_profile_release(struct source_profile *p)
 	free(p->records);
 	free(p->encoding);
 	free(p->sheet);
+	string_list_clear(&p->sheets);
 	string_list_clear(&p->attempt_values);
 	free(p->handler_separators);
 	free(p->key_column);

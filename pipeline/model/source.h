@@ -14,8 +14,8 @@
  *
  * Calling order: the reader asks source_match() once per file (NULL: the
  * default reading, today's behaviour); the normaliser then asks, for each
- * header, source_map_header(), and for each value source_is_empty(),
- * source_map_value() and source_code() in that order. Everything a profile
+ * header, source_map_header(), and for each value source_is_empty() and
+ * source_value() (source_map_value(), then source_code()). Everything a profile
  * holds is owned by it and freed by source_profile_release(); the strings
  * returned point into the profile (or are the value given) and live as long
  * as the config.
@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/config.h"
 
@@ -65,7 +66,14 @@ struct source_profile {
 	struct string_list empty_values; /* values that mean "empty" */
 	char *records;               /* JSON path of the records: data.list */
 	char *encoding;              /* NULL: as ingest.encoding says */
-	char *sheet;                 /* Excel: the sheet to read; NULL: all */
+	char *sheet;                 /* Excel: the one sheet to read; NULL:
+				      * the first (or sheets, below) */
+	struct string_list sheets;   /* Excel: these sheets, each a file of
+				      * its own ("book.xlsx[Sheet2]") */
+	bool all_sheets;             /* Excel: every visible sheet */
+	uint32_t header_row;         /* 1-based row (line) at or after which
+				      * the header starts; 0: the first
+				      * non-empty one (Excel and CSV) */
 	unsigned time_forms;         /* CHTIME_EPOCH_S | ... (chtime.h) */
 	int attempt_column;          /* enum column; -1: the attempt words */
 	struct string_list attempt_values;
@@ -100,7 +108,10 @@ bool source_is_empty(const struct source_profile *p, const char *value);
 /*
  * What value (trimmed) in column means for a row of the given type
  * (TYPE_UNKNOWN when not known yet): a map for that type first, then a map
- * for every type, else value itself. SOURCE_SKIP sends the row away.
+ * for every type. value itself when no map is for the column; NULL when
+ * one is but does not list value (SPEC §9.22: the map replaces the
+ * built-in forms of its column, so an unlisted value means nothing).
+ * SOURCE_SKIP sends the row away.
  */
 const char *source_map_value(const struct source_profile *p, int column,
 			     int type, const char *value);
@@ -108,6 +119,21 @@ const char *source_map_value(const struct source_profile *p, int column,
 /* The name a code table gives value in column; value itself if none. */
 const char *source_code(const struct source_profile *p, int column,
 			const char *value);
+
+/*
+ * What value (trimmed, not empty, not one of p's empty values) in column
+ * means under p for a row of type: the value map, then the code table.
+ * NULL when the column has a map and neither it nor a code table lists
+ * value: the caller reads such a value with none of the built-in forms
+ * (SPEC §9.22; docs/sources.md says what each column makes of it) and
+ * warns. A timestamp column keeps its forms: its map names only special
+ * values, and a value it does not list is read as a time.
+ */
+const char *source_value(const struct source_profile *p, int column,
+			 int type, const char *value);
+
+/* True when p has a map for column chosen by 工单类型 (values_by_type). */
+bool source_maps_by_type(const struct source_profile *p, int column);
 
 /* True when p has an attempt rule and the value of its column is one. */
 bool source_is_attempt(const struct source_profile *p, const char *value);

@@ -155,6 +155,13 @@ enum file_kind {
 struct input_file {
 	const char *name;       /* as listed in the input folder */
 	const char *path;       /* folder + name, for messages */
+	/*
+	 * The sheet this entry reads when a profile asks for several
+	 * (sources' sheets: one entry per sheet); NULL: the profile's sheet
+	 * or the first. Once read, name and path say "book.xlsx[Sheet2]".
+	 */
+	const char *sheet;
+	const char *disk_path;  /* the file itself, whatever the sheet */
 	uint8_t kind;           /* enum file_kind */
 	const char *encoding;   /* "UTF-8", "GB18030" */
 	const char *why;        /* for FILE_UNRECOGNISED: the reason */
@@ -227,6 +234,15 @@ struct ticket_set {
 	size_t files_recognised;
 	size_t rows_read, accepted, rejected, superseded, excluded;
 	struct ingest_quality quality;
+	/*
+	 * Regular files of the input folder that ingest did not list (an
+	 * unsupported kind): the command counts them after the ingest, the
+	 * records artifact keeps them, so that a stage command's
+	 * unreadable_files gate sees what the ingest saw (SPEC §9.28). The
+	 * example (the first by name) is in the arena, or NULL.
+	 */
+	size_t unlisted_files;
+	const char *unlisted_example;
 };
 
 void ticket_set_init(struct ticket_set *set);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "util/chtime.h"
+#include "model/period.h"
 #include "util/folder.h"
 #include "util/string_list.h"
 #include "util/outfile.h"
@@ -223,16 +224,22 @@ fail:
 	return -1;
 }
 
-/* True when week is exactly the canonical text of an existing ISO week. */
-static bool valid_week_name(const char *week)
+/*
+ * The folder of a period's id below output ("weeks" or "periods"), or
+ * NULL when id is not exactly the canonical text of a week, a month or a
+ * quarter.
+ */
+const char *weekdir_folder_of(const char *id)
 {
-	struct iso_week w;
-	char canon[16];
+	struct period p;
+	char canon[PERIOD_ID_SIZE];
 
-	if (chtime_parse_week(week, &w) < 0)
-		return false;
-	chtime_format_week(w, canon);
-	return !strcmp(canon, week);
+	if (period_parse(id, &p) < 0)
+		return NULL;
+	period_format(p, canon);
+	if (strcmp(canon, id))
+		return NULL;
+	return p.kind == PERIOD_WEEK ? "weeks" : "periods";
 }
 
 int weekdir_begin(struct weekdir *wd, const char *output, const char *week,
@@ -241,12 +248,15 @@ int weekdir_begin(struct weekdir *wd, const char *output, const char *week,
 	struct buf parent = BUF_INIT;
 	int ret;
 
-	if (!valid_week_name(week)) {
+	const char *folder = weekdir_folder_of(week);
+
+	if (!folder) {
 		memset(wd, 0, sizeof(*wd));
-		buf_addf(err, "'%s': not a week (want YYYY-Www)", week);
+		buf_addf(err, "'%s': not a week (want YYYY-Www, YYYY-MM or "
+			 "YYYY-Qn)", week);
 		return -1;
 	}
-	buf_addf(&parent, "%s/weeks", output);
+	buf_addf(&parent, "%s/%s", output, folder);
 	ret = stagedir_begin(wd, parent.s, week, err);
 	buf_release(&parent);
 	return ret;
@@ -499,7 +509,9 @@ bool weekdir_is_issued(const char *output, const char *week)
 	bool issued = false;
 	int fd;
 
-	buf_addf(&path, "%s/weeks/%s", output, week);
+	if (!weekdir_folder_of(week))
+		return false;
+	buf_addf(&path, "%s/%s/%s", output, weekdir_folder_of(week), week);
 	fd = folder_open(path.s, false, &ignored);
 	if (fd >= 0) {
 		issued = fstatat(fd, WEEKDIR_ISSUED_MARK, &st,

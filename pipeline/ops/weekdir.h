@@ -57,7 +57,9 @@ struct weekdir {
 
 /*
  * Creates <output>/weeks/ if needed and an empty staging folder for week
- * (which must be exactly "YYYY-Www" and an existing ISO week). A staging
+ * (which must be exactly "YYYY-Www" and an existing ISO week); a month
+ * "YYYY-MM" or quarter "YYYY-Qn" (model/period.h) is staged the same way
+ * under <output>/periods/ (SPEC §9.30). A staging
  * folder of the same name left by an earlier process with our pid is
  * removed first. Returns 0, or -1 with "<path>: <cause>" (or the bad week
  * name) appended to err and nothing owned by wd.
@@ -112,9 +114,13 @@ void weekdir_release(struct weekdir *wd);
 
 /*
  * True when <output>/weeks/<week>/.issued is a regular file (a symlink
- * does not count).
+ * does not count); for a month or quarter, <output>/periods/<id>/.issued.
  */
 bool weekdir_is_issued(const char *output, const char *week);
+
+/* "weeks" for a week's id, "periods" for a month's or a quarter's, NULL
+ * for anything that is not exactly a period's canonical id. */
+const char *weekdir_folder_of(const char *id);
 
 /*
  * Removes what killed runs left anywhere under output: staging folders

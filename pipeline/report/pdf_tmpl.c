@@ -69,6 +69,67 @@ fail:
 	return -1;
 }
 
+/* Sets obj's member key to a copy of value, replacing one it has. */
+static void set_member(cJSON *obj, const char *key, const cJSON *value)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+	cJSON_AddItemToObject(obj, key, cJSON_Duplicate(value, 1));
+}
+
+/* Replaces every string of tree that equals a key of words by its value. */
+static void replace_words(cJSON *tree, const cJSON *words)
+{
+	cJSON *e;
+	const cJSON *w;
+
+	for (e = tree ? tree->child : NULL; e; e = e->next) {
+		if (cJSON_IsString(e) && e->valuestring) {
+			w = cJSON_GetObjectItemCaseSensitive(words,
+							     e->valuestring);
+			if (cJSON_IsString(w))
+				cJSON_SetValuestring(e, w->valuestring);
+		}
+		replace_words(e, words);
+	}
+}
+
+int pdf_tmpl_apply_period(struct pdf_tmpl *t, const char *kind,
+			  struct diag *d)
+{
+	const cJSON *over, *e;
+	cJSON *labels;
+
+	if (!t->root || !kind)
+		return 0;
+	over = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(t->root, "periods"), kind);
+	if (!over)
+		return 0;
+	if (!cJSON_IsObject(over)) {
+		diag_report(d, DIAG_ERROR, t->path, 0, 0,
+			    "periods.%s: want an object", kind);
+		return -1;
+	}
+	/* The words first, so that they never rewrite a text given below. */
+	replace_words(t->root, cJSON_GetObjectItemCaseSensitive(over, "words"));
+	labels = cJSON_GetObjectItemCaseSensitive(t->root, "labels");
+	cJSON_ArrayForEach(e, over) {
+		/* "periods" would free the override being read. */
+		if (!strcmp(e->string, "words") ||
+		    !strcmp(e->string, "periods"))
+			continue;
+		if (!strcmp(e->string, "labels") && cJSON_IsObject(labels)) {
+			const cJSON *l;
+
+			cJSON_ArrayForEach(l, e)
+				set_member(labels, l->string, l);
+			continue;
+		}
+		set_member(t->root, e->string, e);
+	}
+	return 0;
+}
+
 void pdf_tmpl_release(struct pdf_tmpl *t)
 {
 	cJSON_Delete(t->root);

@@ -54,6 +54,18 @@ int pdf_tmpl_load(struct pdf_tmpl *t, const char *dir,
 		      const char *name, struct diag *d);
 void pdf_tmpl_release(struct pdf_tmpl *t);
 
+/*
+ * A month's or quarter's wording (SPEC §9.30): the template's
+ * "periods": {"<kind>": {...}} rewrites the loaded template in place. Its
+ * "words" replace every string of the template equal to a key (column
+ * titles such as 周次 → 月份); its "labels" replace or add labels one by
+ * one; any other member replaces the template's member of that name
+ * (title, file_prefix). A kind the template does not list changes
+ * nothing. 0, or -1 with the reason in d when periods.<kind> is no object.
+ */
+int pdf_tmpl_apply_period(struct pdf_tmpl *t, const char *kind,
+			  struct diag *d);
+
 /* The string or number member key of obj (any cJSON object), or NULL/def. */
 const char *cjson_str_of(const cJSON *obj, const char *key);
 double cjson_num_of(const cJSON *obj, const char *key, double def);

@@ -10,12 +10,14 @@
  * code point; they equal HPDF_Page_TextWidth because huifang sets no
  * character or word spacing.
  */
+#define _GNU_SOURCE    /* memfd_create */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "util/chtime.h"
@@ -95,6 +97,44 @@ out:
 	return ret;
 }
 
+/*
+ * libharu loads a font by path only. The path it gets names a file no
+ * one else can reach: an unnamed memory file (memfd_create), opened again
+ * through /proc/self/fd/N. Nothing is ever in a folder, so nothing can
+ * be swapped for a link or another font between the writing and the
+ * loading, and nothing is left behind by a killed run. 0, or -1 when the
+ * system has no memfd or no /proc (the caller falls back to a file).
+ */
+static int unnamed_copy(struct pdffont *f, const struct buf *ttf)
+{
+	struct buf path = BUF_INIT;
+	int fd = memfd_create("huifang-font", MFD_CLOEXEC);
+	size_t i;
+
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < ttf->len;) {
+		ssize_t w = write(fd, ttf->s + i, ttf->len - i);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto fail;
+		i += (size_t)w;
+	}
+	buf_addf(&path, "/proc/self/fd/%d", fd);
+	if (access(path.s, R_OK) < 0)
+		goto fail;
+	f->path = buf_detach(&path, NULL);
+	f->fd = fd;
+	f->unnamed = true;
+	return 0;
+fail:
+	buf_release(&path);
+	close(fd);
+	return -1;
+}
+
 int pdffont_prepare(struct pdffont *f, const char *src, int index,
 		    const char *dir, const unsigned char *chars,
 		    struct buf *err)
@@ -114,11 +154,16 @@ int pdffont_prepare(struct pdffont *f, const char *src, int index,
 		goto out;
 	}
 
+	if (unnamed_copy(f, &ttf) == 0) {
+		ret = 0;
+		goto out;
+	}
 	/*
-	 * Named like outfile.h's temporaries (".<x>.tmp-<pid>-<n>"), so that
+	 * Without memfd or /proc: a named file, made with O_EXCL in the
+	 * folder entered without following links (folder.h), and named
+	 * like outfile.h's temporaries (".<x>.tmp-<pid>-<n>"), so that
 	 * the week folder's cleanup recognises the leftover of a killed run.
 	 */
-	/* In the folder entered without following links (folder.h). */
 	dfd = folder_open(dir, false, err);
 	if (dfd < 0)
 		goto out;
@@ -169,8 +214,11 @@ out:
 
 void pdffont_release(struct pdffont *f)
 {
-	if (f->path)
+	if (f->unnamed)
+		close(f->fd);
+	else if (f->path)
 		unlink(f->path);
+	f->unnamed = false;
 	free(f->path);
 	f->path = NULL;
 }

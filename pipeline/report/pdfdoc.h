@@ -28,6 +28,7 @@
 #ifndef HUIFANG_PDFDOC_H
 #define HUIFANG_PDFDOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,11 +47,15 @@ enum pdf_align { PDF_LEFT, PDF_CENTER, PDF_RIGHT };
 struct pdffont {
 	char *path;   /* the prepared .ttf, owned; removed by release */
 	int subset;   /* 1: only the glyphs of the given characters */
+	bool unnamed; /* path is /proc/self/fd/<fd>, a memory file */
+	int fd;
 };
 
 /*
- * Prepares face index of the TrueType font (or collection) at src in a
- * temporary file inside dir. With chars (a bitmap of BMP code points,
+ * Prepares face index of the TrueType font (or collection) at src in an
+ * unnamed memory file that path reaches through /proc/self/fd (so no
+ * other user can swap it between its writing and libharu's loading), or,
+ * on a system without memfd or /proc, in a temporary file inside dir. With chars (a bitmap of BMP code points,
  * PDFFONT_CHARS_SIZE bytes, bit cp & 7 of byte cp >> 3) the copy holds
  * only those characters' glyphs, renumbered, which makes every document
  * and its loading far smaller; a character outside chars then has no

@@ -40,6 +40,18 @@ struct week_view {
 };
 
 /*
+ * A week, month or quarter on the site: its view, and the files of its
+ * folder the site publishes (PDFs, CSVs, workbooks; never an audit
+ * sheet: docs/site.md), sorted, which the caller copies beside its page
+ * and the page links. files NULL and nfiles 0: none.
+ */
+struct site_period {
+	struct week_view view;
+	const char *const *files;
+	size_t nfiles;
+};
+
+/*
  * Writes the week's PDFs into week_dir (which exists): the weekly
  * management report and one 《回访记录表》 per centre (the audit sheets:
  * render_audit_sheets()).
@@ -49,15 +61,31 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 		    struct diag *d);
 
 /*
+ * Appends the name render_pdf_week() gives the PDF of template
+ * template_name ("weekly.json", "centre_report.json") for part (the week,
+ * a centre): "<file_prefix or title>-<part>.pdf", each made safe as a
+ * file name (textio.h). When two parts of one render make the same name
+ * the later gets "-2", "-3": a caller that maps parts to files must treat
+ * such parts as ambiguous. 0, or -1 with the template's problem in d.
+ */
+int render_pdf_file_name(struct buf *out, const char *templates_dir,
+			 const char *template_name, const char *part,
+			 struct diag *d);
+
+/*
  * Writes the audit sheet PDFs (render_audit.c) from audit_sheets.json
  * (sample_write_sheets_json()) into week_dir: one per centre for a level
  * with per_center sheets (抽查表-客户服务主管-<centre>.pdf), else one per
  * level with a section per centre (抽查表-工程经理.pdf); each with the
- * sampling key in an appendix, written with cfg->audit_file_mode.
- * sheets NULL writes nothing. 0, or -1 with the reasons in d.
+ * sampling key in an appendix, written with cfg->audit_file_mode. The
+ * wording, columns and cell patterns are <templates_dir>/pdf/
+ * audit_sheet.json ("templates" when NULL). sheets NULL writes nothing.
+ * 0, or -1 with the reasons in d (a template that cannot be read, or
+ * whose column lists are not lists of columns, names its path).
  */
 int render_audit_sheets(const cJSON *sheets, const struct config *cfg,
-			const char *week_dir, struct diag *d);
+			const char *templates_dir, const char *week_dir,
+			struct diag *d);
 
 /*
  * Writes the HTML site into site_dir (which exists): an index of the given
@@ -67,5 +95,35 @@ int render_audit_sheets(const cJSON *sheets, const struct config *cfg,
 int render_html_site(const struct week_view *weeks, size_t nweeks,
 		     const struct config *cfg, const char *templates_dir,
 		     const char *site_dir, struct diag *d);
+
+/*
+ * As render_html_site(), with the months and quarters too (SPEC §9.30;
+ * newest first, as the caller gives them; their metrics.json has a
+ * "period" whose id names the folder): a page each under
+ * periods/<id>/index.html, listed on the index beside the weeks. The
+ * index headlines the newest issued week, with the newest week beside it
+ * when that one is provisional. Either list may be empty, not both.
+ */
+int render_html_site_periods(const struct site_period *weeks, size_t nweeks,
+			     const struct site_period *periods, size_t nperiods,
+			     const struct config *cfg,
+			     const char *templates_dir, const char *site_dir,
+			     struct diag *d);
+
+/*
+ * Writes the live worklists' pages into site_dir/worklists/ (issue 16):
+ * an index, a page per centre and per butler (his live list first, the
+ * overdue first, then his figures in each of the given weeks), and each
+ * butler's owed list as CSV. lists is worklists.json (the worklist
+ * stage's view, masked as masking.* says; worklist.h), or NULL when none
+ * was written yet: the pages then say so. Every centre and butler of the
+ * weeks gets a page, so the weeks' butler pages (render_html_site, which
+ * link to worklists/butler-<h>.html) never point nowhere: call both for
+ * one site.
+ */
+int render_html_worklists(const cJSON *lists, const struct week_view *weeks,
+			  size_t nweeks, const struct config *cfg,
+			  const char *templates_dir, const char *site_dir,
+			  struct diag *d);
 
 #endif

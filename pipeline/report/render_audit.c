@@ -11,7 +11,10 @@
  * and boxes for the findings; the sampling reasons and keys and the
  * strata (what was drawn, and why fewer) go to an appendix, so the wide
  * columns are the auditor's. Like every renderer it computes nothing: the
- * grouping and the words come from the view. The files are written with
+ * grouping comes from the view, and every word, column title, width and
+ * cell pattern from templates/pdf/audit_sheet.json (pdf_tmpl.h; a cell's
+ * "text" is a pattern of the item's members, {ticket}, {phone} ...). The
+ * files are written with
  * cfg->audit_file_mode, as they hold unmasked phone numbers, and the site
  * never links or copies them.
  */
@@ -23,6 +26,7 @@
 #include <cJSON.h>
 
 #include "util/chtime.h"
+#include "report/pdf_tmpl.h"
 #include "report/pdfdoc.h"
 #include "report/render.h"
 #include "util/xalloc.h"
@@ -31,50 +35,21 @@
 #define MARGIN 28.0f
 #define HEADER 64.0f        /* the page header's height below the margin */
 #define FONT 7.5f
+/* The tables' widths in points: a landscape A4 page between the margins. */
+#define TABLE_WIDTH 786.0f
 
-static const char *const title = "三级抽查回访表";
-static const char *const provisional_mark = "临时 · 本周未结束，数据为临时";
+/* The three tables of a sheet, from the template's column lists. */
+enum table { T_ITEMS, T_KEYS, T_STRATA, NTABLES };
 
-enum col {
-	C_SEQ, C_TICKET, C_UNIT, C_PHONE, C_CONTENT, C_CALLBACK, C_RESULT,
-	C_GENUINE, C_RECHECKED, C_PROBLEM, C_DATE, C_AUDITOR, NCOLS
-};
-
-static const struct pdf_column sheet_cols[NCOLS] = {
-	{ "序号", 16, PDF_CENTER },
-	{ "工单编号 / 类别", 80, PDF_LEFT },
-	{ "楼栋房号 / 业主", 58, PDF_LEFT },
-	{ "联系电话", 60, PDF_LEFT },
-	{ "内容", 116, PDF_LEFT },
-	{ "回访时间 / 回访人", 62, PDF_LEFT },
-	{ "回访结果 / 满意度 / 备注", 104, PDF_LEFT },
-	{ "是否真实回访", 50, PDF_CENTER },
-	{ "复核满意度", 78, PDF_LEFT },
-	{ "问题描述", 88, PDF_LEFT },
-	{ "抽查日期", 38, PDF_LEFT },
-	{ "抽查人", 36, PDF_LEFT },
-};
-
-static const struct pdf_column key_cols[5] = {
-	{ "序号", 24, PDF_CENTER },
-	{ "工单编号", 90, PDF_LEFT },
-	{ "分层", 150, PDF_LEFT },
-	{ "抽样原因", 400, PDF_LEFT },
-	{ "随机键（SHA-256 前 8 字节）", 110, PDF_LEFT },
-};
-
-static const struct pdf_column strata_cols[6] = {
-	{ "分层", 200, PDF_LEFT },
-	{ "总体 N", 60, PDF_RIGHT },
-	{ "计划 n", 60, PDF_RIGHT },
-	{ "实抽", 60, PDF_RIGHT },
-	{ "上一级已抽", 70, PDF_RIGHT },
-	{ "说明", 200, PDF_LEFT },
+static const char *const table_member[NTABLES] = {
+	"columns", "key_columns", "strata_columns"
 };
 
 struct sheet {
 	struct pdfdoc pd;
 	const struct config *cfg;
+	const struct pdf_tmpl *t;
+	const struct pdf_tmpl_cols *cols;  /* [NTABLES] */
 	const char *level_label;
 	const char *week;
 	const char *seed;
@@ -97,6 +72,77 @@ static double num_of(const cJSON *o, const char *key)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static const char *label(const struct sheet *sh, const char *key)
+{
+	return pdf_tmpl_label(sh->t, key);
+}
+
+/* Appends the template's label key with its {name}s from kv (n pairs). */
+static void add_label(struct buf *out, const struct sheet *sh,
+		      const char *key, const char *const *kv, size_t n)
+{
+	pdf_tmpl_fill(out, label(sh, key), kv, n);
+}
+
+/*
+ * Appends pattern with each {member} replaced by that member of obj (a
+ * string as it is, a number in whole units), {seq} by seq and
+ * {remark_line} by the label remark when obj has a remark; an unknown
+ * name stays as written, so whoever edits the template sees it.
+ */
+static void fill_cell(struct buf *out, const struct sheet *sh,
+		      const char *pattern, const cJSON *obj, size_t seq)
+{
+	const char *p = pattern;
+
+	while (*p) {
+		const char *end = *p == '{' ? strchr(p, '}') : NULL;
+		struct buf name = BUF_INIT;
+		const cJSON *v;
+
+		if (!end) {
+			buf_addch(out, *p++);
+			continue;
+		}
+		buf_add(&name, p + 1, (size_t)(end - p - 1));
+		v = cJSON_GetObjectItemCaseSensitive(obj, name.s);
+		if (!strcmp(name.s, "seq")) {
+			buf_addf(out, "%zu", seq);
+		} else if (!strcmp(name.s, "remark_line")) {
+			const char *kv[2] = { "remark", str_of(obj, "remark") };
+
+			if (*kv[1])
+				add_label(out, sh, "remark", kv, 1);
+		} else if (cJSON_IsString(v)) {
+			buf_adds(out, v->valuestring);
+		} else if (cJSON_IsNumber(v)) {
+			buf_addf(out, "%.0f", v->valuedouble);
+		} else {
+			buf_add(out, p, (size_t)(end - p + 1));
+		}
+		buf_release(&name);
+		p = end + 1;
+	}
+}
+
+/* The cell pattern of column i of a table: its "text", else "{key}". */
+static void cell_text(struct buf *out, const struct sheet *sh, enum table tb,
+		      size_t i, const cJSON *obj, size_t seq)
+{
+	const cJSON *col = cJSON_GetArrayItem(
+		cJSON_GetObjectItemCaseSensitive(sh->t->root, table_member[tb]),
+		(int)i);
+	const char *text = cjson_str_of(col, "text");
+	struct buf pattern = BUF_INIT;
+
+	if (text)
+		buf_adds(&pattern, text);
+	else
+		buf_addf(&pattern, "{%s}", sh->cols[tb].v[i].key);
+	fill_cell(out, sh, pattern.s, obj, seq);
+	buf_release(&pattern);
 }
 
 static int new_page(struct pdfdoc *pd, void *ctx)
@@ -131,24 +177,36 @@ static int draw_headers(struct sheet *sh)
 	for (i = 0; i < pd->npages && !ret; i++) {
 		float w = pd->page_w, y = pd->page_h - MARGIN;
 
+		const char *head[4] = { "title", cjson_str_of(sh->t->root,
+								 "title"),
+					"level", sh->level_label };
+		const char *line_kv[8] = {
+			"center", i < sh->npage_center && sh->page_center[i] ?
+					  sh->page_center[i] : "",
+			"week", sh->week, "code", doc_code(sh->cfg),
+			"version", sh->cfg->document_version ?
+					   sh->cfg->document_version : ""
+		};
+		char n[24], m[24];
+		const char *page_kv[4] = { "n", n, "m", m };
+
+		if (!head[1])
+			head[1] = "";
+		snprintf(n, sizeof(n), "%zu", i + 1);
+		snprintf(m, sizeof(m), "%zu", pd->npages);
 		ret |= pdfdoc_use_page(pd, i);
 		ret |= pdfdoc_text_in(pd, MARGIN, y - 10, w - 2 * MARGIN, 10,
 				      PDF_CENTER, sh->cfg->company ?
 						  sh->cfg->company : "");
 		buf_reset(&line);
-		buf_addf(&line, "《%s》（%s）", title, sh->level_label);
+		add_label(&line, sh, "heading", head, 2);
 		ret |= pdfdoc_text_in(pd, MARGIN, y - 28, w - 2 * MARGIN, 14,
 				      PDF_CENTER, line.s);
 		buf_reset(&line);
-		buf_addf(&line, "服务中心：%s    周次：%s    文件编号：%s    版本：%s",
-			 i < sh->npage_center && sh->page_center[i] ?
-				 sh->page_center[i] : "",
-			 sh->week, doc_code(sh->cfg),
-			 sh->cfg->document_version ?
-				 sh->cfg->document_version : "");
+		add_label(&line, sh, "header_line", line_kv, 4);
 		ret |= pdfdoc_text(pd, MARGIN, y - 46, 8, line.s);
 		buf_reset(&line);
-		buf_addf(&line, "第%zu页 共%zu页", i + 1, pd->npages);
+		add_label(&line, sh, "page", page_kv, 2);
 		ret |= pdfdoc_text_in(pd, MARGIN, y - 46, w - 2 * MARGIN, 8,
 				      PDF_RIGHT, line.s);
 		ret |= pdfdoc_line(pd, MARGIN, y - 52, w - MARGIN, y - 52,
@@ -157,23 +215,23 @@ static int draw_headers(struct sheet *sh)
 			ret |= pdfdoc_rect(pd, w - MARGIN - 150, y - 16, 150, 15,
 					   0xFDECEA, 0xC0392B, 1);
 			ret |= pdfdoc_text_in(pd, w - MARGIN - 150, y - 12, 150,
-					      8, PDF_CENTER, provisional_mark);
+					      8, PDF_CENTER,
+					      label(sh, "provisional"));
 		}
 		ret |= pdfdoc_text(pd, MARGIN, MARGIN - 12, 6.5f,
-				   "本表含业主联系方式，仅供抽查人回访使用，不得外传；抽样原因与随机键见附录。");
+				   label(sh, "footer"));
 	}
 	buf_release(&line);
 	return ret ? -1 : 0;
 }
 
-static void table_setup(struct sheet *sh, struct pdf_table *t,
-			const struct pdf_column *cols, size_t ncols,
+static void table_setup(struct sheet *sh, struct pdf_table *t, enum table tb,
 			float min_row)
 {
 	memset(t, 0, sizeof(*t));
 	t->pd = &sh->pd;
-	t->cols = cols;
-	t->ncols = ncols;
+	t->cols = sh->cols[tb].pdf;
+	t->ncols = sh->cols[tb].n;
 	t->x = MARGIN;
 	t->top = sh->pd.page_h - MARGIN - HEADER;
 	t->bottom = MARGIN + 4;
@@ -201,58 +259,44 @@ static int signature(struct sheet *sh)
 	if (sh->y < MARGIN + 30 && new_page(&sh->pd, sh) < 0)
 		return -1;
 	sh->y -= 22;
-	return pdfdoc_text(&sh->pd, MARGIN, sh->y, 9,
-			   "抽查人（签字）：____________________        "
-			   "日期：____________        服务中心负责人（签字）：____________________");
+	return pdfdoc_text(&sh->pd, MARGIN, sh->y, 9, label(sh, "signature"));
 }
 
-/* The rows of one centre's items. */
-static int draw_items(struct sheet *sh, const cJSON *items, size_t *seq)
+/*
+ * The rows of obj's array member (the items of a centre, or its strata)
+ * as table tb, each cell from its template pattern; seq numbers the rows.
+ */
+static int draw_rows(struct sheet *sh, enum table tb, const cJSON *rows,
+		     float min_row, size_t *seq)
 {
+	const struct pdf_tmpl_cols *cs = &sh->cols[tb];
 	struct pdf_table t;
-	struct buf cell[NCOLS];
-	const char *texts[NCOLS];
-	const cJSON *it;
+	struct buf *cell = xcalloc(cs->n, sizeof(*cell));
+	const char **texts = xcalloc(cs->n, sizeof(*texts));
+	const cJSON *row;
 	size_t i;
 	int ret = -1;
 
-	for (i = 0; i < NCOLS; i++)
-		buf_init(&cell[i]);
-	table_setup(sh, &t, sheet_cols, NCOLS, 46);
+	table_setup(sh, &t, tb, min_row);
 	if (pdf_table_start(&t, sh->y) < 0)
 		goto out;
-	cJSON_ArrayForEach(it, items) {
-		for (i = 0; i < NCOLS; i++)
+	cJSON_ArrayForEach(row, rows) {
+		++*seq;
+		for (i = 0; i < cs->n; i++) {
 			buf_reset(&cell[i]);
-		buf_addf(&cell[C_SEQ], "%zu", ++*seq);
-		buf_addf(&cell[C_TICKET], "%s\n%s/%s", str_of(it, "ticket"),
-			 str_of(it, "type"), str_of(it, "subtype"));
-		buf_addf(&cell[C_UNIT], "%s\n%s", str_of(it, "unit"),
-			 str_of(it, "owner"));
-		buf_adds(&cell[C_PHONE], str_of(it, "phone"));
-		buf_adds(&cell[C_CONTENT], str_of(it, "content"));
-		buf_addf(&cell[C_CALLBACK], "%s\n%s · %s",
-			 str_of(it, "callback_at"), str_of(it, "recorder"),
-			 str_of(it, "channel"));
-		buf_addf(&cell[C_RESULT], "满意度：%s\n结果：%s",
-			 str_of(it, "satisfaction"), str_of(it, "result"));
-		if (*str_of(it, "remark"))
-			buf_addf(&cell[C_RESULT], "\n备注：%s",
-				 str_of(it, "remark"));
-		buf_adds(&cell[C_GENUINE], PDF_BOX "是  " PDF_BOX "否");
-		buf_adds(&cell[C_RECHECKED],
-			 PDF_BOX "非常满意 " PDF_BOX "满意\n" PDF_BOX "一般 "
-			 PDF_BOX "不满意\n" PDF_BOX "非常不满意");
-		for (i = 0; i < NCOLS; i++)
-			texts[i] = cell[i].s;
+			cell_text(&cell[i], sh, tb, i, row, *seq);
+			texts[i] = cell[i].s ? cell[i].s : "";
+		}
 		if (pdf_table_row(&t, texts, -1) < 0)
 			goto out;
 	}
 	sh->y = t.y;
 	ret = 0;
 out:
-	for (i = 0; i < NCOLS; i++)
+	for (i = 0; i < cs->n; i++)
 		buf_release(&cell[i]);
+	free(cell);
+	free(texts);
 	return ret;
 }
 
@@ -260,57 +304,26 @@ out:
 static int draw_appendix(struct sheet *sh, const cJSON *center,
 			 size_t *seq)
 {
-	struct pdf_table t;
-	struct buf cell[6];
-	const char *texts[6];
-	const cJSON *it, *st;
-	size_t i;
+	struct buf text = BUF_INIT;
+	const char *kv[2] = { "center", str_of(center, "center") };
+	size_t strata_seq = 0;
 	int ret = -1;
 
-	for (i = 0; i < 6; i++)
-		buf_init(&cell[i]);
-	buf_addf(&cell[0], "%s · 抽样说明", str_of(center, "center"));
-	if (heading(sh, cell[0].s, 10) < 0)
+	add_label(&text, sh, "appendix_centre", kv, 1);
+	if (heading(sh, text.s, 10) < 0 ||
+	    draw_rows(sh, T_KEYS, cJSON_GetObjectItemCaseSensitive(center,
+								   "items"),
+		      0, seq) < 0)
 		goto out;
-	table_setup(sh, &t, key_cols, 5, 0);
-	if (pdf_table_start(&t, sh->y) < 0)
+	sh->y -= 6;
+	if (draw_rows(sh, T_STRATA, cJSON_GetObjectItemCaseSensitive(center,
+								     "strata"),
+		      0, &strata_seq) < 0)
 		goto out;
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(center, "items")) {
-		for (i = 0; i < 6; i++)
-			buf_reset(&cell[i]);
-		buf_addf(&cell[0], "%zu", ++*seq);
-		buf_adds(&cell[1], str_of(it, "ticket"));
-		buf_adds(&cell[2], str_of(it, "stratum"));
-		buf_adds(&cell[3], str_of(it, "reason_zh"));
-		buf_adds(&cell[4], str_of(it, "key_hex"));
-		for (i = 0; i < 5; i++)
-			texts[i] = cell[i].s;
-		if (pdf_table_row(&t, texts, -1) < 0)
-			goto out;
-	}
-	sh->y = t.y - 6;
-	table_setup(sh, &t, strata_cols, 6, 0);
-	if (pdf_table_start(&t, sh->y) < 0)
-		goto out;
-	cJSON_ArrayForEach(st, cJSON_GetObjectItemCaseSensitive(center, "strata")) {
-		for (i = 0; i < 6; i++)
-			buf_reset(&cell[i]);
-		buf_adds(&cell[0], str_of(st, "stratum"));
-		buf_addf(&cell[1], "%.0f", num_of(st, "population"));
-		buf_addf(&cell[2], "%.0f", num_of(st, "n"));
-		buf_addf(&cell[3], "%.0f", num_of(st, "sampled"));
-		buf_addf(&cell[4], "%.0f", num_of(st, "taken_earlier"));
-		buf_adds(&cell[5], str_of(st, "short_zh"));
-		for (i = 0; i < 6; i++)
-			texts[i] = cell[i].s;
-		if (pdf_table_row(&t, texts, -1) < 0)
-			goto out;
-	}
-	sh->y = t.y - 10;
+	sh->y -= 10;
 	ret = 0;
 out:
-	for (i = 0; i < 6; i++)
-		buf_release(&cell[i]);
+	buf_release(&text);
 	return ret;
 }
 
@@ -345,7 +358,8 @@ static void add_tree_chars(unsigned char *chars, const cJSON *j)
  */
 static int render_doc(const cJSON *sheets, const cJSON *level,
 		      const cJSON *only, const struct pdffont *font,
-		      const struct config *cfg, const char *path,
+		      const struct config *cfg, const struct pdf_tmpl *t,
+		      const struct pdf_tmpl_cols *cols, const char *path,
 		      int64_t as_of, struct diag *d)
 {
 	struct sheet sh;
@@ -356,12 +370,16 @@ static int render_doc(const cJSON *sheets, const cJSON *level,
 
 	memset(&sh, 0, sizeof(sh));
 	sh.cfg = cfg;
+	sh.t = t;
+	sh.cols = cols;
 	sh.level_label = str_of(level, "label");
 	sh.week = str_of(sheets, "week");
 	sh.seed = str_of(sheets, "seed");
 	sh.provisional = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sheets,
 								       "provisional"));
-	buf_addf(&text, "%s（%s）", title, sh.level_label);
+	buf_addf(&text, "%s（%s）", cjson_str_of(t->root, "title") ?
+					   cjson_str_of(t->root, "title") : "",
+		 sh.level_label);
 	if (pdfdoc_open(&sh.pd, font, text.s, as_of, &err) < 0)
 		goto fail;
 	cJSON_ArrayForEach(center, cJSON_GetObjectItemCaseSensitive(level, "centers")) {
@@ -374,27 +392,40 @@ static int render_doc(const cJSON *sheets, const cJSON *level,
 		if (new_page(&sh.pd, &sh) < 0)
 			goto fail;
 		pdfdoc_bookmark(&sh.pd, NULL, sh.center);
-		buf_reset(&text);
-		buf_addf(&text, "%s：本周抽查 %d 单（抽样种子 %s）", sh.center,
-			 cJSON_GetArraySize(items), sh.seed);
+		{
+			char n[24];
+			const char *kv[6] = { "center", sh.center, "n", n,
+					      "seed", sh.seed };
+
+			snprintf(n, sizeof(n), "%d", cJSON_GetArraySize(items));
+			buf_reset(&text);
+			add_label(&text, &sh, "centre_heading", kv, 3);
+		}
 		if (heading(&sh, text.s, 10) < 0)
 			goto fail;
 		if (cJSON_GetArraySize(items) == 0) {
-			if (heading(&sh, "本中心本周无抽样工单（见附录：分层说明）", 9) < 0)
+			if (heading(&sh, label(&sh, "centre_empty"), 9) < 0)
 				goto fail;
-		} else if (draw_items(&sh, items, &seq) < 0) {
+		} else if (draw_rows(&sh, T_ITEMS, items, 46, &seq) < 0) {
 			goto fail;
 		}
 		if (signature(&sh) < 0)
 			goto fail;
 	}
-	sh.center = only ? str_of(only, "center") : "全部";
+	sh.center = only ? str_of(only, "center") : label(&sh, "all_centres");
 	if (new_page(&sh.pd, &sh) < 0)
 		goto fail;
-	pdfdoc_bookmark(&sh.pd, NULL, "附录：抽样说明");
-	buf_reset(&text);
-	buf_addf(&text, "附录：抽样说明（本级实抽 %.0f 单，占本周已回访工单 %.1f%%；随机键按 docs/sampling.md 可复算）",
-		 num_of(level, "sampled"), 100 * num_of(level, "realised_rate"));
+	pdfdoc_bookmark(&sh.pd, NULL, label(&sh, "appendix"));
+	{
+		char n[32], rate[32];
+		const char *kv[4] = { "n", n, "rate", rate };
+
+		snprintf(n, sizeof(n), "%.0f", num_of(level, "sampled"));
+		snprintf(rate, sizeof(rate), "%.1f",
+			 100 * num_of(level, "realised_rate"));
+		buf_reset(&text);
+		add_label(&text, &sh, "appendix_heading", kv, 2);
+	}
 	if (heading(&sh, text.s, 10) < 0)
 		goto fail;
 	cJSON_ArrayForEach(center, cJSON_GetObjectItemCaseSensitive(level, "centers")) {
@@ -423,78 +454,84 @@ out:
 }
 
 int render_audit_sheets(const cJSON *sheets, const struct config *cfg,
-			const char *week_dir, struct diag *d)
+			const char *templates_dir, const char *week_dir,
+			struct diag *d)
 {
 	struct pdffont font;
+	struct pdf_tmpl t;
+	struct pdf_tmpl_cols cols[NTABLES];
 	struct buf err = BUF_INIT, path = BUF_INIT;
-	unsigned char *chars;
+	unsigned char *chars = NULL;
 	const cJSON *level, *center;
 	int64_t as_of = 0;
 	size_t i;
-	int ret = 0;
+	int ret = -1;
 
 	if (!sheets)
 		return 0;
 	memset(&font, 0, sizeof(font));
+	memset(cols, 0, sizeof(cols));
+	if (pdf_tmpl_load(&t, templates_dir, "audit_sheet.json", d) < 0)
+		return -1;
+	for (i = 0; i < NTABLES; i++)
+		if (pdf_tmpl_cols_load(&cols[i], &t,
+				       cJSON_GetObjectItemCaseSensitive(
+					       t.root, table_member[i]),
+				       table_member[i], TABLE_WIDTH, d) < 0)
+			goto out;
 	chars = xcalloc(PDFFONT_CHARS_SIZE, 1);
 	add_tree_chars(chars, sheets);
-	pdffont_add_chars(chars, title);
-	pdffont_add_chars(chars, provisional_mark);
+	/* Every word of the template, whatever its editor wrote. */
+	add_tree_chars(chars, t.root);
 	pdffont_add_chars(chars, cfg->company ? cfg->company : "");
 	pdffont_add_chars(chars, doc_code(cfg));
 	pdffont_add_chars(chars, cfg->document_version ?
 					 cfg->document_version : "");
-	for (i = 0; i < NCOLS; i++)
-		pdffont_add_chars(chars, sheet_cols[i].title);
-	for (i = 0; i < 5; i++)
-		pdffont_add_chars(chars, key_cols[i].title);
-	for (i = 0; i < 6; i++)
-		pdffont_add_chars(chars, strata_cols[i].title);
-	pdffont_add_chars(chars, "《》（）：；，第页共 0123456789.%·/_" PDF_BOX
-				 "本周抽查单抽样种子中心无工单见附录分层说明签字日期负责人"
-				 "结果满意度备注是否真实回访复核非常一般不满意级实占已可复算"
-				 "随机键按含业主联系方式仅供人使用得外传与服务周次文件编号版全部"
-				 "docs/sampling.md");
+	pdffont_add_chars(chars, "0123456789.%[]");
 	if (pdffont_prepare(&font, cfg->font_path, cfg->font_index, week_dir,
 			    chars, &err) < 0) {
 		diag_report(d, DIAG_ERROR, NULL, 0, 0, "audit sheets: %s", err.s);
-		ret = -1;
 		goto out;
 	}
 	{
-		const char *t = str_of(sheets, "as_of");
+		const char *text = str_of(sheets, "as_of");
 
-		if (*t)
-			chtime_parse(t, strlen(t), &as_of);
+		if (*text)
+			chtime_parse(text, strlen(text), &as_of);
 	}
+	ret = 0;
 	cJSON_ArrayForEach(level, cJSON_GetObjectItemCaseSensitive(sheets, "levels")) {
-		const char *label = str_of(level, "label");
+		const char *name = str_of(level, "label");
 
 		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(level,
 								   "per_center"))) {
 			buf_reset(&path);
 			buf_addf(&path, "%s/抽查表-", week_dir);
-			add_file_part(&path, label);
+			add_file_part(&path, name);
 			buf_adds(&path, ".pdf");
-			if (render_doc(sheets, level, NULL, &font, cfg, path.s,
-				       as_of, d) < 0)
+			if (render_doc(sheets, level, NULL, &font, cfg, &t, cols,
+				       path.s, as_of, d) < 0)
 				ret = -1;
 			continue;
 		}
 		cJSON_ArrayForEach(center, cJSON_GetObjectItemCaseSensitive(level, "centers")) {
 			buf_reset(&path);
 			buf_addf(&path, "%s/抽查表-", week_dir);
-			add_file_part(&path, label);
+			add_file_part(&path, name);
 			buf_addch(&path, '-');
 			add_file_part(&path, str_of(center, "center"));
 			buf_adds(&path, ".pdf");
-			if (render_doc(sheets, level, center, &font, cfg, path.s,
-				       as_of, d) < 0)
+			if (render_doc(sheets, level, center, &font, cfg, &t,
+				       cols, path.s, as_of, d) < 0)
 				ret = -1;
 		}
 	}
 out:
 	pdffont_release(&font);
+	for (i = 0; i < NTABLES; i++)
+		pdf_tmpl_cols_release(&cols[i]);
+	pdf_tmpl_release(&t);
+	pdf_tmpl_labels_release();
 	free(chars);
 	buf_release(&err);
 	buf_release(&path);

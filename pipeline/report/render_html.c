@@ -8,8 +8,12 @@
  *                                    latest week's KPIs against targets
  *   weeks/<W>/index.html             the week
  *   weeks/<W>/center-<h>.html        one per service centre
- *   weeks/<W>/butler-<h>.html        one per butler, with the worklist
+ *   weeks/<W>/butler-<h>.html        one per butler, with the week's
+ *                                    owed list (a snapshot) and a link
+ *                                    to his live list
  *   weeks/<W>/owed-<h>.csv           the butler's worklist as CSV
+ *   worklists/...                    the live worklists, every centre
+ *                                    and butler (render_html_worklists)
  *
  * For every page this file builds a cJSON context from the view model --
  * copying values, formatting ratios and times for display, adding the SVG
@@ -37,6 +41,8 @@
 #include "util/csvout.h"
 #include "util/hashtab.h"
 #include "util/outfile.h"
+#include "util/textio.h"
+#include "model/period.h"
 #include "model/ticket.h"
 #include "report/render.h"
 #include "report/svg.h"
@@ -181,6 +187,19 @@ static uint64_t fnv1a(const char *a, const char *b)
 	return h;
 }
 
+/*
+ * The name of the live page of a centre (butler NULL) or a butler,
+ * without a suffix: what a week's page links to (see the live worklists
+ * below).
+ */
+static void live_base(char *out, size_t size, const char *center,
+		      const char *butler)
+{
+	snprintf(out, size, "%s-%010llx", butler ? "butler" : "center",
+		 (unsigned long long)(fnv1a(center, butler) &
+				      0xffffffffffULL));
+}
+
 /* A centre or butler page of one week. */
 struct page {
 	const char *center;
@@ -316,7 +335,7 @@ static void page_index_release(struct page_index *ix)
 
 struct site {
 	struct tmpl_set *ts;
-	const struct tmpl *t_index, *t_week, *t_center, *t_butler;
+	const struct tmpl *t_index, *t_week, *t_center, *t_butler, *t_period;
 	cJSON *labels;          /* labels.json */
 	const char *site_dir;
 	struct diag *d;
@@ -498,6 +517,74 @@ static void chart_coverage(struct buf *svg, const char *title,
 	free(bars);
 }
 
+/*
+ * ctx[key]: one chart per type of the week m, each the coverage of every
+ * centre (by_center_type) against that type's own target, so that
+ * nobody has to guess whether a centre met 投诉 100 % from a blended
+ * rate; centre names lose the suffix they all share (物业服务中心).
+ */
+static void charts_center_types(cJSON *ctx, const char *key, const cJSON *m)
+{
+	const cJSON *ct = get(m, "by_center_type"), *t, *g;
+	size_t n = (size_t)cJSON_GetArraySize(ct), i, suffix;
+	struct svg_bar *bars = xcalloc(n ? n : 1, sizeof(*bars));
+	const char **names = xcalloc(n ? n : 1, sizeof(*names));
+	struct buf *short_names = xcalloc(n ? n : 1, sizeof(*short_names));
+	cJSON *list = cJSON_AddArrayToObject(ctx, key);
+	struct buf title = BUF_INIT, svg = BUF_INIT;
+
+	for (i = 0; i < n; i++)
+		buf_init(&short_names[i]);
+	i = 0;
+	for (g = children(get(m, "by_center")); g && i < n; g = g->next)
+		names[i++] = get_str(g, "center");
+	suffix = text_common_suffix(names, i);
+	for (t = children(get(m, "by_type")); t; t = t->next) {
+		const char *type = get_str(t, "type");
+		double target;
+		cJSON *c;
+
+		i = 0;
+		for (g = children(ct); g; g = g->next) {
+			const char *center = get_str(g, "center");
+			size_t len = strlen(center);
+
+			if (strcmp(get_str(g, "type"), type))
+				continue;
+			buf_reset(&short_names[i]);
+			buf_add(&short_names[i], center,
+				len > suffix ? len - suffix : len);
+			bars[i].label = short_names[i].s;
+			bars[i].has_value = get_num(g, "coverage",
+						    &bars[i].value);
+			bars[i].has_target = get_num(g, "target",
+						     &bars[i].target);
+			i++;
+		}
+		if (i == 0)
+			continue;
+		buf_reset(&title);
+		buf_addf(&title, "各服务中心%s回访率", type);
+		if (get_num(t, "target", &target)) {
+			buf_adds(&title, "（目标 ");
+			svg_add_percent(&title, target);
+			buf_adds(&title, "）");
+		}
+		c = cJSON_CreateObject();
+		put_str(c, "title", title.s);
+		svg_bars_target(&svg, title.s, bars, i);
+		put_svg(c, "svg", &svg);
+		cJSON_AddItemToArray(list, c);
+	}
+	for (i = 0; i < n; i++)
+		buf_release(&short_names[i]);
+	free(short_names);
+	free(names);
+	free(bars);
+	buf_release(&title);
+	buf_release(&svg);
+}
+
 static void chart_satisfaction(struct buf *svg, const char *title,
 			       const cJSON *totals, const char *totals_name,
 			       const cJSON *list, const char *name_key)
@@ -514,45 +601,172 @@ static void chart_satisfaction(struct buf *svg, const char *title,
 	free(rows);
 }
 
-static void chart_trend(struct buf *svg, const char *title,
-			const cJSON *trend)
+/*
+ * The 8-week trend: each type's coverage (by_type of the week m, in its
+ * order) and the satisfaction of all types, with each distinct target as
+ * a dashed line named after its types ("目标 100%（投诉、特约服务）").
+ */
+static void chart_trend(struct buf *svg, const char *title, const cJSON *m)
 {
-	size_t n = (size_t)cJSON_GetArraySize(trend), i = 0;
+	const cJSON *trend = get(m, "trend"), *p, *t;
+	size_t n = (size_t)cJSON_GetArraySize(trend), i = 0, s, ns = 0, nr = 0;
 	const char **labels = xcalloc(n ? n : 1, sizeof(*labels));
-	double *cov = xcalloc(n ? n : 1, sizeof(*cov));
-	double *sat = xcalloc(n ? n : 1, sizeof(*sat));
-	bool *has_cov = xcalloc(n ? n : 1, sizeof(*has_cov));
-	bool *has_sat = xcalloc(n ? n : 1, sizeof(*has_sat));
-	struct svg_series series[2];
-	const cJSON *p;
+	double *vals = xcalloc(SVG_MAX_SERIES * (n ? n : 1), sizeof(*vals));
+	bool *has = xcalloc(SVG_MAX_SERIES * (n ? n : 1), sizeof(*has));
+	struct svg_series series[SVG_MAX_SERIES];
+	struct svg_ref refs[SVG_MAX_SERIES];
+	struct buf names[SVG_MAX_SERIES];
 
 	for (p = children(trend); p; p = p->next) {
 		const char *w = get_str(p, "week");
 		const char *dash = strchr(w, '-');
 
 		/* "W47" is enough on the axis; the table has the years. */
-		labels[i] = dash ? dash + 1 : w;
-		has_cov[i] = get_num(get(p, "totals"), "coverage", &cov[i]);
-		has_sat[i] = get_num(get(p, "totals"), "satisfaction", &sat[i]);
-		i++;
+		labels[i++] = dash ? dash + 1 : w;
 	}
-	series[0].name = "回访率";
-	series[0].values = cov;
-	series[0].present = has_cov;
-	series[1].name = "满意率";
-	series[1].values = sat;
-	series[1].present = has_sat;
-	svg_trend(svg, title, labels, i, series, 2, -1.0);
+	for (t = children(get(m, "by_type")); t && ns + 1 < SVG_MAX_SERIES;
+	     t = t->next) {
+		const char *type = get_str(t, "type");
+		double target;
+
+		i = 0;
+		for (p = children(trend); p; p = p->next, i++) {
+			const cJSON *e;
+
+			for (e = children(get(p, "by_type")); e; e = e->next)
+				if (!strcmp(get_str(e, "type"), type))
+					has[ns * n + i] = get_num(e, "coverage",
+							  &vals[ns * n + i]);
+		}
+		series[ns].name = type;
+		series[ns].values = vals + ns * n;
+		series[ns].present = has + ns * n;
+		ns++;
+		if (!get_num(t, "target", &target))
+			continue;
+		for (s = 0; s < nr && refs[s].value != target; s++)
+			;
+		if (s == nr) {
+			refs[nr].value = target;
+			buf_init(&names[nr]);
+			buf_adds(&names[nr], "目标 ");
+			svg_add_percent(&names[nr], target);
+			buf_adds(&names[nr], "（");
+			nr++;
+		} else {
+			buf_adds(&names[s], "、");
+		}
+		buf_adds(&names[s], type);
+	}
+	for (s = 0; s < nr; s++) {
+		buf_adds(&names[s], "）");
+		refs[s].label = names[s].s;
+	}
+	i = 0;
+	for (p = children(trend); p; p = p->next, i++)
+		has[ns * n + i] = get_num(get(p, "totals"), "satisfaction",
+					  &vals[ns * n + i]);
+	series[ns].name = "满意率";
+	series[ns].values = vals + ns * n;
+	series[ns].present = has + ns * n;
+	ns++;
+	svg_trend(svg, title, labels, n, series, ns, refs, nr);
+	for (s = 0; s < nr; s++)
+		buf_release(&names[s]);
 	free(labels);
-	free(cov);
-	free(sat);
-	free(has_cov);
-	free(has_sat);
+	free(vals);
+	free(has);
 }
 
 static cJSON *kpis(const cJSON *g)
 {
 	return group_row(g, "", NULL);
+}
+
+/*
+ * A file name as a relative URL: every byte but [A-Za-z0-9._-] is
+ * percent-encoded, so a centre's name in a PDF's name ('#', '?', '%', a
+ * space) can never turn into a fragment, a query or another folder.
+ */
+static void url_escape(struct buf *b, const char *name)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)name; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		    *p == '-')
+			buf_addch(b, (char)*p);
+		else
+			buf_addf(b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	}
+}
+
+/* The kind of a published file, for a person: by its extension. */
+static const char *file_kind(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (dot && !strcmp(dot, ".pdf"))
+		return "PDF";
+	if (dot && !strcmp(dot, ".xlsx"))
+		return "Excel";
+	if (dot && !strcmp(dot, ".csv"))
+		return "CSV";
+	return "";
+}
+
+/* The published files of a period, linked beside its page (prefix: the
+ * page's way to the period's folder, "" on its own page). */
+static cJSON *downloads_ctx(const struct site_period *v, const char *prefix)
+{
+	cJSON *list = cJSON_CreateArray();
+	struct buf href = BUF_INIT;
+	size_t i;
+
+	for (i = 0; v && i < v->nfiles; i++) {
+		cJSON *f = cJSON_CreateObject();
+
+		buf_reset(&href);
+		buf_adds(&href, prefix);
+		url_escape(&href, v->files[i]);
+		put_str(f, "name", v->files[i]);
+		put_str(f, "href", href.s);
+		put_str(f, "kind", file_kind(v->files[i]));
+		cJSON_AddItemToArray(list, f);
+	}
+	buf_release(&href);
+	return list;
+}
+
+/*
+ * The period's management report: the shortest published name ending in
+ * "-<id>.pdf" (周报-2026-W47.pdf, not 中心周报-2026-W47.pdf of a centre
+ * named so), as a link from prefix; NULL when there is none.
+ */
+static const char *main_pdf(const struct site_period *v, const char *id,
+			    const char *prefix, struct buf *href)
+{
+	const char *best = NULL;
+	size_t i, idlen = strlen(id);
+
+	for (i = 0; v && i < v->nfiles; i++) {
+		const char *n = v->files[i];
+		size_t len = strlen(n);
+
+		if (len > idlen + 5 && n[len - idlen - 5] == '-' &&
+		    !strncmp(n + len - idlen - 4, id, idlen) &&
+		    !strcmp(n + len - 4, ".pdf") &&
+		    (!best || len < strlen(best)))
+			best = n;
+	}
+	if (!best)
+		return NULL;
+	buf_reset(href);
+	buf_adds(href, prefix);
+	url_escape(href, best);
+	return href->s;
 }
 
 /* ---- the week ---- */
@@ -612,6 +826,7 @@ static void remark_index_build(struct remark_index *ix, const cJSON *records)
 
 struct week_pages {
 	const cJSON *metrics, *samples, *records;
+	const struct site_period *sp;     /* its files to link */
 	char week[16];
 	struct page_index centers, butlers;
 	struct remark_index remarks;
@@ -925,7 +1140,8 @@ static void week_mark(cJSON *ctx, const cJSON *metrics)
 		cJSON_AddItemToArray(issue, e);
 	}
 	cJSON_ArrayForEach(g, get(metrics, "gates")) {
-		const cJSON *msg = get(g, "message");
+		const cJSON *msg = cJSON_IsString(get(g, "message_zh")) ?
+				   get(g, "message_zh") : get(g, "message");
 		cJSON *e;
 
 		if (!cJSON_IsTrue(get(g, "tripped")) || !cJSON_IsString(msg))
@@ -960,6 +1176,56 @@ static void add_group_rows(cJSON *ctx, const char *key, const cJSON *src,
 	}
 }
 
+struct ranked_center {
+	const cJSON *g;
+	size_t pos;   /* in by_center: ties keep it */
+};
+
+static int cmp_worst_rank(const void *a, const void *b)
+{
+	const struct ranked_center *p = a, *q = b;
+	double x = 1e9, y = 1e9;
+
+	get_num(p->g, "worst_rank", &x);
+	get_num(q->g, "worst_rank", &y);
+	if (x != y)
+		return (x > y) - (x < y);
+	return (p->pos > q->pos) - (p->pos < q->pos);
+}
+
+/*
+ * ctx.by_center_type: the centre × type rows, the centres worst first
+ * (by_center's worst_rank: most types below target, then the lowest
+ * coverage), each centre's types in the order of by_center_type.
+ */
+static void center_type_rows(cJSON *ctx, const cJSON *m)
+{
+	const cJSON *centers = get(m, "by_center"), *e;
+	size_t n = (size_t)cJSON_GetArraySize(centers), i = 0;
+	struct ranked_center *order = xcalloc(n ? n : 1, sizeof(*order));
+	cJSON *list = cJSON_AddArrayToObject(ctx, "by_center_type");
+
+	for (e = children(centers); e && i < n; e = e->next, i++) {
+		order[i].g = e;
+		order[i].pos = i;
+	}
+	qsort(order, i, sizeof(*order), cmp_worst_rank);
+	for (n = i, i = 0; i < n; i++) {
+		const char *center = get_str(order[i].g, "center");
+
+		for (e = children(get(m, "by_center_type")); e; e = e->next) {
+			cJSON *r;
+
+			if (strcmp(get_str(e, "center"), center))
+				continue;
+			r = group_row(e, center, NULL);
+			copy_str(r, e, "type");
+			cJSON_AddItemToArray(list, r);
+		}
+	}
+	free(order);
+}
+
 static int render_week_page(struct site *s, struct week_pages *w,
 			    const char *dir)
 {
@@ -984,10 +1250,9 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	chart_satisfaction(&svg, "满意度分布", get(m, "totals"), "合计",
 			   get(m, "by_type"), "type");
 	put_svg(ctx, "chart_satisfaction", &svg);
-	chart_trend(&svg, "近8周回访率与满意率", get(m, "trend"));
+	chart_trend(&svg, "近8周各类型回访率与满意率", m);
 	put_svg(ctx, "chart_trend", &svg);
-	chart_coverage(&svg, "各服务中心回访率", get(m, "by_center"), "center");
-	put_svg(ctx, "chart_centers", &svg);
+	charts_center_types(ctx, "charts_centers", m);
 
 	list = cJSON_AddArrayToObject(ctx, "by_type");
 	for (e = children(get(m, "by_type")); e; e = e->next)
@@ -1010,8 +1275,7 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	}
 	/* Each centre against each type's target, and the rankings over
 	 * the window (issue 18): the full tables the PDF only summarises. */
-	add_group_rows(ctx, "by_center_type", get(m, "by_center_type"),
-		       "center", "type");
+	center_type_rows(ctx, m);
 	rank = get(m, "rankings");
 	if (rank) {
 		cJSON *rk = cJSON_AddObjectToObject(ctx, "rankings");
@@ -1048,6 +1312,7 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	if (w->samples)
 		cJSON_AddItemToObject(ctx, "samples", samples_ctx(s, w->samples));
 	cJSON_AddItemToObject(ctx, "quality", quality_ctx(s, m));
+	cJSON_AddItemToObject(ctx, "downloads", downloads_ctx(w->sp, ""));
 
 	buf_reset(&s->path);
 	buf_addf(&s->path, "%s/index.html", dir);
@@ -1062,7 +1327,8 @@ static int render_week_page(struct site *s, struct week_pages *w,
 /*
  * The audit results of a centre (butler NULL) or a butler, one row per
  * level and one for the levels together, from metrics.json's "audit"
- * (stages/audit.h), formatted for the page.
+ * (stages/audit.h), formatted for the page: the week's own sample
+ * (sampled, done, overdue) and the audits dated in the week (SPEC §9.29).
  */
 static void audit_row(cJSON *rows, const char *label_text, const cJSON *g)
 {
@@ -1072,6 +1338,8 @@ static void audit_row(cJSON *rows, const char *label_text, const cJSON *g)
 	copy_count(r, g, "sampled");
 	copy_count(r, g, "done");
 	copy_count(r, g, "overdue");
+	copy_count(r, g, "audited");
+	copy_count(r, g, "unreachable");
 	copy_count(r, g, "fake");
 	copy_count(r, g, "recorded_better");
 	put_ratio(r, "genuine_rate", g, "genuine_rate");
@@ -1112,7 +1380,7 @@ static cJSON *audit_ctx(const cJSON *metrics, const char *center,
 static int render_center_page(struct site *s, struct week_pages *w,
 			      const struct page *p, const char *dir)
 {
-	cJSON *crumbs, *ctx, *list, *butlers = cJSON_CreateArray();
+	cJSON *crumbs, *ctx, *list, *types, *butlers = cJSON_CreateArray();
 	struct buf title = BUF_INIT, svg = BUF_INIT, href = BUF_INIT;
 	const cJSON *e;
 	int ret;
@@ -1125,6 +1393,19 @@ static int render_center_page(struct site *s, struct week_pages *w,
 	put_str(ctx, "week", w->week);
 	put_str(ctx, "center", p->center);
 	cJSON_AddItemToObject(ctx, "kpis", kpis(p->group));
+
+	/* The centre's figures per type, each against its own target. */
+	types = cJSON_CreateArray();
+	list = cJSON_AddArrayToObject(ctx, "by_type");
+	for (e = children(get(w->metrics, "by_center_type")); e; e = e->next)
+		if (!strcmp(get_str(e, "center"), p->center)) {
+			cJSON_AddItemReferenceToArray(types, (cJSON *)e);
+			cJSON_AddItemToArray(list, group_row(e, get_str(e, "type"),
+							     NULL));
+		}
+	chart_coverage(&svg, "本中心各类型回访率与目标", types, "type");
+	put_svg(ctx, "chart_types", &svg);
+	cJSON_Delete(types);
 
 	/* The centre's butlers, in the order of by_butler. */
 	for (e = children(get(w->metrics, "by_butler")); e; e = e->next)
@@ -1205,6 +1486,7 @@ static int render_butler_page(struct site *s, struct week_pages *w,
 	const struct page *cp = page_find(&w->centers, p->center, NULL);
 	struct svg_stack st;
 	bool ranked = true;
+	char base[40];
 	int ret;
 
 	buf_addf(&title, "%s · %s · %s", p->butler, p->center, w->week);
@@ -1228,6 +1510,20 @@ static int render_butler_page(struct site *s, struct week_pages *w,
 	buf_reset(&href);
 	buf_addf(&href, "owed-%s.csv", p->name + strlen("butler-"));
 	put_str(ctx, "owed_csv", href.s);
+	/*
+	 * The file on disk keeps its neutral name; the browser saves it as
+	 * 待回访-<butler>.csv (issue 19), the name made safe as a PDF's is.
+	 */
+	buf_reset(&href);
+	buf_adds(&href, "待回访-");
+	text_safe_file_name(&href, p->butler);
+	buf_adds(&href, ".csv");
+	put_str(ctx, "owed_download", href.s);
+	/* His live list: the name render_html_worklists() gives it. */
+	live_base(base, sizeof(base), p->center, p->butler);
+	buf_reset(&href);
+	buf_addf(&href, "../../worklists/%s.html", base);
+	put_str(ctx, "live_href", href.s);
 	cJSON_AddItemToObject(ctx, "records", cJSON_Duplicate(p->records, 1));
 	cJSON_AddItemToObject(ctx, "loops",
 			      filtered(s, w, "loops_open_list", p->center,
@@ -1251,9 +1547,546 @@ static int render_butler_page(struct site *s, struct week_pages *w,
 	return ret;
 }
 
-static int render_week(struct site *s, const struct week_view *v,
+/* ---- the live worklists (issue 16) ---- */
+
+/*
+ * render_html_worklists() writes site/worklists/ from worklists.json (the
+ * worklist stage's masked view, as of the run) and the weeks on the site:
+ *
+ *   worklists/index.html          every centre and butler with what they owe
+ *   worklists/center-<h>.html     a centre's live lists, butler by butler
+ *   worklists/butler-<h>.html     the butler's page: his live list first
+ *                                 (owed, the overdue first; open loops;
+ *                                 无法联系), then his figures week by week
+ *   worklists/owed-<h>.csv        his owed list, offered as 待回访-<name>.csv
+ *
+ * <h> is the hash the weeks' pages use, so a week's butler page links to
+ * worklists/butler-<h>.html without knowing the live lists: every centre
+ * and butler of the live lists and of every week on the site gets a page
+ * here. When two of them hash alike, each gets "-1", "-2" … and the
+ * shared name becomes a page that names them, so no link leads to the
+ * wrong person.
+ */
+struct live_page {
+	const char *center;
+	const char *butler;     /* NULL: a centre page */
+	char base[40];          /* "butler-3f2a9c01d4": what the weeks link */
+	char name[48];          /* base, or base-N when base is shared */
+	cJSON *lists[3];        /* its owed, loops, unreachable items */
+	const cJSON *counts;    /* its people[] / centers[] entry, or NULL */
+};
+
+static const char *const live_list[3] = { "owed", "loops", "unreachable" };
+
+static int cmp_live(const void *pa, const void *pb)
+{
+	const struct live_page *a = pa, *b = pb;
+	int c = strcmp(a->center, b->center);
+
+	if (c)
+		return c;
+	if (!a->butler || !b->butler)
+		return !!a->butler - !!b->butler;
+	return strcmp(a->butler, b->butler);
+}
+
+static int cmp_live_base(const void *pa, const void *pb)
+{
+	const struct live_page *a = *(const struct live_page *const *)pa;
+	const struct live_page *b = *(const struct live_page *const *)pb;
+	int c = strcmp(a->base, b->base);
+
+	/* Pages are in one array: their addresses keep the sorted order. */
+	return c ? c : (a > b) - (a < b);
+}
+
+struct live {
+	struct site *s;
+	const cJSON *lists;
+	const struct week_view *weeks;
+	size_t nweeks;
+	struct live_page *v;
+	size_t nr, alloc;
+	const char *dir;        /* site_dir/worklists */
+};
+
+static void live_add(struct live *l, const char *center, const char *butler)
+{
+	struct live_page *p;
+
+	/* A ticket without a butler has no butler page (无责任人). */
+	if (butler && !*butler)
+		return;
+	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+	p = &l->v[l->nr++];
+	memset(p, 0, sizeof(*p));
+	p->center = center;
+	p->butler = butler;
+}
+
+static struct live_page *live_find(const struct live *l, const char *center,
+				   const char *butler)
+{
+	struct live_page key;
+
+	if (!l->nr)
+		return NULL;
+	memset(&key, 0, sizeof(key));
+	key.center = center;
+	key.butler = butler;
+	return bsearch(&key, l->v, l->nr, sizeof(*l->v), cmp_live);
+}
+
+static const char *live_href(const struct live_page *p, struct buf *b)
+{
+	buf_reset(b);
+	if (p)
+		buf_addf(b, "%s.html", p->name);
+	return p ? b->s : NULL;
+}
+
+/* The pages: every centre and butler of the lists and of the weeks. */
+static void live_pages(struct live *l)
+{
+	struct live_page **by_base;
+	struct buf href = BUF_INIT;
+	const cJSON *e;
+	size_t i, j, k, n;
+
+	for (e = children(get(l->lists, "people")); e; e = e->next) {
+		live_add(l, get_str(e, "center"), NULL);
+		live_add(l, get_str(e, "center"), get_str(e, "butler"));
+	}
+	for (i = 0; i < l->nweeks; i++) {
+		for (e = children(get(l->weeks[i].metrics, "by_center")); e;
+		     e = e->next)
+			live_add(l, get_str(e, "center"), NULL);
+		for (e = children(get(l->weeks[i].metrics, "by_butler")); e;
+		     e = e->next) {
+			live_add(l, get_str(e, "center"), NULL);
+			live_add(l, get_str(e, "center"), get_str(e, "butler"));
+		}
+	}
+	if (!l->nr)
+		return;
+	qsort(l->v, l->nr, sizeof(*l->v), cmp_live);
+	for (i = j = 0; i < l->nr; i++)
+		if (!j || cmp_live(&l->v[j - 1], &l->v[i]))
+			l->v[j++] = l->v[i];
+	l->nr = j;
+	by_base = xcalloc(l->nr, sizeof(*by_base));
+	for (i = 0; i < l->nr; i++) {
+		live_base(l->v[i].base, sizeof(l->v[i].base), l->v[i].center,
+			  l->v[i].butler);
+		by_base[i] = &l->v[i];
+	}
+	qsort(by_base, l->nr, sizeof(*by_base), cmp_live_base);
+	for (i = 0; i < l->nr; i = j) {
+		for (j = i + 1;
+		     j < l->nr && !strcmp(by_base[j]->base, by_base[i]->base);
+		     j++)
+			;
+		n = j - i;
+		for (k = i; k < j; k++)
+			snprintf(by_base[k]->name, sizeof(by_base[k]->name),
+				 n > 1 ? "%s-%zu" : "%s", by_base[k]->base,
+				 k - i + 1);
+	}
+	free(by_base);
+	for (i = 0; i < l->nr; i++)
+		for (k = 0; k < 3; k++)
+			l->v[i].lists[k] = cJSON_CreateArray();
+	/* Each item to its centre's and its butler's page. */
+	for (k = 0; k < 3; k++)
+		for (e = children(get(l->lists, live_list[k])); e; e = e->next) {
+			struct live_page *c = live_find(l, get_str(e, "center"),
+							NULL);
+			struct live_page *b = *get_str(e, "butler") ?
+				live_find(l, get_str(e, "center"),
+					  get_str(e, "butler")) : NULL;
+			cJSON *item = cJSON_Duplicate(e, 1);
+
+			if (b) {
+				put_str(item, "butler_href", live_href(b, &href));
+				cJSON_AddItemToArray(b->lists[k],
+						     cJSON_Duplicate(item, 1));
+			}
+			if (c)
+				cJSON_AddItemToArray(c->lists[k], item);
+			else
+				cJSON_Delete(item);
+		}
+	for (e = children(get(l->lists, "people")); e; e = e->next) {
+		struct live_page *b = *get_str(e, "butler") ?
+			live_find(l, get_str(e, "center"), get_str(e, "butler"))
+			: NULL;
+
+		if (b)
+			b->counts = e;
+	}
+	for (e = children(get(l->lists, "centers")); e; e = e->next) {
+		struct live_page *c = live_find(l, get_str(e, "center"), NULL);
+
+		if (c)
+			c->counts = e;
+	}
+	buf_release(&href);
+}
+
+static void live_release(struct live *l)
+{
+	size_t i, k;
+
+	for (i = 0; i < l->nr; i++)
+		for (k = 0; k < 3; k++)
+			cJSON_Delete(l->v[i].lists[k]);
+	free(l->v);
+}
+
+/* The parts every live page shares: as-of of the lists, crumbs, counts. */
+static cJSON *live_ctx(const struct live *l, const char *title,
+		       cJSON **crumbs)
+{
+	cJSON *ctx = page_ctx(l->weeks[0].metrics, title, crumbs);
+
+	crumb(*crumbs, "首页", "../index.html");
+	if (l->lists) {
+		put_str(ctx, "as_of", get_str(l->lists, "as_of"));
+		copy_str(ctx, l->lists, "since");
+		copy_count(ctx, l->lists, "window_days");
+	}
+	put_bool(ctx, "has_view", l->lists != NULL);
+	return ctx;
+}
+
+static void live_counts(cJSON *ctx, const cJSON *counts)
+{
+	static const char *const keys[] = { "owed", "overdue", "loops",
+					    "unreachable" };
+	cJSON *c = cJSON_AddObjectToObject(ctx, "counts");
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		put_num(c, keys[i], (double)get_count(counts, keys[i]));
+}
+
+static void live_lists(cJSON *ctx, const struct live_page *p)
+{
+	size_t k;
+
+	for (k = 0; k < 3; k++)
+		cJSON_AddItemToObject(ctx, live_list[k],
+				      cJSON_Duplicate(p->lists[k], 1));
+}
+
+static int live_render(struct live *l, const struct tmpl *t, cJSON *ctx,
+		       const char *name)
+{
+	int ret;
+
+	buf_reset(&l->s->path);
+	buf_addf(&l->s->path, "%s/%s.html", l->dir, name);
+	ret = render_page(l->s, t, ctx, l->s->path.s);
+	cJSON_Delete(ctx);
+	return ret;
+}
+
+/* The butler's owed list as CSV, offered for download under his name. */
+static int live_owed_csv(struct live *l, const struct live_page *p)
+{
+	const cJSON *header = get(l->s->labels, "live_owed_csv");
+	static const char *const keys[] = { "ticket", "type", "subtype",
+					    "unit", "owner", "phone",
+					    "completed_at", "due_at" };
+	const char *fields[9];
+	struct buf csv = BUF_INIT;
+	const cJSON *e;
+	size_t i;
+	int ret;
+
+	buf_adds(&csv, CSV_BOM);
+	for (i = 0; i < 9; i++) {
+		const cJSON *h = cJSON_GetArrayItem(header, (int)i);
+
+		fields[i] = cJSON_IsString(h) ? h->valuestring : "";
+	}
+	csv_add_row(&csv, fields, 9);
+	for (e = children(p->lists[0]); e; e = e->next) {
+		for (i = 0; i < 8; i++)
+			fields[i] = get_str(e, keys[i]);
+		fields[8] = label(l->s, "live_state",
+				  cJSON_IsTrue(get(e, "overdue")) ? "overdue"
+								  : "due");
+		csv_add_row(&csv, fields, 9);
+	}
+	buf_reset(&l->s->path);
+	buf_addf(&l->s->path, "%s/owed-%s.csv", l->dir,
+		 p->name + strlen("butler-"));
+	ret = write_file(l->s, l->s->path.s, &csv);
+	buf_release(&csv);
+	return ret;
+}
+
+static int live_butler_page(struct live *l, const struct tmpl *t,
+			    const struct live_page *p)
+{
+	const struct live_page *cp = live_find(l, p->center, NULL);
+	struct buf title = BUF_INIT, href = BUF_INIT;
+	cJSON *ctx, *crumbs, *weeks, *latest = NULL;
+	size_t i;
+	int ret;
+
+	buf_addf(&title, "%s · %s · 回访工作清单", p->butler, p->center);
+	ctx = live_ctx(l, title.s, &crumbs);
+	crumb(crumbs, "回访工作清单", "index.html");
+	crumb(crumbs, p->center, live_href(cp, &href));
+	crumb(crumbs, p->butler, NULL);
+	put_str(ctx, "center", p->center);
+	put_str(ctx, "butler", p->butler);
+	if (cp)
+		put_str(ctx, "center_href", live_href(cp, &href));
+	live_counts(ctx, p->counts);
+	live_lists(ctx, p);
+	buf_reset(&href);
+	buf_addf(&href, "owed-%s.csv", p->name + strlen("butler-"));
+	put_str(ctx, "owed_csv", href.s);
+	/* The name the browser saves it under: never a path. */
+	buf_reset(&href);
+	buf_adds(&href, "待回访-");
+	text_safe_file_name(&href, p->butler);
+	buf_adds(&href, ".csv");
+	put_str(ctx, "owed_csv_download", href.s);
+
+	/* Then his figures: each week on the site that has him. */
+	weeks = cJSON_AddArrayToObject(ctx, "weeks");
+	for (i = 0; i < l->nweeks; i++) {
+		const cJSON *m = l->weeks[i].metrics, *g;
+		const char *week = get_str(m, "week");
+		struct page_index ix;
+		const struct page *wp;
+		cJSON *r;
+
+		page_index_build(&ix, get(m, "by_butler"), true);
+		wp = page_find(&ix, p->center, p->butler);
+		g = wp ? wp->group : NULL;
+		if (g) {
+			buf_reset(&href);
+			buf_addf(&href, "../weeks/%s/%s.html", week, wp->name);
+			r = group_row(g, week, href.s);
+			put_bool(r, "provisional",
+				 cJSON_IsTrue(get(m, "provisional")));
+			cJSON_AddItemToArray(weeks, r);
+			if (!latest) {
+				latest = cJSON_AddObjectToObject(ctx, "latest");
+				put_str(latest, "week", week);
+				put_str(latest, "href", href.s);
+				put_bool(latest, "provisional",
+					 cJSON_IsTrue(get(m, "provisional")));
+				cJSON_AddItemToObject(latest, "kpis", kpis(g));
+			}
+		}
+		page_index_release(&ix);
+	}
+	ret = live_render(l, t, ctx, p->name);
+	if (!ret)
+		ret = live_owed_csv(l, p);
+	buf_release(&title);
+	buf_release(&href);
+	return ret;
+}
+
+static int live_center_page(struct live *l, const struct tmpl *t,
+			    const struct live_page *p)
+{
+	struct buf title = BUF_INIT, href = BUF_INIT;
+	cJSON *ctx, *crumbs, *people;
+	const cJSON *e;
+	size_t i;
+
+	buf_addf(&title, "%s · 回访工作清单", p->center);
+	ctx = live_ctx(l, title.s, &crumbs);
+	crumb(crumbs, "回访工作清单", "index.html");
+	crumb(crumbs, p->center, NULL);
+	put_str(ctx, "center", p->center);
+	put_bool(ctx, "show_butler", true);
+	live_counts(ctx, p->counts);
+	live_lists(ctx, p);
+	people = cJSON_AddArrayToObject(ctx, "people");
+	for (e = children(get(l->lists, "people")); e; e = e->next) {
+		cJSON *r;
+
+		if (strcmp(get_str(e, "center"), p->center))
+			continue;
+		r = cJSON_Duplicate(e, 1);
+		if (*get_str(e, "butler"))
+			put_str(r, "href",
+				live_href(live_find(l, p->center,
+						    get_str(e, "butler")),
+					  &href));
+		cJSON_AddItemToArray(people, r);
+	}
+	/* The newest week's page of the centre, for its figures. */
+	for (i = 0; i < l->nweeks; i++) {
+		struct page_index ix;
+		const struct page *wp;
+
+		page_index_build(&ix, get(l->weeks[i].metrics, "by_center"),
+				 false);
+		wp = page_find(&ix, p->center, NULL);
+		if (wp) {
+			buf_reset(&href);
+			buf_addf(&href, "../weeks/%s/%s.html",
+				 get_str(l->weeks[i].metrics, "week"), wp->name);
+			put_str(ctx, "week_href", href.s);
+			copy_str(ctx, l->weeks[i].metrics, "week");
+		}
+		page_index_release(&ix);
+		if (wp)
+			break;
+	}
+	buf_release(&title);
+	buf_release(&href);
+	return live_render(l, t, ctx, p->name);
+}
+
+/* A name two pages share: a page that names both. */
+static int live_shared_page(struct live *l, const struct tmpl *t, size_t i)
+{
+	struct buf href = BUF_INIT;
+	cJSON *ctx, *crumbs, *list;
+	size_t k;
+	int ret;
+
+	ctx = live_ctx(l, "回访工作清单", &crumbs);
+	crumb(crumbs, "回访工作清单", "index.html");
+	list = cJSON_AddArrayToObject(ctx, "pages");
+	for (k = 0; k < l->nr; k++) {
+		cJSON *r;
+
+		if (strcmp(l->v[k].base, l->v[i].base))
+			continue;
+		r = cJSON_CreateObject();
+		put_str(r, "center", l->v[k].center);
+		if (l->v[k].butler)
+			put_str(r, "butler", l->v[k].butler);
+		put_str(r, "href", live_href(&l->v[k], &href));
+		cJSON_AddItemToArray(list, r);
+	}
+	ret = live_render(l, t, ctx, l->v[i].base);
+	buf_release(&href);
+	return ret;
+}
+
+static int live_index(struct live *l, const struct tmpl *t)
+{
+	struct buf href = BUF_INIT;
+	cJSON *ctx, *crumbs, *list, *r;
+	const cJSON *e;
+
+	ctx = live_ctx(l, "回访工作清单", &crumbs);
+	crumb(crumbs, "回访工作清单", NULL);
+	live_counts(ctx, get(l->lists, "totals"));
+	list = cJSON_AddArrayToObject(ctx, "centers");
+	for (e = children(get(l->lists, "centers")); e; e = e->next) {
+		r = cJSON_Duplicate(e, 1);
+		put_str(r, "href", live_href(live_find(l, get_str(e, "center"),
+						       NULL), &href));
+		cJSON_AddItemToArray(list, r);
+	}
+	list = cJSON_AddArrayToObject(ctx, "people");
+	for (e = children(get(l->lists, "people")); e; e = e->next) {
+		r = cJSON_Duplicate(e, 1);
+		if (*get_str(e, "butler"))
+			put_str(r, "href",
+				live_href(live_find(l, get_str(e, "center"),
+						    get_str(e, "butler")),
+					  &href));
+		cJSON_AddItemToArray(list, r);
+	}
+	buf_release(&href);
+	return live_render(l, t, ctx, "index");
+}
+
+static cJSON *load_labels(const char *path, struct diag *d);
+
+int render_html_worklists(const cJSON *lists, const struct week_view *weeks,
+			  size_t nweeks, const struct config *cfg,
+			  const char *templates_dir, const char *site_dir,
+			  struct diag *d)
+{
+	const struct tmpl *t_index, *t_center, *t_butler, *t_shared;
+	struct site s;
+	struct live l;
+	struct buf dir = BUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	(void)cfg;
+	memset(&s, 0, sizeof(s));
+	memset(&l, 0, sizeof(l));
+	s.site_dir = site_dir;
+	s.d = d;
+	buf_init(&s.out);
+	buf_init(&s.path);
+	buf_addf(&dir, "%s/html", templates_dir);
+	s.ts = tmpl_set_new(dir.s);
+	if (!(t_index = tmpl_set_get(s.ts, "worklists", d)) ||
+	    !(t_center = tmpl_set_get(s.ts, "worklist_center", d)) ||
+	    !(t_butler = tmpl_set_get(s.ts, "worklist_butler", d)) ||
+	    !(t_shared = tmpl_set_get(s.ts, "worklist_shared", d)))
+		goto out;
+	buf_adds(&dir, "/labels.json");
+	if (!(s.labels = load_labels(dir.s, d)))
+		goto out;
+	if (!nweeks) {
+		diag_report(d, DIAG_ERROR, NULL, 0, 0, "no week to render");
+		goto out;
+	}
+	if (lists && strcmp(get_str(lists, "schema"), "huifang.worklists/1")) {
+		diag_report(d, DIAG_ERROR, "worklists.json", 0, 0,
+			    "schema is not 'huifang.worklists/1'");
+		goto out;
+	}
+	buf_reset(&dir);
+	buf_addf(&dir, "%s/worklists", site_dir);
+	buf_reset(&s.path);
+	if (mkdir_p(dir.s, &s.path) < 0) {
+		diag_report(d, DIAG_ERROR, NULL, 0, 0, "cannot create folder: %s",
+			    s.path.s);
+		goto out;
+	}
+	l.s = &s;
+	l.lists = lists;
+	l.weeks = weeks;
+	l.nweeks = nweeks;
+	l.dir = dir.s;
+	live_pages(&l);
+	for (i = 0; i < l.nr; i++) {
+		if (strcmp(l.v[i].name, l.v[i].base) &&
+		    !strcmp(l.v[i].name + strlen(l.v[i].base), "-1") &&
+		    live_shared_page(&l, t_shared, i) < 0)
+			goto out;
+		if (l.v[i].butler ? live_butler_page(&l, t_butler, &l.v[i])
+				  : live_center_page(&l, t_center, &l.v[i]))
+			goto out;
+	}
+	if (live_index(&l, t_index) < 0)
+		goto out;
+	ret = 0;
+out:
+	live_release(&l);
+	tmpl_set_free(s.ts);
+	cJSON_Delete(s.labels);
+	buf_release(&s.out);
+	buf_release(&s.path);
+	buf_release(&dir);
+	return ret;
+}
+
+static int render_week(struct site *s, const struct site_period *sp,
 		       const char *week)
 {
+	const struct week_view *v = &sp->view;
 	struct week_pages w;
 	struct buf dir = BUF_INIT, err = BUF_INIT;
 	size_t i;
@@ -1263,6 +2096,7 @@ static int render_week(struct site *s, const struct week_view *v,
 	w.metrics = v->metrics;
 	w.samples = v->samples;
 	w.records = v->records;
+	w.sp = sp;
 	snprintf(w.week, sizeof(w.week), "%s", week);
 	page_index_build(&w.centers, get(v->metrics, "by_center"), false);
 	page_index_build(&w.butlers, get(v->metrics, "by_butler"), true);
@@ -1292,48 +2126,181 @@ out:
 	return ret;
 }
 
-/* ---- the index ---- */
+/* ---- the periods and the index ---- */
 
-static int render_index(struct site *s, const struct week_view *weeks,
-			size_t nweeks)
+/* "weeks/<W>/" or "periods/<id>/" of a period's metrics.json. */
+static const char *period_folder(const cJSON *m)
 {
-	const cJSON *latest = weeks[0].metrics, *e;
+	const char *kind = get_str(get(m, "period"), "kind");
+
+	return *kind && strcmp(kind, "week") ? "periods" : "weeks";
+}
+
+/*
+ * The trend of m as table rows, oldest first in trend_asc and newest
+ * first in trend_desc: a wide screen reads it left to right like the
+ * chart, a phone shows the newest periods at the top (issue 19).
+ */
+static void add_trend_rows(cJSON *ctx, const cJSON *m)
+{
+	cJSON *asc = cJSON_AddArrayToObject(ctx, "trend_asc");
+	cJSON *desc = cJSON_AddArrayToObject(ctx, "trend_desc");
+	const cJSON *e;
+
+	for (e = children(get(m, "trend")); e; e = e->next) {
+		cJSON *r = group_row(get(e, "totals"), get_str(e, "week"), NULL);
+
+		put_bool(r, "issued", cJSON_IsTrue(get(e, "issued")));
+		cJSON_AddItemToArray(asc, cJSON_Duplicate(r, 1));
+		cJSON_InsertItemInArray(desc, 0, r);
+	}
+}
+
+/* A row of the index's list of weeks, months or quarters. */
+static cJSON *period_row(const struct site_period *v)
+{
+	const cJSON *m = v->view.metrics;
+	const char *id = get_str(m, "week");
+	cJSON *r = group_row(get(m, "totals"), id, NULL);
+	struct buf href = BUF_INIT, pdf = BUF_INIT;
+
+	buf_addf(&href, "%s/%s/", period_folder(m), id);
+	if (main_pdf(v, id, href.s, &pdf))
+		put_str(r, "pdf_href", pdf.s);
+	buf_adds(&href, "index.html");
+	put_str(r, "href", href.s);
+	copy_str(r, m, "week_start");
+	copy_str(r, m, "week_end");
+	put_bool(r, "provisional", cJSON_IsTrue(get(m, "provisional")));
+	buf_release(&href);
+	buf_release(&pdf);
+	return r;
+}
+
+/* What the labels of a month's or quarter's page say. */
+static const char *period_word(const cJSON *m)
+{
+	return !strcmp(get_str(get(m, "period"), "kind"), "quarter") ?
+	       "季报" : "月报";
+}
+
+static int render_period_page(struct site *s, const struct site_period *v,
+			      const char *id)
+{
+	const cJSON *m = v->view.metrics, *e;
+	cJSON *crumbs, *ctx, *list;
+	struct buf title = BUF_INIT, svg = BUF_INIT, dir = BUF_INIT;
+	struct buf err = BUF_INIT, pdf = BUF_INIT;
+	bool quarter = !strcmp(period_word(m), "季报");
+	int ret = -1;
+
+	buf_addf(&title, "%s 回访%s", id, period_word(m));
+	ctx = page_ctx(m, title.s, &crumbs);
+	crumb(crumbs, "首页", "../../index.html");
+	crumb(crumbs, id, NULL);
+	week_mark(ctx, m);
+	put_str(ctx, "period", id);
+	put_str(ctx, "kind_label", period_word(m));
+	put_str(ctx, "trend_label", quarter ? "近4个季度" : "近12个月");
+	put_str(ctx, "trend_unit", quarter ? "季度" : "月份");
+	copy_str(ctx, m, "week_start");
+	copy_str(ctx, m, "week_end");
+	put_bool(ctx, "provisional", cJSON_IsTrue(get(m, "provisional")));
+	if (main_pdf(v, id, "", &pdf))
+		put_str(ctx, "pdf_href", pdf.s);
+	cJSON_AddItemToObject(ctx, "kpis", kpis(get(m, "totals")));
+	chart_coverage(&svg, "各类型回访率与目标", get(m, "by_type"), "type");
+	put_svg(ctx, "chart_coverage", &svg);
+	chart_trend(&svg, quarter ? "近4个季度各类型回访率与满意率" :
+		    "近12个月各类型回访率与满意率", m);
+	put_svg(ctx, "chart_trend", &svg);
+	list = cJSON_AddArrayToObject(ctx, "by_type");
+	for (e = children(get(m, "by_type")); e; e = e->next)
+		cJSON_AddItemToArray(list, group_row(e, get_str(e, "type"), NULL));
+	add_group_rows(ctx, "by_center", get(m, "by_center"), "center", NULL);
+	add_trend_rows(ctx, m);
+	cJSON_AddItemToObject(ctx, "downloads", downloads_ctx(v, ""));
+
+	buf_addf(&dir, "%s/periods/%s", s->site_dir, id);
+	if (mkdir_p(dir.s, &err) < 0) {
+		diag_report(s->d, DIAG_ERROR, NULL, 0, 0,
+			    "cannot create folder: %s", err.s);
+		goto out;
+	}
+	buf_reset(&s->path);
+	buf_addf(&s->path, "%s/index.html", dir.s);
+	ret = render_page(s, s->t_period, ctx, s->path.s);
+out:
+	cJSON_Delete(ctx);
+	buf_release(&title);
+	buf_release(&svg);
+	buf_release(&dir);
+	buf_release(&err);
+	buf_release(&pdf);
+	return ret;
+}
+
+/*
+ * The index: the newest issued week as the headline (the newest week when
+ * none is issued), the newest week beside it while it is provisional,
+ * then every week, month and quarter, newest first, each with its report.
+ */
+static int render_index(struct site *s, const struct site_period *weeks,
+			size_t nweeks, const struct site_period *periods,
+			size_t nperiods)
+{
+	const struct site_period *head = NULL;
+	const cJSON *latest, *e;
 	cJSON *crumbs, *ctx, *list, *lw;
 	struct buf svg = BUF_INIT, href = BUF_INIT;
 	size_t i;
 	int ret;
 
+	for (i = 0; i < nweeks && !head; i++)
+		if (!cJSON_IsTrue(get(weeks[i].view.metrics, "provisional")))
+			head = &weeks[i];
+	if (!head && nweeks)
+		head = &weeks[0];
+	latest = head ? head->view.metrics : periods[0].view.metrics;
 	ctx = page_ctx(latest, "回访报表", &crumbs);
 	crumb(crumbs, "首页", NULL);
 	list = cJSON_AddArrayToObject(ctx, "weeks");
-	for (i = 0; i < nweeks; i++) {
-		const cJSON *m = weeks[i].metrics;
-		cJSON *r = group_row(get(m, "totals"), get_str(m, "week"), NULL);
+	for (i = 0; i < nweeks; i++)
+		cJSON_AddItemToArray(list, period_row(&weeks[i]));
+	list = cJSON_AddArrayToObject(ctx, "months");
+	for (i = 0; i < nperiods; i++)
+		if (!strcmp(get_str(get(periods[i].view.metrics, "period"),
+				    "kind"), "month"))
+			cJSON_AddItemToArray(list, period_row(&periods[i]));
+	list = cJSON_AddArrayToObject(ctx, "quarters");
+	for (i = 0; i < nperiods; i++)
+		if (!strcmp(get_str(get(periods[i].view.metrics, "period"),
+				    "kind"), "quarter"))
+			cJSON_AddItemToArray(list, period_row(&periods[i]));
+	if (nweeks && head != &weeks[0]) {
+		cJSON *cw = period_row(&weeks[0]);
 
-		buf_reset(&href);
-		buf_addf(&href, "weeks/%s/index.html", get_str(m, "week"));
-		put_str(r, "href", href.s);
-		copy_str(r, m, "week_start");
-		copy_str(r, m, "week_end");
-		put_bool(r, "provisional", cJSON_IsTrue(get(m, "provisional")));
-		cJSON_AddItemToArray(list, r);
+		cJSON_AddItemToObject(cw, "kpis",
+				      kpis(get(weeks[0].view.metrics, "totals")));
+		cJSON_AddItemToObject(ctx, "current", cw);
 	}
-	lw = cJSON_AddObjectToObject(ctx, "latest");
-	put_str(lw, "week", get_str(latest, "week"));
-	buf_reset(&href);
-	buf_addf(&href, "weeks/%s/index.html", get_str(latest, "week"));
-	put_str(lw, "href", href.s);
-	copy_str(lw, latest, "week_start");
-	copy_str(lw, latest, "week_end");
-	put_bool(lw, "provisional", cJSON_IsTrue(get(latest, "provisional")));
-	cJSON_AddItemToObject(lw, "kpis", kpis(get(latest, "totals")));
-	list = cJSON_AddArrayToObject(lw, "by_type");
-	for (e = children(get(latest, "by_type")); e; e = e->next)
-		cJSON_AddItemToArray(list, group_row(e, get_str(e, "type"), NULL));
-	chart_coverage(&svg, "各类型回访率与目标", get(latest, "by_type"), "type");
-	put_svg(lw, "chart_coverage", &svg);
-	chart_trend(&svg, "近8周回访率与满意率", get(latest, "trend"));
-	put_svg(lw, "chart_trend", &svg);
+	if (head) {
+		lw = period_row(head);
+		put_str(lw, "week", get_str(latest, "week"));
+		cJSON_AddItemToObject(lw, "kpis", kpis(get(latest, "totals")));
+		list = cJSON_AddArrayToObject(lw, "by_type");
+		for (e = children(get(latest, "by_type")); e; e = e->next)
+			cJSON_AddItemToArray(list, group_row(e, get_str(e, "type"),
+							     NULL));
+		chart_coverage(&svg, "各类型回访率与目标", get(latest, "by_type"),
+			       "type");
+		put_svg(lw, "chart_coverage", &svg);
+		chart_trend(&svg, "近8周各类型回访率与满意率", latest);
+		put_svg(lw, "chart_trend", &svg);
+		add_trend_rows(lw, latest);
+		put_str(lw, "trend_unit", "周");
+		cJSON_AddItemToObject(ctx, "latest", lw);
+	}
 
 	buf_reset(&s->path);
 	buf_addf(&s->path, "%s/index.html", s->site_dir);
@@ -1389,6 +2356,36 @@ int render_html_site(const struct week_view *weeks, size_t nweeks,
 		     const struct config *cfg, const char *templates_dir,
 		     const char *site_dir, struct diag *d)
 {
+	struct site_period *sp = xcalloc(nweeks ? nweeks : 1, sizeof(*sp));
+	size_t i;
+	int ret;
+
+	for (i = 0; i < nweeks; i++)
+		sp[i].view = weeks[i];
+	ret = render_html_site_periods(sp, nweeks, NULL, 0, cfg,
+				       templates_dir, site_dir, d);
+	free(sp);
+	return ret;
+}
+
+/* True when id is exactly the canonical id of a period of kind. */
+static bool is_period_id(const char *id, bool week)
+{
+	struct period p;
+	char canon[PERIOD_ID_SIZE];
+
+	if (period_parse(id, &p) < 0 || (p.kind == PERIOD_WEEK) != week)
+		return false;
+	period_format(p, canon);
+	return !strcmp(canon, id);
+}
+
+int render_html_site_periods(const struct site_period *weeks, size_t nweeks,
+			     const struct site_period *periods, size_t nperiods,
+			     const struct config *cfg,
+			     const char *templates_dir, const char *site_dir,
+			     struct diag *d)
+{
 	struct site s;
 	struct buf dir = BUF_INIT;
 	size_t i;
@@ -1405,19 +2402,30 @@ int render_html_site(const struct week_view *weeks, size_t nweeks,
 	if (!(s.t_index = tmpl_set_get(s.ts, "index", d)) ||
 	    !(s.t_week = tmpl_set_get(s.ts, "week", d)) ||
 	    !(s.t_center = tmpl_set_get(s.ts, "center", d)) ||
-	    !(s.t_butler = tmpl_set_get(s.ts, "butler", d)))
+	    !(s.t_butler = tmpl_set_get(s.ts, "butler", d)) ||
+	    (nperiods && !(s.t_period = tmpl_set_get(s.ts, "period", d))))
 		goto out;
 	buf_adds(&dir, "/labels.json");
 	if (!(s.labels = load_labels(dir.s, d)))
 		goto out;
-	if (!nweeks) {
+	if (!nweeks && !nperiods) {
 		diag_report(d, DIAG_ERROR, NULL, 0, 0, "no week to render");
 		goto out;
+	}
+	/* Period ids become folder names too: only months and quarters. */
+	for (i = 0; i < nperiods; i++) {
+		const char *id = get_str(periods[i].view.metrics, "week");
+
+		if (!is_period_id(id, false)) {
+			diag_report(d, DIAG_ERROR, "metrics.json", 0, 0,
+				    "period '%s' is not a month or quarter", id);
+			goto out;
+		}
 	}
 	/* Week names become folder names: only real ISO weeks pass. */
 	for (i = 0; i < nweeks; i++) {
 		struct iso_week iw;
-		const char *week = get_str(weeks[i].metrics, "week");
+		const char *week = get_str(weeks[i].view.metrics, "week");
 
 		if (chtime_parse_week(week, &iw) < 0) {
 			diag_report(d, DIAG_ERROR, "metrics.json", 0, 0,
@@ -1432,9 +2440,14 @@ int render_html_site(const struct week_view *weeks, size_t nweeks,
 		goto out;
 	}
 	for (i = 0; i < nweeks; i++)
-		if (render_week(&s, &weeks[i], get_str(weeks[i].metrics, "week")) < 0)
+		if (render_week(&s, &weeks[i],
+				get_str(weeks[i].view.metrics, "week")) < 0)
 			goto out;
-	if (render_index(&s, weeks, nweeks) < 0)
+	for (i = 0; i < nperiods; i++)
+		if (render_period_page(&s, &periods[i],
+				       get_str(periods[i].view.metrics, "week")) < 0)
+			goto out;
+	if (render_index(&s, weeks, nweeks, periods, nperiods) < 0)
 		goto out;
 	ret = 0;
 out:

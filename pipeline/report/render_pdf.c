@@ -160,6 +160,7 @@ struct doc {
 	float top, bottom, left, width;   /* the body area */
 	float y;                          /* the flow position */
 	float size;                       /* body font size */
+	float pad;                        /* cell padding; 0: the template's */
 	const char *page_note;            /* drawn under the header */
 	const char *doc_code;             /* a form's 文件编号 */
 	struct buf note;
@@ -214,6 +215,15 @@ static int doc_open(struct doc *dc, struct render *r, const struct pdf_tmpl *t,
 	return 0;
 }
 
+/* "<prefix>-<part>", both made safe as a file name. */
+static void file_base_name(struct buf *name, const char *prefix,
+			   const char *part)
+{
+	text_safe_file_name(name, prefix);
+	buf_addch(name, '-');
+	text_safe_file_name(name, part);
+}
+
 /*
  * Saves the document as <week_dir>/<prefix>-<safe part>.pdf, unique among
  * the files of this render; the prefix is the template's "file_prefix",
@@ -227,9 +237,7 @@ static int doc_save(struct doc *dc, const char *title, const char *part)
 	size_t base_len;
 	int n = 2, ret;
 
-	text_safe_file_name(&name, prefix ? prefix : title);
-	buf_addch(&name, '-');
-	text_safe_file_name(&name, part);
+	file_base_name(&name, prefix ? prefix : title, part);
 	base_len = name.len;
 	buf_adds(&name, ".pdf");
 	while (string_list_has(&r->names, name.s)) {
@@ -276,6 +284,23 @@ static const char *doc_title(const struct pdf_tmpl *t)
 	return title ? title : pdf_tmpl_label(t, "title");
 }
 
+int render_pdf_file_name(struct buf *out, const char *templates_dir,
+			 const char *template_name, const char *part,
+			 struct diag *d)
+{
+	struct pdf_tmpl t;
+	const char *prefix;
+
+	memset(&t, 0, sizeof(t));
+	if (pdf_tmpl_load(&t, templates_dir, template_name, d) < 0)
+		return -1;
+	prefix = cjson_str_of(t.root, "file_prefix");
+	file_base_name(out, prefix ? prefix : doc_title(&t), part);
+	buf_adds(out, ".pdf");
+	pdf_tmpl_release(&t);
+	return 0;
+}
+
 /* Starts a new page when less than need points are left. */
 static int ensure(struct doc *dc, float need)
 {
@@ -315,6 +340,14 @@ static int paragraph(struct doc *dc, const char *text, float size)
 	return dc->pd.error ? -1 : 0;
 }
 
+/* The padding inside a table's cells. */
+static float doc_pad(const struct doc *dc)
+{
+	if (dc->pad > 0)
+		return dc->pad;
+	return (float)cjson_num_of(dc->t->root, "cell_padding", 2.5);
+}
+
 static void table_init(struct pdf_table *tb, struct doc *dc,
 		       const struct pdf_tmpl_cols *cs, float min_row)
 {
@@ -326,12 +359,49 @@ static void table_init(struct pdf_table *tb, struct doc *dc,
 	tb->top = dc->top - (dc->page_note && *dc->page_note ? 16 : 0);
 	tb->bottom = dc->bottom;
 	tb->size = dc->size;
-	tb->pad = (float)cjson_num_of(dc->t->root, "cell_padding", 2.5);
+	tb->pad = doc_pad(dc);
 	tb->min_row = min_row;
 	tb->header_fill = 0xE4ECF4;
 	tb->border = 0x8C8C8C;
 	tb->new_page = doc_new_page;
 	tb->ctx = dc;
+}
+
+/*
+ * Widens column key of cs so that text fits on one line, taking the width
+ * from the widest other column; nothing when it fits already or text is
+ * NULL. The pdfdoc and the table both read cs->pdf, so the two agree.
+ */
+static void fit_column_to(struct doc *dc, struct pdf_tmpl_cols *cs,
+			  const char *key, const char *text)
+{
+	struct buf clean = BUF_INIT;
+	float pad = doc_pad(dc);
+	float need;
+	size_t i, col = cs->n, widest = cs->n;
+
+	if (!text)
+		return;
+	for (i = 0; i < cs->n; i++) {
+		if (!strcmp(cs->v[i].key, key))
+			col = i;
+		else if (widest == cs->n ||
+			 cs->pdf[i].width > cs->pdf[widest].width)
+			widest = i;
+	}
+	if (col == cs->n || widest == cs->n)
+		return;
+	pdfdoc_clean(&dc->pd, text, &clean);
+	need = pdfdoc_width(&dc->pd, clean.s, clean.len, dc->size) +
+	       2 * pad + 1;
+	buf_release(&clean);
+	if (need <= cs->pdf[col].width ||
+	    cs->pdf[widest].width - (need - cs->pdf[col].width) < 20)
+		return;
+	cs->pdf[widest].width -= need - cs->pdf[col].width;
+	cs->pdf[col].width = need;
+	cs->v[widest].c.width = cs->pdf[widest].width;
+	cs->v[col].c.width = need;
 }
 
 /*
@@ -357,6 +427,33 @@ static long object_table(struct doc *dc, const char *table_key,
 		return -1;
 	cells = bufs_new(cs.n);
 	texts = xcalloc(cs.n, sizeof(*texts));
+	/*
+	 * Ticket numbers and times are never broken: their columns widen to
+	 * the longest value drawn (fit_column_to() takes the width from the
+	 * widest column, whose text wraps instead).
+	 */
+	for (i = 0; i < cs.n; i++) {
+		const char *key = cs.v[i].key;
+		size_t len = strlen(key), longest = 0, k = 0;
+		struct buf text = BUF_INIT;
+
+		if (strcmp(key, "ticket") &&
+		    (len < 3 || strcmp(key + len - 3, "_at")))
+			continue;
+		cJSON_ArrayForEach(row, rows) {
+			if (max && k++ >= max)
+				break;
+			format_cell(&cells[i], row, &cs.v[i], dc->t);
+			if (cells[i].len > longest) {
+				longest = cells[i].len;
+				buf_reset(&text);
+				buf_add(&text, cells[i].s, cells[i].len);
+			}
+		}
+		if (longest)
+			fit_column_to(dc, &cs, key, text.s);
+		buf_release(&text);
+	}
 	table_init(&tb, dc, &cs, 0);
 	if (ensure(dc, 60) < 0 || pdf_table_start(&tb, dc->y) < 0)
 		goto out;
@@ -482,43 +579,6 @@ static int signatures(struct doc *dc, const char *left_key,
 	dc->y -= 10;
 	buf_release(&s);
 	return pd->error ? -1 : 0;
-}
-
-/*
- * Widens column key of cs so that text fits on one line, taking the width
- * from the widest other column; nothing when it fits already or text is
- * NULL. The pdfdoc and the table both read cs->pdf, so the two agree.
- */
-static void fit_column_to(struct doc *dc, struct pdf_tmpl_cols *cs,
-			  const char *key, const char *text)
-{
-	struct buf clean = BUF_INIT;
-	float pad = (float)cjson_num_of(dc->t->root, "cell_padding", 2.5);
-	float need;
-	size_t i, col = cs->n, widest = cs->n;
-
-	if (!text)
-		return;
-	for (i = 0; i < cs->n; i++) {
-		if (!strcmp(cs->v[i].key, key))
-			col = i;
-		else if (widest == cs->n ||
-			 cs->pdf[i].width > cs->pdf[widest].width)
-			widest = i;
-	}
-	if (col == cs->n || widest == cs->n)
-		return;
-	pdfdoc_clean(&dc->pd, text, &clean);
-	need = pdfdoc_width(&dc->pd, clean.s, clean.len, dc->size) +
-	       2 * pad + 1;
-	buf_release(&clean);
-	if (need <= cs->pdf[col].width ||
-	    cs->pdf[widest].width - (need - cs->pdf[col].width) < 20)
-		return;
-	cs->pdf[widest].width -= need - cs->pdf[col].width;
-	cs->pdf[col].width = need;
-	cs->v[widest].c.width = cs->pdf[widest].width;
-	cs->v[col].c.width = need;
 }
 
 /*
@@ -806,7 +866,10 @@ static int issue_notes(struct doc *dc, const cJSON *m)
 	float w = dc->width;
 
 	cJSON_ArrayForEach(g, obj(m, "gates")) {
-		msg = obj(g, "message");
+		/* The Chinese reason on a Chinese page; the code's line else. */
+		msg = obj(g, "message_zh");
+		if (!cJSON_IsString(msg))
+			msg = obj(g, "message");
 		if (!cJSON_IsTrue(obj(g, "tripped")) || !cJSON_IsString(msg))
 			continue;
 		if (ensure(dc, 20) < 0)
@@ -831,6 +894,37 @@ static int issue_notes(struct doc *dc, const cJSON *m)
 		pdf_tmpl_fill(&s, pdf_tmpl_label(t, "revision"), kv, 2);
 		pdfdoc_text_in(pd, dc->left, dc->y - 10, w, 8, PDF_CENTER, s.s);
 		dc->y -= 14;
+		/* The figures the revision changed (issue 16). */
+		buf_reset(&n);
+		cJSON_ArrayForEach(g, obj(m, "revision_changes")) {
+			char was[32], now[32];
+			const char *ckv[6];
+
+			snprintf(was, sizeof(was), "%.0f",
+				 cjson_num_of(g, "was", 0));
+			snprintf(now, sizeof(now), "%.0f",
+				 cjson_num_of(g, "now", 0));
+			ckv[0] = "label";
+			ckv[1] = cJSON_IsString(obj(g, "label")) ?
+				 obj(g, "label")->valuestring : "";
+			ckv[2] = "was", ckv[3] = was;
+			ckv[4] = "now", ckv[5] = now;
+			if (n.len)
+				buf_adds(&n, "；");
+			pdf_tmpl_fill(&n, pdf_tmpl_label(t, "revision_change"),
+				      ckv, 3);
+		}
+		if (cJSON_IsArray(obj(m, "revision_changes")) &&
+		    ensure(dc, 14) == 0) {
+			buf_reset(&s);
+			kv[0] = "changes", kv[1] = n.s;
+			pdf_tmpl_fill(&s, pdf_tmpl_label(t, n.len ?
+				"revision_changes" : "revision_unchanged"),
+				kv, 1);
+			pdfdoc_text_in(pd, dc->left, dc->y - 10, w, 8,
+				       PDF_CENTER, s.s);
+			dc->y -= 14;
+		}
 	}
 	if (cJSON_IsTrue(obj(m, "issue_forced")) && ensure(dc, 14) == 0) {
 		buf_reset(&s);
@@ -992,40 +1086,19 @@ out:
 
 /*
  * The length in bytes of the suffix every list[].key shares (whole UTF-8
- * characters; 0 if it is some name whole), so that chart labels drop it:
- * "万象新城物业服务中心" and "东湖名邸物业服务中心" share "物业服务中心".
+ * characters; 0 if it is some name whole), so that chart labels drop it
+ * (text_common_suffix()).
  */
 static size_t common_suffix(const cJSON *list, const char *key)
 {
-	const char *first = NULL;
-	size_t len = 0, shortest = 0;
+	size_t n = (size_t)cJSON_GetArraySize(list), i = 0, len;
+	const char **names = xcalloc(n ? n : 1, sizeof(*names));
 	const cJSON *e;
 
-	cJSON_ArrayForEach(e, list) {
-		const char *s = cjson_str_of(e, key);
-		size_t n, k;
-
-		if (!s)
-			continue;
-		n = strlen(s);
-		if (!first) {
-			first = s;
-			len = shortest = n;
-			continue;
-		}
-		if (n < shortest)
-			shortest = n;
-		for (k = 0; k < len && k < n &&
-			    first[strlen(first) - 1 - k] == s[n - 1 - k]; k++)
-			;
-		len = k;
-	}
-	if (!first || len >= shortest)
-		len = 0;   /* one name would be left empty: keep them whole */
-	/* Back to a character boundary. */
-	while (len > 0 && ((unsigned char)first[strlen(first) - len] & 0xC0) ==
-				  0x80)
-		len--;
+	cJSON_ArrayForEach(e, list)
+		names[i++] = cjson_str_of(e, key);
+	len = text_common_suffix(names, i);
+	free(names);
 	return len;
 }
 
@@ -1545,22 +1618,106 @@ static cJSON *select_bool(const cJSON *list, const char *key, int want)
 	return out;
 }
 
+/* One list of page 1: its title, none sentence and table are one key. */
+struct act_list {
+	const char *key;
+	const cJSON *rows;
+};
+
+/*
+ * The height a short_list() of at most max rows will take, when each row
+ * is one line: to decide whether lists fit side by side.
+ */
+static float short_list_height(const struct doc *dc, const cJSON *rows,
+			       size_t max)
+{
+	size_t n = (size_t)cJSON_GetArraySize(rows);
+	float pad = doc_pad(dc);
+	float row = dc->size * 1.3f + 2 * pad;
+
+	if (n == 0)
+		return 2 + 9 * 2 + 8 * 2;
+	return 2 + 9 * 2 + (float)((n < max ? n : max) + 1) * row + 6 +
+	       (n > max ? 12 : 0);
+}
+
+/*
+ * The lists of left in a column at the left half of the page and those of
+ * right at the right half, when both columns fit on what is left of the
+ * page (a page break inside a column would break the layout); else one
+ * under the other at full width. Either way the flow goes on under the
+ * longer column.
+ */
+static int act_columns(struct doc *dc, const struct act_list *left,
+		       size_t nleft, const struct act_list *right,
+		       size_t nright, size_t max)
+{
+	float gap = 14, x = dc->left, width = dc->width;
+	float half = (width - gap) / 2, y0 = dc->y, hl = 0, hr = 0, yl;
+	size_t i, pages = dc->pd.npages;
+
+	for (i = 0; i < nleft; i++)
+		hl += short_list_height(dc, left[i].rows, max);
+	for (i = 0; i < nright; i++)
+		hr += short_list_height(dc, right[i].rows, max);
+	if (hl > y0 - dc->bottom || hr > y0 - dc->bottom) {
+		for (i = 0; i < nleft + nright; i++) {
+			const struct act_list *a = i < nleft ? &left[i]
+							     : &right[i - nleft];
+
+			if (short_list(dc, a->key, "act_none", a->key, a->rows,
+				       max) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	dc->width = half;
+	for (i = 0; i < nleft; i++)
+		if (short_list(dc, left[i].key, "act_none", left[i].key,
+			       left[i].rows, max) < 0)
+			return -1;
+	yl = dc->y;
+	if (dc->pd.npages == pages) {
+		/* The right column, beside the left one. */
+		dc->y = y0;
+		dc->left = x + half + gap;
+		dc->width = half;
+	} else {
+		/* The estimate was wrong (a row wrapped): go on below. */
+		dc->left = x;
+		dc->width = width;
+	}
+	for (i = 0; i < nright; i++)
+		if (short_list(dc, right[i].key, "act_none", right[i].key,
+			       right[i].rows, max) < 0)
+			return -1;
+	dc->left = x;
+	dc->width = width;
+	if (dc->pd.npages == pages && yl < dc->y)
+		dc->y = yl;
+	return dc->pd.error ? -1 : 0;
+}
+
 /*
  * Page 1: what to act on. Each list is a selection of metrics.json's
  * lists (no figure is computed): centre and type pairs below target,
- * overdue complaints, loops open for at least open_loop_days, and, when
- * the view model carries them, audit findings and tripped gates.
+ * overdue complaints, loops open for at least open_loop_days, audit
+ * findings and tripped gates (each when the view model has them). The
+ * first three stand in two columns (the centres at the left, the tickets
+ * at the right), the findings and gates under them at full width; each
+ * shows at most max rows, then "及其他 N 项".
  */
-static int weekly_actions(struct doc *dc)
+static int weekly_actions(struct doc *dc, size_t max)
 {
 	const struct pdf_tmpl *t = dc->t;
 	const cJSON *m = dc->r->v->metrics;
-	size_t max = tmpl_count(t, "action_rows", 10);
 	size_t days = tmpl_count(t, "open_loop_days", 3);
 	cJSON *below = select_bool(obj(m, "by_center_type"), "meets_target", 0);
 	cJSON *overdue = cJSON_CreateArray(), *loops = cJSON_CreateArray();
-	cJSON *findings = NULL, *gates = NULL;
+	cJSON *gates = NULL;
+	struct act_list left[1], right[2];
 	const cJSON *e;
+	float size = dc->size, pad;
 	int ret = -1;
 
 	cJSON_ArrayForEach(e, obj(m, "owed")) {
@@ -1575,18 +1732,20 @@ static int weekly_actions(struct doc *dc)
 			cJSON_AddItemReferenceToArray(loops, (cJSON *)e);
 	if (heading(dc, pdf_tmpl_label(t, "actions"), 13) < 0)
 		goto out;
-	if (short_list(dc, "act_below_target", "act_none", "act_below_target",
-		       below, max) < 0 ||
-	    short_list(dc, "act_overdue", "act_none", "act_overdue", overdue,
-		       max) < 0 ||
-	    short_list(dc, "act_loops", "act_none", "act_loops", loops,
-		       max) < 0)
+	/* The lists' own, smaller type, so that two columns fit. */
+	size = dc->size;
+	dc->size = (float)cjson_num_of(t->root, "action_font_size", size);
+	if (dc->size < 5 || dc->size > size)
+		dc->size = size;
+	pad = (float)cjson_num_of(t->root, "action_cell_padding", 0);
+	if (pad >= 0.5f && pad < doc_pad(dc))
+		dc->pad = pad;
+	left[0].key = "act_below_target", left[0].rows = below;
+	right[0].key = "act_overdue", right[0].rows = overdue;
+	right[1].key = "act_loops", right[1].rows = loops;
+	if (act_columns(dc, left, 1, right, 2, max) < 0)
 		goto out;
-	/*
-	 * Hooks for the data other issues add: audit findings ("findings",
-	 * SPEC §9.29) and plausibility gates ("gates", §9.28). Shown only
-	 * when the view model has them.
-	 */
+	/* Audit findings (SPEC §9.29) and plausibility gates (§9.28). */
 	if (cJSON_IsArray(obj(m, "findings")) &&
 	    short_list(dc, "act_findings", "act_none", "act_findings",
 		       obj(m, "findings"), max) < 0)
@@ -1599,10 +1758,11 @@ static int weekly_actions(struct doc *dc)
 	}
 	ret = 0;
 out:
+	dc->size = size;
+	dc->pad = 0;
 	cJSON_Delete(below);
 	cJSON_Delete(overdue);
 	cJSON_Delete(loops);
-	cJSON_Delete(findings);
 	cJSON_Delete(gates);
 	return ret;
 }
@@ -1800,26 +1960,50 @@ out:
 	return ret;
 }
 
+/*
+ * Page 1 of the weekly report with at most rows rows per list; returns
+ * the number of pages it took (1 when it fits), or -1.
+ */
+static long weekly_page1(struct doc *dc, struct render *r, size_t rows)
+{
+	dc->top = PDF_A4_LONG - MARGIN;
+	dc->bottom = MARGIN;
+	dc->doc_code = r->code_weekly;
+	if (weekly_cover(dc) < 0 || weekly_verdict(dc) < 0 ||
+	    weekly_kpis(dc) < 0 || weekly_actions(dc, rows) < 0)
+		return -1;
+	return (long)dc->pd.npages;
+}
+
 static int render_weekly(struct render *r)
 {
 	const cJSON *m = r->v->metrics;
 	const struct pdf_tmpl *t = &r->weekly;
+	size_t rows = tmpl_count(t, "action_rows", 10);
 	struct doc dc;
 	const char *title;
+	long pages;
 	int ret = -1;
 
 	if (!t->root)
 		return -1;
 	title = doc_title(t);
-	if (doc_open(&dc, r, t, title) < 0)
-		return -1;
-	dc.top = PDF_A4_LONG - MARGIN;
-	dc.bottom = MARGIN;
-	dc.doc_code = r->code_weekly;
-	/* Page 1: verdicts, the KPIs and what to act on. */
-	if (weekly_cover(&dc) < 0 || weekly_verdict(&dc) < 0 ||
-	    weekly_kpis(&dc) < 0 || weekly_actions(&dc) < 0)
-		goto out;
+	/*
+	 * Page 1: verdicts, the KPIs and what to act on, on one page. When
+	 * the lists do not fit (many tripped gates, say), each shows a row
+	 * fewer, down to 3, and says how many more there are.
+	 */
+	for (;;) {
+		if (doc_open(&dc, r, t, title) < 0)
+			return -1;
+		pages = weekly_page1(&dc, r, rows);
+		if (pages < 0)
+			goto out;
+		if (pages == 1 || rows <= 3)
+			break;
+		doc_close(&dc);
+		rows--;
+	}
 	if (doc_new_page(&dc.pd, &dc) < 0 || weekly_charts(&dc) < 0)
 		goto out;
 	if (doc_new_page(&dc.pd, &dc) < 0 || weekly_matrix(&dc) < 0 ||
@@ -1908,6 +2092,85 @@ static cJSON *centre_butlers(const cJSON *m, const char *center)
 	return rows;
 }
 
+/* The entry of groups (a list of centres) for center, or NULL. */
+static const cJSON *centre_entry(const cJSON *groups, const char *center)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, groups) {
+		const char *c = cjson_str_of(e, "center");
+
+		if (c && !strcmp(c, center))
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * The centre's audit results: a row per level that sampled its tickets
+ * and one for the levels together, as metrics.json's "audit" has them
+ * (levels[].centers[], all_levels.centers[]; stages/audit.h counts them,
+ * in the week SPEC §9.29 reports them), then the findings on its tickets
+ * (metrics.json "findings", selected by centre). Without "audit" in the
+ * view model (no samples, or metrics written before the audit loop) the
+ * section says so.
+ */
+static int centre_audit(struct doc *dc, const char *center)
+{
+	const struct pdf_tmpl *t = dc->t;
+	const cJSON *m = dc->r->v->metrics, *a = obj(m, "audit"), *l, *g;
+	cJSON *rows = cJSON_CreateArray(), *findings = NULL;
+	struct buf s = BUF_INIT;
+	const char *kv[2];
+	int ret = -1;
+
+	if (heading(dc, pdf_tmpl_label(t, "audit"), 12) < 0)
+		goto out;
+	if (!cJSON_IsObject(a)) {
+		ret = paragraph(dc, pdf_tmpl_label(t, "audit_none"), 9);
+		goto out;
+	}
+	cJSON_ArrayForEach(l, obj(a, "levels")) {
+		cJSON *row;
+
+		if (!(g = centre_entry(obj(l, "centers"), center)))
+			continue;
+		row = cJSON_Duplicate(g, 1);
+		if (!row)
+			goto out;
+		cJSON_AddItemToArray(rows, row);
+		add_ref(row, "label", obj(l, "label"));
+	}
+	if (cJSON_GetArraySize(rows) == 0) {
+		ret = paragraph(dc, pdf_tmpl_label(t, "audit_not_sampled"), 9);
+		goto out;
+	}
+	if (cJSON_GetArraySize(rows) > 1 &&
+	    (g = centre_entry(obj(obj(a, "all_levels"), "centers"), center))) {
+		cJSON *row = cJSON_Duplicate(g, 1);
+
+		if (!row)
+			goto out;
+		cJSON_AddItemToArray(rows, row);
+		cJSON_AddStringToObject(row, "label",
+					pdf_tmpl_label(t, "audit_all_levels"));
+	}
+	kv[0] = "due";
+	kv[1] = cjson_str_of(a, "due_at") ? cjson_str_of(a, "due_at") : "";
+	pdf_tmpl_fill(&s, pdf_tmpl_label(t, "audit_note"), kv, 1);
+	if (paragraph(dc, s.s, 7.5f) < 0 ||
+	    object_table(dc, "audit", rows, 0, NULL) < 0)
+		goto out;
+	findings = select_str(obj(m, "findings"), "center", center);
+	ret = short_list(dc, "findings", "findings_none", "findings",
+			 findings, 0);
+out:
+	cJSON_Delete(rows);
+	cJSON_Delete(findings);
+	buf_release(&s);
+	return ret;
+}
+
 /*
  * One centre's weekly report for its 项目经理, at most 2 pages on the
  * sample: its figures per type against each target, its butlers, what it
@@ -1921,7 +2184,7 @@ static int render_centre_report(struct render *r, const char *center)
 	cJSON *types = select_str(obj(m, "by_center_type"), "center", center);
 	cJSON *owed = select_str(obj(m, "owed"), "center", center);
 	cJSON *loops = select_str(obj(m, "loops_open_list"), "center", center);
-	cJSON *butlers = centre_butlers(m, center), *findings = NULL;
+	cJSON *butlers = centre_butlers(m, center);
 	struct buf note = BUF_INIT;
 	const char *title = doc_title(t);
 	struct doc dc;
@@ -1950,13 +2213,8 @@ static int render_centre_report(struct render *r, const char *center)
 	if (list_section(&dc, "owed", "owed_none", "owed", owed) < 0 ||
 	    list_section(&dc, "loops", "loops_none", "loops", loops) < 0)
 		goto out;
-	/* Hook: audit findings, shown once the view model carries them. */
-	if (cJSON_IsArray(obj(m, "findings"))) {
-		findings = select_str(obj(m, "findings"), "center", center);
-		if (list_section(&dc, "findings", "findings_none", "findings",
-				 findings) < 0)
-			goto out;
-	}
+	if (centre_audit(&dc, center) < 0)
+		goto out;
 	if (weekly_headers(&dc) < 0)
 		goto out;
 	ret = doc_save(&dc, title, center);
@@ -1970,7 +2228,6 @@ done_free:
 	cJSON_Delete(owed);
 	cJSON_Delete(loops);
 	cJSON_Delete(butlers);
-	cJSON_Delete(findings);
 	buf_release(&note);
 	return ret;
 }
@@ -2020,6 +2277,7 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	struct render r;
 	struct buf err = BUF_INIT;
 	const cJSON *company;
+	const char *period_kind;
 	unsigned char *chars = NULL;
 	unsigned c;
 	int ret = -1;
@@ -2070,6 +2328,14 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 		r.failed = 1;
 	if (!r.weekly.root && !r.form.root && !r.centre.root)
 		goto out;
+	/* A month or quarter: its wording, and no record forms (§9.30). */
+	period_kind = cjson_str_of(obj(v->metrics, "period"), "kind");
+	if (period_kind && strcmp(period_kind, "week")) {
+		if (pdf_tmpl_apply_period(&r.weekly, period_kind, d) < 0 ||
+		    pdf_tmpl_apply_period(&r.centre, period_kind, d) < 0)
+			r.failed = 1;
+		pdf_tmpl_release(&r.form);
+	}
 
 	/*
 	 * The font is cut down to the characters this render can draw: those

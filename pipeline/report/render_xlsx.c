@@ -13,7 +13,10 @@
 #include "model/ticket.h"
 #include "report/render_xlsx.h"
 #include "report/xlsxout.h"
+#include "stages/metrics.h"
+#include "stages/worklist.h"
 #include "util/chtime.h"
+#include "util/string_list.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -503,6 +506,102 @@ static int worklists(const struct week_view *v, const char *week_dir,
 	}
 	free(centers);
 	buf_release(&path);
+	return ret;
+}
+
+/*
+ * The live worklists' workbooks (render_xlsx_worklists()): the columns
+ * of the three lists in one sheet, each cell found in its list's columns
+ * by title (worklist_columns), 事项 from the list and the item's state.
+ */
+static const struct xlsxout_column live_cols[] = {
+	{ "事项", XLSX_TEXT, NULL }, { "工单编号", XLSX_TEXT, NULL },
+	{ "工单类型", XLSX_TEXT, NULL }, { "工单子类", XLSX_TEXT, NULL },
+	{ "楼栋房号", XLSX_TEXT, NULL }, { "业主", XLSX_TEXT, NULL },
+	{ "联系电话", XLSX_TEXT, NULL }, { "完成时间", XLSX_DATETIME, NULL },
+	{ "应回访时间", XLSX_DATETIME, NULL },
+	{ "首次回访时间", XLSX_DATETIME, NULL }, { "满意度", XLSX_TEXT, NULL },
+	{ "未闭环天数", XLSX_NUMBER, NULL },
+	{ "整改完成时间", XLSX_DATETIME, NULL },
+};
+
+static void live_rows(struct xlsxout_sheet *s, const struct worklist *wl,
+		      const struct worklist_person *p, enum worklist_kind k,
+		      const struct config *cfg, struct buf *text)
+{
+	const char *got[WORKLIST_MAX_COLUMNS], *cells[N(live_cols)];
+	size_t i, c, j, n;
+
+	for (i = p->first[k]; i < p->first[k] + p->n[k]; i++) {
+		n = worklist_cells(wl, k, i, WORKLIST_FOR_BUTLER, cfg, text,
+				   got);
+		for (c = 0; c < N(live_cols); c++) {
+			cells[c] = "";
+			for (j = 0; j < n; j++)
+				if (!strcmp(worklist_columns[k][j],
+					    live_cols[c].title))
+					cells[c] = got[j];
+		}
+		/* 状态 says 待回访, 已超时 or 无法联系; a loop is a loop. */
+		cells[0] = k == WORKLIST_LOOPS ? "不满意未闭环" : got[n - 1];
+		xlsxout_row(s, cells);
+	}
+}
+
+int render_xlsx_worklists(const struct worklist *wl,
+			  const struct config *cfg, const char *dir,
+			  struct diag *d)
+{
+	unsigned mode = worklist_shows_personal_data(cfg) ?
+			cfg->audit_file_mode : 0666;
+	struct string_list names = { NULL, 0, 0 };
+	struct buf path = BUF_INIT, name = BUF_INIT, text = BUF_INIT;
+	struct buf err = BUF_INIT;
+	struct xlsxout *b = NULL;
+	size_t i, k, suffix;
+	int ret = 0;
+
+	for (i = 0; i < wl->npeople; i++) {
+		const struct worklist_person *p = &wl->people[i];
+		struct xlsxout_sheet *s;
+
+		if (!i || strcmp(p->center, wl->people[i - 1].center)) {
+			if (b && commit(b, path.s, mode, d) < 0)
+				ret = -1;
+			/* A file name per centre, unique among the centres. */
+			buf_reset(&name);
+			buf_adds(&name, "回访工作清单-");
+			text_safe_file_name(&name, p->center);
+			for (suffix = 1; string_list_has(&names, name.s);) {
+				buf_setlen(&name, 0);
+				buf_adds(&name, "回访工作清单-");
+				text_safe_file_name(&name, p->center);
+				buf_addf(&name, "-%zu", ++suffix);
+			}
+			string_list_add(&names, name.s);
+			buf_reset(&path);
+			buf_addf(&path, "%s/%s.xlsx", dir, name.s);
+			b = xlsxout_open(path.s, wl->as_of, &err);
+			if (!b) {
+				diag_report(d, DIAG_ERROR, path.s, 0, 0,
+					    "cannot write: %s", err.s);
+				ret = -1;
+				goto out;
+			}
+		}
+		s = xlsxout_sheet(b, metrics_or_unspecified(p->butler),
+				  live_cols, N(live_cols));
+		for (k = 0; k < WORKLIST_KINDS; k++)
+			live_rows(s, wl, p, (enum worklist_kind)k, cfg, &text);
+	}
+	if (b && commit(b, path.s, mode, d) < 0)
+		ret = -1;
+out:
+	string_list_clear(&names);
+	buf_release(&path);
+	buf_release(&name);
+	buf_release(&text);
+	buf_release(&err);
 	return ret;
 }
 

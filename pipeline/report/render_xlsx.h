@@ -37,4 +37,22 @@
 int render_xlsx_week(const struct week_view *v, const struct config *cfg,
 		     const char *week_dir, struct diag *d);
 
+/*
+ * The live worklists (stages/worklist.h) as one workbook per service
+ * centre, 回访工作清单-<centre>.xlsx in dir (which exists), for the
+ * butlers themselves: a sheet per butler (its name made valid and unique
+ * within Excel's 31 characters by xlsxout; no butler is 未指定), his
+ * rows in the order he works them: the owed callbacks by due time (the
+ * overdue first, 事项 已超时), the open dissatisfaction loops, then the
+ * 无法联系 tickets. Owner and phone are masked for WORKLIST_FOR_BUTLER
+ * (worklists.masking); a workbook showing either unmasked is written with
+ * cfg->audit_file_mode. Two centres whose file names come out alike get
+ * "-2", "-3" in byte order of their names. The documents' time is the
+ * as-of. 0, or -1 with the cause reported to d.
+ */
+struct worklist;
+int render_xlsx_worklists(const struct worklist *wl,
+			  const struct config *cfg, const char *dir,
+			  struct diag *d);
+
 #endif

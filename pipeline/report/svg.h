@@ -6,9 +6,11 @@
  *
  *   svg_bars_target  horizontal bars of a ratio (coverage) per row, each
  *                    against its own target drawn as a dashed line;
- *   svg_stacked      a stacked bar per row (the satisfaction distribution);
- *   svg_trend        lines over weeks (coverage, satisfaction), with an
- *                    optional target line.
+ *   svg_stacked      a stacked bar per row (the satisfaction distribution),
+ *                    each segment numbered: inside when the number fits,
+ *                    else under the bar with a leader to its segment;
+ *   svg_trend        lines over weeks (coverage per type, satisfaction),
+ *                    on an axis that shows movement, with target lines.
  *
  * The charts read without colour: every bar carries its value as text, a
  * bar below its target says so in words, stacked segments carry their
@@ -57,7 +59,7 @@ void svg_stacked(struct buf *out, const char *title,
 		 const char *const *segment_names, size_t nseg,
 		 const struct svg_stack *rows, size_t n);
 
-#define SVG_MAX_SERIES 3
+#define SVG_MAX_SERIES 4
 
 struct svg_series {
 	const char *name;
@@ -65,14 +67,33 @@ struct svg_series {
 	const bool *present;    /* nx flags: false leaves a gap */
 };
 
+/* A target drawn across the trend as a dashed line, named by label. */
+struct svg_ref {
+	double value;           /* [0, 1] */
+	const char *label;      /* NULL: the line alone */
+};
+
 /*
  * Lines over nx points labelled xlabels (weeks, oldest first), for at most
- * SVG_MAX_SERIES series, on a 0-100 % axis; target < 0 draws no target.
+ * SVG_MAX_SERIES series, with nrefs targets as dashed lines. The axis runs
+ * from the 10 % step under the lowest value or target up to 100 %, so a
+ * move from 74 % to 83 % shows; the targets are named in the legend. Every
+ * point's value is written above it, or below, right or left of it, or
+ * left out where it would touch other text or a marker (the latest week
+ * is placed first): no two texts of the chart overlap, by the boxes
+ * svg_text_width() gives them.
  */
 void svg_trend(struct buf *out, const char *title,
 	       const char *const *xlabels, size_t nx,
 	       const struct svg_series *series, size_t nseries,
-	       double target);
+	       const struct svg_ref *refs, size_t nrefs);
+
+/*
+ * The width the charts reckon for s at font size size: 0.6 em for an
+ * ASCII character, 1 em for any other (CJK is square), generous for
+ * sans-serif digits so that boxes kept apart are apart on the page.
+ */
+double svg_text_width(const char *s, double size);
 
 /* "92.3%" (one decimal, C locale) for a ratio. */
 void svg_add_percent(struct buf *out, double ratio);

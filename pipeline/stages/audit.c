@@ -20,10 +20,12 @@
 #include "input/csvread.h"
 #include "input/xlsx.h"
 #include "stages/audit.h"
+#include "stages/issue.h"
 #include "stages/metrics.h"
 #include "model/ticket.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
+#include "util/folder.h"
 #include "util/banned.h"
 
 /* The columns of a sheet the import reads (sample_write_csv() writes them). */
@@ -210,7 +212,7 @@ int findings_read(const char *path, struct iso_week week,
 
 	findings_release(f);
 	f->week = week;
-	fp = fopen(path, "rb");
+	fp = folder_fopen_read(path, NULL);
 	if (!fp) {
 		if (errno == ENOENT)
 			return 0;
@@ -1051,22 +1053,23 @@ void audit_wilson(size_t k, size_t n, double *low, double *high)
 	*high = centre + half > 1 ? 1 : centre + half;
 }
 
-int64_t audit_due_at(struct iso_week week, const struct config *cfg)
+int64_t audit_due_at(struct iso_week week, int64_t issued_at,
+		     const struct config *cfg)
 {
-	int64_t sla = 0;
-	int k;
-
-	for (k = 0; k < TYPE_COUNT; k++)
-		if (cfg->sla_seconds[k] > sla)
-			sla = cfg->sla_seconds[k];
-	/* SPEC §9.26: issued at the Monday after + the longest SLA + 24 h. */
-	return chtime_week_start(week) + SECONDS_PER_WEEK + sla + 24 * 3600 +
-	       (int64_t)cfg->audit_overdue_days * 86400;
+	/* Unrecorded: when SPEC §9.26 says the week is issued. */
+	if (issued_at == TIME_NONE)
+		issued_at = issue_at(week, cfg);
+	return issued_at + (int64_t)cfg->audit_overdue_days * 86400;
 }
 
-/* The counts of one group (a level, a centre or a butler of a level). */
+/*
+ * The counts of one group (a level, a centre or a butler of a level): the
+ * progress of the week's own sample (sampled, done), and the audits dated
+ * in the week (audited and the rest), whatever sample they audit.
+ */
 struct tally {
-	size_t sampled, done, unreachable, genuine, fake, rated, agree;
+	size_t sampled, done;
+	size_t audited, unreachable, genuine, fake, rated, agree;
 	size_t recorded_better;
 };
 
@@ -1097,13 +1100,14 @@ static void write_tally(struct jsonw *w, const struct tally *t, bool overdue)
 	jsonw_uint(w, "sampled", t->sampled);
 	jsonw_uint(w, "done", t->done);
 	jsonw_uint(w, "overdue", overdue ? t->sampled - t->done : 0);
+	jsonw_uint(w, "audited", t->audited);
 	jsonw_uint(w, "unreachable", t->unreachable);
 	jsonw_uint(w, "genuine", t->genuine);
 	jsonw_uint(w, "fake", t->fake);
 	jsonw_uint(w, "rated", t->rated);
 	jsonw_uint(w, "agree", t->agree);
 	jsonw_uint(w, "recorded_better", t->recorded_better);
-	add_rate(w, "genuine_rate", t->genuine, t->done);
+	add_rate(w, "genuine_rate", t->genuine, t->audited);
 	add_rate(w, "agreement", t->agree, t->rated);
 	add_rate(w, "recorded_better_rate", t->recorded_better, t->rated);
 	/* Something to follow up: a fake, a rating recorded too high, or
@@ -1112,31 +1116,42 @@ static void write_tally(struct jsonw *w, const struct tally *t, bool overdue)
 				   (overdue && t->sampled > t->done));
 }
 
-/* The latest finding of (level, ticket) in f, or NULL. */
+/*
+ * The latest finding of (level, ticket) in f dated on or before last_day
+ * (YYYY-MM-DD: dates compare as text), or NULL.
+ */
 static const struct finding *latest(const struct findings *f,
-				    const char *level, const char *ticket)
+				    const char *level, const char *ticket,
+				    const char *last_day)
 {
 	const struct finding *best = NULL;
 	size_t i;
 
-	for (i = 0; i < f->n; i++)
+	for (i = 0; f && i < f->n; i++)
 		if (!strcmp(f->v[i].level, level) &&
-		    !strcmp(f->v[i].ticket, ticket))
+		    !strcmp(f->v[i].ticket, ticket) &&
+		    strcmp(f->v[i].date, last_day) <= 0)
 			best = &f->v[i];     /* sorted by date: the last wins */
 	return best;
 }
 
-static void count(struct tally *t, const struct finding *x)
+/* An item of the week's sample, and its latest finding so far (or NULL). */
+static void count_sampled(struct tally *t, const struct finding *x)
 {
 	t->sampled++;
-	if (!x)
-		return;
-	/* Not reached: tried, but the audit is still to do. */
+	/* 无法联系: tried, but the audit is still to do. */
+	if (x && !x->unreachable)
+		t->done++;
+}
+
+/* An audit dated in the week (SPEC §9.29). */
+static void count_audit(struct tally *t, const struct finding *x)
+{
 	if (x->unreachable) {
 		t->unreachable++;
 		return;
 	}
-	t->done++;
+	t->audited++;
 	if (x->genuine)
 		t->genuine++;
 	else
@@ -1194,6 +1209,53 @@ static const struct findings *findings_of(const struct findings *all,
 	return NULL;
 }
 
+/*
+ * The findings dated in week (SPEC §9.29: a finding is reported in the
+ * week it is dated), whatever sample they audit, none after as_of: of
+ * each (sample week, level, ticket) the latest dated in the week, in
+ * (sample week, level, ticket) order. *out is allocated (free()).
+ */
+struct dated {
+	const struct finding **v;
+	size_t n;
+};
+
+static void dated_in(const struct findings *all, size_t nall,
+		     struct iso_week week, int64_t as_of, struct dated *out)
+{
+	char first[CHTIME_BUF], last[CHTIME_BUF], limit[CHTIME_BUF];
+	size_t i, j, alloc = 0;
+
+	chtime_format_date(chtime_week_start(week), first);
+	chtime_format_date(chtime_week_start(week) + SECONDS_PER_WEEK - 1,
+			   last);
+	chtime_format_date(as_of, limit);
+	if (strcmp(limit, last) < 0)
+		memcpy(last, limit, sizeof(last));
+	out->v = NULL;
+	out->n = 0;
+	for (i = 0; i < nall; i++)
+		for (j = 0; j < all[i].n; j++) {
+			const struct finding *x = &all[i].v[j], *y;
+
+			if (strcmp(x->date, first) < 0 ||
+			    strcmp(x->date, last) > 0)
+				continue;
+			/* A later one of the same key in the week wins. */
+			y = j + 1 < all[i].n ? &all[i].v[j + 1] : NULL;
+			if (y && !strcmp(y->level, x->level) &&
+			    !strcmp(y->ticket, x->ticket) &&
+			    strcmp(y->date, last) <= 0)
+				continue;
+			if (out->n == alloc) {
+				alloc = alloc ? 2 * alloc : 32;
+				out->v = xrealloc(out->v,
+						  alloc * sizeof(*out->v));
+			}
+			out->v[out->n++] = x;
+		}
+}
+
 /* Tallies of a level's items (or several levels'), whole and grouped. */
 struct tallies {
 	struct tally all;
@@ -1201,30 +1263,53 @@ struct tallies {
 	size_t nc, ac, nb, ab;
 };
 
-static void collect(struct tallies *t, const cJSON *level,
-		    const struct findings *f)
+static const char *or_unspecified(const char *s)
 {
-	static const struct findings none;
+	return s && *s ? s : METRICS_UNSPECIFIED;
+}
+
+/* The week's sample of a level: sampled, and done by last_day. */
+static void collect_sample(struct tallies *t, const cJSON *level,
+			   const struct findings *f, const char *last_day)
+{
 	const cJSON *items = cJSON_GetObjectItemCaseSensitive(level, "items");
 	const cJSON *item;
 	const char *id = jstr(level, "id") ? jstr(level, "id") : "";
 
-	if (!f)
-		f = &none;
 	cJSON_ArrayForEach(item, items) {
 		const char *ticket = jstr(item, "ticket");
-		const char *center = jstr(item, "center");
-		const char *butler = jstr(item, "butler");
+		const char *center = or_unspecified(jstr(item, "center"));
+		const char *butler = or_unspecified(jstr(item, "butler"));
 		const struct finding *x;
 
 		if (!ticket)
 			continue;
-		center = center ? center : METRICS_UNSPECIFIED;
-		butler = butler && *butler ? butler : METRICS_UNSPECIFIED;
-		x = latest(f, id, ticket);
-		count(&t->all, x);
-		count(group_of(&t->centres, &t->nc, &t->ac, center, NULL), x);
-		count(group_of(&t->butlers, &t->nb, &t->ab, center, butler), x);
+		x = latest(f, id, ticket, last_day);
+		count_sampled(&t->all, x);
+		count_sampled(group_of(&t->centres, &t->nc, &t->ac, center,
+				       NULL), x);
+		count_sampled(group_of(&t->butlers, &t->nb, &t->ab, center,
+				       butler), x);
+	}
+}
+
+/* The audits dated in the week of level id (NULL: every level). */
+static void collect_dated(struct tallies *t, const struct dated *dt,
+			  const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < dt->n; i++) {
+		const struct finding *x = dt->v[i];
+		const char *center = or_unspecified(x->center);
+
+		if (id && strcmp(x->level, id))
+			continue;
+		count_audit(&t->all, x);
+		count_audit(group_of(&t->centres, &t->nc, &t->ac, center,
+				     NULL), x);
+		count_audit(group_of(&t->butlers, &t->nb, &t->ab, center,
+				     or_unspecified(x->butler)), x);
 	}
 }
 
@@ -1276,45 +1361,36 @@ static void write_level(struct jsonw *w, const char *key, const cJSON *level,
 	jsonw_close(w);
 }
 
-/* The findings of one set as a tally (latest per ticket, all levels). */
-static void tally_findings(const struct findings *f, struct tally *t)
-{
-	size_t i;
-
-	memset(t, 0, sizeof(*t));
-	for (i = 0; i < f->n; i++) {
-		/* Only the last finding of a (level, ticket) counts. */
-		if (i + 1 < f->n && !strcmp(f->v[i].level, f->v[i + 1].level) &&
-		    !strcmp(f->v[i].ticket, f->v[i + 1].ticket))
-			continue;
-		count(t, &f->v[i]);
-	}
-	t->sampled = 0;
-}
-
 void audit_results_json(struct jsonw *w, const cJSON *samples,
 			const struct findings *all, size_t nall,
-			struct iso_week week, int64_t as_of,
+			struct iso_week week, int64_t as_of, int64_t issued_at,
 			const struct config *cfg)
 {
 	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(samples, "levels");
 	const cJSON *level;
 	const struct findings *f = findings_of(all, nall, week);
-	int64_t due = audit_due_at(week, cfg);
+	int64_t due = audit_due_at(week, issued_at, cfg);
 	bool overdue = as_of >= due;
 	struct tallies t;
-	struct tally dated;
-	char wk[16];
-	size_t i, j;
+	struct dated dt;
+	char wk[16], last_day[CHTIME_BUF];
+	int k;
 
+	chtime_format_date(as_of, last_day);
+	dated_in(all, nall, week, as_of, &dt);
 	jsonw_open(w, "audit", '{', JSONW_BLOCK);
+	jsonw_time(w, "issued_at", issued_at != TIME_NONE ? issued_at
+							  : issue_at(week, cfg));
+	jsonw_bool(w, "issued_at_recorded", issued_at != TIME_NONE);
 	jsonw_time(w, "due_at", due);
 	jsonw_bool(w, "overdue", overdue);
-	jsonw_uint(w, "findings", f ? f->n : 0);
+	jsonw_uint(w, "findings", dt.n);
 	jsonw_open(w, "levels", '[', JSONW_BLOCK);
 	cJSON_ArrayForEach(level, levels) {
 		memset(&t, 0, sizeof(t));
-		collect(&t, level, f);
+		collect_sample(&t, level, f, last_day);
+		collect_dated(&t, &dt, jstr(level, "id") ? jstr(level, "id")
+							 : "");
 		write_level(w, NULL, level, &t, overdue);
 	}
 	jsonw_close(w);
@@ -1322,68 +1398,57 @@ void audit_results_json(struct jsonw *w, const cJSON *samples,
 	/* Every level together, per centre and per butler (the site's pages). */
 	memset(&t, 0, sizeof(t));
 	cJSON_ArrayForEach(level, levels)
-		collect(&t, level, f);
+		collect_sample(&t, level, f, last_day);
+	collect_dated(&t, &dt, NULL);
 	write_level(w, "all_levels", NULL, &t, overdue);
+	free(dt.v);
 
-	/* The trend: every earlier week with findings, up to this one. */
+	/* The trend: the audits dated in each week of the window. */
 	jsonw_open(w, "trend", '[', JSONW_BLOCK);
-	for (i = 0; i < nall; i++) {
-		struct tally tw;
+	for (k = TREND_WEEKS - 1; k >= 0; k--) {
+		struct iso_week wk_k = chtime_week_add(week, -k);
 
-		if (week_index(all[i].week) > week_index(week))
+		memset(&t, 0, sizeof(t));
+		dated_in(all, nall, wk_k, as_of, &dt);
+		collect_dated(&t, &dt, NULL);
+		free(t.centres);
+		free(t.butlers);
+		free(dt.v);
+		if (!dt.n)
 			continue;
-		if (weeks_between(all[i].week, week) >= TREND_WEEKS)
-			continue;
-		tally_findings(&all[i], &tw);
-		chtime_format_week(all[i].week, wk);
+		chtime_format_week(wk_k, wk);
 		jsonw_open(w, NULL, '{', JSONW_INLINE);
 		jsonw_str(w, "week", wk);
-		jsonw_uint(w, "done", tw.done);
-		jsonw_uint(w, "genuine", tw.genuine);
-		jsonw_uint(w, "fake", tw.fake);
-		add_rate(w, "genuine_rate", tw.genuine, tw.done);
-		add_rate(w, "agreement", tw.agree, tw.rated);
+		jsonw_uint(w, "audited", t.all.audited);
+		jsonw_uint(w, "genuine", t.all.genuine);
+		jsonw_uint(w, "fake", t.all.fake);
+		add_rate(w, "genuine_rate", t.all.genuine, t.all.audited);
+		add_rate(w, "agreement", t.all.agree, t.all.rated);
 		jsonw_close(w);
 	}
-	jsonw_close(w);
-
-	/* SPEC §9.29: the findings dated in this week, whatever their sample. */
-	memset(&dated, 0, sizeof(dated));
-	for (i = 0; i < nall; i++)
-		for (j = 0; j < all[i].n; j++) {
-			int64_t day;
-
-			if (parse_date(all[i].v[j].date, &day) < 0 ||
-			    day < chtime_week_start(week) ||
-			    day >= chtime_week_start(week) + SECONDS_PER_WEEK)
-				continue;
-			count(&dated, &all[i].v[j]);
-		}
-	jsonw_open(w, "dated_in_week", '{', JSONW_INLINE);
-	jsonw_uint(w, "findings", dated.done);
-	jsonw_uint(w, "genuine", dated.genuine);
-	jsonw_uint(w, "fake", dated.fake);
-	add_rate(w, "genuine_rate", dated.genuine, dated.done);
 	jsonw_close(w);
 	jsonw_close(w);
 }
 
 int audit_problems_json(struct jsonw *w, const cJSON *samples,
 			const struct findings *all, size_t nall,
-			struct iso_week week)
+			struct iso_week week, int64_t as_of)
 {
-	const struct findings *f = findings_of(all, nall, week);
 	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(samples, "levels");
+	struct dated dt;
 	size_t i;
 	int pass;
 
-	if (!f)
+	dated_in(all, nall, week, as_of, &dt);
+	if (!dt.n) {
+		free(dt.v);
 		return 0;
+	}
 	jsonw_open(w, "findings", '[', JSONW_BLOCK);
 	/* The callbacks never made first, then the ratings recorded higher. */
 	for (pass = 0; pass < 2; pass++)
-	for (i = 0; i < f->n; i++) {
-		const struct finding *x = &f->v[i];
+	for (i = 0; i < dt.n; i++) {
+		const struct finding *x = dt.v[i];
 		const char *label = x->level;
 		const cJSON *level;
 		struct buf what = BUF_INIT;
@@ -1417,6 +1482,7 @@ int audit_problems_json(struct jsonw *w, const cJSON *samples,
 		buf_release(&what);
 	}
 	jsonw_close(w);
+	free(dt.v);
 	return 1;
 }
 

@@ -20,8 +20,8 @@
  *   audit_read_all(<output>/findings, &all, &nall, &d);  -- every week
  *   audit_followups(all, nall, W, cfg, &fu, &nfu);  -- for sample_draw_followup()
  *   jsonw_reopen(&w, &metrics_json);             -- metrics.json's root
- *   audit_results_json(&w, samples, all, nall, W, as_of, cfg);
- *   audit_problems_json(&w, samples, all, nall, W);
+ *   audit_results_json(&w, samples, all, nall, W, as_of, issued_at, cfg);
+ *   audit_problems_json(&w, samples, all, nall, W, as_of);
  *   jsonw_close(&w); jsonw_end(&w);
  *   audit_release_all(all, nall);
  *
@@ -139,32 +139,39 @@ void audit_followups(const struct findings *all, size_t nall,
 
 /*
  * Writes the member "audit" of metrics.json for week into w (inside the
- * root object, jsonw_reopen()): per level, centre and butler, and the
- * levels together, the audits done against sampled, overdue, unreachable,
- * 真实回访率 and the fakes, satisfaction agreement and how many were
- * recorded better than the owner said, each rate with its 95 % Wilson
- * interval (rate_ci); the trend over the weeks with findings; and the
- * findings dated in the week (SPEC §9.29), whatever sample they audit
- * (docs/audit.md).
+ * root object, jsonw_reopen()), per level, centre and butler, and the
+ * levels together (docs/audit.md):
+ * - the week's own sample (the week its tickets were completed in):
+ *   sampled, done (audited by as_of, whatever the date) and overdue
+ *   (sampled - done once due: the week's issue time + audit.overdue_days;
+ *   issued_at is the issue time the week's folder records, TIME_NONE when
+ *   none is, and then SPEC §9.26's issue_at from cfg stands in);
+ * - the audits dated in the week (SPEC §9.29: a finding is reported in
+ *   the week it is dated), whatever sample they audit: audited,
+ *   unreachable, 真实回访率 and the fakes, satisfaction agreement and how
+ *   many were recorded better than the owner said, each rate with its
+ *   95 % Wilson interval (rate_ci);
+ * and the trend of the audits dated in each week of the trend window.
+ * Findings dated after as_of do not exist yet.
  */
 struct jsonw;
 void audit_results_json(struct jsonw *w, const cJSON *samples,
 			const struct findings *all, size_t nall,
-			struct iso_week week, int64_t as_of,
+			struct iso_week week, int64_t as_of, int64_t issued_at,
 			const struct config *cfg);
 
 /*
  * Writes the member "findings" of metrics.json (SPEC §9.29): the problems
- * the audits of week's sample found, for the report's page 1: every
- * callback found not made, then every one whose owner rated lower than
- * recorded, as {ticket, level (label), center, butler, audit_date,
- * genuine, finding (the words)}, each part in (level, ticket, date)
- * order. Returns 1, or 0 with nothing written when no findings of the
- * week were imported (an empty list would say the audits found nothing).
+ * the audits dated in week found (up to as_of), for the report's page 1:
+ * every callback found not made, then every one whose owner rated lower
+ * than recorded, as {ticket, level (label), center, butler, audit_date,
+ * genuine, finding (the words)}, each part in (sample week, level,
+ * ticket) order. Returns 1, or 0 with nothing written when no finding is
+ * dated in the week (an empty list would say the audits found nothing).
  */
 int audit_problems_json(struct jsonw *w, const cJSON *samples,
 			const struct findings *all, size_t nall,
-			struct iso_week week);
+			struct iso_week week, int64_t as_of);
 
 /*
  * How 'huifang gen --audit' fills in a sample's sheets: shares in
@@ -192,7 +199,12 @@ void audit_write_filled_sheet(const struct samples *s, size_t level,
 /* The 95 % Wilson score interval of k successes in n trials. */
 void audit_wilson(size_t k, size_t n, double *low, double *high);
 
-/* When the week's audits are due: issued (SPEC §9.26) + overdue_days. */
-int64_t audit_due_at(struct iso_week week, const struct config *cfg);
+/*
+ * When the week's audits are due: its issue time + audit.overdue_days.
+ * issued_at: the time its folder records it was issued, or TIME_NONE
+ * when none is recorded (SPEC §9.26's issue_at from cfg stands in).
+ */
+int64_t audit_due_at(struct iso_week week, int64_t issued_at,
+		     const struct config *cfg);
 
 #endif

@@ -18,14 +18,18 @@
 
 int64_t issue_at(struct iso_week w, const struct config *cfg)
 {
+	return issue_at_period(period_from_week(w), cfg);
+}
+
+int64_t issue_at_period(struct period p, const struct config *cfg)
+{
 	int64_t sla = 0;
 	int t;
 
 	for (t = 0; t < TYPE_COUNT; t++)
 		if (cfg->sla_seconds[t] > sla)
 			sla = cfg->sla_seconds[t];
-	return chtime_week_start(w) + SECONDS_PER_WEEK + sla +
-	       cfg->issue_grace_seconds;
+	return period_end(p) + sla + cfg->issue_grace_seconds;
 }
 
 /* The newest instant of a ticket or its callbacks that is <= as_of. */
@@ -88,9 +92,9 @@ void issue_gather(const struct ticket_set *set, const struct metrics *m,
 	for (i = 0; i < m->ntickets; i++)
 		if (*m->tickets[i].ticket->butler)
 			in->eligible_with_butler++;
-	for (i = 0; i < ISSUE_PRIOR_WEEKS && i + 1 < TREND_WEEKS; i++)
+	for (i = 0; i < ISSUE_PRIOR_WEEKS && i + 1 < m->ntrend; i++)
 		in->prior_eligible[in->nprior++] =
-			m->trend[TREND_WEEKS - 2 - i].totals.eligible;
+			m->trend[m->ntrend - 2 - i].totals.eligible;
 }
 
 void issue_input_release(struct gate_input *in)
@@ -272,4 +276,74 @@ void issue_describe_gate(enum issue_gate g, const struct gate_result *r,
 	if (r->accepted)
 		buf_adds(out, "; accepted by the administrator");
 	buf_release(&what);
+}
+
+/* The gates' names in Chinese, in enum order, for the Chinese pages. */
+static const char *const gate_label_zh[GATE_COUNT] = {
+	"拒收行比例", "未读取的文件", "被 Excel 损坏的工单编号",
+	"文件内重复的工单编号", "无回访时间的评价", "无责任人",
+	"数据过旧", "空周",
+};
+
+/* "<value>%<what>（上限 <limit>%）", one decimal: 12.5% */
+static void add_share_zh(struct buf *out, const struct gate_result *r)
+{
+	buf_addf(out, "%.1f%%（上限 %.1f%%）", r->value * 100.0,
+		 r->limit * 100.0);
+}
+
+void issue_describe_gate_zh(enum issue_gate g, const struct gate_result *r,
+			    struct buf *out)
+{
+	if ((unsigned)g >= GATE_COUNT)
+		return;
+	buf_addf(out, "%s（%s）：", gate_label_zh[g], issue_gate_name[g]);
+	switch (g) {
+	case GATE_REJECTED_ROWS:
+		buf_adds(out, "读入的行中被拒收的占 ");
+		add_share_zh(out, r);
+		break;
+	case GATE_UNREADABLE_FILES:
+		buf_addf(out, "输入文件夹中有 %.0f 个文件未能读取", r->value);
+		if (r->file)
+			buf_addf(out, "，如“%s”", r->file);
+		buf_addf(out, "（上限 %.0f）", r->limit);
+		break;
+	case GATE_DAMAGED_IDS:
+		buf_addf(out, "%.0f 个工单编号被 Excel 改成了科学计数法"
+			 "（如 8.22025E+17）", r->value);
+		if (r->file)
+			buf_addf(out, "，见“%s”等文件", r->file);
+		buf_addf(out, "（上限 %.0f）", r->limit);
+		break;
+	case GATE_REPEATED_IDS:
+		if (r->file)
+			buf_addf(out, "“%s”中", r->file);
+		else
+			buf_adds(out, "某个工单文件中");
+		buf_adds(out, "重复本文件工单编号的行占 ");
+		add_share_zh(out, r);
+		break;
+	case GATE_UNTIMED_RATINGS:
+		buf_adds(out, "没有回访时间的满意度或回访结果占 ");
+		add_share_zh(out, r);
+		break;
+	case GATE_NO_BUTLER:
+		buf_adds(out, "本周应回访的工单都没有责任人（管家）");
+		break;
+	case GATE_STALE_INPUT:
+		if (isinf(r->value))
+			buf_adds(out, "输入中没有数据截至时间之前的时间");
+		else
+			buf_addf(out, "输入中最新的时间比数据截至时间早 %.1f 天",
+				 r->value);
+		buf_addf(out, "（上限 %.1f 天）", r->limit);
+		break;
+	case GATE_EMPTY_WEEK:
+		buf_addf(out, "本周没有应回访工单，而此前 %d 周平均 %.1f 单"
+			 "（阈值 %.1f）", ISSUE_PRIOR_WEEKS, r->value, r->limit);
+		break;
+	default:
+		break;
+	}
 }

@@ -31,6 +31,7 @@
 #include "util/buf.h"
 #include "util/chtime.h"
 #include "model/config.h"
+#include "model/period.h"
 #include "model/ticket.h"
 #include "stages/metrics.h"
 
@@ -43,6 +44,12 @@
  * and 24 h grace: Thursday 2026-11-26 00:00.
  */
 int64_t issue_at(struct iso_week w, const struct config *cfg);
+/*
+ * issue_at of any period (SPEC §9.30): its end + the longest SLA + the
+ * grace, so a month or quarter is issued when its last week's tickets had
+ * their SLA window; 2026-11 with 48 h SLAs: 2026-12-04 00:00.
+ */
+int64_t issue_at_period(struct period p, const struct config *cfg);
 
 /* One recognised ticket file, for the repeated_ids gate. */
 struct gate_file {
@@ -135,5 +142,14 @@ void issue_decide(int64_t when, int64_t as_of,
  */
 void issue_describe_gate(enum issue_gate g, const struct gate_result *r,
 			 struct buf *out);
+
+/*
+ * The same in Chinese for the reports' pages (page 1 of the weekly PDF,
+ * the site), naming the gate in Chinese and by its code, e.g.
+ *   拒收行比例（rejected_rows）：读入的行中被拒收的占 12.5%（上限 5.0%）
+ * Acceptance is not part of the text: the templates word it.
+ */
+void issue_describe_gate_zh(enum issue_gate g, const struct gate_result *r,
+			    struct buf *out);
 
 #endif

@@ -1,8 +1,11 @@
 /*
- * metrics.c - SPEC §3-§4 and §8 rules 12-19 over one report week.
+ * metrics.c - SPEC §3-§4 and §8 rules 12-19 over one report period: a
+ * week, or (SPEC §9.30) a calendar month or quarter, whose metrics are a
+ * week's over its bounds.
  *
- * One pass over the tickets classifies every ticket completed in the eight
- * trend weeks (the report week and the seven before it): its first valid
+ * One pass over the tickets classifies every ticket completed in the
+ * trend periods (the report period and the ones before it: eight weeks,
+ * twelve months or four quarters): its first valid
  * callback, timeliness, loop, attempts and owed state. The trend figures
  * accumulate as the pass goes; the report week's eligible tickets are kept
  * in m->tickets (in the set's order, which is ticket-number order) and the
@@ -765,7 +768,32 @@ int metrics_compute_issued(const struct ticket_set *set,
 			   int64_t as_of, const struct trend_point *issued,
 			   size_t nissued, struct metrics *m, struct diag *d)
 {
-	struct delay_list delays[TREND_WEEKS][TYPE_COUNT];
+	if (week.week < 1 || week.week > 53) {
+		metrics_release(m);
+		diag_report(d, DIAG_ERROR, NULL, 0, 0,
+			    "metrics: no valid as-of time or report week");
+		return -1;
+	}
+	return metrics_compute_period(set, cfg, period_from_week(week), as_of,
+				      issued, nissued, m, d);
+}
+
+/* The trend slot of an instant in [trend[0] start, report end). */
+static size_t trend_slot(const struct metrics *m, int64_t trend_start,
+			 int64_t t)
+{
+	if (m->period.kind == PERIOD_WEEK)
+		return (size_t)((t - trend_start) / SECONDS_PER_WEEK);
+	return (size_t)(period_index(period_of(t, m->period.kind)) -
+			period_index(m->trend[0].period));
+}
+
+int metrics_compute_period(const struct ticket_set *set,
+			   const struct config *cfg, struct period period,
+			   int64_t as_of, const struct trend_point *issued,
+			   size_t nissued, struct metrics *m, struct diag *d)
+{
+	struct delay_list delays[TREND_MAX][TYPE_COUNT];
 	const struct week_ticket **ptrs = NULL;
 	int64_t *scratch = NULL;
 	int64_t trend_start;
@@ -778,23 +806,30 @@ int metrics_compute_issued(const struct ticket_set *set,
 
 	memset(delays, 0, sizeof(delays));
 	metrics_release(m);
-	if (as_of == TIME_NONE || week.week < 1 || week.week > 53) {
+	if (as_of == TIME_NONE) {
 		diag_report(d, DIAG_ERROR, NULL, 0, 0,
 			    "metrics: no valid as-of time or report week");
 		goto out;
 	}
-	m->week = week;
-	m->week_start = chtime_week_start(week);
-	m->week_end = m->week_start + SECONDS_PER_WEEK;
+	m->period = period;
+	m->week = period_week(period);
+	m->week_start = period_start(period);
+	m->week_end = period_end(period);
 	m->as_of = as_of;
 	m->provisional = as_of < m->week_end;
-	m->window_weeks = cfg->rankings_window_weeks;
-	if (m->window_weeks < 1 || m->window_weeks > TREND_WEEKS)
+	m->ntrend = period_trend_len(period.kind);
+	m->ncompare = period_compare_len(period.kind);
+	/* A month's or quarter's rankings are over the period itself. */
+	m->window_weeks = period.kind == PERIOD_WEEK ?
+			  cfg->rankings_window_weeks : 1;
+	if (m->window_weeks < 1 || m->window_weeks > m->ntrend)
 		m->window_weeks = 4;
-	trend_start = m->week_start - (TREND_WEEKS - 1) * SECONDS_PER_WEEK;
-	for (w = 0; w < TREND_WEEKS; w++)
-		m->trend[w].week = chtime_week_add(week,
-						   (int)w - (TREND_WEEKS - 1));
+	for (w = 0; w < m->ntrend; w++) {
+		m->trend[w].period = period_add(period,
+						(int)w - (int)(m->ntrend - 1));
+		m->trend[w].week = period_week(m->trend[w].period);
+	}
+	trend_start = period_start(m->trend[0].period);
 
 	/* The one pass: classify what was completed in the trend weeks. */
 	for (i = 0; i < set->ntickets; i++) {
@@ -812,25 +847,25 @@ int metrics_compute_issued(const struct ticket_set *set,
 		    tk->completed_at >= m->week_end)
 			continue;
 		classify(set, tk, cfg, as_of, &wt);
-		w = (size_t)((tk->completed_at - trend_start) / SECONDS_PER_WEEK);
+		w = trend_slot(m, trend_start, tk->completed_at);
 		tp = &m->trend[w];
 		stats_add(&tp->totals, &wt, cfg, as_of);
 		stats_add(&tp->by_type[tk->type], &wt, cfg, as_of);
 		if (has_delay(&wt))
 			delay_push(&delays[w][tk->type],
 				   wt.first->at - tk->completed_at);
-		if (w == TREND_WEEKS - 1) {
+		if (w == m->ntrend - 1) {
 			ALLOC_GROW(m->tickets, m->ntickets + 1, ticket_alloc);
 			m->tickets[m->ntickets++] = wt;
 		}
-		if (w >= TREND_WEEKS - m->window_weeks) {
+		if (w >= m->ntrend - m->window_weeks) {
 			ALLOC_GROW(window, nwindow + 1, window_alloc);
 			window[nwindow++] = wt;
 		}
 	}
 
-	/* Medians of the trend groups; the last week is the report week. */
-	for (w = 0; w < TREND_WEEKS; w++) {
+	/* Medians of the trend groups; the last is the report period. */
+	for (w = 0; w < m->ntrend; w++) {
 		size_t n = 0;
 
 		for (t = 0; t < TYPE_COUNT; t++)
@@ -849,18 +884,17 @@ int metrics_compute_issued(const struct ticket_set *set,
 				     delays[w][t].n, cfg->target[t]);
 	}
 	for (i = 0; i < nissued; i++)
-		for (w = 0; w + 1 < TREND_WEEKS; w++)
-			if (m->trend[w].week.year == issued[i].week.year &&
-			    m->trend[w].week.week == issued[i].week.week)
+		for (w = 0; w + 1 < m->ntrend; w++)
+			if (period_equal(m->trend[w].period, issued[i].period))
 				use_issued(&m->trend[w], &issued[i], cfg);
 	if (cfg->unreachable_leaves_coverage)
-		for (w = 0; w < TREND_WEEKS; w++) {
+		for (w = 0; w < m->ntrend; w++) {
 			leave_unreachable_out(&m->trend[w].totals);
 			for (t = 0; t < TYPE_COUNT; t++)
 				leave_unreachable_out(&m->trend[w].by_type[t]);
 		}
-	m->totals = m->trend[TREND_WEEKS - 1].totals;
-	for (w = TREND_WEEKS - 1 - COMPARE_WEEKS; w < TREND_WEEKS - 1; w++) {
+	m->totals = m->trend[m->ntrend - 1].totals;
+	for (w = m->ntrend - 1 - m->ncompare; w < m->ntrend - 1; w++) {
 		stats_sum(&m->prior.totals, &m->trend[w].totals);
 		for (t = 0; t < TYPE_COUNT; t++)
 			stats_sum(&m->prior.by_type[t],
@@ -871,7 +905,7 @@ int metrics_compute_issued(const struct ticket_set *set,
 		stats_finish(&m->prior.by_type[t], NULL, 0, cfg->target[t]);
 	for (t = 0; t < TYPE_COUNT; t++) {
 		m->by_type[t].type = t;
-		m->by_type[t].s = m->trend[TREND_WEEKS - 1].by_type[t];
+		m->by_type[t].s = m->trend[m->ntrend - 1].by_type[t];
 	}
 
 	find_bursts(set, m);
@@ -953,7 +987,7 @@ int metrics_compute_issued(const struct ticket_set *set,
 	}
 	ret = 0;
 out:
-	for (w = 0; w < TREND_WEEKS; w++)
+	for (w = 0; w < TREND_MAX; w++)
 		for (t = 0; t < TYPE_COUNT; t++)
 			free(delays[w][t].v);
 	free(ptrs);

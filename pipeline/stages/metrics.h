@@ -25,6 +25,7 @@
 #include "util/buf.h"
 #include "util/chtime.h"
 #include "model/config.h"
+#include "model/period.h"
 #include "util/diag.h"
 #include "model/ticket.h"
 
@@ -107,7 +108,8 @@ struct owed_item {
 };
 
 struct trend_point {
-	struct iso_week week;
+	struct period period;   /* of the report period's kind */
+	struct iso_week week;   /* period_week(period) */
 	struct group_stats totals;
 	struct group_stats by_type[TYPE_COUNT];
 	bool issued;      /* the figures the week was issued with (§9.29) */
@@ -115,6 +117,8 @@ struct trend_point {
 
 #define TREND_WEEKS 8
 #define COMPARE_WEEKS 4
+/* The longest trend of any period kind (12 months: period_trend_len()). */
+#define TREND_MAX 12
 
 /* A plausibility gate as metrics.json records it (set by the command). */
 struct metrics_gate {
@@ -122,14 +126,22 @@ struct metrics_gate {
 	bool tripped, accepted;
 	double value, limit;     /* an infinite value is written as null */
 	const char *message;     /* one line for a person; owned by caller */
+	const char *message_zh;  /* the same in Chinese, or NULL; the same */
 };
 
 struct metrics {
+	/*
+	 * The report period (model/period.h): a week, a month or a quarter.
+	 * week_start and week_end are its bounds whatever its kind; week is
+	 * the ISO week of a week period (of a month's or quarter's first
+	 * day otherwise, which only the week-only stages read).
+	 */
+	struct period period;
 	struct iso_week week;
-	int64_t week_start;          /* Monday 00:00 */
-	int64_t week_end;            /* next Monday 00:00 (exclusive) */
+	int64_t week_start;          /* the period's first instant */
+	int64_t week_end;            /* the first instant after it */
 	int64_t as_of;
-	bool provisional;            /* the week is not over at as_of */
+	bool provisional;            /* the period is not over at as_of */
 
 	struct group_stats totals;
 	struct metrics_group by_type[TYPE_COUNT];
@@ -148,7 +160,7 @@ struct metrics {
 	 * with the report week (rated >= 10 over the window): butlers sorted
 	 * by center, butler and centres by center, like the week's lists.
 	 */
-	unsigned window_weeks;
+	unsigned window_weeks;       /* periods: 1, the report period */
 	struct metrics_group *window_butlers;
 	size_t nwindow_butlers;
 	struct metrics_group *window_centers;
@@ -160,13 +172,18 @@ struct metrics {
 	size_t nanomalies;
 	struct owed_item *owed;             /* sorted by due_at, ticket */
 	size_t nowed;
-	struct trend_point trend[TREND_WEEKS]; /* oldest first; last = week */
+	/* ntrend = period_trend_len() periods, oldest first; the last is
+	 * the report period (a week's is trend[TREND_WEEKS - 1]). */
+	struct trend_point trend[TREND_MAX];
+	size_t ntrend;
 	/*
-	 * The COMPARE_WEEKS weeks before the report week pooled (their counts
-	 * summed, then the ratios): what page 1's "against the 4-week
-	 * average" compares with. The week before is trend[TREND_WEEKS - 2].
+	 * The ncompare (period_compare_len()) periods before the report one
+	 * pooled (their counts summed, then the ratios): what page 1's
+	 * "against the 4-week average" compares with. The period before is
+	 * trend[ntrend - 2].
 	 */
 	struct trend_point prior;
+	unsigned ncompare;
 
 	/* Data quality found while computing (ingest's are in the set). */
 	size_t unknown_subtypes;
@@ -181,6 +198,16 @@ struct metrics {
 	bool issue_forced;          /* issued before issue_at by --issue */
 	bool blocked;               /* due, but a gate keeps it provisional */
 	const char *revision_reason; /* --reason of a revision, or NULL */
+	/*
+	 * A revision's totals that differ from the issue it replaces (issue
+	 * 16): the figure's key and Chinese name, before and now. Written
+	 * as revision_changes beside revision_reason.
+	 */
+	struct metrics_change {
+		const char *figure, *label;
+		double was, now;
+	} revision_changes[16];
+	size_t nrevision_changes;
 	struct metrics_gate gates[16];
 	size_t ngates;
 };
@@ -200,6 +227,16 @@ int metrics_compute(const struct ticket_set *set, const struct config *cfg,
  */
 int metrics_compute_issued(const struct ticket_set *set,
 			   const struct config *cfg, struct iso_week week,
+			   int64_t as_of, const struct trend_point *issued,
+			   size_t nissued, struct metrics *m, struct diag *d);
+/*
+ * metrics_compute_issued() over any period (model/period.h): a month's
+ * or a quarter's metrics are a week's over its bounds, with a trend of
+ * period_trend_len() periods of its kind and rankings over the period
+ * itself. issued[] is matched by period.
+ */
+int metrics_compute_period(const struct ticket_set *set,
+			   const struct config *cfg, struct period period,
 			   int64_t as_of, const struct trend_point *issued,
 			   size_t nissued, struct metrics *m, struct diag *d);
 /* Appends metrics.json (schema huifang.metrics/1) to out. */

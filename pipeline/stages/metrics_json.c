@@ -138,16 +138,18 @@ static void write_ranking(struct jsonw *w, const char *key,
 	free(p);
 }
 
+/* A month's or quarter's window is the period itself: from and to are
+ * its id (docs/periods.md). */
 static void write_rankings(struct jsonw *w, const struct metrics *m)
 {
-	char week[16];
+	char id[PERIOD_ID_SIZE];
 
 	jsonw_open(w, "rankings", '{', JSONW_BLOCK);
 	jsonw_uint(w, "window_weeks", m->window_weeks);
-	chtime_format_week(m->trend[TREND_WEEKS - m->window_weeks].week, week);
-	jsonw_str(w, "from_week", week);
-	chtime_format_week(m->week, week);
-	jsonw_str(w, "to_week", week);
+	period_format(m->trend[m->ntrend - m->window_weeks].period, id);
+	jsonw_str(w, "from_week", id);
+	period_format(m->period, id);
+	jsonw_str(w, "to_week", id);
 	jsonw_uint(w, "min_rated", 10);
 	write_ranking(w, "butlers", m->window_butlers, m->nwindow_butlers);
 	write_ranking(w, "centers", m->window_centers, m->nwindow_centers);
@@ -195,11 +197,11 @@ static void write_compared(struct jsonw *w, const struct group_stats *now,
 
 static void write_comparison(struct jsonw *w, const struct metrics *m)
 {
-	const struct trend_point *last = &m->trend[TREND_WEEKS - 2];
+	const struct trend_point *last = &m->trend[m->ntrend - 2];
 	int t;
 
 	jsonw_open(w, "comparison", '{', JSONW_BLOCK);
-	jsonw_uint(w, "prior_weeks", COMPARE_WEEKS);
+	jsonw_uint(w, "prior_weeks", m->ncompare);
 	jsonw_open(w, "totals", '{', JSONW_BLOCK);
 	write_compared(w, &m->totals, &last->totals, &m->prior.totals);
 	jsonw_close(w);
@@ -249,8 +251,22 @@ static void write_issue(struct jsonw *w, const struct metrics *m)
 	jsonw_uint(w, "revision", m->revision);
 	jsonw_bool(w, "issue_forced", m->issue_forced);
 	jsonw_bool(w, "blocked", m->blocked);
-	if (m->revision_reason)
+	if (m->revision_reason) {
 		jsonw_str(w, "revision_reason", m->revision_reason);
+		jsonw_open(w, "revision_changes", '[', JSONW_BLOCK);
+		for (i = 0; i < m->nrevision_changes; i++) {
+			const struct metrics_change *c = &m->revision_changes[i];
+
+			jsonw_open(w, NULL, '{', JSONW_INLINE);
+			jsonw_str(w, "figure", c->figure);
+			jsonw_str(w, "label", c->label);
+			/* Counts: whole numbers (an absent figure was -1). */
+			jsonw_int(w, "was", (int64_t)c->was);
+			jsonw_int(w, "now", (int64_t)c->now);
+			jsonw_close(w);
+		}
+		jsonw_close(w);
+	}
 	else
 		jsonw_null(w, "revision_reason");
 	jsonw_open(w, "gates", '[', JSONW_BLOCK);
@@ -267,6 +283,8 @@ static void write_issue(struct jsonw *w, const struct metrics *m)
 			jsonw_null(w, "value");
 		jsonw_double(w, "limit", g->limit);
 		jsonw_str(w, "message", g->message ? g->message : "");
+		if (g->message_zh)
+			jsonw_str(w, "message_zh", g->message_zh);
 		jsonw_close(w);
 	}
 	jsonw_close(w);
@@ -275,16 +293,29 @@ static void write_issue(struct jsonw *w, const struct metrics *m)
 static void write_header(struct jsonw *w, const struct metrics *m,
 			 const struct config *cfg)
 {
-	char week[16], date[CHTIME_BUF];
+	char id[PERIOD_ID_SIZE], date[CHTIME_BUF];
 	int t;
 
 	jsonw_str(w, "schema", "huifang.metrics/1");
-	chtime_format_week(m->week, week);
-	jsonw_str(w, "week", week);
+	/*
+	 * "week" names the report period whatever its kind, so that every
+	 * reader of metrics/1 finds its id where it always did; "period"
+	 * says which kind it is (SPEC §9.30).
+	 */
+	period_format(m->period, id);
+	jsonw_str(w, "week", id);
 	chtime_format_date(m->week_start, date);
 	jsonw_str(w, "week_start", date);
 	chtime_format_date(m->week_end - 1, date);
 	jsonw_str(w, "week_end", date);
+	jsonw_open(w, "period", '{', JSONW_INLINE);
+	jsonw_str(w, "kind", period_kind_name(m->period.kind));
+	jsonw_str(w, "id", id);
+	chtime_format_date(m->week_start, date);
+	jsonw_str(w, "start", date);
+	chtime_format_date(m->week_end - 1, date);
+	jsonw_str(w, "end", date);
+	jsonw_close(w);
 	jsonw_time(w, "as_of", m->as_of);
 	jsonw_bool(w, "provisional", m->provisional);
 	if (m->issue_at != TIME_NONE)
@@ -413,17 +444,17 @@ static void write_open_loops(struct jsonw *w, const struct metrics *m)
 
 static void write_trend(struct jsonw *w, const struct metrics *m)
 {
-	char week[16], date[CHTIME_BUF];
+	char id[PERIOD_ID_SIZE], date[CHTIME_BUF];
 	size_t i;
 
 	jsonw_open(w, "trend", '[', JSONW_BLOCK);
-	for (i = 0; i < TREND_WEEKS; i++) {
+	for (i = 0; i < m->ntrend; i++) {
 		const struct trend_point *tp = &m->trend[i];
 
 		jsonw_open(w, NULL, '{', JSONW_BLOCK);
-		chtime_format_week(tp->week, week);
-		jsonw_str(w, "week", week);
-		chtime_format_date(chtime_week_start(tp->week), date);
+		period_format(tp->period, id);
+		jsonw_str(w, "week", id);
+		chtime_format_date(period_start(tp->period), date);
 		jsonw_str(w, "week_start", date);
 		jsonw_bool(w, "issued", tp->issued);
 		jsonw_open(w, "totals", '{', JSONW_BLOCK);

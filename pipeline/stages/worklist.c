@@ -14,6 +14,7 @@
 
 #include "util/chtime.h"
 #include "util/csvout.h"
+#include "util/jsonw.h"
 #include "util/mask.h"
 #include "stages/metrics.h"
 #include "stages/worklist.h"
@@ -91,6 +92,46 @@ static int cmp_loop(const void *pa, const void *pb)
 	return strcmp(a->ticket->id, b->ticket->id);
 }
 
+/*
+ * wl->people: every list is sorted by (centre, butler) first, so one
+ * merge over the three lists finds each person once, in order, and the
+ * run of items each list holds for them.
+ */
+static void find_people(struct worklist *wl)
+{
+	size_t at[WORKLIST_KINDS] = { 0 }, alloc = 0;
+	int k;
+
+	for (;;) {
+		const struct ticket *who = NULL;
+		struct worklist_person *p;
+
+		for (k = 0; k < WORKLIST_KINDS; k++)
+			if (at[k] < wl->n[k] &&
+			    (!who || cmp_people(wl->items[k][at[k]].ticket,
+						who) < 0))
+				who = wl->items[k][at[k]].ticket;
+		if (!who)
+			break;
+		ALLOC_GROW(wl->people, wl->npeople + 1, alloc);
+		p = &wl->people[wl->npeople++];
+		memset(p, 0, sizeof(*p));
+		p->center = metrics_or_unspecified(who->center);
+		p->butler = who->butler;
+		for (k = 0; k < WORKLIST_KINDS; k++) {
+			p->first[k] = at[k];
+			while (at[k] < wl->n[k] &&
+			       !cmp_people(wl->items[k][at[k]].ticket, who)) {
+				if (k == WORKLIST_OWED &&
+				    wl->items[k][at[k]].overdue)
+					p->overdue++;
+				at[k]++;
+			}
+			p->n[k] = at[k] - p->first[k];
+		}
+	}
+}
+
 void worklist_compute(const struct ticket_set *set, const struct config *cfg,
 		      int64_t as_of, struct worklist *wl)
 {
@@ -134,6 +175,8 @@ void worklist_compute(const struct ticket_set *set, const struct config *cfg,
 			qsort(wl->items[k], wl->n[k],
 			      sizeof(struct worklist_item),
 			      k == WORKLIST_LOOPS ? cmp_loop : cmp_due);
+	wl->window_days = cfg->worklist_window_days;
+	find_people(wl);
 }
 
 void worklist_release(struct worklist *wl)
@@ -142,6 +185,7 @@ void worklist_release(struct worklist *wl)
 
 	for (k = 0; k < WORKLIST_KINDS; k++)
 		free(wl->items[k]);
+	free(wl->people);
 	memset(wl, 0, sizeof(*wl));
 }
 
@@ -191,13 +235,36 @@ static void time_cell(struct buf *text, size_t *off, size_t *n, int64_t t)
 	cell(text, off, n, s);
 }
 
+bool worklist_shows_personal_data(const struct config *cfg)
+{
+	return !cfg->worklist_mask_names || !cfg->worklist_mask_phones;
+}
+
+/* The owner's name and phone as who may see them. */
+static void owner_cells(const struct ticket *t, enum worklist_audience who,
+			const struct config *cfg, struct buf *name,
+			struct buf *phone)
+{
+	bool butler = who == WORKLIST_FOR_BUTLER;
+
+	if (butler ? cfg->worklist_mask_names : cfg->mask_names)
+		mask_name(name, t->owner);
+	else
+		buf_adds(name, t->owner);
+	if (butler ? cfg->worklist_mask_phones : cfg->mask_phones)
+		mask_phone(phone, t->phone);
+	else
+		buf_adds(phone, t->phone);
+}
+
 size_t worklist_cells(const struct worklist *wl, enum worklist_kind kind,
-		      size_t i, const struct config *cfg, struct buf *text,
+		      size_t i, enum worklist_audience who,
+		      const struct config *cfg, struct buf *text,
 		      const char *cells[WORKLIST_MAX_COLUMNS])
 {
 	const struct worklist_item *it = &wl->items[kind][i];
 	const struct ticket *t = it->ticket;
-	struct buf tmp = BUF_INIT;
+	struct buf name = BUF_INIT, phone = BUF_INIT;
 	size_t off[WORKLIST_MAX_COLUMNS], n = 0, k;
 	char days[24];
 
@@ -208,17 +275,9 @@ size_t worklist_cells(const struct worklist *wl, enum worklist_kind kind,
 	cell(text, off, &n, ticket_type_name[t->type]);
 	cell(text, off, &n, metrics_or_unclassified(t->subtype));
 	cell(text, off, &n, t->unit);
-	if (cfg->mask_names)
-		mask_name(&tmp, t->owner);
-	else
-		buf_adds(&tmp, t->owner);
-	cell(text, off, &n, tmp.s ? tmp.s : "");
-	buf_reset(&tmp);
-	if (cfg->mask_phones)
-		mask_phone(&tmp, t->phone);
-	else
-		buf_adds(&tmp, t->phone);
-	cell(text, off, &n, tmp.s ? tmp.s : "");
+	owner_cells(t, who, cfg, &name, &phone);
+	cell(text, off, &n, name.s ? name.s : "");
+	cell(text, off, &n, phone.s ? phone.s : "");
 	if (kind == WORKLIST_LOOPS) {
 		time_cell(text, off, &n, it->first->at);
 		cell(text, off, &n, satisfaction_name[it->first->satisfaction]);
@@ -236,12 +295,14 @@ size_t worklist_cells(const struct worklist *wl, enum worklist_kind kind,
 	/* The text may have moved while it grew: point into it last. */
 	for (k = 0; k < n; k++)
 		cells[k] = text->s + off[k];
-	buf_release(&tmp);
+	buf_release(&name);
+	buf_release(&phone);
 	return n;
 }
 
 void worklist_write_csv(const struct worklist *wl, enum worklist_kind kind,
-			const struct config *cfg, struct buf *out)
+			enum worklist_audience who, const struct config *cfg,
+			struct buf *out)
 {
 	struct buf text = BUF_INIT;
 	const char *cells[WORKLIST_MAX_COLUMNS];
@@ -253,7 +314,7 @@ void worklist_write_csv(const struct worklist *wl, enum worklist_kind kind,
 		field(out, &first, worklist_columns[kind][k]);
 	buf_adds(out, "\r\n");
 	for (i = 0; i < wl->n[kind]; i++) {
-		n = worklist_cells(wl, kind, i, cfg, &text, cells);
+		n = worklist_cells(wl, kind, i, who, cfg, &text, cells);
 		first = true;
 		for (k = 0; k < n; k++)
 			field(out, &first, cells[k]);
@@ -262,59 +323,131 @@ void worklist_write_csv(const struct worklist *wl, enum worklist_kind kind,
 	buf_release(&text);
 }
 
-/* One (centre, butler) row of the summary. */
-struct person {
-	const struct ticket *who;
-	size_t n[WORKLIST_KINDS];
-	size_t overdue;
-};
-
-static int cmp_person(const void *pa, const void *pb)
-{
-	const struct person *a = pa, *b = pb;
-
-	return cmp_people(a->who, b->who);
-}
-
 void worklist_write_summary_csv(const struct worklist *wl, struct buf *out)
 {
-	struct person *p = NULL;
-	size_t np = 0, ap = 0, i, j;
+	size_t i;
 	int k;
 
-	for (k = 0; k < WORKLIST_KINDS; k++)
-		for (i = 0; i < wl->n[k]; i++) {
-			const struct worklist_item *it = &wl->items[k][i];
-
-			for (j = 0; j < np; j++)
-				if (!cmp_people(p[j].who, it->ticket))
-					break;
-			if (j == np) {
-				ALLOC_GROW(p, np + 1, ap);
-				memset(&p[np], 0, sizeof(*p));
-				p[np++].who = it->ticket;
-			}
-			p[j].n[k]++;
-			if (k == WORKLIST_OWED && it->overdue)
-				p[j].overdue++;
-		}
-	if (np)
-		qsort(p, np, sizeof(*p), cmp_person);
 	buf_adds(out, CSV_BOM "服务中心,管家,待回访,其中已超时,未闭环,无法联系\r\n");
-	for (i = 0; i < np; i++) {
+	for (i = 0; i < wl->npeople; i++) {
+		const struct worklist_person *p = &wl->people[i];
 		bool first = true;
 		char n[4][24];
 
-		field(out, &first, metrics_or_unspecified(p[i].who->center));
-		field(out, &first, metrics_or_unspecified(p[i].who->butler));
-		snprintf(n[0], sizeof(n[0]), "%zu", p[i].n[WORKLIST_OWED]);
-		snprintf(n[1], sizeof(n[1]), "%zu", p[i].overdue);
-		snprintf(n[2], sizeof(n[2]), "%zu", p[i].n[WORKLIST_LOOPS]);
-		snprintf(n[3], sizeof(n[3]), "%zu",
-			 p[i].n[WORKLIST_UNREACHABLE]);
+		field(out, &first, p->center);
+		field(out, &first, metrics_or_unspecified(p->butler));
+		snprintf(n[0], sizeof(n[0]), "%zu", p->n[WORKLIST_OWED]);
+		snprintf(n[1], sizeof(n[1]), "%zu", p->overdue);
+		snprintf(n[2], sizeof(n[2]), "%zu", p->n[WORKLIST_LOOPS]);
+		snprintf(n[3], sizeof(n[3]), "%zu", p->n[WORKLIST_UNREACHABLE]);
 		for (k = 0; k < 4; k++)
 			field(out, &first, n[k]);
 		buf_adds(out, "\r\n");
 	}
-	free(p);
+}
+
+/* One item of the site's view, masked as masking.* says. */
+static void json_item(struct jsonw *w, const struct worklist *wl,
+		      enum worklist_kind kind, const struct worklist_item *it,
+		      const struct config *cfg)
+{
+	const struct ticket *t = it->ticket;
+	struct buf name = BUF_INIT, phone = BUF_INIT;
+
+	owner_cells(t, WORKLIST_FOR_SITE, cfg, &name, &phone);
+	jsonw_open(w, NULL, '{', JSONW_INLINE);
+	jsonw_str(w, "ticket", t->id);
+	jsonw_str(w, "type", ticket_type_name[t->type]);
+	jsonw_str(w, "subtype", metrics_or_unclassified(t->subtype));
+	jsonw_str(w, "center", metrics_or_unspecified(t->center));
+	jsonw_str(w, "butler", t->butler);
+	jsonw_str(w, "unit", t->unit);
+	jsonw_str(w, "owner", name.s ? name.s : "");
+	jsonw_str(w, "phone", phone.s ? phone.s : "");
+	jsonw_time(w, "completed_at", t->completed_at);
+	if (kind == WORKLIST_LOOPS) {
+		jsonw_time(w, "first_callback_at", it->first->at);
+		jsonw_str(w, "satisfaction",
+			  satisfaction_name[it->first->satisfaction]);
+		jsonw_int(w, "days_open", it->days_open);
+		jsonw_time(w, "rectified_at", t->rectified_at <= wl->as_of ?
+			   t->rectified_at : TIME_NONE);
+	} else {
+		jsonw_time(w, "due_at", it->due_at);
+		jsonw_bool(w, "overdue", it->overdue);
+	}
+	jsonw_close(w);
+	buf_release(&name);
+	buf_release(&phone);
+}
+
+/* The counts of n people summed, as an object (with its centre). */
+static void json_counts(struct jsonw *w, const char *key, const char *center,
+			const struct worklist_person *p, size_t n)
+{
+	size_t sum[WORKLIST_KINDS] = { 0 }, overdue = 0, i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < WORKLIST_KINDS; k++)
+			sum[k] += p[i].n[k];
+		overdue += p[i].overdue;
+	}
+	jsonw_open(w, key, '{', JSONW_INLINE);
+	if (center)
+		jsonw_str(w, "center", center);
+	jsonw_uint(w, "owed", sum[WORKLIST_OWED]);
+	jsonw_uint(w, "overdue", overdue);
+	jsonw_uint(w, "loops", sum[WORKLIST_LOOPS]);
+	jsonw_uint(w, "unreachable", sum[WORKLIST_UNREACHABLE]);
+	jsonw_close(w);
+}
+
+void worklist_write_json(const struct worklist *wl, const struct config *cfg,
+			 struct buf *out)
+{
+	struct jsonw w;
+	size_t i, j;
+	int k;
+
+	jsonw_init(&w, out);
+	jsonw_open(&w, NULL, '{', JSONW_BLOCK);
+	jsonw_str(&w, "schema", "huifang.worklists/1");
+	jsonw_time(&w, "as_of", wl->as_of);
+	jsonw_time(&w, "since", wl->since);
+	jsonw_uint(&w, "window_days", wl->window_days);
+	/* The sums the pages show: the whole company, then each centre. */
+	json_counts(&w, "totals", NULL, wl->people, wl->npeople);
+	jsonw_open(&w, "centers", '[', JSONW_BLOCK);
+	for (i = 0; i < wl->npeople; i = j) {
+		for (j = i + 1; j < wl->npeople &&
+		     !strcmp(wl->people[j].center, wl->people[i].center); j++)
+			;
+		json_counts(&w, NULL, wl->people[i].center, &wl->people[i],
+			    j - i);
+	}
+	jsonw_close(&w);
+	jsonw_open(&w, "people", '[', JSONW_BLOCK);
+	for (i = 0; i < wl->npeople; i++) {
+		const struct worklist_person *p = &wl->people[i];
+
+		jsonw_open(&w, NULL, '{', JSONW_INLINE);
+		jsonw_str(&w, "center", p->center);
+		jsonw_str(&w, "butler", p->butler);
+		jsonw_uint(&w, "owed", p->n[WORKLIST_OWED]);
+		jsonw_uint(&w, "overdue", p->overdue);
+		jsonw_uint(&w, "loops", p->n[WORKLIST_LOOPS]);
+		jsonw_uint(&w, "unreachable", p->n[WORKLIST_UNREACHABLE]);
+		jsonw_close(&w);
+	}
+	jsonw_close(&w);
+	for (k = 0; k < WORKLIST_KINDS; k++) {
+		jsonw_open(&w, worklist_kind_name[k], '[', JSONW_BLOCK);
+		for (i = 0; i < wl->n[k]; i++)
+			json_item(&w, wl, (enum worklist_kind)k,
+				  &wl->items[k][i], cfg);
+		jsonw_close(&w);
+	}
+	jsonw_close(&w);
+	jsonw_end(&w);
 }

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -206,6 +207,43 @@ int folder_open_parent(const char *path, const char **base, bool create,
 	fd = folder_open(parent, create, err);
 	free(parent);
 	return fd;
+}
+
+FILE *folder_fopen_read(const char *path, struct buf *err)
+{
+	struct buf local = BUF_INIT;
+	const char *base;
+	bool below = folder_below_root(path);
+	int dir, fd, cause;
+	FILE *fp;
+
+	dir = folder_open_parent(path, &base, false, err ? err : &local);
+	buf_release(&local);
+	if (dir < 0)
+		return NULL;
+	/* The last component is guarded as the folders above it are. */
+	fd = openat(dir, base, O_RDONLY | O_NOCTTY | O_CLOEXEC |
+		    (below ? O_NOFOLLOW : 0));
+	cause = errno;
+	close(dir);
+	if (fd < 0) {
+		if (err && cause == ELOOP && below)
+			buf_addf(err, "%s: a symbolic link below the output "
+				 "folder; huifang does not follow it", path);
+		else if (err)
+			buf_addf(err, "%s: %s", path, strerror(cause));
+		errno = cause;
+		return NULL;
+	}
+	fp = fdopen(fd, "rb");
+	if (!fp) {
+		cause = errno;
+		close(fd);
+		if (err)
+			buf_addf(err, "%s: %s", path, strerror(cause));
+		errno = cause;
+	}
+	return fp;
 }
 
 static int by_name(const void *a, const void *b)

@@ -17,7 +17,8 @@
  * Calling order: a command calls folder_set_root(<--output>) once, before
  * any thread starts; from then on outfile.h, weekdir.h, retention.h,
  * runlog.h and lock.h open their folders through folder_open() and
- * folder_open_parent(). A path that does not lie below the root (a test's
+ * folder_open_parent(), and the readers of what a run wrote (records/,
+ * a week's JSON, the findings) open it with folder_fopen_read(). A path that does not lie below the root (a test's
  * scratch folder, a command that writes elsewhere) is opened as before,
  * following links, because nothing here can tell which links of an
  * arbitrary path are the administrator's. The root is a copy this module
@@ -27,6 +28,7 @@
 #define HUIFANG_FOLDER_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "util/buf.h"
 
@@ -58,6 +60,17 @@ int folder_open(const char *path, bool create, struct buf *err);
  */
 int folder_open_parent(const char *path, const char **base, bool create,
 		       struct buf *err);
+
+/*
+ * Opens the file path for reading ("rb") through folder_open_parent():
+ * below the root no component is followed through a link, the file's
+ * own name included (a link swapped in after folder_refuse_links()
+ * fails with ELOOP and "<path>: a symbolic link below the output
+ * folder; huifang does not follow it"); elsewhere links are followed, as
+ * fopen() does. NULL with errno set and "<path>: <cause>" appended to
+ * err (which may be NULL).
+ */
+FILE *folder_fopen_read(const char *path, struct buf *err);
 
 /*
  * Walks the tree below path (the output folder) without following links

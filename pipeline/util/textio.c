@@ -453,6 +453,39 @@ int text_open_regular(const char *path, struct buf *why)
  * and spaces go, the length is capped at a character boundary, and an
  * empty result becomes "_".
  */
+size_t text_common_suffix(const char *const *names, size_t n)
+{
+	const char *first = NULL;
+	size_t len = 0, shortest = 0, flen = 0, i, seen = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *s = names[i];
+		size_t sl, k;
+
+		if (!s)
+			continue;
+		sl = strlen(s);
+		seen++;
+		if (!first) {
+			first = s;
+			flen = len = shortest = sl;
+			continue;
+		}
+		if (sl < shortest)
+			shortest = sl;
+		for (k = 0; k < len && k < sl &&
+			    first[flen - 1 - k] == s[sl - 1 - k]; k++)
+			;
+		len = k;
+	}
+	if (seen < 2 || len >= shortest)
+		return 0;   /* one name would be left empty: keep them whole */
+	/* Back to a character boundary. */
+	while (len > 0 && ((unsigned char)first[flen - len] & 0xC0) == 0x80)
+		len--;
+	return len;
+}
+
 void text_safe_file_name(struct buf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");

@@ -103,6 +103,14 @@ void text_escape_controls(struct buf *out, const char *s, size_t n);
 void text_safe_file_name(struct buf *out, const char *s);
 
 /*
+ * The length in bytes of the suffix all n names share, in whole UTF-8
+ * characters; 0 when it would leave some name empty (or n < 2), so that
+ * chart labels can drop it: "万象新城物业服务中心" and "东湖名邸物业服务中心"
+ * share "物业服务中心". NULL names are skipped.
+ */
+size_t text_common_suffix(const char *const *names, size_t n);
+
+/*
  * A hash of the n bytes at s for the string tables of ingest and
  * records, eight bytes at a time (values are mostly CJK text, 3 bytes a
  * character, so byte-wise FNV showed in profiles). Not stable across

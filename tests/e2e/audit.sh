@@ -1,8 +1,9 @@
 #!/bin/sh
 # The audit loop end to end on the bundled sample, as 'make run' does it:
-# 'huifang audit import' of input/audit/ on a clean output folder (the
-# sample drawn from the input), then 'huifang run'; the findings reach
-# metrics.json; a re-import changes nothing; a sheet with bad rows exits
+# 'huifang audit import' of input/audit/ (2026-W46's sample, audited in
+# 2026-W47) on a clean output folder (the sample drawn from the input),
+# then 'huifang run' of 2026-W47; the findings reach its metrics.json, as
+# SPEC §9.29 says, in the week they are dated; a re-import changes nothing; a sheet with bad rows exits
 # 65, names file, line and column, and imports nothing; the per-centre
 # audit sheets exist with the audit file mode and stay out of the site;
 # wt/d's audit workbook, filled in with openpyxl, imports the same way;
@@ -24,9 +25,9 @@ fail() {
 "$huifang" audit import --input input --output "$out" --config config/huifang.json \
 	--as-of "$asof" input/audit/*.csv >"$tmp/import.txt" ||
 	fail "import exited $?"
-grep -q '^huifang audit import: 97 findings from 3 sheets' "$tmp/import.txt" ||
+grep -q '^huifang audit import: 104 findings from 3 sheets' "$tmp/import.txt" ||
 	fail "import said: $(cat "$tmp/import.txt")"
-findings=$out/findings/2026-W47.json
+findings=$out/findings/2026-W46.json
 [ -f "$findings" ] || fail "no $findings"
 [ "$(stat -c %a "$findings")" = 600 ] || fail "findings mode $(stat -c %a "$findings")"
 cp "$findings" "$tmp/first.json"
@@ -38,22 +39,30 @@ python3 - "$week/metrics.json" <<'EOF' || fail "metrics.json audit section"
 import json, sys
 a = json.load(open(sys.argv[1]))["audit"]
 levels = {l["id"]: l for l in a["levels"]}
-cs = levels["cs_supervisor"]
-assert cs["sampled"] == 49 and cs["done"] == 45 and cs["fake"] == 1, cs
-assert cs["genuine_rate_ci"][0] < 44 / 45 == cs["genuine_rate"] < cs["genuine_rate_ci"][1]
-assert levels["engineering_manager"]["done"] == 34
-assert levels["quality_dept"]["done"] == 18
-assert sum(c["done"] for c in cs["centers"]) == 45
-assert a["trend"][-1]["week"] == "2026-W47"
-assert a["all_levels"]["done"] == 45 + 34 + 18
+cs, qd = levels["cs_supervisor"], levels["quality_dept"]
+# The audits dated in 2026-W47 (of 2026-W46's sample) ...
+assert cs["audited"] == 46 and cs["fake"] == 0 and cs["genuine_rate"] == 1, cs
+assert qd["audited"] == 21 and qd["fake"] == 2, qd
+assert qd["genuine_rate_ci"][0] < 19 / 21 == qd["genuine_rate"] < qd["genuine_rate_ci"][1]
+assert levels["engineering_manager"]["audited"] == 37
+assert sum(c["audited"] for c in cs["centers"]) == 46
+assert a["all_levels"]["audited"] == 46 + 37 + 21 == a["findings"]
+assert a["trend"][-1]["week"] == "2026-W47" and a["trend"][-1]["audited"] == 104
+# ... and the progress of 2026-W47's own sample: none audited yet, not
+# overdue, counted from the issue this run recorded.
+assert cs["sampled"] == 50 and cs["done"] == 0 and cs["overdue"] == 0, cs
+assert a["all_levels"]["done"] == 0
+assert a["issued_at"] == "2026-11-26 08:00:00" and a["issued_at_recorded"], a
+assert a["due_at"] == "2026-12-10 08:00:00" and not a["overdue"], a
 f = json.load(open(sys.argv[1]))["findings"]
-assert sum(1 for x in f if not x["genuine"]) == 3, f
+assert sum(1 for x in f if not x["genuine"]) == 2, f
+assert all("2026-11-16" <= x["audit_date"] <= "2026-11-22" for x in f), f
 EOF
 
 # The site's centre and butler pages show the audits (masked data only).
 page=$(grep -l '<h1>南山雅居物业服务中心 ' "$out"/site/weeks/2026-W47/center-*.html)
 grep -q '<h2>三级抽查结果</h2>' "$page" || fail "no audit section on the centre page"
-grep -q '<tr><th scope="row">三级合计</th><td class="num">4</td><td class="num">3</td>' "$page" ||
+grep -q '<tr><th scope="row">三级合计</th><td class="num">4</td><td class="num">0</td><td class="num">100.0%</td>.*<td class="num">4</td><td class="num">0</td><td class="num">0</td></tr>' "$page" ||
 	fail "centre page audit figures"
 grep -l '<h2>三级抽查结果</h2>' "$out"/site/weeks/2026-W47/butler-*.html | grep -q . ||
 	fail "no audit section on the butler pages"
@@ -64,7 +73,7 @@ grep -l '<h2>三级抽查结果</h2>' "$out"/site/weeks/2026-W47/butler-*.html |
 cmp -s "$findings" "$tmp/first.json" || fail "re-import changed the findings"
 
 # A bad row: 65, file, line and column named, nothing imported.
-python3 - input/audit/抽查表-quality_dept-2026-W47.csv "$tmp/bad.csv" <<'EOF'
+python3 - input/audit/抽查表-quality_dept-2026-W46.csv "$tmp/bad.csv" <<'EOF'
 import csv, io, sys
 rows = list(csv.reader(io.open(sys.argv[1], encoding="utf-8-sig", newline="")))
 h = rows[0]
@@ -76,17 +85,17 @@ EOF
 rm -rf "$out/findings"
 set +e
 "$huifang" audit import --input input --output "$out" --config config/huifang.json \
-	--as-of "$asof" input/audit/抽查表-cs_supervisor-2026-W47.csv "$tmp/bad.csv" \
+	--as-of "$asof" input/audit/抽查表-cs_supervisor-2026-W46.csv "$tmp/bad.csv" \
 	>"$tmp/bad.out" 2>"$tmp/bad.err"
 rc=$?
 set -e
 [ "$rc" -eq 65 ] || fail "bad sheet exited $rc, want 65"
-col=$(head -1 input/audit/抽查表-quality_dept-2026-W47.csv | tr ',' '\n' | grep -n '是否真实回访' | cut -d: -f1)
+col=$(head -1 input/audit/抽查表-quality_dept-2026-W46.csv | tr ',' '\n' | grep -n '是否真实回访' | cut -d: -f1)
 grep -q "bad.csv:3:$col: error: '也许' in column '是否真实回访' is not 是, 否 or 无法联系" "$tmp/bad.err" ||
 	fail "no error for line 3: $(cat "$tmp/bad.err")"
-grep -q "bad.csv:4:[0-9]*: error: ticket 'NOT-SAMPLED' is not in the samples of 2026-W47" "$tmp/bad.err" ||
+grep -q "bad.csv:4:[0-9]*: error: ticket 'NOT-SAMPLED' is not in the samples of 2026-W46" "$tmp/bad.err" ||
 	fail "no error for line 4: $(cat "$tmp/bad.err")"
-[ ! -e "$out/findings/2026-W47.json" ] || fail "a bad sheet imported something"
+[ ! -e "$out/findings/2026-W46.json" ] || fail "a bad sheet imported something"
 
 # The audit workbook (wt/d's 抽查表-<level>.xlsx) filled in with openpyxl
 # and imported: its rows go through the same checks, and a bad one is
@@ -157,6 +166,28 @@ fi
 fo=$tmp/followup
 "$huifang" run --input input --output "$fo" --config config/huifang.json \
 	--as-of "$asof" --week 2026-W46 >/dev/null 2>&1 || fail "run W46 exited $?"
+# Its audits are due 14 days after the issue this run recorded (11-26
+# 08:00), not after the config's issue_at (11-19 00:00); a revision made
+# later keeps the first issue's deadline.
+python3 - "$fo/weeks/2026-W46/metrics.json" <<'EOF' || fail "W46 due time"
+import json, sys
+a = json.load(open(sys.argv[1]))["audit"]
+assert a["issued_at"] == "2026-11-26 08:00:00" and a["issued_at_recorded"], a
+assert a["due_at"] == "2026-12-10 08:00:00", a
+EOF
+"$huifang" run --input input --output "$fo" --config config/huifang.json \
+	--as-of '2026-12-05 09:00:00' --week 2026-W46 --force --reason test --accept-gates \
+	>/dev/null 2>&1 || fail "revision of W46 exited $?"
+python3 - "$fo/weeks/2026-W46/metrics.json" <<'EOF' || fail "W46 revision due time"
+import json, sys
+m = json.load(open(sys.argv[1]))
+a = m["audit"]
+assert m["revision"] == 2, m["revision"]
+assert a["issued_at"] == "2026-11-26 08:00:00" and a["issued_at_recorded"], a
+# (from the config's issue_at it would be due 12-03 and overdue by now)
+assert a["due_at"] == "2026-12-10 08:00:00" and not a["overdue"], a
+assert all(l["overdue"] == 0 for l in a["levels"]), a["levels"]
+EOF
 python3 - "$fo/weeks/2026-W46/抽查表-cs_supervisor.csv" "$tmp/w46.csv" >"$tmp/faked" <<'EOF'
 import csv, io, sys
 rows = list(csv.reader(io.open(sys.argv[1], encoding="utf-8-sig", newline="")))

@@ -20,7 +20,7 @@ cmdline=$(sed -n 's/^    huifang gen \(.*--out input\)$/\1/p' docs/gen.md | head
 "$huifang" gen $(echo "$cmdline" | sed 's/--out input$//') --out "$tmp/input" \
 	2>"$tmp/summary" || fail "gen exited $?"
 grep -q '^huifang gen: 10 files, ' "$tmp/summary" || fail "summary: $(cat "$tmp/summary")"
-grep -q '^huifang gen: filled-in audit sheets of 2026-W47 in ' "$tmp/summary" ||
+grep -q '^huifang gen: filled-in audit sheets of 2026-W46 in ' "$tmp/summary" ||
 	fail "no audit sheets: $(cat "$tmp/summary")"
 
 (cd input && find . -type f | sort) >"$tmp/committed"

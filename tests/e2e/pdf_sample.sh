@@ -1,7 +1,9 @@
 #!/bin/sh
 # The PDFs of the bundled sample read as a person would read them
-# (issue 18): one run over input/ as the golden run-sample does, then
-#   - the weekly report has at most 5 pages;
+# (issue 18): one run over input/ as make run does (the generated audit
+# findings imported first), then
+#   - the weekly report has at most 5 pages, page 1 lists the findings;
+#   - each centre's report has at most 2 pages and its audit results;
 #   - poppler and qpdf are silent on every PDF;
 #   - no two words overlap or touch on any page (pdftotext -bbox, through
 #     pdf_overlap.awk), and no word is two figures run together;
@@ -23,6 +25,15 @@ fail() {
 	failed=1
 }
 
+# As make run does: the auditors' findings first, so that page 1 lists
+# them and the report ends with 十、三级抽查结果 (and still fits 5 pages).
+"$huifang" audit import --input input --config config/huifang.json \
+	--as-of '2026-11-26 08:00:00' --output "$tmp/out" \
+	input/audit/*.csv >"$tmp/import" 2>&1 || {
+	echo "FAIL: audit import exited $?"
+	head "$tmp/import"
+	exit 1
+}
 "$huifang" run --input input --config config/huifang.json \
 	--as-of '2026-11-26 08:00:00' --week 2026-W47 --output "$tmp/out" \
 	--quiet >"$tmp/stdout" 2>"$tmp/stderr" || {
@@ -38,6 +49,33 @@ pages() {
 
 n=$(pages "$w/周报-2026-W47.pdf")
 [ -n "$n" ] && [ "$n" -le 5 ] || fail "weekly report has ${n:-no} pages, over 5"
+# Page 1 holds the verdicts and every list to act on, the findings among
+# them, each with its first 10 rows; the audit results are in the report.
+pdftotext -enc UTF-8 -f 1 -l 1 "$w/周报-2026-W47.pdf" "$tmp/page1.txt" 2>/dev/null
+for want in 一、各类工单是否达标 二、需要处理 抽查发现的问题 未通过的合理性检查; do
+	grep -q "$want" "$tmp/page1.txt" || fail "page 1 lacks $want"
+done
+findings=$(grep -c '"finding":' "$w/metrics.json")
+[ "$findings" -gt 10 ] || fail "only $findings findings in metrics.json"
+shown=$(sed -n '/抽查发现的问题/,/未通过的合理性检查/p' "$tmp/page1.txt" |
+	grep -cE '^(BS|TS|TY)[0-9]+')
+[ "$shown" -eq 10 ] || fail "page 1 shows $shown findings, not the first 10"
+grep -q "及其他 $((findings - 10)) 项" "$tmp/page1.txt" ||
+	fail "page 1 does not say 及其他 $((findings - 10)) 项"
+pdftotext -enc UTF-8 "$w/周报-2026-W47.pdf" - 2>/dev/null |
+	grep -q '十、三级抽查结果' || fail "the weekly report lacks 十、三级抽查结果"
+
+# A report per centre, at most 2 pages, its audit results in it.
+centres=0
+for f in "$w"/中心周报-*.pdf; do
+	[ -f "$f" ] || continue
+	centres=$((centres + 1))
+	p=$(pages "$f")
+	[ -n "$p" ] && [ "$p" -le 2 ] || fail "$(basename "$f") has ${p:-no} pages, over 2"
+	pdftotext -enc UTF-8 "$f" - 2>/dev/null | grep -q '三级抽查结果' ||
+		fail "$(basename "$f") lacks 三级抽查结果"
+done
+[ "$centres" -eq 20 ] || fail "expected 20 centre reports, got $centres"
 
 count=0
 for f in "$w"/*.pdf; do

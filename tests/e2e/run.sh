@@ -50,19 +50,46 @@ done
 for f in 待回访 未闭环 无法联系 汇总; do
 	[ -f "$out/o/worklists/$f.csv" ] || fail "no worklists/$f.csv"
 done
-# The same lists as a workbook: a sheet per list, the CSV's rows.
-/usr/bin/python3 - "$out/o/worklists" <<'PY' || fail "回访工作清单.xlsx does not hold the CSVs' rows"
-import csv, sys, openpyxl
+# The same lists as a workbook per centre, a sheet per butler, the CSVs'
+# rows (owed overdue first, then loops, then 无法联系); the butler's own
+# lists show the phone (worklists.masking) and are written with the audit
+# mode; worklists.json, the site's view, masks it.
+/usr/bin/python3 - "$out/o/worklists" <<'PY' || fail "the per-centre workbooks do not hold the CSVs' rows"
+import csv, glob, json, os, re, stat, sys, openpyxl
 d = sys.argv[1]
-wb = openpyxl.load_workbook(d + "/回访工作清单.xlsx")
-for name in ("待回访", "未闭环", "无法联系"):
+want = {}
+def norm(x):  # the CSV neutralises a leading = + - @; the workbook needs not
+    return x[1:] if x[:1] == "'" and x[1:2] in ("=", "+", "-", "@", "\t", "\r") else x
+for name, what in (("待回访", None), ("未闭环", "不满意未闭环"), ("无法联系", None)):
     rows = list(csv.reader(open(d + "/" + name + ".csv", encoding="utf-8-sig")))
-    sheet = [[("" if c is None else str(c)) for c in r]
-             for r in wb[name].iter_rows(values_only=True)]
-    assert len(sheet) == len(rows), (name, len(sheet), len(rows))
-    assert sheet[0] == rows[0], (name, sheet[0])
-    for a, b in zip(sheet[1:], rows[1:]):
-        assert a[2] == b[2], (name, a[2], b[2])
+    for r in rows[1:]:
+        want.setdefault(r[0], {}).setdefault(r[1], []).append(
+            (what or r[10], r[2], norm(r[7])))
+    assert stat.S_IMODE(os.stat(d + "/" + name + ".csv").st_mode) & 0o077 == 0, name
+books = sorted(glob.glob(d + "/回访工作清单-*.xlsx"))
+assert len(books) == len(want), (len(books), sorted(want))
+for center, people in want.items():
+    wb = openpyxl.load_workbook(d + "/回访工作清单-" + center + ".xlsx")
+    assert stat.S_IMODE(os.stat(d + "/回访工作清单-" + center + ".xlsx").st_mode) & 0o077 == 0
+    assert len(wb.sheetnames) == len(people), (center, wb.sheetnames)
+    for butler, rows in people.items():
+        ws = wb[butler[:31]]
+        got = [(r[0], r[1], r[6] or "") for r in ws.iter_rows(min_row=2, values_only=True)]
+        order = {"已超时": 0, "待回访": 0, "不满意未闭环": 1, "无法联系": 2}
+        rows.sort(key=lambda r: order[r[0]])
+        assert got == rows, (center, butler, got[:3], rows[:3])
+        seen_due = False
+        for r in got:
+            assert not (r[0] == "已超时" and seen_due), (butler, "overdue after due")
+            seen_due |= r[0] == "待回访"
+phones = [r[2] for p in want.values() for rows in p.values() for r in rows]
+assert any(re.fullmatch(r"1\d{10}", x) for x in phones), "no phone shown to the butlers"
+view = json.load(open(d + "/worklists.json"))
+assert view["schema"] == "huifang.worklists/1"
+for k in ("owed", "loops", "unreachable"):
+    for it in view[k]:
+        assert not re.search(r"\d{11}", it["phone"]), it["phone"]
+assert sum(len(v["owed"]) for v in [view]) == sum(p["owed"] for p in view["people"])
 PY
 
 read_=$($jget "$m" input.rows_read)

@@ -38,7 +38,7 @@ outside=$(find "$tmp" -mindepth 1 ! -path "$site" ! -path "$site/*")
 [ -z "$outside" ] || fail "files outside the site: $outside"
 [ ! -e "$site/etc" ] || fail "a butler name became a path"
 bad=$(find "$site" -type f | sed "s|^$site/||" |
-	grep -Ev '^(index\.html|weeks/[0-9]{4}-W[0-9]{2}/(index\.html|(center|butler)-[0-9a-f]{10}(-[0-9]+)?\.html|owed-[0-9a-f]{10}(-[0-9]+)?\.csv))$' || true)
+	grep -Ev '^(index\.html|(weeks/[0-9]{4}-W[0-9]{2}|worklists)/(index\.html|(center|butler)-[0-9a-f]{10}(-[0-9]+)?\.html|owed-[0-9a-f]{10}(-[0-9]+)?\.csv))$' || true)
 [ -z "$bad" ] || fail "unexpected file names: $bad"
 
 for f in $(find "$site" -name '*.html'); do
@@ -87,4 +87,8 @@ for pair in "index.html:index.html" "weeks/2026-W47/index.html:week.html" \
 		fail "${pair%%:*} differs from $want"
 	fi
 done
-echo "site ok: $(find "$site" -type f | wc -l) files"
+# Every link of every page, the live worklists' included, finds its
+# target inside the site, anchors too (issue 16: a week's butler page
+# links his live list; issue 19: tests/e2e/site_links.py).
+python3 tests/e2e/site_links.py "$site" >"$tmp/links" || fail "$(cat "$tmp/links")"
+echo "site ok: $(find "$site" -type f | wc -l) files; $(tail -n 1 "$tmp/links")"

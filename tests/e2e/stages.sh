@@ -233,5 +233,40 @@ status 65 "$hf" run --input input --output "$tmp/o65" --config "$cfg" \
 	--as-of "$asof" --week $week --strict --quiet
 same_tree "$tmp/run" "$tmp/o65"
 
+# --- 4. the stage commands judge the gates on the ingest's counts ------
+# An unsupported file beside the exports and a ticket file whose rows
+# repeat one number: 'huifang metrics' over records/ must see what the
+# ingest saw (issue 16), as 'run' does, and exit 65 for the due week.
+mkdir "$tmp/gin"
+cp input/*.csv "$tmp/gin/"
+printf 'x' >"$tmp/gin/notes.docx"
+{
+	head -n 1 input/tickets-2026-W47.csv
+	for i in 1 2 3 4 5 6; do
+		echo "DUP0001,东区,1栋101,张三,13800000000,报事报修,户内维修,漏水,王国,许淑佳,已关闭,2026-11-17 08:00:00,2026-11-18 08:00:00,2026-11-18 0$i:00:00,,,,,,,,,"
+	done
+} >"$tmp/gin/zz-dup.csv"
+status 65 "$hf" run --input "$tmp/gin" --output "$tmp/grun" --config "$cfg" \
+	--as-of "$asof" --week $week --quiet
+status 0 "$hf" ingest --input "$tmp/gin" --output "$tmp/gst" --config "$cfg"
+status 65 "$hf" metrics --output "$tmp/gst" --config "$cfg" --as-of "$asof" \
+	--week $week --quiet
+grep -q "gate unreadable_files: 1 file(s) in the input folder were not read, such as 'notes.docx'" "$tmp/out" ||
+	fail "metrics over records/ does not see the unsupported file: $(cat "$tmp/out")"
+grep -q "gate repeated_ids: 83.3 % of the rows of 'zz-dup.csv' repeat" "$tmp/out" ||
+	fail "metrics over records/ does not see the repeated ids: $(cat "$tmp/out")"
+for g in 1 3; do
+	for k in name tripped value limit message; do
+		a=$($jget "$tmp/grun/weeks/$week/metrics.json" "gates[$g].$k")
+		b=$($jget "$tmp/gst/weeks/$week/metrics.json" "gates[$g].$k")
+		[ "$a" = "$b" ] || fail "gate $g $k: run says '$a', metrics over records/ '$b'"
+	done
+done
+[ "$($jget "$tmp/gst/weeks/$week/metrics.json" 'gates[1].tripped')" = true ] ||
+	fail "unreadable_files not tripped"
+[ "$($jget "$tmp/gst/weeks/$week/metrics.json" 'gates[3].tripped')" = true ] ||
+	fail "repeated_ids not tripped"
+[ -e "$tmp/gst/weeks/$week/.issued" ] && fail "metrics issued a week its gates block"
+
 [ "$failed" -eq 0 ] && echo "ok: stages equal a run; run's exits hold"
 exit "$failed"

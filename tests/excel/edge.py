@@ -104,3 +104,48 @@ put(ws, 2, 2, "北区服务中心")
 ws.merge_cells("B2:B4")
 wb.save(os.path.join(out, "xlsx", "edge-ledger.xlsx"))
 twin("edge-ledger.csv", rows)
+
+# 3. A hand-kept ledger (issue 15): a title row and a note above the
+# header (the profile's header_row: 3), a sheet per area read as files of
+# their own (sheets: all), and a hidden lookup sheet that is not read.
+# Its CSV twins, one per sheet, carry the same title rows, so that the
+# CSV reader's header_row is tested too.
+os.makedirs(os.path.join(out, "sheets", "xlsx"), exist_ok=True)
+os.makedirs(os.path.join(out, "sheets", "csv"), exist_ok=True)
+wb = openpyxl.Workbook()
+first = True
+for area, ids in (("东区", ("L-1", "L-2")), ("西区", ("L-3", "L-4"))):
+    ws = wb.active if first else wb.create_sheet()
+    first = False
+    ws.title = area
+    put(ws, 1, 1, "回访登记台账（%s）" % area)
+    ws.merge_cells("A1:K1")
+    put(ws, 2, 1, "填表人：张三")
+    for c, h in enumerate(HEADER, 1):
+        put(ws, 3, c, h)
+    rows = [["回访登记台账（%s）" % area] + [""] * 10,
+            ["填表人：张三"] + [""] * 10, HEADER]
+    for i, tid in enumerate(ids):
+        r = 4 + i
+        bad = tid == "L-4"
+        put(ws, r, 1, tid); put(ws, r, 2, area + "服务中心")
+        put(ws, r, 3, "投诉" if i else "报事报修"); put(ws, r, 6, "赵六")
+        put(ws, r, 7, done + dt.timedelta(hours=i))
+        if bad:
+            put(ws, r, 8, "2026-13-01 10:00:00")
+        else:
+            put(ws, r, 8, cb + dt.timedelta(hours=i))
+        put(ws, r, 9, "满意"); put(ws, r, 11, "赵六")
+        rows.append([tid, area + "服务中心", "投诉" if i else "报事报修", "",
+                     "", "赵六",
+                     (done + dt.timedelta(hours=i)).strftime("%Y-%m-%d %H:%M:%S"),
+                     "2026-13-01 10:00:00" if bad else
+                     (cb + dt.timedelta(hours=i)).strftime("%Y-%m-%d %H:%M:%S"),
+                     "满意", "", "赵六"])
+    with open(os.path.join(out, "sheets", "csv", "台账-%s.csv" % area), "w",
+              newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+ws = wb.create_sheet("选项")
+put(ws, 1, 1, "满意度"); put(ws, 2, 1, "满意"); put(ws, 3, 1, "一般")
+ws.sheet_state = "hidden"
+wb.save(os.path.join(out, "sheets", "xlsx", "台账.xlsx"))

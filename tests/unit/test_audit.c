@@ -260,9 +260,9 @@ static void test_audit__reimport_replaces_and_a_second_date_is_kept(void **state
  * metrics.json's members as the run adds them (jsonw_reopen() on a small
  * document), parsed; *has_list says whether "findings" was written.
  */
-static cJSON *results(const cJSON *samples, const struct findings *f,
-		      struct iso_week week, int64_t at,
-		      const struct config *cfg, int *has_list)
+static cJSON *results_issued(const cJSON *samples, const struct findings *f,
+			     struct iso_week week, int64_t at, int64_t issued,
+			     const struct config *cfg, int *has_list)
 {
 	struct buf text = BUF_INIT;
 	struct jsonw w;
@@ -271,8 +271,8 @@ static cJSON *results(const cJSON *samples, const struct findings *f,
 
 	buf_adds(&text, "{\n  \"schema\": \"x\"\n}\n");
 	assert_int_equal(jsonw_reopen(&w, &text), 0);
-	audit_results_json(&w, samples, f, 1, week, at, cfg);
-	listed = audit_problems_json(&w, samples, f, 1, week);
+	audit_results_json(&w, samples, f, 1, week, at, issued, cfg);
+	listed = audit_problems_json(&w, samples, f, 1, week, at);
 	jsonw_close(&w);
 	jsonw_end(&w);
 	j = cJSON_Parse(text.s);
@@ -282,6 +282,14 @@ static cJSON *results(const cJSON *samples, const struct findings *f,
 		*has_list = listed;
 	buf_release(&text);
 	return j;
+}
+
+/* As results_issued(), with no issue time recorded. */
+static cJSON *results(const cJSON *samples, const struct findings *f,
+		      struct iso_week week, int64_t at,
+		      const struct config *cfg, int *has_list)
+{
+	return results_issued(samples, f, week, at, TIME_NONE, cfg, has_list);
 }
 
 static const cJSON *level_of(const cJSON *root, int i)
@@ -319,6 +327,11 @@ static void test_audit__an_unreachable_owner_is_no_audit_yet(void **state)
 			 &cfg, NULL);
 	assert_int_equal(num(level_of(root_j, 0), "sampled"), 3);
 	assert_int_equal(num(level_of(root_j, 0), "done"), 0);
+	cJSON_Delete(root_j);
+	/* Reported in the week it is dated (SPEC §9.29). */
+	root_j = results(samples, &f, (struct iso_week){ 2026, 48 }, as_of(),
+			 &cfg, NULL);
+	assert_int_equal(num(level_of(root_j, 0), "audited"), 0);
 	assert_int_equal(num(level_of(root_j, 0), "unreachable"), 1);
 	assert_int_equal(num(level_of(root_j, 0), "fake"), 0);
 	/* Nothing to act on: an unreachable owner is no problem found. */
@@ -430,11 +443,18 @@ static void test_audit__wilson_interval_matches_the_formula(void **state)
 	assert_true(low == 0 && high == 1);
 }
 
+/*
+ * SPEC §9.29: a finding is reported in the week it is dated. The sample
+ * of 2026-W47 audited on 2026-11-24 (W48) is progress of W47's sample
+ * (done), but its results (真实回访率, fakes, agreement, the problems on
+ * page 1) are W48's.
+ */
 static void test_audit__results_count_done_fakes_and_agreement(void **state)
 {
 	struct findings f;
 	struct config cfg;
 	cJSON *samples = cJSON_Parse(samples_text), *root_j, *levels, *cs;
+	const cJSON *audit;
 	int listed;
 
 	(void)state;
@@ -445,32 +465,61 @@ static void test_audit__results_count_done_fakes_and_agreement(void **state)
 				"2026-W47,cs_supervisor,西区中心,T3,是,满意,,赵,2026-11-24\r\n",
 				&f, NULL), 0);
 	config_init(&cfg);
+	/* The sample's own week: all three done, none of them dated in it. */
 	root_j = results(samples, &f, (struct iso_week){ 2026, 47 }, as_of(),
 			 &cfg, &listed);
+	assert_int_equal(listed, 0);
+	assert_null(cJSON_GetObjectItem(root_j, "findings"));
+	cs = (cJSON *)level_of(root_j, 0);
+	assert_int_equal(num(cs, "sampled"), 3);
+	assert_int_equal(num(cs, "done"), 3);
+	assert_int_equal(num(cs, "audited"), 0);
+	assert_int_equal(num(cs, "fake"), 0);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cs, "genuine_rate")));
+	audit = cJSON_GetObjectItem(root_j, "audit");
+	assert_int_equal(num(audit, "findings"), 0);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(audit, "trend")),
+			 0);
+	/* All levels together: the same three, and Q1 not done. */
+	assert_int_equal(num(cJSON_GetObjectItem(audit, "all_levels"),
+			     "sampled"), 4);
+	assert_int_equal(num(cJSON_GetObjectItem(audit, "all_levels"),
+			     "done"), 3);
+	/* quality_dept: nothing done, not yet overdue at the as-of. */
+	assert_int_equal(num(level_of(root_j, 1), "overdue"), 0);
+	cJSON_Delete(root_j);
+
+	/* The week they are dated in: the results, whatever the sample. */
+	root_j = results(samples, &f, (struct iso_week){ 2026, 48 }, as_of(),
+			 &cfg, &listed);
 	assert_int_equal(listed, 1);
-	levels = cJSON_GetObjectItem(cJSON_GetObjectItem(root_j, "audit"),
-				     "levels");
+	audit = cJSON_GetObjectItem(root_j, "audit");
+	assert_int_equal(num(audit, "findings"), 3);
+	levels = cJSON_GetObjectItem(audit, "levels");
 	cs = cJSON_GetArrayItem(levels, 0);
-	assert_int_equal(cJSON_GetObjectItem(cs, "sampled")->valueint, 3);
-	assert_int_equal(cJSON_GetObjectItem(cs, "done")->valueint, 3);
-	assert_int_equal(cJSON_GetObjectItem(cs, "fake")->valueint, 1);
-	assert_int_equal(cJSON_GetObjectItem(cs, "rated")->valueint, 2);
-	assert_int_equal(cJSON_GetObjectItem(cs, "agree")->valueint, 1);
-	assert_int_equal(cJSON_GetObjectItem(cs, "recorded_better")->valueint, 1);
+	/* (W48's own sample is not W47's: none of its items is done.) */
+	assert_int_equal(num(cs, "done"), 0);
+	assert_int_equal(num(cs, "audited"), 3);
+	assert_int_equal(num(cs, "fake"), 1);
+	assert_int_equal(num(cs, "rated"), 2);
+	assert_int_equal(num(cs, "agree"), 1);
+	assert_int_equal(num(cs, "recorded_better"), 1);
 	assert_true(fabs(cJSON_GetObjectItem(cs, "genuine_rate")->valuedouble -
 			 2.0 / 3) < 1e-12);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cs, "genuine_rate_ci")), 2);
-	/* All levels together: the same three, and Q1 not done. */
-	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(root_j, "audit"),
-								 "all_levels"),
-					     "sampled")->valueint, 4);
-	/* quality_dept: nothing done, not yet overdue at the as-of. */
-	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(levels, 1),
-					     "overdue")->valueint, 0);
-	/* Dated in the week: none (audited in 2026-W48). */
-	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(root_j, "audit"),
-								 "dated_in_week"),
-					     "findings")->valueint, 0);
+	/* Per centre, from the finding's sample item. */
+	assert_int_equal(num(cJSON_GetArrayItem(cJSON_GetObjectItem(cs,
+								    "centers"),
+						0), "audited"), 2);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(
+				cJSON_GetObjectItem(cs, "centers"), 0),
+				"center")->valuestring, "东区中心");
+	/* The trend counts by the week dated in. */
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(audit, "trend")),
+			 1);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(
+				cJSON_GetObjectItem(audit, "trend"), 0),
+				"week")->valuestring, "2026-W48");
 	/* The problems for page 1: T2 never called, T1 recorded better. */
 	{
 		const cJSON *list = cJSON_GetObjectItem(root_j, "findings");
@@ -485,20 +534,55 @@ static void test_audit__results_count_done_fakes_and_agreement(void **state)
 				    "客户服务主管");
 	}
 	cJSON_Delete(root_j);
-	/* No findings imported for a week: no list at all. */
-	root_j = results(samples, &f, (struct iso_week){ 2026, 46 }, as_of(),
-			 &cfg, &listed);
+	/* Judged before the audits were made, they do not exist yet. */
+	root_j = results(samples, &f, (struct iso_week){ 2026, 48 },
+			 chtime_make(2026, 11, 23, 12, 0, 0), &cfg, &listed);
 	assert_int_equal(listed, 0);
-	assert_null(cJSON_GetObjectItem(root_j, "findings"));
+	assert_int_equal(num(level_of(root_j, 0), "audited"), 0);
 	cJSON_Delete(root_j);
-	/* Long after the due date, the missing audit is overdue. */
-	root_j = results(samples, &f, (struct iso_week){ 2026, 47 },
-			 chtime_make(2027, 1, 1, 0, 0, 0), &cfg, NULL);
-	assert_string_equal(cJSON_GetObjectItem(level_of(root_j, 1), "id")->valuestring,
-			    "quality_dept");
-	assert_int_equal(num(level_of(root_j, 1), "sampled"), 1);
-	assert_int_equal(num(level_of(root_j, 1), "done"), 0);
+	config_release(&cfg);
+	cJSON_Delete(samples);
+	findings_release(&f);
+}
+
+/*
+ * Overdue counts from the issue time the week's folder records; the
+ * config's issue_at (SPEC §9.26: 2026-11-26 00:00 for W47) only stands in
+ * when none is recorded. audit.overdue_days is 14.
+ */
+static void test_audit__overdue_counts_from_the_recorded_issue(void **state)
+{
+	struct findings f;
+	struct config cfg;
+	cJSON *samples = cJSON_Parse(samples_text), *root_j;
+	const cJSON *audit;
+	int64_t at = chtime_make(2026, 12, 10, 12, 0, 0);
+
+	(void)state;
+	findings_init(&f);
+	config_init(&cfg);
+	/* Not recorded: due 11-26 + 14 days = 12-10 00:00, so overdue. */
+	root_j = results(samples, &f, (struct iso_week){ 2026, 47 }, at, &cfg,
+			 NULL);
+	audit = cJSON_GetObjectItem(root_j, "audit");
+	assert_string_equal(cJSON_GetObjectItem(audit, "due_at")->valuestring,
+			    "2026-12-10 00:00:00");
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(audit,
+						      "issued_at_recorded")));
 	assert_int_equal(num(level_of(root_j, 1), "overdue"), 1);
+	assert_int_equal(num(level_of(root_j, 0), "overdue"), 3);
+	cJSON_Delete(root_j);
+	/* Issued a day late (a gate held it): due a day later, not yet. */
+	root_j = results_issued(samples, &f, (struct iso_week){ 2026, 47 }, at,
+				chtime_make(2026, 11, 27, 2, 0, 0), &cfg, NULL);
+	audit = cJSON_GetObjectItem(root_j, "audit");
+	assert_string_equal(cJSON_GetObjectItem(audit, "issued_at")->valuestring,
+			    "2026-11-27 02:00:00");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(audit,
+						     "issued_at_recorded")));
+	assert_string_equal(cJSON_GetObjectItem(audit, "due_at")->valuestring,
+			    "2026-12-11 02:00:00");
+	assert_int_equal(num(level_of(root_j, 1), "overdue"), 0);
 	cJSON_Delete(root_j);
 	config_release(&cfg);
 	cJSON_Delete(samples);
@@ -517,6 +601,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit__a_fake_puts_the_butler_under_followup, setup, teardown),
 		cmocka_unit_test(test_audit__wilson_interval_matches_the_formula),
 		cmocka_unit_test_setup_teardown(test_audit__results_count_done_fakes_and_agreement, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit__overdue_counts_from_the_recorded_issue, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

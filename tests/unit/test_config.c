@@ -237,6 +237,50 @@ static void test_config__reads_the_issue_settings(void **state)
 	config_release(&cfg);
 }
 
+/*
+ * The butlers' own lists are masked by role (the phone shown by default,
+ * as on the audit sheets); the site keeps its own retention, which may
+ * not exceed the weeks' (issue 16).
+ */
+static void test_config__worklist_masking_and_site_retention(void **state)
+{
+	struct config cfg;
+	char first[256];
+
+	(void)state;
+	config_init(&cfg);
+	assert_true(cfg.worklist_mask_names);
+	assert_false(cfg.worklist_mask_phones);
+	assert_int_equal(cfg.site_retention_weeks, 13);
+	assert_int_equal(load_text(
+		"{\"worklists\": {\"masking\": {\"names\": false, "
+		"\"phones\": true}}, \"retention_weeks\": 20,"
+		" \"site\": {\"retention_weeks\": 20}}",
+		&cfg, first, sizeof(first)), 0);
+	assert_false(cfg.worklist_mask_names);
+	assert_true(cfg.worklist_mask_phones);
+	assert_int_equal(cfg.site_retention_weeks, 20);
+	config_release(&cfg);
+	/* 0 keeps every week folder on the site: no conflict. */
+	config_init(&cfg);
+	assert_int_equal(load_text("{\"retention_weeks\": 4, \"site\": "
+				   "{\"retention_weeks\": 0}}",
+				   &cfg, first, sizeof(first)), 0);
+	config_release(&cfg);
+	assert_rejected("{\"retention_weeks\": 8, \"site\": "
+			"{\"retention_weeks\": 9}}",
+			"F: site.retention_weeks: 9 is more than retention_weeks "
+			"(8): the site cannot show weeks whose folders are "
+			"deleted");
+	assert_rejected("{\"site\": {\"keep\": 9}}",
+			"F: site.keep: unknown key");
+	assert_rejected("{\"worklists\": {\"masking\": {\"ids\": true}}}",
+			"F: worklists.masking.ids: unknown key");
+	assert_rejected("{\"worklists\": {\"masking\": {\"phones\": 1}}}",
+			"F: worklists.masking.phones: must be true or false, "
+			"got 1");
+}
+
 static void test_config__names_a_bad_issue_setting(void **state)
 {
 	(void)state;
@@ -761,6 +805,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_config__issue_defaults_follow_the_issue),
 		cmocka_unit_test(test_config__reads_the_issue_settings),
 		cmocka_unit_test(test_config__names_a_bad_issue_setting),
+		cmocka_unit_test(test_config__worklist_masking_and_site_retention),
 	};
 
 	const char *slash = strrchr(argv[0], '/');

@@ -19,7 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/records.h"
+#include "model/ticket.h"
 #include "util/buf.h"
+#include "util/diag.h"
 #include "util/folder.h"
 #include "util/outfile.h"
 #include "ops/retention.h"
@@ -289,6 +292,60 @@ static void test_folder__refuse_links_finds_the_first_link_in_order(void **state
 	buf_release(&err);
 }
 
+/*
+ * Issue 13: what a command reads back from the output folder (records/,
+ * a week's JSON) is opened without following a link, also one swapped
+ * in after the up-front folder_refuse_links(): its last component too.
+ */
+static void test_folder__reads_records_through_no_link(void **state)
+{
+	struct fixture *f = *state;
+	struct buf err = BUF_INIT, target = BUF_INIT;
+	struct ticket_set set;
+	struct diag d;
+	FILE *fp;
+
+	buf_addf(&target, "%s/secret.json", f->root);
+	assert_int_equal(outfile_write_all(target.s, "{}", 2, &err), 0);
+	mkdir(out(f, "weeks"), 0777);
+	assert_int_equal(outfile_write_all(out(f, "weeks/m.json"), "{}", 2,
+					   &err), 0);
+	fp = folder_fopen_read(out(f, "weeks/m.json"), &err);
+	assert_non_null(fp);
+	fclose(fp);
+	mkdir(out(f, "records"), 0777);
+	assert_int_equal(symlink(target.s, out(f, "records/summary.json")), 0);
+	assert_null(folder_fopen_read(out(f, "records/summary.json"), &err));
+	assert_int_equal(errno, ELOOP);
+	assert_non_null(strstr(err.s, "records/summary.json: a symbolic link "
+			       "below the output folder"));
+	buf_reset(&err);
+	/* records_read() says so, and reads nothing of the target. */
+	ticket_set_init(&set);
+	diag_init(&d);
+	assert_int_equal(records_read(&set, out(f, "records"), &d), -1);
+	assert_true(d.nr >= 1);
+	assert_non_null(strstr(d.entries[0].message, "a symbolic link below "
+			       "the output folder; huifang does not follow it"));
+	diag_release(&d);
+	ticket_set_release(&set);
+	/* A linked folder above the file is refused as well. */
+	plant(f, "findings");
+	assert_null(folder_fopen_read(out(f, "findings/summary.json"), &err));
+	assert_int_equal(errno, ELOOP);
+	assert_refused(f, &err, "findings");
+	buf_reset(&err);
+	/* Outside the root a link is followed, as fopen() does. */
+	buf_reset(&f->path);
+	buf_addf(&f->path, "%s/link.json", f->root);
+	assert_int_equal(symlink(target.s, f->path.s), 0);
+	fp = folder_fopen_read(f->path.s, &err);
+	assert_non_null(fp);
+	fclose(fp);
+	buf_release(&target);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +359,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_folder__retention_never_deletes_through_a_link, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_folder__runlog_refuses_a_linked_logs_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_folder__refuse_links_finds_the_first_link_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_folder__reads_records_through_no_link, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1101,6 +1101,148 @@ static void test_ingest__warns_about_values_it_cannot_read(void **state)
 	assert_int_equal(f->d.warnings, 2);
 }
 
+/*
+ * SPEC §9.22: a profile's value map replaces the built-in forms of its
+ * column. A reversed 1-5 scale (1 = 非常满意) must not read an unlisted
+ * `5分` as built-in 5 stars; every mapped column keeps to its map.
+ */
+static void test_ingest__a_value_map_replaces_the_built_ins(void **state)
+{
+	struct fixture *f = *state;
+	const struct diag_entry *e;
+	const struct ticket *t;
+
+	load_profiles(f, "{\"sources\": [{\"name\": \"rev\", \"files\": "
+		      "\"rev*.csv\",\n"
+		      " \"values\": {\"满意度\": {\"1\": \"非常满意\", \"2\": "
+		      "\"满意\", \"3\": \"一般\", \"4\": \"不满意\", \"5\": "
+		      "\"非常不满意\"},\n"
+		      "  \"工单类型\": {\"R\": \"报事报修\", \"C\": \"投诉\"},\n"
+		      "  \"工单状态\": {\"9\": \"已取消\", \"4\": \"已完成\"},\n"
+		      "  \"工单子类\": {\"p\": \"公区维修\"}}}]}");
+	put(f, "rev.csv", "工单编号,工单类型,工单子类,工单状态,完成时间,"
+	    "回访时间,满意度\n"
+	    "A1,R,p,4,2026-11-17 10:00,2026-11-18 10:00,1\n"
+	    "A2,R,p,4,2026-11-17 10:00,2026-11-18 10:00,5\n"
+	    /* Unlisted: none of these is a star or a label here. */
+	    "A3,R,p,4,2026-11-17 10:00,2026-11-18 10:00,5分\n"
+	    "A4,R,p,4,2026-11-17 10:00,2026-11-18 10:00,非常满意\n"
+	    "A5,R,p,4,2026-11-17 10:00,2026-11-18 10:00,★★★★★\n"
+	    /* An unlisted status is no cancel word; a sub-type no ordinal. */
+	    "A6,R,2 公区维修,已取消,2026-11-17 10:00,,\n"
+	    /* A type the map does not list is unknown, even a canonical one. */
+	    "A7,投诉,p,4,2026-11-17 10:00,,\n"
+	    "A8,C,,9,2026-11-17 10:00,,\n");
+	/* The same values outside the profile keep the built-in forms. */
+	put(f, "std.csv", "工单编号,工单类型,工单状态,完成时间,回访时间,满意度\n"
+	    "B1,报事报修,已完成,2026-11-17 10:00,2026-11-18 10:00,5分\n");
+	ingest(f);
+	t = find(f, "A1");
+	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+			 SAT_VERY_SATISFIED);
+	t = find(f, "A2");
+	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+			 SAT_VERY_DISSATISFIED);
+	t = find(f, "A3");
+	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+			 SAT_NONE);
+	assert_false(ticket_callbacks(&f->set, t)[0].is_attempt);
+	assert_string_equal(ticket_callbacks(&f->set, t)[0].satisfaction_text,
+			    "5分");
+	t = find(f, "A4");
+	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+			 SAT_NONE);
+	t = find(f, "A5");
+	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+			 SAT_NONE);
+	assert_int_equal(f->set.quality.unrated_satisfaction, 3);
+	t = find(f, "A6");
+	assert_false(t->cancelled);
+	assert_string_equal(t->status, "已取消");
+	assert_string_equal(t->subtype, "2 公区维修");
+	assert_true(find(f, "A8")->cancelled);
+	assert_null(ticket_set_find(&f->set, "A7"));
+	assert_int_equal(f->set.files[0].rejected, 1);
+	t = find(f, "B1");
+	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+			 SAT_VERY_SATISFIED);
+	/* Each is said once, naming file, line, column and value. */
+	e = find_diag(f, "'5分' in column '满意度' is not in the value map of "
+		      "source 'rev' for this column: not rated");
+	assert_non_null(e);
+	assert_int_equal(e->level, DIAG_WARNING);
+	assert_int_equal(e->line, 4);
+	assert_int_equal(e->column, 7);
+	assert_non_null(strstr(e->file, "rev.csv"));
+	assert_non_null(find_diag(f, "'已取消' in column '工单状态' is not in the "
+				  "value map of source 'rev' for this column: "
+				  "kept as written, never cancelled"));
+	assert_non_null(find_diag(f, "'2 公区维修' in column '工单子类' is not "
+				  "in the value map of source 'rev' for this "
+				  "column: kept as written, matched to no "
+				  "sub-type"));
+	e = find_diag(f, "ticket type '投诉' in column '工单类型' is not in the "
+		      "value map of source 'rev'");
+	assert_non_null(e);
+	assert_int_equal(e->level, DIAG_ERROR);
+	assert_int_equal(e->line, 8);
+	assert_int_equal(e->column, 2);
+}
+
+/*
+ * The same for a map chosen by 工单类型 in a callback export, read once
+ * the join knows the ticket's type: the complaints' 3-level scale does
+ * not list 4, which is then no built-in 4 stars.
+ */
+static void test_ingest__a_by_type_map_replaces_the_built_ins(void **state)
+{
+	struct fixture *f = *state;
+	const struct diag_entry *e;
+	const struct callback *cb;
+
+	load_profiles(f, "{\"sources\": [{\"name\": \"rv\", \"files\": "
+		      "\"rv.csv\", \"kind\": \"callbacks\",\n"
+		      "  \"columns\": {\"no\": \"工单编号\", \"at\": \"回访时间\","
+		      " \"sat\": \"满意度\"},\n"
+		      "  \"values\": {\"满意度\": {\"1\": \"非常满意\", \"2\": "
+		      "\"满意\", \"3\": \"一般\", \"4\": \"不满意\", \"5\": "
+		      "\"非常不满意\"}},\n"
+		      "  \"values_by_type\": {\"投诉\": {\"满意度\": {\"1\": "
+		      "\"满意\", \"2\": \"一般\", \"3\": \"不满意\"}}}}]}");
+	put(f, "rv.csv", "no,at,sat\n"
+	    "C1,2026-11-18 10:00,4\n"
+	    "C2,2026-11-18 10:00,3\n"
+	    "R1,2026-11-18 10:00,4\n"
+	    "C3,2026-11-18 10:00,5分\n");
+	put(f, "tk.csv", "工单编号,工单类型,完成时间\n"
+	    "C1,投诉,2026-11-17 10:00\n"
+	    "C2,投诉,2026-11-17 10:00\n"
+	    "R1,报事报修,2026-11-17 10:00\n"
+	    "C3,投诉,2026-11-17 10:00\n");
+	ingest(f);
+	cb = ticket_callbacks(&f->set, find(f, "C1"));
+	assert_int_equal(cb[0].satisfaction, SAT_NONE);
+	assert_string_equal(cb[0].satisfaction_text, "4");
+	cb = ticket_callbacks(&f->set, find(f, "C2"));
+	assert_int_equal(cb[0].satisfaction, SAT_DISSATISFIED);
+	cb = ticket_callbacks(&f->set, find(f, "R1"));
+	assert_int_equal(cb[0].satisfaction, SAT_DISSATISFIED);
+	cb = ticket_callbacks(&f->set, find(f, "C3"));
+	assert_int_equal(cb[0].satisfaction, SAT_NONE);
+	assert_int_equal(f->set.quality.unrated_satisfaction, 2);
+	e = find_diag(f, "'4' in column 'sat' is not in the value map of "
+		      "source 'rv' for 投诉: not rated");
+	assert_non_null(e);
+	assert_int_equal(e->level, DIAG_WARNING);
+	assert_int_equal(e->line, 2);
+	assert_int_equal(e->column, 3);
+	assert_non_null(strstr(e->file, "rv.csv"));
+	assert_non_null(find_diag(f, "'5分' in column 'sat' is not in the "
+				  "value map of source 'rv' for 投诉"));
+	/* Said once each, and nothing else (no built-in reading). */
+	assert_int_equal(f->d.warnings, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1109,6 +1251,8 @@ int main(void)
 		T(test_ingest__joins_on_an_internal_id_in_any_file_order),
 		T(test_ingest__near_misses_and_idle_profiles_are_loud),
 		T(test_ingest__warns_about_values_it_cannot_read),
+		T(test_ingest__a_value_map_replaces_the_built_ins),
+		T(test_ingest__a_by_type_map_replaces_the_built_ins),
 		T(test_ingest__applies_reject_reasons_in_order),
 		T(test_ingest__an_extra_empty_field_is_field_count),
 		T(test_ingest__a_type_column_makes_a_ticket_export),

@@ -247,6 +247,72 @@ static void test_issue__an_empty_week_among_busy_ones_trips(void **state)
 	check(f, GATE_COUNT);
 }
 
+/*
+ * Every gate has a Chinese reason for the Chinese pages (page 1 of the
+ * weekly PDF, the site): its Chinese name, its code, the measure and the
+ * limit, and no English sentence.
+ */
+static void test_issue__every_gate_has_a_chinese_reason(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const want[GATE_COUNT] = {
+		"拒收行比例（rejected_rows）：读入的行中被拒收的占 5.1%"
+		"（上限 5.0%）",
+		"未读取的文件（unreadable_files）：输入文件夹中有 1 个文件未能"
+		"读取，如“week48.xlsx”（上限 0）",
+		"被 Excel 损坏的工单编号（damaged_ids）：1 个工单编号被 Excel "
+		"改成了科学计数法（如 8.22025E+17），见“tickets.csv”等文件"
+		"（上限 0）",
+		"文件内重复的工单编号（repeated_ids）：“tickets.csv”中重复本文件"
+		"工单编号的行占 20.2%（上限 20.0%）",
+		"无回访时间的评价（untimed_ratings）：没有回访时间的满意度或回访"
+		"结果占 6.0%（上限 5.0%）",
+		"无责任人（no_butler）：本周应回访的工单都没有责任人（管家）",
+		"数据过旧（stale_input）：输入中最新的时间比数据截至时间早 7.0 "
+		"天（上限 3.0 天）",
+		"空周（empty_week）：本周没有应回访工单，而此前 4 周平均 50.0 单"
+		"（阈值 50.0）",
+	};
+	struct buf b = BUF_INIT;
+	int g, k;
+
+	f->in.rejected = 51;
+	f->in.unreadable_files = 1;
+	f->in.unreadable_example = "week48.xlsx";
+	f->in.damaged_ids = 1;
+	f->in.damaged_example = "tickets.csv";
+	files[0].repeated_ids = 121;
+	f->in.ratings = 94;
+	f->in.untimed_ratings = 6;
+	f->in.newest = f->in.as_of - 7 * SECONDS_PER_DAY;
+	f->in.eligible = 0;
+	f->in.eligible_with_butler = 0;
+	for (k = 0; k < ISSUE_PRIOR_WEEKS; k++)
+		f->in.prior_eligible[k] = 50;
+	assert_int_equal(issue_check_gates(&f->in, &f->cfg, f->g),
+			 GATE_COUNT - 1);   /* no_butler needs eligible > 0 */
+	f->g[GATE_NO_BUTLER].tripped = true;
+	for (g = 0; g < GATE_COUNT; g++) {
+		buf_reset(&b);
+		issue_describe_gate_zh((enum issue_gate)g, &f->g[g], &b);
+		assert_string_equal(b.s, want[g]);
+		assert_null(strstr(b.s, "limit"));
+	}
+	/* Acceptance is the templates' wording, not the reason's. */
+	f->g[GATE_STALE_INPUT].accepted = true;
+	buf_reset(&b);
+	issue_describe_gate_zh(GATE_STALE_INPUT, &f->g[GATE_STALE_INPUT], &b);
+	assert_string_equal(b.s, want[GATE_STALE_INPUT]);
+	/* No time at all. */
+	f->in.newest = TIME_NONE;
+	issue_check_gates(&f->in, &f->cfg, f->g);
+	buf_reset(&b);
+	issue_describe_gate_zh(GATE_STALE_INPUT, &f->g[GATE_STALE_INPUT], &b);
+	assert_string_equal(b.s, "数据过旧（stale_input）：输入中没有数据截至"
+			    "时间之前的时间（上限 3.0 天）");
+	buf_release(&b);
+}
+
 static void test_issue__a_week_is_issued_only_when_due(void **state)
 {
 	struct fixture *f = *state;
@@ -402,7 +468,8 @@ int main(void)
 		T(test_issue__no_butler_at_all_trips),
 		T(test_issue__stale_exports_trip_after_three_days),
 		T(test_issue__an_empty_week_among_busy_ones_trips),
-		T(test_issue__a_week_is_issued_only_when_due),
+		T(test_issue__every_gate_has_a_chinese_reason),
+	T(test_issue__a_week_is_issued_only_when_due),
 		T(test_issue__a_tripped_gate_blocks_until_accepted),
 		T(test_issue__gathers_the_measures_from_set_and_metrics),
 	};

@@ -1141,6 +1141,7 @@ static void test_metrics__trend_shows_a_past_week_as_issued(void **state)
 	assert_int_equal(chtime_parse_week("2026-W46", &w46), 0);
 	memset(&issued, 0, sizeof(issued));
 	issued.week = w46;
+	issued.period = period_from_week(w46);
 	issued.totals.eligible = 4;
 	issued.totals.called_back = 3;
 	issued.by_type[TYPE_REPAIR].eligible = 4;
@@ -1174,10 +1175,59 @@ static void test_metrics__trend_shows_a_past_week_as_issued(void **state)
 	assert_int_equal(f->m.trend[TREND_WEEKS - 2].totals.called_back, 0);
 }
 
+/*
+ * SPEC §9.30: a month is a week's metrics over the calendar month in
+ * China time, with a trend of twelve months and a quarter's of four; a
+ * ticket completed at 23:59 on the last day of October (China time,
+ * 15:59 UTC) is October's, one at 00:00 on the 1st November's.
+ */
+static void test_metrics__a_month_and_a_quarter_are_periods(void **state)
+{
+	struct fixture *f = *state;
+	struct period p;
+	char id[PERIOD_ID_SIZE];
+
+	add_repair(f, "M1", chtime_make(2026, 10, 31, 23, 59, 0));
+	add_cb(f, chtime_make(2026, 11, 1, 9, 0, 0), "满意");
+	add_repair(f, "M2", chtime_make(2026, 11, 1, 0, 0, 0));
+	add_repair(f, "M3", chtime_make(2026, 11, 30, 23, 59, 59));
+	add_cb(f, chtime_make(2026, 12, 1, 10, 0, 0), "不满意");
+	add_repair(f, "M4", chtime_make(2026, 12, 1, 0, 0, 0));
+	assert_int_equal(period_parse("2026-11", &p), 0);
+	assert_int_equal(metrics_compute_period(&f->set, &f->cfg, p,
+						chtime_make(2026, 12, 5, 0, 0,
+							    0),
+						NULL, 0, &f->m, &f->d), 0);
+	assert_int_equal(f->m.ntrend, 12);
+	period_format(f->m.trend[0].period, id);
+	assert_string_equal(id, "2025-12");
+	assert_int_equal(f->m.totals.eligible, 2);
+	assert_int_equal(f->m.totals.called_back, 1);
+	assert_int_equal(f->m.totals.dissatisfied, 1);
+	assert_int_equal(f->m.trend[10].totals.eligible, 1);
+	assert_int_equal(f->m.trend[10].totals.called_back, 1);
+	assert_false(f->m.provisional);
+	/* Its rankings are over the month itself. */
+	assert_int_equal(f->m.window_weeks, 1);
+
+	assert_int_equal(period_parse("2026-Q4", &p), 0);
+	assert_int_equal(metrics_compute_period(&f->set, &f->cfg, p,
+						chtime_make(2026, 12, 5, 0, 0,
+							    0),
+						NULL, 0, &f->m, &f->d), 0);
+	assert_int_equal(f->m.ntrend, 4);
+	period_format(f->m.trend[0].period, id);
+	assert_string_equal(id, "2026-Q1");
+	/* M4 (December) is in the quarter; all four are. */
+	assert_int_equal(f->m.totals.eligible, 4);
+	assert_true(f->m.provisional);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_metrics__week_is_monday_to_sunday_in_china_time),
+		T(test_metrics__a_month_and_a_quarter_are_periods),
 		T(test_metrics__a_date_alone_is_that_day_time_unknown),
 		T(test_metrics__a_date_alone_closes_a_loop_after_a_timed_one),
 		T(test_metrics__dates_alone_make_no_burst),

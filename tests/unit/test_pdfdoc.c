@@ -193,6 +193,54 @@ static void test_pdfdoc__missing_font_is_a_clean_error(void **state)
 	buf_release(&err);
 }
 
+/*
+ * Issue 13: libharu opens the prepared font by path, so the path must
+ * name nothing another user can swap for a link or another font before
+ * it is loaded: no file is ever made in the (week) folder, and the path
+ * libharu gets reaches the prepared bytes whatever is planted there.
+ */
+static void test_pdfdoc__font_copy_is_never_in_the_folder(void **state)
+{
+	struct pdffont f;
+	struct pdfdoc pd;
+	struct buf err = BUF_INIT, planted = BUF_INIT;
+	struct config cfg;
+	size_t before = count_files(scratch);
+	int n;
+
+	(void)state;
+	config_init(&cfg);
+	if (pdffont_prepare(&f, cfg.font_path, cfg.font_index, scratch, NULL,
+			    &err) < 0)
+		fail_msg("%s", err.s);
+	assert_true(f.unnamed);
+	assert_non_null(strstr(f.path, "/proc/self/fd/"));
+	assert_int_equal(count_files(scratch), before);
+	/* Every name the old temporary could have had is a link now. */
+	for (n = 1; n <= 3; n++) {
+		buf_reset(&planted);
+		buf_addf(&planted, "%s/.huifang-font.ttf.tmp-%ld-%d", scratch,
+			 (long)getpid(), n);
+		assert_int_equal(symlink("Makefile", planted.s), 0);
+	}
+	if (pdfdoc_open(&pd, &f, "font", 0, &err) < 0)
+		fail_msg("%s", err.s);
+	assert_int_equal(pdfdoc_add_page(&pd, PDF_PORTRAIT), 0);
+	assert_int_equal(pdfdoc_text(&pd, 50, 700, 12, "回访"), 0);
+	pdfdoc_close(&pd);
+	pdffont_release(&f);
+	for (n = 1; n <= 3; n++) {
+		buf_reset(&planted);
+		buf_addf(&planted, "%s/.huifang-font.ttf.tmp-%ld-%d", scratch,
+			 (long)getpid(), n);
+		unlink(planted.s);
+	}
+	assert_int_equal(count_files(scratch), before);
+	config_release(&cfg);
+	buf_release(&err);
+	buf_release(&planted);
+}
+
 static void test_pdfdoc__subset_keeps_only_the_given_characters(void **state)
 {
 	static unsigned char chars[PDFFONT_CHARS_SIZE];
@@ -355,6 +403,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pdfdoc__wraps_500_characters_without_losing_one),
 		cmocka_unit_test(test_pdfdoc__wraps_latin_at_spaces_and_newlines),
 		cmocka_unit_test(test_pdfdoc__missing_font_is_a_clean_error),
+		cmocka_unit_test(test_pdfdoc__font_copy_is_never_in_the_folder),
 		cmocka_unit_test(test_pdfdoc__subset_keeps_only_the_given_characters),
 		cmocka_unit_test(test_pdfdoc__table_repeats_header_and_splits_tall_rows),
 		cmocka_unit_test(test_pdfdoc__failed_document_leaves_no_file),

@@ -48,7 +48,7 @@ static const char *put(const char *name, const char *text)
 static struct reader *open_path(const char *path,
 				const struct source_profile *profile)
 {
-	struct reader_opts ro = { NULL, 65536, 16384, 1 << 20, profile };
+	struct reader_opts ro = { NULL, 65536, 16384, 1 << 20, profile, NULL };
 	struct buf err = BUF_INIT;
 	struct reader *r = reader_open(path, &ro, &err);
 
@@ -211,7 +211,7 @@ static void test_reader__passes_the_source_profile_on(void **state)
 
 static void test_reader__a_missing_file_cannot_be_opened(void **state)
 {
-	struct reader_opts ro = { NULL, 65536, 16384, 1 << 20, NULL };
+	struct reader_opts ro = { NULL, 65536, 16384, 1 << 20, NULL, NULL };
 	struct buf err = BUF_INIT, path = BUF_INIT;
 
 	(void)state;

@@ -145,20 +145,27 @@ static void strip_space(struct buf *b)
 	buf_setlen(b, j);
 }
 
-static void render_ok(const char *dir, cJSON *sheets)
+static void render_with(const char *templates, const char *dir,
+			cJSON *sheets)
 {
 	struct config cfg;
 	struct diag d;
 
 	config_init(&cfg);
 	diag_init(&d);
-	if (render_audit_sheets(sheets, &cfg, dir, &d) < 0) {
+	if (render_audit_sheets(sheets, &cfg, templates, dir, &d) < 0) {
 		diag_print(stderr, &d);
 		fail_msg("render_audit_sheets failed");
 	}
 	assert_int_equal(d.errors, 0);
 	diag_release(&d);
 	config_release(&cfg);
+}
+
+/* With the project's templates/. */
+static void render_ok(const char *dir, cJSON *sheets)
+{
+	render_with(NULL, dir, sheets);
 }
 
 static int setup(void **state)
@@ -291,11 +298,93 @@ static void test_render_audit__a_provisional_week_is_marked(void **state)
 	buf_addf(&path, "%s/抽查表-客户服务主管-东区中心.pdf", dir.s);
 	pdftotext(path.s, 1, &text);
 	strip_space(&text);
-	assert_non_null(strstr(text.s, "本周未结束，数据为临时"));
+	assert_non_null(strstr(text.s, "暂定·尚未正式发布"));
 	remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&text);
+	cJSON_Delete(sheets);
+}
+
+/*
+ * The wording is the template's (templates/pdf/audit_sheet.json), looked
+ * up in the templates folder given: a word changed there, and a column's
+ * cell pattern, show in the sheet; a template that is not JSON is an
+ * error naming it.
+ */
+static void test_render_audit__the_words_come_from_the_template(void **state)
+{
+	struct buf dir = BUF_INIT, tdir = BUF_INIT, path = BUF_INIT;
+	struct buf text = BUF_INIT, json = BUF_INIT;
+	cJSON *sheets = cJSON_Parse(sheets_text);
+	struct config cfg;
+	struct diag d;
+	FILE *fp;
+	char *p;
+
+	(void)state;
+	new_dir(&dir);
+	new_dir(&tdir);
+	buf_addf(&path, "%s/pdf", tdir.s);
+	assert_int_equal(mkdir(path.s, 0700), 0);
+	fp = fopen("templates/pdf/audit_sheet.json", "rb");
+	assert_non_null(fp);
+	(void)buf_read_stream(&json, fp);
+	fclose(fp);
+	/* Two words and a cell pattern, as an editor would change them. */
+	p = strstr(json.s, "\"是否真实回访\"");
+	assert_non_null(p);
+	memcpy(p + 1, "确有回访吗？", strlen("确有回访吗？"));
+	p = strstr(json.s, "抽查人（签字）");
+	assert_non_null(p);
+	memcpy(p, "复核人", strlen("复核人"));
+	p = strstr(json.s, "\"□是  □否\"");
+	assert_non_null(p);
+	memcpy(p + 1, "□真  □假", strlen("□真  □假"));
+	buf_reset(&path);
+	buf_addf(&path, "%s/pdf/audit_sheet.json", tdir.s);
+	fp = fopen(path.s, "wb");
+	assert_non_null(fp);
+	fwrite(json.s, 1, json.len, fp);
+	assert_int_equal(fclose(fp), 0);
+	render_with(tdir.s, dir.s, sheets);
+	buf_reset(&path);
+	buf_addf(&path, "%s/抽查表-客户服务主管-东区中心.pdf", dir.s);
+	pdftotext(path.s, 1, &text);
+	strip_space(&text);
+	assert_non_null(strstr(text.s, "确有回访吗？"));
+	assert_null(strstr(text.s, "是否真实回访"));
+	assert_non_null(strstr(text.s, "复核人（签字）"));
+	assert_null(strstr(text.s, "抽查人（签字）"));
+	assert_non_null(strstr(text.s, "□真□假"));
+	remove_dir(dir.s);
+
+	/* A damaged template: an error naming it, no sheet. */
+	buf_reset(&path);
+	buf_addf(&path, "%s/pdf/audit_sheet.json", tdir.s);
+	fp = fopen(path.s, "wb");
+	assert_non_null(fp);
+	fputs("{\"title\": ", fp);
+	assert_int_equal(fclose(fp), 0);
+	new_dir(&dir);
+	config_init(&cfg);
+	diag_init(&d);
+	assert_int_equal(render_audit_sheets(sheets, &cfg, tdir.s, dir.s, &d),
+			 -1);
+	assert_true(d.errors >= 1);
+	assert_non_null(strstr(d.entries[0].file, "audit_sheet.json"));
+	diag_release(&d);
+	config_release(&cfg);
+	remove_dir(dir.s);
+	buf_reset(&path);
+	buf_addf(&path, "%s/pdf", tdir.s);
+	remove_dir(path.s);
+	remove_dir(tdir.s);
+	buf_release(&dir);
+	buf_release(&tdir);
+	buf_release(&path);
+	buf_release(&text);
+	buf_release(&json);
 	cJSON_Delete(sheets);
 }
 
@@ -307,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_render_audit__a_level_document_has_a_section_per_centre),
 		cmocka_unit_test(test_render_audit__files_get_the_audit_mode),
 		cmocka_unit_test(test_render_audit__a_provisional_week_is_marked),
+		cmocka_unit_test(test_render_audit__the_words_come_from_the_template),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -66,6 +66,7 @@ static cJSON *read_json(const char *dir, const char *week, const char *name)
 
 struct fixture {
 	struct week_view weeks[2];
+	cJSON *worklists;       /* worklists.json, the live lists */
 	char site[300];
 };
 
@@ -80,6 +81,7 @@ static void fixture_load(struct fixture *f, const char *dir)
 		f->weeks[i].samples = read_json(dir, names[i], "samples.json");
 		f->weeks[i].records = read_json(dir, names[i], "records.json");
 	}
+	f->worklists = read_json(dir, ".", "worklists.json");
 }
 
 static void fixture_release(struct fixture *f)
@@ -91,6 +93,7 @@ static void fixture_release(struct fixture *f)
 		cJSON_Delete((cJSON *)f->weeks[i].samples);
 		cJSON_Delete((cJSON *)f->weeks[i].records);
 	}
+	cJSON_Delete(f->worklists);
 }
 
 static void remove_tree(const char *path)
@@ -129,7 +132,9 @@ static int setup(void **state)
 	snprintf(f->site, sizeof(f->site), "%s/site", tmp);
 	config_init(&cfg);
 	diag_init(&d);
-	if (render_html_site(f->weeks, 2, &cfg, "templates", f->site, &d) < 0) {
+	if (render_html_site(f->weeks, 2, &cfg, "templates", f->site, &d) < 0 ||
+	    render_html_worklists(f->worklists, f->weeks, 2, &cfg, "templates",
+				  f->site, &d) < 0) {
 		diag_print(stderr, &d);
 		fail_msg("render_html_site failed");
 	}
@@ -236,23 +241,31 @@ static void test_render_html__writes_every_page_inside_the_site(void **state)
 	const struct fixture *f = *state;
 	struct buf files = BUF_INIT;
 	char *line, *save = NULL;
-	size_t pages = 0, csvs = 0;
+	size_t pages = 0, csvs = 0, live_pages = 0, live_csvs = 0;
 
 	list_tree(f->site, "", &files);
 	for (line = strtok_r(files.s, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
+		bool live = !strncmp(line, "worklists/", 10);
+
 		if (!safe_name(line))
 			fail_msg("unsafe file name '%s'", line);
 		if (strstr(line, ".html"))
-			pages++;
+			(live ? &live_pages : &pages)[0]++;
 		else if (strstr(line, ".csv"))
-			csvs++;
+			(live ? &live_csvs : &csvs)[0]++;
 		else
 			fail_msg("unexpected file '%s'", line);
 	}
 	/* index + per week: the week, 2 centres, 4 butlers. */
 	assert_int_equal(pages, 1 + 2 * (1 + 2 + 4));
 	assert_int_equal(csvs, 2 * 4);
+	/*
+	 * The live lists: an index, 3 centres, 7 butlers (the weeks' 4 and
+	 * 3 more in the lists), and the page two hashing alike share.
+	 */
+	assert_int_equal(live_pages, 1 + 3 + 7 + 1);
+	assert_int_equal(live_csvs, 7);
 	buf_release(&files);
 }
 
@@ -335,7 +348,9 @@ static void test_render_html__shows_the_view_model_formatted(void **state)
 	/* The index: newest week first, then the older one. */
 	assert_true(strstr(index, ">2026-W47</a>") < strstr(index, ">2026-W46</a>"));
 	assert_contains(index, "<a href=\"weeks/2026-W46/index.html\">2026-W46</a>");
-	assert_contains(index, "最新一周：<a href=\"weeks/2026-W47/index.html\">2026-W47</a>");
+	assert_contains(index, "最新正式周报：<a href=\"weeks/2026-W47/index.html\">2026-W47</a>");
+	/* Both weeks are issued: no provisional week beside the headline. */
+	assert_lacks(index, "id=\"current\"");
 	free(html);
 	free(index);
 }
@@ -369,6 +384,8 @@ static void test_render_html__gives_each_butler_a_worklist(void **state)
 	snprintf(rel, sizeof(rel), "weeks/2026-W47/owed-%.*s.csv",
 		 (int)(strlen(dash + 1) - 5), dash + 1);
 	assert_contains(html, strrchr(rel, '/') + 1);
+	/* Saved under the butler's name; the file keeps its neutral one. */
+	assert_contains(html, "download=\"待回访-张伟.csv\"");
 	csv = page(f, rel);
 	assert_string_equal(csv,
 		"\xEF\xBB\xBF" "工单编号,工单类型,服务中心,责任人,完成时间,应回访时间,是否超时\r\n"
@@ -603,7 +620,14 @@ static void test_render_html__marks_every_page_of_a_provisional_week(void **stat
 			   " <span class=\"badge provisional\">暂定</span></th>");
 	assert_non_null(row);
 	assert_lacks(html, "<a href=\"weeks/2026-W46/index.html\">2026-W46</a> <span");
-	assert_contains(html, "<span class=\"badge provisional\">暂定 · 尚未正式发布</span></h2>");
+	/*
+	 * Issue 19: the headline is the newest issued week (W46), with the
+	 * provisional W47 beside it, never the other way round.
+	 */
+	assert_contains(html, "最新正式周报：<a href=\"weeks/2026-W46/index.html\">2026-W46</a>");
+	assert_contains(html, "<aside id=\"current\" aria-label=\"本周暂定数字\">\n"
+			"  <h2>本周（暂定）：<a href=\"weeks/2026-W47/index.html\">2026-W47</a></h2>");
+	assert_true(strstr(html, "id=\"latest\"") < strstr(html, "id=\"current\""));
 	/* The index is no page of a week: the badges, not the banner. */
 	assert_lacks(html, "<p class=\"provisional\"");
 	free(html);
@@ -614,6 +638,210 @@ static void test_render_html__marks_every_page_of_a_provisional_week(void **stat
 	config_release(&cfg);
 	fixture_release(&f);
 	buf_release(&files);
+}
+
+/* The value of the first attribute attr="…" after at, or fails. */
+static char *attr_after(const char *at, const char *attr)
+{
+	struct buf key = BUF_INIT;
+	const char *start, *end;
+
+	buf_addf(&key, "%s=\"", attr);
+	start = at ? strstr(at, key.s) : NULL;
+	if (!start)
+		fail_msg("no %s", key.s);
+	start += key.len;
+	end = strchr(start, '"');
+	buf_release(&key);
+	return xstrndup(start, (size_t)(end - start));
+}
+
+/*
+ * Issue 16: every butler's page on the site is his live list first
+ * (overdue first), then his figures; a page per centre; each week's
+ * butler page links to it; hostile names stay text and never a path.
+ */
+static void test_render_html__a_butler_page_shows_his_live_list_first(
+	void **state)
+{
+	struct fixture *f = *state;
+	char *week, *href, *live, *path, *center, *dl;
+	const char *owed, *figures, *a, *b;
+
+	week = page(f, "weeks/2026-W47/index.html");
+	href = link_to(week, "张伟");
+	path = xstrdup("weeks/2026-W47/");
+	free(week);
+	week = NULL;
+	{
+		struct buf rel = BUF_INIT;
+
+		buf_addf(&rel, "weeks/2026-W47/%s", href);
+		week = page(f, rel.s);
+		buf_release(&rel);
+	}
+	/* The week's page: its owed list is a snapshot, the live one linked. */
+	assert_contains(week, "本周快照");
+	free(href);
+	href = attr_after(strstr(week, "<a class=\"more\" href=\"../../worklists/"),
+			  "href");
+	assert_true(!strncmp(href, "../../worklists/butler-", 23));
+	free(path);
+	path = xstrdup(href + strlen("../../"));
+	live = page(f, path);
+	owed = strstr(live, "<section id=\"owed\">");
+	figures = strstr(live, "<section id=\"figures\">");
+	assert_non_null(owed);
+	assert_non_null(figures);
+	assert_true(owed < figures);
+	/* Overdue first: LW-Z1 (已超时) before LW-Z2 (待回访), both before
+	 * the loops and his figures. */
+	a = strstr(live, "LW-Z1");
+	b = strstr(live, "LW-Z2");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(a < b && b < strstr(live, "<section id=\"loops\">"));
+	assert_contains(live, "<tr class=\"overdue\"><td data-label=\"工单编号\">LW-Z1</td>");
+	assert_contains(live, "LW-Z3");
+	assert_contains(live, "2026-11-20 09:00:00");   /* 整改完成时间 */
+	assert_contains(live, "136****0005");
+	/* His figures, week by week, linking the weeks' pages. */
+	assert_contains(figures, "href=\"../weeks/2026-W47/butler-");
+	assert_contains(figures, "href=\"../weeks/2026-W46/butler-");
+	dl = attr_after(strstr(live, "<a class=\"more\" href=\"owed-"), "download");
+	assert_string_equal(dl, "待回访-张伟.csv");
+	free(dl);
+	/* His centre's page lists every butler and the unassigned ticket. */
+	center = attr_after(strstr(live, "<h1>"), "href");
+	free(path);
+	path = xcalloc(1, strlen(center) + 16);
+	memcpy(path, "worklists/", 10);
+	memcpy(path + 10, center, strlen(center));
+	free(live);
+	live = page(f, path);
+	assert_contains(live, "LW-N1");
+	assert_contains(live, "<em>无责任人</em>");
+	assert_contains(live, ">张伟</a>");
+	free(center);
+	free(live);
+	free(path);
+	free(href);
+	free(week);
+}
+
+static void test_render_html__live_pages_keep_hostile_names_as_text(
+	void **state)
+{
+	struct fixture *f = *state;
+	struct buf files = BUF_INIT;
+	char *index, *href, *live, *dl;
+	const char *line, *end;
+
+	index = page(f, "worklists/index.html");
+	assert_lacks(index, "<script>");
+	assert_contains(index, "&lt;script&gt;alert(1)&lt;/script&gt;");
+	href = link_to(index, "../../etc");
+	{
+		struct buf rel = BUF_INIT;
+
+		buf_addf(&rel, "worklists/%s", href);
+		live = page(f, rel.s);
+		buf_release(&rel);
+	}
+	assert_contains(live, "LW-E1");
+	assert_contains(live, "&lt;b&gt;未分类&lt;/b&gt;");
+	assert_contains(live, "LW-E2");   /* 无法联系, apart */
+	dl = attr_after(strstr(live, "<a class=\"more\" href=\"owed-"), "download");
+	assert_null(strchr(dl, '/'));
+	assert_true(!strncmp(dl, "待回访-", strlen("待回访-")));
+	free(dl);
+	free(live);
+	free(href);
+	free(index);
+	/* Only names the renderer made, inside the site. */
+	list_tree(f->site, "worklists", &files);
+	for (line = files.s; *line; line = end + 1) {
+		end = strchr(line, '\n');
+		{
+			char *one = xstrndup(line, (size_t)(end - line));
+
+			if (!safe_name(one))
+				fail_msg("unsafe file name %s", one);
+			free(one);
+		}
+	}
+	buf_release(&files);
+}
+
+/*
+ * Two butlers whose names hash alike (FNV-1a, low 40 bits 43e57fb4d5):
+ * each gets a page of his own, and the name both would have is a page
+ * naming them, so a link to it never lands on the wrong person.
+ */
+static void test_render_html__live_pages_of_a_hash_collision(void **state)
+{
+	struct fixture *f = *state;
+	char *shared, *one, *two;
+
+	shared = page(f, "worklists/butler-43e57fb4d5.html");
+	assert_contains(shared, "href=\"butler-43e57fb4d5-1.html\">东区 · 管家11723038</a>");
+	assert_contains(shared, "href=\"butler-43e57fb4d5-2.html\">东区 · 管家23335016</a>");
+	one = page(f, "worklists/butler-43e57fb4d5-1.html");
+	two = page(f, "worklists/butler-43e57fb4d5-2.html");
+	assert_contains(one, "<h1>管家11723038 ");
+	assert_contains(one, "LW-C1");
+	assert_lacks(one, "LW-C2");
+	assert_contains(two, "<h1>管家23335016 ");
+	assert_contains(two, "LW-C2");
+	free(shared);
+	free(one);
+	free(two);
+}
+
+/* Without worklists.json the pages say so; the weeks' links still hold. */
+static void test_render_html__live_pages_without_lists(void **state)
+{
+	struct fixture f;
+	struct config cfg;
+	struct diag d;
+	char tmp[256], *week, *href, *live;
+	struct buf rel = BUF_INIT;
+
+	(void)state;
+	fixture_load(&f, FIXTURE);
+	snprintf(tmp, sizeof(tmp), "%s/test_render_html.XXXXXX", P_tmpdir);
+	assert_non_null(mkdtemp(tmp));
+	config_init(&cfg);
+	diag_init(&d);
+	assert_int_equal(render_html_site(f.weeks, 2, &cfg, "templates", tmp,
+					  &d), 0);
+	assert_int_equal(render_html_worklists(NULL, f.weeks, 2, &cfg,
+					       "templates", tmp, &d), 0);
+	buf_addf(&rel, "%s/weeks/2026-W46/index.html", tmp);
+	week = read_text(rel.s);
+	assert_non_null(week);
+	href = link_to(week, "王芳");
+	buf_reset(&rel);
+	buf_addf(&rel, "%s/weeks/2026-W46/%s", tmp, href);
+	free(week);
+	week = read_text(rel.s);
+	assert_non_null(week);
+	free(href);
+	href = attr_after(strstr(week, "<a class=\"more\" href=\"../../worklists/"),
+			  "href");
+	buf_reset(&rel);
+	buf_addf(&rel, "%s/weeks/2026-W46/%s", tmp, href);
+	live = read_text(rel.s);
+	assert_non_null(live);
+	assert_contains(live, "尚未生成实时工作清单");
+	free(live);
+	free(href);
+	free(week);
+	buf_release(&rel);
+	remove_tree(tmp);
+	diag_release(&d);
+	config_release(&cfg);
+	fixture_release(&f);
 }
 
 /* ---- modes for the scripts ---- */
@@ -633,6 +861,9 @@ static int render_fixture(const char *dir, const char *site)
 	config_init(&cfg);
 	diag_init(&d);
 	ret = render_html_site(f.weeks, 2, &cfg, "templates", site, &d);
+	if (ret == 0)
+		ret = render_html_worklists(f.worklists, f.weeks, 2, &cfg,
+					    "templates", site, &d);
 	diag_print(stderr, &d);
 	diag_release(&d);
 	config_release(&cfg);
@@ -833,6 +1064,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_render_html__escapes_every_string_from_the_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render_html__shows_the_view_model_formatted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render_html__gives_each_butler_a_worklist, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_html__a_butler_page_shows_his_live_list_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_html__live_pages_keep_hostile_names_as_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_html__live_pages_of_a_hash_collision, setup, teardown),
+		cmocka_unit_test(test_render_html__live_pages_without_lists),
 		cmocka_unit_test_setup_teardown(test_render_html__keeps_hostile_names_inside_the_site, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render_html__renders_a_week_without_samples_or_records, setup, teardown),
 		cmocka_unit_test(test_render_html__neutralises_formulas_in_the_worklist_csv),

@@ -131,6 +131,35 @@ static void pdftotext(const char *path, int raw, struct buf *out)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* pdftotext of pages first to last of path (raw order). */
+static void pdftotext_pages(const char *path, int first, int last,
+			    struct buf *out)
+{
+	int fds[2], status;
+	pid_t pid;
+	char chunk[8192], f[16], l[16];
+	ssize_t n;
+
+	snprintf(f, sizeof(f), "%d", first);
+	snprintf(l, sizeof(l), "%d", last);
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], 1);
+		execlp("pdftotext", "pdftotext", "-q", "-enc", "UTF-8", "-raw",
+		       "-f", f, "-l", l, path, "-", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
+		buf_add(out, chunk, (size_t)n);
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void strip_space(struct buf *b)
 {
 	size_t i, j = 0;
@@ -386,6 +415,149 @@ static void test_render_pdf__centre_report_shows_its_own_figures(void **state)
 	buf_release(&path);
 	buf_release(&text);
 	buf_release(&want);
+}
+
+/*
+ * A centre's report carries its audit results from metrics.json's
+ * "audit" as they are there (a row per level that sampled it, then the
+ * levels together), the findings on its own tickets and no other
+ * centre's; a centre no level sampled says so; and a week without
+ * "audit" says there is no audit data.
+ */
+static void test_render_pdf__centre_report_shows_its_audit_results(void **state)
+{
+	static const char audit[] =
+		"{\"due_at\": \"2026-12-10 00:00:00\", \"levels\": ["
+		"{\"id\": \"cs_supervisor\", \"label\": \"客户服务主管\", \"centers\": ["
+		"{\"center\": \"东山服务中心\", \"sampled\": 7, \"done\": 6, \"overdue\": 1, \"audited\": 6,"
+		" \"fake\": 1, \"genuine_rate\": 0.8333333333333334,"
+		" \"genuine_rate_ci\": [0.43649, 0.96994], \"agreement\": 0.6,"
+		" \"recorded_better\": 2}]},"
+		"{\"id\": \"quality_dept\", \"label\": \"品质管理部\", \"centers\": ["
+		"{\"center\": \"东山服务中心\", \"sampled\": 3, \"done\": 3, \"overdue\": 0, \"audited\": 2,"
+		" \"fake\": 0, \"genuine_rate\": 1, \"genuine_rate_ci\": [0.4385, 1],"
+		" \"agreement\": 1, \"recorded_better\": 0}]}],"
+		" \"all_levels\": {\"centers\": ["
+		"{\"center\": \"东山服务中心\", \"sampled\": 10, \"done\": 9, \"overdue\": 1, \"audited\": 8,"
+		" \"fake\": 1, \"genuine_rate\": 0.8888888888888888,"
+		" \"genuine_rate_ci\": [0.5650, 0.9801], \"agreement\": 0.75,"
+		" \"recorded_better\": 2}]}}";
+	static const char findings[] =
+		"[{\"ticket\": \"BS2026111600901\", \"level\": \"客户服务主管\","
+		" \"center\": \"东山服务中心\", \"finding\": \"未真实回访（业主称未接到回访电话）\"},"
+		" {\"ticket\": \"BS2026111600902\", \"level\": \"品质管理部\","
+		" \"center\": \"珠江新城服务中心\", \"finding\": \"满意度记录偏高\"}]";
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
+
+	(void)state;
+	/* No leftovers of a case that failed before its clean-up. */
+	cJSON_DeleteItemFromObject(metrics, "audit");
+	cJSON_DeleteItemFromObject(metrics, "findings");
+	new_dir(&dir);
+	render_ok(dir.s);
+	buf_addf(&path, "%s/中心周报-东山服务中心.pdf", dir.s);
+	pdftotext(path.s, 1, &text);
+	assert_non_null(strstr(text.s, "三级抽查结果"));
+	assert_non_null(strstr(text.s, "本周没有抽查数据。"));
+	remove_dir(dir.s);
+
+	cJSON_AddItemToObject(metrics, "audit", cJSON_Parse(audit));
+	cJSON_AddItemToObject(metrics, "findings", cJSON_Parse(findings));
+	new_dir(&dir);
+	render_ok(dir.s);
+	buf_reset(&path);
+	buf_addf(&path, "%s/中心周报-东山服务中心.pdf", dir.s);
+	buf_reset(&text);
+	pdftotext(path.s, 1, &text);
+	assert_non_null(strstr(text.s, "（截止 2026-12-10"));
+	assert_non_null(strstr(text.s,
+			       "\n客户服务主管 6 83.3% 43.6–97.0% 1 60.0% 2 7 6 1\n"));
+	assert_non_null(strstr(text.s,
+			       "\n品质管理部 2 100.0% 43.9–100.0% 0 100.0% 0 3 3 0\n"));
+	assert_non_null(strstr(text.s,
+			       "\n三级合计 8 88.9% 56.5–98.0% 1 75.0% 2 10 9 1\n"));
+	assert_non_null(strstr(text.s, "BS2026111600901"));
+	assert_null(strstr(text.s, "BS2026111600902"));
+	buf_reset(&path);
+	buf_addf(&path, "%s/中心周报-珠江新城服务中心.pdf", dir.s);
+	buf_reset(&text);
+	pdftotext(path.s, 1, &text);
+	assert_non_null(strstr(text.s, "本周样本中也没有本中心的工单。"));
+	cJSON_DeleteItemFromObject(metrics, "audit");
+	cJSON_DeleteItemFromObject(metrics, "findings");
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
+}
+
+/*
+ * Page 1 of the weekly report is one page whatever the lists hold: with
+ * 40 findings and 8 tripped gates it still ends with the gates, each list
+ * cut short with "及其他 N 项", and page 2 begins with the charts.
+ */
+static void test_render_pdf__page_one_holds_every_list(void **state)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
+	cJSON *findings = cJSON_CreateArray(), *gates = cJSON_CreateArray();
+	char ticket[32], name[32];
+	const char *gates_at, *p;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 40; i++) {
+		cJSON *f = cJSON_CreateObject();
+
+		snprintf(ticket, sizeof(ticket), "BS20261116%05d", 900 + i);
+		cJSON_AddStringToObject(f, "ticket", ticket);
+		cJSON_AddStringToObject(f, "level", "客户服务主管");
+		cJSON_AddStringToObject(f, "center", "东山服务中心");
+		cJSON_AddStringToObject(f, "finding",
+					"满意度记录偏高：记录非常满意，业主复核满意（业主评价低于回访记录）");
+		cJSON_AddItemToArray(findings, f);
+	}
+	for (i = 0; i < 8; i++) {
+		cJSON *g = cJSON_CreateObject();
+
+		snprintf(name, sizeof(name), "gate_%d", i);
+		cJSON_AddStringToObject(g, "name", name);
+		cJSON_AddBoolToObject(g, "tripped", 1);
+		cJSON_AddBoolToObject(g, "accepted", 0);
+		cJSON_AddStringToObject(g, "message",
+					"a gate that did not pass, said at some length so that its line is long");
+		cJSON_AddStringToObject(g, "message_zh",
+					"未通过的检查，说明写得比较长，好让这一行足够长，需要折行或截断才能放下");
+		cJSON_AddItemToArray(gates, g);
+	}
+	cJSON_DeleteItemFromObject(metrics, "findings");
+	cJSON_DeleteItemFromObject(metrics, "gates");
+	cJSON_AddItemToObject(metrics, "findings", findings);
+	cJSON_AddItemToObject(metrics, "gates", gates);
+	new_dir(&dir);
+	render_ok(dir.s);
+	buf_addf(&path, "%s/周报-2026-W47.pdf", dir.s);
+	pdftotext_pages(path.s, 1, 1, &text);
+	assert_non_null(strstr(text.s, "二、需要处理"));
+	assert_non_null(strstr(text.s, "抽查发现的问题"));
+	gates_at = strstr(text.s, "未通过的合理性检查");
+	assert_non_null(gates_at);
+	/* The findings and the gates are cut short, and say how many more. */
+	assert_non_null(strstr(text.s, "BS2026111600900"));
+	assert_null(strstr(text.s, "BS2026111600939"));
+	p = strstr(text.s, "及其他 ");
+	assert_non_null(p);
+	assert_non_null(strstr(gates_at, "及其他 "));
+	assert_non_null(strstr(gates_at, "gate_0"));
+	assert_null(strstr(gates_at, "gate_7"));
+	buf_reset(&text);
+	pdftotext_pages(path.s, 2, 2, &text);
+	assert_non_null(strstr(text.s, "三、图表"));
+	cJSON_DeleteItemFromObject(metrics, "findings");
+	cJSON_DeleteItemFromObject(metrics, "gates");
+	remove_dir(dir.s);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&text);
 }
 
 static void test_render_pdf__form_keeps_long_and_rare_text(void **state)
@@ -767,6 +939,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_render_pdf__writes_one_file_per_document),
 		cmocka_unit_test(test_render_pdf__report_shows_header_kpis_and_rankings),
 		cmocka_unit_test(test_render_pdf__centre_report_shows_its_own_figures),
+		cmocka_unit_test(test_render_pdf__centre_report_shows_its_audit_results),
+		cmocka_unit_test(test_render_pdf__page_one_holds_every_list),
 		cmocka_unit_test(test_render_pdf__form_keeps_long_and_rare_text),
 		cmocka_unit_test(test_render_pdf__provisional_week_is_marked),
 		cmocka_unit_test(test_render_pdf__provisional_mark_on_every_form_page),

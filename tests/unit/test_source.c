@@ -186,12 +186,17 @@ static void test_source__maps_values_by_type_and_skips(void **state)
 					     TYPE_COMPLAINT, "1"), "满意");
 	assert_string_equal(source_map_value(p, COL_CB_SATISFACTION,
 					     TYPE_COMPLAINT, "3"), "不满意");
-	assert_string_equal(source_map_value(p, COL_CB_SATISFACTION,
-					     TYPE_COMPLAINT, "4"), "4");
+	/* SPEC §9.22: a map replaces the built-ins, so a value it does not
+	 * list means nothing (not built-in 4 stars). */
+	assert_null(source_map_value(p, COL_CB_SATISFACTION, TYPE_COMPLAINT,
+				     "4"));
+	assert_null(source_value(p, COL_CB_SATISFACTION, TYPE_REPAIR, "5分"));
+	assert_null(source_value(p, COL_CB_SATISFACTION, TYPE_REPAIR,
+				 "非常满意"));
 	assert_string_equal(source_map_value(p, COL_TYPE, TYPE_UNKNOWN, "9"),
 			    SOURCE_SKIP);
-	assert_string_equal(source_map_value(p, COL_TYPE, TYPE_UNKNOWN, "投诉"),
-			    "投诉");
+	/* ... even a canonical name: the map is the column's vocabulary. */
+	assert_null(source_map_value(p, COL_TYPE, TYPE_UNKNOWN, "投诉"));
 	/* An unmapped column keeps its value. */
 	assert_string_equal(source_map_value(p, COL_CENTER, TYPE_REPAIR, "1"),
 			    "1");
@@ -340,6 +345,56 @@ static void test_source__refuses_maps_that_can_never_apply(void **state)
 		"F/huifang.json: sources[0].values_by_type.投诉.工单类型: a map "
 		"chosen by 工单类型 cannot map 工单类型 itself; put it under "
 		"values");
+}
+
+/* Issue 15: a profile chooses sheets and the header row of a ledger. */
+static void test_source__reads_the_sheet_keys(void **state)
+{
+	struct config cfg;
+	const struct source_profile *p;
+
+	(void)state;
+	assert_loads("{\"sources\": [\n"
+		     " {\"name\": \"a\", \"files\": \"台账*.xlsx\",\n"
+		     "  \"sheets\": \"all\", \"header_row\": 3},\n"
+		     " {\"name\": \"b\", \"files\": [\"*.xls\", \"*.csv\"],\n"
+		     "  \"sheets\": [\"一月\", \"二月\"]},\n"
+		     " {\"name\": \"c\", \"files\": \"登记*\", \"sheet\": \"工单\"}\n"
+		     "]}", &cfg);
+	p = source_by_name(&cfg, "a");
+	assert_true(p->all_sheets);
+	assert_int_equal(p->header_row, 3);
+	p = source_by_name(&cfg, "b");
+	assert_false(p->all_sheets);
+	assert_int_equal(p->sheets.nr, 2);
+	assert_string_equal(p->sheets.items[1], "二月");
+	assert_int_equal(p->header_row, 0);
+	assert_string_equal(source_by_name(&cfg, "c")->sheet, "工单");
+	config_release(&cfg);
+
+	assert_refused("{\"sources\": [{\"name\": \"a\", \"files\": \"*.xlsx\",\n"
+		       " \"sheet\": \"工单\", \"sheets\": \"all\"}]}",
+		       "F/huifang.json: sources[0].sheets: give sheet (one "
+		       "sheet) or sheets, not both");
+	assert_refused("{\"sources\": [{\"name\": \"a\", \"files\": \"*.xlsx\",\n"
+		       " \"sheets\": \"every\"}]}",
+		       "F/huifang.json: sources[0].sheets: must be \"all\" or "
+		       "a non-empty array of sheet names, got 'every'");
+	assert_refused("{\"sources\": [{\"name\": \"a\", \"files\": \"*.xlsx\",\n"
+		       " \"header_row\": 0}]}",
+		       "F/huifang.json: sources[0].header_row: must be a whole "
+		       "number between 1 and 1048576, got 0");
+	/* Keys that could never apply to the profile's files. */
+	assert_refused("{\"sources\": [{\"name\": \"a\", \"files\": "
+		       "[\"*.json\", \"*.csv\"], \"sheets\": \"all\"}]}",
+		       "F/huifang.json: sources[0].sheets: none of the "
+		       "profile's files is a workbook, so this could never "
+		       "apply");
+	assert_refused("{\"sources\": [{\"name\": \"a\", \"files\": "
+		       "\"*.jsonl\", \"header_row\": 2}]}",
+		       "F/huifang.json: sources[0].header_row: none of the "
+		       "profile's files is a workbook or a CSV, so this could "
+		       "never apply");
 }
 
 static void test_source__refuses_columns_that_collide(void **state)
@@ -534,6 +589,7 @@ int main(void)
 		T(test_source__code_tables_resolve_beside_the_config),
 		T(test_source__hints_a_header_that_resembles_a_column),
 		T(test_source__refuses_maps_that_can_never_apply),
+		T(test_source__reads_the_sheet_keys),
 		T(test_source__refuses_columns_that_collide),
 		T(test_source__refuses_bad_profiles),
 		T(test_source__refuses_joins_without_a_key),

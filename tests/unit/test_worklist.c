@@ -268,7 +268,8 @@ static void test_worklist__csv_is_masked_sorted_and_neutralised(void **state)
 	tk(f, "F3", "中心A", "王五", nov(2, 9, 0));
 	cb(f, nov(3, 9, 0), "不满意");
 	compute(f, AS_OF);
-	worklist_write_csv(&f->wl, WORKLIST_OWED, &f->cfg, &b);
+	worklist_write_csv(&f->wl, WORKLIST_OWED, WORKLIST_FOR_SITE, &f->cfg,
+			   &b);
 	assert_string_equal(b.s,
 		"\xEF\xBB\xBF服务中心,管家,工单编号,工单类型,工单子类,楼栋房号,"
 		"业主,联系电话,完成时间,应回访时间,状态\r\n"
@@ -277,7 +278,8 @@ static void test_worklist__csv_is_masked_sorted_and_neutralised(void **state)
 		"中心B,\"'=cmd\",F1,报事报修,未分类,1-101,欧阳*,138****5678,"
 		"2026-11-20 09:00:00,2026-11-22 09:00:00,已超时\r\n");
 	buf_reset(&b);
-	worklist_write_csv(&f->wl, WORKLIST_LOOPS, &f->cfg, &b);
+	worklist_write_csv(&f->wl, WORKLIST_LOOPS, WORKLIST_FOR_SITE, &f->cfg,
+			   &b);
 	assert_non_null(strstr(b.s, "\r\n中心A,王五,F3,报事报修,未分类,1-101,"
 			       "欧阳*,138****5678,2026-11-03 09:00:00,不满意,"
 			       "22,\r\n"));
@@ -291,11 +293,89 @@ static void test_worklist__csv_is_masked_sorted_and_neutralised(void **state)
 	buf_release(&b);
 }
 
+/*
+ * Masking is by role (issue 16): the butler's own list shows the phone
+ * (worklists.masking, as on the audit sheets) and masks the name; the
+ * site's view follows masking.* and never shows a whole phone.
+ */
+static void test_worklist__butler_sees_the_phone_the_site_never(void **state)
+{
+	struct fixture *f = *state;
+	struct buf b = BUF_INIT;
+
+	tk(f, "G1", "中心A", "李四", nov(25, 9, 0));
+	compute(f, AS_OF);
+	assert_true(worklist_shows_personal_data(&f->cfg));
+	worklist_write_csv(&f->wl, WORKLIST_OWED, WORKLIST_FOR_BUTLER, &f->cfg,
+			   &b);
+	assert_non_null(strstr(b.s, ",欧阳*,13812345678,"));
+	buf_reset(&b);
+	worklist_write_json(&f->wl, &f->cfg, &b);
+	assert_null(strstr(b.s, "13812345678"));
+	assert_non_null(strstr(b.s, "\"phone\": \"138****5678\""));
+	assert_non_null(strstr(b.s, "\"owner\": \"欧阳*\""));
+	/* Masked for the butlers too: the files need no audit mode. */
+	f->cfg.worklist_mask_phones = true;
+	assert_false(worklist_shows_personal_data(&f->cfg));
+	buf_reset(&b);
+	worklist_write_csv(&f->wl, WORKLIST_OWED, WORKLIST_FOR_BUTLER, &f->cfg,
+			   &b);
+	assert_null(strstr(b.s, "13812345678"));
+	/* The site unmasked only when masking.* says so. */
+	f->cfg.mask_phones = false;
+	buf_reset(&b);
+	worklist_write_json(&f->wl, &f->cfg, &b);
+	assert_non_null(strstr(b.s, "13812345678"));
+	buf_release(&b);
+}
+
+/* people[]: each (centre, butler) once, in order, with its runs. */
+static void test_worklist__people_index_every_list(void **state)
+{
+	struct fixture *f = *state;
+	const struct worklist_person *p;
+	struct buf b = BUF_INIT;
+
+	tk(f, "H1", "中心B", "赵六", nov(20, 9, 0));   /* overdue */
+	tk(f, "H2", "中心A", "李四", nov(25, 9, 0));
+	tk(f, "H3", "中心A", "李四", nov(2, 9, 0));
+	cb(f, nov(3, 9, 0), "不满意");
+	tk(f, "H4", "中心A", "", nov(24, 9, 0));       /* no butler */
+	compute(f, AS_OF);
+	assert_int_equal(f->wl.npeople, 3);
+	p = &f->wl.people[0];
+	assert_string_equal(p->center, "中心A");
+	assert_string_equal(p->butler, "");
+	assert_int_equal(p->n[WORKLIST_OWED], 1);
+	p = &f->wl.people[1];
+	assert_string_equal(p->butler, "李四");
+	assert_int_equal(p->n[WORKLIST_OWED], 1);
+	assert_int_equal(p->n[WORKLIST_LOOPS], 1);
+	assert_string_equal(
+		f->wl.items[WORKLIST_OWED][p->first[WORKLIST_OWED]].ticket->id,
+		"H2");
+	assert_string_equal(
+		f->wl.items[WORKLIST_LOOPS][p->first[WORKLIST_LOOPS]].ticket->id,
+		"H3");
+	p = &f->wl.people[2];
+	assert_string_equal(p->center, "中心B");
+	assert_int_equal(p->overdue, 1);
+	worklist_write_json(&f->wl, &f->cfg, &b);
+	assert_non_null(strstr(b.s, "\"schema\": \"huifang.worklists/1\""));
+	assert_non_null(strstr(b.s, "{\"center\": \"中心B\", \"butler\": "
+			       "\"赵六\", \"owed\": 1, \"overdue\": 1, "
+			       "\"loops\": 0, \"unreachable\": 0}"));
+	assert_non_null(strstr(b.s, "\"days_open\": 22"));
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(test_worklist__owed_spans_weeks_and_leaves_when_called),
+		T(test_worklist__butler_sees_the_phone_the_site_never),
+		T(test_worklist__people_index_every_list),
 		T(test_worklist__keeps_to_its_window),
 		T(test_worklist__open_loops_close_with_a_later_callback),
 		T(test_worklist__unreachable_owners_leave_the_owed_list),
