@@ -7,7 +7,8 @@ PACKAGES="make gcc libc6-dev pkg-config libcsv-dev libcjson-dev libhpdf-dev \
 libcmocka-dev fonts-wqy-zenhei poppler-utils time libzip-dev libexpat1-dev \
 libfreexl-dev libxlsxwriter-dev"
 # What only the tests use: 'scripts/deps.sh test' adds them (make test).
-TEST_PACKAGES="qpdf python3 python3-openpyxl libreoffice-calc-nogui"
+TEST_PACKAGES="qpdf python3 python3-openpyxl libreoffice-calc-nogui msmtp \
+python3-aiosmtpd"
 if [ "${1:-}" = test ]; then
 	PACKAGES="$PACKAGES $TEST_PACKAGES"
 fi

@@ -1541,6 +1541,8 @@ static int write_run_json(const struct pipeline *p, const struct config *cfg,
 	jsonw_double(&w, "render_html", sum->times.render_html);
 	jsonw_double(&w, "total", sum->times.total);
 	jsonw_close(&w);
+	if (p->hooks.run_json)
+		p->hooks.run_json(&w, p->hooks.arg);
 	jsonw_close(&w);
 	jsonw_end(&w);
 	ret = write_file(p, o->output, "run.json", &b);
@@ -1939,6 +1941,11 @@ int pipeline_run(const struct pipeline *p, struct week_job *jobs,
 	sum->times.render_html += pipeline_clock() - t0;
 	if (r && !ret)
 		ret = r;
+	if (p->hooks.after_site) {
+		r = p->hooks.after_site(p, &set, p->hooks.arg);
+		if (r && !ret)
+			ret = r;
+	}
 	sum->times.total = pipeline_clock() - start;
 	if (write_run_json(p, cfg, &set, jobs, njobs, sum) < 0 && !ret)
 		ret = EX_CANTCREAT;
