@@ -31,7 +31,7 @@ def no_files(o):
     if isinstance(o, dict):
         return {k: no_files(v) for k, v in o.items()
                 if k not in ("name", "encoding", "file", "sha256",
-                             "message")}
+                             "message", "message_zh")}
     if isinstance(o, list):
         return [no_files(v) for v in o]
     return o
