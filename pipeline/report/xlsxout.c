@@ -141,7 +141,8 @@ void xlsxout_sheet_name_for(struct buf *out, const char *name,
 
 	clean_name(out, name, XLSXOUT_SHEET_NAME_MAX);
 	do {
-		clash = false;
+		/* Excel reserves "History" (any case) for its own sheet. */
+		clash = same_name(out->s + start, "History");
 		for (i = 0; i < ntaken; i++)
 			if (same_name(out->s + start, taken[i]))
 				clash = true;

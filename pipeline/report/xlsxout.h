@@ -21,9 +21,9 @@
  *
  * Sheet names come from the data: xlsxout_sheet() makes any name valid
  * (at most 31 characters, []:*?/\ replaced by '_', no leading or
- * trailing apostrophe, never empty) and unique in the workbook (a
- * repeated name is numbered "name (2)", compared case-insensitively as
- * Excel does).
+ * trailing apostrophe, never empty, never Excel's reserved "History")
+ * and unique in the workbook (a repeated name is numbered "name (2)",
+ * compared case-insensitively as Excel does).
  *
  * libxlsxwriter 1.1.4 writes only to a path: the workbook is written in
  * a private 0700 folder beside the final path, fsynced and renamed into

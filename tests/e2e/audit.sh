@@ -173,6 +173,28 @@ fi
 fo=$tmp/followup
 "$huifang" run --input input --output "$fo" --config config/huifang.json \
 	--as-of "$asof" --week 2026-W46 >/dev/null 2>&1 || fail "run W46 exited $?"
+# Its audits are due 14 days after the issue this run recorded (11-26
+# 08:00), not after the config's issue_at (11-19 00:00); a revision made
+# later keeps the first issue's deadline.
+python3 - "$fo/weeks/2026-W46/metrics.json" <<'EOF' || fail "W46 due time"
+import json, sys
+a = json.load(open(sys.argv[1]))["audit"]
+assert a["issued_at"] == "2026-11-26 08:00:00" and a["issued_at_recorded"], a
+assert a["due_at"] == "2026-12-10 08:00:00", a
+EOF
+"$huifang" run --input input --output "$fo" --config config/huifang.json \
+	--as-of '2026-12-05 09:00:00' --week 2026-W46 --force --reason test --accept-gates \
+	>/dev/null 2>&1 || fail "revision of W46 exited $?"
+python3 - "$fo/weeks/2026-W46/metrics.json" <<'EOF' || fail "W46 revision due time"
+import json, sys
+m = json.load(open(sys.argv[1]))
+a = m["audit"]
+assert m["revision"] == 2, m["revision"]
+assert a["issued_at"] == "2026-11-26 08:00:00" and a["issued_at_recorded"], a
+# (from the config's issue_at it would be due 12-03 and overdue by now)
+assert a["due_at"] == "2026-12-10 08:00:00" and not a["overdue"], a
+assert all(l["overdue"] == 0 for l in a["levels"]), a["levels"]
+EOF
 python3 - "$fo/weeks/2026-W46/抽查表-cs_supervisor.csv" "$tmp/w46.csv" >"$tmp/faked" <<'EOF'
 import csv, io, sys
 rows = list(csv.reader(io.open(sys.argv[1], encoding="utf-8-sig", newline="")))

@@ -53,6 +53,14 @@ has "(constant) -> 工单类型 = '投诉'"
 hasnt "13900003331"
 hasnt "    ! '"
 
+# A value the profile's map does not list is marked: SPEC §9.22, the map
+# replaces the built-in forms, so '5分' is no longer 5 stars there.
+printf '{"data": {"list": [{"no": "WX1", "returnResult": "5分"}]}}\n' \
+	>"$tmp/flow_repair_x.json"
+"$hf" inspect --config config/examples/ruoyi.json "$tmp/flow_repair_x.json" \
+	>"$tmp/out" 2>"$tmp/err"
+has "    ! '5分' -> not in the profile's value map"
+
 # 2. A new system, no profile yet.
 mkdir -p "$tmp/new"
 cp tests/golden/spec-profile-hc/input/r_repair_return_visit.csv "$tmp/new/"

@@ -522,6 +522,8 @@ static void test_render_pdf__page_one_holds_every_list(void **state)
 		cJSON_AddBoolToObject(g, "accepted", 0);
 		cJSON_AddStringToObject(g, "message",
 					"a gate that did not pass, said at some length so that its line is long");
+		cJSON_AddStringToObject(g, "message_zh",
+					"未通过的检查，说明写得比较长，好让这一行足够长，需要折行或截断才能放下");
 		cJSON_AddItemToArray(gates, g);
 	}
 	cJSON_AddItemToObject(metrics, "findings", findings);

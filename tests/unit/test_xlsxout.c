@@ -70,6 +70,10 @@ static void test_xlsxout__makes_sheet_names_valid_and_unique(void **s)
 		 (const char *const[]){
 			 "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一" }, 1,
 		 "一二三四五六七八九十一二三四五六七八九十一二三四五六七 (2)");
+	/* Excel keeps "History" for itself, in any case. */
+	name_for("History", NULL, 0, "History (2)");
+	name_for("hiSTORY", NULL, 0, "hiSTORY (2)");
+	name_for("History (2)", NULL, 0, "History (2)");
 }
 
 static void test_xlsxout__counts_cjk_as_two_columns(void **s)
