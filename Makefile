@@ -3,7 +3,9 @@
 #   make run     install what is missing, build, run on input/ -> output/
 #   make test    install what is missing, build, run every test, then the
 #                suite again under AddressSanitizer + UBSan
-#   make bench   measure speed and memory on generated data (not a test)
+#   make bench   measure speed and memory on generated data (not a test),
+#                huifang beside sqlite3, pandas and DuckDB (bench-large:
+#                the same on ten million rows)
 #
 # DEVELOPER=1 turns warnings into errors; SANITIZE=address,undefined builds
 # with sanitizers into build/san. PREFIX and DESTDIR are honoured by install.
@@ -67,7 +69,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/replay_%)
 HUIFANG := $(BUILD)/huifang
 
-.PHONY: all run nightly test check test-suite test-alloc install uninstall clean bench \
+.PHONY: all run nightly test check test-suite test-alloc install uninstall clean bench bench-large \
 	fuzz lint deps deps-test tests
 
 all: $(HUIFANG)
@@ -146,8 +148,16 @@ test check: deps-test
 	@$(MAKE) --no-print-directory DEVELOPER=1 test-suite
 	@$(MAKE) --no-print-directory DEVELOPER=1 SANITIZE=address,undefined test-suite
 
-bench: deps all
+bench: all
+	@sh scripts/deps.sh bench
 	@sh bench/run.sh $(BUILD)
+	@sh bench/alt.sh $(BUILD) bench/data 1m
+
+# The alternatives on ten million rows (about 2.2 GB of CSV, generated once
+# into bench/data-large/; pandas alone needs some 10 GB of memory there).
+bench-large: all
+	@sh scripts/deps.sh bench
+	@sh bench/alt.sh $(BUILD) bench/data-large 10m '--seed 1 --weeks 50 --tickets-per-week 90000'
 
 fuzz:
 	@sh tests/fuzz/build.sh

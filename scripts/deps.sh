@@ -7,9 +7,18 @@ PACKAGES="make gcc libc6-dev pkg-config libcsv-dev libcjson-dev libhpdf-dev \
 libcmocka-dev fonts-wqy-zenhei poppler-utils time libzip-dev libexpat1-dev \
 libfreexl-dev libxlsxwriter-dev"
 # What only the tests use: 'scripts/deps.sh test' adds them (make test).
-TEST_PACKAGES="qpdf python3 python3-openpyxl libreoffice-calc-nogui"
+TEST_PACKAGES="qpdf python3 python3-openpyxl libreoffice-calc-nogui msmtp \
+python3-aiosmtpd"
+# What only make bench uses (docs/bench.md): 'scripts/deps.sh bench'. The
+# alternatives huifang is measured against (sqlite3, pandas, and node for
+# DuckDB, which the bench installs from npm into build/bench/duckdb), and
+# perf for the profiles. Never make test's.
+BENCH_PACKAGES="sqlite3 python3-pandas nodejs linux-perf"
 if [ "${1:-}" = test ]; then
 	PACKAGES="$PACKAGES $TEST_PACKAGES"
+fi
+if [ "${1:-}" = bench ]; then
+	PACKAGES="$PACKAGES $BENCH_PACKAGES"
 fi
 
 missing=""

@@ -26,6 +26,7 @@
 #include "cmd/cmd.h"
 #include "cmd/pipeline.h"
 #include "input/csvread.h"
+#include "input/reader.h"
 #include "input/jsonread.h"
 #include "model/config.h"
 #include "model/source.h"
@@ -239,6 +240,63 @@ out:
 	json_reader_free(r);
 	buf_release(&err);
 	buf_release(&text);
+	return ret;
+}
+
+/*
+ * A workbook (issue 15): the sheet its profile names (or the first), the
+ * header at or after the profile's header_row, through the same reader
+ * as ingest, so that what inspect shows is what a run reads.
+ */
+static int read_sheet(struct inspection *in, const char *path,
+		      struct buf *format)
+{
+	struct reader_opts ro = { NULL, 1u << 26, 0, 0, in->p, NULL };
+	struct buf err = BUF_INIT;
+	struct reader *r = reader_open(path, &ro, &err);
+	struct reader_row row;
+	size_t *by_field = NULL;
+	size_t nfields = 0, i;
+	int rc = 0, ret = -1;
+
+	if (!r) {
+		fprintf(stderr, "huifang inspect: %s: %s\n", path, err.s);
+		goto out;
+	}
+	while ((rc = reader_next_row(r, &row, &err)) > 0) {
+		if (row.header) {
+			nfields = row.nfields;
+			by_field = xcalloc(nfields ? nfields : 1,
+					   sizeof(*by_field));
+			for (i = 0; i < nfields; i++)
+				by_field[i] = (size_t)(column_for(in,
+						row.fields[i]) - in->cols);
+			buf_addf(format, "Excel %s, sheet '%s', %s",
+				 strrchr(path, '.'), row.sheet,
+				 reader_encoding(r));
+			continue;
+		}
+		in->rows++;
+		if (row.problem != READER_ROW_OK)
+			continue;
+		for (i = 0; i < nfields && i < row.nfields; i++)
+			see_value(&in->cols[by_field[i]], row.fields[i],
+				  row.lens[i]);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "huifang inspect: %s: %s\n", path, err.s);
+		goto out;
+	}
+	if (!by_field) {
+		fprintf(stderr, "huifang inspect: %s: %s\n", path,
+			reader_empty_reason(r));
+		goto out;
+	}
+	ret = 0;
+out:
+	free(by_field);
+	reader_close(r);
+	buf_release(&err);
 	return ret;
 }
 
@@ -616,9 +674,11 @@ static int inspect_one(const struct config *cfg, const char *path,
 		}
 	} else if (ext && !strcasecmp(ext, ".csv"))
 		ret = read_csv(&in, path, encoding, &format);
+	else if (ext && (!strcasecmp(ext, ".xlsx") || !strcasecmp(ext, ".xls")))
+		ret = read_sheet(&in, path, &format);
 	else {
-		fprintf(stderr, "huifang inspect: %s: not a .csv, .json or "
-			".jsonl file\n", path);
+		fprintf(stderr, "huifang inspect: %s: not a .csv, .json, "
+			".jsonl, .xlsx or .xls file\n", path);
 		ret = -1;
 	}
 	if (ret < 0)

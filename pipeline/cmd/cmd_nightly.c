@@ -34,6 +34,7 @@
 #include "util/buf.h"
 #include "util/chtime.h"
 #include "cmd/cmd.h"
+#include "cmd/delivery.h"
 #include "cmd/pipeline.h"
 #include "model/config.h"
 #include "ops/retention.h"
@@ -65,6 +66,12 @@ static const char usage[] =
 	"Nothing else is printed unless something failed; --quiet drops the\n"
 	"summary line too when nothing did.\n"
 	"\n"
+	"With the config's delivery section, mails each issued revision's\n"
+	"weekly PDF to the management and each centre's PDF to its manager,\n"
+	"once, recorded in <output>/delivery.json (docs/delivery.md). A message\n"
+	"not sent is said on stderr and tried again the next night; it does\n"
+	"not change the exit status.\n"
+	"\n"
 	"exit status: 0 ok, 64 usage, 65 data error (--strict, or a gate keeps\n"
 	"a due week provisional: one line on stderr says which), 66 no input,\n"
 	"73 cannot write output, 75 lock held (another run), 78 bad config\n";
@@ -79,6 +86,7 @@ struct nightly {
 	struct buf retention_err;
 	unsigned keep;                   /* the effective keep, for the log */
 	int retention_failed;
+	struct delivery_result delivery; /* docs/delivery.md */
 };
 
 static int64_t wall_clock(void)
@@ -203,6 +211,23 @@ static int apply_retention(const struct pipeline *p, void *arg)
 	return 0;
 }
 
+/* After the site, with the lock held: mail what was issued. */
+static int deliver(const struct pipeline *p, const struct ticket_set *set,
+		   void *arg)
+{
+	struct nightly *n = arg;
+
+	return delivery_run(p, set, &n->delivery);
+}
+
+static void delivery_json(struct jsonw *w, void *arg)
+{
+	struct nightly *n = arg;
+
+	if (n->delivery.enabled)
+		delivery_run_json(w, &n->delivery);
+}
+
 /* The progress hook: a line on the terminal, nothing under cron. */
 static void show_progress(const char *stage, unsigned done, unsigned total,
 			  void *arg)
@@ -268,6 +293,7 @@ int cmd_nightly(int argc, char **argv)
 
 	memset(&n, 0, sizeof(n));
 	buf_init(&n.retention_err);
+	delivery_result_init(&n.delivery);
 	ret = cmd_parse_opts(argc, argv, &o, usage, NULL, NULL);
 	if (ret)
 		return ret < 0 ? 0 : ret;
@@ -326,6 +352,8 @@ int cmd_nightly(int argc, char **argv)
 	n.oldest_job_week = week[last];
 	cp.p.hooks.after_weeks = apply_retention;
 	cp.p.hooks.progress = show_progress;
+	cp.p.hooks.after_site = deliver;
+	cp.p.hooks.run_json = delivery_json;
 	cp.p.hooks.arg = &n;
 	/* From here on, what the pipeline says goes to the log. */
 	cp.pr.write = nightly_write;
@@ -371,6 +399,17 @@ int cmd_nightly(int argc, char **argv)
 			runlog_line(&rl, wall_clock(), "nightly: retention: "
 				    "removed weeks/%s", n.removed.items[i]);
 	}
+	/*
+	 * A message not sent does not fail the night (it is tried again
+	 * the next one), but it is said on stderr even under --quiet.
+	 */
+	if (n.delivery.enabled) {
+		fputs(n.delivery.failures.s, stderr);
+		runlog_line(&rl, wall_clock(), "nightly: delivery: %zu sent, "
+			    "%zu not sent (tried again next night), %zu in "
+			    "doubt", n.delivery.sent, n.delivery.failed,
+			    n.delivery.unknown);
+	}
 	if (n.retention_failed) {
 		fprintf(stderr, "huifang: cannot delete an old week: %s\n",
 			n.retention_err.s);
@@ -401,6 +440,7 @@ out:
 	string_list_clear(&n.removed);
 	string_list_clear(&n.records_kept);
 	buf_release(&n.retention_err);
+	delivery_result_release(&n.delivery);
 	buf_release(&err);
 	buf_release(&line);
 	cmd_pipeline_end(&cp);

@@ -541,6 +541,11 @@ static const char *const figure_keys[NFIGURES] = {
 	"eligible", "called_back", "rated", "satisfied", "dissatisfied",
 	"loops_closed", "timely", "unreachable"
 };
+/* Their names on the reports' pages. */
+static const char *const figure_labels[NFIGURES] = {
+	"应回访", "已回访", "已评价", "满意", "不满意", "已闭环", "及时回访",
+	"无法联系"
+};
 
 static void figures(const cJSON *totals, double out[NFIGURES])
 {
@@ -558,10 +563,16 @@ static void figures(const cJSON *totals, double out[NFIGURES])
  * An issued week is kept; when its figures at this as-of differ from the
  * issued ones, a warning says how, and how to make a revision (§9.27).
  */
-static void warn_if_changed(const struct pipeline *p, const char *week,
-			    const struct metrics *m, struct week_job *job)
+/*
+ * The totals of m that differ from the issued metrics.json of week, into
+ * changes[NFIGURES]; returns how many. An unreadable issue compares as
+ * nothing changed.
+ */
+static size_t changed_figures(const struct pipeline *p, const char *week,
+			      const struct metrics *m,
+			      struct metrics_change *changes)
 {
-	struct buf dir = BUF_INIT, how = BUF_INIT;
+	struct buf dir = BUF_INIT;
 	const struct group_stats *s = &m->totals;
 	const double now[NFIGURES] = {
 		(double)s->eligible, (double)s->called_back, (double)s->rated,
@@ -571,16 +582,35 @@ static void warn_if_changed(const struct pipeline *p, const char *week,
 	};
 	double was[NFIGURES];
 	cJSON *j;
-	size_t i;
+	size_t i, n = 0;
 
 	buf_addf(&dir, "%s/%s/%s", p->opts->output, weekdir_folder_of(week),
 		 week);
 	j = read_json(dir.s, "metrics.json");
 	figures(cJSON_GetObjectItemCaseSensitive(j, "totals"), was);
 	for (i = 0; j && i < NFIGURES; i++)
-		if (was[i] != now[i])
-			buf_addf(&how, "%s%s %.0f -> %.0f", how.len ? ", " : "",
-				 figure_keys[i], was[i], now[i]);
+		if (was[i] != now[i]) {
+			changes[n].figure = figure_keys[i];
+			changes[n].label = figure_labels[i];
+			changes[n].was = was[i];
+			changes[n].now = now[i];
+			n++;
+		}
+	cJSON_Delete(j);
+	buf_release(&dir);
+	return n;
+}
+
+static void warn_if_changed(const struct pipeline *p, const char *week,
+			    const struct metrics *m, struct week_job *job)
+{
+	struct buf how = BUF_INIT;
+	struct metrics_change changes[NFIGURES];
+	size_t i, n = changed_figures(p, week, m, changes);
+
+	for (i = 0; i < n; i++)
+		buf_addf(&how, "%s%s %.0f -> %.0f", how.len ? ", " : "",
+			 changes[i].figure, changes[i].was, changes[i].now);
 	if (how.len) {
 		job->changed = true;
 		say_level(p, DIAG_WARNING, "changed_since_issue", "%s was "
@@ -589,8 +619,6 @@ static void warn_if_changed(const struct pipeline *p, const char *week,
 			  "--force --reason TEXT' makes a revision)", week,
 			  how.s, week);
 	}
-	cJSON_Delete(j);
-	buf_release(&dir);
 	buf_release(&how);
 }
 
@@ -991,9 +1019,13 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 				say_level(p, DIAG_WARNING, NULL, "%s: a revision "
 					  "without --reason; the report says so",
 					  week);
-			if (issued_before)
+			if (issued_before) {
 				m.revision_reason = o->reason ? o->reason :
 						    "(no --reason given)";
+				/* What the revision changes (issue 16). */
+				m.nrevision_changes = changed_figures(p, week,
+					&m, m.revision_changes);
+			}
 		} else if (!job->provisional) {
 			job->revision = issued_revision(o->output, week);
 		}
@@ -1509,6 +1541,8 @@ static int write_run_json(const struct pipeline *p, const struct config *cfg,
 	jsonw_double(&w, "render_html", sum->times.render_html);
 	jsonw_double(&w, "total", sum->times.total);
 	jsonw_close(&w);
+	if (p->hooks.run_json)
+		p->hooks.run_json(&w, p->hooks.arg);
 	jsonw_close(&w);
 	jsonw_end(&w);
 	ret = write_file(p, o->output, "run.json", &b);
@@ -1907,6 +1941,11 @@ int pipeline_run(const struct pipeline *p, struct week_job *jobs,
 	sum->times.render_html += pipeline_clock() - t0;
 	if (r && !ret)
 		ret = r;
+	if (p->hooks.after_site) {
+		r = p->hooks.after_site(p, &set, p->hooks.arg);
+		if (r && !ret)
+			ret = r;
+	}
 	sum->times.total = pipeline_clock() - start;
 	if (write_run_json(p, cfg, &set, jobs, njobs, sum) < 0 && !ret)
 		ret = EX_CANTCREAT;

@@ -62,12 +62,22 @@ struct pipeline_sink {
 };
 
 struct pipeline;
+struct jsonw;
 
 struct pipeline_hooks {
 	/* With the lock held, after every week, before the site. */
 	int (*after_weeks)(const struct pipeline *p, void *arg);
 	void (*progress)(const char *stage, unsigned done, unsigned total,
 			 void *arg);
+	/*
+	 * With the lock held, after the site, before run.json, over the
+	 * ingested set: nightly's delivery (cmd/delivery.h). Its non-zero
+	 * return becomes the run's status, as after_weeks' does.
+	 */
+	int (*after_site)(const struct pipeline *p,
+			  const struct ticket_set *set, void *arg);
+	/* Adds members at the end of run.json's top object. */
+	void (*run_json)(struct jsonw *w, void *arg);
 	void *arg;
 };
 

@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "input/biff.h"
 #include "input/xls.h"
 
 #if defined(__has_feature)
@@ -100,14 +101,31 @@ static void limit(int resource, rlim_t v)
 	setrlimit(resource, &rl);
 }
 
+/*
+ * Sends cell col of the row: v as freexl read it, unless the sheet's
+ * records say it is a boolean or an error value (bc; freexl reads both
+ * as the number they are stored as), which read as in an .xlsx.
+ */
 static void child_cell(FILE *out, uint32_t col, const FreeXL_CellValue *v,
-		       bool date1904, struct buf *num)
+		       const struct biff_cell *bc, bool date1904,
+		       struct buf *num)
 {
 	const char *text = "";
 	size_t len = 0;
 	unsigned flags = 0;
 
 	buf_reset(num);
+	if (bc && v->type != FREEXL_CELL_TEXT &&
+	    v->type != FREEXL_CELL_SST_TEXT) {
+		if (bc->kind == BIFF_BOOL)
+			text = bc->value ? "TRUE" : "FALSE";
+		else
+			flags = SHEET_ERROR;
+		put_u32(out, col);
+		put(out, &(uint8_t){ (uint8_t)flags }, 1);
+		put_text(out, text, strlen(text));
+		return;
+	}
 	switch (v->type) {
 	case FREEXL_CELL_INT:
 		buf_addf(num, "%d", v->value.int_value);
@@ -139,9 +157,83 @@ static void child_cell(FILE *out, uint32_t col, const FreeXL_CellValue *v,
 	put_text(out, text, len);
 }
 
+/*
+ * The sheet's booleans, errors and merged ranges (biff.h), from the file
+ * read whole (freexl holds it whole too, under the same limits).
+ */
+static int scan_records(const char *path, unsigned index, const char *name,
+			struct biff_sheet *bs)
+{
+	FILE *fp = fopen(path, "rb");
+	unsigned char *data = NULL;
+	size_t len = 0, cap = 0;
+	int ret = -1;
+
+	memset(bs, 0, sizeof(*bs));
+	if (!fp)
+		return -1;
+	for (;;) {
+		size_t n;
+
+		if (len == cap) {
+			unsigned char *p = realloc(data, cap ? cap * 2 : 65536);
+
+			if (!p)
+				goto out;
+			data = p;
+			cap = cap ? cap * 2 : 65536;
+		}
+		n = fread(data + len, 1, cap - len, fp);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (!ferror(fp))
+		ret = biff_scan(data, len, index, name, bs);
+out:
+	free(data);
+	fclose(fp);
+	return ret;
+}
+
+/*
+ * For row r: every cell a merged range covers, other than the range's
+ * top-left one, reads the top-left cell (as in an .xlsx: a ledger's
+ * 服务中心 written once for a block of rows). Ranges are sorted by first
+ * row; active[0 .. *nactive) holds the ones that reached row r so far.
+ */
+static void merged_sources(const struct biff_sheet *bs, size_t *next,
+			   size_t *active, size_t *nactive, uint32_t r,
+			   uint32_t width, uint32_t *src_row,
+			   uint32_t *src_col)
+{
+	size_t k, kept = 0;
+
+	while (*next < bs->nmerges && bs->merges[*next].r1 <= r)
+		active[(*nactive)++] = (*next)++;
+	for (k = 0; k < *nactive; k++) {
+		const struct biff_merge *m = &bs->merges[active[k]];
+		uint32_t c;
+
+		if (m->r2 < r)
+			continue;
+		active[kept++] = active[k];
+		for (c = m->c1; c <= m->c2 && c < width; c++) {
+			if (r == m->r1 && c == m->c1)
+				continue;
+			src_row[c] = m->r1;
+			src_col[c] = m->c1;
+		}
+	}
+	*nactive = kept;
+}
+
 static void child_main(const char *path, const char *sheet, bool list,
 		       int fd)
 {
+	struct biff_sheet bs;
+	size_t next_merge = 0, nactive = 0, *active = NULL;
+	bool have_biff;
 	const void *h = NULL;
 	FILE *out = fdopen(fd, "w");
 	unsigned int i, nsheets = 0, codepage = 0, datemode = 0, rows = 0;
@@ -215,16 +307,36 @@ static void child_main(const char *path, const char *sheet, bool list,
 	put_u32(out, codepage);
 	put(out, &(uint8_t){ datemode == FREEXL_BIFF_DATEMODE_1904 }, 1);
 	put_text(out, name, strlen(name));
+	/* What freexl does not say: booleans, errors, merged ranges. */
+	have_biff = scan_records(path, i, name, &bs) == 0;
+	if (have_biff && bs.nmerges) {
+		active = malloc(bs.nmerges * sizeof(*active));
+		if (!active)
+			child_fail(out, "out of memory for the merged ranges",
+				   0);
+	}
 	for (i = 0; i < rows && i < SHEET_MAX_ROWS; i++) {
 		FreeXL_CellValue v[256];
-		uint32_t n = 0, c;
+		const struct biff_cell *bc[256];
+		uint32_t n = 0, c, src_row[256], src_col[256];
 
 		for (c = 0; c < cols && c < 256; c++) {
-			rc = freexl_get_cell_value(h, i, (unsigned short)c,
+			src_row[c] = i;
+			src_col[c] = c;
+		}
+		if (have_biff)
+			merged_sources(&bs, &next_merge, active, &nactive, i,
+				       cols < 256 ? cols : 256, src_row,
+				       src_col);
+		for (c = 0; c < cols && c < 256; c++) {
+			rc = freexl_get_cell_value(h, src_row[c],
+						   (unsigned short)src_col[c],
 						   &v[c]);
 			if (rc != FREEXL_OK)
 				child_fail(out, "cannot read a cell", rc);
-			if (v[c].type != FREEXL_CELL_NULL)
+			bc[c] = have_biff ? biff_cell_at(&bs, src_row[c],
+							 src_col[c]) : NULL;
+			if (v[c].type != FREEXL_CELL_NULL || bc[c])
 				n++;
 		}
 		if (!n)
@@ -233,8 +345,8 @@ static void child_main(const char *path, const char *sheet, bool list,
 		put_u32(out, i + 1);
 		put_u32(out, n);
 		for (c = 0; c < cols && c < 256; c++)
-			if (v[c].type != FREEXL_CELL_NULL)
-				child_cell(out, c, &v[c], datemode ==
+			if (v[c].type != FREEXL_CELL_NULL || bc[c])
+				child_cell(out, c, &v[c], bc[c], datemode ==
 					   FREEXL_BIFF_DATEMODE_1904, &num);
 	}
 	put(out, "E", 1);

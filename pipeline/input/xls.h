@@ -17,10 +17,12 @@
  * Cells become text as sheet.h says. freexl converts text from the
  * workbook's CODEPAGE to UTF-8 and decides which numbers are dates (from
  * their formats, in the workbook's 1900 or 1904 system), giving
- * "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" or "HH:MM:SS"; it does not tell an
- * error or a boolean cell from a number, so those read as their numeric
- * codes. BIFF8 has no merged-cell values to copy: a merged range's other
- * cells read as empty.
+ * "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" or "HH:MM:SS". It does not tell an
+ * error or a boolean cell from a number and knows no merged ranges; the
+ * child reads those from the sheet's records (biff.h), so that a boolean
+ * reads TRUE or FALSE, an error value is empty and flagged SHEET_ERROR,
+ * and a merged range gives its top-left value to every cell it covers,
+ * as in an .xlsx.
  *
  * The reader owns its rows; a row is valid until the next call.
  */

@@ -190,6 +190,24 @@ void config_init(struct config *cfg)
 	cfg->worklist_mask_names = true;
 	cfg->worklist_mask_phones = false;
 	cfg->site_retention_weeks = 13;
+	string_list_add(&cfg->delivery.command, "/usr/sbin/sendmail");
+	string_list_add(&cfg->delivery.command, "-t");
+	string_list_add(&cfg->delivery.command, "-oi");
+	cfg->delivery.timeout_seconds = 60;
+}
+
+void config_delivery_release(struct delivery_config *dc)
+{
+	size_t i;
+
+	free(dc->from);
+	string_list_clear(&dc->command);
+	string_list_clear(&dc->management);
+	for (i = 0; i < dc->centers.nr; i++)
+		string_list_clear(&dc->center_to[i]);
+	free(dc->center_to);
+	string_list_clear(&dc->centers);
+	memset(dc, 0, sizeof(*dc));
 }
 
 void sampling_level_release(struct sampling_level *l)
@@ -260,6 +278,7 @@ void config_release(struct config *cfg)
 	string_list_clear(&cfg->accept_gates);
 	string_list_clear(&cfg->unreachable_results);
 	config_sources_release(cfg);
+	config_delivery_release(&cfg->delivery);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -152,6 +152,20 @@ struct issue_gates {
 				       * averaged at least this; 50 */
 };
 
+/*
+ * delivery (docs/delivery.md): nightly mails the issued PDFs. Opt-in: off
+ * unless the config has the section (and "enabled" is not false).
+ */
+struct delivery_config {
+	bool enabled;
+	char *from;                      /* a plain address */
+	struct string_list command;      /* argv: /usr/sbin/sendmail -t -oi */
+	unsigned timeout_seconds;        /* per message; 60 */
+	struct string_list management;   /* the weekly report's recipients */
+	struct string_list centers;      /* centre names, config order ... */
+	struct string_list *center_to;   /* ... and each one's recipients */
+};
+
 struct config {
 	char *path;                  /* the file loaded, or NULL */
 
@@ -238,6 +252,8 @@ struct config {
 
 	/* The site's own retention: the newest N weeks; 0 all there are. */
 	unsigned site_retention_weeks;   /* site.retention_weeks, 13 */
+
+	struct delivery_config delivery;
 };
 
 void config_init(struct config *cfg);
@@ -249,6 +265,8 @@ int config_load(struct config *cfg, const char *path, struct diag *d);
 int config_load_text(struct config *cfg, const char *path, const char *text,
 		     size_t len, struct diag *d);
 void config_release(struct config *cfg);
+/* Frees what the delivery settings own and empties them. */
+void config_delivery_release(struct delivery_config *dc);
 /* Frees the source profiles and empties the list. */
 void config_sources_release(struct config *cfg);
 /* Frees what one sampling level owns (not the level itself). */

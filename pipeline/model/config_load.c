@@ -2252,6 +2252,143 @@ static void load_site(struct loader *L, const cJSON *v, struct config *cfg)
 		   &cfg->site_retention_weeks);
 }
 
+/* ---- delivery (docs/delivery.md) --------------------------------------- */
+
+/*
+ * A plain address local@domain: printable ASCII without white space,
+ * quotes, brackets, commas or semicolons before the @, letters, digits,
+ * hyphens and dots after it; at most 254 bytes. No display names: an
+ * address goes into a header as it is written, so it must not be able to
+ * carry anything but an address.
+ */
+static bool valid_address(const char *s)
+{
+	const char *at = strchr(s, '@'), *p;
+	size_t len = strlen(s);
+
+	if (!at || at == s || !at[1] || strchr(at + 1, '@') || len > 254)
+		return false;
+	for (p = s; p < at; p++)
+		if (*p <= ' ' || *p >= 0x7F || strchr("\"(),:;<>[\\]", *p))
+			return false;
+	if (at[1] == '.' || s[len - 1] == '.' || strstr(at, ".."))
+		return false;
+	for (p = at + 1; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
+			return false;
+	return true;
+}
+
+
+/* Says s is no plain address, its control characters made visible. */
+static void fail_address(struct loader *L, const char *s)
+{
+	struct buf shown = BUF_INIT;
+
+	text_escape_controls(&shown, s, strlen(s));
+	fail(L, "'%s' is not a plain address like name@example.com",
+	     shown.s);
+	buf_release(&shown);
+}
+
+/* A non-empty array of addresses, no repeats, into *dst. */
+static void get_addresses(struct loader *L, const cJSON *v,
+			  struct string_list *dst)
+{
+	size_t i;
+
+	if (!get_string_list(L, v, dst))
+		return;
+	if (!dst->nr)
+		fail(L, "must name at least one address");
+	for (i = 0; i < dst->nr; i++)
+		if (!valid_address(dst->items[i])) {
+			size_t saved = push_index(L, i);
+
+			fail_address(L, dst->items[i]);
+			pop(L, saved);
+		}
+}
+
+static void load_delivery(struct loader *L, const cJSON *v,
+			  struct config *cfg)
+{
+	static const char *const keys[] = { "enabled", "from", "command",
+					    "timeout_seconds", "management",
+					    "centers", NULL };
+	struct delivery_config *dc = &cfg->delivery;
+	const cJSON *c, *e;
+	size_t saved, saved2, n = 0;
+	long secs;
+
+	if (!check_object(L, v, keys))
+		return;
+	/* Having the section opts in; "enabled": false pauses it. */
+	dc->enabled = true;
+	member_bool(L, v, "enabled", &dc->enabled);
+	saved = push_key(L, "from");
+	if (!(c = member(v, "from")))
+		fail(L, "is required: the address the reports are sent from");
+	else if (get_string(L, c, &dc->from, false) &&
+		 !valid_address(dc->from))
+		fail_address(L, dc->from);
+	pop(L, saved);
+	if ((c = member(v, "command"))) {
+		saved = push_key(L, "command");
+		if (get_string_list(L, c, &dc->command)) {
+			if (!dc->command.nr)
+				fail(L, "must name the program, like "
+				     "[\"/usr/sbin/sendmail\", \"-t\", \"-oi\"]");
+			else if (dc->command.items[0][0] != '/')
+				fail(L, "'%s' must be an absolute path (no "
+				     "shell runs it, and cron's PATH is short)",
+				     dc->command.items[0]);
+		}
+		pop(L, saved);
+	}
+	if ((c = member(v, "timeout_seconds"))) {
+		saved = push_key(L, "timeout_seconds");
+		if (get_whole(L, c, 1, 3600, &secs))
+			dc->timeout_seconds = (unsigned)secs;
+		pop(L, saved);
+	}
+	if ((c = member(v, "management"))) {
+		saved = push_key(L, "management");
+		get_addresses(L, c, &dc->management);
+		pop(L, saved);
+	}
+	if ((c = member(v, "centers"))) {
+		saved = push_key(L, "centers");
+		if (!cJSON_IsObject(c)) {
+			fail_got(L, c, "must be an object of centre names and "
+				 "their recipients");
+		} else {
+			for (e = c->child; e; e = e->next)
+				n++;
+			dc->center_to = xcalloc(n ? n : 1,
+						sizeof(*dc->center_to));
+			for (e = c->child; e; e = e->next) {
+				saved2 = push_key(L, e->string);
+				if (!*e->string)
+					fail(L, "a centre's name must not be "
+					     "empty");
+				get_addresses(L, e,
+					      &dc->center_to[dc->centers.nr]);
+				string_list_add(&dc->centers, e->string);
+				pop(L, saved2);
+			}
+		}
+		pop(L, saved);
+	}
+	/* Delivery to no one could never apply. */
+	c = member(v, "centers");
+	if (dc->enabled && !member(v, "management") && !dc->centers.nr &&
+	    (!c || cJSON_IsObject(c)))
+		fail(L, "names no recipient: add \"management\" or "
+		     "\"centers\"");
+}
+
 static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 {
 	static const char *const keys[] = {
@@ -2262,7 +2399,7 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 		"templates_dir",    "retention_weeks",	   "output",
 		"check",	    "rankings",		   "sources",
 		"issue",	    "unreachable",	   "worklists",
-		"audit",	    "site",
+		"audit",	    "site",		   "delivery",
 		NULL
 	};
 	const cJSON *c;
@@ -2322,6 +2459,7 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	SECTION("worklists", load_worklists);
 	SECTION("audit", load_audit);
 	SECTION("site", load_site);
+	SECTION("delivery", load_delivery);
 #undef SECTION
 	/*
 	 * The site is built from the week folders: keeping more weeks on it

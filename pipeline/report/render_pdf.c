@@ -215,6 +215,15 @@ static int doc_open(struct doc *dc, struct render *r, const struct pdf_tmpl *t,
 	return 0;
 }
 
+/* "<prefix>-<part>", both made safe as a file name. */
+static void file_base_name(struct buf *name, const char *prefix,
+			   const char *part)
+{
+	text_safe_file_name(name, prefix);
+	buf_addch(name, '-');
+	text_safe_file_name(name, part);
+}
+
 /*
  * Saves the document as <week_dir>/<prefix>-<safe part>.pdf, unique among
  * the files of this render; the prefix is the template's "file_prefix",
@@ -228,9 +237,7 @@ static int doc_save(struct doc *dc, const char *title, const char *part)
 	size_t base_len;
 	int n = 2, ret;
 
-	text_safe_file_name(&name, prefix ? prefix : title);
-	buf_addch(&name, '-');
-	text_safe_file_name(&name, part);
+	file_base_name(&name, prefix ? prefix : title, part);
 	base_len = name.len;
 	buf_adds(&name, ".pdf");
 	while (string_list_has(&r->names, name.s)) {
@@ -275,6 +282,23 @@ static const char *doc_title(const struct pdf_tmpl *t)
 	const char *title = cjson_str_of(t->root, "title");
 
 	return title ? title : pdf_tmpl_label(t, "title");
+}
+
+int render_pdf_file_name(struct buf *out, const char *templates_dir,
+			 const char *template_name, const char *part,
+			 struct diag *d)
+{
+	struct pdf_tmpl t;
+	const char *prefix;
+
+	memset(&t, 0, sizeof(t));
+	if (pdf_tmpl_load(&t, templates_dir, template_name, d) < 0)
+		return -1;
+	prefix = cjson_str_of(t.root, "file_prefix");
+	file_base_name(out, prefix ? prefix : doc_title(&t), part);
+	buf_adds(out, ".pdf");
+	pdf_tmpl_release(&t);
+	return 0;
 }
 
 /* Starts a new page when less than need points are left. */
@@ -870,6 +894,37 @@ static int issue_notes(struct doc *dc, const cJSON *m)
 		pdf_tmpl_fill(&s, pdf_tmpl_label(t, "revision"), kv, 2);
 		pdfdoc_text_in(pd, dc->left, dc->y - 10, w, 8, PDF_CENTER, s.s);
 		dc->y -= 14;
+		/* The figures the revision changed (issue 16). */
+		buf_reset(&n);
+		cJSON_ArrayForEach(g, obj(m, "revision_changes")) {
+			char was[32], now[32];
+			const char *ckv[6];
+
+			snprintf(was, sizeof(was), "%.0f",
+				 cjson_num_of(g, "was", 0));
+			snprintf(now, sizeof(now), "%.0f",
+				 cjson_num_of(g, "now", 0));
+			ckv[0] = "label";
+			ckv[1] = cJSON_IsString(obj(g, "label")) ?
+				 obj(g, "label")->valuestring : "";
+			ckv[2] = "was", ckv[3] = was;
+			ckv[4] = "now", ckv[5] = now;
+			if (n.len)
+				buf_adds(&n, "；");
+			pdf_tmpl_fill(&n, pdf_tmpl_label(t, "revision_change"),
+				      ckv, 3);
+		}
+		if (cJSON_IsArray(obj(m, "revision_changes")) &&
+		    ensure(dc, 14) == 0) {
+			buf_reset(&s);
+			kv[0] = "changes", kv[1] = n.s;
+			pdf_tmpl_fill(&s, pdf_tmpl_label(t, n.len ?
+				"revision_changes" : "revision_unchanged"),
+				kv, 1);
+			pdfdoc_text_in(pd, dc->left, dc->y - 10, w, 8,
+				       PDF_CENTER, s.s);
+			dc->y -= 14;
+		}
 	}
 	if (cJSON_IsTrue(obj(m, "issue_forced")) && ensure(dc, 14) == 0) {
 		buf_reset(&s);

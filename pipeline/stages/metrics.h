@@ -198,6 +198,16 @@ struct metrics {
 	bool issue_forced;          /* issued before issue_at by --issue */
 	bool blocked;               /* due, but a gate keeps it provisional */
 	const char *revision_reason; /* --reason of a revision, or NULL */
+	/*
+	 * A revision's totals that differ from the issue it replaces (issue
+	 * 16): the figure's key and Chinese name, before and now. Written
+	 * as revision_changes beside revision_reason.
+	 */
+	struct metrics_change {
+		const char *figure, *label;
+		double was, now;
+	} revision_changes[16];
+	size_t nrevision_changes;
 	struct metrics_gate gates[16];
 	size_t ngates;
 };

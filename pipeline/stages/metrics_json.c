@@ -251,8 +251,22 @@ static void write_issue(struct jsonw *w, const struct metrics *m)
 	jsonw_uint(w, "revision", m->revision);
 	jsonw_bool(w, "issue_forced", m->issue_forced);
 	jsonw_bool(w, "blocked", m->blocked);
-	if (m->revision_reason)
+	if (m->revision_reason) {
 		jsonw_str(w, "revision_reason", m->revision_reason);
+		jsonw_open(w, "revision_changes", '[', JSONW_BLOCK);
+		for (i = 0; i < m->nrevision_changes; i++) {
+			const struct metrics_change *c = &m->revision_changes[i];
+
+			jsonw_open(w, NULL, '{', JSONW_INLINE);
+			jsonw_str(w, "figure", c->figure);
+			jsonw_str(w, "label", c->label);
+			/* Counts: whole numbers (an absent figure was -1). */
+			jsonw_int(w, "was", (int64_t)c->was);
+			jsonw_int(w, "now", (int64_t)c->now);
+			jsonw_close(w);
+		}
+		jsonw_close(w);
+	}
 	else
 		jsonw_null(w, "revision_reason");
 	jsonw_open(w, "gates", '[', JSONW_BLOCK);

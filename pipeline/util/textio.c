@@ -142,6 +142,13 @@ bool utf8_valid(const char *text, size_t n, size_t *bad)
 		i += ascii_run(s + i, n - i);
 		if (i >= n)
 			break;
+		/* Chinese text: utf8_stats_add()'s fast path, the same test. */
+		if (i + 2 < n && ((s[i] >= 0xE1 && s[i] <= 0xEC) ||
+				  s[i] >= 0xEE) && s[i] <= 0xEF &&
+		    (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+			i += 3;
+			continue;
+		}
 		len = utf8_seq(s + i, n - i, NULL);
 		if (!len) {
 			if (bad)

@@ -49,6 +49,25 @@ run "$fx/edge/csv" "$tmp/edge-csv" --accept-gates
 run "$fx/edge/xlsx" "$tmp/edge-xlsx" --accept-gates
 /usr/bin/python3 tests/excel/check.py same-run "$tmp/edge-csv" "$tmp/edge-xlsx" ||
 	failed=1
+# The same cases as LibreOffice writes them in .xls: a boolean reads
+# TRUE, an error cell is empty and counted, a merged range gives its
+# value down (freexl says none of this; biff.c reads the records).
+# (An .xls keeps no trace of openpyxl's E-notation, so its big ticket
+# number reads exact: edge-types is checked by cell, the ledger whole.)
+mkdir -p "$tmp/ledger-csv" "$tmp/ledger-xls"
+cp "$fx/edge/csv/edge-ledger.csv" "$tmp/ledger-csv/"
+cp "$fx/edge/xls/edge-ledger.xls" "$tmp/ledger-xls/"
+run "$tmp/ledger-csv" "$tmp/ledger-csv-out" --accept-gates
+run "$tmp/ledger-xls" "$tmp/ledger-xls-out" --accept-gates
+/usr/bin/python3 tests/excel/check.py same-run "$tmp/ledger-csv-out" \
+	"$tmp/ledger-xls-out" || failed=1
+grep -c '"center": "北区服务中心"' "$tmp/ledger-xls-out/weeks/2026-W47/records.json" |
+	grep -qx 3 || { echo "FAIL: the .xls merged range did not give its value down"; failed=1; }
+run "$fx/edge/xls" "$tmp/edge-xls" --accept-gates
+grep -q "edge-types.xls\[工单\]: warning: 1 error cells" "$tmp/edge-xls.log" ||
+	{ echo "FAIL: the .xls error cell is not counted"; cat "$tmp/edge-xls.log"; failed=1; }
+grep -q '"recorder": "TRUE"' "$tmp/edge-xls/weeks/2026-W47/records.json" ||
+	{ echo "FAIL: the .xls boolean does not read TRUE"; failed=1; }
 
 # Issue 15: a profile reads a ledger's every sheet (the hidden lookup
 # sheet left out), each a file of its own named in input.files and in
@@ -82,6 +101,13 @@ for k in xlsx xls; do
 	grep -q "台账.$k\[西区\]:5:8: error: invalid timestamp '2026-13-01 10:00:00' in column '回访时间' at 台账.$k\[西区\]!H5" "$tmp/sheets-$k.log" ||
 		{ echo "FAIL: $k: the error does not name sheet and cell"; cat "$tmp/sheets-$k.log"; failed=1; }
 done
+# inspect reads a workbook as a run does: the profile's header row.
+"$huifang" inspect --config "$tmp/sheets.json" "$fx/edge/sheets/xlsx/台账.xlsx" \
+	>"$tmp/inspect.txt" 2>&1 &&
+grep -q "^format:  Excel .xlsx, sheet '东区', UTF-8" "$tmp/inspect.txt" &&
+grep -q "^rows:    2" "$tmp/inspect.txt" &&
+grep -q "^  工单编号 -> 工单编号 (canonical); 2 of 2 rows filled" "$tmp/inspect.txt" ||
+	{ echo "FAIL: inspect of a workbook"; cat "$tmp/inspect.txt"; failed=1; }
 # A sheet the profile names but the workbook lacks is named as skipped.
 sed 's/"西区"\]/"西区", "南区"]/' "$tmp/sheets.json" >"$tmp/sheets-missing.json"
 "$huifang" check --config "$tmp/sheets-missing.json" "$fx/edge/sheets/xls/台账.xls" \

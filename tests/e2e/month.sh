@@ -135,4 +135,14 @@ m=$o/weeks/2026-W46/metrics.json
 cmp -s "$o/weeks/2026-W46/revisions/v1/metrics.json" "$work/issued-2026-W46.json" ||
 	fail "revision 1 was not kept"
 ls "$o/weeks/2026-W46/revisions/v1/"*.pdf >/dev/null 2>&1 || fail "revision 1's PDFs"
+# The revision says which figures changed, in metrics.json and on page 1.
+[ "$("$jget" "$m" 'revision_changes[0].figure')" = called_back ] &&
+[ "$("$jget" "$m" 'revision_changes[0].was')" = "$called" ] &&
+[ "$("$jget" "$m" 'revision_changes[0].now')" = $((called + 1)) ] ||
+	fail "revision_changes does not name called_back $called -> $((called + 1))"
+pdftotext -l 1 "$o/weeks/2026-W46/周报-2026-W46.pdf" - 2>/dev/null | tr -d ' ' |
+	grep -q "第2版（修订原因：补录11-13的回访）" || fail "page 1 does not say revision 2 and why"
+pdftotext -l 1 "$o/weeks/2026-W46/周报-2026-W46.pdf" - 2>/dev/null | tr -d ' ' |
+	grep -q "与上一版相比：已回访由${called}改为$((called + 1))" ||
+	fail "page 1 does not say which figures the revision changed: $(pdftotext -l 1 "$o/weeks/2026-W46/周报-2026-W46.pdf" - 2>/dev/null | grep -n '版' | head -n 5) / $(grep -A 3 revision_changes "$m")"
 echo "ok: revision 2 of 2026-W46 ($called -> $((called + 1)) called back), v1 kept"

@@ -7,7 +7,7 @@
 #               numbers typed as text with --infilter, so that they are
 #               not turned into 8.22E+17; timestamps detected as dates)
 #   edge/       openpyxl's edge cases, each with its CSV twin (edge.py);
-#               edge/sheets/xls/ the ledger of several sheets by LibreOffice
+#               edge/xls/ and edge/sheets/xls/ the same by LibreOffice
 #   run/        'huifang run' over csv/: the workbooks huifang writes
 #   written/    those workbooks, every sheet back to CSV by LibreOffice
 # usage: tests/excel/make-fixtures.sh OUT HUIFANG
@@ -36,11 +36,15 @@ soffice --headless "$lo" --infilter="$infilter" --convert-to xls \
 	--outdir "$tmp/xls" "$tmp"/csv/*.csv >/dev/null 2>&1
 soffice --headless "$lo" --convert-to "$outfilter" --outdir "$tmp/written" \
 	"$tmp"/run/weeks/2026-W47/*.xlsx >/dev/null 2>&1
-# The ledger of several sheets (edge.py's case 3) as an .xls too.
-soffice --headless "$lo" --convert-to xls --outdir "$tmp/edge/sheets/xls" \
-	"$tmp"/edge/sheets/xlsx/*.xlsx >/dev/null 2>&1
-[ -f "$tmp/edge/sheets/xls/台账.xls" ] ||
+# openpyxl's edge cases as .xls too (booleans, an error cell, a merged
+# range: what freexl does not say), and the ledger of several sheets.
+soffice --headless "$lo" --convert-to xls --outdir "$tmp/edge/xls" \
+	"$tmp"/edge/xlsx/*.xlsx "$tmp"/edge/sheets/xlsx/*.xlsx >/dev/null 2>&1
+mkdir -p "$tmp/edge/sheets/xls"
+mv "$tmp/edge/xls/台账.xls" "$tmp/edge/sheets/xls/" ||
 	{ echo "make-fixtures: LibreOffice wrote no 台账.xls" >&2; exit 1; }
+[ "$(ls "$tmp/edge/xls" | wc -l)" -eq "$(ls "$tmp/edge/xlsx" | wc -l)" ] ||
+	{ echo "make-fixtures: LibreOffice wrote no edge .xls files" >&2; exit 1; }
 n=$(ls "$tmp"/csv/*.csv | wc -l)
 for k in xlsx xls; do
 	if [ "$(ls "$tmp/$k" | wc -l)" -ne "$n" ]; then

@@ -1,14 +1,17 @@
 /*
  * test_jsonread.c - the JSON reader: the three layouts, record lines,
  * syntax errors with line and column, duplicate keys, NUL (raw and
- * \u0000, in both layouts), numbers beyond a double, bad UTF-8, and the
- * records lost after a fault in the outer structure.
+ * \u0000, in both layouts), numbers beyond a double, bad UTF-8, the
+ * records lost after a fault in the outer structure, and the duplicate
+ * check of a record of 40,000 keys.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "util/buf.h"
@@ -130,6 +133,51 @@ static void test_json__rejects_non_objects_duplicates_and_nul(void **state)
 	assert_string_equal(rec.error, "NUL character (\\u0000)");
 	assert_int_equal(next(r, &rec), 0);
 	json_reader_free(r);
+}
+
+/*
+ * Issue 20: comparing every key of a record with every other made one
+ * record of 40,000 distinct keys take 25 s. The check is linear now: the
+ * two records below take milliseconds. alarm() ends the test (SIGALRM
+ * fails it) if they take 10 s, a bound no linear check comes near even
+ * under the sanitizers, and the quadratic one never met.
+ */
+static void test_json__checks_40000_keys_for_duplicates_at_once(void **state)
+{
+	struct buf text = BUF_INIT;
+	struct json_reader *r;
+	struct json_record rec;
+	int i;
+
+	(void)state;
+	/* 40,000 distinct keys; then the same with k3 and k7 repeated at
+	 * the end, k7 first: k3 appeared first, so k3 is named. */
+	for (i = 0; i < 2; i++) {
+		int k;
+
+		buf_addch(&text, '{');
+		for (k = 0; k < 40000; k++)
+			buf_addf(&text, "%s\"k%d\": \"v\"", k ? ", " : "", k);
+		if (i)
+			buf_adds(&text, ", \"k7\": 1, \"k3\": 2");
+		buf_adds(&text, "}\n");
+	}
+	/* Few keys are compared pairwise: the same rule. */
+	buf_adds(&text, "{\"x\": 1, \"y\": 2, \"y\": 3, \"x\": 4}\n");
+	alarm(10);
+	r = open_text(text.s, true);
+	assert_int_equal(next(r, &rec), 1);
+	assert_false(rec.malformed);
+	assert_int_equal(cJSON_GetArraySize(rec.obj), 40000);
+	assert_int_equal(next(r, &rec), 1);
+	assert_true(rec.malformed);
+	assert_string_equal(rec.error, "duplicate key 'k3'");
+	assert_int_equal(next(r, &rec), 1);
+	assert_string_equal(rec.error, "duplicate key 'x'");
+	assert_int_equal(next(r, &rec), 0);
+	alarm(0);
+	json_reader_free(r);
+	buf_release(&text);
 }
 
 /* Issue 13: JSON Lines cut the value at \u0000, merging two tickets. */
@@ -345,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_json__reads_json_lines_skipping_blank_ones),
 		cmocka_unit_test(test_json__reports_a_syntax_error_with_line_and_column),
 		cmocka_unit_test(test_json__rejects_non_objects_duplicates_and_nul),
+		cmocka_unit_test(test_json__checks_40000_keys_for_duplicates_at_once),
 		cmocka_unit_test(test_json__flags_invalid_utf8_with_its_offset),
 		cmocka_unit_test(test_json__flags_an_escaped_nul_in_json_lines),
 		cmocka_unit_test(test_json__rejects_a_number_beyond_a_double),
