@@ -158,9 +158,19 @@ done
 if find "$out/site" -name '抽查表*' -o -name 'audit_sheets.json' | grep -q .; then
 	fail "an audit sheet is in the site"
 fi
-if grep -rqP '(?<![0-9])1[3-9][0-9]{9}(?![0-9])' "$out/site"; then
+# The site's PDFs (copies of the week's reports) are read as text: their
+# hex-encoded glyph strings hold digit runs that are no phone numbers.
+phone='(?<![0-9])1[3-9][0-9]{9}(?![0-9])'
+if grep -rqP --exclude='*.pdf' "$phone" "$out/site"; then
 	fail "an unmasked phone number is in the site"
 fi
+find "$out/site" -name '*.pdf' >"$tmp/site_pdfs"
+while IFS= read -r pdf; do
+	if pdftotext -q "$pdf" - | grep -qP "$phone"; then
+		fail "an unmasked phone number is in $pdf"
+	fi
+done <"$tmp/site_pdfs"
+[ -s "$tmp/site_pdfs" ] || fail "no PDF in the site to check"
 # A fake found in 2026-W46's sample makes that butler's callbacks
 # must-includes of 客户服务主管 in 2026-W47 (fake_followup), with the reason.
 fo=$tmp/followup
