@@ -133,6 +133,20 @@ run() {
 	echo "$1 $2 $wall $(echo "$user $sys" | awk '{ printf "%.2f", $1 + $2 }') $kb $load" >>"$work/times"
 }
 
+# BENCH_SUMMARY_ONLY=1: print the table again from the last run's times
+# (the rounds it completed), running nothing.
+if [ "${BENCH_SUMMARY_ONLY:-0}" = 1 ]; then
+	groups=$(wc -l <"$work/expected" 2>/dev/null || echo '?')
+	# The rounds every command finished; with none, the warm-up alone.
+	runs=$(awk -v c="$count" '{ n[$1]++ }
+		END { r = 0; for (k in n) if (k > 0 && n[k] == c && k + 0 > r) r = k + 0; print r }' "$work/times")
+	if [ "$runs" -eq 0 ]; then
+		echo "bench: no round finished after the warm-up; the warm-up's times follow" >&2
+		awk '$1 == 0 { $1 = 1; print }' "$work/times" >"$work/times.warm"
+		mv "$work/times.warm" "$work/times"
+		runs=1
+	fi
+else
 # The warm-up round, which also checks every answer against huifang's.
 : >"$work/times"
 for n in $names; do
@@ -159,6 +173,7 @@ while [ $r -le $runs ]; do
 	done
 	r=$((r + 1))
 done
+fi
 
 result=bench/results/alt-$tag.txt
 {
@@ -167,7 +182,7 @@ result=bench/results/alt-$tag.txt
 	echo "question: $week coverage and satisfaction by type and by butler (as of $as_of);"
 	echo "every answer checked equal to huifang's metrics.json: $groups groups"
 	echo "$runs rounds after a warm-up, order rotating; load average (1 min) at each run"
-	echo "in $work/times"
+	echo "in alt-$tag-times.txt (round, name, wall s, CPU s, peak KB, load)"
 	echo
 	awk -v runs=$runs '
 	function med(v, n,   i, j, x) {
@@ -207,4 +222,6 @@ result=bench/results/alt-$tag.txt
 		for (r = 1; r <= runs; r++) print "  round " r ":" load[r]
 	}' ROWS="$rows" "$work/times"
 } >"$result"
+# The raw times beside the table: round, name, wall, CPU, peak KB, load.
+cp "$work/times" "bench/results/alt-$tag-times.txt"
 cat "$result"
