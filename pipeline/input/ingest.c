@@ -121,6 +121,13 @@ static void read_all(struct merge *mg, const struct ingest_opts *opts,
 	struct worker *w = NULL;
 	struct pool p;
 
+	/* A reader that forks runs with no other thread (reader_forks). */
+	for (i = 0; i < set->nfiles && nthreads > 1; i++) {
+		const struct input_file *f = &set->files[i];
+
+		if (reader_forks(f->disk_path ? f->disk_path : f->path))
+			nthreads = 1;
+	}
 	if (nthreads > 1) {
 		memset(&p, 0, sizeof(p));
 		pthread_mutex_init(&p.lock, NULL);

@@ -480,6 +480,13 @@ bool reader_is_workbook(const char *path)
 	return kind == READER_XLSX || kind == READER_XLS;
 }
 
+bool reader_forks(const char *path)
+{
+	bool lines;
+
+	return kind_of(path, &lines) == READER_XLS;
+}
+
 const char *reader_fixed_encoding(const char *path)
 {
 	bool lines;

@@ -168,6 +168,13 @@ const char *reader_encoding_why(const struct reader *r);
 /* True when path names a workbook (.xlsx, .xls): binary, not text. */
 bool reader_is_workbook(const char *path);
 /*
+ * True when reading path forks a child (.xls: freexl runs in one). A
+ * child forked beside other threads may find a lock (iconv's, the
+ * sanitizers' allocator's) held by a thread that does not exist in it,
+ * and hang: ingest reads such inputs on one thread.
+ */
+bool reader_forks(const char *path);
+/*
  * The encoding a file of path's kind has by definition ("UTF-8" for
  * JSON, SPEC §8 rule 2), or "" when it is detected per file.
  */

@@ -16,10 +16,12 @@
  * child allocates nothing through the xmalloc family, whose exhaustion
  * path belongs to the parent, and leaves by _exit().
  *
- * fork() in a process with threads: the child runs only freexl, iconv
- * and stdio, which glibc makes safe after fork (its atfork handlers
- * reset the malloc and loader locks); a child that hangs anyway is
- * killed after XLS_MAX_WALL seconds.
+ * fork() and threads: a child forked beside other threads can find a
+ * lock held by one of them (iconv's, or a sanitizer allocator's; glibc's
+ * atfork handlers reset only the malloc and loader locks) and hang, as a
+ * sanitized make test once saw. So ingest reads on one thread when any
+ * input is an .xls (reader_forks() in reader.h); a child that hangs
+ * anyway is killed after XLS_MAX_WALL seconds.
  */
 #include <errno.h>
 #include <fcntl.h>
