@@ -2009,6 +2009,45 @@ static int live_index(struct live *l, const struct tmpl *t)
 
 static cJSON *load_labels(const char *path, struct diag *d);
 
+/*
+ * Starts s for the site in site_dir with the templates of templates_dir
+ * (their html/ folder): the caller then gets its templates from s->ts and
+ * calls site_load_labels; site_close releases it all, whatever failed.
+ */
+static void site_open(struct site *s, const char *templates_dir,
+		      const char *site_dir, struct diag *d)
+{
+	struct buf dir = BUF_INIT;
+
+	memset(s, 0, sizeof(*s));
+	s->site_dir = site_dir;
+	s->d = d;
+	buf_init(&s->out);
+	buf_init(&s->path);
+	buf_addf(&dir, "%s/html", templates_dir);
+	s->ts = tmpl_set_new(dir.s);
+	buf_release(&dir);
+}
+
+/* Loads templates_dir/html/labels.json into s->labels; -1 reported. */
+static int site_load_labels(struct site *s, const char *templates_dir)
+{
+	struct buf path = BUF_INIT;
+
+	buf_addf(&path, "%s/html/labels.json", templates_dir);
+	s->labels = load_labels(path.s, s->d);
+	buf_release(&path);
+	return s->labels ? 0 : -1;
+}
+
+static void site_close(struct site *s)
+{
+	tmpl_set_free(s->ts);
+	cJSON_Delete(s->labels);
+	buf_release(&s->out);
+	buf_release(&s->path);
+}
+
 int render_html_worklists(const cJSON *lists, const struct week_view *weeks,
 			  size_t nweeks, const struct config *cfg,
 			  const char *templates_dir, const char *site_dir,
@@ -2022,21 +2061,13 @@ int render_html_worklists(const cJSON *lists, const struct week_view *weeks,
 	int ret = -1;
 
 	(void)cfg;
-	memset(&s, 0, sizeof(s));
 	memset(&l, 0, sizeof(l));
-	s.site_dir = site_dir;
-	s.d = d;
-	buf_init(&s.out);
-	buf_init(&s.path);
-	buf_addf(&dir, "%s/html", templates_dir);
-	s.ts = tmpl_set_new(dir.s);
+	site_open(&s, templates_dir, site_dir, d);
 	if (!(t_index = tmpl_set_get(s.ts, "worklists", d)) ||
 	    !(t_center = tmpl_set_get(s.ts, "worklist_center", d)) ||
 	    !(t_butler = tmpl_set_get(s.ts, "worklist_butler", d)) ||
-	    !(t_shared = tmpl_set_get(s.ts, "worklist_shared", d)))
-		goto out;
-	buf_adds(&dir, "/labels.json");
-	if (!(s.labels = load_labels(dir.s, d)))
+	    !(t_shared = tmpl_set_get(s.ts, "worklist_shared", d)) ||
+	    site_load_labels(&s, templates_dir) < 0)
 		goto out;
 	if (!nweeks) {
 		diag_report(d, DIAG_ERROR, NULL, 0, 0, "no week to render");
@@ -2047,7 +2078,6 @@ int render_html_worklists(const cJSON *lists, const struct week_view *weeks,
 			    "schema is not 'huifang.worklists/1'");
 		goto out;
 	}
-	buf_reset(&dir);
 	buf_addf(&dir, "%s/worklists", site_dir);
 	buf_reset(&s.path);
 	if (mkdir_p(dir.s, &s.path) < 0) {
@@ -2075,10 +2105,7 @@ int render_html_worklists(const cJSON *lists, const struct week_view *weeks,
 	ret = 0;
 out:
 	live_release(&l);
-	tmpl_set_free(s.ts);
-	cJSON_Delete(s.labels);
-	buf_release(&s.out);
-	buf_release(&s.path);
+	site_close(&s);
 	buf_release(&dir);
 	return ret;
 }
@@ -2387,26 +2414,17 @@ int render_html_site_periods(const struct site_period *weeks, size_t nweeks,
 			     struct diag *d)
 {
 	struct site s;
-	struct buf dir = BUF_INIT;
 	size_t i;
 	int ret = -1;
 
 	(void)cfg;
-	memset(&s, 0, sizeof(s));
-	s.site_dir = site_dir;
-	s.d = d;
-	buf_init(&s.out);
-	buf_init(&s.path);
-	buf_addf(&dir, "%s/html", templates_dir);
-	s.ts = tmpl_set_new(dir.s);
+	site_open(&s, templates_dir, site_dir, d);
 	if (!(s.t_index = tmpl_set_get(s.ts, "index", d)) ||
 	    !(s.t_week = tmpl_set_get(s.ts, "week", d)) ||
 	    !(s.t_center = tmpl_set_get(s.ts, "center", d)) ||
 	    !(s.t_butler = tmpl_set_get(s.ts, "butler", d)) ||
-	    (nperiods && !(s.t_period = tmpl_set_get(s.ts, "period", d))))
-		goto out;
-	buf_adds(&dir, "/labels.json");
-	if (!(s.labels = load_labels(dir.s, d)))
+	    (nperiods && !(s.t_period = tmpl_set_get(s.ts, "period", d))) ||
+	    site_load_labels(&s, templates_dir) < 0)
 		goto out;
 	if (!nweeks && !nperiods) {
 		diag_report(d, DIAG_ERROR, NULL, 0, 0, "no week to render");
@@ -2451,10 +2469,6 @@ int render_html_site_periods(const struct site_period *weeks, size_t nweeks,
 		goto out;
 	ret = 0;
 out:
-	tmpl_set_free(s.ts);
-	cJSON_Delete(s.labels);
-	buf_release(&s.out);
-	buf_release(&s.path);
-	buf_release(&dir);
+	site_close(&s);
 	return ret;
 }
