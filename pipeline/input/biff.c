@@ -6,7 +6,7 @@
  * use: sectors against the file's length, chains against the number of
  * sectors (a chain longer than that loops), records against the stream's
  * length. The layouts are those of [MS-CFB] 2.2-2.6 and [MS-XLS] 2.4
- * (BOUNDSHEET8 2.4.28, BOOLERR 2.4.24, FORMULA 2.4.127, MERGECELLS
+ * (BOUNDSHEET8 2.4.28, its hsState the sheet's visibility, BOOLERR 2.4.24, FORMULA 2.4.127, MERGECELLS
  * 2.4.168).
  */
 #include <stdlib.h>
@@ -397,30 +397,44 @@ static int scan_sheet(const struct bytes *wb, size_t off,
 	return 0;
 }
 
+/*
+ * The next BOUNDSHEET8 record of the globals substream from *off (its
+ * data in *d, *n bytes): 1, or 0 at the globals' EOF, at a FILEPASS
+ * (encrypted, unreadable) or where a record overruns the stream.
+ */
+static int next_boundsheet(const struct bytes *wb, size_t *off,
+			   const unsigned char **d, unsigned *n)
+{
+	while (*off + 4 <= wb->len) {
+		unsigned type = u16(wb->p + *off), len = u16(wb->p + *off + 2);
+
+		if (*off + 4 + len > wb->len || type == 0x000A ||
+		    type == 0x002F)
+			return 0;
+		*d = wb->p + *off + 4;
+		*off += 4 + (size_t)len;
+		if (type == 0x0085 && len >= 8) {
+			*n = len;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int biff_scan(const unsigned char *file, size_t len, unsigned index,
 	      const char *name, struct biff_sheet *out)
 {
 	struct cfb c = { file, len, 0, 0, NULL, 0 };
 	struct bytes wb = { NULL, 0, 0 };
+	const unsigned char *d;
 	size_t off = 0;
-	unsigned seen = 0;
+	unsigned seen = 0, n;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (workbook_stream(&c, &wb))
 		goto out;
-	/* The globals substream: its BOUNDSHEET8 records, up to its EOF. */
-	while (off + 4 <= wb.len) {
-		unsigned type = u16(wb.p + off), n = u16(wb.p + off + 2);
-		const unsigned char *d = wb.p + off + 4;
-
-		if (off + 4 + n > wb.len || type == 0x000A)
-			break;
-		off += 4 + (size_t)n;
-		if (type == 0x002F)
-			break;          /* FILEPASS: encrypted, unreadable */
-		if (type != 0x0085 || n < 8)
-			continue;
+	while (next_boundsheet(&wb, &off, &d, &n)) {
 		if (seen++ != index)
 			continue;
 		if ((!name || same_name(d + 6, n - 6, name)) &&
@@ -434,6 +448,30 @@ out:
 	free(c.fat);
 	free(wb.p);
 	return ret;
+}
+
+long biff_sheet_states(const unsigned char *file, size_t len,
+		       unsigned char *states, size_t max)
+{
+	struct cfb c = { file, len, 0, 0, NULL, 0 };
+	struct bytes wb = { NULL, 0, 0 };
+	const unsigned char *d;
+	size_t off = 0;
+	unsigned n;
+	long count = -1;
+
+	if (workbook_stream(&c, &wb) == 0) {
+		count = 0;
+		while (next_boundsheet(&wb, &off, &d, &n)) {
+			/* hsState: the low two bits of the fifth byte. */
+			if ((size_t)count < max)
+				states[count] = d[4] & 3;
+			count++;
+		}
+	}
+	free(c.fat);
+	free(wb.p);
+	return count;
 }
 
 const struct biff_cell *biff_cell_at(const struct biff_sheet *s,

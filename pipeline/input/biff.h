@@ -14,6 +14,8 @@
  * substream by its BOUNDSHEET record (the index-th one, whose name must
  * be name, so that it is the sheet freexl read), and collects its
  * BOOLERR, FORMULA (boolean or error result) and MERGEDCELLS records.
+ * biff_sheet_states() reads whether each sheet is hidden, which freexl
+ * does not say either.
  * Everything is checked against the file's length: a chain that loops or
  * leaves the file, a record that overruns its stream, more than
  * BIFF_MAX_CELLS or BIFF_MAX_MERGES entries, all end the scan with -1 and
@@ -60,6 +62,16 @@ struct biff_sheet {
  */
 int biff_scan(const unsigned char *file, size_t len, unsigned index,
 	      const char *name, struct biff_sheet *out);
+
+/*
+ * The visibility of the workbook's sheets, in BOUNDSHEET order: states[i]
+ * is BIFF_VISIBLE, BIFF_HIDDEN or BIFF_VERY_HIDDEN for the first max
+ * sheets. Returns the number of sheets (which may exceed max), or -1
+ * when the file cannot be read this way.
+ */
+enum { BIFF_VISIBLE = 0, BIFF_HIDDEN = 1, BIFF_VERY_HIDDEN = 2 };
+long biff_sheet_states(const unsigned char *file, size_t len,
+		       unsigned char *states, size_t max);
 
 /* The cell at (row, col) among s's cells, or NULL. */
 const struct biff_cell *biff_cell_at(const struct biff_sheet *s,

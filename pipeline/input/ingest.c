@@ -229,15 +229,17 @@ static void add_file(struct ticket_set *set, size_t *alloc, const char *path,
 /*
  * SPEC §9.20: each sheet read is an entry of input.files of its own. A
  * workbook whose profile asks for several sheets (sources' sheets) gives
- * one entry per sheet: every visible one in the workbook's order, or the
+ * one entry per sheet: every visible one in the workbook's order (a note
+ * names each hidden one left out), or the
  * ones named in the profile's order (a name the workbook lacks is still
  * an entry, which its reader refuses by name). A workbook that cannot
  * be listed is one entry, refused with the reason when it is read.
  */
 static void add_sheets(struct ticket_set *set, size_t *alloc,
-		       const char *path, const struct source_profile *p)
+		       const char *path, const struct source_profile *p,
+		       struct diag *d)
 {
-	struct string_list names = { NULL, 0, 0 };
+	struct string_list names = { NULL, 0, 0 }, hidden = { NULL, 0, 0 };
 	struct buf err = BUF_INIT;
 	size_t i;
 
@@ -246,11 +248,22 @@ static void add_sheets(struct ticket_set *set, size_t *alloc,
 			add_file(set, alloc, path, p->sheets.items[i]);
 		return;
 	}
-	if (reader_list_sheets(path, &names, &err) < 0 || !names.nr)
+	if (reader_list_sheets(path, &names, &hidden, &err) < 0 ||
+	    (!names.nr && !hidden.nr))
 		add_file(set, alloc, path, NULL);
+	else if (!names.nr)
+		diag_report(d, DIAG_WARNING, path, 0, 0,
+			    "every sheet is hidden: none is read");
 	for (i = 0; i < names.nr; i++)
 		add_file(set, alloc, path, names.items[i]);
+	/* docs/sources.md: hidden sheets hold lookup lists, not tickets. */
+	for (i = 0; i < hidden.nr; i++)
+		diag_report(d, DIAG_NOTE, path, 0, 0,
+			    "hidden sheet '%s' not read (sheets: \"all\" "
+			    "reads the visible ones; a profile that names "
+			    "it reads it)", hidden.items[i]);
 	string_list_clear(&names);
+	string_list_clear(&hidden);
 	buf_release(&err);
 }
 
@@ -272,7 +285,7 @@ int ingest_read_files(const char *const *paths, size_t npaths,
 
 		if (p && (p->all_sheets || p->sheets.nr) &&
 		    reader_is_workbook(paths[i]))
-			add_sheets(set, &alloc, paths[i], p);
+			add_sheets(set, &alloc, paths[i], p, d);
 		else
 			add_file(set, &alloc, paths[i], NULL);
 	}

@@ -497,6 +497,11 @@ const char *reader_fixed_encoding(const char *path)
 	return kind == READER_JSON || kind == READER_XLSX ? "UTF-8" : "";
 }
 
+const char *reader_warning(const struct reader *r)
+{
+	return r->kind == READER_XLS ? xls_reader_warning(r->xls) : NULL;
+}
+
 const char *reader_empty_reason(const struct reader *r)
 {
 	if (r->kind == READER_XLSX || r->kind == READER_XLS)
@@ -518,16 +523,18 @@ int reader_sha256(struct reader *r, char out[65])
 }
 
 int reader_list_sheets(const char *path, struct string_list *names,
-		       struct buf *err)
+		       struct string_list *hidden, struct buf *err)
 {
 	bool lines;
 	enum reader_kind kind = kind_of(path, &lines);
 
 	string_list_clear(names);
+	if (hidden)
+		string_list_clear(hidden);
 	if (kind == READER_XLSX)
-		return xlsx_list_sheets(path, names, err);
+		return xlsx_list_sheets(path, names, hidden, err);
 	if (kind == READER_XLS)
-		return xls_list_sheets(path, names, err);
+		return xls_list_sheets(path, names, hidden, err);
 	buf_adds(err, "not a workbook: it has no sheets");
 	return -1;
 }

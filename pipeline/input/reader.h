@@ -179,19 +179,26 @@ bool reader_forks(const char *path);
  * JSON, SPEC §8 rule 2), or "" when it is detected per file.
  */
 const char *reader_fixed_encoding(const char *path);
+/*
+ * A problem met reading the file that did not stop it but may make its
+ * values differ from what the file shows (an .xls whose records could
+ * not be read), for a warning; NULL when none. Final at the end.
+ */
+const char *reader_warning(const struct reader *r);
 /* Why a file that ended without a header has none, for the warning. */
 const char *reader_empty_reason(const struct reader *r);
 /* The SHA-256 of the file's bytes, 64 hex digits: 0, or -1 (out is ""). */
 int reader_sha256(struct reader *r, char out[65]);
 /*
  * The names of the sheets of the workbook at path that a profile's
- * sheets asks for: every visible sheet (all_sheets; an .xls has no
- * hidden ones for freexl) in the workbook's order, into *names (cleared
- * first). 0, or -1 with the reason in err (not a workbook, unreadable).
+ * sheets: "all" asks for: every visible sheet in the workbook's order,
+ * into *names; the hidden ones (hidden or very hidden, in an .xlsx or an
+ * .xls alike) into *hidden unless it is NULL (both cleared first). 0, or
+ * -1 with the reason in err (not a workbook, unreadable).
  */
 struct string_list;
 int reader_list_sheets(const char *path, struct string_list *names,
-		       struct buf *err);
+		       struct string_list *hidden, struct buf *err);
 /* The source profile the reader was opened with (may be NULL). */
 const struct source_profile *reader_profile(const struct reader *r);
 

@@ -7,8 +7,12 @@
  *
  *   'H' codepage:u32 date1904:u8 name_len:u32 name    the sheet, first
  *   'R' line:u32 ncells:u32 { col:u32 flags:u8 len:u32 text }
+ *   'W' len:u32 text                                  a lossy read
  *   'E'                                               the end
  *   'X' len:u32 text                                  why it gave up
+ *
+ * and, listing the sheets, 'S' len:u32 name for a visible sheet, 'h'
+ * len:u32 name for a hidden one, then 'E'.
  *
  * (integers in the machine's byte order: both ends are this program).
  * The parent trusts nothing it reads: lengths are checked against the
@@ -59,6 +63,7 @@ struct xls_reader {
 	int fd;
 	struct sheet_opts opts;
 	char *sheet;
+	char *warning;          /* the child's 'W', or NULL */
 	const char *encoding;
 	bool date1904, done, failed;
 	struct timespec deadline;
@@ -160,42 +165,93 @@ static void child_cell(FILE *out, uint32_t col, const FreeXL_CellValue *v,
 }
 
 /*
- * The sheet's booleans, errors and merged ranges (biff.h), from the file
- * read whole (freexl holds it whole too, under the same limits).
+ * The file at path read whole into *data (malloc'd), *len bytes (freexl
+ * holds it whole too, under the same limits): 0, or -1.
  */
-static int scan_records(const char *path, unsigned index, const char *name,
-			struct biff_sheet *bs)
+static int read_whole(const char *path, unsigned char **data, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
-	unsigned char *data = NULL;
-	size_t len = 0, cap = 0;
+	size_t cap = 0;
 	int ret = -1;
 
-	memset(bs, 0, sizeof(*bs));
+	*data = NULL;
+	*len = 0;
 	if (!fp)
 		return -1;
 	for (;;) {
 		size_t n;
 
-		if (len == cap) {
-			unsigned char *p = realloc(data, cap ? cap * 2 : 65536);
+		if (*len == cap) {
+			unsigned char *p = realloc(*data, cap ? cap * 2 : 65536);
 
 			if (!p)
 				goto out;
-			data = p;
+			*data = p;
 			cap = cap ? cap * 2 : 65536;
 		}
-		n = fread(data + len, 1, cap - len, fp);
-		len += n;
+		n = fread(*data + *len, 1, cap - *len, fp);
+		*len += n;
 		if (n == 0)
 			break;
 	}
 	if (!ferror(fp))
-		ret = biff_scan(data, len, index, name, bs);
+		ret = 0;
 out:
-	free(data);
+	if (ret < 0) {
+		free(*data);
+		*data = NULL;
+	}
 	fclose(fp);
 	return ret;
+}
+
+/* The sheet's booleans, errors and merged ranges (biff.h). */
+static int scan_records(const char *path, unsigned index, const char *name,
+			struct biff_sheet *bs)
+{
+	unsigned char *data;
+	size_t len;
+	int ret = -1;
+
+	memset(bs, 0, sizeof(*bs));
+	if (read_whole(path, &data, &len) == 0)
+		ret = biff_scan(data, len, index, name, bs);
+	free(data);
+	return ret;
+}
+
+/*
+ * Lists the workbook's sheets: 'S' for a visible one, 'h' for a hidden
+ * one (biff.h; freexl does not say). When the records cannot tell, for
+ * each of freexl's sheets, every sheet is listed as visible: reading
+ * it then warns that its records could not be read.
+ */
+static void child_list(FILE *out, const void *h, const char *path,
+		       unsigned nsheets)
+{
+	unsigned char *data, states[256];
+	size_t len;
+	long n = -1;
+	unsigned i;
+
+	if (read_whole(path, &data, &len) == 0)
+		n = biff_sheet_states(data, len, states, sizeof(states));
+	free(data);
+	for (i = 0; i < nsheets; i++) {
+		const char *name = NULL;
+		bool hidden = n == (long)nsheets && i < sizeof(states) &&
+			      states[i] != BIFF_VISIBLE;
+
+		if (freexl_get_worksheet_name(h, (unsigned short)i, &name) !=
+		    FREEXL_OK || !name)
+			continue;
+		put(out, hidden ? "h" : "S", 1);
+		put_text(out, name, strlen(name));
+	}
+	put(out, "E", 1);
+	if (fflush(out))
+		_exit(3);
+	_exit(0);
 }
 
 /*
@@ -267,20 +323,8 @@ static void child_main(const char *path, const char *sheet, bool list,
 	freexl_get_info(h, FREEXL_BIFF_CODEPAGE, &codepage);
 	freexl_get_info(h, FREEXL_BIFF_DATEMODE, &datemode);
 	freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &nsheets);
-	if (list) {
-		for (i = 0; i < nsheets; i++) {
-			if (freexl_get_worksheet_name(h, (unsigned short)i,
-						      &name) != FREEXL_OK ||
-			    !name)
-				continue;
-			put(out, "S", 1);
-			put_text(out, name, strlen(name));
-		}
-		put(out, "E", 1);
-		if (fflush(out))
-			_exit(3);
-		_exit(0);
-	}
+	if (list)
+		child_list(out, h, path, nsheets);
 	for (i = 0; i < nsheets; i++) {
 		if (freexl_get_worksheet_name(h, (unsigned short)i, &name) !=
 		    FREEXL_OK || !name)
@@ -311,6 +355,16 @@ static void child_main(const char *path, const char *sheet, bool list,
 	put_text(out, name, strlen(name));
 	/* What freexl does not say: booleans, errors, merged ranges. */
 	have_biff = scan_records(path, i, name, &bs) == 0;
+	if (!have_biff) {
+		static const char lost[] =
+			"cannot read the sheet's BIFF records (a damaged "
+			"file?): read without them, so merged cells other "
+			"than the top-left are empty, booleans read 1 or 0 "
+			"and error values read as numbers";
+
+		put(out, "W", 1);
+		put_text(out, lost, sizeof(lost) - 1);
+	}
 	if (have_biff && bs.nmerges) {
 		active = malloc(bs.nmerges * sizeof(*active));
 		if (!active)
@@ -580,7 +634,7 @@ static struct xls_reader *spawn(const char *path,
 }
 
 int xls_list_sheets(const char *path, struct string_list *names,
-		    struct buf *err)
+		    struct string_list *hidden, struct buf *err)
 {
 	struct xls_reader *x = spawn(path, NULL, true, err);
 	int ret = -1;
@@ -600,12 +654,15 @@ int xls_list_sheets(const char *path, struct string_list *names,
 			get_failure(x, err);
 			break;
 		}
-		if (tag != 'S' || get_text(x, 4096, err)) {
+		if ((tag != 'S' && tag != 'h') || get_text(x, 4096, err)) {
 			if (!err->len)
 				buf_adds(err, "the .xls reader sent nonsense");
 			break;
 		}
-		string_list_add(names, x->text.s ? x->text.s : "");
+		if (tag == 'S')
+			string_list_add(names, x->text.s ? x->text.s : "");
+		else if (hidden)
+			string_list_add(hidden, x->text.s ? x->text.s : "");
 	}
 	xls_reader_free(x);
 	return ret;
@@ -646,6 +703,11 @@ fail:
 const char *xls_reader_sheet(const struct xls_reader *x)
 {
 	return x->sheet;
+}
+
+const char *xls_reader_warning(const struct xls_reader *x)
+{
+	return x->warning;
 }
 
 const char *xls_reader_encoding(const struct xls_reader *x)
@@ -702,6 +764,13 @@ int xls_reader_next(struct xls_reader *x, struct sheet_row *row,
 			get_failure(x, err);
 			goto fail;
 		}
+		if (tag == 'W') {
+			if (get_text(x, 4096, err))
+				goto fail;
+			if (!x->warning)
+				x->warning = xstrndup(x->text.s, x->text.len);
+			continue;
+		}
 		if (tag != 'R') {
 			buf_adds(err, "the .xls reader sent nonsense");
 			goto fail;
@@ -725,6 +794,7 @@ void xls_reader_free(struct xls_reader *x)
 		close(x->fd);
 	kill_child(x);
 	free(x->sheet);
+	free(x->warning);
 	sheet_rows_release(&x->rows);
 	buf_release(&x->text);
 	free(x);

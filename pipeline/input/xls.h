@@ -22,7 +22,9 @@
  * child reads those from the sheet's records (biff.h), so that a boolean
  * reads TRUE or FALSE, an error value is empty and flagged SHEET_ERROR,
  * and a merged range gives its top-left value to every cell it covers,
- * as in an .xlsx.
+ * as in an .xlsx. A sheet whose records cannot be read (a damaged file
+ * freexl still reads) reads as freexl gives it, with a warning
+ * (xls_reader_warning()).
  *
  * The reader owns its rows; a row is valid until the next call.
  */
@@ -50,15 +52,25 @@ struct xls_reader *xls_reader_open(const char *path,
 				   const struct sheet_opts *opts,
 				   struct buf *err);
 /*
- * Appends the names of the workbook's sheets, in its order, to names
- * (through the same child). 0, or -1 with the reason in err.
+ * Appends the names of the workbook's visible sheets, in its order, to
+ * names, and those of its hidden ones (hidden or very hidden, read from
+ * their BOUNDSHEET records: freexl does not say) to hidden unless it is
+ * NULL, through the same child. When the records cannot be read every
+ * sheet counts as visible. 0, or -1 with the reason in err.
  */
 struct string_list;
 int xls_list_sheets(const char *path, struct string_list *names,
-		    struct buf *err);
+		    struct string_list *hidden, struct buf *err);
 const char *xls_reader_sheet(const struct xls_reader *x);
 /* The workbook's CODEPAGE as a name ("CP936 (GBK)", "UTF-16LE"): static. */
 const char *xls_reader_encoding(const struct xls_reader *x);
+/*
+ * Why the sheet may have read other than Excel shows it (its BIFF
+ * records could not be read, so merged ranges, booleans and error
+ * values are as freexl gives them), or NULL; known once the first row
+ * is read, final at the end. The reader owns it.
+ */
+const char *xls_reader_warning(const struct xls_reader *x);
 /* 1 and a row, 0 at the end, -1 with the reason in err. */
 int xls_reader_next(struct xls_reader *x, struct sheet_row *row,
 		    struct buf *err);

@@ -84,6 +84,7 @@ struct xlsx_reader {
 	zip_t *zip;
 	struct sheet_opts opts;
 	struct string_list *list;   /* xlsx_list_sheets(): the names, no rows */
+	struct string_list *hidden; /* and the hidden ones' (may be NULL) */
 	char *sheet_name;
 	char *sheet_part;
 	bool date1904;
@@ -1077,6 +1078,8 @@ static int load(struct xlsx_reader *x, struct buf *err)
 		for (i = 0; i < ps.nsheets; i++)
 			if (!ps.sheets[i].hidden)
 				string_list_add(x->list, ps.sheets[i].name);
+			else if (x->hidden)
+				string_list_add(x->hidden, ps.sheets[i].name);
 		ret = 0;
 		goto out;
 	}
@@ -1211,7 +1214,7 @@ struct xlsx_reader *xlsx_reader_open(const char *path,
 }
 
 int xlsx_list_sheets(const char *path, struct string_list *names,
-		     struct buf *err)
+		     struct string_list *hidden, struct buf *err)
 {
 	struct xlsx_reader *x;
 	zip_t *z = open_package(path, err);
@@ -1222,6 +1225,7 @@ int xlsx_list_sheets(const char *path, struct string_list *names,
 	x = reader_new(NULL);
 	x->zip = z;
 	x->list = names;
+	x->hidden = hidden;
 	code = load(x, err);
 	xlsx_reader_free(x);
 	return code;

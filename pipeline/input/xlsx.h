@@ -62,12 +62,13 @@ struct xlsx_reader *xlsx_reader_open_mem(const void *data, size_t len,
 
 /*
  * Appends the names of the workbook's visible sheets, in its order, to
- * names (hidden sheets are left out: they hold lookup lists, and a
- * profile may still name one). 0, or -1 with the reason in err.
+ * names, and those of its hidden ones (state "hidden" or "veryHidden":
+ * they hold lookup lists, and a profile may still name one) to hidden
+ * unless it is NULL. 0, or -1 with the reason in err.
  */
 struct string_list;
 int xlsx_list_sheets(const char *path, struct string_list *names,
-		     struct buf *err);
+		     struct string_list *hidden, struct buf *err);
 
 /* The name of the sheet being read. */
 const char *xlsx_reader_sheet(const struct xlsx_reader *x);

@@ -70,16 +70,17 @@ grep -q '"recorder": "TRUE"' "$tmp/edge-xls/weeks/2026-W47/records.json" ||
 	{ echo "FAIL: the .xls boolean does not read TRUE"; failed=1; }
 
 # Issue 15: a profile reads a ledger's every sheet (the hidden lookup
-# sheet left out), each a file of its own named in input.files and in
-# rejects.csv, with the header on row 3 below a title; the CSV twins
-# (a file per sheet, the same title rows) read the same with header_row.
+# sheet left out, in an .xlsx and an .xls alike), each a file of its own
+# named in input.files and in rejects.csv, with the header on row 3
+# below a title; the CSV twins (a file per sheet, the same title rows)
+# read the same with header_row.
 /usr/bin/python3 - "$tmp/sheets.json" <<'PY'
 import json, sys
 c = json.load(open("config/huifang.json"))
 c["sources"] = [
     {"name": "ledger-xlsx", "files": "台账*.xlsx", "sheets": "all",
      "header_row": 3},
-    {"name": "ledger-xls", "files": "台账*.xls", "sheets": ["东区", "西区"],
+    {"name": "ledger-xls", "files": "台账*.xls", "sheets": "all",
      "header_row": 3},
     {"name": "ledger-csv", "files": "台账*.csv", "header_row": 3}]
 json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
@@ -101,6 +102,26 @@ for k in xlsx xls; do
 	grep -q "台账.$k\[西区\]:5:8: error: invalid timestamp '2026-13-01 10:00:00' in column '回访时间' at 台账.$k\[西区\]!H5" "$tmp/sheets-$k.log" ||
 		{ echo "FAIL: $k: the error does not name sheet and cell"; cat "$tmp/sheets-$k.log"; failed=1; }
 done
+# The hidden sheet left out is named in a note (shown on a terminal);
+# a profile that names it reads it.
+python3 - "$tmp/sheets.json" "$tmp/sheets-named.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for s in c["sources"]:
+    if "sheets" in s:
+        s["sheets"] = ["选项"]
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+for k in xlsx xls; do
+	script -qec "'$huifang' ingest --config '$tmp/sheets.json' --input '$fx/edge/sheets/$k' --output '$tmp/ingest-$k'" \
+		/dev/null >"$tmp/ingest-$k.txt" 2>&1
+	grep -q "台账.$k: note: hidden sheet '选项' not read" "$tmp/ingest-$k.txt" ||
+		{ echo "FAIL: $k: no note of the hidden sheet"; cat "$tmp/ingest-$k.txt"; failed=1; }
+	"$huifang" check --config "$tmp/sheets-named.json" "$fx/edge/sheets/$k/台账.$k" \
+		>"$tmp/named-$k.txt" 2>&1
+	grep -q "台账.$k\[选项\]: warning: unrecognised file, skipped: no 工单类型 column" "$tmp/named-$k.txt" ||
+		{ echo "FAIL: $k: a hidden sheet a profile names is not read"; cat "$tmp/named-$k.txt"; failed=1; }
+done
 # inspect reads a workbook as a run does: the profile's header row.
 "$huifang" inspect --config "$tmp/sheets.json" "$fx/edge/sheets/xlsx/台账.xlsx" \
 	>"$tmp/inspect.txt" 2>&1 &&
@@ -109,7 +130,12 @@ grep -q "^rows:    2" "$tmp/inspect.txt" &&
 grep -q "^  工单编号 -> 工单编号 (canonical); 2 of 2 rows filled" "$tmp/inspect.txt" ||
 	{ echo "FAIL: inspect of a workbook"; cat "$tmp/inspect.txt"; failed=1; }
 # A sheet the profile names but the workbook lacks is named as skipped.
-sed 's/"西区"\]/"西区", "南区"]/' "$tmp/sheets.json" >"$tmp/sheets-missing.json"
+python3 - "$tmp/sheets.json" "$tmp/sheets-missing.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["sources"][1]["sheets"] = ["东区", "西区", "南区"]
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
 "$huifang" check --config "$tmp/sheets-missing.json" "$fx/edge/sheets/xls/台账.xls" \
 	>"$tmp/missing.txt" 2>&1
 rc=$?
@@ -117,6 +143,30 @@ rc=$?
 [ "$rc" -eq 65 ] || { echo "FAIL: check with a missing sheet exited $rc, not 65"; failed=1; }
 grep -q "台账.xls\[南区\]: warning: unrecognised file, skipped: cannot read: the workbook has no sheet named '南区'" "$tmp/missing.txt" ||
 	{ echo "FAIL: a missing sheet is not named"; cat "$tmp/missing.txt"; failed=1; }
+
+# An .xls whose records biff.c cannot read (its MERGEDCELLS record
+# claims more ranges than it holds; freexl, which ignores that record,
+# still reads the file) is read as freexl gives it, with a warning
+# naming file and sheet: its merged range no longer gives its value down.
+mkdir -p "$tmp/damaged"
+python3 - "$fx/edge/xls/edge-ledger.xls" "$tmp/damaged/edge-ledger.xls" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+hits = [i for i in range(len(b) - 6) if b[i] == 0xE5 and b[i + 1] == 0
+        and struct.unpack_from("<H", b, i + 4)[0]
+        and struct.unpack_from("<H", b, i + 2)[0] ==
+            2 + 8 * struct.unpack_from("<H", b, i + 4)[0]]
+assert len(hits) == 1, hits
+struct.pack_into("<H", b, hits[0] + 4, 0xFFFF)
+open(sys.argv[2], "wb").write(b)
+PY
+run "$tmp/damaged" "$tmp/damaged-out" --accept-gates
+grep -q "edge-ledger.xls\[台账\]: warning: cannot read the sheet's BIFF records (a damaged file?): read without them, so merged cells other than the top-left are empty" "$tmp/damaged-out.log" ||
+	{ echo "FAIL: a damaged .xls read without its records is not warned of"; cat "$tmp/damaged-out.log"; failed=1; }
+grep -c '"center": "北区服务中心"' "$tmp/damaged-out/weeks/2026-W47/records.json" |
+	grep -qx 1 || { echo "FAIL: the damaged .xls was not read as freexl gives it"; failed=1; }
+grep -q "BIFF records" "$tmp/ledger-xls-out.log" &&
+	{ echo "FAIL: the sound .xls warns of its records"; failed=1; }
 
 # check names the cell, warns about the damaged ticket numbers and the
 # error cell, and rejects what the CSV twin rejects.

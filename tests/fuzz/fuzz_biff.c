@@ -8,7 +8,8 @@
  * returns 0 or -1, on -1 holds nothing, on 0 its cells are sorted and
  * distinct and within Excel's .xls limits, and its merged ranges are
  * sorted by first row, each the right way up and more than one cell.
- * Each of the first three sheets is tried.
+ * Each of the first three sheets is tried. biff_sheet_states() counts
+ * the sheets and writes at most max states, each a two-bit value.
  */
 #include <assert.h>
 #include <stddef.h>
@@ -20,8 +21,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	unsigned char states[4] = { 0xAA, 0xAA, 0xAA, 0xAA };
 	unsigned index;
+	long nstates = biff_sheet_states(data, size, states, 3);
 
+	assert(nstates >= -1);
+	for (index = 0; index < 3; index++)
+		assert(states[index] <= 3 || states[index] == 0xAA);
+	assert(states[3] == 0xAA);
 	for (index = 0; index < 3; index++) {
 		struct biff_sheet s;
 		size_t i;
