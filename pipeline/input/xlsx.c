@@ -54,6 +54,27 @@ struct merge {
 	unsigned flags;
 };
 
+/* A cell's t attribute (ECMA-376 ST_CellType; absent is a number). */
+enum cell_type { CELL_N, CELL_S, CELL_STR, CELL_B, CELL_E, CELL_D,
+		 CELL_UNKNOWN };
+
+static enum cell_type cell_type_of(const char *t)
+{
+	static const struct { const char *name; enum cell_type type; } types[] = {
+		{ "", CELL_N }, { "n", CELL_N }, { "s", CELL_S },
+		{ "inlineStr", CELL_STR }, { "str", CELL_STR },
+		{ "b", CELL_B }, { "e", CELL_E }, { "d", CELL_D },
+	};
+	size_t i;
+
+	if (!t)
+		return CELL_N;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(t, types[i].name))
+			return types[i].type;
+	return CELL_UNKNOWN;
+}
+
 struct numfmt {
 	unsigned id;
 	enum sheet_numfmt kind;
@@ -107,12 +128,11 @@ struct xlsx_reader {
 	zip_file_t *zf;
 	zip_uint64_t declared, inflated;
 	struct parse ps;
-	char *chunk;
 	bool suspended, at_eof, finished, failed, done;
 	/* the row being read */
 	bool in_data, in_row, in_cell, ready;
 	uint32_t row, prev_row, col, next_col;
-	char cell_type[16];
+	enum cell_type cell_type;
 	enum sheet_numfmt cell_fmt;
 	struct sheet_rows rows;
 	struct sheet_row out;
@@ -136,6 +156,23 @@ static const char *attr(const char **atts, const char *name, bool ns)
 		if (has_ns == ns && !strcmp(local(atts[0]), name))
 			return atts[1];
 	}
+	return NULL;
+}
+
+/* The sheet's parser: a name as written, "x:c" or "c" (see new_parser). */
+static const char *plain_local(const char *name)
+{
+	const char *s = strchr(name, ':');
+
+	return s ? s + 1 : name;
+}
+
+/* The sheet's parser: an attribute without a prefix, by name. */
+static const char *plain_attr(const char **atts, const char *name)
+{
+	for (; *atts; atts += 2)
+		if (atts[0][0] == name[0] && !strcmp(atts[0], name))
+			return atts[1];
 	return NULL;
 }
 
@@ -239,9 +276,17 @@ static const XML_Memory_Handling_Suite xml_memory = {
 	xmalloc, xrealloc, free
 };
 
-static XML_Parser new_parser(struct parse *ps, const char *part)
+/*
+ * A parser for part. The small parts are parsed with namespaces (names
+ * arrive as "URI\x01local"); the sheet, which is nearly all of the
+ * work, without (names arrive as written, "c" or "x:c"): expat then
+ * neither binds prefixes nor copies the namespace's URI into every
+ * element's name, and its handlers take the local name after ':'.
+ */
+static XML_Parser new_parser(struct parse *ps, const char *part, bool ns)
 {
-	XML_Parser p = XML_ParserCreate_MM(NULL, &xml_memory, "\x01");
+	XML_Parser p = ns ? XML_ParserCreate_MM(NULL, &xml_memory, "\x01") :
+		XML_ParserCreate_MM(NULL, &xml_memory, NULL);
 
 	if (!p)
 		abort();        /* not reached: xmalloc does not fail */
@@ -490,7 +535,7 @@ static int read_rels(struct xlsx_reader *x, const char *part,
 	}
 	ps.rels = rels;
 	ps.base = base.s;
-	new_parser(&ps, name.s);
+	new_parser(&ps, name.s, true);
 	XML_SetStartElementHandler(ps.p, rels_start);
 	ret = parse_part(x, &ps, name.s, XLSX_MAX_PART_BYTES, err);
 out:
@@ -845,12 +890,12 @@ static void sheet_fail(struct xlsx_reader *x, const char *fmt)
 static void end_cell(struct xlsx_reader *x)
 {
 	struct parse *ps = &x->ps;
-	const char *t = x->cell_type;
+	enum cell_type t = x->cell_type;
 	unsigned flags = 0;
 	int rc;
 
 	buf_reset(&x->cell);
-	if (!strcmp(t, "s")) {
+	if (t == CELL_S) {
 		unsigned idx;
 
 		if (!ps->text.len)
@@ -864,18 +909,18 @@ static void end_cell(struct xlsx_reader *x)
 		}
 		buf_add(&x->cell, x->sst[idx], x->sst_len[idx]);
 		flags = x->sst_flags[idx];
-	} else if (!strcmp(t, "inlineStr") || !strcmp(t, "str")) {
+	} else if (t == CELL_STR) {
 		flags = decode_xstring(&x->cell, ps->text.s, ps->text.len);
-	} else if (!strcmp(t, "b")) {
+	} else if (t == CELL_B) {
 		if (ps->text.len)
 			buf_adds(&x->cell, ps->text.s[0] == '1' ? "TRUE" :
 				 "FALSE");
-	} else if (!strcmp(t, "e")) {
+	} else if (t == CELL_E) {
 		flags = SHEET_ERROR;
 		x->error_cells++;
-	} else if (!strcmp(t, "d")) {
+	} else if (t == CELL_D) {
 		buf_add(&x->cell, ps->text.s, ps->text.len);
-	} else if (!strcmp(t, "n") || !*t) {
+	} else if (t == CELL_N) {
 		if (ps->text.len) {
 			rc = sheet_number_text(&x->cell, ps->text.s,
 					       ps->text.len, x->cell_fmt,
@@ -903,7 +948,7 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name,
 {
 	struct parse *ps = data;
 	struct xlsx_reader *x = ps->x;
-	const char *n = local(name);
+	const char *n = plain_local(name);
 
 	if (!x->in_data) {
 		if (!strcmp(n, "sheetData"))
@@ -911,13 +956,13 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name,
 		return;
 	}
 	if (!strcmp(n, "row")) {
-		unsigned r = parse_uint(attr(atts, "r", false), 0);
+		unsigned r = parse_uint(plain_attr(atts, "r"), 0);
 
 		if (!r)
 			r = x->prev_row + 1;
 		if (r > SHEET_MAX_ROWS || r <= x->prev_row) {
 			stop(ps, "row %s is out of order or out of range",
-			     attr(atts, "r", false) ? attr(atts, "r", false)
+			     plain_attr(atts, "r") ? plain_attr(atts, "r")
 						   : "(unnumbered)");
 			return;
 		}
@@ -928,9 +973,9 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name,
 		if (x->nmerges)
 			merges_enter_row(x, r);
 	} else if (!strcmp(n, "c") && x->in_row) {
-		const char *ref = attr(atts, "r", false);
-		const char *t = attr(atts, "t", false);
-		unsigned s = parse_uint(attr(atts, "s", false), 0);
+		const char *ref = plain_attr(atts, "r");
+		const char *t = plain_attr(atts, "t");
+		unsigned s = parse_uint(plain_attr(atts, "s"), 0);
 		uint32_t col = x->next_col, row = 0;
 
 		if (ref && (sheet_parse_ref(ref, &col, &row) ||
@@ -945,7 +990,7 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name,
 		x->col = col;
 		x->next_col = col + 1;
 		x->in_cell = true;
-		snprintf(x->cell_type, sizeof(x->cell_type), "%s", t ? t : "");
+		x->cell_type = cell_type_of(t);
 		x->cell_fmt = s < x->nxf ? (enum sheet_numfmt)x->xf_kind[s]
 					 : NUMFMT_NUMBER;
 		buf_reset(&ps->text);
@@ -963,7 +1008,7 @@ static void XMLCALL sheet_end(void *data, const XML_Char *name)
 {
 	struct parse *ps = data;
 	struct xlsx_reader *x = ps->x;
-	const char *n = local(name);
+	const char *n = plain_local(name);
 
 	if (!x->in_data)
 		return;
@@ -1065,7 +1110,7 @@ static int load(struct xlsx_reader *x, struct buf *err)
 		goto out;
 
 	ps.x = x;
-	new_parser(&ps, workbook);
+	new_parser(&ps, workbook, true);
 	XML_SetStartElementHandler(ps.p, workbook_start);
 	if (parse_part(x, &ps, workbook, XLSX_MAX_PART_BYTES, err))
 		goto out;
@@ -1124,7 +1169,7 @@ static int load(struct xlsx_reader *x, struct buf *err)
 	r = rel_by_type(&wb, "/styles");
 	if (r) {
 		ps.x = x;
-		new_parser(&ps, r->target);
+		new_parser(&ps, r->target, true);
 		XML_SetElementHandler(ps.p, styles_start, styles_end);
 		if (parse_part(x, &ps, r->target, XLSX_MAX_PART_BYTES, err))
 			goto out;
@@ -1133,7 +1178,7 @@ static int load(struct xlsx_reader *x, struct buf *err)
 	r = rel_by_type(&wb, "/sharedStrings");
 	if (r) {
 		ps.x = x;
-		new_parser(&ps, r->target);
+		new_parser(&ps, r->target, true);
 		XML_SetElementHandler(ps.p, sst_start, sst_end);
 		if (parse_part(x, &ps, r->target, XLSX_MAX_PART_BYTES, err))
 			goto out;
@@ -1146,9 +1191,8 @@ static int load(struct xlsx_reader *x, struct buf *err)
 			  err);
 	if (!x->zf)
 		goto out;
-	x->chunk = xmalloc(CHUNK);
 	x->ps.x = x;
-	new_parser(&x->ps, x->sheet_part);
+	new_parser(&x->ps, x->sheet_part, false);
 	XML_SetElementHandler(x->ps.p, sheet_start, sheet_end);
 	ret = 0;
 out:
@@ -1292,10 +1336,17 @@ int xlsx_reader_next(struct xlsx_reader *x, struct sheet_row *row,
 			x->finished = true;
 			st = XML_Parse(x->ps.p, "", 0, 1);
 		} else {
-			zip_int64_t n = read_part(x->zf, x->sheet_part,
-						  x->chunk, x->declared,
-						  &x->inflated, err);
+			/* Inflated straight into expat's buffer: no copy. */
+			void *chunk = XML_GetBuffer(x->ps.p, CHUNK);
+			zip_int64_t n;
 
+			if (!chunk) {
+				expat_reason(err, &x->ps);
+				x->failed = true;
+				return -1;
+			}
+			n = read_part(x->zf, x->sheet_part, chunk, x->declared,
+				      &x->inflated, err);
 			if (n < 0) {
 				x->failed = true;
 				return -1;
@@ -1304,7 +1355,7 @@ int xlsx_reader_next(struct xlsx_reader *x, struct sheet_row *row,
 				x->at_eof = true;
 				continue;
 			}
-			st = XML_Parse(x->ps.p, x->chunk, (int)n, 0);
+			st = XML_ParseBuffer(x->ps.p, (int)n, 0);
 		}
 		if (st == XML_STATUS_ERROR) {
 			expat_reason(err, &x->ps);
@@ -1335,7 +1386,6 @@ void xlsx_reader_free(struct xlsx_reader *x)
 		free(x->merges[i].text);
 	free(x->merges);
 	free(x->active);
-	free(x->chunk);
 	free(x->sheet_name);
 	free(x->sheet_part);
 	free(x->sst);
