@@ -356,6 +356,53 @@ static void test_xlsx__merged_cells_and_header_row(void **s)
 	free(sheet);
 }
 
+/*
+ * The sheet's fast path reads rows 1-3 (entities, a character reference,
+ * a self-closing cell, a merged range begun), then meets a comment,
+ * which it does not read: expat reads the sheet again from its start
+ * and gives rows 4 and 5 only, the merged value still given down, and
+ * the error cell counted once.
+ */
+static void test_xlsx__the_fast_path_hands_over_to_expat(void **s)
+{
+	char *sheet = sheet_xml(
+		"<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a&amp;b"
+		"&#x4E1C;&lt;</t></is></c><c r=\"B1\" t='inlineStr'><is><t>"
+		"中心</t></is></c></row>\n"
+		"<row r=\"2\"><c r=\"A2\"><v>2</v></c><c r=\"B2\" "
+		"t=\"inlineStr\"><is><t>东区</t></is></c></row>"
+		"<row r=\"3\"><c r=\"A3\" t=\"e\"><v>#N/A</v></c>"
+		"<c r=\"B3\"/></row><!-- a note -->"
+		"<row r=\"4\"><c r=\"A4\"><v>4</v></c></row>"
+		"<row r=\"5\"><c r=\"A5\"><v>5</v></c></row>",
+		"<mergeCells count=\"1\"><mergeCell ref=\"B2:B5\"/>"
+		"</mergeCells>");
+	const char *path = book("handover.xlsx", workbook_1900, sheet, sheet);
+	struct xlsx_reader *x = open_ok(path, NULL);
+	struct sheet_row row;
+	uint32_t line;
+
+	(void)s;
+	next(x, &row);
+	assert_int_equal(row.line, 1);
+	assert_string_equal(row.fields[0], "a&b东<");
+	assert_string_equal(row.fields[1], "中心");
+	next(x, &row);
+	assert_string_equal(row.fields[1], "东区");
+	next(x, &row);
+	assert_int_equal(row.line, 3);
+	assert_string_equal(row.fields[1], "东区");
+	for (line = 4; line <= 5; line++) {
+		next(x, &row);
+		assert_int_equal(row.line, line);
+		assert_string_equal(row.fields[1], "东区");
+	}
+	at_end(x);
+	assert_int_equal(xlsx_reader_error_cells(x), 1);
+	xlsx_reader_free(x);
+	free(sheet);
+}
+
 static void test_xlsx__reads_the_sheet_a_profile_names(void **s)
 {
 	char *one = sheet_xml("<row><c t=\"inlineStr\"><is><t>one</t></is>"
@@ -536,6 +583,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx__dates_follow_the_number_format),
 		cmocka_unit_test(test_xlsx__flags_ticket_numbers_excel_could_not_hold),
 		cmocka_unit_test(test_xlsx__merged_cells_and_header_row),
+		cmocka_unit_test(test_xlsx__the_fast_path_hands_over_to_expat),
 		cmocka_unit_test(test_xlsx__reads_the_sheet_a_profile_names),
 		cmocka_unit_test(test_xlsx__refuses_hostile_packages),
 		cmocka_unit_test(test_sheet__classifies_number_formats),
