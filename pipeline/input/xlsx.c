@@ -180,16 +180,28 @@ static const char *attr(const char **atts, const char *name, bool ns)
 /* The sheet's parser: a name as written, "x:c" or "c" (see new_parser). */
 static const char *plain_local(const char *name)
 {
-	const char *s = strchr(name, ':');
+	const char *s;
 
-	return s ? s + 1 : name;
+	/* Names are short: a loop beats a call per element. */
+	for (s = name; *s; s++)
+		if (*s == ':')
+			return s + 1;
+	return name;
+}
+
+/* a == b, for the sheet's short names. */
+static bool same(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
 }
 
 /* The sheet's parser: an attribute without a prefix, by name. */
 static const char *plain_attr(const char **atts, const char *name)
 {
 	for (; *atts; atts += 2)
-		if (atts[0][0] == name[0] && !strcmp(atts[0], name))
+		if (same(atts[0], name))
 			return atts[1];
 	return NULL;
 }
@@ -972,11 +984,11 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name,
 	const char *n = plain_local(name);
 
 	if (!x->in_data) {
-		if (!strcmp(n, "sheetData"))
+		if (same(n, "sheetData"))
 			x->in_data = true;
 		return;
 	}
-	if (!strcmp(n, "row")) {
+	if (same(n, "row")) {
 		unsigned r = parse_uint(plain_attr(atts, "r"), 0);
 
 		if (!r)
@@ -993,7 +1005,7 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name,
 		sheet_rows_begin(&x->rows, r);
 		if (x->nmerges)
 			merges_enter_row(x, r);
-	} else if (!strcmp(n, "c") && x->in_row) {
+	} else if (same(n, "c") && x->in_row) {
 		const char *ref = plain_attr(atts, "r");
 		const char *t = plain_attr(atts, "t");
 		unsigned s = parse_uint(plain_attr(atts, "s"), 0);
@@ -1018,9 +1030,9 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name,
 		ps->collect = false;
 		ps->depth_rph = 0;
 	} else if (x->in_cell) {
-		if (!strcmp(n, "v") || !strcmp(n, "t"))
+		if (same(n, "v") || same(n, "t"))
 			ps->collect = true;
-		else if (!strcmp(n, "rPh"))
+		else if (same(n, "rPh"))
 			ps->depth_rph++;
 	}
 }
@@ -1034,16 +1046,16 @@ static void XMLCALL sheet_end(void *data, const XML_Char *name)
 	if (!x->in_data)
 		return;
 	if (x->in_cell) {
-		if (!strcmp(n, "v") || !strcmp(n, "t")) {
+		if (same(n, "v") || same(n, "t")) {
 			ps->collect = false;
-		} else if (!strcmp(n, "rPh")) {
+		} else if (same(n, "rPh")) {
 			if (ps->depth_rph)
 				ps->depth_rph--;
-		} else if (!strcmp(n, "c")) {
+		} else if (same(n, "c")) {
 			x->in_cell = false;
 			end_cell(x);
 		}
-	} else if (!strcmp(n, "row") && x->in_row) {
+	} else if (same(n, "row") && x->in_row) {
 		x->in_row = false;
 		if (x->nactive)
 			merges_fill_row(x, x->row);
@@ -1054,7 +1066,7 @@ static void XMLCALL sheet_end(void *data, const XML_Char *name)
 			if (!ps->fast)
 				XML_StopParser(ps->p, XML_TRUE);
 		}
-	} else if (!strcmp(n, "sheetData")) {
+	} else if (same(n, "sheetData")) {
 		x->in_data = false;
 	}
 }
