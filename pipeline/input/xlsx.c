@@ -66,19 +66,20 @@ enum cell_type { CELL_N, CELL_S, CELL_STR, CELL_B, CELL_E, CELL_D,
 
 static enum cell_type cell_type_of(const char *t)
 {
-	static const struct { const char *name; enum cell_type type; } types[] = {
-		{ "", CELL_N }, { "n", CELL_N }, { "s", CELL_S },
-		{ "inlineStr", CELL_STR }, { "str", CELL_STR },
-		{ "b", CELL_B }, { "e", CELL_E }, { "d", CELL_D },
-	};
-	size_t i;
-
-	if (!t)
+	if (!t || !t[0])
 		return CELL_N;
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcmp(t, types[i].name))
-			return types[i].type;
-	return CELL_UNKNOWN;
+	if (!t[1]) {
+		switch (t[0]) {
+		case 'n': return CELL_N;
+		case 's': return CELL_S;
+		case 'b': return CELL_B;
+		case 'e': return CELL_E;
+		case 'd': return CELL_D;
+		default: return CELL_UNKNOWN;
+		}
+	}
+	return !strcmp(t, "inlineStr") || !strcmp(t, "str") ? CELL_STR :
+		CELL_UNKNOWN;
 }
 
 struct numfmt {
@@ -156,6 +157,7 @@ struct xlsx_reader {
 	bool scanned;               /* past the first event */
 	uint32_t given;             /* the last row given to the caller */
 	char names[SCAN_MAX_DEPTH][SCAN_MAX_NAME + 1];
+	uint8_t namelen[SCAN_MAX_DEPTH];
 };
 
 static const char *local(const char *name)
@@ -1249,8 +1251,22 @@ static int scan_text(struct xlsx_reader *x, const char *p, const char *end)
 		unsigned char c = (unsigned char)*s;
 
 		if (c >= 0x80) {
-			size_t n = scan_utf8((const unsigned char *)s,
-					     (const unsigned char *)q);
+			size_t n;
+
+			/* Chinese text: U+1000-U+CFFF, U+E000-U+FFFD at once. */
+			if (q - s >= 3 && ((c >= 0xE1 && c <= 0xEC) ||
+					   c == 0xEE ||
+					   (c == 0xEF && !((unsigned char)s[1] ==
+							   0xBF &&
+							   (unsigned char)s[2] >=
+							   0xBE))) &&
+			    ((unsigned char)s[1] & 0xC0) == 0x80 &&
+			    ((unsigned char)s[2] & 0xC0) == 0x80) {
+				s += 3;
+				continue;
+			}
+			n = scan_utf8((const unsigned char *)s,
+				      (const unsigned char *)q);
 
 			if (!n)
 				return SCAN_EXPAT;
@@ -1341,7 +1357,7 @@ static int scan_end_tag(struct xlsx_reader *x, const char *p, const char *end)
 
 	if (n == SIZE_MAX)
 		return SCAN_MORE;
-	if (!n || !x->depth || strlen(x->names[x->depth - 1]) != n ||
+	if (!n || !x->depth || x->namelen[x->depth - 1] != n ||
 	    memcmp(x->names[x->depth - 1], s, n))
 		return SCAN_EXPAT;
 	for (s += n; s < end && scan_space(*s); s++)
@@ -1377,6 +1393,7 @@ static int scan_start_tag(struct xlsx_reader *x, const char *p,
 	name = x->names[x->depth];
 	memcpy(name, s, n);
 	name[n] = '\0';
+	x->namelen[x->depth] = (uint8_t)n;
 	s += n;
 	for (;;) {
 		const char *v;
