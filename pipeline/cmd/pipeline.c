@@ -1629,7 +1629,8 @@ static int add_path(const struct pipeline *p, const char *path,
 	if (ingest_list_files(path, &found, &n, d) < 0)
 		return -1;
 	if (!n)
-		say(p, "no *.csv, *.json or *.jsonl exports in %s", path);
+		say(p, "no *.csv, *.json, *.jsonl, *.xlsx or *.xls exports "
+		    "in %s", path);
 	for (i = 0; i < n; i++) {
 		string_list_add(paths, found[i]);
 		free(found[i]);
