@@ -28,7 +28,11 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define CHUNK (64 * 1024)
+/* The fuzz target builds with tiny sizes, so that tokens cross reads. */
+#ifndef XLSX_CHUNK
+#define XLSX_CHUNK (64 * 1024)
+#endif
+#define CHUNK XLSX_CHUNK
 #define NS_SEP '\x01'
 #define SMALL_PART ((zip_uint64_t)1 << 20)
 /* sheet_scan's limits: beyond any of them expat reads the sheet. */
@@ -38,7 +42,9 @@
 #define SCAN_MAX_VALUE 256
 #define SCAN_MAX_TOKEN ((size_t)1 << 20)
 /* A sheet up to this size is inflated once, not twice (read_merges). */
+#ifndef XLSX_KEEP_SHEET_BYTES
 #define XLSX_KEEP_SHEET_BYTES ((zip_uint64_t)16 << 20)
+#endif
 
 struct rel {
 	char *id, *type, *target;   /* target resolved to a part name */
@@ -1491,11 +1497,14 @@ static int scan_start_tag(struct xlsx_reader *x, const char *p,
 
 static int scan_event(struct xlsx_reader *x)
 {
-	const char *p = x->win + x->win_pos, *end = x->win + x->win_len;
+	const char *p, *end;
 	int rc;
 
-	if (p == end)
+	/* Nothing read yet: no window (and no pointer to offset). */
+	if (x->win_pos == x->win_len)
 		return SCAN_MORE;
+	p = x->win + x->win_pos;
+	end = x->win + x->win_len;
 	if (*p != '<')
 		rc = scan_text(x, p, end);
 	else if (p + 1 == end)
