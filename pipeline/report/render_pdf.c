@@ -143,7 +143,8 @@ struct render {
 	struct diag *d;
 	struct pdffont font;
 	const char *company, *document_code, *version, *effective_date;
-	const char *week, *week_start, *week_end, *as_of_text, *seed;
+	const char *week, *week_start, *week_end, *as_of_text;
+	const char *seed;           /* NULL: a month or quarter (no samples) */
 	int64_t as_of;
 	struct string_list names;   /* file names written, to keep unique */
 	struct pdf_tmpl weekly, form, centre;   /* root NULL: not loaded */
@@ -963,8 +964,10 @@ static int weekly_cover(struct doc *dc)
 	buf_addf(&s, "%s：%s（%s）", pdf_tmpl_label(t, "week"), r->week, period.s);
 	pdfdoc_text_in(pd, dc->left, dc->y - 58, w, 10, PDF_CENTER, s.s);
 	buf_reset(&s);
-	buf_addf(&s, "%s：%s    %s：%s", pdf_tmpl_label(t, "as_of"), r->as_of_text,
-		 pdf_tmpl_label(t, "seed"), r->seed);
+	buf_addf(&s, "%s：%s", pdf_tmpl_label(t, "as_of"), r->as_of_text);
+	/* A month or quarter draws no samples: no seed (SPEC §9.30). */
+	if (r->seed)
+		buf_addf(&s, "    %s：%s", pdf_tmpl_label(t, "seed"), r->seed);
 	if (dc->doc_code && *dc->doc_code)
 		buf_addf(&s, "    %s：%s", pdf_tmpl_label(t, "document_code"),
 			 dc->doc_code);
@@ -2335,6 +2338,7 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 		    pdf_tmpl_apply_period(&r.centre, period_kind, d) < 0)
 			r.failed = 1;
 		pdf_tmpl_release(&r.form);
+		r.seed = NULL;
 	}
 
 	/*
@@ -2357,7 +2361,8 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	pdffont_add_chars(chars, r.document_code);
 	pdffont_add_chars(chars, r.version);
 	pdffont_add_chars(chars, r.effective_date);
-	pdffont_add_chars(chars, r.seed);
+	if (r.seed)
+		pdffont_add_chars(chars, r.seed);
 	if (pdffont_prepare(&r.font, cfg->font_path, cfg->font_index, week_dir,
 			    chars, &err) < 0) {
 		diag_report(d, DIAG_ERROR, NULL, 0, 0, "font: %s", err.s);
