@@ -495,6 +495,21 @@ static void decide_issue(const struct pipeline *p, const struct config *cfg,
 	buf_release(&line);
 }
 
+/* Whether a ticket of set was completed within period. */
+static bool period_has_data(const struct ticket_set *set, struct period period)
+{
+	int64_t start = period_start(period), end = period_end(period);
+	size_t i;
+
+	for (i = 0; i < set->ntickets; i++) {
+		int64_t t = set->tickets[i].completed_at;
+
+		if (t != TIME_NONE && t >= start && t < end)
+			return true;
+	}
+	return false;
+}
+
 /*
  * One line on stderr, whatever --quiet says, for a week a gate keeps
  * provisional: cron mails it, the exit status is 65.
@@ -980,6 +995,11 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	metrics_init(&m);
 	sample_init(&s);
 
+	if (job->if_data && set && !period_has_data(set, period)) {
+		job->status = WEEK_NO_DATA;
+		ret = 0;
+		goto out;
+	}
 	issued_before = weekdir_is_issued(o->output, week);
 	if (!job->force && issued_before) {
 		/* Never reissued (§9.27); but say when it would now differ. */
@@ -1427,6 +1447,8 @@ const char *pipeline_week_status(const struct week_job *j)
 		return "failed";
 	case WEEK_BLOCKED:
 		return "blocked";
+	case WEEK_NO_DATA:
+		return "no_data";
 	default:
 		return "pending";
 	}

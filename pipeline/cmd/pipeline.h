@@ -108,8 +108,14 @@ struct week_job {
 	struct period period;
 	bool provisional;   /* not issued */
 	bool force;         /* reissue even if already issued */
+	/*
+	 * Only when the data has a ticket completed in the period, else
+	 * nothing is written and the status is WEEK_NO_DATA (nightly's
+	 * months and quarters).
+	 */
+	bool if_data;
 	enum { WEEK_PENDING, WEEK_ISSUED, WEEK_REISSUED, WEEK_KEPT,
-	       WEEK_FAILED, WEEK_BLOCKED } status;    /* set by the engine */
+	       WEEK_FAILED, WEEK_BLOCKED, WEEK_NO_DATA } status; /* the engine's */
 	/* Set by the engine when it computed the week: */
 	struct issue_decision decision;
 	struct gate_result gates[GATE_COUNT];
