@@ -1199,13 +1199,8 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/*
- * The names of the published folders under <output>/<folder> ("weeks" or
- * "periods") whose names are periods of that folder, sorted oldest first
- * (a month sorts before its quarter's id: "2026-10" < "2026-Q4").
- */
-static int list_periods(const char *output, const char *folder,
-			struct string_list *names)
+int pipeline_list_periods(const char *output, const char *folder,
+			  struct string_list *names)
 {
 	struct buf dir = BUF_INIT;
 	struct dirent *e;
@@ -1375,8 +1370,8 @@ static int render_site(const struct pipeline *p, const struct config *cfg,
 	int ret = EX_CANTCREAT;
 
 	diag_to_sink(&d, p, PIPELINE_STAGE);
-	if (list_periods(o->output, "weeks", &weeks) < 0 ||
-	    list_periods(o->output, "periods", &periods) < 0) {
+	if (pipeline_list_periods(o->output, "weeks", &weeks) < 0 ||
+	    pipeline_list_periods(o->output, "periods", &periods) < 0) {
 		say(p, "cannot read %s/weeks or %s/periods: %s\n",
 			o->output, o->output, strerror(errno));
 		goto out;

@@ -218,8 +218,17 @@ struct period pipeline_job_period(const struct week_job *j);
 void pipeline_job_id(const struct week_job *j, char id[PERIOD_ID_SIZE]);
 /* The job's folder below the output folder: "weeks" or "periods". */
 const char *pipeline_job_folder(const struct week_job *j);
-/* "issued", "provisional", "reissued", "kept", "failed", "blocked". */
+/* "issued", "provisional", "reissued", "kept", "failed", "blocked",
+ * "no_data". */
 const char *pipeline_week_status(const struct week_job *j);
+/*
+ * Appends to names the folders under <output>/<folder> ("weeks" or
+ * "periods") whose names are periods of that folder, sorted oldest first
+ * (a month sorts before its quarter's id: "2026-10" < "2026-Q4"). A
+ * missing folder lists nothing; 0, or -1 with errno set.
+ */
+int pipeline_list_periods(const char *output, const char *folder,
+			  struct string_list *names);
 /* Seconds on a monotonic clock, for stage timings. */
 double pipeline_clock(void);
 

@@ -286,8 +286,8 @@ static const char *doc_title(const struct pdf_tmpl *t)
 }
 
 int render_pdf_file_name(struct buf *out, const char *templates_dir,
-			 const char *template_name, const char *part,
-			 struct diag *d)
+			 const char *template_name, const char *period_kind,
+			 const char *part, struct diag *d)
 {
 	struct pdf_tmpl t;
 	const char *prefix;
@@ -295,6 +295,12 @@ int render_pdf_file_name(struct buf *out, const char *templates_dir,
 	memset(&t, 0, sizeof(t));
 	if (pdf_tmpl_load(&t, templates_dir, template_name, d) < 0)
 		return -1;
+	/* A month's or quarter's own prefix (月报-, 中心季报-), as rendered. */
+	if (period_kind && strcmp(period_kind, "week") &&
+	    pdf_tmpl_apply_period(&t, period_kind, d) < 0) {
+		pdf_tmpl_release(&t);
+		return -1;
+	}
 	prefix = cjson_str_of(t.root, "file_prefix");
 	file_base_name(out, prefix ? prefix : doc_title(&t), part);
 	buf_adds(out, ".pdf");
