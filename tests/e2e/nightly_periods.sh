@@ -8,6 +8,8 @@
 #  - 2026-11 is issued exactly once, on the night of 12-04, named in that
 #    night's summary line only, and then never rendered again (its
 #    metrics.json and .issued mark do not change);
+#  - on 2027-01-05 December and Q4 are issued, and 2027-01 and 2027-Q1,
+#    which have no data, are not written (run.json says no_data);
 #  - a month's PDFs print no 抽样种子 (it draws no samples), a week's do.
 # usage: tests/e2e/nightly_periods.sh BUILD_DIR
 set -u
@@ -67,6 +69,23 @@ cmp -s "$t/issued.mark" "$o/periods/2026-11/.issued" || fail "the mark changed"
 	fail "2026-12 was not rendered on the last night"
 grep -q 'href="periods/2026-11/index.html">2026-11</a>' "$o/site/index.html" ||
 	fail "the site does not list 2026-11"
+
+# A night of the new year (the exports end on 12-13: the stale-input gate
+# is accepted): 2026-12 and 2026-Q4 are due and issued; 2027-01 and
+# 2027-Q1 have no data, so nothing is written for them.
+"$hf" nightly --input tests/fixtures/periods --output "$o" \
+	--config config/huifang.json --as-of '2027-01-05 02:00:00' \
+	--accept-gates >"$t/out" 2>"$t/err" || fail "2027-01-05 exited $?: $(cat "$t/err")"
+grep -q ', 2026-12 issued, 2026-Q4 issued, 75 rows' "$t/out" ||
+	fail "2027-01-05: summary $(cat "$t/out")"
+for p in 2026-12 2026-Q4; do
+	[ -f "$o/periods/$p/.issued" ] || fail "$p is not issued"
+done
+grep -q '"week": "2027-01", "provisional": true, "status": "no_data"' "$o/run.json" &&
+grep -q '"week": "2027-Q1", "provisional": true, "status": "no_data"' "$o/run.json" ||
+	fail "run.json does not say 2027-01 and 2027-Q1 have no data: $(grep 2027 "$o/run.json")"
+[ ! -e "$o/periods/2027-01" ] && [ ! -e "$o/periods/2027-Q1" ] ||
+	fail "a period without data was written"
 
 # The seed is a week's: a month has no samples.
 pdftotext -l 1 "$o/periods/2026-11/月报-2026-11.pdf" - >"$t/month.txt" ||
