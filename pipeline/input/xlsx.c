@@ -157,6 +157,7 @@ struct xlsx_reader {
 	size_t error_cells;
 	/* the fast path (sheet_scan) and its window on the sheet's bytes */
 	bool fast;
+	zip_uint64_t keep_bytes;    /* a sheet up to this is read once */
 	char *win;
 	size_t win_len, win_pos, win_cap;
 	bool win_eof;
@@ -844,7 +845,7 @@ static int read_merges(struct xlsx_reader *x, struct buf *err)
 
 	if (!zf)
 		return -1;
-	if (x->fast && declared <= XLSX_KEEP_SHEET_BYTES)
+	if (x->fast && declared <= x->keep_bytes)
 		mem = xmalloc((size_t)declared + 1);
 	w = xmalloc(CHUNK + 8192);
 	for (;;) {
@@ -1767,8 +1768,15 @@ static int load(struct xlsx_reader *x, struct buf *err)
 			goto out;
 		parse_release(&ps);
 	}
-	/* HUIFANG_TEST_XLSX_EXPAT=1: expat alone (tests compare the two). */
+	/*
+	 * Tests compare the ways a sheet is read: HUIFANG_TEST_XLSX_EXPAT=1
+	 * reads with expat alone, HUIFANG_TEST_XLSX_KEEP=N keeps sheets of
+	 * at most N bytes (0: every sheet streams through the fast path).
+	 */
 	x->fast = !getenv("HUIFANG_TEST_XLSX_EXPAT");
+	x->keep_bytes = getenv("HUIFANG_TEST_XLSX_KEEP") ?
+		strtoull(getenv("HUIFANG_TEST_XLSX_KEEP"), NULL, 10) :
+		XLSX_KEEP_SHEET_BYTES;
 	if (read_merges(x, err))
 		goto out;
 
