@@ -1918,6 +1918,11 @@ int pipeline_run(const struct pipeline *p, struct week_job *jobs,
 			  &set, sum);
 	if (ret)
 		goto out;
+	if (p->hooks.plan) {
+		ret = p->hooks.plan(p, &set, &jobs, &njobs, p->hooks.arg);
+		if (ret)
+			goto out;
+	}
 
 	for (i = 0; i < njobs; i++) {
 		progress(p, "weeks", (unsigned)i + 1, (unsigned)njobs + 2);

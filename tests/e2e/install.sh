@@ -125,7 +125,7 @@ if [ -d "$src/input" ]; then
 	if [ "$rc" -ne 0 ]; then
 		fail "installed huifang nightly exited $rc: $(cat nightly.err)"
 	else
-		grep -Eq '^huifang: 2026-W47 issued, 2026-W48 provisional, [0-9]+ rows, ' nightly.out ||
+		grep -Eq '^huifang: 2026-W40 issued, (2026-W4[1-6] issued, ){6}2026-W47 issued, 2026-W48 provisional, [0-9]+ rows, ' nightly.out ||
 			fail "installed nightly: $(cat nightly.out)"
 		[ ! -s nightly.err ] || fail "installed nightly printed: $(cat nightly.err)"
 		for f in weeks/2026-W47/周报-2026-W47.pdf weeks/2026-W48/周报-2026-W48.pdf \

@@ -62,7 +62,7 @@ rc=0
 wait "$bg" || rc=$?
 bg=
 [ "$rc" -eq 0 ] || fail "the first run exited $rc: $(cat "$work/err1")"; ok
-grep -q '^huifang: 2026-W47 issued, 2026-W48 provisional, ' "$work/out1" ||
+grep -q '^huifang: 2026-W40 issued, 2026-W41 issued, 2026-W42 issued, 2026-W43 issued, 2026-W44 issued, 2026-W45 issued, 2026-W46 issued, 2026-W47 issued, 2026-W48 provisional, ' "$work/out1" ||
 	fail "first run: $(cat "$work/out1")"; ok
 [ ! -s "$o/.huifang.lock" ] || fail "the lock file was not emptied on release"; ok
 

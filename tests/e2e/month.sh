@@ -7,7 +7,9 @@
 # 2026-W46 was issued) and a broken export (every row rejected, there on
 # the night of 12-03 only). It checks that
 #  - every week is issued exactly once, on the first night at or after its
-#    issue_at (Thursday 00:00 after it) that its gates pass: W45 on 11-12,
+#    issue_at (Thursday 00:00 after it) that its gates pass: W44, the
+#    week of the first exports, already due, on the first night (SPEC
+#    §9.27: every week with data not issued yet), W45 on 11-12,
 #    W46 on 11-19, W47 on 11-27 (11-26 is stale: exit 65), W48 on 12-04
 #    (12-03 has the broken export: exit 65); every other night exits 0;
 #  - an issued week keeps the figures it was issued with (its metrics.json
@@ -88,10 +90,10 @@ while [ $i -lt 30 ]; do
 	[ "$night" = 2026-11-10 ] && cp "$o/worklists/待回访.csv" "$work/owed-1110.csv"
 done
 
-want=" 2026-W45@2026-11-12 2026-W46@2026-11-19 2026-W47@2026-11-27 2026-W48@2026-12-04"
+want=" 2026-W44@2026-11-09 2026-W45@2026-11-12 2026-W46@2026-11-19 2026-W47@2026-11-27 2026-W48@2026-12-04"
 [ "$issued" = "$want" ] || fail "issued:$issued; want:$want"
 echo "ok: each week issued once, on its night:$issued"
-for w in 2026-W45 2026-W46 2026-W47 2026-W48; do
+for w in 2026-W44 2026-W45 2026-W46 2026-W47 2026-W48; do
 	cmp -s "$work/issued-$w.json" "$o/weeks/$w/metrics.json" ||
 		fail "$w changed after it was issued"
 	[ -f "$o/weeks/$w/.issued" ] || fail "$w has no issued mark"
