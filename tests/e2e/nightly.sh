@@ -126,7 +126,7 @@ grep -q '"retention_weeks": 1' "$work/keep1.json" || fail "cannot set retention_
 # retention, it is named in the log and left alone, not rendered.
 rm "$o/weeks/2026-W43/.issued"
 mkdir "$o/weeks/2026-W43-notes" "$o/weeks/keep-me"
-echo x >"$o/weeks/2026-W42"
+echo x >"$o/weeks/2026-W39"
 "$hf" nightly --input input --output "$o" --config "$work/keep1.json" \
 	--as-of '2026-11-27 09:00:00' >"$work/out4" 2>"$work/err4" ||
 	fail "nightly with retention exited $?: $(cat "$work/err4")"
@@ -139,7 +139,7 @@ grep -qF "nightly: warning: 1 week with data, not issued, older than retention_w
 [ "$($jget "$o/run.json" 'weeks_not_rendered[0]')" = 2026-W43 ] || fail "run.json weeks_not_rendered"; ok
 [ ! -e "$o/quality-records/2026-W43" ] || fail "the records of the unissued W43 were kept"; ok
 [ -d "$w47" ] && [ -d "$w48" ] || fail "retention removed a week the night wrote"; ok
-[ -d "$o/weeks/2026-W43-notes" ] && [ -d "$o/weeks/keep-me" ] && [ -f "$o/weeks/2026-W42" ] ||
+[ -d "$o/weeks/2026-W43-notes" ] && [ -d "$o/weeks/keep-me" ] && [ -f "$o/weeks/2026-W39" ] ||
 	fail "retention removed what is not a week"; ok
 [ "$(ls -A "$o/weeks" | grep -c '^\.')" -eq 0 ] || fail "leftovers: $(ls -A "$o/weeks")"; ok
 for w in 2026-W44 2026-W45; do
