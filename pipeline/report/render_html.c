@@ -2291,6 +2291,8 @@ static int render_index(struct site *s, const struct site_period *weeks,
 	latest = head ? head->view.metrics : periods[0].view.metrics;
 	ctx = page_ctx(latest, "回访报表", &crumbs);
 	crumb(crumbs, "首页", NULL);
+	/* render_html_worklists() writes worklists/ whenever there are weeks. */
+	cJSON_AddBoolToObject(ctx, "has_worklists", nweeks > 0);
 	list = cJSON_AddArrayToObject(ctx, "weeks");
 	for (i = 0; i < nweeks; i++)
 		cJSON_AddItemToArray(list, period_row(&weeks[i]));
