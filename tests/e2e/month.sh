@@ -148,3 +148,14 @@ pdftotext -l 1 "$o/weeks/2026-W46/周报-2026-W46.pdf" - 2>/dev/null | tr -d ' '
 	grep -q "与上一版相比：已回访由${called}改为$((called + 1))" ||
 	fail "page 1 does not say which figures the revision changed: $(pdftotext -l 1 "$o/weeks/2026-W46/周报-2026-W46.pdf" - 2>/dev/null | grep -n '版' | head -n 5) / $(grep -A 3 revision_changes "$m")"
 echo "ok: revision 2 of 2026-W46 ($called -> $((called + 1)) called back), v1 kept"
+# The site says it too, on every page of the week (issue 16): the
+# revision, its reason, and what it changed.
+page=$o/site/weeks/2026-W46/index.html
+grep -qF "<p class=\"revision\" role=\"note\"><strong>修订版 v2</strong>第 2 版（修订原因：补录 11-13 的回访）；与上一版相比：已回访 由 $called 改为 $((called + 1))" "$page" ||
+	fail "the site's 2026-W46 page does not show revision 2: $(grep -o '<p class="revision".*' "$page")"
+for f in "$o"/site/weeks/2026-W46/*.html; do
+	grep -q '<strong>修订版 v2</strong>' "$f" || fail "$f does not show revision 2"
+done
+! grep -q 'class="revision"' "$o/site/weeks/2026-W45/index.html" ||
+	fail "the first issue of 2026-W45 shows a revision"
+echo "ok: the site shows revision 2 of 2026-W46, its reason and its change"
