@@ -26,6 +26,16 @@ static int folder_week(const char *name, int64_t *idx)
 	return 0;
 }
 
+/* The week index of a ticket that counts (SPEC §4 eligible), or -1. */
+static int ticket_week(const struct ticket *t, int64_t as_of, int64_t *idx)
+{
+	if (t->cancelled || t->completed_at == TIME_NONE ||
+	    t->completed_at > as_of)
+		return -1;
+	*idx = period_index(period_of(t->completed_at, PERIOD_WEEK));
+	return 0;
+}
+
 void pending_plan(const struct ticket_set *set, int64_t as_of,
 		  unsigned window, const struct string_list *folders,
 		  bool (*is_issued)(const char *week, void *arg), void *arg,
@@ -39,32 +49,19 @@ void pending_plan(const struct ticket_set *set, int64_t as_of,
 	pd->weeks = pd->beyond = NULL;
 	pd->nweeks = pd->nbeyond = 0;
 	/* The span to mark: the earliest candidate week to the last one. */
-	for (i = 0; i < set->ntickets; i++) {
-		const struct ticket *t = &set->tickets[i];
-
-		if (t->cancelled || t->completed_at == TIME_NONE ||
-		    t->completed_at > as_of)
-			continue;
-		idx = period_index(period_of(t->completed_at, PERIOD_WEEK));
-		if (idx < first)
+	for (i = 0; i < set->ntickets; i++)
+		if (!ticket_week(&set->tickets[i], as_of, &idx) && idx < first)
 			first = idx;
-	}
 	for (i = 0; folders && i < folders->nr; i++)
 		if (!folder_week(folders->items[i], &idx) && idx < first)
 			first = idx;
 	if (first == last_idx)
 		return;
 	has = xcalloc((size_t)(last_idx - first), 1);
-	for (i = 0; i < set->ntickets; i++) {
-		const struct ticket *t = &set->tickets[i];
-
-		if (t->cancelled || t->completed_at == TIME_NONE ||
-		    t->completed_at > as_of)
-			continue;
-		idx = period_index(period_of(t->completed_at, PERIOD_WEEK));
-		if (idx < last_idx)
+	for (i = 0; i < set->ntickets; i++)
+		if (!ticket_week(&set->tickets[i], as_of, &idx) &&
+		    idx < last_idx)
 			has[idx - first] = 1;
-	}
 	for (i = 0; folders && i < folders->nr; i++)
 		if (!folder_week(folders->items[i], &idx) && idx < last_idx)
 			has[idx - first] = 1;
