@@ -8,7 +8,8 @@
 # --week W --force' reissues; retention deletes older week folders and
 # only those; on Monday the provisional week is not yet due, on Thursday
 # a tripped gate keeps it provisional (exit 65) until the config accepts
-# it; --quiet and a terminal; the day's log holds the details.
+# it; --quiet and a terminal; the day's log holds the details; 'run
+# --week W --issue' issues early, with a warning the report repeats.
 #
 # usage: tests/e2e/nightly.sh BUILD_DIR
 set -eu
@@ -244,6 +245,21 @@ grep -q '2026-W48 issued, 2026-W49 provisional' "$work/out8" || fail "summary: $
 rc=0
 nightly --as-of '2026-12-04 02:00:00' >"$work/out9" 2>"$work/err9" || rc=$?
 grep -q '2026-W48 kept' "$work/out9" || fail "W48 reissued: $(cat "$work/out9")"; ok
+
+# run --week W --issue issues a week before its issue_at: it warns, and
+# metrics.json and page 1 of the weekly PDF say so (issue 16).
+o2=$work/o2
+"$hf" run --input input --output "$o2" --config config/huifang.json \
+	--as-of '2026-11-27 08:00:00' --week 2026-W48 --issue \
+	>"$work/out10" 2>"$work/err10" || fail "run --issue exited $?: $(cat "$work/err10")"
+grep -q '^huifang: 2026-W48 issued before its issue_at by --issue; the report says so$' "$work/err10" ||
+	fail "run --issue does not warn: $(cat "$work/err10")"; ok
+[ -f "$o2/weeks/2026-W48/.issued" ] || fail "run --issue did not issue W48"; ok
+[ "$($jget "$o2/weeks/2026-W48/metrics.json" issue_forced)" = true ] ||
+	fail "metrics.json does not record the early issue"; ok
+pdftotext -l 1 "$o2/weeks/2026-W48/周报-2026-W48.pdf" - 2>/dev/null | tr -d ' \n' |
+	grep -q '提前发布：在2026-12-0300:00:00之前由管理员发布' ||
+	fail "page 1 does not say W48 was issued early"; ok
 
 # Options nightly does not take.
 rc=0; nightly --week 2026-W47 >/dev/null 2>&1 || rc=$?
