@@ -4,12 +4,14 @@
  * One night's work is one pipeline_run(), so one lock and one ingest
  * serve every week: the last complete week (issued once, then kept:
  * job.force is false), the week that contains the as-of (always
- * rewritten, marked provisional) and, chosen by a hook from what the
- * ingest read, every earlier week with data that is not issued yet,
- * within retention_weeks (stages/pending.h; SPEC §9.27): older ones are
- * reported in the log and run.json, not rendered. With the lock still
- * held, after the weeks and before the site, a hook applies the
- * retention, so the site never lists a week that was just deleted.
+ * rewritten, marked provisional), then the months and quarters
+ * (period_jobs(), each issued at its own issue_at as a week is) and,
+ * before all of them, chosen by a hook from what the ingest read, every
+ * earlier week with data that is not issued yet, within retention_weeks
+ * (stages/pending.h; SPEC §9.27): older ones are reported in the log and
+ * run.json, not rendered. With the lock still held, after the weeks and
+ * before the site, a hook applies the retention, so the site never lists
+ * a week that was just deleted.
  *
  * Under cron the command prints exactly one line on stdout, the summary,
  * and nothing on stderr unless something failed. Everything else the run
@@ -62,21 +64,25 @@ static const char usage[] =
 	"(its Monday after + the longest SLA + issue.grace_hours) when the\n"
 	"plausibility gates pass; until then it is provisional (暂定). An\n"
 	"issued week is never rewritten: 'huifang run --week W --force\n"
-	"--reason TEXT' makes a revision. Writes the live worklists under\n"
+	"--reason TEXT' makes a revision. Months and quarters likewise: the\n"
+	"one of the as-of, and the two before it while they are provisional,\n"
+	"each when the data has a ticket in it (first nights: 'huifang\n"
+	"backfill'). Writes the live worklists under\n"
 	"<output>/worklists/. Deletes week folders beyond the config's\n"
 	"retention_weeks (never the two it just wrote), rebuilds the site, logs\n"
 	"the details to <output>/logs/huifang-YYYY-MM-DD.log and prints one line:\n"
 	"\n"
 	"  huifang: 2026-W47 issued, 2026-W48 provisional, 7569 rows, 21 rejected, 1.9 s\n"
 	"\n"
-	"Nothing else is printed unless something failed; --quiet drops the\n"
+	"A month or quarter is named there only when it was issued, blocked or\n"
+	"failed. Nothing else is printed unless something failed; --quiet drops the\n"
 	"summary line too when nothing did.\n"
 	"\n"
 	"With the config's delivery section, mails each issued revision's\n"
-	"weekly PDF to the management and each centre's PDF to its manager,\n"
-	"once, recorded in <output>/delivery.json (docs/delivery.md). A message\n"
-	"not sent is said on stderr and tried again the next night; it does\n"
-	"not change the exit status.\n"
+	"weekly, monthly and quarterly PDF to the management and each centre's\n"
+	"PDF to its manager, once, recorded in <output>/delivery.json\n"
+	"(docs/delivery.md). A message not sent is said on stderr and tried\n"
+	"again the next night; it does not change the exit status.\n"
 	"\n"
 	"exit status: 0 ok, 64 usage, 65 data error (--strict, or a gate keeps\n"
 	"a due week provisional: one line on stderr says which), 66 no input,\n"
@@ -176,7 +182,7 @@ static int plan_weeks(const struct pipeline *p, const struct ticket_set *set,
 		n->jobs[k + i] = (*jobs)[i];
 	n->njobs = k + *njobs;
 	for (i = 0; i < n->njobs; i++)
-		chtime_format_week(n->jobs[i].week, n->week[i]);
+		pipeline_job_id(&n->jobs[i], n->week[i]);
 	/* The retention keeps every week this night writes. */
 	n->oldest_job_week = n->week[0];
 	if (k)
@@ -190,6 +196,61 @@ static int plan_weeks(const struct pipeline *p, const struct ticket_set *set,
 	return 0;
 }
 
+/*
+ * Months and quarters (SPEC §9.30, docs/periods.md), after the weeks,
+ * each kind oldest first: the period that contains the as-of, rendered
+ * provisional every night, and the two before it when their folder is
+ * there and not issued yet (the one just ended waits for its issue_at;
+ * one a gate kept provisional is tried one period longer). Each only when
+ * the data has a ticket completed in it. A period nightly never rendered
+ * before (history, a first night) is backfill's: nightly would issue it
+ * at tonight's figures instead of those of its issue_at.
+ */
+#define NIGHTLY_PERIOD_JOBS 6
+
+static size_t period_jobs(const char *output, int64_t as_of,
+			  struct week_job *jobs)
+{
+	static const enum period_kind kinds[] = { PERIOD_MONTH,
+						  PERIOD_QUARTER };
+	size_t k, n = 0;
+	int back;
+
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		struct period now = period_of(as_of, kinds[k]);
+
+		for (back = 2; back >= 0; back--) {
+			char id[PERIOD_ID_SIZE];
+			struct buf dir = BUF_INIT;
+			struct stat st;
+			int exists;
+
+			period_format(period_add(now, -back), id);
+			buf_addf(&dir, "%s/periods/%s", output, id);
+			exists = lstat(dir.s, &st) == 0 && S_ISDIR(st.st_mode);
+			buf_release(&dir);
+			if (back && (!exists || weekdir_is_issued(output, id)))
+				continue;
+			pipeline_week_job(id, as_of, false, &jobs[n]);
+			jobs[n++].if_data = true;
+		}
+	}
+	return n;
+}
+
+/*
+ * Whether the summary line names the job: every week; a month or
+ * quarter only when it was issued, or failed or was blocked.
+ */
+static bool in_summary(const struct week_job *j)
+{
+	if (j->period.kind == PERIOD_WEEK)
+		return true;
+	return j->status == WEEK_FAILED || j->status == WEEK_BLOCKED ||
+	       ((j->status == WEEK_ISSUED || j->status == WEEK_REISSUED) &&
+		!j->provisional);
+}
+
 /* One log line per week: its status, and why when it is not issued. */
 static void log_week(struct runlog *rl, const struct week_job *j,
 		     const char *week)
@@ -199,8 +260,9 @@ static void log_week(struct runlog *rl, const struct week_job *j,
 
 	if (j->status == WEEK_KEPT) {
 		runlog_line(rl, wall_clock(), "nightly: %s kept (issued "
-			    "before; run --week %s --force --reason TEXT makes "
-			    "a revision)%s", week, week, j->changed ?
+			    "before; run --%s %s --force --reason TEXT makes "
+			    "a revision)%s", week, j->period.kind == PERIOD_WEEK ?
+			    "week" : "period", week, j->changed ?
 			    "; its figures would now differ" : "");
 		return;
 	}
@@ -320,6 +382,25 @@ struct nightly_out {
 	struct buf rejected;
 };
 
+/*
+ * Whether b holds the line text[0..len) already: one cause that fails
+ * every week, month and quarter of the night (a broken template, a full
+ * disk) is said once on stderr; the log has each.
+ */
+static bool has_line(const struct buf *b, const char *text, size_t len)
+{
+	const char *p, *nl;
+
+	for (p = b->s; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		if ((size_t)(nl - p) == len && !memcmp(p, text, len))
+			return true;
+	}
+	return false;
+}
+
 static void nightly_write(void *arg, enum pipeline_kind kind,
 			  const struct diag_entry *e, const char *text)
 {
@@ -340,7 +421,8 @@ static void nightly_write(void *arg, enum pipeline_kind kind,
 		buf_add(&no->rejected, text, len);
 		buf_addch(&no->rejected, '\n');
 	} else if (e->level == DIAG_ERROR &&
-		   !(kind == PIPELINE_INPUT && e->code)) {
+		   !(kind == PIPELINE_INPUT && e->code) &&
+		   !has_line(&no->failure, text, len)) {
 		buf_add(&no->failure, text, len);
 		buf_addch(&no->failure, '\n');
 	}
@@ -351,17 +433,18 @@ int cmd_nightly(int argc, char **argv)
 	struct cmd_opts o;
 	struct cmd_pipeline cp;
 	struct nightly_out no;
-	struct week_job base[2], *jobs;
+	struct week_job base[2 + NIGHTLY_PERIOD_JOBS], *jobs;
 	struct run_summary sum;
 	struct runlog rl = RUNLOG_INIT;
 	struct nightly n;
 	struct buf err = BUF_INIT, line = BUF_INIT;
-	char as_of[CHTIME_BUF], base_week[2][PERIOD_ID_SIZE];
+	char as_of[CHTIME_BUF];
+	char base_week[2 + NIGHTLY_PERIOD_JOBS][PERIOD_ID_SIZE];
 	char (*week)[PERIOD_ID_SIZE];
 	double start = pipeline_clock(), took;
 	int log_ok, ran = 0, ret;
 	bool quiet;
-	size_t i, njobs;
+	size_t i, njobs, nbase;
 
 	memset(&n, 0, sizeof(n));
 	buf_init(&n.retention_err);
@@ -404,24 +487,27 @@ int cmd_nightly(int argc, char **argv)
 	chtime_format(o.as_of, as_of);
 
 	/*
-	 * The two weeks of every night; plan_weeks() puts the earlier ones
-	 * not issued before them once the ingest has read the exports.
+	 * The two weeks of every night, then the months and quarters;
+	 * plan_weeks() puts the earlier weeks not issued before them once
+	 * the ingest has read the exports.
 	 */
 	memset(base, 0, sizeof(base));
 	base[0].week = chtime_default_week(o.as_of);
 	base[1].provisional = true;
 	chtime_iso_week(o.as_of, &base[1].week);
-	for (i = 0; i < 2; i++)
-		chtime_format_week(base[i].week, base_week[i]);
+	nbase = 2 + period_jobs(o.output, o.as_of, base + 2);
+	for (i = 0; i < nbase; i++)
+		pipeline_job_id(&base[i], base_week[i]);
 	runlog_line(&rl, wall_clock(), "nightly: start (pid %ld): as-of %s, "
 		    "input %s, output %s, config %s, weeks %s (complete) and "
-		    "%s (current)", (long)getpid(), as_of, o.input, o.output,
-		    cp.cfg.path ? cp.cfg.path : "", base_week[0], base_week[1]);
+		    "%s (current), %zu months and quarters", (long)getpid(),
+		    as_of, o.input, o.output, cp.cfg.path ? cp.cfg.path : "",
+		    base_week[0], base_week[1], nbase - 2);
 
 	n.cfg = &cp.cfg;
 	n.log = &rl;
 	n.jobs = base;
-	n.njobs = 2;
+	n.njobs = nbase;
 	n.week = base_week;
 	/* The last complete week is the oldest the retention must keep. */
 	n.oldest_job_week = base_week[0];
@@ -434,7 +520,7 @@ int cmd_nightly(int argc, char **argv)
 	/* From here on, what the pipeline says goes to the log. */
 	cp.pr.write = nightly_write;
 	cp.pr.write_arg = &no;
-	ret = pipeline_run(&cp.p, base, 2, &sum);
+	ret = pipeline_run(&cp.p, base, nbase, &sum);
 	jobs = n.jobs;
 	njobs = n.njobs;
 	week = n.week;
@@ -501,8 +587,9 @@ int cmd_nightly(int argc, char **argv)
 		buf_reset(&line);
 		buf_adds(&line, "huifang: ");
 		for (i = 0; i < njobs; i++)
-			buf_addf(&line, "%s %s, ", week[i],
-				 pipeline_week_status(&jobs[i]));
+			if (in_summary(&jobs[i]))
+				buf_addf(&line, "%s %s, ", week[i],
+					 pipeline_week_status(&jobs[i]));
 		buf_addf(&line, "%zu rows, %zu rejected, %.1f s", sum.rows_read,
 			 sum.rejected, took);
 		if (!quiet || ret)

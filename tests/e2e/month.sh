@@ -75,13 +75,15 @@ while [ $i -lt 30 ]; do
 		grep -q "not issued, kept provisional: gate $gate: " "$work/err" ||
 			fail "$night: the blocking gate is not named: $(cat "$work/err")"
 	fi
-	# The weeks issued tonight, and their figures as issued: run.json
-	# has a line per week, {"week": "2026-W47", "provisional": false,
-	# "status": "issued", ...} (one sed, not a jget per week and night:
-	# under the sanitizers each start of a tool costs).
+	# The weeks (and months) issued tonight, and a week's figures as
+	# issued: run.json has a line per week, {"week": "2026-W47",
+	# "provisional": false, "status": "issued", ...} (one sed, not a jget
+	# per week and night: under the sanitizers each start of a tool costs).
 	for w in $(sed -n 's/^ *{"week": "\([0-9W-]*\)", "provisional": [a-z]*, "status": "issued",.*/\1/p' "$o/run.json"); do
 		issued="$issued $w@$night"
-		cp "$o/weeks/$w/metrics.json" "$work/issued-$w.json"
+		case $w in *-W*)
+		cp "$o/weeks/$w/metrics.json" "$work/issued-$w.json" ;;
+		esac
 	done
 	grep -q '"status": "provisional"' "$o/run.json" ||
 		fail "$night: run.json lists no provisional week (has its layout changed?)"
@@ -102,7 +104,8 @@ python3 tests/tools/worklist_check.py --batch "$work/nights" >"$work/check" ||
 [ "$(grep -c ': worklists agree: ' "$work/check")" -eq 30 ] ||
 	fail "not 30 nights checked: $(cat "$work/check")"
 echo "ok: the worklists of the 30 nights equal the independent lists"
-want=" 2026-W44@2026-11-09 2026-W45@2026-11-12 2026-W46@2026-11-19 2026-W47@2026-11-27 2026-W48@2026-12-04"
+# November too, at its issue_at (12-04 00:00): the month is nightly's.
+want=" 2026-W44@2026-11-09 2026-W45@2026-11-12 2026-W46@2026-11-19 2026-W47@2026-11-27 2026-W48@2026-12-04 2026-11@2026-12-04"
 [ "$issued" = "$want" ] || fail "issued:$issued; want:$want"
 echo "ok: each week issued once, on its night:$issued"
 for w in 2026-W44 2026-W45 2026-W46 2026-W47 2026-W48; do
