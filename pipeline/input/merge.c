@@ -49,6 +49,7 @@ void merge_release(struct merge *mg)
 {
 	free(mg->tc);
 	free(mg->cc);
+	free(mg->sat);
 	hashtab_release(&mg->ids);
 	memset(mg, 0, sizeof(*mg));
 }
@@ -202,6 +203,11 @@ void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 		diag_report(d, DIAG_NOTE, f->path, 0, 0, "read as %s (%s)",
 			    f->encoding, out->enc_why);
 	diag_take(d, &out->d);
+	if (out->sat.header) {
+		if (!mg->sat)
+			mg->sat = xcalloc(set->nfiles + 1, sizeof(*mg->sat));
+		mg->sat[i] = out->sat;
+	}
 	for (r = 0; r < out->ntk; r++)
 		merge_ticket(mg, out, r);
 	if (f->kind == FILE_CALLBACKS) {
@@ -760,12 +766,14 @@ static void remap_satisfaction(const struct merge *mg, struct cb_cand *c,
 			       struct diag *d)
 {
 	const char *label;
+	const struct file_sat *fs;
 	struct buf key = BUF_INIT, esc = BUF_INIT;
 
-	if (!c->sat_header || c->cb.is_attempt ||
+	if (!c->sat_by_type || c->cb.is_attempt ||
 	    !*c->cb.satisfaction_text)
 		return;
-	label = source_value(c->profile, COL_CB_SATISFACTION, type,
+	fs = &mg->sat[c->cb.file];
+	label = source_value(fs->profile, COL_CB_SATISFACTION, type,
 			     c->cb.satisfaction_text);
 	c->cb.satisfaction = label ? (uint8_t)config_match_satisfaction(
 						     mg->cfg, label)
@@ -780,16 +788,16 @@ static void remap_satisfaction(const struct merge *mg, struct cb_cand *c,
 		if (label)
 			diag_report(d, DIAG_WARNING,
 				    mg->set->files[c->cb.file].path, c->cb.line,
-				    c->sat_column, "'%s' in column '%s' is no "
+				    fs->column, "'%s' in column '%s' is no "
 				    "satisfaction label or star: not rated",
-				    esc.s, c->sat_header);
+				    esc.s, fs->header);
 		else
 			diag_report(d, DIAG_WARNING,
 				    mg->set->files[c->cb.file].path, c->cb.line,
-				    c->sat_column, "'%s' in column '%s' is not "
+				    fs->column, "'%s' in column '%s' is not "
 				    "in the value map of source '%s' for %s: "
-				    "not rated", esc.s, c->sat_header,
-				    c->profile->name, ticket_type_name[type]);
+				    "not rated", esc.s, fs->header,
+				    fs->profile->name, ticket_type_name[type]);
 	}
 	buf_release(&key);
 	buf_release(&esc);

@@ -714,7 +714,7 @@ static void fill_callback(struct ingest *in, struct file_ctx *fc,
 	int sat_col = source == CB_INLINE_SECOND ? COL_CB2_SATISFACTION
 						 : COL_CB_SATISFACTION;
 	struct name *sat;
-	bool attempt;
+	bool attempt, by_type = false;
 
 	memset(c, 0, sizeof(*c));
 	cb->source = (uint8_t)source;
@@ -753,7 +753,6 @@ static void fill_callback(struct ingest *in, struct file_ctx *fc,
 					   fc->rawlen[sat_col])
 				  : sat->s;
 	cb->is_attempt = attempt;
-	c->profile = p;
 	if (attempt)
 		return;
 	/*
@@ -762,19 +761,25 @@ static void fill_callback(struct ingest *in, struct file_ctx *fc,
 	 * then and says what it cannot read.
 	 */
 	if (source == CB_ROW && p && source_maps_by_type(p, sat_col)) {
-		c->sat_header = intern(in, header_name(fc, sat_col),
-				       strlen(header_name(fc, sat_col)));
-		c->sat_column = fc->colmap[sat_col] >= 0 ?
-					(uint32_t)fc->colmap[sat_col] + 1 : 0;
+		struct file_sat *fs = &in->out->sat;
+
+		by_type = c->sat_by_type = true;
+		if (!fs->header) {
+			fs->profile = p;
+			fs->header = intern(in, header_name(fc, sat_col),
+					    strlen(header_name(fc, sat_col)));
+			fs->column = fc->colmap[sat_col] >= 0 ?
+					     (uint32_t)fc->colmap[sat_col] + 1 : 0;
+		}
 	}
 	if (unlisted(fc, sat_col)) {
 		cb->satisfaction = SAT_NONE;
-		if (!c->sat_header)
+		if (!by_type)
 			warn_unmapped(in, fc, sat_col);
 		return;
 	}
 	cb->satisfaction = (uint8_t)name_satisfaction(in, sat);
-	if (*sat->s && cb->satisfaction == SAT_NONE && !c->sat_header)
+	if (*sat->s && cb->satisfaction == SAT_NONE && !by_type)
 		warn_value(in, fc, sat_col, cb->satisfaction_text,
 			   "is no satisfaction label or star: not rated");
 }
@@ -1201,6 +1206,7 @@ static void forget_file(struct ingest *in, struct file_ctx *fc)
 	fc->f->rows_read = fc->f->accepted = fc->f->rejected = 0;
 	fc->f->excluded = fc->f->damaged_ticket_ids = 0;
 	out->untimed = 0;
+	memset(&out->sat, 0, sizeof(out->sat));
 	string_list_clear(&fc->warned);
 	fc->f->kind = FILE_UNRECOGNISED;
 	fc->f->why = "";
