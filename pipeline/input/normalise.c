@@ -72,6 +72,12 @@ struct file_ctx {
 	bool unmapped[COL_COUNT];
 	bool stand_in;          /* 回访时间 taken from p->callback_time_from */
 	int key_col;            /* file column of p->key_column, or -1 */
+	/*
+	 * A ticket row's 工单类型 as check_row() interned and matched it,
+	 * for accept_ticket(): the value is hashed and looked up once.
+	 */
+	const char *type_text;
+	int type;
 	struct string_list warned; /* values warned about in this file */
 	bool sheet;             /* a workbook's sheet: its cells have names */
 	size_t error_cells;     /* error values (#N/A ...) read as empty */
@@ -625,9 +631,14 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 			   header_name(fc, COL_TICKET_ID));
 		return true;
 	}
+	if (fc->f->kind == FILE_TICKETS && !unlisted(fc, COL_TYPE)) {
+		struct name *e = named(in, fc, COL_TYPE);
+
+		fc->type_text = e->s;
+		fc->type = name_type(in, e);
+	}
 	if (fc->f->kind == FILE_TICKETS &&
-	    (unlisted(fc, COL_TYPE) ||
-	     name_type(in, named(in, fc, COL_TYPE)) < 0)) {
+	    (unlisted(fc, COL_TYPE) || fc->type < 0)) {
 		struct buf esc = BUF_INIT;
 
 		s = value(fc, COL_TYPE, &n);
@@ -855,9 +866,8 @@ static void accept_ticket(struct ingest *in, struct file_ctx *fc)
 	s = value(fc, COL_OWNER, &n);
 	t->owner = n ? arena_strndup(&in->arena, s, n) : "";
 	t->phone = folded(in, fc, COL_PHONE);
-	e = named(in, fc, COL_TYPE);
-	t->type_text = e->s;
-	t->type = (int8_t)name_type(in, e);
+	t->type_text = fc->type_text;   /* check_row() looked it up */
+	t->type = (int8_t)fc->type;
 	t->subtype = interned(in, fc, COL_SUBTYPE);
 	if (*t->subtype && !unlisted(fc, COL_SUBTYPE)) {
 		/* SPEC §9.23: `2 房屋管理类` and aliases name a known one. */
