@@ -727,6 +727,14 @@ static void fill_callback(struct ingest *in, struct file_ctx *fc,
 	struct name *sat;
 	bool attempt, by_type = false;
 
+	/*
+	 * result and sat point into the table of names, which moves when it
+	 * grows: room for every value this function interns (at most 8:
+	 * result, recorder, channel, remark, satisfaction, the profile's
+	 * attempt column, the raw satisfaction, the header) is made first,
+	 * so that none of them moves it.
+	 */
+	hashtab_reserve_more(&in->names, 8);
 	memset(c, 0, sizeof(*c));
 	cb->source = (uint8_t)source;
 	cb->file = fc->file;
