@@ -54,17 +54,21 @@ static int font_file_open(struct font_file *ff, const char *path,
 {
 	FILE *fp;
 	struct stat st;
+	struct buf why = BUF_INIT;
 	int fd, ret = -1;
 
 	ff->p = NULL;
 	ff->len = 0;
 	ff->map = NULL;
 	buf_init(&ff->copy);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* A FIFO or a device named as the font is refused, not waited on. */
+	fd = text_open_regular(path, &why);
 	if (fd < 0) {
-		buf_addf(err, "%s: %s", path, strerror(errno));
+		buf_addf(err, "%s: %s", path, why.s);
+		buf_release(&why);
 		return -1;
 	}
+	buf_release(&why);
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ,
 			       MAP_PRIVATE, fd, 0);

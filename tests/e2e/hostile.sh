@@ -52,6 +52,12 @@ has check_zero.err "not a regular file (a character device)"
 run config_fifo "$hf" ingest --input input --output "$work/o1" --config "$work/fifo.csv"
 [ "$rc" -eq 78 ] || fail "config FIFO: exit $rc"; ok
 has config_fifo.err "not a regular file"
+# The font is config too: a FIFO there is refused at once, never waited on.
+printf '{"pdf": {"font_path": "%s"}}\n' "$work/fifo.csv" >"$work/fontfifo.json"
+run font_fifo "$hf" run --input input --output "$work/o1" --config "$work/fontfifo.json" \
+	--as-of '2026-11-26 08:00:00' --quiet
+[ "$rc" -eq 78 ] || fail "font FIFO: exit $rc"; ok
+has font_fifo.err "not a regular file (a FIFO)"
 
 # An input folder with one good export and every kind of skipped file.
 mkdir "$work/in"
