@@ -2388,13 +2388,14 @@ static int render_index(struct site *s, const struct site_period *weeks,
 
 static cJSON *load_labels(const char *path, struct diag *d)
 {
-	FILE *fp = fopen(path, "rb");
-	struct buf text = BUF_INIT;
+	struct buf text = BUF_INIT, why = BUF_INIT;
+	FILE *fp = text_fopen_regular(path, &why);
 	cJSON *j = NULL;
 
 	if (!fp) {
 		diag_report(d, DIAG_ERROR, path, 0, 0, "cannot read labels: %s",
-			    strerror(errno));
+			    why.s);
+		buf_release(&why);
 		return NULL;
 	}
 	(void)buf_read_stream(&text, fp);

@@ -58,6 +58,16 @@ run font_fifo "$hf" run --input input --output "$work/o1" --config "$work/fontfi
 	--as-of '2026-11-26 08:00:00' --quiet
 [ "$rc" -eq 78 ] || fail "font FIFO: exit $rc"; ok
 has font_fifo.err "not a regular file (a FIFO)"
+# And the templates: a FIFO for a page or a PDF template fails the render.
+cp -R templates "$work/tpl"
+rm "$work/tpl/html/head.mustache" "$work/tpl/pdf/weekly.json"
+mkfifo "$work/tpl/html/head.mustache" "$work/tpl/pdf/weekly.json"
+printf '{"templates_dir": "%s"}\n' "$work/tpl" >"$work/tplfifo.json"
+run tpl_fifo "$hf" run --input input --output "$work/o1" --config "$work/tplfifo.json" \
+	--as-of '2026-11-26 08:00:00' --quiet
+[ "$rc" -eq 73 ] || fail "template FIFO: exit $rc"; ok
+has tpl_fifo.err "head.mustache: error: cannot read template: not a regular file (a FIFO)"
+has tpl_fifo.err "weekly.json: error: cannot read the PDF template: not a regular file (a FIFO)"
 
 # An input folder with one good export and every kind of skipped file.
 mkdir "$work/in"
