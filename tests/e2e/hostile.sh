@@ -49,6 +49,11 @@ has check_fifo.err "not a regular file (a FIFO)"
 run check_zero "$hf" check --config "$cfg" /dev/zero
 [ "$rc" -eq 66 ] || fail "check /dev/zero: exit $rc"; ok
 has check_zero.err "not a regular file (a character device)"
+# inspect reads each format's own way: a FIFO named .xls is refused too.
+mkfifo "$work/fifo.xls"
+run inspect_fifo "$hf" inspect --config "$cfg" "$work/fifo.xls"
+[ "$rc" -eq 66 ] || fail "inspect FIFO .xls: exit $rc"; ok
+has inspect_fifo.err "not a regular file (a FIFO)"
 run config_fifo "$hf" ingest --input input --output "$work/o1" --config "$work/fifo.csv"
 [ "$rc" -eq 78 ] || fail "config FIFO: exit $rc"; ok
 has config_fifo.err "not a regular file"
