@@ -3,7 +3,17 @@
  *
  * The outer structure ([ ... ] or {"records": [ ... ]}) is walked here by
  * hand; each record's extent is found by counting brackets outside strings
- * and only that text goes to cJSON_ParseWithLengthOpts(). The buffer keeps
+ * (in JSON Lines, by the line's end). A record is then read by
+ * read_flat(): one pass that takes an object of scalar values written as
+ * strict JSON straight into fields, its keys numbered through a table of
+ * the file's keys (the previous record's key at the same place is tried
+ * first, so a file of records alike hashes each key once). Whatever
+ * read_flat() does not take, it leaves to read_tree(), the reference:
+ * the record's text through cJSON_ParseWithLengthOpts(), its faults
+ * found and described in a fixed order. read_flat() takes a record only
+ * when read_tree() would find it good and give the same fields, so the
+ * diagnostics are read_tree()'s alone (the fuzz target and the unit
+ * tests compare the two, record by record). The buffer keeps
  * the bytes from 'mark' (the start of the record being read) on, and grows
  * only when one record is larger than it.
  *
@@ -61,6 +71,25 @@ struct json_reader {
 	char **seg;
 	size_t nseg, depth;
 	bool path_set, found;
+	bool tree_only;         /* json_reader_use_tree() */
+	/* The fields of the current record; their texts in 'text' (at
+	 * key_off and text_off until the record is complete, since the
+	 * buffer may move). */
+	struct json_field *field;
+	size_t *key_off, *text_off;
+	size_t nfield, afield;
+	struct buf text;
+	/* The file's keys by number; stamp[id] is the last record holding
+	 * the key (the duplicate check); prev_id[i] the previous record's
+	 * i-th key. */
+	struct hashtab kid;     /* of struct hashtab_index into kname[] */
+	char **kname;
+	size_t *klen;
+	uint64_t *stamp;
+	size_t nk, ak;
+	uint32_t *prev_id;
+	size_t nprev, aprev;
+	uint64_t recno;
 };
 
 static int refill(struct json_reader *r, struct buf *err)
@@ -534,6 +563,373 @@ static const char *duplicate_key(struct json_reader *r, const cJSON *obj)
 	return dup;
 }
 
+/*
+ * The number of the key k (len bytes, NUL-terminated) of the i-th field
+ * of a record: the previous record's i-th key when it is the same, else
+ * looked up in (or added to) the file's keys.
+ */
+static uint32_t key_number(struct json_reader *r, const char *k, size_t len,
+			   size_t i)
+{
+	struct hashtab_index *slot;
+	uint32_t h;
+	size_t at;
+
+	if (i < r->nprev) {
+		uint32_t id = r->prev_id[i];
+
+		if (r->klen[id] == len && !memcmp(r->kname[id], k, len))
+			return id;
+	}
+	h = text_hash(k, len);
+	hashtab_reserve(&r->kid);
+	for (at = hashtab_start(&r->kid, h);
+	     (slot = hashtab_at(&r->kid, at))->index1;
+	     at = hashtab_next(&r->kid, at))
+		if (slot->hash == h && r->klen[slot->index1 - 1] == len &&
+		    !memcmp(r->kname[slot->index1 - 1], k, len))
+			return slot->index1 - 1;
+	ALLOC_GROW(r->kname, r->nk + 1, r->ak);
+	r->klen = xreallocarray(r->klen, r->ak, sizeof(*r->klen));
+	r->stamp = xreallocarray(r->stamp, r->ak, sizeof(*r->stamp));
+	r->kname[r->nk] = xstrndup(k, len);
+	r->klen[r->nk] = len;
+	r->stamp[r->nk] = 0;
+	slot->hash = h;
+	slot->index1 = (uint32_t)++r->nk;
+	r->kid.n++;
+	return (uint32_t)r->nk - 1;
+}
+
+/* A new field whose key starts at the end of r->text. */
+static struct json_field *field_add(struct json_reader *r)
+{
+	if (r->nfield == r->afield) {
+		ALLOC_GROW(r->field, r->nfield + 1, r->afield);
+		r->key_off = xreallocarray(r->key_off, r->afield,
+					   sizeof(*r->key_off));
+		r->text_off = xreallocarray(r->text_off, r->afield,
+					    sizeof(*r->text_off));
+	}
+	r->key_off[r->nfield] = r->text.len;
+	return &r->field[r->nfield++];
+}
+
+/*
+ * Numbers the keys of the fields read and points them and the values
+ * into r->text. Returns -1 when a key is written twice (read_flat()
+ * leaves that record to read_tree(), which names the key).
+ */
+static int fields_finish(struct json_reader *r)
+{
+	bool twice = false;
+	size_t i;
+
+	r->recno++;
+	if (r->nfield > r->aprev)
+		ALLOC_GROW(r->prev_id, r->nfield, r->aprev);
+	for (i = 0; i < r->nfield; i++) {
+		struct json_field *f = &r->field[i];
+		uint32_t id;
+
+		f->key = r->text.s + r->key_off[i];
+		f->text = r->text.s + r->text_off[i];
+		id = key_number(r, f->key, f->key_len, i);
+		/* All keys are numbered even so, as read_tree() numbers
+		 * them, so that the numbers do not depend on the path. */
+		twice |= r->stamp[id] == r->recno;
+		r->stamp[id] = r->recno;
+		f->key_id = id;
+		r->prev_id[i] = id;
+	}
+	r->nprev = r->nfield;
+	return twice ? -1 : 0;
+}
+
+/* Numbers the keys of a record that read_tree() found a key twice in,
+ * as fields_finish() numbers them. */
+static void tree_keys(struct json_reader *r)
+{
+	const cJSON *item;
+	size_t i = 0;
+
+	for (item = r->cur->child; item; item = item->next)
+		key_number(r, item->string, strlen(item->string), i++);
+}
+
+static const char *skip_blank(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+static int hex4(const char *p)
+{
+	int v = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * The string whose text starts at p (after its quote), decoded onto
+ * r->text with a NUL after it; *len its decoded length. Returns the byte
+ * after the closing quote, or NULL for anything cJSON might read
+ * otherwise or reject: a bad escape, a surrogate not in a pair, \u0000.
+ * The record is valid UTF-8 (checked first), so the bytes between
+ * escapes are copied as they are, as cJSON copies them.
+ */
+static const char *flat_string(struct json_reader *r, const char *p,
+			       const char *e, size_t *len)
+{
+	size_t start = r->text.len;
+
+	for (;;) {
+		const char *q = memchr(p, '"', (size_t)(e - p)), *b;
+		int c;
+
+		if (!q)
+			return NULL;
+		b = memchr(p, '\\', (size_t)(q - p));
+		if (!b) {
+			buf_add(&r->text, p, (size_t)(q - p));
+			*len = r->text.len - start;
+			buf_addch(&r->text, '\0');
+			return q + 1;
+		}
+		buf_add(&r->text, p, (size_t)(b - p));
+		if (e - b < 2)
+			return NULL;
+		p = b + 2;
+		switch (b[1]) {
+		case '"': case '\\': case '/':
+			buf_addch(&r->text, b[1]);
+			continue;
+		case 'b': buf_addch(&r->text, '\b'); continue;
+		case 'f': buf_addch(&r->text, '\f'); continue;
+		case 'n': buf_addch(&r->text, '\n'); continue;
+		case 'r': buf_addch(&r->text, '\r'); continue;
+		case 't': buf_addch(&r->text, '\t'); continue;
+		case 'u': break;
+		default: return NULL;
+		}
+		if (e - p < 4 || (c = hex4(p)) <= 0 ||
+		    (c >= 0xD800 && c <= 0xDFFF))
+			return NULL;
+		p += 4;
+		{
+			char u[3];
+
+			if (c < 0x80) {
+				buf_addch(&r->text, c);
+			} else if (c < 0x800) {
+				u[0] = (char)(0xC0 | c >> 6);
+				u[1] = (char)(0x80 | (c & 0x3F));
+				buf_add(&r->text, u, 2);
+			} else {
+				u[0] = (char)(0xE0 | c >> 12);
+				u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+				u[2] = (char)(0x80 | (c & 0x3F));
+				buf_add(&r->text, u, 3);
+			}
+		}
+	}
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * The number at p, written as strict JSON, as text onto r->text with a
+ * NUL after it, as read_tree() gives it: one that quote_long_integers()
+ * quotes (16 digits or more before any fraction, or an exponent) as
+ * written; -0 as 0; a shorter integer as written; a fraction through
+ * strtod() and add_number(), as cJSON and json_value_text() take it.
+ * NULL for anything else (leading zeros, a lone '-', a number beyond a
+ * double): read_tree() decides.
+ */
+static void add_number(struct buf *out, double v);
+
+static const char *flat_number(struct json_reader *r, const char *p,
+			       const char *e, size_t *len)
+{
+	const char *s = p;
+	size_t ndigits = 0, start = r->text.len;
+	bool frac = false, expo = false;
+
+	if (*p == '-')
+		p++;
+	if (p == e || !is_digit(*p) || (*p == '0' && p + 1 < e &&
+					  is_digit(p[1])))
+		return NULL;
+	while (p < e && is_digit(*p))
+		p++, ndigits++;
+	if (p < e && *p == '.') {
+		frac = true;
+		if (++p == e || !is_digit(*p))
+			return NULL;
+		while (p < e && is_digit(*p))
+			p++;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		expo = true;
+		if (++p < e && (*p == '+' || *p == '-'))
+			p++;
+		if (p == e || !is_digit(*p))
+			return NULL;
+		while (p < e && is_digit(*p))
+			p++;
+		if (!finite_literal(s, (size_t)(p - s)))
+			return NULL;
+	}
+	if (expo || ndigits >= 16) {
+		buf_add(&r->text, s, (size_t)(p - s));
+	} else if (!frac) {
+		if (p - s == 2 && s[0] == '-' && s[1] == '0')
+			buf_addch(&r->text, '0');
+		else
+			buf_add(&r->text, s, (size_t)(p - s));
+	} else {
+		char tmp[64];
+
+		if ((size_t)(p - s) >= sizeof(tmp))
+			return NULL;
+		memcpy(tmp, s, (size_t)(p - s));
+		tmp[p - s] = '\0';
+		add_number(&r->text, strtod(tmp, NULL));
+	}
+	*len = r->text.len - start;
+	buf_addch(&r->text, '\0');
+	return p;
+}
+
+/*
+ * The one-pass reading of the record s[0..len): 0 with the fields in
+ * r->field, or -1 when the record is not an object of scalar values
+ * written as strict JSON without a key written twice (read_tree() then
+ * reads it). The caller has found no NUL in it.
+ */
+static int read_flat(struct json_reader *r, const char *s, size_t len)
+{
+	const char *p, *e = s + len;
+	size_t bad;
+
+	r->nfield = 0;
+	buf_reset(&r->text);
+	if (!utf8_valid(s, len, &bad))
+		return -1;
+	p = skip_blank(s, e);
+	if (p == e || *p != '{')
+		return -1;
+	p = skip_blank(p + 1, e);
+	if (p < e && *p == '}') {
+		p++;
+		goto end;
+	}
+	for (;;) {
+		struct json_field *f;
+
+		if (p == e || *p != '"')
+			return -1;
+		f = field_add(r);
+		p = flat_string(r, p + 1, e, &f->key_len);
+		if (!p)
+			return -1;
+		p = skip_blank(p, e);
+		if (p == e || *p != ':')
+			return -1;
+		p = skip_blank(p + 1, e);
+		if (p == e)
+			return -1;
+		r->text_off[r->nfield - 1] = r->text.len;
+		f->kind = JSON_TEXT;
+		if (*p == '"') {
+			p = flat_string(r, p + 1, e, &f->len);
+		} else if (*p == '-' || is_digit(*p)) {
+			p = flat_number(r, p, e, &f->len);
+		} else {
+			static const char *const word[] = {
+				"true", "false", "null"
+			};
+			size_t w, n = 0;
+
+			for (w = 0; w < 3; w++) {
+				n = strlen(word[w]);
+				if ((size_t)(e - p) >= n &&
+				    !memcmp(p, word[w], n))
+					break;
+			}
+			if (w == 3)
+				return -1;
+			/* null is empty (SPEC §8 rule 6) */
+			f->len = w < 2 ? n : 0;
+			buf_add(&r->text, p, f->len);
+			buf_addch(&r->text, '\0');
+			p += n;
+		}
+		if (!p)
+			return -1;
+		p = skip_blank(p, e);
+		if (p == e)
+			return -1;
+		if (*p == '}') {
+			p++;
+			break;
+		}
+		if (*p != ',')
+			return -1;
+		p = skip_blank(p + 1, e);
+	}
+end:
+	if (skip_blank(p, e) != e)
+		return -1;
+	return fields_finish(r);
+}
+
+/* The fields of a good record that read_tree() parsed. */
+static void tree_fields(struct json_reader *r)
+{
+	const cJSON *item;
+
+	r->nfield = 0;
+	buf_reset(&r->text);
+	for (item = r->cur->child; item; item = item->next) {
+		struct json_field *f = field_add(r);
+
+		f->key_len = strlen(item->string);
+		buf_add(&r->text, item->string, f->key_len);
+		buf_addch(&r->text, '\0');
+		r->text_off[r->nfield - 1] = r->text.len;
+		f->kind = JSON_TEXT;
+		if (json_value_text(item, &r->text) < 0) {
+			char *p = cJSON_PrintUnformatted(item);
+
+			f->kind = cJSON_IsArray(item) ? JSON_ARRAY
+						      : JSON_OBJECT;
+			buf_adds(&r->text, p ? p : "");
+			cJSON_free(p);
+		}
+		f->len = r->text.len - r->text_off[r->nfield - 1];
+		buf_addch(&r->text, '\0');
+	}
+	fields_finish(r);
+}
+
 /* Reads the value at pos as one record into rec. */
 static int read_record(struct json_reader *r, struct json_record *rec,
 		       size_t len, bool nul)
@@ -548,6 +944,18 @@ static int read_record(struct json_reader *r, struct json_record *rec,
 	rec->len = len;
 	cJSON_Delete(r->cur);
 	r->cur = NULL;
+	if (!nul && !r->tree_only && !read_flat(r, rec->text, len)) {
+		rec->good = true;
+		rec->fields = r->field;
+		rec->nfields = r->nfield;
+		goto out;
+	}
+	/* The escape is rare: look for it at all before walking the
+	 * strings to see whether it is one (a .json record's extent was
+	 * found by scan_value(), which has looked already). */
+	if (!nul && r->lines && memmem(rec->text, len, "\\u0000", 6) &&
+	    find_nul(rec->text, len) < rec->text + len)
+		nul = true;
 	if (!utf8_valid(rec->text, len, &bad)) {
 		rec->bad_encoding = true;
 		rec->bad_offset = r->buf_off + r->pos + bad;
@@ -610,6 +1018,7 @@ static int read_record(struct json_reader *r, struct json_record *rec,
 	}
 	dup = duplicate_key(r, r->cur);
 	if (dup) {
+		tree_keys(r);
 		buf_reset(&r->key);
 		buf_adds(&r->key, "duplicate key '");
 		text_escape_invalid(&r->key, dup, strlen(dup));
@@ -617,7 +1026,10 @@ static int read_record(struct json_reader *r, struct json_record *rec,
 		error_at(r, rec, rec->text, r->key.s);
 		goto out;
 	}
-	rec->obj = r->cur;
+	tree_fields(r);
+	rec->good = true;
+	rec->fields = r->field;
+	rec->nfields = r->nfield;
 out:
 	advance(r, len);
 	return 1;
@@ -671,11 +1083,6 @@ static int next_line_record(struct json_reader *r, struct json_record *rec,
 		}
 		len = k;
 		r->mark = r->pos;
-		/* The escape is rare: look for it at all before walking the
-		 * strings to see whether it is one. */
-		if (!nul && memmem(r->buf + r->pos, len, "\\u0000", 6) &&
-		    find_nul(r->buf + r->pos, len) < r->buf + r->pos + len)
-			nul = true;
 		read_record(r, rec, len, nul);
 		if (c == '\n')
 			advance(r, 1);
@@ -885,6 +1292,9 @@ static struct json_reader *reader_new(void)
 
 	r->seen = (struct hashtab)HASHTAB_INIT(sizeof(struct hashtab_index),
 					       64, hashtab_index_rehash);
+	r->kid = (struct hashtab)HASHTAB_INIT(sizeof(struct hashtab_index),
+					      64, hashtab_index_rehash);
+	buf_init(&r->text);
 	return r;
 }
 
@@ -927,8 +1337,15 @@ struct json_reader *json_reader_open_mem(const char *data, size_t len,
 	return open_common(r, lines);
 }
 
+void json_reader_use_tree(struct json_reader *r)
+{
+	r->tree_only = true;
+}
+
 void json_reader_free(struct json_reader *r)
 {
+	size_t i;
+
 	if (!r)
 		return;
 	if (r->fd >= 0)
@@ -943,6 +1360,17 @@ void json_reader_free(struct json_reader *r)
 	buf_release(&r->quoted);
 	hashtab_release(&r->seen);
 	free(r->seen_key);
+	free(r->field);
+	free(r->key_off);
+	free(r->text_off);
+	buf_release(&r->text);
+	for (i = 0; i < r->nk; i++)
+		free(r->kname[i]);
+	free(r->kname);
+	free(r->klen);
+	free(r->stamp);
+	hashtab_release(&r->kid);
+	free(r->prev_id);
 	json_reader_free_path(r);
 	free(r->path);
 	free(r);

@@ -2,8 +2,9 @@
  * test_jsonread.c - the JSON reader: the three layouts, record lines,
  * syntax errors with line and column, duplicate keys, NUL (raw and
  * \u0000, in both layouts), numbers beyond a double, bad UTF-8, the
- * records lost after a fault in the outer structure, and the duplicate
- * check of a record of 40,000 keys.
+ * records lost after a fault in the outer structure, the duplicate
+ * check of a record of 40,000 keys, and the one-pass reading of plain
+ * records compared with cJSON's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,11 +38,16 @@ static int next(struct json_reader *r, struct json_record *rec)
 	return rc;
 }
 
+/* The text of a record's scalar value at key, or NULL. */
 static const char *str(const struct json_record *rec, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec->obj, key);
+	size_t i;
 
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	for (i = 0; i < rec->nfields; i++)
+		if (!strcmp(rec->fields[i].key, key))
+			return rec->fields[i].kind == JSON_TEXT ?
+			       rec->fields[i].text : NULL;
+	return NULL;
 }
 
 static void test_json__reads_an_array_with_record_lines(void **state)
@@ -71,7 +77,7 @@ static void test_json__reads_the_records_wrapper(void **state)
 
 	(void)state;
 	assert_int_equal(next(r, &rec), 1);
-	assert_non_null(rec.obj);
+	assert_true(rec.good);
 	assert_int_equal(next(r, &rec), 0);
 	json_reader_free(r);
 }
@@ -100,10 +106,10 @@ static void test_json__reports_a_syntax_error_with_line_and_column(void **state)
 
 	(void)state;
 	assert_int_equal(next(r, &rec), 1);
-	assert_non_null(rec.obj);
+	assert_true(rec.good);
 	assert_int_equal(next(r, &rec), 1);
 	assert_true(rec.malformed);
-	assert_null(rec.obj);
+	assert_false(rec.good);
 	assert_int_equal(rec.line, 2);
 	assert_int_equal(rec.error_line, 3);
 	assert_int_equal(rec.error_column, 4);
@@ -111,7 +117,7 @@ static void test_json__reports_a_syntax_error_with_line_and_column(void **state)
 	/* The next record is read normally. */
 	assert_int_equal(next(r, &rec), 1);
 	assert_int_equal(rec.line, 4);
-	assert_non_null(rec.obj);
+	assert_true(rec.good);
 	json_reader_free(r);
 }
 
@@ -168,7 +174,7 @@ static void test_json__checks_40000_keys_for_duplicates_at_once(void **state)
 	r = open_text(text.s, true);
 	assert_int_equal(next(r, &rec), 1);
 	assert_false(rec.malformed);
-	assert_int_equal(cJSON_GetArraySize(rec.obj), 40000);
+	assert_int_equal(rec.nfields, 40000);
 	assert_int_equal(next(r, &rec), 1);
 	assert_true(rec.malformed);
 	assert_string_equal(rec.error, "duplicate key 'k3'");
@@ -190,7 +196,7 @@ static void test_json__flags_an_escaped_nul_in_json_lines(void **state)
 	(void)state;
 	assert_int_equal(next(r, &rec), 1);
 	assert_true(rec.bad_encoding);
-	assert_null(rec.obj);
+	assert_false(rec.good);
 	assert_int_equal(rec.bad_offset, 9);
 	assert_int_equal(rec.error_column, 10);
 	/* An escaped backslash before "u0000" is text, not a NUL. */
@@ -207,7 +213,6 @@ static void test_json__rejects_a_number_beyond_a_double(void **state)
 	struct json_reader *r = open_text("[{\"a\": 1e400}, {\"a\": -1E999},"
 					  " {\"a\": 1e300}]", false);
 	struct json_record rec;
-	struct buf out = BUF_INIT;
 
 	(void)state;
 	assert_int_equal(next(r, &rec), 1);
@@ -216,11 +221,10 @@ static void test_json__rejects_a_number_beyond_a_double(void **state)
 	assert_int_equal(next(r, &rec), 1);
 	assert_true(rec.malformed);
 	assert_int_equal(next(r, &rec), 1);
-	assert_non_null(rec.obj);
-	assert_int_equal(json_value_text(cJSON_GetObjectItem(rec.obj, "a"), &out), 0);
-	assert_null(strstr(out.s, "inf"));
+	assert_true(rec.good);
+	assert_non_null(str(&rec, "a"));
+	assert_null(strstr(str(&rec, "a"), "inf"));
 	assert_int_equal(next(r, &rec), 0);
-	buf_release(&out);
 	json_reader_free(r);
 }
 
@@ -248,9 +252,9 @@ static void test_json__counts_the_records_lost_after_a_structure_error(void **st
 
 	(void)state;
 	assert_int_equal(next(r, &rec), 1);
-	assert_non_null(rec.obj);
+	assert_true(rec.good);
 	assert_int_equal(next(r, &rec), 1);
-	assert_null(rec.obj);
+	assert_false(rec.good);
 	assert_true(rec.malformed);
 	assert_int_equal(rec.error_line, 1);
 	assert_int_equal(rec.error_column, 11);
@@ -306,11 +310,10 @@ static void test_json__keeps_long_integers_digit_for_digit(void **state)
 		"  \"f\": 1234567890123456789.5, \"e\": 8.22025E+17,\n"
 		"  \"k\": 123456789012345, \"q\": \"\\\"\"}]", false);
 	struct json_record rec;
-	struct buf out = BUF_INIT;
 
 	(void)state;
 	assert_int_equal(next(r, &rec), 1);
-	assert_non_null(rec.obj);
+	assert_true(rec.good);
 	/* Two neighbouring ids stay two ids, digit for digit. */
 	assert_string_equal(str(&rec, "id"), "1234567890123456789");
 	assert_string_equal(str(&rec, "b"), "1234567890123456788");
@@ -324,11 +327,8 @@ static void test_json__keeps_long_integers_digit_for_digit(void **state)
 	 */
 	assert_string_equal(str(&rec, "e"), "8.22025E+17");
 	assert_string_equal(str(&rec, "f"), "1234567890123456789.5");
-	assert_int_equal(json_value_text(
-		cJSON_GetObjectItemCaseSensitive(rec.obj, "k"), &out), 0);
-	assert_string_equal(out.s, "123456789012345");
+	assert_string_equal(str(&rec, "k"), "123456789012345");
 	assert_int_equal(next(r, &rec), 0);
-	buf_release(&out);
 	json_reader_free(r);
 }
 
@@ -385,10 +385,150 @@ static void test_json__reads_records_at_a_profile_path(void **state)
 	json_reader_free(r);
 }
 
+/*
+ * Issue 20: a plain record is read in one pass, not through cJSON. Each
+ * record below is read both ways (the second reader through cJSON, as
+ * before the one pass) and must come out the same: fields, texts, key
+ * numbers, faults and their places, in both layouts.
+ */
+static void same_both_ways(const char *text, bool lines)
+{
+	struct json_reader *r = open_text(text, lines);
+	struct json_reader *t = open_text(text, lines);
+	struct json_record rec, ref;
+	size_t i;
+	int rc;
+
+	json_reader_use_tree(t);
+	do {
+		rc = next(r, &rec);
+		assert_int_equal(next(t, &ref), rc);
+		if (rc <= 0)
+			break;
+		assert_int_equal(rec.line, ref.line);
+		assert_int_equal(rec.column, ref.column);
+		assert_int_equal(rec.good, ref.good);
+		assert_int_equal(rec.bad_encoding, ref.bad_encoding);
+		assert_int_equal(rec.bad_offset, ref.bad_offset);
+		assert_int_equal(rec.error_line, ref.error_line);
+		assert_int_equal(rec.error_column, ref.error_column);
+		if (rec.error)
+			assert_string_equal(rec.error, ref.error);
+		else
+			assert_null(ref.error);
+		assert_int_equal(rec.nfields, ref.nfields);
+		for (i = 0; i < rec.nfields; i++) {
+			assert_string_equal(rec.fields[i].key,
+					    ref.fields[i].key);
+			assert_int_equal(rec.fields[i].key_id,
+					 ref.fields[i].key_id);
+			assert_int_equal(rec.fields[i].kind,
+					 ref.fields[i].kind);
+			assert_int_equal(rec.fields[i].len, ref.fields[i].len);
+			assert_memory_equal(rec.fields[i].text,
+					    ref.fields[i].text,
+					    rec.fields[i].len + 1);
+		}
+	} while (rc > 0);
+	json_reader_free(r);
+	json_reader_free(t);
+}
+
+static void test_json__reads_plain_records_as_cjson_does(void **state)
+{
+	static const char *const records[] = {
+		"{\"工单编号\": \"T1\", \"n\": 5, \"t\": true, \"f\": false, "
+		"\"z\": null}",
+		"{}", "{ }", "\t{\"a\":\"\"}\r",
+		"{\"e\": \"\\\"\\\\\\/\\b\\f\\n\\r\\t\", \"u\": \"\\u00e9\\u4E2D"
+		"\\u0041\", \"p\": \"\\ud83d\\ude00\"}",
+		/* surrogates not in a pair, bad escapes, \u0000 */
+		"{\"a\": \"\\udc00\"}", "{\"a\": \"\\ud800x\"}",
+		"{\"a\": \"\\ud800\\u0041\"}", "{\"a\": \"\\x\"}",
+		"{\"a\": \"\\u12g4\"}", "{\"a\": \"x\\u0000\"}",
+		"{\"a\": \"tab\there\"}",
+		/* numbers: each as read_tree() gives it */
+		"{\"a\": -0, \"b\": 0, \"c\": 4.50, \"d\": -1.5e-3, \"e\": 1E5, "
+		"\"f\": 123456789012345, \"g\": 1234567890123456, "
+		"\"h\": 12345678901234567.25, \"i\": 0.1, \"j\": -0.0}",
+		"{\"a\": 01}", "{\"a\": 1.}", "{\"a\": -}", "{\"a\": 1e}",
+		"{\"a\": 1e400}", "{\"a\": +1}", "{\"a\": .5}", "{\"a\": 1-2}",
+		"{\"a\": 0.1234567890123456789012345678901234567890123456789"
+		"01234567890123}",
+		/* words, nesting, faults */
+		"{\"a\": tru}", "{\"a\": nul}", "{\"a\": truex}",
+		"{\"a\": [1, {\"b\": 2}], \"c\": {\"d\": null}, \"e\": \"x\"}",
+		"{\"a\": 1, \"b\": 2, \"a\": 3, \"new\": 4}", "{\"new\": 1}",
+		"{\"a\": 1,}", "{\"a\" 1}", "{\"a\": 1} x", "{\"a\": 1}}",
+		"[1]", "\"s\"", "5", "{\"a\": \"\xe4\xb8\"}",
+		"{\x0b\"a\": 1}", "{\"a\":\x0c" "1}", "{\"\\u0061\": 1, \"a\": 2}",
+		"{\"a\": \"open}",
+	};
+	struct buf json = BUF_INIT, jsonl = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	buf_addch(&json, '[');
+	for (i = 0; i < sizeof(records) / sizeof(*records); i++) {
+		buf_addf(&jsonl, "%s\n", records[i]);
+		/* Each alone as a .json file too: a fault ends the array. */
+		same_both_ways(records[i], true);
+		if (records[i][0] != '\t') {
+			struct buf one = BUF_INIT;
+
+			buf_addf(&one, "[%s]", records[i]);
+			same_both_ways(one.s, false);
+			buf_release(&one);
+		}
+		if (i < 5)
+			buf_addf(&json, "%s%s", i ? ",\n " : "", records[i]);
+	}
+	buf_addch(&json, ']');
+	same_both_ways(jsonl.s, true);
+	same_both_ways(json.s, false);
+	buf_release(&json);
+	buf_release(&jsonl);
+}
+
+/* What the one pass gives, value by value, and the keys' numbers. */
+static void test_json__gives_values_as_text_and_keys_numbers(void **state)
+{
+	struct json_reader *r = open_text(
+		"{\"b\": -0, \"a\": 4.50, \"c\": \"\\u00e9\\ud83d\\ude00\", "
+		"\"d\": null, \"e\": 1E5}\n"
+		"{\"a\": true, \"b\": [1, 2], \"c\": {\"x\": 1}}\n", true);
+	struct json_record rec;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_true(rec.good);
+	assert_int_equal(rec.nfields, 5);
+	assert_string_equal(str(&rec, "b"), "0");
+	assert_string_equal(str(&rec, "a"), "4.5");
+	assert_string_equal(str(&rec, "c"), "\xc3\xa9\xf0\x9f\x98\x80");
+	assert_string_equal(str(&rec, "d"), "");
+	assert_string_equal(str(&rec, "e"), "1E5");
+	assert_int_equal(rec.fields[0].key_id, 0);
+	assert_int_equal(rec.fields[1].key_id, 1);
+	assert_int_equal(next(r, &rec), 1);
+	assert_true(rec.good);
+	/* "a" and "b" keep their numbers in another place of the record */
+	assert_int_equal(rec.fields[0].key_id, 1);
+	assert_int_equal(rec.fields[1].key_id, 0);
+	assert_int_equal(rec.fields[1].kind, JSON_ARRAY);
+	assert_string_equal(rec.fields[1].text, "[1,2]");
+	assert_int_equal(rec.fields[2].kind, JSON_OBJECT);
+	assert_string_equal(rec.fields[2].text, "{\"x\":1}");
+	assert_int_equal(next(r, &rec), 0);
+	json_reader_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json__reads_an_array_with_record_lines),
+		cmocka_unit_test(test_json__reads_plain_records_as_cjson_does),
+		cmocka_unit_test(test_json__gives_values_as_text_and_keys_numbers),
 		cmocka_unit_test(test_json__reads_the_records_wrapper),
 		cmocka_unit_test(test_json__reads_json_lines_skipping_blank_ones),
 		cmocka_unit_test(test_json__reports_a_syntax_error_with_line_and_column),
