@@ -85,6 +85,7 @@ struct json_reader {
 	struct hashtab kid;     /* of struct hashtab_index into kname[] */
 	char **kname;
 	size_t *klen;
+	bool *kplain;           /* the key has no '"' or '\\' */
 	uint64_t *stamp;
 	size_t nk, ak;
 	uint32_t *prev_id;
@@ -592,8 +593,10 @@ static uint32_t key_number(struct json_reader *r, const char *k, size_t len,
 	ALLOC_GROW(r->kname, r->nk + 1, r->ak);
 	r->klen = xreallocarray(r->klen, r->ak, sizeof(*r->klen));
 	r->stamp = xreallocarray(r->stamp, r->ak, sizeof(*r->stamp));
+	r->kplain = xreallocarray(r->kplain, r->ak, sizeof(*r->kplain));
 	r->kname[r->nk] = xstrndup(k, len);
 	r->klen[r->nk] = len;
+	r->kplain[r->nk] = !memchr(k, '"', len) && !memchr(k, '\\', len);
 	r->stamp[r->nk] = 0;
 	slot->hash = h;
 	slot->index1 = (uint32_t)++r->nk;
@@ -632,9 +635,15 @@ static int fields_finish(struct json_reader *r)
 		struct json_field *f = &r->field[i];
 		uint32_t id;
 
-		f->key = r->text.s + r->key_off[i];
 		f->text = r->text.s + r->text_off[i];
-		id = key_number(r, f->key, f->key_len, i);
+		if (r->key_off[i] == SIZE_MAX) {
+			/* read_flat() knew the key: the previous record's */
+			id = r->prev_id[i];
+			f->key = r->kname[id];
+		} else {
+			f->key = r->text.s + r->key_off[i];
+			id = key_number(r, f->key, f->key_len, i);
+		}
 		/* All keys are numbered even so, as read_tree() numbers
 		 * them, so that the numbers do not depend on the path. */
 		twice |= r->stamp[id] == r->recno;
@@ -685,12 +694,39 @@ static int hex4(const char *p)
 }
 
 /*
+ * Whether s[0..n) is valid UTF-8 without a NUL: eight bytes at a time
+ * for the ASCII and the NUL test, utf8_valid() only for text that is not
+ * all ASCII.
+ */
+static bool plain_text(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = ones << 7;
+	uint64_t high = 0, zero = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		high |= w;
+		zero |= (w - ones) & ~w & highs;
+	}
+	for (; i < n; i++) {
+		high |= (unsigned char)s[i];
+		zero |= !s[i];
+	}
+	if (zero)
+		return false;
+	return !(high & highs) || utf8_valid(s, n, NULL);
+}
+
+/*
  * The string whose text starts at p (after its quote), decoded onto
  * r->text with a NUL after it; *len its decoded length. Returns the byte
  * after the closing quote, or NULL for anything cJSON might read
- * otherwise or reject: a bad escape, a surrogate not in a pair, \u0000.
- * The record is valid UTF-8 (checked first), so the bytes between
- * escapes are copied as they are, as cJSON copies them.
+ * otherwise or reject: a bad escape, a surrogate not in a pair, \u0000,
+ * invalid UTF-8 or a NUL byte. The bytes between escapes are copied as
+ * they are, as cJSON copies them.
  */
 static const char *flat_string(struct json_reader *r, const char *p,
 			       const char *e, size_t *len)
@@ -704,6 +740,8 @@ static const char *flat_string(struct json_reader *r, const char *p,
 		if (!q)
 			return NULL;
 		b = memchr(p, '\\', (size_t)(q - p));
+		if (!plain_text(p, (size_t)((b ? b : q) - p)))
+			return NULL;
 		if (!b) {
 			buf_add(&r->text, p, (size_t)(q - p));
 			*len = r->text.len - start;
@@ -747,6 +785,30 @@ static const char *flat_string(struct json_reader *r, const char *p,
 			}
 		}
 	}
+}
+
+/*
+ * Whether the key at p (after its quote) is the previous record's key in
+ * the same place, written as it was (a key without '"' or '\\' is its
+ * own text): then it needs no decoding, checking or hashing, and the
+ * field's key is the table's (key_off SIZE_MAX tells fields_finish()).
+ */
+static bool key_as_before(struct json_reader *r, const char *p,
+			  const char *e, struct json_field *f)
+{
+	size_t i = r->nfield - 1, n;
+	uint32_t id;
+
+	if (i >= r->nprev)
+		return false;
+	id = r->prev_id[i];
+	n = r->klen[id];
+	if (!r->kplain[id] || (size_t)(e - p) <= n || p[n] != '"' ||
+	    memcmp(p, r->kname[id], n))
+		return false;
+	f->key_len = n;
+	r->key_off[i] = SIZE_MAX;
+	return true;
 }
 
 static bool is_digit(char c)
@@ -827,12 +889,9 @@ static const char *flat_number(struct json_reader *r, const char *p,
 static int read_flat(struct json_reader *r, const char *s, size_t len)
 {
 	const char *p, *e = s + len;
-	size_t bad;
 
 	r->nfield = 0;
 	buf_reset(&r->text);
-	if (!utf8_valid(s, len, &bad))
-		return -1;
 	p = skip_blank(s, e);
 	if (p == e || *p != '{')
 		return -1;
@@ -847,9 +906,14 @@ static int read_flat(struct json_reader *r, const char *s, size_t len)
 		if (p == e || *p != '"')
 			return -1;
 		f = field_add(r);
-		p = flat_string(r, p + 1, e, &f->key_len);
-		if (!p)
-			return -1;
+		p++;
+		if (!key_as_before(r, p, e, f)) {
+			p = flat_string(r, p, e, &f->key_len);
+			if (!p)
+				return -1;
+		} else {
+			p += f->key_len + 1;
+		}
 		p = skip_blank(p, e);
 		if (p == e || *p != ':')
 			return -1;
@@ -950,11 +1014,12 @@ static int read_record(struct json_reader *r, struct json_record *rec,
 		rec->nfields = r->nfield;
 		goto out;
 	}
-	/* The escape is rare: look for it at all before walking the
+	/* A NUL is rare: look for the escape at all before walking the
 	 * strings to see whether it is one (a .json record's extent was
 	 * found by scan_value(), which has looked already). */
-	if (!nul && r->lines && memmem(rec->text, len, "\\u0000", 6) &&
-	    find_nul(rec->text, len) < rec->text + len)
+	if (!nul && r->lines && (memchr(rec->text, '\0', len) ||
+				 (memmem(rec->text, len, "\\u0000", 6) &&
+				  find_nul(rec->text, len) < rec->text + len)))
 		nul = true;
 	if (!utf8_valid(rec->text, len, &bad)) {
 		rec->bad_encoding = true;
@@ -1031,7 +1096,6 @@ static int read_record(struct json_reader *r, struct json_record *rec,
 	rec->fields = r->field;
 	rec->nfields = r->nfield;
 out:
-	advance(r, len);
 	return 1;
 }
 
@@ -1041,7 +1105,7 @@ static int next_line_record(struct json_reader *r, struct json_record *rec,
 	for (;;) {
 		size_t k = 0, len, seen = 0;
 		const char *nl, *s;
-		bool nul, blank = true;
+		bool blank = true;
 		int c;
 
 		/*
@@ -1075,7 +1139,6 @@ static int next_line_record(struct json_reader *r, struct json_record *rec,
 			advance(r, k + (c == '\n'));
 			continue;
 		}
-		nul = memchr(s, '\0', k) != NULL;
 		/* The record is the line without its leading white space. */
 		while (r->buf[r->pos] == ' ' || r->buf[r->pos] == '\t') {
 			advance(r, 1);
@@ -1083,9 +1146,18 @@ static int next_line_record(struct json_reader *r, struct json_record *rec,
 		}
 		len = k;
 		r->mark = r->pos;
-		read_record(r, rec, len, nul);
-		if (c == '\n')
-			advance(r, 1);
+		/* A NUL is looked for only when the record is not plain. */
+		read_record(r, rec, len, false);
+		if (c == '\n') {
+			/* The next line starts at column 0: no need to count
+			 * this one's characters. */
+			r->line++;
+			r->col = 0;
+			r->pos += len + 1;
+			r->mark = r->pos;
+		} else {
+			advance(r, len);
+		}
 		return 1;
 	}
 }
@@ -1255,7 +1327,9 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 			if (scan_value(r, &len, &nul, err) < 0)
 				return -1;
 			r->state = S_ARRAY_NEXT;
-			return read_record(r, rec, len, nul);
+			read_record(r, rec, len, nul);
+			advance(r, len);
+			return 1;
 		case S_TRAIL:
 			if (c != END_OF_INPUT)
 				return lost_records(r, rec, err,
@@ -1368,6 +1442,7 @@ void json_reader_free(struct json_reader *r)
 		free(r->kname[i]);
 	free(r->kname);
 	free(r->klen);
+	free(r->kplain);
 	free(r->stamp);
 	hashtab_release(&r->kid);
 	free(r->prev_id);
