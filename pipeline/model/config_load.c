@@ -360,6 +360,98 @@ static bool get_whole(struct loader *L, const cJSON *v, long lo, long hi,
 	return true;
 }
 
+/*
+ * Member key of v with key pushed on the path (leave() pops it), or NULL
+ * when v has no such member.
+ */
+static const cJSON *enter(struct loader *L, const cJSON *v, const char *key,
+			  size_t *saved)
+{
+	const cJSON *c = member(v, key);
+
+	*saved = c ? push_key(L, key) : 0;
+	return c;
+}
+
+/* Pops what enter() pushed and passes ok on. */
+static bool leave(struct loader *L, size_t saved, bool ok)
+{
+	pop(L, saved);
+	return ok;
+}
+
+/*
+ * The member_*() readers: member key of v, if present, read as its get_*()
+ * reads it, with key on the path of any message. Each returns true when
+ * the member is there and valid (*dst then holds it).
+ */
+static bool member_string(struct loader *L, const cJSON *v, const char *key,
+			  char **dst, bool null_ok)
+{
+	size_t saved;
+	const cJSON *c = enter(L, v, key, &saved);
+
+	return c && leave(L, saved, get_string(L, c, dst, null_ok));
+}
+
+static bool member_number(struct loader *L, const cJSON *v, const char *key,
+			  double lo, double hi, double *dst)
+{
+	size_t saved;
+	const cJSON *c = enter(L, v, key, &saved);
+
+	return c && leave(L, saved, get_number(L, c, lo, hi, dst));
+}
+
+static bool member_whole(struct loader *L, const cJSON *v, const char *key,
+			 long lo, long hi, long *dst)
+{
+	size_t saved;
+	const cJSON *c = enter(L, v, key, &saved);
+
+	return c && leave(L, saved, get_whole(L, c, lo, hi, dst));
+}
+
+/* Member key of v, or NULL after saying it is missing, under key. */
+static const cJSON *need(struct loader *L, const cJSON *v, const char *key)
+{
+	const cJSON *c = member(v, key);
+	size_t saved;
+
+	if (!c) {
+		saved = push_key(L, key);
+		fail(L, "missing");
+		pop(L, saved);
+	}
+	return c;
+}
+
+/*
+ * Member key of v, if present, as the index of its value among names
+ * (NULL-terminated) into *dst; any other value fails "must be <expect>".
+ */
+static bool member_choice(struct loader *L, const cJSON *v, const char *key,
+			  const char *const *names, const char *expect,
+			  int *dst)
+{
+	const cJSON *c = member(v, key);
+	size_t saved;
+	int i;
+
+	if (!c)
+		return false;
+	saved = push_key(L, key);
+	for (i = 0; names[i]; i++)
+		if (cJSON_IsString(c) && !strcmp(c->valuestring, names[i]))
+			break;
+	if (!names[i])
+		fail_got(L, c, "must be %s", expect);
+	else
+		*dst = i;
+	pop(L, saved);
+	return names[i] != NULL;
+}
+
 /* An array of non-empty strings, no repeats, replacing *dst. */
 static bool get_string_list(struct loader *L, const cJSON *v,
 			    struct string_list *dst)
@@ -397,6 +489,15 @@ static bool get_string_list(struct loader *L, const cJSON *v,
 	string_list_clear(dst);
 	*dst = l;
 	return true;
+}
+
+static bool member_string_list(struct loader *L, const cJSON *v,
+			       const char *key, struct string_list *dst)
+{
+	size_t saved;
+	const cJSON *c = enter(L, v, key, &saved);
+
+	return c && leave(L, saved, get_string_list(L, c, dst));
 }
 
 static int type_of_name(const char *s)
@@ -453,16 +554,8 @@ static void load_company(struct loader *L, const cJSON *v, struct config *cfg)
 
 	if (!check_object(L, v, keys))
 		return;
-	if ((c = member(v, "name"))) {
-		saved = push_key(L, "name");
-		get_string(L, c, &cfg->company, false);
-		pop(L, saved);
-	}
-	if ((c = member(v, "document_code"))) {
-		saved = push_key(L, "document_code");
-		get_string(L, c, &cfg->document_code, false);
-		pop(L, saved);
-	}
+	member_string(L, v, "name", &cfg->company, false);
+	member_string(L, v, "document_code", &cfg->document_code, false);
 	/* The other documents' codes; the 回访记录表 keeps document_code. */
 	codes[0] = &cfg->code_weekly_report;
 	codes[1] = &cfg->code_audit_sheet;
@@ -482,13 +575,8 @@ static void load_company(struct loader *L, const cJSON *v, struct config *cfg)
 			}
 		pop(L, saved2);
 	}
-	if ((c = member(v, "version"))) {
-		saved = push_key(L, "version");
-		get_string(L, c, &cfg->document_version, false);
-		pop(L, saved);
-	}
-	if ((c = member(v, "effective_date"))) {
-		saved = push_key(L, "effective_date");
+	member_string(L, v, "version", &cfg->document_version, false);
+	if ((c = enter(L, v, "effective_date", &saved))) {
 		if (cJSON_IsString(c) && !valid_date(c->valuestring))
 			fail_got(L, c, "must be a date YYYY-MM-DD");
 		else
@@ -545,15 +633,13 @@ static void load_sla(struct loader *L, const cJSON *v, struct config *cfg)
 
 	if (!check_object(L, v, keys))
 		return;
-	if ((c = member(v, "default"))) {
-		saved = push_key(L, "default");
+	if ((c = enter(L, v, "default", &saved))) {
 		if (get_sla(L, c, &s))
 			for (t = 0; t < TYPE_COUNT; t++)
 				cfg->sla_seconds[t] = s;
 		pop(L, saved);
 	}
-	if ((c = member(v, "by_type"))) {
-		saved = push_key(L, "by_type");
+	if ((c = enter(L, v, "by_type", &saved))) {
 		if (!cJSON_IsObject(c))
 			fail_got(L, c, "must be an object");
 		else
@@ -842,36 +928,19 @@ static void load_ingest(struct loader *L, const cJSON *v, struct config *cfg)
 
 	if (!check_object(L, v, keys))
 		return;
-	if ((c = member(v, "max_field_bytes"))) {
-		saved = push_key(L, "max_field_bytes");
-		if (get_whole(L, c, 1024, 64L << 20, &n))
-			cfg->max_field_bytes = (size_t)n;
-		pop(L, saved);
-	}
+	if (member_whole(L, v, "max_field_bytes", 1024, 64L << 20, &n))
+		cfg->max_field_bytes = (size_t)n;
 	/*
 	 * Bounds on a header (issue 13): a hostile export cannot hold the
 	 * nightly lock for hours with two million columns.
 	 */
-	if ((c = member(v, "max_columns"))) {
-		saved = push_key(L, "max_columns");
-		if (get_whole(L, c, 16, 1L << 20, &n))
-			cfg->max_columns = (size_t)n;
-		pop(L, saved);
-	}
-	if ((c = member(v, "max_header_bytes"))) {
-		saved = push_key(L, "max_header_bytes");
-		if (get_whole(L, c, 1024, 64L << 20, &n))
-			cfg->max_header_bytes = (size_t)n;
-		pop(L, saved);
-	}
-	if ((c = member(v, "threads"))) {
-		saved = push_key(L, "threads");
-		if (get_whole(L, c, 0, 64, &n))
-			cfg->ingest_threads = (unsigned)n;
-		pop(L, saved);
-	}
-	if ((c = member(v, "encoding"))) {
-		saved = push_key(L, "encoding");
+	if (member_whole(L, v, "max_columns", 16, 1L << 20, &n))
+		cfg->max_columns = (size_t)n;
+	if (member_whole(L, v, "max_header_bytes", 1024, 64L << 20, &n))
+		cfg->max_header_bytes = (size_t)n;
+	if (member_whole(L, v, "threads", 0, 64, &n))
+		cfg->ingest_threads = (unsigned)n;
+	if ((c = enter(L, v, "encoding", &saved))) {
 		get_encoding(L, c, &cfg->encoding);
 		pop(L, saved);
 	}
@@ -962,8 +1031,7 @@ static void load_must_include(struct loader *L, const cJSON *v,
 
 	if (!check_object(L, v, keys))
 		return;
-	if ((c = member(v, "risk_signals"))) {
-		saved = push_key(L, "risk_signals");
+	if ((c = enter(L, v, "risk_signals", &saved))) {
 		if (!cJSON_IsArray(c))
 			fail_got(L, c, "must be an array of anomaly kinds");
 		else
@@ -984,8 +1052,7 @@ static void load_must_include(struct loader *L, const cJSON *v,
 			}
 		pop(L, saved);
 	}
-	if ((c = member(v, "subtypes"))) {
-		saved = push_key(L, "subtypes");
+	if ((c = enter(L, v, "subtypes", &saved))) {
 		get_scope_list(L, c, cfg, true, &l->must_include,
 			       &l->nmust_include);
 		pop(L, saved);
@@ -1012,7 +1079,11 @@ static void load_level(struct loader *L, const cJSON *v,
 					    "minimum",	"must_include",
 					    "spread",	"minimum_per_butler",
 					    "sheets",	NULL };
-	static const char *const strata[] = { "butler", "center", "all" };
+	static const char *const strata[] = { "butler", "center", "all",
+					      NULL };
+	static const char *const sizes[] = { "rate", "gb2828-II", NULL };
+	static const char *const spreads[] = { "none", "butler", NULL };
+	static const char *const sheets[] = { "one", "per_center", NULL };
 	const cJSON *c;
 	size_t saved;
 	double x;
@@ -1030,84 +1101,29 @@ static void load_level(struct loader *L, const cJSON *v,
 	else
 		get_string(L, c, &l->id, false);
 	pop(L, saved);
-	saved = push_key(L, "label");
-	if (!(c = member(v, "label")))
-		fail(L, "missing");
-	else
-		get_string(L, c, &l->label, false);
-	pop(L, saved);
-	if ((c = member(v, "scope"))) {
-		saved = push_key(L, "scope");
+	if (need(L, v, "label"))
+		member_string(L, v, "label", &l->label, false);
+	if ((c = enter(L, v, "scope", &saved))) {
 		get_scope_list(L, c, cfg, false, &l->scope, &l->nscope);
 		pop(L, saved);
 	}
-	saved = push_key(L, "stratum");
-	if (!(c = member(v, "stratum"))) {
-		fail(L, "missing");
-	} else {
-		for (i = 0; i < 3; i++)
-			if (cJSON_IsString(c) &&
-			    !strcmp(c->valuestring, strata[i]))
-				break;
-		if (i == 3)
-			fail_got(L, c, "must be butler, center or all");
-		else
-			l->stratum = (enum stratum)i;
-	}
-	pop(L, saved);
-	if ((c = member(v, "size"))) {
-		saved = push_key(L, "size");
-		if (cJSON_IsString(c) && !strcmp(c->valuestring, "rate"))
-			l->size = SIZE_RATE;
-		else if (cJSON_IsString(c) &&
-			 !strcmp(c->valuestring, "gb2828-II"))
-			l->size = SIZE_GB2828_II;
-		else
-			fail_got(L, c, "must be rate or gb2828-II");
-		pop(L, saved);
-	}
-	saved = push_key(L, "rate");
-	if (!(c = member(v, "rate")))
-		fail(L, "missing");
-	else if (get_number(L, c, 0, 1, &x))
+	if (need(L, v, "stratum") &&
+	    member_choice(L, v, "stratum", strata, "butler, center or all", &i))
+		l->stratum = (enum stratum)i;
+	if (member_choice(L, v, "size", sizes, "rate or gb2828-II", &i))
+		l->size = i ? SIZE_GB2828_II : SIZE_RATE;
+	if (need(L, v, "rate") && member_number(L, v, "rate", 0, 1, &x))
 		l->rate = x;
-	pop(L, saved);
-	saved = push_key(L, "minimum");
-	if (!(c = member(v, "minimum")))
-		fail(L, "missing");
-	else if (get_whole(L, c, 0, 1000000, &n))
+	if (need(L, v, "minimum") &&
+	    member_whole(L, v, "minimum", 0, 1000000, &n))
 		l->minimum = (unsigned)n;
-	pop(L, saved);
-	if ((c = member(v, "spread"))) {
-		saved = push_key(L, "spread");
-		if (cJSON_IsString(c) && !strcmp(c->valuestring, "none"))
-			l->spread = SPREAD_NONE;
-		else if (cJSON_IsString(c) &&
-			 !strcmp(c->valuestring, "butler"))
-			l->spread = SPREAD_BUTLER;
-		else
-			fail_got(L, c, "must be none or butler");
-		pop(L, saved);
-	}
-	if ((c = member(v, "sheets"))) {
-		saved = push_key(L, "sheets");
-		if (cJSON_IsString(c) && !strcmp(c->valuestring, "one"))
-			l->sheets = SHEETS_ONE;
-		else if (cJSON_IsString(c) &&
-			 !strcmp(c->valuestring, "per_center"))
-			l->sheets = SHEETS_PER_CENTER;
-		else
-			fail_got(L, c, "must be one or per_center");
-		pop(L, saved);
-	}
-	if ((c = member(v, "minimum_per_butler"))) {
-		saved = push_key(L, "minimum_per_butler");
-		if (get_whole(L, c, 0, 1000000, &n))
-			l->minimum_per_butler = (unsigned)n;
-		pop(L, saved);
-	}
-	if ((c = member(v, "must_include"))) {
-		saved = push_key(L, "must_include");
+	if (member_choice(L, v, "spread", spreads, "none or butler", &i))
+		l->spread = i ? SPREAD_BUTLER : SPREAD_NONE;
+	if (member_choice(L, v, "sheets", sheets, "one or per_center", &i))
+		l->sheets = i ? SHEETS_PER_CENTER : SHEETS_ONE;
+	if (member_whole(L, v, "minimum_per_butler", 0, 1000000, &n))
+		l->minimum_per_butler = (unsigned)n;
+	if ((c = enter(L, v, "must_include", &saved))) {
 		load_must_include(L, c, cfg, l);
 		pop(L, saved);
 	}
@@ -1172,13 +1188,8 @@ static void load_sampling(struct loader *L, const cJSON *v,
 
 	if (!check_object(L, v, keys))
 		return;
-	if ((c = member(v, "seed"))) {
-		saved = push_key(L, "seed");
-		get_string(L, c, &cfg->seed, false);
-		pop(L, saved);
-	}
-	if ((c = member(v, "levels"))) {
-		saved = push_key(L, "levels");
+	member_string(L, v, "seed", &cfg->seed, false);
+	if ((c = enter(L, v, "levels", &saved))) {
 		load_levels(L, c, cfg);
 		pop(L, saved);
 	}
@@ -1198,23 +1209,13 @@ static void load_masking(struct loader *L, const cJSON *v, struct config *cfg)
 static void load_pdf(struct loader *L, const cJSON *v, struct config *cfg)
 {
 	static const char *const keys[] = { "font_path", "font_index", NULL };
-	const cJSON *c;
-	size_t saved;
 	long n;
 
 	if (!check_object(L, v, keys))
 		return;
-	if ((c = member(v, "font_path"))) {
-		saved = push_key(L, "font_path");
-		get_string(L, c, &cfg->font_path, false);
-		pop(L, saved);
-	}
-	if ((c = member(v, "font_index"))) {
-		saved = push_key(L, "font_index");
-		if (get_whole(L, c, 0, 255, &n))
-			cfg->font_index = (int)n;
-		pop(L, saved);
-	}
+	member_string(L, v, "font_path", &cfg->font_path, false);
+	if (member_whole(L, v, "font_index", 0, 255, &n))
+		cfg->font_index = (int)n;
 }
 
 /* An octal file mode or umask written as a string, "0027". */
@@ -1274,25 +1275,15 @@ static void load_audit(struct loader *L, const cJSON *v, struct config *cfg)
 
 	if (!check_object(L, v, keys))
 		return;
-	if ((c = member(v, "fake_followup_weeks"))) {
-		saved = push_key(L, "fake_followup_weeks");
-		if (get_whole(L, c, 0, 520, &n))
-			cfg->audit_followup_weeks = (unsigned)n;
-		pop(L, saved);
-	}
-	if ((c = member(v, "overdue_days"))) {
-		saved = push_key(L, "overdue_days");
-		if (get_whole(L, c, 0, 3650, &n))
-			cfg->audit_overdue_days = (unsigned)n;
-		pop(L, saved);
-	}
-	if ((c = member(v, "masking"))) {
-		saved = push_key(L, "masking");
+	if (member_whole(L, v, "fake_followup_weeks", 0, 520, &n))
+		cfg->audit_followup_weeks = (unsigned)n;
+	if (member_whole(L, v, "overdue_days", 0, 3650, &n))
+		cfg->audit_overdue_days = (unsigned)n;
+	if ((c = enter(L, v, "masking", &saved))) {
 		load_audit_masking(L, c, cfg);
 		pop(L, saved);
 	}
-	if ((c = member(v, "file_mode"))) {
-		saved = push_key(L, "file_mode");
+	if ((c = enter(L, v, "file_mode", &saved))) {
 		if (get_octal(L, c, &mode)) {
 			/* The owner must be able to read and rewrite it. */
 			if ((mode & 0600) != 0600 || (mode & 0007))
@@ -1307,18 +1298,12 @@ static void load_audit(struct loader *L, const cJSON *v, struct config *cfg)
 static void load_check(struct loader *L, const cJSON *v, struct config *cfg)
 {
 	static const char *const keys[] = { "max_errors_per_file", NULL };
-	const cJSON *c;
-	size_t saved;
 	long n;
 
 	if (!check_object(L, v, keys))
 		return;
-	if ((c = member(v, "max_errors_per_file"))) {
-		saved = push_key(L, "max_errors_per_file");
-		if (get_whole(L, c, 0, 1000000, &n))
-			cfg->max_errors_per_file = (unsigned)n;
-		pop(L, saved);
-	}
+	if (member_whole(L, v, "max_errors_per_file", 0, 1000000, &n))
+		cfg->max_errors_per_file = (unsigned)n;
 }
 
 /* rankings.window_weeks: the weeks the rankings span, within the trend. */
@@ -1326,18 +1311,12 @@ static void load_rankings(struct loader *L, const cJSON *v,
 			  struct config *cfg)
 {
 	static const char *const keys[] = { "window_weeks", NULL };
-	const cJSON *c;
-	size_t saved;
 	long n;
 
 	if (!check_object(L, v, keys))
 		return;
-	if ((c = member(v, "window_weeks"))) {
-		saved = push_key(L, "window_weeks");
-		if (get_whole(L, c, 1, 8, &n))
-			cfg->rankings_window_weeks = (unsigned)n;
-		pop(L, saved);
-	}
+	if (member_whole(L, v, "window_weeks", 1, 8, &n))
+		cfg->rankings_window_weeks = (unsigned)n;
 }
 
 /* ---- source profiles (source.h, docs/sources.md) ---------------------- */
@@ -2081,32 +2060,13 @@ static void load_sources(struct loader *L, const cJSON *v, struct config *cfg)
 	check_profiles(L, cfg);
 }
 
-static void load_share(struct loader *L, const cJSON *v, const char *key,
-		       double *dst)
-{
-	const cJSON *c = member(v, key);
-	size_t saved;
-
-	if (!c)
-		return;
-	saved = push_key(L, key);
-	get_number(L, c, 0, 1, dst);
-	pop(L, saved);
-}
-
 static void load_count(struct loader *L, const cJSON *v, const char *key,
 		       long lo, long hi, unsigned *dst)
 {
-	const cJSON *c = member(v, key);
-	size_t saved;
 	long n;
 
-	if (!c)
-		return;
-	saved = push_key(L, key);
-	if (get_whole(L, c, lo, hi, &n))
+	if (member_whole(L, v, key, lo, hi, &n))
 		*dst = (unsigned)n;
-	pop(L, saved);
 }
 
 static void load_gates(struct loader *L, const cJSON *v, struct config *cfg)
@@ -2118,27 +2078,17 @@ static void load_gates(struct loader *L, const cJSON *v, struct config *cfg)
 		NULL
 	};
 	struct issue_gates *g = &cfg->gates;
-	const cJSON *c;
-	size_t saved;
 
 	if (!check_object(L, v, keys))
 		return;
-	load_share(L, v, "rejected_share", &g->rejected_share);
+	member_number(L, v, "rejected_share", 0, 1, &g->rejected_share);
 	load_count(L, v, "unreadable_files", 0, 1000000, &g->unreadable_files);
 	load_count(L, v, "damaged_ids", 0, 100000000, &g->damaged_ids);
-	load_share(L, v, "repeated_id_share", &g->repeated_id_share);
-	load_share(L, v, "untimed_rating_share", &g->untimed_rating_share);
+	member_number(L, v, "repeated_id_share", 0, 1, &g->repeated_id_share);
+	member_number(L, v, "untimed_rating_share", 0, 1, &g->untimed_rating_share);
 	member_bool(L, v, "require_butler", &g->require_butler);
-	if ((c = member(v, "stale_days"))) {
-		saved = push_key(L, "stale_days");
-		get_number(L, c, 0, 365, &g->stale_days);
-		pop(L, saved);
-	}
-	if ((c = member(v, "empty_week_average"))) {
-		saved = push_key(L, "empty_week_average");
-		get_number(L, c, 0, 100000, &g->empty_week_average);
-		pop(L, saved);
-	}
+	member_number(L, v, "stale_days", 0, 365, &g->stale_days);
+	member_number(L, v, "empty_week_average", 0, 100000, &g->empty_week_average);
 }
 
 /* issue: when a week is issued and what keeps it provisional (§9.26). */
@@ -2152,8 +2102,7 @@ static void load_issue(struct loader *L, const cJSON *v, struct config *cfg)
 
 	if (!check_object(L, v, keys))
 		return;
-	if ((c = member(v, "grace_hours"))) {
-		saved = push_key(L, "grace_hours");
+	if ((c = enter(L, v, "grace_hours", &saved))) {
 		h = cJSON_IsNumber(c) ? c->valuedouble : -1;
 		if (!(h >= 0 && h <= 8760))
 			fail_got(L, c, "must be a number of hours from 0 to "
@@ -2162,13 +2111,11 @@ static void load_issue(struct loader *L, const cJSON *v, struct config *cfg)
 			cfg->issue_grace_seconds = (int64_t)llround(h * 3600);
 		pop(L, saved);
 	}
-	if ((c = member(v, "gates"))) {
-		saved = push_key(L, "gates");
+	if ((c = enter(L, v, "gates", &saved))) {
 		load_gates(L, c, cfg);
 		pop(L, saved);
 	}
-	if ((c = member(v, "accept_gates"))) {
-		saved = push_key(L, "accept_gates");
+	if ((c = enter(L, v, "accept_gates", &saved))) {
 		if (get_string_list(L, c, &cfg->accept_gates))
 			for (i = 0; i < cfg->accept_gates.nr; i++) {
 				for (g = 0; g < GATE_COUNT; g++)
@@ -2200,8 +2147,7 @@ static void load_unreachable(struct loader *L, const cJSON *v,
 		return;
 	load_count(L, v, "attempts", 0, 1000, &cfg->unreachable_attempts);
 	load_count(L, v, "days", 1, 1000, &cfg->unreachable_days);
-	if ((c = member(v, "results"))) {
-		saved = push_key(L, "results");
+	if ((c = enter(L, v, "results", &saved))) {
 		if (get_string_list(L, c, &cfg->unreachable_results))
 			for (i = 0; i < cfg->unreachable_results.nr; i++)
 				/* Only an attempt's result is ever looked at. */
@@ -2231,8 +2177,7 @@ static void load_worklists(struct loader *L, const cJSON *v,
 	if (!check_object(L, v, keys))
 		return;
 	load_count(L, v, "window_days", 1, 3660, &cfg->worklist_window_days);
-	if ((c = member(v, "masking"))) {
-		saved = push_key(L, "masking");
+	if ((c = enter(L, v, "masking", &saved))) {
 		if (check_object(L, c, mask_keys)) {
 			member_bool(L, c, "names", &cfg->worklist_mask_names);
 			member_bool(L, c, "phones", &cfg->worklist_mask_phones);
@@ -2334,8 +2279,7 @@ static void load_delivery(struct loader *L, const cJSON *v,
 		 !valid_address(dc->from))
 		fail_address(L, dc->from);
 	pop(L, saved);
-	if ((c = member(v, "command"))) {
-		saved = push_key(L, "command");
+	if ((c = enter(L, v, "command", &saved))) {
 		if (get_string_list(L, c, &dc->command)) {
 			if (!dc->command.nr)
 				fail(L, "must name the program, like "
@@ -2347,19 +2291,13 @@ static void load_delivery(struct loader *L, const cJSON *v,
 		}
 		pop(L, saved);
 	}
-	if ((c = member(v, "timeout_seconds"))) {
-		saved = push_key(L, "timeout_seconds");
-		if (get_whole(L, c, 1, 3600, &secs))
-			dc->timeout_seconds = (unsigned)secs;
-		pop(L, saved);
-	}
-	if ((c = member(v, "management"))) {
-		saved = push_key(L, "management");
+	if (member_whole(L, v, "timeout_seconds", 1, 3600, &secs))
+		dc->timeout_seconds = (unsigned)secs;
+	if ((c = enter(L, v, "management", &saved))) {
 		get_addresses(L, c, &dc->management);
 		pop(L, saved);
 	}
-	if ((c = member(v, "centers"))) {
-		saved = push_key(L, "centers");
+	if ((c = enter(L, v, "centers", &saved))) {
 		if (!cJSON_IsObject(c)) {
 			fail_got(L, c, "must be an object of centre names and "
 				 "their recipients");
@@ -2417,16 +2355,8 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	SECTION("company", load_company);
 	SECTION("targets", load_targets);
 	SECTION("sla_hours", load_sla);
-	if ((c = member(root, "attempt_words"))) {
-		saved = push_key(L, "attempt_words");
-		get_string_list(L, c, &cfg->attempt_words);
-		pop(L, saved);
-	}
-	if ((c = member(root, "cancelled_statuses"))) {
-		saved = push_key(L, "cancelled_statuses");
-		get_string_list(L, c, &cfg->cancelled_statuses);
-		pop(L, saved);
-	}
+	member_string_list(L, root, "attempt_words", &cfg->attempt_words);
+	member_string_list(L, root, "cancelled_statuses", &cfg->cancelled_statuses);
 	SECTION("column_aliases", load_column_aliases);
 	SECTION("types", load_types);
 	SECTION("satisfaction_aliases", load_satisfaction_aliases);
@@ -2436,17 +2366,9 @@ static void load_root(struct loader *L, const cJSON *root, struct config *cfg)
 	SECTION("sampling", load_sampling);
 	SECTION("masking", load_masking);
 	SECTION("pdf", load_pdf);
-	if ((c = member(root, "templates_dir"))) {
-		saved = push_key(L, "templates_dir");
-		get_string(L, c, &cfg->templates_dir, true);
-		pop(L, saved);
-	}
-	if ((c = member(root, "retention_weeks"))) {
-		saved = push_key(L, "retention_weeks");
-		if (get_whole(L, c, 0, 10000, &n))
-			cfg->retention_weeks = (unsigned)n;
-		pop(L, saved);
-	}
+	member_string(L, root, "templates_dir", &cfg->templates_dir, true);
+	if (member_whole(L, root, "retention_weeks", 0, 10000, &n))
+		cfg->retention_weeks = (unsigned)n;
 	SECTION("output", load_output);
 	SECTION("check", load_check);
 	SECTION("rankings", load_rankings);

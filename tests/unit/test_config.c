@@ -580,6 +580,34 @@ static void test_config__names_an_unknown_stratum(void **state)
 	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
 			"\"label\": \"A\", \"rate\": 0.1, \"minimum\": 1}]}}",
 			"F: sampling.levels[0].stratum: missing");
+	/* The other choices and required members of a level. */
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"stratum\": \"all\", \"rate\": 0.1, "
+			"\"minimum\": 1, \"size\": \"aql\"}]}}",
+			"F: sampling.levels[0].size: must be rate or gb2828-II, "
+			"got 'aql'");
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"stratum\": \"all\", \"rate\": 0.1, "
+			"\"minimum\": 1, \"spread\": 1}]}}",
+			"F: sampling.levels[0].spread: must be none or butler, "
+			"got 1");
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"stratum\": \"all\", \"rate\": 0.1, "
+			"\"minimum\": 1, \"sheets\": \"each\"}]}}",
+			"F: sampling.levels[0].sheets: must be one or "
+			"per_center, got 'each'");
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"stratum\": \"all\", "
+			"\"minimum\": 1}]}}",
+			"F: sampling.levels[0].rate: missing");
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"stratum\": \"all\", \"rate\": 0.1, \"minimum\": 1}]}}",
+			"F: sampling.levels[0].label: missing");
+	assert_rejected("{\"sampling\": {\"levels\": [{\"id\": \"a\", "
+			"\"label\": \"A\", \"stratum\": \"all\", \"rate\": 0.1, "
+			"\"minimum\": 1.5}]}}",
+			"F: sampling.levels[0].minimum: must be a whole number "
+			"between 0 and 1000000, got 1.5");
 }
 
 static void test_config__names_a_duplicate_key(void **state)

@@ -129,6 +129,12 @@ static const struct ticket *find(struct fixture *f, const char *id)
 
 #define TICKETS "工单编号,工单类型,完成时间,更新时间,工单状态,回访时间,满意度,回访结果,回访人,二次回访时间,二次满意度\n"
 
+/* The callbacks joined to ticket id (which must exist). */
+static const struct callback *callbacks_of(struct fixture *f, const char *id)
+{
+	return ticket_callbacks(&f->set, find(f, id));
+}
+
 static void test_ingest__applies_reject_reasons_in_order(void **state)
 {
 	struct fixture *f = *state;
@@ -231,7 +237,7 @@ static void test_ingest__records_on_one_line_keep_their_order(void **state)
 	    "\"回访人\":\"丁\",\"满意度\":\"非常不满意\"}]");
 	ingest(f);
 	assert_int_equal(f->set.ncallbacks, 4);
-	cb = ticket_callbacks(&f->set, find(f, "A"));
+	cb = callbacks_of(f, "A");
 	assert_string_equal(cb[0].recorder, "甲");
 	assert_int_equal(cb[0].satisfaction, SAT_DISSATISFIED);
 	assert_string_equal(cb[1].recorder, "乙");
@@ -1111,6 +1117,7 @@ static void test_ingest__a_value_map_replaces_the_built_ins(void **state)
 	struct fixture *f = *state;
 	const struct diag_entry *e;
 	const struct ticket *t;
+	const struct callback *cb;
 
 	load_profiles(f, "{\"sources\": [{\"name\": \"rev\", \"files\": "
 		      "\"rev*.csv\",\n"
@@ -1137,23 +1144,17 @@ static void test_ingest__a_value_map_replaces_the_built_ins(void **state)
 	put(f, "std.csv", "工单编号,工单类型,工单状态,完成时间,回访时间,满意度\n"
 	    "B1,报事报修,已完成,2026-11-17 10:00,2026-11-18 10:00,5分\n");
 	ingest(f);
-	t = find(f, "A1");
-	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+	assert_int_equal(callbacks_of(f, "A1")[0].satisfaction,
 			 SAT_VERY_SATISFIED);
-	t = find(f, "A2");
-	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+	assert_int_equal(callbacks_of(f, "A2")[0].satisfaction,
 			 SAT_VERY_DISSATISFIED);
-	t = find(f, "A3");
-	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+	cb = callbacks_of(f, "A3");
+	assert_int_equal(cb[0].satisfaction, SAT_NONE);
+	assert_false(cb[0].is_attempt);
+	assert_string_equal(cb[0].satisfaction_text, "5分");
+	assert_int_equal(callbacks_of(f, "A4")[0].satisfaction,
 			 SAT_NONE);
-	assert_false(ticket_callbacks(&f->set, t)[0].is_attempt);
-	assert_string_equal(ticket_callbacks(&f->set, t)[0].satisfaction_text,
-			    "5分");
-	t = find(f, "A4");
-	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
-			 SAT_NONE);
-	t = find(f, "A5");
-	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+	assert_int_equal(callbacks_of(f, "A5")[0].satisfaction,
 			 SAT_NONE);
 	assert_int_equal(f->set.quality.unrated_satisfaction, 3);
 	t = find(f, "A6");
@@ -1163,8 +1164,7 @@ static void test_ingest__a_value_map_replaces_the_built_ins(void **state)
 	assert_true(find(f, "A8")->cancelled);
 	assert_null(ticket_set_find(&f->set, "A7"));
 	assert_int_equal(f->set.files[0].rejected, 1);
-	t = find(f, "B1");
-	assert_int_equal(ticket_callbacks(&f->set, t)[0].satisfaction,
+	assert_int_equal(callbacks_of(f, "B1")[0].satisfaction,
 			 SAT_VERY_SATISFIED);
 	/* Each is said once, naming file, line, column and value. */
 	e = find_diag(f, "'5分' in column '满意度' is not in the value map of "
@@ -1220,14 +1220,14 @@ static void test_ingest__a_by_type_map_replaces_the_built_ins(void **state)
 	    "R1,报事报修,2026-11-17 10:00\n"
 	    "C3,投诉,2026-11-17 10:00\n");
 	ingest(f);
-	cb = ticket_callbacks(&f->set, find(f, "C1"));
+	cb = callbacks_of(f, "C1");
 	assert_int_equal(cb[0].satisfaction, SAT_NONE);
 	assert_string_equal(cb[0].satisfaction_text, "4");
-	cb = ticket_callbacks(&f->set, find(f, "C2"));
+	cb = callbacks_of(f, "C2");
 	assert_int_equal(cb[0].satisfaction, SAT_DISSATISFIED);
-	cb = ticket_callbacks(&f->set, find(f, "R1"));
+	cb = callbacks_of(f, "R1");
 	assert_int_equal(cb[0].satisfaction, SAT_DISSATISFIED);
-	cb = ticket_callbacks(&f->set, find(f, "C3"));
+	cb = callbacks_of(f, "C3");
 	assert_int_equal(cb[0].satisfaction, SAT_NONE);
 	assert_int_equal(f->set.quality.unrated_satisfaction, 2);
 	e = find_diag(f, "'4' in column 'sat' is not in the value map of "

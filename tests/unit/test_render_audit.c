@@ -25,9 +25,7 @@
 #include "model/config.h"
 #include "util/diag.h"
 #include "report/render.h"
-
-static char scratch_root[4096];
-static unsigned scratch_n;
+#include "pdftext.h"
 
 static const char sheets_text[] =
 	"{\"schema\": \"huifang.audit_sheets/1\", \"week\": \"2026-W47\","
@@ -59,92 +57,6 @@ static const char sheets_text[] =
 	"    \"population\": 3, \"n\": 1, \"sampled\": 0, \"taken_earlier\": 3,"
 	"    \"short_zh\": \"部分工单已被上一级抽中\"}]}]}]}";
 
-static void new_dir(struct buf *dir)
-{
-	buf_reset(dir);
-	buf_addf(dir, "%s/w%u", scratch_root, ++scratch_n);
-	assert_int_equal(mkdir(dir->s, 0777), 0);
-}
-
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	struct buf p = BUF_INIT;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		buf_reset(&p);
-		buf_addf(&p, "%s/%s", dir, e->d_name);
-		unlink(p.s);
-	}
-	closedir(d);
-	rmdir(dir);
-	buf_release(&p);
-}
-
-/* The names in dir, sorted, joined by '\n'. */
-static void list_dir(const char *dir, struct buf *out)
-{
-	struct dirent **names;
-	int n, i;
-
-	n = scandir(dir, &names, NULL, alphasort);
-	assert_true(n >= 0);
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
-			buf_adds(out, names[i]->d_name);
-			buf_addch(out, '\n');
-		}
-		free(names[i]);
-	}
-	free(names);
-}
-
-/* Runs pdftotext on path (raw order when raw) and returns its text. */
-static void pdftotext(const char *path, int raw, struct buf *out)
-{
-	int fds[2], status;
-	pid_t pid;
-	char chunk[8192];
-	ssize_t n;
-
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], 1);
-		if (raw)
-			execlp("pdftotext", "pdftotext", "-q", "-enc", "UTF-8",
-			       "-raw", path, "-", (char *)NULL);
-		else
-			execlp("pdftotext", "pdftotext", "-q", "-enc", "UTF-8",
-			       path, "-", (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
-		buf_add(out, chunk, (size_t)n);
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
-static void strip_space(struct buf *b)
-{
-	size_t i, j = 0;
-
-	for (i = 0; i < b->len; i++)
-		if (b->s[i] != ' ' && b->s[i] != '\n' && b->s[i] != '\r' &&
-		    b->s[i] != '\f')
-			b->s[j++] = b->s[i];
-	buf_setlen(b, j);
-}
-
 static void render_with(const char *templates, const char *dir,
 			cJSON *sheets)
 {
@@ -173,15 +85,15 @@ static int setup(void **state)
 	const char *tmp = getenv("TMPDIR");
 
 	(void)state;
-	snprintf(scratch_root, sizeof(scratch_root), "%s/test_render_audit.XXXXXX",
+	snprintf(pdftext_root, sizeof(pdftext_root), "%s/test_render_audit.XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
-	return mkdtemp(scratch_root) ? 0 : -1;
+	return mkdtemp(pdftext_root) ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	rmdir(scratch_root);
+	rmdir(pdftext_root);
 	return 0;
 }
 
@@ -192,15 +104,15 @@ static void test_render_audit__one_sheet_per_centre_and_one_per_level(void **sta
 
 	(void)state;
 	assert_non_null(sheets);
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s, sheets);
-	list_dir(dir.s, &names);
+	pdftext_list_dir(dir.s, &names);
 	/* The hostile centre loses its leading dot and its slashes. */
 	assert_string_equal(names.s,
 			    "抽查表-品质管理部.pdf\n"
 			    "抽查表-客户服务主管-_._翠湖苑_中心.pdf\n"
 			    "抽查表-客户服务主管-东区中心.pdf\n");
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&names);
 	cJSON_Delete(sheets);
@@ -212,11 +124,11 @@ static void test_render_audit__the_sheet_carries_the_call_and_the_boxes(void **s
 	cJSON *sheets = cJSON_Parse(sheets_text);
 
 	(void)state;
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s, sheets);
 	buf_addf(&path, "%s/抽查表-客户服务主管-东区中心.pdf", dir.s);
-	pdftotext(path.s, 1, &text);
-	strip_space(&text);
+	pdftext_read(path.s, 1, 0, 0, &text);
+	pdftext_strip_space(&text);
 	/* Its own centre's ticket only, with everything the call needs. */
 	assert_non_null(strstr(text.s, "GD002"));
 	assert_null(strstr(text.s, "GD001"));
@@ -237,7 +149,7 @@ static void test_render_audit__the_sheet_carries_the_call_and_the_boxes(void **s
 	assert_non_null(strstr(text.s, "4f617a2f2bbc7042"));
 	assert_non_null(strstr(text.s, "部分工单已被上一级抽中"));
 	assert_null(strstr(text.s, "临时"));
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&text);
@@ -250,15 +162,15 @@ static void test_render_audit__a_level_document_has_a_section_per_centre(void **
 	cJSON *sheets = cJSON_Parse(sheets_text);
 
 	(void)state;
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s, sheets);
 	buf_addf(&path, "%s/抽查表-品质管理部.pdf", dir.s);
-	pdftotext(path.s, 1, &text);
-	strip_space(&text);
+	pdftext_read(path.s, 1, 0, 0, &text);
+	pdftext_strip_space(&text);
 	assert_non_null(strstr(text.s, "东区中心：本周抽查0单"));
 	assert_non_null(strstr(text.s, "本中心本周无抽样工单"));
 	assert_non_null(strstr(text.s, "部分工单已被上一级抽中"));
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&text);
@@ -273,14 +185,14 @@ static void test_render_audit__files_get_the_audit_mode(void **state)
 	mode_t old = umask(022);
 
 	(void)state;
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s, sheets);
 	umask(old);
 	buf_addf(&path, "%s/抽查表-品质管理部.pdf", dir.s);
 	assert_int_equal(stat(path.s, &st), 0);
 	/* config_init()'s audit.file_mode 0600, not the reports' 0644. */
 	assert_int_equal(st.st_mode & 0777, 0600);
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&path);
 	cJSON_Delete(sheets);
@@ -293,13 +205,13 @@ static void test_render_audit__a_provisional_week_is_marked(void **state)
 
 	(void)state;
 	cJSON_ReplaceItemInObject(sheets, "provisional", cJSON_CreateTrue());
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s, sheets);
 	buf_addf(&path, "%s/抽查表-客户服务主管-东区中心.pdf", dir.s);
-	pdftotext(path.s, 1, &text);
-	strip_space(&text);
+	pdftext_read(path.s, 1, 0, 0, &text);
+	pdftext_strip_space(&text);
 	assert_non_null(strstr(text.s, "暂定·尚未正式发布"));
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&text);
@@ -323,8 +235,8 @@ static void test_render_audit__the_words_come_from_the_template(void **state)
 	char *p;
 
 	(void)state;
-	new_dir(&dir);
-	new_dir(&tdir);
+	pdftext_new_dir(&dir);
+	pdftext_new_dir(&tdir);
 	buf_addf(&path, "%s/pdf", tdir.s);
 	assert_int_equal(mkdir(path.s, 0700), 0);
 	fp = fopen("templates/pdf/audit_sheet.json", "rb");
@@ -350,14 +262,14 @@ static void test_render_audit__the_words_come_from_the_template(void **state)
 	render_with(tdir.s, dir.s, sheets);
 	buf_reset(&path);
 	buf_addf(&path, "%s/抽查表-客户服务主管-东区中心.pdf", dir.s);
-	pdftotext(path.s, 1, &text);
-	strip_space(&text);
+	pdftext_read(path.s, 1, 0, 0, &text);
+	pdftext_strip_space(&text);
 	assert_non_null(strstr(text.s, "确有回访吗？"));
 	assert_null(strstr(text.s, "是否真实回访"));
 	assert_non_null(strstr(text.s, "复核人（签字）"));
 	assert_null(strstr(text.s, "抽查人（签字）"));
 	assert_non_null(strstr(text.s, "□真□假"));
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 
 	/* A damaged template: an error naming it, no sheet. */
 	buf_reset(&path);
@@ -366,7 +278,7 @@ static void test_render_audit__the_words_come_from_the_template(void **state)
 	assert_non_null(fp);
 	fputs("{\"title\": ", fp);
 	assert_int_equal(fclose(fp), 0);
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	config_init(&cfg);
 	diag_init(&d);
 	assert_int_equal(render_audit_sheets(sheets, &cfg, tdir.s, dir.s, &d),
@@ -375,11 +287,11 @@ static void test_render_audit__the_words_come_from_the_template(void **state)
 	assert_non_null(strstr(d.entries[0].file, "audit_sheet.json"));
 	diag_release(&d);
 	config_release(&cfg);
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_reset(&path);
 	buf_addf(&path, "%s/pdf", tdir.s);
-	remove_dir(path.s);
-	remove_dir(tdir.s);
+	pdftext_remove_dir(path.s);
+	pdftext_remove_dir(tdir.s);
 	buf_release(&dir);
 	buf_release(&tdir);
 	buf_release(&path);

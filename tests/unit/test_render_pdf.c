@@ -31,11 +31,10 @@
 #include "model/config.h"
 #include "util/diag.h"
 #include "report/render.h"
+#include "pdftext.h"
 
 #define FIXTURES "tests/fixtures/pdf"
 
-static char scratch_root[4096];
-static unsigned scratch_n;
 static cJSON *metrics, *records, *samples;
 
 static cJSON *load_json(const char *path)
@@ -54,121 +53,6 @@ static cJSON *load_json(const char *path)
 	j = cJSON_Parse(text.s);
 	buf_release(&text);
 	return j;
-}
-
-static void new_dir(struct buf *dir)
-{
-	buf_reset(dir);
-	buf_addf(dir, "%s/w%u", scratch_root, ++scratch_n);
-	assert_int_equal(mkdir(dir->s, 0777), 0);
-}
-
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	struct buf p = BUF_INIT;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		buf_reset(&p);
-		buf_addf(&p, "%s/%s", dir, e->d_name);
-		unlink(p.s);
-	}
-	closedir(d);
-	rmdir(dir);
-	buf_release(&p);
-}
-
-/* The names in dir, sorted, joined by '\n'. */
-static void list_dir(const char *dir, struct buf *out)
-{
-	struct dirent **names;
-	int n, i;
-
-	n = scandir(dir, &names, NULL, alphasort);
-	assert_true(n >= 0);
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
-			buf_adds(out, names[i]->d_name);
-			buf_addch(out, '\n');
-		}
-		free(names[i]);
-	}
-	free(names);
-}
-
-/* Runs pdftotext on path (raw order when raw) and returns its text. */
-static void pdftotext(const char *path, int raw, struct buf *out)
-{
-	int fds[2], status;
-	pid_t pid;
-	char chunk[8192];
-	ssize_t n;
-
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], 1);
-		if (raw)
-			execlp("pdftotext", "pdftotext", "-q", "-enc", "UTF-8",
-			       "-raw", path, "-", (char *)NULL);
-		else
-			execlp("pdftotext", "pdftotext", "-q", "-enc", "UTF-8",
-			       path, "-", (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
-		buf_add(out, chunk, (size_t)n);
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
-/* pdftotext of pages first to last of path (raw order). */
-static void pdftotext_pages(const char *path, int first, int last,
-			    struct buf *out)
-{
-	int fds[2], status;
-	pid_t pid;
-	char chunk[8192], f[16], l[16];
-	ssize_t n;
-
-	snprintf(f, sizeof(f), "%d", first);
-	snprintf(l, sizeof(l), "%d", last);
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], 1);
-		execlp("pdftotext", "pdftotext", "-q", "-enc", "UTF-8", "-raw",
-		       "-f", f, "-l", l, path, "-", (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
-		buf_add(out, chunk, (size_t)n);
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
-static void strip_space(struct buf *b)
-{
-	size_t i, j = 0;
-
-	for (i = 0; i < b->len; i++)
-		if (b->s[i] != ' ' && b->s[i] != '\n' && b->s[i] != '\r' &&
-		    b->s[i] != '\f')
-			b->s[j++] = b->s[i];
-	buf_setlen(b, j);
 }
 
 /* What the PDF shows for s: characters above U+FFFF become □. */
@@ -235,9 +119,9 @@ static void test_render_pdf__writes_one_file_per_document(void **state)
 	struct buf dir = BUF_INIT, names = BUF_INIT;
 
 	(void)state;
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s);
-	list_dir(dir.s, &names);
+	pdftext_list_dir(dir.s, &names);
 	/*
 	 * The report, one centre report and one form per centre (the
 	 * hostile centre "../.隐藏/中心<BEL>" loses its leading dots, its
@@ -253,7 +137,7 @@ static void test_render_pdf__writes_one_file_per_document(void **state)
 			    "回访记录表-_.隐藏_中心_.pdf\n"
 			    "回访记录表-东山服务中心.pdf\n"
 			    "回访记录表-珠江新城服务中心.pdf\n");
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&names);
 }
@@ -266,10 +150,10 @@ static void test_render_pdf__report_shows_header_kpis_and_rankings(void **state)
 	const cJSON *totals = cJSON_GetObjectItem(metrics, "totals");
 
 	(void)state;
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s);
 	buf_addf(&path, "%s/周报-2026-W47.pdf", dir.s);
-	pdftotext(path.s, 0, &text);
+	pdftext_read(path.s, 0, 0, 0, &text);
 
 	assert_non_null(strstr(text.s, cJSON_GetObjectItem(company, "name")
 						->valuestring));
@@ -302,7 +186,7 @@ static void test_render_pdf__report_shows_header_kpis_and_rankings(void **state)
 	 * metrics.json gives; an unranked butler is not listed.
 	 */
 	buf_reset(&text);
-	pdftotext(path.s, 1, &text);
+	pdftext_read(path.s, 1, 0, 0, &text);
 	{
 		const char *section = strstr(text.s, "物业管家：前几名与后几名");
 		const char *end = section ? strstr(section, "六、") : NULL;
@@ -360,7 +244,7 @@ static void test_render_pdf__report_shows_header_kpis_and_rankings(void **state)
 						  "rows_read")->valueint);
 	assert_non_null(strstr(text.s, want.s));
 	assert_non_null(strstr(text.s, "时间无法解析"));
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&text);
@@ -378,10 +262,10 @@ static void test_render_pdf__centre_report_shows_its_own_figures(void **state)
 	const cJSON *g;
 
 	(void)state;
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s);
 	buf_addf(&path, "%s/中心周报-东山服务中心.pdf", dir.s);
-	pdftotext(path.s, 1, &text);
+	pdftext_read(path.s, 1, 0, 0, &text);
 	assert_non_null(strstr(text.s, "服务中心：东山服务中心"));
 	cJSON_ArrayForEach(g, cJSON_GetObjectItem(metrics, "by_center_type")) {
 		if (strcmp(cJSON_GetObjectItem(g, "center")->valuestring,
@@ -410,7 +294,7 @@ static void test_render_pdf__centre_report_shows_its_own_figures(void **state)
 	/* 李喆 is ranked first over the window. */
 	assert_non_null(strstr(text.s, "\n李喆 "));
 	assert_non_null(strstr(text.s, "% 1 "));
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&text);
@@ -453,22 +337,22 @@ static void test_render_pdf__centre_report_shows_its_audit_results(void **state)
 	/* No leftovers of a case that failed before its clean-up. */
 	cJSON_DeleteItemFromObject(metrics, "audit");
 	cJSON_DeleteItemFromObject(metrics, "findings");
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s);
 	buf_addf(&path, "%s/中心周报-东山服务中心.pdf", dir.s);
-	pdftotext(path.s, 1, &text);
+	pdftext_read(path.s, 1, 0, 0, &text);
 	assert_non_null(strstr(text.s, "三级抽查结果"));
 	assert_non_null(strstr(text.s, "本周没有抽查数据。"));
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 
 	cJSON_AddItemToObject(metrics, "audit", cJSON_Parse(audit));
 	cJSON_AddItemToObject(metrics, "findings", cJSON_Parse(findings));
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s);
 	buf_reset(&path);
 	buf_addf(&path, "%s/中心周报-东山服务中心.pdf", dir.s);
 	buf_reset(&text);
-	pdftotext(path.s, 1, &text);
+	pdftext_read(path.s, 1, 0, 0, &text);
 	assert_non_null(strstr(text.s, "（截止 2026-12-10"));
 	assert_non_null(strstr(text.s,
 			       "\n客户服务主管 6 83.3% 43.6–97.0% 1 60.0% 2 7 6 1\n"));
@@ -481,11 +365,11 @@ static void test_render_pdf__centre_report_shows_its_audit_results(void **state)
 	buf_reset(&path);
 	buf_addf(&path, "%s/中心周报-珠江新城服务中心.pdf", dir.s);
 	buf_reset(&text);
-	pdftotext(path.s, 1, &text);
+	pdftext_read(path.s, 1, 0, 0, &text);
 	assert_non_null(strstr(text.s, "本周样本中也没有本中心的工单。"));
 	cJSON_DeleteItemFromObject(metrics, "audit");
 	cJSON_DeleteItemFromObject(metrics, "findings");
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&text);
@@ -533,10 +417,10 @@ static void test_render_pdf__page_one_holds_every_list(void **state)
 	cJSON_DeleteItemFromObject(metrics, "gates");
 	cJSON_AddItemToObject(metrics, "findings", findings);
 	cJSON_AddItemToObject(metrics, "gates", gates);
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s);
 	buf_addf(&path, "%s/周报-2026-W47.pdf", dir.s);
-	pdftotext_pages(path.s, 1, 1, &text);
+	pdftext_read(path.s, 1, 1, 1, &text);
 	assert_non_null(strstr(text.s, "二、需要处理"));
 	assert_non_null(strstr(text.s, "抽查发现的问题"));
 	gates_at = strstr(text.s, "未通过的合理性检查");
@@ -550,11 +434,11 @@ static void test_render_pdf__page_one_holds_every_list(void **state)
 	assert_non_null(strstr(gates_at, "gate_0"));
 	assert_null(strstr(gates_at, "gate_7"));
 	buf_reset(&text);
-	pdftotext_pages(path.s, 2, 2, &text);
+	pdftext_read(path.s, 1, 2, 2, &text);
 	assert_non_null(strstr(text.s, "三、图表"));
 	cJSON_DeleteItemFromObject(metrics, "findings");
 	cJSON_DeleteItemFromObject(metrics, "gates");
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&text);
@@ -572,12 +456,12 @@ static void test_render_pdf__form_keeps_long_and_rare_text(void **state)
 		    1000)
 			long_row = row;
 	assert_non_null(long_row);
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s);
 	buf_addf(&path, "%s/回访记录表-%s.pdf", dir.s,
 		 cJSON_GetObjectItem(long_row, "center")->valuestring);
-	pdftotext(path.s, 1, &text);
-	strip_space(&text);
+	pdftext_read(path.s, 1, 0, 0, &text);
+	pdftext_strip_space(&text);
 	/* 500 characters without a space, wrapped over many lines, come back
 	 * whole once the line breaks are removed. */
 	if (!strstr(text.s, cJSON_GetObjectItem(long_row, "remark")->valuestring))
@@ -611,7 +495,7 @@ static void test_render_pdf__form_keeps_long_and_rare_text(void **state)
 	assert_non_null(has_bytes(&want, "/Title <FEFF738B5803>"));
 	assert_non_null(has_bytes(&want, "/Title <FEFF964873A5>"));
 	assert_non_null(strstr(text.s, "客户服务主管（签字）"));
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&text);
@@ -624,14 +508,14 @@ static void test_render_pdf__provisional_week_is_marked(void **state)
 
 	(void)state;
 	cJSON_ReplaceItemInObject(metrics, "provisional", cJSON_CreateTrue());
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s);
 	cJSON_ReplaceItemInObject(metrics, "provisional", cJSON_CreateFalse());
 	buf_addf(&path, "%s/周报-2026-W47.pdf", dir.s);
-	pdftotext(path.s, 0, &text);
+	pdftext_read(path.s, 0, 0, 0, &text);
 	assert_non_null(strstr(text.s, "暂定报告"));
 	assert_null(strstr(text.s, "正式报告"));
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&text);
@@ -649,7 +533,7 @@ static size_t forms_marked(const char *dir, int want)
 	char *name, *save = NULL;
 	size_t pages = 0, forms = 0;
 
-	list_dir(dir, &names);
+	pdftext_list_dir(dir, &names);
 	for (name = strtok_r(names.s, "\n", &save); name;
 	     name = strtok_r(NULL, "\n", &save)) {
 		char *pg, *psave = NULL;
@@ -662,14 +546,14 @@ static size_t forms_marked(const char *dir, int want)
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", dir, name);
 		buf_reset(&text);
-		pdftotext(path.s, 1, &text);
+		pdftext_read(path.s, 1, 0, 0, &text);
 		/* pdftotext ends every page with a form feed. */
 		for (pg = strtok_r(text.s, "\f", &psave); pg;
 		     pg = strtok_r(NULL, "\f", &psave)) {
 			struct buf one = BUF_INIT;
 
 			buf_adds(&one, pg);
-			strip_space(&one);
+			pdftext_strip_space(&one);
 			if (!one.len) {
 				buf_release(&one);
 				continue;
@@ -698,15 +582,15 @@ static void test_render_pdf__provisional_mark_on_every_form_page(void **state)
 
 	(void)state;
 	cJSON_ReplaceItemInObject(metrics, "provisional", cJSON_CreateTrue());
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s);
 	cJSON_ReplaceItemInObject(metrics, "provisional", cJSON_CreateFalse());
 	marked = forms_marked(dir.s, 1);
-	remove_dir(dir.s);
-	new_dir(&dir);
+	pdftext_remove_dir(dir.s);
+	pdftext_new_dir(&dir);
 	render_ok(dir.s);
 	plain = forms_marked(dir.s, 0);
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	/* The mark takes no room from the body: the same pages either way. */
 	assert_int_equal(marked, plain);
 	/* The fixture's forms run to more than one page each on average. */
@@ -725,13 +609,13 @@ static void test_render_pdf__missing_font_leaves_no_file(void **state)
 	free(cfg.font_path);
 	cfg.font_path = strdup("fonts/no-such-font.ttc");
 	diag_init(&d);
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	assert_int_equal(render_into(dir.s, &cfg, &d), -1);
 	assert_int_equal(d.errors, 1);
 	assert_non_null(strstr(d.entries[0].message, "fonts/no-such-font.ttc"));
-	list_dir(dir.s, &names);
+	pdftext_list_dir(dir.s, &names);
 	assert_string_equal(names.s, "");
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	diag_release(&d);
 	config_release(&cfg);
 	buf_release(&dir);
@@ -751,8 +635,8 @@ static void test_render_pdf__broken_template_names_file_and_line(void **state)
 	(void)state;
 	config_init(&cfg);
 	diag_init(&d);
-	new_dir(&dir);
-	new_dir(&tdir);
+	pdftext_new_dir(&dir);
+	pdftext_new_dir(&tdir);
 	buf_addf(&path, "%s/pdf", tdir.s);
 	assert_int_equal(mkdir(path.s, 0777), 0);
 	buf_adds(&path, "/weekly.json");
@@ -770,11 +654,11 @@ static void test_render_pdf__broken_template_names_file_and_line(void **state)
 	buf_setlen(&path, path.len - strlen("/weekly.json"));
 	rmdir(path.s);
 	/* The other documents had no template either: nothing was written. */
-	remove_dir(tdir.s);
+	pdftext_remove_dir(tdir.s);
 	buf_reset(&path);
-	list_dir(dir.s, &path);
+	pdftext_list_dir(dir.s, &path);
 	assert_string_equal(path.s, "");
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	diag_release(&d);
 	config_release(&cfg);
 	buf_release(&dir);
@@ -789,11 +673,11 @@ static void test_render_pdf__same_week_gives_the_same_bytes(void **state)
 	char *name, *save = NULL;
 
 	(void)state;
-	new_dir(&a);
-	new_dir(&b);
+	pdftext_new_dir(&a);
+	pdftext_new_dir(&b);
 	render_ok(a.s);
 	render_ok(b.s);
-	list_dir(a.s, &names);
+	pdftext_list_dir(a.s, &names);
 	/* The dates inside come from as-of, not the clock: every document
 	 * is byte for byte the same. */
 	for (name = strtok_r(names.s, "\n", &save); name;
@@ -809,8 +693,8 @@ static void test_render_pdf__same_week_gives_the_same_bytes(void **state)
 		assert_int_equal(x.len, y.len);
 		assert_memory_equal(x.s, y.s, x.len);
 	}
-	remove_dir(a.s);
-	remove_dir(b.s);
+	pdftext_remove_dir(a.s);
+	pdftext_remove_dir(b.s);
 	buf_release(&a);
 	buf_release(&b);
 	buf_release(&names);
@@ -838,19 +722,19 @@ static void test_render_pdf__sparse_metrics_show_dashes(void **state)
 	 * "—" where a figure is missing, and nothing else is written. */
 	config_init(&cfg);
 	diag_init(&d);
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	if (render_pdf_week(&v, &cfg, "templates", dir.s, &d) < 0) {
 		diag_print(stderr, &d);
 		fail_msg("render_pdf_week failed");
 	}
-	list_dir(dir.s, &names);
+	pdftext_list_dir(dir.s, &names);
 	assert_string_equal(names.s, "周报-2026-W47.pdf\n");
 	buf_addf(&path, "%s/周报-2026-W47.pdf", dir.s);
-	pdftotext(path.s, 0, &text);
+	pdftext_read(path.s, 0, 0, 0, &text);
 	assert_non_null(strstr(text.s, "投诉"));
 	assert_non_null(strstr(text.s, "—"));
 	assert_non_null(strstr(text.s, cfg.company));
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	cJSON_Delete(m);
 	diag_release(&d);
 	config_release(&cfg);
@@ -892,9 +776,9 @@ static void test_render_pdf__colliding_centre_names_stay_apart(void **state)
 	cJSON_AddItemToObject(recs, "rows", rows);
 	config_init(&cfg);
 	diag_init(&d);
-	new_dir(&dir);
+	pdftext_new_dir(&dir);
 	assert_int_equal(render_pdf_week(&v, &cfg, "templates", dir.s, &d), 0);
-	list_dir(dir.s, &names);
+	pdftext_list_dir(dir.s, &names);
 	/* Sorted by centre: "" (未指定), "...", then the three 东区; the
 	 * centre reports follow metrics.json's centres. */
 	assert_string_equal(names.s,
@@ -907,7 +791,7 @@ static void test_render_pdf__colliding_centre_names_stay_apart(void **state)
 			    "回访记录表-东区_一-3.pdf\n"
 			    "回访记录表-东区_一.pdf\n"
 			    "回访记录表-未指定.pdf\n");
-	remove_dir(dir.s);
+	pdftext_remove_dir(dir.s);
 	cJSON_Delete(recs);
 	diag_release(&d);
 	config_release(&cfg);
@@ -924,7 +808,7 @@ static void test_render_pdf__missing_week_folder_is_a_clean_error(void **state)
 	(void)state;
 	config_init(&cfg);
 	diag_init(&d);
-	buf_addf(&dir, "%s/no-such-week", scratch_root);
+	buf_addf(&dir, "%s/no-such-week", pdftext_root);
 	assert_int_equal(render_into(dir.s, &cfg, &d), -1);
 	assert_true(d.errors >= 1);
 	assert_non_null(strstr(d.entries[0].message, "no-such-week"));
@@ -981,16 +865,16 @@ int main(int argc, char **argv)
 		diag_release(&d);
 		config_release(&cfg);
 	} else {
-		snprintf(scratch_root, sizeof(scratch_root),
+		snprintf(pdftext_root, sizeof(pdftext_root),
 			 "%.*s/render_pdf-XXXXXX",
 			 slash ? (int)(slash - argv[0]) : 1,
 			 slash ? argv[0] : ".");
-		if (!mkdtemp(scratch_root)) {
-			perror(scratch_root);
+		if (!mkdtemp(pdftext_root)) {
+			perror(pdftext_root);
 			return 1;
 		}
 		ret = cmocka_run_group_tests(tests, NULL, NULL);
-		rmdir(scratch_root);
+		rmdir(pdftext_root);
 	}
 	cJSON_Delete(metrics);
 	cJSON_Delete(records);
