@@ -32,6 +32,7 @@
 
 #include "input/jsonread.h"
 #include "util/hashtab.h"
+#include "util/sha256.h"
 #include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -91,6 +92,17 @@ struct json_reader {
 	uint32_t *prev_id;
 	size_t nprev, aprev;
 	uint64_t recno;
+	/* json_reader_keep(): the records read, encoded in 'kept' (see
+	 * keep_record()), for json_reader_rewind() to give again; 'whole'
+	 * once the first reading has ended (end_rc, and end_err its text). */
+	size_t keep_max;
+	bool keeping, whole, replaying;
+	struct buf kept, end_err;
+	size_t replay_at;
+	int end_rc;
+	/* The file's SHA-256 over its bytes in order, whatever reads them. */
+	struct sha256_ctx sha;
+	uint64_t hashed;
 };
 
 static int refill(struct json_reader *r, struct buf *err)
@@ -119,6 +131,14 @@ static int refill(struct json_reader *r, struct buf *err)
 	}
 	if (!n)
 		r->eof = true;
+	/* Hash what has not been hashed (a rewound reader reads again). */
+	if (r->buf_off + r->end + (uint64_t)n > r->hashed &&
+	    r->buf_off + r->end <= r->hashed) {
+		size_t skip = (size_t)(r->hashed - r->buf_off - r->end);
+
+		sha256_update(&r->sha, r->buf + r->end + skip, (size_t)n - skip);
+		r->hashed += (size_t)n - skip;
+	}
 	r->end += (size_t)n;
 	return 0;
 }
@@ -1215,8 +1235,8 @@ static int lost_records(struct json_reader *r, struct json_record *rec,
 	return 1;
 }
 
-int json_reader_next(struct json_reader *r, struct json_record *rec,
-		     struct buf *err)
+static int next_record(struct json_reader *r, struct json_record *rec,
+			struct buf *err)
 {
 	for (;;) {
 		size_t len;
@@ -1344,6 +1364,243 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 	}
 }
 
+/*
+ * The kept records are a byte string of varints and texts: for each
+ * record its line, column and flags (good, bad_encoding, malformed);
+ * a good one its field count, then per field the key's number, the kind
+ * and the text (its length, its bytes and a NUL); a bad one its offset,
+ * the error's line and column, and its text, error and context (each a
+ * length + 1, 0 for none, and the bytes with a NUL).
+ */
+static void put_varint(struct buf *b, uint64_t v)
+{
+	while (v >= 0x80) {
+		buf_addch(b, (int)(v & 0x7F) | 0x80);
+		v >>= 7;
+	}
+	buf_addch(b, (int)v);
+}
+
+static uint64_t get_varint(struct json_reader *r)
+{
+	const unsigned char *s = (const unsigned char *)r->kept.s;
+	uint64_t v = 0;
+	int shift = 0;
+
+	for (;;) {
+		unsigned c = s[r->replay_at++];
+
+		v |= (uint64_t)(c & 0x7F) << shift;
+		if (c < 0x80)
+			return v;
+		shift += 7;
+	}
+}
+
+static void put_text(struct buf *b, const char *s, size_t n, bool none)
+{
+	put_varint(b, none ? 0 : n + 1);
+	if (!none) {
+		buf_add(b, s, n);
+		buf_addch(b, '\0');
+	}
+}
+
+static const char *get_text(struct json_reader *r, size_t *n)
+{
+	uint64_t len = get_varint(r);
+	const char *s;
+
+	*n = 0;
+	if (!len)
+		return NULL;
+	s = r->kept.s + r->replay_at;
+	*n = (size_t)len - 1;
+	r->replay_at += (size_t)len;
+	return s;
+}
+
+static void keep_record(struct json_reader *r, const struct json_record *rec)
+{
+	struct buf *b = &r->kept;
+	size_t i;
+
+	put_varint(b, rec->line);
+	put_varint(b, rec->column);
+	buf_addch(b, rec->good | rec->bad_encoding << 1 | rec->malformed << 2);
+	if (rec->good) {
+		put_varint(b, rec->nfields);
+		for (i = 0; i < rec->nfields; i++) {
+			const struct json_field *f = &rec->fields[i];
+
+			put_varint(b, f->key_id);
+			buf_addch(b, (int)f->kind);
+			put_text(b, f->text, f->len, false);
+		}
+	} else {
+		put_varint(b, rec->bad_offset);
+		put_varint(b, rec->error_line);
+		put_varint(b, rec->error_column);
+		put_text(b, rec->text, rec->len, false);
+		put_text(b, rec->error, rec->error ? strlen(rec->error) : 0,
+			 !rec->error);
+		put_text(b, rec->error_context, rec->error_context ?
+			 strlen(rec->error_context) : 0, !rec->error_context);
+	}
+	if (b->len > r->keep_max) {
+		/* Too many to keep: a rewind will read the file again. */
+		r->keeping = false;
+		buf_release(b);
+	}
+}
+
+static int replay_record(struct json_reader *r, struct json_record *rec,
+			 struct buf *err)
+{
+	size_t i, n;
+	int flags;
+
+	if (r->replay_at >= r->kept.len) {
+		if (r->end_rc < 0)
+			buf_add(err, r->end_err.s, r->end_err.len);
+		return r->end_rc;
+	}
+	memset(rec, 0, sizeof(*rec));
+	rec->line = (uint32_t)get_varint(r);
+	rec->column = (uint32_t)get_varint(r);
+	flags = (unsigned char)r->kept.s[r->replay_at++];
+	rec->good = flags & 1;
+	rec->bad_encoding = flags & 2;
+	rec->malformed = flags & 4;
+	if (!rec->good) {
+		rec->bad_offset = get_varint(r);
+		rec->error_line = (uint32_t)get_varint(r);
+		rec->error_column = (uint32_t)get_varint(r);
+		rec->text = get_text(r, &rec->len);
+		rec->error = get_text(r, &n);
+		rec->error_context = get_text(r, &n);
+		return 1;
+	}
+	r->nfield = (size_t)get_varint(r);
+	if (r->nfield > r->afield) {
+		ALLOC_GROW(r->field, r->nfield, r->afield);
+		r->key_off = xreallocarray(r->key_off, r->afield,
+					   sizeof(*r->key_off));
+		r->text_off = xreallocarray(r->text_off, r->afield,
+					    sizeof(*r->text_off));
+	}
+	for (i = 0; i < r->nfield; i++) {
+		struct json_field *f = &r->field[i];
+		uint32_t id = (uint32_t)get_varint(r);
+
+		f->key_id = id;
+		f->key = r->kname[id];
+		f->key_len = r->klen[id];
+		f->kind = (enum json_kind)r->kept.s[r->replay_at++];
+		f->text = get_text(r, &f->len);
+	}
+	rec->good = true;
+	rec->fields = r->field;
+	rec->nfields = r->nfield;
+	return 1;
+}
+
+int json_reader_next(struct json_reader *r, struct json_record *rec,
+		     struct buf *err)
+{
+	size_t before = err->len;
+	int rc;
+
+	if (r->replaying)
+		return replay_record(r, rec, err);
+	rc = next_record(r, rec, err);
+	if (!r->keeping)
+		return rc;
+	if (rc > 0) {
+		keep_record(r, rec);
+	} else {
+		r->keeping = false;
+		r->whole = true;
+		r->end_rc = rc;
+		buf_reset(&r->end_err);
+		buf_add(&r->end_err, err->s + before, err->len - before);
+	}
+	return rc;
+}
+
+void json_reader_keep(struct json_reader *r, size_t max_bytes)
+{
+	if (r->state != S_START || r->replaying)
+		return;
+	r->keep_max = max_bytes;
+	r->keeping = max_bytes > 0;
+}
+
+int json_reader_rewind(struct json_reader *r, struct buf *err)
+{
+	cJSON_Delete(r->cur);
+	r->cur = NULL;
+	if (r->whole) {
+		r->replaying = true;
+		r->replay_at = 0;
+		return 0;
+	}
+	r->keeping = r->whole = false;
+	buf_release(&r->kept);
+	if (r->fd >= 0) {
+		if (lseek(r->fd, 0, SEEK_SET) < 0) {
+			buf_addf(err, "%s: %s", r->path, strerror(errno));
+			return -1;
+		}
+		r->buf_off = 0;
+		r->end = 0;
+		r->eof = false;
+	}
+	r->pos = r->mark = 0;
+	r->line = 1;
+	r->col = 0;
+	r->state = S_START;
+	r->depth = 0;
+	r->wrapped = r->in_records = r->found = false;
+	while (r->fd >= 0 && r->end < 3 && !r->eof)
+		if (refill(r, err) < 0)
+			return -1;
+	if (r->end >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3))
+		r->pos = r->mark = 3;
+	return 0;
+}
+
+int json_reader_sha256(struct json_reader *r, char out[65])
+{
+	struct sha256_ctx c = r->sha;
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	uint64_t at = r->hashed;
+	char *block;
+
+	if (r->fd < 0)
+		return -1;
+	/* The bytes after what was read: the reading ended early. */
+	block = xmalloc(BLOCK);
+	for (;;) {
+		ssize_t n = pread(r->fd, block, BLOCK, (off_t)at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(block);
+			return -1;
+		}
+		if (!n)
+			break;
+		sha256_update(&c, block, (size_t)n);
+		at += (uint64_t)n;
+	}
+	free(block);
+	sha256_final(&c, digest);
+	sha256_hex(digest, out);
+	return 0;
+}
+
 static struct json_reader *open_common(struct json_reader *r, bool lines)
 {
 	r->lines = lines;
@@ -1369,6 +1626,9 @@ static struct json_reader *reader_new(void)
 	r->kid = (struct hashtab)HASHTAB_INIT(sizeof(struct hashtab_index),
 					      64, hashtab_index_rehash);
 	buf_init(&r->text);
+	buf_init(&r->kept);
+	buf_init(&r->end_err);
+	sha256_init(&r->sha);
 	return r;
 }
 
@@ -1446,6 +1706,8 @@ void json_reader_free(struct json_reader *r)
 	free(r->stamp);
 	hashtab_release(&r->kid);
 	free(r->prev_id);
+	buf_release(&r->kept);
+	buf_release(&r->end_err);
 	json_reader_free_path(r);
 	free(r->path);
 	free(r);

@@ -94,6 +94,26 @@ int json_reader_next(struct json_reader *r, struct json_record *rec,
 void json_reader_free(struct json_reader *r);
 
 /*
+ * Keeps the records read, up to max_bytes of them (their fields' texts
+ * and a few bytes each), so that json_reader_rewind() gives them again
+ * without reading the file again. Call before the first record.
+ */
+void json_reader_keep(struct json_reader *r, size_t max_bytes);
+/*
+ * Starts again at the first record: the same records, fields, key
+ * numbers, faults and end (the same -1 and message) as the first time.
+ * From memory when they were all kept, else by reading the file again.
+ * -1 (err) if the file cannot be read again.
+ */
+int json_reader_rewind(struct json_reader *r, struct buf *err);
+/*
+ * The SHA-256 of the file, as 64 hex digits: of the bytes read so far
+ * and, when the reading ended before the end of the file, of the rest
+ * read now. -1 for a reader over memory or a file that cannot be read.
+ */
+int json_reader_sha256(struct json_reader *r, char out[65]);
+
+/*
  * For tests: every record goes through cJSON, as the one-pass reading
  * never happened, so that the two can be compared record by record.
  */

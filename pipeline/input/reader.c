@@ -5,9 +5,11 @@
  * Each reader is a thin layer over its format's record reader (csvread,
  * jsonread) that gives the rows reader.h's shape. The CSV reader's first
  * record is the header (again after a restart); the JSON reader reads the
- * file twice, first for the union of the records' keys (the header, SPEC
- * §8 rule 6), then for the records, each turned into one field per key in
- * header order (an absent key is empty). A workbook's reader reads one
+ * records twice, first for the union of the records' keys (the header,
+ * SPEC §8 rule 6), then for the records, each turned into one field per
+ * key in header order (an absent key is empty); the second time from
+ * what the first kept (json_reader_keep()), unless the file's records
+ * are too many to keep. A workbook's reader reads one
  * sheet (sheet.h: rows padded to the header, a row's line its row
  * number): the one asked for, else the profile's, else the first; its
  * header row names the sheet. A profile's header_row skips the title
@@ -234,6 +236,13 @@ static ssize_t field_column(struct reader *r, const struct json_field *f,
 	return k;
 }
 
+/*
+ * The most a JSON file's records may take in memory between the two
+ * passes (json_reader_keep()); a file whose records take more is read
+ * twice. 64 MiB holds the values of some 400,000 records of 20 keys.
+ */
+#define JSON_KEEP_MAX ((size_t)64 << 20)
+
 static int json_union(struct reader *r, struct buf *err)
 {
 	struct json_reader *jr = json_open(r, err);
@@ -241,6 +250,7 @@ static int json_union(struct reader *r, struct buf *err)
 
 	if (!jr)
 		return -1;
+	json_reader_keep(jr, JSON_KEEP_MAX);
 	while (json_reader_next(jr, &rec, err) > 0) {
 		size_t i;
 
@@ -260,15 +270,22 @@ static int json_union(struct reader *r, struct buf *err)
 			field_column(r, &rec.fields[i], true);
 		}
 	}
-	json_reader_free(jr);
 	/*
 	 * A fault in the structure is reported by the second pass, unless
 	 * nothing was found before it: a profile's records path that is not
 	 * in the file (issue 14) must say so, not read as an empty file.
 	 */
-	if (!r->nkeys && err->len && r->profile && r->profile->records)
+	if (!r->nkeys && err->len && r->profile && r->profile->records) {
+		json_reader_free(jr);
 		return -1;
+	}
 	buf_reset(err);
+	/* The second pass: the kept records, or the file read again. */
+	if (json_reader_rewind(jr, err) < 0) {
+		json_reader_free(jr);
+		return -1;
+	}
+	r->json = jr;
 	return 0;
 }
 
@@ -292,14 +309,8 @@ static int json_next(struct reader *r, struct reader_row *row,
 		row->columns = columns(r, r->nkeys);
 		return 1;
 	}
-	if (!r->json) {
-		r->json = json_open(r, err);
-		if (!r->json)
-			return -1;
-		/* Another reader: its keys' numbers are its own. */
-		r->ncol_of = 0;
-		free(r->col_of);
-		r->col_of = NULL;
+	if (!r->val) {
+		/* The first pass's reader, rewound: the same key numbers. */
 		r->val = xcalloc(r->nkeys + 1, sizeof(*r->val));
 		r->len = xcalloc(r->nkeys + 1, sizeof(*r->len));
 	}
@@ -529,6 +540,10 @@ int reader_sha256(struct reader *r, char out[65])
 		}
 		return 0;
 	}
+	/* A JSON file is hashed as it is read, not read again for it. */
+	if (r->kind == READER_JSON && r->json &&
+	    !json_reader_sha256(r->json, out))
+		return 0;
 	return sha256_file(r->path, out);
 }
 

@@ -3,19 +3,22 @@
  * syntax errors with line and column, duplicate keys, NUL (raw and
  * \u0000, in both layouts), numbers beyond a double, bad UTF-8, the
  * records lost after a fault in the outer structure, the duplicate
- * check of a record of 40,000 keys, and the one-pass reading of plain
- * records compared with cJSON's.
+ * check of a record of 40,000 keys, the one-pass reading of plain
+ * records compared with cJSON's, and the records given again after a
+ * rewind.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "util/buf.h"
+#include "util/sha256.h"
 #include "input/jsonread.h"
 
 static struct json_reader *open_text(const char *text, bool lines)
@@ -523,12 +526,80 @@ static void test_json__gives_values_as_text_and_keys_numbers(void **state)
 	json_reader_free(r);
 }
 
+/*
+ * Issue 20: the second pass over a JSON file (reader.c) is the records
+ * kept from the first, or, over the keep limit, the file read again;
+ * either way the same records, faults and end. The file's SHA-256 comes
+ * from the reading, also when a fault ended it before the file's end.
+ */
+static void test_json__gives_the_records_again_after_a_rewind(void **state)
+{
+	static const char text[] =
+		"[{\"a\": \"1\", \"b\": 2},\n {\"a\": tru},\n {\"c\": [1]},\n"
+		" {\"a\": \"\\u0000\"}, {\"b\": \"x\"}\n {\"a\": \"lost\"}]\n";
+	const char *tmp = getenv("TMPDIR");
+	char path[4096], hex[65], want[65];
+	size_t keep[] = { SIZE_MAX, 1 };
+	int fd, k;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/test_jsonread_XXXXXX",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1),
+			 (ssize_t)sizeof(text) - 1);
+	close(fd);
+	assert_int_equal(sha256_file(path, want), 0);
+	for (k = 0; k < 2; k++) {
+		struct buf err = BUF_INIT, first = BUF_INIT, again = BUF_INIT;
+		struct json_reader *r = json_reader_open(path, false, &err);
+		struct buf *out[] = { &first, &again };
+		int pass;
+
+		assert_non_null(r);
+		json_reader_keep(r, keep[k]);
+		for (pass = 0; pass < 2; pass++) {
+			struct json_record rec;
+			size_t i;
+			int rc;
+
+			while ((rc = json_reader_next(r, &rec, &err)) > 0) {
+				buf_addf(out[pass], "%u:%u %d %s|", rec.line,
+					 rec.column, rec.good,
+					 rec.error ? rec.error : "");
+				for (i = 0; i < rec.nfields; i++)
+					buf_addf(out[pass], "%s=%s(%u) ",
+						 rec.fields[i].key,
+						 rec.fields[i].text,
+						 rec.fields[i].key_id);
+			}
+			buf_addf(out[pass], "end %d %s", rc, err.s);
+			buf_reset(&err);
+			if (!pass)
+				assert_int_equal(json_reader_rewind(r, &err), 0);
+		}
+		assert_non_null(strstr(first.s, "a=1(0) b=2(1) "));
+		assert_non_null(strstr(first.s, "1 record after it is lost"));
+		assert_string_equal(first.s, again.s);
+		/* The fault ended the reading before the end of the file. */
+		assert_int_equal(json_reader_sha256(r, hex), 0);
+		assert_string_equal(hex, want);
+		json_reader_free(r);
+		buf_release(&err);
+		buf_release(&first);
+		buf_release(&again);
+	}
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json__reads_an_array_with_record_lines),
 		cmocka_unit_test(test_json__reads_plain_records_as_cjson_does),
 		cmocka_unit_test(test_json__gives_values_as_text_and_keys_numbers),
+		cmocka_unit_test(test_json__gives_the_records_again_after_a_rewind),
 		cmocka_unit_test(test_json__reads_the_records_wrapper),
 		cmocka_unit_test(test_json__reads_json_lines_skipping_blank_ones),
 		cmocka_unit_test(test_json__reports_a_syntax_error_with_line_and_column),
