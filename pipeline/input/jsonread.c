@@ -59,6 +59,8 @@ struct json_reader {
 	cJSON *cur;
 	struct buf msg, ctx, key, lost;
 	struct buf quoted;      /* a record with its long integers quoted */
+	size_t *quote_end;      /* where each quoted literal ends in it */
+	size_t nquote, aquote;
 	/* The duplicate-key check of a record with many keys: its keys so
 	 * far (names are cJSON's) and a table of struct hashtab_index into
 	 * them, emptied after each record. */
@@ -392,12 +394,14 @@ static bool finite_literal(const char *s, size_t len)
 	return isfinite(strtod(tmp, NULL));
 }
 
-static bool quote_long_integers(const char *s, size_t len, struct buf *out)
+static bool quote_long_integers(const char *s, size_t len, struct buf *out,
+				struct json_reader *r)
 {
 	size_t i = 0, from = 0;
 	bool in_str = false, quoted = false;
 
 	buf_reset(out);
+	r->nquote = 0;
 	while (i < len) {
 		size_t start = i, ndigits = 0;
 		char c = s[i];
@@ -454,6 +458,8 @@ static bool quote_long_integers(const char *s, size_t len, struct buf *out)
 		buf_addch(out, '"');
 		buf_add(out, s + start, i - start);
 		buf_addch(out, '"');
+		ALLOC_GROW(r->quote_end, r->nquote + 1, r->aquote);
+		r->quote_end[r->nquote++] = out->len;
 		from = i;
 		quoted = true;
 	}
@@ -610,10 +616,14 @@ static uint32_t key_number(struct json_reader *r, const char *k, size_t len,
 		if (slot->hash == h && r->klen[slot->index1 - 1] == len &&
 		    !memcmp(r->kname[slot->index1 - 1], k, len))
 			return slot->index1 - 1;
-	ALLOC_GROW(r->kname, r->nk + 1, r->ak);
-	r->klen = xreallocarray(r->klen, r->ak, sizeof(*r->klen));
-	r->stamp = xreallocarray(r->stamp, r->ak, sizeof(*r->stamp));
-	r->kplain = xreallocarray(r->kplain, r->ak, sizeof(*r->kplain));
+	if (r->nk == r->ak) {
+		/* The arrays beside kname grow with it, not at every key. */
+		ALLOC_GROW(r->kname, r->nk + 1, r->ak);
+		r->klen = xreallocarray(r->klen, r->ak, sizeof(*r->klen));
+		r->stamp = xreallocarray(r->stamp, r->ak, sizeof(*r->stamp));
+		r->kplain = xreallocarray(r->kplain, r->ak,
+					  sizeof(*r->kplain));
+	}
 	r->kname[r->nk] = xstrndup(k, len);
 	r->klen[r->nk] = len;
 	r->kplain[r->nk] = !memchr(k, '"', len) && !memchr(k, '\\', len);
@@ -1060,19 +1070,26 @@ static int read_record(struct json_reader *r, struct json_record *rec,
 		error_at(r, rec, z, "NUL character (\\u0000)");
 		goto out;
 	}
-	if (quote_long_integers(rec->text, len, &r->quoted)) {
+	if (quote_long_integers(rec->text, len, &r->quoted, r)) {
 		/*
 		 * The quoted copy parses exactly when the record does, and
 		 * what follows the value is the same text; errors are found
 		 * in the record as written, below, so their columns are true.
+		 * The end of the value in the record is its end in the copy
+		 * less the two quotes of each literal quoted before it (a
+		 * value can end before the literals: "0 {... 1234...}").
 		 */
 		const char *qend = NULL;
 
 		r->cur = cJSON_ParseWithLengthOpts(r->quoted.s, r->quoted.len,
 						   &qend, 0);
-		if (r->cur && qend)
-			end = rec->text + len -
-			      (size_t)(r->quoted.s + r->quoted.len - qend);
+		if (r->cur && qend) {
+			size_t at = (size_t)(qend - r->quoted.s), k;
+
+			for (k = 0; k < r->nquote && r->quote_end[k] <= at; k++)
+				;
+			end = rec->text + at - 2 * k;
+		}
 	}
 	if (!r->cur)
 		r->cur = cJSON_ParseWithLengthOpts(rec->text, len, &end, 0);
@@ -1692,6 +1709,7 @@ void json_reader_free(struct json_reader *r)
 	buf_release(&r->key);
 	buf_release(&r->lost);
 	buf_release(&r->quoted);
+	free(r->quote_end);
 	hashtab_release(&r->seen);
 	free(r->seen_key);
 	free(r->field);

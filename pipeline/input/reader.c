@@ -188,8 +188,11 @@ static ssize_t key_find(struct reader *r, const char *name, bool add)
 			return (ssize_t)k->index1 - 1;
 	if (!add)
 		return -1;
-	ALLOC_GROW(r->key, r->nkeys + 1, r->akeys);
-	r->key_len = xreallocarray(r->key_len, r->akeys, sizeof(*r->key_len));
+	if (r->nkeys == r->akeys) {
+		ALLOC_GROW(r->key, r->nkeys + 1, r->akeys);
+		r->key_len = xreallocarray(r->key_len, r->akeys,
+					   sizeof(*r->key_len));
+	}
 	r->key[r->nkeys] = xstrdup(name);
 	r->key_len[r->nkeys] = len;
 	k->hash = h;

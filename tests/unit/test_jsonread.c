@@ -593,6 +593,30 @@ static void test_json__gives_the_records_again_after_a_rewind(void **state)
 	unlink(path);
 }
 
+/*
+ * Found by the fuzzer: a value that ends before a long integer the
+ * reader quoted ("0 {... 12345678901234567}") had its end placed before
+ * the record's start (a read before the buffer, and the fault at the
+ * wrong column). The fault is the '{' after the value.
+ */
+static void test_json__places_text_after_a_value_before_a_quoted_integer(void **state)
+{
+	struct json_reader *r = open_text(
+		"{\"a\": 1}\n0 {\"b\": 12345678901234567}\n", true);
+	struct json_record rec;
+
+	(void)state;
+	assert_int_equal(next(r, &rec), 1);
+	assert_true(rec.good);
+	assert_int_equal(next(r, &rec), 1);
+	assert_true(rec.malformed);
+	assert_string_equal(rec.error, "unexpected text after the record");
+	assert_int_equal(rec.error_line, 2);
+	assert_int_equal(rec.error_column, 3);
+	assert_int_equal(next(r, &rec), 0);
+	json_reader_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_json__reads_plain_records_as_cjson_does),
 		cmocka_unit_test(test_json__gives_values_as_text_and_keys_numbers),
 		cmocka_unit_test(test_json__gives_the_records_again_after_a_rewind),
+		cmocka_unit_test(test_json__places_text_after_a_value_before_a_quoted_integer),
 		cmocka_unit_test(test_json__reads_the_records_wrapper),
 		cmocka_unit_test(test_json__reads_json_lines_skipping_blank_ones),
 		cmocka_unit_test(test_json__reports_a_syntax_error_with_line_and_column),
