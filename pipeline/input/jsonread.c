@@ -107,6 +107,27 @@ struct json_reader {
 	uint64_t hashed;
 };
 
+/*
+ * buf_add() and buf_addch() without a call for each: the reader adds a
+ * few bytes at a time, tens of millions of times a file.
+ */
+static inline void add_bytes(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		buf_grow(b, n);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static inline void add_byte(struct buf *b, int c)
+{
+	if (b->len + 2 > b->cap)
+		buf_grow(b, 1);
+	b->s[b->len++] = (char)c;
+	b->s[b->len] = '\0';
+}
+
 static int refill(struct json_reader *r, struct buf *err)
 {
 	ssize_t n;
@@ -773,24 +794,24 @@ static const char *flat_string(struct json_reader *r, const char *p,
 		if (!plain_text(p, (size_t)((b ? b : q) - p)))
 			return NULL;
 		if (!b) {
-			buf_add(&r->text, p, (size_t)(q - p));
+			add_bytes(&r->text, p, (size_t)(q - p));
 			*len = r->text.len - start;
-			buf_addch(&r->text, '\0');
+			add_byte(&r->text, '\0');
 			return q + 1;
 		}
-		buf_add(&r->text, p, (size_t)(b - p));
+		add_bytes(&r->text, p, (size_t)(b - p));
 		if (e - b < 2)
 			return NULL;
 		p = b + 2;
 		switch (b[1]) {
 		case '"': case '\\': case '/':
-			buf_addch(&r->text, b[1]);
+			add_byte(&r->text, b[1]);
 			continue;
-		case 'b': buf_addch(&r->text, '\b'); continue;
-		case 'f': buf_addch(&r->text, '\f'); continue;
-		case 'n': buf_addch(&r->text, '\n'); continue;
-		case 'r': buf_addch(&r->text, '\r'); continue;
-		case 't': buf_addch(&r->text, '\t'); continue;
+		case 'b': add_byte(&r->text, '\b'); continue;
+		case 'f': add_byte(&r->text, '\f'); continue;
+		case 'n': add_byte(&r->text, '\n'); continue;
+		case 'r': add_byte(&r->text, '\r'); continue;
+		case 't': add_byte(&r->text, '\t'); continue;
 		case 'u': break;
 		default: return NULL;
 		}
@@ -802,16 +823,16 @@ static const char *flat_string(struct json_reader *r, const char *p,
 			char u[3];
 
 			if (c < 0x80) {
-				buf_addch(&r->text, c);
+				add_byte(&r->text, c);
 			} else if (c < 0x800) {
 				u[0] = (char)(0xC0 | c >> 6);
 				u[1] = (char)(0x80 | (c & 0x3F));
-				buf_add(&r->text, u, 2);
+				add_bytes(&r->text, u, 2);
 			} else {
 				u[0] = (char)(0xE0 | c >> 12);
 				u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
 				u[2] = (char)(0x80 | (c & 0x3F));
-				buf_add(&r->text, u, 3);
+				add_bytes(&r->text, u, 3);
 			}
 		}
 	}
@@ -890,12 +911,12 @@ static const char *flat_number(struct json_reader *r, const char *p,
 			return NULL;
 	}
 	if (expo || ndigits >= 16) {
-		buf_add(&r->text, s, (size_t)(p - s));
+		add_bytes(&r->text, s, (size_t)(p - s));
 	} else if (!frac) {
 		if (p - s == 2 && s[0] == '-' && s[1] == '0')
-			buf_addch(&r->text, '0');
+			add_byte(&r->text, '0');
 		else
-			buf_add(&r->text, s, (size_t)(p - s));
+			add_bytes(&r->text, s, (size_t)(p - s));
 	} else {
 		char tmp[64];
 
@@ -906,7 +927,7 @@ static const char *flat_number(struct json_reader *r, const char *p,
 		add_number(&r->text, strtod(tmp, NULL));
 	}
 	*len = r->text.len - start;
-	buf_addch(&r->text, '\0');
+	add_byte(&r->text, '\0');
 	return p;
 }
 
@@ -972,8 +993,8 @@ static int read_flat(struct json_reader *r, const char *s, size_t len)
 				return -1;
 			/* null is empty (SPEC §8 rule 6) */
 			f->len = w < 2 ? n : 0;
-			buf_add(&r->text, p, f->len);
-			buf_addch(&r->text, '\0');
+			add_bytes(&r->text, p, f->len);
+			add_byte(&r->text, '\0');
 			p += n;
 		}
 		if (!p)
@@ -1006,8 +1027,8 @@ static void tree_fields(struct json_reader *r)
 		struct json_field *f = field_add(r);
 
 		f->key_len = strlen(item->string);
-		buf_add(&r->text, item->string, f->key_len);
-		buf_addch(&r->text, '\0');
+		add_bytes(&r->text, item->string, f->key_len);
+		add_byte(&r->text, '\0');
 		r->text_off[r->nfield - 1] = r->text.len;
 		f->kind = JSON_TEXT;
 		if (json_value_text(item, &r->text) < 0) {
@@ -1019,7 +1040,7 @@ static void tree_fields(struct json_reader *r)
 			cJSON_free(p);
 		}
 		f->len = r->text.len - r->text_off[r->nfield - 1];
-		buf_addch(&r->text, '\0');
+		add_byte(&r->text, '\0');
 	}
 	fields_finish(r);
 }
@@ -1392,10 +1413,10 @@ static int next_record(struct json_reader *r, struct json_record *rec,
 static void put_varint(struct buf *b, uint64_t v)
 {
 	while (v >= 0x80) {
-		buf_addch(b, (int)(v & 0x7F) | 0x80);
+		add_byte(b, (int)(v & 0x7F) | 0x80);
 		v >>= 7;
 	}
-	buf_addch(b, (int)v);
+	add_byte(b, (int)v);
 }
 
 static uint64_t get_varint(struct json_reader *r)
@@ -1418,8 +1439,8 @@ static void put_text(struct buf *b, const char *s, size_t n, bool none)
 {
 	put_varint(b, none ? 0 : n + 1);
 	if (!none) {
-		buf_add(b, s, n);
-		buf_addch(b, '\0');
+		add_bytes(b, s, n);
+		add_byte(b, '\0');
 	}
 }
 
@@ -1444,14 +1465,14 @@ static void keep_record(struct json_reader *r, const struct json_record *rec)
 
 	put_varint(b, rec->line);
 	put_varint(b, rec->column);
-	buf_addch(b, rec->good | rec->bad_encoding << 1 | rec->malformed << 2);
+	add_byte(b, rec->good | rec->bad_encoding << 1 | rec->malformed << 2);
 	if (rec->good) {
 		put_varint(b, rec->nfields);
 		for (i = 0; i < rec->nfields; i++) {
 			const struct json_field *f = &rec->fields[i];
 
 			put_varint(b, f->key_id);
-			buf_addch(b, (int)f->kind);
+			add_byte(b, (int)f->kind);
 			put_text(b, f->text, f->len, false);
 		}
 	} else {
