@@ -233,17 +233,17 @@ static int structure_error(struct json_reader *r, struct buf *err,
 }
 
 /*
- * The extent of the value at pos: *len bytes. *nul is set when a string
- * holds \u0000 or a raw NUL. Returns 0, or READ_ERROR.
+ * The extent of the value at pos: *len bytes. Returns 0, or READ_ERROR.
+ * Strings are crossed by memchr() to their quote or next escape, not
+ * byte by byte; only the bytes between strings are looked at one by one.
+ * Whether the value holds a NUL is read_record()'s question.
  */
-static int scan_value(struct json_reader *r, size_t *len, bool *nul,
-		      struct buf *err)
+static int scan_value(struct json_reader *r, size_t *len, struct buf *err)
 {
 	size_t k = 0;
 	int depth = 0, c;
 	bool in_str = false, esc = false;
 
-	*nul = false;
 	c = peek(r, 0, err);
 	if (c == READ_ERROR)
 		return READ_ERROR;
@@ -251,39 +251,55 @@ static int scan_value(struct json_reader *r, size_t *len, bool *nul,
 		/* A scalar: up to the next delimiter. */
 		while ((c = peek(r, k, err)) >= 0 && c != ',' && c != ']' &&
 		       c != '}' && c != ' ' && c != '\t' && c != '\r' &&
-		       c != '\n') {
-			if (!c)
-				*nul = true;
+		       c != '\n')
 			k++;
-		}
 		*len = k;
 		return c == READ_ERROR ? READ_ERROR : 0;
 	}
 	for (;;) {
+		const char *p, *e;
+
+		/* What is buffered from pos + k on; more when it is used up. */
 		c = peek(r, k, err);
 		if (c == READ_ERROR)
 			return READ_ERROR;
 		if (c == END_OF_INPUT)
 			break;
-		k++;
-		if (!c)
-			*nul = true;
+		p = r->buf + r->pos + k;
+		e = r->buf + r->end;
 		if (in_str) {
+			const char *q, *b;
+
 			if (esc) {
+				/* the escaped byte, in the block before */
 				esc = false;
-				if (c == 'u' && peek(r, k, err) == '0' &&
-				    peek(r, k + 1, err) == '0' &&
-				    peek(r, k + 2, err) == '0' &&
-				    peek(r, k + 3, err) == '0')
-					*nul = true;
-			} else if (c == '\\') {
-				esc = true;
-			} else if (c == '"') {
-				in_str = false;
-				if (!depth)
-					break;
+				k++;
+				continue;
 			}
-		} else if (c == '"') {
+			q = memchr(p, '"', (size_t)(e - p));
+			b = memchr(p, '\\', (size_t)((q ? q : e) - p));
+			if (b) {
+				/* An escape: skip it and the byte it escapes. */
+				if (b + 1 < e) {
+					k += (size_t)(b + 2 - p);
+				} else {
+					esc = true;
+					k += (size_t)(e - p);
+				}
+				continue;
+			}
+			if (!q) {
+				k += (size_t)(e - p);
+				continue;
+			}
+			k += (size_t)(q + 1 - p);
+			in_str = false;
+			if (!depth)
+				break;
+			continue;
+		}
+		k++;
+		if (c == '"') {
 			in_str = true;
 		} else if (c == '{' || c == '[') {
 			depth++;
@@ -1047,9 +1063,10 @@ static void tree_fields(struct json_reader *r)
 
 /* Reads the value at pos as one record into rec. */
 static int read_record(struct json_reader *r, struct json_record *rec,
-		       size_t len, bool nul)
+		       size_t len)
 {
 	const char *end = NULL, *dup;
+	bool nul;
 	size_t bad;
 
 	memset(rec, 0, sizeof(*rec));
@@ -1059,19 +1076,17 @@ static int read_record(struct json_reader *r, struct json_record *rec,
 	rec->len = len;
 	cJSON_Delete(r->cur);
 	r->cur = NULL;
-	if (!nul && !r->tree_only && !read_flat(r, rec->text, len)) {
+	if (!r->tree_only && !read_flat(r, rec->text, len)) {
 		rec->good = true;
 		rec->fields = r->field;
 		rec->nfields = r->nfield;
 		goto out;
 	}
 	/* A NUL is rare: look for the escape at all before walking the
-	 * strings to see whether it is one (a .json record's extent was
-	 * found by scan_value(), which has looked already). */
-	if (!nul && r->lines && (memchr(rec->text, '\0', len) ||
-				 (memmem(rec->text, len, "\\u0000", 6) &&
-				  find_nul(rec->text, len) < rec->text + len)))
-		nul = true;
+	 * strings to see whether it is one. */
+	nul = memchr(rec->text, '\0', len) ||
+	      (memmem(rec->text, len, "\\u0000", 6) &&
+	       find_nul(rec->text, len) < rec->text + len);
 	if (!utf8_valid(rec->text, len, &bad)) {
 		rec->bad_encoding = true;
 		rec->bad_offset = r->buf_off + r->pos + bad;
@@ -1205,7 +1220,7 @@ static int next_line_record(struct json_reader *r, struct json_record *rec,
 		len = k;
 		r->mark = r->pos;
 		/* A NUL is looked for only when the record is not plain. */
-		read_record(r, rec, len, false);
+		read_record(r, rec, len);
 		if (c == '\n') {
 			/* The next line starts at column 0: no need to count
 			 * this one's characters. */
@@ -1234,7 +1249,6 @@ static int lost_records(struct json_reader *r, struct json_record *rec,
 			struct buf *err, const char *what)
 {
 	size_t k = 0, len, lost = 0;
-	bool nul;
 	int c = peek(r, 0, err);
 
 	if (!r->in_records || c == END_OF_INPUT || c == READ_ERROR)
@@ -1256,7 +1270,7 @@ static int lost_records(struct json_reader *r, struct json_record *rec,
 		if (c == '{' || c == '[' || c == '"' || (c != ',' && c != ':' &&
 							 c != ']' && c != '}')) {
 			r->mark = r->pos;
-			if (scan_value(r, &len, &nul, err) < 0)
+			if (scan_value(r, &len, err) < 0)
 				break;
 			lost += c == '{';
 			advance(r, len ? len : 1);
@@ -1278,7 +1292,6 @@ static int next_record(struct json_reader *r, struct json_record *rec,
 {
 	for (;;) {
 		size_t len;
-		bool nul;
 		int c;
 
 		if (r->state == S_DONE)
@@ -1316,7 +1329,7 @@ static int next_record(struct json_reader *r, struct json_record *rec,
 			if (c != '"')
 				return structure_error(r, err, "expected a key");
 			r->mark = r->pos;
-			if (scan_value(r, &len, &nul, err) < 0)
+			if (scan_value(r, &len, err) < 0)
 				return -1;
 			buf_reset(&r->key);
 			buf_add(&r->key, r->buf + r->pos, len);
@@ -1346,7 +1359,7 @@ static int next_record(struct json_reader *r, struct json_record *rec,
 				break;
 			}
 			r->mark = r->pos;
-			if (scan_value(r, &len, &nul, err) < 0)
+			if (scan_value(r, &len, err) < 0)
 				return -1;
 			advance(r, len);
 			r->state = S_WRAPPER_SEP;
@@ -1382,10 +1395,10 @@ static int next_record(struct json_reader *r, struct json_record *rec,
 				return structure_error(r, err,
 					"unexpected end of file in the array");
 			r->mark = r->pos;
-			if (scan_value(r, &len, &nul, err) < 0)
+			if (scan_value(r, &len, err) < 0)
 				return -1;
 			r->state = S_ARRAY_NEXT;
-			read_record(r, rec, len, nul);
+			read_record(r, rec, len);
 			advance(r, len);
 			return 1;
 		case S_TRAIL:
