@@ -1512,6 +1512,11 @@ static int replay_record(struct json_reader *r, struct json_record *rec,
 	int flags;
 
 	if (r->replay_at >= r->kept.len) {
+		/* The end, once, as the first reading gave it; then 0, as
+		 * a reader that has ended gives. */
+		if (r->replay_at > r->kept.len)
+			return 0;
+		r->replay_at++;
 		if (r->end_rc < 0)
 			buf_add(err, r->end_err.s, r->end_err.len);
 		return r->end_rc;

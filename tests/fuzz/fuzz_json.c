@@ -84,6 +84,9 @@ static void compare(struct json_reader *r, const uint8_t *data, size_t size,
 		assert(++n <= size);
 	}
 	assert(err.len == terr.len && (!err.len || !strcmp(err.s, terr.s)));
+	/* An ended reader stays ended. */
+	assert(json_reader_next(r, &rec, &err) == 0);
+	assert(json_reader_next(t, &ref, &terr) == 0);
 	json_reader_free(t);
 	buf_release(&err);
 	buf_release(&terr);
