@@ -4,7 +4,9 @@
  * One night's work is one pipeline_run() with two week jobs, so one lock
  * and one ingest serve both: the last complete week (issued once, then
  * kept: job.force is false) and the week that contains the as-of (always
- * rewritten, marked provisional). With the lock still held, after the
+ * rewritten, marked provisional), then the months and quarters
+ * (period_jobs(), each issued at its own issue_at as a week is). With the
+ * lock still held, after the
  * weeks and before the site, a hook applies the retention, so the site
  * never lists a week that was just deleted.
  *
@@ -56,21 +58,25 @@ static const char usage[] =
 	"(its Monday after + the longest SLA + issue.grace_hours) when the\n"
 	"plausibility gates pass; until then it is provisional (暂定). An\n"
 	"issued week is never rewritten: 'huifang run --week W --force\n"
-	"--reason TEXT' makes a revision. Writes the live worklists under\n"
+	"--reason TEXT' makes a revision. Months and quarters likewise: the\n"
+	"one of the as-of, and the two before it while they are provisional,\n"
+	"each when the data has a ticket in it (first nights: 'huifang\n"
+	"backfill'). Writes the live worklists under\n"
 	"<output>/worklists/. Deletes week folders beyond the config's\n"
 	"retention_weeks (never the two it just wrote), rebuilds the site, logs\n"
 	"the details to <output>/logs/huifang-YYYY-MM-DD.log and prints one line:\n"
 	"\n"
 	"  huifang: 2026-W47 issued, 2026-W48 provisional, 7569 rows, 21 rejected, 1.9 s\n"
 	"\n"
-	"Nothing else is printed unless something failed; --quiet drops the\n"
+	"A month or quarter is named there only when it was issued, blocked or\n"
+	"failed. Nothing else is printed unless something failed; --quiet drops the\n"
 	"summary line too when nothing did.\n"
 	"\n"
 	"With the config's delivery section, mails each issued revision's\n"
-	"weekly PDF to the management and each centre's PDF to its manager,\n"
-	"once, recorded in <output>/delivery.json (docs/delivery.md). A message\n"
-	"not sent is said on stderr and tried again the next night; it does\n"
-	"not change the exit status.\n"
+	"weekly, monthly and quarterly PDF to the management and each centre's\n"
+	"PDF to its manager, once, recorded in <output>/delivery.json\n"
+	"(docs/delivery.md). A message not sent is said on stderr and tried\n"
+	"again the next night; it does not change the exit status.\n"
 	"\n"
 	"exit status: 0 ok, 64 usage, 65 data error (--strict, or a gate keeps\n"
 	"a due week provisional: one line on stderr says which), 66 no input,\n"
@@ -128,6 +134,61 @@ static size_t pending_weeks(const char *output, struct iso_week last,
 	return n;
 }
 
+/*
+ * Months and quarters (SPEC §9.30, docs/periods.md), after the weeks,
+ * each kind oldest first: the period that contains the as-of, rendered
+ * provisional every night, and the two before it when their folder is
+ * there and not issued yet (the one just ended waits for its issue_at;
+ * one a gate kept provisional is tried one period longer). Each only when
+ * the data has a ticket completed in it. A period nightly never rendered
+ * before (history, a first night) is backfill's: nightly would issue it
+ * at tonight's figures instead of those of its issue_at.
+ */
+#define NIGHTLY_PERIOD_JOBS 6
+
+static size_t period_jobs(const char *output, int64_t as_of,
+			  struct week_job *jobs)
+{
+	static const enum period_kind kinds[] = { PERIOD_MONTH,
+						  PERIOD_QUARTER };
+	size_t k, n = 0;
+	int back;
+
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		struct period now = period_of(as_of, kinds[k]);
+
+		for (back = 2; back >= 0; back--) {
+			char id[PERIOD_ID_SIZE];
+			struct buf dir = BUF_INIT;
+			struct stat st;
+			int exists;
+
+			period_format(period_add(now, -back), id);
+			buf_addf(&dir, "%s/periods/%s", output, id);
+			exists = lstat(dir.s, &st) == 0 && S_ISDIR(st.st_mode);
+			buf_release(&dir);
+			if (back && (!exists || weekdir_is_issued(output, id)))
+				continue;
+			pipeline_week_job(id, as_of, false, &jobs[n]);
+			jobs[n++].if_data = true;
+		}
+	}
+	return n;
+}
+
+/*
+ * Whether the summary line names the job: every week; a month or
+ * quarter only when it was issued, or failed or was blocked.
+ */
+static bool in_summary(const struct week_job *j)
+{
+	if (j->period.kind == PERIOD_WEEK)
+		return true;
+	return j->status == WEEK_FAILED || j->status == WEEK_BLOCKED ||
+	       ((j->status == WEEK_ISSUED || j->status == WEEK_REISSUED) &&
+		!j->provisional);
+}
+
 /* One log line per week: its status, and why when it is not issued. */
 static void log_week(struct runlog *rl, const struct week_job *j,
 		     const char *week)
@@ -137,8 +198,9 @@ static void log_week(struct runlog *rl, const struct week_job *j,
 
 	if (j->status == WEEK_KEPT) {
 		runlog_line(rl, wall_clock(), "nightly: %s kept (issued "
-			    "before; run --week %s --force --reason TEXT makes "
-			    "a revision)%s", week, week, j->changed ?
+			    "before; run --%s %s --force --reason TEXT makes "
+			    "a revision)%s", week, j->period.kind == PERIOD_WEEK ?
+			    "week" : "period", week, j->changed ?
 			    "; its figures would now differ" : "");
 		return;
 	}
@@ -249,6 +311,25 @@ struct nightly_out {
 	struct buf rejected;
 };
 
+/*
+ * Whether b holds the line text[0..len) already: one cause that fails
+ * every week, month and quarter of the night (a broken template, a full
+ * disk) is said once on stderr; the log has each.
+ */
+static bool has_line(const struct buf *b, const char *text, size_t len)
+{
+	const char *p, *nl;
+
+	for (p = b->s; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		if ((size_t)(nl - p) == len && !memcmp(p, text, len))
+			return true;
+	}
+	return false;
+}
+
 static void nightly_write(void *arg, enum pipeline_kind kind,
 			  const struct diag_entry *e, const char *text)
 {
@@ -269,7 +350,8 @@ static void nightly_write(void *arg, enum pipeline_kind kind,
 		buf_add(&no->rejected, text, len);
 		buf_addch(&no->rejected, '\n');
 	} else if (e->level == DIAG_ERROR &&
-		   !(kind == PIPELINE_INPUT && e->code)) {
+		   !(kind == PIPELINE_INPUT && e->code) &&
+		   !has_line(&no->failure, text, len)) {
 		buf_add(&no->failure, text, len);
 		buf_addch(&no->failure, '\n');
 	}
@@ -280,16 +362,17 @@ int cmd_nightly(int argc, char **argv)
 	struct cmd_opts o;
 	struct cmd_pipeline cp;
 	struct nightly_out no;
-	struct week_job jobs[NIGHTLY_LOOKBACK + 2];
+	struct week_job jobs[NIGHTLY_LOOKBACK + 2 + NIGHTLY_PERIOD_JOBS];
 	struct run_summary sum;
 	struct runlog rl = RUNLOG_INIT;
 	struct nightly n;
 	struct buf err = BUF_INIT, line = BUF_INIT;
-	char as_of[CHTIME_BUF], week[NIGHTLY_LOOKBACK + 2][16];
+	char as_of[CHTIME_BUF];
+	char week[NIGHTLY_LOOKBACK + 2 + NIGHTLY_PERIOD_JOBS][PERIOD_ID_SIZE];
 	double start = pipeline_clock(), took;
 	int log_ok, ran = 0, ret;
 	bool quiet;
-	size_t i, njobs, last;
+	size_t i, njobs, last, nweeks;
 
 	memset(&n, 0, sizeof(n));
 	buf_init(&n.retention_err);
@@ -339,13 +422,16 @@ int cmd_nightly(int argc, char **argv)
 	/* The last complete week is the oldest the retention must keep. */
 	last = njobs;
 	njobs += 2;
+	nweeks = njobs;
+	njobs += period_jobs(o.output, o.as_of, jobs + njobs);
 	for (i = 0; i < njobs; i++)
-		chtime_format_week(jobs[i].week, week[i]);
+		pipeline_job_id(&jobs[i], week[i]);
 	runlog_line(&rl, wall_clock(), "nightly: start (pid %ld): as-of %s, "
 		    "input %s, output %s, config %s, weeks %s (complete) and "
-		    "%s (current), %zu earlier not issued", (long)getpid(),
-		    as_of, o.input, o.output, cp.cfg.path ? cp.cfg.path : "",
-		    week[last], week[last + 1], last);
+		    "%s (current), %zu earlier not issued, %zu months and "
+		    "quarters", (long)getpid(), as_of, o.input, o.output,
+		    cp.cfg.path ? cp.cfg.path : "", week[last], week[last + 1],
+		    last, njobs - nweeks);
 
 	n.cfg = &cp.cfg;
 	n.log = &rl;
@@ -422,8 +508,9 @@ int cmd_nightly(int argc, char **argv)
 		buf_reset(&line);
 		buf_adds(&line, "huifang: ");
 		for (i = 0; i < njobs; i++)
-			buf_addf(&line, "%s %s, ", week[i],
-				 pipeline_week_status(&jobs[i]));
+			if (in_summary(&jobs[i]))
+				buf_addf(&line, "%s %s, ", week[i],
+					 pipeline_week_status(&jobs[i]));
 		buf_addf(&line, "%zu rows, %zu rejected, %.1f s", sum.rows_read,
 			 sum.rejected, took);
 		if (!quiet || ret)

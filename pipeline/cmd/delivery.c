@@ -165,8 +165,8 @@ static void entry_release(struct entry *e)
 
 /*
  * Drops the entries of weeks the retention deleted (weeks lists those
- * left): no message of theirs can be sent again, and the file stays the
- * size of the retained weeks.
+ * left, and the months and quarters): no message of theirs can be sent
+ * again, and the file stays the size of the retained weeks.
  */
 static void ledger_prune(struct ledger *lg, const struct string_list *weeks)
 {
@@ -457,6 +457,37 @@ static const cJSON *find_by(const cJSON *array, const char *key,
 }
 
 /*
+ * What the report of metrics.json m is called, by its period.kind (SPEC
+ * §9.30): "周报", "月报", "季报"; and its "this period": "本周" ...
+ */
+static const char *period_kind_of(const cJSON *m)
+{
+	return str_of(obj(m, "period"), "kind");
+}
+
+static const char *report_word(const cJSON *m)
+{
+	const char *kind = period_kind_of(m);
+
+	if (kind && !strcmp(kind, "month"))
+		return "月报";
+	if (kind && !strcmp(kind, "quarter"))
+		return "季报";
+	return "周报";
+}
+
+static const char *this_period(const cJSON *m)
+{
+	const char *kind = period_kind_of(m);
+
+	if (kind && !strcmp(kind, "month"))
+		return "本月";
+	if (kind && !strcmp(kind, "quarter"))
+		return "本季度";
+	return "本周";
+}
+
+/*
  * The short Chinese summary of the week (or of one centre's week): the
  * coverage per type against its target, satisfaction, the exceptions
  * and the gates, from the issued metrics.json.
@@ -469,7 +500,7 @@ static void summary(struct buf *b, const cJSON *m, const char *center,
 	unsigned rev = (unsigned)num_of(m, "revision", 1);
 	size_t anomalies = 0, tripped = 0;
 
-	buf_addf(b, "%s 回访周报 %s（%s 至 %s）\n", company,
+	buf_addf(b, "%s 回访%s %s（%s 至 %s）\n", company, report_word(m),
 		 str_of(m, "week") ? str_of(m, "week") : "",
 		 str_of(m, "week_start") ? str_of(m, "week_start") : "",
 		 str_of(m, "week_end") ? str_of(m, "week_end") : "");
@@ -505,7 +536,7 @@ static void summary(struct buf *b, const cJSON *m, const char *center,
 		}
 		buf_addf(b, "  %s  ", type);
 		if (!t || !num_of(t, "eligible", 0)) {
-			buf_adds(b, "本周无应回访工单\n");
+			buf_addf(b, "%s无应回访工单\n", this_period(m));
 			continue;
 		}
 		ok = obj(t, "meets_target");
@@ -593,11 +624,12 @@ static int send_one(struct run *r, struct entry *e, const char *dir,
 	if (e->revision > 1)
 		buf_addf(&subject, "【修订版 v%u】", e->revision);
 	if (e->center) {
-		buf_addf(&subject, "服务中心回访周报 %s ", e->week);
+		buf_addf(&subject, "服务中心回访%s %s ", report_word(m),
+			 e->week);
 		add_name(&subject, e->center);
 	} else {
-		buf_addf(&subject, "%s 回访管理周报 %s", r->cfg->company,
-			 e->week);
+		buf_addf(&subject, "%s 回访管理%s %s", r->cfg->company,
+			 report_word(m), e->week);
 	}
 	summary(&body, m, e->center, r->cfg->company, e->file);
 	memset(&mm, 0, sizeof(mm));
@@ -687,7 +719,7 @@ static int centre_file(struct run *r, const cJSON *m, const char *center,
 		goto out;
 	}
 	if (render_pdf_file_name(name, r->templates, "centre_report.json",
-				 center, &d) < 0) {
+				 period_kind_of(m), center, &d) < 0) {
 		buf_adds(err, "the centre report's template cannot be read");
 		ret = -1;
 		goto out;
@@ -756,7 +788,8 @@ static int deliver_group(struct run *r, const char *week, unsigned rev,
 
 		diag_init(&d);
 		found = render_pdf_file_name(&file, r->templates,
-					     "weekly.json", week, &d) < 0 ?
+					     "weekly.json", period_kind_of(m),
+					     week, &d) < 0 ?
 			-1 : 1;
 		if (found < 0)
 			buf_adds(&err, "the weekly report's template cannot "
@@ -875,7 +908,13 @@ int delivery_run(const struct pipeline *p, const struct ticket_set *set,
 			note(&r, &r.lg.v[i], "unknown");
 		}
 
-	if (retention_list_weeks(p->opts->output, &weeks, &err) < 0) {
+	/* The weeks, then the months and quarters (SPEC §9.30). */
+	buf_reset(&err);
+	if (retention_list_weeks(p->opts->output, &weeks, &err) == 0 &&
+	    pipeline_list_periods(p->opts->output, "periods", &weeks) < 0)
+		buf_addf(&err, "%s/periods: %s", p->opts->output,
+			 strerror(errno));
+	if (err.len) {
 		say(p, DIAG_WARNING, "delivery: %s; nothing was mailed", err.s);
 		buf_addf(&res->failures, "huifang: delivery: %s; nothing was "
 			 "mailed\n", err.s);
@@ -891,7 +930,8 @@ int delivery_run(const struct pipeline *p, const struct ticket_set *set,
 		if (!weekdir_is_issued(p->opts->output, week))
 			continue;
 		buf_reset(&dir);
-		buf_addf(&dir, "%s/weeks/%s", p->opts->output, week);
+		buf_addf(&dir, "%s/%s/%s", p->opts->output,
+			 weekdir_folder_of(week), week);
 		issued = issued_at(dir.s);
 		m = read_metrics(dir.s);
 		if (!m || issued == TIME_NONE) {

@@ -495,6 +495,21 @@ static void decide_issue(const struct pipeline *p, const struct config *cfg,
 	buf_release(&line);
 }
 
+/* Whether a ticket of set was completed within period. */
+static bool period_has_data(const struct ticket_set *set, struct period period)
+{
+	int64_t start = period_start(period), end = period_end(period);
+	size_t i;
+
+	for (i = 0; i < set->ntickets; i++) {
+		int64_t t = set->tickets[i].completed_at;
+
+		if (t != TIME_NONE && t >= start && t < end)
+			return true;
+	}
+	return false;
+}
+
 /*
  * One line on stderr, whatever --quiet says, for a week a gate keeps
  * provisional: cron mails it, the exit status is 65.
@@ -980,6 +995,11 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	metrics_init(&m);
 	sample_init(&s);
 
+	if (job->if_data && set && !period_has_data(set, period)) {
+		job->status = WEEK_NO_DATA;
+		ret = 0;
+		goto out;
+	}
 	issued_before = weekdir_is_issued(o->output, week);
 	if (!job->force && issued_before) {
 		/* Never reissued (§9.27); but say when it would now differ. */
@@ -1179,13 +1199,8 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/*
- * The names of the published folders under <output>/<folder> ("weeks" or
- * "periods") whose names are periods of that folder, sorted oldest first
- * (a month sorts before its quarter's id: "2026-10" < "2026-Q4").
- */
-static int list_periods(const char *output, const char *folder,
-			struct string_list *names)
+int pipeline_list_periods(const char *output, const char *folder,
+			  struct string_list *names)
 {
 	struct buf dir = BUF_INIT;
 	struct dirent *e;
@@ -1355,8 +1370,8 @@ static int render_site(const struct pipeline *p, const struct config *cfg,
 	int ret = EX_CANTCREAT;
 
 	diag_to_sink(&d, p, PIPELINE_STAGE);
-	if (list_periods(o->output, "weeks", &weeks) < 0 ||
-	    list_periods(o->output, "periods", &periods) < 0) {
+	if (pipeline_list_periods(o->output, "weeks", &weeks) < 0 ||
+	    pipeline_list_periods(o->output, "periods", &periods) < 0) {
 		say(p, "cannot read %s/weeks or %s/periods: %s\n",
 			o->output, o->output, strerror(errno));
 		goto out;
@@ -1427,6 +1442,8 @@ const char *pipeline_week_status(const struct week_job *j)
 		return "failed";
 	case WEEK_BLOCKED:
 		return "blocked";
+	case WEEK_NO_DATA:
+		return "no_data";
 	default:
 		return "pending";
 	}
@@ -1895,39 +1912,74 @@ out:
 	return ret;
 }
 
+/*
+ * What a rendering run holds from its start to its end: the ingested set,
+ * the templates' folder and the output folder's lock.
+ */
+struct run_state {
+	struct ticket_set set;
+	char *templates;
+	struct lock lk;
+	double start;
+};
+
+/*
+ * The prologue of pipeline_run() and pipeline_backfill(): find the
+ * templates, take the lock (begin_output()), then read the exports
+ * (ingest_step() with flags; the progress hook first hears of the ingest
+ * when steps, the run's count of steps, is not 0). 0 or a sysexits code;
+ * run_close() releases rs either way.
+ */
+static int run_open(const struct pipeline *p, unsigned flags, unsigned steps,
+		    struct run_state *rs, struct run_summary *sum)
+{
+	int ret;
+
+	memset(sum, 0, sizeof(*sum));
+	memset(rs, 0, sizeof(*rs));
+	rs->start = pipeline_clock();
+	rs->lk.fd = -1;
+	ticket_set_init(&rs->set);
+	ret = begin_output(p, p->cfg, true, &rs->lk, &rs->templates);
+	if (ret)
+		return ret;
+	if (steps)
+		progress(p, "ingest", 0, steps);
+	return ingest_step(p, NULL, 0, flags, &rs->set, sum);
+}
+
+static void run_close(struct run_state *rs)
+{
+	ticket_set_release(&rs->set);
+	free(rs->templates);
+	rs->templates = NULL;
+	lock_release(&rs->lk);
+}
+
 int pipeline_run(const struct pipeline *p, struct week_job *jobs,
 		 size_t njobs, struct run_summary *sum)
 {
 	const struct pipeline_opts *o = p->opts;
 	const struct config *cfg = p->cfg;
-	struct ticket_set set;
-	char *templates = NULL;
-	struct lock lk = { -1, NULL, false };
-	double start = pipeline_clock(), t0;
+	struct run_state rs;
+	double t0;
 	size_t i;
 	int ret, r;
 
-	memset(sum, 0, sizeof(*sum));
-	ticket_set_init(&set);
-
-	ret = begin_output(p, cfg, true, &lk, &templates);
-	if (ret)
-		goto out;
-	progress(p, "ingest", 0, (unsigned)njobs + 2);
-	ret = ingest_step(p, NULL, 0, PIPELINE_WRITE | PIPELINE_NEED_EXPORT,
-			  &set, sum);
+	ret = run_open(p, PIPELINE_WRITE | PIPELINE_NEED_EXPORT,
+		       (unsigned)njobs + 2, &rs, sum);
 	if (ret)
 		goto out;
 
 	for (i = 0; i < njobs; i++) {
 		progress(p, "weeks", (unsigned)i + 1, (unsigned)njobs + 2);
-		r = week_write(p, cfg, &set, templates, STEP_ALL, &jobs[i],
-			       sum);
+		r = week_write(p, cfg, &rs.set, rs.templates, STEP_ALL,
+			       &jobs[i], sum);
 		if (r && !ret)
 			ret = r;
 	}
 	/* Every night, whatever the weeks (issue 16). */
-	r = write_worklists(p, cfg, &set);
+	r = write_worklists(p, cfg, &rs.set);
 	if (r && !ret)
 		ret = r;
 	if (p->hooks.after_weeks) {
@@ -1937,28 +1989,26 @@ int pipeline_run(const struct pipeline *p, struct week_job *jobs,
 	}
 	progress(p, "site", (unsigned)njobs + 1, (unsigned)njobs + 2);
 	t0 = pipeline_clock();
-	r = render_site(p, cfg, templates);
+	r = render_site(p, cfg, rs.templates);
 	sum->times.render_html += pipeline_clock() - t0;
 	if (r && !ret)
 		ret = r;
 	if (p->hooks.after_site) {
-		r = p->hooks.after_site(p, &set, p->hooks.arg);
+		r = p->hooks.after_site(p, &rs.set, p->hooks.arg);
 		if (r && !ret)
 			ret = r;
 	}
-	sum->times.total = pipeline_clock() - start;
-	if (write_run_json(p, cfg, &set, jobs, njobs, sum) < 0 && !ret)
+	sum->times.total = pipeline_clock() - rs.start;
+	if (write_run_json(p, cfg, &rs.set, jobs, njobs, sum) < 0 && !ret)
 		ret = EX_CANTCREAT;
-	if (!ret && o->strict && set.rejected)
+	if (!ret && o->strict && rs.set.rejected)
 		ret = EX_DATAERR;
 	/* A due week a gate keeps provisional is a data error (§9.31). */
 	for (i = 0; i < njobs && !ret; i++)
 		if (jobs[i].status == WEEK_BLOCKED)
 			ret = EX_DATAERR;
 out:
-	ticket_set_release(&set);
-	free(templates);
-	lock_release(&lk);
+	run_close(&rs);
 	return ret;
 }
 
@@ -1992,23 +2042,16 @@ int pipeline_backfill(const struct pipeline *p, struct week_job **jobs_out,
 	const struct config *cfg = p->cfg;
 	struct backfill_item *items = NULL;
 	struct week_job *jobs = NULL;
-	struct ticket_set set;
-	char *templates = NULL;
-	struct lock lk = { -1, NULL, false };
-	double start = pipeline_clock(), t0;
+	struct run_state rs;
+	double t0;
 	size_t i, n = 0;
 	int ret, r;
 
-	memset(sum, 0, sizeof(*sum));
-	ticket_set_init(&set);
-	ret = begin_output(p, cfg, true, &lk, &templates);
-	if (ret)
-		goto out;
 	/* The exports as a run reads them; their records are run's to write. */
-	ret = ingest_step(p, NULL, 0, PIPELINE_NEED_EXPORT, &set, sum);
+	ret = run_open(p, PIPELINE_NEED_EXPORT, 0, &rs, sum);
 	if (ret)
 		goto out;
-	n = backfill_plan(&set, cfg, o->as_of, published_current,
+	n = backfill_plan(&rs.set, cfg, o->as_of, published_current,
 			  (void *)o->output, &items);
 	jobs = xcalloc(n ? n : 1, sizeof(*jobs));
 	for (i = 0; i < n; i++) {
@@ -2026,7 +2069,8 @@ int pipeline_backfill(const struct pipeline *p, struct week_job **jobs_out,
 			j->period = items[i].period;
 		j->provisional = period_end(items[i].period) > po.as_of;
 		progress(p, "periods", (unsigned)i + 1, (unsigned)n + 1);
-		r = week_write(&pj, cfg, &set, templates, STEP_ALL, j, sum);
+		r = week_write(&pj, cfg, &rs.set, rs.templates, STEP_ALL, j,
+			       sum);
 		if (r && !ret)
 			ret = r;
 	}
@@ -2034,7 +2078,7 @@ int pipeline_backfill(const struct pipeline *p, struct week_job **jobs_out,
 	if (n) {
 		progress(p, "site", (unsigned)n + 1, (unsigned)n + 1);
 		t0 = pipeline_clock();
-		r = render_site(p, cfg, templates);
+		r = render_site(p, cfg, rs.templates);
 		sum->times.render_html += pipeline_clock() - t0;
 		if (r && !ret)
 			ret = r;
@@ -2042,14 +2086,12 @@ int pipeline_backfill(const struct pipeline *p, struct week_job **jobs_out,
 	for (i = 0; i < n && !ret; i++)
 		if (jobs[i].status == WEEK_BLOCKED)
 			ret = EX_DATAERR;
-	sum->times.total = pipeline_clock() - start;
+	sum->times.total = pipeline_clock() - rs.start;
 out:
 	*jobs_out = jobs;
 	*njobs = n;
 	free(items);
-	ticket_set_release(&set);
-	free(templates);
-	lock_release(&lk);
+	run_close(&rs);
 	return ret;
 }
 

@@ -108,8 +108,14 @@ struct week_job {
 	struct period period;
 	bool provisional;   /* not issued */
 	bool force;         /* reissue even if already issued */
+	/*
+	 * Only when the data has a ticket completed in the period, else
+	 * nothing is written and the status is WEEK_NO_DATA (nightly's
+	 * months and quarters).
+	 */
+	bool if_data;
 	enum { WEEK_PENDING, WEEK_ISSUED, WEEK_REISSUED, WEEK_KEPT,
-	       WEEK_FAILED, WEEK_BLOCKED } status;    /* set by the engine */
+	       WEEK_FAILED, WEEK_BLOCKED, WEEK_NO_DATA } status; /* the engine's */
 	/* Set by the engine when it computed the week: */
 	struct issue_decision decision;
 	struct gate_result gates[GATE_COUNT];
@@ -212,8 +218,17 @@ struct period pipeline_job_period(const struct week_job *j);
 void pipeline_job_id(const struct week_job *j, char id[PERIOD_ID_SIZE]);
 /* The job's folder below the output folder: "weeks" or "periods". */
 const char *pipeline_job_folder(const struct week_job *j);
-/* "issued", "provisional", "reissued", "kept", "failed", "blocked". */
+/* "issued", "provisional", "reissued", "kept", "failed", "blocked",
+ * "no_data". */
 const char *pipeline_week_status(const struct week_job *j);
+/*
+ * Appends to names the folders under <output>/<folder> ("weeks" or
+ * "periods") whose names are periods of that folder, sorted oldest first
+ * (a month sorts before its quarter's id: "2026-10" < "2026-Q4"). A
+ * missing folder lists nothing; 0, or -1 with errno set.
+ */
+int pipeline_list_periods(const char *output, const char *folder,
+			  struct string_list *names);
 /* Seconds on a monotonic clock, for stage timings. */
 double pipeline_clock(void);
 

@@ -62,15 +62,18 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 
 /*
  * Appends the name render_pdf_week() gives the PDF of template
- * template_name ("weekly.json", "centre_report.json") for part (the week,
- * a centre): "<file_prefix or title>-<part>.pdf", each made safe as a
- * file name (textio.h). When two parts of one render make the same name
- * the later gets "-2", "-3": a caller that maps parts to files must treat
- * such parts as ambiguous. 0, or -1 with the template's problem in d.
+ * template_name ("weekly.json", "centre_report.json") for part (the week
+ * or period id, a centre) of a period of period_kind (metrics.json's
+ * period.kind: "month", "quarter"; NULL or "week" for a week):
+ * "<file_prefix or title>-<part>.pdf", each made safe as a file name
+ * (textio.h), the prefix of the template's periods.<kind> when it has one.
+ * When two parts of one render make the same name the later gets "-2",
+ * "-3": a caller that maps parts to files must treat such parts as
+ * ambiguous. 0, or -1 with the template's problem in d.
  */
 int render_pdf_file_name(struct buf *out, const char *templates_dir,
-			 const char *template_name, const char *part,
-			 struct diag *d);
+			 const char *template_name, const char *period_kind,
+			 const char *part, struct diag *d);
 
 /*
  * Writes the audit sheet PDFs (render_audit.c) from audit_sheets.json

@@ -143,7 +143,8 @@ struct render {
 	struct diag *d;
 	struct pdffont font;
 	const char *company, *document_code, *version, *effective_date;
-	const char *week, *week_start, *week_end, *as_of_text, *seed;
+	const char *week, *week_start, *week_end, *as_of_text;
+	const char *seed;           /* NULL: a month or quarter (no samples) */
 	int64_t as_of;
 	struct string_list names;   /* file names written, to keep unique */
 	struct pdf_tmpl weekly, form, centre;   /* root NULL: not loaded */
@@ -285,8 +286,8 @@ static const char *doc_title(const struct pdf_tmpl *t)
 }
 
 int render_pdf_file_name(struct buf *out, const char *templates_dir,
-			 const char *template_name, const char *part,
-			 struct diag *d)
+			 const char *template_name, const char *period_kind,
+			 const char *part, struct diag *d)
 {
 	struct pdf_tmpl t;
 	const char *prefix;
@@ -294,6 +295,12 @@ int render_pdf_file_name(struct buf *out, const char *templates_dir,
 	memset(&t, 0, sizeof(t));
 	if (pdf_tmpl_load(&t, templates_dir, template_name, d) < 0)
 		return -1;
+	/* A month's or quarter's own prefix (月报-, 中心季报-), as rendered. */
+	if (period_kind && strcmp(period_kind, "week") &&
+	    pdf_tmpl_apply_period(&t, period_kind, d) < 0) {
+		pdf_tmpl_release(&t);
+		return -1;
+	}
 	prefix = cjson_str_of(t.root, "file_prefix");
 	file_base_name(out, prefix ? prefix : doc_title(&t), part);
 	buf_adds(out, ".pdf");
@@ -963,8 +970,10 @@ static int weekly_cover(struct doc *dc)
 	buf_addf(&s, "%s：%s（%s）", pdf_tmpl_label(t, "week"), r->week, period.s);
 	pdfdoc_text_in(pd, dc->left, dc->y - 58, w, 10, PDF_CENTER, s.s);
 	buf_reset(&s);
-	buf_addf(&s, "%s：%s    %s：%s", pdf_tmpl_label(t, "as_of"), r->as_of_text,
-		 pdf_tmpl_label(t, "seed"), r->seed);
+	buf_addf(&s, "%s：%s", pdf_tmpl_label(t, "as_of"), r->as_of_text);
+	/* A month or quarter draws no samples: no seed (SPEC §9.30). */
+	if (r->seed)
+		buf_addf(&s, "    %s：%s", pdf_tmpl_label(t, "seed"), r->seed);
 	if (dc->doc_code && *dc->doc_code)
 		buf_addf(&s, "    %s：%s", pdf_tmpl_label(t, "document_code"),
 			 dc->doc_code);
@@ -2335,6 +2344,7 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 		    pdf_tmpl_apply_period(&r.centre, period_kind, d) < 0)
 			r.failed = 1;
 		pdf_tmpl_release(&r.form);
+		r.seed = NULL;
 	}
 
 	/*
@@ -2357,7 +2367,8 @@ int render_pdf_week(const struct week_view *v, const struct config *cfg,
 	pdffont_add_chars(chars, r.document_code);
 	pdffont_add_chars(chars, r.version);
 	pdffont_add_chars(chars, r.effective_date);
-	pdffont_add_chars(chars, r.seed);
+	if (r.seed)
+		pdffont_add_chars(chars, r.seed);
 	if (pdffont_prepare(&r.font, cfg->font_path, cfg->font_index, week_dir,
 			    chars, &err) < 0) {
 		diag_report(d, DIAG_ERROR, NULL, 0, 0, "font: %s", err.s);

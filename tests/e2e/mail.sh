@@ -229,4 +229,39 @@ nightly nosuch '2026-11-30 08:00:00' || rc=$?
 grep -q 'delivery.centers.不存在物业服务中心: no service centre of that name' "$work/err" ||
 	fail "the unknown centre is not named: $(cat "$work/err")"
 [ "$(count)" -eq 6 ] || fail "mail went out with a bad config"
+# A month (SPEC §9.30): the nights above rendered 2026-11 provisional; on
+# 12-04, its issue_at, it is issued and mailed beside W48 (the exports
+# end on 11-26: the stale-input gate is accepted). Its PDFs arrive byte
+# for byte, and the ledger keeps the month's messages as sent, so that
+# no later night sends them again.
+"$hf" nightly --input "$work/in" --output "$o" --config "$work/good.json" \
+	--as-of '2026-12-04 08:00:00' --accept-gates >"$work/out" 2>"$work/err" ||
+	fail "the month's night exited $?: $(cat "$work/err")"
+[ "$(count)" -eq 12 ] || fail "the month's night: $(count) messages in all, expected 12"
+[ "$(grep -c '"week": "2026-11", "revision": 1, .*"status": "sent"' "$o/delivery.json")" -eq 3 ] ||
+	fail "delivery.json does not hold the month's 3 messages as sent: $(grep 2026-11 "$o/delivery.json")"
+"$py" - "$work/box" "$o/periods/2026-11" <<'EOF' || fail "the monthly messages"
+import email, email.policy, os, sys
+box, month = sys.argv[1:3]
+subjects = []
+for n in range(7, 13):
+    m = email.message_from_bytes(open(os.path.join(box, "%03d.eml" % n), "rb").read(),
+                                 policy=email.policy.default)
+    pdf = [p for p in m.walk() if p.get_content_type() == "application/pdf"][0]
+    name = pdf.get_filename()
+    if not name.startswith(("月报-", "中心月报-")):
+        continue
+    subjects.append(str(m["Subject"]))
+    if pdf.get_payload(decode=True) != open(os.path.join(month, name), "rb").read():
+        sys.exit("FAIL: the mailed %s differs from the one on disk" % name)
+    body = [p for p in m.walk() if p.get_content_type() == "text/plain"][0].get_content()
+    if "回访月报 2026-11（2026-11-01 至 2026-11-30）" not in body:
+        sys.exit("FAIL: the body of %s:\n%s" % (name, body))
+want = ["物业服务有限公司 回访管理月报 2026-11", "服务中心回访月报 2026-11 万象新城物业服务中心"]
+for w in want:
+    if w not in subjects:
+        sys.exit("FAIL: no message %r among %r" % (w, subjects))
+if len(subjects) != 3:
+    sys.exit("FAIL: %d monthly messages, expected 3: %r" % (len(subjects), subjects))
+EOF
 echo "mail.sh: ok"

@@ -78,7 +78,9 @@ while [ $i -lt 30 ]; do
 	while w=$("$jget" "$o/run.json" "weeks[$n].week" 2>/dev/null) && [ -n "$w" ]; do
 		if [ "$("$jget" "$o/run.json" "weeks[$n].status")" = issued ]; then
 			issued="$issued $w@$night"
-			cp "$o/weeks/$w/metrics.json" "$work/issued-$w.json"
+			case $w in *-W*)
+			cp "$o/weeks/$w/metrics.json" "$work/issued-$w.json" ;;
+			esac
 		fi
 		n=$((n + 1))
 	done
@@ -88,7 +90,8 @@ while [ $i -lt 30 ]; do
 	[ "$night" = 2026-11-10 ] && cp "$o/worklists/待回访.csv" "$work/owed-1110.csv"
 done
 
-want=" 2026-W45@2026-11-12 2026-W46@2026-11-19 2026-W47@2026-11-27 2026-W48@2026-12-04"
+# November too, at its issue_at (12-04 00:00): the month is nightly's.
+want=" 2026-W45@2026-11-12 2026-W46@2026-11-19 2026-W47@2026-11-27 2026-W48@2026-12-04 2026-11@2026-12-04"
 [ "$issued" = "$want" ] || fail "issued:$issued; want:$want"
 echo "ok: each week issued once, on its night:$issued"
 for w in 2026-W45 2026-W46 2026-W47 2026-W48; do

@@ -10,7 +10,9 @@
 # output (the tree is hashed); 'run --period' and 'render --period'
 # write a month; every link of the site finds its target inside the
 # site (site_links.py), every published PDF is copied beside its page,
-# and no audit sheet or unmasked phone reaches the site.
+# and no audit sheet or unmasked phone reaches the site; every PDF the
+# backfill rendered reads whole with pdftotext, and no period's prints a
+# sampling seed or says 本周.
 set -eu
 build=${1:-build}
 hf=$build/huifang
@@ -61,6 +63,25 @@ pdftotext -l 1 "$p/月报-2026-11.pdf" - | grep -q '物业回访管理月报' ||
 	fail "the month's PDF is not titled a month"
 pdftotext -l 1 "$o/periods/2026-Q4/季报-2026-Q4.pdf" - |
 	grep -q '报告季度：2026-Q4' || fail "the quarter's PDF heading"
+
+# Every PDF the backfill rendered (each week's, month's and quarter's, the
+# management report and every centre's, forms and audit sheets) reads
+# whole: a damaged one (libharu's seek error 0x1033 once cut a backfilled
+# centre report short) fails pdftotext or lacks its last page's text.
+n=0
+for f in "$o"/weeks/*/*.pdf "$o"/periods/*/*.pdf; do
+	pdftotext "$f" "$t/pdf.txt" 2>"$t/pdf.err" ||
+		fail "pdftotext $(basename "$f"): $(cat "$t/pdf.err")"
+	[ ! -s "$t/pdf.err" ] || fail "$(basename "$f"): $(cat "$t/pdf.err")"
+	grep -q '[^[:space:]]' "$t/pdf.txt" || fail "$(basename "$f") has no text"
+	# A month or quarter has no samples, and is not a week.
+	case $f in "$o"/periods/*)
+		grep -n '抽样种子\|本周' "$t/pdf.txt" >"$t/pdf.bad" &&
+			fail "$(basename "$f") speaks of a seed or a week: $(head -n 3 "$t/pdf.bad")" ;;
+	esac
+	n=$((n + 1))
+done
+[ "$n" -ge 20 ] || fail "only $n PDFs were read"
 
 # Idempotent: a second backfill at the same as-of writes nothing.
 snap() {
