@@ -1,14 +1,17 @@
 /*
  * cmd_nightly.c - 'huifang nightly', the cron entry point.
  *
- * One night's work is one pipeline_run() with two week jobs, so one lock
- * and one ingest serve both: the last complete week (issued once, then
- * kept: job.force is false) and the week that contains the as-of (always
+ * One night's work is one pipeline_run(), so one lock and one ingest
+ * serve every week: the last complete week (issued once, then kept:
+ * job.force is false), the week that contains the as-of (always
  * rewritten, marked provisional), then the months and quarters
- * (period_jobs(), each issued at its own issue_at as a week is). With the
- * lock still held, after the
- * weeks and before the site, a hook applies the retention, so the site
- * never lists a week that was just deleted.
+ * (period_jobs(), each issued at its own issue_at as a week is) and,
+ * before all of them, chosen by a hook from what the ingest read, every
+ * earlier week with data that is not issued yet, within retention_weeks
+ * (stages/pending.h; SPEC §9.27): older ones are reported in the log and
+ * run.json, not rendered. With the lock still held, after the weeks and
+ * before the site, a hook applies the retention, so the site never lists
+ * a week that was just deleted.
  *
  * Under cron the command prints exactly one line on stdout, the summary,
  * and nothing on stderr unless something failed. Everything else the run
@@ -34,6 +37,7 @@
 #include <sys/stat.h>
 
 #include "util/buf.h"
+#include "util/jsonw.h"
 #include "util/chtime.h"
 #include "cmd/cmd.h"
 #include "cmd/delivery.h"
@@ -43,6 +47,7 @@
 #include "ops/runlog.h"
 #include "ops/weekdir.h"
 #include "model/ticket.h"
+#include "stages/pending.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -53,7 +58,8 @@ static const char usage[] =
 	"\n"
 	"The cron entry point. Takes the output folder's lock, then renders the\n"
 	"last complete ISO week before --as-of (default now), the week that\n"
-	"contains the as-of, and any of the 4 weeks before them not yet issued.\n"
+	"contains the as-of, and every earlier week with data not yet issued\n"
+	"within retention_weeks (older ones are named in the log).\n"
 	"A week is issued (正式) on the first night at or after its issue_at\n"
 	"(its Monday after + the longest SLA + issue.grace_hours) when the\n"
 	"plausibility gates pass; until then it is provisional (暂定). An\n"
@@ -93,6 +99,11 @@ struct nightly {
 	unsigned keep;                   /* the effective keep, for the log */
 	int retention_failed;
 	struct delivery_result delivery; /* docs/delivery.md */
+	/* The night's weeks, once plan_weeks() chose them: */
+	struct week_job *jobs;
+	size_t njobs;
+	char (*week)[PERIOD_ID_SIZE];    /* their names */
+	struct pending pending;          /* and what it left out */
 };
 
 static int64_t wall_clock(void)
@@ -100,38 +111,89 @@ static int64_t wall_clock(void)
 	return (int64_t)time(NULL);
 }
 
-/*
- * How many weeks before the last complete one nightly looks at: a week a
- * gate kept provisional stays a job of every night until it is issued
- * (SPEC §9.27), for this many weeks; later only 'run --week W' issues it.
- */
-#define NIGHTLY_LOOKBACK 4
-
-/*
- * The not-yet-issued week folders among the NIGHTLY_LOOKBACK weeks before
- * last, oldest first, into jobs; returns how many.
- */
-static size_t pending_weeks(const char *output, struct iso_week last,
-			    struct week_job *jobs)
+/* Issued: its folder says so, or the retention kept its quality records. */
+static bool week_is_issued(const char *week, void *output)
 {
+	struct buf dir = BUF_INIT;
+	struct stat st;
+	bool kept;
+
+	if (weekdir_is_issued(output, week))
+		return true;
+	buf_addf(&dir, "%s/quality-records/%s", (const char *)output, week);
+	kept = lstat(dir.s, &st) == 0 && S_ISDIR(st.st_mode);
+	buf_release(&dir);
+	return kept;
+}
+
+/* Names the weeks with data nightly leaves alone, in the log. */
+static void log_beyond(struct runlog *rl, const struct pending *pd,
+		       unsigned window)
+{
+	struct buf names = BUF_INIT;
 	char name[16];
-	size_t n = 0;
-	int k;
+	size_t i;
 
-	for (k = NIGHTLY_LOOKBACK; k >= 1; k--) {
-		struct iso_week w = chtime_week_add(last, -k);
-		struct buf dir = BUF_INIT;
-		struct stat st;
-		int exists;
-
-		chtime_format_week(w, name);
-		buf_addf(&dir, "%s/weeks/%s", output, name);
-		exists = lstat(dir.s, &st) == 0 && S_ISDIR(st.st_mode);
-		buf_release(&dir);
-		if (exists && !weekdir_is_issued(output, name))
-			jobs[n++].week = w;
+	if (!pd->nbeyond)
+		return;
+	for (i = 0; i < pd->nbeyond && i < 10; i++) {
+		chtime_format_week(pd->beyond[i], name);
+		buf_addf(&names, "%s%s", i ? ", " : "", name);
 	}
-	return n;
+	if (pd->nbeyond > 10) {
+		chtime_format_week(pd->beyond[pd->nbeyond - 1], name);
+		buf_addf(&names, " ... %s", name);
+	}
+	runlog_line(rl, wall_clock(), "nightly: warning: %zu week%s with data, "
+		    "not issued, older than retention_weeks (%u): %s; nightly "
+		    "leaves %s ('huifang run --week W' renders one)",
+		    pd->nbeyond, pd->nbeyond == 1 ? "" : "s", window, names.s,
+		    pd->nbeyond == 1 ? "it" : "them");
+	buf_release(&names);
+}
+
+/*
+ * The plan hook, after the ingest: the earlier weeks not issued yet
+ * (stages/pending.h), oldest first, before the complete and the current
+ * week the caller gave, so that each week's trend finds the weeks before
+ * it issued. The window is retention_weeks: an older week's folder would
+ * be deleted by this very night's retention.
+ */
+static int plan_weeks(const struct pipeline *p, const struct ticket_set *set,
+		      struct week_job **jobs, size_t *njobs, void *arg)
+{
+	struct nightly *n = arg;
+	struct string_list folders = { NULL, 0, 0 };
+	struct buf err = BUF_INIT;
+	size_t i, k;
+
+	/* Unreadable counts as none: retention_apply() then says why. */
+	retention_list_weeks(p->opts->output, &folders, &err);
+	pending_plan(set, p->opts->as_of, n->cfg->retention_weeks, &folders,
+		     week_is_issued, (void *)p->opts->output, &n->pending);
+	string_list_clear(&folders);
+	buf_release(&err);
+	k = n->pending.nweeks;
+	n->jobs = xcalloc(k + *njobs, sizeof(*n->jobs));
+	n->week = xcalloc(k + *njobs, sizeof(*n->week));
+	for (i = 0; i < k; i++)
+		n->jobs[i].week = n->pending.weeks[i];
+	for (i = 0; i < *njobs; i++)
+		n->jobs[k + i] = (*jobs)[i];
+	n->njobs = k + *njobs;
+	for (i = 0; i < n->njobs; i++)
+		pipeline_job_id(&n->jobs[i], n->week[i]);
+	/* The retention keeps every week this night writes. */
+	n->oldest_job_week = n->week[0];
+	if (k)
+		runlog_line(n->log, wall_clock(), "nightly: %zu earlier week%s "
+			    "not issued: %s%s%s", k, k == 1 ? "" : "s",
+			    n->week[0], k > 1 ? " to " : "",
+			    k > 1 ? n->week[k - 1] : "");
+	log_beyond(n->log, &n->pending, n->cfg->retention_weeks);
+	*jobs = n->jobs;
+	*njobs = n->njobs;
+	return 0;
 }
 
 /*
@@ -282,10 +344,19 @@ static int deliver(const struct pipeline *p, const struct ticket_set *set,
 	return delivery_run(p, set, &n->delivery);
 }
 
-static void delivery_json(struct jsonw *w, void *arg)
+/* nightly's members of run.json: the weeks it left alone, the mail. */
+static void nightly_json(struct jsonw *w, void *arg)
 {
 	struct nightly *n = arg;
+	char name[16];
+	size_t i;
 
+	jsonw_open(w, "weeks_not_rendered", '[', JSONW_INLINE);
+	for (i = 0; i < n->pending.nbeyond; i++) {
+		chtime_format_week(n->pending.beyond[i], name);
+		jsonw_str(w, NULL, name);
+	}
+	jsonw_close(w);
 	if (n->delivery.enabled)
 		delivery_run_json(w, &n->delivery);
 }
@@ -362,17 +433,18 @@ int cmd_nightly(int argc, char **argv)
 	struct cmd_opts o;
 	struct cmd_pipeline cp;
 	struct nightly_out no;
-	struct week_job jobs[NIGHTLY_LOOKBACK + 2 + NIGHTLY_PERIOD_JOBS];
+	struct week_job base[2 + NIGHTLY_PERIOD_JOBS], *jobs;
 	struct run_summary sum;
 	struct runlog rl = RUNLOG_INIT;
 	struct nightly n;
 	struct buf err = BUF_INIT, line = BUF_INIT;
 	char as_of[CHTIME_BUF];
-	char week[NIGHTLY_LOOKBACK + 2 + NIGHTLY_PERIOD_JOBS][PERIOD_ID_SIZE];
+	char base_week[2 + NIGHTLY_PERIOD_JOBS][PERIOD_ID_SIZE];
+	char (*week)[PERIOD_ID_SIZE];
 	double start = pipeline_clock(), took;
 	int log_ok, ran = 0, ret;
 	bool quiet;
-	size_t i, njobs, last, nweeks;
+	size_t i, njobs, nbase;
 
 	memset(&n, 0, sizeof(n));
 	buf_init(&n.retention_err);
@@ -414,37 +486,44 @@ int cmd_nightly(int argc, char **argv)
 	log_ok = runlog_open(&rl, o.output, wall_clock(), &err) == 0;
 	chtime_format(o.as_of, as_of);
 
-	memset(jobs, 0, sizeof(jobs));
-	njobs = pending_weeks(o.output, chtime_default_week(o.as_of), jobs);
-	jobs[njobs].week = chtime_default_week(o.as_of);
-	jobs[njobs + 1].provisional = true;
-	chtime_iso_week(o.as_of, &jobs[njobs + 1].week);
-	/* The last complete week is the oldest the retention must keep. */
-	last = njobs;
-	njobs += 2;
-	nweeks = njobs;
-	njobs += period_jobs(o.output, o.as_of, jobs + njobs);
-	for (i = 0; i < njobs; i++)
-		pipeline_job_id(&jobs[i], week[i]);
+	/*
+	 * The two weeks of every night, then the months and quarters;
+	 * plan_weeks() puts the earlier weeks not issued before them once
+	 * the ingest has read the exports.
+	 */
+	memset(base, 0, sizeof(base));
+	base[0].week = chtime_default_week(o.as_of);
+	base[1].provisional = true;
+	chtime_iso_week(o.as_of, &base[1].week);
+	nbase = 2 + period_jobs(o.output, o.as_of, base + 2);
+	for (i = 0; i < nbase; i++)
+		pipeline_job_id(&base[i], base_week[i]);
 	runlog_line(&rl, wall_clock(), "nightly: start (pid %ld): as-of %s, "
 		    "input %s, output %s, config %s, weeks %s (complete) and "
-		    "%s (current), %zu earlier not issued, %zu months and "
-		    "quarters", (long)getpid(), as_of, o.input, o.output,
-		    cp.cfg.path ? cp.cfg.path : "", week[last], week[last + 1],
-		    last, njobs - nweeks);
+		    "%s (current), %zu months and quarters", (long)getpid(),
+		    as_of, o.input, o.output, cp.cfg.path ? cp.cfg.path : "",
+		    base_week[0], base_week[1], nbase - 2);
 
 	n.cfg = &cp.cfg;
 	n.log = &rl;
-	n.oldest_job_week = week[last];
+	n.jobs = base;
+	n.njobs = nbase;
+	n.week = base_week;
+	/* The last complete week is the oldest the retention must keep. */
+	n.oldest_job_week = base_week[0];
+	cp.p.hooks.plan = plan_weeks;
 	cp.p.hooks.after_weeks = apply_retention;
 	cp.p.hooks.progress = show_progress;
 	cp.p.hooks.after_site = deliver;
-	cp.p.hooks.run_json = delivery_json;
+	cp.p.hooks.run_json = nightly_json;
 	cp.p.hooks.arg = &n;
 	/* From here on, what the pipeline says goes to the log. */
 	cp.pr.write = nightly_write;
 	cp.pr.write_arg = &no;
-	ret = pipeline_run(&cp.p, jobs, njobs, &sum);
+	ret = pipeline_run(&cp.p, base, nbase, &sum);
+	jobs = n.jobs;
+	njobs = n.njobs;
+	week = n.week;
 	runlog_progress_end(&rl);
 	if (ret) {
 		fputs(no.failure.s, stderr);
@@ -524,6 +603,11 @@ int cmd_nightly(int argc, char **argv)
 	runlog_line(&rl, wall_clock(), "nightly: exit %d", ret);
 out:
 	runlog_close(&rl);
+	if (n.jobs != base) {
+		free(n.jobs);
+		free(n.week);
+	}
+	pending_release(&n.pending);
 	string_list_clear(&n.removed);
 	string_list_clear(&n.records_kept);
 	buf_release(&n.retention_err);

@@ -1970,6 +1970,11 @@ int pipeline_run(const struct pipeline *p, struct week_job *jobs,
 		       (unsigned)njobs + 2, &rs, sum);
 	if (ret)
 		goto out;
+	if (p->hooks.plan) {
+		ret = p->hooks.plan(p, &rs.set, &jobs, &njobs, p->hooks.arg);
+		if (ret)
+			goto out;
+	}
 
 	for (i = 0; i < njobs; i++) {
 		progress(p, "weeks", (unsigned)i + 1, (unsigned)njobs + 2);

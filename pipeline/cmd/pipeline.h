@@ -63,8 +63,18 @@ struct pipeline_sink {
 
 struct pipeline;
 struct jsonw;
+struct week_job;
 
 struct pipeline_hooks {
+	/*
+	 * After the ingest, before the weeks, over what it read: may put
+	 * another array of jobs in *jobs and *njobs (nightly's earlier weeks
+	 * not issued, SPEC §9.27), which the run then writes and reports;
+	 * that array stays the hook's (arg) to free. Its non-zero return
+	 * ends the run with that status.
+	 */
+	int (*plan)(const struct pipeline *p, const struct ticket_set *set,
+		    struct week_job **jobs, size_t *njobs, void *arg);
 	/* With the lock held, after every week, before the site. */
 	int (*after_weeks)(const struct pipeline *p, void *arg);
 	void (*progress)(const char *stage, unsigned done, unsigned total,

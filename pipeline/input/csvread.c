@@ -12,7 +12,8 @@
  * The encoding (SPEC §8 rule 2, a rule over the whole file) is decided
  * from the first block when that is the whole file or already rules UTF-8
  * out; otherwise the file is parsed as UTF-8 on trust ('speculative'),
- * counted line by line, and judged at the end, where a wrong guess
+ * counted (the first block once, at the open; the rest line by line as
+ * it is fed), and judged at the end, where a wrong guess
  * restarts it as GB18030 (CSV_RESTART). Lines read again after a broken
  * quote are counted once ('counted'), as they are hashed once ('hashed').
  *
@@ -381,13 +382,17 @@ static void count_line(struct csv_reader *r, uint64_t off, const char *seg,
 {
 	size_t bad;
 
-	if (off >= r->counted) {
+	if (off + len > r->counted) {
 		size_t before = r->st.invalid;
+		size_t skip = r->counted > off ? (size_t)(r->counted - off) : 0;
 
-		utf8_stats_add(&r->st, seg, len, true);
+		utf8_stats_add(&r->st, seg + skip, len - skip, true);
 		r->counted = off + len;
-		if (r->st.invalid == before)
+		/* Its first skip bytes were counted with the first block. */
+		if (r->st.invalid == before && (!skip || !before))
 			return;
+	} else if (!r->st.invalid) {
+		return;         /* counted already, and nothing was invalid */
 	}
 	if (!r->rec_bad && !utf8_valid(seg, len, &bad))
 		mark_bad(r, off + bad);
@@ -573,10 +578,11 @@ out:
 
 /*
  * Reads the first block of the file (all of it if it is smaller) and
- * counts it. 0, or -1 with err.
+ * counts it into st; *counted is the file offset the count reached (a
+ * character cut by the block's end is left for later). 0, or -1 with err.
  */
 static int first_block(struct csv_reader *r, struct utf8_stats *st,
-		       struct buf *err)
+		       uint64_t *counted, struct buf *err)
 {
 	struct stat sb;
 
@@ -587,7 +593,9 @@ static int first_block(struct csv_reader *r, struct utf8_stats *st,
 			if (refill(r, err) < 0)
 				return -1;
 	}
-	utf8_stats_add(st, r->buf + r->start, r->end - r->start, r->eof);
+	*counted = r->buf_off + r->start +
+		   utf8_stats_add(st, r->buf + r->start, r->end - r->start,
+				  r->eof);
 	return 0;
 }
 
@@ -598,6 +606,7 @@ static struct csv_reader *open_common(struct csv_reader *r,
 	struct utf8_stats st = { 0, 0 };
 	const char *forced = NULL;
 	bool bom = false, early = false;
+	uint64_t counted = 0;
 
 	if (encoding && !(forced = csv_encoding_name(encoding))) {
 		buf_addf(err, "unknown encoding '%s' (want UTF-8 or GB18030)",
@@ -650,13 +659,20 @@ static struct csv_reader *open_common(struct csv_reader *r,
 		 * it already rules UTF-8 out; else the file is read as UTF-8
 		 * on trust, and checked as it goes (csv_reader_next()).
 		 */
-		if (first_block(r, &st, err) < 0)
+		if (first_block(r, &st, &counted, err) < 0)
 			goto fail;
 		early = hopeless(&st, r->size, r->end);
 		if (!r->eof && !early) {
 			r->enc = ENC_UTF8;
 			r->speculative = true;
 			r->counting = true;
+			/*
+			 * The first block is counted once: the lines in it
+			 * are not counted again as they are fed
+			 * (count_line()).
+			 */
+			r->st = st;
+			r->counted = counted;
 			r->check_utf8 = true;
 			snprintf(r->why, sizeof(r->why), "detected");
 			return r;

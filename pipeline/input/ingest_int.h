@@ -33,23 +33,36 @@
 #include "util/diag.h"
 #include "util/hashtab.h"
 
-/* A callback occurrence on its way to the set. */
+/*
+ * A callback occurrence on its way to the set: 88 bytes, one for every
+ * occurrence until merge_resolve(), so what is the same for a whole
+ * file (its profile, its 满意度 column) is in the merge's file_sat, not
+ * here (docs/bench.md, Memory).
+ */
 struct cb_cand {
 	const char *ticket_id;
 	uint32_t owner;        /* ticket candidate, NO_OWNER for a row, DEAD */
 	uint32_t ticket;       /* its ticket, once resolve_tickets() ran */
 	uint32_t seq;          /* order of occurrence in the whole input */
-	/* Issue 14: the file's source profile (NULL: none), for maps that
-	 * depend on the ticket's type; by_key: ticket_id is the ticket's
-	 * join_key, not its number, until merge_resolve() joins it. */
-	const struct source_profile *profile;
+	/* Issue 14: ticket_id is the ticket's join_key, not its number,
+	 * until merge_resolve() joins it. */
 	bool by_key;
-	/* A row whose 满意度 the profile maps by type: the header and
-	 * column (from 1) merge_resolve() names when it cannot read it;
-	 * sat_header is NULL for every other callback. */
-	const char *sat_header;
-	uint32_t sat_column;
+	/* A callback-export row whose 满意度 its file's profile maps by
+	 * type: merge_resolve() reads it once its ticket's type is known,
+	 * through the file's file_sat. */
+	bool sat_by_type;
 	struct callback cb;
+};
+
+/*
+ * A file whose profile maps 满意度 by type (issue 14): the profile, and
+ * the header and column (from 1) merge_resolve() names when it cannot
+ * read a value.
+ */
+struct file_sat {
+	const struct source_profile *profile;
+	const char *header;
+	uint32_t column;
 };
 
 #define NO_OWNER UINT32_MAX
@@ -79,6 +92,7 @@ struct file_out {
 	size_t nrej, arej;
 	size_t reasons[REJECT_REASON_COUNT];
 	const char *enc_why;    /* how the encoding was chosen, for the note */
+	struct file_sat sat;    /* header NULL: no row with sat_by_type */
 	size_t untimed;         /* ratings or results without a callback time */
 	bool done;              /* written by the worker, under the pool lock */
 	struct diag d;
@@ -133,6 +147,7 @@ struct merge {
 	struct cb_cand *cc;
 	size_t ncc, acc;
 	uint32_t cb_seq;        /* the next callback occurrence's seq */
+	struct file_sat *sat;   /* by file, once one has sat_by_type rows */
 	size_t arejects;
 	/* resolve(): the tickets are put in order on a thread of their own */
 	uint32_t *tc_src;

@@ -49,6 +49,7 @@ void merge_release(struct merge *mg)
 {
 	free(mg->tc);
 	free(mg->cc);
+	free(mg->sat);
 	hashtab_release(&mg->ids);
 	memset(mg, 0, sizeof(*mg));
 }
@@ -202,6 +203,11 @@ void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 		diag_report(d, DIAG_NOTE, f->path, 0, 0, "read as %s (%s)",
 			    f->encoding, out->enc_why);
 	diag_take(d, &out->d);
+	if (out->sat.header) {
+		if (!mg->sat)
+			mg->sat = xcalloc(set->nfiles + 1, sizeof(*mg->sat));
+		mg->sat[i] = out->sat;
+	}
 	for (r = 0; r < out->ntk; r++)
 		merge_ticket(mg, out, r);
 	if (f->kind == FILE_CALLBACKS) {
@@ -228,42 +234,6 @@ static void sort(void *base, size_t n, size_t size,
 {
 	if (n > 1)
 		qsort(base, n, size, cmp);
-}
-
-struct sort_job {
-	void *base;
-	size_t n, size;
-	int (*cmp)(const void *, const void *);
-};
-
-static void *sort_main(void *arg)
-{
-	struct sort_job *j = arg;
-
-	sort(j->base, j->n, j->size, j->cmp);
-	return NULL;
-}
-
-/*
- * Sorts two arrays with one comparator, the second on a thread of its own
- * when both are big enough for that to pay (else, or when no thread can
- * be started, one after the other). The comparator must be safe to call
- * from two threads at once.
- */
-static void sort_two(void *a, size_t na, void *b, size_t nb, size_t size,
-		     int (*cmp)(const void *, const void *), bool threads)
-{
-	struct sort_job j = { b, nb, size, cmp };
-	pthread_t t;
-
-	if (threads && na > 10000 && nb > 10000 &&
-	    pthread_create(&t, NULL, sort_main, &j) == 0) {
-		sort(a, na, size, cmp);
-		pthread_join(t, NULL);
-		return;
-	}
-	sort(a, na, size, cmp);
-	sort(b, nb, size, cmp);
 }
 
 /*
@@ -331,6 +301,140 @@ static int cmp_id_key(const void *a, const void *b)
 	if (c)
 		return c;
 	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Heapsort of n keys: the fallback that bounds sort_id_range()'s time. */
+static void heap_id_keys(struct id_key *k, size_t n)
+{
+	size_t start = n / 2, end = n;
+
+	while (end > 1) {
+		size_t root, child;
+		struct id_key t;
+
+		if (start > 0) {
+			start--;
+		} else {
+			end--;
+			t = k[0]; k[0] = k[end]; k[end] = t;
+		}
+		for (root = start; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end && cmp_id_key(&k[child], &k[child + 1]) < 0)
+				child++;
+			if (cmp_id_key(&k[root], &k[child]) >= 0)
+				break;
+			t = k[root]; k[root] = k[child]; k[child] = t;
+		}
+	}
+}
+
+/*
+ * Quicksort (the middle of three as pivot, the smaller side first so
+ * the stack stays shallow) down to runs of 16, which insertion sort
+ * finishes; past depth levels, heapsort, so that no export, however
+ * made, makes it quadratic (introsort).
+ */
+static void sort_id_range(struct id_key *k, size_t n, unsigned depth)
+{
+	while (n > 16) {
+		struct id_key pivot, t;
+		size_t i = 0, j = n - 1, m = n / 2;
+
+		if (!depth--) {
+			heap_id_keys(k, n);
+			return;
+		}
+		/* k[0] <= k[m] <= k[n - 1]; k[m] is the pivot */
+		if (cmp_id_key(&k[m], &k[0]) < 0) {
+			t = k[m]; k[m] = k[0]; k[0] = t;
+		}
+		if (cmp_id_key(&k[n - 1], &k[m]) < 0) {
+			t = k[m]; k[m] = k[n - 1]; k[n - 1] = t;
+			if (cmp_id_key(&k[m], &k[0]) < 0) {
+				t = k[m]; k[m] = k[0]; k[0] = t;
+			}
+		}
+		pivot = k[m];
+		/* Hoare's partition: k[0 .. j] <= pivot <= k[j + 1 .. n) */
+		for (;;) {
+			while (cmp_id_key(&k[i], &pivot) < 0)
+				i++;
+			while (cmp_id_key(&pivot, &k[j]) < 0)
+				j--;
+			if (i >= j)
+				break;
+			t = k[i]; k[i] = k[j]; k[j] = t;
+			i++;
+			j--;
+		}
+		if (j + 1 < n - j - 1) {
+			sort_id_range(k, j + 1, depth);
+			k += j + 1;
+			n -= j + 1;
+		} else {
+			sort_id_range(k + j + 1, n - j - 1, depth);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct id_key x = k[i];
+		size_t j = i;
+
+		for (; j > 0 && cmp_id_key(&k[j - 1], &x) > 0; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+/*
+ * Sorts n keys by cmp_id_key() in place. glibc's qsort() would copy the
+ * keys to a second array of the same size (a merge sort) and call the
+ * comparator through a pointer: 20 MB more at the peak of memory on a
+ * million rows, and slower. The order is total (ties go by idx), so it
+ * is the one qsort() gave.
+ */
+static void sort_id_keys(struct id_key *k, size_t n)
+{
+	unsigned depth = 0;
+	size_t m;
+
+	for (m = n; m > 1; m >>= 1)
+		depth += 2;
+	sort_id_range(k, n, depth);
+}
+
+struct id_sort_job {
+	struct id_key *k;
+	size_t n;
+};
+
+static void *sort_id_main(void *arg)
+{
+	struct id_sort_job *j = arg;
+
+	sort_id_keys(j->k, j->n);
+	return NULL;
+}
+
+/*
+ * Sorts two key arrays, the second on a thread of its own when both are
+ * big enough for that to pay (else, or when no thread can be started,
+ * one after the other). cmp_id_key() is safe from two threads at once.
+ */
+static void sort_id_two(struct id_key *a, size_t na, struct id_key *b,
+			size_t nb, bool threads)
+{
+	struct id_sort_job j = { b, nb };
+	pthread_t t;
+
+	if (threads && na > 10000 && nb > 10000 &&
+	    pthread_create(&t, NULL, sort_id_main, &j) == 0) {
+		sort_id_keys(a, na);
+		pthread_join(t, NULL);
+		return;
+	}
+	sort_id_keys(a, na);
+	sort_id_keys(b, nb);
 }
 
 /*
@@ -534,8 +638,7 @@ static void resolve_tickets(struct merge *mg, bool threads)
 				   (uint32_t)i | ROW_KEY);
 	sorting_tc = mg->tc;
 	sorting_cc = mg->cc;
-	sort_two(keys, mg->ntc, rows, nrows, sizeof(*keys), cmp_id_key,
-		 threads);
+	sort_id_two(keys, mg->ntc, rows, nrows, threads);
 	perm = xcalloc(mg->ntc + 1, sizeof(*perm));
 	src = xcalloc(mg->ntc + 1, sizeof(*src));
 	for (i = 0; i < mg->ntc; i++) {
@@ -663,12 +766,14 @@ static void remap_satisfaction(const struct merge *mg, struct cb_cand *c,
 			       struct diag *d)
 {
 	const char *label;
+	const struct file_sat *fs;
 	struct buf key = BUF_INIT, esc = BUF_INIT;
 
-	if (!c->sat_header || c->cb.is_attempt ||
+	if (!c->sat_by_type || c->cb.is_attempt ||
 	    !*c->cb.satisfaction_text)
 		return;
-	label = source_value(c->profile, COL_CB_SATISFACTION, type,
+	fs = &mg->sat[c->cb.file];
+	label = source_value(fs->profile, COL_CB_SATISFACTION, type,
 			     c->cb.satisfaction_text);
 	c->cb.satisfaction = label ? (uint8_t)config_match_satisfaction(
 						     mg->cfg, label)
@@ -683,16 +788,16 @@ static void remap_satisfaction(const struct merge *mg, struct cb_cand *c,
 		if (label)
 			diag_report(d, DIAG_WARNING,
 				    mg->set->files[c->cb.file].path, c->cb.line,
-				    c->sat_column, "'%s' in column '%s' is no "
+				    fs->column, "'%s' in column '%s' is no "
 				    "satisfaction label or star: not rated",
-				    esc.s, c->sat_header);
+				    esc.s, fs->header);
 		else
 			diag_report(d, DIAG_WARNING,
 				    mg->set->files[c->cb.file].path, c->cb.line,
-				    c->sat_column, "'%s' in column '%s' is not "
+				    fs->column, "'%s' in column '%s' is not "
 				    "in the value map of source '%s' for %s: "
-				    "not rated", esc.s, c->sat_header,
-				    c->profile->name, ticket_type_name[type]);
+				    "not rated", esc.s, fs->header,
+				    fs->profile->name, ticket_type_name[type]);
 	}
 	buf_release(&key);
 	buf_release(&esc);
@@ -800,6 +905,8 @@ void merge_resolve(struct merge *mg, bool threads, struct diag *d)
 	struct ticket_set *set = mg->set;
 	size_t i;
 
+	/* Only merge_file() looks numbers up: not held over the peak. */
+	hashtab_release(&mg->ids);
 	resolve_tickets(mg, threads);
 	resolve_callbacks(mg, d);
 	for (i = 0; i < set->ntickets; i++) {

@@ -72,6 +72,12 @@ struct file_ctx {
 	bool unmapped[COL_COUNT];
 	bool stand_in;          /* 回访时间 taken from p->callback_time_from */
 	int key_col;            /* file column of p->key_column, or -1 */
+	/*
+	 * A ticket row's 工单类型 as check_row() interned and matched it,
+	 * for accept_ticket(): the value is hashed and looked up once.
+	 */
+	const char *type_text;
+	int type;
 	struct string_list warned; /* values warned about in this file */
 	bool sheet;             /* a workbook's sheet: its cells have names */
 	size_t error_cells;     /* error values (#N/A ...) read as empty */
@@ -625,9 +631,14 @@ static bool check_row(struct ingest *in, struct file_ctx *fc)
 			   header_name(fc, COL_TICKET_ID));
 		return true;
 	}
+	if (fc->f->kind == FILE_TICKETS && !unlisted(fc, COL_TYPE)) {
+		struct name *e = named(in, fc, COL_TYPE);
+
+		fc->type_text = e->s;
+		fc->type = name_type(in, e);
+	}
 	if (fc->f->kind == FILE_TICKETS &&
-	    (unlisted(fc, COL_TYPE) ||
-	     name_type(in, named(in, fc, COL_TYPE)) < 0)) {
+	    (unlisted(fc, COL_TYPE) || fc->type < 0)) {
 		struct buf esc = BUF_INIT;
 
 		s = value(fc, COL_TYPE, &n);
@@ -714,8 +725,16 @@ static void fill_callback(struct ingest *in, struct file_ctx *fc,
 	int sat_col = source == CB_INLINE_SECOND ? COL_CB2_SATISFACTION
 						 : COL_CB_SATISFACTION;
 	struct name *sat;
-	bool attempt;
+	bool attempt, by_type = false;
 
+	/*
+	 * result and sat point into the table of names, which moves when it
+	 * grows: room for every value this function interns (at most 8:
+	 * result, recorder, channel, remark, satisfaction, the profile's
+	 * attempt column, the raw satisfaction, the header) is made first,
+	 * so that none of them moves it.
+	 */
+	hashtab_reserve_more(&in->names, 8);
 	memset(c, 0, sizeof(*c));
 	cb->source = (uint8_t)source;
 	cb->file = fc->file;
@@ -753,7 +772,6 @@ static void fill_callback(struct ingest *in, struct file_ctx *fc,
 					   fc->rawlen[sat_col])
 				  : sat->s;
 	cb->is_attempt = attempt;
-	c->profile = p;
 	if (attempt)
 		return;
 	/*
@@ -762,19 +780,25 @@ static void fill_callback(struct ingest *in, struct file_ctx *fc,
 	 * then and says what it cannot read.
 	 */
 	if (source == CB_ROW && p && source_maps_by_type(p, sat_col)) {
-		c->sat_header = intern(in, header_name(fc, sat_col),
-				       strlen(header_name(fc, sat_col)));
-		c->sat_column = fc->colmap[sat_col] >= 0 ?
-					(uint32_t)fc->colmap[sat_col] + 1 : 0;
+		struct file_sat *fs = &in->out->sat;
+
+		by_type = c->sat_by_type = true;
+		if (!fs->header) {
+			fs->profile = p;
+			fs->header = intern(in, header_name(fc, sat_col),
+					    strlen(header_name(fc, sat_col)));
+			fs->column = fc->colmap[sat_col] >= 0 ?
+					     (uint32_t)fc->colmap[sat_col] + 1 : 0;
+		}
 	}
 	if (unlisted(fc, sat_col)) {
 		cb->satisfaction = SAT_NONE;
-		if (!c->sat_header)
+		if (!by_type)
 			warn_unmapped(in, fc, sat_col);
 		return;
 	}
 	cb->satisfaction = (uint8_t)name_satisfaction(in, sat);
-	if (*sat->s && cb->satisfaction == SAT_NONE && !c->sat_header)
+	if (*sat->s && cb->satisfaction == SAT_NONE && !by_type)
 		warn_value(in, fc, sat_col, cb->satisfaction_text,
 			   "is no satisfaction label or star: not rated");
 }
@@ -850,9 +874,8 @@ static void accept_ticket(struct ingest *in, struct file_ctx *fc)
 	s = value(fc, COL_OWNER, &n);
 	t->owner = n ? arena_strndup(&in->arena, s, n) : "";
 	t->phone = folded(in, fc, COL_PHONE);
-	e = named(in, fc, COL_TYPE);
-	t->type_text = e->s;
-	t->type = (int8_t)name_type(in, e);
+	t->type_text = fc->type_text;   /* check_row() looked it up */
+	t->type = (int8_t)fc->type;
 	t->subtype = interned(in, fc, COL_SUBTYPE);
 	if (*t->subtype && !unlisted(fc, COL_SUBTYPE)) {
 		/* SPEC §9.23: `2 房屋管理类` and aliases name a known one. */
@@ -1201,6 +1224,7 @@ static void forget_file(struct ingest *in, struct file_ctx *fc)
 	fc->f->rows_read = fc->f->accepted = fc->f->rejected = 0;
 	fc->f->excluded = fc->f->damaged_ticket_ids = 0;
 	out->untimed = 0;
+	memset(&out->sat, 0, sizeof(out->sat));
 	string_list_clear(&fc->warned);
 	fc->f->kind = FILE_UNRECOGNISED;
 	fc->f->why = "";

@@ -514,13 +514,17 @@ static bool is_cfbf(const char *path, struct buf *err)
 		0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1
 	};
 	unsigned char head[8];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct buf why = BUF_INIT;
+	/* A FIFO or a device is refused here, before freexl waits on it. */
+	int fd = text_open_regular(path, &why);
 	ssize_t n;
 
 	if (fd < 0) {
-		buf_addf(err, "cannot open: %s", strerror(errno));
+		buf_addf(err, "cannot open: %s", why.s);
+		buf_release(&why);
 		return false;
 	}
+	buf_release(&why);
 	n = read(fd, head, sizeof(head));
 	close(fd);
 	if (n != (ssize_t)sizeof(head) || memcmp(head, magic, sizeof(head))) {

@@ -92,24 +92,28 @@ struct callback {
 	const char *result;         /* 回访结果 */
 	const char *remark;         /* 回访备注 */
 	const char *satisfaction_text; /* 满意度 as written */
+	int32_t round;              /* 回访轮次, 0 when absent */
+	uint32_t file;              /* index into ticket_set.files */
+	uint32_t line;              /* line where its record starts */
+	/*
+	 * The small fields last, the flags one bit each: 64 bytes, not
+	 * 72, for every callback ingest holds (docs/bench.md, Memory).
+	 */
 	uint8_t satisfaction;       /* enum satisfaction */
 	uint8_t source;             /* enum callback_source */
-	bool is_attempt;            /* owner not reached: not a callback */
+	bool is_attempt : 1;        /* owner not reached: not a callback */
 	/*
 	 * SPEC §9.24: the time was a date alone ("that day, time unknown"):
 	 * at is that day's 00:00:00, and the callback sorts after the timed
 	 * callbacks of its day (callback_sort_at()).
 	 */
-	bool date_only;
+	bool date_only : 1;
 	/*
 	 * Issue 14: the source has no callback time and a profile's
 	 * callback_time_from column stands in for it: the callback counts
 	 * for coverage, not for timeliness, the median or an anomaly.
 	 */
-	bool stand_in;
-	int32_t round;              /* 回访轮次, 0 when absent */
-	uint32_t file;              /* index into ticket_set.files */
-	uint32_t line;              /* line where its record starts */
+	bool stand_in : 1;
 };
 
 struct ticket {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "report/pdf_tmpl.h"
+#include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -35,16 +36,17 @@ static void position_of(const char *text, const char *at, unsigned long *line,
 int pdf_tmpl_load(struct pdf_tmpl *t, const char *dir,
 		      const char *name, struct diag *d)
 {
-	struct buf path = BUF_INIT, text = BUF_INIT;
+	struct buf path = BUF_INIT, text = BUF_INIT, why = BUF_INIT;
 	const char *end = NULL;
 	FILE *fp;
 
 	memset(t, 0, sizeof(*t));
 	buf_addf(&path, "%s/pdf/%s", dir ? dir : "templates", name);
-	fp = fopen(path.s, "rb");
+	fp = text_fopen_regular(path.s, &why);
 	if (!fp) {
 		diag_report(d, DIAG_ERROR, path.s, 0, 0,
-			    "cannot read the PDF template");
+			    "cannot read the PDF template: %s", why.s);
+		buf_release(&why);
 		goto fail;
 	}
 	(void)buf_read_stream(&text, fp);

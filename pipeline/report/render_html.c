@@ -1117,9 +1117,52 @@ static void week_crumbs(cJSON *crumbs, const char *week, bool here)
 }
 
 /*
+ * "week_revision": none, or the revision a reissued week is (issue 16),
+ * as page 1 of its PDF says it: its number and reason, and each total it
+ * changed against the issue it replaced (metrics.json
+ * "revision_changes"), or that none did. A first issue has no reason and
+ * gets none.
+ */
+static cJSON *revision_mark(const cJSON *metrics)
+{
+	const cJSON *reason = get(metrics, "revision_reason"), *c;
+	cJSON *list = cJSON_CreateArray(), *e, *changes;
+	struct buf n = BUF_INIT;
+	bool first = true;
+	double v;
+
+	if (!cJSON_IsString(reason))
+		return list;
+	e = cJSON_CreateObject();
+	buf_addf(&n, "%.0f", get_num(metrics, "revision", &v) ? v : 0);
+	put_buf(e, "revision", &n);
+	put_str(e, "reason", reason->valuestring);
+	changes = cJSON_AddArrayToObject(e, "changes");
+	cJSON_ArrayForEach(c, get(metrics, "revision_changes")) {
+		cJSON *row = cJSON_CreateObject();
+
+		put_str(row, "sep", first ? "" : "；");
+		put_str(row, "label", get_str(c, "label"));
+		buf_addf(&n, "%.0f", get_num(c, "was", &v) ? v : 0);
+		put_buf(row, "was", &n);
+		buf_addf(&n, "%.0f", get_num(c, "now", &v) ? v : 0);
+		put_buf(row, "now", &n);
+		cJSON_AddItemToArray(changes, row);
+		first = false;
+	}
+	put_bool(e, "has_changes", !first);
+	put_bool(e, "unchanged", first &&
+		 cJSON_IsArray(get(metrics, "revision_changes")));
+	cJSON_AddItemToArray(list, e);
+	buf_release(&n);
+	return list;
+}
+
+/*
  * Every page of a week carries "week_provisional", copied from its
  * metrics.json "provisional", for head.mustache's banner under the
- * breadcrumbs; the index is no page of a week and never gets it.
+ * breadcrumbs, and its gates and revision; the index is no page of a
+ * week and never gets them.
  */
 static void week_mark(cJSON *ctx, const cJSON *metrics)
 {
@@ -1155,6 +1198,7 @@ static void week_mark(cJSON *ctx, const cJSON *metrics)
 	}
 	cJSON_AddItemToObject(ctx, "week_issue", issue);
 	cJSON_AddItemToObject(ctx, "week_gates", gates);
+	cJSON_AddItemToObject(ctx, "week_revision", revision_mark(metrics));
 }
 
 /*
@@ -2291,6 +2335,8 @@ static int render_index(struct site *s, const struct site_period *weeks,
 	latest = head ? head->view.metrics : periods[0].view.metrics;
 	ctx = page_ctx(latest, "回访报表", &crumbs);
 	crumb(crumbs, "首页", NULL);
+	/* render_html_worklists() writes worklists/ whenever there are weeks. */
+	cJSON_AddBoolToObject(ctx, "has_worklists", nweeks > 0);
 	list = cJSON_AddArrayToObject(ctx, "weeks");
 	for (i = 0; i < nweeks; i++)
 		cJSON_AddItemToArray(list, period_row(&weeks[i]));
@@ -2342,13 +2388,14 @@ static int render_index(struct site *s, const struct site_period *weeks,
 
 static cJSON *load_labels(const char *path, struct diag *d)
 {
-	FILE *fp = fopen(path, "rb");
-	struct buf text = BUF_INIT;
+	struct buf text = BUF_INIT, why = BUF_INIT;
+	FILE *fp = text_fopen_regular(path, &why);
 	cJSON *j = NULL;
 
 	if (!fp) {
 		diag_report(d, DIAG_ERROR, path, 0, 0, "cannot read labels: %s",
-			    strerror(errno));
+			    why.s);
+		buf_release(&why);
 		return NULL;
 	}
 	(void)buf_read_stream(&text, fp);

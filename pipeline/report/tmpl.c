@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "report/tmpl.h"
+#include "util/textio.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -559,7 +560,7 @@ const struct tmpl *tmpl_set_get(struct tmpl_set *ts, const char *name,
 				struct diag *d)
 {
 	const struct tmpl *t = set_find(ts, name);
-	struct buf path = BUF_INIT, text = BUF_INIT;
+	struct buf path = BUF_INIT, text = BUF_INIT, why = BUF_INIT;
 	FILE *fp = NULL;
 	char chunk[8192];
 	size_t n;
@@ -577,10 +578,10 @@ const struct tmpl *tmpl_set_get(struct tmpl_set *ts, const char *name,
 		goto out;
 	}
 	buf_addf(&path, "%s/%s.mustache", ts->dir, name);
-	fp = fopen(path.s, "rb");
+	fp = text_fopen_regular(path.s, &why);
 	if (!fp) {
 		diag_report(d, DIAG_ERROR, path.s, 0, 0,
-			    "cannot read template: %s", strerror(errno));
+			    "cannot read template: %s", why.s);
 		goto out;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
@@ -602,6 +603,7 @@ out:
 		fclose(fp);
 	buf_release(&path);
 	buf_release(&text);
+	buf_release(&why);
 	return t;
 }
 

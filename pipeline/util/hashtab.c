@@ -23,13 +23,11 @@ static int slot_empty(const unsigned char *s, size_t size)
 	return 1;
 }
 
-void hashtab_reserve(struct hashtab *t)
+static void grow(struct hashtab *t)
 {
 	struct hashtab grown = *t;
 	size_t j, i;
 
-	if (t->n * 2 < t->cap)
-		return;
 	grown.cap = t->cap ? 2 * t->cap : t->min_cap;
 	grown.slots = xcalloc(grown.cap, t->size);
 	for (j = 0; j < t->cap; j++) {
@@ -44,6 +42,18 @@ void hashtab_reserve(struct hashtab *t)
 	}
 	free(t->slots);
 	*t = grown;
+}
+
+void hashtab_reserve(struct hashtab *t)
+{
+	if (t->n * 2 >= t->cap)
+		grow(t);
+}
+
+void hashtab_reserve_more(struct hashtab *t, size_t k)
+{
+	while ((t->n + k) * 2 >= t->cap)
+		grow(t);
 }
 
 void hashtab_release(struct hashtab *t)

@@ -58,6 +58,12 @@ uint32_t hashtab_index_rehash(const void *slot);
 
 /* Makes room for one more slot, as above. */
 void hashtab_reserve(struct hashtab *t);
+/*
+ * Makes room for k more slots at once: the next k adds, each after its
+ * hashtab_reserve(), leave the array where it is, so slot pointers taken
+ * in between stay good.
+ */
+void hashtab_reserve_more(struct hashtab *t, size_t k);
 /* Frees the slots; t is then empty, with the same slot type. */
 void hashtab_release(struct hashtab *t);
 

@@ -446,6 +446,24 @@ int text_open_regular(const char *path, struct buf *why)
 	return fd;
 }
 
+FILE *text_fopen_regular(const char *path, struct buf *why)
+{
+	int fd = text_open_regular(path, why);
+	FILE *fp;
+	int saved;
+
+	if (fd < 0)
+		return NULL;
+	fp = fdopen(fd, "rb");
+	if (!fp) {
+		saved = errno;
+		buf_adds(why, strerror(errno));
+		close(fd);
+		errno = saved;
+	}
+	return fp;
+}
+
 /*
  * A file name that stays inside the week folder whatever the input holds
  * (see textio.h):

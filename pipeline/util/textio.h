@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "util/buf.h"
 
@@ -126,5 +127,11 @@ uint32_t text_hash(const char *s, size_t n);
  * file (a FIFO)" (or the open's own cause) appended to why.
  */
 int text_open_regular(const char *path, struct buf *why);
+
+/*
+ * The same as a stream for fread(): NULL, with errno set and the cause in
+ * why, when path cannot be opened or is not a regular file.
+ */
+FILE *text_fopen_regular(const char *path, struct buf *why);
 
 #endif

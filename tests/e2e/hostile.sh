@@ -49,9 +49,30 @@ has check_fifo.err "not a regular file (a FIFO)"
 run check_zero "$hf" check --config "$cfg" /dev/zero
 [ "$rc" -eq 66 ] || fail "check /dev/zero: exit $rc"; ok
 has check_zero.err "not a regular file (a character device)"
+# inspect reads each format's own way: a FIFO named .xls is refused too.
+mkfifo "$work/fifo.xls"
+run inspect_fifo "$hf" inspect --config "$cfg" "$work/fifo.xls"
+[ "$rc" -eq 66 ] || fail "inspect FIFO .xls: exit $rc"; ok
+has inspect_fifo.err "not a regular file (a FIFO)"
 run config_fifo "$hf" ingest --input input --output "$work/o1" --config "$work/fifo.csv"
 [ "$rc" -eq 78 ] || fail "config FIFO: exit $rc"; ok
 has config_fifo.err "not a regular file"
+# The font is config too: a FIFO there is refused at once, never waited on.
+printf '{"pdf": {"font_path": "%s"}}\n' "$work/fifo.csv" >"$work/fontfifo.json"
+run font_fifo "$hf" run --input input --output "$work/o1" --config "$work/fontfifo.json" \
+	--as-of '2026-11-26 08:00:00' --quiet
+[ "$rc" -eq 78 ] || fail "font FIFO: exit $rc"; ok
+has font_fifo.err "not a regular file (a FIFO)"
+# And the templates: a FIFO for a page or a PDF template fails the render.
+cp -R templates "$work/tpl"
+rm "$work/tpl/html/head.mustache" "$work/tpl/pdf/weekly.json"
+mkfifo "$work/tpl/html/head.mustache" "$work/tpl/pdf/weekly.json"
+printf '{"templates_dir": "%s"}\n' "$work/tpl" >"$work/tplfifo.json"
+run tpl_fifo "$hf" run --input input --output "$work/o1" --config "$work/tplfifo.json" \
+	--as-of '2026-11-26 08:00:00' --quiet
+[ "$rc" -eq 73 ] || fail "template FIFO: exit $rc"; ok
+has tpl_fifo.err "head.mustache: error: cannot read template: not a regular file (a FIFO)"
+has tpl_fifo.err "weekly.json: error: cannot read the PDF template: not a regular file (a FIFO)"
 
 # An input folder with one good export and every kind of skipped file.
 mkdir "$work/in"

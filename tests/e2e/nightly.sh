@@ -1,12 +1,15 @@
 #!/bin/sh
 # 'huifang nightly' on the bundled sample (issue 8): one summary line on
 # stdout and nothing else; the complete week issued and marked, the
-# current week provisional; a second night keeps the issued week's files
+# current week provisional, and every earlier week of the sample's data
+# (W40-W46, up to 7 weeks back) issued the same night, once (SPEC §9.27);
+# a second night keeps the issued week's files
 # (same inodes, same bytes) and refreshes the provisional one; 'run
 # --week W --force' reissues; retention deletes older week folders and
 # only those; on Monday the provisional week is not yet due, on Thursday
 # a tripped gate keeps it provisional (exit 65) until the config accepts
-# it; --quiet and a terminal; the day's log holds the details.
+# it; --quiet and a terminal; the day's log holds the details; 'run
+# --week W --issue' issues early, with a warning the report repeats.
 #
 # usage: tests/e2e/nightly.sh BUILD_DIR
 set -eu
@@ -36,7 +39,7 @@ nightly --as-of '2026-11-26 08:00:00' >"$work/out1" 2>"$work/err1" ||
 rows=$($jget "$o/run.json" input.rows_read)
 rej=$($jget "$o/run.json" input.rejected)
 [ "$rows" -gt 0 ] && [ "$rej" -gt 0 ] || fail "run.json counts $rows $rej"
-grep -Eqx "huifang: 2026-W47 issued, 2026-W48 provisional, $rows rows, $rej rejected, [0-9]+\.[0-9] s" \
+grep -Eqx "huifang: 2026-W40 issued, 2026-W41 issued, 2026-W42 issued, 2026-W43 issued, 2026-W44 issued, 2026-W45 issued, 2026-W46 issued, 2026-W47 issued, 2026-W48 provisional, $rows rows, $rej rejected, [0-9]+\.[0-9] s" \
 	"$work/out1" || fail "summary line: $(cat "$work/out1")"; ok
 
 w47=$o/weeks/2026-W47
@@ -54,7 +57,11 @@ grep -qx 'as_of 2026-11-26 08:00:00' "$w47/.issued" || fail ".issued: $(cat "$w4
 [ -f "$w48/周报-2026-W48.pdf" ] || fail "no weekly PDF for W48"
 pdftotext "$w48/周报-2026-W48.pdf" - 2>/dev/null | grep -q '暂定报告：尚未正式发布（2026-12-03 00:00:00 起可正式发布）' ||
 	fail "the W48 weekly PDF does not say it is provisional"; ok
-[ "$($jget "$o/run.json" 'weeks[1].status')" = provisional ] || fail "run.json weeks[1]"; ok
+[ "$($jget "$o/run.json" 'weeks[8].status')" = provisional ] || fail "run.json weeks[8]"; ok
+[ "$($jget "$o/run.json" 'weeks[0].week')" = 2026-W40 ] || fail "run.json weeks[0]"; ok
+[ "$($jget "$o/run.json" 'weeks_not_rendered')" = '[]' ] || fail "run.json weeks_not_rendered"; ok
+w40=$o/weeks/2026-W40
+grep -qx 'as_of 2026-11-26 08:00:00' "$w40/.issued" || fail "W40 .issued: $(cat "$w40/.issued")"; ok
 [ -f "$o/site/weeks/2026-W47/index.html" ] && [ -f "$o/site/weeks/2026-W48/index.html" ] ||
 	fail "the site lacks a week"; ok
 
@@ -64,6 +71,7 @@ set -- "$o"/logs/huifang-*.log
 log=$1
 for want in 'nightly: start (pid ' 'as-of 2026-11-26 08:00:00' \
 	'(field_count)' "rows rejected; see" 'nightly: 2026-W47 issued' \
+	'nightly: 7 earlier weeks not issued: 2026-W40 to 2026-W46' \
 	'nightly: 2026-W48 provisional' "nightly: input 10 files, $rows rows read" \
 	'nightly: seconds: ingest ' 'nightly: retention: keep 26 weeks, removed 0' \
 	"$(cat "$work/out1")" 'nightly: exit 0'; do
@@ -75,6 +83,7 @@ grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} ' "$log" || fai
 # Night 2, Friday: W47 is kept, byte for byte and inode for inode; W48
 # is rewritten with the new as-of.
 stamp "$w47" >"$work/w47-before"
+stamp "$w40" >"$work/w40-before"
 cp -R "$w47" "$work/w47-copy"
 stamp "$w48" >"$work/w48-before"
 sleep 1 # so that a rewrite would show in the mtimes
@@ -91,6 +100,11 @@ diff -r "$work/w47-copy" "$w47" >/dev/null || fail "the issued W47 changed bytes
 stamp "$w48" >"$work/w48-after"
 ! cmp -s "$work/w48-before" "$work/w48-after" || fail "W48 files not rewritten"; ok
 grep -qF 'nightly: 2026-W47 kept' "$log" || fail "the log does not say W47 was kept"; ok
+# The earlier weeks are issued: no job of the second night, untouched.
+stamp "$w40" >"$work/w40-after"
+cmp -s "$work/w40-before" "$work/w40-after" || fail "the issued W40 was touched"; ok
+[ "$(grep -c 'earlier weeks\? not issued' "$log")" -eq 1 ] ||
+	fail "the second night found earlier weeks not issued"; ok
 
 # run --week 2026-W47 --force reissues it with the as-of given.
 "$hf" run --input input --output "$o" --config config/huifang.json \
@@ -109,18 +123,24 @@ grep -qx 'as_of 2026-11-27 08:00:00' "$w47/.issued" || fail "not reissued: $(cat
 # the output folder stops the run before retention: symlinks.sh.)
 sed 's/"retention_weeks": *[0-9]*/"retention_weeks": 1/' config/huifang.json >"$work/keep1.json"
 grep -q '"retention_weeks": 1' "$work/keep1.json" || fail "cannot set retention_weeks"
-cp -R "$w47" "$o/weeks/2026-W44"
-cp -R "$w47" "$o/weeks/2026-W45"
-rm -f "$o/weeks/2026-W44/.issued" "$o/weeks/2026-W45/.issued"
+# W43 stands for a week a gate kept provisional: now older than the
+# retention, it is named in the log and left alone, not rendered.
+rm "$o/weeks/2026-W43/.issued"
 mkdir "$o/weeks/2026-W43-notes" "$o/weeks/keep-me"
-echo x >"$o/weeks/2026-W42"
+echo x >"$o/weeks/2026-W39"
 "$hf" nightly --input input --output "$o" --config "$work/keep1.json" \
 	--as-of '2026-11-27 09:00:00' >"$work/out4" 2>"$work/err4" ||
 	fail "nightly with retention exited $?: $(cat "$work/err4")"
 [ ! -s "$work/err4" ] || fail "stderr not empty: $(cat "$work/err4")"; ok
-[ ! -e "$o/weeks/2026-W44" ] && [ ! -e "$o/weeks/2026-W45" ] || fail "old weeks not removed"; ok
+for w in 2026-W40 2026-W41 2026-W42 2026-W43 2026-W44 2026-W45 2026-W46; do
+	[ ! -e "$o/weeks/$w" ] || fail "old week $w not removed"
+done; ok
+grep -qF "nightly: warning: 1 week with data, not issued, older than retention_weeks (1): 2026-W43; nightly leaves it" "$log" ||
+	fail "the log does not name the week beyond the retention"; ok
+[ "$($jget "$o/run.json" 'weeks_not_rendered[0]')" = 2026-W43 ] || fail "run.json weeks_not_rendered"; ok
+[ ! -e "$o/quality-records/2026-W43" ] || fail "the records of the unissued W43 were kept"; ok
 [ -d "$w47" ] && [ -d "$w48" ] || fail "retention removed a week the night wrote"; ok
-[ -d "$o/weeks/2026-W43-notes" ] && [ -d "$o/weeks/keep-me" ] && [ -f "$o/weeks/2026-W42" ] ||
+[ -d "$o/weeks/2026-W43-notes" ] && [ -d "$o/weeks/keep-me" ] && [ -f "$o/weeks/2026-W39" ] ||
 	fail "retention removed what is not a week"; ok
 [ "$(ls -A "$o/weeks" | grep -c '^\.')" -eq 0 ] || fail "leftovers: $(ls -A "$o/weeks")"; ok
 for w in 2026-W44 2026-W45; do
@@ -130,9 +150,8 @@ for w in 2026-W44 2026-W45; do
 	! grep -q "href=\"weeks/$w/" "$o/site/index.html" || fail "the site still lists $w"
 	[ ! -e "$o/site/weeks/$w" ] || fail "the site still has $w's pages"
 done; ok
-grep -qF 'nightly: retention: keep 2 weeks, removed 2:' "$log" || fail "the log lacks the retention line"; ok
-# The issued weeks it deleted (W44 and W45, which the night issued as
-# unissued folders among the 4 weeks before) leave their 回访记录表 and
+grep -qF 'nightly: retention: keep 2 weeks, removed 7:' "$log" || fail "the log lacks the retention line"; ok
+# The issued weeks it deleted (W40-W46, but W43) leave their 回访记录表 and
 # 抽查表 behind: quality records, never deleted by huifang.
 for w in 2026-W44 2026-W45; do
 	ls "$o/quality-records/$w/"回访记录表-*.pdf >/dev/null 2>&1 &&
@@ -141,6 +160,13 @@ for w in 2026-W44 2026-W45; do
 	grep -qF "nightly: retention: kept the quality records of $w" "$log" ||
 		fail "the log does not say $w's records were kept"
 done; ok
+
+# What the log says to do for W43: run --week issues it (and nightly,
+# whose retention is 26 weeks again, then leaves it alone).
+"$hf" run --input input --output "$o" --config config/huifang.json \
+	--as-of '2026-11-27 09:00:00' --week 2026-W43 -q >/dev/null 2>&1 ||
+	fail "run --week 2026-W43 exited $?"
+[ -f "$o/weeks/2026-W43/.issued" ] || fail "run --week did not issue W43"; ok
 
 # Monday: W48 is complete now but not issued before its issue_at,
 # Thursday 2026-12-03 00:00 (SPEC §9.26); W49 is the new current week;
@@ -219,6 +245,21 @@ grep -q '2026-W48 issued, 2026-W49 provisional' "$work/out8" || fail "summary: $
 rc=0
 nightly --as-of '2026-12-04 02:00:00' >"$work/out9" 2>"$work/err9" || rc=$?
 grep -q '2026-W48 kept' "$work/out9" || fail "W48 reissued: $(cat "$work/out9")"; ok
+
+# run --week W --issue issues a week before its issue_at: it warns, and
+# metrics.json and page 1 of the weekly PDF say so (issue 16).
+o2=$work/o2
+"$hf" run --input input --output "$o2" --config config/huifang.json \
+	--as-of '2026-11-27 08:00:00' --week 2026-W48 --issue \
+	>"$work/out10" 2>"$work/err10" || fail "run --issue exited $?: $(cat "$work/err10")"
+grep -q '^huifang: 2026-W48 issued before its issue_at by --issue; the report says so$' "$work/err10" ||
+	fail "run --issue does not warn: $(cat "$work/err10")"; ok
+[ -f "$o2/weeks/2026-W48/.issued" ] || fail "run --issue did not issue W48"; ok
+[ "$($jget "$o2/weeks/2026-W48/metrics.json" issue_forced)" = true ] ||
+	fail "metrics.json does not record the early issue"; ok
+pdftotext -l 1 "$o2/weeks/2026-W48/周报-2026-W48.pdf" - 2>/dev/null | tr -d ' \n' |
+	grep -q '提前发布：在2026-12-0300:00:00之前由管理员发布' ||
+	fail "page 1 does not say W48 was issued early"; ok
 
 # Options nightly does not take.
 rc=0; nightly --week 2026-W47 >/dev/null 2>&1 || rc=$?

@@ -62,6 +62,8 @@ grep -q '>86.7% 目标90.0% 未达标</text>' "$week" || fail "coverage chart wo
 grep -q '客户服务主管' "$week" || fail "no audit samples"
 grep -q '时间无法解析' "$week" || fail "no data quality"
 grep -q 'weeks/2026-W47/index.html' "$site/index.html" || fail "index link"
+grep -q '<a class="more" href="worklists/index.html">回访工作清单（实时）→</a>' "$site/index.html" ||
+	fail "the home page does not link the live worklists"
 
 # The butler of the hostile name: his page and his worklist.
 href=$(grep -o 'href="butler-[0-9a-f]*\.html">\.\./\.\./etc<' "$week" |

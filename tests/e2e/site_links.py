@@ -6,8 +6,12 @@ usage: site_links.py SITE_DIR
 Parses every .html file under SITE_DIR, and for every href and src checks
 that it is relative, stays inside SITE_DIR once resolved (no '..' out of
 it, no symlink), and names a file that exists; a '#fragment' must name an
-id of its target page. Prints one line per broken link and exits 1 if any;
-else prints how many pages and links it followed.
+id of its target page. Then every section's index page (each index.html:
+a week's, the live worklists') must be reachable from the home page by
+following links, as a reader finds them (the live worklists were once
+linked from no page of the site); a page inside a section may be a link
+target only (a name-collision choice page). Prints one line per problem
+and exits 1 if any; else prints how many pages and links it followed.
 """
 import html.parser
 import os
@@ -37,7 +41,7 @@ def parse(path):
 
 def main():
     root = os.path.realpath(sys.argv[1])
-    pages, bad, followed = {}, [], 0
+    pages, bad, followed, edges = {}, [], 0, {}
     for d, _, files in os.walk(root):
         for n in files:
             if n.endswith(".html"):
@@ -60,12 +64,27 @@ def main():
                     os.path.dirname(page), urllib.parse.unquote(u.path)))
             if os.path.commonpath([root, target]) != root:
                 bad.append("%s: %r points outside the site" % (rel, url))
-            elif os.path.islink(target) or not os.path.isfile(target):
+                continue
+            if os.path.islink(target) or not os.path.isfile(target):
                 bad.append("%s: %r: no such file" % (rel, url))
-            elif u.fragment:
+                continue
+            edges.setdefault(page, set()).add(target)
+            if u.fragment:
                 t = pages.get(target)
                 if t is None or urllib.parse.unquote(u.fragment) not in t.ids:
                     bad.append("%s: %r: no such anchor" % (rel, url))
+    home = os.path.join(root, "index.html")
+    seen, todo = {home}, [home]
+    while todo:
+        for t in edges.get(todo.pop(), ()):
+            if t in pages and t not in seen:
+                seen.add(t)
+                todo.append(t)
+    for page in sorted(set(pages) - seen):
+        if os.path.basename(page) != "index.html":
+            continue
+        bad.append("%s: no link leads to it from index.html" %
+                   os.path.relpath(page, root))
     for b in bad:
         print(b)
     print("%d pages, %d links followed, %d broken" %

@@ -6,10 +6,14 @@ the three lists the way huifang's worklist CSVs hold them (owed,
 loops, unreachable: one line per ticket, "kind,ticket,state"), sorted.
 
 usage: worklist_check.py INPUT_DIR 'YYYY-MM-DD HH:MM:SS' [WEEK | DIR]
+       worklist_check.py --batch LISTING
 With WEEK (2026-W47) it prints instead the week's counts per type:
 "type eligible called_back unreachable owed". With DIR, huifang's
 worklists folder (待回访.csv, 未闭环.csv, 无法联系.csv), it compares the
 lists with its own and exits 1, showing the difference, when they differ.
+With --batch, it makes that comparison for each line of LISTING, "AS_OF,
+tab, INPUT_DIR, tab, WORKLISTS_DIR, tab, the export names present", and
+reads each export once for all of them (the 30 nights of e2e/month.sh).
 
 It covers what the tests' exports use: UTF-8 CSV, the canonical headers,
 YYYY-MM-DD HH:MM[:SS] or YYYY/MM/DD times, the default config.
@@ -82,47 +86,65 @@ def parse_time(s):
     return int(t.timestamp())
 
 
-def read(folder):
+PARSED = {}      # path -> the file's usable rows, for --batch
+
+
+def parse_file(path, name):
+    """The rows of one export huifang would accept, in line order: (line,
+    is_tickets, row, times). Cached by path: --batch reads each once."""
+    if path in PARSED:
+        return PARSED[path]
+    out = PARSED[path] = []
+    with open(path, "rb") as fp:
+        raw = fp.read()
+    text = raw.decode("utf-8", errors="surrogateescape")
+    bad = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    wide = sum(1 for ch in text if ord(ch) > 127) - bad
+    if bad and not raw.startswith(b"\xef\xbb\xbf") and bad * 20 >= wide:
+        text = raw.decode("gb18030", errors="surrogateescape")
+    text = text.lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        return out
+    head = [h.strip() for h in rows[0]]
+    is_tickets = "工单类型" in head
+    line = 1
+    for rec in rows[1:]:
+        line += 1
+        if not any(x.strip() for x in rec):
+            continue
+        if len(rec) != len(head) or any(
+                "\udc80" <= ch <= "\udcff" for x in rec for ch in x):
+            continue
+        r = {h: v.strip() for h, v in zip(head, rec)}
+        tid = r.get("工单编号", "")
+        if not tid:
+            continue
+        if is_tickets and r.get("工单类型", "") not in TYPES:
+            continue
+        if not is_tickets and not r.get("回访时间"):
+            continue
+        try:
+            times = {c: parse_time(r[c]) if r.get(c) else None
+                     for c in TIME_COLS}
+        except ValueError:
+            continue
+        out.append((line, is_tickets, r, times))
+    return out
+
+
+def read(folder, names=None):
+    """The tickets of the exports in folder (or of names in it)."""
     tickets = {}     # id -> (key, row)
     callbacks = {}   # (id, at, recorder) -> (at, is_attempt, sat, text)
-    inline = {}      # id -> list of callbacks of the winning row
-    for name in sorted(os.listdir(folder), key=lambda n: n.encode()):
+    if names is None:
+        names = os.listdir(folder)
+    for name in sorted(names, key=lambda n: n.encode()):
         if name.startswith(".") or not name.lower().endswith(".csv"):
             continue
-        with open(os.path.join(folder, name), "rb") as fp:
-            raw = fp.read()
-        text = raw.decode("utf-8", errors="surrogateescape")
-        bad = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
-        wide = sum(1 for ch in text if ord(ch) > 127) - bad
-        if bad and not raw.startswith(b"\xef\xbb\xbf") and bad * 20 >= wide:
-            text = raw.decode("gb18030", errors="surrogateescape")
-        text = text.lstrip("\ufeff")
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-        if not rows:
-            continue
-        head = [h.strip() for h in rows[0]]
-        is_tickets = "工单类型" in head
-        line = 1
-        for rec in rows[1:]:
-            line += 1
-            if not any(x.strip() for x in rec):
-                continue
-            if len(rec) != len(head) or any(
-                    "\udc80" <= ch <= "\udcff" for x in rec for ch in x):
-                continue
-            r = {h: v.strip() for h, v in zip(head, rec)}
-            tid = r.get("工单编号", "")
-            if not tid:
-                continue
-            if is_tickets and r.get("工单类型", "") not in TYPES:
-                continue
-            if not is_tickets and not r.get("回访时间"):
-                continue
-            try:
-                times = {c: parse_time(r[c]) if r.get(c) else None
-                         for c in TIME_COLS}
-            except ValueError:
-                continue
+        for line, is_tickets, r, times in parse_file(
+                os.path.join(folder, name), name):
+            tid = r["工单编号"]
             if is_tickets:
                 upd = times["更新时间"]
                 key = (upd is not None, upd or 0, name.encode(), line)
@@ -137,9 +159,12 @@ def read(folder):
                 callbacks[ident] = (times["回访时间"], att,
                                     0 if att else rating(text),
                                     {text, result})
+    by_ticket = {}   # id -> that ticket's callbacks, by identity
+    for k, v in callbacks.items():
+        by_ticket.setdefault(k[0], {})[k] = v
     out = {}
     for tid, (_, r, times) in tickets.items():
-        cbs = {k: v for k, v in callbacks.items() if k[0] == tid}
+        cbs = dict(by_ticket.get(tid, {}))
         if times["回访时间"] is not None:
             text, result = r.get("满意度", ""), r.get("回访结果", "")
             att = text in ATTEMPT_WORDS or result in ATTEMPT_WORDS
@@ -182,6 +207,8 @@ def classify(r, times, cbs, as_of):
 
 
 def main():
+    if sys.argv[1] == "--batch":
+        sys.exit(batch(sys.argv[2]))
     folder, as_of_text = sys.argv[1], sys.argv[2]
     as_of = parse_time(as_of_text)
     data = read(folder)
@@ -204,7 +231,15 @@ def main():
         for t in ("报事报修", "投诉", "特约服务"):
             print(t, *counts.get(t, [0, 0, 0, 0]))
         return
-    compare = len(sys.argv) > 3 and os.path.isdir(sys.argv[3])
+    lines = lists(data, as_of)
+    if len(sys.argv) > 3:
+        sys.exit(compare(lines, sys.argv[3]))
+    for line in lines:
+        print(line)
+
+
+def lists(data, as_of):
+    """The three lists at as_of, one sorted "kind,ticket,state" each."""
     lines = []
     for tid, (r, times, cbs) in data.items():
         done = times["完成时间"]
@@ -219,27 +254,42 @@ def main():
                      "已超时" if as_of > done + SLA else "待回访")
             lines.append("%s,%s,%s" % (kind, tid, state))
     lines.sort()
-    if compare:
-        theirs = []
-        for kind, name in (("owed", "待回访"), ("loops", "未闭环"),
-                           ("unreachable", "无法联系")):
-            with open(os.path.join(sys.argv[3], name + ".csv"),
-                      encoding="utf-8-sig", newline="") as fp:
-                for r in list(csv.reader(fp))[1:]:
-                    theirs.append("%s,%s,%s" % (kind, r[2], r[10]))
-        theirs.sort()
-        if theirs != lines:
-            import difflib
-            for d in difflib.unified_diff(lines, theirs, "independent",
-                                          "huifang", lineterm=""):
-                print(d)
-            sys.exit(1)
-        print("worklists agree: %d owed, %d loops, %d unreachable" % tuple(
-            sum(1 for x in lines if x.startswith(k + ","))
-            for k in ("owed", "loops", "unreachable")))
-        return
-    for line in lines:
-        print(line)
+    return lines
+
+
+def compare(lines, folder):
+    """0 when huifang's lists in folder are lines, else 1, saying how."""
+    theirs = []
+    for kind, name in (("owed", "待回访"), ("loops", "未闭环"),
+                       ("unreachable", "无法联系")):
+        with open(os.path.join(folder, name + ".csv"),
+                  encoding="utf-8-sig", newline="") as fp:
+            for r in list(csv.reader(fp))[1:]:
+                theirs.append("%s,%s,%s" % (kind, r[2], r[10]))
+    theirs.sort()
+    if theirs != lines:
+        import difflib
+        for d in difflib.unified_diff(lines, theirs, "independent",
+                                      "huifang", lineterm=""):
+            print(d)
+        return 1
+    print("worklists agree: %d owed, %d loops, %d unreachable" % tuple(
+        sum(1 for x in lines if x.startswith(k + ","))
+        for k in ("owed", "loops", "unreachable")))
+    return 0
+
+
+def batch(listing):
+    """--batch FILE: one check per line "AS_OF<TAB>DIR<TAB>WORKLISTS<TAB>
+    NAME NAME ...", the exports NAME of DIR (each read once for all)."""
+    failed = 0
+    with open(listing, encoding="utf-8") as fp:
+        for row in fp:
+            as_of_text, folder, worklists, names = row.rstrip("\n").split("\t")
+            print("%s: " % as_of_text, end="")
+            failed |= compare(lists(read(folder, names.split()),
+                                    parse_time(as_of_text)), worklists)
+    return failed
 
 
 if __name__ == "__main__":

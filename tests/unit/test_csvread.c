@@ -383,6 +383,70 @@ static void test_csv__rereads_a_big_file_that_turns_out_gb18030(void **state)
 	buf_release(&err);
 }
 
+/*
+ * The first mebibyte is counted once, when the file is opened: a bad byte
+ * in it, also in a line that the block's end cuts in two, still flags its
+ * record, and the count at the end is the file's.
+ */
+static void test_csv__flags_bad_bytes_around_the_first_block(void **state)
+{
+	char path[4096];
+	struct buf text = BUF_INIT, err = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	size_t bad_at[3], nbad = 0, k = 0;
+	int i, row = 0;
+
+	(void)state;
+	buf_adds(&text, "id,text\n");
+	for (i = 0; i < 120000; i++) {
+		buf_addf(&text, "%d,", i);
+		/*
+		 * Row 10: inside the block. The row that reaches 1 MiB is
+		 * padded so that its bad byte is the block's last byte and
+		 * the rest of the line comes after it.
+		 */
+		if (nbad == 1 && text.len + 64 > (1u << 20))
+			while (text.len < (1u << 20) - 4)
+				buf_addch(&text, 'x');
+		if (i == 10 || (nbad == 1 && text.len + 64 > (1u << 20))) {
+			bad_at[nbad++] = text.len + 3;
+			buf_adds(&text, "投\xff诉诉诉\n");
+			continue;
+		}
+		if (i == 100000) {
+			bad_at[nbad++] = text.len + 3;
+			buf_adds(&text, "投\xfe诉\n");
+			continue;
+		}
+		buf_adds(&text, "投诉\n");
+	}
+	assert_int_equal(nbad, 3);
+	assert_int_equal(bad_at[1], (1u << 20) - 1);
+	write_temp(path, sizeof(path), &text);
+	r = csv_reader_open(path, NULL, 65536, &err);
+	assert_non_null(r);
+	next(r, &rec);
+	while (csv_reader_next(r, &rec, &err) == 1) {
+		if (rec.bad_encoding) {
+			assert_true(k < 3);
+			assert_int_equal(rec.bad_offset, bad_at[k]);
+			assert_int_equal(rec.bad_field, 2);
+			k++;
+		}
+		row++;
+	}
+	assert_int_equal(row, 120000);
+	assert_int_equal(k, 3);
+	assert_string_equal(csv_reader_encoding(r), "UTF-8");
+	assert_string_equal(csv_reader_encoding_why(r),
+			    "detected, 3 invalid sequences");
+	csv_reader_free(r);
+	unlink(path);
+	buf_release(&text);
+	buf_release(&err);
+}
+
 static void test_csv__keeps_a_big_utf8_file_with_one_bad_byte(void **state)
 {
 	char path[4096];
@@ -443,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_csv__reads_a_file_in_blocks),
 		cmocka_unit_test(test_csv__rereads_a_big_file_that_turns_out_gb18030),
 		cmocka_unit_test(test_csv__keeps_a_big_utf8_file_with_one_bad_byte),
+		cmocka_unit_test(test_csv__flags_bad_bytes_around_the_first_block),
 		cmocka_unit_test(test_csv__decides_gb18030_before_the_end),
 	};
 

@@ -1,7 +1,8 @@
 /*
  * test_hashtab.c - the open-addressing table: entries survive growth
  * (the table stays at most half full), colliding hashes probe on and wrap
- * around the end, and a released table is empty.
+ * around the end, a released table is empty, and room made for several
+ * adds at once keeps the slots in place while they are made.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -96,11 +97,49 @@ static void test_hashtab__probes_wrap_around_the_end(void **state)
 	hashtab_release(&t);
 }
 
+/*
+ * After hashtab_reserve_more(t, k), k adds (each after its own
+ * hashtab_reserve()) leave the array where it is: a slot pointer taken
+ * before them still holds its entry. Checked at every fill from empty.
+ */
+static void test_hashtab__reserve_more_keeps_slots_in_place(void **state)
+{
+	struct hashtab t = HASHTAB_INIT(sizeof(struct slot), 4, slot_rehash);
+	struct slot *held;
+	uint32_t k = 1, j;
+
+	(void)state;
+	hashtab_reserve(&t);
+	held = probe(&t, k);
+	held->key = k++;
+	t.n++;
+	while (k < 600) {
+		void *slots;
+
+		hashtab_reserve_more(&t, 8);
+		assert_true((t.n + 8) * 2 < t.cap);
+		slots = t.slots;
+		held = probe(&t, 1);
+		for (j = 0; j < 8; j++) {
+			struct slot *s;
+
+			hashtab_reserve(&t);
+			s = probe(&t, k);
+			s->key = k++;
+			t.n++;
+		}
+		assert_ptr_equal(t.slots, slots);
+		assert_int_equal(held->key, 1);
+	}
+	hashtab_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hashtab__keeps_every_entry_through_growth),
 		cmocka_unit_test(test_hashtab__probes_wrap_around_the_end),
+		cmocka_unit_test(test_hashtab__reserve_more_keeps_slots_in_place),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -316,6 +316,58 @@ static void test_ingest__a_losing_ticket_takes_its_callbacks(void **state)
 	assert_int_equal(f->set.superseded, 1);
 }
 
+/*
+ * Enough tickets for merge.c's key sort to partition (over 16), numbers
+ * that agree in their first 16 bytes (compared as strings) and short
+ * ones, in a scrambled order; callback rows, also scrambled, joined by
+ * number. tickets[] must come out in strcmp() order, each row on its
+ * ticket, the rows of no ticket counted as orphans.
+ */
+static void test_ingest__sorts_and_joins_many_ticket_numbers(void **state)
+{
+	struct fixture *f = *state;
+	struct buf tk = BUF_INIT, cb = BUF_INIT;
+	char id[64];
+	size_t i, n = 3000;
+
+	buf_adds(&tk, TICKETS);
+	buf_adds(&cb, "工单编号,回访时间,回访人,满意度\n");
+	for (i = 0; i < n; i++) {
+		size_t k = i * 7919 % n;
+
+		if (k % 5)
+			snprintf(id, sizeof(id), "WO-2026-11-LONG-PREFIX-%04zu", k);
+		else
+			snprintf(id, sizeof(id), "%zu", k);
+		buf_addf(&tk, "%s,投诉,2026-11-20,,,,,,,,\n", id);
+		/* every third ticket has a row, named by its recorder */
+		if (k % 3 == 0)
+			buf_addf(&cb, "%s,2026-11-21 10:00,%s,满意\n", id, id);
+	}
+	buf_adds(&cb, "WO-2026-11-LONG-PREFIX-9999,2026-11-21 10:00,x,满意\n"
+		      "99999,2026-11-21 10:00,x,满意\n");
+	put(f, "t.csv", tk.s);
+	put(f, "u.csv", cb.s);
+	ingest(f);
+	assert_int_equal(f->set.ntickets, n);
+	for (i = 1; i < n; i++)
+		assert_true(strcmp(f->set.tickets[i - 1].id,
+				   f->set.tickets[i].id) < 0);
+	for (i = 0; i < n; i++) {
+		const struct ticket *t = &f->set.tickets[i];
+		const char *num = strrchr(t->id, '-');
+		size_t k = (size_t)atol(num ? num + 1 : t->id);
+
+		assert_int_equal(t->n_cb, k % 3 == 0);
+		if (t->n_cb)
+			assert_string_equal(ticket_callbacks(&f->set, t)[0].recorder,
+					    t->id);
+	}
+	assert_int_equal(f->set.quality.orphan_callbacks, 2);
+	buf_release(&tk);
+	buf_release(&cb);
+}
+
 static void test_ingest__a_repeated_callback_counts_once(void **state)
 {
 	struct fixture *f = *state;
@@ -1261,6 +1313,7 @@ int main(void)
 		T(test_ingest__later_update_time_wins_then_file_then_line),
 		T(test_ingest__rejected_rows_supersede_nothing),
 		T(test_ingest__a_losing_ticket_takes_its_callbacks),
+		T(test_ingest__sorts_and_joins_many_ticket_numbers),
 		T(test_ingest__a_repeated_callback_counts_once),
 		T(test_ingest__reads_attempts_and_satisfaction),
 		T(test_ingest__matches_headers_loosely_and_values_exactly),
