@@ -158,7 +158,7 @@ test check: deps-test
 bench: all
 	@sh scripts/deps.sh bench
 	@sh bench/run.sh $(BUILD)
-	@BENCH_XLSX=1 sh bench/alt.sh $(BUILD) bench/data 1m
+	@BENCH_XLSX=$${BENCH_XLSX:-1} sh bench/alt.sh $(BUILD) bench/data 1m
 
 # The alternatives on ten million rows (about 2.2 GB of CSV, generated once
 # into bench/data-large/; pandas alone needs some 10 GB of memory there).

@@ -176,15 +176,11 @@ done
 fi
 
 result=bench/results/alt-$tag.txt
-{
-	echo "huifang beside the alternatives ($(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m))"
-	echo "data: $csv ($(cat "$csv/.generated")), $rows rows, $size bytes of CSV"
-	echo "question: $week coverage and satisfaction by type and by butler (as of $as_of);"
-	echo "every answer checked equal to huifang's metrics.json: $groups groups"
-	echo "$runs rounds after a warm-up, order rotating; load average (1 min) at each run"
-	echo "in alt-$tag-times.txt (round, name, wall s, CPU s, peak KB, load)"
-	echo
-	awk -v runs=$runs '
+# summarize FORMAT: the table from the times, as text (the result file)
+# or as Markdown (docs/bench.md). Each ratio with issue 20's target where
+# it sets one, and whether the median in wall time meets it.
+summarize() {
+	awk -v runs=$runs -v fmt="$1" -v ROWS="$rows" '
 	function med(v, n,   i, j, x) {
 		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
 			if (v[j] < v[i]) { x = v[i]; v[i] = v[j]; v[j] = x }
@@ -195,18 +191,42 @@ result=bench/results/alt-$tag.txt
 		for (i = 2; i <= n; i++) { if (v[i] < lo) lo = v[i]; if (v[i] > hi) hi = v[i] }
 		return sprintf("%.2f-%.2f", lo, hi)
 	}
+	function verdict(x, limit) {
+		if (limit == "") return ""
+		# "< 1" for DuckDB (faster than it), "<=" for the others
+		if (limit == "1") return x < 1 ? "met" : "NOT met"
+		return x <= limit + 0 ? "met" : "NOT met"
+	}
 	$1 > 0 { wall[$2, $1] = $3; cpu[$2, $1] = $4; kb[$2, $1] = $5; load[$1] = load[$1] " " $6
 		if (!($2 in seen)) { seen[$2] = 1; order[++k] = $2 } }
 	END {
-		printf "%-14s %9s %9s %9s %13s\n", "", "wall s", "CPU s", "peak MB", "wall range"
+		if (fmt == "md") {
+			print "| | wall s (median) | wall s (range) | CPU s | peak MB |"
+			print "| --- | --- | --- | --- | --- |"
+		} else {
+			printf "%-14s %9s %9s %9s %13s\n", "", "wall s", "CPU s", "peak MB", "wall range"
+		}
 		for (i = 1; i <= k; i++) {
 			n = order[i]
 			for (r = 1; r <= runs; r++) { w[r] = wall[n, r]; c[r] = cpu[n, r]; m[r] = kb[n, r] / 1024 }
-			printf "%-14s %9.2f %9.2f %9.0f %13s\n", n, med(w, runs), med(c, runs), med(m, runs), range(w, runs)
+			if (fmt == "md")
+				printf "| %s | %.2f | %s | %.2f | %.0f |\n", n, med(w, runs), range(w, runs), med(c, runs), med(m, runs)
+			else
+				printf "%-14s %9.2f %9.2f %9.0f %13s\n", n, med(w, runs), med(c, runs), med(m, runs), range(w, runs)
 		}
 		print ""
-		print "paired ratios (within each round): median, range, and in CPU time"
-		np = split("huifang/sqlite3 huifang/pandas huifang/duckdb ingest_csv/bare_libcsv ingest_jsonl/ingest_csv huifang_jsonl/huifang ingest_xlsx/ingest_csv", pair, " ")
+		if (fmt == "md") {
+			print "| paired ratio | wall (median) | wall (range) | CPU (median) | issue 20 target | wall median |"
+			print "| --- | --- | --- | --- | --- | --- |"
+		} else {
+			print "paired ratios (within each round): median, range, and in CPU time;"
+			print "issue 20 target where it sets one, and whether the wall median meets it"
+		}
+		np = split("huifang/sqlite3 huifang/pandas huifang/duckdb huifang/bare_libcsv ingest_csv/bare_libcsv ingest_jsonl/ingest_csv huifang_jsonl/huifang ingest_xlsx/ingest_csv", pair, " ")
+		target["huifang/duckdb"] = "1"
+		target["huifang/bare_libcsv"] = "1.5"
+		target["ingest_jsonl/ingest_csv"] = "1.5"
+		target["ingest_xlsx/ingest_csv"] = "3"
 		for (p = 1; p <= np; p++) {
 			split(pair[p], ab, "/")
 			if (!((ab[1], 1) in wall) || !((ab[2], 1) in wall)) continue
@@ -214,14 +234,65 @@ result=bench/results/alt-$tag.txt
 				q[r] = wall[ab[1], r] / wall[ab[2], r]
 				qc[r] = cpu[ab[1], r] / cpu[ab[2], r]
 			}
-			printf "%-26s %6.2f  (%s)  CPU %.2f\n", pair[p], med(q, runs), range(q, runs), med(qc, runs)
+			t = target[pair[p]]
+			x = med(q, runs)
+			if (fmt == "md")
+				printf "| %s | %.2f | %s | %.2f | %s | %s |\n", pair[p], x, range(q, runs), med(qc, runs), t == "" ? "" : (t == "1" ? "< 1" : "<= " t), verdict(x, t)
+			else
+				printf "%-26s %6.2f  (%s)  CPU %.2f%s\n", pair[p], x, range(q, runs), med(qc, runs), t == "" ? "" : sprintf("   target %s %s: %s", t == "1" ? "<" : "<=", t, verdict(x, t))
 		}
 		for (r = 1; r <= runs; r++) { w[r] = kb["ingest_csv", r] * 1024 }
-		printf "\ningest peak memory: %.0f bytes a row\n", med(w, runs) / ROWS
-		print "\nload average (1 min) during each round:"
-		for (r = 1; r <= runs; r++) print "  round " r ":" load[r]
-	}' ROWS="$rows" "$work/times"
+		b = med(w, runs) / ROWS
+		if (fmt == "md") {
+			printf "| ingest peak memory, bytes a row | %.0f | | | <= 150 (at 10M) | %s |\n", b, verdict(b, 150)
+			print ""
+			printf "Load average (1 min) at each run, by round:"
+			for (r = 1; r <= runs; r++) printf " %d:%s;", r, load[r]
+			print ""
+		} else {
+			printf "\ningest peak memory: %.0f bytes a row   target <= 150 (at 10M): %s\n", b, verdict(b, 150)
+			print "\nload average (1 min) during each round:"
+			for (r = 1; r <= runs; r++) print "  round " r ":" load[r]
+		}
+	}' "$work/times"
+}
+{
+	echo "huifang beside the alternatives ($(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m))"
+	echo "data: $csv ($(cat "$csv/.generated")), $rows rows, $size bytes of CSV"
+	echo "question: $week coverage and satisfaction by type and by butler (as of $as_of);"
+	echo "every answer checked equal to huifang's metrics.json: $groups groups"
+	echo "$runs rounds after a warm-up, order rotating; load average (1 min) at each run"
+	echo "in alt-$tag-times.txt (round, name, wall s, CPU s, peak KB, load)"
+	echo
+	summarize text
 } >"$result"
 # The raw times beside the table: round, name, wall, CPU, peak KB, load.
 cp "$work/times" "bench/results/alt-$tag-times.txt"
 cat "$result"
+
+# The same table in docs/bench.md, between its markers for this tag.
+doc=docs/bench.md
+begin="<!-- make bench: alt-$tag begin -->"
+end="<!-- make bench: alt-$tag end -->"
+if grep -qF "$begin" "$doc" && grep -qF "$end" "$doc"; then
+	{
+		echo "$begin"
+		echo
+		echo "Written by \`make bench\` ($(date -u +%Y-%m-%d), commit" \
+			"$(git rev-parse --short HEAD 2>/dev/null || echo '?')," \
+			"$(nproc) cores): $rows rows ($(cat "$csv/.generated")), $runs rounds" \
+			"after a warm-up; every answer checked equal to huifang's" \
+			"over $groups groups. Raw times: \`bench/results/alt-$tag-times.txt\`."
+		echo
+		summarize md
+		echo
+		echo "$end"
+	} >"$work/table.md"
+	awk -v b="$begin" -v e="$end" -v f="$work/table.md" '
+		$0 == b { while ((getline l < f) > 0) print l; skip = 1; next }
+		$0 == e { skip = 0; next }
+		!skip' "$doc" >"$work/bench.md" && cp "$work/bench.md" "$doc"
+	echo "bench: the table is in $doc"
+else
+	echo "bench: no markers for alt-$tag in $doc; the table is in $result only" >&2
+fi

@@ -203,7 +203,7 @@ out:
 static int read_json(struct inspection *in, const char *path, bool lines,
 		     const char *records, struct buf *format)
 {
-	struct buf err = BUF_INIT, text = BUF_INIT;
+	struct buf err = BUF_INIT;
 	struct json_reader *r = json_reader_open(path, lines, &err);
 	struct json_record rec;
 	int rc, ret = -1;
@@ -215,17 +215,17 @@ static int read_json(struct inspection *in, const char *path, bool lines,
 	if (records && !lines)
 		json_reader_set_records(r, records);
 	while ((rc = json_reader_next(r, &rec, &err)) > 0) {
-		const cJSON *v;
+		size_t i;
 
 		in->rows++;
-		if (!rec.obj)
+		if (!rec.good)
 			continue;
-		for (v = rec.obj->child; v; v = v->next) {
-			struct column_seen *c = column_for(in, v->string);
+		for (i = 0; i < rec.nfields; i++) {
+			const struct json_field *f = &rec.fields[i];
+			struct column_seen *c = column_for(in, f->key);
 
-			buf_reset(&text);
-			if (json_value_text(v, &text) == 0)
-				see_value(c, text.s, text.len);
+			if (f->kind == JSON_TEXT)
+				see_value(c, f->text, f->len);
 		}
 	}
 	if (rc < 0) {
@@ -239,7 +239,6 @@ static int read_json(struct inspection *in, const char *path, bool lines,
 out:
 	json_reader_free(r);
 	buf_release(&err);
-	buf_release(&text);
 	return ret;
 }
 

@@ -5,9 +5,11 @@
  * Each reader is a thin layer over its format's record reader (csvread,
  * jsonread) that gives the rows reader.h's shape. The CSV reader's first
  * record is the header (again after a restart); the JSON reader reads the
- * file twice, first for the union of the records' keys (the header, SPEC
- * §8 rule 6), then for the records, each turned into one field per key in
- * header order (an absent key is empty). A workbook's reader reads one
+ * records twice, first for the union of the records' keys (the header,
+ * SPEC §8 rule 6), then for the records, each turned into one field per
+ * key in header order (an absent key is empty); the second time from
+ * what the first kept (json_reader_keep()), unless the file's records
+ * are too many to keep. A workbook's reader reads one
  * sheet (sheet.h: rows padded to the header, a row's line its row
  * number): the one asked for, else the profile's, else the first; its
  * header row names the sheet. A profile's header_row skips the title
@@ -56,8 +58,8 @@ struct reader {
 	size_t max_columns;
 	bool header_given;
 	struct json_reader *json;
-	struct buf vals;
-	size_t *offs;           /* per key: its value's offset in vals */
+	uint32_t *col_of;       /* per key number of json: its column + 1 */
+	size_t ncol_of;
 	const char **val;
 	size_t *len;
 	/* workbooks */
@@ -186,19 +188,17 @@ static ssize_t key_find(struct reader *r, const char *name, bool add)
 			return (ssize_t)k->index1 - 1;
 	if (!add)
 		return -1;
-	ALLOC_GROW(r->key, r->nkeys + 1, r->akeys);
-	r->key_len = xreallocarray(r->key_len, r->akeys, sizeof(*r->key_len));
+	if (r->nkeys == r->akeys) {
+		ALLOC_GROW(r->key, r->nkeys + 1, r->akeys);
+		r->key_len = xreallocarray(r->key_len, r->akeys,
+					   sizeof(*r->key_len));
+	}
 	r->key[r->nkeys] = xstrdup(name);
 	r->key_len[r->nkeys] = len;
 	k->hash = h;
 	k->index1 = (uint32_t)++r->nkeys;
 	r->keys.n++;
 	return (ssize_t)r->nkeys - 1;
-}
-
-static ssize_t key_index(struct reader *r, const char *name)
-{
-	return key_find(r, name, false);
 }
 
 /* The first pass: the union of the keys, in order of first appearance. */
@@ -212,6 +212,40 @@ static struct json_reader *json_open(struct reader *r, struct buf *err)
 	return jr;
 }
 
+/*
+ * The header column of a field's key: by the key's number in the JSON
+ * reader, so that a key is looked up in the header once per file, not
+ * once per record. -1 for a key not in the header; with add, a key not
+ * in it is added (the caller checks the limit first).
+ */
+static ssize_t field_column(struct reader *r, const struct json_field *f,
+			    bool add)
+{
+	ssize_t k;
+
+	if (f->key_id < r->ncol_of && r->col_of[f->key_id])
+		return (ssize_t)r->col_of[f->key_id] - 1;
+	k = key_find(r, f->key, add);
+	if (k < 0)
+		return -1;
+	if (f->key_id >= r->ncol_of) {
+		size_t old = r->ncol_of;
+
+		ALLOC_GROW(r->col_of, f->key_id + 1, r->ncol_of);
+		memset(r->col_of + old, 0,
+		       (r->ncol_of - old) * sizeof(*r->col_of));
+	}
+	r->col_of[f->key_id] = (uint32_t)k + 1;
+	return k;
+}
+
+/*
+ * The most a JSON file's records may take in memory between the two
+ * passes (json_reader_keep()); a file whose records take more is read
+ * twice. 64 MiB holds the values of some 400,000 records of 20 keys.
+ */
+#define JSON_KEEP_MAX ((size_t)64 << 20)
+
 static int json_union(struct reader *r, struct buf *err)
 {
 	struct json_reader *jr = json_open(r, err);
@@ -219,13 +253,14 @@ static int json_union(struct reader *r, struct buf *err)
 
 	if (!jr)
 		return -1;
+	json_reader_keep(jr, JSON_KEEP_MAX);
 	while (json_reader_next(jr, &rec, err) > 0) {
-		const cJSON *item;
+		size_t i;
 
-		if (!rec.obj)
+		if (!rec.good)
 			continue;
-		for (item = rec.obj->child; item; item = item->next) {
-			if (key_index(r, item->string) >= 0)
+		for (i = 0; i < rec.nfields; i++) {
+			if (field_column(r, &rec.fields[i], false) >= 0)
 				continue;
 			if (r->nkeys >= r->max_columns) {
 				buf_reset(err);
@@ -235,18 +270,25 @@ static int json_union(struct reader *r, struct buf *err)
 				json_reader_free(jr);
 				return -1;
 			}
-			key_find(r, item->string, true);
+			field_column(r, &rec.fields[i], true);
 		}
 	}
-	json_reader_free(jr);
 	/*
 	 * A fault in the structure is reported by the second pass, unless
 	 * nothing was found before it: a profile's records path that is not
 	 * in the file (issue 14) must say so, not read as an empty file.
 	 */
-	if (!r->nkeys && err->len && r->profile && r->profile->records)
+	if (!r->nkeys && err->len && r->profile && r->profile->records) {
+		json_reader_free(jr);
 		return -1;
+	}
 	buf_reset(err);
+	/* The second pass: the kept records, or the file read again. */
+	if (json_reader_rewind(jr, err) < 0) {
+		json_reader_free(jr);
+		return -1;
+	}
+	r->json = jr;
 	return 0;
 }
 
@@ -254,8 +296,8 @@ static int json_next(struct reader *r, struct reader_row *row,
 		     struct buf *err)
 {
 	struct json_record rec;
-	const cJSON *item, *nested = NULL;
-	size_t i, too_long = 0;
+	const struct json_field *nested = NULL;
+	size_t i, too_long = 0, nested_column = 0;
 	int rc;
 
 	if (!r->header_given) {
@@ -270,11 +312,8 @@ static int json_next(struct reader *r, struct reader_row *row,
 		row->columns = columns(r, r->nkeys);
 		return 1;
 	}
-	if (!r->json) {
-		r->json = json_open(r, err);
-		if (!r->json)
-			return -1;
-		r->offs = xcalloc(r->nkeys + 1, sizeof(*r->offs));
+	if (!r->val) {
+		/* The first pass's reader, rewound: the same key numbers. */
 		r->val = xcalloc(r->nkeys + 1, sizeof(*r->val));
 		r->len = xcalloc(r->nkeys + 1, sizeof(*r->len));
 	}
@@ -286,7 +325,7 @@ static int json_next(struct reader *r, struct reader_row *row,
 	if (!rc)
 		return 0;
 	row->line = rec.line;
-	if (!rec.obj) {
+	if (!rec.good) {
 		/* Keyed: a record has no field count to be wrong. */
 		row->keyed = true;
 		row->problem = rec.bad_encoding ? READER_BAD_ENCODING :
@@ -300,37 +339,28 @@ static int json_next(struct reader *r, struct reader_row *row,
 		row->text_len = rec.len;
 		return 1;
 	}
-	/* The values in header order; absent keys are empty. */
-	buf_reset(&r->vals);
-	for (i = 0; i < r->nkeys; i++)
-		r->offs[i] = SIZE_MAX;
-	for (item = rec.obj->child; item; item = item->next) {
-		ssize_t k = key_index(r, item->string);
-		size_t start = r->vals.len;
+	/*
+	 * The values in header order, pointing into the JSON reader's
+	 * texts (valid until the next record); absent keys are empty.
+	 */
+	for (i = 0; i < r->nkeys; i++) {
+		r->val[i] = "";
+		r->len[i] = 0;
+	}
+	for (i = 0; i < rec.nfields; i++) {
+		const struct json_field *f = &rec.fields[i];
+		ssize_t k = field_column(r, f, false);
 
 		if (k < 0)
 			continue;
-		if (json_value_text(item, &r->vals) < 0) {
-			char *p = cJSON_PrintUnformatted(item);
-
-			if (!nested)
-				nested = item;
-			buf_adds(&r->vals, p ? p : "");
-			cJSON_free(p);
+		if (f->kind != JSON_TEXT && !nested) {
+			nested = f;
+			nested_column = (size_t)k + 1;
 		}
-		r->offs[k] = start;
-		r->len[k] = r->vals.len - start;
-		if (r->len[k] > r->max_field_bytes && !too_long)
+		r->val[k] = f->text;
+		r->len[k] = f->len;
+		if (f->len > r->max_field_bytes && !too_long)
 			too_long = (size_t)k + 1;
-		buf_addch(&r->vals, '\0');
-	}
-	for (i = 0; i < r->nkeys; i++) {
-		if (r->offs[i] == SIZE_MAX) {
-			r->val[i] = "";
-			r->len[i] = 0;
-		} else {
-			r->val[i] = r->vals.s + r->offs[i];
-		}
 	}
 	row->keyed = true;
 	row->nfields = r->nkeys;
@@ -342,8 +372,8 @@ static int json_next(struct reader *r, struct reader_row *row,
 		row->bad_field = too_long;
 	}
 	if (nested) {
-		row->not_text_field = (size_t)key_index(r, nested->string) + 1;
-		row->not_text = cJSON_IsArray(nested) ? "an array" :
+		row->not_text_field = nested_column;
+		row->not_text = nested->kind == JSON_ARRAY ? "an array" :
 			"an object";
 	}
 	return 1;
@@ -400,7 +430,6 @@ struct reader *reader_open(const char *path, const struct reader_opts *opts,
 	r->max_columns = opts->max_columns ? opts->max_columns : SIZE_MAX;
 	r->keys = (struct hashtab)HASHTAB_INIT(sizeof(struct hashtab_index),
 					       64, hashtab_index_rehash);
-	buf_init(&r->vals);
 	if (r->kind == READER_CSV) {
 		r->csv = csv_reader_open(path, opts->encoding,
 					 opts->max_field_bytes, err);
@@ -519,6 +548,10 @@ int reader_sha256(struct reader *r, char out[65])
 		}
 		return 0;
 	}
+	/* A JSON file is hashed as it is read, not read again for it. */
+	if (r->kind == READER_JSON && r->json &&
+	    !json_reader_sha256(r->json, out))
+		return 0;
 	return sha256_file(r->path, out);
 }
 
@@ -559,11 +592,10 @@ void reader_close(struct reader *r)
 	free(r->key);
 	free(r->key_len);
 	hashtab_release(&r->keys);
-	free(r->offs);
+	free(r->col_of);
 	free(r->val);
 	free(r->len);
 	free(r->columns);
-	buf_release(&r->vals);
 	free(r->path);
 	free(r);
 }
