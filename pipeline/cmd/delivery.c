@@ -33,6 +33,7 @@
 #include "cmd/delivery.h"
 #include "cmd/pipeline.h"
 #include "model/config.h"
+#include "model/period.h"
 #include "model/ticket.h"
 #include "ops/mail.h"
 #include "ops/paths.h"
@@ -456,36 +457,29 @@ static const cJSON *find_by(const cJSON *array, const char *key,
 	return NULL;
 }
 
-/*
- * What the report of metrics.json m is called, by its period.kind (SPEC
- * §9.30): "周报", "月报", "季报"; and its "this period": "本周" ...
- */
 static const char *period_kind_of(const cJSON *m)
 {
 	return str_of(obj(m, "period"), "kind");
 }
 
-static const char *report_word(const cJSON *m)
+/* The kind of metrics.json m's period: a week when it names none. */
+static enum period_kind kind_of(const cJSON *m)
 {
 	const char *kind = period_kind_of(m);
 
-	if (kind && !strcmp(kind, "month"))
-		return "月报";
-	if (kind && !strcmp(kind, "quarter"))
-		return "季报";
-	return "周报";
+	if (kind && !strcmp(kind, period_kind_name(PERIOD_MONTH)))
+		return PERIOD_MONTH;
+	if (kind && !strcmp(kind, period_kind_name(PERIOD_QUARTER)))
+		return PERIOD_QUARTER;
+	return PERIOD_WEEK;
 }
 
-static const char *this_period(const cJSON *m)
-{
-	const char *kind = period_kind_of(m);
-
-	if (kind && !strcmp(kind, "month"))
-		return "本月";
-	if (kind && !strcmp(kind, "quarter"))
-		return "本季度";
-	return "本周";
-}
+/*
+ * What the report of a period kind is called (SPEC §9.30), and its "this
+ * period", indexed by enum period_kind.
+ */
+static const char *const report_word[] = { "周报", "月报", "季报" };
+static const char *const this_period[] = { "本周", "本月", "本季度" };
 
 /*
  * The short Chinese summary of the week (or of one centre's week): the
@@ -500,7 +494,7 @@ static void summary(struct buf *b, const cJSON *m, const char *center,
 	unsigned rev = (unsigned)num_of(m, "revision", 1);
 	size_t anomalies = 0, tripped = 0;
 
-	buf_addf(b, "%s 回访%s %s（%s 至 %s）\n", company, report_word(m),
+	buf_addf(b, "%s 回访%s %s（%s 至 %s）\n", company, report_word[kind_of(m)],
 		 str_of(m, "week") ? str_of(m, "week") : "",
 		 str_of(m, "week_start") ? str_of(m, "week_start") : "",
 		 str_of(m, "week_end") ? str_of(m, "week_end") : "");
@@ -536,7 +530,7 @@ static void summary(struct buf *b, const cJSON *m, const char *center,
 		}
 		buf_addf(b, "  %s  ", type);
 		if (!t || !num_of(t, "eligible", 0)) {
-			buf_addf(b, "%s无应回访工单\n", this_period(m));
+			buf_addf(b, "%s无应回访工单\n", this_period[kind_of(m)]);
 			continue;
 		}
 		ok = obj(t, "meets_target");
@@ -624,12 +618,12 @@ static int send_one(struct run *r, struct entry *e, const char *dir,
 	if (e->revision > 1)
 		buf_addf(&subject, "【修订版 v%u】", e->revision);
 	if (e->center) {
-		buf_addf(&subject, "服务中心回访%s %s ", report_word(m),
+		buf_addf(&subject, "服务中心回访%s %s ", report_word[kind_of(m)],
 			 e->week);
 		add_name(&subject, e->center);
 	} else {
 		buf_addf(&subject, "%s 回访管理%s %s", r->cfg->company,
-			 report_word(m), e->week);
+			 report_word[kind_of(m)], e->week);
 	}
 	summary(&body, m, e->center, r->cfg->company, e->file);
 	memset(&mm, 0, sizeof(mm));
