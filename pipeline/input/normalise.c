@@ -1565,9 +1565,11 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 		diag_report(&in->out->d, DIAG_WARNING, fc->f->path, 0, 0,
 			    "%zu error cells (#N/A, #DIV/0! ...) read as empty",
 			    fc->error_cells);
-	if (reader_warning(r))
+	if (reader_warning(r)) {
 		diag_report(&in->out->d, DIAG_WARNING, fc->f->path, 0, 0,
 			    "%s", reader_warning(r));
+		fc->f->partly_read = true;
+	}
 	if (!have_header && !*fc->f->why)
 		unrecognised(in, fc, "%s", reader_empty_reason(r));
 out:

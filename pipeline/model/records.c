@@ -513,6 +513,8 @@ static void format_summary(const struct ticket_set *set, struct buf *b)
 		jsonw_uint(&w, "excluded", f->excluded);
 		jsonw_uint(&w, "damaged_ticket_ids", f->damaged_ticket_ids);
 		jsonw_uint(&w, "repeated_ids", f->repeated_ids);
+		if (f->partly_read)
+			jsonw_uint(&w, "partly_read", 1);
 		jsonw_close(&w);
 	}
 	jsonw_close(&w);
@@ -1280,6 +1282,7 @@ static int read_summary(struct reader *r, const char *path)
 		in->damaged_ticket_ids = get_count_opt(r, path, f,
 						       "damaged_ticket_ids");
 		in->repeated_ids = get_count_opt(r, path, f, "repeated_ids");
+		in->partly_read = get_count_opt(r, path, f, "partly_read") != 0;
 	}
 	set->files_recognised = get_count(r, path, root, "files_recognised");
 	/* Counts for the gates (issue 16): absent in older artifacts. */

@@ -178,6 +178,10 @@ struct input_file {
 	size_t damaged_ticket_ids; /* 8.22025E+17: accepted, counted (§9.25) */
 	/* For the plausibility gates (SPEC §9.28), ticket files only: */
 	size_t repeated_ids;    /* rows repeating a number earlier in the file */
+	/* A damaged .xls sheet read without its BIFF records (xls.h): its
+	 * merged cells may have lost their values, so the unreadable_files
+	 * gate counts it (never a silent wrong number). */
+	bool partly_read;
 	bool changed;           /* changed while read, and again when re-read:
 				 * unreadable (the command exits 66) */
 };

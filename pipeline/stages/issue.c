@@ -64,12 +64,13 @@ void issue_gather(const struct ticket_set *set, const struct metrics *m,
 	for (i = 0; i < set->nfiles; i++) {
 		const struct input_file *f = &set->files[i];
 
-		if (f->kind == FILE_UNRECOGNISED) {
+		if (f->kind == FILE_UNRECOGNISED || f->partly_read) {
 			in->unreadable_files++;
 			if (!in->unreadable_example)
 				in->unreadable_example = f->name;
-			continue;
 		}
+		if (f->kind == FILE_UNRECOGNISED)
+			continue;
 		in->damaged_ids += f->damaged_ticket_ids;
 		if (f->damaged_ticket_ids && !in->damaged_example)
 			in->damaged_example = f->name;

@@ -163,6 +163,11 @@ PY
 run "$tmp/damaged" "$tmp/damaged-out" --accept-gates
 grep -q "edge-ledger.xls\[台账\]: warning: cannot read the sheet's BIFF records (a damaged file?): read without them, so merged cells other than the top-left are empty" "$tmp/damaged-out.log" ||
 	{ echo "FAIL: a damaged .xls read without its records is not warned of"; cat "$tmp/damaged-out.log"; failed=1; }
+# Its figures are doubtful: the unreadable_files gate counts it, so the
+# week is not issued without --accept-gates (page 1, run.json, exit 65).
+grep -q "unreadable_files: 1 file(s) in the input folder were not read, such as 'edge-ledger.xls\[台账\]'" \
+	"$tmp/damaged-out/weeks/2026-W47/metrics.json" ||
+	{ echo "FAIL: the damaged .xls does not trip unreadable_files"; failed=1; }
 grep -c '"center": "北区服务中心"' "$tmp/damaged-out/weeks/2026-W47/records.json" |
 	grep -qx 1 || { echo "FAIL: the damaged .xls was not read as freexl gives it"; failed=1; }
 grep -q "BIFF records" "$tmp/ledger-xls-out.log" &&
