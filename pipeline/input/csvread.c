@@ -78,6 +78,16 @@ struct csv_reader {
 	struct sha256_ctx sha;  /* of the file's bytes 0 .. hashed */
 	uint64_t hashed;
 
+	/*
+	 * A part of a plan (csv_reader_open_part()): the bytes from stop on
+	 * are not read (0: read to the end); after the header the reading
+	 * jumps to jump_off, line jump_line (0: it does not); the digest is
+	 * the plan's.
+	 */
+	uint64_t stop, jump_off;
+	uint32_t jump_line;
+	const char *digest;
+
 	/* the open record */
 	bool in_record, rec_done;
 	uint32_t rec_line;
@@ -167,6 +177,7 @@ static void hash_bytes(struct csv_reader *r, uint64_t off, const char *data,
 static int refill(struct csv_reader *r, struct buf *err)
 {
 	ssize_t n;
+	size_t want;
 
 	if (r->eof)
 		return 0;
@@ -181,8 +192,19 @@ static int refill(struct csv_reader *r, struct buf *err)
 		r->buf = xrealloc(r->buf, r->cap);
 	}
 	r->lf_valid = false;
+	want = r->cap - r->end;
+	if (r->stop) {
+		uint64_t at = r->buf_off + r->end;
+
+		if (at >= r->stop) {
+			r->eof = true;
+			return 0;
+		}
+		if (r->stop - at < want)
+			want = (size_t)(r->stop - at);
+	}
 	do
-		n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		n = read(r->fd, r->buf + r->end, want);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		buf_addf(err, "%s: %s", r->path, strerror(errno));
@@ -517,8 +539,19 @@ int csv_reader_next(struct csv_reader *r, struct csv_record *rec,
 		    r->data.len > r->max_header)
 			return header_too_long(r, err);
 		if (r->rec_done) {
+			bool first = !r->header_read;
+
 			r->header_read = true;
 			finish_record(r, rec);
+			/* A part's reader: from the header to the part. */
+			if (first && r->jump_line) {
+				if (rewind_to(r, r->jump_off, r->jump_line,
+					      err) < 0)
+					return -1;
+				r->jump_line = 0;
+				memset(&r->st, 0, sizeof(r->st));
+				r->counted = r->jump_off;
+			}
 			return 1;
 		}
 	}
@@ -599,6 +632,36 @@ static int first_block(struct csv_reader *r, struct utf8_stats *st,
 	return 0;
 }
 
+/*
+ * libcsv, the buffers, line 1, and the BOM (skipped, *bom set): what
+ * every reader starts with. 0, or -1 with err.
+ */
+static int parser_setup(struct csv_reader *r, bool *bom, struct buf *err)
+{
+	csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI);
+	/* libcsv allocates through the xalloc family: exhaustion exits 71. */
+	csv_set_realloc_func(&r->p, xrealloc);
+	csv_set_free_func(&r->p, free);
+	/*
+	 * libcsv grows a field's buffer by this much at a time; its default
+	 * of 128 bytes makes a long field cost one realloc per 128 bytes.
+	 */
+	csv_set_blk_size(&r->p, 4096);
+	buf_init(&r->data);
+	buf_init(&r->conv);
+	r->line = 1;
+	if (r->fd >= 0) {
+		/* Enough for the BOM test; the rest comes line by line. */
+		while (r->end < 3 && !r->eof)
+			if (refill(r, err) < 0)
+				return -1;
+	}
+	*bom = r->end >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3);
+	if (*bom)
+		r->start = 3;
+	return 0;
+}
+
 static struct csv_reader *open_common(struct csv_reader *r,
 				      const char *encoding,
 				      size_t max_field_bytes, struct buf *err)
@@ -617,28 +680,8 @@ static struct csv_reader *open_common(struct csv_reader *r,
 	sha256_init(&r->sha);
 	if (r->fd < 0)
 		hash_bytes(r, 0, r->buf, r->end);
-	csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI);
-	/* libcsv allocates through the xalloc family: exhaustion exits 71. */
-	csv_set_realloc_func(&r->p, xrealloc);
-	csv_set_free_func(&r->p, free);
-	/*
-	 * libcsv grows a field's buffer by this much at a time; its default
-	 * of 128 bytes makes a long field cost one realloc per 128 bytes.
-	 */
-	csv_set_blk_size(&r->p, 4096);
-	buf_init(&r->data);
-	buf_init(&r->conv);
-	r->line = 1;
-	if (r->fd >= 0) {
-		/* Enough for the BOM test; the rest comes line by line. */
-		while (r->end < 3 && !r->eof)
-			if (refill(r, err) < 0)
-				goto fail;
-	}
-	if (r->end >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3)) {
-		bom = true;
-		r->start = 3;
-	}
+	if (parser_setup(r, &bom, err) < 0)
+		goto fail;
 	if (forced && !strcmp(forced, "GB18030")) {
 		r->enc = ENC_GB18030;
 		snprintf(r->why, sizeof(r->why), "--encoding");
@@ -704,8 +747,8 @@ fail:
 	return NULL;
 }
 
-struct csv_reader *csv_reader_open(const char *path, const char *encoding,
-				   size_t max_field_bytes, struct buf *err)
+/* A reader of the file at path, its first block not read yet; or NULL. */
+static struct csv_reader *open_file(const char *path, struct buf *err)
 {
 	struct csv_reader *r = xcalloc(1, sizeof(*r));
 	struct buf why = BUF_INIT;
@@ -722,7 +765,15 @@ struct csv_reader *csv_reader_open(const char *path, const char *encoding,
 	r->cap = BLOCK;
 	r->buf = xmalloc(r->cap);
 	r->owns_buf = true;
-	return open_common(r, encoding, max_field_bytes, err);
+	return r;
+}
+
+struct csv_reader *csv_reader_open(const char *path, const char *encoding,
+				   size_t max_field_bytes, struct buf *err)
+{
+	struct csv_reader *r = open_file(path, err);
+
+	return r ? open_common(r, encoding, max_field_bytes, err) : NULL;
 }
 
 struct csv_reader *csv_reader_open_mem(const char *data, size_t len,
@@ -778,6 +829,10 @@ int csv_reader_sha256(struct csv_reader *r, char out[65])
 	unsigned char digest[SHA256_DIGEST_SIZE];
 	char block[65536];
 
+	if (r->digest) {
+		memcpy(out, r->digest, 65);
+		return 0;
+	}
 	/* Whatever the reading left unread is hashed now. */
 	while (r->fd >= 0) {
 		ssize_t n;
@@ -825,4 +880,264 @@ void csv_reader_free(struct csv_reader *r)
 	free(r->fptr);
 	free(r->path);
 	free(r);
+}
+
+/* ---- plans: one file read by several threads (csvread.h) ---- */
+
+/*
+ * The boundary scan's state. It follows libcsv's quoting with three
+ * facts: a quote opens a field only at its start (after a comma or at a
+ * line start), "" inside quotes is one quote, and a record can end only
+ * at a line end outside quotes.
+ */
+struct scan {
+	uint64_t chunk;         /* the least bytes of a part */
+	uint32_t line;          /* of the byte looked at */
+	bool odd;               /* inside a quoted field */
+	bool line_odd;          /* ... when the line began */
+	bool skip;              /* after a syntax error: to the line's end */
+	bool failed;            /* something the plan cannot vouch for */
+	unsigned char prev;     /* the byte before; '\n' at a line start */
+	struct csv_part *parts;
+	size_t nparts, aparts;
+};
+
+static size_t next_of(const unsigned char *b, size_t from, size_t n, int c)
+{
+	const unsigned char *p = from < n ? memchr(b + from, c, n - from)
+					  : NULL;
+
+	return p ? (size_t)(p - b) : n;
+}
+
+/*
+ * A syntax error libcsv reports at this byte (CSV_STRICT): the reader
+ * drops the rest of the line and goes on at the next one, unless the
+ * record began on an earlier line (it would read those lines again).
+ */
+static void scan_error(struct scan *sc)
+{
+	if (sc->line_odd)
+		sc->failed = true;
+	sc->odd = false;
+	sc->skip = true;
+}
+
+/*
+ * Scans the n bytes at b (file offset off); final when nothing follows.
+ * Returns how many were scanned: a quote or a CR at the end waits for
+ * the byte after it, in the next call.
+ */
+static size_t scan_block(struct scan *sc, const unsigned char *b, size_t n,
+			 uint64_t off, bool final)
+{
+	size_t i = 0, q, lf, cr, j;
+
+	q = next_of(b, 0, n, '"');
+	lf = next_of(b, 0, n, '\n');
+	cr = next_of(b, 0, n, '\r');
+	while (!sc->failed) {
+		int next;
+		unsigned char prev;
+
+		if (q < i)
+			q = next_of(b, i, n, '"');
+		if (lf < i)
+			lf = next_of(b, i, n, '\n');
+		if (cr < i)
+			cr = next_of(b, i, n, '\r');
+		j = q < lf ? q : lf;
+		j = cr < j ? cr : j;
+		if (j >= n)
+			break;
+		if (j + 1 >= n && !final && b[j] != '\n') {
+			sc->prev = j ? b[j - 1] : sc->prev;
+			return j;
+		}
+		next = j + 1 < n ? b[j + 1] : -1;
+		prev = j ? b[j - 1] : sc->prev;
+		i = j + 1;
+		if (b[j] == '"') {
+			if (sc->skip)
+				continue;
+			if (!sc->odd) {
+				if (prev == ',' || prev == '\n' || prev == '\r')
+					sc->odd = true;
+				else if (prev == ' ' || prev == '\t')
+					sc->failed = true;      /* libcsv may open it */
+				else
+					scan_error(sc);         /* a stray quote */
+			} else if (next == '"') {
+				i = j + 2;                      /* "" */
+			} else if (next == ',' || next == '\r' || next == '\n' ||
+				   next < 0) {
+				sc->odd = false;
+			} else if (next == ' ' || next == '\t') {
+				sc->failed = true;
+			} else {
+				scan_error(sc); /* a character after the quote */
+			}
+			continue;
+		}
+		if (b[j] == '\r' && next == '\n')
+			i = j + 2;
+		sc->line++;
+		sc->skip = false;
+		sc->line_odd = sc->odd;
+		if (!sc->odd && off + i - sc->parts[sc->nparts - 1].off >=
+				       sc->chunk) {
+			ALLOC_GROW(sc->parts, sc->nparts + 1, sc->aparts);
+			sc->parts[sc->nparts].off = off + i;
+			sc->parts[sc->nparts].line = sc->line;
+			sc->nparts++;
+		}
+	}
+	sc->prev = n ? b[n - 1] : sc->prev;
+	return n;
+}
+
+void csv_plan_release(struct csv_plan *plan)
+{
+	free(plan->parts);
+	memset(plan, 0, sizeof(*plan));
+}
+
+int csv_plan_file(const char *path, const char *encoding,
+		  size_t max_field_bytes, size_t max_header_bytes,
+		  uint64_t chunk_bytes, struct csv_plan *plan)
+{
+	struct buf err = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record rec;
+	struct scan sc;
+	struct sha256_ctx sha;
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	unsigned char *block = NULL;
+	uint64_t base = 0, hdr_end, size = 0;
+	size_t carry = 0, k;
+	int ret = 0;
+
+	memset(plan, 0, sizeof(*plan));
+	memset(&sc, 0, sizeof(sc));
+	r = csv_reader_open(path, encoding, max_field_bytes, &err);
+	if (!r)
+		goto out;
+	/* The header as the reader takes it, and the encoding as settled. */
+	csv_reader_limit_header(r, max_header_bytes);
+	if (csv_reader_next(r, &rec, &err) != 1 || rec.malformed)
+		goto out;
+	hdr_end = r->buf_off + r->start;
+	sc.line = r->line;
+	if (rec.bad_encoding && csv_reader_decide(r, &err) < 0)
+		goto out;
+	plan->encoding = csv_reader_encoding(r);
+	plan->check_utf8 = r->check_utf8;
+	plan->speculative = r->speculative;
+	plan->counted = r->counting && !r->speculative;
+	memcpy(plan->why, r->why, sizeof(plan->why));
+
+	sc.chunk = chunk_bytes ? chunk_bytes : 1;
+	sc.prev = '\n';
+	ALLOC_GROW(sc.parts, 1, sc.aparts);
+	sc.parts[0].off = 0;
+	sc.parts[0].line = 1;
+	sc.nparts = 1;
+	sha256_init(&sha);
+	block = xmalloc(BLOCK + 1);
+	for (;;) {
+		ssize_t n;
+		size_t len, s, done;
+
+		do
+			n = pread(r->fd, block + carry, BLOCK,
+				  (off_t)(base + carry));
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			goto out;
+		sha256_update(&sha, block + carry, (size_t)n);
+		len = carry + (size_t)n;
+		s = hdr_end > base ? (size_t)(hdr_end - base < len ?
+					      hdr_end - base : len) : 0;
+		if (s == len && n)
+			done = 0;
+		else
+			done = scan_block(&sc, block + s, len - s, base + s,
+					  n == 0);
+		if (sc.failed)
+			goto out;
+		if (n == 0) {
+			size = base + len;
+			break;
+		}
+		carry = len - s - done;
+		memmove(block, block + s + done, carry);
+		base += s + done;
+	}
+	/* A quote that never closes: the reader's recovery decides. */
+	if (sc.odd)
+		goto out;
+	if (sc.parts[sc.nparts - 1].off >= size)
+		sc.nparts--;
+	for (k = 0; k < sc.nparts; k++)
+		sc.parts[k].end = k + 1 < sc.nparts ? sc.parts[k + 1].off
+						    : size;
+	sha256_final(&sha, digest);
+	sha256_hex(digest, plan->sha256);
+	if (sc.nparts > 1) {
+		plan->parts = sc.parts;
+		plan->nparts = sc.nparts;
+		sc.parts = NULL;
+		ret = 1;
+	}
+out:
+	free(sc.parts);
+	free(block);
+	csv_reader_free(r);
+	buf_release(&err);
+	if (!ret)
+		csv_plan_release(plan);
+	return ret;
+}
+
+struct csv_reader *csv_reader_open_part(const char *path,
+					const struct csv_plan *plan,
+					size_t k, size_t max_field_bytes,
+					struct buf *err)
+{
+	struct csv_reader *r = open_file(path, err);
+	const struct csv_part *pt = &plan->parts[k];
+	bool bom;
+
+	if (!r)
+		return NULL;
+	r->max_field = max_field_bytes;
+	r->hashed = UINT64_MAX;         /* the plan took the digest */
+	r->digest = plan->sha256;
+	r->stop = pt->end;
+	if (k) {
+		r->jump_off = pt->off;
+		r->jump_line = pt->line;
+	}
+	if (parser_setup(r, &bom, err) < 0)
+		goto fail;
+	r->enc = strcmp(plan->encoding, "GB18030") ? ENC_UTF8 : ENC_GB18030;
+	r->check_utf8 = plan->check_utf8;
+	/* Counted, never restarted: the plan's caller judges the counts. */
+	r->counting = plan->counted || plan->speculative;
+	r->counted = bom ? 3 : 0;
+	snprintf(r->why, sizeof(r->why), "%s", plan->why);
+	if (r->enc == ENC_GB18030 && !(r->cd = text_gb18030_open())) {
+		buf_addf(err, "%s: this system's iconv cannot read GB18030",
+			 r->path);
+		goto fail;
+	}
+	return r;
+fail:
+	csv_reader_free(r);
+	return NULL;
+}
+
+size_t csv_reader_invalid(const struct csv_reader *r)
+{
+	return r->st.invalid;
 }

@@ -111,6 +111,69 @@ int csv_reader_sha256(struct csv_reader *r, char out[65]);
 
 void csv_reader_free(struct csv_reader *r);
 
+/*
+ * One big file read by several threads (issue 20; docs/ingest.md, "One
+ * big export on several threads"): csv_plan_file() reads the file once,
+ * ahead of the parse, and cuts it into parts at record boundaries, each
+ * of at least chunk_bytes, with the line where each part starts; it
+ * decides the encoding as csv_reader_next() would, and takes the file's
+ * SHA-256. Each part is then read by a reader of its own
+ * (csv_reader_open_part()), on any thread: it gives the file's header
+ * first, then the part's records, with the lines and file offsets of the
+ * whole file, so that the parts' records, in order, are the file's.
+ *
+ * The plan only vouches for what it can prove: quotes that open a field
+ * and close it, "" inside them, and the syntax errors whose end is the
+ * end of their line (a stray quote on a record's first line). Anything
+ * else (a quote that never closes, a fault in a record that spans lines,
+ * white space beside a quote, a header over the limit or not valid CSV,
+ * an encoding the reader would settle only at the end) leaves the file
+ * unsplit: csv_plan_file() returns 0 and the file is read whole.
+ *
+ *   struct csv_plan plan;
+ *   if (csv_plan_file(path, enc, max_field, max_header, 8 << 20, &plan))
+ *           ... csv_reader_open_part(path, &plan, k, max_field, &err) ...
+ *   csv_plan_release(&plan);
+ *
+ * The plan owns its parts; it must outlive the readers of its parts.
+ */
+struct csv_part {
+	uint64_t off, end;      /* the part's bytes: [off, end) */
+	uint32_t line;          /* the line at off, 1-based */
+};
+
+struct csv_plan {
+	const char *encoding;   /* "UTF-8" or "GB18030" */
+	bool check_utf8;        /* the parts' readers check every line */
+	/*
+	 * The parts count invalid sequences (csv_reader_invalid()): after a
+	 * BOM, for the note ("byte order mark, N invalid sequences"); read
+	 * as UTF-8 on trust ('speculative'), any invalid sequence voids the
+	 * plan, and the file is read whole, as SPEC §8 rule 2 then needs.
+	 */
+	bool counted, speculative;
+	char why[96];           /* csv_reader_encoding_why(), before counts */
+	char sha256[65];
+	struct csv_part *parts;
+	size_t nparts;
+};
+
+/* 1 when the file is cut in two parts or more, else 0 (read it whole). */
+int csv_plan_file(const char *path, const char *encoding,
+		  size_t max_field_bytes, size_t max_header_bytes,
+		  uint64_t chunk_bytes, struct csv_plan *plan);
+void csv_plan_release(struct csv_plan *plan);
+/*
+ * A reader of part k of plan: the header, then the part's records. NULL
+ * with a message in err when the file cannot be opened.
+ */
+struct csv_reader *csv_reader_open_part(const char *path,
+					const struct csv_plan *plan,
+					size_t k, size_t max_field_bytes,
+					struct buf *err);
+/* The invalid sequences a counting reader met in its part (plan). */
+size_t csv_reader_invalid(const struct csv_reader *r);
+
 /* Normalises an --encoding name: "UTF-8", "GB18030", or NULL if unknown. */
 const char *csv_encoding_name(const char *name);
 

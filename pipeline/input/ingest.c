@@ -13,6 +13,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "input/ingest.h"
+#include "input/csvread.h"
 #include "input/ingest_int.h"
 #include "model/source.h"
 #include "input/reader.h"
@@ -47,17 +50,52 @@ static const char *base_name(const char *path)
 }
 
 /*
- * The workers and the merge share this. A worker takes the next file when
- * it is at most 'window' files ahead of the merge, reads it, and marks it
- * done; the merge waits for each file in turn.
+ * One big CSV export is cut into parts read on several threads (issue
+ * 20; docs/ingest.md, "One big export on several threads"): a file over
+ * chunk_bytes() is planned (csv_plan_file(): record boundaries, the
+ * encoding, the digest), each part is a task of its own, and the merge
+ * takes the parts in order as if they were the file. The parts of at
+ * least this many bytes; HUIFANG_TEST_CHUNK_BYTES=n sets it, a test hook
+ * that makes small files split into many parts.
+ */
+#define CHUNK_BYTES ((uint64_t)8 << 20)
+
+static uint64_t chunk_bytes(void)
+{
+	const char *hook = getenv("HUIFANG_TEST_CHUNK_BYTES");
+	unsigned long long n;
+
+	if (hook && (n = strtoull(hook, NULL, 10)) > 0)
+		return (uint64_t)n;
+	return CHUNK_BYTES;
+}
+
+/*
+ * A worker's unit of work: a whole file, or one part of a planned one
+ * (the parts of a file are consecutive tasks, which share its plan and
+ * count into f, a copy of its entry, each).
+ */
+struct task {
+	uint32_t file;
+	uint32_t part, nparts;
+	const struct csv_plan *plan;    /* NULL: the whole file */
+	struct input_file f;
+	struct stat opened;             /* the file as planned (part 0) */
+	struct file_out out;
+};
+
+/*
+ * The workers and the merge share this. A worker takes the next task
+ * when its file is at most 'window' files ahead of the merge, reads it,
+ * and marks it done; the merge waits for each file's tasks in turn.
  */
 struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	size_t next;            /* the next file a worker takes */
+	size_t next;            /* the next task a worker takes */
 	size_t merged;          /* files merged */
-	size_t nfiles, window;
-	struct file_out *outs;
+	size_t ntasks, window;
+	struct task *tasks;
 	struct ticket_set *set;
 };
 
@@ -67,6 +105,15 @@ struct worker {
 	struct ingest in;
 };
 
+static void run_task(struct ingest *in, struct ticket_set *set,
+		     struct task *t)
+{
+	if (t->plan)
+		normalise_part(in, t->file, t->plan, t->part, &t->f, &t->out);
+	else
+		normalise_file(in, set, t->file, &t->out);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -74,17 +121,18 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		size_t i;
+		struct task *t;
 
-		while (p->next < p->nfiles && p->next >= p->merged + p->window)
+		while (p->next < p->ntasks &&
+		       p->tasks[p->next].file >= p->merged + p->window)
 			pthread_cond_wait(&p->cond, &p->lock);
-		if (p->next >= p->nfiles)
+		if (p->next >= p->ntasks)
 			break;
-		i = p->next++;
+		t = &p->tasks[p->next++];
 		pthread_mutex_unlock(&p->lock);
-		normalise_file(&w->in, p->set, (uint32_t)i, &p->outs[i]);
+		run_task(&w->in, p->set, t);
 		pthread_mutex_lock(&p->lock);
-		p->outs[i].done = true;
+		t->out.done = true;
 		pthread_cond_broadcast(&p->cond);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -107,17 +155,220 @@ static size_t thread_count(const struct config *cfg, size_t nfiles)
 }
 
 /*
+ * Plans file i when it is a CSV export over one part's size that a
+ * reader of parts can read as the whole reader would: no sheet, and no
+ * profile's header_row (title rows above the header). 1 when it is cut.
+ */
+static int plan_file(const struct ticket_set *set, uint32_t i,
+		     const struct ingest_opts *opts, const struct config *cfg,
+		     uint64_t chunk, struct csv_plan *plan,
+		     struct stat *opened)
+{
+	const struct input_file *f = &set->files[i];
+	const struct source_profile *p =
+		source_match(cfg, f->name ? f->name : f->path);
+	const char *enc = p && p->encoding ? p->encoding : opts->encoding;
+
+	if (f->sheet || reader_is_workbook(f->path) ||
+	    *reader_fixed_encoding(f->path) || f->size <= chunk ||
+	    (p && p->header_row > 1))
+		return 0;
+	if (stat(f->path, opened) < 0 || !S_ISREG(opened->st_mode))
+		return 0;
+	return csv_plan_file(f->path, enc, cfg->max_field_bytes,
+			     cfg->max_header_bytes, chunk, plan);
+}
+
+/* The tasks: one per file, one per part of a planned file. */
+static struct task *make_tasks(const struct ticket_set *set,
+			       const struct ingest_opts *opts,
+			       const struct config *cfg, bool split,
+			       struct csv_plan *plans, size_t *ntasks)
+{
+	struct task *tasks = NULL;
+	size_t n = 0, alloc = 0, i, k, parts;
+	uint64_t chunk = chunk_bytes();
+	struct stat opened;
+
+	for (i = 0; i < set->nfiles; i++) {
+		memset(&opened, 0, sizeof(opened));
+		parts = 1;
+		if (split && plan_file(set, (uint32_t)i, opts, cfg, chunk,
+				       &plans[i], &opened))
+			parts = plans[i].nparts;
+		ALLOC_GROW(tasks, n + parts, alloc);
+		for (k = 0; k < parts; k++) {
+			struct task *t = &tasks[n++];
+
+			memset(t, 0, sizeof(*t));
+			t->file = (uint32_t)i;
+			t->part = (uint32_t)k;
+			t->nparts = (uint32_t)parts;
+			if (parts > 1) {
+				t->plan = &plans[i];
+				t->f = set->files[i];
+				t->opened = opened;
+				t->out.part = true;
+			}
+		}
+	}
+	*ntasks = n;
+	return tasks;
+}
+
+static void file_out_release(struct file_out *out)
+{
+	size_t i;
+
+	for (i = 0; i < out->nonce; i++)
+		free(out->once[i].key);
+	free(out->once);
+	free(out->tk);
+	free(out->tk_hash);
+	free(out->cb);
+	free(out->rej);
+	diag_release(&out->d);
+	memset(out, 0, sizeof(*out));
+}
+
+/*
+ * A part's "once per file" warnings that an earlier part gave already
+ * are dropped (seen holds the keys given so far).
+ */
+static void drop_repeated(struct file_out *out, struct string_list *seen)
+{
+	size_t k = out->nonce;
+
+	/* From the last, so that the entries' indices stay right. */
+	while (k--)
+		if (string_list_has(seen, out->once[k].key))
+			diag_drop(&out->d, out->once[k].entry);
+	for (k = 0; k < out->nonce; k++)
+		string_list_add(seen, out->once[k].key);
+}
+
+/*
+ * Merges a part as merge_file() merges a file: file i's entry holds the
+ * part's counts for the call (the merge adds them to the set's and
+ * moves rows to superseded), then the sums of the parts so far.
+ */
+static void merge_part(struct merge *mg, struct task *t, struct diag *d)
+{
+	struct input_file *f = &mg->set->files[t->file];
+	struct input_file sum = *f;
+	size_t recognised = mg->set->files_recognised;
+
+	f->rows_read = t->f.rows_read;
+	f->accepted = t->f.accepted;
+	f->rejected = t->f.rejected;
+	f->excluded = t->f.excluded;
+	f->damaged_ticket_ids = t->f.damaged_ticket_ids;
+	f->superseded = f->repeated_ids = 0;
+	merge_file(mg, t->file, &t->out, d);
+	if (t->part)
+		mg->set->files_recognised = recognised;
+	f->rows_read += sum.rows_read;
+	f->accepted += sum.accepted;
+	f->rejected += sum.rejected;
+	f->excluded += sum.excluded;
+	f->damaged_ticket_ids += sum.damaged_ticket_ids;
+	f->superseded += sum.superseded;
+	f->repeated_ids += sum.repeated_ids;
+}
+
+struct reading {
+	struct merge *mg;
+	const struct ingest_opts *opts;
+	const struct matcher *m;
+	struct diag *d;
+};
+
+/*
+ * Merges the n parts of a planned file (tasks t, all done). What the
+ * parts cannot show as the whole reader would (the file unrecognised, a
+ * read error, an invalid sequence in a file read as UTF-8 on trust, the
+ * file changed since it was planned) makes the file read again whole,
+ * on this thread, and the parts forgotten: the split is an optimisation
+ * and never changes a result.
+ */
+static void merge_parts(struct reading *rd, struct task *t, size_t n)
+{
+	struct ticket_set *set = rd->mg->set;
+	const struct csv_plan *plan = t[0].plan;
+	struct input_file *f = &set->files[t[0].file];
+	struct string_list seen = { NULL, 0, 0 };
+	struct buf why = BUF_INIT;
+	bool whole = normalise_changed(f->path, &t[0].opened);
+	size_t k, invalid = 0;
+
+	for (k = 0; k < n; k++) {
+		whole |= t[k].f.kind == FILE_UNRECOGNISED || t[k].out.failed;
+		invalid += t[k].out.invalid;
+	}
+	whole |= plan->speculative && invalid;
+	/* The test hook says what became of the plan (tests/e2e/split.sh). */
+	if (getenv("HUIFANG_TEST_CHUNK_BYTES"))
+		fprintf(stderr, "huifang: test: %s: %zu parts%s\n", f->path, n,
+			whole ? ", read again whole" : "");
+	if (whole) {
+		struct ingest in;
+		struct file_out out;
+
+		for (k = 0; k < n; k++)
+			file_out_release(&t[k].out);
+		memset(&out, 0, sizeof(out));
+		normaliser_init(&in, rd->opts, rd->mg->cfg, rd->m);
+		normalise_file(&in, set, t[0].file, &out);
+		merge_file(rd->mg, t[0].file, &out, rd->d);
+		normaliser_release(&in, set);
+		return;
+	}
+	f->kind = t[0].f.kind;
+	f->why = t[0].f.why;
+	f->header = t[0].f.header;
+	f->encoding = plan->encoding;
+	memcpy(f->sha256, plan->sha256, sizeof(f->sha256));
+	/* The note the whole reader gives once it has read to the end. */
+	buf_adds(&why, plan->why);
+	if (plan->counted && invalid)
+		buf_addf(&why, ", %zu invalid sequences", invalid);
+	for (k = 0; k < n; k++) {
+		t[k].out.enc_why = k ? NULL : why.s;
+		drop_repeated(&t[k].out, &seen);
+		for (size_t j = 0; j < t[k].out.nonce; j++)
+			free(t[k].out.once[j].key);
+		free(t[k].out.once);
+		merge_part(rd->mg, &t[k], rd->d);
+	}
+	string_list_clear(&seen);
+	buf_release(&why);
+}
+
+/* Merges the tasks of one file (t, n of them, all done). */
+static void merge_tasks(struct reading *rd, struct task *t, size_t n)
+{
+	if (t[0].plan)
+		merge_parts(rd, t, n);
+	else
+		merge_file(rd->mg, t[0].file, &t[0].out, rd->d);
+}
+
+/*
  * Reads every file and merges them in order: on this thread alone when
- * one thread is asked for (or there is one file), else with a pool of
+ * one thread is asked for (or there is one task), else with a pool of
  * workers (a worker that cannot be started leaves the work to the
- * others, and to this thread when none could).
+ * others, and to this thread when none could). Files are planned (cut
+ * into parts) only when there are threads to read the parts.
  */
 static void read_all(struct merge *mg, const struct ingest_opts *opts,
 		     const struct matcher *m, struct diag *d)
 {
 	struct ticket_set *set = mg->set;
-	size_t nthreads = thread_count(mg->cfg, set->nfiles), started = 0, i;
-	struct file_out *outs = xcalloc(set->nfiles + 1, sizeof(*outs));
+	size_t nthreads = thread_count(mg->cfg, SIZE_MAX), started = 0, i, k;
+	size_t ntasks, n;
+	struct csv_plan *plans = xcalloc(set->nfiles + 1, sizeof(*plans));
+	struct reading rd = { mg, opts, m, d };
+	struct task *tasks;
 	struct worker *w = NULL;
 	struct pool p;
 
@@ -128,13 +379,16 @@ static void read_all(struct merge *mg, const struct ingest_opts *opts,
 		if (reader_forks(f->disk_path ? f->disk_path : f->path))
 			nthreads = 1;
 	}
+	tasks = make_tasks(set, opts, mg->cfg, nthreads > 1, plans, &ntasks);
+	if (nthreads > ntasks)
+		nthreads = ntasks;
 	if (nthreads > 1) {
 		memset(&p, 0, sizeof(p));
 		pthread_mutex_init(&p.lock, NULL);
 		pthread_cond_init(&p.cond, NULL);
-		p.nfiles = set->nfiles;
+		p.ntasks = ntasks;
 		p.window = 4 * nthreads;
-		p.outs = outs;
+		p.tasks = tasks;
 		p.set = set;
 		w = xcalloc(nthreads, sizeof(*w));
 		for (i = 0; i < nthreads; i++) {
@@ -150,20 +404,24 @@ static void read_all(struct merge *mg, const struct ingest_opts *opts,
 		struct ingest in;
 
 		normaliser_init(&in, opts, mg->cfg, m);
-		for (i = 0; i < set->nfiles; i++) {
-			normalise_file(&in, set, (uint32_t)i, &outs[i]);
-			merge_file(mg, (uint32_t)i, &outs[i], d);
+		for (i = 0; i < ntasks; i += n) {
+			n = tasks[i].nparts;
+			for (k = i; k < i + n; k++)
+				run_task(&in, set, &tasks[k]);
+			merge_tasks(&rd, &tasks[i], n);
 		}
 		normaliser_release(&in, set);
 	} else {
-		for (i = 0; i < set->nfiles; i++) {
+		for (i = 0; i < ntasks; i += n) {
+			n = tasks[i].nparts;
 			pthread_mutex_lock(&p.lock);
-			while (!outs[i].done)
-				pthread_cond_wait(&p.cond, &p.lock);
+			for (k = i; k < i + n; k++)
+				while (!tasks[k].out.done)
+					pthread_cond_wait(&p.cond, &p.lock);
 			pthread_mutex_unlock(&p.lock);
-			merge_file(mg, (uint32_t)i, &outs[i], d);
+			merge_tasks(&rd, &tasks[i], n);
 			pthread_mutex_lock(&p.lock);
-			p.merged = i + 1;
+			p.merged = tasks[i].file + 1;
 			pthread_cond_broadcast(&p.cond);
 			pthread_mutex_unlock(&p.lock);
 		}
@@ -177,7 +435,10 @@ static void read_all(struct merge *mg, const struct ingest_opts *opts,
 			normaliser_release(&w[i].in, set);
 		free(w);
 	}
-	free(outs);
+	for (i = 0; i < set->nfiles; i++)
+		csv_plan_release(&plans[i]);
+	free(plans);
+	free(tasks);
 }
 
 /*

@@ -96,6 +96,21 @@ struct file_out {
 	size_t untimed;         /* ratings or results without a callback time */
 	bool done;              /* written by the worker, under the pool lock */
 	struct diag d;
+	/*
+	 * A part of a file cut by csv_plan_file() (issue 20; ingest.c sets
+	 * part): the "once per file" warnings it gave (warn_value()), each
+	 * its key and its entry in d, so that the merge keeps the first
+	 * part's only; the invalid sequences its reader counted; and
+	 * whether a read error stopped it.
+	 */
+	bool part;
+	struct once_warning {
+		char *key;
+		size_t entry;
+	} *once;
+	size_t nonce, aonce;
+	size_t invalid;
+	bool failed;
 };
 
 /*
@@ -121,6 +136,8 @@ struct ingest {
 	struct arena arena;     /* every string of its rows; the set adopts it */
 	struct file_out *out;   /* the file being read */
 	struct buf fold;
+	const struct csv_plan *plan;    /* the part being read, or NULL */
+	size_t part;
 };
 
 void normaliser_init(struct ingest *in, const struct ingest_opts *opts,
@@ -128,6 +145,18 @@ void normaliser_init(struct ingest *in, const struct ingest_opts *opts,
 /* Reads file i of the set through its reader into out. */
 void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 		    struct file_out *out);
+/*
+ * Reads part k of file i (cut by plan, csvread.h) into out, counting
+ * into f, the part's own copy of the file's entry (the merge sums the
+ * parts): the header's diagnostics only for part 0, and no check that
+ * the file changed (the caller checks once, for the file).
+ */
+struct csv_plan;
+void normalise_part(struct ingest *in, uint32_t i, const struct csv_plan *plan,
+		    size_t k, struct input_file *f, struct file_out *out);
+/* True when the file at path is not the one opened (its stat, *opened). */
+struct stat;
+bool normalise_changed(const char *path, const struct stat *opened);
 /* Gives the normaliser's strings to the set, and frees the rest. */
 void normaliser_release(struct ingest *in, struct ticket_set *set);
 

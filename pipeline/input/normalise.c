@@ -540,12 +540,20 @@ static void warn_value(struct ingest *in, struct file_ctx *fc, int c,
 
 	buf_addf(&key, "%d:%s", c, v);
 	if (!string_list_has(&fc->warned, key.s)) {
+		struct file_out *out = in->out;
+
 		string_list_add(&fc->warned, key.s);
 		text_escape_invalid(&esc, v, strlen(v));
-		diag_report(&in->out->d, DIAG_WARNING, fc->f->path, fc->line,
+		diag_report(&out->d, DIAG_WARNING, fc->f->path, fc->line,
 			    j >= 0 ? (uint32_t)j + 1 : 0,
 			    "'%s' in column '%s' %s", esc.s,
 			    j >= 0 ? fc->header[j] : column_name[c], what);
+		/* Once per file, not per part: the merge keeps the first. */
+		if (out->part) {
+			ALLOC_GROW(out->once, out->nonce + 1, out->aonce);
+			out->once[out->nonce].key = xstrdup(key.s);
+			out->once[out->nonce++].entry = out->d.nr - 1;
+		}
 	}
 	buf_release(&key);
 	buf_release(&esc);
@@ -1486,7 +1494,8 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 {
 	struct reader_opts ro = { in->opts->encoding, in->cfg->max_field_bytes,
 				  in->cfg->max_columns,
-				  in->cfg->max_header_bytes, fc->p, NULL };
+				  in->cfg->max_header_bytes, fc->p, NULL,
+				  in->plan, in->part };
 	struct buf err = BUF_INIT;
 	struct reader *r;
 	struct reader_row row;
@@ -1551,11 +1560,18 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 				goto out;
 			}
 			have_header = true;
+			/* Part 0 said what the header's names call for. */
+			if (in->plan && in->part)
+				diag_release(&in->out->d);
 			continue;
 		}
 		take_row(in, fc, &row, reader_encoding(r));
 	}
 	/* A header refused (ingest.max_header_bytes): the file is skipped. */
+	if (rc < 0)
+		in->out->failed = true;
+	if (r)
+		in->out->invalid = reader_invalid(r);
 	if (rc < 0 && !have_header && !*fc->f->why)
 		unrecognised(in, fc, "%s", err.s);
 	else if (rc < 0)
@@ -1603,7 +1619,6 @@ out:
 static bool changed_since_open(struct file_ctx *fc)
 {
 	const char *grow = getenv("HUIFANG_TEST_GROW_INPUT");
-	struct stat now;
 
 	if (!fc->have_opened)
 		return false;
@@ -1616,12 +1631,48 @@ static bool changed_since_open(struct file_ctx *fc)
 			fclose(fp);
 		}
 	}
-	if (stat(fc->real_path, &now) < 0)
+	return normalise_changed(fc->real_path, &fc->opened);
+}
+
+bool normalise_changed(const char *path, const struct stat *opened)
+{
+	struct stat now;
+
+	if (stat(path, &now) < 0)
 		return true;
-	return now.st_size != fc->opened.st_size ||
-	       now.st_ino != fc->opened.st_ino ||
-	       now.st_mtim.tv_sec != fc->opened.st_mtim.tv_sec ||
-	       now.st_mtim.tv_nsec != fc->opened.st_mtim.tv_nsec;
+	return now.st_size != opened->st_size ||
+	       now.st_ino != opened->st_ino ||
+	       now.st_mtim.tv_sec != opened->st_mtim.tv_sec ||
+	       now.st_mtim.tv_nsec != opened->st_mtim.tv_nsec;
+}
+
+static void ctx_init(struct ingest *in, struct file_ctx *fc, uint32_t i,
+		     struct input_file *f, struct file_out *out)
+{
+	memset(fc, 0, sizeof(*fc));
+	fc->file = i;
+	fc->f = f;
+	fc->key_col = -1;
+	fc->p = source_match(in->cfg, f->name ? f->name : f->path);
+	in->out = out;
+	/* A sheet renames the file "book.xlsx[Sheet1]": keep the real one. */
+	fc->real_path = f->path;
+	fc->real_name = f->name;
+}
+
+void normalise_part(struct ingest *in, uint32_t i, const struct csv_plan *plan,
+		    size_t k, struct input_file *f, struct file_out *out)
+{
+	struct file_ctx fc;
+
+	ctx_init(in, &fc, i, f, out);
+	in->plan = plan;
+	in->part = k;
+	read_table(in, &fc);
+	in->plan = NULL;
+	in->part = 0;
+	in->out = NULL;
+	string_list_clear(&fc.warned);
 }
 
 void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
@@ -1629,15 +1680,7 @@ void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 {
 	struct file_ctx fc;
 
-	memset(&fc, 0, sizeof(fc));
-	fc.file = i;
-	fc.f = &set->files[i];
-	fc.key_col = -1;
-	fc.p = source_match(in->cfg, fc.f->name ? fc.f->name : fc.f->path);
-	in->out = out;
-	/* A sheet renames the file "book.xlsx[Sheet1]": keep the real one. */
-	fc.real_path = fc.f->path;
-	fc.real_name = fc.f->name;
+	ctx_init(in, &fc, i, &set->files[i], out);
 	read_table(in, &fc);
 	/*
 	 * A file rewritten while it was read (an export still being copied

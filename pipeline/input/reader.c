@@ -431,8 +431,11 @@ struct reader *reader_open(const char *path, const struct reader_opts *opts,
 	r->keys = (struct hashtab)HASHTAB_INIT(sizeof(struct hashtab_index),
 					       64, hashtab_index_rehash);
 	if (r->kind == READER_CSV) {
-		r->csv = csv_reader_open(path, opts->encoding,
-					 opts->max_field_bytes, err);
+		r->csv = opts->plan ?
+			csv_reader_open_part(path, opts->plan, opts->part,
+					     opts->max_field_bytes, err) :
+			csv_reader_open(path, opts->encoding,
+					opts->max_field_bytes, err);
 		if (!r->csv)
 			goto fail;
 		csv_reader_limit_header(r->csv, opts->max_header_bytes);
@@ -514,6 +517,11 @@ bool reader_forks(const char *path)
 	bool lines;
 
 	return kind_of(path, &lines) == READER_XLS;
+}
+
+size_t reader_invalid(const struct reader *r)
+{
+	return r->kind == READER_CSV ? csv_reader_invalid(r->csv) : 0;
 }
 
 const char *reader_fixed_encoding(const char *path)

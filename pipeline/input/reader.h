@@ -51,6 +51,7 @@
 
 /* Defined by the source profiles; readers only pass it on. */
 struct source_profile;
+struct csv_plan;
 
 struct reader_opts {
 	const char *encoding;   /* NULL: detect; else "UTF-8" or "GB18030" */
@@ -64,6 +65,13 @@ struct reader_opts {
 	 * header_row (workbooks and CSV).
 	 */
 	const char *sheet;
+	/*
+	 * A part of a CSV file cut by csv_plan_file() (csvread.h): the
+	 * reader gives the file's header, then part k's rows. NULL: the
+	 * whole file.
+	 */
+	const struct csv_plan *plan;
+	size_t part;
 };
 
 /* What is wrong with a row, in the order SPEC §8 rule 3 checks them. */
@@ -161,6 +169,8 @@ int reader_next_row(struct reader *r, struct reader_row *row,
  */
 int reader_settle(struct reader *r, struct buf *err);
 
+/* The invalid sequences a part's reader counted (csv_reader_invalid()). */
+size_t reader_invalid(const struct reader *r);
 /* "UTF-8" or "GB18030": what the file is read as (final after the end). */
 const char *reader_encoding(const struct reader *r);
 /* How the encoding was chosen, for a note; NULL when there is no choice. */

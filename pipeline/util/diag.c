@@ -69,6 +69,20 @@ void diag_take(struct diag *d, struct diag *from)
 	from->nr = from->alloc = from->errors = from->warnings = 0;
 }
 
+void diag_drop(struct diag *d, size_t i)
+{
+	if (i >= d->nr)
+		return;
+	if (d->entries[i].level == DIAG_ERROR)
+		d->errors--;
+	else if (d->entries[i].level == DIAG_WARNING)
+		d->warnings--;
+	entry_release(&d->entries[i]);
+	memmove(d->entries + i, d->entries + i + 1,
+		(d->nr - i - 1) * sizeof(*d->entries));
+	d->nr--;
+}
+
 /*
  * A copy of text safe for a terminal and a log line: file names and
  * values come from the exports, and a newline or an escape sequence in

@@ -80,6 +80,12 @@ void diag_report_code(struct diag *d, enum diag_level level,
  * For a worker thread that collects into a diag of its own.
  */
 void diag_take(struct diag *d, struct diag *from);
+/*
+ * Removes the kept entry i (its counts too), the entries after it moving
+ * up one: for a collector that learns later that a message was said
+ * already (one file read in parts, ingest.c).
+ */
+void diag_drop(struct diag *d, size_t i);
 
 /* Writes one entry in the format above (plus the caret lines, if any). */
 void diag_print_entry(FILE *out, const struct diag_entry *e);
