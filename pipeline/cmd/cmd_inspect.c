@@ -250,7 +250,7 @@ out:
 static int read_sheet(struct inspection *in, const char *path,
 		      struct buf *format)
 {
-	struct reader_opts ro = { NULL, 1u << 26, 0, 0, in->p, NULL, NULL, 0 };
+	struct reader_opts ro = { NULL, 1u << 26, 0, 0, in->p, NULL };
 	struct buf err = BUF_INIT;
 	struct reader *r = reader_open(path, &ro, &err);
 	struct reader_row row;

@@ -1494,8 +1494,7 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 {
 	struct reader_opts ro = { in->opts->encoding, in->cfg->max_field_bytes,
 				  in->cfg->max_columns,
-				  in->cfg->max_header_bytes, fc->p, NULL,
-				  in->plan, in->part };
+				  in->cfg->max_header_bytes, fc->p, NULL };
 	struct buf err = BUF_INIT;
 	struct reader *r;
 	struct reader_row row;
@@ -1509,7 +1508,7 @@ static void read_table(struct ingest *in, struct file_ctx *fc)
 		ro.encoding = fc->p->encoding;
 	ro.sheet = fc->f->sheet;
 	fc->f->encoding = reader_fixed_encoding(fc->f->path);
-	r = reader_open(fc->f->path, &ro, &err);
+	r = reader_open_part(fc->f->path, &ro, in->plan, in->part, &err);
 	/* One of several sheets: named so from the start, errors included. */
 	if (fc->f->sheet)
 		name_sheet(in, fc, fc->f->sheet);

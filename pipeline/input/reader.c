@@ -421,6 +421,14 @@ static int sheet_next(struct reader *r, struct reader_row *row,
 struct reader *reader_open(const char *path, const struct reader_opts *opts,
 			   struct buf *err)
 {
+	return reader_open_part(path, opts, NULL, 0, err);
+}
+
+struct reader *reader_open_part(const char *path,
+				const struct reader_opts *opts,
+				const struct csv_plan *plan, size_t k,
+				struct buf *err)
+{
 	struct reader *r = xcalloc(1, sizeof(*r));
 
 	r->kind = kind_of(path, &r->lines);
@@ -431,8 +439,8 @@ struct reader *reader_open(const char *path, const struct reader_opts *opts,
 	r->keys = (struct hashtab)HASHTAB_INIT(sizeof(struct hashtab_index),
 					       64, hashtab_index_rehash);
 	if (r->kind == READER_CSV) {
-		r->csv = opts->plan ?
-			csv_reader_open_part(path, opts->plan, opts->part,
+		r->csv = plan ?
+			csv_reader_open_part(path, plan, k,
 					     opts->max_field_bytes, err) :
 			csv_reader_open(path, opts->encoding,
 					opts->max_field_bytes, err);

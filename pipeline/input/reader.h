@@ -65,13 +65,6 @@ struct reader_opts {
 	 * header_row (workbooks and CSV).
 	 */
 	const char *sheet;
-	/*
-	 * A part of a CSV file cut by csv_plan_file() (csvread.h): the
-	 * reader gives the file's header, then part k's rows. NULL: the
-	 * whole file.
-	 */
-	const struct csv_plan *plan;
-	size_t part;
 };
 
 /* What is wrong with a row, in the order SPEC §8 rule 3 checks them. */
@@ -148,6 +141,14 @@ struct reader;
  */
 struct reader *reader_open(const char *path, const struct reader_opts *opts,
 			   struct buf *err);
+/*
+ * The same for part k of a CSV file cut by csv_plan_file() (csvread.h):
+ * the file's header, then the part's rows (issue 20).
+ */
+struct reader *reader_open_part(const char *path,
+				const struct reader_opts *opts,
+				const struct csv_plan *plan, size_t k,
+				struct buf *err);
 
 /*
  * Reads the next row: 1 a row, 0 the end, -1 a fault that ends the file

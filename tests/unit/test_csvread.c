@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -492,6 +493,180 @@ static void test_csv__keeps_a_big_utf8_file_with_one_bad_byte(void **state)
 	buf_release(&err);
 }
 
+/* ---- parts (csv_plan_file): the same records as the whole file ---- */
+
+/* Every record of r as text, a line each; -1 on a read error. */
+static void describe(struct buf *out, const struct csv_record *rec)
+{
+	size_t i;
+
+	buf_addf(out, "%u|%zu|%d|%zu|%llu|%zu|%d|%u|%u|%s|", rec->line,
+		 rec->nfields, rec->bad_encoding, rec->bad_field,
+		 (unsigned long long)rec->bad_offset, rec->long_field,
+		 rec->malformed, rec->error_line, rec->error_column,
+		 rec->error ? rec->error : "");
+	for (i = 0; i < rec->nfields; i++) {
+		buf_add(out, rec->fields[i], rec->lens[i]);
+		buf_addch(out, '\x1f');
+	}
+	buf_addch(out, '\n');
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/*
+ * Reads the file at path whole and in parts of at least chunk bytes;
+ * returns 1 when it was cut (and the readings agreed), 0 when the plan
+ * refused it, 2 when the pipeline would read it whole after all.
+ */
+static int compare_parts(const char *path, uint64_t chunk)
+{
+	struct buf whole = BUF_INIT, parts = BUF_INIT, err = BUF_INIT;
+	struct buf why = BUF_INIT;
+	struct csv_plan plan;
+	struct csv_reader *r;
+	struct csv_record rec;
+	size_t k, invalid = 0;
+	int rc, ret = 1;
+
+	r = csv_reader_open(path, NULL, 64, &err);
+	assert_non_null(r);
+	while ((rc = csv_reader_next(r, &rec, &err)) > 0) {
+		if (rc == CSV_RESTART)
+			buf_reset(&whole);
+		else
+			describe(&whole, &rec);
+	}
+	assert_int_equal(rc, 0);
+	if (!csv_plan_file(path, NULL, 64, 0, chunk, &plan)) {
+		ret = 0;
+		goto out;
+	}
+	assert_true(plan.nparts > 1);
+	for (k = 0; k < plan.nparts; k++) {
+		struct csv_reader *p = csv_reader_open_part(path, &plan, k, 64,
+							    &err);
+		bool first = true;
+
+		assert_non_null(p);
+		assert_int_equal(plan.parts[k].end,
+				 k + 1 < plan.nparts ? plan.parts[k + 1].off
+						     : plan.parts[k].end);
+		while ((rc = csv_reader_next(p, &rec, &err)) > 0) {
+			assert_int_equal(rc, 1);
+			if (!first || !k)
+				describe(&parts, &rec);
+			first = false;
+		}
+		assert_int_equal(rc, 0);
+		invalid += csv_reader_invalid(p);
+		csv_reader_free(p);
+	}
+	if (plan.speculative && invalid) {
+		ret = 2;
+		goto out;
+	}
+	if (whole.len != parts.len || memcmp(whole.s, parts.s, whole.len))
+		fail_msg("%s in parts of %llu: the records differ:\n%s\n--\n%s",
+			 path, (unsigned long long)chunk, whole.s, parts.s);
+	assert_string_equal(plan.encoding, csv_reader_encoding(r));
+	buf_adds(&why, plan.why);
+	if (plan.counted && invalid)
+		buf_addf(&why, ", %zu invalid sequences", invalid);
+	assert_string_equal(why.s, csv_reader_encoding_why(r));
+	{
+		char digest[65];
+
+		assert_int_equal(csv_reader_sha256(r, digest), 0);
+		assert_string_equal(plan.sha256, digest);
+	}
+out:
+	csv_plan_release(&plan);
+	csv_reader_free(r);
+	buf_release(&whole);
+	buf_release(&parts);
+	buf_release(&err);
+	buf_release(&why);
+	return ret;
+}
+
+static void test_csv__parts_read_as_the_whole_file_does(void **state)
+{
+#define TEXT(s) { s, sizeof(s) - 1 }
+	static const struct {
+		const char *s;
+		size_t len;
+	} texts[] = {
+		/* quoted LF, CRLF and lone CR; "" inside quotes; CRLF ends */
+		TEXT("id,text\r\n1,\"a\nb\"\r\n2,\"c\r\nd\"\r\n3,\"e\rf\"\r\n"
+		     "4,\"say \"\"hi\"\"\"\r\n\r\n  \r\n5,\"\"\r\n6,x\r\n"),
+		/* a BOM, lone-CR line ends, a stray quote on a first line */
+		TEXT("\xef\xbb\xbfid,text\r1,ab\"c\r2,\"ok\"x\r3,\"x\ny\"\r4,z\r"),
+		/* no line end at the end; an invalid byte; a NUL */
+		TEXT("id,text\n1,\xff\n2,a\0b\n3,\"q\n\"\n4,last"),
+		/* GB18030 (a header with invalid UTF-8) */
+		TEXT("\xb9\xa4\xb5\xa5,\xc4\xda\xc8\xdd\n1,\"\xb2\xe2\n\xca\xd4\"\n"
+		     "2,\xb2\xe2\xca\xd4\n3,\"\xca\xd4\"\"\"\n4,ab\"c\n5,x\n"),
+	};
+#undef TEXT
+	/* Refused: a quote that never closes; a fault inside a record
+	 * spanning lines; spaces beside a quote. */
+	static const char *const refused[] = {
+		"id,text\n1,a\n2,\"never\n3,b\n4,c\n",
+		"id,text\n1,a\n2,\"two\nlines\"x\n3,b\n4,c\n",
+		"id,text\n1,a\n2, \"sp\"\n3,b\n4,c\n",
+	};
+	static const uint64_t chunks[] = { 1, 5, 11, 17 };
+	const char *tmp = getenv("TMPDIR");
+	char path[4096], file[8192];
+	size_t i, j, cut = 0, corpus = 0;
+	DIR *dir;
+	struct dirent *e;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/test_csvread_parts.csv",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		write_file(path, texts[i].s, texts[i].len);
+		for (j = 0; j < sizeof(chunks) / sizeof(chunks[0]); j++)
+			if (compare_parts(path, chunks[j]) != 1)
+				fail_msg("text %zu in parts of %llu: refused", i,
+					 (unsigned long long)chunks[j]);
+		cut++;
+	}
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		write_file(path, refused[i], strlen(refused[i]));
+		assert_int_equal(compare_parts(path, 1), 0);
+	}
+	/* The fuzz target's seeds (make test runs from the top folder). */
+	dir = opendir("tests/fuzz/corpus/fuzz_csv");
+	assert_non_null(dir);
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "tests/fuzz/corpus/fuzz_csv/%s",
+			 e->d_name);
+		corpus++;
+		for (j = 0; j < sizeof(chunks) / sizeof(chunks[0]); j++)
+			cut += compare_parts(file, chunks[j]) == 1;
+	}
+	closedir(dir);
+	assert_true(corpus >= 7);
+	/*
+	 * The seeds of more than one record are cut, but for the one with
+	 * a quote that never closes (refused, read whole).
+	 */
+	assert_true(cut >= 4 + 12);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_csv__keeps_a_big_utf8_file_with_one_bad_byte),
 		cmocka_unit_test(test_csv__flags_bad_bytes_around_the_first_block),
 		cmocka_unit_test(test_csv__decides_gb18030_before_the_end),
+		cmocka_unit_test(test_csv__parts_read_as_the_whole_file_does),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
