@@ -86,7 +86,7 @@ struct csv_reader {
 	 */
 	uint64_t stop, jump_off;
 	uint32_t jump_line;
-	const char *digest;
+	bool part;
 
 	/* the open record */
 	bool in_record, rec_done;
@@ -829,9 +829,9 @@ int csv_reader_sha256(struct csv_reader *r, char out[65])
 	unsigned char digest[SHA256_DIGEST_SIZE];
 	char block[65536];
 
-	if (r->digest) {
-		memcpy(out, r->digest, 65);
-		return 0;
+	if (r->part) {
+		*out = '\0';
+		return -1;
 	}
 	/* Whatever the reading left unread is hashed now. */
 	while (r->fd >= 0) {
@@ -1010,8 +1010,6 @@ int csv_plan_file(const char *path, const char *encoding,
 	struct csv_reader *r;
 	struct csv_record rec;
 	struct scan sc;
-	struct sha256_ctx sha;
-	unsigned char digest[SHA256_DIGEST_SIZE];
 	unsigned char *block = NULL;
 	uint64_t base = 0, hdr_end, size = 0;
 	size_t carry = 0, k;
@@ -1042,7 +1040,6 @@ int csv_plan_file(const char *path, const char *encoding,
 	sc.parts[0].off = 0;
 	sc.parts[0].line = 1;
 	sc.nparts = 1;
-	sha256_init(&sha);
 	block = xmalloc(BLOCK + 1);
 	for (;;) {
 		ssize_t n;
@@ -1054,7 +1051,6 @@ int csv_plan_file(const char *path, const char *encoding,
 		while (n < 0 && errno == EINTR);
 		if (n < 0)
 			goto out;
-		sha256_update(&sha, block + carry, (size_t)n);
 		len = carry + (size_t)n;
 		s = hdr_end > base ? (size_t)(hdr_end - base < len ?
 					      hdr_end - base : len) : 0;
@@ -1081,8 +1077,6 @@ int csv_plan_file(const char *path, const char *encoding,
 	for (k = 0; k < sc.nparts; k++)
 		sc.parts[k].end = k + 1 < sc.nparts ? sc.parts[k + 1].off
 						    : size;
-	sha256_final(&sha, digest);
-	sha256_hex(digest, plan->sha256);
 	if (sc.nparts > 1) {
 		plan->parts = sc.parts;
 		plan->nparts = sc.nparts;
@@ -1111,8 +1105,8 @@ struct csv_reader *csv_reader_open_part(const char *path,
 	if (!r)
 		return NULL;
 	r->max_field = max_field_bytes;
-	r->hashed = UINT64_MAX;         /* the plan took the digest */
-	r->digest = plan->sha256;
+	r->hashed = UINT64_MAX;         /* the plan's caller takes the digest */
+	r->part = true;
 	r->stop = pt->end;
 	if (k) {
 		r->jump_off = pt->off;

@@ -116,8 +116,8 @@ void csv_reader_free(struct csv_reader *r);
  * big export on several threads"): csv_plan_file() reads the file once,
  * ahead of the parse, and cuts it into parts at record boundaries, each
  * of at least chunk_bytes, with the line where each part starts; it
- * decides the encoding as csv_reader_next() would, and takes the file's
- * SHA-256. Each part is then read by a reader of its own
+ * decides the encoding as csv_reader_next() would. Each part is then
+ * read by a reader of its own
  * (csv_reader_open_part()), on any thread: it gives the file's header
  * first, then the part's records, with the lines and file offsets of the
  * whole file, so that the parts' records, in order, are the file's.
@@ -153,7 +153,6 @@ struct csv_plan {
 	 */
 	bool counted, speculative;
 	char why[96];           /* csv_reader_encoding_why(), before counts */
-	char sha256[65];
 	struct csv_part *parts;
 	size_t nparts;
 };
@@ -165,7 +164,8 @@ int csv_plan_file(const char *path, const char *encoding,
 void csv_plan_release(struct csv_plan *plan);
 /*
  * A reader of part k of plan: the header, then the part's records. NULL
- * with a message in err when the file cannot be opened.
+ * with a message in err when the file cannot be opened. It takes no
+ * digest (csv_reader_sha256() fails): the file is hashed once, whole.
  */
 struct csv_reader *csv_reader_open_part(const char *path,
 					const struct csv_plan *plan,

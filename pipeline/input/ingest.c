@@ -25,6 +25,7 @@
 #include "input/ingest.h"
 #include "input/csvread.h"
 #include "input/ingest_int.h"
+#include "util/sha256.h"
 #include "model/source.h"
 #include "input/reader.h"
 #include "util/string_list.h"
@@ -71,16 +72,20 @@ static uint64_t chunk_bytes(void)
 }
 
 /*
- * A worker's unit of work: a whole file, or one part of a planned one
- * (the parts of a file are consecutive tasks, which share its plan and
- * count into f, a copy of its entry, each).
+ * A worker's unit of work: a whole file, or for a planned one its
+ * digest (SHA-256, taken beside the parts rather than before them) or
+ * one of its parts. A file's tasks are consecutive ('group' of them: the
+ * digest, then the parts in order); they share its plan, and each part
+ * counts into f, a copy of the file's entry.
  */
 struct task {
 	uint32_t file;
-	uint32_t part, nparts;
+	uint32_t part, group;
 	const struct csv_plan *plan;    /* NULL: the whole file */
+	bool digest;                    /* the digest task, into sha256 */
+	char sha256[65];
 	struct input_file f;
-	struct stat opened;             /* the file as planned (part 0) */
+	struct stat opened;             /* the file as planned (digest task) */
 	struct file_out out;
 };
 
@@ -108,7 +113,10 @@ struct worker {
 static void run_task(struct ingest *in, struct ticket_set *set,
 		     struct task *t)
 {
-	if (t->plan)
+	if (t->digest)
+		t->out.failed = sha256_file(set->files[t->file].path,
+					    t->sha256) < 0;
+	else if (t->plan)
 		normalise_part(in, t->file, t->plan, t->part, &t->f, &t->out);
 	else
 		normalise_file(in, set, t->file, &t->out);
@@ -179,33 +187,34 @@ static int plan_file(const struct ticket_set *set, uint32_t i,
 			     cfg->max_header_bytes, chunk, plan);
 }
 
-/* The tasks: one per file, one per part of a planned file. */
+/* The tasks: one per file; for a planned file, its digest and parts. */
 static struct task *make_tasks(const struct ticket_set *set,
 			       const struct ingest_opts *opts,
 			       const struct config *cfg, bool split,
 			       struct csv_plan *plans, size_t *ntasks)
 {
 	struct task *tasks = NULL;
-	size_t n = 0, alloc = 0, i, k, parts;
+	size_t n = 0, alloc = 0, i, k, group;
 	uint64_t chunk = chunk_bytes();
 	struct stat opened;
 
 	for (i = 0; i < set->nfiles; i++) {
 		memset(&opened, 0, sizeof(opened));
-		parts = 1;
+		group = 1;
 		if (split && plan_file(set, (uint32_t)i, opts, cfg, chunk,
 				       &plans[i], &opened))
-			parts = plans[i].nparts;
-		ALLOC_GROW(tasks, n + parts, alloc);
-		for (k = 0; k < parts; k++) {
+			group = 1 + plans[i].nparts;
+		ALLOC_GROW(tasks, n + group, alloc);
+		for (k = 0; k < group; k++) {
 			struct task *t = &tasks[n++];
 
 			memset(t, 0, sizeof(*t));
 			t->file = (uint32_t)i;
-			t->part = (uint32_t)k;
-			t->nparts = (uint32_t)parts;
-			if (parts > 1) {
+			t->group = (uint32_t)group;
+			if (group > 1) {
 				t->plan = &plans[i];
+				t->digest = !k;
+				t->part = k ? (uint32_t)k - 1 : 0;
 				t->f = set->files[i];
 				t->opened = opened;
 				t->out.part = true;
@@ -284,12 +293,12 @@ struct reading {
 };
 
 /*
- * Merges the n parts of a planned file (tasks t, all done). What the
- * parts cannot show as the whole reader would (the file unrecognised, a
- * read error, an invalid sequence in a file read as UTF-8 on trust, the
- * file changed since it was planned) makes the file read again whole,
- * on this thread, and the parts forgotten: the split is an optimisation
- * and never changes a result.
+ * Merges a planned file: its digest task t[0] and its n - 1 parts, all
+ * done. What the parts cannot show as the whole reader would (the file
+ * unrecognised, a read error, an invalid sequence in a file read as
+ * UTF-8 on trust, the file changed since it was planned) makes the file
+ * read again whole, on this thread, and the parts forgotten: the split
+ * is an optimisation and never changes a result.
  */
 static void merge_parts(struct reading *rd, struct task *t, size_t n)
 {
@@ -298,9 +307,12 @@ static void merge_parts(struct reading *rd, struct task *t, size_t n)
 	struct input_file *f = &set->files[t[0].file];
 	struct string_list seen = { NULL, 0, 0 };
 	struct buf why = BUF_INIT;
-	bool whole = normalise_changed(f->path, &t[0].opened);
+	bool whole = normalise_changed(f->path, &t[0].opened) ||
+		     t[0].out.failed;
 	size_t k, invalid = 0;
 
+	t++;
+	n--;
 	for (k = 0; k < n; k++) {
 		whole |= t[k].f.kind == FILE_UNRECOGNISED || t[k].out.failed;
 		invalid += t[k].out.invalid;
@@ -327,7 +339,7 @@ static void merge_parts(struct reading *rd, struct task *t, size_t n)
 	f->why = t[0].f.why;
 	f->header = t[0].f.header;
 	f->encoding = plan->encoding;
-	memcpy(f->sha256, plan->sha256, sizeof(f->sha256));
+	memcpy(f->sha256, t[-1].sha256, sizeof(f->sha256));
 	/* The note the whole reader gives once it has read to the end. */
 	buf_adds(&why, plan->why);
 	if (plan->counted && invalid)
@@ -405,7 +417,7 @@ static void read_all(struct merge *mg, const struct ingest_opts *opts,
 
 		normaliser_init(&in, opts, mg->cfg, m);
 		for (i = 0; i < ntasks; i += n) {
-			n = tasks[i].nparts;
+			n = tasks[i].group;
 			for (k = i; k < i + n; k++)
 				run_task(&in, set, &tasks[k]);
 			merge_tasks(&rd, &tasks[i], n);
@@ -413,7 +425,7 @@ static void read_all(struct merge *mg, const struct ingest_opts *opts,
 		normaliser_release(&in, set);
 	} else {
 		for (i = 0; i < ntasks; i += n) {
-			n = tasks[i].nparts;
+			n = tasks[i].group;
 			pthread_mutex_lock(&p.lock);
 			for (k = i; k < i + n; k++)
 				while (!tasks[k].out.done)
