@@ -1100,10 +1100,16 @@ struct csv_reader *csv_reader_open_part(const char *path,
 {
 	struct csv_reader *r = open_file(path, err);
 	const struct csv_part *pt = &plan->parts[k];
+	uint64_t len = pt->end - pt->off;
 	bool bom;
 
 	if (!r)
 		return NULL;
+	/* A small part needs no mebibyte: refill() grows it if need be. */
+	if (len + 4096 < r->cap) {
+		r->cap = (size_t)len + 4096;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
 	r->max_field = max_field_bytes;
 	r->hashed = UINT64_MAX;         /* the plan's caller takes the digest */
 	r->part = true;

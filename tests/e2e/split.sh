@@ -112,7 +112,7 @@ same() {
 	st1=0 st2=0
 	(cd "$work" && "$hf" ingest --input "$dir" --output o1 \
 		--config one.json "$@" >out1 2>err1) || st1=$?
-	(cd "$work" && HUIFANG_TEST_CHUNK_BYTES=313 "$hf" ingest \
+	(cd "$work" && HUIFANG_TEST_CHUNK_BYTES=$chunk "$hf" ingest \
 		--input "$dir" --output o2 --config two.json "$@" \
 		>out2 2>err2.raw) || st2=$?
 	[ "$st1" = "$st2" ] || fail "$dir: exit $st1 whole, $st2 in parts"; ok
@@ -133,7 +133,10 @@ same() {
 	done
 }
 
+# Parts of about 300 bytes; of 64 KiB for the files over a mebibyte.
+chunk=313
 for d in bom cr gb big; do
+	[ "$d" = big ] && chunk=65536
 	same "$d" ""
 	grep -q '"encoding": "GB18030"' "$work/o1/records/summary.json" &&
 		[ "$d" != gb ] && fail "$d: read as GB18030"
@@ -141,6 +144,7 @@ for d in bom cr gb big; do
 		[ "$d" != gb ] || fail "gb: not read as GB18030"; ok
 done
 same bigbad ", read again whole"
+chunk=313
 same bom "" --strict
 [ "$st1" = 65 ] || fail "bom --strict: exit $st1, not 65"; ok
 grep -q 'rows rejected' "$work/err1" || fail "bom: no rejects"; ok
@@ -152,7 +156,7 @@ if command -v script >/dev/null 2>&1; then
 		rm -rf "$work/o1" "$work/o2"
 		(cd "$work" && script -qec "'$hf' ingest --input $d --output o1 \
 			--config one.json" tty1 >/dev/null) || true
-		(cd "$work" && HUIFANG_TEST_CHUNK_BYTES=313 script -qec "'$hf' \
+		(cd "$work" && HUIFANG_TEST_CHUNK_BYTES=997 script -qec "'$hf' \
 			ingest --input $d --output o2 --config two.json" tty2 \
 			>/dev/null) || true
 		grep -q "$d/tickets.csv: note: read as " "$work/tty1" ||
