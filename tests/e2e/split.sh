@@ -147,6 +147,9 @@ same bigbad ", read again whole"
 chunk=313
 same bom "" --strict
 [ "$st1" = 65 ] || fail "bom --strict: exit $st1, not 65"; ok
+# A warning said once per file is said once, though every part met it.
+[ "$(grep -c "'很好' in column" "$work/err2")" = 1 ] ||
+	fail "bom: the once-per-file warning is not said once"; ok
 grep -q 'rows rejected' "$work/err1" || fail "bom: no rejects"; ok
 # On a terminal the notes show too: "read as GB18030 (detected: ...)",
 # "read as UTF-8 (byte order mark, N invalid sequences)", as one thread
