@@ -17,6 +17,11 @@
  * restarts it as GB18030 (CSV_RESTART). Lines read again after a broken
  * quote are counted once ('counted'), as they are hashed once ('hashed').
  *
+ * A plan (csv_plan_file()) cuts a file into parts by a scan that follows
+ * libcsv's quoting without parsing; a part's reader is this reader with
+ * the encoding given, a jump from the header to the part, and a stop at
+ * the part's end (refill()).
+ *
  * Invariants: buf[start..end) holds unread bytes whose first byte is at
  * file offset buf_off + start and on line 'line'; a record is open exactly
  * when in_record is set; the record's fields accumulate in 'data' with a
@@ -373,6 +378,15 @@ static bool hopeless(const struct utf8_stats *st, uint64_t size,
 	       st->invalid * 20 >= st->multibyte + (size - pos) / 2 + 1;
 }
 
+/* The converter a GB18030 file is read through. 0, or -1 with err. */
+static int gb18030_ready(struct csv_reader *r, struct buf *err)
+{
+	if (r->cd || (r->cd = text_gb18030_open()))
+		return 0;
+	buf_addf(err, "%s: this system's iconv cannot read GB18030", r->path);
+	return -1;
+}
+
 /*
  * The guess was wrong: reads the file again from its start as GB18030.
  * 0, or -1 with err.
@@ -385,11 +399,8 @@ static int restart_gb18030(struct csv_reader *r, bool early, struct buf *err)
 	r->speculative = r->counting = false;
 	r->check_utf8 = false;
 	r->enc = ENC_GB18030;
-	if (!(r->cd = text_gb18030_open())) {
-		buf_addf(err, "%s: this system's iconv cannot read GB18030",
-			 r->path);
+	if (gb18030_ready(r, err) < 0)
 		return -1;
-	}
 	r->in_record = false;
 	return rewind_to(r, 0, 1, err);
 }
@@ -736,11 +747,8 @@ static struct csv_reader *open_common(struct csv_reader *r,
 				 early ? "at least " : "", st.invalid);
 		}
 	}
-	if (r->enc == ENC_GB18030 && !(r->cd = text_gb18030_open())) {
-		buf_addf(err, "%s: this system's iconv cannot read GB18030",
-			 r->path);
+	if (r->enc == ENC_GB18030 && gb18030_ready(r, err) < 0)
 		goto fail;
-	}
 	return r;
 fail:
 	csv_reader_free(r);
@@ -1126,11 +1134,8 @@ struct csv_reader *csv_reader_open_part(const char *path,
 	r->counting = plan->counted || plan->speculative;
 	r->counted = bom ? 3 : 0;
 	snprintf(r->why, sizeof(r->why), "%s", plan->why);
-	if (r->enc == ENC_GB18030 && !(r->cd = text_gb18030_open())) {
-		buf_addf(err, "%s: this system's iconv cannot read GB18030",
-			 r->path);
+	if (r->enc == ENC_GB18030 && gb18030_ready(r, err) < 0)
 		goto fail;
-	}
 	return r;
 fail:
 	csv_reader_free(r);

@@ -8,7 +8,9 @@
  * (merge.c), on the calling thread, takes the file_outs strictly in file
  * order, so the result does not depend on the number of threads or their
  * timing. A worker reads at most 'window' files ahead of the merge, so
- * memory does not grow with the number of files.
+ * memory does not grow with the number of files. One big CSV export is
+ * cut into parts (csv_plan_file()) that the workers read as tasks of
+ * their own, merged in order as the file (merge_parts()).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -225,21 +227,6 @@ static struct task *make_tasks(const struct ticket_set *set,
 	return tasks;
 }
 
-static void file_out_release(struct file_out *out)
-{
-	size_t i;
-
-	for (i = 0; i < out->nonce; i++)
-		free(out->once[i].key);
-	free(out->once);
-	free(out->tk);
-	free(out->tk_hash);
-	free(out->cb);
-	free(out->rej);
-	diag_release(&out->d);
-	memset(out, 0, sizeof(*out));
-}
-
 /*
  * A part's "once per file" warnings that an earlier part gave already
  * are dropped (seen holds the keys given so far).
@@ -347,9 +334,6 @@ static void merge_parts(struct reading *rd, struct task *t, size_t n)
 	for (k = 0; k < n; k++) {
 		t[k].out.enc_why = k ? NULL : why.s;
 		drop_repeated(&t[k].out, &seen);
-		for (size_t j = 0; j < t[k].out.nonce; j++)
-			free(t[k].out.once[j].key);
-		free(t[k].out.once);
 		merge_part(rd->mg, &t[k], rd->d);
 	}
 	string_list_clear(&seen);

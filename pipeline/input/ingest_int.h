@@ -9,6 +9,8 @@
  *   normaliser_init(&in, opts, cfg, &m);     -- one per worker
  *   normalise_file(&in, set, i, &outs[i]);   -- a reader's rows -> outs[i]
  *   merge_file(&mg, i, &outs[i], d);         -- strictly in file order
+ *   (a file read in parts: normalise_part() for each part, and each
+ *   part's file_out merged in part order as a file's)
  *   ...
  *   merge_resolve(&mg, threads, d);          -- the rules that need all rows
  *   merge_release(&mg); normaliser_release(&in, set); matcher_release(&m);
@@ -193,6 +195,8 @@ void merge_init(struct merge *mg, const struct config *cfg,
  */
 void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 		struct diag *d);
+/* Frees a file_out's arrays and diagnostics (merge_file() does). */
+void file_out_release(struct file_out *out);
 /*
  * The rules that need every row (§8.8, the orderings of ticket.h); what
  * it cannot read (a satisfaction a by-type map does not list) goes to d.

@@ -218,6 +218,16 @@ void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 			c->seq = mg->cb_seq++;
 		}
 	}
+	file_out_release(out);
+}
+
+void file_out_release(struct file_out *out)
+{
+	size_t i;
+
+	for (i = 0; i < out->nonce; i++)
+		free(out->once[i].key);
+	free(out->once);
 	free(out->tk);
 	free(out->tk_hash);
 	free(out->cb);
