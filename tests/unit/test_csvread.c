@@ -15,6 +15,7 @@
 
 #include "util/buf.h"
 #include "input/csvread.h"
+#include "../fuzz/csv_parts.h"
 
 static struct csv_reader *open_text(const char *text, size_t len,
 				    const char *enc)
@@ -495,23 +496,6 @@ static void test_csv__keeps_a_big_utf8_file_with_one_bad_byte(void **state)
 
 /* ---- parts (csv_plan_file): the same records as the whole file ---- */
 
-/* Every record of r as text, a line each; -1 on a read error. */
-static void describe(struct buf *out, const struct csv_record *rec)
-{
-	size_t i;
-
-	buf_addf(out, "%u|%zu|%d|%zu|%llu|%zu|%d|%u|%u|%s|", rec->line,
-		 rec->nfields, rec->bad_encoding, rec->bad_field,
-		 (unsigned long long)rec->bad_offset, rec->long_field,
-		 rec->malformed, rec->error_line, rec->error_column,
-		 rec->error ? rec->error : "");
-	for (i = 0; i < rec->nfields; i++) {
-		buf_add(out, rec->fields[i], rec->lens[i]);
-		buf_addch(out, '\x1f');
-	}
-	buf_addch(out, '\n');
-}
-
 static void write_file(const char *path, const char *data, size_t len)
 {
 	FILE *fp = fopen(path, "wb");
@@ -521,74 +505,16 @@ static void write_file(const char *path, const char *data, size_t len)
 	assert_int_equal(fclose(fp), 0);
 }
 
-/*
- * Reads the file at path whole and in parts of at least chunk bytes;
- * returns 1 when it was cut (and the readings agreed), 0 when the plan
- * refused it, 2 when the pipeline would read it whole after all.
- */
+/* csv_parts_compare(), failing the test when the readings differ. */
 static int compare_parts(const char *path, uint64_t chunk)
 {
-	struct buf whole = BUF_INIT, parts = BUF_INIT, err = BUF_INIT;
 	struct buf why = BUF_INIT;
-	struct csv_plan plan;
-	struct csv_reader *r;
-	struct csv_record rec;
-	size_t k, invalid = 0;
-	int rc, ret = 1;
+	int rc = csv_parts_compare(path, chunk, &why);
 
-	r = csv_reader_open(path, NULL, 64, &err);
-	assert_non_null(r);
-	while ((rc = csv_reader_next(r, &rec, &err)) > 0) {
-		if (rc == CSV_RESTART)
-			buf_reset(&whole);
-		else
-			describe(&whole, &rec);
-	}
-	assert_int_equal(rc, 0);
-	if (!csv_plan_file(path, NULL, 64, 0, chunk, &plan)) {
-		ret = 0;
-		goto out;
-	}
-	assert_true(plan.nparts > 1);
-	for (k = 0; k < plan.nparts; k++) {
-		struct csv_reader *p = csv_reader_open_part(path, &plan, k, 64,
-							    &err);
-		bool first = true;
-
-		assert_non_null(p);
-		assert_int_equal(plan.parts[k].end,
-				 k + 1 < plan.nparts ? plan.parts[k + 1].off
-						     : plan.parts[k].end);
-		while ((rc = csv_reader_next(p, &rec, &err)) > 0) {
-			assert_int_equal(rc, 1);
-			if (!first || !k)
-				describe(&parts, &rec);
-			first = false;
-		}
-		assert_int_equal(rc, 0);
-		invalid += csv_reader_invalid(p);
-		csv_reader_free(p);
-	}
-	if (plan.speculative && invalid) {
-		ret = 2;
-		goto out;
-	}
-	if (whole.len != parts.len || memcmp(whole.s, parts.s, whole.len))
-		fail_msg("%s in parts of %llu: the records differ:\n%s\n--\n%s",
-			 path, (unsigned long long)chunk, whole.s, parts.s);
-	assert_string_equal(plan.encoding, csv_reader_encoding(r));
-	buf_adds(&why, plan.why);
-	if (plan.counted && invalid)
-		buf_addf(&why, ", %zu invalid sequences", invalid);
-	assert_string_equal(why.s, csv_reader_encoding_why(r));
-out:
-	csv_plan_release(&plan);
-	csv_reader_free(r);
-	buf_release(&whole);
-	buf_release(&parts);
-	buf_release(&err);
+	if (rc < 0)
+		fail_msg("%s: %s", path, why.s);
 	buf_release(&why);
-	return ret;
+	return rc;
 }
 
 static void test_csv__parts_read_as_the_whole_file_does(void **state)
