@@ -272,6 +272,7 @@ static void merge_part(struct merge *mg, struct task *t, struct diag *d)
 	f->repeated_ids += sum.repeated_ids;
 }
 
+/* What the merge of a planned file needs to read it again whole. */
 struct reading {
 	struct merge *mg;
 	const struct ingest_opts *opts;
