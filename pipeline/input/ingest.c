@@ -295,8 +295,10 @@ static void merge_parts(struct reading *rd, struct task *t, size_t n)
 	struct input_file *f = &set->files[t[0].file];
 	struct string_list seen = { NULL, 0, 0 };
 	struct buf why = BUF_INIT;
-	bool whole = normalise_changed(f->path, &t[0].opened) ||
-		     t[0].out.failed;
+	unsigned long grown = 0;
+	/* Checked once for the file, as one reading of it. */
+	bool changed = normalise_changed(f->path, &t[0].opened, &grown);
+	bool whole = changed || t[0].out.failed;
 	size_t k, invalid = 0;
 
 	t++;
@@ -318,7 +320,11 @@ static void merge_parts(struct reading *rd, struct task *t, size_t n)
 			file_out_release(&t[k].out);
 		memset(&out, 0, sizeof(out));
 		normaliser_init(&in, rd->opts, rd->mg->cfg, rd->m);
-		normalise_file(&in, set, t[0].file, &out);
+		/* A change was the first reading's: one more, as ever. */
+		if (changed)
+			normalise_reread(&in, set, t[0].file, &out, grown);
+		else
+			normalise_file(&in, set, t[0].file, &out);
 		merge_file(rd->mg, t[0].file, &out, rd->d);
 		normaliser_release(&in, set);
 		return;

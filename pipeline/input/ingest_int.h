@@ -156,9 +156,21 @@ void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
 struct csv_plan;
 void normalise_part(struct ingest *in, uint32_t i, const struct csv_plan *plan,
 		    size_t k, struct input_file *f, struct file_out *out);
-/* True when the file at path is not the one opened (its stat, *opened). */
+/*
+ * True when the file at path is not the one opened (its stat, *opened).
+ * HUIFANG_TEST_GROW_INPUT=n first appends a line end to it while *grown
+ * (the appends so far, counted up) is below n (docs/ingest.md).
+ */
 struct stat;
-bool normalise_changed(const char *path, const struct stat *opened);
+bool normalise_changed(const char *path, const struct stat *opened,
+		       unsigned long *grown);
+/*
+ * Reads file i whole a second time: a first reading (in parts) saw it
+ * change. If it changes again it is unreadable, as normalise_file()'s
+ * second reading would find it; grown is normalise_changed()'s count.
+ */
+void normalise_reread(struct ingest *in, struct ticket_set *set, uint32_t i,
+		      struct file_out *out, unsigned long grown);
 /* Gives the normaliser's strings to the set, and frees the rest. */
 void normaliser_release(struct ingest *in, struct ticket_set *set);
 

@@ -1617,26 +1617,26 @@ out:
  */
 static bool changed_since_open(struct file_ctx *fc)
 {
-	const char *grow = getenv("HUIFANG_TEST_GROW_INPUT");
-
 	if (!fc->have_opened)
 		return false;
-	if (grow && fc->grown < strtoul(grow, NULL, 10)) {
-		FILE *fp = fopen(fc->real_path, "ab");
+	return normalise_changed(fc->real_path, &fc->opened, &fc->grown);
+}
 
-		fc->grown++;
+bool normalise_changed(const char *path, const struct stat *opened,
+		       unsigned long *grown)
+{
+	const char *grow = getenv("HUIFANG_TEST_GROW_INPUT");
+	struct stat now;
+
+	if (grow && *grown < strtoul(grow, NULL, 10)) {
+		FILE *fp = fopen(path, "ab");
+
+		(*grown)++;
 		if (fp) {
 			fputc('\n', fp);
 			fclose(fp);
 		}
 	}
-	return normalise_changed(fc->real_path, &fc->opened);
-}
-
-bool normalise_changed(const char *path, const struct stat *opened)
-{
-	struct stat now;
-
 	if (stat(path, &now) < 0)
 		return true;
 	return now.st_size != opened->st_size ||
@@ -1674,35 +1674,54 @@ void normalise_part(struct ingest *in, uint32_t i, const struct csv_plan *plan,
 	string_list_clear(&fc.warned);
 }
 
-void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
-		    struct file_out *out)
+/*
+ * Reads file i whole; 'again' when this is its second reading (the first
+ * was in parts, and the file changed during it), 'grown' the test hook's
+ * appends so far.
+ */
+static void read_file(struct ingest *in, struct ticket_set *set, uint32_t i,
+		      struct file_out *out, bool again, unsigned long grown)
 {
 	struct file_ctx fc;
 
 	ctx_init(in, &fc, i, &set->files[i], out);
+	fc.grown = grown;
 	read_table(in, &fc);
 	/*
 	 * A file rewritten while it was read (an export still being copied
 	 * in) gives a mix of two versions or half of one: it is read once
 	 * more, and if it changes again it is unreadable (exit 66).
 	 */
-	if (changed_since_open(&fc)) {
+	if (!again && changed_since_open(&fc)) {
 		forget_file(in, &fc);
 		fc.error_cells = 0;
 		fc.f->path = fc.real_path;
 		fc.f->name = fc.real_name;
 		fc.sheet = false;
 		read_table(in, &fc);
-		if (changed_since_open(&fc)) {
-			forget_file(in, &fc);
-			fc.f->changed = true;
-			fc.f->why = "it changed while it was read, twice";
-			diag_report(&out->d, DIAG_ERROR, fc.f->path, 0, 0,
-				    "cannot read: %s", fc.f->why);
-		}
+		again = true;
+	}
+	if (again && changed_since_open(&fc)) {
+		forget_file(in, &fc);
+		fc.f->changed = true;
+		fc.f->why = "it changed while it was read, twice";
+		diag_report(&out->d, DIAG_ERROR, fc.f->path, 0, 0,
+			    "cannot read: %s", fc.f->why);
 	}
 	in->out = NULL;
 	string_list_clear(&fc.warned);
+}
+
+void normalise_file(struct ingest *in, struct ticket_set *set, uint32_t i,
+		    struct file_out *out)
+{
+	read_file(in, set, i, out, false, 0);
+}
+
+void normalise_reread(struct ingest *in, struct ticket_set *set, uint32_t i,
+		      struct file_out *out, unsigned long grown)
+{
+	read_file(in, set, i, out, true, grown);
 }
 
 void normaliser_init(struct ingest *in, const struct ingest_opts *opts,
