@@ -59,7 +59,8 @@ static const char *base_name(const char *path)
  * encoding, the digest), each part is a task of its own, and the merge
  * takes the parts in order as if they were the file. The parts of at
  * least this many bytes; HUIFANG_TEST_CHUNK_BYTES=n sets it, a test hook
- * that makes small files split into many parts.
+ * that makes small files split into many parts (and
+ * HUIFANG_TEST_SPLIT_REPORT=1 says on stderr what became of each plan).
  */
 #define CHUNK_BYTES ((uint64_t)8 << 20)
 
@@ -309,7 +310,7 @@ static void merge_parts(struct reading *rd, struct task *t, size_t n)
 	}
 	whole |= plan->speculative && invalid;
 	/* The test hook says what became of the plan (tests/e2e/split.sh). */
-	if (getenv("HUIFANG_TEST_CHUNK_BYTES"))
+	if (getenv("HUIFANG_TEST_SPLIT_REPORT"))
 		fprintf(stderr, "huifang: test: %s: %zu parts%s\n", f->path, n,
 			whole ? ", read again whole" : "");
 	if (whole) {

@@ -11,8 +11,9 @@
 # record's first line (the plan vouches for those), and files the plan
 # must refuse or give up on (a quote that never closes, a fault inside a
 # record spanning lines, an invalid byte past the first mebibyte of a
-# file read as UTF-8 on trust): those are read whole, which the hook's
-# line on stderr says, and the result is the same.
+# file read as UTF-8 on trust): those are read whole, which
+# HUIFANG_TEST_SPLIT_REPORT's line on stderr says, and the result is the
+# same.
 #
 # usage: tests/e2e/split.sh BUILD_DIR
 set -eu
@@ -112,7 +113,8 @@ same() {
 	st1=0 st2=0
 	(cd "$work" && "$hf" ingest --input "$dir" --output o1 \
 		--config one.json "$@" >out1 2>err1) || st1=$?
-	(cd "$work" && HUIFANG_TEST_CHUNK_BYTES=$chunk "$hf" ingest \
+	(cd "$work" && HUIFANG_TEST_CHUNK_BYTES=$chunk \
+		HUIFANG_TEST_SPLIT_REPORT=1 "$hf" ingest \
 		--input "$dir" --output o2 --config two.json "$@" \
 		>out2 2>err2.raw) || st2=$?
 	[ "$st1" = "$st2" ] || fail "$dir: exit $st1 whole, $st2 in parts"; ok
@@ -159,7 +161,8 @@ if command -v script >/dev/null 2>&1; then
 		rm -rf "$work/o1" "$work/o2"
 		(cd "$work" && script -qec "'$hf' ingest --input $d --output o1 \
 			--config one.json" tty1 >/dev/null) || true
-		(cd "$work" && HUIFANG_TEST_CHUNK_BYTES=997 script -qec "'$hf' \
+		(cd "$work" && HUIFANG_TEST_CHUNK_BYTES=997 \
+			HUIFANG_TEST_SPLIT_REPORT=1 script -qec "'$hf' \
 			ingest --input $d --output o2 --config two.json" tty2 \
 			>/dev/null) || true
 		grep -q "$d/tickets.csv: note: read as " "$work/tty1" ||
@@ -176,7 +179,8 @@ for d in open span; do
 	rm -rf "$work/o1" "$work/o2"
 	(cd "$work" && "$hf" ingest --input "$d" --output o1 \
 		--config one.json >out1 2>err1) || true
-	(cd "$work" && HUIFANG_TEST_CHUNK_BYTES=313 "$hf" ingest --input "$d" \
+	(cd "$work" && HUIFANG_TEST_CHUNK_BYTES=313 HUIFANG_TEST_SPLIT_REPORT=1 "$hf" \
+		ingest --input "$d" \
 		--output o2 --config two.json >out2 2>err2.raw) || true
 	! grep -q '^huifang: test: ' "$work/err2.raw" || fail "$d: split"; ok
 	sed 's|o2/|o1/|g' "$work/err2.raw" >"$work/err2"
