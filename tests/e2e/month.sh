@@ -174,3 +174,43 @@ done
 ! grep -q 'class="revision"' "$o/site/weeks/2026-W45/index.html" ||
 	fail "the first issue of 2026-W45 shows a revision"
 echo "ok: the site shows revision 2 of 2026-W46, its reason and its change"
+# The week's page lists revision 1 under 早先的版本, with when it was
+# issued, and links its PDFs: each link relative, resolving inside the
+# site to a copy of the file kept under revisions/v1/.
+issued_at=$("$jget" "$work/issued-2026-W46.json" as_of)
+python3 - "$o/site" "$o/weeks/2026-W46/revisions/v1" "$issued_at" <<'PY' ||
+import filecmp, html.parser, os, sys, urllib.parse
+site, kept, issued_at = sys.argv[1:4]
+week = os.path.join(site, "weeks", "2026-W46")
+text = open(os.path.join(week, "index.html"), encoding="utf-8").read()
+want = "<li><strong>v1</strong> 发布于 %s（首次发布）：" % issued_at
+if want not in text:
+    sys.exit("no line %r" % want)
+class Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+    def handle_starttag(self, tag, attrs):
+        self.hrefs += [v for k, v in attrs if tag == "a" and k == "href"]
+p = Links()
+p.feed(text)
+linked = set()
+for href in p.hrefs:
+    if not href.startswith("revisions/"):
+        continue
+    rest = href[len("revisions/v1/"):]
+    if not href.startswith("revisions/v1/") or "/" in rest or rest.startswith("."):
+        sys.exit("not a link to a file of revisions/v1/: %s" % href)
+    path = os.path.realpath(os.path.join(week, urllib.parse.unquote(href)))
+    if not path.startswith(os.path.realpath(site) + os.sep) or not os.path.isfile(path):
+        sys.exit("%s resolves to no file of the site" % href)
+    name = os.path.basename(path)
+    if not filecmp.cmp(path, os.path.join(kept, name), shallow=False):
+        sys.exit("%s is not revision 1's %s" % (href, name))
+    linked.add(name)
+pdfs = {n for n in os.listdir(kept) if n.endswith(".pdf") and not n.startswith("抽查表")}
+if not pdfs or pdfs != linked or "周报-2026-W46.pdf" not in linked:
+    sys.exit("revision 1's PDFs %s, linked %s" % (sorted(pdfs), sorted(linked)))
+print("ok: the 2026-W46 page links revision 1's %d PDFs, each a file of the site" % len(linked))
+PY
+	fail "the site does not link revision 1's PDFs"
