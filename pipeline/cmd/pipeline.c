@@ -1338,8 +1338,8 @@ static void read_site_revisions(const char *dir, struct site_entry *e)
 		unsigned number = revision_number(de->d_name);
 		struct site_entry_revision *r;
 
-		if (!number ||
-		    fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		if (!number || fstatat(dirfd(dp), de->d_name, &st,
+				       AT_SYMLINK_NOFOLLOW) < 0 ||
 		    !S_ISDIR(st.st_mode))
 			continue;
 		ALLOC_GROW(e->revisions, e->nrevisions + 1, alloc);

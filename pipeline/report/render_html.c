@@ -792,11 +792,10 @@ static const char *main_pdf(const struct site_period *v, const char *id,
 /*
  * The earlier revisions a reissued period (id) replaced, newest first,
  * each {number, first, issued_at, revision_reason, report?, others[],
- * others_count}:
- * when it was issued is the as_of its metrics.json was written at, the
- * reason its revision_reason ("" for a first issue); report is its
- * management report (main_report()) and others its other files, each
- * {name, href, kind} linked where the caller copied them,
+ * others_count}: when it was issued is the as_of its metrics.json was
+ * written at, the reason its revision_reason ("" for a first issue);
+ * report is its management report (main_report()) and others its other
+ * files, each {name, href, kind} linked where the caller copied them,
  * revisions/v<number>/ beside the page.
  */
 static cJSON *revisions_ctx(const struct site_period *v, const char *id)
@@ -809,19 +808,20 @@ static cJSON *revisions_ctx(const struct site_period *v, const char *id)
 	for (i = 0; v && i < v->nrevisions; i++) {
 		const struct site_revision *r = &v->revisions[i];
 		const char *report = main_report(r->files, r->nfiles, id);
-		cJSON *e = cJSON_CreateObject(), *links;
+		cJSON *e = cJSON_CreateObject(), *links, *link;
 
 		buf_reset(&prefix);
 		buf_addf(&prefix, "revisions/v%u/", r->number);
 		put_num(e, "number", r->number);
 		put_bool(e, "first", r->number == 1);
 		put_str(e, "issued_at", get_str(r->metrics, "as_of"));
-		/* "" when absent, so that the section never finds an outer one. */
+		/* "" when absent: the section never finds an outer one. */
 		copy_str(e, r->metrics, "revision_reason");
 		if (report) {
+			/* The one link, out of the list file_links() makes. */
 			links = file_links(&report, 1, prefix.s);
-			cJSON_AddItemToObject(e, "report",
-					      cJSON_DetachItemFromArray(links, 0));
+			link = cJSON_DetachItemFromArray(links, 0);
+			cJSON_AddItemToObject(e, "report", link);
 			cJSON_Delete(links);
 		}
 		others = xcalloc(r->nfiles + 1, sizeof(*others));

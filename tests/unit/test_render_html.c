@@ -698,7 +698,7 @@ static void test_render_html__lists_the_earlier_revisions_of_a_week(
 	assert_non_null(v2);
 	assert_non_null(v1);
 	assert_true(v2 < v1);
-	/* v2's other file, its hostile name encoded in the link, escaped as text. */
+	/* v2's other file: its hostile name encoded in the link, escaped. */
 	assert_contains(html, "该版本的其他文件（1）");
 	assert_contains(html, "<a href=\"revisions/v2/%E4%B8%AD%E5%BF%83%E5%91%A8"
 			"%E6%8A%A5-a%22%3Cb%3E%23%3F.pdf\" download>中心周报-a&quot;"
