@@ -982,6 +982,12 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	struct period period = pipeline_job_period(job);
 	/* A month or quarter: no samples, no audit sheets (SPEC §9.30). */
 	bool is_week = period.kind == PERIOD_WEEK;
+	/*
+	 * A run asks for every step (a new revision of an issued period), a
+	 * stage command for some (a rewrite of the current revision); taken
+	 * before a month's or quarter's sample step is dropped below.
+	 */
+	bool every_step = steps == STEP_ALL;
 	char week[PERIOD_ID_SIZE];
 	double t0;
 	size_t i;
@@ -1032,7 +1038,7 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		 * A run's --force on an issued week makes a new revision; a
 		 * stage command rewrites its step of the current one.
 		 */
-		if (!job->provisional && steps == STEP_ALL) {
+		if (!job->provisional && every_step) {
 			job->revision = issued_before ?
 				issued_revision(o->output, week) + 1 : 1;
 			if (issued_before && !o->reason)
@@ -1088,7 +1094,7 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	}
 	staged = true;
 	ret = EX_CANTCREAT;
-	if (steps != STEP_ALL && weekdir_carry_over(&wd, &err) < 0) {
+	if (!every_step && weekdir_carry_over(&wd, &err) < 0) {
 		say(p, "cannot carry %s over: %s\n", week,
 			err.s);
 		goto out;
@@ -1096,7 +1102,7 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	if (computed && drop_staged(p, &wd, WEEKDIR_ISSUED_MARK) < 0)
 		goto out;
 	/* A revision keeps the issue it replaces (v1, v2 ...). */
-	if (steps == STEP_ALL && issued_before && !job->provisional &&
+	if (every_step && issued_before && !job->provisional &&
 	    keep_revisions(&wd, job->revision - 1, &err) < 0) {
 		say(p, "cannot keep the earlier revision of %s: %s", week,
 		    err.s);

@@ -214,3 +214,25 @@ if not pdfs or pdfs != linked or "周报-2026-W46.pdf" not in linked:
 print("ok: the 2026-W46 page links revision 1's %d PDFs, each a file of the site" % len(linked))
 PY
 	fail "the site does not link revision 1's PDFs"
+# A month is revised the same way (docs/periods.md): revision 2 with its
+# reason, the issue of 12-04 kept under revisions/v1/ as it was, and the
+# month's page on the site linking it. (A month's run once rewrote the
+# issue in place as revision 1, dropping the reason: it has no sample
+# step, and the revision was taken for a stage command's rewrite.)
+mo=$o/periods/2026-11
+cp "$mo/月报-2026-11.pdf" "$work/month-v1.pdf"
+"$hf" run --input "$in" --output "$o" --config config/huifang.json \
+	--as-of '2026-12-08 09:30:00' --period 2026-11 --force \
+	--reason '月报复核' >"$work/out" 2>"$work/err" ||
+	fail "the month's revision exited $?: $(cat "$work/err")"
+[ "$("$jget" "$mo/metrics.json" revision)" = 2 ] &&
+[ "$("$jget" "$mo/metrics.json" revision_reason)" = '月报复核' ] ||
+	fail "the month's reissue is not revision 2 with its reason"
+[ "$("$jget" "$mo/revisions/v1/metrics.json" revision)" = 1 ] &&
+cmp -s "$mo/revisions/v1/月报-2026-11.pdf" "$work/month-v1.pdf" ||
+	fail "the month's revision 1 was not kept as issued"
+grep -q '<li><strong>v1</strong> 发布于 2026-12-04 02:00:00（首次发布）：<a href="revisions/v1/%E6%9C%88%E6%8A%A5-2026-11.pdf" download>' \
+	"$o/site/periods/2026-11/index.html" &&
+cmp -s "$o/site/periods/2026-11/revisions/v1/月报-2026-11.pdf" "$work/month-v1.pdf" ||
+	fail "the month's page does not link its revision 1"
+echo "ok: revision 2 of 2026-11, v1 kept and linked from its page"
