@@ -403,74 +403,33 @@ static void sort_id_keys(struct id_key *k, size_t n)
 	sort_id_range(k, n, depth);
 }
 
-struct id_sort_job {
-	struct id_key *k;
-	size_t n;
-};
-
-static void *sort_id_main(void *arg)
-{
-	struct id_sort_job *j = arg;
-
-	sort_id_keys(j->k, j->n);
-	return NULL;
-}
-
 /*
- * Sorts two key arrays, the second on a thread of its own when both are
- * big enough for that to pay (else, or when no thread can be started,
- * one after the other). cmp_id_key() is safe from two threads at once.
- */
-static void sort_id_two(struct id_key *a, size_t na, struct id_key *b,
-			size_t nb, bool threads)
-{
-	struct id_sort_job j = { b, nb };
-	pthread_t t;
-
-	if (threads && na > 10000 && nb > 10000 &&
-	    pthread_create(&t, NULL, sort_id_main, &j) == 0) {
-		sort_id_keys(a, na);
-		pthread_join(t, NULL);
-		return;
-	}
-	sort_id_keys(a, na);
-	sort_id_keys(b, nb);
-}
-
-/*
- * Callback candidates are sorted through these keys, and the candidates
- * then moved once; comparators reach the candidates through sorting_cc,
- * set only for the duration of the sort (read by both sorting threads).
- */
-struct cb_key {
-	uint32_t ticket;
-	uint32_t seq;
-	int64_t at;
-	uint32_t idx;
-};
-
-/*
- * Identity (ticket, time, recorder), then the order of occurrence. The
- * ticket is its index in set->tickets; orphans (NO_OWNER) sort last, by
- * their ticket number. Equal recorders are mostly one interned string.
+ * Identity (ticket, time, recorder), then the order of occurrence, over
+ * the candidates themselves (sorted in place: no array of keys beside
+ * them at the peak of memory). The ticket is its index in set->tickets;
+ * orphans (NO_OWNER) sort last, by their ticket number. Equal recorders
+ * are mostly one interned string.
  */
 static int cmp_cb_identity(const void *a, const void *b)
 {
-	const struct cb_key *x = a, *y = b;
-	const struct cb_cand *cx = &sorting_cc[x->idx], *cy = &sorting_cc[y->idx];
+	const struct cb_cand *x = a, *y = b;
+	int64_t ax, ay;
 	int c;
 
 	if (x->ticket != y->ticket)
 		return x->ticket < y->ticket ? -1 : 1;
-	if (x->ticket == NO_OWNER && cx->ticket_id != cy->ticket_id) {
-		c = strcmp(cx->ticket_id, cy->ticket_id);
+	if (x->ticket == NO_OWNER && x->ticket_id != y->ticket_id) {
+		c = strcmp(x->ticket_id, y->ticket_id);
 		if (c)
 			return c;
 	}
-	if (x->at != y->at)
-		return x->at < y->at ? -1 : 1;
-	if (cx->cb.recorder != cy->cb.recorder) {
-		c = strcmp(cx->cb.recorder, cy->cb.recorder);
+	/* A date alone sorts after the timed callbacks of its day. */
+	ax = callback_sort_at(&x->cb);
+	ay = callback_sort_at(&y->cb);
+	if (ax != ay)
+		return ax < ay ? -1 : 1;
+	if (x->cb.recorder != y->cb.recorder) {
+		c = strcmp(x->cb.recorder, y->cb.recorder);
 		if (c)
 			return c;
 	}
@@ -542,7 +501,7 @@ static void permute(void *base, size_t n, size_t size, uint32_t *src)
 /*
  * Moves the ticket candidates into number order (mg->tc_src) and clears
  * first_cb and n_cb, used for candidate slots until now. Runs on a thread
- * of its own beside resolve_callbacks(), which touches neither.
+ * of its own beside sort_rows(), which touches neither.
  */
 static void *order_tickets(void *arg)
 {
@@ -557,17 +516,6 @@ static void *order_tickets(void *arg)
 	return NULL;
 }
 
-/*
- * The tickets, one per number already (merge_ticket() applied §8.7), go
- * into number order in place: keys are sorted, and the permutation is
- * applied by cycles, so no second copy of a million tickets is made.
- * Each callback candidate is given its ticket's final index: an inline
- * one through its owner, a callback row by joining the rows, sorted by
- * number too (on a second thread), with the sorted tickets. The tickets
- * themselves are moved by order_tickets(), on a thread of its own while
- * resolve_callbacks() works when threads is set; tickets_ordered() waits
- * for it and hands the array to the set.
- */
 /* A ticket's join key and its candidate, for join_by_key(). */
 struct join_entry {
 	const char *key;
@@ -619,54 +567,42 @@ static void join_by_key(struct merge *mg)
 	free(e);
 }
 
-static void resolve_tickets(struct merge *mg, bool threads)
+/*
+ * The order of the tickets by number, as src (position j receives
+ * candidate src[j]), and each inline callback candidate's final ticket
+ * index. The 24-byte keys are the largest thing here, so what follows
+ * them is made in their own array: the sorted keys' indices become src
+ * (4 bytes a key, written below the keys still to be read), then the
+ * inverse permutation (the candidate's position, for the inline
+ * callbacks' owners) after it, and the array shrinks to src when that
+ * is done: 24 bytes a ticket at the peak, not 24 + 8.
+ */
+static uint32_t *sort_tickets(struct merge *mg)
 {
-	struct id_key *keys, *rows;
-	uint32_t *perm, *src;
-	size_t i, j, nrows = 0;
+	struct id_key *keys;
+	uint32_t *src, *pos;
+	size_t i;
 
-	join_by_key(mg);
 	keys = xcalloc(mg->ntc + 1, sizeof(*keys));
 	for (i = 0; i < mg->ntc; i++)
 		id_key_set(&keys[i], mg->tc[i].id, (uint32_t)i);
-	for (i = 0; i < mg->ncc; i++)
-		nrows += mg->cc[i].owner == NO_OWNER;
-	rows = xcalloc(nrows + 1, sizeof(*rows));
-	for (i = j = 0; i < mg->ncc; i++)
-		if (mg->cc[i].owner == NO_OWNER)
-			id_key_set(&rows[j++], mg->cc[i].ticket_id,
-				   (uint32_t)i | ROW_KEY);
 	sorting_tc = mg->tc;
-	sorting_cc = mg->cc;
-	sort_id_two(keys, mg->ntc, rows, nrows, threads);
-	perm = xcalloc(mg->ntc + 1, sizeof(*perm));
-	src = xcalloc(mg->ntc + 1, sizeof(*src));
-	for (i = 0; i < mg->ntc; i++) {
-		perm[keys[i].idx] = (uint32_t)i;
-		src[i] = keys[i].idx;
-	}
-	for (i = j = 0; i < nrows; i++) {
-		while (j < mg->ntc && cmp_id(&keys[j], &rows[i]) < 0)
-			j++;
-		mg->cc[rows[i].idx & ~ROW_KEY].ticket =
-			j < mg->ntc && !cmp_id(&keys[j], &rows[i]) ?
-			(uint32_t)j : NO_OWNER;
-	}
+	sort_id_keys(keys, mg->ntc);
 	sorting_tc = NULL;
-	sorting_cc = NULL;
-	for (i = 0; i < mg->ncc; i++)
-		if (mg->cc[i].owner != DEAD && mg->cc[i].owner != NO_OWNER)
-			mg->cc[i].ticket = perm[mg->cc[i].owner];
-	free(keys);
-	free(rows);
-	free(perm);
-	mg->tc_src = src;
-	if (!threads ||
-	    pthread_create(&mg->tc_thread, NULL, order_tickets, mg) != 0) {
-		order_tickets(mg);
-		return;
+	/* src[i] overwrites bytes of keys[0 .. i] only, already read. */
+	src = (uint32_t *)(void *)keys;
+	for (i = 0; i < mg->ntc; i++) {
+		uint32_t idx = keys[i].idx;
+
+		src[i] = idx;
 	}
-	mg->tc_running = true;
+	pos = src + mg->ntc;
+	for (i = 0; i < mg->ntc; i++)
+		pos[src[i]] = (uint32_t)i;
+	for (i = 0; i < mg->ncc; i++)
+		if (mg->cc[i].owner != NO_OWNER)
+			mg->cc[i].ticket = pos[mg->cc[i].owner];
+	return xreallocarray(src, mg->ntc + 1, sizeof(*src));
 }
 
 /* Waits for order_tickets(); the array becomes set->tickets. */
@@ -685,69 +621,116 @@ static void tickets_ordered(struct merge *mg)
 	mg->ntc = mg->atc = 0;
 }
 
+/*
+ * The tickets, one per number already (merge_ticket() applied §8.7), go
+ * into number order in place: keys are sorted (sort_tickets()), and the
+ * permutation is applied by cycles, so no second copy of the tickets is
+ * made; that runs on a thread of its own (order_tickets()) when threads
+ * is set. Each callback candidate is given its ticket's final index: an
+ * inline one through its owner, a callback row by sorting the rows by
+ * number too, meanwhile, and walking them beside the ordered tickets.
+ * The rows' keys are made only once the tickets' are gone, so that the
+ * two are never held at once (docs/bench.md, Memory).
+ */
+static void resolve_tickets(struct merge *mg, bool threads)
+{
+	struct ticket_set *set = mg->set;
+	struct id_key *rows, tk;
+	size_t i, j, nrows = 0;
+
+	join_by_key(mg);
+	mg->tc_src = sort_tickets(mg);
+	if (!threads ||
+	    pthread_create(&mg->tc_thread, NULL, order_tickets, mg) != 0)
+		order_tickets(mg);
+	else
+		mg->tc_running = true;
+	for (i = 0; i < mg->ncc; i++)
+		nrows += mg->cc[i].owner == NO_OWNER;
+	rows = xcalloc(nrows + 1, sizeof(*rows));
+	for (i = j = 0; i < mg->ncc; i++)
+		if (mg->cc[i].owner == NO_OWNER)
+			id_key_set(&rows[j++], mg->cc[i].ticket_id,
+				   (uint32_t)i | ROW_KEY);
+	sorting_cc = mg->cc;
+	sort_id_keys(rows, nrows);
+	tickets_ordered(mg);
+	sorting_tc = set->tickets;
+	if (set->ntickets)
+		id_key_set(&tk, set->tickets[0].id, 0);
+	for (i = j = 0; i < nrows; i++) {
+		while (j < set->ntickets && cmp_id(&tk, &rows[i]) < 0)
+			if (++j < set->ntickets)
+				id_key_set(&tk, set->tickets[j].id,
+					   (uint32_t)j);
+		mg->cc[rows[i].idx & ~ROW_KEY].ticket =
+			j < set->ntickets && !cmp_id(&tk, &rows[i]) ?
+			(uint32_t)j : NO_OWNER;
+	}
+	sorting_tc = NULL;
+	sorting_cc = NULL;
+	free(rows);
+}
+
 /* Insertion sort: a ticket's callbacks are a handful. */
-static void sort_few(struct cb_key *k, size_t n)
+static void sort_few(struct cb_cand *c, size_t n)
 {
 	size_t i, j;
 
 	for (i = 1; i < n; i++) {
-		struct cb_key x = k[i];
+		struct cb_cand x = c[i];
 
-		for (j = i; j > 0 && cmp_cb_identity(&k[j - 1], &x) > 0; j--)
-			k[j] = k[j - 1];
-		k[j] = x;
+		for (j = i; j > 0 && cmp_cb_identity(&c[j - 1], &x) > 0; j--)
+			c[j] = c[j - 1];
+		c[j] = x;
 	}
 }
 
 /*
- * The candidates' keys in identity order (cmp_cb_identity()): counted
- * out by ticket, which needs no comparison, then each ticket's few
- * sorted in place; orphans, whose ticket is their number, last, by qsort.
+ * The candidates in identity order (cmp_cb_identity()): counted out by
+ * ticket, which needs no comparison, and moved once along that order;
+ * then each ticket's few sorted where they are, and the orphans, whose
+ * ticket is their number, last, by qsort. 4 bytes a candidate and a
+ * ticket beside the candidates, where keys took 24 a candidate.
  */
-static struct cb_key *sort_cb_keys(struct merge *mg)
+static void sort_cb_cands(struct merge *mg)
 {
-	uint32_t *start = xcalloc(mg->ntc + 2, sizeof(*start));
-	struct cb_key *keys = xcalloc(mg->ncc + 1, sizeof(*keys));
-	size_t i, t;
+	size_t ntc = mg->set->ntickets;   /* tickets_ordered() ran */
+	uint32_t *start = xcalloc(ntc + 2, sizeof(*start));
+	uint32_t *src = xcalloc(mg->ncc + 1, sizeof(*src));
+	size_t i, j, t;
 
 	for (i = 0; i < mg->ncc; i++) {
 		uint32_t tk = mg->cc[i].ticket;
 
-		start[(tk == NO_OWNER ? mg->ntc : tk) + 1]++;
+		start[(tk == NO_OWNER ? ntc : tk) + 1]++;
 	}
-	for (t = 1; t <= mg->ntc + 1; t++)
+	for (t = 1; t <= ntc + 1; t++)
 		start[t] += start[t - 1];
 	for (i = 0; i < mg->ncc; i++) {
-		const struct cb_cand *c = &mg->cc[i];
-		uint32_t tk = c->ticket == NO_OWNER ? (uint32_t)mg->ntc
-						    : c->ticket;
-		struct cb_key *k = &keys[start[tk]++];
+		uint32_t tk = mg->cc[i].ticket;
 
-		k->ticket = c->ticket;
-		k->seq = c->seq;
-		/* A date alone sorts after the timed callbacks of its day. */
-		k->at = callback_sort_at(&c->cb);
-		k->idx = (uint32_t)i;
+		src[start[tk == NO_OWNER ? ntc : tk]++] = (uint32_t)i;
 	}
-	/* start[t] is now where ticket t + 1 begins. */
-	sorting_cc = mg->cc;
-	for (t = 0; t < mg->ntc; t++) {
-		size_t from = t ? start[t - 1] : 0;
-
-		sort_few(keys + from, start[t] - from);
-	}
-	t = mg->ntc ? start[mg->ntc - 1] : 0;
-	sort(keys + t, mg->ncc - t, sizeof(*keys), cmp_cb_identity);
-	sorting_cc = NULL;
 	free(start);
-	return keys;
+	permute(mg->cc, mg->ncc, sizeof(*mg->cc), src);
+	free(src);
+	for (i = 0; i < mg->ncc; i = j) {
+		for (j = i + 1; j < mg->ncc &&
+		     mg->cc[j].ticket == mg->cc[i].ticket; j++)
+			;
+		if (mg->cc[i].ticket == NO_OWNER || j - i > 16)
+			sort(mg->cc + i, j - i, sizeof(*mg->cc),
+			     cmp_cb_identity);
+		else
+			sort_few(mg->cc + i, j - i);
+	}
 }
 
 /*
- * Callbacks (§8.8), sorted by identity and occurrence: keys are sorted
- * (sort_cb_keys()), and the candidates moved once.
+ * Callbacks (§8.8), sorted by identity and occurrence (sort_cb_cands()).
  * An inline callback of a row that lost (§8.7) was dropped when it lost
- * (DEAD), so it supersedes nothing; among the rest, each identity keeps
+ * (DEAD, and out since drop_dead()), so it supersedes nothing; among the rest, each identity keeps
  * its last occurrence. Orphans are counted and dropped. The survivors
  * are converted in place to struct callback, which is smaller, and the
  * array becomes set->callbacks.
@@ -808,23 +791,10 @@ static void resolve_callbacks(struct merge *mg, struct diag *d)
 	struct ticket_set *set = mg->set;
 	struct string_list warned = { NULL, 0, 0 };
 	struct callback *out;
-	struct cb_key *keys;
-	uint32_t *src;
 	size_t i, j, n = 0;
 	bool inline_seen = false, counted = false;
 
-	/* Dead slots first out, so that the sort has less to do. */
-	for (i = 0; i < mg->ncc; i++)
-		if (mg->cc[i].owner != DEAD)
-			mg->cc[n++] = mg->cc[i];
-	mg->ncc = n;
-	keys = sort_cb_keys(mg);
-	src = xcalloc(mg->ncc + 1, sizeof(*src));
-	for (i = 0; i < mg->ncc; i++)
-		src[i] = keys[i].idx;
-	free(keys);
-	permute(mg->cc, mg->ncc, sizeof(*mg->cc), src);
-	free(src);
+	sort_cb_cands(mg);
 	/*
 	 * §8.8's accounting: a group of R occurrences on distinct rows adds
 	 * R - 1 to superseded. When an inline occurrence is in the group, the
@@ -872,7 +842,6 @@ static void resolve_callbacks(struct merge *mg, struct diag *d)
 		sort(mg->cc + i, j - i, sizeof(*mg->cc), cmp_cb_final);
 	}
 	/* Element i moves down to an offset below every later element's. */
-	tickets_ordered(mg);
 	out = (struct callback *)(void *)mg->cc;
 	for (i = 0; i < n; i++) {
 		struct cb_cand c = mg->cc[i];
@@ -900,6 +869,25 @@ static void resolve_callbacks(struct merge *mg, struct diag *d)
 	mg->ncc = mg->acc = 0;
 }
 
+/*
+ * The inline candidates of rows that lost (DEAD) out, before anything is
+ * sorted, and the array shrunk to what is left (the pages they held are
+ * given back).
+ */
+static void drop_dead(struct merge *mg)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < mg->ncc; i++)
+		if (mg->cc[i].owner != DEAD)
+			mg->cc[n++] = mg->cc[i];
+	if (mg->cc && n < mg->ncc) {
+		mg->cc = xreallocarray(mg->cc, n + 1, sizeof(*mg->cc));
+		mg->acc = n + 1;
+	}
+	mg->ncc = n;
+}
+
 void merge_resolve(struct merge *mg, bool threads, struct diag *d)
 {
 	struct ticket_set *set = mg->set;
@@ -907,6 +895,7 @@ void merge_resolve(struct merge *mg, bool threads, struct diag *d)
 
 	/* Only merge_file() looks numbers up: not held over the peak. */
 	hashtab_release(&mg->ids);
+	drop_dead(mg);
 	resolve_tickets(mg, threads);
 	resolve_callbacks(mg, d);
 	for (i = 0; i < set->ntickets; i++) {
