@@ -83,7 +83,8 @@ static long find_ticket(struct merge *mg, const char *id, size_t len,
 	const struct id_slot *e;
 	size_t i;
 
-	hashtab_reserve(m);
+	/* Three quarters full: the table is held at the peak of memory. */
+	hashtab_reserve_dense(m);
 	for (i = hashtab_start(m, hash); (e = hashtab_at(m, i))->idx;
 	     i = hashtab_next(m, i)) {
 		const struct ticket *t = &mg->tc[e->idx - 1];
