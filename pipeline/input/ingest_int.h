@@ -34,23 +34,26 @@
 #include "util/hashtab.h"
 
 /*
- * A callback occurrence on its way to the set: 88 bytes, one for every
+ * A callback occurrence on its way to the set: 80 bytes, one for every
  * occurrence until merge_resolve(), so what is the same for a whole
- * file (its profile, its 满意度 column) is in the merge's file_sat, not
- * here (docs/bench.md, Memory).
+ * file is the merge's, by file, not here (docs/bench.md, Memory): its
+ * profile and 满意度 column (file_sat: a callback-export row of a file
+ * that has one, not an attempt, has its 满意度 read by type once its
+ * ticket is known), and whether its rows name the ticket's internal id
+ * (key_file: ticket_id is the ticket's join_key, not its number, until
+ * merge_resolve() joins it; issue 14). A callback-export row is the one
+ * whose cb.source is CB_ROW.
  */
 struct cb_cand {
 	const char *ticket_id;
-	uint32_t owner;        /* ticket candidate, NO_OWNER for a row, DEAD */
-	uint32_t ticket;       /* its ticket, once resolve_tickets() ran */
+	/*
+	 * Until merge_resolve(): the ticket candidate an inline callback
+	 * belongs to, NO_OWNER for a callback-export row, DEAD for an inline
+	 * one of a lost row; then its ticket's index in set->tickets, or
+	 * NO_OWNER for an orphan.
+	 */
+	uint32_t ticket;
 	uint32_t seq;          /* order of occurrence in the whole input */
-	/* Issue 14: ticket_id is the ticket's join_key, not its number,
-	 * until merge_resolve() joins it. */
-	bool by_key;
-	/* A callback-export row whose 满意度 its file's profile maps by
-	 * type: merge_resolve() reads it once its ticket's type is known,
-	 * through the file's file_sat. */
-	bool sat_by_type;
 	struct callback cb;
 };
 
@@ -92,7 +95,8 @@ struct file_out {
 	size_t nrej, arej;
 	size_t reasons[REJECT_REASON_COUNT];
 	const char *enc_why;    /* how the encoding was chosen, for the note */
-	struct file_sat sat;    /* header NULL: no row with sat_by_type */
+	struct file_sat sat;    /* header NULL: no row's 满意度 by type */
+	bool by_key;            /* its callback rows name the internal id */
 	size_t untimed;         /* ratings or results without a callback time */
 	bool done;              /* written by the worker, under the pool lock */
 	struct diag d;
@@ -147,7 +151,8 @@ struct merge {
 	struct cb_cand *cc;
 	size_t ncc, acc;
 	uint32_t cb_seq;        /* the next callback occurrence's seq */
-	struct file_sat *sat;   /* by file, once one has sat_by_type rows */
+	struct file_sat *sat;   /* by file, once one reads 满意度 by type */
+	bool *key_file;         /* by file, once one's rows join by key */
 	size_t arejects;
 	/* resolve(): the tickets are put in order on a thread of their own */
 	uint32_t *tc_src;

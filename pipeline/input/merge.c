@@ -50,6 +50,7 @@ void merge_release(struct merge *mg)
 	free(mg->tc);
 	free(mg->cc);
 	free(mg->sat);
+	free(mg->key_file);
 	hashtab_release(&mg->ids);
 	memset(mg, 0, sizeof(*mg));
 }
@@ -154,7 +155,7 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 	 */
 	if (m > old_n) {
 		for (n = 0; n < old_n; n++)
-			mg->cc[k + n].owner = DEAD;
+			mg->cc[k + n].ticket = DEAD;
 		old_n = 0;
 		k = (uint32_t)mg->ncc;
 	}
@@ -163,10 +164,10 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 
 		*c = out->cb[row->first_cb + n];
 		c->seq = mg->cb_seq++;
-		c->owner = (uint32_t)idx;
+		c->ticket = (uint32_t)idx;
 	}
 	for (n = m; n < old_n; n++)
-		mg->cc[k + n].owner = DEAD;
+		mg->cc[k + n].ticket = DEAD;
 	t = &mg->tc[idx];
 	*t = *row;
 	t->first_cb = k;
@@ -208,6 +209,12 @@ void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 		if (!mg->sat)
 			mg->sat = xcalloc(set->nfiles + 1, sizeof(*mg->sat));
 		mg->sat[i] = out->sat;
+	}
+	if (out->by_key) {
+		if (!mg->key_file)
+			mg->key_file = xcalloc(set->nfiles + 1,
+					       sizeof(*mg->key_file));
+		mg->key_file[i] = true;
 	}
 	for (r = 0; r < out->ntk; r++)
 		merge_ticket(mg, out, r);
@@ -537,13 +544,20 @@ static int cmp_join(const void *a, const void *b)
  * winner), and is joined by number like any other row; a key no ticket
  * holds stays as it is and is an orphan.
  */
+static bool by_key(const struct merge *mg, const struct cb_cand *c)
+{
+	return c->cb.source == CB_ROW && mg->key_file[c->cb.file];
+}
+
 static void join_by_key(struct merge *mg)
 {
 	struct join_entry *e, want, *hit;
 	size_t i, n = 0, nrows = 0;
 
+	if (!mg->key_file)
+		return;
 	for (i = 0; i < mg->ncc; i++)
-		nrows += mg->cc[i].by_key;
+		nrows += by_key(mg, &mg->cc[i]);
 	if (!nrows)
 		return;
 	e = xcalloc(mg->ntc + 1, sizeof(*e));
@@ -557,9 +571,8 @@ static void join_by_key(struct merge *mg)
 	for (i = 0; i < mg->ncc; i++) {
 		struct cb_cand *c = &mg->cc[i];
 
-		if (!c->by_key)
+		if (!by_key(mg, c))
 			continue;
-		c->by_key = false;
 		want.key = c->ticket_id;
 		hit = n ? bsearch(&want, e, n, sizeof(*e), cmp_join) : NULL;
 		if (hit)
@@ -601,8 +614,8 @@ static uint32_t *sort_tickets(struct merge *mg)
 	for (i = 0; i < mg->ntc; i++)
 		pos[src[i]] = (uint32_t)i;
 	for (i = 0; i < mg->ncc; i++)
-		if (mg->cc[i].owner != NO_OWNER)
-			mg->cc[i].ticket = pos[mg->cc[i].owner];
+		if (mg->cc[i].cb.source != CB_ROW)
+			mg->cc[i].ticket = pos[mg->cc[i].ticket];
 	return xreallocarray(src, mg->ntc + 1, sizeof(*src));
 }
 
@@ -647,10 +660,10 @@ static void resolve_tickets(struct merge *mg, bool threads)
 	else
 		mg->tc_running = true;
 	for (i = 0; i < mg->ncc; i++)
-		nrows += mg->cc[i].owner == NO_OWNER;
+		nrows += mg->cc[i].cb.source == CB_ROW;
 	rows = xcalloc(nrows + 1, sizeof(*rows));
 	for (i = j = 0; i < mg->ncc; i++)
-		if (mg->cc[i].owner == NO_OWNER)
+		if (mg->cc[i].cb.source == CB_ROW)
 			id_key_set(&rows[j++], mg->cc[i].ticket_id,
 				   (uint32_t)i | ROW_KEY);
 	sorting_cc = mg->cc;
@@ -753,8 +766,8 @@ static void remap_satisfaction(const struct merge *mg, struct cb_cand *c,
 	const struct file_sat *fs;
 	struct buf key = BUF_INIT, esc = BUF_INIT;
 
-	if (!c->sat_by_type || c->cb.is_attempt ||
-	    !*c->cb.satisfaction_text)
+	if (c->cb.source != CB_ROW || !mg->sat || !mg->sat[c->cb.file].header ||
+	    c->cb.is_attempt || !*c->cb.satisfaction_text)
 		return;
 	fs = &mg->sat[c->cb.file];
 	label = source_value(fs->profile, COL_CB_SATISFACTION, type,
@@ -810,17 +823,17 @@ static void resolve_callbacks(struct merge *mg, struct diag *d)
 
 		if (n && same_identity(&mg->cc[n - 1], &c)) {
 			set->quality.superseded_callbacks++;
-			if (mg->cc[n - 1].owner == NO_OWNER && !counted)
+			if (mg->cc[n - 1].cb.source == CB_ROW && !counted)
 				supersede_row(mg, mg->cc[n - 1].cb.file);
-			inline_seen |= c.owner != NO_OWNER;
+			inline_seen |= c.cb.source != CB_ROW;
 			n--;
 			counted = false;
-			if (inline_seen && c.owner == NO_OWNER) {
+			if (inline_seen && c.cb.source == CB_ROW) {
 				supersede_row(mg, c.cb.file);
 				counted = true;
 			}
 		} else {
-			inline_seen = c.owner != NO_OWNER;
+			inline_seen = c.cb.source != CB_ROW;
 			counted = false;
 		}
 		mg->cc[n++] = c;
@@ -880,7 +893,7 @@ static void drop_dead(struct merge *mg)
 	size_t i, n = 0;
 
 	for (i = 0; i < mg->ncc; i++)
-		if (mg->cc[i].owner != DEAD)
+		if (mg->cc[i].ticket != DEAD)
 			mg->cc[n++] = mg->cc[i];
 	if (mg->cc && n < mg->ncc) {
 		mg->cc = xreallocarray(mg->cc, n + 1, sizeof(*mg->cc));

@@ -782,7 +782,7 @@ static void fill_callback(struct ingest *in, struct file_ctx *fc,
 	if (source == CB_ROW && p && source_maps_by_type(p, sat_col)) {
 		struct file_sat *fs = &in->out->sat;
 
-		by_type = c->sat_by_type = true;
+		by_type = true;
 		if (!fs->header) {
 			fs->profile = p;
 			fs->header = intern(in, header_name(fc, sat_col),
@@ -952,10 +952,11 @@ static void accept_callback_row(struct ingest *in, struct file_ctx *fc)
 
 	fill_callback(in, fc, c, CB_ROW);
 	c->ticket_id = folded(in, fc, COL_TICKET_ID);
-	c->owner = NO_OWNER;
+	c->ticket = NO_OWNER;
 	/* The ticket's internal id, joined in merge_resolve() (issue 14). */
-	c->by_key = fc->p && fc->p->join;
-	if (!c->by_key && damaged_id(c->ticket_id))
+	if (fc->p && fc->p->join)
+		in->out->by_key = true;
+	else if (damaged_id(c->ticket_id))
 		fc->f->damaged_ticket_ids++;
 }
 
