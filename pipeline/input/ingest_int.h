@@ -13,10 +13,11 @@
  *   merge_resolve(&mg, threads, d);          -- the rules that need all rows
  *   merge_release(&mg); normaliser_release(&in, set); matcher_release(&m);
  *
- * Ownership: a file_out's arrays belong to it until merge_file() frees
- * them; every string of a row lives in its normaliser's arena, which
- * normaliser_release() gives to the set; the merge's arrays become the
- * set's in merge_resolve().
+ * Ownership: a file_out's arrays and its arena of row strings belong to
+ * it until merge_file() frees them (having copied what the set keeps);
+ * every other string of a row (the interned values, rejects' texts)
+ * lives in its normaliser's arena, which normaliser_release() gives to
+ * the set; the merge's arrays become the set's in merge_resolve().
  */
 #ifndef HUIFANG_INGEST_INT_H
 #define HUIFANG_INGEST_INT_H
@@ -93,6 +94,14 @@ struct file_out {
 	size_t ncb, acb;
 	struct reject *rej;
 	size_t nrej, arej;
+	/*
+	 * The strings that are the row's own, not interned: a ticket row's
+	 * number, unit, owner and phone, a callback row's ticket number.
+	 * merge_file() copies those of the rows that win into the set's
+	 * arena and frees the rest with this arena, so that a row another
+	 * supersedes keeps nothing (docs/bench.md, Memory).
+	 */
+	struct arena strs;
 	size_t reasons[REJECT_REASON_COUNT];
 	const char *enc_why;    /* how the encoding was chosen, for the note */
 	struct file_sat sat;    /* header NULL: no row's 满意度 by type */

@@ -101,6 +101,20 @@ static long find_ticket(struct merge *mg, const char *id, size_t len,
 }
 
 /*
+ * A string of a winning row, from its file's arena into the set's: the
+ * kept row's copy when it is the same text (a ticket exported every week
+ * keeps its unit, owner and phone), so that a number's strings are held
+ * once however often it is exported.
+ */
+static const char *keep_string(struct merge *mg, const char *s,
+			       const char *kept)
+{
+	if (kept && !strcmp(s, kept))
+		return kept;
+	return *s ? arena_strdup(&mg->set->arena, s) : "";
+}
+
+/*
  * SPEC §8.7 as the rows arrive. Rows come in (file, line) order, so a new
  * row beats the kept one of its number unless the kept one has the
  * greater (has 更新时间, 更新时间); the loser is superseded at once. The
@@ -116,6 +130,8 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 			 size_t r)
 {
 	const struct ticket *row = &out->tk[r];
+	const struct ticket *kept = NULL;
+	const char *id, *unit, *owner, *phone;
 	struct id_slot *e;
 	struct ticket *t;
 	size_t slot, n;
@@ -140,6 +156,7 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 		mg->set->quality.superseded_tickets++;
 		old_n = t->n_cb;
 		k = t->first_cb;
+		kept = t;
 	} else {
 		ALLOC_GROW(mg->tc, mg->ntc + 1, mg->atc);
 		idx = (long)mg->ntc++;
@@ -148,6 +165,11 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 		e->idx = (uint32_t)idx + 1;
 		mg->ids.n++;
 	}
+	/* The same number: the kept row's copy is the winner's. */
+	id = kept ? kept->id : keep_string(mg, row->id, NULL);
+	unit = keep_string(mg, row->unit, kept ? kept->unit : NULL);
+	owner = keep_string(mg, row->owner, kept ? kept->owner : NULL);
+	phone = keep_string(mg, row->phone, kept ? kept->phone : NULL);
 	/*
 	 * The winner's inline callbacks go into the loser's slots when they
 	 * fit (a ticket's slots are consecutive), else into new ones, the
@@ -163,6 +185,7 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 		struct cb_cand *c = n < old_n ? &mg->cc[k + n] : new_cb(mg);
 
 		*c = out->cb[row->first_cb + n];
+		c->ticket_id = id;
 		c->seq = mg->cb_seq++;
 		c->ticket = (uint32_t)idx;
 	}
@@ -170,6 +193,10 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 		mg->cc[k + n].ticket = DEAD;
 	t = &mg->tc[idx];
 	*t = *row;
+	t->id = id;
+	t->unit = unit;
+	t->owner = owner;
+	t->phone = phone;
 	t->first_cb = k;
 	t->n_cb = m > old_n ? m : old_n;
 }
@@ -223,9 +250,11 @@ void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 			struct cb_cand *c = new_cb(mg);
 
 			*c = out->cb[r];
+			c->ticket_id = keep_string(mg, c->ticket_id, NULL);
 			c->seq = mg->cb_seq++;
 		}
 	}
+	arena_release(&out->strs);
 	free(out->tk);
 	free(out->tk_hash);
 	free(out->cb);

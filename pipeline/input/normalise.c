@@ -14,8 +14,10 @@
  *
  * Invariants: for every file, rows_read == accepted + rejected (the
  * merge moves accepted rows to superseded); a normaliser writes only its
- * own file's input_file and file_out; every string a row holds lives in
- * the normaliser's arena, which the set adopts at the end.
+ * own file's input_file and file_out; the strings that are a row's own
+ * (ticket numbers, unit, owner, phone) live in the file_out's arena,
+ * which the merge copies from and frees, and every other string in the
+ * normaliser's arena, which the set adopts at the end.
  */
 #include <errno.h>
 #include <unistd.h>
@@ -192,7 +194,10 @@ static struct name *named(struct ingest *in, const struct file_ctx *fc,
 	return intern_name(in, s, n);
 }
 
-/* A value with full-width digits folded (ticket numbers, phones). */
+/*
+ * A value with full-width digits folded (ticket numbers, phones), in the
+ * file's arena of row strings.
+ */
 static const char *folded(struct ingest *in, const struct file_ctx *fc,
 			  int c)
 {
@@ -203,7 +208,7 @@ static const char *folded(struct ingest *in, const struct file_ctx *fc,
 		return "";
 	buf_reset(&in->fold);
 	text_fold_digits(&in->fold, s, n);
-	return arena_strndup(&in->arena, in->fold.s, in->fold.len);
+	return arena_strndup(&in->out->strs, in->fold.s, in->fold.len);
 }
 
 /* A timestamp column's value, as check_row() parsed it. */
@@ -864,15 +869,15 @@ static void accept_ticket(struct ingest *in, struct file_ctx *fc)
 	buf_reset(&in->fold);
 	text_fold_digits(&in->fold, s, n);
 	out->tk_hash[out->ntk] = text_hash(in->fold.s, in->fold.len);
-	t->id = arena_strndup(&in->arena, in->fold.s, in->fold.len);
+	t->id = arena_strndup(&out->strs, in->fold.s, in->fold.len);
 	out->ntk++;
 	if (damaged_id(t->id))
 		fc->f->damaged_ticket_ids++;
 	t->center = interned(in, fc, COL_CENTER);
 	s = value(fc, COL_UNIT, &n);
-	t->unit = n ? arena_strndup(&in->arena, s, n) : "";
+	t->unit = n ? arena_strndup(&out->strs, s, n) : "";
 	s = value(fc, COL_OWNER, &n);
-	t->owner = n ? arena_strndup(&in->arena, s, n) : "";
+	t->owner = n ? arena_strndup(&out->strs, s, n) : "";
 	t->phone = folded(in, fc, COL_PHONE);
 	t->type_text = fc->type_text;   /* check_row() looked it up */
 	t->type = (int8_t)fc->type;
@@ -1220,6 +1225,8 @@ static void forget_file(struct ingest *in, struct file_ctx *fc)
 	struct file_out *out = in->out;
 
 	out->ntk = out->ncb = out->nrej = 0;
+	arena_release(&out->strs);
+	out->by_key = false;
 	memset(out->reasons, 0, sizeof(out->reasons));
 	diag_release(&out->d);
 	fc->f->rows_read = fc->f->accepted = fc->f->rejected = 0;
