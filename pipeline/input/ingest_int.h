@@ -89,7 +89,13 @@ void matcher_release(struct matcher *mt);
 struct file_out {
 	struct ticket *tk;
 	uint32_t *tk_hash;      /* text_hash of each row's ticket number */
-	size_t ntk, atk, ahash;
+	/*
+	 * Issue 14: each row's internal id that callbacks join on (a source
+	 * profile's key_column), when the file has that column; NULL when
+	 * not. Beside tk, not in struct ticket, which every stage holds.
+	 */
+	const char **tk_key;
+	size_t ntk, atk, ahash, akey;
 	struct cb_cand *cb;
 	size_t ncb, acb;
 	struct reject *rej;
@@ -157,6 +163,10 @@ struct merge {
 	struct ticket *tc;      /* the winning row of each ticket number */
 	size_t ntc, atc;
 	struct hashtab ids;     /* of struct id_slot: number -> tc index */
+	/* Each tc's join key (see file_out.tk_key), NULL for none; NULL
+	 * until a file has keys, then akey >= ntc entries. */
+	const char **tc_key;
+	size_t akey;
 	struct cb_cand *cc;
 	size_t ncc, acc;
 	uint32_t cb_seq;        /* the next callback occurrence's seq */

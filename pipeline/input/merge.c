@@ -51,6 +51,7 @@ void merge_release(struct merge *mg)
 	free(mg->cc);
 	free(mg->sat);
 	free(mg->key_file);
+	free(mg->tc_key);
 	hashtab_release(&mg->ids);
 	memset(mg, 0, sizeof(*mg));
 }
@@ -112,6 +113,21 @@ static const char *keep_string(struct merge *mg, const char *s,
 	if (kept && !strcmp(s, kept))
 		return kept;
 	return *s ? arena_strdup(&mg->set->arena, s) : "";
+}
+
+/* Candidate idx's join key (issue 14), "" for none. */
+static void set_join_key(struct merge *mg, size_t idx, const char *key)
+{
+	if (!mg->tc_key && !*key)
+		return;
+	if (mg->akey < mg->ntc) {
+		size_t old = mg->akey;
+
+		ALLOC_GROW(mg->tc_key, mg->ntc, mg->akey);
+		memset(mg->tc_key + old, 0,
+		       (mg->akey - old) * sizeof(*mg->tc_key));
+	}
+	mg->tc_key[idx] = key;
 }
 
 /*
@@ -197,6 +213,7 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 	t->unit = unit;
 	t->owner = owner;
 	t->phone = phone;
+	set_join_key(mg, (size_t)idx, out->tk_key ? out->tk_key[r] : "");
 	t->first_cb = k;
 	t->n_cb = m > old_n ? m : old_n;
 }
@@ -257,6 +274,7 @@ void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 	arena_release(&out->strs);
 	free(out->tk);
 	free(out->tk_hash);
+	free(out->tk_key);
 	free(out->cb);
 	free(out->rej);
 	diag_release(&out->d);
@@ -590,9 +608,9 @@ static void join_by_key(struct merge *mg)
 	if (!nrows)
 		return;
 	e = xcalloc(mg->ntc + 1, sizeof(*e));
-	for (i = 0; i < mg->ntc; i++)
-		if (mg->tc[i].join_key && *mg->tc[i].join_key) {
-			e[n].key = mg->tc[i].join_key;
+	for (i = 0; i < mg->ntc && mg->tc_key; i++)
+		if (mg->tc_key[i] && *mg->tc_key[i]) {
+			e[n].key = mg->tc_key[i];
 			e[n].tc = (uint32_t)i;
 			n++;
 		}
@@ -682,6 +700,8 @@ static void resolve_tickets(struct merge *mg, bool threads)
 	size_t i, j, nrows = 0;
 
 	join_by_key(mg);
+	free(mg->tc_key);
+	mg->tc_key = NULL;
 	mg->tc_src = sort_tickets(mg);
 	if (!threads ||
 	    pthread_create(&mg->tc_thread, NULL, order_tickets, mg) != 0)

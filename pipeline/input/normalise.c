@@ -901,12 +901,15 @@ static void accept_ticket(struct ingest *in, struct file_ctx *fc)
 	t->status = e->s;
 	t->cancelled = !unlisted(fc, COL_STATUS) && name_cancelled(in, e);
 	t->handler = handler_of(in, fc);
-	t->join_key = "";
-	if (fc->key_col >= 0 && (size_t)fc->key_col < fc->ncols) {
-		s = fc->val[fc->key_col];
-		len = fc->len[fc->key_col];
-		text_trim(&s, &len);
-		t->join_key = intern(in, s, len);
+	if (fc->key_col >= 0) {
+		ALLOC_GROW(out->tk_key, out->ntk, out->akey);
+		out->tk_key[out->ntk - 1] = "";
+		if ((size_t)fc->key_col < fc->ncols) {
+			s = fc->val[fc->key_col];
+			len = fc->len[fc->key_col];
+			text_trim(&s, &len);
+			out->tk_key[out->ntk - 1] = intern(in, s, len);
+		}
 	}
 	t->created_at = timestamp(fc, COL_CREATED);
 	t->completed_at = timestamp(fc, COL_COMPLETED);

@@ -118,12 +118,6 @@ struct callback {
 
 struct ticket {
 	const char *id;         /* 工单编号, trimmed, never empty */
-	/*
-	 * The internal id callbacks join on (a source profile's key_column),
-	 * "" or NULL for none; used inside ingest only, not kept in the
-	 * records.
-	 */
-	const char *join_key;
 	const char *center;     /* 服务中心; "" if empty */
 	const char *unit;       /* 楼栋房号 */
 	const char *owner;      /* 业主姓名 (personal data: mask on output) */
