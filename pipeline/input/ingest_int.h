@@ -57,6 +57,9 @@ struct cb_cand {
 	uint32_t seq;          /* order of occurrence in the whole input */
 	struct callback cb;
 };
+/* One a callback occurrence at the peak of memory: let it not grow. */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct cb_cand) <= 80,
+	       "struct cb_cand is more than 80 bytes (docs/bench.md, Memory)");
 
 /*
  * A file whose profile maps 满意度 by type (issue 14): the profile, and

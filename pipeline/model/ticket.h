@@ -140,6 +140,10 @@ struct ticket {
 	uint32_t first_cb;      /* slice of ticket_set.callbacks */
 	uint32_t n_cb;
 };
+/* Held for every ticket and callback at ingest's peak of memory. */
+_Static_assert(sizeof(void *) != 8 || (sizeof(struct ticket) <= 144 &&
+				       sizeof(struct callback) <= 64),
+	       "struct ticket or callback grew (docs/bench.md, Memory)");
 
 /* Between the people of a split 处理人 (a byte no export text holds). */
 #define HANDLER_SEPARATOR '\x1f'
