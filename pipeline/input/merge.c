@@ -296,8 +296,9 @@ static void sort(void *base, size_t n, size_t size,
  * integers (zero-padded), which order as strcmp() does; only numbers that
  * agree in all 16 are compared as strings, found through idx: a ticket
  * candidate, or with ROW_KEY set a callback candidate (sorting_tc and
- * sorting_cc, set for the duration of the sort). 24 bytes, not 32 with a
- * pointer: a million keys and qsort's copy of them are the peak of memory.
+ * sorting_cc, set for the duration of the sort; in the join after it, a
+ * ticket's idx is its place in set->tickets). 24 bytes, not 32 with a
+ * pointer: the keys are held at the peak of memory.
  */
 struct id_key {
 	uint64_t hi, lo;
