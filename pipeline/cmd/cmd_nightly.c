@@ -39,6 +39,7 @@
 #include "util/buf.h"
 #include "util/jsonw.h"
 #include "util/chtime.h"
+#include "util/folder.h"
 #include "cmd/cmd.h"
 #include "cmd/delivery.h"
 #include "cmd/pipeline.h"
@@ -111,19 +112,26 @@ static int64_t wall_clock(void)
 	return (int64_t)time(NULL);
 }
 
-/* Issued: its folder says so, or the retention kept its quality records. */
+/*
+ * Issued: its folder says so, or the retention kept its quality records
+ * (a folder quality-records/<week>, opened as folder.h opens every
+ * folder below the output: a symlink there does not count).
+ */
 static bool week_is_issued(const char *week, void *output)
 {
-	struct buf dir = BUF_INIT;
-	struct stat st;
-	bool kept;
+	struct buf dir = BUF_INIT, ignored = BUF_INIT;
+	int fd;
 
 	if (weekdir_is_issued(output, week))
 		return true;
 	buf_addf(&dir, "%s/quality-records/%s", (const char *)output, week);
-	kept = lstat(dir.s, &st) == 0 && S_ISDIR(st.st_mode);
+	fd = folder_open(dir.s, false, &ignored);
 	buf_release(&dir);
-	return kept;
+	buf_release(&ignored);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 /* Names the weeks with data nightly leaves alone, in the log. */
@@ -221,15 +229,10 @@ static size_t period_jobs(const char *output, int64_t as_of,
 
 		for (back = 2; back >= 0; back--) {
 			char id[PERIOD_ID_SIZE];
-			struct buf dir = BUF_INIT;
-			struct stat st;
-			int exists;
 
 			period_format(period_add(now, -back), id);
-			buf_addf(&dir, "%s/periods/%s", output, id);
-			exists = lstat(dir.s, &st) == 0 && S_ISDIR(st.st_mode);
-			buf_release(&dir);
-			if (back && (!exists || weekdir_is_issued(output, id)))
+			if (back && (!weekdir_exists(output, id) ||
+				     weekdir_is_issued(output, id)))
 				continue;
 			pipeline_week_job(id, as_of, false, &jobs[n]);
 			jobs[n++].if_data = true;

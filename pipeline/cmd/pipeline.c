@@ -982,6 +982,12 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	struct period period = pipeline_job_period(job);
 	/* A month or quarter: no samples, no audit sheets (SPEC §9.30). */
 	bool is_week = period.kind == PERIOD_WEEK;
+	/*
+	 * A run asks for every step (a new revision of an issued period), a
+	 * stage command for some (a rewrite of the current revision); taken
+	 * before a month's or quarter's sample step is dropped below.
+	 */
+	bool every_step = steps == STEP_ALL;
 	char week[PERIOD_ID_SIZE];
 	double t0;
 	size_t i;
@@ -1032,7 +1038,7 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 		 * A run's --force on an issued week makes a new revision; a
 		 * stage command rewrites its step of the current one.
 		 */
-		if (!job->provisional && steps == STEP_ALL) {
+		if (!job->provisional && every_step) {
 			job->revision = issued_before ?
 				issued_revision(o->output, week) + 1 : 1;
 			if (issued_before && !o->reason)
@@ -1088,7 +1094,7 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	}
 	staged = true;
 	ret = EX_CANTCREAT;
-	if (steps != STEP_ALL && weekdir_carry_over(&wd, &err) < 0) {
+	if (!every_step && weekdir_carry_over(&wd, &err) < 0) {
 		say(p, "cannot carry %s over: %s\n", week,
 			err.s);
 		goto out;
@@ -1096,7 +1102,7 @@ static int week_write(const struct pipeline *p, const struct config *cfg,
 	if (computed && drop_staged(p, &wd, WEEKDIR_ISSUED_MARK) < 0)
 		goto out;
 	/* A revision keeps the issue it replaces (v1, v2 ...). */
-	if (steps == STEP_ALL && issued_before && !job->provisional &&
+	if (every_step && issued_before && !job->provisional &&
 	    keep_revisions(&wd, job->revision - 1, &err) < 0) {
 		say(p, "cannot keep the earlier revision of %s: %s", week,
 		    err.s);
@@ -1260,20 +1266,112 @@ static int list_published(const char *dir, struct string_list *files)
 	return 0;
 }
 
+/* An earlier revision's metrics.json and published files, for the site. */
+struct site_entry_revision {
+	unsigned number;
+	cJSON *metrics;
+	struct string_list files;
+};
+
 /* One week's or period's view and what it owns, for the site. */
 struct site_entry {
 	cJSON *metrics, *samples, *records;
 	struct string_list files;
+	struct site_entry_revision *revisions;  /* newest first */
+	struct site_revision *revision_views;   /* views of the above */
+	size_t nrevisions;
 	const char *folder;     /* "weeks" or "periods" */
 	const char *name;
 };
 
 static void site_entry_release(struct site_entry *e)
 {
+	size_t i;
+
 	cJSON_Delete(e->metrics);
 	cJSON_Delete(e->samples);
 	cJSON_Delete(e->records);
 	string_list_clear(&e->files);
+	for (i = 0; i < e->nrevisions; i++) {
+		cJSON_Delete(e->revisions[i].metrics);
+		string_list_clear(&e->revisions[i].files);
+	}
+	free(e->revisions);
+	free(e->revision_views);
+}
+
+/* The N of a revision folder's name "vN" (N from 1, no leading 0), or 0. */
+static unsigned revision_number(const char *name)
+{
+	unsigned long n = 0;
+	const char *c;
+
+	if (name[0] != 'v' || name[1] < '1' || name[1] > '9')
+		return 0;
+	for (c = name + 1; *c; c++) {
+		if (*c < '0' || *c > '9' || n > 99999)
+			return 0;
+		n = n * 10 + (unsigned long)(*c - '0');
+	}
+	return (unsigned)n;
+}
+
+static int cmp_revisions_newest_first(const void *a, const void *b)
+{
+	unsigned x = ((const struct site_entry_revision *)a)->number;
+	unsigned y = ((const struct site_entry_revision *)b)->number;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/*
+ * Reads the earlier revisions kept in dir/revisions/vN/ (keep_revisions())
+ * into e, newest first: each one's metrics.json and the files the site
+ * publishes. Anything but a folder named vN is left out; a week never
+ * reissued has none.
+ */
+static void read_site_revisions(const char *dir, struct site_entry *e)
+{
+	struct buf path = BUF_INIT;
+	struct dirent *de;
+	struct stat st;
+	size_t i, alloc = 0;
+	DIR *dp;
+
+	buf_addf(&path, "%s/revisions", dir);
+	dp = opendir(path.s);
+	while (dp && (de = readdir(dp))) {
+		unsigned number = revision_number(de->d_name);
+		struct site_entry_revision *r;
+
+		if (!number || fstatat(dirfd(dp), de->d_name, &st,
+				       AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		ALLOC_GROW(e->revisions, e->nrevisions + 1, alloc);
+		r = &e->revisions[e->nrevisions++];
+		memset(r, 0, sizeof(*r));
+		r->number = number;
+		buf_reset(&path);
+		buf_addf(&path, "%s/revisions/%s", dir, de->d_name);
+		r->metrics = read_json(path.s, "metrics.json");
+		(void)list_published(path.s, &r->files);
+	}
+	if (dp)
+		closedir(dp);
+	buf_release(&path);
+	if (!e->nrevisions)
+		return;
+	qsort(e->revisions, e->nrevisions, sizeof(*e->revisions),
+	      cmp_revisions_newest_first);
+	e->revision_views = xcalloc(e->nrevisions, sizeof(*e->revision_views));
+	for (i = 0; i < e->nrevisions; i++) {
+		e->revision_views[i].number = e->revisions[i].number;
+		e->revision_views[i].metrics = e->revisions[i].metrics;
+		e->revision_views[i].files =
+			(const char *const *)e->revisions[i].files.items;
+		e->revision_views[i].nfiles = e->revisions[i].files.nr;
+	}
 }
 
 /*
@@ -1305,46 +1403,82 @@ static void read_site_entries(const char *output, const char *folder,
 		e->folder = folder;
 		e->name = names->items[i];
 		(void)list_published(dir.s, &e->files);
+		read_site_revisions(dir.s, e);
 		memset(&views[*n], 0, sizeof(views[*n]));
 		views[*n].view.metrics = e->metrics;
 		views[*n].view.samples = e->samples;
 		views[*n].view.records = e->records;
 		views[*n].files = (const char *const *)e->files.items;
 		views[*n].nfiles = e->files.nr;
+		views[*n].revisions = e->revision_views;
+		views[*n].nrevisions = e->nrevisions;
 		(*n)++;
 	}
 	buf_release(&dir);
 }
 
 /*
+ * Copies (hard-links) the named files of output/rel into site/rel, which
+ * it makes when missing (folder.h: no symlink followed below the output).
+ */
+static int copy_files(const char *output, const char *site, const char *rel,
+		      const struct string_list *files, struct buf *err)
+{
+	struct buf from = BUF_INIT, to = BUF_INIT;
+	size_t k;
+	int fd, ret = -1;
+
+	buf_addf(&to, "%s/%s", site, rel);
+	if ((fd = folder_open(to.s, true, err)) < 0)
+		goto out;
+	close(fd);
+	for (k = 0; k < files->nr; k++) {
+		buf_reset(&from);
+		buf_reset(&to);
+		buf_addf(&from, "%s/%s/%s", output, rel, files->items[k]);
+		buf_addf(&to, "%s/%s/%s", site, rel, files->items[k]);
+		if (keep_file(from.s, to.s, err) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	buf_release(&from);
+	buf_release(&to);
+	return ret;
+}
+
+/*
  * Copies (hard-links) each entry's published files beside its page in
- * the staged site, so that the site folder is whole by itself.
+ * the staged site, and each earlier revision's to revisions/vN/ there,
+ * so that the site folder is whole by itself.
  */
 static int copy_site_files(const char *output, const char *site,
 			   const struct site_entry *entries, size_t n,
 			   struct buf *err)
 {
-	struct buf from = BUF_INIT, to = BUF_INIT;
+	struct buf rel = BUF_INIT;
 	size_t i, k;
 	int ret = -1;
 
-	for (i = 0; i < n; i++)
-		for (k = 0; k < entries[i].files.nr; k++) {
-			const struct site_entry *e = &entries[i];
+	for (i = 0; i < n; i++) {
+		const struct site_entry *e = &entries[i];
 
-			buf_reset(&from);
-			buf_reset(&to);
-			buf_addf(&from, "%s/%s/%s/%s", output, e->folder,
-				 e->name, e->files.items[k]);
-			buf_addf(&to, "%s/%s/%s/%s", site, e->folder, e->name,
-				 e->files.items[k]);
-			if (keep_file(from.s, to.s, err) < 0)
+		buf_reset(&rel);
+		buf_addf(&rel, "%s/%s", e->folder, e->name);
+		if (copy_files(output, site, rel.s, &e->files, err) < 0)
+			goto out;
+		for (k = 0; k < e->nrevisions; k++) {
+			buf_reset(&rel);
+			buf_addf(&rel, "%s/%s/revisions/v%u", e->folder,
+				 e->name, e->revisions[k].number);
+			if (copy_files(output, site, rel.s,
+				       &e->revisions[k].files, err) < 0)
 				goto out;
 		}
+	}
 	ret = 0;
 out:
-	buf_release(&from);
-	buf_release(&to);
+	buf_release(&rel);
 	return ret;
 }
 

@@ -502,25 +502,48 @@ out:
 	return ret;
 }
 
-bool weekdir_is_issued(const char *output, const char *week)
+/*
+ * Opens <output>/<weeks|periods>/<id> through folder.h (no symlink
+ * followed below the output); -1 when id is no period's id or the folder
+ * cannot be opened (missing, not a folder, a link).
+ */
+static int open_period_folder(const char *output, const char *id)
 {
 	struct buf path = BUF_INIT, ignored = BUF_INIT;
-	struct stat st;
-	bool issued = false;
+	const char *folder = weekdir_folder_of(id);
 	int fd;
 
-	if (!weekdir_folder_of(week))
-		return false;
-	buf_addf(&path, "%s/%s/%s", output, weekdir_folder_of(week), week);
+	if (!folder)
+		return -1;
+	buf_addf(&path, "%s/%s/%s", output, folder, id);
 	fd = folder_open(path.s, false, &ignored);
+	buf_release(&path);
+	buf_release(&ignored);
+	return fd;
+}
+
+bool weekdir_exists(const char *output, const char *id)
+{
+	int fd = open_period_folder(output, id);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+bool weekdir_is_issued(const char *output, const char *week)
+{
+	struct stat st;
+	bool issued = false;
+	int fd = open_period_folder(output, week);
+
 	if (fd >= 0) {
 		issued = fstatat(fd, WEEKDIR_ISSUED_MARK, &st,
 				 AT_SYMLINK_NOFOLLOW) == 0 &&
 			 S_ISREG(st.st_mode);
 		close(fd);
 	}
-	buf_release(&path);
-	buf_release(&ignored);
 	return issued;
 }
 

@@ -118,6 +118,13 @@ void weekdir_release(struct weekdir *wd);
  */
 bool weekdir_is_issued(const char *output, const char *week);
 
+/*
+ * True when <output>/weeks/<id> (a week) or <output>/periods/<id> (a
+ * month or quarter) is a folder, opened through folder.h: a symlink
+ * below the output folder does not count.
+ */
+bool weekdir_exists(const char *output, const char *id);
+
 /* "weeks" for a week's id, "periods" for a month's or a quarter's, NULL
  * for anything that is not exactly a period's canonical id. */
 const char *weekdir_folder_of(const char *id);

@@ -40,15 +40,33 @@ struct week_view {
 };
 
 /*
+ * An earlier revision of a reissued week or period, kept in its folder
+ * under revisions/v<number>/ (docs/operations.md "Revisions"): its
+ * metrics.json (NULL when unreadable), whose as_of is when it was issued
+ * and revision_reason why, and the files of that folder the site
+ * publishes, sorted, which the caller copies to revisions/v<number>/
+ * beside the period's page and the page links.
+ */
+struct site_revision {
+	unsigned number;
+	const cJSON *metrics;
+	const char *const *files;
+	size_t nfiles;
+};
+
+/*
  * A week, month or quarter on the site: its view, and the files of its
  * folder the site publishes (PDFs, CSVs, workbooks; never an audit
  * sheet: docs/site.md), sorted, which the caller copies beside its page
- * and the page links. files NULL and nfiles 0: none.
+ * and the page links. files NULL and nfiles 0: none. revisions: the
+ * earlier revisions it replaced, newest first (NULL and 0: none).
  */
 struct site_period {
 	struct week_view view;
 	const char *const *files;
 	size_t nfiles;
+	const struct site_revision *revisions;
+	size_t nrevisions;
 };
 
 /*

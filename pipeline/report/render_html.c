@@ -717,42 +717,50 @@ static const char *file_kind(const char *name)
 	return "";
 }
 
-/* The published files of a period, linked beside its page (prefix: the
- * page's way to the period's folder, "" on its own page). */
-static cJSON *downloads_ctx(const struct site_period *v, const char *prefix)
+/* Published files as links {name, href, kind} (prefix: the page's way to
+ * the folder that holds them, "" when it is the page's own). */
+static cJSON *file_links(const char *const *files, size_t nfiles,
+			 const char *prefix)
 {
 	cJSON *list = cJSON_CreateArray();
 	struct buf href = BUF_INIT;
 	size_t i;
 
-	for (i = 0; v && i < v->nfiles; i++) {
+	for (i = 0; i < nfiles; i++) {
 		cJSON *f = cJSON_CreateObject();
 
 		buf_reset(&href);
 		buf_adds(&href, prefix);
-		url_escape(&href, v->files[i]);
-		put_str(f, "name", v->files[i]);
+		url_escape(&href, files[i]);
+		put_str(f, "name", files[i]);
 		put_str(f, "href", href.s);
-		put_str(f, "kind", file_kind(v->files[i]));
+		put_str(f, "kind", file_kind(files[i]));
 		cJSON_AddItemToArray(list, f);
 	}
 	buf_release(&href);
 	return list;
 }
 
+/* The published files of a period, linked beside its page. */
+static cJSON *downloads_ctx(const struct site_period *v)
+{
+	return v ? file_links(v->files, v->nfiles, "")
+		 : cJSON_CreateArray();
+}
+
 /*
- * The period's management report: the shortest published name ending in
+ * The management report among files: the shortest name ending in
  * "-<id>.pdf" (周报-2026-W47.pdf, not 中心周报-2026-W47.pdf of a centre
- * named so), as a link from prefix; NULL when there is none.
+ * named so); NULL when there is none.
  */
-static const char *main_pdf(const struct site_period *v, const char *id,
-			    const char *prefix, struct buf *href)
+static const char *main_report(const char *const *files, size_t nfiles,
+			       const char *id)
 {
 	const char *best = NULL;
 	size_t i, idlen = strlen(id);
 
-	for (i = 0; v && i < v->nfiles; i++) {
-		const char *n = v->files[i];
+	for (i = 0; i < nfiles; i++) {
+		const char *n = files[i];
 		size_t len = strlen(n);
 
 		if (len > idlen + 5 && n[len - idlen - 5] == '-' &&
@@ -761,6 +769,18 @@ static const char *main_pdf(const struct site_period *v, const char *id,
 		    (!best || len < strlen(best)))
 			best = n;
 	}
+	return best;
+}
+
+/*
+ * The period's management report (main_report()) as a link from prefix;
+ * NULL when there is none.
+ */
+static const char *main_pdf(const struct site_period *v, const char *id,
+			    const char *prefix, struct buf *href)
+{
+	const char *best = v ? main_report(v->files, v->nfiles, id) : NULL;
+
 	if (!best)
 		return NULL;
 	buf_reset(href);
@@ -768,6 +788,56 @@ static const char *main_pdf(const struct site_period *v, const char *id,
 	url_escape(href, best);
 	return href->s;
 }
+
+/*
+ * The earlier revisions a reissued period (id) replaced, newest first,
+ * each {number, first, issued_at, revision_reason, report?, others[],
+ * others_count}: when it was issued is the as_of its metrics.json was
+ * written at, the reason its revision_reason ("" for a first issue);
+ * report is its management report (main_report()) and others its other
+ * files, each {name, href, kind} linked where the caller copied them,
+ * revisions/v<number>/ beside the page.
+ */
+static cJSON *revisions_ctx(const struct site_period *v, const char *id)
+{
+	cJSON *list = cJSON_CreateArray();
+	struct buf prefix = BUF_INIT;
+	const char **others;
+	size_t i, k, n;
+
+	for (i = 0; v && i < v->nrevisions; i++) {
+		const struct site_revision *r = &v->revisions[i];
+		const char *report = main_report(r->files, r->nfiles, id);
+		cJSON *e = cJSON_CreateObject(), *links, *link;
+
+		buf_reset(&prefix);
+		buf_addf(&prefix, "revisions/v%u/", r->number);
+		put_num(e, "number", r->number);
+		put_bool(e, "first", r->number == 1);
+		put_str(e, "issued_at", get_str(r->metrics, "as_of"));
+		/* "" when absent: the section never finds an outer one. */
+		copy_str(e, r->metrics, "revision_reason");
+		if (report) {
+			/* The one link, out of the list file_links() makes. */
+			links = file_links(&report, 1, prefix.s);
+			link = cJSON_DetachItemFromArray(links, 0);
+			cJSON_AddItemToObject(e, "report", link);
+			cJSON_Delete(links);
+		}
+		others = xcalloc(r->nfiles + 1, sizeof(*others));
+		for (k = n = 0; k < r->nfiles; k++)
+			if (r->files[k] != report)
+				others[n++] = r->files[k];
+		cJSON_AddItemToObject(e, "others",
+				      file_links(others, n, prefix.s));
+		put_num(e, "others_count", (double)n);
+		free(others);
+		cJSON_AddItemToArray(list, e);
+	}
+	buf_release(&prefix);
+	return list;
+}
+
 
 /* ---- the week ---- */
 
@@ -1356,7 +1426,8 @@ static int render_week_page(struct site *s, struct week_pages *w,
 	if (w->samples)
 		cJSON_AddItemToObject(ctx, "samples", samples_ctx(s, w->samples));
 	cJSON_AddItemToObject(ctx, "quality", quality_ctx(s, m));
-	cJSON_AddItemToObject(ctx, "downloads", downloads_ctx(w->sp, ""));
+	cJSON_AddItemToObject(ctx, "downloads", downloads_ctx(w->sp));
+	cJSON_AddItemToObject(ctx, "revisions", revisions_ctx(w->sp, w->week));
 
 	buf_reset(&s->path);
 	buf_addf(&s->path, "%s/index.html", dir);
@@ -2290,7 +2361,8 @@ static int render_period_page(struct site *s, const struct site_period *v,
 		cJSON_AddItemToArray(list, group_row(e, get_str(e, "type"), NULL));
 	add_group_rows(ctx, "by_center", get(m, "by_center"), "center", NULL);
 	add_trend_rows(ctx, m);
-	cJSON_AddItemToObject(ctx, "downloads", downloads_ctx(v, ""));
+	cJSON_AddItemToObject(ctx, "downloads", downloads_ctx(v));
+	cJSON_AddItemToObject(ctx, "revisions", revisions_ctx(v, id));
 
 	buf_addf(&dir, "%s/periods/%s", s->site_dir, id);
 	if (mkdir_p(dir.s, &err) < 0) {

@@ -64,4 +64,46 @@ check_page weeks/2026-W47/index.html "2026-W47 回访周报" week
 grep -q '&lt;img src=x onerror="document.title=.x."&gt;&lt;script&gt;' "$tmp/week.dom" ||
 	fail "the remark is not in the week page as text"
 grep -q '阳光花园服务中心' "$tmp/week.dom" || fail "the week page lacks its content"
+
+# The home page with a provisional week beside the issued one (W47 of the
+# fixture flipped to provisional): at a 1100 px window the issued week's
+# tables fit without scrolling sideways, the provisional week sitting
+# beside its KPIs, above the type table; at phone width (chromium's
+# smallest window, 500 px, under the 600 px breakpoint) it comes below
+# the issued week (its tables may scroll there, as every wide table does
+# on a phone). The page's own policy allows no script, so a copy
+# without it carries a probe that writes what it measured into the title.
+cp -r tests/fixtures/html "$tmp/fx"
+sed -i '0,/"provisional": false/s//"provisional": true/' "$tmp/fx/2026-W47/metrics.json"
+"$build/tests/unit/test_render_html" --render "$tmp/fx" "$tmp/psite" >/dev/null ||
+	fail "render of the provisional site failed"
+cat >"$tmp/probe.js" <<'EOF'
+<script>
+addEventListener('load', function () {
+  var c = document.getElementById('current'), l = document.getElementById('latest');
+  var wraps = l.querySelectorAll(':scope > .table-wrap'), wide = [];
+  for (var i = 0; i < wraps.length; i++)
+    if (wraps[i].scrollWidth > wraps[i].clientWidth) wide.push(i);
+  var link = l.querySelector(':scope > p a.more').getBoundingClientRect();
+  var box = c.getBoundingClientRect(), table = wraps[0].getBoundingClientRect();
+  document.title = 'probe scrolls=' + (wide.length ? wide.join(',') : 'none') +
+    ' beside=' + (box.bottom <= table.top && box.left > l.getBoundingClientRect().left + 100 ? 1 : 0) +
+    ' below=' + (box.top > link.top ? 1 : 0);
+});
+</script>
+EOF
+sed -e '/Content-Security-Policy/d' -e "/<\/body>/e cat $tmp/probe.js" \
+	"$tmp/psite/index.html" >"$tmp/psite/probe.html"
+probe() { # WIDTH
+	run_chromium --window-size="$1",2000 --dump-dom "file://$tmp/psite/probe.html" |
+		sed -n 's/.*<title>probe \([^<]*\)<\/title>.*/\1/p'
+}
+got=$(probe 1100)
+[ "$got" = "scrolls=none beside=1 below=0" ] ||
+	fail "the home page at 1100 px: $got (want scrolls=none beside=1 below=0)"
+got=$(probe 390)
+case $got in
+*" beside=0 below=1") ;;
+*) fail "the home page at phone width: $got (want beside=0 below=1)" ;;
+esac
 echo "browser ok: screenshots in $shots"

@@ -17,7 +17,11 @@
 #             server's port closed, fails (exit 0, one line on stderr,
 #             run.json and the log say it); the night after sends v2,
 #             marked 修订版, on the second attempt;
-#   config    a centre the data does not have exits 78 naming the key.
+#   config    a centre the data does not have exits 78 naming the key;
+#   periods   the month 2026-11 (night of 12-04) and the quarter 2026-Q4
+#             (night of 2027-01-05) go out to the same three groups, each
+#             subject and attachment named for the period, the PDFs byte
+#             for byte as in output/periods/, each recorded as sent once.
 #
 # usage: tests/e2e/mail.sh BUILD_DIR
 set -eu
@@ -229,6 +233,41 @@ nightly nosuch '2026-11-30 08:00:00' || rc=$?
 grep -q 'delivery.centers.不存在物业服务中心: no service centre of that name' "$work/err" ||
 	fail "the unknown centre is not named: $(cat "$work/err")"
 [ "$(count)" -eq 6 ] || fail "mail went out with a bad config"
+# Checks the messages of a month or quarter from message FIRST on: exactly
+# three carry its PDFs (月报/季报 named for ID to the management,
+# 中心月报/中心季报 to each centre), each attachment byte for byte the one in
+# output/periods/ID, each subject and body naming ID (and its dates).
+check_period() { # FIRST ID WORD(月|季) DATES
+	"$py" - "$work/box" "$o/periods/$2" "$1" "$2" "$3" "$4" <<'EOF'
+import email, email.policy, glob, os, sys
+box, folder, first, pid, word, dates = sys.argv[1:7]
+subjects = []
+for path in sorted(glob.glob(os.path.join(box, "*.eml"))):
+    if int(os.path.basename(path)[:3]) < int(first):
+        continue
+    m = email.message_from_bytes(open(path, "rb").read(), policy=email.policy.default)
+    pdf = [p for p in m.walk() if p.get_content_type() == "application/pdf"][0]
+    name = pdf.get_filename()
+    if not name.startswith((word + "报-", "中心" + word + "报-")):
+        continue
+    subjects.append(str(m["Subject"]))
+    if name.startswith(word + "报-") and name != "%s报-%s.pdf" % (word, pid):
+        sys.exit("FAIL: the management report is attached as %r" % name)
+    if pdf.get_payload(decode=True) != open(os.path.join(folder, name), "rb").read():
+        sys.exit("FAIL: the mailed %s differs from the one on disk" % name)
+    body = [p for p in m.walk() if p.get_content_type() == "text/plain"][0].get_content()
+    if "回访%s报 %s（%s）" % (word, pid, dates) not in body or "附件：" + name not in body:
+        sys.exit("FAIL: the body of %s:\n%s" % (name, body))
+want = ["物业服务有限公司 回访管理%s报 %s" % (word, pid),
+        "服务中心回访%s报 %s 万象新城物业服务中心" % (word, pid)]
+for w in want:
+    if w not in subjects:
+        sys.exit("FAIL: no message %r among %r" % (w, subjects))
+if len(subjects) != 3 or any(pid not in s for s in subjects):
+    sys.exit("FAIL: %d %s messages, expected 3 naming it: %r" % (len(subjects), pid, subjects))
+EOF
+}
+
 # A month (SPEC §9.30): the nights above rendered 2026-11 provisional; on
 # 12-04, its issue_at, it is issued and mailed beside W48 (the exports
 # end on 11-26: the stale-input gate is accepted). Its PDFs arrive byte
@@ -240,28 +279,18 @@ grep -q 'delivery.centers.不存在物业服务中心: no service centre of that
 [ "$(count)" -eq 12 ] || fail "the month's night: $(count) messages in all, expected 12"
 [ "$(grep -c '"week": "2026-11", "revision": 1, .*"status": "sent"' "$o/delivery.json")" -eq 3 ] ||
 	fail "delivery.json does not hold the month's 3 messages as sent: $(grep 2026-11 "$o/delivery.json")"
-"$py" - "$work/box" "$o/periods/2026-11" <<'EOF' || fail "the monthly messages"
-import email, email.policy, os, sys
-box, month = sys.argv[1:3]
-subjects = []
-for n in range(7, 13):
-    m = email.message_from_bytes(open(os.path.join(box, "%03d.eml" % n), "rb").read(),
-                                 policy=email.policy.default)
-    pdf = [p for p in m.walk() if p.get_content_type() == "application/pdf"][0]
-    name = pdf.get_filename()
-    if not name.startswith(("月报-", "中心月报-")):
-        continue
-    subjects.append(str(m["Subject"]))
-    if pdf.get_payload(decode=True) != open(os.path.join(month, name), "rb").read():
-        sys.exit("FAIL: the mailed %s differs from the one on disk" % name)
-    body = [p for p in m.walk() if p.get_content_type() == "text/plain"][0].get_content()
-    if "回访月报 2026-11（2026-11-01 至 2026-11-30）" not in body:
-        sys.exit("FAIL: the body of %s:\n%s" % (name, body))
-want = ["物业服务有限公司 回访管理月报 2026-11", "服务中心回访月报 2026-11 万象新城物业服务中心"]
-for w in want:
-    if w not in subjects:
-        sys.exit("FAIL: no message %r among %r" % (w, subjects))
-if len(subjects) != 3:
-    sys.exit("FAIL: %d monthly messages, expected 3: %r" % (len(subjects), subjects))
-EOF
+check_period 7 2026-11 月 '2026-11-01 至 2026-11-30' || fail "the monthly messages"
+# A quarter: on the first night at or after 2026-Q4's issue_at (January;
+# the exports end on 11-26, so 2026-12 has no data and is not written)
+# the quarter is issued and mailed as the month was: 季报-2026-Q4.pdf to
+# the management, 中心季报 to each centre's manager, each subject naming
+# 2026-Q4, each PDF as on disk, recorded as sent once.
+n=$(count)
+"$hf" nightly --input "$work/in" --output "$o" --config "$work/good.json" \
+	--as-of '2027-01-05 08:00:00' --accept-gates >"$work/out" 2>"$work/err" ||
+	fail "the quarter's night exited $?: $(cat "$work/err")"
+[ "$(grep -c '"week": "2026-Q4", "revision": 1, .*"status": "sent"' "$o/delivery.json")" -eq 3 ] ||
+	fail "delivery.json does not hold the quarter's 3 messages as sent: $(grep 2026-Q4 "$o/delivery.json")"
+[ ! -e "$o/periods/2026-12" ] || fail "2026-12, without data, was written"
+check_period $((n + 1)) 2026-Q4 季 '2026-10-01 至 2026-12-31' || fail "the quarterly messages"
 echo "mail.sh: ok"

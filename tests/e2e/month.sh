@@ -174,3 +174,65 @@ done
 ! grep -q 'class="revision"' "$o/site/weeks/2026-W45/index.html" ||
 	fail "the first issue of 2026-W45 shows a revision"
 echo "ok: the site shows revision 2 of 2026-W46, its reason and its change"
+# The week's page lists revision 1 under 早先的版本, with when it was
+# issued, and links its PDFs: each link relative, resolving inside the
+# site to a copy of the file kept under revisions/v1/.
+issued_at=$("$jget" "$work/issued-2026-W46.json" as_of)
+python3 - "$o/site" "$o/weeks/2026-W46/revisions/v1" "$issued_at" <<'PY' ||
+import filecmp, html.parser, os, sys, urllib.parse
+site, kept, issued_at = sys.argv[1:4]
+week = os.path.join(site, "weeks", "2026-W46")
+text = open(os.path.join(week, "index.html"), encoding="utf-8").read()
+want = "<li><strong>v1</strong> 发布于 %s（首次发布）：" % issued_at
+if want not in text:
+    sys.exit("no line %r" % want)
+class Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+    def handle_starttag(self, tag, attrs):
+        self.hrefs += [v for k, v in attrs if tag == "a" and k == "href"]
+p = Links()
+p.feed(text)
+linked = set()
+for href in p.hrefs:
+    if not href.startswith("revisions/"):
+        continue
+    rest = href[len("revisions/v1/"):]
+    if not href.startswith("revisions/v1/") or "/" in rest or rest.startswith("."):
+        sys.exit("not a link to a file of revisions/v1/: %s" % href)
+    path = os.path.realpath(os.path.join(week, urllib.parse.unquote(href)))
+    if not path.startswith(os.path.realpath(site) + os.sep) or not os.path.isfile(path):
+        sys.exit("%s resolves to no file of the site" % href)
+    name = os.path.basename(path)
+    if not filecmp.cmp(path, os.path.join(kept, name), shallow=False):
+        sys.exit("%s is not revision 1's %s" % (href, name))
+    linked.add(name)
+pdfs = {n for n in os.listdir(kept) if n.endswith(".pdf") and not n.startswith("抽查表")}
+if not pdfs or pdfs != linked or "周报-2026-W46.pdf" not in linked:
+    sys.exit("revision 1's PDFs %s, linked %s" % (sorted(pdfs), sorted(linked)))
+print("ok: the 2026-W46 page links revision 1's %d PDFs, each a file of the site" % len(linked))
+PY
+	fail "the site does not link revision 1's PDFs"
+# A month is revised the same way (docs/periods.md): revision 2 with its
+# reason, the issue of 12-04 kept under revisions/v1/ as it was, and the
+# month's page on the site linking it. (A month's run once rewrote the
+# issue in place as revision 1, dropping the reason: it has no sample
+# step, and the revision was taken for a stage command's rewrite.)
+mo=$o/periods/2026-11
+cp "$mo/月报-2026-11.pdf" "$work/month-v1.pdf"
+"$hf" run --input "$in" --output "$o" --config config/huifang.json \
+	--as-of '2026-12-08 09:30:00' --period 2026-11 --force \
+	--reason '月报复核' >"$work/out" 2>"$work/err" ||
+	fail "the month's revision exited $?: $(cat "$work/err")"
+[ "$("$jget" "$mo/metrics.json" revision)" = 2 ] &&
+[ "$("$jget" "$mo/metrics.json" revision_reason)" = '月报复核' ] ||
+	fail "the month's reissue is not revision 2 with its reason"
+[ "$("$jget" "$mo/revisions/v1/metrics.json" revision)" = 1 ] &&
+cmp -s "$mo/revisions/v1/月报-2026-11.pdf" "$work/month-v1.pdf" ||
+	fail "the month's revision 1 was not kept as issued"
+grep -q '<li><strong>v1</strong> 发布于 2026-12-04 02:00:00（首次发布）：<a href="revisions/v1/%E6%9C%88%E6%8A%A5-2026-11.pdf" download>' \
+	"$o/site/periods/2026-11/index.html" &&
+cmp -s "$o/site/periods/2026-11/revisions/v1/月报-2026-11.pdf" "$work/month-v1.pdf" ||
+	fail "the month's page does not link its revision 1"
+echo "ok: revision 2 of 2026-11, v1 kept and linked from its page"

@@ -134,11 +134,39 @@ static void test_pending__keeps_older_weeks_apart(void **state)
 	pending_release(&pd);
 }
 
+/*
+ * A folder a year older than every ticket (2025-W50, across the turn of
+ * the year and dozens of weeks back) comes first, and the weeks of the
+ * tickets follow in order: each week is marked once, however far back.
+ */
+static void test_pending__reaches_back_past_the_year(void **state)
+{
+	struct ticket t[NTICKETS];
+	struct ticket_set set;
+	struct string_list none = { NULL, 0, 0 }, folders = { NULL, 0, 0 };
+	struct pending pd;
+	int64_t as_of = chtime_make(2026, 11, 19, 2, 0, 0);
+	char names[256];
+
+	(void)state;
+	setup_set(&set, t);
+	string_list_add(&folders, "2025-W50");
+	string_list_add(&folders, "2026-W01");
+	pending_plan(&set, as_of, 0, &folders, is_issued, &none, &pd);
+	names_of(pd.weeks, pd.nweeks, names, sizeof(names));
+	assert_string_equal(names,
+			    "2025-W50 2026-W01 2026-W38 2026-W40 2026-W43");
+	assert_int_equal(pd.nbeyond, 0);
+	pending_release(&pd);
+	string_list_clear(&folders);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pending__lists_every_week_with_data_not_issued),
 		cmocka_unit_test(test_pending__keeps_older_weeks_apart),
+		cmocka_unit_test(test_pending__reaches_back_past_the_year),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -640,6 +640,85 @@ static void test_render_html__marks_every_page_of_a_provisional_week(void **stat
 	buf_release(&files);
 }
 
+/*
+ * A reissued week lists its earlier revisions, newest first, under 早先的版本:
+ * each one's number, when it was issued, its reason (escaped) or 首次发布,
+ * its weekly PDF and its other files, linked under revisions/vN/ with
+ * the names percent-encoded; a week never reissued has no such section.
+ */
+static void test_render_html__lists_the_earlier_revisions_of_a_week(
+	void **state)
+{
+	static const char *const v2_files[] = { "周报-2026-W47.pdf",
+						"中心周报-a\"<b>#?.pdf" };
+	static const char *const v1_files[] = { "周报-2026-W47.pdf" };
+	struct fixture f;
+	struct site_period sp[2];
+	struct site_revision revs[2];
+	cJSON *m2, *m1;
+	struct config cfg;
+	struct diag d;
+	char tmp[256], *html, *v2, *v1;
+
+	(void)state;
+	fixture_load(&f, FIXTURE);
+	m2 = cJSON_CreateObject();
+	cJSON_AddStringToObject(m2, "as_of", "2026-11-27 09:00:00");
+	cJSON_AddStringToObject(m2, "revision_reason",
+				"<script>alert(1)</script>&补录");
+	m1 = cJSON_CreateObject();
+	cJSON_AddStringToObject(m1, "as_of", "2026-11-26 02:00:00");
+	cJSON_AddNullToObject(m1, "revision_reason");
+	memset(sp, 0, sizeof(sp));
+	memset(revs, 0, sizeof(revs));
+	revs[0] = (struct site_revision){ 2, m2, v2_files, 2 };
+	revs[1] = (struct site_revision){ 1, m1, v1_files, 1 };
+	sp[0].view = f.weeks[0];
+	sp[0].revisions = revs;
+	sp[0].nrevisions = 2;
+	sp[1].view = f.weeks[1];
+	snprintf(tmp, sizeof(tmp), "%s/test_render_html.XXXXXX", P_tmpdir);
+	assert_non_null(mkdtemp(tmp));
+	snprintf(f.site, sizeof(f.site), "%s/site", tmp);
+	config_init(&cfg);
+	diag_init(&d);
+	assert_int_equal(render_html_site_periods(sp, 2, NULL, 0, &cfg,
+						  "templates", f.site, &d), 0);
+	html = page(&f, "weeks/2026-W47/index.html");
+	assert_contains(html, "<a href=\"#revisions\">早先版本</a>");
+	assert_contains(html, "<section id=\"revisions\">");
+	v2 = strstr(html, "<li><strong>v2</strong> 发布于 2026-11-27 09:00:00"
+			  "（修订原因：&lt;script&gt;alert(1)&lt;/script&gt;"
+			  "&amp;补录）：<a href=\"revisions/v2/"
+			  "%E5%91%A8%E6%8A%A5-2026-W47.pdf\" download>"
+			  "周报-2026-W47.pdf</a>");
+	v1 = strstr(html, "<li><strong>v1</strong> 发布于 2026-11-26 02:00:00"
+			  "（首次发布）：<a href=\"revisions/v1/"
+			  "%E5%91%A8%E6%8A%A5-2026-W47.pdf\" download>");
+	assert_non_null(v2);
+	assert_non_null(v1);
+	assert_true(v2 < v1);
+	/* v2's other file: its hostile name encoded in the link, escaped. */
+	assert_contains(html, "该版本的其他文件（1）");
+	assert_contains(html, "<a href=\"revisions/v2/%E4%B8%AD%E5%BF%83%E5%91%A8"
+			"%E6%8A%A5-a%22%3Cb%3E%23%3F.pdf\" download>中心周报-a&quot;"
+			"&lt;b&gt;#?.pdf</a>");
+	assert_lacks(html, "<script>alert");
+	free(html);
+	html = page(&f, "weeks/2026-W46/index.html");
+	assert_lacks(html, "id=\"revisions\"");
+	assert_lacks(html, "早先版本");
+	free(html);
+
+	*strrchr(f.site, '/') = '\0';
+	remove_tree(f.site);
+	cJSON_Delete(m1);
+	cJSON_Delete(m2);
+	diag_release(&d);
+	config_release(&cfg);
+	fixture_release(&f);
+}
+
 /* The value of the first attribute attr="…" after at, or fails. */
 static char *attr_after(const char *at, const char *attr)
 {
@@ -1075,6 +1154,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_render_html__refuses_a_week_that_is_not_an_iso_week),
 		cmocka_unit_test(test_render_html__reports_an_unwritable_site),
 		cmocka_unit_test(test_render_html__marks_every_page_of_a_provisional_week),
+		cmocka_unit_test(test_render_html__lists_the_earlier_revisions_of_a_week),
 	};
 
 	if (argc == 4 && !strcmp(argv[1], "--render"))

@@ -22,6 +22,7 @@
 
 #include "util/buf.h"
 #include "util/chtime.h"
+#include "util/folder.h"
 #include "util/outfile.h"
 #include "ops/weekdir.h"
 #include "tmpdir.h"
@@ -282,6 +283,37 @@ static void test_weekdir__symlinked_mark_does_not_count(void **state)
 	assert_int_equal(symlink(target.s, at(f, "weeks/2026-W47/.issued")), 0);
 	assert_false(weekdir_is_issued(f->output, "2026-W47"));
 	buf_release(&target);
+}
+
+/*
+ * weekdir_exists() (nightly's check for a month's or quarter's folder):
+ * a week's folder under weeks/, a period's under periods/; not a file,
+ * not a missing folder, not a name that is no period's id, and, below
+ * the output folder, not a symlink to a folder elsewhere.
+ */
+static void test_weekdir__exists_only_for_a_real_folder(void **state)
+{
+	struct fixture *f = *state;
+
+	mkdir(at(f, "weeks"), 0777);
+	mkdir(at(f, "weeks/2026-W47"), 0777);
+	mkdir(at(f, "periods"), 0777);
+	mkdir(at(f, "periods/2026-11"), 0777);
+	put(at(f, "periods/2026-10"), "a file");
+	mkdir(at(f, "periods/notes"), 0777);
+	assert_int_equal(symlink(f->outside, at(f, "periods/2026-Q4")), 0);
+	folder_set_root(f->output);
+	assert_true(weekdir_exists(f->output, "2026-W47"));
+	assert_true(weekdir_exists(f->output, "2026-11"));
+	assert_false(weekdir_exists(f->output, "2026-W46"));
+	assert_false(weekdir_exists(f->output, "2026-12"));
+	assert_false(weekdir_exists(f->output, "2026-10"));
+	assert_false(weekdir_exists(f->output, "notes"));
+	assert_false(weekdir_exists(f->output, "2026-Q4"));
+	/* A month's id is looked for under periods/, never under weeks/. */
+	mkdir(at(f, "weeks/2026-09"), 0777);
+	assert_false(weekdir_exists(f->output, "2026-09"));
+	folder_set_root(NULL);
 }
 
 static void test_weekdir__refuses_names_that_are_not_weeks(void **state)
@@ -564,6 +596,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_weekdir__carry_over_copies_without_hard_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weekdir__issued_mark_comes_with_the_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weekdir__symlinked_mark_does_not_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_weekdir__exists_only_for_a_real_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weekdir__refuses_names_that_are_not_weeks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weekdir__cleanup_removes_leftovers_of_killed_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weekdir__cleanup_restores_a_week_killed_between_renames, setup, teardown),
