@@ -15,10 +15,11 @@
  *   merge_resolve(&mg, threads, d);          -- the rules that need all rows
  *   merge_release(&mg); normaliser_release(&in, set); matcher_release(&m);
  *
- * Ownership: a file_out's arrays belong to it until merge_file() frees
- * them; every string of a row lives in its normaliser's arena, which
- * normaliser_release() gives to the set; the merge's arrays become the
- * set's in merge_resolve().
+ * Ownership: a file_out's arrays and its arena of row strings belong to
+ * it until merge_file() frees them (having copied what the set keeps);
+ * every other string of a row (the interned values, rejects' texts)
+ * lives in its normaliser's arena, which normaliser_release() gives to
+ * the set; the merge's arrays become the set's in merge_resolve().
  */
 #ifndef HUIFANG_INGEST_INT_H
 #define HUIFANG_INGEST_INT_H
@@ -36,25 +37,31 @@
 #include "util/hashtab.h"
 
 /*
- * A callback occurrence on its way to the set: 88 bytes, one for every
+ * A callback occurrence on its way to the set: 80 bytes, one for every
  * occurrence until merge_resolve(), so what is the same for a whole
- * file (its profile, its 满意度 column) is in the merge's file_sat, not
- * here (docs/bench.md, Memory).
+ * file is the merge's, by file, not here (docs/bench.md, Memory): its
+ * profile and 满意度 column (file_sat: a callback-export row of a file
+ * that has one, not an attempt, has its 满意度 read by type once its
+ * ticket is known), and whether its rows name the ticket's internal id
+ * (key_file: ticket_id is the ticket's join_key, not its number, until
+ * merge_resolve() joins it; issue 14). A callback-export row is the one
+ * whose cb.source is CB_ROW.
  */
 struct cb_cand {
 	const char *ticket_id;
-	uint32_t owner;        /* ticket candidate, NO_OWNER for a row, DEAD */
-	uint32_t ticket;       /* its ticket, once resolve_tickets() ran */
+	/*
+	 * Until merge_resolve(): the ticket candidate an inline callback
+	 * belongs to, NO_OWNER for a callback-export row, DEAD for an inline
+	 * one of a lost row; then its ticket's index in set->tickets, or
+	 * NO_OWNER for an orphan.
+	 */
+	uint32_t ticket;
 	uint32_t seq;          /* order of occurrence in the whole input */
-	/* Issue 14: ticket_id is the ticket's join_key, not its number,
-	 * until merge_resolve() joins it. */
-	bool by_key;
-	/* A callback-export row whose 满意度 its file's profile maps by
-	 * type: merge_resolve() reads it once its ticket's type is known,
-	 * through the file's file_sat. */
-	bool sat_by_type;
 	struct callback cb;
 };
+/* One a callback occurrence at the peak of memory: let it not grow. */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct cb_cand) <= 80,
+	       "struct cb_cand is more than 80 bytes (docs/bench.md, Memory)");
 
 /*
  * A file whose profile maps 满意度 by type (issue 14): the profile, and
@@ -87,14 +94,29 @@ void matcher_release(struct matcher *mt);
 struct file_out {
 	struct ticket *tk;
 	uint32_t *tk_hash;      /* text_hash of each row's ticket number */
-	size_t ntk, atk, ahash;
+	/*
+	 * Issue 14: each row's internal id that callbacks join on (a source
+	 * profile's key_column), when the file has that column; NULL when
+	 * not. Beside tk, not in struct ticket, which every stage holds.
+	 */
+	const char **tk_key;
+	size_t ntk, atk, ahash, akey;
 	struct cb_cand *cb;
 	size_t ncb, acb;
 	struct reject *rej;
 	size_t nrej, arej;
+	/*
+	 * The strings that are the row's own, not interned: a ticket row's
+	 * number, unit, owner and phone, a callback row's ticket number.
+	 * merge_file() copies those of the rows that win into the set's
+	 * arena and frees the rest with this arena, so that a row another
+	 * supersedes keeps nothing (docs/bench.md, Memory).
+	 */
+	struct arena strs;
 	size_t reasons[REJECT_REASON_COUNT];
 	const char *enc_why;    /* how the encoding was chosen, for the note */
-	struct file_sat sat;    /* header NULL: no row with sat_by_type */
+	struct file_sat sat;    /* header NULL: no row's 满意度 by type */
+	bool by_key;            /* its callback rows name the internal id */
 	size_t untimed;         /* ratings or results without a callback time */
 	bool done;              /* written by the worker, under the pool lock */
 	struct diag d;
@@ -187,10 +209,15 @@ struct merge {
 	struct ticket *tc;      /* the winning row of each ticket number */
 	size_t ntc, atc;
 	struct hashtab ids;     /* of struct id_slot: number -> tc index */
+	/* Each tc's join key (see file_out.tk_key), NULL for none; NULL
+	 * until a file has keys, then akey >= ntc entries. */
+	const char **tc_key;
+	size_t akey;
 	struct cb_cand *cc;
 	size_t ncc, acc;
 	uint32_t cb_seq;        /* the next callback occurrence's seq */
-	struct file_sat *sat;   /* by file, once one has sat_by_type rows */
+	struct file_sat *sat;   /* by file, once one reads 满意度 by type */
+	bool *key_file;         /* by file, once one's rows join by key */
 	size_t arejects;
 	/* resolve(): the tickets are put in order on a thread of their own */
 	uint32_t *tc_src;

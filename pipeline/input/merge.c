@@ -50,6 +50,8 @@ void merge_release(struct merge *mg)
 	free(mg->tc);
 	free(mg->cc);
 	free(mg->sat);
+	free(mg->key_file);
+	free(mg->tc_key);
 	hashtab_release(&mg->ids);
 	memset(mg, 0, sizeof(*mg));
 }
@@ -83,7 +85,8 @@ static long find_ticket(struct merge *mg, const char *id, size_t len,
 	const struct id_slot *e;
 	size_t i;
 
-	hashtab_reserve(m);
+	/* Three quarters full: the table is held at the peak of memory. */
+	hashtab_reserve_dense(m);
 	for (i = hashtab_start(m, hash); (e = hashtab_at(m, i))->idx;
 	     i = hashtab_next(m, i)) {
 		const struct ticket *t = &mg->tc[e->idx - 1];
@@ -96,6 +99,35 @@ static long find_ticket(struct merge *mg, const char *id, size_t len,
 	}
 	*slot = i;
 	return -1;
+}
+
+/*
+ * A string of a winning row, from its file's arena into the set's: the
+ * kept row's copy when it is the same text (a ticket exported every week
+ * keeps its unit, owner and phone), so that a number's strings are held
+ * once however often it is exported.
+ */
+static const char *keep_string(struct merge *mg, const char *s,
+			       const char *kept)
+{
+	if (kept && !strcmp(s, kept))
+		return kept;
+	return *s ? arena_strdup(&mg->set->arena, s) : "";
+}
+
+/* Candidate idx's join key (issue 14), "" for none. */
+static void set_join_key(struct merge *mg, size_t idx, const char *key)
+{
+	if (!mg->tc_key && !*key)
+		return;
+	if (mg->akey < mg->ntc) {
+		size_t old = mg->akey;
+
+		ALLOC_GROW(mg->tc_key, mg->ntc, mg->akey);
+		memset(mg->tc_key + old, 0,
+		       (mg->akey - old) * sizeof(*mg->tc_key));
+	}
+	mg->tc_key[idx] = key;
 }
 
 /*
@@ -114,6 +146,8 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 			 size_t r)
 {
 	const struct ticket *row = &out->tk[r];
+	const struct ticket *kept = NULL;
+	const char *id, *unit, *owner, *phone;
 	struct id_slot *e;
 	struct ticket *t;
 	size_t slot, n;
@@ -138,6 +172,7 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 		mg->set->quality.superseded_tickets++;
 		old_n = t->n_cb;
 		k = t->first_cb;
+		kept = t;
 	} else {
 		ALLOC_GROW(mg->tc, mg->ntc + 1, mg->atc);
 		idx = (long)mg->ntc++;
@@ -146,6 +181,11 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 		e->idx = (uint32_t)idx + 1;
 		mg->ids.n++;
 	}
+	/* The same number: the kept row's copy is the winner's. */
+	id = kept ? kept->id : keep_string(mg, row->id, NULL);
+	unit = keep_string(mg, row->unit, kept ? kept->unit : NULL);
+	owner = keep_string(mg, row->owner, kept ? kept->owner : NULL);
+	phone = keep_string(mg, row->phone, kept ? kept->phone : NULL);
 	/*
 	 * The winner's inline callbacks go into the loser's slots when they
 	 * fit (a ticket's slots are consecutive), else into new ones, the
@@ -153,7 +193,7 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 	 */
 	if (m > old_n) {
 		for (n = 0; n < old_n; n++)
-			mg->cc[k + n].owner = DEAD;
+			mg->cc[k + n].ticket = DEAD;
 		old_n = 0;
 		k = (uint32_t)mg->ncc;
 	}
@@ -161,13 +201,19 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 		struct cb_cand *c = n < old_n ? &mg->cc[k + n] : new_cb(mg);
 
 		*c = out->cb[row->first_cb + n];
+		c->ticket_id = id;
 		c->seq = mg->cb_seq++;
-		c->owner = (uint32_t)idx;
+		c->ticket = (uint32_t)idx;
 	}
 	for (n = m; n < old_n; n++)
-		mg->cc[k + n].owner = DEAD;
+		mg->cc[k + n].ticket = DEAD;
 	t = &mg->tc[idx];
 	*t = *row;
+	t->id = id;
+	t->unit = unit;
+	t->owner = owner;
+	t->phone = phone;
+	set_join_key(mg, (size_t)idx, out->tk_key ? out->tk_key[r] : "");
 	t->first_cb = k;
 	t->n_cb = m > old_n ? m : old_n;
 }
@@ -208,6 +254,12 @@ void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 			mg->sat = xcalloc(set->nfiles + 1, sizeof(*mg->sat));
 		mg->sat[i] = out->sat;
 	}
+	if (out->by_key) {
+		if (!mg->key_file)
+			mg->key_file = xcalloc(set->nfiles + 1,
+					       sizeof(*mg->key_file));
+		mg->key_file[i] = true;
+	}
 	for (r = 0; r < out->ntk; r++)
 		merge_ticket(mg, out, r);
 	if (f->kind == FILE_CALLBACKS) {
@@ -215,6 +267,7 @@ void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 			struct cb_cand *c = new_cb(mg);
 
 			*c = out->cb[r];
+			c->ticket_id = keep_string(mg, c->ticket_id, NULL);
 			c->seq = mg->cb_seq++;
 		}
 	}
@@ -228,8 +281,10 @@ void file_out_release(struct file_out *out)
 	for (i = 0; i < out->nonce; i++)
 		free(out->once[i].key);
 	free(out->once);
+	arena_release(&out->strs);
 	free(out->tk);
 	free(out->tk_hash);
+	free(out->tk_key);
 	free(out->cb);
 	free(out->rej);
 	diag_release(&out->d);
@@ -251,8 +306,9 @@ static void sort(void *base, size_t n, size_t size,
  * integers (zero-padded), which order as strcmp() does; only numbers that
  * agree in all 16 are compared as strings, found through idx: a ticket
  * candidate, or with ROW_KEY set a callback candidate (sorting_tc and
- * sorting_cc, set for the duration of the sort). 24 bytes, not 32 with a
- * pointer: a million keys and qsort's copy of them are the peak of memory.
+ * sorting_cc, set for the duration of the sort; in the join after it, a
+ * ticket's idx is its place in set->tickets). 24 bytes, not 32 with a
+ * pointer: the keys are held at the peak of memory.
  */
 struct id_key {
 	uint64_t hi, lo;
@@ -413,74 +469,33 @@ static void sort_id_keys(struct id_key *k, size_t n)
 	sort_id_range(k, n, depth);
 }
 
-struct id_sort_job {
-	struct id_key *k;
-	size_t n;
-};
-
-static void *sort_id_main(void *arg)
-{
-	struct id_sort_job *j = arg;
-
-	sort_id_keys(j->k, j->n);
-	return NULL;
-}
-
 /*
- * Sorts two key arrays, the second on a thread of its own when both are
- * big enough for that to pay (else, or when no thread can be started,
- * one after the other). cmp_id_key() is safe from two threads at once.
- */
-static void sort_id_two(struct id_key *a, size_t na, struct id_key *b,
-			size_t nb, bool threads)
-{
-	struct id_sort_job j = { b, nb };
-	pthread_t t;
-
-	if (threads && na > 10000 && nb > 10000 &&
-	    pthread_create(&t, NULL, sort_id_main, &j) == 0) {
-		sort_id_keys(a, na);
-		pthread_join(t, NULL);
-		return;
-	}
-	sort_id_keys(a, na);
-	sort_id_keys(b, nb);
-}
-
-/*
- * Callback candidates are sorted through these keys, and the candidates
- * then moved once; comparators reach the candidates through sorting_cc,
- * set only for the duration of the sort (read by both sorting threads).
- */
-struct cb_key {
-	uint32_t ticket;
-	uint32_t seq;
-	int64_t at;
-	uint32_t idx;
-};
-
-/*
- * Identity (ticket, time, recorder), then the order of occurrence. The
- * ticket is its index in set->tickets; orphans (NO_OWNER) sort last, by
- * their ticket number. Equal recorders are mostly one interned string.
+ * Identity (ticket, time, recorder), then the order of occurrence, over
+ * the candidates themselves (sorted in place: no array of keys beside
+ * them at the peak of memory). The ticket is its index in set->tickets;
+ * orphans (NO_OWNER) sort last, by their ticket number. Equal recorders
+ * are mostly one interned string.
  */
 static int cmp_cb_identity(const void *a, const void *b)
 {
-	const struct cb_key *x = a, *y = b;
-	const struct cb_cand *cx = &sorting_cc[x->idx], *cy = &sorting_cc[y->idx];
+	const struct cb_cand *x = a, *y = b;
+	int64_t ax, ay;
 	int c;
 
 	if (x->ticket != y->ticket)
 		return x->ticket < y->ticket ? -1 : 1;
-	if (x->ticket == NO_OWNER && cx->ticket_id != cy->ticket_id) {
-		c = strcmp(cx->ticket_id, cy->ticket_id);
+	if (x->ticket == NO_OWNER && x->ticket_id != y->ticket_id) {
+		c = strcmp(x->ticket_id, y->ticket_id);
 		if (c)
 			return c;
 	}
-	if (x->at != y->at)
-		return x->at < y->at ? -1 : 1;
-	if (cx->cb.recorder != cy->cb.recorder) {
-		c = strcmp(cx->cb.recorder, cy->cb.recorder);
+	/* A date alone sorts after the timed callbacks of its day. */
+	ax = callback_sort_at(&x->cb);
+	ay = callback_sort_at(&y->cb);
+	if (ax != ay)
+		return ax < ay ? -1 : 1;
+	if (x->cb.recorder != y->cb.recorder) {
+		c = strcmp(x->cb.recorder, y->cb.recorder);
 		if (c)
 			return c;
 	}
@@ -552,7 +567,7 @@ static void permute(void *base, size_t n, size_t size, uint32_t *src)
 /*
  * Moves the ticket candidates into number order (mg->tc_src) and clears
  * first_cb and n_cb, used for candidate slots until now. Runs on a thread
- * of its own beside resolve_callbacks(), which touches neither.
+ * of its own beside sort_rows(), which touches neither.
  */
 static void *order_tickets(void *arg)
 {
@@ -567,17 +582,6 @@ static void *order_tickets(void *arg)
 	return NULL;
 }
 
-/*
- * The tickets, one per number already (merge_ticket() applied §8.7), go
- * into number order in place: keys are sorted, and the permutation is
- * applied by cycles, so no second copy of a million tickets is made.
- * Each callback candidate is given its ticket's final index: an inline
- * one through its owner, a callback row by joining the rows, sorted by
- * number too (on a second thread), with the sorted tickets. The tickets
- * themselves are moved by order_tickets(), on a thread of its own while
- * resolve_callbacks() works when threads is set; tickets_ordered() waits
- * for it and hands the array to the set.
- */
 /* A ticket's join key and its candidate, for join_by_key(). */
 struct join_entry {
 	const char *key;
@@ -598,19 +602,26 @@ static int cmp_join(const void *a, const void *b)
  * winner), and is joined by number like any other row; a key no ticket
  * holds stays as it is and is an orphan.
  */
+static bool by_key(const struct merge *mg, const struct cb_cand *c)
+{
+	return c->cb.source == CB_ROW && mg->key_file[c->cb.file];
+}
+
 static void join_by_key(struct merge *mg)
 {
 	struct join_entry *e, want, *hit;
 	size_t i, n = 0, nrows = 0;
 
+	if (!mg->key_file)
+		return;
 	for (i = 0; i < mg->ncc; i++)
-		nrows += mg->cc[i].by_key;
+		nrows += by_key(mg, &mg->cc[i]);
 	if (!nrows)
 		return;
 	e = xcalloc(mg->ntc + 1, sizeof(*e));
-	for (i = 0; i < mg->ntc; i++)
-		if (mg->tc[i].join_key && *mg->tc[i].join_key) {
-			e[n].key = mg->tc[i].join_key;
+	for (i = 0; i < mg->ntc && mg->tc_key; i++)
+		if (mg->tc_key[i] && *mg->tc_key[i]) {
+			e[n].key = mg->tc_key[i];
 			e[n].tc = (uint32_t)i;
 			n++;
 		}
@@ -618,9 +629,8 @@ static void join_by_key(struct merge *mg)
 	for (i = 0; i < mg->ncc; i++) {
 		struct cb_cand *c = &mg->cc[i];
 
-		if (!c->by_key)
+		if (!by_key(mg, c))
 			continue;
-		c->by_key = false;
 		want.key = c->ticket_id;
 		hit = n ? bsearch(&want, e, n, sizeof(*e), cmp_join) : NULL;
 		if (hit)
@@ -629,54 +639,42 @@ static void join_by_key(struct merge *mg)
 	free(e);
 }
 
-static void resolve_tickets(struct merge *mg, bool threads)
+/*
+ * The order of the tickets by number, as src (position j receives
+ * candidate src[j]), and each inline callback candidate's final ticket
+ * index. The 24-byte keys are the largest thing here, so what follows
+ * them is made in their own array: the sorted keys' indices become src
+ * (4 bytes a key, written below the keys still to be read), then the
+ * inverse permutation (the candidate's position, for the inline
+ * callbacks' owners) after it, and the array shrinks to src when that
+ * is done: 24 bytes a ticket at the peak, not 24 + 8.
+ */
+static uint32_t *sort_tickets(struct merge *mg)
 {
-	struct id_key *keys, *rows;
-	uint32_t *perm, *src;
-	size_t i, j, nrows = 0;
+	struct id_key *keys;
+	uint32_t *src, *pos;
+	size_t i;
 
-	join_by_key(mg);
 	keys = xcalloc(mg->ntc + 1, sizeof(*keys));
 	for (i = 0; i < mg->ntc; i++)
 		id_key_set(&keys[i], mg->tc[i].id, (uint32_t)i);
-	for (i = 0; i < mg->ncc; i++)
-		nrows += mg->cc[i].owner == NO_OWNER;
-	rows = xcalloc(nrows + 1, sizeof(*rows));
-	for (i = j = 0; i < mg->ncc; i++)
-		if (mg->cc[i].owner == NO_OWNER)
-			id_key_set(&rows[j++], mg->cc[i].ticket_id,
-				   (uint32_t)i | ROW_KEY);
 	sorting_tc = mg->tc;
-	sorting_cc = mg->cc;
-	sort_id_two(keys, mg->ntc, rows, nrows, threads);
-	perm = xcalloc(mg->ntc + 1, sizeof(*perm));
-	src = xcalloc(mg->ntc + 1, sizeof(*src));
-	for (i = 0; i < mg->ntc; i++) {
-		perm[keys[i].idx] = (uint32_t)i;
-		src[i] = keys[i].idx;
-	}
-	for (i = j = 0; i < nrows; i++) {
-		while (j < mg->ntc && cmp_id(&keys[j], &rows[i]) < 0)
-			j++;
-		mg->cc[rows[i].idx & ~ROW_KEY].ticket =
-			j < mg->ntc && !cmp_id(&keys[j], &rows[i]) ?
-			(uint32_t)j : NO_OWNER;
-	}
+	sort_id_keys(keys, mg->ntc);
 	sorting_tc = NULL;
-	sorting_cc = NULL;
-	for (i = 0; i < mg->ncc; i++)
-		if (mg->cc[i].owner != DEAD && mg->cc[i].owner != NO_OWNER)
-			mg->cc[i].ticket = perm[mg->cc[i].owner];
-	free(keys);
-	free(rows);
-	free(perm);
-	mg->tc_src = src;
-	if (!threads ||
-	    pthread_create(&mg->tc_thread, NULL, order_tickets, mg) != 0) {
-		order_tickets(mg);
-		return;
+	/* src[i] overwrites bytes of keys[0 .. i] only, already read. */
+	src = (uint32_t *)(void *)keys;
+	for (i = 0; i < mg->ntc; i++) {
+		uint32_t idx = keys[i].idx;
+
+		src[i] = idx;
 	}
-	mg->tc_running = true;
+	pos = src + mg->ntc;
+	for (i = 0; i < mg->ntc; i++)
+		pos[src[i]] = (uint32_t)i;
+	for (i = 0; i < mg->ncc; i++)
+		if (mg->cc[i].cb.source != CB_ROW)
+			mg->cc[i].ticket = pos[mg->cc[i].ticket];
+	return xreallocarray(src, mg->ntc + 1, sizeof(*src));
 }
 
 /* Waits for order_tickets(); the array becomes set->tickets. */
@@ -695,69 +693,118 @@ static void tickets_ordered(struct merge *mg)
 	mg->ntc = mg->atc = 0;
 }
 
+/*
+ * The tickets, one per number already (merge_ticket() applied §8.7), go
+ * into number order in place: keys are sorted (sort_tickets()), and the
+ * permutation is applied by cycles, so no second copy of the tickets is
+ * made; that runs on a thread of its own (order_tickets()) when threads
+ * is set. Each callback candidate is given its ticket's final index: an
+ * inline one through its owner, a callback row by sorting the rows by
+ * number too, meanwhile, and walking them beside the ordered tickets.
+ * The rows' keys are made only once the tickets' are gone, so that the
+ * two are never held at once (docs/bench.md, Memory).
+ */
+static void resolve_tickets(struct merge *mg, bool threads)
+{
+	struct ticket_set *set = mg->set;
+	struct id_key *rows, tk;
+	size_t i, j, nrows = 0;
+
+	join_by_key(mg);
+	free(mg->tc_key);
+	mg->tc_key = NULL;
+	mg->tc_src = sort_tickets(mg);
+	if (!threads ||
+	    pthread_create(&mg->tc_thread, NULL, order_tickets, mg) != 0)
+		order_tickets(mg);
+	else
+		mg->tc_running = true;
+	for (i = 0; i < mg->ncc; i++)
+		nrows += mg->cc[i].cb.source == CB_ROW;
+	rows = xcalloc(nrows + 1, sizeof(*rows));
+	for (i = j = 0; i < mg->ncc; i++)
+		if (mg->cc[i].cb.source == CB_ROW)
+			id_key_set(&rows[j++], mg->cc[i].ticket_id,
+				   (uint32_t)i | ROW_KEY);
+	sorting_cc = mg->cc;
+	sort_id_keys(rows, nrows);
+	tickets_ordered(mg);
+	sorting_tc = set->tickets;
+	if (set->ntickets)
+		id_key_set(&tk, set->tickets[0].id, 0);
+	for (i = j = 0; i < nrows; i++) {
+		while (j < set->ntickets && cmp_id(&tk, &rows[i]) < 0)
+			if (++j < set->ntickets)
+				id_key_set(&tk, set->tickets[j].id,
+					   (uint32_t)j);
+		mg->cc[rows[i].idx & ~ROW_KEY].ticket =
+			j < set->ntickets && !cmp_id(&tk, &rows[i]) ?
+			(uint32_t)j : NO_OWNER;
+	}
+	sorting_tc = NULL;
+	sorting_cc = NULL;
+	free(rows);
+}
+
 /* Insertion sort: a ticket's callbacks are a handful. */
-static void sort_few(struct cb_key *k, size_t n)
+static void sort_few(struct cb_cand *c, size_t n)
 {
 	size_t i, j;
 
 	for (i = 1; i < n; i++) {
-		struct cb_key x = k[i];
+		struct cb_cand x = c[i];
 
-		for (j = i; j > 0 && cmp_cb_identity(&k[j - 1], &x) > 0; j--)
-			k[j] = k[j - 1];
-		k[j] = x;
+		for (j = i; j > 0 && cmp_cb_identity(&c[j - 1], &x) > 0; j--)
+			c[j] = c[j - 1];
+		c[j] = x;
 	}
 }
 
 /*
- * The candidates' keys in identity order (cmp_cb_identity()): counted
- * out by ticket, which needs no comparison, then each ticket's few
- * sorted in place; orphans, whose ticket is their number, last, by qsort.
+ * The candidates in identity order (cmp_cb_identity()): counted out by
+ * ticket, which needs no comparison, and moved once along that order;
+ * then each ticket's few sorted where they are, and the orphans, whose
+ * ticket is their number, last, by qsort. 4 bytes a candidate and a
+ * ticket beside the candidates, where keys took 24 a candidate.
  */
-static struct cb_key *sort_cb_keys(struct merge *mg)
+static void sort_cb_cands(struct merge *mg)
 {
-	uint32_t *start = xcalloc(mg->ntc + 2, sizeof(*start));
-	struct cb_key *keys = xcalloc(mg->ncc + 1, sizeof(*keys));
-	size_t i, t;
+	size_t ntc = mg->set->ntickets;   /* tickets_ordered() ran */
+	uint32_t *start = xcalloc(ntc + 2, sizeof(*start));
+	uint32_t *src = xcalloc(mg->ncc + 1, sizeof(*src));
+	size_t i, j, t;
 
 	for (i = 0; i < mg->ncc; i++) {
 		uint32_t tk = mg->cc[i].ticket;
 
-		start[(tk == NO_OWNER ? mg->ntc : tk) + 1]++;
+		start[(tk == NO_OWNER ? ntc : tk) + 1]++;
 	}
-	for (t = 1; t <= mg->ntc + 1; t++)
+	for (t = 1; t <= ntc + 1; t++)
 		start[t] += start[t - 1];
 	for (i = 0; i < mg->ncc; i++) {
-		const struct cb_cand *c = &mg->cc[i];
-		uint32_t tk = c->ticket == NO_OWNER ? (uint32_t)mg->ntc
-						    : c->ticket;
-		struct cb_key *k = &keys[start[tk]++];
+		uint32_t tk = mg->cc[i].ticket;
 
-		k->ticket = c->ticket;
-		k->seq = c->seq;
-		/* A date alone sorts after the timed callbacks of its day. */
-		k->at = callback_sort_at(&c->cb);
-		k->idx = (uint32_t)i;
+		src[start[tk == NO_OWNER ? ntc : tk]++] = (uint32_t)i;
 	}
-	/* start[t] is now where ticket t + 1 begins. */
-	sorting_cc = mg->cc;
-	for (t = 0; t < mg->ntc; t++) {
-		size_t from = t ? start[t - 1] : 0;
-
-		sort_few(keys + from, start[t] - from);
-	}
-	t = mg->ntc ? start[mg->ntc - 1] : 0;
-	sort(keys + t, mg->ncc - t, sizeof(*keys), cmp_cb_identity);
-	sorting_cc = NULL;
 	free(start);
-	return keys;
+	permute(mg->cc, mg->ncc, sizeof(*mg->cc), src);
+	free(src);
+	for (i = 0; i < mg->ncc; i = j) {
+		for (j = i + 1; j < mg->ncc &&
+		     mg->cc[j].ticket == mg->cc[i].ticket; j++)
+			;
+		if (mg->cc[i].ticket == NO_OWNER || j - i > 16)
+			sort(mg->cc + i, j - i, sizeof(*mg->cc),
+			     cmp_cb_identity);
+		else
+			sort_few(mg->cc + i, j - i);
+	}
 }
 
 /*
- * Callbacks (§8.8), sorted by identity and occurrence: keys are sorted
- * (sort_cb_keys()), and the candidates moved once.
+ * Callbacks (§8.8), sorted by identity and occurrence (sort_cb_cands()).
  * An inline callback of a row that lost (§8.7) was dropped when it lost
- * (DEAD), so it supersedes nothing; among the rest, each identity keeps
+ * (DEAD, and out since drop_dead()), so it supersedes nothing; among the rest, each identity keeps
  * its last occurrence. Orphans are counted and dropped. The survivors
  * are converted in place to struct callback, which is smaller, and the
  * array becomes set->callbacks.
@@ -779,8 +826,8 @@ static void remap_satisfaction(const struct merge *mg, struct cb_cand *c,
 	const struct file_sat *fs;
 	struct buf key = BUF_INIT, esc = BUF_INIT;
 
-	if (!c->sat_by_type || c->cb.is_attempt ||
-	    !*c->cb.satisfaction_text)
+	if (c->cb.source != CB_ROW || !mg->sat || !mg->sat[c->cb.file].header ||
+	    c->cb.is_attempt || !*c->cb.satisfaction_text)
 		return;
 	fs = &mg->sat[c->cb.file];
 	label = source_value(fs->profile, COL_CB_SATISFACTION, type,
@@ -818,23 +865,10 @@ static void resolve_callbacks(struct merge *mg, struct diag *d)
 	struct ticket_set *set = mg->set;
 	struct string_list warned = { NULL, 0, 0 };
 	struct callback *out;
-	struct cb_key *keys;
-	uint32_t *src;
 	size_t i, j, n = 0;
 	bool inline_seen = false, counted = false;
 
-	/* Dead slots first out, so that the sort has less to do. */
-	for (i = 0; i < mg->ncc; i++)
-		if (mg->cc[i].owner != DEAD)
-			mg->cc[n++] = mg->cc[i];
-	mg->ncc = n;
-	keys = sort_cb_keys(mg);
-	src = xcalloc(mg->ncc + 1, sizeof(*src));
-	for (i = 0; i < mg->ncc; i++)
-		src[i] = keys[i].idx;
-	free(keys);
-	permute(mg->cc, mg->ncc, sizeof(*mg->cc), src);
-	free(src);
+	sort_cb_cands(mg);
 	/*
 	 * §8.8's accounting: a group of R occurrences on distinct rows adds
 	 * R - 1 to superseded. When an inline occurrence is in the group, the
@@ -849,17 +883,17 @@ static void resolve_callbacks(struct merge *mg, struct diag *d)
 
 		if (n && same_identity(&mg->cc[n - 1], &c)) {
 			set->quality.superseded_callbacks++;
-			if (mg->cc[n - 1].owner == NO_OWNER && !counted)
+			if (mg->cc[n - 1].cb.source == CB_ROW && !counted)
 				supersede_row(mg, mg->cc[n - 1].cb.file);
-			inline_seen |= c.owner != NO_OWNER;
+			inline_seen |= c.cb.source != CB_ROW;
 			n--;
 			counted = false;
-			if (inline_seen && c.owner == NO_OWNER) {
+			if (inline_seen && c.cb.source == CB_ROW) {
 				supersede_row(mg, c.cb.file);
 				counted = true;
 			}
 		} else {
-			inline_seen = c.owner != NO_OWNER;
+			inline_seen = c.cb.source != CB_ROW;
 			counted = false;
 		}
 		mg->cc[n++] = c;
@@ -882,7 +916,6 @@ static void resolve_callbacks(struct merge *mg, struct diag *d)
 		sort(mg->cc + i, j - i, sizeof(*mg->cc), cmp_cb_final);
 	}
 	/* Element i moves down to an offset below every later element's. */
-	tickets_ordered(mg);
 	out = (struct callback *)(void *)mg->cc;
 	for (i = 0; i < n; i++) {
 		struct cb_cand c = mg->cc[i];
@@ -910,6 +943,25 @@ static void resolve_callbacks(struct merge *mg, struct diag *d)
 	mg->ncc = mg->acc = 0;
 }
 
+/*
+ * The inline candidates of rows that lost (DEAD) out, before anything is
+ * sorted, and the array shrunk to what is left (the pages they held are
+ * given back).
+ */
+static void drop_dead(struct merge *mg)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < mg->ncc; i++)
+		if (mg->cc[i].ticket != DEAD)
+			mg->cc[n++] = mg->cc[i];
+	if (mg->cc && n < mg->ncc) {
+		mg->cc = xreallocarray(mg->cc, n + 1, sizeof(*mg->cc));
+		mg->acc = n + 1;
+	}
+	mg->ncc = n;
+}
+
 void merge_resolve(struct merge *mg, bool threads, struct diag *d)
 {
 	struct ticket_set *set = mg->set;
@@ -917,6 +969,7 @@ void merge_resolve(struct merge *mg, bool threads, struct diag *d)
 
 	/* Only merge_file() looks numbers up: not held over the peak. */
 	hashtab_release(&mg->ids);
+	drop_dead(mg);
 	resolve_tickets(mg, threads);
 	resolve_callbacks(mg, d);
 	for (i = 0; i < set->ntickets; i++) {

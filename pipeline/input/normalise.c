@@ -14,8 +14,10 @@
  *
  * Invariants: for every file, rows_read == accepted + rejected (the
  * merge moves accepted rows to superseded); a normaliser writes only its
- * own file's input_file and file_out; every string a row holds lives in
- * the normaliser's arena, which the set adopts at the end.
+ * own file's input_file and file_out; the strings that are a row's own
+ * (ticket numbers, unit, owner, phone) live in the file_out's arena,
+ * which the merge copies from and frees, and every other string in the
+ * normaliser's arena, which the set adopts at the end.
  */
 #include <errno.h>
 #include <unistd.h>
@@ -192,7 +194,10 @@ static struct name *named(struct ingest *in, const struct file_ctx *fc,
 	return intern_name(in, s, n);
 }
 
-/* A value with full-width digits folded (ticket numbers, phones). */
+/*
+ * A value with full-width digits folded (ticket numbers, phones), in the
+ * file's arena of row strings.
+ */
 static const char *folded(struct ingest *in, const struct file_ctx *fc,
 			  int c)
 {
@@ -203,7 +208,7 @@ static const char *folded(struct ingest *in, const struct file_ctx *fc,
 		return "";
 	buf_reset(&in->fold);
 	text_fold_digits(&in->fold, s, n);
-	return arena_strndup(&in->arena, in->fold.s, in->fold.len);
+	return arena_strndup(&in->out->strs, in->fold.s, in->fold.len);
 }
 
 /* A timestamp column's value, as check_row() parsed it. */
@@ -790,7 +795,7 @@ static void fill_callback(struct ingest *in, struct file_ctx *fc,
 	if (source == CB_ROW && p && source_maps_by_type(p, sat_col)) {
 		struct file_sat *fs = &in->out->sat;
 
-		by_type = c->sat_by_type = true;
+		by_type = true;
 		if (!fs->header) {
 			fs->profile = p;
 			fs->header = intern(in, header_name(fc, sat_col),
@@ -872,15 +877,15 @@ static void accept_ticket(struct ingest *in, struct file_ctx *fc)
 	buf_reset(&in->fold);
 	text_fold_digits(&in->fold, s, n);
 	out->tk_hash[out->ntk] = text_hash(in->fold.s, in->fold.len);
-	t->id = arena_strndup(&in->arena, in->fold.s, in->fold.len);
+	t->id = arena_strndup(&out->strs, in->fold.s, in->fold.len);
 	out->ntk++;
 	if (damaged_id(t->id))
 		fc->f->damaged_ticket_ids++;
 	t->center = interned(in, fc, COL_CENTER);
 	s = value(fc, COL_UNIT, &n);
-	t->unit = n ? arena_strndup(&in->arena, s, n) : "";
+	t->unit = n ? arena_strndup(&out->strs, s, n) : "";
 	s = value(fc, COL_OWNER, &n);
-	t->owner = n ? arena_strndup(&in->arena, s, n) : "";
+	t->owner = n ? arena_strndup(&out->strs, s, n) : "";
 	t->phone = folded(in, fc, COL_PHONE);
 	t->type_text = fc->type_text;   /* check_row() looked it up */
 	t->type = (int8_t)fc->type;
@@ -904,12 +909,15 @@ static void accept_ticket(struct ingest *in, struct file_ctx *fc)
 	t->status = e->s;
 	t->cancelled = !unlisted(fc, COL_STATUS) && name_cancelled(in, e);
 	t->handler = handler_of(in, fc);
-	t->join_key = "";
-	if (fc->key_col >= 0 && (size_t)fc->key_col < fc->ncols) {
-		s = fc->val[fc->key_col];
-		len = fc->len[fc->key_col];
-		text_trim(&s, &len);
-		t->join_key = intern(in, s, len);
+	if (fc->key_col >= 0) {
+		ALLOC_GROW(out->tk_key, out->ntk, out->akey);
+		out->tk_key[out->ntk - 1] = "";
+		if ((size_t)fc->key_col < fc->ncols) {
+			s = fc->val[fc->key_col];
+			len = fc->len[fc->key_col];
+			text_trim(&s, &len);
+			out->tk_key[out->ntk - 1] = intern(in, s, len);
+		}
 	}
 	t->created_at = timestamp(fc, COL_CREATED);
 	t->completed_at = timestamp(fc, COL_COMPLETED);
@@ -960,10 +968,11 @@ static void accept_callback_row(struct ingest *in, struct file_ctx *fc)
 
 	fill_callback(in, fc, c, CB_ROW);
 	c->ticket_id = folded(in, fc, COL_TICKET_ID);
-	c->owner = NO_OWNER;
+	c->ticket = NO_OWNER;
 	/* The ticket's internal id, joined in merge_resolve() (issue 14). */
-	c->by_key = fc->p && fc->p->join;
-	if (!c->by_key && damaged_id(c->ticket_id))
+	if (fc->p && fc->p->join)
+		in->out->by_key = true;
+	else if (damaged_id(c->ticket_id))
 		fc->f->damaged_ticket_ids++;
 }
 
@@ -1227,6 +1236,8 @@ static void forget_file(struct ingest *in, struct file_ctx *fc)
 	struct file_out *out = in->out;
 
 	out->ntk = out->ncb = out->nrej = 0;
+	arena_release(&out->strs);
+	out->by_key = false;
 	memset(out->reasons, 0, sizeof(out->reasons));
 	diag_release(&out->d);
 	fc->f->rows_read = fc->f->accepted = fc->f->rejected = 0;

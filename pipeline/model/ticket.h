@@ -118,12 +118,6 @@ struct callback {
 
 struct ticket {
 	const char *id;         /* 工单编号, trimmed, never empty */
-	/*
-	 * The internal id callbacks join on (a source profile's key_column),
-	 * "" or NULL for none; used inside ingest only, not kept in the
-	 * records.
-	 */
-	const char *join_key;
 	const char *center;     /* 服务中心; "" if empty */
 	const char *unit;       /* 楼栋房号 */
 	const char *owner;      /* 业主姓名 (personal data: mask on output) */
@@ -146,6 +140,10 @@ struct ticket {
 	uint32_t first_cb;      /* slice of ticket_set.callbacks */
 	uint32_t n_cb;
 };
+/* Held for every ticket and callback at ingest's peak of memory. */
+_Static_assert(sizeof(void *) != 8 || (sizeof(struct ticket) <= 144 &&
+				       sizeof(struct callback) <= 64),
+	       "struct ticket or callback grew (docs/bench.md, Memory)");
 
 /* Between the people of a split 处理人 (a byte no export text holds). */
 #define HANDLER_SEPARATOR '\x1f'

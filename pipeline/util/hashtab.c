@@ -50,6 +50,13 @@ void hashtab_reserve(struct hashtab *t)
 		grow(t);
 }
 
+void hashtab_reserve_dense(struct hashtab *t)
+{
+	/* n + 2: a table of one or two slots still keeps one empty. */
+	while (t->n * 4 >= t->cap * 3 || t->n + 2 > t->cap)
+		grow(t);
+}
+
 void hashtab_reserve_more(struct hashtab *t, size_t k)
 {
 	while ((t->n + k) * 2 >= t->cap)

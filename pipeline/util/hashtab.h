@@ -8,7 +8,8 @@
  * loop is the caller's own inline code, with no call per step.
  *
  * A table is an array of cap slots of size bytes (cap a power of two,
- * kept at most half full, so a probe always ends at an empty slot). A
+ * kept at most half full, or three quarters, so a probe always ends at
+ * an empty slot). A
  * slot whose bytes are all zero is empty: a full slot must never be all
  * zero (it holds a non-NULL pointer, or an index + 1). Linear probing:
  *
@@ -20,7 +21,8 @@
  *   ... fill *s (the empty slot where the key goes) ... t.n++;
  *
  * hashtab_reserve() grows the array (double, or min_cap the first time)
- * when n reaches half of cap, moving every slot to its place in the new
+ * when n reaches half of cap (hashtab_reserve_dense(): three quarters,
+ * for a table big enough that its memory counts more than its probes), moving every slot to its place in the new
  * array by the hash that rehash() gives for it; slot pointers are then
  * stale. A table that was never reserved has cap 0: look nothing up in
  * it. hashtab_release() frees the array; the slots' contents are the
@@ -58,6 +60,13 @@ uint32_t hashtab_index_rehash(const void *slot);
 
 /* Makes room for one more slot, as above. */
 void hashtab_reserve(struct hashtab *t);
+/*
+ * The same, for a table kept at most three quarters full: half the
+ * memory of hashtab_reserve() at some sizes, for longer probes (ingest's
+ * table of ticket numbers, docs/bench.md, Memory). Use one or the other
+ * for a table, not both.
+ */
+void hashtab_reserve_dense(struct hashtab *t);
 /*
  * Makes room for k more slots at once: the next k adds, each after its
  * hashtab_reserve(), leave the array where it is, so slot pointers taken

@@ -1,6 +1,6 @@
 /*
  * test_hashtab.c - the open-addressing table: entries survive growth
- * (the table stays at most half full), colliding hashes probe on and wrap
+ * (the table stays at most half full, or three quarters when dense), colliding hashes probe on and wrap
  * around the end, a released table is empty, and room made for several
  * adds at once keeps the slots in place while they are made.
  */
@@ -98,6 +98,38 @@ static void test_hashtab__probes_wrap_around_the_end(void **state)
 }
 
 /*
+ * A dense table holds 700 entries in 1,024 slots (hashtab_reserve() takes
+ * 2,048), never more than three quarters full, every entry found after
+ * each growth; one slot is always left empty, even in a table of one.
+ */
+static void test_hashtab__dense_table_is_at_most_three_quarters_full(
+	void **state)
+{
+	struct hashtab t = HASHTAB_INIT(sizeof(struct slot), 1, slot_rehash);
+	struct slot *s;
+	uint32_t k, j;
+
+	(void)state;
+	for (k = 1; k <= 700; k++) {
+		hashtab_reserve_dense(&t);
+		s = probe(&t, k);
+		assert_int_equal(s->key, 0);
+		s->key = k;
+		s->value = k * 3;
+		t.n++;
+		assert_true(t.n * 4 <= t.cap * 3 || t.n < 2);
+		assert_true(t.n < t.cap);
+		for (j = 1; j <= k; j += 97)
+			assert_int_equal(probe(&t, j)->value, j * 3);
+	}
+	assert_int_equal(t.cap, 1024);
+	for (k = 1; k <= 700; k++)
+		assert_int_equal(probe(&t, k)->value, k * 3);
+	assert_int_equal(probe(&t, 701)->key, 0);
+	hashtab_release(&t);
+}
+
+/*
  * After hashtab_reserve_more(t, k), k adds (each after its own
  * hashtab_reserve()) leave the array where it is: a slot pointer taken
  * before them still holds its entry. Checked at every fill from empty.
@@ -139,6 +171,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hashtab__keeps_every_entry_through_growth),
 		cmocka_unit_test(test_hashtab__probes_wrap_around_the_end),
+		cmocka_unit_test(test_hashtab__dense_table_is_at_most_three_quarters_full),
 		cmocka_unit_test(test_hashtab__reserve_more_keeps_slots_in_place),
 	};
 
