@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int fd;
 
 		snprintf(path, sizeof(path), "%s/fuzz_csvplan_XXXXXX",
-			 tmp && *tmp ? tmp : "/tmp");
+			 tmp && *tmp ? tmp : P_tmpdir);
 		fd = mkstemp(path);
 		assert(fd >= 0);
 		close(fd);
