@@ -110,7 +110,7 @@ hfq() { # hfq NAME INPUT: huifang ingest + metrics + sample
 	printf 'ingest_jsonl\t%s ingest --input %s --output %s/out-i --quiet\n' "$huifang" "$jsonl" "$work"
 	printf 'bare_libcsv\t%s %s >/dev/null\n' "$build/bench/bare_csv" "$(echo $files)"
 	[ "${BENCH_XLSX:-0}" != 1 ] ||
-		printf 'ingest_xlsx\t%s ingest --input %s --output %s/out-i --quiet\n' "$huifang" "$xlsx" "$work"
+		printf 'ingest_xlsx\t%s ingest --input %s --output %s/out-x --quiet\n' "$huifang" "$xlsx" "$work"
 } >"$work/commands"
 names=$(cut -f1 "$work/commands")
 count=$(echo "$names" | wc -l)
@@ -162,6 +162,21 @@ for n in sqlite3 pandas duckdb huifang_jsonl; do
 		exit 1
 	fi
 done
+# The .xlsx copy's answer too: metrics (untimed) over what its ingest
+# read in the warm-up.
+if [ "${BENCH_XLSX:-0}" = 1 ]; then
+	eval "$huifang metrics $(echo "$hf_week" | sed "s|NAME|x|")" || {
+		echo "bench: metrics over the .xlsx ingest failed" >&2
+		exit 1
+	}
+	if ! $py bench/alt/answer.py "$work/out-x/weeks/$week/metrics.json" |
+		LC_ALL=C sort | cmp -s - "$work/expected"; then
+		echo "bench: the .xlsx copy's answer differs from the CSV files':" >&2
+		$py bench/alt/answer.py "$work/out-x/weeks/$week/metrics.json" |
+			LC_ALL=C sort | diff "$work/expected" - | head >&2
+		exit 1
+	fi
+fi
 echo "bench: every answer equal to huifang's ($groups groups); $runs rounds"
 
 r=1
