@@ -37,31 +37,43 @@
 #include "util/hashtab.h"
 
 /*
- * A callback occurrence on its way to the set: 80 bytes, one for every
+ * A callback occurrence on its way to the set: 72 bytes, one for every
  * occurrence until merge_resolve(), so what is the same for a whole
  * file is the merge's, by file, not here (docs/bench.md, Memory): its
  * profile and 满意度 column (file_sat: a callback-export row of a file
  * that has one, not an attempt, has its 满意度 read by type once its
- * ticket is known), and whether its rows name the ticket's internal id
- * (key_file: ticket_id is the ticket's join_key, not its number, until
- * merge_resolve() joins it; issue 14). A callback-export row is the one
- * whose cb.source is CB_ROW.
+ * ticket is known); a row that names the ticket's internal id (its
+ * file's by_key) is PENDING, its key in merge.pend, until
+ * merge_resolve() joins it (issue 14). A callback-export row is the one
+ * whose cb.source is CB_ROW. No ticket number is held here: an inline
+ * callback's is its row's, and a callback row's is looked up as it is
+ * merged (merge.c, merge_file()).
  */
 struct cb_cand {
-	const char *ticket_id;
 	/*
-	 * Until merge_resolve(): the ticket candidate an inline callback
-	 * belongs to, NO_OWNER for a callback-export row, DEAD for an inline
-	 * one of a lost row; then its ticket's index in set->tickets, or
-	 * NO_OWNER for an orphan.
+	 * Unset in a file_out (a row's number is in its cb_id). In the
+	 * merge, until merge_resolve(): the ticket candidate it belongs to
+	 * (an inline callback's row; a callback row's number, a placeholder
+	 * candidate while no ticket row has had it), DEAD for an inline one
+	 * of a lost row, PENDING | k for a row that joins by key (the key
+	 * in merge.pend[k]). Then its ticket's index in set->tickets, or
+	 * PENDING | k for an orphan, whose number or key is pend[k].
 	 */
 	uint32_t ticket;
 	uint32_t seq;          /* order of occurrence in the whole input */
 	struct callback cb;
 };
 /* One a callback occurrence at the peak of memory: let it not grow. */
-_Static_assert(sizeof(void *) != 8 || sizeof(struct cb_cand) <= 80,
-	       "struct cb_cand is more than 80 bytes (docs/bench.md, Memory)");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct cb_cand) <= 72,
+	       "struct cb_cand is more than 72 bytes (docs/bench.md, Memory)");
+
+/*
+ * PENDING | k: a callback candidate whose ticket is not a candidate's
+ * index (above); DEAD, which is PENDING | (2^31 - 1), one of a lost row.
+ * Candidates and pending rows stay below 2^31 each (merge.c).
+ */
+#define PENDING (UINT32_C(1) << 31)
+#define DEAD UINT32_MAX
 
 /*
  * A file whose profile maps 满意度 by type (issue 14): the profile, and
@@ -74,8 +86,6 @@ struct file_sat {
 	uint32_t column;
 };
 
-#define NO_OWNER UINT32_MAX
-#define DEAD (UINT32_MAX - 1)   /* an inline candidate of a lost row */
 
 /* The header matchers, built once and shared read-only by the workers. */
 struct matcher {
@@ -103,6 +113,14 @@ struct file_out {
 	size_t ntk, atk, ahash, akey;
 	struct cb_cand *cb;
 	size_t ncb, acb;
+	/*
+	 * A callback file's rows' ticket numbers (keys, when by_key) and
+	 * their text_hash(), beside cb: the merge looks them up and keeps
+	 * none it finds (merge_file()).
+	 */
+	const char **cb_id;
+	uint32_t *cb_hash;
+	size_t acb_id, acb_hash;
 	struct reject *rej;
 	size_t nrej, arej;
 	/*
@@ -215,9 +233,12 @@ struct merge {
 	size_t akey;
 	struct cb_cand *cc;
 	size_t ncc, acc;
+	/* What a PENDING candidate's k names: a key, or an orphan's number */
+	const char **pend;
+	size_t npend, apend;
+	size_t nreal;           /* resolve: tc that are no placeholder */
 	uint32_t cb_seq;        /* the next callback occurrence's seq */
 	struct file_sat *sat;   /* by file, once one reads 满意度 by type */
-	bool *key_file;         /* by file, once one's rows join by key */
 	size_t arejects;
 	/* resolve(): the tickets are put in order on a thread of their own */
 	uint32_t *tc_src;

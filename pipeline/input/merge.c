@@ -5,19 +5,21 @@
  * strictly in file order, so that the result does not depend on the
  * number of threads or their timing: it applies the duplicate-ticket rule
  * (SPEC §8.7) as the rows arrive in (file, line) order, keeping one
- * candidate per ticket number with slots for its inline callbacks, and
- * numbers the callback occurrences. Only when every file is merged are
- * the rules that need all rows applied: callback identity (§8.8), the
- * join of callback rows to tickets, and the orderings that ticket.h
- * promises (merge_resolve()).
+ * candidate per ticket number with slots for its inline callbacks, joins
+ * each callback row to the candidate of its number (a placeholder while
+ * no ticket row has had it), and numbers the callback occurrences. Only
+ * when every file is merged are the rules that need all rows applied:
+ * callback identity (§8.8), the join by key, the orphans, and the
+ * orderings that ticket.h promises (merge_resolve()).
  *
  * Invariants: rows_read == accepted + rejected + superseded for every
  * file and for the set (a row counted accepted by the normaliser moves to
  * superseded when it loses, never counted twice); rejected rows never
  * become candidates, so they supersede nothing; the inline callback
  * candidates of a ticket are consecutive (first_cb, n_cb of its candidate
- * until merge_resolve()), and those of a lost row are DEAD; the merge
- * reads a file_out only once it is done.
+ * until merge_resolve()), and those of a lost row are DEAD; a placeholder
+ * is a candidate whose type is TYPE_UNKNOWN, which no ticket row has; the
+ * merge reads a file_out only once it is done.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -50,8 +52,8 @@ void merge_release(struct merge *mg)
 	free(mg->tc);
 	free(mg->cc);
 	free(mg->sat);
-	free(mg->key_file);
 	free(mg->tc_key);
+	free(mg->pend);
 	hashtab_release(&mg->ids);
 	memset(mg, 0, sizeof(*mg));
 }
@@ -72,6 +74,30 @@ static struct cb_cand *new_cb(struct merge *mg)
 {
 	ALLOC_GROW(mg->cc, mg->ncc + 1, mg->acc);
 	return &mg->cc[mg->ncc++];
+}
+
+/*
+ * A candidate that holds a callback row's number until a ticket row has
+ * it (then that row takes its place and its string), an orphan's number
+ * if none ever does (merge_resolve() drops it).
+ */
+static bool placeholder(const struct ticket *t)
+{
+	return t->type == TYPE_UNKNOWN;
+}
+
+/*
+ * A PENDING callback's k for s. Indices stay below 2^31 (PENDING's bit)
+ * and so do the candidates' (new_candidate()): each is a record held in
+ * memory, and 2^31 of them would be hundreds of gigabytes.
+ */
+static uint32_t new_pending(struct merge *mg, const char *s)
+{
+	if (mg->npend >= DEAD - PENDING)
+		xalloc_die(mg->npend);
+	ALLOC_GROW(mg->pend, mg->npend + 1, mg->apend);
+	mg->pend[mg->npend] = s;
+	return PENDING | (uint32_t)mg->npend++;
 }
 
 /*
@@ -115,6 +141,21 @@ static const char *keep_string(struct merge *mg, const char *s,
 	return *s ? arena_strdup(&mg->set->arena, s) : "";
 }
 
+/* A new candidate, its number in the id map's slot (find_ticket()). */
+static uint32_t new_candidate(struct merge *mg, size_t slot, uint32_t hash)
+{
+	struct id_slot *e;
+
+	if (mg->ntc >= PENDING - 1)
+		xalloc_die(mg->ntc);
+	ALLOC_GROW(mg->tc, mg->ntc + 1, mg->atc);
+	e = hashtab_at(&mg->ids, slot);
+	e->hash = hash;
+	e->idx = (uint32_t)mg->ntc + 1;
+	mg->ids.n++;
+	return (uint32_t)mg->ntc++;
+}
+
 /* Candidate idx's join key (issue 14), "" for none. */
 static void set_join_key(struct merge *mg, size_t idx, const char *key)
 {
@@ -147,15 +188,17 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 {
 	const struct ticket *row = &out->tk[r];
 	const struct ticket *kept = NULL;
-	const char *id, *unit, *owner, *phone;
-	struct id_slot *e;
+	const char *id = NULL, *unit, *owner, *phone;
 	struct ticket *t;
 	size_t slot, n;
 	uint32_t k = 0, old_n = 0, m = row->n_cb;
 	long idx;
 
 	idx = find_ticket(mg, row->id, strlen(row->id), out->tk_hash[r], &slot);
-	if (idx >= 0) {
+	if (idx >= 0 && placeholder(&mg->tc[idx])) {
+		/* The first row of a number callback rows named first. */
+		id = mg->tc[idx].id;
+	} else if (idx >= 0) {
 		t = &mg->tc[idx];
 		/* Many of these in one file: ids Excel damaged (§9.28). */
 		if (t->file == row->file)
@@ -174,15 +217,11 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 		k = t->first_cb;
 		kept = t;
 	} else {
-		ALLOC_GROW(mg->tc, mg->ntc + 1, mg->atc);
-		idx = (long)mg->ntc++;
-		e = hashtab_at(&mg->ids, slot);
-		e->hash = out->tk_hash[r];
-		e->idx = (uint32_t)idx + 1;
-		mg->ids.n++;
+		idx = new_candidate(mg, slot, out->tk_hash[r]);
 	}
 	/* The same number: the kept row's copy is the winner's. */
-	id = kept ? kept->id : keep_string(mg, row->id, NULL);
+	if (!id)
+		id = kept ? kept->id : keep_string(mg, row->id, NULL);
 	unit = keep_string(mg, row->unit, kept ? kept->unit : NULL);
 	owner = keep_string(mg, row->owner, kept ? kept->owner : NULL);
 	phone = keep_string(mg, row->phone, kept ? kept->phone : NULL);
@@ -201,7 +240,6 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 		struct cb_cand *c = n < old_n ? &mg->cc[k + n] : new_cb(mg);
 
 		*c = out->cb[row->first_cb + n];
-		c->ticket_id = id;
 		c->seq = mg->cb_seq++;
 		c->ticket = (uint32_t)idx;
 	}
@@ -216,6 +254,35 @@ static void merge_ticket(struct merge *mg, const struct file_out *out,
 	set_join_key(mg, (size_t)idx, out->tk_key ? out->tk_key[r] : "");
 	t->first_cb = k;
 	t->n_cb = m > old_n ? m : old_n;
+}
+
+/*
+ * The candidate of callback row r's number (of file i): the ticket row's
+ * that had it, or a placeholder that holds the number (its one copy,
+ * which the ticket row that has it later keeps), so that no callback row
+ * holds a number of its own (docs/bench.md, Memory).
+ */
+static uint32_t row_ticket(struct merge *mg, const struct file_out *out,
+			   size_t r, uint32_t i)
+{
+	const char *id = out->cb_id[r];
+	size_t slot;
+	long idx;
+	uint32_t k;
+	struct ticket *t;
+
+	idx = find_ticket(mg, id, strlen(id), out->cb_hash[r], &slot);
+	if (idx >= 0)
+		return (uint32_t)idx;
+	k = new_candidate(mg, slot, out->cb_hash[r]);
+	t = &mg->tc[k];
+	memset(t, 0, sizeof(*t));
+	t->id = keep_string(mg, id, NULL);
+	t->type = TYPE_UNKNOWN;
+	t->file = i;
+	t->line = out->cb[r].cb.line;
+	set_join_key(mg, k, "");
+	return k;
 }
 
 /*
@@ -254,12 +321,6 @@ void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 			mg->sat = xcalloc(set->nfiles + 1, sizeof(*mg->sat));
 		mg->sat[i] = out->sat;
 	}
-	if (out->by_key) {
-		if (!mg->key_file)
-			mg->key_file = xcalloc(set->nfiles + 1,
-					       sizeof(*mg->key_file));
-		mg->key_file[i] = true;
-	}
 	for (r = 0; r < out->ntk; r++)
 		merge_ticket(mg, out, r);
 	if (f->kind == FILE_CALLBACKS) {
@@ -267,8 +328,11 @@ void merge_file(struct merge *mg, uint32_t i, struct file_out *out,
 			struct cb_cand *c = new_cb(mg);
 
 			*c = out->cb[r];
-			c->ticket_id = keep_string(mg, c->ticket_id, NULL);
 			c->seq = mg->cb_seq++;
+			c->ticket = out->by_key ?
+				new_pending(mg, keep_string(mg, out->cb_id[r],
+							    NULL)) :
+				row_ticket(mg, out, r, i);
 		}
 	}
 	file_out_release(out);
@@ -286,6 +350,8 @@ void file_out_release(struct file_out *out)
 	free(out->tk_hash);
 	free(out->tk_key);
 	free(out->cb);
+	free(out->cb_id);
+	free(out->cb_hash);
 	free(out->rej);
 	diag_release(&out->d);
 	memset(out, 0, sizeof(*out));
@@ -304,26 +370,20 @@ static void sort(void *base, size_t n, size_t size,
 /*
  * A ticket number as a sort key: its first 16 bytes as two big-endian
  * integers (zero-padded), which order as strcmp() does; only numbers that
- * agree in all 16 are compared as strings, found through idx: a ticket
- * candidate, or with ROW_KEY set a callback candidate (sorting_tc and
- * sorting_cc, set for the duration of the sort; in the join after it, a
- * ticket's idx is its place in set->tickets). 24 bytes, not 32 with a
- * pointer: the keys are held at the peak of memory.
+ * agree in all 16 are compared as strings, found through idx, a ticket
+ * candidate (sorting_tc, set for the duration of the sort). 24 bytes,
+ * not 32 with a pointer: the keys are held at the peak of memory.
  */
 struct id_key {
 	uint64_t hi, lo;
 	uint32_t idx;
 };
 
-#define ROW_KEY (UINT32_C(1) << 31)
-
 static const struct ticket *sorting_tc;
-static const struct cb_cand *sorting_cc;
 
 static const char *id_key_text(const struct id_key *k)
 {
-	return k->idx & ROW_KEY ? sorting_cc[k->idx & ~ROW_KEY].ticket_id
-				: sorting_tc[k->idx].id;
+	return sorting_tc[k->idx].id;
 }
 
 static uint64_t load_be64(const unsigned char *p)
@@ -469,23 +529,42 @@ static void sort_id_keys(struct id_key *k, size_t n)
 	sort_id_range(k, n, depth);
 }
 
+/* What PENDING | k names, for the comparators (set around their use). */
+static const char *const *sorting_pend;
+
+/* A candidate's ticket for the order: every orphan is PENDING. */
+static uint32_t owner_of(const struct cb_cand *c)
+{
+	return c->ticket >= PENDING ? PENDING : c->ticket;
+}
+
+/* Whether two orphans name the same number (or key). */
+static int cmp_orphan(const struct cb_cand *x, const struct cb_cand *y)
+{
+	const char *a = sorting_pend[x->ticket & ~PENDING];
+	const char *b = sorting_pend[y->ticket & ~PENDING];
+
+	return a == b ? 0 : strcmp(a, b);
+}
+
 /*
  * Identity (ticket, time, recorder), then the order of occurrence, over
  * the candidates themselves (sorted in place: no array of keys beside
  * them at the peak of memory). The ticket is its index in set->tickets;
- * orphans (NO_OWNER) sort last, by their ticket number. Equal recorders
+ * orphans (PENDING) sort last, by their ticket number. Equal recorders
  * are mostly one interned string.
  */
 static int cmp_cb_identity(const void *a, const void *b)
 {
 	const struct cb_cand *x = a, *y = b;
+	uint32_t ox = owner_of(x), oy = owner_of(y);
 	int64_t ax, ay;
 	int c;
 
-	if (x->ticket != y->ticket)
-		return x->ticket < y->ticket ? -1 : 1;
-	if (x->ticket == NO_OWNER && x->ticket_id != y->ticket_id) {
-		c = strcmp(x->ticket_id, y->ticket_id);
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	if (ox == PENDING) {
+		c = cmp_orphan(x, y);
 		if (c)
 			return c;
 	}
@@ -517,9 +596,9 @@ static int cmp_cb_final(const void *a, const void *b)
 
 static bool same_identity(const struct cb_cand *x, const struct cb_cand *y)
 {
-	return x->ticket == y->ticket && x->cb.at == y->cb.at &&
+	return owner_of(x) == owner_of(y) && x->cb.at == y->cb.at &&
 	       x->cb.date_only == y->cb.date_only &&
-	       (x->ticket != NO_OWNER || !strcmp(x->ticket_id, y->ticket_id)) &&
+	       (owner_of(x) != PENDING || !cmp_orphan(x, y)) &&
 	       (x->cb.recorder == y->cb.recorder ||
 		!strcmp(x->cb.recorder, y->cb.recorder));
 }
@@ -565,9 +644,10 @@ static void permute(void *base, size_t n, size_t size, uint32_t *src)
 }
 
 /*
- * Moves the ticket candidates into number order (mg->tc_src) and clears
- * first_cb and n_cb, used for candidate slots until now. Runs on a thread
- * of its own beside sort_rows(), which touches neither.
+ * Moves the ticket candidates into number order (mg->tc_src), the
+ * placeholders last, and clears first_cb and n_cb, used for candidate
+ * slots until now. Runs on a thread of its own beside sort_cb_cands(),
+ * which touches neither.
  */
 static void *order_tickets(void *arg)
 {
@@ -596,27 +676,17 @@ static int cmp_join(const void *a, const void *b)
 
 /*
  * Issue 14: callback rows of a profile that joins on the tickets' internal
- * id (source.h's join and key_column) name that id in ticket_id. After
- * every file is merged, whatever their order, each is given the winning
- * ticket's number that carries the key (§8.7: the key travels with the
- * winner), and is joined by number like any other row; a key no ticket
- * holds stays as it is and is an orphan.
+ * id (source.h's join and key_column) wait, PENDING, with that id. After
+ * every file is merged, whatever their order, each joins the winning
+ * ticket that carries the key (§8.7: the key travels with the winner); a
+ * key no ticket holds stays as it is and is an orphan's.
  */
-static bool by_key(const struct merge *mg, const struct cb_cand *c)
-{
-	return c->cb.source == CB_ROW && mg->key_file[c->cb.file];
-}
-
 static void join_by_key(struct merge *mg)
 {
 	struct join_entry *e, want, *hit;
-	size_t i, n = 0, nrows = 0;
+	size_t i, n = 0;
 
-	if (!mg->key_file)
-		return;
-	for (i = 0; i < mg->ncc; i++)
-		nrows += by_key(mg, &mg->cc[i]);
-	if (!nrows)
+	if (!mg->npend)
 		return;
 	e = xcalloc(mg->ntc + 1, sizeof(*e));
 	for (i = 0; i < mg->ntc && mg->tc_key; i++)
@@ -626,40 +696,62 @@ static void join_by_key(struct merge *mg)
 			n++;
 		}
 	sort(e, n, sizeof(*e), cmp_join);
-	for (i = 0; i < mg->ncc; i++) {
+	for (i = 0; i < mg->ncc && n; i++) {
 		struct cb_cand *c = &mg->cc[i];
 
-		if (!by_key(mg, c))
+		if (c->ticket < PENDING)
 			continue;
-		want.key = c->ticket_id;
-		hit = n ? bsearch(&want, e, n, sizeof(*e), cmp_join) : NULL;
+		want.key = mg->pend[c->ticket & ~PENDING];
+		hit = bsearch(&want, e, n, sizeof(*e), cmp_join);
 		if (hit)
-			c->ticket_id = mg->tc[hit->tc].id;
+			c->ticket = hit->tc;
 	}
 	free(e);
 }
 
 /*
+ * A callback row whose number no ticket row had is an orphan: it is
+ * given PENDING and its number, the placeholder's string, which stays.
+ */
+static void find_orphans(struct merge *mg)
+{
+	size_t i;
+
+	for (i = 0; i < mg->ncc; i++) {
+		struct cb_cand *c = &mg->cc[i];
+
+		if (c->ticket < PENDING && placeholder(&mg->tc[c->ticket]))
+			c->ticket = new_pending(mg, mg->tc[c->ticket].id);
+	}
+}
+
+/*
  * The order of the tickets by number, as src (position j receives
- * candidate src[j]), and each inline callback candidate's final ticket
- * index. The 24-byte keys are the largest thing here, so what follows
- * them is made in their own array: the sorted keys' indices become src
- * (4 bytes a key, written below the keys still to be read), then the
- * inverse permutation (the candidate's position, for the inline
- * callbacks' owners) after it, and the array shrinks to src when that
- * is done: 24 bytes a ticket at the peak, not 24 + 8.
+ * candidate src[j]), the placeholders after them (mg->nreal is how many
+ * are tickets), and each callback candidate's final ticket index. The
+ * 24-byte keys are the largest thing here, so what follows them is made
+ * in their own array: the sorted keys' indices become src (4 bytes a
+ * key, written below the keys still to be read), then the inverse
+ * permutation (the candidate's position, for the callbacks' owners)
+ * after it, and the array shrinks to src when that is done: 24 bytes a
+ * ticket at the peak, not 24 + 8.
  */
 static uint32_t *sort_tickets(struct merge *mg)
 {
 	struct id_key *keys;
 	uint32_t *src, *pos;
-	size_t i;
+	size_t i, n = 0, m;
 
 	keys = xcalloc(mg->ntc + 1, sizeof(*keys));
 	for (i = 0; i < mg->ntc; i++)
-		id_key_set(&keys[i], mg->tc[i].id, (uint32_t)i);
+		if (!placeholder(&mg->tc[i]))
+			id_key_set(&keys[n++], mg->tc[i].id, (uint32_t)i);
+	mg->nreal = n;
+	for (i = 0, m = n; i < mg->ntc; i++)
+		if (placeholder(&mg->tc[i]))
+			keys[m++].idx = (uint32_t)i;
 	sorting_tc = mg->tc;
-	sort_id_keys(keys, mg->ntc);
+	sort_id_keys(keys, n);
 	sorting_tc = NULL;
 	/* src[i] overwrites bytes of keys[0 .. i] only, already read. */
 	src = (uint32_t *)(void *)keys;
@@ -672,12 +764,15 @@ static uint32_t *sort_tickets(struct merge *mg)
 	for (i = 0; i < mg->ntc; i++)
 		pos[src[i]] = (uint32_t)i;
 	for (i = 0; i < mg->ncc; i++)
-		if (mg->cc[i].cb.source != CB_ROW)
+		if (mg->cc[i].ticket < PENDING)
 			mg->cc[i].ticket = pos[mg->cc[i].ticket];
 	return xreallocarray(src, mg->ntc + 1, sizeof(*src));
 }
 
-/* Waits for order_tickets(); the array becomes set->tickets. */
+/*
+ * Waits for order_tickets(); the array, the placeholders cut off the
+ * end, becomes set->tickets.
+ */
 static void tickets_ordered(struct merge *mg)
 {
 	struct ticket_set *set = mg->set;
@@ -685,65 +780,35 @@ static void tickets_ordered(struct merge *mg)
 	if (mg->tc_running)
 		pthread_join(mg->tc_thread, NULL);
 	mg->tc_running = false;
-	set->tickets = mg->tc ? xreallocarray(mg->tc, mg->ntc + 1,
+	set->tickets = mg->tc ? xreallocarray(mg->tc, mg->nreal + 1,
 					      sizeof(*mg->tc))
 			      : xcalloc(1, sizeof(*set->tickets));
-	set->ntickets = mg->ntc;
+	set->ntickets = mg->nreal;
 	mg->tc = NULL;
 	mg->ntc = mg->atc = 0;
 }
 
 /*
- * The tickets, one per number already (merge_ticket() applied §8.7), go
- * into number order in place: keys are sorted (sort_tickets()), and the
- * permutation is applied by cycles, so no second copy of the tickets is
- * made; that runs on a thread of its own (order_tickets()) when threads
- * is set. Each callback candidate is given its ticket's final index: an
- * inline one through its owner, a callback row by sorting the rows by
- * number too, meanwhile, and walking them beside the ordered tickets.
- * The rows' keys are made only once the tickets' are gone, so that the
- * two are never held at once (docs/bench.md, Memory).
+ * The tickets, one per number already (merge_ticket() applied §8.7),
+ * go into number order in place: keys are sorted (sort_tickets()), and
+ * the permutation is applied by cycles, so no second copy of the tickets
+ * is made; that runs on a thread of its own (order_tickets()) when
+ * threads is set, and tickets_ordered() waits for it. Each callback
+ * candidate is given its ticket's final index, through the candidate it
+ * was joined to as it was merged, or by key (join_by_key()).
  */
 static void resolve_tickets(struct merge *mg, bool threads)
 {
-	struct ticket_set *set = mg->set;
-	struct id_key *rows, tk;
-	size_t i, j, nrows = 0;
-
 	join_by_key(mg);
 	free(mg->tc_key);
 	mg->tc_key = NULL;
+	find_orphans(mg);
 	mg->tc_src = sort_tickets(mg);
 	if (!threads ||
 	    pthread_create(&mg->tc_thread, NULL, order_tickets, mg) != 0)
 		order_tickets(mg);
 	else
 		mg->tc_running = true;
-	for (i = 0; i < mg->ncc; i++)
-		nrows += mg->cc[i].cb.source == CB_ROW;
-	rows = xcalloc(nrows + 1, sizeof(*rows));
-	for (i = j = 0; i < mg->ncc; i++)
-		if (mg->cc[i].cb.source == CB_ROW)
-			id_key_set(&rows[j++], mg->cc[i].ticket_id,
-				   (uint32_t)i | ROW_KEY);
-	sorting_cc = mg->cc;
-	sort_id_keys(rows, nrows);
-	tickets_ordered(mg);
-	sorting_tc = set->tickets;
-	if (set->ntickets)
-		id_key_set(&tk, set->tickets[0].id, 0);
-	for (i = j = 0; i < nrows; i++) {
-		while (j < set->ntickets && cmp_id(&tk, &rows[i]) < 0)
-			if (++j < set->ntickets)
-				id_key_set(&tk, set->tickets[j].id,
-					   (uint32_t)j);
-		mg->cc[rows[i].idx & ~ROW_KEY].ticket =
-			j < set->ntickets && !cmp_id(&tk, &rows[i]) ?
-			(uint32_t)j : NO_OWNER;
-	}
-	sorting_tc = NULL;
-	sorting_cc = NULL;
-	free(rows);
 }
 
 /* Insertion sort: a ticket's callbacks are a handful. */
@@ -765,35 +830,37 @@ static void sort_few(struct cb_cand *c, size_t n)
  * ticket, which needs no comparison, and moved once along that order;
  * then each ticket's few sorted where they are, and the orphans, whose
  * ticket is their number, last, by qsort. 4 bytes a candidate and a
- * ticket beside the candidates, where keys took 24 a candidate.
+ * ticket beside the candidates, where keys took 24 a candidate. Needs
+ * only the callback candidates: it runs while order_tickets() moves the
+ * tickets.
  */
 static void sort_cb_cands(struct merge *mg)
 {
-	size_t ntc = mg->set->ntickets;   /* tickets_ordered() ran */
+	size_t ntc = mg->nreal;
 	uint32_t *start = xcalloc(ntc + 2, sizeof(*start));
 	uint32_t *src = xcalloc(mg->ncc + 1, sizeof(*src));
 	size_t i, j, t;
 
 	for (i = 0; i < mg->ncc; i++) {
-		uint32_t tk = mg->cc[i].ticket;
+		uint32_t tk = owner_of(&mg->cc[i]);
 
-		start[(tk == NO_OWNER ? ntc : tk) + 1]++;
+		start[(tk == PENDING ? ntc : tk) + 1]++;
 	}
 	for (t = 1; t <= ntc + 1; t++)
 		start[t] += start[t - 1];
 	for (i = 0; i < mg->ncc; i++) {
-		uint32_t tk = mg->cc[i].ticket;
+		uint32_t tk = owner_of(&mg->cc[i]);
 
-		src[start[tk == NO_OWNER ? ntc : tk]++] = (uint32_t)i;
+		src[start[tk == PENDING ? ntc : tk]++] = (uint32_t)i;
 	}
 	free(start);
 	permute(mg->cc, mg->ncc, sizeof(*mg->cc), src);
 	free(src);
 	for (i = 0; i < mg->ncc; i = j) {
 		for (j = i + 1; j < mg->ncc &&
-		     mg->cc[j].ticket == mg->cc[i].ticket; j++)
+		     owner_of(&mg->cc[j]) == owner_of(&mg->cc[i]); j++)
 			;
-		if (mg->cc[i].ticket == NO_OWNER || j - i > 16)
+		if (owner_of(&mg->cc[i]) == PENDING || j - i > 16)
 			sort(mg->cc + i, j - i, sizeof(*mg->cc),
 			     cmp_cb_identity);
 		else
@@ -868,7 +935,9 @@ static void resolve_callbacks(struct merge *mg, struct diag *d)
 	size_t i, j, n = 0;
 	bool inline_seen = false, counted = false;
 
+	sorting_pend = mg->pend;
 	sort_cb_cands(mg);
+	tickets_ordered(mg);
 	/*
 	 * §8.8's accounting: a group of R occurrences on distinct rows adds
 	 * R - 1 to superseded. When an inline occurrence is in the group, the
@@ -900,7 +969,7 @@ static void resolve_callbacks(struct merge *mg, struct diag *d)
 	}
 	/* Orphans: accepted rows, counted, used by nothing. */
 	for (i = j = 0; i < n; i++) {
-		if (mg->cc[i].ticket == NO_OWNER) {
+		if (mg->cc[i].ticket >= PENDING) {
 			set->quality.orphan_callbacks++;
 			continue;
 		}
@@ -936,6 +1005,7 @@ static void resolve_callbacks(struct merge *mg, struct diag *d)
 		memcpy(&out[i], &c.cb, sizeof(c.cb));
 	}
 	string_list_clear(&warned);
+	sorting_pend = NULL;
 	set->callbacks = mg->cc ? xreallocarray(mg->cc, n + 1, sizeof(*out))
 				: xcalloc(1, sizeof(*out));
 	set->ncallbacks = n;

@@ -956,7 +956,6 @@ static void accept_ticket(struct ingest *in, struct file_ctx *fc)
 			continue;
 		c = new_row_cb(out);
 		fill_callback(in, fc, c, n ? CB_INLINE_SECOND : CB_INLINE_FIRST);
-		c->ticket_id = t->id;
 		m++;
 	}
 	t->n_cb = m;
@@ -964,15 +963,20 @@ static void accept_ticket(struct ingest *in, struct file_ctx *fc)
 
 static void accept_callback_row(struct ingest *in, struct file_ctx *fc)
 {
-	struct cb_cand *c = new_row_cb(in->out);
+	struct file_out *out = in->out;
+	struct cb_cand *c = new_row_cb(out);
+	const char *id;
 
 	fill_callback(in, fc, c, CB_ROW);
-	c->ticket_id = folded(in, fc, COL_TICKET_ID);
-	c->ticket = NO_OWNER;
+	id = folded(in, fc, COL_TICKET_ID);
+	ALLOC_GROW(out->cb_id, out->ncb, out->acb_id);
+	ALLOC_GROW(out->cb_hash, out->ncb, out->acb_hash);
+	out->cb_id[out->ncb - 1] = id;
+	out->cb_hash[out->ncb - 1] = text_hash(id, strlen(id));
 	/* The ticket's internal id, joined in merge_resolve() (issue 14). */
 	if (fc->p && fc->p->join)
-		in->out->by_key = true;
-	else if (damaged_id(c->ticket_id))
+		out->by_key = true;
+	else if (damaged_id(id))
 		fc->f->damaged_ticket_ids++;
 }
 

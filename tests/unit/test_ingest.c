@@ -368,6 +368,56 @@ static void test_ingest__sorts_and_joins_many_ticket_numbers(void **state)
 	buf_release(&cb);
 }
 
+/*
+ * Callback rows merged before any ticket row has their numbers (a.csv
+ * sorts first): each waits on a placeholder of its number, which the
+ * ticket row that has it later takes over, also when a later row
+ * supersedes that one; the numbers no ticket row has are orphans,
+ * repeated identities among them counted once. No placeholder is a
+ * ticket, a superseded row or a repeated number.
+ */
+static void test_ingest__callback_rows_before_their_tickets(void **state)
+{
+	struct fixture *f = *state;
+	const struct ticket *t;
+
+	put(f, "a.csv", "工单编号,回访时间,回访人,满意度\n"
+	    "T1,2026-11-21 10:00,甲,满意\n"
+	    "Z9,2026-11-21 10:00,丙,满意\n"
+	    "T2,2026-11-21 11:00,乙,一般\n"
+	    "Z9,2026-11-21 10:00,丙,不满意\n"
+	    "Z1,2026-11-21 10:00,丙,满意\n");
+	put(f, "b.csv", TICKETS "T1,投诉,2026-11-20,2026-11-20 09:00,,,,,,,\n");
+	put(f, "c.csv", TICKETS "T2,投诉,2026-11-20,,,,,,,,\n"
+	    "T1,投诉,2026-11-20,2026-11-22 09:00,,,,,,,\n");
+	ingest(f);
+	assert_int_equal(f->set.ntickets, 2);
+	assert_string_equal(f->set.tickets[0].id, "T1");
+	assert_string_equal(f->set.tickets[1].id, "T2");
+	t = find(f, "T1");
+	assert_int_equal(t->file, 2);
+	assert_int_equal(t->line, 3);
+	assert_int_equal(t->type, TYPE_COMPLAINT);
+	assert_int_equal(t->n_cb, 1);
+	assert_string_equal(ticket_callbacks(&f->set, t)[0].recorder, "甲");
+	t = find(f, "T2");
+	assert_int_equal(t->n_cb, 1);
+	assert_string_equal(ticket_callbacks(&f->set, t)[0].recorder, "乙");
+	assert_int_equal(f->set.ncallbacks, 2);
+	assert_int_equal(f->set.quality.orphan_callbacks, 2);
+	assert_int_equal(f->set.quality.superseded_callbacks, 1);
+	assert_int_equal(f->set.quality.superseded_tickets, 1);
+	assert_int_equal(f->set.files[0].superseded, 1);
+	assert_int_equal(f->set.files[0].accepted, 4);
+	assert_int_equal(f->set.files[1].superseded, 1);
+	assert_int_equal(f->set.files[2].accepted, 2);
+	assert_int_equal(f->set.files[0].repeated_ids +
+			 f->set.files[1].repeated_ids +
+			 f->set.files[2].repeated_ids, 0);
+	assert_null(ticket_set_find(&f->set, "Z9"));
+	assert_null(ticket_set_find(&f->set, "Z1"));
+}
+
 static void test_ingest__a_repeated_callback_counts_once(void **state)
 {
 	struct fixture *f = *state;
@@ -1314,6 +1364,7 @@ int main(void)
 		T(test_ingest__rejected_rows_supersede_nothing),
 		T(test_ingest__a_losing_ticket_takes_its_callbacks),
 		T(test_ingest__sorts_and_joins_many_ticket_numbers),
+		T(test_ingest__callback_rows_before_their_tickets),
 		T(test_ingest__a_repeated_callback_counts_once),
 		T(test_ingest__reads_attempts_and_satisfaction),
 		T(test_ingest__matches_headers_loosely_and_values_exactly),
