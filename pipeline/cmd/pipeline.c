@@ -1934,8 +1934,9 @@ static int ingest_step(const struct pipeline *p, const char *const *paths,
 		for (i = 0; i < npaths; i++)
 			if (add_path(p, paths[i], &files, &d) < 0)
 				goto out;
-		ingest_read_files((const char *const *)files.items, files.nr,
-				  &io, cfg, set, &d);
+		if (ingest_read_files((const char *const *)files.items,
+				      files.nr, &io, cfg, set, &d) < 0)
+			goto out;
 	} else if (ingest_run(&io, cfg, set, &d) < 0) {
 		goto out;
 	}

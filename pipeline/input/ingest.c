@@ -554,6 +554,15 @@ int ingest_read_files(const char *const *paths, size_t npaths,
 		else
 			add_file(set, &alloc, paths[i], NULL);
 	}
+	if (set->nfiles > MAX_INPUT_FILES) {
+		diag_report(d, DIAG_ERROR, opts->input_dir, 0, 0,
+			    "%zu input files and sheets: one run reads at most "
+			    "%u; split the input folder",
+			    set->nfiles, (unsigned)MAX_INPUT_FILES);
+		merge_release(&mg);
+		matcher_release(&m);
+		return -1;
+	}
 	warn_unmatched_profiles(cfg, set, d);
 	read_all(&mg, opts, &m, d);
 	merge_resolve(&mg, thread_count(cfg, 2) > 1, d);

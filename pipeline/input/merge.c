@@ -279,7 +279,7 @@ static uint32_t row_ticket(struct merge *mg, const struct file_out *out,
 	memset(t, 0, sizeof(*t));
 	t->id = keep_string(mg, id, NULL);
 	t->type = TYPE_UNKNOWN;
-	t->file = i;
+	t->file = (uint16_t)i;            /* < MAX_INPUT_FILES */
 	t->line = out->cb[r].cb.line;
 	set_join_key(mg, k, "");
 	return k;

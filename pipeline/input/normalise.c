@@ -923,7 +923,7 @@ static void accept_ticket(struct ingest *in, struct file_ctx *fc)
 	t->completed_at = timestamp(fc, COL_COMPLETED);
 	t->updated_at = timestamp(fc, COL_UPDATED);
 	t->rectified_at = timestamp(fc, COL_RECTIFIED);
-	t->file = fc->file;
+	t->file = (uint16_t)fc->file;   /* < MAX_INPUT_FILES */
 	t->line = fc->line;
 	t->first_cb = (uint32_t)out->ncb;
 	/*

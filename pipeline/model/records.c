@@ -979,6 +979,7 @@ static int read_tickets(struct reader *r, const char *path)
 	set->tickets = xcalloc((size_t)f.count, sizeof(*set->tickets));
 	for (i = 0; i < f.count; i++) {
 		struct ticket *t = &set->tickets[i];
+		uint32_t file;
 
 		at = file_offset(&f);
 		p = need(&f, TICKET_FIXED);
@@ -1002,15 +1003,16 @@ static int read_tickets(struct reader *r, const char *path)
 		t->completed_at = to_i64(get_u64(p + 10));
 		t->updated_at = to_i64(get_u64(p + 18));
 		t->rectified_at = to_i64(get_u64(p + 26));
-		t->file = get_u32(p + 34);
+		file = get_u32(p + 34);
 		t->line = get_u32(p + 38);
 		f.pos += TICKET_FIXED;
-		if (t->file >= set->nfiles) {
+		if (file >= set->nfiles || file > MAX_INPUT_FILES) {
 			record_problem(r, &f, i, at, "file index %lu out of "
 				       "range (%zu files)",
-				       (unsigned long)t->file, set->nfiles);
+				       (unsigned long)file, set->nfiles);
 			goto out;
 		}
+		t->file = (uint16_t)file;
 		if (read_strings(r, &f, i, at, ticket_string_name,
 				 ticket_string_pooled, TICKET_STRINGS, s) < 0)
 			goto out;

@@ -418,6 +418,39 @@ static void test_ingest__callback_rows_before_their_tickets(void **state)
 	assert_null(ticket_set_find(&f->set, "Z1"));
 }
 
+/*
+ * struct ticket holds its file in 16 bits: more input files than that is
+ * refused before any is read, named, not read with wrong file indices.
+ */
+static void test_ingest__refuses_more_files_than_it_can_name(void **state)
+{
+	struct fixture *f = *state;
+	struct ingest_opts o = { f->dir, NULL };
+	size_t i, n = (size_t)MAX_INPUT_FILES + 1;
+	const char **paths = calloc(n, sizeof(*paths));
+	char *names = calloc(n, 32);
+
+	assert_non_null(paths);
+	assert_non_null(names);
+	for (i = 0; i < n; i++) {
+		snprintf(names + 32 * i, 32, "%s/%06zu.csv", "no-such", i);
+		paths[i] = names + 32 * i;
+	}
+	assert_int_equal(ingest_read_files(paths, n, &o, &f->cfg, &f->set,
+					   &f->d), -1);
+	assert_int_equal(f->d.errors, 1);
+	assert_int_equal(f->set.rows_read, 0);
+	/* One fewer is read (each file missing, so skipped). */
+	ticket_set_release(&f->set);
+	ticket_set_init(&f->set);
+	assert_int_equal(ingest_read_files(paths + 1, n - 1, &o, &f->cfg,
+					   &f->set, &f->d), 0);
+	assert_int_equal(f->set.nfiles, MAX_INPUT_FILES);
+	assert_int_equal(f->d.errors, 1);
+	free(paths);
+	free(names);
+}
+
 static void test_ingest__a_repeated_callback_counts_once(void **state)
 {
 	struct fixture *f = *state;
@@ -1365,6 +1398,7 @@ int main(void)
 		T(test_ingest__a_losing_ticket_takes_its_callbacks),
 		T(test_ingest__sorts_and_joins_many_ticket_numbers),
 		T(test_ingest__callback_rows_before_their_tickets),
+		T(test_ingest__refuses_more_files_than_it_can_name),
 		T(test_ingest__a_repeated_callback_counts_once),
 		T(test_ingest__reads_attempts_and_satisfaction),
 		T(test_ingest__matches_headers_loosely_and_values_exactly),
