@@ -371,13 +371,15 @@ static void sort(void *base, size_t n, size_t size,
  * A ticket number as a sort key: its first 16 bytes as two big-endian
  * integers (zero-padded), which order as strcmp() does; only numbers that
  * agree in all 16 are compared as strings, found through idx, a ticket
- * candidate (sorting_tc, set for the duration of the sort). 24 bytes,
- * not 32 with a pointer: the keys are held at the peak of memory.
+ * candidate (sorting_tc, set for the duration of the sort). 20 bytes,
+ * packed, not 24 aligned or 32 with a pointer: the keys are held at the
+ * peak of memory (docs/bench.md, Memory).
  */
-struct id_key {
+struct __attribute__((packed, aligned(4))) id_key {
 	uint64_t hi, lo;
 	uint32_t idx;
 };
+_Static_assert(sizeof(struct id_key) == 20, "struct id_key is not packed");
 
 static const struct ticket *sorting_tc;
 
@@ -729,12 +731,12 @@ static void find_orphans(struct merge *mg)
  * The order of the tickets by number, as src (position j receives
  * candidate src[j]), the placeholders after them (mg->nreal is how many
  * are tickets), and each callback candidate's final ticket index. The
- * 24-byte keys are the largest thing here, so what follows them is made
+ * 20-byte keys are the largest thing here, so what follows them is made
  * in their own array: the sorted keys' indices become src (4 bytes a
  * key, written below the keys still to be read), then the inverse
  * permutation (the candidate's position, for the callbacks' owners)
- * after it, and the array shrinks to src when that is done: 24 bytes a
- * ticket at the peak, not 24 + 8.
+ * after it, and the array shrinks to src when that is done: 20 bytes a
+ * ticket at the peak, not 20 + 8.
  */
 static uint32_t *sort_tickets(struct merge *mg)
 {
