@@ -258,14 +258,17 @@ summarize() {
 		}
 		for (r = 1; r <= runs; r++) { w[r] = kb["ingest_csv", r] * 1024 }
 		b = med(w, runs) / ROWS
+		# The target is at 10M rows: with fewer, the fixed part of the
+		# process (code, stacks, buffers) weighs more: no verdict.
+		mv = ROWS >= 10000000 ? verdict(b, 150) : "the target is at 10M (make bench-large)"
 		if (fmt == "md") {
-			printf "| ingest peak memory, bytes a row | %.0f | | | <= 150 (at 10M) | %s |\n", b, verdict(b, 150)
+			printf "| ingest peak memory, bytes a row | %.0f | | | <= 150 (at 10M) | %s |\n", b, mv
 			print ""
 			printf "Load average (1 min) at each run, by round:"
 			for (r = 1; r <= runs; r++) printf " %d:%s;", r, load[r]
 			print ""
 		} else {
-			printf "\ningest peak memory: %.0f bytes a row   target <= 150 (at 10M): %s\n", b, verdict(b, 150)
+			printf "\ningest peak memory: %.0f bytes a row   target <= 150 (at 10M): %s\n", b, mv
 			print "\nload average (1 min) during each round:"
 			for (r = 1; r <= runs; r++) print "  round " r ":" load[r]
 		}
