@@ -134,27 +134,32 @@ echo "bench: $rows in $size bytes; $runs runs each after a warm-up"
 # stages OUT ARGS...: one warm-up, then $runs runs of 'huifang run ARGS
 # --output OUT'; prints the median of each stage's time as run.json gives
 # it: "ingest metrics sample render_pdf render_html total" in seconds.
-# Each run starts from an empty OUT: a run with --force over an issued
-# week keeps the old one as a revision, which the site copies and links,
-# so the site would grow by some 40 files a run and the runs would not
-# be alike.
+# Each run writes a new, empty folder (OUT.1, OUT.2, ...): a run with
+# --force over an issued week keeps the old one as a revision, which the
+# site copies and links, so the site would grow by some 40 files a run and
+# the runs would not be alike. The last one is kept as OUT, the others are
+# deleted at the end of the bench, not between runs: on an ext4 without a
+# journal (as on the bench machine) a file created within a minute of
+# deleting a thousand others makes the kernel step over each recently
+# freed inode, and an rm -rf before each run put a quarter of the week's
+# time into ext4_create.
 stages() {
 	sout=$1
 	shift
-	rm -rf "$sout"
-	"$huifang" run "$@" --output "$sout" >/dev/null 2>&1
+	rm -rf "$sout" "$sout".*
+	"$huifang" run "$@" --output "$sout.0" >/dev/null 2>&1
 	: >"$build/bench/stages"
-	i=0
-	while [ $i -lt $runs ]; do
-		rm -rf "$sout"
-		"$huifang" run "$@" --output "$sout" >/dev/null 2>&1 || {
+	i=1
+	while [ $i -le $runs ]; do
+		"$huifang" run "$@" --output "$sout.$i" >/dev/null 2>&1 || {
 			echo "bench: huifang run $* failed" >&2
 			exit 1
 		}
-		grep -o '"timings_seconds": {[^}]*}' "$sout/run.json" |
+		grep -o '"timings_seconds": {[^}]*}' "$sout.$i/run.json" |
 			sed 's/[^0-9. ]//g' >>"$build/bench/stages"
 		i=$((i + 1))
 	done
+	mv "$sout.$runs" "$sout"
 	awk -v n=$runs '{ for (c = 1; c <= NF; c++) v[c, NR] = $c; nf = NF }
 		END {
 			for (c = 1; c <= nf; c++) {
@@ -244,7 +249,7 @@ pdfs=$(ls "$data/week-out/weeks/2026-W47" | grep -c '\.pdf$' || true)
 site_files=$(find "$data/week-out/site" -type f | wc -l)
 # The same without a sync per file written (the tests' hook): what is
 # huifang's work, apart from how long this machine's disk takes to sync.
-set -- $(export HUIFANG_TEST_FSYNC=0; stages "$data/week-out" \
+set -- $(export HUIFANG_TEST_FSYNC=0; stages "$data/week-nosync" \
 	--input "$week" --as-of "$as_of" --week 2026-W47 --force --quiet)
 n_pdf=$4; n_html=$5
 rows_w47=$(awk 'NR > 1' "$week/tickets-2026-W47.csv" | wc -l)
@@ -271,3 +276,6 @@ result=bench/results/week.txt
 	}'
 } >"$result"
 cat "$result"
+
+# The timed runs' other folders, after the clock (see stages()).
+rm -rf "$out".* "$data/week-out".* "$data/week-nosync".*
