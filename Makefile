@@ -17,7 +17,15 @@ MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(PREFIX)/etc
 
 CC ?= cc
+# The sanitized build at -O1, as the AddressSanitizer documentation
+# advises: it compiles in 37 s instead of 62 s on the 2-core machine and
+# its suite runs as fast (166 s against 161 s), and make test builds it
+# every time. Its warnings at -O1 are errors too, beside the -O2 build's.
+ifneq ($(SANITIZE),)
+CFLAGS ?= -O1 -g
+else
 CFLAGS ?= -O2 -g
+endif
 LDFLAGS ?=
 
 HF_CFLAGS = -std=c11 -pthread -Wall -Wextra -pedantic -Wstrict-prototypes \

@@ -1064,7 +1064,7 @@ static void test_metrics__dates_alone_make_no_burst(void **state)
 	struct fixture *f = *state;
 	struct callback *cb;
 	int i;
-	char id[8];
+	char id[16];
 
 	for (i = 0; i < 3; i++) {
 		snprintf(id, sizeof(id), "B%d", i);
