@@ -78,7 +78,7 @@ REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/replay_%)
 HUIFANG := $(BUILD)/huifang
 
 .PHONY: all run nightly test check test-suite test-alloc install uninstall clean bench bench-large \
-	fuzz lint deps deps-test tests
+	fuzz lint deps deps-test deps-bench tests
 
 all: $(HUIFANG)
 
@@ -127,6 +127,10 @@ deps:
 deps-test:
 	@sh scripts/deps.sh test
 
+# The alternatives make bench measures huifang against, and perf.
+deps-bench:
+	@sh scripts/deps.sh bench
+
 # The auditors' findings (input/audit/, written by huifang gen --audit) go
 # in first, so that the reports show the whole audit loop.
 run: deps
@@ -164,16 +168,14 @@ test check: deps-test
 	@HUIFANG_KILL_POINTS=$${HUIFANG_KILL_POINTS:-10} $(MAKE) --no-print-directory DEVELOPER=1 SANITIZE=address,undefined test-suite
 
 # The packages come first: on a fresh machine 'all' needs them to build.
-bench:
-	@sh scripts/deps.sh bench
+bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh $(BUILD)
 	@BENCH_XLSX=$${BENCH_XLSX:-1} sh bench/alt.sh $(BUILD) bench/data 1m
 
 # The alternatives on ten million rows (about 2.2 GB of CSV, generated once
 # into bench/data-large/; pandas alone needs some 10 GB of memory there).
-bench-large:
-	@sh scripts/deps.sh bench
+bench-large: deps-bench
 	@$(MAKE) --no-print-directory all
 	@sh bench/alt.sh $(BUILD) bench/data-large 10m '--seed 1 --weeks 50 --tickets-per-week 90000'
 

@@ -131,35 +131,34 @@ rows=$("$build/bench/bare_csv" $utf8_paths)
 size=$(cat $utf8_paths | wc -c)
 echo "bench: $rows in $size bytes; $runs runs each after a warm-up"
 
-# stages OUT ARGS...: one warm-up, then $runs runs of 'huifang run ARGS
-# --output OUT'; prints the median of each stage's time as run.json gives
-# it: "ingest metrics sample render_pdf render_html total" in seconds.
-# Each run writes a new, empty folder (OUT.1, OUT.2, ...): a run with
-# --force over an issued week keeps the old one as a revision, which the
-# site copies and links, so the site would grow by some 40 files a run and
-# the runs would not be alike. The last one is kept as OUT, the others are
-# deleted at the end of the bench, not between runs: on an ext4 without a
-# journal (as on the bench machine) a file created within a minute of
-# deleting a thousand others makes the kernel step over each recently
-# freed inode, and an rm -rf before each run put a quarter of the week's
-# time into ext4_create.
+# stages NAME ARGS...: one warm-up, then $runs runs of 'huifang run ARGS';
+# prints the median of each stage's time as run.json gives it: "ingest
+# metrics sample render_pdf render_html total" in seconds. Every run
+# writes a new, empty folder, $runs_dir/NAME.0 (the warm-up) to NAME.$runs:
+# a run with --force over an issued week keeps the old one as a revision,
+# which the site copies and links, so the site would grow by some 40 files
+# a run and the runs would not be alike. Nothing is deleted near the
+# clock: on an ext4 without a journal (as on the bench machine) a file
+# created within a minute of deleting a thousand others makes the kernel
+# step over each recently freed inode, and an rm -rf before each run put
+# a quarter of the week's time into ext4_create. $runs_dir is emptied
+# before the ingest measurements (over a minute before the first of these
+# runs) and after the last.
 stages() {
-	sout=$1
+	sname=$1
 	shift
-	rm -rf "$sout" "$sout".*
-	"$huifang" run "$@" --output "$sout.0" >/dev/null 2>&1
+	"$huifang" run "$@" --output "$runs_dir/$sname.0" >/dev/null 2>&1
 	: >"$build/bench/stages"
 	i=1
 	while [ $i -le $runs ]; do
-		"$huifang" run "$@" --output "$sout.$i" >/dev/null 2>&1 || {
+		"$huifang" run "$@" --output "$runs_dir/$sname.$i" >/dev/null 2>&1 || {
 			echo "bench: huifang run $* failed" >&2
 			exit 1
 		}
-		grep -o '"timings_seconds": {[^}]*}' "$sout.$i/run.json" |
+		grep -o '"timings_seconds": {[^}]*}' "$runs_dir/$sname.$i/run.json" |
 			sed 's/[^0-9. ]//g' >>"$build/bench/stages"
 		i=$((i + 1))
 	done
-	mv "$sout.$runs" "$sout"
 	awk -v n=$runs '{ for (c = 1; c <= NF; c++) v[c, NR] = $c; nf = NF }
 		END {
 			for (c = 1; c <= nf; c++) {
@@ -171,6 +170,11 @@ stages() {
 			}
 		}' "$build/bench/stages"
 }
+
+# The timed runs' folders (see stages()); an interrupted bench leaves them.
+runs_dir=$data/runs
+rm -rf "$runs_dir"
+mkdir -p "$runs_dir"
 
 # Other work on a shared machine moves wall-clock times: say how busy it was.
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
@@ -202,7 +206,7 @@ fi
 # shellcheck disable=SC2086
 set -- $(measure sh -c "cat $utf8_paths | iconv -f UTF-8 -t GB18030 >/dev/null")
 conv=$1
-set -- $(stages "$out" --input "$utf8" --as-of "$as_of" --week 2026-W47 \
+set -- $(stages big --input "$utf8" --as-of "$as_of" --week 2026-W47 \
 	--force --quiet)
 big_ingest=$1; big_metrics=$2
 
@@ -242,14 +246,14 @@ cat "$result"
 
 # A 20,000-ticket week: every stage of huifang run, from run.json.
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
-set -- $(stages "$data/week-out" --input "$week" --as-of "$as_of" \
+set -- $(stages week --input "$week" --as-of "$as_of" \
 	--week 2026-W47 --force --quiet)
 w_ingest=$1; w_metrics=$2; w_sample=$3; w_pdf=$4; w_html=$5; w_total=$6
-pdfs=$(ls "$data/week-out/weeks/2026-W47" | grep -c '\.pdf$' || true)
-site_files=$(find "$data/week-out/site" -type f | wc -l)
+pdfs=$(ls "$runs_dir/week.$runs/weeks/2026-W47" | grep -c '\.pdf$' || true)
+site_files=$(find "$runs_dir/week.$runs/site" -type f | wc -l)
 # The same without a sync per file written (the tests' hook): what is
 # huifang's work, apart from how long this machine's disk takes to sync.
-set -- $(export HUIFANG_TEST_FSYNC=0; stages "$data/week-nosync" \
+set -- $(export HUIFANG_TEST_FSYNC=0; stages week-nosync \
 	--input "$week" --as-of "$as_of" --week 2026-W47 --force --quiet)
 n_pdf=$4; n_html=$5
 rows_w47=$(awk 'NR > 1' "$week/tickets-2026-W47.csv" | wc -l)
@@ -277,5 +281,5 @@ result=bench/results/week.txt
 } >"$result"
 cat "$result"
 
-# The timed runs' other folders, after the clock (see stages()).
-rm -rf "$out".* "$data/week-out".* "$data/week-nosync".*
+# The timed runs' folders, after the clock (see stages()).
+rm -rf "$runs_dir"
