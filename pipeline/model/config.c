@@ -31,6 +31,7 @@ bool column_is_time(int column)
 const char *const issue_gate_name[GATE_COUNT] = {
 	"rejected_rows",   "unreadable_files", "damaged_ids", "repeated_ids",
 	"untimed_ratings", "no_butler",	       "stale_input", "empty_week",
+	"rejected_file",
 };
 
 static void add_all(struct string_list *l, const char *const *words)
@@ -182,6 +183,7 @@ void config_init(struct config *cfg)
 	cfg->gates.require_butler = true;
 	cfg->gates.stale_days = 3;
 	cfg->gates.empty_week_average = 50;
+	cfg->gates.rejected_file_share = 0.25;
 	cfg->unreachable_attempts = 3;
 	cfg->unreachable_days = 2;
 	add_all(&cfg->unreachable_results, unreachable);

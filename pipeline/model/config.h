@@ -129,6 +129,7 @@ enum issue_gate {
 	GATE_NO_BUTLER,            /* no_butler */
 	GATE_STALE_INPUT,          /* stale_input */
 	GATE_EMPTY_WEEK,           /* empty_week */
+	GATE_REJECTED_FILE,        /* rejected_file */
 	GATE_COUNT
 };
 
@@ -150,6 +151,9 @@ struct issue_gates {
 	double stale_days;            /* newest input time before as-of; 3 */
 	double empty_week_average;    /* 0 eligible while the 4 weeks before
 				       * averaged at least this; 50 */
+	double rejected_file_share;   /* one export's rejected rows / its
+				       * rows, exports of 100 rows or more;
+				       * 0.25 */
 };
 
 /*

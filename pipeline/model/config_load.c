@@ -2075,7 +2075,7 @@ static void load_gates(struct loader *L, const cJSON *v, struct config *cfg)
 		"rejected_share",      "unreadable_files", "damaged_ids",
 		"repeated_id_share",   "untimed_rating_share",
 		"require_butler",      "stale_days",	   "empty_week_average",
-		NULL
+		"rejected_file_share", NULL
 	};
 	struct issue_gates *g = &cfg->gates;
 
@@ -2089,6 +2089,7 @@ static void load_gates(struct loader *L, const cJSON *v, struct config *cfg)
 	member_bool(L, v, "require_butler", &g->require_butler);
 	member_number(L, v, "stale_days", 0, 365, &g->stale_days);
 	member_number(L, v, "empty_week_average", 0, 100000, &g->empty_week_average);
+	member_number(L, v, "rejected_file_share", 0, 1, &g->rejected_file_share);
 }
 
 /* issue: when a week is issued and what keeps it provisional (§9.26). */

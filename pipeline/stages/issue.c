@@ -74,11 +74,11 @@ void issue_gather(const struct ticket_set *set, const struct metrics *m,
 		in->damaged_ids += f->damaged_ticket_ids;
 		if (f->damaged_ticket_ids && !in->damaged_example)
 			in->damaged_example = f->name;
-		if (f->kind != FILE_TICKETS)
-			continue;
 		in->files[in->nfiles].name = f->name;
 		in->files[in->nfiles].rows = f->rows_read;
-		in->files[in->nfiles].repeated_ids = f->repeated_ids;
+		in->files[in->nfiles].rejected = f->rejected;
+		in->files[in->nfiles].repeated_ids =
+			f->kind == FILE_TICKETS ? f->repeated_ids : 0;
 		in->nfiles++;
 	}
 	/*
@@ -119,15 +119,50 @@ static void gate(struct gate_result *r, double value, double limit,
 	r->tripped = tripped;
 }
 
+static size_t repeated_of(const struct gate_file *f)
+{
+	return f->repeated_ids;
+}
+
+static size_t rejected_of(const struct gate_file *f)
+{
+	return f->rejected;
+}
+
+/*
+ * A per-file gate: the highest share count(f) / rows among the files of
+ * min_rows rows or more, against limit; the file is named only where
+ * the gate trips, since that is where to look.
+ */
+static void file_gate(struct gate_result *r, const struct gate_input *in,
+		      size_t (*count)(const struct gate_file *),
+		      size_t min_rows, double limit)
+{
+	const char *name = NULL;
+	double v, worst = 0.0;
+	size_t i;
+
+	for (i = 0; i < in->nfiles; i++) {
+		if (in->files[i].rows < min_rows)
+			continue;
+		v = share(count(&in->files[i]), in->files[i].rows);
+		if (v > worst || !name) {
+			worst = v;
+			name = in->files[i].name;
+		}
+	}
+	gate(r, worst, limit, worst > limit);
+	r->file = r->tripped ? name : NULL;
+}
+
 size_t issue_check_gates(const struct gate_input *in,
 			 const struct config *cfg,
 			 struct gate_result out[GATE_COUNT])
 {
 	const struct issue_gates *g = &cfg->gates;
 	struct gate_result *r;
-	double v, worst = 0.0, sum = 0.0;
+	double v, sum = 0.0;
 	size_t i, n = 0;
-	const char *worst_file = NULL;
 
 	v = share(in->rejected, in->rows_read);
 	gate(&out[GATE_REJECTED_ROWS], v, g->rejected_share,
@@ -144,16 +179,8 @@ size_t issue_check_gates(const struct gate_input *in,
 	     in->damaged_ids > g->damaged_ids);
 	r->file = r->tripped ? in->damaged_example : NULL;
 
-	for (i = 0; i < in->nfiles; i++) {
-		v = share(in->files[i].repeated_ids, in->files[i].rows);
-		if (v > worst || !worst_file) {
-			worst = v;
-			worst_file = in->files[i].name;
-		}
-	}
-	r = &out[GATE_REPEATED_IDS];
-	gate(r, worst, g->repeated_id_share, worst > g->repeated_id_share);
-	r->file = r->tripped ? worst_file : NULL;
+	file_gate(&out[GATE_REPEATED_IDS], in, repeated_of, 0,
+		  g->repeated_id_share);
 
 	v = share(in->untimed_ratings, in->ratings + in->untimed_ratings);
 	gate(&out[GATE_UNTIMED_RATINGS], v, g->untimed_rating_share,
@@ -174,6 +201,9 @@ size_t issue_check_gates(const struct gate_input *in,
 	gate(&out[GATE_EMPTY_WEEK], v, g->empty_week_average,
 	     !in->eligible && in->nprior == ISSUE_PRIOR_WEEKS &&
 		     v >= g->empty_week_average);
+
+	file_gate(&out[GATE_REJECTED_FILE], in, rejected_of,
+		  ISSUE_FILE_MIN_ROWS, g->rejected_file_share);
 
 	for (i = 0; i < GATE_COUNT; i++)
 		n += out[i].tripped;
@@ -218,11 +248,23 @@ static void add_share(struct buf *out, const struct gate_result *r,
 		 r->limit * 100.0);
 }
 
+/* A per-file gate's share: "<share> of the rows of '<file>'<what> (limit)". */
+static void add_file_share(struct buf *out, const struct gate_result *r,
+			   const char *what)
+{
+	struct buf of = BUF_INIT;
+
+	buf_adds(&of, " of the rows");
+	if (r->file)
+		buf_addf(&of, " of '%s'", r->file);
+	buf_adds(&of, what);
+	add_share(out, r, of.s);
+	buf_release(&of);
+}
+
 void issue_describe_gate(enum issue_gate g, const struct gate_result *r,
 			 struct buf *out)
 {
-	struct buf what = BUF_INIT;
-
 	buf_addf(out, "%s: ", issue_gate_name[g]);
 	switch (g) {
 	case GATE_REJECTED_ROWS:
@@ -243,11 +285,8 @@ void issue_describe_gate(enum issue_gate g, const struct gate_result *r,
 		buf_addf(out, " (limit %.0f)", r->limit);
 		break;
 	case GATE_REPEATED_IDS:
-		buf_adds(&what, " of the rows");
-		if (r->file)
-			buf_addf(&what, " of '%s'", r->file);
-		buf_adds(&what, " repeat a ticket number of the same file");
-		add_share(out, r, what.s);
+		add_file_share(out, r, " repeat a ticket number of the same "
+			       "file");
 		break;
 	case GATE_UNTIMED_RATINGS:
 		add_share(out, r, " of the ratings and results have no "
@@ -271,19 +310,21 @@ void issue_describe_gate(enum issue_gate g, const struct gate_result *r,
 			 "weeks before averaged %.1f (limit %.1f)",
 			 ISSUE_PRIOR_WEEKS, r->value, r->limit);
 		break;
+	case GATE_REJECTED_FILE:
+		add_file_share(out, r, " were rejected");
+		break;
 	default:
 		break;
 	}
 	if (r->accepted)
 		buf_adds(out, "; accepted by the administrator");
-	buf_release(&what);
 }
 
 /* The gates' names in Chinese, in enum order, for the Chinese pages. */
 static const char *const gate_label_zh[GATE_COUNT] = {
 	"拒收行比例", "未读取的文件", "被 Excel 损坏的工单编号",
 	"文件内重复的工单编号", "无回访时间的评价", "无责任人",
-	"数据过旧", "空周",
+	"数据过旧", "空周", "单个文件拒收行比例",
 };
 
 /* "<value>%<what>（上限 <limit>%）", one decimal: 12.5% */
@@ -291,6 +332,18 @@ static void add_share_zh(struct buf *out, const struct gate_result *r)
 {
 	buf_addf(out, "%.1f%%（上限 %.1f%%）", r->value * 100.0,
 		 r->limit * 100.0);
+}
+
+/* A per-file gate's share: "“<file>”中<what><share>", or <anyfile>. */
+static void add_file_share_zh(struct buf *out, const struct gate_result *r,
+			      const char *anyfile, const char *what)
+{
+	if (r->file)
+		buf_addf(out, "“%s”中", r->file);
+	else
+		buf_adds(out, anyfile);
+	buf_adds(out, what);
+	add_share_zh(out, r);
 }
 
 void issue_describe_gate_zh(enum issue_gate g, const struct gate_result *r,
@@ -318,12 +371,8 @@ void issue_describe_gate_zh(enum issue_gate g, const struct gate_result *r,
 		buf_addf(out, "（上限 %.0f）", r->limit);
 		break;
 	case GATE_REPEATED_IDS:
-		if (r->file)
-			buf_addf(out, "“%s”中", r->file);
-		else
-			buf_adds(out, "某个工单文件中");
-		buf_adds(out, "重复本文件工单编号的行占 ");
-		add_share_zh(out, r);
+		add_file_share_zh(out, r, "某个工单文件中",
+				  "重复本文件工单编号的行占 ");
 		break;
 	case GATE_UNTIMED_RATINGS:
 		buf_adds(out, "没有回访时间的满意度或回访结果占 ");
@@ -343,6 +392,9 @@ void issue_describe_gate_zh(enum issue_gate g, const struct gate_result *r,
 	case GATE_EMPTY_WEEK:
 		buf_addf(out, "本周没有应回访工单，而此前 %d 周平均 %.1f 单"
 			 "（阈值 %.1f）", ISSUE_PRIOR_WEEKS, r->value, r->limit);
+		break;
+	case GATE_REJECTED_FILE:
+		add_file_share_zh(out, r, "某个导出文件中", "被拒收的行占 ");
 		break;
 	default:
 		break;

@@ -37,6 +37,11 @@
 
 /* How many weeks before the report week the empty_week gate averages. */
 #define ISSUE_PRIOR_WEEKS 4
+/*
+ * The rejected_file gate looks at exports of at least this many rows: a
+ * few bad rows in a small file are the rejected_rows gate's to weigh.
+ */
+#define ISSUE_FILE_MIN_ROWS 100
 
 /*
  * issue_at of the week w: its Monday 00:00 + 7 days + the longest SLA of
@@ -51,11 +56,13 @@ int64_t issue_at(struct iso_week w, const struct config *cfg);
  */
 int64_t issue_at_period(struct period p, const struct config *cfg);
 
-/* One recognised ticket file, for the repeated_ids gate. */
+/* One recognised ticket or callback export, for the per-file gates. */
 struct gate_file {
 	const char *name;
 	size_t rows;            /* rows read */
-	size_t repeated_ids;    /* rows repeating a number within the file */
+	size_t rejected;        /* of those, rejected */
+	size_t repeated_ids;    /* rows repeating a number within the file
+				 * (ticket exports; 0 for callbacks) */
 };
 
 /* What the gates measure; see issue_check_gates() for each gate. */
@@ -65,7 +72,7 @@ struct gate_input {
 	const char *unreadable_example; /* one of their names, or NULL */
 	size_t damaged_ids;
 	const char *damaged_example;  /* a file holding one, or NULL */
-	struct gate_file *files;      /* ticket files (owned) */
+	struct gate_file *files;      /* ticket and callback files (owned) */
 	size_t nfiles;
 	size_t ratings;               /* callbacks and attempts (with a time) */
 	size_t untimed_ratings;       /* a rating or result, no callback time */
@@ -110,6 +117,10 @@ void issue_input_release(struct gate_input *in);
  *   stale_input       as_of - newest > stale_days (no time at all trips)
  *   empty_week        eligible = 0 while the ISSUE_PRIOR_WEEKS weeks
  *                     before averaged at least empty_week_average
+ *   rejected_file     in some export of ISSUE_FILE_MIN_ROWS rows or more,
+ *                     rejected / rows > rejected_file_share (the worst
+ *                     file is named): half of one week's export lost is
+ *                     a few per cent of a season's rows
  */
 size_t issue_check_gates(const struct gate_input *in,
 			 const struct config *cfg,

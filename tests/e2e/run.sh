@@ -40,7 +40,7 @@ m=$w/metrics.json
 [ "$($jget "$m" revision)" = 1 ] || fail "revision"
 g=0
 for name in rejected_rows unreadable_files damaged_ids repeated_ids \
-	untimed_ratings no_butler stale_input empty_week; do
+	untimed_ratings no_butler stale_input empty_week rejected_file; do
 	[ "$($jget "$m" "gates[$g].name")" = $name ] || fail "gate $g is not $name"
 	[ "$($jget "$m" "gates[$g].tripped")" = false ] ||
 		fail "the sample trips $name: $($jget "$m" "gates[$g].message")"

@@ -198,6 +198,7 @@ static void test_config__issue_defaults_follow_the_issue(void **state)
 	assert_true(cfg.gates.require_butler);
 	assert_true(cfg.gates.stale_days == 3);
 	assert_true(cfg.gates.empty_week_average == 50);
+	assert_true(cfg.gates.rejected_file_share == 0.25);
 	assert_int_equal(cfg.accept_gates.nr, 0);
 	assert_int_equal(cfg.unreachable_attempts, 3);
 	assert_int_equal(cfg.unreachable_days, 2);

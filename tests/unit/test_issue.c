@@ -34,9 +34,11 @@ static void plausible(struct gate_input *in)
 	files[0].name = "tickets.csv";
 	files[0].rows = 600;
 	files[0].repeated_ids = 6;
+	files[0].rejected = 6;
 	files[1].name = "callbacks.csv";
 	files[1].rows = 400;
 	files[1].repeated_ids = 0;
+	files[1].rejected = 4;
 	in->files = files;
 	in->nfiles = 2;
 	in->ratings = 300;
@@ -179,6 +181,34 @@ static void test_issue__a_file_of_repeated_ids_trips(void **state)
 		 "(limit 20.0 %)");
 }
 
+/*
+ * Half of one week's export lost is a few per cent of all the rows read:
+ * the rejected_rows gate passes it, the per-file gate does not.
+ */
+static void test_issue__one_export_mostly_rejected_trips(void **state)
+{
+	struct fixture *f = *state;
+
+	f->in.rows_read = 10000;   /* a season of weekly exports */
+	files[1].rejected = 100;   /* exactly 25 %: passes */
+	f->in.rejected = 106;
+	check(f, GATE_COUNT);
+	files[1].rejected = 201;   /* 50.25 %: 2.1 % of the rows read */
+	f->in.rejected = 207;
+	check(f, GATE_REJECTED_FILE);
+	describe(f, GATE_REJECTED_FILE, "rejected_file: 50.2 % of the rows of "
+		 "'callbacks.csv' were rejected (limit 25.0 %)");
+	/* A file under ISSUE_FILE_MIN_ROWS rows is left to rejected_rows. */
+	files[1].rows = ISSUE_FILE_MIN_ROWS - 1;
+	files[1].rejected = ISSUE_FILE_MIN_ROWS - 1;
+	check(f, GATE_COUNT);
+	files[1].rows = ISSUE_FILE_MIN_ROWS;
+	files[1].rejected = ISSUE_FILE_MIN_ROWS;
+	check(f, GATE_REJECTED_FILE);
+	f->cfg.gates.rejected_file_share = 1;
+	check(f, GATE_COUNT);
+}
+
 static void test_issue__ratings_without_time_trip_over_five_percent(
 	void **state)
 {
@@ -272,6 +302,8 @@ static void test_issue__every_gate_has_a_chinese_reason(void **state)
 		"天（上限 3.0 天）",
 		"空周（empty_week）：本周没有应回访工单，而此前 4 周平均 50.0 单"
 		"（阈值 50.0）",
+		"单个文件拒收行比例（rejected_file）：“tickets.csv”中被拒收的行占 "
+		"25.2%（上限 25.0%）",
 	};
 	struct buf b = BUF_INIT;
 	int g, k;
@@ -282,6 +314,7 @@ static void test_issue__every_gate_has_a_chinese_reason(void **state)
 	f->in.damaged_ids = 1;
 	f->in.damaged_example = "tickets.csv";
 	files[0].repeated_ids = 121;
+	files[0].rejected = 151;
 	f->in.ratings = 94;
 	f->in.untimed_ratings = 6;
 	f->in.newest = f->in.as_of - 7 * SECONDS_PER_DAY;
@@ -397,6 +430,7 @@ static void test_issue__gathers_the_measures_from_set_and_metrics(
 	in_files[2].name = "cb.csv";
 	in_files[2].kind = FILE_CALLBACKS;
 	in_files[2].rows_read = 5;
+	in_files[2].rejected = 2;
 	set.files = in_files;
 	set.nfiles = 3;
 	set.rows_read = 15;
@@ -438,8 +472,12 @@ static void test_issue__gathers_the_measures_from_set_and_metrics(
 	assert_int_equal(in.unreadable_files, 1);
 	assert_string_equal(in.unreadable_example, "notes.txt.csv");
 	assert_int_equal(in.damaged_ids, 2);
-	assert_int_equal(in.nfiles, 1);
+	assert_int_equal(in.nfiles, 2);   /* the unrecognised one is not */
 	assert_int_equal(in.files[0].repeated_ids, 3);
+	assert_int_equal(in.files[0].rejected, 0);
+	assert_string_equal(in.files[1].name, "cb.csv");
+	assert_int_equal(in.files[1].rows, 5);
+	assert_int_equal(in.files[1].rejected, 2);
 	assert_int_equal(in.ratings, 1);
 	assert_int_equal(in.untimed_ratings, 1);
 	assert_int_equal(in.eligible, 2);
@@ -464,6 +502,7 @@ int main(void)
 		T(test_issue__any_unreadable_file_trips),
 		T(test_issue__any_damaged_id_trips),
 		T(test_issue__a_file_of_repeated_ids_trips),
+		T(test_issue__one_export_mostly_rejected_trips),
 		T(test_issue__ratings_without_time_trip_over_five_percent),
 		T(test_issue__no_butler_at_all_trips),
 		T(test_issue__stale_exports_trip_after_three_days),
